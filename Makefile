@@ -1,0 +1,87 @@
+# drydock — see README.md.  `make demo` and `make test` do all set-up.
+
+CC      ?= gcc
+PKGS    := sqlite3 libpq libcjson uuid
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
+DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   = $(PKG_LIBS) -lm
+
+SRCS := $(wildcard src/*.c)
+HDRS := $(wildcard src/*.h)
+SCHEMA := schema/stage.sql
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+
+BUILD := build
+BIN   := $(BUILD)/drydock
+ASAN_BIN := $(BUILD)/asan/drydock
+OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/schema_sql.o
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+.PHONY: all deps asan test unit e2e demo bench clean valgrind fmt-check
+
+all: deps $(BIN)
+
+# Installs missing Debian packages (as root) or says which are missing.
+deps:
+	@scripts/install-deps.sh build
+
+$(BUILD)/schema_sql.c: $(SCHEMA) scripts/embed-sql.sh
+	@mkdir -p $(BUILD)
+	scripts/embed-sql.sh $@ schema_stage_sql=schema/stage.sql
+
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+
+$(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/obj
+	$(CC) $(WARN) $(CFLAGS) -c $< -o $@
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# Address + undefined-behaviour sanitizers; run the suite against it with
+# `make test DRYDOCK=build/asan/drydock`.
+asan: deps $(ASAN_BIN)
+$(ASAN_BIN): $(SRCS) $(HDRS) $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/asan
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+
+# Unit tests link every module but main.c.
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: $(BIN)
+	@tests/run-e2e.sh
+
+# The whole suite: unit tests, then end-to-end tests against real
+# PostgreSQL servers the tests start themselves.
+test:
+	@scripts/install-deps.sh test
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory unit
+	@tests/run-e2e.sh
+
+# The suite again under valgrind (slow; not part of `make test`).
+valgrind: $(BIN)
+	@DRYDOCK_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite" tests/run-e2e.sh
+
+demo: deps $(BIN)
+	@scripts/demo.sh
+
+bench: deps $(BIN)
+	@scripts/install-deps.sh bench
+	@bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

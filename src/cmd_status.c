@@ -1,0 +1,136 @@
+/*
+ * drydock status: where a staging file stands — sources, tables, row
+ * counts, when and from where.
+ */
+#define _GNU_SOURCE
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "stage.h"
+
+const char usage_status[] =
+	"usage: drydock status STAGE.db [--json]\n"
+	"\n"
+	"Shows the staging file's sources (where and when they were read),\n"
+	"its tables with row counts, and the plan it was made for.\n"
+	"\n"
+	"  --json    print the same as one JSON object\n";
+
+static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
+{
+	cJSON *o = cJSON_CreateObject(), *srcs, *tables;
+	static const char *const keys[] = { "format_version", "drydock_version",
+					    "created_at", "snapshot_at", "plan_name" };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char *v = stage_get_meta(db, keys[i]);
+		if (v)
+			cJSON_AddStringToObject(o, keys[i], v);
+		free(v);
+	}
+	srcs = cJSON_AddArrayToObject(o, "sources");
+	for (int i = 0; i < cat->nsources; i++) {
+		const struct source_meta *s = &cat->sources[i];
+		cJSON *js = cJSON_CreateObject();
+		cJSON_AddStringToObject(js, "name", s->name);
+		cJSON_AddBoolToObject(js, "target", s->is_target);
+		cJSON_AddStringToObject(js, "schema", s->schema);
+		cJSON_AddStringToObject(js, "origin", s->origin);
+		cJSON_AddStringToObject(js, "identity", s->identity ? s->identity : "");
+		if (s->server_version)
+			cJSON_AddStringToObject(js, "server_version", s->server_version);
+		if (s->snapshot_at)
+			cJSON_AddStringToObject(js, "snapshot_at", s->snapshot_at);
+		cJSON_AddItemToArray(srcs, js);
+	}
+	tables = cJSON_AddArrayToObject(o, "tables");
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		cJSON *jt = cJSON_CreateObject();
+		cJSON_AddStringToObject(jt, "source", t->source);
+		cJSON_AddStringToObject(jt, "name", t->name);
+		cJSON_AddStringToObject(jt, "stage_name", t->stage_name);
+		cJSON_AddBoolToObject(jt, "read_only", t->pristine_name == NULL);
+		cJSON_AddNumberToObject(jt, "rows", (double)t->row_count);
+		cJSON_AddNumberToObject(jt, "columns", t->ncols);
+		if (t->row_filter)
+			cJSON_AddStringToObject(jt, "where", t->row_filter);
+		cJSON_AddItemToArray(tables, jt);
+	}
+	return o;
+}
+
+static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
+{
+	char *plan = stage_get_meta(db, "plan_name");
+	char *created = stage_get_meta(db, "created_at");
+	char *ver = stage_get_meta(db, "drydock_version");
+	long long total = 0;
+
+	printf("staging file  %s\n", path);
+	printf("plan          %s\n", plan ? plan : "?");
+	printf("created       %s by drydock %s\n", created ? created : "?", ver ? ver : "?");
+	printf("\nsources\n");
+	for (int i = 0; i < cat->nsources; i++) {
+		const struct source_meta *s = &cat->sources[i];
+		printf("  %-12s %-7s %s (%s%s%s), read %s\n", s->name,
+		       s->is_target ? "target" : "input", s->identity,
+		       s->origin, s->server_version ? ", PostgreSQL " : "",
+		       s->server_version ? s->server_version : "",
+		       s->snapshot_at ? s->snapshot_at : "?");
+	}
+	printf("\ntables\n");
+	printf("  %-32s %10s  %s\n", "table", "rows", "in steps as");
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		char name[512];
+		snprintf(name, sizeof(name), "%s.%s", t->source, t->name);
+		printf("  %-32s %10lld  %s%s%s\n", name, t->row_count, t->stage_name,
+		       t->pristine_name ? "" : " (read-only)",
+		       t->row_filter ? " [filtered]" : "");
+		total += t->row_count;
+	}
+	printf("  %-32s %10lld\n", "total", total);
+	free(plan);
+	free(created);
+	free(ver);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int json = 0, c, ret = EXIT_RUNTIME;
+	sqlite3 *db = NULL;
+	struct catalog cat = { 0 };
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = 1;
+		else
+			return usage_error("status", "unknown option");
+	}
+	if (optind != argc - 1)
+		return usage_error("status", "give one staging file");
+	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat))
+		goto cleanup;
+	if (json) {
+		cJSON *o = status_json(db, &cat);
+		char *s = cJSON_Print(o);
+		printf("%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(o);
+	} else {
+		print_text(db, argv[optind], &cat);
+	}
+	ret = EXIT_OK;
+cleanup:
+	catalog_free(&cat);
+	stage_close(db);
+	return ret;
+}

@@ -1,0 +1,116 @@
+/*
+ * drydock: an offline migration workbench for PostgreSQL.
+ * main: the command table and the shared setup every command gets.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "util.h"
+
+static const struct command commands[] = {
+	{ "snapshot", cmd_snapshot, "copy source tables into a new staging file", usage_snapshot },
+	{ "status", cmd_status, "show where a staging file stands", usage_status },
+	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
+};
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: drydock [--quiet] COMMAND [ARGS]\n\n"
+		   "drydock rehearses PostgreSQL data migrations offline on a SQLite\n"
+		   "staging file, then pushes the verified change set in one controlled step.\n\n"
+		   "commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'drydock COMMAND --help' describes a command.\n"
+		   "exit codes: 0 ok, 1 checks failed / reports differ / conflicts,\n"
+		   "            2 usage error, 3 runtime error\n");
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	struct strbuf sb = STRBUF_INIT;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	error("%s", sb.buf);
+	hint("Run 'drydock %s --help' for usage.", cmd);
+	sb_release(&sb);
+	return EXIT_USAGE;
+}
+
+void scrub_conninfo_arg(char *arg)
+{
+	/* URI form: scheme://user:password@host */
+	char *p = strstr(arg, "://");
+	if (p) {
+		char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
+		if (at && colon && colon < at)
+			memset(colon + 1, 'x', (size_t)(at - colon - 1));
+	}
+	/* key=value form, and ?password= in URIs */
+	for (p = arg; (p = strstr(p, "password=")); p += 9) {
+		char *v = p + 9;
+		while (*v && *v != ' ' && *v != '&')
+			*v++ = 'x';
+	}
+}
+
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		error("cannot write to standard output");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, ret;
+
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			print_help(stdout);
+			return flush_stdout();
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("drydock %s\n", DD_VERSION);
+			return flush_stdout();
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			dd_quiet = 1;
+			i++;
+		} else {
+			error("unknown option '%s'", argv[i]);
+			hint("Run 'drydock --help' for usage.");
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t c = 0; c < ARRAY_SIZE(commands); c++) {
+		const struct command *cmd = &commands[c];
+		if (strcmp(argv[i], cmd->name))
+			continue;
+		for (int k = i + 1; k < argc; k++) {
+			if (!strcmp(argv[k], "--"))
+				break;
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+				fputs(cmd->usage, stdout);
+				return flush_stdout();
+			}
+		}
+		ret = cmd->fn(argc - i, argv + i);
+		if (flush_stdout())
+			return EXIT_RUNTIME;
+		return ret;
+	}
+	error("unknown command '%s'", argv[i]);
+	hint("Run 'drydock --help' for the list of commands.");
+	return EXIT_USAGE;
+}

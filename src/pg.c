@@ -1,0 +1,487 @@
+#define _GNU_SOURCE
+#include "pg.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* libpq messages end in newlines and may span lines; keep them on one. */
+static char *flatten(const char *msg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int space = 0;
+	for (const char *p = msg ? msg : ""; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t' || *p == ' ') {
+			space = 1;
+			continue;
+		}
+		if (space && sb.len)
+			sb_addch(&sb, ' ');
+		space = 0;
+		sb_addch(&sb, *p);
+	}
+	return sb_detach(&sb, NULL);
+}
+
+int pg_error(PGconn *conn, const char *what)
+{
+	char *m = flatten(PQerrorMessage(conn));
+	error("%s", what);
+	detail("PostgreSQL says: %s", m);
+	free(m);
+	return -1;
+}
+
+static void redact_conninfo(const char *conninfo)
+{
+	char *errmsg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &errmsg);
+	PQfreemem(errmsg);
+	if (opts) {
+		for (PQconninfoOption *o = opts; o->keyword; o++)
+			if (o->val && !strcmp(o->keyword, "password"))
+				redact_register(o->val);
+		PQconninfoFree(opts);
+	}
+	redact_register(getenv("PGPASSWORD"));
+}
+
+PGconn *pg_connect(const char *conninfo, const char *what)
+{
+	PGconn *conn;
+	static const char setup[] =
+		"SET client_encoding = 'UTF8';"
+		"SET DateStyle = 'ISO, YMD';"
+		"SET IntervalStyle = 'postgres';"
+		"SET TimeZone = 'UTC';"
+		"SET extra_float_digits = 1;"
+		"SET bytea_output = 'hex';"
+		"SET application_name = 'drydock';";
+
+	redact_conninfo(conninfo);
+	conn = PQconnectdb(conninfo);
+	if (!conn)
+		die("out of memory");
+	if (PQstatus(conn) != CONNECTION_OK) {
+		char *m = flatten(PQerrorMessage(conn));
+		error("cannot connect to %s", what);
+		detail("PostgreSQL says: %s", m);
+		hint("Check the connection string, that the server is running, and the credentials (PGPASSWORD or ~/.pgpass).");
+		free(m);
+		PQfinish(conn);
+		return NULL;
+	}
+	if (pg_exec(conn, setup, "cannot set up the session")) {
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+char *pg_identity(PGconn *conn)
+{
+	return xasprintf("host=%s port=%s dbname=%s user=%s",
+			 PQhost(conn) ? PQhost(conn) : "",
+			 PQport(conn) ? PQport(conn) : "",
+			 PQdb(conn) ? PQdb(conn) : "",
+			 PQuser(conn) ? PQuser(conn) : "");
+}
+
+int pg_exec(PGconn *conn, const char *sql, const char *what)
+{
+	PGresult *r = PQexec(conn, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK ||
+		 PQresultStatus(r) == PGRES_TUPLES_OK;
+	PQclear(r);
+	if (!ok)
+		return pg_error(conn, what);
+	return 0;
+}
+
+/* ------------------------------------------------------------ introspection */
+
+static char *val_dup(PGresult *r, int row, int col)
+{
+	if (PQgetisnull(r, row, col))
+		return NULL;
+	return xstrdup(PQgetvalue(r, row, col));
+}
+
+static int json_strv(const char *json, char ***v, int *n)
+{
+	cJSON *a = cJSON_Parse(json ? json : "[]"), *it;
+	*v = NULL;
+	*n = 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+	cJSON_ArrayForEach(it, a) {
+		if (cJSON_IsString(it))
+			(*v)[(*n)++] = xstrdup(it->valuestring);
+	}
+	cJSON_Delete(a);
+	return 0;
+}
+
+static PGresult *query(PGconn *conn, const char *sql, int nparams,
+		       const char *const *params, const char *what)
+{
+	PGresult *r = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		pg_error(conn, what);
+		return NULL;
+	}
+	return r;
+}
+
+static int add_enum(PGconn *conn, struct catalog *cat, const char *source,
+		    const char *oid, const char *name)
+{
+	const char *params[1] = { oid };
+	PGresult *r;
+	struct enum_meta *e;
+	if (catalog_find_enum(cat, source, name))
+		return 0;
+	r = query(conn, "SELECT enumlabel FROM pg_enum WHERE enumtypid = $1::oid "
+			"ORDER BY enumsortorder",
+		  1, params, "cannot read enum labels");
+	if (!r)
+		return -1;
+	e = catalog_add_enum(cat);
+	e->source = xstrdup(source);
+	e->name = xstrdup(name);
+	e->nlabels = PQntuples(r);
+	e->labels = xcalloc((size_t)e->nlabels + 1, sizeof(char *));
+	for (int i = 0; i < e->nlabels; i++)
+		e->labels[i] = xstrdup(PQgetvalue(r, i, 0));
+	PQclear(r);
+	return 0;
+}
+
+int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
+		      const char *schema, const char *name,
+		      struct table_meta *t)
+{
+	const char *params[2] = { schema, name };
+	char oid[32];
+	PGresult *r = NULL;
+	int ret = -1;
+
+	r = query(conn,
+		  "SELECT c.oid, c.relkind, greatest(c.reltuples, 0)::bigint "
+		  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+		  "WHERE n.nspname = $1 AND c.relname = $2",
+		  2, params, "cannot read the catalog");
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 0) {
+		error("table '%s.%s' does not exist in source '%s'", schema, name,
+		      source);
+		hint("Check the table names under sources.%s.tables in plan.json (names are case-sensitive).",
+		     source);
+		goto cleanup;
+	}
+	snprintf(oid, sizeof(oid), "%s", PQgetvalue(r, 0, 0));
+	if (strchr("rp", PQgetvalue(r, 0, 1)[0]) == NULL) {
+		error("'%s.%s' in source '%s' is not a table", schema, name, source);
+		detail("Only ordinary and partitioned tables can be snapshotted.");
+		goto cleanup;
+	}
+	t->est_rows = atoll(PQgetvalue(r, 0, 2));
+	PQclear(r);
+
+	params[0] = oid;
+	r = query(conn,
+		  "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+		  "  pg_get_expr(d.adbin, d.adrelid), nullif(a.attidentity, ''), "
+		  "  pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname), "
+		  "  CASE WHEN t.typtype = 'e' THEN t.oid WHEN et.typtype = 'e' THEN et.oid END, "
+		  "  CASE WHEN t.typtype = 'e' THEN format_type(t.oid, NULL) "
+		  "       WHEN et.typtype = 'e' THEN format_type(et.oid, NULL) END, "
+		  "  a.attgenerated "
+		  "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+		  "JOIN pg_namespace n ON n.oid = c.relnamespace "
+		  "JOIN pg_type t ON t.oid = a.atttypid "
+		  "LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A' "
+		  "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+		  "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped "
+		  "ORDER BY a.attnum",
+		  1, params, "cannot read the columns");
+	if (!r)
+		goto cleanup;
+	t->ncols = PQntuples(r);
+	t->cols = xcalloc((size_t)t->ncols, sizeof(*t->cols));
+	for (int i = 0; i < t->ncols; i++) {
+		struct column_meta *c = &t->cols[i];
+		c->name = val_dup(r, i, 0);
+		c->pg_type = val_dup(r, i, 1);
+		c->not_null = PQgetvalue(r, i, 2)[0] == 't';
+		c->default_expr = val_dup(r, i, 3);
+		c->identity = val_dup(r, i, 4);
+		c->sequence = val_dup(r, i, 5);
+		if (PQgetvalue(r, i, 8)[0] == 's') {
+			error("table '%s.%s' has a generated column '%s'", schema,
+			      name, c->name);
+			detail("Generated columns cannot be written by a push; drydock does not snapshot them yet.");
+			goto cleanup;
+		}
+		if (!PQgetisnull(r, i, 6)) {
+			c->is_enum = 1;
+			c->enum_type = val_dup(r, i, 7);
+			if (add_enum(conn, cat, source, PQgetvalue(r, i, 6),
+				     c->enum_type))
+				goto cleanup;
+		}
+	}
+	PQclear(r);
+	table_parse_types(t);
+
+	r = query(conn,
+		  "SELECT con.conname, con.contype, "
+		  "  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.conkey) "
+		  "    WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.conrelid "
+		  "    AND a.attnum = k.n ORDER BY k.o))::text, "
+		  "  fn.nspname, fc.relname, "
+		  "  array_to_json(ARRAY(SELECT a.attname FROM unnest(con.confkey) "
+		  "    WITH ORDINALITY k(n, o) JOIN pg_attribute a ON a.attrelid = con.confrelid "
+		  "    AND a.attnum = k.n ORDER BY k.o))::text, "
+		  "  con.confupdtype, con.confdeltype, pg_get_constraintdef(con.oid) "
+		  "FROM pg_constraint con "
+		  "LEFT JOIN pg_class fc ON fc.oid = con.confrelid "
+		  "LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace "
+		  "WHERE con.conrelid = $1::oid ORDER BY con.conname",
+		  1, params, "cannot read the constraints");
+	if (!r)
+		goto cleanup;
+	t->ncons = PQntuples(r);
+	t->cons = xcalloc((size_t)t->ncons + 1, sizeof(*t->cons));
+	for (int i = 0; i < t->ncons; i++) {
+		struct constraint_meta *c = &t->cons[i];
+		c->name = val_dup(r, i, 0);
+		c->kind = PQgetvalue(r, i, 1)[0];
+		json_strv(PQgetvalue(r, i, 2), &c->columns, &c->ncolumns);
+		if (c->kind == 'f') {
+			c->ref_schema = val_dup(r, i, 3);
+			c->ref_table = val_dup(r, i, 4);
+			json_strv(PQgetvalue(r, i, 5), &c->ref_columns,
+				  &c->nref_columns);
+			c->on_update = PQgetvalue(r, i, 6)[0];
+			c->on_delete = PQgetvalue(r, i, 7)[0];
+		}
+		c->definition = val_dup(r, i, 8);
+		if (c->kind == 'p') {
+			t->pk = xcalloc((size_t)c->ncolumns + 1, sizeof(int));
+			for (int k = 0; k < c->ncolumns; k++)
+				t->pk[t->npk++] = table_column_index(t, c->columns[k]);
+		}
+	}
+	PQclear(r);
+	if (!t->npk) {
+		error("table '%s.%s' in source '%s' has no primary key", schema,
+		      name, source);
+		detail("drydock identifies every row by its primary key to compute and push the change set.");
+		hint("Add a primary key to the table, or leave it out of the plan.");
+		r = NULL;
+		goto cleanup;
+	}
+
+	r = query(conn,
+		  "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+		  "JOIN pg_class ic ON ic.oid = i.indexrelid "
+		  "WHERE i.indrelid = $1::oid ORDER BY ic.relname",
+		  1, params, "cannot read the indexes");
+	if (!r)
+		goto cleanup;
+	t->nidx = PQntuples(r);
+	t->idx = xcalloc((size_t)t->nidx + 1, sizeof(*t->idx));
+	for (int i = 0; i < t->nidx; i++) {
+		t->idx[i].name = val_dup(r, i, 0);
+		t->idx[i].definition = val_dup(r, i, 1);
+	}
+	ret = 0;
+cleanup:
+	PQclear(r);
+	return ret;
+}
+
+/* -------------------------------------------------------------------- COPY */
+
+static int unhex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max)
+{
+	char *p = line, *end = line + len;
+	int n = 0;
+	for (;;) {
+		char *start = p, *w = p;
+		/* fast scan to the next tab or backslash */
+		while (p < end && *p != '\t' && *p != '\\')
+			p++;
+		w = p;
+		if (p < end && *p == '\\') {
+			if (p + 1 < end && p[1] == 'N' && p == start &&
+			    (p + 2 == end || p[2] == '\t')) {
+				p += 2;
+				if (n < max) {
+					vals[n] = NULL;
+					lens[n] = 0;
+				}
+				n++;
+				if (p >= end)
+					break;
+				p++;
+				continue;
+			}
+			while (p < end && *p != '\t') {
+				if (*p != '\\' || p + 1 >= end) {
+					*w++ = *p++;
+					continue;
+				}
+				p++;
+				switch (*p) {
+				case 'b': *w++ = '\b'; p++; break;
+				case 'f': *w++ = '\f'; p++; break;
+				case 'n': *w++ = '\n'; p++; break;
+				case 'r': *w++ = '\r'; p++; break;
+				case 't': *w++ = '\t'; p++; break;
+				case 'v': *w++ = '\v'; p++; break;
+				case 'x': {
+					int v = 0, k = 0;
+					p++;
+					while (k < 2 && p < end && unhex(*p) >= 0) {
+						v = v * 16 + unhex(*p++);
+						k++;
+					}
+					*w++ = (char)v;
+					break;
+				}
+				default:
+					if (*p >= '0' && *p <= '7') {
+						int v = 0, k = 0;
+						while (k < 3 && p < end && *p >= '0' && *p <= '7') {
+							v = v * 8 + (*p++ - '0');
+							k++;
+						}
+						*w++ = (char)v;
+					} else {
+						*w++ = *p++;
+					}
+				}
+			}
+		}
+		if (n < max) {
+			vals[n] = start;
+			lens[n] = (size_t)(w - start);
+		}
+		n++;
+		if (p >= end) {
+			if (w < end)
+				*w = '\0';
+			break;
+		}
+		*w = '\0'; /* the tab, or the gap left by unescaping */
+		p++;
+	}
+	return n;
+}
+
+int pg_copy_out(PGconn *conn, const char *schema, const struct table_meta *t,
+		pg_row_fn row, void *ctx, long long *nrows)
+{
+	struct strbuf sql = STRBUF_INIT;
+	PGresult *r;
+	char **vals = xcalloc((size_t)t->ncols + 1, sizeof(char *));
+	size_t *lens = xcalloc((size_t)t->ncols + 1, sizeof(size_t));
+	char *buf = NULL;
+	long long count = 0;
+	int ret = -1, n;
+
+	sb_adds(&sql, "COPY (SELECT ");
+	for (int i = 0; i < t->ncols; i++) {
+		if (i)
+			sb_adds(&sql, ", ");
+		sb_add_qident(&sql, t->cols[i].name);
+	}
+	sb_adds(&sql, " FROM ");
+	sb_add_qident(&sql, schema);
+	sb_addch(&sql, '.');
+	sb_add_qident(&sql, t->name);
+	if (t->row_filter)
+		sb_addf(&sql, " WHERE %s", t->row_filter);
+	sb_adds(&sql, ") TO STDOUT");
+
+	r = PQexec(conn, sql.buf);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		PQclear(r);
+		pg_error(conn, t->row_filter
+				       ? "cannot read table (check its \"where\" filter)"
+				       : "cannot read table");
+		goto cleanup;
+	}
+	PQclear(r);
+	while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
+		size_t len = (size_t)n;
+		if (len && buf[len - 1] == '\n')
+			len--;
+		int nf = pg_copy_split(buf, len, vals, lens, t->ncols);
+		if (nf != t->ncols) {
+			error("COPY of '%s' returned %d fields, expected %d",
+			      t->name, nf, t->ncols);
+			PQfreemem(buf);
+			goto drain;
+		}
+		if (row(ctx, vals, lens, t->ncols)) {
+			PQfreemem(buf);
+			goto drain;
+		}
+		PQfreemem(buf);
+		count++;
+	}
+	if (n == -2) {
+		pg_error(conn, "COPY failed");
+		goto cleanup;
+	}
+	r = PQgetResult(conn);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		pg_error(conn, "COPY failed");
+		goto cleanup;
+	}
+	PQclear(r);
+	while ((r = PQgetResult(conn)))
+		PQclear(r);
+	*nrows = count;
+	ret = 0;
+	goto cleanup;
+drain:
+	/* stop the COPY: cancel on the server, then drain what is left */
+	{
+		PGcancel *c = PQgetCancel(conn);
+		char eb[256];
+		if (c) {
+			PQcancel(c, eb, sizeof(eb));
+			PQfreeCancel(c);
+		}
+		while ((n = PQgetCopyData(conn, &buf, 0)) > 0)
+			PQfreemem(buf);
+		while ((r = PQgetResult(conn)))
+			PQclear(r);
+	}
+cleanup:
+	free(vals);
+	free(lens);
+	sb_release(&sql);
+	return ret;
+}

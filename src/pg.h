@@ -1,0 +1,52 @@
+/*
+ * pg: libpq done once.  Connecting (any conninfo; PG* variables and
+ * ~/.pgpass work as in psql; the password is registered for redaction and
+ * never printed), catalog introspection into a struct catalog, and COPY
+ * out streamed row by row.
+ */
+#ifndef DD_PG_H
+#define DD_PG_H
+
+#include <libpq-fe.h>
+#include "stage.h"
+
+/*
+ * Connects and sets the session up for exact text values (UTF8, ISO
+ * dates, UTC, shortest-exact floats, hex bytea).  what names the
+ * connection in messages ("source 'app'").  On failure reports and returns
+ * NULL.
+ */
+PGconn *pg_connect(const char *conninfo, const char *what);
+/* "host=/tmp port=5432 dbname=app user=me": who we talk to, no secrets. */
+char *pg_identity(PGconn *conn);
+/* Runs a command that returns no rows; reports failure. */
+int pg_exec(PGconn *conn, const char *sql, const char *what);
+/* Reports the connection's last error under message what. */
+int pg_error(PGconn *conn, const char *what);
+
+/*
+ * Reads the catalog of table schema.name into t (columns, types, keys,
+ * constraints, indexes) and adds the enums its columns use to cat.
+ * Returns 0, or -1 with an error reported (missing table, no primary key).
+ */
+int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
+		      const char *schema, const char *name,
+		      struct table_meta *t);
+
+/*
+ * Streams "COPY (SELECT cols FROM schema.table [WHERE filter]) TO STDOUT"
+ * and calls row() with the fields of each row decoded from COPY text
+ * (NULL field => vals[i] == NULL).  row() returns 0 to go on.
+ */
+typedef int (*pg_row_fn)(void *ctx, char **vals, size_t *lens, int n);
+int pg_copy_out(PGconn *conn, const char *schema, const struct table_meta *t,
+		pg_row_fn row, void *ctx, long long *nrows);
+
+/*
+ * Splits one line of COPY text format (without the final newline) into
+ * n fields, unescaping in place.  Returns the number of fields found.
+ * Exposed for unit tests.
+ */
+int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max);
+
+#endif

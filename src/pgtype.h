@@ -1,0 +1,97 @@
+/*
+ * pgtype: PostgreSQL column types as drydock sees them, and the one place
+ * where values cross between PostgreSQL's text form and SQLite storage.
+ *
+ * Storage rule (docs/design.md, "Values"): integers (int2/int4/int8) are
+ * stored as SQLite INTEGER, booleans as INTEGER 0/1, bytea as BLOB, and every
+ * other type as TEXT in PostgreSQL's own output form, in columns declared
+ * without a type so SQLite's affinity never alters them.  Going back,
+ * pgtype_to_text() renders any SQLite value a step may have written into
+ * the PostgreSQL text form of the column's type; that text is what the
+ * change set, its hash, reports and push use.
+ */
+#ifndef DD_PGTYPE_H
+#define DD_PGTYPE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include "util.h"
+
+enum pgkind {
+	PGK_OTHER = 0,  /* any type drydock does not model: kept as text */
+	PGK_INT2,
+	PGK_INT4,
+	PGK_INT8,
+	PGK_BOOL,
+	PGK_FLOAT4,
+	PGK_FLOAT8,
+	PGK_NUMERIC,
+	PGK_TEXT,       /* text, name, citext */
+	PGK_VARCHAR,    /* character varying(n); len = n or -1 */
+	PGK_CHAR,       /* character(n); len = n (1 when bare) */
+	PGK_BYTEA,
+	PGK_UUID,
+	PGK_JSON,
+	PGK_JSONB,
+	PGK_DATE,
+	PGK_TIME,
+	PGK_TIMETZ,
+	PGK_TIMESTAMP,
+	PGK_TIMESTAMPTZ,
+	PGK_INTERVAL,
+	PGK_ENUM,       /* labels held by the caller (see pgvalue_check) */
+};
+
+struct pgtype {
+	enum pgkind kind;  /* of the element, for arrays */
+	int is_array;      /* "integer[]": value is a PostgreSQL array literal */
+	int len;           /* varchar/char length, -1 when unlimited */
+	int precision;     /* numeric(p,s): p, or -1 when unconstrained */
+	int scale;         /* numeric(p,s): s */
+};
+
+/*
+ * Classifies a type as printed by format_type(), e.g. "character
+ * varying(255)", "numeric(10,2)", "timestamp(3) with time zone",
+ * "text[]".  is_enum says the catalog found the (element) type to be an
+ * enum.
+ */
+void pgtype_parse(const char *format_type, int is_enum, struct pgtype *t);
+
+/* True for the kinds stored as SQLite INTEGER (int2/int4/int8, bool). */
+int pgtype_is_integer_storage(const struct pgtype *t);
+/* The declared type for CREATE TABLE in the staging file ("INTEGER" or ""). */
+const char *pgtype_sqlite_decl(const struct pgtype *t);
+
+/*
+ * Binds a value given in PostgreSQL text form (from COPY or a fixture) to
+ * parameter i of stmt, in the storage its type calls for.  Returns 0, or -1
+ * with *why set when the text cannot be stored as that type (a bad integer,
+ * a bad boolean, bad bytea hex).  Text is bound without a copy: it must
+ * stay unchanged until the statement has been stepped.
+ */
+int pgtype_bind_text(sqlite3_stmt *stmt, int i, const struct pgtype *t,
+		     const char *text, size_t len, const char **why);
+
+/*
+ * Renders an SQLite value as PostgreSQL text for a column of type t into
+ * out (reset first).  Returns 1 when the value is NULL (out empty), else 0.
+ * Booleans written by steps as 1/0/'true'/'yes' come out as t/f; reals as
+ * the shortest text that reads back the same; blobs as \x hex for bytea.
+ */
+int pgtype_to_text(const struct pgtype *t, sqlite3_value *v,
+		   struct strbuf *out);
+
+/*
+ * Checks that text is a valid input for type t, as PostgreSQL would accept
+ * it (integer ranges, numeric precision and scale, varchar/char length in
+ * characters, boolean, uuid, date/time/timestamp/timestamptz/interval
+ * syntax, json validity, enum labels, array syntax, bytea hex encoding).
+ * labels/nlabels are the enum's labels (ignored for other kinds).  Returns
+ * 0 when valid, else -1 with *why set to a short static reason such as
+ * "out of range for integer".  Implemented in pgvalid.c.
+ */
+int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
+		  const char *const *labels, int nlabels, const char **why);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * plan: a migration plan folder, DIR/plan.json plus the files it names.
+ * The format is documented in docs/plan-format.md.
+ *
+ * plan_load() parses and validates the structure; parts owned by later
+ * stages (schema_changes, checks, gates, push) stay available as cJSON
+ * under plan->root for their modules.
+ */
+#ifndef DD_PLAN_H
+#define DD_PLAN_H
+
+#include <cjson/cJSON.h>
+
+struct plan_table {
+	char *name;
+	char *where;   /* row filter (SQL for the source), or NULL */
+};
+
+struct plan_source {
+	char *name;
+	char *schema;  /* PostgreSQL schema, default "public" */
+	int target;    /* the source push writes to */
+	struct plan_table *tables;
+	int ntables;
+};
+
+struct plan_step {
+	char *name;
+	char *sql_path;    /* as written in the plan, relative to the plan */
+	char *batch_table; /* batched steps: the table whose keys are split */
+	long batch_size;   /* rows per batch, 0 when not batched */
+};
+
+struct plan {
+	char *dir;
+	char *path;        /* DIR/plan.json */
+	char *name;
+	char *description;
+	struct plan_source *sources;
+	int nsources;
+	struct plan_step *steps;
+	int nsteps;
+	char *text;        /* plan.json as read */
+	cJSON *root;
+};
+
+/* Loads and validates DIR/plan.json; on error reports and returns -1. */
+int plan_load(const char *dir, struct plan *p);
+void plan_free(struct plan *p);
+struct plan_source *plan_target(struct plan *p);
+struct plan_source *plan_find_source(struct plan *p, const char *name);
+/* Source and table names drydock accepts: [a-z_][a-z0-9_]* not "dd". */
+int plan_valid_source_name(const char *s);
+
+/*
+ * Parses JSON text (NUL-terminated at len), reporting a syntax error as "FILE:LINE:COL: ..."
+ * with the offending line.  Returns NULL on error (already reported).
+ */
+cJSON *json_parse_located(const char *text, size_t len, const char *file);
+
+#endif

@@ -1,0 +1,752 @@
+#define _GNU_SOURCE
+#include "stage.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ----------------------------------------------------------------- catalog */
+
+static void free_strv(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void table_free(struct table_meta *t)
+{
+	free(t->source);
+	free(t->name);
+	free(t->stage_name);
+	free(t->pristine_name);
+	free(t->row_filter);
+	free(t->file);
+	for (int i = 0; i < t->ncols; i++) {
+		struct column_meta *c = &t->cols[i];
+		free(c->name);
+		free(c->pg_type);
+		free(c->enum_type);
+		free(c->default_expr);
+		free(c->identity);
+		free(c->sequence);
+		free(c->base_value);
+	}
+	free(t->cols);
+	free(t->pk);
+	for (int i = 0; i < t->ncons; i++) {
+		struct constraint_meta *c = &t->cons[i];
+		free(c->name);
+		free_strv(c->columns, c->ncolumns);
+		free(c->ref_schema);
+		free(c->ref_table);
+		free_strv(c->ref_columns, c->nref_columns);
+		free(c->definition);
+	}
+	free(t->cons);
+	for (int i = 0; i < t->nidx; i++) {
+		free(t->idx[i].name);
+		free(t->idx[i].definition);
+	}
+	free(t->idx);
+}
+
+void catalog_free(struct catalog *cat)
+{
+	for (int i = 0; i < cat->nsources; i++) {
+		struct source_meta *s = &cat->sources[i];
+		free(s->name);
+		free(s->schema);
+		free(s->origin);
+		free(s->identity);
+		free(s->server_version);
+		free(s->snapshot_at);
+	}
+	free(cat->sources);
+	for (int i = 0; i < cat->ntables; i++)
+		table_free(&cat->tables[i]);
+	free(cat->tables);
+	for (int i = 0; i < cat->nenums; i++) {
+		free(cat->enums[i].source);
+		free(cat->enums[i].name);
+		free_strv(cat->enums[i].labels, cat->enums[i].nlabels);
+	}
+	free(cat->enums);
+	memset(cat, 0, sizeof(*cat));
+}
+
+struct source_meta *catalog_add_source(struct catalog *cat)
+{
+	cat->sources = xrealloc(cat->sources,
+				(size_t)(cat->nsources + 1) * sizeof(*cat->sources));
+	memset(&cat->sources[cat->nsources], 0, sizeof(*cat->sources));
+	return &cat->sources[cat->nsources++];
+}
+
+struct table_meta *catalog_add_table(struct catalog *cat)
+{
+	cat->tables = xrealloc(cat->tables,
+			       (size_t)(cat->ntables + 1) * sizeof(*cat->tables));
+	memset(&cat->tables[cat->ntables], 0, sizeof(*cat->tables));
+	return &cat->tables[cat->ntables++];
+}
+
+struct enum_meta *catalog_add_enum(struct catalog *cat)
+{
+	cat->enums = xrealloc(cat->enums,
+			      (size_t)(cat->nenums + 1) * sizeof(*cat->enums));
+	memset(&cat->enums[cat->nenums], 0, sizeof(*cat->enums));
+	return &cat->enums[cat->nenums++];
+}
+
+struct table_meta *catalog_find_table(struct catalog *cat, const char *source,
+				      const char *name)
+{
+	for (int i = 0; i < cat->ntables; i++)
+		if ((!source || !strcmp(cat->tables[i].source, source)) &&
+		    !strcmp(cat->tables[i].name, name))
+			return &cat->tables[i];
+	return NULL;
+}
+
+struct source_meta *catalog_find_source(struct catalog *cat, const char *name)
+{
+	for (int i = 0; i < cat->nsources; i++)
+		if (!strcmp(cat->sources[i].name, name))
+			return &cat->sources[i];
+	return NULL;
+}
+
+struct source_meta *catalog_target(struct catalog *cat)
+{
+	for (int i = 0; i < cat->nsources; i++)
+		if (cat->sources[i].is_target)
+			return &cat->sources[i];
+	return NULL;
+}
+
+const struct enum_meta *catalog_find_enum(const struct catalog *cat,
+					  const char *source, const char *name)
+{
+	for (int i = 0; i < cat->nenums; i++)
+		if (!strcmp(cat->enums[i].source, source) &&
+		    !strcmp(cat->enums[i].name, name))
+			return &cat->enums[i];
+	return NULL;
+}
+
+int table_column_index(const struct table_meta *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i].name, name))
+			return i;
+	return -1;
+}
+
+void table_set_stage_names(struct table_meta *t, int is_target)
+{
+	free(t->stage_name);
+	free(t->pristine_name);
+	if (is_target) {
+		t->stage_name = xstrdup(t->name);
+		t->pristine_name = xasprintf("dd_pristine__%s", t->name);
+	} else {
+		t->stage_name = xasprintf("%s__%s", t->source, t->name);
+		t->pristine_name = NULL;
+	}
+}
+
+void table_parse_types(struct table_meta *t)
+{
+	for (int i = 0; i < t->ncols; i++)
+		pgtype_parse(t->cols[i].pg_type, t->cols[i].is_enum,
+			     &t->cols[i].type);
+}
+
+/* ------------------------------------------------------------- the file */
+
+int stage_error(sqlite3 *db, const char *what)
+{
+	return error("%s: %s", what, sqlite3_errmsg(db));
+}
+
+int stage_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("staging file: %s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int stage_set_meta(sqlite3 *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO dd_meta(key, value) VALUES (?1, ?2) "
+			       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot write staging metadata");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return stage_error(db, "cannot write staging metadata");
+	return 0;
+}
+
+char *stage_get_meta(sqlite3 *db, const char *key)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT value FROM dd_meta WHERE key = ?1",
+			       -1, &st, NULL))
+		return NULL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return v;
+}
+
+int stage_create(const char *path, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	char pragmas[256];
+	char *now = NULL;
+	int ret = -1;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_EXCLUSIVE,
+			    NULL) != SQLITE_OK) {
+		error("cannot create staging file '%s': %s", path,
+		      db ? sqlite3_errmsg(db) : "out of memory");
+		goto cleanup;
+	}
+	/*
+	 * The file being built is NAME.tmp and only renamed when complete,
+	 * so a crash leaves nothing that looks valid: no journal needed.
+	 */
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF;"
+		 "PRAGMA synchronous = OFF; PRAGMA cache_size = -16384;"
+		 "PRAGMA application_id = %d; PRAGMA user_version = 0;",
+		 STAGE_APPLICATION_ID);
+	if (stage_exec(db, pragmas) || stage_exec(db, "BEGIN") ||
+	    stage_exec(db, schema_stage_sql))
+		goto cleanup;
+	now = utc_timestamp();
+	if (stage_set_meta(db, "format_version", "1") ||
+	    stage_set_meta(db, "drydock_version", DD_VERSION) ||
+	    stage_set_meta(db, "created_at", now))
+		goto cleanup;
+	*out = db;
+	db = NULL;
+	ret = 0;
+cleanup:
+	free(now);
+	if (db)
+		sqlite3_close(db);
+	return ret;
+}
+
+int stage_finish_create(sqlite3 *db, const char *path)
+{
+	int fd;
+	char pragma[64];
+	/* user_version 0 marks a file still being built; set it last */
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		 STAGE_FORMAT_VERSION);
+	if (stage_exec(db, pragma) || stage_exec(db, "COMMIT") ||
+	    stage_exec(db, "PRAGMA journal_mode = DELETE"))
+		return -1;
+	if (sqlite3_close(db) != SQLITE_OK)
+		return error("cannot close staging file '%s'", path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || fsync(fd)) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return error("cannot sync staging file '%s': %s", path,
+			     strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int stage_open(const char *path, int readonly, sqlite3 **out)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int appid = 0, version = 0, ret = -1;
+
+	*out = NULL;
+	if (!file_exists(path)) {
+		error("staging file '%s' does not exist", path);
+		hint("Create one with 'drydock snapshot --plan DIR -o %s'.", path);
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &db,
+			    readonly ? SQLITE_OPEN_READONLY
+				     : SQLITE_OPEN_READWRITE,
+			    NULL) != SQLITE_OK) {
+		error("cannot open staging file '%s': %s", path,
+		      db ? sqlite3_errmsg(db) : "out of memory");
+		goto cleanup;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL) ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		error("'%s' is not a drydock staging file", path);
+		detail("SQLite says: %s.", sqlite3_errmsg(db));
+		goto cleanup;
+	}
+	appid = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (appid != STAGE_APPLICATION_ID) {
+		error("'%s' is not a drydock staging file", path);
+		detail("Its SQLite application_id is %d, not drydock's.", appid);
+		goto cleanup;
+	}
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		stage_error(db, "cannot read staging file version");
+		goto cleanup;
+	}
+	version = sqlite3_column_int(st, 0);
+	if (version > STAGE_FORMAT_VERSION) {
+		error("staging file '%s' is from a newer drydock", path);
+		detail("Its format version is %d; this drydock %s reads up to %d.",
+		       version, DD_VERSION, STAGE_FORMAT_VERSION);
+		hint("Upgrade drydock, or snapshot again with this version.");
+		goto cleanup;
+	}
+	if (version < 1) {
+		error("staging file '%s' is incomplete", path);
+		detail("It was left by a snapshot that failed or was killed before it finished.");
+		hint("Run the snapshot again.");
+		goto cleanup;
+	}
+	if (stage_exec(db, "PRAGMA foreign_keys = OFF"))
+		goto cleanup;
+	*out = db;
+	db = NULL;
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	if (db)
+		sqlite3_close(db);
+	return ret;
+}
+
+void stage_close(sqlite3 *db)
+{
+	if (db)
+		sqlite3_close(db);
+}
+
+/* ---------------------------------------------------- catalog in the file */
+
+static char *strv_to_json(char **v, int n)
+{
+	cJSON *a = cJSON_CreateArray();
+	char *s;
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	return s;
+}
+
+static int strv_from_json(const char *json, char ***v, int *n)
+{
+	cJSON *a = json ? cJSON_Parse(json) : NULL;
+	cJSON *it;
+	*v = NULL;
+	*n = 0;
+	if (!json)
+		return 0;
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+	cJSON_ArrayForEach(it, a) {
+		if (cJSON_IsString(it))
+			(*v)[(*n)++] = xstrdup(it->valuestring);
+	}
+	cJSON_Delete(a);
+	return 0;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_letter(sqlite3_stmt *st, int i, char c)
+{
+	char s[2] = { c, 0 };
+	if (c)
+		sqlite3_bind_text(st, i, s, 1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int step_reset(sqlite3 *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return stage_error(db, "cannot write staging catalog");
+	return 0;
+}
+
+int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
+{
+	sqlite3_stmt *src = NULL, *tbl = NULL, *col = NULL, *con = NULL,
+		     *idx = NULL, *en = NULL;
+	int ret = -1;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?)", -1, &tbl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL)) {
+		stage_error(db, "cannot write staging catalog");
+		goto cleanup;
+	}
+	for (int i = 0; i < cat->nsources; i++) {
+		const struct source_meta *s = &cat->sources[i];
+		bind_opt(src, 1, s->name);
+		sqlite3_bind_int(src, 2, s->is_target);
+		bind_opt(src, 3, s->schema ? s->schema : "public");
+		bind_opt(src, 4, s->origin);
+		bind_opt(src, 5, s->identity ? s->identity : "");
+		bind_opt(src, 6, s->server_version);
+		bind_opt(src, 7, s->snapshot_at);
+		if (step_reset(db, src))
+			goto cleanup;
+	}
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		bind_opt(tbl, 1, t->source);
+		bind_opt(tbl, 2, t->name);
+		bind_opt(tbl, 3, t->stage_name);
+		bind_opt(tbl, 4, t->pristine_name);
+		bind_opt(tbl, 5, t->row_filter);
+		sqlite3_bind_int64(tbl, 6, t->row_count);
+		if (step_reset(db, tbl))
+			goto cleanup;
+		for (int c = 0; c < t->ncols; c++) {
+			const struct column_meta *cm = &t->cols[c];
+			bind_opt(col, 1, t->source);
+			bind_opt(col, 2, t->name);
+			sqlite3_bind_int(col, 3, c + 1);
+			bind_opt(col, 4, cm->name);
+			bind_opt(col, 5, cm->pg_type);
+			sqlite3_bind_int(col, 6, cm->is_enum);
+			bind_opt(col, 7, cm->enum_type);
+			sqlite3_bind_int(col, 8, cm->not_null);
+			bind_opt(col, 9, cm->default_expr);
+			bind_opt(col, 10, cm->identity);
+			bind_opt(col, 11, cm->sequence);
+			if (step_reset(db, col))
+				goto cleanup;
+		}
+		for (int c = 0; c < t->ncons; c++) {
+			const struct constraint_meta *cm = &t->cons[c];
+			char *cols = strv_to_json(cm->columns, cm->ncolumns);
+			char *refs = cm->kind == 'f'
+					     ? strv_to_json(cm->ref_columns,
+							    cm->nref_columns)
+					     : NULL;
+			bind_opt(con, 1, t->source);
+			bind_opt(con, 2, t->name);
+			bind_opt(con, 3, cm->name);
+			bind_letter(con, 4, cm->kind);
+			bind_opt(con, 5, cols);
+			bind_opt(con, 6, cm->ref_schema);
+			bind_opt(con, 7, cm->ref_table);
+			bind_opt(con, 8, refs);
+			bind_letter(con, 9, cm->on_update);
+			bind_letter(con, 10, cm->on_delete);
+			bind_opt(con, 11, cm->definition ? cm->definition : "");
+			free(cols);
+			free(refs);
+			if (step_reset(db, con))
+				goto cleanup;
+		}
+		for (int c = 0; c < t->nidx; c++) {
+			bind_opt(idx, 1, t->source);
+			bind_opt(idx, 2, t->name);
+			bind_opt(idx, 3, t->idx[c].name);
+			bind_opt(idx, 4, t->idx[c].definition);
+			if (step_reset(db, idx))
+				goto cleanup;
+		}
+	}
+	for (int i = 0; i < cat->nenums; i++) {
+		const struct enum_meta *e = &cat->enums[i];
+		for (int l = 0; l < e->nlabels; l++) {
+			bind_opt(en, 1, e->source);
+			bind_opt(en, 2, e->name);
+			sqlite3_bind_int(en, 3, l + 1);
+			bind_opt(en, 4, e->labels[l]);
+			if (step_reset(db, en))
+				goto cleanup;
+		}
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(src);
+	sqlite3_finalize(tbl);
+	sqlite3_finalize(col);
+	sqlite3_finalize(con);
+	sqlite3_finalize(idx);
+	sqlite3_finalize(en);
+	return ret;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static char col_letter(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (char)s[0] : 0;
+}
+
+int stage_read_catalog(sqlite3 *db, struct catalog *cat)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	memset(cat, 0, sizeof(*cat));
+	if (sqlite3_prepare_v2(db, "SELECT name, is_target, pg_schema, origin, "
+				   "identity, server_version, snapshot_at "
+				   "FROM dd_source ORDER BY name",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct source_meta *s = catalog_add_source(cat);
+		s->name = col_dup(st, 0);
+		s->is_target = sqlite3_column_int(st, 1);
+		s->schema = col_dup(st, 2);
+		s->origin = col_dup(st, 3);
+		s->identity = col_dup(st, 4);
+		s->server_version = col_dup(st, 5);
+		s->snapshot_at = col_dup(st, 6);
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT source, name, stage_name, "
+				   "pristine_name, row_filter, row_count "
+				   "FROM dd_table ORDER BY source, name",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct table_meta *t = catalog_add_table(cat);
+		t->source = col_dup(st, 0);
+		t->name = col_dup(st, 1);
+		t->stage_name = col_dup(st, 2);
+		t->pristine_name = col_dup(st, 3);
+		t->row_filter = col_dup(st, 4);
+		t->row_count = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, pg_type, is_enum, "
+				   "enum_type, not_null, default_expr, identity, "
+				   "sequence FROM dd_column ORDER BY source, tbl, ordinal",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct table_meta *t = catalog_find_table(
+			cat, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+		struct column_meta *c;
+		if (!t)
+			continue;
+		t->cols = xrealloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
+		c = &t->cols[t->ncols++];
+		memset(c, 0, sizeof(*c));
+		c->name = col_dup(st, 2);
+		c->pg_type = col_dup(st, 3);
+		c->is_enum = sqlite3_column_int(st, 4);
+		c->enum_type = col_dup(st, 5);
+		c->not_null = sqlite3_column_int(st, 6);
+		c->default_expr = col_dup(st, 7);
+		c->identity = col_dup(st, 8);
+		c->sequence = col_dup(st, 9);
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, kind, columns, "
+				   "ref_schema, ref_table, ref_columns, on_update, "
+				   "on_delete, definition FROM dd_constraint "
+				   "ORDER BY source, tbl, name",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct table_meta *t = catalog_find_table(
+			cat, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+		struct constraint_meta *c;
+		if (!t)
+			continue;
+		t->cons = xrealloc(t->cons, (size_t)(t->ncons + 1) * sizeof(*t->cons));
+		c = &t->cons[t->ncons++];
+		memset(c, 0, sizeof(*c));
+		c->name = col_dup(st, 2);
+		c->kind = col_letter(st, 3);
+		if (strv_from_json((const char *)sqlite3_column_text(st, 4),
+				   &c->columns, &c->ncolumns) ||
+		    strv_from_json((const char *)sqlite3_column_text(st, 7),
+				   &c->ref_columns, &c->nref_columns)) {
+			error("staging file catalog is damaged (constraint '%s')",
+			      c->name);
+			goto fail_quiet;
+		}
+		c->ref_schema = col_dup(st, 5);
+		c->ref_table = col_dup(st, 6);
+		c->on_update = col_letter(st, 8);
+		c->on_delete = col_letter(st, 9);
+		c->definition = col_dup(st, 10);
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, definition "
+				   "FROM dd_index ORDER BY source, tbl, name",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct table_meta *t = catalog_find_table(
+			cat, (const char *)sqlite3_column_text(st, 0),
+			(const char *)sqlite3_column_text(st, 1));
+		if (!t)
+			continue;
+		t->idx = xrealloc(t->idx, (size_t)(t->nidx + 1) * sizeof(*t->idx));
+		t->idx[t->nidx].name = col_dup(st, 2);
+		t->idx[t->nidx].definition = col_dup(st, 3);
+		t->nidx++;
+	}
+	sqlite3_finalize(st);
+
+	if (sqlite3_prepare_v2(db, "SELECT source, type_name, label FROM dd_enum "
+				   "ORDER BY source, type_name, position",
+			       -1, &st, NULL))
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s = (const char *)sqlite3_column_text(st, 0);
+		const char *n = (const char *)sqlite3_column_text(st, 1);
+		struct enum_meta *e = (struct enum_meta *)catalog_find_enum(cat, s, n);
+		if (!e) {
+			e = catalog_add_enum(cat);
+			e->source = xstrdup(s);
+			e->name = xstrdup(n);
+		}
+		e->labels = xrealloc(e->labels, (size_t)(e->nlabels + 1) * sizeof(char *));
+		e->labels[e->nlabels++] = col_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* primary key column positions, parsed types */
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		table_parse_types(t);
+		for (int c = 0; c < t->ncons; c++) {
+			if (t->cons[c].kind != 'p')
+				continue;
+			t->pk = xcalloc((size_t)t->cons[c].ncolumns, sizeof(int));
+			for (int k = 0; k < t->cons[c].ncolumns; k++)
+				t->pk[t->npk++] = table_column_index(t, t->cons[c].columns[k]);
+		}
+	}
+	return 0;
+fail:
+	stage_error(db, "cannot read staging catalog");
+fail_quiet:
+	sqlite3_finalize(st);
+	catalog_free(cat);
+	return ret;
+}
+
+/* ------------------------------------------------------ snapshotted tables */
+
+/*
+ * Columns are declared without a type (no affinity: values are stored as
+ * bound) except integers.  A single integer key becomes the rowid: no
+ * separate index, and in-order loads append.
+ */
+int stage_create_table(sqlite3 *db, const struct table_meta *t,
+		       const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rowid_pk = t->npk == 1 &&
+		       !strcmp(pgtype_sqlite_decl(&t->cols[t->pk[0]].type), "INTEGER");
+	int ret;
+
+	sb_adds(&sb, "CREATE TABLE ");
+	sb_add_qident(&sb, name);
+	sb_adds(&sb, " (");
+	for (int i = 0; i < t->ncols; i++) {
+		const char *decl = pgtype_sqlite_decl(&t->cols[i].type);
+		if (i)
+			sb_adds(&sb, ", ");
+		sb_add_qident(&sb, t->cols[i].name);
+		if (rowid_pk && i == t->pk[0])
+			sb_adds(&sb, " INTEGER PRIMARY KEY");
+		else if (*decl)
+			sb_addf(&sb, " %s", decl);
+	}
+	if (t->npk && !rowid_pk) {
+		sb_adds(&sb, ", PRIMARY KEY (");
+		for (int k = 0; k < t->npk; k++) {
+			if (k)
+				sb_adds(&sb, ", ");
+			sb_add_qident(&sb, t->cols[t->pk[k]].name);
+		}
+		sb_adds(&sb, ")");
+	}
+	sb_adds(&sb, ")");
+	ret = stage_exec(db, sb.buf);
+	sb_release(&sb);
+	return ret;
+}
+
+int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,
+			 const char *name, sqlite3_stmt **out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+	sb_adds(&sb, "INSERT INTO ");
+	sb_add_qident(&sb, name);
+	sb_adds(&sb, " VALUES (");
+	for (int i = 0; i < t->ncols; i++)
+		sb_adds(&sb, i ? ",?" : "?");
+	sb_adds(&sb, ")");
+	if (sqlite3_prepare_v2(db, sb.buf, -1, out, NULL) != SQLITE_OK)
+		ret = stage_error(db, "cannot prepare staging insert");
+	sb_release(&sb);
+	return ret;
+}

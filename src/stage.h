@@ -1,0 +1,158 @@
+/*
+ * stage: the SQLite staging file and the catalog it records.
+ *
+ * A catalog describes the snapshotted sources: their tables, columns with
+ * PostgreSQL types, keys, constraints, indexes and enums.  It is filled by
+ * PostgreSQL introspection (pg.c) or a fixture manifest (fixture.c),
+ * written into the staging file's dd_* tables (schema/stage.sql) and read
+ * back by every later command.
+ *
+ * Names in the staging file (docs/design.md, "Staging file"):
+ *   target table users          ->  users            (working state)
+ *                                   dd_pristine__users (immutable snapshot)
+ *   table users of source v1    ->  v1__users         (read-only input)
+ */
+#ifndef DD_STAGE_H
+#define DD_STAGE_H
+
+#include <sqlite3.h>
+#include "pgtype.h"
+
+#define STAGE_FORMAT_VERSION 1
+#define STAGE_APPLICATION_ID 0x44525944 /* "DRYD" */
+
+struct column_meta {
+	char *name;
+	char *pg_type;      /* format_type() text */
+	struct pgtype type;
+	int is_enum;
+	char *enum_type;    /* enum (element) type name, or NULL */
+	int not_null;
+	char *default_expr; /* or NULL */
+	char *identity;     /* "a", "d" or NULL */
+	char *sequence;     /* owned sequence, or NULL */
+	/* set on working catalogs by schema changes (schemachange.c): */
+	int added;          /* added by a schema change of the plan */
+	char *base_value;   /* added: the value PostgreSQL gives existing rows
+			       (a constant default as text), or NULL */
+};
+
+struct constraint_meta {
+	char *name;
+	char kind;          /* p f u c x */
+	char **columns;
+	int ncolumns;
+	char *ref_schema, *ref_table; /* foreign keys */
+	char **ref_columns;
+	int nref_columns;
+	char on_update, on_delete;    /* a r c n d, or 0 */
+	char *definition;
+};
+
+struct index_meta {
+	char *name;
+	char *definition;
+};
+
+struct table_meta {
+	char *source;
+	char *name;
+	char *stage_name;
+	char *pristine_name; /* NULL for tables of non-target sources */
+	char *row_filter;
+	long long row_count;
+	long long est_rows;  /* estimate for progress; not stored */
+	struct column_meta *cols;
+	int ncols;
+	int *pk;             /* indexes into cols */
+	int npk;
+	struct constraint_meta *cons;
+	int ncons;
+	struct index_meta *idx;
+	int nidx;
+	char *file;          /* fixture rows file, relative; not stored */
+	/* set on working catalogs by schema changes (schemachange.c): */
+	int created;         /* created by a create_table change */
+	int dropped;         /* dropped by a drop_table change */
+};
+
+struct enum_meta {
+	char *source;
+	char *name;
+	char **labels;
+	int nlabels;
+};
+
+struct source_meta {
+	char *name;
+	int is_target;
+	char *schema;
+	char *origin;         /* "postgres" or "fixture" */
+	char *identity;
+	char *server_version;
+	char *snapshot_at;
+};
+
+struct catalog {
+	struct source_meta *sources;
+	int nsources;
+	struct table_meta *tables;
+	int ntables;
+	struct enum_meta *enums;
+	int nenums;
+};
+
+void catalog_free(struct catalog *cat);
+struct source_meta *catalog_add_source(struct catalog *cat);
+struct table_meta *catalog_add_table(struct catalog *cat);
+struct enum_meta *catalog_add_enum(struct catalog *cat);
+struct table_meta *catalog_find_table(struct catalog *cat, const char *source,
+				      const char *name);
+struct source_meta *catalog_find_source(struct catalog *cat, const char *name);
+struct source_meta *catalog_target(struct catalog *cat);
+const struct enum_meta *catalog_find_enum(const struct catalog *cat,
+					  const char *source, const char *name);
+int table_column_index(const struct table_meta *t, const char *name);
+/* Fills stage_name and pristine_name from the naming rule above. */
+void table_set_stage_names(struct table_meta *t, int is_target);
+/* Parses each column's pg_type into its struct pgtype. */
+void table_parse_types(struct table_meta *t);
+
+/*
+ * Creates a new staging file at path (which must not exist), with the
+ * bookkeeping schema, tuned for a bulk load.  The caller loads data and
+ * calls stage_finish_create().
+ */
+int stage_create(const char *path, sqlite3 **out);
+/* Commits, restores safe pragmas, closes and fsyncs the file. */
+int stage_finish_create(sqlite3 *db, const char *path);
+
+/*
+ * Opens an existing staging file, checking that it is one and that its
+ * format version is one this drydock reads.  readonly opens it read-only.
+ */
+int stage_open(const char *path, int readonly, sqlite3 **out);
+void stage_close(sqlite3 *db);
+
+int stage_write_catalog(sqlite3 *db, const struct catalog *cat);
+int stage_read_catalog(sqlite3 *db, struct catalog *cat);
+/* Creates the SQLite table for t under name (typeless columns + PK). */
+int stage_create_table(sqlite3 *db, const struct table_meta *t,
+		       const char *name);
+/* A prepared INSERT of every column of t into table name. */
+int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,
+			 const char *name, sqlite3_stmt **out);
+
+int stage_set_meta(sqlite3 *db, const char *key, const char *value);
+/* Returns a newly allocated value, or NULL when the key is absent. */
+char *stage_get_meta(sqlite3 *db, const char *key);
+
+/* Runs SQL, reporting failures with error(); returns 0 or -1. */
+int stage_exec(sqlite3 *db, const char *sql);
+/* Reports the database's last error under a one-line message. */
+int stage_error(sqlite3 *db, const char *what);
+
+/* The bookkeeping schema embedded from schema/stage.sql. */
+extern const char schema_stage_sql[];
+
+#endif

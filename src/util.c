@@ -1,0 +1,684 @@
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *progname = "drydock";
+int dd_quiet;
+char strbuf_empty[1];
+
+/* ------------------------------------------------------------------ memory */
+
+static void oom(void)
+{
+	fputs("drydock: error: out of memory\n", stderr);
+	exit(EXIT_RUNTIME);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom();
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_detach(&sb, NULL);
+}
+
+/* ------------------------------------------------------------------ strbuf */
+
+void sb_init(struct strbuf *sb, size_t hint)
+{
+	sb->len = sb->alloc = 0;
+	sb->buf = strbuf_empty;
+	if (hint)
+		sb_grow(sb, hint);
+}
+
+void sb_release(struct strbuf *sb)
+{
+	if (sb->alloc)
+		free(sb->buf);
+	sb_init(sb, 0);
+}
+
+char *sb_detach(struct strbuf *sb, size_t *len)
+{
+	char *r;
+	if (!sb->alloc)
+		sb_grow(sb, 0);
+	r = sb->buf;
+	if (len)
+		*len = sb->len;
+	sb_init(sb, 0);
+	return r;
+}
+
+void sb_grow(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	if (need <= sb->alloc)
+		return;
+	size_t na = sb->alloc ? sb->alloc : 64;
+	while (na < need)
+		na *= 2;
+	if (!sb->alloc) {
+		sb->buf = xmalloc(na);
+		sb->buf[0] = '\0';
+	} else {
+		sb->buf = xrealloc(sb->buf, na);
+	}
+	sb->alloc = na;
+}
+
+void sb_reset(struct strbuf *sb)
+{
+	sb_setlen(sb, 0);
+}
+
+void sb_setlen(struct strbuf *sb, size_t len)
+{
+	if (!sb->alloc) {
+		if (len)
+			die("sb_setlen beyond an empty buffer");
+		return;
+	}
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
+void sb_add(struct strbuf *sb, const void *data, size_t len)
+{
+	sb_grow(sb, len);
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_adds(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void sb_addch(struct strbuf *sb, int c)
+{
+	sb_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	va_copy(cp, ap);
+	sb_grow(sb, 64);
+	n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		die("vsnprintf failed");
+	if ((size_t)n >= sb->alloc - sb->len) {
+		sb_grow(sb, (size_t)n);
+		n = vsnprintf(sb->buf + sb->len, sb->alloc - sb->len, fmt, ap);
+	}
+	sb->len += (size_t)n;
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+/* PostgreSQL keywords that must be quoted as column or table names. */
+static const char *const reserved_words[] = {
+	"all", "analyse", "analyze", "and", "any", "array", "as", "asc",
+	"asymmetric", "authorization", "binary", "both", "case", "cast",
+	"check", "collate", "collation", "column", "concurrently",
+	"constraint", "create", "cross", "current_catalog", "current_date",
+	"current_role", "current_schema", "current_time",
+	"current_timestamp", "current_user", "default", "deferrable", "desc",
+	"distinct", "do", "else", "end", "except", "false", "fetch", "for",
+	"foreign", "freeze", "from", "full", "grant", "group", "having",
+	"ilike", "in", "initially", "inner", "intersect", "into", "is",
+	"isnull", "join", "lateral", "leading", "left", "like", "limit",
+	"localtime", "localtimestamp", "natural", "not", "notnull", "null",
+	"offset", "on", "only", "or", "order", "outer", "overlaps", "placing",
+	"primary", "references", "returning", "right", "select",
+	"session_user", "similar", "some", "symmetric", "system_user", "table",
+	"tablesample", "then", "to", "trailing", "true", "union", "unique",
+	"user", "using", "variadic", "verbose", "when", "where", "window",
+	"with",
+};
+
+static int ident_needs_quotes(const char *s)
+{
+	const char *p;
+	if (!*s || !(islower((unsigned char)*s) || *s == '_'))
+		return 1;
+	for (p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		      *p == '_'))
+			return 1;
+	for (size_t i = 0; i < ARRAY_SIZE(reserved_words); i++)
+		if (!strcmp(s, reserved_words[i]))
+			return 1;
+	return 0;
+}
+
+void sb_add_qident(struct strbuf *sb, const char *s)
+{
+	sb_addch(sb, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			sb_addch(sb, '"');
+		sb_addch(sb, *s);
+	}
+	sb_addch(sb, '"');
+}
+
+void sb_add_ident(struct strbuf *sb, const char *s)
+{
+	if (ident_needs_quotes(s))
+		sb_add_qident(sb, s);
+	else
+		sb_adds(sb, s);
+}
+
+void sb_add_literal(struct strbuf *sb, const char *s)
+{
+	/* standard_conforming_strings is on in every supported PostgreSQL:
+	 * backslashes are ordinary characters in '...' literals. */
+	sb_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sb_addch(sb, '\'');
+		sb_addch(sb, *s);
+	}
+	sb_addch(sb, '\'');
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static char **secrets;
+static size_t nr_secrets, alloc_secrets;
+
+void redact_register(const char *secret)
+{
+	if (!secret || strlen(secret) < 3)
+		return;
+	ALLOC_GROW(secrets, nr_secrets + 1, alloc_secrets);
+	secrets[nr_secrets++] = xstrdup(secret);
+}
+
+char *redact(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_adds(&sb, s);
+	for (size_t i = 0; i < nr_secrets; i++) {
+		size_t sl = strlen(secrets[i]);
+		char *hit;
+		size_t from = 0;
+		while ((hit = strstr(sb.buf + from, secrets[i]))) {
+			struct strbuf out = STRBUF_INIT;
+			size_t at = (size_t)(hit - sb.buf);
+			sb_add(&out, sb.buf, at);
+			sb_adds(&out, "********");
+			from = out.len;
+			sb_adds(&out, hit + sl);
+			sb_release(&sb);
+			sb = out;
+		}
+	}
+	return sb_detach(&sb, NULL);
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msg;
+	sb_vaddf(&sb, fmt, ap);
+	msg = redact(sb.buf);
+	fflush(stdout);
+	fprintf(stderr, "%s%s\n", prefix, msg);
+	free(msg);
+	sb_release(&sb);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: error: ", progname);
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: warning: ", progname);
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+}
+
+void detail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("detail: ", fmt, ap);
+	va_end(ap);
+}
+
+void hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+	va_list ap;
+	char prefix[64];
+	if (dd_quiet)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s: ", progname);
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: fatal: ", progname);
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+	exit(EXIT_RUNTIME);
+}
+
+/* ------------------------------------------------------------------- files */
+
+char *read_file(const char *path, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char tmp[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
+		sb_add(&sb, tmp, n);
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		sb_release(&sb);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	fclose(f);
+	return sb_detach(&sb, len);
+}
+
+int file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int fsync_dir_of(const char *path)
+{
+	char *copy = xstrdup(path);
+	int fd, ret = 0;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		if (fsync(fd) && errno != EINVAL)
+			ret = -1;
+		close(fd);
+	}
+	free(copy);
+	return ret;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	const char *p = data;
+	int fd, ret = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		error("cannot write '%s': %s", tmp, strerror(errno));
+		goto cleanup;
+	}
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			error("cannot write '%s': %s", tmp, strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto cleanup;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) || close(fd)) {
+		error("cannot write '%s': %s", tmp, strerror(errno));
+		unlink(tmp);
+		goto cleanup;
+	}
+	if (rename(tmp, path)) {
+		error("cannot rename '%s' to '%s': %s", tmp, path,
+		      strerror(errno));
+		unlink(tmp);
+		goto cleanup;
+	}
+	fsync_dir_of(path);
+	ret = 0;
+cleanup:
+	free(tmp);
+	return ret;
+}
+
+int mkdir_p(const char *path, int mode)
+{
+	char *copy = xstrdup(path);
+	int ret = 0;
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, (mode_t)mode) && errno != EEXIST) {
+			ret = -1;
+			goto out;
+		}
+		*p = '/';
+	}
+	if (mkdir(copy, (mode_t)mode) && errno != EEXIST)
+		ret = -1;
+out:
+	free(copy);
+	return ret;
+}
+
+char *path_join(const char *dir, const char *name)
+{
+	size_t dl;
+	if (name[0] == '/' || !dir || !*dir)
+		return xstrdup(name);
+	dl = strlen(dir);
+	if (dir[dl - 1] == '/')
+		return xasprintf("%s%s", dir, name);
+	return xasprintf("%s/%s", dir, name);
+}
+
+int fclose_checked(FILE *f, const char *path)
+{
+	int bad = ferror(f);
+	if (fflush(f))
+		bad = 1;
+	if (!bad && fsync(fileno(f)) && errno != EINVAL && errno != EROFS)
+		bad = 1;
+	int e = errno;
+	if (fclose(f))
+		bad = 1;
+	else if (bad)
+		errno = e;
+	if (bad)
+		return error("cannot write '%s': %s", path,
+			     strerror(errno ? errno : EIO));
+	return 0;
+}
+
+/* -------------------------------------------------------------------- misc */
+
+double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *utc_timestamp(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char buf[32];
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(buf);
+}
+
+int stderr_is_tty(void)
+{
+	return isatty(2);
+}
+
+int stdin_is_tty(void)
+{
+	return isatty(0);
+}
+
+int parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* ----------------------------------------------------------------- sha-256 */
+
+static const uint32_t sha_k[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(struct sha256 *c, const unsigned char *p)
+{
+	uint32_t w[64], a, b, cc, d, e, f, g, h;
+	int i;
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+	for (i = 16; i < 64; i++) {
+		uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+			      (w[i - 15] >> 3);
+		uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^
+			      (w[i - 2] >> 10);
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
+	e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
+	for (i = 0; i < 64; i++) {
+		uint32_t S1 = ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25);
+		uint32_t ch = (e & f) ^ (~e & g);
+		uint32_t t1 = h + S1 + ch + sha_k[i] + w[i];
+		uint32_t S0 = ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22);
+		uint32_t maj = (a & b) ^ (a & cc) ^ (b & cc);
+		uint32_t t2 = S0 + maj;
+		h = g; g = f; f = e; e = d + t1;
+		d = cc; cc = b; b = a; a = t1 + t2;
+	}
+	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+	c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+}
+
+void sha256_init(struct sha256 *c)
+{
+	static const uint32_t iv[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+	memcpy(c->h, iv, sizeof(iv));
+	c->len = 0;
+	c->used = 0;
+}
+
+void sha256_update(struct sha256 *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	c->len += len;
+	if (c->used) {
+		size_t take = 64 - c->used;
+		if (take > len)
+			take = len;
+		memcpy(c->buf + c->used, p, take);
+		c->used += take;
+		p += take;
+		len -= take;
+		if (c->used < 64)
+			return;
+		sha256_block(c, c->buf);
+		c->used = 0;
+	}
+	while (len >= 64) {
+		sha256_block(c, p);
+		p += 64;
+		len -= 64;
+	}
+	memcpy(c->buf, p, len);
+	c->used = len;
+}
+
+void sha256_final(struct sha256 *c, unsigned char out[32])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, zero = 0, lenb[8];
+	int i;
+	sha256_update(c, &pad, 1);
+	while (c->used != 56)
+		sha256_update(c, &zero, 1);
+	for (i = 0; i < 8; i++)
+		lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(c, lenb, 8);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
+void sha256_hex(const unsigned char d[32], char out[65])
+{
+	static const char hx[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hx[d[i] >> 4];
+		out[2 * i + 1] = hx[d[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+/* ---------------------------------------------------------------- progress */
+
+void progress_start(struct progress *p, const char *label, long long total)
+{
+	p->label = label;
+	p->total = total;
+	p->done = 0;
+	p->start = p->last = now_seconds();
+	p->active = !dd_quiet && stderr_is_tty();
+}
+
+void progress_update(struct progress *p, long long done)
+{
+	double t;
+	p->done = done;
+	if (!p->active)
+		return;
+	t = now_seconds();
+	if (t - p->last < 0.1)
+		return;
+	p->last = t;
+	double rate = (double)done / (t - p->start > 1e-6 ? t - p->start : 1e-6);
+	if (p->total > 0)
+		fprintf(stderr, "\r\033[K%s: %lld / ~%lld rows (%.0f%%), %.0f rows/s",
+			p->label, done, p->total,
+			done > p->total ? 100.0 : 100.0 * (double)done / (double)p->total,
+			rate);
+	else
+		fprintf(stderr, "\r\033[K%s: %lld rows, %.0f rows/s", p->label,
+			done, rate);
+}
+
+void progress_end(struct progress *p)
+{
+	if (p->active)
+		fprintf(stderr, "\r\033[K");
+}
