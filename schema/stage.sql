@@ -113,6 +113,17 @@ CREATE TABLE dd_run_log (
     PRIMARY KEY (run, seq)
 );
 
+-- Key ranges of batched steps, fixed when the step starts so a resumed
+-- run walks the same batches.
+CREATE TABLE dd_run_batch (
+    run         INTEGER NOT NULL,
+    step        TEXT NOT NULL,
+    batch       INTEGER NOT NULL,      -- 1-based
+    first_key,                         -- typeless: the key as stored
+    last_key,
+    PRIMARY KEY (run, step, batch)
+);
+
 -- Schema changes applied by the latest run, in order, with the
 -- PostgreSQL DDL push sends and its inverse for rollback.
 CREATE TABLE dd_schema_change (
@@ -170,4 +181,57 @@ CREATE TABLE dd_change_columns (
     tbl         TEXT PRIMARY KEY,
     cols_before TEXT NOT NULL,         -- JSON array of names (pristine)
     cols_after  TEXT NOT NULL          -- JSON array of names (working)
+);
+
+-- --------------------------------------------------------------- checks
+-- One row per `drydock check` (or the checks `drydock run` runs), bound to
+-- the change set it judged; approve and push look at the latest.
+CREATE TABLE dd_check_run (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    run            INTEGER,            -- dd_run.id it followed
+    changeset_hash TEXT,               -- NULL when there was no change set yet
+    phase          TEXT NOT NULL,      -- before, after, all
+    errors         INTEGER NOT NULL,   -- failed checks of severity error
+    warnings       INTEGER NOT NULL,
+    passed         INTEGER NOT NULL
+);
+
+CREATE TABLE dd_check_result (
+    check_run   INTEGER NOT NULL,
+    seq         INTEGER NOT NULL,
+    name        TEXT NOT NULL,         -- e.g. "fk posts_user_id_fkey", plan check name
+    kind        TEXT NOT NULL,         -- builtin, plan, gate, invariant
+    severity    TEXT NOT NULL,         -- error, warn
+    status      TEXT NOT NULL,         -- pass, fail, unverifiable, fixed
+    count       INTEGER NOT NULL,      -- violating rows
+    sample      TEXT,                  -- JSON array of up to 20 keys
+    message     TEXT,
+    duration_ms REAL,
+    PRIMARY KEY (check_run, seq)
+);
+
+-- ------------------------------------------------------ approve and push
+CREATE TABLE dd_approval (
+    id             INTEGER PRIMARY KEY,
+    changeset_hash TEXT NOT NULL,      -- the approval holds for this hash only
+    approved_by    TEXT NOT NULL,
+    note           TEXT,
+    at             TEXT NOT NULL,
+    check_run      INTEGER NOT NULL    -- the clean check run it relied on
+);
+
+-- Pushes and rollbacks made from this file (the target's ledger is the
+-- authority; this is the local record reports read).
+CREATE TABLE dd_push (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL,      -- push, rollback
+    target         TEXT NOT NULL,      -- identity, never a password
+    changeset_hash TEXT NOT NULL,
+    ledger_id      INTEGER,
+    started_at     TEXT NOT NULL,
+    finished_at    TEXT,
+    status         TEXT NOT NULL,      -- applied, conflict, failed, partial
+    counts         TEXT,               -- JSON: table -> {inserted, updated, deleted}
+    message        TEXT
 );

@@ -14,6 +14,9 @@
 static const struct command commands[] = {
 	{ "snapshot", cmd_snapshot, "copy source tables into a new staging file", usage_snapshot },
 	{ "status", cmd_status, "show where a staging file stands", usage_status },
+	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
+	{ "log", cmd_log, "print the run log of a staging file", usage_log },
+	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
 	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
 };
 

@@ -1,0 +1,559 @@
+#define _GNU_SOURCE
+#include "changeset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sb_add_json_string(struct strbuf *sb, const char *s, size_t len)
+{
+	static const char hx[] = "0123456789abcdef";
+	sb_grow(sb, len + 2);
+	sb_addch(sb, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sb_add(sb, "\\\"", 2); break;
+		case '\\': sb_add(sb, "\\\\", 2); break;
+		case '\n': sb_add(sb, "\\n", 2); break;
+		case '\r': sb_add(sb, "\\r", 2); break;
+		case '\t': sb_add(sb, "\\t", 2); break;
+		case '\b': sb_add(sb, "\\b", 2); break;
+		case '\f': sb_add(sb, "\\f", 2); break;
+		default:
+			if (c < 0x20) {
+				char u[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
+				sb_add(sb, u, 6);
+			} else {
+				sb_addch(sb, (char)c);
+			}
+		}
+	}
+	sb_addch(sb, '"');
+}
+
+/* One column's value as text, or NULL. */
+struct val {
+	struct strbuf text;
+	int null;
+};
+
+static void take(struct val *v, const struct column_meta *c, sqlite3_value *sv)
+{
+	v->null = pgtype_to_text(&c->type, sv, &v->text) == 1;
+}
+
+static void add_val_json(struct strbuf *sb, const struct val *v)
+{
+	if (v->null)
+		sb_adds(sb, "null");
+	else
+		sb_add_json_string(sb, v->text.buf, v->text.len);
+}
+
+static int val_equal(const struct val *a, const struct val *b)
+{
+	if (a->null || b->null)
+		return a->null == b->null;
+	return a->text.len == b->text.len &&
+	       !memcmp(a->text.buf, b->text.buf, a->text.len);
+}
+
+static void add_cols(struct strbuf *sb, const char *alias,
+		     const struct table_meta *t)
+{
+	for (int i = 0; i < t->ncols; i++) {
+		if (sb->len && sb->buf[sb->len - 1] != ' ')
+			sb_adds(sb, ", ");
+		sb_addf(sb, "%s.", alias);
+		sb_add_qident(sb, t->cols[i].name);
+	}
+}
+
+static void add_key_join(struct strbuf *sb, const struct table_meta *t)
+{
+	for (int k = 0; k < t->npk; k++) {
+		if (k)
+			sb_adds(sb, " AND ");
+		sb_adds(sb, "p.");
+		sb_add_qident(sb, t->cols[t->pk[k]].name);
+		sb_adds(sb, " = w.");
+		sb_add_qident(sb, t->cols[t->pk[k]].name);
+	}
+}
+
+static void add_order(struct strbuf *sb, const char *alias,
+		      const struct table_meta *t)
+{
+	sb_adds(sb, " ORDER BY ");
+	for (int k = 0; k < t->npk; k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		sb_addf(sb, "%s.", alias);
+		sb_add_qident(sb, t->cols[t->pk[k]].name);
+	}
+}
+
+static char *names_json(const struct table_meta *t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	sb_addch(&sb, '[');
+	for (int i = 0; t && i < t->ncols; i++) {
+		if (i)
+			sb_addch(&sb, ',');
+		sb_add_json_string(&sb, t->cols[i].name, strlen(t->cols[i].name));
+	}
+	sb_addch(&sb, ']');
+	return sb_detach(&sb, NULL);
+}
+
+struct table_diff {
+	sqlite3 *db;
+	sqlite3_stmt *ins;           /* INSERT INTO dd_change */
+	struct sha256 *hash;
+	const struct table_meta *w;  /* working */
+	const struct table_meta *p;  /* pristine, or NULL for created tables */
+	int *pcol;                   /* working col -> pristine col, or -1 */
+	long long seq, inserts, updates, deletes;
+	long long *col_changes;      /* per working column */
+	struct strbuf key, oldr, newr, changed, line;
+};
+
+static int store(struct table_diff *d, const char *op)
+{
+	sqlite3_stmt *st = d->ins;
+	d->seq++;
+	sqlite3_bind_text(st, 1, d->w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, d->seq);
+	sqlite3_bind_text(st, 3, op, 1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->key.buf, (int)d->key.len, SQLITE_STATIC);
+	if (d->oldr.len)
+		sqlite3_bind_text(st, 5, d->oldr.buf, (int)d->oldr.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	if (d->newr.len)
+		sqlite3_bind_text(st, 6, d->newr.buf, (int)d->newr.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
+	if (d->changed.len)
+		sqlite3_bind_text(st, 7, d->changed.buf, (int)d->changed.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 7);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return stage_error(d->db, "cannot store the change set");
+	/* the hash reads exactly what is stored */
+	sb_reset(&d->line);
+	sb_addf(&d->line, "%s\t%s\t%s\t%s\t%s\n", op, d->key.buf,
+		d->oldr.len ? d->oldr.buf : "-", d->newr.len ? d->newr.buf : "-",
+		d->changed.len ? d->changed.buf : "-");
+	sha256_update(d->hash, d->line.buf, d->line.len);
+	return 0;
+}
+
+static int diff_deletes(struct table_diff *d, struct val *vals)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	const struct table_meta *p = d->p;
+	int rc, ret = -1;
+
+	sb_adds(&sql, "SELECT ");
+	add_cols(&sql, "p", p);
+	sb_adds(&sql, " FROM ");
+	sb_add_qident(&sql, p->pristine_name);
+	sb_adds(&sql, " p WHERE NOT EXISTS (SELECT 1 FROM ");
+	sb_add_qident(&sql, d->w->stage_name);
+	sb_adds(&sql, " w WHERE ");
+	add_key_join(&sql, p);
+	sb_adds(&sql, ")");
+	add_order(&sql, "p", p);
+	if (sqlite3_prepare_v2(d->db, sql.buf, -1, &st, NULL)) {
+		stage_error(d->db, "cannot compute deletes");
+		goto cleanup;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sb_reset(&d->key);
+		sb_reset(&d->oldr);
+		sb_reset(&d->newr);
+		sb_reset(&d->changed);
+		sb_addch(&d->oldr, '[');
+		for (int i = 0; i < p->ncols; i++) {
+			take(&vals[i], &p->cols[i], sqlite3_column_value(st, i));
+			if (i)
+				sb_addch(&d->oldr, ',');
+			add_val_json(&d->oldr, &vals[i]);
+		}
+		sb_addch(&d->oldr, ']');
+		sb_addch(&d->key, '[');
+		for (int k = 0; k < p->npk; k++) {
+			if (k)
+				sb_addch(&d->key, ',');
+			add_val_json(&d->key, &vals[p->pk[k]]);
+		}
+		sb_addch(&d->key, ']');
+		if (store(d, "D"))
+			goto cleanup;
+		d->deletes++;
+	}
+	if (rc != SQLITE_DONE) {
+		stage_error(d->db, "cannot compute deletes");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return ret;
+}
+
+static int diff_upserts(struct table_diff *d, struct val *wv, struct val *pv,
+			struct val *base)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	const struct table_meta *w = d->w, *p = d->p;
+	int rc, ret = -1, nw = w->ncols;
+
+	sb_adds(&sql, "SELECT ");
+	add_cols(&sql, "w", w);
+	if (p) {
+		sb_adds(&sql, ", ");
+		add_cols(&sql, "p", p);
+		sb_adds(&sql, ", p.");
+		sb_add_qident(&sql, p->cols[p->pk[0]].name);
+		sb_adds(&sql, " IS NULL");
+	}
+	sb_adds(&sql, " FROM ");
+	sb_add_qident(&sql, w->stage_name);
+	sb_adds(&sql, " w");
+	if (p) {
+		sb_adds(&sql, " LEFT JOIN ");
+		sb_add_qident(&sql, p->pristine_name);
+		sb_adds(&sql, " p ON ");
+		add_key_join(&sql, p);
+		sb_adds(&sql, " WHERE p.");
+		sb_add_qident(&sql, p->cols[p->pk[0]].name);
+		sb_adds(&sql, " IS NULL");
+		for (int i = 0; i < nw; i++) {
+			sb_adds(&sql, " OR w.");
+			sb_add_qident(&sql, w->cols[i].name);
+			sb_adds(&sql, " IS NOT ");
+			if (d->pcol[i] >= 0) {
+				sb_adds(&sql, "p.");
+				sb_add_qident(&sql, p->cols[d->pcol[i]].name);
+			} else if (w->cols[i].base_value) {
+				sb_add_literal(&sql, w->cols[i].base_value);
+			} else {
+				sb_adds(&sql, "NULL");
+			}
+		}
+	}
+	add_order(&sql, "w", w);
+	if (sqlite3_prepare_v2(d->db, sql.buf, -1, &st, NULL)) {
+		stage_error(d->db, "cannot compute inserts and updates");
+		goto cleanup;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int is_new = !p || sqlite3_column_int(st, nw + p->ncols);
+		int nchanged = 0;
+		for (int i = 0; i < nw; i++)
+			take(&wv[i], &w->cols[i], sqlite3_column_value(st, i));
+		sb_reset(&d->key);
+		sb_reset(&d->oldr);
+		sb_reset(&d->newr);
+		sb_reset(&d->changed);
+		if (!is_new) {
+			for (int i = 0; i < p->ncols; i++)
+				take(&pv[i], &p->cols[i], sqlite3_column_value(st, nw + i));
+			sb_addch(&d->changed, '[');
+			for (int i = 0; i < nw; i++) {
+				const struct val *before =
+					d->pcol[i] >= 0 ? &pv[d->pcol[i]] : &base[i];
+				if (val_equal(&wv[i], before))
+					continue;
+				if (nchanged++)
+					sb_addch(&d->changed, ',');
+				sb_add_json_string(&d->changed, w->cols[i].name,
+						   strlen(w->cols[i].name));
+				d->col_changes[i]++;
+			}
+			sb_addch(&d->changed, ']');
+			if (!nchanged) {
+				/* equal in PostgreSQL text form: not a change */
+				continue;
+			}
+			sb_addch(&d->oldr, '[');
+			for (int i = 0; i < p->ncols; i++) {
+				if (i)
+					sb_addch(&d->oldr, ',');
+				add_val_json(&d->oldr, &pv[i]);
+			}
+			sb_addch(&d->oldr, ']');
+		} else {
+			sb_reset(&d->changed);
+		}
+		sb_addch(&d->newr, '[');
+		for (int i = 0; i < nw; i++) {
+			if (i)
+				sb_addch(&d->newr, ',');
+			add_val_json(&d->newr, &wv[i]);
+		}
+		sb_addch(&d->newr, ']');
+		sb_addch(&d->key, '[');
+		for (int k = 0; k < w->npk; k++) {
+			if (k)
+				sb_addch(&d->key, ',');
+			add_val_json(&d->key, &wv[w->pk[k]]);
+		}
+		sb_addch(&d->key, ']');
+		if (store(d, is_new ? "I" : "U"))
+			goto cleanup;
+		if (is_new)
+			d->inserts++;
+		else
+			d->updates++;
+	}
+	if (rc != SQLITE_DONE) {
+		stage_error(d->db, "cannot compute inserts and updates");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return ret;
+}
+
+static long long count_rows(sqlite3 *db, const char *table)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+	sb_adds(&sql, "SELECT count(*) FROM ");
+	sb_add_qident(&sql, table);
+	if (!sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return n;
+}
+
+static int cmp_table_name(const void *a, const void *b)
+{
+	const struct table_meta *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+static int diff_table(sqlite3 *db, struct sha256 *hash, sqlite3_stmt *ins,
+		      sqlite3_stmt *tab, sqlite3_stmt *colst,
+		      const struct table_meta *w, const struct table_meta *p,
+		      long long *tot)
+{
+	struct table_diff d = { 0 };
+	int n = w->ncols + (p ? p->ncols : 0) + 1, ret = -1;
+	struct val *vals = xcalloc((size_t)n * 3, sizeof(*vals));
+	struct val *wv = vals, *pv = vals + n, *base = vals + 2 * n;
+	struct strbuf cols = STRBUF_INIT, line = STRBUF_INIT;
+	char *before = NULL, *after = NULL;
+
+	d.db = db;
+	d.ins = ins;
+	d.hash = hash;
+	d.w = w;
+	d.p = p;
+	d.pcol = xcalloc((size_t)w->ncols + 1, sizeof(int));
+	d.col_changes = xcalloc((size_t)w->ncols + 1, sizeof(long long));
+	sb_init(&d.key, 0);
+	sb_init(&d.oldr, 0);
+	sb_init(&d.newr, 0);
+	sb_init(&d.changed, 0);
+	sb_init(&d.line, 0);
+	for (int i = 0; i < 3 * n; i++)
+		sb_init(&vals[i].text, 0);
+	for (int i = 0; i < w->ncols; i++) {
+		d.pcol[i] = p ? table_column_index(p, w->cols[i].name) : -1;
+		base[i].null = w->cols[i].base_value == NULL;
+		if (w->cols[i].base_value)
+			sb_adds(&base[i].text, w->cols[i].base_value);
+	}
+	sb_addf(&line, "T\t%zu:%s\n", strlen(w->name), w->name);
+	sha256_update(hash, line.buf, line.len);
+
+	if ((p && diff_deletes(&d, vals)) || diff_upserts(&d, wv, pv, base))
+		goto cleanup;
+
+	sb_addch(&cols, '{');
+	for (int i = 0, first = 1; i < w->ncols; i++) {
+		if (!d.col_changes[i])
+			continue;
+		if (!first)
+			sb_addch(&cols, ',');
+		first = 0;
+		sb_add_json_string(&cols, w->cols[i].name, strlen(w->cols[i].name));
+		sb_addf(&cols, ":%lld", d.col_changes[i]);
+	}
+	sb_addch(&cols, '}');
+	sqlite3_bind_text(tab, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(tab, 2, d.inserts);
+	sqlite3_bind_int64(tab, 3, d.updates);
+	sqlite3_bind_int64(tab, 4, d.deletes);
+	sqlite3_bind_int64(tab, 5, p ? p->row_count : 0);
+	sqlite3_bind_int64(tab, 6, count_rows(db, w->stage_name));
+	sqlite3_bind_text(tab, 7, cols.buf, (int)cols.len, SQLITE_STATIC);
+	before = names_json(p);
+	after = names_json(w);
+	sqlite3_bind_text(colst, 1, w->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(colst, 2, before, -1, SQLITE_STATIC);
+	sqlite3_bind_text(colst, 3, after, -1, SQLITE_STATIC);
+	if (sqlite3_step(tab) != SQLITE_DONE || sqlite3_step(colst) != SQLITE_DONE) {
+		stage_error(db, "cannot store the change set");
+		goto cleanup;
+	}
+	tot[0] += d.inserts;
+	tot[1] += d.updates;
+	tot[2] += d.deletes;
+	ret = 0;
+cleanup:
+	sqlite3_reset(tab);
+	sqlite3_reset(colst);
+	for (int i = 0; i < 3 * n; i++)
+		sb_release(&vals[i].text);
+	free(vals);
+	free(d.pcol);
+	free(d.col_changes);
+	sb_release(&d.key);
+	sb_release(&d.oldr);
+	sb_release(&d.newr);
+	sb_release(&d.changed);
+	sb_release(&d.line);
+	sb_release(&cols);
+	sb_release(&line);
+	free(before);
+	free(after);
+	return ret;
+}
+
+int changeset_compute(sqlite3 *db, const struct catalog *pristine,
+		      const struct catalog *working,
+		      const struct schema_change *sc, int nsc, long long run,
+		      struct changeset_summary *out)
+{
+	struct sha256 hash;
+	unsigned char digest[32];
+	sqlite3_stmt *ins = NULL, *tab = NULL, *colst = NULL, *cs = NULL;
+	const struct table_meta **tables = NULL;
+	int ntables = 0, ret = -1, nschema = 0;
+	long long tot[3] = { 0, 0, 0 };
+	const struct source_meta *target = NULL;
+	char *now = utc_timestamp();
+
+	for (int i = 0; i < working->nsources; i++)
+		if (working->sources[i].is_target)
+			target = &working->sources[i];
+	if (!target) {
+		error("the staging file has no target source");
+		goto cleanup;
+	}
+	if (stage_exec(db, "BEGIN; DELETE FROM dd_change; DELETE FROM dd_change_table;"
+			   "DELETE FROM dd_change_columns; DELETE FROM dd_changeset;"))
+		goto rollback;
+	if (sqlite3_prepare_v2(db, "INSERT INTO dd_change VALUES (?,?,?,?,?,?,?)", -1, &ins, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_change_table VALUES (?,?,?,?,?,?,?)", -1, &tab, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_change_columns VALUES (?,?,?)", -1, &colst, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_changeset VALUES (1,?,?,?,?,?,?,?)", -1, &cs, NULL)) {
+		stage_error(db, "cannot store the change set");
+		goto rollback;
+	}
+	sha256_init(&hash);
+	sha256_update(&hash, "drydock changeset 1\n", 20);
+	for (int i = 0; i < nsc; i++) {
+		char *canon = schema_change_canonical(&sc[i]);
+		struct strbuf line = STRBUF_INIT;
+		sb_addf(&line, "S\t%s\t%s%s\n", sc[i].phase == SC_AFTER ? "after" : "before",
+			canon, sc[i].skipped ? "\tskipped" : "");
+		sha256_update(&hash, line.buf, line.len);
+		sb_release(&line);
+		free(canon);
+		nschema += !sc[i].skipped;
+	}
+	tables = xcalloc((size_t)working->ntables + 1, sizeof(*tables));
+	for (int i = 0; i < working->ntables; i++) {
+		const struct table_meta *t = &working->tables[i];
+		if (!strcmp(t->source, target->name) && !t->dropped)
+			tables[ntables++] = t;
+	}
+	qsort(tables, (size_t)ntables, sizeof(*tables), cmp_table_name);
+	for (int i = 0; i < ntables; i++) {
+		const struct table_meta *w = tables[i], *p = NULL;
+		if (!w->created) {
+			p = catalog_find_table((struct catalog *)pristine, w->source, w->name);
+			if (!p || !p->pristine_name) {
+				error("table '%s' has no pristine copy in the staging file", w->name);
+				goto rollback;
+			}
+		}
+		if (diff_table(db, &hash, ins, tab, colst, w, p, tot))
+			goto rollback;
+	}
+	sha256_final(&hash, digest);
+	sha256_hex(digest, out->hash);
+	out->inserts = tot[0];
+	out->updates = tot[1];
+	out->deletes = tot[2];
+	out->schema_changes = nschema;
+	sqlite3_bind_text(cs, 1, out->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(cs, 2, run);
+	sqlite3_bind_text(cs, 3, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(cs, 4, tot[0]);
+	sqlite3_bind_int64(cs, 5, tot[1]);
+	sqlite3_bind_int64(cs, 6, tot[2]);
+	sqlite3_bind_int(cs, 7, nschema);
+	if (sqlite3_step(cs) != SQLITE_DONE) {
+		stage_error(db, "cannot store the change set");
+		goto rollback;
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(tab);
+	sqlite3_finalize(colst);
+	sqlite3_finalize(cs);
+	ins = tab = colst = cs = NULL;
+	if (stage_exec(db, "COMMIT"))
+		goto rollback;
+	ret = 0;
+	goto cleanup;
+rollback:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(tab);
+	sqlite3_finalize(colst);
+	sqlite3_finalize(cs);
+	ins = tab = colst = cs = NULL;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+cleanup:
+	free(tables);
+	free(now);
+	return ret;
+}
+
+int changeset_load_summary(sqlite3 *db, struct changeset_summary *out)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = 1;
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(db, "SELECT hash, inserts, updates, deletes, "
+				   "schema_changes FROM dd_changeset WHERE id = 1",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot read the change set");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(out->hash, sizeof(out->hash), "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		out->inserts = sqlite3_column_int64(st, 1);
+		out->updates = sqlite3_column_int64(st, 2);
+		out->deletes = sqlite3_column_int64(st, 3);
+		out->schema_changes = sqlite3_column_int(st, 4);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}

@@ -1,0 +1,44 @@
+/*
+ * changeset: the net difference between the pristine snapshot and the
+ * working state of the target's tables, computed by a keyed diff in SQL
+ * (so whatever a step ran is captured), stored in dd_change* tables
+ * (schema/stage.sql) and identified by a SHA-256 over a canonical
+ * encoding (docs/design.md, "Change set hash").
+ *
+ * A change of primary key is a delete of the old row and an insert of the
+ * new one.  Values are compared in their PostgreSQL text form, so a step
+ * writing 1 into a boolean that held 't' changes nothing.
+ */
+#ifndef DD_CHANGESET_H
+#define DD_CHANGESET_H
+
+#include "schemachange.h"
+#include "stage.h"
+
+struct changeset_summary {
+	char hash[65];
+	long long inserts, updates, deletes;
+	int schema_changes;
+};
+
+/*
+ * Recomputes the change set of the latest run and stores it, replacing
+ * any earlier one, in one transaction.  pristine is the snapshot catalog,
+ * working the catalog after the run's schema changes; sc/nsc the changes
+ * (hashed in order).
+ */
+int changeset_compute(sqlite3 *db, const struct catalog *pristine,
+		      const struct catalog *working,
+		      const struct schema_change *sc, int nsc, long long run,
+		      struct changeset_summary *out);
+
+/* Reads the stored summary; returns 1 when there is none, -1 on error. */
+int changeset_load_summary(sqlite3 *db, struct changeset_summary *out);
+
+/*
+ * Appends a JSON string literal for len bytes of s (UTF-8 passed through,
+ * control characters escaped).
+ */
+void sb_add_json_string(struct strbuf *sb, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,1025 @@
+/*
+ * drydock run: transform the staging file offline.  Every fresh run
+ * rebuilds the working tables from the pristine snapshot, applies the
+ * plan's "before" schema changes, runs the steps in order (each step, or
+ * each batch of a batched step, in its own transaction, checkpointed),
+ * applies the "after" schema changes and computes the change set.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "changeset.h"
+#include "commands.h"
+#include "plan.h"
+#include "run.h"
+#include "schemachange.h"
+#include "sqlfn.h"
+#include "stage.h"
+
+const char usage_run[] =
+	"usage: drydock run STAGE.db --plan DIR [--seed TEXT] [--clock TIMESTAMP]\n"
+	"                   [--resume | --from STEP] [--no-check]\n"
+	"\n"
+	"Runs the plan's schema changes and steps against the staging file, starting\n"
+	"from the pristine snapshot, and computes the change set.\n"
+	"\n"
+	"  --plan DIR         the plan folder\n"
+	"  --seed TEXT        seed for gen_random_uuid(), random() (default: derived\n"
+	"                     from the snapshot, so reruns reproduce the change set)\n"
+	"  --clock TIMESTAMP  what now() and current_timestamp return in steps, UTC\n"
+	"                     (default: the target's snapshot time)\n"
+	"  --resume           continue a failed or interrupted run where it stopped\n"
+	"  --from STEP        run again from STEP (earlier steps are replayed)\n"
+	"  --no-check         skip the plan's checks (recorded in the run)\n";
+
+/* ------------------------------------------------------------ authorizer */
+
+struct guard {
+	const struct catalog *cat;
+	char denied[512];  /* the table a step tried to write, if any */
+};
+
+static int is_protected(const struct guard *g, const char *table)
+{
+	if (!table)
+		return 0;
+	if (!strncmp(table, "dd_", 3))
+		return 1;
+	for (int i = 0; i < g->cat->ntables; i++) {
+		const struct table_meta *t = &g->cat->tables[i];
+		if (!t->pristine_name && !t->created && !strcmp(t->stage_name, table))
+			return 1;
+	}
+	return 0;
+}
+
+static int authorize(void *ctx, int action, const char *a1, const char *a2,
+		     const char *db, const char *trigger)
+{
+	struct guard *g = ctx;
+	const char *table = NULL;
+	(void)db;
+	(void)trigger;
+	switch (action) {
+	case SQLITE_INSERT:
+	case SQLITE_UPDATE:
+	case SQLITE_DELETE:
+	case SQLITE_DROP_TABLE:
+	case SQLITE_CREATE_INDEX:
+	case SQLITE_CREATE_TRIGGER:
+		table = action == SQLITE_CREATE_INDEX || action == SQLITE_CREATE_TRIGGER ? a2 : a1;
+		break;
+	case SQLITE_ALTER_TABLE:
+		table = a2;
+		break;
+	default:
+		return SQLITE_OK;
+	}
+	/* the temp schema (dd_batch is ours, but steps may read it) */
+	if (db && !strcmp(db, "temp") && table && strcmp(table, "dd_batch"))
+		return SQLITE_OK;
+	if (is_protected(g, table)) {
+		snprintf(g->denied, sizeof(g->denied), "%s", table);
+		return SQLITE_DENY;
+	}
+	return SQLITE_OK;
+}
+
+static const char *owner_source(const struct catalog *cat, const char *stage_name)
+{
+	for (int i = 0; i < cat->ntables; i++)
+		if (!strcmp(cat->tables[i].stage_name, stage_name))
+			return cat->tables[i].source;
+	return NULL;
+}
+
+/* --------------------------------------------------------------- helpers */
+
+static int line_of(const char *sql, const char *at)
+{
+	int line = 1;
+	for (const char *p = sql; p < at; p++)
+		line += *p == '\n';
+	return line;
+}
+
+static const char *skip_space(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+static void bind_batch_params(sqlite3_stmt *st, sqlite3_stmt *range, long batch)
+{
+	int i;
+	if (!range)
+		return;
+	if ((i = sqlite3_bind_parameter_index(st, ":batch_first")))
+		sqlite3_bind_value(st, i, sqlite3_column_value(range, 0));
+	if ((i = sqlite3_bind_parameter_index(st, ":batch_last")))
+		sqlite3_bind_value(st, i, sqlite3_column_value(range, 1));
+	if ((i = sqlite3_bind_parameter_index(st, ":batch")))
+		sqlite3_bind_int64(st, i, batch);
+}
+
+/*
+ * Runs every statement of a step's SQL.  On failure reports the step, the
+ * file and line, the statement and SQLite's message.
+ */
+static int exec_sql(struct run_ctx *rc, const char *stepname, const char *path,
+		    const char *sql, sqlite3_stmt *range, long batch)
+{
+	const char *tail = sql;
+	struct guard *g = rc->guard;
+
+	while (*(tail = skip_space(tail))) {
+		sqlite3_stmt *st = NULL;
+		const char *next = NULL;
+		const char *start = tail;
+		int r;
+		g->denied[0] = '\0';
+		r = sqlite3_prepare_v2(rc->db, start, -1, &st, &next);
+		if (r == SQLITE_OK && st) {
+			bind_batch_params(st, range, batch);
+			while ((r = sqlite3_step(st)) == SQLITE_ROW)
+				;
+			if (r == SQLITE_DONE)
+				r = SQLITE_OK;
+		}
+		if (r != SQLITE_OK) {
+			const char *end = next && next > start ? next : start + strlen(start);
+			int len = (int)(end - start);
+			while (len > 0 && (start[len - 1] == '\n' || start[len - 1] == ' '))
+				len--;
+			if (g->denied[0]) {
+				const char *src = owner_source(rc->stagecat, g->denied);
+				error("step '%s' writes to table '%s', which is read-only",
+				      stepname, g->denied);
+				detail("At %s:%d: %.*s%s", path, line_of(sql, start),
+				       len > 300 ? 300 : len, start, len > 300 ? " ..." : "");
+				if (src)
+					detail("Tables of source '%s' are inputs; only the target's tables change.", src);
+				else
+					detail("drydock's own tables (dd_*) and pristine copies cannot change.");
+			} else {
+				error("step '%s' failed at %s:%d", stepname, path,
+				      line_of(sql, start));
+				detail("Statement: %.*s%s", len > 300 ? 300 : len, start,
+				       len > 300 ? " ..." : "");
+				detail("SQLite says: %s.", sqlite3_errmsg(rc->db));
+			}
+			hint("Fix the step and continue with 'drydock run %s --plan %s --resume'.",
+			     rc->stage_path, rc->plan->dir);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		sqlite3_finalize(st);
+		if (!next || next == start)
+			break;
+		tail = next;
+	}
+	return 0;
+}
+
+static int log_entry(struct run_ctx *rc, const char *step, long batch,
+		     long batches, sqlite3_stmt *range, long long rows,
+		     double ms, const char *status, const char *msg)
+{
+	sqlite3_stmt *st;
+	int r;
+	if (sqlite3_prepare_v2(rc->db,
+			       "INSERT INTO dd_run_log VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 "
+			       "FROM dd_run_log WHERE run = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+			       -1, &st, NULL))
+		return stage_error(rc->db, "cannot write the run log");
+	sqlite3_bind_int64(st, 1, rc->run);
+	sqlite3_bind_text(st, 2, step, -1, SQLITE_STATIC);
+	if (batch) {
+		sqlite3_bind_int64(st, 3, batch);
+		sqlite3_bind_int64(st, 4, batches);
+	}
+	if (range) {
+		sqlite3_bind_value(st, 5, sqlite3_column_value(range, 0));
+		sqlite3_bind_value(st, 6, sqlite3_column_value(range, 1));
+	}
+	sqlite3_bind_int64(st, 7, rows);
+	sqlite3_bind_double(st, 8, ms);
+	sqlite3_bind_text(st, 9, status, -1, SQLITE_STATIC);
+	if (msg)
+		sqlite3_bind_text(st, 10, msg, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE)
+		return stage_error(rc->db, "cannot write the run log");
+	return 0;
+}
+
+static int set_progress(struct run_ctx *rc, int step, long batch)
+{
+	sqlite3_stmt *st;
+	int r;
+	if (sqlite3_prepare_v2(rc->db, "UPDATE dd_run SET next_step = ?2, next_batch = ?3 WHERE id = ?1",
+			       -1, &st, NULL))
+		return stage_error(rc->db, "cannot record progress");
+	sqlite3_bind_int64(st, 1, rc->run);
+	sqlite3_bind_int(st, 2, step);
+	sqlite3_bind_int64(st, 3, batch);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : stage_error(rc->db, "cannot record progress");
+}
+
+/* ------------------------------------------------------------- the steps */
+
+static const struct table_meta *working_table(const struct catalog *cat,
+					      const char *name)
+{
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		if ((t->pristine_name || t->created) && !t->dropped &&
+		    !strcmp(t->name, name))
+			return t;
+	}
+	return NULL;
+}
+
+/* Splits the batch table's keys into ranges of size rows, stored. */
+static int plan_batches(struct run_ctx *rc, const struct plan_step *s, long *nbatches)
+{
+	const struct table_meta *t = working_table(rc->stagecat, s->batch_table);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *keys = NULL, *ins = NULL, *cnt = NULL;
+	long n = 0, inbatch = 0;
+	int r, ret = -1;
+
+	if (!t) {
+		error("step '%s' is batched over table '%s', which is not a table of the target",
+		      s->name, s->batch_table);
+		goto cleanup;
+	}
+	if (t->npk != 1) {
+		error("step '%s' is batched over '%s', whose primary key has %d columns",
+		      s->name, t->name, t->npk);
+		detail("Batches are ranges of a single-column primary key.");
+		goto cleanup;
+	}
+	if (sqlite3_prepare_v2(rc->db, "SELECT count(*) FROM dd_run_batch WHERE run = ?1 AND step = ?2",
+			       -1, &cnt, NULL))
+		goto dberr;
+	sqlite3_bind_int64(cnt, 1, rc->run);
+	sqlite3_bind_text(cnt, 2, s->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(cnt) == SQLITE_ROW && sqlite3_column_int64(cnt, 0) > 0) {
+		*nbatches = (long)sqlite3_column_int64(cnt, 0);
+		ret = 0;
+		goto cleanup; /* resuming: the ranges were fixed when it started */
+	}
+	sb_adds(&sql, "SELECT ");
+	sb_add_qident(&sql, t->cols[t->pk[0]].name);
+	sb_adds(&sql, " FROM ");
+	sb_add_qident(&sql, t->stage_name);
+	sb_adds(&sql, " ORDER BY 1");
+	if (sqlite3_prepare_v2(rc->db, sql.buf, -1, &keys, NULL) ||
+	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_run_batch VALUES (?1, ?2, ?3, ?4, ?5)",
+			       -1, &ins, NULL))
+		goto dberr;
+	sqlite3_bind_int64(ins, 1, rc->run);
+	sqlite3_bind_text(ins, 2, s->name, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(keys)) == SQLITE_ROW) {
+		if (inbatch == 0)
+			sqlite3_bind_value(ins, 4, sqlite3_column_value(keys, 0));
+		sqlite3_bind_value(ins, 5, sqlite3_column_value(keys, 0));
+		if (++inbatch == s->batch_size) {
+			sqlite3_bind_int64(ins, 3, ++n);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				goto dberr;
+			sqlite3_reset(ins);
+			inbatch = 0;
+		}
+	}
+	if (r != SQLITE_DONE)
+		goto dberr;
+	if (inbatch) {
+		sqlite3_bind_int64(ins, 3, ++n);
+		if (sqlite3_step(ins) != SQLITE_DONE)
+			goto dberr;
+	}
+	*nbatches = n;
+	ret = 0;
+	goto cleanup;
+dberr:
+	stage_error(rc->db, "cannot plan the batches");
+cleanup:
+	sqlite3_finalize(keys);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(cnt);
+	sb_release(&sql);
+	return ret;
+}
+
+static int run_batch(struct run_ctx *rc, int si, const char *sql,
+		     const char *path, long batch, long nbatches)
+{
+	const struct plan_step *s = &rc->plan->steps[si];
+	sqlite3_stmt *range = NULL, *fill = NULL;
+	struct strbuf q = STRBUF_INIT;
+	double t0 = now_seconds();
+	long long before = sqlite3_total_changes64(rc->db), rows = 0;
+	int ret = -1;
+
+	if (stage_exec(rc->db, "BEGIN"))
+		return -1;
+	if (batch) {
+		const struct table_meta *t = working_table(rc->stagecat, s->batch_table);
+		if (sqlite3_prepare_v2(rc->db, "SELECT first_key, last_key FROM dd_run_batch "
+					       "WHERE run = ?1 AND step = ?2 AND batch = ?3",
+				       -1, &range, NULL))
+			goto dberr;
+		sqlite3_bind_int64(range, 1, rc->run);
+		sqlite3_bind_text(range, 2, s->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(range, 3, batch);
+		if (sqlite3_step(range) != SQLITE_ROW)
+			goto dberr;
+		sb_adds(&q, "DELETE FROM temp.dd_batch; INSERT INTO temp.dd_batch SELECT ");
+		sb_add_qident(&q, t->cols[t->pk[0]].name);
+		sb_adds(&q, " FROM ");
+		sb_add_qident(&q, t->stage_name);
+		sb_adds(&q, " WHERE ");
+		sb_add_qident(&q, t->cols[t->pk[0]].name);
+		sb_adds(&q, " BETWEEN ?1 AND ?2");
+		if (stage_exec(rc->db, "CREATE TEMP TABLE IF NOT EXISTS dd_batch (key PRIMARY KEY)") ||
+		    stage_exec(rc->db, "DELETE FROM temp.dd_batch"))
+			goto fail;
+		if (sqlite3_prepare_v2(rc->db, strchr(q.buf, ';') + 2, -1, &fill, NULL))
+			goto dberr;
+		sqlite3_bind_value(fill, 1, sqlite3_column_value(range, 0));
+		sqlite3_bind_value(fill, 2, sqlite3_column_value(range, 1));
+		if (sqlite3_step(fill) != SQLITE_DONE)
+			goto dberr;
+		before = sqlite3_total_changes64(rc->db);
+	}
+	sqlfn_reseed(s->name, batch);
+	sqlite3_set_authorizer(rc->db, authorize, rc->guard);
+	int r = exec_sql(rc, s->name, path, sql, range, batch);
+	sqlite3_set_authorizer(rc->db, NULL, NULL);
+	if (r)
+		goto fail;
+	rows = sqlite3_total_changes64(rc->db) - before;
+	if (log_entry(rc, s->name, batch, nbatches, range, rows,
+		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
+	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
+			 batch && batch < nbatches ? batch : 0))
+		goto fail;
+	sqlite3_finalize(range);
+	sqlite3_finalize(fill);
+	range = fill = NULL;
+	if (stage_exec(rc->db, "COMMIT"))
+		goto fail;
+	rc->rows_total += rows;
+	if (batch)
+		progress_update(&rc->progress, batch);
+	ret = 0;
+	goto cleanup;
+dberr:
+	stage_error(rc->db, "cannot run the batch");
+fail:
+	sqlite3_finalize(range);
+	sqlite3_finalize(fill);
+	range = fill = NULL;
+	sqlite3_exec(rc->db, "ROLLBACK", NULL, NULL, NULL);
+cleanup:
+	sb_release(&q);
+	return ret;
+}
+
+static int run_step(struct run_ctx *rc, int si, long from_batch)
+{
+	const struct plan_step *s = &rc->plan->steps[si];
+	char *path = path_join(rc->plan->dir, s->sql_path);
+	char *sql = read_file(path, NULL);
+	long nbatches = 0;
+	long long rows_before = rc->rows_total;
+	double t0 = now_seconds();
+	int ret = -1;
+
+	if (!sql) {
+		error("cannot read step '%s' file '%s': %s", s->name, path, strerror(errno));
+		goto cleanup;
+	}
+	if (!s->batch_size) {
+		if (run_batch(rc, si, sql, path, 0, 0))
+			goto cleanup;
+	} else {
+		if (plan_batches(rc, s, &nbatches))
+			goto cleanup;
+		progress_start(&rc->progress, s->name, nbatches);
+		for (long b = from_batch ? from_batch : 1; b <= nbatches; b++)
+			if (run_batch(rc, si, sql, path, b, nbatches)) {
+				progress_end(&rc->progress);
+				goto cleanup;
+			}
+		progress_end(&rc->progress);
+		if (!nbatches && set_progress(rc, si + 1, 0))
+			goto cleanup;
+	}
+	if (!dd_quiet) {
+		printf("step %-28s %8lld rows  %8.1f ms", s->name,
+		       rc->rows_total - rows_before, (now_seconds() - t0) * 1000.0);
+		if (s->batch_size)
+			printf("  (%ld batch%s of %ld %s)", nbatches,
+			       nbatches == 1 ? "" : "es", s->batch_size, s->batch_table);
+		printf("\n");
+	}
+	ret = 0;
+cleanup:
+	free(sql);
+	free(path);
+	return ret;
+}
+
+/* ------------------------------------------------- extending a finished run */
+
+int run_extra_step(struct run_ctx *rc, const char *name, const char *path,
+		   const char *sql)
+{
+	double t0 = now_seconds();
+	long long before;
+	int r;
+	if (stage_exec(rc->db, "BEGIN"))
+		return -1;
+	before = sqlite3_total_changes64(rc->db);
+	sqlfn_reseed(name, 0);
+	sqlite3_set_authorizer(rc->db, authorize, rc->guard);
+	r = exec_sql(rc, name, path, sql, NULL, 0);
+	sqlite3_set_authorizer(rc->db, NULL, NULL);
+	if (r || log_entry(rc, name, 0, 0, NULL, sqlite3_total_changes64(rc->db) - before,
+			   (now_seconds() - t0) * 1000.0, "ok", NULL) ||
+	    stage_exec(rc->db, "COMMIT")) {
+		sqlite3_exec(rc->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out)
+{
+	return changeset_compute(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc,
+				 rc->run, out);
+}
+
+int run_open_latest(struct run_ctx *rc, const char *stage_path, struct plan *plan)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *seed = NULL, *clock = NULL;
+	int ret = -1;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->stage_path = stage_path;
+	rc->plan = plan;
+	if (schema_changes_parse(plan, &rc->sc, &rc->nsc) || stage_open(stage_path, 1, &db))
+		goto cleanup;
+	if (sqlite3_prepare_v2(db, "SELECT id, seed, clock, status FROM dd_run ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL) || sqlite3_step(st) != SQLITE_ROW) {
+		error("'%s' has no run yet", stage_path);
+		hint("Run the plan first: drydock run %s --plan DIR", stage_path);
+		goto cleanup;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 3), "done")) {
+		error("the latest run of '%s' did not finish", stage_path);
+		hint("Finish it first: drydock run %s --plan DIR --resume", stage_path);
+		goto cleanup;
+	}
+	rc->run = sqlite3_column_int64(st, 0);
+	seed = xstrdup((const char *)sqlite3_column_text(st, 1));
+	clock = xstrdup((const char *)sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	st = NULL;
+	stage_close(db);
+	db = NULL;
+	if (sqlfn_setup(seed, clock)) {
+		error("the latest run's clock '%s' is not a timestamp", clock);
+		goto cleanup;
+	}
+	rc->pristine = xcalloc(1, sizeof(struct catalog));
+	rc->working = xcalloc(1, sizeof(struct catalog));
+	rc->stagecat = rc->working;
+	if (stage_open(stage_path, 0, &rc->db) || sqlfn_register(rc->db) ||
+	    stage_read_catalog(rc->db, rc->pristine) || stage_read_catalog(rc->db, rc->working))
+		goto cleanup;
+	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
+		for (int i = 0; i < rc->nsc; i++)
+			if ((int)rc->sc[i].phase == phase &&
+			    schema_change_apply_catalog(rc->working, &rc->sc[i]))
+				goto cleanup;
+	rc->guard = xcalloc(1, sizeof(struct guard));
+	rc->guard->cat = rc->working;
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	stage_close(db);
+	free(seed);
+	free(clock);
+	return ret;
+}
+
+void run_close(struct run_ctx *rc)
+{
+	stage_close(rc->db);
+	rc->db = NULL;
+	schema_changes_free(rc->sc, rc->nsc);
+	rc->sc = NULL;
+	rc->nsc = 0;
+	if (rc->pristine) {
+		catalog_free(rc->pristine);
+		free(rc->pristine);
+	}
+	if (rc->working) {
+		catalog_free(rc->working);
+		free(rc->working);
+	}
+	free(rc->guard);
+	rc->pristine = rc->working = rc->stagecat = NULL;
+	rc->guard = NULL;
+}
+
+/* ----------------------------------------------------------- the run */
+
+static char *plan_hash(const struct plan *plan)
+{
+	struct sha256 c;
+	unsigned char d[32];
+	char hex[65];
+	sha256_init(&c);
+	sha256_update(&c, plan->text, strlen(plan->text) + 1);
+	for (int i = 0; i < plan->nsteps; i++) {
+		char *path = path_join(plan->dir, plan->steps[i].sql_path);
+		size_t len = 0;
+		char *sql = read_file(path, &len);
+		sha256_update(&c, plan->steps[i].sql_path, strlen(plan->steps[i].sql_path) + 1);
+		if (sql)
+			sha256_update(&c, sql, len);
+		free(sql);
+		free(path);
+	}
+	sha256_final(&c, d);
+	sha256_hex(d, hex);
+	return xstrdup(hex);
+}
+
+/* The plan must name no table the snapshot lacks, and its steps' files must exist. */
+static int check_plan_against_stage(const struct plan *plan, struct catalog *cat)
+{
+	for (int i = 0; i < plan->nsources; i++) {
+		const struct plan_source *ps = &plan->sources[i];
+		struct source_meta *sm = catalog_find_source(cat, ps->name);
+		if (!sm) {
+			error("the plan's source '%s' is not in the staging file", ps->name);
+			hint("The plan changed since the snapshot: snapshot again.");
+			return -1;
+		}
+		if (sm->is_target != ps->target) {
+			error("the plan's target is not the staging file's target ('%s')", ps->name);
+			hint("The plan changed since the snapshot: snapshot again.");
+			return -1;
+		}
+		for (int k = 0; k < ps->ntables; k++)
+			if (!catalog_find_table(cat, ps->name, ps->tables[k].name)) {
+				error("the plan's table '%s.%s' is not in the staging file",
+				      ps->name, ps->tables[k].name);
+				hint("The plan changed since the snapshot: snapshot again.");
+				return -1;
+			}
+	}
+	for (int i = 0; i < plan->nsteps; i++) {
+		char *path = path_join(plan->dir, plan->steps[i].sql_path);
+		int ok = file_exists(path);
+		if (!ok) {
+			error("step '%s' names file '%s', which does not exist",
+			      plan->steps[i].name, path);
+			hint("Step files are relative to the plan folder.");
+		}
+		free(path);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
+/* Drops the working tables and every scratch table, recreates from pristine. */
+static int rebuild_working(struct run_ctx *rc)
+{
+	sqlite3_stmt *st = NULL;
+	struct strbuf sql = STRBUF_INIT;
+	char **names = NULL;
+	int n = 0, ret = -1;
+
+	if (sqlite3_prepare_v2(rc->db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
+				       "AND name NOT LIKE 'dd\\_%' ESCAPE '\\' "
+				       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+			       -1, &st, NULL)) {
+		stage_error(rc->db, "cannot list staging tables");
+		goto cleanup;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		int keep = 0;
+		for (int i = 0; i < rc->stagecat->ntables; i++)
+			if (!rc->stagecat->tables[i].pristine_name &&
+			    !strcmp(rc->stagecat->tables[i].stage_name, name))
+				keep = 1;
+		if (keep)
+			continue;
+		names = xrealloc(names, (size_t)(n + 1) * sizeof(char *));
+		names[n++] = xstrdup(name);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (int i = 0; i < n; i++) {
+		sb_reset(&sql);
+		sb_adds(&sql, "DROP TABLE ");
+		sb_add_qident(&sql, names[i]);
+		if (stage_exec(rc->db, sql.buf))
+			goto cleanup;
+	}
+	for (int i = 0; i < rc->stagecat->ntables; i++) {
+		const struct table_meta *t = &rc->stagecat->tables[i];
+		if (!t->pristine_name)
+			continue;
+		if (stage_create_table(rc->db, t, t->stage_name))
+			goto cleanup;
+		sb_reset(&sql);
+		sb_adds(&sql, "INSERT INTO ");
+		sb_add_qident(&sql, t->stage_name);
+		sb_adds(&sql, " SELECT * FROM ");
+		sb_add_qident(&sql, t->pristine_name);
+		if (stage_exec(rc->db, sql.buf))
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	sb_release(&sql);
+	return ret;
+}
+
+/* Applies the changes of one phase to stagecat and, if stage, the file. */
+static int apply_phase(struct run_ctx *rc, enum sc_phase phase, int stage)
+{
+	for (int i = 0; i < rc->nsc; i++) {
+		struct schema_change *c = &rc->sc[i];
+		double t0 = now_seconds();
+		if (c->phase != phase)
+			continue;
+		if (schema_change_apply_catalog(rc->stagecat, c))
+			return -1;
+		if (!stage)
+			continue;
+		if (schema_change_apply_stage(rc->db, rc->stagecat, c))
+			return -1;
+		char name[300];
+		snprintf(name, sizeof(name), "schema:%s %s", c->opname,
+			 c->table ? c->table : "");
+		if (log_entry(rc, name, 0, 0, NULL, 0, (now_seconds() - t0) * 1000.0,
+			      c->skipped ? "skipped" : "ok",
+			      c->skipped ? "already present in the snapshot" : NULL))
+			return -1;
+	}
+	return 0;
+}
+
+/* Renders every change's DDL against the evolving catalog and stores it. */
+static int store_schema_changes(struct run_ctx *rc)
+{
+	struct catalog cat;
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	if (stage_read_catalog(rc->db, &cat))
+		return -1;
+	if (stage_exec(rc->db, "DELETE FROM dd_schema_change") ||
+	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_schema_change VALUES (?,?,?,?,?,?,?)",
+			       -1, &st, NULL))
+		goto cleanup;
+	for (int phase = SC_BEFORE, seq = 0; phase <= SC_AFTER; phase++) {
+		for (int i = 0; i < rc->nsc; i++) {
+			struct schema_change *c = &rc->sc[i];
+			struct strbuf ddl = STRBUF_INIT, inv = STRBUF_INIT;
+			char *canon;
+			struct source_meta *tgt = catalog_target(&cat);
+			if ((int)c->phase != phase)
+				continue;
+			if (schema_change_render(c, &cat, tgt->schema, &ddl, &inv) ||
+			    schema_change_apply_catalog(&cat, c)) {
+				sb_release(&ddl);
+				sb_release(&inv);
+				goto cleanup;
+			}
+			canon = schema_change_canonical(c);
+			sqlite3_bind_int(st, 1, ++seq);
+			sqlite3_bind_text(st, 2, phase == SC_AFTER ? "after" : "before", -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, c->opname, -1, SQLITE_STATIC);
+			if (c->table)
+				sqlite3_bind_text(st, 4, c->table, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 4);
+			sqlite3_bind_text(st, 5, canon, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 6, ddl.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 7, inv.buf, -1, SQLITE_STATIC);
+			int r = sqlite3_step(st);
+			sqlite3_reset(st);
+			free(canon);
+			sb_release(&ddl);
+			sb_release(&inv);
+			if (r != SQLITE_DONE) {
+				stage_error(rc->db, "cannot store the schema changes");
+				goto cleanup;
+			}
+		}
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	catalog_free(&cat);
+	return ret;
+}
+
+static int start_run(struct run_ctx *rc, const char *seed, const char *clock,
+		     const char *phash, int no_check)
+{
+	sqlite3_stmt *st;
+	char *now = utc_timestamp();
+	int r;
+	if (sqlite3_prepare_v2(rc->db, "INSERT INTO dd_run (started_at, plan_name, plan_hash, "
+				       "seed, clock, status, no_check) VALUES (?,?,?,?,?, 'running', ?)",
+			       -1, &st, NULL)) {
+		free(now);
+		return stage_error(rc->db, "cannot record the run");
+	}
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, rc->plan->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, phash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, seed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, clock, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, no_check);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(now);
+	if (r != SQLITE_DONE)
+		return stage_error(rc->db, "cannot record the run");
+	rc->run = sqlite3_last_insert_rowid(rc->db);
+	return 0;
+}
+
+static int finish_run(struct run_ctx *rc, const char *status, const char *msg)
+{
+	sqlite3_stmt *st;
+	char *now = utc_timestamp();
+	int r;
+	if (sqlite3_prepare_v2(rc->db, "UPDATE dd_run SET status = ?2, finished_at = ?3, "
+				       "message = ?4 WHERE id = ?1",
+			       -1, &st, NULL)) {
+		free(now);
+		return stage_error(rc->db, "cannot record the run");
+	}
+	sqlite3_bind_int64(st, 1, rc->run);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if (msg)
+		sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	free(now);
+	return r == SQLITE_DONE ? 0 : stage_error(rc->db, "cannot record the run");
+}
+
+/* The latest run: id, status, next step/batch, seed, clock, plan hash. */
+static int last_run(sqlite3 *db, long long *id, char **status, int *next_step,
+		    long *next_batch, char **seed, char **clock, char **phash)
+{
+	sqlite3_stmt *st;
+	int ret = 1;
+	if (sqlite3_prepare_v2(db, "SELECT id, status, next_step, next_batch, seed, clock, "
+				   "plan_hash FROM dd_run ORDER BY id DESC LIMIT 1",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot read the runs");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*status = xstrdup((const char *)sqlite3_column_text(st, 1));
+		*next_step = sqlite3_column_int(st, 2);
+		*next_batch = (long)sqlite3_column_int64(st, 3);
+		*seed = xstrdup((const char *)sqlite3_column_text(st, 4));
+		*clock = xstrdup((const char *)sqlite3_column_text(st, 5));
+		*phash = xstrdup((const char *)sqlite3_column_text(st, 6));
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static char *default_seed(sqlite3 *db)
+{
+	char *created = stage_get_meta(db, "snapshot_at");
+	char *s = xasprintf("drydock:%s", created ? created : "");
+	free(created);
+	return s;
+}
+
+static char *default_clock(const struct catalog *cat)
+{
+	for (int i = 0; i < cat->nsources; i++)
+		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
+			return xstrdup(cat->sources[i].snapshot_at);
+	return xstrdup("2000-01-01 00:00:00+00");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "plan", required_argument, NULL, 'p' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "clock", required_argument, NULL, 'c' },
+		{ "resume", no_argument, NULL, 'r' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *plandir = NULL, *seed_arg = NULL, *clock_arg = NULL, *from = NULL;
+	int resume = 0, no_check = 0, c, ret = EXIT_RUNTIME;
+	struct run_ctx rc = { 0 };
+	struct plan plan = { 0 };
+	struct catalog pristine = { 0 }, stagecat = { 0 }, working = { 0 };
+	struct guard guard = { 0 };
+	struct changeset_summary sum;
+	char *seed = NULL, *clock = NULL, *phash = NULL, *lstatus = NULL,
+	     *lseed = NULL, *lclock = NULL, *lphash = NULL;
+	long long lrun = 0;
+	int lstep = 0, start_step = 0;
+	long lbatch = 0, start_batch = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': plandir = optarg; break;
+		case 's': seed_arg = optarg; break;
+		case 'c': clock_arg = optarg; break;
+		case 'r': resume = 1; break;
+		case 'f': from = optarg; break;
+		case 'n': no_check = 1; break;
+		default: return usage_error("run", "unknown option");
+		}
+	}
+	if (optind != argc - 1 || !plandir)
+		return usage_error("run", "give one staging file and --plan DIR");
+	if (resume && from)
+		return usage_error("run", "--resume and --from cannot be combined");
+	if (resume && (seed_arg || clock_arg))
+		return usage_error("run", "--resume continues with the run's own seed and clock");
+	rc.stage_path = argv[optind];
+	if (plan_load(plandir, &plan))
+		goto cleanup;
+	rc.plan = &plan;
+	if (schema_changes_parse(&plan, &rc.sc, &rc.nsc))
+		goto cleanup;
+	if (from) {
+		for (int i = 0; i < plan.nsteps; i++)
+			if (!strcmp(plan.steps[i].name, from))
+				rc.from_step = i + 1;
+		if (!rc.from_step) {
+			ret = usage_error("run", "the plan has no step '%s'", from);
+			goto cleanup;
+		}
+	}
+	/* open once to read what the seed and clock default to */
+	if (stage_open(rc.stage_path, 1, &rc.db) || stage_read_catalog(rc.db, &pristine))
+		goto cleanup;
+	if (check_plan_against_stage(&plan, &pristine))
+		goto cleanup;
+	phash = plan_hash(&plan);
+	int have_last = last_run(rc.db, &lrun, &lstatus, &lstep, &lbatch, &lseed, &lclock, &lphash);
+	if (have_last < 0)
+		goto cleanup;
+	if (resume) {
+		if (have_last || !strcmp(lstatus, "done")) {
+			error("there is no unfinished run to resume in '%s'", rc.stage_path);
+			hint("Start a fresh run without --resume.");
+			goto cleanup;
+		}
+		seed = xstrdup(lseed);
+		clock = xstrdup(lclock);
+		start_step = lstep;
+		start_batch = lbatch;
+		if (strcmp(lphash, phash))
+			info("the plan changed since the run stopped; continuing at step %d with the plan as it is now",
+			     lstep + 1);
+	} else {
+		seed = seed_arg ? xstrdup(seed_arg) : default_seed(rc.db);
+		clock = clock_arg ? xstrdup(clock_arg) : default_clock(&pristine);
+	}
+	stage_close(rc.db);
+	rc.db = NULL;
+	if (sqlfn_setup(seed, clock)) {
+		ret = usage_error("run", "--clock '%s' is not a UTC timestamp (YYYY-MM-DD HH:MM:SS[+00])", clock);
+		goto cleanup;
+	}
+	if (stage_open(rc.stage_path, 0, &rc.db) || sqlfn_register(rc.db) ||
+	    stage_read_catalog(rc.db, &stagecat) || stage_read_catalog(rc.db, &working))
+		goto cleanup;
+	rc.stagecat = &stagecat;
+	guard.cat = &stagecat;
+	rc.guard = &guard;
+
+	/* the whole shape after every change, for checks and the change set */
+	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
+		for (int i = 0; i < rc.nsc; i++)
+			if ((int)rc.sc[i].phase == phase &&
+			    schema_change_apply_catalog(&working, &rc.sc[i]))
+				goto cleanup;
+
+	if (resume) {
+		rc.run = lrun;
+		if (apply_phase(&rc, SC_BEFORE, 0))
+			goto cleanup;
+		if (stage_exec(rc.db, "UPDATE dd_run SET status = 'running', message = NULL "
+				      "WHERE id = (SELECT max(id) FROM dd_run)"))
+			goto cleanup;
+		info("resuming run %lld at step %d%s", rc.run, start_step + 1,
+		     start_batch ? " (mid-batch)" : "");
+	} else {
+		if (stage_exec(rc.db, "BEGIN") || start_run(&rc, seed, clock, phash, no_check) ||
+		    rebuild_working(&rc) || apply_phase(&rc, SC_BEFORE, 1) ||
+		    store_schema_changes(&rc) || set_progress(&rc, 0, 0)) {
+			sqlite3_exec(rc.db, "ROLLBACK", NULL, NULL, NULL);
+			goto cleanup;
+		}
+		if (stage_exec(rc.db, "COMMIT"))
+			goto cleanup;
+		{
+			char *abs = realpath(plan.dir, NULL);
+			int r = stage_set_meta(rc.db, "plan_dir", abs ? abs : plan.dir);
+			free(abs);
+			if (r)
+				goto cleanup;
+		}
+		if (rc.from_step > 1)
+			info("replaying the %d steps before '%s'", rc.from_step - 1, from);
+	}
+
+	/* (checks issue) the plan's "before" checks run here unless --no-check */
+
+	for (int i = start_step; i < plan.nsteps; i++) {
+		if (run_step(&rc, i, i == start_step ? start_batch : 0)) {
+			finish_run(&rc, "failed", plan.steps[i].name);
+			goto cleanup;
+		}
+	}
+	if (stage_exec(rc.db, "BEGIN") || apply_phase(&rc, SC_AFTER, 1) ||
+	    stage_exec(rc.db, "COMMIT")) {
+		sqlite3_exec(rc.db, "ROLLBACK", NULL, NULL, NULL);
+		finish_run(&rc, "failed", "schema changes (after)");
+		goto cleanup;
+	}
+	if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {
+		finish_run(&rc, "failed", "change set");
+		goto cleanup;
+	}
+	if (finish_run(&rc, "done", NULL))
+		goto cleanup;
+	/* (checks issue) the "after" and built-in checks run here unless --no-check */
+	if (!dd_quiet)
+		printf("change set %.16s: %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
+		       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
+		       sum.schema_changes == 1 ? "" : "s");
+	ret = EXIT_OK;
+cleanup:
+	stage_close(rc.db);
+	schema_changes_free(rc.sc, rc.nsc);
+	catalog_free(&pristine);
+	catalog_free(&stagecat);
+	catalog_free(&working);
+	plan_free(&plan);
+	free(seed);
+	free(clock);
+	free(phash);
+	free(lstatus);
+	free(lseed);
+	free(lclock);
+	free(lphash);
+	return ret;
+}
