@@ -11,7 +11,7 @@ LDLIBS   = $(PKG_LIBS) -lm
 
 SRCS := $(wildcard src/*.c)
 HDRS := $(wildcard src/*.h)
-SCHEMA := schema/stage.sql
+SCHEMA := schema/stage.sql schema/ledger.sql
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 
 BUILD := build
@@ -33,7 +33,7 @@ deps:
 
 $(BUILD)/schema_sql.c: $(SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(BUILD)
-	scripts/embed-sql.sh $@ schema_stage_sql=schema/stage.sql
+	scripts/embed-sql.sh $@ schema_stage_sql=schema/stage.sql schema_ledger_sql=schema/ledger.sql
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(BUILD)/obj

@@ -17,6 +17,11 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
 	{ "log", cmd_log, "print the run log of a staging file", usage_log },
 	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
+	{ "approve", cmd_approve, "approve the checked change set for push", usage_approve },
+	{ "plan", cmd_plan, "print the SQL push would send, without connecting", usage_plan },
+	{ "push", cmd_push, "apply the approved change set to the target", usage_push },
+	{ "rollback", cmd_rollback, "undo a push from the inverse in the target's ledger", usage_rollback },
+	{ "history", cmd_history, "list the pushes and rollbacks in the target's ledger", usage_history },
 	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
 };
 

@@ -46,17 +46,19 @@ static void redact_conninfo(const char *conninfo)
 	redact_register(getenv("PGPASSWORD"));
 }
 
+const char pg_session_setup[] =
+	"SET client_encoding = 'UTF8';"
+	"SET DateStyle = 'ISO, YMD';"
+	"SET IntervalStyle = 'postgres';"
+	"SET TimeZone = 'UTC';"
+	"SET extra_float_digits = 1;"
+	"SET bytea_output = 'hex';"
+	"SET application_name = 'drydock';";
+
 PGconn *pg_connect(const char *conninfo, const char *what)
 {
 	PGconn *conn;
-	static const char setup[] =
-		"SET client_encoding = 'UTF8';"
-		"SET DateStyle = 'ISO, YMD';"
-		"SET IntervalStyle = 'postgres';"
-		"SET TimeZone = 'UTC';"
-		"SET extra_float_digits = 1;"
-		"SET bytea_output = 'hex';"
-		"SET application_name = 'drydock';";
+	const char *setup = pg_session_setup;
 
 	redact_conninfo(conninfo);
 	conn = PQconnectdb(conninfo);

@@ -17,6 +17,8 @@
  * NULL.
  */
 PGconn *pg_connect(const char *conninfo, const char *what);
+/* The statements pg_connect() sends first, on every connection. */
+extern const char pg_session_setup[];
 /* "host=/tmp port=5432 dbname=app user=me": who we talk to, no secrets. */
 char *pg_identity(PGconn *conn);
 /* Runs a command that returns no rows; reports failure. */

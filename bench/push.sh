@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Push benchmark (issue 5): a change set of 100,000 updates, 100,000
+# inserts and 10,000 deletes on a 1,000,000-row table, applied three ways
+# to identical copies of the target, side by side in one run:
+#
+#   drydock push     the whole controlled push: COPY into the ledger's work
+#                    table, schema and conflict checks, guarded set-based
+#                    statements, verification, ledger entry, commit
+#   bare set-based   the same rows COPYed into temp tables, then one
+#                    UPDATE ... FROM, INSERT ... SELECT and DELETE ... USING,
+#                    no checks: the server's limit
+#   per row          one prepared statement per row in one transaction,
+#                    what the seeds' scripts do
+#
+# Targets: drydock >= 0.75x the bare set-based rate and >= 5x the per-row
+# rate; drydock's peak RSS under 64 MB.  Starts its own PostgreSQL
+# (tests/lib/pg.sh).  BENCH_PUSH_ROWS scales the table (default 1000000;
+# the change set is 10% / 10% / 1% of it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$here/.." && pwd)
+DRYDOCK=${DRYDOCK:-$REPO/build/drydock}
+N=${BENCH_PUSH_ROWS:-1000000}
+
+if [[ -f $here/lib.sh ]]; then
+	# shellcheck source=/dev/null
+	source "$here/lib.sh"
+fi
+# Fallbacks when bench/lib.sh is not there: GNU time for peak RSS.
+if ! declare -F measure >/dev/null; then
+	measure() {
+		local prefix=$1 t0 t1 kb
+		shift
+		t0=$(date +%s.%N)
+		if [[ -x /usr/bin/time ]]; then
+			kb=$(/usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1)
+		else
+			"$@" >/dev/null
+			kb=0
+		fi
+		t1=$(date +%s.%N)
+		printf -v "${prefix}_S" '%s' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
+		printf -v "${prefix}_KB" '%s' "$kb"
+	}
+	ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+	rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == 0) print "n/a"; else printf "%.0f", n / s }'; }
+	mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+	section() { printf '\n== %s\n' "$*"; }
+	row() { printf '  %-44s %10s s %12s rows/s %9s MB\n' "$1" "$2" "$3" "$4"; }
+fi
+
+# shellcheck source=/dev/null
+source "$REPO/tests/lib/pg.sh"
+W=$(mktemp -d)
+cleanup() { pg_stop; rm -rf "$W"; }
+trap cleanup EXIT
+chmod 755 "$W"
+pg_start >/dev/null
+psql_() { pg_psql -v ON_ERROR_STOP=1 "$@"; }
+
+section "push: drydock vs bare set-based vs one statement per row ($N-row table)"
+psql_ -d postgres -c "CREATE DATABASE base" >/dev/null
+psql_ -d base >/dev/null <<SQL
+CREATE TABLE items (
+    id bigint PRIMARY KEY,
+    account integer NOT NULL,
+    name text NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    status text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    note text);
+INSERT INTO items SELECT g, g % 1000, 'item ' || g, (g % 100000) / 100.0,
+    CASE WHEN g % 3 = 0 THEN 'open' ELSE 'closed' END,
+    '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', NULL
+FROM generate_series(1, $N) g;
+CREATE INDEX items_account ON items (account);
+VACUUM ANALYZE items;
+SQL
+for db in dd bare perrow; do
+	psql_ -d postgres -c "CREATE DATABASE $db TEMPLATE base" >/dev/null
+done
+
+mkdir -p "$W/plan"
+cat >"$W/plan/plan.json" <<'JSON'
+{"name": "bench-push", "sources": {"app": {"tables": ["items"]}},
+ "steps": [{"name": "change", "sql": "change.sql"}]}
+JSON
+cat >"$W/plan/change.sql" <<SQL
+UPDATE items SET status = 'migrated', note = 'batch ' || (id % 7), account = account + 1 WHERE id % 10 = 0;
+DELETE FROM items WHERE id % 100 = 1;
+WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < $N / 10)
+INSERT INTO items SELECT $N + x, x % 1000, 'new ' || x, '1.50', 'open', '2025-01-01 00:00:00+00', 'new' FROM g;
+SQL
+"$DRYDOCK" -q snapshot --plan "$W/plan" -o "$W/s.db" --source "dbname=base"
+"$DRYDOCK" -q run "$W/s.db" --plan "$W/plan"
+hash=$(sqlite3 "$W/s.db" "SELECT hash FROM dd_changeset")
+changes=$(sqlite3 "$W/s.db" "SELECT inserts + updates + deletes FROM dd_changeset")
+# Until the checks module lands on this branch, a clean check run stands in.
+if [[ -z $(sqlite3 "$W/s.db" "SELECT 1 FROM dd_check_run WHERE changeset_hash = '$hash' AND errors = 0") ]]; then
+	sqlite3 "$W/s.db" "INSERT INTO dd_check_run (at, run, changeset_hash, phase, errors, warnings, passed)
+		VALUES ('bench', 1, '$hash', 'all', 0, 0, 1)"
+fi
+"$DRYDOCK" -q approve "$W/s.db" --by bench
+
+# The same rows as files, for the two reference variants.
+sqlite3 -batch -separator $'\t' -nullvalue '\N' "$W/s.db" \
+	"SELECT id, account, name, amount, status, updated_at, note FROM items WHERE id % 10 = 0 AND id <= $N" >"$W/upd.tsv"
+sqlite3 -batch -separator $'\t' -nullvalue '\N' "$W/s.db" \
+	"SELECT id, account, name, amount, status, updated_at, note FROM items WHERE id > $N" >"$W/ins.tsv"
+sqlite3 -batch "$W/s.db" "SELECT id FROM dd_pristine__items WHERE id % 100 = 1" >"$W/del.tsv"
+
+cat >"$W/bare.sql" <<SQL
+\set ON_ERROR_STOP on
+BEGIN;
+CREATE TEMP TABLE u (LIKE items) ON COMMIT DROP;
+CREATE TEMP TABLE i (LIKE items) ON COMMIT DROP;
+CREATE TEMP TABLE d (id bigint) ON COMMIT DROP;
+\copy u FROM '$W/upd.tsv'
+\copy i FROM '$W/ins.tsv'
+\copy d FROM '$W/del.tsv'
+ANALYZE u; ANALYZE i; ANALYZE d;
+UPDATE items t SET account = u.account, name = u.name, amount = u.amount, status = u.status,
+    updated_at = u.updated_at, note = u.note FROM u WHERE t.id = u.id;
+INSERT INTO items SELECT * FROM i;
+DELETE FROM items t USING d WHERE t.id = d.id;
+COMMIT;
+SQL
+
+awk -F'\t' 'function q(s) { if (s == "\\N") return "NULL"; gsub(/'"'"'/, "'"''"'", s); return "'"'"'" s "'"'"'" }
+	BEGIN { print "\\set ON_ERROR_STOP on"
+		print "PREPARE u(bigint, integer, text, numeric, text, timestamptz, text) AS UPDATE items SET account = $2, name = $3, amount = $4, status = $5, updated_at = $6, note = $7 WHERE id = $1;"
+		print "PREPARE i(bigint, integer, text, numeric, text, timestamptz, text) AS INSERT INTO items VALUES ($1, $2, $3, $4, $5, $6, $7);"
+		print "PREPARE d(bigint) AS DELETE FROM items WHERE id = $1;"
+		print "BEGIN;" }
+	FILENAME ~ /upd/ { printf "EXECUTE u(%s, %s, %s, %s, %s, %s, %s);\n", $1, $2, q($3), q($4), q($5), q($6), q($7) }
+	FILENAME ~ /ins/ { printf "EXECUTE i(%s, %s, %s, %s, %s, %s, %s);\n", $1, $2, q($3), q($4), q($5), q($6), q($7) }
+	FILENAME ~ /del/ { printf "EXECUTE d(%s);\n", $1 }
+	END { print "COMMIT;" }' "$W/upd.tsv" "$W/ins.tsv" "$W/del.tsv" >"$W/perrow.sql"
+
+psql_ -d postgres -c "CHECKPOINT" >/dev/null
+measure DD "$DRYDOCK" -q push "$W/s.db" --target "dbname=dd" --yes
+psql_ -d postgres -c "CHECKPOINT" >/dev/null
+measure BARE "$(_pg_psql_bin)" -X -q -d bare -f "$W/bare.sql"
+psql_ -d postgres -c "CHECKPOINT" >/dev/null
+measure ROW "$(_pg_psql_bin)" -X -q -d perrow -f "$W/perrow.sql"
+
+# All three must leave the same table behind.
+for db in dd bare perrow; do
+	sum=$(psql_ -X -A -t -d "$db" -c "SELECT count(*), md5(string_agg(t::text, ',' ORDER BY id)) FROM items t")
+	printf -v "SUM_$db" '%s' "$sum"
+done
+if [[ $SUM_dd != "$SUM_bare" || $SUM_dd != "$SUM_perrow" ]]; then
+	echo "  the three variants left different tables: $SUM_dd / $SUM_bare / $SUM_perrow" >&2
+	exit 1
+fi
+
+row "drydock push ($changes rows)" "$DD_S" "$(rate "$changes" "$DD_S")" "$(mb "$DD_KB")"
+row "bare COPY + set-based statements" "$BARE_S" "$(rate "$changes" "$BARE_S")" ""
+row "one prepared statement per row" "$ROW_S" "$(rate "$changes" "$ROW_S")" ""
+vs_bare=$(ratio "$BARE_S" "$DD_S")
+vs_row=$(ratio "$ROW_S" "$DD_S")
+printf '  drydock rate / bare rate    %5s   (target >= 0.75)\n' "$vs_bare"
+printf '  drydock rate / per-row rate %5s   (target >= 5)\n' "$vs_row"
+printf '  drydock peak RSS            %5s MB (target < 64)\n' "$(mb "$DD_KB")"
+awk -v a="$vs_bare" -v b="$vs_row" -v k="$DD_KB" \
+	'BEGIN { exit !(a >= 0.75 && b >= 5 && k < 65536) }' || {
+	echo "  push benchmark: a target was missed" >&2
+	exit 1
+}

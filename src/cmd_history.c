@@ -1,0 +1,139 @@
+/*
+ * drydock history: the target's ledger, newest first: every push and
+ * rollback drydock made there.
+ */
+#define _GNU_SOURCE
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ledger.h"
+#include "push.h"
+
+const char usage_history[] =
+	"usage: drydock history --target CONNINFO [--limit N] [--json]\n"
+	"\n"
+	"Lists the pushes and rollbacks recorded in the target's ledger (schema\n"
+	"drydock), newest first: id, kind, status, change set, plan, rows, who\n"
+	"approved, when.\n"
+	"\n"
+	"  --limit N   at most N entries (default 50; 0 for all)\n"
+	"  --json      print JSON: one object per entry\n";
+
+int cmd_history(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *target = NULL;
+	long limit = 50;
+	int json = 0, c, r, ret = EXIT_RUNTIME;
+	PGconn *conn = NULL;
+	PGresult *res = NULL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			free(target);
+			target = xstrdup(optarg);
+			scrub_conninfo_arg(optarg);
+			break;
+		case 'l':
+			if (parse_long(optarg, &limit) || limit < 0) {
+				ret = usage_error("history", "--limit needs a number");
+				goto cleanup;
+			}
+			break;
+		case 'j': json = 1; break;
+		default:
+			ret = usage_error("history", "unknown option");
+			goto cleanup;
+		}
+	}
+	if (optind != argc || !target) {
+		ret = usage_error("history", "give --target CONNINFO");
+		goto cleanup;
+	}
+	conn = push_connect(target);
+	if (!conn)
+		goto cleanup;
+	r = ledger_exists(conn);
+	if (r < 0)
+		goto cleanup;
+	if (!r) {
+		if (json)
+			printf("[]\n");
+		else
+			printf("no drydock ledger in this database: nothing was pushed here\n");
+		ret = EXIT_OK;
+		goto cleanup;
+	}
+	res = ledger_history(conn, limit);
+	if (!res)
+		goto cleanup;
+	if (json) {
+		cJSON *a = cJSON_CreateArray();
+		char *s;
+		for (int i = 0; i < PQntuples(res); i++) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "id", atof(PQgetvalue(res, i, 0)));
+			cJSON_AddStringToObject(o, "kind", PQgetvalue(res, i, 1));
+			cJSON_AddStringToObject(o, "status", PQgetvalue(res, i, 2));
+			cJSON_AddStringToObject(o, "hash", PQgetvalue(res, i, 3));
+			cJSON_AddStringToObject(o, "plan", PQgetvalue(res, i, 4));
+			if (*PQgetvalue(res, i, 5))
+				cJSON_AddNumberToObject(o, "rollback_of", atof(PQgetvalue(res, i, 5)));
+			if (*PQgetvalue(res, i, 6))
+				cJSON_AddStringToObject(o, "approved_by", PQgetvalue(res, i, 6));
+			cJSON_AddStringToObject(o, "started_at", PQgetvalue(res, i, 7));
+			if (*PQgetvalue(res, i, 8))
+				cJSON_AddStringToObject(o, "finished_at", PQgetvalue(res, i, 8));
+			cJSON_AddItemToObject(o, "counts", cJSON_Parse(PQgetvalue(res, i, 15)));
+			if (*PQgetvalue(res, i, 12)) {
+				cJSON_AddNumberToObject(o, "batch_size", atof(PQgetvalue(res, i, 12)));
+				cJSON_AddNumberToObject(o, "batches_done", atof(PQgetvalue(res, i, 13)));
+				cJSON_AddNumberToObject(o, "batches", atof(PQgetvalue(res, i, 14)));
+			}
+			if (*PQgetvalue(res, i, 16))
+				cJSON_AddStringToObject(o, "filter", PQgetvalue(res, i, 16));
+			cJSON_AddStringToObject(o, "drydock_version", PQgetvalue(res, i, 17));
+			cJSON_AddStringToObject(o, "db_user", PQgetvalue(res, i, 18));
+			if (*PQgetvalue(res, i, 19))
+				cJSON_AddStringToObject(o, "staging", PQgetvalue(res, i, 19));
+			cJSON_AddItemToArray(a, o);
+		}
+		s = cJSON_Print(a);
+		printf("%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(a);
+	} else {
+		printf("%5s  %-8s  %-21s  %-12s  %-16s  %9s %9s %9s  %-12s  %s\n", "id", "kind",
+		       "status", "change set", "plan", "inserts", "updates", "deletes", "by", "started");
+		for (int i = 0; i < PQntuples(res); i++) {
+			char status[64];
+			snprintf(status, sizeof(status), "%s", PQgetvalue(res, i, 2));
+			if (!strcmp(status, "in_progress") && *PQgetvalue(res, i, 12))
+				snprintf(status, sizeof(status), "in_progress %s/%s", PQgetvalue(res, i, 13),
+					 PQgetvalue(res, i, 14));
+			printf("%5s  %-8s  %-21s  %-12.12s  %-16s  %9s %9s %9s  %-12s  %s%s%s\n",
+			       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), status,
+			       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 9),
+			       PQgetvalue(res, i, 10), PQgetvalue(res, i, 11), PQgetvalue(res, i, 6),
+			       PQgetvalue(res, i, 7), *PQgetvalue(res, i, 5) ? "  of #" : "",
+			       PQgetvalue(res, i, 5));
+		}
+	}
+	ret = EXIT_OK;
+cleanup:
+	PQclear(res);
+	if (conn)
+		PQfinish(conn);
+	free(target);
+	return ret;
+}

@@ -1,0 +1,223 @@
+/*
+ * drydock plan: print exactly what `drydock push` would send to the
+ * target, in order, as PostgreSQL SQL, without connecting anywhere.  The
+ * statements come from the same walk push executes (pushsql.c).
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "pg.h"
+#include "push.h"
+#include "pushset.h"
+#include "pushsql.h"
+#include "stage.h"
+
+const char usage_plan[] =
+	"usage: drydock plan STAGE.db [--no-data] [--batch-size N] [--lock-timeout T]\n"
+	"                    [--statement-timeout T] [--disable-triggers] [--plan DIR]\n"
+	"\n"
+	"Prints every statement `drydock push` sends for this change set, in order:\n"
+	"the session settings and lock, the ledger, the COPY of the change rows,\n"
+	"the schema check and the conflict checks, the schema changes and the data\n"
+	"statements, the verification and the ledger entry.  Nothing is sent anywhere.\n"
+	"Options are those of push and change the statements the same way.\n"
+	"\n"
+	"  --no-data    replace the rows of each COPY with a count\n";
+
+struct printer {
+	sqlite3 *db;
+	const struct push_set *ps;
+	int data;
+	long long rows;
+};
+
+static int print_out(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+static int discard(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+static void comment(const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+		printf("-- %.*s\n", n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static int print_step(void *ctx, const struct ps_step *s)
+{
+	struct printer *pr = ctx;
+	const struct push_table *t = s->table >= 0 ? &pr->ps->tables[s->table] : NULL;
+
+	printf("\n");
+	if (s->comment)
+		comment(s->comment);
+	switch (s->kind) {
+	case PS_LOCK:
+		comment("(push first tries pg_try_advisory_lock and says so when it has to wait)");
+		break;
+	case PS_LEDGER_ENSURE:
+		comment("(only when drydock.ledger does not exist yet)");
+		break;
+	case PS_LEDGER_FIND:
+		comment("a row: refused, or, for a batched push in progress, resumed after its last batch");
+		break;
+	case PS_LEDGER_NEW:
+		comment("<id> below is the id this returns");
+		break;
+	case PS_PREFLIGHT:
+		comment("any row: a missing table or column, or a different type; nothing is applied");
+		break;
+	case PS_CONFLICTS:
+		comment("any row is a conflict: ROLLBACK, the rows are reported, nothing is applied");
+		break;
+	case PS_VERIFY:
+		comment("any row: ROLLBACK");
+		break;
+	case PS_DML:
+		if (s->count == CNT_EXACT && s->unit)
+			comment("must affect every row of this batch, or ROLLBACK");
+		else if (s->count == CNT_EXACT)
+			printf("-- must affect exactly %lld row%s, or ROLLBACK\n",
+			       s->op == 'I' ? t->ninsert : s->op == 'U' ? t->nupdate : t->ndelete,
+			       (s->op == 'I' ? t->ninsert : s->op == 'U' ? t->nupdate : t->ndelete) == 1 ? "" : "s");
+		else if (s->count == CNT_REST)
+			printf("-- with the early delete, must affect exactly %lld row%s, or ROLLBACK\n",
+			       t->ndelete, t->ndelete == 1 ? "" : "s");
+		break;
+	default:
+		break;
+	}
+	printf("%s;\n", s->sql);
+	if (s->kind == PS_COPY) {
+		long long per[3];
+		if (pushsql_copy_rows(pr->db, t, s, pr->data ? print_out : discard, pr, per))
+			return -1;
+		if (!pr->data)
+			printf("-- (%lld rows: %lld inserts, %lld updates, %lld deletes)\n",
+			       per[0] + per[1] + per[2], per[0], per[1], per[2]);
+		printf("\\.\n");
+	}
+	return ferror(stdout) ? -1 : 0;
+}
+
+int cmd_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-data", no_argument, NULL, 'n' },
+		{ "batch-size", required_argument, NULL, 'b' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "statement-timeout", required_argument, NULL, 's' },
+		{ "disable-triggers", no_argument, NULL, 'd' },
+		{ "plan", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path, *lock_timeout = NULL, *stmt_timeout = NULL, *plan_dir = NULL;
+	long batch = -1;
+	int data = 1, notrig = 0, c, r, ret = EXIT_RUNTIME;
+	sqlite3 *db = NULL;
+	struct push_set ps = { 0 };
+	struct approval a = { 0 };
+	struct push_settings set = { 0 };
+	struct push_opts o = { 0 };
+	struct ps_state st = { 0 };
+	struct printer pr = { 0 };
+	char *staging = NULL;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': data = 0; break;
+		case 'b':
+			if (parse_long(optarg, &batch) || batch < 0)
+				return usage_error("plan", "--batch-size needs a number of rows");
+			break;
+		case 'l': lock_timeout = optarg; break;
+		case 's': stmt_timeout = optarg; break;
+		case 'd': notrig = 1; break;
+		case 'p': plan_dir = optarg; break;
+		default: return usage_error("plan", "unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return usage_error("plan", "give one staging file");
+	if ((lock_timeout && !push_valid_duration(lock_timeout)) ||
+	    (stmt_timeout && !push_valid_duration(stmt_timeout)))
+		return usage_error("plan", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	path = argv[optind];
+	if (stage_open(path, 1, &db))
+		goto cleanup;
+	r = pushset_from_stage(db, path, &ps);
+	if (r < 0)
+		goto cleanup;
+	if (r == 1) {
+		error("'%s' has no change set", path);
+		hint("Run the plan first: drydock run %s --plan DIR", path);
+		goto cleanup;
+	}
+	if (push_load_approval(db, &a) < 0 || push_settings_load(db, plan_dir, &set))
+		goto cleanup;
+	if (lock_timeout) {
+		free(set.lock_timeout);
+		set.lock_timeout = xstrdup(lock_timeout);
+	}
+	if (stmt_timeout) {
+		free(set.statement_timeout);
+		set.statement_timeout = xstrdup(stmt_timeout);
+	}
+	if (batch >= 0)
+		set.batch_size = batch;
+	if (notrig)
+		set.disable_triggers = 1;
+	{
+		char *snap = stage_get_meta(db, "snapshot_at");
+		staging = xasprintf("%s (snapshot %s)", path, snap ? snap : "?");
+		free(snap);
+	}
+	o.lock_timeout = set.lock_timeout;
+	o.statement_timeout = set.statement_timeout;
+	o.batch_size = set.batch_size;
+	o.disable_triggers = set.disable_triggers;
+	if (a.hash && !strcmp(a.hash, ps.hash)) {
+		o.approved_by = a.by;
+		o.approval_note = a.note;
+		o.approved_at = a.at;
+	}
+	o.staging = staging;
+	printf("-- drydock plan: what `drydock push %s` sends to the target, in order.\n", path);
+	printf("-- change set %s (plan %s): %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
+	       ps.hash, ps.plan, ps.inserts, ps.updates, ps.deletes, ps.nddl, ps.nddl == 1 ? "" : "s");
+	if (!o.approved_by)
+		printf("-- not approved yet: push refuses until 'drydock approve %s --by NAME'\n", path);
+	printf("-- <id> stands for the ledger entry's id, known when push runs.\n");
+	printf("\n-- on connecting (every drydock connection): exact text values\n%s\n",
+	       pg_session_setup);
+	pr.db = db;
+	pr.ps = &ps;
+	pr.data = data;
+	if (pushsql_walk_push(&ps, db, &o, &st, print_step, &pr))
+		goto cleanup;
+	ret = EXIT_OK;
+cleanup:
+	pushsql_state_release(&st);
+	stage_close(db);
+	pushset_free(&ps);
+	push_approval_free(&a);
+	push_settings_free(&set);
+	free(staging);
+	return ret;
+}

@@ -1,0 +1,353 @@
+/*
+ * drydock rollback: apply the inverse a push stored in the target's
+ * ledger, through the same statements as push (conflict check against
+ * what the push wrote, verification, ledger entry), all or a subset.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ledger.h"
+#include "pg.h"
+#include "push.h"
+#include "pushset.h"
+#include "stage.h"
+
+const char usage_rollback[] =
+	"usage: drydock rollback STAGE.db --target CONNINFO [options]\n"
+	"       drydock rollback --ledger ID --target CONNINFO [options]\n"
+	"\n"
+	"Undoes a push: restores the rows it updated and deleted and removes the rows\n"
+	"it inserted, from the inverse stored in the target's ledger, then undoes its\n"
+	"schema changes.  Rows changed since the push are conflicts: nothing is\n"
+	"applied.  With STAGE.db the push of its change set is undone; --ledger ID\n"
+	"names the push without the staging file ('drydock history' lists them).\n"
+	"\n"
+	"  --where PRED          undo only the rows PRED selects, in the table PRED\n"
+	"                        names (\"users.id IN ('...')\"): PRED is PostgreSQL SQL\n"
+	"                        over the row as the push left it.  May repeat; tables\n"
+	"                        no --where names are left as they are, and schema\n"
+	"                        changes stay (docs/push.md, \"Rolling back a subset\")\n"
+	"  --yes                 do not ask (required without a terminal)\n"
+	"  --lock-timeout T      how long to wait for a lock (default 10s)\n"
+	"  --statement-timeout T limit per statement (default none)\n"
+	"  --disable-triggers    session_replication_role = replica (superuser)\n"
+	"  --conflicts FILE      where conflicts are written\n"
+	"\n"
+	"Exit status: 0 rolled back, 1 conflicts (nothing applied), 2 usage,\n"
+	"3 refused or failed.\n";
+
+/* The table a predicate names: the first "table." outside quotes. */
+static int predicate_table(const struct push_set *ps, const char *pred)
+{
+	const char *p = pred;
+	while (*p) {
+		if (*p == '\'') {
+			for (p++; *p && !(*p == '\'' && p[1] != '\''); p += *p == '\'' ? 2 : 1)
+				;
+			if (*p)
+				p++;
+			continue;
+		}
+		if (*p == '"' || isalpha((unsigned char)*p) || *p == '_') {
+			char name[256];
+			size_t n = 0;
+			if (*p == '"') {
+				for (p++; *p && n < sizeof(name) - 1; p++) {
+					if (*p == '"' && p[1] == '"')
+						p++;
+					else if (*p == '"')
+						break;
+					name[n++] = *p;
+				}
+				if (*p)
+					p++;
+			} else {
+				while ((isalnum((unsigned char)*p) || *p == '_' || *p == '$') && n < sizeof(name) - 1)
+					name[n++] = (char)tolower((unsigned char)*p++);
+			}
+			name[n] = '\0';
+			if (*p == '.')
+				for (int i = 0; i < ps->ntables; i++)
+					if (!strcmp(ps->tables[i].name, name))
+						return i;
+			continue;
+		}
+		p++;
+	}
+	return -1;
+}
+
+static void print_summary(const struct ledger_entry *le, const struct push_set *rb,
+			  const char *identity, int nwhere)
+{
+	printf("target      %s\n", identity);
+	printf("rollback of push #%lld (%s), plan %s\n", le->id, le->status, le->plan);
+	printf("change set  %s\n", le->hash);
+	printf("tables     ");
+	for (int i = 0; i < rb->ntables; i++) {
+		const struct push_table *t = &rb->tables[rb->order[i]];
+		printf("%s %-20s %8lld rows inserted by the push are deleted, %lld restored, %lld re-inserted\n",
+		       i ? "           " : "", t->name, t->ndelete, t->nupdate, t->ninsert);
+	}
+	if (nwhere)
+		printf("subset      only rows --where selects; schema changes stay\n");
+	else
+		printf("schema      %d change%s undone\n", rb->nddl, rb->nddl == 1 ? "" : "s");
+}
+
+static int confirm(const char *hash)
+{
+	char line[128];
+	fprintf(stderr, "Type the first 8 characters of the change set hash (%.8s) to roll back: ", hash);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strlen(line) == 8 && !strncmp(line, hash, 8);
+}
+
+/* Finds the push and makes its inverse; reports and returns -1 when it cannot. */
+static int load(PGconn *conn, long long id, const char *hash, struct ledger_entry *le,
+		struct push_set *push, struct push_set *rb)
+{
+	int r = ledger_exists(conn);
+	if (r < 0)
+		return -1;
+	if (!r) {
+		error("the target has no drydock ledger: nothing was pushed there");
+		return -1;
+	}
+	r = ledger_find_push(conn, id, hash, le);
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		if (id)
+			error("the ledger has no entry #%lld", id);
+		else
+			error("change set %.16s is not applied to this database", hash);
+		hint("'drydock history --target URL' lists the ledger.");
+		return -1;
+	}
+	if (strcmp(le->kind, "push")) {
+		error("ledger entry #%lld is a rollback (of push #%lld), not a push", le->id, le->rollback_of);
+		hint("To apply that change set again, push it again.");
+		return -1;
+	}
+	if (!strcmp(le->status, "rolled_back")) {
+		error("push #%lld is already rolled back", le->id);
+		return -1;
+	}
+	if (!strcmp(le->status, "in_progress") && le->nddl && le->checkpoint >= 1) {
+		error("push #%lld stopped after %ld of %ld batches, with its schema changes half applied",
+		      le->id, le->checkpoint, le->units);
+		hint("Push the same change set again to finish it, then roll it back.");
+		return -1;
+	}
+	if (ledger_load_push(conn, le, push))
+		return -1;
+	if (!strcmp(le->status, "in_progress") && le->checkpoint < 1)
+		for (int i = 0; i < push->nddl; i++)
+			push->ddl[i].applied = 0; /* the first batch never committed */
+	pushset_invert(push, rb);
+	return 0;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "ledger", required_argument, NULL, 'L' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "lock-timeout", required_argument, NULL, 'l' },
+		{ "statement-timeout", required_argument, NULL, 's' },
+		{ "disable-triggers", no_argument, NULL, 'd' },
+		{ "conflicts", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path = NULL, *report = NULL;
+	char *target = NULL, *identity = NULL, *report_default = NULL, *hash = NULL,
+	     *lock_timeout = xstrdup("10s"), *stmt_timeout = xstrdup("0"), *filter = NULL,
+	     *push_id = NULL;
+	char **wheres = NULL, **per_table = NULL;
+	int nwhere = 0, nper = 0, yes = 0, notrig = 0, c, ret = EXIT_RUNTIME;
+	long ledger = 0;
+	long long record = 0, *prior = NULL;
+	int nprior = 0;
+	sqlite3 *db = NULL;
+	PGconn *conn = NULL;
+	struct ledger_entry le = { 0 }, le2 = { 0 };
+	struct push_set push = { 0 }, rb = { 0 }, push2 = { 0 }, rb2 = { 0 };
+	struct push_opts o = { 0 };
+	struct push_exec e = { 0 };
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			free(target);
+			target = xstrdup(optarg);
+			scrub_conninfo_arg(optarg);
+			break;
+		case 'L':
+			if (parse_long(optarg, &ledger) || ledger < 1) {
+				ret = usage_error("rollback", "--ledger needs an entry id");
+				goto cleanup;
+			}
+			break;
+		case 'w':
+			wheres = xrealloc(wheres, (size_t)(nwhere + 1) * sizeof(char *));
+			wheres[nwhere++] = optarg;
+			break;
+		case 'y': yes = 1; break;
+		case 'l':
+		case 's':
+			if (!push_valid_duration(optarg)) {
+				ret = usage_error("rollback", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+				goto cleanup;
+			}
+			free(c == 'l' ? lock_timeout : stmt_timeout);
+			if (c == 'l')
+				lock_timeout = xstrdup(optarg);
+			else
+				stmt_timeout = xstrdup(optarg);
+			break;
+		case 'd': notrig = 1; break;
+		case 'c': report = optarg; break;
+		default:
+			ret = usage_error("rollback", "unknown option");
+			goto cleanup;
+		}
+	}
+	if (optind < argc)
+		path = argv[optind++];
+	if (optind != argc || !target || (!path && !ledger)) {
+		ret = usage_error("rollback", "give a staging file or --ledger ID, and --target CONNINFO");
+		goto cleanup;
+	}
+	if (!yes && !stdin_is_tty()) {
+		ret = usage_error("rollback", "without a terminal to confirm on, pass --yes");
+		goto cleanup;
+	}
+	if (path) {
+		struct push_set ps = { 0 };
+		int r;
+		if (stage_open(path, 0, &db))
+			goto cleanup;
+		r = pushset_from_stage(db, path, &ps);
+		if (r == 1)
+			error("'%s' has no change set", path);
+		if (r) {
+			pushset_free(&ps);
+			goto cleanup;
+		}
+		hash = xstrdup(ps.hash);
+		pushset_free(&ps);
+	}
+	conn = push_connect(target);
+	if (!conn)
+		goto cleanup;
+	identity = pg_identity(conn);
+
+	/* what would be undone, read before taking the lock, for the question */
+	if (load(conn, ledger, hash, &le, &push, &rb))
+		goto cleanup;
+	nper = rb.ntables;
+	per_table = xcalloc((size_t)nper + 1, sizeof(char *));
+	if (nwhere) {
+		struct strbuf f = STRBUF_INIT;
+		for (int i = 0; i < nwhere; i++) {
+			int ti = predicate_table(&rb, wheres[i]);
+			char *prev;
+			if (ti < 0) {
+				struct strbuf names = STRBUF_INIT;
+				for (int k = 0; k < rb.ntables; k++)
+					sb_addf(&names, "%s%s", k ? ", " : "", rb.tables[k].name);
+				ret = usage_error("rollback", "--where '%s' names no table of push #%lld as TABLE.column (its tables: %s)",
+						  wheres[i], le.id, names.buf);
+				sb_release(&names);
+				sb_release(&f);
+				goto cleanup;
+			}
+			prev = per_table[ti];
+			per_table[ti] = prev ? xasprintf("%s) OR (%s", prev, wheres[i]) : xstrdup(wheres[i]);
+			free(prev);
+			sb_addf(&f, "%s%s", i ? " | " : "", wheres[i]);
+		}
+		filter = sb_detach(&f, NULL);
+	}
+	if (!dd_quiet || !yes)
+		print_summary(&le, &rb, identity, nwhere);
+	fflush(stdout);
+	if (!yes && !confirm(le.hash)) {
+		error("not confirmed: nothing was rolled back");
+		goto cleanup;
+	}
+
+	o.lock_timeout = lock_timeout;
+	o.statement_timeout = stmt_timeout;
+	o.disable_triggers = notrig;
+	o.filter = filter;
+	o.where = per_table;
+	o.partial = nwhere > 0;
+	o.staging = path;
+	e.conn = conn;
+	e.o = &o;
+	e.what = "rollback";
+	if (!report) {
+		report = report_default = path ? xasprintf("%s.rollback-conflicts.json", path)
+					       : xasprintf("drydock-rollback-%lld-conflicts.json", le.id);
+	}
+	e.report_path = report;
+	if (push_begin(&e))
+		goto cleanup;
+	/* again under the lock: the entry may have changed meanwhile */
+	if (load(conn, le.id, NULL, &le2, &push2, &rb2))
+		goto cleanup;
+	if (strcmp(le2.status, le.status) || rb2.ntables != rb.ntables) {
+		error("push #%lld changed while drydock waited (now %s)", le.id, le2.status);
+		goto cleanup;
+	}
+	if (ledger_prior_rollbacks(conn, le.id, &prior, &nprior))
+		goto cleanup;
+	o.prior = prior;
+	o.nprior = nprior;
+	if (db && push_record_start(db, "rollback", identity, le.hash, &record))
+		goto cleanup;
+	e.ps = &rb2;
+	push_id = xasprintf("%lld", le.id);
+	ret = push_run_rollback(&e, push_id);
+	if (db && push_record_finish(db, record, &e, NULL) && ret == EXIT_OK)
+		ret = EXIT_RUNTIME;
+	if (e.outcome == PUSH_APPLIED && !dd_quiet)
+		printf("rolled back push #%lld%s: ledger entry #%lld in %.2f s\n", le.id,
+		       nwhere ? " (the rows --where selects)" : "", e.ledger_id, e.seconds);
+cleanup:
+	if (conn)
+		PQfinish(conn);
+	stage_close(db);
+	ledger_entry_free(&le);
+	ledger_entry_free(&le2);
+	pushset_free(&push);
+	pushset_free(&rb);
+	pushset_free(&push2);
+	pushset_free(&rb2);
+	for (int i = 0; i < nper; i++)
+		free(per_table[i]);
+	free(per_table);
+	free(wheres);
+	free(target);
+	free(identity);
+	free(report_default);
+	free(hash);
+	free(lock_timeout);
+	free(stmt_timeout);
+	free(filter);
+	free(prior);
+	free(push_id);
+	return ret;
+}
