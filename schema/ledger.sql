@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS drydock.ledger_ddl (
     inverse      text NOT NULL,
     inverse_post text NOT NULL DEFAULT '',
     applied      boolean NOT NULL DEFAULT true, -- false: the target already had it
+    restore      text NOT NULL DEFAULT '',  -- drops: puts the saved data back
     PRIMARY KEY (ledger_id, seq)
 );
 

@@ -135,7 +135,7 @@ int ledger_load_push(PGconn *conn, const struct ledger_entry *e, struct push_set
 				if (!strcmp(ps->tables[j].name, ps->tables[i].refs[k].table) &&
 				    !strcmp(ps->tables[j].schema, ps->tables[i].refs[k].schema))
 					ps->tables[i].refs[k].child = j;
-	r = query(conn, "SELECT seq, phase, op, tbl, ddl, ddl_post, inverse, inverse_post, applied "
+	r = query(conn, "SELECT seq, phase, op, tbl, ddl, ddl_post, inverse, inverse_post, applied, restore "
 			"FROM drydock.ledger_ddl WHERE ledger_id = $1 ORDER BY seq",
 		  1, params, "cannot read the ledger");
 	if (!r)
@@ -153,6 +153,7 @@ int ledger_load_push(PGconn *conn, const struct ledger_entry *e, struct push_set
 		d->inverse = xstrdup(PQgetvalue(r, i, 6));
 		d->inverse_post = xstrdup(PQgetvalue(r, i, 7));
 		d->applied = PQgetvalue(r, i, 8)[0] == 't';
+		d->restore = xstrdup(PQgetvalue(r, i, 9));
 	}
 	pushset_order(ps);
 	ret = 0;

@@ -64,6 +64,8 @@ void pushset_free(struct push_set *ps)
 		free(d->inverse);
 		free(d->inverse_post);
 		free(d->probe);
+		free(d->save);
+		free(d->restore);
 	}
 	free(ps->ddl);
 	free(ps->plan);
@@ -223,6 +225,72 @@ static const struct column_meta *find_col(const struct table_meta *t, const char
 	return i >= 0 ? &t->cols[i] : NULL;
 }
 
+/*
+ * A drop loses data a rollback needs: the values of a dropped column for
+ * every row (not only the rows the change set touches), or a dropped
+ * table's rows.  Push copies them into the ledger right before the drop
+ * and rollback puts them back after re-creating the column or table.
+ * {ID} stands for the push's ledger id.
+ */
+static void drop_backup(struct push_ddl *d, const struct schema_change *c,
+			const struct table_meta *t, const char *schema)
+{
+	struct strbuf save = STRBUF_INIT, restore = STRBUF_INIT, cols = STRBUF_INIT;
+	const char *col = NULL;
+	const cJSON *cj = cJSON_GetObjectItemCaseSensitive(c->spec, "column");
+
+	if (!t || !t->npk)
+		return;
+	if (c->op == SC_DROP_COLUMN) {
+		if (!cJSON_IsString(cj) || table_column_index(t, cj->valuestring) < 0)
+			return;
+		col = cj->valuestring;
+		for (int k = 0; k < t->npk; k++) {
+			sb_add_ident(&cols, t->cols[t->pk[k]].name);
+			sb_adds(&cols, ", ");
+		}
+		sb_add_ident(&cols, col);
+	} else {
+		for (int i = 0; i < t->ncols; i++) {
+			if (i)
+				sb_adds(&cols, ", ");
+			sb_add_ident(&cols, t->cols[i].name);
+		}
+	}
+	sb_addf(&save, "CREATE TABLE drydock.ledger_{ID}_s%d AS SELECT %s FROM ", d->seq, cols.buf);
+	sb_add_ident(&save, schema);
+	sb_addch(&save, '.');
+	sb_add_ident(&save, t->name);
+	if (col) {
+		sb_adds(&restore, "UPDATE ");
+		sb_add_ident(&restore, schema);
+		sb_addch(&restore, '.');
+		sb_add_ident(&restore, t->name);
+		sb_adds(&restore, " AS t SET ");
+		sb_add_ident(&restore, col);
+		sb_adds(&restore, " = b.");
+		sb_add_ident(&restore, col);
+		sb_addf(&restore, " FROM drydock.ledger_{ID}_s%d AS b WHERE ", d->seq);
+		for (int k = 0; k < t->npk; k++) {
+			if (k)
+				sb_adds(&restore, " AND ");
+			sb_adds(&restore, "t.");
+			sb_add_ident(&restore, t->cols[t->pk[k]].name);
+			sb_adds(&restore, " = b.");
+			sb_add_ident(&restore, t->cols[t->pk[k]].name);
+		}
+	} else {
+		sb_adds(&restore, "INSERT INTO ");
+		sb_add_ident(&restore, schema);
+		sb_addch(&restore, '.');
+		sb_add_ident(&restore, t->name);
+		sb_addf(&restore, " (%s) SELECT %s FROM drydock.ledger_{ID}_s%d", cols.buf, cols.buf, d->seq);
+	}
+	d->save = sb_detach(&save, NULL);
+	d->restore = sb_detach(&restore, NULL);
+	sb_release(&cols);
+}
+
 /* Reads dd_schema_change; builds the catalogs of the shapes around the data. */
 static int load_schema_changes(sqlite3 *db, const char *stage_path,
 			       struct push_set *ps, struct catalog *before,
@@ -294,6 +362,12 @@ static int load_schema_changes(sqlite3 *db, const char *stage_path,
 	}
 	for (int i = 0; i < nsc; i++) {
 		cJSON *ine = cJSON_GetObjectItemCaseSensitive(sc[i].spec, "if_not_exists");
+		if (sc[i].op == SC_DROP_COLUMN || sc[i].op == SC_DROP_TABLE) {
+			const struct source_meta *src = catalog_target(working);
+			drop_backup(&ps->ddl[i], &sc[i],
+				    src ? target_table(working, src->name, sc[i].table) : NULL,
+				    ps->schema);
+		}
 		if (!sc[i].phase && schema_change_apply_catalog(before, &sc[i]))
 			goto cleanup;
 		if (schema_change_apply_catalog(working, &sc[i]))
@@ -724,6 +798,7 @@ void pushset_invert(const struct push_set *push, struct push_set *rb)
 		d->ddl_post = xstrdup(p->ddl_post);
 		d->inverse = xstrdup(p->inverse);
 		d->inverse_post = xstrdup(p->inverse_post);
+		d->restore = p->restore ? xstrdup(p->restore) : NULL;
 		d->applied = p->applied;
 	}
 	pushset_order(rb);

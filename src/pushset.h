@@ -59,6 +59,9 @@ struct push_ddl {
 	char *inverse, *inverse_post; /* rollback: around the inverse data */
 	char *probe;          /* if_not_exists: query "does the target have it?" */
 	int applied;          /* rollback: the push really applied it */
+	/* drop_column and drop_table: the dropped data, kept in the ledger */
+	char *save;           /* before the drop: CREATE TABLE drydock.ledger_{ID}_s<seq> AS ... */
+	char *restore;        /* rollback, after the inverse data: put it back */
 };
 
 struct push_set {

@@ -632,6 +632,34 @@ static int data_all(struct walk *w, int temp)
 	return 0;
 }
 
+/* tmpl with every {ID} replaced by id. */
+static char *subst_id(const char *tmpl, const char *id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	while ((p = strstr(tmpl, "{ID}"))) {
+		sb_add(&sb, tmpl, (size_t)(p - tmpl));
+		sb_adds(&sb, id);
+		tmpl = p + 4;
+	}
+	sb_adds(&sb, tmpl);
+	return sb_detach(&sb, NULL);
+}
+
+/* drop_column, drop_table: keep the data in the ledger before the drop. */
+static int emit_save(struct walk *w, const struct push_ddl *d)
+{
+	char *sql;
+	if (!d->save)
+		return 0;
+	sql = subst_id(d->save, w->st->ledger_id);
+	sb_addf(&w->comment, "the data %s %s drops, kept in the ledger for a rollback",
+		d->op, d->tbl ? d->tbl : "");
+	sb_adds(&w->sql, sql);
+	free(sql);
+	return emit(w, &STEP(.kind = PS_SQL));
+}
+
 static int emit_ddl(struct walk *w, const struct push_ddl *d, const char *part,
 		    const char *text, const char *what)
 {
@@ -641,7 +669,7 @@ static int emit_ddl(struct walk *w, const struct push_ddl *d, const char *part,
 	sb_addf(&w->comment, "%s: %s %s%s(%s phase, %s)", what, d->op, d->tbl ? d->tbl : "",
 		d->tbl ? " " : "", d->after ? "after" : "before", part);
 	sb_adds(&w->sql, text);
-	while (w->sql.len && (w->sql.buf[w->sql.len - 1] == '\n' || w->sql.buf[w->sql.len - 1] == ' '))
+	while (w->sql.len && strchr(" \t\r\n;", w->sql.buf[w->sql.len - 1]))
 		sb_setlen(&w->sql, w->sql.len - 1);
 	return emit(w, &s);
 }
@@ -668,7 +696,8 @@ static int ddl_before(struct walk *w)
 		int r;
 		if (d->after)
 			continue;
-		if ((r = emit_probe(w, d)) || (r = emit_ddl(w, d, "ddl", d->ddl, "schema change")))
+		if ((r = emit_probe(w, d)) || (!*d->ddl_post && (r = emit_save(w, d))) ||
+		    (r = emit_ddl(w, d, "ddl", d->ddl, "schema change")))
 			return r;
 	}
 	return 0;
@@ -679,15 +708,18 @@ static int ddl_rest(struct walk *w)
 	int r;
 	for (int i = 0; i < w->ps->nddl; i++) {
 		const struct push_ddl *d = &w->ps->ddl[i];
-		if (!d->after && (r = emit_ddl(w, d, "ddl_post", d->ddl_post, "schema change")))
+		if (d->after || !*d->ddl_post)
+			continue;
+		if ((r = emit_save(w, d)) || (r = emit_ddl(w, d, "ddl_post", d->ddl_post, "schema change")))
 			return r;
 	}
 	for (int i = 0; i < w->ps->nddl; i++) {
 		const struct push_ddl *d = &w->ps->ddl[i];
 		if (!d->after)
 			continue;
-		if ((r = emit_probe(w, d)) ||
+		if ((r = emit_probe(w, d)) || (!*d->ddl_post && (r = emit_save(w, d))) ||
 		    (r = emit_ddl(w, d, "ddl", d->ddl, "schema change")) ||
+		    (*d->ddl_post && (r = emit_save(w, d))) ||
 		    (r = emit_ddl(w, d, "ddl_post", d->ddl_post, "schema change")))
 			return r;
 	}
@@ -777,7 +809,7 @@ static int emit_ledger_tables(struct walk *w, int batched)
 		if (!i)
 			sb_adds(&w->comment, "the schema changes and their inverse");
 		sb_addf(&w->sql, "INSERT INTO drydock.ledger_ddl (ledger_id, seq, phase, op, tbl, ddl, "
-				 "ddl_post, inverse, inverse_post) VALUES (%s, %d, '%s', ",
+				 "ddl_post, inverse, inverse_post, restore) VALUES (%s, %d, '%s', ",
 			w->st->ledger_id, d->seq, d->after ? "after" : "before");
 		sb_add_literal(&w->sql, d->op);
 		sb_adds(&w->sql, ", ");
@@ -793,6 +825,12 @@ static int emit_ledger_tables(struct walk *w, int batched)
 		sb_add_literal(&w->sql, d->inverse);
 		sb_adds(&w->sql, ", ");
 		sb_add_literal(&w->sql, d->inverse_post);
+		sb_adds(&w->sql, ", ");
+		{
+			char *restore = subst_id(d->restore ? d->restore : "", w->st->ledger_id);
+			sb_add_literal(&w->sql, restore);
+			free(restore);
+		}
 		sb_adds(&w->sql, ")");
 		if ((r = emit(w, &s)))
 			return r;
@@ -1292,6 +1330,15 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
 			goto out;
 	}
 	if (!o->partial) {
+		for (int i = rb->nddl - 1; i >= 0; i--) {
+			const struct push_ddl *d = &rb->ddl[i];
+			if (!d->applied || !d->restore || !*d->restore)
+				continue;
+			sb_addf(&w.comment, "the data %s %s dropped, from the ledger", d->op, d->tbl ? d->tbl : "");
+			sb_adds(&w.sql, d->restore);
+			if ((r = emit(&w, &STEP(.kind = PS_SQL))))
+				goto out;
+		}
 		for (int i = rb->nddl - 1; i >= 0; i--)
 			if (rb->ddl[i].applied &&
 			    (r = emit_ddl(&w, &rb->ddl[i], "inverse_post", rb->ddl[i].inverse_post, "undo")))
