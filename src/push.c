@@ -66,6 +66,9 @@ void push_report_pg_error(PGconn *conn, PGresult *r, const char *what)
 	}
 	if (!state)
 		;
+	else if (!strcmp(state, "42501") && strstr(msg, "session_replication_role"))
+		hint("--disable-triggers sets session_replication_role, which needs a superuser "
+		     "(or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role).");
 	else if (!strcmp(state, "42501"))
 		hint("The target's user lacks a privilege this needs: it writes the migrated tables and "
 		     "the ledger in schema drydock (docs/push.md, \"Privileges\").");
@@ -142,16 +145,15 @@ static int ok(PGresult *r)
 
 /* ------------------------------------------------------------ conflicts */
 
-static const struct push_col *cols_for(const struct push_table *t, char op,
-				       int verify, int *n)
+/* The columns a conflict (or verification) row's images are over. */
+static const struct push_col *cols_for(const struct push_table *t, int verify, int *n)
 {
-	if (verify ? op != 'D' : op != 'I') {
-		*n = verify ? t->nnew : t->nold;
-		return verify ? t->new : t->old;
+	if (verify ? t->nnew > 0 : t->nold == 0) {
+		*n = t->nnew;
+		return t->new;
 	}
-	/* inserts (conflict check) and deletes (verify) show the target's row */
-	*n = t->nold ? t->nold : t->nnew;
-	return t->nold ? t->old : t->new;
+	*n = t->nold;
+	return t->old;
 }
 
 static cJSON *row_object(const cJSON *vals, const struct push_col *c, int n,
@@ -246,8 +248,7 @@ static void show_row(struct push_exec *e, const struct push_table *t, PGresult *
 	const char *opname = op == 'I' ? "insert" : op == 'U' ? "update" : "delete";
 	const char *problem;
 	int n;
-	const struct push_col *c = cols_for(t, op, verify, &n);
-	int target_keys_only = !verify && op == 'I' && !t->nold;
+	const struct push_col *c = cols_for(t, verify, &n);
 
 	if (verify)
 		problem = op == 'D' ? "the row is still there" : missing ? "the row is not there"
@@ -289,7 +290,7 @@ static void show_row(struct push_exec *e, const struct push_table *t, PGresult *
 		cJSON_AddItemToObject(o, e->ps->rollback ? "pushed" : "snapshot",
 				      expected ? row_object(expected, c, n, 0) : cJSON_CreateNull());
 		cJSON_AddItemToObject(o, "target",
-				      target ? row_object(target, c, n, target_keys_only) : cJSON_CreateNull());
+				      target ? row_object(target, c, n, 0) : cJSON_CreateNull());
 		line = cJSON_PrintUnformatted(o);
 		fprintf(e->report, "%s%s", e->conflicts > 1 ? ",\n" : "", line);
 		cJSON_free(line);

@@ -134,7 +134,8 @@ static void render_session(struct strbuf *sb, const struct push_opts *o)
 	sb_adds(sb, ";\nSET statement_timeout = ");
 	sb_add_literal(sb, o->statement_timeout);
 	sb_adds(sb, ";\nSET idle_in_transaction_session_timeout = 0;\n"
-		    "SET standard_conforming_strings = on");
+		    "SET standard_conforming_strings = on;\n"
+		    "SET default_statistics_target = 10"); /* ANALYZE of work tables: a sample */
 	if (o->disable_triggers)
 		sb_adds(sb, ";\nSET session_replication_role = replica");
 }
@@ -170,72 +171,124 @@ static void render_copy(struct strbuf *sb, const struct push_table *t, const cha
 	sb_adds(sb, ") FROM STDIN");
 }
 
+/* The work row's key, whichever image holds it: coalesce(s.o_k, s.n_k). */
+static void add_work_key(struct strbuf *sb, const struct push_table *t, int k)
+{
+	const struct push_col *o = key_col(t, k, t->old, t->nold);
+	const struct push_col *n = key_col(t, k, t->new, t->nnew);
+	if (o && n) {
+		sb_adds(sb, "coalesce(");
+		add_ref(sb, "s", o->work);
+		sb_adds(sb, ", ");
+		add_ref(sb, "s", n->work);
+		sb_adds(sb, ")");
+	} else {
+		add_ref(sb, "s", (o ? o : n)->work);
+	}
+}
+
+/* "t.k = coalesce(s.o_k, s.n_k) AND ...": one join for every operation. */
+static void add_any_key_join(struct strbuf *sb, const struct push_table *t)
+{
+	for (int k = 0; k < nkeys(t); k++) {
+		const struct push_col *c = key_col(t, k, t->nnew ? t->new : t->old,
+						   t->nnew ? t->nnew : t->nold);
+		if (k)
+			sb_adds(sb, " AND ");
+		add_ref(sb, "t", c->name);
+		sb_adds(sb, " = ");
+		add_work_key(sb, t, k);
+	}
+}
+
+static void add_key_json(struct strbuf *sb, const struct push_table *t)
+{
+	sb_adds(sb, "to_json(ARRAY[");
+	for (int k = 0; k < nkeys(t); k++) {
+		if (k)
+			sb_adds(sb, ", ");
+		add_work_key(sb, t, k);
+		sb_adds(sb, "::text");
+	}
+	sb_adds(sb, "])::text");
+}
+
+/* to_json(array_remove(ARRAY[CASE WHEN t.c IS DISTINCT FROM s.x_c THEN 'c' END, ...])) */
+static void add_differs(struct strbuf *sb, const struct push_col *c, int n)
+{
+	int first = 1;
+	sb_adds(sb, "to_json(array_remove(ARRAY[");
+	for (int i = 0; i < n; i++) {
+		if (!c[i].mid || c[i].key)
+			continue;
+		sb_adds(sb, first ? "" : ", ");
+		first = 0;
+		sb_adds(sb, "CASE WHEN ");
+		add_cmp(sb, &c[i], c[i].work, 1);
+		sb_adds(sb, " THEN ");
+		sb_add_literal(sb, c[i].name);
+		sb_adds(sb, " END");
+	}
+	sb_adds(sb, "]::text[], NULL))::text");
+}
+
+/* "t.k0 IS NULL OR t.c IS DISTINCT FROM s.x_c OR ..." */
+static void add_any_differs(struct strbuf *sb, const struct push_table *t,
+			    const struct push_col *c, int n)
+{
+	const struct push_col *k0 = key_col(t, 0, t->nnew ? t->new : t->old,
+					    t->nnew ? t->nnew : t->nold);
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL");
+	for (int i = 0; i < n; i++) {
+		if (!c[i].mid || c[i].key)
+			continue;
+		sb_adds(sb, "\n    OR ");
+		add_cmp(sb, &c[i], c[i].work, 1);
+	}
+}
+
 /*
  * Rows to update or delete must still hold what the snapshot saw (every
  * column of the before-image, compared in the column's type), and no key
- * to insert may exist.  Result: dd_op, dd_seq, key, missing, differing
+ * to insert may exist.  One join of the work table with the target for
+ * every operation.  Result: dd_op, dd_seq, key, missing, differing
  * columns, the expected image and the target's row (JSON text).
  */
 static void render_conflicts(struct strbuf *sb, const struct push_table *t,
 			     const char *work)
 {
-	int ud = t->nupdate || t->ndelete, ins = t->ninsert > 0;
-	if (ud) {
-		const struct push_col *k0 = key_col(t, 0, t->old, t->nold);
-		sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-		add_json_row(sb, "s", t->old, t->nold, 1, 1, 0);
-		sb_adds(sb, " AS key, ");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL AS missing,\n  to_json(array_remove(ARRAY[");
-		for (int i = 0, first = 1; i < t->nold; i++) {
-			if (!t->old[i].mid || t->old[i].key)
-				continue;
-			sb_adds(sb, first ? "" : ", ");
-			first = 0;
-			sb_adds(sb, "CASE WHEN ");
-			add_cmp(sb, &t->old[i], t->old[i].work, 1);
-			sb_adds(sb, " THEN ");
-			sb_add_literal(sb, t->old[i].name);
-			sb_adds(sb, " END");
-		}
-		sb_adds(sb, "]::text[], NULL))::text AS differs,\n  ");
+	const struct push_col *img = t->nold ? t->old : t->new;
+	int nimg = t->nold ? t->nold : t->nnew;
+	const struct push_col *k0 = key_col(t, 0, img, nimg);
+
+	sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
+	add_key_json(sb, t);
+	sb_adds(sb, " AS key, ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL AS missing,\n  ");
+	if (t->nold) {
+		sb_adds(sb, "CASE WHEN s.dd_op = 'I' THEN '[]' ELSE ");
+		add_differs(sb, t->old, t->nold);
+		sb_adds(sb, " END AS differs,\n  CASE WHEN s.dd_op = 'I' THEN NULL ELSE ");
 		add_json_row(sb, "s", t->old, t->nold, 0, 1, 1);
-		sb_adds(sb, " AS expected,\n  CASE WHEN ");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL THEN NULL ELSE ");
-		add_json_row(sb, "t", t->old, t->nold, 0, 0, 1);
-		sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
-		add_table(sb, t);
-		sb_adds(sb, " AS t ON ");
-		add_key_join(sb, t, 1);
-		sb_adds(sb, "\nWHERE s.dd_op IN ('U', 'D') AND (");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL");
-		for (int i = 0; i < t->nold; i++) {
-			if (!t->old[i].mid || t->old[i].key)
-				continue;
-			sb_adds(sb, "\n  OR ");
-			add_cmp(sb, &t->old[i], t->old[i].work, 1);
-		}
-		sb_adds(sb, ")");
+		sb_adds(sb, " END AS expected,\n");
+	} else {
+		sb_adds(sb, "'[]' AS differs, NULL AS expected,\n");
 	}
-	if (ud && ins)
-		sb_adds(sb, "\nUNION ALL\n");
-	if (ins) {
-		/* the target's row is shown over the columns it has now */
-		const struct push_col *img = t->nold ? t->old : t->new;
-		int nimg = t->nold ? t->nold : t->nnew;
-		sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-		add_json_row(sb, "s", t->new, t->nnew, 1, 1, 0);
-		sb_adds(sb, " AS key, false, '[]', NULL, ");
-		add_json_row(sb, "t", img, nimg, t->nold ? 0 : 1, 0, 1);
-		sb_addf(sb, "\nFROM %s AS s JOIN ", work);
-		add_table(sb, t);
-		sb_adds(sb, " AS t ON ");
-		add_key_join(sb, t, 0);
-		sb_adds(sb, "\nWHERE s.dd_op = 'I'");
-	}
-	sb_adds(sb, "\nORDER BY 2");
+	sb_adds(sb, "  CASE WHEN ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL THEN NULL ELSE ");
+	add_json_row(sb, "t", img, nimg, 0, 0, 1);
+	sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
+	add_table(sb, t);
+	sb_adds(sb, " AS t ON ");
+	add_any_key_join(sb, t);
+	sb_adds(sb, "\nWHERE CASE WHEN s.dd_op = 'I' THEN ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NOT NULL\n  ELSE ");
+	add_any_differs(sb, t, t->old, t->nold);
+	sb_adds(sb, " END\nORDER BY 2");
 }
 
 void pushsql_conflicts_sql(struct strbuf *sb, const struct push_table *t,
@@ -357,65 +410,46 @@ static void render_update(struct strbuf *sb, const struct push_table *t, const c
 /*
  * After the data: inserted and updated rows must hold the after-image
  * (in the columns written), deleted rows must be gone.  Catches what
- * triggers, rules and defaults of the target did to the rows.
+ * triggers, rules and defaults of the target did to the rows.  One join
+ * of the work table with the target.
  */
 static void render_verify(struct strbuf *sb, const struct push_table *t,
 			  const char *work, int with_deletes)
 {
-	int iu = t->ninsert || t->nupdate, del = with_deletes && t->ndelete;
-	if (iu) {
-		const struct push_col *k0 = key_col(t, 0, t->new, t->nnew);
-		sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-		add_json_row(sb, "s", t->new, t->nnew, 1, 1, 0);
-		sb_adds(sb, " AS key, ");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL AS missing,\n  to_json(array_remove(ARRAY[");
-		for (int i = 0, first = 1; i < t->nnew; i++) {
-			if (!t->new[i].mid || t->new[i].key)
-				continue;
-			sb_adds(sb, first ? "" : ", ");
-			first = 0;
-			sb_adds(sb, "CASE WHEN ");
-			add_cmp(sb, &t->new[i], t->new[i].work, 1);
-			sb_adds(sb, " THEN ");
-			sb_add_literal(sb, t->new[i].name);
-			sb_adds(sb, " END");
-		}
-		sb_adds(sb, "]::text[], NULL))::text AS differs,\n  ");
+	const struct push_col *img = t->nnew ? t->new : t->old;
+	int nimg = t->nnew ? t->nnew : t->nold;
+	const struct push_col *k0 = key_col(t, 0, img, nimg);
+
+	sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
+	add_key_json(sb, t);
+	sb_adds(sb, " AS key, ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL AS missing,\n  ");
+	if (t->nnew) {
+		sb_adds(sb, "CASE WHEN s.dd_op = 'D' THEN '[]' ELSE ");
+		add_differs(sb, t->new, t->nnew);
+		sb_adds(sb, " END AS differs,\n  CASE WHEN s.dd_op = 'D' THEN NULL ELSE ");
 		add_json_row(sb, "s", t->new, t->nnew, 0, 1, 1);
-		sb_adds(sb, " AS expected,\n  CASE WHEN ");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL THEN NULL ELSE ");
-		add_json_row(sb, "t", t->new, t->nnew, 0, 0, 1);
-		sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
-		add_table(sb, t);
-		sb_adds(sb, " AS t ON ");
-		add_key_join(sb, t, 0);
-		sb_adds(sb, "\nWHERE s.dd_op IN ('I', 'U') AND (");
-		add_ref(sb, "t", k0->name);
-		sb_adds(sb, " IS NULL");
-		for (int i = 0; i < t->nnew; i++) {
-			if (!t->new[i].mid || t->new[i].key)
-				continue;
-			sb_adds(sb, "\n  OR ");
-			add_cmp(sb, &t->new[i], t->new[i].work, 1);
-		}
-		sb_adds(sb, ")");
+		sb_adds(sb, " END AS expected,\n");
+	} else {
+		sb_adds(sb, "'[]' AS differs, NULL AS expected,\n");
 	}
-	if (iu && del)
-		sb_adds(sb, "\nUNION ALL\n");
-	if (del) {
-		sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-		add_json_row(sb, "s", t->old, t->nold, 1, 1, 0);
-		sb_adds(sb, " AS key, false, '[]', NULL, ");
-		add_json_row(sb, "t", t->old, t->nold, 0, 0, 1);
-		sb_addf(sb, "\nFROM %s AS s JOIN ", work);
-		add_table(sb, t);
-		sb_adds(sb, " AS t ON ");
-		add_key_join(sb, t, 1);
-		sb_adds(sb, "\nWHERE s.dd_op = 'D'");
-	}
-	sb_adds(sb, "\nLIMIT 21");
+	sb_adds(sb, "  CASE WHEN ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL THEN NULL ELSE ");
+	add_json_row(sb, "t", img, nimg, 0, 0, 1);
+	sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
+	add_table(sb, t);
+	sb_adds(sb, " AS t ON ");
+	add_any_key_join(sb, t);
+	sb_addf(sb, "\nWHERE CASE WHEN s.dd_op = 'D' THEN %s", with_deletes ? "" : "false AND ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NOT NULL\n  ELSE ");
+	if (t->nnew)
+		add_any_differs(sb, t, t->new, t->nnew);
+	else
+		sb_adds(sb, "false");
+	sb_adds(sb, " END\nLIMIT 21");
 }
 
 /*
@@ -1023,13 +1057,8 @@ static int walk_unit(struct walk *w, long u)
 	if ((r = emit_sql(w, NULL, "SET CONSTRAINTS ALL IMMEDIATE")))
 		goto out;
 	if (t && !(un->phase == PH_DELETE_EARLY && pushsql_split_deletes(t))) {
-		/* a unit's work table holds one operation: verify that one */
-		struct push_table one = *t;
-		one.ninsert = op == 'I' ? t->ninsert : 0;
-		one.nupdate = op == 'U' ? t->nupdate : 0;
-		one.ndelete = op == 'D' ? t->ndelete : 0;
 		sb_addf(&w->comment, "verify: %s holds the expected rows", t->name);
-		render_verify(&w->sql, &one, tmp, 1);
+		render_verify(&w->sql, t, tmp, 1);
 		if ((r = emit(w, &TSTEP(.kind = PS_VERIFY, .table = un->table, .work = tmp, .unit = u))))
 			goto out;
 	}

@@ -426,6 +426,43 @@ t_verify_catches_a_trigger() {
 	assert_eq "hello" "$(q t_trigger "SELECT body FROM posts WHERE id = 1")"
 }
 
+t_disable_triggers_needs_a_superuser() {
+	newdb t_notrig
+	pg_psql -d t_notrig <<-'SQL'
+		CREATE ROLE writer LOGIN;
+		GRANT ALL ON ALL TABLES IN SCHEMA public TO writer;
+		GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO writer;
+		GRANT CREATE ON DATABASE t_notrig TO writer;
+	SQL
+	local before
+	before=$(dump t_notrig)
+	stage
+	run dd push s.db --target "dbname=t_notrig user=writer" --yes --disable-triggers
+	assert_status 3
+	assert_err_contains "session_replication_role"
+	assert_err_contains "needs a superuser"
+	assert_eq "$before" "$(dump t_notrig)" "nothing applied"
+	# without it, the same user pushes
+	run dd push s.db --target "dbname=t_notrig user=writer" --yes
+	assert_status 0
+	assert_migrated t_notrig
+}
+
+t_confirmation_on_a_terminal() {
+	command -v script >/dev/null || skip "no script(1) to give drydock a terminal"
+	newdb t_tty
+	stage
+	local hash
+	hash=$(sqlite3 s.db "SELECT hash FROM dd_changeset")
+	printf 'nope\n' | script -qec "$DRYDOCK push s.db --target dbname=t_tty" /dev/null >tty.out 2>&1 || true
+	grep -q "Type the first 8 characters" tty.out || fail "no question asked: $(cat tty.out)"
+	grep -q "not confirmed: nothing was pushed" tty.out || fail "pushed without confirmation: $(cat tty.out)"
+	assert_eq 0 "$(ledger_rows t_tty)"
+	printf '%s\n' "${hash:0:8}" | script -qec "$DRYDOCK push s.db --target dbname=t_tty" /dev/null >tty.out 2>&1 || true
+	grep -q "pushed change set" tty.out || fail "not pushed after confirmation: $(cat tty.out)"
+	assert_migrated t_tty
+}
+
 t_unreachable_target() {
 	stage
 	run dd push s.db --target "host=127.0.0.1 port=1 dbname=x connect_timeout=3" --yes
@@ -577,6 +614,37 @@ t_rollback_one_user_then_the_rest() {
 	run dd rollback s.db --target "dbname=t_rb_user" --yes
 	assert_status 0
 	assert_eq "$before" "$(dump t_rb_user)" "the rest rolled back too"
+}
+
+t_rollback_of_a_stopped_batched_push() {
+	newdb t_rb_batch
+	pg_psql -d t_rb_batch <<-'SQL'
+		CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
+		  $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;
+		CREATE TRIGGER slow BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION slow();
+	SQL
+	local before
+	before=$(dump t_rb_batch)
+	stage
+	"$DRYDOCK" push s.db --target "dbname=t_rb_batch" --yes --batch-size 1 >push.out 2>&1 &
+	local pid=$! done_=0
+	for _ in $(seq 200); do
+		done_=$(q t_rb_batch "SELECT coalesce(max(checkpoint), 0) FROM drydock.ledger" 2>/dev/null || echo 0)
+		((done_ >= 7)) && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do
+		[[ $(q t_rb_batch "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'drydock'") == 0 ]] && break
+		sleep 0.05
+	done
+	assert_eq in_progress "$(q t_rb_batch "SELECT status FROM drydock.ledger")"
+	pg_psql -d t_rb_batch -c "DROP TRIGGER slow ON users"
+	run dd rollback --ledger 1 --target "dbname=t_rb_batch" --yes
+	assert_status 0
+	assert_eq "$before" "$(dump t_rb_batch)" "the applied batches are undone"
+	assert_eq "rolled_back" "$(q t_rb_batch "SELECT status FROM drydock.ledger WHERE id = 1")"
 }
 
 t_history_of_an_empty_database() {
