@@ -1527,7 +1527,7 @@ static int hex4(const char *p, unsigned *out)
  * as COPY text fields, each preceded by a tab.  Returns the number of
  * values, or -1 when the text is not such an array.
  */
-static int json_row_to_copy(const char *p, struct strbuf *out)
+int pushsql_json_row_to_copy(const char *p, struct strbuf *out)
 {
 	int n = 0;
 	while (*p == ' ')
@@ -1630,13 +1630,13 @@ int pushsql_copy_rows(sqlite3 *db, const struct push_table *t,
 		sb_addf(&buf, "%lld\t%c", seq, op[0]);
 		if (t->nold) {
 			if (oldr)
-				bad |= json_row_to_copy(oldr, &buf) != t->nold;
+				bad |= pushsql_json_row_to_copy(oldr, &buf) != t->nold;
 			else
 				for (int i = 0; i < t->nold; i++)
 					sb_add(&buf, "\t\\N", 3);
 		}
 		if (newr)
-			bad |= json_row_to_copy(newr, &buf) != t->nnew;
+			bad |= pushsql_json_row_to_copy(newr, &buf) != t->nnew;
 		else
 			for (int i = 0; i < t->nnew; i++)
 				sb_add(&buf, "\t\\N", 3);

@@ -137,6 +137,14 @@ int pushsql_copy_rows(sqlite3 *db, const struct push_table *t,
 		      const struct ps_step *s, ps_out_fn out, void *ctx,
 		      long long per[3]);
 
+/*
+ * Appends the values of a change row (a JSON array of strings and nulls,
+ * as dd_change stores it) as COPY text fields, each after a tab.  Returns
+ * the number of values, or -1 when the text is not such an array.
+ * Exposed for unit tests.
+ */
+int pushsql_json_row_to_copy(const char *json, struct strbuf *out);
+
 /* The conflict query of t against work table work (for a recheck). */
 void pushsql_conflicts_sql(struct strbuf *sb, const struct push_table *t,
 			   const char *work);
