@@ -136,6 +136,25 @@ static void bind_batch_params(sqlite3_stmt *st, sqlite3_stmt *range, long batch)
 		sqlite3_bind_int64(st, i, batch);
 }
 
+/* Where the statement starting at start ends (for messages). */
+static const char *statement_end(const char *start)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	for (p = start; *p; p++) {
+		if (*p != ';')
+			continue;
+		sb_reset(&sb);
+		sb_add(&sb, start, (size_t)(p - start + 1));
+		if (sqlite3_complete(sb.buf)) {
+			p++;
+			break;
+		}
+	}
+	sb_release(&sb);
+	return p;
+}
+
 /*
  * Runs every statement of a step's SQL.  On failure reports the step, the
  * file and line, the statement and SQLite's message.
@@ -161,7 +180,7 @@ static int exec_sql(struct run_ctx *rc, const char *stepname, const char *path,
 				r = SQLITE_OK;
 		}
 		if (r != SQLITE_OK) {
-			const char *end = next && next > start ? next : start + strlen(start);
+			const char *end = statement_end(start);
 			int len = (int)(end - start);
 			while (len > 0 && (start[len - 1] == '\n' || start[len - 1] == ' '))
 				len--;
