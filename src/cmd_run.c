@@ -1014,9 +1014,15 @@ int cmd_run(int argc, char **argv)
 		finish_run(&rc, "failed", "schema changes (after)");
 		goto cleanup;
 	}
-	if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {
-		finish_run(&rc, "failed", "change set");
-		goto cleanup;
+	{
+		double t0 = now_seconds();
+		if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {
+			finish_run(&rc, "failed", "change set");
+			goto cleanup;
+		}
+		if (log_entry(&rc, "changeset", 0, 0, NULL, sum.inserts + sum.updates + sum.deletes,
+			      (now_seconds() - t0) * 1000.0, "ok", NULL))
+			goto cleanup;
 	}
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
