@@ -1,7 +1,7 @@
 # drydock — see README.md.  `make demo` and `make test` do all set-up.
 
 CC      ?= gcc
-PKGS    := sqlite3 libpq libcjson uuid
+PKGS    := sqlite3 libpq libcjson uuid libcrypto
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK

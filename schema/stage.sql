@@ -174,7 +174,7 @@ CREATE TABLE dd_change (
     new_row     TEXT,                  -- JSON array: whole row after (I, U)
     changed     TEXT,                  -- JSON array of changed column names (U)
     PRIMARY KEY (tbl, seq)
-);
+) WITHOUT ROWID;                       -- one b-tree, appended in order
 
 -- Column lists for old_row/new_row per table.
 CREATE TABLE dd_change_columns (
