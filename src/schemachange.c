@@ -2023,7 +2023,7 @@ static char *default_index_name(const struct schema_change *c)
 		j = joined_names(cols, n);
 		free_strv(cols, n);
 	}
-	r = object_name(c->table, j, jbool(c->spec, "unique", 0) ? "key" : "idx");
+	r = object_name(c->table, j, "idx"); /* CREATE [UNIQUE] INDEX: _idx */
 	free(j);
 	return r;
 }

@@ -1094,8 +1094,8 @@ static void test_add_index(void **state)
 			       &c, &n), 0);
 	expect_render(&cat, &c[0],
 		      "",
-		      "CREATE UNIQUE INDEX users_name_status_key ON public.users (name, status);\n",
-		      "DROP INDEX public.users_name_status_key;\n",
+		      "CREATE UNIQUE INDEX users_name_status_idx ON public.users (name, status);\n",
+		      "DROP INDEX public.users_name_status_idx;\n",
 		      "");
 	expect_render(&cat, &c[1],
 		      "",
@@ -1108,9 +1108,9 @@ static void test_add_index(void **state)
 		      "DROP INDEX public.users_ne;\n",
 		      "");
 	t = find(&cat, "users");
-	assert_string_equal(find_idx(t, "users_name_status_key")->definition,
-			    "CREATE UNIQUE INDEX users_name_status_key ON public.users USING btree (name, status)");
-	k = find_con(t, "users_name_status_key");
+	assert_string_equal(find_idx(t, "users_name_status_idx")->definition,
+			    "CREATE UNIQUE INDEX users_name_status_idx ON public.users USING btree (name, status)");
+	k = find_con(t, "users_name_status_idx");
 	assert_non_null(k);
 	assert_int_equal(k->kind, 'u');
 	assert_int_equal(k->ncolumns, 2);
@@ -1552,11 +1552,11 @@ static const struct pg_case {
 	  "UPDATE users SET email = 'b@x' WHERE id = 2;", NULL, 0, 0 },
 	{ "add_index_unique",
 	  "{\"op\": \"add_index\", \"table\": \"users\", \"columns\": [\"name\", \"status\"], \"unique\": true}",
-	  "", "CREATE UNIQUE INDEX users_name_status_key ON public.users (name, status);\n",
-	  "DROP INDEX public.users_name_status_key;\n", "",
+	  "", "CREATE UNIQUE INDEX users_name_status_idx ON public.users (name, status);\n",
+	  "DROP INDEX public.users_name_status_idx;\n", "",
 	  NULL,
-	  "SELECT indexdef = 'CREATE UNIQUE INDEX users_name_status_key ON public.users USING btree (name, status)'"
-	  " FROM pg_indexes WHERE indexname = 'users_name_status_key'",
+	  "SELECT indexdef = 'CREATE UNIQUE INDEX users_name_status_idx ON public.users USING btree (name, status)'"
+	  " FROM pg_indexes WHERE indexname = 'users_name_status_idx'",
 	  NULL, NULL, 0, 0 },
 	{ "add_index_expression_twice",
 	  "{\"op\": \"add_index\", \"table\": \"users\", \"expression\": \"lower(email)\", \"method\": \"hash\", \"if_not_exists\": true}",
