@@ -723,7 +723,10 @@ static int apply_phase(struct run_ctx *rc, enum sc_phase phase, int stage)
 	return 0;
 }
 
-/* Renders every change's DDL against the evolving catalog and stores it. */
+/*
+ * Renders every change's DDL against the evolving catalog and stores it,
+ * in the order push runs them: before-phase changes, then after-phase.
+ */
 static int store_schema_changes(struct run_ctx *rc)
 {
 	struct catalog cat;
@@ -733,24 +736,32 @@ static int store_schema_changes(struct run_ctx *rc)
 	if (stage_read_catalog(rc->db, &cat))
 		return -1;
 	if (stage_exec(rc->db, "DELETE FROM dd_schema_change") ||
-	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_schema_change VALUES (?,?,?,?,?,?,?)",
+	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_schema_change (seq, phase, op, tbl, spec, "
+				       "skipped, ddl, ddl_post, inverse_ddl, inverse_post, probe) "
+				       "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL))
 		goto cleanup;
 	for (int phase = SC_BEFORE, seq = 0; phase <= SC_AFTER; phase++) {
 		for (int i = 0; i < rc->nsc; i++) {
 			struct schema_change *c = &rc->sc[i];
-			struct strbuf ddl = STRBUF_INIT, inv = STRBUF_INIT;
-			char *canon;
+			struct strbuf ddl = STRBUF_INIT, post = STRBUF_INIT,
+				      inv = STRBUF_INIT, invpost = STRBUF_INIT;
 			struct source_meta *tgt = catalog_target(&cat);
+			char *canon, *probe;
+			int r;
 			if ((int)c->phase != phase)
 				continue;
-			if (schema_change_render(c, &cat, tgt->schema, &ddl, &inv) ||
+			/* render first: the inverse of a drop needs the old shape */
+			if (schema_change_render(c, &cat, tgt->schema, &ddl, &post, &inv, &invpost) ||
 			    schema_change_apply_catalog(&cat, c)) {
 				sb_release(&ddl);
+				sb_release(&post);
 				sb_release(&inv);
+				sb_release(&invpost);
 				goto cleanup;
 			}
 			canon = schema_change_canonical(c);
+			probe = schema_change_probe_sql(c, tgt->schema);
 			sqlite3_bind_int(st, 1, ++seq);
 			sqlite3_bind_text(st, 2, phase == SC_AFTER ? "after" : "before", -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, c->opname, -1, SQLITE_STATIC);
@@ -759,13 +770,24 @@ static int store_schema_changes(struct run_ctx *rc)
 			else
 				sqlite3_bind_null(st, 4);
 			sqlite3_bind_text(st, 5, canon, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 6, ddl.buf, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, inv.buf, -1, SQLITE_STATIC);
-			int r = sqlite3_step(st);
+			sqlite3_bind_int(st, 6, c->skipped);
+			sqlite3_bind_text(st, 7, ddl.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 8, post.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 9, inv.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 10, invpost.buf, -1, SQLITE_STATIC);
+			if (probe)
+				sqlite3_bind_text(st, 11, probe, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 11);
+			r = sqlite3_step(st);
 			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
 			free(canon);
+			free(probe);
 			sb_release(&ddl);
+			sb_release(&post);
 			sb_release(&inv);
+			sb_release(&invpost);
 			if (r != SQLITE_DONE) {
 				stage_error(rc->db, "cannot store the schema changes");
 				goto cleanup;
