@@ -874,12 +874,17 @@ static int last_run(sqlite3 *db, long long *id, char **status, int *next_step,
 	return ret;
 }
 
-static char *default_seed(sqlite3 *db)
+/*
+ * The default seed comes from the data, not from the staging file: the
+ * target's snapshot time (a fixture carries its own), so every staging file
+ * made from the same snapshot or fixture draws the same UUIDs.
+ */
+static char *default_seed(const struct catalog *cat)
 {
-	char *created = stage_get_meta(db, "snapshot_at");
-	char *s = xasprintf("drydock:%s", created ? created : "");
-	free(created);
-	return s;
+	for (int i = 0; i < cat->nsources; i++)
+		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
+			return xasprintf("drydock:%s", cat->sources[i].snapshot_at);
+	return xstrdup("drydock");
 }
 
 static char *default_clock(const struct catalog *cat)
@@ -970,7 +975,7 @@ int cmd_run(int argc, char **argv)
 			info("the plan changed since the run stopped; continuing at step %d with the plan as it is now",
 			     lstep + 1);
 	} else {
-		seed = seed_arg ? xstrdup(seed_arg) : default_seed(rc.db);
+		seed = seed_arg ? xstrdup(seed_arg) : default_seed(&pristine);
 		clock = clock_arg ? xstrdup(clock_arg) : default_clock(&pristine);
 	}
 	stage_close(rc.db);
