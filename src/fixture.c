@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "fixture.h"
+#include "mask.h"
 #include "plan.h"
 
 #include <cjson/cJSON.h>
@@ -100,6 +101,7 @@ static int read_table(const char *mpath, const char *source, cJSON *jt,
 		cm->identity = jdup(c, "identity");
 		cm->sequence = jdup(c, "sequence");
 		cm->enum_type = jdup(c, "enum");
+		cm->masked = jdup(c, "masked");
 		cm->is_enum = cm->enum_type != NULL;
 		if (cm->is_enum && !catalog_find_enum(cat, source, cm->enum_type))
 			return mbad(mpath, where, "a column names an enum the source's \"enums\" does not define");
@@ -248,28 +250,29 @@ cleanup:
 
 /* ---------------------------------------------------------------- rows in */
 
+/*
+ * Binds one JSON value of a rows file: its PostgreSQL text is checked
+ * against the column type, then masked if the plan says so, then stored.
+ */
 static int bind_json_value(sqlite3_stmt *st, int i, const struct column_meta *c,
 			   cJSON *v, const struct enum_meta *en,
-			   struct strbuf *tmp, const char **why)
+			   const struct mask_rule *rule, const char *secret,
+			   struct strbuf *tmp, struct strbuf *masked, const char **why)
 {
 	const struct pgtype *t = &c->type;
-	const char *text;
-	size_t len;
 
 	if (cJSON_IsNull(v)) {
 		sqlite3_bind_null(st, i);
 		return 0;
 	}
+	sb_reset(tmp);
 	if (cJSON_IsBool(v)) {
 		if (t->kind != PGK_BOOL || t->is_array) {
 			*why = "true/false is only for boolean columns";
 			return -1;
 		}
-		sqlite3_bind_int(st, i, cJSON_IsTrue(v));
-		return 0;
-	}
-	sb_reset(tmp);
-	if (cJSON_IsNumber(v)) {
+		sb_adds(tmp, cJSON_IsTrue(v) ? "t" : "f");
+	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 		if (d != floor(d) || fabs(d) > MAX_SAFE_INT) {
 			*why = "numbers must be whole and within +-2^53; write other numbers as strings";
@@ -282,17 +285,24 @@ static int bind_json_value(sqlite3_stmt *st, int i, const struct column_meta *c,
 		*why = "a value must be a string, a number, true/false or null";
 		return -1;
 	}
-	text = tmp->buf;
-	len = tmp->len;
-	if (pgvalue_check(t, text, len, en ? (const char *const *)en->labels : NULL,
+	if (pgvalue_check(t, tmp->buf, tmp->len,
+			  en ? (const char *const *)en->labels : NULL,
 			  en ? en->nlabels : 0, why))
 		return -1;
-	return pgtype_bind_text(st, i, t, text, len, why) ? -1 : 0;
+	if (rule && rule->kind != MASK_NONE) {
+		if (mask_apply(rule, c, secret, tmp->buf, tmp->len, masked)) {
+			sqlite3_bind_null(st, i);
+			return 0;
+		}
+		return pgtype_bind_text(st, i, t, masked->buf, masked->len, why) ? -1 : 0;
+	}
+	return pgtype_bind_text(st, i, t, tmp->buf, tmp->len, why) ? -1 : 0;
 }
 
 int fixture_load_rows(const char *dir, const struct catalog *cat,
 		      const struct table_meta *t, sqlite3 *db,
-		      sqlite3_stmt *stmt, long long *nrows)
+		      sqlite3_stmt *stmt, const struct table_mask *mask,
+		      const char *secret, long long *nrows)
 {
 	char *path = path_join(dir, t->file);
 	FILE *f = fopen(path, "r");
@@ -302,11 +312,13 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 	long lineno = 0;
 	long long count = 0;
 	struct strbuf *tmp = xcalloc((size_t)t->ncols + 1, sizeof(*tmp));
+	struct strbuf *mtmp = xcalloc((size_t)t->ncols + 1, sizeof(*mtmp));
 	const struct enum_meta **enums = xcalloc((size_t)t->ncols + 1, sizeof(*enums));
 	int ret = -1;
 
 	for (int i = 0; i < t->ncols; i++) {
 		sb_init(&tmp[i], 0);
+		sb_init(&mtmp[i], 0);
 		if (t->cols[i].is_enum)
 			enums[i] = catalog_find_enum(cat, t->source, t->cols[i].enum_type);
 	}
@@ -339,7 +351,8 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 				goto cleanup;
 			}
 			if (bind_json_value(stmt, ci + 1, &t->cols[ci], v, enums[ci],
-					    &tmp[ci], &why)) {
+					    mask ? &mask->rules[ci] : NULL, secret,
+					    &tmp[ci], &mtmp[ci], &why)) {
 				error("%s:%ld: column '%s' (%s): %s", path, lineno,
 				      t->cols[ci].name, t->cols[ci].pg_type, why);
 				cJSON_Delete(row);
@@ -377,9 +390,12 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 	ret = 0;
 cleanup:
 	sqlite3_clear_bindings(stmt);
-	for (int i = 0; i < t->ncols; i++)
+	for (int i = 0; i < t->ncols; i++) {
 		sb_release(&tmp[i]);
+		sb_release(&mtmp[i]);
+	}
 	free(tmp);
+	free(mtmp);
 	free(enums);
 	free(line);
 	if (f)
@@ -446,6 +462,7 @@ static cJSON *table_manifest(const struct catalog *cat, const struct table_meta 
 		add_opt(jc, "sequence", c->sequence);
 		if (c->is_enum)
 			add_opt(jc, "enum", c->enum_type);
+		add_opt(jc, "masked", c->masked);
 		cJSON_AddItemToArray(cols, jc);
 	}
 	cons = cJSON_AddArrayToObject(jt, "constraints");
