@@ -1558,6 +1558,11 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 			return DTERR_BAD_FORMAT;       \
 		*bufp++ = (char)(c);                   \
 	} while (0)
+#define APPEND_LOWER()                                 \
+	do {                                           \
+		APPEND_CHAR(to_lower(AT(cp)));         \
+		cp++;                                  \
+	} while (0)
 
 	while (cp < end) {
 		if (is_space(AT(cp))) {
@@ -1597,10 +1602,7 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 				} else {
 					ftype[nf] = DTK_DATE;
 					while (is_alnum(AT(cp)) || AT(cp) == delim)
-						{
-						APPEND_CHAR(to_lower(AT(cp)));
-						cp++;
-					}
+						APPEND_LOWER();
 				}
 			} else {
 				ftype[nf] = DTK_NUMBER;
@@ -1614,13 +1616,9 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 			int is_date = 0;
 
 			ftype[nf] = DTK_STRING;
-			APPEND_CHAR(to_lower(AT(cp)));
-			cp++;
+			APPEND_LOWER();
 			while (is_alpha(AT(cp)))
-				{
-						APPEND_CHAR(to_lower(AT(cp)));
-						cp++;
-					}
+				APPEND_LOWER();
 			if (AT(cp) == '-' || AT(cp) == '/' || AT(cp) == '.') {
 				is_date = 1;
 			} else if (AT(cp) == '+' || is_digit(AT(cp))) {
@@ -1632,8 +1630,7 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 			if (is_date) {
 				ftype[nf] = DTK_DATE;
 				do {
-					APPEND_CHAR(to_lower(AT(cp)));
-					cp++;
+					APPEND_LOWER();
 				} while (AT(cp) == '+' || AT(cp) == '-' ||
 					 AT(cp) == '/' || AT(cp) == '_' ||
 					 AT(cp) == '.' || AT(cp) == ':' ||
@@ -1651,13 +1648,9 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 					APPEND_CHAR(*cp++);
 			} else if (is_alpha(AT(cp))) {
 				ftype[nf] = DTK_SPECIAL;
-				APPEND_CHAR(to_lower(AT(cp)));
-				cp++;
+				APPEND_LOWER();
 				while (is_alpha(AT(cp)))
-					{
-						APPEND_CHAR(to_lower(AT(cp)));
-						cp++;
-					}
+					APPEND_LOWER();
 			} else {
 				return DTERR_BAD_FORMAT;
 			}
@@ -1670,6 +1663,7 @@ static int parse_datetime(const char *s, size_t n, char *workbuf,
 		*bufp++ = '\0';
 		nf++;
 	}
+#undef APPEND_LOWER
 #undef APPEND_CHAR
 #undef AT
 	*numfields = nf;
