@@ -534,26 +534,97 @@ static void add_json_value(struct strbuf *line, const struct column_meta *c,
 	}
 }
 
-static int export_rows(sqlite3 *db, const struct table_meta *t, const char *path,
-		       long max_rows, long long *nrows)
+static const char *src_table(const struct table_meta *t)
+{
+	return t->pristine_name ? t->pristine_name : t->stage_name;
+}
+
+/*
+ * Picks the rows of a --rows N export: the first N rows of every table in
+ * key order, then, until nothing changes, every row a picked row refers to
+ * through a foreign key (so the subset keeps referential integrity).  The
+ * picks are rowids in temp.dd_pick_<i>.
+ */
+static int pick_subset(sqlite3 *db, const struct catalog *cat, long max_rows)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret = -1, added;
+
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		sb_reset(&sql);
+		sb_addf(&sql, "CREATE TEMP TABLE dd_pick_%d (rid INTEGER PRIMARY KEY);"
+			      "INSERT INTO dd_pick_%d SELECT rowid FROM ", i, i);
+		sb_add_qident(&sql, src_table(t));
+		sb_adds(&sql, " ORDER BY ");
+		for (int k = 0; k < t->npk; k++) {
+			if (k)
+				sb_adds(&sql, ", ");
+			sb_add_qident(&sql, t->cols[t->pk[k]].name);
+		}
+		sb_addf(&sql, " LIMIT %ld", max_rows);
+		if (stage_exec(db, sql.buf))
+			goto cleanup;
+	}
+	do {
+		added = 0;
+		for (int i = 0; i < cat->ntables; i++) {
+			const struct table_meta *c = &cat->tables[i];
+			for (int f = 0; f < c->ncons; f++) {
+				const struct constraint_meta *fk = &c->cons[f];
+				const struct table_meta *p;
+				int pi;
+				if (fk->kind != 'f' || !fk->ref_table)
+					continue;
+				p = catalog_find_table((struct catalog *)cat, c->source, fk->ref_table);
+				if (!p)
+					continue; /* parent not in the fixture */
+				pi = (int)(p - cat->tables);
+				sb_reset(&sql);
+				sb_addf(&sql, "INSERT OR IGNORE INTO dd_pick_%d SELECT p.rowid FROM ", pi);
+				sb_add_qident(&sql, src_table(p));
+				sb_adds(&sql, " p JOIN ");
+				sb_add_qident(&sql, src_table(c));
+				sb_adds(&sql, " c ON ");
+				for (int k = 0; k < fk->ncolumns && k < fk->nref_columns; k++) {
+					if (k)
+						sb_adds(&sql, " AND ");
+					sb_adds(&sql, "p.");
+					sb_add_qident(&sql, fk->ref_columns[k]);
+					sb_adds(&sql, " = c.");
+					sb_add_qident(&sql, fk->columns[k]);
+				}
+				sb_addf(&sql, " WHERE c.rowid IN (SELECT rid FROM dd_pick_%d)", i);
+				if (stage_exec(db, sql.buf))
+					goto cleanup;
+				added += sqlite3_changes(db);
+			}
+		}
+	} while (added);
+	ret = 0;
+cleanup:
+	sb_release(&sql);
+	return ret;
+}
+
+static int export_rows(sqlite3 *db, const struct table_meta *t, int ti,
+		       const char *path, long max_rows, long long *nrows)
 {
 	struct strbuf sql = STRBUF_INIT, line = STRBUF_INIT, tmp = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	FILE *f = NULL;
 	long long count = 0;
 	int ret = -1, rc;
-	const char *src = t->pristine_name ? t->pristine_name : t->stage_name;
-
 	sb_adds(&sql, "SELECT * FROM ");
-	sb_add_qident(&sql, src);
+	sb_add_qident(&sql, src_table(t));
+	if (max_rows > 0)
+		sb_addf(&sql, " WHERE rowid IN (SELECT rid FROM temp.dd_pick_%d)", ti);
 	sb_adds(&sql, " ORDER BY ");
 	for (int k = 0; k < t->npk; k++) {
 		if (k)
 			sb_adds(&sql, ", ");
 		sb_add_qident(&sql, t->cols[t->pk[k]].name);
 	}
-	if (max_rows > 0)
-		sb_addf(&sql, " LIMIT %ld", max_rows);
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL)) {
 		stage_error(db, "cannot read staging table");
 		goto cleanup;
@@ -634,6 +705,8 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		error("cannot create '%s': %s", tmpdir, strerror(errno));
 		goto cleanup;
 	}
+	if (max_rows > 0 && pick_subset(db, cat, max_rows))
+		goto cleanup;
 	cJSON_AddNumberToObject(root, "drydock_fixture", FIXTURE_FORMAT_VERSION);
 	srcs = cJSON_AddArrayToObject(root, "sources");
 	for (int s = 0; s < cat->nsources; s++) {
@@ -668,7 +741,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 				continue;
 			file = rows_file_name(cat, t);
 			fpath = path_join(tmpdir, file);
-			if (export_rows(db, t, fpath, max_rows, &n)) {
+			if (export_rows(db, t, i, fpath, max_rows, &n)) {
 				free(file);
 				free(fpath);
 				goto cleanup;

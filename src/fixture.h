@@ -33,7 +33,8 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 /*
  * Writes the snapshotted state of a staging file as a fixture into dir
  * (atomically: built beside it, then renamed).  max_rows > 0 keeps the
- * first rows of each table in key order.
+ * first max_rows rows of each table in key order plus every row they
+ * reference through foreign keys, so the subset has no dangling key.
  */
 int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		   long max_rows, int force);

@@ -130,6 +130,35 @@ static int utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/*
+ * rint() (round half to even) and floor() without libm, for the values
+ * met here; doubles of 2^52 or more are integers already.
+ */
+static double rint_even(double x)
+{
+	double r, d;
+
+	if (!(x > -4503599627370496.0 && x < 4503599627370496.0))
+		return x;
+	r = (double)(int64_t)x; /* toward zero */
+	d = x - r;              /* exact */
+	if (d > 0.5 || (d == 0.5 && ((int64_t)r & 1)))
+		r += 1;
+	else if (d < -0.5 || (d == -0.5 && ((int64_t)r & 1)))
+		r -= 1;
+	return r;
+}
+
+static double floor_d(double x)
+{
+	double r;
+
+	if (!(x > -4503599627370496.0 && x < 4503599627370496.0))
+		return x;
+	r = (double)(int64_t)x;
+	return r > x ? r - 1 : r;
+}
+
 static int fail(const char **why, const char *reason)
 {
 	*why = reason;
@@ -337,6 +366,10 @@ static void normalize_float_token(const char *s, size_t n, char *out,
 
 	if (s[i] == '+' || s[i] == '-')
 		out[o++] = s[i++];
+	if (is_alpha((unsigned char)s[i])) { /* nan(...) with a long tag */
+		memcpy(out + o, "nan", 4);
+		return;
+	}
 	if (i + 1 < n && s[i] == '0' && to_lower((unsigned char)s[i + 1]) == 'x') {
 		hex = 1;
 		i += 2;
@@ -1684,7 +1717,7 @@ static int parse_frac_second(const char *cp, fsec_t *fsec)
 	frac = strtod(cp, &end);
 	if (*end != '\0' || errno != 0)
 		return DTERR_BAD_FORMAT;
-	*fsec = (fsec_t)rint(frac * 1000000);
+	*fsec = (fsec_t)rint_even(frac * 1000000);
 	return 0;
 }
 
@@ -1826,7 +1859,7 @@ static int decode_number_field(size_t len, char *str, int fmask, int *tmask,
 			frac = strtod(cp, NULL);
 			if (errno != 0)
 				return DTERR_BAD_FORMAT;
-			*fsec = (fsec_t)rint(frac * 1000000);
+			*fsec = (fsec_t)rint_even(frac * 1000000);
 		}
 		*cp = '\0';
 		len = strlen(str);
@@ -2659,7 +2692,7 @@ static int adjust_fract_days(double frac, int scale, struct itm_in *it)
 
 static int adjust_fract_years(double frac, int scale, struct itm_in *it)
 {
-	int extra_months = (int)rint(frac * scale * 12);
+	int extra_months = (int)rint_even(frac * scale * 12);
 
 	return !ADD_OVF(it->mon, extra_months, &it->mon);
 }
@@ -2940,9 +2973,9 @@ static int iso_number(const char *s, const char *end, const char **endp,
 	if (isnan(v) || v < -1.0e15 || v > 1.0e15)
 		return DTERR_FIELD_OVERFLOW;
 	if (v >= 0)
-		*ipart = (int64_t)floor(v);
+		*ipart = (int64_t)floor_d(v);
 	else
-		*ipart = -(int64_t)floor(-v);
+		*ipart = -(int64_t)floor_d(-v);
 	*fpart = v - (double)*ipart;
 	return 0;
 }
