@@ -99,6 +99,7 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 	c->rows++;
 	if ((c->rows & 1023) == 0)
 		progress_update(&c->progress, c->rows);
+	fault_point("snapshot.row");
 	return 0;
 }
 
@@ -458,6 +459,7 @@ int cmd_snapshot(int argc, char **argv)
 	for (int i = 0; i < plan.nsources; i++)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
+	fault_point("snapshot.before_commit");
 	if (stage_finish_create(db, tmp)) {
 		db = NULL;
 		goto cleanup;
@@ -471,6 +473,7 @@ int cmd_snapshot(int argc, char **argv)
 			free(side);
 		}
 	}
+	fault_point("snapshot.before_rename");
 	if (rename(tmp, out)) {
 		error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
 		goto cleanup;

@@ -771,6 +771,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		}
 		sb_release(&sb);
 	}
+	fault_point("fixture.before_swap");
 	/* swap the finished folder in */
 	remove_tree(olddir);
 	if (file_exists(dir) && rename(dir, olddir)) {

@@ -3638,6 +3638,7 @@ int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 		/* box[] separates elements with ';', every other type ',' */
 		if (check_array(t, text, len, ',', labels, nlabels, why) == 0)
 			return 0;
+		*why = NULL;
 		return check_array(t, text, len, ';', labels, nlabels, why);
 	}
 	return check_array(t, text, len, ',', labels, nlabels, why);
