@@ -53,6 +53,8 @@ static const char css[] =
 	".grid th{text-align:left;color:#57606a;font-weight:600;border-bottom:1px solid #d0d7de;padding:6px 9px;background:#f6f8fa;white-space:nowrap}"
 	".grid td{border-bottom:1px solid #eaeef2;padding:6px 9px;vertical-align:top}"
 	".grid tr:last-child td{border-bottom:0}"
+	"table.upd tr.first td{border-top:1px solid #d0d7de}"
+	"table.upd td{border-bottom-color:#f3f4f6}"
 	".num,.grid .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".tbl-head{display:flex;align-items:center;gap:10px;flex-wrap:wrap;margin-bottom:12px}"
 	".pill{display:inline-block;border-radius:6px;padding:1px 8px;font-size:12.5px;font-weight:600;background:#f0f2f5;color:#424a53}"
@@ -576,7 +578,7 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 				const cJSON *ov = bi >= 0 ? cJSON_GetArrayItem(jget(row, "old"), bi) : NULL;
 				const cJSON *nv = ai >= 0 ? cJSON_GetArrayItem(jget(row, "new"), ai) : NULL;
 				struct strbuf o = STRBUF_INIT, nw = STRBUF_INIT;
-				sb_adds(sb, "<tr>");
+				sb_adds(sb, first ? "<tr class=\"first\">" : "<tr>");
 				if (first) {
 					sb_addf(sb, "<td class=\"key v\" rowspan=\"%d\">", n);
 					key_html(sb, jget(row, "key"));

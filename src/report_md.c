@@ -210,12 +210,17 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, " | ");
 		md_count(sb, t, "deletes");
 		sb_adds(sb, " | ");
-		cJSON_ArrayForEach(c, jget(t, "columns")) {
-			if (c != jget(t, "columns")->child)
+		/* in the table's column order */
+		int n = 0;
+		cJSON_ArrayForEach(c, jget(t, "columns_after")) {
+			const cJSON *k = cJSON_IsString(c) ? jget(jget(t, "columns"), c->valuestring) : NULL;
+			if (!cJSON_IsNumber(k))
+				continue;
+			if (n++)
 				sb_adds(sb, ", ");
-			md_text(sb, c->string);
+			md_text(sb, c->valuestring);
 			sb_adds(sb, " (");
-			sb_add_count(sb, c->valuedouble);
+			sb_add_count(sb, k->valuedouble);
 			sb_adds(sb, ")");
 		}
 		sb_adds(sb, " |\n");
