@@ -13,8 +13,6 @@ SRCS := $(wildcard src/*.c)
 HDRS := $(wildcard src/*.h)
 SCHEMA := schema/stage.sql
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
-# Unit tests link the modules; commands need main.c's usage_error().
-UNIT_LIB_SRCS := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 
 BUILD := build
 BIN   := $(BUILD)/drydock
@@ -55,10 +53,10 @@ $(ASAN_BIN): $(SRCS) $(HDRS) $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/asan
 	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
 
-# Unit tests link every module (not main.c, not the commands).
-$(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+# Unit tests link every module but main.c.
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(UNIT_LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done

@@ -629,8 +629,10 @@ static int build_schema_changes(struct builder *b)
 		ret = 0;
 		goto cleanup;
 	}
-	if (prepare(b, "SELECT seq, phase, op, tbl, spec, ddl, inverse_ddl "
-		       "FROM dd_schema_change ORDER BY seq", &st))
+	/* each direction has a part before and a part after the data
+	   (docs/schema-changes.md, "Ordering") */
+	if (prepare(b, "SELECT seq, phase, op, tbl, spec, skipped, ddl, ddl_post, "
+		       "inverse_ddl, inverse_post FROM dd_schema_change ORDER BY seq", &st))
 		goto cleanup;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *c = cJSON_CreateObject();
@@ -639,8 +641,11 @@ static int build_schema_changes(struct builder *b)
 		cJSON_AddItemToObject(c, "op", col_string(st, 2));
 		cJSON_AddItemToObject(c, "table", col_string(st, 3));
 		cJSON_AddItemToObject(c, "spec", col_parsed(st, 4));
-		cJSON_AddItemToObject(c, "ddl", col_string(st, 5));
-		cJSON_AddItemToObject(c, "rollback_ddl", col_string(st, 6));
+		cJSON_AddBoolToObject(c, "skipped", sqlite3_column_int(st, 5));
+		cJSON_AddItemToObject(c, "ddl", col_string(st, 6));
+		cJSON_AddItemToObject(c, "ddl_post", col_string(st, 7));
+		cJSON_AddItemToObject(c, "rollback_ddl", col_string(st, 8));
+		cJSON_AddItemToObject(c, "rollback_post", col_string(st, 9));
 		cJSON_AddItemToArray(arr, c);
 	}
 	if (rc != SQLITE_DONE) {

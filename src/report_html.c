@@ -79,6 +79,7 @@ static const char css[] =
 	"pre{background:#f6f8fa;border:1px solid #eaeef2;border-radius:8px;padding:10px 12px;overflow-x:auto;font-size:12.5px;margin:6px 0;white-space:pre-wrap}"
 	".sc{border:1px solid #eaeef2;border-radius:10px;padding:10px 14px;margin:10px 0}"
 	".sc .head{display:flex;gap:10px;align-items:center;flex-wrap:wrap}"
+	".ddl-part{font-size:12px;margin-top:6px}"
 	".tbar{height:10px;background:#eef1f4;border-radius:5px;overflow:hidden;min-width:120px}"
 	".tbar span{display:block;height:100%;background:#4c8fd6}"
 	".warnbox{background:#fff8d6;border:1px solid #f0d77a;color:#5c4200;border-radius:8px;padding:8px 12px;margin:0 0 12px}"
@@ -438,10 +439,17 @@ static void header_html(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, "</dt><dd>");
 		if (cJSON_IsTrue(jget(cs, "target")))
 			sb_adds(sb, "<b>target</b> &middot; ");
-		esc(sb, jstr_or(s, "origin", "?"));
-		sb_adds(sb, " <span class=\"mono\">");
-		esc(sb, jstr_or(s, "identity", ""));
-		sb_adds(sb, "</span>");
+		{
+			/* identities read "fixture DIR" or "host=... dbname=..." */
+			const char *origin = jstr_or(s, "origin", "?"), *id = jstr_or(s, "identity", "");
+			size_t ol = strlen(origin);
+			if (!strncmp(id, origin, ol) && id[ol] == ' ')
+				id += ol + 1;
+			esc(sb, origin);
+			sb_adds(sb, " <span class=\"mono\">");
+			esc(sb, id);
+			sb_adds(sb, "</span>");
+		}
 		if (jstr_or(s, "server_version", NULL)) {
 			sb_adds(sb, " &middot; PostgreSQL ");
 			esc(sb, jstr_or(s, "server_version", ""));
@@ -596,8 +604,11 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 					value_pair_html(&o, &nw, ov, nv);
 				else if (bi >= 0)
 					value_html(&o, ov);
-				else if (ai >= 0)
+				else if (ai >= 0) {
+					sb_adds(&nw, "<mark>");
 					value_html(&nw, nv);
+					sb_adds(&nw, "</mark>");
+				}
 				sb_addf(sb, "<td class=\"v old\">%s</td><td class=\"v new\">%s</td></tr>", o.buf, nw.buf);
 				sb_release(&o);
 				sb_release(&nw);
@@ -675,9 +686,13 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 			sb_addf(sb, "<span class=\"muted\">net %s", after > before ? "+" : "&minus;");
 			count(sb, fabs(after - before));
 			sb_adds(sb, " rows");
-			if (before > 0)
-				sb_addf(sb, " (%s%.1f%%)", after > before ? "+" : "&minus;",
-					fabs(after - before) / before * 100);
+			if (before > 0) {
+				double pct = fabs(after - before) / before * 100;
+				if (pct < 0.05)
+					sb_addf(sb, " (%s&lt;0.1%%)", after > before ? "+" : "&minus;");
+				else
+					sb_addf(sb, " (%s%.1f%%)", after > before ? "+" : "&minus;", pct);
+			}
 			sb_adds(sb, "</span>");
 		}
 		if (jnum_or(jget(validation, name), "failed", 0) > 0) {
@@ -810,6 +825,29 @@ static void checks_html(struct strbuf *sb, const cJSON *r)
 
 /* ------------------------------------------------------ schema changes */
 
+/* One direction's DDL: the part before the data and the part after it. */
+static void ddl_parts(struct strbuf *sb, const cJSON *c, const char *k1, const char *k2)
+{
+	const char *a = jstr_or(c, k1, ""), *b = jstr_or(c, k2, "");
+	int both = *a && *b;
+	if (*a) {
+		if (both)
+			sb_adds(sb, "<div class=\"muted ddl-part\">before the data</div>");
+		sb_adds(sb, "<pre class=\"ddl\">");
+		esc(sb, a);
+		sb_adds(sb, "</pre>");
+	}
+	if (*b) {
+		if (both)
+			sb_adds(sb, "<div class=\"muted ddl-part\">after the data</div>");
+		sb_adds(sb, "<pre class=\"ddl\">");
+		esc(sb, b);
+		sb_adds(sb, "</pre>");
+	}
+	if (!*a && !*b)
+		sb_adds(sb, "<p class=\"empty\">no statements</p>");
+}
+
 static void schema_html(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *arr = jget(jget(r, "comparable"), "schema_changes"), *c;
@@ -830,13 +868,15 @@ static void schema_html(struct strbuf *sb, const cJSON *r)
 		}
 		sb_adds(sb, "<span class=\"muted\">");
 		esc(sb, jstr_or(c, "phase", ""));
-		sb_adds(sb, " the steps</span></div><pre class=\"ddl\">");
-		esc(sb, jstr_or(c, "ddl", ""));
-		sb_adds(sb, "</pre>");
-		if (*jstr_or(c, "rollback_ddl", "")) {
-			sb_adds(sb, "<details><summary>rollback DDL</summary><pre>");
-			esc(sb, jstr_or(c, "rollback_ddl", ""));
-			sb_adds(sb, "</pre></details>");
+		sb_adds(sb, " the steps</span>");
+		if (cJSON_IsTrue(jget(c, "skipped")))
+			sb_adds(sb, "<span class=\"badge b-muted\">skipped: already in the snapshot</span>");
+		sb_adds(sb, "</div>");
+		ddl_parts(sb, c, "ddl", "ddl_post");
+		if (*jstr_or(c, "rollback_ddl", "") || *jstr_or(c, "rollback_post", "")) {
+			sb_adds(sb, "<details><summary>rollback DDL</summary>");
+			ddl_parts(sb, c, "rollback_ddl", "rollback_post");
+			sb_adds(sb, "</details>");
 		}
 		sb_adds(sb, "</div>");
 	}

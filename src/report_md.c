@@ -146,9 +146,15 @@ static void md_header(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, "| Source ");
 		md_text(sb, s->string);
 		sb_adds(sb, cJSON_IsTrue(jget(cs, "target")) ? " (target) | " : " | ");
-		md_text(sb, jstr_or(s, "origin", "?"));
-		sb_adds(sb, " ");
-		md_text(sb, jstr_or(s, "identity", ""));
+		{
+			const char *origin = jstr_or(s, "origin", "?"), *id = jstr_or(s, "identity", "");
+			size_t ol = strlen(origin);
+			if (!strncmp(id, origin, ol) && id[ol] == ' ')
+				id += ol + 1;
+			md_text(sb, origin);
+			sb_adds(sb, " ");
+			md_text(sb, id);
+		}
 		if (jstr_or(s, "snapshot_at", NULL)) {
 			sb_adds(sb, ", snapshot ");
 			md_text(sb, jstr_or(s, "snapshot_at", ""));
@@ -290,6 +296,21 @@ static void md_checks(struct strbuf *sb, const cJSON *r)
 	sb_adds(sb, "\n");
 }
 
+/* The two parts of one direction; labelled only when both are there. */
+static void md_ddl_parts(struct strbuf *sb, const cJSON *c, const char *k1,
+			 const char *k2, const char *l1, const char *l2)
+{
+	const char *a = jstr_or(c, k1, ""), *b = jstr_or(c, k2, "");
+	if (*a && *b)
+		sb_addf(sb, "%s\n\n", l1);
+	if (*a)
+		md_code(sb, "sql", a);
+	if (*a && *b)
+		sb_addf(sb, "%s\n\n", l2);
+	if (*b)
+		md_code(sb, "sql", b);
+}
+
 static void md_schema(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *arr = jget(jget(r, "comparable"), "schema_changes"), *c;
@@ -307,11 +328,15 @@ static void md_schema(struct strbuf *sb, const cJSON *r)
 		}
 		sb_adds(sb, " (");
 		md_text(sb, jstr_or(c, "phase", ""));
-		sb_adds(sb, " the steps)\n\n");
-		md_code(sb, "sql", jstr_or(c, "ddl", ""));
-		if (*jstr_or(c, "rollback_ddl", "")) {
+		sb_adds(sb, " the steps)");
+		if (cJSON_IsTrue(jget(c, "skipped")))
+			sb_adds(sb, ", skipped: the snapshot already has it");
+		sb_adds(sb, "\n\n");
+		md_ddl_parts(sb, c, "ddl", "ddl_post", "Before the data:", "After the data:");
+		if (*jstr_or(c, "rollback_ddl", "") || *jstr_or(c, "rollback_post", "")) {
 			sb_adds(sb, "<details><summary>rollback</summary>\n\n");
-			md_code(sb, "sql", jstr_or(c, "rollback_ddl", ""));
+			md_ddl_parts(sb, c, "rollback_ddl", "rollback_post", "Before the data:",
+				     "After the data:");
 			sb_adds(sb, "</details>\n\n");
 		}
 	}

@@ -208,7 +208,7 @@ INSERT INTO dd_check_result VALUES (1, 1, 'fk posts_user_id_fkey', 'builtin', 'e
 INSERT INTO dd_check_result VALUES (1, 2, 'at most 5000 rows touched', 'gate', 'error', 'pass', 0, '[]', NULL, 0.5);
 INSERT INTO dd_approval VALUES (1, '$h', 'alice', 'ok <b>', '2026-01-03T00:00:00Z', 1);
 INSERT INTO dd_push VALUES (1, 'push', 'host=db dbname=app user=deploy', '$h', 7, '2026-01-04T00:00:00Z', '2026-01-04T00:00:02Z', 'applied', '{\"users\":{\"inserted\":1,\"updated\":3,\"deleted\":0}}', NULL);
-INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{\"op\":\"add_column\"}', 'ALTER TABLE public.users ADD COLUMN nick text;', 'ALTER TABLE public.users DROP COLUMN nick;');"
+INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{\"op\":\"add_column\"}', 0, 'ALTER TABLE public.users ADD COLUMN nick text;', 'CREATE INDEX users_nick_idx ON public.users (nick);', '', 'ALTER TABLE public.users DROP COLUMN nick;', NULL);"
 	run dd report s.db -o r
 	assert_status 0
 	grep -q '"status": "checks failed"' r/report.json || fail "status should be 'checks failed'"
@@ -224,6 +224,8 @@ INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{\"op\
 	grep -q 'fk posts_user_id_fkey' r/report.html || fail "check missing from HTML"
 	grep -q 'ok &lt;b&gt;' r/report.html || fail "approval note not escaped"
 	grep -q 'ALTER TABLE public.users ADD COLUMN nick text;' r/report.html || fail "DDL missing from HTML"
+	grep -q '"ddl_post": "CREATE INDEX users_nick_idx ON public.users (nick);"' r/report.json || fail "DDL after the data"
+	grep -q 'after the data</div><pre class="ddl">CREATE INDEX users_nick_idx' r/report.html || fail "DDL after the data in HTML"
 	grep -q '^| \*\*fail\*\* | fk posts\\_user\\_id\\_fkey' r/report.md || fail "check missing from Markdown"
 	grep -q '^```sql$' r/report.md || fail "DDL not fenced in Markdown"
 	grep -q '^## Push and rollback' r/report.md || fail "no push section in Markdown"
@@ -311,7 +313,7 @@ t_diff_check_results_and_schema_changes() {
 		sqlite3 $f.db "INSERT INTO dd_check_run VALUES (1, 'x', 1, NULL, 'all', 0, 0, 1);
 INSERT INTO dd_check_result VALUES (1, 1, 'no deletes from posts', 'gate', 'error', '$st', $n, NULL, NULL, 1);"
 	done
-	sqlite3 b.db "INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{}', 'ALTER TABLE users ADD COLUMN x int;', 'ALTER TABLE users DROP COLUMN x;');"
+	sqlite3 b.db "INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{}', 0, 'ALTER TABLE users ADD COLUMN x int;', '', 'ALTER TABLE users DROP COLUMN x;', '', NULL);"
 	run dd report a.db -o ra --format json
 	run dd report b.db -o rb --format json
 	run dd diff ra rb --ignore timings,context
