@@ -126,7 +126,8 @@ static void push(struct diff *d, const char *comp)
 		d->comps[d->ncomps++] = comp;
 }
 
-/* Every element an object with a string "name", unique in the array. */
+/* Every element an object with a string "name", unique in the array
+   (true for an empty array: nothing to match). */
 static int named_array(const cJSON *arr)
 {
 	const cJSON *x, *y;
@@ -194,7 +195,7 @@ static void walk(struct diff *d, const cJSON *a, const cJSON *b)
 				walk_child(d, x->string, NULL, x);
 		return;
 	}
-	if (cJSON_IsArray(a) && cJSON_IsArray(b) && a->child && b->child &&
+	if (cJSON_IsArray(a) && cJSON_IsArray(b) && (a->child || b->child) &&
 	    named_array(a) && named_array(b)) {
 		/* checks, steps: matched by name */
 		struct strbuf *labels = NULL;

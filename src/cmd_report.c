@@ -62,12 +62,14 @@ static char *default_dir(sqlite3 *db)
 	char *name = stage_get_meta(db, "plan_name");
 	struct strbuf sb = STRBUF_INIT;
 	sb_adds(&sb, "reports/");
-	for (const char *p = name ? name : ""; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		sb_addch(&sb, isalnum(c) || c == '-' || c == '_' || c == '.' ? c : '_');
-	}
-	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, ".."))
+	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, "..")) {
 		sb_adds(&sb, "unnamed");
+	} else {
+		for (const char *p = name; *p; p++) {
+			unsigned char c = (unsigned char)*p;
+			sb_addch(&sb, isalnum(c) || c == '-' || c == '_' || c == '.' ? c : '_');
+		}
+	}
 	free(name);
 	return sb_detach(&sb, NULL);
 }

@@ -323,6 +323,12 @@ INSERT INTO dd_check_result VALUES (1, 1, 'no deletes from posts', 'gate', 'erro
 	assert_out_contains "schema change 1 add_column users: only in B"
 	assert_out_contains "validation: overallStatus passed -> failed"
 	assert_out_contains 'status: ready -> "checks failed"'
+	# a check run on one side only: each check is only in B
+	run dd report "$W/a.db" -o rn --format json
+	run dd diff rn rb --ignore timings,context
+	assert_status 1
+	assert_out_contains "check 'no deletes from posts': only in B"
+	assert_out_contains 'validation: overallStatus "not checked" -> failed'
 }
 
 t_diff_json_output() {
