@@ -6,10 +6,10 @@
 #
 # For each examples/<name>/ (or the names given) whose fixture exists as
 # fixtures/<name>/ (or examples/<name>/fixture/), the dry run is done from
-# scratch in build/golden/<name>/: snapshot of the fixture, run of the plan
-# (with the fixed seed "golden:<name>", so generated UUIDs are the same on
-# every machine), `drydock check` when this drydock has it, then
-# `drydock report`.
+# scratch in build/golden/<name>/ as a user would: snapshot of the fixture,
+# run of the plan (default seed and clock, both derived from the fixture's
+# snapshot time, so generated UUIDs are the same on every machine),
+# `drydock check` when this drydock has it, then `drydock report`.
 #
 # Without --check the new reports replace reports/<name>/: do that in the
 # same commit as a deliberate change to an example.  With --check (what
@@ -29,7 +29,7 @@ names=()
 for a in "$@"; do
 	case $a in
 	--check) check=1 ;;
-	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "golden-reports: unknown option '$a'" >&2; exit 2 ;;
 	*) names+=("${a%/}") ;;
 	esac
@@ -65,7 +65,7 @@ for name in ${names[@]+"${names[@]}"}; do
 	mkdir -p "$work"
 	# relative paths, so the reports' context reads the same on every machine
 	if ! "$DRYDOCK" -q snapshot --plan "examples/$name" --fixture "$fix" -o "$work/stage.db" ||
-		! "$DRYDOCK" -q run "$work/stage.db" --plan "examples/$name" --seed "golden:$name"; then
+		! "$DRYDOCK" -q run "$work/stage.db" --plan "examples/$name"; then
 		echo "golden-reports: $name: the dry run failed" >&2
 		rc=3
 		continue
