@@ -67,9 +67,10 @@ e2e: $(BIN)
 # The whole suite: unit tests, then end-to-end tests against real
 # PostgreSQL servers the tests start themselves.
 test:
-	@scripts/install-deps.sh test
+	@scripts/install-deps.sh test browser
 	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit
+	@scripts/golden-reports.sh --check
 	@tests/run-e2e.sh
 
 # Fault injection: the process is SIGKILLed at named points (DD_FAULT) and

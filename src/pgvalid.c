@@ -85,8 +85,8 @@ static int ci_prefix(const char *s, size_t n, const char *word)
 	return 1;
 }
 
-/* Valid UTF-8 (as pg_utf8_islegal) without a NUL byte. */
-static int utf8_valid(const unsigned char *s, size_t n)
+/* 0 for valid UTF-8 (as pg_utf8_islegal), 1 for a NUL byte, 2 otherwise */
+static int utf8_check(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
@@ -97,7 +97,7 @@ static int utf8_valid(const unsigned char *s, size_t n)
 
 		if (c < 0x80) {
 			if (c == 0)
-				return 0;
+				return 1;
 			i++;
 			continue;
 		}
@@ -116,18 +116,18 @@ static int utf8_valid(const unsigned char *s, size_t n)
 			else if (c == 0xF4)
 				hi = 0x8F;
 		} else {
-			return 0;
+			return 2;
 		}
 		if (n - i - 1 < need)
-			return 0;
+			return 2;
 		if (s[i + 1] < lo || s[i + 1] > hi)
-			return 0;
+			return 2;
 		for (k = 2; k <= need; k++)
 			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
+				return 2;
 		i += need + 1;
 	}
-	return 1;
+	return 0;
 }
 
 /*
@@ -1082,7 +1082,6 @@ enum { AD = 0, BC = 1 };
 #define DTERR_BAD_FORMAT (-1)
 #define DTERR_FIELD_OVERFLOW (-2)
 #define DTERR_MD_FIELD_OVERFLOW (-3)
-#define DTERR_INTERVAL_OVERFLOW (-4)
 #define DTERR_TZDISP_OVERFLOW (-5)
 #define DTERR_UNSUPPORTED (-100) /* maybe valid; a form we do not decode */
 
@@ -3630,8 +3629,14 @@ int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 		return fail(why, "no value");
 	if (!text)
 		text = "";
-	if (!utf8_valid((const unsigned char *)text, len))
-		return fail(why, "invalid byte sequence for encoding utf8 (or a nul byte)");
+	switch (utf8_check((const unsigned char *)text, len)) {
+	case 0:
+		break;
+	case 1:
+		return fail(why, "nul byte not allowed in a value");
+	default:
+		return fail(why, "invalid byte sequence for encoding utf8");
+	}
 	if (!t->is_array)
 		return check_scalar(t, text, len, labels, nlabels, why);
 	if (t->kind == PGK_OTHER) {
