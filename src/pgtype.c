@@ -76,8 +76,12 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 				if (isdigit((unsigned char)*p) || *p == '-') {
 					char *end;
 					long v = strtol(p, &end, 10);
+					if (end == p) { /* a lone '-' */
+						p++;
+						continue;
+					}
 					if (nmods < 2)
-						mods[nmods++] = (int)v;
+						mods[nmods++] = (int)(v > 100000 ? 100000 : v < -100000 ? -100000 : v);
 					p = end;
 				} else {
 					p++;
