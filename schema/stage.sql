@@ -43,6 +43,7 @@ CREATE TABLE dd_column (
     default_expr TEXT,                 -- pg_get_expr() text
     identity     TEXT,                 -- 'a' always, 'd' by default, NULL
     sequence     TEXT,                 -- owned sequence (serial/identity)
+    masked       TEXT,                 -- masking rule applied at snapshot, or NULL
     PRIMARY KEY (source, tbl, ordinal)
 );
 

@@ -545,6 +545,7 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 	sqlite3_finalize(colst);
 	sqlite3_finalize(cs);
 	ins = tab = colst = cs = NULL;
+	fault_point("changeset.before_commit");
 	if (stage_exec(db, "COMMIT"))
 		goto rollback;
 	ret = 0;

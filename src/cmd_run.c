@@ -397,6 +397,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	if (r)
 		goto fail;
 	rows = sqlite3_total_changes64(rc->db) - before;
+	fault_point("run.step_before_commit");
 	if (log_entry(rc, s->name, batch, nbatches, range, rows,
 		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
 	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
@@ -410,6 +411,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	rc->rows_total += rows;
 	if (batch)
 		progress_update(&rc->progress, batch);
+	fault_point("run.after_batch");
 	ret = 0;
 	goto cleanup;
 dberr:
@@ -874,12 +876,17 @@ static int last_run(sqlite3 *db, long long *id, char **status, int *next_step,
 	return ret;
 }
 
-static char *default_seed(sqlite3 *db)
+/*
+ * The default seed comes from the data, not from the staging file: the
+ * target's snapshot time (a fixture carries its own), so every staging file
+ * made from the same snapshot or fixture draws the same UUIDs.
+ */
+static char *default_seed(const struct catalog *cat)
 {
-	char *created = stage_get_meta(db, "snapshot_at");
-	char *s = xasprintf("drydock:%s", created ? created : "");
-	free(created);
-	return s;
+	for (int i = 0; i < cat->nsources; i++)
+		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
+			return xasprintf("drydock:%s", cat->sources[i].snapshot_at);
+	return xstrdup("drydock");
 }
 
 static char *default_clock(const struct catalog *cat)
@@ -970,7 +977,7 @@ int cmd_run(int argc, char **argv)
 			info("the plan changed since the run stopped; continuing at step %d with the plan as it is now",
 			     lstep + 1);
 	} else {
-		seed = seed_arg ? xstrdup(seed_arg) : default_seed(rc.db);
+		seed = seed_arg ? xstrdup(seed_arg) : default_seed(&pristine);
 		clock = clock_arg ? xstrdup(clock_arg) : default_clock(&pristine);
 	}
 	stage_close(rc.db);
@@ -1003,6 +1010,7 @@ int cmd_run(int argc, char **argv)
 		info("resuming run %lld at step %d%s", rc.run, start_step + 1,
 		     start_batch ? " (mid-batch)" : "");
 	} else {
+		fault_point("run.before_rebuild");
 		if (stage_exec(rc.db, "BEGIN") || start_run(&rc, seed, clock, phash, no_check) ||
 		    rebuild_working(&rc) || apply_phase(&rc, SC_BEFORE, 1) ||
 		    store_schema_changes(&rc) || set_progress(&rc, 0, 0)) {
@@ -1030,12 +1038,18 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (stage_exec(rc.db, "BEGIN") || apply_phase(&rc, SC_AFTER, 1) ||
-	    stage_exec(rc.db, "COMMIT")) {
+	/* the after phase commits with its resume point (past the last
+	 * step), so a resumed run never applies it twice */
+	if (start_step > plan.nsteps) {
+		if (apply_phase(&rc, SC_AFTER, 0))
+			goto cleanup;
+	} else if (stage_exec(rc.db, "BEGIN") || apply_phase(&rc, SC_AFTER, 1) ||
+		   set_progress(&rc, plan.nsteps + 1, 0) || stage_exec(rc.db, "COMMIT")) {
 		sqlite3_exec(rc.db, "ROLLBACK", NULL, NULL, NULL);
 		finish_run(&rc, "failed", "schema changes (after)");
 		goto cleanup;
 	}
+	fault_point("run.after_schema");
 	{
 		double t0 = now_seconds();
 		if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {

@@ -83,6 +83,16 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 		cJSON_AddNumberToObject(jt, "columns", t->ncols);
 		if (t->row_filter)
 			cJSON_AddStringToObject(jt, "where", t->row_filter);
+		{
+			cJSON *m = NULL;
+			for (int c = 0; c < t->ncols; c++) {
+				if (!t->cols[c].masked)
+					continue;
+				if (!m)
+					m = cJSON_AddObjectToObject(jt, "masked");
+				cJSON_AddStringToObject(m, t->cols[c].name, t->cols[c].masked);
+			}
+		}
 		cJSON_AddItemToArray(tables, jt);
 	}
 	return o;
@@ -119,6 +129,15 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
 		total += t->row_count;
 	}
 	printf("  %-32s %10lld\n", "total", total);
+	{
+		int nm = 0;
+		for (int i = 0; i < cat->ntables; i++)
+			for (int c = 0; c < cat->tables[i].ncols; c++)
+				nm += cat->tables[i].cols[c].masked != NULL;
+		if (nm)
+			printf("\npersonal data masked in %d column%s: this file can only be pushed to a rehearsal target\n",
+			       nm, nm == 1 ? "" : "s");
+	}
 	{
 		sqlite3_stmt *st;
 		struct changeset_summary sum;

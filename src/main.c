@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
 	{ "log", cmd_log, "print the run log of a staging file", usage_log },
 	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
+	{ "report", cmd_report, "write the report of a staging file (JSON, Markdown, HTML)", usage_report },
+	{ "diff", cmd_diff, "compare two reports; exit 1 when they differ", usage_diff },
 	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
 };
 

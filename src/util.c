@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -488,6 +489,30 @@ int fclose_checked(FILE *f, const char *path)
 		return error("cannot write '%s': %s", path,
 			     strerror(errno ? errno : EIO));
 	return 0;
+}
+
+/* ------------------------------------------------------------------ faults */
+
+void fault_point(const char *name)
+{
+	static const char *spec;
+	static int checked;
+	static long passes;
+	size_t n;
+	if (!checked) {
+		spec = getenv("DD_FAULT");
+		checked = 1;
+	}
+	if (!spec)
+		return;
+	n = strlen(name);
+	if (strncmp(spec, name, n) || (spec[n] && spec[n] != ':'))
+		return;
+	passes++;
+	if (spec[n] == ':' && passes < atol(spec + n + 1))
+		return;
+	fflush(NULL);
+	kill(getpid(), SIGKILL);
 }
 
 /* -------------------------------------------------------------------- misc */

@@ -110,6 +110,13 @@ char *path_join(const char *dir, const char *name);
 /* Opening with fopen and checking ferror+fclose, in one place. */
 int fclose_checked(FILE *f, const char *path);
 
+/*
+ * Fault injection for tests: when the environment variable DD_FAULT names
+ * this point (optionally "name:N" for its N-th pass), the process kills
+ * itself with SIGKILL right here.  Costs one getenv per call.
+ */
+void fault_point(const char *name);
+
 /* ---- misc ---- */
 double now_seconds(void);        /* monotonic clock, for durations */
 char *utc_timestamp(void);       /* "2026-11-21T10:00:00Z", wall clock */

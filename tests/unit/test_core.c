@@ -168,6 +168,11 @@ static void test_pgtype_parse(void **state)
 	pgtype_parse("character(3)", 0, &t);
 	assert_int_equal(t.kind, PGK_CHAR);
 	assert_int_equal(t.len, 3);
+	pgtype_parse("bpchar", 0, &t);
+	assert_int_equal(t.kind, PGK_CHAR);
+	assert_int_equal(t.len, -1);
+	pgtype_parse("character", 0, &t);
+	assert_int_equal(t.len, 1);
 	pgtype_parse("mood[]", 1, &t);
 	assert_int_equal(t.kind, PGK_ENUM);
 	pgtype_parse("geometry", 0, &t);

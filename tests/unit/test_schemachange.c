@@ -518,7 +518,7 @@ static void test_catalog_errors(void **state)
 		{ "{\"op\": \"add_column\", \"table\": \"users\", \"column\": \"email\", \"type\": \"text\"}",
 		  "hint: Add \"if_not_exists\": true" },
 		{ "{\"op\": \"add_column\", \"table\": \"users\", \"column\": \"n\", \"type\": \"integer\", \"default\": \"'abc'\"}",
-		  "(add_column): default 'abc' of column 'n' is not a valid integer: invalid integer" },
+		  "(add_column): default 'abc' of column 'n' is not a valid integer: invalid input syntax for type integer" },
 		{ "{\"op\": \"add_column\", \"table\": \"users\", \"column\": \"m\", \"type\": \"mood\", \"default\": \"'sad'::mood\"}",
 		  "(add_column): default 'sad'::mood of column 'm' is not a valid mood" },
 		{ "{\"op\": \"add_column\", \"table\": \"users\", \"column\": \"t2\", \"type\": \"text\", \"references\": \"teams(name2)\"}",

@@ -16,7 +16,7 @@
 # "skipped" cases describe what the base already has: their DDL must run
 # (twice) and leave the schema dump unchanged.
 #
-# Usage: tests/e2e/schemachange_pg.sh
+# Usage: tests/e2e/test_schemachange_pg.sh (run by tests/run-e2e.sh)
 #   DD_SC_UNIT_BIN  the unit test binary to use instead of building
 #                   build/unit/test_schemachange with make
 #   PGBIN           PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
@@ -37,6 +37,7 @@ not_ok() {
 	[ -n "${2:-}" ] && sed 's/^/    /' <<<"$2"
 }
 finish() {
+	[ -n "${DD_TEST_COUNTS:-}" ] && echo "passed $passed failed $failed skipped 0" >>"$DD_TEST_COUNTS"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit $?
