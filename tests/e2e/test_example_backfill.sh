@@ -21,6 +21,8 @@ setup_file() {
 	pg_start || return 1
 	pg_load pristine "$REPO/fixtures/sql/backfill.sql"
 	pg_load cloud_pristine "$REPO/fixtures/sql/backfill-cloud.sql"
+	dry_run_once backfill
+	dry_run_once backfill/to-cloud "$CLOUD" "$REPO/fixtures/backfill-to-cloud"
 }
 teardown_file() { pg_stop; }
 
@@ -39,8 +41,7 @@ stage_cloud() { # [LOCAL_DB CLOUD_DB]
 # ------------------------------------------------------- offline: backfill
 
 t_findings_before_the_steps() {
-	stage_example backfill
-	dd -q run s.db --plan "$EX"
+	cp "$(ran backfill)" s.db
 	assert_eq "" "$(check_rows s.db "$EX/checks/prisma_drift.sql" before)"
 	# the 11 videos without output: 4 pending, 4 processing, the 3 planted failures
 	assert_eq "failed 3 pending 4 processing 4" "$(check_rows s.db "$EX/checks/videos_without_output.sql" before |
@@ -84,8 +85,7 @@ t_run_backfills_in_batches() {
 }
 
 t_one_push_adds_fills_then_requires() {
-	stage_example backfill
-	dd -q run s.db --plan "$EX"
+	cp "$(ran backfill)" s.db
 	assert_eq "1|before|ALTER TABLE public.generated_videos ADD COLUMN thumbnail_path text;||ALTER TABLE public.generated_videos DROP COLUMN thumbnail_path;
 2|before|ALTER TABLE public.generated_videos ADD COLUMN quality_score double precision;||ALTER TABLE public.generated_videos DROP COLUMN quality_score;
 3|after||ALTER TABLE public.generated_videos ALTER COLUMN thumbnail_path SET NOT NULL;|" \
@@ -96,16 +96,13 @@ t_one_push_adds_fills_then_requires() {
 }
 
 t_runs_are_reproducible() {
-	stage_example backfill
-	dd -q run s.db --plan "$EX"
 	local h1
-	h1=$(sq s.db "SELECT hash FROM dd_changeset")
-	dd -q run s.db --plan "$EX" --from placeholder_thumbnails
-	assert_eq "$h1" "$(sq s.db "SELECT hash FROM dd_changeset")" "--from gave another change set"
-	rm s.db
+	h1=$(sq "$(ran backfill)" "SELECT hash FROM dd_changeset")
 	stage_example backfill
 	dd -q run s.db --plan "$EX"
 	assert_eq "$h1" "$(sq s.db "SELECT hash FROM dd_changeset")" "a new snapshot gave another change set"
+	dd -q run s.db --plan "$EX" --from placeholder_thumbnails
+	assert_eq "$h1" "$(sq s.db "SELECT hash FROM dd_changeset")" "--from gave another change set"
 }
 
 # A database whose migration history is not the expected one is refused
@@ -130,8 +127,7 @@ t_drift_is_detected() {
 
 t_checks_and_gates() {
 	need_cmd check
-	stage_example backfill
-	dd -q run s.db --plan "$EX" || true
+	cp "$(ran backfill)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
 	local cr
@@ -188,22 +184,15 @@ t_to_cloud_refuses_a_cloud_with_rows() {
 # ------------------------------------------------------------- PostgreSQL
 
 t_pg_snapshots_give_the_fixture_change_sets() {
-	stage_example backfill
-	dd -q run s.db --plan "$EX"
-	local want
-	want=$(sq s.db "SELECT hash FROM dd_changeset")
-	rm s.db
 	stage_example backfill pristine
 	dd -q run s.db --plan "$EX"
-	assert_eq "$want" "$(sq s.db "SELECT hash FROM dd_changeset")" "backfill: PostgreSQL and fixture differ"
-	rm s.db
-	stage_cloud
-	dd -q run s.db --plan "$CLOUD"
-	want=$(sq s.db "SELECT hash FROM dd_changeset")
+	assert_eq "$(sq "$(ran backfill)" "SELECT hash FROM dd_changeset")" "$(sq s.db "SELECT hash FROM dd_changeset")" \
+		"backfill: PostgreSQL and fixture differ"
 	rm s.db
 	stage_cloud pristine cloud_pristine
 	dd -q run s.db --plan "$CLOUD"
-	assert_eq "$want" "$(sq s.db "SELECT hash FROM dd_changeset")" "to-cloud: PostgreSQL and fixture differ"
+	assert_eq "$(sq "$(ran backfill/to-cloud)" "SELECT hash FROM dd_changeset")" "$(sq s.db "SELECT hash FROM dd_changeset")" \
+		"to-cloud: PostgreSQL and fixture differ"
 }
 
 push_to() { # PLAN DB [PUSH ARGS...]
@@ -296,7 +285,7 @@ t_pg_to_cloud_batched_push() {
 	need_cmd push
 	need_cmd approve
 	need_cmd rollback
-	cloud_cycle 2 --batch-size 100
+	cloud_cycle 2 --batch-size 250
 }
 
 run_tests

@@ -15,6 +15,7 @@ TABLES=(accounts objects media chakai chakai_objects local_classes)
 setup_file() {
 	pg_start || return 1
 	pg_load pristine "$REPO/fixtures/sql/baseline.sql"
+	dry_run_once baseline
 }
 teardown_file() { pg_stop; }
 
@@ -32,8 +33,7 @@ t_fixture_has_the_counts_of_its_sql() {
 }
 
 t_findings_before_the_steps() {
-	stage_example baseline
-	dd -q run s.db --plan "$EX"
+	cp "$(ran baseline)" s.db
 	assert_eq "301|9001|https://storage.chado.example/objects/9001/1.jpg
 302|9002|https://storage.chado.example/objects/9002/1.png" \
 		"$(check_rows s.db "$EX/checks/media_without_object.sql" before)"
@@ -65,8 +65,7 @@ media|D|["303"]' "$(sq s.db "SELECT tbl, op, key FROM dd_change ORDER BY tbl, ke
 }
 
 t_schema_changes_render_idempotent_ddl() {
-	stage_example baseline
-	dd -q run s.db --plan "$EX"
+	cp "$(ran baseline)" s.db
 	assert_eq "1|before|add_index|objects|0
 2|before|add_index|chakai_objects|0
 3|after|add_foreign_key|media|0
@@ -90,13 +89,9 @@ t_schema_changes_render_idempotent_ddl() {
 }
 
 t_runs_are_reproducible() {
-	stage_example baseline
-	dd -q run s.db --plan "$EX"
 	local h1 h2
-	h1=$(sq s.db "SELECT hash FROM dd_changeset")
-	mv s.db first.db
+	h1=$(sq "$(ran baseline)" "SELECT hash FROM dd_changeset")
 	stage_example baseline
-	dd -q run s.db --plan "$EX"
 	dd -q run s.db --plan "$EX"
 	h2=$(sq s.db "SELECT hash FROM dd_changeset")
 	assert_eq "$h1" "$h2" "the same plan on the same fixture gave another change set"
@@ -122,8 +117,7 @@ t_part_already_present_is_skipped_offline() {
 
 t_checks_and_gates() {
 	need_cmd check
-	stage_example baseline
-	dd -q run s.db --plan "$EX" || true
+	cp "$(ran baseline)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
 	local cr
@@ -145,11 +139,8 @@ t_checks_and_gates() {
 # A snapshot of the real database gives the fixture's change set, bit for
 # bit: the fixture is a faithful stand-in for production.
 t_pg_snapshot_gives_the_fixture_change_set() {
-	stage_example baseline
-	dd -q run s.db --plan "$EX"
 	local want
-	want=$(sq s.db "SELECT hash FROM dd_changeset")
-	rm s.db
+	want=$(sq "$(ran baseline)" "SELECT hash FROM dd_changeset")
 	stage_example baseline pristine
 	dd -q run s.db --plan "$EX"
 	assert_eq "$want" "$(sq s.db "SELECT hash FROM dd_changeset")"

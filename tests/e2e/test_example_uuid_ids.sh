@@ -19,14 +19,14 @@ setup_file() {
 	# an independent implementation of version 5 uuids, for the checks
 	pg_createdb calc
 	pg_psql -d calc -c 'CREATE EXTENSION "uuid-ossp"' >/dev/null
+	dry_run_once uuid-ids
 }
 teardown_file() { pg_stop; }
 
 # ------------------------------------------------------------------ offline
 
 t_orphan_providers_found_before_and_after() {
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX"
+	cp "$(ran uuid-ids)" s.db
 	local want="prov_0037|clinic_041|Dr. Fatima Larsen
 prov_0074|clinic_055|Dr. Matías Costa
 prov_0111|clinic_099|Dr. Mohammed Okafor"
@@ -69,8 +69,7 @@ t_run_users_then_clinics_then_dashboards() {
 }
 
 t_schema_changes_and_their_inverse() {
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX"
+	cp "$(ran uuid-ids)" s.db
 	assert_eq "ALTER TABLE public.users ADD COLUMN uuid_id uuid;
 ALTER TABLE public.users ALTER COLUMN uuid_id SET DEFAULT gen_random_uuid();" \
 		"$(sq s.db "SELECT trim(ddl, char(10)) FROM dd_schema_change WHERE seq = 1")"
@@ -88,8 +87,7 @@ DROP TABLE public.id_mappings;" "$(sq s.db "SELECT trim(inverse_post, char(10)) 
 # The uuids do not depend on the run's random seed (version 5 of the old
 # id), so two environments give the same change set.
 t_change_set_does_not_depend_on_the_seed() {
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX"
+	cp "$(ran uuid-ids)" s.db
 	local h
 	h=$(sq s.db "SELECT hash FROM dd_changeset")
 	dd -q run s.db --plan "$EX" --seed "another environment"
@@ -102,10 +100,9 @@ t_change_set_does_not_depend_on_the_seed() {
 # A batch that fails stops the run at its checkpoint; --resume goes on from
 # there and gives the change set an uninterrupted run gives.
 t_failed_batch_resumes_to_the_same_change_set() {
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX"
 	local want
-	want=$(sq s.db "SELECT hash FROM dd_changeset")
+	want=$(sq "$(ran uuid-ids)" "SELECT hash FROM dd_changeset")
+	stage_example uuid-ids
 	cp -r "$EX" plan
 	# batch 3 of dashboards runs into a duplicate mapping
 	cat "$EX/steps/03_dashboards.sql" >plan/steps/03_dashboards.sql
@@ -127,22 +124,19 @@ t_failed_batch_resumes_to_the_same_change_set() {
 # twice (the steps insert mappings) and reaches the uninterrupted change set.
 t_killed_run_resumes_after_its_checkpoint() {
 	stage_example uuid-ids
-	cp s.db whole.db
-	dd -q run whole.db --plan "$EX"
 	DD_FAULT=run.after_batch:5 "$DRYDOCK" -q run s.db --plan "$EX" >/dev/null 2>&1 && fail "the fault did not kill the run"
 	assert_eq "running|2|2" "$(sq s.db "SELECT status, next_step, next_batch FROM dd_run ORDER BY id DESC LIMIT 1")"
 	assert_eq 100 "$(sq s.db "SELECT count(*) FROM id_mappings WHERE table_name = 'dashboards'")"
 	run dd run s.db --plan "$EX" --resume
 	assert_status 0
-	assert_eq "$(sq whole.db "SELECT hash FROM dd_changeset")" "$(sq s.db "SELECT hash FROM dd_changeset")"
+	assert_eq "$(sq "$(ran uuid-ids)" "SELECT hash FROM dd_changeset")" "$(sq s.db "SELECT hash FROM dd_changeset")"
 	assert_eq "users 1 users 2 users 3 clinics 1 dashboards 1 dashboards 2 dashboards 3 dashboards 4 dashboards 5" \
 		"$(sq s.db "SELECT step, batch FROM dd_run_log WHERE batch IS NOT NULL ORDER BY seq" | tr '|\n' '  ' | sed 's/ $//')"
 }
 
 t_checks_and_gates() {
 	need_cmd check
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX" || true
+	cp "$(ran uuid-ids)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
 	local cr
@@ -158,14 +152,9 @@ t_checks_and_gates() {
 # ------------------------------------------------------------- PostgreSQL
 
 t_pg_snapshot_gives_the_fixture_change_set() {
-	stage_example uuid-ids
-	dd -q run s.db --plan "$EX"
-	local want
-	want=$(sq s.db "SELECT hash FROM dd_changeset")
-	rm s.db
 	stage_example uuid-ids pristine
 	dd -q run s.db --plan "$EX" --clock "$CLOCK"
-	assert_eq "$want" "$(sq s.db "SELECT hash FROM dd_changeset")"
+	assert_eq "$(sq "$(ran uuid-ids)" "SELECT hash FROM dd_changeset")" "$(sq s.db "SELECT hash FROM dd_changeset")"
 }
 
 # uuid_v5 of TABLE's old ids as uuid-ossp computes them: "old|uuid" lines.
@@ -178,7 +167,8 @@ verify_migrated() {
 	local db=$1
 	assert_eq "clinics.uuid_id|uuid|t dashboards.user_uuid_id|uuid|f dashboards.uuid_id|uuid|t users.uuid_id|uuid|t" \
 		"$(pgq "$db" "SELECT attrelid::regclass || '.' || attname, format_type(atttypid, atttypmod), attnotnull
-			FROM pg_attribute WHERE attname IN ('uuid_id', 'user_uuid_id') AND attnum > 0 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+			FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid AND c.relkind = 'r'
+			WHERE attname IN ('uuid_id', 'user_uuid_id') AND attnum > 0 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
 	assert_eq "clinics_uuid_id_key dashboards_uuid_id_key id_mappings_new_id_key id_mappings_pkey users_uuid_id_key" \
 		"$(pgq "$db" "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes
 			WHERE indexname LIKE '%uuid_id_key' OR tablename = 'id_mappings'")"

@@ -75,11 +75,17 @@ pg_schema() {
 
 pg_data() {
 	local db=$1 t
+	local -a args=()
 	shift
 	for t in "$@"; do
-		echo "-- table $t"
-		pg_dump --data-only -t "public.$t" -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' | LC_ALL=C sort
+		args+=(-t "public.$t")
 	done
+	# one pg_dump; the rows of each COPY block sorted
+	pg_dump --data-only "${args[@]}" -d "$db" | grep -v '^\\\(un\)\{0,1\}restrict ' | awk '
+		/^COPY / { print; fflush(); inblock = 1; next }
+		inblock && $0 == "\\." { close("LC_ALL=C sort"); inblock = 0; print; next }
+		inblock { print | "LC_ALL=C sort"; next }
+		{ print }'
 }
 
 pg_image() {
@@ -98,4 +104,19 @@ rollback_from() {
 	fi
 	run dd rollback s.db --target "$(pg_url "$1")" "${yes[@]}"
 	assert_status 0
+}
+
+# dry_run_once NAME [PLAN_DIR FIXTURE_DIR]: in setup_file, the fixture dry
+# run (snapshot and run) the file's tests share: with the checks, a run
+# costs a few tenths of a second, so tests start from a copy:
+#   cp "$(ran NAME)" s.db
+dry_run_once() {
+	local name=$1 plan=${2:-$REPO/examples/$1} fx=${3:-$REPO/fixtures/$1} db
+	db=$(ran "$name")
+	dd -q snapshot --plan "$plan" --fixture "$fx" -o "$db"
+	dd -q run "$db" --plan "$plan" >/dev/null
+}
+
+ran() {
+	printf '%s/ran.%s.db\n' "$_TL_ROOT" "${1//\//-}"
 }
