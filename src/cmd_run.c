@@ -401,7 +401,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	if (log_entry(rc, s->name, batch, nbatches, range, rows,
 		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
 	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
-			 batch && batch < nbatches ? batch : 0))
+			 batch && batch < nbatches ? batch + 1 : 0))
 		goto fail;
 	sqlite3_finalize(range);
 	sqlite3_finalize(fill);
