@@ -228,6 +228,26 @@ t_progress_metrics() {
 		FROM dd_pristine__progress_history h JOIN mig_progress m ON m.user_id = h.user_id
 		JOIN dd_pristine__users u ON u.id = h.user_id AND u.platform = 'android'")"
 	assert_eq "" "$(q s.db <"$PLAN/checks/progress_matches_sessions.sql")"
+	# rounding is half up, in decimal (the fixture's averages all end in
+	# .00, .20, .25, .33, .50, .75): 8 drills and 20 minutes over 3
+	# sessions are 2.67 and 6.67; a tie between two titles goes to the
+	# smaller one; an empty session does not count
+	q s.db "INSERT INTO users VALUES ('00000000-0000-0000-0000-0000000000aa', 'r@example.com', 'R', 'R', 'apple',
+			'2020-01-01 00:00:00+00', '2020-01-02 00:00:00+00');
+		INSERT INTO completed_sessions VALUES
+		('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000aa', '2020-01-01',
+		 '[{\"drill\":{\"title\":\"Volleys\",\"skill\":\"shooting\",\"duration\":3}},{\"drill\":{\"title\":\"Juggling\",\"skill\":\"first_touch\",\"duration\":3}}]'),
+		('00000000-0000-0000-0000-0000000000a2', '00000000-0000-0000-0000-0000000000aa', '2020-01-02',
+		 '[{\"drill\":{\"title\":\"Volleys\",\"skill\":\"shooting\",\"duration\":2}},{\"drill\":{\"title\":\"Juggling\",\"skill\":\"first_touch\",\"duration\":2}},{\"drill\":{\"title\":\"Toe taps\",\"skill\":\"dribbling\",\"duration\":2}}]'),
+		('00000000-0000-0000-0000-0000000000a3', '00000000-0000-0000-0000-0000000000aa', '2020-01-03',
+		 '[{\"drill\":{\"title\":\"Volleys\",\"skill\":\"shooting\",\"duration\":3}},{\"drill\":{\"title\":\"Juggling\",\"skill\":\"first_touch\",\"duration\":3}},{\"drill\":{\"title\":\"Toe taps\",\"skill\":\"dribbling\",\"duration\":2}}]'),
+		('00000000-0000-0000-0000-0000000000a4', '00000000-0000-0000-0000-0000000000aa', '2020-01-04', '[]')"
+	assert_eq "2.67|6.67|2|0|3|3|Juggling|2020-01-02 00:00:00+00" "$(q s.db "SELECT drills_per_session, minutes_per_session,
+		dribbling_drills_completed, passing_drills_completed, shooting_drills_completed,
+		first_touch_drills_completed, favorite_drill, updated_at
+		FROM mig_progress WHERE user_id = '00000000-0000-0000-0000-0000000000aa'")"
+	q s.db "DELETE FROM completed_sessions WHERE user_id = '00000000-0000-0000-0000-0000000000aa';
+		DELETE FROM users WHERE id = '00000000-0000-0000-0000-0000000000aa'"
 	# the check can fail: a wrong favorite and a wrong average are found
 	q s.db "UPDATE progress_history SET favorite_drill = 'Volleys' WHERE user_id = (SELECT id FROM users WHERE email = 'mateo.patel1@me.com');
 		UPDATE progress_history SET drills_per_session = '4.01' WHERE user_id = (SELECT id FROM users WHERE email = 'soren.yamamoto26@gmail.com')"
