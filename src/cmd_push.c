@@ -184,7 +184,7 @@ int cmd_push(int argc, char **argv)
 		goto cleanup;
 	}
 	path = argv[optind];
-	if (stage_open(path, 0, &db) || push_refuse_masked(db, path))
+	if (stage_open(path, 0, &db))
 		goto cleanup;
 	r = pushset_from_stage(db, path, &ps);
 	if (r < 0)
@@ -215,7 +215,7 @@ int cmd_push(int argc, char **argv)
 		ret = EXIT_OK;
 		goto cleanup;
 	}
-	if (push_settings_load(db, plan_dir, &set))
+	if (push_settings_load(db, plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
 		goto cleanup;
 	if (lock_timeout) {
 		free(set.lock_timeout);

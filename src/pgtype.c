@@ -76,8 +76,12 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 				if (isdigit((unsigned char)*p) || *p == '-') {
 					char *end;
 					long v = strtol(p, &end, 10);
+					if (end == p) { /* a lone '-' */
+						p++;
+						continue;
+					}
 					if (nmods < 2)
-						mods[nmods++] = (int)v;
+						mods[nmods++] = (int)(v > 100000 ? 100000 : v < -100000 ? -100000 : v);
 					p = end;
 				} else {
 					p++;
@@ -107,6 +111,9 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 		t->is_array = 1;
 		memmove(base, base + 1, strlen(base));
 	}
+	/* format_type() prints an unlimited blank-padded char as "bpchar";
+	 * a bare "character" is character(1) */
+	int unlimited_bpchar = !strcmp(base, "bpchar") && !nmods;
 	if (!strcmp(base, "bpchar"))
 		strcpy(base, "character");
 
@@ -126,7 +133,7 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 		t->len = mods[0];
 		break;
 	case PGK_CHAR:
-		t->len = nmods ? mods[0] : 1;
+		t->len = nmods ? mods[0] : unlimited_bpchar ? -1 : 1;
 		break;
 	case PGK_NUMERIC:
 		if (nmods) {

@@ -121,6 +121,7 @@ static int load_sources(struct plan *p, cJSON *sources)
 					return bad(p, where, "each table is a name or an object with a string \"name\" (and optional \"where\")");
 				pt->name = xstrdup(n);
 				pt->where = w ? xstrdup(w) : NULL;
+				pt->mask = cJSON_GetObjectItemCaseSensitive(t, "mask");
 			} else {
 				return bad(p, where, "each table is a name or an object with \"name\"");
 			}

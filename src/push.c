@@ -884,6 +884,12 @@ int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *
 				goto cleanup;
 			}
 			s->batch_size = (long)it->valuedouble;
+		} else if (!strcmp(it->string, "rehearsal")) {
+			if (!cJSON_IsBool(it)) {
+				error("plan %s: push.rehearsal must be true or false", s->from);
+				goto cleanup;
+			}
+			s->rehearsal = cJSON_IsTrue(it);
 		} else if (!strcmp(it->string, "disable_triggers")) {
 			if (!cJSON_IsBool(it)) {
 				error("plan %s: push.disable_triggers must be true or false", s->from);
@@ -892,7 +898,7 @@ int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *
 			s->disable_triggers = cJSON_IsTrue(it);
 		} else {
 			error("plan %s: unknown push setting \"%s\"", s->from, it->string);
-			hint("Push settings: lock_timeout, statement_timeout, batch_size, disable_triggers (docs/push.md).");
+			hint("Push settings: lock_timeout, statement_timeout, batch_size, disable_triggers, rehearsal (docs/push.md).");
 			goto cleanup;
 		}
 	}
@@ -934,19 +940,35 @@ int push_load_approval(sqlite3 *db, struct approval *a)
 	return ret;
 }
 
-int push_refuse_masked(sqlite3 *db, const char *stage_path)
+int push_refuse_masked(sqlite3 *db, const char *stage_path, int rehearsal)
 {
-	/* issue 8 records masking in dd_meta "masked"; until then nothing is */
-	char *masked = stage_get_meta(db, "masked");
-	int ret = 0;
-	if (masked && *masked && strcmp(masked, "0")) {
-		error("'%s' holds masked data and cannot be pushed", stage_path);
-		detail("Masking replaced personal data during the snapshot (%s); pushing it would write the replacements into the target.",
-		       masked);
-		hint("Rehearse with the masked file, then snapshot unmasked and run the plan again to push.");
-		ret = -1;
+	sqlite3_stmt *st = NULL;
+	struct strbuf cols = STRBUF_INIT;
+	int n = 0, ret = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT c.tbl, c.name, c.masked FROM dd_column c "
+				   "JOIN dd_source s ON s.name = c.source AND s.is_target "
+				   "WHERE c.masked IS NOT NULL ORDER BY c.tbl, c.ordinal",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot read the masked columns");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ < 5)
+			sb_addf(&cols, "%s%s.%s (%s)", n > 1 ? ", " : "",
+				(const char *)sqlite3_column_text(st, 0),
+				(const char *)sqlite3_column_text(st, 1),
+				(const char *)sqlite3_column_text(st, 2));
 	}
-	free(masked);
+	sqlite3_finalize(st);
+	if (n && !rehearsal) {
+		error("'%s' holds masked personal data and cannot be pushed", stage_path);
+		detail("Masked during the snapshot: %s%s.", cols.buf, n > 5 ? ", ..." : "");
+		detail("Pushing it would write the masks over the real values.");
+		hint("Push a snapshot taken without masks, or mark a rehearsal target in the plan: \"push\": {\"rehearsal\": true} (docs/masking.md).");
+		ret = -1;
+	} else if (n) {
+		info("pushing masked data to a rehearsal target (the plan's push.rehearsal)");
+	}
+	sb_release(&cols);
 	return ret;
 }
 

@@ -75,6 +75,7 @@ struct push_settings {
 	char *statement_timeout; /* default "0" (none) */
 	long batch_size;         /* default 0: one transaction */
 	int disable_triggers;
+	int rehearsal;           /* the target is a rehearsal: masked data may go */
 	char *from;              /* where they were read, for the summary */
 };
 int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *s);
@@ -92,11 +93,11 @@ int push_load_approval(sqlite3 *db, struct approval *a);
 void push_approval_free(struct approval *a);
 
 /*
- * Masked staging files (issue 8) hold replaced personal data and must
- * never reach a target: push refuses them here.  Returns -1 (reported)
- * for a masked file, 0 otherwise.
+ * Masked staging files (docs/masking.md) hold replaced personal data and
+ * must never overwrite real data: push refuses them here unless the plan
+ * marks the target as a rehearsal.  Returns -1 (reported) when refused.
  */
-int push_refuse_masked(sqlite3 *db, const char *stage_path);
+int push_refuse_masked(sqlite3 *db, const char *stage_path, int rehearsal);
 
 /* The staging file's own record of pushes and rollbacks (dd_push). */
 int push_record_start(sqlite3 *db, const char *kind, const char *target,

@@ -498,14 +498,20 @@ static void render_ledger_done(struct strbuf *sb, const char *ledger_id)
 		ledger_id, ledger_id);
 }
 
-/* Which tables exist, with which columns and types: the problems. */
-static void render_preflight(struct strbuf *sb, const struct push_set *ps)
+/*
+ * Which tables exist, with which columns and types: the problems.
+ * before_done: a resumed batched push already ran the "before" schema
+ * changes, so the tables they create exist.
+ */
+static void render_preflight(struct strbuf *sb, const struct push_set *ps, int before_done)
 {
 	int rows = 0;
 	sb_adds(sb, "SELECT e.tbl, e.col, e.typ, a.typ, c.oid IS NOT NULL, e.must_exist\n"
 		    "FROM (VALUES ");
 	for (int i = 0; i < ps->ntables; i++) {
 		const struct push_table *t = &ps->tables[i];
+		if (t->created && before_done)
+			continue;
 		if (t->created) {
 			sb_adds(sb, rows++ ? ",\n  (" : "(");
 			sb_add_literal(sb, t->schema);
@@ -797,13 +803,16 @@ static int emit_verify(struct walk *w, int ti, const char *work, int with_delete
 	return emit(w, &s);
 }
 
-static int emit_preflight(struct walk *w)
+static int emit_preflight(struct walk *w, int before_done)
 {
 	struct ps_step s = STEP(.kind = PS_PREFLIGHT);
-	if (!w->ps->ntables)
+	int any = 0;
+	for (int i = 0; i < w->ps->ntables; i++)
+		any |= !(w->ps->tables[i].created && before_done);
+	if (!any)
 		return 0;
 	sb_adds(&w->comment, "the target's tables and columns are those of the snapshot");
-	render_preflight(&w->sql, w->ps);
+	render_preflight(&w->sql, w->ps, before_done);
 	return emit(w, &s);
 }
 
@@ -954,7 +963,7 @@ static int walk_single(struct walk *w)
 		if (r)
 			return r;
 	}
-	if ((r = emit_preflight(w)))
+	if ((r = emit_preflight(w, 0)))
 		return r;
 	for (int i = 0; i < ps->ntables; i++) {
 		char *work;
@@ -1137,7 +1146,7 @@ static int walk_batched(struct walk *w)
 		if (r)
 			return r;
 	}
-	if ((r = emit_preflight(w)))
+	if ((r = emit_preflight(w, w->st->checkpoint >= 1)))
 		return r;
 	for (int i = 0; i < ps->ntables; i++) {
 		char *tmp;
@@ -1333,7 +1342,7 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
 		if (r)
 			goto out;
 	}
-	if ((r = emit_preflight(&w)))
+	if ((r = emit_preflight(&w, 0)))
 		goto out;
 	for (int i = 0; i < rb->ntables; i++) {
 		char *work = work_of(&w, &rb->tables[i], 0);

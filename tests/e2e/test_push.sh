@@ -223,7 +223,7 @@ t_push_applies_the_change_set() {
 	# the sequence moved past the inserted ids, as pg_dump would leave it
 	assert_eq 104 "$(q t_apply "SELECT nextval('avatars_id_seq')")"
 	assert_eq "push|applied|1" "$(sqlite3 s.db "SELECT kind || '|' || status || '|' || ledger_id FROM dd_push")"
-	assert_eq 0 "$(q t_apply "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")" "lock released"
+	assert_eq 0 "$(q t_apply "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")" "lock released"
 }
 
 t_push_same_hash_twice_is_refused() {
@@ -285,7 +285,7 @@ t_push_lock_held_elsewhere() {
 	pg_psql -d t_lock -c "SELECT pg_advisory_lock(1146247492, 1), pg_sleep(6)" >/dev/null &
 	local holder=$!
 	for _ in $(seq 50); do
-		[[ $(q t_lock "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 1 ]] && break
+		[[ $(q t_lock "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1 ]] && break
 		sleep 0.1
 	done
 	stage
@@ -313,7 +313,7 @@ t_push_two_at_once() {
 	dd push a.db --target "dbname=t_two" --yes >a.out 2>a.err &
 	local first=$! held=0
 	for _ in $(seq 300); do
-		if [[ $(q t_two "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 1 ]]; then
+		if [[ $(q t_two "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1 ]]; then
 			held=1
 			break
 		fi
@@ -345,7 +345,7 @@ t_push_killed_midway_leaves_target_unchanged() {
 	"$DRYDOCK" push s.db --target "dbname=t_kill" --yes >push.out 2>&1 &
 	local pid=$! seen=0
 	for _ in $(seq 100); do
-		if [[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'UPDATE public.posts%'") == 1 ]]; then
+		if [[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'UPDATE public.posts%'") == 1 ]]; then
 			seen=1
 			break
 		fi
@@ -355,7 +355,7 @@ t_push_killed_midway_leaves_target_unchanged() {
 	wait "$pid" 2>/dev/null || true
 	assert_eq 1 "$seen" "the push reached the updates of posts"
 	for _ in $(seq 100); do
-		[[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'drydock'") == 0 ]] && break
+		[[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
 		sleep 0.05
 	done
 	assert_eq "$before" "$(dump t_kill)" "target unchanged"
@@ -386,7 +386,7 @@ t_batched_push_killed_and_resumed() {
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null || true
 	for _ in $(seq 100); do
-		[[ $(q t_batch "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'drydock'") == 0 ]] && break
+		[[ $(q t_batch "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
 		sleep 0.05
 	done
 	local cp units
@@ -641,7 +641,7 @@ t_rollback_of_a_stopped_batched_push() {
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null || true
 	for _ in $(seq 100); do
-		[[ $(q t_rb_batch "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'drydock'") == 0 ]] && break
+		[[ $(q t_rb_batch "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
 		sleep 0.05
 	done
 	assert_eq in_progress "$(q t_rb_batch "SELECT status FROM drydock.ledger")"
