@@ -135,6 +135,24 @@ t_push_refuses_unapproved_and_voided() {
 	assert_eq "" "$(q t_unapproved "SELECT active_avatar_id FROM users WHERE id = '$U1'")"
 }
 
+t_masked_file_is_refused_unless_rehearsal() {
+	newdb t_masked
+	stage
+	# as a snapshot with masks records it (docs/masking.md)
+	sqlite3 s.db "UPDATE dd_column SET masked = 'email' WHERE tbl = 'users' AND name = 'email'"
+	run dd push s.db --target "dbname=t_masked" --yes
+	assert_status 3
+	assert_err_contains "holds masked personal data and cannot be pushed"
+	assert_err_contains "users.email (email)"
+	assert_eq 0 "$(ledger_rows t_masked)"
+	mkdir rehearsal
+	sed 's/"push": {/"push": {"rehearsal": true, /' "$FIX/plan/plan.json" >rehearsal/plan.json
+	run dd push s.db --target "dbname=t_masked" --yes --plan rehearsal
+	assert_status 0
+	assert_err_contains "rehearsal target"
+	assert_migrated t_masked
+}
+
 t_push_needs_yes_without_terminal() {
 	stage
 	run dd push s.db --target "dbname=nowhere"
