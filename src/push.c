@@ -686,6 +686,8 @@ static int step(void *ctx, const struct ps_step *s)
 	default:
 		break;
 	}
+	if (s->kind == PS_COMMIT)
+		fault_point(e->ps && e->ps->rollback ? "rollback.before_commit" : "push.before_commit");
 	r = exec(e, s->sql);
 	if (!ok(r))
 		return step_error(e, r, s);
@@ -695,8 +697,10 @@ static int step(void *ctx, const struct ps_step *s)
 		break;
 	case PS_COMMIT:
 		e->in_tx = 0;
-		if (s->unit)
+		if (s->unit) {
 			e->units_done++;
+			fault_point("push.batch_committed");
+		}
 		break;
 	case PS_LEDGER_NEW:
 		e->ledger_id = atoll(PQgetvalue(r, 0, 0));

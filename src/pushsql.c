@@ -454,8 +454,12 @@ static void render_verify(struct strbuf *sb, const struct push_table *t,
 
 /*
  * Sequences and identity columns move past the largest inserted value, as
- * pg_dump leaves them; never backwards.  What moved, and from where, is
- * recorded so a rollback can put it back if nothing used it since.
+ * pg_dump leaves them; never backwards.  ALTER SEQUENCE ... RESTART is
+ * transactional (setval() is not): a push that fails or is killed after
+ * this statement leaves the sequence where it was.  It needs the
+ * sequence's owner; other users get setval(), which a failed push leaves
+ * advanced (a gap, never a collision).  What moved, and from where, is
+ * recorded so a rollback can put it back.
  */
 static void render_sequence(struct strbuf *sb, const struct push_col *c,
 			    const char *work, const char *ledger_id)
@@ -463,16 +467,24 @@ static void render_sequence(struct strbuf *sb, const struct push_col *c,
 	struct strbuf seq = STRBUF_INIT;
 	sb_add_literal(&seq, c->seq);
 	sb_adds(&seq, "::regclass");
-	sb_addf(sb, "INSERT INTO drydock.ledger_sequence (ledger_id, seq_name, old_value, new_value)\n"
-		    "SELECT %s, ", ledger_id);
-	sb_add_literal(sb, c->seq);
-	sb_addf(sb, ", m.old, setval(%s, m.v)\nFROM (SELECT max(", seq.buf);
+	sb_adds(sb, "DO $dd$ DECLARE v bigint; old bigint; q record; BEGIN\n  SELECT max(");
 	add_ref(sb, "s", c->work);
-	sb_addf(sb, ")::bigint AS v, pg_sequence_last_value(%s) AS old FROM %s AS s "
-		    "WHERE s.dd_op = 'I') AS m, pg_sequence AS q\n"
-		    "WHERE q.seqrelid = %s AND q.seqincrement > 0 AND m.v > coalesce(m.old, q.seqstart - 1)\n"
-		    "ON CONFLICT (ledger_id, seq_name) DO UPDATE SET new_value = excluded.new_value",
-		seq.buf, work, seq.buf);
+	sb_addf(sb, ")::bigint INTO v FROM %s AS s WHERE s.dd_op = 'I';\n"
+		    "  SELECT seqstart, seqincrement INTO q FROM pg_sequence WHERE seqrelid = %s;\n"
+		    "  old := pg_sequence_last_value(%s);\n"
+		    "  IF v IS NULL OR q.seqincrement <= 0 OR v <= coalesce(old, q.seqstart - 1) THEN RETURN; END IF;\n"
+		    "  IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = %s), 'USAGE') THEN\n"
+		    "    EXECUTE format('ALTER SEQUENCE %%s RESTART WITH %%s', %s, v);\n"
+		    "    PERFORM nextval(%s);\n"
+		    "  ELSE\n"
+		    "    PERFORM setval(%s, v);\n"
+		    "  END IF;\n"
+		    "  INSERT INTO drydock.ledger_sequence (ledger_id, seq_name, old_value, new_value)\n"
+		    "    VALUES (%s, ",
+		work, seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, ledger_id);
+	sb_add_literal(sb, c->seq);
+	sb_adds(sb, ", old, v)\n    ON CONFLICT (ledger_id, seq_name) DO UPDATE SET new_value = excluded.new_value;\n"
+		    "END $dd$");
 	sb_release(&seq);
 }
 
@@ -1382,13 +1394,16 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
 			    (r = emit_ddl(&w, &rb->ddl[i], "inverse_post", rb->ddl[i].inverse_post, "undo")))
 				goto out;
 		sb_adds(&w.comment, "sequences go back where they were, if nothing used them since");
-		sb_addf(&w.sql, "SELECT s.seq_name, CASE WHEN s.old_value IS NULL "
-				"THEN setval(to_regclass(s.seq_name), q.seqstart, false) "
-				"ELSE setval(to_regclass(s.seq_name), s.old_value, true) END\n"
-				"FROM drydock.ledger_sequence AS s JOIN pg_sequence AS q "
-				"ON q.seqrelid = to_regclass(s.seq_name)\n"
-				"WHERE s.ledger_id = %s AND pg_sequence_last_value(to_regclass(s.seq_name)) = s.new_value",
-			push_id);
+		sb_addf(&w.sql, "DO $dd$ DECLARE r record; BEGIN\n"
+				"  FOR r IN SELECT to_regclass(s.seq_name) AS seq, s.old_value, q.seqstart\n"
+				"    FROM drydock.ledger_sequence AS s JOIN pg_sequence AS q ON q.seqrelid = to_regclass(s.seq_name)\n"
+				"    WHERE s.ledger_id = %s AND pg_sequence_last_value(to_regclass(s.seq_name)) = s.new_value\n"
+				"      AND pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass(s.seq_name)), 'USAGE')\n"
+				"  LOOP\n"
+				"    EXECUTE format('ALTER SEQUENCE %%s RESTART WITH %%s', r.seq, coalesce(r.old_value, r.seqstart));\n"
+				"    IF r.old_value IS NOT NULL THEN PERFORM nextval(r.seq); END IF;\n"
+				"  END LOOP;\n"
+				"END $dd$", push_id);
 		if ((r = emit(&w, &STEP(.kind = PS_SQL))))
 			goto out;
 	}

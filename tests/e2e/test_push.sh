@@ -426,6 +426,37 @@ t_batched_push_killed_and_resumed() {
 	assert_eq "$(dump t_batch_ref)" "$(dump t_batch)" "resumed = pushed in one go"
 }
 
+# Fault injection (fault_point() in src/util.c): killed right before COMMIT,
+# then killed after the third batch's commit and resumed.
+t_push_killed_before_commit_and_between_batches() {
+	newdb t_fault
+	local before
+	before=$(dump t_fault)
+	stage
+	local st=0
+	DD_FAULT=push.before_commit "$DRYDOCK" -q push s.db --target "dbname=t_fault" --yes >/dev/null 2>&1 || st=$?
+	assert_eq 137 "$st" "killed by the fault point"
+	for _ in $(seq 100); do
+		[[ $(q t_fault "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
+		sleep 0.05
+	done
+	assert_eq "$before" "$(dump t_fault)" "target unchanged"
+	assert_eq 0 "$(q t_fault "SELECT count(*) FROM pg_namespace WHERE nspname = 'drydock'")"
+	st=0
+	DD_FAULT=push.batch_committed:3 "$DRYDOCK" -q push s.db --target "dbname=t_fault" --yes --batch-size 2 >/dev/null 2>&1 || st=$?
+	assert_eq 137 "$st" "killed after the third batch"
+	for _ in $(seq 100); do
+		[[ $(q t_fault "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
+		sleep 0.05
+	done
+	assert_eq "in_progress|3" "$(q t_fault "SELECT status || '|' || checkpoint FROM drydock.ledger")"
+	run dd push s.db --target "dbname=t_fault" --yes --batch-size 5
+	assert_status 0
+	assert_err_contains "resuming push #1 after 3 committed batches"
+	assert_err_contains "resuming with the batch size the push started with (2)"
+	assert_migrated t_fault
+}
+
 t_verify_catches_a_trigger() {
 	newdb t_trigger
 	pg_psql -d t_trigger <<-'SQL'
