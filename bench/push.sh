@@ -34,6 +34,10 @@ N=${BENCH_PUSH_ROWS:-1000000}
 if [[ -f $here/lib.sh ]]; then
 	# shellcheck source=/dev/null
 	source "$here/lib.sh"
+	if [[ ! -x $RSS_BIN && -f $here/rss.c ]]; then
+		mkdir -p "$(dirname "$RSS_BIN")"
+		gcc -O2 -o "$RSS_BIN" "$here/rss.c"
+	fi
 fi
 # Fallbacks when bench/lib.sh is not there: GNU time for peak RSS.
 if ! declare -F measure >/dev/null; then
