@@ -365,6 +365,12 @@ static int put_copy(void *ctx, const char *buf, size_t len)
 	struct push_exec *e = ctx;
 	if (PQputCopyData(e->conn, buf, (int)len) != 1)
 		return -1;
+	if (e->progress.active) {
+		long long n = e->progress.done;
+		for (const char *p = buf, *end = buf + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+			n++;
+		progress_update(&e->progress, n);
+	}
 	return 0;
 }
 
@@ -378,7 +384,13 @@ static int do_copy(struct push_exec *e, const struct ps_step *s)
 	if (PQresultStatus(r) != PGRES_COPY_IN)
 		return step_error(e, r, s);
 	PQclear(r);
-	if (pushsql_copy_rows(e->db, t, s, put_copy, e, per)) {
+	status_clear(e);
+	progress_start(&e->progress, t->name, s->unit ? e->st.units[s->unit - 1].rows
+						       : t->ninsert + t->nupdate + t->ndelete);
+	r = NULL;
+	bad = pushsql_copy_rows(e->db, t, s, put_copy, e, per);
+	progress_end(&e->progress);
+	if (bad) {
 		PQputCopyEnd(e->conn, "drydock could not read the change set");
 		while ((r = PQgetResult(e->conn)))
 			PQclear(r);

@@ -39,6 +39,7 @@ struct push_exec {
 	long long (*counts)[5];      /* per table: copied I, U, D, excluded, early */
 	int in_tx;
 	int status_line;             /* a progress line is on the terminal */
+	struct progress progress;    /* rows sent by COPY, on a terminal */
 	FILE *report;
 	char *report_tmp;
 	int shown;
