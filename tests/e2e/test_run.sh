@@ -306,7 +306,7 @@ t_changing_a_primary_key_is_delete_plus_insert() {
 
 t_scratch_tables_do_not_survive_a_rerun() {
 	make_plan '[{"name": "scratch", "sql": "steps/s.sql"}]'
-	echo "CREATE TABLE IF NOT EXISTS scratch (a); INSERT INTO scratch VALUES (1);" >p/steps/s.sql
+	echo "CREATE TABLE IF NOT EXISTS scratch (a); INSERT INTO scratch VALUES (1); CREATE VIEW v AS SELECT * FROM users;" >p/steps/s.sql
 	stage
 	dd -q run s.db --plan p
 	dd -q run s.db --plan p

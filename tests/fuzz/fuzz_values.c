@@ -3,6 +3,7 @@
  * value; pgvalue_check() and the COPY splitter must never misbehave.
  */
 #include "fuzz.h"
+#include "jsonb.h"
 #include "pg.h"
 #include "pgtype.h"
 
@@ -30,6 +31,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = malloc(size); /* exact size: reads past the value are caught */
 	memcpy(copy, data + 1, size - 1);
 	pgvalue_check(&t, copy, size - 1, labels, 2, &why);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		jsonb_normalize(copy, size - 1, &sb);
+		sb_release(&sb);
+	}
 	pg_copy_split(copy, size - 1, vals, lens, 16);
 	free(copy);
 	return 0;
