@@ -193,14 +193,16 @@ CREATE TABLE dd_check_run (
     changeset_hash TEXT,               -- NULL when there was no change set yet
     phase          TEXT NOT NULL,      -- before, after, all
     errors         INTEGER NOT NULL,   -- failed checks of severity error
-    warnings       INTEGER NOT NULL,
-    passed         INTEGER NOT NULL
+    warnings       INTEGER NOT NULL,   -- failed checks of severity warn
+    passed         INTEGER NOT NULL,   -- passed (or fixed by --fix)
+    unverifiable   INTEGER NOT NULL DEFAULT 0 -- verified on the target at push
 );
 
 CREATE TABLE dd_check_result (
     check_run   INTEGER NOT NULL,
     seq         INTEGER NOT NULL,
     name        TEXT NOT NULL,         -- e.g. "fk posts_user_id_fkey", plan check name
+                                       -- (docs/checks.md lists the names)
     kind        TEXT NOT NULL,         -- builtin, plan, gate, invariant
     severity    TEXT NOT NULL,         -- error, warn
     status      TEXT NOT NULL,         -- pass, fail, unverifiable, fixed
@@ -208,6 +210,7 @@ CREATE TABLE dd_check_result (
     sample      TEXT,                  -- JSON array of up to 20 keys
     message     TEXT,
     duration_ms REAL,
+    phase       TEXT,                  -- before (pristine data), after (working)
     PRIMARY KEY (check_run, seq)
 );
 

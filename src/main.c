@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
 	{ "log", cmd_log, "print the run log of a staging file", usage_log },
 	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
+	{ "check", cmd_check, "check the change set offline: constraints, types, plan checks, gates", usage_check },
 	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
 };
 

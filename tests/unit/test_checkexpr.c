@@ -1,0 +1,134 @@
+/*
+ * Unit tests for checkexpr: which CHECK constraints drydock translates to
+ * SQLite, into what, and which it refuses (verified on the target).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "checkexpr.h"
+
+static struct table_meta tbl;
+static struct column_meta cols[] = {
+	{ .name = "id", .pg_type = "integer" },
+	{ .name = "price", .pg_type = "numeric(10,2)" },
+	{ .name = "status", .pg_type = "text" },
+	{ .name = "code", .pg_type = "character varying(10)" },
+	{ .name = "born", .pg_type = "date" },
+	{ .name = "flag", .pg_type = "boolean" },
+	{ .name = "Mixed Case", .pg_type = "integer" },
+	{ .name = "pad", .pg_type = "character(3)" },
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&tbl, 0, sizeof(tbl));
+	tbl.name = "items";
+	tbl.cols = cols;
+	tbl.ncols = (int)(sizeof(cols) / sizeof(cols[0]));
+	table_parse_types(&tbl);
+	return 0;
+}
+
+/* Translates def; returns the SQL (static buffer) or NULL with why in whybuf. */
+static char whybuf[256];
+static int usedbuf[16];
+static const char *tr(const char *def)
+{
+	static char out[1024];
+	struct strbuf sb = STRBUF_INIT;
+	int r;
+	memset(usedbuf, 0, sizeof(usedbuf));
+	r = checkexpr_translate(def, &tbl, "w", &sb, usedbuf, whybuf, sizeof(whybuf));
+	snprintf(out, sizeof(out), "%s", sb.buf);
+	sb_release(&sb);
+	return r ? NULL : out;
+}
+
+static void test_numeric_comparisons(void **state)
+{
+	(void)state;
+	assert_string_equal(tr("CHECK ((id > 0))"), "(w.\"id\" > 0)");
+	assert_int_equal(usedbuf[0], 1);
+	assert_int_equal(usedbuf[1], 0);
+	assert_string_equal(tr("CHECK ((price >= (0)::numeric))"),
+			    "(CAST(w.\"price\" AS REAL) >= 0)");
+	assert_string_equal(tr("CHECK ((price > '1.5'::numeric))"),
+			    "(CAST(w.\"price\" AS REAL) > 1.5)");
+	assert_string_equal(tr("CHECK (((id >= 1) AND (id <= 5)))"),
+			    "((w.\"id\" >= 1) AND (w.\"id\" <= 5))");
+	assert_string_equal(tr("CHECK (((id + 1) * 2 < 100))"),
+			    "(((w.\"id\" + 1) * 2) < 100)");
+	assert_string_equal(tr("CHECK ((\"Mixed Case\" <> '-1'::integer))"),
+			    "(w.\"Mixed Case\" <> -1)");
+	assert_int_equal(usedbuf[6], 1);
+	assert_string_equal(tr("CHECK ((id > (- 1)))"), "(w.\"id\" > (-1))");
+}
+
+static void test_text_and_lists(void **state)
+{
+	(void)state;
+	assert_string_equal(tr("CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))"),
+			    "(CAST(w.\"status\" AS TEXT) IN ('a', 'b'))");
+	assert_string_equal(
+		tr("CHECK (((code)::text = ANY ((ARRAY['x'::character varying, 'y''z'::character varying])::text[])))"),
+		"(CAST(w.\"code\" AS TEXT) IN ('x', 'y''z'))");
+	assert_string_equal(tr("CHECK ((status <> ALL (ARRAY['gone'::text])))"),
+			    "(CAST(w.\"status\" AS TEXT) NOT IN ('gone'))");
+	assert_string_equal(tr("CHECK ((char_length(status) <= 50))"),
+			    "(length(CAST(w.\"status\" AS TEXT)) <= 50)");
+	assert_string_equal(tr("CHECK ((btrim(status) <> ''::text))"),
+			    "(trim(CAST(w.\"status\" AS TEXT)) <> '')");
+	assert_string_equal(tr("CHECK ((id IN (1, 2, 3)))"), "(w.\"id\" IN (1, 2, 3))");
+	assert_string_equal(tr("CHECK ((id NOT IN (1, 2)))"), "(w.\"id\" NOT IN (1, 2))");
+}
+
+static void test_nulls_and_logic(void **state)
+{
+	(void)state;
+	assert_string_equal(tr("CHECK (((born IS NOT NULL) OR (status IS NULL)))"),
+			    "((w.\"born\" IS NOT NULL) OR (CAST(w.\"status\" AS TEXT) IS NULL))");
+	assert_string_equal(tr("CHECK ((NOT (id = 3)))"), "(NOT (w.\"id\" = 3))");
+	assert_string_equal(tr("CHECK ((id > 0)) NOT VALID"), "(w.\"id\" > 0)");
+	assert_string_equal(tr("CHECK ((id > 0)) NO INHERIT"), "(w.\"id\" > 0)");
+}
+
+static void test_refused(void **state)
+{
+	(void)state;
+	assert_null(tr("CHECK ((status ~* '^[a-z]+$'::text))"));
+	assert_non_null(strstr(whybuf, "pattern"));
+	assert_null(tr("CHECK ((born > '2000-01-01'::date))"));
+	assert_null(tr("CHECK ((status > 'a'::text))"));
+	assert_non_null(strstr(whybuf, "collation"));
+	assert_null(tr("CHECK (flag)"));
+	assert_null(tr("CHECK ((lower(status) = status))"));
+	assert_non_null(strstr(whybuf, "lower"));
+	assert_null(tr("CHECK ((id / 2 > 1))"));
+	assert_null(tr("CHECK (((price)::integer > 1))"));
+	assert_non_null(strstr(whybuf, "rounding"));
+	assert_null(tr("CHECK ((nosuch > 1))"));
+	assert_null(tr("CHECK ((pad = 'ab'::bpchar))"));
+	assert_null(tr("CHECK ((id > 0)"));
+	assert_null(tr("UNIQUE (id)"));
+	assert_null(tr("CHECK ((status = 5))"));
+	assert_null(tr("CHECK ((id > 99999999999999999999))"));
+	assert_null(tr(""));
+	assert_null(tr(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_numeric_comparisons, setup),
+		cmocka_unit_test_setup(test_text_and_lists, setup),
+		cmocka_unit_test_setup(test_nulls_and_logic, setup),
+		cmocka_unit_test_setup(test_refused, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
