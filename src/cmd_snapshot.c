@@ -374,7 +374,7 @@ int cmd_snapshot(int argc, char **argv)
 			if (rc)
 				goto cleanup;
 		} else {
-			int rc = fixture_load_rows(fixdir, &fix, t, db, lc.stmt, &t->row_count);
+			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, &t->row_count);
 			sqlite3_finalize(lc.stmt);
 			if (rc)
 				goto cleanup;
