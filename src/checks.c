@@ -2455,13 +2455,10 @@ cleanup:
 	return ret;
 }
 
-static void print_cut(FILE *f, const char *s, int width)
+/* Names are never cut: a longer one pushes its own line out of alignment. */
+static void print_name(FILE *f, const char *s, int width)
 {
-	int len = (int)strlen(s);
-	if (len <= width)
-		fprintf(f, "%-*s", width, s);
-	else
-		fprintf(f, "%.*s...", width - 3, s);
+	fprintf(f, "%-*s", width, s);
 }
 
 void checks_print(const struct check_session *s, FILE *f, int problems_only)
@@ -2474,17 +2471,17 @@ void checks_print(const struct check_session *s, FILE *f, int problems_only)
 		if (len > w)
 			w = len;
 	}
-	if (w > 48)
-		w = 48;
+	if (w > 60)
+		w = 60;
 	for (int i = 0; i < s->nres; i++) {
 		const struct check_result *r = &s->res[i];
 		if (problems_only && (!strcmp(r->status, "pass") || !strcmp(r->status, "fixed")))
 			continue;
 		if (!shown++) {
-			print_cut(f, "check", w);
+			print_name(f, "check", w);
 			fprintf(f, "  %-8s  %-12s  %7s  %s\n", "severity", "status", "count", "sample keys");
 		}
-		print_cut(f, r->name, w);
+		print_name(f, r->name, w);
 		fprintf(f, "  %-8s  %-12s  ", r->severity, r->status);
 		if (!strcmp(r->status, "unverifiable"))
 			fprintf(f, "%7s  ", "-");

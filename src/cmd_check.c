@@ -167,12 +167,14 @@ int cmd_check(int argc, char **argv)
 	if (optind != argc - 1)
 		return usage_error("check", "give one staging file");
 	stage = argv[optind];
-	if (!plandir) {
+	{
 		sqlite3 *db = NULL;
 		if (stage_open(stage, 1, &db))
 			goto cleanup;
 		saved_dir = stage_get_meta(db, "plan_dir");
 		stage_close(db);
+	}
+	if (!plandir) {
 		if (!saved_dir) {
 			error("'%s' does not say which plan it was run with", stage);
 			hint("Give the plan folder with --plan DIR, or run the plan first.");
