@@ -12,7 +12,8 @@ LDLIBS   = $(PKG_LIBS) -lm
 SRCS := $(wildcard src/*.c)
 HDRS := $(wildcard src/*.h)
 SCHEMA := schema/stage.sql
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# Unit tests link the modules, not the commands (they need main.c).
+LIB_SRCS := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
 
 BUILD := build
 BIN   := $(BUILD)/drydock

@@ -2558,3 +2558,57 @@ char *checks_json(const struct check_session *s, long long check_run,
 	cJSON_Delete(o);
 	return text;
 }
+
+/* ====================================================== approve and push */
+
+int checks_require_clean(sqlite3 *db, const char *stage_path, long long *check_run)
+{
+	struct changeset_summary sum;
+	sqlite3_stmt *st = NULL;
+	int r = changeset_load_summary(db, &sum), ret = 1;
+
+	*check_run = 0;
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		error("'%s' has no change set yet", stage_path);
+		hint("Run the plan first: drydock run %s --plan DIR", stage_path);
+		return 1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT id, changeset_hash, errors FROM dd_check_run "
+				   "ORDER BY id DESC LIMIT 1", -1, &st, NULL))
+		return stage_error(db, "cannot read the check results");
+	r = sqlite3_step(st);
+	if (r == SQLITE_DONE) {
+		error("the change set of '%s' has not been checked", stage_path);
+		detail("Its latest run skipped the checks (--no-check), or they could not finish.");
+		hint("Run 'drydock check %s'.", stage_path);
+		goto cleanup;
+	}
+	if (r != SQLITE_ROW) {
+		ret = stage_error(db, "cannot read the check results");
+		goto cleanup;
+	}
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL ||
+	    strcmp((const char *)sqlite3_column_text(st, 1), sum.hash)) {
+		error("the latest checks of '%s' are older than its change set", stage_path);
+		detail("They judged change set %.16s; the change set is now %.16s.",
+		       sqlite3_column_type(st, 1) == SQLITE_NULL ? "(none)"
+								 : (const char *)sqlite3_column_text(st, 1),
+		       sum.hash);
+		hint("Run 'drydock check %s'.", stage_path);
+		goto cleanup;
+	}
+	if (sqlite3_column_int(st, 2) > 0) {
+		int n = sqlite3_column_int(st, 2);
+		error("the latest checks of '%s' found %d error%s", stage_path, n, n == 1 ? "" : "s");
+		hint("'drydock check %s' lists them; change the plan, or fix them with --fix.",
+		     stage_path);
+		goto cleanup;
+	}
+	*check_run = sqlite3_column_int64(st, 0);
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	return ret;
+}
