@@ -726,13 +726,23 @@ static int before_views(struct check_session *s, int create)
 			if (!pass && !t->pristine_name)
 				continue;
 			sb_reset(&sql);
-			if (create) {
+			if (create && !pass) {
 				sb_adds(&sql, "CREATE TEMP VIEW ");
 				sb_add_qident(&sql, t->name);
 				sb_adds(&sql, " AS SELECT * FROM main.");
-				sb_add_qident(&sql, pass ? t->stage_name : t->pristine_name);
-				if (pass)
-					sb_adds(&sql, " WHERE 0");
+				sb_add_qident(&sql, t->pristine_name);
+			} else if (create) {
+				/* not there before: empty, with the columns it gets */
+				sb_adds(&sql, "CREATE TEMP VIEW ");
+				sb_add_qident(&sql, t->name);
+				sb_adds(&sql, " AS SELECT ");
+				for (int k = 0; k < t->ncols; k++) {
+					if (k)
+						sb_adds(&sql, ", ");
+					sb_adds(&sql, "NULL AS ");
+					sb_add_qident(&sql, t->cols[k].name);
+				}
+				sb_adds(&sql, t->ncols ? " WHERE 0" : "NULL WHERE 0");
 			} else {
 				sb_adds(&sql, "DROP VIEW IF EXISTS temp.");
 				sb_add_qident(&sql, t->name);
@@ -1096,8 +1106,8 @@ cleanup:
 	return ret;
 }
 
-static void limit_result(struct check_session *s, const struct gate *g,
-			 struct check_result *r, const char *what, long long limit)
+static void limit_result(struct check_session *s, struct check_result *r,
+			 const char *what, long long limit)
 {
 	long long n = r->count;
 	if (limit < 0) {
@@ -1118,7 +1128,6 @@ static void limit_result(struct check_session *s, const struct gate *g,
 		sb_reset(&r->sample);
 		sb_reset(&r->shown);
 	}
-	(void)g;
 	session_push(s, r);
 }
 
@@ -1172,7 +1181,7 @@ static int check_table_gate(struct check_session *s, const struct gate *g)
 	}
 	for (int i = 0; i < R_N; i++) {
 		r[i].ms = (now_seconds() - t0) * 1000.0;
-		limit_result(s, g, &r[i], lwhat[i], lim[i]);
+		limit_result(s, &r[i], lwhat[i], lim[i]);
 	}
 	for (int i = 0; i < g->nunchanged; i++) {
 		if (cols[i].count)
@@ -1203,7 +1212,7 @@ static int check_total_gate(struct check_session *s, const struct gate *g)
 		return -1;
 	result_init(&r, "gate", "after", g->is_error, "%s: max_rows %lld", g->name, g->max_rows);
 	r.count = sum.inserts + sum.updates + sum.deletes;
-	limit_result(s, g, &r, "rows changed", g->max_rows);
+	limit_result(s, &r, "rows changed", g->max_rows);
 	result_release(&r);
 	return 0;
 }
@@ -1833,28 +1842,32 @@ static const char *fk_action(char c)
 	}
 }
 
-/*
- * "(c.a, c.b) NOT IN (SELECT r.x, r.y FROM parent r WHERE x, y not null)"
- * with the child's values in the given form (raw, text, lower-case text).
- */
-static void add_fk_not_in(struct strbuf *sb, const struct table_meta *child,
-			  const struct constraint_meta *c, const struct table_meta *parent,
-			  const char *parent_table, int form)
+/* The child's value of foreign key column k, as stored, as text or as lower-case text. */
+static void add_fk_value(struct strbuf *sb, const struct constraint_meta *c, int k, int form)
 {
-	int direct = is_rowid_pk(parent) && c->nref_columns == 1 &&
-		     !strcmp(c->ref_columns[0], parent->cols[parent->pk[0]].name);
-	(void)child;
-	sb_adds(sb, c->ncolumns > 1 ? "(" : "");
+	sb_adds(sb, form == 0 ? "" : form == 1 ? "CAST(" : "lower(CAST(");
+	sb_adds(sb, "w.");
+	sb_add_qident(sb, c->columns[k]);
+	sb_adds(sb, form == 0 ? "" : form == 1 ? " AS TEXT)" : " AS TEXT))");
+}
+
+/*
+ * A condition true when child row w finds no parent row in parent_table:
+ * "((w.a, w.b) IN (SELECT r.x, r.y FROM parent r)) IS NOT 1".  SQLite
+ * answers IN from the parent's key index (or a temporary one it builds
+ * once), which is faster than a correlated NOT EXISTS; "IS NOT 1" keeps it
+ * right when the list holds a NULL (IN is then NULL, not false).
+ */
+static void add_fk_missing(struct strbuf *sb, const struct constraint_meta *c,
+			   const char *parent_table, int form)
+{
+	sb_adds(sb, c->ncolumns > 1 ? "((" : "(");
 	for (int k = 0; k < c->ncolumns; k++) {
 		if (k)
 			sb_adds(sb, ", ");
-		sb_adds(sb, form == 0 ? "" : form == 1 ? "CAST(" : "lower(CAST(");
-		sb_adds(sb, "w.");
-		sb_add_qident(sb, c->columns[k]);
-		sb_adds(sb, form == 0 ? "" : form == 1 ? " AS TEXT)" : " AS TEXT))");
+		add_fk_value(sb, c, k, form);
 	}
-	sb_adds(sb, c->ncolumns > 1 ? ")" : "");
-	sb_adds(sb, " NOT IN (SELECT ");
+	sb_adds(sb, c->ncolumns > 1 ? ") IN (SELECT " : " IN (SELECT ");
 	for (int k = 0; k < c->nref_columns; k++) {
 		if (k)
 			sb_adds(sb, ", ");
@@ -1863,14 +1876,7 @@ static void add_fk_not_in(struct strbuf *sb, const struct table_meta *child,
 	}
 	sb_adds(sb, " FROM ");
 	sb_add_qident(sb, parent_table);
-	sb_adds(sb, " r");
-	/* NULL in the list would make NOT IN unknown; an integer key cannot be NULL */
-	for (int k = 0; !direct && k < c->nref_columns; k++) {
-		sb_adds(sb, k ? " AND r." : " WHERE r.");
-		sb_add_qident(sb, c->ref_columns[k]);
-		sb_adds(sb, " IS NOT NULL");
-	}
-	sb_adds(sb, ")");
+	sb_adds(sb, " r)) IS NOT 1");
 }
 
 static int check_foreign_key(struct check_session *s, const struct table_meta *w,
@@ -1954,7 +1960,7 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 			sb_add_qident(&sql, c->columns[k]);
 		}
 		sb_adds(&sql, ") AND ");
-		add_fk_not_in(&sql, w, c, pparent, pparent->pristine_name, 0);
+		add_fk_missing(&sql, c, pparent->pristine_name, 0);
 	}
 	sb_adds(&sql, " FROM ");
 	sb_add_qident(&sql, w->stage_name);
@@ -1964,14 +1970,14 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 		sb_add_qident(&sql, c->columns[k]);
 		sb_adds(&sql, " IS NOT NULL AND ");
 	}
-	add_fk_not_in(&sql, w, c, parent, parent->stage_name, 0);
+	add_fk_missing(&sql, c, parent->stage_name, 0);
 	if (typeless) {
 		sb_adds(&sql, " AND ");
-		add_fk_not_in(&sql, w, c, parent, parent->stage_name, 1);
+		add_fk_missing(&sql, c, parent->stage_name, 1);
 	}
 	if (uuid) {
 		sb_adds(&sql, " AND ");
-		add_fk_not_in(&sql, w, c, parent, parent->stage_name, 2);
+		add_fk_missing(&sql, c, parent->stage_name, 2);
 	}
 	if (prepare_builtin(s, sql.buf, &st))
 		goto cleanup;

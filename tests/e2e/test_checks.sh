@@ -671,6 +671,18 @@ t_gate_with_where_android_users_unchanged() {
 	assert_result "android users remain completely unchanged: max_inserts 0" error pass 0
 }
 
+t_before_check_that_cannot_run_stops_the_run_early() {
+	plan "UPDATE users SET email = 'q@x' WHERE id = 1;" '"checks": [{"name": "new col", "when": "before",
+	    "sql": "SELECT id FROM users WHERE no_such_col = 1"}]'
+	stage
+	run dd run s.db --plan plan
+	assert_status 3
+	assert_err_contains "check 'new col' cannot run on the pristine (before) state"
+	assert_err_contains "no such column: no_such_col"
+	assert_out_not_contains "step step"
+	assert_eq "failed|checks (before)" "$(sql "SELECT status, message FROM dd_run")"
+}
+
 t_gate_where_that_does_not_compile_stops_the_run_early() {
 	plan "UPDATE users SET email = 'q@x' WHERE id = 1;" '"gates": [{"table": "users", "where": "no_such_col = 1", "max_updates": 0}]'
 	stage
