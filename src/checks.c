@@ -1441,16 +1441,17 @@ static int check_not_null(struct check_session *s, const struct table_meta *w,
 			for (int k = 0; k < n; k++) {
 				if (!v[k].fresh.count && !v[k].old.count)
 					continue;
-				if (v[k].fresh.count && isnew[k])
-					result_message(&v[k].fresh, "%lld row%s NULL; the plan makes the column NOT NULL",
-						       v[k].fresh.count, v[k].fresh.count == 1 ? " is" : "s are");
+				if (v[k].fresh.count)
+					result_message(&v[k].fresh, "%lld row%s NULL%s", v[k].fresh.count,
+						       v[k].fresh.count == 1 ? " is" : "s are",
+						       isnew[k] ? "; the plan makes the column NOT NULL" : "");
 				if (!v[k].fresh.count) {
 					v[k].old.ms = (now_seconds() - t0) * 1000.0;
 					result_message(&v[k].old, "%lld row%s already NULL in the snapshot and unchanged",
 						       v[k].old.count, v[k].old.count == 1 ? "" : "s");
 					session_push(s, &v[k].old);
 				} else {
-					viol_finish(s, &v[k], t0, isnew[k] ? NULL : "NULL");
+					viol_finish(s, &v[k], t0, NULL);
 				}
 			}
 		}
@@ -1485,8 +1486,8 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 	sqlite3_stmt *st = NULL;
 	long long groups = 0;
 	int rc, ret = -1, nk = nkey(w);
-	/* the current group */
-	struct { char json[CHECK_SAMPLE_MAX][256]; char shown[CHECK_SAMPLE_MAX][128]; } *g = NULL;
+	/* the current group: its first keys, held until it is known new or old */
+	char *gjson[CHECK_SAMPLE_MAX], *gshown[CHECK_SAMPLE_MAX];
 	int gn = 0, gsame = 1, started = 0;
 	long long gcount = 0;
 
@@ -1550,7 +1551,6 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 		add_pk_cols(&sql, "w", w);
 		if (prepare_builtin(s, sql.buf, &st))
 			goto cleanup;
-		g = xcalloc(1, sizeof(*g));
 		for (;;) {
 			rc = sqlite3_step(st);
 			if (rc == SQLITE_ROW) {
@@ -1566,8 +1566,11 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 					memcmp(gkey.buf, prev.buf, gkey.len))) {
 				/* a group ends: all its rows unchanged => pre-existing */
 				struct check_result *to = gsame ? &v.old : &v.fresh;
-				for (int i = 0; i < gn; i++)
-					result_add_key(to, g->json[i], g->shown[i]);
+				for (int i = 0; i < gn; i++) {
+					result_add_key(to, gjson[i], gshown[i]);
+					free(gjson[i]);
+					free(gshown[i]);
+				}
 				to->count += gcount - gn;
 				gn = 0;
 				gcount = 0;
@@ -1582,8 +1585,8 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 			gsame &= sqlite3_column_int(st, nk);
 			if (gn < CHECK_SAMPLE_MAX) {
 				key_from_stmt(st, 0, nk, v.types, &v.json, &v.shown, &v.tmp);
-				snprintf(g->json[gn], sizeof(g->json[gn]), "%s", v.json.buf);
-				snprintf(g->shown[gn], sizeof(g->shown[gn]), "%s", v.shown.buf);
+				gjson[gn] = xstrdup(v.json.buf);
+				gshown[gn] = xstrdup(v.shown.buf);
 				gn++;
 			}
 		}
@@ -1595,7 +1598,10 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 	viol_finish(s, &v, t0, "share a value with another row");
 	ret = 0;
 cleanup:
-	free(g);
+	for (int i = 0; i < gn; i++) {
+		free(gjson[i]);
+		free(gshown[i]);
+	}
 	viol_release(&v);
 	sqlite3_finalize(st);
 	sb_release(&norms);

@@ -334,7 +334,7 @@ t_not_null_violation() {
 	run dd check s.db
 	assert_status 1
 	assert_result "not null users.email" error fail 2 "2, 3"
-	assert_out_contains "2 rows NULL"
+	assert_out_contains "2 rows are NULL"
 }
 
 t_not_null_in_composite_primary_key() {
