@@ -2077,11 +2077,10 @@ static int check_check(struct check_session *s, const struct table_meta *w,
 		step_error(s, name);
 		goto cleanup;
 	}
-	{
-		char what[600];
-		snprintf(what, sizeof(what), "violate %s", c->definition);
-		viol_finish(s, &v, t0, what);
-	}
+	if (v.fresh.count)
+		result_message(&v.fresh, "%lld row%s %s", v.fresh.count,
+			       v.fresh.count == 1 ? " violates" : "s violate", c->definition);
+	viol_finish(s, &v, t0, NULL);
 	ret = 0;
 cleanup:
 	viol_release(&v);
@@ -2099,7 +2098,6 @@ struct col_types {
 	const char *const *labels;   /* enum labels */
 	int nlabels;
 	struct check_result res;
-	int used;
 };
 
 /*
@@ -2557,8 +2555,11 @@ char *checks_json(const struct check_session *s, long long check_run,
 		cJSON_AddStringToObject(j, "severity", r->severity);
 		cJSON_AddStringToObject(j, "status", r->status);
 		cJSON_AddNumberToObject(j, "count", (double)r->count);
-		cJSON_AddItemToObject(j, "sample", r->sample.len ? cJSON_Parse(r->sample.buf)
-								 : cJSON_CreateArray());
+		{
+			/* keys are JSON already; a key that is not valid UTF-8 cannot be */
+			cJSON *sample = r->sample.len ? cJSON_Parse(r->sample.buf) : NULL;
+			cJSON_AddItemToObject(j, "sample", sample ? sample : cJSON_CreateArray());
+		}
 		if (r->message)
 			cJSON_AddStringToObject(j, "message", r->message);
 		else

@@ -394,7 +394,7 @@ t_check_constraint_translated_and_evaluated() {
 	run dd check s.db
 	assert_status 1
 	assert_result "check avatars_score_check" error fail 1 12
-	assert_out_contains "violate CHECK ((score >= (0)::numeric))"
+	assert_out_contains "1 row violates CHECK ((score >= (0)::numeric))"
 	go "UPDATE avatars SET score = '0' WHERE id = 12;"
 	run dd check s.db
 	assert_status 0
