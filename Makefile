@@ -1,7 +1,7 @@
 # drydock — see README.md.  `make demo` and `make test` do all set-up.
 
 CC      ?= gcc
-PKGS    := sqlite3 libpq libcjson uuid
+PKGS    := sqlite3 libpq libcjson uuid libcrypto
 CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
 DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK
@@ -12,8 +12,7 @@ LDLIBS   = $(PKG_LIBS) -lm
 SRCS := $(wildcard src/*.c)
 HDRS := $(wildcard src/*.h)
 SCHEMA := schema/stage.sql
-# Unit tests link the modules, not the commands (they need main.c).
-LIB_SRCS := $(filter-out src/main.c src/cmd_%.c,$(SRCS))
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 
 BUILD := build
 BIN   := $(BUILD)/drydock
@@ -24,7 +23,7 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps asan test unit e2e demo bench clean valgrind fmt-check
+.PHONY: all deps asan test test-faults unit e2e demo bench clean valgrind
 
 all: deps $(BIN)
 
@@ -68,10 +67,16 @@ e2e: $(BIN)
 # The whole suite: unit tests, then end-to-end tests against real
 # PostgreSQL servers the tests start themselves.
 test:
-	@scripts/install-deps.sh test
+	@scripts/install-deps.sh test browser
 	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit
+	@scripts/golden-reports.sh --check
 	@tests/run-e2e.sh
+
+# Fault injection: the process is SIGKILLed at named points (DD_FAULT) and
+# the files must stay valid; opt-in because it starts many processes.
+test-faults: $(BIN)
+	@DD_FAULT_TESTS=1 tests/run-e2e.sh tests/e2e/test_faults.sh
 
 # The suite again under valgrind (slow; not part of `make test`).
 valgrind: $(BIN)

@@ -43,6 +43,7 @@ CREATE TABLE dd_column (
     default_expr TEXT,                 -- pg_get_expr() text
     identity     TEXT,                 -- 'a' always, 'd' by default, NULL
     sequence     TEXT,                 -- owned sequence (serial/identity)
+    masked       TEXT,                 -- masking rule applied at snapshot, or NULL
     PRIMARY KEY (source, tbl, ordinal)
 );
 
@@ -125,15 +126,21 @@ CREATE TABLE dd_run_batch (
 );
 
 -- Schema changes applied by the latest run, in order, with the
--- PostgreSQL DDL push sends and its inverse for rollback.
+-- PostgreSQL DDL push sends and its inverse for rollback.  Each direction
+-- has a part before and a part after its data operations
+-- (docs/schema-changes.md, "Ordering"); a part may be empty.
 CREATE TABLE dd_schema_change (
-    seq         INTEGER PRIMARY KEY,
-    phase       TEXT NOT NULL,         -- before, after
-    op          TEXT NOT NULL,
-    tbl         TEXT,
-    spec        TEXT NOT NULL,         -- the plan's object, canonical JSON
-    ddl         TEXT NOT NULL,         -- PostgreSQL statements for push
-    inverse_ddl TEXT NOT NULL          -- PostgreSQL statements for rollback
+    seq          INTEGER PRIMARY KEY,
+    phase        TEXT NOT NULL,        -- before, after
+    op           TEXT NOT NULL,
+    tbl          TEXT,
+    spec         TEXT NOT NULL,        -- the plan's object, canonical JSON
+    skipped      INTEGER NOT NULL DEFAULT 0, -- if_not_exists, already in the snapshot
+    ddl          TEXT NOT NULL,        -- push, before its data operations
+    ddl_post     TEXT NOT NULL,        -- push, after its data operations
+    inverse_ddl  TEXT NOT NULL,        -- rollback, before its data operations
+    inverse_post TEXT NOT NULL,        -- rollback, after its data operations
+    probe        TEXT                  -- schema_change_probe_sql(), or NULL
 );
 
 -- ----------------------------------------------------------- change set
@@ -174,7 +181,7 @@ CREATE TABLE dd_change (
     new_row     TEXT,                  -- JSON array: whole row after (I, U)
     changed     TEXT,                  -- JSON array of changed column names (U)
     PRIMARY KEY (tbl, seq)
-);
+) WITHOUT ROWID;                       -- one b-tree, appended in order
 
 -- Column lists for old_row/new_row per table.
 CREATE TABLE dd_change_columns (
@@ -193,16 +200,14 @@ CREATE TABLE dd_check_run (
     changeset_hash TEXT,               -- NULL when there was no change set yet
     phase          TEXT NOT NULL,      -- before, after, all
     errors         INTEGER NOT NULL,   -- failed checks of severity error
-    warnings       INTEGER NOT NULL,   -- failed checks of severity warn
-    passed         INTEGER NOT NULL,   -- passed (or fixed by --fix)
-    unverifiable   INTEGER NOT NULL DEFAULT 0 -- verified on the target at push
+    warnings       INTEGER NOT NULL,
+    passed         INTEGER NOT NULL
 );
 
 CREATE TABLE dd_check_result (
     check_run   INTEGER NOT NULL,
     seq         INTEGER NOT NULL,
     name        TEXT NOT NULL,         -- e.g. "fk posts_user_id_fkey", plan check name
-                                       -- (docs/checks.md lists the names)
     kind        TEXT NOT NULL,         -- builtin, plan, gate, invariant
     severity    TEXT NOT NULL,         -- error, warn
     status      TEXT NOT NULL,         -- pass, fail, unverifiable, fixed
@@ -210,7 +215,6 @@ CREATE TABLE dd_check_result (
     sample      TEXT,                  -- JSON array of up to 20 keys
     message     TEXT,
     duration_ms REAL,
-    phase       TEXT,                  -- before (pristine data), after (working)
     PRIMARY KEY (check_run, seq)
 );
 

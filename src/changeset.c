@@ -7,10 +7,16 @@
 void sb_add_json_string(struct strbuf *sb, const char *s, size_t len)
 {
 	static const char hx[] = "0123456789abcdef";
+	size_t run = 0;
 	sb_grow(sb, len + 2);
 	sb_addch(sb, '"');
+	/* copy runs of characters that need no escape in one go */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sb_add(sb, s + run, i - run);
+		run = i + 1;
 		switch (c) {
 		case '"': sb_add(sb, "\\\"", 2); break;
 		case '\\': sb_add(sb, "\\\\", 2); break;
@@ -19,27 +25,39 @@ void sb_add_json_string(struct strbuf *sb, const char *s, size_t len)
 		case '\t': sb_add(sb, "\\t", 2); break;
 		case '\b': sb_add(sb, "\\b", 2); break;
 		case '\f': sb_add(sb, "\\f", 2); break;
-		default:
-			if (c < 0x20) {
-				char u[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
-				sb_add(sb, u, 6);
-			} else {
-				sb_addch(sb, (char)c);
-			}
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
+			sb_add(sb, u, 6);
+		}
 		}
 	}
+	sb_add(sb, s + run, len - run);
 	sb_addch(sb, '"');
 }
 
-/* One column's value as text, or NULL. */
+/*
+ * One column's value as PostgreSQL text, or NULL.  Text that needs no
+ * conversion points into SQLite's own memory (valid until the next step);
+ * anything else is rendered into buf.
+ */
 struct val {
-	struct strbuf text;
+	struct strbuf buf;
+	const char *p;
+	size_t len;
 	int null;
 };
 
 static void take(struct val *v, const struct column_meta *c, sqlite3_value *sv)
 {
-	v->null = pgtype_to_text(&c->type, sv, &v->text) == 1;
+	if (sqlite3_value_type(sv) == SQLITE_TEXT && c->type.kind != PGK_BOOL) {
+		v->null = 0;
+		v->p = (const char *)sqlite3_value_text(sv);
+		v->len = (size_t)sqlite3_value_bytes(sv);
+		return;
+	}
+	v->null = pgtype_to_text(&c->type, sv, &v->buf) == 1;
+	v->p = v->buf.buf;
+	v->len = v->buf.len;
 }
 
 static void add_val_json(struct strbuf *sb, const struct val *v)
@@ -47,15 +65,14 @@ static void add_val_json(struct strbuf *sb, const struct val *v)
 	if (v->null)
 		sb_adds(sb, "null");
 	else
-		sb_add_json_string(sb, v->text.buf, v->text.len);
+		sb_add_json_string(sb, v->p, v->len);
 }
 
 static int val_equal(const struct val *a, const struct val *b)
 {
 	if (a->null || b->null)
 		return a->null == b->null;
-	return a->text.len == b->text.len &&
-	       !memcmp(a->text.buf, b->text.buf, a->text.len);
+	return a->len == b->len && !memcmp(a->p, b->p, a->len);
 }
 
 static void add_cols(struct strbuf *sb, const char *alias,
@@ -144,9 +161,16 @@ static int store(struct table_diff *d, const char *op)
 		return stage_error(d->db, "cannot store the change set");
 	/* the hash reads exactly what is stored */
 	sb_reset(&d->line);
-	sb_addf(&d->line, "%s\t%s\t%s\t%s\t%s\n", op, d->key.buf,
-		d->oldr.len ? d->oldr.buf : "-", d->newr.len ? d->newr.buf : "-",
-		d->changed.len ? d->changed.buf : "-");
+	sb_adds(&d->line, op);
+	sb_addch(&d->line, '\t');
+	sb_add(&d->line, d->key.buf, d->key.len);
+	sb_addch(&d->line, '\t');
+	sb_add(&d->line, d->oldr.len ? d->oldr.buf : "-", d->oldr.len ? d->oldr.len : 1);
+	sb_addch(&d->line, '\t');
+	sb_add(&d->line, d->newr.len ? d->newr.buf : "-", d->newr.len ? d->newr.len : 1);
+	sb_addch(&d->line, '\t');
+	sb_add(&d->line, d->changed.len ? d->changed.buf : "-", d->changed.len ? d->changed.len : 1);
+	sb_addch(&d->line, '\n');
 	sha256_update(d->hash, d->line.buf, d->line.len);
 	return 0;
 }
@@ -371,12 +395,14 @@ static int diff_table(sqlite3 *db, struct sha256 *hash, sqlite3_stmt *ins,
 	sb_init(&d.changed, 0);
 	sb_init(&d.line, 0);
 	for (int i = 0; i < 3 * n; i++)
-		sb_init(&vals[i].text, 0);
+		sb_init(&vals[i].buf, 0);
 	for (int i = 0; i < w->ncols; i++) {
 		d.pcol[i] = p ? table_column_index(p, w->cols[i].name) : -1;
 		base[i].null = w->cols[i].base_value == NULL;
 		if (w->cols[i].base_value)
-			sb_adds(&base[i].text, w->cols[i].base_value);
+			sb_adds(&base[i].buf, w->cols[i].base_value);
+		base[i].p = base[i].buf.buf;
+		base[i].len = base[i].buf.len;
 	}
 	sb_addf(&line, "T\t%zu:%s\n", strlen(w->name), w->name);
 	sha256_update(hash, line.buf, line.len);
@@ -419,7 +445,7 @@ cleanup:
 	sqlite3_reset(tab);
 	sqlite3_reset(colst);
 	for (int i = 0; i < 3 * n; i++)
-		sb_release(&vals[i].text);
+		sb_release(&vals[i].buf);
 	free(vals);
 	free(d.pcol);
 	free(d.col_changes);
@@ -519,6 +545,7 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 	sqlite3_finalize(colst);
 	sqlite3_finalize(cs);
 	ins = tab = colst = cs = NULL;
+	fault_point("changeset.before_commit");
 	if (stage_exec(db, "COMMIT"))
 		goto rollback;
 	ret = 0;

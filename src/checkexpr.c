@@ -389,6 +389,23 @@ static int column_ref(struct parser *p, const char *name, struct node *out)
 		case PGK_ENUM:
 			out->cls = CL_TEXT;
 			break;
+		case PGK_BOOL:
+			/* stored 0/1, or as a step spelled it: read it as pgtype_to_text does */
+			out->cls = CL_BOOL;
+			sb_adds(&out->sql, "(CASE WHEN ");
+			sb_addf(&out->sql, "%s.", p->alias);
+			sb_add_qident(&out->sql, name);
+			sb_adds(&out->sql, " IS NULL THEN NULL WHEN typeof(");
+			sb_addf(&out->sql, "%s.", p->alias);
+			sb_add_qident(&out->sql, name);
+			sb_adds(&out->sql, ") IN ('integer', 'real') THEN ");
+			sb_addf(&out->sql, "%s.", p->alias);
+			sb_add_qident(&out->sql, name);
+			sb_adds(&out->sql, " <> 0 ELSE lower(trim(");
+			sb_addf(&out->sql, "%s.", p->alias);
+			sb_add_qident(&out->sql, name);
+			sb_adds(&out->sql, ")) IN ('t', 'true', 'y', 'yes', 'on', '1') END)");
+			return 0;
 		default:
 			out->cls = CL_OTHER;
 			break;
@@ -407,17 +424,58 @@ static int column_ref(struct parser *p, const char *name, struct node *out)
 	return 0;
 }
 
+static int parse_arith(struct parser *p, struct node *out, int level);
+
+/*
+ * position(a IN b) and strpos(b, a): SQLite's instr(b, a), which also
+ * counts characters from 1 and gives 0 when a is not found.
+ */
+static int position_call(struct parser *p, const char *name, struct node *out)
+{
+	struct node a, b;
+	int strpos = !strcmp(name, "strpos"), r;
+	node_init(&a);
+	node_init(&b);
+	r = parse_arith(p, strpos ? &b : &a, 0);
+	if (!r && strpos)
+		r = expect_op(p, ",");
+	else if (!r && !is_word(p, "in"))
+		r = unsupported(p, "position() without IN");
+	else if (!r)
+		next(p);
+	r = r || parse_arith(p, strpos ? &a : &b, 0) || expect_op(p, ")");
+	if (!r && (a.cls != CL_TEXT || b.cls != CL_TEXT))
+		r = unsupported(p, "%s() of %s and %s", name, cls_name(a.cls), cls_name(b.cls));
+	if (!r) {
+		out->cls = CL_NUM;
+		out->is_int = 1;
+		sb_addf(&out->sql, "instr(%s, %s)", b.sql.buf, a.sql.buf);
+	}
+	node_release(&a);
+	node_release(&b);
+	return r;
+}
+
 static int function_call(struct parser *p, const char *fname, struct node *out)
 {
+	static const char *const known[] = { "length", "char_length", "character_length",
+					     "btrim", "ltrim", "rtrim", "abs", "position",
+					     "strpos" };
 	struct node arg;
 	char name[64];
-	int ret = 1;
+	int ret = 1, ok = 0;
 
 	snprintf(name, sizeof(name), "%s", fname);
 	for (char *c = name; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
-	node_init(&arg);
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		ok |= !strcmp(name, known[i]);
+	if (!ok)
+		return unsupported(p, "the function %s()", name);
 	next(p); /* ( */
+	if (!strcmp(name, "position") || !strcmp(name, "strpos"))
+		return position_call(p, name, out);
+	node_init(&arg);
 	if (parse_expr(p, &arg))
 		goto cleanup;
 	if (is_op(p, ",")) {
@@ -426,23 +484,7 @@ static int function_call(struct parser *p, const char *fname, struct node *out)
 	}
 	if (expect_op(p, ")"))
 		goto cleanup;
-	if (!strcmp(name, "length") || !strcmp(name, "char_length") ||
-	    !strcmp(name, "character_length")) {
-		if (arg.cls != CL_TEXT) {
-			unsupported(p, "%s() of %s", name, cls_name(arg.cls));
-			goto cleanup;
-		}
-		out->cls = CL_NUM;
-		out->is_int = 1;
-		sb_addf(&out->sql, "length(%s)", arg.sql.buf);
-	} else if (!strcmp(name, "btrim") || !strcmp(name, "ltrim") || !strcmp(name, "rtrim")) {
-		if (arg.cls != CL_TEXT) {
-			unsupported(p, "%s() of %s", name, cls_name(arg.cls));
-			goto cleanup;
-		}
-		out->cls = CL_TEXT;
-		sb_addf(&out->sql, "%s(%s)", !strcmp(name, "btrim") ? "trim" : name, arg.sql.buf);
-	} else if (!strcmp(name, "abs")) {
+	if (!strcmp(name, "abs")) {
 		if (arg.cls != CL_NUM) {
 			unsupported(p, "abs() of %s", cls_name(arg.cls));
 			goto cleanup;
@@ -451,8 +493,18 @@ static int function_call(struct parser *p, const char *fname, struct node *out)
 		out->is_int = arg.is_int;
 		sb_addf(&out->sql, "abs(%s)", arg.sql.buf);
 	} else {
-		unsupported(p, "the function %s()", name);
-		goto cleanup;
+		if (arg.cls != CL_TEXT) {
+			unsupported(p, "%s() of %s", name, cls_name(arg.cls));
+			goto cleanup;
+		}
+		if (strstr(name, "length")) {
+			out->cls = CL_NUM;
+			out->is_int = 1;
+			sb_addf(&out->sql, "length(%s)", arg.sql.buf);
+		} else {
+			out->cls = CL_TEXT;
+			sb_addf(&out->sql, "%s(%s)", !strcmp(name, "btrim") ? "trim" : name, arg.sql.buf);
+		}
 	}
 	ret = 0;
 cleanup:
@@ -507,8 +559,13 @@ static int parse_primary(struct parser *p, struct node *out)
 			next(p);
 			return 0;
 		}
-		if (is_word(p, "true") || is_word(p, "false"))
-			return unsupported(p, "boolean values");
+		if (is_word(p, "true") || is_word(p, "false")) {
+			out->cls = CL_BOOL;
+			out->literal = 1;
+			sb_adds(&out->sql, is_word(p, "true") ? "1" : "0");
+			next(p);
+			return 0;
+		}
 		for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
 			if (is_word(p, reserved[i]))
 				return unsupported(p, "%s expressions", reserved[i]);
@@ -684,6 +741,8 @@ static int comparable(struct parser *p, const struct node *l, enum cls rc,
 		return 0;
 	if (lc == CL_NUM && rc == CL_NUM)
 		return 0;
+	if (lc == CL_BOOL && rc == CL_BOOL && (!strcmp(op, "=") || !strcmp(op, "<>")))
+		return 0;
 	if (lc == CL_TEXT && rc == CL_TEXT) {
 		if (!strcmp(op, "=") || !strcmp(op, "<>"))
 			return 0;
@@ -739,7 +798,15 @@ static int parse_pred(struct parser *p, struct node *out)
 			neg = 1;
 			next(p);
 		}
-		if (!is_word(p, "null")) {
+		if ((is_word(p, "true") || is_word(p, "false")) && out->cls == CL_BOOL) {
+			struct strbuf w = STRBUF_INIT;
+			sb_addf(&w, "(%s IS %s%s)", out->sql.buf, neg ? "NOT " : "",
+				is_word(p, "true") ? "1" : "0");
+			next(p);
+			sb_release(&out->sql);
+			out->sql = w;
+			out->literal = 0;
+		} else if (!is_word(p, "null")) {
 			r = unsupported(p, "IS %s%s", neg ? "NOT " : "",
 					p->cur.kind == TK_END ? "" : p->cur.text.buf);
 		} else {
@@ -826,15 +893,16 @@ static int parse_expr(struct parser *p, struct node *out)
 	return parse_logic(p, out, "or");
 }
 
-int checkexpr_translate(const char *definition, const struct table_meta *t,
-			const char *alias, struct strbuf *sql, int *used,
-			char *why, size_t whylen)
+/* A CHECK definition (is_check) or a bare condition (an index's WHERE). */
+static int translate(const char *text, int is_check, const struct table_meta *t,
+		     const char *alias, struct strbuf *sql, int *used, char *why,
+		     size_t whylen)
 {
 	struct parser p = { 0 };
 	struct node root;
 	int r;
 
-	p.s = definition ? definition : "";
+	p.s = text ? text : "";
 	p.t = t;
 	p.alias = alias;
 	p.used = used;
@@ -845,12 +913,15 @@ int checkexpr_translate(const char *definition, const struct table_meta *t,
 	if (whylen)
 		why[0] = '\0';
 	next(&p);
-	if (!is_word(&p, "check")) {
+	if (!is_check) {
+		r = parse_expr(&p, &root);
+	} else if (!is_word(&p, "check")) {
 		r = unsupported(&p, "not a CHECK constraint definition");
 		goto cleanup;
+	} else {
+		next(&p);
+		r = expect_op(&p, "(") || parse_expr(&p, &root) || expect_op(&p, ")");
 	}
-	next(&p);
-	r = expect_op(&p, "(") || parse_expr(&p, &root) || expect_op(&p, ")");
 	if (!r && is_word(&p, "no")) { /* NO INHERIT */
 		next(&p);
 		if (is_word(&p, "inherit"))
@@ -871,4 +942,18 @@ cleanup:
 	node_release(&root);
 	sb_release(&p.cur.text);
 	return r ? 1 : 0;
+}
+
+int checkexpr_translate(const char *definition, const struct table_meta *t,
+			const char *alias, struct strbuf *sql, int *used,
+			char *why, size_t whylen)
+{
+	return translate(definition, 1, t, alias, sql, used, why, whylen);
+}
+
+int checkexpr_translate_condition(const char *condition, const struct table_meta *t,
+				  const char *alias, struct strbuf *sql, int *used,
+				  char *why, size_t whylen)
+{
+	return translate(condition, 0, t, alias, sql, used, why, whylen);
 }

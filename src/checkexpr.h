@@ -8,9 +8,10 @@
  * numeric literals (+, - and * allowed), = and <> between text columns
  * (text, varchar, enums) and string literals, IN lists and = ANY(ARRAY[..])
  * / <> ALL(ARRAY[..]), IS [NOT] NULL on any column, length()/char_length(),
- * btrim()/ltrim()/rtrim() of text, abs(), AND, OR, NOT, casts that do not
- * change a value's class.  Everything else (regular expressions, dates and
- * times, ordering of text, booleans, functions with locale-dependent
+ * btrim()/ltrim()/rtrim() of text, position(a IN b) and strpos(), abs(),
+ * boolean columns and literals (IS [NOT] TRUE/FALSE), AND, OR, NOT, casts
+ * that do not change a value's class.  Everything else (regular expressions, dates and
+ * times, ordering of text, functions with locale-dependent
  * results) is reported unsupported with a reason: such a constraint is
  * verified by the target at push.
  */
@@ -31,5 +32,10 @@
 int checkexpr_translate(const char *definition, const struct table_meta *t,
 			const char *alias, struct strbuf *sql, int *used,
 			char *why, size_t whylen);
+
+/* The same for a bare condition: a partial index's WHERE clause. */
+int checkexpr_translate_condition(const char *condition, const struct table_meta *t,
+				  const char *alias, struct strbuf *sql, int *used,
+				  char *why, size_t whylen);
 
 #endif

@@ -1478,7 +1478,8 @@ cleanup:
  */
 static int unique_scan(struct check_session *s, const struct table_meta *w,
 		       const struct table_meta *p, const int *cols, int n,
-		       const char *name, int isnew, int nulls_equal, double t0)
+		       const char *name, int isnew, int nulls_equal,
+		       const char *filter, const int *fused, double t0)
 {
 	struct strbuf norms = STRBUF_INIT, cond = STRBUF_INIT, sql = STRBUF_INIT,
 		      gkey = STRBUF_INIT, prev = STRBUF_INIT;
@@ -1510,6 +1511,8 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 		sb_reset(&cond);
 		sb_adds(&cond, "1");
 	}
+	if (filter) /* a partial index: only the rows it covers */
+		sb_addf(&cond, " AND %s", filter);
 	sb_adds(&sql, "SELECT count(*) FROM (SELECT 1 FROM ");
 	sb_add_qident(&sql, w->stage_name);
 	sb_addf(&sql, " w WHERE %s GROUP BY %s HAVING count(*) > 1)", cond.buf, norms.buf);
@@ -1534,11 +1537,16 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 			sb_add_qident(&sql, p->pristine_name);
 			sb_adds(&sql, " p WHERE ");
 			add_pk_match(&sql, "p", "w", w);
-			for (int k = 0; k < n; k++) {
+			for (int i = 0; i < w->ncols; i++) {
+				int in = fused && fused[i];
+				for (int k = 0; k < n; k++)
+					in |= cols[k] == i;
+				if (!in)
+					continue;
 				sb_adds(&sql, " AND p.");
-				sb_add_qident(&sql, w->cols[cols[k]].name);
+				sb_add_qident(&sql, w->cols[i].name);
 				sb_adds(&sql, " IS w.");
-				sb_add_qident(&sql, w->cols[cols[k]].name);
+				sb_add_qident(&sql, w->cols[i].name);
 			}
 			sb_adds(&sql, ")");
 		}
@@ -1668,7 +1676,7 @@ static int check_primary_key(struct check_session *s, const struct table_meta *w
 		sqlite3_finalize(st);
 		st = NULL;
 		if (r == SQLITE_ROW) {
-			ret = unique_scan(s, w, p, w->pk, w->npk, name.buf, 1, 0, t0);
+			ret = unique_scan(s, w, p, w->pk, w->npk, name.buf, 1, 0, NULL, NULL, t0);
 			goto cleanup;
 		}
 		if (r != SQLITE_DONE) {
@@ -1711,7 +1719,7 @@ static int check_unique(struct check_session *s, const struct table_meta *w,
 	snprintf(name, sizeof(name), "unique %s", c->name);
 	ret = unique_scan(s, w, p, cols, c->ncolumns, name, isnew,
 			  c->definition && strstr(c->definition, "NULLS NOT DISTINCT") != NULL,
-			  now_seconds());
+			  NULL, NULL, now_seconds());
 	free(cols);
 	return ret;
 }
@@ -1727,7 +1735,7 @@ static int index_columns(const char *def, const struct table_meta *w, int *cols,
 	const char *q = strstr(def, " USING ");
 	q = q ? strchr(q, '(') : strchr(def, '(');
 	*n = 0;
-	*why = "its definition could not be read";
+	*why = "its definition, which could not be read,";
 	if (!q)
 		return 1;
 	for (q++;;) {
@@ -1768,12 +1776,12 @@ static int index_columns(const char *def, const struct table_meta *w, int *cols,
 				return 1;
 		}
 		if (!len || *q == '(') {
-			*why = "it indexes an expression";
+			*why = "an index on an expression";
 			return 1;
 		}
 		ci = table_column_index(w, col);
 		if (ci < 0) {
-			*why = "it names a column the table does not have";
+			*why = "an index on a column the table does not have";
 			return 1;
 		}
 		cols[(*n)++] = ci;
@@ -1796,9 +1804,10 @@ static int check_unique_index(struct check_session *s, const struct table_meta *
 			      const struct table_meta *p, const struct index_meta *ix,
 			      int touched)
 {
-	int *cols, n = 0, ret = 0, isnew = !p;
+	int *cols, *fused, n = 0, ret = 0, isnew = !p;
 	const char *why = NULL, *rest = "";
-	char name[512];
+	char name[512], reason[200], reason2[260];
+	struct strbuf filter = STRBUF_INIT;
 
 	if (strncasecmp(ix->definition, "CREATE UNIQUE INDEX", 19))
 		return 0;
@@ -1818,20 +1827,29 @@ static int check_unique_index(struct check_session *s, const struct table_meta *
 	}
 	snprintf(name, sizeof(name), "unique index %s", ix->name);
 	cols = xcalloc((size_t)w->ncols + 1, sizeof(int));
-	if (!index_columns(ix->definition, w, cols, &n, &rest, &why) && strstr(rest, " WHERE ")) {
-		why = "it is a partial index (WHERE ...)";
-		n = 0;
+	fused = xcalloc((size_t)w->ncols + 1, sizeof(int));
+	if (!index_columns(ix->definition, w, cols, &n, &rest, &why)) {
+		const char *where = strstr(rest, " WHERE ");
+		if (where && checkexpr_translate_condition(where + 7, w, "w", &filter, fused,
+							  reason, sizeof(reason))) {
+			snprintf(reason2, sizeof(reason2), "its WHERE clause: %s", reason);
+			why = reason2;
+			n = 0;
+		}
 	}
 	if (n) {
 		ret = unique_scan(s, w, p, cols, n, name, isnew,
-				  strstr(rest, "NULLS NOT DISTINCT") != NULL, now_seconds());
+				  strstr(rest, "NULLS NOT DISTINCT") != NULL,
+				  filter.len ? filter.buf : NULL, fused, now_seconds());
 	} else {
 		struct check_result r;
 		result_init(&r, "builtin", "after", 1, "%s", name);
 		r.status = "unverifiable";
-		result_message(&r, "%s; verified on the target at push", why);
+		result_message(&r, "%s cannot be evaluated offline; verified on the target at push", why);
 		session_push(s, &r);
 	}
+	sb_release(&filter);
+	free(fused);
 	free(cols);
 	return ret;
 }
@@ -2406,12 +2424,12 @@ int checks_store(struct check_session *s, long long *id)
 	if (stage_exec(s->db, "BEGIN"))
 		goto cleanup;
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO dd_check_run (at, run, changeset_hash, phase, "
-				      "errors, warnings, passed, unverifiable) "
-				      "VALUES (?1, ?2, ?3, 'all', ?4, ?5, ?6, ?7)",
+				      "errors, warnings, passed) "
+				      "VALUES (?1, ?2, ?3, 'all', ?4, ?5, ?6)",
 			       -1, &run, NULL) ||
 	    sqlite3_prepare_v2(s->db, "INSERT INTO dd_check_result (check_run, seq, name, kind, "
-				      "severity, status, count, sample, message, duration_ms, phase) "
-				      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+				      "severity, status, count, sample, message, duration_ms) "
+				      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 			       -1, &res, NULL))
 		goto dberr;
 	sqlite3_bind_text(run, 1, now, -1, SQLITE_STATIC);
@@ -2422,7 +2440,6 @@ int checks_store(struct check_session *s, long long *id)
 	sqlite3_bind_int(run, 4, t.errors);
 	sqlite3_bind_int(run, 5, t.warnings);
 	sqlite3_bind_int(run, 6, t.passed + t.fixed);
-	sqlite3_bind_int(run, 7, t.unverifiable);
 	if (sqlite3_step(run) != SQLITE_DONE)
 		goto dberr;
 	*id = sqlite3_last_insert_rowid(s->db);
@@ -2441,7 +2458,6 @@ int checks_store(struct check_session *s, long long *id)
 		else
 			sqlite3_bind_null(res, 9);
 		sqlite3_bind_double(res, 10, r->ms);
-		sqlite3_bind_text(res, 11, r->phase, -1, SQLITE_STATIC);
 		if (sqlite3_step(res) != SQLITE_DONE)
 			goto dberr;
 		sqlite3_reset(res);

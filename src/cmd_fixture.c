@@ -18,7 +18,8 @@ const char usage_fixture[] =
 	"fixture, exported again, gives the same files byte for byte.\n"
 	"\n"
 	"  -o, --output DIR   the fixture folder to write\n"
-	"  --rows N           keep at most N rows per table (first in key order)\n"
+	"  --rows N           a subset: the first N rows of each table in key order,\n"
+	"                     plus every row they reference (foreign keys hold)\n"
 	"  --force            replace DIR if it exists\n";
 
 int cmd_fixture(int argc, char **argv)

@@ -142,6 +142,25 @@ static void bind_batch_params(sqlite3_stmt *st, sqlite3_stmt *range, long batch)
 		sqlite3_bind_int64(st, i, batch);
 }
 
+/* Where the statement starting at start ends (for messages). */
+static const char *statement_end(const char *start)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	for (p = start; *p; p++) {
+		if (*p != ';')
+			continue;
+		sb_reset(&sb);
+		sb_add(&sb, start, (size_t)(p - start + 1));
+		if (sqlite3_complete(sb.buf)) {
+			p++;
+			break;
+		}
+	}
+	sb_release(&sb);
+	return p;
+}
+
 /*
  * Runs every statement of a step's SQL.  On failure reports the step, the
  * file and line, the statement and SQLite's message.
@@ -167,7 +186,7 @@ static int exec_sql(struct run_ctx *rc, const char *stepname, const char *path,
 				r = SQLITE_OK;
 		}
 		if (r != SQLITE_OK) {
-			const char *end = next && next > start ? next : start + strlen(start);
+			const char *end = statement_end(start);
 			int len = (int)(end - start);
 			while (len > 0 && (start[len - 1] == '\n' || start[len - 1] == ' '))
 				len--;
@@ -384,6 +403,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	if (r)
 		goto fail;
 	rows = sqlite3_total_changes64(rc->db) - before;
+	fault_point("run.step_before_commit");
 	if (log_entry(rc, s->name, batch, nbatches, range, rows,
 		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
 	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
@@ -397,6 +417,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	rc->rows_total += rows;
 	if (batch)
 		progress_update(&rc->progress, batch);
+	fault_point("run.after_batch");
 	ret = 0;
 	goto cleanup;
 dberr:
@@ -710,7 +731,10 @@ static int apply_phase(struct run_ctx *rc, enum sc_phase phase, int stage)
 	return 0;
 }
 
-/* Renders every change's DDL against the evolving catalog and stores it. */
+/*
+ * Renders every change's DDL against the evolving catalog and stores it,
+ * in the order push runs them: before-phase changes, then after-phase.
+ */
 static int store_schema_changes(struct run_ctx *rc)
 {
 	struct catalog cat;
@@ -720,24 +744,32 @@ static int store_schema_changes(struct run_ctx *rc)
 	if (stage_read_catalog(rc->db, &cat))
 		return -1;
 	if (stage_exec(rc->db, "DELETE FROM dd_schema_change") ||
-	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_schema_change VALUES (?,?,?,?,?,?,?)",
+	    sqlite3_prepare_v2(rc->db, "INSERT INTO dd_schema_change (seq, phase, op, tbl, spec, "
+				       "skipped, ddl, ddl_post, inverse_ddl, inverse_post, probe) "
+				       "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &st, NULL))
 		goto cleanup;
 	for (int phase = SC_BEFORE, seq = 0; phase <= SC_AFTER; phase++) {
 		for (int i = 0; i < rc->nsc; i++) {
 			struct schema_change *c = &rc->sc[i];
-			struct strbuf ddl = STRBUF_INIT, inv = STRBUF_INIT;
-			char *canon;
+			struct strbuf ddl = STRBUF_INIT, post = STRBUF_INIT,
+				      inv = STRBUF_INIT, invpost = STRBUF_INIT;
 			struct source_meta *tgt = catalog_target(&cat);
+			char *canon, *probe;
+			int r;
 			if ((int)c->phase != phase)
 				continue;
-			if (schema_change_render(c, &cat, tgt->schema, &ddl, &inv) ||
+			/* render first: the inverse of a drop needs the old shape */
+			if (schema_change_render(c, &cat, tgt->schema, &ddl, &post, &inv, &invpost) ||
 			    schema_change_apply_catalog(&cat, c)) {
 				sb_release(&ddl);
+				sb_release(&post);
 				sb_release(&inv);
+				sb_release(&invpost);
 				goto cleanup;
 			}
 			canon = schema_change_canonical(c);
+			probe = schema_change_probe_sql(c, tgt->schema);
 			sqlite3_bind_int(st, 1, ++seq);
 			sqlite3_bind_text(st, 2, phase == SC_AFTER ? "after" : "before", -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, c->opname, -1, SQLITE_STATIC);
@@ -746,13 +778,24 @@ static int store_schema_changes(struct run_ctx *rc)
 			else
 				sqlite3_bind_null(st, 4);
 			sqlite3_bind_text(st, 5, canon, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 6, ddl.buf, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, inv.buf, -1, SQLITE_STATIC);
-			int r = sqlite3_step(st);
+			sqlite3_bind_int(st, 6, c->skipped);
+			sqlite3_bind_text(st, 7, ddl.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 8, post.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 9, inv.buf, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 10, invpost.buf, -1, SQLITE_STATIC);
+			if (probe)
+				sqlite3_bind_text(st, 11, probe, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 11);
+			r = sqlite3_step(st);
 			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
 			free(canon);
+			free(probe);
 			sb_release(&ddl);
+			sb_release(&post);
 			sb_release(&inv);
+			sb_release(&invpost);
 			if (r != SQLITE_DONE) {
 				stage_error(rc->db, "cannot store the schema changes");
 				goto cleanup;
@@ -839,12 +882,17 @@ static int last_run(sqlite3 *db, long long *id, char **status, int *next_step,
 	return ret;
 }
 
-static char *default_seed(sqlite3 *db)
+/*
+ * The default seed comes from the data, not from the staging file: the
+ * target's snapshot time (a fixture carries its own), so every staging file
+ * made from the same snapshot or fixture draws the same UUIDs.
+ */
+static char *default_seed(const struct catalog *cat)
 {
-	char *created = stage_get_meta(db, "snapshot_at");
-	char *s = xasprintf("drydock:%s", created ? created : "");
-	free(created);
-	return s;
+	for (int i = 0; i < cat->nsources; i++)
+		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
+			return xasprintf("drydock:%s", cat->sources[i].snapshot_at);
+	return xstrdup("drydock");
 }
 
 static char *default_clock(const struct catalog *cat)
@@ -937,7 +985,7 @@ int cmd_run(int argc, char **argv)
 			info("the plan changed since the run stopped; continuing at step %d with the plan as it is now",
 			     lstep + 1);
 	} else {
-		seed = seed_arg ? xstrdup(seed_arg) : default_seed(rc.db);
+		seed = seed_arg ? xstrdup(seed_arg) : default_seed(&pristine);
 		clock = clock_arg ? xstrdup(clock_arg) : default_clock(&pristine);
 	}
 	stage_close(rc.db);
@@ -972,6 +1020,7 @@ int cmd_run(int argc, char **argv)
 		info("resuming run %lld at step %d%s", rc.run, start_step + 1,
 		     start_batch ? " (mid-batch)" : "");
 	} else {
+		fault_point("run.before_rebuild");
 		if (stage_exec(rc.db, "BEGIN") || start_run(&rc, seed, clock, phash, no_check) ||
 		    rebuild_working(&rc) || apply_phase(&rc, SC_BEFORE, 1) ||
 		    store_schema_changes(&rc) || set_progress(&rc, 0, 0)) {
@@ -999,7 +1048,7 @@ int cmd_run(int argc, char **argv)
 			finish_run(&rc, "failed", "checks (before)");
 			goto cleanup;
 		}
-		if (cs.nres) {
+		if (cs.nres && !dd_quiet) {
 			struct check_totals t;
 			checks_totals(&cs, &t);
 			if (t.failed) {
@@ -1015,15 +1064,27 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (stage_exec(rc.db, "BEGIN") || apply_phase(&rc, SC_AFTER, 1) ||
-	    stage_exec(rc.db, "COMMIT")) {
+	/* the after phase commits with its resume point (past the last
+	 * step), so a resumed run never applies it twice */
+	if (start_step > plan.nsteps) {
+		if (apply_phase(&rc, SC_AFTER, 0))
+			goto cleanup;
+	} else if (stage_exec(rc.db, "BEGIN") || apply_phase(&rc, SC_AFTER, 1) ||
+		   set_progress(&rc, plan.nsteps + 1, 0) || stage_exec(rc.db, "COMMIT")) {
 		sqlite3_exec(rc.db, "ROLLBACK", NULL, NULL, NULL);
 		finish_run(&rc, "failed", "schema changes (after)");
 		goto cleanup;
 	}
-	if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {
-		finish_run(&rc, "failed", "change set");
-		goto cleanup;
+	fault_point("run.after_schema");
+	{
+		double t0 = now_seconds();
+		if (changeset_compute(rc.db, &pristine, &working, rc.sc, rc.nsc, rc.run, &sum)) {
+			finish_run(&rc, "failed", "change set");
+			goto cleanup;
+		}
+		if (log_entry(&rc, "changeset", 0, 0, NULL, sum.inserts + sum.updates + sum.deletes,
+			      (now_seconds() - t0) * 1000.0, "ok", NULL))
+			goto cleanup;
 	}
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
@@ -1043,10 +1104,15 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		checks_totals(&cs, &t);
-		if (t.failed || t.unverifiable)
-			checks_print(&cs, stdout, 1);
-		if (t.failed || !dd_quiet)
+		if (!dd_quiet) {
+			if (t.failed || t.unverifiable)
+				checks_print(&cs, stdout, 1);
 			checks_print_summary(&cs, stdout);
+		} else if (t.errors) {
+			/* quiet: stdout stays empty, the exit status and this line say it */
+			warning("%d check%s failed with severity error; 'drydock check %s' lists them",
+				t.errors, t.errors == 1 ? "" : "s", rc.stage_path);
+		}
 		if (t.errors)
 			ret = EXIT_FINDINGS;
 	}

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "fixture.h"
+#include "mask.h"
 #include "pg.h"
 #include "plan.h"
 #include "stage.h"
@@ -32,6 +33,9 @@ const char usage_snapshot[] =
 	"                    one source in the plan NAME may be left out.  PG*\n"
 	"                    variables and ~/.pgpass work as in psql.  May repeat.\n"
 	"  --fixture DIR     read sources not given with --source from this fixture\n"
+	"  --mask-secret-file FILE\n"
+	"                    the secret keying the plan's masking rules (first line\n"
+	"                    of FILE; or set DRYDOCK_MASK_SECRET)\n"
 	"  --force           replace STAGE.db if it exists\n";
 
 struct binding {
@@ -56,6 +60,9 @@ struct load_ctx {
 	const struct table_meta *t;
 	struct progress progress;
 	long long rows;
+	const struct table_mask *mask; /* or NULL */
+	const char *secret;
+	struct strbuf *masked;         /* one per column, when masking */
 };
 
 static int load_row(void *vctx, char **vals, size_t *lens, int n)
@@ -63,12 +70,22 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 	struct load_ctx *c = vctx;
 	for (int i = 0; i < n; i++) {
 		const char *why = NULL;
-		if (!vals[i]) {
+		const char *v = vals[i];
+		size_t len = lens[i];
+		if (!v) {
 			sqlite3_bind_null(c->stmt, i + 1);
 			continue;
 		}
-		if (pgtype_bind_text(c->stmt, i + 1, &c->t->cols[i].type, vals[i],
-				     lens[i], &why))
+		if (c->mask && c->mask->rules[i].kind != MASK_NONE) {
+			if (mask_apply(&c->mask->rules[i], &c->t->cols[i], c->secret, v, len,
+				       &c->masked[i])) {
+				sqlite3_bind_null(c->stmt, i + 1);
+				continue;
+			}
+			v = c->masked[i].buf;
+			len = c->masked[i].len;
+		}
+		if (pgtype_bind_text(c->stmt, i + 1, &c->t->cols[i].type, v, len, &why))
 			return error("table '%s', row %lld, column '%s': %s",
 				     c->t->name, c->rows + 1, c->t->cols[i].name, why);
 	}
@@ -82,7 +99,18 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 	c->rows++;
 	if ((c->rows & 1023) == 0)
 		progress_update(&c->progress, c->rows);
+	fault_point("snapshot.row");
 	return 0;
+}
+
+static void free_masked(struct load_ctx *lc)
+{
+	if (!lc->masked)
+		return;
+	for (int c = 0; c < lc->t->ncols; c++)
+		sb_release(&lc->masked[c]);
+	free(lc->masked);
+	lc->masked = NULL;
 }
 
 static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
@@ -276,9 +304,13 @@ int cmd_snapshot(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "mask-secret-file", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *plandir = NULL, *out = NULL, *fixdir = NULL;
+	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
+	char *secret = NULL;
+	int secret_loaded = 0, nmasked = 0;
+	struct table_mask *masks = NULL;
 	char **srcargs = xcalloc((size_t)argc, sizeof(char *));
 	int nsrc = 0, force = 0, c, ret = EXIT_RUNTIME;
 	struct plan plan = { 0 };
@@ -295,6 +327,7 @@ int cmd_snapshot(int argc, char **argv)
 		case 's': srcargs[nsrc++] = optarg; break;
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
+		case 'm': secret_file = optarg; break;
 		default:
 			ret = usage_error("snapshot", "unknown option");
 			goto cleanup;
@@ -342,6 +375,31 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	if (check_names(&cat))
 		goto cleanup;
+	masks = xcalloc((size_t)cat.ntables + 1, sizeof(*masks));
+	for (int i = 0; i < cat.ntables; i++) {
+		struct table_meta *t = &cat.tables[i];
+		struct plan_source *ps = plan_find_source(&plan, t->source);
+		cJSON *mrules = NULL;
+		char where[512];
+		for (int k = 0; ps && k < ps->ntables; k++)
+			if (!strcmp(ps->tables[k].name, t->name))
+				mrules = ps->tables[k].mask;
+		if (mrules && !secret_loaded) {
+			secret = mask_read_secret(secret_file);
+			secret_loaded = 1;
+			if (secret_file && !secret)
+				goto cleanup;
+		}
+		snprintf(where, sizeof(where), "sources.%s.tables '%s'", t->source, t->name);
+		if (mask_compile(mrules, t, secret, where, &masks[i]))
+			goto cleanup;
+		for (int k = 0; k < t->ncols; k++)
+			if (masks[i].rules[k].kind != MASK_NONE) {
+				free(t->cols[k].masked);
+				t->cols[k].masked = xstrdup(mask_rule_name(&masks[i].rules[k]));
+				nmasked++;
+			}
+	}
 
 	tmp = xasprintf("%s.tmp", out);
 	unlink(tmp);
@@ -355,7 +413,13 @@ int cmd_snapshot(int argc, char **argv)
 		struct table_meta *t = &cat.tables[i];
 		struct source_meta *sm = catalog_find_source(&cat, t->source);
 		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
-		struct load_ctx lc = { db, NULL, t, { 0 }, 0 };
+		struct load_ctx lc = { db, NULL, t, { 0 }, 0, NULL, secret, NULL };
+		if (masks[i].nmasked) {
+			lc.mask = &masks[i];
+			lc.masked = xcalloc((size_t)t->ncols, sizeof(struct strbuf));
+			for (int k = 0; k < t->ncols; k++)
+				sb_init(&lc.masked[k], 0);
+		}
 		struct binding *bd = NULL;
 		for (int k = 0; k < plan.nsources; k++)
 			if (!strcmp(b[k].name, t->source))
@@ -371,11 +435,14 @@ int cmd_snapshot(int argc, char **argv)
 					     &t->row_count);
 			progress_end(&lc.progress);
 			sqlite3_finalize(lc.stmt);
+			free_masked(&lc);
 			if (rc)
 				goto cleanup;
 		} else {
-			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, &t->row_count);
+			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, lc.mask, secret,
+						   &t->row_count);
 			sqlite3_finalize(lc.stmt);
+			free_masked(&lc);
 			if (rc)
 				goto cleanup;
 			if (t->row_filter && filter_fixture_table(db, t, name))
@@ -392,6 +459,7 @@ int cmd_snapshot(int argc, char **argv)
 	for (int i = 0; i < plan.nsources; i++)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
+	fault_point("snapshot.before_commit");
 	if (stage_finish_create(db, tmp)) {
 		db = NULL;
 		goto cleanup;
@@ -405,14 +473,16 @@ int cmd_snapshot(int argc, char **argv)
 			free(side);
 		}
 	}
+	fault_point("snapshot.before_rename");
 	if (rename(tmp, out)) {
 		error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
 		goto cleanup;
 	}
 	fsync_dir_of(out);
 	tmp_path_for_signal = NULL;
-	info("wrote '%s': %d tables from %d source%s", out, cat.ntables,
-	     cat.nsources, cat.nsources == 1 ? "" : "s");
+	info("wrote '%s': %d tables from %d source%s%s", out, cat.ntables,
+	     cat.nsources, cat.nsources == 1 ? "" : "s",
+	     nmasked ? ", personal data masked" : "");
 	ret = EXIT_OK;
 cleanup:
 	if (db)
@@ -428,6 +498,11 @@ cleanup:
 		}
 		free(b);
 	}
+	if (masks)
+		for (int i = 0; i < cat.ntables; i++)
+			mask_free(&masks[i], cat.tables[i].ncols);
+	free(masks);
+	free(secret);
 	catalog_free(&cat);
 	catalog_free(&fix);
 	plan_free(&plan);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changeset.h"
 #include "commands.h"
 #include "stage.h"
 
@@ -45,6 +46,31 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 			cJSON_AddStringToObject(js, "snapshot_at", s->snapshot_at);
 		cJSON_AddItemToArray(srcs, js);
 	}
+	{
+		sqlite3_stmt *st;
+		struct changeset_summary sum;
+		if (!sqlite3_prepare_v2(db, "SELECT id, status, started_at, finished_at, seed, clock "
+					    "FROM dd_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			cJSON *r = cJSON_AddObjectToObject(o, "run");
+			cJSON_AddNumberToObject(r, "id", (double)sqlite3_column_int64(st, 0));
+			cJSON_AddStringToObject(r, "status", (const char *)sqlite3_column_text(st, 1));
+			cJSON_AddStringToObject(r, "started_at", (const char *)sqlite3_column_text(st, 2));
+			if (sqlite3_column_text(st, 3))
+				cJSON_AddStringToObject(r, "finished_at", (const char *)sqlite3_column_text(st, 3));
+			cJSON_AddStringToObject(r, "seed", (const char *)sqlite3_column_text(st, 4));
+			cJSON_AddStringToObject(r, "clock", (const char *)sqlite3_column_text(st, 5));
+		}
+		sqlite3_finalize(st);
+		if (changeset_load_summary(db, &sum) == 0) {
+			cJSON *c = cJSON_AddObjectToObject(o, "changeset");
+			cJSON_AddStringToObject(c, "hash", sum.hash);
+			cJSON_AddNumberToObject(c, "inserts", (double)sum.inserts);
+			cJSON_AddNumberToObject(c, "updates", (double)sum.updates);
+			cJSON_AddNumberToObject(c, "deletes", (double)sum.deletes);
+			cJSON_AddNumberToObject(c, "schema_changes", sum.schema_changes);
+		}
+	}
 	tables = cJSON_AddArrayToObject(o, "tables");
 	for (int i = 0; i < cat->ntables; i++) {
 		const struct table_meta *t = &cat->tables[i];
@@ -57,6 +83,16 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 		cJSON_AddNumberToObject(jt, "columns", t->ncols);
 		if (t->row_filter)
 			cJSON_AddStringToObject(jt, "where", t->row_filter);
+		{
+			cJSON *m = NULL;
+			for (int c = 0; c < t->ncols; c++) {
+				if (!t->cols[c].masked)
+					continue;
+				if (!m)
+					m = cJSON_AddObjectToObject(jt, "masked");
+				cJSON_AddStringToObject(m, t->cols[c].name, t->cols[c].masked);
+			}
+		}
 		cJSON_AddItemToArray(tables, jt);
 	}
 	return o;
@@ -93,6 +129,37 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
 		total += t->row_count;
 	}
 	printf("  %-32s %10lld\n", "total", total);
+	{
+		int nm = 0;
+		for (int i = 0; i < cat->ntables; i++)
+			for (int c = 0; c < cat->tables[i].ncols; c++)
+				nm += cat->tables[i].cols[c].masked != NULL;
+		if (nm)
+			printf("\npersonal data masked in %d column%s: this file can only be pushed to a rehearsal target\n",
+			       nm, nm == 1 ? "" : "s");
+	}
+	{
+		sqlite3_stmt *st;
+		struct changeset_summary sum;
+		printf("\nrun\n");
+		if (!sqlite3_prepare_v2(db, "SELECT id, status, started_at, next_step, message "
+					    "FROM dd_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			printf("  run %lld %s, started %s", (long long)sqlite3_column_int64(st, 0),
+			       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
+			if (sqlite3_column_text(st, 4))
+				printf(", stopped at step '%s' (drydock run --resume continues)",
+				       sqlite3_column_text(st, 4));
+			printf("\n");
+		} else {
+			printf("  none yet: drydock run %s --plan DIR\n", path);
+		}
+		sqlite3_finalize(st);
+		if (changeset_load_summary(db, &sum) == 0)
+			printf("  change set %s\n  %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
+			       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
+			       sum.schema_changes == 1 ? "" : "s");
+	}
 	free(plan);
 	free(created);
 	free(ver);

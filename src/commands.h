@@ -19,9 +19,12 @@ int cmd_run(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_changes(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 extern const char usage_snapshot[], usage_status[], usage_fixture[],
-	usage_run[], usage_log[], usage_changes[], usage_check[];
+	usage_run[], usage_log[], usage_changes[], usage_check[], usage_report[],
+	usage_diff[];
 
 /* Prints "usage error" the house way and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)

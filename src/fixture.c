@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "fixture.h"
+#include "mask.h"
 #include "plan.h"
 
 #include <cjson/cJSON.h>
@@ -100,6 +101,7 @@ static int read_table(const char *mpath, const char *source, cJSON *jt,
 		cm->identity = jdup(c, "identity");
 		cm->sequence = jdup(c, "sequence");
 		cm->enum_type = jdup(c, "enum");
+		cm->masked = jdup(c, "masked");
 		cm->is_enum = cm->enum_type != NULL;
 		if (cm->is_enum && !catalog_find_enum(cat, source, cm->enum_type))
 			return mbad(mpath, where, "a column names an enum the source's \"enums\" does not define");
@@ -248,28 +250,29 @@ cleanup:
 
 /* ---------------------------------------------------------------- rows in */
 
+/*
+ * Binds one JSON value of a rows file: its PostgreSQL text is checked
+ * against the column type, then masked if the plan says so, then stored.
+ */
 static int bind_json_value(sqlite3_stmt *st, int i, const struct column_meta *c,
 			   cJSON *v, const struct enum_meta *en,
-			   struct strbuf *tmp, const char **why)
+			   const struct mask_rule *rule, const char *secret,
+			   struct strbuf *tmp, struct strbuf *masked, const char **why)
 {
 	const struct pgtype *t = &c->type;
-	const char *text;
-	size_t len;
 
 	if (cJSON_IsNull(v)) {
 		sqlite3_bind_null(st, i);
 		return 0;
 	}
+	sb_reset(tmp);
 	if (cJSON_IsBool(v)) {
 		if (t->kind != PGK_BOOL || t->is_array) {
 			*why = "true/false is only for boolean columns";
 			return -1;
 		}
-		sqlite3_bind_int(st, i, cJSON_IsTrue(v));
-		return 0;
-	}
-	sb_reset(tmp);
-	if (cJSON_IsNumber(v)) {
+		sb_adds(tmp, cJSON_IsTrue(v) ? "t" : "f");
+	} else if (cJSON_IsNumber(v)) {
 		double d = v->valuedouble;
 		if (d != floor(d) || fabs(d) > MAX_SAFE_INT) {
 			*why = "numbers must be whole and within +-2^53; write other numbers as strings";
@@ -282,17 +285,24 @@ static int bind_json_value(sqlite3_stmt *st, int i, const struct column_meta *c,
 		*why = "a value must be a string, a number, true/false or null";
 		return -1;
 	}
-	text = tmp->buf;
-	len = tmp->len;
-	if (pgvalue_check(t, text, len, en ? (const char *const *)en->labels : NULL,
+	if (pgvalue_check(t, tmp->buf, tmp->len,
+			  en ? (const char *const *)en->labels : NULL,
 			  en ? en->nlabels : 0, why))
 		return -1;
-	return pgtype_bind_text(st, i, t, text, len, why) ? -1 : 0;
+	if (rule && rule->kind != MASK_NONE) {
+		if (mask_apply(rule, c, secret, tmp->buf, tmp->len, masked)) {
+			sqlite3_bind_null(st, i);
+			return 0;
+		}
+		return pgtype_bind_text(st, i, t, masked->buf, masked->len, why) ? -1 : 0;
+	}
+	return pgtype_bind_text(st, i, t, tmp->buf, tmp->len, why) ? -1 : 0;
 }
 
 int fixture_load_rows(const char *dir, const struct catalog *cat,
 		      const struct table_meta *t, sqlite3 *db,
-		      sqlite3_stmt *stmt, long long *nrows)
+		      sqlite3_stmt *stmt, const struct table_mask *mask,
+		      const char *secret, long long *nrows)
 {
 	char *path = path_join(dir, t->file);
 	FILE *f = fopen(path, "r");
@@ -302,11 +312,13 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 	long lineno = 0;
 	long long count = 0;
 	struct strbuf *tmp = xcalloc((size_t)t->ncols + 1, sizeof(*tmp));
+	struct strbuf *mtmp = xcalloc((size_t)t->ncols + 1, sizeof(*mtmp));
 	const struct enum_meta **enums = xcalloc((size_t)t->ncols + 1, sizeof(*enums));
 	int ret = -1;
 
 	for (int i = 0; i < t->ncols; i++) {
 		sb_init(&tmp[i], 0);
+		sb_init(&mtmp[i], 0);
 		if (t->cols[i].is_enum)
 			enums[i] = catalog_find_enum(cat, t->source, t->cols[i].enum_type);
 	}
@@ -339,7 +351,8 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 				goto cleanup;
 			}
 			if (bind_json_value(stmt, ci + 1, &t->cols[ci], v, enums[ci],
-					    &tmp[ci], &why)) {
+					    mask ? &mask->rules[ci] : NULL, secret,
+					    &tmp[ci], &mtmp[ci], &why)) {
 				error("%s:%ld: column '%s' (%s): %s", path, lineno,
 				      t->cols[ci].name, t->cols[ci].pg_type, why);
 				cJSON_Delete(row);
@@ -377,9 +390,12 @@ int fixture_load_rows(const char *dir, const struct catalog *cat,
 	ret = 0;
 cleanup:
 	sqlite3_clear_bindings(stmt);
-	for (int i = 0; i < t->ncols; i++)
+	for (int i = 0; i < t->ncols; i++) {
 		sb_release(&tmp[i]);
+		sb_release(&mtmp[i]);
+	}
 	free(tmp);
+	free(mtmp);
 	free(enums);
 	free(line);
 	if (f)
@@ -446,6 +462,7 @@ static cJSON *table_manifest(const struct catalog *cat, const struct table_meta 
 		add_opt(jc, "sequence", c->sequence);
 		if (c->is_enum)
 			add_opt(jc, "enum", c->enum_type);
+		add_opt(jc, "masked", c->masked);
 		cJSON_AddItemToArray(cols, jc);
 	}
 	cons = cJSON_AddArrayToObject(jt, "constraints");
@@ -517,26 +534,97 @@ static void add_json_value(struct strbuf *line, const struct column_meta *c,
 	}
 }
 
-static int export_rows(sqlite3 *db, const struct table_meta *t, const char *path,
-		       long max_rows, long long *nrows)
+static const char *src_table(const struct table_meta *t)
+{
+	return t->pristine_name ? t->pristine_name : t->stage_name;
+}
+
+/*
+ * Picks the rows of a --rows N export: the first N rows of every table in
+ * key order, then, until nothing changes, every row a picked row refers to
+ * through a foreign key (so the subset keeps referential integrity).  The
+ * picks are rowids in temp.dd_pick_<i>.
+ */
+static int pick_subset(sqlite3 *db, const struct catalog *cat, long max_rows)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret = -1, added;
+
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		sb_reset(&sql);
+		sb_addf(&sql, "CREATE TEMP TABLE dd_pick_%d (rid INTEGER PRIMARY KEY);"
+			      "INSERT INTO dd_pick_%d SELECT rowid FROM ", i, i);
+		sb_add_qident(&sql, src_table(t));
+		sb_adds(&sql, " ORDER BY ");
+		for (int k = 0; k < t->npk; k++) {
+			if (k)
+				sb_adds(&sql, ", ");
+			sb_add_qident(&sql, t->cols[t->pk[k]].name);
+		}
+		sb_addf(&sql, " LIMIT %ld", max_rows);
+		if (stage_exec(db, sql.buf))
+			goto cleanup;
+	}
+	do {
+		added = 0;
+		for (int i = 0; i < cat->ntables; i++) {
+			const struct table_meta *c = &cat->tables[i];
+			for (int f = 0; f < c->ncons; f++) {
+				const struct constraint_meta *fk = &c->cons[f];
+				const struct table_meta *p;
+				int pi;
+				if (fk->kind != 'f' || !fk->ref_table)
+					continue;
+				p = catalog_find_table((struct catalog *)cat, c->source, fk->ref_table);
+				if (!p)
+					continue; /* parent not in the fixture */
+				pi = (int)(p - cat->tables);
+				sb_reset(&sql);
+				sb_addf(&sql, "INSERT OR IGNORE INTO dd_pick_%d SELECT p.rowid FROM ", pi);
+				sb_add_qident(&sql, src_table(p));
+				sb_adds(&sql, " p JOIN ");
+				sb_add_qident(&sql, src_table(c));
+				sb_adds(&sql, " c ON ");
+				for (int k = 0; k < fk->ncolumns && k < fk->nref_columns; k++) {
+					if (k)
+						sb_adds(&sql, " AND ");
+					sb_adds(&sql, "p.");
+					sb_add_qident(&sql, fk->ref_columns[k]);
+					sb_adds(&sql, " = c.");
+					sb_add_qident(&sql, fk->columns[k]);
+				}
+				sb_addf(&sql, " WHERE c.rowid IN (SELECT rid FROM dd_pick_%d)", i);
+				if (stage_exec(db, sql.buf))
+					goto cleanup;
+				added += sqlite3_changes(db);
+			}
+		}
+	} while (added);
+	ret = 0;
+cleanup:
+	sb_release(&sql);
+	return ret;
+}
+
+static int export_rows(sqlite3 *db, const struct table_meta *t, int ti,
+		       const char *path, long max_rows, long long *nrows)
 {
 	struct strbuf sql = STRBUF_INIT, line = STRBUF_INIT, tmp = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
 	FILE *f = NULL;
 	long long count = 0;
 	int ret = -1, rc;
-	const char *src = t->pristine_name ? t->pristine_name : t->stage_name;
-
 	sb_adds(&sql, "SELECT * FROM ");
-	sb_add_qident(&sql, src);
+	sb_add_qident(&sql, src_table(t));
+	if (max_rows > 0)
+		sb_addf(&sql, " WHERE rowid IN (SELECT rid FROM temp.dd_pick_%d)", ti);
 	sb_adds(&sql, " ORDER BY ");
 	for (int k = 0; k < t->npk; k++) {
 		if (k)
 			sb_adds(&sql, ", ");
 		sb_add_qident(&sql, t->cols[t->pk[k]].name);
 	}
-	if (max_rows > 0)
-		sb_addf(&sql, " LIMIT %ld", max_rows);
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL)) {
 		stage_error(db, "cannot read staging table");
 		goto cleanup;
@@ -617,6 +705,8 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		error("cannot create '%s': %s", tmpdir, strerror(errno));
 		goto cleanup;
 	}
+	if (max_rows > 0 && pick_subset(db, cat, max_rows))
+		goto cleanup;
 	cJSON_AddNumberToObject(root, "drydock_fixture", FIXTURE_FORMAT_VERSION);
 	srcs = cJSON_AddArrayToObject(root, "sources");
 	for (int s = 0; s < cat->nsources; s++) {
@@ -651,7 +741,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 				continue;
 			file = rows_file_name(cat, t);
 			fpath = path_join(tmpdir, file);
-			if (export_rows(db, t, fpath, max_rows, &n)) {
+			if (export_rows(db, t, i, fpath, max_rows, &n)) {
 				free(file);
 				free(fpath);
 				goto cleanup;
@@ -681,6 +771,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		}
 		sb_release(&sb);
 	}
+	fault_point("fixture.before_swap");
 	/* swap the finished folder in */
 	remove_tree(olddir);
 	if (file_exists(dir) && rename(dir, olddir)) {

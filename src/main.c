@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "print the run log of a staging file", usage_log },
 	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
 	{ "check", cmd_check, "check the change set offline: constraints, types, plan checks, gates", usage_check },
+	{ "report", cmd_report, "write the report of a staging file (JSON, Markdown, HTML)", usage_report },
+	{ "diff", cmd_diff, "compare two reports; exit 1 when they differ", usage_diff },
 	{ "fixture", cmd_fixture, "write a staging file out as a text fixture", usage_fixture },
 };
 
@@ -32,36 +34,6 @@ static void print_help(FILE *f)
 	fprintf(f, "\n'drydock COMMAND --help' describes a command.\n"
 		   "exit codes: 0 ok, 1 checks failed / reports differ / conflicts,\n"
 		   "            2 usage error, 3 runtime error\n");
-}
-
-int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	struct strbuf sb = STRBUF_INIT;
-	va_start(ap, fmt);
-	sb_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	error("%s", sb.buf);
-	hint("Run 'drydock %s --help' for usage.", cmd);
-	sb_release(&sb);
-	return EXIT_USAGE;
-}
-
-void scrub_conninfo_arg(char *arg)
-{
-	/* URI form: scheme://user:password@host */
-	char *p = strstr(arg, "://");
-	if (p) {
-		char *at = strchr(p + 3, '@'), *colon = strchr(p + 3, ':');
-		if (at && colon && colon < at)
-			memset(colon + 1, 'x', (size_t)(at - colon - 1));
-	}
-	/* key=value form, and ?password= in URIs */
-	for (p = arg; (p = strstr(p, "password=")); p += 9) {
-		char *v = p + 9;
-		while (*v && *v != ' ' && *v != '&')
-			*v++ = 'x';
-	}
 }
 
 static int flush_stdout(void)

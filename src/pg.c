@@ -326,9 +326,12 @@ int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max)
 	int n = 0;
 	for (;;) {
 		char *start = p, *w = p;
-		/* fast scan to the next tab or backslash */
-		while (p < end && *p != '\t' && *p != '\\')
-			p++;
+		/* fast path: the field ends at the next tab (memchr is
+		 * vectorised) and holds no backslash */
+		char *tab = memchr(p, '\t', (size_t)(end - p));
+		char *fend = tab ? tab : end;
+		char *bs = memchr(p, '\\', (size_t)(fend - p));
+		p = bs ? bs : fend;
 		w = p;
 		if (p < end && *p == '\\') {
 			if (p + 1 < end && p[1] == 'N' && p == start &&

@@ -107,6 +107,9 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 		t->is_array = 1;
 		memmove(base, base + 1, strlen(base));
 	}
+	/* format_type() prints an unlimited blank-padded char as "bpchar";
+	 * a bare "character" is character(1) */
+	int unlimited_bpchar = !strcmp(base, "bpchar") && !nmods;
 	if (!strcmp(base, "bpchar"))
 		strcpy(base, "character");
 
@@ -126,7 +129,7 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 		t->len = mods[0];
 		break;
 	case PGK_CHAR:
-		t->len = nmods ? mods[0] : 1;
+		t->len = nmods ? mods[0] : unlimited_bpchar ? -1 : 1;
 		break;
 	case PGK_NUMERIC:
 		if (nmods) {

@@ -14,6 +14,7 @@
 struct plan_table {
 	char *name;
 	char *where;   /* row filter (SQL for the source), or NULL */
+	cJSON *mask;   /* "mask" object (column -> rule), borrowed from root */
 };
 
 struct plan_source {

@@ -13,7 +13,7 @@ static struct {
 	unsigned char stream[32];    /* current step/batch stream key */
 	uint64_t counter;            /* draws from the stream */
 	sqlite3_int64 clock_ms;      /* Julian day in ms, for the VFS */
-	char clock_text[48];         /* timestamptz text for now() */
+	char clock_text[96];         /* timestamptz text for now() */
 	sqlite3_vfs vfs;             /* copy of the default VFS, clock fixed */
 	sqlite3_vfs *base;
 	int registered;

@@ -33,6 +33,7 @@ static void table_free(struct table_meta *t)
 		free(c->default_expr);
 		free(c->identity);
 		free(c->sequence);
+		free(c->masked);
 		free(c->base_value);
 	}
 	free(t->cols);
@@ -424,7 +425,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?)", -1, &tbl, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL)) {
@@ -466,6 +467,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			bind_opt(col, 9, cm->default_expr);
 			bind_opt(col, 10, cm->identity);
 			bind_opt(col, 11, cm->sequence);
+			bind_opt(col, 12, cm->masked);
 			if (step_reset(db, col))
 				goto cleanup;
 		}
@@ -576,7 +578,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 
 	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, pg_type, is_enum, "
 				   "enum_type, not_null, default_expr, identity, "
-				   "sequence FROM dd_column ORDER BY source, tbl, ordinal",
+				   "sequence, masked FROM dd_column ORDER BY source, tbl, ordinal",
 			       -1, &st, NULL))
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -597,6 +599,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		c->default_expr = col_dup(st, 7);
 		c->identity = col_dup(st, 8);
 		c->sequence = col_dup(st, 9);
+		c->masked = col_dup(st, 10);
 	}
 	sqlite3_finalize(st);
 

@@ -31,6 +31,7 @@ struct column_meta {
 	char *default_expr; /* or NULL */
 	char *identity;     /* "a", "d" or NULL */
 	char *sequence;     /* owned sequence, or NULL */
+	char *masked;       /* masking rule applied at snapshot, or NULL */
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int added;          /* added by a schema change of the plan */
 	char *base_value;   /* added: the value PostgreSQL gives existing rows

@@ -110,6 +110,13 @@ char *path_join(const char *dir, const char *name);
 /* Opening with fopen and checking ferror+fclose, in one place. */
 int fclose_checked(FILE *f, const char *path);
 
+/*
+ * Fault injection for tests: when the environment variable DD_FAULT names
+ * this point (optionally "name:N" for its N-th pass), the process kills
+ * itself with SIGKILL right here.  Costs one getenv per call.
+ */
+void fault_point(const char *name);
+
 /* ---- misc ---- */
 double now_seconds(void);        /* monotonic clock, for durations */
 char *utc_timestamp(void);       /* "2026-11-21T10:00:00Z", wall clock */
@@ -117,15 +124,13 @@ int stderr_is_tty(void);
 int stdin_is_tty(void);
 int parse_long(const char *s, long *out); /* whole string, base 10 */
 
-/* SHA-256 */
+/* SHA-256 (OpenSSL's EVP: hardware-accelerated where the CPU can) */
 struct sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t used;
+	void *ctx; /* EVP_MD_CTX */
 };
 void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *data, size_t len);
+/* Writes the digest and frees the context. */
 void sha256_final(struct sha256 *c, unsigned char out[32]);
 void sha256_hex(const unsigned char d[32], char out[65]);
 

@@ -158,7 +158,7 @@ pg_start() {
 	if ! out=$(_pg_srv "$DD_PG_BINDIR/initdb" -D "$DD_PG_DATA" -U postgres \
 		--auth-local=trust --auth-host=scram-sha-256 --pwfile="$dir/pwfile" \
 		--no-sync -E UTF8 --locale=C 2>&1); then
-		printf '%s\n' "$out" >&2
+		printf '%s\n' "$out" | tail -n 30 >&2
 		_pg_fail "initdb failed"
 		return 1
 	fi

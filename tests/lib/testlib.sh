@@ -54,6 +54,11 @@ T=${T:-}
 status=0
 
 # dd ARGS...: run drydock (through $DRYDOCK_WRAPPER, if set).
+#
+# In a subshell of the test -- `dd ... &`, `$(dd ...)`, a pipeline -- dd
+# execs drydock, so that $! is drydock itself and `kill $!` (even -KILL)
+# reaches it rather than a bash wrapper.  So in a subshell, dd must be the
+# last command: `(dd a; dd b)` would never run b.
 dd() {
 	local -a wrapper=()
 	if [[ ! -x $DRYDOCK ]]; then
@@ -61,6 +66,9 @@ dd() {
 		return 127
 	fi
 	read -r -a wrapper <<<"${DRYDOCK_WRAPPER:-}"
+	if [[ $BASHPID != "${_TL_TEST_PID:-$$}" ]]; then
+		exec "${wrapper[@]}" "$DRYDOCK" "$@"
+	fi
 	"${wrapper[@]}" "$DRYDOCK" "$@"
 }
 
@@ -156,9 +164,21 @@ assert_no_file() {
 
 # ---------------------------------------------------------------------------
 
-_TL_CUR_PID=""
+# ERR trap inside a test (set -e): name the failed command and the call
+# chain from the test function down to it.
+_tl_on_err() {
+	local rc=$1 cmd=$2 line=$3 k
+	echo "FAIL: command failed with status $rc: $cmd" >&2
+	echo "  at ${BASH_SOURCE[1]##*/}:$line (${FUNCNAME[1]:-main})" >&2
+	for ((k = 1; k + 1 < ${#FUNCNAME[@]}; k++)); do
+		[[ ${FUNCNAME[k]} == "$_TL_CUR_TEST" ]] && break
+		echo "  called from ${BASH_SOURCE[k + 1]##*/}:${BASH_LINENO[k]} (${FUNCNAME[k + 1]})" >&2
+	done
+}
+
 _TL_TORN_DOWN=0
 _TL_ROOT=""
+_TL_CUR_TEST=""
 
 _tl_teardown() {
 	local out rc=0
@@ -181,14 +201,19 @@ _tl_teardown() {
 	return 0
 }
 
+# INT/TERM (e.g. the runner's time limit): report the running test as
+# failed, then exit through the EXIT trap (teardown_file, temp dirs).  Uses
+# run_tests' counters (dynamic scope).
 _tl_on_signal() {
 	trap - INT TERM
-	if [[ -n $_TL_CUR_PID ]]; then
-		kill -TERM "$_TL_CUR_PID" 2>/dev/null
-		wait "$_TL_CUR_PID" 2>/dev/null
+	if [[ -n $_TL_CUR_TEST ]]; then
+		echo "not ok - $_TL_CUR_TEST # interrupted"
+		failed=$((failed + 1))
 	fi
-	echo "# interrupted"
-	exit "$1" # runs the EXIT trap: teardown_file, temp dirs
+	if [[ -n ${DD_TEST_COUNTS:-} ]]; then
+		echo "passed $passed failed $failed skipped $skipped" >>"$DD_TEST_COUNTS"
+	fi
+	exit "$1"
 }
 
 # Test functions (t_*) in definition order: those of the test file first.
@@ -211,7 +236,7 @@ _tl_list_tests() {
 # run_tests: run the file's tests; exits with 0 (all passed/skipped) or 1.
 run_tests() {
 	local -a tests=()
-	local fn passed=0 failed=0 skipped=0 rc setup_rc=0 setup_err=0 log i
+	local fn passed=0 failed=0 skipped=0 rc setup_rc=0 setup_err='' log i
 	set +e +u
 	set -o pipefail
 
@@ -235,14 +260,14 @@ run_tests() {
 		T=$_TL_ROOT
 		log=$_TL_ROOT/setup_file.log
 		set -E
-		trap 'setup_err=1' ERR
+		trap '[[ -n $setup_err ]] || setup_err="$BASH_COMMAND (status $?)"' ERR
 		setup_file >"$log" 2>&1 </dev/null
 		setup_rc=$?
 		trap - ERR
 		set +E
 		cd "$_TL_ROOT" || exit 1
-		if ((setup_rc != 0 || setup_err != 0)); then
-			echo "# setup_file failed (status $setup_rc):"
+		if ((setup_rc != 0)) || [[ -n $setup_err ]]; then
+			echo "# setup_file failed (status $setup_rc; first failed command: ${setup_err:-?}):"
 			sed 's/^/#   /' "$log"
 			for fn in ${tests[@]+"${tests[@]}"}; do
 				echo "not ok - $fn # setup_file failed"
@@ -256,21 +281,21 @@ run_tests() {
 	for fn in ${tests[@]+"${tests[@]}"}; do
 		i=$((i + 1))
 		T=$_TL_ROOT/$i.$fn
+		_TL_CUR_TEST=$fn
 		mkdir -p "$T"
 		log=$_TL_ROOT/$i.$fn.log
 		_TL_SKIP_FILE=$_TL_ROOT/$i.$fn.skip
-		# A background job + wait, so INT/TERM reach our trap promptly.
+		# A foreground subshell (a background one would ignore SIGINT, and
+		# so would everything it runs).
 		(
 			trap - EXIT INT TERM
-			set -euo pipefail
-			trap 'echo "FAIL: command failed (status $?) at ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND" >&2' ERR
+			_TL_TEST_PID=$BASHPID
+			set -eEuo pipefail
+			trap '_tl_on_err $? "$BASH_COMMAND" "$LINENO"' ERR
 			cd "$T"
 			"$fn"
-		) >"$log" 2>&1 </dev/null &
-		_TL_CUR_PID=$!
-		wait "$_TL_CUR_PID"
+		) >"$log" 2>&1 </dev/null
 		rc=$?
-		_TL_CUR_PID=""
 		if ((rc == 0)) && [[ -e $_TL_SKIP_FILE ]]; then
 			echo "ok - $fn # SKIP $(head -n 1 "$_TL_SKIP_FILE")"
 			skipped=$((skipped + 1))
@@ -286,6 +311,7 @@ run_tests() {
 		fi
 		[[ -n ${DD_KEEP_TMP:-} ]] || rm -rf "$T"
 	done
+	_TL_CUR_TEST=""
 
 	_tl_teardown
 	trap - EXIT INT TERM

@@ -98,6 +98,39 @@ static void test_nulls_and_logic(void **state)
 	assert_string_equal(tr("CHECK ((id > 0)) NO INHERIT"), "(w.\"id\" > 0)");
 }
 
+#define BOOL_FLAG "(CASE WHEN w.\"flag\" IS NULL THEN NULL WHEN typeof(w.\"flag\") IN ('integer', 'real') THEN w.\"flag\" <> 0 ELSE lower(trim(w.\"flag\")) IN ('t', 'true', 'y', 'yes', 'on', '1') END)"
+
+static void test_functions_and_booleans(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char why[128];
+	(void)state;
+	assert_string_equal(tr("CHECK ((POSITION(('@'::text) IN (status)) > 1))"),
+			    "(instr(CAST(w.\"status\" AS TEXT), '@') > 1)");
+	assert_string_equal(tr("CHECK ((strpos(status, '@'::text) > 1))"),
+			    "(instr(CAST(w.\"status\" AS TEXT), '@') > 1)");
+	assert_string_equal(tr("CHECK (flag)"), BOOL_FLAG);
+	assert_int_equal(usedbuf[5], 1);
+	assert_string_equal(tr("CHECK (((NOT flag) OR (id > 0)))"), "((NOT " BOOL_FLAG ") OR (w.\"id\" > 0))");
+	assert_string_equal(tr("CHECK ((flag IS NOT TRUE))"), "(" BOOL_FLAG " IS NOT 1)");
+	assert_string_equal(tr("CHECK ((flag = false))"), "(" BOOL_FLAG " = 0)");
+	assert_null(tr("CHECK ((flag > false))"));
+	assert_null(tr("CHECK ((position('a'::text IN (id)) > 0))"));
+	assert_null(tr("CHECK ((upper(status) = status))"));
+	assert_non_null(strstr(whybuf, "the function upper()"));
+	/* a partial index's condition */
+	memset(usedbuf, 0, sizeof(usedbuf));
+	assert_int_equal(checkexpr_translate_condition("flag", &tbl, "w", &sb, usedbuf, why, sizeof(why)), 0);
+	assert_string_equal(sb.buf, BOOL_FLAG);
+	sb_reset(&sb);
+	assert_int_equal(checkexpr_translate_condition("(born IS NOT NULL)", &tbl, "w", &sb, usedbuf, why, sizeof(why)), 0);
+	assert_string_equal(sb.buf, "(w.\"born\" IS NOT NULL)");
+	sb_reset(&sb);
+	assert_int_equal(checkexpr_translate_condition("(born > now())", &tbl, "w", &sb, usedbuf, why, sizeof(why)), 1);
+	assert_int_equal(checkexpr_translate_condition("id", &tbl, "w", &sb, usedbuf, why, sizeof(why)), 1);
+	sb_release(&sb);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -106,7 +139,6 @@ static void test_refused(void **state)
 	assert_null(tr("CHECK ((born > '2000-01-01'::date))"));
 	assert_null(tr("CHECK ((status > 'a'::text))"));
 	assert_non_null(strstr(whybuf, "collation"));
-	assert_null(tr("CHECK (flag)"));
 	assert_null(tr("CHECK ((lower(status) = status))"));
 	assert_non_null(strstr(whybuf, "lower"));
 	assert_null(tr("CHECK ((id / 2 > 1))"));
@@ -128,6 +160,7 @@ int main(void)
 		cmocka_unit_test_setup(test_numeric_comparisons, setup),
 		cmocka_unit_test_setup(test_text_and_lists, setup),
 		cmocka_unit_test_setup(test_nulls_and_logic, setup),
+		cmocka_unit_test_setup(test_functions_and_booleans, setup),
 		cmocka_unit_test_setup(test_refused, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

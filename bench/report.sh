@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Report benchmark (Reports issue): `drydock report` (JSON, Markdown and
+# HTML) on a staging file whose change set holds 1,000,000 rows: a step
+# updates every row of a 1,000,000-row table, inserts 50 and deletes 10.
+# Reports sample rows with LIMIT queries and never load the change set.
+# Targets: < 1 s, peak RSS < 64 MB.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+N=${BENCH_REPORT_ROWS:-1000000}
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+
+section "report: drydock report on a change set of $N updated rows"
+mkdir -p "$W/fx/app" "$W/p/steps"
+awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "{\"id\":%d,\"email\":\"user%d@example.com\",\"plan\":\"basic\",\"balance\":\"%d.%02d\",\"created\":\"2025-%02d-%02d 10:00:00+00\"}\n", i, i, i % 5000, i % 100, i % 12 + 1, i % 28 + 1 }' \
+	>"$W/fx/app/accounts.jsonl"
+printf '%s\n' '{"code":"basic","seats":1}' '{"code":"team","seats":5}' '{"code":"pro","seats":20}' >"$W/fx/app/plans.jsonl"
+cat >"$W/fx/fixture.json" <<JSON
+{"drydock_fixture": 1, "sources": [{"name": "app", "schema": "public", "enums": {}, "tables": [
+ {"name": "accounts", "file": "app/accounts.jsonl", "rows": $N,
+  "columns": [{"name": "id", "type": "bigint", "not_null": true}, {"name": "email", "type": "text"},
+   {"name": "plan", "type": "text"}, {"name": "balance", "type": "numeric(12,2)"},
+   {"name": "created", "type": "timestamp with time zone"}],
+  "constraints": [{"name": "accounts_pkey", "type": "primary key", "columns": ["id"]}]},
+ {"name": "plans", "file": "app/plans.jsonl", "rows": 3,
+  "columns": [{"name": "code", "type": "text"}, {"name": "seats", "type": "integer"}],
+  "constraints": [{"name": "plans_pkey", "type": "primary key", "columns": ["code"]}]}]}]}
+JSON
+cat >"$W/p/plan.json" <<'JSON'
+{"name": "bench-report", "sources": {"app": {"tables": ["accounts", "plans"]}},
+ "steps": [{"name": "team plan for everyone", "sql": "steps/team.sql"},
+           {"name": "retire pro", "sql": "steps/pro.sql"}]}
+JSON
+cat >"$W/p/steps/team.sql" <<SQL
+UPDATE accounts SET plan = 'team', email = upper(email);
+INSERT INTO accounts SELECT id + $N, email, 'team', balance, created FROM accounts WHERE id <= 50;
+DELETE FROM accounts WHERE id % ($N / 10) = 0;
+SQL
+echo "DELETE FROM plans WHERE code = 'pro';" >"$W/p/steps/pro.sql"
+"$DRYDOCK" -q snapshot --plan "$W/p" --fixture "$W/fx" -o "$W/s.db"
+"$DRYDOCK" -q run "$W/s.db" --plan "$W/p" --no-check
+changes=$(sqlite3 "$W/s.db" "SELECT inserts + updates + deletes FROM dd_changeset")
+
+measure REPORT "$DRYDOCK" -q report "$W/s.db" -o "$W/out"
+measure DIFF "$DRYDOCK" diff "$W/out/report.json" "$W/out/report.json"
+printf '  %d changed rows; report.json %d bytes, report.html %d bytes\n' "$changes" \
+	"$(stat -c %s "$W/out/report.json")" "$(stat -c %s "$W/out/report.html")"
+row "drydock report (json, md, html)" "$REPORT_S" "$(rate "$changes" "$REPORT_S")" "$(mb "$REPORT_KB")"
+row "drydock diff of two such reports" "$DIFF_S" "-" "$(mb "$DIFF_KB")"
+printf '  report time %s s (target < 1)   peak RSS %s MB (target < 64)\n' "$REPORT_S" "$(mb "$REPORT_KB")"

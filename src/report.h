@@ -1,0 +1,77 @@
+/*
+ * report: the before/after facts of one staging file as a canonical JSON
+ * model (cJSON), rendered as JSON, Markdown and one self-contained HTML
+ * page.  The format is documented in docs/reports.md.
+ *
+ * The model has three parts that diff treats differently:
+ *
+ *   comparable  everything two reproducible runs of the same plan on the
+ *               same data must agree on: plan, sources and row counts,
+ *               per table counts, per column change counts, samples of
+ *               changed rows, schema changes with DDL, checks, the hash;
+ *   context     facts about this particular staging file: where its data
+ *               came from (identities), when (snapshot, run, check times),
+ *               approval, pushes and rollbacks;
+ *   timings     durations of steps, tables and checks.
+ *
+ * Samples read at most `samples` rows per table and operation with LIMIT
+ * queries in change order; the change set is never loaded whole.
+ */
+#ifndef DD_REPORT_H
+#define DD_REPORT_H
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include "util.h"
+
+#define REPORT_FORMAT_VERSION 1
+#define REPORT_DEFAULT_SAMPLES 10
+
+struct report_opts {
+	const char *stage_path; /* recorded in context.staging_file */
+	int samples;            /* rows per table and operation */
+};
+
+/* Builds the report model of an open staging file; NULL on error (reported). */
+cJSON *report_build(sqlite3 *db, const struct report_opts *opts);
+
+/* Sorts the keys of every object in the tree (byte order), recursively. */
+void report_sort_keys(cJSON *item);
+
+/* The three renderings; newly allocated, NUL-terminated text. */
+char *report_render_json(const cJSON *report);
+char *report_render_markdown(const cJSON *report);
+char *report_render_html(const cJSON *report);
+
+/*
+ * Reads a report written by `drydock report` (path may also be a folder
+ * holding report.json) and checks that it is one this drydock compares:
+ * valid JSON, a "drydock_report" format version it knows, the three
+ * sections.  Reports and returns -1 on error.
+ */
+int report_load(const char *path, cJSON **out);
+
+/* ---- helpers shared by the renderers (report.c) ---- */
+
+/* v as JSON on one line (canonical numbers, no spaces). */
+void sb_add_json_compact(struct strbuf *sb, const cJSON *v);
+/* A number as the canonical JSON text prints it (integers without ".0"). */
+void sb_add_json_number(struct strbuf *sb, double d);
+
+/* Integer with thousands separators: 1234567 -> "1,234,567". */
+void sb_add_count(struct strbuf *sb, double n);
+/* HTML-escapes s (& < > " '). */
+void sb_add_html(struct strbuf *sb, const char *s);
+void sb_add_html_n(struct strbuf *sb, const char *s, size_t len);
+/* Member of an object, or NULL; numbers as double with a default. */
+cJSON *jget(const cJSON *o, const char *key);
+const char *jstr_or(const cJSON *o, const char *key, const char *dflt);
+double jnum_or(const cJSON *o, const char *key, double dflt);
+/* Length of the longest common prefix / suffix of two strings, on UTF-8
+ * character boundaries (suffix never overlaps the prefix). */
+void common_affixes(const char *a, size_t la, const char *b, size_t lb,
+		    size_t *prefix, size_t *suffix);
+/* Truncates at most max bytes on a UTF-8 boundary; returns the length. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
+#endif
