@@ -1,29 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark: every built-in check of `drydock check` on a 1,000,000-row
-# table with two foreign keys and 100,000 changed rows, against the bare
-# SELECT statements that find the same violations, run by the sqlite3
-# shell on the same file.  Target: drydock under 2x the bare SELECTs.
+# Checks benchmark (Checks and gates issue): every built-in check of
+# `drydock check` on a 1,000,000-row table with two foreign keys and
+# 100,000 changed rows, against the bare SELECT statements that find the
+# same violations, run by the sqlite3 shell on the same file.
+# Target: drydock under 2x the bare SELECTs' time.
 #
 #   bench/checks.sh [ROWS] [CHANGED]        (defaults 1000000 100000)
 #
-# Environment: DRYDOCK (default build/drydock), SQLITE3 (default sqlite3),
-# DD_BENCH_DIR (work folder, default a temp dir, removed at the end),
-# DD_BENCH_RUNS (timed repetitions, best one counts; default 3).
-# Prints both times and the ratio; exits 1 when the ratio is 2 or more.
+# Environment: DRYDOCK (default build/drydock), DD_BENCH_RUNS (timed
+# repetitions, the best counts; default 3), DD_BENCH_DIR (keep the data in
+# this folder instead of a temp dir).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ROWS=${1:-1000000}
-CHANGED=${2:-100000}
-DRYDOCK=${DRYDOCK:-$REPO/build/drydock}
-[[ $DRYDOCK == /* ]] || DRYDOCK=$PWD/$DRYDOCK
-SQLITE3=${SQLITE3:-sqlite3}
+ROWS=${1:-${BENCH_CHECKS_ROWS:-1000000}}
+CHANGED=${2:-$((ROWS / 10))}
 RUNS=${DD_BENCH_RUNS:-3}
 PARENTS=$((ROWS / 10))
 STEP=$((ROWS / CHANGED))
+[[ $DRYDOCK == /* ]] || DRYDOCK=$PWD/$DRYDOCK
 
 [[ -x $DRYDOCK ]] || { echo "bench/checks.sh: no drydock binary at $DRYDOCK (run make)" >&2; exit 2; }
-command -v "$SQLITE3" >/dev/null || { echo "bench/checks.sh: the sqlite3 shell is needed" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench/checks.sh: the sqlite3 shell is needed" >&2; exit 2; }
+[[ -x $RSS_BIN ]] || gcc -O2 -o "$RSS_BIN" "$BENCH_DIR/rss.c"
 
 if [[ -n ${DD_BENCH_DIR:-} ]]; then
 	W=$DD_BENCH_DIR
@@ -34,6 +33,8 @@ else
 fi
 cd "$W"
 rm -rf fx plan stage.db
+
+section "checks: drydock check vs the bare SELECTs ($ROWS rows, $CHANGED changed)"
 
 # ---------------------------------------------------------------- the data
 # A fixture with one row per table gives the schema; the sqlite3 shell
@@ -87,7 +88,7 @@ EOF
 
 t0=$(date +%s.%N)
 "$DRYDOCK" -q snapshot --plan plan --fixture fx -o stage.db
-"$SQLITE3" stage.db >/dev/null <<EOF
+sqlite3 stage.db >/dev/null <<EOF
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 BEGIN;
@@ -107,8 +108,8 @@ COMMIT;
 EOF
 "$DRYDOCK" -q run stage.db --plan plan --no-check
 t1=$(date +%s.%N)
-printf 'data: %d posts, %d users and avatars, %d changed rows (set up in %.1f s)\n' \
-	"$ROWS" "$PARENTS" "$("$SQLITE3" stage.db "SELECT updates FROM dd_changeset")" \
+printf '  data: %d posts, %d users and avatars, %d changed rows (set up in %.1f s)\n' \
+	"$ROWS" "$PARENTS" "$(sqlite3 stage.db "SELECT updates FROM dd_changeset")" \
 	"$(echo "$t1 - $t0" | bc)"
 
 # ------------------------------------------------------- the bare SELECTs
@@ -129,36 +130,33 @@ SELECT key FROM dd_change WHERE tbl = 'posts' AND op <> 'D' AND (
   OR json_extract(new_row, '$[5]') IS NOT json_extract(new_row, '$[5]'));
 EOF
 
-best() { # COMMAND...: the best wall time of RUNS runs, in seconds
-	local b="" s e d
-	for ((r = 0; r < RUNS; r++)); do
-		s=$(date +%s.%N)
-		"$@" >/dev/null
-		e=$(date +%s.%N)
-		d=$(echo "$e - $s" | bc)
-		if [[ -z $b ]] || (($(echo "$d < $b" | bc))); then b=$d; fi
-	done
-	echo "$b"
+bare_run() { sqlite3 stage.db <bare.sql; }
+check_run() { # exit 1 is expected: the planted violations are found
+	"$DRYDOCK" check stage.db --plan plan || [[ $? -eq 1 ]]
 }
 
-bare_run() { "$SQLITE3" stage.db <bare.sql; }
-check_run() {
-	local rc=0
-	"$DRYDOCK" check stage.db --plan plan || rc=$?
-	[[ $rc -le 1 ]] # 1: the planted violations were found
+# best PREFIX FUNCTION: the best of RUNS measurements into PREFIX_S, PREFIX_KB
+best() {
+	local b="" kb="" r
+	for ((r = 0; r < RUNS; r++)); do
+		measure ONE bash -c "$(declare -f "$2"); DRYDOCK='$DRYDOCK'; $2"
+		if [[ -z $b ]] || awk -v x="$ONE_S" -v y="$b" 'BEGIN { exit !(x < y) }'; then
+			b=$ONE_S
+			kb=$ONE_KB
+		fi
+	done
+	printf -v "${1}_S" '%s' "$b"
+	printf -v "${1}_KB" '%s' "$kb"
 }
 
 # the violations are really there, and drydock finds them
 check_run >/dev/null
-"$DRYDOCK" check stage.db --plan plan --json >result.json || true
-found=$("$SQLITE3" stage.db "SELECT group_concat(name || '=' || count, ', ') FROM dd_check_result
+found=$(sqlite3 stage.db "SELECT group_concat(name || ': ' || count, ', ') FROM dd_check_result
 	WHERE check_run = (SELECT max(id) FROM dd_check_run) AND status = 'fail'")
-echo "drydock found: $found"
+printf '  found: %s\n' "$found"
 
-tb=$(best bare_run)
-td=$(best check_run)
-ratio=$(echo "scale=3; $td / $tb" | bc)
-printf 'bare SELECTs (sqlite3 shell): %.3f s\n' "$tb"
-printf 'drydock check:                %.3f s\n' "$td"
-printf 'ratio:                        %.2fx (target: under 2x)\n' "$ratio"
-(($(echo "$ratio < 2" | bc))) || exit 1
+best BARE bare_run
+best CHECK check_run
+row "drydock check (all built-in checks)" "$CHECK_S" "$(rate "$ROWS" "$CHECK_S")" "$(mb "$CHECK_KB")"
+row "bare SELECTs in the sqlite3 shell" "$BARE_S" "$(rate "$ROWS" "$BARE_S")" "$(mb "$BARE_KB")"
+printf '  drydock / bare SELECTs time: %sx (target < 2)\n' "$(ratio "$CHECK_S" "$BARE_S")"
