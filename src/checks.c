@@ -1914,7 +1914,9 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 	struct strbuf sql = STRBUF_INIT, what = STRBUF_INIT;
 	struct violations v;
 	sqlite3_stmt *st = NULL;
-	int ptouched = 0, isnew, typeless = 0, uuid = 0, rc, ret = -1, nk = nkey(w);
+	int ptouched = 0, isnew, classify, typeless = 0, uuid = 0, rc, ret = -1, nk = nkey(w);
+	/* NOT VALID: PostgreSQL checks only rows written from now on */
+	int not_valid = c->definition && strstr(c->definition, " NOT VALID") != NULL;
 	char name[512];
 	double t0 = now_seconds();
 
@@ -1931,9 +1933,11 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 				ptouched = touched_of[i];
 			}
 	}
-	isnew = !pc || !parent || !(pparent = pristine_of(s, parent)) ||
-		!has_columns(p, c->columns, c->ncolumns) ||
-		!has_columns(pparent, c->ref_columns, c->nref_columns);
+	pparent = parent ? pristine_of(s, parent) : NULL;
+	classify = p && pparent && has_columns(p, c->columns, c->ncolumns) &&
+		   has_columns(pparent, c->ref_columns, c->nref_columns);
+	isnew = !pc || !classify;
+	classify = classify && (pc || not_valid);
 	if (!s->all && !touched && !ptouched && !isnew && parent) {
 		s->skipped++;
 		ret = 0;
@@ -1970,7 +1974,7 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 	sb_adds(&sql, "SELECT ");
 	add_pk_cols(&sql, "w", w);
 	sb_adds(&sql, ", ");
-	if (isnew) {
+	if (!classify) {
 		sb_adds(&sql, "0");
 	} else {
 		sb_adds(&sql, "EXISTS (SELECT 1 FROM ");

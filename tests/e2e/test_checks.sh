@@ -572,6 +572,43 @@ t_before_check_on_a_table_the_plan_adds_data_to_sees_the_snapshot() {
 	assert_eq 0 "$(sql "SELECT count(*) FROM follows")"
 }
 
+# ------------------------------------------------ constraints the plan adds
+
+SC_NEW='"schema_changes": [
+   {"op": "set_not_null", "table": "avatars", "column": "mood"},
+   {"op": "add_foreign_key", "table": "legacy", "columns": ["user_id"], "name": "legacy_user_fk2",
+    "references": "users(id)"},
+   {"op": "create_table", "table": "orders", "columns": [{"name": "id", "type": "bigint"},
+     {"name": "user_id", "type": "integer", "nullable": false}], "primary_key": ["id"],
+    "foreign_keys": [{"columns": ["user_id"], "references": "users(id)"}]}]'
+
+t_constraints_the_plan_adds_are_checked_on_unchanged_rows() {
+	go "INSERT INTO orders VALUES (1, 1), (2, 42);" "$SC_NEW,
+	 \"checks\": [{\"name\": \"orders\", \"when\": \"both\", \"sql\": \"SELECT id FROM orders\"}],
+	 \"gates\": [{\"table\": \"orders\", \"where\": \"user_id = 42\", \"max_inserts\": 0}]"
+	run dd check s.db
+	assert_status 1
+	# avatars and legacy are unchanged, but the constraints are new
+	assert_result "not null avatars.mood" error fail 1 11
+	assert_out_contains "1 row is NULL; the plan makes the column NOT NULL"
+	assert_result "fk legacy_user_fk2" error fail 1 1
+	assert_result "fk orders_user_id_fkey" error fail 1 2
+	assert_result "not null orders" error pass 0
+	# before the steps the new table exists, empty
+	assert_result "orders (before)" error pass 0
+	assert_result "orders" error fail 2 "1, 2"
+	assert_result "orders where user_id = 42: max_inserts 0" error fail 1 2
+}
+
+t_not_valid_foreign_key_spares_unchanged_rows() {
+	go "SELECT 1;" "${SC_NEW/\"references\": \"users(id)\"\}/\"references\": \"users(id)\", \"not_valid\": true\}}"
+	grep -q '"not_valid": true' plan/plan.json || fail "plan not edited"
+	run dd check s.db
+	assert_status 1   # still: avatars.mood
+	assert_result "fk legacy_user_fk2" error pass 0
+	assert_result "fk legacy_user_fk2 (pre-existing)" warn fail 1 1
+}
+
 # ---------------------------------------------------------------------- fixes
 
 CHECKS_FIX='"checks": [
