@@ -2632,6 +2632,18 @@ int checks_require_clean(sqlite3 *db, const char *stage_path, long long *check_r
 		hint("Run 'drydock check %s'.", stage_path);
 		goto cleanup;
 	}
+	{
+		/* an interrupted 'check --fix' (cmd_check.c) left the change set behind */
+		char *stale = stage_get_meta(db, "changeset_stale");
+		int behind = stale && *stale;
+		free(stale);
+		if (behind) {
+			error("the change set of '%s' is older than the fixes applied after it", stage_path);
+			detail("A 'drydock check --fix' was interrupted before it recomputed the change set.");
+			hint("Run 'drydock check %s': it recomputes the change set and checks it.", stage_path);
+			goto cleanup;
+		}
+	}
 	if (sqlite3_column_int(st, 2) > 0) {
 		int n = sqlite3_column_int(st, 2);
 		error("the latest checks of '%s' found %d error%s", stage_path, n, n == 1 ? "" : "s");

@@ -36,6 +36,37 @@ const char usage_check[] =
 	"Exit status: 0 when no check of severity error failed, 1 when one did,\n"
 	"2 on a usage error, 3 when checking could not finish.\n";
 
+/*
+ * While fixes run, the working tables move ahead of the stored change set
+ * until it is recomputed.  dd_meta "changeset_stale" holds the run's id in
+ * that window, so a check after an interrupted --fix recomputes first (and
+ * checks_require_clean() refuses to approve meanwhile).
+ */
+#define STALE_KEY "changeset_stale"
+
+static int changeset_mark_stale(struct run_ctx *rc)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "%lld", rc->run);
+	return stage_set_meta(rc->db, STALE_KEY, id);
+}
+
+/* Recomputes a change set left stale by an interrupted --fix. */
+static int recompute_if_stale(struct run_ctx *rc)
+{
+	char *v = stage_get_meta(rc->db, STALE_KEY);
+	char id[32];
+	struct changeset_summary sum;
+	int ret = 0;
+	snprintf(id, sizeof(id), "%lld", rc->run);
+	if (v && !strcmp(v, id)) {
+		info("fixes ran after the change set was computed (an interrupted --fix): recomputing it");
+		ret = run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, "") ? -1 : 0;
+	}
+	free(v);
+	return ret;
+}
+
 struct applied_fix {
 	const struct plan_check *check;
 	long long count;   /* violating rows before the fix */
@@ -58,6 +89,12 @@ static long long last_step_rows(sqlite3 *db, long long run)
 	return n;
 }
 
+static int fixable(const struct check_result *r)
+{
+	return r->check && r->check->fix_sql && !strcmp(r->phase, "after") &&
+	       !strcmp(r->status, "fail");
+}
+
 /*
  * Runs the fix of every failing "after" plan check that has one, each as
  * a recorded step "fix:NAME", then recomputes the change set.  Fills
@@ -68,16 +105,21 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 		     struct applied_fix **fixes, int *nfixes)
 {
 	struct changeset_summary sum;
-	int ret = 0, ran = 0;
+	int ret = 0, any = 0;
 
 	*fixes = xcalloc((size_t)s->nres + 1, sizeof(**fixes));
 	*nfixes = 0;
+	for (int i = 0; i < s->nres; i++)
+		any |= fixable(&s->res[i]);
+	if (!any)
+		return 0;
+	if (changeset_mark_stale(rc))
+		return -1;
 	for (int i = 0; i < s->nres; i++) {
 		const struct check_result *r = &s->res[i];
 		struct applied_fix *f;
 		char *name;
-		if (!r->check || !r->check->fix_sql || strcmp(r->phase, "after") ||
-		    strcmp(r->status, "fail"))
+		if (!fixable(r))
 			continue;
 		f = &(*fixes)[(*nfixes)++];
 		f->check = r->check;
@@ -85,20 +127,17 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 		f->sample = xstrdup(r->sample.len ? r->sample.buf : "[]");
 		f->shown = xstrdup(r->shown.buf);
 		name = xasprintf("fix:%s", r->check->name);
-		if (run_extra_step(rc, name, r->check->fix_from, r->check->fix_sql)) {
-			free(name);
-			ret = -1;
-			break;
-		}
+		ret = run_extra_step(rc, name, r->check->fix_from, r->check->fix_sql);
 		free(name);
-		ran++;
+		if (ret)
+			break;
 		f->rows = last_step_rows(rc->db, rc->run);
 		info("fix '%s': %s changed %lld row%s", r->check->name, r->check->fix_from,
 		     f->rows, f->rows == 1 ? "" : "s");
 	}
-	if (ran && run_recompute_changeset(rc, &sum))
-		ret = -1;
-	else if (ran)
+	if (run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, ""))
+		return -1;
+	if (!ret)
 		info("change set %.16s after the fixes: %lld inserts, %lld updates, %lld deletes",
 		     sum.hash, sum.inserts, sum.updates, sum.deletes);
 	return ret;
@@ -184,7 +223,8 @@ int cmd_check(int argc, char **argv)
 	}
 	if (plan_load(plandir, &plan) || checks_parse(&plan, &spec))
 		goto cleanup;
-	if (run_open_latest(&rc, stage, &plan) || checks_validate(&plan, &spec, rc.working))
+	if (run_open_latest(&rc, stage, &plan) || checks_validate(&plan, &spec, rc.working) ||
+	    recompute_if_stale(&rc))
 		goto cleanup;
 	check_session_init(&s, rc.db, &plan, &spec, rc.pristine, rc.working, rc.run);
 	s.all = all;

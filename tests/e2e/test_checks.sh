@@ -652,6 +652,25 @@ t_fix_runs_recorded_steps_and_checks_again() {
 	assert_err_contains "no failing check has a fix"
 }
 
+t_check_after_an_interrupted_fix_recomputes_the_change_set() {
+	plan "DELETE FROM users WHERE id = 4;" "$CHECKS_FIX"
+	mkdir -p plan/checks
+	echo "DELETE FROM avatars WHERE owner_user_id NOT IN (SELECT id FROM users);" >plan/checks/fix_orphans.sql
+	stage
+	run dd run s.db --plan plan
+	assert_status 1
+	# as if killed between a fix's commit and the change set's recomputation
+	sql "DELETE FROM avatars WHERE id = 12;
+	     INSERT INTO dd_meta VALUES ('changeset_stale', (SELECT max(id) FROM dd_run));"
+	run dd check s.db
+	assert_status 0
+	assert_err_contains "fixes ran after the change set was computed (an interrupted --fix): recomputing it"
+	assert_eq 1 "$(sql "SELECT count(*) FROM dd_change WHERE tbl = 'avatars' AND op = 'D'")"
+	assert_eq "" "$(sql "SELECT value FROM dd_meta WHERE key = 'changeset_stale'")"
+	assert_eq "$(sql "SELECT hash FROM dd_changeset")" \
+		"$(sql "SELECT changeset_hash FROM dd_check_run ORDER BY id DESC LIMIT 1")"
+}
+
 t_fix_that_fails_is_a_runtime_error() {
 	plan "DELETE FROM users WHERE id = 4;" '"checks": [{"name": "orphaned avatars",
 	    "sql": "SELECT id FROM avatars WHERE owner_user_id NOT IN (SELECT id FROM users)",
@@ -665,6 +684,7 @@ t_fix_that_fails_is_a_runtime_error() {
 	assert_status 3
 	assert_err_contains "step 'fix:orphaned avatars' failed"
 	assert_eq "$before" "$(sql "SELECT count(*) FROM dd_check_run")"
+	assert_eq "" "$(sql "SELECT value FROM dd_meta WHERE key = 'changeset_stale'")"
 }
 
 # ---------------------------------------------------------------------- gates

@@ -173,6 +173,10 @@ static void test_require_clean(void **state)
 	add_check_run(db, "aaaa", 0);
 	assert_int_equal(checks_require_clean(db, "s.db", &id), 0);
 	assert_int_equal(id, 4);
+	assert_int_equal(stage_set_meta(db, "changeset_stale", "1"), 0); /* interrupted --fix */
+	assert_int_equal(checks_require_clean(db, "s.db", &id), 1);
+	assert_int_equal(stage_set_meta(db, "changeset_stale", ""), 0);
+	assert_int_equal(checks_require_clean(db, "s.db", &id), 0);
 	add_check_run(db, "aaaa", 1); /* only the latest counts */
 	assert_int_equal(checks_require_clean(db, "s.db", &id), 1);
 	assert_int_equal(id, 0);
