@@ -20,10 +20,14 @@ ASAN_BIN := $(BUILD)/asan/drydock
 OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/schema_sql.o
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+FUZZ_TARGETS := plan fixture rows stage report values
+FUZZ_DRIVERS := $(patsubst %,$(BUILD)/fuzz/driver_%,$(FUZZ_TARGETS))
+FUZZ_SECONDS ?= 60
+
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps asan test test-faults unit e2e demo bench clean valgrind
+.PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind
 
 all: deps $(BIN)
 
@@ -58,6 +62,19 @@ $(BUILD)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS) -lcmocka
 
+# Fuzz targets with a plain driver (the corpus run in make test) ...
+$(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+
+# ... and with libFuzzer (clang): make fuzz runs each for FUZZ_SECONDS.
+$(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/fuzz
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+
+fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
+	@tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
@@ -68,8 +85,9 @@ e2e: $(BIN)
 # PostgreSQL servers the tests start themselves.
 test:
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
+	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check
 	@tests/run-e2e.sh
 

@@ -4,8 +4,10 @@
 #
 #   scripts/golden-reports.sh [--check] [EXAMPLE...]
 #
-# For each examples/<name>/ (or the names given) whose fixture exists as
-# fixtures/<name>/ (or examples/<name>/fixture/), the dry run is done from
+# For each examples/<name>/ and variant examples/<name>/<variant>/ (or the
+# names given, such as backfill/to-cloud) whose fixture exists as
+# fixtures/<name>/ (a variant's: fixtures/<name>-<variant>/) or
+# examples/<name>/fixture/, the dry run is done from
 # scratch in build/golden/<name>/ as a user would: snapshot of the fixture,
 # run of the plan (default seed and clock, both derived from the fixture's
 # snapshot time, so generated UUIDs are the same on every machine),
@@ -29,7 +31,7 @@ names=()
 for a in "$@"; do
 	case $a in
 	--check) check=1 ;;
-	-h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "golden-reports: unknown option '$a'" >&2; exit 2 ;;
 	*) names+=("${a%/}") ;;
 	esac
@@ -37,14 +39,18 @@ done
 [[ -x $DRYDOCK ]] || { echo "golden-reports: no drydock binary at $DRYDOCK (run make)" >&2; exit 3; }
 
 if [[ ${#names[@]} -eq 0 ]]; then
-	for d in examples/*/; do
-		[[ -f $d/plan.json ]] && names+=("$(basename "$d")")
+	# examples/<name>/ and their variants examples/<name>/<variant>/
+	for d in examples/*/ examples/*/*/; do
+		[[ -f $d/plan.json ]] && { d=${d#examples/}; names+=("${d%/}"); }
 	done
 fi
 
+# A variant's fixture is fixtures/<name>-<variant>/ (fixtures/backfill-to-cloud).
 fixture_of() {
 	if [[ -f fixtures/$1/fixture.json ]]; then
 		echo "fixtures/$1"
+	elif [[ -f fixtures/${1//\//-}/fixture.json ]]; then
+		echo "fixtures/${1//\//-}"
 	elif [[ -f examples/$1/fixture/fixture.json ]]; then
 		echo "examples/$1/fixture"
 	fi

@@ -49,7 +49,8 @@ struct val {
 
 static void take(struct val *v, const struct column_meta *c, sqlite3_value *sv)
 {
-	if (sqlite3_value_type(sv) == SQLITE_TEXT && c->type.kind != PGK_BOOL) {
+	if (sqlite3_value_type(sv) == SQLITE_TEXT && c->type.kind != PGK_BOOL &&
+	    c->type.kind != PGK_JSONB) {
 		v->null = 0;
 		v->p = (const char *)sqlite3_value_text(sv);
 		v->len = (size_t)sqlite3_value_bytes(sv);

@@ -32,6 +32,7 @@ enum cls {
 	CL_NULL,  /* the NULL literal */
 	CL_OTHER, /* a column of a type drydock does not compare (IS NULL only) */
 	CL_LIST,  /* a parenthesised list of literals, for IN */
+	CL_JSON,  /* a json/jsonb column, or a path into one (-> 'key', -> 0) */
 };
 
 struct node {
@@ -40,8 +41,9 @@ struct node {
 	int literal;    /* a constant (number or string) */
 	int is_string;  /* a string literal, before any cast */
 	enum cls elem;  /* CL_LIST: class of the elements */
-	struct strbuf sql;
-	struct strbuf str; /* string literal: its value */
+	const char *type; /* CL_OTHER columns: their PostgreSQL type */
+	struct strbuf sql;  /* CL_JSON: the column */
+	struct strbuf str;  /* string literal: its value; CL_JSON: the SQLite path */
 };
 
 struct parser {
@@ -205,8 +207,30 @@ static const char *cls_name(enum cls c)
 	case CL_TEXT: return "text";
 	case CL_NULL: return "NULL";
 	case CL_LIST: return "a list";
+	case CL_JSON: return "json";
 	default: return "a value of another type";
 	}
+}
+
+/* A node's class for messages, naming the type of other columns. */
+static const char *node_name(const struct node *n, char *buf, size_t len)
+{
+	if (n->cls == CL_OTHER && n->type)
+		snprintf(buf, len, "%s values", n->type);
+	else
+		snprintf(buf, len, "%s", cls_name(n->cls == CL_LIST ? n->elem : n->cls));
+	return buf;
+}
+
+/*
+ * The SQLite type of a json node's value as json_type() names it, NULL
+ * when it is absent (or not valid JSON: the type check reports that).
+ */
+static void add_json_type(struct strbuf *sb, const struct node *n)
+{
+	sb_addf(sb, "(CASE WHEN json_valid(%s) THEN json_type(%s, ", n->sql.buf, n->sql.buf);
+	sb_add_literal(sb, n->str.buf);
+	sb_adds(sb, ") END)");
 }
 
 static int parse_expr(struct parser *p, struct node *out);
@@ -389,6 +413,13 @@ static int column_ref(struct parser *p, const char *name, struct node *out)
 		case PGK_ENUM:
 			out->cls = CL_TEXT;
 			break;
+		case PGK_JSON:
+		case PGK_JSONB:
+			out->cls = CL_JSON;
+			sb_addf(&out->sql, "%s.", p->alias);
+			sb_add_qident(&out->sql, name);
+			sb_adds(&out->str, "$");
+			return 0;
 		case PGK_BOOL:
 			/* stored 0/1, or as a step spelled it: read it as pgtype_to_text does */
 			out->cls = CL_BOOL;
@@ -411,6 +442,8 @@ static int column_ref(struct parser *p, const char *name, struct node *out)
 			break;
 		}
 	}
+	if (out->cls == CL_OTHER)
+		out->type = p->t->cols[ci].pg_type;
 	if (out->cls == CL_NUM && !out->is_int)
 		sb_adds(&out->sql, "CAST(");
 	else if (out->cls == CL_TEXT)
@@ -460,7 +493,7 @@ static int function_call(struct parser *p, const char *fname, struct node *out)
 {
 	static const char *const known[] = { "length", "char_length", "character_length",
 					     "btrim", "ltrim", "rtrim", "abs", "position",
-					     "strpos" };
+					     "strpos", "jsonb_typeof", "json_typeof" };
 	struct node arg;
 	char name[64];
 	int ret = 1, ok = 0;
@@ -484,7 +517,21 @@ static int function_call(struct parser *p, const char *fname, struct node *out)
 	}
 	if (expect_op(p, ")"))
 		goto cleanup;
-	if (!strcmp(name, "abs")) {
+	if (strstr(name, "typeof")) {
+		/* PostgreSQL's names for json_type()'s */
+		if (arg.cls != CL_JSON) {
+			unsupported(p, "%s() of %s", name, cls_name(arg.cls));
+			goto cleanup;
+		}
+		out->cls = CL_TEXT;
+		sb_adds(&out->sql, "(CASE ");
+		add_json_type(&out->sql, &arg);
+		sb_adds(&out->sql, " WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' "
+				   "WHEN 'real' THEN 'number' WHEN 'true' THEN 'boolean' "
+				   "WHEN 'false' THEN 'boolean' ELSE ");
+		add_json_type(&out->sql, &arg);
+		sb_adds(&out->sql, " END)");
+	} else if (!strcmp(name, "abs")) {
 		if (arg.cls != CL_NUM) {
 			unsupported(p, "abs() of %s", cls_name(arg.cls));
 			goto cleanup;
@@ -589,14 +636,52 @@ static int parse_primary(struct parser *p, struct node *out)
 	return unsupported(p, "the operator '%s'", p->cur.text.buf);
 }
 
+/* json -> 'key' or json -> 0: one step further down the path. */
+static int json_step(struct parser *p, struct node *out)
+{
+	struct node k;
+	int r;
+	node_init(&k);
+	next(p); /* -> */
+	r = parse_primary(p, &k);
+	while (!r && is_op(p, "::")) {
+		struct strbuf tn = STRBUF_INIT;
+		int is_array;
+		next(p);
+		r = parse_typename(p, &tn, &is_array) || apply_cast(p, &k, tn.buf, is_array);
+		sb_release(&tn);
+	}
+	if (!r && k.is_string && k.str.len &&
+	    strspn(k.str.buf, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == k.str.len)
+		sb_addf(&out->str, ".\"%s\"", k.str.buf);
+	else if (!r && k.cls == CL_NUM && k.literal && k.is_int && k.sql.buf[0] != '(')
+		sb_addf(&out->str, "[%s]", k.sql.buf);
+	else if (!r)
+		r = unsupported(p, "a json path step other than a plain key or index");
+	node_release(&k);
+	return r;
+}
+
 static int parse_postfix(struct parser *p, struct node *out)
 {
 	struct strbuf tn = STRBUF_INIT;
 	int r = parse_primary(p, out);
-	while (!r && is_op(p, "::")) {
+	for (;;) {
 		int is_array;
-		next(p);
-		r = parse_typename(p, &tn, &is_array) || apply_cast(p, out, tn.buf, is_array);
+		if (r)
+			break;
+		if (is_op(p, "::")) {
+			next(p);
+			r = parse_typename(p, &tn, &is_array) ||
+			    (out->cls == CL_JSON && !is_array && (!strcmp(tn.buf, "jsonb") || !strcmp(tn.buf, "json"))
+				     ? 0 : apply_cast(p, out, tn.buf, is_array));
+		} else if (is_op(p, "->") && out->cls == CL_JSON) {
+			r = json_step(p, out);
+		} else if (is_op(p, "->") || is_op(p, "->>") || is_op(p, "#>") || is_op(p, "#>>")) {
+			r = unsupported(p, "the json operator '%s'", p->cur.text.buf);
+		} else {
+			break;
+		}
 	}
 	sb_release(&tn);
 	return r;
@@ -733,10 +818,11 @@ static int parse_array_arg(struct parser *p, struct node *out)
 	return r;
 }
 
-static int comparable(struct parser *p, const struct node *l, enum cls rc,
+static int comparable(struct parser *p, const struct node *l, const struct node *r,
 		      const char *op)
 {
-	enum cls lc = l->cls;
+	enum cls lc = l->cls, rc = r->cls == CL_LIST ? r->elem : r->cls;
+	char lb[128], rb[128];
 	if (lc == CL_NULL || rc == CL_NULL)
 		return 0;
 	if (lc == CL_NUM && rc == CL_NUM)
@@ -748,7 +834,11 @@ static int comparable(struct parser *p, const struct node *l, enum cls rc,
 			return 0;
 		return unsupported(p, "ordering of text (it depends on the collation)");
 	}
-	return unsupported(p, "'%s' between %s and %s", op, cls_name(lc), cls_name(rc));
+	node_name(l, lb, sizeof(lb));
+	node_name(r, rb, sizeof(rb));
+	if (!strcmp(lb, rb))
+		return unsupported(p, "'%s' between %s", op, lb);
+	return unsupported(p, "'%s' between %s and %s", op, lb, rb);
 }
 
 static int parse_pred(struct parser *p, struct node *out)
@@ -773,7 +863,7 @@ static int parse_pred(struct parser *p, struct node *out)
 			if (!r && !((!all && !strcmp(op, "=")) || (all && !strcmp(op, "<>"))))
 				r = unsupported(p, "'%s %s' over an array", op, all ? "ALL" : "ANY");
 			if (!r)
-				r = comparable(p, out, rhs.elem, "=");
+				r = comparable(p, out, &rhs, "=");
 			if (!r) {
 				struct strbuf w = STRBUF_INIT;
 				sb_addf(&w, "(%s %sIN %s)", out->sql.buf, all ? "NOT " : "", rhs.sql.buf);
@@ -781,7 +871,7 @@ static int parse_pred(struct parser *p, struct node *out)
 				out->sql = w;
 			}
 		} else {
-			r = parse_arith(p, &rhs, 0) || comparable(p, out, rhs.cls, op);
+			r = parse_arith(p, &rhs, 0) || comparable(p, out, &rhs, op);
 			if (!r) {
 				struct strbuf w = STRBUF_INIT;
 				sb_addf(&w, "(%s %s %s)", out->sql.buf, op, rhs.sql.buf);
@@ -812,7 +902,13 @@ static int parse_pred(struct parser *p, struct node *out)
 		} else {
 			struct strbuf w = STRBUF_INIT;
 			next(p);
-			sb_addf(&w, "(%s IS %sNULL)", out->sql.buf, neg ? "NOT " : "");
+			if (out->cls == CL_JSON && strcmp(out->str.buf, "$")) {
+				sb_addch(&w, '(');
+				add_json_type(&w, out);
+				sb_addf(&w, " IS %sNULL)", neg ? "NOT " : "");
+			} else {
+				sb_addf(&w, "(%s IS %sNULL)", out->sql.buf, neg ? "NOT " : "");
+			}
 			sb_release(&out->sql);
 			out->sql = w;
 			out->cls = CL_BOOL;
@@ -824,7 +920,7 @@ static int parse_pred(struct parser *p, struct node *out)
 		if (neg)
 			next(p);
 		r = expect_op(p, "(") || parse_list(p, ")", &rhs) ||
-		    comparable(p, out, rhs.elem, "=");
+		    comparable(p, out, &rhs, "=");
 		if (!r) {
 			struct strbuf w = STRBUF_INIT;
 			sb_addf(&w, "(%s %sIN %s)", out->sql.buf, neg ? "NOT " : "", rhs.sql.buf);

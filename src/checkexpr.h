@@ -9,8 +9,9 @@
  * (text, varchar, enums) and string literals, IN lists and = ANY(ARRAY[..])
  * / <> ALL(ARRAY[..]), IS [NOT] NULL on any column, length()/char_length(),
  * btrim()/ltrim()/rtrim() of text, position(a IN b) and strpos(), abs(),
- * boolean columns and literals (IS [NOT] TRUE/FALSE), AND, OR, NOT, casts
- * that do not change a value's class.  Everything else (regular expressions, dates and
+ * boolean columns and literals (IS [NOT] TRUE/FALSE), jsonb_typeof() of a
+ * json column or a path into it (-> 'key', -> 0), AND, OR, NOT, casts that
+ * do not change a value's class.  Everything else (regular expressions, dates and
  * times, ordering of text, functions with locale-dependent
  * results) is reported unsupported with a reason: such a constraint is
  * verified by the target at push.

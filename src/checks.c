@@ -65,7 +65,8 @@ static int get_string(cJSON *obj, const char *key, const char **out)
 
 /*
  * SQL given inline or as a file of the plan folder: a value ending in
- * ".sql" with no white space names a file.
+ * ".sql" with no white space names a file.  Returns 1 for a file, 0 for
+ * inline SQL, -1 on error (reported).
  */
 static int sql_or_file(const struct plan *p, const char *where, const char *field,
 		       const char *value, char **sql, char **from)
@@ -92,7 +93,7 @@ static int sql_or_file(const struct plan *p, const char *where, const char *fiel
 		return -1;
 	}
 	*from = path;
-	return 0;
+	return 1;
 }
 
 static int parse_severity(const struct plan *p, const char *where, cJSON *obj,
@@ -149,7 +150,7 @@ static int parse_check(const struct plan *p, int idx, cJSON *o, struct plan_chec
 		return pbad(p, where, "\"description\" must be a string");
 	if (get_string(o, "sql", &sql) != 1)
 		return pbad(p, where, "needs \"sql\": a query returning the rows that violate, or a .sql file");
-	if (sql_or_file(p, where, "sql", sql, &c->sql, &c->sql_from))
+	if (sql_or_file(p, where, "sql", sql, &c->sql, &c->sql_from) < 0)
 		return -1;
 	if (!looks_like_query(c->sql))
 		return pbad(p, where, "\"sql\" must be a query (SELECT ...) returning the rows that violate");
@@ -178,8 +179,15 @@ static int parse_check(const struct plan *p, int idx, cJSON *o, struct plan_chec
 	case 1:
 		if (c->when == WHEN_BEFORE)
 			return pbad(p, where, "a fix changes the working state, which a \"before\" check does not see; use \"when\": \"after\" or \"both\"");
-		if (sql_or_file(p, where, "fix", fix, &c->fix_sql, &c->fix_from))
+		switch (sql_or_file(p, where, "fix", fix, &c->fix_sql, &c->fix_from)) {
+		case -1:
 			return -1;
+		case 1: /* results are stored and reported: no local paths in them */
+			c->fix_name = xstrdup(fix);
+			break;
+		default:
+			c->fix_name = xstrdup("its inline fix");
+		}
 		break;
 	default:
 		return pbad(p, where, "\"fix\" must be SQL or a .sql file");
@@ -265,7 +273,7 @@ static int parse_gate(const struct plan *p, int idx, cJSON *o, struct gate *g)
 			return pbad(p, where, "an invariant needs a \"name\"");
 		g->kind = GATE_INVARIANT;
 		g->name = xstrdup(name);
-		if (sql_or_file(p, where, "invariant", inv, &g->sql, &g->sql_from))
+		if (sql_or_file(p, where, "invariant", inv, &g->sql, &g->sql_from) < 0)
 			return -1;
 		if (!looks_like_query(g->sql))
 			return pbad(p, where, "\"invariant\" must be a query (SELECT ...)");
@@ -432,6 +440,7 @@ void checks_free(struct checks *c)
 		free(pc->sql_from);
 		free(pc->fix_sql);
 		free(pc->fix_from);
+		free(pc->fix_name);
 		for (int k = 0; k < pc->nkey; k++)
 			free(pc->key[k]);
 		free(pc->key);
@@ -833,7 +842,7 @@ static int run_plan_check(struct check_session *s, const struct plan_check *pc,
 	}
 	if (r.count && pc->fix_sql && !strcmp(phase, "after"))
 		result_message(&r, "%lld row%s; 'drydock check --fix' runs %s", r.count,
-			       r.count == 1 ? "" : "s", pc->fix_from);
+			       r.count == 1 ? "" : "s", pc->fix_name);
 	r.ms = (now_seconds() - t0) * 1000.0;
 	session_push(s, &r);
 	ret = 0;
@@ -2491,21 +2500,28 @@ static void print_name(FILE *f, const char *s, int width)
 	fprintf(f, "%-*s", width, s);
 }
 
-void checks_print(const struct check_session *s, FILE *f, int problems_only)
+static int listed(const struct check_result *r, int which)
+{
+	if (which == PRINT_ALL)
+		return 1;
+	if (!strcmp(r->status, "fail"))
+		return 1;
+	return which == PRINT_PROBLEMS && !strcmp(r->status, "unverifiable");
+}
+
+void checks_print(const struct check_session *s, FILE *f, int which)
 {
 	int w = 5, shown = 0;
 	for (int i = 0; i < s->nres; i++) {
 		int len = (int)strlen(s->res[i].name);
-		if (problems_only && !strcmp(s->res[i].status, "pass"))
-			continue;
-		if (len > w)
+		if (listed(&s->res[i], which) && len > w)
 			w = len;
 	}
 	if (w > 60)
 		w = 60;
 	for (int i = 0; i < s->nres; i++) {
 		const struct check_result *r = &s->res[i];
-		if (problems_only && (!strcmp(r->status, "pass") || !strcmp(r->status, "fixed")))
+		if (!listed(r, which))
 			continue;
 		if (!shown++) {
 			print_name(f, "check", w);

@@ -41,7 +41,8 @@ struct plan_check {
 	int is_error;     /* severity: 1 error, 0 warn */
 	int when;         /* WHEN_BEFORE | WHEN_AFTER */
 	char *fix_sql;    /* SQL run by --fix, or NULL */
-	char *fix_from;
+	char *fix_from;   /* its file (full path), for error messages */
+	char *fix_name;   /* as the plan names it, for stored messages */
 	char **key;       /* result columns forming the sample keys; NULL: all */
 	int nkey;
 };
@@ -139,8 +140,10 @@ void checks_totals(const struct check_session *s, struct check_totals *t);
 
 /* Stores the results as a new dd_check_run; sets *id. */
 int checks_store(struct check_session *s, long long *id);
-/* Prints the results table (problems_only: failed and unverifiable). */
-void checks_print(const struct check_session *s, FILE *f, int problems_only);
+/* Which results checks_print() lists. */
+enum { PRINT_ALL, PRINT_PROBLEMS /* failed, unverifiable */, PRINT_FAILED };
+/* Prints the results table (nothing when no result qualifies). */
+void checks_print(const struct check_session *s, FILE *f, int which);
 /* Prints the summary line "checks: N passed, ...". */
 void checks_print_summary(const struct check_session *s, FILE *f);
 /* The results as JSON (newly allocated). */

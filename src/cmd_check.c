@@ -132,7 +132,7 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 		if (ret)
 			break;
 		f->rows = last_step_rows(rc->db, rc->run);
-		info("fix '%s': %s changed %lld row%s", r->check->name, r->check->fix_from,
+		info("fix '%s': %s changed %lld row%s", r->check->name, r->check->fix_name,
 		     f->rows, f->rows == 1 ? "" : "s");
 	}
 	if (run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, ""))
@@ -162,11 +162,11 @@ static void mark_fixed(struct check_session *s, const struct applied_fix *fixes,
 				sb_adds(&r->shown, f->shown);
 				r->nsample = 1;
 				r->message = xasprintf("fixed by %s (%lld row%s changed, recorded as step 'fix:%s')",
-						       f->check->fix_from, f->rows, f->rows == 1 ? "" : "s",
+						       f->check->fix_name, f->rows, f->rows == 1 ? "" : "s",
 						       f->check->name);
 			} else {
 				r->message = xasprintf("still %lld row%s after %s ran", r->count,
-						       r->count == 1 ? "" : "s", f->check->fix_from);
+						       r->count == 1 ? "" : "s", f->check->fix_name);
 			}
 		}
 	}
@@ -252,7 +252,7 @@ int cmd_check(int argc, char **argv)
 		printf("%s\n", text);
 		free(text);
 	} else {
-		checks_print(&s, stdout, 0);
+		checks_print(&s, stdout, PRINT_ALL);
 		checks_print_summary(&s, stdout);
 	}
 	checks_totals(&s, &t);

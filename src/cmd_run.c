@@ -407,7 +407,7 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	if (log_entry(rc, s->name, batch, nbatches, range, rows,
 		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
 	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
-			 batch && batch < nbatches ? batch : 0))
+			 batch && batch < nbatches ? batch + 1 : 0))
 		goto fail;
 	sqlite3_finalize(range);
 	sqlite3_finalize(fill);
@@ -646,7 +646,7 @@ static int check_plan_against_stage(const struct plan *plan, struct catalog *cat
 	return 0;
 }
 
-/* Drops the working tables and every scratch table, recreates from pristine. */
+/* Drops the working tables and every scratch table and view, recreates from pristine. */
 static int rebuild_working(struct run_ctx *rc)
 {
 	sqlite3_stmt *st = NULL;
@@ -654,15 +654,17 @@ static int rebuild_working(struct run_ctx *rc)
 	char **names = NULL;
 	int n = 0, ret = -1;
 
-	if (sqlite3_prepare_v2(rc->db, "SELECT name FROM sqlite_schema WHERE type = 'table' "
+	/* views first: they may read the tables about to be dropped */
+	if (sqlite3_prepare_v2(rc->db, "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') "
 				       "AND name NOT LIKE 'dd\\_%' ESCAPE '\\' "
-				       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+				       "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type = 'table'",
 			       -1, &st, NULL)) {
 		stage_error(rc->db, "cannot list staging tables");
 		goto cleanup;
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
 		int keep = 0;
 		for (int i = 0; i < rc->stagecat->ntables; i++)
 			if (!rc->stagecat->tables[i].pristine_name &&
@@ -670,18 +672,18 @@ static int rebuild_working(struct run_ctx *rc)
 				keep = 1;
 		if (keep)
 			continue;
+		/* names[] holds the DROP statements, views before tables */
+		sb_reset(&sql);
+		sb_addf(&sql, "DROP %s ", strcmp(type, "view") ? "TABLE" : "VIEW");
+		sb_add_qident(&sql, name);
 		names = xrealloc(names, (size_t)(n + 1) * sizeof(char *));
-		names[n++] = xstrdup(name);
+		names[n++] = xstrdup(sql.buf);
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	for (int i = 0; i < n; i++) {
-		sb_reset(&sql);
-		sb_adds(&sql, "DROP TABLE ");
-		sb_add_qident(&sql, names[i]);
-		if (stage_exec(rc->db, sql.buf))
+	for (int i = 0; i < n; i++)
+		if (stage_exec(rc->db, names[i]))
 			goto cleanup;
-	}
 	for (int i = 0; i < rc->stagecat->ntables; i++) {
 		const struct table_meta *t = &rc->stagecat->tables[i];
 		if (!t->pristine_name)
@@ -1048,12 +1050,12 @@ int cmd_run(int argc, char **argv)
 			finish_run(&rc, "failed", "checks (before)");
 			goto cleanup;
 		}
-		if (cs.nres && !dd_quiet) {
+		if (cs.nres) {
 			struct check_totals t;
 			checks_totals(&cs, &t);
 			if (t.failed) {
 				printf("before the steps:\n");
-				checks_print(&cs, stdout, 1);
+				checks_print(&cs, stdout, PRINT_FAILED);
 			}
 		}
 	}
@@ -1104,15 +1106,10 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		checks_totals(&cs, &t);
-		if (!dd_quiet) {
-			if (t.failed || t.unverifiable)
-				checks_print(&cs, stdout, 1);
+		/* findings show even with --quiet, which only drops what passed */
+		checks_print(&cs, stdout, dd_quiet ? PRINT_FAILED : PRINT_PROBLEMS);
+		if (t.failed || !dd_quiet)
 			checks_print_summary(&cs, stdout);
-		} else if (t.errors) {
-			/* quiet: stdout stays empty, the exit status and this line say it */
-			warning("%d check%s failed with severity error; 'drydock check %s' lists them",
-				t.errors, t.errors == 1 ? "" : "s", rc.stage_path);
-		}
 		if (t.errors)
 			ret = EXIT_FINDINGS;
 	}

@@ -162,11 +162,11 @@ static int read_table(const char *mpath, const char *source, cJSON *jt,
 	idx = cJSON_GetObjectItemCaseSensitive(jt, "indexes");
 	t->idx = xcalloc((size_t)cJSON_GetArraySize(idx) + 1, sizeof(*t->idx));
 	cJSON_ArrayForEach(c, idx) {
-		t->idx[t->nidx].name = jdup(c, "name");
-		t->idx[t->nidx].definition = jdup(c, "definition");
-		if (!t->idx[t->nidx].name || !t->idx[t->nidx].definition)
+		struct index_meta *im = &t->idx[t->nidx++]; /* counted first: freed on error */
+		im->name = jdup(c, "name");
+		im->definition = jdup(c, "definition");
+		if (!im->name || !im->definition)
 			return mbad(mpath, where, "each index needs a \"name\" and a \"definition\"");
-		t->nidx++;
 	}
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "commands.h"
 #include "util.h"
 
@@ -48,6 +50,11 @@ static int flush_stdout(void)
 int main(int argc, char **argv)
 {
 	int i = 1, ret;
+
+	/* drydock uses SQLite from one thread: no mutexes, no memory
+	 * statistics (both cost on every row of a snapshot or a diff) */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {

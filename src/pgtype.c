@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "pgtype.h"
+#include "jsonb.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -76,8 +77,12 @@ void pgtype_parse(const char *ft, int is_enum, struct pgtype *t)
 				if (isdigit((unsigned char)*p) || *p == '-') {
 					char *end;
 					long v = strtol(p, &end, 10);
+					if (end == p) { /* a lone '-' */
+						p++;
+						continue;
+					}
 					if (nmods < 2)
-						mods[nmods++] = (int)v;
+						mods[nmods++] = (int)(v > 100000 ? 100000 : v < -100000 ? -100000 : v);
 					p = end;
 				} else {
 					p++;
@@ -339,6 +344,11 @@ int pgtype_to_text(const struct pgtype *t, sqlite3_value *v,
 		break;
 	}
 	default: /* SQLITE_TEXT */
+		/* jsonb as PostgreSQL would print it (keys, spacing, numbers) */
+		if (t->kind == PGK_JSONB && !t->is_array &&
+		    !jsonb_normalize((const char *)sqlite3_value_text(v),
+				     (size_t)sqlite3_value_bytes(v), out))
+			break;
 		sb_add(out, sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
 		break;
 	}

@@ -77,7 +77,8 @@ int pgtype_bind_text(sqlite3_stmt *stmt, int i, const struct pgtype *t,
  * Renders an SQLite value as PostgreSQL text for a column of type t into
  * out (reset first).  Returns 1 when the value is NULL (out empty), else 0.
  * Booleans written by steps as 1/0/'true'/'yes' come out as t/f; reals as
- * the shortest text that reads back the same; blobs as \x hex for bytea.
+ * the shortest text that reads back the same; blobs as \x hex for bytea;
+ * jsonb in PostgreSQL's canonical output form (jsonb.c).
  */
 int pgtype_to_text(const struct pgtype *t, sqlite3_value *v,
 		   struct strbuf *out);

@@ -2955,8 +2955,16 @@ int schema_change_render(const struct schema_change *c,
 		render_add_foreign_key(c, &p);
 		return 0;
 	case SC_TARGET_SQL:
+		/*
+		 * Rollback mirrors push: an "after" change ran once the data
+		 * was in, so its rollback runs before the inverse data (a
+		 * constraint or trigger it added must be gone before the
+		 * rollback restores rows that violate it or would fire it);
+		 * a "before" change is undone after the inverse data.
+		 */
 		add_statement_text(ddl, jstr(c->spec, "sql"));
-		add_statement_text(inverse_post, jstr(c->spec, "rollback_sql"));
+		add_statement_text(c->phase == SC_AFTER ? inverse : inverse_post,
+				   jstr(c->spec, "rollback_sql"));
 		return 0;
 	}
 	return 0;

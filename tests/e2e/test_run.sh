@@ -210,6 +210,25 @@ EOF
 	assert_eq "$(hash_of whole.db)" "$(hash_of s.db)" "resumed after a kill, the change set differs"
 }
 
+# A batch that committed is not run again by --resume: a step that inserts
+# would otherwise insert its rows twice (or fail on their keys).
+t_resume_does_not_rerun_a_committed_batch() {
+	make_plan '[{"name": "copy", "sql": "steps/c.sql", "batch": {"table": "users", "size": 10}}]'
+	cat >p/steps/c.sql <<'EOF'
+INSERT INTO posts (id, user_id, body) SELECT 1000 + key, key, 'copy' FROM dd_batch;
+INSERT INTO posts (id, body) SELECT 1, 'taken' WHERE :batch = 3;
+EOF
+	stage
+	run dd run s.db --plan p
+	assert_status 3
+	assert_eq 20 "$(sqlite3 s.db "SELECT count(*) FROM posts WHERE body = 'copy'")"
+	sed -i '/taken/d' p/steps/c.sql
+	run dd run s.db --plan p --resume
+	assert_status 0
+	assert_eq 40 "$(sqlite3 s.db "SELECT count(*) FROM posts WHERE body = 'copy'")"
+	assert_eq "1 2 3 4" "$(sqlite3 s.db "SELECT batch FROM dd_run_log WHERE step = 'copy' ORDER BY seq" | tr '\n' ' ' | sed 's/ $//')"
+}
+
 t_from_step_replays_earlier_steps() {
 	basic_steps
 	stage
@@ -290,7 +309,7 @@ t_changing_a_primary_key_is_delete_plus_insert() {
 
 t_scratch_tables_do_not_survive_a_rerun() {
 	make_plan '[{"name": "scratch", "sql": "steps/s.sql"}]'
-	echo "CREATE TABLE IF NOT EXISTS scratch (a); INSERT INTO scratch VALUES (1);" >p/steps/s.sql
+	echo "CREATE TABLE IF NOT EXISTS scratch (a); INSERT INTO scratch VALUES (1); CREATE VIEW v AS SELECT * FROM users;" >p/steps/s.sql
 	stage
 	dd -q run s.db --plan p
 	dd -q run s.db --plan p

@@ -22,6 +22,8 @@ static struct column_meta cols[] = {
 	{ .name = "flag", .pg_type = "boolean" },
 	{ .name = "Mixed Case", .pg_type = "integer" },
 	{ .name = "pad", .pg_type = "character(3)" },
+	{ .name = "doc", .pg_type = "jsonb" },
+	{ .name = "at", .pg_type = "timestamp with time zone" },
 };
 
 static int setup(void **state)
@@ -37,7 +39,7 @@ static int setup(void **state)
 
 /* Translates def; returns the SQL (static buffer) or NULL with why in whybuf. */
 static char whybuf[256];
-static int usedbuf[16];
+static int usedbuf[32];
 static const char *tr(const char *def)
 {
 	static char out[1024];
@@ -131,6 +133,39 @@ static void test_functions_and_booleans(void **state)
 	sb_release(&sb);
 }
 
+#define DOC_TYPE(path) "(CASE WHEN json_valid(w.\"doc\") THEN json_type(w.\"doc\", '" path "') END)"
+
+static void test_json(void **state)
+{
+	(void)state;
+	assert_string_equal(tr("CHECK ((jsonb_typeof(doc) = 'array'::text))"),
+			    "((CASE " DOC_TYPE("$") " WHEN 'text' THEN 'string' WHEN 'integer' THEN 'number' "
+			    "WHEN 'real' THEN 'number' WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' "
+			    "ELSE " DOC_TYPE("$") " END) = 'array')");
+	assert_int_equal(usedbuf[8], 1);
+	assert_non_null(tr("CHECK ((jsonb_typeof((doc -> 'widgets'::text)) = 'array'::text))"));
+	assert_non_null(strstr(tr("CHECK ((jsonb_typeof((doc -> 'widgets'::text)) = 'array'::text))"),
+			       "json_type(w.\"doc\", '$.\"widgets\"')"));
+	assert_non_null(strstr(tr("CHECK ((jsonb_typeof(((doc -> 'a'::text) -> 0)) <> 'null'::text))"),
+			       "'$.\"a\"[0]'"));
+	assert_string_equal(tr("CHECK (((doc -> 'k'::text) IS NOT NULL))"), "(" DOC_TYPE("$.\"k\"") " IS NOT NULL)");
+	assert_string_equal(tr("CHECK ((doc IS NOT NULL))"), "(w.\"doc\" IS NOT NULL)");
+	assert_null(tr("CHECK (((doc ->> 'k'::text) = 'x'::text))"));
+	assert_non_null(strstr(whybuf, "'->>'"));
+	assert_null(tr("CHECK (((doc -> 'a b'::text) IS NULL))"));
+	assert_null(tr("CHECK ((doc = '{}'::jsonb))"));
+	assert_null(tr("CHECK ((jsonb_typeof(status) = 'array'::text))"));
+}
+
+static void test_messages(void **state)
+{
+	(void)state;
+	assert_null(tr("CHECK ((at >= born))"));
+	assert_string_equal(whybuf, "'>=' between timestamp with time zone values and date values");
+	assert_null(tr("CHECK ((at > at))"));
+	assert_string_equal(whybuf, "'>' between timestamp with time zone values");
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -161,6 +196,8 @@ int main(void)
 		cmocka_unit_test_setup(test_text_and_lists, setup),
 		cmocka_unit_test_setup(test_nulls_and_logic, setup),
 		cmocka_unit_test_setup(test_functions_and_booleans, setup),
+		cmocka_unit_test_setup(test_json, setup),
+		cmocka_unit_test_setup(test_messages, setup),
 		cmocka_unit_test_setup(test_refused, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "changeset.h"
+#include "jsonb.h"
 #include "pg.h"
 #include "pgtype.h"
 #include "plan.h"
@@ -215,6 +216,8 @@ static void test_pgtype_to_text(void **state)
 		{ "bytea", "x'00ff'", "\\x00ff" },
 		{ "text", "NULL", "<NULL>" },  { "numeric", "'1234.50'", "1234.50" },
 		{ "bigint", "9223372036854775807", "9223372036854775807" },
+		{ "jsonb", "json_object('b', 1, 'a', json('[1,2e1]'))", "{\"a\": [1, 20], \"b\": 1}" },
+		{ "json", "'{\"b\":1,  \"a\":2}'", "{\"b\":1,  \"a\":2}" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char *r = render(db, cases[i][0], cases[i][1]);
@@ -224,6 +227,41 @@ static void test_pgtype_to_text(void **state)
 		free(r);
 	}
 	sqlite3_close(db);
+}
+
+/* ------------------------------------------------------------------- jsonb */
+
+/* Expected outputs are PostgreSQL 15's own ('...'::jsonb::text). */
+static void test_jsonb_normalize(void **state)
+{
+	static const char *cases[][2] = {
+		{ "{\"b\":1,\"a\":2,\"aa\":[1,2.50,{\"z\":null}],\"a\":3}",
+		  "{\"a\": 3, \"b\": 1, \"aa\": [1, 2.50, {\"z\": null}]}" },
+		{ "[1e2, 1.5e-1, -0, -0.0, 123.456e1, 0.001e-2, 1E+2, 10e-1]",
+		  "[100, 0.15, 0, 0.0, 1234.56, 0.00001, 100, 1.0]" },
+		{ "\"\\u00e9\\u0041\\n\\ud83d\\ude00\\/\"", "\"\u00e9A\\n\U0001F600/\"" },
+		{ "  {\"x\" : { } , \"y\":[ ]} ", "{\"x\": {}, \"y\": []}" },
+		{ "-12.3400e+3", "-12340.0" },
+		{ "{\"long key\":1,\"a\":{\"bb\":true,\"b\":false}}",
+		  "{\"a\": {\"b\": false, \"bb\": true}, \"long key\": 1}" },
+	};
+	static const char *invalid[] = { "{", "[1,]", "01", "\"\\u0000\"", "\"\\ud800\"", "1 2", "" };
+	struct strbuf sb = STRBUF_INIT;
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(jsonb_normalize(cases[i][0], strlen(cases[i][0]), &sb), 0);
+		if (strcmp(sb.buf, cases[i][1]))
+			fail_msg("%s: got %s, expected %s", cases[i][0], sb.buf, cases[i][1]);
+		/* canonical text is a fixed point */
+		char *again = xstrdup(sb.buf);
+		assert_int_equal(jsonb_normalize(again, strlen(again), &sb), 0);
+		assert_string_equal(sb.buf, again);
+		free(again);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(invalid); i++)
+		if (jsonb_normalize(invalid[i], strlen(invalid[i]), &sb) != -1)
+			fail_msg("accepted invalid jsonb: %s", invalid[i]);
+	sb_release(&sb);
 }
 
 /* -------------------------------------------------------------------- plan */
@@ -349,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_copy_split),
 		cmocka_unit_test(test_pgtype_parse),
 		cmocka_unit_test(test_pgtype_to_text),
+		cmocka_unit_test(test_jsonb_normalize),
 		cmocka_unit_test(test_plan_ok),
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_stage_refuses_foreign_files),

@@ -1179,11 +1179,16 @@ static void test_target_sql(void **state)
 	build_catalog(&cat);
 	assert_int_equal(parse("[{\"op\": \"target_sql\", \"sql\": \"CREATE POLICY p ON posts USING (true)\","
 			       " \"rollback_sql\": \"DROP POLICY p ON posts;\\n\\n\", \"description\": \"RLS\"},"
-			       " {\"op\": \"target_sql\", \"sql\": \"SELECT 1 -- done\", \"rollback_sql\": \"SELECT 2\"}]",
+			       " {\"op\": \"target_sql\", \"sql\": \"SELECT 1 -- done\", \"rollback_sql\": \"SELECT 2\"},"
+			       " {\"op\": \"target_sql\", \"phase\": \"after\", \"sql\": \"ALTER TABLE posts ADD CHECK (id > 0)\","
+			       " \"rollback_sql\": \"ALTER TABLE posts DROP CONSTRAINT posts_id_check\"}]",
 			       &c, &n), 0);
 	expect_render(&cat, &c[0], "CREATE POLICY p ON posts USING (true);\n", "", "",
 		      "DROP POLICY p ON posts;\n");
 	expect_render(&cat, &c[1], "SELECT 1 -- done\n;\n", "", "", "SELECT 2;\n");
+	/* "after": undone before the inverse data, which may violate it */
+	expect_render(&cat, &c[2], "ALTER TABLE posts ADD CHECK (id > 0);\n", "",
+		      "ALTER TABLE posts DROP CONSTRAINT posts_id_check;\n", "");
 	assert_int_equal(c[0].skipped, 0);
 	assert_null(schema_change_probe_sql(&c[0], "public"));
 	{

@@ -1,0 +1,9 @@
+-- Then clinics (batched over clinics, 100 a batch).
+UPDATE clinics
+   SET uuid_id = uuid_v5('url', 'https://ids.clinics.example/clinics/' || id)
+ WHERE id IN (SELECT key FROM dd_batch);
+
+INSERT INTO id_mappings (table_name, old_id, new_id, migrated_at)
+SELECT 'clinics', id, uuid_id, now()
+  FROM clinics
+ WHERE id IN (SELECT key FROM dd_batch);
