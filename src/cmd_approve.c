@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "changeset.h"
+#include "checks.h"
 #include "commands.h"
 #include "stage.h"
 
@@ -21,26 +22,6 @@ const char usage_approve[] =
 	"\n"
 	"  --by NAME     who approves (recorded in the staging file and the ledger)\n"
 	"  --note TEXT   why, or anything the record should say\n";
-
-/* The latest check run: 0 found, 1 none, -1 error. */
-static int latest_check(sqlite3 *db, long long *id, char **hash, long long *errors,
-			long long *warnings)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = 1;
-	if (sqlite3_prepare_v2(db, "SELECT id, changeset_hash, errors, warnings FROM dd_check_run "
-				   "ORDER BY id DESC LIMIT 1", -1, &st, NULL))
-		return stage_error(db, "cannot read the check runs");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*hash = sqlite3_column_text(st, 1) ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
-		*errors = sqlite3_column_int64(st, 2);
-		*warnings = sqlite3_column_int64(st, 3);
-		ret = 0;
-	}
-	sqlite3_finalize(st);
-	return ret;
-}
 
 static int latest_run_done(sqlite3 *db, char **status)
 {
@@ -68,8 +49,8 @@ int cmd_approve(int argc, char **argv)
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	struct changeset_summary sum;
-	long long check = 0, errors = 0, warnings = 0;
-	char *check_hash = NULL, *run_status = NULL, *now = NULL;
+	long long check = 0;
+	char *run_status = NULL, *now = NULL;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -103,29 +84,11 @@ int cmd_approve(int argc, char **argv)
 		hint("Finish the run (drydock run %s --plan DIR --resume) and check it before approving.", path);
 		goto cleanup;
 	}
-	r = latest_check(db, &check, &check_hash, &errors, &warnings);
-	if (r < 0)
-		goto cleanup;
-	if (r == 1) {
-		error("change set %.16s has not been checked", sum.hash);
-		detail("Approval needs a clean check run of this change set.");
-		hint("Run the checks: drydock check %s", path);
-		ret = EXIT_FINDINGS;
-		goto cleanup;
-	}
-	if (!check_hash || strcmp(check_hash, sum.hash)) {
-		error("the latest checks ran on another change set");
-		detail("Check run %lld judged %.16s; the change set is now %.16s.", check,
-		       check_hash ? check_hash : "(none)", sum.hash);
-		hint("Run the checks again: drydock check %s", path);
-		ret = EXIT_FINDINGS;
-		goto cleanup;
-	}
-	if (errors) {
-		error("the latest checks of change set %.16s found %lld error%s", sum.hash, errors,
-		      errors == 1 ? "" : "s");
-		hint("See 'drydock check %s'; fix the plan and run it again.", path);
-		ret = EXIT_FINDINGS;
+	/* one rule for approve and push: checks.c decides what "clean" is */
+	r = checks_require_clean(db, path, &check);
+	if (r) {
+		if (r > 0)
+			ret = EXIT_FINDINGS;
 		goto cleanup;
 	}
 	now = utc_timestamp();
@@ -145,6 +108,14 @@ int cmd_approve(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!dd_quiet) {
+		long long warnings = 0;
+		sqlite3_stmt *w;
+		if (!sqlite3_prepare_v2(db, "SELECT warnings FROM dd_check_run WHERE id = ?1", -1, &w, NULL)) {
+			sqlite3_bind_int64(w, 1, check);
+			if (sqlite3_step(w) == SQLITE_ROW)
+				warnings = sqlite3_column_int64(w, 0);
+			sqlite3_finalize(w);
+		}
 		printf("approved change set %s by %s\n", sum.hash, by);
 		printf("  %lld inserts, %lld updates, %lld deletes, %d schema change%s; "
 		       "checks: %lld warning%s\n", sum.inserts, sum.updates, sum.deletes,
@@ -155,7 +126,6 @@ int cmd_approve(int argc, char **argv)
 cleanup:
 	sqlite3_finalize(st);
 	stage_close(db);
-	free(check_hash);
 	free(run_status);
 	free(now);
 	return ret;

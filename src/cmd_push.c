@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "commands.h"
 #include "pg.h"
 #include "push.h"
@@ -97,24 +98,6 @@ static char *counts_json(const struct push_set *ps)
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
-}
-
-/* Check runs after the approval that found errors in this change set. */
-static int checks_still_clean(sqlite3 *db, const char *hash, const char *path)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = 0;
-	if (sqlite3_prepare_v2(db, "SELECT errors FROM dd_check_run WHERE changeset_hash = ? "
-				   "ORDER BY id DESC LIMIT 1", -1, &st, NULL))
-		return stage_error(db, "cannot read the check runs");
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
-		error("the latest checks of this change set found errors");
-		hint("See 'drydock check %s'.", path);
-		ret = -1;
-	}
-	sqlite3_finalize(st);
-	return ret;
 }
 
 int cmd_push(int argc, char **argv)
@@ -208,8 +191,17 @@ int cmd_push(int argc, char **argv)
 		hint("Check the new change set and approve it: drydock approve %s --by NAME", path);
 		goto cleanup;
 	}
-	if (checks_still_clean(db, ps.hash, path))
-		goto cleanup;
+	{
+		/* the same rule as approve: the latest checks judged this change
+		 * set and found no error */
+		long long check_run;
+		int r = checks_require_clean(db, path, &check_run);
+		if (r) {
+			if (r > 0)
+				ret = EXIT_FINDINGS;
+			goto cleanup;
+		}
+	}
 	if (!ps.ntables && !ps.nddl) {
 		info("change set %.16s is empty: nothing to push", ps.hash);
 		ret = EXIT_OK;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "changeset.h"
+#include "checks.h"
 #include "commands.h"
 #include "plan.h"
 #include "run.h"
@@ -33,7 +34,12 @@ const char usage_run[] =
 	"                     (default: the target's snapshot time)\n"
 	"  --resume           continue a failed or interrupted run where it stopped\n"
 	"  --from STEP        run again from STEP (earlier steps are replayed)\n"
-	"  --no-check         skip the plan's checks (recorded in the run)\n";
+	"  --no-check         skip the checks (recorded in the run)\n"
+	"\n"
+	"Unless --no-check, the plan's \"before\" checks run on the snapshot before the\n"
+	"steps, and its \"after\" checks, gates and the built-in checks on the change\n"
+	"set at the end, as 'drydock check' does (docs/checks.md).  Exit status 1\n"
+	"means the run finished but a check of severity error failed.\n";
 
 /* ------------------------------------------------------------ authorizer */
 
@@ -917,6 +923,8 @@ int cmd_run(int argc, char **argv)
 	struct catalog pristine = { 0 }, stagecat = { 0 }, working = { 0 };
 	struct guard guard = { 0 };
 	struct changeset_summary sum;
+	struct checks specs = { 0 };
+	struct check_session cs = { 0 };
 	char *seed = NULL, *clock = NULL, *phash = NULL, *lstatus = NULL,
 	     *lseed = NULL, *lclock = NULL, *lphash = NULL;
 	long long lrun = 0;
@@ -945,7 +953,7 @@ int cmd_run(int argc, char **argv)
 	if (plan_load(plandir, &plan))
 		goto cleanup;
 	rc.plan = &plan;
-	if (schema_changes_parse(&plan, &rc.sc, &rc.nsc))
+	if (schema_changes_parse(&plan, &rc.sc, &rc.nsc) || checks_parse(&plan, &specs))
 		goto cleanup;
 	if (from) {
 		for (int i = 0; i < plan.nsteps; i++)
@@ -1001,6 +1009,8 @@ int cmd_run(int argc, char **argv)
 			if ((int)rc.sc[i].phase == phase &&
 			    schema_change_apply_catalog(&working, &rc.sc[i]))
 				goto cleanup;
+	if (checks_validate(&plan, &specs, &working))
+		goto cleanup;
 
 	if (resume) {
 		rc.run = lrun;
@@ -1032,7 +1042,23 @@ int cmd_run(int argc, char **argv)
 			info("replaying the %d steps before '%s'", rc.from_step - 1, from);
 	}
 
-	/* (checks issue) the plan's "before" checks run here unless --no-check */
+	/* the plan's "before" checks see the snapshot; failures are reported
+	 * now and again at the end (they block approval, not the run) */
+	if (!no_check) {
+		check_session_init(&cs, rc.db, &plan, &specs, &pristine, &working, rc.run);
+		if (checks_run_before(&cs)) {
+			finish_run(&rc, "failed", "checks (before)");
+			goto cleanup;
+		}
+		if (cs.nres) {
+			struct check_totals t;
+			checks_totals(&cs, &t);
+			if (t.failed) {
+				printf("before the steps:\n");
+				checks_print(&cs, stdout, PRINT_FAILED);
+			}
+		}
+	}
 
 	for (int i = start_step; i < plan.nsteps; i++) {
 		if (run_step(&rc, i, i == start_step ? start_batch : 0)) {
@@ -1064,13 +1090,32 @@ int cmd_run(int argc, char **argv)
 	}
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
-	/* (checks issue) the "after" and built-in checks run here unless --no-check */
 	if (!dd_quiet)
 		printf("change set %.16s: %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
 		       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
 		       sum.schema_changes == 1 ? "" : "s");
 	ret = EXIT_OK;
+	if (no_check) {
+		info("checks skipped (--no-check): run 'drydock check %s' before approving",
+		     rc.stage_path);
+	} else {
+		struct check_totals t;
+		long long check_run;
+		if (checks_run_after(&cs) || checks_store(&cs, &check_run)) {
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+		checks_totals(&cs, &t);
+		/* findings show even with --quiet, which only drops what passed */
+		checks_print(&cs, stdout, dd_quiet ? PRINT_FAILED : PRINT_PROBLEMS);
+		if (t.failed || !dd_quiet)
+			checks_print_summary(&cs, stdout);
+		if (t.errors)
+			ret = EXIT_FINDINGS;
+	}
 cleanup:
+	check_session_free(&cs);
+	checks_free(&specs);
 	stage_close(rc.db);
 	schema_changes_free(rc.sc, rc.nsc);
 	catalog_free(&pristine);

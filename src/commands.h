@@ -18,6 +18,7 @@ int cmd_fixture(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_changes(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
@@ -27,8 +28,8 @@ int cmd_rollback(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 
 extern const char usage_snapshot[], usage_status[], usage_fixture[],
-	usage_run[], usage_log[], usage_changes[], usage_report[], usage_diff[],
-	usage_approve[], usage_plan[], usage_push[], usage_rollback[],
+	usage_run[], usage_log[], usage_changes[], usage_check[], usage_report[],
+	usage_diff[], usage_approve[], usage_plan[], usage_push[], usage_rollback[],
 	usage_history[];
 
 /* Prints "usage error" the house way and returns EXIT_USAGE. */

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
 	{ "log", cmd_log, "print the run log of a staging file", usage_log },
 	{ "changes", cmd_changes, "list the change set row by row", usage_changes },
+	{ "check", cmd_check, "check the change set offline: constraints, types, plan checks, gates", usage_check },
 	{ "approve", cmd_approve, "approve the checked change set for push", usage_approve },
 	{ "plan", cmd_plan, "print the SQL push would send, without connecting", usage_plan },
 	{ "push", cmd_push, "apply the approved change set to the target", usage_push },

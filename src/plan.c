@@ -7,6 +7,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Whether JSON text stops in the middle of a value: inside a string, or
+ * with an object or array still open.  (cJSON points at the start of an
+ * unterminated string, not at the end of the text.)
+ */
+static int json_truncated(const char *text, size_t len)
+{
+	int depth = 0, in_string = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return in_string || depth > 0;
+}
+
 cJSON *json_parse_located(const char *text, size_t len, const char *file)
 {
 	const char *end = NULL;
@@ -34,7 +60,7 @@ cJSON *json_parse_located(const char *text, size_t len, const char *file)
 		if (ll > 120)
 			ll = 120;
 		error("%s:%d:%d: invalid JSON", file, line, col);
-		if (off >= len)
+		if (off >= len || json_truncated(text, len))
 			detail("The text ends before the JSON value is complete.");
 		else
 			detail("Near: %.*s", ll, ls);
