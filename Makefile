@@ -52,20 +52,31 @@ $(BIN): $(OBJS)
 
 # Address + undefined-behaviour sanitizers; run the suite against it with
 # `make test DRYDOCK=build/asan/drydock`.
+# Every module compiled once with the sanitizers; the asan binary, the unit
+# tests and the fuzz drivers link these objects.
+ASAN_OBJS := $(patsubst src/%.c,$(BUILD)/asan-obj/%.o,$(SRCS)) $(BUILD)/asan-obj/schema_sql.o
+ASAN_LIB_OBJS := $(filter-out $(BUILD)/asan-obj/main.o,$(ASAN_OBJS))
+$(BUILD)/asan-obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(BUILD)/asan-obj
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+$(BUILD)/asan-obj/schema_sql.o: $(BUILD)/schema_sql.c
+	@mkdir -p $(BUILD)/asan-obj
+	$(CC) $(WARN) $(ASAN_FLAGS) -c $< -o $@
+
 asan: deps $(ASAN_BIN)
-$(ASAN_BIN): $(SRCS) $(HDRS) $(BUILD)/schema_sql.c
+$(ASAN_BIN): $(ASAN_OBJS)
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $(SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+	$(CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(LDLIBS)
 
 # Unit tests link every module but main.c.
-$(BUILD)/unit/%: tests/unit/%.c $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+$(BUILD)/unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka
 
 # Fuzz targets with a plain driver (the corpus run in make test) ...
-$(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
+$(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(ASAN_LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/fuzz
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
 
 # ... and with libFuzzer (clang): make fuzz runs each for FUZZ_SECONDS.
 $(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
@@ -85,7 +96,7 @@ e2e: $(BIN)
 # PostgreSQL servers the tests start themselves.
 test:
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

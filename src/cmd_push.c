@@ -195,9 +195,9 @@ int cmd_push(int argc, char **argv)
 		/* the same rule as approve: the latest checks judged this change
 		 * set and found no error */
 		long long check_run;
-		int r = checks_require_clean(db, path, &check_run);
-		if (r) {
-			if (r > 0)
+		int cr = checks_require_clean(db, path, &check_run);
+		if (cr) {
+			if (cr > 0)
 				ret = EXIT_FINDINGS;
 			goto cleanup;
 		}

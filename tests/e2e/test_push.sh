@@ -56,7 +56,7 @@ setup_file() {
 		DELETE FROM avatars WHERE display_name = 'Old Ann';
 	SQL
 	dd -q snapshot --plan "$FIX/plan" -o "$FIX/s.db" --source "dbname=src"
-	dd -q run "$FIX/s.db" --plan "$FIX/plan"
+	dd -q run "$FIX/s.db" --plan "$FIX/plan" --no-check  # the tests record check runs themselves
 	cp "$FIX/s.db" "$FIX/unapproved.db"
 	check_ok "$FIX/s.db"
 	dd -q approve "$FIX/s.db" --by Ann --note "reviewed"
@@ -108,7 +108,7 @@ t_approve_refuses_unchecked_failed_or_stale_checks() {
 		VALUES ('test', 1, 'feedfacefeedface', 'all', 0, 0, 1)"
 	run dd approve s.db --by Ann
 	assert_status 1
-	assert_err_contains "the latest checks ran on another change set"
+	assert_err_contains "are older than its change set"
 	run dd approve s.db
 	assert_status 2
 	assert_eq 0 "$(sqlite3 s.db "SELECT count(*) FROM dd_approval")" "no approval recorded"
