@@ -134,6 +134,7 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 		f->rows = last_step_rows(rc->db, rc->run);
 		info("fix '%s': %s changed %lld row%s", r->check->name, r->check->fix_name,
 		     f->rows, f->rows == 1 ? "" : "s");
+		fault_point("check.after_fix");
 	}
 	if (run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, ""))
 		return -1;

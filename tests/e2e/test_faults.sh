@@ -119,6 +119,115 @@ t_run_killed_after_the_after_phase_resumes_without_reapplying_it() {
 	assert_eq 240 "$(sqlite3 s.db "SELECT count(*) FROM users WHERE tier = 'basic'")"
 }
 
+# --- check --fix: 2 points (after the first fix, after the second)
+
+t_check_fix_killed_then_checked_again_reaches_the_same_change_set() {
+	need_flag
+	"$DRYDOCK" -q snapshot --plan "$PLAN" --fixture "$FX" -o ref.db
+	"$DRYDOCK" -q run ref.db --plan "$PLAN" >/dev/null || true
+	"$DRYDOCK" -q check ref.db --fix >/dev/null || true
+	local ref fault
+	ref=$(sqlite3 ref.db "SELECT hash FROM dd_changeset")
+	for fault in check.after_fix:1 check.after_fix:2; do
+		rm -f s.db
+		dd -q snapshot --plan "$PLAN" --fixture "$FX" -o s.db
+		dd -q run s.db --plan "$PLAN" >/dev/null || true
+		killed "$fault" check s.db --fix
+		# approval is refused until the change set is recomputed
+		run dd approve s.db --by x
+		assert_status 1
+		run dd check s.db --fix
+		assert_eq "$ref" "$(sqlite3 s.db 'SELECT hash FROM dd_changeset')" "after a kill at $fault"
+	done
+}
+
+# --- push and rollback against PostgreSQL: 4 points, and a disconnect
+
+fresh_target() { # DB: a copy of the avatars data
+	pg_psql -d postgres -c "DROP DATABASE IF EXISTS \"$1\"" -c "CREATE DATABASE \"$1\" TEMPLATE app" >/dev/null
+}
+dump() { pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres --data-only -d "$1" -N drydock | grep -v '^\\\(un\)\?restrict' | sort | md5sum; }
+approved_stage() { # DB
+	"$DRYDOCK" -q snapshot --plan "$PLAN" --source "postgresql://postgres@/$1?host=$PGHOST&port=$PGPORT" -o "$1.db"
+	"$DRYDOCK" -q run "$1.db" --plan "$PLAN" --seed f --clock '2026-01-15 09:00:00' >/dev/null || true
+	"$DRYDOCK" -q check "$1.db" --fix >/dev/null
+	"$DRYDOCK" -q approve "$1.db" --by faults
+}
+turl() { echo "postgresql://postgres@/$1?host=$PGHOST&port=$PGPORT"; }
+
+t_push_killed_before_commit_changes_nothing() {
+	need_flag
+	fresh_target t1
+	approved_stage t1
+	local before
+	before=$(dump t1)
+	killed push.before_commit push t1.db --target "$(turl t1)" --yes
+	assert_eq "$before" "$(dump t1)" "the target changed"
+	run dd push t1.db --target "$(turl t1)" --yes
+	assert_status 0
+}
+
+t_batched_push_killed_resumes_to_the_same_state() {
+	need_flag
+	fresh_target ref1
+	approved_stage ref1
+	dd -q push ref1.db --target "$(turl ref1)" --yes
+	local want fault
+	want=$(dump ref1)
+	for fault in push.batch_committed:1 push.batch_committed:3; do
+		fresh_target t2
+		cp ref1.db t2.db
+		killed "$fault" push t2.db --target "$(turl t2)" --yes --batch-size 100
+		run dd push t2.db --target "$(turl t2)" --yes --batch-size 100
+		assert_status 0
+		assert_eq "$want" "$(dump t2)" "resumed after a kill at $fault"
+	done
+}
+
+t_rollback_killed_before_commit_leaves_the_push() {
+	need_flag
+	fresh_target t3
+	approved_stage t3
+	local before pushed
+	before=$(dump t3)
+	dd -q push t3.db --target "$(turl t3)" --yes
+	pushed=$(dump t3)
+	killed rollback.before_commit rollback t3.db --target "$(turl t3)" --yes
+	assert_eq "$pushed" "$(dump t3)" "a killed rollback changed the target"
+	run dd rollback t3.db --target "$(turl t3)" --yes
+	assert_status 0
+	assert_eq "$before" "$(dump t3)" "the rollback did not restore the target"
+}
+
+t_target_disconnects_mid_push() {
+	need_flag
+	fresh_target t4
+	approved_stage t4
+	local before
+	before=$(dump t4)
+	# hold a lock the push needs, then cut the push's connection while it waits
+	pg_psql -d t4 -c "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
+	local locker=$!
+	sleep 0.5
+	dd push t4.db --target "$(turl t4)" --yes >out 2>err &
+	local pusher=$!
+	local i
+	for i in $(seq 1 50); do
+		[[ $(pg_psql -d t4 -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'drydock' AND wait_event_type = 'Lock'") -gt 0 ]] && break
+		sleep 0.1
+	done
+	pg_psql -d t4 -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'drydock'" >/dev/null
+	local st=0
+	wait "$pusher" || st=$?
+	pg_psql -d t4 -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$locker" || true
+	[[ $st -ne 0 ]] || fail "push succeeded although its connection was cut"
+	grep -q "drydock: error:" err || fail "no clear error: $(cat err)"
+	assert_eq "$before" "$(dump t4)" "a cut push changed the target"
+	run dd push t4.db --target "$(turl t4)" --yes
+	assert_status 0
+}
+
 # --- fixture export: 1 point
 
 t_fixture_export_killed_keeps_the_old_fixture() {
