@@ -102,10 +102,11 @@ test:
 	@scripts/golden-reports.sh --check
 	@tests/run-e2e.sh
 
-# Fault injection: the process is SIGKILLed at named points (DD_FAULT) and
-# the files must stay valid; opt-in because it starts many processes.
+# Fault injection (the process is SIGKILLed at named points, DD_FAULT; the
+# files must stay valid) and pushes under pgbench load; opt-in because they
+# start many processes and hold load for seconds.
 test-faults: $(BIN)
-	@DD_FAULT_TESTS=1 tests/run-e2e.sh tests/e2e/test_faults.sh
+	@DD_FAULT_TESTS=1 tests/run-e2e.sh tests/e2e/test_faults.sh tests/e2e/test_load.sh
 
 # The suite again under valgrind (slow; not part of `make test`).
 valgrind: $(BIN)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Secrets: a whole migration over password-authenticated TCP, then every
+# artifact it made — staging file, reports, fixture, logs, every message,
+# the target's ledger, a conflict report, the process list while a push
+# waits — is searched for the password.
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TESTLIB_DIR/pg.sh"
+
+setup_file() {
+	pg_start || return 1
+	pg_createdb app
+	pg_psql -d app -f "$REPO/fixtures/sql/avatars.sql" >/dev/null
+}
+teardown_file() { pg_stop; }
+
+PLAN=$REPO/examples/avatars
+URL() { echo "postgresql://postgres:$DD_PG_PASSWORD@127.0.0.1:$PGPORT/app"; }
+KV() { echo "host=127.0.0.1 port=$PGPORT dbname=app user=postgres password=$DD_PG_PASSWORD"; }
+
+no_password_in() { # FILES/DIRS...
+	local hits
+	hits=$(grep -r -a -l -F -- "$DD_PG_PASSWORD" "$@" 2>/dev/null || true)
+	[[ -z $hits ]] || fail "the password is in: $hits"
+}
+
+t_no_secret_in_any_artifact() {
+	[[ ${#DD_PG_PASSWORD} -ge 8 ]] || fail "the test server's password is too short to search for"
+	local log=all.log
+	{
+		dd snapshot --plan "$PLAN" --source "$(URL)" -o s.db
+		dd run s.db --plan "$PLAN" || true
+		dd check s.db --fix
+		dd status s.db
+		dd status s.db --json
+		dd log s.db --json
+		dd changes s.db --limit 5
+		dd report s.db -o rep
+		dd fixture export s.db -o fx --rows 20
+		dd approve s.db --by tester
+		dd plan s.db
+		dd push s.db --target "$(KV)" --yes
+		dd history --target "$(URL)"
+		dd rollback s.db --target "$(URL)" --yes
+	} >"$log" 2>&1
+	grep -q "rolled back push" "$log" || fail "the migration did not go through: $(tail -5 "$log")"
+	# failures print connection details too: none may show the password
+	dd snapshot --plan "$PLAN" --source "postgresql://postgres:$DD_PG_PASSWORD@127.0.0.1:1/app" -o x.db >>"$log" 2>&1 || true
+	dd snapshot --plan "$PLAN" --source "postgresql://postgres:wrong$DD_PG_PASSWORD@127.0.0.1:$PGPORT/app" -o x.db >>"$log" 2>&1 || true
+	dd push s.db --target "host=127.0.0.1 port=$PGPORT dbname=nosuch user=postgres password=$DD_PG_PASSWORD" --yes >>"$log" 2>&1 || true
+	grep -q "cannot connect" "$log" || fail "the failing connections did not fail"
+	no_password_in "$T"
+	# the target's ledger (and everything else drydock created there)
+	pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres -n drydock app >ledger.sql
+	grep -q "ledger" ledger.sql || fail "no ledger in the target"
+	no_password_in ledger.sql
+	# PostgreSQL's own view of the sessions never held it either
+	no_password_in "$DD_PG_LOG"
+}
+
+t_no_secret_in_the_process_list() {
+	dd -q snapshot --plan "$PLAN" --source "$(URL)" -o s.db
+	dd -q run s.db --plan "$PLAN" || true
+	dd -q check s.db --fix || true
+	dd -q approve s.db --by tester
+	# make the push wait on a lock, and read its command line meanwhile
+	pg_psql -d app -c "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(5); COMMIT;" >/dev/null 2>&1 &
+	local locker=$! i cmd=""
+	sleep 0.3
+	"$DRYDOCK" push s.db --target "$(KV)" --yes --lock-timeout 4s >push.log 2>&1 &
+	local pusher=$!
+	for i in $(seq 1 40); do
+		cmd=$(tr '\0' ' ' </proc/$pusher/cmdline 2>/dev/null || true)
+		[[ -n $cmd ]] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	cmd=$(tr '\0' ' ' </proc/$pusher/cmdline 2>/dev/null || echo "$cmd")
+	wait "$pusher" || true
+	wait "$locker" || true
+	[[ $cmd == *push* ]] || skip "the push ended before its command line could be read"
+	[[ $cmd != *"$DD_PG_PASSWORD"* ]] || fail "the password shows in the process list: $cmd"
+	[[ $cmd == *"password=xxxx"* ]] || fail "the password was not scrubbed from: $cmd"
+}
+
+run_tests
