@@ -69,6 +69,18 @@ static void add_val_json(struct strbuf *sb, const struct val *v)
 		sb_add_json_string(sb, v->p, v->len);
 }
 
+/* A JSON array of n values, or of the values at idx[0..n) when idx is set. */
+static void add_row_json(struct strbuf *sb, const struct val *vals, const int *idx, int n)
+{
+	sb_addch(sb, '[');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			sb_addch(sb, ',');
+		add_val_json(sb, &vals[idx ? idx[i] : i]);
+	}
+	sb_addch(sb, ']');
+}
+
 static int val_equal(const struct val *a, const struct val *b)
 {
 	if (a->null || b->null)
@@ -202,21 +214,10 @@ static int diff_deletes(struct table_diff *d, struct val *vals)
 		sb_reset(&d->oldr);
 		sb_reset(&d->newr);
 		sb_reset(&d->changed);
-		sb_addch(&d->oldr, '[');
-		for (int i = 0; i < p->ncols; i++) {
+		for (int i = 0; i < p->ncols; i++)
 			take(&vals[i], &p->cols[i], sqlite3_column_value(st, i));
-			if (i)
-				sb_addch(&d->oldr, ',');
-			add_val_json(&d->oldr, &vals[i]);
-		}
-		sb_addch(&d->oldr, ']');
-		sb_addch(&d->key, '[');
-		for (int k = 0; k < p->npk; k++) {
-			if (k)
-				sb_addch(&d->key, ',');
-			add_val_json(&d->key, &vals[p->pk[k]]);
-		}
-		sb_addch(&d->key, ']');
+		add_row_json(&d->oldr, vals, NULL, p->ncols);
+		add_row_json(&d->key, vals, p->pk, p->npk);
 		if (store(d, "D"))
 			goto cleanup;
 		d->deletes++;
@@ -308,30 +309,12 @@ static int diff_upserts(struct table_diff *d, struct val *wv, struct val *pv,
 				/* equal in PostgreSQL text form: not a change */
 				continue;
 			}
-			sb_addch(&d->oldr, '[');
-			for (int i = 0; i < p->ncols; i++) {
-				if (i)
-					sb_addch(&d->oldr, ',');
-				add_val_json(&d->oldr, &pv[i]);
-			}
-			sb_addch(&d->oldr, ']');
+			add_row_json(&d->oldr, pv, NULL, p->ncols);
 		} else {
 			sb_reset(&d->changed);
 		}
-		sb_addch(&d->newr, '[');
-		for (int i = 0; i < nw; i++) {
-			if (i)
-				sb_addch(&d->newr, ',');
-			add_val_json(&d->newr, &wv[i]);
-		}
-		sb_addch(&d->newr, ']');
-		sb_addch(&d->key, '[');
-		for (int k = 0; k < w->npk; k++) {
-			if (k)
-				sb_addch(&d->key, ',');
-			add_val_json(&d->key, &wv[w->pk[k]]);
-		}
-		sb_addch(&d->key, ']');
+		add_row_json(&d->newr, wv, NULL, nw);
+		add_row_json(&d->key, wv, w->pk, w->npk);
 		if (store(d, is_new ? "I" : "U"))
 			goto cleanup;
 		if (is_new)

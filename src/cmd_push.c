@@ -209,23 +209,8 @@ int cmd_push(int argc, char **argv)
 	}
 	if (push_settings_load(db, plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
 		goto cleanup;
-	if (lock_timeout) {
-		free(set.lock_timeout);
-		set.lock_timeout = xstrdup(lock_timeout);
-	}
-	if (stmt_timeout) {
-		free(set.statement_timeout);
-		set.statement_timeout = xstrdup(stmt_timeout);
-	}
-	if (batch >= 0)
-		set.batch_size = batch;
-	if (notrig)
-		set.disable_triggers = 1;
-	{
-		char *snap = stage_get_meta(db, "snapshot_at");
-		staging = xasprintf("%s (snapshot %s)", path, snap ? snap : "?");
-		free(snap);
-	}
+	push_settings_override(&set, lock_timeout, stmt_timeout, batch, notrig);
+	staging = push_staging_label(db, path);
 	o.lock_timeout = set.lock_timeout;
 	o.statement_timeout = set.statement_timeout;
 	o.batch_size = set.batch_size;

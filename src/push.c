@@ -847,6 +847,31 @@ static int setting_duration(const cJSON *v, const char *key, char **out, const c
 	return -1;
 }
 
+void push_settings_override(struct push_settings *s, const char *lock_timeout,
+			    const char *statement_timeout, long batch, int notrig)
+{
+	if (lock_timeout) {
+		free(s->lock_timeout);
+		s->lock_timeout = xstrdup(lock_timeout);
+	}
+	if (statement_timeout) {
+		free(s->statement_timeout);
+		s->statement_timeout = xstrdup(statement_timeout);
+	}
+	if (batch >= 0)
+		s->batch_size = batch;
+	if (notrig)
+		s->disable_triggers = 1;
+}
+
+char *push_staging_label(sqlite3 *db, const char *path)
+{
+	char *snap = stage_get_meta(db, "snapshot_at");
+	char *label = xasprintf("%s (snapshot %s)", path, snap ? snap : "?");
+	free(snap);
+	return label;
+}
+
 int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *s)
 {
 	char *text = NULL, *dir = NULL, *path = NULL;

@@ -81,6 +81,14 @@ struct push_settings {
 };
 int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *s);
 void push_settings_free(struct push_settings *s);
+/*
+ * Command-line overrides of the plan's settings, shared by push and plan:
+ * a NULL duration, batch < 0 or notrig == 0 keeps the plan's value.
+ */
+void push_settings_override(struct push_settings *s, const char *lock_timeout,
+			    const char *statement_timeout, long batch, int notrig);
+/* "PATH (snapshot TIME)": how the ledger names a staging file. */
+char *push_staging_label(sqlite3 *db, const char *path);
 /* A PostgreSQL duration drydock accepts: digits and an optional unit. */
 int push_valid_duration(const char *s);
 
