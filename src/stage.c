@@ -268,8 +268,10 @@ int stage_finish_create(sqlite3 *db, const char *path)
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
 		 STAGE_FORMAT_VERSION);
 	if (stage_exec(db, pragma) || stage_exec(db, "COMMIT") ||
-	    stage_exec(db, "PRAGMA journal_mode = DELETE"))
+	    stage_exec(db, "PRAGMA journal_mode = DELETE")) {
+		sqlite3_close(db); /* closed on every path: the caller forgets db */
 		return -1;
+	}
 	if (sqlite3_close(db) != SQLITE_OK)
 		return error("cannot close staging file '%s'", path);
 	fd = open(path, O_RDONLY);

@@ -125,7 +125,8 @@ void table_parse_types(struct table_meta *t);
  * calls stage_finish_create().
  */
 int stage_create(const char *path, sqlite3 **out);
-/* Commits, restores safe pragmas, closes and fsyncs the file. */
+/* Commits, restores safe pragmas, closes and fsyncs the file.  Closes db
+ * whether it succeeds or not. */
 int stage_finish_create(sqlite3 *db, const char *path);
 
 /*
