@@ -401,4 +401,23 @@ t_diff_bad_input() {
 	assert_status 2
 }
 
+t_disk_full_while_writing_a_report() {
+	[[ $(id -u) -eq 0 ]] || skip "needs root to mount a small tmpfs"
+	mkdir small
+	mount -t tmpfs -o size=64k tmpfs small 2>/dev/null || skip "cannot mount tmpfs here"
+	"$DRYDOCK" -q snapshot --plan "$REPO/examples/avatars" --fixture "$REPO/fixtures/avatars" -o s.db
+	"$DRYDOCK" -q run s.db --plan "$REPO/examples/avatars" --no-check
+	# fill the disk but for a few kilobytes: the report cannot fit
+	head -c 50000 /dev/zero >small/filler 2>/dev/null || true
+	run dd report s.db -o small/rep
+	local left
+	left=$(cd small && ls -A rep 2>/dev/null | tr '\n' ' ')
+	umount small 2>/dev/null || true
+	assert_status 3
+	assert_err_contains "drydock: error:"
+	# nothing that looks like a finished report is left (no report.* file)
+	[[ $left != *report.json* && $left != *report.html* && $left != *report.md* ]] ||
+		fail "a report file was left on the full disk: $left"
+}
+
 run_tests
