@@ -76,7 +76,7 @@ $(BUILD)/unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(HDRS)
 # Fuzz targets with a plain driver (the corpus run in make test) ...
 $(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(ASAN_LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/fuzz
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
+	$(CC) $(WARN) $(DEFS) -DDD_FUZZ_DRIVER $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
 
 # ... and with libFuzzer (clang): make fuzz runs each for FUZZ_SECONDS.
 $(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c

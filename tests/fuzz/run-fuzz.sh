@@ -12,10 +12,11 @@ for t in "$@"; do
 	mkdir -p "$work"
 	[[ -d tests/fuzz/corpus/$t ]] && cp -n tests/fuzz/corpus/$t/* "$work"/ 2>/dev/null || true
 	log=build/fuzz/$t.log
-	if build/fuzz/lf_"$t" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+	if build/fuzz/lf_"$t" -max_total_time="$secs" -max_len=65536 -timeout=10 -close_fd_mask=2 \
 		-artifact_prefix=build/fuzz/crash-"$t"- "$work" >"$log" 2>&1; then
-		runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 || true)
-		echo "fuzz $t: ${runs:-done} in ${secs}s, no crash"
+		runs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | grep -o '[0-9]*' || true)
+		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
+		echo "fuzz $t: ${runs:-?} inputs in ${secs}s, coverage ${cov:-?} edges, no crash"
 	else
 		echo "fuzz $t: CRASH — see $log and build/fuzz/crash-$t-*"
 		status=1
