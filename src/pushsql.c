@@ -249,6 +249,42 @@ static void add_any_differs(struct strbuf *sb, const struct push_table *t,
 }
 
 /*
+ * The part the conflict check and the verification share: each work row
+ * (s) beside the target's row with its key (t), the columns that differ
+ * from the expected image exp (the snapshot's for the conflict check, the
+ * pushed one for the verification) and both images as JSON; rows of
+ * operation exempt have no expected image.
+ */
+static void render_compare_select(struct strbuf *sb, const struct push_table *t,
+				  const char *work, const struct push_col *exp, int nexp,
+				  char exempt, const struct push_col *k0,
+				  const struct push_col *img, int nimg)
+{
+	sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
+	add_key_json(sb, t);
+	sb_adds(sb, " AS key, ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL AS missing,\n  ");
+	if (nexp) {
+		sb_addf(sb, "CASE WHEN s.dd_op = '%c' THEN '[]' ELSE ", exempt);
+		add_differs(sb, exp, nexp);
+		sb_addf(sb, " END AS differs,\n  CASE WHEN s.dd_op = '%c' THEN NULL ELSE ", exempt);
+		add_json_row(sb, "s", exp, nexp, 0, 1, 1);
+		sb_adds(sb, " END AS expected,\n");
+	} else {
+		sb_adds(sb, "'[]' AS differs, NULL AS expected,\n");
+	}
+	sb_adds(sb, "  CASE WHEN ");
+	add_ref(sb, "t", k0->name);
+	sb_adds(sb, " IS NULL THEN NULL ELSE ");
+	add_json_row(sb, "t", img, nimg, 0, 0, 1);
+	sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
+	add_table(sb, t);
+	sb_adds(sb, " AS t ON ");
+	add_any_key_join(sb, t);
+}
+
+/*
  * Rows to update or delete must still hold what the snapshot saw (every
  * column of the before-image, compared in the column's type), and no key
  * to insert may exist.  One join of the work table with the target for
@@ -262,28 +298,7 @@ static void render_conflicts(struct strbuf *sb, const struct push_table *t,
 	int nimg = t->nold ? t->nold : t->nnew;
 	const struct push_col *k0 = key_col(t, 0, img, nimg);
 
-	sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-	add_key_json(sb, t);
-	sb_adds(sb, " AS key, ");
-	add_ref(sb, "t", k0->name);
-	sb_adds(sb, " IS NULL AS missing,\n  ");
-	if (t->nold) {
-		sb_adds(sb, "CASE WHEN s.dd_op = 'I' THEN '[]' ELSE ");
-		add_differs(sb, t->old, t->nold);
-		sb_adds(sb, " END AS differs,\n  CASE WHEN s.dd_op = 'I' THEN NULL ELSE ");
-		add_json_row(sb, "s", t->old, t->nold, 0, 1, 1);
-		sb_adds(sb, " END AS expected,\n");
-	} else {
-		sb_adds(sb, "'[]' AS differs, NULL AS expected,\n");
-	}
-	sb_adds(sb, "  CASE WHEN ");
-	add_ref(sb, "t", k0->name);
-	sb_adds(sb, " IS NULL THEN NULL ELSE ");
-	add_json_row(sb, "t", img, nimg, 0, 0, 1);
-	sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
-	add_table(sb, t);
-	sb_adds(sb, " AS t ON ");
-	add_any_key_join(sb, t);
+	render_compare_select(sb, t, work, t->old, t->nold, 'I', k0, img, nimg);
 	sb_adds(sb, "\nWHERE CASE WHEN s.dd_op = 'I' THEN ");
 	add_ref(sb, "t", k0->name);
 	sb_adds(sb, " IS NOT NULL\n  ELSE ");
@@ -459,28 +474,7 @@ static void render_verify(struct strbuf *sb, const struct push_set *ps,
 	int nimg = t->nnew ? t->nnew : t->nold;
 	const struct push_col *k0 = key_col(t, 0, img, nimg);
 
-	sb_adds(sb, "SELECT s.dd_op, s.dd_seq, ");
-	add_key_json(sb, t);
-	sb_adds(sb, " AS key, ");
-	add_ref(sb, "t", k0->name);
-	sb_adds(sb, " IS NULL AS missing,\n  ");
-	if (t->nnew) {
-		sb_adds(sb, "CASE WHEN s.dd_op = 'D' THEN '[]' ELSE ");
-		add_differs(sb, t->new, t->nnew);
-		sb_adds(sb, " END AS differs,\n  CASE WHEN s.dd_op = 'D' THEN NULL ELSE ");
-		add_json_row(sb, "s", t->new, t->nnew, 0, 1, 1);
-		sb_adds(sb, " END AS expected,\n");
-	} else {
-		sb_adds(sb, "'[]' AS differs, NULL AS expected,\n");
-	}
-	sb_adds(sb, "  CASE WHEN ");
-	add_ref(sb, "t", k0->name);
-	sb_adds(sb, " IS NULL THEN NULL ELSE ");
-	add_json_row(sb, "t", img, nimg, 0, 0, 1);
-	sb_addf(sb, " END AS target\nFROM %s AS s LEFT JOIN ", work);
-	add_table(sb, t);
-	sb_adds(sb, " AS t ON ");
-	add_any_key_join(sb, t);
+	render_compare_select(sb, t, work, t->new, t->nnew, 'D', k0, img, nimg);
 	sb_adds(sb, "\nWHERE ");
 	add_verify_gate(sb, ps, t);
 	sb_addf(sb, "\n  AND CASE WHEN s.dd_op = 'D' THEN %s", with_deletes ? "" : "false AND ");
