@@ -69,6 +69,30 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 			cJSON_AddNumberToObject(c, "updates", (double)sum.updates);
 			cJSON_AddNumberToObject(c, "deletes", (double)sum.deletes);
 			cJSON_AddNumberToObject(c, "schema_changes", sum.schema_changes);
+			sqlite3_stmt *cs;
+			if (!sqlite3_prepare_v2(db, "SELECT id, changeset_hash = ?1, errors, warnings, passed "
+						    "FROM dd_check_run ORDER BY id DESC LIMIT 1", -1, &cs, NULL)) {
+				sqlite3_bind_text(cs, 1, sum.hash, -1, SQLITE_STATIC);
+				if (sqlite3_step(cs) == SQLITE_ROW) {
+					cJSON *k = cJSON_AddObjectToObject(c, "checks");
+					cJSON_AddNumberToObject(k, "check_run", (double)sqlite3_column_int64(cs, 0));
+					cJSON_AddBoolToObject(k, "current", sqlite3_column_int(cs, 1));
+					cJSON_AddNumberToObject(k, "errors", (double)sqlite3_column_int64(cs, 2));
+					cJSON_AddNumberToObject(k, "warnings", (double)sqlite3_column_int64(cs, 3));
+					cJSON_AddNumberToObject(k, "passed", (double)sqlite3_column_int64(cs, 4));
+				}
+			}
+			sqlite3_finalize(cs);
+			if (!sqlite3_prepare_v2(db, "SELECT approved_by, at FROM dd_approval WHERE changeset_hash = ?1 "
+						    "ORDER BY id DESC LIMIT 1", -1, &cs, NULL)) {
+				sqlite3_bind_text(cs, 1, sum.hash, -1, SQLITE_STATIC);
+				if (sqlite3_step(cs) == SQLITE_ROW) {
+					cJSON *a = cJSON_AddObjectToObject(c, "approval");
+					cJSON_AddStringToObject(a, "by", (const char *)sqlite3_column_text(cs, 0));
+					cJSON_AddStringToObject(a, "at", (const char *)sqlite3_column_text(cs, 1));
+				}
+			}
+			sqlite3_finalize(cs);
 		}
 	}
 	tables = cJSON_AddArrayToObject(o, "tables");
@@ -96,6 +120,39 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 		cJSON_AddItemToArray(tables, jt);
 	}
 	return o;
+}
+
+/*
+ * Where the change set stands on its way to push: its latest check run
+ * (and whether it judged this change set) and its approval.
+ */
+static void print_review(sqlite3 *db, const char *hash)
+{
+	sqlite3_stmt *st;
+	if (!sqlite3_prepare_v2(db, "SELECT id, changeset_hash, errors, warnings, passed, at "
+				    "FROM dd_check_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const char *judged = (const char *)sqlite3_column_text(st, 1);
+		int current = judged && !strcmp(judged, hash);
+		printf("  checks: %lld passed, %lld error%s, %lld warning%s (check run %lld, %s)%s\n",
+		       (long long)sqlite3_column_int64(st, 4),
+		       (long long)sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 2) == 1 ? "" : "s",
+		       (long long)sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 3) == 1 ? "" : "s",
+		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 5),
+		       current ? "" : " -- older than the change set: drydock check again");
+	} else {
+		printf("  checks: none yet (drydock check)\n");
+	}
+	sqlite3_finalize(st);
+	if (!sqlite3_prepare_v2(db, "SELECT approved_by, at FROM dd_approval WHERE changeset_hash = ?1 "
+				    "ORDER BY id DESC LIMIT 1", -1, &st, NULL)) {
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			printf("  approved by %s at %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		else
+			printf("  not approved\n");
+	}
+	sqlite3_finalize(st);
 }
 
 static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
@@ -155,10 +212,12 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
 			printf("  none yet: drydock run %s --plan DIR\n", path);
 		}
 		sqlite3_finalize(st);
-		if (changeset_load_summary(db, &sum) == 0)
+		if (changeset_load_summary(db, &sum) == 0) {
 			printf("  change set %s\n  %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
 			       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
 			       sum.schema_changes == 1 ? "" : "s");
+			print_review(db, sum.hash);
+		}
 	}
 	free(plan);
 	free(created);

@@ -328,4 +328,27 @@ t_changes_without_a_run() {
 	assert_out_contains "no runs yet"
 }
 
+t_status_shows_checks_and_approval() {
+	basic_steps
+	stage
+	dd -q run s.db --plan p --no-check
+	run dd status s.db
+	assert_out_contains "checks: none yet"
+	assert_out_contains "not approved"
+	dd -q check s.db --plan p || true
+	run dd status s.db
+	assert_out_matches "checks: [0-9]+ passed, 0 errors"
+	dd -q approve s.db --by Ann
+	run dd status s.db
+	assert_out_contains "approved by Ann"
+	run dd status s.db --json
+	assert_eq "Ann" "$(sqlite3 :memory: "SELECT json_extract(readfile('$T/out'), '\$.changeset.approval.by')")"
+	assert_eq 1 "$(sqlite3 :memory: "SELECT json_extract(readfile('$T/out'), '\$.changeset.checks.current')")"
+	# a new run makes the checks stale and the approval void
+	dd -q run s.db --plan p --no-check --seed other
+	run dd status s.db
+	assert_out_contains "older than the change set"
+	assert_out_contains "not approved"
+}
+
 run_tests
