@@ -35,24 +35,6 @@ static char *jdup(cJSON *o, const char *k)
 	return s ? xstrdup(s) : NULL;
 }
 
-static int jstrv(cJSON *a, char ***v, int *n)
-{
-	cJSON *it;
-	*v = NULL;
-	*n = 0;
-	if (!a)
-		return 0;
-	if (!cJSON_IsArray(a))
-		return -1;
-	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-	cJSON_ArrayForEach(it, a) {
-		if (!cJSON_IsString(it))
-			return -1;
-		(*v)[(*n)++] = xstrdup(it->valuestring);
-	}
-	return 0;
-}
-
 static const struct {
 	char kind;
 	const char *name;
@@ -121,7 +103,7 @@ static int read_table(const char *mpath, const char *source, cJSON *jt,
 				cm->kind = con_kinds[k].kind;
 		if (!cm->name || !cm->kind)
 			return mbad(mpath, where, "each constraint needs a \"name\" and a \"type\" (primary key, foreign key, unique, check, exclusion)");
-		if (jstrv(cJSON_GetObjectItemCaseSensitive(c, "columns"),
+		if (strv_from_cjson(cJSON_GetObjectItemCaseSensitive(c, "columns"),
 			  &cm->columns, &cm->ncolumns))
 			return mbad(mpath, where, "constraint \"columns\" must be a list of names");
 		for (int k = 0; k < cm->ncolumns; k++)
@@ -134,7 +116,7 @@ static int read_table(const char *mpath, const char *source, cJSON *jt,
 			cm->ref_schema = jdup(ref, "schema");
 			cm->ref_table = jdup(ref, "table");
 			if (!cm->ref_table ||
-			    jstrv(cJSON_GetObjectItemCaseSensitive(ref, "columns"),
+			    strv_from_cjson(cJSON_GetObjectItemCaseSensitive(ref, "columns"),
 				  &cm->ref_columns, &cm->nref_columns) ||
 			    cm->nref_columns != cm->ncolumns)
 				return mbad(mpath, where, "a foreign key needs \"references\": {\"table\", \"columns\"} matching its columns");
@@ -223,7 +205,7 @@ int fixture_read_manifest(const char *dir, struct catalog *cat)
 			struct enum_meta *em = catalog_add_enum(cat);
 			em->source = xstrdup(name);
 			em->name = xstrdup(e->string ? e->string : "");
-			if (jstrv(e, &em->labels, &em->nlabels)) {
+			if (strv_from_cjson(e, &em->labels, &em->nlabels)) {
 				mbad(mpath, "enums", "each enum is a list of labels");
 				goto cleanup;
 			}

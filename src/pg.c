@@ -109,24 +109,6 @@ static char *val_dup(PGresult *r, int row, int col)
 	return xstrdup(PQgetvalue(r, row, col));
 }
 
-static int json_strv(const char *json, char ***v, int *n)
-{
-	cJSON *a = cJSON_Parse(json ? json : "[]"), *it;
-	*v = NULL;
-	*n = 0;
-	if (!cJSON_IsArray(a)) {
-		cJSON_Delete(a);
-		return -1;
-	}
-	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-	cJSON_ArrayForEach(it, a) {
-		if (cJSON_IsString(it))
-			(*v)[(*n)++] = xstrdup(it->valuestring);
-	}
-	cJSON_Delete(a);
-	return 0;
-}
-
 static PGresult *query(PGconn *conn, const char *sql, int nparams,
 		       const char *const *params, const char *what)
 {
@@ -264,11 +246,11 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		struct constraint_meta *c = &t->cons[i];
 		c->name = val_dup(r, i, 0);
 		c->kind = PQgetvalue(r, i, 1)[0];
-		json_strv(PQgetvalue(r, i, 2), &c->columns, &c->ncolumns);
+		strv_from_json(PQgetvalue(r, i, 2), &c->columns, &c->ncolumns);
 		if (c->kind == 'f') {
 			c->ref_schema = val_dup(r, i, 3);
 			c->ref_table = val_dup(r, i, 4);
-			json_strv(PQgetvalue(r, i, 5), &c->ref_columns,
+			strv_from_json(PQgetvalue(r, i, 5), &c->ref_columns,
 				  &c->nref_columns);
 			c->on_update = PQgetvalue(r, i, 6)[0];
 			c->on_delete = PQgetvalue(r, i, 7)[0];

@@ -15,13 +15,6 @@
 
 /* ------------------------------------------------------------------ freeing */
 
-static void strv_free(char **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void cols_free(struct push_col *c, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -138,22 +131,6 @@ static char **strv_dup(char **v, int n)
 	for (int i = 0; i < n; i++)
 		r[i] = xstrdup(v[i]);
 	return r;
-}
-
-static char **json_strv(const cJSON *a, int *n)
-{
-	const cJSON *it;
-	char **v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-	*n = 0;
-	cJSON_ArrayForEach(it, a) {
-		if (!cJSON_IsString(it)) {
-			strv_free(v, *n);
-			*n = -1;
-			return NULL;
-		}
-		v[(*n)++] = xstrdup(it->valuestring);
-	}
-	return v;
 }
 
 /* ------------------------------------------------------------------- order */
@@ -706,11 +683,16 @@ int pushset_table_from_json(const cJSON *j, struct push_table *t)
 		r->schema = xstrdup(jstr(it, "schema") ? jstr(it, "schema") : "");
 		r->table = xstrdup(jstr(it, "table") ? jstr(it, "table") : "");
 		r->child = -1;
-		r->cols = json_strv(cJSON_GetObjectItemCaseSensitive(it, "columns"), &n1);
-		r->ref_cols = json_strv(cJSON_GetObjectItemCaseSensitive(it, "ref_columns"), &n2);
-		r->ncols = n1 < n2 ? n1 : n2;
-		if (n1 != n2 || n1 <= 0)
+		if (strv_from_cjson(cJSON_GetObjectItemCaseSensitive(it, "columns"), &r->cols, &n1) ||
+		    strv_from_cjson(cJSON_GetObjectItemCaseSensitive(it, "ref_columns"), &r->ref_cols, &n2) ||
+		    n1 != n2 || n1 <= 0) {
+			/* each list freed with its own length */
+			strv_free(r->cols, n1);
+			strv_free(r->ref_cols, n2);
+			r->cols = r->ref_cols = NULL;
 			goto fail;
+		}
+		r->ncols = n1;
 	}
 	return 0;
 fail:

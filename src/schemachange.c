@@ -107,13 +107,6 @@ static char **jnames(const cJSON *a, int *n)
 	return v;
 }
 
-static void free_strv(char **v, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static char **strv_dup(char *const *v, int n)
 {
 	char **r = xcalloc((size_t)n + 1, sizeof(char *));
@@ -758,7 +751,7 @@ static void ref_free(struct sc_ref *r)
 {
 	free(r->schema);
 	free(r->table);
-	free_strv(r->cols, r->ncols);
+	strv_free(r->cols, r->ncols);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1116,7 +1109,7 @@ static int parse_create_table(const struct schema_change *c)
 	}
 	ret = 0;
 cleanup:
-	free_strv(names, n);
+	strv_free(names, n);
 	return ret;
 }
 
@@ -1493,7 +1486,7 @@ static char **unique_index_columns(const char *def, int *n)
 		}
 	}
 	sb_release(&name);
-	free_strv(v, *n);
+	strv_free(v, *n);
 	*n = 0;
 	return NULL;
 }
@@ -1508,7 +1501,7 @@ static int has_unique_key(const struct table_meta *t, char *const *cols, int n)
 		int nc, ok;
 		char **ic = unique_index_columns(t->idx[i].definition, &nc);
 		ok = ic && same_set(ic, nc, cols, n);
-		free_strv(ic, nc);
+		strv_free(ic, nc);
 		if (ok)
 			return 1;
 	}
@@ -1672,10 +1665,10 @@ static int index_uses_column(const char *def, const char *col)
 static void constraint_free(struct constraint_meta *c)
 {
 	free(c->name);
-	free_strv(c->columns, c->ncolumns);
+	strv_free(c->columns, c->ncolumns);
 	free(c->ref_schema);
 	free(c->ref_table);
-	free_strv(c->ref_columns, c->nref_columns);
+	strv_free(c->ref_columns, c->nref_columns);
 	free(c->definition);
 }
 
@@ -1818,7 +1811,7 @@ static int apply_drop_column(struct catalog *cat, const struct source_meta *tgt,
 		t->idx[w++] = t->idx[k];
 	}
 	t->nidx = w;
-	free_strv(gone, ngone);
+	strv_free(gone, ngone);
 	column_free(&t->cols[i]);
 	memmove(&t->cols[i], &t->cols[i + 1],
 		(size_t)(t->ncols - i - 1) * sizeof(*t->cols));
@@ -1932,7 +1925,7 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 		}
 		add_unique_constraint(&t, schema, name, pkcols, npk, "PRIMARY KEY", 'p');
 		free(name);
-		free_strv(pkcols, npk);
+		strv_free(pkcols, npk);
 	}
 	cJSON_ArrayForEach(it, jget(c->spec, "unique")) {
 		int n;
@@ -1941,13 +1934,13 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 		char *name = object_name(t.name, j, "key");
 		if (find_constraint(&t, name)) {
 			bad(c, "two constraints would be named '%s'", name);
-			free_strv(u, n);
+			strv_free(u, n);
 			free(j);
 			free(name);
 			goto cleanup;
 		}
 		add_unique_constraint(&t, schema, name, u, n, "UNIQUE", 'u');
-		free_strv(u, n);
+		strv_free(u, n);
 		free(j);
 		free(name);
 	}
@@ -1965,7 +1958,7 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 			add_fk_constraint(&t, name, fc, n, &r, tgt,
 					  on_delete_letter(jstr(it, "on_delete")), 0);
 		ref_free(&r);
-		free_strv(fc, n);
+		strv_free(fc, n);
 		free(j);
 		free(name);
 		if (bad_ref)
@@ -2021,7 +2014,7 @@ static char *default_index_name(const struct schema_change *c)
 	} else {
 		cols = jnames(jget(c->spec, "columns"), &n);
 		j = joined_names(cols, n);
-		free_strv(cols, n);
+		strv_free(cols, n);
 	}
 	r = object_name(c->table, j, "idx"); /* CREATE [UNIQUE] INDEX: _idx */
 	free(j);
@@ -2082,7 +2075,7 @@ static int apply_add_index(struct catalog *cat, const struct source_meta *tgt,
 					 jstr(c->spec, "method"), cols, n, expr));
 	ret = 0;
 cleanup:
-	free_strv(cols, n);
+	strv_free(cols, n);
 	free(name);
 	return ret;
 }
@@ -2097,7 +2090,7 @@ static char *default_fk_name(const struct schema_change *c)
 	cols = jnames(jget(c->spec, "columns"), &n);
 	j = joined_names(cols, n);
 	r = object_name(c->table, j, "fkey");
-	free_strv(cols, n);
+	strv_free(cols, n);
 	free(j);
 	return r;
 }
@@ -2135,7 +2128,7 @@ static int apply_add_foreign_key(struct catalog *cat, const struct source_meta *
 	ret = 0;
 cleanup:
 	ref_free(&r);
-	free_strv(cols, n);
+	strv_free(cols, n);
 	free(name);
 	return ret;
 }
@@ -2825,7 +2818,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 	add_ident_list(p->ddl, pk, npk);
 	sb_addch(p->ddl, ')');
 	free(name);
-	free_strv(pk, npk);
+	strv_free(pk, npk);
 	cJSON_ArrayForEach(it, jget(c->spec, "unique")) {
 		int n;
 		char **u = jnames(it, &n), *j = joined_names(u, n);
@@ -2837,7 +2830,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 		sb_addch(p->ddl, ')');
 		free(name);
 		free(j);
-		free_strv(u, n);
+		strv_free(u, n);
 	}
 	sb_adds(p->ddl, "\n);\n");
 
@@ -2854,7 +2847,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 		ref_free(&r);
 		free(name);
 		free(j);
-		free_strv(fc, n);
+		strv_free(fc, n);
 	}
 	/* serial columns: push inserts explicit values; move the sequence past them */
 	cJSON_ArrayForEach(it, jget(c->spec, "columns")) {
@@ -2894,7 +2887,7 @@ static void render_add_index(const struct schema_change *c, struct parts *p)
 		sb_adds(p->post, " (");
 		add_ident_list(p->post, cols, n);
 		sb_adds(p->post, ");\n");
-		free_strv(cols, n);
+		strv_free(cols, n);
 	}
 	sb_adds(p->inv, "DROP INDEX ");
 	add_qname(p->inv, p->schema, name);
@@ -2915,7 +2908,7 @@ static void render_add_foreign_key(const struct schema_change *c, struct parts *
 			 jbool(c->spec, "not_valid", 0), c->if_not_exists);
 	drop_constraint(p->inv, p->schema, c->table, name);
 	ref_free(&r);
-	free_strv(cols, n);
+	strv_free(cols, n);
 	free(name);
 }
 

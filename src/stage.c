@@ -10,11 +10,33 @@
 
 /* ----------------------------------------------------------------- catalog */
 
-static void free_strv(char **v, int n)
+void strv_free(char **v, int n)
 {
-	for (int i = 0; i < n; i++)
+	for (int i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+int strv_from_cjson(const cJSON *a, char ***v, int *n)
+{
+	const cJSON *it;
+	*v = NULL;
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!cJSON_IsArray(a))
+		return -1;
+	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
+	cJSON_ArrayForEach(it, a) {
+		if (!cJSON_IsString(it)) {
+			strv_free(*v, *n);
+			*v = NULL;
+			*n = 0;
+			return -1;
+		}
+		(*v)[(*n)++] = xstrdup(it->valuestring);
+	}
+	return 0;
 }
 
 static void table_free(struct table_meta *t)
@@ -41,10 +63,10 @@ static void table_free(struct table_meta *t)
 	for (int i = 0; i < t->ncons; i++) {
 		struct constraint_meta *c = &t->cons[i];
 		free(c->name);
-		free_strv(c->columns, c->ncolumns);
+		strv_free(c->columns, c->ncolumns);
 		free(c->ref_schema);
 		free(c->ref_table);
-		free_strv(c->ref_columns, c->nref_columns);
+		strv_free(c->ref_columns, c->nref_columns);
 		free(c->definition);
 	}
 	free(t->cons);
@@ -73,7 +95,7 @@ void catalog_free(struct catalog *cat)
 	for (int i = 0; i < cat->nenums; i++) {
 		free(cat->enums[i].source);
 		free(cat->enums[i].name);
-		free_strv(cat->enums[i].labels, cat->enums[i].nlabels);
+		strv_free(cat->enums[i].labels, cat->enums[i].nlabels);
 	}
 	free(cat->enums);
 	memset(cat, 0, sizeof(*cat));
@@ -371,25 +393,18 @@ static char *strv_to_json(char **v, int n)
 	return s;
 }
 
-static int strv_from_json(const char *json, char ***v, int *n)
+int strv_from_json(const char *json, char ***v, int *n)
 {
-	cJSON *a = json ? cJSON_Parse(json) : NULL;
-	cJSON *it;
+	cJSON *a;
+	int ret;
 	*v = NULL;
 	*n = 0;
 	if (!json)
 		return 0;
-	if (!cJSON_IsArray(a)) {
-		cJSON_Delete(a);
-		return -1;
-	}
-	*v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
-	cJSON_ArrayForEach(it, a) {
-		if (cJSON_IsString(it))
-			(*v)[(*n)++] = xstrdup(it->valuestring);
-	}
+	a = cJSON_Parse(json);
+	ret = a ? strv_from_cjson(a, v, n) : -1;
 	cJSON_Delete(a);
-	return 0;
+	return ret;
 }
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)

@@ -103,6 +103,17 @@ struct catalog {
 	int nenums;
 };
 
+/*
+ * String vectors (column and label lists): n strings in a NULL-terminated
+ * array.  strv_from_cjson() reads a JSON array of strings (NULL reads as
+ * empty); on anything else it returns -1 with *v NULL and *n 0.
+ * strv_from_json() does the same from JSON text.
+ */
+struct cJSON;
+void strv_free(char **v, int n);
+int strv_from_cjson(const struct cJSON *a, char ***v, int *n);
+int strv_from_json(const char *json, char ***v, int *n);
+
 void catalog_free(struct catalog *cat);
 struct source_meta *catalog_add_source(struct catalog *cat);
 struct table_meta *catalog_add_table(struct catalog *cat);
