@@ -4,37 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sb_add_json_string(struct strbuf *sb, const char *s, size_t len)
-{
-	static const char hx[] = "0123456789abcdef";
-	size_t run = 0;
-	sb_grow(sb, len + 2);
-	sb_addch(sb, '"');
-	/* copy runs of characters that need no escape in one go */
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		sb_add(sb, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"': sb_add(sb, "\\\"", 2); break;
-		case '\\': sb_add(sb, "\\\\", 2); break;
-		case '\n': sb_add(sb, "\\n", 2); break;
-		case '\r': sb_add(sb, "\\r", 2); break;
-		case '\t': sb_add(sb, "\\t", 2); break;
-		case '\b': sb_add(sb, "\\b", 2); break;
-		case '\f': sb_add(sb, "\\f", 2); break;
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hx[c >> 4], hx[c & 15] };
-			sb_add(sb, u, 6);
-		}
-		}
-	}
-	sb_add(sb, s + run, len - run);
-	sb_addch(sb, '"');
-}
-
 /*
  * One column's value as PostgreSQL text, or NULL.  Text that needs no
  * conversion points into SQLite's own memory (valid until the next step);

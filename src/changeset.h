@@ -35,10 +35,5 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 /* Reads the stored summary; returns 1 when there is none, -1 on error. */
 int changeset_load_summary(sqlite3 *db, struct changeset_summary *out);
 
-/*
- * Appends a JSON string literal for len bytes of s (UTF-8 passed through,
- * control characters escaped).
- */
-void sb_add_json_string(struct strbuf *sb, const char *s, size_t len);
 
 #endif

@@ -507,13 +507,7 @@ static void add_json_value(struct strbuf *line, const struct column_meta *c,
 		sb_adds(line, tmp->buf[0] == 't' ? "true" : "false");
 		return;
 	}
-	{
-		cJSON *s = cJSON_CreateString(tmp->buf);
-		char *p = cJSON_PrintUnformatted(s);
-		sb_adds(line, p);
-		cJSON_free(p);
-		cJSON_Delete(s);
-	}
+	sb_add_json_string(line, tmp->buf, tmp->len);
 }
 
 static const char *src_table(const struct table_meta *t)
@@ -620,14 +614,10 @@ static int export_rows(sqlite3 *db, const struct table_meta *t, int ti,
 		sb_reset(&line);
 		sb_addch(&line, '{');
 		for (int i = 0; i < t->ncols; i++) {
-			cJSON *k = cJSON_CreateString(t->cols[i].name);
-			char *kp = cJSON_PrintUnformatted(k);
 			if (i)
 				sb_addch(&line, ',');
-			sb_adds(&line, kp);
+			sb_add_json_string(&line, t->cols[i].name, strlen(t->cols[i].name));
 			sb_addch(&line, ':');
-			cJSON_free(kp);
-			cJSON_Delete(k);
 			add_json_value(&line, &t->cols[i], sqlite3_column_value(st, i), &tmp);
 		}
 		sb_adds(&line, "}\n");

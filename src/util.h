@@ -75,6 +75,11 @@ void sb_add_ident(struct strbuf *sb, const char *s);
 void sb_add_literal(struct strbuf *sb, const char *s);
 /* Append s always double-quoted (SQLite identifiers for staging tables). */
 void sb_add_qident(struct strbuf *sb, const char *s);
+/*
+ * Append a JSON string literal for len bytes of s: UTF-8 passed through,
+ * quote, backslash and control characters escaped as cJSON escapes them.
+ */
+void sb_add_json_string(struct strbuf *sb, const char *s, size_t len);
 
 /* ---- errors ---- */
 extern const char *progname;
