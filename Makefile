@@ -7,10 +7,14 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initialize
 DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   = $(PKG_LIBS) -lm
+LDLIBS   = $(PKG_LIBS) -lpg_query -lgmp -lm
 
-SRCS := $(wildcard src/*.c)
-HDRS := $(wildcard src/*.h)
+# src/ and one level of module folders; every folder is on the include
+# path, so a header is included by its bare name wherever it lives.
+SRC_DIRS := src $(patsubst %/,%,$(sort $(dir $(wildcard src/*/*.[ch]))))
+INCS  := $(addprefix -I,$(SRC_DIRS))
+SRCS := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
+HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
 SCHEMA := schema/stage.sql schema/ledger.sql
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 
@@ -40,8 +44,8 @@ $(BUILD)/schema_sql.c: $(SCHEMA) scripts/embed-sql.sh
 	scripts/embed-sql.sh $@ schema_stage_sql=schema/stage.sql schema_ledger_sql=schema/ledger.sql
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
-	@mkdir -p $(BUILD)/obj
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -c $< -o $@
 
 $(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/obj
@@ -57,8 +61,8 @@ $(BIN): $(OBJS)
 ASAN_OBJS := $(patsubst src/%.c,$(BUILD)/asan-obj/%.o,$(SRCS)) $(BUILD)/asan-obj/schema_sql.o
 ASAN_LIB_OBJS := $(filter-out $(BUILD)/asan-obj/main.o,$(ASAN_OBJS))
 $(BUILD)/asan-obj/%.o: src/%.c $(HDRS)
-	@mkdir -p $(BUILD)/asan-obj
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -c $< -o $@
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) $(INCS) -c $< -o $@
 $(BUILD)/asan-obj/schema_sql.o: $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/asan-obj
 	$(CC) $(WARN) $(ASAN_FLAGS) -c $< -o $@
@@ -71,17 +75,17 @@ $(ASAN_BIN): $(ASAN_OBJS)
 # Unit tests link every module but main.c.
 $(BUILD)/unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka
 
 # Fuzz targets with a plain driver (the corpus run in make test) ...
 $(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(ASAN_LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/fuzz
-	$(CC) $(WARN) $(DEFS) -DDD_FUZZ_DRIVER $(ASAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
+	$(CC) $(WARN) $(DEFS) -DDD_FUZZ_DRIVER $(ASAN_FLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
 
 # ... and with libFuzzer (clang): make fuzz runs each for FUZZ_SECONDS.
 $(BUILD)/fuzz/lf_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRCS) $(HDRS) $(BUILD)/schema_sql.c
 	@mkdir -p $(BUILD)/fuzz
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(LIB_SRCS) $(BUILD)/schema_sql.c $(LDLIBS)
 
 fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 	@tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh [PROFILE...]      (default profile: build)
 #
 # Profiles (each includes the one before it, except browser):
-#   build    libcjson-dev pkg-config
+#   build    libcjson-dev libpg-query-dev libgmp-dev pkg-config
 #   test     build + libcmocka-dev sqlite3
 #   bench    test + sqlite3-tools (sqldiff)
 #   browser  chromium
@@ -33,7 +33,7 @@ add() {
 
 profile_pkgs() {
 	case $1 in
-	build) add libcjson-dev pkg-config ;;
+	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
 	test) profile_pkgs build; add libcmocka-dev sqlite3 ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;

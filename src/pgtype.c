@@ -35,6 +35,12 @@ static const struct {
 	{ "timestamp without time zone", PGK_TIMESTAMP },
 	{ "timestamp with time zone", PGK_TIMESTAMPTZ },
 	{ "interval", PGK_INTERVAL },
+	{ "int4range", PGK_INT4RANGE },
+	{ "int8range", PGK_INT8RANGE },
+	{ "numrange", PGK_NUMRANGE },
+	{ "daterange", PGK_DATERANGE },
+	{ "tsrange", PGK_TSRANGE },
+	{ "tstzrange", PGK_TSTZRANGE },
 	/* spellings a plan author may write in add_column / create_table */
 	{ "int2", PGK_INT2 },
 	{ "int", PGK_INT4 },

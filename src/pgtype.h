@@ -40,6 +40,21 @@ enum pgkind {
 	PGK_TIMESTAMPTZ,
 	PGK_INTERVAL,
 	PGK_ENUM,       /* labels held by the caller (see pgvalue_check) */
+	PGK_INT4RANGE,  /* range types: TEXT in range_out form */
+	PGK_INT8RANGE,
+	PGK_NUMRANGE,
+	PGK_DATERANGE,
+	PGK_TSRANGE,
+	PGK_TSTZRANGE,
+	/* kinds the SQL compiler uses (src/sql/pgfn.h); never a column's */
+	PGK_UNKNOWN,    /* an untyped literal ('...' or NULL) before coercion */
+	PGK_RECORD,     /* a row value */
+	PGK_VOID,
+	PGK_ANY,        /* "any": format(), concat() */
+	PGK_ANYELEMENT, /* polymorphic: anyelement, with PGT_ARRAY anyarray */
+	PGK_ANYENUM,
+	PGK_ANYRANGE,
+	PGK_NKINDS
 };
 
 struct pgtype {

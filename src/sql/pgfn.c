@@ -1,0 +1,39 @@
+#include "pgfn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/*
+ * The runtime modules.  Each src/sql/fn_<family>.c defines one
+ * `const struct pgfn_module pgfn_<family>_module` and adds it here.
+ */
+const struct pgfn_module *const pgfn_modules[] = {
+	NULL
+};
+
+int pgfn_register_all(sqlite3 *db)
+{
+	for (int i = 0; pgfn_modules[i]; i++)
+		if (pgfn_modules[i]->register_fns && pgfn_modules[i]->register_fns(db) != SQLITE_OK)
+			return -1;
+	return 0;
+}
+
+int pgfn_any_null(int argc, sqlite3_value **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+			return 1;
+	return 0;
+}
+
+void pgfn_error(sqlite3_context *ctx, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sqlite3_result_error(ctx, buf, -1);
+}

@@ -1,0 +1,114 @@
+/*
+ * pgfn: PostgreSQL's functions, operators, casts and aggregates as SQLite
+ * functions, and the registry the SQL compiler resolves them against.
+ *
+ * This header is the contract between the compiler (src/sql/compile*.c,
+ * which turns PostgreSQL SQL into SQLite SQL) and the runtime modules
+ * (src/sql/fn_*.c, one per family of types).  docs/sql-compiler.md says why.
+ *
+ * Values at run time (the staging file's storage rule, docs/design.md):
+ *   int2/int4/int8        SQLite INTEGER
+ *   bool                  SQLite INTEGER 0/1
+ *   bytea                 SQLite BLOB
+ *   everything else       SQLite TEXT in PostgreSQL's canonical output form
+ *                         (session TimeZone UTC, DateStyle ISO, IntervalStyle
+ *                         postgres, extra_float_digits 1, bytea_output hex)
+ *   NULL                  SQLite NULL
+ * Every runtime function takes its arguments in that form and returns its
+ * result in that form for its declared result type: a function returning
+ * numeric returns canonical numeric text ("1.50"), one returning timestamptz
+ * returns "2020-06-01 00:00:00+00".  So a value never changes form between
+ * operators, and what a step writes is already what PostgreSQL would store.
+ *
+ * Errors: a runtime function that PostgreSQL would make fail calls
+ * sqlite3_result_error() with PostgreSQL's primary message, verbatim
+ * ("division by zero", "integer out of range", "value too long for type
+ * character varying(40)", "invalid input syntax for type date: \"x\"").
+ * The run engine adds file, line and statement.
+ *
+ * Strictness: unless a signature has PGFN_NONSTRICT, a function returns
+ * NULL when any argument is NULL (each implementation does this itself).
+ *
+ * Ordering: types whose storage does not sort like PostgreSQL register a
+ * collation named "pg_<type>" (pg_numeric, pg_float8, pg_bpchar, pg_text,
+ * pg_timestamptz, pg_interval, ...) over their TEXT form; the compiler
+ * attaches it wherever values are compared, sorted, grouped or made
+ * distinct (a < b, ORDER BY, GROUP BY, DISTINCT, min/max, IN).
+ */
+#ifndef DD_PGFN_H
+#define DD_PGFN_H
+
+#include <sqlite3.h>
+#include "pgtype.h"
+
+/*
+ * A type in a signature: an enum pgkind, or'ed with PGT_ARRAY for an array
+ * of it.  Polymorphic kinds (PGK_ANYELEMENT ...) appear only in signatures.
+ */
+#define PGT_ARRAY 0x100
+#define PGT_KIND(t) ((enum pgkind)((t) & 0xff))
+#define PGT_IS_ARRAY(t) (((t) & PGT_ARRAY) != 0)
+
+enum pgfn_kind {
+	PGFN_FUNC,      /* f(a, b): name is the lower-case function name */
+	PGFN_OP,        /* a OP b or OP a (nargs 1): name is the operator ("+", "~~") */
+	PGFN_AGG,       /* aggregate: sqlite_fn is an SQLite aggregate (also usable as a window) */
+	PGFN_WINDOW,    /* window-only function */
+	PGFN_CAST,      /* args[0] -> ret; name is NULL */
+};
+
+enum pgfn_flags {
+	PGFN_NONSTRICT   = 1 << 0, /* handles NULL arguments itself */
+	PGFN_VOLATILE    = 1 << 1, /* not SQLITE_DETERMINISTIC (random, uuid, nextval) */
+	PGFN_VARIADIC    = 1 << 2, /* last arg repeats (concat, jsonb_build_object) */
+	PGFN_TYPMOD      = 1 << 3, /* CAST: the compiler appends the target's typmod
+				      as INTEGER arguments: (v, precision, scale) for
+				      numeric, (v, len) for varchar/char/bit, (v,
+				      precision) for time types and interval */
+	PGFN_IMPLICIT    = 1 << 4, /* CAST: applied implicitly (pg_cast 'i') */
+	PGFN_ASSIGNMENT  = 1 << 5, /* CAST: applied on assignment (pg_cast 'a') */
+	PGFN_TYPENAME    = 1 << 6, /* the compiler appends the argument's or result's
+				      type name as TEXT (enum/domain/range label lookup) */
+	PGFN_ELEMTYPE    = 1 << 7, /* the compiler appends the element type's pgkind
+				      as INTEGER (arrays, polymorphic functions) */
+};
+
+#define PGFN_MAXARGS 6
+
+struct pgfn_sig {
+	const char *name;          /* function or operator name; NULL for casts */
+	enum pgfn_kind kind;
+	int nargs;                 /* fixed arguments (the variadic one counts once) */
+	int args[PGFN_MAXARGS];    /* PGT types of the arguments */
+	int ret;                   /* PGT type of the result */
+	const char *sqlite_fn;     /* name of the SQLite function implementing it */
+	unsigned flags;            /* enum pgfn_flags */
+};
+
+/*
+ * One runtime module: its signatures and the function that registers its
+ * SQLite functions and collations on a connection.
+ */
+struct pgfn_module {
+	const char *name;                    /* "numeric", "text", "datetime", ... */
+	const struct pgfn_sig *sigs;
+	int nsigs;
+	int (*register_fns)(sqlite3 *db);    /* 0, or an SQLite error code */
+};
+
+/* Every module, NULL-terminated (pgfn.c). */
+extern const struct pgfn_module *const pgfn_modules[];
+
+/* Registers every module's functions and collations on db.  0 or -1. */
+int pgfn_register_all(sqlite3 *db);
+
+/*
+ * Helpers for implementations (pgfn.c).
+ */
+/* True when any of the n arguments is NULL: the caller returns NULL. */
+int pgfn_any_null(int argc, sqlite3_value **argv);
+/* Result an error with PostgreSQL's message, printf-style. */
+void pgfn_error(sqlite3_context *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
