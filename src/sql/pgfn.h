@@ -49,6 +49,20 @@
 #define PGT_KIND(t) ((enum pgkind)((t) & 0xff))
 #define PGT_IS_ARRAY(t) (((t) & PGT_ARRAY) != 0)
 
+/*
+ * Conventions every module follows for each type T it owns:
+ *   - a PGFN_CAST text -> T: T's input function (also used by the compiler
+ *     for untyped literals, at compile time, so a bad literal is refused
+ *     before anything runs), with PGFN_TYPMOD where T takes a typmod;
+ *   - a PGFN_CAST T -> text: T's output function;
+ *   - a PGFN_CAST T -> T with PGFN_TYPMOD|PGFN_ASSIGNMENT|PGFN_IMPLICIT when
+ *     T takes a typmod (numeric(p,s) rounds, varchar(n) errors, char(n) pads);
+ *   - the other casts of pg_cast between its types, with their context;
+ *   - a struct pgfn_order entry when T can be compared;
+ *   - operators other than comparisons (comparisons go through the order).
+ * SQLite function names start with "pg_" and name the PostgreSQL function
+ * they implement (pg_numeric_add, pg_int4pl, pg_lower ...).
+ */
 enum pgfn_kind {
 	PGFN_FUNC,      /* f(a, b): name is the lower-case function name */
 	PGFN_OP,        /* a OP b or OP a (nargs 1): name is the operator ("+", "~~") */
@@ -86,14 +100,27 @@ struct pgfn_sig {
 };
 
 /*
- * One runtime module: its signatures and the function that registers its
- * SQLite functions and collations on a connection.
+ * How values of a type compare: by the SQLite collation named here over
+ * their TEXT form, or (collation NULL) by SQLite's own order of their
+ * storage (integers, booleans, bytea, uuid text).  Types without an entry
+ * cannot be compared or sorted: the compiler refuses it.
+ */
+struct pgfn_order {
+	int type;                  /* PGT type */
+	const char *collation;     /* "pg_numeric", or NULL for native order */
+};
+
+/*
+ * One runtime module: its signatures, orders, and the function that
+ * registers its SQLite functions and collations on a connection.
  */
 struct pgfn_module {
 	const char *name;                    /* "numeric", "text", "datetime", ... */
 	const struct pgfn_sig *sigs;
 	int nsigs;
-	int (*register_fns)(sqlite3 *db);    /* 0, or an SQLite error code */
+	const struct pgfn_order *orders;
+	int norders;
+	int (*register_fns)(sqlite3 *db);    /* SQLITE_OK, or an SQLite error code */
 };
 
 /* Every module, NULL-terminated (pgfn.c). */
