@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gcc -O2 -o build/rss bench/rss.c
-for b in ${BENCH_ONLY:-snapshot changeset checks push report}; do
+for b in ${BENCH_ONLY:-snapshot changeset sqlstep checks push report}; do
 	if [[ -x bench/$b.sh ]]; then
 		bench/$b.sh
 	else
