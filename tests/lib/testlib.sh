@@ -162,6 +162,16 @@ assert_no_file() {
 	[[ ! -e $1 && ! -L $1 ]] || fail "file exists: $1"
 }
 
+# small_disk DIR SIZE: mounts a tmpfs of SIZE (e.g. 64k) on DIR (created) to
+# fill up.  It needs root, as the suite runs in CI: without it the test
+# fails (a disk-full test that cannot run is not a pass).  Unmount with
+# `umount DIR` before the assertions.
+small_disk() {
+	[[ $(id -u) -eq 0 ]] || fail "mounting a small tmpfs needs root: run the suite as root"
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2" tmpfs "$1" || fail "cannot mount a tmpfs on $1"
+}
+
 # ---------------------------------------------------------------------------
 
 # ERR trap inside a test (set -e): name the failed command and the call
