@@ -721,6 +721,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 			cJSON_AddItemToArray(tables, table_manifest(cat, t, file, n));
 			free(file);
 			free(fpath);
+			fault_point("fixture.after_table");
 		}
 	}
 	manifest = cJSON_Print(root);
@@ -750,6 +751,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 		error("cannot replace '%s': %s", dir, strerror(errno));
 		goto cleanup;
 	}
+	fault_point("fixture.between_renames");
 	if (rename(tmpdir, dir)) {
 		error("cannot rename '%s' to '%s': %s", tmpdir, dir, strerror(errno));
 		rename(olddir, dir);
