@@ -22,7 +22,6 @@ import sys
 sys.dont_write_bytecode = True
 import os
 import subprocess
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 UNIT = os.path.join(HERE, '..', 'unit')
