@@ -56,8 +56,10 @@ int cmd_approve(int argc, char **argv)
 			ret = EXIT_FINDINGS;
 		goto cleanup;
 	}
+	fault_point("approve.before_commit");
 	if (book_add_approval(db, rv.cs.hash, by, note, rv.checks.id, NULL))
 		goto cleanup;
+	fault_point("approve.after_commit");
 	if (!dd_quiet) {
 		const struct changeset_summary *sum = &rv.cs;
 		long long warnings = rv.checks.warnings;
