@@ -31,6 +31,11 @@ FUZZ_SECONDS ?= 60
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
+# The differential test's renderer of working tables (tests/pgdiff/).
+PGDIFF_RENDER := $(BUILD)/pgdiff-render
+$(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
 .PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind
 
 all: deps $(BIN)
@@ -93,14 +98,14 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN)
+e2e: $(BIN) $(PGDIFF_RENDER)
 	@tests/run-e2e.sh
 
 # The whole suite: unit tests, then end-to-end tests against real
 # PostgreSQL servers the tests start themselves.
 test:
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check
