@@ -31,10 +31,7 @@ FUZZ_SECONDS ?= 60
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-# The differential test's renderer of working tables (tests/pgdiff/).
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
-$(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
-	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
 .PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind
 
@@ -58,6 +55,10 @@ $(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# The differential test's renderer of working tables (tests/pgdiff/).
+$(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
 # Address + undefined-behaviour sanitizers; run the suite against it with
 # `make test DRYDOCK=build/asan/drydock`.

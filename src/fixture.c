@@ -16,6 +16,9 @@
 
 /* ------------------------------------------------------------ manifest in */
 
+static int read_sequences(const char *mpath, const char *source, cJSON *seqs,
+			  struct catalog *cat);
+
 static int mbad(const char *path, const char *where, const char *what)
 {
 	error("fixture '%s': %s: %s", path, where, what);
@@ -210,6 +213,8 @@ int fixture_read_manifest(const char *dir, struct catalog *cat)
 				goto cleanup;
 			}
 		}
+		if (read_sequences(mpath, name, cJSON_GetObjectItemCaseSensitive(s, "sequences"), cat))
+			goto cleanup;
 		tables = cJSON_GetObjectItemCaseSensitive(s, "tables");
 		if (!cJSON_IsArray(tables)) {
 			mbad(mpath, name, "\"tables\" must be a list");
@@ -228,6 +233,88 @@ cleanup:
 	free(text);
 	free(mpath);
 	return ret;
+}
+
+/*
+ * A 64-bit integer field of the manifest: a JSON number within +-2^53, or
+ * a string beyond (JSON numbers lose precision there), as in rows files.
+ */
+static int jint64(cJSON *o, const char *k, long long *out)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	char *end;
+	if (cJSON_IsNumber(v) && v->valuedouble == (double)(long long)v->valuedouble) {
+		*out = (long long)v->valuedouble;
+		return 0;
+	}
+	if (cJSON_IsString(v) && v->valuestring[0]) {
+		errno = 0;
+		*out = strtoll(v->valuestring, &end, 10);
+		if (!*end && !errno)
+			return 0;
+	}
+	return -1;
+}
+
+/* "sequences" of a source: [{"schema", "name", "last_value", "is_called", ...}] */
+static int read_sequences(const char *mpath, const char *source, cJSON *seqs,
+			  struct catalog *cat)
+{
+	cJSON *q;
+	cJSON_ArrayForEach(q, seqs) {
+		struct sequence_meta *m = catalog_add_sequence(cat);
+		cJSON *called = cJSON_GetObjectItemCaseSensitive(q, "is_called");
+		cJSON *cycle = cJSON_GetObjectItemCaseSensitive(q, "cycle");
+		m->source = xstrdup(source);
+		m->schema = jdup(q, "schema");
+		m->name = jdup(q, "name");
+		if (!m->schema || !m->name || jint64(q, "last_value", &m->last_value) ||
+		    jint64(q, "increment", &m->increment) || jint64(q, "min_value", &m->min_value) ||
+		    jint64(q, "max_value", &m->max_value) || jint64(q, "start_value", &m->start_value) ||
+		    !cJSON_IsBool(called) || (cycle && !cJSON_IsBool(cycle)) || m->increment == 0)
+			return mbad(mpath, "sequences",
+				    "each sequence needs schema, name, last_value, is_called, increment, min_value, max_value and start_value");
+		m->is_called = cJSON_IsTrue(called);
+		m->cycle = cJSON_IsTrue(cycle);
+	}
+	return 0;
+}
+
+/* A 64-bit integer for the manifest: a number within +-2^53, else a string. */
+static void add_int64(cJSON *o, const char *k, long long v)
+{
+	if (v > 9007199254740992LL || v < -9007199254740992LL) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%lld", v);
+		cJSON_AddStringToObject(o, k, buf);
+	} else {
+		cJSON_AddNumberToObject(o, k, (double)v);
+	}
+}
+
+/* The source's sequences, when it has any (older manifests stay as they were). */
+static void add_sequences(cJSON *js, const struct catalog *cat, const char *source)
+{
+	cJSON *a = NULL;
+	for (int i = 0; i < cat->nseqs; i++) {
+		const struct sequence_meta *q = &cat->seqs[i];
+		cJSON *o;
+		if (strcmp(q->source, source))
+			continue;
+		if (!a)
+			a = cJSON_AddArrayToObject(js, "sequences");
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "schema", q->schema);
+		cJSON_AddStringToObject(o, "name", q->name);
+		add_int64(o, "last_value", q->last_value);
+		cJSON_AddBoolToObject(o, "is_called", q->is_called);
+		add_int64(o, "increment", q->increment);
+		add_int64(o, "min_value", q->min_value);
+		add_int64(o, "max_value", q->max_value);
+		add_int64(o, "start_value", q->start_value);
+		cJSON_AddBoolToObject(o, "cycle", q->cycle);
+		cJSON_AddItemToArray(a, o);
+	}
 }
 
 /* ---------------------------------------------------------------- rows in */
@@ -697,6 +784,7 @@ int fixture_export(sqlite3 *db, const struct catalog *cat, const char *dir,
 				cJSON_AddItemToObject(enums, cat->enums[e].name,
 						      strv_json(cat->enums[e].labels,
 								cat->enums[e].nlabels));
+		add_sequences(js, cat, sm->name);
 		tables = cJSON_AddArrayToObject(js, "tables");
 		cJSON_AddItemToArray(srcs, js);
 		if (mkdir_p(sdir, 0755)) {
