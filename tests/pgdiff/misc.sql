@@ -7,6 +7,7 @@ UPDATE items SET uid = gen_random_uuid() WHERE id = 99
 
 UPDATE items SET name = left(uid::text, 8)
 
+-- construct: uuid
 UPDATE items SET flag = uid = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'
 
 UPDATE items SET flag = uid < 'b0000000-0000-0000-0000-000000000000'
@@ -22,6 +23,7 @@ INSERT INTO out (k, u) SELECT 'u' || id, uid FROM items WHERE uid IS NOT NULL
 INSERT INTO out (k, t) SELECT 'max', max(uid::text) FROM items
 
 -- arrays
+-- construct: array_append, array_remove
 UPDATE items SET tags = array_append(tags, 'new')
 
 UPDATE items SET tags = array_remove(tags, 'red')
@@ -32,10 +34,12 @@ UPDATE items SET tags = 'first' || tags
 
 UPDATE items SET tags = '{}' WHERE id = 1
 
+-- construct: ARRAY[...]
 UPDATE items SET nums = ARRAY[id, id * 2]
 
 UPDATE items SET nums = nums || 4
 
+-- construct: cardinality, array_length
 UPDATE items SET small = cardinality(tags)
 
 UPDATE items SET small = array_length(nums, 1)
@@ -60,12 +64,15 @@ UPDATE items SET name = array_to_string(tags, ',', '*')
 
 UPDATE items SET tags = string_to_array('a,b,,c', ',') WHERE id = 1
 
+-- construct: unnest
 INSERT INTO out (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
 
 INSERT INTO out (k, i) SELECT 'num ' || id || ' ' || n, n FROM items, unnest(nums) WITH ORDINALITY AS x(n, o) WHERE o = 1
 
+-- construct: array_agg
 INSERT INTO out (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
 
+-- construct: empty arrays
 INSERT INTO out (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
 
 INSERT INTO out (k, ia) VALUES ('bad', '{1,two}')
@@ -73,6 +80,7 @@ INSERT INTO out (k, ia) VALUES ('bad', '{1,two}')
 INSERT INTO out (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
 
 -- intervals
+-- construct: interval arithmetic
 UPDATE items SET span = span * 2
 
 UPDATE items SET span = span / 3
@@ -112,6 +120,7 @@ INSERT INTO out (k, iv) VALUES ('diff', timestamp '2024-03-01 00:00' - timestamp
 INSERT INTO out (k, iv) VALUES ('age', age(timestamp '2024-03-31', timestamp '2024-02-29 12:00'))
 
 -- bytea
+-- construct: bytea
 UPDATE items SET data = data || '\x00'::bytea
 
 UPDATE items SET name = length(data)::text
@@ -135,6 +144,7 @@ UPDATE items SET data = substring(data from 2 for 2)
 UPDATE items SET data = '\xzz' WHERE id = 1
 
 -- floats
+-- construct: float8 (NaN, Infinity)
 UPDATE items SET score = score * 3
 
 UPDATE items SET score = score / 0
@@ -153,6 +163,7 @@ UPDATE items SET amount = score WHERE id = 4
 
 UPDATE items SET ratio = score WHERE id = 1
 
+-- construct: float4 overflow is an error
 UPDATE items SET ratio = 1e39 WHERE id = 1
 
 UPDATE items SET score = power(2, 0.5)
@@ -186,6 +197,7 @@ INSERT INTO out (k, f) SELECT 'min', min(score) FROM items
 INSERT INTO out (k, f) VALUES ('lit', 1.0000000000000002), ('lit2', 0.1), ('lit3', 1e-320)
 
 -- ranges
+-- construct: ranges: lower, upper, isempty, upper_inf
 UPDATE items SET flag = isempty(qty)
 
 UPDATE items SET big = lower(qty)
@@ -196,12 +208,14 @@ UPDATE items SET flag = upper_inf(valid)
 
 UPDATE items SET flag = lower_inc(during)
 
+-- construct: ranges: @> &&
 UPDATE items SET flag = qty @> 3
 
 UPDATE items SET flag = valid @> date '2024-06-01'
 
 UPDATE items SET flag = during && tstzrange('2024-01-15 00:00:00+00', '2024-01-16 00:00:00+00')
 
+-- construct: range constructors
 UPDATE items SET qty = int4range(1, 5, '[]') WHERE id = 1
 
 UPDATE items SET qty = int4range(5, 1) WHERE id = 1
@@ -243,6 +257,7 @@ UPDATE items SET big = 10 / 3 + 10 % 3 + (-7) / 2 + (-7) % 2
 
 UPDATE items SET big = 2 ^ 62
 
+-- construct: bigint
 UPDATE items SET big = 9223372036854775807 WHERE id = 6
 
 UPDATE items SET big = '9223372036854775808' WHERE id = 6
@@ -296,6 +311,7 @@ UPDATE items SET amount = trim_scale(amount)
 
 UPDATE items SET name = scale(amount)::text
 
+-- construct: numeric rounding half-way
 INSERT INTO out (k, n52) VALUES ('a', 1.005), ('b', 2.675), ('c', -0.125), ('d', 999.994)
 
 INSERT INTO out (k, n52) VALUES ('over', 999.995)
@@ -309,6 +325,7 @@ INSERT INTO out (k, t) SELECT 'max', max(amount)::text FROM items
 -- varchar / char assignment
 INSERT INTO out (k, vc) VALUES ('ok', 'abcde')
 
+-- construct: varchar(n): too long is an error
 INSERT INTO out (k, vc) VALUES ('long', 'abcdef')
 
 INSERT INTO out (k, vc) VALUES ('spaces', 'abcde   ')
@@ -317,6 +334,7 @@ INSERT INTO out (k, vc) VALUES ('cast', 'abcdef'::varchar(5))
 
 INSERT INTO out (k, vc) VALUES ('uni', 'ééééé')
 
+-- construct: char(n) pads
 INSERT INTO out (k, ch) VALUES ('pad', 'ab')
 
 INSERT INTO out (k, ch) VALUES ('long', 'abcdefg')
@@ -326,12 +344,14 @@ INSERT INTO out (k, ch, t) VALUES ('cmp', 'ab', ('ab'::char(4) = 'ab  '::char(4)
 INSERT INTO out (k, t) VALUES ('catch', 'ab'::char(4) || 'c')
 
 -- timestamps without time zone, casts between date/time types
+-- construct: timestamp
 INSERT INTO out (k, ts) VALUES ('a', '2024-02-29 23:59:59.999999'), ('b', 'epoch'), ('c', 'infinity')
 
 INSERT INTO out (k, ts) VALUES ('round', '2024-01-01 00:00:00.0000005')
 
 INSERT INTO out (k, ts) SELECT 'from tz', tz FROM (VALUES (timestamptz '2024-07-01 12:00:00+02')) v(tz)
 
+-- construct: time zones in timestamptz input
 INSERT INTO out (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
 
 INSERT INTO out (k, tz) VALUES ('off', '2024-01-01 00:00:00-08')
@@ -365,6 +385,7 @@ INSERT INTO out (k, t) SELECT 'json' || id, '{"b": 1, "a": [1 , 2]}'::json::text
 
 INSERT INTO out (k, j) VALUES ('num', '{"n": 1.000, "m": 1E+2, "o": -0.0}')
 
+-- construct: unicode
 INSERT INTO out (k, j) VALUES ('uni', '{"é": "\u00e9", "emoji": "😀"}')
 
 INSERT INTO out (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
@@ -382,6 +403,7 @@ INSERT INTO out (k, bo) VALUES ('cmp', '{"a": 1}'::jsonb = '{"a": 1.0}'::jsonb)
 INSERT INTO out (k, t) SELECT 'typeof' || id, jsonb_typeof(doc) FROM items WHERE doc IS NOT NULL
 
 -- NULL handling across operators
+-- construct: NULL semantics
 INSERT INTO out (k, t, n, bo) SELECT 'nulls', NULL || 'x', NULL + 1, NULL = NULL
 
 INSERT INTO out (k, bo) VALUES ('and', NULL AND false), ('or', NULL OR true), ('not', NOT NULL::bool)
@@ -392,11 +414,13 @@ INSERT INTO out (k, t) SELECT 'case', CASE NULL WHEN NULL THEN 'eq' ELSE 'neq' E
 
 UPDATE items SET name = coalesce(name, '?') || '!' WHERE flag IS NULL
 
+-- construct: IN with NULL
 UPDATE items SET flag = name IN ('alpha', NULL)
 
 UPDATE items SET flag = name NOT IN ('alpha', NULL)
 
 -- ordering of text (C collation of the test server)
+-- construct: text ordering
 INSERT INTO out (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
 
 INSERT INTO out (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items

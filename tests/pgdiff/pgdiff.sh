@@ -192,3 +192,68 @@ pgdiff_corpus() {
 	done <"$dir/index"
 	echo "$name: $equal equal, $refuse both refuse, $gap gap, $differ differ"
 }
+
+# pgdiff_push SCHEMA FILE DIR: the cases of FILE (already run by
+# pgdiff_corpus, which left DIR/pg/N) that PostgreSQL accepts and that
+# change rows, each pushed with drydock's whole path (run with checks,
+# approve, push to database SCHEMA_target, rollback) and compared with
+# PostgreSQL's rows as the target holds them after the push; after the
+# rollback the target must hold its rows from before.  Prints the cases
+# that differ and "FILE (push): N equal, N differ" last.
+pgdiff_push() {
+	local s=$1 file=$2 dir=$3 name n line rc equal=0 differ=0 tgt=${1}_target t out
+	name=$(basename "$file")
+	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $s" >/dev/null
+	_pgdiff_dump "$tgt" "$dir" >"$dir/before.rows"
+	while read -r n line; do
+		[[ -f $dir/pg/$n && $(head -c 6 "$dir/pg/$n") != "ERROR " ]] || continue
+		cp "$dir/cases/$n.sql" "$dir/plan/case.sql"
+		out=""
+		rc=0
+		"$DRYDOCK" -q run "$dir/stage.db" --plan "$dir/plan" --seed pgdiff --clock "$(<"$dir/now/$n")" \
+			>"$dir/dd.out" 2>"$dir/dd.err" </dev/null || rc=$?
+		if ((rc != 0)); then
+			out="run failed: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out")"
+		elif [[ $(sqlite3 "$dir/stage.db" "SELECT count(*) FROM dd_change") == 0 ]]; then
+			continue
+		elif ! "$DRYDOCK" -q approve "$dir/stage.db" --by pgdiff >"$dir/dd.out" 2>"$dir/dd.err" ||
+			! "$DRYDOCK" -q push "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+			out="approve or push failed: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out")"
+		else
+			_pgdiff_dump "$tgt" "$dir" >"$dir/target.rows"
+			LC_ALL=C sort "$dir/pg/$n" >"$dir/pg.rows"
+			cmp -s "$dir/pg.rows" "$dir/target.rows" || out="pushed rows differ"
+			if ! "$DRYDOCK" -q rollback "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+				out="${out:+$out; }rollback failed: $(grep -m 1 . "$dir/dd.err")"
+			elif ! _pgdiff_dump "$tgt" "$dir" | cmp -s - "$dir/before.rows"; then
+				out="${out:+$out; }the target differs after rollback"
+			fi
+		fi
+		if [[ -z $out ]]; then
+			equal=$((equal + 1))
+			continue
+		fi
+		differ=$((differ + 1))
+		echo "$name:$line: push: $out"
+		sed 's/^/    | /' "$dir/cases/$n.sql"
+		if [[ $out == "pushed rows differ"* ]]; then
+			echo "    expected (PostgreSQL) < > actual (target after push):"
+			diff "$dir/pg.rows" "$dir/target.rows" | grep '^[<>]' | head -n 20 | sed 's/^/    /'
+		fi
+		if [[ $out == *"rollback"* ]]; then
+			# a target left changed would spoil every later case
+			_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" \
+				-c "CREATE DATABASE $tgt TEMPLATE $s" >/dev/null
+		fi
+	done <"$dir/index"
+	echo "$name (push): $equal equal, $differ differ"
+}
+
+# _pgdiff_dump DB DIR: every table of DIR/tables as sorted "table<TAB>row" lines.
+_pgdiff_dump() {
+	local t
+	for t in $(<"$2/tables"); do
+		_pgdiff_psql -d "$1" -c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1" \
+			-c "COPY $t TO STDOUT" | sed "s/^/$t\t/"
+	done | LC_ALL=C sort
+}
