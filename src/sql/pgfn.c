@@ -1,4 +1,7 @@
 #include "pgfn.h"
+
+#include "fn_json.h"
+#include "fn_numeric.h"
 #include "fn_sequence.h"
 
 #include <stdarg.h>
@@ -10,6 +13,8 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_json_module,
+	&pgfn_numeric_module,
 	&pgfn_sequence_module,
 	NULL
 };
