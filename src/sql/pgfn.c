@@ -1,5 +1,6 @@
 #include "pgfn.h"
 
+#include "fn_array.h"
 #include "fn_json.h"
 
 #include <stdarg.h>
@@ -12,6 +13,7 @@
  */
 const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_json_module,
+	&pgfn_array_module,
 	NULL
 };
 
