@@ -87,7 +87,7 @@ enum pgfn_flags {
 				      as INTEGER (arrays, polymorphic functions) */
 };
 
-#define PGFN_MAXARGS 6
+#define PGFN_MAXARGS 7          /* make_interval, make_timestamptz(..., zone) */
 
 struct pgfn_sig {
 	const char *name;          /* function or operator name; NULL for casts */
