@@ -9,31 +9,39 @@
 #include <string.h>
 
 #include "dtcalc.h"
-#include "sqlfn.h"
 #include "util.h"
 
 /* ============================================================== the clock */
 
 /*
- * The run's clock as a timestamptz, parsed from sqlfn_clock_text() and
- * kept while the text stays the same (a test may set another clock).
+ * The run's clock, set by the run layer (src/run/sqlfn.c) so that this
+ * module and SQLite's own date functions read one value.
  */
+static struct {
+	int set;
+	int64_t now;     /* microseconds since 2000-01-01 UTC */
+} clock_state;
+
+int fn_datetime_set_clock(const char *timestamptz_text)
+{
+	struct pgdt_value v;
+	const char *why = NULL;
+
+	if (pgdt_decode(PGK_TIMESTAMPTZ, timestamptz_text, strlen(timestamptz_text),
+			-1, 0, &v, &why) < 0 || !dt_ts_finite(v.time))
+		return -1;
+	clock_state.now = v.time;
+	clock_state.set = 1;
+	return 0;
+}
+
 int dtf_clock(int64_t *now, const char **why)
 {
-	static char last[96];
-	static int64_t value;
-	const char *text = sqlfn_clock_text();
-	struct pgdt_value v;
-
-	if (!text || !*text)
-		return (*why = "the run's clock is not set"), -1;
-	if (strcmp(text, last) != 0) {
-		if (pgdt_decode(PGK_TIMESTAMPTZ, text, strlen(text), -1, 0, &v, why) < 0)
-			return -1;
-		value = v.time;
-		snprintf(last, sizeof(last), "%s", text);
+	if (!clock_state.set) {
+		*why = "the run's clock is not set";
+		return -1;
 	}
-	*now = value;
+	*now = clock_state.now;
 	return 0;
 }
 

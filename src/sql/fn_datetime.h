@@ -8,10 +8,11 @@
  *
  * The clock: now(), current_timestamp, current_date, localtimestamp,
  * current_time, localtime, statement_timestamp(), transaction_timestamp()
- * and clock_timestamp() all read the run's fixed clock (src/sqlfn.c,
- * sqlfn_clock_text()), as do the input words 'now', 'today',
- * 'yesterday' and 'tomorrow'.  clock_timestamp() does not advance: a run
- * is reproducible (docs/design.md, "Reproducibility").
+ * and clock_timestamp() all read the run's fixed clock, which
+ * sqlfn_setup() (src/run/sqlfn.c) hands over with fn_datetime_set_clock(),
+ * as do the input words 'now', 'today', 'yesterday' and 'tomorrow'.
+ * clock_timestamp() does not advance: a run is reproducible
+ * (docs/design.md, "Reproducibility").
  *
  * Typmod casts (PGFN_TYPMOD) take (value, precision) for time, timetz,
  * timestamp and timestamptz, and (value, precision, fields) for interval,
@@ -36,6 +37,14 @@
 #include "pgfn.h"
 
 extern const struct pgfn_module pgfn_datetime_module;
+
+/*
+ * Sets the clock every function of the module reads (timestamptz input
+ * text, e.g. "2026-12-05 06:55:30.123456+00").  0, or -1 when the text is
+ * not a finite timestamptz.  Until set, the clock's readers fail with
+ * "the run's clock is not set".
+ */
+int fn_datetime_set_clock(const char *timestamptz_text);
 
 /*
  * For the compiler, on a constant zone of AT TIME ZONE / timezone():
