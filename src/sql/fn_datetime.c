@@ -912,6 +912,12 @@ static const struct pgfn_sig sigs[] = {
 	FN("timezone", 2, A(T(INTERVAL), T(TIMESTAMP)), T(TIMESTAMPTZ), "pg_timestamp_izone", 0),
 	FN("timezone", 2, A(T(INTERVAL), T(TIMESTAMPTZ)), T(TIMESTAMP), "pg_timestamptz_izone", 0),
 	FN("timezone", 2, A(T(INTERVAL), T(TIMETZ)), T(TIMETZ), "pg_timetz_izone", 0),
+	/* formatting (fn_datetime_fmt.c) */
+	FN("to_char", 2, A(T(TIMESTAMP), T(TEXT)), T(TEXT), "pg_timestamp_to_char", 0),
+	FN("to_char", 2, A(T(TIMESTAMPTZ), T(TEXT)), T(TEXT), "pg_timestamptz_to_char", 0),
+	FN("to_char", 2, A(T(INTERVAL), T(TEXT)), T(TEXT), "pg_interval_to_char", 0),
+	FN("to_timestamp", 2, A(T(TEXT), T(TEXT)), T(TIMESTAMPTZ), "pg_to_timestamp", 0),
+	FN("to_date", 2, A(T(TEXT), T(TEXT)), T(DATE), "pg_to_date", 0),
 };
 
 static const struct pgfn_order orders[] = {
