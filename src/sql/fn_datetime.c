@@ -126,6 +126,109 @@ static int fast_zone(const char *s, int32_t *zone)
 	return n;
 }
 
+/* a signed decimal integer up to a space or the end; bytes read or -1 */
+static int fast_int(const char *s, int64_t *v)
+{
+	int n = 0, neg = 0;
+	int64_t r = 0;
+
+	if (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-';
+		n = 1;
+	}
+	if (s[n] < '0' || s[n] > '9')
+		return -1;
+	for (; s[n] >= '0' && s[n] <= '9'; n++) {
+		if (r > INT64_C(100000000000))
+			return -1;
+		r = r * 10 + (s[n] - '0');
+	}
+	*v = neg ? -r : r;
+	return n;
+}
+
+/*
+ * IntervalStyle postgres output: "[N year[s]] [N mon[s]] [N day[s]]
+ * [[+-]H+:MM:SS[.f]]", or "00:00:00".
+ */
+static int fast_interval(const char *s, struct pgdt_value *v)
+{
+	int64_t months = 0, n;
+	int k, seen = 0, stage = 0; /* the units come in output order, once */
+
+	while (*s) {
+		if (seen && *s++ != ' ')
+			return -1;
+		seen = 1;
+		/* a time part is the last */
+		if (strchr(s, ':')) {
+			int neg = 0, m, sec;
+			int64_t h, frac = 0, scale = 100000;
+
+			if (*s == '-' || *s == '+')
+				neg = *s++ == '-';
+			if (*s == '-' || *s == '+')
+				return -1;
+			k = fast_int(s, &h);
+			if (k < 2 || s[k] != ':' || h > INT64_C(2562047787))
+				return -1;
+			s += k;
+			if (digits(s + 1, 2, &m) < 0 || s[3] != ':' ||
+			    digits(s + 4, 2, &sec) < 0 || m > 59 || sec > 59)
+				return -1;
+			s += 6;
+			if (*s == '.') {
+				s++;
+				if (*s < '0' || *s > '9')
+					return -1;
+				while (*s >= '0' && *s <= '9' && scale > 0) {
+					frac += (*s++ - '0') * scale;
+					scale /= 10;
+				}
+			}
+			if (*s)
+				return -1;
+			v->time = ((h * 60 + m) * 60 + sec) * DT_USECS_PER_SEC + frac;
+			if (neg)
+				v->time = -v->time;
+			break;
+		}
+		k = fast_int(s, &n);
+		if (k < 0 || s[k] != ' ')
+			return -1;
+		s += k + 1;
+		if (!strncmp(s, "years", 5) || !strncmp(s, "year", 4)) {
+			if (stage >= 1)
+				return -1;
+			stage = 1;
+			months += n * 12;
+			s += s[4] == 's' ? 5 : 4;
+		} else if (!strncmp(s, "mons", 4) || !strncmp(s, "mon", 3)) {
+			if (stage >= 2)
+				return -1;
+			stage = 2;
+			months += n;
+			s += s[3] == 's' ? 4 : 3;
+		} else if (!strncmp(s, "days", 4) || !strncmp(s, "day", 3)) {
+			if (stage >= 3)
+				return -1;
+			stage = 3;
+			if (n < INT32_MIN || n > INT32_MAX)
+				return -1;
+			v->date = (int32_t)n;
+			s += s[3] == 's' ? 4 : 3;
+		} else {
+			return -1;
+		}
+		if (*s && *s != ' ')
+			return -1;
+	}
+	if (!seen || months < INT32_MIN || months > INT32_MAX)
+		return -1;
+	v->month = (int32_t)months;
+	return 0;
+}
+
 /*
  * The canonical output forms, read without the general decoder; 0, or -1
  * when the text is in another form (the decoder then decides).
@@ -198,6 +301,8 @@ static int fast_parse(int kind, const char *s, struct pgdt_value *v)
 		s += n;
 		n = fast_zone(s, &v->zone);
 		return n < 0 || s[n] ? -1 : 0;
+	case PGK_INTERVAL:
+		return fast_interval(s, v);
 	default:
 		return -1;
 	}

@@ -115,7 +115,13 @@ inputs = {
                  "1 year ago", "-1 year -2 mons +3 days", "1 week 2 days",
                  "2562047788:00:54.775807", "2562047788:00:54.775808",
                  "-2562047788:00:54.775808", "1 day 25:00:00", "+1 -1 day",
-                 "1 mon -1 day", "-0.5 days", "1.999999999 seconds", "10 day ago"],
+                 "1 mon -1 day", "-0.5 days", "1.999999999 seconds", "10 day ago",
+                 "1 day 2 days", "1 mon 1 year", "2 years", "1 year", "-1 years",
+                 "+3 days", "1 mons", "3 mon", "1 year 1 mon 1 day 1:00:00",
+                 "-1 years -2 mons +3 days -04:05:06.000001", "1 day -00:00:00.5",
+                 "2562047788:00:00", "-2562047788:00:00", "178956970 years 7 mons",
+                 "178956970 years 8 mons", "00:00:00.0000001", "1 days 02:03",
+                 "100000000000 days", "01:02:03.", "1 year  2 mons"],
 }
 for t, texts in inputs.items():
     for s in texts:
