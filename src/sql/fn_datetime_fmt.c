@@ -777,16 +777,19 @@ invalid:
 	return -1;
 }
 
+/* from_char_set_int: 0 means "not given", as PostgreSQL's zeroed fields */
 static int set_field(sqlite3_context *ctx, int *field, int *has, int v,
 		     const struct node *nd)
 {
-	if (*has && *field != v) {
+	if (*has && *field != 0 && *field != v) {
 		pgfn_error(ctx, "conflicting values for \"%.*s\" field in formatting string",
 			   nd->kwlen, nd->kwname);
 		return -1;
 	}
+	if (*has && *field != 0 && v == 0)
+		return 0;
 	*field = v;
-	*has = 1;
+	*has = v != 0;
 	return 0;
 }
 
@@ -804,17 +807,19 @@ static int read_word(const char **src, const char *const *list, int n, int abbre
 	return -1;
 }
 
+/* is_separator_char: printable ASCII other than letters and digits */
 static int is_separator(unsigned char c)
 {
-	return c < 128 && !isalnum(c) && !isspace(c);
+	return c > 0x20 && c < 0x7F && !isalnum(c);
 }
 
 static int dch_from_char(sqlite3_context *ctx, const struct node *v, int n,
 			 const char *s, struct ftm *out)
 {
-	int fx = 0, val, dummy = 0;
+	int fx = 0, val, dummy = 0, extra_skip = 0;
 
-	for (int i = 0; i < n; i++) {
+	/* DCH_from_char: the loop ends with the template or the input */
+	for (int i = 0; i < n && *s; i++) {
 		const struct node *nd = &v[i];
 		const struct node *next = i + 1 < n ? &v[i + 1] : NULL;
 
@@ -822,33 +827,38 @@ static int dch_from_char(sqlite3_context *ctx, const struct node *v, int n,
 			fx = 1;
 			continue;
 		}
-		if (nd->key == K_NONE) {
-			/* a space or separator in the template skips one in the
-			   input when there is one; other characters skip one
-			   character (PostgreSQL 15 rules, without FX) */
-			if (fx) {
-				if (*s)
-					s += utf8_len(s);
-				continue;
+		/* spaces are skipped at the start and before template text */
+		if (!fx && (nd->key == K_NONE || i == 0)) {
+			while (*s && isspace((unsigned char)*s)) {
+				s++;
+				extra_skip++;
 			}
-			if (nd->is_space || is_separator((unsigned char)nd->ch[0])) {
+		}
+		if (nd->key == K_NONE &&
+		    (nd->is_space || is_separator((unsigned char)nd->ch[0]))) {
+			/* one space or separator matches one, or none */
+			if (!fx) {
+				extra_skip--;
 				if (*s && (isspace((unsigned char)*s) ||
-					   is_separator((unsigned char)*s)))
+					   is_separator((unsigned char)*s))) {
 					s++;
+					extra_skip++;
+				}
 			} else if (*s) {
 				s += utf8_len(s);
 			}
 			continue;
 		}
-		if (!fx) {
-			/* ignore spaces (and, before a field, separators) */
-			while (*s && isspace((unsigned char)*s))
-				s++;
+		if (nd->key == K_NONE) {
+			/* other text consumes a character, unless spaces were skipped */
+			if (!fx && extra_skip > 0)
+				extra_skip--;
+			else if (*s)
+				s += utf8_len(s);
+			continue;
 		}
-		if (!*s) {
-			/* the input ended: remaining fields are left unset */
+		if (!*s)
 			break;
-		}
 		switch (nd->key) {
 		case K_YYYY: {
 			int start_digits;
@@ -870,16 +880,20 @@ static int dch_from_char(sqlite3_context *ctx, const struct node *v, int n,
 			int digits = nd->key == K_YYY ? 3 : nd->key == K_YY ? 2 : 1;
 			const char *p = s;
 
+			while (isspace((unsigned char)*p))
+				p++;
 			if (read_int(ctx, &s, digits, nd, next, &val) < 0)
 				return -1;
-			/* adjust_partial_year_to_2020 */
-			if (s - p <= digits) {
-				if (digits == 1 && val < 10)
-					val += 2020;
-				else if (digits == 2 && val < 100)
-					val += val < 70 ? 2000 : 1900;
-				else if (digits == 3 && val < 1000)
-					val += val < 100 ? 2000 : 1000;
+			/* adjust_partial_year_to_2020: '70' is 1970, '69' 2069 */
+			if (s - p < 4) {
+				if (val < 70)
+					val += 2000;
+				else if (val < 100)
+					val += 1900;
+				else if (val < 520)
+					val += 2000;
+				else if (val < 1000)
+					val += 1000;
 			}
 			if (set_field(ctx, &out->year, &out->has_year, val, nd) < 0)
 				return -1;
@@ -928,15 +942,20 @@ static int dch_from_char(sqlite3_context *ctx, const struct node *v, int n,
 				(int)(nd->key - K_FF1) + 1;
 			const char *p = s;
 			int64_t f;
+			int len, scale = nd->key == K_MS ? 3 : 6;
 
+			while (isspace((unsigned char)*p))
+				p++;
 			if (read_int(ctx, &s, d, nd, next, &val) < 0)
 				return -1;
-			/* the digits read are a fraction: "5" in MS is 500 ms */
+			/* the digits read are a fraction: "5" in MS is 500 ms,
+			   "12" in FF2 120 ms; more digits than that overflow */
+			len = (int)(s - p);
 			f = val;
-			for (int k = (int)(s - p); k < 6; k++)
+			for (int k = len; k < scale; k++)
 				f *= 10;
-			for (int k = (int)(s - p); k > 6; k--)
-				f /= 10;
+			if (nd->key == K_MS)
+				f *= 1000;
 			out->fsec = f;
 			break;
 		}
@@ -1005,10 +1024,15 @@ static int dch_from_char(sqlite3_context *ctx, const struct node *v, int n,
 			break;
 		}
 		continue;
-badword:
-		pgfn_error(ctx, "invalid value \"%.*s\" for \"%.*s\"",
-			   (int)(strlen(s) < 10 ? strlen(s) : 10), s, nd->kwlen, nd->kwname);
+badword: {
+		size_t w = 0;
+
+		while (s[w] && !isspace((unsigned char)s[w]))
+			w++;
+		pgfn_error(ctx, "invalid value \"%.*s\" for \"%.*s\"", (int)w, s,
+			   nd->kwlen, nd->kwname);
 		return -1;
+	}
 	}
 	(void)dummy;
 	return 0;
@@ -1058,9 +1082,8 @@ static int ftm_to_ts(sqlite3_context *ctx, struct ftm *f, const char *src,
 	tm.min = f->min;
 	tm.sec = f->sec;
 	tm.usec = f->fsec;
-	if (tm.hour < 0 || tm.hour > 24 || tm.min < 0 || tm.min > 59 ||
-	    tm.sec < 0 || tm.sec > 60 ||
-	    (tm.hour == 24 && (tm.min || tm.sec || tm.usec))) {
+	if (tm.hour < 0 || tm.hour >= 24 || tm.min < 0 || tm.min > 59 ||
+	    tm.sec < 0 || tm.sec >= 60 || tm.usec < 0 || tm.usec >= 1000000) {
 		pgfn_error(ctx, "date/time field value out of range: \"%s\"", src);
 		return -1;
 	}

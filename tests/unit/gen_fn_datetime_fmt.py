@@ -54,7 +54,26 @@ def fmt_cases(add, V, q):
            ("2020-06-07 noon", "YYYY-MM-DD TMMonth"), ("12345-06-07", "YYYY-MM-DD"),
            ("2020-06-07 13:04:05+02", "YYYY-MM-DD HH24:MI:SSTZH"), ("99", "YYYY"),
            ("2020-06-07", "YYYY-MM-DD HH24"), ("2020-Jun-07", "YYYY-Mon-DD"),
-           ("2020-Foo-07", "YYYY-Mon-DD"), ("20200607 130405", "YYYYMMDD HH24MISS")]
+           ("2020-Foo-07", "YYYY-Mon-DD"), ("20200607 130405", "YYYYMMDD HH24MISS"),
+           ("2020 06 07", "YYYY-MM-DD"), ("2020--06-07", "YYYY-MM-DD"), ("2020-06-07", "YYYYMMDD"),
+           ("2020607", "YYYYMMDD"), ("2020-06-07 1:2:3", "YYYY-MM-DD HH24:MI:SS"),
+           ("1 Jan 2020", "DD Mon YYYY"), ("01-JAN-2020", "DD-MON-YYYY"), ("jan 1 2020", "mon dd yyyy"),
+           ("2020-06-07 13:04:05.1234567", "YYYY-MM-DD HH24:MI:SS.US"), ("12:30 PM", "HH:MI AM"),
+           ("12:30 AM", "HH:MI AM"), ("00:30 AM", "HH:MI AM"), ("2020-06-07", "FXYYYY-MM-DD"),
+           ("2020 -06-07", "FXYYYY-MM-DD"), ("2020-06-07 garbage", "YYYY-MM-DD"),
+           ("20-6-7", "YY-MM-DD"), ("120-06-07", "YYY-MM-DD"), ("5-06-07", "Y-MM-DD"),
+           ("600-06-07", "YYY-MM-DD"), ("2020 Sunday", "YYYY Day"), ("2020-06-07", "YYYY-DD-MM"),
+           ("2020-06-07", "YYYY-MM-DD-HH24"), ("0000-01-01", "YYYY-MM-DD"),
+           ("-44-03-15", "YYYY-MM-DD"), ("2020.159", "YYYY.DDD"), ("2020-06-07", "YYYY-MM-DD BC"),
+           ("2020-06-07 AD", "YYYY-MM-DD BC"), ("2020-06-07 b.c.", "YYYY-MM-DD B.C."),
+           ("2020-+6-07", "YYYY-MM-DD"), ("2020-06-07 13:04:05.5", "YYYY-MM-DD HH24:MI:SS.FF3"),
+           ("2020-06-07 13:04:05", "YYYY-MM-DD HH24:MI"), ("1999 2", "YYYY MM"),
+           ("2020x06x07", "YYYYxMMxDD"), ("2020 x 06", "YYYY x MM"), ("  2020  ", "  YYYY"),
+           ("2020-06-07 13:04", "YYYY-MM-DD  HH24:MI"), ("2020-06-07", "\"Y\"YYYY-MM-DD"),
+           ("Y2020-06-07", "\"Y\"YYYY-MM-DD"), ("2020-06-07 12:00 P.M.", "YYYY-MM-DD HH:MI P.M."),
+           ("2020-06-31", "YYYY-MM-DD"), ("2020-06-07 13:04:60", "YYYY-MM-DD HH24:MI:SS"),
+           ("2020-Jun-07", "YYYY-MONTH-DD"), ("2020-June-07", "YYYY-Mon-DD"),
+           ("2020-06-07 13", "YYYY-MM-DD HH"), ("2020", "YYYYMM"), ("202", "YYYY")]
     for src, f in ins:
         add("to_timestamp(%s, %s)" % (q(src), q(f)), "pg_to_timestamp(%s, %s)" % (q(src), q(f)))
         add("to_date(%s, %s)" % (q(src), q(f)), "pg_to_date(%s, %s)" % (q(src), q(f)))
