@@ -451,6 +451,35 @@ for z in ["05:00", "-03:30", "1 day", "00:00:00", "-00:00:30"]:
     call("{1} at time zone {0}", "pg_timetz_izone", IV(z), TT("23:00:00-01"))
 
 
+# ----------------------------------------------------------------- orders
+# ORDER BY with the type's collation, ties broken by the text
+order_sets = {
+    "date": ["2020-06-01", "infinity", "-infinity", "0044-03-15 BC", "0001-01-01",
+             "0001-12-31 BC", "10000-01-01", "9999-12-31", "2020-05-31", "1970-01-01"],
+    "timestamp": ["2020-06-01 12:00:00", "2020-06-01 12:00:00.5", "infinity", "-infinity",
+                  "0044-03-15 12:00:00 BC", "10000-01-01 00:00:00", "2020-06-01 02:00:00",
+                  "1999-12-31 23:59:59.999999"],
+    "timestamptz": ["2020-06-01 12:00:00+00", "2020-06-01 12:00:00+02", "2020-06-01 11:00:00-01",
+                    "infinity", "-infinity", "0001-01-01 00:00:00+00 BC", "2020-06-01 10:00:00.000001+00"],
+    "time": ["12:00:00", "24:00:00", "00:00:00", "09:00:00", "12:00:00.000001", "23:59:59.999999"],
+    "timetz": ["12:00:00+00", "12:00:00+01", "11:00:00+00", "13:00:00+01", "00:00:00-14",
+               "23:59:00+14", "12:00:00-00:30"],
+    "interval": ["1 mon", "30 days", "29 days 24:00:00", "720:00:00", "1 year", "-1 year",
+                 "-1 days +02:00:00", "00:00:00", "1 day", "24:00:00", "11 mons 30 days",
+                 "1 mon -1 day", "-00:00:00.000001", "178000000 years", "-178000000 years",
+                 "2147483647 days", "00:00:00.000001"],
+}
+for t, vals in order_sets.items():
+    arr = "ARRAY[%s]::%s[]" % (", ".join(q(v) for v in vals), PGT[t])
+    pg = "(SELECT string_agg(v::text, ',' ORDER BY v, v::text) FROM unnest(%s) v)" % arr
+    rows = " UNION ALL ".join("SELECT pg_%s_in(%s) AS v" % (t, q(v)) for v in vals)
+    sq = ("(SELECT group_concat(v, ',') FROM (SELECT v FROM (%s) ORDER BY v COLLATE pg_%s, v))"
+          % (rows, t))
+    add(pg, sq)
+    # and DISTINCT (equal values fold to one group) by count
+    add("(SELECT count(DISTINCT v) FROM unnest(%s) v)" % arr,
+        "(SELECT count(*) FROM (SELECT DISTINCT v COLLATE pg_%s FROM (%s)))" % (t, rows))
+
 # ----------------------------------------------------------- to_char etc.
 try:
     from gen_fn_datetime_fmt import fmt_cases
