@@ -27,6 +27,10 @@ int fn_datetime_set_clock(const char *timestamptz_text)
 	struct pgdt_value v;
 	const char *why = NULL;
 
+	if (!timestamptz_text) {
+		clock_state.set = 0;
+		return 0;
+	}
 	if (pgdt_decode(PGK_TIMESTAMPTZ, timestamptz_text, strlen(timestamptz_text),
 			-1, 0, &v, &why) < 0 || !dt_ts_finite(v.time))
 		return -1;
@@ -336,8 +340,9 @@ int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 
 	if (fast_parse(kind, s, v) == 0)
 		return 0;
-	if (dtf_clock(&now, &why) < 0 ||
-	    pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0) {
+	if (dtf_clock(&now, &why) < 0)
+		now = PGDT_NO_CLOCK; /* only 'now' and friends need it */
+	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0) {
 		if (!strcmp(why, "interval out of range") ||
 		    !strcmp(why, "the run's clock is not set"))
 			pgfn_error(ctx, "%s", why);
@@ -838,7 +843,7 @@ static int coll_parse(int kind, const void *p, int n, struct pgdt_value *v)
 	if (fast_parse(kind, buf, v) == 0)
 		return 0;
 	if (dtf_clock(&now, &why) < 0)
-		now = 0;
+		now = PGDT_NO_CLOCK;
 	return pgdt_decode(kind, buf, (size_t)n, -1, now, v, &why);
 }
 

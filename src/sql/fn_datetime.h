@@ -41,8 +41,9 @@ extern const struct pgfn_module pgfn_datetime_module;
 /*
  * Sets the clock every function of the module reads (timestamptz input
  * text, e.g. "2026-12-05 06:55:30.123456+00").  0, or -1 when the text is
- * not a finite timestamptz.  Until set, the clock's readers fail with
- * "the run's clock is not set".
+ * not a finite timestamptz.  Until set (and after a NULL), the clock's
+ * readers and the input words 'now', 'today'... fail with "the run's
+ * clock is not set"; other input does not need it.
  */
 int fn_datetime_set_clock(const char *timestamptz_text);
 

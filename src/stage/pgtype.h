@@ -132,14 +132,16 @@ struct pgdt_value {
 /*
  * Decodes input text of kind (PGK_DATE .. PGK_INTERVAL) as the type's
  * input function does in a session with TimeZone UTC, the special words
- * ('now', 'today', 'yesterday', 'tomorrow', 'allballs') reading the clock
- * now (microseconds since 2000-01-01 UTC).  interval_range is an interval
+ * ('now', 'today', 'yesterday', 'tomorrow') reading the clock now
+ * (microseconds since 2000-01-01 UTC; PGDT_NO_CLOCK makes them fail with
+ * "the run's clock is not set").  interval_range is an interval
  * typmod's field mask (PostgreSQL's INTERVAL_MASK bits; -1 for none),
  * which decides what a bare number means ('1' is a second, or a day in an
  * INTERVAL DAY).  Rejects what pgvalue_check rejects, and also zone
  * abbreviations whose offset depends on the date.  0, or -1 with *why set
  * to PostgreSQL's message (without the quoted input).
  */
+#define PGDT_NO_CLOCK INT64_MIN
 int pgdt_decode(enum pgkind kind, const char *text, size_t len,
 		int interval_range, int64_t now, struct pgdt_value *out,
 		const char **why);

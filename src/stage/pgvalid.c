@@ -1084,6 +1084,7 @@ enum { AD = 0, BC = 1 };
 #define DTERR_MD_FIELD_OVERFLOW (-3)
 #define DTERR_TZDISP_OVERFLOW (-5)
 #define DTERR_UNSUPPORTED (-100) /* maybe valid; a form we do not decode */
+#define DTERR_NOCLOCK (-101)     /* 'now' and friends without a clock */
 
 #define MAXDATEFIELDS 25
 #define TOKMAXLEN 10
@@ -2074,6 +2075,7 @@ static int validate_date(int fmask, int is2digits, int bc, struct dtm *tm)
 struct dtnow {
 	struct dtm tm;  /* the clock in UTC, the session time zone */
 	fsec_t fsec;
+	int missing;    /* no clock: the words that read it fail */
 };
 
 static void set_today(struct dtm *tm, const struct dtnow *now, int offset)
@@ -2226,6 +2228,8 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 			case T_RESERV:
 				switch (val) {
 				case DTK_NOW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_DATE_M | DTK_TIME_M | DTK_M(T_TZ);
 					*dtype = DTK_DATE;
 					set_today(tm, now, 0);
@@ -2238,6 +2242,8 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 				case DTK_YESTERDAY:
 				case DTK_TODAY:
 				case DTK_TOMORROW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_DATE_M;
 					*dtype = DTK_DATE;
 					set_today(tm, now, val == DTK_YESTERDAY ? -1 :
@@ -2452,6 +2458,8 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 			case T_RESERV:
 				switch (val) {
 				case DTK_NOW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_TIME_M;
 					tm->hour = now ? now->tm.hour : 0;
 					tm->min = now ? now->tm.min : 0;
@@ -2569,6 +2577,8 @@ static int dt_fail(const struct dtnames *nm, int dterr, const char **why)
 		return fail(why, "time zone displacement out of range");
 	case DTERR_UNSUPPORTED:
 		return fail(why, nm->unsupported);
+	case DTERR_NOCLOCK:
+		return fail(why, "the run's clock is not set");
 	default:
 		return fail(why, nm->syntax);
 	}
@@ -3790,6 +3800,10 @@ int pgdt_decode(enum pgkind kind, const char *text, size_t len,
 		days--;
 	}
 	memset(&nw, 0, sizeof(nw));
+	if (now == PGDT_NO_CLOCK) {
+		nw.missing = 1;
+		days = t = 0;
+	}
 	j2date((int)(days + POSTGRES_EPOCH_JDATE), &nw.tm.year, &nw.tm.mon,
 	       &nw.tm.mday);
 	nw.tm.hour = (int)(t / USECS_PER_HOUR);

@@ -155,6 +155,31 @@ static void test_orders(void **state)
 	sqlite3_close(db);
 }
 
+/* without a clock, only what reads it fails */
+static void test_no_clock(void **state)
+{
+	sqlite3 *db = open_db();
+	char got[512];
+
+	(void)state;
+	assert_int_equal(fn_datetime_set_clock(NULL), 0);
+	assert_int_equal(eval(db, "pg_date_in('2020-6-1')", got, sizeof(got)), 'V');
+	assert_string_equal(got, "2020-06-01");
+	assert_int_equal(eval(db, "pg_timestamp_in('epoch')", got, sizeof(got)), 'V');
+	assert_string_equal(got, "1970-01-01 00:00:00");
+	assert_int_equal(eval(db, "pg_date_in('today')", got, sizeof(got)), 'E');
+	assert_string_equal(got, "the run's clock is not set");
+	assert_int_equal(eval(db, "pg_time_in('now')", got, sizeof(got)), 'E');
+	assert_string_equal(got, "the run's clock is not set");
+	assert_int_equal(eval(db, "pg_now()", got, sizeof(got)), 'E');
+	assert_string_equal(got, "the run's clock is not set");
+	assert_int_equal(fn_datetime_set_clock("2020-06-01 12:00:00+00"), 0);
+	assert_int_equal(eval(db, "pg_current_date()", got, sizeof(got)), 'V');
+	assert_string_equal(got, "2020-06-01");
+	assert_int_equal(fn_datetime_set_clock("infinity"), -1);
+	sqlite3_close(db);
+}
+
 static void test_checks(void **state)
 {
 	const char *why = NULL;
@@ -167,6 +192,16 @@ static void test_checks(void **state)
 	assert_non_null(strstr(why, "Europe/Paris"));
 	assert_int_equal(fn_datetime_check_zone("MSK", &why), -1);
 	assert_non_null(strstr(why, "MSK"));
+	assert_int_equal(fn_datetime_check_format("YYYY-MM-DD HH24:MI:SS.US TZ", 0, 0, &why), 0);
+	assert_int_equal(fn_datetime_check_format("FMDay, DDth Month YYYY", 0, 0, &why), 0);
+	assert_int_equal(fn_datetime_check_format("TMMonth", 0, 0, &why), -1);
+	assert_non_null(strstr(why, "TMMonth"));
+	assert_int_equal(fn_datetime_check_format("HH24:MI", 0, 1, &why), 0);
+	assert_int_equal(fn_datetime_check_format("Day", 0, 1, &why), -1);
+	assert_non_null(strstr(why, "\"Day\""));
+	assert_int_equal(fn_datetime_check_format("YYYY-MM-DD", 1, 0, &why), 0);
+	assert_int_equal(fn_datetime_check_format("IYYY-IW", 1, 0, &why), -1);
+	assert_non_null(strstr(why, "IYYY"));
 }
 
 /* the module's signatures name functions that exist */
@@ -203,6 +238,7 @@ int main(void)
 		cmocka_unit_test(test_server_table),
 		cmocka_unit_test(test_orders),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_no_clock),
 		cmocka_unit_test(test_signatures),
 	};
 
