@@ -1,4 +1,5 @@
 #include "pgfn.h"
+#include "fn_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_text_module,
 	NULL
 };
 

@@ -85,6 +85,10 @@ enum pgfn_flags {
 				      type name as TEXT (enum/domain/range label lookup) */
 	PGFN_ELEMTYPE    = 1 << 7, /* the compiler appends the element type's pgkind
 				      as INTEGER (arrays, polymorphic functions) */
+	PGFN_EXPLICIT    = 1 << 8, /* CAST with PGFN_TYPMOD: after the typmod the
+				      compiler appends 1 for an explicit cast (CAST,
+				      ::) and 0 for an assignment or implicit one
+				      (varchar(n) truncates only when explicit) */
 };
 
 #define PGFN_MAXARGS 6
