@@ -44,11 +44,61 @@ AUTO = {
 }
 
 
+# Functions taking "any" arguments: the compiler appends each one's type
+# (pgfn.h, PGFN_ELEMTYPE), written $KIND here; the test substitutes enum
+# pgkind values.  Values: integers stay, true/false become 1/0.
+ANYFN = {'pg_concat': 0, 'pg_concat_ws': 1, 'pg_format': 1}
+
+
+def split_args(s):
+    args, depth, cur, q = [], 0, '', False
+    for ch in s:
+        if q:
+            cur += ch
+            if ch == "'":
+                q = False
+            continue
+        if ch == "'":
+            q = True
+        elif ch == '(':
+            depth += 1
+        elif ch == ')':
+            depth -= 1
+        elif ch == ',' and depth == 0:
+            args.append(cur.strip())
+            cur = ''
+            continue
+        cur += ch
+    if cur.strip():
+        args.append(cur.strip())
+    return args
+
+
+def typed_any(fn, inner):
+    args = split_args(inner)
+    fixed, rest = args[:ANYFN[fn]], args[ANYFN[fn]:]
+    vals, types = [], []
+    for a in rest:
+        if re.fullmatch(r'-?\d+', a):
+            vals.append(a); types.append('$INT4')
+        elif re.fullmatch(r'-?\d+\.\d+', a):
+            vals.append("'%s'" % a); types.append('$NUMERIC')
+        elif a in ('true', 'false'):
+            vals.append('1' if a == 'true' else '0'); types.append('$BOOL')
+        else:
+            vals.append(a); types.append('$TEXT')
+    return '%s(%s)' % (fn, ', '.join(fixed + vals + types))
+
+
 def derive(pg):
     def sub(m):
         return AUTO[m.group(1)] + '('
     pat = r'\b(' + '|'.join(sorted(AUTO, key=len, reverse=True)) + r')\('
-    return re.sub(pat, sub, pg)
+    out = re.sub(pat, sub, pg)
+    m = re.match(r'^(pg_concat_ws|pg_concat|pg_format)\((.*)\)$', out)
+    if m:
+        out = typed_any(m.group(1), m.group(2))
+    return out
 
 
 def read_cases(path):

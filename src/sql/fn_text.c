@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "fn_text.h"
 #include "fn_text_int.h"
+#include "fn_shared.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -559,19 +560,14 @@ static void fn_bit_length(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 /* Concatenation                                                       */
 /* ------------------------------------------------------------------ */
 
-/* text || text, text || anynonarray, anynonarray || text */
+/* text || text */
 static void fn_textcat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct strbuf out = STRBUF_INIT;
 	size_t na, nb;
 	const char *a, *b;
 
-	(void)argc;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL ||
-	    sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
+	STRICT();
 	a = arg_text(argv, 0, &na);
 	b = arg_text(argv, 1, &nb);
 	sb_grow(&out, na + nb);
@@ -580,29 +576,92 @@ static void fn_textcat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	result_sb(ctx, &out);
 }
 
-/* concat(variadic "any"): NULLs are skipped; never NULL itself. */
+/*
+ * The text of an "any" argument v whose PGT type is type: its output
+ * function's text (fn_shared.c), or with cast set its cast to text, which
+ * differs for bool only ("true" where the output function says "t").
+ */
+static const char *any_text(sqlite3_value *v, sqlite3_value *type, int cast,
+			    struct strbuf *scratch, size_t *len)
+{
+	int t = sqlite3_value_int(type);
+
+	if (cast && t == PGK_BOOL && sqlite3_value_type(v) == SQLITE_INTEGER) {
+		*len = sqlite3_value_int64(v) ? 4 : 5;
+		return sqlite3_value_int64(v) ? "true" : "false";
+	}
+	return fnv_text(v, PGT_IS_ARRAY(t) ? PGK_TEXT : PGT_KIND(t), scratch, len);
+}
+
+/* text || anynonarray: anytextcat is `$1::text || $2` (and the mirror). */
+static void anycat(sqlite3_context *ctx, int argc, sqlite3_value **argv, int any_first)
+{
+	struct strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
+	size_t na, nb;
+	const char *a, *b;
+
+	if (argc < 3) {
+		pgfn_error(ctx, "internal error: || with \"any\" needs the argument's type");
+		return;
+	}
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (any_first) {
+		a = any_text(argv[0], argv[2], 1, &scratch, &na);
+		sb_add(&out, a, na);
+		b = arg_text(argv, 1, &nb);
+		sb_add(&out, b, nb);
+	} else {
+		a = arg_text(argv, 0, &na);
+		sb_add(&out, a, na);
+		b = any_text(argv[1], argv[2], 1, &scratch, &nb);
+		sb_add(&out, b, nb);
+	}
+	sb_release(&scratch);
+	result_sb(ctx, &out);
+}
+
+static void fn_textanycat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	anycat(ctx, argc, argv, 0);
+}
+
+static void fn_anytextcat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	anycat(ctx, argc, argv, 1);
+}
+
+/*
+ * concat(variadic "any"): pg_concat(v1..vn, type1..typen).  NULLs are
+ * skipped; never NULL itself.
+ */
 static void fn_concat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
+	int n = argc / 2;
 
-	for (int i = 0; i < argc; i++) {
-		size_t n;
+	for (int i = 0; i < n; i++) {
+		size_t len;
 		const char *s;
 
 		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
 			continue;
-		s = arg_text(argv, i, &n);
-		sb_add(&out, s, n);
+		s = any_text(argv[i], argv[n + i], 0, &scratch, &len);
+		sb_add(&out, s, len);
 	}
+	sb_release(&scratch);
 	result_sb(ctx, &out);
 }
 
+/* concat_ws(sep, variadic "any"): pg_concat_ws(sep, v1..vn, type1..typen) */
 static void fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
 	size_t nsep;
 	const char *sep;
-	int first = 1;
+	int first = 1, n = (argc - 1) / 2;
 
 	if (argc < 1 || sqlite3_value_type(argv[0]) == SQLITE_NULL) {
 		sqlite3_result_null(ctx);
@@ -610,8 +669,8 @@ static void fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 	sep = arg_text(argv, 0, &nsep);
 	sep = xstrndup(sep, nsep);
-	for (int i = 1; i < argc; i++) {
-		size_t n;
+	for (int i = 1; i <= n; i++) {
+		size_t len;
 		const char *s;
 
 		if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
@@ -619,10 +678,11 @@ static void fn_concat_ws(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (!first)
 			sb_add(&out, sep, nsep);
 		first = 0;
-		s = arg_text(argv, i, &n);
-		sb_add(&out, s, n);
+		s = any_text(argv[i], argv[n + i], 0, &scratch, &len);
+		sb_add(&out, s, len);
 	}
 	free((char *)sep);
+	sb_release(&scratch);
 	result_sb(ctx, &out);
 }
 
@@ -1204,15 +1264,20 @@ static void fn_quote_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	result_sb(ctx, &out);
 }
 
+/* quote_literal(text), or (anyelement, its type): `quote_literal($1::text)` */
 static void fn_quote_literal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, scratch = STRBUF_INIT;
 	size_t n;
 	const char *s;
 
 	STRICT();
-	s = arg_text(argv, 0, &n);
+	if (argc > 1)
+		s = any_text(argv[0], argv[1], 1, &scratch, &n);
+	else
+		s = arg_text(argv, 0, &n);
 	add_quote_literal(&out, s, n);
+	sb_release(&scratch);
 	result_sb(ctx, &out);
 }
 
@@ -1255,6 +1320,7 @@ static int fmt_digits(sqlite3_context *ctx, const char **p, const char *end, int
 static void fn_format(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct strbuf out = STRBUF_INIT;
+	struct strbuf scratch = STRBUF_INIT;
 	const char *f, *p, *end;
 	size_t nf;
 	int arg = 0;	/* index of the last argument used, 0 = none (1-based) */
@@ -1266,7 +1332,7 @@ static void fn_format(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	f = arg_text(argv, 0, &nf);
 	end = f + nf;
 	for (p = f; p < end; p++) {
-		int argpos = 0, widthpos = -1, width = 0, minus = 0, r, nargs = argc - 1;
+		int argpos = 0, widthpos = -1, width = 0, minus = 0, r, nargs = (argc - 1) / 2;
 		char type;
 
 		if (*p != '%') {
@@ -1396,7 +1462,7 @@ have_width:
 			}
 			arg = va;
 			isnull = sqlite3_value_type(argv[va]) == SQLITE_NULL;
-			s = isnull ? "" : arg_text(argv, va, &n);
+			s = isnull ? "" : any_text(argv[va], argv[va + nargs], 0, &scratch, &n);
 			if (isnull)
 				n = 0;
 			if (type == 's') {
@@ -1424,11 +1490,13 @@ have_width:
 			sb_release(&v);
 		}
 	}
+	sb_release(&scratch);
 	result_sb(ctx, &out);
 	return;
 unterminated:
 	pgfn_error(ctx, "unterminated format() type specifier");
 fail:
+	sb_release(&scratch);
 	sb_release(&out);
 }
 
@@ -1530,7 +1598,8 @@ static const struct textfn text_fns[] = {
 	{ "pg_octet_length", 1, 0, fn_octet_length },
 	{ "pg_bit_length", 1, 0, fn_bit_length },
 	{ "pg_textcat", 2, 0, fn_textcat },
-	{ "pg_textcat", 3, 0, fn_textcat },
+	{ "pg_textanycat", 3, 0, fn_textanycat },
+	{ "pg_anytextcat", 3, 0, fn_anytextcat },
 	{ "pg_concat", -1, 0, fn_concat },
 	{ "pg_concat_ws", -1, 0, fn_concat_ws },
 	{ "pg_substr", 2, 0, fn_substr },
@@ -1560,7 +1629,9 @@ static const struct textfn text_fns[] = {
 	{ "pg_to_hex64", 1, 0, fn_to_hex64 },
 	{ "pg_quote_ident", 1, 0, fn_quote_ident },
 	{ "pg_quote_literal", 1, 0, fn_quote_literal },
+	{ "pg_quote_literal", 2, 0, fn_quote_literal },
 	{ "pg_quote_nullable", 1, 0, fn_quote_nullable },
+	{ "pg_quote_nullable", 2, 0, fn_quote_nullable },
 	{ "pg_format", -1, 0, fn_format },
 };
 
@@ -1658,13 +1729,13 @@ static const struct pgfn_sig text_sigs[] = {
 
 	/* concatenation */
 	OP2("||", T, T, T, "pg_textcat"),
-	{ "||", PGFN_OP, 2, { T, ANY }, T, "pg_textcat", PGFN_ELEMTYPE },
-	{ "||", PGFN_OP, 2, { ANY, T }, T, "pg_textcat", PGFN_ELEMTYPE },
+	{ "||", PGFN_OP, 2, { T, ANY }, T, "pg_textanycat", PGFN_ELEMTYPE | PGFN_NONSTRICT },
+	{ "||", PGFN_OP, 2, { ANY, T }, T, "pg_anytextcat", PGFN_ELEMTYPE | PGFN_NONSTRICT },
 	{ "||", PGFN_OP, 2, { BY, BY }, BY, "pg_byteacat", 0 },
-	{ "concat", PGFN_FUNC, 1, { ANY }, T, "pg_concat", PGFN_VARIADIC | PGFN_NONSTRICT },
-	{ "concat_ws", PGFN_FUNC, 2, { T, ANY }, T, "pg_concat_ws", PGFN_VARIADIC | PGFN_NONSTRICT },
+	{ "concat", PGFN_FUNC, 1, { ANY }, T, "pg_concat", PGFN_VARIADIC | PGFN_NONSTRICT | PGFN_ELEMTYPE },
+	{ "concat_ws", PGFN_FUNC, 2, { T, ANY }, T, "pg_concat_ws", PGFN_VARIADIC | PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	{ "format", PGFN_FUNC, 1, { T }, T, "pg_format", PGFN_NONSTRICT },
-	{ "format", PGFN_FUNC, 2, { T, ANY }, T, "pg_format", PGFN_VARIADIC | PGFN_NONSTRICT },
+	{ "format", PGFN_FUNC, 2, { T, ANY }, T, "pg_format", PGFN_VARIADIC | PGFN_NONSTRICT | PGFN_ELEMTYPE },
 
 	/* pattern matching (fn_text_regex.c) */
 	OP2("~~", T, T, BO, "pg_textlike"),
@@ -1759,6 +1830,8 @@ static const struct pgfn_sig text_sigs[] = {
 	F1("quote_ident", T, T, "pg_quote_ident"),
 	F1("quote_literal", T, T, "pg_quote_literal"),
 	{ "quote_nullable", PGFN_FUNC, 1, { T }, T, "pg_quote_nullable", PGFN_NONSTRICT },
+	{ "quote_literal", PGFN_FUNC, 1, { PGK_ANYELEMENT }, T, "pg_quote_literal", PGFN_ELEMTYPE },
+	{ "quote_nullable", PGFN_FUNC, 1, { PGK_ANYELEMENT }, T, "pg_quote_nullable", PGFN_NONSTRICT | PGFN_ELEMTYPE },
 
 	/* bytes, uuid, digests (fn_text_bytes.c) */
 	F1("md5", T, T, "pg_md5"),

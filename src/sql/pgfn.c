@@ -1,6 +1,8 @@
 #include "pgfn.h"
 #include "fn_text.h"
 
+#include "fn_json.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
  */
 const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_text_module,
+	&pgfn_json_module,
 	NULL
 };
 

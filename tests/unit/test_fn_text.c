@@ -50,6 +50,40 @@ static sqlite3 *open_db(const char *locale)
 	return db;
 }
 
+/* $TEXT, $INT4|$ARRAY ... (types the compiler appends) as enum pgkind values. */
+static char *with_kinds(char *sql)
+{
+	static const struct { const char *name; int kind; } kinds[] = {
+		{ "$TEXT", PGK_TEXT }, { "$INT4", PGK_INT4 }, { "$INT8", PGK_INT8 },
+		{ "$BOOL", PGK_BOOL }, { "$NUMERIC", PGK_NUMERIC }, { "$FLOAT8", PGK_FLOAT8 },
+		{ "$BYTEA", PGK_BYTEA }, { "$UUID", PGK_UUID }, { "$ARRAY", PGT_ARRAY },
+		{ "$UNKNOWN", PGK_UNKNOWN },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = sql;
+
+	while (*p) {
+		size_t k;
+
+		if (*p != '$') {
+			sb_addch(&sb, *p++);
+			continue;
+		}
+		for (k = 0; k < ARRAY_SIZE(kinds); k++)
+			if (!strncmp(p, kinds[k].name, strlen(kinds[k].name)) &&
+			    !(p[strlen(kinds[k].name)] >= 'A' && p[strlen(kinds[k].name)] <= 'Z'))
+				break;
+		if (k == ARRAY_SIZE(kinds)) {
+			sb_addch(&sb, *p++);
+			continue;
+		}
+		sb_addf(&sb, "%d", kinds[k].kind);
+		p += strlen(kinds[k].name);
+	}
+	free(sql);
+	return sb_detach(&sb, NULL);
+}
+
 /* The answer of one expression in the generator's notation. */
 static char *eval(sqlite3 *db, const char *expr, const char *expected)
 {
@@ -57,6 +91,8 @@ static char *eval(sqlite3 *db, const char *expr, const char *expected)
 	sqlite3_stmt *st = NULL;
 	char *sql = strncmp(expr, "WITH ", 5) ? xasprintf("SELECT %s", expr) : xstrdup(expr);
 	int rc;
+
+	sql = with_kinds(sql);
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sb_addf(&sb, "PREPARE:%s", sqlite3_errmsg(db));
