@@ -3,7 +3,7 @@
  *
  * The table fn_text_cases.h holds PostgreSQL expressions, the SQLite
  * expressions the compiler would make of them, and what PostgreSQL 15
- * answered in a C and in a C.UTF-8 database (tests/gen-fn-text-cases.sh
+ * answered in a C and in a C.UTF-8 database (tests/gen/gen-fn-text-cases.sh
  * asks a real server; the cases are in fn_text_cases.txt).  Each case runs
  * on an SQLite connection with the text functions registered, once in the
  * C locale and once after pgfn_text_set_locale(C.UTF-8), and must give the
