@@ -2,6 +2,7 @@
 #include "fn_text.h"
 
 #include "fn_json.h"
+#include "fn_numeric.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_text_module,
 	&pgfn_json_module,
+	&pgfn_numeric_module,
 	NULL
 };
 
