@@ -1,4 +1,5 @@
 #include "pgfn.h"
+#include "fn_text.h"
 
 #include "fn_array.h"
 #include "fn_json.h"
@@ -14,6 +15,7 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_text_module,
 	&pgfn_json_module,
 	&pgfn_array_module,
 	&pgfn_numeric_module,
