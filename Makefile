@@ -31,7 +31,7 @@ FUZZ_SECONDS ?= 60
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
-.PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind
+.PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind check-includes
 
 all: deps $(BIN)
 
@@ -96,9 +96,14 @@ unit: $(UNIT_BINS)
 e2e: $(BIN)
 	@tests/run-e2e.sh
 
-# The whole suite: unit tests, then end-to-end tests against real
-# PostgreSQL servers the tests start themselves.
+# Every #include goes the way docs/architecture.md allows.
+check-includes:
+	@scripts/check-includes.sh
+
+# The whole suite: the include directions, unit tests, then end-to-end
+# tests against real PostgreSQL servers the tests start themselves.
 test:
+	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
 	@$(MAKE) --no-print-directory -j2 $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit

@@ -1,5 +1,5 @@
 -- drydock staging file: bookkeeping tables (format version 1).
--- Embedded into the binary at build time (see Makefile, src/schema_sql.c).
+-- Embedded into the binary at build time (see Makefile, build/schema_sql.c).
 -- Every drydock-owned table starts with dd_; snapshotted tables never do.
 
 -- Key/value facts about the file: format_version, drydock_version,

@@ -1,5 +1,8 @@
 #include "pgfn.h"
 
+#include "fn_json.h"
+#include "fn_numeric.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +12,8 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_json_module,
+	&pgfn_numeric_module,
 	NULL
 };
 

@@ -69,6 +69,10 @@ enum pgfn_kind {
 	PGFN_AGG,       /* aggregate: sqlite_fn is an SQLite aggregate (also usable as a window) */
 	PGFN_WINDOW,    /* window-only function */
 	PGFN_CAST,      /* args[0] -> ret; name is NULL */
+	PGFN_SRF,       /* set-returning: sqlite_fn is an eponymous table-valued
+			   function whose hidden columns take the arguments in
+			   order (FROM pg_jsonb_each(x), or a scalar subquery
+			   over it); columns/ncolumns name its output columns */
 };
 
 enum pgfn_flags {
@@ -84,10 +88,22 @@ enum pgfn_flags {
 	PGFN_TYPENAME    = 1 << 6, /* the compiler appends the argument's or result's
 				      type name as TEXT (enum/domain/range label lookup) */
 	PGFN_ELEMTYPE    = 1 << 7, /* the compiler appends the element type's pgkind
-				      as INTEGER (arrays, polymorphic functions) */
+				      as INTEGER (arrays, polymorphic functions);
+				      where args hold PGK_ANY instead, it appends
+				      one INTEGER per actual "any" argument, in
+				      order, after all arguments: that argument's
+				      PGT type (kind | PGT_ARRAY), e.g.
+				      jsonb_build_object('a', 1) is called as
+				      pg_jsonb_build_object('a', 1, PGK_TEXT, PGK_INT4) */
 };
 
 #define PGFN_MAXARGS 6
+
+/* An output column of a set-returning function (PGFN_SRF). */
+struct pgfn_column {
+	const char *name;          /* SQLite column name, also PostgreSQL's */
+	int type;                  /* PGT type (PGK_ANYELEMENT: the element type) */
+};
 
 struct pgfn_sig {
 	const char *name;          /* function or operator name; NULL for casts */
@@ -97,6 +113,8 @@ struct pgfn_sig {
 	int ret;                   /* PGT type of the result */
 	const char *sqlite_fn;     /* name of the SQLite function implementing it */
 	unsigned flags;            /* enum pgfn_flags */
+	const struct pgfn_column *columns; /* PGFN_SRF: its output columns */
+	int ncolumns;
 };
 
 /*

@@ -126,7 +126,6 @@ t_drift_is_detected() {
 }
 
 t_checks_and_gates() {
-	need_cmd check
 	cp "$(ran backfill)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
@@ -207,9 +206,6 @@ push_to() { # PLAN DB [PUSH ARGS...]
 }
 
 t_pg_push_verify_rollback() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	fresh_db target pristine
 	pg_image target "${TABLES[@]}" >before.txt
 	pgq target "SELECT $VIDEO_COLS FROM generated_videos ORDER BY id" >videos.txt
@@ -275,16 +271,10 @@ cloud_cycle() { # SUFFIX PUSH ARGS...
 }
 
 t_pg_to_cloud_push_verify_rollback() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	cloud_cycle 1
 }
 
 t_pg_to_cloud_batched_push() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	cloud_cycle 2 --batch-size 250
 }
 

@@ -116,7 +116,6 @@ t_part_already_present_is_skipped_offline() {
 }
 
 t_checks_and_gates() {
-	need_cmd check
 	cp "$(ran baseline)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
@@ -185,9 +184,6 @@ verify_baseline() {
 }
 
 t_pg_push_verify_rollback() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	fresh_db target1
 	local untouched=(accounts objects chakai chakai_objects local_classes)
 	pg_image target1 "${TABLES[@]}" >before.txt
@@ -221,9 +217,6 @@ t_pg_push_verify_rollback() {
 # and push (another index: drift).  Push applies only the rest; rollback
 # removes only what push added.
 t_pg_partly_applied_target() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	fresh_db target2
 	pg_psql -d target2 -c "CREATE INDEX objects_owner_id_idx ON objects (owner_id)" \
 		-c "ALTER TABLE media ENABLE ROW LEVEL SECURITY" \

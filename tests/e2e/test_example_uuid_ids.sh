@@ -135,7 +135,6 @@ t_killed_run_resumes_after_its_checkpoint() {
 }
 
 t_checks_and_gates() {
-	need_cmd check
 	cp "$(ran uuid-ids)" s.db
 	run dd check s.db --plan "$EX"
 	assert_status 0
@@ -204,9 +203,6 @@ verify_migrated() {
 # holds: the batches before the dashboards batch commit, the dashboards
 # batch waits, and we kill -9 drydock there.
 t_pg_batched_push_killed_resumed_and_rolled_back() {
-	need_cmd push
-	need_cmd approve
-	need_cmd rollback
 	local url pid holder i waiting=0
 	pg_psql -d postgres -c "CREATE DATABASE target TEMPLATE pristine" >/dev/null
 	url=$(pg_url target)

@@ -9,8 +9,7 @@
 # PostgreSQL: fixtures/sql/v1.sql and v2.sql loaded into two databases,
 # snapshot of both, run (same change set as the fixture), then check,
 # approve, push, verification of the target with our own SQL, rollback and
-# a target exactly as before.  The tests that need `drydock check`,
-# `approve`, `push` or `rollback` skip while those commands do not exist.
+# a target exactly as before.
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
 
@@ -34,8 +33,6 @@ setup_file() {
 teardown_file() { pg_stop; }
 
 # ------------------------------------------------------------------ helpers
-
-has_cmd() { "$DRYDOCK" "$1" --help >/dev/null 2>&1; }
 
 q() { sqlite3 -batch -noheader "$@"; }
 
@@ -185,17 +182,14 @@ t_retired_drill_is_caught() {
 	sid=$(q s.db "SELECT cs.id FROM completed_sessions cs JOIN users u ON u.id = cs.user_id
 		WHERE u.email = 'soren.yamamoto26@gmail.com' AND cs.date = '2021-04-19'")
 	assert_eq "$sid|4|Rabona crosses|" "$(q s.db <"$PLAN/checks/session_drills_have_v2_uuid.sql")"
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	# the run says so (exit 1: an error-severity check failed) ...
 	stage s2.db "$PLAN"
 	assert_status 1
 	assert_out_contains "session_drills_have_v2_uuid"
 	assert_out_contains "Rabona crosses"
 	# ... approval is refused while it fails ...
-	if has_cmd approve; then
-		run dd approve s2.db --by tester
-		[[ $status != 0 ]] || fail "approve accepted a change set with a failing error check"
-	fi
+	run dd approve s2.db --by tester
+	[[ $status != 0 ]] || fail "approve accepted a change set with a failing error check"
 	# ... and the fix drops the element and recomputes that user's progress
 	run dd check s2.db --fix
 	assert_status 0
@@ -279,7 +273,6 @@ t_android_untouched() {
 }
 
 t_gates_and_checks_pass() {
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	stage s.db "$PLAN"
 	run dd check s.db --fix
 	assert_status 0
@@ -297,7 +290,6 @@ t_gates_and_checks_pass() {
 }
 
 t_gate_catches_android_change() {
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	# a plan whose extra step touches one Android user and one Android session
 	cp -r "$PLAN" bad
 	cat >bad/steps/07_oops.sql <<'EOF'
@@ -315,7 +307,6 @@ EOF
 }
 
 t_exact_email_matching_is_caught() {
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	# matching emails exactly would create a second Jonas: the checks say so
 	cp -r "$PLAN" exact
 	sed -i 's/ON lower(v.email) = lower(u.email) AND v.platform/ON v.email = u.email AND v.platform/' exact/steps/01_match_users.sql
@@ -377,12 +368,10 @@ users 1 0 1" "$(table_counts o.db)"
 		WHERE u.email = 'jonas.lefevre51@icloud.com' ORDER BY cs.date"
 	assert_eq "$(q f.db "$sql")" "$(q o.db "$sql")"
 	assert_eq "$(progress_of f.db jonas.lefevre51@icloud.com)" "$(progress_of o.db jonas.lefevre51@icloud.com)"
-	if has_cmd check; then
-		run dd check o.db
-		assert_status 0
-		assert_eq 0 "$(q o.db "SELECT count(*) FROM dd_check_result WHERE check_run = (SELECT max(id) FROM dd_check_run)
-			AND kind IN ('gate', 'invariant') AND status <> 'pass'")"
-	fi
+	run dd check o.db
+	assert_status 0
+	assert_eq 0 "$(q o.db "SELECT count(*) FROM dd_check_result WHERE check_run = (SELECT max(id) FROM dd_check_run)
+		AND kind IN ('gate', 'invariant') AND status <> 'pass'")"
 }
 
 t_one_user_typo_selects_nobody() {
@@ -391,7 +380,6 @@ t_one_user_typo_selects_nobody() {
 	stage o.db p/one-user
 	assert_eq 0 "$(q o.db 'SELECT count(*) FROM v1__users')"
 	assert_eq "0|0|0" "$(q o.db 'SELECT inserts, updates, deletes FROM dd_changeset')"
-	has_cmd check || return 0
 	assert_status 1
 	assert_out_contains "one_v1_user"
 }
@@ -471,8 +459,6 @@ t_pg_snapshot_equals_fixture() {
 
 # check --fix, approve, push; verify; rollback; verify.
 t_pg_push_verify_rollback() {
-	has_cmd push || skip "drydock push is not built yet (issue 5)"
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	pg_load push
 	local v1=push_v1 v2=push_v2 before android
 	before=$(pg_data "$v2")
@@ -523,8 +509,6 @@ t_pg_push_verify_rollback() {
 }
 
 t_pg_one_user_push() {
-	has_cmd push || skip "drydock push is not built yet (issue 5)"
-	has_cmd check || skip "drydock check is not built yet (issue 4)"
 	pg_load one
 	local v2=one_v2 before others_sql others
 	before=$(pg_data "$v2")

@@ -77,7 +77,6 @@ t_snapshot_run_and_fixture_with_awkward_names() {
 }
 
 t_plan_sql_quotes_every_name() {
-	"$DRYDOCK" plan --help >/dev/null 2>&1 || skip "drydock plan is not built yet"
 	write_plan
 	dd -q snapshot --plan p --source "$(URL)" -o s.db
 	dd -q run s.db --plan p
@@ -89,7 +88,6 @@ t_plan_sql_quotes_every_name() {
 }
 
 t_push_and_rollback_with_awkward_names() {
-	"$DRYDOCK" push --help >/dev/null 2>&1 || skip "drydock push is not built yet"
 	write_plan
 	dd -q snapshot --plan p --source "$(URL)" -o s.db
 	dd -q run s.db --plan p

@@ -503,7 +503,6 @@ t_disable_triggers_needs_a_superuser() {
 }
 
 t_confirmation_on_a_terminal() {
-	command -v script >/dev/null || skip "no script(1) to give drydock a terminal"
 	newdb t_tty
 	stage
 	local hash

@@ -402,9 +402,7 @@ t_diff_bad_input() {
 }
 
 t_disk_full_while_writing_a_report() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root to mount a small tmpfs"
-	mkdir small
-	mount -t tmpfs -o size=64k tmpfs small 2>/dev/null || skip "cannot mount tmpfs here"
+	small_disk small 64k
 	"$DRYDOCK" -q snapshot --plan "$REPO/examples/avatars" --fixture "$REPO/fixtures/avatars" -o s.db
 	"$DRYDOCK" -q run s.db --plan "$REPO/examples/avatars" --no-check
 	# fill the disk but for a few kilobytes: the report cannot fit

@@ -65,7 +65,7 @@ INSERT INTO dd_check_result VALUES (1, 2, 'no deletes from invoices', 'gate', 'e
 }
 
 t_html_report_renders_in_chromium() {
-	[[ -x $CHROMIUM ]] || skip "no $CHROMIUM (run scripts/install-deps.sh browser)"
+	[[ -x $CHROMIUM ]] || fail "no $CHROMIUM (make test installs it: scripts/install-deps.sh browser)"
 	url="file://$W/r/report.html"
 	browser --window-size=1280,2000 --screenshot="$T/shot.png" "$url" ||
 		fail "chromium failed to take a screenshot: $(tail -5 "$T/chromium.log")"
@@ -81,7 +81,7 @@ t_html_report_renders_in_chromium() {
 }
 
 t_html_dom_has_charts_and_numbers() {
-	[[ -x $CHROMIUM ]] || skip "no $CHROMIUM (run scripts/install-deps.sh browser)"
+	[[ -x $CHROMIUM ]] || fail "no $CHROMIUM (make test installs it: scripts/install-deps.sh browser)"
 	browser --dump-dom "file://$W/r/report.html" >dom.html ||
 		fail "chromium failed to dump the DOM: $(tail -5 "$T/chromium.log")"
 	[[ -s dom.html ]] || fail "empty DOM"

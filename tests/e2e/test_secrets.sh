@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Secrets: a whole migration over password-authenticated TCP, then every
 # artifact it made — staging file, reports, fixture, logs, every message,
-# the target's ledger, a conflict report, the process list while a push
-# waits — is searched for the password.
+# the target's ledger, a conflict report, the process list of a push
+# stopped at a fault point — is searched for the password.
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
 
@@ -62,24 +62,20 @@ t_no_secret_in_the_process_list() {
 	dd -q run s.db --plan "$PLAN" || true
 	dd -q check s.db --fix || true
 	dd -q approve s.db --by tester
-	# make the push wait on a lock, and read its command line meanwhile
-	pg_psql -d app -c "BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(5); COMMIT;" >/dev/null 2>&1 &
-	local locker=$! i cmd=""
-	sleep 0.3
-	"$DRYDOCK" push s.db --target "$(KV)" --yes --lock-timeout 4s >push.log 2>&1 &
-	local pusher=$!
-	for i in $(seq 1 40); do
-		cmd=$(tr '\0' ' ' </proc/$pusher/cmdline 2>/dev/null || true)
-		[[ -n $cmd ]] && break
-		sleep 0.05
-	done
-	sleep 0.3
-	cmd=$(tr '\0' ' ' </proc/$pusher/cmdline 2>/dev/null || echo "$cmd")
-	wait "$pusher" || true
-	wait "$locker" || true
-	[[ $cmd == *push* ]] || skip "the push ended before its command line could be read"
+	# the push stops itself once connected, before it takes its lock
+	# (DD_FAULT ...:stop): its command line is read there, then it goes on
+	DD_FAULT=push.before_lock:stop "$DRYDOCK" push s.db --target "$(KV)" --yes >push.log 2>&1 &
+	local pusher=$! cmd st=0
+	wait_stopped "$pusher"
+	cmd=$(tr '\0' ' ' <"/proc/$pusher/cmdline")
+	kill -CONT "$pusher"
+	wait "$pusher" || st=$?
+	assert_eq 0 "$st" "the push failed after it was continued: $(cat push.log)"
+	grep -q "pushed change set" push.log || fail "the push did not finish: $(cat push.log)"
+	[[ $cmd == *push* ]] || fail "not the push's command line: $cmd"
 	[[ $cmd != *"$DD_PG_PASSWORD"* ]] || fail "the password shows in the process list: $cmd"
 	[[ $cmd == *"password=xxxx"* ]] || fail "the password was not scrubbed from: $cmd"
+	no_password_in push.log
 }
 
 run_tests

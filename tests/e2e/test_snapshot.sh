@@ -279,40 +279,40 @@ t_newer_format_version_is_refused() {
 }
 
 t_killed_snapshot_leaves_nothing_valid() {
-	plan p '{"name": "slow", "sources": {"app": {"tables": [{"name": "slow", "where": "pg_sleep(0.001) IS NOT NULL"}]}}}'
-	"$DRYDOCK" snapshot --plan p --source "$(APP_URL)" -o s.db &
-	local pid=$!
-	sleep 1
-	kill -KILL "$pid"
-	wait "$pid" || true
-	assert_no_file s.db
-	if [[ -e s.db.tmp ]]; then
-		run dd status s.db.tmp
-		assert_status 3
-		assert_err_contains "incomplete"
-	fi
-	# and a new snapshot replaces the leftover
 	plan p '{"name": "slow", "sources": {"app": {"tables": ["slow"]}}}'
+	# SIGKILL half-way through the table's rows (fault point, no timing)
+	local st=0
+	DD_FAULT=snapshot.row:1500 "$DRYDOCK" snapshot --plan p --source "$(APP_URL)" -o s.db >/dev/null 2>&1 || st=$?
+	assert_eq 137 "$st" "the snapshot was not killed at snapshot.row:1500"
+	assert_no_file s.db
+	assert_file_exists s.db.tmp
+	run dd status s.db.tmp
+	assert_status 3
+	assert_err_contains "drydock: error: staging file 's.db.tmp' is incomplete"
+	# and a new snapshot replaces the leftover
 	run dd snapshot --plan p --source "$(APP_URL)" -o s.db
 	assert_status 0
 	assert_no_file s.db.tmp
+	assert_eq 3000 "$(sqlite3 s.db 'SELECT count(*) FROM dd_pristine__slow')"
 }
 
 t_interrupted_snapshot_removes_its_temp_file() {
-	plan p '{"name": "slow", "sources": {"app": {"tables": [{"name": "slow", "where": "pg_sleep(0.001) IS NOT NULL"}]}}}'
-	"$DRYDOCK" snapshot --plan p --source "$(APP_URL)" -o s.db &
-	local pid=$!
-	sleep 1
+	plan p '{"name": "slow", "sources": {"app": {"tables": ["slow"]}}}'
+	# stopped half-way through the rows, SIGTERM, then let it handle it
+	DD_FAULT=snapshot.row:1500:stop "$DRYDOCK" snapshot --plan p --source "$(APP_URL)" -o s.db >/dev/null 2>&1 &
+	local pid=$! st=0
+	wait_stopped "$pid"
+	assert_file_exists s.db.tmp
 	kill -TERM "$pid"
-	wait "$pid" || true
+	kill -CONT "$pid"
+	wait "$pid" || st=$?
+	assert_eq 143 "$st" "the snapshot did not end by SIGTERM"
 	assert_no_file s.db
 	assert_no_file s.db.tmp
 }
 
 t_disk_full_leaves_nothing_valid() {
-	[[ $(id -u) -eq 0 ]] || skip "needs root to mount a small tmpfs"
-	mkdir small
-	mount -t tmpfs -o size=256k tmpfs small 2>/dev/null || skip "cannot mount tmpfs here"
+	small_disk small 256k
 	types_plan
 	plan p '{"name": "slow", "sources": {"app": {"tables": ["slow"]}}}'
 	run dd snapshot --plan p --source "$(APP_URL)" -o small/s.db

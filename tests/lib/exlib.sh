@@ -10,8 +10,6 @@
 #                               example) on the "before" (pristine) or
 #                               "after" (working) state, as drydock's checks
 #                               do; prints the violating rows
-#   need_cmd NAME               skips the test unless `drydock NAME --help`
-#                               works (commands still being built elsewhere)
 #   pg_url DB                   libpq URI of database DB on the test server
 #   pgq DB SQL                  psql -At: one value or rows as a|b
 #   pg_load DB FILE             creates DB and loads an SQL file into it
@@ -50,10 +48,6 @@ check_rows() {
 			WHERE s.is_target AND t.pristine_name IS NOT NULL")
 	fi
 	sqlite3 -batch -noheader -separator '|' "$db" "$views $(cat "$file")"
-}
-
-need_cmd() {
-	"$DRYDOCK" "$1" --help >/dev/null 2>&1 || skip "drydock $1 is not built yet"
 }
 
 pg_url() {
@@ -95,15 +89,11 @@ pg_image() {
 	pg_data "$db" "$@"
 }
 
-# rollback_from DB: drydock rollback of s.db's push to DB (with --yes when
-# the command asks for a confirmation).
+# rollback_from DB: drydock rollback of s.db's push to DB.
 rollback_from() {
-	local -a yes=()
-	if "$DRYDOCK" rollback --help 2>&1 | grep -q -- '--yes'; then
-		yes=(--yes)
-	fi
-	run dd rollback s.db --target "$(pg_url "$1")" "${yes[@]}"
+	run dd rollback s.db --target "$(pg_url "$1")" --yes
 	assert_status 0
+	assert_out_contains "rolled back push"
 }
 
 # dry_run_once NAME [PLAN_DIR FIXTURE_DIR]: in setup_file, the fixture dry

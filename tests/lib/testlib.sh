@@ -162,6 +162,34 @@ assert_no_file() {
 	[[ ! -e $1 && ! -L $1 ]] || fail "file exists: $1"
 }
 
+# wait_stopped PID: waits until process PID stops itself at a fault point
+# (DD_FAULT=name[:N]:stop, see fault_point() in src/util.c), so the test
+# acts at an exact place rather than after a guessed delay.  Fails if the
+# process ends first.  Let it go on with `kill -CONT PID`.
+wait_stopped() {
+	local pid=$1 stat i
+	for ((i = 0; i < 3000; i++)); do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || fail "process $pid ended before it stopped"
+		stat=${stat##*) }
+		case ${stat%% *} in
+		T | t) return 0 ;;
+		Z | X) fail "process $pid ended before it stopped" ;;
+		esac
+		sleep 0.02
+	done
+	fail "process $pid did not stop at its fault point within a minute"
+}
+
+# small_disk DIR SIZE: mounts a tmpfs of SIZE (e.g. 64k) on DIR (created) to
+# fill up.  It needs root, as the suite runs in CI: without it the test
+# fails (a disk-full test that cannot run is not a pass).  Unmount with
+# `umount DIR` before the assertions.
+small_disk() {
+	[[ $(id -u) -eq 0 ]] || fail "mounting a small tmpfs needs root: run the suite as root"
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2" tmpfs "$1" || fail "cannot mount a tmpfs on $1"
+}
+
 # ---------------------------------------------------------------------------
 
 # ERR trap inside a test (set -e): name the failed command and the call

@@ -1,5 +1,5 @@
 /*
- * Unit tests for pgvalue_check() (src/pgvalid.c).
+ * Unit tests for pgvalue_check() (src/stage/pgvalid.c).
  *
  * The table at the end of this file holds values together with the answer
  * PostgreSQL 15.18 gave for each: '...'::type, or for varchar(n) and

@@ -321,6 +321,7 @@ int cmd_rollback(int argc, char **argv)
 	e.ps = &rb2;
 	push_id = xasprintf("%lld", le.id);
 	ret = push_run_rollback(&e, push_id);
+	fault_point("rollback.before_record");
 	if (db && push_record_finish(db, record, &e, NULL) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;
 	if (e.outcome == PUSH_APPLIED && !dd_quiet)

@@ -1,5 +1,5 @@
 /*
- * commands: one src/cmd_<name>.c per command, dispatched from the table in
+ * commands: one src/cmd/cmd_<name>.c per command, dispatched from the table in
  * main.c.  Each returns an exit code (util.h).
  */
 #ifndef DD_COMMANDS_H

@@ -459,6 +459,7 @@ int write_file_atomic(const char *path, const void *data, size_t len)
 		unlink(tmp);
 		goto cleanup;
 	}
+	fault_point("write.before_rename");
 	if (rename(tmp, path)) {
 		error("cannot rename '%s' to '%s': %s", tmp, path,
 		      strerror(errno));
@@ -529,6 +530,9 @@ void fault_point(const char *name)
 	static const char *spec;
 	static int checked;
 	static long passes;
+	const char *p;
+	char *end;
+	long nth = 1;
 	size_t n;
 	if (!checked) {
 		spec = getenv("DD_FAULT");
@@ -539,10 +543,20 @@ void fault_point(const char *name)
 	n = strlen(name);
 	if (strncmp(spec, name, n) || (spec[n] && spec[n] != ':'))
 		return;
-	passes++;
-	if (spec[n] == ':' && passes < atol(spec + n + 1))
+	p = spec + n;
+	if (*p == ':' && isdigit((unsigned char)p[1])) {
+		nth = strtol(p + 1, &end, 10);
+		p = end;
+	}
+	if (*p && strcmp(p, ":stop"))
+		return;
+	if (++passes != nth)
 		return;
 	fflush(NULL);
+	if (*p) {
+		raise(SIGSTOP);
+		return;
+	}
 	kill(getpid(), SIGKILL);
 }
 

@@ -118,7 +118,10 @@ int fclose_checked(FILE *f, const char *path);
 /*
  * Fault injection for tests: when the environment variable DD_FAULT names
  * this point (optionally "name:N" for its N-th pass), the process kills
- * itself with SIGKILL right here.  Costs one getenv per call.
+ * itself with SIGKILL right here.  "name[:N]:stop" stops it with SIGSTOP
+ * instead, so a test can look at it (its command line, a lock it holds) or
+ * signal it at an exact place and then let it continue with SIGCONT.
+ * Costs one getenv per process and a string compare per call.
  */
 void fault_point(const char *name);
 

@@ -2478,8 +2478,10 @@ int checks_store(struct check_session *s, long long *id)
 	sqlite3_finalize(run);
 	sqlite3_finalize(res);
 	run = res = NULL;
+	fault_point("check.store_before_commit");
 	if (stage_exec(s->db, "COMMIT"))
 		goto rollback;
+	fault_point("check.after_store");
 	ret = 0;
 	goto cleanup;
 dberr:

@@ -103,10 +103,12 @@ int cmd_approve(int argc, char **argv)
 		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, check);
+	fault_point("approve.before_commit");
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		stage_error(db, "cannot record the approval");
 		goto cleanup;
 	}
+	fault_point("approve.after_commit");
 	if (!dd_quiet) {
 		long long warnings = 0;
 		sqlite3_stmt *w;

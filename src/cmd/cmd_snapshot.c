@@ -448,6 +448,7 @@ int cmd_snapshot(int argc, char **argv)
 			if (t->row_filter && filter_fixture_table(db, t, name))
 				goto cleanup;
 		}
+		fault_point("snapshot.after_table");
 		info("%s.%s: %lld rows", t->source, t->name, t->row_count);
 	}
 	now = utc_timestamp();

@@ -1,5 +1,5 @@
 /*
- * run: state shared by the pieces of `drydock run` (cmd_run.c) and the
+ * run: state shared by the pieces of `drydock run` (src/cmd/cmd_run.c for now) and the
  * code it calls into (checks with their fixes run as recorded steps).
  */
 #ifndef DD_RUN_H

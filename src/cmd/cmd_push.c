@@ -243,6 +243,7 @@ int cmd_push(int argc, char **argv)
 	e.o = &o;
 	e.report_path = report;
 	ret = push_run(&e);
+	fault_point("push.before_record");
 	counts = e.outcome == PUSH_APPLIED ? counts_json(&ps) : NULL;
 	if (push_record_finish(db, record, &e, counts) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;

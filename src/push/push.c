@@ -664,6 +664,27 @@ static int do_count(struct push_exec *e, const struct ps_step *s)
 	return 0;
 }
 
+/* Kill points before each kind of statement, named after it:
+ * DD_FAULT=push.before_dml:3 dies before the third data statement,
+ * rollback.before_verify before the rollback's first verification
+ * (tests/e2e/test_faults.sh). */
+static void fault_before(const struct push_exec *e, enum ps_kind kind)
+{
+	static const char *const what[] = {
+		[PS_LOCK] = "lock",           [PS_UNLOCK] = "unlock",
+		[PS_LEDGER_FIND] = "ledger_find", [PS_LEDGER_NEW] = "ledger_new",
+		[PS_COPY] = "copy",           [PS_PREFLIGHT] = "preflight",
+		[PS_CONFLICTS] = "conflicts", [PS_DDL] = "ddl",
+		[PS_DML] = "dml",             [PS_VERIFY] = "verify",
+	};
+	char name[48];
+	if ((size_t)kind >= sizeof(what) / sizeof(*what) || !what[kind])
+		return;
+	snprintf(name, sizeof(name), "%s.before_%s",
+		 e->ps && e->ps->rollback ? "rollback" : "push", what[kind]);
+	fault_point(name);
+}
+
 static int step(void *ctx, const struct ps_step *s)
 {
 	struct push_exec *e = ctx;
@@ -671,6 +692,7 @@ static int step(void *ctx, const struct ps_step *s)
 
 	if (e->conflicts && s->kind != PS_CONFLICTS)
 		return conflicts_done(e);
+	fault_before(e, s->kind);
 	if (s->comment)
 		status_line(e, s->comment);
 	switch (s->kind) {

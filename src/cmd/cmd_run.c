@@ -1031,6 +1031,7 @@ int cmd_run(int argc, char **argv)
 		}
 		if (stage_exec(rc.db, "COMMIT"))
 			goto cleanup;
+		fault_point("run.after_rebuild");
 		{
 			char *abs = realpath(plan.dir, NULL);
 			int r = stage_set_meta(rc.db, "plan_dir", abs ? abs : plan.dir);

@@ -158,6 +158,8 @@ int cmd_report(int argc, char **argv)
 		r = write_file_atomic(path, text[i], strlen(text[i]));
 		if (!r && !dd_quiet)
 			printf("wrote %s\n", path);
+		if (!r)
+			fault_point("report.after_file");
 		free(path);
 		if (r) {
 			hint("Check that '%s' is writable and its disk has room.", dir);

@@ -18,26 +18,20 @@
 #define MAX_DEPTH 1000
 #define MAX_NUMBER_TEXT 1000 /* bigger expansions are left as written */
 
-struct jv {
-	enum { JV_NULL, JV_TRUE, JV_FALSE, JV_NUM, JV_STR, JV_ARR, JV_OBJ } kind;
-	char *s;           /* JV_NUM: canonical text; JV_STR: decoded bytes */
-	size_t len;
-	struct jv *items;  /* JV_ARR: values; JV_OBJ: key (JV_STR), value pairs */
-	size_t n;          /* number of values / pairs */
-};
-
 struct parser {
 	const char *p, *end;
-	int failed;
+	int json;          /* json, not jsonb: keep key order, duplicates, spans */
+	int unicode_error; /* failed on \u0000, which jsonb cannot hold */
 };
 
-static void jv_free(struct jv *v)
+void jv_free(struct jv *v)
 {
 	free(v->s);
 	size_t m = v->kind == JV_OBJ ? 2 * v->n : v->n;
 	for (size_t i = 0; v->items && i < m; i++)
 		jv_free(&v->items[i]);
 	free(v->items);
+	memset(v, 0, sizeof(*v));
 }
 
 static void ws(struct parser *ps)
@@ -115,8 +109,12 @@ static int parse_string(struct parser *ps, struct jv *v)
 					goto bad;
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				ps->p += 6;
-			} else if ((cp >= 0xdc00 && cp <= 0xdfff) || cp == 0) {
-				goto bad; /* jsonb refuses lone surrogates and \u0000 */
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				if (!ps->json)
+					goto bad; /* jsonb refuses lone surrogates */
+			} else if (cp == 0 && !ps->json) {
+				ps->unicode_error = 1; /* not text: jsonb refuses it */
+				goto bad;
 			}
 			put_utf8(&sb, cp);
 			break;
@@ -283,7 +281,7 @@ static int parse_container(struct parser *ps, struct jv *v, int depth, int obj)
 		}
 		return -1;
 	}
-	if (obj) {
+	if (obj && !ps->json) {
 		/* stable sort by key, then keep the last of equal keys */
 		struct jv *pairs = v->items;
 		size_t n = v->n, w = 0;
@@ -313,11 +311,22 @@ static int parse_container(struct parser *ps, struct jv *v, int depth, int obj)
 	return 0;
 }
 
+static int parse_value_at(struct parser *ps, struct jv *v, int depth);
+
 static int parse_value(struct parser *ps, struct jv *v, int depth)
+{
+	int r;
+	ws(ps);
+	v->src = ps->p;
+	r = parse_value_at(ps, v, depth);
+	v->srclen = (size_t)(ps->p - v->src);
+	return r;
+}
+
+static int parse_value_at(struct parser *ps, struct jv *v, int depth)
 {
 	if (depth > MAX_DEPTH)
 		return -1;
-	ws(ps);
 	if (ps->p >= ps->end)
 		return -1;
 	switch (*ps->p) {
@@ -408,19 +417,251 @@ static void out_value(struct strbuf *sb, const struct jv *v)
 	}
 }
 
+int jv_parse(const char *text, size_t len, int json, struct jv *out)
+{
+	struct parser ps = { text, text + len, json, 0 };
+	memset(out, 0, sizeof(*out));
+	if (parse_value(&ps, out, 0) == 0) {
+		ws(&ps);
+		if (ps.p == ps.end)
+			return 0;
+	}
+	jv_free(out);
+	return ps.unicode_error ? -2 : -1;
+}
+
 int jsonb_normalize(const char *text, size_t len, struct strbuf *out)
 {
-	struct parser ps = { text, text + len, 0 };
-	struct jv v = { 0 };
-	int ret = -1;
-	if (parse_value(&ps, &v, 0) == 0) {
-		ws(&ps);
-		if (ps.p == ps.end) {
-			sb_reset(out);
-			out_value(out, &v);
-			ret = 0;
+	struct jv v;
+	if (jv_parse(text, len, 0, &v))
+		return -1;
+	sb_reset(out);
+	jv_out(out, &v);
+	jv_free(&v);
+	return 0;
+}
+
+void jv_out(struct strbuf *sb, const struct jv *v)
+{
+	out_value(sb, v);
+}
+
+void jv_out_string(struct strbuf *sb, const char *s, size_t len)
+{
+	out_string(sb, s, len);
+}
+
+/* ---- building and copying values ---- */
+
+void jv_set_scalar(struct jv *v, enum jv_kind kind, const char *s, size_t len)
+{
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	if (kind == JV_STR || kind == JV_NUM) {
+		v->s = malloc(len + 1);
+		if (!v->s)
+			abort();
+		memcpy(v->s, s, len);
+		v->s[len] = '\0';
+		v->len = len;
+	}
+}
+
+void jv_copy(struct jv *dst, const struct jv *src)
+{
+	size_t m = src->kind == JV_OBJ ? 2 * src->n : src->n;
+	*dst = *src;
+	dst->src = NULL;
+	dst->srclen = 0;
+	dst->s = NULL;
+	dst->items = NULL;
+	if (src->s) {
+		dst->s = malloc(src->len + 1);
+		if (!dst->s)
+			abort();
+		memcpy(dst->s, src->s, src->len);
+		dst->s[src->len] = '\0';
+	}
+	if (m) {
+		dst->items = calloc(m, sizeof(*dst->items));
+		if (!dst->items)
+			abort();
+		for (size_t i = 0; i < m; i++)
+			jv_copy(&dst->items[i], &src->items[i]);
+	}
+}
+
+void jv_push(struct jv *arr, struct jv *item)
+{
+	struct jv *items = realloc(arr->items, (arr->n + 1) * sizeof(*items));
+	if (!items)
+		abort();
+	items[arr->n++] = *item;
+	arr->items = items;
+	memset(item, 0, sizeof(*item));
+}
+
+void jv_push_pair(struct jv *obj, struct jv *key, struct jv *value)
+{
+	struct jv *items = realloc(obj->items, (obj->n + 1) * 2 * sizeof(*items));
+	if (!items)
+		abort();
+	items[2 * obj->n] = *key;
+	items[2 * obj->n + 1] = *value;
+	obj->items = items;
+	obj->n++;
+	memset(key, 0, sizeof(*key));
+	memset(value, 0, sizeof(*value));
+}
+
+void jv_obj_finish(struct jv *v)
+{
+	/* the same rule as input: sort by key (stable), the last duplicate wins */
+	struct jv *pairs = v->items;
+	size_t n = v->n, w = 0;
+	for (size_t i = 1; i < n; i++) {
+		struct jv k = pairs[2 * i], val = pairs[2 * i + 1];
+		size_t j = i;
+		while (j > 0 && key_cmp(&pairs[2 * (j - 1)], &k) > 0) {
+			pairs[2 * j] = pairs[2 * (j - 1)];
+			pairs[2 * j + 1] = pairs[2 * (j - 1) + 1];
+			j--;
+		}
+		pairs[2 * j] = k;
+		pairs[2 * j + 1] = val;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n && !key_cmp(&pairs[2 * i], &pairs[2 * (i + 1)])) {
+			jv_free(&pairs[2 * i]);
+			jv_free(&pairs[2 * i + 1]);
+			continue;
+		}
+		pairs[2 * w] = pairs[2 * i];
+		pairs[2 * w + 1] = pairs[2 * i + 1];
+		w++;
+	}
+	v->n = w;
+}
+
+const struct jv *jv_obj_get(const struct jv *obj, const char *key, size_t len)
+{
+	/* json keeps duplicates; PostgreSQL's json operators take the last */
+	const struct jv *found = NULL;
+	for (size_t i = 0; i < obj->n; i++)
+		if (obj->items[2 * i].len == len && !memcmp(obj->items[2 * i].s, key, len))
+			found = &obj->items[2 * i + 1];
+	return found;
+}
+
+/* ---- order ---- */
+
+/* Compares two decimal numbers in numeric_out form (no exponent). */
+int jv_num_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int an = alen && a[0] == '-', bn = blen && b[0] == '-';
+	size_t ai, bi, af, bf;
+	int r = 0;
+	if (an != bn)
+		return an ? -1 : 1;
+	a += an; alen -= (size_t)an;
+	b += bn; blen -= (size_t)bn;
+	for (ai = 0; ai < alen && a[ai] != '.'; ai++)
+		;
+	for (bi = 0; bi < blen && b[bi] != '.'; bi++)
+		;
+	/* numeric_out writes no leading zeros but "0" itself */
+	while (ai > 1 && a[0] == '0') { a++; ai--; alen--; }
+	while (bi > 1 && b[0] == '0') { b++; bi--; blen--; }
+	if (ai != bi) {
+		r = ai < bi ? -1 : 1;
+	} else {
+		r = memcmp(a, b, ai);
+		if (!r) {
+			af = ai < alen ? ai + 1 : alen;
+			bf = bi < blen ? bi + 1 : blen;
+			while (!r && (af < alen || bf < blen)) {
+				char x = af < alen ? a[af++] : '0';
+				char y = bf < blen ? b[bf++] : '0';
+				r = (x > y) - (x < y);
+			}
+		}
+		r = r < 0 ? -1 : r > 0;
+	}
+	return an ? -r : r;
+}
+
+/* PostgreSQL's type order for jsonb: null < string < number < bool < array < object */
+static int kind_rank(enum jv_kind k)
+{
+	switch (k) {
+	case JV_NULL: return 0;
+	case JV_STR: return 1;
+	case JV_NUM: return 2;
+	case JV_TRUE: case JV_FALSE: return 3;
+	case JV_ARR: return 4;
+	case JV_OBJ: return 5;
+	}
+	return 0;
+}
+
+static int bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+	if (r)
+		return r < 0 ? -1 : 1;
+	return (alen > blen) - (alen < blen);
+}
+
+/*
+ * compareJsonbContainers walks both values token by token: containers
+ * compare by their size first, then element by element (for objects: key,
+ * then value, in storage order); strings compare under the database
+ * collation, which drydock takes to be C (bytewise).
+ */
+static int jv_cmp_inner(const struct jv *a, const struct jv *b)
+{
+	int ra = kind_rank(a->kind), rb = kind_rank(b->kind);
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	switch (a->kind) {
+	case JV_NULL: return 0;
+	case JV_TRUE: case JV_FALSE:
+		return (a->kind == JV_TRUE) - (b->kind == JV_TRUE);
+	case JV_NUM: return jv_num_cmp(a->s, a->len, b->s, b->len);
+	case JV_STR: return bytes_cmp(a->s, a->len, b->s, b->len);
+	case JV_ARR: case JV_OBJ: {
+		size_t m = a->kind == JV_OBJ ? 2 * a->n : a->n;
+		if (a->n != b->n)
+			return a->n < b->n ? -1 : 1;
+		for (size_t i = 0; i < m; i++) {
+			int r = jv_cmp_inner(&a->items[i], &b->items[i]);
+			if (r)
+				return r;
+		}
+		return 0;
+	}
+	}
+	return 0;
+}
+
+static int is_scalar(const struct jv *v)
+{
+	return v->kind != JV_ARR && v->kind != JV_OBJ;
+}
+
+int jv_cmp(const struct jv *a, const struct jv *b)
+{
+	/*
+	 * A top-level scalar is stored as a one-element "raw scalar" array:
+	 * against a real array it is less, except that a raw scalar outranks
+	 * an empty array, because the element count is compared last.
+	 */
+	if (is_scalar(a) != is_scalar(b)) {
+		const struct jv *arr = is_scalar(a) ? b : a;
+		if (arr->kind == JV_ARR) {
+			int r = arr->n == 0 ? 1 : -1; /* the scalar's side */
+			return is_scalar(a) ? r : -r;
 		}
 	}
-	jv_free(&v);
-	return ret;
+	return jv_cmp_inner(a, b);
 }

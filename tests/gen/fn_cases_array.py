@@ -1,0 +1,5 @@
+"""array cases for fn_cases.py."""
+
+
+def define(g):
+    g.case("array", "1", "1")
