@@ -111,6 +111,8 @@ t_approve_refuses_unchecked_failed_or_stale_checks() {
 	assert_err_contains "are older than its change set"
 	run dd approve s.db
 	assert_status 2
+	assert_err_contains "drydock: error: say who approves with --by NAME"
+	assert_err_contains "hint: Run 'drydock approve --help' for usage."
 	assert_eq 0 "$(sqlite3 s.db "SELECT count(*) FROM dd_approval")" "no approval recorded"
 	check_ok s.db
 	run dd approve s.db --by Ann --note "ok"
