@@ -417,7 +417,9 @@ t_disk_full_while_writing_a_report() {
 	left=$(cd small && ls -A rep 2>/dev/null | tr '\n' ' ')
 	umount small 2>/dev/null || true
 	assert_status 3
-	assert_err_contains "drydock: error:"
+	assert_err_contains "drydock: error: cannot write 'small/rep/report."
+	assert_err_contains "No space left on device"
+	assert_err_contains "hint: Check that 'small/rep' is writable and its disk has room."
 	# nothing that looks like a finished report is left (no report.* file)
 	[[ $left != *report.json* && $left != *report.html* && $left != *report.md* ]] ||
 		fail "a report file was left on the full disk: $left"
