@@ -31,6 +31,8 @@ FUZZ_SECONDS ?= 60
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
+PGDIFF_RENDER := $(BUILD)/pgdiff-render
+
 .PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind check-includes
 
 all: deps $(BIN)
@@ -53,6 +55,10 @@ $(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
 
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# The differential test's renderer of working tables (tests/pgdiff/).
+$(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
 # Address + undefined-behaviour sanitizers; run the suite against it with
 # `make test DRYDOCK=build/asan/drydock`.
@@ -93,7 +99,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN)
+e2e: $(BIN) $(PGDIFF_RENDER)
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -105,7 +111,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

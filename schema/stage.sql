@@ -71,6 +71,33 @@ CREATE TABLE dd_index (
     PRIMARY KEY (source, tbl, name)
 );
 
+-- Sequences the target's columns take values from (a default's nextval,
+-- identity, OWNED BY), as they were at snapshot.
+CREATE TABLE dd_sequence (
+    source      TEXT NOT NULL,
+    schema      TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    last_value  INTEGER NOT NULL,
+    is_called   INTEGER NOT NULL,      -- 0: nextval returns last_value itself
+    increment   INTEGER NOT NULL,
+    min_value   INTEGER NOT NULL,
+    max_value   INTEGER NOT NULL,
+    start_value INTEGER NOT NULL,
+    cycle       INTEGER NOT NULL,
+    PRIMARY KEY (source, schema, name)
+);
+
+-- The sequences as the current run left them (nextval in steps); rebuilt
+-- from dd_sequence when a run starts, committed with each step, so a
+-- resumed run continues where it stopped.
+CREATE TABLE dd_sequence_state (
+    schema     TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    last_value INTEGER NOT NULL,
+    is_called  INTEGER NOT NULL,
+    PRIMARY KEY (schema, name)
+);
+
 CREATE TABLE dd_enum (
     source    TEXT NOT NULL,
     type_name TEXT NOT NULL,

@@ -18,6 +18,7 @@
 #include "run.h"
 #include "schemachange.h"
 #include "sqlfn.h"
+#include "fn_sequence.h"
 #include "stage.h"
 
 const char usage_run[] =
@@ -51,6 +52,9 @@ struct guard {
 static int is_protected(const struct guard *g, const char *table)
 {
 	if (!table)
+		return 0;
+	/* nextval() in a step advances the run's copy of the sequences */
+	if (!strcmp(table, "dd_sequence_state"))
 		return 0;
 	if (!strncmp(table, "dd_", 3))
 		return 1;
@@ -544,7 +548,7 @@ int run_open_latest(struct run_ctx *rc, const char *stage_path, struct plan *pla
 	rc->pristine = xcalloc(1, sizeof(struct catalog));
 	rc->working = xcalloc(1, sizeof(struct catalog));
 	rc->stagecat = rc->working;
-	if (stage_open(stage_path, 0, &rc->db) || sqlfn_register(rc->db) ||
+	if (stage_open(stage_path, 0, &rc->db) || sqlfn_register(rc->db) || pgfn_register_all(rc->db) ||
 	    stage_read_catalog(rc->db, rc->pristine) || stage_read_catalog(rc->db, rc->working))
 		goto cleanup;
 	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
@@ -684,6 +688,8 @@ static int rebuild_working(struct run_ctx *rc)
 	for (int i = 0; i < n; i++)
 		if (stage_exec(rc->db, names[i]))
 			goto cleanup;
+	if (seq_state_reset(rc->db))
+		goto cleanup;
 	for (int i = 0; i < rc->stagecat->ntables; i++) {
 		const struct table_meta *t = &rc->stagecat->tables[i];
 		if (!t->pristine_name)
@@ -996,7 +1002,7 @@ int cmd_run(int argc, char **argv)
 		ret = usage_error("run", "--clock '%s' is not a UTC timestamp (YYYY-MM-DD HH:MM:SS[+00])", clock);
 		goto cleanup;
 	}
-	if (stage_open(rc.stage_path, 0, &rc.db) || sqlfn_register(rc.db) ||
+	if (stage_open(rc.stage_path, 0, &rc.db) || sqlfn_register(rc.db) || pgfn_register_all(rc.db) ||
 	    stage_read_catalog(rc.db, &stagecat) || stage_read_catalog(rc.db, &working))
 		goto cleanup;
 	rc.stagecat = &stagecat;

@@ -189,6 +189,8 @@ static int describe_pg_source(struct binding *b, struct plan_source *ps,
 				      ps->tables[i].name, t))
 			return -1;
 	}
+	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
+		return -1;
 	return 0;
 }
 
@@ -227,6 +229,16 @@ static int describe_fixture_source(const char *fixdir, struct catalog *fix,
 		memset(&fix->enums[e], 0, sizeof(fix->enums[e]));
 		fix->enums[e].source = xstrdup("");
 		fix->enums[e].name = xstrdup("");
+	}
+	for (int q = 0; ps->target && q < fix->nseqs; q++) {
+		struct sequence_meta *sq;
+		if (strcmp(fix->seqs[q].source, fs->name))
+			continue;
+		sq = catalog_add_sequence(cat);
+		*sq = fix->seqs[q];
+		sq->source = xstrdup(ps->name);
+		sq->schema = xstrdup(fix->seqs[q].schema);
+		sq->name = xstrdup(fix->seqs[q].name);
 	}
 	for (int i = 0; i < ps->ntables; i++) {
 		struct table_meta *ft = catalog_find_table(fix, fs->name, ps->tables[i].name);

@@ -291,6 +291,85 @@ cleanup:
 	return ret;
 }
 
+int pg_describe_sequences(PGconn *conn, struct catalog *cat, const char *source,
+			  const char *schema)
+{
+	struct strbuf names = STRBUF_INIT;
+	const char *params[2];
+	PGresult *r = NULL;
+	int ret = -1;
+
+	/* the tables as a JSON array of names, one parameter */
+	sb_addch(&names, '[');
+	for (int i = 0; i < cat->ntables; i++) {
+		if (strcmp(cat->tables[i].source, source))
+			continue;
+		if (names.len > 1)
+			sb_addch(&names, ',');
+		sb_add_json_string(&names, cat->tables[i].name, strlen(cat->tables[i].name));
+	}
+	sb_addch(&names, ']');
+	params[0] = schema;
+	params[1] = names.buf;
+	/*
+	 * A default's nextval('x'::regclass) depends on the sequence (pg_depend
+	 * from pg_attrdef); serial and OWNED BY sequences depend on their
+	 * column ('a'), identity sequences too ('i').
+	 */
+	r = query(conn,
+		  "WITH t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+		  "  WHERE n.nspname = $1 AND c.relname IN (SELECT json_array_elements_text($2::json))), "
+		  "s AS (SELECT d.refobjid AS oid FROM pg_depend d JOIN pg_attrdef ad ON ad.oid = d.objid "
+		  "    WHERE d.classid = 'pg_attrdef'::regclass AND d.refclassid = 'pg_class'::regclass "
+		  "    AND ad.adrelid IN (SELECT oid FROM t) "
+		  "  UNION SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
+		  "    AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i') "
+		  "    AND d.refobjid IN (SELECT oid FROM t)) "
+		  "SELECT n.nspname, c.relname, q.seqincrement, q.seqmin, q.seqmax, q.seqstart, q.seqcycle "
+		  "FROM s JOIN pg_class c ON c.oid = s.oid AND c.relkind = 'S' "
+		  "JOIN pg_namespace n ON n.oid = c.relnamespace "
+		  "JOIN pg_sequence q ON q.seqrelid = c.oid ORDER BY 1, 2",
+		  2, params, "cannot read the sequences");
+	if (!r)
+		goto cleanup;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct strbuf sql = STRBUF_INIT;
+		PGresult *v;
+		struct sequence_meta *q = catalog_add_sequence(cat);
+		q->source = xstrdup(source);
+		q->schema = val_dup(r, i, 0);
+		q->name = val_dup(r, i, 1);
+		q->increment = atoll(PQgetvalue(r, i, 2));
+		q->min_value = atoll(PQgetvalue(r, i, 3));
+		q->max_value = atoll(PQgetvalue(r, i, 4));
+		q->start_value = atoll(PQgetvalue(r, i, 5));
+		q->cycle = PQgetvalue(r, i, 6)[0] == 't';
+		/* pg_sequences hides the value without privileges: read the relation */
+		sb_adds(&sql, "SELECT last_value, is_called FROM ");
+		sb_add_ident(&sql, q->schema);
+		sb_addch(&sql, '.');
+		sb_add_ident(&sql, q->name);
+		v = PQexec(conn, sql.buf);
+		sb_release(&sql);
+		if (PQresultStatus(v) != PGRES_TUPLES_OK || PQntuples(v) != 1) {
+			PQclear(v);
+			pg_error(conn, "cannot read a sequence");
+			detail("Sequence '%s.%s' gives the default of a column of source '%s'.",
+			       q->schema, q->name, source);
+			hint("Grant SELECT on the sequence to the snapshot's user.");
+			goto cleanup;
+		}
+		q->last_value = atoll(PQgetvalue(v, 0, 0));
+		q->is_called = PQgetvalue(v, 0, 1)[0] == 't';
+		PQclear(v);
+	}
+	ret = 0;
+cleanup:
+	PQclear(r);
+	sb_release(&names);
+	return ret;
+}
+
 /* -------------------------------------------------------------------- COPY */
 
 static int unhex(int c)

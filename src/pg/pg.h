@@ -36,6 +36,15 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      struct table_meta *t);
 
 /*
+ * Adds to cat every sequence the columns of source's tables (already
+ * described) take values from: named in a default (nextval('...')), behind
+ * an identity column, or OWNED BY a column; with its current state, read
+ * inside the snapshot's transaction.  0 or -1.
+ */
+int pg_describe_sequences(PGconn *conn, struct catalog *cat, const char *source,
+			  const char *schema);
+
+/*
  * Streams "COPY (SELECT cols FROM schema.table [WHERE filter]) TO STDOUT"
  * and calls row() with the fields of each row decoded from COPY text
  * (NULL field => vals[i] == NULL).  row() returns 0 to go on.

@@ -1,7 +1,9 @@
 #include "pgfn.h"
 
+#include "fn_array.h"
 #include "fn_json.h"
 #include "fn_numeric.h"
+#include "fn_sequence.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,7 +15,9 @@
  */
 const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_json_module,
+	&pgfn_array_module,
 	&pgfn_numeric_module,
+	&pgfn_sequence_module,
 	NULL
 };
 

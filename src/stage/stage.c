@@ -98,6 +98,12 @@ void catalog_free(struct catalog *cat)
 		strv_free(cat->enums[i].labels, cat->enums[i].nlabels);
 	}
 	free(cat->enums);
+	for (int i = 0; i < cat->nseqs; i++) {
+		free(cat->seqs[i].source);
+		free(cat->seqs[i].schema);
+		free(cat->seqs[i].name);
+	}
+	free(cat->seqs);
 	memset(cat, 0, sizeof(*cat));
 }
 
@@ -123,6 +129,13 @@ struct enum_meta *catalog_add_enum(struct catalog *cat)
 			      (size_t)(cat->nenums + 1) * sizeof(*cat->enums));
 	memset(&cat->enums[cat->nenums], 0, sizeof(*cat->enums));
 	return &cat->enums[cat->nenums++];
+}
+
+struct sequence_meta *catalog_add_sequence(struct catalog *cat)
+{
+	cat->seqs = xrealloc(cat->seqs, (size_t)(cat->nseqs + 1) * sizeof(*cat->seqs));
+	memset(&cat->seqs[cat->nseqs], 0, sizeof(*cat->seqs));
+	return &cat->seqs[cat->nseqs++];
 }
 
 struct table_meta *catalog_find_table(struct catalog *cat, const char *source,
@@ -437,7 +450,7 @@ static int step_reset(sqlite3 *db, sqlite3_stmt *st)
 int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 {
 	sqlite3_stmt *src = NULL, *tbl = NULL, *col = NULL, *con = NULL,
-		     *idx = NULL, *en = NULL;
+		     *idx = NULL, *en = NULL, *sq = NULL;
 	int ret = -1;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
@@ -445,7 +458,8 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL)) {
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_sequence VALUES (?,?,?,?,?,?,?,?,?,?)", -1, &sq, NULL)) {
 		stage_error(db, "cannot write staging catalog");
 		goto cleanup;
 	}
@@ -531,8 +545,24 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 				goto cleanup;
 		}
 	}
+	for (int i = 0; i < cat->nseqs; i++) {
+		const struct sequence_meta *q = &cat->seqs[i];
+		bind_opt(sq, 1, q->source);
+		bind_opt(sq, 2, q->schema);
+		bind_opt(sq, 3, q->name);
+		sqlite3_bind_int64(sq, 4, q->last_value);
+		sqlite3_bind_int(sq, 5, q->is_called);
+		sqlite3_bind_int64(sq, 6, q->increment);
+		sqlite3_bind_int64(sq, 7, q->min_value);
+		sqlite3_bind_int64(sq, 8, q->max_value);
+		sqlite3_bind_int64(sq, 9, q->start_value);
+		sqlite3_bind_int(sq, 10, q->cycle);
+		if (step_reset(db, sq))
+			goto cleanup;
+	}
 	ret = 0;
 cleanup:
+	sqlite3_finalize(sq);
 	sqlite3_finalize(src);
 	sqlite3_finalize(tbl);
 	sqlite3_finalize(col);
@@ -686,6 +716,28 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		}
 		e->labels = xrealloc(e->labels, (size_t)(e->nlabels + 1) * sizeof(char *));
 		e->labels[e->nlabels++] = col_dup(st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+
+	/* staging files written before sequences were recorded have no table */
+	if (sqlite3_prepare_v2(db, "SELECT source, schema, name, last_value, is_called, "
+				   "increment, min_value, max_value, start_value, cycle "
+				   "FROM dd_sequence ORDER BY source, schema, name",
+			       -1, &st, NULL) == SQLITE_OK) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			struct sequence_meta *q = catalog_add_sequence(cat);
+			q->source = col_dup(st, 0);
+			q->schema = col_dup(st, 1);
+			q->name = col_dup(st, 2);
+			q->last_value = sqlite3_column_int64(st, 3);
+			q->is_called = sqlite3_column_int(st, 4);
+			q->increment = sqlite3_column_int64(st, 5);
+			q->min_value = sqlite3_column_int64(st, 6);
+			q->max_value = sqlite3_column_int64(st, 7);
+			q->start_value = sqlite3_column_int64(st, 8);
+			q->cycle = sqlite3_column_int(st, 9);
+		}
 	}
 	sqlite3_finalize(st);
 	st = NULL;

@@ -84,6 +84,22 @@ struct enum_meta {
 	int nlabels;
 };
 
+/*
+ * A sequence a target table's column takes values from: named in a
+ * column's default (nextval('...')), behind an identity column, or OWNED
+ * BY a column.  Its state at snapshot is what runs start from, so an
+ * INSERT that takes the default gets PostgreSQL's next value.
+ */
+struct sequence_meta {
+	char *source;
+	char *schema;         /* PostgreSQL schema of the sequence */
+	char *name;           /* sequence name, unquoted */
+	long long last_value; /* as read at snapshot */
+	int is_called;        /* 0: the next nextval returns last_value itself */
+	long long increment, min_value, max_value, start_value;
+	int cycle;
+};
+
 struct source_meta {
 	char *name;
 	int is_target;
@@ -101,6 +117,8 @@ struct catalog {
 	int ntables;
 	struct enum_meta *enums;
 	int nenums;
+	struct sequence_meta *seqs;
+	int nseqs;
 };
 
 /*
@@ -118,6 +136,7 @@ void catalog_free(struct catalog *cat);
 struct source_meta *catalog_add_source(struct catalog *cat);
 struct table_meta *catalog_add_table(struct catalog *cat);
 struct enum_meta *catalog_add_enum(struct catalog *cat);
+struct sequence_meta *catalog_add_sequence(struct catalog *cat);
 struct table_meta *catalog_find_table(struct catalog *cat, const char *source,
 				      const char *name);
 struct source_meta *catalog_find_source(struct catalog *cat, const char *name);

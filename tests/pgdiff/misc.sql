@@ -1,0 +1,430 @@
+-- Differential corpus, schema misc (misc.schema.sql): uuid, arrays,
+-- intervals, bytea, floats, ranges; expressions assigned to the typed
+-- columns of "out".  Format: see library.sql.
+
+-- uuid
+UPDATE items SET uid = gen_random_uuid() WHERE id = 99
+
+UPDATE items SET name = left(uid::text, 8)
+
+-- construct: uuid
+UPDATE items SET flag = uid = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'
+
+UPDATE items SET flag = uid < 'b0000000-0000-0000-0000-000000000000'
+
+UPDATE items SET uid = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A99' WHERE id = 1
+
+UPDATE items SET uid = '{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}' WHERE id = 2
+
+UPDATE items SET uid = 'not-a-uuid' WHERE id = 1
+
+INSERT INTO out (k, u) SELECT 'u' || id, uid FROM items WHERE uid IS NOT NULL
+
+INSERT INTO out (k, t) SELECT 'max', max(uid::text) FROM items
+
+-- arrays
+-- construct: array_append, array_remove
+UPDATE items SET tags = array_append(tags, 'new')
+
+UPDATE items SET tags = array_remove(tags, 'red')
+
+UPDATE items SET tags = tags || ARRAY['x', 'y']
+
+UPDATE items SET tags = 'first' || tags
+
+UPDATE items SET tags = '{}' WHERE id = 1
+
+-- construct: ARRAY[...]
+UPDATE items SET nums = ARRAY[id, id * 2]
+
+UPDATE items SET nums = nums || 4
+
+-- construct: cardinality, array_length
+UPDATE items SET small = cardinality(tags)
+
+UPDATE items SET small = array_length(nums, 1)
+
+UPDATE items SET name = tags[1]
+
+UPDATE items SET name = tags[2:3]::text
+
+UPDATE items SET flag = 'red' = ANY (tags)
+
+UPDATE items SET flag = 5 = ALL (nums)
+
+UPDATE items SET flag = nums @> ARRAY[2]
+
+UPDATE items SET flag = tags && ARRAY['z', 'a']
+
+UPDATE items SET flag = nums = '{1,2,3}'
+
+UPDATE items SET flag = nums < '{1,3}'
+
+UPDATE items SET name = array_to_string(tags, ',', '*')
+
+UPDATE items SET tags = string_to_array('a,b,,c', ',') WHERE id = 1
+
+-- construct: unnest
+INSERT INTO out (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
+
+INSERT INTO out (k, i) SELECT 'num ' || id || ' ' || n, n FROM items, unnest(nums) WITH ORDINALITY AS x(n, o) WHERE o = 1
+
+-- construct: array_agg
+INSERT INTO out (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
+
+-- construct: empty arrays
+INSERT INTO out (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
+
+INSERT INTO out (k, ia) VALUES ('bad', '{1,two}')
+
+INSERT INTO out (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
+
+-- intervals
+-- construct: interval arithmetic
+UPDATE items SET span = span * 2
+
+UPDATE items SET span = span / 3
+
+UPDATE items SET span = span + interval '1 hour'
+
+UPDATE items SET span = -span
+
+UPDATE items SET span = justify_hours(span * 30)
+
+UPDATE items SET span = justify_days(span * 40)
+
+UPDATE items SET name = extract(epoch from span)::bigint::text
+
+UPDATE items SET name = extract(day from span)::text
+
+UPDATE items SET flag = span > interval '1 day'
+
+UPDATE items SET flag = interval '1 month' = interval '30 days'
+
+UPDATE items SET span = '1.5 hours' WHERE id = 1
+
+UPDATE items SET span = 'P1Y2M3DT4H5M6S' WHERE id = 1
+
+UPDATE items SET span = '@ 1 minute ago' WHERE id = 1
+
+UPDATE items SET span = 'soon' WHERE id = 1
+
+INSERT INTO out (k, iv) SELECT 'sum', sum(span) FROM items
+
+INSERT INTO out (k, iv) SELECT 'avg', avg(span) FROM items
+
+INSERT INTO out (k, iv) SELECT 'max', max(span) FROM items
+
+INSERT INTO out (k, iv) VALUES ('diff', timestamp '2024-03-01 00:00' - timestamp '2024-02-01 12:00')
+
+INSERT INTO out (k, iv) VALUES ('age', age(timestamp '2024-03-31', timestamp '2024-02-29 12:00'))
+
+-- bytea
+-- construct: bytea
+UPDATE items SET data = data || '\x00'::bytea
+
+UPDATE items SET name = length(data)::text
+
+UPDATE items SET name = encode(data, 'hex')
+
+UPDATE items SET name = encode(data, 'base64')
+
+UPDATE items SET data = decode('68656c6c6f', 'hex') WHERE id = 1
+
+UPDATE items SET data = 'hello' WHERE id = 1
+
+UPDATE items SET data = convert_to(name, 'UTF8')
+
+UPDATE items SET name = md5(data)
+
+UPDATE items SET flag = data > '\x41'
+
+UPDATE items SET data = substring(data from 2 for 2)
+
+UPDATE items SET data = '\xzz' WHERE id = 1
+
+-- floats
+-- construct: float8 (NaN, Infinity)
+UPDATE items SET score = score * 3
+
+UPDATE items SET score = score / 0
+
+UPDATE items SET score = 'Infinity'::float8 - 'Infinity'::float8 WHERE id = 1
+
+UPDATE items SET score = sqrt(abs(score))
+
+UPDATE items SET score = 0.1 + 0.2
+
+UPDATE items SET score = score::numeric
+
+UPDATE items SET amount = score WHERE id <> 4
+
+UPDATE items SET amount = score WHERE id = 4
+
+UPDATE items SET ratio = score WHERE id = 1
+
+-- construct: float4 overflow is an error
+UPDATE items SET ratio = 1e39 WHERE id = 1
+
+UPDATE items SET score = power(2, 0.5)
+
+UPDATE items SET score = ln(10) * exp(1)
+
+UPDATE items SET score = round(score)
+
+UPDATE items SET score = round(2.5::float8) + round(3.5::float8) + round(-2.5::float8)
+
+UPDATE items SET score = 1e308 * 10 WHERE id = 1
+
+UPDATE items SET flag = score > 'NaN'::float8
+
+UPDATE items SET flag = score = 'NaN'
+
+UPDATE items SET score = -0.0 WHERE id = 1
+
+UPDATE items SET name = score::text
+
+UPDATE items SET name = ratio::text
+
+INSERT INTO out (k, f) SELECT 'sum', sum(score) FROM items WHERE id <> 4
+
+INSERT INTO out (k, f) SELECT 'avg', avg(ratio) FROM items
+
+INSERT INTO out (k, f) SELECT 'max', max(score) FROM items
+
+INSERT INTO out (k, f) SELECT 'min', min(score) FROM items
+
+INSERT INTO out (k, f) VALUES ('lit', 1.0000000000000002), ('lit2', 0.1), ('lit3', 1e-320)
+
+-- ranges
+-- construct: ranges: lower, upper, isempty, upper_inf
+UPDATE items SET flag = isempty(qty)
+
+UPDATE items SET big = lower(qty)
+
+UPDATE items SET big = upper(qty)
+
+UPDATE items SET flag = upper_inf(valid)
+
+UPDATE items SET flag = lower_inc(during)
+
+-- construct: ranges: @> &&
+UPDATE items SET flag = qty @> 3
+
+UPDATE items SET flag = valid @> date '2024-06-01'
+
+UPDATE items SET flag = during && tstzrange('2024-01-15 00:00:00+00', '2024-01-16 00:00:00+00')
+
+-- construct: range constructors
+UPDATE items SET qty = int4range(1, 5, '[]') WHERE id = 1
+
+UPDATE items SET qty = int4range(5, 1) WHERE id = 1
+
+UPDATE items SET valid = daterange('2024-01-01', '2024-01-01') WHERE id = 1
+
+UPDATE items SET valid = '[2024-01-01,2024-01-31]' WHERE id = 2
+
+UPDATE items SET during = tstzrange(now(), NULL) WHERE id = 1
+
+UPDATE items SET qty = qty * int4range(2, 8)
+
+UPDATE items SET qty = qty + int4range(8, 20) WHERE id = 1
+
+UPDATE items SET flag = qty < int4range(2, 3)
+
+INSERT INTO out (k, d) SELECT 'lower ' || id, lower(valid) FROM items WHERE valid IS NOT NULL
+
+-- integers
+UPDATE items SET big = big + 1
+
+UPDATE items SET big = big - 1
+
+UPDATE items SET big = big * 2 WHERE id = 6
+
+UPDATE items SET big = abs(big)
+
+UPDATE items SET small = small + 1
+
+UPDATE items SET small = small * big WHERE id = 6
+
+UPDATE items SET small = big WHERE id = 6
+
+UPDATE items SET big = -big WHERE id = 2
+
+UPDATE items SET big = big / -1 WHERE id = 2
+
+UPDATE items SET big = 10 / 3 + 10 % 3 + (-7) / 2 + (-7) % 2
+
+UPDATE items SET big = 2 ^ 62
+
+-- construct: bigint
+UPDATE items SET big = 9223372036854775807 WHERE id = 6
+
+UPDATE items SET big = '9223372036854775808' WHERE id = 6
+
+UPDATE items SET big = 1.5 WHERE id = 6
+
+UPDATE items SET big = 2.5 WHERE id = 6
+
+UPDATE items SET big = '2.5' WHERE id = 6
+
+UPDATE items SET big = ' 42 ' WHERE id = 6
+
+UPDATE items SET small = 5 & 3 | 8 # 1
+
+UPDATE items SET big = 1 << 40
+
+INSERT INTO out (k, b8) SELECT 'sum', sum(big) FROM items WHERE id > 2
+
+INSERT INTO out (k, n) SELECT 'sumall', sum(big) FROM items
+
+INSERT INTO out (k, n) SELECT 'avg', avg(small) FROM items
+
+INSERT INTO out (k, i) SELECT 'count', count(*) FROM items
+
+-- numeric
+UPDATE items SET amount = amount * amount
+
+UPDATE items SET amount = amount / 7
+
+UPDATE items SET amount = round(amount, 2)
+
+UPDATE items SET amount = round(amount, -1)
+
+UPDATE items SET amount = amount::numeric(10,1)
+
+UPDATE items SET amount = 1 / 3.0
+
+UPDATE items SET amount = 10 ^ 20 WHERE id = 1
+
+UPDATE items SET amount = 'NaN' WHERE id = 1
+
+UPDATE items SET amount = sqrt(2::numeric)
+
+UPDATE items SET amount = 0.1 + 0.2
+
+UPDATE items SET amount = 1.10 * 3
+
+UPDATE items SET amount = -amount
+
+UPDATE items SET amount = trim_scale(amount)
+
+UPDATE items SET name = scale(amount)::text
+
+-- construct: numeric rounding half-way
+INSERT INTO out (k, n52) VALUES ('a', 1.005), ('b', 2.675), ('c', -0.125), ('d', 999.994)
+
+INSERT INTO out (k, n52) VALUES ('over', 999.995)
+
+INSERT INTO out (k, n) SELECT 'sum', sum(amount) FROM items
+
+INSERT INTO out (k, n) SELECT 'avg', avg(amount) FROM items
+
+INSERT INTO out (k, t) SELECT 'max', max(amount)::text FROM items
+
+-- varchar / char assignment
+INSERT INTO out (k, vc) VALUES ('ok', 'abcde')
+
+-- construct: varchar(n): too long is an error
+INSERT INTO out (k, vc) VALUES ('long', 'abcdef')
+
+INSERT INTO out (k, vc) VALUES ('spaces', 'abcde   ')
+
+INSERT INTO out (k, vc) VALUES ('cast', 'abcdef'::varchar(5))
+
+INSERT INTO out (k, vc) VALUES ('uni', 'ééééé')
+
+-- construct: char(n) pads
+INSERT INTO out (k, ch) VALUES ('pad', 'ab')
+
+INSERT INTO out (k, ch) VALUES ('long', 'abcdefg')
+
+INSERT INTO out (k, ch, t) VALUES ('cmp', 'ab', ('ab'::char(4) = 'ab  '::char(4))::text)
+
+INSERT INTO out (k, t) VALUES ('catch', 'ab'::char(4) || 'c')
+
+-- timestamps without time zone, casts between date/time types
+-- construct: timestamp
+INSERT INTO out (k, ts) VALUES ('a', '2024-02-29 23:59:59.999999'), ('b', 'epoch'), ('c', 'infinity')
+
+INSERT INTO out (k, ts) VALUES ('round', '2024-01-01 00:00:00.0000005')
+
+INSERT INTO out (k, ts) SELECT 'from tz', tz FROM (VALUES (timestamptz '2024-07-01 12:00:00+02')) v(tz)
+
+-- construct: time zones in timestamptz input
+INSERT INTO out (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
+
+INSERT INTO out (k, tz) VALUES ('off', '2024-01-01 00:00:00-08')
+
+INSERT INTO out (k, tz) VALUES ('bc', '0044-03-15 12:00:00 BC')
+
+INSERT INTO out (k, ts) VALUES ('at', timestamptz '2024-01-01 00:00:00+00' AT TIME ZONE 'Europe/Paris')
+
+INSERT INTO out (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Europe/Paris')
+
+INSERT INTO out (k, d) VALUES ('d', timestamp '2024-01-01 23:00' + interval '2 hours')
+
+INSERT INTO out (k, d) VALUES ('bad', '2024-13-01')
+
+INSERT INTO out (k, t) VALUES ('trunc', date_trunc('week', timestamp '2024-03-14 10:00')::text)
+
+INSERT INTO out (k, t) VALUES ('q', extract(quarter from date '2024-08-01')::text || extract(isodow from date '2024-08-04')::text || extract(doy from date '2024-12-31')::text)
+
+INSERT INTO out (k, t) VALUES ('char', to_char(timestamptz '2024-03-05 07:08:09.123+00', 'YYYY/MM/DD HH12:MI:SS.MS AM TZ'))
+
+INSERT INTO out (k, tz) VALUES ('tots', to_timestamp('2024-03-05 07:08', 'YYYY-MM-DD HH24:MI'))
+
+INSERT INTO out (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY'))
+
+-- jsonb into typed columns, json vs jsonb
+INSERT INTO out (k, j) SELECT 'doc' || id, doc FROM items WHERE doc IS NOT NULL
+
+INSERT INTO out (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
+
+INSERT INTO out (k, t) SELECT 'json' || id, '{"b": 1, "a": [1 , 2]}'::json::text FROM items WHERE id = 1
+
+INSERT INTO out (k, j) VALUES ('num', '{"n": 1.000, "m": 1E+2, "o": -0.0}')
+
+-- construct: unicode
+INSERT INTO out (k, j) VALUES ('uni', '{"é": "\u00e9", "emoji": "😀"}')
+
+INSERT INTO out (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
+
+INSERT INTO out (k, t) SELECT 'elt' || ord, e ->> 'c' FROM items, jsonb_array_elements(doc -> 'b') WITH ORDINALITY AS a(e, ord) WHERE id = 1
+
+INSERT INTO out (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))
+
+INSERT INTO out (k, j) VALUES ('minus', '["a", "b", "a"]'::jsonb - 'a')
+
+INSERT INTO out (k, j) VALUES ('minusi', '["a", "b", "c"]'::jsonb - 1)
+
+INSERT INTO out (k, bo) VALUES ('cmp', '{"a": 1}'::jsonb = '{"a": 1.0}'::jsonb)
+
+INSERT INTO out (k, t) SELECT 'typeof' || id, jsonb_typeof(doc) FROM items WHERE doc IS NOT NULL
+
+-- NULL handling across operators
+-- construct: NULL semantics
+INSERT INTO out (k, t, n, bo) SELECT 'nulls', NULL || 'x', NULL + 1, NULL = NULL
+
+INSERT INTO out (k, bo) VALUES ('and', NULL AND false), ('or', NULL OR true), ('not', NOT NULL::bool)
+
+INSERT INTO out (k, i) SELECT 'coalesce', coalesce(NULL, NULL, 3)
+
+INSERT INTO out (k, t) SELECT 'case', CASE NULL WHEN NULL THEN 'eq' ELSE 'neq' END
+
+UPDATE items SET name = coalesce(name, '?') || '!' WHERE flag IS NULL
+
+-- construct: IN with NULL
+UPDATE items SET flag = name IN ('alpha', NULL)
+
+UPDATE items SET flag = name NOT IN ('alpha', NULL)
+
+-- ordering of text (C collation of the test server)
+-- construct: text ordering
+INSERT INTO out (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
+
+INSERT INTO out (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items
+
+INSERT INTO out (k, t) SELECT 'upper', upper(name) FROM items WHERE id = 5
+
+INSERT INTO out (k, t) SELECT 'len', length(name) || ':' || char_length(name) || ':' || octet_length(name) FROM items WHERE id = 5
