@@ -45,7 +45,6 @@ cat >"$W/plan/plan.json" <<'JSON'
 JSON
 printf '%s;\n' "$STEP" >"$W/plan/bump.sql"
 "$DRYDOCK" -q snapshot --plan "$W/plan" -o "$W/s.db" --source "dbname=base"
-cp "$W/s.db" "$W/raw.db"
 measure RUN "$DRYDOCK" -q run "$W/s.db" --plan "$W/plan" --no-check
 step_ms=$(sqlite3 "$W/s.db" "SELECT duration_ms FROM dd_run_log WHERE step = 'bump'")
 DD_S=$(awk -v m="$step_ms" 'BEGIN { printf "%.3f", m / 1000 }')
@@ -56,14 +55,16 @@ PG_S=
 for r in 1 2; do
 	psql_ -d postgres -c "DROP DATABASE IF EXISTS run$r" -c "CREATE DATABASE run$r TEMPLATE base" >/dev/null
 	psql_ -d "run$r" -c "CHECKPOINT" >/dev/null
-	measure PGR pg_psql -X -q -v ON_ERROR_STOP=1 -d "run$r" -c "$STEP"
+	measure PGR "$(_pg_psql_bin)" -X -q -v ON_ERROR_STOP=1 -d "run$r" -c "$STEP"
 	PG_S=$(awk -v a="${PG_S:-999999}" -v b="$PGR_S" 'BEGIN { print (b < a ? b : a) }')
 done
 
-# Raw SQLite on an untouched copy of the staged rows, the run's clock inlined.
+# Raw SQLite on the staged rows as snapshotted (the pristine copy, which
+# the run did not touch), the run's clock inlined.
+cp "$W/s.db" "$W/raw.db"
 clock=$(sqlite3 "$W/s.db" "SELECT clock FROM dd_run ORDER BY id DESC LIMIT 1")
-cutoff=$(date -u -d "${clock%+*} UTC - 30 days" '+%Y-%m-%d %H:%M:%S+00')
-measure RAW sqlite3 "$W/raw.db" "UPDATE t SET score = printf('%.2f', round(CAST(score AS REAL) * 1.1, 2))
+cutoff="$(sqlite3 :memory: "SELECT datetime('$clock', '-30 days')")+00"
+measure RAW sqlite3 "$W/raw.db" "UPDATE dd_pristine__t SET score = printf('%.2f', round(CAST(score AS REAL) * 1.1, 2))
 	WHERE CAST(score AS REAL) > 50 AND created < '$cutoff'"
 
 # Same rows as PostgreSQL?  (The raw statement is not checked: REAL
