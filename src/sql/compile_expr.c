@@ -244,8 +244,20 @@ struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
 		      int n, int loc)
 {
-	struct expr *kids[PGFN_MAXARGS + 20];
+	struct expr *kids[PGFN_MAXARGS + 40];
 	int nk = 0;
+	if (r->sig->flags & PGFN_REFUSED) {
+		struct strbuf *a = ar_buf(cx);
+		for (int i = 0; i < n; i++)
+			sb_addf(a, "%s%s", i ? ", " : "", ct_name(cx, &r->args[i], 0));
+		if (r->sig->kind == PGFN_OP)
+			return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+				    "operator %s(%s) is not supported", r->sig->name, a->buf), NULL;
+		return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+			    "function %s(%s) is not supported", r->sig->name, a->buf), NULL;
+	}
+	if (n > PGFN_MAXARGS + 20)
+		return cerr(cx, loc, NULL, "too many arguments"), NULL;
 	if (coerce_args(cx, args, n, r) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
@@ -326,8 +338,10 @@ static struct expr *compile_const(struct cx *cx, const cJSON *b)
 		if (strspn(p, "0123456789") == strlen(p)) {
 			errno = 0;
 			long long n = strtoll(s, NULL, 10);
+			/* -2147483648 arrives here and is an integer (make_const) */
 			if (errno == 0)
-				return ex_sql(cx, ar_printf(cx, "%lld", n), &T_INT8, loc);
+				return ex_sql(cx, ar_printf(cx, "%lld", n),
+					      n >= -2147483648LL && n <= 2147483647LL ? &T_INT4 : &T_INT8, loc);
 		}
 		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
 		u->text = s;
