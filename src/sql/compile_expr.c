@@ -882,6 +882,49 @@ static struct expr *compile_booltest(struct cx *cx, struct scope *sc, const cJSO
 static int sort_clause(struct cx *cx, struct scope *sc, const cJSON *list,
 		       enum exprkind ek, struct strbuf *out);
 
+/*
+ * A window frame (frameOptions bits of PostgreSQL's parsenodes.h): ROWS
+ * and GROUPS with constant offsets, RANGE without offsets, EXCLUDE.
+ * SQLite's frames mean the same; RANGE with an offset would need the
+ * order type's in_range arithmetic and is refused.
+ */
+static const char *frame_bound(struct cx *cx, struct scope *sc, const cJSON *over,
+			       int opts, int end, int loc)
+{
+	int up = end ? 0x40 : 0x20, uf = end ? 0x100 : 0x80, cur = end ? 0x400 : 0x200;
+	int op = end ? 0x1000 : 0x800, of = end ? 0x4000 : 0x2000;
+	if (opts & up)
+		return "UNBOUNDED PRECEDING";
+	if (opts & uf)
+		return "UNBOUNDED FOLLOWING";
+	if (opts & cur)
+		return "CURRENT ROW";
+	if (opts & (op | of)) {
+		if (opts & 0x2)
+			return cerr(cx, loc, NULL, "RANGE with an offset is not supported"), NULL;
+		struct expr *e = compile_expr(cx, sc, pj_get(over, end ? "endOffset" : "startOffset"), EK_VALUES);
+		if (!e || !(e = coerce_to(cx, e, &T_INT8, CC_IMPLICIT, NULL)))
+			return NULL;
+		if (e->kind != E_SQL || !(e->text[0] >= '0' && e->text[0] <= '9'))
+			return cerr(cx, e->loc, NULL, "frame offsets must be non-negative integer constants"), NULL;
+		return ar_printf(cx, "%s %s", e->text, opts & op ? "PRECEDING" : "FOLLOWING");
+	}
+	return end ? "CURRENT ROW" : "UNBOUNDED PRECEDING";
+}
+
+static const char *frame_clause(struct cx *cx, struct scope *sc, const cJSON *over, int loc)
+{
+	int opts = pj_int(over, "frameOptions", 0);
+	const char *mode = opts & 0x4 ? "ROWS" : opts & 0x8 ? "GROUPS" : "RANGE";
+	const char *start = frame_bound(cx, sc, over, opts, 0, loc);
+	const char *end = start ? frame_bound(cx, sc, over, opts, 1, loc) : NULL;
+	if (!start || !end)
+		return NULL;
+	const char *excl = opts & 0x8000 ? " EXCLUDE CURRENT ROW" : opts & 0x10000 ? " EXCLUDE GROUP"
+			 : opts & 0x20000 ? " EXCLUDE TIES" : "";
+	return ar_printf(cx, "%s BETWEEN %s AND %s%s", mode, start, end, excl);
+}
+
 static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *over,
 				 int loc)
 {
@@ -891,9 +934,9 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 	if (pj_str(over, "name") || pj_str(over, "refname"))
 		return cerr(cx, loc, "write the window's definition in OVER (...)",
 			    "named windows are not supported"), NULL;
-	if (pj_int(over, "frameOptions", 0) & 1)
-		return cerr(cx, pj_int(over, "location", loc), "drop the frame clause: the default frame is supported",
-			    "window frame clauses are not supported yet"), NULL;
+	const char *frame = NULL;
+	if (pj_int(over, "frameOptions", 0) & 1 && !(frame = frame_clause(cx, sc, over, loc)))
+		return NULL;
 	sb_adds(sb, " OVER (");
 	cJSON_ArrayForEach(it, pj_get(over, "partitionClause")) {
 		struct expr *e = compile_expr(cx, sc, it, EK_SELECT);
@@ -920,6 +963,8 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 		if (sort_clause(cx, sc, pj_get(over, "orderClause"), EK_SELECT, sb) < 0)
 			goto fail;
 	}
+	if (frame)
+		sb_addf(sb, " %s", frame);
 	sb_addch(sb, ')');
 	return ar_sb(cx, sb);
 fail:

@@ -1851,10 +1851,14 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			sb_addf(out, " FROM (%s) AS \"?s\"", src->buf);
 			sb_reset(src);
 		}
-		sb_adds(out, src->buf);
-		/* SQLite's parser needs a WHERE before ON CONFLICT after a SELECT */
-		if (pj_get(b, "onConflictClause"))
-			sb_adds(out, strstr(src->buf, " WHERE ") ? "" : " WHERE true");
+		/* SQLite's parser needs a WHERE of its own before ON CONFLICT
+		 * after a SELECT */
+		if (pj_get(b, "onConflictClause") && src->len)
+			sb_addf(out, "SELECT * FROM (%s) WHERE true", src->buf);
+		else if (pj_get(b, "onConflictClause"))
+			sb_adds(out, " WHERE true");
+		else
+			sb_adds(out, src->buf);
 	} else {
 		sb_adds(out, ") VALUES (");
 		for (int k = 0; k < ndefs; k++) {
