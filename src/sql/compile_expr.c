@@ -11,6 +11,7 @@
  * falls through to SQLite's own meaning.
  */
 #include "sqlc_int.h"
+#include "fn_datetime.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -972,6 +973,38 @@ fail:
 	return NULL;
 }
 
+/*
+ * Constant arguments the datetime module can judge at compile time: a
+ * time zone it cannot run exactly, a to_char/to_timestamp template with a
+ * pattern it does not implement.  Refused here rather than at run time.
+ */
+static int check_constant_args(struct cx *cx, const char *name, struct expr **args, int n)
+{
+	const char *why = NULL;
+	int zone = -1, fmt = -1, for_input = 0, is_interval = 0;
+	if (!strcmp(name, "timezone") && n == 2)
+		zone = 0;
+	else if (!strcmp(name, "date_trunc") && n == 3)
+		zone = 2;
+	else if (!strcmp(name, "make_timestamptz") && n == 7)
+		zone = 6;
+	else if (!strcmp(name, "to_char") && n == 2) {
+		fmt = 1;
+		is_interval = args[0]->type.t == PGK_INTERVAL;
+	} else if ((!strcmp(name, "to_timestamp") || !strcmp(name, "to_date")) && n == 2) {
+		fmt = 1;
+		for_input = 1;
+	}
+	if (zone >= 0 && args[zone]->kind == E_UNKNOWN &&
+	    fn_datetime_check_zone(args[zone]->text, &why) < 0)
+		return cerr(cx, args[zone]->loc, "drydock runs time zones with a fixed offset only (UTC, '+05:30', 'EST')",
+			    "%s", why);
+	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
+	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)
+		return cerr(cx, args[fmt]->loc, NULL, "%s", why);
+	return 0;
+}
+
 static const char *const windows_builtin[] = {
 	"row_number", "rank", "dense_rank", "lag", "lead", "first_value",
 	"last_value", NULL
@@ -1024,6 +1057,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	if (star && strcmp(name, "count"))
 		return cerr(cx, loc, NULL, "%s(*) specified, but %s is not an aggregate function", name, name), NULL;
 	if (!(args = compile_list(cx, sc, pj_get(b, "args"), argk, &n)))
+		return NULL;
+	if (check_constant_args(cx, name, args, n) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
 		if ((args[i]->flags & X_AGG) && argk == EK_AGGARG)

@@ -487,6 +487,8 @@ static int typmod_args(struct cx *cx, struct expr **kids, const struct ctype *to
 		snprintf(buf, sizeof(buf), "%d", m1 < 0 ? -1 : m2);
 		kids[n++] = ex_sql(cx, ar_strdup(cx, buf), &T_INT4, -1);
 	}
+	if (k == PGK_INTERVAL)
+		kids[n++] = ex_sql(cx, "-1", &T_INT4, -1); /* no declared fields */
 	return n;
 }
 

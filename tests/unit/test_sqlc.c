@@ -724,6 +724,12 @@ static void test_real_modules(void **state)
 	assert_non_null(s);
 	assert_non_null(strstr(s, "\"e\".\"value\" AS \"value\""));
 	assert_string_equal(refusal("SELECT jsonb_array_elements('[1]')"), "1:8: set-returning functions are supported only in FROM");
+	/* constant zones and templates the datetime module cannot run are refused at once */
+	assert_string_equal(refusal("SELECT created AT TIME ZONE 'Europe/Paris' FROM books"),
+			    "1:29: time zone \"Europe/Paris\" is not supported by drydock: only UTC and fixed offsets ('UTC', '+05:30', 'EST') run offline");
+	assert_string_equal(refusal("SELECT to_char(created, 'TMDay') FROM books"),
+			    "1:25: template pattern \"TMDay\" is not supported by drydock in to_char");
+	assert_string_equal(refusal("SELECT ln(price) FROM books"), "1:8: function ln(numeric) is not supported");
 	/* and they run: WITH ORDINALITY numbers the elements from 1 */
 	assert_int_equal(stage_create_table(db, &tables[0], "books"), 0);
 	assert_int_equal(sqlc_setup(db, &cat), 0);
