@@ -127,9 +127,29 @@ int plan_validate_part(const cJSON *value, const char *def, const char *path,
 		else
 			error("plan %s: %s", from, res.errors[i].message);
 	}
-	if (n)
-		hint("The plan format is described in docs/plan-format.md; schema/plan.schema.json "
-		     "checks it in an editor (\"$schema\").");
+	if (n) {
+		/* point at the documents of the parts that are wrong */
+		static const struct { const char *prefix, *doc; } docs[] = {
+			{ "checks", "docs/checks.md" }, { "gates", "docs/checks.md" },
+			{ "schema_changes", "docs/schema-changes.md" }, { "push", "docs/push.md" },
+			{ "sources", "docs/masking.md" },
+		};
+		struct strbuf sb = STRBUF_INIT;
+		sb_adds(&sb, "docs/plan-format.md");
+		for (size_t d = 0; d < ARRAY_SIZE(docs); d++) {
+			int hit = 0;
+			for (int i = 0; i < n && !hit; i++) {
+				const char *e = res.errors[i].path, *full = path ? path : e;
+				hit = !strncmp(full, docs[d].prefix, strlen(docs[d].prefix)) &&
+				      (strcmp(docs[d].prefix, "sources") || strstr(e, ".mask"));
+			}
+			if (hit && !strstr(sb.buf, docs[d].doc))
+				sb_addf(&sb, ", %s", docs[d].doc);
+		}
+		hint("The plan format is described in %s; schema/plan.schema.json checks a plan "
+		     "in an editor (\"$schema\").", sb.buf);
+		sb_release(&sb);
+	}
 	jsonschema_result_free(&res);
 	cJSON_Delete(schema);
 	return n ? -1 : 0;

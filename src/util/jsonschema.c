@@ -111,7 +111,9 @@ static int is_type(const cJSON *v, const char *t)
 
 static const char *article(const char *t)
 {
-	return !strcmp(t, "object") || !strcmp(t, "array") || !strcmp(t, "integer") ? "an" : "a";
+	if (!strcmp(t, "null"))
+		return "";
+	return !strcmp(t, "object") || !strcmp(t, "array") || !strcmp(t, "integer") ? "an " : "a ";
 }
 
 /* Whether two JSON values are equal (for enum and const). */
@@ -186,7 +188,7 @@ static void any_of(struct ctx *c, const cJSON *list, const cJSON *v, const char 
 			if (i++)
 				sb_adds(&sb, " or ");
 			if (cJSON_IsString(t)) {
-				sb_addf(&sb, "%s %s", article(t->valuestring), t->valuestring);
+				sb_addf(&sb, "%s%s", article(t->valuestring), t->valuestring);
 			} else if (cJSON_IsArray(e)) {
 				const cJSON *it;
 				int k = 0;
@@ -212,7 +214,7 @@ static void check_type(struct ctx *c, const cJSON *t, const cJSON *v, const char
 		if (is_type(v, t->valuestring))
 			return;
 		*ok = 0;
-		add_error(c, path, xasprintf("must be %s %s, not %s %s", article(t->valuestring),
+		add_error(c, path, xasprintf("must be %s%s, not %s%s", article(t->valuestring),
 					     t->valuestring, article(type_of(v)), type_of(v)));
 		return;
 	}
@@ -227,10 +229,10 @@ static void check_type(struct ctx *c, const cJSON *t, const cJSON *v, const char
 		int i = 0;
 		cJSON_ArrayForEach(it, t)
 			if (cJSON_IsString(it))
-				sb_addf(&sb, "%s%s %s", i++ ? " or " : "", article(it->valuestring),
+				sb_addf(&sb, "%s%s%s", i++ ? " or " : "", article(it->valuestring),
 					it->valuestring);
 	}
-	sb_addf(&sb, ", not %s %s", article(type_of(v)), type_of(v));
+	sb_addf(&sb, ", not %s%s", article(type_of(v)), type_of(v));
 	add_error(c, path, sb_detach(&sb, NULL));
 }
 
