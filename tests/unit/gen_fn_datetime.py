@@ -552,6 +552,22 @@ for t, vals in order_sets.items():
     add("(SELECT count(DISTINCT v) FROM unnest(%s) v)" % arr,
         "(SELECT count(*) FROM (SELECT DISTINCT v COLLATE pg_%s FROM (%s)))" % (t, rows))
 
+# ------------------------------------------------------------- aggregates
+for vals in [["1 day", "2 hours", "1 mon"], ["1 day", None, "-3 days 01:00"], [None],
+             ["178000000 years", "178000000 years"], ["1 mon", "1 mon", "1 day"],
+             ["00:00:01", "00:00:02", "00:00:02"], ["1 year 1 mon 1 day 01:01:01.000001"] * 7]:
+    arr = "ARRAY[%s]::interval[]" % ", ".join("NULL" if v is None else q(v) for v in vals)
+    rows = " UNION ALL ".join("SELECT %s AS v" % ("NULL" if v is None else "pg_interval_in(%s)" % q(v))
+                              for v in vals)
+    for agg in ["sum", "avg"]:
+        add("(SELECT %s(v) FROM unnest(%s) v)" % (agg, arr),
+            "(SELECT pg_interval_%s(v) FROM (%s))" % (agg, rows))
+    add("(SELECT string_agg(s::text, ',' ORDER BY o) FROM (SELECT o, sum(v) OVER (ORDER BY o ROWS "
+        "BETWEEN 1 PRECEDING AND CURRENT ROW) s FROM unnest(%s) WITH ORDINALITY u(v, o)) w)" % arr,
+        "(SELECT group_concat(s, ',') FROM (SELECT pg_interval_sum(v) OVER (ORDER BY o ROWS "
+        "BETWEEN 1 PRECEDING AND CURRENT ROW) s FROM (SELECT row_number() OVER () o, v FROM (%s))))"
+        % rows)
+
 # ----------------------------------------------------------- to_char etc.
 try:
     from gen_fn_datetime_fmt import fmt_cases
