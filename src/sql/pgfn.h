@@ -108,7 +108,7 @@ enum pgfn_flags {
 				      sqlite_fn only raises an error saying so */
 };
 
-#define PGFN_MAXARGS 6
+#define PGFN_MAXARGS 7          /* make_interval, make_timestamptz(..., zone) */
 
 /* An output column of a set-returning function (PGFN_SRF). */
 struct pgfn_column {
