@@ -119,10 +119,31 @@ static void sqlc_raise(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_error(ctx, (const char *)sqlite3_value_text(argv[0]), -1);
 }
 
+/*
+ * pg_sqlc_not_null(v, message): v, or PostgreSQL's not-null violation.
+ * Every value written to a NOT NULL column passes through it, so a NULL
+ * fails the statement where PostgreSQL fails it (SQLite would give an
+ * INTEGER PRIMARY KEY a new rowid instead, and the staging tables declare
+ * no NOT NULL of their own).
+ */
+static void sqlc_not_null(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		sqlite3_result_error(ctx, (const char *)sqlite3_value_text(argv[1]), -1);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
 static int register_builtins(sqlite3 *db)
 {
-	return sqlite3_create_function(db, "pg_sqlc_raise", 1, SQLITE_UTF8, NULL,
-				       sqlc_raise, NULL, NULL);
+	int rc = sqlite3_create_function(db, "pg_sqlc_raise", 1, SQLITE_UTF8, NULL,
+					 sqlc_raise, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "pg_sqlc_not_null", 2,
+					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+					     sqlc_not_null, NULL, NULL);
+	return rc;
 }
 
 char *eval_const(struct cx *cx, const char *sql, int loc)

@@ -15,6 +15,7 @@
 
 #include <pg_query.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 /* ---- scopes ---- */
@@ -1634,10 +1635,33 @@ static int rel_col(const struct rel *r, const char *name)
 	return -1;
 }
 
+/* e, failing as PostgreSQL does when it is NULL and the column is NOT NULL. */
+static struct expr *not_null_guard(struct cx *cx, const struct rel *r, int col, struct expr *e)
+{
+	if (!e || !r->cols[col].not_null)
+		return e;
+	/* a literal other than NULL cannot be NULL */
+	if (e->kind == E_SQL && e->text &&
+	    (e->text[0] == '\'' || isdigit((unsigned char)e->text[0]) ||
+	     (e->text[0] == '-' && isdigit((unsigned char)e->text[1]))))
+		return e;
+	struct strbuf msg = STRBUF_INIT;
+	sb_add_literal(&msg, ar_printf(cx, "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+				       r->cols[col].name, r->name));
+	struct expr *kids[2] = { e, ex_sql(cx, ar_sb(cx, &msg), &T_TEXT, -1) };
+	return ex_func(cx, "pg_sqlc_not_null", &r->cols[col].type, e->loc, 2, kids);
+}
+
 static struct expr *assign_value(struct cx *cx, const struct rel *r, int col, struct expr *e)
 {
 	const char *what = ar_printf(cx, "column \"%s\"", r->cols[col].name);
-	return coerce_to(cx, e, &r->cols[col].type, CC_ASSIGN, what);
+	const char *pgt = r->cols[col].pg_type;
+	/* "interval year", "interval day to second": PostgreSQL drops the
+	 * fields outside the range on assignment; drydock does not yet */
+	if (e && pgt && !strncmp(pgt, "interval ", 9))
+		return cerr(cx, e->loc, "write the column in a plain interval column, or give it its value in PostgreSQL",
+			    "writing to column \"%s\" of type %s is not supported", r->cols[col].name, pgt), NULL;
+	return not_null_guard(cx, r, col, coerce_to(cx, e, &r->cols[col].type, CC_ASSIGN, what));
 }
 
 struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc)
@@ -1649,7 +1673,7 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 	if (!text && c->identity && c->sequence)
 		text = seqdef = ar_printf(cx, "nextval('%s'::regclass)", c->sequence);
 	if (!text)
-		return ex_sql(cx, "NULL", &c->type, loc);
+		return not_null_guard(cx, r, col, ex_sql(cx, "NULL", &c->type, loc));
 	/* the default is PostgreSQL text (pg_get_expr): compile it as such */
 	char *sql = xasprintf("SELECT %s", text);
 	PgQueryParseResult pr = pg_query_parse(sql);
@@ -1798,6 +1822,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (query_coerce_col(cx, q, k, &r->cols[c].type, CC_ASSIGN,
 					     ar_printf(cx, "column \"%s\"", r->cols[c].name)) < 0)
 				return -1;
+			if (!q->setop)
+				q->cols[k].e = not_null_guard(cx, r, c, q->cols[k].e);
 		}
 		query_print(cx, src, q);
 		srcq = q;
