@@ -269,3 +269,18 @@ CREATE TABLE dd_push (
     counts         TEXT,               -- JSON: table -> {inserted, updated, deleted}
     message        TEXT
 );
+
+-- Scratch tables that step SQL creates (CREATE [TEMP] TABLE [AS]), with
+-- their PostgreSQL column types, so later steps compile against them
+-- (src/sql/sqlc.h).  The compiled CREATE TABLE writes these rows; DROP
+-- TABLE deletes them.
+CREATE TABLE dd_scratch_column (
+    tbl          TEXT NOT NULL,
+    ordinal      INTEGER NOT NULL,     -- 1-based position
+    name         TEXT NOT NULL,
+    pg_type      TEXT NOT NULL,        -- format_type() text; enums as "source.type"
+    not_null     INTEGER NOT NULL,
+    default_expr TEXT,                 -- PostgreSQL text, compiled at INSERT
+    temp         INTEGER NOT NULL,     -- 1 for CREATE TEMP TABLE
+    PRIMARY KEY (tbl, ordinal)
+);

@@ -11,13 +11,25 @@
  * exactly is refused at compile time with the construct, file, line and
  * column: a run compiles everything before it runs anything.
  *
- * FIRST CUT OF THE API: the compiler's owner may refine it; keep this
- * comment true.
+ * Scratch tables: CREATE TABLE / CREATE TABLE AS in a step make a table
+ * under its own name; the compiled SQL also records its columns with their
+ * PostgreSQL types in dd_scratch_column (schema/stage.sql), which
+ * sqlc_env_new reads back, so later steps and runs compile against it.
+ * DROP TABLE of a scratch table removes both.
+ *
+ * Runtime functions the compiled SQL calls besides the pgfn modules':
+ * pg_sqlc_raise(msg) and the enum collations (sqlc_setup registers them),
+ * pg_nextval('seq') for nextval() and serial/identity defaults (the run
+ * engine registers it, with the sequences' state recorded at snapshot).
+ *
+ * docs/sql-compiler.md is the language reference: what resolves how, what
+ * is refused and why.
  */
 #ifndef DD_SQLC_H
 #define DD_SQLC_H
 
 #include <sqlite3.h>
+#include "pgfn.h"
 #include "stage.h"
 
 enum sqlc_context {
@@ -40,11 +52,29 @@ struct sqlc_env *sqlc_env_new(const struct catalog *cat, sqlite3 *db);
 void sqlc_env_free(struct sqlc_env *env);
 /* Makes dd_batch(key) visible with the given key column's type (or hides it: NULL). */
 void sqlc_env_set_batch(struct sqlc_env *env, const struct pgtype *key_type);
-/* For SQLC_WHERE: the table whose columns the expression may name. */
+/* For SQLC_WHERE: the table whose columns the expression may name
+ * (source NULL: the target). */
 void sqlc_env_set_table(struct sqlc_env *env, const char *source, const char *table);
+/*
+ * The runtime modules to resolve against (NULL-terminated); default
+ * pgfn_modules.  For tests.
+ */
+void sqlc_env_set_modules(struct sqlc_env *env, const struct pgfn_module *const *mods);
+
+/* The last compile error, also printed by error(). */
+struct sqlc_error {
+	char *message;     /* PostgreSQL-style, without position */
+	char *hint;        /* or NULL */
+	int line, col;     /* 1-based position in the file */
+};
+const struct sqlc_error *sqlc_env_error(const struct sqlc_env *env);
 
 struct sqlc_stmt {
-	char *sqlite_sql;  /* what SQLite runs */
+	char *sqlite_sql;  /* what SQLite runs: one statement, or several
+			      separated by ';' (TRUNCATE of many tables,
+			      CREATE TABLE and its dd_scratch_column rows);
+			      for SQLC_WHERE, a boolean SQLite expression
+			      over the table's columns, unqualified */
 	char *pg_sql;      /* the statement as written */
 	int line, col;     /* where it starts in the file, 1-based */
 };

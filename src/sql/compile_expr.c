@@ -1,0 +1,1147 @@
+/*
+ * compile_expr: PostgreSQL expressions (libpg_query's JSON parse tree) to
+ * the typed IR of sqlc_int.h, and the IR's printer.
+ *
+ * Each construct is translated as PostgreSQL's parse analysis does it
+ * (parse_expr.c): operators and functions are resolved over the registry,
+ * untyped literals take the type their context gives them, BETWEEN
+ * becomes two comparisons, CASE/COALESCE/GREATEST choose a common type,
+ * and every comparison runs under its type's order.  A node kind this
+ * file does not know is refused with its name and position: nothing
+ * falls through to SQLite's own meaning.
+ */
+#include "sqlc_int.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- JSON helpers ---- */
+
+const char *node_tag(const cJSON *n, const cJSON **body)
+{
+	if (!n || !cJSON_IsObject(n) || !n->child) {
+		if (body)
+			*body = NULL;
+		return NULL;
+	}
+	if (body)
+		*body = n->child;
+	return n->child->string;
+}
+
+const cJSON *pj_get(const cJSON *o, const char *k)
+{
+	return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
+}
+
+int pj_int(const cJSON *o, const char *k, int dflt)
+{
+	const cJSON *v = pj_get(o, k);
+	return cJSON_IsNumber(v) ? v->valueint : dflt;
+}
+
+const char *pj_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = pj_get(o, k);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int pj_bool(const cJSON *o, const char *k)
+{
+	return cJSON_IsTrue(pj_get(o, k));
+}
+
+/* libpg_query omits zero fields: a missing location is offset 0. */
+int node_loc(const cJSON *n)
+{
+	const cJSON *b;
+	if (!node_tag(n, &b))
+		return -1;
+	return pj_int(b, "location", 0);
+}
+
+const char *str_val(const cJSON *n)
+{
+	const cJSON *b;
+	const char *tag = node_tag(n, &b);
+	if (!tag || strcmp(tag, "String"))
+		return NULL;
+	const char *s = pj_str(b, "sval");
+	return s ? s : "";
+}
+
+/* ---- building and printing ---- */
+
+struct expr *ex_new(struct cx *cx, enum ekind k, const struct ctype *t, int loc)
+{
+	struct expr *e = ar_alloc(cx, sizeof(*e));
+	e->kind = k;
+	e->type = *t;
+	e->loc = loc;
+	return e;
+}
+
+struct expr *ex_sql(struct cx *cx, const char *sql, const struct ctype *t, int loc)
+{
+	struct expr *e = ex_new(cx, E_SQL, t, loc);
+	e->text = sql;
+	return e;
+}
+
+static unsigned kid_flags(struct expr **kids, int n)
+{
+	unsigned f = 0;
+	for (int i = 0; i < n; i++)
+		if (kids[i])
+			f |= kids[i]->flags & (X_AGG | X_WINDOW | X_VOLATILE | X_SUBQ);
+	return f;
+}
+
+struct expr *ex_func(struct cx *cx, const char *fn, const struct ctype *t, int loc,
+		     int n, struct expr **kids)
+{
+	struct expr *e = ex_new(cx, E_FUNC, t, loc);
+	e->text = fn;
+	e->nkids = n;
+	e->kids = ar_alloc(cx, sizeof(*kids) * (size_t)(n ? n : 1));
+	memcpy(e->kids, kids, sizeof(*kids) * (size_t)n);
+	e->flags = kid_flags(kids, n);
+	return e;
+}
+
+struct expr *ex_tmpl(struct cx *cx, const char *fmt, const struct ctype *t, int loc,
+		     int n, ...)
+{
+	struct expr *e = ex_new(cx, E_TEMPLATE, t, loc);
+	va_list ap;
+	e->text = fmt;
+	e->nkids = n;
+	e->kids = ar_alloc(cx, sizeof(struct expr *) * (size_t)(n ? n : 1));
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		e->kids[i] = va_arg(ap, struct expr *);
+	va_end(ap);
+	e->flags = kid_flags(e->kids, n);
+	return e;
+}
+
+static struct expr *ex_tmplv(struct cx *cx, const char *fmt, const struct ctype *t,
+			     int loc, int n, struct expr **kids)
+{
+	struct expr *e = ex_func(cx, fmt, t, loc, n, kids);
+	e->kind = E_TEMPLATE;
+	return e;
+}
+
+static int is_leaf(const struct expr *e)
+{
+	return e->kind != E_TEMPLATE;
+}
+
+void ex_print(struct strbuf *sb, const struct expr *e)
+{
+	switch (e->kind) {
+	case E_SQL:
+	case E_COL:
+		sb_adds(sb, e->text);
+		return;
+	case E_NULL:
+		sb_adds(sb, "NULL");
+		return;
+	case E_UNKNOWN:
+		sb_add_literal(sb, e->text);
+		return;
+	case E_FUNC:
+		sb_adds(sb, e->text);
+		sb_addch(sb, '(');
+		if (e->flags & X_DISTINCT)
+			sb_adds(sb, "DISTINCT ");
+		if (e->flags & X_STAR)
+			sb_addch(sb, '*');
+		for (int i = 0; i < e->nkids; i++) {
+			if (i)
+				sb_adds(sb, ", ");
+			ex_print(sb, e->kids[i]);
+		}
+		sb_addch(sb, ')');
+		if (e->suffix)
+			sb_adds(sb, e->suffix);
+		return;
+	case E_TEMPLATE:
+		for (const char *p = e->text; *p; p++) {
+			if (*p == '$' && p[1] == 'c') {
+				sb_adds(sb, e->coll ? e->coll : "BINARY");
+				p++;
+			} else if (*p == '$' && isdigit((unsigned char)p[1])) {
+				char *end;
+				long i = strtol(p + 1, &end, 10) - 1;
+				const struct expr *k = e->kids[i];
+				if (is_leaf(k)) {
+					ex_print(sb, k);
+				} else {
+					sb_addch(sb, '(');
+					ex_print(sb, k);
+					sb_addch(sb, ')');
+				}
+				p = end - 1;
+			} else {
+				sb_addch(sb, *p);
+			}
+		}
+		return;
+	}
+}
+
+char *ex_sqltext(struct cx *cx, const struct expr *e)
+{
+	struct strbuf *sb = ar_buf(cx);
+	ex_print(sb, e);
+	return ar_sb(cx, sb);
+}
+
+struct expr *resolve_unknown(struct cx *cx, struct expr *e)
+{
+	if (e && e->type.t == PGK_UNKNOWN)
+		return coerce_to(cx, e, &T_TEXT, CC_IMPLICIT, NULL);
+	return e;
+}
+
+struct expr *ex_compare(struct cx *cx, const char *op, struct expr *a, struct expr *b,
+			const char *coll, int loc)
+{
+	const char *fmt = ar_printf(cx, "$1 COLLATE $c %s $2", !strcmp(op, "!=") ? "<>" : op);
+	struct expr *e = ex_tmpl(cx, fmt, &T_BOOL, loc, 2, a, b);
+	e->coll = coll;
+	return e;
+}
+
+/* Coerces args to the resolved argument types. */
+static int coerce_args(struct cx *cx, struct expr **args, int n, const struct resolved *r)
+{
+	for (int i = 0; i < n; i++) {
+		args[i] = coerce_to(cx, args[i], &r->args[i], CC_IMPLICIT, NULL);
+		if (!args[i])
+			return -1;
+	}
+	return 0;
+}
+
+struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
+			     struct expr *b, int loc)
+{
+	struct resolved r;
+	struct expr *args[2] = { a, b };
+	if (!a || !b)
+		return NULL;
+	if (resolve_operator(cx, op, args, 2, loc, &r) < 0 || coerce_args(cx, args, 2, &r) < 0)
+		return NULL;
+	return ex_compare(cx, op, args[0], args[1], r.coll, loc);
+}
+
+/* A call of a resolved registry signature over coerced arguments. */
+static struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
+			     int n, int loc)
+{
+	struct expr *kids[PGFN_MAXARGS + 20];
+	int nk = 0;
+	if (coerce_args(cx, args, n, r) < 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		kids[nk++] = args[i];
+	if (r->sig->flags & PGFN_TYPENAME) {
+		/* the polymorphic or result type name: enums, ranges */
+		const struct ctype *t = &r->ret;
+		for (int i = 0; i < n; i++)
+			if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYENUM ||
+			    PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
+				t = &r->args[i];
+		struct strbuf *sb = ar_buf(cx);
+		sb_add_literal(sb, t->name ? t->name : ct_name(cx, t, 0));
+		kids[nk++] = ex_sql(cx, ar_sb(cx, sb), &T_TEXT, -1);
+	}
+	if (r->sig->flags & PGFN_ELEMTYPE) {
+		int k = PGT_KIND(r->ret.t);
+		for (int i = 0; i < n; i++)
+			if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
+				k = PGT_KIND(r->args[i].t);
+		kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+	}
+	struct expr *e = ex_func(cx, r->sig->sqlite_fn, &r->ret, loc, nk, kids);
+	if (r->sig->flags & PGFN_VOLATILE)
+		e->flags |= X_VOLATILE;
+	return e;
+}
+
+/* ---- literals ---- */
+
+/*
+ * libpg_query's JSON drops the value of a negative integer constant
+ * ("-3" arrives as an empty ival): read it back from the text.
+ */
+static long long ival_from_text(struct cx *cx, int loc)
+{
+	const char *p = cx->text + loc;
+	int neg = 0;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+		while (isspace((unsigned char)*p))
+			p++;
+	}
+	long long v = strtoll(p, NULL, 10);
+	return neg ? -v : v;
+}
+
+static struct expr *compile_const(struct cx *cx, const cJSON *b)
+{
+	int loc = pj_int(b, "location", 0);
+	const cJSON *v;
+	if (pj_bool(b, "isnull"))
+		return ex_new(cx, E_NULL, &T_UNKNOWN, loc);
+	if ((v = pj_get(b, "ival"))) {
+		long long n = pj_get(v, "ival") ? (long long)pj_int(v, "ival", 0)
+					      : ival_from_text(cx, loc);
+		return ex_sql(cx, ar_printf(cx, "%lld", n), &T_INT4, loc);
+	}
+	if ((v = pj_get(b, "fval"))) {
+		const char *s = pj_str(v, "fval");
+		const char *p = s + (*s == '-');
+		if (!s)
+			s = "0";
+		if (strspn(p, "0123456789") == strlen(p)) {
+			errno = 0;
+			long long n = strtoll(s, NULL, 10);
+			if (errno == 0)
+				return ex_sql(cx, ar_printf(cx, "%lld", n), &T_INT8, loc);
+		}
+		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
+		u->text = s;
+		return coerce_to(cx, u, &T_NUMERIC, CC_IMPLICIT, NULL);
+	}
+	if ((v = pj_get(b, "boolval")))
+		return ex_sql(cx, pj_bool(v, "boolval") ? "1" : "0", &T_BOOL, loc);
+	if ((v = pj_get(b, "sval"))) {
+		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
+		const char *s = pj_str(v, "sval");
+		u->text = s ? s : "";
+		return u;
+	}
+	if (pj_get(b, "bsval")) {
+		cerr(cx, loc, NULL, "bit-string constants are not supported");
+		return NULL;
+	}
+	cerr(cx, loc, NULL, "unsupported constant");
+	return NULL;
+}
+
+/* ---- operators ---- */
+
+static const char *op_name(const cJSON *names)
+{
+	const cJSON *last = NULL, *it;
+	cJSON_ArrayForEach(it, names)
+		last = it;
+	return last ? str_val(last) : NULL;
+}
+
+static struct expr *compile_op(struct cx *cx, const char *op, struct expr *l,
+			       struct expr *r, int loc)
+{
+	struct resolved res;
+	struct expr *args[2];
+	int n = 0;
+	if (l)
+		args[n++] = l;
+	args[n++] = r;
+	if (is_comparison(op) && n == 2)
+		return make_comparison(cx, op, l, r, loc);
+	if (resolve_operator(cx, op, args, n, loc, &res) < 0)
+		return NULL;
+	return call_sig(cx, &res, args, n, loc);
+}
+
+static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
+			       int negate, enum exprkind ek, int loc)
+{
+	const cJSON *list = pj_get(b, "rexpr"), *it;
+	const cJSON *lb;
+	struct expr *l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek);
+	if (!l)
+		return NULL;
+	if (!node_tag(list, &lb) || strcmp(node_tag(list, NULL), "List"))
+		return cerr(cx, loc, NULL, "unsupported IN list"), NULL;
+	int n = cJSON_GetArraySize(pj_get(lb, "items"));
+	struct expr **all = ar_alloc(cx, sizeof(*all) * (size_t)(n + 1));
+	all[0] = l;
+	int i = 1;
+	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
+		if (!(all[i++] = compile_expr(cx, sc, it, ek)))
+			return NULL;
+	}
+	/* PostgreSQL: one common type for the list when it has one (a
+	 * ScalarArrayOpExpr), else one comparison per item, OR'ed */
+	struct ctype common;
+	int saved = cx->env->err.message != NULL;
+	(void)saved;
+	int ok = 1;
+	for (int j = 0; j <= n && ok; j++)
+		if (all[j]->type.t == PGK_OTHER)
+			ok = 0;
+	if (ok && n > 1) {
+		/* select_common_type without an error: try it quietly */
+		struct ctype p = T_UNKNOWN;
+		int have = 0;
+		for (int j = 0; j <= n && ok; j++) {
+			const struct ctype *t = &all[j]->type;
+			if (t->t == PGK_UNKNOWN)
+				continue;
+			if (!have) {
+				p = *t;
+				have = 1;
+			} else if (!ct_same(t, &p)) {
+				ok = 0;
+			}
+		}
+		if (!ok) {
+			/* mixed types: let select_common_type decide, quietly */
+			ok = 1;
+			struct ctype q = T_UNKNOWN;
+			int hq = 0;
+			for (int j = 0; j <= n && ok; j++) {
+				const struct ctype *t = &all[j]->type;
+				if (t->t == PGK_UNKNOWN)
+					continue;
+				if (!hq) {
+					q = *t;
+					hq = 1;
+				} else if (!ct_same(t, &q)) {
+					if (can_coerce(cx, &q, t, CC_IMPLICIT) && !can_coerce(cx, t, &q, CC_IMPLICIT))
+						q = *t;
+					else if (!can_coerce(cx, t, &q, CC_IMPLICIT))
+						ok = 0;
+				}
+			}
+			p = q;
+			have = hq;
+		}
+		if (ok) {
+			if (select_common_type(cx, all, n + 1, "IN", &common) < 0)
+				return NULL;
+		}
+	} else {
+		ok = 0;
+	}
+	if (ok) {
+		const char *coll;
+		struct expr *tmp[2];
+		struct resolved r;
+		for (int j = 1; j <= n; j++)
+			if (!(all[j] = coerce_to(cx, all[j], &common, CC_IMPLICIT, NULL)))
+				return NULL;
+		tmp[0] = l;
+		tmp[1] = all[1];
+		if (resolve_operator(cx, "=", tmp, 2, loc, &r) < 0)
+			return NULL;
+		coll = r.coll;
+		if (!(all[0] = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+			return NULL;
+		for (int j = 1; j <= n; j++)
+			if (!(all[j] = coerce_to(cx, all[j], &r.args[1], CC_IMPLICIT, NULL)))
+				return NULL;
+		struct strbuf *fmt = ar_buf(cx);
+		sb_addf(fmt, "$1 COLLATE $c %sIN (", negate ? "NOT " : "");
+		for (int j = 1; j <= n; j++)
+			sb_addf(fmt, "%s$%d", j > 1 ? ", " : "", j + 1);
+		sb_addch(fmt, ')');
+		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, n + 1, all);
+		e->coll = coll;
+		return e;
+	}
+	struct expr *acc = NULL;
+	for (int j = 1; j <= n; j++) {
+		struct expr *c = make_comparison(cx, negate ? "<>" : "=", l, all[j], loc);
+		if (!c)
+			return NULL;
+		acc = acc ? ex_tmpl(cx, negate ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc, c) : c;
+	}
+	return acc;
+}
+
+static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON *b,
+				    const char *kind, enum exprkind ek, int loc)
+{
+	const cJSON *lb, *it;
+	struct expr *x = compile_expr(cx, sc, pj_get(b, "lexpr"), ek), *lo = NULL, *hi = NULL;
+	int neg = strstr(kind, "NOT") != NULL, sym = strstr(kind, "SYM") != NULL;
+	if (!x)
+		return NULL;
+	node_tag(pj_get(b, "rexpr"), &lb);
+	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
+		struct expr *v = compile_expr(cx, sc, it, ek);
+		if (!v)
+			return NULL;
+		if (!lo)
+			lo = v;
+		else
+			hi = v;
+	}
+	if (!lo || !hi)
+		return cerr(cx, loc, NULL, "malformed BETWEEN"), NULL;
+	/* PostgreSQL rewrites BETWEEN into two comparisons, each resolved alone */
+	struct expr *a = make_comparison(cx, neg ? "<" : ">=", x, lo, loc);
+	struct expr *c = make_comparison(cx, neg ? ">" : "<=", x, hi, loc);
+	if (!a || !c)
+		return NULL;
+	struct expr *e = ex_tmpl(cx, neg ? "$1 OR $2" : "$1 AND $2", &T_BOOL, loc, 2, a, c);
+	if (sym) {
+		struct expr *a2 = make_comparison(cx, neg ? "<" : ">=", x, hi, loc);
+		struct expr *c2 = make_comparison(cx, neg ? ">" : "<=", x, lo, loc);
+		if (!a2 || !c2)
+			return NULL;
+		struct expr *e2 = ex_tmpl(cx, neg ? "$1 OR $2" : "$1 AND $2", &T_BOOL, loc, 2, a2, c2);
+		e = ex_tmpl(cx, neg ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, e, e2);
+	}
+	return e;
+}
+
+static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *b,
+				  enum exprkind ek)
+{
+	const char *kind = pj_str(b, "kind");
+	const char *op = op_name(pj_get(b, "name"));
+	int loc = pj_int(b, "location", 0);
+	struct expr *l = NULL, *r = NULL;
+	if (!kind || !op)
+		return cerr(cx, loc, NULL, "malformed expression"), NULL;
+	if (!strcmp(kind, "AEXPR_IN"))
+		return compile_in(cx, sc, b, !strcmp(op, "<>"), ek, loc);
+	if (!strncmp(kind, "AEXPR_BETWEEN", 13) || !strncmp(kind, "AEXPR_NOT_BETWEEN", 17))
+		return compile_between(cx, sc, b, kind, ek, loc);
+	if (!strcmp(kind, "AEXPR_OP_ANY") || !strcmp(kind, "AEXPR_OP_ALL"))
+		return cerr(cx, loc, "write x IN (...) or x IN (SELECT ...) instead",
+			    "%s (array) is not supported yet", kind + 8), NULL;
+	if (pj_get(b, "lexpr") && !(l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek)))
+		return NULL;
+	if (!(r = compile_expr(cx, sc, pj_get(b, "rexpr"), ek)))
+		return NULL;
+	if (!strcmp(kind, "AEXPR_OP") || !strcmp(kind, "AEXPR_LIKE") ||
+	    !strcmp(kind, "AEXPR_ILIKE"))
+		return compile_op(cx, op, l, r, loc);
+	if (!strcmp(kind, "AEXPR_DISTINCT") || !strcmp(kind, "AEXPR_NOT_DISTINCT")) {
+		struct expr *c = make_comparison(cx, "=", l, r, loc);
+		if (!c)
+			return NULL;
+		c->text = !strcmp(kind, "AEXPR_DISTINCT") ? "$1 COLLATE $c IS NOT $2"
+							  : "$1 COLLATE $c IS $2";
+		return c;
+	}
+	if (!strcmp(kind, "AEXPR_NULLIF")) {
+		/* nullif(a, b): a's type; the comparison may coerce a */
+		struct expr *c = make_comparison(cx, "=", l, r, loc);
+		if (!c)
+			return NULL;
+		l = resolve_unknown(cx, l);
+		return ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2, c, l);
+	}
+	if (!strcmp(kind, "AEXPR_SIMILAR"))
+		return cerr(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
+	return cerr(cx, loc, NULL, "operator form %s is not supported", kind), NULL;
+}
+
+/* ---- other expression nodes ---- */
+
+static struct expr *to_bool(struct cx *cx, struct expr *e, const char *what)
+{
+	if (!e)
+		return NULL;
+	if (e->type.t == PGK_BOOL)
+		return e;
+	if (e->type.t == PGK_UNKNOWN)
+		return coerce_to(cx, e, &T_BOOL, CC_IMPLICIT, NULL);
+	cerr(cx, e->loc, NULL, "argument of %s must be type boolean, not type %s", what,
+	     ct_name(cx, &e->type, 0));
+	return NULL;
+}
+
+struct expr *compile_cond(struct cx *cx, struct scope *sc, const cJSON *node,
+			  enum exprkind ek, const char *what)
+{
+	return to_bool(cx, compile_expr(cx, sc, node, ek), what);
+}
+
+static struct expr *compile_boolexpr(struct cx *cx, struct scope *sc, const cJSON *b,
+				     enum exprkind ek)
+{
+	const char *op = pj_str(b, "boolop");
+	const cJSON *it;
+	int loc = pj_int(b, "location", 0);
+	struct expr *acc = NULL;
+	const char *name = !strcmp(op, "AND_EXPR") ? "AND" : !strcmp(op, "OR_EXPR") ? "OR" : "NOT";
+	cJSON_ArrayForEach(it, pj_get(b, "args")) {
+		struct expr *e = to_bool(cx, compile_expr(cx, sc, it, ek), name);
+		if (!e)
+			return NULL;
+		if (!strcmp(name, "NOT"))
+			return ex_tmpl(cx, "NOT $1", &T_BOOL, loc, 1, e);
+		acc = acc ? ex_tmpl(cx, !strcmp(name, "AND") ? "$1 AND $2" : "$1 OR $2",
+				    &T_BOOL, loc, 2, acc, e) : e;
+	}
+	return acc;
+}
+
+static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b,
+				 enum exprkind ek)
+{
+	int loc = pj_int(b, "location", 0);
+	const cJSON *w;
+	int n = cJSON_GetArraySize(pj_get(b, "args"));
+	struct expr *arg = NULL;
+	struct expr **conds = ar_alloc(cx, sizeof(*conds) * (size_t)n);
+	struct expr **res = ar_alloc(cx, sizeof(*res) * (size_t)(n + 1));
+	int i = 0;
+	if (pj_get(b, "arg") && !(arg = compile_expr(cx, sc, pj_get(b, "arg"), ek)))
+		return NULL;
+	cJSON_ArrayForEach(w, pj_get(b, "args")) {
+		const cJSON *wb;
+		node_tag(w, &wb);
+		if (arg) {
+			struct expr *v = compile_expr(cx, sc, pj_get(wb, "expr"), ek);
+			/* CASE x WHEN v: PostgreSQL resolves x = v for each arm */
+			if (!(conds[i] = make_comparison(cx, "=", arg, v, pj_int(wb, "location", 0))))
+				return NULL;
+		} else if (!(conds[i] = compile_cond(cx, sc, pj_get(wb, "expr"), ek, "CASE/WHEN"))) {
+			return NULL;
+		}
+		if (!(res[i] = compile_expr(cx, sc, pj_get(wb, "result"), ek)))
+			return NULL;
+		i++;
+	}
+	int nres = n;
+	if (pj_get(b, "defresult")) {
+		if (!(res[n] = compile_expr(cx, sc, pj_get(b, "defresult"), ek)))
+			return NULL;
+		nres++;
+	}
+	struct ctype t;
+	if (select_common_type(cx, res, nres, "CASE", &t) < 0)
+		return NULL;
+	struct strbuf *fmt = ar_buf(cx);
+	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 1));
+	int nk = 0;
+	sb_adds(fmt, "CASE");
+	for (int j = 0; j < n; j++) {
+		if (!(res[j] = coerce_to(cx, res[j], &t, CC_IMPLICIT, NULL)))
+			return NULL;
+		kids[nk++] = conds[j];
+		kids[nk++] = res[j];
+		sb_addf(fmt, " WHEN $%d THEN $%d", nk - 1, nk);
+	}
+	if (nres > n) {
+		if (!(res[n] = coerce_to(cx, res[n], &t, CC_IMPLICIT, NULL)))
+			return NULL;
+		kids[nk++] = res[n];
+		sb_addf(fmt, " ELSE $%d", nk);
+	}
+	sb_adds(fmt, " END");
+	return ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, nk, kids);
+}
+
+static struct expr **compile_list(struct cx *cx, struct scope *sc, const cJSON *list,
+				  enum exprkind ek, int *n)
+{
+	const cJSON *it;
+	int i = 0;
+	*n = cJSON_GetArraySize(list);
+	struct expr **es = ar_alloc(cx, sizeof(*es) * (size_t)(*n ? *n : 1));
+	cJSON_ArrayForEach(it, list)
+		if (!(es[i++] = compile_expr(cx, sc, it, ek)))
+			return NULL;
+	return es;
+}
+
+static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSON *b,
+				     enum exprkind ek, const char *minmax)
+{
+	int n, loc = pj_int(b, "location", 0);
+	struct expr **es = compile_list(cx, sc, pj_get(b, "args"), ek, &n);
+	struct ctype t;
+	const char *what = minmax ? (!strcmp(minmax, "max") ? "GREATEST" : "LEAST") : "COALESCE";
+	if (!es || select_common_type(cx, es, n, what, &t) < 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if (!(es[i] = coerce_to(cx, es[i], &t, CC_IMPLICIT, NULL)))
+			return NULL;
+	if (!minmax) {
+		if (n == 1)
+			return es[0];
+		return ex_func(cx, "coalesce", &t, loc, n, es);
+	}
+	/* greatest/least ignore NULLs (SQLite's max(a, b) would not) and
+	 * compare under the type's order */
+	const char *coll;
+	if (!ct_order(cx, &t, &coll)) {
+		cerr(cx, loc, NULL, "could not identify a comparison function for type %s",
+		     ct_name(cx, &t, 0));
+		return NULL;
+	}
+	struct strbuf *fmt = ar_buf(cx);
+	sb_addf(fmt, "(SELECT %s(column1 COLLATE $c) FROM (VALUES ", minmax);
+	for (int i = 0; i < n; i++)
+		sb_addf(fmt, "%s($%d)", i ? ", " : "", i + 1);
+	sb_adds(fmt, "))");
+	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, n, es);
+	e->coll = coll;
+	return e;
+}
+
+static struct expr *compile_nulltest(struct cx *cx, struct scope *sc, const cJSON *b,
+				     enum exprkind ek)
+{
+	struct expr *x = compile_expr(cx, sc, pj_get(b, "arg"), ek);
+	const char *t = pj_str(b, "nulltesttype");
+	if (!x)
+		return NULL;
+	if (pj_bool(b, "argisrow") && x->type.t == PGK_RECORD)
+		return cerr(cx, x->loc, NULL, "IS NULL on a row value is not supported"), NULL;
+	return ex_tmpl(cx, t && !strcmp(t, "IS_NOT_NULL") ? "$1 IS NOT NULL" : "$1 IS NULL",
+		       &T_BOOL, pj_int(b, "location", 0), 1, x);
+}
+
+static struct expr *compile_booltest(struct cx *cx, struct scope *sc, const cJSON *b,
+				     enum exprkind ek)
+{
+	static const struct { const char *t, *fmt; } tests[] = {
+		{ "IS_TRUE", "$1 IS 1" }, { "IS_NOT_TRUE", "$1 IS NOT 1" },
+		{ "IS_FALSE", "$1 IS 0" }, { "IS_NOT_FALSE", "$1 IS NOT 0" },
+		{ "IS_UNKNOWN", "$1 IS NULL" }, { "IS_NOT_UNKNOWN", "$1 IS NOT NULL" },
+	};
+	const char *t = pj_str(b, "booltesttype");
+	struct expr *x = to_bool(cx, compile_expr(cx, sc, pj_get(b, "arg"), ek), "IS TRUE");
+	if (!x)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
+		if (t && !strcmp(t, tests[i].t))
+			return ex_tmpl(cx, tests[i].fmt, &T_BOOL, pj_int(b, "location", 0), 1, x);
+	return cerr(cx, x->loc, NULL, "unsupported boolean test"), NULL;
+}
+
+/* ---- functions ---- */
+
+static int sort_clause(struct cx *cx, struct scope *sc, const cJSON *list,
+		       enum exprkind ek, struct strbuf *out);
+
+static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *over,
+				 int loc)
+{
+	struct strbuf *sb = ar_buf(cx);
+	const cJSON *it;
+	int first = 1;
+	if (pj_str(over, "name") || pj_str(over, "refname"))
+		return cerr(cx, loc, "write the window's definition in OVER (...)",
+			    "named windows are not supported"), NULL;
+	if (pj_int(over, "frameOptions", 0) & 1)
+		return cerr(cx, pj_int(over, "location", loc), "drop the frame clause: the default frame is supported",
+			    "window frame clauses are not supported yet"), NULL;
+	sb_adds(sb, " OVER (");
+	cJSON_ArrayForEach(it, pj_get(over, "partitionClause")) {
+		struct expr *e = compile_expr(cx, sc, it, EK_SELECT);
+		const char *coll;
+		if (!e || !(e = resolve_unknown(cx, e)))
+			goto fail;
+		if (e->flags & X_WINDOW) {
+			cerr(cx, e->loc, NULL, "window function calls cannot be nested");
+			goto fail;
+		}
+		if (!ct_order(cx, &e->type, &coll)) {
+			cerr(cx, e->loc, NULL, "could not identify an equality operator for type %s",
+			     ct_name(cx, &e->type, 0));
+			goto fail;
+		}
+		sb_adds(sb, first ? "PARTITION BY " : ", ");
+		ex_print(sb, e);
+		sb_addf(sb, " COLLATE %s", coll);
+		first = 0;
+	}
+	if (pj_get(over, "orderClause")) {
+		if (!first)
+			sb_addch(sb, ' ');
+		if (sort_clause(cx, sc, pj_get(over, "orderClause"), EK_SELECT, sb) < 0)
+			goto fail;
+	}
+	sb_addch(sb, ')');
+	return ar_sb(cx, sb);
+fail:
+	sb_release(sb);
+	return NULL;
+}
+
+static const char *const windows_builtin[] = {
+	"row_number", "rank", "dense_rank", "lag", "lead", "first_value",
+	"last_value", NULL
+};
+
+static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSON *b,
+				     enum exprkind ek)
+{
+	int loc = pj_int(b, "location", 0);
+	const cJSON *names = pj_get(b, "funcname"), *it;
+	const char *parts[3] = { 0 };
+	int np = 0;
+	cJSON_ArrayForEach(it, names)
+		if (np < 3)
+			parts[np++] = str_val(it);
+	const char *name = parts[np - 1];
+	if (np > 2 || (np == 2 && strcmp(parts[0], "pg_catalog")))
+		return cerr(cx, loc, NULL, "function %s.%s does not exist", parts[0], name), NULL;
+	if (pj_get(b, "agg_order"))
+		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
+			    "ORDER BY inside an aggregate call is not supported"), NULL;
+	if (pj_get(b, "agg_within_group"))
+		return cerr(cx, loc, NULL, "WITHIN GROUP is not supported"), NULL;
+	if (pj_bool(b, "func_variadic"))
+		return cerr(cx, loc, NULL, "VARIADIC arguments are not supported"), NULL;
+	const cJSON *over = pj_get(b, "over");
+	int star = pj_bool(b, "agg_star"), distinct = pj_bool(b, "agg_distinct");
+	int is_agg = 0, is_win = 0;
+	struct expr *e = NULL;
+	enum exprkind argk = ek == EK_SELECT && !over ? EK_AGGARG : ek;
+	int n = 0;
+	struct expr **args;
+
+	/* nextval('name'): the sequence's emulation (pg_nextval) */
+	if (!strcmp(name, "nextval") && cJSON_GetArraySize(pj_get(b, "args")) == 1) {
+		const cJSON *a = cJSON_GetArrayItem(pj_get(b, "args"), 0), *ab, *cb;
+		const char *tag = node_tag(a, &ab);
+		if (tag && !strcmp(tag, "TypeCast"))
+			tag = node_tag(pj_get(ab, "arg"), &ab);
+		if (!tag || strcmp(tag, "A_Const") || !(cb = pj_get(ab, "sval")) || !pj_str(cb, "sval"))
+			return cerr(cx, loc, NULL, "nextval() needs the sequence name as a string constant"), NULL;
+		struct strbuf *sb = ar_buf(cx);
+		sb_adds(sb, "pg_nextval(");
+		sb_add_literal(sb, pj_str(cb, "sval"));
+		sb_addch(sb, ')');
+		e = ex_sql(cx, ar_sb(cx, sb), &T_INT8, loc);
+		e->flags |= X_VOLATILE;
+		return e;
+	}
+	if (star && strcmp(name, "count"))
+		return cerr(cx, loc, NULL, "%s(*) specified, but %s is not an aggregate function", name, name), NULL;
+	if (!(args = compile_list(cx, sc, pj_get(b, "args"), argk, &n)))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		if ((args[i]->flags & X_AGG) && argk == EK_AGGARG)
+			return cerr(cx, args[i]->loc, NULL, "aggregate function calls cannot be nested"), NULL;
+
+	if (!strcmp(name, "count") && (star || n == 1)) {
+		is_agg = 1;
+		e = ex_func(cx, "count", &T_INT8, loc, star ? 0 : 1, args);
+		if (star)
+			e->flags |= X_STAR;
+		else if (distinct) {
+			const char *coll;
+			args[0] = resolve_unknown(cx, args[0]);
+			if (!ct_order(cx, &args[0]->type, &coll))
+				return cerr(cx, loc, NULL, "could not identify an equality operator for type %s",
+					    ct_name(cx, &args[0]->type, 0)), NULL;
+			e->kids[0] = ex_tmpl(cx, "$1 COLLATE $c", &args[0]->type, args[0]->loc, 1, args[0]);
+			e->kids[0]->coll = coll;
+		}
+	} else if ((!strcmp(name, "min") || !strcmp(name, "max")) && n == 1) {
+		const char *coll;
+		is_agg = 1;
+		args[0] = resolve_unknown(cx, args[0]);
+		if (!args[0])
+			return NULL;
+		if (!ct_order(cx, &args[0]->type, &coll))
+			return cerr(cx, loc, NULL, "function %s(%s) does not exist", name,
+				    ct_name(cx, &args[0]->type, 0)), NULL;
+		struct expr *k = ex_tmpl(cx, "$1 COLLATE $c", &args[0]->type, args[0]->loc, 1, args[0]);
+		k->coll = coll;
+		e = ex_func(cx, name, &args[0]->type, loc, 1, &k);
+		e->type.mod1 = args[0]->type.mod1;
+		e->type.mod2 = args[0]->type.mod2;
+	} else {
+		int builtin_win = -1;
+		for (int i = 0; windows_builtin[i]; i++)
+			if (!strcmp(windows_builtin[i], name))
+				builtin_win = i;
+		if (builtin_win >= 0 && !over)
+			return cerr(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
+		if (builtin_win >= 0) {
+			is_win = 1;
+			if (builtin_win <= 2) {
+				if (n)
+					return cerr(cx, loc, NULL, "function %s(%s) does not exist", name,
+						    ct_name(cx, &args[0]->type, 0)), NULL;
+				e = ex_func(cx, name, &T_INT8, loc, 0, args);
+			} else {
+				if (n < 1 || (builtin_win >= 5 && n != 1) || n > 3)
+					return cerr(cx, loc, NULL, "function %s does not exist with %d arguments", name, n), NULL;
+				args[0] = resolve_unknown(cx, args[0]);
+				if (n >= 2 && !(args[1] = coerce_to(cx, args[1], &T_INT4, CC_IMPLICIT, NULL)))
+					return NULL;
+				if (n == 3) {
+					struct ctype t;
+					struct expr *pair[2] = { args[0], args[2] };
+					if (select_common_type(cx, pair, 2, name, &t) < 0)
+						return NULL;
+					if (!(args[0] = coerce_to(cx, args[0], &t, CC_IMPLICIT, NULL)) ||
+					    !(args[2] = coerce_to(cx, args[2], &t, CC_IMPLICIT, NULL)))
+						return NULL;
+				}
+				e = ex_func(cx, name, &args[0]->type, loc, n, args);
+			}
+		} else {
+			struct resolved r;
+			if (resolve_function(cx, name, args, n, loc, 0, &r) < 0)
+				return NULL;
+			is_agg = r.sig->kind == PGFN_AGG;
+			is_win = r.sig->kind == PGFN_WINDOW;
+			if (!(e = call_sig(cx, &r, args, n, loc)))
+				return NULL;
+			if (distinct && is_agg) {
+				const char *coll;
+				if (n != 1)
+					return cerr(cx, loc, NULL, "DISTINCT is supported only in one-argument aggregates"), NULL;
+				if (!ct_order(cx, &e->kids[0]->type, &coll))
+					return cerr(cx, loc, NULL, "could not identify an equality operator for type %s",
+						    ct_name(cx, &e->kids[0]->type, 0)), NULL;
+				e->kids[0] = ex_tmpl(cx, "$1 COLLATE $c", &e->kids[0]->type, loc, 1, e->kids[0]);
+				e->kids[0]->coll = coll;
+			}
+		}
+	}
+	if (distinct) {
+		if (!is_agg)
+			return cerr(cx, loc, NULL, "DISTINCT specified, but %s is not an aggregate function", name), NULL;
+		if (over)
+			return cerr(cx, loc, NULL, "DISTINCT is not implemented for window functions"), NULL;
+		e->flags |= X_DISTINCT;
+	}
+	if (is_win && !over)
+		return cerr(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
+	if (over && !is_agg && !is_win)
+		return cerr(cx, loc, NULL, "OVER specified, but %s is not a window function nor an aggregate function", name), NULL;
+	if (pj_get(b, "agg_filter")) {
+		if (!is_agg)
+			return cerr(cx, loc, NULL, "FILTER specified, but %s is not an aggregate function", name), NULL;
+		struct expr *f = compile_cond(cx, sc, pj_get(b, "agg_filter"), argk, "FILTER");
+		if (!f)
+			return NULL;
+		e->suffix = ar_printf(cx, " FILTER (WHERE %s)", ex_sqltext(cx, f));
+		e->flags |= f->flags & (X_VOLATILE | X_SUBQ);
+	}
+	if (over) {
+		if (ek != EK_SELECT)
+			return cerr(cx, loc, NULL, "window functions are not allowed in %s",
+				    ek == EK_GROUP ? "GROUP BY" : ek == EK_WHERE ? "WHERE" :
+				    ek == EK_AGGARG ? "aggregate function calls" : "this context"), NULL;
+		const char *suf = window_suffix(cx, sc, over, loc);
+		if (!suf)
+			return NULL;
+		e->suffix = e->suffix ? ar_printf(cx, "%s%s", e->suffix, suf) : suf;
+		e->flags |= X_WINDOW;
+		e->flags &= ~(unsigned)X_AGG;
+		return e;
+	}
+	if (is_agg) {
+		if (ek == EK_WHERE || ek == EK_GROUP || ek == EK_VALUES)
+			return cerr(cx, loc, NULL, "aggregate functions are not allowed in %s",
+				    ek == EK_WHERE ? "WHERE" : ek == EK_GROUP ? "GROUP BY" : "this context"), NULL;
+		e->flags |= X_AGG;
+	}
+	return e;
+}
+
+static struct expr *compile_svf(struct cx *cx, const cJSON *b)
+{
+	static const struct { const char *op, *fn; } svfs[] = {
+		{ "SVFOP_CURRENT_DATE", "current_date" },
+		{ "SVFOP_CURRENT_TIME", "current_time" },
+		{ "SVFOP_CURRENT_TIMESTAMP", "current_timestamp" },
+		{ "SVFOP_LOCALTIME", "localtime" },
+		{ "SVFOP_LOCALTIMESTAMP", "localtimestamp" },
+	};
+	const char *op = pj_str(b, "op");
+	int loc = pj_int(b, "location", 0);
+	for (size_t i = 0; i < ARRAY_SIZE(svfs); i++) {
+		if (op && !strcmp(op, svfs[i].op)) {
+			struct resolved r;
+			if (resolve_function(cx, svfs[i].fn, NULL, 0, loc, 0, &r) < 0)
+				return NULL;
+			return call_sig(cx, &r, NULL, 0, loc);
+		}
+	}
+	return cerr(cx, loc, NULL, "%s is not supported", op ? op + 6 : "this SQL value function"), NULL;
+}
+
+/* ---- subqueries ---- */
+
+static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON *b,
+				    enum exprkind ek)
+{
+	const char *type = pj_str(b, "subLinkType");
+	int loc = pj_int(b, "location", 0);
+	struct query *q;
+	struct strbuf *sb = ar_buf(cx);
+	struct expr *e;
+	(void)ek;
+	if (!type)
+		type = "EXISTS_SUBLINK"; /* enum value 0 is omitted */
+	if (!(q = compile_select(cx, sc, pj_get(b, "subselect"))))
+		return NULL;
+	if (!strcmp(type, "EXISTS_SUBLINK")) {
+		sb_adds(sb, "EXISTS (");
+		query_print(cx, sb, q);
+		sb_addch(sb, ')');
+		e = ex_sql(cx, ar_sb(cx, sb), &T_BOOL, loc);
+	} else if (!strcmp(type, "EXPR_SUBLINK")) {
+		if (query_ncols(q) != 1)
+			return cerr(cx, loc, NULL, "subquery must return only one column"), NULL;
+		/* PostgreSQL fails when the subquery returns two rows; SQLite
+		 * would take the first: count them */
+		sb_adds(sb, "(SELECT CASE WHEN count(*) OVER () > 1 THEN "
+			     "pg_sqlc_raise('more than one row returned by a subquery used as an expression') "
+			     "ELSE ");
+		sb_adds(sb, query_colsql(q, 0));
+		sb_adds(sb, " END FROM (");
+		query_print(cx, sb, q);
+		sb_adds(sb, ") LIMIT 1)");
+		e = ex_sql(cx, ar_sb(cx, sb), query_coltype(q, 0), loc);
+	} else if (!strcmp(type, "ANY_SUBLINK")) {
+		const char *op = pj_get(b, "operName") ? op_name(pj_get(b, "operName")) : "=";
+		struct expr *l = compile_expr(cx, sc, pj_get(b, "testexpr"), ek);
+		struct resolved r;
+		if (!l)
+			return NULL;
+		if (strcmp(op, "="))
+			return cerr(cx, loc, NULL, "%s ANY (subquery) is not supported yet", op), NULL;
+		if (query_ncols(q) != 1)
+			return cerr(cx, loc, NULL, "subquery has too many columns"), NULL;
+		struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
+		pair[1]->text = "?";
+		if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
+			return NULL;
+		if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+			return NULL;
+		if (query_coerce_col(cx, q, 0, &r.args[1], CC_IMPLICIT, NULL) < 0)
+			return NULL;
+		sb_adds(sb, "(");
+		query_print(cx, sb, q);
+		sb_adds(sb, ")");
+		e = ex_tmpl(cx, "$1 COLLATE $c IN $2", &T_BOOL, loc, 2, l,
+			    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
+		e->coll = r.coll;
+	} else {
+		return cerr(cx, loc, NULL, "%s subqueries are not supported yet", type), NULL;
+	}
+	e->flags |= X_SUBQ;
+	return e;
+}
+
+/* ---- ORDER BY items ---- */
+
+static int sort_clause(struct cx *cx, struct scope *sc, const cJSON *list,
+		       enum exprkind ek, struct strbuf *out)
+{
+	const cJSON *it;
+	int first = 1;
+	cJSON_ArrayForEach(it, list) {
+		const cJSON *b;
+		node_tag(it, &b);
+		struct expr *e = resolve_unknown(cx, compile_expr(cx, sc, pj_get(b, "node"), ek));
+		const char *dir = pj_str(b, "sortby_dir"), *nulls = pj_str(b, "sortby_nulls");
+		const char *coll;
+		int desc;
+		if (!e)
+			return -1;
+		if (dir && !strcmp(dir, "SORTBY_USING"))
+			return cerr(cx, e->loc, NULL, "ORDER BY ... USING is not supported");
+		if (!ct_order(cx, &e->type, &coll))
+			return cerr(cx, e->loc, NULL, "could not identify an ordering operator for type %s",
+				    ct_name(cx, &e->type, 0));
+		desc = dir && !strcmp(dir, "SORTBY_DESC");
+		sb_adds(out, first ? "ORDER BY " : ", ");
+		ex_print(out, e);
+		/* PostgreSQL: NULLs sort as larger than any value */
+		sb_addf(out, " COLLATE %s %s NULLS %s", coll, desc ? "DESC" : "ASC",
+			nulls && !strcmp(nulls, "SORTBY_NULLS_FIRST") ? "FIRST" :
+			nulls && !strcmp(nulls, "SORTBY_NULLS_LAST") ? "LAST" :
+			desc ? "FIRST" : "LAST");
+		first = 0;
+	}
+	return 0;
+}
+
+int compile_sort(struct cx *cx, struct scope *sc, const cJSON *list, struct strbuf *out)
+{
+	return sort_clause(cx, sc, list, EK_SELECT, out);
+}
+
+/* ---- the dispatcher ---- */
+
+struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
+			  enum exprkind ek)
+{
+	const cJSON *b;
+	const char *tag = node_tag(node, &b);
+	int loc = pj_int(b, "location", 0);
+	if (!tag)
+		return cerr(cx, -1, NULL, "malformed expression"), NULL;
+	if (!strcmp(tag, "A_Const"))
+		return compile_const(cx, b);
+	if (!strcmp(tag, "ColumnRef"))
+		return scope_column(cx, sc, b);
+	if (!strcmp(tag, "TypeCast")) {
+		struct ctype t;
+		struct expr *e = compile_expr(cx, sc, pj_get(b, "arg"), ek);
+		if (!e || ct_from_typename(cx, pj_get(b, "typeName"), &t) < 0)
+			return NULL;
+		if (t.t == PGK_OTHER)
+			return cerr(cx, loc, NULL, "casts to type %s are not supported", t.name), NULL;
+		struct expr *r = coerce_to(cx, e, &t, CC_EXPLICIT, NULL);
+		if (r && r->loc < 0)
+			r->loc = loc;
+		return r;
+	}
+	if (!strcmp(tag, "A_Expr"))
+		return compile_aexpr(cx, sc, b, ek);
+	if (!strcmp(tag, "BoolExpr"))
+		return compile_boolexpr(cx, sc, b, ek);
+	if (!strcmp(tag, "NullTest"))
+		return compile_nulltest(cx, sc, b, ek);
+	if (!strcmp(tag, "BooleanTest"))
+		return compile_booltest(cx, sc, b, ek);
+	if (!strcmp(tag, "CaseExpr"))
+		return compile_case(cx, sc, b, ek);
+	if (!strcmp(tag, "CoalesceExpr"))
+		return compile_coalesce(cx, sc, b, ek, NULL);
+	if (!strcmp(tag, "MinMaxExpr"))
+		return compile_coalesce(cx, sc, b, ek,
+					pj_str(b, "op") && !strcmp(pj_str(b, "op"), "IS_LEAST") ? "min" : "max");
+	if (!strcmp(tag, "FuncCall"))
+		return compile_funccall(cx, sc, b, ek);
+	if (!strcmp(tag, "SQLValueFunction"))
+		return compile_svf(cx, b);
+	if (!strcmp(tag, "SubLink"))
+		return compile_sublink(cx, sc, b, ek);
+	if (!strcmp(tag, "ParamRef"))
+		return cerr(cx, loc, "steps take no parameters; a batched step reads its keys from dd_batch(key)",
+			    "parameters ($n) are not supported"), NULL;
+	if (!strcmp(tag, "SetToDefault"))
+		return cerr(cx, loc, NULL, "DEFAULT is not allowed in this context"), NULL;
+	if (!strcmp(tag, "CollateClause"))
+		return cerr(cx, loc, "drydock compares text as PostgreSQL's \"C\" collation does when the text module says so; explicit collations are not supported",
+			    "COLLATE is not supported"), NULL;
+	if (!strcmp(tag, "A_ArrayExpr"))
+		return cerr(cx, loc, NULL, "ARRAY[...] is not supported yet"), NULL;
+	if (!strcmp(tag, "A_Indirection"))
+		return cerr(cx, loc, NULL, "subscripts and field selection are not supported yet"), NULL;
+	if (!strcmp(tag, "RowExpr"))
+		return cerr(cx, loc, NULL, "row constructors are not supported"), NULL;
+	if (!strcmp(tag, "GroupingFunc"))
+		return cerr(cx, loc, NULL, "GROUPING() is not supported"), NULL;
+	return cerr(cx, loc, NULL, "%s expressions are not supported", tag), NULL;
+}
