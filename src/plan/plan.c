@@ -194,6 +194,8 @@ static int load_steps(struct plan *p, cJSON *steps)
 		memset(s, 0, sizeof(*s));
 		s->name = xstrdup(name);
 		s->sql_path = xstrdup(sql);
+		if (plan_dialect(st, &s->sqlite_dialect))
+			return bad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 		cJSON *b = cJSON_GetObjectItemCaseSensitive(st, "batch");
 		if (b) {
 			const char *bt = opt_string(b, "table", &err);
@@ -206,6 +208,21 @@ static int load_steps(struct plan *p, cJSON *steps)
 			s->batch_size = (long)sz->valuedouble;
 		}
 	}
+	return 0;
+}
+
+int plan_dialect(const cJSON *entry, int *sqlite_dialect)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(entry, "dialect");
+	*sqlite_dialect = 0;
+	if (!d)
+		return 0;
+	if (!cJSON_IsString(d))
+		return -1;
+	if (!strcmp(d->valuestring, "sqlite"))
+		*sqlite_dialect = 1;
+	else if (strcmp(d->valuestring, "postgresql"))
+		return -1;
 	return 0;
 }
 

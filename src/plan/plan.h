@@ -30,6 +30,8 @@ struct plan_step {
 	char *sql_path;    /* as written in the plan, relative to the plan */
 	char *batch_table; /* batched steps: the table whose keys are split */
 	long batch_size;   /* rows per batch, 0 when not batched */
+	int sqlite_dialect; /* "dialect": "sqlite": SQLite SQL, not compiled
+			       (docs/steps.md); shown wherever the run is */
 };
 
 struct plan {
@@ -44,6 +46,12 @@ struct plan {
 	char *text;        /* plan.json as read */
 	cJSON *root;
 };
+
+/*
+ * An entry's "dialect" (a step, a check, a gate): absent or "postgresql"
+ * sets *sqlite_dialect to 0, "sqlite" to 1; anything else returns -1.
+ */
+int plan_dialect(const cJSON *entry, int *sqlite_dialect);
 
 /* Loads and validates DIR/plan.json; on error reports and returns -1. */
 int plan_load(const char *dir, struct plan *p);
