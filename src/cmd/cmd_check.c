@@ -40,7 +40,7 @@ const char usage_check[] =
  * While fixes run, the working tables move ahead of the stored change set
  * until it is recomputed.  dd_meta "changeset_stale" holds the run's id in
  * that window, so a check after an interrupted --fix recomputes first (and
- * checks_require_clean() refuses to approve meanwhile).
+ * book_review() refuses to approve meanwhile).
  */
 #define STALE_KEY "changeset_stale"
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "book.h"
 #include "commands.h"
 #include "pg.h"
 #include "push.h"
@@ -131,7 +132,7 @@ int cmd_plan(int argc, char **argv)
 	int data = 1, notrig = 0, c, r, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
 	struct push_set ps = { 0 };
-	struct approval a = { 0 };
+	struct review rv = { 0 };
 	struct push_settings set = { 0 };
 	struct push_opts o = { 0 };
 	struct ps_state st = { 0 };
@@ -169,7 +170,7 @@ int cmd_plan(int argc, char **argv)
 		hint("Run the plan first: drydock run %s --plan DIR", path);
 		goto cleanup;
 	}
-	if (push_load_approval(db, &a) < 0 || push_settings_load(db, plan_dir, &set))
+	if (book_review(db, &rv) < 0 || push_settings_load(db, plan_dir, &set))
 		goto cleanup;
 	push_settings_override(&set, lock_timeout, stmt_timeout, batch, notrig);
 	staging = push_staging_label(db, path);
@@ -177,10 +178,10 @@ int cmd_plan(int argc, char **argv)
 	o.statement_timeout = set.statement_timeout;
 	o.batch_size = set.batch_size;
 	o.disable_triggers = set.disable_triggers;
-	if (a.hash && !strcmp(a.hash, ps.hash)) {
-		o.approved_by = a.by;
-		o.approval_note = a.note;
-		o.approved_at = a.at;
+	if (review_approved(&rv) && !strcmp(rv.approval.hash, ps.hash)) {
+		o.approved_by = rv.approval.by;
+		o.approval_note = rv.approval.note;
+		o.approved_at = rv.approval.at;
 	}
 	o.staging = staging;
 	printf("-- drydock plan: what `drydock push %s` sends to the target, in order.\n", path);
@@ -201,7 +202,7 @@ cleanup:
 	pushsql_state_release(&st);
 	stage_close(db);
 	pushset_free(&ps);
-	push_approval_free(&a);
+	review_free(&rv);
 	push_settings_free(&set);
 	free(staging);
 	return ret;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
+#include "book.h"
 #include "commands.h"
 #include "pg.h"
 #include "push.h"
@@ -123,7 +123,8 @@ int cmd_push(int argc, char **argv)
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
 	struct push_set ps = { 0 };
-	struct approval a = { 0 };
+	struct review rv = { 0 };
+	const struct approval *a = &rv.approval;
 	struct push_settings set = { 0 };
 	struct push_opts o = { 0 };
 	struct push_exec e = { 0 };
@@ -177,30 +178,15 @@ int cmd_push(int argc, char **argv)
 		hint("Run the plan, check and approve it first.");
 		goto cleanup;
 	}
-	r = push_load_approval(db, &a);
-	if (r < 0)
+	/* one rule for approve, push and status: book.h */
+	if (book_review(db, &rv))
 		goto cleanup;
-	if (r == 1) {
-		error("change set %.16s is not approved", ps.hash);
-		hint("Approve it after checking: drydock approve %s --by NAME", path);
+	r = review_require(&rv, path, 1);
+	if (r) {
+		/* refused by the checks: as approve, exit 1 */
+		if (rv.approval_state == APPROVAL_CURRENT && rv.state >= REVIEW_NOT_CHECKED)
+			ret = EXIT_FINDINGS;
 		goto cleanup;
-	}
-	if (strcmp(a.hash, ps.hash)) {
-		error("the approval of '%s' is void: the change set changed since it was approved", path);
-		detail("%s approved %.16s at %s; the change set is now %.16s.", a.by, a.hash, a.at, ps.hash);
-		hint("Check the new change set and approve it: drydock approve %s --by NAME", path);
-		goto cleanup;
-	}
-	{
-		/* the same rule as approve: the latest checks judged this change
-		 * set and found no error */
-		long long check_run;
-		int cr = checks_require_clean(db, path, &check_run);
-		if (cr) {
-			if (cr > 0)
-				ret = EXIT_FINDINGS;
-			goto cleanup;
-		}
 	}
 	if (!ps.ntables && !ps.nddl) {
 		info("change set %.16s is empty: nothing to push", ps.hash);
@@ -215,9 +201,9 @@ int cmd_push(int argc, char **argv)
 	o.statement_timeout = set.statement_timeout;
 	o.batch_size = set.batch_size;
 	o.disable_triggers = set.disable_triggers;
-	o.approved_by = a.by;
-	o.approval_note = a.note;
-	o.approved_at = a.at;
+	o.approved_by = a->by;
+	o.approval_note = a->note;
+	o.approved_at = a->at;
 	o.staging = staging;
 	if (o.batch_size > 0 && pushsql_plan_units(&ps, db, o.batch_size, &e.st))
 		goto cleanup;
@@ -227,7 +213,7 @@ int cmd_push(int argc, char **argv)
 		goto cleanup;
 	identity = pg_identity(conn);
 	if (!dd_quiet || !yes)
-		print_summary(&ps, identity, &a, &set, &e.st);
+		print_summary(&ps, identity, a, &set, &e.st);
 	fflush(stdout);
 	if (!yes && !confirm(ps.hash, "push")) {
 		error("not confirmed: nothing was pushed");
@@ -235,7 +221,7 @@ int cmd_push(int argc, char **argv)
 	}
 	if (!report)
 		report = report_default = xasprintf("%s.conflicts.json", path);
-	if (push_record_start(db, "push", identity, ps.hash, &record))
+	if (book_push_start(db, "push", identity, ps.hash, &record))
 		goto cleanup;
 	e.conn = conn;
 	e.db = db;
@@ -257,7 +243,7 @@ cleanup:
 		PQfinish(conn);
 	stage_close(db);
 	pushset_free(&ps);
-	push_approval_free(&a);
+	review_free(&rv);
 	push_settings_free(&set);
 	free(target);
 	free(identity);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "book.h"
 #include "commands.h"
 #include "ledger.h"
 #include "pg.h"
@@ -316,7 +317,7 @@ int cmd_rollback(int argc, char **argv)
 		goto cleanup;
 	o.prior = prior;
 	o.nprior = nprior;
-	if (db && push_record_start(db, "rollback", identity, le.hash, &record))
+	if (db && book_push_start(db, "rollback", identity, le.hash, &record))
 		goto cleanup;
 	e.ps = &rb2;
 	push_id = xasprintf("%lld", le.id);

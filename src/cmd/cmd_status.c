@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "changeset.h"
+#include "book.h"
 #include "commands.h"
 #include "stage.h"
 
@@ -20,7 +20,7 @@ const char usage_status[] =
 	"\n"
 	"  --json    print the same as one JSON object\n";
 
-static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
+static cJSON *status_json(sqlite3 *db, const struct catalog *cat, const struct review *rv)
 {
 	cJSON *o = cJSON_CreateObject(), *srcs, *tables;
 	static const char *const keys[] = { "format_version", "drydock_version",
@@ -46,53 +46,38 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 			cJSON_AddStringToObject(js, "snapshot_at", s->snapshot_at);
 		cJSON_AddItemToArray(srcs, js);
 	}
-	{
-		sqlite3_stmt *st;
-		struct changeset_summary sum;
-		if (!sqlite3_prepare_v2(db, "SELECT id, status, started_at, finished_at, seed, clock "
-					    "FROM dd_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			cJSON *r = cJSON_AddObjectToObject(o, "run");
-			cJSON_AddNumberToObject(r, "id", (double)sqlite3_column_int64(st, 0));
-			cJSON_AddStringToObject(r, "status", (const char *)sqlite3_column_text(st, 1));
-			cJSON_AddStringToObject(r, "started_at", (const char *)sqlite3_column_text(st, 2));
-			if (sqlite3_column_text(st, 3))
-				cJSON_AddStringToObject(r, "finished_at", (const char *)sqlite3_column_text(st, 3));
-			cJSON_AddStringToObject(r, "seed", (const char *)sqlite3_column_text(st, 4));
-			cJSON_AddStringToObject(r, "clock", (const char *)sqlite3_column_text(st, 5));
+	if (rv->has_run) {
+		cJSON *r = cJSON_AddObjectToObject(o, "run");
+		cJSON_AddNumberToObject(r, "id", (double)rv->run.id);
+		cJSON_AddStringToObject(r, "status", rv->run.status);
+		cJSON_AddStringToObject(r, "started_at", rv->run.started_at);
+		if (rv->run.finished_at)
+			cJSON_AddStringToObject(r, "finished_at", rv->run.finished_at);
+		cJSON_AddStringToObject(r, "seed", rv->run.seed);
+		cJSON_AddStringToObject(r, "clock", rv->run.clock);
+	}
+	if (rv->has_changeset) {
+		const struct changeset_summary *sum = &rv->cs;
+		cJSON *c = cJSON_AddObjectToObject(o, "changeset");
+		cJSON_AddStringToObject(c, "hash", sum->hash);
+		cJSON_AddNumberToObject(c, "inserts", (double)sum->inserts);
+		cJSON_AddNumberToObject(c, "updates", (double)sum->updates);
+		cJSON_AddNumberToObject(c, "deletes", (double)sum->deletes);
+		cJSON_AddNumberToObject(c, "schema_changes", sum->schema_changes);
+		if (rv->has_checks) {
+			cJSON *k = cJSON_AddObjectToObject(c, "checks");
+			cJSON_AddNumberToObject(k, "check_run", (double)rv->checks.id);
+			cJSON_AddBoolToObject(k, "current", rv->checks.changeset_hash &&
+					      !strcmp(rv->checks.changeset_hash, sum->hash));
+			cJSON_AddNumberToObject(k, "errors", (double)rv->checks.errors);
+			cJSON_AddNumberToObject(k, "warnings", (double)rv->checks.warnings);
+			cJSON_AddNumberToObject(k, "passed", (double)rv->checks.passed);
 		}
-		sqlite3_finalize(st);
-		if (changeset_load_summary(db, &sum) == 0) {
-			cJSON *c = cJSON_AddObjectToObject(o, "changeset");
-			cJSON_AddStringToObject(c, "hash", sum.hash);
-			cJSON_AddNumberToObject(c, "inserts", (double)sum.inserts);
-			cJSON_AddNumberToObject(c, "updates", (double)sum.updates);
-			cJSON_AddNumberToObject(c, "deletes", (double)sum.deletes);
-			cJSON_AddNumberToObject(c, "schema_changes", sum.schema_changes);
-			sqlite3_stmt *cs;
-			if (!sqlite3_prepare_v2(db, "SELECT id, changeset_hash = ?1, errors, warnings, passed "
-						    "FROM dd_check_run ORDER BY id DESC LIMIT 1", -1, &cs, NULL)) {
-				sqlite3_bind_text(cs, 1, sum.hash, -1, SQLITE_STATIC);
-				if (sqlite3_step(cs) == SQLITE_ROW) {
-					cJSON *k = cJSON_AddObjectToObject(c, "checks");
-					cJSON_AddNumberToObject(k, "check_run", (double)sqlite3_column_int64(cs, 0));
-					cJSON_AddBoolToObject(k, "current", sqlite3_column_int(cs, 1));
-					cJSON_AddNumberToObject(k, "errors", (double)sqlite3_column_int64(cs, 2));
-					cJSON_AddNumberToObject(k, "warnings", (double)sqlite3_column_int64(cs, 3));
-					cJSON_AddNumberToObject(k, "passed", (double)sqlite3_column_int64(cs, 4));
-				}
-			}
-			sqlite3_finalize(cs);
-			if (!sqlite3_prepare_v2(db, "SELECT approved_by, at FROM dd_approval WHERE changeset_hash = ?1 "
-						    "ORDER BY id DESC LIMIT 1", -1, &cs, NULL)) {
-				sqlite3_bind_text(cs, 1, sum.hash, -1, SQLITE_STATIC);
-				if (sqlite3_step(cs) == SQLITE_ROW) {
-					cJSON *a = cJSON_AddObjectToObject(c, "approval");
-					cJSON_AddStringToObject(a, "by", (const char *)sqlite3_column_text(cs, 0));
-					cJSON_AddStringToObject(a, "at", (const char *)sqlite3_column_text(cs, 1));
-				}
-			}
-			sqlite3_finalize(cs);
+		/* present exactly when push would accept the approval (book.h) */
+		if (review_approved(rv)) {
+			cJSON *a = cJSON_AddObjectToObject(c, "approval");
+			cJSON_AddStringToObject(a, "by", rv->approval.by);
+			cJSON_AddStringToObject(a, "at", rv->approval.at);
 		}
 	}
 	tables = cJSON_AddArrayToObject(o, "tables");
@@ -124,38 +109,37 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat)
 
 /*
  * Where the change set stands on its way to push: its latest check run
- * (and whether it judged this change set) and its approval.
+ * (and whether it judged this change set) and its approval, judged by the
+ * rule approve and push use (book.h).
  */
-static void print_review(sqlite3 *db, const char *hash)
+static void print_review(const struct review *rv)
 {
-	sqlite3_stmt *st;
-	if (!sqlite3_prepare_v2(db, "SELECT id, changeset_hash, errors, warnings, passed, at "
-				    "FROM dd_check_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		const char *judged = (const char *)sqlite3_column_text(st, 1);
-		int current = judged && !strcmp(judged, hash);
+	const char *hash = rv->cs.hash;
+	if (rv->has_checks) {
+		const struct check_run_record *k = &rv->checks;
+		int current = k->changeset_hash && !strcmp(k->changeset_hash, hash);
 		printf("  checks: %lld passed, %lld error%s, %lld warning%s (check run %lld, %s)%s\n",
-		       (long long)sqlite3_column_int64(st, 4),
-		       (long long)sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 2) == 1 ? "" : "s",
-		       (long long)sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 3) == 1 ? "" : "s",
-		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 5),
+		       k->passed, k->errors, k->errors == 1 ? "" : "s",
+		       k->warnings, k->warnings == 1 ? "" : "s", k->id, k->at,
 		       current ? "" : " -- older than the change set: drydock check again");
 	} else {
 		printf("  checks: none yet (drydock check)\n");
 	}
-	sqlite3_finalize(st);
-	if (!sqlite3_prepare_v2(db, "SELECT approved_by, at FROM dd_approval WHERE changeset_hash = ?1 "
-				    "ORDER BY id DESC LIMIT 1", -1, &st, NULL)) {
-		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			printf("  approved by %s at %s\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
-		else
-			printf("  not approved\n");
-	}
-	sqlite3_finalize(st);
+	if (review_approved(rv))
+		printf("  approved by %s at %s\n", rv->approval.by, rv->approval.at);
+	else if (rv->approval_state == APPROVAL_VOID)
+		printf("  not approved (the latest approval, by %s at %s, is for change set %.16s)\n",
+		       rv->approval.by, rv->approval.at, rv->approval.hash);
+	else if (rv->approval_state == APPROVAL_CURRENT)
+		printf("  not approved (approved by %s at %s, but %s)\n", rv->approval.by,
+		       rv->approval.at, rv->state == REVIEW_RUN_UNFINISHED ? "the latest run did not finish"
+		       : "the checks no longer allow it");
+	else
+		printf("  not approved\n");
 }
 
-static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
+static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
+		       const struct review *rv)
 {
 	char *plan = stage_get_meta(db, "plan_name");
 	char *created = stage_get_meta(db, "created_at");
@@ -195,29 +179,21 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat)
 			printf("\npersonal data masked in %d column%s: this file can only be pushed to a rehearsal target\n",
 			       nm, nm == 1 ? "" : "s");
 	}
-	{
-		sqlite3_stmt *st;
-		struct changeset_summary sum;
-		printf("\nrun\n");
-		if (!sqlite3_prepare_v2(db, "SELECT id, status, started_at, next_step, message "
-					    "FROM dd_run ORDER BY id DESC LIMIT 1", -1, &st, NULL) &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			printf("  run %lld %s, started %s", (long long)sqlite3_column_int64(st, 0),
-			       sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
-			if (sqlite3_column_text(st, 4))
-				printf(", stopped at step '%s' (drydock run --resume continues)",
-				       sqlite3_column_text(st, 4));
-			printf("\n");
-		} else {
-			printf("  none yet: drydock run %s --plan DIR\n", path);
-		}
-		sqlite3_finalize(st);
-		if (changeset_load_summary(db, &sum) == 0) {
-			printf("  change set %s\n  %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-			       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
-			       sum.schema_changes == 1 ? "" : "s");
-			print_review(db, sum.hash);
-		}
+	printf("\nrun\n");
+	if (rv->has_run) {
+		printf("  run %lld %s, started %s", rv->run.id, rv->run.status, rv->run.started_at);
+		if (rv->run.message)
+			printf(", stopped at step '%s' (drydock run --resume continues)", rv->run.message);
+		printf("\n");
+	} else {
+		printf("  none yet: drydock run %s --plan DIR\n", path);
+	}
+	if (rv->has_changeset) {
+		const struct changeset_summary *sum = &rv->cs;
+		printf("  change set %s\n  %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
+		       sum->hash, sum->inserts, sum->updates, sum->deletes, sum->schema_changes,
+		       sum->schema_changes == 1 ? "" : "s");
+		print_review(rv);
 	}
 	free(plan);
 	free(created);
@@ -233,6 +209,7 @@ int cmd_status(int argc, char **argv)
 	int json = 0, c, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
 	struct catalog cat = { 0 };
+	struct review rv = { 0 };
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -243,20 +220,22 @@ int cmd_status(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("status", "give one staging file");
-	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat))
+	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat) ||
+	    book_review(db, &rv))
 		goto cleanup;
 	if (json) {
-		cJSON *o = status_json(db, &cat);
+		cJSON *o = status_json(db, &cat, &rv);
 		char *s = cJSON_Print(o);
 		printf("%s\n", s);
 		cJSON_free(s);
 		cJSON_Delete(o);
 	} else {
-		print_text(db, argv[optind], &cat);
+		print_text(db, argv[optind], &cat, &rv);
 	}
 	ret = EXIT_OK;
 cleanup:
 	catalog_free(&cat);
+	review_free(&rv);
 	stage_close(db);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "book.h"
 #include "pg.h"
 #include "stage.h"
 
@@ -974,35 +975,6 @@ cleanup:
 	return ret;
 }
 
-void push_approval_free(struct approval *a)
-{
-	free(a->hash);
-	free(a->by);
-	free(a->note);
-	free(a->at);
-	memset(a, 0, sizeof(*a));
-}
-
-int push_load_approval(sqlite3 *db, struct approval *a)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = 1;
-	memset(a, 0, sizeof(*a));
-	if (sqlite3_prepare_v2(db, "SELECT id, changeset_hash, approved_by, note, at "
-				   "FROM dd_approval ORDER BY id DESC LIMIT 1", -1, &st, NULL))
-		return stage_error(db, "cannot read the approvals");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		a->id = sqlite3_column_int64(st, 0);
-		a->hash = xstrdup((const char *)sqlite3_column_text(st, 1));
-		a->by = xstrdup((const char *)sqlite3_column_text(st, 2));
-		a->note = sqlite3_column_text(st, 3) ? xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL;
-		a->at = xstrdup((const char *)sqlite3_column_text(st, 4));
-		ret = 0;
-	}
-	sqlite3_finalize(st);
-	return ret;
-}
-
 int push_refuse_masked(sqlite3 *db, const char *stage_path, int rehearsal)
 {
 	sqlite3_stmt *st = NULL;
@@ -1037,57 +1009,12 @@ int push_refuse_masked(sqlite3 *db, const char *stage_path, int rehearsal)
 
 /* ------------------------------------------------ the local record (dd_push) */
 
-int push_record_start(sqlite3 *db, const char *kind, const char *target,
-			const char *hash, long long *id)
-{
-	sqlite3_stmt *st = NULL;
-	char *now = utc_timestamp();
-	int r = -1;
-	if (!sqlite3_prepare_v2(db, "INSERT INTO dd_push (kind, target, changeset_hash, started_at, "
-				    "status) VALUES (?, ?, ?, ?, 'running')", -1, &st, NULL)) {
-		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, target, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_DONE) {
-			*id = sqlite3_last_insert_rowid(db);
-			r = 0;
-		}
-	}
-	if (r)
-		stage_error(db, "cannot record the push in the staging file");
-	sqlite3_finalize(st);
-	free(now);
-	return r;
-}
-
 int push_record_finish(sqlite3 *db, long long id, const struct push_exec *e,
 		       const char *counts_json)
 {
-	sqlite3_stmt *st = NULL;
-	char *now = utc_timestamp();
 	const char *status = e->outcome == PUSH_APPLIED ? "applied"
 			   : e->partial ? "partial"
 			   : e->outcome == PUSH_CONFLICT ? "conflict" : "failed";
-	int r = -1;
-	if (!sqlite3_prepare_v2(db, "UPDATE dd_push SET finished_at = ?2, status = ?3, "
-				    "ledger_id = ?4, counts = ?5, message = ?6 WHERE id = ?1",
-				-1, &st, NULL)) {
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-		if (e->ledger_id)
-			sqlite3_bind_int64(st, 4, e->ledger_id);
-		if (counts_json)
-			sqlite3_bind_text(st, 5, counts_json, -1, SQLITE_STATIC);
-		if (e->conflicts)
-			sqlite3_bind_text(st, 6, "conflicts", -1, SQLITE_STATIC);
-		r = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	}
-	if (r)
-		stage_error(db, "cannot record the push in the staging file");
-	sqlite3_finalize(st);
-	free(now);
-	return r;
+	return book_push_finish(db, id, status, e->ledger_id, counts_json,
+				e->conflicts ? "conflicts" : NULL);
 }
-

@@ -92,15 +92,6 @@ char *push_staging_label(sqlite3 *db, const char *path);
 /* A PostgreSQL duration drydock accepts: digits and an optional unit. */
 int push_valid_duration(const char *s);
 
-/* The latest approval of the staging file. */
-struct approval {
-	long long id;
-	char *hash, *by, *note, *at;
-};
-/* Returns 0, 1 when there is none, -1 on error. */
-int push_load_approval(sqlite3 *db, struct approval *a);
-void push_approval_free(struct approval *a);
-
 /*
  * Masked staging files (docs/masking.md) hold replaced personal data and
  * must never overwrite real data: push refuses them here unless the plan
@@ -108,9 +99,10 @@ void push_approval_free(struct approval *a);
  */
 int push_refuse_masked(sqlite3 *db, const char *stage_path, int rehearsal);
 
-/* The staging file's own record of pushes and rollbacks (dd_push). */
-int push_record_start(sqlite3 *db, const char *kind, const char *target,
-		      const char *hash, long long *id);
+/*
+ * The outcome of e in the staging file's own record of pushes and
+ * rollbacks (dd_push, started with book_push_start()).
+ */
 int push_record_finish(sqlite3 *db, long long id, const struct push_exec *e,
 		       const char *counts_json);
 

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "plan.h"
 #include "stage.h"
+#include "book.h"
 #include "changeset.h"
 
 #include <errno.h>
@@ -180,6 +181,12 @@ static cJSON *col_string(sqlite3_stmt *st, int i)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/* A string as a JSON string, or null. */
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
 /* A column holding JSON text, parsed; null when NULL or not JSON. */
 static cJSON *col_parsed(sqlite3_stmt *st, int i)
 {
@@ -303,7 +310,8 @@ static const char *step_batch_table(const struct builder *b, const char *step)
 
 static int build_run(struct builder *b)
 {
-	sqlite3_stmt *st = NULL, *log = NULL, *nb = NULL;
+	sqlite3_stmt *log = NULL, *nb = NULL;
+	struct run_record rr = { 0 };
 	cJSON *run = cJSON_AddObjectToObject(b->comparable, "run");
 	cJSON *xrun, *steps, *tsteps, *ttables, *completion;
 	int rc, ret = -1, steps_total, next_step = 0;
@@ -311,12 +319,10 @@ static int build_run(struct builder *b)
 	double total_ms = 0;
 
 	steps_total = (int)jnum_or(jget(b->comparable, "plan"), "steps", 0);
-	if (prepare(b, "SELECT id, started_at, finished_at, plan_hash, seed, clock, "
-		       "status, next_step, next_batch, no_check, message "
-		       "FROM dd_run ORDER BY id DESC LIMIT 1", &st))
+	rc = book_latest_run(b->db, &rr);
+	if (rc < 0)
 		goto cleanup;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	if (rc == 1) {
 		cJSON_AddStringToObject(run, "status", "not run");
 		cJSON_AddNullToObject(b->context, "run");
 		completion = cJSON_AddObjectToObject(b->comparable, "completion");
@@ -327,25 +333,21 @@ static int build_run(struct builder *b)
 		ret = 0;
 		goto cleanup;
 	}
-	if (rc != SQLITE_ROW) {
-		stage_error(b->db, "cannot read the staging file");
-		goto cleanup;
-	}
-	b->run = sqlite3_column_int64(st, 0);
-	b->run_status = xstrdup(col_text(st, 6));
-	next_step = sqlite3_column_int(st, 7);
-	next_batch = sqlite3_column_int64(st, 8);
+	b->run = rr.id;
+	b->run_status = xstrdup(rr.status);
+	next_step = rr.next_step;
+	next_batch = rr.next_batch;
 	cJSON_AddStringToObject(run, "status", b->run_status);
-	cJSON_AddItemToObject(jget(b->comparable, "plan"), "hash", col_string(st, 3));
-	cJSON_AddBoolToObject(run, "checks_skipped", sqlite3_column_int(st, 9));
-	if (col_text(st, 10))
-		cJSON_AddStringToObject(run, "stopped_at", col_text(st, 10));
+	cJSON_AddItemToObject(jget(b->comparable, "plan"), "hash", str_or_null(rr.plan_hash));
+	cJSON_AddBoolToObject(run, "checks_skipped", rr.no_check);
+	if (rr.message)
+		cJSON_AddStringToObject(run, "stopped_at", rr.message);
 	xrun = cJSON_AddObjectToObject(b->context, "run");
 	add_count(xrun, "id", b->run);
-	cJSON_AddItemToObject(xrun, "started_at", col_string(st, 1));
-	cJSON_AddItemToObject(xrun, "finished_at", col_string(st, 2));
-	cJSON_AddItemToObject(xrun, "seed", col_string(st, 4));
-	cJSON_AddItemToObject(xrun, "clock", col_string(st, 5));
+	cJSON_AddItemToObject(xrun, "started_at", str_or_null(rr.started_at));
+	cJSON_AddItemToObject(xrun, "finished_at", str_or_null(rr.finished_at));
+	cJSON_AddItemToObject(xrun, "seed", str_or_null(rr.seed));
+	cJSON_AddItemToObject(xrun, "clock", str_or_null(rr.clock));
 
 	/*
 	 * Per step: rows of the entries that committed (a resumed run counts
@@ -428,7 +430,7 @@ static int build_run(struct builder *b)
 	}
 	ret = 0;
 cleanup:
-	sqlite3_finalize(st);
+	run_record_free(&rr);
 	sqlite3_finalize(log);
 	sqlite3_finalize(nb);
 	return ret;
@@ -688,7 +690,8 @@ static char *check_table(struct builder *b, sqlite3_stmt *con, const char *name,
 
 static int build_checks(struct builder *b)
 {
-	sqlite3_stmt *cr = NULL, *res = NULL, *con = NULL;
+	sqlite3_stmt *res = NULL, *con = NULL;
+	struct check_run_record cr = { 0 };
 	cJSON *arr = cJSON_AddArrayToObject(b->comparable, "checks");
 	cJSON *tchecks = cJSON_AddArrayToObject(b->timings, "checks");
 	cJSON *val = cJSON_AddObjectToObject(b->comparable, "validation");
@@ -707,27 +710,24 @@ static int build_checks(struct builder *b)
 		add_count(v, "migrated", (long long)jnum_or(t, "touched", 0));
 		add_count(v, "failed", 0);
 	}
-	if (prepare(b, "SELECT id, at, changeset_hash, phase, run FROM dd_check_run "
-		       "ORDER BY id DESC LIMIT 1", &cr) ||
-	    prepare(b, "SELECT name, kind, severity, status, count, sample, message, duration_ms "
+	if (prepare(b, "SELECT name, kind, severity, status, count, sample, message, duration_ms "
 		       "FROM dd_check_result WHERE check_run = ?1 ORDER BY seq", &res) ||
 	    prepare(b, "SELECT tbl FROM dd_constraint WHERE source = ?1 AND name = ?2 LIMIT 1", &con))
 		goto cleanup;
-	rc = sqlite3_step(cr);
-	if (rc == SQLITE_ROW) {
+	rc = book_latest_check_run(b->db, &cr);
+	if (rc == 0) {
 		cJSON *x = cJSON_AddObjectToObject(b->context, "checks");
-		const char *h = col_text(cr, 2);
-		check_run = sqlite3_column_int64(cr, 0);
+		const char *h = cr.changeset_hash;
+		check_run = cr.id;
 		add_count(x, "check_run", check_run);
-		cJSON_AddItemToObject(x, "at", col_string(cr, 1));
-		cJSON_AddItemToObject(x, "phase", col_string(cr, 3));
-		cJSON_AddItemToObject(x, "changeset_hash", col_string(cr, 2));
+		cJSON_AddItemToObject(x, "at", str_or_null(cr.at));
+		cJSON_AddItemToObject(x, "phase", str_or_null(cr.phase));
+		cJSON_AddItemToObject(x, "changeset_hash", str_or_null(h));
 		/* checks judge one change set; a later run makes them stale */
 		cJSON_AddBoolToObject(x, "current", b->hash && h && !strcmp(h, b->hash));
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == 1) {
 		cJSON_AddNullToObject(b->context, "checks");
 	} else {
-		stage_error(b->db, "cannot read the staging file");
 		goto cleanup;
 	}
 	sqlite3_bind_int64(res, 1, check_run);
@@ -787,7 +787,7 @@ static int build_checks(struct builder *b)
 	add_count(summary, "fixed", fixed);
 	ret = 0;
 cleanup:
-	sqlite3_finalize(cr);
+	check_run_record_free(&cr);
 	sqlite3_finalize(res);
 	sqlite3_finalize(con);
 	return ret;
@@ -795,31 +795,28 @@ cleanup:
 
 static int build_approval_and_pushes(struct builder *b)
 {
-	sqlite3_stmt *ap = NULL, *pu = NULL;
+	sqlite3_stmt *pu = NULL;
+	struct review rv = { 0 };
 	cJSON *pushes;
 	int rc, ret = -1;
 
-	if (prepare(b, "SELECT approved_by, at, note, changeset_hash, check_run "
-		       "FROM dd_approval ORDER BY id DESC LIMIT 1", &ap) ||
+	if (book_review(b->db, &rv) ||
 	    prepare(b, "SELECT id, kind, target, changeset_hash, ledger_id, started_at, "
 		       "finished_at, status, counts, message FROM dd_push ORDER BY id", &pu))
 		goto cleanup;
-	rc = sqlite3_step(ap);
-	if (rc == SQLITE_ROW) {
+	if (rv.has_approval) {
 		cJSON *a = cJSON_AddObjectToObject(b->context, "approval");
-		const char *h = col_text(ap, 3);
-		cJSON_AddItemToObject(a, "approved_by", col_string(ap, 0));
-		cJSON_AddItemToObject(a, "at", col_string(ap, 1));
-		cJSON_AddItemToObject(a, "note", col_string(ap, 2));
-		cJSON_AddItemToObject(a, "changeset_hash", col_string(ap, 3));
-		add_count(a, "check_run", sqlite3_column_int64(ap, 4));
-		/* an approval holds for its hash only */
-		cJSON_AddBoolToObject(a, "current", b->hash && h && !strcmp(h, b->hash));
-	} else if (rc == SQLITE_DONE) {
-		cJSON_AddNullToObject(b->context, "approval");
+		cJSON_AddItemToObject(a, "approved_by", str_or_null(rv.approval.by));
+		cJSON_AddItemToObject(a, "at", str_or_null(rv.approval.at));
+		cJSON_AddItemToObject(a, "note", str_or_null(rv.approval.note));
+		cJSON_AddItemToObject(a, "changeset_hash", str_or_null(rv.approval.hash));
+		add_count(a, "check_run", rv.approval.check_run);
+		/* the latest approval holds for its hash only (book.h) */
+		cJSON_AddBoolToObject(a, "current", rv.approval_state == APPROVAL_CURRENT);
+		/* and push accepts it only under the whole rule */
+		cJSON_AddBoolToObject(a, "valid", review_approved(&rv));
 	} else {
-		stage_error(b->db, "cannot read the staging file");
-		goto cleanup;
+		cJSON_AddNullToObject(b->context, "approval");
 	}
 	pushes = cJSON_AddArrayToObject(b->context, "pushes");
 	while ((rc = sqlite3_step(pu)) == SQLITE_ROW) {
@@ -845,7 +842,7 @@ static int build_approval_and_pushes(struct builder *b)
 	}
 	ret = 0;
 cleanup:
-	sqlite3_finalize(ap);
+	review_free(&rv);
 	sqlite3_finalize(pu);
 	return ret;
 }

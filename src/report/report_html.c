@@ -385,7 +385,7 @@ static void status_badge(struct strbuf *sb, const cJSON *r)
 			esc(sb, st);
 			sb_adds(sb, "</span>");
 		}
-	} else if (cJSON_IsObject(approval) && cJSON_IsTrue(jget(approval, "current"))) {
+	} else if (cJSON_IsObject(approval) && cJSON_IsTrue(jget(approval, "valid"))) {
 		sb_adds(sb, "<span class=\"badge b-ok\" data-lifecycle=\"approved\">Approved</span>");
 	}
 }

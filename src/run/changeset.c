@@ -515,25 +515,3 @@ cleanup:
 	free(now);
 	return ret;
 }
-
-int changeset_load_summary(sqlite3 *db, struct changeset_summary *out)
-{
-	sqlite3_stmt *st = NULL;
-	int ret = 1;
-	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(db, "SELECT hash, inserts, updates, deletes, "
-				   "schema_changes FROM dd_changeset WHERE id = 1",
-			       -1, &st, NULL))
-		return stage_error(db, "cannot read the change set");
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(out->hash, sizeof(out->hash), "%s",
-			 (const char *)sqlite3_column_text(st, 0));
-		out->inserts = sqlite3_column_int64(st, 1);
-		out->updates = sqlite3_column_int64(st, 2);
-		out->deletes = sqlite3_column_int64(st, 3);
-		out->schema_changes = sqlite3_column_int(st, 4);
-		ret = 0;
-	}
-	sqlite3_finalize(st);
-	return ret;
-}

@@ -12,14 +12,11 @@
 #ifndef DD_CHANGESET_H
 #define DD_CHANGESET_H
 
+#include "book.h"
 #include "schemachange.h"
 #include "stage.h"
 
-struct changeset_summary {
-	char hash[65];
-	long long inserts, updates, deletes;
-	int schema_changes;
-};
+/* struct changeset_summary and changeset_load_summary() are book.h's. */
 
 /*
  * Recomputes the change set of the latest run and stores it, replacing
@@ -32,8 +29,6 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 		      const struct schema_change *sc, int nsc, long long run,
 		      struct changeset_summary *out);
 
-/* Reads the stored summary; returns 1 when there is none, -1 on error. */
-int changeset_load_summary(sqlite3 *db, struct changeset_summary *out);
 
 
 #endif

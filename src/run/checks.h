@@ -163,13 +163,6 @@ void checks_print_summary(const struct check_session *s, FILE *f);
 char *checks_json(const struct check_session *s, long long check_run,
 		  const char *changeset_hash);
 
-/*
- * For approve and push: whether the latest check run (dd_check_run)
- * judged the current change set and found no errors.  Returns 0 when it
- * did (*check_run set to its id), 1 when not (reported with a hint: no
- * change set, never checked, checks older than the change set, errors),
- * -1 on a read error.
- */
-int checks_require_clean(sqlite3 *db, const char *stage_path, long long *check_run);
+/* What approve and push require of the checks is book.h's rule (book_review). */
 
 #endif

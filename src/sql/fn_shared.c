@@ -583,3 +583,456 @@ int srf_register(sqlite3 *db, const struct srf_def *def)
 {
 	return sqlite3_create_module(db, def->name, &srf_module, (void *)def);
 }
+
+/* ---- element input: canonical text of a kind ---- */
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && (**s == ' ' || **s == '\t' || **s == '\n' || **s == '\r'))
+		(*s)++, (*len)--;
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t' ||
+			(*s)[*len - 1] == '\n' || (*s)[*len - 1] == '\r'))
+		(*len)--;
+}
+
+static int canon_int(enum pgkind kind, const char *s, size_t len, struct strbuf *out, struct strbuf *err)
+{
+	const char *p = s, *e;
+	int neg = 0;
+	unsigned long long x = 0, lim;
+	lim = kind == PGK_INT2 ? 32767ULL : kind == PGK_INT4 ? 2147483647ULL : 9223372036854775807ULL;
+	trim(&p, &len);
+	e = p + len;
+	if (p < e && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	if (p == e)
+		goto bad;
+	for (; p < e; p++) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		x = x * 10 + (unsigned long long)(*p - '0');
+		if (x > lim + (unsigned long long)neg) {
+			sb_addf(err, "value \"%.*s\" is out of range for type %s", (int)len, s, fnv_type_name(kind));
+			return -1;
+		}
+	}
+	if (neg && x)
+		sb_addch(out, '-');
+	sb_addf(out, "%llu", x);
+	return 0;
+bad:
+	sb_addf(err, "invalid input syntax for type %s: \"%.*s\"", fnv_type_name(kind), (int)len, s);
+	return -1;
+}
+
+static int canon_bool(const char *s, size_t len, struct strbuf *out, struct strbuf *err)
+{
+	static const char *const yes[] = { "true", "yes", "on", "1" };
+	static const char *const no[] = { "false", "no", "off", "0" };
+	const char *p = s;
+	size_t l = len;
+	trim(&p, &l);
+	/* boolin: any unique prefix of true/false/yes/no, "on"/"off" need two letters */
+	for (int i = 0; i < 4; i++) {
+		size_t min = i == 2 ? 2 : 1;
+		if (l >= min && l <= strlen(yes[i]) && !strncasecmp(p, yes[i], l)) {
+			sb_addch(out, 't');
+			return 0;
+		}
+		min = i == 2 ? 2 : 1;
+		if (l >= min && l <= strlen(no[i]) && !strncasecmp(p, no[i], l)) {
+			sb_addch(out, 'f');
+			return 0;
+		}
+	}
+	sb_addf(err, "invalid input syntax for type boolean: \"%.*s\"", (int)len, s);
+	return -1;
+}
+
+static int canon_numeric(const char *s, size_t len, struct strbuf *out, struct strbuf *err)
+{
+	struct strbuf t = STRBUF_INIT;
+	const char *p = s, *e;
+	int ret = -1, digits = 0;
+	trim(&p, &len);
+	e = p + len;
+	if ((size_t)(e - p) == 3 && !strncasecmp(p, "NaN", 3)) {
+		sb_adds(out, "NaN");
+		return 0;
+	}
+	{
+		const char *q = p + (p < e && (*p == '+' || *p == '-'));
+		if ((size_t)(e - q) == 8 && !strncasecmp(q, "Infinity", 8)) {
+			sb_adds(out, *p == '-' ? "-Infinity" : "Infinity");
+			return 0;
+		}
+	}
+	/* numeric_in's grammar, rewritten into JSON's so jsonb.c can print it */
+	if (p < e && (*p == '+' || *p == '-')) {
+		if (*p == '-')
+			sb_addch(&t, '-');
+		p++;
+	}
+	while (p + 1 < e && *p == '0' && p[1] >= '0' && p[1] <= '9')
+		p++;
+	if (p < e && *p == '.')
+		sb_addch(&t, '0');
+	for (; p < e && *p >= '0' && *p <= '9'; p++, digits++)
+		sb_addch(&t, *p);
+	if (p < e && *p == '.') {
+		p++;
+		if (p < e && *p >= '0' && *p <= '9')
+			sb_addch(&t, '.');
+		for (; p < e && *p >= '0' && *p <= '9'; p++, digits++)
+			sb_addch(&t, *p);
+	}
+	if (digits && p < e && (*p == 'e' || *p == 'E')) {
+		sb_addch(&t, *p++);
+		if (p < e && (*p == '+' || *p == '-'))
+			sb_addch(&t, *p++);
+		if (p >= e || *p < '0' || *p > '9')
+			digits = 0;
+		for (; p < e && *p >= '0' && *p <= '9'; p++)
+			sb_addch(&t, *p);
+	}
+	if (digits && p == e && jsonb_normalize(t.buf, t.len, out) == 0)
+		ret = 0;
+	else
+		sb_addf(err, "invalid input syntax for type numeric: \"%.*s\"", (int)len, s);
+	sb_release(&t);
+	return ret;
+}
+
+static int canon_float(enum pgkind kind, const char *s, size_t len, struct strbuf *out, struct strbuf *err)
+{
+	char buf[128];
+	const char *p = s;
+	char *end;
+	size_t l = len;
+	double d;
+	trim(&p, &l);
+	if (l == 0 || l >= sizeof(buf))
+		goto bad;
+	memcpy(buf, p, l);
+	buf[l] = '\0';
+	if (!strcasecmp(buf, "NaN")) {
+		sb_adds(out, "NaN");
+		return 0;
+	}
+	if (!strcasecmp(buf, "Infinity") || !strcasecmp(buf, "+Infinity") || !strcasecmp(buf, "inf") ||
+	    !strcasecmp(buf, "+inf")) {
+		sb_adds(out, "Infinity");
+		return 0;
+	}
+	if (!strcasecmp(buf, "-Infinity") || !strcasecmp(buf, "-inf")) {
+		sb_adds(out, "-Infinity");
+		return 0;
+	}
+	if (!((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '.' || buf[0] == '-' || buf[0] == '+'))
+		goto bad;
+	d = strtod(buf, &end);
+	if (*end)
+		goto bad;
+	if (kind == PGK_FLOAT4 ? isinf((float)d) || (d != 0 && (float)d == 0) : isinf(d)) {
+		sb_addf(err, "\"%.*s\" is out of range for type %s", (int)len, s, fnv_type_name(kind));
+		return -1;
+	}
+	fnv_format_float(out, kind == PGK_FLOAT4 ? (double)(float)d : d, kind == PGK_FLOAT4);
+	return 0;
+bad:
+	sb_addf(err, "invalid input syntax for type %s: \"%.*s\"", fnv_type_name(kind), (int)len, s);
+	return -1;
+}
+
+static int canon_uuid(const char *s, size_t len, struct strbuf *out, struct strbuf *err)
+{
+	char hex[33];
+	int n = 0;
+	const char *p = s, *e = s + len;
+	int brace = p < e && *p == '{';
+	if (brace)
+		p++;
+	for (; p < e && n < 33; p++) {
+		char c = *p;
+		if (brace && c == '}' && p + 1 == e)
+			break;
+		if (c == '-' && n > 0 && n % 4 == 0 && p + 1 < e && p[1] != '-')
+			continue;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			break;
+		hex[n++] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+	}
+	if (n != 32 || p != (brace ? e - 1 : e) || (brace && *p != '}')) {
+		sb_addf(err, "invalid input syntax for type uuid: \"%.*s\"", (int)len, s);
+		return -1;
+	}
+	sb_addf(out, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+	return 0;
+}
+
+/* ---- dates and timestamps (ISO input only) ---- */
+
+static long days_from_civil(long y, int m, int d)
+{
+	/* proleptic Gregorian day number, 1970-01-01 = 0 (H. Hinnant's algorithm) */
+	long era;
+	unsigned yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+static void civil_from_days(long z, long *y, int *m, int *d)
+{
+	long era;
+	unsigned doe, yoe, doy, mp;
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = (long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y += *m <= 2;
+}
+
+static int digits_at(const char **p, const char *e, int min, int max, long *out)
+{
+	int n = 0;
+	*out = 0;
+	while (*p < e && **p >= '0' && **p <= '9' && n < max) {
+		*out = *out * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	return n >= min ? 0 : -1;
+}
+
+static void out_ymd(struct strbuf *out, long y, int m, int d)
+{
+	if (y <= 0)
+		sb_addf(out, "%04ld-%02d-%02d", 1 - y, m, d);
+	else
+		sb_addf(out, "%04ld-%02d-%02d", y, m, d);
+}
+
+/*
+ * date, timestamp, timestamptz from ISO 8601 text ("2020-06-01",
+ * "2020-06-01 12:00[:00[.5]]", a T instead of the space, a zone
+ * [+-]HH[:MM] or Z): the forms PostgreSQL prints and people write.
+ * Other spellings ("June 1 2020", "epoch", "now") are refused.
+ */
+static int canon_datetime(enum pgkind kind, const char *s0, size_t len0, struct strbuf *out, struct strbuf *err)
+{
+	const char *s = s0, *p, *e;
+	size_t len = len0;
+	long y, mo, d, h = 0, mi = 0, sec = 0, zh = 0, zm = 0;
+	char frac[7] = "";
+	int zsign = 0, have_zone = 0, bc = 0;
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	trim(&s, &len);
+	p = s;
+	e = s + len;
+	if (len == 8 && !strncasecmp(s, "infinity", 8)) {
+		sb_adds(out, "infinity");
+		return 0;
+	}
+	if (len == 9 && !strncasecmp(s, "-infinity", 9)) {
+		sb_adds(out, "-infinity");
+		return 0;
+	}
+	if (len > 3 && !strncasecmp(e - 3, " BC", 3)) {
+		bc = 1;
+		e -= 3;
+	}
+	if (digits_at(&p, e, 4, 7, &y) || p >= e || *p++ != '-' || digits_at(&p, e, 1, 2, &mo) ||
+	    p >= e || *p++ != '-' || digits_at(&p, e, 1, 2, &d))
+		goto bad;
+	if (p < e && kind != PGK_DATE) {
+		if (*p != ' ' && *p != 'T' && *p != 't')
+			goto bad;
+		p++;
+		if (digits_at(&p, e, 1, 2, &h) || p >= e || *p++ != ':' || digits_at(&p, e, 2, 2, &mi))
+			goto bad;
+		if (p < e && *p == ':') {
+			p++;
+			if (digits_at(&p, e, 2, 2, &sec))
+				goto bad;
+			if (p < e && *p == '.') {
+				int n = 0;
+				p++;
+				while (p < e && *p >= '0' && *p <= '9') {
+					if (n < 6)
+						frac[n++] = *p;
+					else if (n == 6 && *p >= '5')
+						n = 7; /* round: rare; refused below */
+					p++;
+				}
+				if (n == 7)
+					goto bad;
+				frac[n < 7 ? n : 6] = '\0';
+			}
+		}
+		while (p < e && *p == ' ')
+			p++;
+		if (p < e && (*p == 'Z' || *p == 'z')) {
+			have_zone = 1;
+			p++;
+		} else if (p < e && (*p == '+' || *p == '-')) {
+			zsign = *p++ == '-' ? -1 : 1;
+			have_zone = 1;
+			if (digits_at(&p, e, 1, 2, &zh))
+				goto bad;
+			if (p < e && *p == ':')
+				p++;
+			if (p < e && digits_at(&p, e, 2, 2, &zm))
+				goto bad;
+		}
+	}
+	if (p != e)
+		goto bad;
+	if (bc)
+		y = 1 - y;
+	if (mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) ||
+	    h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec || frac[0]))) {
+		sb_addf(err, "date/time field value out of range: \"%.*s\"", (int)len0, s0);
+		return -1;
+	}
+	{
+		/* strip trailing zeros of the fraction as PostgreSQL prints it */
+		size_t fl = strlen(frac);
+		while (fl && frac[fl - 1] == '0')
+			frac[--fl] = '\0';
+	}
+	if (kind == PGK_TIMESTAMPTZ && have_zone) {
+		long long t = (long long)days_from_civil(y, (int)mo, (int)d) * 86400 + h * 3600 + mi * 60 + sec;
+		long yy;
+		int mm, dd;
+		t -= (long long)zsign * (zh * 3600 + zm * 60);
+		{
+			long long days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+			long long rem = t - days * 86400;
+			civil_from_days((long)days, &yy, &mm, &dd);
+			y = yy;
+			mo = mm;
+			d = dd;
+			h = (long)(rem / 3600);
+			mi = (long)(rem % 3600 / 60);
+			sec = (long)(rem % 60);
+		}
+	} else if (h == 24) {
+		long yy;
+		int mm, dd;
+		civil_from_days(days_from_civil(y, (int)mo, (int)d) + 1, &yy, &mm, &dd);
+		y = yy, mo = mm, d = dd, h = 0;
+	}
+	out_ymd(out, y, (int)mo, (int)d);
+	if (kind != PGK_DATE) {
+		sb_addf(out, " %02ld:%02ld:%02ld", h, mi, sec);
+		if (frac[0])
+			sb_addf(out, ".%s", frac);
+		if (kind == PGK_TIMESTAMPTZ)
+			sb_adds(out, "+00");
+	}
+	if (y <= 0)
+		sb_adds(out, " BC");
+	return 0;
+bad:
+	sb_addf(err, "invalid input syntax for type %s: \"%.*s\"", fnv_type_name(kind), (int)len0, s0);
+	return -1;
+}
+
+/* The input cast text -> kind of another module, when one is registered. */
+static const char *module_input_fn(enum pgkind kind)
+{
+	for (int m = 0; pgfn_modules[m]; m++)
+		for (int i = 0; i < pgfn_modules[m]->nsigs; i++) {
+			const struct pgfn_sig *sg = &pgfn_modules[m]->sigs[i];
+			if (sg->kind == PGFN_CAST && sg->args[0] == PGK_TEXT && sg->ret == (int)kind &&
+			    !(sg->flags & PGFN_TYPMOD))
+				return sg->sqlite_fn;
+		}
+	return NULL;
+}
+
+static int canon_by_module(sqlite3 *db, const char *fn, enum pgkind kind, const char *s, size_t len,
+			   struct strbuf *out, struct strbuf *err)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_mprintf("SELECT %s(?1)", fn);
+	int ret = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, s, (int)len, SQLITE_TRANSIENT) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		struct strbuf scratch = STRBUF_INIT;
+		size_t l;
+		const char *t = fnv_text(sqlite3_column_value(st, 0), kind, &scratch, &l);
+		if (t) {
+			sb_add(out, t, l);
+			ret = 0;
+		}
+		sb_release(&scratch);
+	}
+	if (ret)
+		sb_adds(err, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return ret;
+}
+
+int fnv_canon(sqlite3_context *ctx, enum pgkind kind, const char *s, size_t len, struct strbuf *out)
+{
+	struct strbuf err = STRBUF_INIT;
+	int r;
+	const char *fn;
+	switch (kind) {
+	case PGK_INT2: case PGK_INT4: case PGK_INT8:
+		r = canon_int(kind, s, len, out, &err);
+		break;
+	case PGK_BOOL:
+		r = canon_bool(s, len, out, &err);
+		break;
+	case PGK_NUMERIC:
+		r = canon_numeric(s, len, out, &err);
+		break;
+	case PGK_UUID:
+		r = canon_uuid(s, len, out, &err);
+		break;
+	case PGK_FLOAT4: case PGK_FLOAT8:
+		fn = ctx ? module_input_fn(kind) : NULL;
+		if (fn)
+			r = canon_by_module(sqlite3_context_db_handle(ctx), fn, kind, s, len, out, &err);
+		else
+			r = canon_float(kind, s, len, out, &err);
+		break;
+	case PGK_JSONB:
+		r = jsonb_normalize(s, len, out);
+		if (r)
+			sb_adds(&err, "invalid input syntax for type json");
+		break;
+	case PGK_TEXT: case PGK_VARCHAR: case PGK_JSON:
+		sb_add(out, s, len);
+		r = 0;
+		break;
+	default:
+		fn = ctx ? module_input_fn(kind) : NULL;
+		if (fn)
+			r = canon_by_module(sqlite3_context_db_handle(ctx), fn, kind, s, len, out, &err);
+		else if (kind == PGK_DATE || kind == PGK_TIMESTAMP || kind == PGK_TIMESTAMPTZ)
+			r = canon_datetime(kind, s, len, out, &err);
+		else {
+			sb_add(out, s, len); /* taken as already canonical */
+			r = 0;
+		}
+	}
+	if (r && ctx)
+		sqlite3_result_error(ctx, err.buf, (int)err.len);
+	sb_release(&err);
+	return r;
+}

@@ -35,6 +35,16 @@ int fnv_compare(enum pgkind kind, const char *a, size_t alen, const char *b, siz
 /* The PostgreSQL name of a kind for messages ("integer", "numeric"). */
 const char *fnv_type_name(enum pgkind kind);
 
+/*
+ * Appends the canonical text of input text s for kind to out, as the
+ * type's input function would read it (array elements, range bounds):
+ * integers, bool, numeric, uuid, jsonb here; other kinds through another
+ * module's input cast when one is registered; dates and timestamps in
+ * ISO form otherwise; the rest taken as already canonical.  0, or -1
+ * after an error result on ctx (PostgreSQL's message).
+ */
+int fnv_canon(sqlite3_context *ctx, enum pgkind kind, const char *s, size_t len, struct strbuf *out);
+
 /* Formats a double as float8out (float4 1) prints it: shortest round-trip text. */
 void fnv_format_float(struct strbuf *sb, double d, int float4);
 

@@ -1,5 +1,6 @@
 #include "pgfn.h"
 
+#include "fn_array.h"
 #include "fn_json.h"
 #include "fn_numeric.h"
 #include "fn_sequence.h"
@@ -14,6 +15,7 @@
  */
 const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_json_module,
+	&pgfn_array_module,
 	&pgfn_numeric_module,
 	&pgfn_sequence_module,
 	NULL

@@ -1,6 +1,6 @@
 /*
- * Unit tests for checks.c: parsing of plan "checks" and "gates", and the
- * rule approve and push rely on (checks_require_clean).
+ * Unit tests for checks.c: parsing of plan "checks" and "gates".  The
+ * rule approve and push rely on is tested in test_book.c.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -128,68 +128,12 @@ static void test_refused(void **state)
 	}
 }
 
-/* A staging file with a change set of hash h (NULL: none) and check runs. */
-static sqlite3 *stage_with(const char *h)
-{
-	char path[256];
-	sqlite3 *db;
-	snprintf(path, sizeof(path), "%s/s%d.db", dir, rand());
-	assert_int_equal(stage_create(path, &db), 0);
-	if (h) {
-		char *sql = sqlite3_mprintf("INSERT INTO dd_changeset VALUES (1, %Q, 1, 'now', 0, 0, 0, 0)", h);
-		assert_int_equal(stage_exec(db, sql), 0);
-		sqlite3_free(sql);
-	}
-	return db;
-}
-
-static void add_check_run(sqlite3 *db, const char *hash, int errors)
-{
-	char *sql = sqlite3_mprintf("INSERT INTO dd_check_run (at, run, changeset_hash, phase, errors, "
-				    "warnings, passed) VALUES ('now', 1, %Q, 'all', %d, 0, 3)",
-				    hash, errors);
-	assert_int_equal(stage_exec(db, sql), 0);
-	sqlite3_free(sql);
-}
-
-static void test_require_clean(void **state)
-{
-	long long id = -1;
-	sqlite3 *db;
-	(void)state;
-
-	db = stage_with(NULL);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1); /* no change set */
-	sqlite3_close(db);
-
-	db = stage_with("aaaa");
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1); /* never checked */
-	add_check_run(db, "bbbb", 0);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1); /* older change set */
-	add_check_run(db, NULL, 0);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1); /* checked nothing */
-	add_check_run(db, "aaaa", 2);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1); /* errors */
-	add_check_run(db, "aaaa", 0);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 0);
-	assert_int_equal(id, 4);
-	assert_int_equal(stage_set_meta(db, "changeset_stale", "1"), 0); /* interrupted --fix */
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1);
-	assert_int_equal(stage_set_meta(db, "changeset_stale", ""), 0);
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 0);
-	add_check_run(db, "aaaa", 1); /* only the latest counts */
-	assert_int_equal(checks_require_clean(db, "s.db", &id), 1);
-	assert_int_equal(id, 0);
-	sqlite3_close(db);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_defaults_and_files),
 		cmocka_unit_test(test_gate_kinds),
 		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_require_clean),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
