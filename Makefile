@@ -33,7 +33,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
 
-.PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind check-includes
+.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench clean valgrind check-includes
 
 all: deps $(BIN)
 
@@ -56,9 +56,20 @@ $(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-# The differential test's renderer of working tables (tests/pgdiff/).
+# The differential test's driver (tests/pgdiff/pgdiff.c) and its renderer
+# of working tables.
+$(BUILD)/pgdiff: tests/pgdiff/pgdiff.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
 $(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
+# The differential expression fuzzer (opt-in: make fuzz-sql).
+$(BUILD)/fuzz-sql: tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c tests/fuzz-sql/gen.h $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -Itests/fuzz-sql -o $@ tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
+fuzz-sql: deps $(BUILD)/fuzz-sql
+	@tests/fuzz-sql/run.sh $(FUZZ_SQL_SECONDS)
 
 # Address + undefined-behaviour sanitizers; run the suite against it with
 # `make test DRYDOCK=build/asan/drydock`.
@@ -99,7 +110,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN) $(PGDIFF_RENDER)
+e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -111,7 +122,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

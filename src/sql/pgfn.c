@@ -4,6 +4,7 @@
 #include "fn_json.h"
 #include "fn_numeric.h"
 #include "fn_sequence.h"
+#include "fn_uuidgen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_array_module,
 	&pgfn_numeric_module,
 	&pgfn_sequence_module,
+	&pgfn_uuidgen_module,
 	NULL
 };
 

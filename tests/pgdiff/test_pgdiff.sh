@@ -13,11 +13,12 @@ source "$TESTLIB_DIR/pg.sh"
 source "$REPO/tests/pgdiff/pgdiff.sh"
 
 PGDIFF_RENDER=${PGDIFF_RENDER:-$REPO/build/pgdiff-render}
+PGDIFF=${PGDIFF:-$REPO/build/pgdiff}
 SCHEMAS=(library misc shop)
 exec 3>&1  # summary lines ("# pgdiff: ...") reach the log of passing tests too
 
 setup_file() {
-	[[ -x $PGDIFF_RENDER ]] || { echo "no $PGDIFF_RENDER (make build/pgdiff-render)"; return 1; }
+	[[ -x $PGDIFF_RENDER && -x $PGDIFF ]] || { echo "no $PGDIFF_RENDER or $PGDIFF (make test builds them)"; return 1; }
 	pg_start || return 1
 	# many small transactions: a tmpfs keeps fsync out of the timing
 	if [[ -d /dev/shm && -w /dev/shm ]]; then
@@ -25,7 +26,7 @@ setup_file() {
 	else
 		W=$T/w
 	fi
-	export W PGDIFF_RENDER
+	export W PGDIFF_RENDER PGDIFF
 	local s
 	for s in "${SCHEMAS[@]}"; do
 		pgdiff_prepare "$s" "$W/$s" || return 1
