@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include "fn_numeric.h"
 
+#include <gmp.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <float.h>
@@ -100,27 +102,77 @@ int pgfloat4_in(const char *s, size_t len, float *out)
 
 /* ------------------------------------------------------------ output */
 
+/* Is the "%e" text exactly (a + b) / 2?  Exact, in rationals. */
+static int is_exact_midpoint(const char *txt, double a, double b)
+{
+	mpq_t x, m, t;
+	mpz_t p;
+	char digs[48];
+	size_t n = 0;
+	const char *q = txt;
+	int neg = 0, eq;
+	if (*q == '-') {
+		neg = 1;
+		q++;
+	}
+	for (; *q && *q != 'e'; q++)
+		if (*q != '.' && n < sizeof(digs) - 1)
+			digs[n++] = *q;
+	digs[n] = 0;
+	/* value = digits * 10^(exp - (n - 1)) */
+	long e = (*q == 'e' ? atol(q + 1) : 0) - (long)(n - 1);
+	mpq_inits(x, m, t, NULL);
+	mpz_init(p);
+	mpz_set_str(mpq_numref(x), digs, 10);
+	mpz_ui_pow_ui(p, 10, (unsigned long)(e < 0 ? -e : e));
+	if (e < 0)
+		mpz_set(mpq_denref(x), p);
+	else
+		mpz_mul(mpq_numref(x), mpq_numref(x), p);
+	mpq_canonicalize(x);
+	if (neg)
+		mpq_neg(x, x);
+	mpq_set_d(m, a);
+	mpq_set_d(t, b);
+	mpq_add(m, m, t);
+	mpz_mul_ui(mpq_denref(m), mpq_denref(m), 2);
+	mpq_canonicalize(m);
+	eq = mpq_equal(x, m);
+	mpq_clears(x, m, t, NULL);
+	mpz_clear(p);
+	return eq;
+}
+
 /*
- * Does the decimal text read back as d?  PostgreSQL's shortest-output
+ * Does the decimal text read back as d?  PostgreSQL's shortest output
  * (Ryu) does not accept a decimal lying exactly halfway between d and a
- * neighbour, even where strtod would round that tie to d: 1e23 prints as
- * 9.999999999999999e+22.  The midpoints are exact in the wider type.
+ * neighbour, even where strtod rounds that tie to d: 1e23 prints as
+ * 9.999999999999999e+22.  A cheap test in the wider type finds the
+ * candidates, rationals decide.
  */
 static int reads_back(const char *txt, double d, int single)
 {
+	double up, dn;
+	int near_mid;
 	if (single) {
 		float f = (float)d;
 		if (strtof(txt, NULL) != f)
 			return 0;
 		double x = strtod(txt, NULL);
-		double up = nextafterf(f, INFINITY), dn = nextafterf(f, -INFINITY);
-		return x != ((double)f + up) / 2 && x != ((double)f + dn) / 2;
+		up = nextafterf(f, INFINITY);
+		dn = nextafterf(f, -INFINITY);
+		near_mid = x == ((double)f + up) / 2 || x == ((double)f + dn) / 2;
+	} else {
+		if (strtod(txt, NULL) != d)
+			return 0;
+		long double x = strtold(txt, NULL);
+		up = nextafter(d, INFINITY);
+		dn = nextafter(d, -INFINITY);
+		near_mid = x == ((long double)d + up) / 2 || x == ((long double)d + dn) / 2;
 	}
-	if (strtod(txt, NULL) != d)
-		return 0;
-	long double x = strtold(txt, NULL);
-	long double up = nextafter(d, INFINITY), dn = nextafter(d, -INFINITY);
-	return x != ((long double)d + up) / 2 && x != ((long double)d + dn) / 2;
+	if (!near_mid)
+		return 1;
+	return !is_exact_midpoint(txt, d, up) && !is_exact_midpoint(txt, d, dn);
 }
 
 /* Correctly rounded to p significant digits, does it read back? */

@@ -431,6 +431,12 @@ static int coll_numeric(void *arg, int la, const void *a, int lb, const void *b)
 	OP2(op, F4, F4, F4, "pg_float4" nm), OP2(op, F8, F8, F8, "pg_float8" nm), \
 	OP2(op, F4, F8, F8, "pg_float48" nm), OP2(op, F8, F4, F8, "pg_float84" nm)
 
+#define NUM_VAR(t) \
+	AGG("variance", t, NU, "pg_var_samp_numeric"), AGG("var_samp", t, NU, "pg_var_samp_numeric"), \
+	AGG("var_pop", t, NU, "pg_var_pop_numeric"), AGG("stddev", t, NU, "pg_stddev_samp_numeric"), \
+	AGG("stddev_samp", t, NU, "pg_stddev_samp_numeric"), \
+	AGG("stddev_pop", t, NU, "pg_stddev_pop_numeric")
+
 static const struct pgfn_sig numeric_sigs[] = {
 	/* integers */
 	INT_ARITH("+", "pl"), INT_ARITH("-", "mi"), INT_ARITH("*", "mul"),
@@ -522,6 +528,7 @@ static const struct pgfn_sig numeric_sigs[] = {
 	AGG("avg", I2, NU, "pg_avg_int"), AGG("avg", I4, NU, "pg_avg_int"),
 	AGG("avg", I8, NU, "pg_avg_int"), AGG("avg", NU, NU, "pg_avg_numeric"),
 	AGG("avg", F4, F8, "pg_avg_float4"), AGG("avg", F8, F8, "pg_avg_float"),
+	NUM_VAR(I2), NUM_VAR(I4), NUM_VAR(I8), NUM_VAR(NU),
 	AGG("variance", F4, F8, "pg_var_samp_float4"), AGG("variance", F8, F8, "pg_var_samp_float8"),
 	AGG("var_samp", F4, F8, "pg_var_samp_float4"), AGG("var_samp", F8, F8, "pg_var_samp_float8"),
 	AGG("var_pop", F4, F8, "pg_var_pop_float4"), AGG("var_pop", F8, F8, "pg_var_pop_float8"),

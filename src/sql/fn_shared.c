@@ -1036,3 +1036,22 @@ int fnv_canon(sqlite3_context *ctx, enum pgkind kind, const char *s, size_t len,
 	sb_release(&err);
 	return r;
 }
+
+int fnv_date_add_days(const char *s, size_t len, int days, struct strbuf *out)
+{
+	const char *p = s, *e = s + len;
+	long y, m, d, yy;
+	int mm, dd, bc = len > 3 && !memcmp(e - 3, " BC", 3);
+	if (bc)
+		e -= 3;
+	if (digits_at(&p, e, 4, 7, &y) || p >= e || *p++ != '-' || digits_at(&p, e, 2, 2, &m) ||
+	    p >= e || *p++ != '-' || digits_at(&p, e, 2, 2, &d) || p != e)
+		return -1;
+	if (bc)
+		y = 1 - y;
+	civil_from_days(days_from_civil(y, (int)m, (int)d) + days, &yy, &mm, &dd);
+	out_ymd(out, yy, mm, dd);
+	if (yy <= 0)
+		sb_adds(out, " BC");
+	return 0;
+}

@@ -45,6 +45,9 @@ const char *fnv_type_name(enum pgkind kind);
  */
 int fnv_canon(sqlite3_context *ctx, enum pgkind kind, const char *s, size_t len, struct strbuf *out);
 
+/* Appends the date days after canonical date s ("2020-06-01", "0044-03-15 BC").  0 or -1. */
+int fnv_date_add_days(const char *s, size_t len, int days, struct strbuf *out);
+
 /* Formats a double as float8out (float4 1) prints it: shortest round-trip text. */
 void fnv_format_float(struct strbuf *sb, double d, int float4);
 

@@ -1073,6 +1073,11 @@ int num_sqrt(struct numval *r, const struct numval *a)
 		rscale = 0;
 	if (rscale > NUM_MAX_DISPLAY_SCALE)
 		rscale = NUM_MAX_DISPLAY_SCALE;
+	return num_sqrt_scale(r, a, rscale);
+}
+
+int num_sqrt_scale(struct numval *r, const struct numval *a, int rscale)
+{
 	/* root of A*10^-d at scale rscale+1: isqrt(A * 10^(2(rscale+1) - d)) */
 	mpz_t n, t;
 	int ret;
@@ -1084,7 +1089,7 @@ int num_sqrt(struct numval *r, const struct numval *a)
 		mpz_pow10(t, e);
 		mpz_mul(n, n, t);
 	} else {
-		/* d odd beyond: keep one more digit pair so the floor is exact */
+		/* floor(sqrt(floor(x))) = floor(sqrt(x)): dropping digits is exact */
 		mpz_pow10(t, -e);
 		mpz_tdiv_q(n, n, t);
 	}

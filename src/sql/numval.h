@@ -100,6 +100,8 @@ int num_apply_typmod(struct numval *n, int precision, int scale);
 int num_select_div_scale(const struct numval *a, const struct numval *b);
 /* Square root (numeric_sqrt's scale, correctly rounded). -1: negative. */
 int num_sqrt(struct numval *r, const struct numval *a);
+/* Square root of a finite a >= 0 correctly rounded at scale rscale (sqrt_var). */
+int num_sqrt_scale(struct numval *r, const struct numval *a, int rscale);
 
 /* Rounds to an integer (half away from zero); 0, or -1 when out of int64. */
 int num_to_int64(const struct numval *n, long long *out);

@@ -1,8 +1,10 @@
 #include "pgfn.h"
+#include "fn_text.h"
 
 #include "fn_array.h"
 #include "fn_json.h"
 #include "fn_numeric.h"
+#include "fn_range.h"
 #include "fn_sequence.h"
 #include "fn_uuidgen.h"
 
@@ -15,8 +17,10 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_text_module,
 	&pgfn_json_module,
 	&pgfn_array_module,
+	&pgfn_range_module,
 	&pgfn_numeric_module,
 	&pgfn_sequence_module,
 	&pgfn_uuidgen_module,

@@ -95,6 +95,10 @@ enum pgfn_flags {
 				      PGT type (kind | PGT_ARRAY), e.g.
 				      jsonb_build_object('a', 1) is called as
 				      pg_jsonb_build_object('a', 1, PGK_TEXT, PGK_INT4) */
+	PGFN_EXPLICIT    = 1 << 8, /* CAST with PGFN_TYPMOD: after the typmod the
+				      compiler appends 1 for an explicit cast (CAST,
+				      ::) and 0 for an assignment or implicit one
+				      (varchar(n) truncates only when explicit) */
 };
 
 #define PGFN_MAXARGS 6
