@@ -244,8 +244,14 @@ struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 static struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
 			     int n, int loc)
 {
-	struct expr *kids[PGFN_MAXARGS + 20];
+	/* the arguments, a type name, and one type per "any" argument;
+	 * PostgreSQL takes at most 100 arguments (FUNC_MAX_ARGS) */
+	struct expr *kids[2 * 100 + 2];
 	int nk = 0;
+	if (n > 100) {
+		cerr(cx, loc, NULL, "cannot pass more than 100 arguments to a function");
+		return NULL;
+	}
 	if (coerce_args(cx, args, n, r) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
@@ -262,11 +268,21 @@ static struct expr *call_sig(struct cx *cx, const struct resolved *r, struct exp
 		kids[nk++] = ex_sql(cx, ar_sb(cx, sb), &T_TEXT, -1);
 	}
 	if (r->sig->flags & PGFN_ELEMTYPE) {
-		int k = PGT_KIND(r->ret.t);
+		int k = PGT_KIND(r->ret.t), any = 0;
 		for (int i = 0; i < n; i++)
-			if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
-				k = PGT_KIND(r->args[i].t);
-		kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+			if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANY)
+				any = 1;
+		if (any) {
+			/* pgfn.h: one PGT type per actual "any" argument, in order */
+			for (int i = 0; i < n; i++)
+				if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANY)
+					kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", r->args[i].t), &T_INT4, -1);
+		} else {
+			for (int i = 0; i < n; i++)
+				if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
+					k = PGT_KIND(r->args[i].t);
+			kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+		}
 	}
 	struct expr *e = ex_func(cx, r->sig->sqlite_fn, &r->ret, loc, nk, kids);
 	if (r->sig->flags & PGFN_VOLATILE)

@@ -372,7 +372,7 @@ int main(int argc, char **argv)
 	{
 		PGresult *r = PQexec(conn, "SELECT format('SELECT setval(%L, %s, %s);', "
 					   "format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), "
-					   "last_value IS NOT NULL) FROM pg_sequences");
+					   "CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences");
 		for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
 			sb_adds(&reset, PQgetvalue(r, i, 0));
 		PQclear(r);

@@ -57,7 +57,7 @@ pgdiff_prepare() {
 	# Sequences are not transactional: every case starts from their state now.
 	_pgdiff_psql -At -d "$s" -c "SELECT format('SELECT setval(%L, %s, %s);',
 		format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value),
-		last_value IS NOT NULL) FROM pg_sequences" >"$dir/reset-sequences.sql"
+		CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences" >"$dir/reset-sequences.sql"
 	"$DRYDOCK" -q snapshot --plan "$dir/plan" -o "$dir/stage.db" --source "dbname=$s"
 }
 
