@@ -43,15 +43,18 @@ struct plan {
 	int nsources;
 	struct plan_step *steps;
 	int nsteps;
+	int sqlite_dialect; /* top-level "dialect": "sqlite": the default of
+			       every step, check and gate (docs/steps.md) */
 	char *text;        /* plan.json as read */
 	cJSON *root;
 };
 
 /*
- * An entry's "dialect" (a step, a check, a gate): absent or "postgresql"
- * sets *sqlite_dialect to 0, "sqlite" to 1; anything else returns -1.
+ * An entry's "dialect" (the plan, a step, a check, a gate): "postgresql"
+ * sets *sqlite_dialect to 0, "sqlite" to 1, absent to dflt (the plan's
+ * own "dialect", itself PostgreSQL by default); anything else returns -1.
  */
-int plan_dialect(const cJSON *entry, int *sqlite_dialect);
+int plan_dialect(const cJSON *entry, int dflt, int *sqlite_dialect);
 
 /* Loads and validates DIR/plan.json; on error reports and returns -1. */
 int plan_load(const char *dir, struct plan *p);

@@ -147,7 +147,7 @@ static int parse_check(const struct plan *p, int idx, cJSON *o, struct plan_chec
 	if (get_string(o, "name", &name) != 1 || !*name)
 		return pbad(p, where, "needs a string \"name\"");
 	c->name = xstrdup(name);
-	if (plan_dialect(o, &c->sqlite_dialect))
+	if (plan_dialect(o, p->sqlite_dialect, &c->sqlite_dialect))
 		return pbad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 	if (get_string(o, "description", &desc) < 0)
 		return pbad(p, where, "\"description\" must be a string");
@@ -259,7 +259,7 @@ static int parse_gate(const struct plan *p, int idx, cJSON *o, struct gate *g)
 		return pbad(p, where, "\"name\" must be a non-empty string");
 	if (get_string(o, "description", &desc) < 0)
 		return pbad(p, where, "\"description\" must be a string");
-	if (plan_dialect(o, &g->sqlite_dialect))
+	if (plan_dialect(o, p->sqlite_dialect, &g->sqlite_dialect))
 		return pbad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 	if (parse_severity(p, where, o, &g->is_error))
 		return -1;
@@ -796,10 +796,10 @@ int checks_compile(const struct plan *plan, const struct checks *c,
 		if (g->sqlite_dialect)
 			continue;
 		if (g->kind == GATE_INVARIANT) {
-			r = sqlc_compile(benv, g->sql_from, g->sql, SQLC_INVARIANT, &p);
+			r = sqlc_compile(benv, g->sql_from, g->sql, SQLC_CHECK, &p);
 			sqlc_program_free(&p);
 			if (!r) {
-				r = sqlc_compile(env, g->sql_from, g->sql, SQLC_INVARIANT, &p);
+				r = sqlc_compile(env, g->sql_from, g->sql, SQLC_CHECK, &p);
 				sqlc_program_free(&p);
 			}
 		} else if (g->where) {
@@ -1018,8 +1018,9 @@ static int eval_invariant(struct check_session *s, const struct gate *g,
 
 	memset(v, 0, sizeof(*v));
 	sb_addf(&what, "invariant '%s'", g->name);
+	/* any number of rows and columns (docs/checks.md): compiled as a query */
 	if (prepare_query(s, what.buf, g->sql, g->sql_from, phase, g->sqlite_dialect,
-			  SQLC_INVARIANT, &st))
+			  SQLC_CHECK, &st))
 		goto cleanup;
 	sha256_init(&h);
 	v->ncols = sqlite3_column_count(st);

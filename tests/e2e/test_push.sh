@@ -42,7 +42,7 @@ setup_file() {
 	FIX=$T/fix
 	mkdir -p "$FIX/plan"
 	cat >"$FIX/plan/plan.json" <<-'JSON'
-		{"name": "avatars", "sources": {"app": {"tables": ["users", "avatars", "posts", "follows"]}},
+		{"name": "avatars", "dialect": "sqlite", "sources": {"app": {"tables": ["users", "avatars", "posts", "follows"]}},
 		 "steps": [{"name": "avatars", "sql": "avatars.sql"}],
 		 "push": {"lock_timeout": "10s"}}
 	JSON
