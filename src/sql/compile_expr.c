@@ -703,9 +703,9 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 		return NULL;
 	}
 	struct strbuf *fmt = ar_buf(cx);
-	sb_addf(fmt, "(SELECT %s(column1 COLLATE $c) FROM (VALUES ", minmax);
+	sb_addf(fmt, "(SELECT %s(v COLLATE $c) FROM (", minmax);
 	for (int i = 0; i < n; i++)
-		sb_addf(fmt, "%s($%d)", i ? ", " : "", i + 1);
+		sb_addf(fmt, "%sSELECT $%d AS v", i ? " UNION ALL " : "", i + 1);
 	sb_adds(fmt, "))");
 	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, n, es);
 	e->coll = coll;

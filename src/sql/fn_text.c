@@ -1665,7 +1665,7 @@ static int register_locale(sqlite3 *db, const struct textloc *loc, int locale_on
 
 static int text_register(sqlite3 *db)
 {
-	if (register_locale(db, &loc_c, 0) != SQLITE_OK)
+	if (register_locale(db, &loc_c, 0) != SQLITE_OK || textfn_register_srfs(db) != SQLITE_OK)
 		return SQLITE_ERROR;
 	if (sqlite3_create_function(db, "pg_string_agg", 2, SQLITE_UTF8, NULL, NULL,
 				    agg_text_step, agg_text_final) != SQLITE_OK ||
@@ -1686,6 +1686,7 @@ int pgfn_text_set_locale(sqlite3 *db, const char *lc_collate,
 		*why = "cannot register the text functions";
 		return -1;
 	}
+	textloc_set_srf(l);
 	return 0;
 }
 
@@ -1710,6 +1711,9 @@ int pgfn_text_set_locale(sqlite3 *db, const char *lc_collate,
 #define F3(name, a, b, c, r, fn) { name, PGFN_FUNC, 3, { a, b, c }, r, fn, 0 }
 #define F4(name, a, b, c, d, r, fn) { name, PGFN_FUNC, 4, { a, b, c, d }, r, fn, 0 }
 #define OP2(name, a, b, r, fn) { name, PGFN_OP, 2, { a, b }, r, fn, 0 }
+
+static const struct pgfn_column cols_matches[] = { { "regexp_matches", TARR } };
+static const struct pgfn_column cols_split[] = { { "regexp_split_to_table", T } };
 
 static const struct pgfn_sig text_sigs[] = {
 	/* casts between the character types (pg_cast) */
@@ -1765,6 +1769,10 @@ static const struct pgfn_sig text_sigs[] = {
 	F3("regexp_match", T, T, T, TARR, "pg_regexp_match"),
 	F2("regexp_split_to_array", T, T, TARR, "pg_regexp_split_to_array"),
 	F3("regexp_split_to_array", T, T, T, TARR, "pg_regexp_split_to_array"),
+	{ "regexp_matches", PGFN_SRF, 2, { T, T }, TARR, "pg_regexp_matches", 0, cols_matches, 1 },
+	{ "regexp_matches", PGFN_SRF, 3, { T, T, T }, TARR, "pg_regexp_matches", 0, cols_matches, 1 },
+	{ "regexp_split_to_table", PGFN_SRF, 2, { T, T }, T, "pg_regexp_split_to_table", 0, cols_split, 1 },
+	{ "regexp_split_to_table", PGFN_SRF, 3, { T, T, T }, T, "pg_regexp_split_to_table", 0, cols_split, 1 },
 	F2("regexp_like", T, T, BO, "pg_regexp_like"),
 	F3("regexp_like", T, T, T, BO, "pg_regexp_like"),
 	F2("regexp_count", T, T, I4, "pg_regexp_count"),

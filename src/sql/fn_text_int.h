@@ -76,6 +76,10 @@ extern const size_t textfn_regex_count;
 extern const struct textfn textfn_bytes[];
 extern const size_t textfn_bytes_count;
 
+/* Table-valued functions (fn_text_regex.c) and the locale they follow. */
+int textfn_register_srfs(sqlite3 *db);
+void textloc_set_srf(const struct textloc *l);
+
 /* The PostgreSQL array literal of n text elements (NULL elements allowed). */
 void text_array_out(struct strbuf *out, char *const *elems, const size_t *lens, size_t n);
 

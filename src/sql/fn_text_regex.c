@@ -28,6 +28,7 @@
 #define _GNU_SOURCE
 #include "fn_text.h"
 #include "fn_text_int.h"
+#include "fn_shared.h"
 
 #include <ctype.h>
 #include <regex.h>
@@ -369,6 +370,7 @@ struct xlate {
 	const uint32_t *p;     /* the pattern, as code points */
 	size_t n, i;
 	int icase;
+	int newline;           /* flag n: newline-sensitive */
 	const struct textloc *loc;
 	struct strbuf out;     /* the ERE */
 	int ngroups;           /* glibc groups emitted */
@@ -692,6 +694,8 @@ static int parse_escape(struct xlate *x, int in_bracket, uint32_t *c,
 	case 'Z':
 		if (in_bracket)
 			return xerr(x, "invalid escape \\ sequence");
+		if (x->newline)
+			return xrefuse(x, "\\A or \\Z with the newline-sensitive option");
 		*anchor = e == 'A' ? '^' : '$';
 		return 0;
 	case 'm':
@@ -842,7 +846,7 @@ static int parse_bracket(struct xlate *x)
 	if (s.negname) {
 		struct cset t = { 0 };
 
-		if (negated || s.n || s.nclasses) {
+		if (negated || s.n || s.nclasses || x->newline) {
 			xrefuse(x, "with \\D, \\S or \\W and other items in one bracket");
 			goto cleanup;
 		}
@@ -878,13 +882,25 @@ static int emit_literal(struct xlate *x, uint32_t c)
 	return 0;
 }
 
+/*
+ * \d \s \w and their complements.  With the newline-sensitive option
+ * glibc keeps a newline out of every complemented bracket, but
+ * PostgreSQL's \D \S \W still match one: add it back as an alternative
+ * (in a group that captures nothing PostgreSQL sees).
+ */
 static int emit_class(struct xlate *x, const char *cls, int neg)
 {
 	struct cset s = { 0 };
 	int ret = cset_class(x, &s, cls, 0);
 
-	if (!ret)
+	if (!ret && neg && x->newline && strcmp(cls, "space") != 0) {
+		x->ngroups++;
+		sb_addch(&x->out, '(');
 		ret = emit_cset(x, &s, neg);
+		sb_adds(&x->out, "|\n)");
+	} else if (!ret) {
+		ret = emit_cset(x, &s, neg);
+	}
 	cset_free(&s);
 	return ret;
 }
@@ -1113,11 +1129,18 @@ static void pgre_free(void *p)
 	free(r);
 }
 
-/* Option letters: 0, or -1 with *why (malloc'ed). */
-static int parse_flags(const char *flags, size_t n, int allow_g, int *icase, int *glob,
+/*
+ * Option letters into a mode (RX_ICASE, RX_NEWLINE, RX_QUOTE) and *glob:
+ * 0, or -1 with *why (malloc'ed).  Later letters override earlier ones.
+ */
+#define RX_ICASE 1
+#define RX_NEWLINE 2
+#define RX_QUOTE 4
+
+static int parse_flags(const char *flags, size_t n, int allow_g, int *mode, int *glob,
 		       const char *fname, char **why)
 {
-	*icase = 0;
+	*mode = 0;
 	*glob = 0;
 	for (size_t i = 0; i < n; i++) {
 		switch (flags[i]) {
@@ -1125,15 +1148,24 @@ static int parse_flags(const char *flags, size_t n, int allow_g, int *icase, int
 			*glob = 1;
 			break;
 		case 'i':
-			*icase = 1;
+			*mode |= RX_ICASE;
 			break;
 		case 'c':
-			*icase = 0;
+			*mode &= ~RX_ICASE;
+			break;
+		case 'n':
+		case 'm':
+			*mode |= RX_NEWLINE;
 			break;
 		case 's':
+			*mode &= ~RX_NEWLINE;
+			break;
+		case 'q':
+			*mode |= RX_QUOTE;
+			break;
 		case 't':
 			break;
-		case 'b': case 'e': case 'm': case 'n': case 'p': case 'q': case 'w': case 'x':
+		case 'b': case 'e': case 'p': case 'w': case 'x':
 			*why = xasprintf("regular expression option \"%c\": drydock cannot run it exactly as PostgreSQL does",
 					 flags[i]);
 			return -1;
@@ -1165,10 +1197,15 @@ static struct pgre *pgre_compile(const char *pat, size_t plen, int icase,
 		cps[n++] = u8_decode((const unsigned char *)pat, plen, &i);
 	x.p = cps;
 	x.n = n;
-	x.icase = icase;
+	x.icase = (icase & RX_ICASE) != 0;
+	x.newline = (icase & RX_NEWLINE) != 0;
 	x.loc = loc;
 	sb_init(&x.out, plen * 2 + 8);
-	if (n >= 4 && cps[0] == '*' && cps[1] == '*' && cps[2] == '*') {
+	if (icase & RX_QUOTE) {
+		for (size_t k = 0; k < n && !x.err; k++)
+			emit_literal(&x, cps[k]);
+		x.i = n;
+	} else if (n >= 4 && cps[0] == '*' && cps[1] == '*' && cps[2] == '*') {
 		if (cps[3] == ':') {
 			x.i = 4;
 		} else if (cps[3] == '=') {
@@ -1193,7 +1230,7 @@ static struct pgre *pgre_compile(const char *pat, size_t plen, int icase,
 	}
 	r = xcalloc(1, sizeof(*r));
 	old = uselocale(mloc);
-	rc = regcomp(&r->re, x.out.buf, REG_EXTENDED);
+	rc = regcomp(&r->re, x.out.buf, REG_EXTENDED | (x.newline ? REG_NEWLINE : 0));
 	uselocale(old);
 	if (rc != 0) {
 		char msg[200];
@@ -1493,6 +1530,26 @@ void text_array_out(struct strbuf *out, char *const *elems, const size_t *lens, 
 	sb_addch(out, '}');
 }
 
+/* The text[] of one match: its groups, or the whole match when it has none. */
+static void match_array(struct pgre *r, const char *s, regmatch_t *m, struct strbuf *out)
+{
+	int k = r->ncap ? r->ncap : 1;
+	char **el = xcalloc((size_t)k, sizeof(*el));
+	size_t *len = xcalloc((size_t)k, sizeof(*len));
+
+	for (int g = 0; g < k; g++) {
+		regmatch_t *gm = r->ncap ? &m[r->capmap[g]] : &m[0];
+
+		if (gm->rm_so >= 0 && gm->rm_eo >= 0) {
+			el[g] = (char *)s + gm->rm_so;
+			len[g] = (size_t)(gm->rm_eo - gm->rm_so);
+		}
+	}
+	text_array_out(out, el, len, (size_t)k);
+	free(el);
+	free(len);
+}
+
 /* regexp_match(string, pattern [, flags]): text[] of the groups, or NULL. */
 static void fn_regexp_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -1518,55 +1575,31 @@ static void fn_regexp_match(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	if (!re_exec(r, s, n, 0, m)) {
 		sqlite3_result_null(ctx);
 	} else {
-		int k = r->ncap ? r->ncap : 1;
-		char **el = xcalloc((size_t)k, sizeof(*el));
-		size_t *len = xcalloc((size_t)k, sizeof(*len));
-
-		for (int g = 0; g < k; g++) {
-			regmatch_t *gm = r->ncap ? &m[r->capmap[g]] : &m[0];
-
-			if (gm->rm_so >= 0 && gm->rm_eo >= 0) {
-				el[g] = (char *)s + gm->rm_so;
-				len[g] = (size_t)(gm->rm_eo - gm->rm_so);
-			}
-		}
-		text_array_out(&out, el, len, (size_t)k);
-		free(el);
-		free(len);
+		match_array(r, s, m, &out);
 		result_sb(ctx, &out);
 	}
 	free(m);
 }
 
-/* regexp_split_to_array(string, pattern [, flags]) */
-static void fn_regexp_split_to_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/*
+ * The pieces regexp_split_* cut s into: between the matches found
+ * globally, skipping degenerate ones (empty, at either end, or right after
+ * a match), as setup_regexp_matches() does.  *npieces pairs of (start, len).
+ */
+static size_t *split_pieces(struct pgre *r, const char *s, size_t n, size_t *npieces)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct pgre *r;
-	regmatch_t *m;
-	const char *s;
-	char **el = NULL;
-	size_t *len = NULL, nel = 0, alloc = 0, lalloc = 0;
-	size_t n, start = 0, prev_match_end = 0, piece = 0;
-	int icase, glob;
+	regmatch_t *m = xmalloc((r->nsub + 1) * sizeof(*m));
+	size_t *pc = NULL, np = 0, alloc = 0;
+	size_t start = 0, prev_match_end = 0, piece = 0;
 
-	STRICT();
-	if (get_flags(ctx, argc, argv, 2, 0, "regexp_split_to_array()", &icase, &glob) < 0)
-		return;
-	r = get_re(ctx, argv, 1, icase);
-	if (!r)
-		return;
-	s = arg_text(argv, 0, &n);
-	m = xmalloc((r->nsub + 1) * sizeof(*m));
 	while (re_exec(r, s, n, start, m)) {
 		size_t so = (size_t)m[0].rm_so, eo = (size_t)m[0].rm_eo;
 
-		/* degenerate matches (empty, at the ends or after a match) are skipped */
 		if (so < n && eo > prev_match_end) {
-			ALLOC_GROW(el, nel + 1, alloc);
-			ALLOC_GROW(len, nel + 1, lalloc);
-			el[nel] = (char *)s + piece;
-			len[nel++] = so - piece;
+			ALLOC_GROW(pc, 2 * np + 2, alloc);
+			pc[2 * np] = piece;
+			pc[2 * np + 1] = so - piece;
+			np++;
 			piece = eo;
 		}
 		prev_match_end = eo;
@@ -1579,15 +1612,169 @@ static void fn_regexp_split_to_array(sqlite3_context *ctx, int argc, sqlite3_val
 		if (start > n)
 			break;
 	}
-	ALLOC_GROW(el, nel + 1, alloc);
-	ALLOC_GROW(len, nel + 1, lalloc);
-	el[nel] = (char *)s + piece;
-	len[nel++] = n - piece;
-	text_array_out(&out, el, len, nel);
+	ALLOC_GROW(pc, 2 * np + 2, alloc);
+	pc[2 * np] = piece;
+	pc[2 * np + 1] = n - piece;
+	np++;
+	free(m);
+	*npieces = np;
+	return pc;
+}
+
+/* regexp_split_to_array(string, pattern [, flags]) */
+static void fn_regexp_split_to_array(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct pgre *r;
+	const char *s;
+	char **el;
+	size_t *len, *pc, np, n;
+	int icase, glob;
+
+	STRICT();
+	if (get_flags(ctx, argc, argv, 2, 0, "regexp_split_to_array()", &icase, &glob) < 0)
+		return;
+	r = get_re(ctx, argv, 1, icase);
+	if (!r)
+		return;
+	s = arg_text(argv, 0, &n);
+	pc = split_pieces(r, s, n, &np);
+	el = xcalloc(np, sizeof(*el));
+	len = xcalloc(np, sizeof(*len));
+	for (size_t i = 0; i < np; i++) {
+		el[i] = (char *)s + pc[2 * i];
+		len[i] = pc[2 * i + 1];
+	}
+	text_array_out(&out, el, len, np);
 	free(el);
 	free(len);
-	free(m);
+	free(pc);
 	result_sb(ctx, &out);
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-returning functions                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Table-valued functions have no connection to ask for its locale; they
+ * follow the one pgfn_text_set_locale() set last in this process.
+ */
+static const struct textloc *srf_loc;
+
+void textloc_set_srf(const struct textloc *l)
+{
+	srf_loc = l;
+}
+
+/* The pattern of a table-valued call; NULL after srf_set_error. */
+static struct pgre *srf_re(sqlite3_value **args, int nargs, int allow_g, const char *fname,
+			   struct srf_rows *rows, int *glob)
+{
+	struct pgre *r;
+	const char *f = "", *pat;
+	size_t fn = 0, plen;
+	char *why = NULL;
+	int mode;
+
+	if (nargs > 2 && args[2] && sqlite3_value_type(args[2]) != SQLITE_NULL) {
+		f = (const char *)sqlite3_value_text(args[2]);
+		fn = (size_t)sqlite3_value_bytes(args[2]);
+	}
+	if (parse_flags(f, fn, allow_g, &mode, glob, fname, &why) < 0) {
+		srf_set_error(rows, why);
+		free(why);
+		return NULL;
+	}
+	pat = (const char *)sqlite3_value_text(args[1]);
+	plen = (size_t)sqlite3_value_bytes(args[1]);
+	r = pgre_compile(pat ? pat : "", plen, mode, srf_loc ? srf_loc : textloc_c(), &why);
+	if (!r) {
+		srf_set_error(rows, why);
+		free(why);
+	}
+	return r;
+}
+
+/* regexp_matches(string, pattern [, flags]): a text[] row per match. */
+static void fill_regexp_matches(sqlite3_value **args, int nargs, struct srf_rows *rows)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct pgre *r;
+	regmatch_t *m;
+	const char *s;
+	size_t n, start = 0;
+	int glob;
+
+	if (nargs < 2 || sqlite3_value_type(args[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(args[1]) == SQLITE_NULL)
+		return;
+	r = srf_re(args, nargs, 1, NULL, rows, &glob);
+	if (!r)
+		return;
+	if (r->unsafe_caps) {
+		srf_set_error(rows, CAPS_REFUSAL);
+		pgre_free(r);
+		return;
+	}
+	s = (const char *)sqlite3_value_text(args[0]);
+	n = (size_t)sqlite3_value_bytes(args[0]);
+	m = xmalloc((r->nsub + 1) * sizeof(*m));
+	while (start <= n && re_exec(r, s, n, start, m)) {
+		size_t so = (size_t)m[0].rm_so, eo = (size_t)m[0].rm_eo;
+
+		sb_reset(&out);
+		match_array(r, s, m, &out);
+		srf_set_text(srf_add_row(rows), out.buf, out.len);
+		if (!glob)
+			break;
+		start = eo;
+		if (so == eo) {
+			if (eo >= n)
+				break;
+			start += char_at(s, n, eo);
+		}
+	}
+	free(m);
+	sb_release(&out);
+	pgre_free(r);
+}
+
+/* regexp_split_to_table(string, pattern [, flags]): a row per piece. */
+static void fill_regexp_split_to_table(sqlite3_value **args, int nargs, struct srf_rows *rows)
+{
+	struct pgre *r;
+	const char *s;
+	size_t n, np, *pc;
+	int glob;
+
+	if (nargs < 2 || sqlite3_value_type(args[0]) == SQLITE_NULL ||
+	    sqlite3_value_type(args[1]) == SQLITE_NULL)
+		return;
+	r = srf_re(args, nargs, 0, "regexp_split_to_table()", rows, &glob);
+	if (!r)
+		return;
+	s = (const char *)sqlite3_value_text(args[0]);
+	n = (size_t)sqlite3_value_bytes(args[0]);
+	pc = split_pieces(r, s, n, &np);
+	for (size_t i = 0; i < np; i++)
+		srf_set_text(srf_add_row(rows), s + pc[2 * i], pc[2 * i + 1]);
+	free(pc);
+	pgre_free(r);
+}
+
+static const struct srf_def text_srfs[] = {
+	{ "pg_regexp_matches", "regexp_matches", "string,pattern,flags", 2, fill_regexp_matches },
+	{ "pg_regexp_split_to_table", "regexp_split_to_table", "string,pattern,flags", 2,
+	  fill_regexp_split_to_table },
+};
+
+int textfn_register_srfs(sqlite3 *db)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(text_srfs); i++)
+		if (srf_register(db, &text_srfs[i]) != SQLITE_OK)
+			return SQLITE_ERROR;
+	return SQLITE_OK;
 }
 
 /* regexp_count(string, pattern): matches found globally. */

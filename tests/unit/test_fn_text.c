@@ -281,7 +281,9 @@ static void test_signatures(void **state)
 		int found;
 
 		assert_non_null(sig->sqlite_fn);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_function_list WHERE name = ?",
+		assert_int_equal(sqlite3_prepare_v2(db, sig->kind == PGFN_SRF ?
+						    "SELECT 1 FROM pragma_module_list WHERE name = ?" :
+						    "SELECT 1 FROM pragma_function_list WHERE name = ?",
 						    -1, &st, NULL), SQLITE_OK);
 		sqlite3_bind_text(st, 1, sig->sqlite_fn, -1, SQLITE_STATIC);
 		found = sqlite3_step(st) == SQLITE_ROW;
