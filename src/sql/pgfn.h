@@ -101,7 +101,7 @@ enum pgfn_flags {
 				      (varchar(n) truncates only when explicit) */
 };
 
-#define PGFN_MAXARGS 6
+#define PGFN_MAXARGS 7          /* make_interval, make_timestamptz(..., zone) */
 
 /* An output column of a set-returning function (PGFN_SRF). */
 struct pgfn_column {
