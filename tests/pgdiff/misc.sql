@@ -28,14 +28,7 @@ UPDATE items SET tags = array_append(tags, 'new')
 
 UPDATE items SET tags = array_remove(tags, 'red')
 
-UPDATE items SET tags = tags || ARRAY['x', 'y']
-
 UPDATE items SET tags = 'first' || tags
-
-UPDATE items SET tags = '{}' WHERE id = 1
-
--- construct: ARRAY[...]
-UPDATE items SET nums = ARRAY[id, id * 2]
 
 UPDATE items SET nums = nums || 4
 
@@ -44,40 +37,13 @@ UPDATE items SET small = cardinality(tags)
 
 UPDATE items SET small = array_length(nums, 1)
 
-UPDATE items SET name = tags[1]
-
 UPDATE items SET name = tags[2:3]::text
-
-UPDATE items SET flag = 'red' = ANY (tags)
-
-UPDATE items SET flag = 5 = ALL (nums)
-
-UPDATE items SET flag = nums @> ARRAY[2]
-
-UPDATE items SET flag = tags && ARRAY['z', 'a']
-
-UPDATE items SET flag = nums = '{1,2,3}'
-
-UPDATE items SET flag = nums < '{1,3}'
 
 UPDATE items SET name = array_to_string(tags, ',', '*')
 
 UPDATE items SET tags = string_to_array('a,b,,c', ',') WHERE id = 1
 
--- construct: unnest
-INSERT INTO results (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
-
-INSERT INTO results (k, i) SELECT 'num ' || id || ' ' || n, n FROM items, unnest(nums) WITH ORDINALITY AS x(n, o) WHERE o = 1
-
--- construct: array_agg
-INSERT INTO results (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
-
--- construct: empty arrays
-INSERT INTO results (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
-
 INSERT INTO results (k, ia) VALUES ('bad', '{1,two}')
-
-INSERT INTO results (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
 
 -- intervals
 -- construct: interval arithmetic
@@ -109,10 +75,6 @@ UPDATE items SET span = '@ 1 minute ago' WHERE id = 1
 
 UPDATE items SET span = 'soon' WHERE id = 1
 
-INSERT INTO results (k, iv) SELECT 'sum', sum(span) FROM items
-
-INSERT INTO results (k, iv) SELECT 'avg', avg(span) FROM items
-
 INSERT INTO results (k, iv) SELECT 'max', max(span) FROM items
 
 INSERT INTO results (k, iv) VALUES ('diff', timestamp '2024-03-01 00:00' - timestamp '2024-02-01 12:00')
@@ -132,8 +94,6 @@ UPDATE items SET name = encode(data, 'base64')
 UPDATE items SET data = decode('68656c6c6f', 'hex') WHERE id = 1
 
 UPDATE items SET data = 'hello' WHERE id = 1
-
-UPDATE items SET data = convert_to(name, 'UTF8')
 
 UPDATE items SET name = md5(data)
 
@@ -165,8 +125,6 @@ UPDATE items SET ratio = score WHERE id = 1
 
 -- construct: float4 overflow is an error
 UPDATE items SET ratio = 1e39 WHERE id = 1
-
-UPDATE items SET score = power(2, 0.5)
 
 UPDATE items SET score = ln(10) * exp(1)
 
@@ -351,16 +309,9 @@ INSERT INTO results (k, ts) VALUES ('round', '2024-01-01 00:00:00.0000005')
 
 INSERT INTO results (k, ts) SELECT 'from tz', tz FROM (VALUES (timestamptz '2024-07-01 12:00:00+02')) v(tz)
 
--- construct: time zones in timestamptz input
-INSERT INTO results (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
-
 INSERT INTO results (k, tz) VALUES ('off', '2024-01-01 00:00:00-08')
 
 INSERT INTO results (k, tz) VALUES ('bc', '0044-03-15 12:00:00 BC')
-
-INSERT INTO results (k, ts) VALUES ('at', timestamptz '2024-01-01 00:00:00+00' AT TIME ZONE 'Europe/Paris')
-
-INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Europe/Paris')
 
 INSERT INTO results (k, d) VALUES ('d', timestamp '2024-01-01 23:00' + interval '2 hours')
 
@@ -379,20 +330,12 @@ INSERT INTO results (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY
 -- jsonb into typed columns, json vs jsonb
 INSERT INTO results (k, j) SELECT 'doc' || id, doc FROM items WHERE doc IS NOT NULL
 
-INSERT INTO results (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
-
 INSERT INTO results (k, t) SELECT 'json' || id, '{"b": 1, "a": [1 , 2]}'::json::text FROM items WHERE id = 1
 
 INSERT INTO results (k, j) VALUES ('num', '{"n": 1.000, "m": 1E+2, "o": -0.0}')
 
 -- construct: unicode
 INSERT INTO results (k, j) VALUES ('uni', '{"é": "\u00e9", "emoji": "😀"}')
-
-INSERT INTO results (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
-
-INSERT INTO results (k, t) SELECT 'elt' || ord, e ->> 'c' FROM items, jsonb_array_elements(doc -> 'b') WITH ORDINALITY AS a(e, ord) WHERE id = 1
-
-INSERT INTO results (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))
 
 INSERT INTO results (k, j) VALUES ('minus', '["a", "b", "a"]'::jsonb - 'a')
 
@@ -418,12 +361,6 @@ UPDATE items SET name = coalesce(name, '?') || '!' WHERE flag IS NULL
 UPDATE items SET flag = name IN ('alpha', NULL)
 
 UPDATE items SET flag = name NOT IN ('alpha', NULL)
-
--- ordering of text (C collation of the test server)
--- construct: text ordering
-INSERT INTO results (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
-
-INSERT INTO results (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items
 
 INSERT INTO results (k, t) SELECT 'upper', upper(name) FROM items WHERE id = 5
 

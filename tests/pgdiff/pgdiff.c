@@ -237,13 +237,18 @@ static int dd_case(sqlite3 *db, const struct catalog *cat, const char *sql, cons
 	capture_begin();
 	rc = sqlc_compile(env, "case.sql", sql, SQLC_STEP, &p);
 	msg = capture_end();
-	sqlc_env_free(env);
 	if (rc) {
-		out->error = msg;
+		const struct sqlc_error *e = sqlc_env_error(env);
+		if (e && e->message)
+			out->error = xasprintf("case.sql:%d:%d: %s", e->line, e->col, e->message);
+		else
+			out->error = xstrdup(msg);
 		out->compile_time = 1;
-		goto done;
 	}
 	free(msg);
+	sqlc_env_free(env);
+	if (rc)
+		goto done;
 	for (int i = 0; i < p.nstmts && !out->error; i++) {
 		const char *s = p.stmts[i].sqlite_sql;
 		while (s && *s && !out->error) {

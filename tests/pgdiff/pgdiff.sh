@@ -193,13 +193,13 @@ pgdiff_push() {
 		elif [[ $(sqlite3 "$dir/stage.db" "SELECT count(*) FROM dd_change") == 0 ]]; then
 			continue
 		elif ! "$DRYDOCK" -q approve "$dir/stage.db" --by pgdiff >"$dir/dd.out" 2>"$dir/dd.err" ||
-			! "$DRYDOCK" -q push "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+			! "$DRYDOCK" -q push "$dir/stage.db" --target "dbname=$tgt" --yes >"$dir/dd.out" 2>"$dir/dd.err"; then
 			out="approve or push failed: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out")"
 		else
 			_pgdiff_dump "$tgt" "$dir" >"$dir/target.rows"
 			LC_ALL=C sort "$dir/pg/$n" >"$dir/pg.rows"
 			cmp -s "$dir/pg.rows" "$dir/target.rows" || out="pushed rows differ"
-			if ! "$DRYDOCK" -q rollback "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+			if ! "$DRYDOCK" -q rollback "$dir/stage.db" --target "dbname=$tgt" --yes >"$dir/dd.out" 2>"$dir/dd.err"; then
 				out="${out:+$out; }rollback failed: $(grep -m 1 . "$dir/dd.err")"
 			elif ! _pgdiff_dump "$tgt" "$dir" | cmp -s - "$dir/before.rows"; then
 				out="${out:+$out; }the target differs after rollback"
