@@ -165,9 +165,8 @@ pgdiff_corpus() {
 	echo "$name: $equal equal, $refuse both refuse, $gap gap, $differ differ"
 }
 
-# pgdiff_push SCHEMA FILE DIR: the cases of FILE (already run by
-# pgdiff_corpus, which left DIR/pg/N) that PostgreSQL accepts and that
-# change rows, each pushed with drydock's whole path (run with checks,
+# pgdiff_push SCHEMA FILE DIR: the cases of FILE that PostgreSQL accepts,
+# that change rows and that name their construct ("-- construct:"), each pushed with drydock's whole path (run with checks,
 # approve, push to database SCHEMA_target, rollback) and compared with
 # PostgreSQL's rows as the target holds them after the push; after the
 # rollback the target must hold its rows from before.  Prints the cases
@@ -181,6 +180,8 @@ pgdiff_push() {
 	_pgdiff_dump "$tgt" "$dir" >"$dir/before.rows"
 	while read -r n line; do
 		[[ -f $dir/pg/$n && $(head -c 6 "$dir/pg/$n") != "ERROR " ]] || continue
+		# the representative subset: the cases that name their construct
+		grep -q '^-- construct:' "$dir/cases/$n.sql" || continue
 		cp "$dir/cases/$n.sql" "$dir/plan/case.sql"
 		out=""
 		rc=0

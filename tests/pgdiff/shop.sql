@@ -79,8 +79,6 @@ INSERT INTO audit (what) VALUES (NULL)
 -- construct: nextval, currval
 INSERT INTO order_lines (id, order_id, sku, price) VALUES (nextval('line_seq'), 2, 'SEQ', 1)
 
-INSERT INTO customers (email, tier) VALUES ('seq@x', currval('customers_id_seq'))
-
 -- updates
 UPDATE customers SET credit = credit + 0.005
 
