@@ -891,10 +891,15 @@ t_json_output_parses() {
 t_usage_and_missing_run() {
 	run dd check
 	assert_status 2
+	assert_err_contains "drydock: error: give one staging file"
+	assert_err_contains "hint: Run 'drydock check --help' for usage."
 	run dd check a.db b.db
 	assert_status 2
+	assert_err_contains "drydock: error: give one staging file"
 	run dd check s.db --bogus
 	assert_status 2
+	assert_err_contains "unrecognized option '--bogus'"
+	assert_err_contains "drydock: error: unknown option"
 	run dd check --help
 	assert_status 0
 	assert_out_contains "usage: drydock check STAGE.db"

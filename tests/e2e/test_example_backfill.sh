@@ -116,13 +116,18 @@ t_drift_is_detected() {
 	run dd run s.db --plan "$EX"
 	assert_eq "missing or not finished|20240630170000_add_indexes" \
 		"$(check_rows s.db "$EX/checks/prisma_drift.sql" before)"
-	if "$DRYDOCK" check --help >/dev/null 2>&1; then
-		# with the checks engine, a failed "before" check of severity
-		# error blocks approval
-		assert_status 1
-		run dd check s.db --plan "$EX"
-		assert_status 1
-	fi
+	# a failed "before" check of severity error: the run says so, and it
+	# blocks approval
+	assert_status 1
+	assert_out_matches "^at the expected prisma migration +error +fail +1 +\(missing or not finished, 20240630170000_add_indexes\)"
+	assert_out_contains "checks: 32 passed, 4 failed (1 error, 3 warnings)"
+	run dd check s.db --plan "$EX"
+	assert_status 1
+	assert_out_matches "^at the expected prisma migration +error +fail +1 "
+	run dd approve s.db --by tester
+	assert_status 1
+	assert_err_contains "drydock: error: the latest checks of 's.db' found 1 error"
+	assert_err_contains "hint: 'drydock check s.db' lists them; change the plan, or fix them with --fix."
 }
 
 t_checks_and_gates() {
@@ -175,9 +180,10 @@ t_to_cloud_refuses_a_cloud_with_rows() {
 	dd -q snapshot --plan "$CLOUD" --fixture fx -o s.db
 	run dd run s.db --plan "$CLOUD"
 	assert_eq "users|1" "$(check_rows s.db "$CLOUD/checks/cloud_not_empty.sql" before)"
-	if "$DRYDOCK" check --help >/dev/null 2>&1; then
-		assert_status 1
-	fi
+	assert_status 1
+	assert_out_matches "^cloud is empty +error +fail +1 +\(users, 1\)"
+	assert_out_matches "^cloud equals local +error +fail +1 +\(users, not in local, ckuexisting0000000000000\)"
+	assert_out_contains "(2 errors, 1 warning)"
 }
 
 # ------------------------------------------------------------- PostgreSQL

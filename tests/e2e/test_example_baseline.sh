@@ -197,15 +197,13 @@ t_pg_push_verify_rollback() {
 	diff -u untouched.txt untouched.after.txt || fail "push changed rows it should not have"
 	# the report after push is the seed's completion report: row counts
 	# per table, who approved, the push applied
-	if "$DRYDOCK" report --help >/dev/null 2>&1; then
-		dd -q report s.db -o completion
-		assert_eq "40 200 303 80 320 12" "$(jq -r '[.comparable.sources.app.tables | .accounts, .objects, .media,
-			.chakai, .chakai_objects, .local_classes | .rows] | join(" ")' completion/report.json)"
-		assert_eq "300|3|ready" "$(jq -r '[.comparable.tables.media.rows_after, .comparable.tables.media.deletes,
-			.comparable.status] | join("|")' completion/report.json)"
-		assert_eq "Release Manager|push|applied" "$(jq -r '[.context.approval.approved_by, .context.pushes[0].kind,
-			.context.pushes[0].status] | join("|")' completion/report.json)"
-	fi
+	dd -q report s.db -o completion
+	assert_eq "40 200 303 80 320 12" "$(jq -r '[.comparable.sources.app.tables | .accounts, .objects, .media,
+		.chakai, .chakai_objects, .local_classes | .rows] | join(" ")' completion/report.json)"
+	assert_eq "300|3|ready" "$(jq -r '[.comparable.tables.media.rows_after, .comparable.tables.media.deletes,
+		.comparable.status] | join("|")' completion/report.json)"
+	assert_eq "Release Manager|push|applied" "$(jq -r '[.context.approval.approved_by, .context.pushes[0].kind,
+		.context.pushes[0].status] | join("|")' completion/report.json)"
 
 	rollback_from target1
 	pg_image target1 "${TABLES[@]}" >after.txt

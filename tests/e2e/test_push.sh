@@ -111,6 +111,8 @@ t_approve_refuses_unchecked_failed_or_stale_checks() {
 	assert_err_contains "are older than its change set"
 	run dd approve s.db
 	assert_status 2
+	assert_err_contains "drydock: error: say who approves with --by NAME"
+	assert_err_contains "hint: Run 'drydock approve --help' for usage."
 	assert_eq 0 "$(sqlite3 s.db "SELECT count(*) FROM dd_approval")" "no approval recorded"
 	check_ok s.db
 	run dd approve s.db --by Ann --note "ok"
@@ -296,23 +298,38 @@ t_push_conflict_on_inserted_key() {
 	assert_eq 0 "$(ledger_rows t_key)"
 }
 
+# wait_for DB SQL: polls until SQL (a boolean) is true: a state the test
+# waits for, not a guessed delay; fails after a minute.
+wait_for() {
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		[[ $(q "$1" "$2") == t ]] && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for: $2"
+}
+# no_drydock_session DB: the killed drydock's backend is gone
+no_drydock_session() {
+	wait_for "$1" "SELECT count(*) = 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'"
+}
+
 t_push_lock_held_elsewhere() {
 	newdb t_lock
 	local before
 	before=$(dump t_lock)
-	pg_psql -d t_lock -c "SELECT pg_advisory_lock(1146247492, 1), pg_sleep(6)" >/dev/null &
-	local holder=$!
-	for _ in $(seq 50); do
-		[[ $(q t_lock "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1 ]] && break
-		sleep 0.1
-	done
 	stage
+	stage a.db
+	# a push that stopped itself right after taking the lock holds it
+	DD_FAULT=push.before_ledger_find:stop "$DRYDOCK" push a.db --target "dbname=t_lock" --yes >a.out 2>&1 &
+	local holder=$!
+	wait_stopped "$holder"
 	run dd push s.db --target "dbname=t_lock" --yes --lock-timeout 300ms
-	kill "$holder" 2>/dev/null || true
+	kill -KILL "$holder"
 	wait "$holder" 2>/dev/null || true
 	assert_status 3
-	assert_err_contains "waiting for it"
-	assert_err_contains "another push or rollback to this database is running"
+	assert_err_contains "another push or rollback to this database is running; waiting for it (lock_timeout 300ms)"
+	assert_err_contains "drydock: error: another push or rollback to this database is running"
+	no_drydock_session t_lock
 	assert_eq "$before" "$(dump t_lock)" "nothing applied"
 }
 
@@ -321,65 +338,49 @@ t_push_lock_held_elsewhere() {
 # push's alone, applied once.
 t_push_two_at_once() {
 	newdb t_two
-	pg_psql -d t_two <<-'SQL'
-		CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
-		  $$ BEGIN PERFORM pg_sleep(1); RETURN NEW; END $$;
-		CREATE TRIGGER slow BEFORE UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION slow();
-	SQL
 	stage a.db
 	stage b.db
-	dd push a.db --target "dbname=t_two" --yes >a.out 2>a.err &
-	local first=$! held=0
-	for _ in $(seq 300); do
-		if [[ $(q t_two "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())") == 1 ]]; then
-			held=1
-			break
-		fi
-		sleep 0.05
-	done
-	assert_eq 1 "$held" "the first push took the lock"
+	# a stops itself holding the lock; b waits for it; then a goes on
+	DD_FAULT=push.before_ledger_find:stop "$DRYDOCK" push a.db --target "dbname=t_two" --yes >a.out 2>a.err &
+	local first=$!
+	wait_stopped "$first"
+	"$DRYDOCK" push b.db --target "dbname=t_two" --yes --lock-timeout 60s >b.out 2>b.err &
+	local second=$!
+	wait_for t_two "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+	kill -CONT "$first"
 	local rc_b=0 rc_a=0
-	dd push b.db --target "dbname=t_two" --yes >b.out 2>b.err || rc_b=$?
 	wait "$first" || rc_a=$?
-	assert_eq "0 3" "$(printf '%s\n' "$rc_a" "$rc_b" | sort | tr '\n' ' ' | sed 's/ $//')" \
-		"one applies, the other is refused: $(cat a.err b.err)"
-	grep -q "waiting for it" a.err b.err || fail "neither push waited for the lock"
-	grep -q "is already applied" a.err b.err || fail "no push was refused as already applied"
+	wait "$second" || rc_b=$?
+	assert_eq "0 3" "$rc_a $rc_b" "a applies, b is refused: $(cat a.err b.err)"
+	grep -q "waiting for it" b.err || fail "b did not wait for the lock: $(cat b.err)"
+	grep -q "drydock: error: change set .* is already applied to this database" b.err ||
+		fail "b was not refused as already applied: $(cat b.err)"
 	assert_eq 1 "$(q t_two "SELECT count(*) FROM drydock.ledger")"
 	assert_migrated t_two
 }
 
+# Killed while a statement runs: the UPDATE of posts waits for a row lock
+# another session holds, and the push is killed while it waits.
 t_push_killed_midway_leaves_target_unchanged() {
 	newdb t_kill
-	pg_psql -d t_kill <<-'SQL'
-		CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
-		  $$ BEGIN PERFORM pg_sleep(0.5); RETURN NEW; END $$;
-		CREATE TRIGGER slow BEFORE UPDATE ON posts FOR EACH ROW EXECUTE FUNCTION slow();
-	SQL
 	local before
 	before=$(dump t_kill)
 	stage
+	pg_psql -d t_kill -c "BEGIN" -c "SELECT * FROM posts WHERE id = 1 FOR UPDATE" -c "SELECT pg_sleep(120)" >/dev/null 2>&1 &
+	local locker=$!
+	wait_for t_kill "SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.query LIKE '%pg_sleep(120)%' AND l.relation = 'posts'::regclass"
 	# the binary itself, not a subshell running it: that is what gets killed
-	"$DRYDOCK" push s.db --target "dbname=t_kill" --yes >push.out 2>&1 &
-	local pid=$! seen=0
-	for _ in $(seq 100); do
-		if [[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'UPDATE public.posts%'") == 1 ]]; then
-			seen=1
-			break
-		fi
-		sleep 0.05
-	done
+	"$DRYDOCK" push s.db --target "dbname=t_kill" --yes --lock-timeout 60s >push.out 2>&1 &
+	local pid=$!
+	wait_for t_kill "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock' AND wait_event_type = 'Lock' AND query LIKE 'UPDATE public.posts%'"
 	kill -KILL "$pid"
 	wait "$pid" 2>/dev/null || true
-	assert_eq 1 "$seen" "the push reached the updates of posts"
-	for _ in $(seq 100); do
-		[[ $(q t_kill "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
-		sleep 0.05
-	done
+	q t_kill "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()" >/dev/null
+	wait "$locker" 2>/dev/null || true
+	no_drydock_session t_kill
 	assert_eq "$before" "$(dump t_kill)" "target unchanged"
 	assert_eq 0 "$(q t_kill "SELECT count(*) FROM pg_namespace WHERE nspname = 'drydock'")" "no ledger either"
 	# and the next push goes through
-	pg_psql -d t_kill -c "DROP TRIGGER slow ON posts"
 	run dd push s.db --target "dbname=t_kill" --yes
 	assert_status 0
 	assert_migrated t_kill
@@ -388,37 +389,21 @@ t_push_killed_midway_leaves_target_unchanged() {
 t_batched_push_killed_and_resumed() {
 	newdb t_batch
 	newdb t_batch_ref
-	pg_psql -d t_batch <<-'SQL'
-		CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS
-		  $$ BEGIN PERFORM pg_sleep(0.3); RETURN NEW; END $$;
-		CREATE TRIGGER slow BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION slow();
-	SQL
 	stage
-	"$DRYDOCK" push s.db --target "dbname=t_batch" --yes --batch-size 1 >push.out 2>&1 &
-	local pid=$! done_=0
-	for _ in $(seq 200); do
-		done_=$(q t_batch "SELECT coalesce(max(checkpoint), 0) FROM drydock.ledger" 2>/dev/null || echo 0)
-		((done_ >= 6)) && break
-		sleep 0.05
-	done
-	kill -KILL "$pid"
-	wait "$pid" 2>/dev/null || true
-	for _ in $(seq 100); do
-		[[ $(q t_batch "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'drydock'") == 0 ]] && break
-		sleep 0.05
-	done
-	local cp units
-	cp=$(q t_batch "SELECT checkpoint FROM drydock.ledger")
+	local st=0
+	DD_FAULT=push.batch_committed:6 "$DRYDOCK" push s.db --target "dbname=t_batch" --yes --batch-size 1 >push.out 2>&1 || st=$?
+	assert_eq 137 "$st" "killed after the sixth batch"
+	no_drydock_session t_batch
+	local units
 	units=$(q t_batch "SELECT units FROM drydock.ledger")
-	((cp >= 6 && cp < units)) || fail "killed after $cp of $units batches"
-	assert_eq in_progress "$(q t_batch "SELECT status FROM drydock.ledger")"
+	((units > 6)) || fail "only $units batches"
+	assert_eq "in_progress|6" "$(q t_batch "SELECT status || '|' || checkpoint FROM drydock.ledger")"
 	assert_eq 3 "$(q t_batch "SELECT count(*) FROM avatars WHERE id > 100")" "the first batches stay applied"
 	run dd history --target "dbname=t_batch"
-	assert_out_contains "in_progress $cp/$units"
-	pg_psql -d t_batch -c "DROP TRIGGER slow ON users"
+	assert_out_contains "in_progress 6/$units"
 	run dd push s.db --target "dbname=t_batch" --yes
 	assert_status 0
-	assert_err_contains "resuming push #1 after $cp committed batches"
+	assert_err_contains "resuming push #1 after 6 committed batches"
 	assert_eq "applied|$units" "$(q t_batch "SELECT status || '|' || checkpoint FROM drydock.ledger")"
 	assert_migrated t_batch
 	stage ref.db

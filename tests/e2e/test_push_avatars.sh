@@ -14,16 +14,8 @@ setup_file() {
 	pg_load src "$REPO/fixtures/sql/avatars.sql"
 	dd -q snapshot --plan "$REPO/examples/avatars" --source "$(pg_url src)" -o "$T/s.db"
 	dd -q run "$T/s.db" --plan "$REPO/examples/avatars" >/dev/null
-	if "$DRYDOCK" check --help >/dev/null 2>&1; then
-		dd -q check "$T/s.db" --plan "$REPO/examples/avatars" || true
-	fi
-	# a clean check run of this change set, unless `drydock check` made one
-	# (a stand-in while the checks module is merged separately)
-	if [[ -z $(sq "$T/s.db" "SELECT 1 FROM dd_check_run r JOIN dd_changeset c
-		ON c.hash = r.changeset_hash WHERE r.errors = 0") ]]; then
-		sq "$T/s.db" "INSERT INTO dd_check_run (at, run, changeset_hash, phase, errors, warnings, passed)
-			SELECT 'test', run, hash, 'all', 0, 0, 1 FROM dd_changeset"
-	fi
+	# the checks find warnings only: the change set can be approved
+	dd -q check "$T/s.db" --plan "$REPO/examples/avatars" >/dev/null
 	dd -q approve "$T/s.db" --by "e2e tester"
 	FIXDB=$T/s.db
 	export FIXDB

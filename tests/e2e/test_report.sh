@@ -245,8 +245,11 @@ t_report_bad_input() {
 	assert_err_contains "--format"
 	run dd report "$W/a.db" --samples -1
 	assert_status 2
+	assert_err_contains "drydock: error: --samples needs a number from 0 to 1000"
 	run dd report
 	assert_status 2
+	assert_err_contains "drydock: error: give one staging file"
+	assert_err_contains "hint: Run 'drydock report --help' for usage."
 }
 
 t_report_unwritable_output_folder() {
@@ -397,8 +400,10 @@ t_diff_bad_input() {
 	assert_err_contains "cannot read report 'missing.json'"
 	run dd diff $good
 	assert_status 2
+	assert_err_contains "drydock: error: give two reports"
 	run dd diff $good $good --ignore bogus
 	assert_status 2
+	assert_err_contains "drydock: error: --ignore takes a list of timings, context, samples"
 }
 
 t_disk_full_while_writing_a_report() {
@@ -412,7 +417,9 @@ t_disk_full_while_writing_a_report() {
 	left=$(cd small && ls -A rep 2>/dev/null | tr '\n' ' ')
 	umount small 2>/dev/null || true
 	assert_status 3
-	assert_err_contains "drydock: error:"
+	assert_err_contains "drydock: error: cannot write 'small/rep/report."
+	assert_err_contains "No space left on device"
+	assert_err_contains "hint: Check that 'small/rep' is writable and its disk has room."
 	# nothing that looks like a finished report is left (no report.* file)
 	[[ $left != *report.json* && $left != *report.html* && $left != *report.md* ]] ||
 		fail "a report file was left on the full disk: $left"

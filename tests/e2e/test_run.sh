@@ -221,6 +221,9 @@ EOF
 	stage
 	run dd run s.db --plan p
 	assert_status 3
+	assert_err_contains "drydock: error: step 'copy' failed at p/steps/c.sql:2"
+	assert_err_contains "UNIQUE constraint failed: posts.id"
+	assert_err_contains "--resume"
 	assert_eq 20 "$(sqlite3 s.db "SELECT count(*) FROM posts WHERE body = 'copy'")"
 	sed -i '/taken/d' p/steps/c.sql
 	run dd run s.db --plan p --resume

@@ -44,10 +44,20 @@ t_no_secret_in_any_artifact() {
 	} >"$log" 2>&1
 	grep -q "rolled back push" "$log" || fail "the migration did not go through: $(tail -5 "$log")"
 	# failures print connection details too: none may show the password
-	dd snapshot --plan "$PLAN" --source "postgresql://postgres:$DD_PG_PASSWORD@127.0.0.1:1/app" -o x.db >>"$log" 2>&1 || true
-	dd snapshot --plan "$PLAN" --source "postgresql://postgres:wrong$DD_PG_PASSWORD@127.0.0.1:$PGPORT/app" -o x.db >>"$log" 2>&1 || true
-	dd push s.db --target "host=127.0.0.1 port=$PGPORT dbname=nosuch user=postgres password=$DD_PG_PASSWORD" --yes >>"$log" 2>&1 || true
-	grep -q "cannot connect" "$log" || fail "the failing connections did not fail"
+	run dd snapshot --plan "$PLAN" --source "postgresql://postgres:$DD_PG_PASSWORD@127.0.0.1:1/app" -o x.db
+	assert_status 3
+	assert_err_contains "drydock: error: cannot connect"
+	cat "$T/out" "$T/err" >>"$log"
+	run dd snapshot --plan "$PLAN" --source "postgresql://postgres:wrong$DD_PG_PASSWORD@127.0.0.1:$PGPORT/app" -o x.db
+	assert_status 3
+	assert_err_contains "drydock: error: cannot connect"
+	assert_err_contains "password authentication failed"
+	cat "$T/out" "$T/err" >>"$log"
+	run dd push s.db --target "host=127.0.0.1 port=$PGPORT dbname=nosuch user=postgres password=$DD_PG_PASSWORD" --yes
+	assert_status 3
+	assert_err_contains "drydock: error: cannot connect"
+	assert_err_contains 'database "nosuch" does not exist'
+	cat "$T/out" "$T/err" >>"$log"
 	no_password_in "$T"
 	# the target's ledger (and everything else drydock created there)
 	pg_dump -h "$PGHOST" -p "$PGPORT" -U postgres -n drydock app >ledger.sql

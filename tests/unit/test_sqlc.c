@@ -314,6 +314,17 @@ static struct catalog cat;
 static struct sqlc_env *env;
 static sqlite3 *db;
 
+/* printf into a static buffer */
+static const char *ar_fmt(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -564,11 +575,11 @@ static void test_refusals(void **state)
 	assert_refused("BEGIN",
 		       "1:1: transaction control is not allowed in a step");
 	assert_refused("SELECT ARRAY[1, 2]",
-		       "1:8: ARRAY[...] is not supported yet");
+		       "1:8: function array(integer, integer) does not exist");
 	assert_refused("INSERT INTO books (id, title) VALUES (1, 'a') ON CONFLICT (title) DO NOTHING",
 		       "1:13: ON CONFLICT on columns other than the primary key of \"books\" is not supported");
 	assert_refused("SELECT * FROM generate_series(1, 3)",
-		       "1:1: set-returning functions in FROM are not supported yet");
+		       "1:15: function generate_series(integer, integer) does not exist");
 	assert_refused("SELECT id FROM books WHERE price = 'abc'",
 		       "1:36: invalid input syntax for type numeric: \"abc\"");
 	assert_refused("SELECT 1 FROM books GROUP BY nope",
@@ -634,6 +645,36 @@ static void test_program(void **state)
 			    "UPDATE \"books\" AS \"books\" SET \"qty\" = 1 WHERE \"books\".\"id\" COLLATE BINARY IN "
 			    "(SELECT \"dd_batch\".\"key\" AS \"key\" FROM temp.\"dd_batch\" AS \"dd_batch\")");
 	sqlc_env_set_batch(env, NULL);
+}
+
+/*
+ * Against the real runtime modules (pgfn_modules): the conventions of
+ * pgfn.h the compiler must follow (types of "any" arguments, element
+ * types, explicit-cast flags, table-valued functions).
+ */
+static void test_real_modules(void **state)
+{
+	(void)state;
+	sqlc_env_set_modules(env, NULL);
+	const char *s;
+	/* jsonb_build_object('a', 1): one PGT type per "any" argument */
+	s = sql_of("SELECT jsonb_build_object('a', qty) FROM books");
+	assert_non_null(s);
+	assert_non_null(strstr(s, ar_fmt("('a', \"books\".\"qty\", %d, %d)", PGK_TEXT, PGK_INT4)));
+	/* ARRAY[...] and = ANY: the element type follows */
+	s = sql_of("SELECT id FROM books WHERE id = ANY (ARRAY[1, 2])");
+	assert_non_null(s);
+	assert_non_null(strstr(s, ar_fmt(", '=', %d)", PGK_INT4)));
+	/* an explicit cast to varchar(n) says it is explicit */
+	s = sql_of("SELECT title::varchar(2) FROM books");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "(\"books\".\"title\", 2, 1)"));
+	/* set-returning functions in FROM */
+	s = sql_of("SELECT e.value FROM books b, jsonb_array_elements(b.title::jsonb) AS e");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"e\".\"value\" AS \"value\""));
+	assert_string_equal(refusal("SELECT jsonb_array_elements('[1]')"), "1:8: set-returning functions are supported only in FROM");
+	sqlc_env_set_modules(env, test_mods);
 }
 
 /* ---- running compiled statements ---- */
@@ -777,6 +818,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_modules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_semantics, exec_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_writes, exec_setup, teardown),
 	};
