@@ -8,8 +8,6 @@
 -- construct: SIMILAR TO
 UPDATE books SET code = 'similar' WHERE title SIMILAR TO '(The|A) %'
 
-UPDATE authors SET country = (regexp_match(name, '([A-Z])\w+$'))[1]
-
 UPDATE books SET code = to_char(price, 'FM999.00')
 
 UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
@@ -21,32 +19,8 @@ UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH2
 
 UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
 
--- construct: jsonb_set, jsonb ?
-UPDATE books SET meta = jsonb_set(meta, '{stock}', '0') WHERE meta ? 'stock'
-
-UPDATE books SET meta = jsonb_set(meta, '{shelf,row}', '5', false)
-
--- construct: jsonb_insert
-UPDATE books SET meta = jsonb_insert(meta, '{tags,0}', '"first"') WHERE meta ? 'tags'
-
--- construct: jsonb #-
-UPDATE books SET meta = meta #- '{shelf,room}'
-
--- construct: jsonb #> #>>
-UPDATE books SET code = meta #>> '{shelf,room}'
-
-UPDATE books SET code = (meta #> '{a,b}')::text
-
--- construct: jsonb ?| ?&
-UPDATE books SET in_print = meta ?| array['series', 'prize']
-
-UPDATE books SET in_print = meta ?& array['tags', 'stock']
-
 -- construct: jsonb_agg, jsonb_object_agg
 UPDATE books SET meta = (SELECT jsonb_agg(l.member ORDER BY l.id) FROM loans l WHERE l.book_id = books.id)
-
--- construct: jsonb_array_elements
-UPDATE books SET pages = (SELECT count(*) FROM jsonb_array_elements(books.meta -> 'tags'))
 
 -- construct: jsonb_each
 UPDATE books SET code = (SELECT string_agg(key, ',' ORDER BY key) FROM jsonb_each(books.meta))
@@ -60,11 +34,8 @@ INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
 
 WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
 
--- construct: = ANY, ALL
-UPDATE books SET code = 'any' WHERE id = ANY (ARRAY[1, 3, 5])
-
 UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE id < 3)
 
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
-DO $$ BEGIN UPDATE books SET pages = pages + 1; END $$
+DO $$ BEGIN UPDATE books SET title = upper(title); END $$

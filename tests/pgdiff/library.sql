@@ -505,3 +505,32 @@ UPDATE books SET code = price::text || ' ' || (price::float8)::text
 UPDATE books SET code = (price * 100)::int::text
 
 UPDATE books SET code = '12abc'::int::text WHERE id = 1
+
+UPDATE authors SET country = (regexp_match(name, '([A-Z])\w+$'))[1]
+
+-- construct: jsonb_set, jsonb ?
+UPDATE books SET meta = jsonb_set(meta, '{stock}', '0') WHERE meta ? 'stock'
+
+UPDATE books SET meta = jsonb_set(meta, '{shelf,row}', '5', false)
+
+-- construct: jsonb_insert
+UPDATE books SET meta = jsonb_insert(meta, '{tags,0}', '"first"') WHERE meta ? 'tags'
+
+-- construct: jsonb #-
+UPDATE books SET meta = meta #- '{shelf,room}'
+
+-- construct: jsonb #> #>>
+UPDATE books SET code = meta #>> '{shelf,room}'
+
+UPDATE books SET code = (meta #> '{a,b}')::text
+
+-- construct: jsonb ?| ?&
+UPDATE books SET in_print = meta ?| array['series', 'prize']
+
+UPDATE books SET in_print = meta ?& array['tags', 'stock']
+
+-- construct: jsonb_array_elements
+UPDATE books SET pages = (SELECT count(*) FROM jsonb_array_elements(books.meta -> 'tags'))
+
+-- construct: = ANY, ALL
+UPDATE books SET code = 'any' WHERE id = ANY (ARRAY[1, 3, 5])

@@ -365,3 +365,33 @@ UPDATE items SET flag = name NOT IN ('alpha', NULL)
 INSERT INTO results (k, t) SELECT 'upper', upper(name) FROM items WHERE id = 5
 
 INSERT INTO results (k, t) SELECT 'len', length(name) || ':' || char_length(name) || ':' || octet_length(name) FROM items WHERE id = 5
+
+UPDATE items SET tags = '{}' WHERE id = 1
+
+UPDATE items SET name = tags[1]
+
+UPDATE items SET flag = 'red' = ANY (tags)
+
+UPDATE items SET flag = 5 = ALL (nums)
+
+UPDATE items SET flag = nums @> ARRAY[2]
+
+UPDATE items SET flag = tags && ARRAY['z', 'a']
+
+UPDATE items SET flag = nums = '{1,2,3}'
+
+UPDATE items SET flag = nums < '{1,3}'
+
+-- construct: unnest
+INSERT INTO results (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
+
+-- construct: empty arrays
+INSERT INTO results (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
+
+INSERT INTO results (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
+
+UPDATE items SET data = convert_to(name, 'UTF8')
+
+INSERT INTO results (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
+
+INSERT INTO results (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))
