@@ -79,6 +79,12 @@ t_corpus_is_large_enough() {
 	((n >= 300)) || fail "only $n cases"
 }
 
+# docs/steps.md's table of the language is generated from the corpus.
+t_language_table_matches_the_corpus() {
+	run "$REPO/scripts/language-table.sh" --check
+	assert_status 0
+}
+
 t_library() {
 	result library
 	assert_eq "0 0" "$(count_of gap) $(count_of differ)" "gaps and differences (the cases are listed above)"
