@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "sqlfn.h"
+#include "fn_datetime.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -139,6 +140,9 @@ int sqlfn_setup(const char *seed, const char *clock_text)
 		R.registered = 1;
 	}
 	sqlfn_reseed("", 0);
+	/* the SQL runtime's now(), current_date, 'now'... read the same clock */
+	if (fn_datetime_set_clock(R.clock_text) < 0)
+		return -1;
 	return 0;
 }
 

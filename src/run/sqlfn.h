@@ -24,7 +24,8 @@
 
 /*
  * Registers the run VFS as the default, with the clock at clock_text
- * ("YYYY-MM-DD HH:MM:SS[.ffffff]+00" or ISO with T/Z).  Returns 0, or -1
+ * ("YYYY-MM-DD HH:MM:SS[.ffffff]+00" or ISO with T/Z), and hands the same
+ * clock to the SQL runtime (fn_datetime_set_clock).  Returns 0, or -1
  * when the text is not a timestamp.
  */
 int sqlfn_setup(const char *seed, const char *clock_text);

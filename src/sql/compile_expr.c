@@ -241,8 +241,8 @@ struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 }
 
 /* A call of a resolved registry signature over coerced arguments. */
-static struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
-			     int n, int loc)
+struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
+		      int n, int loc)
 {
 	struct expr *kids[PGFN_MAXARGS + 20];
 	int nk = 0;
@@ -262,11 +262,24 @@ static struct expr *call_sig(struct cx *cx, const struct resolved *r, struct exp
 		kids[nk++] = ex_sql(cx, ar_sb(cx, sb), &T_TEXT, -1);
 	}
 	if (r->sig->flags & PGFN_ELEMTYPE) {
-		int k = PGT_KIND(r->ret.t);
-		for (int i = 0; i < n; i++)
-			if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
-				k = PGT_KIND(r->args[i].t);
-		kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+		int has_any = 0;
+		for (int i = 0; i < r->sig->nargs; i++)
+			has_any |= PGT_KIND(r->sig->args[i]) == PGK_ANY;
+		if (has_any) {
+			/* one PGT type per actual "any" argument, after them all */
+			for (int i = 0; i < n; i++) {
+				int st = r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1];
+				if (PGT_KIND(st) == PGK_ANY)
+					kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", r->args[i].t), &T_INT4, -1);
+			}
+		} else {
+			/* the element type of the polymorphic arguments */
+			int k = PGT_KIND(r->ret.t);
+			for (int i = 0; i < n; i++)
+				if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
+					k = PGT_KIND(r->args[i].t);
+			kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+		}
 	}
 	struct expr *e = ex_func(cx, r->sig->sqlite_fn, &r->ret, loc, nk, kids);
 	if (r->sig->flags & PGFN_VOLATILE)
@@ -337,6 +350,9 @@ static struct expr *compile_const(struct cx *cx, const cJSON *b)
 }
 
 /* ---- operators ---- */
+
+static struct expr **compile_list(struct cx *cx, struct scope *sc, const cJSON *list,
+				  enum exprkind ek, int *n);
 
 static const char *op_name(const cJSON *names)
 {
@@ -506,6 +522,127 @@ static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON
 	return e;
 }
 
+/*
+ * x op ANY (array) / x op ALL (array): the operator is resolved between x
+ * and the array's element type (an untyped literal array takes x's), as
+ * PostgreSQL's make_scalar_array_op; the array module evaluates it with
+ * PostgreSQL's NULL rules.
+ */
+static struct expr *compile_array_op(struct cx *cx, struct scope *sc, const cJSON *b,
+				     const char *op, int any, enum exprkind ek, int loc)
+{
+	struct expr *l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek);
+	struct expr *a = compile_expr(cx, sc, pj_get(b, "rexpr"), ek);
+	struct resolved r;
+	if (!l || !a)
+		return NULL;
+	if (!is_comparison(op))
+		return cerr(cx, loc, NULL, "operator %s with ANY/ALL is not supported", op), NULL;
+	struct expr elem = *a;
+	if (a->type.t != PGK_UNKNOWN && a->kind != E_NULL) {
+		if (!PGT_IS_ARRAY(a->type.t))
+			return cerr(cx, a->loc, NULL, "op ANY/ALL (array) requires array on right side"), NULL;
+		elem.type.t &= ~PGT_ARRAY;
+		elem.kind = E_SQL;
+	}
+	struct expr *pair[2] = { l, &elem };
+	if (resolve_operator(cx, op, pair, 2, loc, &r) < 0)
+		return NULL;
+	struct ctype at = r.args[1];
+	at.t |= PGT_ARRAY;
+	if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)) ||
+	    !(a = coerce_to(cx, a, &at, CC_IMPLICIT, NULL)))
+		return NULL;
+	struct expr *args[3] = { l, a, ex_sql(cx, ar_printf(cx, "'%s'", !strcmp(op, "!=") ? "<>" : op), &T_TEXT, -1) };
+	struct resolved fr;
+	if (resolve_function(cx, any ? "any" : "all", args, 3, loc, 0, &fr) < 0)
+		return NULL;
+	return call_sig(cx, &fr, args, 3, loc);
+}
+
+/* ARRAY[a, b, ...]: one common element type, as PostgreSQL's transformArrayExpr. */
+static struct expr *compile_array(struct cx *cx, struct scope *sc, const cJSON *b,
+				  enum exprkind ek, const struct ctype *cast_to)
+{
+	int n, loc = pj_int(b, "location", 0);
+	struct expr **es = compile_list(cx, sc, pj_get(b, "elements"), ek, &n);
+	struct ctype t;
+	struct resolved r;
+	if (!es)
+		return NULL;
+	if (n == 0) {
+		if (!cast_to)
+			return cerr(cx, loc, "Explicitly cast to the desired type, for example ARRAY[]::integer[].",
+				    "cannot determine type of empty array"), NULL;
+		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
+		u->text = "{}";
+		return u;
+	}
+	if (select_common_type(cx, es, n, "ARRAY", &t) < 0)
+		return NULL;
+	if (cast_to && PGT_IS_ARRAY(cast_to->t)) {
+		/* ARRAY[...]::T[] coerces the elements to T, not the array */
+		t = *cast_to;
+		t.t &= ~PGT_ARRAY;
+	}
+	for (int i = 0; i < n; i++)
+		if (!(es[i] = coerce_to(cx, es[i], &t, cast_to ? CC_EXPLICIT : CC_IMPLICIT, NULL)))
+			return NULL;
+	if (resolve_function(cx, "array", es, n, loc, 0, &r) < 0)
+		return NULL;
+	return call_sig(cx, &r, es, n, loc);
+}
+
+/* a[i], a[i][j], a[lo:hi] */
+static struct expr *compile_indirection(struct cx *cx, struct scope *sc, const cJSON *b,
+					enum exprkind ek)
+{
+	struct expr *a = compile_expr(cx, sc, pj_get(b, "arg"), ek);
+	const cJSON *it;
+	struct expr *idx[8];
+	int n = 0, slice = 0;
+	if (!a)
+		return NULL;
+	cJSON_ArrayForEach(it, pj_get(b, "indirection")) {
+		const cJSON *ib;
+		const char *tag = node_tag(it, &ib);
+		if (!tag || strcmp(tag, "A_Indices"))
+			return cerr(cx, a->loc, NULL, "field selection is not supported"), NULL;
+		if (n >= 6)
+			return cerr(cx, a->loc, NULL, "too many subscripts"), NULL;
+		if (pj_bool(ib, "is_slice")) {
+			if (n || slice)
+				return cerr(cx, a->loc, NULL, "multi-dimensional slices are not supported"), NULL;
+			slice = 1;
+			for (int k = 0; k < 2; k++) {
+				const cJSON *x = pj_get(ib, k ? "uidx" : "lidx");
+				idx[n] = x ? compile_expr(cx, sc, x, ek) : ex_sql(cx, "NULL", &T_INT4, a->loc);
+				if (!idx[n] || !(idx[n] = coerce_to(cx, idx[n], &T_INT4, CC_IMPLICIT, NULL)))
+					return NULL;
+				n++;
+			}
+		} else {
+			if (slice)
+				return cerr(cx, a->loc, NULL, "mixed slices and subscripts are not supported"), NULL;
+			idx[n] = compile_expr(cx, sc, pj_get(ib, "uidx"), ek);
+			if (!idx[n] || !(idx[n] = coerce_to(cx, idx[n], &T_INT4, CC_IMPLICIT, NULL)))
+				return NULL;
+			n++;
+		}
+	}
+	if (!PGT_IS_ARRAY(a->type.t))
+		return cerr(cx, a->loc, NULL, "cannot subscript type %s because it does not support subscripting",
+			    ct_name(cx, &a->type, 0)), NULL;
+	struct expr *args[9];
+	struct resolved r;
+	args[0] = a;
+	memcpy(args + 1, idx, sizeof(*idx) * (size_t)n);
+	const char *op = slice ? "[:]" : "[]";
+	if (resolve_operator(cx, op, args, n + 1, a->loc, &r) < 0)
+		return NULL;
+	return call_sig(cx, &r, args, n + 1, a->loc);
+}
+
 static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *b,
 				  enum exprkind ek)
 {
@@ -520,8 +657,7 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 	if (!strncmp(kind, "AEXPR_BETWEEN", 13) || !strncmp(kind, "AEXPR_NOT_BETWEEN", 17))
 		return compile_between(cx, sc, b, kind, ek, loc);
 	if (!strcmp(kind, "AEXPR_OP_ANY") || !strcmp(kind, "AEXPR_OP_ALL"))
-		return cerr(cx, loc, "write x IN (...) or x IN (SELECT ...) instead",
-			    "%s (array) is not supported yet", kind + 8), NULL;
+		return compile_array_op(cx, sc, b, op, !strcmp(kind, "AEXPR_OP_ANY"), ek, loc);
 	if (pj_get(b, "lexpr") && !(l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek)))
 		return NULL;
 	if (!(r = compile_expr(cx, sc, pj_get(b, "rexpr"), ek)))
@@ -687,9 +823,9 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 		return NULL;
 	}
 	struct strbuf *fmt = ar_buf(cx);
-	sb_addf(fmt, "(SELECT %s(column1 COLLATE $c) FROM (VALUES ", minmax);
+	sb_addf(fmt, "(SELECT %s(v COLLATE $c) FROM (", minmax);
 	for (int i = 0; i < n; i++)
-		sb_addf(fmt, "%s($%d)", i ? ", " : "", i + 1);
+		sb_addf(fmt, "%sSELECT $%d AS v", i ? " UNION ALL " : "", i + 1);
 	sb_adds(fmt, "))");
 	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, n, es);
 	e->coll = coll;
@@ -895,6 +1031,13 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			}
 		} else {
 			struct resolved r;
+			int is_srf = 0;
+			FOR_EACH_SIG(cx->env, sg)
+				if (sg->kind == PGFN_SRF && !strcmp(sg->name, name))
+					is_srf = 1;
+			if (is_srf)
+				return cerr(cx, loc, ar_printf(cx, "call it in FROM: SELECT ... FROM t, %s(...) AS x", name),
+					    "set-returning functions are supported only in FROM"), NULL;
 			if (resolve_function(cx, name, args, n, loc, 0, &r) < 0)
 				return NULL;
 			is_agg = r.sig->kind == PGFN_AGG;
@@ -1096,8 +1239,13 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 		return scope_column(cx, sc, b);
 	if (!strcmp(tag, "TypeCast")) {
 		struct ctype t;
-		struct expr *e = compile_expr(cx, sc, pj_get(b, "arg"), ek);
-		if (!e || ct_from_typename(cx, pj_get(b, "typeName"), &t) < 0)
+		const cJSON *ab;
+		const char *atag = node_tag(pj_get(b, "arg"), &ab);
+		if (ct_from_typename(cx, pj_get(b, "typeName"), &t) < 0)
+			return NULL;
+		struct expr *e = atag && !strcmp(atag, "A_ArrayExpr") ? compile_array(cx, sc, ab, ek, &t)
+								      : compile_expr(cx, sc, pj_get(b, "arg"), ek);
+		if (!e)
 			return NULL;
 		if (t.t == PGK_OTHER)
 			return cerr(cx, loc, NULL, "casts to type %s are not supported", t.name), NULL;
@@ -1136,9 +1284,9 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 		return cerr(cx, loc, "drydock compares text as PostgreSQL's \"C\" collation does when the text module says so; explicit collations are not supported",
 			    "COLLATE is not supported"), NULL;
 	if (!strcmp(tag, "A_ArrayExpr"))
-		return cerr(cx, loc, NULL, "ARRAY[...] is not supported yet"), NULL;
+		return compile_array(cx, sc, b, ek, NULL);
 	if (!strcmp(tag, "A_Indirection"))
-		return cerr(cx, loc, NULL, "subscripts and field selection are not supported yet"), NULL;
+		return compile_indirection(cx, sc, b, ek);
 	if (!strcmp(tag, "RowExpr"))
 		return cerr(cx, loc, NULL, "row constructors are not supported"), NULL;
 	if (!strcmp(tag, "GroupingFunc"))

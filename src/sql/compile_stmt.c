@@ -279,6 +279,12 @@ static const char *figure_colname(const cJSON *n, int *strength)
 		*strength = 2;
 		return "coalesce";
 	}
+	if (!strcmp(tag, "A_ArrayExpr")) {
+		*strength = 2;
+		return "array";
+	}
+	if (!strcmp(tag, "A_Indirection"))
+		return figure_colname(pj_get(b, "arg"), strength);
 	if (!strcmp(tag, "MinMaxExpr")) {
 		*strength = 2;
 		return pj_str(b, "op") && !strcmp(pj_str(b, "op"), "IS_LEAST") ? "least" : "greatest";
@@ -453,6 +459,69 @@ static struct rte *from_subselect(struct cx *cx, struct scope *sc, const cJSON *
 	sb_adds(out, "(");
 	query_print(cx, out, q);
 	sb_addf(out, ") AS %s", qident(cx, ref));
+	scope_add(cx, sc, r);
+	return r;
+}
+
+/*
+ * A set-returning function in FROM (jsonb_array_elements(x), unnest(a)):
+ * the module's table-valued function.  Its arguments may name the FROM
+ * items before it, as PostgreSQL's (implicitly lateral) function calls.
+ */
+static struct rte *from_function(struct cx *cx, struct scope *sc, const cJSON *b,
+				 struct strbuf *out)
+{
+	const cJSON *fl = pj_get(b, "functions"), *lb, *fc, *fb, *it;
+	const cJSON *alias = pj_get(b, "alias");
+	int loc;
+	if (cJSON_GetArraySize(fl) != 1)
+		return cerr(cx, -1, NULL, "ROWS FROM with several functions is not supported"), NULL;
+	node_tag(cJSON_GetArrayItem(fl, 0), &lb);
+	fc = cJSON_GetArrayItem(pj_get(lb, "items"), 0);
+	const char *ftag = node_tag(fc, &fb);
+	loc = pj_int(fb, "location", 0);
+	if (!ftag || strcmp(ftag, "FuncCall"))
+		return cerr(cx, loc, NULL, "only function calls are supported in FROM"), NULL;
+	if (pj_bool(b, "ordinality"))
+		return cerr(cx, loc, "number the rows with row_number() OVER ()", "WITH ORDINALITY is not supported"), NULL;
+	if (pj_get(b, "coldeflist"))
+		return cerr(cx, loc, NULL, "column definition lists are not supported"), NULL;
+	const char *name = NULL;
+	cJSON_ArrayForEach(it, pj_get(fb, "funcname"))
+		name = str_val(it);
+	int n = cJSON_GetArraySize(pj_get(fb, "args")), i = 0;
+	struct expr **args = ar_alloc(cx, sizeof(*args) * (size_t)(n + 1));
+	cJSON_ArrayForEach(it, pj_get(fb, "args"))
+		if (!(args[i++] = compile_expr(cx, sc, it, EK_WHERE)))
+			return NULL;
+	struct resolved res;
+	if (resolve_function(cx, name, args, n, loc, 1, &res) < 0)
+		return NULL;
+	struct expr *call = call_sig(cx, &res, args, n, loc);
+	if (!call)
+		return NULL;
+	const struct pgfn_sig *sig = res.sig;
+	const char *ref = alias && pj_str(alias, "aliasname") ? pj_str(alias, "aliasname") : name;
+	struct rte *r = ar_alloc(cx, sizeof(*r));
+	r->refname = ref;
+	r->ncols = sig->ncolumns;
+	r->cols = ar_alloc(cx, sizeof(*r->cols) * (size_t)(sig->ncolumns + 1));
+	for (int c = 0; c < sig->ncolumns; c++) {
+		const char *cn = sig->columns[c].name;
+		r->cols[c].sql = ar_printf(cx, "%s.%s", qident(cx, ref), qident(cx, cn));
+		/* a scalar function's column takes the alias (chooseScalarFunctionAlias) */
+		if (sig->ncolumns == 1 && !strcmp(cn, name) && alias)
+			cn = ref;
+		r->cols[c].name = cn;
+		r->cols[c].type = PGT_KIND(sig->columns[c].type) == PGK_ANYELEMENT ? res.ret : ct_make(sig->columns[c].type);
+		r->cols[c].unqual = 1;
+	}
+	if (alias && apply_alias_cols(cx, r, alias, loc) < 0)
+		return NULL;
+	if (check_refname(cx, sc, ref, loc) < 0)
+		return NULL;
+	ex_print(out, call);
+	sb_addf(out, " AS %s", qident(cx, ref));
 	scope_add(cx, sc, r);
 	return r;
 }
@@ -642,8 +711,7 @@ static struct rte *from_item(struct cx *cx, struct scope *sc, const cJSON *n,
 	else if (!strcmp(tag, "JoinExpr"))
 		r = from_join(cx, sc, b, out);
 	else if (!strcmp(tag, "RangeFunction"))
-		return cerr(cx, node_loc(cJSON_GetArrayItem(cJSON_GetArrayItem(pj_get(b, "functions"), 0), 0)), NULL,
-			    "set-returning functions in FROM are not supported yet"), NULL;
+		r = from_function(cx, sc, b, out);
 	else
 		return cerr(cx, pj_int(b, "location", 0), NULL, "%s in FROM is not supported", tag), NULL;
 	if (r && strcmp(tag, "JoinExpr"))

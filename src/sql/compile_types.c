@@ -386,6 +386,13 @@ static const struct pgfn_sig *find_cast_sig(struct sqlc_env *env, int from, int 
 		if (s->kind == PGFN_CAST && s->args[0] == from && s->ret == to &&
 		    !(from == to && !(s->flags & PGFN_TYPMOD)))
 			return s;
+	/* array input and output: the element type is an argument */
+	if (PGT_IS_ARRAY(to) || PGT_IS_ARRAY(from))
+		FOR_EACH_SIG(env, s)
+			if (s->kind == PGFN_CAST && (s->flags & PGFN_ELEMTYPE) &&
+			    (s->args[0] == from || (PGT_IS_ARRAY(from) && s->args[0] == (PGK_ANYELEMENT | PGT_ARRAY))) &&
+			    (s->ret == to || (PGT_IS_ARRAY(to) && s->ret == (PGK_ANYELEMENT | PGT_ARRAY))))
+				return s;
 	return NULL;
 }
 
@@ -484,16 +491,24 @@ static int typmod_args(struct cx *cx, struct expr **kids, const struct ctype *to
 }
 
 static struct expr *call_cast(struct cx *cx, const struct pgfn_sig *s, struct expr *e,
-			      const struct ctype *to, int use_mod, int loc)
+			      const struct ctype *to, int use_mod, int explicit, int loc)
 {
-	struct expr *kids[4];
+	struct expr *kids[6];
 	int n = 0;
 	struct ctype rt = *to;
 	kids[n++] = e;
-	if (s->flags & PGFN_TYPMOD)
+	if (s->flags & PGFN_TYPMOD) {
 		n += typmod_args(cx, kids + n, to, use_mod);
+		if (s->flags & PGFN_EXPLICIT)
+			kids[n++] = ex_sql(cx, explicit ? "1" : "0", &T_INT4, -1);
+	}
 	if (s->flags & PGFN_TYPENAME)
 		kids[n++] = ex_sql(cx, ar_printf(cx, "'%s'", ct_name(cx, to, 0)), &T_TEXT, -1);
+	if (s->flags & PGFN_ELEMTYPE) {
+		/* casts to or from an array: the element type */
+		int k = PGT_IS_ARRAY(to->t) ? PGT_KIND(to->t) : PGT_KIND(e->type.t);
+		kids[n++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
+	}
 	if (!use_mod) {
 		rt.mod1 = rt.mod2 = -1;
 	}
@@ -527,12 +542,12 @@ static struct expr *apply_typmod(struct cx *cx, struct expr *e, const struct cty
 		     "type modifier of type %s is not supported", ct_name(cx, to, 1));
 		return NULL;
 	}
-	if (cc == CC_EXPLICIT && (k == PGK_VARCHAR || k == PGK_CHAR)) {
+	if (cc == CC_EXPLICIT && (k == PGK_VARCHAR || k == PGK_CHAR) && !(s->flags & PGFN_EXPLICIT)) {
 		struct expr *kids[3] = { e, ex_sql(cx, "1", &T_INT4, -1),
 					 ex_sql(cx, ar_printf(cx, "%d", to->mod1), &T_INT4, -1) };
 		e = ex_func(cx, "substr", &e->type, loc, 3, kids);
 	}
-	return call_cast(cx, s, e, to, 1, loc);
+	return call_cast(cx, s, e, to, 1, cc == CC_EXPLICIT, loc);
 }
 
 static struct expr *literal_input(struct cx *cx, struct expr *e, const struct ctype *to,
@@ -575,7 +590,7 @@ static struct expr *literal_input(struct cx *cx, struct expr *e, const struct ct
 			return NULL;
 		}
 		/* PostgreSQL's input functions see typmod -1 except interval's */
-		v = call_cast(cx, s, v, to, k == PGK_INTERVAL, e->loc);
+		v = call_cast(cx, s, v, to, k == PGK_INTERVAL, 0, e->loc);
 	}
 	v->type = *to;
 	v->type.mod1 = v->type.mod2 = -1;
@@ -625,15 +640,16 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 	}
 	struct expr *r = e;
 	if (s1)
-		r = call_cast(cx, s1, e, to, 0, e->loc);
+		r = call_cast(cx, s1, e, to, 0, cc == CC_EXPLICIT, e->loc);
 	else {
 		r = ex_new(cx, e->kind, &base, e->loc);
 		*r = *e;
 	}
 	r->type = base;
-	if (s1 && (s1->flags & PGFN_TYPMOD) && to->mod1 >= 0 && !(cc == CC_EXPLICIT && is_string(to->t))) {
+	if (s1 && (s1->flags & PGFN_TYPMOD) && to->mod1 >= 0 &&
+	    (!(cc == CC_EXPLICIT && is_string(to->t)) || (s1->flags & PGFN_EXPLICIT))) {
 		/* the cast applied the typmod itself */
-		r = call_cast(cx, s1, e, to, 1, e->loc);
+		r = call_cast(cx, s1, e, to, 1, cc == CC_EXPLICIT, e->loc);
 		r->type = *to;
 		return r;
 	}
@@ -1042,15 +1058,15 @@ int resolve_operator(struct cx *cx, const char *name, struct expr **args,
 }
 
 int resolve_function(struct cx *cx, const char *name, struct expr **args,
-		     int nargs, int loc, int want_agg, struct resolved *out)
+		     int nargs, int loc, int want_srf, struct resolved *out)
 {
 	static struct cand cs[MAXC];
 	int nc = 0;
-	(void)want_agg;
 	if (nargs > MAXA)
 		return cerr(cx, loc, NULL, "too many arguments for function %s", name);
 	FOR_EACH_SIG(cx->env, s) {
-		if (s->kind != PGFN_FUNC && s->kind != PGFN_AGG && s->kind != PGFN_WINDOW)
+		if (want_srf ? s->kind != PGFN_SRF
+			     : (s->kind != PGFN_FUNC && s->kind != PGFN_AGG && s->kind != PGFN_WINDOW))
 			continue;
 		if (strcmp(s->name, name) || nc >= MAXC)
 			continue;

@@ -364,6 +364,45 @@ static void fn_float_to_numeric(sqlite3_context *ctx, int argc, sqlite3_value **
 	num_clear(&a);
 }
 
+/* factorial(int8): numeric, exact */
+static void fn_numeric_fac(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	long long n;
+	mpz_t z;
+	struct numval r = NUMVAL_INIT;
+	if (pgfn_any_null(argc, argv))
+		return;
+	if (fn_arg_int(ctx, argv[0], &n))
+		return;
+	if (n < 0) {
+		sqlite3_result_error(ctx, "factorial of a negative number is undefined", -1);
+		return;
+	}
+	/* 32177! is the largest that fits numeric's 131072 integer digits */
+	if (n > 32177) {
+		sqlite3_result_error(ctx, "value overflows numeric format", -1);
+		return;
+	}
+	mpz_init(z);
+	mpz_fac_ui(z, (unsigned long)n);
+	int err = num_set_mpz(&r, z, 0);
+	if (err)
+		fn_result_numerr(ctx, err);
+	else
+		fn_result_num(ctx, &r);
+	mpz_clear(z);
+	num_clear(&r);
+}
+
+/* Backstop for PGFN_REFUSED signatures, should a call get compiled. */
+static void fn_numeric_refused(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_error(ctx, "drydock cannot compute this numeric function exactly as "
+			     "PostgreSQL does (ln, exp, log, power on numeric)", -1);
+}
+
 /* ------------------------------------------------------------ the order */
 
 /*
@@ -411,6 +450,8 @@ static int coll_numeric(void *arg, int la, const void *a, int lb, const void *b)
 #define FN2(name, a, b, r, fn) { name, PGFN_FUNC, 2, { a, b }, r, fn, 0 }
 #define CAST(a, r, fn, fl) { NULL, PGFN_CAST, 1, { a }, r, fn, fl }
 #define AGG(name, a, r, fn) { name, PGFN_AGG, 1, { a }, r, fn, 0 }
+
+#define REFUSED1(name, a) { name, PGFN_FUNC, 1, { a }, NU, "pg_numeric_refused", PGFN_REFUSED }
 
 #define CI PGFN_IMPLICIT
 #define CA PGFN_ASSIGNMENT
@@ -482,6 +523,18 @@ static const struct pgfn_sig numeric_sigs[] = {
 	FN1("trim_scale", NU, NU, "pg_numeric_trim_scale"),
 	FN1("sqrt", NU, NU, "pg_numeric_sqrt"),
 	FN2("gcd", NU, NU, NU, "pg_numeric_gcd"), FN2("lcm", NU, NU, NU, "pg_numeric_lcm"),
+	FN1("factorial", I8, NU, "pg_numeric_fac"),
+	/*
+	 * PostgreSQL computes these to its own guard digits and roundings
+	 * (ln_var, exp_var, power_var): not reproduced digit for digit, so
+	 * refused rather than left out, which would let numeric arguments
+	 * resolve to the float8 versions and silently lose exactness.
+	 */
+	REFUSED1("ln", NU), REFUSED1("exp", NU), REFUSED1("log", NU), REFUSED1("log10", NU),
+	{ "log", PGFN_FUNC, 2, { NU, NU }, NU, "pg_numeric_refused", PGFN_REFUSED },
+	{ "power", PGFN_FUNC, 2, { NU, NU }, NU, "pg_numeric_refused", PGFN_REFUSED },
+	{ "pow", PGFN_FUNC, 2, { NU, NU }, NU, "pg_numeric_refused", PGFN_REFUSED },
+	{ "^", PGFN_OP, 2, { NU, NU }, NU, "pg_numeric_refused", PGFN_REFUSED },
 	CAST(TX, NU, "pg_numeric_in", PGFN_TYPMOD), CAST(NU, TX, "pg_numeric_text", CA),
 	CAST(NU, NU, "pg_numeric", PGFN_TYPMOD | CI | CA),
 	CAST(I2, NU, "pg_int_numeric", CI), CAST(I4, NU, "pg_int_numeric", CI),
@@ -591,6 +644,8 @@ static const struct fn_def numeric_fns[] = {
 	{ "pg_numeric_float8", 1, fn_numeric_to_float, 8 },
 	{ "pg_float4_numeric", 1, fn_float_to_numeric, 4 },
 	{ "pg_float8_numeric", 1, fn_float_to_numeric, 8 },
+	{ "pg_numeric_fac", 1, fn_numeric_fac, 0 },
+	{ "pg_numeric_refused", -1, fn_numeric_refused, 0 },
 };
 
 static int numeric_register(sqlite3 *db)

@@ -735,6 +735,45 @@ static void fn_substr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	substring_chars(ctx, s, n, arg_int(argv, 1), argc > 2, argc > 2 ? arg_int(argv, 2) : 0);
 }
 
+/*
+ * overlay(string placing repl from start [for count]): text_overlay, i.e.
+ * substr(string, 1, start - 1) || repl || substr(string, start + count).
+ */
+static void fn_overlay(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	const unsigned char *s;
+	const char *r;
+	size_t n, rn, cut;
+	int64_t start, count, end;
+
+	STRICT();
+	start = arg_int(argv, 2);
+	r = arg_text(argv, 1, &rn);
+	count = argc > 3 ? arg_int(argv, 3) : (int64_t)u8_count((const unsigned char *)r, rn);
+	if (start > INT32_MAX || count > INT32_MAX || start + count > INT32_MAX ||
+	    start + count < INT32_MIN) {
+		pgfn_error(ctx, "integer out of range");
+		return;
+	}
+	end = start + count;
+	if (start - 1 < 0) {
+		pgfn_error(ctx, "negative substring length not allowed");
+		return;
+	}
+	r = xstrndup(r, rn);
+	s = (const unsigned char *)arg_text(argv, 0, &n);
+	cut = u8_offset(s, n, (size_t)(start - 1));
+	sb_add(&out, s, cut);
+	sb_add(&out, r, rn);
+	if (end < 1)
+		end = 1;
+	cut = u8_offset(s, n, (size_t)(end - 1));
+	sb_add(&out, s + cut, n - cut);
+	free((char *)r);
+	result_sb(ctx, &out);
+}
+
 /* Byte offset of the first occurrence of needle in hay, or -1. */
 static ssize_t find_bytes(const char *hay, size_t nh, const char *needle, size_t nn)
 {
@@ -1605,6 +1644,8 @@ static const struct textfn text_fns[] = {
 	{ "pg_substr", 2, 0, fn_substr },
 	{ "pg_substr", 3, 0, fn_substr },
 	{ "pg_strpos", 2, 0, fn_strpos },
+	{ "pg_overlay", 3, 0, fn_overlay },
+	{ "pg_overlay", 4, 0, fn_overlay },
 	{ "pg_starts_with", 2, 0, fn_starts_with },
 	{ "pg_replace", 3, 0, fn_replace },
 	{ "pg_split_part", 3, 0, fn_split_part },
@@ -1776,6 +1817,21 @@ static const struct pgfn_sig text_sigs[] = {
 	F2("regexp_like", T, T, BO, "pg_regexp_like"),
 	F3("regexp_like", T, T, T, BO, "pg_regexp_like"),
 	F2("regexp_count", T, T, I4, "pg_regexp_count"),
+	F3("regexp_count", T, T, I4, I4, "pg_regexp_count"),
+	F4("regexp_count", T, T, I4, T, I4, "pg_regexp_count"),
+	F4("regexp_replace", T, T, T, I4, T, "pg_regexp_replace_start"),
+	{ "regexp_replace", PGFN_FUNC, 5, { T, T, T, I4, I4 }, T, "pg_regexp_replace_start", 0 },
+	{ "regexp_replace", PGFN_FUNC, 6, { T, T, T, I4, I4, T }, T, "pg_regexp_replace_start", 0 },
+	F2("regexp_substr", T, T, T, "pg_regexp_substr"),
+	F3("regexp_substr", T, T, I4, T, "pg_regexp_substr"),
+	F4("regexp_substr", T, T, I4, I4, T, "pg_regexp_substr"),
+	{ "regexp_substr", PGFN_FUNC, 5, { T, T, I4, I4, T }, T, "pg_regexp_substr", 0 },
+	{ "regexp_substr", PGFN_FUNC, 6, { T, T, I4, I4, T, I4 }, T, "pg_regexp_substr", 0 },
+	F2("regexp_instr", T, T, I4, "pg_regexp_instr"),
+	F3("regexp_instr", T, T, I4, I4, "pg_regexp_instr"),
+	F4("regexp_instr", T, T, I4, I4, I4, "pg_regexp_instr"),
+	{ "regexp_instr", PGFN_FUNC, 5, { T, T, I4, I4, I4 }, I4, "pg_regexp_instr", 0 },
+	{ "regexp_instr", PGFN_FUNC, 6, { T, T, I4, I4, I4, T }, I4, "pg_regexp_instr", 0 },
 	F2("substring", T, T, T, "pg_textregexsubstr"),
 	F3("substring", T, T, T, T, "pg_similar_substring"),
 
@@ -1810,6 +1866,17 @@ static const struct pgfn_sig text_sigs[] = {
 	F2("position", T, T, I4, "pg_strpos"),
 	F2("strpos", T, T, I4, "pg_strpos"),
 	F2("starts_with", T, T, BO, "pg_starts_with"),
+	OP2("^@", T, T, BO, "pg_starts_with"),
+	F3("overlay", T, T, I4, T, "pg_overlay"),
+	F4("overlay", T, T, I4, I4, T, "pg_overlay"),
+	F3("overlay", BY, BY, I4, BY, "pg_bytea_overlay"),
+	F4("overlay", BY, BY, I4, I4, BY, "pg_bytea_overlay"),
+	F1("sha224", BY, BY, "pg_sha224"),
+	F1("sha256", BY, BY, "pg_sha256"),
+	F1("sha384", BY, BY, "pg_sha384"),
+	F1("sha512", BY, BY, "pg_sha512"),
+	F2("convert_to", T, T, BY, "pg_convert_to"),
+	F2("convert_from", BY, T, T, "pg_convert_from"),
 	F3("replace", T, T, T, T, "pg_replace"),
 	F3("split_part", T, T, I4, T, "pg_split_part"),
 	F3("translate", T, T, T, T, "pg_translate"),

@@ -175,6 +175,182 @@ static void fn_bytea_substr(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_blob64(ctx, b + start - 1, (sqlite3_uint64)(end - start), SQLITE_TRANSIENT);
 }
 
+/* overlay(bytes placing repl from start [for count]) */
+static void fn_bytea_overlay(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct strbuf out = STRBUF_INIT;
+	const unsigned char *b, *r;
+	size_t n, rn;
+	int64_t start, count, end;
+
+	STRICT();
+	start = sqlite3_value_int64(argv[2]);
+	r = arg_bytes(argv, 1, &rn);
+	count = argc > 3 ? sqlite3_value_int64(argv[3]) : (int64_t)rn;
+	if (start > INT32_MAX || count > INT32_MAX || start + count > INT32_MAX ||
+	    start + count < INT32_MIN) {
+		pgfn_error(ctx, "integer out of range");
+		return;
+	}
+	end = start + count;
+	if (start - 1 < 0) {
+		pgfn_error(ctx, "negative substring length not allowed");
+		return;
+	}
+	sb_add(&out, r, rn);
+	b = arg_bytes(argv, 0, &n);
+	{
+		size_t cut = (size_t)(start - 1) < n ? (size_t)(start - 1) : n;
+		size_t from = end < 1 ? 0 : ((size_t)(end - 1) < n ? (size_t)(end - 1) : n);
+		struct strbuf res = STRBUF_INIT;
+
+		sb_add(&res, b, cut);
+		sb_add(&res, out.buf, out.len);
+		sb_add(&res, b + from, n - from);
+		sb_release(&out);
+		result_blob_sb(ctx, &res);
+	}
+}
+
+/* sha224/256/384/512(bytea) -> bytea */
+static void sha(sqlite3_context *ctx, int argc, sqlite3_value **argv, const EVP_MD *md)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dn = 0;
+	const unsigned char *b;
+	size_t n;
+
+	STRICT();
+	b = arg_bytes(argv, 0, &n);
+	if (!EVP_Digest(b, n, d, &dn, md, NULL)) {
+		pgfn_error(ctx, "could not compute %s hash", EVP_MD_get0_name(md));
+		return;
+	}
+	sqlite3_result_blob(ctx, d, (int)dn, SQLITE_TRANSIENT);
+}
+
+static void fn_sha224(sqlite3_context *ctx, int argc, sqlite3_value **argv) { sha(ctx, argc, argv, EVP_sha224()); }
+static void fn_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv) { sha(ctx, argc, argv, EVP_sha256()); }
+static void fn_sha384(sqlite3_context *ctx, int argc, sqlite3_value **argv) { sha(ctx, argc, argv, EVP_sha384()); }
+static void fn_sha512(sqlite3_context *ctx, int argc, sqlite3_value **argv) { sha(ctx, argc, argv, EVP_sha512()); }
+
+/*
+ * Whether an encoding name is UTF8 the way pg_char_to_encoding() reads
+ * names (case and non-alphanumerics ignored; "unicode" is an alias).
+ * 1 UTF8, 0 another valid encoding drydock does not convert, -1 unknown.
+ */
+static int encoding_is_utf8(const char *name)
+{
+	static const char *const others[] = {
+		"sqlascii", "eucjp", "euccn", "euckr", "euctw", "eucjis2004", "mulecinternal",
+		"latin1", "latin2", "latin3", "latin4", "latin5", "latin6", "latin7", "latin8",
+		"latin9", "latin10", "win1256", "win1258", "win866", "win874", "koi8r", "win1251",
+		"win1252", "iso88595", "iso88596", "iso88597", "iso88598", "win1250", "win1253",
+		"win1254", "win1255", "win1257", "koi8u", "sjis", "big5", "gbk", "uhc", "gb18030",
+		"johab", "shiftjis2004", "windows1252", "iso885915", "alt", "win", "mskanji",
+		"shiftjis", "tcvn", "tcvn5712", "vscii", "abc", "koi8", "iso88591", "unicode8",
+	};
+	char norm[64];
+	size_t k = 0;
+
+	for (const char *p = name; *p && k + 1 < sizeof(norm); p++)
+		if (isalnum((unsigned char)*p))
+			norm[k++] = (char)tolower((unsigned char)*p);
+	norm[k] = 0;
+	if (!strcmp(norm, "utf8") || !strcmp(norm, "unicode"))
+		return 1;
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (!strcmp(norm, others[i]))
+			return 0;
+	return -1;
+}
+
+/* The first invalid UTF-8 sequence in b, as PostgreSQL reports it; -1 if none. */
+static ssize_t utf8_invalid(const unsigned char *b, size_t n, size_t *bad_len)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = b[i];
+		size_t l = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 :
+			   (c & 0xf8) == 0xf0 ? 4 : 1;
+		int ok = c != 0 && (c < 0x80 || (l > 1 && i + l <= n));
+
+		if (ok && l > 1) {
+			uint32_t cp = c & (0x7f >> l);
+
+			for (size_t k = 1; k < l; k++) {
+				if ((b[i + k] & 0xc0) != 0x80)
+					ok = 0;
+				cp = (cp << 6) | (b[i + k] & 0x3f);
+			}
+			if (ok && ((l == 2 && cp < 0x80) || (l == 3 && cp < 0x800) ||
+				   (l == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+				   (cp >= 0xd800 && cp <= 0xdfff)))
+				ok = 0;
+		}
+		if (!ok) {
+			*bad_len = l < n - i ? l : n - i;
+			return (ssize_t)i;
+		}
+		i += l;
+	}
+	return -1;
+}
+
+static int check_encoding(sqlite3_context *ctx, sqlite3_value *v, int dest)
+{
+	const char *name = (const char *)sqlite3_value_text(v);
+	int r = encoding_is_utf8(name ? name : "");
+
+	if (r < 0) {
+		pgfn_error(ctx, "invalid %s encoding name \"%s\"", dest ? "destination" : "source", name);
+		return -1;
+	}
+	if (r == 0) {
+		pgfn_error(ctx, "conversion to or from encoding \"%s\": drydock cannot run it exactly as PostgreSQL does (UTF8 only)", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* convert_to(text, 'UTF8'): the text's bytes. */
+static void fn_convert_to(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	size_t n;
+	const char *s;
+
+	STRICT();
+	if (check_encoding(ctx, argv[1], 1) < 0)
+		return;
+	s = arg_text(argv, 0, &n);
+	sqlite3_result_blob64(ctx, s, n, SQLITE_TRANSIENT);
+}
+
+/* convert_from(bytes, 'UTF8'): the bytes as text, which must be valid UTF-8. */
+static void fn_convert_from(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct strbuf msg = STRBUF_INIT;
+	const unsigned char *b;
+	size_t n, bad_len;
+	ssize_t at;
+
+	STRICT();
+	if (check_encoding(ctx, argv[1], 0) < 0)
+		return;
+	b = arg_bytes(argv, 0, &n);
+	at = utf8_invalid(b, n, &bad_len);
+	if (at >= 0) {
+		sb_adds(&msg, "invalid byte sequence for encoding \"UTF8\":");
+		for (size_t k = 0; k < bad_len; k++)
+			sb_addf(&msg, " 0x%02x", b[at + (ssize_t)k]);
+		pgfn_error(ctx, "%s", msg.buf);
+		sb_release(&msg);
+		return;
+	}
+	sqlite3_result_text64(ctx, (const char *)b, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
 /* bytealike: LIKE on bytes (MatchText without character awareness). */
 static void bytea_like(sqlite3_context *ctx, int argc, sqlite3_value **argv, int negate)
 {
@@ -465,6 +641,14 @@ const struct textfn textfn_bytes[] = {
 	{ "pg_bytealike", 2, 0, fn_bytealike },
 	{ "pg_byteanlike", 2, 0, fn_byteanlike },
 	{ "pg_uuid_in", 1, 0, fn_uuid_in },
+	{ "pg_bytea_overlay", 3, 0, fn_bytea_overlay },
+	{ "pg_bytea_overlay", 4, 0, fn_bytea_overlay },
+	{ "pg_sha224", 1, 0, fn_sha224 },
+	{ "pg_sha256", 1, 0, fn_sha256 },
+	{ "pg_sha384", 1, 0, fn_sha384 },
+	{ "pg_sha512", 1, 0, fn_sha512 },
+	{ "pg_convert_to", 2, 0, fn_convert_to },
+	{ "pg_convert_from", 2, 0, fn_convert_from },
 	{ "pg_md5", 1, 0, fn_md5 },
 	{ "pg_encode", 2, 0, fn_encode },
 	{ "pg_decode", 2, 0, fn_decode },

@@ -1416,20 +1416,22 @@ static size_t char_at(const char *s, size_t n, size_t i)
 }
 
 /* regexp_replace(source, pattern, replacement [, flags]) */
-static void fn_regexp_replace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/*
+ * replace_text_regexp(): replaces the nth match (0: every match) found
+ * from byte start_at on.  argv: source, pattern, replacement.
+ */
+static void regexp_replace(sqlite3_context *ctx, sqlite3_value **argv, int mode,
+			   size_t start_chars, long nth)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct pgre *r;
 	regmatch_t *m;
 	const char *s, *rep;
 	char *repc;
-	size_t n, rn, data_pos = 0, start = 0;
-	int icase, glob;
+	size_t n, rn, data_pos = 0, start;
+	long count = 0;
 
-	STRICT();
-	if (get_flags(ctx, argc, argv, 3, 1, NULL, &icase, &glob) < 0)
-		return;
-	r = get_re(ctx, argv, 1, icase);
+	r = get_re(ctx, argv, 1, mode);
 	if (!r)
 		return;
 	rep = arg_text(argv, 2, &rn);
@@ -1445,43 +1447,47 @@ static void fn_regexp_replace(sqlite3_context *ctx, int argc, sqlite3_value **ar
 				k++;
 		}
 	s = arg_text(argv, 0, &n);
+	start = u8_offset((const unsigned char *)s, n, start_chars);
 	m = xmalloc((r->nsub + 1) * sizeof(*m));
 	while (start <= n && re_exec(r, s, n, start, m)) {
 		size_t so = (size_t)m[0].rm_so, eo = (size_t)m[0].rm_eo;
 
-		sb_add(&out, s + data_pos, so - data_pos);
-		/* the replacement: \1..\9 groups, \& the match, \\ a backslash */
-		for (size_t k = 0; k < rn; k++) {
-			char c = repc[k];
+		count++;
+		if (nth == 0 || count == nth) {
+			sb_add(&out, s + data_pos, so - data_pos);
+			/* the replacement: \1..\9 groups, \& the match, \\ a backslash */
+			for (size_t k = 0; k < rn; k++) {
+				char c = repc[k];
 
-			if (c != '\\' || k + 1 >= rn) {
-				sb_addch(&out, c);
-				continue;
-			}
-			c = repc[k + 1];
-			if (c >= '1' && c <= '9') {
-				int g = c - '0';
-
-				if (g <= r->ncap) {
-					regmatch_t *gm = &m[r->capmap[g - 1]];
-
-					if (gm->rm_so >= 0 && gm->rm_eo >= 0)
-						sb_add(&out, s + gm->rm_so, (size_t)(gm->rm_eo - gm->rm_so));
+				if (c != '\\' || k + 1 >= rn) {
+					sb_addch(&out, c);
+					continue;
 				}
-				k++;
-			} else if (c == '&') {
-				sb_add(&out, s + so, eo - so);
-				k++;
-			} else if (c == '\\') {
-				sb_addch(&out, '\\');
-				k++;
-			} else {
-				sb_addch(&out, '\\');
+				c = repc[k + 1];
+				if (c >= '1' && c <= '9') {
+					int g = c - '0';
+
+					if (g <= r->ncap) {
+						regmatch_t *gm = &m[r->capmap[g - 1]];
+
+						if (gm->rm_so >= 0 && gm->rm_eo >= 0)
+							sb_add(&out, s + gm->rm_so, (size_t)(gm->rm_eo - gm->rm_so));
+					}
+					k++;
+				} else if (c == '&') {
+					sb_add(&out, s + so, eo - so);
+					k++;
+				} else if (c == '\\') {
+					sb_addch(&out, '\\');
+					k++;
+				} else {
+					sb_addch(&out, '\\');
+				}
 			}
+			data_pos = eo;
+			if (nth > 0)
+				break;
 		}
-		data_pos = eo;
-		if (!glob)
-			break;
 		start = eo;
 		if (so == eo) {
 			if (eo >= n)
@@ -1495,6 +1501,47 @@ static void fn_regexp_replace(sqlite3_context *ctx, int argc, sqlite3_value **ar
 	result_sb(ctx, &out);
 }
 
+/* regexp_replace(source, pattern, replacement [, flags]) */
+static void fn_regexp_replace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int mode, glob;
+
+	STRICT();
+	if (get_flags(ctx, argc, argv, 3, 1, NULL, &mode, &glob) < 0)
+		return;
+	regexp_replace(ctx, argv, mode, 0, glob ? 0 : 1);
+}
+
+/* A start or count argument: >= min, else PostgreSQL's error.  0 or -1. */
+static int int_param(sqlite3_context *ctx, sqlite3_value **argv, int i, int min,
+		     const char *name, long *out)
+{
+	sqlite3_int64 v = sqlite3_value_int64(argv[i]);
+
+	if (v < min) {
+		pgfn_error(ctx, "invalid value for parameter \"%s\": %lld", name, (long long)v);
+		return -1;
+	}
+	*out = (long)v;
+	return 0;
+}
+
+/* regexp_replace(source, pattern, replacement, start [, N [, flags]]) */
+static void fn_regexp_replace_start(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	long start, nth = 1;
+	int mode, glob;
+
+	STRICT();
+	if (int_param(ctx, argv, 3, 1, "start", &start) < 0)
+		return;
+	if (argc > 4 && int_param(ctx, argv, 4, 0, "n", &nth) < 0)
+		return;
+	/* with N given, "g" is accepted and ignored */
+	if (get_flags(ctx, argc, argv, 5, 1, NULL, &mode, &glob) < 0)
+		return;
+	regexp_replace(ctx, argv, mode, (size_t)start - 1, nth);
+}
 static int needs_array_quotes(const char *s, size_t n)
 {
 	if (n == 0 || (n == 4 && !strncasecmp(s, "NULL", 4)))
@@ -1777,25 +1824,32 @@ int textfn_register_srfs(sqlite3 *db)
 	return SQLITE_OK;
 }
 
-/* regexp_count(string, pattern): matches found globally. */
-static void fn_regexp_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/*
+ * The matches of argv[1] in argv[0] from character start (0-based), as
+ * setup_regexp_matches() finds them globally.  Calls found() for each
+ * until it returns nonzero.  0, or -1 after setting an error.
+ */
+static int each_match(sqlite3_context *ctx, sqlite3_value **argv, int mode, size_t start_chars,
+		      struct pgre **rp, int (*found)(void *arg, const char *s, regmatch_t *m),
+		      void *arg)
 {
 	struct pgre *r;
 	regmatch_t *m;
 	const char *s;
-	size_t n, start = 0;
-	sqlite3_int64 count = 0;
+	size_t n, start;
 
-	STRICT();
-	r = get_re(ctx, argv, 1, 0);
+	r = get_re(ctx, argv, 1, mode);
 	if (!r)
-		return;
+		return -1;
+	*rp = r;
 	s = arg_text(argv, 0, &n);
+	start = u8_offset((const unsigned char *)s, n, start_chars);
 	m = xmalloc((r->nsub + 1) * sizeof(*m));
 	while (start <= n && re_exec(r, s, n, start, m)) {
 		size_t so = (size_t)m[0].rm_so, eo = (size_t)m[0].rm_eo;
 
-		count++;
+		if (found(arg, s, m))
+			break;
 		start = eo;
 		if (so == eo) {
 			if (eo >= n)
@@ -1804,7 +1858,155 @@ static void fn_regexp_count(sqlite3_context *ctx, int argc, sqlite3_value **argv
 		}
 	}
 	free(m);
-	sqlite3_result_int64(ctx, count);
+	return 0;
+}
+
+struct nth_match {
+	long want, seen;
+	size_t nsub;
+	regmatch_t *m;       /* a copy of the wanted match */
+	int got;
+};
+
+static int count_match(void *arg, const char *s, regmatch_t *m)
+{
+	struct nth_match *nm = arg;
+
+	(void)s;
+	(void)m;
+	nm->seen++;
+	return 0;
+}
+
+static int take_nth(void *arg, const char *s, regmatch_t *m)
+{
+	struct nth_match *nm = arg;
+
+	(void)s;
+	if (++nm->seen < nm->want)
+		return 0;
+	memcpy(nm->m, m, (nm->nsub + 1) * sizeof(*m));
+	nm->got = 1;
+	return 1;
+}
+
+/* regexp_count(string, pattern [, start [, flags]]) */
+static void fn_regexp_count(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nth_match nm = { 0 };
+	struct pgre *r;
+	long start = 1;
+	int mode, glob;
+
+	STRICT();
+	if (argc > 2 && int_param(ctx, argv, 2, 1, "start", &start) < 0)
+		return;
+	if (get_flags(ctx, argc, argv, 3, 0, "regexp_count()", &mode, &glob) < 0)
+		return;
+	if (each_match(ctx, argv, mode, (size_t)start - 1, &r, count_match, &nm) < 0)
+		return;
+	sqlite3_result_int64(ctx, nm.seen);
+}
+
+/*
+ * The nth match from start for regexp_substr/regexp_instr: 1 with nm->m
+ * filled, 0 when there is none, -1 after an error.  sub: the group asked
+ * for (0 the whole match).
+ */
+static int nth_match(sqlite3_context *ctx, sqlite3_value **argv, int mode, long start,
+		     long nth, long sub, struct nth_match *nm, struct pgre **rp)
+{
+	struct pgre *r = get_re(ctx, argv, 1, mode);
+
+	if (!r)
+		return -1;
+	if (sub > 0 && r->unsafe_caps) {
+		pgfn_error(ctx, "%s", CAPS_REFUSAL);
+		return -1;
+	}
+	nm->want = nth;
+	nm->nsub = r->nsub;
+	nm->m = xmalloc((r->nsub + 1) * sizeof(regmatch_t));
+	if (each_match(ctx, argv, mode, (size_t)start - 1, rp, take_nth, nm) < 0)
+		return -1;
+	if (!nm->got || sub > r->ncap)
+		return 0;
+	return 1;
+}
+
+/* regexp_substr(string, pattern [, start [, N [, flags [, subexpr]]]]) */
+static void fn_regexp_substr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nth_match nm = { 0 };
+	struct pgre *r = NULL;
+	long start = 1, nth = 1, sub = 0;
+	int mode, glob, found;
+
+	STRICT();
+	if ((argc > 2 && int_param(ctx, argv, 2, 1, "start", &start) < 0) ||
+	    (argc > 3 && int_param(ctx, argv, 3, 1, "n", &nth) < 0))
+		return;
+	if (get_flags(ctx, argc, argv, 4, 0, "regexp_substr()", &mode, &glob) < 0)
+		return;
+	if (argc > 5 && int_param(ctx, argv, 5, 0, "subexpr", &sub) < 0)
+		return;
+	found = nth_match(ctx, argv, mode, start, nth, sub, &nm, &r);
+	if (found == 0) {
+		sqlite3_result_null(ctx);
+	} else if (found > 0) {
+		regmatch_t *gm = sub ? &nm.m[r->capmap[sub - 1]] : &nm.m[0];
+		const char *s;
+		size_t n;
+
+		s = arg_text(argv, 0, &n);
+		if (gm->rm_so < 0 || gm->rm_eo < 0)
+			sqlite3_result_null(ctx);
+		else
+			sqlite3_result_text64(ctx, s + gm->rm_so, (sqlite3_uint64)(gm->rm_eo - gm->rm_so),
+					      SQLITE_TRANSIENT, SQLITE_UTF8);
+	}
+	free(nm.m);
+}
+
+/* regexp_instr(string, pattern [, start [, N [, endoption [, flags [, subexpr]]]]]) */
+static void fn_regexp_instr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct nth_match nm = { 0 };
+	struct pgre *r = NULL;
+	long start = 1, nth = 1, endopt = 0, sub = 0;
+	int mode, glob, found;
+
+	STRICT();
+	if ((argc > 2 && int_param(ctx, argv, 2, 1, "start", &start) < 0) ||
+	    (argc > 3 && int_param(ctx, argv, 3, 1, "n", &nth) < 0))
+		return;
+	if (argc > 4) {
+		endopt = (long)sqlite3_value_int64(argv[4]);
+		if (endopt != 0 && endopt != 1) {
+			pgfn_error(ctx, "invalid value for parameter \"endoption\": %ld", endopt);
+			return;
+		}
+	}
+	if (get_flags(ctx, argc, argv, 5, 0, "regexp_instr()", &mode, &glob) < 0)
+		return;
+	if (argc > 6 && int_param(ctx, argv, 6, 0, "subexpr", &sub) < 0)
+		return;
+	found = nth_match(ctx, argv, mode, start, nth, sub, &nm, &r);
+	if (found == 0) {
+		sqlite3_result_int(ctx, 0);
+	} else if (found > 0) {
+		regmatch_t *gm = sub ? &nm.m[r->capmap[sub - 1]] : &nm.m[0];
+		const char *s;
+		size_t n;
+
+		s = arg_text(argv, 0, &n);
+		if (gm->rm_so < 0 || gm->rm_eo < 0)
+			sqlite3_result_int(ctx, 0);
+		else
+			sqlite3_result_int64(ctx, (sqlite3_int64)u8_count((const unsigned char *)s,
+				(size_t)(endopt ? gm->rm_eo : gm->rm_so)) + 1);
+	}
+	free(nm.m);
 }
 
 /* substring(string from pattern): the first group, else the whole match. */
@@ -1897,6 +2099,22 @@ const struct textfn textfn_regex[] = {
 	{ "pg_regexp_split_to_array", 2, TF_LOCALE, fn_regexp_split_to_array },
 	{ "pg_regexp_split_to_array", 3, TF_LOCALE, fn_regexp_split_to_array },
 	{ "pg_regexp_count", 2, TF_LOCALE, fn_regexp_count },
+	{ "pg_regexp_count", 3, TF_LOCALE, fn_regexp_count },
+	{ "pg_regexp_count", 4, TF_LOCALE, fn_regexp_count },
+	{ "pg_regexp_replace_start", 4, TF_LOCALE, fn_regexp_replace_start },
+	{ "pg_regexp_replace_start", 5, TF_LOCALE, fn_regexp_replace_start },
+	{ "pg_regexp_replace_start", 6, TF_LOCALE, fn_regexp_replace_start },
+	{ "pg_regexp_substr", 2, TF_LOCALE, fn_regexp_substr },
+	{ "pg_regexp_substr", 3, TF_LOCALE, fn_regexp_substr },
+	{ "pg_regexp_substr", 4, TF_LOCALE, fn_regexp_substr },
+	{ "pg_regexp_substr", 5, TF_LOCALE, fn_regexp_substr },
+	{ "pg_regexp_substr", 6, TF_LOCALE, fn_regexp_substr },
+	{ "pg_regexp_instr", 2, TF_LOCALE, fn_regexp_instr },
+	{ "pg_regexp_instr", 3, TF_LOCALE, fn_regexp_instr },
+	{ "pg_regexp_instr", 4, TF_LOCALE, fn_regexp_instr },
+	{ "pg_regexp_instr", 5, TF_LOCALE, fn_regexp_instr },
+	{ "pg_regexp_instr", 6, TF_LOCALE, fn_regexp_instr },
+	{ "pg_regexp_instr", 7, TF_LOCALE, fn_regexp_instr },
 	{ "pg_textregexsubstr", 2, TF_LOCALE, fn_textregexsubstr },
 	{ "pg_similar_substring", 3, TF_LOCALE, fn_similar_substring },
 };

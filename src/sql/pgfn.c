@@ -1,4 +1,5 @@
 #include "pgfn.h"
+#include "fn_datetime.h"
 #include "fn_text.h"
 
 #include "fn_array.h"
@@ -16,6 +17,7 @@
  * `const struct pgfn_module pgfn_<family>_module` and adds it here.
  */
 const struct pgfn_module *const pgfn_modules[] = {
+	&pgfn_datetime_module,
 	&pgfn_text_module,
 	&pgfn_json_module,
 	&pgfn_array_module,

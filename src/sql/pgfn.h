@@ -99,9 +99,16 @@ enum pgfn_flags {
 				      compiler appends 1 for an explicit cast (CAST,
 				      ::) and 0 for an assignment or implicit one
 				      (varchar(n) truncates only when explicit) */
+	PGFN_REFUSED     = 1 << 9, /* PostgreSQL has this signature but drydock
+				      cannot compute it exactly (ln(numeric)):
+				      it takes part in overload resolution, so no
+				      other candidate (ln(float8)) is silently
+				      used in its place, and a call that resolves
+				      to it is refused at compile time.  Its
+				      sqlite_fn only raises an error saying so */
 };
 
-#define PGFN_MAXARGS 6
+#define PGFN_MAXARGS 7          /* make_interval, make_timestamptz(..., zone) */
 
 /* An output column of a set-returning function (PGFN_SRF). */
 struct pgfn_column {

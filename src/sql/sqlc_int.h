@@ -203,7 +203,7 @@ struct resolved {
 int resolve_operator(struct cx *cx, const char *name, struct expr **args,
 		     int nargs, int loc, struct resolved *out);
 int resolve_function(struct cx *cx, const char *name, struct expr **args,
-		     int nargs, int loc, int want_agg, struct resolved *out);
+		     int nargs, int loc, int want_srf, struct resolved *out);
 int is_comparison(const char *op);
 /* Iterates every signature of the environment's modules. */
 #define FOR_EACH_SIG(env, s)                                                 \
@@ -224,6 +224,10 @@ char *ex_sqltext(struct cx *cx, const struct expr *e);
 /* A comparison a OP b (both already of one type) under the type's order. */
 struct expr *ex_compare(struct cx *cx, const char *op, struct expr *a, struct expr *b,
 			const char *coll, int loc);
+/* A call of a resolved signature over args (coerced here), with the
+ * arguments the signature's flags ask for. */
+struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
+		      int n, int loc);
 /* The comparison a OP b resolved by PostgreSQL's rules; NULL after cerr. */
 struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 			     struct expr *b, int loc);

@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "util.h"
 
 enum pgkind {
@@ -109,5 +110,47 @@ int pgtype_to_text(const struct pgtype *t, sqlite3_value *v,
  */
 int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 		  const char *const *labels, int nlabels, const char **why);
+
+/*
+ * A date/time value as PostgreSQL holds it (pgvalid.c decodes input into
+ * it; src/sql/fn_datetime.c computes with it):
+ *   date         date = days since 2000-01-01 (INT32_MIN/MAX: -infinity/infinity)
+ *   timestamp,
+ *   timestamptz  time = microseconds since 2000-01-01 00:00 UTC
+ *                (INT64_MIN/MAX: -infinity/infinity)
+ *   time         time = microseconds since midnight (0 .. 24:00:00)
+ *   timetz       time as for time, zone = seconds west of UTC (as stored)
+ *   interval     month, date = days, time = microseconds
+ */
+struct pgdt_value {
+	int64_t time;
+	int32_t date;
+	int32_t month;
+	int32_t zone;
+};
+
+/*
+ * Decodes input text of kind (PGK_DATE .. PGK_INTERVAL) as the type's
+ * input function does in a session with TimeZone UTC, the special words
+ * ('now', 'today', 'yesterday', 'tomorrow') reading the clock now
+ * (microseconds since 2000-01-01 UTC; PGDT_NO_CLOCK makes them fail with
+ * "the run's clock is not set").  interval_range is an interval
+ * typmod's field mask (PostgreSQL's INTERVAL_MASK bits; -1 for none),
+ * which decides what a bare number means ('1' is a second, or a day in an
+ * INTERVAL DAY).  Rejects what pgvalue_check rejects, and also zone
+ * abbreviations whose offset depends on the date.  0, or -1 with *why set
+ * to PostgreSQL's message (without the quoted input).
+ */
+#define PGDT_NO_CLOCK INT64_MIN
+int pgdt_decode(enum pgkind kind, const char *text, size_t len,
+		int interval_range, int64_t now, struct pgdt_value *out,
+		const char **why);
+
+/*
+ * Looks up a lower-case time zone abbreviation of the "Default" set
+ * ("utc", "est", "cest"): 1 with *east (seconds east of UTC) for a fixed
+ * one, 2 for one whose offset depends on the date, 0 when unknown.
+ */
+int pgdt_zone_abbrev(const char *lower, int *east);
 
 #endif

@@ -1084,6 +1084,7 @@ enum { AD = 0, BC = 1 };
 #define DTERR_MD_FIELD_OVERFLOW (-3)
 #define DTERR_TZDISP_OVERFLOW (-5)
 #define DTERR_UNSUPPORTED (-100) /* maybe valid; a form we do not decode */
+#define DTERR_NOCLOCK (-101)     /* 'now' and friends without a clock */
 
 #define MAXDATEFIELDS 25
 #define TOKMAXLEN 10
@@ -2067,17 +2068,32 @@ static int validate_date(int fmask, int is2digits, int bc, struct dtm *tm)
 	return 0;
 }
 
-/* the date "now", "today" etc. stand for; any valid day will do */
-static void set_today(struct dtm *tm)
+/*
+ * The clock "now", "today" etc. read: the run's fixed clock when decoding
+ * a value, else (validation only) any valid day will do.
+ */
+struct dtnow {
+	struct dtm tm;  /* the clock in UTC, the session time zone */
+	fsec_t fsec;
+	int missing;    /* no clock: the words that read it fail */
+};
+
+static void set_today(struct dtm *tm, const struct dtnow *now, int offset)
 {
-	tm->year = 2000;
-	tm->mon = 1;
-	tm->mday = 1;
+	if (!now) {
+		tm->year = 2000;
+		tm->mon = 1;
+		tm->mday = 1;
+		return;
+	}
+	j2date((int)date2j(now->tm.year, now->tm.mon, now->tm.mday) + offset,
+	       &tm->year, &tm->mon, &tm->mday);
 }
 
 /* DecodeDateTime for date, timestamp and timestamptz (*tzp = -offset) */
 static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
-			   struct dtm *tm, fsec_t *fsec, int *tzp)
+			   struct dtm *tm, fsec_t *fsec, int *tzp,
+			   const struct dtnow *now)
 {
 	int fmask = 0, tmask = 0, type, ptype = 0, val = 0, i, dterr;
 	int mer = HR24, is2digits = 0, bc = 0;
@@ -2212,18 +2228,26 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 			case T_RESERV:
 				switch (val) {
 				case DTK_NOW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_DATE_M | DTK_TIME_M | DTK_M(T_TZ);
 					*dtype = DTK_DATE;
-					set_today(tm);
-					tm->hour = tm->min = tm->sec = 0;
+					set_today(tm, now, 0);
+					tm->hour = now ? now->tm.hour : 0;
+					tm->min = now ? now->tm.min : 0;
+					tm->sec = now ? now->tm.sec : 0;
+					*fsec = now ? now->fsec : 0;
 					*tzp = 0;
 					break;
 				case DTK_YESTERDAY:
 				case DTK_TODAY:
 				case DTK_TOMORROW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_DATE_M;
 					*dtype = DTK_DATE;
-					set_today(tm);
+					set_today(tm, now, val == DTK_YESTERDAY ? -1 :
+							   val == DTK_TOMORROW ? 1 : 0);
 					break;
 				case DTK_ZULU: /* allballs */
 					tmask = DTK_TIME_M | DTK_M(T_TZ);
@@ -2243,8 +2267,12 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 				*tzp = -val;
 				break;
 			case T_DYNTZ:
+				/* its offset depends on the date: not modelled, so
+				   valid but never decoded to a value */
+				if (now)
+					return DTERR_UNSUPPORTED;
 				tmask |= DTK_M(T_TZ);
-				*tzp = 0; /* depends on the date; not modelled */
+				*tzp = 0;
 				break;
 			case T_AMPM:
 				mer = val;
@@ -2301,7 +2329,7 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 
 /* DecodeTimeOnly for time and timetz */
 static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
-			   fsec_t *fsec, int *tzp)
+			   fsec_t *fsec, int *tzp, const struct dtnow *now)
 {
 	int fmask = 0, tmask = 0, type, ptype = 0, val = 0, i, dterr;
 	int mer = HR24, is2digits = 0, bc = 0;
@@ -2430,8 +2458,13 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 			case T_RESERV:
 				switch (val) {
 				case DTK_NOW:
+					if (now && now->missing)
+						return DTERR_NOCLOCK;
 					tmask = DTK_TIME_M;
-					tm->hour = tm->min = tm->sec = 0;
+					tm->hour = now ? now->tm.hour : 0;
+					tm->min = now ? now->tm.min : 0;
+					tm->sec = now ? now->tm.sec : 0;
+					*fsec = now ? now->fsec : 0;
 					break;
 				case DTK_ZULU: /* allballs */
 					tmask = DTK_TIME_M | DTK_M(T_TZ);
@@ -2451,6 +2484,8 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 				ftype[i] = DTK_TZ;
 				break;
 			case T_DYNTZ:
+				if (now)
+					return DTERR_UNSUPPORTED;
 				tmask |= DTK_M(T_TZ);
 				ftype[i] = DTK_TZ;
 				break;
@@ -2542,6 +2577,8 @@ static int dt_fail(const struct dtnames *nm, int dterr, const char **why)
 		return fail(why, "time zone displacement out of range");
 	case DTERR_UNSUPPORTED:
 		return fail(why, nm->unsupported);
+	case DTERR_NOCLOCK:
+		return fail(why, "the run's clock is not set");
 	default:
 		return fail(why, nm->syntax);
 	}
@@ -2569,8 +2606,14 @@ static int timestamp_in_range(const struct dtm *tm, fsec_t fsec,
 	return result >= min_ts && result < end_ts;
 }
 
-static int check_datetime(enum pgkind kind, const char *s, size_t n,
-			  const char **why)
+/*
+ * date_in, time_in, timetz_in, timestamp_in, timestamptz_in.  With now
+ * NULL it only validates; otherwise the special words read now and the
+ * value goes to *out.
+ */
+static int decode_dt(enum pgkind kind, const char *s, size_t n,
+		     const struct dtnow *now, struct pgdt_value *out,
+		     const char **why)
 {
 	char workbuf[160];
 	char *field[MAXDATEFIELDS];
@@ -2580,6 +2623,7 @@ static int check_datetime(enum pgkind kind, const char *s, size_t n,
 	fsec_t fsec;
 	size_t buflen;
 	int nf = 0, dtype = DTK_DATE, tz = 0, dterr;
+	struct pgdt_value v = { 0, 0, 0, 0 };
 
 	switch (kind) {
 	case PGK_DATE:
@@ -2606,15 +2650,21 @@ static int check_datetime(enum pgkind kind, const char *s, size_t n,
 	dterr = parse_datetime(s, n, workbuf, buflen, field, ftype, &nf);
 	if (!dterr) {
 		if (kind == PGK_TIME || kind == PGK_TIMETZ)
-			dterr = decode_timeonly(field, ftype, nf, &tm, &fsec, &tz);
+			dterr = decode_timeonly(field, ftype, nf, &tm, &fsec, &tz,
+						now);
 		else
 			dterr = decode_datetime(field, ftype, nf, &dtype, &tm,
-						&fsec, &tz);
+						&fsec, &tz, now);
 	}
 	if (dterr)
 		return dt_fail(nm, dterr, why);
-	if (kind == PGK_TIME || kind == PGK_TIMETZ)
-		return 0;
+	if (kind == PGK_TIME || kind == PGK_TIMETZ) {
+		/* without a zone, timetz takes the session's: UTC */
+		v.time = (((int64_t)tm.hour * 60 + tm.min) * 60 + tm.sec) *
+				 USECS_PER_SEC + fsec;
+		v.zone = kind == PGK_TIMETZ ? tz : 0;
+		goto done;
+	}
 	switch (dtype) {
 	case DTK_DATE:
 		break;
@@ -2624,10 +2674,15 @@ static int check_datetime(enum pgkind kind, const char *s, size_t n,
 		tm.mday = 1;
 		tm.hour = tm.min = tm.sec = 0;
 		fsec = 0;
+		tz = 0;
 		break;
 	case DTK_LATE:
 	case DTK_EARLY:
-		return 0;
+		if (kind == PGK_DATE)
+			v.date = dtype == DTK_LATE ? INT32_MAX : INT32_MIN;
+		else
+			v.time = dtype == DTK_LATE ? INT64_MAX : INT64_MIN;
+		goto done;
 	default:
 		return fail(why, nm->syntax);
 	}
@@ -2640,11 +2695,27 @@ static int check_datetime(enum pgkind kind, const char *s, size_t n,
 		if (date < -POSTGRES_EPOCH_JDATE ||
 		    date >= 2147483494 - POSTGRES_EPOCH_JDATE)
 			return fail(why, nm->range);
-		return 0;
+		v.date = (int32_t)date;
+		goto done;
 	}
-	if (!timestamp_in_range(&tm, fsec, kind == PGK_TIMESTAMPTZ ? -tz : 0))
+	if (kind == PGK_TIMESTAMP)
+		tz = 0; /* a zone in the text is ignored */
+	if (!timestamp_in_range(&tm, fsec, -tz))
 		return fail(why, nm->range);
+	v.time = (date2j(tm.year, tm.mon, tm.mday) - POSTGRES_EPOCH_JDATE) *
+			 USECS_PER_DAY +
+		 (((int64_t)tm.hour * 60 + tm.min) * 60 + tm.sec) * USECS_PER_SEC +
+		 fsec + (int64_t)tz * USECS_PER_SEC;
+done:
+	if (out)
+		*out = v;
 	return 0;
+}
+
+static int check_datetime(enum pgkind kind, const char *s, size_t n,
+			  const char **why)
+{
+	return decode_dt(kind, s, n, NULL, NULL, why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2733,8 +2804,14 @@ static int adjust_years(int64_t val, int scale, struct itm_in *it)
 	       !ADD_OVF(it->year, years, &it->year);
 }
 
-/* DecodeTimeForInterval: note that it replaces the microseconds so far */
-static int decode_time_for_interval(const char *str, int *tmask,
+#define INTERVAL_RANGE_MASK(t) (1 << (t))
+#define INTERVAL_FULL_RANGE 0x7FFF
+
+/*
+ * DecodeTimeForInterval: note that it replaces the microseconds so far.
+ * In an INTERVAL MINUTE TO SECOND, "a:b" is minutes and seconds.
+ */
+static int decode_time_for_interval(const char *str, int range, int *tmask,
 				    struct itm_in *it)
 {
 	int64_t hour, usec, prod;
@@ -2745,6 +2822,14 @@ static int decode_time_for_interval(const char *str, int *tmask,
 	dterr = decode_time_common(str, &hour, &min, &sec, &fsec);
 	if (dterr)
 		return dterr;
+	if (range == (INTERVAL_RANGE_MASK(T_MINUTE) | INTERVAL_RANGE_MASK(T_SECOND)) &&
+	    !strchr(strchr(str, ':') + 1, ':') && !strchr(str, '.')) {
+		sec = min;
+		if (hour > INT_MAX)
+			return DTERR_FIELD_OVERFLOW;
+		min = (int)hour;
+		hour = 0;
+	}
 	usec = fsec;
 	if (MUL_OVF(hour, USECS_PER_HOUR, &prod) || ADD_OVF(usec, prod, &usec) ||
 	    ADD_OVF(usec, (int64_t)min * USECS_PER_MINUTE, &usec) ||
@@ -2772,7 +2857,31 @@ static int parse_fraction(const char *cp, double *frac)
 	return 0;
 }
 
-static int decode_interval(char **field, int *ftype, int nf,
+/* the unit of a number without one, from the typmod's fields */
+static int interval_default_unit(int range)
+{
+	switch (range) {
+	case INTERVAL_RANGE_MASK(T_YEAR):
+		return DTK_YEAR;
+	case INTERVAL_RANGE_MASK(T_MONTH):
+	case INTERVAL_RANGE_MASK(T_YEAR) | INTERVAL_RANGE_MASK(T_MONTH):
+		return DTK_MONTH;
+	case INTERVAL_RANGE_MASK(T_DAY):
+		return DTK_DAY;
+	case INTERVAL_RANGE_MASK(T_HOUR):
+	case INTERVAL_RANGE_MASK(T_DAY) | INTERVAL_RANGE_MASK(T_HOUR):
+		return DTK_HOUR;
+	case INTERVAL_RANGE_MASK(T_MINUTE):
+	case INTERVAL_RANGE_MASK(T_HOUR) | INTERVAL_RANGE_MASK(T_MINUTE):
+	case INTERVAL_RANGE_MASK(T_DAY) | INTERVAL_RANGE_MASK(T_HOUR) |
+		INTERVAL_RANGE_MASK(T_MINUTE):
+		return DTK_MINUTE;
+	default:
+		return DTK_SECOND;
+	}
+}
+
+static int decode_interval(char **field, int *ftype, int nf, int range,
 			   struct itm_in *it)
 {
 	int is_before = 0, fmask = 0, tmask = 0, type = -1, i, dterr, uval;
@@ -2785,7 +2894,8 @@ static int decode_interval(char **field, int *ftype, int nf,
 	for (i = nf - 1; i >= 0; i--) {
 		switch (ftype[i]) {
 		case DTK_TIME:
-			dterr = decode_time_for_interval(field[i], &tmask, it);
+			dterr = decode_time_for_interval(field[i], range, &tmask,
+							 it);
 			if (dterr)
 				return dterr;
 			type = DTK_DAY;
@@ -2793,7 +2903,8 @@ static int decode_interval(char **field, int *ftype, int nf,
 		case DTK_TZ:
 			/* signed hh:mm[:ss] */
 			if (strchr(field[i] + 1, ':') != NULL &&
-			    decode_time_for_interval(field[i] + 1, &tmask, it) == 0) {
+			    decode_time_for_interval(field[i] + 1, range, &tmask,
+						     it) == 0) {
 				if (*field[i] == '-') {
 					if (it->usec == INT64_MIN)
 						return DTERR_FIELD_OVERFLOW;
@@ -2806,8 +2917,8 @@ static int decode_interval(char **field, int *ftype, int nf,
 			__attribute__((fallthrough));
 		case DTK_DATE:
 		case DTK_NUMBER:
-			if (type == -1)
-				type = DTK_SECOND; /* no unit: seconds */
+			if (type == -1) /* no unit: seconds, or the typmod's */
+				type = interval_default_unit(range);
 			errno = 0;
 			val = strtoll(field[i], &cp, 10);
 			if (errno == ERANGE)
@@ -3160,7 +3271,9 @@ static int decode_iso8601_interval(const char *s, size_t n,
 	return 0;
 }
 
-static int check_interval(const char *s, size_t n, const char **why)
+/* interval_in: range is the typmod's fields (INTERVAL_FULL_RANGE if none) */
+static int decode_iv(const char *s, size_t n, int range,
+		     struct pgdt_value *out, const char **why)
 {
 	char workbuf[256];
 	char *field[MAXDATEFIELDS];
@@ -3172,7 +3285,7 @@ static int check_interval(const char *s, size_t n, const char **why)
 	dterr = parse_datetime(s, n, workbuf, sizeof(workbuf), field, ftype,
 			       &nf);
 	if (!dterr)
-		dterr = decode_interval(field, ftype, nf, &it);
+		dterr = decode_interval(field, ftype, nf, range, &it);
 	if (dterr == DTERR_BAD_FORMAT)
 		dterr = decode_iso8601_interval(s, n, &it);
 	if (dterr == DTERR_FIELD_OVERFLOW)
@@ -3182,7 +3295,18 @@ static int check_interval(const char *s, size_t n, const char **why)
 	months = (int64_t)it.year * 12 + it.mon;
 	if (months > INT_MAX || months < INT_MIN)
 		return fail(why, "interval out of range");
+	if (out) {
+		out->time = it.usec;
+		out->date = it.mday;
+		out->month = (int32_t)months;
+		out->zone = 0;
+	}
 	return 0;
+}
+
+static int check_interval(const char *s, size_t n, const char **why)
+{
+	return decode_iv(s, n, INTERVAL_FULL_RANGE, NULL, why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3647,4 +3771,55 @@ int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 		return check_array(t, text, len, ';', labels, nlabels, why);
 	}
 	return check_array(t, text, len, ',', labels, nlabels, why);
+}
+
+int pgdt_decode(enum pgkind kind, const char *text, size_t len,
+		int interval_range, int64_t now, struct pgdt_value *out,
+		const char **why)
+{
+	const char *unused;
+	struct dtnow nw;
+	int64_t days = now / USECS_PER_DAY, t = now % USECS_PER_DAY;
+
+	if (!why)
+		why = &unused;
+	*why = NULL;
+	switch (utf8_check((const unsigned char *)text, len)) {
+	case 0:
+		break;
+	case 1:
+		return fail(why, "nul byte not allowed in a value");
+	default:
+		return fail(why, "invalid byte sequence for encoding utf8");
+	}
+	if (kind == PGK_INTERVAL)
+		return decode_iv(text, len, interval_range < 0 ?
+				 INTERVAL_FULL_RANGE : interval_range, out, why);
+	if (t < 0) {
+		t += USECS_PER_DAY;
+		days--;
+	}
+	memset(&nw, 0, sizeof(nw));
+	if (now == PGDT_NO_CLOCK) {
+		nw.missing = 1;
+		days = t = 0;
+	}
+	j2date((int)(days + POSTGRES_EPOCH_JDATE), &nw.tm.year, &nw.tm.mon,
+	       &nw.tm.mday);
+	nw.tm.hour = (int)(t / USECS_PER_HOUR);
+	nw.tm.min = (int)(t / USECS_PER_MINUTE % 60);
+	nw.tm.sec = (int)(t / USECS_PER_SEC % 60);
+	nw.fsec = t % USECS_PER_SEC;
+	return decode_dt(kind, text, len, &nw, out, why);
+}
+
+int pgdt_zone_abbrev(const char *lower, int *east)
+{
+	int val = 0, type = decode_zone_abbrev(lower, &val);
+
+	if (type == T_TZ || type == T_DTZ) {
+		*east = val;
+		return 1;
+	}
+	return type == T_DYNTZ ? 2 : 0;
 }

@@ -40,7 +40,7 @@ AUTO = {
     'regexp_like': 'pg_regexp_like', 'regexp_count': 'pg_regexp_count',
     'like_escape': 'pg_like_escape',
     'similar_to_escape': 'pg_similar_to_escape', 'encode': 'pg_encode',
-    'decode': 'pg_decode', 'to_hex': 'pg_to_hex32',
+    'decode': 'pg_decode', 'to_hex': 'pg_to_hex32', 'convert_to': 'pg_convert_to',
 }
 
 

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "sqlc.h"
+#include "stage.h"
 #include "util.h"
 
 /* ---- a test module ---- */
@@ -214,6 +215,16 @@ static void f_int4_numeric(sqlite3_context *c, int n, sqlite3_value **v)
 	sqlite3_result_text(c, (const char *)sqlite3_value_text(v[0]), -1, SQLITE_TRANSIENT);
 }
 
+static void f_textcat(sqlite3_context *c, int n, sqlite3_value **v)
+{
+	char buf[256];
+	(void)n;
+	if (pgfn_any_null(2, v))
+		return;
+	snprintf(buf, sizeof(buf), "%s%s", sqlite3_value_text(v[0]), sqlite3_value_text(v[1]));
+	sqlite3_result_text(c, buf, -1, SQLITE_TRANSIENT);
+}
+
 static void f_now(sqlite3_context *c, int n, sqlite3_value **v)
 {
 	(void)n;
@@ -247,7 +258,7 @@ static int test_register(sqlite3 *db)
 		{ "t_bpchar_typmod", 2, f_bpchar_typmod }, { "t_int4pl", 2, f_int4pl },
 		{ "t_numeric_mul", 2, f_numeric_mul }, { "t_int4_numeric", 1, f_int4_numeric },
 		{ "t_tstz_in", 2, f_identity }, { "t_boolin", 1, f_identity }, { "t_uuid_in", 1, f_identity },
-		{ "t_now", 0, f_now }, { "t_lower", 1, f_identity }, { "t_float8in", 1, f_identity },
+		{ "t_now", 0, f_now }, { "t_textcat", 2, f_textcat }, { "t_int48", 1, f_identity }, { "t_lower", 1, f_identity }, { "t_float8in", 1, f_identity },
 	};
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (sqlite3_create_function(db, fns[i].name, fns[i].n, SQLITE_UTF8, NULL, fns[i].f, NULL, NULL) != SQLITE_OK)
@@ -302,6 +313,17 @@ static struct enum_meta enums[1];
 static struct catalog cat;
 static struct sqlc_env *env;
 static sqlite3 *db;
+
+/* printf into a static buffer */
+static const char *ar_fmt(const char *fmt, ...)
+{
+	static char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
 
 static int setup(void **state)
 {
@@ -387,7 +409,7 @@ static void test_compile_outputs(void **state)
 	assert_sql("SELECT id FROM books WHERE mood >= 'ok' ORDER BY mood",
 		   "SELECT \"books\".\"id\" AS \"id\" FROM \"books\" AS \"books\" WHERE \"books\".\"mood\" COLLATE \"pg_enum:app.mood\" >= 'ok' ORDER BY \"books\".\"mood\" COLLATE \"pg_enum:app.mood\" ASC NULLS LAST");
 	assert_sql("SELECT coalesce(price, 0), greatest(price, 1, NULL), least(qty, 2), nullif(qty, 0) FROM books",
-		   "SELECT coalesce(\"books\".\"price\", '0') AS \"coalesce\", (SELECT max(column1 COLLATE \"pg_numeric\") FROM (VALUES (\"books\".\"price\"), ('1'), (NULL))) AS \"greatest\", (SELECT min(column1 COLLATE BINARY) FROM (VALUES (\"books\".\"qty\"), (2))) AS \"least\", CASE WHEN (\"books\".\"qty\" COLLATE BINARY = 0) THEN NULL ELSE \"books\".\"qty\" END AS \"nullif\" FROM \"books\" AS \"books\"");
+		   "SELECT coalesce(\"books\".\"price\", '0') AS \"coalesce\", (SELECT max(v COLLATE \"pg_numeric\") FROM (SELECT \"books\".\"price\" AS v UNION ALL SELECT '1' AS v UNION ALL SELECT NULL AS v)) AS \"greatest\", (SELECT min(v COLLATE BINARY) FROM (SELECT \"books\".\"qty\" AS v UNION ALL SELECT 2 AS v)) AS \"least\", CASE WHEN (\"books\".\"qty\" COLLATE BINARY = 0) THEN NULL ELSE \"books\".\"qty\" END AS \"nullif\" FROM \"books\" AS \"books\"");
 	assert_sql("SELECT CASE WHEN qty > 1 THEN 'many' WHEN qty = 1 THEN 'one' ELSE NULL END, CASE code WHEN 'a' THEN 1 ELSE 2 END FROM books",
 		   "SELECT CASE WHEN (\"books\".\"qty\" COLLATE BINARY > 1) THEN 'many' WHEN (\"books\".\"qty\" COLLATE BINARY = 1) THEN 'one' ELSE NULL END AS \"case\", CASE WHEN (\"books\".\"code\" COLLATE \"pg_text\" = 'a') THEN 1 ELSE 2 END AS \"case\" FROM \"books\" AS \"books\"");
 	assert_sql("SELECT title || '!' , title LIKE 'a%', lower(title) FROM books",
@@ -553,11 +575,11 @@ static void test_refusals(void **state)
 	assert_refused("BEGIN",
 		       "1:1: transaction control is not allowed in a step");
 	assert_refused("SELECT ARRAY[1, 2]",
-		       "1:8: ARRAY[...] is not supported yet");
+		       "1:8: function array(integer, integer) does not exist");
 	assert_refused("INSERT INTO books (id, title) VALUES (1, 'a') ON CONFLICT (title) DO NOTHING",
 		       "1:13: ON CONFLICT on columns other than the primary key of \"books\" is not supported");
 	assert_refused("SELECT * FROM generate_series(1, 3)",
-		       "1:1: set-returning functions in FROM are not supported yet");
+		       "1:15: function generate_series(integer, integer) does not exist");
 	assert_refused("SELECT id FROM books WHERE price = 'abc'",
 		       "1:36: invalid input syntax for type numeric: \"abc\"");
 	assert_refused("SELECT 1 FROM books GROUP BY nope",
@@ -625,10 +647,157 @@ static void test_program(void **state)
 	sqlc_env_set_batch(env, NULL);
 }
 
+/*
+ * Against the real runtime modules (pgfn_modules): the conventions of
+ * pgfn.h the compiler must follow (types of "any" arguments, element
+ * types, explicit-cast flags, table-valued functions).
+ */
+static void test_real_modules(void **state)
+{
+	(void)state;
+	sqlc_env_set_modules(env, NULL);
+	const char *s;
+	/* jsonb_build_object('a', 1): one PGT type per "any" argument */
+	s = sql_of("SELECT jsonb_build_object('a', qty) FROM books");
+	assert_non_null(s);
+	assert_non_null(strstr(s, ar_fmt("('a', \"books\".\"qty\", %d, %d)", PGK_TEXT, PGK_INT4)));
+	/* ARRAY[...] and = ANY: the element type follows */
+	s = sql_of("SELECT id FROM books WHERE id = ANY (ARRAY[1, 2])");
+	assert_non_null(s);
+	assert_non_null(strstr(s, ar_fmt(", '=', %d)", PGK_INT4)));
+	/* an explicit cast to varchar(n) says it is explicit */
+	s = sql_of("SELECT title::varchar(2) FROM books");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "(\"books\".\"title\", 2, 1)"));
+	/* set-returning functions in FROM */
+	s = sql_of("SELECT e.value FROM books b, jsonb_array_elements(b.title::jsonb) AS e");
+	assert_non_null(s);
+	assert_non_null(strstr(s, "\"e\".\"value\" AS \"value\""));
+	assert_string_equal(refusal("SELECT jsonb_array_elements('[1]')"), "1:8: set-returning functions are supported only in FROM");
+	sqlc_env_set_modules(env, test_mods);
+}
+
+/* ---- running compiled statements ---- */
+
+static void exec_pg(const char *pg)
+{
+	struct sqlc_program p;
+	assert_int_equal(sqlc_compile(env, "run.sql", pg, SQLC_STEP, &p), 0);
+	assert_int_equal(sqlc_exec(db, &p), 0);
+	sqlc_program_free(&p);
+}
+
+/* The rows of an SQLite query as "a|b;c|d" (NULL as "-"). */
+static const char *rows_of(const char *sql)
+{
+	static char out[2048];
+	sqlite3_stmt *st;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (out[0])
+			strcat(out, ";");
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (i)
+				strcat(out, "|");
+			strcat(out, v ? v : "-");
+		}
+	}
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* The rows a compiled PostgreSQL query returns. */
+static const char *pg_rows(const char *pg)
+{
+	struct sqlc_program p;
+	static char sql[8192];
+	assert_int_equal(sqlc_compile(env, "q.sql", pg, SQLC_CHECK, &p), 0);
+	snprintf(sql, sizeof(sql), "%s", p.stmts[0].sqlite_sql);
+	sqlc_program_free(&p);
+	return rows_of(sql);
+}
+
+static int exec_setup(void **state)
+{
+	setup(state);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(stage_create_table(db, &tables[i], tables[i].stage_name), 0);
+	assert_int_equal(test_register(db), SQLITE_OK);
+	assert_int_equal(sqlc_setup(db, &cat), 0);
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO books (id, title, price, qty, mood) VALUES "
+		"(1, 'a', '9.99', 1, 'happy'), (2, 'b', '29.99', NULL, 'sad'), (3, 'c', NULL, 3, 'ok'), (4, 'd', '100.00', 2, NULL);"
+		"INSERT INTO loans (id, book_id, fee) VALUES (1, 1, '0.50'), (2, 1, '1.50'), (3, 2, '0.25');",
+		NULL, NULL, NULL), SQLITE_OK);
+	return 0;
+}
+
+static void test_exec_semantics(void **state)
+{
+	(void)state;
+	/* numeric order, not text order: max is 100.00 and 9.99 < 29.99 */
+	assert_string_equal(pg_rows("SELECT max(price), min(price) FROM books"), "100.00|9.99");
+	assert_string_equal(pg_rows("SELECT id FROM books WHERE price < 30 ORDER BY id"), "1;2");
+	/* NULLS LAST for ASC and FIRST for DESC, as PostgreSQL */
+	assert_string_equal(pg_rows("SELECT id FROM books ORDER BY price"), "1;2;4;3");
+	assert_string_equal(pg_rows("SELECT id FROM books ORDER BY price DESC"), "3;4;2;1");
+	assert_string_equal(pg_rows("SELECT id FROM books ORDER BY qty DESC NULLS LAST"), "3;4;1;2");
+	/* enum order is the labels' order */
+	assert_string_equal(pg_rows("SELECT id FROM books WHERE mood >= 'ok' ORDER BY mood"), "3;1");
+	/* greatest ignores NULLs; least of all NULLs is NULL */
+	assert_string_equal(pg_rows("SELECT greatest(price, 50), least(qty, NULL) FROM books ORDER BY id"),
+			    "50|1;50|-;50|3;100.00|2");
+	/* IS DISTINCT FROM under the numeric order: 100.00 is 100 */
+	assert_string_equal(pg_rows("SELECT id FROM books WHERE price IS NOT DISTINCT FROM 100 OR price IS NOT DISTINCT FROM NULL ORDER BY id"), "3;4");
+	/* USING join, aggregates, HAVING */
+	assert_string_equal(pg_rows("SELECT books.id, count(*) FROM books JOIN loans l ON l.book_id = books.id GROUP BY books.id HAVING count(*) > 1"), "1|2");
+	assert_string_equal(pg_rows("SELECT DISTINCT ON (book_id) book_id, fee FROM loans ORDER BY book_id, fee DESC"), "1|1.50;2|0.25");
+	assert_string_equal(pg_rows("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 4) SELECT n FROM t"), "1;2;3;4");
+	assert_string_equal(pg_rows("SELECT id FROM books WHERE id IN (SELECT book_id FROM loans) ORDER BY 1"), "1;2");
+	assert_string_equal(pg_rows("SELECT id FROM books b WHERE NOT EXISTS (SELECT FROM loans WHERE book_id = b.id) ORDER BY id LIMIT 1 OFFSET 1"), "4");
+	assert_string_equal(pg_rows("SELECT price FROM books UNION SELECT 50 ORDER BY 1 NULLS FIRST"), "-;9.99;29.99;50;100.00");
+}
+
+static void test_exec_writes(void **state)
+{
+	struct sqlc_program p;
+	(void)state;
+	/* assignment: numeric(6,2) rounds, char(13) pads, omitted columns get defaults */
+	exec_pg("INSERT INTO books (id, title, price, isbn) VALUES (10, 'x', 1.234, '978')");
+	assert_string_equal(rows_of("SELECT price, isbn, active, qty, created FROM books WHERE id = 10"),
+			    "1.23|978          |1|0|2026-01-01 00:00:00+00");
+	exec_pg("UPDATE books b SET qty = b.qty + 1 FROM loans l WHERE l.book_id = b.id AND l.fee > 1");
+	assert_string_equal(rows_of("SELECT id, qty FROM books WHERE id IN (1, 2) ORDER BY id"), "1|2;2|-");
+	exec_pg("DELETE FROM loans l USING books b WHERE l.book_id = b.id AND b.title = 'b'");
+	assert_string_equal(rows_of("SELECT id FROM loans ORDER BY id"), "1;2");
+	exec_pg("INSERT INTO books (id, title) VALUES (1, 'z') ON CONFLICT (id) DO UPDATE SET title = excluded.title || '!'");
+	assert_string_equal(rows_of("SELECT title FROM books WHERE id = 1"), "z!");
+	/* runtime errors come back with the file and line */
+	assert_int_equal(sqlc_compile(env, "run.sql", "SELECT 1;\nUPDATE books SET code = title || 'xxxx'", SQLC_STEP, &p), 0);
+	assert_int_equal(sqlc_exec(db, &p), -1);
+	sqlc_program_free(&p);
+	assert_int_equal(sqlc_compile(env, "run.sql", "SELECT (SELECT id FROM loans)", SQLC_STEP, &p), 0);
+	assert_int_equal(sqlc_exec(db, &p), -1);
+	sqlc_program_free(&p);
+	/* scratch tables: made, recorded, filled, dropped */
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	exec_pg("CREATE TABLE m AS SELECT id, price FROM books WHERE price > 10");
+	assert_string_equal(rows_of("SELECT name, pg_type FROM dd_scratch_column ORDER BY ordinal"), "id|integer;price|numeric(6,2)");
+	assert_string_equal(pg_rows("SELECT max(price) FROM m"), "100.00");
+	exec_pg("DROP TABLE m");
+	assert_string_equal(rows_of("SELECT count(*) FROM dd_scratch_column"), "0");
+}
+
 /* With arguments: compiles each and prints the result (for development). */
 static int print_mode(int argc, char **argv)
 {
 	setup(NULL);
+	if (getenv("SQLC_REAL_MODULES"))
+		sqlc_env_set_modules(env, NULL);
 	for (int i = 1; i < argc; i++) {
 		const char *s = sql_of(argv[i]);
 		if (s)
@@ -649,6 +818,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_program, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_modules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_semantics, exec_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_writes, exec_setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
