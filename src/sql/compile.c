@@ -121,10 +121,12 @@ static void sqlc_raise(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /*
  * pg_sqlc_not_null(v, message): v, or PostgreSQL's not-null violation.
- * Every value written to a NOT NULL column passes through it, so a NULL
- * fails the statement where PostgreSQL fails it (SQLite would give an
- * INTEGER PRIMARY KEY a new rowid instead, and the staging tables declare
- * no NOT NULL of their own).
+ * Values that INSERT ... VALUES, UPDATE ... SET and omitted columns'
+ * defaults write to a NOT NULL column pass through it, so a NULL fails the
+ * statement where PostgreSQL fails it (SQLite would give an INTEGER
+ * PRIMARY KEY a new rowid instead, and the staging tables declare no NOT
+ * NULL of their own).  Not deterministic: its argument may be nextval().
+ * INSERT ... SELECT is not guarded yet (docs/sql-compiler.md).
  */
 static void sqlc_not_null(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -140,8 +142,7 @@ static int register_builtins(sqlite3 *db)
 	int rc = sqlite3_create_function(db, "pg_sqlc_raise", 1, SQLITE_UTF8, NULL,
 					 sqlc_raise, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function(db, "pg_sqlc_not_null", 2,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+		rc = sqlite3_create_function(db, "pg_sqlc_not_null", 2, SQLITE_UTF8, NULL,
 					     sqlc_not_null, NULL, NULL);
 	return rc;
 }

@@ -1822,8 +1822,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (query_coerce_col(cx, q, k, &r->cols[c].type, CC_ASSIGN,
 					     ar_printf(cx, "column \"%s\"", r->cols[c].name)) < 0)
 				return -1;
-			if (!q->setop)
-				q->cols[k].e = not_null_guard(cx, r, c, q->cols[k].e);
+
 		}
 		query_print(cx, src, q);
 		srcq = q;
