@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include "jsonschema.h"
 #include "plan.h"
 #include "util.h"
 
@@ -86,6 +87,72 @@ static int bad(const struct plan *p, const char *where, const char *what)
 	error("plan '%s': %s: %s", p->path, where, what);
 	hint("The plan format is described in docs/plan-format.md.");
 	return -1;
+}
+
+/* schema/plan.schema.json, embedded at build time (scripts/embed-sql.sh) */
+extern const char schema_plan_json[];
+
+int plan_validate_part(const cJSON *value, const char *def, const char *path,
+		       const char *from)
+{
+	cJSON *schema = cJSON_Parse(schema_plan_json);
+	const cJSON *s = schema;
+	struct jsonschema_result res;
+	int n;
+
+	if (!schema)
+		die("the embedded plan schema is not JSON");
+	if (def)
+		s = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(schema, "$defs"), def);
+	if (!s)
+		die("the plan schema has no definition '%s'", def);
+	if (def) {
+		/* validate against {"$ref": "#/$defs/def"} so $refs resolve in schema */
+		cJSON *wrap = cJSON_CreateObject();
+		char *ref = xasprintf("#/$defs/%s", def);
+		cJSON_AddStringToObject(wrap, "$ref", ref);
+		cJSON_AddItemToObject(wrap, "$defs",
+				      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(schema, "$defs"), 1));
+		free(ref);
+		cJSON_Delete(schema);
+		schema = wrap;
+	}
+	n = jsonschema_validate(schema, value, &res);
+	for (int i = 0; i < n; i++) {
+		const char *rel = res.errors[i].path;
+		if (path && *rel)
+			error("plan %s: %s.%s: %s", from, path, rel, res.errors[i].message);
+		else if (path || *rel)
+			error("plan %s: %s: %s", from, path ? path : rel, res.errors[i].message);
+		else
+			error("plan %s: %s", from, res.errors[i].message);
+	}
+	if (n) {
+		/* point at the documents of the parts that are wrong */
+		static const struct { const char *prefix, *doc; } docs[] = {
+			{ "checks", "docs/checks.md" }, { "gates", "docs/checks.md" },
+			{ "schema_changes", "docs/schema-changes.md" }, { "push", "docs/push.md" },
+			{ "sources", "docs/masking.md" },
+		};
+		struct strbuf sb = STRBUF_INIT;
+		sb_adds(&sb, "docs/plan-format.md");
+		for (size_t d = 0; d < ARRAY_SIZE(docs); d++) {
+			int hit = 0;
+			for (int i = 0; i < n && !hit; i++) {
+				const char *e = res.errors[i].path, *full = path ? path : e;
+				hit = !strncmp(full, docs[d].prefix, strlen(docs[d].prefix)) &&
+				      (strcmp(docs[d].prefix, "sources") || strstr(e, ".mask"));
+			}
+			if (hit && !strstr(sb.buf, docs[d].doc))
+				sb_addf(&sb, ", %s", docs[d].doc);
+		}
+		hint("The plan format is described in %s; schema/plan.schema.json checks a plan "
+		     "in an editor (\"$schema\").", sb.buf);
+		sb_release(&sb);
+	}
+	jsonschema_result_free(&res);
+	cJSON_Delete(schema);
+	return n ? -1 : 0;
 }
 
 static const char *opt_string(cJSON *obj, const char *key, int *err)
@@ -231,6 +298,14 @@ int plan_load(const char *dir, struct plan *p)
 	if (!cJSON_IsObject(root)) {
 		bad(p, "top level", "must be a JSON object");
 		goto fail;
+	}
+	{
+		/* every error the schema finds, all at once, before the details */
+		char *from = xasprintf("'%s'", p->path);
+		int r = plan_validate_part(root, NULL, NULL, from);
+		free(from);
+		if (r)
+			goto fail;
 	}
 	const char *name = opt_string(root, "name", &err);
 	const char *desc = opt_string(root, "description", &err);

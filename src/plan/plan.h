@@ -2,9 +2,12 @@
  * plan: a migration plan folder, DIR/plan.json plus the files it names.
  * The format is documented in docs/plan-format.md.
  *
- * plan_load() parses and validates the structure; parts owned by later
- * stages (schema_changes, checks, gates, push) stay available as cJSON
- * under plan->root for their modules.
+ * plan_load() parses plan.json and validates all of it against the JSON
+ * Schema schema/plan.schema.json (embedded in the binary), reporting every
+ * error at once; unknown keys are errors.  Parts owned by later stages
+ * (schema_changes, checks, gates, push) stay available as cJSON under
+ * plan->root for their modules, which add the checks a schema cannot
+ * express (files exist, names resolve against the catalog).
  */
 #ifndef DD_PLAN_H
 #define DD_PLAN_H
@@ -52,6 +55,16 @@ struct plan_source *plan_target(struct plan *p);
 struct plan_source *plan_find_source(struct plan *p, const char *name);
 /* Source and table names drydock accepts: [a-z_][a-z0-9_]* not "dd". */
 int plan_valid_source_name(const char *s);
+
+/*
+ * Validates value against schema/plan.schema.json: the whole plan (def
+ * NULL) or one definition of it ("push").  Reports every error as
+ * "plan FROM: PATH.KEY: what" (path prefixes the value's own paths; NULL
+ * for the whole plan) with a "did you mean" for unknown keys, and returns
+ * -1; 0 when valid.
+ */
+int plan_validate_part(const cJSON *value, const char *def, const char *path,
+		       const char *from);
 
 /*
  * Parses JSON text (NUL-terminated at len), reporting a syntax error as "FILE:LINE:COL: ..."

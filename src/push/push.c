@@ -12,6 +12,7 @@
 
 #include "book.h"
 #include "pg.h"
+#include "plan.h"
 #include "stage.h"
 
 enum { C_I, C_U, C_D, C_EXCLUDED, C_EARLY };
@@ -929,10 +930,9 @@ int push_settings_load(sqlite3 *db, const char *plan_dir, struct push_settings *
 		goto cleanup;
 	}
 	push = cJSON_GetObjectItemCaseSensitive(root, "push");
-	if (push && !cJSON_IsObject(push)) {
-		error("plan %s: \"push\" must be an object", s->from);
+	/* the plan's one schema (plan.h) judges the settings; every error at once */
+	if (push && plan_validate_part(push, "push", "push", s->from))
 		goto cleanup;
-	}
 	cJSON_ArrayForEach(it, push) {
 		if (!strcmp(it->string, "lock_timeout")) {
 			if (setting_duration(it, "lock_timeout", &s->lock_timeout, s->from))

@@ -529,12 +529,70 @@ static void enum_free(void *arg)
 	free(o);
 }
 
+/* The catalog's enums, for pg_sqlc_enum_in(value, 'source.type'). */
+struct enum_set {
+	char **names;        /* "source.type" */
+	struct enum_order *orders;
+	int n;
+};
+
+static void enum_set_free(void *arg)
+{
+	struct enum_set *s = arg;
+	for (int i = 0; i < s->n; i++) {
+		free(s->names[i]);
+		strv_free(s->orders[i].labels, s->orders[i].n);
+	}
+	free(s->names);
+	free(s->orders);
+	free(s);
+}
+
+static void enum_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct enum_set *s = sqlite3_user_data(ctx);
+	const char *type = (const char *)sqlite3_value_text(argv[1]);
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !type)
+		return;
+	const char *v = (const char *)sqlite3_value_text(argv[0]);
+	int n = sqlite3_value_bytes(argv[0]);
+	for (int i = 0; i < s->n; i++) {
+		if (strcmp(s->names[i], type))
+			continue;
+		if (label_index(&s->orders[i], v, n) < s->orders[i].n) {
+			sqlite3_result_value(ctx, argv[0]);
+			return;
+		}
+		const char *dot = strchr(type, '.');
+		pgfn_error(ctx, "invalid input value for enum %s: \"%s\"", dot ? dot + 1 : type, v);
+		return;
+	}
+	pgfn_error(ctx, "type \"%s\" does not exist", type);
+}
+
 int sqlc_setup(sqlite3 *db, const struct catalog *cat)
 {
 	if (pgfn_register_all(db) < 0)
 		return error("cannot register the PostgreSQL functions: %s", sqlite3_errmsg(db));
 	if (register_builtins(db) != SQLITE_OK)
 		return error("cannot register the compiler's functions: %s", sqlite3_errmsg(db));
+	struct enum_set *set = xcalloc(1, sizeof(*set));
+	int ncat = cat ? cat->nenums : 0;
+	set->names = xcalloc((size_t)ncat + 1, sizeof(char *));
+	set->orders = xcalloc((size_t)ncat + 1, sizeof(*set->orders));
+	for (int i = 0; i < ncat; i++) {
+		const struct enum_meta *e = &cat->enums[i];
+		set->names[i] = xasprintf("%s.%s", e->source, e->name);
+		set->orders[i].labels = xcalloc((size_t)e->nlabels + 1, sizeof(char *));
+		for (int j = 0; j < e->nlabels; j++)
+			set->orders[i].labels[j] = xstrdup(e->labels[j]);
+		set->orders[i].n = e->nlabels;
+		set->n++;
+	}
+	if (sqlite3_create_function_v2(db, "pg_sqlc_enum_in", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				       set, enum_in, NULL, NULL, enum_set_free) != SQLITE_OK)
+		return error("cannot register the enum input function: %s", sqlite3_errmsg(db));
 	for (int i = 0; cat && i < cat->nenums; i++) {
 		const struct enum_meta *e = &cat->enums[i];
 		struct enum_order *o = xcalloc(1, sizeof(*o));

@@ -11,6 +11,7 @@
  * falls through to SQLite's own meaning.
  */
 #include "sqlc_int.h"
+#include "fn_datetime.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -244,8 +245,20 @@ struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
 		      int n, int loc)
 {
-	struct expr *kids[PGFN_MAXARGS + 20];
+	struct expr *kids[PGFN_MAXARGS + 40];
 	int nk = 0;
+	if (r->sig->flags & PGFN_REFUSED) {
+		struct strbuf *a = ar_buf(cx);
+		for (int i = 0; i < n; i++)
+			sb_addf(a, "%s%s", i ? ", " : "", ct_name(cx, &r->args[i], 0));
+		if (r->sig->kind == PGFN_OP)
+			return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+				    "operator %s(%s) is not supported", r->sig->name, a->buf), NULL;
+		return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+			    "function %s(%s) is not supported", r->sig->name, a->buf), NULL;
+	}
+	if (n > PGFN_MAXARGS + 20)
+		return cerr(cx, loc, NULL, "too many arguments"), NULL;
 	if (coerce_args(cx, args, n, r) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
@@ -326,8 +339,10 @@ static struct expr *compile_const(struct cx *cx, const cJSON *b)
 		if (strspn(p, "0123456789") == strlen(p)) {
 			errno = 0;
 			long long n = strtoll(s, NULL, 10);
+			/* -2147483648 arrives here and is an integer (make_const) */
 			if (errno == 0)
-				return ex_sql(cx, ar_printf(cx, "%lld", n), &T_INT8, loc);
+				return ex_sql(cx, ar_printf(cx, "%lld", n),
+					      n >= -2147483648LL && n <= 2147483647LL ? &T_INT4 : &T_INT8, loc);
 		}
 		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
 		u->text = s;
@@ -868,6 +883,49 @@ static struct expr *compile_booltest(struct cx *cx, struct scope *sc, const cJSO
 static int sort_clause(struct cx *cx, struct scope *sc, const cJSON *list,
 		       enum exprkind ek, struct strbuf *out);
 
+/*
+ * A window frame (frameOptions bits of PostgreSQL's parsenodes.h): ROWS
+ * and GROUPS with constant offsets, RANGE without offsets, EXCLUDE.
+ * SQLite's frames mean the same; RANGE with an offset would need the
+ * order type's in_range arithmetic and is refused.
+ */
+static const char *frame_bound(struct cx *cx, struct scope *sc, const cJSON *over,
+			       int opts, int end, int loc)
+{
+	int up = end ? 0x40 : 0x20, uf = end ? 0x100 : 0x80, cur = end ? 0x400 : 0x200;
+	int op = end ? 0x1000 : 0x800, of = end ? 0x4000 : 0x2000;
+	if (opts & up)
+		return "UNBOUNDED PRECEDING";
+	if (opts & uf)
+		return "UNBOUNDED FOLLOWING";
+	if (opts & cur)
+		return "CURRENT ROW";
+	if (opts & (op | of)) {
+		if (opts & 0x2)
+			return cerr(cx, loc, NULL, "RANGE with an offset is not supported"), NULL;
+		struct expr *e = compile_expr(cx, sc, pj_get(over, end ? "endOffset" : "startOffset"), EK_VALUES);
+		if (!e || !(e = coerce_to(cx, e, &T_INT8, CC_IMPLICIT, NULL)))
+			return NULL;
+		if (e->kind != E_SQL || !(e->text[0] >= '0' && e->text[0] <= '9'))
+			return cerr(cx, e->loc, NULL, "frame offsets must be non-negative integer constants"), NULL;
+		return ar_printf(cx, "%s %s", e->text, opts & op ? "PRECEDING" : "FOLLOWING");
+	}
+	return end ? "CURRENT ROW" : "UNBOUNDED PRECEDING";
+}
+
+static const char *frame_clause(struct cx *cx, struct scope *sc, const cJSON *over, int loc)
+{
+	int opts = pj_int(over, "frameOptions", 0);
+	const char *mode = opts & 0x4 ? "ROWS" : opts & 0x8 ? "GROUPS" : "RANGE";
+	const char *start = frame_bound(cx, sc, over, opts, 0, loc);
+	const char *end = start ? frame_bound(cx, sc, over, opts, 1, loc) : NULL;
+	if (!start || !end)
+		return NULL;
+	const char *excl = opts & 0x8000 ? " EXCLUDE CURRENT ROW" : opts & 0x10000 ? " EXCLUDE GROUP"
+			 : opts & 0x20000 ? " EXCLUDE TIES" : "";
+	return ar_printf(cx, "%s BETWEEN %s AND %s%s", mode, start, end, excl);
+}
+
 static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *over,
 				 int loc)
 {
@@ -877,9 +935,9 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 	if (pj_str(over, "name") || pj_str(over, "refname"))
 		return cerr(cx, loc, "write the window's definition in OVER (...)",
 			    "named windows are not supported"), NULL;
-	if (pj_int(over, "frameOptions", 0) & 1)
-		return cerr(cx, pj_int(over, "location", loc), "drop the frame clause: the default frame is supported",
-			    "window frame clauses are not supported yet"), NULL;
+	const char *frame = NULL;
+	if (pj_int(over, "frameOptions", 0) & 1 && !(frame = frame_clause(cx, sc, over, loc)))
+		return NULL;
 	sb_adds(sb, " OVER (");
 	cJSON_ArrayForEach(it, pj_get(over, "partitionClause")) {
 		struct expr *e = compile_expr(cx, sc, it, EK_SELECT);
@@ -906,11 +964,45 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 		if (sort_clause(cx, sc, pj_get(over, "orderClause"), EK_SELECT, sb) < 0)
 			goto fail;
 	}
+	if (frame)
+		sb_addf(sb, " %s", frame);
 	sb_addch(sb, ')');
 	return ar_sb(cx, sb);
 fail:
 	sb_release(sb);
 	return NULL;
+}
+
+/*
+ * Constant arguments the datetime module can judge at compile time: a
+ * time zone it cannot run exactly, a to_char/to_timestamp template with a
+ * pattern it does not implement.  Refused here rather than at run time.
+ */
+static int check_constant_args(struct cx *cx, const char *name, struct expr **args, int n)
+{
+	const char *why = NULL;
+	int zone = -1, fmt = -1, for_input = 0, is_interval = 0;
+	if (!strcmp(name, "timezone") && n == 2)
+		zone = 0;
+	else if (!strcmp(name, "date_trunc") && n == 3)
+		zone = 2;
+	else if (!strcmp(name, "make_timestamptz") && n == 7)
+		zone = 6;
+	else if (!strcmp(name, "to_char") && n == 2) {
+		fmt = 1;
+		is_interval = args[0]->type.t == PGK_INTERVAL;
+	} else if ((!strcmp(name, "to_timestamp") || !strcmp(name, "to_date")) && n == 2) {
+		fmt = 1;
+		for_input = 1;
+	}
+	if (zone >= 0 && args[zone]->kind == E_UNKNOWN &&
+	    fn_datetime_check_zone(args[zone]->text, &why) < 0)
+		return cerr(cx, args[zone]->loc, "drydock runs time zones with a fixed offset only (UTC, '+05:30', 'EST')",
+			    "%s", why);
+	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
+	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)
+		return cerr(cx, args[fmt]->loc, NULL, "%s", why);
+	return 0;
 }
 
 static const char *const windows_builtin[] = {
@@ -965,6 +1057,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	if (star && strcmp(name, "count"))
 		return cerr(cx, loc, NULL, "%s(*) specified, but %s is not an aggregate function", name, name), NULL;
 	if (!(args = compile_list(cx, sc, pj_get(b, "args"), argk, &n)))
+		return NULL;
+	if (check_constant_args(cx, name, args, n) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
 		if ((args[i]->flags & X_AGG) && argk == EK_AGGARG)

@@ -482,8 +482,6 @@ static struct rte *from_function(struct cx *cx, struct scope *sc, const cJSON *b
 	loc = pj_int(fb, "location", 0);
 	if (!ftag || strcmp(ftag, "FuncCall"))
 		return cerr(cx, loc, NULL, "only function calls are supported in FROM"), NULL;
-	if (pj_bool(b, "ordinality"))
-		return cerr(cx, loc, "number the rows with row_number() OVER ()", "WITH ORDINALITY is not supported"), NULL;
 	if (pj_get(b, "coldeflist"))
 		return cerr(cx, loc, NULL, "column definition lists are not supported"), NULL;
 	const char *name = NULL;
@@ -505,7 +503,7 @@ static struct rte *from_function(struct cx *cx, struct scope *sc, const cJSON *b
 	struct rte *r = ar_alloc(cx, sizeof(*r));
 	r->refname = ref;
 	r->ncols = sig->ncolumns;
-	r->cols = ar_alloc(cx, sizeof(*r->cols) * (size_t)(sig->ncolumns + 1));
+	r->cols = ar_alloc(cx, sizeof(*r->cols) * (size_t)(sig->ncolumns + 2));
 	for (int c = 0; c < sig->ncolumns; c++) {
 		const char *cn = sig->columns[c].name;
 		r->cols[c].sql = ar_printf(cx, "%s.%s", qident(cx, ref), qident(cx, cn));
@@ -515,6 +513,14 @@ static struct rte *from_function(struct cx *cx, struct scope *sc, const cJSON *b
 		r->cols[c].name = cn;
 		r->cols[c].type = PGT_KIND(sig->columns[c].type) == PGK_ANYELEMENT ? res.ret : ct_make(sig->columns[c].type);
 		r->cols[c].unqual = 1;
+	}
+	if (pj_bool(b, "ordinality")) {
+		/* the table-valued functions number their rows from 1 as rowid */
+		struct rtecol *oc = &r->cols[r->ncols++];
+		oc->name = "ordinality";
+		oc->sql = ar_printf(cx, "%s.rowid", qident(cx, ref));
+		oc->type = T_INT8;
+		oc->unqual = 1;
 	}
 	if (alias && apply_alias_cols(cx, r, alias, loc) < 0)
 		return NULL;
@@ -1095,6 +1101,10 @@ static int order_clause(struct cx *cx, struct scope *sc, struct query *q, const 
 					    "invalid UNION/INTERSECT/EXCEPT ORDER BY clause");
 			if (!(e = resolve_unknown(cx, compile_expr(cx, sc, n, EK_SELECT))))
 				return -1;
+			if (cx->grouping && check_grouped(cx, e, cx->grouping->sc, cx->grouping->groups,
+							  cx->grouping->ngroups, cx->grouping->pk_rtes,
+							  cx->grouping->npk) < 0)
+				return -1;
 			if (q->distinct && *q->distinct) {
 				int found = 0;
 				const char *t = ex_sqltext(cx, e);
@@ -1575,8 +1585,13 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 		q->tail = "";
 		return q;
 	}
-	if (pj_get(qb, "sortClause") && order_clause(cx, sc, q, pj_get(qb, "sortClause"), 0, tail) < 0)
+	struct grouping g = { sc, groups, ngroups, pk_rtes, npk };
+	cx->grouping = grouped ? &g : NULL;
+	if (pj_get(qb, "sortClause") && order_clause(cx, sc, q, pj_get(qb, "sortClause"), 0, tail) < 0) {
+		cx->grouping = NULL;
 		return NULL;
+	}
+	cx->grouping = NULL;
 	if (limit_tail(cx, sc, qb, tail) < 0)
 		return NULL;
 	/* FOR UPDATE/SHARE (lockingClause): one session, nothing to lock */
@@ -1851,10 +1866,14 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			sb_addf(out, " FROM (%s) AS \"?s\"", src->buf);
 			sb_reset(src);
 		}
-		sb_adds(out, src->buf);
-		/* SQLite's parser needs a WHERE before ON CONFLICT after a SELECT */
-		if (pj_get(b, "onConflictClause"))
-			sb_adds(out, strstr(src->buf, " WHERE ") ? "" : " WHERE true");
+		/* SQLite's parser needs a WHERE of its own before ON CONFLICT
+		 * after a SELECT */
+		if (pj_get(b, "onConflictClause") && src->len)
+			sb_addf(out, "SELECT * FROM (%s) WHERE true", src->buf);
+		else if (pj_get(b, "onConflictClause"))
+			sb_adds(out, " WHERE true");
+		else
+			sb_adds(out, src->buf);
 	} else {
 		sb_adds(out, ") VALUES (");
 		for (int k = 0; k < ndefs; k++) {

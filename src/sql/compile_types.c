@@ -487,6 +487,8 @@ static int typmod_args(struct cx *cx, struct expr **kids, const struct ctype *to
 		snprintf(buf, sizeof(buf), "%d", m1 < 0 ? -1 : m2);
 		kids[n++] = ex_sql(cx, ar_strdup(cx, buf), &T_INT4, -1);
 	}
+	if (k == PGK_INTERVAL)
+		kids[n++] = ex_sql(cx, "-1", &T_INT4, -1); /* no declared fields */
 	return n;
 }
 
@@ -639,6 +641,14 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 		return NULL;
 	}
 	struct expr *r = e;
+	if (to->t == PGK_ENUM && e->type.t != PGK_ENUM) {
+		/* text to enum: the label is checked at run time (sqlc_setup) */
+		struct strbuf sb = STRBUF_INIT;
+		sb_add_literal(&sb, to->name);
+		struct expr *kids[2] = { e, ex_sql(cx, ar_sb(cx, &sb), &T_TEXT, -1) };
+		r = ex_func(cx, "pg_sqlc_enum_in", to, e->loc, 2, kids);
+		return r;
+	}
 	if (s1)
 		r = call_cast(cx, s1, e, to, 0, cc == CC_EXPLICIT, e->loc);
 	else {

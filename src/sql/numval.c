@@ -241,7 +241,8 @@ int num_parse(const char *s, size_t len, struct numval *out)
 	while (p < end && is_pg_space((unsigned char)*p))
 		p++;
 	/* the special values (PostgreSQL 15 accepts these spellings) */
-	{
+	if (p < end && !(*p >= '0' && *p <= '9') && *p != '.'
+	    && !((*p == '-' || *p == '+') && p + 1 < end && ((p[1] >= '0' && p[1] <= '9') || p[1] == '.'))) {
 		static const struct { const char *w; enum numkind k; } sp[] = {
 			{ "NaN", NUM_NAN }, { "Infinity", NUM_PINF },
 			{ "+Infinity", NUM_PINF }, { "-Infinity", NUM_NINF },
@@ -365,6 +366,16 @@ static int u128_digits(u128 u, char *buf)
 	if (u == 0) {
 		buf[0] = '0';
 		return 1;
+	}
+	if (u <= UINT64_MAX) {
+		uint64_t r = (uint64_t)u;
+		while (r) {
+			tmp[n++] = (char)('0' + r % 10);
+			r /= 10;
+		}
+		for (int i = 0; i < n; i++)
+			buf[i] = tmp[n - 1 - i];
+		return n;
 	}
 	while (u >= (u128)10000000000000000000ULL) {
 		uint64_t lo = (uint64_t)(u % 10000000000000000000ULL);
@@ -883,6 +894,29 @@ enum rmode { R_HALF_AWAY, R_TRUNC, R_CEIL, R_FLOOR };
 static void drop_digits(struct numval *r, const struct numval *a, int k, int up,
 			int rscale, enum rmode mode)
 {
+	if (!a->big && k <= 18 && a->v > -INT64_MAX && a->v < INT64_MAX) {
+		/* the usual case, in 64-bit arithmetic */
+		int64_t v = (int64_t)a->v, d = (int64_t)p10(k);
+		int64_t q = v / d, rem = v % d;
+		if (rem != 0) {
+			uint64_t ar = rem < 0 ? (uint64_t)-rem : (uint64_t)rem;
+			if (mode == R_HALF_AWAY && 2 * ar >= (uint64_t)d)
+				q += v < 0 ? -1 : 1;
+			else if (mode == R_CEIL && v > 0)
+				q += 1;
+			else if (mode == R_FLOOR && v < 0)
+				q -= 1;
+		}
+		__int128 sc;
+		if (up == 0) {
+			num_set_int(r, q, rscale);
+			return;
+		}
+		if (scale_small(q, up, &sc)) {
+			num_set_int(r, sc, rscale);
+			return;
+		}
+	}
 	if (!a->big && k <= SMALL_LIMIT_DIGITS) {
 		__int128 d = (__int128)p10(k);
 		__int128 q = a->v / d, rem = a->v % d;

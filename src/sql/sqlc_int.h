@@ -117,8 +117,19 @@ struct rel {
 	int ncols;
 };
 
+/* A grouped query level: what its ORDER BY may name outside aggregates. */
+struct rte;
+struct grouping {
+	const struct scope *sc;
+	char **groups;      /* the GROUP BY expressions as SQL */
+	int ngroups;
+	const struct rte **pk_rtes; /* items whose whole primary key is grouped */
+	int npk;
+};
+
 struct cx {
 	struct sqlc_env *env;
+	struct grouping *grouping; /* set while a grouped query's ORDER BY compiles */
 	const char *file;
 	const char *file_text; /* the whole file, for line and column */
 	int stmt_loc;       /* where the current statement starts */

@@ -832,41 +832,48 @@ t_invariant_relation_needs_one_number() {
 
 # --------------------------------------------------- malformed plans: refused
 
-# refused EXTRA_JSON MESSAGE: run and check both refuse the plan before working
+# refused EXTRA_JSON MESSAGE: the plan is refused before any work, by the
+# plan schema at snapshot (what JSON can say) or at the start of the run
+# (what needs the plan's files or the catalog)
 refused() {
 	plan "UPDATE users SET email = 'q@x' WHERE id = 1;" "$1"
-	stage
-	run dd run s.db --plan plan
+	rm -f s.db
+	run dd snapshot --plan plan --fixture "$FX" -o s.db
+	if [[ $status == 0 ]]; then
+		run dd run s.db --plan plan
+		assert_eq 0 "$(sql "SELECT count(*) FROM dd_run")"
+	else
+		assert_no_file s.db
+	fi
 	assert_status 3
 	assert_err_contains "$2"
 	assert_err_contains "docs/checks.md"
-	assert_eq 0 "$(sql "SELECT count(*) FROM dd_run")"
 }
 
 t_malformed_checks_are_refused_at_run_start() {
-	refused '"checks": {"name": "x"}' "checks: must be a list of checks"
-	refused '"checks": [{"sql": "SELECT 1"}]' "checks[0]: needs a string \"name\""
-	refused '"checks": [{"name": "a", "sql": "SELECT 1"}, {"name": "b"}]' "checks[1]: needs \"sql\""
-	refused '"checks": [{"name": "a", "sql": "SELECT 1", "severty": "warn"}]' "checks[0]: unknown field \"severty\""
-	refused '"checks": [{"name": "a", "sql": "SELECT 1", "severity": "fatal"}]' "\"severity\" is \"error\" or \"warn\""
-	refused '"checks": [{"name": "a", "sql": "SELECT 1", "when": "later"}]' "\"when\" is \"before\", \"after\" or \"both\""
+	refused '"checks": {"name": "x"}' "checks: must be an array or null, not an object"
+	refused '"checks": [{"sql": "SELECT 1"}]' "checks[0]: \"name\" is required"
+	refused '"checks": [{"name": "a", "sql": "SELECT 1"}, {"name": "b"}]' "checks[1]: \"sql\" is required"
+	refused '"checks": [{"name": "a", "sql": "SELECT 1", "severty": "warn"}]' "checks[0].severty: unknown key \"severty\" (did you mean \"severity\"?)"
+	refused '"checks": [{"name": "a", "sql": "SELECT 1", "severity": "fatal"}]' "checks[0].severity: must be one of \"error\", \"warn\"; not \"fatal\""
+	refused '"checks": [{"name": "a", "sql": "SELECT 1", "when": "later"}]' "checks[0].when: must be one of \"before\", \"after\", \"both\""
 	refused '"checks": [{"name": "a", "sql": "SELECT 1", "when": "before", "fix": "DELETE FROM users"}]' "a fix changes the working state"
 	refused '"checks": [{"name": "a", "sql": "checks/missing.sql"}]' "names file"
 	refused '"checks": [{"name": "a", "sql": "DELETE FROM users"}]' "\"sql\" must be a query"
 	refused '"checks": [{"name": "a", "sql": "SELECT 1"}, {"name": "a", "sql": "SELECT 2"}]' "two checks are named 'a'"
-	refused '"checks": [{"name": "a", "sql": "SELECT 1", "key": []}]' "\"key\" must be a non-empty list"
+	refused '"checks": [{"name": "a", "sql": "SELECT 1", "key": []}]' "checks[0].key: must not be empty"
 }
 
 t_malformed_gates_are_refused_at_run_start() {
 	refused '"gates": [{"table": "users"}]' "a table gate needs at least one of"
 	refused '"gates": [{"table": "nope", "max_updates": 1}]' "gates[0]: 'nope' is not a table of the target"
-	refused '"gates": [{"table": "users", "max_updates": -1}]' "\"max_updates\" must be a whole number"
-	refused '"gates": [{"table": "users", "max_updates": 1.5}]' "\"max_updates\" must be a whole number"
+	refused '"gates": [{"table": "users", "max_updates": -1}]' "gates[0].max_updates: must be 0 or more"
+	refused '"gates": [{"table": "users", "max_updates": 1.5}]' "gates[0].max_updates: must be an integer, not a number"
 	refused '"gates": [{"table": "users", "columns_unchanged": ["nope"]}]' "table 'users' has no column 'nope'"
 	refused '"gates": [{"invariant": "SELECT 1"}]' "an invariant needs a \"name\""
-	refused '"gates": [{"name": "i", "invariant": "SELECT 1", "relation": "~"}]' "\"relation\" is one of"
+	refused '"gates": [{"name": "i", "invariant": "SELECT 1", "relation": "~"}]' "gates[0].relation: must be one of \"=\""
 	refused '"gates": [{"name": "i", "invariant": "SELECT 1", "table": "users"}]' "an invariant takes no \"table\""
-	refused '"gates": [{"name": "i", "invariant": "SELECT 1", "tolerance": -1}]' "\"tolerance\" must be 0 or more"
+	refused '"gates": [{"name": "i", "invariant": "SELECT 1", "tolerance": -1}]' "gates[0].tolerance: must be 0 or more"
 	refused '"gates": [{"where": "1"}]' "need a \"table\""
 	refused '"gates": [{}]' "a gate needs a \"table\" with limits"
 }

@@ -92,7 +92,7 @@ t_masking_refusals() {
 	masked_plan '{"name": "users", "mask": {"email": "scramble"}}'
 	run dd snapshot --plan p --fixture "$FX" -o s.db
 	assert_status 3
-	assert_err_contains "a rule is \"hash\""
+	assert_err_contains "sources.app.tables[0].mask.email: must be one of \"hash\", \"email\""
 }
 
 t_subset_keeps_referential_integrity() {

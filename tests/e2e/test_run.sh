@@ -291,11 +291,11 @@ t_bad_plan_steps_are_refused() {
 	stage 2>/dev/null || true
 	run dd run s.db --plan p
 	assert_status 3
-	assert_err_contains "steps[0]: needs a string \"name\" and a string \"sql\""
+	assert_err_contains "steps[0]: \"sql\" is required"
 	make_plan '[{"name": "a", "sql": "a.sql", "batch": {"table": "users", "size": 0}}]'
 	run dd run s.db --plan p
 	assert_status 3
-	assert_err_contains "positive whole \"size\""
+	assert_err_contains "steps[0].batch.size: must be 1 or more"
 }
 
 t_changing_a_primary_key_is_delete_plus_insert() {

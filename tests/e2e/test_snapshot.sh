@@ -217,7 +217,7 @@ t_plan_not_json_gives_line_and_column() {
 	printf '{"name": "x", "sources": {"app": {"tables": "users"}}}' >p/plan.json
 	run dd snapshot --plan p --source "$(APP_URL)" -o s.db
 	assert_status 3
-	assert_err_contains "\"tables\" must be a non-empty list"
+	assert_err_contains "sources.app.tables: must be an array, not a string"
 	run dd snapshot --plan nosuchdir --source "$(APP_URL)" -o s.db
 	assert_status 3
 	assert_err_contains "cannot read plan"

@@ -314,6 +314,8 @@ static struct catalog cat;
 static struct sqlc_env *env;
 static sqlite3 *db;
 
+static const char *pg_rows(const char *pg);
+
 /* printf into a static buffer */
 static const char *ar_fmt(const char *fmt, ...)
 {
@@ -496,6 +498,34 @@ static void test_compile_outputs(void **state)
 		   "CREATE TEMP TABLE \"m\" (\"id\" INTEGER NOT NULL, \"email\" NOT NULL, \"n\", PRIMARY KEY (\"id\")); INSERT INTO dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp) VALUES ('m', 1, 'id', 'integer', 1, NULL, 1); INSERT INTO dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp) VALUES ('m', 2, 'email', 'text', 1, NULL, 1); INSERT INTO dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp) VALUES ('m', 3, 'n', 'numeric(5,2)', 0, '0', 1)");
 	assert_sql("CREATE TABLE m2 AS SELECT id, price FROM books",
 		   "CREATE TABLE \"m2\" (\"id\" INTEGER, \"price\"); INSERT INTO \"m2\" SELECT \"books\".\"id\" AS \"id\", \"books\".\"price\" AS \"price\" FROM \"books\" AS \"books\"; INSERT INTO dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp) VALUES ('m2', 1, 'id', 'integer', 0, NULL, 0); INSERT INTO dd_scratch_column (tbl, ordinal, name, pg_type, not_null, default_expr, temp) VALUES ('m2', 2, 'price', 'numeric(6,2)', 0, NULL, 0)");
+	assert_sql("SELECT sum(qty) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), sum(qty) OVER (PARTITION BY code RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) FROM books",
+		   "SELECT t_sum_int4(\"books\".\"qty\") OVER (ORDER BY \"books\".\"id\" COLLATE BINARY ASC NULLS LAST ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS \"sum\", t_sum_int4(\"books\".\"qty\") OVER (PARTITION BY \"books\".\"code\" COLLATE \"pg_text\" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) AS \"sum\" FROM \"books\" AS \"books\"");
+	assert_sql("SELECT title::mood FROM books",
+		   "SELECT pg_sqlc_enum_in(\"books\".\"title\", 'app.mood') AS \"title\" FROM \"books\" AS \"books\"");
+	assert_sql("SELECT -2147483648, 2147483648, 9223372036854775808",
+		   "SELECT -2147483648 AS \"?column?\", 2147483648 AS \"?column?\", '9223372036854775808' AS \"?column?\"");
+	assert_sql("SELECT x FROM (VALUES (1, 'a'), (2.5, NULL)) AS v(x, y)",
+		   "SELECT \"v\".\"column1\" AS \"x\" FROM (SELECT column1 AS \"column1\", column2 AS \"column2\" FROM (VALUES ('1', 'a'), ('2.5', NULL))) AS \"v\"");
+	assert_sql("SELECT id FROM books WHERE published > '2020-01-01' AND created >= published",
+		   "SELECT \"books\".\"id\" AS \"id\" FROM \"books\" AS \"books\" WHERE (\"books\".\"published\" COLLATE BINARY > '2020-01-01') AND (\"books\".\"created\" COLLATE BINARY >= t_date_tstz(\"books\".\"published\"))");
+	assert_sql("INSERT INTO books (id, price) SELECT id, price FROM old.books",
+		   "INSERT INTO \"books\" AS \"books\" (\"id\", \"price\", \"active\", \"qty\", \"created\") SELECT \"?s\".\"id\", \"?s\".\"price\", 1, 0, t_now() FROM (SELECT \"books\".\"id\" AS \"id\", t_numeric_typmod(\"books\".\"price\", 6, 2) AS \"price\" FROM \"old__books\" AS \"books\") AS \"?s\"");
+	assert_sql("SELECT sum(qty) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), sum(qty) OVER (PARTITION BY code RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) FROM books",
+		   "SELECT t_sum_int4(\"books\".\"qty\") OVER (ORDER BY \"books\".\"id\" COLLATE BINARY ASC NULLS LAST ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS \"sum\", t_sum_int4(\"books\".\"qty\") OVER (PARTITION BY \"books\".\"code\" COLLATE \"pg_text\" RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING EXCLUDE CURRENT ROW) AS \"sum\" FROM \"books\" AS \"books\"");
+	assert_sql("SELECT title::mood FROM books",
+		   "SELECT pg_sqlc_enum_in(\"books\".\"title\", 'app.mood') AS \"title\" FROM \"books\" AS \"books\"");
+	assert_sql("SELECT -2147483648, 2147483648, 9223372036854775808",
+		   "SELECT -2147483648 AS \"?column?\", 2147483648 AS \"?column?\", '9223372036854775808' AS \"?column?\"");
+	assert_sql("SELECT x FROM (VALUES (1, 'a'), (2.5, NULL)) AS v(x, y)",
+		   "SELECT \"v\".\"column1\" AS \"x\" FROM (SELECT column1 AS \"column1\", column2 AS \"column2\" FROM (VALUES ('1', 'a'), ('2.5', NULL))) AS \"v\"");
+	assert_sql("SELECT id FROM books WHERE published > '2020-01-01' AND created >= published",
+		   "SELECT \"books\".\"id\" AS \"id\" FROM \"books\" AS \"books\" WHERE (\"books\".\"published\" COLLATE BINARY > '2020-01-01') AND (\"books\".\"created\" COLLATE BINARY >= t_date_tstz(\"books\".\"published\"))");
+	assert_sql("INSERT INTO books (id, price) SELECT id, price FROM old.books",
+		   "INSERT INTO \"books\" AS \"books\" (\"id\", \"price\", \"active\", \"qty\", \"created\") SELECT \"?s\".\"id\", \"?s\".\"price\", 1, 0, t_now() FROM (SELECT \"books\".\"id\" AS \"id\", t_numeric_typmod(\"books\".\"price\", 6, 2) AS \"price\" FROM \"old__books\" AS \"books\") AS \"?s\"");
+	assert_sql("SELECT code, count(*) FROM books GROUP BY code ORDER BY count(*) DESC, code",
+		   "SELECT \"books\".\"code\" AS \"code\", count(*) AS \"count\" FROM \"books\" AS \"books\" GROUP BY \"books\".\"code\" COLLATE \"pg_text\" ORDER BY count(*) COLLATE BINARY DESC NULLS FIRST, \"books\".\"code\" COLLATE \"pg_text\" ASC NULLS LAST");
+	assert_sql("SELECT lower(title), count(*) FROM books GROUP BY lower(title) ORDER BY lower(title)",
+		   "SELECT t_lower(\"books\".\"title\") AS \"lower\", count(*) AS \"count\" FROM \"books\" AS \"books\" GROUP BY t_lower(\"books\".\"title\") COLLATE \"pg_text\" ORDER BY t_lower(\"books\".\"title\") COLLATE \"pg_text\" ASC NULLS LAST");
 }
 
 /* Refusals: PostgreSQL's message, at the construct's line and column. */
@@ -590,6 +620,26 @@ static void test_refusals(void **state)
 		       "1:37: aggregate functions are not allowed in GROUP BY");
 	assert_refused("SELECT id FROM (SELECT id FROM books)",
 		       "1:16: subquery in FROM must have an alias");
+	assert_refused("SELECT sum(qty) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM books",
+		       "1:8: RANGE with an offset is not supported");
+	assert_refused("SELECT CASE WHEN true THEN 1 ELSE 'x' END",
+		       "1:35: invalid input syntax for type integer: \"x\"");
+	assert_refused("SELECT CASE WHEN true THEN 1 ELSE published END FROM books",
+		       "1:35: CASE types integer and date cannot be matched");
+	assert_refused("UPDATE books SET published = 5",
+		       "1:30: column \"published\" is of type date but expression is of type integer");
+	assert_refused("SELECT title FROM books b WHERE b.price > (SELECT avg(price) FROM books)",
+		       "1:51: function avg(numeric) does not exist");
+	assert_refused("SELECT sum(qty) OVER (ORDER BY id RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM books",
+		       "1:8: RANGE with an offset is not supported");
+	assert_refused("SELECT CASE WHEN true THEN 1 ELSE 'x' END",
+		       "1:35: invalid input syntax for type integer: \"x\"");
+	assert_refused("SELECT CASE WHEN true THEN 1 ELSE published END FROM books",
+		       "1:35: CASE types integer and date cannot be matched");
+	assert_refused("UPDATE books SET published = 5",
+		       "1:30: column \"published\" is of type date but expression is of type integer");
+	assert_refused("SELECT code, count(*) FROM books GROUP BY code ORDER BY title",
+		       "1:57: column \"books.title\" must appear in the GROUP BY clause or be used in an aggregate function");
 }
 
 /* Positions count lines and characters of the whole file. */
@@ -674,6 +724,21 @@ static void test_real_modules(void **state)
 	assert_non_null(s);
 	assert_non_null(strstr(s, "\"e\".\"value\" AS \"value\""));
 	assert_string_equal(refusal("SELECT jsonb_array_elements('[1]')"), "1:8: set-returning functions are supported only in FROM");
+	/* constant zones and templates the datetime module cannot run are refused at once */
+	assert_string_equal(refusal("SELECT created AT TIME ZONE 'Europe/Paris' FROM books"),
+			    "1:29: time zone \"Europe/Paris\" is not supported by drydock: only UTC and fixed offsets ('UTC', '+05:30', 'EST') run offline");
+	assert_string_equal(refusal("SELECT to_char(created, 'TMDay') FROM books"),
+			    "1:25: template pattern \"TMDay\" is not supported by drydock in to_char");
+	assert_string_equal(refusal("SELECT ln(price) FROM books"), "1:8: function ln(numeric) is not supported");
+	/* and they run: WITH ORDINALITY numbers the elements from 1 */
+	assert_int_equal(stage_create_table(db, &tables[0], "books"), 0);
+	assert_int_equal(sqlc_setup(db, &cat), 0);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO books (id, title, price) VALUES (1, '[{\"a\": 1}, {\"a\": 2.50}]', '1.5')",
+				      NULL, NULL, NULL), SQLITE_OK);
+	assert_string_equal(pg_rows("SELECT b.id, e.n, e.v ->> 'a' FROM books b, jsonb_array_elements(b.title::jsonb) "
+				    "WITH ORDINALITY AS e(v, n) ORDER BY e.n DESC"), "1|2|2.50;1|1|1");
+	assert_string_equal(pg_rows("SELECT round(price * 1.1, 2), price / 3, qty + 1 FROM books"), "1.65|0.50000000000000000000|-");
+	assert_string_equal(pg_rows("SELECT u FROM unnest(ARRAY[3, 1, 2]) AS u ORDER BY u"), "1;2;3");
 	sqlc_env_set_modules(env, test_mods);
 }
 
