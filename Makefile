@@ -24,7 +24,7 @@ ASAN_BIN := $(BUILD)/asan/drydock
 OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/schema_sql.o
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS := plan fixture rows stage report values
+FUZZ_TARGETS := plan fixture rows stage report values sql
 FUZZ_DRIVERS := $(patsubst %,$(BUILD)/fuzz/driver_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 

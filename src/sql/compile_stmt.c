@@ -2445,8 +2445,18 @@ int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *
 		query_print(cx, out, q);
 		return 0;
 	}
-	if (ro)
-		return cerr(cx, loc, "a check or an invariant is one SELECT", "%s is not allowed here", tag);
+	if (ro) {
+		static const struct { const char *tag, *kw; } kws[] = {
+			{ "InsertStmt", "INSERT" }, { "UpdateStmt", "UPDATE" }, { "DeleteStmt", "DELETE" },
+			{ "TruncateStmt", "TRUNCATE" }, { "CreateStmt", "CREATE TABLE" },
+			{ "CreateTableAsStmt", "CREATE TABLE AS" }, { "DropStmt", "DROP" },
+		};
+		const char *kw = tag;
+		for (size_t i = 0; i < ARRAY_SIZE(kws); i++)
+			if (!strcmp(kws[i].tag, tag))
+				kw = kws[i].kw;
+		return cerr(cx, loc, "a check or an invariant is one SELECT", "%s is not allowed in a check", kw);
+	}
 	if (!strcmp(tag, "InsertStmt"))
 		return compile_insert(cx, b, out);
 	if (!strcmp(tag, "UpdateStmt"))

@@ -1022,6 +1022,9 @@ static const struct pgfn_sig sigs[] = {
 	FN("timezone", 2, A(T(INTERVAL), T(TIMESTAMP)), T(TIMESTAMPTZ), "pg_timestamp_izone", 0),
 	FN("timezone", 2, A(T(INTERVAL), T(TIMESTAMPTZ)), T(TIMESTAMP), "pg_timestamptz_izone", 0),
 	FN("timezone", 2, A(T(INTERVAL), T(TIMETZ)), T(TIMETZ), "pg_timetz_izone", 0),
+	/* aggregates (min/max go through the orders) */
+	{ "sum", PGFN_AGG, 1, { T(INTERVAL) }, T(INTERVAL), "pg_interval_sum", 0 },
+	{ "avg", PGFN_AGG, 1, { T(INTERVAL) }, T(INTERVAL), "pg_interval_avg", 0 },
 	/* formatting (fn_datetime_fmt.c) */
 	FN("to_char", 2, A(T(TIMESTAMP), T(TEXT)), T(TEXT), "pg_timestamp_to_char", 0),
 	FN("to_char", 2, A(T(TIMESTAMPTZ), T(TEXT)), T(TEXT), "pg_timestamptz_to_char", 0),

@@ -1,7 +1,8 @@
 /*
  * The datetime module's functions other than casts and operators: the
  * clock, date_trunc, extract/date_part, age, the make_* constructors,
- * to_timestamp(float8), justify_*, date_bin, isfinite and AT TIME ZONE.
+ * to_timestamp(float8), justify_*, date_bin, isfinite, AT TIME ZONE and
+ * the sum/avg aggregates of interval.
  * Each follows the PostgreSQL 15 function named in its comment.
  */
 #include "fn_datetime.h"
@@ -1489,6 +1490,78 @@ static void fn_zone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 }
 
+/* ========================================================== aggregates */
+
+/*
+ * sum(interval) and avg(interval): interval_pl over the rows, and for avg
+ * the sum divided by the count as interval_avg does (interval / float8).
+ * Also window functions: the inverse subtracts a row again.
+ */
+struct ivagg {
+	struct pgdt_value sum;
+	int64_t n;
+	int error;
+};
+
+static void ivagg_add(sqlite3_context *ctx, sqlite3_value **argv, int sign)
+{
+	struct ivagg *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+	struct pgdt_value v;
+	const char *why = NULL;
+	int rc;
+
+	if (!a) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || a->error)
+		return;
+	if (dtf_arg(ctx, argv[0], PGK_INTERVAL, &v) < 0) {
+		a->error = 1;
+		return;
+	}
+	rc = sign > 0 ? dt_interval_pl(&a->sum, &v, &a->sum, &why) :
+			dt_interval_mi(&a->sum, &v, &a->sum, &why);
+	if (rc < 0) {
+		a->error = 1;
+		pgfn_error(ctx, "%s", why);
+		return;
+	}
+	a->n += sign;
+}
+
+static void ivagg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	ivagg_add(ctx, argv, 1);
+}
+
+static void ivagg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	ivagg_add(ctx, argv, -1);
+}
+
+static void ivagg_value(sqlite3_context *ctx)
+{
+	struct ivagg *a = sqlite3_aggregate_context(ctx, 0);
+	int is_avg = (int)(intptr_t)sqlite3_user_data(ctx);
+	struct pgdt_value r;
+	const char *why = NULL;
+
+	if (!a || a->n == 0 || a->error)
+		return; /* NULL over no rows (an error was reported in the step) */
+	if (!is_avg) {
+		dtf_result(ctx, PGK_INTERVAL, &a->sum);
+		return;
+	}
+	if (dt_interval_div(&a->sum, (double)a->n, &r, &why) < 0) {
+		pgfn_error(ctx, "%s", why);
+		return;
+	}
+	dtf_result(ctx, PGK_INTERVAL, &r);
+}
+
 /* ========================================================= registration */
 
 int dtf_register_fields(sqlite3 *db)
@@ -1553,5 +1626,15 @@ int dtf_register_fields(sqlite3 *db)
 		rc = sqlite3_create_function(db, fns[i].name, fns[i].nargs,
 					     SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 					     (void *)fns[i].ud, fns[i].fn, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_window_function(db, "pg_interval_sum", 1,
+						    SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+						    (void *)0, ivagg_step, ivagg_value,
+						    ivagg_value, ivagg_inverse, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_window_function(db, "pg_interval_avg", 1,
+						    SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+						    (void *)1, ivagg_step, ivagg_value,
+						    ivagg_value, ivagg_inverse, NULL);
 	return rc;
 }

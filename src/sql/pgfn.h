@@ -82,7 +82,10 @@ enum pgfn_flags {
 	PGFN_TYPMOD      = 1 << 3, /* CAST: the compiler appends the target's typmod
 				      as INTEGER arguments: (v, precision, scale) for
 				      numeric, (v, len) for varchar/char/bit, (v,
-				      precision) for time types and interval */
+				      precision) for time types, (v, precision,
+				      fields) for interval: fields is the INTERVAL_MASK
+				      bits libpg_query gives first ([fields, precision]),
+				      -1 or 32767 for none; precision -1 for none */
 	PGFN_IMPLICIT    = 1 << 4, /* CAST: applied implicitly (pg_cast 'i') */
 	PGFN_ASSIGNMENT  = 1 << 5, /* CAST: applied on assignment (pg_cast 'a') */
 	PGFN_TYPENAME    = 1 << 6, /* the compiler appends the argument's or result's

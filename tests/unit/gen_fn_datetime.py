@@ -451,6 +451,78 @@ for z in ["05:00", "-03:30", "1 day", "00:00:00", "-00:00:30"]:
     call("{1} at time zone {0}", "pg_timetz_izone", IV(z), TT("23:00:00-01"))
 
 
+# ------------------------------------------------- calendar sweeps, random
+import datetime
+import random
+
+d0 = datetime.date(2019, 12, 24)
+for k in range(0, 24):
+    d = (d0 + datetime.timedelta(days=k)).isoformat()
+    add("to_char(%s::date::timestamp, 'IYYY-IW-ID WW DDD D IDDD W')" % q(d),
+        "pg_timestamp_to_char(pg_date_timestamp(pg_date_in(%s)), 'IYYY-IW-ID WW DDD D IDDD W')" % q(d))
+    add("extract(week from %s::date)" % q(d), "pg_extract_date('week', pg_date_in(%s))" % q(d))
+    add("date_trunc('week', %s::timestamp)" % q(d),
+        "pg_timestamp_trunc('week', pg_timestamp_in(%s))" % q(d))
+for y in [2004, 2005, 2008, 2009, 2010, 2015, 2016, 2020, 2021, 2026, 2027, 1, -3, -100]:
+    for md in ["01-01", "01-03", "12-28", "12-31"]:
+        yy = "%04d-%s" % (abs(y) if y > 0 else 1 - y, md) + (" BC" if y <= 0 else "")
+        add("to_char(%s::timestamp, 'IYYY IW ID YYYY CC Y,YYY')" % q(yy),
+            "pg_timestamp_to_char(pg_timestamp_in(%s), 'IYYY IW ID YYYY CC Y,YYY')" % q(yy))
+        add("extract(isoyear from %s::date)" % q(yy), "pg_extract_date('isoyear', pg_date_in(%s))" % q(yy))
+
+rnd = random.Random(20261205)
+
+
+def rts():
+    y = rnd.choice([rnd.randint(1, 2100), rnd.randint(1990, 2030), rnd.randint(1, 50)])
+    m = rnd.randint(1, 12)
+    d = rnd.randint(1, [31, 29 if y % 4 == 0 and (y % 100 or y % 400 == 0) else 28, 31, 30, 31,
+                        30, 31, 31, 30, 31, 30, 31][m - 1])
+    s = "%04d-%02d-%02d %02d:%02d:%02d" % (y, m, d, rnd.randint(0, 23), rnd.randint(0, 59),
+                                            rnd.randint(0, 59))
+    if rnd.random() < 0.3:
+        s += ".%06d" % rnd.randint(0, 999999)
+    if rnd.random() < 0.05:
+        s += " BC"
+    return s
+
+
+def riv():
+    parts = []
+    if rnd.random() < 0.5:
+        parts.append("%d years" % rnd.randint(-20, 20))
+    if rnd.random() < 0.6:
+        parts.append("%d mons" % rnd.randint(-30, 30))
+    if rnd.random() < 0.6:
+        parts.append("%d days" % rnd.randint(-400, 400))
+    if rnd.random() < 0.6:
+        parts.append("%d:%02d:%02d.%d" % (rnd.randint(-50, 50), rnd.randint(0, 59), rnd.randint(0, 59),
+                                           rnd.randint(0, 999)))
+    return " ".join(parts) or "0"
+
+
+for k in range(150):
+    a, b, i, j = rts(), rts(), riv(), riv()
+    f = rnd.choice(["0.5", "3", "-1.25", "0.3333", "7.77", "1e-3"])
+    op("+", "pg_timestamp_pl_interval", TS(a), IV(i))
+    op("-", "pg_timestamp_mi_interval", TS(b), IV(j))
+    op("-", "pg_timestamp_mi", TS(a), TS(b))
+    call("age({0}, {1})", "pg_timestamp_age", TS(a), TS(b))
+    op("+", "pg_interval_pl", IV(i), IV(j))
+    op("*", "pg_interval_mul", IV(i), F(f))
+    op("/", "pg_interval_div", IV(j), F(f))
+    call("justify_interval({0})", "pg_justify_interval", IV(i))
+    call("{0} < {1}", "", IV(i), IV(j), boolean=True)
+    cases[-1] = (cases[-1][0], "(%s < %s COLLATE pg_interval)" % (IV(i)[1], IV(j)[1]))
+    call("{0} < {1}", "", TS(a), TS(b), boolean=True)
+    cases[-1] = (cases[-1][0], "(%s < %s COLLATE pg_timestamp)" % (TS(a)[1], TS(b)[1]))
+    call("extract(epoch from {0})", "pg_extract_interval", IV(i))
+    cases[-1] = ("extract(epoch from %s)" % IV(i)[0], "pg_extract_interval('epoch', %s)" % IV(i)[1])
+    call("date_part('epoch', {0})", "pg_date_part_timestamp", TS(a))
+    cases[-1] = ("date_part('epoch', %s)" % TS(a)[0], "pg_date_part_timestamp('epoch', %s)" % TS(a)[1])
+    add("to_char(%s, 'FMDay FMMonth DDth YYYY HH12:MI:SS.US AM')" % TS(a)[0],
+        "pg_timestamp_to_char(%s, 'FMDay FMMonth DDth YYYY HH12:MI:SS.US AM')" % TS(a)[1])
+
 # ----------------------------------------------------------------- orders
 # ORDER BY with the type's collation, ties broken by the text
 order_sets = {
@@ -479,6 +551,22 @@ for t, vals in order_sets.items():
     # and DISTINCT (equal values fold to one group) by count
     add("(SELECT count(DISTINCT v) FROM unnest(%s) v)" % arr,
         "(SELECT count(*) FROM (SELECT DISTINCT v COLLATE pg_%s FROM (%s)))" % (t, rows))
+
+# ------------------------------------------------------------- aggregates
+for vals in [["1 day", "2 hours", "1 mon"], ["1 day", None, "-3 days 01:00"], [None],
+             ["178000000 years", "178000000 years"], ["1 mon", "1 mon", "1 day"],
+             ["00:00:01", "00:00:02", "00:00:02"], ["1 year 1 mon 1 day 01:01:01.000001"] * 7]:
+    arr = "ARRAY[%s]::interval[]" % ", ".join("NULL" if v is None else q(v) for v in vals)
+    rows = " UNION ALL ".join("SELECT %s AS v" % ("NULL" if v is None else "pg_interval_in(%s)" % q(v))
+                              for v in vals)
+    for agg in ["sum", "avg"]:
+        add("(SELECT %s(v) FROM unnest(%s) v)" % (agg, arr),
+            "(SELECT pg_interval_%s(v) FROM (%s))" % (agg, rows))
+    add("(SELECT string_agg(s::text, ',' ORDER BY o) FROM (SELECT o, sum(v) OVER (ORDER BY o ROWS "
+        "BETWEEN 1 PRECEDING AND CURRENT ROW) s FROM unnest(%s) WITH ORDINALITY u(v, o)) w)" % arr,
+        "(SELECT group_concat(s, ',') FROM (SELECT pg_interval_sum(v) OVER (ORDER BY o ROWS "
+        "BETWEEN 1 PRECEDING AND CURRENT ROW) s FROM (SELECT row_number() OVER () o, v FROM (%s))))"
+        % rows)
 
 # ----------------------------------------------------------- to_char etc.
 try:

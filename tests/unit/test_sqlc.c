@@ -671,7 +671,7 @@ static void test_program(void **state)
 	sqlc_program_free(&p);
 	/* a check is one SELECT */
 	assert_int_equal(sqlc_compile(env, "c.sql", "DELETE FROM books", SQLC_CHECK, &p), -1);
-	assert_string_equal(sqlc_env_error(env)->message, "DeleteStmt is not allowed here");
+	assert_string_equal(sqlc_env_error(env)->message, "DELETE is not allowed in a check");
 	assert_int_equal(sqlc_compile(env, "c.sql", "SELECT 1; SELECT 2", SQLC_CHECK, &p), -1);
 	/* a where clause over one table */
 	sqlc_env_set_table(env, NULL, "books");

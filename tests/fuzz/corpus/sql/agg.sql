@@ -1,0 +1,1 @@
+SELECT count(*), sum(price) FILTER (WHERE ok), string_agg(name, ',') FROM t GROUP BY code HAVING count(*) > 1 UNION SELECT 1, 2.5, 'x'

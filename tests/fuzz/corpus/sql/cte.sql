@@ -1,0 +1,1 @@
+WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n, (SELECT max(amount) FROM s WHERE s.t_id = n) FROM r

@@ -1,0 +1,1 @@
+INSERT INTO t (name, code) VALUES ('x', 'ab'), ('y', DEFAULT) ON CONFLICT (id) DO UPDATE SET name = excluded.name

@@ -1,0 +1,1 @@
+DELETE FROM s USING t WHERE s.t_id = t.id AND t.mood >= 'ok'; TRUNCATE s; CREATE TEMP TABLE m AS SELECT id FROM old.t; DROP TABLE m

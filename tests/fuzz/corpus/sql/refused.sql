@@ -1,0 +1,1 @@
+SELECT '2020-13-45'::date; DO $$ BEGIN END $$; SELECT $1

@@ -1,0 +1,1 @@
+SELECT id, name FROM t WHERE price < 0.5 ORDER BY price DESC LIMIT 3

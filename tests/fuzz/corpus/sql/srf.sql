@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (mood) mood, e.value ->> 'a', tags[1] FROM t, jsonb_array_elements(doc) WITH ORDINALITY AS e(value, i) WHERE 'x' = ANY (tags) ORDER BY mood, i

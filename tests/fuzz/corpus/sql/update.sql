@@ -1,0 +1,1 @@
+UPDATE t SET price = round(price * 1.1, 2) WHERE price > 50 AND at < now() - interval '30 days'

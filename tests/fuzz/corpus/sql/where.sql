@@ -1,0 +1,1 @@
+price > 1 AND born BETWEEN '2020-01-01' AND current_date
