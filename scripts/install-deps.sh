@@ -5,7 +5,8 @@
 #
 # Profiles (each includes the one before it, except browser):
 #   build    libcjson-dev libpg-query-dev libgmp-dev pkg-config
-#   test     build + libcmocka-dev sqlite3
+#   test     build + libcmocka-dev sqlite3 jq (the end-to-end tests read
+#            JSON with it)
 #   bench    test + sqlite3-tools (sqldiff)
 #   browser  chromium
 #
@@ -34,7 +35,7 @@ add() {
 profile_pkgs() {
 	case $1 in
 	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
-	test) profile_pkgs build; add libcmocka-dev sqlite3 ;;
+	test) profile_pkgs build; add libcmocka-dev sqlite3 jq ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;
 	-h | --help) usage ;;

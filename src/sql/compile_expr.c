@@ -779,13 +779,27 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 	if (select_common_type(cx, res, nres, "CASE", &t) < 0)
 		return NULL;
 	struct strbuf *fmt = ar_buf(cx);
-	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 1));
+	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 2));
 	int nk = 0;
-	sb_adds(fmt, "CASE");
+	/* CASE x WHEN: x is evaluated once, as in PostgreSQL, when every arm
+	 * compares x as one type under one order (SQLite's simple CASE honours
+	 * the COLLATE on x); otherwise x is repeated, unless it is volatile */
+	int simple = arg != NULL;
+	for (int j = 0; simple && j < n; j++)
+		simple = !strcmp(conds[j]->coll, conds[0]->coll) &&
+			 !strcmp(ex_sqltext(cx, conds[j]->kids[0]), ex_sqltext(cx, conds[0]->kids[0]));
+	if (arg && !simple && (arg->flags & X_VOLATILE))
+		return cerr(cx, arg->loc, "compute the value once in a subquery", "CASE over a volatile expression compared as different types is not supported"), NULL;
+	if (simple) {
+		kids[nk++] = conds[0]->kids[0];
+		sb_adds(fmt, "CASE $1 COLLATE $c");
+	} else {
+		sb_adds(fmt, "CASE");
+	}
 	for (int j = 0; j < n; j++) {
 		if (!(res[j] = coerce_to(cx, res[j], &t, CC_IMPLICIT, NULL)))
 			return NULL;
-		kids[nk++] = conds[j];
+		kids[nk++] = simple ? conds[j]->kids[1] : conds[j];
 		kids[nk++] = res[j];
 		sb_addf(fmt, " WHEN $%d THEN $%d", nk - 1, nk);
 	}
@@ -796,7 +810,10 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 		sb_addf(fmt, " ELSE $%d", nk);
 	}
 	sb_adds(fmt, " END");
-	return ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, nk, kids);
+	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, nk, kids);
+	if (simple)
+		e->coll = conds[0]->coll;
+	return e;
 }
 
 static struct expr **compile_list(struct cx *cx, struct scope *sc, const cJSON *list,

@@ -758,6 +758,7 @@ static const struct {
 
 struct agg_state {
 	struct pgarr a;
+	size_t first;   /* rows before it left the window frame */
 	int started;
 };
 
@@ -770,15 +771,41 @@ static void agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	push_value(&st->a, argv[0], arg_kind(argc, argv));
 }
 
-static void agg_final(sqlite3_context *ctx)
+/* The row leaving a window frame is always the oldest one. */
+static void agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct agg_state *st = sqlite3_aggregate_context(ctx, sizeof(*st));
+	(void)argc;
+	(void)argv;
+	if (st && st->first < st->a.n) {
+		free(st->a.elems[st->first].s);
+		st->a.elems[st->first++].s = NULL;
+	}
+}
+
+static void agg_value(sqlite3_context *ctx)
 {
 	struct agg_state *st = sqlite3_aggregate_context(ctx, 0);
-	if (!st || !st->started) {
+	struct pgarr view;
+	if (!st || !st->started || st->first >= st->a.n) {
 		sqlite3_result_null(ctx);
 		return;
 	}
-	result_array(ctx, &st->a);
-	pgarr_free(&st->a);
+	memset(&view, 0, sizeof(view));
+	view.ndims = 1;
+	view.dims[0] = (int)(st->a.n - st->first);
+	view.lbound[0] = 1;
+	view.elems = st->a.elems + st->first;
+	view.n = st->a.n - st->first;
+	result_array(ctx, &view);
+}
+
+static void agg_final(sqlite3_context *ctx)
+{
+	struct agg_state *st = sqlite3_aggregate_context(ctx, 0);
+	agg_value(ctx);
+	if (st)
+		pgarr_free(&st->a);
 }
 
 static void fill_unnest(sqlite3_value **args, int nargs, struct srf_rows *rows)
@@ -857,8 +884,8 @@ static int register_array(sqlite3 *db)
 						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 						(void *)array_fns[i].data, array_fns[i].fn, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_create_function_v2(db, "pg_array_agg", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-						NULL, NULL, agg_step, agg_final, NULL);
+		rc = sqlite3_create_window_function(db, "pg_array_agg", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+						    NULL, agg_step, agg_final, agg_value, agg_inverse, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < ARRAY_SIZE(array_srfs); i++)
 		rc = srf_register(db, &array_srfs[i]);
 	for (size_t i = 0; rc == SQLITE_OK && i < ARRAY_SIZE(array_collations); i++)

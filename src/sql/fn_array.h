@@ -25,8 +25,9 @@
  *    (pg_array_int4, pg_array_numeric, pg_array_text ...), listed in the
  *    module's orders;
  *  - unnest(a) is the table-valued function pg_unnest(a, kind), column
- *    "unnest", elements in their runtime form (integers as INTEGER).
- *  - array_agg is a plain SQLite aggregate (not a window function).
+ *    "unnest", elements in their runtime form (integers as INTEGER), and
+ *    a hidden column "ordinality" (WITH ORDINALITY).
+ *  - array_agg is an SQLite aggregate and window function.
  */
 #ifndef DD_FN_ARRAY_H
 #define DD_FN_ARRAY_H

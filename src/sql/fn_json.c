@@ -1193,114 +1193,171 @@ cleanup:
 	sb_release(&out);
 }
 
-/* ---- aggregates ---- */
+/* ---- aggregates (also window functions) ---- */
 
-struct agg_state {
-	struct jv v;          /* jsonb: the array or object being built */
-	struct strbuf sb;     /* json: the text being built */
-	int started;
-	int failed;
+struct agg_item {
+	char *key;            /* object aggregates: the key's text */
+	size_t keylen;
+	char *value;          /* JSON text (canonical for jsonb) */
+	size_t len;
+	int structured;       /* json_agg: an array or row, printed on its own line */
 };
 
-static struct agg_state *agg_get(sqlite3_context *ctx, int json, int obj)
+struct agg_state {
+	struct agg_item *items;
+	size_t first, n, alloc;  /* live items are [first, n): a window frame drops from the front */
+	int started;
+};
+
+static void agg_item_free(struct agg_item *it)
+{
+	free(it->key);
+	free(it->value);
+}
+
+static int agg_push(sqlite3_context *ctx, int json, sqlite3_value *kv, int kt, sqlite3_value *v, int t)
 {
 	struct agg_state *st = sqlite3_aggregate_context(ctx, sizeof(*st));
-	if (st && !st->started) {
-		st->started = 1;
-		st->v.kind = obj ? JV_OBJ : JV_ARR;
-		sb_init(&st->sb, 0);
-		sb_addch(&st->sb, json ? (obj ? '{' : '[') : ' ');
+	struct strbuf sb = STRBUF_INIT, key = STRBUF_INIT;
+	struct agg_item it = { 0 };
+	if (!st)
+		return -1;
+	if (kv) {
+		if (sqlite3_value_type(kv) == SQLITE_NULL) {
+			pgfn_error(ctx, "field name must not be null");
+			return -1;
+		}
+		if (key_text(ctx, kv, kt, 1, json, &key))
+			goto fail;
+		it.key = sb_detach(&key, &it.keylen);
 	}
-	return st;
+	if (json) {
+		if (value_json(ctx, &sb, v, t))
+			goto fail;
+	} else {
+		struct jv j;
+		if (value_jv(ctx, v, t, &j))
+			goto fail;
+		jv_out(&sb, &j);
+		jv_free(&j);
+	}
+	it.value = sb_detach(&sb, &it.len);
+	it.structured = PGT_IS_ARRAY(t) || PGT_KIND(t) == PGK_RECORD;
+	ALLOC_GROW(st->items, st->n + 1, st->alloc);
+	st->items[st->n++] = it;
+	st->started = 1;
+	return 0;
+fail:
+	agg_item_free(&it);
+	sb_release(&sb);
+	sb_release(&key);
+	return -1;
 }
 
 /* jsonb_agg (user data 0) / json_agg (1): (value, type) */
 static void agg_array_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	int json = (int)(intptr_t)sqlite3_user_data(ctx);
-	struct agg_state *st = agg_get(ctx, json, 0);
-	int t = sqlite3_value_int(argv[1]);
 	(void)argc;
-	if (!st || st->failed)
-		return;
-	if (json) {
-		if (st->sb.len > 1) {
-			sb_adds(&st->sb, ", ");
-			/* json_agg puts structured values (arrays, rows) on their own lines */
-			if (PGT_IS_ARRAY(t) || PGT_KIND(t) == PGK_RECORD)
-				sb_adds(&st->sb, "\n ");
-		}
-		if (value_json(ctx, &st->sb, argv[0], t))
-			st->failed = 1;
-	} else {
-		struct jv v;
-		if (value_jv(ctx, argv[0], t, &v))
-			st->failed = 1;
-		else
-			jv_push(&st->v, &v);
-	}
+	agg_push(ctx, (int)(intptr_t)sqlite3_user_data(ctx), NULL, 0, argv[0], sqlite3_value_int(argv[1]));
 }
 
 /* jsonb_object_agg / json_object_agg: (key, value, key type, value type) */
 static void agg_object_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	int json = (int)(intptr_t)sqlite3_user_data(ctx);
-	struct agg_state *st = agg_get(ctx, json, 1);
-	struct strbuf key = STRBUF_INIT;
 	(void)argc;
-	if (!st || st->failed)
-		return;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		pgfn_error(ctx, "field name must not be null");
-		st->failed = 1;
-		return;
-	}
-	if (key_text(ctx, argv[0], sqlite3_value_int(argv[2]), 1, json, &key)) {
-		st->failed = 1;
-		goto cleanup;
-	}
-	if (json) {
-		sb_adds(&st->sb, st->sb.len > 1 ? ", " : " ");
-		jv_out_string(&st->sb, key.buf, key.len);
-		sb_adds(&st->sb, " : ");
-		if (value_json(ctx, &st->sb, argv[1], sqlite3_value_int(argv[3])))
-			st->failed = 1;
-	} else {
-		struct jv k, v;
-		if (value_jv(ctx, argv[1], sqlite3_value_int(argv[3]), &v)) {
-			st->failed = 1;
-			goto cleanup;
-		}
-		jv_set_scalar(&k, JV_STR, key.buf, key.len);
-		jv_push_pair(&st->v, &k, &v);
-	}
-cleanup:
-	sb_release(&key);
+	agg_push(ctx, (int)(intptr_t)sqlite3_user_data(ctx), argv[0], sqlite3_value_int(argv[2]),
+		 argv[1], sqlite3_value_int(argv[3]));
 }
 
-static void agg_final(sqlite3_context *ctx)
+/* The row leaving a window frame is always the oldest one. */
+static void agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct agg_state *st = sqlite3_aggregate_context(ctx, sizeof(*st));
+	(void)argc;
+	(void)argv;
+	if (st && st->first < st->n)
+		agg_item_free(&st->items[st->first++]);
+}
+
+static void agg_result(sqlite3_context *ctx, struct agg_state *st, int obj)
 {
 	int json = (int)(intptr_t)sqlite3_user_data(ctx);
-	struct agg_state *st = sqlite3_aggregate_context(ctx, 0);
-	if (!st || !st->started) {
+	struct strbuf sb = STRBUF_INIT;
+	if (!st || !st->started || st->first == st->n) {
+		/* no rows (or none left in the frame) give NULL */
 		sqlite3_result_null(ctx);
 		return;
 	}
-	if (!st->failed) {
-		if (json) {
-			if (st->v.kind == JV_OBJ)
-				sb_adds(&st->sb, " }");
-			else
-				sb_addch(&st->sb, ']');
-			sqlite3_result_text(ctx, st->sb.buf, (int)st->sb.len, SQLITE_TRANSIENT);
-		} else {
-			if (st->v.kind == JV_OBJ)
-				jv_obj_finish(&st->v);
-			result_jv(ctx, &st->v);
+	if (obj && !json) {
+		struct jv o = { .kind = JV_OBJ };
+		for (size_t i = st->first; i < st->n; i++) {
+			struct jv k, v;
+			jv_set_scalar(&k, JV_STR, st->items[i].key, st->items[i].keylen);
+			if (jv_parse(st->items[i].value, st->items[i].len, 0, &v)) {
+				jv_free(&k);
+				continue;
+			}
+			jv_push_pair(&o, &k, &v);
 		}
+		jv_obj_finish(&o);
+		jv_out(&sb, &o);
+		jv_free(&o);
+	} else if (obj) {
+		sb_adds(&sb, "{ ");
+		for (size_t i = st->first; i < st->n; i++) {
+			if (i > st->first)
+				sb_adds(&sb, ", ");
+			jv_out_string(&sb, st->items[i].key, st->items[i].keylen);
+			sb_adds(&sb, " : ");
+			sb_add(&sb, st->items[i].value, st->items[i].len);
+		}
+		sb_adds(&sb, " }");
+	} else {
+		sb_addch(&sb, '[');
+		for (size_t i = st->first; i < st->n; i++) {
+			if (i > st->first) {
+				sb_adds(&sb, ", ");
+				if (json && st->items[i].structured)
+					sb_adds(&sb, "\n ");
+			}
+			sb_add(&sb, st->items[i].value, st->items[i].len);
+		}
+		sb_addch(&sb, ']');
 	}
-	jv_free(&st->v);
-	sb_release(&st->sb);
+	result_sb(ctx, &sb);
+}
+
+static void agg_array_value(sqlite3_context *ctx)
+{
+	agg_result(ctx, sqlite3_aggregate_context(ctx, 0), 0);
+}
+
+static void agg_object_value(sqlite3_context *ctx)
+{
+	agg_result(ctx, sqlite3_aggregate_context(ctx, 0), 1);
+}
+
+static void agg_free(struct agg_state *st)
+{
+	if (!st)
+		return;
+	for (size_t i = st->first; i < st->n; i++)
+		agg_item_free(&st->items[i]);
+	free(st->items);
+}
+
+static void agg_array_final(sqlite3_context *ctx)
+{
+	struct agg_state *st = sqlite3_aggregate_context(ctx, 0);
+	agg_result(ctx, st, 0);
+	agg_free(st);
+}
+
+static void agg_object_final(sqlite3_context *ctx)
+{
+	struct agg_state *st = sqlite3_aggregate_context(ctx, 0);
+	agg_result(ctx, st, 1);
+	agg_free(st);
 }
 
 /* ---- set-returning functions ---- */
@@ -1487,11 +1544,18 @@ static const struct fn_reg json_fns[] = {
 	{ "pg_json_build_array", -1, fn_build_array, 1 },
 };
 
-static const struct fn_reg json_aggs[] = {
-	{ "pg_jsonb_agg", 2, agg_array_step, 0 },
-	{ "pg_json_agg", 2, agg_array_step, 1 },
-	{ "pg_jsonb_object_agg", 4, agg_object_step, 0 },
-	{ "pg_json_object_agg", 4, agg_object_step, 1 },
+static const struct {
+	const char *name;
+	int nargs;
+	void (*step)(sqlite3_context *, int, sqlite3_value **);
+	void (*final)(sqlite3_context *);
+	void (*value)(sqlite3_context *);
+	intptr_t data;
+} json_aggs[] = {
+	{ "pg_jsonb_agg", 2, agg_array_step, agg_array_final, agg_array_value, 0 },
+	{ "pg_json_agg", 2, agg_array_step, agg_array_final, agg_array_value, 1 },
+	{ "pg_jsonb_object_agg", 4, agg_object_step, agg_object_final, agg_object_value, 0 },
+	{ "pg_json_object_agg", 4, agg_object_step, agg_object_final, agg_object_value, 1 },
 };
 
 static int register_json(sqlite3 *db)
@@ -1502,9 +1566,10 @@ static int register_json(sqlite3 *db)
 						SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 						(void *)json_fns[i].data, json_fns[i].fn, NULL, NULL, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < ARRAY_SIZE(json_aggs); i++)
-		rc = sqlite3_create_function_v2(db, json_aggs[i].name, json_aggs[i].nargs,
-						SQLITE_UTF8 | SQLITE_INNOCUOUS, (void *)json_aggs[i].data,
-						NULL, json_aggs[i].fn, agg_final, NULL);
+		rc = sqlite3_create_window_function(db, json_aggs[i].name, json_aggs[i].nargs,
+						    SQLITE_UTF8 | SQLITE_INNOCUOUS, (void *)json_aggs[i].data,
+						    json_aggs[i].step, json_aggs[i].final, json_aggs[i].value,
+						    agg_inverse, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < ARRAY_SIZE(json_srfs); i++)
 		rc = srf_register(db, &json_srfs[i]);
 	if (rc == SQLITE_OK)

@@ -28,8 +28,9 @@
  *      pg_json_each(from_json)                  key text, value json
  *      pg_json_each_text(from_json)             key text, value text
  *      pg_json_object_keys(from_json)           json_object_keys text
- *    Rows come out in PostgreSQL's order (jsonb keys in storage order).
- *  - aggregates are plain SQLite aggregates (not window functions).
+ *    Rows come out in PostgreSQL's order (jsonb keys in storage order);
+ *    every one also has a hidden column "ordinality" (WITH ORDINALITY).
+ *  - aggregates are SQLite aggregates and window functions.
  */
 #ifndef DD_FN_JSON_H
 #define DD_FN_JSON_H

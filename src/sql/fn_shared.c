@@ -415,7 +415,8 @@ static int srf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
 		sb_adds(&sql, " HIDDEN");
 		p += l + (e ? 1 : 0);
 	}
-	sb_addch(&sql, ')');
+	/* after the arguments, which SQLite binds to the first hidden columns */
+	sb_adds(&sql, ", ordinality HIDDEN)");
 	rc = sqlite3_declare_vtab(db, sql.buf);
 	sb_release(&sql);
 	if (rc != SQLITE_OK)
@@ -543,6 +544,10 @@ static int srf_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
 {
 	struct srf_cursor *c = (struct srf_cursor *)cur;
 	const struct srf_cell *cell;
+	if (i == c->rows.ncols + ((struct srf_vtab *)cur->pVtab)->nargs) {
+		sqlite3_result_int64(ctx, (sqlite3_int64)c->at + 1);
+		return SQLITE_OK;
+	}
 	if (i >= c->rows.ncols) {
 		sqlite3_result_null(ctx);
 		return SQLITE_OK;

@@ -73,6 +73,11 @@ void srf_set_text(struct srf_cell *c, const char *s, size_t len);
 void srf_set_int(struct srf_cell *c, sqlite3_int64 i);
 void srf_set_error(struct srf_rows *r, const char *msg);
 
+/*
+ * Besides its output columns, every table-valued function has one hidden
+ * column per argument, then a hidden column "ordinality" (1, 2, ...: WITH
+ * ORDINALITY).
+ */
 struct srf_def {
 	const char *name;      /* SQLite name: pg_jsonb_each */
 	const char *columns;   /* "key,value": the output columns */

@@ -137,13 +137,15 @@ t_report_content_matches_the_change_set() {
 t_report_json_is_canonical() {
 	run dd report "$W/a.db" -o r1
 	assert_status 0
-	sleep 1
 	run dd report "$W/a.db" -o r2
 	assert_status 0
-	# only the time of writing differs
+	# only the time of writing may differ (the same second or not)
 	diff r1/report.json r2/report.json >d.txt || true
-	[[ $(grep -c '^[<>]' d.txt) == 2 ]] || fail "reports differ in more than the time written: $(cat d.txt)"
-	grep -q '"at":' d.txt || fail "unexpected difference: $(cat d.txt)"
+	case $(grep -c '^[<>]' d.txt) in
+	0) ;;
+	2) grep -q '^< *"at": ' d.txt && grep -q '^> *"at": ' d.txt || fail "unexpected difference: $(cat d.txt)" ;;
+	*) fail "reports differ in more than the time written: $(cat d.txt)" ;;
+	esac
 	run dd diff r1/report.json r2/report.json
 	assert_status 0
 	assert_out_contains "reports are equal"

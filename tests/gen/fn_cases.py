@@ -205,6 +205,8 @@ if __name__ == '__main__':
     sys.path.insert(0, HERE)
     for m in (fn_cases_json, fn_cases_array, fn_cases_range):
         m.define(sys.modules[__name__])
+        if hasattr(m, 'define_more'):
+            m.define_more(sys.modules[__name__])
     PG_VERSION = psql('SHOW server_version;').strip()
     resolve_values()
     for module, cases in CASES.items():

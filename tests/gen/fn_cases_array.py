@@ -191,3 +191,17 @@ def define(g):
                 A, B = arr(typ, a), arr(typ, b)
                 case(M, "(CASE WHEN %s < %s THEN -1 WHEN %s = %s THEN 0 ELSE 1 END)" % (A.pg(), B.pg(), A.pg(), B.pg()),
                      "(CASE WHEN ", A, " < ", B, " COLLATE %s THEN -1 WHEN " % coll, A, " = ", B, " COLLATE %s THEN 0 ELSE 1 END)" % coll)
+
+
+def define_more(g):
+    """Window aggregates and WITH ORDINALITY."""
+    case = g.case
+    M = 'array'
+    for fr in ['ROWS BETWEEN 1 PRECEDING AND CURRENT ROW', 'ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING',
+               'ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING']:
+        case(M, "(SELECT string_agg(coalesce(w::text, '~'), '|' ORDER BY i) FROM (SELECT i, array_agg(x) OVER (ORDER BY i %s) w "
+                "FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) v(i, x)) s)" % fr,
+             "(SELECT group_concat(coalesce(w, '~'), '|') FROM (SELECT column1 AS i, pg_array_agg(column2, $TEXT) OVER (ORDER BY column1 %s) w "
+             "FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) ORDER BY i))" % fr)
+    case(M, "(SELECT string_agg(n || '=' || u, ',') FROM unnest('{7,8,9}'::int[]) WITH ORDINALITY t(u, n))",
+         "(SELECT group_concat(ordinality || '=' || unnest, ',') FROM pg_unnest('{7,8,9}', $INT4))")

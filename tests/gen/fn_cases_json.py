@@ -255,3 +255,24 @@ def define(g):
             A, B = jb(a), jb(b)
             case(M, "(CASE WHEN %s < %s THEN -1 WHEN %s = %s THEN 0 ELSE 1 END)" % (A.pg(), B.pg(), A.pg(), B.pg()),
                  "(CASE WHEN ", A, " < ", B, " COLLATE pg_jsonb THEN -1 WHEN ", A, " = ", B, " COLLATE pg_jsonb THEN 0 ELSE 1 END)")
+
+
+def define_more(g):
+    """Window aggregates and WITH ORDINALITY."""
+    case = g.case
+    M = 'json'
+    frames = ['ROWS BETWEEN 1 PRECEDING AND CURRENT ROW', 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
+              'ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING', 'ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING']
+    for fr in frames:
+        for pgf, sqf, arg, sqarg in [('jsonb_agg(x)', 'pg_jsonb_agg', 'x', 'column2, $TEXT'),
+                                     ('json_agg(x)', 'pg_json_agg', 'x', 'column2, $TEXT'),
+                                     ('jsonb_object_agg(x, i)', 'pg_jsonb_object_agg', '', 'column2, column1, $TEXT, $INT4'),
+                                     ('json_object_agg(x, i)', 'pg_json_object_agg', '', 'column2, column1, $TEXT, $INT4')]:
+            case(M, "(SELECT string_agg(coalesce(w::text, '~'), '|' ORDER BY i) FROM (SELECT i, %s OVER (ORDER BY i %s) w "
+                    "FROM (VALUES (1, 'a'), (2, 'b'), (3, 'a'), (4, 'c')) v(i, x)) s)" % (pgf, fr),
+                 "(SELECT group_concat(coalesce(w, '~'), '|') FROM (SELECT column1 AS i, %s(%s) OVER (ORDER BY column1 %s) w "
+                 "FROM (VALUES (1, 'a'), (2, 'b'), (3, 'a'), (4, 'c')) ORDER BY i))" % (sqf, sqarg, fr))
+    case(M, "(SELECT string_agg(n || '=' || value::text, ',') FROM jsonb_array_elements('[\"x\", 2, null]') WITH ORDINALITY t(value, n))",
+         "(SELECT group_concat(ordinality || '=' || value, ',') FROM pg_jsonb_array_elements('[\"x\", 2, null]'))")
+    case(M, "(SELECT string_agg(n || '=' || k, ',') FROM jsonb_each('{\"b\": 1, \"a\": 2}') WITH ORDINALITY t(k, v, n))",
+         "(SELECT group_concat(ordinality || '=' || key, ',') FROM pg_jsonb_each('{\"b\": 1, \"a\": 2}'))")

@@ -2286,4 +2286,12 @@ static const struct fn_case fn_array_cases[] = {
 	  "(CASE WHEN '{ab}' < '{a,b}' COLLATE pg_array_text THEN -1 WHEN '{ab}' = '{a,b}' COLLATE pg_array_text THEN 0 ELSE 1 END)", 'V', "1" },
 	{ "(CASE WHEN '{ab}'::text[] < '{ab}'::text[] THEN -1 WHEN '{ab}'::text[] = '{ab}'::text[] THEN 0 ELSE 1 END)",
 	  "(CASE WHEN '{ab}' < '{ab}' COLLATE pg_array_text THEN -1 WHEN '{ab}' = '{ab}' COLLATE pg_array_text THEN 0 ELSE 1 END)", 'V', "0" },
+	{ "(SELECT string_agg(coalesce(w::text, '~'), '|' ORDER BY i) FROM (SELECT i, array_agg(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) v(i, x)) s)",
+	  "(SELECT group_concat(coalesce(w, '~'), '|') FROM (SELECT column1 AS i, pg_array_agg(column2, $TEXT) OVER (ORDER BY column1 ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) ORDER BY i))", 'V', "{\"a b\"}|{\"a b\",NULL}|{NULL,c}" },
+	{ "(SELECT string_agg(coalesce(w::text, '~'), '|' ORDER BY i) FROM (SELECT i, array_agg(x) OVER (ORDER BY i ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) v(i, x)) s)",
+	  "(SELECT group_concat(coalesce(w, '~'), '|') FROM (SELECT column1 AS i, pg_array_agg(column2, $TEXT) OVER (ORDER BY column1 ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) ORDER BY i))", 'V', "{\"a b\",NULL,c}|{NULL,c}|{c}" },
+	{ "(SELECT string_agg(coalesce(w::text, '~'), '|' ORDER BY i) FROM (SELECT i, array_agg(x) OVER (ORDER BY i ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) v(i, x)) s)",
+	  "(SELECT group_concat(coalesce(w, '~'), '|') FROM (SELECT column1 AS i, pg_array_agg(column2, $TEXT) OVER (ORDER BY column1 ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING) w FROM (VALUES (1, 'a b'), (2, NULL), (3, 'c')) ORDER BY i))", 'V', "~|{\"a b\"}|{\"a b\",NULL}" },
+	{ "(SELECT string_agg(n || '=' || u, ',') FROM unnest('{7,8,9}'::int[]) WITH ORDINALITY t(u, n))",
+	  "(SELECT group_concat(ordinality || '=' || unnest, ',') FROM pg_unnest('{7,8,9}', $INT4))", 'V', "1=7,2=8,3=9" },
 };

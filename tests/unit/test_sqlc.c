@@ -413,7 +413,7 @@ static void test_compile_outputs(void **state)
 	assert_sql("SELECT coalesce(price, 0), greatest(price, 1, NULL), least(qty, 2), nullif(qty, 0) FROM books",
 		   "SELECT coalesce(\"books\".\"price\", '0') AS \"coalesce\", (SELECT max(v COLLATE \"pg_numeric\") FROM (SELECT \"books\".\"price\" AS v UNION ALL SELECT '1' AS v UNION ALL SELECT NULL AS v)) AS \"greatest\", (SELECT min(v COLLATE BINARY) FROM (SELECT \"books\".\"qty\" AS v UNION ALL SELECT 2 AS v)) AS \"least\", CASE WHEN (\"books\".\"qty\" COLLATE BINARY = 0) THEN NULL ELSE \"books\".\"qty\" END AS \"nullif\" FROM \"books\" AS \"books\"");
 	assert_sql("SELECT CASE WHEN qty > 1 THEN 'many' WHEN qty = 1 THEN 'one' ELSE NULL END, CASE code WHEN 'a' THEN 1 ELSE 2 END FROM books",
-		   "SELECT CASE WHEN (\"books\".\"qty\" COLLATE BINARY > 1) THEN 'many' WHEN (\"books\".\"qty\" COLLATE BINARY = 1) THEN 'one' ELSE NULL END AS \"case\", CASE WHEN (\"books\".\"code\" COLLATE \"pg_text\" = 'a') THEN 1 ELSE 2 END AS \"case\" FROM \"books\" AS \"books\"");
+		   "SELECT CASE WHEN (\"books\".\"qty\" COLLATE BINARY > 1) THEN 'many' WHEN (\"books\".\"qty\" COLLATE BINARY = 1) THEN 'one' ELSE NULL END AS \"case\", CASE \"books\".\"code\" COLLATE \"pg_text\" WHEN 'a' THEN 1 ELSE 2 END AS \"case\" FROM \"books\" AS \"books\"");
 	assert_sql("SELECT title || '!' , title LIKE 'a%', lower(title) FROM books",
 		   "SELECT t_textcat(\"books\".\"title\", '!') AS \"?column?\", t_like(\"books\".\"title\", 'a%') AS \"?column?\", t_lower(\"books\".\"title\") AS \"lower\" FROM \"books\" AS \"books\"");
 	assert_sql("SELECT published + 1, now(), current_date FROM books",
@@ -817,6 +817,9 @@ static void test_exec_semantics(void **state)
 			    "50|1;50|-;50|3;100.00|2");
 	/* IS DISTINCT FROM under the numeric order: 100.00 is 100 */
 	assert_string_equal(pg_rows("SELECT id FROM books WHERE price IS NOT DISTINCT FROM 100 OR price IS NOT DISTINCT FROM NULL ORDER BY id"), "3;4");
+	/* CASE x WHEN compares under x's order: 100.00 is 100 */
+	assert_string_equal(pg_rows("SELECT CASE price WHEN 100 THEN 'hundred' WHEN 9.99 THEN 'cheap' END FROM books ORDER BY id"),
+			    "cheap;-;-;hundred");
 	/* USING join, aggregates, HAVING */
 	assert_string_equal(pg_rows("SELECT books.id, count(*) FROM books JOIN loans l ON l.book_id = books.id GROUP BY books.id HAVING count(*) > 1"), "1|2");
 	assert_string_equal(pg_rows("SELECT DISTINCT ON (book_id) book_id, fee FROM loans ORDER BY book_id, fee DESC"), "1|1.50;2|0.25");
