@@ -24,7 +24,7 @@ ASAN_BIN := $(BUILD)/asan/drydock
 OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/schema_sql.o
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-FUZZ_TARGETS := plan fixture rows stage report values sql
+FUZZ_TARGETS := plan fixture rows stage report values sql sqlc
 FUZZ_DRIVERS := $(patsubst %,$(BUILD)/fuzz/driver_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
@@ -33,7 +33,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
 
-.PHONY: all deps asan fuzz test test-faults unit e2e demo bench clean valgrind check-includes
+.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench clean valgrind check-includes
 
 all: deps $(BIN)
 
@@ -57,9 +57,20 @@ $(BUILD)/obj/schema_sql.o: $(BUILD)/schema_sql.c
 $(BIN): $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-# The differential test's renderer of working tables (tests/pgdiff/).
+# The differential test's driver (tests/pgdiff/pgdiff.c) and its renderer
+# of working tables.
+$(BUILD)/pgdiff: tests/pgdiff/pgdiff.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
 $(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
+# The differential expression fuzzer (opt-in: make fuzz-sql).
+$(BUILD)/fuzz-sql: tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c tests/fuzz-sql/gen.h $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -Itests/fuzz-sql -o $@ tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
+fuzz-sql: deps $(BUILD)/fuzz-sql
+	@tests/fuzz-sql/run.sh $(FUZZ_SQL_SECONDS)
 
 # Address + undefined-behaviour sanitizers; run the suite against it with
 # `make test DRYDOCK=build/asan/drydock`.
@@ -100,7 +111,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN) $(PGDIFF_RENDER)
+e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -112,7 +123,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

@@ -22,6 +22,24 @@ const char usage_approve[] =
 	"  --by NAME     who approves (recorded in the staging file and the ledger)\n"
 	"  --note TEXT   why, or anything the record should say\n";
 
+/*
+ * The steps (and fixes) of the change set's run that ran as SQLite SQL
+ * ("dialect": "sqlite"), comma-separated into out; the run log marks them.
+ */
+static int sqlite_steps(sqlite3 *db, struct strbuf *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(db, "SELECT step FROM dd_run_log "
+				   "WHERE run = (SELECT run FROM dd_changeset) AND message LIKE 'dialect sqlite%' "
+				   "GROUP BY step ORDER BY min(seq)", -1, &st, NULL) != SQLITE_OK)
+		return stage_error(db, "cannot read the run log");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sb_addf(out, "%s%s", out->len ? ", " : "", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : stage_error(db, "cannot read the run log");
+}
+
 int cmd_approve(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -30,6 +48,8 @@ int cmd_approve(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *by = NULL, *note = NULL, *path;
+	char *recorded = NULL;
+	struct strbuf sqlite_list = STRBUF_INIT;
 	int c, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
 	struct review rv = { 0 };
@@ -56,9 +76,20 @@ int cmd_approve(int argc, char **argv)
 			ret = EXIT_FINDINGS;
 		goto cleanup;
 	}
+	/* steps the run ran as SQLite SQL are part of what is approved */
+	if (sqlite_steps(db, &sqlite_list))
+		goto cleanup;
+	if (sqlite_list.len) {
+		recorded = xasprintf("%s%s[dialect sqlite: %s]", note ? note : "", note ? " " : "",
+				     sqlite_list.buf);
+		note = recorded;
+	}
 	fault_point("approve.before_commit");
 	if (book_add_approval(db, rv.cs.hash, by, note, rv.checks.id, NULL))
 		goto cleanup;
+	if (sqlite_list.len)
+		printf("  made with SQLite SQL (\"dialect\": \"sqlite\"), without PostgreSQL's semantics: %s\n",
+		       sqlite_list.buf);
 	fault_point("approve.after_commit");
 	if (!dd_quiet) {
 		const struct changeset_summary *sum = &rv.cs;
@@ -73,5 +104,7 @@ int cmd_approve(int argc, char **argv)
 cleanup:
 	review_free(&rv);
 	stage_close(db);
+	sb_release(&sqlite_list);
+	free(recorded);
 	return ret;
 }

@@ -127,7 +127,8 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 		f->sample = xstrdup(r->sample.len ? r->sample.buf : "[]");
 		f->shown = xstrdup(r->shown.buf);
 		name = xasprintf("fix:%s", r->check->name);
-		ret = run_extra_step(rc, name, r->check->fix_from, r->check->fix_sql);
+		ret = run_extra_step(rc, name, r->check->fix_from, r->check->fix_sql,
+				     r->check->sqlite_dialect);
 		free(name);
 		if (ret)
 			break;

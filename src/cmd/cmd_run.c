@@ -18,6 +18,7 @@
 #include "run.h"
 #include "schemachange.h"
 #include "sqlfn.h"
+#include "sqlc.h"
 #include "fn_sequence.h"
 #include "stage.h"
 
@@ -53,8 +54,9 @@ static int is_protected(const struct guard *g, const char *table)
 {
 	if (!table)
 		return 0;
-	/* nextval() in a step advances the run's copy of the sequences */
-	if (!strcmp(table, "dd_sequence_state"))
+	/* nextval() in a step advances the run's copy of the sequences; a
+	 * compiled CREATE TABLE records the scratch table's columns */
+	if (!strcmp(table, "dd_sequence_state") || !strcmp(table, "dd_scratch_column"))
 		return 0;
 	if (!strncmp(table, "dd_", 3))
 		return 1;
@@ -222,6 +224,142 @@ static int exec_sql(struct run_ctx *rc, const char *stepname, const char *path,
 		tail = next;
 	}
 	return 0;
+}
+
+static const struct table_meta *working_table(const struct catalog *cat,
+					      const char *name);
+
+/*
+ * PostgreSQL's message for a key the step's own statement duplicated
+ * (SQLite: "UNIQUE constraint failed: users.email"): the constraint of the
+ * table whose columns those are, named as PostgreSQL names it.
+ */
+static void duplicate_key_message(const struct catalog *cat, const char *msg, struct strbuf *out)
+{
+	const char *p = strstr(msg, "constraint failed: ");
+	char *tbl = NULL;
+	if (!p)
+		return;
+	p += strlen("constraint failed: ");
+	tbl = xstrndup(p, strcspn(p, "."));
+	for (int i = 0; i < cat->ntables; i++) {
+		const struct table_meta *t = &cat->tables[i];
+		if (!t->pristine_name || strcmp(t->stage_name, tbl))
+			continue;
+		for (int c = 0; c < t->ncons; c++) {
+			const struct constraint_meta *k = &t->cons[c];
+			struct strbuf cols = STRBUF_INIT;
+			if (k->kind != 'p' && k->kind != 'u')
+				continue;
+			for (int j = 0; j < k->ncolumns; j++)
+				sb_addf(&cols, "%s%s.%s", j ? ", " : "", tbl, k->columns[j]);
+			if (!strcmp(cols.buf, p))
+				sb_addf(out, "duplicate key value violates unique constraint \"%s\"", k->name);
+			sb_release(&cols);
+			if (out->len)
+				break;
+		}
+	}
+	free(tbl);
+}
+
+/*
+ * Runs a compiled step, statement by statement (as sqlc_exec does):
+ * errors name the file and line with PostgreSQL's message; a write the
+ * guard denied is named as exec_sql names it.
+ */
+static int exec_program(struct run_ctx *rc, const char *stepname,
+			const struct sqlc_program *p)
+{
+	struct guard *g = rc->guard;
+	for (int i = 0; i < p->nstmts; i++) {
+		const struct sqlc_stmt *s = &p->stmts[i];
+		const char *sql = s->sqlite_sql;
+		while (sql && *sql) {
+			sqlite3_stmt *st = NULL;
+			const char *tail = NULL;
+			int r;
+			g->denied[0] = '\0';
+			r = sqlite3_prepare_v2(rc->db, sql, -1, &st, &tail);
+			if (r == SQLITE_OK && st) {
+				while ((r = sqlite3_step(st)) == SQLITE_ROW)
+					;
+				if (r == SQLITE_DONE)
+					r = SQLITE_OK;
+			}
+			if (r != SQLITE_OK) {
+				struct strbuf pgmsg = STRBUF_INIT;
+				int ext = sqlite3_extended_errcode(rc->db);
+				if (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE)
+					duplicate_key_message(rc->stagecat, sqlite3_errmsg(rc->db), &pgmsg);
+				if (g->denied[0])
+					error("step '%s' writes to table '%s', which is read-only",
+					      stepname, g->denied);
+				else
+					error("%s:%d: %s", p->file, s->line,
+					      pgmsg.len ? pgmsg.buf : sqlite3_errmsg(rc->db));
+				detail("Statement: %s", s->pg_sql);
+				hint("Fix the step and continue with 'drydock run %s --plan %s --resume'.",
+				     rc->stage_path, rc->plan->dir);
+				sb_release(&pgmsg);
+				sqlite3_finalize(st);
+				return -1;
+			}
+			sqlite3_finalize(st);
+			sql = tail;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Compiles every step against the working catalog (after the plan's
+ * schema changes), in order, so later steps see the scratch tables
+ * earlier ones create, before anything runs.  The plan's checks, fixes,
+ * invariants and gate conditions are compiled here too (checks.c), in the
+ * same environment.  Reports FILE:LINE:COL and returns -1 on the first
+ * refusal.
+ */
+static int compile_plan(struct run_ctx *rc, const struct catalog *working,
+			const struct catalog *pristine, const struct checks *specs)
+{
+	struct sqlc_env *env = sqlc_env_new(working, NULL);
+	int ret = -1;
+
+	rc->progs = xcalloc((size_t)rc->plan->nsteps + 1, sizeof(*rc->progs));
+	for (int i = 0; i < rc->plan->nsteps; i++) {
+		const struct plan_step *s = &rc->plan->steps[i];
+		char *path = path_join(rc->plan->dir, s->sql_path);
+		char *sql = s->sqlite_dialect ? NULL : read_file(path, NULL);
+		int r = 0;
+		if (!s->sqlite_dialect) {
+			const struct table_meta *bt = s->batch_size ? working_table(working, s->batch_table) : NULL;
+			sqlc_env_set_batch(env, bt && bt->npk == 1 ? &bt->cols[bt->pk[0]].type : NULL);
+			if (!sql)
+				r = error("cannot read step '%s' file '%s': %s", s->name, path, strerror(errno));
+			else if (sqlc_compile(env, path, sql, SQLC_STEP, &rc->progs[i]))
+				r = error("step '%s' is refused before anything runs", s->name);
+		}
+		free(sql);
+		free(path);
+		if (r)
+			goto cleanup;
+	}
+	sqlc_env_set_batch(env, NULL);
+	if (checks_compile(rc->plan, specs, pristine, env))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	sqlc_env_free(env);
+	return ret;
+}
+
+static void free_programs(struct run_ctx *rc)
+{
+	for (int i = 0; rc->progs && rc->plan && i < rc->plan->nsteps; i++)
+		sqlc_program_free(&rc->progs[i]);
+	free(rc->progs);
+	rc->progs = NULL;
 }
 
 static int log_entry(struct run_ctx *rc, const char *step, long batch,
@@ -402,14 +540,16 @@ static int run_batch(struct run_ctx *rc, int si, const char *sql,
 	}
 	sqlfn_reseed(s->name, batch);
 	sqlite3_set_authorizer(rc->db, authorize, rc->guard);
-	int r = exec_sql(rc, s->name, path, sql, range, batch);
+	int r = s->sqlite_dialect ? exec_sql(rc, s->name, path, sql, range, batch)
+				  : exec_program(rc, s->name, &rc->progs[si]);
 	sqlite3_set_authorizer(rc->db, NULL, NULL);
 	if (r)
 		goto fail;
 	rows = sqlite3_total_changes64(rc->db) - before;
 	fault_point("run.step_before_commit");
 	if (log_entry(rc, s->name, batch, nbatches, range, rows,
-		      (now_seconds() - t0) * 1000.0, "ok", NULL) ||
+		      (now_seconds() - t0) * 1000.0, "ok",
+		      s->sqlite_dialect ? "dialect sqlite: SQLite SQL, not PostgreSQL's semantics" : NULL) ||
 	    set_progress(rc, batch && batch < nbatches ? si : si + 1,
 			 batch && batch < nbatches ? batch + 1 : 0))
 		goto fail;
@@ -472,6 +612,8 @@ static int run_step(struct run_ctx *rc, int si, long from_batch)
 		if (s->batch_size)
 			printf("  (%ld batch%s of %ld %s)", nbatches,
 			       nbatches == 1 ? "" : "es", s->batch_size, s->batch_table);
+		if (s->sqlite_dialect)
+			printf("  [dialect sqlite]");
 		printf("\n");
 	}
 	ret = 0;
@@ -484,20 +626,33 @@ cleanup:
 /* ------------------------------------------------- extending a finished run */
 
 int run_extra_step(struct run_ctx *rc, const char *name, const char *path,
-		   const char *sql)
+		   const char *sql, int sqlite_dialect)
 {
 	double t0 = now_seconds();
 	long long before;
+	struct sqlc_program prog = { 0 };
 	int r;
-	if (stage_exec(rc->db, "BEGIN"))
+	if (!sqlite_dialect) {
+		/* against the run's working state and the scratch tables it made */
+		struct sqlc_env *env = sqlc_env_new(rc->working, rc->db);
+		r = sqlc_compile(env, path, sql, SQLC_FIX, &prog);
+		sqlc_env_free(env);
+		if (r)
+			return error("'%s' is refused before anything runs", name);
+	}
+	if (stage_exec(rc->db, "BEGIN")) {
+		sqlc_program_free(&prog);
 		return -1;
+	}
 	before = sqlite3_total_changes64(rc->db);
 	sqlfn_reseed(name, 0);
 	sqlite3_set_authorizer(rc->db, authorize, rc->guard);
-	r = exec_sql(rc, name, path, sql, NULL, 0);
+	r = sqlite_dialect ? exec_sql(rc, name, path, sql, NULL, 0) : exec_program(rc, name, &prog);
 	sqlite3_set_authorizer(rc->db, NULL, NULL);
+	sqlc_program_free(&prog);
 	if (r || log_entry(rc, name, 0, 0, NULL, sqlite3_total_changes64(rc->db) - before,
-			   (now_seconds() - t0) * 1000.0, "ok", NULL) ||
+			   (now_seconds() - t0) * 1000.0, "ok",
+			   sqlite_dialect ? "dialect sqlite: SQLite SQL, not PostgreSQL's semantics" : NULL) ||
 	    stage_exec(rc->db, "COMMIT")) {
 		sqlite3_exec(rc->db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -548,8 +703,9 @@ int run_open_latest(struct run_ctx *rc, const char *stage_path, struct plan *pla
 	rc->pristine = xcalloc(1, sizeof(struct catalog));
 	rc->working = xcalloc(1, sizeof(struct catalog));
 	rc->stagecat = rc->working;
-	if (stage_open(stage_path, 0, &rc->db) || sqlfn_register(rc->db) || pgfn_register_all(rc->db) ||
-	    stage_read_catalog(rc->db, rc->pristine) || stage_read_catalog(rc->db, rc->working))
+	if (stage_open(stage_path, 0, &rc->db) || sqlfn_register(rc->db) ||
+	    stage_read_catalog(rc->db, rc->pristine) || stage_read_catalog(rc->db, rc->working) ||
+	    sqlc_setup(rc->db, rc->pristine))
 		goto cleanup;
 	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
 		for (int i = 0; i < rc->nsc; i++)
@@ -688,7 +844,11 @@ static int rebuild_working(struct run_ctx *rc)
 	for (int i = 0; i < n; i++)
 		if (stage_exec(rc->db, names[i]))
 			goto cleanup;
-	if (seq_state_reset(rc->db))
+	if (seq_state_reset(rc->db) ||
+	    stage_exec(rc->db, "CREATE TABLE IF NOT EXISTS dd_scratch_column (tbl TEXT NOT NULL, "
+				"ordinal INTEGER NOT NULL, name TEXT NOT NULL, pg_type TEXT NOT NULL, "
+				"not_null INTEGER NOT NULL, default_expr TEXT, temp INTEGER NOT NULL, "
+				"PRIMARY KEY (tbl, ordinal)); DELETE FROM dd_scratch_column"))
 		goto cleanup;
 	for (int i = 0; i < rc->stagecat->ntables; i++) {
 		const struct table_meta *t = &rc->stagecat->tables[i];
@@ -1002,8 +1162,9 @@ int cmd_run(int argc, char **argv)
 		ret = usage_error("run", "--clock '%s' is not a UTC timestamp (YYYY-MM-DD HH:MM:SS[+00])", clock);
 		goto cleanup;
 	}
-	if (stage_open(rc.stage_path, 0, &rc.db) || sqlfn_register(rc.db) || pgfn_register_all(rc.db) ||
-	    stage_read_catalog(rc.db, &stagecat) || stage_read_catalog(rc.db, &working))
+	if (stage_open(rc.stage_path, 0, &rc.db) || sqlfn_register(rc.db) ||
+	    stage_read_catalog(rc.db, &stagecat) || stage_read_catalog(rc.db, &working) ||
+	    sqlc_setup(rc.db, &stagecat))
 		goto cleanup;
 	rc.stagecat = &stagecat;
 	guard.cat = &stagecat;
@@ -1017,6 +1178,13 @@ int cmd_run(int argc, char **argv)
 				goto cleanup;
 	if (checks_validate(&plan, &specs, &working))
 		goto cleanup;
+	/* everything the plan runs is compiled before anything runs */
+	if (compile_plan(&rc, &working, &pristine, &specs))
+		goto cleanup;
+	for (int i = 0; i < plan.nsteps; i++)
+		if (plan.steps[i].sqlite_dialect)
+			warning("step '%s' is SQLite SQL (\"dialect\": \"sqlite\"): it runs without PostgreSQL's semantics",
+				plan.steps[i].name);
 
 	if (resume) {
 		rc.run = lrun;
@@ -1121,6 +1289,7 @@ int cmd_run(int argc, char **argv)
 			ret = EXIT_FINDINGS;
 	}
 cleanup:
+	free_programs(&rc);
 	check_session_free(&cs);
 	checks_free(&specs);
 	stage_close(rc.db);

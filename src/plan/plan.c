@@ -261,6 +261,8 @@ static int load_steps(struct plan *p, cJSON *steps)
 		memset(s, 0, sizeof(*s));
 		s->name = xstrdup(name);
 		s->sql_path = xstrdup(sql);
+		if (plan_dialect(st, p->sqlite_dialect, &s->sqlite_dialect))
+			return bad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 		cJSON *b = cJSON_GetObjectItemCaseSensitive(st, "batch");
 		if (b) {
 			const char *bt = opt_string(b, "table", &err);
@@ -273,6 +275,21 @@ static int load_steps(struct plan *p, cJSON *steps)
 			s->batch_size = (long)sz->valuedouble;
 		}
 	}
+	return 0;
+}
+
+int plan_dialect(const cJSON *entry, int dflt, int *sqlite_dialect)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(entry, "dialect");
+	*sqlite_dialect = dflt;
+	if (!d)
+		return 0;
+	if (!cJSON_IsString(d))
+		return -1;
+	if (!strcmp(d->valuestring, "sqlite"))
+		*sqlite_dialect = 1;
+	else if (strcmp(d->valuestring, "postgresql"))
+		return -1;
 	return 0;
 }
 
@@ -315,6 +332,10 @@ int plan_load(const char *dir, struct plan *p)
 	}
 	p->name = xstrdup(name);
 	p->description = desc ? xstrdup(desc) : NULL;
+	if (plan_dialect(root, 0, &p->sqlite_dialect)) {
+		bad(p, "dialect", "is \"postgresql\" (the default) or \"sqlite\"");
+		goto fail;
+	}
 	if (load_sources(p, cJSON_GetObjectItemCaseSensitive(root, "sources")) ||
 	    load_steps(p, cJSON_GetObjectItemCaseSensitive(root, "steps")))
 		goto fail;

@@ -33,6 +33,8 @@ struct plan_step {
 	char *sql_path;    /* as written in the plan, relative to the plan */
 	char *batch_table; /* batched steps: the table whose keys are split */
 	long batch_size;   /* rows per batch, 0 when not batched */
+	int sqlite_dialect; /* "dialect": "sqlite": SQLite SQL, not compiled
+			       (docs/steps.md); shown wherever the run is */
 };
 
 struct plan {
@@ -44,9 +46,18 @@ struct plan {
 	int nsources;
 	struct plan_step *steps;
 	int nsteps;
+	int sqlite_dialect; /* top-level "dialect": "sqlite": the default of
+			       every step, check and gate (docs/steps.md) */
 	char *text;        /* plan.json as read */
 	cJSON *root;
 };
+
+/*
+ * An entry's "dialect" (the plan, a step, a check, a gate): "postgresql"
+ * sets *sqlite_dialect to 0, "sqlite" to 1, absent to dflt (the plan's
+ * own "dialect", itself PostgreSQL by default); anything else returns -1.
+ */
+int plan_dialect(const cJSON *entry, int dflt, int *sqlite_dialect);
 
 /* Loads and validates DIR/plan.json; on error reports and returns -1. */
 int plan_load(const char *dir, struct plan *p);

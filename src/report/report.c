@@ -358,7 +358,8 @@ static int build_run(struct builder *b)
 		       "  sum(l.duration_ms), max(l.batches), "
 		       "  sum(CASE WHEN l.status = 'ok' AND l.batch IS NOT NULL THEN 1 ELSE 0 END), "
 		       "  (SELECT l2.status FROM dd_run_log l2 WHERE l2.run = l.run "
-		       "     AND l2.step = l.step ORDER BY l2.seq DESC LIMIT 1) "
+		       "     AND l2.step = l.step ORDER BY l2.seq DESC LIMIT 1), "
+		       "  max(coalesce(l.message, '') LIKE 'dialect sqlite%') "
 		       "FROM dd_run_log l WHERE l.run = ?1 GROUP BY l.step ORDER BY min(l.seq)",
 		    &log))
 		goto cleanup;
@@ -378,6 +379,9 @@ static int build_run(struct builder *b)
 			add_count(s, "batches_done", sqlite3_column_int64(log, 5));
 		}
 		cJSON_AddStringToObject(s, "status", col_text(log, 6));
+		/* ran as SQLite SQL ("dialect": "sqlite"): not PostgreSQL's semantics */
+		if (sqlite3_column_int(log, 7))
+			cJSON_AddStringToObject(s, "dialect", "sqlite");
 		cJSON_AddItemToArray(steps, s);
 		cJSON_AddStringToObject(ts, "name", name);
 		add_ms(ts, "duration_ms", ms);

@@ -910,6 +910,9 @@ static void steps_html(struct strbuf *sb, const cJSON *r)
 		ms = jnum_or(tm, "duration_ms", 0);
 		sb_adds(sb, "<tr><td class=\"mono\">");
 		esc(sb, jstr_or(s, "name", ""));
+		if (jget(s, "dialect"))
+			sb_adds(sb, " <span class=\"badge b-bad\" title=\"&quot;dialect&quot;: &quot;sqlite&quot;: "
+				    "SQLite SQL, run without PostgreSQL's semantics\">dialect sqlite</span>");
 		sb_adds(sb, "</td><td class=\"num\">");
 		count(sb, jnum_or(s, "rows", 0));
 		sb_adds(sb, "</td><td class=\"num\">");

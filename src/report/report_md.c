@@ -442,6 +442,8 @@ static void md_steps(struct strbuf *sb, const cJSON *r)
 				tm = t;
 		sb_adds(sb, "| ");
 		md_text(sb, jstr_or(s, "name", ""));
+		if (jget(s, "dialect"))
+			sb_adds(sb, " **[dialect sqlite: SQLite SQL, not PostgreSQL's semantics]**");
 		sb_adds(sb, " | ");
 		md_count(sb, s, "rows");
 		sb_adds(sb, " | ");

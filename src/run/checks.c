@@ -16,6 +16,7 @@
 #include "changeset.h"
 #include "checkexpr.h"
 #include "pgtype.h"
+#include "sqlc.h"
 
 /* ============================================================ plan parsing */
 
@@ -133,7 +134,7 @@ static int looks_like_query(const char *sql)
 static int parse_check(const struct plan *p, int idx, cJSON *o, struct plan_check *c)
 {
 	static const char *const keys[] = { "name", "sql", "severity", "when", "fix",
-					    "key", "description", NULL };
+					    "key", "description", "dialect", NULL };
 	char where[64];
 	const char *name, *sql, *when, *fix, *desc;
 	cJSON *key;
@@ -146,6 +147,8 @@ static int parse_check(const struct plan *p, int idx, cJSON *o, struct plan_chec
 	if (get_string(o, "name", &name) != 1 || !*name)
 		return pbad(p, where, "needs a string \"name\"");
 	c->name = xstrdup(name);
+	if (plan_dialect(o, p->sqlite_dialect, &c->sqlite_dialect))
+		return pbad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 	if (get_string(o, "description", &desc) < 0)
 		return pbad(p, where, "\"description\" must be a string");
 	if (get_string(o, "sql", &sql) != 1)
@@ -239,7 +242,7 @@ static int parse_gate(const struct plan *p, int idx, cJSON *o, struct gate *g)
 	static const char *const keys[] = {
 		"name", "table", "where", "max_inserts", "max_updates", "max_deletes",
 		"max_rows", "columns_unchanged", "invariant", "relation", "delta",
-		"tolerance", "severity", "description", NULL
+		"tolerance", "severity", "description", "dialect", NULL
 	};
 	static const char *const table_only[] = { "table", "where", "max_inserts", "max_updates",
 						  "max_deletes", "max_rows", "columns_unchanged" };
@@ -256,6 +259,8 @@ static int parse_gate(const struct plan *p, int idx, cJSON *o, struct gate *g)
 		return pbad(p, where, "\"name\" must be a non-empty string");
 	if (get_string(o, "description", &desc) < 0)
 		return pbad(p, where, "\"description\" must be a string");
+	if (plan_dialect(o, p->sqlite_dialect, &g->sqlite_dialect))
+		return pbad(p, where, "\"dialect\" is \"postgresql\" (the default) or \"sqlite\"");
 	if (parse_severity(p, where, o, &g->is_error))
 		return -1;
 	if (get_string(o, "invariant", &inv) < 0)
@@ -667,26 +672,72 @@ static const char *skip_sql_space(const char *p)
 }
 
 /*
- * Prepares a plan query (check or invariant): one statement that only
- * reads.  what names it in messages ("check 'x'").
+ * Compiles PostgreSQL text in context ctx for a phase: "before" against
+ * the snapshot's catalog, "after" against the working one and the
+ * scratch tables the run made.  0 with the SQLite text in *out (caller
+ * frees), or -1 after the compiler's FILE:LINE:COL error.
  */
-static int prepare_query(struct check_session *s, const char *what, const char *sql,
-			 const char *from, const char *phase, sqlite3_stmt **out)
+static int compile_for(struct check_session *s, const char *what, const char *sql,
+		       const char *from, const char *phase, enum sqlc_context ctx,
+		       const char *where_table, char **out)
+{
+	int before = !strcmp(phase, "before");
+	struct sqlc_env *env = sqlc_env_new(before ? s->pristine : s->working,
+					    before ? NULL : s->db);
+	struct sqlc_program p = { 0 };
+	int ret = -1;
+	*out = NULL;
+	if (where_table)
+		sqlc_env_set_table(env, NULL, where_table);
+	if (sqlc_compile(env, from, sql, ctx, &p)) {
+		error("%s is refused before it runs", what);
+		goto cleanup;
+	}
+	if (p.nstmts != 1) {
+		error("%s holds %d SQL statements", what, p.nstmts);
+		detail("%s", from);
+		hint("A check is one query returning the rows that violate.");
+		goto cleanup;
+	}
+	*out = xstrdup(p.stmts[0].sqlite_sql);
+	ret = 0;
+cleanup:
+	sqlc_program_free(&p);
+	sqlc_env_free(env);
+	return ret;
+}
+
+/*
+ * Prepares a plan query (check or invariant): one statement that only
+ * reads, PostgreSQL SQL compiled for the phase unless sqlite_dialect.
+ * what names it in messages ("check 'x'").
+ */
+static int prepare_query(struct check_session *s, const char *what, const char *pg_sql,
+			 const char *from, const char *phase, int sqlite_dialect,
+			 enum sqlc_context ctx, sqlite3_stmt **out)
 {
 	const char *tail = NULL;
+	char *compiled = NULL;
+	const char *sql = pg_sql;
+	int ret = -1;
 	*out = NULL;
+	if (!sqlite_dialect) {
+		if (compile_for(s, what, pg_sql, from, phase, ctx, NULL, &compiled))
+			return -1;
+		sql = compiled;
+	}
 	if (sqlite3_prepare_v2(s->db, sql, -1, out, &tail) != SQLITE_OK) {
 		error("%s cannot run on the %s state", what,
 		      !strcmp(phase, "before") ? "pristine (before)" : "working (after)");
 		detail("%s: SQLite says: %s.", from, sqlite3_errmsg(s->db));
 		if (!strcmp(phase, "before"))
 			hint("Before the steps, the target's tables are as snapshotted; tables and columns the plan adds do not exist yet.");
-		return -1;
+		goto cleanup;
 	}
 	if (!*out) {
 		error("%s has no SQL statement", what);
 		detail("%s", from);
-		return -1;
+		goto cleanup;
 	}
 	if (*skip_sql_space(tail)) {
 		sqlite3_finalize(*out);
@@ -694,7 +745,7 @@ static int prepare_query(struct check_session *s, const char *what, const char *
 		error("%s holds more than one SQL statement", what);
 		detail("%s", from);
 		hint("A check is one query returning the rows that violate.");
-		return -1;
+		goto cleanup;
 	}
 	if (!sqlite3_stmt_readonly(*out)) {
 		sqlite3_finalize(*out);
@@ -702,9 +753,69 @@ static int prepare_query(struct check_session *s, const char *what, const char *
 		error("%s would change data", what);
 		detail("%s", from);
 		hint("Checks only read; changes belong in a step or in a check's \"fix\".");
-		return -1;
+		goto cleanup;
 	}
-	return 0;
+	ret = 0;
+cleanup:
+	free(compiled);
+	return ret;
+}
+
+int checks_compile(const struct plan *plan, const struct checks *c,
+		   const struct catalog *pristine, struct sqlc_env *env)
+{
+	struct sqlc_env *benv = sqlc_env_new(pristine, NULL);
+	int ret = -1;
+	for (int i = 0; i < c->nchecks; i++) {
+		const struct plan_check *pc = &c->checks[i];
+		struct sqlc_program p = { 0 };
+		int r = 0;
+		if (pc->sqlite_dialect)
+			continue;
+		if (pc->when & WHEN_BEFORE) {
+			r = sqlc_compile(benv, pc->sql_from, pc->sql, SQLC_CHECK, &p);
+			sqlc_program_free(&p);
+		}
+		if (!r && (pc->when & WHEN_AFTER)) {
+			r = sqlc_compile(env, pc->sql_from, pc->sql, SQLC_CHECK, &p);
+			sqlc_program_free(&p);
+		}
+		if (!r && pc->fix_sql) {
+			r = sqlc_compile(env, pc->fix_from, pc->fix_sql, SQLC_FIX, &p);
+			sqlc_program_free(&p);
+		}
+		if (r) {
+			error("check '%s' is refused before anything runs", pc->name);
+			goto cleanup;
+		}
+	}
+	for (int i = 0; i < c->ngates; i++) {
+		const struct gate *g = &c->gates[i];
+		struct sqlc_program p = { 0 };
+		int r = 0;
+		if (g->sqlite_dialect)
+			continue;
+		if (g->kind == GATE_INVARIANT) {
+			r = sqlc_compile(benv, g->sql_from, g->sql, SQLC_CHECK, &p);
+			sqlc_program_free(&p);
+			if (!r) {
+				r = sqlc_compile(env, g->sql_from, g->sql, SQLC_CHECK, &p);
+				sqlc_program_free(&p);
+			}
+		} else if (g->where) {
+			sqlc_env_set_table(env, NULL, g->table);
+			r = sqlc_compile(env, plan->path, g->where, SQLC_WHERE, &p);
+			sqlc_program_free(&p);
+		}
+		if (r) {
+			error("gate '%s' is refused before anything runs", g->name);
+			goto cleanup;
+		}
+	}
+	ret = 0;
+cleanup:
+	sqlc_env_free(benv);
+	return ret;
 }
 
 /* ---------------------------------------------------------- before views */
@@ -786,7 +897,8 @@ static int run_plan_check(struct check_session *s, const struct plan_check *pc,
 		    pc->when == (WHEN_BEFORE | WHEN_AFTER) && !strcmp(phase, "before") ? " (before)" : "");
 	r.check = pc;
 	sb_addf(&what, "check '%s'", pc->name);
-	if (prepare_query(s, what.buf, pc->sql, pc->sql_from, phase, &st))
+	if (prepare_query(s, what.buf, pc->sql, pc->sql_from, phase, pc->sqlite_dialect,
+			  SQLC_CHECK, &st))
 		goto cleanup;
 	nkeycols = pc->nkey ? pc->nkey : sqlite3_column_count(st);
 	keycols = xcalloc((size_t)nkeycols + 1, sizeof(int));
@@ -906,7 +1018,9 @@ static int eval_invariant(struct check_session *s, const struct gate *g,
 
 	memset(v, 0, sizeof(*v));
 	sb_addf(&what, "invariant '%s'", g->name);
-	if (prepare_query(s, what.buf, g->sql, g->sql_from, phase, &st))
+	/* any number of rows and columns (docs/checks.md): compiled as a query */
+	if (prepare_query(s, what.buf, g->sql, g->sql_from, phase, g->sqlite_dialect,
+			  SQLC_CHECK, &st))
 		goto cleanup;
 	sha256_init(&h);
 	v->ncols = sqlite3_column_count(st);
@@ -1073,6 +1187,7 @@ static void add_key_row_match(struct strbuf *sb, const char *table, const struct
 static int gate_where_sql(struct check_session *s, const struct gate *g, struct strbuf *sql)
 {
 	const struct table_meta *w = target_table(s->working, g->table), *p;
+	char *cond = NULL;
 	if (!w)
 		return error("gate '%s': '%s' is not a table of the target", g->name, g->table);
 	p = pristine_of(s, w);
@@ -1080,15 +1195,25 @@ static int gate_where_sql(struct check_session *s, const struct gate *g, struct 
 	if (!g->where) {
 		sb_adds(sql, "1");
 	} else {
+		/* PostgreSQL's condition over the table's columns, compiled once,
+		 * evaluated on the snapshot's row and on the working row */
+		if (!g->sqlite_dialect) {
+			char what[300];
+			snprintf(what, sizeof(what), "gate '%s': its \"where\"", g->name);
+			if (compile_for(s, what, g->where, s->plan ? s->plan->path : "plan.json",
+					"after", SQLC_WHERE, g->table, &cond))
+				return -1;
+		}
 		sb_adds(sql, "(");
 		if (p) {
 			sb_adds(sql, "(op <> 'I' AND ");
-			add_key_row_match(sql, p->pristine_name, p, g->where);
+			add_key_row_match(sql, p->pristine_name, p, cond ? cond : g->where);
 			sb_adds(sql, ") OR ");
 		}
 		sb_adds(sql, "(op <> 'D' AND ");
-		add_key_row_match(sql, w->stage_name, w, g->where);
+		add_key_row_match(sql, w->stage_name, w, cond ? cond : g->where);
 		sb_adds(sql, "))");
+		free(cond);
 	}
 	sb_adds(sql, " FROM dd_change WHERE tbl = ?1 ORDER BY seq");
 	return 0;

@@ -45,6 +45,7 @@ struct plan_check {
 	char *fix_name;   /* as the plan names it, for stored messages */
 	char **key;       /* result columns forming the sample keys; NULL: all */
 	int nkey;
+	int sqlite_dialect; /* "dialect": "sqlite": query and fix are SQLite SQL */
 };
 
 enum gate_kind { GATE_TABLE, GATE_TOTAL, GATE_INVARIANT };
@@ -65,6 +66,7 @@ struct gate {
 	char *sql_from;
 	char relation[3]; /* = != < <= > >= : after REL before + delta */
 	double delta, tolerance;
+	int sqlite_dialect; /* "dialect": "sqlite": where and invariant are SQLite SQL */
 };
 
 struct checks {
@@ -84,6 +86,17 @@ int checks_parse(const struct plan *plan, struct checks *out);
 int checks_validate(const struct plan *plan, const struct checks *c,
 		    const struct catalog *working);
 void checks_free(struct checks *c);
+
+/*
+ * Compiles every check, fix, invariant and gate condition of the plan
+ * (PostgreSQL SQL, docs/steps.md) without running it: before-phase ones
+ * against pristine, after-phase ones in env (the steps' environment, which
+ * knows their scratch tables).  So a run refuses a bad check before its
+ * first step.  Reports FILE:LINE:COL and returns -1 on the first refusal.
+ */
+struct sqlc_env;
+int checks_compile(const struct plan *plan, const struct checks *c,
+		   const struct catalog *pristine, struct sqlc_env *env);
 
 struct check_result {
 	char *name;

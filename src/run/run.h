@@ -11,6 +11,7 @@
 #include "util.h"
 
 struct guard;
+struct sqlc_program;
 
 struct run_ctx {
 	sqlite3 *db;
@@ -27,6 +28,9 @@ struct run_ctx {
 	/* filled by run_open_latest() for commands that extend a finished run */
 	struct catalog *pristine;
 	struct catalog *working;
+	/* the steps compiled before anything runs (sqlc), one per plan step;
+	 * nstmts 0 for a "dialect": "sqlite" step */
+	struct sqlc_program *progs;
 };
 
 /*
@@ -39,9 +43,11 @@ int run_open_latest(struct run_ctx *rc, const char *stage_path, struct plan *pla
 /*
  * Runs sql as an extra recorded step of the run (own transaction, run log
  * entry named name, random streams seeded by name).  path is for messages.
+ * sql is PostgreSQL SQL compiled against the run's working state, or with
+ * sqlite_dialect SQLite SQL run as it is.
  */
 int run_extra_step(struct run_ctx *rc, const char *name, const char *path,
-		   const char *sql);
+		   const char *sql, int sqlite_dialect);
 /* Recomputes and stores the change set after extra steps. */
 struct changeset_summary;
 int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out);

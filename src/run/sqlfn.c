@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "sqlfn.h"
 #include "fn_datetime.h"
+#include "fn_uuidgen.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -208,6 +209,8 @@ static void fn_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 int sqlfn_register(sqlite3 *db)
 {
+	/* compiled steps reach the same streams (src/sql/fn_uuidgen.h) */
+	uuidgen_install(fn_uuid_v4, fn_uuid_v5);
 	static const struct {
 		const char *name;
 		int nargs;

@@ -478,6 +478,12 @@ static int coll_numeric(void *arg, int la, const void *a, int lb, const void *b)
 	AGG("stddev_samp", t, NU, "pg_stddev_samp_numeric"), \
 	AGG("stddev_pop", t, NU, "pg_stddev_pop_numeric")
 
+static const struct pgfn_column cols_series_i4[] = { { "generate_series", PGK_INT4 } };
+static const struct pgfn_column cols_series_i8[] = { { "generate_series", PGK_INT8 } };
+static const struct pgfn_column cols_series_nu[] = { { "generate_series", PGK_NUMERIC } };
+#define SERIES(n, t, fn, cols) \
+	{ "generate_series", PGFN_SRF, n, { t, t, t }, t, fn, 0, cols, 1 }
+
 static const struct pgfn_sig numeric_sigs[] = {
 	/* integers */
 	INT_ARITH("+", "pl"), INT_ARITH("-", "mi"), INT_ARITH("*", "mul"),
@@ -574,6 +580,14 @@ static const struct pgfn_sig numeric_sigs[] = {
 	CAST(F8, I2, "pg_float8_int2", CA), CAST(F8, I4, "pg_float8_int4", CA),
 	CAST(F8, I8, "pg_float8_int8", CA),
 
+	/* set-returning */
+	SERIES(2, I4, "pg_generate_series_int", cols_series_i4),
+	SERIES(3, I4, "pg_generate_series_int", cols_series_i4),
+	SERIES(2, I8, "pg_generate_series_int", cols_series_i8),
+	SERIES(3, I8, "pg_generate_series_int", cols_series_i8),
+	SERIES(2, NU, "pg_generate_series_numeric", cols_series_nu),
+	SERIES(3, NU, "pg_generate_series_numeric", cols_series_nu),
+
 	/* aggregates (min and max go through the orders) */
 	AGG("sum", I2, I8, "pg_sum_int"), AGG("sum", I4, I8, "pg_sum_int"),
 	AGG("sum", I8, NU, "pg_sum_int8"), AGG("sum", NU, NU, "pg_sum_numeric"),
@@ -665,6 +679,8 @@ static int numeric_register(sqlite3 *db)
 		rc = fn_float_register(db);
 	if (rc == SQLITE_OK)
 		rc = fn_numagg_register(db);
+	if (rc == SQLITE_OK)
+		rc = fn_numsrf_register(db);
 	return rc;
 }
 

@@ -7,7 +7,8 @@
  * The module is `pgfn_numeric_module`; its signature table (fn_numeric.c)
  * is the list of what the compiler may call.  The module is split by
  * family: fn_numeric.c (numeric and the table), fn_int.c (integers and
- * bool), fn_float.c (floats), fn_numagg.c (aggregates); this header is also
+ * bool), fn_float.c (floats), fn_numagg.c (aggregates), fn_numsrf.c
+ * (generate_series); this header is also
  * their shared internals.
  *
  * Storage of values: int2/4/8 and bool INTEGER; numeric, float4, float8
@@ -29,6 +30,7 @@ extern const struct pgfn_module pgfn_numeric_module;
 int fn_int_register(sqlite3 *db);
 int fn_float_register(sqlite3 *db);
 int fn_numagg_register(sqlite3 *db);
+int fn_numsrf_register(sqlite3 *db);
 
 /* Reads a numeric argument; on bad input results the error and returns -1. */
 int fn_arg_num(sqlite3_context *ctx, sqlite3_value *v, struct numval *n);

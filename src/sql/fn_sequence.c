@@ -8,8 +8,49 @@
 
 /* ------------------------------------------------------------ state */
 
+/* currval's memory: the last value nextval gave per sequence, this connection. */
+struct seq_session {
+	int n;
+	char **names;          /* "schema.name" */
+	long long *values;
+	sqlite3 *db;           /* the connection it belongs to */
+};
+
+/* The sessions of open connections, so a run's start can forget currval. */
+static struct seq_session *sessions[16];
+
+static void session_clear(struct seq_session *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->values);
+	s->names = NULL;
+	s->values = NULL;
+	s->n = 0;
+}
+
+static void session_free(void *p)
+{
+	struct seq_session *s = p;
+	if (!s)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(sessions); i++)
+		if (sessions[i] == s)
+			sessions[i] = NULL;
+	for (int i = 0; i < s->n; i++)
+		free(s->names[i]);
+	free(s->names);
+	free(s->values);
+	free(s);
+}
+
 int seq_state_reset(sqlite3 *db)
 {
+	/* a run is a new session: currval is undefined until its first nextval */
+	for (size_t i = 0; i < ARRAY_SIZE(sessions); i++)
+		if (sessions[i] && sessions[i]->db == db)
+			session_clear(sessions[i]);
 	/* staging files from before sequences were recorded lack the tables */
 	return stage_exec(db,
 			  "CREATE TABLE IF NOT EXISTS dd_sequence_state (schema TEXT NOT NULL, "
@@ -19,25 +60,6 @@ int seq_state_reset(sqlite3 *db)
 			  "INSERT INTO dd_sequence_state SELECT q.schema, q.name, q.last_value, q.is_called "
 			  "FROM dd_sequence q JOIN dd_source s ON s.name = q.source AND s.is_target "
 			  "WHERE EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'dd_sequence')");
-}
-
-/* currval's memory: the last value nextval gave per sequence, this connection. */
-struct seq_session {
-	int n;
-	char **names;          /* "schema.name" */
-	long long *values;
-};
-
-static void session_free(void *p)
-{
-	struct seq_session *s = p;
-	if (!s)
-		return;
-	for (int i = 0; i < s->n; i++)
-		free(s->names[i]);
-	free(s->names);
-	free(s->values);
-	free(s);
 }
 
 static void session_set(struct seq_session *s, const char *key, long long v)
@@ -315,6 +337,12 @@ static int register_fns(sqlite3 *db)
 {
 	struct seq_session *s = xcalloc(1, sizeof(*s));
 	int rc;
+	s->db = db;
+	for (size_t i = 0; i < ARRAY_SIZE(sessions); i++)
+		if (!sessions[i]) {
+			sessions[i] = s;
+			break;
+		}
 	/* the last registration owns the session and frees it with the connection */
 	rc = sqlite3_create_function_v2(db, "pg_nextval", 1, SQLITE_UTF8, s, fn_nextval,
 					NULL, NULL, session_free);

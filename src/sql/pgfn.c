@@ -6,7 +6,9 @@
 #include "fn_json.h"
 #include "fn_numeric.h"
 #include "fn_range.h"
+#include "fn_refused.h"
 #include "fn_sequence.h"
+#include "fn_uuidgen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +25,9 @@ const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_array_module,
 	&pgfn_range_module,
 	&pgfn_numeric_module,
+	&pgfn_refused_module,
 	&pgfn_sequence_module,
+	&pgfn_uuidgen_module,
 	NULL
 };
 

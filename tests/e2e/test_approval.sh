@@ -16,7 +16,7 @@ setup_stage() {
 EOF2
 	printf '%s\n' '{"id":1,"token":null}' '{"id":2,"token":null}' '{"id":3,"token":null}' >fx/app/users.jsonl
 	cat >p/plan.json <<'EOF2'
-{"name": "approvals", "sources": {"app": {"target": true, "tables": ["users"]}},
+{"name": "approvals", "dialect": "sqlite", "sources": {"app": {"target": true, "tables": ["users"]}},
  "steps": [{"name": "tokens", "sql": "steps/tokens.sql"}]}
 EOF2
 	echo "UPDATE users SET token = gen_random_uuid();" >p/steps/tokens.sql

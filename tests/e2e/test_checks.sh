@@ -161,7 +161,7 @@ plan() {
 	mkdir -p plan
 	printf '%s\n' "$1" >plan/step.sql
 	cat >plan/plan.json <<EOF
-{"name": "checks-test", "sources": {"app": {"tables": [$TABLES]}},
+{"name": "checks-test", "dialect": "sqlite", "sources": {"app": {"tables": [$TABLES]}},
  "steps": [{"name": "step", "sql": "step.sql"}]${2:+,
  $2}}
 EOF

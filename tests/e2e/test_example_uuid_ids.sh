@@ -106,7 +106,8 @@ t_failed_batch_resumes_to_the_same_change_set() {
 	cp -r "$EX" plan
 	# batch 3 of dashboards runs into a duplicate mapping
 	cat "$EX/steps/03_dashboards.sql" >plan/steps/03_dashboards.sql
-	echo "INSERT INTO id_mappings SELECT 'users', 'user_0001', NULL, now() WHERE :batch = 3;" >>plan/steps/03_dashboards.sql
+	echo "INSERT INTO id_mappings SELECT 'users', 'user_0001', gen_random_uuid(), now()
+	      WHERE (SELECT count(*) FROM dashboards WHERE id < (SELECT min(key) FROM dd_batch)) = 200;" >>plan/steps/03_dashboards.sql
 	run dd run s.db --plan plan
 	assert_status 3
 	assert_err_contains "dashboards"

@@ -299,7 +299,7 @@ UPDATE users SET first_name = 'Oops' WHERE id = (SELECT min(id) FROM users WHERE
 DELETE FROM completed_sessions WHERE id = (SELECT min(cs.id) FROM completed_sessions cs
 	JOIN users u ON u.id = cs.user_id WHERE u.platform = 'android');
 EOF
-	sed -i 's|{"name": "progress", "sql": "steps/06_progress.sql"}|&,\n\t\t{"name": "oops", "sql": "steps/07_oops.sql"}|' bad/plan.json
+	sed -i 's|{"name": "progress", "sql": "steps/06_progress.sql", "dialect": "sqlite"}|&,\n\t\t{"name": "oops", "sql": "steps/07_oops.sql", "dialect": "sqlite"}|' bad/plan.json
 	grep -q 07_oops bad/plan.json || fail "could not add the step"
 	stage s.db bad
 	assert_status 1

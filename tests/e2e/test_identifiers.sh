@@ -34,7 +34,7 @@ URL() { echo "postgresql://postgres@/app?host=$PGHOST&port=$PGPORT"; }
 write_plan() {
 	mkdir -p p/steps
 	cat >p/plan.json <<'EOF'
-{"name": "weird names", "sources": {"app": {"schema": "Sales & Co",
+{"name": "weird names", "dialect": "sqlite", "sources": {"app": {"schema": "Sales & Co",
 	"tables": ["Order Items", {"name": "from", "where": "\"order\" > 0"}]}},
  "schema_changes": [
 	{"op": "add_column", "table": "Order Items", "column": "end", "type": "text", "nullable": true},

@@ -8,7 +8,7 @@ FX=$REPO/fixtures/avatars
 masked_plan() { # JSON for the users table entry, and for posts
 	mkdir -p p
 	cat >p/plan.json <<EOF2
-{"name": "masked", "sources": {"app": {"tables": [
+{"name": "masked", "dialect": "sqlite", "sources": {"app": {"tables": [
 	$1, "avatars", ${2:-"\"posts\""}, "follows"]}}}
 EOF2
 }

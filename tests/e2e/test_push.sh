@@ -42,7 +42,7 @@ setup_file() {
 	FIX=$T/fix
 	mkdir -p "$FIX/plan"
 	cat >"$FIX/plan/plan.json" <<-'JSON'
-		{"name": "avatars", "sources": {"app": {"tables": ["users", "avatars", "posts", "follows"]}},
+		{"name": "avatars", "dialect": "sqlite", "sources": {"app": {"tables": ["users", "avatars", "posts", "follows"]}},
 		 "steps": [{"name": "avatars", "sql": "avatars.sql"}],
 		 "push": {"lock_timeout": "10s"}}
 	JSON
@@ -118,7 +118,9 @@ t_approve_refuses_unchecked_failed_or_stale_checks() {
 	run dd approve s.db --by Ann --note "ok"
 	assert_status 0
 	assert_out_contains "approved change set"
-	assert_eq "Ann|ok" "$(sqlite3 s.db "SELECT approved_by || '|' || note FROM dd_approval")"
+	# the plan is SQLite SQL: the approval says so
+	assert_out_contains "made with SQLite SQL"
+	assert_eq "Ann|ok [dialect sqlite: avatars]" "$(sqlite3 s.db "SELECT approved_by || '|' || note FROM dd_approval")"
 }
 
 t_push_refuses_unapproved_and_voided() {

@@ -41,7 +41,7 @@ make_plan() {
 	local d=$1 variant=${2:-1}
 	mkdir -p "$d"
 	cat >"$d/plan.json" <<'EOF'
-{"name": "demo", "description": "Upper-case emails & clean up orphans",
+{"name": "demo", "dialect": "sqlite", "description": "Upper-case emails & clean up orphans",
  "sources": {"app": {"tables": ["users", "posts"]}},
  "steps": [{"name": "upper", "sql": "upper.sql"}, {"name": "cleanup", "sql": "cleanup.sql"}]}
 EOF

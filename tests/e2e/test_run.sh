@@ -62,7 +62,7 @@ EOF
 make_plan() { # extra JSON for "steps"
 	mkdir -p p/steps
 	cat >p/plan.json <<EOF
-{"name": "runtest", "sources": {"app": {"target": true, "tables": ["users", "posts"]},
+{"name": "runtest", "dialect": "sqlite", "sources": {"app": {"target": true, "tables": ["users", "posts"]},
  "old": {"tables": ["users"]}},
  "steps": $1}
 EOF

@@ -21,7 +21,7 @@ setup_file() {
 	PLAN=$T/plan
 	mkdir -p "$PLAN"
 	cat >"$PLAN/plan.json" <<-'JSON'
-		{"name": "seq", "sources": {"db": {"tables": ["customers", "orders", "order_lines", "audit", "odd"]}},
+		{"name": "seq", "dialect": "sqlite", "sources": {"db": {"tables": ["customers", "orders", "order_lines", "audit", "odd"]}},
 		 "steps": [{"name": "s", "sql": "s.sql"}]}
 	JSON
 	: >"$PLAN/s.sql"

@@ -27,7 +27,7 @@ cp "$W/s.db" "$W/stage/badjson.db"; sqlite3 "$W/stage/badjson.db" "UPDATE dd_con
 cp "$W/s.db" "$W/stage/valid.db"
 
 status=0
-for t in plan fixture rows stage report values sql; do
+for t in plan fixture rows stage report values sql sqlc; do
 	dirs=()
 	[[ -d tests/fuzz/corpus/$t ]] && dirs+=("tests/fuzz/corpus/$t")
 	[[ $t == stage ]] && dirs+=("$W/stage")

@@ -1,5 +1,5 @@
 -- Schema "misc": uuid, arrays, intervals, bytea, floats, ranges, and an
--- "out" table whose typed columns receive expressions (assignment casts).
+-- "results" table whose typed columns receive expressions (assignment casts).
 CREATE TABLE items (
 	id bigint PRIMARY KEY,
 	uid uuid,
@@ -20,7 +20,7 @@ CREATE TABLE items (
 	doc jsonb
 );
 
-CREATE TABLE out (
+CREATE TABLE results (
 	k text PRIMARY KEY,
 	t text,
 	n numeric,
@@ -51,4 +51,4 @@ INSERT INTO items VALUES
 	(5, 'b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a13', 'δέλτα', '{a,b,c,d}', '{5,5,5}', '00:00:00.000001', '\x41424344', -1e300, -1.25, '[2024-06-01 12:00:00+00,2024-06-01 13:00:00+00]', '[2024-03-01,2024-03-31)', '[-5,-1]', 42, 7, 999999999999.999999, true, '{"k": {"k2": {"k3": [10, 20]}}, "arr": []}'),
 	(6, 'c0eebc99-9c0b-4ef8-bb6d-6bb9bd380a14', 'epsilon', '{z}', '{10}', '-1 days', '\x0a', 2.5, 2.5, NULL, '(2023-01-01,2023-01-02)', '[3,3]', 1000000, 100, 2.5, false, '{"x": 1.10, "y": 1e2}');
 
-INSERT INTO out (k) VALUES ('seed');
+INSERT INTO results (k) VALUES ('seed');

@@ -1,6 +1,6 @@
 -- Differential corpus, schema misc (misc.schema.sql): uuid, arrays,
 -- intervals, bytea, floats, ranges; expressions assigned to the typed
--- columns of "out".  Format: see library.sql.
+-- columns of "results".  Format: see library.sql.
 
 -- uuid
 UPDATE items SET uid = gen_random_uuid() WHERE id = 99
@@ -18,9 +18,9 @@ UPDATE items SET uid = '{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}' WHERE id = 2
 
 UPDATE items SET uid = 'not-a-uuid' WHERE id = 1
 
-INSERT INTO out (k, u) SELECT 'u' || id, uid FROM items WHERE uid IS NOT NULL
+INSERT INTO results (k, u) SELECT 'u' || id, uid FROM items WHERE uid IS NOT NULL
 
-INSERT INTO out (k, t) SELECT 'max', max(uid::text) FROM items
+INSERT INTO results (k, t) SELECT 'max', max(uid::text) FROM items
 
 -- arrays
 -- construct: array_append, array_remove
@@ -28,14 +28,7 @@ UPDATE items SET tags = array_append(tags, 'new')
 
 UPDATE items SET tags = array_remove(tags, 'red')
 
-UPDATE items SET tags = tags || ARRAY['x', 'y']
-
 UPDATE items SET tags = 'first' || tags
-
-UPDATE items SET tags = '{}' WHERE id = 1
-
--- construct: ARRAY[...]
-UPDATE items SET nums = ARRAY[id, id * 2]
 
 UPDATE items SET nums = nums || 4
 
@@ -44,40 +37,13 @@ UPDATE items SET small = cardinality(tags)
 
 UPDATE items SET small = array_length(nums, 1)
 
-UPDATE items SET name = tags[1]
-
 UPDATE items SET name = tags[2:3]::text
-
-UPDATE items SET flag = 'red' = ANY (tags)
-
-UPDATE items SET flag = 5 = ALL (nums)
-
-UPDATE items SET flag = nums @> ARRAY[2]
-
-UPDATE items SET flag = tags && ARRAY['z', 'a']
-
-UPDATE items SET flag = nums = '{1,2,3}'
-
-UPDATE items SET flag = nums < '{1,3}'
 
 UPDATE items SET name = array_to_string(tags, ',', '*')
 
 UPDATE items SET tags = string_to_array('a,b,,c', ',') WHERE id = 1
 
--- construct: unnest
-INSERT INTO out (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
-
-INSERT INTO out (k, i) SELECT 'num ' || id || ' ' || n, n FROM items, unnest(nums) WITH ORDINALITY AS x(n, o) WHERE o = 1
-
--- construct: array_agg
-INSERT INTO out (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
-
--- construct: empty arrays
-INSERT INTO out (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
-
-INSERT INTO out (k, ia) VALUES ('bad', '{1,two}')
-
-INSERT INTO out (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
+INSERT INTO results (k, ia) VALUES ('bad', '{1,two}')
 
 -- intervals
 -- construct: interval arithmetic
@@ -109,15 +75,11 @@ UPDATE items SET span = '@ 1 minute ago' WHERE id = 1
 
 UPDATE items SET span = 'soon' WHERE id = 1
 
-INSERT INTO out (k, iv) SELECT 'sum', sum(span) FROM items
+INSERT INTO results (k, iv) SELECT 'max', max(span) FROM items
 
-INSERT INTO out (k, iv) SELECT 'avg', avg(span) FROM items
+INSERT INTO results (k, iv) VALUES ('diff', timestamp '2024-03-01 00:00' - timestamp '2024-02-01 12:00')
 
-INSERT INTO out (k, iv) SELECT 'max', max(span) FROM items
-
-INSERT INTO out (k, iv) VALUES ('diff', timestamp '2024-03-01 00:00' - timestamp '2024-02-01 12:00')
-
-INSERT INTO out (k, iv) VALUES ('age', age(timestamp '2024-03-31', timestamp '2024-02-29 12:00'))
+INSERT INTO results (k, iv) VALUES ('age', age(timestamp '2024-03-31', timestamp '2024-02-29 12:00'))
 
 -- bytea
 -- construct: bytea
@@ -132,8 +94,6 @@ UPDATE items SET name = encode(data, 'base64')
 UPDATE items SET data = decode('68656c6c6f', 'hex') WHERE id = 1
 
 UPDATE items SET data = 'hello' WHERE id = 1
-
-UPDATE items SET data = convert_to(name, 'UTF8')
 
 UPDATE items SET name = md5(data)
 
@@ -166,8 +126,6 @@ UPDATE items SET ratio = score WHERE id = 1
 -- construct: float4 overflow is an error
 UPDATE items SET ratio = 1e39 WHERE id = 1
 
-UPDATE items SET score = power(2, 0.5)
-
 UPDATE items SET score = ln(10) * exp(1)
 
 UPDATE items SET score = round(score)
@@ -186,15 +144,15 @@ UPDATE items SET name = score::text
 
 UPDATE items SET name = ratio::text
 
-INSERT INTO out (k, f) SELECT 'sum', sum(score) FROM items WHERE id <> 4
+INSERT INTO results (k, f) SELECT 'sum', sum(score) FROM items WHERE id <> 4
 
-INSERT INTO out (k, f) SELECT 'avg', avg(ratio) FROM items
+INSERT INTO results (k, f) SELECT 'avg', avg(ratio) FROM items
 
-INSERT INTO out (k, f) SELECT 'max', max(score) FROM items
+INSERT INTO results (k, f) SELECT 'max', max(score) FROM items
 
-INSERT INTO out (k, f) SELECT 'min', min(score) FROM items
+INSERT INTO results (k, f) SELECT 'min', min(score) FROM items
 
-INSERT INTO out (k, f) VALUES ('lit', 1.0000000000000002), ('lit2', 0.1), ('lit3', 1e-320)
+INSERT INTO results (k, f) VALUES ('lit', 1.0000000000000002), ('lit2', 0.1), ('lit3', 1e-320)
 
 -- ranges
 -- construct: ranges: lower, upper, isempty, upper_inf
@@ -232,7 +190,7 @@ UPDATE items SET qty = qty + int4range(8, 20) WHERE id = 1
 
 UPDATE items SET flag = qty < int4range(2, 3)
 
-INSERT INTO out (k, d) SELECT 'lower ' || id, lower(valid) FROM items WHERE valid IS NOT NULL
+INSERT INTO results (k, d) SELECT 'lower ' || id, lower(valid) FROM items WHERE valid IS NOT NULL
 
 -- integers
 UPDATE items SET big = big + 1
@@ -274,13 +232,13 @@ UPDATE items SET small = 5 & 3 | 8 # 1
 
 UPDATE items SET big = 1 << 40
 
-INSERT INTO out (k, b8) SELECT 'sum', sum(big) FROM items WHERE id > 2
+INSERT INTO results (k, b8) SELECT 'sum', sum(big) FROM items WHERE id > 2
 
-INSERT INTO out (k, n) SELECT 'sumall', sum(big) FROM items
+INSERT INTO results (k, n) SELECT 'sumall', sum(big) FROM items
 
-INSERT INTO out (k, n) SELECT 'avg', avg(small) FROM items
+INSERT INTO results (k, n) SELECT 'avg', avg(small) FROM items
 
-INSERT INTO out (k, i) SELECT 'count', count(*) FROM items
+INSERT INTO results (k, i) SELECT 'count', count(*) FROM items
 
 -- numeric
 UPDATE items SET amount = amount * amount
@@ -312,105 +270,90 @@ UPDATE items SET amount = trim_scale(amount)
 UPDATE items SET name = scale(amount)::text
 
 -- construct: numeric rounding half-way
-INSERT INTO out (k, n52) VALUES ('a', 1.005), ('b', 2.675), ('c', -0.125), ('d', 999.994)
+INSERT INTO results (k, n52) VALUES ('a', 1.005), ('b', 2.675), ('c', -0.125), ('d', 999.994)
 
-INSERT INTO out (k, n52) VALUES ('over', 999.995)
+INSERT INTO results (k, n52) VALUES ('over', 999.995)
 
-INSERT INTO out (k, n) SELECT 'sum', sum(amount) FROM items
+INSERT INTO results (k, n) SELECT 'sum', sum(amount) FROM items
 
-INSERT INTO out (k, n) SELECT 'avg', avg(amount) FROM items
+INSERT INTO results (k, n) SELECT 'avg', avg(amount) FROM items
 
-INSERT INTO out (k, t) SELECT 'max', max(amount)::text FROM items
+INSERT INTO results (k, t) SELECT 'max', max(amount)::text FROM items
 
 -- varchar / char assignment
-INSERT INTO out (k, vc) VALUES ('ok', 'abcde')
+INSERT INTO results (k, vc) VALUES ('ok', 'abcde')
 
 -- construct: varchar(n): too long is an error
-INSERT INTO out (k, vc) VALUES ('long', 'abcdef')
+INSERT INTO results (k, vc) VALUES ('long', 'abcdef')
 
-INSERT INTO out (k, vc) VALUES ('spaces', 'abcde   ')
+INSERT INTO results (k, vc) VALUES ('spaces', 'abcde   ')
 
-INSERT INTO out (k, vc) VALUES ('cast', 'abcdef'::varchar(5))
+INSERT INTO results (k, vc) VALUES ('cast', 'abcdef'::varchar(5))
 
-INSERT INTO out (k, vc) VALUES ('uni', 'ééééé')
+INSERT INTO results (k, vc) VALUES ('uni', 'ééééé')
 
 -- construct: char(n) pads
-INSERT INTO out (k, ch) VALUES ('pad', 'ab')
+INSERT INTO results (k, ch) VALUES ('pad', 'ab')
 
-INSERT INTO out (k, ch) VALUES ('long', 'abcdefg')
+INSERT INTO results (k, ch) VALUES ('long', 'abcdefg')
 
-INSERT INTO out (k, ch, t) VALUES ('cmp', 'ab', ('ab'::char(4) = 'ab  '::char(4))::text)
+INSERT INTO results (k, ch, t) VALUES ('cmp', 'ab', ('ab'::char(4) = 'ab  '::char(4))::text)
 
-INSERT INTO out (k, t) VALUES ('catch', 'ab'::char(4) || 'c')
+INSERT INTO results (k, t) VALUES ('catch', 'ab'::char(4) || 'c')
 
 -- timestamps without time zone, casts between date/time types
 -- construct: timestamp
-INSERT INTO out (k, ts) VALUES ('a', '2024-02-29 23:59:59.999999'), ('b', 'epoch'), ('c', 'infinity')
+INSERT INTO results (k, ts) VALUES ('a', '2024-02-29 23:59:59.999999'), ('b', 'epoch'), ('c', 'infinity')
 
-INSERT INTO out (k, ts) VALUES ('round', '2024-01-01 00:00:00.0000005')
+INSERT INTO results (k, ts) VALUES ('round', '2024-01-01 00:00:00.0000005')
 
-INSERT INTO out (k, ts) SELECT 'from tz', tz FROM (VALUES (timestamptz '2024-07-01 12:00:00+02')) v(tz)
+INSERT INTO results (k, ts) SELECT 'from tz', tz FROM (VALUES (timestamptz '2024-07-01 12:00:00+02')) v(tz)
 
--- construct: time zones in timestamptz input
-INSERT INTO out (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
+INSERT INTO results (k, tz) VALUES ('off', '2024-01-01 00:00:00-08')
 
-INSERT INTO out (k, tz) VALUES ('off', '2024-01-01 00:00:00-08')
+INSERT INTO results (k, tz) VALUES ('bc', '0044-03-15 12:00:00 BC')
 
-INSERT INTO out (k, tz) VALUES ('bc', '0044-03-15 12:00:00 BC')
+INSERT INTO results (k, d) VALUES ('d', timestamp '2024-01-01 23:00' + interval '2 hours')
 
-INSERT INTO out (k, ts) VALUES ('at', timestamptz '2024-01-01 00:00:00+00' AT TIME ZONE 'Europe/Paris')
+INSERT INTO results (k, d) VALUES ('bad', '2024-13-01')
 
-INSERT INTO out (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Europe/Paris')
+INSERT INTO results (k, t) VALUES ('trunc', date_trunc('week', timestamp '2024-03-14 10:00')::text)
 
-INSERT INTO out (k, d) VALUES ('d', timestamp '2024-01-01 23:00' + interval '2 hours')
+INSERT INTO results (k, t) VALUES ('q', extract(quarter from date '2024-08-01')::text || extract(isodow from date '2024-08-04')::text || extract(doy from date '2024-12-31')::text)
 
-INSERT INTO out (k, d) VALUES ('bad', '2024-13-01')
+INSERT INTO results (k, t) VALUES ('char', to_char(timestamptz '2024-03-05 07:08:09.123+00', 'YYYY/MM/DD HH12:MI:SS.MS AM TZ'))
 
-INSERT INTO out (k, t) VALUES ('trunc', date_trunc('week', timestamp '2024-03-14 10:00')::text)
+INSERT INTO results (k, tz) VALUES ('tots', to_timestamp('2024-03-05 07:08', 'YYYY-MM-DD HH24:MI'))
 
-INSERT INTO out (k, t) VALUES ('q', extract(quarter from date '2024-08-01')::text || extract(isodow from date '2024-08-04')::text || extract(doy from date '2024-12-31')::text)
-
-INSERT INTO out (k, t) VALUES ('char', to_char(timestamptz '2024-03-05 07:08:09.123+00', 'YYYY/MM/DD HH12:MI:SS.MS AM TZ'))
-
-INSERT INTO out (k, tz) VALUES ('tots', to_timestamp('2024-03-05 07:08', 'YYYY-MM-DD HH24:MI'))
-
-INSERT INTO out (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY'))
+INSERT INTO results (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY'))
 
 -- jsonb into typed columns, json vs jsonb
-INSERT INTO out (k, j) SELECT 'doc' || id, doc FROM items WHERE doc IS NOT NULL
+INSERT INTO results (k, j) SELECT 'doc' || id, doc FROM items WHERE doc IS NOT NULL
 
-INSERT INTO out (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
+INSERT INTO results (k, t) SELECT 'json' || id, '{"b": 1, "a": [1 , 2]}'::json::text FROM items WHERE id = 1
 
-INSERT INTO out (k, t) SELECT 'json' || id, '{"b": 1, "a": [1 , 2]}'::json::text FROM items WHERE id = 1
-
-INSERT INTO out (k, j) VALUES ('num', '{"n": 1.000, "m": 1E+2, "o": -0.0}')
+INSERT INTO results (k, j) VALUES ('num', '{"n": 1.000, "m": 1E+2, "o": -0.0}')
 
 -- construct: unicode
-INSERT INTO out (k, j) VALUES ('uni', '{"é": "\u00e9", "emoji": "😀"}')
+INSERT INTO results (k, j) VALUES ('uni', '{"é": "\u00e9", "emoji": "😀"}')
 
-INSERT INTO out (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
+INSERT INTO results (k, j) VALUES ('minus', '["a", "b", "a"]'::jsonb - 'a')
 
-INSERT INTO out (k, t) SELECT 'elt' || ord, e ->> 'c' FROM items, jsonb_array_elements(doc -> 'b') WITH ORDINALITY AS a(e, ord) WHERE id = 1
+INSERT INTO results (k, j) VALUES ('minusi', '["a", "b", "c"]'::jsonb - 1)
 
-INSERT INTO out (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))
+INSERT INTO results (k, bo) VALUES ('cmp', '{"a": 1}'::jsonb = '{"a": 1.0}'::jsonb)
 
-INSERT INTO out (k, j) VALUES ('minus', '["a", "b", "a"]'::jsonb - 'a')
-
-INSERT INTO out (k, j) VALUES ('minusi', '["a", "b", "c"]'::jsonb - 1)
-
-INSERT INTO out (k, bo) VALUES ('cmp', '{"a": 1}'::jsonb = '{"a": 1.0}'::jsonb)
-
-INSERT INTO out (k, t) SELECT 'typeof' || id, jsonb_typeof(doc) FROM items WHERE doc IS NOT NULL
+INSERT INTO results (k, t) SELECT 'typeof' || id, jsonb_typeof(doc) FROM items WHERE doc IS NOT NULL
 
 -- NULL handling across operators
 -- construct: NULL semantics
-INSERT INTO out (k, t, n, bo) SELECT 'nulls', NULL || 'x', NULL + 1, NULL = NULL
+INSERT INTO results (k, t, n, bo) SELECT 'nulls', NULL || 'x', NULL + 1, NULL = NULL
 
-INSERT INTO out (k, bo) VALUES ('and', NULL AND false), ('or', NULL OR true), ('not', NOT NULL::bool)
+INSERT INTO results (k, bo) VALUES ('and', NULL AND false), ('or', NULL OR true), ('not', NOT NULL::bool)
 
-INSERT INTO out (k, i) SELECT 'coalesce', coalesce(NULL, NULL, 3)
+INSERT INTO results (k, i) SELECT 'coalesce', coalesce(NULL, NULL, 3)
 
-INSERT INTO out (k, t) SELECT 'case', CASE NULL WHEN NULL THEN 'eq' ELSE 'neq' END
+INSERT INTO results (k, t) SELECT 'case', CASE NULL WHEN NULL THEN 'eq' ELSE 'neq' END
 
 UPDATE items SET name = coalesce(name, '?') || '!' WHERE flag IS NULL
 
@@ -419,12 +362,36 @@ UPDATE items SET flag = name IN ('alpha', NULL)
 
 UPDATE items SET flag = name NOT IN ('alpha', NULL)
 
--- ordering of text (C collation of the test server)
--- construct: text ordering
-INSERT INTO out (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
+INSERT INTO results (k, t) SELECT 'upper', upper(name) FROM items WHERE id = 5
 
-INSERT INTO out (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items
+INSERT INTO results (k, t) SELECT 'len', length(name) || ':' || char_length(name) || ':' || octet_length(name) FROM items WHERE id = 5
 
-INSERT INTO out (k, t) SELECT 'upper', upper(name) FROM items WHERE id = 5
+UPDATE items SET tags = '{}' WHERE id = 1
 
-INSERT INTO out (k, t) SELECT 'len', length(name) || ':' || char_length(name) || ':' || octet_length(name) FROM items WHERE id = 5
+UPDATE items SET name = tags[1]
+
+UPDATE items SET flag = 'red' = ANY (tags)
+
+UPDATE items SET flag = 5 = ALL (nums)
+
+UPDATE items SET flag = nums @> ARRAY[2]
+
+UPDATE items SET flag = tags && ARRAY['z', 'a']
+
+UPDATE items SET flag = nums = '{1,2,3}'
+
+UPDATE items SET flag = nums < '{1,3}'
+
+-- construct: unnest
+INSERT INTO results (k, t) SELECT 'tag ' || t, t FROM items, unnest(tags) AS t WHERE id = 5
+
+-- construct: empty arrays
+INSERT INTO results (k, ia) VALUES ('lit', '{3,2,1}'), ('empty', '{}'), ('null', NULL)
+
+INSERT INTO results (k, ta) VALUES ('nested', ARRAY['a"b', 'c,d', NULL, '', 'NULL'])
+
+UPDATE items SET data = convert_to(name, 'UTF8')
+
+INSERT INTO results (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
+
+INSERT INTO results (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))

@@ -27,8 +27,8 @@
 #   differ        anything else: different rows, drydock ran what PostgreSQL
 #                 refuses, or a different error at run time
 #
-# Environment: DRYDOCK (the binary), PGDIFF_RENDER (build/pgdiff-render),
-# PGDIFF_VERBOSE (print every case's outcome).
+# Environment: DRYDOCK (the binary), PGDIFF (build/pgdiff, the driver),
+# PGDIFF_RENDER (build/pgdiff-render, for the push path).
 
 PGDIFF_DIR=${PGDIFF_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 
@@ -40,7 +40,7 @@ pgdiff_prepare() {
 	mkdir -p "$dir/plan" "$dir/cases"
 	pg_createdb "$s"
 	_pgdiff_psql -v ON_ERROR_STOP=1 -d "$s" -f "$PGDIFF_DIR/$s.schema.sql" >/dev/null
-	tables=$(_pgdiff_psql -At -d "$s" -c "SELECT string_agg(format('%I', tablename), ' ' ORDER BY tablename)
+	tables=$(_pgdiff_psql -At -d "$s" -c "SELECT string_agg(tablename, ' ' ORDER BY tablename)
 		FROM pg_tables WHERE schemaname = 'public'")
 	printf '%s\n' "$tables" >"$dir/tables"
 	{
@@ -57,7 +57,7 @@ pgdiff_prepare() {
 	# Sequences are not transactional: every case starts from their state now.
 	_pgdiff_psql -At -d "$s" -c "SELECT format('SELECT setval(%L, %s, %s);',
 		format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value),
-		last_value IS NOT NULL) FROM pg_sequences" >"$dir/reset-sequences.sql"
+		CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences" >"$dir/reset-sequences.sql"
 	"$DRYDOCK" -q snapshot --plan "$dir/plan" -o "$dir/stage.db" --source "dbname=$s"
 }
 
@@ -84,7 +84,7 @@ _pgdiff_split() {
 
 # _pgdiff_pg_script SCHEMA DIR: the psql script applying every case.
 _pgdiff_pg_script() {
-	local dir=$2 n line t
+	local dir=$2 n t
 	printf '\\pset format unaligned\n\\pset tuples_only on\n'
 	printf "SET TimeZone = 'UTC';\nSET DateStyle = 'ISO';\nSET IntervalStyle = 'postgres';\nSET extra_float_digits = 1;\nSET bytea_output = 'hex';\n"
 	while read -r n _; do
@@ -108,11 +108,10 @@ _pgdiff_pg_script() {
 			END { if (pending) { print ";"; capture() } }' "$dir/cases/$n.sql"
 		printf '\\if :{?dd_err}\n\\else\n'
 		for t in $(<"$dir/tables"); do
-			printf '\\echo @@table %s\nCOPY %s TO STDOUT;\n' "$t" "$t"
+			printf '\\echo @@table %s\nCOPY \"%s\" TO STDOUT;\n' "$t" "$t"
 		done
 		printf '\\endif\n\\unset dd_err\n\\echo @@end\nROLLBACK;\n'
 	done <"$dir/index"
-	: "$line"
 }
 
 # _pgdiff_pg SCHEMA DIR: DIR/pg/N (sorted rows or "ERROR state message"), DIR/now/N.
@@ -131,71 +130,43 @@ _pgdiff_pg() {
 		tbl != "" { print tbl "\t" $0 > out }' "$dir/pg.out"
 }
 
-# pgdiff_corpus SCHEMA FILE DIR
+# pgdiff_corpus SCHEMA FILE DIR: the fast driver (build/pgdiff, C: both
+# sides in one process per corpus file) applies every case; the cases
+# PostgreSQL refused with an integrity error (class 23) and drydock ran go
+# once through `drydock run` with its checks, which must refuse them.
 pgdiff_corpus() {
-	local s=$1 file=$2 dir=$3 name n line rc pgres now msg state outcome
-	local equal=0 refuse=0 gap=0 differ=0
+	local s=$1 file=$2 dir=$3 name line rc last equal refuse gap differ
 	name=$(basename "$file")
-	_pgdiff_split "$file" "$dir"
-	_pgdiff_pg "$s" "$dir"
-	while read -r n line; do
-		if [[ ! -f $dir/pg/$n ]]; then
-			echo "$name:$line: PostgreSQL gave no result (see $dir/pg.err)"
-			differ=$((differ + 1))
-			continue
-		fi
-		cp "$dir/cases/$n.sql" "$dir/plan/case.sql"
-		now=$(<"$dir/now/$n")
+	if ! "$PGDIFF" "dbname=$s" "$dir/stage.db" "$file" >"$dir/driver.out" 2>"$dir/driver.err"; then
+		echo "$name: the driver failed: $(head -n 3 "$dir/driver.err")"
+		echo "$name: 0 equal, 0 both refuse, 0 gap, 1 differ"
+		return 0
+	fi
+	grep -v -e '^CHECK ' "$dir/driver.out" | sed '$d'
+	last=$(tail -n 1 "$dir/driver.out")
+	equal=$(grep -oE '[0-9]+ equal' <<<"$last" | cut -d' ' -f1)
+	refuse=$(grep -oE '[0-9]+ both refuse' <<<"$last" | cut -d' ' -f1)
+	gap=$(grep -oE '[0-9]+ gap' <<<"$last" | cut -d' ' -f1)
+	differ=$(grep -oE '[0-9]+ differ' <<<"$last" | cut -d' ' -f1)
+	while read -r _ line; do
+		awk -v from="$line" 'NR >= from { if ($0 ~ /^[ \t]*$/) exit; print }' "$file" >"$dir/plan/case.sql"
 		rc=0
-		"$DRYDOCK" -q run "$dir/stage.db" --plan "$dir/plan" --seed pgdiff --clock "$now" \
+		"$DRYDOCK" -q run "$dir/stage.db" --plan "$dir/plan" --seed pgdiff \
 			>"$dir/dd.out" 2>"$dir/dd.err" </dev/null || rc=$?
-		pgres=$(head -c 6 "$dir/pg/$n")
-		outcome=""
-		if [[ $pgres == "ERROR " ]]; then
-			read -r _ state msg <"$dir/pg/$n"
-			if ((rc == 0)); then
-				outcome="differ: PostgreSQL refuses ($msg), drydock ran it"
-			elif ((rc == 1)) && [[ $state == 23* ]]; then
-				outcome="both refuse"
-			elif grep -qF -- "$msg" "$dir/dd.err"; then
-				outcome="both refuse"
-			elif grep -qE -- '^drydock: error: .*:[0-9]+:[0-9]+: ' "$dir/dd.err"; then
-				outcome="both refuse"
-			else
-				outcome="differ: PostgreSQL refuses ($msg), drydock: $(head -n 1 "$dir/dd.err")"
-			fi
-		elif ((rc != 0)); then
-			outcome="gap: PostgreSQL runs it, drydock: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out" | sed 's/^[^:]*://')"
+		if ((rc == 1)); then
+			refuse=$((refuse + 1))
 		else
-			"$PGDIFF_RENDER" "$dir/stage.db" | LC_ALL=C sort >"$dir/dd.rows"
-			LC_ALL=C sort "$dir/pg/$n" >"$dir/pg.rows"
-			if cmp -s "$dir/pg.rows" "$dir/dd.rows"; then
-				outcome="equal"
-			else
-				outcome="differ: rows"
-			fi
+			differ=$((differ + 1))
+			echo "$name:$line: differ: PostgreSQL refuses (integrity), drydock's run and checks pass it (exit $rc)"
+			sed 's/^/    | /' "$dir/plan/case.sql"
+			grep -m 3 . "$dir/dd.err" | sed 's/^/    /'
 		fi
-		case $outcome in
-		equal) equal=$((equal + 1)) ;;
-		"both refuse") refuse=$((refuse + 1)) ;;
-		gap*) gap=$((gap + 1)) ;;
-		*) differ=$((differ + 1)) ;;
-		esac
-		if [[ $outcome != equal && $outcome != "both refuse" ]] || [[ -n ${PGDIFF_VERBOSE:-} ]]; then
-			echo "$name:$line: $outcome"
-			sed 's/^/    | /' "$dir/cases/$n.sql"
-			if [[ $outcome == "differ: rows" ]]; then
-				echo "    expected (PostgreSQL) < > actual (drydock):"
-				diff "$dir/pg.rows" "$dir/dd.rows" | grep '^[<>]' | head -n 20 | sed 's/^/    /'
-			fi
-		fi
-	done <"$dir/index"
+	done < <(grep '^CHECK ' "$dir/driver.out")
 	echo "$name: $equal equal, $refuse both refuse, $gap gap, $differ differ"
 }
 
-# pgdiff_push SCHEMA FILE DIR: the cases of FILE (already run by
-# pgdiff_corpus, which left DIR/pg/N) that PostgreSQL accepts and that
-# change rows, each pushed with drydock's whole path (run with checks,
+# pgdiff_push SCHEMA FILE DIR: the cases of FILE that PostgreSQL accepts,
+# that change rows and that name their construct ("-- construct:"), each pushed with drydock's whole path (run with checks,
 # approve, push to database SCHEMA_target, rollback) and compared with
 # PostgreSQL's rows as the target holds them after the push; after the
 # rollback the target must hold its rows from before.  Prints the cases
@@ -203,27 +174,33 @@ pgdiff_corpus() {
 pgdiff_push() {
 	local s=$1 file=$2 dir=$3 name n line rc equal=0 differ=0 tgt=${1}_target t out
 	name=$(basename "$file")
+	_pgdiff_split "$file" "$dir"
+	_pgdiff_pg "$s" "$dir"
 	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $s" >/dev/null
 	_pgdiff_dump "$tgt" "$dir" >"$dir/before.rows"
 	while read -r n line; do
 		[[ -f $dir/pg/$n && $(head -c 6 "$dir/pg/$n") != "ERROR " ]] || continue
+		# the representative subset: the cases that name their construct
+		grep -q '^-- construct:' "$dir/cases/$n.sql" || continue
 		cp "$dir/cases/$n.sql" "$dir/plan/case.sql"
 		out=""
 		rc=0
 		"$DRYDOCK" -q run "$dir/stage.db" --plan "$dir/plan" --seed pgdiff --clock "$(<"$dir/now/$n")" \
 			>"$dir/dd.out" 2>"$dir/dd.err" </dev/null || rc=$?
-		if ((rc != 0)); then
+		if ((rc == 3)) && grep -qE -- '^drydock: error: .*:[0-9]+:[0-9]+: ' "$dir/dd.err"; then
+			continue # refused before running: a gap, counted by pgdiff_corpus
+		elif ((rc != 0)); then
 			out="run failed: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out")"
 		elif [[ $(sqlite3 "$dir/stage.db" "SELECT count(*) FROM dd_change") == 0 ]]; then
 			continue
 		elif ! "$DRYDOCK" -q approve "$dir/stage.db" --by pgdiff >"$dir/dd.out" 2>"$dir/dd.err" ||
-			! "$DRYDOCK" -q push "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+			! "$DRYDOCK" -q push "$dir/stage.db" --target "dbname=$tgt" --yes >"$dir/dd.out" 2>"$dir/dd.err"; then
 			out="approve or push failed: $(grep -m 1 . "$dir/dd.err" "$dir/dd.out")"
 		else
 			_pgdiff_dump "$tgt" "$dir" >"$dir/target.rows"
 			LC_ALL=C sort "$dir/pg/$n" >"$dir/pg.rows"
 			cmp -s "$dir/pg.rows" "$dir/target.rows" || out="pushed rows differ"
-			if ! "$DRYDOCK" -q rollback "$dir/stage.db" --target "dbname=$tgt" >"$dir/dd.out" 2>"$dir/dd.err"; then
+			if ! "$DRYDOCK" -q rollback "$dir/stage.db" --target "dbname=$tgt" --yes >"$dir/dd.out" 2>"$dir/dd.err"; then
 				out="${out:+$out; }rollback failed: $(grep -m 1 . "$dir/dd.err")"
 			elif ! _pgdiff_dump "$tgt" "$dir" | cmp -s - "$dir/before.rows"; then
 				out="${out:+$out; }the target differs after rollback"
@@ -254,6 +231,6 @@ _pgdiff_dump() {
 	local t
 	for t in $(<"$2/tables"); do
 		_pgdiff_psql -d "$1" -c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1" \
-			-c "COPY $t TO STDOUT" | sed "s/^/$t\t/"
+			-c "COPY \"$t\" TO STDOUT" | sed "s/^/$t\t/"
 	done | LC_ALL=C sort
 }

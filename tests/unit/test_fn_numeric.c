@@ -127,7 +127,9 @@ static void test_signatures_registered(void **state)
 		char *sql, *got;
 		int n = s->nargs;
 		assert_non_null(s->sqlite_fn);
-		if (s->kind == PGFN_AGG) {
+		if (s->kind == PGFN_SRF) {
+			sql = sqlite3_mprintf("count(*) FROM %s(1, 2)", s->sqlite_fn);
+		} else if (s->kind == PGFN_AGG) {
 			sql = sqlite3_mprintf("%s(x) FROM (SELECT NULL AS x)", s->sqlite_fn);
 		} else {
 			char args[64] = "";

@@ -4,7 +4,7 @@
 -- /outputs/<user>/<video>.jpg).
 UPDATE generated_videos
    SET thumbnail_path = CASE
-         WHEN output_path LIKE '%.mp4' THEN substr(output_path, 1, length(output_path) - 4) || '.jpg'
+         WHEN output_path LIKE '%.mp4' THEN left(output_path, -4) || '.jpg'
          ELSE output_path || '.jpg'
        END
  WHERE id IN (SELECT key FROM dd_batch)

@@ -8,7 +8,7 @@
 -- services' copies line up without the mapping table, and the mapping can
 -- be recomputed from the old id alone if it is ever lost.
 UPDATE users
-   SET uuid_id = uuid_v5('url', 'https://ids.clinics.example/users/' || id)
+   SET uuid_id = uuid_generate_v5(uuid_ns_url(), 'https://ids.clinics.example/users/' || id)
  WHERE id IN (SELECT key FROM dd_batch);
 
 INSERT INTO id_mappings (table_name, old_id, new_id, migrated_at)

@@ -1,7 +1,7 @@
 -- Finally dashboards (batched over dashboards, 100 a batch): their own
 -- uuid, and user_uuid_id from their user's (migrated by step users).
 UPDATE dashboards
-   SET uuid_id = uuid_v5('url', 'https://ids.clinics.example/dashboards/' || id),
+   SET uuid_id = uuid_generate_v5(uuid_ns_url(), 'https://ids.clinics.example/dashboards/' || id),
        user_uuid_id = (SELECT u.uuid_id FROM users u WHERE u.id = dashboards.user_id)
  WHERE id IN (SELECT key FROM dd_batch);
 
