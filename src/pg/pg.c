@@ -32,6 +32,52 @@ int pg_error(PGconn *conn, const char *what)
 	return -1;
 }
 
+/*
+ * A failed statement's error: PostgreSQL's primary message and detail,
+ * each on one line, and a hint for the SQLSTATEs a push or rollback meets
+ * (privileges, lock and statement timeouts, constraint violations,
+ * deadlocks, a schema that moved).
+ */
+int pg_result_error(PGconn *conn, const PGresult *r, const char *what)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	char *msg = flatten(r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+				 ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+				 : PQerrorMessage(conn));
+	const char *det = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+
+	error("%s", what);
+	detail("PostgreSQL says: %s%s", msg, state ? "" : ".");
+	if (det) {
+		char *d = flatten(det);
+		detail("%s", d);
+		free(d);
+	}
+	if (!state)
+		;
+	else if (!strcmp(state, "42501") && strstr(msg, "session_replication_role"))
+		hint("--disable-triggers sets session_replication_role, which needs a superuser "
+		     "(or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role).");
+	else if (!strcmp(state, "42501"))
+		hint("The target's user lacks a privilege this needs: it writes the migrated tables and "
+		     "the ledger in schema drydock (docs/push.md, \"Privileges\").");
+	else if (!strcmp(state, "55P03"))
+		hint("Another session holds a lock drydock waited for longer than lock_timeout; "
+		     "try again later or raise --lock-timeout.");
+	else if (!strcmp(state, "57014"))
+		hint("A statement ran longer than statement_timeout; raise --statement-timeout, "
+		     "or push in batches (--batch-size).");
+	else if (!strcmp(state, "23505") || !strcmp(state, "23503"))
+		hint("The target holds rows the snapshot did not see, or constraints the change set "
+		     "does not satisfy there (docs/push.md, \"Statement order\").");
+	else if (!strcmp(state, "40P01"))
+		hint("A concurrent transaction deadlocked with drydock; try again.");
+	else if (!strcmp(state, "42P01") || !strcmp(state, "42703"))
+		hint("The target's tables differ from the snapshot's: snapshot it again.");
+	free(msg);
+	return -1;
+}
+
 static void redact_conninfo(const char *conninfo)
 {
 	char *errmsg = NULL;
@@ -372,17 +418,6 @@ cleanup:
 
 /* -------------------------------------------------------------------- COPY */
 
-static int unhex(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max)
 {
 	char *p = line, *end = line + len;
@@ -426,8 +461,8 @@ int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max)
 				case 'x': {
 					int v = 0, k = 0;
 					p++;
-					while (k < 2 && p < end && unhex(*p) >= 0) {
-						v = v * 16 + unhex(*p++);
+					while (k < 2 && p < end && hex_digit(*p) >= 0) {
+						v = v * 16 + hex_digit(*p++);
 						k++;
 					}
 					*w++ = (char)v;

@@ -24,6 +24,11 @@ char *pg_identity(PGconn *conn);
 /* Runs a command that returns no rows; reports failure. */
 int pg_exec(PGconn *conn, const char *sql, const char *what);
 /* Reports the connection's last error under message what. */
+/*
+ * Reports the error of a failed statement (r may be NULL: the connection's
+ * last error) with its detail and, by SQLSTATE, a hint.  Returns -1.
+ */
+int pg_result_error(PGconn *conn, const PGresult *r, const char *what);
 int pg_error(PGconn *conn, const char *what);
 
 /*

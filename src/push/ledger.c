@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "pg.h"
-#include "push.h"
 #include "util.h"
 
 static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params,
@@ -16,7 +15,7 @@ static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *
 {
 	PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		push_report_pg_error(conn, r, what);
+		pg_result_error(conn, r, what);
 		PQclear(r);
 		return NULL;
 	}

@@ -34,62 +34,6 @@ static void status_clear(struct push_exec *e)
 	e->status_line = 0;
 }
 
-static char *flat(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int space = 0;
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (strchr(" \t\r\n", *p)) {
-			space = 1;
-			continue;
-		}
-		if (space && sb.len)
-			sb_addch(&sb, ' ');
-		space = 0;
-		sb_addch(&sb, *p);
-	}
-	return sb_detach(&sb, NULL);
-}
-
-void push_report_pg_error(PGconn *conn, PGresult *r, const char *what)
-{
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	char *msg = flat(r && PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-				 ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-				 : PQerrorMessage(conn));
-	const char *det = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
-
-	error("%s", what);
-	detail("PostgreSQL says: %s%s", msg, state ? "" : ".");
-	if (det) {
-		char *d = flat(det);
-		detail("%s", d);
-		free(d);
-	}
-	if (!state)
-		;
-	else if (!strcmp(state, "42501") && strstr(msg, "session_replication_role"))
-		hint("--disable-triggers sets session_replication_role, which needs a superuser "
-		     "(or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role).");
-	else if (!strcmp(state, "42501"))
-		hint("The target's user lacks a privilege this needs: it writes the migrated tables and "
-		     "the ledger in schema drydock (docs/push.md, \"Privileges\").");
-	else if (!strcmp(state, "55P03"))
-		hint("Another session holds a lock drydock waited for longer than lock_timeout; "
-		     "try again later or raise --lock-timeout.");
-	else if (!strcmp(state, "57014"))
-		hint("A statement ran longer than statement_timeout; raise --statement-timeout, "
-		     "or push in batches (--batch-size).");
-	else if (!strcmp(state, "23505") || !strcmp(state, "23503"))
-		hint("The target holds rows the snapshot did not see, or constraints the change set "
-		     "does not satisfy there (docs/push.md, \"Statement order\").");
-	else if (!strcmp(state, "40P01"))
-		hint("A concurrent transaction deadlocked with drydock; try again.");
-	else if (!strcmp(state, "42P01") || !strcmp(state, "42703"))
-		hint("The target's tables differ from the snapshot's: snapshot it again.");
-	free(msg);
-}
-
 static void rollback_tx(struct push_exec *e)
 {
 	if (e->in_tx && PQstatus(e->conn) == CONNECTION_OK) {
@@ -128,7 +72,7 @@ static int step_error(struct push_exec *e, PGresult *r, const struct ps_step *s)
 	char *what = xasprintf("%s failed at: %s", e->what,
 			       s->comment ? s->comment : "a statement");
 	status_clear(e);
-	push_report_pg_error(e->conn, r, what);
+	pg_result_error(e->conn, r, what);
 	free(what);
 	PQclear(r);
 	return fail(e, PUSH_FAILED);
@@ -311,7 +255,7 @@ static int run_conflicts(struct push_exec *e, const struct ps_step *s, const cha
 	int failed = 0;
 
 	if (!PQsendQuery(e->conn, sql) || !PQsetSingleRowMode(e->conn)) {
-		push_report_pg_error(e->conn, NULL, "cannot run the conflict check");
+		pg_result_error(e->conn, NULL, "cannot run the conflict check");
 		return fail(e, PUSH_FAILED);
 	}
 	while ((r = PQgetResult(e->conn))) {
@@ -327,7 +271,7 @@ static int run_conflicts(struct push_exec *e, const struct ps_step *s, const cha
 		} else if (st != PGRES_TUPLES_OK && !failed) {
 			char *what = xasprintf("%s failed at: conflict check of %s", e->what, t->name);
 			status_clear(e);
-			push_report_pg_error(e->conn, r, what);
+			pg_result_error(e->conn, r, what);
 			free(what);
 			failed = 1;
 		}
@@ -608,7 +552,7 @@ static int do_ledger_ensure(struct push_exec *e, const struct ps_step *s)
 		return 0;
 	}
 	status_clear(e);
-	push_report_pg_error(e->conn, r, "cannot create the ledger (schema drydock) in the target");
+	pg_result_error(e->conn, r, "cannot create the ledger (schema drydock) in the target");
 	PQclear(r);
 	hint("The first push creates schema drydock: its user needs CREATE on the database, or a privileged user runs schema/ledger.sql once (docs/push.md, \"Privileges\").");
 	return fail(e, PUSH_FAILED);

@@ -59,8 +59,6 @@ int push_run_rollback(struct push_exec *e, const char *push_id);
  */
 PGconn *push_connect(const char *conninfo);
 
-/* Reports the connection's last error for a failed statement, with hints. */
-void push_report_pg_error(PGconn *conn, PGresult *r, const char *what);
 
 #endif
 

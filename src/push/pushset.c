@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonutil.h"
 #include "plan.h"
 #include "schemachange.h"
 #include "stage.h"
@@ -619,12 +620,6 @@ cJSON *pushset_table_json(const struct push_table *t)
 		cJSON_AddItemToArray(refs, ro);
 	}
 	return o;
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static int cols_from_json(const cJSON *a, struct push_col **out, int *nout)

@@ -1543,44 +1543,6 @@ cleanup:
 
 /* ------------------------------------------------------------- COPY rows */
 
-static void put_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		sb_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		sb_addch(sb, (int)(0xc0 | (cp >> 6)));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sb_addch(sb, (int)(0xe0 | (cp >> 12)));
-		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		sb_addch(sb, (int)(0xf0 | (cp >> 18)));
-		sb_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /*
  * Appends the values of a JSON array of strings and nulls (a change row)
  * as COPY text fields, each preceded by a tab.  Returns the number of
@@ -1649,7 +1611,7 @@ int pushsql_json_row_to_copy(const char *p, struct strbuf *out)
 					sb_adds(out, cp == '\n' ? "\\n" : cp == '\r' ? "\\r" :
 						     cp == '\t' ? "\\t" : "\\\\");
 				else
-					put_utf8(out, cp);
+					sb_add_utf8(out, cp);
 				break;
 			}
 			default:

@@ -18,23 +18,6 @@
 
 /* ================================================================ helpers */
 
-cJSON *jget(const cJSON *o, const char *key)
-{
-	return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-}
-
-const char *jstr_or(const cJSON *o, const char *key, const char *dflt)
-{
-	cJSON *v = jget(o, key);
-	return cJSON_IsString(v) ? v->valuestring : dflt;
-}
-
-double jnum_or(const cJSON *o, const char *key, double dflt)
-{
-	cJSON *v = jget(o, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
 void sb_add_count(struct strbuf *sb, double n)
 {
 	char digits[32];
@@ -106,48 +89,6 @@ size_t utf8_cut(const char *s, size_t len, size_t max)
 
 /* ------------------------------------------------------- canonical order */
 
-struct keyed {
-	cJSON *item;
-	size_t pos;   /* original position: equal keys keep their order */
-};
-
-static int cmp_keyed(const void *x, const void *y)
-{
-	const struct keyed *a = x, *b = y;
-	int c = strcmp(a->item->string ? a->item->string : "",
-		       b->item->string ? b->item->string : "");
-	if (c)
-		return c;
-	return (a->pos > b->pos) - (a->pos < b->pos);
-}
-
-void report_sort_keys(cJSON *item)
-{
-	struct keyed *v = NULL;
-	size_t n = 0, alloc = 0;
-	cJSON *c;
-
-	if (!item)
-		return;
-	for (c = item->child; c; c = c->next)
-		report_sort_keys(c);
-	if (!cJSON_IsObject(item) || !item->child)
-		return;
-	for (c = item->child; c; c = c->next) {
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n].item = c;
-		v[n].pos = n;
-		n++;
-	}
-	qsort(v, n, sizeof(*v), cmp_keyed);
-	item->child = v[0].item;
-	for (size_t i = 0; i < n; i++) {
-		/* cJSON keeps the last element in the first one's prev */
-		v[i].item->prev = v[i ? i - 1 : n - 1].item;
-		v[i].item->next = i + 1 < n ? v[i + 1].item : NULL;
-	}
-	free(v);
-}
 
 /* ------------------------------------------------------------ SQL access */
 
@@ -899,7 +840,7 @@ cJSON *report_build(sqlite3 *db, const struct report_opts *opts)
 		goto cleanup;
 	}
 	build_status(&b);
-	report_sort_keys(b.root);
+	json_sort_keys(b.root);
 cleanup:
 	cJSON_Delete(b.plan);
 	free(b.target);
@@ -912,7 +853,7 @@ cleanup:
 /* ================================================================== JSON */
 
 /*
- * Canonical text: keys already sorted (report_sort_keys), two-space
+ * Canonical text: keys already sorted (json_sort_keys), two-space
  * indentation, arrays of scalars on one line, numbers as integers when
  * whole, strings with UTF-8 passed through.  One value per line keeps
  * `git diff` of golden reports readable.

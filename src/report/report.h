@@ -22,6 +22,7 @@
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
+#include "jsonutil.h"
 #include "util.h"
 
 #define REPORT_FORMAT_VERSION 1
@@ -35,8 +36,7 @@ struct report_opts {
 /* Builds the report model of an open staging file; NULL on error (reported). */
 cJSON *report_build(sqlite3 *db, const struct report_opts *opts);
 
-/* Sorts the keys of every object in the tree (byte order), recursively. */
-void report_sort_keys(cJSON *item);
+/* Keys are sorted with json_sort_keys() (jsonutil.h). */
 
 /* The three renderings; newly allocated, NUL-terminated text. */
 char *report_render_json(const cJSON *report);
@@ -63,10 +63,6 @@ void sb_add_count(struct strbuf *sb, double n);
 /* HTML-escapes s (& < > " '). */
 void sb_add_html(struct strbuf *sb, const char *s);
 void sb_add_html_n(struct strbuf *sb, const char *s, size_t len);
-/* Member of an object, or NULL; numbers as double with a default. */
-cJSON *jget(const cJSON *o, const char *key);
-const char *jstr_or(const cJSON *o, const char *key, const char *dflt);
-double jnum_or(const cJSON *o, const char *key, double dflt);
 /* Length of the longest common prefix / suffix of two strings, on UTF-8
  * character boundaries (suffix never overlaps the prefix). */
 void common_affixes(const char *a, size_t la, const char *b, size_t lb,

@@ -12,6 +12,7 @@
  * after it (schemachange.h, schema_change_render).
  */
 #define _GNU_SOURCE
+#include "jsonutil.h"
 #include "schemachange.h"
 
 #include <ctype.h>
@@ -78,23 +79,6 @@ static void hint_if_not_exists(void)
 }
 
 /* --------------------------------------------------------- small helpers */
-
-static const cJSON *jget(const cJSON *o, const char *key)
-{
-	return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
-static const char *jstr(const cJSON *o, const char *key)
-{
-	const cJSON *v = jget(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int jbool(const cJSON *o, const char *key, int dflt)
-{
-	const cJSON *v = jget(o, key);
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
-}
 
 /* The strings of a (validated) JSON array of names; *n set. */
 static char **jnames(const cJSON *a, int *n)
@@ -1548,21 +1532,6 @@ static int check_reference(const struct schema_change *c,
 	return 0;
 }
 
-static struct constraint_meta *table_add_constraint(struct table_meta *t)
-{
-	t->cons = xrealloc(t->cons, (size_t)(t->ncons + 1) * sizeof(*t->cons));
-	memset(&t->cons[t->ncons], 0, sizeof(*t->cons));
-	return &t->cons[t->ncons++];
-}
-
-static void table_add_index(struct table_meta *t, char *name, char *def)
-{
-	t->idx = xrealloc(t->idx, (size_t)(t->nidx + 1) * sizeof(*t->idx));
-	t->idx[t->nidx].name = name;
-	t->idx[t->nidx].definition = def;
-	t->nidx++;
-}
-
 static const struct constraint_meta *find_constraint(const struct table_meta *t,
 						     const char *name)
 {
@@ -1662,27 +1631,6 @@ static int index_uses_column(const char *def, const char *col)
 	return found;
 }
 
-static void constraint_free(struct constraint_meta *c)
-{
-	free(c->name);
-	strv_free(c->columns, c->ncolumns);
-	free(c->ref_schema);
-	free(c->ref_table);
-	strv_free(c->ref_columns, c->nref_columns);
-	free(c->definition);
-}
-
-static void column_free(struct column_meta *c)
-{
-	free(c->name);
-	free(c->pg_type);
-	free(c->enum_type);
-	free(c->default_expr);
-	free(c->identity);
-	free(c->sequence);
-	free(c->base_value);
-}
-
 /* The foreign key of a live target table that references t's column col (any column if NULL). */
 static const struct constraint_meta *
 referencing_fk(const struct catalog *cat, const struct source_meta *tgt,
@@ -1747,15 +1695,14 @@ static int apply_add_column(struct catalog *cat, const struct source_meta *tgt,
 			goto cleanup;
 		}
 	}
-	t->cols = xrealloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
-	t->cols[t->ncols++] = cm;
+	*table_add_column(t) = cm;
 	memset(&cm, 0, sizeof(cm));
 	if (refv)
 		add_fk_constraint(t, fkname, (char *const *)&col, 1, &r, tgt,
 				  on_delete_letter(jstr(c->spec, "on_delete")), 0);
 	ret = 0;
 cleanup:
-	column_free(&cm);
+	column_meta_free(&cm);
 	ref_free(&r);
 	free(fkname);
 	return ret;
@@ -1795,7 +1742,7 @@ static int apply_drop_column(struct catalog *cat, const struct source_meta *tgt,
 		if (t->cons[k].kind != 'p' &&
 		    strv_has(t->cons[k].columns, t->cons[k].ncolumns, col)) {
 			gone[ngone++] = xstrdup(t->cons[k].name);
-			constraint_free(&t->cons[k]);
+			constraint_meta_free(&t->cons[k]);
 			continue;
 		}
 		t->cons[w++] = t->cons[k];
@@ -1804,15 +1751,14 @@ static int apply_drop_column(struct catalog *cat, const struct source_meta *tgt,
 	for (k = w = 0; k < t->nidx; k++) {
 		if (strv_has(gone, ngone, t->idx[k].name) ||
 		    index_uses_column(t->idx[k].definition, col)) {
-			free(t->idx[k].name);
-			free(t->idx[k].definition);
+			index_meta_free(&t->idx[k]);
 			continue;
 		}
 		t->idx[w++] = t->idx[k];
 	}
 	t->nidx = w;
 	strv_free(gone, ngone);
-	column_free(&t->cols[i]);
+	column_meta_free(&t->cols[i]);
 	memmove(&t->cols[i], &t->cols[i + 1],
 		(size_t)(t->ncols - i - 1) * sizeof(*t->cols));
 	t->ncols--;
@@ -1838,16 +1784,6 @@ static void add_unique_constraint(struct table_meta *t, const char *schema,
 	cm->definition = sb_detach(&def, NULL);
 	table_add_index(t, xstrdup(name),
 			index_definition(name, schema, t->name, 1, NULL, cols, n, NULL));
-}
-
-static void table_meta_free(struct table_meta *t)
-{
-	struct catalog tmp = { 0 };
-	tmp.tables = xmalloc(sizeof(*t));
-	tmp.tables[0] = *t;
-	tmp.ntables = 1;
-	catalog_free(&tmp);
-	memset(t, 0, sizeof(*t));
 }
 
 static int apply_create_table(struct catalog *cat, const struct source_meta *tgt,
@@ -3030,40 +2966,11 @@ char *schema_change_probe_sql(const struct schema_change *c,
 
 /* ------------------------------------------------------------ canonical */
 
-static int cmp_keys(const void *a, const void *b)
-{
-	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
-	return strcmp(x->string, y->string);
-}
-
-/* Sorts every object's members by key, recursively, in place. */
-static void sort_json(cJSON *v)
-{
-	cJSON *it, **items;
-	int n = 0, i;
-
-	for (it = v->child; it; it = it->next)
-		sort_json(it);
-	if (!cJSON_IsObject(v) || !v->child)
-		return;
-	items = xmalloc((size_t)cJSON_GetArraySize(v) * sizeof(*items));
-	for (it = v->child; it; it = it->next)
-		items[n++] = it;
-	qsort(items, (size_t)n, sizeof(*items), cmp_keys);
-	/* cJSON links siblings both ways; the first one's prev is the last */
-	for (i = 0; i < n; i++) {
-		items[i]->next = i + 1 < n ? items[i + 1] : NULL;
-		items[i]->prev = i ? items[i - 1] : items[n - 1];
-	}
-	v->child = items[0];
-	free(items);
-}
-
 char *schema_change_canonical(const struct schema_change *c)
 {
 	cJSON *copy = cJSON_Duplicate(c->spec, 1);
 	char *s;
-	sort_json(copy);
+	json_sort_keys(copy);
 	s = cJSON_PrintUnformatted(copy);
 	cJSON_Delete(copy);
 	return s;

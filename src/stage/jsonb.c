@@ -40,40 +40,6 @@ static void ws(struct parser *ps)
 		ps->p++;
 }
 
-static int hex4(const char *p, unsigned *out)
-{
-	unsigned v = 0;
-	for (int i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
-		else return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static void put_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		sb_addch(sb, (int)cp);
-	} else if (cp < 0x800) {
-		sb_addch(sb, (int)(0xc0 | cp >> 6));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else if (cp < 0x10000) {
-		sb_addch(sb, (int)(0xe0 | cp >> 12));
-		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	} else {
-		sb_addch(sb, (int)(0xf0 | cp >> 18));
-		sb_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
-		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
-	}
-}
-
 static int parse_string(struct parser *ps, struct jv *v)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -116,7 +82,7 @@ static int parse_string(struct parser *ps, struct jv *v)
 				ps->unicode_error = 1; /* not text: jsonb refuses it */
 				goto bad;
 			}
-			put_utf8(&sb, cp);
+			sb_add_utf8(&sb, cp);
 			break;
 		}
 		default:

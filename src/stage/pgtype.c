@@ -210,17 +210,6 @@ static int parse_bool(const char *s, size_t len, int *out)
 	return -1;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int pgtype_bind_text(sqlite3_stmt *stmt, int i, const struct pgtype *t,
 		     const char *text, size_t len, const char **why)
 {
@@ -258,7 +247,7 @@ int pgtype_bind_text(sqlite3_stmt *stmt, int i, const struct pgtype *t,
 			if (!blob)
 				die("out of memory");
 			for (size_t k = 2; k < len; k += 2) {
-				int hi = hexval(text[k]), lo = hexval(text[k + 1]);
+				int hi = hex_digit(text[k]), lo = hex_digit(text[k + 1]);
 				if (hi < 0 || lo < 0) {
 					sqlite3_free(blob);
 					*why = "invalid hexadecimal digit in bytea";

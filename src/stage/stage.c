@@ -39,7 +39,60 @@ int strv_from_cjson(const cJSON *a, char ***v, int *n)
 	return 0;
 }
 
-static void table_free(struct table_meta *t)
+struct column_meta *table_add_column(struct table_meta *t)
+{
+	t->cols = xrealloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
+	memset(&t->cols[t->ncols], 0, sizeof(*t->cols));
+	return &t->cols[t->ncols++];
+}
+
+struct constraint_meta *table_add_constraint(struct table_meta *t)
+{
+	t->cons = xrealloc(t->cons, (size_t)(t->ncons + 1) * sizeof(*t->cons));
+	memset(&t->cons[t->ncons], 0, sizeof(*t->cons));
+	return &t->cons[t->ncons++];
+}
+
+void table_add_index(struct table_meta *t, char *name, char *definition)
+{
+	t->idx = xrealloc(t->idx, (size_t)(t->nidx + 1) * sizeof(*t->idx));
+	t->idx[t->nidx].name = name;
+	t->idx[t->nidx].definition = definition;
+	t->nidx++;
+}
+
+void column_meta_free(struct column_meta *c)
+{
+	free(c->name);
+	free(c->pg_type);
+	free(c->enum_type);
+	free(c->default_expr);
+	free(c->identity);
+	free(c->sequence);
+	free(c->masked);
+	free(c->base_value);
+	memset(c, 0, sizeof(*c));
+}
+
+void constraint_meta_free(struct constraint_meta *c)
+{
+	free(c->name);
+	strv_free(c->columns, c->ncolumns);
+	free(c->ref_schema);
+	free(c->ref_table);
+	strv_free(c->ref_columns, c->nref_columns);
+	free(c->definition);
+	memset(c, 0, sizeof(*c));
+}
+
+void index_meta_free(struct index_meta *x)
+{
+	free(x->name);
+	free(x->definition);
+	memset(x, 0, sizeof(*x));
+}
+
+void table_meta_free(struct table_meta *t)
 {
 	free(t->source);
 	free(t->name);
@@ -47,34 +100,17 @@ static void table_free(struct table_meta *t)
 	free(t->pristine_name);
 	free(t->row_filter);
 	free(t->file);
-	for (int i = 0; i < t->ncols; i++) {
-		struct column_meta *c = &t->cols[i];
-		free(c->name);
-		free(c->pg_type);
-		free(c->enum_type);
-		free(c->default_expr);
-		free(c->identity);
-		free(c->sequence);
-		free(c->masked);
-		free(c->base_value);
-	}
+	for (int i = 0; i < t->ncols; i++)
+		column_meta_free(&t->cols[i]);
 	free(t->cols);
 	free(t->pk);
-	for (int i = 0; i < t->ncons; i++) {
-		struct constraint_meta *c = &t->cons[i];
-		free(c->name);
-		strv_free(c->columns, c->ncolumns);
-		free(c->ref_schema);
-		free(c->ref_table);
-		strv_free(c->ref_columns, c->nref_columns);
-		free(c->definition);
-	}
+	for (int i = 0; i < t->ncons; i++)
+		constraint_meta_free(&t->cons[i]);
 	free(t->cons);
-	for (int i = 0; i < t->nidx; i++) {
-		free(t->idx[i].name);
-		free(t->idx[i].definition);
-	}
+	for (int i = 0; i < t->nidx; i++)
+		index_meta_free(&t->idx[i]);
 	free(t->idx);
+	memset(t, 0, sizeof(*t));
 }
 
 void catalog_free(struct catalog *cat)
@@ -90,7 +126,7 @@ void catalog_free(struct catalog *cat)
 	}
 	free(cat->sources);
 	for (int i = 0; i < cat->ntables; i++)
-		table_free(&cat->tables[i]);
+		table_meta_free(&cat->tables[i]);
 	free(cat->tables);
 	for (int i = 0; i < cat->nenums; i++) {
 		free(cat->enums[i].source);
@@ -635,9 +671,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		struct column_meta *c;
 		if (!t)
 			continue;
-		t->cols = xrealloc(t->cols, (size_t)(t->ncols + 1) * sizeof(*t->cols));
-		c = &t->cols[t->ncols++];
-		memset(c, 0, sizeof(*c));
+		c = table_add_column(t);
 		c->name = col_dup(st, 2);
 		c->pg_type = col_dup(st, 3);
 		c->is_enum = sqlite3_column_int(st, 4);

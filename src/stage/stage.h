@@ -132,7 +132,21 @@ void strv_free(char **v, int n);
 int strv_from_cjson(const struct cJSON *a, char ***v, int *n);
 int strv_from_json(const char *json, char ***v, int *n);
 
+/*
+ * The catalog structs have one owner: this module allocates them (the
+ * catalog_add_* and table_add_* functions) and frees them, whole or one
+ * member at a time (a schema change dropping a column or a constraint).
+ * Each *_free() releases what the struct points to and zeroes it.
+ */
 void catalog_free(struct catalog *cat);
+/* A new zeroed member at the end; table_add_index takes ownership of name and definition. */
+struct column_meta *table_add_column(struct table_meta *t);
+struct constraint_meta *table_add_constraint(struct table_meta *t);
+void table_add_index(struct table_meta *t, char *name, char *definition);
+void table_meta_free(struct table_meta *t);
+void column_meta_free(struct column_meta *c);
+void constraint_meta_free(struct constraint_meta *c);
+void index_meta_free(struct index_meta *x);
 struct source_meta *catalog_add_source(struct catalog *cat);
 struct table_meta *catalog_add_table(struct catalog *cat);
 struct enum_meta *catalog_add_enum(struct catalog *cat);

@@ -91,6 +91,49 @@ void sb_release(struct strbuf *sb)
 	sb_init(sb, 0);
 }
 
+void sb_add_utf8(struct strbuf *sb, unsigned cp)
+{
+	if (cp < 0x80) {
+		sb_addch(sb, (int)cp);
+	} else if (cp < 0x800) {
+		sb_addch(sb, (int)(0xc0 | (cp >> 6)));
+		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sb_addch(sb, (int)(0xe0 | (cp >> 12)));
+		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_addch(sb, (int)(0xf0 | (cp >> 18)));
+		sb_addch(sb, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		sb_addch(sb, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_addch(sb, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d = hex_digit((unsigned char)p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
 char *sb_detach(struct strbuf *sb, size_t *len)
 {
 	char *r;

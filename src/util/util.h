@@ -29,6 +29,11 @@ enum {
 #define ATTR_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 
+/* The value of hexadecimal digit c, or -1. */
+int hex_digit(int c);
+/* The four hex digits at p (a JSON \uXXXX escape) into *out; -1 if not hex. */
+int hex4(const char *p, unsigned *out);
+
 /* ---- memory ---- */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -61,6 +66,8 @@ extern char strbuf_empty[];
 void sb_init(struct strbuf *sb, size_t hint);
 void sb_release(struct strbuf *sb);
 char *sb_detach(struct strbuf *sb, size_t *len);
+/* Appends code point cp as UTF-8. */
+void sb_add_utf8(struct strbuf *sb, unsigned cp);
 void sb_grow(struct strbuf *sb, size_t extra);
 void sb_reset(struct strbuf *sb);
 void sb_setlen(struct strbuf *sb, size_t len);

@@ -18,7 +18,7 @@ static void test_sort_keys_recursive(void **state)
 {
 	(void)state;
 	cJSON *o = cJSON_Parse("{\"b\":1,\"a\":{\"z\":[{\"y\":1,\"x\":2}],\"c\":3},\"B\":0}");
-	report_sort_keys(o);
+	json_sort_keys(o);
 	char *s = cJSON_PrintUnformatted(o);
 	assert_string_equal(s, "{\"B\":0,\"a\":{\"c\":3,\"z\":[{\"x\":2,\"y\":1}]},\"b\":1}");
 	/* the list stays well formed: the last element is reachable from the first's prev */
@@ -32,7 +32,7 @@ static void test_canonical_printing(void **state)
 {
 	(void)state;
 	cJSON *o = cJSON_Parse("{\"n\":[1,2.5,\"x\"],\"e\":{},\"a\":[],\"o\":[{\"k\":null}],\"big\":3000000000,\"f\":33.3,\"u\":\"\xc3\xa9\\n\"}");
-	report_sort_keys(o);
+	json_sort_keys(o);
 	char *s = report_render_json(o);
 	assert_string_equal(s,
 		"{\n"
