@@ -33,7 +33,7 @@ section "step: drydock's compiled UPDATE vs PostgreSQL vs raw SQLite ($N rows)"
 psql_ -d postgres -c "CREATE DATABASE base" >/dev/null
 psql_ -d base >/dev/null <<SQL
 CREATE TABLE t (id bigint PRIMARY KEY, score numeric(10,2) NOT NULL, created timestamptz NOT NULL, note text);
-INSERT INTO t SELECT g, ((g * 7919) % 10000) / 100.0,
+INSERT INTO t SELECT g, ((g::bigint * 7919) % 10000) / 100.0,
     '2020-01-01 00:00:00+00'::timestamptz + (g % 2000) * interval '1 day' + g * interval '1 second', 'row ' || g
 FROM generate_series(1, $N) g;
 VACUUM ANALYZE t;
