@@ -74,10 +74,13 @@ echo '{"id": 1, "owner_user_id": 1}' >fx/app/avatars.jsonl
 echo '{"id": 1, "user_id": 1, "avatar_id": 1, "title": "post 1", "score": 1, "body": "b"}' >fx/app/posts.jsonl
 cat >plan/plan.json <<'EOF'
 {"name": "bench-checks", "sources": {"app": {"tables": ["users", "avatars", "posts"]}},
- "steps": [{"name": "touch", "sql": "touch.sql"}]}
+ "steps": [{"name": "touch", "sql": "touch.sql", "dialect": "sqlite"}]}
 EOF
 # CHANGED rows change two columns; a handful of them break a foreign key,
 # NOT NULL and the CHECK constraint, so every check has something to find.
+# The step is marked "dialect": "sqlite" because PostgreSQL SQL refuses a
+# NULL written to a NOT NULL column at the statement, as PostgreSQL does:
+# the benchmark needs the broken rows to measure the checks that find them.
 cat >plan/touch.sql <<EOF
 UPDATE posts SET avatar_id = (id * 7) % $PARENTS + 1, title = title || ' (edited)'
  WHERE id % $STEP = 0;
