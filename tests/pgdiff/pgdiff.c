@@ -374,19 +374,35 @@ int main(int argc, char **argv)
 	}
 	pg_exec_quiet(conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres'; "
 			    "SET extra_float_digits = 1; SET bytea_output = 'hex'; SET client_min_messages = warning");
-	{
-		PGresult *r = PQexec(conn, "SELECT format('SELECT setval(%L, %s, %s);', "
-					   "format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value), "
-					   "CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences");
-		for (int i = 0; PQresultStatus(r) == PGRES_TUPLES_OK && i < PQntuples(r); i++)
-			sb_adds(&reset, PQgetvalue(r, i, 0));
-		PQclear(r);
-		if (!reset.len)
-			sb_adds(&reset, "SELECT 1");
-	}
 	if (sqlfn_setup("pgdiff", "2000-01-01 00:00:00+00") || stage_open(argv[2], 0, &db) ||
 	    sqlfn_register(db) || stage_read_catalog(db, &cat) || sqlc_setup(db, &cat))
 		goto cleanup;
+	/*
+	 * PostgreSQL's sequences are reset before every case to what the
+	 * snapshot recorded (dd_sequence), the state drydock's run starts from:
+	 * nextval is not rolled back, and an earlier invocation on the same
+	 * database may have moved them since the snapshot.
+	 */
+	{
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(db, "SELECT schema, name, last_value, is_called FROM dd_sequence",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto cleanup;
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char *q = PQescapeLiteral(conn, (const char *)sqlite3_column_text(st, 0),
+						  strlen((const char *)sqlite3_column_text(st, 0)));
+			char *n = PQescapeLiteral(conn, (const char *)sqlite3_column_text(st, 1),
+						  strlen((const char *)sqlite3_column_text(st, 1)));
+			sb_addf(&reset, "SELECT setval(format('%%I.%%I', %s, %s), %lld, %s);", q, n,
+				(long long)sqlite3_column_int64(st, 2),
+				sqlite3_column_int(st, 3) ? "true" : "false");
+			PQfreemem(q);
+			PQfreemem(n);
+		}
+		sqlite3_finalize(st);
+		if (!reset.len)
+			sb_adds(&reset, "SELECT 1");
+	}
 	/* what a run starts from: the working tables as the snapshot */
 	for (int i = 0; i < cat.ntables; i++) {
 		struct strbuf q = STRBUF_INIT;
