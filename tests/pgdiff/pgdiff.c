@@ -136,8 +136,13 @@ static int pg_dump_table(PGconn *c, const char *table, struct rows *out)
 static int pg_case(PGconn *c, const char *reset, const char *sql, const struct catalog *cat,
 		   struct rows *out, char **clock)
 {
-	PGresult *r;
-	pg_exec_quiet(c, reset);
+	PGresult *r = PQexec(c, reset);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fprintf(stderr, "pgdiff: cannot reset the sequences: %s", PQerrorMessage(c));
+		PQclear(r);
+		return -1;
+	}
+	PQclear(r);
 	pg_exec_quiet(c, "BEGIN");
 	r = PQexec(c, "SELECT now()::text");
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
@@ -393,7 +398,7 @@ int main(int argc, char **argv)
 						  strlen((const char *)sqlite3_column_text(st, 0)));
 			char *n = PQescapeLiteral(conn, (const char *)sqlite3_column_text(st, 1),
 						  strlen((const char *)sqlite3_column_text(st, 1)));
-			sb_addf(&reset, "SELECT setval(format('%%I.%%I', %s, %s), %lld, %s);", q, n,
+			sb_addf(&reset, "SELECT setval(format('%%I.%%I', %s, %s)::regclass, %lld, %s);", q, n,
 				(long long)sqlite3_column_int64(st, 2),
 				sqlite3_column_int(st, 3) ? "true" : "false");
 			PQfreemem(q);
