@@ -30,7 +30,8 @@ setup_file() {
 	local s
 	for s in "${SCHEMAS[@]}"; do
 		pgdiff_prepare "$s" "$W/$s" || return 1
-		cp -r "$W/$s" "$W/$s-gaps"
+		# a database of its own: the two runs would share its sequences
+		pgdiff_prepare "$s" "$W/$s-gaps" "${s}_gaps" || return 1
 	done
 	# the corpora run side by side (each has its own staging file); the
 	# tests wait for their result

@@ -395,3 +395,11 @@ UPDATE items SET data = convert_to(name, 'UTF8')
 INSERT INTO results (k, j) SELECT 'path' || id, doc #> '{b,2}' FROM items
 
 INSERT INTO results (k, j) VALUES ('set', jsonb_set('[1, 2, 3]', '{-1}', '"last"'))
+
+INSERT INTO results (k, i) SELECT 'num ' || id || ' ' || n, n FROM items, unnest(nums) WITH ORDINALITY AS x(n, o) WHERE o = 1
+
+INSERT INTO results (k, iv) SELECT 'sum', sum(span) FROM items
+
+INSERT INTO results (k, iv) SELECT 'avg', avg(span) FROM items
+
+INSERT INTO results (k, t) SELECT 'elt' || ord, e ->> 'c' FROM items, jsonb_array_elements(doc -> 'b') WITH ORDINALITY AS a(e, ord) WHERE id = 1

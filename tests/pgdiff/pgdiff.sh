@@ -6,8 +6,11 @@
 #
 # Source it (tests/e2e/test_pgdiff.sh does), with a server from tests/lib/pg.sh:
 #
-#   pgdiff_prepare SCHEMA DIR        database SCHEMA from tests/pgdiff/SCHEMA.schema.sql,
-#                                    its snapshot DIR/stage.db and plan DIR/plan/
+#   pgdiff_prepare SCHEMA DIR [DB]   database DB (default SCHEMA) from
+#                                    tests/pgdiff/SCHEMA.schema.sql, its snapshot
+#                                    DIR/stage.db and plan DIR/plan/; DIR/db names DB.
+#                                    Corpus runs side by side need a database each:
+#                                    sequences are shared by every session.
 #   pgdiff_corpus SCHEMA FILE DIR    runs every case of FILE; prints one line per
 #                                    case that is not "equal" or "both refuse",
 #                                    and the counts as the last line:
@@ -34,13 +37,14 @@ PGDIFF_DIR=${PGDIFF_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 
 _pgdiff_psql() { "$(_pg_psql_bin)" -X -q "$@"; }
 
-# pgdiff_prepare SCHEMA DIR
+# pgdiff_prepare SCHEMA DIR [DB]
 pgdiff_prepare() {
-	local s=$1 dir=$2 tables t
+	local s=$1 dir=$2 db=${3:-$1} tables t
 	mkdir -p "$dir/plan" "$dir/cases"
-	pg_createdb "$s"
-	_pgdiff_psql -v ON_ERROR_STOP=1 -d "$s" -f "$PGDIFF_DIR/$s.schema.sql" >/dev/null
-	tables=$(_pgdiff_psql -At -d "$s" -c "SELECT string_agg(tablename, ' ' ORDER BY tablename)
+	printf '%s\n' "$db" >"$dir/db"
+	pg_createdb "$db"
+	_pgdiff_psql -v ON_ERROR_STOP=1 -d "$db" -f "$PGDIFF_DIR/$s.schema.sql" >/dev/null
+	tables=$(_pgdiff_psql -At -d "$db" -c "SELECT string_agg(tablename, ' ' ORDER BY tablename)
 		FROM pg_tables WHERE schemaname = 'public'")
 	printf '%s\n' "$tables" >"$dir/tables"
 	{
@@ -55,10 +59,10 @@ pgdiff_prepare() {
 	} >"$dir/plan/plan.json"
 	: >"$dir/plan/case.sql"
 	# Sequences are not transactional: every case starts from their state now.
-	_pgdiff_psql -At -d "$s" -c "SELECT format('SELECT setval(%L, %s, %s);',
+	_pgdiff_psql -At -d "$db" -c "SELECT format('SELECT setval(%L, %s, %s);',
 		format('%I.%I', schemaname, sequencename), coalesce(last_value, start_value),
 		CASE WHEN last_value IS NULL THEN 'false' ELSE 'true' END) FROM pg_sequences" >"$dir/reset-sequences.sql"
-	"$DRYDOCK" -q snapshot --plan "$dir/plan" -o "$dir/stage.db" --source "dbname=$s"
+	"$DRYDOCK" -q snapshot --plan "$dir/plan" -o "$dir/stage.db" --source "dbname=$db"
 }
 
 # _pgdiff_split FILE DIR: DIR/cases/N.sql per case, DIR/index "N LINE".
@@ -120,7 +124,7 @@ _pgdiff_pg() {
 	rm -rf "$dir/pg" "$dir/now"
 	mkdir -p "$dir/pg" "$dir/now"
 	_pgdiff_pg_script "$s" "$dir" >"$dir/pg.sql"
-	_pgdiff_psql -d "$s" -f "$dir/pg.sql" >"$dir/pg.out" 2>"$dir/pg.err" || true
+	_pgdiff_psql -d "$(<"$dir/db")" -f "$dir/pg.sql" >"$dir/pg.out" 2>"$dir/pg.err" || true
 	awk -v dir="$dir" '
 		/^@@case / { n = $2; out = dir "/pg/" n; printf "" > out; tbl = ""; next }
 		/^@@now / { sub(/^@@now /, ""); print > (dir "/now/" n); close(dir "/now/" n); next }
@@ -137,7 +141,7 @@ _pgdiff_pg() {
 pgdiff_corpus() {
 	local s=$1 file=$2 dir=$3 name line rc last equal refuse gap differ
 	name=$(basename "$file")
-	if ! "$PGDIFF" "dbname=$s" "$dir/stage.db" "$file" >"$dir/driver.out" 2>"$dir/driver.err"; then
+	if ! "$PGDIFF" "dbname=$(<"$dir/db")" "$dir/stage.db" "$file" >"$dir/driver.out" 2>"$dir/driver.err"; then
 		echo "$name: the driver failed: $(head -n 3 "$dir/driver.err")"
 		echo "$name: 0 equal, 0 both refuse, 0 gap, 1 differ"
 		return 0
@@ -172,11 +176,13 @@ pgdiff_corpus() {
 # rollback the target must hold its rows from before.  Prints the cases
 # that differ and "FILE (push): N equal, N differ" last.
 pgdiff_push() {
-	local s=$1 file=$2 dir=$3 name n line rc equal=0 differ=0 tgt=${1}_target t out
+	local s=$1 file=$2 dir=$3 name n line rc equal=0 differ=0 db tgt t out
 	name=$(basename "$file")
+	db=$(<"$dir/db")
+	tgt=${db}_target
 	_pgdiff_split "$file" "$dir"
 	_pgdiff_pg "$s" "$dir"
-	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $s" >/dev/null
+	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $db" >/dev/null
 	_pgdiff_dump "$tgt" "$dir" >"$dir/before.rows"
 	while read -r n line; do
 		[[ -f $dir/pg/$n && $(head -c 6 "$dir/pg/$n") != "ERROR " ]] || continue
@@ -220,7 +226,7 @@ pgdiff_push() {
 		if [[ $out == *"rollback"* ]]; then
 			# a target left changed would spoil every later case
 			_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" \
-				-c "CREATE DATABASE $tgt TEMPLATE $s" >/dev/null
+				-c "CREATE DATABASE $tgt TEMPLATE $db" >/dev/null
 		fi
 	done <"$dir/index"
 	echo "$name (push): $equal equal, $differ differ"

@@ -11,8 +11,6 @@ INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99
 
 INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE VALUES (1, 'forced')
 
-INSERT INTO audit (what) SELECT 'next ' || nextval('line_seq') FROM generate_series(1, 3)
-
 -- construct: data-modifying CTE
 WITH ins AS (INSERT INTO customers (email) VALUES ('cte@x') RETURNING id) INSERT INTO orders (customer_id) SELECT id FROM ins
 

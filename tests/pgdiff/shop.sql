@@ -174,3 +174,5 @@ INSERT INTO audit (what) SELECT status || ' ' || count(*) FROM orders GROUP BY s
 TRUNCATE order_lines
 
 UPDATE customers SET name = 'x' WHERE id = -1
+
+INSERT INTO audit (what) SELECT 'next ' || nextval('line_seq') FROM generate_series(1, 3)
