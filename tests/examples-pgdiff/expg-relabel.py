@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Renames the new UUIDs of sorted "table<TAB>COPY row" lines (stdin).
+"""expg-relabel.py KNOWN IN OUT [IN OUT ...]: renames the new UUIDs of
+sorted "table<TAB>COPY row" lines, each IN to its OUT.
 
-A UUID is new when it is not in KNOWN (argv[1], one a line): the databases
-did not hold it before the steps ran, so a step generated it
-(gen_random_uuid(): random in PostgreSQL, seeded in drydock).  Both sides
-are renamed by the same rule, so they are equal exactly when one is the
-other with its new UUIDs renamed one-to-one:
+A UUID is new when it is not in KNOWN (one a line): the databases did not
+hold it before the steps ran and the two sides did not both compute it, so
+a step drew it (gen_random_uuid(): random in PostgreSQL, seeded in
+drydock).  Every file is renamed by the same rule, so two are equal
+exactly when one is the other with its new UUIDs renamed one-to-one:
 
-  repeat: among the lines with unnamed new UUIDs, mask every unnamed one
-  as "new-?" (named ones read "new-N"), sort, and name the unnamed UUIDs
-  of the first line whose masked text is unique, in the order they appear
-  in it; when no masked line is unique, name those of the first line.
+  repeat until every new UUID has a name: mask the unnamed new UUIDs of
+  the lines that still hold one as "new-?" (named ones read "new-N"),
+  sort, and walk the lines whose masked text is unique, naming their
+  unnamed UUIDs new-1, new-2, ... in order of appearance; when no masked
+  line is unique, name those of the first line.
 
-Output: the lines with every new UUID replaced by its name, sorted.
+OUT: the lines with every new UUID replaced by its name, sorted.
 """
 import re
 import sys
@@ -20,31 +22,38 @@ import sys
 UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
 
 
-def main():
-    known = set(l.strip() for l in open(sys.argv[1]))
-    lines = [l.rstrip('\n') for l in sys.stdin]
+def relabel(known, lines):
     names = {}
 
     def masked(line):
         return UUID.sub(lambda m: m.group(0) if m.group(0) in known
                         else names.get(m.group(0), 'new-?'), line)
 
-    pending = [l for l in lines if any(u not in known for u in UUID.findall(l))]
+    def unnamed(line):
+        return [u for u in UUID.findall(line) if u not in known and u not in names]
+
+    pending = [l for l in lines if unnamed(l)]
     while pending:
-        pending = [l for l in pending if any(u not in known and u not in names
-                                             for u in UUID.findall(l))]
-        if not pending:
-            break
         view = sorted((masked(l), l) for l in pending)
         counts = {}
         for m, _ in view:
             counts[m] = counts.get(m, 0) + 1
-        pick = next((l for m, l in view if counts[m] == 1), view[0][1])
-        for u in UUID.findall(pick):
-            if u not in known and u not in names:
+        picks = [l for m, l in view if counts[m] == 1] or [view[0][1]]
+        for l in picks:
+            for u in unnamed(l):
                 names[u] = 'new-%d' % (len(names) + 1)
-    out = sorted(masked(l) for l in lines)
-    sys.stdout.write(''.join(l + '\n' for l in out))
+        pending = [l for l in pending if unnamed(l)]
+    return sorted(masked(l) for l in lines)
+
+
+def main():
+    known = set(l.strip() for l in open(sys.argv[1]))
+    args = sys.argv[2:]
+    for i in range(0, len(args), 2):
+        with open(args[i]) as f:
+            lines = [l.rstrip('\n') for l in f]
+        with open(args[i + 1], 'w') as f:
+            f.write(''.join(l + '\n' for l in relabel(known, lines)))
 
 
 main()

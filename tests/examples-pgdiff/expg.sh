@@ -11,13 +11,15 @@
 #       PLAN      the example's plan directory
 #       TARGET=F  the plan's target source and the SQL file loading it
 #       SOURCE=F  every other source of the plan and its SQL file
-#     Prints one line per table, "table: N rows equal" or "table: differs",
+#     Compares the target's tables and those the plan's schema changes
+#     create.  Prints one line per table, "table: N rows equal" or "table: differs",
 #     the differing lines (at most 20 per table), and returns 1 when any
 #     table differs or a side fails.  Files are left in $PWD/NAME/.
 #
 # PostgreSQL's side, database NAME_pg (a copy of the loaded target, each
 # other source loaded as the schema of its name, so `v1.users` means what
 # it means in the plan), in ONE transaction: $EXPG_DIR/NAME.before.sql
+# (NAME is $EXPG_DDL when set)
 # (the plan's schema changes that come before the data, written by hand as
 # a PostgreSQL user would), the step files in the plan's order, and
 # NAME.after.sql.  A batched step runs once per batch: the ranges of the
@@ -48,23 +50,21 @@ EXPG_DIR=${EXPG_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 
 _expg_psql() { "$(_pg_psql_bin)" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
-# _expg_json PLAN EXPR: a value of plan.json (python3 reads it).
+# _expg_plan PLAN WHAT: from plan.json (sqlite3's JSON functions read it)
+#   steps    "file batch-table batch-size" per step ("- 0" unbatched)
+#   created  the tables create_table schema changes add
+#   target   the target source (the only one, or the one marked target)
 _expg_plan() {
-	python3 - "$1/plan.json" "$2" <<'EOF'
-import json, sys
-plan = json.load(open(sys.argv[1]))
-what = sys.argv[2]
-if what == "steps":
-    for s in plan.get("steps", []):
-        b = s.get("batch") or {}
-        print(s["sql"], b.get("table", "-"), b.get("size", 0))
-elif what == "target":
-    srcs = plan["sources"]
-    if len(srcs) == 1:
-        print(next(iter(srcs)))
-    else:
-        print([n for n, s in srcs.items() if s.get("target")][0])
-EOF
+	local sql
+	case $2 in
+	steps) sql="SELECT value ->> 'sql', coalesce(value ->> '\$.batch.table', '-'), coalesce(value ->> '\$.batch.size', 0)
+		FROM json_each(readfile('$1/plan.json'), '\$.steps') ORDER BY key" ;;
+	created) sql="SELECT value ->> 'table' FROM json_each(readfile('$1/plan.json'), '\$.schema_changes')
+		WHERE value ->> 'op' = 'create_table'" ;;
+	target) sql="SELECT key FROM json_each(readfile('$1/plan.json'), '\$.sources')
+		WHERE value ->> 'target' OR (SELECT count(*) FROM json_each(readfile('$1/plan.json'), '\$.sources')) = 1" ;;
+	esac
+	sqlite3 -batch -noheader -separator ' ' :memory: "$sql"
 }
 
 # _expg_step_sql FILE TABLE SIZE DB: the psql lines running one step.
@@ -117,7 +117,7 @@ _expg_uuids() {
 }
 
 expg_compare() {
-	local name=$1 plan=$2 target tfile turl src f w tables t rc=0 n now
+	local name=$1 plan=$2 ddl=${EXPG_DDL:-$1} target tfile turl src f w tables t rc=0 n now
 	shift 2
 	local -a sources=() srcargs=()
 	w=$PWD/$name
@@ -159,12 +159,12 @@ expg_compare() {
 	done
 	{
 		printf "SET TimeZone = 'UTC';\nSET client_min_messages = warning;\nBEGIN;\nSELECT now() AS dd_now \\\\gset\n\\\\echo @@now :dd_now\n"
-		[[ -f $EXPG_DIR/$name.before.sql ]] && printf '\\i %s\n' "$EXPG_DIR/$name.before.sql"
+		[[ -f $EXPG_DIR/$ddl.before.sql ]] && printf '\\i %s\n' "$EXPG_DIR/$ddl.before.sql"
 		while read -r f t n; do
 			_expg_step_sql "$plan/$f" "$t" "$n" "${name}_pg"
 		done < <(_expg_plan "$plan" steps)
 		[[ -n ${EXPG_PG_EXTRA:-} ]] && printf '%s\n' "$EXPG_PG_EXTRA"
-		[[ -f $EXPG_DIR/$name.after.sql ]] && printf '\\i %s\n' "$EXPG_DIR/$name.after.sql"
+		[[ -f $EXPG_DIR/$ddl.after.sql ]] && printf '\\i %s\n' "$EXPG_DIR/$ddl.after.sql"
 		printf 'COMMIT;\n'
 	} >"$w/pg.sql"
 	if ! _expg_psql -d "${name}_pg" -f "$w/pg.sql" >"$w/pg.out" 2>"$w/pg.err"; then
@@ -208,8 +208,8 @@ expg_compare() {
 
 	# --- compare every table of the target (drydock's scratch tables and
 	# PostgreSQL's tables the steps created are not part of the target)
-	tables=$(sqlite3 "$w/stage.db" "SELECT t.name FROM dd_table t JOIN dd_source s ON s.name = t.source
-		WHERE s.is_target ORDER BY t.name")
+	tables=$( (sqlite3 "$w/stage.db" "SELECT t.name FROM dd_table t JOIN dd_source s ON s.name = t.source
+		WHERE s.is_target"; _expg_plan "$plan" created) | LC_ALL=C sort -u)
 	[[ -n $tables ]] || { echo "$name: no target table in the staging file"; return 1; }
 	# shellcheck disable=SC2086  # one word per table
 	_expg_dump "${name}_pg" $tables >"$w/pg.rows"
@@ -219,8 +219,7 @@ expg_compare() {
 	# name): compared by value too; a random one cannot be on both sides
 	cat "$w/before.uuids" <(comm -12 <(_expg_uuids "$w/pg.rows") <(_expg_uuids "$w/dd.rows")) |
 		LC_ALL=C sort -u >"$w/known.uuids"
-	python3 "$EXPG_DIR/expg-relabel.py" "$w/known.uuids" <"$w/pg.rows" >"$w/pg.cmp"
-	python3 "$EXPG_DIR/expg-relabel.py" "$w/known.uuids" <"$w/dd.rows" >"$w/dd.cmp"
+	python3 "$EXPG_DIR/expg-relabel.py" "$w/known.uuids" "$w/pg.rows" "$w/pg.cmp" "$w/dd.rows" "$w/dd.cmp"
 	for t in $tables; do
 		if diff <(grep "^$t	" "$w/pg.cmp") <(grep "^$t	" "$w/dd.cmp") >"$w/$t.diff"; then
 			echo "$t: $(grep -c "^$t	" "$w/pg.cmp") rows equal"
