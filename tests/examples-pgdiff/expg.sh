@@ -74,7 +74,9 @@ _expg_step_sql() {
 		printf '\\i %s\n' "$file"
 		return
 	fi
-	read -r pk type < <(_expg_psql -At -F ' ' -d "$db" -c "SELECT quote_ident(a.attname), format_type(a.atttypid, a.atttypmod)
+	local rows
+	read -r pk rows type < <(_expg_psql -At -F ' ' -d "$db" -c "SELECT quote_ident(a.attname),
+			(SELECT count(*) FROM public.$table), format_type(a.atttypid, a.atttypmod)
 		FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
 		WHERE i.indrelid = 'public.$table'::regclass AND i.indisprimary")
 	key=$pk
@@ -82,7 +84,7 @@ _expg_step_sql() {
 	[[ $type == text || $type == character* ]] && key="$pk COLLATE \"C\""
 	# as many batch blocks as the table's rows can make now, and a margin;
 	# the script fails when the ranges need more
-	nmax=$(( ($(_expg_psql -At -d "$db" -c "SELECT count(*) FROM public.$table") + size - 1) / size + 2 ))
+	nmax=$(( (rows + size - 1) / size + 2 ))
 	# the keys in order, numbered: batch b is rows (b - 1) * size + 1 ..
 	printf 'DROP TABLE IF EXISTS dd_keys;\n'
 	printf 'CREATE TEMP TABLE dd_keys AS SELECT %s AS k, row_number() OVER (ORDER BY %s) AS rn FROM public.%s;\n' \
@@ -104,11 +106,12 @@ _expg_step_sql() {
 # _expg_dump DB TABLE...: "table<TAB>row" lines, sorted.
 _expg_dump() {
 	local db=$1 t
+	local -a args=(-c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1")
 	shift
 	for t in "$@"; do
-		_expg_psql -d "$db" -c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1" \
-			-c "COPY public.\"$t\" TO STDOUT" | sed "s/^/$t\t/"
-	done | LC_ALL=C sort
+		args+=(-c "\\echo @@table $t" -c "COPY public.\"$t\" TO STDOUT")
+	done
+	_expg_psql -d "$db" "${args[@]}" | awk '/^@@table / { t = $2; next } { print t "\t" $0 }' | LC_ALL=C sort
 }
 
 # _expg_uuids FILE: the UUIDs in FILE, sorted, once each.
@@ -143,19 +146,19 @@ expg_compare() {
 	# the UUIDs the databases hold before anything runs (new ones are
 	# compared by shape)
 	for src in "$target" "${sources[@]}"; do
-		for t in $(_expg_psql -At -d "${name}_$src" -c "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"); do
-			_expg_psql -d "${name}_$src" -c "COPY public.\"$t\" TO STDOUT"
-		done
+		# shellcheck disable=SC2046  # one word per table
+		_expg_dump "${name}_$src" $(_expg_psql -At -d "${name}_$src" -c "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
 	done | grep -oE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' | LC_ALL=C sort -u >"$w/before.uuids"
 	# --- PostgreSQL: NAME_pg, every other source as a schema of its name
-	pg_createdb "${name}_pg"
-	_expg_psql -d postgres -c "DROP DATABASE \"${name}_pg\"" -c "CREATE DATABASE \"${name}_pg\" TEMPLATE \"${name}_$target\"" >/dev/null
+	# (a source's file is loaded into a fresh schema public, renamed after)
+	_expg_psql -d postgres -c "CREATE DATABASE \"${name}_pg\" TEMPLATE \"${name}_$target\"" >/dev/null
 	for src in "${sources[@]}"; do
-		_expg_psql -d postgres -c "CREATE DATABASE \"${name}_tmp\" TEMPLATE \"${name}_$src\"" >/dev/null
-		_expg_psql -d "${name}_tmp" -c "ALTER SCHEMA public RENAME TO \"$src\"" >/dev/null
-		"$(dirname "$(_pg_psql_bin)")/pg_dump" -d "${name}_tmp" | grep -v '^\\\(un\)\{0,1\}restrict ' |
-			_expg_psql -d "${name}_pg" >/dev/null || { echo "$name: cannot copy source $src"; return 1; }
-		_expg_psql -d postgres -c "DROP DATABASE \"${name}_tmp\"" >/dev/null
+		f=$(printf '%s\n' "$@" | sed -n "s/^$src=//p")
+		_expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO expg_target" -c "CREATE SCHEMA public" >/dev/null &&
+			_expg_psql -d "${name}_pg" -f "$f" >/dev/null &&
+			_expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO \"$src\"" \
+				-c "ALTER SCHEMA expg_target RENAME TO public" >/dev/null ||
+			{ echo "$name: cannot load source $src into ${name}_pg"; return 1; }
 	done
 	{
 		printf "SET TimeZone = 'UTC';\nSET client_min_messages = warning;\nBEGIN;\nSELECT now() AS dd_now \\\\gset\n\\\\echo @@now :dd_now\n"
