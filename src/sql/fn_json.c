@@ -962,12 +962,19 @@ static void scalar_json(struct strbuf *out, enum pgkind kind, const char *s, siz
 		sb_addch(&t, 'T');
 		sb_add(&t, sp + 1, len - (size_t)(sp - s) - 1);
 		if (kind == PGK_TIMESTAMPTZ) {
-			/* "+00" -> "+00:00" (offsets with minutes already have them) */
-			size_t i = t.len;
+			/* "+00" -> "+00:00" (offsets with minutes already have
+			 * them), before the era: "...+00:00 BC" */
+			int bc = t.len > 3 && !memcmp(t.buf + t.len - 3, " BC", 3);
+			size_t i;
+			if (bc)
+				sb_setlen(&t, t.len - 3);
+			i = t.len;
 			while (i > 0 && t.buf[i - 1] != '+' && t.buf[i - 1] != '-')
 				i--;
 			if (i > 0 && t.len - i == 2)
 				sb_adds(&t, ":00");
+			if (bc)
+				sb_adds(&t, " BC");
 		}
 		jv_out_string(out, t.buf, t.len);
 		sb_release(&t);
