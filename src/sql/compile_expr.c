@@ -286,11 +286,15 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 					kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", r->args[i].t), &T_INT4, -1);
 			}
 		} else {
-			/* the element type of the polymorphic arguments */
+			/* the element type of the polymorphic arguments; an
+			 * anyelement bound to an array type (to_jsonb(int[]))
+			 * passes that array type, as "any" does */
 			int k = PGT_KIND(r->ret.t);
-			for (int i = 0; i < n; i++)
-				if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
-					k = PGT_KIND(r->args[i].t);
+			for (int i = 0; i < n; i++) {
+				int st = r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1];
+				if (PGT_KIND(st) == PGK_ANYELEMENT)
+					k = PGT_IS_ARRAY(st) ? (int)PGT_KIND(r->args[i].t) : r->args[i].t;
+			}
 			kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
 		}
 	}

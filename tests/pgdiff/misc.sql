@@ -431,3 +431,13 @@ INSERT INTO results (k, i) VALUES ('neg', - (- -13)), ('neg2', -(3) + - /* c */ 
 
 -- a BC timestamptz in JSON: the offset before the era
 INSERT INTO results (k, j) VALUES ('bc', to_jsonb('0001-12-31 12:00:00.5 BC'::timestamptz)), ('bc2', jsonb_build_array('0044-03-15 BC'::timestamptz))
+
+-- a polymorphic (anyelement) parameter given only an unknown literal is
+-- refused, as PostgreSQL does; "any" parameters take it as text
+INSERT INTO results (k, j) VALUES ('poly', to_jsonb('text'))
+
+INSERT INTO results (k, j) SELECT 'poly-agg', jsonb_agg('x') FROM items
+
+INSERT INTO results (k, t) VALUES ('poly-json', to_json(NULL)::text)
+
+INSERT INTO results (k, j) VALUES ('any', jsonb_build_object('a', 'b', 'c', NULL)), ('any2', jsonb_build_array('x', 1))
