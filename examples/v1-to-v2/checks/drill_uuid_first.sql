@@ -1,10 +1,11 @@
--- After: in every drill element of a migrated user's session, "uuid" is the
--- first key of the "drill" object and V1's integer "id" is gone.
-SELECT cs.id AS session_id, e.key AS idx
+-- After: every drill element of a migrated user's session has a "drill"
+-- object holding "uuid" and no longer V1's integer "id".  ("uuid" is then
+-- its first key: jsonb keeps keys shortest first.)
+SELECT cs.id AS session_id, e.n - 1 AS idx
   FROM completed_sessions cs
   JOIN users u ON u.id = cs.user_id AND u.platform = 'apple'
-              AND lower(u.email) IN (SELECT lower(email) FROM v1__users)
-  JOIN json_each(cs.drills) e
- WHERE json_type(e.value, '$.drill') IS NOT 'object'
-    OR (SELECT k.key FROM json_each(e.value, '$.drill') k ORDER BY k.id LIMIT 1) IS NOT 'uuid'
-    OR json_type(e.value, '$.drill.id') IS NOT NULL
+              AND lower(u.email) IN (SELECT lower(email) FROM v1.users)
+ CROSS JOIN jsonb_array_elements(cs.drills) WITH ORDINALITY AS e(element, n)
+ WHERE jsonb_typeof(e.element -> 'drill') IS DISTINCT FROM 'object'
+    OR NOT (e.element -> 'drill' ? 'uuid')
+    OR e.element -> 'drill' ? 'id'

@@ -5,12 +5,13 @@
 -- "uuid": null and is listed here.  The fix (drydock check --fix) drops
 -- such elements and recomputes the progress of the migrated users; the
 -- other way out is to add the drill to V2 first (README).
-SELECT cs.id AS session_id, e.key AS idx, json_extract(e.value, '$.drill.title') AS title,
-       json_extract(e.value, '$.drill.uuid') AS uuid
+SELECT cs.id AS session_id, e.n - 1 AS idx,
+       e.element -> 'drill' ->> 'title' AS title,
+       e.element -> 'drill' ->> 'uuid' AS uuid
   FROM completed_sessions cs
   JOIN users u ON u.id = cs.user_id AND u.platform = 'apple'
-              AND lower(u.email) IN (SELECT lower(email) FROM v1__users)
-  JOIN json_each(cs.drills) e
+              AND lower(u.email) IN (SELECT lower(email) FROM v1.users)
+ CROSS JOIN jsonb_array_elements(cs.drills) WITH ORDINALITY AS e(element, n)
  WHERE NOT EXISTS (SELECT 1 FROM drills d
-                    WHERE d.id = json_extract(e.value, '$.drill.uuid')
-                      AND d.title = json_extract(e.value, '$.drill.title'))
+                    WHERE d.id::text = e.element -> 'drill' ->> 'uuid'
+                      AND d.title = e.element -> 'drill' ->> 'title')
