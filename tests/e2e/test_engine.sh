@@ -79,4 +79,43 @@ t_bad_from_and_clock_are_usage_errors() {
 	assert_err_contains "--clock 'yesterday' is not a UTC timestamp"
 }
 
+t_log_shows_the_runs_the_book_holds() {
+	setup
+	run dd log s.db
+	assert_status 0
+	assert_out_contains "no runs yet"
+	dd -q run s.db --plan p --seed first || true
+	echo "UPDATE users SET id = 1;" >p/steps/up.sql
+	run dd run s.db --plan p --seed second
+	assert_status 3
+	# the latest run by default, with why it stopped
+	run dd log s.db
+	assert_status 0
+	assert_out_contains "run 2 (failed) plan engine"
+	assert_out_contains "seed 'second'"
+	[[ $(grep -c "^run " "$T/out") == 1 ]] || fail "more than the latest run shown"
+	run dd log s.db --run 1 --json
+	assert_status 0
+	assert_eq "1|done|first|up,changeset" "$(jq -r '.[] | "\(.run)|\(.status)|\(.seed)|\([.log[].step] | join(","))"' "$T/out")"
+	run dd log s.db --all --json
+	assert_eq "1,2" "$(jq -r '[.[].run] | join(",")' "$T/out")"
+	assert_eq "up" "$(jq -r '.[1].stopped_at' "$T/out")"
+	run dd log s.db --run 7
+	assert_status 0
+	assert_out_contains "no runs yet"
+	# batches show their range
+	cat >p/plan.json <<'EOF2'
+{"name": "engine", "sources": {"app": {"tables": ["users"]}},
+ "steps": [{"name": "up", "sql": "steps/up.sql", "batch": {"table": "users", "size": 2}}]}
+EOF2
+	echo "UPDATE users SET email = 'b' || id WHERE id IN (SELECT key FROM dd_batch);" >p/steps/up.sql
+	run dd run s.db --plan p
+	assert_status 0
+	run dd log s.db
+	assert_out_contains "1/2"
+	assert_out_contains "2/2"
+	run dd log s.db --json
+	assert_eq "1-2|3-3" "$(jq -r '[.[0].log[] | select(.batch) | "\(.first_key)-\(.last_key)"] | join("|")' "$T/out")"
+}
+
 run_tests
