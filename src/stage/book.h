@@ -1,9 +1,8 @@
 /*
  * book: the staging file's bookkeeping, the one place that reads and
  * writes the records around a change set: runs (dd_run) and their logs
- * (dd_run_log), the stored change
- * set's summary (dd_changeset), check runs (dd_check_run), approvals
- * (dd_approval) and pushes (dd_push).  Commands and modules use these
+ * (dd_run_log), the stored change set's summary (dd_changeset), check
+ * runs (dd_check_run), approvals (dd_approval) and pushes (dd_push).  Commands and modules use these
  * typed functions instead of their own queries, so "the latest run" or
  * "the approval" means the same thing everywhere.
  *
