@@ -429,23 +429,68 @@ static void show_triggers(struct push_exec *e, const struct push_table *t)
 				   2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && !PQgetisnull(r, 0, 0)) {
 		detail("Table %s.%s has triggers: %s.", t->schema, t->name, PQgetvalue(r, 0, 0));
-		hint("Triggers run on every statement push sends; --disable-triggers turns them off "
-		     "for the push (docs/push.md, \"Triggers\").");
+		hint("A trigger that deletes or moves the rows push writes cannot be verified; "
+		     "--disable-triggers turns the tables' own triggers off for the push (docs/push.md, \"Triggers\").");
 	} else {
 		hint("A rule, a trigger or a default on the target changed the rows (docs/push.md, \"Triggers\").");
 	}
 	PQclear(r);
 }
 
+/* The enabled user triggers of the set's tables ("a, b"), or NULL. */
+static char *firing_triggers(struct push_exec *e, const struct push_table *only)
+{
+	struct strbuf q = STRBUF_INIT;
+	PGresult *r;
+	char *names = NULL;
+	sb_adds(&q, "SELECT string_agg(DISTINCT tgname, ', ') FROM pg_trigger "
+		    "WHERE NOT tgisinternal AND tgenabled IN ('O', 'A') AND tgrelid IN (");
+	for (int i = 0, n = 0; i < e->ps->ntables; i++) {
+		struct strbuf t = STRBUF_INIT;
+		if (only && only != &e->ps->tables[i])
+			continue;
+		sb_add_ident(&t, e->ps->tables[i].schema);
+		sb_addch(&t, '.');
+		sb_add_ident(&t, e->ps->tables[i].name);
+		sb_adds(&q, n++ ? ", to_regclass(" : "to_regclass(");
+		sb_add_literal(&q, t.buf);
+		sb_adds(&q, ")");
+		sb_release(&t);
+	}
+	sb_adds(&q, ")");
+	r = exec(e, q.buf);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && !PQgetisnull(r, 0, 0))
+		names = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	sb_release(&q);
+	return names;
+}
+
+/*
+ * Rows missing or not deleted are always refused.  Values differing
+ * from what push wrote are accepted when the target's triggers fire on
+ * the set's tables: that is what production does (an updated_at stamp, a
+ * tsvector), and the capture step that follows keeps what they wrote in
+ * the ledger.  Without triggers, a rule or a referential action changed
+ * them: refused.
+ */
 static int do_verify(struct push_exec *e, const struct ps_step *s)
 {
 	const struct push_table *t = &e->ps->tables[s->table];
 	PGresult *r = exec(e, s->sql);
-	int n;
+	int n, gone = 0;
+	char *trig = NULL;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return step_error(e, r, s);
 	n = PQntuples(r);
 	if (!n) {
+		PQclear(r);
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		gone |= PQgetvalue(r, i, 3)[0] == 't' || PQgetvalue(r, i, 0)[0] == 'D';
+	if (!gone && !e->ps->rollback && (trig = firing_triggers(e, NULL))) {
+		free(trig);
 		PQclear(r);
 		return 0;
 	}
@@ -459,6 +504,31 @@ static int do_verify(struct push_exec *e, const struct ps_step *s)
 	error("after the %s, %s does not hold the rows drydock wrote", e->what, t->name);
 	show_triggers(e, t);
 	return fail(e, PUSH_FAILED);
+}
+
+/* What the target's triggers wrote, now in the ledger: said per column. */
+static int do_capture(struct push_exec *e, const struct ps_step *s)
+{
+	const struct push_table *t = &e->ps->tables[s->table];
+	PGresult *r = exec(e, s->sql);
+	char *trig;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK)
+		return step_error(e, r, s);
+	if (!PQntuples(r)) {
+		PQclear(r);
+		return 0;
+	}
+	status_clear(e);
+	trig = firing_triggers(e, t);
+	for (int i = 0; i < PQntuples(r); i++) {
+		long long n = atoll(PQgetvalue(r, i, 1));
+		info("%s.%s set by %s%s on %lld row%s; the ledger keeps what the target holds",
+		     t->name, PQgetvalue(r, i, 0), trig ? "trigger " : "the target's triggers",
+		     trig ? trig : "", n, n == 1 ? "" : "s");
+	}
+	free(trig);
+	PQclear(r);
+	return 0;
 }
 
 static int do_preflight(struct push_exec *e, const struct ps_step *s)
@@ -661,6 +731,8 @@ static int step(void *ctx, const struct ps_step *s)
 		return do_dml(e, s);
 	case PS_VERIFY:
 		return do_verify(e, s);
+	case PS_CAPTURE:
+		return do_capture(e, s);
 	case PS_BEGIN:
 		memset(e->counts, 0, sizeof(*e->counts) * (size_t)((e->ps ? e->ps->ntables : 0) + 1));
 		break;

@@ -135,8 +135,6 @@ static void render_session(struct strbuf *sb, const struct push_opts *o)
 	sb_adds(sb, ";\nSET idle_in_transaction_session_timeout = 0;\n"
 		    "SET standard_conforming_strings = on;\n"
 		    "SET default_statistics_target = 10"); /* ANALYZE of work tables: a sample */
-	if (o->disable_triggers)
-		sb_adds(sb, ";\nSET session_replication_role = replica");
 }
 
 static void render_create_work(struct strbuf *sb, const struct push_table *t,
@@ -559,7 +557,110 @@ static void render_verify(struct strbuf *sb, const struct push_set *ps,
 		add_any_differs(sb, t, t->new, t->nnew);
 	else
 		sb_adds(sb, "false");
-	sb_adds(sb, " END\nLIMIT 21");
+	/* rows missing or not deleted first: those are refused even when
+	 * triggers may change values (push.c, do_verify) */
+	sb_adds(sb, " END\nORDER BY 4 DESC, s.dd_op = 'D' DESC, 2\nLIMIT 21");
+}
+
+/*
+ * The target's triggers may have changed the rows push wrote (an
+ * updated_at stamp, a tsvector): the ledger must hold the after-image the
+ * target really has, so a rollback compares with it and restores the
+ * before-image exactly.  Copies the differing columns of inserted and
+ * updated rows from the target into the work table; the result counts
+ * the rows per column changed, for the summary.  Gated like the
+ * verification: without triggers, rules or referential actions it scans
+ * nothing.
+ */
+static void render_capture(struct strbuf *sb, const struct push_set *ps,
+			   const struct push_table *t, const char *work)
+{
+	int first = 1;
+	sb_adds(sb, "WITH d AS (SELECT s.dd_seq, ");
+	add_differs(sb, t->new, t->nnew);
+	sb_adds(sb, "::jsonb AS cols");
+	for (int i = 0; i < t->nnew; i++) {
+		if (!t->new[i].mid || t->new[i].key)
+			continue;
+		sb_addf(sb, ", t.");
+		sb_add_ident(sb, t->new[i].name);
+		sb_addf(sb, " AS c%d", i);
+	}
+	sb_addf(sb, "\n  FROM %s AS s JOIN ", work);
+	add_table(sb, t);
+	sb_adds(sb, " AS t ON ");
+	add_key_join(sb, t, 0);
+	sb_adds(sb, "\n  WHERE ");
+	add_verify_gate(sb, ps, t);
+	sb_adds(sb, " AND s.dd_op <> 'D' AND (false");
+	for (int i = 0; i < t->nnew; i++) {
+		if (!t->new[i].mid || t->new[i].key)
+			continue;
+		sb_adds(sb, " OR ");
+		add_cmp(sb, &t->new[i], t->new[i].work, 1);
+	}
+	sb_addf(sb, ")),\nu AS (UPDATE %s AS s SET ", work);
+	for (int i = 0; i < t->nnew; i++) {
+		if (!t->new[i].mid || t->new[i].key)
+			continue;
+		sb_adds(sb, first ? "" : ", ");
+		first = 0;
+		sb_add_ident(sb, t->new[i].work);
+		sb_addf(sb, " = d.c%d", i);
+	}
+	if (first)
+		sb_adds(sb, "dd_seq = d.dd_seq");
+	sb_adds(sb, " FROM d WHERE d.dd_seq = s.dd_seq)\n"
+		    "SELECT c.col, count(*) FROM d, jsonb_array_elements_text(d.cols) AS c(col) "
+		    "GROUP BY 1 ORDER BY 1");
+}
+
+/* The set's tables, to_regclass() each: a table the plan creates is NULL until then. */
+static void add_to_regclass_list(struct strbuf *sb, const struct push_set *ps)
+{
+	for (int i = 0; i < ps->ntables; i++) {
+		struct strbuf q = STRBUF_INIT;
+		add_table(&q, &ps->tables[i]);
+		sb_adds(sb, i ? ", " : "");
+		sb_adds(sb, "to_regclass(");
+		sb_add_literal(sb, q.buf);
+		sb_adds(sb, ")");
+		sb_release(&q);
+	}
+}
+
+/*
+ * Triggers off for this transaction: each user trigger of the set's
+ * tables that is enabled, by name (ALTER TABLE ... DISABLE TRIGGER, the
+ * per-trigger form of DISABLE TRIGGER USER).  Internal triggers, which
+ * enforce foreign keys, stay on: unlike session_replication_role =
+ * replica, this never switches off referential integrity.  The triggers
+ * are remembered so render_triggers_on() puts back exactly those, each
+ * in the mode it had (a trigger disabled before stays disabled).
+ */
+static void render_triggers_off(struct strbuf *sb, const struct push_set *ps)
+{
+	sb_adds(sb, "CREATE TEMP TABLE dd_triggers ON COMMIT DROP AS\n"
+		    "  SELECT g.tgrelid::regclass::text AS rel, g.tgname, g.tgenabled FROM pg_trigger AS g\n"
+		    "  WHERE NOT g.tgisinternal AND g.tgenabled <> 'D' AND g.tgrelid IN (");
+	add_to_regclass_list(sb, ps);
+	sb_adds(sb, ");\n"
+		    "DO $dd$ DECLARE r record; BEGIN\n"
+		    "  FOR r IN SELECT * FROM dd_triggers LOOP\n"
+		    "    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname);\n"
+		    "  END LOOP;\n"
+		    "END $dd$");
+}
+
+static void render_triggers_on(struct strbuf *sb)
+{
+	sb_adds(sb, "DO $dd$ DECLARE r record; BEGIN\n"
+		    "  FOR r IN SELECT * FROM dd_triggers WHERE to_regclass(rel) IS NOT NULL LOOP\n"
+		    "    EXECUTE format('ALTER TABLE %s ENABLE %s TRIGGER %I', r.rel,\n"
+		    "      CASE r.tgenabled WHEN 'R' THEN 'REPLICA' WHEN 'A' THEN 'ALWAYS' ELSE '' END, r.tgname);\n"
+		    "  END LOOP;\n"
+		    "END $dd$;\n"
+		    "DROP TABLE dd_triggers");
 }
 
 /*
@@ -953,6 +1054,34 @@ static int emit_verify(struct walk *w, int ti, const char *work, int with_delete
 	return emit(w, &s);
 }
 
+/* After a verification: what the target's triggers wrote, into the ledger. */
+static int emit_capture(struct walk *w, int ti, const char *work, long unit)
+{
+	struct ps_step s = TSTEP(.kind = PS_CAPTURE, .table = ti, .work = work, .unit = unit);
+	const struct push_table *t = &w->ps->tables[ti];
+	if ((!t->ninsert && !t->nupdate) || !t->nnew)
+		return 0;
+	sb_addf(&w->comment, "into the ledger: %s as the target holds it, if its triggers changed rows", t->name);
+	render_capture(&w->sql, w->ps, t, work);
+	return emit(w, &s);
+}
+
+static int emit_triggers(struct walk *w, int off, long unit)
+{
+	if (off) {
+		sb_adds(&w->comment, w->ps->rollback
+			? "the tables' own triggers off, so the rows get back exactly as they were "
+			  "(foreign keys stay enforced)"
+			: "--disable-triggers: the tables' own triggers off for this transaction "
+			  "(foreign keys stay enforced)");
+		render_triggers_off(&w->sql, w->ps);
+	} else {
+		sb_adds(&w->comment, "the triggers on again, as they were");
+		render_triggers_on(&w->sql);
+	}
+	return emit(w, &STEP(.kind = PS_SQL, .unit = unit));
+}
+
 static int emit_preflight(struct walk *w, int before_done)
 {
 	struct ps_step s = STEP(.kind = PS_PREFLIGHT);
@@ -1125,6 +1254,8 @@ static int walk_single(struct walk *w)
 		if (r)
 			return r;
 	}
+	if (w->o->disable_triggers && (r = emit_triggers(w, 1, 0)))
+		return r;
 	if ((r = ddl_before(w)) || (r = data_all(w, 0)))
 		return r;
 	if ((r = emit_sql(w, "deferred constraints are checked now", "SET CONSTRAINTS ALL IMMEDIATE")))
@@ -1132,10 +1263,14 @@ static int walk_single(struct walk *w)
 	for (int i = 0; i < ps->ntables; i++) {
 		char *work = work_of(w, &ps->tables[i], 0);
 		r = emit_verify(w, i, work, 1);
+		if (!r)
+			r = emit_capture(w, i, work, 0);
 		free(work);
 		if (r)
 			return r;
 	}
+	if (w->o->disable_triggers && (r = emit_triggers(w, 0, 0)))
+		return r;
 	if ((r = ddl_rest(w)))
 		return r;
 	/* last: setval() is not undone by a rollback of the transaction */
@@ -1211,6 +1346,8 @@ static int walk_unit(struct walk *w, long u)
 		if ((!t->created || u > 1) && (r = emit_conflicts(w, un->table, tmp, u)))
 			goto out;
 	}
+	if (w->o->disable_triggers && (r = emit_triggers(w, 1, u)))
+		goto out;
 	if (u == 1 && (r = ddl_before(w)))
 		goto out;
 	if (t && (r = data_step(w, un->table, un->phase, tmp, 1)))
@@ -1222,7 +1359,12 @@ static int walk_unit(struct walk *w, long u)
 		render_verify(&w->sql, ps, t, tmp, 1);
 		if ((r = emit(w, &TSTEP(.kind = PS_VERIFY, .table = un->table, .work = tmp, .unit = u))))
 			goto out;
+		if ((un->phase == PH_INSERT || un->phase == PH_UPDATE) &&
+		    (r = emit_capture(w, un->table, tmp, u)))
+			goto out;
 	}
+	if (w->o->disable_triggers && (r = emit_triggers(w, 0, u)))
+		goto out;
 	if (last && (r = ddl_rest(w)))
 		goto out;
 	if (t && un->phase == PH_INSERT && (r = emit_sequences(w, t, tmp)))
@@ -1510,6 +1652,8 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
 		if (r)
 			goto out;
 	}
+	if ((r = emit_triggers(&w, 1, 0)))
+		goto out;
 	if (!o->partial)
 		for (int i = rb->nddl - 1; i >= 0; i--)
 			if (rb->ddl[i].applied &&
@@ -1540,6 +1684,10 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
 			if (rb->ddl[i].applied &&
 			    (r = emit_ddl(&w, &rb->ddl[i], "inverse_post", rb->ddl[i].inverse_post, "undo")))
 				goto out;
+	}
+	if ((r = emit_triggers(&w, 0, 0)))
+		goto out;
+	if (!o->partial) {
 		sb_adds(&w.comment, "sequences go back where they were, if nothing used them since");
 		sb_addf(&w.sql, "DO $dd$ DECLARE r record; BEGIN\n"
 				"  FOR r IN SELECT to_regclass(s.seq_name) AS seq, s.old_value, q.seqstart\n"

@@ -24,7 +24,7 @@ struct push_opts {
 	const char *lock_timeout;      /* SET lock_timeout ("10s") */
 	const char *statement_timeout; /* SET statement_timeout ("0": none) */
 	long batch_size;               /* rows per transaction; 0: one transaction */
-	int disable_triggers;          /* session_replication_role = replica */
+	int disable_triggers;          /* the tables' user triggers off (never FK enforcement) */
 	/* recorded in the ledger */
 	const char *approved_by, *approval_note, *approved_at;
 	const char *staging;           /* staging file and snapshot time */
@@ -54,6 +54,7 @@ enum ps_kind {
 	PS_DDL,           /* a schema change (or its inverse) */
 	PS_DML,           /* a data statement whose row count is checked */
 	PS_VERIFY,        /* rows differing from the expected after-state */
+	PS_CAPTURE,       /* the after-image triggers left, into the ledger: (column, rows) */
 };
 
 enum ps_count {
