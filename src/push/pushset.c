@@ -63,6 +63,9 @@ void pushset_free(struct push_set *ps)
 		free(d->restore);
 	}
 	free(ps->ddl);
+	for (int i = 0; i < ps->nseqs; i++)
+		free(ps->seqs[i].name);
+	free(ps->seqs);
 	free(ps->plan);
 	free(ps->schema);
 	memset(ps, 0, sizeof(*ps));
@@ -570,6 +573,71 @@ cleanup:
 	return ret;
 }
 
+/*
+ * The sequence a default draws from: nextval('name'::regclass), as
+ * pg_get_expr() prints it, whether or not the sequence is OWNED BY the
+ * column (a Rails or Django table may share one, or have lost the link).
+ * Returns the regclass text, or NULL.
+ */
+static char *default_sequence(const char *expr)
+{
+	static const char head[] = "nextval('";
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	if (!expr || strncmp(expr, head, sizeof(head) - 1))
+		return NULL;
+	for (p = expr + sizeof(head) - 1; *p; p++) {
+		if (*p == '\'' && p[1] == '\'') {
+			sb_addch(&sb, '\'');
+			p++;
+		} else if (*p == '\'') {
+			break;
+		} else {
+			sb_addch(&sb, *p);
+		}
+	}
+	if (*p != '\'' || strcmp(p, "'::regclass)") || !sb.len) {
+		sb_release(&sb);
+		return NULL;
+	}
+	return sb_detach(&sb, NULL);
+}
+
+/*
+ * Sequences the offline run drew from (dd_sequence_state moved past the
+ * snapshot's dd_sequence): a value drawn for a row that was deleted again,
+ * or for another table, must not be handed out by the target later.
+ */
+static int load_drawn_sequences(sqlite3 *db, struct push_set *ps)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name = 'dd_sequence_state'",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot read the sequences");
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT s.schema, s.name, s.last_value FROM dd_sequence_state s "
+				   "JOIN dd_sequence q ON q.schema = s.schema AND q.name = s.name "
+				   "JOIN dd_source src ON src.name = q.source AND src.is_target "
+				   "WHERE s.is_called AND (s.last_value <> q.last_value OR NOT q.is_called) "
+				   "ORDER BY 1, 2", -1, &st, NULL))
+		return stage_error(db, "cannot read the sequences");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct strbuf name = STRBUF_INIT;
+		sb_add_ident(&name, (const char *)sqlite3_column_text(st, 0));
+		sb_addch(&name, '.');
+		sb_add_ident(&name, (const char *)sqlite3_column_text(st, 1));
+		ps->seqs = xrealloc(ps->seqs, (size_t)(ps->nseqs + 1) * sizeof(*ps->seqs));
+		ps->seqs[ps->nseqs].name = sb_detach(&name, NULL);
+		ps->seqs[ps->nseqs++].value = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 /* Columns listed in a dd_change_columns array, typed from the given tables. */
 static int make_cols(const char *json, char prefix, const struct table_meta *typed,
 		     const struct table_meta *pristine, const struct table_meta *before,
@@ -606,7 +674,7 @@ static int make_cols(const char *json, char prefix, const struct table_meta *typ
 		c[n].type = xstrdup(m->pg_type);
 		c[n].work = work_name(prefix, m->name, n);
 		c[n].text_cmp = pushset_type_needs_text_cmp(m->pg_type);
-		c[n].seq = m->sequence ? xstrdup(m->sequence) : NULL;
+		c[n].seq = m->sequence ? xstrdup(m->sequence) : default_sequence(m->default_expr);
 		c[n].always = m->identity && !strcmp(m->identity, "a");
 		/* the target holds the snapshot's columns and those the before
 		 * phase adds while rows move (drops wait for ddl_post) */
@@ -775,7 +843,7 @@ int pushset_from_stage(sqlite3 *db, const char *stage_path, struct push_set *ps)
 				if (!strcmp(ps->tables[j].name, t->refs[r].table))
 					t->refs[r].child = j;
 	}
-	if (pushset_order(ps))
+	if (pushset_order(ps) || load_drawn_sequences(db, ps))
 		goto cleanup;
 	ret = 0;
 cleanup:

@@ -25,7 +25,8 @@ struct push_col {
 	int mid;      /* exists in the target while the data statements run */
 	int key;      /* part of the primary key */
 	int text_cmp; /* the type has no equality operator: compare as text */
-	char *seq;    /* owned sequence (serial or identity), or NULL */
+	char *seq;    /* the sequence its default draws from (serial, identity,
+			 nextval('...') whether OWNED BY or not), or NULL */
 	int always;   /* GENERATED ALWAYS AS IDENTITY */
 };
 
@@ -70,6 +71,12 @@ struct push_ddl {
 	char *restore;        /* rollback, after the inverse data: put it back */
 };
 
+/* A sequence the offline run drew from: the target's must get past value. */
+struct push_seq {
+	char *name;           /* regclass text: "schema"."name" */
+	long long value;      /* the run's last value */
+};
+
 struct push_set {
 	int rollback;         /* the inverse of ledger entry rollback_of */
 	long long rollback_of;
@@ -82,6 +89,8 @@ struct push_set {
 	struct push_ddl *ddl;
 	int nddl;
 	long long inserts, updates, deletes;
+	struct push_seq *seqs; /* push only: sequences the run drew from */
+	int nseqs;
 };
 
 void pushset_free(struct push_set *ps);

@@ -672,16 +672,20 @@ static void render_triggers_on(struct strbuf *sb)
  * advanced (a gap, never a collision).  What moved, and from where, is
  * recorded so a rollback can put it back.
  */
-static void render_sequence(struct strbuf *sb, const struct push_col *c,
-			    const char *work, const char *ledger_id)
+static void render_sequence(struct strbuf *sb, const char *seqname, const struct push_col *c,
+			    const char *work, long long drawn, const char *ledger_id)
 {
 	struct strbuf seq = STRBUF_INIT;
-	sb_add_literal(&seq, c->seq);
+	sb_add_literal(&seq, seqname);
 	sb_adds(&seq, "::regclass");
-	sb_adds(sb, "DO $dd$ DECLARE v bigint; old bigint; q record; BEGIN\n  SELECT max(");
-	add_ref(sb, "s", c->work);
-	sb_addf(sb, ")::bigint INTO v FROM %s AS s WHERE s.dd_op = 'I';\n"
-		    "  SELECT seqstart, seqincrement INTO q FROM pg_sequence WHERE seqrelid = %s;\n"
+	if (c) {
+		sb_adds(sb, "DO $dd$ DECLARE v bigint; old bigint; q record; BEGIN\n  SELECT max(");
+		add_ref(sb, "s", c->work);
+		sb_addf(sb, ")::bigint INTO v FROM %s AS s WHERE s.dd_op IN ('I', 'U');\n", work);
+	} else {
+		sb_addf(sb, "DO $dd$ DECLARE v bigint := %lld; old bigint; q record; BEGIN\n", drawn);
+	}
+	sb_addf(sb, "  SELECT seqstart, seqincrement INTO q FROM pg_sequence WHERE seqrelid = %s;\n"
 		    "  old := pg_sequence_last_value(%s);\n"
 		    "  IF v IS NULL OR q.seqincrement <= 0 OR v <= coalesce(old, q.seqstart - 1) THEN RETURN; END IF;\n"
 		    "  IF pg_has_role((SELECT relowner FROM pg_class WHERE oid = %s), 'USAGE') THEN\n"
@@ -691,10 +695,9 @@ static void render_sequence(struct strbuf *sb, const struct push_col *c,
 		    "    PERFORM setval(%s, v);\n"
 		    "  END IF;\n"
 		    "  INSERT INTO drydock.ledger_sequence (ledger_id, seq_name, old_value, new_value)\n"
-		    "    VALUES (%s, ",
-		work, seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, ledger_id);
-	sb_add_literal(sb, c->seq);
-	sb_adds(sb, ", old, v)\n    ON CONFLICT (ledger_id, seq_name) DO UPDATE SET new_value = excluded.new_value;\n"
+		    "    VALUES (%s, %s::text, old, v)",
+		seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, seq.buf, ledger_id, seq.buf);
+	sb_adds(sb, "\n    ON CONFLICT (ledger_id, seq_name) DO UPDATE SET new_value = excluded.new_value;\n"
 		    "END $dd$");
 	sb_release(&seq);
 }
@@ -1019,16 +1022,32 @@ static int ddl_rest(struct walk *w)
 
 static int emit_sequences(struct walk *w, const struct push_table *t, const char *work)
 {
-	if (!t->ninsert)
+	if (!t->ninsert && !t->nupdate)
 		return 0;
 	for (int c = 0; c < t->nnew; c++) {
 		struct ps_step s = STEP(.kind = PS_SQL);
 		int r;
 		if (!t->new[c].seq || !t->new[c].mid)
 			continue;
-		sb_addf(&w->comment, "sequence %s past the largest %s.%s inserted",
+		sb_addf(&w->comment, "sequence %s past the largest %s.%s written",
 			t->new[c].seq, t->name, t->new[c].name);
-		render_sequence(&w->sql, &t->new[c], work, w->st->ledger_id);
+		render_sequence(&w->sql, t->new[c].seq, &t->new[c], work, 0, w->st->ledger_id);
+		if ((r = emit(w, &s)))
+			return r;
+	}
+	return 0;
+}
+
+/* Sequences the offline run drew from, past what it drew. */
+static int emit_drawn_sequences(struct walk *w)
+{
+	for (int i = 0; i < w->ps->nseqs; i++) {
+		struct ps_step s = STEP(.kind = PS_SQL);
+		int r;
+		sb_addf(&w->comment, "sequence %s past %lld, the last value the offline run drew",
+			w->ps->seqs[i].name, w->ps->seqs[i].value);
+		render_sequence(&w->sql, w->ps->seqs[i].name, NULL, NULL, w->ps->seqs[i].value,
+				w->st->ledger_id);
 		if ((r = emit(w, &s)))
 			return r;
 	}
@@ -1281,6 +1300,8 @@ static int walk_single(struct walk *w)
 		if (r)
 			return r;
 	}
+	if ((r = emit_drawn_sequences(w)))
+		return r;
 	for (int i = 0; i < ps->ntables; i++) {
 		char *work = work_of(w, &ps->tables[i], 0);
 		render_table_counts(&w->sql, &ps->tables[i], work, w->st->ledger_id);
@@ -1367,7 +1388,10 @@ static int walk_unit(struct walk *w, long u)
 		goto out;
 	if (last && (r = ddl_rest(w)))
 		goto out;
-	if (t && un->phase == PH_INSERT && (r = emit_sequences(w, t, tmp)))
+	if (t && (un->phase == PH_INSERT || un->phase == PH_UPDATE) &&
+	    (r = emit_sequences(w, t, tmp)))
+		goto out;
+	if (last && (r = emit_drawn_sequences(w)))
 		goto out;
 	if (t) {
 		sb_adds(&w->comment, "into the ledger: the rows this batch applied");
