@@ -16,7 +16,8 @@
 #include "stage.h"
 
 const char usage_push[] =
-	"usage: drydock push STAGE.db --target CONNINFO [--yes] [--batch-size N]\n"
+	"usage: drydock push STAGE.db [--target CONNINFO | -h HOST -p PORT -U USER -d DB]\n"
+	"                    [--yes] [--batch-size N]\n"
 	"                    [--lock-timeout T] [--statement-timeout T]\n"
 	"                    [--disable-triggers] [--conflicts FILE] [--plan DIR]\n"
 	"\n"
@@ -26,8 +27,9 @@ const char usage_push[] =
 	"ledger entry (schema drydock) holding the inverse for 'drydock rollback'.\n"
 	"Shows a summary and asks for the first 8 characters of the change set's hash.\n"
 	"\n"
-	"  --target CONNINFO     libpq connection string or URI (PG* variables and\n"
-	"                        ~/.pgpass work; the password is never printed)\n"
+	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
+	"                        database name\n"
+	CONN_HELP
 	"  --yes                 do not ask (required without a terminal)\n"
 	"  --batch-size N        N rows per transaction, resumable (docs/push.md,\n"
 	"                        \"Batches\": earlier batches stay applied on failure)\n"
@@ -103,25 +105,19 @@ static char *counts_json(const struct push_set *ps)
 int cmd_push(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "batch-size", required_argument, NULL, 'b' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "statement-timeout", required_argument, NULL, 's' },
-		{ "disable-triggers", no_argument, NULL, 'd' },
-		{ "conflicts", required_argument, NULL, 'c' },
-		{ "plan", required_argument, NULL, 'p' },
+		TARGET_OPTIONS,
+		PUSH_OPTIONS,
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path, *lock_timeout = NULL, *stmt_timeout = NULL, *report = NULL,
-		   *plan_dir = NULL;
-	char *target = NULL, *identity = NULL, *report_default = NULL, *counts = NULL,
-	     *staging = NULL;
-	long batch = -1;
-	int yes = 0, notrig = 0, c, r, ret = EXIT_RUNTIME;
+	const char *path, *report = NULL;
+	char *identity = NULL, *report_default = NULL, *counts = NULL, *staging = NULL;
+	int c, r, ret = EXIT_RUNTIME;
 	long long record = 0;
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct push_set ps = { 0 };
 	struct review rv = { 0 };
 	const struct approval *a = &rv.approval;
@@ -130,43 +126,22 @@ int cmd_push(int argc, char **argv)
 	struct push_exec e = { 0 };
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			free(target);
-			target = xstrdup(optarg);
-			scrub_conninfo_arg(optarg);
-			break;
-		case 'y': yes = 1; break;
-		case 'b':
-			if (parse_long(optarg, &batch) || batch < 0) {
-				ret = usage_error("push", "--batch-size needs a number of rows");
-				goto cleanup;
-			}
-			break;
-		case 'l': lock_timeout = optarg; break;
-		case 's': stmt_timeout = optarg; break;
-		case 'd': notrig = 1; break;
-		case 'c': report = optarg; break;
-		case 'p': plan_dir = optarg; break;
-		default:
-			ret = usage_error("push", "unknown option");
-			goto cleanup;
-		}
-	}
-	if (optind != argc - 1 || !target) {
-		ret = usage_error("push", "give one staging file and --target CONNINFO");
+	while ((c = getopt_long(argc, argv, CONN_SHORTOPTS, opts, NULL)) != -1) {
+		r = shared_option("push", c, optarg, &args);
+		if (r == 1)
+			continue;
+		ret = r ? r : option_error("push", argv, opts, CONN_SHORTOPTS);
 		goto cleanup;
 	}
-	if ((lock_timeout && !push_valid_duration(lock_timeout)) ||
-	    (stmt_timeout && !push_valid_duration(stmt_timeout))) {
-		ret = usage_error("push", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	if (optind != argc - 1) {
+		ret = usage_error("push", "give one staging file (and the target: --target CONNINFO, "
+				  "a database name, or -h/-p/-U/-d)");
 		goto cleanup;
 	}
-	if (!yes && !stdin_is_tty()) {
-		ret = usage_error("push", "without a terminal to confirm on, pass --yes");
+	if ((ret = check_push_args("push", &args, 1)))
 		goto cleanup;
-	}
+	ret = EXIT_RUNTIME;
+	report = args.conflicts;
 	path = argv[optind];
 	if (stage_open(path, 0, &db))
 		goto cleanup;
@@ -193,9 +168,10 @@ int cmd_push(int argc, char **argv)
 		ret = EXIT_OK;
 		goto cleanup;
 	}
-	if (push_settings_load(db, plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
+	if (push_settings_load(db, args.plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
 		goto cleanup;
-	push_settings_override(&set, lock_timeout, stmt_timeout, batch, notrig);
+	push_settings_override(&set, args.lock_timeout, args.statement_timeout, args.batch_size,
+			       args.disable_triggers);
 	staging = push_staging_label(db, path);
 	o.lock_timeout = set.lock_timeout;
 	o.statement_timeout = set.statement_timeout;
@@ -208,14 +184,14 @@ int cmd_push(int argc, char **argv)
 	if (o.batch_size > 0 && pushsql_plan_units(&ps, db, o.batch_size, &e.st))
 		goto cleanup;
 
-	conn = push_connect(target);
+	conn = connect_args(&args, "the target");
 	if (!conn)
 		goto cleanup;
 	identity = pg_identity(conn);
-	if (!dd_quiet || !yes)
+	if (!dd_quiet || !args.yes)
 		print_summary(&ps, identity, a, &set, &e.st);
 	fflush(stdout);
-	if (!yes && !confirm(ps.hash, "push")) {
+	if (!args.yes && !confirm(ps.hash, "push")) {
 		error("not confirmed: nothing was pushed");
 		goto cleanup;
 	}
@@ -245,7 +221,7 @@ cleanup:
 	pushset_free(&ps);
 	review_free(&rv);
 	push_settings_free(&set);
-	free(target);
+	args_release(&args);
 	free(identity);
 	free(report_default);
 	free(counts);

@@ -20,23 +20,28 @@
 #include "stage.h"
 
 const char usage_snapshot[] =
-	"usage: drydock snapshot --plan DIR -o STAGE.db\n"
-	"                        (--source [NAME=]CONNINFO ... | --fixture DIR) [--force]\n"
+	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
+	"                        [--source [NAME=]CONNINFO ... | -h HOST -p PORT -U USER -d DB]\n"
+	"                        [--fixture DIR]\n"
 	"\n"
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
 	"\n"
-	"  --plan DIR        the plan folder (holds plan.json)\n"
-	"  -o, --output F    the staging file to create\n"
+	"  --plan DIR            the plan folder (holds plan.json)\n"
+	"  -o, --output F        the staging file to create\n"
 	"  --source [NAME=]CONNINFO\n"
-	"                    a libpq connection string or URI for source NAME; with\n"
-	"                    one source in the plan NAME may be left out.  PG*\n"
-	"                    variables and ~/.pgpass work as in psql.  May repeat.\n"
-	"  --fixture DIR     read sources not given with --source from this fixture\n"
+	"                        a libpq connection string, URI or database name for\n"
+	"                        source NAME; with one source in the plan NAME may be\n"
+	"                        left out.  May repeat.  Without --source and\n"
+	"                        --fixture, the one source is the database the PG*\n"
+	"                        variables name, as in psql.\n"
+	CONN_HELP
+	"                        -h -p -U -w -W apply to every source.\n"
+	"  --fixture DIR         read sources not given with --source from this fixture\n"
 	"  --mask-secret-file FILE\n"
-	"                    the secret keying the plan's masking rules (first line\n"
-	"                    of FILE; or set DRYDOCK_MASK_SECRET)\n"
-	"  --force           replace STAGE.db if it exists\n";
+	"                        the secret keying the plan's masking rules (first line\n"
+	"                        of FILE; or set DRYDOCK_MASK_SECRET)\n"
+	"  --force               replace STAGE.db if it exists\n";
 
 struct binding {
 	char *name;      /* plan source name */
@@ -150,14 +155,18 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 
 /* Copies the plan's table list for one source into catalog entries. */
 static int describe_pg_source(struct binding *b, struct plan_source *ps,
-			      struct catalog *cat)
+			      struct catalog *cat, const struct shared_args *args)
 {
 	char what[128];
 	PGresult *r;
 	struct source_meta *sm;
 
 	snprintf(what, sizeof(what), "source '%s'", b->name);
-	b->conn = pg_connect(b->conninfo, what);
+	{
+		struct shared_args a = *args;
+		a.conninfo = b->conninfo;
+		b->conn = connect_args(&a, what);
+	}
 	if (!b->conn)
 		return -1;
 	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -311,9 +320,10 @@ static int filter_fixture_table(sqlite3 *db, struct table_meta *t, const char *n
 int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
+		{ "plan", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "source", required_argument, NULL, 's' },
+		CONN_OPTIONS,
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "mask-secret-file", required_argument, NULL, 'm' },
@@ -323,8 +333,9 @@ int cmd_snapshot(int argc, char **argv)
 	char *secret = NULL;
 	int secret_loaded = 0, nmasked = 0;
 	struct table_mask *masks = NULL;
-	char **srcargs = xcalloc((size_t)argc, sizeof(char *));
+	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nsrc = 0, force = 0, c, ret = EXIT_RUNTIME;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
 	struct catalog cat = { 0 }, fix = { 0 };
 	struct binding *b = NULL;
@@ -332,16 +343,19 @@ int cmd_snapshot(int argc, char **argv)
 	char *tmp = NULL, *now = NULL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CONN_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': plandir = optarg; break;
+		case 'P': plandir = optarg; break;
 		case 'o': out = optarg; break;
-		case 's': srcargs[nsrc++] = optarg; break;
+		case 's':
+		case 'd': srcargs[nsrc++] = optarg; break; /* -d: the source, as psql's */
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
 		default:
-			ret = usage_error("snapshot", "unknown option");
+			if (shared_option("snapshot", c, optarg, &args) == 1)
+				break;
+			ret = option_error("snapshot", argv, opts, "o:" CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
@@ -353,10 +367,9 @@ int cmd_snapshot(int argc, char **argv)
 		ret = usage_error("snapshot", "--plan and -o are required");
 		goto cleanup;
 	}
-	if (!nsrc && !fixdir) {
-		ret = usage_error("snapshot", "give a --source or a --fixture");
-		goto cleanup;
-	}
+	/* as psql: no connection given means the PG* variables' database */
+	if (!nsrc && !fixdir)
+		srcargs[nsrc++] = "";
 	if (file_exists(out) && !force) {
 		error("'%s' already exists", out);
 		hint("Pass --force to replace it, or choose another -o.");
@@ -374,7 +387,7 @@ int cmd_snapshot(int argc, char **argv)
 		goto cleanup;
 	for (int i = 0; i < plan.nsources; i++) {
 		if (b[i].conninfo) {
-			if (describe_pg_source(&b[i], &plan.sources[i], &cat))
+			if (describe_pg_source(&b[i], &plan.sources[i], &cat, &args))
 				goto cleanup;
 		} else if (fixdir) {
 			if (describe_fixture_source(fixdir, &fix, &plan, &plan.sources[i], &cat))
@@ -520,6 +533,7 @@ cleanup:
 	catalog_free(&fix);
 	plan_free(&plan);
 	free(srcargs);
+	args_release(&args);
 	free(tmp);
 	free(now);
 	return ret;

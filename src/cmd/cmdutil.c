@@ -1,12 +1,16 @@
 /*
- * cmdutil: helpers every command shares (usage errors, scrubbing secrets
- * from argv).  Declared in commands.h.
+ * cmdutil: what every command shares: usage errors, option errors that
+ * name the option, the shared options (connection, push settings) and
+ * scrubbing secrets from argv.  Declared in commands.h.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "jsonschema.h"
+#include "push.h"
 #include "util.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -21,6 +25,117 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	sb_release(&sb);
 	return EXIT_USAGE;
 }
+
+/* ---------------------------------------------------------- option errors */
+
+/*
+ * getopt_long has moved optind past the offending word in every case but
+ * an unknown letter inside a group ("-xq"); optopt names the letter then.
+ */
+int option_error(const char *cmd, char **argv, const struct option *opts,
+		     const char *shortopts)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *names[128];
+	int n = 0, ret;
+
+	for (const struct option *o = opts; o->name && n < (int)ARRAY_SIZE(names); o++)
+		names[n++] = o->name;
+	if (!strncmp(word, "--", 2) && word[2]) {
+		const char *name = word + 2;
+		size_t len = strcspn(name, "=");
+		char *given = xstrndup(name, len);
+		const struct option *exact = NULL;
+		int prefixed = 0;
+		for (const struct option *o = opts; o->name; o++) {
+			if (!strcmp(o->name, given))
+				exact = o;
+			else if (!strncmp(o->name, given, len))
+				prefixed++;
+		}
+		if (exact && exact->has_arg == required_argument)
+			ret = usage_error(cmd, "option '--%s' needs a value", given);
+		else if (exact && exact->has_arg == no_argument && name[len] == '=')
+			ret = usage_error(cmd, "option '--%s' takes no value", given);
+		else if (!exact && prefixed > 1)
+			ret = usage_error(cmd, "option '--%s' is ambiguous", given);
+		else {
+			const char *near = closest_word(given, names, n);
+			error("unknown option '--%s'", given);
+			if (near)
+				hint("Did you mean '--%s'?  Run 'drydock %s --help' for usage.", near, cmd);
+			else
+				hint("Run 'drydock %s --help' for usage.", cmd);
+			ret = EXIT_USAGE;
+		}
+		free(given);
+		return ret;
+	}
+	if (optopt > 0 && optopt < 256 && shortopts && strchr(shortopts, optopt))
+		return usage_error(cmd, "option '-%c' needs a value", optopt);
+	if (optopt > 0 && optopt < 256)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", word);
+}
+
+/* --------------------------------------------------------- shared options */
+
+int shared_option(const char *cmd, int c, const char *arg, struct shared_args *a)
+{
+	switch (c) {
+	case OPT_TARGET:
+	case 'd':
+		if (a->conninfo)
+			return usage_error(cmd, "the database is given twice (--%s and an earlier "
+					   "--target or -d)", c == 'd' ? "dbname" : "target");
+		a->conninfo = xstrdup(arg);
+		scrub_conninfo_arg((char *)arg);
+		return 1;
+	case 'h': a->host = arg; return 1;
+	case 'p': a->port = arg; return 1;
+	case 'U': a->user = arg; return 1;
+	case 'w': a->prompt = PG_PROMPT_NEVER; return 1;
+	case 'W': a->prompt = PG_PROMPT_ALWAYS; return 1;
+	case OPT_YES: a->yes = 1; return 1;
+	case OPT_BATCH_SIZE:
+		if (parse_long(arg, &a->batch_size) || a->batch_size < 0)
+			return usage_error(cmd, "--batch-size needs a number of rows");
+		return 1;
+	case OPT_LOCK_TIMEOUT: a->lock_timeout = arg; return 1;
+	case OPT_STATEMENT_TIMEOUT: a->statement_timeout = arg; return 1;
+	case OPT_DISABLE_TRIGGERS: a->disable_triggers = 1; return 1;
+	case OPT_CONFLICTS: a->conflicts = arg; return 1;
+	case OPT_PLAN: a->plan_dir = arg; return 1;
+	case OPT_JSON: a->json = 1; return 1;
+	case OPT_ALLOW_DRIFT: a->allow_drift = 1; return 1;
+	case OPT_OTHER_DATABASE: a->other_database = 1; return 1;
+	default: return 0;
+	}
+}
+
+void args_release(struct shared_args *a)
+{
+	free(a->conninfo);
+	a->conninfo = NULL;
+}
+
+int check_push_args(const char *cmd, const struct shared_args *a, int need_yes)
+{
+	if ((a->lock_timeout && !push_valid_duration(a->lock_timeout)) ||
+	    (a->statement_timeout && !push_valid_duration(a->statement_timeout)))
+		return usage_error(cmd, "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	if (need_yes && !a->yes && !stdin_is_tty())
+		return usage_error(cmd, "without a terminal to confirm on, pass --yes");
+	return 0;
+}
+
+PGconn *connect_args(const struct shared_args *a, const char *what)
+{
+	struct pg_conn_opts o = { a->conninfo, a->host, a->port, a->user, a->prompt };
+	return pg_connect_opts(&o, what);
+}
+
+/* ------------------------------------------------------------------ argv */
 
 void scrub_conninfo_arg(char *arg)
 {
