@@ -59,7 +59,7 @@ int cmd_approve(int argc, char **argv)
 		switch (c) {
 		case 'b': by = optarg; break;
 		case 'n': note = optarg; break;
-		default: return usage_error("approve", "unknown option");
+		default: return option_error("approve", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)

@@ -76,7 +76,7 @@ int cmd_changes(int argc, char **argv)
 				return usage_error("changes", "--limit needs a number");
 			break;
 		case 'j': json = 1; break;
-		default: return usage_error("changes", "unknown option");
+		default: return option_error("changes", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)

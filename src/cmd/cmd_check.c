@@ -202,7 +202,7 @@ int cmd_check(int argc, char **argv)
 		case 'f': fix = 1; break;
 		case 'j': json = 1; break;
 		case 'a': all = 1; break;
-		default: return usage_error("check", "unknown option");
+		default: return option_error("check", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)

@@ -49,7 +49,7 @@ int cmd_fixture(int argc, char **argv)
 				return usage_error("fixture", "--rows needs a positive number");
 			break;
 		case 'F': force = 1; break;
-		default: return usage_error("fixture", "unknown option");
+		default: return option_error("fixture", argv, opts, "o:");
 		}
 	}
 	if (optind != argc - 1 || !out)

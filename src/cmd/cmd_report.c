@@ -124,7 +124,7 @@ int cmd_report(int argc, char **argv)
 			if (parse_long(optarg, &samples) || samples < 0 || samples > 1000)
 				return usage_error("report", "--samples needs a number from 0 to 1000");
 			break;
-		default: return usage_error("report", "unknown option");
+		default: return option_error("report", argv, opts, "o:");
 		}
 	}
 	if (optind != argc - 1)

@@ -1106,7 +1106,7 @@ int cmd_run(int argc, char **argv)
 		case 'r': resume = 1; break;
 		case 'f': from = optarg; break;
 		case 'n': no_check = 1; break;
-		default: return usage_error("run", "unknown option");
+		default: return option_error("run", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1 || !plandir)

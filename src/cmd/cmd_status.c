@@ -216,7 +216,7 @@ int cmd_status(int argc, char **argv)
 		if (c == 'j')
 			json = 1;
 		else
-			return usage_error("status", "unknown option");
+			return option_error("status", argv, opts, "");
 	}
 	if (optind != argc - 1)
 		return usage_error("status", "give one staging file");

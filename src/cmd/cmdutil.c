@@ -28,6 +28,26 @@ int usage_error(const char *cmd, const char *fmt, ...)
 
 /* ---------------------------------------------------------- option errors */
 
+/* Two letters swapped ("--plna" for "--plan"), which edit distance counts twice. */
+static int swapped(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (n != strlen(b))
+		return 0;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
+}
+
+static const char *near_word(const char *word, const char *const *names, int n)
+{
+	const char *near = closest_word(word, names, n);
+	for (int i = 0; !near && i < n; i++)
+		if (swapped(word, names[i]))
+			near = names[i];
+	return near;
+}
+
 /*
  * getopt_long has moved optind past the offending word in every case but
  * an unknown letter inside a group ("-xq"); optopt names the letter then.
@@ -60,7 +80,7 @@ int option_error(const char *cmd, char **argv, const struct option *opts,
 		else if (!exact && prefixed > 1)
 			ret = usage_error(cmd, "option '--%s' is ambiguous", given);
 		else {
-			const char *near = closest_word(given, names, n);
+			const char *near = near_word(given, names, n);
 			error("unknown option '--%s'", given);
 			if (near)
 				hint("Did you mean '--%s'?  Run 'drydock %s --help' for usage.", near, cmd);
