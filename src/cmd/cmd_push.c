@@ -10,6 +10,8 @@
 
 #include "book.h"
 #include "commands.h"
+#include "drift.h"
+#include "ledger.h"
 #include "pg.h"
 #include "push.h"
 #include "pushset.h"
@@ -26,6 +28,10 @@ const char usage_push[] =
 	"the snapshot saw, set-based statements, a verification of the result and a\n"
 	"ledger entry (schema drydock) holding the inverse for 'drydock rollback'.\n"
 	"Shows a summary and asks for the first 8 characters of the change set's hash.\n"
+	"First, before anything is sent, the target's schema for the snapshot's tables\n"
+	"is compared with the snapshot's (docs/push.md, \"Drift\"): a difference stops\n"
+	"the push with the list; so does a target in another cluster than the\n"
+	"snapshotted database (another database of the same cluster is a warning).\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
 	"                        database name\n"
@@ -39,6 +45,12 @@ const char usage_push[] =
 	"  --disable-triggers    session_replication_role = replica (superuser)\n"
 	"  --conflicts FILE      where conflicts are written (default STAGE.conflicts.json)\n"
 	"  --plan DIR            read push settings from this plan folder\n"
+	"  --allow-drift         push although the target's schema differs from the\n"
+	"                        snapshot's in benign ways (an extra nullable column,\n"
+	"                        a changed default, an extra non-unique index, an\n"
+	"                        extra enum label); other differences always refuse\n"
+	"  --target-is-copy      the target is a copy of the snapshotted database in\n"
+	"                        another cluster (a restored dump): push anyway\n"
 	"\n"
 	"Exit status: 0 applied, 1 conflicts (nothing applied), 2 usage, 3 refused\n"
 	"or failed (unapproved, already applied, lock busy, target differs, error).\n";
@@ -102,6 +114,45 @@ static char *counts_json(const struct push_set *ps)
 	return s;
 }
 
+/*
+ * The drift check (drift.h) before anything is sent.  A push of this
+ * change set already in the ledger (applied: refused; batches in
+ * progress: resumed) is push_run's to judge: its schema changes may be
+ * in the target already.
+ */
+static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
+		       const struct shared_args *args)
+{
+	struct ledger_entry le = { 0 };
+	struct drift d = { 0 };
+	const char **types = NULL;
+	int ntypes = 0, r, ret = -1;
+
+	r = ledger_exists(conn);
+	if (r < 0)
+		return -1;
+	if (r) {
+		r = ledger_find_push(conn, 0, ps->hash, &le);
+		ledger_entry_free(&le);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+	}
+	for (int i = 0; i < ps->ntables; i++)
+		for (int k = 0; k < ps->tables[i].nnew; k++) {
+			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
+			types[ntypes++] = ps->tables[i].new[k].type;
+		}
+	if (drift_compare(conn, db, types, ntypes, &d))
+		goto cleanup;
+	ret = drift_report(&d, args->allow_drift, args->other_database);
+cleanup:
+	drift_free(&d);
+	free(types);
+	return ret;
+}
+
 int cmd_push(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -109,6 +160,8 @@ int cmd_push(int argc, char **argv)
 		PUSH_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
+		{ "allow-drift", no_argument, NULL, OPT_ALLOW_DRIFT },
+		{ "target-is-copy", no_argument, NULL, OPT_OTHER_DATABASE },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path, *report = NULL;
@@ -186,6 +239,8 @@ int cmd_push(int argc, char **argv)
 
 	conn = connect_args(&args, "the target");
 	if (!conn)
+		goto cleanup;
+	if (check_drift(conn, db, &ps, &args))
 		goto cleanup;
 	identity = pg_identity(conn);
 	if (!dd_quiet || !args.yes)

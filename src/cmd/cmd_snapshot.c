@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "drift.h"
 #include "fixture.h"
 #include "mask.h"
 #include "pg.h"
@@ -482,6 +483,9 @@ int cmd_snapshot(int argc, char **argv)
 	    stage_set_meta(db, "plan_json", plan.text) ||
 	    stage_set_meta(db, "snapshot_at", now))
 		goto cleanup;
+	for (int i = 0; i < plan.nsources; i++)
+		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
+			goto cleanup;
 	for (int i = 0; i < plan.nsources; i++)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
