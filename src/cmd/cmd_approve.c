@@ -95,8 +95,8 @@ int cmd_approve(int argc, char **argv)
 		const struct changeset_summary *sum = &rv.cs;
 		long long warnings = rv.checks.warnings;
 		printf("approved change set %s by %s\n", sum->hash, by);
-		printf("  %lld inserts, %lld updates, %lld deletes, %d schema change%s; "
-		       "checks: %lld warning%s\n", sum->inserts, sum->updates, sum->deletes,
+		printf("  %s, %d schema change%s; "
+		       "checks: %lld warning%s\n", change_counts(sum->inserts, sum->updates, sum->deletes),
 		       sum->schema_changes, sum->schema_changes == 1 ? "" : "s", warnings,
 		       warnings == 1 ? "" : "s");
 	}

@@ -140,8 +140,8 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 	if (run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, ""))
 		return -1;
 	if (!ret)
-		info("change set %.16s after the fixes: %lld inserts, %lld updates, %lld deletes",
-		     sum.hash, sum.inserts, sum.updates, sum.deletes);
+		info("change set %.16s after the fixes: %s", sum.hash,
+		     change_counts(sum.inserts, sum.updates, sum.deletes));
 	return ret;
 }
 

@@ -109,8 +109,8 @@ static int print_step(void *ctx, const struct ps_step *s)
 		if (pushsql_copy_rows(pr->db, t, s, pr->data ? print_out : discard, pr, per))
 			return -1;
 		if (!pr->data)
-			printf("-- (%lld rows: %lld inserts, %lld updates, %lld deletes)\n",
-			       per[0] + per[1] + per[2], per[0], per[1], per[2]);
+			printf("-- (%lld row%s: %s)\n", per[0] + per[1] + per[2],
+			       PLURAL(per[0] + per[1] + per[2]), change_counts(per[0], per[1], per[2]));
 		printf("\\.\n");
 	}
 	return ferror(stdout) ? -1 : 0;
@@ -178,8 +178,8 @@ int cmd_plan(int argc, char **argv)
 	}
 	o.staging = staging;
 	printf("-- drydock plan: what `drydock push %s` sends to the target, in order.\n", path);
-	printf("-- change set %s (plan %s): %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-	       ps.hash, ps.plan, ps.inserts, ps.updates, ps.deletes, ps.nddl, ps.nddl == 1 ? "" : "s");
+	printf("-- change set %s (plan %s): %s, %d schema change%s\n",
+	       ps.hash, ps.plan, change_counts(ps.inserts, ps.updates, ps.deletes), ps.nddl, PLURAL(ps.nddl));
 	if (!o.approved_by)
 		printf("-- not approved yet: push refuses until 'drydock approve %s --by NAME'\n", path);
 	printf("-- <id> stands for the ledger entry's id, known when push runs.\n");

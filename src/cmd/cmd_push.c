@@ -73,8 +73,8 @@ static void print_summary(const struct push_set *ps, const char *identity,
 	}
 	if (!ps->ntables)
 		printf(" (no rows)\n");
-	printf("total       %lld inserts, %lld updates, %lld deletes; %d schema change%s\n",
-	       ps->inserts, ps->updates, ps->deletes, ps->nddl, ps->nddl == 1 ? "" : "s");
+	printf("total       %s; %d schema change%s\n",
+	       change_counts(ps->inserts, ps->updates, ps->deletes), ps->nddl, PLURAL(ps->nddl));
 	if (s->batch_size > 0)
 		printf("mode        %ld batches of up to %ld rows, each its own transaction:\n"
 		       "            a failure leaves earlier batches applied (push again to resume,\n"
@@ -265,9 +265,8 @@ int cmd_push(int argc, char **argv)
 	if (push_record_finish(db, record, &e, counts) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;
 	if (e.outcome == PUSH_APPLIED && !dd_quiet)
-		printf("pushed change set %.16s: ledger entry #%lld, %lld inserts, %lld updates, "
-		       "%lld deletes in %.2f s\n", ps.hash, e.ledger_id, ps.inserts, ps.updates,
-		       ps.deletes, e.seconds);
+		printf("pushed change set %.16s: ledger entry #%lld, %s in %.2f s\n", ps.hash,
+		       e.ledger_id, change_counts(ps.inserts, ps.updates, ps.deletes), e.seconds);
 cleanup:
 	pushsql_state_release(&e.st);
 	if (conn)

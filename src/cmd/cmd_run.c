@@ -1266,8 +1266,8 @@ int cmd_run(int argc, char **argv)
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
 	if (!dd_quiet)
-		printf("change set %.16s: %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-		       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
+		printf("change set %.16s: %s, %d schema change%s\n",
+		       sum.hash, change_counts(sum.inserts, sum.updates, sum.deletes), sum.schema_changes,
 		       sum.schema_changes == 1 ? "" : "s");
 	ret = EXIT_OK;
 	if (no_check) {

@@ -475,7 +475,7 @@ int cmd_snapshot(int argc, char **argv)
 				goto cleanup;
 		}
 		fault_point("snapshot.after_table");
-		info("%s.%s: %lld rows", t->source, t->name, t->row_count);
+		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL(t->row_count));
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -510,7 +510,7 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	fsync_dir_of(out);
 	tmp_path_for_signal = NULL;
-	info("wrote '%s': %d tables from %d source%s%s", out, cat.ntables,
+	info("wrote '%s': %d table%s from %d source%s%s", out, cat.ntables, PLURAL(cat.ntables),
 	     cat.nsources, cat.nsources == 1 ? "" : "s",
 	     nmasked ? ", personal data masked" : "");
 	ret = EXIT_OK;

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,16 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	hint("Run 'drydock %s --help' for usage.", cmd);
 	sb_release(&sb);
 	return EXIT_USAGE;
+}
+
+const char *change_counts(long long inserts, long long updates, long long deletes)
+{
+	static char buf[4][128];
+	static int next;
+	char *b = buf[next++ % 4];
+	snprintf(b, sizeof(buf[0]), "%lld insert%s, %lld update%s, %lld delete%s", inserts,
+		 PLURAL(inserts), updates, PLURAL(updates), deletes, PLURAL(deletes));
+	return b;
 }
 
 /* ---------------------------------------------------------- option errors */

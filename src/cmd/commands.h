@@ -123,6 +123,11 @@ PGconn *connect_args(const struct shared_args *a, const char *what);
 int option_error(const char *cmd, char **argv, const struct option *opts,
 		     const char *shortopts);
 
+/* "s" unless n is 1: "1 table", "2 tables". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+/* "1 insert, 21 updates, 0 deletes" (one of four static buffers, in turn). */
+const char *change_counts(long long inserts, long long updates, long long deletes);
+
 /* Prints "usage error" the house way and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -185,7 +185,7 @@ t_plan_prints_the_statements_in_order() {
 	assert_out_contains "COMMIT;"
 	run dd plan s.db --no-data --batch-size 2
 	assert_status 0
-	assert_out_contains "-- (4 rows: 3 inserts, 0 updates, 1 deletes)"
+	assert_out_contains "-- (4 rows: 3 inserts, 0 updates, 1 delete)"
 	assert_out_contains "-- batch 1 of "
 	assert_out_not_contains "Cy\\ttab"
 }
