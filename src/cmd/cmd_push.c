@@ -22,6 +22,7 @@ const char usage_push[] =
 	"                    [--yes] [--batch-size N]\n"
 	"                    [--lock-timeout T] [--statement-timeout T]\n"
 	"                    [--disable-triggers] [--conflicts FILE] [--plan DIR]\n"
+	"                    [--allow-drift] [--target-is-copy]\n"
 	"\n"
 	"Applies the approved change set of STAGE.db to the target database: one\n"
 	"transaction, an advisory lock, a conflict check of every row against what\n"
