@@ -22,7 +22,7 @@ const char usage_push[] =
 	"                    [--yes] [--batch-size N]\n"
 	"                    [--lock-timeout T] [--statement-timeout T]\n"
 	"                    [--disable-triggers] [--conflicts FILE] [--plan DIR]\n"
-	"                    [--allow-drift] [--target-is-copy]\n"
+	"                    [--allow-drift] [--target-is-copy] [--json]\n"
 	"\n"
 	"Applies the approved change set of STAGE.db to the target database: one\n"
 	"transaction, an advisory lock, a conflict check of every row against what\n"
@@ -50,6 +50,8 @@ const char usage_push[] =
 	"                        snapshot's in benign ways (an extra nullable column,\n"
 	"                        a changed default, an extra non-unique index, an\n"
 	"                        extra enum label); other differences always refuse\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\");\n"
+	"                        needs --yes\n"
 	"  --target-is-copy      the target is a copy of the snapshotted database in\n"
 	"                        another cluster (a restored dump): push anyway\n"
 	"\n"
@@ -162,12 +164,13 @@ int cmd_push(int argc, char **argv)
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
 		{ "allow-drift", no_argument, NULL, OPT_ALLOW_DRIFT },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ "target-is-copy", no_argument, NULL, OPT_OTHER_DATABASE },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path, *report = NULL;
+	const char *path = NULL, *report = NULL;
 	char *identity = NULL, *report_default = NULL, *counts = NULL, *staging = NULL;
-	int c, r, ret = EXIT_RUNTIME;
+	int c, r, json = 0, pushed = 0, ret = EXIT_RUNTIME;
 	long long record = 0;
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
@@ -194,9 +197,18 @@ int cmd_push(int argc, char **argv)
 	}
 	if ((ret = check_push_args("push", &args, 1)))
 		goto cleanup;
+	if (args.json && !args.yes) {
+		ret = usage_error("push", "--json needs --yes: the confirmation is typed on the terminal");
+		goto cleanup;
+	}
+	json = args.json;
+	if (json)
+		dd_quiet = 1;
 	ret = EXIT_RUNTIME;
 	report = args.conflicts;
 	path = argv[optind];
+	if (json)
+		dd_quiet = 1;
 	if (stage_open(path, 0, &db))
 		goto cleanup;
 	r = pushset_from_stage(db, path, &ps);
@@ -261,6 +273,7 @@ int cmd_push(int argc, char **argv)
 	e.o = &o;
 	e.report_path = report;
 	ret = push_run(&e);
+	pushed = 1;
 	fault_point("push.before_record");
 	counts = e.outcome == PUSH_APPLIED ? counts_json(&ps) : NULL;
 	if (push_record_finish(db, record, &e, counts) && ret == EXIT_OK)
@@ -269,6 +282,30 @@ int cmd_push(int argc, char **argv)
 		printf("pushed change set %.16s: ledger entry #%lld, %s in %.2f s\n", ps.hash,
 		       e.ledger_id, change_counts(ps.inserts, ps.updates, ps.deletes), e.seconds);
 cleanup:
+	if (json) {
+		static const char *const outcomes[] = { "applied", "conflict", "refused", "failed" };
+		cJSON *jo = json_result("push", ret);
+		cJSON_AddStringToObject(jo, "staging_file", path);
+		if (ps.hash[0])
+			cJSON_AddStringToObject(jo, "change_set", ps.hash);
+		if (identity)
+			cJSON_AddStringToObject(jo, "target", identity);
+		cJSON_AddStringToObject(jo, "outcome", pushed ? outcomes[e.outcome] : "refused");
+		if (pushed && e.ledger_id)
+			cJSON_AddNumberToObject(jo, "ledger_id", (double)e.ledger_id);
+		cJSON_AddNumberToObject(jo, "inserts", (double)ps.inserts);
+		cJSON_AddNumberToObject(jo, "updates", (double)ps.updates);
+		cJSON_AddNumberToObject(jo, "deletes", (double)ps.deletes);
+		cJSON_AddNumberToObject(jo, "schema_changes", ps.nddl);
+		if (pushed && e.outcome == PUSH_CONFLICT) {
+			cJSON_AddNumberToObject(jo, "conflicts", (double)e.conflicts);
+			cJSON_AddStringToObject(jo, "conflicts_file", report);
+		}
+		if (pushed)
+			cJSON_AddNumberToObject(jo, "seconds", e.seconds);
+		print_json(jo);
+		cJSON_Delete(jo);
+	}
 	pushsql_state_release(&e.st);
 	if (conn)
 		PQfinish(conn);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "book.h"
+#include <cjson/cJSON.h>
+
 #include "commands.h"
 #include "ledger.h"
 #include "pg.h"
@@ -40,6 +42,8 @@ const char usage_rollback[] =
 	"  --statement-timeout T limit per statement (default none)\n"
 	"  --disable-triggers    session_replication_role = replica (superuser)\n"
 	"  --conflicts FILE      where conflicts are written\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\");\n"
+	"                        needs --yes\n"
 	"\n"
 	"Exit status: 0 rolled back, 1 conflicts (nothing applied), 2 usage,\n"
 	"3 refused or failed.\n";
@@ -171,13 +175,14 @@ int cmd_rollback(int argc, char **argv)
 		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
 		{ "disable-triggers", no_argument, NULL, OPT_DISABLE_TRIGGERS },
 		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *report = NULL;
 	char *identity = NULL, *report_default = NULL, *hash = NULL, *filter = NULL,
 	     *push_id = NULL;
 	char **wheres = NULL, **per_table = NULL;
-	int nwhere = 0, nper = 0, c, ret = EXIT_RUNTIME;
+	int nwhere = 0, nper = 0, c, json = 0, done = 0, ret = EXIT_RUNTIME;
 	long ledger = 0;
 	long long record = 0, *prior = NULL;
 	int nprior = 0;
@@ -223,6 +228,13 @@ int cmd_rollback(int argc, char **argv)
 	}
 	if ((ret = check_push_args("rollback", &args, 1)))
 		goto cleanup;
+	if (args.json && !args.yes) {
+		ret = usage_error("rollback", "--json needs --yes: the confirmation is typed on the terminal");
+		goto cleanup;
+	}
+	json = args.json;
+	if (json)
+		dd_quiet = 1;
 	ret = EXIT_RUNTIME;
 	report = args.conflicts;
 	if (path) {
@@ -313,6 +325,7 @@ int cmd_rollback(int argc, char **argv)
 	e.ps = &rb2;
 	push_id = xasprintf("%lld", le.id);
 	ret = push_run_rollback(&e, push_id);
+	done = 1;
 	fault_point("rollback.before_record");
 	if (db && push_record_finish(db, record, &e, NULL) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;
@@ -320,6 +333,26 @@ int cmd_rollback(int argc, char **argv)
 		printf("rolled back push #%lld%s: ledger entry #%lld in %.2f s\n", le.id,
 		       nwhere ? " (the rows --where selects)" : "", e.ledger_id, e.seconds);
 cleanup:
+	if (json) {
+		static const char *const outcomes[] = { "rolled_back", "conflict", "refused", "failed" };
+		cJSON *jo = json_result("rollback", ret);
+		if (path)
+			cJSON_AddStringToObject(jo, "staging_file", path);
+		if (le.id)
+			cJSON_AddNumberToObject(jo, "push_ledger_id", (double)le.id);
+		if (le.hash)
+			cJSON_AddStringToObject(jo, "change_set", le.hash);
+		if (identity)
+			cJSON_AddStringToObject(jo, "target", identity);
+		cJSON_AddStringToObject(jo, "outcome", done ? outcomes[e.outcome] : "refused");
+		cJSON_AddBoolToObject(jo, "subset", nwhere > 0);
+		if (done && e.ledger_id)
+			cJSON_AddNumberToObject(jo, "ledger_id", (double)e.ledger_id);
+		if (done)
+			cJSON_AddNumberToObject(jo, "seconds", e.seconds);
+		print_json(jo);
+		cJSON_Delete(jo);
+	}
 	if (conn)
 		PQfinish(conn);
 	stage_close(db);

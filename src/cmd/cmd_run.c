@@ -24,7 +24,7 @@
 
 const char usage_run[] =
 	"usage: drydock run STAGE.db --plan DIR [--seed TEXT] [--clock TIMESTAMP]\n"
-	"                   [--resume | --from STEP] [--no-check]\n"
+	"                   [--resume | --from STEP] [--no-check] [--json]\n"
 	"\n"
 	"Runs the plan's schema changes and steps against the staging file, starting\n"
 	"from the pristine snapshot, and computes the change set.\n"
@@ -37,6 +37,8 @@ const char usage_run[] =
 	"  --resume           continue a failed or interrupted run where it stopped\n"
 	"  --from STEP        run again from STEP (earlier steps are replayed)\n"
 	"  --no-check         skip the checks (recorded in the run)\n"
+	"  --json             print the outcome as JSON (README, \"JSON output\");\n"
+	"                     findings go to stderr\n"
 	"\n"
 	"Unless --no-check, the plan's \"before\" checks run on the snapshot before the\n"
 	"steps, and its \"after\" checks, gates and the built-in checks on the change\n"
@@ -1080,10 +1082,12 @@ int cmd_run(int argc, char **argv)
 		{ "resume", no_argument, NULL, 'r' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "no-check", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *seed_arg = NULL, *clock_arg = NULL, *from = NULL;
-	int resume = 0, no_check = 0, c, ret = EXIT_RUNTIME;
+	int resume = 0, no_check = 0, json = 0, have_sum = 0, checked = 0, c, ret = EXIT_RUNTIME;
+	struct check_totals totals = { 0 };
 	struct run_ctx rc = { 0 };
 	struct plan plan = { 0 };
 	struct catalog pristine = { 0 }, stagecat = { 0 }, working = { 0 };
@@ -1106,6 +1110,7 @@ int cmd_run(int argc, char **argv)
 		case 'r': resume = 1; break;
 		case 'f': from = optarg; break;
 		case 'n': no_check = 1; break;
+		case 'j': json = 1; dd_quiet = 1; break;
 		default: return option_error("run", argv, opts, "");
 		}
 	}
@@ -1229,8 +1234,8 @@ int cmd_run(int argc, char **argv)
 			struct check_totals t;
 			checks_totals(&cs, &t);
 			if (t.failed) {
-				printf("before the steps:\n");
-				checks_print(&cs, stdout, PRINT_FAILED);
+				fprintf(json ? stderr : stdout, "before the steps:\n");
+				checks_print(&cs, json ? stderr : stdout, PRINT_FAILED);
 			}
 		}
 	}
@@ -1265,6 +1270,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
+	have_sum = 1;
 	if (!dd_quiet)
 		printf("change set %.16s: %s, %d schema change%s\n",
 		       sum.hash, change_counts(sum.inserts, sum.updates, sum.deletes), sum.schema_changes,
@@ -1281,14 +1287,43 @@ int cmd_run(int argc, char **argv)
 			goto cleanup;
 		}
 		checks_totals(&cs, &t);
+		totals = t;
+		checked = 1;
 		/* findings show even with --quiet, which only drops what passed */
-		checks_print(&cs, stdout, dd_quiet ? PRINT_FAILED : PRINT_PROBLEMS);
+		checks_print(&cs, json ? stderr : stdout, dd_quiet ? PRINT_FAILED : PRINT_PROBLEMS);
 		if (t.failed || !dd_quiet)
-			checks_print_summary(&cs, stdout);
+			checks_print_summary(&cs, json ? stderr : stdout);
 		if (t.errors)
 			ret = EXIT_FINDINGS;
 	}
 cleanup:
+	if (json) {
+		cJSON *o = json_result("run", ret);
+		if (rc.stage_path)
+			cJSON_AddStringToObject(o, "staging_file", rc.stage_path);
+		if (rc.run)
+			cJSON_AddNumberToObject(o, "run", (double)rc.run);
+		if (have_sum) {
+			cJSON *s = cJSON_AddObjectToObject(o, "change_set");
+			cJSON_AddStringToObject(s, "hash", sum.hash);
+			cJSON_AddNumberToObject(s, "inserts", (double)sum.inserts);
+			cJSON_AddNumberToObject(s, "updates", (double)sum.updates);
+			cJSON_AddNumberToObject(s, "deletes", (double)sum.deletes);
+			cJSON_AddNumberToObject(s, "schema_changes", sum.schema_changes);
+		}
+		if (checked) {
+			cJSON *k = cJSON_AddObjectToObject(o, "checks");
+			cJSON_AddNumberToObject(k, "passed", totals.passed);
+			cJSON_AddNumberToObject(k, "failed", totals.failed);
+			cJSON_AddNumberToObject(k, "errors", totals.errors);
+			cJSON_AddNumberToObject(k, "warnings", totals.warnings);
+			cJSON_AddNumberToObject(k, "unverifiable", totals.unverifiable);
+		} else {
+			cJSON_AddNullToObject(o, "checks");
+		}
+		print_json(o);
+		cJSON_Delete(o);
+	}
 	free_programs(&rc);
 	check_session_free(&cs);
 	checks_free(&specs);

@@ -23,7 +23,7 @@
 const char usage_snapshot[] =
 	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
 	"                        [--source [NAME=]CONNINFO ... | -h HOST -p PORT -U USER -d DB]\n"
-	"                        [--fixture DIR]\n"
+	"                        [--fixture DIR] [--json]\n"
 	"\n"
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
@@ -42,7 +42,8 @@ const char usage_snapshot[] =
 	"  --mask-secret-file FILE\n"
 	"                        the secret keying the plan's masking rules (first line\n"
 	"                        of FILE; or set DRYDOCK_MASK_SECRET)\n"
-	"  --force               replace STAGE.db if it exists\n";
+	"  --force               replace STAGE.db if it exists\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
 struct binding {
 	char *name;      /* plan source name */
@@ -328,6 +329,7 @@ int cmd_snapshot(int argc, char **argv)
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "mask-secret-file", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
@@ -335,7 +337,7 @@ int cmd_snapshot(int argc, char **argv)
 	int secret_loaded = 0, nmasked = 0;
 	struct table_mask *masks = NULL;
 	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
-	int nsrc = 0, force = 0, c, ret = EXIT_RUNTIME;
+	int nsrc = 0, force = 0, json = 0, c, ret = EXIT_RUNTIME;
 	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
 	struct catalog cat = { 0 }, fix = { 0 };
@@ -353,6 +355,7 @@ int cmd_snapshot(int argc, char **argv)
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
+		case 'j': json = 1; dd_quiet = 1; break;
 		default:
 			if (shared_option("snapshot", c, optarg, &args) == 1)
 				break;
@@ -515,6 +518,24 @@ int cmd_snapshot(int argc, char **argv)
 	     nmasked ? ", personal data masked" : "");
 	ret = EXIT_OK;
 cleanup:
+	if (json) {
+		cJSON *o = json_result("snapshot", ret), *tabs;
+		if (out)
+			cJSON_AddStringToObject(o, "staging_file", out);
+		if (plan.name)
+			cJSON_AddStringToObject(o, "plan", plan.name);
+		tabs = cJSON_AddArrayToObject(o, "tables");
+		for (int i = 0; ret == EXIT_OK && i < cat.ntables; i++) {
+			cJSON *t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "source", cat.tables[i].source);
+			cJSON_AddStringToObject(t, "name", cat.tables[i].name);
+			cJSON_AddNumberToObject(t, "rows", (double)cat.tables[i].row_count);
+			cJSON_AddItemToArray(tabs, t);
+		}
+		cJSON_AddNumberToObject(o, "masked_columns", nmasked);
+		print_json(o);
+		cJSON_Delete(o);
+	}
 	if (db)
 		sqlite3_close(db);
 	if (ret != EXIT_OK && tmp)

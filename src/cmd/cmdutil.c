@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include <cjson/cJSON.h>
+
 #include "jsonschema.h"
 #include "push.h"
 #include "util.h"
@@ -164,6 +166,66 @@ PGconn *connect_args(const struct shared_args *a, const char *what)
 {
 	struct pg_conn_opts o = { a->conninfo, a->host, a->port, a->user, a->prompt };
 	return pg_connect_opts(&o, what);
+}
+
+/* ------------------------------------------------------------ JSON output */
+
+static void json_indent(struct strbuf *sb, int depth)
+{
+	sb_addch(sb, '\n');
+	for (int i = 0; i < depth; i++)
+		sb_addf(sb, "  ");
+}
+
+static void json_value(struct strbuf *sb, const cJSON *v, int depth)
+{
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		int obj = cJSON_IsObject(v), n = 0;
+		sb_addch(sb, obj ? '{' : '[');
+		for (const cJSON *c = v->child; c; c = c->next, n++) {
+			if (n)
+				sb_addch(sb, ',');
+			json_indent(sb, depth + 1);
+			if (obj) {
+				sb_add_json_string(sb, c->string, strlen(c->string));
+				sb_addf(sb, ": ");
+			}
+			json_value(sb, c, depth + 1);
+		}
+		if (n)
+			json_indent(sb, depth);
+		sb_addch(sb, obj ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		sb_add_json_string(sb, v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsBool(v)) {
+		sb_addf(sb, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
+			sb_addf(sb, "%lld", (long long)d);
+		else
+			sb_addf(sb, "%.17g", d);
+	} else {
+		sb_addf(sb, "null");
+	}
+}
+
+void print_json(const cJSON *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_value(&sb, v, 0);
+	sb_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_release(&sb);
+}
+
+cJSON *json_result(const char *command, int exit_code)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "command", command);
+	cJSON_AddBoolToObject(o, "ok", exit_code == EXIT_OK);
+	cJSON_AddNumberToObject(o, "exit_code", exit_code);
+	return o;
 }
 
 /* ------------------------------------------------------------------ argv */

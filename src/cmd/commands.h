@@ -129,6 +129,16 @@ int option_error(const char *cmd, char **argv, const struct option *opts,
 /* "1 insert, 21 updates, 0 deletes" (one of four static buffers, in turn). */
 const char *change_counts(long long inserts, long long updates, long long deletes);
 
+/*
+ * --json output, one shape for every command that has it (README, "JSON
+ * output"): an object with "command", "ok" (a boolean: exit code 0),
+ * "exit_code" and the command's own members, printed with two-space
+ * indentation, real booleans and integers.  Messages stay on stderr.
+ */
+struct cJSON;
+struct cJSON *json_result(const char *command, int exit_code);
+void print_json(const struct cJSON *v);
+
 /* Prints "usage error" the house way and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
