@@ -128,8 +128,8 @@ static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
 {
 	struct ledger_entry le = { 0 };
 	struct drift d = { 0 };
-	const char **types = NULL;
-	int ntypes = 0, r, ret = -1;
+	const char **types = NULL, **planned = NULL;
+	int ntypes = 0, nplanned = 0, r, ret = -1;
 
 	r = ledger_exists(conn);
 	if (r < 0)
@@ -147,12 +147,18 @@ static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
 			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
 			types[ntypes++] = ps->tables[i].new[k].type;
 		}
-	if (drift_compare(conn, db, types, ntypes, &d))
+	for (int i = 0; i < ps->nddl; i++)
+		if (ps->ddl[i].probe) {
+			planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
+			planned[nplanned++] = ps->ddl[i].ddl;
+		}
+	if (drift_compare(conn, db, types, ntypes, planned, nplanned, &d))
 		goto cleanup;
 	ret = drift_report(&d, args->allow_drift, args->other_database);
 cleanup:
 	drift_free(&d);
 	free(types);
+	free(planned);
 	return ret;
 }
 

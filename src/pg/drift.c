@@ -58,6 +58,24 @@ static void add(struct drift *d, const char *table, int benign, const char *fmt,
 		d->nsevere++;
 }
 
+/* The if_not_exists DDL of the change set, for planned(). */
+static const char *const *planned_ddl;
+static int nplanned_ddl;
+
+/* Does an if_not_exists change of the plan create name (as a whole word)? */
+static int planned(const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < nplanned_ddl; i++)
+		for (const char *p = planned_ddl[i]; p && (p = strstr(p, name)); p += n) {
+			char before = p == planned_ddl[i] ? ' ' : p[-1], after = p[n];
+			if (!(before == '_' || (before >= 'a' && before <= 'z') || (before >= '0' && before <= '9')) &&
+			    !(after == '_' || (after >= 'a' && after <= 'z') || (after >= '0' && after <= '9')))
+				return 1;
+		}
+	return 0;
+}
+
 static PGresult *query(PGconn *conn, const char *sql, int n, const char *const *params)
 {
 	PGresult *r = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
@@ -133,6 +151,8 @@ static int columns(PGconn *conn, const char *oid, const struct table_meta *t, st
 		int notnull = PQgetvalue(r, i, 2)[0] == 't';
 		int k = table_column_index(t, name);
 		const struct column_meta *c;
+		if (k < 0 && planned(name))
+			continue;
 		if (k < 0) {
 			int filled = !notnull || def || PQgetvalue(r, i, 4)[0] == 't';
 			add(d, t->name, filled, "column '%s' (%s%s) is not in the snapshot%s", name, type,
@@ -190,6 +210,8 @@ static int constraints(PGconn *conn, const char *oid, const struct table_meta *t
 		for (int j = 0; j < t->ncons; j++)
 			if (!strcmp(t->cons[j].name, name))
 				k = j;
+		if (k < 0 && planned(name))
+			continue;
 		if (k < 0) {
 			add(d, t->name, 0, "%s '%s' (%s) is not in the snapshot", con_kind(kind), name, def);
 			continue;
@@ -231,6 +253,8 @@ static int indexes(PGconn *conn, const char *oid, const struct table_meta *t, st
 		for (int j = 0; j < t->nidx; j++)
 			if (!strcmp(t->idx[j].name, name))
 				k = j;
+		if (k < 0 && planned(name))
+			continue;
 		if (k < 0) {
 			add(d, t->name, !unique_index(def), "index '%s' is not in the snapshot: %s", name, def);
 			continue;
@@ -306,13 +330,15 @@ static int types_exist(PGconn *conn, const char *const *types, int ntypes, struc
 }
 
 int drift_compare(PGconn *conn, sqlite3 *db, const char *const *types, int ntypes,
-		  struct drift *d)
+		  const char *const *planned_changes, int nplanned, struct drift *d)
 {
 	struct catalog cat = { 0 };
 	struct source_meta *src;
 	int ret = -1;
 
 	memset(d, 0, sizeof(*d));
+	planned_ddl = planned_changes;
+	nplanned_ddl = nplanned;
 	if (stage_read_catalog(db, &cat))
 		goto cleanup;
 	src = catalog_target(&cat);

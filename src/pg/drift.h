@@ -43,11 +43,15 @@ int drift_record_source(PGconn *conn, sqlite3 *db, const char *source);
 /*
  * Compares the target (conn) with the snapshot of its source in db; types
  * (ntypes of them, may repeat) are type names the change set writes, each
- * of which must exist in the target.  0 with *d filled (d->n may be 0),
+ * of which must exist in the target.  planned (nplanned) are the DDL texts
+ * of the change set's if_not_exists schema changes: a column, constraint
+ * or index the snapshot lacks but one of them names is the plan's own
+ * (the push probes for it and skips the change), not drift.  0 with *d
+ * filled (d->n may be 0),
  * or -1 with an error reported.
  */
 int drift_compare(PGconn *conn, sqlite3 *db, const char *const *types, int ntypes,
-		  struct drift *d);
+		  const char *const *planned, int nplanned, struct drift *d);
 
 /*
  * Prints the verdict on stderr: nothing when there is no drift; else one
