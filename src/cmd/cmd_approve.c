@@ -15,14 +15,15 @@
 #include "stage.h"
 
 const char usage_approve[] =
-	"usage: drydock approve STAGE.db --by NAME [--note TEXT]\n"
+	"usage: drydock approve STAGE.db --by NAME [--note TEXT] [--json]\n"
 	"\n"
 	"Records an approval of the staging file's change set, bound to its hash.\n"
 	"Refused when the latest checks found errors, or ran on another change set\n"
 	"(or none ran).  Any later change to the change set voids the approval.\n"
 	"\n"
 	"  --by NAME     who approves (recorded in the staging file and the ledger)\n"
-	"  --note TEXT   why, or anything the record should say\n";
+	"  --note TEXT   why, or anything the record should say\n"
+	"  --json        print the outcome as JSON (README, \"JSON output\")\n";
 
 /*
  * The steps (and fixes) of the change set's run that ran as SQLite SQL

@@ -149,8 +149,13 @@ static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
 		}
 	for (int i = 0; i < ps->nddl; i++)
 		if (ps->ddl[i].probe) {
-			planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
-			planned[nplanned++] = ps->ddl[i].ddl;
+			/* the object's name is in its DDL (before or after the data) and its probe */
+			const char *texts[3] = { ps->ddl[i].ddl, ps->ddl[i].ddl_post, ps->ddl[i].probe };
+			for (int k = 0; k < 3; k++)
+				if (texts[k]) {
+					planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
+					planned[nplanned++] = texts[k];
+				}
 		}
 	if (drift_compare(conn, db, types, ntypes, planned, nplanned, &d))
 		goto cleanup;

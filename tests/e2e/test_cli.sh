@@ -179,7 +179,7 @@ t_docs_agree_with_help() {
 			[[ $opt == --help ]] && continue
 			grep -q -- "$opt" <<<"$man" || fail "man page drydock-$c.1 lacks $opt"
 			grep -q -- "$opt\b" <<<"$block" && continue
-			short=$("$DRYDOCK" help "$c" | grep -o -- "-[a-zA-Z], $opt\b" | head -1 | cut -c1-2)
+			short=$("$DRYDOCK" help "$c" | { grep -o -- "-[a-zA-Z], $opt\b" || true; } | head -1 | cut -c1-2)
 			if [[ -n $short ]] && grep -q -- "$short[ |]" <<<"$block"; then
 				continue # -o DIR
 			fi
