@@ -19,8 +19,10 @@ setup_file() {
 		CREATE DOMAIN code AS varchar(8) CHECK (VALUE ~ '^[A-Z]+$');
 		CREATE FUNCTION is_even(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT $1 % 2 = 0';
 		CREATE DOMAIN even AS integer CHECK (is_even(VALUE));
+		CREATE DOMAIN tag AS text CHECK (VALUE <> 'VALUE' AND VALUE <> E'it''s \\ VALUE');
 		CREATE TABLE film (id integer PRIMARY KEY, title text NOT NULL, release_year year,
-		                   during int4range, c code, n smallpos DEFAULT 1, e even);
+		                   during int4range, c code, n smallpos DEFAULT 1, e even,
+		                   tg tag);
 		INSERT INTO film VALUES (1, 'a', 2006, '[1,5)', 'AB', 3, 2), (2, 'b', NULL, NULL, NULL, 4, NULL);
 	SQL
 }
@@ -51,7 +53,7 @@ t_snapshot_records_the_domains() {
 	stage_with_step "SELECT 1;"
 	run sqlite3 s.db "SELECT value FROM dd_meta WHERE key = 'domains:app'"
 	assert_status 0
-	assert_eq "code|even|smallpos|year" "$(jq -r '[.[].name] | join("|")' "$T/out")"
+	assert_eq "code|even|smallpos|tag|year" "$(jq -r '[.[].name] | join("|")' "$T/out")"
 	assert_eq "integer|true|posint_check,smallpos_check" \
 		"$(jq -r '.[] | select(.name == "smallpos") | "\(.base)|\(.not_null)|\([.checks[].name] | join(","))"' "$T/out")"
 	assert_eq "CHECK (((VALUE >= 1901) AND (VALUE <= 2155)))" \
@@ -105,6 +107,15 @@ t_a_check_the_compiler_cannot_read_is_unverifiable_by_name() {
 	assert_out_contains "CHECK (is_even(VALUE)) of domain even cannot be evaluated offline (function is_even(integer) does not exist)"
 	run dd check s.db --json
 	assert_eq "unverifiable" "$(jq -r '.results[] | select(.name == "domain even_check film.e") | .status' "$T/out")"
+}
+
+t_value_inside_a_literal_is_not_the_column() {
+	pg_refuses "tg = 'VALUE'" 'violates check constraint "tag_check"'
+	stage_with_step "UPDATE film SET tg = 'VALUE' WHERE id = 1; UPDATE film SET tg = 'value' WHERE id = 2;"
+	run dd run s.db --plan p
+	assert_status 1
+	run dd check s.db --json
+	assert_eq "fail|1" "$(jq -r '.results[] | select(.name == "domain tag_check film.tg") | "\(.status)|\(.count)"' "$T/out")"
 }
 
 t_a_range_with_lower_above_upper_fails_check() {
