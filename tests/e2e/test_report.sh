@@ -81,16 +81,17 @@ json_num() {
 
 # ------------------------------------------------------------ report
 
-t_report_writes_three_files_under_reports() {
+t_report_writes_three_files_beside_the_staging_file() {
 	cp "$W/a.db" s.db
 	run dd report s.db
 	assert_status 0
-	assert_out_contains "wrote reports/demo/report.json"
-	assert_file_exists reports/demo/report.json
-	assert_file_exists reports/demo/report.md
-	assert_file_exists reports/demo/report.html
-	[[ -z $(find reports -name '*.tmp') ]] || fail "temporary files left behind"
-	grep -q '^  "drydock_report": 1,$' reports/demo/report.json || fail "no format version"
+	assert_out_contains "wrote s-report/report.json"
+	assert_file_exists s-report/report.json
+	assert_file_exists s-report/report.md
+	assert_file_exists s-report/report.html
+	assert_no_file reports
+	[[ -z $(find s-report -name '*.tmp') ]] || fail "temporary files left behind"
+	grep -q '^  "drydock_report": 1,$' s-report/report.json || fail "no format version"
 }
 
 t_report_output_folder_and_formats() {
@@ -287,6 +288,34 @@ t_report_markdown_fits_a_pull_request_comment() {
 	grep -q 'no message recorded; the error is in the output of that push' r/report.md ||
 		fail "failed push shows an empty message"
 	tail -1 r/report.md | grep -q '^\*Written by drydock' || fail "footer missing"
+}
+
+t_changes_escapes_values_and_says_what_is_left() {
+	mkdir -p q
+	cat >q/plan.json <<'EOF'
+{"name": "quotes", "dialect": "sqlite", "sources": {"app": {"tables": ["users", "posts"]}},
+ "steps": [{"name": "names", "sql": "names.sql"}]}
+EOF
+	printf '%s\n' "UPDATE users SET email = 'O''Brien' WHERE id = 1;" \
+		"UPDATE users SET email = 'two' || char(10) || 'lines \\ here' WHERE id = 2;" \
+		"UPDATE users SET email = 'x' || id WHERE id > 2;" >q/names.sql
+	stage s.db "$W/fix" q
+	run dd changes s.db --table users --limit 2
+	assert_status 0
+	assert_out_contains "  email                    'a@x' -> 'O''Brien'"
+	assert_out_contains "  email                    'b@x' -> E'two\\nlines \\\\ here'"
+	assert_out_contains "... 2 more changes not shown (4 in all); --limit 0 shows every one"
+	run dd changes s.db --table users --limit 0
+	assert_status 0
+	grep -q 'more changes not shown' "$T/out" && fail "all rows shown, yet more announced"
+	# a table that is not there: an error with the closest name, not an empty list
+	run dd changes s.db --table user
+	assert_status 2
+	assert_err_contains "no table 'user' in the change set"
+	assert_err_contains "Did you mean 'users'?"
+	# a target table without changes is no error
+	run dd changes s.db --table posts
+	assert_status 0
 }
 
 t_report_bad_input() {
