@@ -12,6 +12,7 @@
  */
 #include "sqlc_int.h"
 #include "fn_datetime.h"
+#include "fn_ordagg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1233,6 +1234,70 @@ static const char *const windows_builtin[] = {
 	"last_value", NULL
 };
 
+/*
+ * agg(args ORDER BY keys) for the aggregates whose result depends on the
+ * order of their input: the call becomes pg_ordagg(fn, nargs, keys, args,
+ * key values) (fn_ordagg.h), which sorts each group's rows by the keys'
+ * btree orders and feeds them to the aggregate in that order.
+ */
+static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b, struct expr *agg,
+				int is_agg, int distinct, enum exprkind argk, const char *name, int loc)
+{
+	static const char *const ordered[] = { "string_agg", "array_agg", "jsonb_agg", "json_agg",
+					       "jsonb_object_agg", "json_object_agg", NULL };
+	const cJSON *it;
+	int ok = 0, nk = 0, nkeys = cJSON_GetArraySize(pj_get(b, "agg_order"));
+	struct strbuf *spec = ar_buf(cx);
+	struct expr **kids;
+	if (!is_agg)
+		return cerr(cx, loc, NULL, "ORDER BY specified, but %s is not an aggregate function", name), NULL;
+	if (pj_get(b, "over"))
+		return cerr(cx, loc, NULL, "aggregate ORDER BY is not implemented for window functions"), NULL;
+	for (int i = 0; ordered[i]; i++)
+		ok |= !strcmp(ordered[i], name);
+	if (!ok || distinct || agg->kind != E_FUNC || nkeys > 16)
+		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
+			    "ORDER BY inside %s%s is not supported", distinct ? "an aggregate with DISTINCT" : name,
+			    distinct ? "" : "()"), NULL;
+	kids = ar_alloc(cx, sizeof(*kids) * (size_t)(3 + agg->nkids + nkeys));
+	kids[nk++] = ex_sql(cx, ar_printf(cx, "'%s'", agg->text), &T_TEXT, loc);
+	kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", agg->nkids), &T_INT4, loc);
+	kids[nk++] = NULL; /* the key spec, below */
+	for (int i = 0; i < agg->nkids; i++)
+		kids[nk++] = agg->kids[i];
+	cJSON_ArrayForEach(it, pj_get(b, "agg_order")) {
+		const cJSON *sb;
+		const char *coll, *dir, *nulls;
+		node_tag(it, &sb);
+		struct expr *k = resolve_unknown(cx, compile_expr(cx, sc, pj_get(sb, "node"), argk));
+		if (!k)
+			return NULL;
+		if ((k->flags & X_AGG) && argk == EK_AGGARG)
+			return cerr(cx, k->loc, NULL, "aggregate function calls cannot be nested"), NULL;
+		if (!ct_order(cx, &k->type, &coll))
+			return cerr(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
+				    ct_name(cx, &k->type, 0)), NULL;
+		if (!fn_ordagg_sortable(k->type.t))
+			return cerr(cx, k->loc, "order by a column of a built-in scalar type",
+				    "ORDER BY over type %s inside an aggregate is not supported",
+				    ct_name(cx, &k->type, 0)), NULL;
+		dir = pj_str(sb, "sortby_dir");
+		nulls = pj_str(sb, "sortby_nulls");
+		if (dir && !strcmp(dir, "SORTBY_USING"))
+			return cerr(cx, k->loc, NULL, "ORDER BY USING is not supported"), NULL;
+		int desc = dir && !strcmp(dir, "SORTBY_DESC");
+		int first = nulls && !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
+			    : nulls && !strcmp(nulls, "SORTBY_NULLS_LAST") ? 0 : desc;
+		sb_addf(spec, "%s%d%c%c", spec->len ? " " : "", (int)PGT_KIND(k->type.t), desc ? 'd' : 'a',
+			first ? 'f' : 'l');
+		kids[nk++] = k;
+	}
+	kids[2] = ex_sql(cx, ar_printf(cx, "'%s'", spec->buf), &T_TEXT, loc);
+	struct expr *e = ex_func(cx, "pg_ordagg", &agg->type, loc, nk, kids);
+	e->flags |= agg->flags;
+	return e;
+}
+
 static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSON *b,
 				     enum exprkind ek)
 {
@@ -1246,9 +1311,6 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	const char *name = parts[np - 1];
 	if (np > 2 || (np == 2 && strcmp(parts[0], "pg_catalog")))
 		return cerr(cx, loc, NULL, "function %s.%s does not exist", parts[0], name), NULL;
-	if (pj_get(b, "agg_order"))
-		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
-			    "ORDER BY inside an aggregate call is not supported"), NULL;
 	if (pj_get(b, "agg_within_group"))
 		return cerr(cx, loc, NULL, "WITHIN GROUP is not supported"), NULL;
 	if (pj_bool(b, "func_variadic"))
@@ -1373,6 +1435,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			}
 		}
 	}
+	if (pj_get(b, "agg_order") && !(e = ordered_agg(cx, sc, b, e, is_agg, distinct, argk, name, loc)))
+		return NULL;
 	if (distinct) {
 		if (!is_agg)
 			return cerr(cx, loc, NULL, "DISTINCT specified, but %s is not an aggregate function", name), NULL;

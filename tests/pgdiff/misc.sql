@@ -457,3 +457,23 @@ INSERT INTO results (k, bo) SELECT 'fold-cmp' || id, NULL::int = small / 0 OR (s
 INSERT INTO results (k, t) SELECT 'fold-cast' || id, (NULL::int8 + big)::int4::text FROM items
 
 INSERT INTO results (k, i) SELECT 'fold-not' || id, small / 0 FROM items WHERE NOT (NULL::boolean IS NULL)
+
+-- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
+-- construct: array_agg
+INSERT INTO results (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
+
+INSERT INTO results (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
+
+-- ordering of text (C collation of the test server)
+-- construct: text ordering
+INSERT INTO results (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
+
+INSERT INTO results (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items
+
+INSERT INTO results (k, t) SELECT 'grouped ' || flag, string_agg(name || ':' || score, ';' ORDER BY score DESC, id) FROM items GROUP BY flag
+
+INSERT INTO results (k, j) SELECT 'objagg', json_object_agg(name, amount ORDER BY amount, name)::jsonb FROM items WHERE name IS NOT NULL
+
+INSERT INTO results (k, t) SELECT 'ordfilter', string_agg(name, ',' ORDER BY big, small DESC) FILTER (WHERE id > 1) FROM items
+
+INSERT INTO results (k, ta) SELECT 'ordkeys', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items
