@@ -545,4 +545,4 @@ UPDATE books SET code = (SELECT string_agg(key, ',' ORDER BY key) FROM jsonb_eac
 -- construct: string_agg
 UPDATE authors SET name = (SELECT string_agg(title, '; ' ORDER BY title) FROM books b WHERE b.author_id = authors.id)
 
-UPDATE authors SET country = (SELECT array_to_string(array_agg(id ORDER BY id DESC), ',') FROM books b WHERE b.author_id = authors.id)
+UPDATE authors SET country = (SELECT array_to_string(a, ',') FROM (SELECT array_agg(id ORDER BY id DESC) AS a FROM books b WHERE b.author_id = authors.id) s)

@@ -460,7 +460,7 @@ INSERT INTO results (k, i) SELECT 'fold-not' || id, small / 0 FROM items WHERE N
 
 -- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
 -- construct: array_agg
-INSERT INTO results (k, t) SELECT 'agg', array_to_string(array_agg(name ORDER BY name NULLS FIRST), ',', '*') FROM items
+INSERT INTO results (k, t) SELECT 'agg', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY name NULLS FIRST) AS a FROM items) s
 
 INSERT INTO results (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
 
@@ -476,4 +476,4 @@ INSERT INTO results (k, j) SELECT 'objagg', json_object_agg(name, amount ORDER B
 
 INSERT INTO results (k, t) SELECT 'ordfilter', string_agg(name, ',' ORDER BY big, small DESC) FILTER (WHERE id > 1) FROM items
 
-INSERT INTO results (k, t) SELECT 'ordkeys', array_to_string(array_agg(name ORDER BY score DESC NULLS LAST, uid), ',', '*') FROM items
+INSERT INTO results (k, t) SELECT 'ordkeys', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY score DESC NULLS LAST, uid) AS a FROM items) s
