@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "drift.h"
 #include "fixture.h"
 #include "mask.h"
 #include "pg.h"
@@ -20,23 +21,29 @@
 #include "stage.h"
 
 const char usage_snapshot[] =
-	"usage: drydock snapshot --plan DIR -o STAGE.db\n"
-	"                        (--source [NAME=]CONNINFO ... | --fixture DIR) [--force]\n"
+	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
+	"                        [--source [NAME=]CONNINFO ... | -h HOST -p PORT -U USER -d DB]\n"
+	"                        [--fixture DIR] [--json]\n"
 	"\n"
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
 	"\n"
-	"  --plan DIR        the plan folder (holds plan.json)\n"
-	"  -o, --output F    the staging file to create\n"
+	"  --plan DIR            the plan folder (holds plan.json)\n"
+	"  -o, --output F        the staging file to create\n"
 	"  --source [NAME=]CONNINFO\n"
-	"                    a libpq connection string or URI for source NAME; with\n"
-	"                    one source in the plan NAME may be left out.  PG*\n"
-	"                    variables and ~/.pgpass work as in psql.  May repeat.\n"
-	"  --fixture DIR     read sources not given with --source from this fixture\n"
+	"                        a libpq connection string, URI or database name for\n"
+	"                        source NAME; with one source in the plan NAME may be\n"
+	"                        left out.  May repeat.  Without --source and\n"
+	"                        --fixture, the one source is the database the PG*\n"
+	"                        variables name, as in psql.\n"
+	CONN_HELP
+	"                        -h -p -U -w -W apply to every source.\n"
+	"  --fixture DIR         read sources not given with --source from this fixture\n"
 	"  --mask-secret-file FILE\n"
-	"                    the secret keying the plan's masking rules (first line\n"
-	"                    of FILE; or set DRYDOCK_MASK_SECRET)\n"
-	"  --force           replace STAGE.db if it exists\n";
+	"                        the secret keying the plan's masking rules (first line\n"
+	"                        of FILE; or set DRYDOCK_MASK_SECRET)\n"
+	"  --force               replace STAGE.db if it exists\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
 struct binding {
 	char *name;      /* plan source name */
@@ -150,14 +157,18 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 
 /* Copies the plan's table list for one source into catalog entries. */
 static int describe_pg_source(struct binding *b, struct plan_source *ps,
-			      struct catalog *cat)
+			      struct catalog *cat, const struct shared_args *args)
 {
 	char what[128];
 	PGresult *r;
 	struct source_meta *sm;
 
 	snprintf(what, sizeof(what), "source '%s'", b->name);
-	b->conn = pg_connect(b->conninfo, what);
+	{
+		struct shared_args a = *args;
+		a.conninfo = b->conninfo;
+		b->conn = connect_args(&a, what);
+	}
 	if (!b->conn)
 		return -1;
 	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -311,20 +322,23 @@ static int filter_fixture_table(sqlite3 *db, struct table_meta *t, const char *n
 int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
+		{ "plan", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "source", required_argument, NULL, 's' },
+		CONN_OPTIONS,
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "mask-secret-file", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
 	char *secret = NULL;
 	int secret_loaded = 0, nmasked = 0;
 	struct table_mask *masks = NULL;
-	char **srcargs = xcalloc((size_t)argc, sizeof(char *));
-	int nsrc = 0, force = 0, c, ret = EXIT_RUNTIME;
+	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
+	int nsrc = 0, force = 0, json = 0, c, ret = EXIT_RUNTIME;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
 	struct catalog cat = { 0 }, fix = { 0 };
 	struct binding *b = NULL;
@@ -332,16 +346,20 @@ int cmd_snapshot(int argc, char **argv)
 	char *tmp = NULL, *now = NULL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CONN_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': plandir = optarg; break;
+		case 'P': plandir = optarg; break;
 		case 'o': out = optarg; break;
-		case 's': srcargs[nsrc++] = optarg; break;
+		case 's':
+		case 'd': srcargs[nsrc++] = optarg; break; /* -d: the source, as psql's */
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
+		case 'j': json = 1; dd_quiet = 1; break;
 		default:
-			ret = usage_error("snapshot", "unknown option");
+			if (shared_option("snapshot", c, optarg, &args) == 1)
+				break;
+			ret = option_error("snapshot", argv, opts, "o:" CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
@@ -353,10 +371,9 @@ int cmd_snapshot(int argc, char **argv)
 		ret = usage_error("snapshot", "--plan and -o are required");
 		goto cleanup;
 	}
-	if (!nsrc && !fixdir) {
-		ret = usage_error("snapshot", "give a --source or a --fixture");
-		goto cleanup;
-	}
+	/* as psql: no connection given means the PG* variables' database */
+	if (!nsrc && !fixdir)
+		srcargs[nsrc++] = "";
 	if (file_exists(out) && !force) {
 		error("'%s' already exists", out);
 		hint("Pass --force to replace it, or choose another -o.");
@@ -374,7 +391,7 @@ int cmd_snapshot(int argc, char **argv)
 		goto cleanup;
 	for (int i = 0; i < plan.nsources; i++) {
 		if (b[i].conninfo) {
-			if (describe_pg_source(&b[i], &plan.sources[i], &cat))
+			if (describe_pg_source(&b[i], &plan.sources[i], &cat, &args))
 				goto cleanup;
 		} else if (fixdir) {
 			if (describe_fixture_source(fixdir, &fix, &plan, &plan.sources[i], &cat))
@@ -461,7 +478,7 @@ int cmd_snapshot(int argc, char **argv)
 				goto cleanup;
 		}
 		fault_point("snapshot.after_table");
-		info("%s.%s: %lld rows", t->source, t->name, t->row_count);
+		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL(t->row_count));
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -469,6 +486,9 @@ int cmd_snapshot(int argc, char **argv)
 	    stage_set_meta(db, "plan_json", plan.text) ||
 	    stage_set_meta(db, "snapshot_at", now))
 		goto cleanup;
+	for (int i = 0; i < plan.nsources; i++)
+		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
+			goto cleanup;
 	for (int i = 0; i < plan.nsources; i++)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
@@ -493,11 +513,29 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	fsync_dir_of(out);
 	tmp_path_for_signal = NULL;
-	info("wrote '%s': %d tables from %d source%s%s", out, cat.ntables,
+	info("wrote '%s': %d table%s from %d source%s%s", out, cat.ntables, PLURAL(cat.ntables),
 	     cat.nsources, cat.nsources == 1 ? "" : "s",
 	     nmasked ? ", personal data masked" : "");
 	ret = EXIT_OK;
 cleanup:
+	if (json) {
+		cJSON *o = json_result("snapshot", ret), *tabs;
+		if (out)
+			cJSON_AddStringToObject(o, "staging_file", out);
+		if (plan.name)
+			cJSON_AddStringToObject(o, "plan", plan.name);
+		tabs = cJSON_AddArrayToObject(o, "tables");
+		for (int i = 0; ret == EXIT_OK && i < cat.ntables; i++) {
+			cJSON *t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "source", cat.tables[i].source);
+			cJSON_AddStringToObject(t, "name", cat.tables[i].name);
+			cJSON_AddNumberToObject(t, "rows", (double)cat.tables[i].row_count);
+			cJSON_AddItemToArray(tabs, t);
+		}
+		cJSON_AddNumberToObject(o, "masked_columns", nmasked);
+		print_json(o);
+		cJSON_Delete(o);
+	}
 	if (db)
 		sqlite3_close(db);
 	if (ret != EXIT_OK && tmp)
@@ -520,6 +558,7 @@ cleanup:
 	catalog_free(&fix);
 	plan_free(&plan);
 	free(srcargs);
+	args_release(&args);
 	free(tmp);
 	free(now);
 	return ret;
