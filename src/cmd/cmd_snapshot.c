@@ -200,6 +200,8 @@ static int describe_pg_source(struct binding *b, struct plan_source *ps,
 				      ps->tables[i].name, t))
 			return -1;
 	}
+	if (pg_describe_domains(b->conn, cat, b->name, ps->schema))
+		return -1;
 	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
 		return -1;
 	return 0;
