@@ -200,8 +200,20 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 	PGresult *r = NULL;
 	int ret = -1;
 
+	/*
+	 * A partitioned parent's reltuples is -1 or 0: its estimate is the sum
+	 * over its partitions.  Ancestors (pg_partition_ancestors) let the
+	 * snapshot refuse a plan that lists a partition and its parent.
+	 */
 	r = query(conn,
-		  "SELECT c.oid, c.relkind, greatest(c.reltuples, 0)::bigint "
+		  "SELECT c.oid, c.relkind, CASE WHEN c.relkind = 'p' THEN "
+		  "  (SELECT coalesce(sum(greatest(pc.reltuples, 0)), 0)::bigint "
+		  "   FROM pg_partition_tree(c.oid) pt JOIN pg_class pc ON pc.oid = pt.relid "
+		  "   WHERE pt.isleaf) ELSE greatest(c.reltuples, 0)::bigint END, "
+		  "  array_to_json(ARRAY(SELECT format('%s.%s', an.nspname, ac.relname) "
+		  "    FROM pg_partition_ancestors(c.oid) pa JOIN pg_class ac ON ac.oid = pa.relid "
+		  "    JOIN pg_namespace an ON an.oid = ac.relnamespace "
+		  "    WHERE pa.relid <> c.oid))::text "
 		  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 		  "WHERE n.nspname = $1 AND c.relname = $2",
 		  2, params, "cannot read the catalog");
@@ -212,15 +224,21 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      source);
 		hint("Check the table names under sources.%s.tables in plan.json (names are case-sensitive).",
 		     source);
+		ret = PG_REFUSED;
 		goto cleanup;
 	}
 	snprintf(oid, sizeof(oid), "%s", PQgetvalue(r, 0, 0));
 	if (strchr("rp", PQgetvalue(r, 0, 1)[0]) == NULL) {
 		error("'%s.%s' in source '%s' is not a table", schema, name, source);
 		detail("Only ordinary and partitioned tables can be snapshotted.");
+		hint("Leave it out of sources.%s.tables in plan.json, or list the tables it reads.",
+		     source);
+		ret = PG_REFUSED;
 		goto cleanup;
 	}
+	t->partitioned = PQgetvalue(r, 0, 1)[0] == 'p';
 	t->est_rows = atoll(PQgetvalue(r, 0, 2));
+	strv_from_json(PQgetvalue(r, 0, 3), &t->ancestors, &t->nancestors);
 	PQclear(r);
 
 	params[0] = oid;
@@ -256,6 +274,7 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 			error("table '%s.%s' has a generated column '%s'", schema,
 			      name, c->name);
 			detail("Generated columns cannot be written by a push; drydock does not snapshot them yet.");
+			ret = PG_REFUSED;
 			goto cleanup;
 		}
 		if (!PQgetisnull(r, i, 6)) {
@@ -315,6 +334,7 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		detail("drydock identifies every row by its primary key to compute and push the change set.");
 		hint("Add a primary key to the table, or leave it out of the plan.");
 		r = NULL;
+		ret = PG_REFUSED;
 		goto cleanup;
 	}
 

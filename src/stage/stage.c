@@ -100,6 +100,7 @@ void table_meta_free(struct table_meta *t)
 	free(t->pristine_name);
 	free(t->row_filter);
 	free(t->file);
+	strv_free(t->ancestors, t->nancestors);
 	for (int i = 0; i < t->ncols; i++)
 		column_meta_free(&t->cols[i]);
 	free(t->cols);

@@ -72,6 +72,10 @@ struct table_meta {
 	struct index_meta *idx;
 	int nidx;
 	char *file;          /* fixture rows file, relative; not stored */
+	int partitioned;     /* a partitioned parent: its rows are every partition's */
+	char **ancestors;    /* "schema.name" of the partitioned tables above it
+				(nearest first); not stored */
+	int nancestors;
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int created;         /* created by a create_table change */
 	int dropped;         /* dropped by a drop_table change */
