@@ -67,6 +67,9 @@ int pg_result_error(PGconn *conn, const PGresult *r, const char *what)
 	else if (!strcmp(state, "57014"))
 		hint("A statement ran longer than statement_timeout; raise --statement-timeout, "
 		     "or push in batches (--batch-size).");
+	else if (!strcmp(state, "23514") && strstr(msg, "no partition of relation"))
+		hint("A row the change set writes fits no partition of the table: change the step, "
+		     "or create the partition in the target first (a target_sql schema change).");
 	else if (!strcmp(state, "23505") || !strcmp(state, "23503"))
 		hint("The target holds rows the snapshot did not see, or constraints the change set "
 		     "does not satisfy there (docs/push.md, \"Statement order\").");
@@ -270,12 +273,10 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		c->default_expr = val_dup(r, i, 3);
 		c->identity = val_dup(r, i, 4);
 		c->sequence = val_dup(r, i, 5);
+		/* a stored generated column's expression is its pg_attrdef entry */
 		if (PQgetvalue(r, i, 8)[0] == 's') {
-			error("table '%s.%s' has a generated column '%s'", schema,
-			      name, c->name);
-			detail("Generated columns cannot be written by a push; drydock does not snapshot them yet.");
-			ret = PG_REFUSED;
-			goto cleanup;
+			c->generated = c->default_expr;
+			c->default_expr = NULL;
 		}
 		if (!PQgetisnull(r, i, 6)) {
 			c->is_enum = 1;

@@ -27,6 +27,8 @@ struct push_col {
 	int text_cmp; /* the type has no equality operator: compare as text */
 	char *seq;    /* owned sequence (serial or identity), or NULL */
 	int always;   /* GENERATED ALWAYS AS IDENTITY */
+	int generated;/* GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it;
+			 never written, compared or guarded */
 };
 
 /* A foreign key pointing at a table of the set, from a table of the target. */

@@ -70,6 +70,7 @@ void column_meta_free(struct column_meta *c)
 	free(c->identity);
 	free(c->sequence);
 	free(c->masked);
+	free(c->generated);
 	free(c->base_value);
 	memset(c, 0, sizeof(*c));
 }
@@ -491,8 +492,8 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 	int ret = -1;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?)", -1, &tbl, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL) ||
@@ -520,6 +521,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 		bind_opt(tbl, 4, t->pristine_name);
 		bind_opt(tbl, 5, t->row_filter);
 		sqlite3_bind_int64(tbl, 6, t->row_count);
+		sqlite3_bind_int(tbl, 7, t->partitioned);
 		if (step_reset(db, tbl))
 			goto cleanup;
 		for (int c = 0; c < t->ncols; c++) {
@@ -536,6 +538,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			bind_opt(col, 10, cm->identity);
 			bind_opt(col, 11, cm->sequence);
 			bind_opt(col, 12, cm->masked);
+			bind_opt(col, 13, cm->generated);
 			if (step_reset(db, col))
 				goto cleanup;
 		}
@@ -645,7 +648,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, name, stage_name, "
-				   "pristine_name, row_filter, row_count "
+				   "pristine_name, row_filter, row_count, partitioned "
 				   "FROM dd_table ORDER BY source, name",
 			       -1, &st, NULL))
 		goto fail;
@@ -657,12 +660,14 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		t->pristine_name = col_dup(st, 3);
 		t->row_filter = col_dup(st, 4);
 		t->row_count = sqlite3_column_int64(st, 5);
+		t->partitioned = sqlite3_column_int(st, 6);
 	}
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, pg_type, is_enum, "
 				   "enum_type, not_null, default_expr, identity, "
-				   "sequence, masked FROM dd_column ORDER BY source, tbl, ordinal",
+				   "sequence, masked, generated FROM dd_column "
+				   "ORDER BY source, tbl, ordinal",
 			       -1, &st, NULL))
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -682,6 +687,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		c->identity = col_dup(st, 8);
 		c->sequence = col_dup(st, 9);
 		c->masked = col_dup(st, 10);
+		c->generated = col_dup(st, 11);
 	}
 	sqlite3_finalize(st);
 

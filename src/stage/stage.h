@@ -32,6 +32,8 @@ struct column_meta {
 	char *identity;     /* "a", "d" or NULL */
 	char *sequence;     /* owned sequence, or NULL */
 	char *masked;       /* masking rule applied at snapshot, or NULL */
+	char *generated;    /* GENERATED ALWAYS AS (expr) STORED: expr as
+			       pg_get_expr() prints it; default_expr is NULL */
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int added;          /* added by a schema change of the plan */
 	char *base_value;   /* added: the value PostgreSQL gives existing rows
@@ -72,7 +74,8 @@ struct table_meta {
 	struct index_meta *idx;
 	int nidx;
 	char *file;          /* fixture rows file, relative; not stored */
-	int partitioned;     /* a partitioned parent: its rows are every partition's */
+	int partitioned;     /* a partitioned parent: its rows are every partition's;
+				stored */
 	char **ancestors;    /* "schema.name" of the partitioned tables above it
 				(nearest first); not stored */
 	int nancestors;

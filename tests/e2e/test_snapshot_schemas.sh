@@ -23,6 +23,10 @@ setup_file() {
 		    (3, '2025-02-01', 1, 7.25), (4, '2025-02-02', 2, 1.00), (5, '2025-12-31', 2, 2.00);
 		CREATE VIEW recent AS SELECT * FROM payment WHERE paid_on > '2025-01-01';
 		CREATE SEQUENCE lonely_seq;
+		CREATE TABLE item (id int PRIMARY KEY, name text, price numeric(8,2) NOT NULL, qty int NOT NULL,
+		    total numeric(10,2) GENERATED ALWAYS AS (price * qty) STORED,
+		    label text NOT NULL GENERATED ALWAYS AS (upper(coalesce(name, '?')) || ' x' || qty::text) STORED);
+		INSERT INTO item (id, name, price, qty) VALUES (1, 'cup', 3.10, 2), (2, NULL, 0.99, 10);
 	SQL
 }
 teardown_file() { pg_stop; }
@@ -66,6 +70,143 @@ t_every_refused_table_is_reported_in_one_run() {
 	assert_err_contains "cannot snapshot 2 tables of the plan (above); nothing was written"
 	assert_no_file f.db
 	assert_no_file f.db.tmp
+}
+
+# ------------------------------------------------------------- partitions
+
+# rows DB QUERY: the rows PostgreSQL holds, one per line
+rows() { pg_psql -d "$1" -At -c "$2"; }
+
+PAYMENT_ROWS="SELECT tableoid::regclass, id, paid_on, customer_id, amount FROM payment ORDER BY id, paid_on"
+
+t_partitioned_parent_is_snapshotted_and_pushed_through_the_parent() {
+	local step="UPDATE payment SET amount = amount * 2 WHERE id = 1;
+UPDATE payment SET paid_on = '2025-09-09' WHERE id = 2;
+INSERT INTO payment VALUES (6, '2024-12-31', 1, 4.40), (7, '2025-03-03', 2, 0.10);
+DELETE FROM payment WHERE id = 4;"
+	plan '{"name": "pay", "sources": {"app": {"tables": ["customer", "payment"]}},
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "$step"
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	assert_err_contains "app.payment: 5 rows"
+	# one staged table holding every partition's rows, none per partition
+	assert_eq 5 "$(sqlite3 s.db 'SELECT count(*) FROM dd_pristine__payment')"
+	assert_eq "customer payment" "$(sqlite3 s.db "SELECT group_concat(name, ' ') FROM (SELECT name FROM dd_table ORDER BY name)")"
+	assert_eq 1 "$(sqlite3 s.db "SELECT partitioned FROM dd_table WHERE name = 'payment'")"
+	run dd run s.db --plan p
+	assert_status 0
+	run dd changes s.db --table payment
+	assert_status 0
+	dd -q approve s.db --by Ann
+	pg_psql -d postgres -c "CREATE DATABASE pay_target TEMPLATE app" -c "CREATE DATABASE pay_oracle TEMPLATE app" >/dev/null
+	run dd push s.db --target "dbname=pay_target" --yes
+	assert_status 0
+	# PostgreSQL routed every row: the same statements on a copy give the same partitions
+	pg_psql -d pay_oracle -c "$step" >/dev/null
+	assert_eq "$(rows pay_oracle "$PAYMENT_ROWS")" "$(rows pay_target "$PAYMENT_ROWS")"
+	assert_eq "payment_2025_rest|2|2025-09-09|2|3.00" "$(rows pay_target "$PAYMENT_ROWS" | grep '|2|2025')"
+	# and back
+	run dd rollback s.db --target "dbname=pay_target" --yes
+	assert_status 0
+	assert_eq "$(rows app "$PAYMENT_ROWS")" "$(rows pay_target "$PAYMENT_ROWS")"
+}
+
+t_partition_listed_alone_is_a_table() {
+	plan '{"name": "pay", "sources": {"app": {"tables": ["payment_2024"]}}}'
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	assert_err_contains "app.payment_2024: 2 rows"
+	assert_eq "1 2" "$(sqlite3 s.db "SELECT group_concat(id, ' ') FROM (SELECT id FROM dd_pristine__payment_2024 ORDER BY id)")"
+	assert_eq 0 "$(sqlite3 s.db "SELECT partitioned FROM dd_table")"
+}
+
+t_row_outside_every_partition() {
+	plan '{"name": "pay", "sources": {"app": {"tables": ["customer", "payment"]}},
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "INSERT INTO payment VALUES (9, '2031-01-01', 1, 1.00);"
+	dd -q snapshot --plan p --source "$(APP)" -o s.db
+	run dd run s.db --plan p
+	assert_status 0
+	dd -q approve s.db --by Ann
+	pg_psql -d postgres -c "CREATE DATABASE out_target TEMPLATE app" >/dev/null
+	run dd push s.db --target "dbname=out_target" --yes
+	assert_status 3
+	assert_err_contains 'no partition of relation "payment" found for row'
+	assert_eq 5 "$(rows out_target 'SELECT count(*) FROM payment')"
+}
+
+# ------------------------------------------------------- generated columns
+
+ITEM_ROWS="SELECT id, name, price, qty, total, label FROM item ORDER BY id"
+
+item_plan() { # STEP_SQL
+	plan '{"name": "gen", "sources": {"app": {"tables": ["item"]}},
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "$1"
+}
+
+# pg_refusal SQL: PostgreSQL's own error for a statement, on a throwaway copy
+pg_refusal() {
+	pg_psql -d postgres -c "DROP DATABASE IF EXISTS gen_oracle" -c "CREATE DATABASE gen_oracle TEMPLATE app" >/dev/null
+	{ pg_psql -d gen_oracle -c "$1" 2>&1 >/dev/null || true; } | sed -n 's/^.*ERROR:  //p'
+}
+
+t_generated_columns_are_snapshotted_with_their_expression() {
+	item_plan "CREATE TABLE got AS SELECT id, total, label FROM item;"
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	assert_eq "$(rows app "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'item'::regclass ORDER BY adnum")" \
+		"$(sqlite3 s.db "SELECT generated FROM dd_column WHERE tbl = 'item' AND generated IS NOT NULL ORDER BY ordinal")"
+	assert_eq 0 "$(sqlite3 s.db "SELECT count(*) FROM dd_column WHERE tbl = 'item' AND default_expr IS NOT NULL")"
+	# readable in steps, with PostgreSQL's values
+	run dd run s.db --plan p
+	assert_status 0
+	assert_eq "$(rows app "SELECT id, total, label FROM item ORDER BY id")" \
+		"$(sqlite3 -separator '|' s.db 'SELECT id, total, label FROM got ORDER BY id')"
+	# a fixture carries the expression
+	dd -q fixture export s.db -o fx
+	dd -q snapshot --plan p --fixture fx -o f.db
+	assert_eq "$(sqlite3 s.db "SELECT name, generated FROM dd_column WHERE tbl = 'item'")" \
+		"$(sqlite3 f.db "SELECT name, generated FROM dd_column WHERE tbl = 'item'")"
+}
+
+t_a_step_writing_a_generated_column_is_refused_as_postgresql_refuses_it() {
+	local sql msg
+	for sql in "UPDATE item SET total = 1 WHERE id = 1;" \
+		"INSERT INTO item (id, price, qty, total) VALUES (5, 1, 1, 1);" \
+		"INSERT INTO item VALUES (5, 'x', 1, 1, 1, 'x');"; do
+		msg=$(pg_refusal "$sql")
+		[[ -n $msg ]] || fail "PostgreSQL accepted: $sql"
+		item_plan "$sql"
+		dd -q snapshot --plan p --source "$(APP)" -o s.db --force
+		run dd run s.db --plan p
+		assert_status 3
+		assert_err_contains "$msg"
+		assert_err_contains "is a generated column"
+	done
+}
+
+t_generated_columns_are_recomputed_offline_and_never_pushed() {
+	local step="UPDATE item SET qty = qty + 1 WHERE id = 1;
+UPDATE item SET name = 'spoon', total = DEFAULT WHERE id = 2;
+INSERT INTO item (id, name, price, qty) VALUES (3, 'pen', 2.50, 4);
+INSERT INTO item VALUES (4, NULL, 1.25, 3, DEFAULT, DEFAULT);"
+	item_plan "$step"
+	dd -q snapshot --plan p --source "$(APP)" -o s.db
+	run dd run s.db --plan p
+	assert_status 0
+	pg_psql -d postgres -c "CREATE DATABASE gen_target TEMPLATE app" -c "CREATE DATABASE gen_oracle2 TEMPLATE app" >/dev/null
+	pg_psql -d gen_oracle2 -c "$step" >/dev/null
+	# the working table holds what PostgreSQL computes
+	assert_eq "$(rows gen_oracle2 "$ITEM_ROWS")" "$(sqlite3 -separator '|' s.db 'SELECT id, name, price, qty, total, label FROM item ORDER BY id')"
+	dd -q approve s.db --by Ann
+	run dd plan s.db
+	assert_status 0
+	assert_out_not_contains '"total" ='
+	run dd push s.db --target "dbname=gen_target" --yes
+	assert_status 0
+	assert_eq "$(rows gen_oracle2 "$ITEM_ROWS")" "$(rows gen_target "$ITEM_ROWS")"
+	run dd rollback s.db --target "dbname=gen_target" --yes
+	assert_status 0
+	assert_eq "$(rows app "$ITEM_ROWS")" "$(rows gen_target "$ITEM_ROWS")"
 }
 
 run_tests
