@@ -29,6 +29,7 @@ CREATE TABLE dd_table (
     row_filter    TEXT,                -- the plan's "where", if any
     row_count     INTEGER NOT NULL DEFAULT 0,
     partitioned   INTEGER NOT NULL DEFAULT 0, -- a partitioned parent: rows of all its partitions
+    key_columns   TEXT,                -- no primary key: the plan's "key" (JSON array), or NULL
     PRIMARY KEY (source, name)
 );
 

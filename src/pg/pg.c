@@ -329,15 +329,7 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		}
 	}
 	PQclear(r);
-	if (!t->npk) {
-		error("table '%s.%s' in source '%s' has no primary key", schema,
-		      name, source);
-		detail("drydock identifies every row by its primary key to compute and push the change set.");
-		hint("Add a primary key to the table, or leave it out of the plan.");
-		r = NULL;
-		ret = PG_REFUSED;
-		goto cleanup;
-	}
+	/* no primary key: read-only unless the plan names a key (snapshot.c) */
 
 	r = query(conn,
 		  "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "

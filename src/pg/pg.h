@@ -35,7 +35,7 @@ int pg_error(PGconn *conn, const char *what);
  * Reads the catalog of table schema.name into t (columns, types, keys,
  * constraints, indexes, partition ancestors) and adds the enums its
  * columns use to cat.  Returns 0; PG_REFUSED when the table cannot be
- * snapshotted (missing, not a table, no primary key, ...), its reason
+ * snapshotted (missing, not a table, ...), its reason
  * reported with error(), detail() and hint(), the connection still usable
  * for the next table; or -1 on a database failure.
  */

@@ -44,6 +44,54 @@ struct load_ctx {
 	struct strbuf *masked;         /* one per column, when masking */
 };
 
+/* A declared key (the plan's "key") must be what a primary key would be. */
+static int key_null(const struct load_ctx *c, int col)
+{
+	const struct table_meta *t = c->t;
+	if (!t->ndeclared_key)
+		return 0;
+	for (int k = 0; k < t->npk; k++)
+		if (t->pk[k] == col) {
+			error("table '%s', row %lld: column '%s' of its \"key\" is NULL",
+			      t->name, c->rows + 1, t->cols[col].name);
+			detail("The plan's \"key\" identifies each row of a table without a primary key, "
+			       "so it must be unique and not null.");
+			hint("Name columns that are unique and not null in sources.%s.tables in plan.json.",
+			     t->source);
+			return -1;
+		}
+	return 0;
+}
+
+static int key_duplicate(const struct load_ctx *c, char **vals, size_t *lens)
+{
+	const struct table_meta *t = c->t;
+	struct strbuf k = STRBUF_INIT;
+	for (int i = 0; i < t->npk; i++) {
+		sb_adds(&k, i ? ", " : "");
+		if (c->mask && c->mask->rules[t->pk[i]].kind != MASK_NONE)
+			sb_adds(&k, "(masked)");	/* personal data stays out of messages */
+		else if (vals[t->pk[i]])
+			sb_add(&k, vals[t->pk[i]], lens[t->pk[i]]);
+		else
+			sb_adds(&k, "NULL");
+	}
+	struct strbuf names = STRBUF_INIT;
+	for (int i = 0; i < t->npk; i++) {
+		sb_adds(&names, i ? ", " : "");
+		sb_adds(&names, t->cols[t->pk[i]].name);
+	}
+	error("table '%s', row %lld: its \"key\" (%s) = (%s) is not unique",
+	      t->name, c->rows + 1, names.buf, k.buf);
+	sb_release(&names);
+	detail("The plan's \"key\" identifies each row of a table without a primary key, "
+	       "so it must be unique and not null.");
+	hint("Name columns that are unique and not null in sources.%s.tables in plan.json.",
+	     t->source);
+	sb_release(&k);
+	return -1;
+}
+
 static int load_row(void *vctx, char **vals, size_t *lens, int n)
 {
 	struct load_ctx *c = vctx;
@@ -52,6 +100,8 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 		const char *v = vals[i];
 		size_t len = lens[i];
 		if (!v) {
+			if (key_null(c, i))
+				return -1;
 			sqlite3_bind_null(c->stmt, i + 1);
 			continue;
 		}
@@ -69,6 +119,11 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 				     c->t->name, c->rows + 1, c->t->cols[i].name, why);
 	}
 	if (sqlite3_step(c->stmt) != SQLITE_DONE) {
+		if (c->t->ndeclared_key &&
+		    sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			sqlite3_reset(c->stmt);
+			return key_duplicate(c, vals, lens);
+		}
 		error("cannot store a row of '%s': %s", c->t->name,
 		      sqlite3_errmsg(c->db));
 		sqlite3_reset(c->stmt);
@@ -251,6 +306,46 @@ static int describe_fixture_source(const char *fixdir, struct catalog *fix,
 	return 0;
 }
 
+/*
+ * The plan's "key" of each table: only for a table without a primary key,
+ * naming columns it has.  Each one that does not fit is refused.  Returns
+ * the number refused.
+ */
+static int apply_plan_keys(struct catalog *cat, struct plan *plan)
+{
+	int nrefused = 0;
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct plan_source *ps = plan_find_source(plan, t->source);
+		const struct plan_table *pt = NULL;
+		for (int k = 0; ps && k < ps->ntables; k++)
+			if (!strcmp(ps->tables[k].name, t->name))
+				pt = &ps->tables[k];
+		if (!pt || !pt->nkey || !t->ncols)
+			continue;
+		if (t->npk && !t->ndeclared_key) {
+			error("table '%s' in source '%s' has a primary key; its \"key\" in the plan is not needed",
+			      t->name, t->source);
+			hint("Remove \"key\" from the table in sources.%s.tables: drydock uses the primary key.",
+			     t->source);
+			nrefused++;
+			continue;
+		}
+		strv_free(t->declared_key, t->ndeclared_key); /* a fixture's: the plan decides */
+		t->ndeclared_key = pt->nkey;
+		t->declared_key = xcalloc((size_t)pt->nkey + 1, sizeof(char *));
+		for (int k = 0; k < pt->nkey; k++)
+			t->declared_key[k] = xstrdup(pt->key[k]);
+		if (table_set_declared_key(t)) {
+			error("the \"key\" of table '%s' in source '%s' names a column it does not have",
+			      t->name, t->source);
+			hint("Check sources.%s.tables in plan.json against the table's columns.", t->source);
+			nrefused++;
+		}
+	}
+	return nrefused;
+}
+
 static int check_names(struct catalog *cat)
 {
 	for (int i = 0; i < cat->ntables; i++) {
@@ -329,6 +424,7 @@ int snapshot_take(const struct snapshot_opts *o)
 			goto cleanup;
 		}
 	}
+	nrefused += apply_plan_keys(&cat, plan);
 	if (nrefused) {
 		error("cannot snapshot %d table%s of the plan (above); nothing was written",
 		      nrefused, nrefused == 1 ? "" : "s");

@@ -102,6 +102,7 @@ void table_meta_free(struct table_meta *t)
 	free(t->row_filter);
 	free(t->file);
 	strv_free(t->ancestors, t->nancestors);
+	strv_free(t->declared_key, t->ndeclared_key);
 	for (int i = 0; i < t->ncols; i++)
 		column_meta_free(&t->cols[i]);
 	free(t->cols);
@@ -151,6 +152,20 @@ struct source_meta *catalog_add_source(struct catalog *cat)
 				(size_t)(cat->nsources + 1) * sizeof(*cat->sources));
 	memset(&cat->sources[cat->nsources], 0, sizeof(*cat->sources));
 	return &cat->sources[cat->nsources++];
+}
+
+int table_set_declared_key(struct table_meta *t)
+{
+	free(t->pk);
+	t->pk = xcalloc((size_t)t->ndeclared_key + 1, sizeof(int));
+	t->npk = 0;
+	for (int k = 0; k < t->ndeclared_key; k++) {
+		int c = table_column_index(t, t->declared_key[k]);
+		if (c < 0)
+			return -1;
+		t->pk[t->npk++] = c;
+	}
+	return 0;
 }
 
 struct table_meta *catalog_add_table(struct catalog *cat)
@@ -492,7 +507,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 	int ret = -1;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
@@ -522,6 +537,11 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 		bind_opt(tbl, 5, t->row_filter);
 		sqlite3_bind_int64(tbl, 6, t->row_count);
 		sqlite3_bind_int(tbl, 7, t->partitioned);
+		if (t->ndeclared_key) {
+			char *kj = strv_to_json(t->declared_key, t->ndeclared_key);
+			bind_opt(tbl, 8, kj);
+			free(kj);
+		}
 		if (step_reset(db, tbl))
 			goto cleanup;
 		for (int c = 0; c < t->ncols; c++) {
@@ -648,7 +668,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, name, stage_name, "
-				   "pristine_name, row_filter, row_count, partitioned "
+				   "pristine_name, row_filter, row_count, partitioned, key_columns "
 				   "FROM dd_table ORDER BY source, name",
 			       -1, &st, NULL))
 		goto fail;
@@ -661,6 +681,9 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		t->row_filter = col_dup(st, 4);
 		t->row_count = sqlite3_column_int64(st, 5);
 		t->partitioned = sqlite3_column_int(st, 6);
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			strv_from_json((const char *)sqlite3_column_text(st, 7), &t->declared_key,
+				       &t->ndeclared_key);
 	}
 	sqlite3_finalize(st);
 
@@ -794,6 +817,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 			for (int k = 0; k < t->cons[c].ncolumns; k++)
 				t->pk[t->npk++] = table_column_index(t, t->cons[c].columns[k]);
 		}
+		if (!t->npk && t->ndeclared_key)
+			table_set_declared_key(t);
 	}
 	return 0;
 fail:

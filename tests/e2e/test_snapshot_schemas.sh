@@ -27,6 +27,11 @@ setup_file() {
 		    total numeric(10,2) GENERATED ALWAYS AS (price * qty) STORED,
 		    label text NOT NULL GENERATED ALWAYS AS (upper(coalesce(name, '?')) || ' x' || qty::text) STORED);
 		INSERT INTO item (id, name, price, qty) VALUES (1, 'cup', 3.10, 2), (2, NULL, 0.99, 10);
+		CREATE TABLE event_log (at timestamptz NOT NULL, kind text, n int);
+		INSERT INTO event_log VALUES ('2025-01-02 11:00+00', 'b', NULL), ('2025-01-01 10:00+00', 'a', 1),
+		    ('2025-01-01 10:00+00', 'a', 1);
+		CREATE TABLE tag (code text NOT NULL, lang text NOT NULL, label text);
+		INSERT INTO tag VALUES ('red', 'en', 'Red'), ('red', 'fr', 'Rouge'), ('blue', 'en', 'Blue');
 	SQL
 }
 teardown_file() { pg_stop; }
@@ -207,6 +212,100 @@ INSERT INTO item VALUES (4, NULL, 1.25, 3, DEFAULT, DEFAULT);"
 	run dd rollback s.db --target "dbname=gen_target" --yes
 	assert_status 0
 	assert_eq "$(rows app "$ITEM_ROWS")" "$(rows gen_target "$ITEM_ROWS")"
+}
+
+# ------------------------------------------------- tables without a primary key
+
+TAG_ROWS="SELECT code, lang, label FROM tag ORDER BY code, lang"
+
+t_table_without_a_key_is_snapshotted_read_only() {
+	plan '{"name": "nokey", "sources": {"app": {"tables": ["event_log", "customer"]}},
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "CREATE TABLE got AS SELECT kind, count(*) AS n FROM event_log GROUP BY kind;
+UPDATE customer SET name = 'Anna' WHERE id = 1;"
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	assert_eq 3 "$(sqlite3 s.db 'SELECT count(*) FROM dd_pristine__event_log')"
+	run dd status s.db
+	assert_out_contains "event_log [no key: read-only]"
+	run dd status s.db --json
+	assert_out_matches '"key":[[:space:]]*"none"'
+	# steps may read it
+	run dd run s.db --plan p
+	assert_status 0
+	assert_eq "$(rows app "SELECT kind, count(*) FROM event_log GROUP BY kind ORDER BY kind")" \
+		"$(sqlite3 -separator '|' s.db 'SELECT kind, n FROM got ORDER BY kind')"
+	assert_eq 1 "$(sqlite3 s.db "SELECT count(*) FROM dd_change")"
+	# a step that changes it is refused before anything runs
+	local sql
+	for sql in "UPDATE event_log SET n = 2 WHERE kind = 'a';" "DELETE FROM event_log;" \
+		"INSERT INTO event_log VALUES (now(), 'c', 3);"; do
+		printf '%s\n' "$sql" >p/s.sql
+		run dd run s.db --plan p
+		assert_status 3
+		assert_err_contains "table \"event_log\": it has no primary key"
+		assert_err_contains 'name one for the table in plan.json, {"name": "event_log", "key": ["column", ...]}'
+	done
+	# and so is a run that changed it anyway (SQLite SQL is not compiled)
+	plan '{"name": "nokey", "sources": {"app": {"tables": ["event_log"]}},
+		"steps": [{"name": "s", "sql": "s.sql", "dialect": "sqlite"}]}' "UPDATE event_log SET n = 5 WHERE n IS NULL;"
+	run dd run s.db --plan p
+	assert_status 3
+	assert_err_contains "table 'event_log' has no primary key, and the run changed it"
+}
+
+t_plan_key_identifies_rows_for_the_change_set_and_push() {
+	local step="UPDATE tag SET label = 'Rouge vif' WHERE code = 'red' AND lang = 'fr';
+INSERT INTO tag VALUES ('blue', 'fr', 'Bleu');
+DELETE FROM tag WHERE code = 'blue' AND lang = 'en';"
+	plan '{"name": "tags", "sources": {"app": {"tables": [{"name": "tag", "key": ["code", "lang"]}]}},
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "$step"
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	run dd status s.db
+	assert_out_contains "tag [key from the plan]"
+	assert_eq '["code","lang"]' "$(sqlite3 s.db "SELECT key_columns FROM dd_table WHERE name = 'tag'")"
+	run dd run s.db --plan p
+	assert_status 0
+	assert_eq "D I U" "$(sqlite3 s.db "SELECT group_concat(op, ' ') FROM (SELECT op FROM dd_change ORDER BY op)")"
+	# the key survives a fixture round trip
+	dd -q fixture export s.db -o fx
+	dd -q snapshot --plan p --fixture fx -o f.db
+	assert_eq '["code","lang"]' "$(sqlite3 f.db "SELECT key_columns FROM dd_table WHERE name = 'tag'")"
+	dd -q approve s.db --by Ann
+	pg_psql -d postgres -c "CREATE DATABASE tag_target TEMPLATE app" -c "CREATE DATABASE tag_oracle TEMPLATE app" >/dev/null
+	run dd push s.db --target "dbname=tag_target" --yes
+	assert_status 0
+	pg_psql -d tag_oracle -c "$step" >/dev/null
+	assert_eq "$(rows tag_oracle "$TAG_ROWS")" "$(rows tag_target "$TAG_ROWS")"
+	run dd rollback s.db --target "dbname=tag_target" --yes
+	assert_status 0
+	assert_eq "$(rows app "$TAG_ROWS")" "$(rows tag_target "$TAG_ROWS")"
+}
+
+t_plan_key_must_be_unique_and_not_null() {
+	plan '{"name": "k", "sources": {"app": {"tables": [{"name": "tag", "key": ["code"]}]}}}'
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 3
+	assert_err_matches "table 'tag', row [0-9]+: its \"key\" \\(code\\) = \\(red\\) is not unique"
+	assert_no_file s.db
+	assert_no_file s.db.tmp
+	plan '{"name": "k", "sources": {"app": {"tables": [{"name": "event_log", "key": ["at", "n"]}]}}}'
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 3
+	assert_err_contains "column 'n' of its \"key\" is NULL"
+	# a key for a table with a primary key, a key naming no column: both, in one run
+	plan '{"name": "k", "sources": {"app": {"tables": [{"name": "customer", "key": ["id"]},
+		{"name": "tag", "key": ["code", "nosuch"]}]}}}'
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 3
+	assert_err_contains "table 'customer' in source 'app' has a primary key; its \"key\" in the plan is not needed"
+	assert_err_contains "the \"key\" of table 'tag' in source 'app' names a column it does not have"
+	assert_err_contains "cannot snapshot 2 tables of the plan"
+	# the plan's "key" is validated like the rest of the plan
+	plan '{"name": "k", "sources": {"app": {"tables": [{"name": "tag", "key": []}]}}}'
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 3
+	assert_err_contains "key"
 }
 
 run_tests
