@@ -6,7 +6,8 @@
 # Profiles (each includes the one before it, except browser):
 #   build    libcjson-dev libpg-query-dev libgmp-dev pkg-config
 #   test     build + libcmocka-dev sqlite3 jq (the end-to-end tests read
-#            JSON with it)
+#            JSON with it) python3 (the examples' differential test pairs
+#            new UUIDs with it)
 #   bench    test + sqlite3-tools (sqldiff)
 #   browser  chromium
 #
@@ -35,7 +36,7 @@ add() {
 profile_pkgs() {
 	case $1 in
 	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
-	test) profile_pkgs build; add libcmocka-dev sqlite3 jq ;;
+	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;
 	-h | --help) usage ;;

@@ -149,6 +149,12 @@ int cmd_report(int argc, char **argv)
 		text[2] = report_render_html(report);
 	if (prepare_dir(dir))
 		goto cleanup;
+	/* what blocks approval comes first here too (stdout, before the files) */
+	if (!dd_quiet) {
+		char *bl = report_render_blockers_text(report);
+		fputs(bl, stdout);
+		free(bl);
+	}
 	for (int i = 0; i < 3; i++) {
 		char *path;
 		int r;

@@ -101,6 +101,7 @@ struct builder {
 	long long run;       /* latest run id, 0 when none */
 	char *run_status;
 	char *hash;          /* change set hash, or NULL */
+	int review_state;    /* enum review_state of book_review() */
 };
 
 static int prepare(struct builder *b, const char *sql, sqlite3_stmt **st)
@@ -749,6 +750,7 @@ static int build_approval_and_pushes(struct builder *b)
 	    prepare(b, "SELECT id, kind, target, changeset_hash, ledger_id, started_at, "
 		       "finished_at, status, counts, message FROM dd_push ORDER BY id", &pu))
 		goto cleanup;
+	b->review_state = rv.state;
 	if (rv.has_approval) {
 		cJSON *a = cJSON_AddObjectToObject(b->context, "approval");
 		cJSON_AddItemToObject(a, "approved_by", str_or_null(rv.approval.by));
@@ -790,6 +792,57 @@ cleanup:
 	review_free(&rv);
 	sqlite3_finalize(pu);
 	return ret;
+}
+
+/*
+ * What blocks approval, for the top of every rendering: the approval
+ * rule's verdict (book_review) in words, and each failed error-severity
+ * check with its count and one violating key.  The key sorts first in
+ * "comparable", so it is also the first thing report.json says.
+ */
+static void build_blockers(struct builder *b)
+{
+	cJSON *bl = cJSON_AddObjectToObject(b->comparable, "blockers");
+	cJSON *arr = cJSON_AddArrayToObject(bl, "checks"), *c;
+	const char *reason = NULL;
+	long long warnings = 0;
+
+	switch (b->review_state) {
+	case REVIEW_NO_CHANGESET:
+		reason = b->run ? "the latest run left no change set" : "the plan has not run";
+		break;
+	case REVIEW_RUN_UNFINISHED:
+		reason = b->run_status && !strcmp(b->run_status, "failed") ?
+			 "the latest run failed" : "the latest run did not finish";
+		break;
+	case REVIEW_NOT_CHECKED: reason = "the change set has not been checked"; break;
+	case REVIEW_CHECKS_STALE: reason = "the latest checks judged an earlier change set"; break;
+	case REVIEW_FIXES_PENDING: reason = "an interrupted 'drydock check --fix' left fixes pending"; break;
+	case REVIEW_CHECKS_FAILED: reason = "error-severity checks failed"; break;
+	default: break;
+	}
+	cJSON_ArrayForEach(c, jget(b->comparable, "checks")) {
+		cJSON *x, *s;
+		if (strcmp(jstr_or(c, "status", ""), "fail"))
+			continue;
+		if (!strcmp(jstr_or(c, "severity", ""), "warn")) {
+			warnings++;
+			continue;
+		}
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "name", jstr_or(c, "name", ""));
+		cJSON_AddStringToObject(x, "kind", jstr_or(c, "kind", ""));
+		add_count(x, "count", (long long)jnum_or(c, "count", 0));
+		s = cJSON_AddArrayToObject(x, "sample");
+		if (cJSON_GetArrayItem(jget(c, "sample"), 0))
+			cJSON_AddItemToArray(s, cJSON_Duplicate(cJSON_GetArrayItem(jget(c, "sample"), 0), 1));
+		if (jstr_or(c, "message", NULL))
+			cJSON_AddStringToObject(x, "message", jstr_or(c, "message", ""));
+		cJSON_AddItemToArray(arr, x);
+	}
+	cJSON_AddBoolToObject(bl, "approvable", b->review_state == REVIEW_CLEAN);
+	cJSON_AddItemToObject(bl, "reason", str_or_null(reason));
+	add_count(bl, "warnings", warnings);
 }
 
 /*
@@ -840,6 +893,7 @@ cJSON *report_build(sqlite3 *db, const struct report_opts *opts)
 		goto cleanup;
 	}
 	build_status(&b);
+	build_blockers(&b);
 	json_sort_keys(b.root);
 cleanup:
 	cJSON_Delete(b.plan);
@@ -947,6 +1001,40 @@ void sb_add_json_compact(struct strbuf *sb, const cJSON *v)
 void sb_add_json_number(struct strbuf *sb, double d)
 {
 	add_number(sb, d);
+}
+
+/* ================================================================== text */
+
+char *report_render_blockers_text(const cJSON *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const cJSON *bl = jget(jget(r, "comparable"), "blockers"), *c;
+	double warnings = jnum_or(bl, "warnings", 0);
+	int n = 0;
+
+	if (cJSON_IsTrue(jget(bl, "approvable")))
+		return sb_detach(&sb, NULL);
+	sb_addf(&sb, "blocks approval: %s\n", jstr_or(bl, "reason", "not approvable"));
+	cJSON_ArrayForEach(c, jget(bl, "checks")) {
+		const cJSON *k = cJSON_GetArrayItem(jget(c, "sample"), 0);
+		if (n++ == 20) {
+			sb_addf(&sb, "  and %d more failed checks (see the report)\n",
+				cJSON_GetArraySize(jget(bl, "checks")) - 20);
+			break;
+		}
+		sb_addf(&sb, "  failed %s '%s': ", jstr_or(c, "kind", ""), jstr_or(c, "name", ""));
+		sb_add_count(&sb, jnum_or(c, "count", 0));
+		sb_adds(&sb, jnum_or(c, "count", 0) == 1 ? " violation" : " violations");
+		if (k) {
+			sb_adds(&sb, ", e.g. ");
+			sb_add_json_compact(&sb, k);
+		}
+		sb_addch(&sb, '\n');
+	}
+	if (warnings > 0)
+		sb_addf(&sb, "  (and %.0f warning%s, which do not block)\n", warnings,
+			warnings == 1 ? "" : "s");
+	return sb_detach(&sb, NULL);
 }
 
 /* ========================================================== reading back */

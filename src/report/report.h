@@ -42,6 +42,9 @@ cJSON *report_build(sqlite3 *db, const struct report_opts *opts);
 char *report_render_json(const cJSON *report);
 char *report_render_markdown(const cJSON *report);
 char *report_render_html(const cJSON *report);
+/* What blocks approval, as plain text lines for a terminal (failures first
+   in every format); "" when nothing does. */
+char *report_render_blockers_text(const cJSON *report);
 
 /*
  * Reads a report written by `drydock report` (path may also be a folder

@@ -84,6 +84,10 @@ static const char css[] =
 	".tbar span{display:block;height:100%;background:#4c8fd6}"
 	".warnbox{background:#fff8d6;border:1px solid #f0d77a;color:#5c4200;border-radius:8px;padding:8px 12px;margin:0 0 12px}"
 	".empty{color:#6e7781;font-style:italic}"
+	".blockers{border-radius:12px;padding:12px 20px;margin:0 0 16px;border:1px solid}"
+	".bl-ok{background:#eafbef;border-color:#9fdcb0;color:#0f5323}"
+	".bl-bad{background:#fff0ef;border-color:#f3a8a2;color:#5c0a12}"
+	".bl-bad h2{color:#99101f;margin:2px 0 10px}.bl-bad table.grid{background:#fff}"
 	"footer{color:#6e7781;font-size:12px;text-align:center;margin-top:26px}";
 
 /* ---------------------------------------------------------------- bits */
@@ -388,6 +392,72 @@ static void status_badge(struct strbuf *sb, const cJSON *r)
 	} else if (cJSON_IsObject(approval) && cJSON_IsTrue(jget(approval, "valid"))) {
 		sb_adds(sb, "<span class=\"badge b-ok\" data-lifecycle=\"approved\">Approved</span>");
 	}
+}
+
+/*
+ * What blocks approval, first on the page: the approval rule's verdict and
+ * each failed error-severity check with its count and one violating key.
+ */
+static void blockers_html(struct strbuf *sb, const cJSON *r)
+{
+	const cJSON *bl = jget(jget(r, "comparable"), "blockers"), *c;
+	double warnings = jnum_or(bl, "warnings", 0);
+	int ok = cJSON_IsTrue(jget(bl, "approvable"));
+
+	sb_addf(sb, "<section class=\"blockers %s\" id=\"blockers\" data-approvable=\"%s\">",
+		ok ? "bl-ok" : "bl-bad", ok ? "true" : "false");
+	if (ok) {
+		sb_adds(sb, "<b>Nothing blocks approval</b>: the run finished and no error-severity check failed");
+		if (warnings > 0) {
+			sb_adds(sb, " (<a href=\"#checks\">");
+			count(sb, warnings);
+			sb_adds(sb, warnings == 1 ? " warning</a>)" : " warnings</a>)");
+		}
+		sb_adds(sb, ".</section>");
+		return;
+	}
+	sb_adds(sb, "<h2>Blocks approval: ");
+	esc(sb, jstr_or(bl, "reason", "not approvable"));
+	sb_adds(sb, "</h2>");
+	if (jget(bl, "checks") && jget(bl, "checks")->child) {
+		sb_adds(sb, "<table class=\"grid\"><tr><th>failed check</th><th>kind</th>"
+			    "<th class=\"num\">violations</th><th>sample key</th></tr>");
+		cJSON_ArrayForEach(c, jget(bl, "checks")) {
+			const cJSON *k = cJSON_GetArrayItem(jget(c, "sample"), 0);
+			sb_adds(sb, "<tr data-status=\"fail\"><td><b class=\"mono\">");
+			esc(sb, jstr_or(c, "name", ""));
+			sb_adds(sb, "</b>");
+			if (jstr_or(c, "message", NULL)) {
+				sb_adds(sb, "<br><span class=\"muted\">");
+				esc(sb, jstr_or(c, "message", ""));
+				sb_adds(sb, "</span>");
+			}
+			sb_adds(sb, "</td><td>");
+			esc(sb, jstr_or(c, "kind", ""));
+			sb_adds(sb, "</td><td class=\"num\">");
+			count(sb, jnum_or(c, "count", 0));
+			sb_adds(sb, "</td><td class=\"v\">");
+			if (cJSON_IsArray(k))
+				key_html(sb, k);
+			else if (k && (cJSON_IsString(k) || cJSON_IsNull(k)))
+				value_html(sb, k);
+			else if (k) {
+				struct strbuf tmp = STRBUF_INIT;
+				sb_add_json_compact(&tmp, k);
+				esc(sb, tmp.buf);
+				sb_release(&tmp);
+			}
+			sb_adds(sb, "</td></tr>");
+		}
+		sb_adds(sb, "</table>");
+	}
+	if (warnings > 0) {
+		sb_adds(sb, "<p class=\"muted\">and <a href=\"#checks\">");
+		count(sb, warnings);
+		sb_adds(sb, warnings == 1 ? " warning</a>, which does not block.</p>" :
+			" warnings</a>, which do not block.</p>");
+	}
+	sb_adds(sb, "</section>");
 }
 
 static void header_html(struct strbuf *sb, const cJSON *r)
@@ -1012,6 +1082,8 @@ char *report_render_html(const cJSON *r)
 	sb_adds(&sb, "</title><style>");
 	sb_adds(&sb, css);
 	sb_adds(&sb, "</style></head>\n<body><main>\n");
+	blockers_html(&sb, r);
+	sb_adds(&sb, "\n");
 	header_html(&sb, r);
 	sb_adds(&sb, "\n");
 	strip_html(&sb, r);

@@ -10,6 +10,16 @@
 #include <string.h>
 
 #define MD_VALUE_MAX 120 /* bytes of a value shown in a table cell */
+/*
+ * GitHub cuts a comment at 65,536 characters; the report stays under
+ * MD_LIMIT bytes (bytes >= characters) by leaving out whole sections that
+ * do not fit, and says so.
+ */
+#define MD_LIMIT 60000
+#define MD_BLOCKERS_MAX 20   /* failed checks listed at the top */
+#define MD_FAILED_MAX 50     /* failed checks listed in their section */
+#define MD_NAMES_MAX 200     /* passing checks named per status */
+#define MD_SAMPLE_ROWS 10    /* sample rows per table and operation */
 
 /* Text in a table cell: Markdown and HTML punctuation escaped, one line. */
 static void md_text_n(struct strbuf *sb, const char *s, size_t len)
@@ -102,31 +112,133 @@ static int column_index(const cJSON *cols, const char *name)
 	return -1;
 }
 
+/*
+ * A path from the machine that made the report, without the machine:
+ * relative paths stay; an absolute one keeps its last two components
+ * ("…/fixtures/avatars"), enough to recognise it in the repository.
+ */
+static void md_path(struct strbuf *sb, const char *path)
+{
+	const char *p = path, *cut = NULL;
+	int parts = 0;
+	if (*path != '/') {
+		md_text(sb, path);
+		return;
+	}
+	for (p = path + strlen(path); p > path; p--) {
+		if (p[-1] == '/' && p[0] && ++parts == 2) {
+			cut = p;
+			break;
+		}
+	}
+	if (cut) {
+		sb_adds(sb, "\xe2\x80\xa6/"); /* …/ */
+		md_text(sb, cut);
+	} else {
+		md_text(sb, path);
+	}
+}
+
+/* A source's identity: "fixture DIR" with DIR made relative, or host/db. */
+static void md_identity(struct strbuf *sb, const char *origin, const char *id)
+{
+	size_t ol = strlen(origin);
+	if (!strncmp(id, origin, ol) && id[ol] == ' ')
+		id += ol + 1;
+	md_text(sb, origin);
+	sb_adds(sb, " ");
+	if (!strcmp(origin, "fixture"))
+		md_path(sb, id);
+	else
+		md_text(sb, id);
+}
+
+/* One check's violating key (an array of key values or a scalar). */
+static void md_sample_key(struct strbuf *sb, const cJSON *k)
+{
+	if (cJSON_IsArray(k)) {
+		md_key(sb, k);
+	} else if (cJSON_IsString(k) || cJSON_IsNull(k)) {
+		md_value(sb, k);
+	} else {
+		struct strbuf tmp = STRBUF_INIT;
+		sb_add_json_compact(&tmp, k);
+		md_text(sb, tmp.buf);
+		sb_release(&tmp);
+	}
+}
+
+/*
+ * What blocks approval, before anything else: the approval rule's verdict
+ * and every failed error-severity check with its count and a sample key.
+ */
+static void md_blockers(struct strbuf *sb, const cJSON *r)
+{
+	const cJSON *bl = jget(jget(r, "comparable"), "blockers"), *c;
+	double warnings = jnum_or(bl, "warnings", 0);
+
+	if (cJSON_IsTrue(jget(bl, "approvable"))) {
+		sb_adds(sb, "**Nothing blocks approval**: the run finished and no error-severity check failed");
+		if (warnings > 0) {
+			sb_adds(sb, " (");
+			sb_add_count(sb, warnings);
+			sb_adds(sb, warnings == 1 ? " warning)" : " warnings)");
+		}
+		sb_adds(sb, ".\n\n");
+		return;
+	}
+	sb_adds(sb, "## \xe2\x9b\x94 Blocks approval: ");
+	md_text(sb, jstr_or(bl, "reason", "not approvable"));
+	sb_adds(sb, "\n\n");
+	if (jget(bl, "checks") && jget(bl, "checks")->child) {
+		int n = 0, total = cJSON_GetArraySize(jget(bl, "checks"));
+		sb_adds(sb, "| failed check | kind | violations | sample key |\n|---|---|--:|---|\n");
+		cJSON_ArrayForEach(c, jget(bl, "checks")) {
+			const cJSON *k = cJSON_GetArrayItem(jget(c, "sample"), 0);
+			if (n++ == MD_BLOCKERS_MAX) {
+				sb_addf(sb, "| and %d more failed checks (see below) | | | |\n", total - MD_BLOCKERS_MAX);
+				break;
+			}
+			sb_adds(sb, "| **");
+			md_text(sb, jstr_or(c, "name", ""));
+			sb_adds(sb, "**");
+			if (jstr_or(c, "message", NULL)) {
+				sb_adds(sb, ": ");
+				md_text(sb, jstr_or(c, "message", ""));
+			}
+			sb_adds(sb, " | ");
+			md_text(sb, jstr_or(c, "kind", ""));
+			sb_adds(sb, " | ");
+			md_count(sb, c, "count");
+			sb_adds(sb, " | ");
+			if (k)
+				md_sample_key(sb, k);
+			sb_adds(sb, " |\n");
+		}
+		sb_adds(sb, "\n");
+	}
+	if (warnings > 0) {
+		sb_add_count(sb, warnings);
+		sb_adds(sb, warnings == 1 ? " warning (does not block).\n\n" : " warnings (do not block).\n\n");
+	}
+}
+
 static void md_header(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *cmp = jget(r, "comparable"), *ctx = jget(r, "context");
-	const cJSON *plan = jget(cmp, "plan"), *approval = jget(ctx, "approval");
+	const cJSON *approval = jget(ctx, "approval");
 	const cJSON *val = jget(cmp, "validation"), *sum = jget(val, "summary");
 	const cJSON *comp = jget(cmp, "completion"), *s;
 	const char *hash = jstr_or(cmp, "hash", NULL);
 
-	sb_adds(sb, "# drydock report: ");
-	md_text(sb, jstr_or(plan, "name", "?"));
-	sb_adds(sb, "\n\n");
-	if (jstr_or(plan, "description", NULL)) {
-		sb_adds(sb, "> ");
-		md_text(sb, jstr_or(plan, "description", ""));
-		sb_adds(sb, "\n\n");
-	}
-	sb_adds(sb, "| | |\n|---|---|\n");
-	sb_adds(sb, "| Status | **");
+	sb_adds(sb, "- **Status:** ");
 	md_text(sb, jstr_or(cmp, "status", "?"));
-	sb_adds(sb, "** |\n| Change set | ");
+	sb_adds(sb, "\n- **Change set:** ");
 	if (hash)
-		sb_addf(sb, "`%s` |\n", hash);
+		sb_addf(sb, "`%s`\n", hash);
 	else
-		sb_adds(sb, "none yet (run the plan) |\n");
-	sb_adds(sb, "| Approval | ");
+		sb_adds(sb, "none yet (run the plan)\n");
+	sb_adds(sb, "- **Approval:** ");
 	if (cJSON_IsObject(approval)) {
 		sb_adds(sb, cJSON_IsTrue(jget(approval, "current")) ? "approved by " :
 			"an earlier change set was approved by ");
@@ -140,32 +252,28 @@ static void md_header(struct strbuf *sb, const cJSON *r)
 	} else {
 		sb_adds(sb, "not approved");
 	}
-	sb_adds(sb, " |\n");
+	sb_adds(sb, "\n");
 	cJSON_ArrayForEach(s, jget(ctx, "sources")) {
 		const cJSON *cs = jget(jget(cmp, "sources"), s->string);
-		sb_adds(sb, "| Source ");
+		sb_adds(sb, "- **Source ");
 		md_text(sb, s->string);
-		sb_adds(sb, cJSON_IsTrue(jget(cs, "target")) ? " (target) | " : " | ");
-		{
-			const char *origin = jstr_or(s, "origin", "?"), *id = jstr_or(s, "identity", "");
-			size_t ol = strlen(origin);
-			if (!strncmp(id, origin, ol) && id[ol] == ' ')
-				id += ol + 1;
-			md_text(sb, origin);
-			sb_adds(sb, " ");
-			md_text(sb, id);
-		}
+		sb_adds(sb, cJSON_IsTrue(jget(cs, "target")) ? " (target):** " : ":** ");
+		md_identity(sb, jstr_or(s, "origin", "?"), jstr_or(s, "identity", ""));
 		if (jstr_or(s, "snapshot_at", NULL)) {
 			sb_adds(sb, ", snapshot ");
 			md_text(sb, jstr_or(s, "snapshot_at", ""));
 		}
-		sb_adds(sb, " |\n");
+		sb_adds(sb, "\n");
 	}
-	sb_adds(sb, "| Run | ");
+	sb_adds(sb, "- **Run:** ");
 	md_text(sb, jstr_or(jget(cmp, "run"), "status", "?"));
 	sb_addf(sb, ", %g of %g steps (%g%%)", jnum_or(comp, "steps_done", 0),
 		jnum_or(comp, "steps_total", 0), jnum_or(comp, "percent", 0));
-	sb_adds(sb, " |\n| Checks | ");
+	if (jstr_or(jget(cmp, "run"), "stopped_at", NULL)) {
+		sb_adds(sb, ", stopped at ");
+		md_text(sb, jstr_or(jget(cmp, "run"), "stopped_at", ""));
+	}
+	sb_adds(sb, "\n- **Checks:** ");
 	if (!strcmp(jstr_or(val, "overallStatus", ""), "not checked")) {
 		sb_adds(sb, "not checked");
 	} else {
@@ -181,7 +289,7 @@ static void md_header(struct strbuf *sb, const cJSON *r)
 		if (cJSON_IsFalse(jget(jget(ctx, "checks"), "current")))
 			sb_adds(sb, " (for an earlier change set)");
 	}
-	sb_adds(sb, " |\n\n");
+	sb_adds(sb, "\n\n");
 }
 
 static void md_tables(struct strbuf *sb, const cJSON *r)
@@ -244,56 +352,84 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 	sb_adds(sb, " | |\n\n");
 }
 
+/*
+ * Checks: failed ones first as a table (errors, then warnings), then one
+ * line per other status with the names folded in <details>; a plan with
+ * 55 checks gives a few lines, not 55.
+ */
 static void md_checks(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *checks = jget(jget(r, "comparable"), "checks"), *c, *k;
+	static const char *const others[] = { "unverifiable", "fixed", "pass" };
+	static const char *const labels[] = { "unverifiable", "fixed", "passed" };
+	int nfail = 0;
+
 	sb_adds(sb, "## Checks and gates\n\n");
 	if (!checks || !checks->child) {
 		sb_adds(sb, "No check results in this staging file.\n\n");
 		return;
 	}
-	sb_adds(sb, "| status | check | kind | severity | violations | sample keys |\n"
-		    "|---|---|---|---|--:|---|\n");
-	cJSON_ArrayForEach(c, checks) {
-		const char *st = jstr_or(c, "status", "?");
-		int n = 0;
-		sb_addf(sb, "| %s", !strcmp(st, "fail") ? "**fail**" : "");
-		if (strcmp(st, "fail"))
-			md_text(sb, st);
-		sb_adds(sb, " | ");
-		md_text(sb, jstr_or(c, "name", ""));
-		if (jstr_or(c, "message", NULL)) {
-			sb_adds(sb, ": ");
-			md_text(sb, jstr_or(c, "message", ""));
+	for (int pass = 0; pass < 2; pass++) {
+		cJSON_ArrayForEach(c, checks) {
+			int n = 0, warn = !strcmp(jstr_or(c, "severity", ""), "warn");
+			if (strcmp(jstr_or(c, "status", ""), "fail") || warn != pass)
+				continue;
+			if (nfail++ >= MD_FAILED_MAX)
+				continue;
+			if (nfail == 1)
+				sb_adds(sb, "| failed | check | kind | violations | sample keys |\n"
+					    "|---|---|---|--:|---|\n");
+			sb_adds(sb, warn ? "| warn | " : "| **error** | ");
+			md_text(sb, jstr_or(c, "name", ""));
+			if (jstr_or(c, "message", NULL)) {
+				sb_adds(sb, ": ");
+				md_text(sb, jstr_or(c, "message", ""));
+			}
+			sb_adds(sb, " | ");
+			md_text(sb, jstr_or(c, "kind", ""));
+			sb_adds(sb, " | ");
+			md_count(sb, c, "count");
+			sb_adds(sb, " | ");
+			cJSON_ArrayForEach(k, jget(c, "sample")) {
+				if (n++ == 5) {
+					sb_adds(sb, ", \xe2\x80\xa6");
+					break;
+				}
+				if (n > 1)
+					sb_adds(sb, ", ");
+				md_sample_key(sb, k);
+			}
+			sb_adds(sb, " |\n");
 		}
-		sb_adds(sb, " | ");
-		md_text(sb, jstr_or(c, "kind", ""));
-		sb_adds(sb, " | ");
-		md_text(sb, jstr_or(c, "severity", ""));
-		sb_adds(sb, " | ");
-		md_count(sb, c, "count");
-		sb_adds(sb, " | ");
-		cJSON_ArrayForEach(k, jget(c, "sample")) {
-			if (n++ == 10) {
-				sb_adds(sb, ", \xe2\x80\xa6");
+	}
+	if (nfail > MD_FAILED_MAX)
+		sb_addf(sb, "| and %d more failed checks in the HTML report | | | | |\n", nfail - MD_FAILED_MAX);
+	if (nfail)
+		sb_adds(sb, "\n");
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
+		int n = 0, total;
+		cJSON_ArrayForEach(c, checks)
+			n += !strcmp(jstr_or(c, "status", ""), others[i]);
+		if (!n)
+			continue;
+		sb_addf(sb, "<details><summary>%d %s</summary>\n\n", n, labels[i]);
+		total = n;
+		n = 0;
+		cJSON_ArrayForEach(c, checks) {
+			if (strcmp(jstr_or(c, "status", ""), others[i]))
+				continue;
+			if (n == MD_NAMES_MAX) {
+				sb_addf(sb, "; and %d more in the HTML report", total - n);
 				break;
 			}
-			if (n > 1)
-				sb_adds(sb, ", ");
-			if (cJSON_IsArray(k))
-				md_key(sb, k);
-			else if (cJSON_IsString(k))
-				md_value(sb, k);
-			else {
-				struct strbuf tmp = STRBUF_INIT;
-				sb_add_json_compact(&tmp, k);
-				md_text(sb, tmp.buf);
-				sb_release(&tmp);
-			}
+			sb_adds(sb, n++ ? "; " : "");
+			md_text(sb, jstr_or(c, "name", ""));
+			sb_adds(sb, " (");
+			md_text(sb, jstr_or(c, "kind", ""));
+			sb_adds(sb, ")");
 		}
-		sb_adds(sb, " |\n");
+		sb_adds(sb, "\n\n</details>\n\n");
 	}
-	sb_adds(sb, "\n");
 }
 
 /* The two parts of one direction; labelled only when both are there. */
@@ -342,6 +478,13 @@ static void md_schema(struct strbuf *sb, const cJSON *r)
 	}
 }
 
+/* Sample rows shown of a sample array. */
+static int md_shown(const cJSON *rows)
+{
+	int n = cJSON_GetArraySize(rows);
+	return n < MD_SAMPLE_ROWS ? n : MD_SAMPLE_ROWS;
+}
+
 static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows,
 			 const char *field)
 {
@@ -356,7 +499,10 @@ static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows
 	cJSON_ArrayForEach(c, cols)
 		sb_adds(sb, "---|");
 	sb_adds(sb, "\n");
+	int n = 0;
 	cJSON_ArrayForEach(row, rows) {
+		if (n++ == MD_SAMPLE_ROWS)
+			break;
 		sb_adds(sb, "|");
 		cJSON_ArrayForEach(v, jget(row, field)) {
 			sb_adds(sb, " ");
@@ -371,7 +517,7 @@ static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows
 static void md_samples(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *t;
-	int any = 0;
+	int any = 0, more = 0;
 	cJSON_ArrayForEach(t, jget(jget(r, "comparable"), "tables")) {
 		const cJSON *smp = jget(t, "sample"), *row, *c;
 		const cJSON *ins = jget(smp, "inserts"), *upd = jget(smp, "updates"),
@@ -379,6 +525,10 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 		const cJSON *cb = jget(t, "columns_before"), *ca = jget(t, "columns_after");
 		if (!(ins && ins->child) && !(upd && upd->child) && !(del && del->child))
 			continue;
+		if (sb->len > MD_LIMIT / 3) {
+			more++;
+			continue;
+		}
 		if (!any++)
 			sb_adds(sb, "## Sample of changed rows\n\n");
 		sb_adds(sb, "<details><summary>");
@@ -391,9 +541,13 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 		sb_add_count(sb, jnum_or(t, "deletes", 0));
 		sb_adds(sb, " deletes</summary>\n\n");
 		if (upd && upd->child) {
-			sb_addf(sb, "Updates (first %d):\n\n| key | column | before | after |\n|---|---|---|---|\n",
-				cJSON_GetArraySize(upd));
+			int n = 0;
+			sb_addf(sb, "Updates (%d of ", md_shown(upd));
+			sb_add_count(sb, jnum_or(t, "updates", 0));
+			sb_adds(sb, "):\n\n| key | column | before | after |\n|---|---|---|---|\n");
 			cJSON_ArrayForEach(row, upd) {
+				if (n++ == MD_SAMPLE_ROWS)
+					break;
 				cJSON_ArrayForEach(c, jget(row, "changed")) {
 					int bi = column_index(cb, c->valuestring);
 					int ai = column_index(ca, c->valuestring);
@@ -417,15 +571,22 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 			sb_adds(sb, "\n");
 		}
 		if (ins && ins->child) {
-			sb_addf(sb, "Inserts (first %d):\n\n", cJSON_GetArraySize(ins));
+			sb_addf(sb, "Inserts (%d of ", md_shown(ins));
+			sb_add_count(sb, jnum_or(t, "inserts", 0));
+			sb_adds(sb, "):\n\n");
 			md_row_table(sb, ca, ins, "new");
 		}
 		if (del && del->child) {
-			sb_addf(sb, "Deletes (first %d):\n\n", cJSON_GetArraySize(del));
+			sb_addf(sb, "Deletes (%d of ", md_shown(del));
+			sb_add_count(sb, jnum_or(t, "deletes", 0));
+			sb_adds(sb, "):\n\n");
 			md_row_table(sb, cb, del, "old");
 		}
 		sb_adds(sb, "</details>\n\n");
 	}
+	if (more)
+		sb_addf(sb, "Samples of %d more table%s are in the HTML report.\n\n", more,
+			more == 1 ? "" : "s");
 }
 
 static void md_steps(struct strbuf *sb, const cJSON *r)
@@ -461,7 +622,7 @@ static void md_pushes(struct strbuf *sb, const cJSON *r)
 	const cJSON *pushes = jget(jget(r, "context"), "pushes"), *p;
 	if (!pushes || !pushes->child)
 		return;
-	sb_adds(sb, "## Push and rollback\n\n| | target | change set | status | started | finished | message |\n"
+	sb_adds(sb, "## Push and rollback\n\n| kind | target | change set | status | started | finished | message |\n"
 		    "|---|---|---|---|---|---|---|\n");
 	cJSON_ArrayForEach(p, pushes) {
 		sb_adds(sb, "| ");
@@ -475,30 +636,60 @@ static void md_pushes(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, " | ");
 		md_text(sb, jstr_or(p, "finished_at", ""));
 		sb_adds(sb, " | ");
-		md_text(sb, jstr_or(p, "message", ""));
+		if (jstr_or(p, "message", NULL) && *jstr_or(p, "message", ""))
+			md_text(sb, jstr_or(p, "message", ""));
+		else if (strcmp(jstr_or(p, "status", ""), "applied"))
+			sb_adds(sb, "no message recorded; the error is in the output of that push");
 		sb_adds(sb, " |\n");
 	}
 	sb_adds(sb, "\n");
 }
 
+
 char *report_render_markdown(const cJSON *r)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, tail = STRBUF_INIT;
 	const cJSON *gen = jget(r, "generated");
+	void (*const sections[])(struct strbuf *, const cJSON *) = {
+		md_tables, md_checks, md_schema, md_samples, md_steps, md_pushes,
+	};
+	size_t left_out = 0;
 
+	sb_adds(&sb, "# drydock report: ");
+	md_text(&sb, jstr_or(jget(jget(r, "comparable"), "plan"), "name", "?"));
+	sb_adds(&sb, "\n\n");
+	md_blockers(&sb, r);
+	if (jstr_or(jget(jget(r, "comparable"), "plan"), "description", NULL)) {
+		sb_adds(&sb, "> ");
+		md_text(&sb, jstr_or(jget(jget(r, "comparable"), "plan"), "description", ""));
+		sb_adds(&sb, "\n\n");
+	}
 	md_header(&sb, r);
-	md_tables(&sb, r);
-	md_checks(&sb, r);
-	md_schema(&sb, r);
-	md_samples(&sb, r);
-	md_steps(&sb, r);
-	md_pushes(&sb, r);
-	sb_adds(&sb, "---\n\n*Written by ");
-	md_text(&sb, jstr_or(gen, "by", "drydock"));
-	sb_adds(&sb, " at ");
-	md_text(&sb, jstr_or(gen, "at", ""));
-	sb_adds(&sb, " from ");
-	md_text(&sb, jstr_or(jget(r, "context"), "staging_file", ""));
-	sb_adds(&sb, ". Compare reports with `drydock diff A.json B.json`.*\n");
+
+	sb_adds(&tail, "---\n\n*Written by ");
+	md_text(&tail, jstr_or(gen, "by", "drydock"));
+	sb_adds(&tail, " at ");
+	md_text(&tail, jstr_or(gen, "at", ""));
+	sb_adds(&tail, " from ");
+	md_path(&tail, jstr_or(jget(r, "context"), "staging_file", ""));
+	sb_adds(&tail, ". Compare reports with `drydock diff A.json B.json`.*\n");
+
+	for (size_t i = 0; i < ARRAY_SIZE(sections); i++) {
+		struct strbuf part = STRBUF_INIT;
+		sections[i](&part, r);
+		if (sb.len + part.len + tail.len + 300 > MD_LIMIT)
+			left_out += part.len;
+		else
+			sb_add(&sb, part.buf, part.len);
+		sb_release(&part);
+	}
+	if (left_out) {
+		sb_adds(&sb, "**Truncated**: ");
+		sb_add_count(&sb, (double)left_out);
+		sb_adds(&sb, " more characters did not fit in a pull-request comment; "
+			     "see the HTML report (report.html) for the rest.\n\n");
+	}
+	sb_add(&sb, tail.buf, tail.len);
+	sb_release(&tail);
 	return sb_detach(&sb, NULL);
 }

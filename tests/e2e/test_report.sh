@@ -229,9 +229,64 @@ INSERT INTO dd_schema_change VALUES (1, 'before', 'add_column', 'users', '{\"op\
 	grep -q 'ALTER TABLE public.users ADD COLUMN nick text;' r/report.html || fail "DDL missing from HTML"
 	grep -q '"ddl_post": "CREATE INDEX users_nick_idx ON public.users (nick);"' r/report.json || fail "DDL after the data"
 	grep -q 'after the data</div><pre class="ddl">CREATE INDEX users_nick_idx' r/report.html || fail "DDL after the data in HTML"
-	grep -q '^| \*\*fail\*\* | fk posts\\_user\\_id\\_fkey' r/report.md || fail "check missing from Markdown"
+	grep -q '^| \*\*error\*\* | fk posts\\_user\\_id\\_fkey' r/report.md || fail "check missing from Markdown"
+	# what blocks approval comes first in every format: JSON, Markdown, HTML, stdout
+	sed -n 3,4p r/report.json | grep -q '"blockers": {' || fail "blockers not first in report.json: $(sed -n 1,5p r/report.json)"
+	grep -q '"reason": "error-severity checks failed"' r/report.json || fail "blocking reason"
+	grep -q '"approvable": false' r/report.json || fail "approvable"
+	[[ $(sed -n 3p r/report.md) == '## ⛔ Blocks approval: error-severity checks failed' ]] ||
+		fail "Markdown does not open with what blocks approval: $(sed -n 1,4p r/report.md)"
+	grep -q '^| \*\*fk posts\\_user\\_id\\_fkey\*\*: posts.user\\_id references no user | builtin | 2 | 3 |$' r/report.md ||
+		fail "failed check with count and sample key: $(sed -n 5,8p r/report.md)"
+	first=$(grep -o 'id="blockers"\|class="hero"\|id="tables"' r/report.html | head -1)
+	assert_eq 'id="blockers"' "$first" "first block of the HTML page"
+	grep -q 'data-approvable="false"' r/report.html || fail "HTML blockers not marked"
+	assert_out_contains "blocks approval: error-severity checks failed"
+	assert_out_contains "  failed builtin 'fk posts_user_id_fkey': 2 violations, e.g. [\"3\"]"
+	[[ $(head -1 "$T/out") == "blocks approval: error-severity checks failed" ]] || fail "stdout does not open with the blockers"
+	# passing checks are summarised in one folded line, not one line each
+	grep -q '^<details><summary>1 passed</summary>$' r/report.md || fail "passing checks not summarised"
+	# no empty header row, no absolute paths
+	grep -q '^| | |' r/report.md && fail "empty header row in Markdown"
+	grep -q "$T" r/report.md && fail "an absolute path of this machine in the Markdown"
 	grep -q '^```sql$' r/report.md || fail "DDL not fenced in Markdown"
 	grep -q '^## Push and rollback' r/report.md || fail "no push section in Markdown"
+}
+
+t_report_markdown_fits_a_pull_request_comment() {
+	cp "$W/a.db" s.db
+	h=$(sqlite3 s.db 'SELECT hash FROM dd_changeset')
+	# 3000 checks with long names (30 failing) and a failed push without a message
+	{
+		echo "BEGIN; INSERT INTO dd_check_run VALUES (1, '2026-01-02T00:00:00Z', 1, '$h', 'all', 30, 0, 1);"
+		for i in $(seq 1 3000); do
+			st=pass n=0
+			((i % 100 == 0)) && st=fail n=1
+			echo "INSERT INTO dd_check_result VALUES (1, $i, 'check number $i with a rather long name that says what it verifies in words', 'plan', 'error', '$st', $n, '[[\"$i\"]]', NULL, 1);"
+		done
+		# 400 schema changes with long DDL: more than a comment holds
+		for i in $(seq 1 400); do
+			echo "INSERT INTO dd_schema_change VALUES ($i, 'before', 'add_column', 'users', '{}', 0, 'ALTER TABLE public.users ADD COLUMN c$i text DEFAULT ''a default long enough to take some room in the comment'';', '', '', 'ALTER TABLE public.users DROP COLUMN c$i;', '');"
+		done
+		echo "INSERT INTO dd_push VALUES (1, 'push', 'host=db dbname=app', '$h', NULL, '2026-01-04T00:00:00Z', '2026-01-04T00:00:02Z', 'failed', NULL, NULL); COMMIT;"
+	} | sqlite3 s.db
+	run dd report s.db -o r --format md
+	assert_status 0
+	size=$(wc -c <r/report.md)
+	((size < 65536)) || fail "report.md is $size bytes, over GitHub's comment limit"
+	grep -q '^\*\*Truncated\*\*: [0-9,]* more characters did not fit in a pull-request comment; see the HTML report (report.html) for the rest.$' r/report.md ||
+		fail "no truncation line"
+	# the failures survive the cut: first in the blockers (20 of 30), then in their section
+	grep -q '^| \*\*check number 100 with' r/report.md || fail "first failed check missing"
+	grep -q '^| and 10 more failed checks (see below) | | | |$' r/report.md || fail "blockers not bounded"
+	assert_eq 30 "$(grep -c '^| \*\*error\*\* | check number' r/report.md)" "failed checks in their section"
+	grep -q '^<details><summary>2970 passed</summary>$' r/report.md || fail "passing checks not summarised"
+	grep -q '; and 2770 more in the HTML report$' r/report.md || fail "passing check names not bounded"
+	grep -q '^## Schema changes' r/report.md && fail "the schema changes should not fit"
+	grep -q '^## Push and rollback' r/report.md || fail "push section cut"
+	grep -q 'no message recorded; the error is in the output of that push' r/report.md ||
+		fail "failed push shows an empty message"
+	tail -1 r/report.md | grep -q '^\*Written by drydock' || fail "footer missing"
 }
 
 t_report_bad_input() {

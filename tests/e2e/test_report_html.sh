@@ -116,4 +116,18 @@ t_html_dom_has_charts_and_numbers() {
 	true
 }
 
+t_html_failures_come_first() {
+	[[ -x $CHROMIUM ]] || fail "no $CHROMIUM (make test installs it: scripts/install-deps.sh browser)"
+	browser --dump-dom "file://$W/r/report.html" >dom.html ||
+		fail "chromium failed to dump the DOM: $(tail -5 "$T/chromium.log")"
+	# the first block of the rendered page says what blocks approval
+	first=$(grep -o '<section class="[^"]*"\|<header class="hero"' dom.html | head -1)
+	assert_eq '<section class="blockers bl-bad"' "$first" "first block of the page"
+	blk=$(sed 's/<header class="hero".*//' dom.html)
+	[[ $blk == *'Blocks approval: error-severity checks failed'* ]] || fail "no blocking reason first"
+	[[ $blk == *'no deletes from invoices</b>'* && $blk == *'<td class="num">2</td>'* ]] ||
+		fail "the failed gate and its count are not in the first block"
+	[[ $blk == *'<td class="v">3</td>'* ]] || fail "no sample key in the first block"
+}
+
 run_tests

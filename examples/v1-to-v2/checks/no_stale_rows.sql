@@ -4,14 +4,19 @@
 WITH stale AS (
     SELECT p.id
       FROM dd_pristine__users p
-      JOIN v1__users u ON lower(u.email) = lower(p.email)
+      JOIN v1.users u ON lower(u.email) = lower(p.email)
      WHERE p.platform = 'apple'
 )
-SELECT 'users' AS tbl, id AS key FROM users WHERE id IN stale
+SELECT tbl, key FROM (
+SELECT 'users' AS tbl, id::text AS key FROM users WHERE id IN (SELECT id FROM stale)
 UNION ALL
-SELECT 'completed_sessions', id FROM completed_sessions
- WHERE id IN (SELECT cs.id FROM dd_pristine__completed_sessions cs WHERE cs.user_id IN stale)
+SELECT 'completed_sessions', id::text FROM completed_sessions
+ WHERE id IN (SELECT cs.id FROM dd_pristine__completed_sessions cs
+               WHERE cs.user_id IN (SELECT id FROM stale))
 UNION ALL
-SELECT 'session_preferences', user_id FROM session_preferences WHERE user_id IN stale
+SELECT 'session_preferences', user_id::text FROM session_preferences
+ WHERE user_id IN (SELECT id FROM stale)
 UNION ALL
-SELECT 'progress_history', user_id FROM progress_history WHERE user_id IN stale
+SELECT 'progress_history', user_id::text FROM progress_history
+ WHERE user_id IN (SELECT id FROM stale)
+) x

@@ -2,17 +2,20 @@
 --   - the email matches more than one V2 user, compared case-insensitively;
 --   - it matches a V2 Android user (Android users are never touched);
 --   - another V1 user has the same email up to case (two fresh rows, one person);
---   - it holds non-ASCII characters, which SQLite's lower() does not fold.
-SELECT u.id AS v1_id, u.email, 'matches ' || count(*) || ' V2 users: ' || group_concat(v.email, ', ') AS problem
-  FROM v1__users u
+--   - it holds non-ASCII characters, which lower() folds only as the
+--     database's locale says (not at all in the C locale).
+SELECT u.id AS v1_id, u.email,
+       'matches ' || count(*) || ' V2 users, ' || count(*) FILTER (WHERE v.platform <> 'apple')
+           || ' of them Android' AS problem
+  FROM v1.users u
   JOIN users v ON lower(v.email) = lower(u.email)
  GROUP BY u.id
-HAVING count(*) > 1 OR sum(v.platform <> 'apple') > 0
+HAVING count(*) > 1 OR bool_or(v.platform <> 'apple')
 UNION ALL
 SELECT u.id, u.email, 'same email up to case as V1 user ' || o.id
-  FROM v1__users u
-  JOIN v1__users o ON lower(o.email) = lower(u.email) AND o.id <> u.id
+  FROM v1.users u
+  JOIN v1.users o ON lower(o.email) = lower(u.email) AND o.id <> u.id
 UNION ALL
 SELECT u.id, u.email, 'non-ASCII characters'
-  FROM v1__users u
- WHERE u.email GLOB '*[^ -~]*'
+  FROM v1.users u
+ WHERE u.email ~ '[^ -~]'

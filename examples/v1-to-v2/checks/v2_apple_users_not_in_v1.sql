@@ -3,4 +3,4 @@
 SELECT v.id, v.email
   FROM users v
  WHERE v.platform = 'apple'
-   AND lower(v.email) NOT IN (SELECT lower(email) FROM v1__users)
+   AND lower(v.email) NOT IN (SELECT lower(email) FROM v1.users)

@@ -4,5 +4,5 @@
 INSERT INTO users (id, email, first_name, last_name, platform, created_at, updated_at)
 SELECT m.new_v2_id, m.email, u.first_name, u.last_name, 'apple', u.created_at, now()
   FROM mig_user m
-  JOIN v1__users u ON u.id = m.v1_id
+  JOIN v1.users u ON u.id = m.v1_id
  ORDER BY m.v1_id;
