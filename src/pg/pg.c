@@ -194,6 +194,41 @@ static int add_enum(PGconn *conn, struct catalog *cat, const char *source,
 	return 0;
 }
 
+/*
+ * A partitioned table's rows must each fit one of its leaf partitions.
+ * PostgreSQL prints each leaf's implied constraint (its bounds and its
+ * ancestors', pg_get_partition_constraintdef); a row fits the table when
+ * it satisfies one of them.  That is recorded as a CHECK constraint named
+ * TABLE_partition_bounds, so the offline checks judge every row the
+ * change set writes by it, as they judge the table's own CHECKs.  A leaf
+ * without a constraint (a lone default partition) takes every row: then
+ * there is nothing to check.
+ */
+static int add_partition_bounds(PGconn *conn, const char *oid, struct table_meta *t)
+{
+	const char *params[1] = { oid };
+	struct constraint_meta *c;
+	PGresult *r = query(conn,
+		"SELECT bool_or(pg_get_partition_constraintdef(pt.relid) IS NULL), "
+		"  coalesce(string_agg('(' || pg_get_partition_constraintdef(pt.relid) || ')', "
+		"    ' OR ' ORDER BY pt.relid::regclass::text), 'false') "
+		"FROM pg_partition_tree($1::oid) pt WHERE pt.isleaf",
+		1, params, "cannot read the partition bounds");
+	if (!r)
+		return -1;
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		c = table_add_constraint(t);
+		c->name = xasprintf("%s_partition_bounds", t->name);
+		c->kind = 'c';
+		c->columns = xcalloc((size_t)t->ncols + 1, sizeof(char *));
+		for (int i = 0; i < t->ncols; i++)
+			c->columns[c->ncolumns++] = xstrdup(t->cols[i].name);
+		c->definition = xasprintf("CHECK (%s)", PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return 0;
+}
+
 int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      const char *schema, const char *name,
 		      struct table_meta *t)
@@ -329,7 +364,10 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		}
 	}
 	PQclear(r);
+	r = NULL;
 	/* no primary key: read-only unless the plan names a key (snapshot.c) */
+	if (t->partitioned && add_partition_bounds(conn, oid, t))
+		goto cleanup;
 
 	r = query(conn,
 		  "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
