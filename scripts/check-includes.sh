@@ -5,7 +5,8 @@
 # module: the module (its folder under src/) and the modules whose headers
 # it may include.  src/main.c counts as the command layer.
 #
-# Also refused: two headers with one base name (includes are by bare name,
+# Also refused: a module's internal header (NAME_int.h) included from
+# another folder, two headers with one base name (includes are by bare name,
 # so the second would be unreachable), an include of a header that is not
 # in src/ (quotes are for drydock's own headers), and a command calling
 # another command's cmd_*() function.
@@ -68,6 +69,16 @@ while read -r f; do
 			fail=1
 			continue
 		fi
+		# NAME_int.h is what the files of one module share: its own folder only
+		case "$inc" in
+		*_int.h)
+			if [ "$hm" != "$m" ]; then
+				echo "$f:$line: \"$inc\" is internal to module '$hm'" >&2
+				fail=1
+				continue
+			fi
+			;;
+		esac
 		ok=0
 		for a in $allowed; do [ "$a" = "$hm" ] && ok=1; done
 		if [ $ok = 0 ]; then

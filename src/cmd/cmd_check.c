@@ -13,7 +13,7 @@
 #include "checks.h"
 #include "commands.h"
 #include "plan.h"
-#include "run.h"
+#include "engine.h"
 #include "stage.h"
 
 const char usage_check[] =

@@ -5,8 +5,10 @@
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "book.h"
 #include "commands.h"
 #include "stage.h"
 
@@ -20,6 +22,66 @@ const char usage_log[] =
 	"  --all     show every run\n"
 	"  --json    print JSON\n";
 
+/* One run and its log, as JSON (added to out) and, unless json, as text. */
+static int show_run(sqlite3 *db, const struct run_record *r, int json, cJSON *out)
+{
+	struct run_log_entry *log = NULL;
+	cJSON *jr, *entries;
+	int n = 0;
+
+	if (book_run_log(db, r->id, &log, &n)) {
+		run_log_free(log, n);
+		return -1;
+	}
+	jr = cJSON_CreateObject();
+	cJSON_AddNumberToObject(jr, "run", (double)r->id);
+	cJSON_AddStringToObject(jr, "plan", r->plan_name);
+	cJSON_AddStringToObject(jr, "status", r->status);
+	cJSON_AddStringToObject(jr, "started_at", r->started_at);
+	if (r->finished_at)
+		cJSON_AddStringToObject(jr, "finished_at", r->finished_at);
+	cJSON_AddStringToObject(jr, "seed", r->seed);
+	cJSON_AddStringToObject(jr, "clock", r->clock);
+	cJSON_AddBoolToObject(jr, "checks_skipped", r->no_check);
+	if (r->message)
+		cJSON_AddStringToObject(jr, "stopped_at", r->message);
+	entries = cJSON_AddArrayToObject(jr, "log");
+	if (!json) {
+		printf("run %lld (%s) plan %s, %s, seed '%s', clock %s%s\n", r->id, r->status,
+		       r->plan_name, r->started_at, r->seed, r->clock,
+		       r->no_check ? ", checks skipped" : "");
+		printf("  %-4s %-32s %-9s %10s %10s  %s\n", "#", "step", "batch", "rows", "ms", "status");
+	}
+	for (int i = 0; i < n; i++) {
+		const struct run_log_entry *e = &log[i];
+		cJSON *je = cJSON_CreateObject();
+		char batch[32] = "";
+		if (e->batch)
+			snprintf(batch, sizeof(batch), "%lld/%lld", e->batch, e->batches);
+		cJSON_AddNumberToObject(je, "seq", e->seq);
+		cJSON_AddStringToObject(je, "step", e->step);
+		if (e->batch) {
+			cJSON_AddNumberToObject(je, "batch", (double)e->batch);
+			cJSON_AddNumberToObject(je, "batches", (double)e->batches);
+			cJSON_AddStringToObject(je, "first_key", e->first_key);
+			cJSON_AddStringToObject(je, "last_key", e->last_key);
+		}
+		cJSON_AddNumberToObject(je, "rows", (double)e->rows);
+		cJSON_AddNumberToObject(je, "duration_ms", e->duration_ms);
+		cJSON_AddStringToObject(je, "status", e->status);
+		if (e->message)
+			cJSON_AddStringToObject(je, "message", e->message);
+		cJSON_AddItemToArray(entries, je);
+		if (!json)
+			printf("  %-4d %-32s %-9s %10lld %10.1f  %s%s%s\n", e->seq, e->step, batch,
+			       e->rows, e->duration_ms, e->status, e->message ? ": " : "",
+			       e->message ? e->message : "");
+	}
+	cJSON_AddItemToArray(out, jr);
+	run_log_free(log, n);
+	return 0;
+}
+
 int cmd_log(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -29,9 +91,9 @@ int cmd_log(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	long run = 0;
-	int all = 0, json = 0, c, ret = EXIT_RUNTIME, rc;
+	int all = 0, json = 0, c, ret = EXIT_RUNTIME, nruns = 0, r;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *runs = NULL, *log = NULL;
+	struct run_record *runs = NULL;
 	cJSON *out = NULL;
 
 	optind = 0;
@@ -50,83 +112,20 @@ int cmd_log(int argc, char **argv)
 		return usage_error("log", "give one staging file");
 	if (stage_open(argv[optind], 1, &db))
 		goto cleanup;
-	if (sqlite3_prepare_v2(db, "SELECT id, started_at, finished_at, status, seed, clock, "
-				   "plan_name, no_check, message FROM dd_run "
-				   "WHERE (?1 = 1) OR (?2 > 0 AND id = ?2) OR "
-				   "(?2 = 0 AND id = (SELECT max(id) FROM dd_run)) ORDER BY id",
-			       -1, &runs, NULL) ||
-	    sqlite3_prepare_v2(db, "SELECT seq, step, batch, batches, first_key, last_key, rows, "
-				   "duration_ms, status, message FROM dd_run_log WHERE run = ?1 "
-				   "ORDER BY seq",
-			       -1, &log, NULL)) {
-		stage_error(db, "cannot read the run log");
-		goto cleanup;
+	if (all) {
+		if (book_runs(db, &runs, &nruns))
+			goto cleanup;
+	} else {
+		runs = xcalloc(1, sizeof(*runs));
+		r = run ? book_run(db, run, runs) : book_latest_run(db, runs);
+		if (r < 0)
+			goto cleanup;
+		nruns = r == 0;
 	}
-	sqlite3_bind_int(runs, 1, all);
-	sqlite3_bind_int64(runs, 2, run);
 	out = cJSON_CreateArray();
-	int nruns = 0;
-	while ((rc = sqlite3_step(runs)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(runs, 0);
-		const char *status = (const char *)sqlite3_column_text(runs, 3);
-		cJSON *jr = cJSON_CreateObject(), *entries;
-		nruns++;
-		cJSON_AddNumberToObject(jr, "run", (double)id);
-		cJSON_AddStringToObject(jr, "plan", (const char *)sqlite3_column_text(runs, 6));
-		cJSON_AddStringToObject(jr, "status", status);
-		cJSON_AddStringToObject(jr, "started_at", (const char *)sqlite3_column_text(runs, 1));
-		if (sqlite3_column_text(runs, 2))
-			cJSON_AddStringToObject(jr, "finished_at", (const char *)sqlite3_column_text(runs, 2));
-		cJSON_AddStringToObject(jr, "seed", (const char *)sqlite3_column_text(runs, 4));
-		cJSON_AddStringToObject(jr, "clock", (const char *)sqlite3_column_text(runs, 5));
-		cJSON_AddBoolToObject(jr, "checks_skipped", sqlite3_column_int(runs, 7));
-		if (sqlite3_column_text(runs, 8))
-			cJSON_AddStringToObject(jr, "stopped_at", (const char *)sqlite3_column_text(runs, 8));
-		entries = cJSON_AddArrayToObject(jr, "log");
-		if (!json) {
-			printf("run %lld (%s) plan %s, %s, seed '%s', clock %s%s\n", id, status,
-			       sqlite3_column_text(runs, 6), sqlite3_column_text(runs, 1),
-			       sqlite3_column_text(runs, 4), sqlite3_column_text(runs, 5),
-			       sqlite3_column_int(runs, 7) ? ", checks skipped" : "");
-			printf("  %-4s %-32s %-9s %10s %10s  %s\n", "#", "step", "batch", "rows", "ms", "status");
-		}
-		sqlite3_bind_int64(log, 1, id);
-		while (sqlite3_step(log) == SQLITE_ROW) {
-			cJSON *je = cJSON_CreateObject();
-			char batch[32] = "";
-			if (sqlite3_column_type(log, 2) != SQLITE_NULL)
-				snprintf(batch, sizeof(batch), "%lld/%lld",
-					 (long long)sqlite3_column_int64(log, 2),
-					 (long long)sqlite3_column_int64(log, 3));
-			cJSON_AddNumberToObject(je, "seq", sqlite3_column_int(log, 0));
-			cJSON_AddStringToObject(je, "step", (const char *)sqlite3_column_text(log, 1));
-			if (*batch) {
-				cJSON_AddNumberToObject(je, "batch", (double)sqlite3_column_int64(log, 2));
-				cJSON_AddNumberToObject(je, "batches", (double)sqlite3_column_int64(log, 3));
-				cJSON_AddStringToObject(je, "first_key", (const char *)sqlite3_column_text(log, 4));
-				cJSON_AddStringToObject(je, "last_key", (const char *)sqlite3_column_text(log, 5));
-			}
-			cJSON_AddNumberToObject(je, "rows", (double)sqlite3_column_int64(log, 6));
-			cJSON_AddNumberToObject(je, "duration_ms", sqlite3_column_double(log, 7));
-			cJSON_AddStringToObject(je, "status", (const char *)sqlite3_column_text(log, 8));
-			if (sqlite3_column_text(log, 9))
-				cJSON_AddStringToObject(je, "message", (const char *)sqlite3_column_text(log, 9));
-			cJSON_AddItemToArray(entries, je);
-			if (!json)
-				printf("  %-4d %-32s %-9s %10lld %10.1f  %s%s%s\n",
-				       sqlite3_column_int(log, 0), sqlite3_column_text(log, 1), batch,
-				       (long long)sqlite3_column_int64(log, 6), sqlite3_column_double(log, 7),
-				       sqlite3_column_text(log, 8),
-				       sqlite3_column_text(log, 9) ? ": " : "",
-				       sqlite3_column_text(log, 9) ? (const char *)sqlite3_column_text(log, 9) : "");
-		}
-		sqlite3_reset(log);
-		cJSON_AddItemToArray(out, jr);
-	}
-	if (rc != SQLITE_DONE) {
-		stage_error(db, "cannot read the run log");
-		goto cleanup;
-	}
+	for (int i = 0; i < nruns; i++)
+		if (show_run(db, &runs[i], json, out))
+			goto cleanup;
 	if (json) {
 		char *s = cJSON_Print(out);
 		printf("%s\n", s);
@@ -137,8 +136,9 @@ int cmd_log(int argc, char **argv)
 	ret = EXIT_OK;
 cleanup:
 	cJSON_Delete(out);
-	sqlite3_finalize(runs);
-	sqlite3_finalize(log);
+	for (int i = 0; runs && i < (all ? nruns : 1); i++)
+		run_record_free(&runs[i]);
+	free(runs);
 	stage_close(db);
 	return ret;
 }

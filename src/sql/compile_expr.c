@@ -286,11 +286,15 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 					kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", r->args[i].t), &T_INT4, -1);
 			}
 		} else {
-			/* the element type of the polymorphic arguments */
+			/* the element type of the polymorphic arguments; an
+			 * anyelement bound to an array type (to_jsonb(int[]))
+			 * passes that array type, as "any" does */
 			int k = PGT_KIND(r->ret.t);
-			for (int i = 0; i < n; i++)
-				if (PGT_KIND(r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1]) == PGK_ANYELEMENT)
-					k = PGT_KIND(r->args[i].t);
+			for (int i = 0; i < n; i++) {
+				int st = r->sig->args[i < r->sig->nargs ? i : r->sig->nargs - 1];
+				if (PGT_KIND(st) == PGK_ANYELEMENT)
+					k = PGT_IS_ARRAY(st) ? (int)PGT_KIND(r->args[i].t) : r->args[i].t;
+			}
 			kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", k), &T_INT4, -1);
 		}
 	}
@@ -302,19 +306,48 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 
 /* ---- literals ---- */
 
+/* Skips white space and comments (-- to the end of the line, nested slash-star). */
+static const char *skip_blanks(const char *p)
+{
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			int depth = 1;
+			for (p += 2; *p && depth; p++) {
+				if (p[0] == '/' && p[1] == '*')
+					depth++, p++;
+				else if (p[0] == '*' && p[1] == '/')
+					depth--, p++;
+			}
+		} else {
+			return p;
+		}
+	}
+}
+
 /*
- * libpg_query's JSON drops the value of a negative integer constant
- * ("-3" arrives as an empty ival): read it back from the text.
+ * libpg_query's JSON drops the value of an integer constant that is zero
+ * or negative ("-3" arrives as an empty ival): read it back from the
+ * text.  The grammar folds every unary minus over a constant into it, the
+ * constant's location being the first sign, and parentheses leave no
+ * node, so "- (- -13)" is one constant -13 at the first "-": the signs
+ * between there and the digits are counted, over parentheses, blanks and
+ * comments.
  */
 static long long ival_from_text(struct cx *cx, int loc)
 {
 	const char *p = cx->text + loc;
 	int neg = 0;
-	if (*p == '-') {
-		neg = 1;
+	for (;;) {
+		p = skip_blanks(p);
+		if (*p == '-')
+			neg = !neg;
+		else if (*p != '(')
+			break;
 		p++;
-		while (isspace((unsigned char)*p))
-			p++;
 	}
 	long long v = strtoll(p, NULL, 10);
 	return neg ? -v : v;
@@ -689,11 +722,16 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		return c;
 	}
 	if (!strcmp(kind, "AEXPR_NULLIF")) {
-		/* nullif(a, b): a's type; the comparison may coerce a */
+		/*
+		 * nullif(a, b) is the operator a = b resolved as PostgreSQL
+		 * does, returning its left input as coerced for the operator:
+		 * nullif(numeric, float8) is a float8 (transformAExprNullIf
+		 * takes the type of the operator's first argument)
+		 */
 		struct expr *c = make_comparison(cx, "=", l, r, loc);
 		if (!c)
 			return NULL;
-		l = resolve_unknown(cx, l);
+		l = c->kids[0];
 		return ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2, c, l);
 	}
 	if (!strcmp(kind, "AEXPR_SIMILAR"))
@@ -778,6 +816,8 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 	struct ctype t;
 	if (select_common_type(cx, res, nres, "CASE", &t) < 0)
 		return NULL;
+	if (nres == n)
+		t.mod1 = t.mod2 = -1; /* the missing ELSE is a NULL of no typmod */
 	struct strbuf *fmt = ar_buf(cx);
 	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 2));
 	int nk = 0;

@@ -694,11 +694,8 @@ int select_common_type(struct cx *cx, struct expr **es, int n,
 			p = *nt;
 			continue;
 		}
-		if (ct_same(nt, &p)) {
-			if (nt->mod1 != p.mod1 || nt->mod2 != p.mod2)
-				p.mod1 = p.mod2 = -1;
+		if (ct_same(nt, &p))
 			continue;
-		}
 		if (category_of(nt->t) != category_of(p.t) ||
 		    (nt->t == PGK_OTHER || p.t == PGK_OTHER) ||
 		    (nt->t == PGK_ENUM && p.t == PGK_ENUM)) {
@@ -706,14 +703,30 @@ int select_common_type(struct cx *cx, struct expr **es, int n,
 				    context, ct_name(cx, &p, 0), ct_name(cx, nt, 0));
 		}
 		if (!preferred(p.t) && can_coerce(cx, &p, nt, CC_IMPLICIT) &&
-		    !can_coerce(cx, nt, &p, CC_IMPLICIT)) {
+		    !can_coerce(cx, nt, &p, CC_IMPLICIT))
 			p = *nt;
-		} else {
-			p.mod1 = p.mod2 = -1;
-		}
 	}
 	if (first < 0)
 		p = T_TEXT;
+	/*
+	 * The typmod, as select_common_typmod (and exprTypmod of CASE,
+	 * COALESCE, GREATEST): the inputs' one typmod when every input is of
+	 * the common type with that typmod, else none.  An unknown literal or
+	 * NULL, or an input of another type, is coerced with no typmod, so a
+	 * coalesce(0, m) over numeric(8,2) is 0, not 0.00: the coercion to the
+	 * common type never rounds or pads.
+	 */
+	p.mod1 = p.mod2 = -1;
+	for (int i = 0; i < n; i++) {
+		const struct ctype *nt = &es[i]->type;
+		if (!ct_same(nt, &p) || nt->mod1 < 0 ||
+		    (i > 0 && !ct_same_mod(nt, &es[0]->type)))
+			break;
+		if (i == n - 1) {
+			p.mod1 = nt->mod1;
+			p.mod2 = nt->mod2;
+		}
+	}
 	for (int i = 0; i < n; i++)
 		if (!can_coerce(cx, &es[i]->type, &p, CC_IMPLICIT))
 			return cerr(cx, es[i]->loc, NULL, "%s could not convert type %s to %s",

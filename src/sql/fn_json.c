@@ -962,12 +962,19 @@ static void scalar_json(struct strbuf *out, enum pgkind kind, const char *s, siz
 		sb_addch(&t, 'T');
 		sb_add(&t, sp + 1, len - (size_t)(sp - s) - 1);
 		if (kind == PGK_TIMESTAMPTZ) {
-			/* "+00" -> "+00:00" (offsets with minutes already have them) */
-			size_t i = t.len;
+			/* "+00" -> "+00:00" (offsets with minutes already have
+			 * them), before the era: "...+00:00 BC" */
+			int bc = t.len > 3 && !memcmp(t.buf + t.len - 3, " BC", 3);
+			size_t i;
+			if (bc)
+				sb_setlen(&t, t.len - 3);
+			i = t.len;
 			while (i > 0 && t.buf[i - 1] != '+' && t.buf[i - 1] != '-')
 				i--;
 			if (i > 0 && t.len - i == 2)
 				sb_adds(&t, ":00");
+			if (bc)
+				sb_adds(&t, " BC");
 		}
 		jv_out_string(out, t.buf, t.len);
 		sb_release(&t);
@@ -1651,8 +1658,11 @@ static const struct pgfn_sig json_sigs[] = {
 	{ "json_array_length", PGFN_FUNC, 1, { JS }, I4, "pg_json_array_length", 0 },
 	{ "jsonb_strip_nulls", PGFN_FUNC, 1, { J }, J, "pg_jsonb_strip_nulls", 0 },
 	{ "jsonb_pretty", PGFN_FUNC, 1, { J }, T, "pg_jsonb_pretty", 0 },
-	{ "to_jsonb", PGFN_FUNC, 1, { ANY }, J, "pg_to_jsonb", PGFN_ELEMTYPE },
-	{ "to_json", PGFN_FUNC, 1, { ANY }, JS, "pg_to_json", PGFN_ELEMTYPE },
+	/* to_json[b] and json[b]_agg take anyelement, the builders "any" (as
+	 * pg_proc): an unknown literal is refused by the first ("could not
+	 * determine polymorphic type") and taken as text by the others */
+	{ "to_jsonb", PGFN_FUNC, 1, { PGK_ANYELEMENT }, J, "pg_to_jsonb", PGFN_ELEMTYPE },
+	{ "to_json", PGFN_FUNC, 1, { PGK_ANYELEMENT }, JS, "pg_to_json", PGFN_ELEMTYPE },
 	{ "jsonb_build_object", PGFN_FUNC, 1, { ANY }, J, "pg_jsonb_build_object",
 	  PGFN_VARIADIC | PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	{ "json_build_object", PGFN_FUNC, 1, { ANY }, JS, "pg_json_build_object",
@@ -1662,8 +1672,8 @@ static const struct pgfn_sig json_sigs[] = {
 	{ "json_build_array", PGFN_FUNC, 1, { ANY }, JS, "pg_json_build_array",
 	  PGFN_VARIADIC | PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	/* aggregates */
-	{ "jsonb_agg", PGFN_AGG, 1, { ANY }, J, "pg_jsonb_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
-	{ "json_agg", PGFN_AGG, 1, { ANY }, JS, "pg_json_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
+	{ "jsonb_agg", PGFN_AGG, 1, { PGK_ANYELEMENT }, J, "pg_jsonb_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
+	{ "json_agg", PGFN_AGG, 1, { PGK_ANYELEMENT }, JS, "pg_json_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	{ "jsonb_object_agg", PGFN_AGG, 2, { ANY, ANY }, J, "pg_jsonb_object_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	{ "json_object_agg", PGFN_AGG, 2, { ANY, ANY }, JS, "pg_json_object_agg", PGFN_NONSTRICT | PGFN_ELEMTYPE },
 	/* set-returning */

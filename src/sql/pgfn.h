@@ -91,7 +91,9 @@ enum pgfn_flags {
 	PGFN_TYPENAME    = 1 << 6, /* the compiler appends the argument's or result's
 				      type name as TEXT (enum/domain/range label lookup) */
 	PGFN_ELEMTYPE    = 1 << 7, /* the compiler appends the element type's pgkind
-				      as INTEGER (arrays, polymorphic functions);
+				      as INTEGER (arrays, polymorphic functions;
+				      an anyelement bound to an array type gives
+				      that PGT type, kind | PGT_ARRAY);
 				      where args hold PGK_ANY instead, it appends
 				      one INTEGER per actual "any" argument, in
 				      order, after all arguments: that argument's

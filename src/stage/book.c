@@ -84,13 +84,97 @@ static void fill_run(sqlite3_stmt *st, void *p)
 	r->message = col_dup(st, 11);
 }
 
+#define RUN_COLS "SELECT id, status, started_at, finished_at, plan_name, plan_hash, " \
+		 "seed, clock, next_step, next_batch, no_check, message FROM dd_run "
+
 int book_latest_run(sqlite3 *db, struct run_record *out)
 {
 	memset(out, 0, sizeof(*out));
-	return one_row(db, "SELECT id, status, started_at, finished_at, plan_name, plan_hash, "
-			   "seed, clock, next_step, next_batch, no_check, message "
-			   "FROM dd_run ORDER BY id DESC LIMIT 1", 0, "cannot read the runs",
+	return one_row(db, RUN_COLS "ORDER BY id DESC LIMIT 1", 0, "cannot read the runs",
 		       fill_run, out);
+}
+
+int book_run(sqlite3 *db, long long id, struct run_record *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (id <= 0)
+		return 1;
+	return one_row(db, RUN_COLS "WHERE id = ?1", id, "cannot read the runs", fill_run, out);
+}
+
+/*
+ * Runs a many-row query (parameter ?1 bound to id when id > 0), growing
+ * *out by size bytes per row, each filled by fill.  Returns 0 or -1
+ * (reported as what); on error the rows read so far stay in *out.
+ */
+static int all_rows(sqlite3 *db, const char *sql, long long id, const char *what,
+		    void (*fill)(sqlite3_stmt *, void *), size_t size, void **out, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+		return stage_error(db, what);
+	if (id > 0)
+		sqlite3_bind_int64(st, 1, id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char *row;
+		*out = xrealloc(*out, (size_t)(*n + 1) * size);
+		row = (char *)*out + (size_t)*n * size;
+		memset(row, 0, size);
+		fill(st, row);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : stage_error(db, what);
+}
+
+int book_runs(sqlite3 *db, struct run_record **out, int *n)
+{
+	void *v = NULL;
+	int r = all_rows(db, RUN_COLS "ORDER BY id", 0, "cannot read the runs", fill_run,
+			 sizeof(**out), &v, n);
+	*out = v;
+	return r;
+}
+
+static void fill_log_entry(sqlite3_stmt *st, void *p)
+{
+	struct run_log_entry *e = p;
+	e->seq = sqlite3_column_int(st, 0);
+	e->step = col_dup(st, 1);
+	e->batch = sqlite3_column_int64(st, 2);
+	e->batches = sqlite3_column_int64(st, 3);
+	e->first_key = col_dup(st, 4);
+	e->last_key = col_dup(st, 5);
+	e->rows = sqlite3_column_int64(st, 6);
+	e->duration_ms = sqlite3_column_double(st, 7);
+	e->status = col_dup(st, 8);
+	e->message = col_dup(st, 9);
+}
+
+int book_run_log(sqlite3 *db, long long run, struct run_log_entry **out, int *n)
+{
+	void *v = NULL;
+	int r = all_rows(db, "SELECT seq, step, batch, batches, first_key, last_key, rows, "
+			     "duration_ms, status, message FROM dd_run_log WHERE run = ?1 ORDER BY seq",
+			 run > 0 ? run : -1, "cannot read the run log", fill_log_entry,
+			 sizeof(**out), &v, n);
+	*out = v;
+	return r;
+}
+
+void run_log_free(struct run_log_entry *e, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(e[i].step);
+		free(e[i].first_key);
+		free(e[i].last_key);
+		free(e[i].status);
+		free(e[i].message);
+	}
+	free(e);
 }
 
 void run_record_free(struct run_record *r)

@@ -1,8 +1,8 @@
 /*
  * book: the staging file's bookkeeping, the one place that reads and
- * writes the records around a change set: runs (dd_run), the stored change
- * set's summary (dd_changeset), check runs (dd_check_run), approvals
- * (dd_approval) and pushes (dd_push).  Commands and modules use these
+ * writes the records around a change set: runs (dd_run) and their logs
+ * (dd_run_log), the stored change set's summary (dd_changeset), check
+ * runs (dd_check_run), approvals (dd_approval) and pushes (dd_push).  Commands and modules use these
  * typed functions instead of their own queries, so "the latest run" or
  * "the approval" means the same thing everywhere.
  *
@@ -49,7 +49,30 @@ struct run_record {
 };
 
 int book_latest_run(sqlite3 *db, struct run_record *out);
+/* Run id. */
+int book_run(sqlite3 *db, long long id, struct run_record *out);
+/* Every run, oldest first, in *out (*n of them; the caller frees each with
+ * run_record_free and the array with free).  Returns 0 or -1. */
+int book_runs(sqlite3 *db, struct run_record **out, int *n);
 void run_record_free(struct run_record *r);
+
+/* One entry of a run's log (dd_run_log): a step, a batch, a schema change
+ * ("schema:OP TABLE"), a fix ("fix:CHECK") or the change set. */
+struct run_log_entry {
+	int seq;
+	char *step;
+	long long batch, batches;  /* 0: not batched */
+	char *first_key, *last_key; /* the batch's key range, or NULL */
+	long long rows;            /* rows changed */
+	double duration_ms;
+	char *status;              /* ok, skipped, failed */
+	char *message;             /* or NULL */
+};
+
+/* Run run's log in order, in *out (*n entries; free with run_log_free).
+ * Returns 0 or -1. */
+int book_run_log(sqlite3 *db, long long run, struct run_log_entry **out, int *n);
+void run_log_free(struct run_log_entry *e, int n);
 
 /* ----------------------------------------------------------- check runs */
 

@@ -21,7 +21,8 @@ backfill $EX/backfill app=$SQL/backfill.sql
 to_cloud $EX/backfill/to-cloud local=$SQL/backfill.sql cloud=$SQL/backfill-cloud.sql
 baseline $EX/baseline app=$SQL/baseline.sql
 uuid_ids $EX/uuid-ids app=$SQL/uuid-ids.sql
-v1_to_v2 $EX/v1-to-v2 v1=$SQL/v1.sql v2=$SQL/v2.sql"
+v1_to_v2 $EX/v1-to-v2 v1=$SQL/v1.sql v2=$SQL/v2.sql
+one_user $EX/v1-to-v2/one-user v1=$SQL/v1.sql v2=$SQL/v2.sql"
 
 # The comparisons run side by side (each has databases of its own); the
 # tests wait for theirs.  The planted one compares baseline again with
@@ -77,6 +78,12 @@ t_v1_to_v2() {
 	equal v1_to_v2
 	# the retired drill: the plan's fix ran on both sides
 	grep -q '^fixes applied on both sides: checks/fix_drop_unmapped_drills.sql$' "$T/out" || fail "no fix applied"
+}
+
+t_v1_to_v2_one_user() {
+	equal one_user
+	# Jonas alone: his stale user gone, a fresh one in
+	grep -q '^users: 66 rows equal$' "$T/out" || fail "not 66 users"
 }
 
 t_a_planted_difference_is_caught() {

@@ -7,6 +7,10 @@
  * PostgreSQL text, and an error on one side must be an error on the other.
  *
  *   fuzz-sql [-n EXPRESSIONS] [-t SECONDS] [-s SEED] [-b BATCH] [-d DEPTH] CONNINFO
+ *   fuzz-sql -e EXPRESSION CONNINFO
+ *
+ * -e evaluates one expression on both sides and prints drydock's compiled
+ * SQL and every row's two values (a difference found by a run, replayed).
  *
  * Prints each difference (the expression, the row, both results) and a
  * closing line "fuzz-sql: N expressions compared over R rows, N
@@ -305,8 +309,42 @@ static void compare_one(const char *expr, const struct side *pg, const struct si
 	}
 }
 
+/* -e: one expression, both sides, row by row, with the compiled SQL. */
+static int explain_one(sqlite3 *db, const struct catalog *cat, PGconn *conn, const char *expr)
+{
+	struct side pg = { 0 }, dd = { 0 };
+	struct strbuf sql = STRBUF_INIT;
+	struct sqlc_env *env = sqlc_env_new(cat, db);
+	struct sqlc_program p = { 0 };
+	char *exprs[1] = { (char *)expr };
+	int differ = 0;
+	select_of(&sql, exprs, 1);
+	if (!sqlc_compile(env, "fuzz", sql.buf, SQLC_CHECK, &p) && p.nstmts == 1)
+		printf("drydock SQL: %s\n", p.stmts[0].sqlite_sql);
+	sqlc_program_free(&p);
+	sqlc_env_free(env);
+	sb_release(&sql);
+	eval_pg(conn, exprs, 1, &pg);
+	eval_dd(db, cat, exprs, 1, &dd);
+	if (pg.error || dd.error) {
+		printf("PostgreSQL: %s\ndrydock:    %s\n", pg.error ? pg.error : "(values)",
+		       dd.error ? dd.error : "(values)");
+		differ = !pg.error || !dd.error;
+	}
+	for (int row = 0; !pg.error && !dd.error && row < pg.nrows && row < dd.nrows; row++) {
+		const char *a = pg.cells[row], *b = dd.cells[row];
+		printf("%s row %d: PostgreSQL %s, drydock %s\n", same(a, b) ? " " : "!", row + 1,
+		       a ? a : "NULL", b ? b : "NULL");
+		differ |= !same(a, b);
+	}
+	side_free(&pg);
+	side_free(&dd);
+	return differ;
+}
+
 int main(int argc, char **argv)
 {
+	const char *one = NULL;
 	long limit = 10000, seconds = 0, batch = 50;
 	int depth = 4, opt, ret = 3;
 	uint64_t seed = (uint64_t)time(NULL);
@@ -318,13 +356,14 @@ int main(int argc, char **argv)
 	char **exprs;
 	time_t start = time(NULL);
 
-	while ((opt = getopt(argc, argv, "n:t:s:b:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:t:s:b:d:e:")) != -1) {
 		switch (opt) {
 		case 'n': limit = atol(optarg); break;
 		case 't': seconds = atol(optarg); break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'b': batch = atol(optarg); break;
 		case 'd': depth = atoi(optarg); break;
+		case 'e': one = optarg; break;
 		default: goto usage;
 		}
 	}
@@ -345,6 +384,10 @@ int main(int argc, char **argv)
 	    stage_write_catalog(db, &cat) || stage_create_table(db, &cat.tables[0], "fz") ||
 	    load_rows(conn, db, &cat.tables[0]) || sqlc_setup(db, &cat))
 		goto cleanup;
+	if (one) {
+		ret = explain_one(db, &cat, conn, one);
+		goto cleanup;
+	}
 	printf("fuzz-sql: seed %llu\n", (unsigned long long)seed);
 	exprs = xcalloc((size_t)batch, sizeof(char *));
 	while ((seconds ? time(NULL) - start < seconds : 1) && (seconds || c.compared + c.refused < limit)) {
@@ -384,7 +427,8 @@ int main(int argc, char **argv)
 	ret = c.differences ? 1 : 0;
 	goto cleanup;
 usage:
-	fprintf(stderr, "usage: fuzz-sql [-n EXPRESSIONS] [-t SECONDS] [-s SEED] [-b BATCH] [-d DEPTH] CONNINFO\n");
+	fprintf(stderr, "usage: fuzz-sql [-n EXPRESSIONS] [-t SECONDS] [-s SEED] [-b BATCH] [-d DEPTH] CONNINFO\n"
+			"       fuzz-sql -e EXPRESSION CONNINFO\n");
 	return 2;
 cleanup:
 	sqlite3_close(db);

@@ -403,3 +403,41 @@ INSERT INTO results (k, iv) SELECT 'sum', sum(span) FROM items
 INSERT INTO results (k, iv) SELECT 'avg', avg(span) FROM items
 
 INSERT INTO results (k, t) SELECT 'elt' || ord, e ->> 'c' FROM items, jsonb_array_elements(doc -> 'b') WITH ORDINALITY AS a(e, ord) WHERE id = 1
+
+-- Found by make fuzz-sql.  The common type of CASE, COALESCE, GREATEST,
+-- UNION and VALUES keeps a typmod only when every input has it (an input
+-- coerced to the common type is not rounded to numeric(8,2))
+INSERT INTO results (k, t) SELECT 'coalesce' || id, coalesce(0, amount::numeric(8,2))::text FROM items
+
+INSERT INTO results (k, t) SELECT 'case' || id, (CASE WHEN id > 2 THEN amount::numeric(8,2) ELSE 1 END)::text FROM items
+
+INSERT INTO results (k, t) SELECT 'greatest' || id, greatest(amount::numeric(8,2), 7)::text FROM items
+
+INSERT INTO results (k, t) SELECT x::text, x::text FROM (SELECT 0 AS x UNION SELECT 1.5::numeric(8,2)) s
+
+INSERT INTO results (k, t) SELECT 'v' || x::text, x::text FROM (VALUES (0), (1.5::numeric(8,2))) v(x)
+
+INSERT INTO results (k, n52) SELECT 'case-n52' || id, CASE WHEN id > 2 THEN amount::numeric(5,2) END FROM items WHERE id < 5
+
+-- nullif(a, b) returns a as coerced for a = b: numeric against float8 is float8
+INSERT INTO results (k, t) SELECT 'nullif' || id, nullif(amount, score)::text FROM items
+
+INSERT INTO results (k, t) VALUES ('nullif-int', (nullif(7, 2.5) / 2)::text)
+
+INSERT INTO results (k, n) VALUES ('nullif-trunc', trunc(nullif(1.5, 0::float8), 2))
+
+-- the grammar folds signs into one negative constant
+INSERT INTO results (k, i) VALUES ('neg', - (- -13)), ('neg2', -(3) + - /* c */ 4)
+
+-- a BC timestamptz in JSON: the offset before the era
+INSERT INTO results (k, j) VALUES ('bc', to_jsonb('0001-12-31 12:00:00.5 BC'::timestamptz)), ('bc2', jsonb_build_array('0044-03-15 BC'::timestamptz))
+
+-- a polymorphic (anyelement) parameter given only an unknown literal is
+-- refused, as PostgreSQL does; "any" parameters take it as text
+INSERT INTO results (k, j) VALUES ('poly', to_jsonb('text'))
+
+INSERT INTO results (k, j) SELECT 'poly-agg', jsonb_agg('x') FROM items
+
+INSERT INTO results (k, t) VALUES ('poly-json', to_json(NULL)::text)
+
+INSERT INTO results (k, j) VALUES ('any', jsonb_build_object('a', 'b', 'c', NULL)), ('any2', jsonb_build_array('x', 1))

@@ -209,12 +209,69 @@ static void test_records(void **state)
 	sqlite3_close(db);
 }
 
+/* The runs and their logs, as cmd_log reads them. */
+static void test_runs_and_logs(void **state)
+{
+	struct run_record r, *all = NULL;
+	struct run_log_entry *log = NULL;
+	int n = 0;
+	sqlite3 *db = stage_with(NULL);
+	(void)state;
+
+	assert_int_equal(book_runs(db, &all, &n), 0);
+	assert_int_equal(n, 0);
+	free(all);
+	assert_int_equal(book_run(db, 1, &r), 1);
+	add_run(db, "done");
+	add_run(db, "failed");
+	exec(db, sqlite3_mprintf("UPDATE dd_run SET message = 'step two', next_step = 1 WHERE id = 2"));
+	assert_int_equal(book_run(db, 2, &r), 0);
+	assert_string_equal(r.status, "failed");
+	assert_string_equal(r.message, "step two");
+	assert_int_equal(r.next_step, 1);
+	assert_null(r.finished_at);
+	run_record_free(&r);
+	assert_int_equal(book_run(db, 3, &r), 1);
+	assert_int_equal(book_runs(db, &all, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(all[0].id, 1);
+	assert_string_equal(all[1].status, "failed");
+	for (int i = 0; i < n; i++)
+		run_record_free(&all[i]);
+	free(all);
+
+	exec(db, sqlite3_mprintf("INSERT INTO dd_run_log VALUES (1, 2, 'b', 2, 2, '11', '20', 5, 1.5, 'ok', NULL), "
+				 "(1, 1, 'b', 1, 2, '1', '10', 10, 2.5, 'ok', NULL), "
+				 "(2, 1, 'a', NULL, NULL, NULL, NULL, 0, 0.5, 'failed', 'boom')"));
+	assert_int_equal(book_run_log(db, 1, &log, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(log[0].seq, 1);
+	assert_int_equal(log[0].batch, 1);
+	assert_int_equal(log[0].batches, 2);
+	assert_string_equal(log[0].first_key, "1");
+	assert_string_equal(log[1].last_key, "20");
+	assert_int_equal(log[1].rows, 5);
+	assert_null(log[1].message);
+	run_log_free(log, n);
+	assert_int_equal(book_run_log(db, 2, &log, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(log[0].batch, 0);
+	assert_null(log[0].first_key);
+	assert_string_equal(log[0].message, "boom");
+	run_log_free(log, n);
+	assert_int_equal(book_run_log(db, 3, &log, &n), 0);
+	assert_int_equal(n, 0);
+	run_log_free(log, n);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checks_rule),
 		cmocka_unit_test(test_latest_approval_rules),
 		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_runs_and_logs),
 	};
 	return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }

@@ -22,7 +22,6 @@ SELECT s.id, gen_random_uuid(), m.new_v2_id
  ORDER BY s.id;
 
 -- One row per drill element: where it is, what it names, what it maps to.
--- The positions 0, 1, 2, ... of an array come from a recursive CTE.
 CREATE TABLE mig_drill (
     session_v1_id integer NOT NULL,
     idx           integer NOT NULL,  -- position in the session's array
@@ -34,18 +33,12 @@ CREATE TABLE mig_drill (
     PRIMARY KEY (session_v1_id, idx)
 );
 INSERT INTO mig_drill (session_v1_id, idx, v1_drill_id, title, v1_element)
-WITH RECURSIVE pos (i) AS (
-    SELECT 0
-    UNION ALL
-    SELECT i + 1 FROM pos
-     WHERE i + 1 < (SELECT max(jsonb_array_length(drills)) FROM v1.completed_sessions)
-)
-SELECT s.id, pos.i, (s.drills -> pos.i -> 'drill' ->> 'id')::integer,
-       coalesce(d.title, s.drills -> pos.i -> 'drill' ->> 'title'), s.drills -> pos.i
+SELECT s.id, e.n - 1, (e.element -> 'drill' ->> 'id')::integer,
+       coalesce(d.title, e.element -> 'drill' ->> 'title'), e.element
   FROM v1.completed_sessions s
   JOIN mig_session ms ON ms.v1_id = s.id
-  JOIN pos ON pos.i < jsonb_array_length(s.drills)
-  LEFT JOIN v1.drills d ON d.id = (s.drills -> pos.i -> 'drill' ->> 'id')::integer;
+ CROSS JOIN jsonb_array_elements(s.drills) WITH ORDINALITY AS e(element, n)
+  LEFT JOIN v1.drills d ON d.id = (e.element -> 'drill' ->> 'id')::integer;
 
 UPDATE mig_drill m
    SET v2_drill_id = d.id
