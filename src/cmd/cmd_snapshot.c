@@ -60,7 +60,8 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 		}
 		if (target->conninfo)
 			return usage_error("snapshot", "source '%s' is given twice", target->name);
-		target->conninfo = conninfo;
+		/* a copy: the argument is scrubbed of its password right away */
+		target->conninfo = xstrdup(conninfo);
 		scrub_conninfo_arg(arg);
 	}
 	return 0;
@@ -129,6 +130,8 @@ int cmd_snapshot(int argc, char **argv)
 	so.out = out;
 	ret = snapshot_take(&so) ? EXIT_RUNTIME : EXIT_OK;
 cleanup:
+	for (int i = 0; b && i < plan.nsources; i++)
+		free((char *)b[i].conninfo);
 	free(b);
 	plan_free(&plan);
 	free(srcargs);
