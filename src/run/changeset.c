@@ -469,7 +469,7 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 		      const struct schema_change *sc, int nsc, long long run,
 		      struct changeset_summary *out)
 {
-	struct sha256 hash;
+	struct sha256 hash = { NULL };
 	unsigned char digest[32];
 	sqlite3_stmt *ins = NULL, *tab = NULL, *colst = NULL, *cs = NULL;
 	const struct table_meta **tables = NULL;
@@ -564,6 +564,8 @@ rollback:
 	sqlite3_finalize(colst);
 	sqlite3_finalize(cs);
 	ins = tab = colst = cs = NULL;
+	if (hash.ctx)	/* frees the digest's context */
+		sha256_final(&hash, digest);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 cleanup:
 	free(tables);
