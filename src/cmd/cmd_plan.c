@@ -13,6 +13,7 @@
 #include "pg.h"
 #include "push.h"
 #include "pushset.h"
+#include "pushrows.h"
 #include "pushsql.h"
 #include "stage.h"
 
@@ -106,7 +107,7 @@ static int print_step(void *ctx, const struct ps_step *s)
 	printf("%s;\n", s->sql);
 	if (s->kind == PS_COPY) {
 		long long per[3];
-		if (pushsql_copy_rows(pr->db, t, s, pr->data ? print_out : discard, pr, per))
+		if (pushrows_copy(pr->db, t, s, pr->data ? print_out : discard, pr, per))
 			return -1;
 		if (!pr->data)
 			printf("-- (%lld rows: %lld inserts, %lld updates, %lld deletes)\n",
@@ -136,6 +137,7 @@ int cmd_plan(int argc, char **argv)
 	struct push_settings set = { 0 };
 	struct push_opts o = { 0 };
 	struct ps_state st = { 0 };
+	struct push_rows rows;
 	struct printer pr = { 0 };
 	char *staging = NULL;
 
@@ -195,7 +197,8 @@ int cmd_plan(int argc, char **argv)
 	pr.db = db;
 	pr.ps = &ps;
 	pr.data = data;
-	if (pushsql_walk_push(&ps, db, &o, &st, print_step, &pr))
+	rows = pushrows_from_stage(db);
+	if (pushsql_walk_push(&ps, &rows, &o, &st, print_step, &pr))
 		goto cleanup;
 	ret = EXIT_OK;
 cleanup:

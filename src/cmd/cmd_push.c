@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "pg.h"
 #include "push.h"
+#include "pushrows.h"
 #include "pushset.h"
 #include "stage.h"
 
@@ -128,6 +129,7 @@ int cmd_push(int argc, char **argv)
 	struct push_settings set = { 0 };
 	struct push_opts o = { 0 };
 	struct push_exec e = { 0 };
+	struct push_rows rows;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -205,8 +207,21 @@ int cmd_push(int argc, char **argv)
 	o.approval_note = a->note;
 	o.approved_at = a->at;
 	o.staging = staging;
-	if (o.batch_size > 0 && pushsql_plan_units(&ps, db, o.batch_size, &e.st))
-		goto cleanup;
+	rows = pushrows_from_stage(db);
+	if (o.batch_size > 0) {
+		for (int i = 0; i < ps.ntables; i++)
+			if (pushset_table_broken(&ps, i, 'I') || pushset_table_broken(&ps, i, 'D')) {
+				error("a batched push cannot write the foreign-key cycle through %s in two steps",
+				      ps.tables[i].name);
+				detail("Its foreign keys are not DEFERRABLE, so its rows go in with the cycle's "
+				       "columns NULL and get them once the other side exists: in one transaction.");
+				hint("Push without --batch-size (and without the plan's push.batch_size), or make "
+				     "the constraint DEFERRABLE.  Nothing was sent.");
+				goto cleanup;
+			}
+		if (pushsql_plan_units(&ps, &rows, o.batch_size, &e.st))
+			goto cleanup;
+	}
 
 	conn = push_connect(target);
 	if (!conn)
@@ -225,6 +240,7 @@ int cmd_push(int argc, char **argv)
 		goto cleanup;
 	e.conn = conn;
 	e.db = db;
+	e.rows = &rows;
 	e.ps = &ps;
 	e.o = &o;
 	e.report_path = report;

@@ -153,8 +153,7 @@ static int load(PGconn *conn, long long id, const char *hash, struct ledger_entr
 	if (!strcmp(le->status, "in_progress") && le->checkpoint < 1)
 		for (int i = 0; i < push->nddl; i++)
 			push->ddl[i].applied = 0; /* the first batch never committed */
-	pushset_invert(push, rb);
-	return 0;
+	return pushset_invert(push, rb);
 }
 
 int cmd_rollback(int argc, char **argv)

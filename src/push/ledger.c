@@ -154,8 +154,7 @@ int ledger_load_push(PGconn *conn, const struct ledger_entry *e, struct push_set
 		d->applied = PQgetvalue(r, i, 8)[0] == 't';
 		d->restore = xstrdup(PQgetvalue(r, i, 9));
 	}
-	pushset_order(ps);
-	ret = 0;
+	ret = 0; /* its inverse is ordered (pushset_invert), not the push itself */
 cleanup:
 	PQclear(r);
 	if (ret)

@@ -13,6 +13,7 @@
 #include "book.h"
 #include "pg.h"
 #include "plan.h"
+#include "pushrows.h"
 #include "stage.h"
 
 enum { C_I, C_U, C_D, C_EXCLUDED, C_EARLY };
@@ -334,7 +335,7 @@ static int do_copy(struct push_exec *e, const struct ps_step *s)
 	progress_start(&e->progress, t->name, s->unit ? e->st.units[s->unit - 1].rows
 						       : t->ninsert + t->nupdate + t->ndelete);
 	r = NULL;
-	bad = pushsql_copy_rows(e->db, t, s, put_copy, e, per);
+	bad = pushrows_copy(e->db, t, s, put_copy, e, per);
 	progress_end(&e->progress);
 	if (bad) {
 		PQputCopyEnd(e->conn, "drydock could not read the change set");
@@ -739,7 +740,7 @@ int push_run(struct push_exec *e)
 	int r;
 	e->what = "push";
 	exec_init(e);
-	r = pushsql_walk_push(e->ps, e->db, e->o, &e->st, step, e);
+	r = pushsql_walk_push(e->ps, e->rows, e->o, &e->st, step, e);
 	if (!r && e->conflicts)
 		r = conflicts_done(e);
 	return exec_finish(e, r, t0);

@@ -23,6 +23,7 @@ enum push_outcome {
 struct push_exec {
 	PGconn *conn;
 	sqlite3 *db;                 /* staging file, for COPY rows (push only) */
+	const struct push_rows *rows; /* its rows, for batches (push only) */
 	const struct push_set *ps;
 	const struct push_opts *o;
 	struct ps_state st;

@@ -38,6 +38,7 @@ static void table_free(struct push_table *t)
 		free(t->refs[i].table);
 		strv_free(t->refs[i].cols, t->refs[i].ncols);
 		strv_free(t->refs[i].ref_cols, t->refs[i].ncols);
+		free(t->refs[i].name);
 	}
 	free(t->refs);
 	memset(t, 0, sizeof(*t));
@@ -136,52 +137,255 @@ static char **strv_dup(char **v, int n)
 
 /* ------------------------------------------------------------------- order */
 
-/*
- * Parents first: Kahn's algorithm over the foreign keys between tables of
- * the set, ties broken by name so the order is stable.  Tables in a cycle
- * (users <-> avatars) come after the rest, by name; their statements then
- * rely on deferrable constraints (push defers all that are deferrable).
- */
-void pushset_order(struct push_set *ps)
+/* Tarjan's strongly connected components over the edges parent -> child. */
+struct tarjan {
+	const struct push_set *ps;
+	int *index, *low, *on, *stack, *comp;
+	int sp, next, ncomp;
+};
+
+static void tarjan_visit(struct tarjan *tj, int v)
 {
-	int n = ps->ntables, done = 0;
-	int *indeg = xcalloc((size_t)n + 1, sizeof(int));
-	int *placed = xcalloc((size_t)n + 1, sizeof(int));
+	const struct push_table *t = &tj->ps->tables[v];
+	tj->index[v] = tj->low[v] = ++tj->next;
+	tj->stack[tj->sp++] = v;
+	tj->on[v] = 1;
+	for (int r = 0; r < t->nrefs; r++) {
+		int c = t->refs[r].child;
+		if (c < 0)
+			continue;
+		if (!tj->index[c]) {
+			tarjan_visit(tj, c);
+			if (tj->low[c] < tj->low[v])
+				tj->low[v] = tj->low[c];
+		} else if (tj->on[c] && tj->index[c] < tj->low[v]) {
+			tj->low[v] = tj->index[c];
+		}
+	}
+	if (tj->low[v] == tj->index[v]) {
+		int w;
+		do {
+			w = tj->stack[--tj->sp];
+			tj->on[w] = 0;
+			tj->comp[w] = tj->ncomp;
+		} while (w != v);
+		tj->ncomp++;
+	}
+}
+
+/*
+ * Whether the rows cross foreign key p -> r->child: a child row inserted
+ * may point at a parent row inserted, or a parent row deleted may still be
+ * pointed at by a child row deleted.  Updates run after every insert and
+ * before the late deletes, so they never need an order inside a cycle.
+ */
+static int ref_crossed(const struct push_set *ps, int p, const struct push_ref *r)
+{
+	const struct push_table *a = &ps->tables[p], *c = &ps->tables[r->child];
+	return (a->ninsert && c->ninsert) || (a->ndelete && c->ndelete);
+}
+
+/* An edge inside a component that the order must respect, or break. */
+static int ref_binding(const struct push_set *ps, const int *comp, int p,
+		       const struct push_ref *r)
+{
+	return r->child >= 0 && r->child != p && comp[r->child] == comp[p] &&
+	       !r->deferrable && ref_crossed(ps, p, r);
+}
+
+static int name_before(const struct push_set *ps, int a, int b)
+{
+	return b < 0 || strcmp(ps->tables[a].name, ps->tables[b].name) < 0;
+}
+
+static void refuse_cycle(const struct push_set *ps, const int *comp, int cc,
+			 const int *placed)
+{
+	struct strbuf names = STRBUF_INIT;
+	for (int i = 0; i < ps->ntables; i++)
+		if (comp[i] == cc && !placed[i])
+			sb_addf(&names, "%s%s", names.len ? ", " : "", ps->tables[i].name);
+	error("cannot order the %s: tables %s reference each other through foreign keys "
+	      "that are neither DEFERRABLE nor nullable", ps->rollback ? "rollback" : "push",
+	      names.buf);
+	for (int p = 0; p < ps->ntables; p++) {
+		if (comp[p] != cc || placed[p])
+			continue;
+		for (int r = 0; r < ps->tables[p].nrefs; r++) {
+			const struct push_ref *ref = &ps->tables[p].refs[r];
+			struct strbuf cols = STRBUF_INIT;
+			if (!ref_binding(ps, comp, p, ref) || placed[ref->child])
+				continue;
+			for (int k = 0; k < ref->ncols; k++)
+				sb_addf(&cols, "%s%s", k ? ", " : "", ref->cols[k]);
+			detail("%s (%s) references %s: constraint %s is not DEFERRABLE%s.",
+			       ps->tables[ref->child].name, cols.buf, ps->tables[p].name,
+			       ref->name ? ref->name : "?",
+			       ref->nullable ? "" : " and its columns are NOT NULL");
+			sb_release(&cols);
+		}
+	}
+	detail("The change set inserts (or deletes) rows on both sides, so one of them would have to go first.");
+	hint("Make one of these constraints DEFERRABLE (ALTER TABLE ... ALTER CONSTRAINT ... "
+	     "DEFERRABLE), or allow NULL in its columns so push can write them in two steps "
+	     "(docs/push.md, \"Statement order\").  Nothing was sent.");
+	sb_release(&names);
+}
+
+/*
+ * Parents first, for any foreign-key graph.  Components come in
+ * topological order (ties by their first table's name, so the order is
+ * stable); a component's tables by the binding edges inside it (ties by
+ * name), and when none is free, the first table by name whose binding
+ * edges from the rest can all be broken (nullable) goes next, its
+ * incoming edges marked broken.
+ */
+int pushset_order(struct push_set *ps)
+{
+	int n = ps->ntables, done = 0, ret = -1;
+	struct tarjan tj = { ps, NULL, NULL, NULL, NULL, NULL, 0, 0, 0 };
+	int *cindeg, *cplaced, *cmin, *placed, *indeg;
 
 	free(ps->order);
 	ps->order = xcalloc((size_t)n + 1, sizeof(int));
-	/* an edge child -> parent for every reference between distinct tables */
-	for (int p = 0; p < n; p++)
-		for (int r = 0; r < ps->tables[p].nrefs; r++) {
-			int c = ps->tables[p].refs[r].child;
-			if (c >= 0 && c != p)
-				indeg[c]++; /* the child waits for its parent */
-		}
-	while (done < n) {
-		int pick = -1;
-		for (int i = 0; i < n; i++) {
-			if (placed[i] || indeg[i])
+	tj.index = xcalloc((size_t)n + 1, sizeof(int));
+	tj.low = xcalloc((size_t)n + 1, sizeof(int));
+	tj.on = xcalloc((size_t)n + 1, sizeof(int));
+	tj.stack = xcalloc((size_t)n + 1, sizeof(int));
+	tj.comp = xcalloc((size_t)n + 1, sizeof(int));
+	for (int v = 0; v < n; v++)
+		if (!tj.index[v])
+			tarjan_visit(&tj, v);
+	cindeg = xcalloc((size_t)tj.ncomp + 1, sizeof(int));
+	cplaced = xcalloc((size_t)tj.ncomp + 1, sizeof(int));
+	cmin = xcalloc((size_t)tj.ncomp + 1, sizeof(int));
+	placed = xcalloc((size_t)n + 1, sizeof(int));
+	indeg = xcalloc((size_t)n + 1, sizeof(int));
+	for (int c = 0; c < tj.ncomp; c++)
+		cmin[c] = -1;
+	for (int p = 0; p < n; p++) {
+		struct push_table *t = &ps->tables[p];
+		int cp = tj.comp[p];
+		if (name_before(ps, p, cmin[cp]))
+			cmin[cp] = p;
+		t->cycle = 0;
+		for (int r = 0; r < t->nrefs; r++) {
+			int c = t->refs[r].child;
+			t->refs[r].broken = 0;
+			if (c < 0)
 				continue;
-			if (pick < 0 || strcmp(ps->tables[i].name, ps->tables[pick].name) < 0)
-				pick = i;
-		}
-		if (pick < 0) {
-			/* a cycle: take the first remaining table by name */
-			for (int i = 0; i < n; i++)
-				if (!placed[i] && (pick < 0 ||
-						   strcmp(ps->tables[i].name, ps->tables[pick].name) < 0))
-					pick = i;
-		}
-		placed[pick] = 1;
-		ps->order[done++] = pick;
-		for (int r = 0; r < ps->tables[pick].nrefs; r++) {
-			int c = ps->tables[pick].refs[r].child;
-			if (c >= 0 && c != pick && indeg[c] > 0)
-				indeg[c]--;
+			if (tj.comp[c] != cp)
+				cindeg[tj.comp[c]]++;
+			else if (ref_binding(ps, tj.comp, p, &t->refs[r]))
+				indeg[c]++;
 		}
 	}
-	free(indeg);
+	for (int p = 0; p < n; p++)
+		for (int q = 0; q < n; q++)
+			if (q != p && tj.comp[q] == tj.comp[p])
+				ps->tables[p].cycle = 1;
+	for (int p = 0; p < n; p++)
+		for (int r = 0; r < ps->tables[p].nrefs; r++)
+			if (ps->tables[p].refs[r].child == p)
+				ps->tables[p].cycle = 1; /* a self-reference */
+
+	while (done < n) {
+		int cc = -1;
+		for (int c = 0; c < tj.ncomp; c++)
+			if (!cplaced[c] && !cindeg[c] && (cc < 0 || name_before(ps, cmin[c], cmin[cc])))
+				cc = c;
+		cplaced[cc] = 1;
+		for (;;) {
+			int pick = -1, left = 0;
+			for (int i = 0; i < n; i++) {
+				if (tj.comp[i] != cc || placed[i])
+					continue;
+				left = 1;
+				if (!indeg[i] && name_before(ps, i, pick))
+					pick = i;
+			}
+			if (!left)
+				break;
+			if (pick < 0) {
+				/* stuck: break the edges into the first table that allows it */
+				for (int i = 0; i < n && pick < 0; i++) {
+					int ok = tj.comp[i] == cc && !placed[i];
+					for (int p = 0; p < n && ok; p++)
+						for (int r = 0; r < ps->tables[p].nrefs && ok; r++) {
+							const struct push_ref *ref = &ps->tables[p].refs[r];
+							if (ref->child == i && !placed[p] &&
+							    ref_binding(ps, tj.comp, p, ref) && !ref->nullable)
+								ok = 0;
+						}
+					if (ok)
+						pick = i;
+				}
+				if (pick < 0) {
+					refuse_cycle(ps, tj.comp, cc, placed);
+					goto cleanup;
+				}
+				for (int p = 0; p < n; p++)
+					for (int r = 0; r < ps->tables[p].nrefs; r++) {
+						struct push_ref *ref = &ps->tables[p].refs[r];
+						if (ref->child == pick && !placed[p] &&
+						    ref_binding(ps, tj.comp, p, ref)) {
+							ref->broken = 1;
+							indeg[pick]--;
+						}
+					}
+			}
+			placed[pick] = 1;
+			ps->order[done++] = pick;
+			for (int r = 0; r < ps->tables[pick].nrefs; r++) {
+				const struct push_ref *ref = &ps->tables[pick].refs[r];
+				if (ref->child < 0)
+					continue;
+				if (tj.comp[ref->child] != cc)
+					cindeg[tj.comp[ref->child]]--;
+				else if (ref_binding(ps, tj.comp, pick, ref) && !placed[ref->child])
+					indeg[ref->child]--;
+			}
+		}
+	}
+	ret = 0;
+cleanup:
+	free(tj.index);
+	free(tj.low);
+	free(tj.on);
+	free(tj.stack);
+	free(tj.comp);
+	free(cindeg);
+	free(cplaced);
+	free(cmin);
 	free(placed);
+	free(indeg);
+	return ret;
+}
+
+int pushset_col_broken(const struct push_set *ps, int ci, const char *col, char op)
+{
+	for (int p = 0; p < ps->ntables; p++) {
+		const struct push_table *t = &ps->tables[p];
+		if (op == 'I' ? !t->ninsert : !t->ndelete)
+			continue;
+		for (int r = 0; r < t->nrefs; r++) {
+			const struct push_ref *ref = &t->refs[r];
+			if (!ref->broken || ref->child != ci)
+				continue;
+			for (int k = 0; k < ref->ncols; k++)
+				if (!col || !strcmp(ref->cols[k], col))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+int pushset_table_broken(const struct push_set *ps, int ci, char op)
+{
+	const struct push_table *t = &ps->tables[ci];
+	if (op == 'I' ? !t->ninsert : !t->ndelete)
+		return 0;
+	return pushset_col_broken(ps, ci, NULL, op);
 }
 
 /* ---------------------------------------------------------- from the stage */
@@ -457,6 +661,16 @@ static void add_refs(struct push_set *ps, struct push_table *t,
 			r->cols = strv_dup(f->columns, f->ncolumns);
 			r->ref_cols = strv_dup(f->ref_columns, f->nref_columns);
 			r->ncols = f->ncolumns;
+			r->name = f->name ? xstrdup(f->name) : NULL;
+			/* pg_get_constraintdef() says DEFERRABLE only when it is */
+			r->deferrable = f->definition && strstr(f->definition, " DEFERRABLE") &&
+					!strstr(f->definition, "NOT DEFERRABLE");
+			r->nullable = 1;
+			for (int j = 0; j < f->ncolumns; j++) {
+				const struct column_meta *m = find_col(c, f->columns[j]);
+				if (!m || m->not_null)
+					r->nullable = 0;
+			}
 		}
 	}
 }
@@ -562,7 +776,8 @@ int pushset_from_stage(sqlite3 *db, const char *stage_path, struct push_set *ps)
 				if (!strcmp(ps->tables[j].name, t->refs[r].table))
 					t->refs[r].child = j;
 	}
-	pushset_order(ps);
+	if (pushset_order(ps))
+		goto cleanup;
 	ret = 0;
 cleanup:
 	sqlite3_finalize(st);
@@ -620,6 +835,10 @@ cJSON *pushset_table_json(const struct push_table *t)
 				      cJSON_CreateStringArray((const char *const *)r->cols, r->ncols));
 		cJSON_AddItemToObject(ro, "ref_columns",
 				      cJSON_CreateStringArray((const char *const *)r->ref_cols, r->ncols));
+		if (r->name)
+			cJSON_AddStringToObject(ro, "name", r->name);
+		cJSON_AddBoolToObject(ro, "deferrable", r->deferrable);
+		cJSON_AddBoolToObject(ro, "nullable", r->nullable);
 		cJSON_AddItemToArray(refs, ro);
 	}
 	return o;
@@ -682,6 +901,11 @@ int pushset_table_from_json(const cJSON *j, struct push_table *t)
 		r->schema = xstrdup(jstr(it, "schema") ? jstr(it, "schema") : "");
 		r->table = xstrdup(jstr(it, "table") ? jstr(it, "table") : "");
 		r->child = -1;
+		r->name = jstr(it, "name") ? xstrdup(jstr(it, "name")) : NULL;
+		/* ledgers written before these fields relied on deferral alone */
+		r->deferrable = !cJSON_GetObjectItemCaseSensitive(it, "deferrable") ||
+				cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "deferrable"));
+		r->nullable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "nullable"));
 		if (strv_from_cjson(cJSON_GetObjectItemCaseSensitive(it, "columns"), &r->cols, &n1) ||
 		    strv_from_cjson(cJSON_GetObjectItemCaseSensitive(it, "ref_columns"), &r->ref_cols, &n2) ||
 		    n1 != n2 || n1 <= 0) {
@@ -715,7 +939,7 @@ static struct push_col *cols_copy(const struct push_col *c, int n, char prefix)
 	return r;
 }
 
-void pushset_invert(const struct push_set *push, struct push_set *rb)
+int pushset_invert(const struct push_set *push, struct push_set *rb)
 {
 	memset(rb, 0, sizeof(*rb));
 	rb->rollback = 1;
@@ -761,6 +985,9 @@ void pushset_invert(const struct push_set *push, struct push_set *rb)
 			t->refs[r].cols = strv_dup(p->refs[r].cols, p->refs[r].ncols);
 			t->refs[r].ref_cols = strv_dup(p->refs[r].ref_cols, p->refs[r].ncols);
 			t->refs[r].ncols = p->refs[r].ncols;
+			t->refs[r].name = p->refs[r].name ? xstrdup(p->refs[r].name) : NULL;
+			t->refs[r].deferrable = p->refs[r].deferrable;
+			t->refs[r].nullable = p->refs[r].nullable;
 		}
 		rb->inserts += t->ninsert;
 		rb->updates += t->nupdate;
@@ -782,5 +1009,5 @@ void pushset_invert(const struct push_set *push, struct push_set *rb)
 		d->restore = p->restore ? xstrdup(p->restore) : NULL;
 		d->applied = p->applied;
 	}
-	pushset_order(rb);
+	return pushset_order(rb);
 }

@@ -38,6 +38,11 @@ struct push_ref {
 	char **cols;          /* referencing columns */
 	char **ref_cols;      /* the referenced table's columns */
 	int ncols;
+	char *name;           /* the constraint, or NULL (older ledgers) */
+	int deferrable;       /* DEFERRABLE: push defers it to the end */
+	int nullable;         /* every referencing column allows NULL */
+	int broken;           /* set by pushset_order: written in two steps
+				 (the child's columns NULL first, see pushsql) */
 };
 
 struct push_table {
@@ -51,6 +56,7 @@ struct push_table {
 	struct push_ref *refs;
 	int nrefs;
 	int created;          /* created by a schema change: absent before it */
+	int cycle;            /* set by pushset_order: in a foreign-key cycle */
 };
 
 struct push_ddl {
@@ -103,11 +109,28 @@ int pushset_table_from_json(const cJSON *j, struct push_table *t);
  * back from the ledger): old and new images swap, inserts and deletes
  * swap, and every column of both shapes exists while the inverse data
  * moves.  The push's schema changes must all have been applied, or none.
+ * Returns -1 (reported) when the inverse cannot be ordered.
  */
-void pushset_invert(const struct push_set *push, struct push_set *rb);
+int pushset_invert(const struct push_set *push, struct push_set *rb);
 
-/* Orders ps->tables parents first by their foreign keys (fills ps->order). */
-void pushset_order(struct push_set *ps);
+/*
+ * Orders ps->tables parents first by their foreign keys (fills ps->order),
+ * for any graph: the strongly connected components of the foreign keys
+ * between tables of the set (Tarjan), in topological order, parents first.
+ * Inside a cycle, a foreign key the data crosses (inserts, or deletes, on
+ * both sides) must run parent first unless it is DEFERRABLE (push defers
+ * those); when no order serves, one whose columns allow NULL is marked
+ * broken (written in two steps: pushsql).  When neither works, reports
+ * which constraints and returns -1: nothing may be sent.
+ */
+int pushset_order(struct push_set *ps);
+
+/* Whether column col of table ci is written in two steps for operation op
+ * ('I': inserted NULL, set after the cycle's inserts; 'D': cleared before
+ * the cycle's deletes). */
+int pushset_col_broken(const struct push_set *ps, int ci, const char *col, char op);
+/* Whether table ci has any column written in two steps for op. */
+int pushset_table_broken(const struct push_set *ps, int ci, char op);
 
 /* True when type (format_type text) has no equality operator. */
 int pushset_type_needs_text_cmp(const char *type);

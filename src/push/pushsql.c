@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stage.h"
 
 /* ------------------------------------------------------------ small parts */
 
@@ -319,14 +318,17 @@ void pushsql_conflicts_sql(struct strbuf *sb, const struct push_table *t,
  * still references: those are deleted after the updates, which may point
  * the references elsewhere first.
  */
-static void render_delete(struct strbuf *sb, const struct push_table *t,
+static void render_delete(struct strbuf *sb, const struct push_set *ps, int ti,
 			  const char *work, int early)
 {
+	const struct push_table *t = &ps->tables[ti];
 	sb_adds(sb, "DELETE FROM ");
 	add_table(sb, t);
 	sb_addf(sb, " AS t USING %s AS s\nWHERE s.dd_op = 'D' AND ", work);
 	add_key_join(sb, t, 1);
-	add_guard(sb, t->old, t->nold);
+	/* rows the unlink cleared were compared and locked by it */
+	if (!pushset_table_broken(ps, ti, 'D'))
+		add_guard(sb, t->old, t->nold);
 	if (!early)
 		return;
 	for (int r = 0; r < t->nrefs; r++) {
@@ -366,8 +368,10 @@ static int any_always(const struct push_table *t)
 	return 0;
 }
 
-static void render_insert(struct strbuf *sb, const struct push_table *t, const char *work)
+static void render_insert(struct strbuf *sb, const struct push_set *ps, int ti,
+			  const char *work)
 {
+	const struct push_table *t = &ps->tables[ti];
 	int first = 1;
 	sb_adds(sb, "INSERT INTO ");
 	add_table(sb, t);
@@ -389,9 +393,80 @@ static void render_insert(struct strbuf *sb, const struct push_table *t, const c
 			continue;
 		sb_adds(sb, first ? "" : ", ");
 		first = 0;
-		add_ref(sb, "s", t->new[i].work);
+		if (pushset_col_broken(ps, ti, t->new[i].name, 'I'))
+			sb_addf(sb, "NULL::%s", t->new[i].type); /* set by the link */
+		else
+			add_ref(sb, "s", t->new[i].work);
 	}
 	sb_addf(sb, "\nFROM %s AS s WHERE s.dd_op = 'I' ORDER BY s.dd_seq", work);
+}
+
+/*
+ * A cycle of foreign keys no order serves (none DEFERRABLE): the child's
+ * rows went in with the broken columns NULL; now that the rows they point
+ * at exist, they get their values.  Only rows this transaction inserted
+ * are touched, so the key alone finds them.
+ */
+static void render_link(struct strbuf *sb, const struct push_set *ps, int ti,
+			const char *work)
+{
+	const struct push_table *t = &ps->tables[ti];
+	int first = 1;
+	sb_adds(sb, "UPDATE ");
+	add_table(sb, t);
+	sb_adds(sb, " AS t SET ");
+	for (int i = 0; i < t->nnew; i++) {
+		if (!t->new[i].mid || !pushset_col_broken(ps, ti, t->new[i].name, 'I'))
+			continue;
+		sb_adds(sb, first ? "" : ", ");
+		first = 0;
+		sb_add_ident(sb, t->new[i].name);
+		sb_adds(sb, " = ");
+		add_ref(sb, "s", t->new[i].work);
+	}
+	sb_addf(sb, "\nFROM %s AS s\nWHERE s.dd_op = 'I' AND ", work);
+	add_key_join(sb, t, 0);
+}
+
+/*
+ * The other half for deletes: the rows to delete drop their broken
+ * references first, so the rows they point at can be deleted before
+ * them.  Guarded like a delete (the row must be as the snapshot saw it);
+ * the deletes after it need only the key, as this holds the rows locked.
+ */
+static void render_unlink(struct strbuf *sb, const struct push_set *ps, int ti,
+			  const char *work)
+{
+	const struct push_table *t = &ps->tables[ti];
+	int first = 1;
+	sb_adds(sb, "UPDATE ");
+	add_table(sb, t);
+	sb_adds(sb, " AS t SET ");
+	for (int i = 0; i < t->nold; i++) {
+		if (!t->old[i].mid || !pushset_col_broken(ps, ti, t->old[i].name, 'D'))
+			continue;
+		sb_adds(sb, first ? "" : ", ");
+		first = 0;
+		sb_add_ident(sb, t->old[i].name);
+		sb_adds(sb, " = NULL");
+	}
+	sb_addf(sb, "\nFROM %s AS s\nWHERE s.dd_op = 'D' AND ", work);
+	add_key_join(sb, t, 1);
+	add_guard(sb, t->old, t->nold);
+}
+
+/* "a.x, a.y" for the comments: the columns of t written in two steps. */
+static void add_broken_names(struct strbuf *sb, const struct push_set *ps, int ti, char op)
+{
+	const struct push_table *t = &ps->tables[ti];
+	const struct push_col *c = op == 'I' ? t->new : t->old;
+	int n = op == 'I' ? t->nnew : t->nold, first = 1;
+	for (int i = 0; i < n; i++) {
+		if (!c[i].mid || !pushset_col_broken(ps, ti, c[i].name, op))
+			continue;
+		sb_addf(sb, "%s%s.%s", first ? "" : ", ", t->name, c[i].name);
+		first = 0;
+	}
 }
 
 static int writable_cols(const struct push_table *t)
@@ -599,7 +674,7 @@ struct walk {
 	ps_step_fn fn;
 	void *ctx;
 	struct strbuf sql, comment;
-	sqlite3 *db;
+	const struct push_rows *rows;
 	int batched;
 	const char *push_id;       /* rollback: the push's ledger id */
 };
@@ -655,17 +730,27 @@ static int data_step(struct walk *w, int ti, enum ps_phase ph, const char *work,
 	const struct push_table *t = &w->ps->tables[ti];
 	struct ps_step s = TSTEP(.kind = PS_DML, .table = ti, .work = work);
 	switch (ph) {
+	case PH_UNLINK:
+		if (!pushset_table_broken(w->ps, ti, 'D'))
+			return 0;
+		sb_adds(&w->comment, "foreign-key cycle: ");
+		add_broken_names(&w->comment, w->ps, ti, 'D');
+		sb_adds(&w->comment, " cleared in the rows to delete, so the rows they reference can go first");
+		render_unlink(&w->sql, w->ps, ti, work);
+		s.op = 'D';
+		s.count = CNT_EXACT;
+		break;
 	case PH_DELETE_EARLY:
 		if (!t->ndelete)
 			return 0;
 		if (pushsql_split_deletes(t)) {
 			sb_addf(&w->comment, "deletes from %s not referenced by any row (the rest after the updates)",
 				t->name);
-			render_delete(&w->sql, t, work, 1);
+			render_delete(&w->sql, w->ps, ti, work, 1);
 			s.count = CNT_EARLY;
 		} else {
 			sb_addf(&w->comment, "deletes from %s", t->name);
-			render_delete(&w->sql, t, work, 0);
+			render_delete(&w->sql, w->ps, ti, work, 0);
 			s.count = CNT_EXACT;
 		}
 		s.op = 'D';
@@ -674,7 +759,22 @@ static int data_step(struct walk *w, int ti, enum ps_phase ph, const char *work,
 		if (!t->ninsert)
 			return 0;
 		sb_addf(&w->comment, "inserts into %s", t->name);
-		render_insert(&w->sql, t, work);
+		if (pushset_table_broken(w->ps, ti, 'I')) {
+			sb_adds(&w->comment, " (foreign-key cycle: ");
+			add_broken_names(&w->comment, w->ps, ti, 'I');
+			sb_adds(&w->comment, " NULL until the rows they reference exist)");
+		}
+		render_insert(&w->sql, w->ps, ti, work);
+		s.op = 'I';
+		s.count = CNT_EXACT;
+		break;
+	case PH_LINK:
+		if (!pushset_table_broken(w->ps, ti, 'I'))
+			return 0;
+		sb_adds(&w->comment, "foreign-key cycle: ");
+		add_broken_names(&w->comment, w->ps, ti, 'I');
+		sb_adds(&w->comment, " of the inserted rows, now that the rows they reference exist");
+		render_link(&w->sql, w->ps, ti, work);
 		s.op = 'I';
 		s.count = CNT_EXACT;
 		break;
@@ -690,7 +790,7 @@ static int data_step(struct walk *w, int ti, enum ps_phase ph, const char *work,
 		if (!pushsql_split_deletes(t))
 			return 0;
 		sb_addf(&w->comment, "the remaining deletes from %s", t->name);
-		render_delete(&w->sql, t, work, 0);
+		render_delete(&w->sql, w->ps, ti, work, 0);
 		s.op = 'D';
 		/* a batch holds only the rows the early delete left */
 		s.count = batched ? CNT_EXACT : CNT_REST;
@@ -701,11 +801,14 @@ static int data_step(struct walk *w, int ti, enum ps_phase ph, const char *work,
 	return emit(w, &s);
 }
 
-/* All data statements: deletes children first, inserts and updates parents first. */
+/*
+ * All data statements: deletes children first, inserts and updates
+ * parents first; around them the two-step writes of broken foreign keys.
+ */
 static int data_all(struct walk *w, int temp)
 {
 	const struct push_set *ps = w->ps;
-	for (int ph = PH_DELETE_EARLY; ph <= PH_DELETE_LATE; ph++) {
+	for (int ph = PH_UNLINK; ph <= PH_DELETE_LATE; ph++) {
 		int children_first = ph == PH_DELETE_EARLY || ph == PH_DELETE_LATE;
 		for (int i = 0; i < ps->ntables; i++) {
 			int ti = ps->order[children_first ? ps->ntables - 1 - i : i];
@@ -1066,6 +1169,8 @@ static const char *phase_name(enum ps_phase ph)
 	case PH_INSERT: return "inserts";
 	case PH_UPDATE: return "updates";
 	case PH_DELETE_LATE: return "remaining deletes";
+	case PH_UNLINK: return "cycle references cleared";
+	case PH_LINK: return "cycle references set";
 	default: return "schema changes";
 	}
 }
@@ -1164,8 +1269,15 @@ static int walk_batched(struct walk *w)
 	const struct push_set *ps = w->ps;
 	int r;
 
-	if (!w->st->units && (r = pushsql_plan_units(ps, w->db, w->st->batch_size, w->st)))
-		return r;
+	for (int i = 0; i < ps->ntables; i++)
+		if (pushset_table_broken(ps, i, 'I') || pushset_table_broken(ps, i, 'D'))
+			return error("a batched push cannot write table %s in two steps", ps->tables[i].name);
+	if (!w->st->units) {
+		if (!w->rows)
+			return error("a batched push needs its change rows to plan its batches");
+		if ((r = pushsql_plan_units(ps, w->rows, w->st->batch_size, w->st)))
+			return r;
+	}
 	if (!w->st->resume &&
 	    ((r = emit_ledger_new_push(w)) || (r = emit_ledger_tables(w, 1))))
 		return r;
@@ -1215,11 +1327,11 @@ static int walk_batched(struct walk *w)
 	return 0;
 }
 
-int pushsql_walk_push(const struct push_set *ps, sqlite3 *db,
+int pushsql_walk_push(const struct push_set *ps, const struct push_rows *rows,
 		      const struct push_opts *o, struct ps_state *st,
 		      ps_step_fn fn, void *ctx)
 {
-	struct walk w = { ps, o, st, fn, ctx, STRBUF_INIT, STRBUF_INIT, db, 0, NULL };
+	struct walk w = { ps, o, st, fn, ctx, STRBUF_INIT, STRBUF_INIT, rows, 0, NULL };
 	int r;
 
 	if (!st->ledger_id[0])
@@ -1484,44 +1596,36 @@ static void add_unit(struct ps_state *st, enum ps_phase ph, int table,
 	st->units[st->nunits++] = (struct push_unit){ ph, table, first, last, rows };
 }
 
-static int units_of(const struct push_set *ps, sqlite3 *db, sqlite3_stmt *q, int ti,
-		    enum ps_phase ph, long size, struct ps_state *st)
+/* Cuts one table's rows of one operation into runs of size rows. */
+struct unit_cut {
+	struct ps_state *st;
+	enum ps_phase ph;
+	int table;
+	long size;
+	long long first, last, n;
+};
+
+static int unit_seq(void *arg, long long seq)
 {
-	const char *op = ph == PH_INSERT ? "I" : ph == PH_UPDATE ? "U" : "D";
-	long long first = 0, last = 0, n = 0;
-	int rc;
-	sqlite3_reset(q);
-	sqlite3_bind_text(q, 1, ps->tables[ti].name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, op, 1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long long seq = sqlite3_column_int64(q, 0);
-		if (!n)
-			first = seq;
-		last = seq;
-		if (++n == size) {
-			add_unit(st, ph, ti, first, last, n);
-			n = 0;
-		}
+	struct unit_cut *u = arg;
+	if (!u->n)
+		u->first = seq;
+	u->last = seq;
+	if (++u->n == u->size) {
+		add_unit(u->st, u->ph, u->table, u->first, u->last, u->n);
+		u->n = 0;
 	}
-	if (rc != SQLITE_DONE)
-		return stage_error(db, "cannot read the change set");
-	if (n)
-		add_unit(st, ph, ti, first, last, n);
 	return 0;
 }
 
-int pushsql_plan_units(const struct push_set *ps, sqlite3 *db, long size,
-		       struct ps_state *st)
+int pushsql_plan_units(const struct push_set *ps, const struct push_rows *rows,
+		       long size, struct ps_state *st)
 {
-	sqlite3_stmt *q = NULL;
-	int ret = -1;
-
 	pushsql_state_release(st);
-	if (sqlite3_prepare_v2(db, "SELECT seq FROM dd_change WHERE tbl = ?1 AND op = ?2 "
-				   "ORDER BY seq", -1, &q, NULL))
-		return stage_error(db, "cannot read the change set");
 	for (int ph = PH_DELETE_EARLY; ph <= PH_DELETE_LATE; ph++) {
 		int children_first = ph == PH_DELETE_EARLY || ph == PH_DELETE_LATE;
+		if (ph == PH_LINK)
+			continue; /* a batched push never breaks a foreign key */
 		for (int i = 0; i < ps->ntables; i++) {
 			int ti = ps->order[children_first ? ps->ntables - 1 - i : i];
 			const struct push_table *t = &ps->tables[ti];
@@ -1529,16 +1633,19 @@ int pushsql_plan_units(const struct push_set *ps, sqlite3 *db, long size,
 				: ph == PH_UPDATE ? t->nupdate > 0
 				: ph == PH_DELETE_EARLY ? t->ndelete > 0
 				: pushsql_split_deletes(t);
-			if (has && units_of(ps, db, q, ti, (enum ps_phase)ph, size, st))
-				goto cleanup;
+			struct unit_cut u = { st, (enum ps_phase)ph, ti, size, 0, 0, 0 };
+			char op = ph == PH_INSERT ? 'I' : ph == PH_UPDATE ? 'U' : 'D';
+			if (!has)
+				continue;
+			if (rows->seqs(rows->ctx, t, op, unit_seq, &u))
+				return -1;
+			if (u.n)
+				add_unit(st, u.ph, ti, u.first, u.last, u.n);
 		}
 	}
 	if (!st->nunits)
 		add_unit(st, PH_NONE, -1, 0, 0, 0); /* schema changes only */
-	ret = 0;
-cleanup:
-	sqlite3_finalize(q);
-	return ret;
+	return 0;
 }
 
 /* ------------------------------------------------------------- COPY rows */
@@ -1619,70 +1726,4 @@ int pushsql_json_row_to_copy(const char *p, struct strbuf *out)
 			}
 		}
 	}
-}
-
-int pushsql_copy_rows(sqlite3 *db, const struct push_table *t,
-		      const struct ps_step *s, ps_out_fn out, void *ctx,
-		      long long per[3])
-{
-	sqlite3_stmt *q = NULL;
-	struct strbuf buf = STRBUF_INIT;
-	char opstr[2] = { s->op, 0 };
-	int rc, ret = -1;
-
-	per[0] = per[1] = per[2] = 0;
-	if (sqlite3_prepare_v2(db, "SELECT seq, op, old_row, new_row FROM dd_change "
-				   "WHERE tbl = ?1 AND (?2 IS NULL OR op = ?2) "
-				   "AND (?3 = 0 OR seq BETWEEN ?3 AND ?4) ORDER BY seq",
-			       -1, &q, NULL))
-		return stage_error(db, "cannot read the change set");
-	sqlite3_bind_text(q, 1, t->name, -1, SQLITE_STATIC);
-	if (s->op)
-		sqlite3_bind_text(q, 2, opstr, 1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 3, s->first_seq);
-	sqlite3_bind_int64(q, 4, s->last_seq);
-	sb_grow(&buf, 1 << 16);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *op = (const char *)sqlite3_column_text(q, 1);
-		const char *oldr = (const char *)sqlite3_column_text(q, 2);
-		const char *newr = (const char *)sqlite3_column_text(q, 3);
-		long long seq = sqlite3_column_int64(q, 0);
-		int bad = 0;
-		sb_addf(&buf, "%lld\t%c", seq, op[0]);
-		if (t->nold) {
-			if (oldr)
-				bad |= pushsql_json_row_to_copy(oldr, &buf) != t->nold;
-			else
-				for (int i = 0; i < t->nold; i++)
-					sb_add(&buf, "\t\\N", 3);
-		}
-		if (newr)
-			bad |= pushsql_json_row_to_copy(newr, &buf) != t->nnew;
-		else
-			for (int i = 0; i < t->nnew; i++)
-				sb_add(&buf, "\t\\N", 3);
-		if (bad || !strchr("IUD", op[0]) || (!t->nold && oldr)) {
-			error("the change set of table '%s' is damaged (row %lld)", t->name, seq);
-			hint("Run the plan again to recompute it: drydock run STAGE.db --plan DIR");
-			goto cleanup;
-		}
-		sb_addch(&buf, '\n');
-		per[op[0] == 'I' ? 0 : op[0] == 'U' ? 1 : 2]++;
-		if (buf.len >= (1 << 16) - 1024) {
-			if (out(ctx, buf.buf, buf.len))
-				goto cleanup;
-			sb_reset(&buf);
-		}
-	}
-	if (rc != SQLITE_DONE) {
-		stage_error(db, "cannot read the change set");
-		goto cleanup;
-	}
-	if (buf.len && out(ctx, buf.buf, buf.len))
-		goto cleanup;
-	ret = 0;
-cleanup:
-	sqlite3_finalize(q);
-	sb_release(&buf);
-	return ret;
 }

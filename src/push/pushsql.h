@@ -13,8 +13,6 @@
 #ifndef DD_PUSHSQL_H
 #define DD_PUSHSQL_H
 
-#include <sqlite3.h>
-
 #include "pushset.h"
 #include "util.h"
 
@@ -65,8 +63,14 @@ enum ps_count {
 	CNT_REST,   /* what the early delete left */
 };
 
-/* Data phases, in the order they run. */
-enum ps_phase { PH_DELETE_EARLY, PH_INSERT, PH_UPDATE, PH_DELETE_LATE, PH_NONE };
+/*
+ * Data phases, in the order they run.  PH_UNLINK and PH_LINK exist only
+ * for foreign keys pushset_order marked broken: the child's columns are
+ * cleared in its rows to delete, and inserted NULL then set once the
+ * cycle's rows exist.
+ */
+enum ps_phase { PH_UNLINK, PH_DELETE_EARLY, PH_INSERT, PH_LINK, PH_UPDATE,
+		PH_DELETE_LATE, PH_NONE };
 
 struct ps_step {
 	enum ps_kind kind;
@@ -99,11 +103,28 @@ struct ps_state {
 typedef int (*ps_step_fn)(void *ctx, const struct ps_step *s);
 
 /*
- * Walks a push of ps (rows from the staging file db) and calls fn for
- * each step; fn returns 0 to go on, 1 to stop quietly (the executor has
- * dealt with it), -1 on error.  Returns fn's last non-zero value or 0.
+ * Where a push's change rows are (the staging file: pushrows.h; tests
+ * make their own).  The walk needs only their seqs, to cut a batched
+ * push into transactions: seqs calls fn(arg, seq) for every change row
+ * of t with operation op, in seq order, and returns -1 (reported) on
+ * error.  The rows themselves are streamed by the executor.
  */
-int pushsql_walk_push(const struct push_set *ps, sqlite3 *db,
+typedef int (*ps_seq_fn)(void *arg, long long seq);
+struct push_rows {
+	int (*seqs)(void *ctx, const struct push_table *t, char op, ps_seq_fn fn,
+		    void *arg);
+	void *ctx;
+};
+
+/*
+ * Walks a push of ps and calls fn for each step; fn returns 0 to go on,
+ * 1 to stop quietly (the executor has dealt with it), -1 on error.
+ * Returns fn's last non-zero value or 0.  rows is needed by a batched
+ * push only.  The walk reads nothing: the same push set gives the same
+ * statements, which is what `drydock plan` prints and the unit tests
+ * check.
+ */
+int pushsql_walk_push(const struct push_set *ps, const struct push_rows *rows,
 		      const struct push_opts *o, struct ps_state *st,
 		      ps_step_fn fn, void *ctx);
 
@@ -123,19 +144,9 @@ int pushsql_walk_rollback(const struct push_set *rb, const char *push_id,
  * updates, late deletes children first, each in runs of size rows in seq
  * order.  Fills st->units.
  */
-int pushsql_plan_units(const struct push_set *ps, sqlite3 *db, long size,
-		       struct ps_state *st);
+int pushsql_plan_units(const struct push_set *ps, const struct push_rows *rows,
+		       long size, struct ps_state *st);
 void pushsql_state_release(struct ps_state *st);
-
-/*
- * Streams the COPY text of a COPY step's rows (dd_seq, dd_op, old image,
- * new image; escaped for COPY's text format) to out in pieces of about
- * 64 kB.  *nrows counts rows; per[] (indexed I=0, U=1, D=2) per operation.
- */
-typedef int (*ps_out_fn)(void *ctx, const char *buf, size_t len);
-int pushsql_copy_rows(sqlite3 *db, const struct push_table *t,
-		      const struct ps_step *s, ps_out_fn out, void *ctx,
-		      long long per[3]);
 
 /*
  * Appends the values of a change row (a JSON array of strings and nulls,

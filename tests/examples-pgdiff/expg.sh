@@ -12,17 +12,17 @@
 #       TARGET=F  the plan's target source and the SQL file loading it
 #       SOURCE=F  every other source of the plan and its SQL file
 #     Compares the target's tables and those the plan's schema changes
-#     create.  Prints one line per table, "table: N rows equal" or "table: differs",
-#     the differing lines (at most 20 per table), and returns 1 when any
-#     table differs or a side fails.  Files are left in $PWD/NAME/.
+#     create.  Prints one line per table, "table: N rows equal" or
+#     "table: differs" and the differing lines (at most 20 per table);
+#     returns 1 when a table differs or a side fails.  Files are left in
+#     $PWD/NAME/.
 #
 # PostgreSQL's side, database NAME_pg (a copy of the loaded target, each
 # other source loaded as the schema of its name, so `v1.users` means what
 # it means in the plan), in ONE transaction: $EXPG_DIR/NAME.before.sql
-# (NAME is $EXPG_DDL when set)
 # (the plan's schema changes that come before the data, written by hand as
-# a PostgreSQL user would), the step files in the plan's order, and
-# NAME.after.sql.  A batched step runs once per batch: the ranges of the
+# a PostgreSQL user would; NAME is $EXPG_DDL when set), the step files in
+# the plan's order, and NAME.after.sql.  A batched step runs once per batch: the ranges of the
 # batch table's primary key (batch.size keys each, in key order) are fixed
 # when the step starts, and each batch sees its keys as the table
 # dd_batch(key), as drydock does.  $EXPG_PG_EXTRA, when set, is SQL run
@@ -40,11 +40,12 @@
 # Compared: every table of the target, as sorted COPY text.  UUIDs that
 # neither database held before and that the two sides did not both
 # compute (gen_random_uuid(): PostgreSQL's are random, drydock's seeded)
-# are compared by shape: on each side every such
-# UUID is renamed new-1, new-2, ... in the order rows are sorted with the
-# still-unnamed ones masked (expg-relabel.py), the same rule on both sides,
-# so the two results are equal exactly when one is the other with its new
-# UUIDs renamed one-to-one.
+# are compared by shape: on each side every such UUID is renamed new-1,
+# new-2, ... in the order rows sort with the still-unnamed ones masked
+# (expg-relabel.py), by the same rule on both sides.  The results are then
+# equal only when one is the other with its new UUIDs renamed one-to-one
+# (rows that tie once masked could make equal results look different,
+# never the reverse).
 
 EXPG_DIR=${EXPG_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 
@@ -154,11 +155,13 @@ expg_compare() {
 	_expg_psql -d postgres -c "CREATE DATABASE \"${name}_pg\" TEMPLATE \"${name}_$target\"" >/dev/null
 	for src in "${sources[@]}"; do
 		f=$(printf '%s\n' "$@" | sed -n "s/^$src=//p")
-		_expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO expg_target" -c "CREATE SCHEMA public" >/dev/null &&
-			_expg_psql -d "${name}_pg" -f "$f" >/dev/null &&
-			_expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO \"$src\"" \
-				-c "ALTER SCHEMA expg_target RENAME TO public" >/dev/null ||
-			{ echo "$name: cannot load source $src into ${name}_pg"; return 1; }
+		if ! _expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO expg_target" -c "CREATE SCHEMA public" >/dev/null ||
+			! _expg_psql -d "${name}_pg" -f "$f" >/dev/null ||
+			! _expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO \"$src\"" \
+				-c "ALTER SCHEMA expg_target RENAME TO public" >/dev/null; then
+			echo "$name: cannot load source $src into ${name}_pg"
+			return 1
+		fi
 	done
 	{
 		printf "SET TimeZone = 'UTC';\nSET client_min_messages = warning;\nBEGIN;\nSELECT now() AS dd_now \\\\gset\n\\\\echo @@now :dd_now\n"
