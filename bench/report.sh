@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Report benchmark (Reports issue): `drydock report` (JSON, Markdown and
 # HTML) on a staging file whose change set holds 1,000,000 rows: a step
-# updates every row of a 1,000,000-row table, inserts 50 and deletes 10.
-# Reports sample rows with LIMIT queries and never load the change set.
+# updates every row of a 1,000,000-row table (plan, email, and balance of
+# every tenth row), inserts 50 and deletes 10.  The report profiles every
+# column of the changed tables before and after (two table scans), makes
+# histograms of the changed numeric columns and reads the change set once
+# for transitions, edge cases and seeded random samples.
 # Targets: < 1 s, peak RSS < 64 MB.
+# BENCH_REPORT_BASELINE=/path/to/drydock also times that binary on the same
+# staging file (the report before a change, for a before/after figure).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -35,6 +40,7 @@ cat >"$W/p/plan.json" <<'JSON'
 JSON
 cat >"$W/p/steps/team.sql" <<SQL
 UPDATE accounts SET plan = 'team', email = upper(email);
+UPDATE accounts SET balance = balance * 2 WHERE id % 10 = 0;
 INSERT INTO accounts SELECT id + $N, email, 'team', balance, created FROM accounts WHERE id <= 50;
 DELETE FROM accounts WHERE id % ($N / 10) = 0;
 SQL
@@ -43,6 +49,10 @@ echo "DELETE FROM plans WHERE code = 'pro';" >"$W/p/steps/pro.sql"
 "$DRYDOCK" -q run "$W/s.db" --plan "$W/p" --no-check
 changes=$(sqlite3 "$W/s.db" "SELECT inserts + updates + deletes FROM dd_changeset")
 
+if [[ -n ${BENCH_REPORT_BASELINE:-} ]]; then
+	measure BASE "$BENCH_REPORT_BASELINE" -q report "$W/s.db" -o "$W/base"
+	row "baseline drydock report" "$BASE_S" "$(rate "$changes" "$BASE_S")" "$(mb "$BASE_KB")"
+fi
 measure REPORT "$DRYDOCK" -q report "$W/s.db" -o "$W/out"
 measure DIFF "$DRYDOCK" diff "$W/out/report.json" "$W/out/report.json"
 printf '  %d changed rows; report.json %d bytes, report.html %d bytes\n' "$changes" \

@@ -10,6 +10,7 @@
 
 #include "changeset.h"
 #include "commands.h"
+#include "jsonschema.h"
 #include "stage.h"
 
 const char usage_changes[] =
@@ -24,25 +25,83 @@ const char usage_changes[] =
 	"  --limit N   at most N rows (default 50; 0 for all)\n"
 	"  --json      print JSON: one object per change\n";
 
+/*
+ * A value as a PostgreSQL literal, on one line: 'O''Brien'; a value with
+ * a backslash or a control character as an escape string E'a\nb' (what
+ * psql would accept back).
+ */
 static void print_value(cJSON *v)
 {
-	if (!v || cJSON_IsNull(v)) {
+	const unsigned char *p;
+	int e = 0;
+	if (!v || !cJSON_IsString(v)) {
 		printf("NULL");
 		return;
 	}
-	/* one line per value: control characters shown escaped */
-	putchar('\'');
-	for (const unsigned char *p = (const unsigned char *)v->valuestring; *p; p++) {
-		if (*p == '\n')
+	for (p = (const unsigned char *)v->valuestring; *p; p++)
+		e |= *p < 0x20 || *p == 0x7f || *p == '\\';
+	fputs(e ? "E'" : "'", stdout);
+	for (p = (const unsigned char *)v->valuestring; *p; p++) {
+		if (*p == '\'')
+			fputs("''", stdout);
+		else if (e && *p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
 			fputs("\\n", stdout);
 		else if (*p == '\t')
 			fputs("\\t", stdout);
-		else if (*p < 0x20)
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
 			printf("\\x%02x", *p);
 		else
 			putchar(*p);
 	}
 	putchar('\'');
+}
+
+/*
+ * --table must name a table of the change set, or a target table with no
+ * changes; anything else is a mistake worth saying (with the closest
+ * name), not an empty list.  Returns 1 known, 0 unknown (reported), -1.
+ */
+static int check_table(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st = NULL;
+	char **names = NULL;
+	size_t alloc = 0;
+	int n = 0, known = 0, ret = -1;
+	const char *best;
+
+	if (sqlite3_prepare_v2(db, "SELECT tbl FROM dd_change_table UNION "
+				   "SELECT t.name FROM dd_table t JOIN dd_source s ON s.name = t.source "
+				   "AND s.is_target ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
+		stage_error(db, "cannot read the change set");
+		goto cleanup;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		known |= !strcmp(name, table);
+		ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = xstrdup(name);
+	}
+	if (known) {
+		ret = 1;
+		goto cleanup;
+	}
+	error("no table '%s' in the change set", table);
+	best = closest_word(table, (const char *const *)names, n);
+	if (best)
+		hint("Did you mean '%s'?", best);
+	else if (n)
+		hint("The target's tables are listed by 'drydock status'.");
+	ret = 0;
+cleanup:
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	sqlite3_finalize(st);
+	return ret;
 }
 
 int cmd_changes(int argc, char **argv)
@@ -58,8 +117,9 @@ int cmd_changes(int argc, char **argv)
 	long limit = 50;
 	int json = 0, c, ret = EXIT_RUNTIME, rc;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *cnt = NULL;
 	struct changeset_summary sum;
+	long long total = 0, shown = 0;
 	cJSON *out = NULL;
 
 	optind = 0;
@@ -91,6 +151,24 @@ int cmd_changes(int argc, char **argv)
 		hint("Run the plan first: drydock run %s --plan DIR", argv[optind]);
 		goto cleanup;
 	}
+	if (table) {
+		rc = check_table(db, table);
+		if (rc <= 0) {
+			ret = rc == 0 ? EXIT_USAGE : EXIT_RUNTIME;
+			goto cleanup;
+		}
+	}
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM dd_change WHERE (?1 IS NULL OR tbl = ?1) "
+				   "AND (?2 IS NULL OR op = ?2)", -1, &cnt, NULL) != SQLITE_OK) {
+		stage_error(db, "cannot read the change set");
+		goto cleanup;
+	}
+	if (table)
+		sqlite3_bind_text(cnt, 1, table, -1, SQLITE_STATIC);
+	if (op)
+		sqlite3_bind_text(cnt, 2, op, -1, SQLITE_STATIC);
+	if (sqlite3_step(cnt) == SQLITE_ROW)
+		total = sqlite3_column_int64(cnt, 0);
 	if (sqlite3_prepare_v2(db, "SELECT c.tbl, c.op, c.key, c.old_row, c.new_row, c.changed, "
 				   "k.cols_before, k.cols_after FROM dd_change c "
 				   "JOIN dd_change_columns k ON k.tbl = c.tbl "
@@ -165,6 +243,7 @@ int cmd_changes(int argc, char **argv)
 			}
 		}
 		cJSON_AddItemToArray(out, jc);
+		shown++;
 		cJSON_free(keytext);
 		cJSON_Delete(key);
 		cJSON_Delete(oldr);
@@ -181,11 +260,16 @@ int cmd_changes(int argc, char **argv)
 		char *s = cJSON_Print(out);
 		printf("%s\n", s);
 		cJSON_free(s);
+	} else if (shown < total) {
+		/* the limit cut the list: say how much is left */
+		printf("\n... %lld more change%s not shown (%lld in all); --limit 0 shows every one\n",
+		       total - shown, total - shown == 1 ? "" : "s", total);
 	}
 	ret = EXIT_OK;
 cleanup:
 	cJSON_Delete(out);
 	sqlite3_finalize(st);
+	sqlite3_finalize(cnt);
 	stage_close(db);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include "stage.h"
 #include "book.h"
 #include "changeset.h"
+#include "report_profile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -449,6 +450,16 @@ static int add_samples(struct builder *b, sqlite3_stmt *st, cJSON *sample,
 	return 0;
 }
 
+/* The seed of the random samples: the change set's hash, so a report of
+   the same change set shows the same rows everywhere. */
+static unsigned long long sample_seed(const char *hash)
+{
+	char head[17] = "0";
+	if (hash)
+		snprintf(head, sizeof(head), "%s", hash);
+	return strtoull(head, NULL, 16);
+}
+
 static int build_tables(struct builder *b)
 {
 	sqlite3_stmt *snap = NULL, *chg = NULL, *smp = NULL;
@@ -526,6 +537,12 @@ static int build_tables(struct builder *b)
 			if (add_samples(b, smp, sample, name, "I", i) ||
 			    add_samples(b, smp, sample, name, "U", u) ||
 			    add_samples(b, smp, sample, name, "D", d))
+				goto cleanup;
+			/* profiles, value changes and samples that show the change
+			   (a table a schema change created has no snapshot to compare) */
+			if ((i || u || d) && strcmp(status, "created") &&
+			    report_profile_table(b->db, b->target, name, t, b->opts->samples,
+						 sample_seed(b->hash)))
 				goto cleanup;
 			changed_tables += i || u || d;
 			tot_after += after;

@@ -88,6 +88,11 @@ static const char css[] =
 	".bl-ok{background:#eafbef;border-color:#9fdcb0;color:#0f5323}"
 	".bl-bad{background:#fff0ef;border-color:#f3a8a2;color:#5c0a12}"
 	".bl-bad h2{color:#99101f;margin:2px 0 10px}.bl-bad table.grid{background:#fff}"
+	".vcs{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}"
+	".vc{border:1px solid #eaeef2;border-radius:10px;padding:10px 14px}.vc-head{margin-bottom:6px}"
+	".vc table.grid{margin:4px 0 8px}.vc p{margin:4px 0}"
+	"td.chg{background:#fff8e1}.why{color:#6e7781;font-size:11.5px;font-weight:400;font-style:italic}"
+	"ul.jd{margin:4px 0;padding-left:16px}ul.jd li{font-size:12px}"
 	"footer{color:#6e7781;font-size:12px;text-align:center;margin-top:26px}";
 
 /* ---------------------------------------------------------------- bits */
@@ -638,6 +643,33 @@ static void strip_html(struct strbuf *sb, const cJSON *r)
 
 /* -------------------------------------------------------------- tables */
 
+/*
+ * A json/jsonb change by key: the old cell lists what was removed or
+ * changed (path: old value), the new cell what was added or changed.
+ */
+static void json_diff_html(struct strbuf *old, struct strbuf *new, const cJSON *d)
+{
+	const cJSON *e;
+	sb_adds(old, "<ul class=\"jd\">");
+	sb_adds(new, "<ul class=\"jd\">");
+	cJSON_ArrayForEach(e, d) {
+		const char *op = jstr_or(e, "op", "");
+		for (int k = 0; k < 2; k++) {
+			struct strbuf *sb = k ? new : old;
+			const char *v = jstr_or(e, k ? "new" : "old", NULL);
+			if (!v)
+				continue;
+			sb_addf(sb, "<li data-op=\"%s\"><span class=\"mono\">", op);
+			esc(sb, jstr_or(e, "path", ""));
+			sb_adds(sb, "</span> <mark>");
+			sb_add_html_n(sb, v, utf8_cut(v, strlen(v), 120));
+			sb_addf(sb, "</mark> <span class=\"muted\">%s</span></li>", op);
+		}
+	}
+	sb_adds(old, "</ul>");
+	sb_adds(new, "</ul>");
+}
+
 static void samples_html(struct strbuf *sb, const cJSON *t)
 {
 	const cJSON *smp = jget(t, "sample"), *row, *c, *v;
@@ -660,6 +692,11 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 				if (first) {
 					sb_addf(sb, "<td class=\"key v\" rowspan=\"%d\">", n);
 					key_html(sb, jget(row, "key"));
+					if (jstr_or(row, "why", NULL) && strcmp(jstr_or(row, "why", ""), "all rows")) {
+						sb_adds(sb, "<div class=\"why\">");
+						esc(sb, jstr_or(row, "why", ""));
+						sb_adds(sb, "</div>");
+					}
 					sb_adds(sb, "</td>");
 					first = 0;
 				}
@@ -670,7 +707,9 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 					sb_adds(&o, "<span class=\"null\">(new column)</span>");
 				if (ai < 0)
 					sb_adds(&nw, "<span class=\"null\">(column dropped)</span>");
-				if (bi >= 0 && ai >= 0)
+				if (bi >= 0 && ai >= 0 && jget(jget(row, "json_diff"), c->valuestring))
+					json_diff_html(&o, &nw, jget(jget(row, "json_diff"), c->valuestring));
+				else if (bi >= 0 && ai >= 0)
 					value_pair_html(&o, &nw, ov, nv);
 				else if (bi >= 0)
 					value_html(&o, ov);
@@ -712,6 +751,261 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 		}
 		sb_adds(sb, "</table></div>");
 	}
+}
+
+/* A short value for summaries: escaped, cut at 60 bytes, NULL marked. */
+static void short_html(struct strbuf *sb, const cJSON *v)
+{
+	size_t len, cut;
+	if (!cJSON_IsString(v)) {
+		sb_adds(sb, "<span class=\"null\">NULL</span>");
+		return;
+	}
+	len = strlen(v->valuestring);
+	if (!len) {
+		sb_adds(sb, "<span class=\"null\">(empty)</span>");
+		return;
+	}
+	cut = utf8_cut(v->valuestring, len, 60);
+	sb_add_html_n(sb, v->valuestring, cut);
+	if (cut < len)
+		sb_adds(sb, "&hellip;");
+}
+
+/*
+ * Before and after distributions of a numeric column on one scale: bars
+ * of the two side by side in each bin (no script, inline SVG).
+ */
+static void hist_svg(struct strbuf *sb, const char *col, const cJSON *h)
+{
+	const cJSON *bb = jget(h, "before"), *ba = jget(h, "after");
+	int n = cJSON_GetArraySize(ba) > cJSON_GetArraySize(bb) ? cJSON_GetArraySize(ba) : cJSON_GetArraySize(bb);
+	double max = 0, W = 360, H = 70, bw;
+	struct strbuf lo = STRBUF_INIT, hi = STRBUF_INIT;
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (cJSON_GetArrayItem(bb, i))
+			max = fmax(max, cJSON_GetArrayItem(bb, i)->valuedouble);
+		if (cJSON_GetArrayItem(ba, i))
+			max = fmax(max, cJSON_GetArrayItem(ba, i)->valuedouble);
+	}
+	bw = W / n;
+	sb_adds(sb, "<svg class=\"hist\" data-column=\"");
+	esc(sb, col);
+	sb_addf(sb, "\" width=\"380\" height=\"92\" viewBox=\"0 0 380 92\" role=\"img\" aria-label=\"distribution of ");
+	esc(sb, col);
+	sb_adds(sb, " before and after\">");
+	sb_addf(sb, "<line x1=\"10\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#d0d7de\"/>", H + 2, W + 10, H + 2);
+	for (int i = 0; i < n; i++) {
+		const cJSON *x = cJSON_GetArrayItem(bb, i), *y = cJSON_GetArrayItem(ba, i);
+		double vb = x ? x->valuedouble : 0, va = y ? y->valuedouble : 0;
+		double hb = max > 0 ? vb / max * H : 0, ha = max > 0 ? va / max * H : 0;
+		if (vb > 0 && hb < 1)
+			hb = 1;
+		if (va > 0 && ha < 1)
+			ha = 1;
+		if (hb > 0)
+			sb_addf(sb, "<rect class=\"h-before\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#8c959f\"><title>before: %.0f</title></rect>",
+				10 + i * bw + 1, H + 2 - hb, bw / 2 - 1, hb, vb);
+		if (ha > 0)
+			sb_addf(sb, "<rect class=\"h-after\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"#3b82c4\"><title>after: %.0f</title></rect>",
+				10 + i * bw + bw / 2, H + 2 - ha, bw / 2 - 1, ha, va);
+	}
+	sb_add_json_number(&lo, jnum_or(h, "lo", 0));
+	sb_add_json_number(&hi, jnum_or(h, "hi", 0));
+	sb_addf(sb, "<text x=\"10\" y=\"88\" font-size=\"11\" fill=\"#57606a\">%s</text>", lo.buf);
+	sb_addf(sb, "<text x=\"%.0f\" y=\"88\" font-size=\"11\" fill=\"#57606a\" text-anchor=\"end\">%s</text>", W + 10, hi.buf);
+	sb_adds(sb, "</svg>");
+	sb_release(&lo);
+	sb_release(&hi);
+}
+
+/* What the migration does to each changed column's values. */
+static void value_changes_html(struct strbuf *sb, const cJSON *t)
+{
+	const cJSON *vcs = jget(t, "value_changes"), *o, *x;
+	if (!vcs || !vcs->child)
+		return;
+	sb_adds(sb, "<h4>Value changes</h4><div class=\"vcs\">");
+	cJSON_ArrayForEach(o, jget(t, "columns_after")) {
+		const cJSON *vc = cJSON_IsString(o) ? jget(vcs, o->valuestring) : NULL;
+		const cJSON *tr = jget(vc, "transitions"), *vals = jget(vc, "values");
+		double ndist = jnum_or(vc, "transitions_distinct", 0), rows = jnum_or(vc, "rows", 0);
+		if (!vc)
+			continue;
+		sb_adds(sb, "<div class=\"vc\" data-value-changes=\"");
+		esc(sb, o->valuestring);
+		sb_adds(sb, "\"><div class=\"vc-head\"><b class=\"mono\">");
+		esc(sb, o->valuestring);
+		sb_adds(sb, "</b> <span class=\"muted\">");
+		count(sb, rows);
+		sb_adds(sb, rows == 1 ? " row changed" : " rows changed");
+		if (jnum_or(vc, "null_to_value", 0) > 0) {
+			sb_adds(sb, " &middot; NULL &rarr; value ");
+			count(sb, jnum_or(vc, "null_to_value", 0));
+		}
+		if (jnum_or(vc, "value_to_null", 0) > 0) {
+			sb_adds(sb, " &middot; value &rarr; NULL ");
+			count(sb, jnum_or(vc, "value_to_null", 0));
+		}
+		sb_adds(sb, "</span></div>");
+		if (tr && tr->child && rows > 1 && jnum_or(tr->child, "rows", 0) == 1) {
+			sb_adds(sb, "<p class=\"muted\">No old &rarr; new pair repeats: each changed row has its own (");
+			sb_adds(sb, cJSON_IsFalse(jget(vc, "transitions_exact")) ? "more than " : "");
+			count(sb, ndist);
+			sb_adds(sb, " distinct pairs), for example ");
+			short_html(sb, jget(tr->child, "old"));
+			sb_adds(sb, " &rarr; ");
+			short_html(sb, jget(tr->child, "new"));
+			sb_adds(sb, ".</p>");
+		} else if (tr && tr->child) {
+			sb_adds(sb, "<table class=\"grid trans\"><tr><th>old</th><th></th><th>new</th><th class=\"num\">rows</th></tr>");
+			cJSON_ArrayForEach(x, tr) {
+				sb_adds(sb, "<tr><td class=\"v old\">");
+				short_html(sb, jget(x, "old"));
+				sb_adds(sb, "</td><td>&rarr;</td><td class=\"v new\">");
+				short_html(sb, jget(x, "new"));
+				sb_adds(sb, "</td><td class=\"num\">");
+				count(sb, jnum_or(x, "rows", 0));
+				sb_adds(sb, "</td></tr>");
+			}
+			sb_adds(sb, "</table>");
+			if (ndist > cJSON_GetArraySize(tr)) {
+				sb_adds(sb, "<p class=\"muted\">");
+				sb_adds(sb, cJSON_IsFalse(jget(vc, "transitions_exact")) ? "more than " : "");
+				count(sb, ndist);
+				sb_adds(sb, " distinct transitions in all; the most frequent are shown.</p>");
+			}
+		}
+		if (cJSON_IsArray(vals) && vals->child && jnum_or(vc, "values_changed", 0) < rows * 2 + 1 &&
+		    !(rows > 1 && tr && tr->child && jnum_or(tr->child, "rows", 0) == 1 &&
+		      jnum_or(vc, "appeared", 0) + jnum_or(vc, "disappeared", 0) >= rows)) {
+			sb_adds(sb, "<table class=\"grid vals\"><tr><th>value</th><th class=\"num\">rows before</th>"
+				    "<th class=\"num\">rows after</th><th></th></tr>");
+			cJSON_ArrayForEach(x, vals) {
+				double b = jnum_or(x, "before", 0), a = jnum_or(x, "after", 0);
+				sb_adds(sb, "<tr><td class=\"v\">");
+				short_html(sb, jget(x, "value"));
+				sb_adds(sb, "</td><td class=\"num\">");
+				count(sb, b);
+				sb_adds(sb, "</td><td class=\"num\">");
+				count(sb, a);
+				sb_addf(sb, "</td><td class=\"%s\">", !b ? "c-ins" : !a ? "c-del" : "muted");
+				sb_adds(sb, !b ? "appeared" : !a ? "disappeared" : "");
+				sb_adds(sb, "</td></tr>");
+			}
+			sb_adds(sb, "</table>");
+		}
+		if (cJSON_IsArray(vals) && (jnum_or(vc, "appeared", 0) > 0 || jnum_or(vc, "disappeared", 0) > 0)) {
+			sb_adds(sb, "<p class=\"muted\">");
+			count(sb, jnum_or(vc, "appeared", 0));
+			sb_adds(sb, plural(jnum_or(vc, "appeared", 0), " value appeared, ", " values appeared, "));
+			count(sb, jnum_or(vc, "disappeared", 0));
+			sb_adds(sb, " disappeared (whole table).</p>");
+		} else if (cJSON_IsNull(jget(vc, "values"))) {
+			sb_adds(sb, "<p class=\"muted\">More than 1,000 distinct values: counts per value are not kept.</p>");
+		}
+		if (jget(vc, "sum_before") || jget(vc, "sum_after")) {
+			sb_adds(sb, "<p>sum <span class=\"mono\">");
+			short_html(sb, jget(vc, "sum_before"));
+			sb_adds(sb, "</span> &rarr; <span class=\"mono\">");
+			short_html(sb, jget(vc, "sum_after"));
+			sb_adds(sb, "</span> <span class=\"muted\">(exact, whole table)</span></p>");
+		}
+		if (jget(vc, "histogram")) {
+			hist_svg(sb, o->valuestring, jget(vc, "histogram"));
+			sb_adds(sb, "<div class=\"legend\"><span><i style=\"background:#8c959f\"></i>before</span>"
+				    "<span><i style=\"background:#3b82c4\"></i>after</span></div>");
+		}
+		sb_adds(sb, "</div>");
+	}
+	sb_adds(sb, "</div>");
+}
+
+/* One profile figure, "before → after", marked when it changed. */
+static void prof_cell(struct strbuf *sb, const cJSON *b, const cJSON *a, const char *key, int num)
+{
+	const cJSON *x = jget(b, key), *y = jget(a, key);
+	int same = x && y && cJSON_Compare(x, y, 1);
+	sb_addf(sb, "<td class=\"%s%s\">", num ? "num" : "v", same || !x || !y ? "" : " chg");
+	for (int k = 0; k < 2; k++) {
+		const cJSON *v = k ? y : x;
+		if (k && same)
+			break;
+		if (k)
+			sb_adds(sb, " &rarr; ");
+		if (!v)
+			sb_adds(sb, "&ndash;");
+		else if (cJSON_IsNumber(v))
+			count(sb, v->valuedouble);
+		else
+			short_html(sb, v);
+		if (!k && !strcmp(key, "distinct") && cJSON_IsFalse(jget(b, "distinct_exact")))
+			sb_adds(sb, "<span class=\"muted\" title=\"HyperLogLog estimate\">&thinsp;~</span>");
+		if (k && !strcmp(key, "distinct") && cJSON_IsFalse(jget(a, "distinct_exact")))
+			sb_adds(sb, "<span class=\"muted\" title=\"HyperLogLog estimate\">&thinsp;~</span>");
+	}
+	sb_adds(sb, "</td>");
+}
+
+/* Every column of a changed table, before and after. */
+static void profile_html(struct strbuf *sb, const cJSON *t)
+{
+	const cJSON *prof = jget(t, "profile"), *p;
+	if (!prof || !prof->child)
+		return;
+	sb_adds(sb, "<details class=\"prof\"><summary>Profile of every column, before &rarr; after</summary>"
+		    "<div class=\"scroll\"><table class=\"grid profile\"><tr><th>column</th><th>type</th>"
+		    "<th class=\"num\">nulls</th><th class=\"num\">distinct</th><th>min</th><th>max</th>"
+		    "<th class=\"num\">mean length</th><th class=\"num\">sum</th></tr>");
+	cJSON_ArrayForEach(p, prof) {
+		const cJSON *b = jget(p, "before"), *a = jget(p, "after");
+		sb_adds(sb, "<tr data-profile=\"");
+		esc(sb, p->string);
+		sb_adds(sb, "\"><td class=\"mono\">");
+		esc(sb, p->string);
+		if (!cJSON_IsObject(b))
+			sb_adds(sb, " <span class=\"badge b-ok\">new</span>");
+		if (!cJSON_IsObject(a))
+			sb_adds(sb, " <span class=\"badge b-bad\">dropped</span>");
+		sb_adds(sb, "</td><td class=\"muted\">");
+		esc(sb, jstr_or(p, "type", ""));
+		sb_adds(sb, "</td>");
+		prof_cell(sb, b, a, "nulls", 1);
+		prof_cell(sb, b, a, "distinct", 1);
+		prof_cell(sb, b, a, "min", 0);
+		prof_cell(sb, b, a, "max", 0);
+		prof_cell(sb, b, a, "mean_length", 1);
+		if (jget(b, "sum") || jget(a, "sum"))
+			prof_cell(sb, b, a, "sum", 0);
+		else
+			sb_adds(sb, "<td></td>");
+		sb_adds(sb, "</tr>");
+	}
+	sb_adds(sb, "</table></div><p class=\"muted\">Whole tables: the snapshot and the working state. "
+		    "min and max in PostgreSQL's order for the type (numbers by value, text by bytes as in "
+		    "COLLATE \"C\"); distinct is exact up to 1,000 values, then a HyperLogLog estimate (~).</p></details>");
+}
+
+/* Rows a delete and an insert replace under a new key, paired. */
+static void replaced_html(struct strbuf *sb, const cJSON *t)
+{
+	const cJSON *rep = jget(t, "replaced"), *x;
+	if (!rep)
+		return;
+	sb_adds(sb, "<h4>Replaced rows <span class=\"muted\">&middot; ");
+	count(sb, jnum_or(rep, "count", 0));
+	sb_adds(sb, " deletes and inserts hold the same values under a new key</span></h4>"
+		    "<table class=\"grid replaced\"><tr><th>old key</th><th></th><th>new key</th></tr>");
+	cJSON_ArrayForEach(x, jget(rep, "sample")) {
+		sb_adds(sb, "<tr><td class=\"v old\">");
+		key_html(sb, jget(x, "old_key"));
+		sb_adds(sb, "</td><td>&rarr;</td><td class=\"v new\">");
+		key_html(sb, jget(x, "new_key"));
+		sb_adds(sb, "</td></tr>");
+	}
+	sb_adds(sb, "</table>");
 }
 
 static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
@@ -808,7 +1102,10 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 		sb_adds(sb, "<p class=\"muted\">No column of an existing row changes.</p>");
 	}
 	sb_adds(sb, "</div></div>");
+	value_changes_html(sb, t);
+	profile_html(sb, t);
 	samples_html(sb, t);
+	replaced_html(sb, t);
 	sb_adds(sb, "</section>");
 	sb_release(&id);
 }

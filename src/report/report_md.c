@@ -352,6 +352,175 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 	sb_adds(sb, " | |\n\n");
 }
 
+/* A value in a summary line: escaped, cut at 40 bytes, NULL in italics. */
+static void md_short(struct strbuf *sb, const cJSON *v)
+{
+	size_t len, cut;
+	if (!cJSON_IsString(v)) {
+		sb_adds(sb, "*NULL*");
+		return;
+	}
+	len = strlen(v->valuestring);
+	if (!len) {
+		sb_adds(sb, "*(empty)*");
+		return;
+	}
+	cut = utf8_cut(v->valuestring, len, 40);
+	sb_adds(sb, "`");
+	for (size_t i = 0; i < cut; i++) {
+		char c = v->valuestring[i];
+		sb_addch(sb, c == '`' ? '\'' : c == '\n' || c == '|' ? ' ' : c);
+	}
+	if (cut < len)
+		sb_adds(sb, "\xe2\x80\xa6");
+	sb_adds(sb, "`");
+}
+
+/* One profile figure: "a → b", or "a" when it did not change. */
+static void md_prof(struct strbuf *sb, const cJSON *b, const cJSON *a, const char *key)
+{
+	const cJSON *x = jget(b, key), *y = jget(a, key);
+	if (!x && !y)
+		return;
+	for (int k = 0; k < 2; k++) {
+		const cJSON *v = k ? y : x;
+		if (k && x && y && cJSON_Compare(x, y, 1))
+			break;
+		if (k)
+			sb_adds(sb, " \xe2\x86\x92 ");
+		if (!v)
+			sb_adds(sb, "\xe2\x80\x93");
+		else if (cJSON_IsNumber(v))
+			sb_add_count(sb, v->valuedouble);
+		else
+			md_short(sb, v);
+		if (!strcmp(key, "distinct") && cJSON_IsFalse(jget(k ? a : b, "distinct_exact")))
+			sb_adds(sb, " (est.)");
+	}
+}
+
+/*
+ * What the migration does to the values: per changed column its most
+ * frequent transitions, the values whose counts changed, sums; then the
+ * profile of every column in <details>.
+ */
+static void md_value_changes(struct strbuf *sb, const cJSON *r)
+{
+	const cJSON *t;
+	int any = 0;
+	cJSON_ArrayForEach(t, jget(jget(r, "comparable"), "tables")) {
+		const cJSON *vcs = jget(t, "value_changes"), *o, *x, *p;
+		if (!jget(t, "profile"))
+			continue;
+		if (!any++)
+			sb_adds(sb, "## What changes in the values\n\n");
+		sb_adds(sb, "**");
+		md_text(sb, t->string);
+		sb_adds(sb, "**\n\n");
+		cJSON_ArrayForEach(o, jget(t, "columns_after")) {
+			const cJSON *vc = cJSON_IsString(o) ? jget(vcs, o->valuestring) : NULL;
+			double rows = jnum_or(vc, "rows", 0), nd = jnum_or(vc, "transitions_distinct", 0);
+			int n = 0;
+			if (!vc)
+				continue;
+			sb_adds(sb, "- **");
+			md_text(sb, o->valuestring);
+			sb_adds(sb, "** (");
+			sb_add_count(sb, rows);
+			sb_adds(sb, rows == 1 ? " row)" : " rows)");
+			const cJSON *top = jget(vc, "transitions") ? jget(vc, "transitions")->child : NULL;
+			int unique = rows > 1 && top && jnum_or(top, "rows", 0) == 1;
+			if (unique) {
+				sb_adds(sb, ": no old \xe2\x86\x92 new pair repeats (");
+				sb_adds(sb, cJSON_IsFalse(jget(vc, "transitions_exact")) ? "over " : "");
+				sb_add_count(sb, nd);
+				sb_adds(sb, " distinct), e.g. ");
+				md_short(sb, jget(top, "old"));
+				sb_adds(sb, " \xe2\x86\x92 ");
+				md_short(sb, jget(top, "new"));
+			} else {
+				cJSON_ArrayForEach(x, jget(vc, "transitions")) {
+					if (n++ == 5)
+						break;
+					sb_adds(sb, n == 1 ? ": " : ", ");
+					md_short(sb, jget(x, "old"));
+					sb_adds(sb, " \xe2\x86\x92 ");
+					md_short(sb, jget(x, "new"));
+					sb_adds(sb, " \xc3\x97");
+					sb_add_count(sb, jnum_or(x, "rows", 0));
+				}
+				if (nd > 5) {
+					sb_adds(sb, ", \xe2\x80\xa6 (");
+					sb_add_count(sb, nd);
+					sb_adds(sb, cJSON_IsFalse(jget(vc, "transitions_exact")) ? "+ transitions)" : " transitions)");
+				}
+			}
+			if (cJSON_IsArray(jget(vc, "values")) && !unique) {
+				n = 0;
+				cJSON_ArrayForEach(x, jget(vc, "values")) {
+					if (n++ == 5)
+						break;
+					sb_adds(sb, n == 1 ? "; rows per value: " : ", ");
+					md_short(sb, jget(x, "value"));
+					sb_adds(sb, " ");
+					sb_add_count(sb, jnum_or(x, "before", 0));
+					sb_adds(sb, " \xe2\x86\x92 ");
+					sb_add_count(sb, jnum_or(x, "after", 0));
+				}
+			}
+			if (jnum_or(vc, "appeared", 0) > 0 || jnum_or(vc, "disappeared", 0) > 0) {
+				sb_adds(sb, "; ");
+				sb_add_count(sb, jnum_or(vc, "appeared", 0));
+				sb_adds(sb, jnum_or(vc, "appeared", 0) == 1 ? " value appeared, " : " values appeared, ");
+				sb_add_count(sb, jnum_or(vc, "disappeared", 0));
+				sb_adds(sb, " disappeared");
+			}
+			if (jnum_or(vc, "null_to_value", 0) > 0) {
+				sb_adds(sb, "; NULL \xe2\x86\x92 value ");
+				sb_add_count(sb, jnum_or(vc, "null_to_value", 0));
+			}
+			if (jnum_or(vc, "value_to_null", 0) > 0) {
+				sb_adds(sb, "; value \xe2\x86\x92 NULL ");
+				sb_add_count(sb, jnum_or(vc, "value_to_null", 0));
+			}
+			if (jget(vc, "sum_before") || jget(vc, "sum_after")) {
+				sb_adds(sb, "; sum ");
+				md_short(sb, jget(vc, "sum_before"));
+				sb_adds(sb, " \xe2\x86\x92 ");
+				md_short(sb, jget(vc, "sum_after"));
+			}
+			sb_adds(sb, "\n");
+		}
+		if (jget(t, "replaced")) {
+			sb_adds(sb, "- ");
+			sb_add_count(sb, jnum_or(jget(t, "replaced"), "count", 0));
+			sb_adds(sb, " rows replaced: deleted and inserted with the same values under a new key\n");
+		}
+		sb_adds(sb, "\n<details><summary>Profile of ");
+		sb_add_html(sb, t->string);
+		sb_adds(sb, " before \xe2\x86\x92 after</summary>\n\n"
+			    "| column | nulls | distinct | min | max | sum |\n|---|--:|--:|---|---|--:|\n");
+		cJSON_ArrayForEach(p, jget(t, "profile")) {
+			const cJSON *b = jget(p, "before"), *a = jget(p, "after");
+			sb_adds(sb, "| ");
+			md_text(sb, p->string);
+			sb_adds(sb, " | ");
+			md_prof(sb, b, a, "nulls");
+			sb_adds(sb, " | ");
+			md_prof(sb, b, a, "distinct");
+			sb_adds(sb, " | ");
+			md_prof(sb, b, a, "min");
+			sb_adds(sb, " | ");
+			md_prof(sb, b, a, "max");
+			sb_adds(sb, " | ");
+			if (jget(b, "sum") || jget(a, "sum"))
+				md_prof(sb, b, a, "sum");
+			sb_adds(sb, " |\n");
+		}
+		sb_adds(sb, "\n</details>\n\n");
+	}
+}
+
 /*
  * Checks: failed ones first as a table (errors, then warnings), then one
  * line per other status with the names folded in <details>; a plan with
@@ -548,14 +717,52 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 			cJSON_ArrayForEach(row, upd) {
 				if (n++ == MD_SAMPLE_ROWS)
 					break;
+				int firstc = 1;
 				cJSON_ArrayForEach(c, jget(row, "changed")) {
 					int bi = column_index(cb, c->valuestring);
 					int ai = column_index(ca, c->valuestring);
+					const cJSON *jd = jget(jget(row, "json_diff"), c->valuestring), *e;
+					const char *why = jstr_or(row, "why", NULL);
 					sb_adds(sb, "| ");
 					md_key(sb, jget(row, "key"));
+					if (firstc && why && strcmp(why, "all rows")) {
+						sb_adds(sb, "<br>*");
+						md_text(sb, why);
+						sb_adds(sb, "*");
+					}
+					firstc = 0;
 					sb_adds(sb, " | ");
 					md_text(sb, c->valuestring);
 					sb_adds(sb, " | ");
+					if (jd) {
+						/* json/jsonb: the keys that changed, not two blobs */
+						int jn = 0;
+						cJSON_ArrayForEach(e, jd) {
+							if (jn++)
+								sb_adds(sb, "<br>");
+							md_text(sb, jstr_or(e, "op", ""));
+							sb_adds(sb, " ");
+							md_text(sb, jstr_or(e, "path", ""));
+							if (jstr_or(e, "old", NULL)) {
+								sb_adds(sb, " ");
+								md_short(sb, jget(e, "old"));
+							}
+						}
+						sb_adds(sb, " | ");
+						jn = 0;
+						cJSON_ArrayForEach(e, jd) {
+							if (jn++)
+								sb_adds(sb, "<br>");
+							md_text(sb, jstr_or(e, "path", ""));
+							sb_adds(sb, " ");
+							if (jstr_or(e, "new", NULL))
+								md_short(sb, jget(e, "new"));
+							else
+								sb_adds(sb, "(removed)");
+						}
+						sb_adds(sb, " |\n");
+						continue;
+					}
 					if (bi >= 0)
 						md_value(sb, cJSON_GetArrayItem(jget(row, "old"), bi));
 					else
@@ -651,7 +858,7 @@ char *report_render_markdown(const cJSON *r)
 	struct strbuf sb = STRBUF_INIT, tail = STRBUF_INIT;
 	const cJSON *gen = jget(r, "generated");
 	void (*const sections[])(struct strbuf *, const cJSON *) = {
-		md_tables, md_checks, md_schema, md_samples, md_steps, md_pushes,
+		md_tables, md_value_changes, md_checks, md_schema, md_samples, md_steps, md_pushes,
 	};
 	size_t left_out = 0;
 

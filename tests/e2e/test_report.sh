@@ -289,6 +289,34 @@ t_report_markdown_fits_a_pull_request_comment() {
 	tail -1 r/report.md | grep -q '^\*Written by drydock' || fail "footer missing"
 }
 
+t_changes_escapes_values_and_says_what_is_left() {
+	mkdir -p q
+	cat >q/plan.json <<'EOF'
+{"name": "quotes", "dialect": "sqlite", "sources": {"app": {"tables": ["users", "posts"]}},
+ "steps": [{"name": "names", "sql": "names.sql"}]}
+EOF
+	printf '%s\n' "UPDATE users SET email = 'O''Brien' WHERE id = 1;" \
+		"UPDATE users SET email = 'two' || char(10) || 'lines \\ here' WHERE id = 2;" \
+		"UPDATE users SET email = 'x' || id WHERE id > 2;" >q/names.sql
+	stage s.db "$W/fix" q
+	run dd changes s.db --table users --limit 2
+	assert_status 0
+	assert_out_contains "  email                    'a@x' -> 'O''Brien'"
+	assert_out_contains "  email                    'b@x' -> E'two\\nlines \\\\ here'"
+	assert_out_contains "... 2 more changes not shown (4 in all); --limit 0 shows every one"
+	run dd changes s.db --table users --limit 0
+	assert_status 0
+	grep -q 'more changes not shown' "$T/out" && fail "all rows shown, yet more announced"
+	# a table that is not there: an error with the closest name, not an empty list
+	run dd changes s.db --table user
+	assert_status 2
+	assert_err_contains "no table 'user' in the change set"
+	assert_err_contains "Did you mean 'users'?"
+	# a target table without changes is no error
+	run dd changes s.db --table posts
+	assert_status 0
+}
+
 t_report_bad_input() {
 	run dd report nothere.db
 	assert_status 3

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_profile.h"
 
 static void test_sort_keys_recursive(void **state)
 {
@@ -144,6 +145,47 @@ static void test_renderers_escape_values(void **state)
 	cJSON_Delete(r);
 }
 
+/* numeric order by value on numeric_out text (the order of SELECT ... ORDER BY in PostgreSQL) */
+static void test_numeric_order(void **state)
+{
+	(void)state;
+	static const char *const sorted[] = {
+		"-Infinity", "-123456789012345678901234567890.5", "-10.25", "-9.5", "-0.001",
+		"0", "0.0001", "0.5", "0.50001", "9.5", "10", "10.25", "100",
+		"123456789012345678901234567890123456789.5", "Infinity", "NaN",
+	};
+	size_t n = sizeof(sorted) / sizeof(*sorted);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			int c = report_numeric_cmp(sorted[i], strlen(sorted[i]), sorted[j], strlen(sorted[j]));
+			assert_int_equal(c, i < j ? -1 : i > j ? 1 : 0);
+		}
+	}
+	/* equal values at different scales */
+	assert_int_equal(report_numeric_cmp("1.50", 4, "1.5", 3), 0);
+	assert_int_equal(report_numeric_cmp("0.000", 5, "0", 1), 0);
+	assert_int_equal(report_numeric_cmp("0.000", 5, "-0.001", 6), 1);
+}
+
+static void test_json_diff_by_key(void **state)
+{
+	(void)state;
+	cJSON *d = report_json_diff("{\"a\":1,\"b\":{\"c\":[1,2]},\"gone\":true,\"we ird\":0}",
+				    "{\"a\":2,\"b\":{\"c\":[1,2,3]},\"new\":\"x\",\"we ird\":0}", 50);
+	char *s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"$.a\",\"op\":\"changed\",\"old\":\"1\",\"new\":\"2\"},"
+		"{\"path\":\"$.b.c[2]\",\"op\":\"added\",\"new\":\"3\"},"
+		"{\"path\":\"$.gone\",\"op\":\"removed\",\"old\":\"true\"},"
+		"{\"path\":\"$.new\",\"op\":\"added\",\"new\":\"\\\"x\\\"\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	assert_null(report_json_diff("{", "{}", 5));
+	d = report_json_diff("[1]", "[1]", 5);
+	assert_int_equal(cJSON_GetArraySize(d), 0);
+	cJSON_Delete(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +196,8 @@ int main(void)
 		cmocka_unit_test(test_common_affixes),
 		cmocka_unit_test(test_utf8_cut),
 		cmocka_unit_test(test_renderers_escape_values),
+		cmocka_unit_test(test_numeric_order),
+		cmocka_unit_test(test_json_diff_by_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The report's column profiles and value-change summaries, with PostgreSQL
+# as the oracle: the same data and the same statements in a real server,
+# whose count(), count(DISTINCT), min(), max() (C collation for text) and
+# sum() must give what the report says, before and after.  Samples that
+# show the change, JSON diffs and replaced rows too.
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TESTLIB_DIR/pg.sh"
+
+# The statements of the plan's step, run by drydock offline and by
+# PostgreSQL itself (on a copy) for the expected values.
+STEP="UPDATE acc SET kind = 'purchase' WHERE kind = 'buy';
+UPDATE acc SET balance = balance * 2 + 0.125, big = big + 1 WHERE id % 7 = 0;
+UPDATE acc SET note = 'O''Brien' WHERE note IS NULL AND id % 2 = 0;
+UPDATE acc SET created = created + interval '400 days' WHERE id % 11 = 0;
+UPDATE acc SET doc = doc || '{\"tier\": \"gold\"}' WHERE id % 13 = 0;
+UPDATE acc SET doc = doc - 'legacy' WHERE id % 17 = 0;
+INSERT INTO acc SELECT id + 100000, kind, balance, big, score, created, note, doc FROM acc WHERE id IN (5, 10);
+DELETE FROM acc WHERE id IN (5, 10, 8);"
+
+setup_file() {
+	pg_start || return 1
+	pg_createdb app
+	pg_psql -d app >/dev/null <<'SQL'
+CREATE TABLE acc (
+    id      int PRIMARY KEY,
+    kind    text,
+    balance numeric(30,4),
+    big     numeric,
+    score   double precision,
+    created timestamptz,
+    note    text,
+    doc     jsonb
+);
+INSERT INTO acc
+SELECT i,
+       CASE WHEN i % 3 = 0 THEN 'buy' WHEN i % 3 = 1 THEN 'sell' ELSE NULL END,
+       CASE WHEN i % 10 = 0 THEN NULL ELSE (i % 97 - 40) * 1.5 + (i % 4) * 0.0025 END,
+       CASE WHEN i % 5 = 0 THEN 123456789012345678901234567890123456789.5 * (i % 3 - 1)
+            ELSE (i % 13) * 0.1 END,
+       (i % 31) * 0.5 - 3,
+       timestamptz '2019-03-01 00:00:00+00' + (i % 700) * interval '1 day' + (i % 24) * interval '1 hour',
+       CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN 'Zoë' ELSE 'note ' || (i % 50) END,
+       jsonb_build_object('n', i % 5, 'legacy', true, 'tags', jsonb_build_array('a', i % 3))
+FROM generate_series(1, 3000) AS i;
+SQL
+	# the oracle: a copy of the data before, and the step applied in PostgreSQL
+	pg_psql -d app >/dev/null -c "CREATE TABLE acc_before AS SELECT * FROM acc"
+	export W=$T/shared
+	mkdir -p "$W/p/steps"
+	cat >"$W/p/plan.json" <<'EOF'
+{"name": "profiles", "sources": {"app": {"tables": ["acc"]}},
+ "steps": [{"name": "reshape", "sql": "steps/reshape.sql"}]}
+EOF
+	echo "$STEP" >"$W/p/steps/reshape.sql"
+	dd -q snapshot --plan "$W/p" --source "postgresql://postgres@/app?host=$PGHOST&port=$PGPORT" -o "$W/s.db" >/dev/null &&
+		dd -q run "$W/s.db" --plan "$W/p" --no-check >/dev/null &&
+		dd -q report "$W/s.db" -o "$W/r" --samples 12 >/dev/null || return 1
+	pg_psql -d app -v ON_ERROR_STOP=1 >/dev/null -c "$STEP"
+}
+teardown_file() { pg_stop; }
+
+# oracle SQL: one value from PostgreSQL, in UTC
+pgv() { pg_psql -d app -At -c "SET TimeZone = 'UTC'; $1" | tail -1; }
+# numeq A B WHAT: equal as numbers (5.0 and 5)
+numeq() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 == b + 0) }' || fail "$3: expected $1, got $2"; }
+# the report's value at a jq path
+rj() { jq -r "$1" "$W/r/report.json"; }
+
+P='.comparable.tables.acc.profile'
+V='.comparable.tables.acc.value_changes'
+
+# Every figure of the profiles against PostgreSQL's own, in one query.
+t_profiles_match_postgresql() {
+	local sql=() jqs=() labels=()
+	add() { sql+=("($1)::text"); jqs+=("($2 | tostring)"); labels+=("$3"); }
+	for side in before after; do
+		tbl=acc
+		[[ $side == before ]] && tbl=acc_before
+		for col in id kind balance big score created note doc; do
+			add "SELECT count(*) FROM $tbl" "$P.$col.$side.rows" "$col $side rows"
+			add "SELECT count(*) - count($col) FROM $tbl" "$P.$col.$side.nulls" "$col $side nulls"
+		done
+		for col in kind balance big score note doc; do
+			add "SELECT count(DISTINCT $col) FROM $tbl" "$P.$col.$side.distinct" "$col $side distinct"
+			add "SELECT true" "$P.$col.$side.distinct_exact" "$col $side distinct is exact"
+		done
+		# min and max in PostgreSQL's order for the type (text: C collation)
+		for col in id balance big score created; do
+			add "SELECT min($col) FROM $tbl" "$P.$col.$side.min" "$col $side min"
+			add "SELECT max($col) FROM $tbl" "$P.$col.$side.max" "$col $side max"
+		done
+		for col in kind note; do
+			add "SELECT min($col COLLATE \"C\") FROM $tbl" "$P.$col.$side.min" "$col $side min"
+			add "SELECT max($col COLLATE \"C\") FROM $tbl" "$P.$col.$side.max" "$col $side max"
+			add "SELECT round(avg(length($col)), 1)::float8 FROM $tbl" "$P.$col.$side.mean_length" "$col $side mean length"
+		done
+		# exact sums, beyond 128 bits for big
+		for col in id balance big; do
+			add "SELECT sum($col) FROM $tbl" "$P.$col.$side.sum" "$col $side sum"
+		done
+	done
+	local q="SET TimeZone = 'UTC'; SELECT concat_ws(E'\n'" jq="[" k
+	for k in "${!sql[@]}"; do
+		q+=", coalesce(${sql[$k]}, 'null')"
+		jq+="${k:+$([[ $k == 0 ]] || echo ,)}${jqs[$k]}"
+	done
+	q+=")"
+	jq+="] | .[]"
+	pg_psql -d app -At -c "$q" >expected.txt
+	jq -r "$jq" "$W/r/report.json" >actual.txt
+	assert_eq "${#labels[@]}" "$(wc -l <expected.txt)" "expected values"
+	paste -d'\t' expected.txt actual.txt | awk -F'\t' '$1 != $2 { print NR": "$1" vs "$2 }' >diffs.txt
+	while IFS= read -r d; do
+		fail "${labels[$((${d%%:*} - 1))]}: PostgreSQL ${d#*: }"
+	done <diffs.txt
+	# more distinct values than the exact bound: an estimate, said so
+	for side in before after; do
+		tbl=acc
+		[[ $side == before ]] && tbl=acc_before
+		for col in id created; do
+			assert_eq false "$(rj "$P.$col.$side.distinct_exact")"
+			exact=$(pgv "SELECT count(DISTINCT $col) FROM $tbl")
+			est=$(rj "$P.$col.$side.distinct")
+			((est * 100 > exact * 96 && est * 100 < exact * 104)) || fail "$col distinct estimate $est, exact $exact"
+		done
+	done
+}
+
+t_value_changes_match_postgresql() {
+	# kind: buy N -> 0, purchase 0 -> N, from the whole table
+	n=$(pgv "SELECT count(*) FROM acc_before WHERE kind = 'buy'")
+	assert_eq "buy $n 0" "$(rj "$V.kind.values[] | select(.value == \"buy\") | \"\(.value) \(.before) \(.after)\"")"
+	n2=$(pgv "SELECT count(*) FROM acc WHERE kind = 'purchase'")
+	assert_eq "purchase 0 $n2" "$(rj "$V.kind.values[] | select(.value == \"purchase\") | \"\(.value) \(.before) \(.after)\"")"
+	assert_eq "1 1" "$(rj "$V.kind.appeared") $(rj "$V.kind.disappeared")" "kind: values appeared, disappeared"
+	# transitions: old -> new with counts, as a join of before and after says
+	expected=$(pgv "SELECT string_agg(o || '>' || n || ':' || c, ',' ORDER BY c DESC, o, n)
+		FROM (SELECT coalesce(b.kind, 'NULL') o, coalesce(a.kind, 'NULL') n, count(*) c
+		      FROM acc_before b JOIN acc a USING (id) WHERE b.kind IS DISTINCT FROM a.kind GROUP BY 1, 2) x")
+	assert_eq "$expected" "$(rj "[$V.kind.transitions[] | \"\(.old // \"NULL\")>\(.new // \"NULL\"):\(.rows)\"] | join(\",\")")"
+	assert_eq "$(pgv "SELECT count(*) FROM acc_before b JOIN acc a USING (id) WHERE b.note IS NULL AND a.note IS NOT NULL")" \
+		"$(rj "$V.note.null_to_value")" "note NULL -> value"
+	# numeric sums before and after, exact
+	assert_eq "$(pgv "SELECT sum(balance) FROM acc_before")" "$(rj "$V.balance.sum_before")"
+	assert_eq "$(pgv "SELECT sum(balance) FROM acc")" "$(rj "$V.balance.sum_after")"
+	# histogram: every non-null value in one bin, on one scale
+	assert_eq "$(pgv "SELECT count(balance) FROM acc_before")" "$(rj "$V.balance.histogram.before | add")"
+	assert_eq "$(pgv "SELECT count(balance) FROM acc")" "$(rj "$V.balance.histogram.after | add")"
+	assert_eq 20 "$(rj "$V.balance.histogram.after | length")"
+}
+
+t_samples_show_the_change() {
+	# at most --samples rows per operation; every sampled row says why
+	(($(rj '.comparable.tables.acc.sample.updates | length') == 12)) || fail "12 update samples"
+	assert_eq 0 "$(rj '[.comparable.tables.acc.sample.updates[] | select(.why == null)] | length')"
+	# edge cases: NULL -> value, the largest numeric change, a frequent transition
+	rj '.comparable.tables.acc.sample.updates[].why' | grep -q 'note: NULL → value' || fail "no NULL -> value sample"
+	rj '.comparable.tables.acc.sample.updates[].why' | grep -q 'balance: the largest change' || fail "no largest-change sample"
+	rj '.comparable.tables.acc.sample.updates[].why' | grep -q "kind: 'buy' → 'purchase' ([0-9]* rows)" || fail "no transition sample"
+	rj '.comparable.tables.acc.sample.updates[].why' | grep -q '^random$' || fail "no random sample"
+	# the largest change is the row PostgreSQL finds
+	key=$(pgv "SELECT a.id FROM acc_before b JOIN acc a USING (id) WHERE a.balance <> b.balance ORDER BY abs(a.balance - b.balance) DESC, a.id LIMIT 1")
+	assert_eq "$key" "$(rj '.comparable.tables.acc.sample.updates[] | select(.why | test("balance: the largest change")) | .key[0]')"
+	# reproducible: the same rows in a second report
+	dd -q report "$W/s.db" -o again --samples 12 >/dev/null
+	assert_eq "$(jq -c '.comparable.tables.acc.sample' "$W/r/report.json")" "$(jq -c '.comparable.tables.acc.sample' again/report.json)"
+}
+
+t_json_columns_diff_by_key() {
+	d=$(rj '[.comparable.tables.acc.sample.updates[] | select(.json_diff.doc) | .json_diff.doc[] | "\(.op) \(.path) \(.old // "") \(.new // "")"] | unique | join("|")')
+	[[ $d == *'added $.tier  "gold"'* || $d == *'removed $.legacy true '* ]] || fail "no key-level JSON diff: $d"
+}
+
+t_replaced_rows_are_paired() {
+	# ids 5 and 10 deleted and inserted again as 100005 and 100010 with the same values
+	assert_eq 2 "$(rj '.comparable.tables.acc.replaced.count')"
+	assert_eq '5>100005,10>100010' "$(rj '[.comparable.tables.acc.replaced.sample[] | "\(.old_key[0])>\(.new_key[0])"] | join(",")')"
+}
+
+t_report_renders_value_changes() {
+	md=$W/r/report.md html=$W/r/report.html
+	grep -q 'kind.*buy.*→.*purchase' "$md" || fail "Markdown has no transitions"
+	grep -q '<svg class="hist"' "$html" || fail "HTML has no histogram"
+	grep -q 'data-profile="balance"' "$html" || fail "HTML has no profile of balance"
+	grep -q 'replaced' "$html" || fail "HTML does not show replaced rows"
+}
+
+run_tests
