@@ -1801,13 +1801,8 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	choose_samples(&x);
 	cJSON_DeleteItemFromObjectCaseSensitive(t, "sample");
 	sample = cJSON_AddObjectToObject(t, "sample");
-	if (samples > 0 && write_samples(&x, sample))
+	if (write_samples(&x, sample))
 		goto cleanup;
-	if (samples <= 0) {
-		cJSON_AddArrayToObject(sample, "inserts");
-		cJSON_AddArrayToObject(sample, "updates");
-		cJSON_AddArrayToObject(sample, "deletes");
-	}
 	ret = 0;
 cleanup:
 	sqlite3_finalize(st);

@@ -176,6 +176,9 @@ t_replaced_rows_are_paired() {
 	# ids 5 and 10 deleted and inserted again as 100005 and 100010 with the same values
 	assert_eq 2 "$(rj '.comparable.tables.acc.replaced.count')"
 	assert_eq '5>100005,10>100010' "$(rj '[.comparable.tables.acc.replaced.sample[] | "\(.old_key[0])>\(.new_key[0])"] | join(",")')"
+	# without samples the count stays
+	dd -q report "$W/s.db" -o none --samples 0 --format json >/dev/null
+	assert_eq '2 0 0' "$(jq -r '.comparable.tables.acc | "\(.replaced.count) \(.replaced.sample | length) \(.sample.updates | length)"' none/report.json)"
 }
 
 t_report_renders_value_changes() {
