@@ -33,7 +33,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
 
-.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench clean valgrind check-includes
+.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench clean valgrind check-includes \
+	man install uninstall
 
 all: deps $(BIN)
 
@@ -145,6 +146,26 @@ demo: deps $(BIN)
 bench: deps $(BIN)
 	@scripts/install-deps.sh bench
 	@bench/run.sh
+
+# Man pages generated from the --help texts (scripts/gen-man.sh), so they
+# always agree with the binary: drydock(1) and drydock-COMMAND(1).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+man: $(BUILD)/man/drydock.1
+$(BUILD)/man/drydock.1: $(BIN) scripts/gen-man.sh
+	@rm -rf $(BUILD)/man
+	scripts/gen-man.sh $(BIN) $(BUILD)/man
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary and its man pages.
+install: $(BIN) $(BUILD)/man/drydock.1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/drydock
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/drydock $(DESTDIR)$(MANDIR)/man1/drydock.1 \
+		$(DESTDIR)$(MANDIR)/man1/drydock-*.1
 
 clean:
 	rm -rf $(BUILD)

@@ -15,8 +15,14 @@ DD=${DRYDOCK:-build/drydock}
 W=$(mktemp -d)
 cleanup() { [[ -n ${DD_PG_DIR:-} ]] && pg_stop; rm -rf "$W"; }
 trap cleanup EXIT
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
+# bold headings on a terminal, unless NO_COLOR is set (no-color.org)
+if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
+	say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	say() { printf '\n== %s\n' "$*"; }
+fi
+# each command as the shell would take it back: quoted, so pasting works
+show() { printf '$'; printf ' %q' "$@"; printf '\n'; "$@"; }
 PLAN=examples/avatars
 # the same seed and clock in both dry runs, so their change sets can match
 FIXED=(--seed demo --clock "2026-01-15 09:00:00")

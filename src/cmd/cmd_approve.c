@@ -9,18 +9,21 @@
 #include <string.h>
 
 #include "book.h"
+#include <cjson/cJSON.h>
+
 #include "commands.h"
 #include "stage.h"
 
 const char usage_approve[] =
-	"usage: drydock approve STAGE.db --by NAME [--note TEXT]\n"
+	"usage: drydock approve STAGE.db --by NAME [--note TEXT] [--json]\n"
 	"\n"
 	"Records an approval of the staging file's change set, bound to its hash.\n"
 	"Refused when the latest checks found errors, or ran on another change set\n"
 	"(or none ran).  Any later change to the change set voids the approval.\n"
 	"\n"
 	"  --by NAME     who approves (recorded in the staging file and the ledger)\n"
-	"  --note TEXT   why, or anything the record should say\n";
+	"  --note TEXT   why, or anything the record should say\n"
+	"  --json        print the outcome as JSON (README, \"JSON output\")\n";
 
 /*
  * The steps (and fixes) of the change set's run that ran as SQLite SQL
@@ -45,12 +48,13 @@ int cmd_approve(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "by", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *by = NULL, *note = NULL, *path;
 	char *recorded = NULL;
 	struct strbuf sqlite_list = STRBUF_INIT;
-	int c, ret = EXIT_RUNTIME;
+	int c, json = 0, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
 	struct review rv = { 0 };
 
@@ -59,7 +63,8 @@ int cmd_approve(int argc, char **argv)
 		switch (c) {
 		case 'b': by = optarg; break;
 		case 'n': note = optarg; break;
-		default: return usage_error("approve", "unknown option");
+		case 'j': json = 1; break;
+		default: return option_error("approve", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)
@@ -67,6 +72,8 @@ int cmd_approve(int argc, char **argv)
 	if (!by || !*by)
 		return usage_error("approve", "say who approves with --by NAME");
 	path = argv[optind];
+	if (json)
+		dd_quiet = 1;
 	if (stage_open(path, 0, &db) || book_review(db, &rv))
 		goto cleanup;
 	/* one rule for approve, push and status: book.h */
@@ -87,7 +94,7 @@ int cmd_approve(int argc, char **argv)
 	fault_point("approve.before_commit");
 	if (book_add_approval(db, rv.cs.hash, by, note, rv.checks.id, NULL))
 		goto cleanup;
-	if (sqlite_list.len)
+	if (sqlite_list.len && !json)
 		printf("  made with SQLite SQL (\"dialect\": \"sqlite\"), without PostgreSQL's semantics: %s\n",
 		       sqlite_list.buf);
 	fault_point("approve.after_commit");
@@ -95,13 +102,30 @@ int cmd_approve(int argc, char **argv)
 		const struct changeset_summary *sum = &rv.cs;
 		long long warnings = rv.checks.warnings;
 		printf("approved change set %s by %s\n", sum->hash, by);
-		printf("  %lld inserts, %lld updates, %lld deletes, %d schema change%s; "
-		       "checks: %lld warning%s\n", sum->inserts, sum->updates, sum->deletes,
+		printf("  %s, %d schema change%s; "
+		       "checks: %lld warning%s\n", change_counts(sum->inserts, sum->updates, sum->deletes),
 		       sum->schema_changes, sum->schema_changes == 1 ? "" : "s", warnings,
 		       warnings == 1 ? "" : "s");
 	}
 	ret = EXIT_OK;
 cleanup:
+	if (json) {
+		cJSON *o = json_result("approve", ret);
+		cJSON_AddStringToObject(o, "staging_file", path);
+		if (rv.has_changeset) {
+			cJSON_AddStringToObject(o, "change_set", rv.cs.hash);
+			cJSON_AddNumberToObject(o, "inserts", (double)rv.cs.inserts);
+			cJSON_AddNumberToObject(o, "updates", (double)rv.cs.updates);
+			cJSON_AddNumberToObject(o, "deletes", (double)rv.cs.deletes);
+			cJSON_AddNumberToObject(o, "schema_changes", rv.cs.schema_changes);
+		}
+		cJSON_AddBoolToObject(o, "approved", ret == EXIT_OK);
+		cJSON_AddStringToObject(o, "by", by);
+		if (note)
+			cJSON_AddStringToObject(o, "note", note);
+		print_json(o);
+		cJSON_Delete(o);
+	}
 	review_free(&rv);
 	stage_close(db);
 	sb_release(&sqlite_list);

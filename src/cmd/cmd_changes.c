@@ -136,7 +136,7 @@ int cmd_changes(int argc, char **argv)
 				return usage_error("changes", "--limit needs a number");
 			break;
 		case 'j': json = 1; break;
-		default: return usage_error("changes", "unknown option");
+		default: return option_error("changes", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)
@@ -184,8 +184,8 @@ int cmd_changes(int argc, char **argv)
 		sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, limit ? limit : -1);
 	if (!json)
-		printf("change set %s: %lld inserts, %lld updates, %lld deletes\n",
-		       sum.hash, sum.inserts, sum.updates, sum.deletes);
+		printf("change set %s: %s\n", sum.hash,
+		       change_counts(sum.inserts, sum.updates, sum.deletes));
 	out = cJSON_CreateArray();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *tbl = (const char *)sqlite3_column_text(st, 0);

@@ -140,8 +140,8 @@ static int run_fixes(struct run_ctx *rc, const struct check_session *s,
 	if (run_recompute_changeset(rc, &sum) || stage_set_meta(rc->db, STALE_KEY, ""))
 		return -1;
 	if (!ret)
-		info("change set %.16s after the fixes: %lld inserts, %lld updates, %lld deletes",
-		     sum.hash, sum.inserts, sum.updates, sum.deletes);
+		info("change set %.16s after the fixes: %s", sum.hash,
+		     change_counts(sum.inserts, sum.updates, sum.deletes));
 	return ret;
 }
 
@@ -202,7 +202,7 @@ int cmd_check(int argc, char **argv)
 		case 'f': fix = 1; break;
 		case 'j': json = 1; break;
 		case 'a': all = 1; break;
-		default: return usage_error("check", "unknown option");
+		default: return option_error("check", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)

@@ -484,7 +484,7 @@ int cmd_diff(int argc, char **argv)
 				return usage_error("diff", "--ignore takes a list of timings, context, samples");
 			break;
 		case 'j': json = 1; break;
-		default: return usage_error("diff", "unknown option");
+		default: return option_error("diff", argv, opts, "");
 		}
 	}
 	if (optind != argc - 2)

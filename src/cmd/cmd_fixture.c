@@ -49,7 +49,7 @@ int cmd_fixture(int argc, char **argv)
 				return usage_error("fixture", "--rows needs a positive number");
 			break;
 		case 'F': force = 1; break;
-		default: return usage_error("fixture", "unknown option");
+		default: return option_error("fixture", argv, opts, "o:");
 		}
 	}
 	if (optind != argc - 1 || !out)
@@ -57,7 +57,7 @@ int cmd_fixture(int argc, char **argv)
 	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat) ||
 	    fixture_export(db, &cat, out, rows, force))
 		goto cleanup;
-	info("wrote fixture '%s' (%d tables)", out, cat.ntables);
+	info("wrote fixture '%s' (%d table%s)", out, cat.ntables, PLURAL(cat.ntables));
 	ret = EXIT_OK;
 cleanup:
 	catalog_free(&cat);

@@ -13,54 +13,60 @@
 #include "push.h"
 
 const char usage_history[] =
-	"usage: drydock history --target CONNINFO [--limit N] [--json]\n"
+	"usage: drydock history [--target CONNINFO] [-h HOST -p PORT -U USER -d DB]\n"
+	"                       [--limit N] [--json]\n"
 	"\n"
 	"Lists the pushes and rollbacks recorded in the target's ledger (schema\n"
 	"drydock), newest first: id, kind, status, change set, plan, rows, who\n"
 	"approved, when.\n"
 	"\n"
-	"  --limit N   at most N entries (default 50; 0 for all)\n"
-	"  --json      print JSON: one object per entry\n";
+	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
+	"                        database name\n"
+	CONN_HELP
+	"  --limit N             at most N entries (default 50; 0 for all)\n"
+	"  --json                print JSON: an array of one object per entry\n";
 
 int cmd_history(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
+		TARGET_OPTIONS,
 		{ "limit", required_argument, NULL, 'l' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *target = NULL;
 	long limit = 50;
 	int json = 0, c, r, ret = EXIT_RUNTIME;
+	struct shared_args args = SHARED_ARGS_INIT;
 	PGconn *conn = NULL;
 	PGresult *res = NULL;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CONN_SHORTOPTS, opts, NULL)) != -1) {
+		r = shared_option("history", c, optarg, &args);
+		if (r == 1)
+			continue;
+		if (r) {
+			ret = r;
+			goto cleanup;
+		}
 		switch (c) {
-		case 't':
-			free(target);
-			target = xstrdup(optarg);
-			scrub_conninfo_arg(optarg);
-			break;
 		case 'l':
 			if (parse_long(optarg, &limit) || limit < 0) {
 				ret = usage_error("history", "--limit needs a number");
 				goto cleanup;
 			}
 			break;
-		case 'j': json = 1; break;
 		default:
-			ret = usage_error("history", "unknown option");
+			ret = option_error("history", argv, opts, CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
-	if (optind != argc || !target) {
-		ret = usage_error("history", "give --target CONNINFO");
+	json = args.json;
+	if (optind != argc) {
+		ret = usage_error("history", "unexpected argument '%s'", argv[optind]);
 		goto cleanup;
 	}
-	conn = push_connect(target);
+	conn = connect_args(&args, "the target");
 	if (!conn)
 		goto cleanup;
 	r = ledger_exists(conn);
@@ -134,6 +140,6 @@ cleanup:
 	PQclear(res);
 	if (conn)
 		PQfinish(conn);
-	free(target);
+	args_release(&args);
 	return ret;
 }

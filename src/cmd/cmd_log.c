@@ -105,7 +105,7 @@ int cmd_log(int argc, char **argv)
 			break;
 		case 'a': all = 1; break;
 		case 'j': json = 1; break;
-		default: return usage_error("log", "unknown option");
+		default: return option_error("log", argv, opts, "");
 		}
 	}
 	if (optind != argc - 1)

@@ -110,8 +110,8 @@ static int print_step(void *ctx, const struct ps_step *s)
 		if (pushrows_copy(pr->db, t, s, pr->data ? print_out : discard, pr, per))
 			return -1;
 		if (!pr->data)
-			printf("-- (%lld rows: %lld inserts, %lld updates, %lld deletes)\n",
-			       per[0] + per[1] + per[2], per[0], per[1], per[2]);
+			printf("-- (%lld row%s: %s)\n", per[0] + per[1] + per[2],
+			       PLURAL(per[0] + per[1] + per[2]), change_counts(per[0], per[1], per[2]));
 		printf("\\.\n");
 	}
 	return ferror(stdout) ? -1 : 0;
@@ -121,16 +121,12 @@ int cmd_plan(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-data", no_argument, NULL, 'n' },
-		{ "batch-size", required_argument, NULL, 'b' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "statement-timeout", required_argument, NULL, 's' },
-		{ "disable-triggers", no_argument, NULL, 'd' },
-		{ "plan", required_argument, NULL, 'p' },
+		PUSH_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path, *lock_timeout = NULL, *stmt_timeout = NULL, *plan_dir = NULL;
-	long batch = -1;
-	int data = 1, notrig = 0, c, r, ret = EXIT_RUNTIME;
+	const char *path;
+	int data = 1, c, r, ret = EXIT_RUNTIME;
+	struct shared_args args = SHARED_ARGS_INIT;
 	sqlite3 *db = NULL;
 	struct push_set ps = { 0 };
 	struct review rv = { 0 };
@@ -143,24 +139,20 @@ int cmd_plan(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': data = 0; break;
-		case 'b':
-			if (parse_long(optarg, &batch) || batch < 0)
-				return usage_error("plan", "--batch-size needs a number of rows");
-			break;
-		case 'l': lock_timeout = optarg; break;
-		case 's': stmt_timeout = optarg; break;
-		case 'd': notrig = 1; break;
-		case 'p': plan_dir = optarg; break;
-		default: return usage_error("plan", "unknown option");
-		}
+		r = shared_option("plan", c, optarg, &args);
+		if (r == 1)
+			continue;
+		if (r)
+			return r;
+		if (c == 'n')
+			data = 0;
+		else
+			return option_error("plan", argv, opts, "");
 	}
 	if (optind != argc - 1)
 		return usage_error("plan", "give one staging file");
-	if ((lock_timeout && !push_valid_duration(lock_timeout)) ||
-	    (stmt_timeout && !push_valid_duration(stmt_timeout)))
-		return usage_error("plan", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	if ((r = check_push_args("plan", &args, 0)))
+		return r;
 	path = argv[optind];
 	if (stage_open(path, 1, &db))
 		goto cleanup;
@@ -172,9 +164,10 @@ int cmd_plan(int argc, char **argv)
 		hint("Run the plan first: drydock run %s --plan DIR", path);
 		goto cleanup;
 	}
-	if (book_review(db, &rv) < 0 || push_settings_load(db, plan_dir, &set))
+	if (book_review(db, &rv) < 0 || push_settings_load(db, args.plan_dir, &set))
 		goto cleanup;
-	push_settings_override(&set, lock_timeout, stmt_timeout, batch, notrig);
+	push_settings_override(&set, args.lock_timeout, args.statement_timeout, args.batch_size,
+			       args.disable_triggers);
 	staging = push_staging_label(db, path);
 	o.lock_timeout = set.lock_timeout;
 	o.statement_timeout = set.statement_timeout;
@@ -187,8 +180,8 @@ int cmd_plan(int argc, char **argv)
 	}
 	o.staging = staging;
 	printf("-- drydock plan: what `drydock push %s` sends to the target, in order.\n", path);
-	printf("-- change set %s (plan %s): %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-	       ps.hash, ps.plan, ps.inserts, ps.updates, ps.deletes, ps.nddl, ps.nddl == 1 ? "" : "s");
+	printf("-- change set %s (plan %s): %s, %d schema change%s\n",
+	       ps.hash, ps.plan, change_counts(ps.inserts, ps.updates, ps.deletes), ps.nddl, PLURAL(ps.nddl));
 	if (!o.approved_by)
 		printf("-- not approved yet: push refuses until 'drydock approve %s --by NAME'\n", path);
 	printf("-- <id> stands for the ledger entry's id, known when push runs.\n");

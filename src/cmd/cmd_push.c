@@ -10,6 +10,8 @@
 
 #include "book.h"
 #include "commands.h"
+#include "drift.h"
+#include "ledger.h"
 #include "pg.h"
 #include "push.h"
 #include "pushrows.h"
@@ -17,18 +19,25 @@
 #include "stage.h"
 
 const char usage_push[] =
-	"usage: drydock push STAGE.db --target CONNINFO [--yes] [--batch-size N]\n"
+	"usage: drydock push STAGE.db [--target CONNINFO | -h HOST -p PORT -U USER -d DB]\n"
+	"                    [--yes] [--batch-size N]\n"
 	"                    [--lock-timeout T] [--statement-timeout T]\n"
 	"                    [--disable-triggers] [--conflicts FILE] [--plan DIR]\n"
+	"                    [--allow-drift] [--target-is-copy] [--json]\n"
 	"\n"
 	"Applies the approved change set of STAGE.db to the target database: one\n"
 	"transaction, an advisory lock, a conflict check of every row against what\n"
 	"the snapshot saw, set-based statements, a verification of the result and a\n"
 	"ledger entry (schema drydock) holding the inverse for 'drydock rollback'.\n"
 	"Shows a summary and asks for the first 8 characters of the change set's hash.\n"
+	"First, before anything is sent, the target's schema for the snapshot's tables\n"
+	"is compared with the snapshot's (docs/push.md, \"Drift\"): a difference stops\n"
+	"the push with the list; so does a target in another cluster than the\n"
+	"snapshotted database (another database of the same cluster is a warning).\n"
 	"\n"
-	"  --target CONNINFO     libpq connection string or URI (PG* variables and\n"
-	"                        ~/.pgpass work; the password is never printed)\n"
+	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
+	"                        database name\n"
+	CONN_HELP
 	"  --yes                 do not ask (required without a terminal)\n"
 	"  --batch-size N        N rows per transaction, resumable (docs/push.md,\n"
 	"                        \"Batches\": earlier batches stay applied on failure)\n"
@@ -38,6 +47,14 @@ const char usage_push[] =
 	"  --disable-triggers    session_replication_role = replica (superuser)\n"
 	"  --conflicts FILE      where conflicts are written (default STAGE.conflicts.json)\n"
 	"  --plan DIR            read push settings from this plan folder\n"
+	"  --allow-drift         push although the target's schema differs from the\n"
+	"                        snapshot's in benign ways (an extra nullable column,\n"
+	"                        a changed default, an extra non-unique index, an\n"
+	"                        extra enum label); other differences always refuse\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\");\n"
+	"                        needs --yes\n"
+	"  --target-is-copy      the target is a copy of the snapshotted database in\n"
+	"                        another cluster (a restored dump): push anyway\n"
 	"\n"
 	"Exit status: 0 applied, 1 conflicts (nothing applied), 2 usage, 3 refused\n"
 	"or failed (unapproved, already applied, lock busy, target differs, error).\n";
@@ -60,8 +77,8 @@ static void print_summary(const struct push_set *ps, const char *identity,
 	}
 	if (!ps->ntables)
 		printf(" (no rows)\n");
-	printf("total       %lld inserts, %lld updates, %lld deletes; %d schema change%s\n",
-	       ps->inserts, ps->updates, ps->deletes, ps->nddl, ps->nddl == 1 ? "" : "s");
+	printf("total       %s; %d schema change%s\n",
+	       change_counts(ps->inserts, ps->updates, ps->deletes), ps->nddl, PLURAL(ps->nddl));
 	if (s->batch_size > 0)
 		printf("mode        %ld batches of up to %ld rows, each its own transaction:\n"
 		       "            a failure leaves earlier batches applied (push again to resume,\n"
@@ -101,28 +118,75 @@ static char *counts_json(const struct push_set *ps)
 	return s;
 }
 
+/*
+ * The drift check (drift.h) before anything is sent.  A push of this
+ * change set already in the ledger (applied: refused; batches in
+ * progress: resumed) is push_run's to judge: its schema changes may be
+ * in the target already.
+ */
+static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
+		       const struct shared_args *args)
+{
+	struct ledger_entry le = { 0 };
+	struct drift d = { 0 };
+	const char **types = NULL, **planned = NULL;
+	int ntypes = 0, nplanned = 0, r, ret = -1;
+
+	r = ledger_exists(conn);
+	if (r < 0)
+		return -1;
+	if (r) {
+		r = ledger_find_push(conn, 0, ps->hash, &le);
+		ledger_entry_free(&le);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+	}
+	for (int i = 0; i < ps->ntables; i++)
+		for (int k = 0; k < ps->tables[i].nnew; k++) {
+			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
+			types[ntypes++] = ps->tables[i].new[k].type;
+		}
+	for (int i = 0; i < ps->nddl; i++)
+		if (ps->ddl[i].probe) {
+			/* the object's name is in its DDL (before or after the data) and its probe */
+			const char *texts[3] = { ps->ddl[i].ddl, ps->ddl[i].ddl_post, ps->ddl[i].probe };
+			for (int k = 0; k < 3; k++)
+				if (texts[k]) {
+					planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
+					planned[nplanned++] = texts[k];
+				}
+		}
+	if (drift_compare(conn, db, types, ntypes, planned, nplanned, &d))
+		goto cleanup;
+	ret = drift_report(&d, args->allow_drift, args->other_database);
+cleanup:
+	drift_free(&d);
+	free(types);
+	free(planned);
+	return ret;
+}
+
 int cmd_push(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "batch-size", required_argument, NULL, 'b' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "statement-timeout", required_argument, NULL, 's' },
-		{ "disable-triggers", no_argument, NULL, 'd' },
-		{ "conflicts", required_argument, NULL, 'c' },
-		{ "plan", required_argument, NULL, 'p' },
+		TARGET_OPTIONS,
+		PUSH_OPTIONS,
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
+		{ "allow-drift", no_argument, NULL, OPT_ALLOW_DRIFT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "target-is-copy", no_argument, NULL, OPT_OTHER_DATABASE },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path, *lock_timeout = NULL, *stmt_timeout = NULL, *report = NULL,
-		   *plan_dir = NULL;
-	char *target = NULL, *identity = NULL, *report_default = NULL, *counts = NULL,
-	     *staging = NULL;
-	long batch = -1;
-	int yes = 0, notrig = 0, c, r, ret = EXIT_RUNTIME;
+	const char *path = NULL, *report = NULL;
+	char *identity = NULL, *report_default = NULL, *counts = NULL, *staging = NULL;
+	int c, r, json = 0, pushed = 0, ret = EXIT_RUNTIME;
 	long long record = 0;
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct push_set ps = { 0 };
 	struct review rv = { 0 };
 	const struct approval *a = &rv.approval;
@@ -132,44 +196,32 @@ int cmd_push(int argc, char **argv)
 	struct push_rows rows;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			free(target);
-			target = xstrdup(optarg);
-			scrub_conninfo_arg(optarg);
-			break;
-		case 'y': yes = 1; break;
-		case 'b':
-			if (parse_long(optarg, &batch) || batch < 0) {
-				ret = usage_error("push", "--batch-size needs a number of rows");
-				goto cleanup;
-			}
-			break;
-		case 'l': lock_timeout = optarg; break;
-		case 's': stmt_timeout = optarg; break;
-		case 'd': notrig = 1; break;
-		case 'c': report = optarg; break;
-		case 'p': plan_dir = optarg; break;
-		default:
-			ret = usage_error("push", "unknown option");
-			goto cleanup;
-		}
-	}
-	if (optind != argc - 1 || !target) {
-		ret = usage_error("push", "give one staging file and --target CONNINFO");
+	while ((c = getopt_long(argc, argv, CONN_SHORTOPTS, opts, NULL)) != -1) {
+		r = shared_option("push", c, optarg, &args);
+		if (r == 1)
+			continue;
+		ret = r ? r : option_error("push", argv, opts, CONN_SHORTOPTS);
 		goto cleanup;
 	}
-	if ((lock_timeout && !push_valid_duration(lock_timeout)) ||
-	    (stmt_timeout && !push_valid_duration(stmt_timeout))) {
-		ret = usage_error("push", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	if (optind != argc - 1) {
+		ret = usage_error("push", "give one staging file (and the target: --target CONNINFO, "
+				  "a database name, or -h/-p/-U/-d)");
 		goto cleanup;
 	}
-	if (!yes && !stdin_is_tty()) {
-		ret = usage_error("push", "without a terminal to confirm on, pass --yes");
+	if ((ret = check_push_args("push", &args, 1)))
+		goto cleanup;
+	if (args.json && !args.yes) {
+		ret = usage_error("push", "--json needs --yes: the confirmation is typed on the terminal");
 		goto cleanup;
 	}
+	json = args.json;
+	if (json)
+		dd_quiet = 1;
+	ret = EXIT_RUNTIME;
+	report = args.conflicts;
 	path = argv[optind];
+	if (json)
+		dd_quiet = 1;
 	if (stage_open(path, 0, &db))
 		goto cleanup;
 	r = pushset_from_stage(db, path, &ps);
@@ -195,9 +247,10 @@ int cmd_push(int argc, char **argv)
 		ret = EXIT_OK;
 		goto cleanup;
 	}
-	if (push_settings_load(db, plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
+	if (push_settings_load(db, args.plan_dir, &set) || push_refuse_masked(db, path, set.rehearsal))
 		goto cleanup;
-	push_settings_override(&set, lock_timeout, stmt_timeout, batch, notrig);
+	push_settings_override(&set, args.lock_timeout, args.statement_timeout, args.batch_size,
+			       args.disable_triggers);
 	staging = push_staging_label(db, path);
 	o.lock_timeout = set.lock_timeout;
 	o.statement_timeout = set.statement_timeout;
@@ -223,14 +276,16 @@ int cmd_push(int argc, char **argv)
 			goto cleanup;
 	}
 
-	conn = push_connect(target);
+	conn = connect_args(&args, "the target");
 	if (!conn)
 		goto cleanup;
+	if (check_drift(conn, db, &ps, &args))
+		goto cleanup;
 	identity = pg_identity(conn);
-	if (!dd_quiet || !yes)
+	if (!dd_quiet || !args.yes)
 		print_summary(&ps, identity, a, &set, &e.st);
 	fflush(stdout);
-	if (!yes && !confirm(ps.hash, "push")) {
+	if (!args.yes && !confirm(ps.hash, "push")) {
 		error("not confirmed: nothing was pushed");
 		goto cleanup;
 	}
@@ -245,15 +300,39 @@ int cmd_push(int argc, char **argv)
 	e.o = &o;
 	e.report_path = report;
 	ret = push_run(&e);
+	pushed = 1;
 	fault_point("push.before_record");
 	counts = e.outcome == PUSH_APPLIED ? counts_json(&ps) : NULL;
 	if (push_record_finish(db, record, &e, counts) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;
 	if (e.outcome == PUSH_APPLIED && !dd_quiet)
-		printf("pushed change set %.16s: ledger entry #%lld, %lld inserts, %lld updates, "
-		       "%lld deletes in %.2f s\n", ps.hash, e.ledger_id, ps.inserts, ps.updates,
-		       ps.deletes, e.seconds);
+		printf("pushed change set %.16s: ledger entry #%lld, %s in %.2f s\n", ps.hash,
+		       e.ledger_id, change_counts(ps.inserts, ps.updates, ps.deletes), e.seconds);
 cleanup:
+	if (json) {
+		static const char *const outcomes[] = { "applied", "conflict", "refused", "failed" };
+		cJSON *jo = json_result("push", ret);
+		cJSON_AddStringToObject(jo, "staging_file", path);
+		if (ps.hash[0])
+			cJSON_AddStringToObject(jo, "change_set", ps.hash);
+		if (identity)
+			cJSON_AddStringToObject(jo, "target", identity);
+		cJSON_AddStringToObject(jo, "outcome", pushed ? outcomes[e.outcome] : "refused");
+		if (pushed && e.ledger_id)
+			cJSON_AddNumberToObject(jo, "ledger_id", (double)e.ledger_id);
+		cJSON_AddNumberToObject(jo, "inserts", (double)ps.inserts);
+		cJSON_AddNumberToObject(jo, "updates", (double)ps.updates);
+		cJSON_AddNumberToObject(jo, "deletes", (double)ps.deletes);
+		cJSON_AddNumberToObject(jo, "schema_changes", ps.nddl);
+		if (pushed && e.outcome == PUSH_CONFLICT) {
+			cJSON_AddNumberToObject(jo, "conflicts", (double)e.conflicts);
+			cJSON_AddStringToObject(jo, "conflicts_file", report);
+		}
+		if (pushed)
+			cJSON_AddNumberToObject(jo, "seconds", e.seconds);
+		print_json(jo);
+		cJSON_Delete(jo);
+	}
 	pushsql_state_release(&e.st);
 	if (conn)
 		PQfinish(conn);
@@ -261,7 +340,7 @@ cleanup:
 	pushset_free(&ps);
 	review_free(&rv);
 	push_settings_free(&set);
-	free(target);
+	args_release(&args);
 	free(identity);
 	free(report_default);
 	free(counts);

@@ -25,8 +25,8 @@ const char usage_report[] =
 	"step timings, approval, pushes and rollbacks.  Files are written\n"
 	"atomically as DIR/report.json, DIR/report.md and DIR/report.html.\n"
 	"\n"
-	"  -o, --output DIR   the folder (default: reports/PLAN, PLAN being the\n"
-	"                     plan's name)\n"
+	"  -o, --output DIR   the folder (default: STAGE-report beside the staging\n"
+	"                     file: avatars.db -> avatars-report/)\n"
 	"  --format LIST      which files, comma-separated: json, md, html\n"
 	"                     (default: all three)\n"
 	"  --samples N        changed rows shown per table and operation (default 10;\n"
@@ -56,22 +56,17 @@ static int parse_formats(const char *arg, int *out)
 	return ret || !*out ? -1 : 0;
 }
 
-/* reports/<plan name>, with the name made safe as one path component. */
-static char *default_dir(sqlite3 *db)
+/*
+ * STAGE-report beside the staging file (avatars.db -> avatars-report/): a
+ * report belongs to its staging file, and a default under the current
+ * folder overwrote the repository's golden reports/ when run from its root.
+ */
+static char *default_dir(const char *stage_path)
 {
-	char *name = stage_get_meta(db, "plan_name");
-	struct strbuf sb = STRBUF_INIT;
-	sb_adds(&sb, "reports/");
-	if (!name || !*name || !strcmp(name, ".") || !strcmp(name, "..")) {
-		sb_adds(&sb, "unnamed");
-	} else {
-		for (const char *p = name; *p; p++) {
-			unsigned char c = (unsigned char)*p;
-			sb_addch(&sb, isalnum(c) || c == '-' || c == '_' || c == '.' ? c : '_');
-		}
-	}
-	free(name);
-	return sb_detach(&sb, NULL);
+	size_t n = strlen(stage_path);
+	if (n > 3 && !strcmp(stage_path + n - 3, ".db"))
+		n -= 3;
+	return xasprintf("%.*s-report", (int)n, stage_path);
 }
 
 static int prepare_dir(const char *dir)
@@ -124,7 +119,7 @@ int cmd_report(int argc, char **argv)
 			if (parse_long(optarg, &samples) || samples < 0 || samples > 1000)
 				return usage_error("report", "--samples needs a number from 0 to 1000");
 			break;
-		default: return usage_error("report", "unknown option");
+		default: return option_error("report", argv, opts, "o:");
 		}
 	}
 	if (optind != argc - 1)
@@ -138,7 +133,7 @@ int cmd_report(int argc, char **argv)
 	report = report_build(db, &ro);
 	if (!report)
 		goto cleanup;
-	dir = outdir ? xstrdup(outdir) : default_dir(db);
+	dir = outdir ? xstrdup(outdir) : default_dir(argv[optind]);
 
 	/* everything is rendered before the first file is written */
 	if (formats & FMT_JSON)

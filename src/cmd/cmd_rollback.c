@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "book.h"
+#include <cjson/cJSON.h>
+
 #include "commands.h"
 #include "ledger.h"
 #include "pg.h"
@@ -18,8 +20,8 @@
 #include "stage.h"
 
 const char usage_rollback[] =
-	"usage: drydock rollback STAGE.db --target CONNINFO [options]\n"
-	"       drydock rollback --ledger ID --target CONNINFO [options]\n"
+	"usage: drydock rollback STAGE.db [--target CONNINFO] [options]\n"
+	"       drydock rollback --ledger ID [--target CONNINFO] [options]\n"
 	"\n"
 	"Undoes a push: restores the rows it updated and deleted and removes the rows\n"
 	"it inserted, from the inverse stored in the target's ledger, then undoes its\n"
@@ -27,6 +29,9 @@ const char usage_rollback[] =
 	"applied.  With STAGE.db the push of its change set is undone; --ledger ID\n"
 	"names the push without the staging file ('drydock history' lists them).\n"
 	"\n"
+	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
+	"                        database name\n"
+	CONN_HELP
 	"  --where PRED          undo only the rows PRED selects, in the table PRED\n"
 	"                        names (\"users.id IN ('...')\"): PRED is PostgreSQL SQL\n"
 	"                        over the row as the push left it.  May repeat; tables\n"
@@ -37,6 +42,8 @@ const char usage_rollback[] =
 	"  --statement-timeout T limit per statement (default none)\n"
 	"  --disable-triggers    session_replication_role = replica (superuser)\n"
 	"  --conflicts FILE      where conflicts are written\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\");\n"
+	"                        needs --yes\n"
 	"\n"
 	"Exit status: 0 rolled back, 1 conflicts (nothing applied), 2 usage,\n"
 	"3 refused or failed.\n";
@@ -159,80 +166,76 @@ static int load(PGconn *conn, long long id, const char *hash, struct ledger_entr
 int cmd_rollback(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' },
+		TARGET_OPTIONS,
 		{ "ledger", required_argument, NULL, 'L' },
-		{ "where", required_argument, NULL, 'w' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "lock-timeout", required_argument, NULL, 'l' },
-		{ "statement-timeout", required_argument, NULL, 's' },
-		{ "disable-triggers", no_argument, NULL, 'd' },
-		{ "conflicts", required_argument, NULL, 'c' },
+		{ "where", required_argument, NULL, 'R' },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
+		{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT },
+		{ "disable-triggers", no_argument, NULL, OPT_DISABLE_TRIGGERS },
+		{ "conflicts", required_argument, NULL, OPT_CONFLICTS },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL, *report = NULL;
-	char *target = NULL, *identity = NULL, *report_default = NULL, *hash = NULL,
-	     *lock_timeout = xstrdup("10s"), *stmt_timeout = xstrdup("0"), *filter = NULL,
+	char *identity = NULL, *report_default = NULL, *hash = NULL, *filter = NULL,
 	     *push_id = NULL;
 	char **wheres = NULL, **per_table = NULL;
-	int nwhere = 0, nper = 0, yes = 0, notrig = 0, c, ret = EXIT_RUNTIME;
+	int nwhere = 0, nper = 0, c, json = 0, done = 0, ret = EXIT_RUNTIME;
 	long ledger = 0;
 	long long record = 0, *prior = NULL;
 	int nprior = 0;
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct ledger_entry le = { 0 }, le2 = { 0 };
 	struct push_set push = { 0 }, rb = { 0 }, push2 = { 0 }, rb2 = { 0 };
 	struct push_opts o = { 0 };
 	struct push_exec e = { 0 };
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, CONN_SHORTOPTS, opts, NULL)) != -1) {
+		int r = shared_option("rollback", c, optarg, &args);
+		if (r == 1)
+			continue;
+		if (r) {
+			ret = r;
+			goto cleanup;
+		}
 		switch (c) {
-		case 't':
-			free(target);
-			target = xstrdup(optarg);
-			scrub_conninfo_arg(optarg);
-			break;
 		case 'L':
 			if (parse_long(optarg, &ledger) || ledger < 1) {
 				ret = usage_error("rollback", "--ledger needs an entry id");
 				goto cleanup;
 			}
 			break;
-		case 'w':
+		case 'R':
 			wheres = xrealloc(wheres, (size_t)(nwhere + 1) * sizeof(char *));
 			wheres[nwhere++] = optarg;
 			break;
-		case 'y': yes = 1; break;
-		case 'l':
-		case 's':
-			if (!push_valid_duration(optarg)) {
-				ret = usage_error("rollback", "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
-				goto cleanup;
-			}
-			free(c == 'l' ? lock_timeout : stmt_timeout);
-			if (c == 'l')
-				lock_timeout = xstrdup(optarg);
-			else
-				stmt_timeout = xstrdup(optarg);
-			break;
-		case 'd': notrig = 1; break;
-		case 'c': report = optarg; break;
 		default:
-			ret = usage_error("rollback", "unknown option");
+			ret = option_error("rollback", argv, opts, CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
 	if (optind < argc)
 		path = argv[optind++];
-	if (optind != argc || !target || (!path && !ledger)) {
-		ret = usage_error("rollback", "give a staging file or --ledger ID, and --target CONNINFO");
+	if (optind != argc || (!path && !ledger)) {
+		ret = usage_error("rollback", "give a staging file or --ledger ID (and the target: "
+				  "--target CONNINFO, a database name, or -h/-p/-U/-d)");
 		goto cleanup;
 	}
-	if (!yes && !stdin_is_tty()) {
-		ret = usage_error("rollback", "without a terminal to confirm on, pass --yes");
+	if ((ret = check_push_args("rollback", &args, 1)))
+		goto cleanup;
+	if (args.json && !args.yes) {
+		ret = usage_error("rollback", "--json needs --yes: the confirmation is typed on the terminal");
 		goto cleanup;
 	}
+	json = args.json;
+	if (json)
+		dd_quiet = 1;
+	ret = EXIT_RUNTIME;
+	report = args.conflicts;
 	if (path) {
 		struct push_set ps = { 0 };
 		int r;
@@ -248,7 +251,7 @@ int cmd_rollback(int argc, char **argv)
 		hash = xstrdup(ps.hash);
 		pushset_free(&ps);
 	}
-	conn = push_connect(target);
+	conn = connect_args(&args, "the target");
 	if (!conn)
 		goto cleanup;
 	identity = pg_identity(conn);
@@ -280,17 +283,17 @@ int cmd_rollback(int argc, char **argv)
 		}
 		filter = sb_detach(&f, NULL);
 	}
-	if (!dd_quiet || !yes)
+	if (!dd_quiet || !args.yes)
 		print_summary(&le, &rb, identity, nwhere);
 	fflush(stdout);
-	if (!yes && !confirm(le.hash)) {
+	if (!args.yes && !confirm(le.hash)) {
 		error("not confirmed: nothing was rolled back");
 		goto cleanup;
 	}
 
-	o.lock_timeout = lock_timeout;
-	o.statement_timeout = stmt_timeout;
-	o.disable_triggers = notrig;
+	o.lock_timeout = args.lock_timeout ? args.lock_timeout : "10s";
+	o.statement_timeout = args.statement_timeout ? args.statement_timeout : "0";
+	o.disable_triggers = args.disable_triggers;
 	o.filter = filter;
 	o.where = per_table;
 	o.partial = nwhere > 0;
@@ -321,6 +324,7 @@ int cmd_rollback(int argc, char **argv)
 	e.ps = &rb2;
 	push_id = xasprintf("%lld", le.id);
 	ret = push_run_rollback(&e, push_id);
+	done = 1;
 	fault_point("rollback.before_record");
 	if (db && push_record_finish(db, record, &e, NULL) && ret == EXIT_OK)
 		ret = EXIT_RUNTIME;
@@ -328,6 +332,26 @@ int cmd_rollback(int argc, char **argv)
 		printf("rolled back push #%lld%s: ledger entry #%lld in %.2f s\n", le.id,
 		       nwhere ? " (the rows --where selects)" : "", e.ledger_id, e.seconds);
 cleanup:
+	if (json) {
+		static const char *const outcomes[] = { "rolled_back", "conflict", "refused", "failed" };
+		cJSON *jo = json_result("rollback", ret);
+		if (path)
+			cJSON_AddStringToObject(jo, "staging_file", path);
+		if (le.id)
+			cJSON_AddNumberToObject(jo, "push_ledger_id", (double)le.id);
+		if (le.hash)
+			cJSON_AddStringToObject(jo, "change_set", le.hash);
+		if (identity)
+			cJSON_AddStringToObject(jo, "target", identity);
+		cJSON_AddStringToObject(jo, "outcome", done ? outcomes[e.outcome] : "refused");
+		cJSON_AddBoolToObject(jo, "subset", nwhere > 0);
+		if (done && e.ledger_id)
+			cJSON_AddNumberToObject(jo, "ledger_id", (double)e.ledger_id);
+		if (done)
+			cJSON_AddNumberToObject(jo, "seconds", e.seconds);
+		print_json(jo);
+		cJSON_Delete(jo);
+	}
 	if (conn)
 		PQfinish(conn);
 	stage_close(db);
@@ -341,12 +365,10 @@ cleanup:
 		free(per_table[i]);
 	free(per_table);
 	free(wheres);
-	free(target);
+	args_release(&args);
 	free(identity);
 	free(report_default);
 	free(hash);
-	free(lock_timeout);
-	free(stmt_timeout);
 	free(filter);
 	free(prior);
 	free(push_id);

@@ -11,25 +11,32 @@
 #include "plan.h"
 #include "snapshot.h"
 #include "util.h"
+#include <cjson/cJSON.h>
 
 const char usage_snapshot[] =
-	"usage: drydock snapshot --plan DIR -o STAGE.db\n"
-	"                        (--source [NAME=]CONNINFO ... | --fixture DIR) [--force]\n"
+	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
+	"                        [--source [NAME=]CONNINFO ... | -h HOST -p PORT -U USER -d DB]\n"
+	"                        [--fixture DIR] [--json]\n"
 	"\n"
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
 	"\n"
-	"  --plan DIR        the plan folder (holds plan.json)\n"
-	"  -o, --output F    the staging file to create\n"
+	"  --plan DIR            the plan folder (holds plan.json)\n"
+	"  -o, --output F        the staging file to create\n"
 	"  --source [NAME=]CONNINFO\n"
-	"                    a libpq connection string or URI for source NAME; with\n"
-	"                    one source in the plan NAME may be left out.  PG*\n"
-	"                    variables and ~/.pgpass work as in psql.  May repeat.\n"
-	"  --fixture DIR     read sources not given with --source from this fixture\n"
+	"                        a libpq connection string, URI or database name for\n"
+	"                        source NAME; with one source in the plan NAME may be\n"
+	"                        left out.  May repeat.  Without --source and\n"
+	"                        --fixture, the one source is the database the PG*\n"
+	"                        variables name, as in psql.\n"
+	CONN_HELP
+	"                        -h -p -U -w -W apply to every source.\n"
+	"  --fixture DIR         read sources not given with --source from this fixture\n"
 	"  --mask-secret-file FILE\n"
-	"                    the secret keying the plan's masking rules (first line\n"
-	"                    of FILE; or set DRYDOCK_MASK_SECRET)\n"
-	"  --force           replace STAGE.db if it exists\n";
+	"                        the secret keying the plan's masking rules (first line\n"
+	"                        of FILE; or set DRYDOCK_MASK_SECRET)\n"
+	"  --force               replace STAGE.db if it exists\n"
+	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
 static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 			struct snapshot_source **out)
@@ -67,35 +74,50 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 	return 0;
 }
 
+/* The engine's way to connect: the command's -h -p -U -w -W for each source. */
+static PGconn *connect_source(void *ctx, const char *conninfo, const char *what)
+{
+	struct shared_args a = *(const struct shared_args *)ctx;
+	a.conninfo = (char *)conninfo; /* read only: connect_args does not keep or free it */
+	return connect_args(&a, what);
+}
+
 int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "plan", required_argument, NULL, 'p' },
+		{ "plan", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "source", required_argument, NULL, 's' },
+		CONN_OPTIONS,
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "mask-secret-file", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
-	char **srcargs = xcalloc((size_t)argc, sizeof(char *));
-	int nsrc = 0, force = 0, c, ret = EXIT_RUNTIME;
+	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
+	int nsrc = 0, force = 0, json = 0, c, ret = EXIT_RUNTIME;
+	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
 	struct snapshot_source *b = NULL;
 	struct snapshot_opts so = { 0 };
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" CONN_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': plandir = optarg; break;
+		case 'P': plandir = optarg; break;
 		case 'o': out = optarg; break;
-		case 's': srcargs[nsrc++] = optarg; break;
+		case 's':
+		case 'd': srcargs[nsrc++] = optarg; break; /* -d: the source, as psql's */
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
+		case 'j': json = 1; dd_quiet = 1; break;
 		default:
-			ret = usage_error("snapshot", "unknown option");
+			if (shared_option("snapshot", c, optarg, &args) == 1)
+				break;
+			ret = option_error("snapshot", argv, opts, "o:" CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
@@ -107,10 +129,9 @@ int cmd_snapshot(int argc, char **argv)
 		ret = usage_error("snapshot", "--plan and -o are required");
 		goto cleanup;
 	}
-	if (!nsrc && !fixdir) {
-		ret = usage_error("snapshot", "give a --source or a --fixture");
-		goto cleanup;
-	}
+	/* as psql: no connection given means the PG* variables' database */
+	if (!nsrc && !fixdir)
+		srcargs[nsrc++] = "";
 	if (file_exists(out) && !force) {
 		error("'%s' already exists", out);
 		hint("Pass --force to replace it, or choose another -o.");
@@ -128,8 +149,30 @@ int cmd_snapshot(int argc, char **argv)
 	so.fixture_dir = fixdir;
 	so.mask_secret_file = secret_file;
 	so.out = out;
+	so.connect = connect_source;
+	so.connect_ctx = &args;
 	ret = snapshot_take(&so) ? EXIT_RUNTIME : EXIT_OK;
 cleanup:
+	if (json) {
+		cJSON *o = json_result("snapshot", ret), *tabs;
+		if (out)
+			cJSON_AddStringToObject(o, "staging_file", out);
+		if (plan.name)
+			cJSON_AddStringToObject(o, "plan", plan.name);
+		tabs = cJSON_AddArrayToObject(o, "tables");
+		for (int i = 0; ret == EXIT_OK && i < so.ntables_out; i++) {
+			cJSON *t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "source", so.table_source_out[i]);
+			cJSON_AddStringToObject(t, "name", so.table_name_out[i]);
+			cJSON_AddNumberToObject(t, "rows", (double)so.table_rows_out[i]);
+			cJSON_AddItemToArray(tabs, t);
+		}
+		cJSON_AddNumberToObject(o, "masked_columns", so.masked_columns_out);
+		print_json(o);
+		cJSON_Delete(o);
+	}
+	snapshot_opts_release(&so);
+	args_release(&args);
 	for (int i = 0; b && i < plan.nsources; i++)
 		free((char *)b[i].conninfo);
 	free(b);

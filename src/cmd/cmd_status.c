@@ -203,10 +203,25 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 	}
 	if (rv->has_changeset) {
 		const struct changeset_summary *sum = &rv->cs;
-		printf("  change set %s\n  %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-		       sum->hash, sum->inserts, sum->updates, sum->deletes, sum->schema_changes,
+		printf("  change set %s\n  %s, %d schema change%s\n",
+		       sum->hash, change_counts(sum->inserts, sum->updates, sum->deletes), sum->schema_changes,
 		       sum->schema_changes == 1 ? "" : "s");
 		print_review(rv);
+	}
+	{
+		struct push_record *p = NULL;
+		int np = 0;
+		printf("\npushes\n");
+		if (book_pushes(db, &p, &np) == 0 && !np)
+			printf("  none yet\n");
+		for (int i = 0; i < np; i++) {
+			printf("  %-8s #%lld %-8s %.16s  %s  %s", p[i].kind, p[i].id, p[i].status,
+			       p[i].hash, p[i].started_at, p[i].target);
+			if (p[i].ledger_id)
+				printf("  (ledger entry #%lld)", p[i].ledger_id);
+			printf("\n");
+		}
+		push_records_free(p, np);
 	}
 	free(plan);
 	free(created);
@@ -229,7 +244,7 @@ int cmd_status(int argc, char **argv)
 		if (c == 'j')
 			json = 1;
 		else
-			return usage_error("status", "unknown option");
+			return option_error("status", argv, opts, "");
 	}
 	if (optind != argc - 1)
 		return usage_error("status", "give one staging file");

@@ -1,12 +1,19 @@
 /*
- * cmdutil: helpers every command shares (usage errors, scrubbing secrets
- * from argv).  Declared in commands.h.
+ * cmdutil: what every command shares: usage errors, option errors that
+ * name the option, the shared options (connection, push settings) and
+ * scrubbing secrets from argv.  Declared in commands.h.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include <cjson/cJSON.h>
+
+#include "jsonschema.h"
+#include "push.h"
 #include "util.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -21,6 +28,207 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	sb_release(&sb);
 	return EXIT_USAGE;
 }
+
+const char *change_counts(long long inserts, long long updates, long long deletes)
+{
+	static char buf[4][128];
+	static int next;
+	char *b = buf[next++ % 4];
+	snprintf(b, sizeof(buf[0]), "%lld insert%s, %lld update%s, %lld delete%s", inserts,
+		 PLURAL(inserts), updates, PLURAL(updates), deletes, PLURAL(deletes));
+	return b;
+}
+
+/* ---------------------------------------------------------- option errors */
+
+/* Two letters swapped ("--plna" for "--plan"), which edit distance counts twice. */
+static int swapped(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (n != strlen(b))
+		return 0;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
+}
+
+static const char *near_word(const char *word, const char *const *names, int n)
+{
+	const char *near = closest_word(word, names, n);
+	for (int i = 0; !near && i < n; i++)
+		if (swapped(word, names[i]))
+			near = names[i];
+	return near;
+}
+
+/*
+ * getopt_long has moved optind past the offending word in every case but
+ * an unknown letter inside a group ("-xq"); optopt names the letter then.
+ */
+int option_error(const char *cmd, char **argv, const struct option *opts,
+		     const char *shortopts)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const char *names[128];
+	int n = 0, ret;
+
+	for (const struct option *o = opts; o->name && n < (int)ARRAY_SIZE(names); o++)
+		names[n++] = o->name;
+	if (!strncmp(word, "--", 2) && word[2]) {
+		const char *name = word + 2;
+		size_t len = strcspn(name, "=");
+		char *given = xstrndup(name, len);
+		const struct option *exact = NULL;
+		int prefixed = 0;
+		for (const struct option *o = opts; o->name; o++) {
+			if (!strcmp(o->name, given))
+				exact = o;
+			else if (!strncmp(o->name, given, len))
+				prefixed++;
+		}
+		if (exact && exact->has_arg == required_argument)
+			ret = usage_error(cmd, "option '--%s' needs a value", given);
+		else if (exact && exact->has_arg == no_argument && name[len] == '=')
+			ret = usage_error(cmd, "option '--%s' takes no value", given);
+		else if (!exact && prefixed > 1)
+			ret = usage_error(cmd, "option '--%s' is ambiguous", given);
+		else {
+			const char *near = near_word(given, names, n);
+			error("unknown option '--%s'", given);
+			if (near)
+				hint("Did you mean '--%s'?  Run 'drydock %s --help' for usage.", near, cmd);
+			else
+				hint("Run 'drydock %s --help' for usage.", cmd);
+			ret = EXIT_USAGE;
+		}
+		free(given);
+		return ret;
+	}
+	if (optopt > 0 && optopt < 256 && shortopts && strchr(shortopts, optopt))
+		return usage_error(cmd, "option '-%c' needs a value", optopt);
+	if (optopt > 0 && optopt < 256)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", word);
+}
+
+/* --------------------------------------------------------- shared options */
+
+int shared_option(const char *cmd, int c, const char *arg, struct shared_args *a)
+{
+	switch (c) {
+	case OPT_TARGET:
+	case 'd':
+		if (a->conninfo)
+			return usage_error(cmd, "the database is given twice (--%s and an earlier "
+					   "--target or -d)", c == 'd' ? "dbname" : "target");
+		a->conninfo = xstrdup(arg);
+		scrub_conninfo_arg((char *)arg);
+		return 1;
+	case 'h': a->host = arg; return 1;
+	case 'p': a->port = arg; return 1;
+	case 'U': a->user = arg; return 1;
+	case 'w': a->prompt = PG_PROMPT_NEVER; return 1;
+	case 'W': a->prompt = PG_PROMPT_ALWAYS; return 1;
+	case OPT_YES: a->yes = 1; return 1;
+	case OPT_BATCH_SIZE:
+		if (parse_long(arg, &a->batch_size) || a->batch_size < 0)
+			return usage_error(cmd, "--batch-size needs a number of rows");
+		return 1;
+	case OPT_LOCK_TIMEOUT: a->lock_timeout = arg; return 1;
+	case OPT_STATEMENT_TIMEOUT: a->statement_timeout = arg; return 1;
+	case OPT_DISABLE_TRIGGERS: a->disable_triggers = 1; return 1;
+	case OPT_CONFLICTS: a->conflicts = arg; return 1;
+	case OPT_PLAN: a->plan_dir = arg; return 1;
+	case OPT_JSON: a->json = 1; return 1;
+	case OPT_ALLOW_DRIFT: a->allow_drift = 1; return 1;
+	case OPT_OTHER_DATABASE: a->other_database = 1; return 1;
+	default: return 0;
+	}
+}
+
+void args_release(struct shared_args *a)
+{
+	free(a->conninfo);
+	a->conninfo = NULL;
+}
+
+int check_push_args(const char *cmd, const struct shared_args *a, int need_yes)
+{
+	if ((a->lock_timeout && !push_valid_duration(a->lock_timeout)) ||
+	    (a->statement_timeout && !push_valid_duration(a->statement_timeout)))
+		return usage_error(cmd, "a timeout is a duration such as 5s, 500ms or 10min (0: none)");
+	if (need_yes && !a->yes && !stdin_is_tty())
+		return usage_error(cmd, "without a terminal to confirm on, pass --yes");
+	return 0;
+}
+
+PGconn *connect_args(const struct shared_args *a, const char *what)
+{
+	struct pg_conn_opts o = { a->conninfo, a->host, a->port, a->user, a->prompt };
+	return pg_connect_opts(&o, what);
+}
+
+/* ------------------------------------------------------------ JSON output */
+
+static void json_indent(struct strbuf *sb, int depth)
+{
+	sb_addch(sb, '\n');
+	for (int i = 0; i < depth; i++)
+		sb_addf(sb, "  ");
+}
+
+static void json_value(struct strbuf *sb, const cJSON *v, int depth)
+{
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		int obj = cJSON_IsObject(v), n = 0;
+		sb_addch(sb, obj ? '{' : '[');
+		for (const cJSON *c = v->child; c; c = c->next, n++) {
+			if (n)
+				sb_addch(sb, ',');
+			json_indent(sb, depth + 1);
+			if (obj) {
+				sb_add_json_string(sb, c->string, strlen(c->string));
+				sb_addf(sb, ": ");
+			}
+			json_value(sb, c, depth + 1);
+		}
+		if (n)
+			json_indent(sb, depth);
+		sb_addch(sb, obj ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		sb_add_json_string(sb, v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsBool(v)) {
+		sb_addf(sb, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
+			sb_addf(sb, "%lld", (long long)d);
+		else
+			sb_addf(sb, "%.17g", d);
+	} else {
+		sb_addf(sb, "null");
+	}
+}
+
+void print_json(const cJSON *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_value(&sb, v, 0);
+	sb_addch(&sb, '\n');
+	fwrite(sb.buf, 1, sb.len, stdout);
+	sb_release(&sb);
+}
+
+cJSON *json_result(const char *command, int exit_code)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "command", command);
+	cJSON_AddBoolToObject(o, "ok", exit_code == EXIT_OK);
+	cJSON_AddNumberToObject(o, "exit_code", exit_code);
+	return o;
+}
+
+/* ------------------------------------------------------------------ argv */
 
 void scrub_conninfo_arg(char *arg)
 {

@@ -5,11 +5,15 @@
 #ifndef DD_COMMANDS_H
 #define DD_COMMANDS_H
 
+#include <getopt.h>
+#include "pg.h"
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary; /* one line for `drydock --help` */
 	const char *usage;   /* full text for `drydock NAME --help` */
+	int connects;        /* takes -h HOST: -h is help only alone */
 };
 
 int cmd_snapshot(int argc, char **argv);
@@ -26,11 +30,114 @@ int cmd_plan(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 extern const char usage_snapshot[], usage_status[], usage_fixture[],
 	usage_run[], usage_log[], usage_changes[], usage_check[], usage_report[],
 	usage_diff[], usage_approve[], usage_plan[], usage_push[], usage_rollback[],
-	usage_history[];
+	usage_history[], usage_init[];
+
+/*
+ * Options several commands share, parsed in one place (shared_option):
+ * the connection the psql way (--target/--source CONNINFO or a bare
+ * database name, -h -p -U -d, -w -W) and the push settings push, rollback
+ * and plan take.  A command lists the groups it takes in its option table
+ * with CONN_OPTIONS / PUSH_OPTIONS and passes every option it does not
+ * handle itself to shared_option().
+ */
+enum {
+	OPT_TARGET = 1000, OPT_YES, OPT_LOCK_TIMEOUT, OPT_STATEMENT_TIMEOUT,
+	OPT_BATCH_SIZE, OPT_DISABLE_TRIGGERS, OPT_CONFLICTS, OPT_PLAN, OPT_JSON,
+	OPT_ALLOW_DRIFT, OPT_OTHER_DATABASE,
+};
+#define CONN_SHORTOPTS "h:p:U:d:wW"
+#define CONN_OPTIONS \
+	{ "host", required_argument, NULL, 'h' }, \
+	{ "port", required_argument, NULL, 'p' }, \
+	{ "username", required_argument, NULL, 'U' }, \
+	{ "dbname", required_argument, NULL, 'd' }, \
+	{ "no-password", no_argument, NULL, 'w' }, \
+	{ "password", no_argument, NULL, 'W' }
+#define TARGET_OPTIONS \
+	{ "target", required_argument, NULL, OPT_TARGET }, CONN_OPTIONS
+#define PUSH_OPTIONS \
+	{ "batch-size", required_argument, NULL, OPT_BATCH_SIZE }, \
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT }, \
+	{ "statement-timeout", required_argument, NULL, OPT_STATEMENT_TIMEOUT }, \
+	{ "disable-triggers", no_argument, NULL, OPT_DISABLE_TRIGGERS }, \
+	{ "plan", required_argument, NULL, OPT_PLAN }
+
+/* The --help lines of CONN_OPTIONS, after the line of --target or --source. */
+#define CONN_HELP \
+	"  -d, --dbname DB       the same: a database name, connection string or URI\n" \
+	"  -h, --host HOST       server host or socket folder  (as in psql: these fill\n" \
+	"  -p, --port PORT       server port                    what the connection\n" \
+	"  -U, --username USER   user name                      string leaves out)\n" \
+	"  -w, --no-password     never ask for a password\n" \
+	"  -W, --password        ask for the password before connecting; by default it\n" \
+	"                        is asked on a terminal when the server wants one.\n" \
+	"                        With none of these, the PG* variables, ~/.pgpass and\n" \
+	"                        pg_service.conf decide, as in psql.  A password is\n" \
+	"                        never printed or written anywhere.\n"
+
+struct shared_args {
+	/* the connection */
+	char *conninfo;            /* --target / -d value, copied before argv is scrubbed */
+	const char *host, *port, *user; /* -h -p -U */
+	enum pg_password_prompt prompt; /* -w / -W */
+	/* push settings */
+	int yes;                   /* --yes */
+	long batch_size;           /* --batch-size, -1 when not given */
+	const char *lock_timeout;  /* --lock-timeout, or NULL */
+	const char *statement_timeout; /* --statement-timeout, or NULL */
+	int disable_triggers;      /* --disable-triggers */
+	const char *conflicts;     /* --conflicts FILE */
+	const char *plan_dir;      /* --plan DIR */
+	int json;                  /* --json */
+	int allow_drift;           /* --allow-drift */
+	int other_database;        /* --target-is-other-database */
+};
+#define SHARED_ARGS_INIT { .batch_size = -1 }
+
+/*
+ * Takes option c (getopt_long's value, argument arg) into a when it is a
+ * shared one.  Returns 1 when taken, 0 when it is not a shared option, and
+ * EXIT_USAGE (reported) when its value is wrong.
+ */
+int shared_option(const char *cmd, int c, const char *arg, struct shared_args *a);
+/* Releases what shared_option() copied. */
+void args_release(struct shared_args *a);
+/*
+ * Checks the shared options once parsing is done (durations, --yes without
+ * a terminal when need_yes).  0 or EXIT_USAGE, reported.
+ */
+int check_push_args(const char *cmd, const struct shared_args *a, int need_yes);
+/* Connects to the connection a describes; what names it ("the target"). */
+PGconn *connect_args(const struct shared_args *a, const char *what);
+
+/*
+ * getopt_long() returned '?' or ':' for argv: reports the option by name
+ * (unknown, ambiguous, or missing its value), with the closest known
+ * option as "did you mean", and returns EXIT_USAGE.  main() turns getopt's
+ * own messages off.
+ */
+int option_error(const char *cmd, char **argv, const struct option *opts,
+		     const char *shortopts);
+
+/* "s" unless n is 1: "1 table", "2 tables". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+/* "1 insert, 21 updates, 0 deletes" (one of four static buffers, in turn). */
+const char *change_counts(long long inserts, long long updates, long long deletes);
+
+/*
+ * --json output, one shape for every command that has it (README, "JSON
+ * output"): an object with "command", "ok" (a boolean: exit code 0),
+ * "exit_code" and the command's own members, printed with two-space
+ * indentation, real booleans and integers.  Messages stay on stderr.
+ */
+struct cJSON;
+struct cJSON *json_result(const char *command, int exit_code);
+void print_json(const struct cJSON *v);
 
 /* Prints "usage error" the house way and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -2,8 +2,11 @@
 #include "pg.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 /* libpq messages end in newlines and may span lines; keep them on one. */
 static char *flatten(const char *msg)
@@ -104,29 +107,124 @@ const char pg_session_setup[] =
 	"SET bytea_output = 'hex';"
 	"SET application_name = 'drydock';";
 
-PGconn *pg_connect(const char *conninfo, const char *what)
+/*
+ * Reads a password from the terminal on standard input with echo off, as
+ * psql's simple_prompt does.  NULL when standard input is no terminal or
+ * nothing was read.
+ */
+static char *prompt_password(const char *user)
 {
-	PGconn *conn;
-	const char *setup = pg_session_setup;
+	struct termios saved, quiet;
+	char line[1024];
+	int ok;
 
-	redact_conninfo(conninfo);
-	conn = PQconnectdb(conninfo);
-	if (!conn)
-		die("out of memory");
-	if (PQstatus(conn) != CONNECTION_OK) {
-		char *m = flatten(PQerrorMessage(conn));
-		error("cannot connect to %s", what);
-		detail("PostgreSQL says: %s", m);
-		hint("Check the connection string, that the server is running, and the credentials (PGPASSWORD or ~/.pgpass).");
-		free(m);
-		PQfinish(conn);
+	if (!stdin_is_tty() || tcgetattr(STDIN_FILENO, &saved))
+		return NULL;
+	quiet = saved;
+	quiet.c_lflag &= (tcflag_t)~ECHO;
+	quiet.c_lflag |= ECHONL;
+	fprintf(stderr, "Password for user %s: ", user && *user ? user : "(default)");
+	fflush(stderr);
+	tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	ok = fgets(line, sizeof(line), stdin) != NULL;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+	if (!ok)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	{
+		char *pw = xstrdup(line);
+		explicit_bzero(line, sizeof(line));
+		redact_register(pw);
+		return pw;
+	}
+}
+
+static void forget_password(char *pw)
+{
+	if (pw) {
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+}
+
+PGconn *pg_connect_opts(const struct pg_conn_opts *o, const char *what)
+{
+	/* psql's order: the expanded dbname overrides -h -p -U given earlier */
+	const char *keys[] = { "host", "port", "user", "password", "dbname",
+			       "fallback_application_name", NULL };
+	const char *vals[7];
+	const char *setup = pg_session_setup;
+	char *password = NULL;
+	PGconn *conn = NULL;
+
+	if (o->conninfo)
+		redact_conninfo(o->conninfo);
+	else
+		redact_register(getenv("PGPASSWORD"));
+	for (;;) {
+		vals[0] = o->host;
+		vals[1] = o->port;
+		vals[2] = o->user;
+		vals[3] = password;
+		vals[4] = o->conninfo && *o->conninfo ? o->conninfo : NULL;
+		vals[5] = "drydock";
+		vals[6] = NULL;
+		if (o->prompt == PG_PROMPT_ALWAYS && !password) {
+			password = prompt_password(o->user ? o->user : getenv("PGUSER"));
+			if (!password) {
+				error("cannot connect to %s: -W needs a terminal to ask for the password on", what);
+				hint("Set PGPASSWORD or use ~/.pgpass when there is no terminal.");
+				return NULL;
+			}
+			continue;
+		}
+		conn = PQconnectdbParams(keys, vals, 1);
+		if (!conn)
+			die("out of memory");
+		if (PQstatus(conn) == CONNECTION_OK)
+			break;
+		if (PQconnectionNeedsPassword(conn) && !password &&
+		    o->prompt != PG_PROMPT_NEVER && stdin_is_tty()) {
+			char *user = xstrdup(PQuser(conn) ? PQuser(conn) : "");
+			PQfinish(conn);
+			conn = NULL;
+			password = prompt_password(user);
+			free(user);
+			if (password)
+				continue;
+		}
+		{
+			char *m = flatten(conn ? PQerrorMessage(conn) : "no password given");
+			int needs = conn && PQconnectionNeedsPassword(conn);
+			error("cannot connect to %s", what);
+			detail("PostgreSQL says: %s", m);
+			if (password && strstr(m, "authentication failed"))
+				hint("The password typed was refused.");
+			else if (needs)
+				hint("The server asks for a password: set PGPASSWORD, add it to ~/.pgpass, "
+				     "or run on a terminal to be asked for it.");
+			else
+				hint("Check the connection string, that the server is running, and the "
+				     "credentials (PGPASSWORD or ~/.pgpass).");
+			free(m);
+		}
+		if (conn)
+			PQfinish(conn);
+		forget_password(password);
 		return NULL;
 	}
+	forget_password(password);
 	if (pg_exec(conn, setup, "cannot set up the session")) {
 		PQfinish(conn);
 		return NULL;
 	}
 	return conn;
+}
+
+PGconn *pg_connect(const char *conninfo, const char *what)
+{
+	struct pg_conn_opts o = { conninfo, NULL, NULL, NULL, PG_PROMPT_WHEN_ASKED };
+	return pg_connect_opts(&o, what);
 }
 
 char *pg_identity(PGconn *conn)

@@ -17,6 +17,31 @@
  * NULL.
  */
 PGconn *pg_connect(const char *conninfo, const char *what);
+
+/*
+ * A connection given the way psql takes one.  conninfo is a libpq
+ * connection string, a URI or a bare database name ("app"); NULL or ""
+ * leaves everything to the PG* variables, ~/.pgpass and pg_service.conf.
+ * host, port, user (-h -p -U) fill what conninfo does not say, as in psql.
+ */
+enum pg_password_prompt {
+	PG_PROMPT_WHEN_ASKED = 0, /* on a terminal, when the server asks (default) */
+	PG_PROMPT_NEVER,          /* -w: never prompt */
+	PG_PROMPT_ALWAYS,         /* -W: prompt before connecting */
+};
+struct pg_conn_opts {
+	const char *conninfo;          /* connection string, URI, database name or NULL */
+	const char *host, *port, *user; /* -h -p -U, or NULL */
+	enum pg_password_prompt prompt; /* when to ask for a password */
+};
+/*
+ * Connects as pg_connect() does.  A password is asked for on the terminal
+ * (without echo, read from standard input when it is a terminal) when the
+ * server asks for one and none was given; it is registered for redaction
+ * and never printed.  Without a terminal the server's error is reported
+ * with a hint on how to give the password.
+ */
+PGconn *pg_connect_opts(const struct pg_conn_opts *o, const char *what);
 /* The statements pg_connect() sends first, on every connection. */
 extern const char pg_session_setup[];
 /* "host=/tmp port=5432 dbname=app user=me": who we talk to, no secrets. */

@@ -1206,8 +1206,10 @@ int run_plan(const struct run_opts *o)
 	if (finish_run(&rc, "done", NULL))
 		goto cleanup;
 	if (!dd_quiet)
-		printf("change set %.16s: %lld inserts, %lld updates, %lld deletes, %d schema change%s\n",
-		       sum.hash, sum.inserts, sum.updates, sum.deletes, sum.schema_changes,
+		printf("change set %.16s: %lld insert%s, %lld update%s, %lld delete%s, %d schema change%s\n",
+		       sum.hash, sum.inserts, sum.inserts == 1 ? "" : "s", sum.updates,
+		       sum.updates == 1 ? "" : "s", sum.deletes, sum.deletes == 1 ? "" : "s",
+		       sum.schema_changes,
 		       sum.schema_changes == 1 ? "" : "s");
 	ret = EXIT_OK;
 	if (no_check) {

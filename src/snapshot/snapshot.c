@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "drift.h"
 #include "fixture.h"
 #include "mask.h"
 #include "pg.h"
@@ -186,15 +187,16 @@ static int check_partitions(struct catalog *cat, const char *source,
 }
 
 /* Copies the plan's table list for one source into catalog entries. */
-static int describe_pg_source(struct binding *b, struct plan_source *ps,
-			      struct catalog *cat, int *nrefused)
+static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
+			      struct plan_source *ps, struct catalog *cat, int *nrefused)
 {
 	char what[128];
 	PGresult *r;
 	struct source_meta *sm;
 
 	snprintf(what, sizeof(what), "source '%s'", b->name);
-	b->conn = pg_connect(b->conninfo, what);
+	b->conn = o->connect ? o->connect(o->connect_ctx, b->conninfo, what)
+			     : pg_connect(b->conninfo, what);
 	if (!b->conn)
 		return -1;
 	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -392,7 +394,19 @@ static int filter_fixture_table(sqlite3 *db, struct table_meta *t, const char *n
 	return ret;
 }
 
-int snapshot_take(const struct snapshot_opts *o)
+void snapshot_opts_release(struct snapshot_opts *o)
+{
+	strv_free(o->table_source_out, o->ntables_out);
+	strv_free(o->table_name_out, o->ntables_out);
+	free(o->table_rows_out);
+	o->table_source_out = o->table_name_out = NULL;
+	o->table_rows_out = NULL;
+	o->ntables_out = 0;
+}
+
+#define PLURAL_S(n) ((n) == 1 ? "" : "s")
+
+int snapshot_take(struct snapshot_opts *o)
 {
 	struct plan *plan = o->plan;
 	const char *out = o->out, *fixdir = o->fixture_dir;
@@ -412,7 +426,7 @@ int snapshot_take(const struct snapshot_opts *o)
 		goto cleanup;
 	for (int i = 0; i < plan->nsources; i++) {
 		if (b[i].conninfo) {
-			if (describe_pg_source(&b[i], &plan->sources[i], &cat, &nrefused))
+			if (describe_pg_source(o, &b[i], &plan->sources[i], &cat, &nrefused))
 				goto cleanup;
 		} else if (fixdir) {
 			if (describe_fixture_source(fixdir, &fix, plan, &plan->sources[i], &cat,
@@ -508,7 +522,7 @@ int snapshot_take(const struct snapshot_opts *o)
 				goto cleanup;
 		}
 		fault_point("snapshot.after_table");
-		info("%s.%s: %lld rows", t->source, t->name, t->row_count);
+		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL_S(t->row_count));
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -516,6 +530,9 @@ int snapshot_take(const struct snapshot_opts *o)
 	    stage_set_meta(db, "plan_json", plan->text) ||
 	    stage_set_meta(db, "snapshot_at", now))
 		goto cleanup;
+	for (int i = 0; i < plan->nsources; i++)
+		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
+			goto cleanup;
 	for (int i = 0; i < plan->nsources; i++)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
@@ -540,9 +557,19 @@ int snapshot_take(const struct snapshot_opts *o)
 	}
 	fsync_dir_of(out);
 	tmp_path_for_signal = NULL;
-	info("wrote '%s': %d tables from %d source%s%s", out, cat.ntables,
+	info("wrote '%s': %d table%s from %d source%s%s", out, cat.ntables, PLURAL_S(cat.ntables),
 	     cat.nsources, cat.nsources == 1 ? "" : "s",
 	     nmasked ? ", personal data masked" : "");
+	o->ntables_out = cat.ntables;
+	o->table_source_out = xcalloc((size_t)cat.ntables + 1, sizeof(char *));
+	o->table_name_out = xcalloc((size_t)cat.ntables + 1, sizeof(char *));
+	o->table_rows_out = xcalloc((size_t)cat.ntables + 1, sizeof(long long));
+	for (int i = 0; i < cat.ntables; i++) {
+		o->table_source_out[i] = xstrdup(cat.tables[i].source);
+		o->table_name_out[i] = xstrdup(cat.tables[i].name);
+		o->table_rows_out[i] = cat.tables[i].row_count;
+	}
+	o->masked_columns_out = nmasked;
 	ret = 0;
 cleanup:
 	if (db)

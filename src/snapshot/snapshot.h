@@ -16,6 +16,7 @@
 #ifndef DD_SNAPSHOT_H
 #define DD_SNAPSHOT_H
 
+#include <libpq-fe.h>
 #include "plan.h"
 
 /* One plan source and where its rows come from. */
@@ -30,9 +31,19 @@ struct snapshot_opts {
 	const char *fixture_dir;               /* or NULL */
 	const char *mask_secret_file;          /* or NULL (DRYDOCK_MASK_SECRET) */
 	const char *out;                       /* the staging file to create */
+	/* connects to a source (the command's -h -p -U ... apply); NULL: pg_connect */
+	PGconn *(*connect)(void *ctx, const char *conninfo, const char *what);
+	void *connect_ctx;
+	/* out: what was written, for --json (set when the snapshot succeeds) */
+	int ntables_out;
+	char **table_source_out, **table_name_out; /* freed by snapshot_opts_release */
+	long long *table_rows_out;
+	int masked_columns_out;
 };
 
+void snapshot_opts_release(struct snapshot_opts *o);
+
 /* Writes the staging file o->out (which the caller allows to be replaced).  0 or -1. */
-int snapshot_take(const struct snapshot_opts *o);
+int snapshot_take(struct snapshot_opts *o);
 
 #endif

@@ -436,6 +436,54 @@ int book_push_start(sqlite3 *db, const char *kind, const char *target,
 	return r;
 }
 
+int book_pushes(sqlite3 *db, struct push_record **out, int *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT id, kind, target, changeset_hash, ledger_id, started_at, "
+				   "finished_at, status, message FROM dd_push ORDER BY id",
+			       -1, &st, NULL))
+		return stage_error(db, "cannot read the pushes");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct push_record *p;
+		*out = xrealloc(*out, (size_t)(*n + 1) * sizeof(**out));
+		p = &(*out)[(*n)++];
+		p->id = sqlite3_column_int64(st, 0);
+		p->kind = col_dup(st, 1);
+		p->target = col_dup(st, 2);
+		p->hash = col_dup(st, 3);
+		p->ledger_id = sqlite3_column_int64(st, 4);
+		p->started_at = col_dup(st, 5);
+		p->finished_at = col_dup(st, 6);
+		p->status = col_dup(st, 7);
+		p->message = col_dup(st, 8);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		push_records_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return stage_error(db, "cannot read the pushes");
+	}
+	return 0;
+}
+
+void push_records_free(struct push_record *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(p[i].kind);
+		free(p[i].target);
+		free(p[i].hash);
+		free(p[i].started_at);
+		free(p[i].finished_at);
+		free(p[i].status);
+		free(p[i].message);
+	}
+	free(p);
+}
+
 int book_push_finish(sqlite3 *db, long long id, const char *status,
 		     long long ledger_id, const char *counts_json, const char *message)
 {

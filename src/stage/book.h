@@ -154,4 +154,19 @@ int book_push_finish(sqlite3 *db, long long id, const char *status,
 		     long long ledger_id, const char *counts_json,
 		     const char *message);
 
+/* A push or rollback made from this file (dd_push), as status shows it. */
+struct push_record {
+	long long id;
+	char *kind;           /* push, rollback */
+	char *target;         /* identity, never a password */
+	char *hash;           /* the change set */
+	long long ledger_id;  /* 0: none */
+	char *started_at, *finished_at; /* finished_at NULL while running */
+	char *status;         /* running, applied, conflict, failed, partial */
+	char *message;        /* or NULL */
+};
+/* Every push record, oldest first.  0 or -1 (reported). */
+int book_pushes(sqlite3 *db, struct push_record **out, int *n);
+void push_records_free(struct push_record *p, int n);
+
 #endif

@@ -905,7 +905,7 @@ t_usage_and_missing_run() {
 	assert_err_contains "drydock: error: give one staging file"
 	run dd check s.db --bogus
 	assert_status 2
-	assert_err_contains "unrecognized option '--bogus'"
+	assert_err_contains "unknown option '--bogus'"
 	assert_err_contains "drydock: error: unknown option"
 	run dd check --help
 	assert_status 0

@@ -59,7 +59,7 @@ t_snapshot_run_and_fixture_with_awkward_names() {
 	assert_status 0
 	run dd run s.db --plan p
 	assert_status 0
-	assert_out_contains "1 inserts, 3 updates, 1 deletes, 2 schema changes"
+	assert_out_contains "1 insert, 3 updates, 1 delete, 2 schema changes"
 	assert_eq "café ✓|fin" "$(sqlite3 s.db 'SELECT "naïve col", "end" FROM "Order Items" WHERE "select" = 1')"
 	run dd changes s.db --table "from" --op I --json
 	assert_status 0

@@ -81,16 +81,17 @@ json_num() {
 
 # ------------------------------------------------------------ report
 
-t_report_writes_three_files_under_reports() {
+t_report_writes_three_files_beside_the_staging_file() {
 	cp "$W/a.db" s.db
 	run dd report s.db
 	assert_status 0
-	assert_out_contains "wrote reports/demo/report.json"
-	assert_file_exists reports/demo/report.json
-	assert_file_exists reports/demo/report.md
-	assert_file_exists reports/demo/report.html
-	[[ -z $(find reports -name '*.tmp') ]] || fail "temporary files left behind"
-	grep -q '^  "drydock_report": 1,$' reports/demo/report.json || fail "no format version"
+	assert_out_contains "wrote s-report/report.json"
+	assert_file_exists s-report/report.json
+	assert_file_exists s-report/report.md
+	assert_file_exists s-report/report.html
+	assert_no_file reports
+	[[ -z $(find s-report -name '*.tmp') ]] || fail "temporary files left behind"
+	grep -q '^  "drydock_report": 1,$' s-report/report.json || fail "no format version"
 }
 
 t_report_output_folder_and_formats() {

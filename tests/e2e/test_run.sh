@@ -97,7 +97,7 @@ t_run_computes_the_change_set() {
 	run dd run s.db --plan p
 	assert_status 0
 	assert_out_contains "change set"
-	assert_out_contains "1 inserts, 21 updates, 1 deletes"
+	assert_out_contains "1 insert, 21 updates, 1 delete"
 	run dd changes s.db --table posts --json
 	assert_status 0
 	assert_out_contains '"body":	"made at 2026-01-02 03:04:05+00"'
