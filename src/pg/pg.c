@@ -486,6 +486,62 @@ cleanup:
 	return ret;
 }
 
+int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
+			const char *schema)
+{
+	struct source_meta *sm = catalog_find_source(cat, source);
+	struct strbuf names = STRBUF_INIT;
+	const char *params[2];
+	PGresult *r;
+	int n = 0;
+
+	if (!sm)
+		return error("source '%s' is not in the catalog", source);
+	sb_addch(&names, '[');
+	for (int i = 0; i < cat->ntables; i++) {
+		if (strcmp(cat->tables[i].source, source))
+			continue;
+		if (n++)
+			sb_addch(&names, ',');
+		sb_add_json_string(&names, cat->tables[i].name, strlen(cat->tables[i].name));
+	}
+	sb_addch(&names, ']');
+	params[0] = schema;
+	params[1] = names.buf;
+	r = query(conn,
+		  "WITH RECURSIVE used AS ("
+		  "  SELECT DISTINCT a.atttypid AS top FROM pg_attribute a "
+		  "  JOIN pg_class c ON c.oid = a.attrelid "
+		  "  JOIN pg_namespace n ON n.oid = c.relnamespace "
+		  "  JOIN pg_type t ON t.oid = a.atttypid "
+		  "  WHERE n.nspname = $1 AND c.relname IN (SELECT json_array_elements_text($2::json)) "
+		  "    AND a.attnum > 0 AND NOT a.attisdropped AND t.typtype = 'd'), "
+		  "chain(top, oid, depth) AS ("
+		  "  SELECT top, top, 0 FROM used "
+		  "  UNION ALL SELECT ch.top, t.typbasetype, ch.depth + 1 FROM chain ch "
+		  "  JOIN pg_type t ON t.oid = ch.oid WHERE t.typtype = 'd') "
+		  "SELECT coalesce(json_agg(d ORDER BY d.name), '[]')::text FROM ("
+		  "  SELECT format_type(u.top, NULL) AS name, "
+		  "    (SELECT format_type(t.typbasetype, t.typtypmod) FROM chain ch "
+		  "     JOIN pg_type t ON t.oid = ch.oid WHERE ch.top = u.top AND t.typtype = 'd' "
+		  "     ORDER BY ch.depth DESC LIMIT 1) AS base, "
+		  "    (SELECT bool_or(t.typnotnull) FROM chain ch JOIN pg_type t ON t.oid = ch.oid "
+		  "     WHERE ch.top = u.top AND t.typtype = 'd') AS not_null, "
+		  "    (SELECT coalesce(json_agg(json_build_object('name', con.conname, "
+		  "       'definition', pg_get_constraintdef(con.oid)) ORDER BY ch.depth DESC, con.conname), '[]') "
+		  "     FROM chain ch JOIN pg_constraint con ON con.contypid = ch.oid "
+		  "     WHERE ch.top = u.top AND con.contype = 'c') AS checks "
+		  "  FROM used u) d",
+		  2, params, "cannot read the domains");
+	sb_release(&names);
+	if (!r)
+		return -1;
+	free(sm->domains);
+	sm->domains = val_dup(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
 int pg_describe_sequences(PGconn *conn, struct catalog *cat, const char *source,
 			  const char *schema)
 {

@@ -75,6 +75,15 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
  * an identity column, or OWNED BY a column; with its current state, read
  * inside the snapshot's transaction.  0 or -1.
  */
+/*
+ * Records in source's source_meta.domains (JSON, see stage.h) every domain
+ * the columns of its tables (already described) use: its base type (the
+ * first type under the chain of domains), NOT NULL anywhere in the chain,
+ * and the CHECK constraints of the whole chain as pg_get_constraintdef()
+ * prints them.  0 or -1.
+ */
+int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
+			const char *schema);
 int pg_describe_sequences(PGconn *conn, struct catalog *cat, const char *source,
 			  const char *schema);
 

@@ -916,14 +916,287 @@ cleanup:
 	return ret;
 }
 
+/* ----------------------------------------------------------------- domains */
+
+/*
+ * The domain a column's type names, from its source's recorded domains
+ * (source_meta.domains, JSON), or NULL.  Borrowed from domains.
+ */
+static const cJSON *domain_of(const cJSON *domains, const char *pg_type)
+{
+	const cJSON *d;
+	cJSON_ArrayForEach(d, domains) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(d, "name");
+		if (cJSON_IsString(name) && !strcmp(name->valuestring, pg_type))
+			return d;
+	}
+	return NULL;
+}
+
+/* The recorded domains of a table's source, parsed (cJSON_Delete), or NULL. */
+static cJSON *source_domains(const struct check_session *s, const struct table_meta *w)
+{
+	const struct source_meta *sm = catalog_find_source((struct catalog *)s->working, w->source);
+	return sm && sm->domains ? cJSON_Parse(sm->domains) : NULL;
+}
+
+/*
+ * A domain CHECK as pg_get_constraintdef() prints it ("CHECK ((VALUE >
+ * 0))", maybe "... NOT VALID") as a PostgreSQL expression, with each VALUE
+ * (a keyword outside literals and quoted names) replaced by value.
+ */
+static void domain_expression(const char *def, const char *value, struct strbuf *out)
+{
+	const char *p = def, *end = def + strlen(def);
+	if (!strncmp(p, "CHECK ", 6))
+		p += 6;
+	if (end - p > 10 && !strcmp(end - 10, " NOT VALID"))
+		end -= 10;
+	while (p < end) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			int esc = q == '\'' && p > def && (p[-1] == 'E' || p[-1] == 'e');
+			const char *e = p + 1;
+			while (e < end) {
+				if (esc && *e == '\\' && e + 1 < end) {
+					e += 2;
+					continue;
+				}
+				if (*e == q) {
+					if (e + 1 < end && e[1] == q) {
+						e += 2;
+						continue;
+					}
+					break;
+				}
+				e++;
+			}
+			e = e < end ? e + 1 : end;
+			sb_add(out, p, (size_t)(e - p));
+			p = e;
+		} else if (isalpha((unsigned char)*p) || *p == '_') {
+			const char *e = p;
+			while (e < end && (isalnum((unsigned char)*e) || *e == '_' || *e == '$'))
+				e++;
+			if (e - p == 5 && !strncasecmp(p, "value", 5))
+				sb_adds(out, value);
+			else
+				sb_add(out, p, (size_t)(e - p));
+			p = e;
+		} else {
+			sb_addch(out, *p++);
+		}
+	}
+}
+
+/*
+ * Compiles a domain CHECK (PostgreSQL SQL) into an SQLite expression over
+ * the column dd_value, which holds the domain column's stored text: VALUE
+ * reads it cast to the domain's base type, as PostgreSQL's input function
+ * would.  The compiler sees a one-column table of its own.  Returns 0
+ * (*out set), or 1 when the compiler refuses it (why holds its reason).
+ */
+static int compile_domain_check(const char *source, const char *def, const char *base,
+				char **out, char *why, size_t whylen)
+{
+	struct catalog cat = { 0 };
+	struct source_meta *sm = catalog_add_source(&cat);
+	struct table_meta *t;
+	struct strbuf expr = STRBUF_INIT, value = STRBUF_INIT;
+	struct sqlc_program prog = { 0 };
+	struct sqlc_env *env;
+	int r;
+
+	sm->name = xstrdup(source);
+	sm->is_target = 1;
+	sm->schema = xstrdup("public");
+	t = catalog_add_table(&cat);
+	t->source = xstrdup(source);
+	t->name = xstrdup("dd_domain_value");
+	t->stage_name = xstrdup("dd_domain_value");
+	t->pristine_name = xstrdup("dd_domain_value");
+	t->ncols = 1;
+	t->cols = xcalloc(1, sizeof(*t->cols));
+	t->cols[0].name = xstrdup("dd_value");
+	t->cols[0].pg_type = xstrdup("text");
+	table_parse_types(t);
+	sb_addf(&value, "((\"dd_value\")::%s)", base);
+	domain_expression(def, value.buf, &expr);
+
+	env = sqlc_env_new(&cat, NULL);
+	sqlc_env_set_table(env, NULL, "dd_domain_value");
+	/* a refusal is a finding ("unverifiable"), not an error of the run */
+	dd_mute_reports++;
+	r = sqlc_compile(env, "domain check", expr.buf, SQLC_WHERE, &prog);
+	dd_mute_reports--;
+	if (r || prog.nstmts != 1) {
+		const struct sqlc_error *e = sqlc_env_error(env);
+		snprintf(why, whylen, "%s", r && e->message ? e->message : "not one expression");
+		r = 1;
+	} else {
+		*out = xstrdup(prog.stmts[0].sqlite_sql);
+	}
+	sqlc_program_free(&prog);
+	sqlc_env_free(env);
+	catalog_free(&cat);
+	sb_release(&expr);
+	sb_release(&value);
+	return r;
+}
+
+/*
+ * Rows of w whose column ci fails cond (an SQLite expression over
+ * dd_value, the column's stored value), as a result named name ("N rows
+ * violate WHAT"): fresh when the value is new, pre-existing when the
+ * snapshot held it already.
+ */
+static int domain_scan(struct check_session *s, const struct table_meta *w,
+		       const struct table_meta *p, int ci, const char *cond,
+		       const char *name, const char *what)
+{
+	const char *col = w->cols[ci].name;
+	int isnew = !p || table_column_index(p, col) < 0, nk = nkey(w), rc, ret = -1;
+	struct strbuf sql = STRBUF_INIT;
+	struct violations v;
+	sqlite3_stmt *st = NULL;
+	double t0 = now_seconds();
+
+	viol_init(&v, w, 1, name);
+	sb_adds(&sql, "SELECT * FROM (SELECT ");
+	add_pk_cols(&sql, "w", w);
+	sb_adds(&sql, ", ");
+	if (isnew) {
+		sb_adds(&sql, "0");
+	} else {
+		sb_adds(&sql, "EXISTS (SELECT 1 FROM ");
+		sb_add_qident(&sql, p->pristine_name);
+		sb_adds(&sql, " p WHERE ");
+		add_pk_match(&sql, "p", "w", w);
+		sb_adds(&sql, " AND p.");
+		sb_add_qident(&sql, col);
+		sb_adds(&sql, " IS w.");
+		sb_add_qident(&sql, col);
+		sb_adds(&sql, ")");
+	}
+	sb_adds(&sql, " AS dd_pre, w.");
+	sb_add_qident(&sql, col);
+	sb_adds(&sql, " AS dd_value FROM ");
+	sb_add_qident(&sql, w->stage_name);
+	sb_addf(&sql, " w) WHERE NOT (%s)", cond);
+	if (prepare_builtin(s, sql.buf, &st))
+		goto cleanup;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		viol_row(&v, st, nk, sqlite3_column_int(st, nk));
+	if (rc != SQLITE_DONE) {
+		/* a value its base type's input refuses: the types check names
+		 * it; this constraint cannot be judged until it is fixed */
+		v.fresh.status = "fail";
+		result_message(&v.fresh, "not evaluated: %s (see the types check)",
+			       sqlite3_errmsg(s->db));
+		viol_finish(s, &v, t0, NULL);
+		ret = 0;
+		goto cleanup;
+	}
+	if (v.fresh.count)
+		result_message(&v.fresh, "%lld row%s %s", v.fresh.count,
+			       v.fresh.count == 1 ? " violates" : "s violate", what);
+	viol_finish(s, &v, t0, NULL);
+	ret = 0;
+cleanup:
+	viol_release(&v);
+	sqlite3_finalize(st);
+	sb_release(&sql);
+	return ret;
+}
+
+/*
+ * The constraints of the domains w's columns use (recorded at snapshot):
+ * NOT NULL, and each CHECK the compiler can compile, evaluated on every
+ * row as PostgreSQL evaluates it when the value is written; a CHECK it
+ * cannot compile is listed as unverifiable, by name.
+ */
+static int check_domains(struct check_session *s, const struct table_meta *w,
+			 const struct table_meta *p, int touched)
+{
+	cJSON *domains = source_domains(s, w);
+	int ret = 0;
+
+	for (int ci = 0; domains && !ret && ci < w->ncols; ci++) {
+		const cJSON *d = domain_of(domains, w->cols[ci].pg_type), *chk;
+		const cJSON *base = cJSON_GetObjectItemCaseSensitive(d, "base");
+		const char *col = w->cols[ci].name;
+		char name[512];
+		if (!d || !cJSON_IsString(base))
+			continue;
+		if (!s->all && !touched && p && table_column_index(p, col) >= 0) {
+			s->skipped++;
+			continue;
+		}
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "not_null"))) {
+			char *what = xasprintf("NOT NULL of domain %s", w->cols[ci].pg_type);
+			snprintf(name, sizeof(name), "domain %s not null %s.%s",
+				 w->cols[ci].pg_type, w->name, col);
+			ret = domain_scan(s, w, p, ci, "dd_value IS NOT NULL", name, what);
+			free(what);
+		}
+		cJSON_ArrayForEach(chk, cJSON_GetObjectItemCaseSensitive(d, "checks")) {
+			const cJSON *cn = cJSON_GetObjectItemCaseSensitive(chk, "name");
+			const cJSON *def = cJSON_GetObjectItemCaseSensitive(chk, "definition");
+			char why[300], *cond = NULL;
+			if (ret || !cJSON_IsString(cn) || !cJSON_IsString(def))
+				continue;
+			snprintf(name, sizeof(name), "domain %s %s.%s", cn->valuestring, w->name, col);
+			if (compile_domain_check(w->source, def->valuestring, base->valuestring,
+						 &cond, why, sizeof(why))) {
+				struct check_result r;
+				result_init(&r, "builtin", "after", 1, "%s", name);
+				r.status = "unverifiable";
+				result_message(&r, "%s of domain %s cannot be evaluated offline (%s); verified on the target at push",
+					       def->valuestring, w->cols[ci].pg_type, why);
+				session_push(s, &r);
+				continue;
+			}
+			{
+				char *what = xasprintf("%s of domain %s", def->valuestring,
+						       w->cols[ci].pg_type);
+				ret = domain_scan(s, w, p, ci, cond, name, what);
+				free(what);
+			}
+			free(cond);
+		}
+	}
+	cJSON_Delete(domains);
+	return ret;
+}
+
 /* --------------------------------------------------------- type conformity */
 
 struct col_types {
 	int wi;                      /* working column index, -1 if unknown */
 	const char *const *labels;   /* enum labels */
 	int nlabels;
+	struct pgtype base;          /* a domain's base type (has_base) */
+	int has_base;
+	sqlite3_stmt *range_in;      /* a range's input function, to validate */
 	struct check_result res;
 };
+
+/* PostgreSQL's input function of a range type, as the compiler's runtime
+ * registers it (fn_range.c), or NULL. */
+static const char *range_input(const struct pgtype *t)
+{
+	if (t->is_array)
+		return NULL;
+	switch (t->kind) {
+	case PGK_INT4RANGE: return "SELECT pg_int4range_in(?1)";
+	case PGK_INT8RANGE: return "SELECT pg_int8range_in(?1)";
+	case PGK_NUMRANGE: return "SELECT pg_numrange_in(?1)";
+	case PGK_DATERANGE: return "SELECT pg_daterange_in(?1)";
+	case PGK_TSRANGE: return "SELECT pg_tsrange_in(?1)";
+	case PGK_TSTZRANGE: return "SELECT pg_tstzrange_in(?1)";
+	default: return NULL;
+	}
+}
 
 /*
  * Every value the change set writes (all of an insert, the changed
@@ -934,8 +1207,9 @@ static int check_types(struct check_session *s, const struct table_meta *w)
 {
 	struct strbuf shown = STRBUF_INIT, val = STRBUF_INIT;
 	sqlite3_stmt *cs = NULL, *st = NULL;
-	cJSON *names = NULL;
+	cJSON *names = NULL, *domains = source_domains(s, w);
 	struct col_types *ct = NULL;
+	char rangewhy[300];
 	int n = 0, rc, ret = -1, bad = 0;
 	long long rows = 0, values = 0;
 	double t0 = now_seconds();
@@ -966,7 +1240,20 @@ static int check_types(struct check_session *s, const struct table_meta *w)
 		}
 		if (ct[i].wi >= 0) {
 			const struct column_meta *col = &w->cols[ct[i].wi];
+			const cJSON *d = domain_of(domains, col->pg_type);
+			const cJSON *base = cJSON_GetObjectItemCaseSensitive(d, "base");
+			const char *rin;
 			result_init(&ct[i].res, "builtin", "after", 1, "types %s.%s", w->name, col->name);
+			/* a domain's values are its base type's */
+			if (cJSON_IsString(base)) {
+				pgtype_parse(base->valuestring, 0, &ct[i].base);
+				ct[i].has_base = 1;
+			}
+			rin = range_input(ct[i].has_base ? &ct[i].base : &col->type);
+			if (rin && sqlite3_prepare_v2(s->db, rin, -1, &ct[i].range_in, NULL)) {
+				stage_error(s->db, "cannot validate range values");
+				goto cleanup;
+			}
 		}
 	}
 	if (sqlite3_prepare_v2(s->db, "SELECT op, key, new_row, changed FROM dd_change "
@@ -1001,9 +1288,24 @@ static int check_types(struct check_session *s, const struct table_meta *w)
 					continue;
 			}
 			values++;
-			if (!pgvalue_check(&col->type, v->valuestring, strlen(v->valuestring),
-					   c->labels, c->nlabels, &why))
-				continue;
+			if (!pgvalue_check(c->has_base ? &c->base : &col->type, v->valuestring,
+					   strlen(v->valuestring), c->labels, c->nlabels, &why)) {
+				/* a range is valid when PostgreSQL's range_in takes it
+				 * (bounds in order, each bound its element type's) */
+				int ok;
+				if (!c->range_in)
+					continue;
+				sqlite3_bind_text(c->range_in, 1, v->valuestring, -1, SQLITE_STATIC);
+				ok = sqlite3_step(c->range_in) == SQLITE_ROW;
+				if (!ok) {
+					snprintf(rangewhy, sizeof(rangewhy), "%s", sqlite3_errmsg(s->db));
+					why = rangewhy;
+				}
+				sqlite3_reset(c->range_in);
+				sqlite3_clear_bindings(c->range_in);
+				if (ok)
+					continue;
+			}
 			bad++;
 			if (!c->res.count) {
 				sb_reset(&val);
@@ -1046,9 +1348,12 @@ static int check_types(struct check_session *s, const struct table_meta *w)
 	}
 	ret = 0;
 cleanup:
-	for (int i = 0; ct && i < n; i++)
+	for (int i = 0; ct && i < n; i++) {
 		if (ct[i].res.name)
 			result_release(&ct[i].res);
+		sqlite3_finalize(ct[i].range_in);
+	}
+	cJSON_Delete(domains);
 	free(ct);
 	cJSON_Delete(names);
 	sqlite3_finalize(cs);
@@ -1127,6 +1432,8 @@ int run_builtins(struct check_session *s)
 		for (int k = 0; k < w->nidx; k++)
 			if (check_unique_index(s, w, p, &w->idx[k], touched[i]))
 				goto cleanup;
+		if (check_domains(s, w, p, touched[i]))
+			goto cleanup;
 		if (check_types(s, w))
 			goto cleanup;
 	}

@@ -234,6 +234,8 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	*nrefused += check_partitions(cat, b->name, ps->schema);
 	if (*nrefused)
 		return 0;
+	if (pg_describe_domains(b->conn, cat, b->name, ps->schema))
+		return -1;
 	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
 		return -1;
 	return 0;

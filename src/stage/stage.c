@@ -126,6 +126,7 @@ void catalog_free(struct catalog *cat)
 		free(s->identity);
 		free(s->server_version);
 		free(s->snapshot_at);
+		free(s->domains);
 	}
 	free(cat->sources);
 	for (int i = 0; i < cat->ntables; i++)
@@ -527,6 +528,13 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 		bind_opt(src, 7, s->snapshot_at);
 		if (step_reset(db, src))
 			goto cleanup;
+		if (s->domains) {
+			char *key = xasprintf("domains:%s", s->name);
+			int r = stage_set_meta(db, key, s->domains);
+			free(key);
+			if (r)
+				goto cleanup;
+		}
 	}
 	for (int i = 0; i < cat->ntables; i++) {
 		const struct table_meta *t = &cat->tables[i];
@@ -651,7 +659,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 
 	memset(cat, 0, sizeof(*cat));
 	if (sqlite3_prepare_v2(db, "SELECT name, is_target, pg_schema, origin, "
-				   "identity, server_version, snapshot_at "
+				   "identity, server_version, snapshot_at, "
+				   "(SELECT value FROM dd_meta WHERE key = 'domains:' || name) "
 				   "FROM dd_source ORDER BY name",
 			       -1, &st, NULL))
 		goto fail;
@@ -664,6 +673,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		s->identity = col_dup(st, 4);
 		s->server_version = col_dup(st, 5);
 		s->snapshot_at = col_dup(st, 6);
+		s->domains = col_dup(st, 7);
 	}
 	sqlite3_finalize(st);
 

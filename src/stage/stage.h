@@ -119,6 +119,10 @@ struct source_meta {
 	char *identity;
 	char *server_version;
 	char *snapshot_at;
+	char *domains;        /* JSON: the domains its snapshotted columns use
+			       * ([{"name", "base", "not_null", "checks":
+			       * [{"name", "definition"}]}]), or NULL when not
+			       * recorded; stored as dd_meta "domains:NAME" */
 };
 
 struct catalog {

@@ -17,6 +17,7 @@
 
 const char *progname = "drydock";
 int dd_quiet;
+int dd_mute_reports;
 char strbuf_empty[1];
 
 /* ------------------------------------------------------------------ memory */
@@ -362,6 +363,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *msg;
+	if (dd_mute_reports)
+		return;
 	sb_vaddf(&sb, fmt, ap);
 	msg = redact(sb.buf);
 	fflush(stdout);

@@ -92,6 +92,9 @@ void sb_add_json_string(struct strbuf *sb, const char *s, size_t len);
 extern const char *progname;
 /* Quiet mode suppresses progress and informational output (not errors). */
 extern int dd_quiet;
+/* While nonzero, error(), warning(), detail() and hint() print nothing: for
+ * a caller that turns an expected failure into a finding of its own. */
+extern int dd_mute_reports;
 
 int error(const char *fmt, ...) ATTR_PRINTF(1, 2);
 void warning(const char *fmt, ...) ATTR_PRINTF(1, 2);
