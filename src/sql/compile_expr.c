@@ -12,6 +12,7 @@
  */
 #include "sqlc_int.h"
 #include "fn_datetime.h"
+#include "fn_ordagg.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -195,6 +196,95 @@ void ex_print(struct strbuf *sb, const struct expr *e)
 	}
 }
 
+/* ---- constant folding (clauses.c: eval_const_expressions) ---- */
+
+int ex_is_null(const struct expr *e)
+{
+	return e->kind == E_NULL || (e->kind == E_SQL && !strcmp(e->text, "NULL"));
+}
+
+struct expr *ex_null(struct cx *cx, const struct ctype *t, int loc)
+{
+	return ex_sql(cx, "NULL", t, loc);
+}
+
+/* A boolean constant: 1 or 0; -1 when e is not one (NULL: ex_is_null). */
+static int ex_bool_const(const struct expr *e)
+{
+	if (e->kind == E_SQL && e->type.t == PGK_BOOL) {
+		if (!strcmp(e->text, "1"))
+			return 1;
+		if (!strcmp(e->text, "0"))
+			return 0;
+	}
+	return -1;
+}
+
+/* A constant other than NULL: a literal number or string. */
+static int ex_is_literal(const struct expr *e)
+{
+	const char *p = e->text;
+	if (e->kind == E_UNKNOWN)
+		return 1;
+	if (e->kind != E_SQL || !p)
+		return 0;
+	if (*p == '\'') {
+		/* one quoted string, nothing after it */
+		for (p++; *p; p++)
+			if (*p == '\'' && *++p != '\'')
+				return *p == '\0';
+		return 0;
+	}
+	if (*p == '-')
+		p++;
+	return *p && strspn(p, "0123456789.e+-") == strlen(p) && isdigit((unsigned char)*p);
+}
+
+static struct expr *ex_bool(struct cx *cx, int v, int loc)
+{
+	return ex_sql(cx, v ? "1" : "0", &T_BOOL, loc);
+}
+
+/*
+ * AND / OR over args (simplify_and_arguments, simplify_or_arguments):
+ * the constant that decides it (FALSE for AND, TRUE for OR) is the
+ * result, the other constant is dropped, NULL constants are dropped and
+ * one NULL goes last.
+ */
+static struct expr *fold_andor(struct cx *cx, struct expr **args, int n, int is_and, int loc)
+{
+	struct expr *acc = NULL;
+	int have_null = 0;
+	for (int i = 0; i < n; i++) {
+		int c = ex_bool_const(args[i]);
+		if (ex_is_null(args[i])) {
+			have_null = 1;
+			continue;
+		}
+		if (c == !is_and)
+			return ex_bool(cx, !is_and, loc);
+		if (c == is_and)
+			continue;
+		acc = acc ? ex_tmpl(cx, is_and ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc, args[i])
+			  : args[i];
+	}
+	if (!acc)
+		return have_null ? ex_null(cx, &T_BOOL, loc) : ex_bool(cx, is_and, loc);
+	if (have_null)
+		acc = ex_tmpl(cx, is_and ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc,
+			      ex_null(cx, &T_BOOL, loc));
+	return acc;
+}
+
+/* A strict comparison (an OpExpr) over a NULL constant is NULL. */
+static struct expr *fold_comparison(struct cx *cx, struct expr *c)
+{
+	if (c && c->kind == E_TEMPLATE && c->nkids == 2 &&
+	    (ex_is_null(c->kids[0]) || ex_is_null(c->kids[1])))
+		return ex_null(cx, &T_BOOL, c->loc);
+	return c;
+}
+
 char *ex_sqltext(struct cx *cx, const struct expr *e)
 {
 	struct strbuf *sb = ar_buf(cx);
@@ -261,6 +351,14 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 		return cerr(cx, loc, NULL, "too many arguments"), NULL;
 	if (coerce_args(cx, args, n, r) < 0)
 		return NULL;
+	/* a strict function or operator over a NULL constant is never called
+	 * (evaluate_function); not aggregates, windows, set-returning
+	 * functions, nor subscripts (folded only when all is constant) */
+	if ((r->sig->kind == PGFN_FUNC || r->sig->kind == PGFN_OP) &&
+	    !(r->sig->flags & PGFN_NONSTRICT) && r->sig->name[0] != '[')
+		for (int i = 0; i < n; i++)
+			if (ex_is_null(args[i]))
+				return ex_null(cx, &r->ret, loc);
 	for (int i = 0; i < n; i++)
 		kids[nk++] = args[i];
 	if (r->sig->flags & PGFN_TYPENAME) {
@@ -420,7 +518,7 @@ static struct expr *compile_op(struct cx *cx, const char *op, struct expr *l,
 		args[n++] = l;
 	args[n++] = r;
 	if (is_comparison(op) && n == 2)
-		return make_comparison(cx, op, l, r, loc);
+		return fold_comparison(cx, make_comparison(cx, op, l, r, loc));
 	if (resolve_operator(cx, op, args, n, loc, &res) < 0)
 		return NULL;
 	return call_sig(cx, &res, args, n, loc);
@@ -554,18 +652,18 @@ static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON
 	if (!lo || !hi)
 		return cerr(cx, loc, NULL, "malformed BETWEEN"), NULL;
 	/* PostgreSQL rewrites BETWEEN into two comparisons, each resolved alone */
-	struct expr *a = make_comparison(cx, neg ? "<" : ">=", x, lo, loc);
-	struct expr *c = make_comparison(cx, neg ? ">" : "<=", x, hi, loc);
-	if (!a || !c)
+	struct expr *p[2] = { fold_comparison(cx, make_comparison(cx, neg ? "<" : ">=", x, lo, loc)),
+			      fold_comparison(cx, make_comparison(cx, neg ? ">" : "<=", x, hi, loc)) };
+	if (!p[0] || !p[1])
 		return NULL;
-	struct expr *e = ex_tmpl(cx, neg ? "$1 OR $2" : "$1 AND $2", &T_BOOL, loc, 2, a, c);
+	struct expr *e = fold_andor(cx, p, 2, !neg, loc);
 	if (sym) {
-		struct expr *a2 = make_comparison(cx, neg ? "<" : ">=", x, hi, loc);
-		struct expr *c2 = make_comparison(cx, neg ? ">" : "<=", x, lo, loc);
-		if (!a2 || !c2)
+		struct expr *q[2] = { fold_comparison(cx, make_comparison(cx, neg ? "<" : ">=", x, hi, loc)),
+				      fold_comparison(cx, make_comparison(cx, neg ? ">" : "<=", x, lo, loc)) };
+		if (!q[0] || !q[1])
 			return NULL;
-		struct expr *e2 = ex_tmpl(cx, neg ? "$1 OR $2" : "$1 AND $2", &T_BOOL, loc, 2, a2, c2);
-		e = ex_tmpl(cx, neg ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, e, e2);
+		struct expr *both[2] = { e, fold_andor(cx, q, 2, !neg, loc) };
+		e = fold_andor(cx, both, 2, neg, loc);
 	}
 	return e;
 }
@@ -766,18 +864,23 @@ static struct expr *compile_boolexpr(struct cx *cx, struct scope *sc, const cJSO
 	const char *op = pj_str(b, "boolop");
 	const cJSON *it;
 	int loc = pj_int(b, "location", 0);
-	struct expr *acc = NULL;
 	const char *name = !strcmp(op, "AND_EXPR") ? "AND" : !strcmp(op, "OR_EXPR") ? "OR" : "NOT";
+	int n = 0;
+	struct expr **args = ar_alloc(cx, sizeof(*args) * (size_t)(cJSON_GetArraySize(pj_get(b, "args")) + 1));
 	cJSON_ArrayForEach(it, pj_get(b, "args")) {
 		struct expr *e = to_bool(cx, compile_expr(cx, sc, it, ek), name);
 		if (!e)
 			return NULL;
-		if (!strcmp(name, "NOT"))
+		if (!strcmp(name, "NOT")) {
+			if (ex_is_null(e))
+				return e;
+			if (ex_bool_const(e) >= 0)
+				return ex_bool(cx, !ex_bool_const(e), loc);
 			return ex_tmpl(cx, "NOT $1", &T_BOOL, loc, 1, e);
-		acc = acc ? ex_tmpl(cx, !strcmp(name, "AND") ? "$1 AND $2" : "$1 OR $2",
-				    &T_BOOL, loc, 2, acc, e) : e;
+		}
+		args[n++] = e;
 	}
-	return acc;
+	return n ? fold_andor(cx, args, n, !strcmp(name, "AND"), loc) : NULL;
 }
 
 static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -818,6 +921,40 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 		return NULL;
 	if (nres == n)
 		t.mod1 = t.mod2 = -1; /* the missing ELSE is a NULL of no typmod */
+	/* every result is coerced at parse time, taken arm or not */
+	for (int j = 0; j < nres; j++)
+		if (!(res[j] = coerce_to(cx, res[j], &t, CC_IMPLICIT, NULL)))
+			return NULL;
+	/*
+	 * Then simplified as PostgreSQL's planner does: an arm whose condition is constant
+	 * FALSE or NULL (x = NULL is) goes; one that is constant TRUE becomes
+	 * the ELSE and ends the CASE; none left is the ELSE, or NULL.
+	 */
+	{
+		int m = 0, ended = 0;
+		for (int j = 0; j < n && !ended; j++) {
+			struct expr *c = arg ? fold_comparison(cx, conds[j]) : conds[j];
+			if (ex_is_null(c) || ex_bool_const(c) == 0)
+				continue;
+			if (ex_bool_const(c) == 1) {
+				res[n] = res[j];
+				nres = n + 1;
+				ended = 1;
+				continue;
+			}
+			conds[m] = conds[j];
+			res[m] = res[j];
+			m++;
+		}
+		if (m < n) {
+			if (nres > n)
+				res[m] = res[n];
+			nres = nres > n ? m + 1 : m;
+			n = m;
+		}
+		if (n == 0)
+			return nres ? coerce_to(cx, res[0], &t, CC_IMPLICIT, NULL) : ex_null(cx, &t, loc);
+	}
 	struct strbuf *fmt = ar_buf(cx);
 	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 2));
 	int nk = 0;
@@ -882,9 +1019,29 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 		if (!(es[i] = coerce_to(cx, es[i], &t, CC_IMPLICIT, NULL)))
 			return NULL;
 	if (!minmax) {
-		if (n == 1)
+		/* NULL constants go; a literal ends the list (PostgreSQL's
+		 * simplification of COALESCE) */
+		int m = 0;
+		for (int i = 0; i < n; i++) {
+			if (ex_is_null(es[i]))
+				continue;
+			es[m++] = es[i];
+			if (ex_is_literal(es[i]))
+				break;
+		}
+		if (m == 0)
+			return ex_null(cx, &t, loc);
+		if (m == 1)
 			return es[0];
-		return ex_func(cx, "coalesce", &t, loc, n, es);
+		return ex_func(cx, "coalesce", &t, loc, m, es);
+	}
+	{
+		/* GREATEST/LEAST fold only when every argument is constant */
+		int nulls = 0;
+		for (int i = 0; i < n; i++)
+			nulls += ex_is_null(es[i]);
+		if (nulls == n)
+			return ex_null(cx, &t, loc);
 	}
 	/* greatest/least ignore NULLs (SQLite's max(a, b) would not) and
 	 * compare under the type's order */
@@ -913,6 +1070,8 @@ static struct expr *compile_nulltest(struct cx *cx, struct scope *sc, const cJSO
 		return NULL;
 	if (pj_bool(b, "argisrow") && x->type.t == PGK_RECORD)
 		return cerr(cx, x->loc, NULL, "IS NULL on a row value is not supported"), NULL;
+	if (ex_is_null(x) || ex_is_literal(x))
+		return ex_bool(cx, ex_is_null(x) == !(t && !strcmp(t, "IS_NOT_NULL")), pj_int(b, "location", 0));
 	return ex_tmpl(cx, t && !strcmp(t, "IS_NOT_NULL") ? "$1 IS NOT NULL" : "$1 IS NULL",
 		       &T_BOOL, pj_int(b, "location", 0), 1, x);
 }
@@ -929,9 +1088,17 @@ static struct expr *compile_booltest(struct cx *cx, struct scope *sc, const cJSO
 	struct expr *x = to_bool(cx, compile_expr(cx, sc, pj_get(b, "arg"), ek), "IS TRUE");
 	if (!x)
 		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(tests); i++)
-		if (t && !strcmp(t, tests[i].t))
-			return ex_tmpl(cx, tests[i].fmt, &T_BOOL, pj_int(b, "location", 0), 1, x);
+	for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
+		if (!t || strcmp(t, tests[i].t))
+			continue;
+		if (ex_is_null(x) || ex_bool_const(x) >= 0) {
+			/* over a constant: a constant */
+			int v = ex_is_null(x) ? -1 : ex_bool_const(x);
+			int want = i < 2 ? 1 : i < 4 ? 0 : -1, yes = v == want;
+			return ex_bool(cx, i % 2 ? !yes : yes, pj_int(b, "location", 0));
+		}
+		return ex_tmpl(cx, tests[i].fmt, &T_BOOL, pj_int(b, "location", 0), 1, x);
+	}
 	return cerr(cx, x->loc, NULL, "unsupported boolean test"), NULL;
 }
 
@@ -1067,6 +1234,70 @@ static const char *const windows_builtin[] = {
 	"last_value", NULL
 };
 
+/*
+ * agg(args ORDER BY keys) for the aggregates whose result depends on the
+ * order of their input: the call becomes pg_ordagg(fn, nargs, keys, args,
+ * key values) (fn_ordagg.h), which sorts each group's rows by the keys'
+ * btree orders and feeds them to the aggregate in that order.
+ */
+static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b, struct expr *agg,
+				int is_agg, int distinct, enum exprkind argk, const char *name, int loc)
+{
+	static const char *const ordered[] = { "string_agg", "array_agg", "jsonb_agg", "json_agg",
+					       "jsonb_object_agg", "json_object_agg", NULL };
+	const cJSON *it;
+	int ok = 0, nk = 0, nkeys = cJSON_GetArraySize(pj_get(b, "agg_order"));
+	struct strbuf *spec = ar_buf(cx);
+	struct expr **kids;
+	if (!is_agg)
+		return cerr(cx, loc, NULL, "ORDER BY specified, but %s is not an aggregate function", name), NULL;
+	if (pj_get(b, "over"))
+		return cerr(cx, loc, NULL, "aggregate ORDER BY is not implemented for window functions"), NULL;
+	for (int i = 0; ordered[i]; i++)
+		ok |= !strcmp(ordered[i], name);
+	if (!ok || distinct || agg->kind != E_FUNC || nkeys > 16)
+		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
+			    "ORDER BY inside %s%s is not supported", distinct ? "an aggregate with DISTINCT" : name,
+			    distinct ? "" : "()"), NULL;
+	kids = ar_alloc(cx, sizeof(*kids) * (size_t)(3 + agg->nkids + nkeys));
+	kids[nk++] = ex_sql(cx, ar_printf(cx, "'%s'", agg->text), &T_TEXT, loc);
+	kids[nk++] = ex_sql(cx, ar_printf(cx, "%d", agg->nkids), &T_INT4, loc);
+	kids[nk++] = NULL; /* the key spec, below */
+	for (int i = 0; i < agg->nkids; i++)
+		kids[nk++] = agg->kids[i];
+	cJSON_ArrayForEach(it, pj_get(b, "agg_order")) {
+		const cJSON *sb;
+		const char *coll, *dir, *nulls;
+		node_tag(it, &sb);
+		struct expr *k = resolve_unknown(cx, compile_expr(cx, sc, pj_get(sb, "node"), argk));
+		if (!k)
+			return NULL;
+		if ((k->flags & X_AGG) && argk == EK_AGGARG)
+			return cerr(cx, k->loc, NULL, "aggregate function calls cannot be nested"), NULL;
+		if (!ct_order(cx, &k->type, &coll))
+			return cerr(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
+				    ct_name(cx, &k->type, 0)), NULL;
+		if (!fn_ordagg_sortable(k->type.t))
+			return cerr(cx, k->loc, "order by a column of a built-in scalar type",
+				    "ORDER BY over type %s inside an aggregate is not supported",
+				    ct_name(cx, &k->type, 0)), NULL;
+		dir = pj_str(sb, "sortby_dir");
+		nulls = pj_str(sb, "sortby_nulls");
+		if (dir && !strcmp(dir, "SORTBY_USING"))
+			return cerr(cx, k->loc, NULL, "ORDER BY USING is not supported"), NULL;
+		int desc = dir && !strcmp(dir, "SORTBY_DESC");
+		int first = nulls && !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
+			    : nulls && !strcmp(nulls, "SORTBY_NULLS_LAST") ? 0 : desc;
+		sb_addf(spec, "%s%d%c%c", spec->len ? " " : "", (int)PGT_KIND(k->type.t), desc ? 'd' : 'a',
+			first ? 'f' : 'l');
+		kids[nk++] = k;
+	}
+	kids[2] = ex_sql(cx, ar_printf(cx, "'%s'", spec->buf), &T_TEXT, loc);
+	struct expr *e = ex_func(cx, "pg_ordagg", &agg->type, loc, nk, kids);
+	e->flags |= agg->flags;
+	return e;
+}
+
 static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSON *b,
 				     enum exprkind ek)
 {
@@ -1080,9 +1311,6 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	const char *name = parts[np - 1];
 	if (np > 2 || (np == 2 && strcmp(parts[0], "pg_catalog")))
 		return cerr(cx, loc, NULL, "function %s.%s does not exist", parts[0], name), NULL;
-	if (pj_get(b, "agg_order"))
-		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
-			    "ORDER BY inside an aggregate call is not supported"), NULL;
 	if (pj_get(b, "agg_within_group"))
 		return cerr(cx, loc, NULL, "WITHIN GROUP is not supported"), NULL;
 	if (pj_bool(b, "func_variadic"))
@@ -1207,6 +1435,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			}
 		}
 	}
+	if (pj_get(b, "agg_order") && !(e = ordered_agg(cx, sc, b, e, is_agg, distinct, argk, name, loc)))
+		return NULL;
 	if (distinct) {
 		if (!is_agg)
 			return cerr(cx, loc, NULL, "DISTINCT specified, but %s is not an aggregate function", name), NULL;

@@ -614,10 +614,8 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 		return NULL;
 	if (to->t == PGK_UNKNOWN || ct_same_mod(&e->type, to))
 		return e;
-	if (e->kind == E_NULL) {
-		struct expr *n = ex_sql(cx, "NULL", to, e->loc);
-		return n;
-	}
+	if (ex_is_null(e) && (e->kind == E_NULL || can_coerce(cx, &e->type, to, cc)))
+		return ex_null(cx, to, e->loc); /* casts are strict: NULL stays NULL */
 	if (e->kind == E_UNKNOWN)
 		return literal_input(cx, e, to, cc);
 	if (PGT_KIND(to->t) == PGK_ANY)

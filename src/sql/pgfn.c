@@ -5,6 +5,7 @@
 #include "fn_array.h"
 #include "fn_json.h"
 #include "fn_numeric.h"
+#include "fn_ordagg.h"
 #include "fn_range.h"
 #include "fn_refused.h"
 #include "fn_sequence.h"
@@ -25,6 +26,7 @@ const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_array_module,
 	&pgfn_range_module,
 	&pgfn_numeric_module,
+	&pgfn_ordagg_module,
 	&pgfn_refused_module,
 	&pgfn_sequence_module,
 	&pgfn_uuidgen_module,

@@ -230,6 +230,16 @@ struct expr *ex_func(struct cx *cx, const char *fn, const struct ctype *t, int l
 		     int n, struct expr **kids);
 struct expr *ex_tmpl(struct cx *cx, const char *fmt, const struct ctype *t, int loc,
 		     int n, ...);
+/*
+ * Constant folding, after PostgreSQL's eval_const_expressions: a strict
+ * function, operator or cast over a NULL constant is a NULL constant, even
+ * when its other arguments are not constants (so `x / 0 + NULL` is NULL,
+ * not an error); AND, OR, NOT, CASE, COALESCE, IS [NOT] NULL and IS
+ * [NOT] TRUE simplify over constants as PostgreSQL simplifies them.
+ * ex_is_null: e is a NULL constant (NULL, NULL::int, a folded call).
+ */
+int ex_is_null(const struct expr *e);
+struct expr *ex_null(struct cx *cx, const struct ctype *t, int loc);
 /* Prints e as SQLite SQL. */
 void ex_print(struct strbuf *sb, const struct expr *e);
 char *ex_sqltext(struct cx *cx, const struct expr *e);

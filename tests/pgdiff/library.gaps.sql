@@ -19,17 +19,6 @@ UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH2
 
 UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
 
--- construct: jsonb_agg, jsonb_object_agg
-UPDATE books SET meta = (SELECT jsonb_agg(l.member ORDER BY l.id) FROM loans l WHERE l.book_id = books.id)
-
--- construct: jsonb_each
-UPDATE books SET code = (SELECT string_agg(key, ',' ORDER BY key) FROM jsonb_each(books.meta))
-
--- construct: string_agg
-UPDATE authors SET name = (SELECT string_agg(title, '; ' ORDER BY title) FROM books b WHERE b.author_id = authors.id)
-
-UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books b WHERE b.author_id = authors.id)
-
 INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
 
 WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
@@ -39,3 +28,6 @@ UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE i
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$
+
+-- an array cast to text
+UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books b WHERE b.author_id = authors.id)

@@ -534,3 +534,15 @@ UPDATE books SET pages = (SELECT count(*) FROM jsonb_array_elements(books.meta -
 
 -- construct: = ANY, ALL
 UPDATE books SET code = 'any' WHERE id = ANY (ARRAY[1, 3, 5])
+
+-- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
+-- construct: jsonb_agg, jsonb_object_agg
+UPDATE books SET meta = (SELECT jsonb_agg(l.member ORDER BY l.id) FROM loans l WHERE l.book_id = books.id)
+
+-- construct: jsonb_each
+UPDATE books SET code = (SELECT string_agg(key, ',' ORDER BY key) FROM jsonb_each(books.meta))
+
+-- construct: string_agg
+UPDATE authors SET name = (SELECT string_agg(title, '; ' ORDER BY title) FROM books b WHERE b.author_id = authors.id)
+
+UPDATE authors SET country = (SELECT array_to_string(a, ',') FROM (SELECT array_agg(id ORDER BY id DESC) AS a FROM books b WHERE b.author_id = authors.id) s)

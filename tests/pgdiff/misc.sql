@@ -441,3 +441,39 @@ INSERT INTO results (k, j) SELECT 'poly-agg', jsonb_agg('x') FROM items
 INSERT INTO results (k, t) VALUES ('poly-json', to_json(NULL)::text)
 
 INSERT INTO results (k, j) VALUES ('any', jsonb_build_object('a', 'b', 'c', NULL)), ('any2', jsonb_build_array('x', 1))
+
+-- constant folding as PostgreSQL's planner does it: a strict call over a
+-- NULL constant is NULL without evaluating its other arguments
+INSERT INTO results (k, i) SELECT 'fold' || id, (small / 0) + NULL::int FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-and' || id, (NULL::int IS NOT NULL) AND (small / 0 > 1) FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-case' || id, CASE WHEN NULL::boolean THEN small / 0 WHEN true THEN 2 ELSE small / 0 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-coalesce' || id, coalesce(NULL::int, NULL::int) + small / 0 FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-cmp' || id, NULL::int = small / 0 OR (small / 0 BETWEEN NULL::int AND NULL::int) FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-cast' || id, (NULL::int8 + big)::int4::text FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-not' || id, small / 0 FROM items WHERE NOT (NULL::boolean IS NULL)
+
+-- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
+-- construct: array_agg
+INSERT INTO results (k, t) SELECT 'agg', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY name NULLS FIRST) AS a FROM items) s
+
+INSERT INTO results (k, j) SELECT 'arr', jsonb_agg(x ORDER BY x) FROM unnest(ARRAY[3, 1, 2]) x
+
+-- ordering of text (C collation of the test server)
+-- construct: text ordering
+INSERT INTO results (k, t) SELECT 'order', string_agg(name, ',' ORDER BY name) FROM items
+
+INSERT INTO results (k, t) SELECT 'order desc', string_agg(name, ',' ORDER BY name DESC NULLS LAST) FROM items
+
+INSERT INTO results (k, t) SELECT 'grouped ' || flag, string_agg(name || ':' || score, ';' ORDER BY score DESC, id) FROM items GROUP BY flag
+
+INSERT INTO results (k, j) SELECT 'objagg', json_object_agg(name, amount ORDER BY amount, name)::jsonb FROM items WHERE name IS NOT NULL
+
+INSERT INTO results (k, t) SELECT 'ordfilter', string_agg(name, ',' ORDER BY big, small DESC) FILTER (WHERE id > 1) FROM items
+
+INSERT INTO results (k, t) SELECT 'ordkeys', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY score DESC NULLS LAST, uid) AS a FROM items) s

@@ -600,8 +600,14 @@ static void test_refusals(void **state)
 		       "1:8: window function row_number requires an OVER clause");
 	assert_refused("SELECT id FROM books WHERE row_number() OVER () > 1",
 		       "1:28: window functions are not allowed in WHERE");
-	assert_refused("SELECT string_agg(title, ',' ORDER BY title) FROM books",
-		       "1:8: ORDER BY inside an aggregate call is not supported");
+	assert_refused("SELECT sum(qty ORDER BY title) FROM books",
+		       "1:8: ORDER BY inside sum() is not supported");
+	assert_refused("SELECT sum(DISTINCT qty ORDER BY qty) FROM books",
+		       "1:8: ORDER BY inside an aggregate with DISTINCT is not supported");
+	assert_refused("SELECT sum(qty ORDER BY qty) OVER () FROM books",
+		       "1:8: aggregate ORDER BY is not implemented for window functions");
+	assert_refused("SELECT lower(title ORDER BY title) FROM books",
+		       "1:8: ORDER BY specified, but lower is not an aggregate function");
 	assert_refused("BEGIN",
 		       "1:1: transaction control is not allowed in a step");
 	assert_refused("SELECT ARRAY[1, 2]",
