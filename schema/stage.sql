@@ -28,6 +28,8 @@ CREATE TABLE dd_table (
     pristine_name TEXT,                -- immutable copy (target tables only)
     row_filter    TEXT,                -- the plan's "where", if any
     row_count     INTEGER NOT NULL DEFAULT 0,
+    partitioned   INTEGER NOT NULL DEFAULT 0, -- a partitioned parent: rows of all its partitions
+    key_columns   TEXT,                -- no primary key: the plan's "key" (JSON array), or NULL
     PRIMARY KEY (source, name)
 );
 
@@ -44,6 +46,7 @@ CREATE TABLE dd_column (
     identity     TEXT,                 -- 'a' always, 'd' by default, NULL
     sequence     TEXT,                 -- owned sequence (serial/identity)
     masked       TEXT,                 -- masking rule applied at snapshot, or NULL
+    generated    TEXT,                 -- GENERATED ALWAYS AS (this) STORED: pg_get_expr() text
     PRIMARY KEY (source, tbl, ordinal)
 );
 

@@ -25,7 +25,8 @@ fixture: util stage plan fixture
 run:     util stage plan sql run
 push:    util stage plan pg run push
 report:  util stage plan run report
-cmd:     util stage plan pg sql fixture run push report cmd
+snapshot: util stage plan pg fixture snapshot
+cmd:     util stage plan pg sql fixture snapshot run push report cmd
 main:    cmd util
 '
 

@@ -1,24 +1,17 @@
 /*
- * drydock snapshot: read the plan's tables from PostgreSQL sources (or a
- * fixture) into a new staging file.  The file is built as OUT.tmp and
- * renamed only when complete, so a failed or killed snapshot leaves
- * nothing that looks valid.
+ * drydock snapshot: options, then the snapshot engine (snapshot.h) reads
+ * the plan's tables into a new staging file.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
-#include "drift.h"
-#include "fixture.h"
-#include "mask.h"
-#include "pg.h"
 #include "plan.h"
-#include "stage.h"
+#include "snapshot.h"
+#include "util.h"
+#include <cjson/cJSON.h>
 
 const char usage_snapshot[] =
 	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
@@ -45,91 +38,16 @@ const char usage_snapshot[] =
 	"  --force               replace STAGE.db if it exists\n"
 	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
-struct binding {
-	char *name;      /* plan source name */
-	char *conninfo;  /* or NULL when it comes from the fixture */
-	PGconn *conn;
-};
-
-static char *tmp_path_for_signal;
-
-static void on_signal(int sig)
-{
-	if (tmp_path_for_signal)
-		unlink(tmp_path_for_signal);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-struct load_ctx {
-	sqlite3 *db;
-	sqlite3_stmt *stmt;
-	const struct table_meta *t;
-	struct progress progress;
-	long long rows;
-	const struct table_mask *mask; /* or NULL */
-	const char *secret;
-	struct strbuf *masked;         /* one per column, when masking */
-};
-
-static int load_row(void *vctx, char **vals, size_t *lens, int n)
-{
-	struct load_ctx *c = vctx;
-	for (int i = 0; i < n; i++) {
-		const char *why = NULL;
-		const char *v = vals[i];
-		size_t len = lens[i];
-		if (!v) {
-			sqlite3_bind_null(c->stmt, i + 1);
-			continue;
-		}
-		if (c->mask && c->mask->rules[i].kind != MASK_NONE) {
-			if (mask_apply(&c->mask->rules[i], &c->t->cols[i], c->secret, v, len,
-				       &c->masked[i])) {
-				sqlite3_bind_null(c->stmt, i + 1);
-				continue;
-			}
-			v = c->masked[i].buf;
-			len = c->masked[i].len;
-		}
-		if (pgtype_bind_text(c->stmt, i + 1, &c->t->cols[i].type, v, len, &why))
-			return error("table '%s', row %lld, column '%s': %s",
-				     c->t->name, c->rows + 1, c->t->cols[i].name, why);
-	}
-	if (sqlite3_step(c->stmt) != SQLITE_DONE) {
-		error("cannot store a row of '%s': %s", c->t->name,
-		      sqlite3_errmsg(c->db));
-		sqlite3_reset(c->stmt);
-		return -1;
-	}
-	sqlite3_reset(c->stmt);
-	c->rows++;
-	if ((c->rows & 1023) == 0)
-		progress_update(&c->progress, c->rows);
-	fault_point("snapshot.row");
-	return 0;
-}
-
-static void free_masked(struct load_ctx *lc)
-{
-	if (!lc->masked)
-		return;
-	for (int c = 0; c < lc->t->ncols; c++)
-		sb_release(&lc->masked[c]);
-	free(lc->masked);
-	lc->masked = NULL;
-}
-
 static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
-			struct binding **out)
+			struct snapshot_source **out)
 {
-	struct binding *b = xcalloc((size_t)plan->nsources, sizeof(*b));
+	struct snapshot_source *b = xcalloc((size_t)plan->nsources, sizeof(*b));
 	*out = b;
 	for (int i = 0; i < plan->nsources; i++)
 		b[i].name = plan->sources[i].name;
 	for (int i = 0; i < nsrc; i++) {
 		char *arg = srcargs[i], *eq = strchr(arg, '=');
-		struct binding *target = NULL;
+		struct snapshot_source *target = NULL;
 		const char *conninfo = arg;
 		if (eq) {
 			char *name = xstrndup(arg, (size_t)(eq - arg));
@@ -149,176 +67,19 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 		}
 		if (target->conninfo)
 			return usage_error("snapshot", "source '%s' is given twice", target->name);
+		/* a copy: the argument is scrubbed of its password right away */
 		target->conninfo = xstrdup(conninfo);
 		scrub_conninfo_arg(arg);
 	}
 	return 0;
 }
 
-/* Copies the plan's table list for one source into catalog entries. */
-static int describe_pg_source(struct binding *b, struct plan_source *ps,
-			      struct catalog *cat, const struct shared_args *args)
+/* The engine's way to connect: the command's -h -p -U -w -W for each source. */
+static PGconn *connect_source(void *ctx, const char *conninfo, const char *what)
 {
-	char what[128];
-	PGresult *r;
-	struct source_meta *sm;
-
-	snprintf(what, sizeof(what), "source '%s'", b->name);
-	{
-		struct shared_args a = *args;
-		a.conninfo = b->conninfo;
-		b->conn = connect_args(&a, what);
-	}
-	if (!b->conn)
-		return -1;
-	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-		    "cannot start the snapshot transaction"))
-		return -1;
-	sm = catalog_add_source(cat);
-	sm->name = xstrdup(b->name);
-	sm->is_target = ps->target;
-	sm->schema = xstrdup(ps->schema);
-	sm->origin = xstrdup("postgres");
-	sm->identity = pg_identity(b->conn);
-	sm->server_version = xstrdup(PQparameterStatus(b->conn, "server_version")
-					     ? PQparameterStatus(b->conn, "server_version")
-					     : "");
-	r = PQexec(b->conn, "SELECT to_char(now() AT TIME ZONE 'UTC', "
-			    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		PQclear(r);
-		return pg_error(b->conn, "cannot read the server clock");
-	}
-	sm->snapshot_at = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	for (int i = 0; i < ps->ntables; i++) {
-		struct table_meta *t = catalog_add_table(cat);
-		t->source = xstrdup(b->name);
-		t->name = xstrdup(ps->tables[i].name);
-		t->row_filter = ps->tables[i].where ? xstrdup(ps->tables[i].where) : NULL;
-		if (pg_describe_table(b->conn, cat, b->name, ps->schema,
-				      ps->tables[i].name, t))
-			return -1;
-	}
-	if (pg_describe_domains(b->conn, cat, b->name, ps->schema))
-		return -1;
-	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
-		return -1;
-	return 0;
-}
-
-/*
- * Takes the plan's tables of one source out of a fixture catalog into cat.
- * Moves ownership of table and enum entries.
- */
-static int describe_fixture_source(const char *fixdir, struct catalog *fix,
-				   struct plan *plan, struct plan_source *ps,
-				   struct catalog *cat)
-{
-	struct source_meta *fs = catalog_find_source(fix, ps->name), *sm;
-	if (!fs && fix->nsources == 1 && plan->nsources == 1)
-		fs = &fix->sources[0];
-	if (!fs) {
-		error("fixture '%s' has no source '%s'", fixdir, ps->name);
-		hint("Give the source with --source %s=CONNINFO, or use a fixture that holds it.",
-		     ps->name);
-		return -1;
-	}
-	sm = catalog_add_source(cat);
-	sm->name = xstrdup(ps->name);
-	sm->is_target = ps->target;
-	sm->schema = xstrdup(ps->schema);
-	sm->origin = xstrdup("fixture");
-	sm->identity = xasprintf("fixture %s", fixdir);
-	sm->server_version = fs->server_version ? xstrdup(fs->server_version) : NULL;
-	sm->snapshot_at = fs->snapshot_at ? xstrdup(fs->snapshot_at) : NULL;
-	for (int e = 0; e < fix->nenums; e++) {
-		if (strcmp(fix->enums[e].source, fs->name))
-			continue;
-		struct enum_meta *em = catalog_add_enum(cat);
-		*em = fix->enums[e];
-		free(em->source);
-		em->source = xstrdup(ps->name);
-		memset(&fix->enums[e], 0, sizeof(fix->enums[e]));
-		fix->enums[e].source = xstrdup("");
-		fix->enums[e].name = xstrdup("");
-	}
-	for (int q = 0; ps->target && q < fix->nseqs; q++) {
-		struct sequence_meta *sq;
-		if (strcmp(fix->seqs[q].source, fs->name))
-			continue;
-		sq = catalog_add_sequence(cat);
-		*sq = fix->seqs[q];
-		sq->source = xstrdup(ps->name);
-		sq->schema = xstrdup(fix->seqs[q].schema);
-		sq->name = xstrdup(fix->seqs[q].name);
-	}
-	for (int i = 0; i < ps->ntables; i++) {
-		struct table_meta *ft = catalog_find_table(fix, fs->name, ps->tables[i].name);
-		struct table_meta *t;
-		if (!ft) {
-			error("table '%s' is not in fixture '%s' (source '%s')",
-			      ps->tables[i].name, fixdir, fs->name);
-			hint("Check the table names under sources.%s.tables in plan.json.",
-			     ps->name);
-			return -1;
-		}
-		t = catalog_add_table(cat);
-		*t = *ft;
-		memset(ft, 0, sizeof(*ft));
-		ft->source = xstrdup("");
-		ft->name = xstrdup("");
-		free(t->source);
-		t->source = xstrdup(ps->name);
-		t->row_filter = ps->tables[i].where ? xstrdup(ps->tables[i].where) : NULL;
-	}
-	return 0;
-}
-
-static int check_names(struct catalog *cat)
-{
-	for (int i = 0; i < cat->ntables; i++) {
-		struct table_meta *t = &cat->tables[i];
-		struct source_meta *s = catalog_find_source(cat, t->source);
-		table_set_stage_names(t, s->is_target);
-		if (!strncmp(t->stage_name, "dd_", 3) ||
-		    !strncmp(t->stage_name, "sqlite_", 7)) {
-			error("table '%s' cannot be staged under its own name", t->name);
-			detail("Names starting with dd_ or sqlite_ are reserved in the staging file.");
-			return -1;
-		}
-		for (int k = 0; k < i; k++) {
-			if (!strcmp(cat->tables[k].stage_name, t->stage_name)) {
-				error("tables '%s.%s' and '%s.%s' would share the staging name '%s'",
-				      cat->tables[k].source, cat->tables[k].name,
-				      t->source, t->name, t->stage_name);
-				hint("Rename a source in plan.json.");
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* Applies a fixture table's "where" filter in SQLite after loading. */
-static int filter_fixture_table(sqlite3 *db, struct table_meta *t, const char *name)
-{
-	struct strbuf sql = STRBUF_INIT;
-	char *msg = NULL;
-	int ret = 0;
-	sb_adds(&sql, "DELETE FROM ");
-	sb_add_qident(&sql, name);
-	sb_addf(&sql, " WHERE NOT (%s)", t->row_filter);
-	if (sqlite3_exec(db, sql.buf, NULL, NULL, &msg) != SQLITE_OK) {
-		ret = error("the \"where\" filter of table '%s' does not run on a fixture", t->name);
-		detail("SQLite says: %s.", msg ? msg : sqlite3_errmsg(db));
-		hint("Filters on fixture sources run in SQLite; write one both databases accept.");
-	} else {
-		t->row_count -= sqlite3_changes(db);
-	}
-	sqlite3_free(msg);
-	sb_release(&sql);
-	return ret;
+	struct shared_args a = *(const struct shared_args *)ctx;
+	a.conninfo = (char *)conninfo; /* read only: connect_args does not keep or free it */
+	return connect_args(&a, what);
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -335,17 +96,12 @@ int cmd_snapshot(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
-	char *secret = NULL;
-	int secret_loaded = 0, nmasked = 0;
-	struct table_mask *masks = NULL;
 	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
 	int nsrc = 0, force = 0, json = 0, c, ret = EXIT_RUNTIME;
 	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
-	struct catalog cat = { 0 }, fix = { 0 };
-	struct binding *b = NULL;
-	sqlite3 *db = NULL;
-	char *tmp = NULL, *now = NULL;
+	struct snapshot_source *b = NULL;
+	struct snapshot_opts so = { 0 };
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "o:" CONN_SHORTOPTS, opts, NULL)) != -1) {
@@ -388,137 +144,14 @@ int cmd_snapshot(int argc, char **argv)
 			ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	ret = EXIT_RUNTIME;
-	if (fixdir && fixture_read_manifest(fixdir, &fix))
-		goto cleanup;
-	for (int i = 0; i < plan.nsources; i++) {
-		if (b[i].conninfo) {
-			if (describe_pg_source(&b[i], &plan.sources[i], &cat, &args))
-				goto cleanup;
-		} else if (fixdir) {
-			if (describe_fixture_source(fixdir, &fix, &plan, &plan.sources[i], &cat))
-				goto cleanup;
-		} else {
-			error("source '%s' has no connection", b[i].name);
-			hint("Add --source %s=CONNINFO, or --fixture DIR.", b[i].name);
-			goto cleanup;
-		}
-	}
-	if (check_names(&cat))
-		goto cleanup;
-	masks = xcalloc((size_t)cat.ntables + 1, sizeof(*masks));
-	for (int i = 0; i < cat.ntables; i++) {
-		struct table_meta *t = &cat.tables[i];
-		struct plan_source *ps = plan_find_source(&plan, t->source);
-		cJSON *mrules = NULL;
-		char where[512];
-		for (int k = 0; ps && k < ps->ntables; k++)
-			if (!strcmp(ps->tables[k].name, t->name))
-				mrules = ps->tables[k].mask;
-		if (mrules && !secret_loaded) {
-			secret = mask_read_secret(secret_file);
-			secret_loaded = 1;
-			if (secret_file && !secret)
-				goto cleanup;
-		}
-		snprintf(where, sizeof(where), "sources.%s.tables '%s'", t->source, t->name);
-		if (mask_compile(mrules, t, secret, where, &masks[i]))
-			goto cleanup;
-		for (int k = 0; k < t->ncols; k++)
-			if (masks[i].rules[k].kind != MASK_NONE) {
-				free(t->cols[k].masked);
-				t->cols[k].masked = xstrdup(mask_rule_name(&masks[i].rules[k]));
-				nmasked++;
-			}
-	}
-
-	tmp = xasprintf("%s.tmp", out);
-	unlink(tmp);
-	tmp_path_for_signal = tmp;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	if (stage_create(tmp, &db))
-		goto cleanup;
-	for (int i = 0; i < cat.ntables; i++) {
-		struct table_meta *t = &cat.tables[i];
-		struct source_meta *sm = catalog_find_source(&cat, t->source);
-		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
-		struct load_ctx lc = { db, NULL, t, { 0 }, 0, NULL, secret, NULL };
-		if (masks[i].nmasked) {
-			lc.mask = &masks[i];
-			lc.masked = xcalloc((size_t)t->ncols, sizeof(struct strbuf));
-			for (int k = 0; k < t->ncols; k++)
-				sb_init(&lc.masked[k], 0);
-		}
-		struct binding *bd = NULL;
-		for (int k = 0; k < plan.nsources; k++)
-			if (!strcmp(b[k].name, t->source))
-				bd = &b[k];
-		if (stage_create_table(db, t, name) ||
-		    stage_prepare_insert(db, t, name, &lc.stmt))
-			goto cleanup;
-		if (bd && bd->conn) {
-			char label[256];
-			snprintf(label, sizeof(label), "%s.%s", t->source, t->name);
-			progress_start(&lc.progress, label, t->est_rows);
-			int rc = pg_copy_out(bd->conn, sm->schema, t, load_row, &lc,
-					     &t->row_count);
-			progress_end(&lc.progress);
-			sqlite3_finalize(lc.stmt);
-			free_masked(&lc);
-			if (rc)
-				goto cleanup;
-		} else {
-			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, lc.mask, secret,
-						   &t->row_count);
-			sqlite3_finalize(lc.stmt);
-			free_masked(&lc);
-			if (rc)
-				goto cleanup;
-			if (t->row_filter && filter_fixture_table(db, t, name))
-				goto cleanup;
-		}
-		fault_point("snapshot.after_table");
-		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL(t->row_count));
-	}
-	now = utc_timestamp();
-	if (stage_write_catalog(db, &cat) ||
-	    stage_set_meta(db, "plan_name", plan.name) ||
-	    stage_set_meta(db, "plan_json", plan.text) ||
-	    stage_set_meta(db, "snapshot_at", now))
-		goto cleanup;
-	for (int i = 0; i < plan.nsources; i++)
-		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
-			goto cleanup;
-	for (int i = 0; i < plan.nsources; i++)
-		if (b[i].conn)
-			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
-	fault_point("snapshot.before_commit");
-	if (stage_finish_create(db, tmp)) {
-		db = NULL;
-		goto cleanup;
-	}
-	db = NULL;
-	{
-		const char *sfx[] = { "-journal", "-wal", "-shm" };
-		for (size_t k = 0; k < ARRAY_SIZE(sfx); k++) {
-			char *side = xasprintf("%s%s", out, sfx[k]);
-			unlink(side);
-			free(side);
-		}
-	}
-	fault_point("snapshot.before_rename");
-	if (rename(tmp, out)) {
-		error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
-		goto cleanup;
-	}
-	fsync_dir_of(out);
-	tmp_path_for_signal = NULL;
-	info("wrote '%s': %d table%s from %d source%s%s", out, cat.ntables, PLURAL(cat.ntables),
-	     cat.nsources, cat.nsources == 1 ? "" : "s",
-	     nmasked ? ", personal data masked" : "");
-	ret = EXIT_OK;
+	so.plan = &plan;
+	so.sources = b;
+	so.fixture_dir = fixdir;
+	so.mask_secret_file = secret_file;
+	so.out = out;
+	so.connect = connect_source;
+	so.connect_ctx = &args;
+	ret = snapshot_take(&so) ? EXIT_RUNTIME : EXIT_OK;
 cleanup:
 	if (json) {
 		cJSON *o = json_result("snapshot", ret), *tabs;
@@ -527,41 +160,23 @@ cleanup:
 		if (plan.name)
 			cJSON_AddStringToObject(o, "plan", plan.name);
 		tabs = cJSON_AddArrayToObject(o, "tables");
-		for (int i = 0; ret == EXIT_OK && i < cat.ntables; i++) {
+		for (int i = 0; ret == EXIT_OK && i < so.ntables_out; i++) {
 			cJSON *t = cJSON_CreateObject();
-			cJSON_AddStringToObject(t, "source", cat.tables[i].source);
-			cJSON_AddStringToObject(t, "name", cat.tables[i].name);
-			cJSON_AddNumberToObject(t, "rows", (double)cat.tables[i].row_count);
+			cJSON_AddStringToObject(t, "source", so.table_source_out[i]);
+			cJSON_AddStringToObject(t, "name", so.table_name_out[i]);
+			cJSON_AddNumberToObject(t, "rows", (double)so.table_rows_out[i]);
 			cJSON_AddItemToArray(tabs, t);
 		}
-		cJSON_AddNumberToObject(o, "masked_columns", nmasked);
+		cJSON_AddNumberToObject(o, "masked_columns", so.masked_columns_out);
 		print_json(o);
 		cJSON_Delete(o);
 	}
-	if (db)
-		sqlite3_close(db);
-	if (ret != EXIT_OK && tmp)
-		unlink(tmp);
-	tmp_path_for_signal = NULL;
-	if (b) {
-		for (int i = 0; i < plan.nsources; i++) {
-			if (b[i].conn)
-				PQfinish(b[i].conn);
-			free(b[i].conninfo);
-		}
-		free(b);
-	}
-	if (masks)
-		for (int i = 0; i < cat.ntables; i++)
-			mask_free(&masks[i], cat.tables[i].ncols);
-	free(masks);
-	free(secret);
-	catalog_free(&cat);
-	catalog_free(&fix);
+	snapshot_opts_release(&so);
+	args_release(&args);
+	for (int i = 0; b && i < plan.nsources; i++)
+		free((char *)b[i].conninfo);
+	free(b);
 	plan_free(&plan);
 	free(srcargs);
-	args_release(&args);
-	free(tmp);
-	free(now);
 	return ret;
 }

@@ -20,6 +20,14 @@ const char usage_status[] =
 	"\n"
 	"  --json    print the same as one JSON object\n";
 
+/* Which key identifies the table's rows (docs/snapshot.md). */
+static const char *table_key_kind(const struct table_meta *t)
+{
+	if (!t->npk)
+		return "none";
+	return t->ndeclared_key ? "plan" : "primary key";
+}
+
 static cJSON *status_json(sqlite3 *db, const struct catalog *cat, const struct review *rv)
 {
 	cJSON *o = cJSON_CreateObject(), *srcs, *tables;
@@ -92,6 +100,9 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat, const struct r
 		cJSON_AddNumberToObject(jt, "columns", t->ncols);
 		if (t->row_filter)
 			cJSON_AddStringToObject(jt, "where", t->row_filter);
+		cJSON_AddStringToObject(jt, "key", table_key_kind(t));
+		if (t->partitioned)
+			cJSON_AddBoolToObject(jt, "partitioned", 1);
 		{
 			cJSON *m = NULL;
 			for (int c = 0; c < t->ncols; c++) {
@@ -164,9 +175,11 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 		const struct table_meta *t = &cat->tables[i];
 		char name[512];
 		snprintf(name, sizeof(name), "%s.%s", t->source, t->name);
-		printf("  %-32s %10lld  %s%s%s\n", name, t->row_count, t->stage_name,
+		printf("  %-32s %10lld  %s%s%s%s%s\n", name, t->row_count, t->stage_name,
 		       t->pristine_name ? "" : " (read-only)",
-		       t->row_filter ? " [filtered]" : "");
+		       t->row_filter ? " [filtered]" : "",
+		       t->partitioned ? " [partitioned]" : "",
+		       !t->npk ? " [no key: read-only]" : t->ndeclared_key ? " [key from the plan]" : "");
 		total += t->row_count;
 	}
 	printf("  %-32s %10lld\n", "total", total);

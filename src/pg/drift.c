@@ -168,7 +168,8 @@ static int columns(PGconn *conn, const char *oid, const struct table_meta *t, st
 		if (c->not_null != notnull)
 			add(d, t->name, 0, "column '%s' is %s, the snapshot's was %s", name,
 			    notnull ? "NOT NULL" : "nullable", c->not_null ? "NOT NULL" : "nullable");
-		if (!same(c->default_expr, def))
+		/* a generated column's expression is its pg_attrdef entry too */
+		if (!same(c->generated ? c->generated : c->default_expr, def))
 			add(d, t->name, 1, "column '%s' has default %s, the snapshot's had %s", name,
 			    def ? def : "none", c->default_expr ? c->default_expr : "none");
 	}
@@ -221,10 +222,16 @@ static int constraints(PGconn *conn, const char *oid, const struct table_meta *t
 			add(d, t->name, 0, "%s '%s' is %s, the snapshot's was %s", con_kind(kind), name,
 			    def, t->cons[k].definition ? t->cons[k].definition : "(unknown)");
 	}
-	for (int k = 0; k < t->ncons; k++)
-		if (!seen[k])
+	for (int k = 0; k < t->ncons; k++) {
+		/* a partitioned table's bounds, kept as a CHECK by the snapshot
+		 * (pg.c, add_partition_bounds), are no constraint of the target */
+		char *bounds = xasprintf("%s_partition_bounds", t->name);
+		int synthetic = t->partitioned && !strcmp(t->cons[k].name, bounds);
+		free(bounds);
+		if (!seen[k] && !synthetic)
 			add(d, t->name, 0, "%s '%s' (%s) is missing", con_kind(t->cons[k].kind),
 			    t->cons[k].name, t->cons[k].definition ? t->cons[k].definition : "");
+	}
 	free(seen);
 	PQclear(r);
 	return 0;

@@ -70,6 +70,9 @@ int pg_result_error(PGconn *conn, const PGresult *r, const char *what)
 	else if (!strcmp(state, "57014"))
 		hint("A statement ran longer than statement_timeout; raise --statement-timeout, "
 		     "or push in batches (--batch-size).");
+	else if (!strcmp(state, "23514") && strstr(msg, "no partition of relation"))
+		hint("A row the change set writes fits no partition of the table: change the step, "
+		     "or create the partition in the target first (a target_sql schema change).");
 	else if (!strcmp(state, "23505") || !strcmp(state, "23503"))
 		hint("The target holds rows the snapshot did not see, or constraints the change set "
 		     "does not satisfy there (docs/push.md, \"Statement order\").");
@@ -289,6 +292,41 @@ static int add_enum(PGconn *conn, struct catalog *cat, const char *source,
 	return 0;
 }
 
+/*
+ * A partitioned table's rows must each fit one of its leaf partitions.
+ * PostgreSQL prints each leaf's implied constraint (its bounds and its
+ * ancestors', pg_get_partition_constraintdef); a row fits the table when
+ * it satisfies one of them.  That is recorded as a CHECK constraint named
+ * TABLE_partition_bounds, so the offline checks judge every row the
+ * change set writes by it, as they judge the table's own CHECKs.  A leaf
+ * without a constraint (a lone default partition) takes every row: then
+ * there is nothing to check.
+ */
+static int add_partition_bounds(PGconn *conn, const char *oid, struct table_meta *t)
+{
+	const char *params[1] = { oid };
+	struct constraint_meta *c;
+	PGresult *r = query(conn,
+		"SELECT bool_or(pg_get_partition_constraintdef(pt.relid) IS NULL), "
+		"  coalesce(string_agg('(' || pg_get_partition_constraintdef(pt.relid) || ')', "
+		"    ' OR ' ORDER BY pt.relid::regclass::text), 'false') "
+		"FROM pg_partition_tree($1::oid) pt WHERE pt.isleaf",
+		1, params, "cannot read the partition bounds");
+	if (!r)
+		return -1;
+	if (PQgetvalue(r, 0, 0)[0] != 't') {
+		c = table_add_constraint(t);
+		c->name = xasprintf("%s_partition_bounds", t->name);
+		c->kind = 'c';
+		c->columns = xcalloc((size_t)t->ncols + 1, sizeof(char *));
+		for (int i = 0; i < t->ncols; i++)
+			c->columns[c->ncolumns++] = xstrdup(t->cols[i].name);
+		c->definition = xasprintf("CHECK (%s)", PQgetvalue(r, 0, 1));
+	}
+	PQclear(r);
+	return 0;
+}
+
 int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      const char *schema, const char *name,
 		      struct table_meta *t)
@@ -298,8 +336,20 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 	PGresult *r = NULL;
 	int ret = -1;
 
+	/*
+	 * A partitioned parent's reltuples is -1 or 0: its estimate is the sum
+	 * over its partitions.  Ancestors (pg_partition_ancestors) let the
+	 * snapshot refuse a plan that lists a partition and its parent.
+	 */
 	r = query(conn,
-		  "SELECT c.oid, c.relkind, greatest(c.reltuples, 0)::bigint "
+		  "SELECT c.oid, c.relkind, CASE WHEN c.relkind = 'p' THEN "
+		  "  (SELECT coalesce(sum(greatest(pc.reltuples, 0)), 0)::bigint "
+		  "   FROM pg_partition_tree(c.oid) pt JOIN pg_class pc ON pc.oid = pt.relid "
+		  "   WHERE pt.isleaf) ELSE greatest(c.reltuples, 0)::bigint END, "
+		  "  array_to_json(ARRAY(SELECT format('%s.%s', an.nspname, ac.relname) "
+		  "    FROM pg_partition_ancestors(c.oid) pa JOIN pg_class ac ON ac.oid = pa.relid "
+		  "    JOIN pg_namespace an ON an.oid = ac.relnamespace "
+		  "    WHERE pa.relid <> c.oid))::text "
 		  "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
 		  "WHERE n.nspname = $1 AND c.relname = $2",
 		  2, params, "cannot read the catalog");
@@ -310,15 +360,21 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      source);
 		hint("Check the table names under sources.%s.tables in plan.json (names are case-sensitive).",
 		     source);
+		ret = PG_REFUSED;
 		goto cleanup;
 	}
 	snprintf(oid, sizeof(oid), "%s", PQgetvalue(r, 0, 0));
 	if (strchr("rp", PQgetvalue(r, 0, 1)[0]) == NULL) {
 		error("'%s.%s' in source '%s' is not a table", schema, name, source);
 		detail("Only ordinary and partitioned tables can be snapshotted.");
+		hint("Leave it out of sources.%s.tables in plan.json, or list the tables it reads.",
+		     source);
+		ret = PG_REFUSED;
 		goto cleanup;
 	}
+	t->partitioned = PQgetvalue(r, 0, 1)[0] == 'p';
 	t->est_rows = atoll(PQgetvalue(r, 0, 2));
+	strv_from_json(PQgetvalue(r, 0, 3), &t->ancestors, &t->nancestors);
 	PQclear(r);
 
 	params[0] = oid;
@@ -350,11 +406,10 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		c->default_expr = val_dup(r, i, 3);
 		c->identity = val_dup(r, i, 4);
 		c->sequence = val_dup(r, i, 5);
+		/* a stored generated column's expression is its pg_attrdef entry */
 		if (PQgetvalue(r, i, 8)[0] == 's') {
-			error("table '%s.%s' has a generated column '%s'", schema,
-			      name, c->name);
-			detail("Generated columns cannot be written by a push; drydock does not snapshot them yet.");
-			goto cleanup;
+			c->generated = c->default_expr;
+			c->default_expr = NULL;
 		}
 		if (!PQgetisnull(r, i, 6)) {
 			c->is_enum = 1;
@@ -407,14 +462,10 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		}
 	}
 	PQclear(r);
-	if (!t->npk) {
-		error("table '%s.%s' in source '%s' has no primary key", schema,
-		      name, source);
-		detail("drydock identifies every row by its primary key to compute and push the change set.");
-		hint("Add a primary key to the table, or leave it out of the plan.");
-		r = NULL;
+	r = NULL;
+	/* no primary key: read-only unless the plan names a key (snapshot.c) */
+	if (t->partitioned && add_partition_bounds(conn, oid, t))
 		goto cleanup;
-	}
 
 	r = query(conn,
 		  "SELECT ic.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "

@@ -58,9 +58,13 @@ int pg_error(PGconn *conn, const char *what);
 
 /*
  * Reads the catalog of table schema.name into t (columns, types, keys,
- * constraints, indexes) and adds the enums its columns use to cat.
- * Returns 0, or -1 with an error reported (missing table, no primary key).
+ * constraints, indexes, partition ancestors) and adds the enums its
+ * columns use to cat.  Returns 0; PG_REFUSED when the table cannot be
+ * snapshotted (missing, not a table, ...), its reason
+ * reported with error(), detail() and hint(), the connection still usable
+ * for the next table; or -1 on a database failure.
  */
+#define PG_REFUSED 1
 int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		      const char *schema, const char *name,
 		      struct table_meta *t);

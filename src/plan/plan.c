@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "jsonschema.h"
 #include "plan.h"
+#include "stage.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -215,6 +216,10 @@ static int load_sources(struct plan *p, cJSON *sources)
 				pt->name = xstrdup(n);
 				pt->where = w ? xstrdup(w) : NULL;
 				pt->mask = cJSON_GetObjectItemCaseSensitive(t, "mask");
+				if (cJSON_GetObjectItemCaseSensitive(t, "key") &&
+				    strv_from_cjson(cJSON_GetObjectItemCaseSensitive(t, "key"),
+						    &pt->key, &pt->nkey))
+					return bad(p, where, "\"key\" must be a list of column names");
 			} else {
 				return bad(p, where, "each table is a name or an object with \"name\"");
 			}
@@ -352,6 +357,7 @@ void plan_free(struct plan *p)
 		for (int k = 0; k < s->ntables; k++) {
 			free(s->tables[k].name);
 			free(s->tables[k].where);
+			strv_free(s->tables[k].key, s->tables[k].nkey);
 		}
 		free(s->tables);
 		free(s->name);

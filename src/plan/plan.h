@@ -18,6 +18,9 @@ struct plan_table {
 	char *name;
 	char *where;   /* row filter (SQL for the source), or NULL */
 	cJSON *mask;   /* "mask" object (column -> rule), borrowed from root */
+	char **key;    /* "key": a table without a primary key identified by
+			  these columns (docs/snapshot.md), or NULL */
+	int nkey;
 };
 
 struct plan_source {

@@ -676,6 +676,7 @@ static int make_cols(const char *json, char prefix, const struct table_meta *typ
 		c[n].text_cmp = pushset_type_needs_text_cmp(m->pg_type);
 		c[n].seq = m->sequence ? xstrdup(m->sequence) : default_sequence(m->default_expr);
 		c[n].always = m->identity && !strcmp(m->identity, "a");
+		c[n].generated = m->generated != NULL;
 		/* the target holds the snapshot's columns and those the before
 		 * phase adds while rows move (drops wait for ddl_post) */
 		c[n].mid = find_col(pristine, m->name) || find_col(before, m->name);
@@ -873,6 +874,8 @@ static cJSON *cols_json(const struct push_col *c, int n)
 			cJSON_AddStringToObject(o, "seq", c[i].seq);
 		if (c[i].always)
 			cJSON_AddBoolToObject(o, "always", 1);
+		if (c[i].generated)
+			cJSON_AddBoolToObject(o, "generated", 1);
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;
@@ -927,6 +930,7 @@ static int cols_from_json(const cJSON *a, struct push_col **out, int *nout)
 		c[n].mid = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "mid"));
 		c[n].key = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "key"));
 		c[n].always = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "always"));
+		c[n].generated = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "generated"));
 		c[n].seq = seq ? xstrdup(seq) : NULL;
 		c[n].text_cmp = pushset_type_needs_text_cmp(type);
 		n++;

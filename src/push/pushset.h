@@ -28,6 +28,8 @@ struct push_col {
 	char *seq;    /* the sequence its default draws from (serial, identity,
 			 nextval('...') whether OWNED BY or not), or NULL */
 	int always;   /* GENERATED ALWAYS AS IDENTITY */
+	int generated;/* GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it;
+			 never written, compared or guarded */
 };
 
 /* A foreign key pointing at a table of the set, from a table of the target. */

@@ -112,7 +112,7 @@ static void add_json_row(struct strbuf *sb, const char *alias,
 static void add_guard(struct strbuf *sb, const struct push_col *c, int n)
 {
 	for (int i = 0; i < n; i++) {
-		if (!c[i].mid || c[i].key)
+		if (!c[i].mid || c[i].key || c[i].generated)
 			continue;
 		sb_adds(sb, "\n  AND ");
 		add_cmp(sb, &c[i], c[i].work, 0);
@@ -216,7 +216,7 @@ static void add_differs(struct strbuf *sb, const struct push_col *c, int n)
 	int first = 1;
 	sb_adds(sb, "to_json(array_remove(ARRAY[");
 	for (int i = 0; i < n; i++) {
-		if (!c[i].mid || c[i].key)
+		if (!c[i].mid || c[i].key || c[i].generated)
 			continue;
 		sb_adds(sb, first ? "" : ", ");
 		first = 0;
@@ -238,7 +238,7 @@ static void add_any_differs(struct strbuf *sb, const struct push_table *t,
 	add_ref(sb, "t", k0->name);
 	sb_adds(sb, " IS NULL");
 	for (int i = 0; i < n; i++) {
-		if (!c[i].mid || c[i].key)
+		if (!c[i].mid || c[i].key || c[i].generated)
 			continue;
 		sb_adds(sb, "\n    OR ");
 		add_cmp(sb, &c[i], c[i].work, 1);
@@ -375,7 +375,7 @@ static void render_insert(struct strbuf *sb, const struct push_set *ps, int ti,
 	add_table(sb, t);
 	sb_adds(sb, " (");
 	for (int i = 0; i < t->nnew; i++) {
-		if (!t->new[i].mid)
+		if (!t->new[i].mid || t->new[i].generated)
 			continue;
 		sb_adds(sb, first ? "" : ", ");
 		first = 0;
@@ -387,7 +387,7 @@ static void render_insert(struct strbuf *sb, const struct push_set *ps, int ti,
 	sb_adds(sb, "\nSELECT ");
 	first = 1;
 	for (int i = 0; i < t->nnew; i++) {
-		if (!t->new[i].mid)
+		if (!t->new[i].mid || t->new[i].generated)
 			continue;
 		sb_adds(sb, first ? "" : ", ");
 		first = 0;
@@ -471,7 +471,7 @@ static int writable_cols(const struct push_table *t)
 {
 	int n = 0;
 	for (int i = 0; i < t->nnew; i++)
-		n += t->new[i].mid && !t->new[i].key;
+		n += t->new[i].mid && !t->new[i].key && !t->new[i].generated;
 	return n;
 }
 
@@ -482,7 +482,7 @@ static void render_update(struct strbuf *sb, const struct push_table *t, const c
 	add_table(sb, t);
 	sb_adds(sb, " AS t SET ");
 	for (int i = 0; i < t->nnew; i++) {
-		if (!t->new[i].mid || t->new[i].key)
+		if (!t->new[i].mid || t->new[i].key || t->new[i].generated)
 			continue;
 		sb_adds(sb, first ? "" : ", ");
 		first = 0;

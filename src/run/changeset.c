@@ -414,12 +414,62 @@ cleanup:
 	return ret;
 }
 
+/*
+ * A snapshotted table without a key has no change set: compiled steps
+ * cannot write it (the compiler refuses), and this refuses a run in
+ * which anything else did (a SQLite-dialect step), comparing the rows as
+ * multisets over the columns both copies have.
+ */
+static int keyless_unchanged(sqlite3 *db, const struct table_meta *w,
+			     const struct table_meta *p)
+{
+	struct strbuf cols = STRBUF_INIT, sql = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+	for (int i = 0; i < p->ncols; i++) {
+		if (table_column_index(w, p->cols[i].name) < 0)
+			continue;
+		if (cols.len)
+			sb_adds(&cols, ", ");
+		sb_add_qident(&cols, p->cols[i].name);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const char *a = pass ? p->pristine_name : w->stage_name;
+		const char *b = pass ? w->stage_name : p->pristine_name;
+		/* each EXCEPT in its own subquery: compound operators chain left to right */
+		sb_adds(&sql, pass ? " UNION ALL " : "SELECT count(*) FROM (");
+		sb_addf(&sql, "SELECT * FROM (SELECT %s, count(*) FROM ", cols.buf);
+		sb_add_qident(&sql, a);
+		sb_addf(&sql, " GROUP BY %s EXCEPT SELECT %s, count(*) FROM ", cols.buf, cols.buf);
+		sb_add_qident(&sql, b);
+		sb_addf(&sql, " GROUP BY %s)", cols.buf);
+	}
+	sb_adds(&sql, ")");
+	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) || sqlite3_step(st) != SQLITE_ROW) {
+		stage_error(db, "cannot compare a table without a key with its snapshot");
+		goto cleanup;
+	}
+	if (sqlite3_column_int64(st, 0)) {
+		error("table '%s' has no primary key, and the run changed it", w->name);
+		detail("drydock identifies the rows it pushes by a key; this table has none, so its changes cannot be pushed.");
+		hint("Name a key for it in plan.json, {\"name\": \"%s\", \"key\": [\"column\", ...]} "
+		     "(docs/snapshot.md), or leave the table alone.", w->name);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sqlite3_finalize(st);
+	sb_release(&cols);
+	sb_release(&sql);
+	return ret;
+}
+
 int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 		      const struct catalog *working,
 		      const struct schema_change *sc, int nsc, long long run,
 		      struct changeset_summary *out)
 {
-	struct sha256 hash;
+	struct sha256 hash = { NULL };
 	unsigned char digest[32];
 	sqlite3_stmt *ins = NULL, *tab = NULL, *colst = NULL, *cs = NULL;
 	const struct table_meta **tables = NULL;
@@ -473,6 +523,11 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 				goto rollback;
 			}
 		}
+		if (!w->npk && p) {
+			if (keyless_unchanged(db, w, p))
+				goto rollback;
+			continue;
+		}
 		if (diff_table(db, &hash, ins, tab, colst, w, p, tot))
 			goto rollback;
 	}
@@ -509,6 +564,8 @@ rollback:
 	sqlite3_finalize(colst);
 	sqlite3_finalize(cs);
 	ins = tab = colst = cs = NULL;
+	if (hash.ctx)	/* frees the digest's context */
+		sha256_final(&hash, digest);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 cleanup:
 	free(tables);

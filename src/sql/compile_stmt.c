@@ -185,6 +185,7 @@ static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int 
 		r->cols[i].identity = c->identity ? c->identity[0] : 0;
 		r->cols[i].sequence = c->sequence;
 		r->cols[i].not_null = c->not_null;
+		r->cols[i].generated = c->generated;
 	}
 	return r;
 }
@@ -1624,6 +1625,12 @@ static struct rel *target_rel(struct cx *cx, const cJSON *rv, const char *verb)
 			    verb, name, r->source ? r->source : "?"), NULL;
 	if (cx->ctx == SQLC_CHECK || cx->ctx == SQLC_INVARIANT)
 		return cerr(cx, loc, "a check or invariant is one SELECT", "cannot %s in a check", verb), NULL;
+	/* a snapshotted table without a key: its changes could not be pushed */
+	if (r->meta && !r->is_scratch && !r->meta->created && !r->meta->npk)
+		return cerr(cx, loc, ar_printf(cx, "drydock identifies the rows it pushes by a key: name one for the "
+					       "table in plan.json, {\"name\": \"%s\", \"key\": [\"column\", ...]} "
+					       "(docs/snapshot.md)", name),
+			    "cannot %s table \"%s\": it has no primary key", verb, name), NULL;
 	return r;
 }
 
@@ -1670,6 +1677,8 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 	const char *text = c->default_expr;
 	char *seqdef = NULL;
 	struct expr *e;
+	if (c->generated)	/* computed after the statement: generated_recompute() */
+		return ex_sql(cx, "NULL", &c->type, loc);
 	if (!text && c->identity && c->sequence)
 		text = seqdef = ar_printf(cx, "nextval('%s'::regclass)", c->sequence);
 	if (!text)
@@ -1714,6 +1723,92 @@ done:
 	pg_query_free_parse_result(pr);
 	free(sql);
 	return e;
+}
+
+/* ---- generated columns ---- */
+
+/* PostgreSQL's refusal of a value written to a generated column. */
+static int refuse_generated(struct cx *cx, const struct rel *r, int col, int loc, int update)
+{
+	const char *name = r->cols[col].name;
+	const char *hint = ar_printf(cx, "Column \"%s\" is a generated column: drydock computes it "
+				     "from its expression after each statement, as PostgreSQL does.", name);
+	if (update)
+		return cerr(cx, loc, hint, "column \"%s\" can only be updated to DEFAULT", name);
+	return cerr(cx, loc, hint, "cannot insert a non-DEFAULT value into column \"%s\"", name);
+}
+
+/*
+ * A statement that wrote r is followed by one that recomputes r's stored
+ * generated columns from their expressions (PostgreSQL text, compiled
+ * like a default, over the row's columns) wherever they differ, so every
+ * later statement reads what PostgreSQL would have stored.  Generated
+ * columns cannot name each other, so one UPDATE computes them all from
+ * the row as the statement left it.
+ */
+static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf *out)
+{
+	struct strbuf set = STRBUF_INIT, where = STRBUF_INIT;
+	int ret = 0;
+	for (int i = 0; i < r->ncols && !ret; i++) {
+		const struct rcolumn *c = &r->cols[i];
+		struct scope *sc;
+		struct rte *tr;
+		char *sql;
+		PgQueryParseResult pr;
+		cJSON *root = NULL;
+		struct expr *e = NULL;
+		if (!c->generated)
+			continue;
+		sc = scope_new(cx, NULL);
+		tr = rte_for_rel(cx, r, r->name);
+		scope_add(cx, sc, tr);
+		sql = xasprintf("SELECT %s", c->generated);
+		pr = pg_query_parse(sql);
+		if (!pr.error) {
+			const cJSON *st, *sb, *rt, *rb;
+			const char *saved = cx->text;
+			int saved_base = cx->base;
+			root = cJSON_Parse(pr.parse_tree);
+			st = pj_get(cJSON_GetArrayItem(pj_get(root, "stmts"), 0), "stmt");
+			node_tag(st, &sb);
+			rt = cJSON_GetArrayItem(pj_get(sb, "targetList"), 0);
+			node_tag(rt, &rb);
+			cx->text = sql;
+			cx->base = 0;
+			cx->quiet++;
+			e = compile_expr(cx, sc, pj_get(rb, "val"), EK_VALUES);
+			if (e)
+				e = assign_value(cx, r, i, e);
+			cx->quiet--;
+			cx->text = saved;
+			cx->base = saved_base;
+		}
+		if (!e) {
+			char *m = xstrdup(pr.error ? pr.error->message
+					  : cx->env->err.message ? cx->env->err.message : "?");
+			ret = cerr(cx, cx->stmt_loc, "drydock computes a generated column from its PostgreSQL "
+				   "expression; write a step that leaves this table alone",
+				   "cannot compute the generated column \"%s\" of \"%s\" (%s): %s",
+				   c->name, r->name, c->generated, m);
+			free(m);
+		} else {
+			sb_addf(&set, "%s%s = ", set.len ? ", " : "", qident(cx, c->name));
+			ex_print(&set, e);
+			sb_addf(&where, "%s%s IS NOT (", where.len ? " OR " : "", qident(cx, c->name));
+			ex_print(&where, e);
+			sb_addch(&where, ')');
+		}
+		cJSON_Delete(root);
+		pg_query_free_parse_result(pr);
+		free(sql);
+	}
+	if (!ret && set.len)
+		sb_addf(out, "; UPDATE %s AS %s SET %s WHERE %s", qident(cx, r->sql_name),
+			qident(cx, r->name), set.buf, where.buf);
+	sb_release(&set);
+	sb_release(&where);
+	return ret;
 }
 
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -1795,6 +1890,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 					if (r->cols[c].identity == 'a')
 						return cerr(cx, node_loc(it), "Use OVERRIDING SYSTEM VALUE to override.",
 							    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
+					if (r->cols[c].generated)
+						return refuse_generated(cx, r, c, node_loc(it), 0);
 					e = compile_expr(cx, sc, it, EK_VALUES);
 					e = assign_value(cx, r, c, e);
 				}
@@ -1819,6 +1916,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (r->cols[c].identity == 'a')
 				return cerr(cx, loc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
+			if (r->cols[c].generated)
+				return refuse_generated(cx, r, c, loc, 0);
 			if (query_coerce_col(cx, q, k, &r->cols[c].type, CC_ASSIGN,
 					     ar_printf(cx, "column \"%s\"", r->cols[c].name)) < 0)
 				return -1;
@@ -1992,6 +2091,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 					return cerr(cx, pj_int(tb, "location", 0), NULL, "SET (a, b) = ... is not supported");
 				if (vt && !strcmp(vt, "SetToDefault"))
 					e = column_default(cx, r, c, pj_int(tb, "location", 0));
+				else if (r->cols[c].generated)
+					return refuse_generated(cx, r, c, pj_int(tb, "location", 0), 1);
 				else
 					e = assign_value(cx, r, c, compile_expr(cx, us, pj_get(tb, "val"), EK_VALUES));
 				if (!e)
@@ -2009,7 +2110,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		}
 		sb_release(tgt);
 	}
-	return 0;
+	return generated_recompute(cx, r, out);
 }
 
 static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2064,6 +2165,8 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (r->cols[c].identity == 'a')
 				return cerr(cx, tloc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "column \"%s\" can only be updated to DEFAULT", name);
+			if (r->cols[c].generated)
+				return refuse_generated(cx, r, c, tloc, 1);
 			e = assign_value(cx, r, c, compile_expr(cx, sc, pj_get(tb, "val"), EK_VALUES));
 		}
 		if (!e)
@@ -2086,7 +2189,7 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 		sb_adds(out, " WHERE ");
 		ex_print(out, w);
 	}
-	return 0;
+	return generated_recompute(cx, r, out);
 }
 
 static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)

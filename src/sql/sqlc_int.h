@@ -104,6 +104,7 @@ struct rcolumn {
 	char identity;      /* 'a', 'd' or 0 */
 	char *sequence;     /* owned sequence or NULL */
 	int not_null;
+	char *generated;    /* GENERATED ALWAYS AS (this) STORED, PostgreSQL text, or NULL */
 };
 struct rel {
 	char *name;         /* name in PostgreSQL */

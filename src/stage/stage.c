@@ -70,6 +70,7 @@ void column_meta_free(struct column_meta *c)
 	free(c->identity);
 	free(c->sequence);
 	free(c->masked);
+	free(c->generated);
 	free(c->base_value);
 	memset(c, 0, sizeof(*c));
 }
@@ -100,6 +101,8 @@ void table_meta_free(struct table_meta *t)
 	free(t->pristine_name);
 	free(t->row_filter);
 	free(t->file);
+	strv_free(t->ancestors, t->nancestors);
+	strv_free(t->declared_key, t->ndeclared_key);
 	for (int i = 0; i < t->ncols; i++)
 		column_meta_free(&t->cols[i]);
 	free(t->cols);
@@ -150,6 +153,20 @@ struct source_meta *catalog_add_source(struct catalog *cat)
 				(size_t)(cat->nsources + 1) * sizeof(*cat->sources));
 	memset(&cat->sources[cat->nsources], 0, sizeof(*cat->sources));
 	return &cat->sources[cat->nsources++];
+}
+
+int table_set_declared_key(struct table_meta *t)
+{
+	free(t->pk);
+	t->pk = xcalloc((size_t)t->ndeclared_key + 1, sizeof(int));
+	t->npk = 0;
+	for (int k = 0; k < t->ndeclared_key; k++) {
+		int c = table_column_index(t, t->declared_key[k]);
+		if (c < 0)
+			return -1;
+		t->pk[t->npk++] = c;
+	}
+	return 0;
 }
 
 struct table_meta *catalog_add_table(struct catalog *cat)
@@ -491,8 +508,8 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 	int ret = -1;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?)", -1, &tbl, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_enum VALUES (?,?,?,?)", -1, &en, NULL) ||
@@ -527,6 +544,12 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 		bind_opt(tbl, 4, t->pristine_name);
 		bind_opt(tbl, 5, t->row_filter);
 		sqlite3_bind_int64(tbl, 6, t->row_count);
+		sqlite3_bind_int(tbl, 7, t->partitioned);
+		if (t->ndeclared_key) {
+			char *kj = strv_to_json(t->declared_key, t->ndeclared_key);
+			bind_opt(tbl, 8, kj);
+			free(kj);
+		}
 		if (step_reset(db, tbl))
 			goto cleanup;
 		for (int c = 0; c < t->ncols; c++) {
@@ -543,6 +566,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			bind_opt(col, 10, cm->identity);
 			bind_opt(col, 11, cm->sequence);
 			bind_opt(col, 12, cm->masked);
+			bind_opt(col, 13, cm->generated);
 			if (step_reset(db, col))
 				goto cleanup;
 		}
@@ -654,7 +678,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, name, stage_name, "
-				   "pristine_name, row_filter, row_count "
+				   "pristine_name, row_filter, row_count, partitioned, key_columns "
 				   "FROM dd_table ORDER BY source, name",
 			       -1, &st, NULL))
 		goto fail;
@@ -666,12 +690,17 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		t->pristine_name = col_dup(st, 3);
 		t->row_filter = col_dup(st, 4);
 		t->row_count = sqlite3_column_int64(st, 5);
+		t->partitioned = sqlite3_column_int(st, 6);
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			strv_from_json((const char *)sqlite3_column_text(st, 7), &t->declared_key,
+				       &t->ndeclared_key);
 	}
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, tbl, name, pg_type, is_enum, "
 				   "enum_type, not_null, default_expr, identity, "
-				   "sequence, masked FROM dd_column ORDER BY source, tbl, ordinal",
+				   "sequence, masked, generated FROM dd_column "
+				   "ORDER BY source, tbl, ordinal",
 			       -1, &st, NULL))
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -691,6 +720,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		c->identity = col_dup(st, 8);
 		c->sequence = col_dup(st, 9);
 		c->masked = col_dup(st, 10);
+		c->generated = col_dup(st, 11);
 	}
 	sqlite3_finalize(st);
 
@@ -797,6 +827,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 			for (int k = 0; k < t->cons[c].ncolumns; k++)
 				t->pk[t->npk++] = table_column_index(t, t->cons[c].columns[k]);
 		}
+		if (!t->npk && t->ndeclared_key)
+			table_set_declared_key(t);
 	}
 	return 0;
 fail:

@@ -32,6 +32,8 @@ struct column_meta {
 	char *identity;     /* "a", "d" or NULL */
 	char *sequence;     /* owned sequence, or NULL */
 	char *masked;       /* masking rule applied at snapshot, or NULL */
+	char *generated;    /* GENERATED ALWAYS AS (expr) STORED: expr as
+			       pg_get_expr() prints it; default_expr is NULL */
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int added;          /* added by a schema change of the plan */
 	char *base_value;   /* added: the value PostgreSQL gives existing rows
@@ -65,13 +67,22 @@ struct table_meta {
 	long long est_rows;  /* estimate for progress; not stored */
 	struct column_meta *cols;
 	int ncols;
-	int *pk;             /* indexes into cols */
+	int *pk;             /* indexes into cols: the primary key, else the
+				declared key; npk 0: no key (read-only) */
 	int npk;
+	char **declared_key; /* no primary key: the plan's "key" columns, which
+				pk then holds (docs/snapshot.md); stored */
+	int ndeclared_key;
 	struct constraint_meta *cons;
 	int ncons;
 	struct index_meta *idx;
 	int nidx;
 	char *file;          /* fixture rows file, relative; not stored */
+	int partitioned;     /* a partitioned parent: its rows are every partition's;
+				stored */
+	char **ancestors;    /* "schema.name" of the partitioned tables above it
+				(nearest first); not stored */
+	int nancestors;
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int created;         /* created by a create_table change */
 	int dropped;         /* dropped by a drop_table change */
@@ -162,6 +173,11 @@ struct source_meta *catalog_target(struct catalog *cat);
 const struct enum_meta *catalog_find_enum(const struct catalog *cat,
 					  const char *source, const char *name);
 int table_column_index(const struct table_meta *t, const char *name);
+/*
+ * Makes the declared key (a table without a primary key) the table's pk.
+ * -1 when it names a column the table does not have.
+ */
+int table_set_declared_key(struct table_meta *t);
 /* Fills stage_name and pristine_name from the naming rule above. */
 void table_set_stage_names(struct table_meta *t, int is_target);
 /* Parses each column's pg_type into its struct pgtype. */

@@ -1,0 +1,596 @@
+/*
+ * snapshot: the engine behind `drydock snapshot` (snapshot.h).  The file
+ * is built as OUT.tmp and renamed only when complete, so a failed or
+ * killed snapshot leaves nothing that looks valid.
+ */
+#define _GNU_SOURCE
+#include "snapshot.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "drift.h"
+#include "fixture.h"
+#include "mask.h"
+#include "pg.h"
+#include "stage.h"
+
+struct binding {
+	const char *name;     /* plan source name */
+	const char *conninfo; /* or NULL when it comes from the fixture */
+	PGconn *conn;
+};
+
+static char *tmp_path_for_signal;
+
+static void on_signal(int sig)
+{
+	if (tmp_path_for_signal)
+		unlink(tmp_path_for_signal);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+struct load_ctx {
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	const struct table_meta *t;
+	struct progress progress;
+	long long rows;
+	const struct table_mask *mask; /* or NULL */
+	const char *secret;
+	struct strbuf *masked;         /* one per column, when masking */
+};
+
+/* A declared key (the plan's "key") must be what a primary key would be. */
+static int key_null(const struct load_ctx *c, int col)
+{
+	const struct table_meta *t = c->t;
+	if (!t->ndeclared_key)
+		return 0;
+	for (int k = 0; k < t->npk; k++)
+		if (t->pk[k] == col) {
+			error("table '%s', row %lld: column '%s' of its \"key\" is NULL",
+			      t->name, c->rows + 1, t->cols[col].name);
+			detail("The plan's \"key\" identifies each row of a table without a primary key, "
+			       "so it must be unique and not null.");
+			hint("Name columns that are unique and not null in sources.%s.tables in plan.json.",
+			     t->source);
+			return -1;
+		}
+	return 0;
+}
+
+static int key_duplicate(const struct load_ctx *c, char **vals, size_t *lens)
+{
+	const struct table_meta *t = c->t;
+	struct strbuf k = STRBUF_INIT;
+	for (int i = 0; i < t->npk; i++) {
+		sb_adds(&k, i ? ", " : "");
+		if (c->mask && c->mask->rules[t->pk[i]].kind != MASK_NONE)
+			sb_adds(&k, "(masked)");	/* personal data stays out of messages */
+		else if (vals[t->pk[i]])
+			sb_add(&k, vals[t->pk[i]], lens[t->pk[i]]);
+		else
+			sb_adds(&k, "NULL");
+	}
+	struct strbuf names = STRBUF_INIT;
+	for (int i = 0; i < t->npk; i++) {
+		sb_adds(&names, i ? ", " : "");
+		sb_adds(&names, t->cols[t->pk[i]].name);
+	}
+	error("table '%s', row %lld: its \"key\" (%s) = (%s) is not unique",
+	      t->name, c->rows + 1, names.buf, k.buf);
+	sb_release(&names);
+	detail("The plan's \"key\" identifies each row of a table without a primary key, "
+	       "so it must be unique and not null.");
+	hint("Name columns that are unique and not null in sources.%s.tables in plan.json.",
+	     t->source);
+	sb_release(&k);
+	return -1;
+}
+
+static int load_row(void *vctx, char **vals, size_t *lens, int n)
+{
+	struct load_ctx *c = vctx;
+	for (int i = 0; i < n; i++) {
+		const char *why = NULL;
+		const char *v = vals[i];
+		size_t len = lens[i];
+		if (!v) {
+			if (key_null(c, i))
+				return -1;
+			sqlite3_bind_null(c->stmt, i + 1);
+			continue;
+		}
+		if (c->mask && c->mask->rules[i].kind != MASK_NONE) {
+			if (mask_apply(&c->mask->rules[i], &c->t->cols[i], c->secret, v, len,
+				       &c->masked[i])) {
+				sqlite3_bind_null(c->stmt, i + 1);
+				continue;
+			}
+			v = c->masked[i].buf;
+			len = c->masked[i].len;
+		}
+		if (pgtype_bind_text(c->stmt, i + 1, &c->t->cols[i].type, v, len, &why))
+			return error("table '%s', row %lld, column '%s': %s",
+				     c->t->name, c->rows + 1, c->t->cols[i].name, why);
+	}
+	if (sqlite3_step(c->stmt) != SQLITE_DONE) {
+		if (c->t->ndeclared_key &&
+		    sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			sqlite3_reset(c->stmt);
+			return key_duplicate(c, vals, lens);
+		}
+		error("cannot store a row of '%s': %s", c->t->name,
+		      sqlite3_errmsg(c->db));
+		sqlite3_reset(c->stmt);
+		return -1;
+	}
+	sqlite3_reset(c->stmt);
+	c->rows++;
+	if ((c->rows & 1023) == 0)
+		progress_update(&c->progress, c->rows);
+	fault_point("snapshot.row");
+	return 0;
+}
+
+static void free_masked(struct load_ctx *lc)
+{
+	if (!lc->masked)
+		return;
+	for (int c = 0; c < lc->t->ncols; c++)
+		sb_release(&lc->masked[c]);
+	free(lc->masked);
+	lc->masked = NULL;
+}
+
+/*
+ * A partition listed with one of its ancestors would be staged twice
+ * (reading the parent returns every partition's rows): each such pair is
+ * refused.  Returns the number refused.
+ */
+static int check_partitions(struct catalog *cat, const char *source,
+			    const char *schema)
+{
+	int nrefused = 0;
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		if (strcmp(t->source, source))
+			continue;
+		for (int a = 0; a < t->nancestors; a++) {
+			for (int k = 0; k < cat->ntables; k++) {
+				struct table_meta *p = &cat->tables[k];
+				char *qual;
+				int same;
+				if (k == i || strcmp(p->source, source))
+					continue;
+				qual = xasprintf("%s.%s", schema, p->name);
+				same = !strcmp(qual, t->ancestors[a]);
+				free(qual);
+				if (!same)
+					continue;
+				error("table '%s.%s' is a partition of '%s.%s', which the plan also lists",
+				      schema, t->name, schema, p->name);
+				detail("Reading a partitioned table reads every partition's rows, so '%s' would be staged twice.",
+				       t->name);
+				hint("List only '%s' under sources.%s.tables (its partitions come with it), "
+				     "or only the partition.", p->name, source);
+				nrefused++;
+			}
+		}
+	}
+	return nrefused;
+}
+
+/* Copies the plan's table list for one source into catalog entries. */
+static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
+			      struct plan_source *ps, struct catalog *cat, int *nrefused)
+{
+	char what[128];
+	PGresult *r;
+	struct source_meta *sm;
+
+	snprintf(what, sizeof(what), "source '%s'", b->name);
+	b->conn = o->connect ? o->connect(o->connect_ctx, b->conninfo, what)
+			     : pg_connect(b->conninfo, what);
+	if (!b->conn)
+		return -1;
+	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		    "cannot start the snapshot transaction"))
+		return -1;
+	sm = catalog_add_source(cat);
+	sm->name = xstrdup(b->name);
+	sm->is_target = ps->target;
+	sm->schema = xstrdup(ps->schema);
+	sm->origin = xstrdup("postgres");
+	sm->identity = pg_identity(b->conn);
+	sm->server_version = xstrdup(PQparameterStatus(b->conn, "server_version")
+					     ? PQparameterStatus(b->conn, "server_version")
+					     : "");
+	r = PQexec(b->conn, "SELECT to_char(now() AT TIME ZONE 'UTC', "
+			    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return pg_error(b->conn, "cannot read the server clock");
+	}
+	sm->snapshot_at = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	for (int i = 0; i < ps->ntables; i++) {
+		struct table_meta *t = catalog_add_table(cat);
+		t->source = xstrdup(b->name);
+		t->name = xstrdup(ps->tables[i].name);
+		t->row_filter = ps->tables[i].where ? xstrdup(ps->tables[i].where) : NULL;
+		int rc = pg_describe_table(b->conn, cat, b->name, ps->schema,
+					   ps->tables[i].name, t);
+		if (rc < 0)
+			return -1;
+		if (rc == PG_REFUSED)
+			(*nrefused)++;
+	}
+	*nrefused += check_partitions(cat, b->name, ps->schema);
+	if (*nrefused)
+		return 0;
+	if (pg_describe_domains(b->conn, cat, b->name, ps->schema))
+		return -1;
+	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
+		return -1;
+	return 0;
+}
+
+/*
+ * Takes the plan's tables of one source out of a fixture catalog into cat.
+ * Moves ownership of table and enum entries.
+ */
+static int describe_fixture_source(const char *fixdir, struct catalog *fix,
+				   struct plan *plan, struct plan_source *ps,
+				   struct catalog *cat, int *nrefused)
+{
+	struct source_meta *fs = catalog_find_source(fix, ps->name), *sm;
+	if (!fs && fix->nsources == 1 && plan->nsources == 1)
+		fs = &fix->sources[0];
+	if (!fs) {
+		error("fixture '%s' has no source '%s'", fixdir, ps->name);
+		hint("Give the source with --source %s=CONNINFO, or use a fixture that holds it.",
+		     ps->name);
+		return -1;
+	}
+	sm = catalog_add_source(cat);
+	sm->name = xstrdup(ps->name);
+	sm->is_target = ps->target;
+	sm->schema = xstrdup(ps->schema);
+	sm->origin = xstrdup("fixture");
+	sm->identity = xasprintf("fixture %s", fixdir);
+	sm->server_version = fs->server_version ? xstrdup(fs->server_version) : NULL;
+	sm->snapshot_at = fs->snapshot_at ? xstrdup(fs->snapshot_at) : NULL;
+	for (int e = 0; e < fix->nenums; e++) {
+		if (strcmp(fix->enums[e].source, fs->name))
+			continue;
+		struct enum_meta *em = catalog_add_enum(cat);
+		*em = fix->enums[e];
+		free(em->source);
+		em->source = xstrdup(ps->name);
+		memset(&fix->enums[e], 0, sizeof(fix->enums[e]));
+		fix->enums[e].source = xstrdup("");
+		fix->enums[e].name = xstrdup("");
+	}
+	for (int q = 0; ps->target && q < fix->nseqs; q++) {
+		struct sequence_meta *sq;
+		if (strcmp(fix->seqs[q].source, fs->name))
+			continue;
+		sq = catalog_add_sequence(cat);
+		*sq = fix->seqs[q];
+		sq->source = xstrdup(ps->name);
+		sq->schema = xstrdup(fix->seqs[q].schema);
+		sq->name = xstrdup(fix->seqs[q].name);
+	}
+	for (int i = 0; i < ps->ntables; i++) {
+		struct table_meta *ft = catalog_find_table(fix, fs->name, ps->tables[i].name);
+		struct table_meta *t;
+		if (!ft) {
+			error("table '%s' is not in fixture '%s' (source '%s')",
+			      ps->tables[i].name, fixdir, fs->name);
+			hint("Check the table names under sources.%s.tables in plan.json.",
+			     ps->name);
+			(*nrefused)++;
+			continue;
+		}
+		t = catalog_add_table(cat);
+		*t = *ft;
+		memset(ft, 0, sizeof(*ft));
+		ft->source = xstrdup("");
+		ft->name = xstrdup("");
+		free(t->source);
+		t->source = xstrdup(ps->name);
+		t->row_filter = ps->tables[i].where ? xstrdup(ps->tables[i].where) : NULL;
+	}
+	return 0;
+}
+
+/*
+ * The plan's "key" of each table: only for a table without a primary key,
+ * naming columns it has.  Each one that does not fit is refused.  Returns
+ * the number refused.
+ */
+static int apply_plan_keys(struct catalog *cat, struct plan *plan)
+{
+	int nrefused = 0;
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct plan_source *ps = plan_find_source(plan, t->source);
+		const struct plan_table *pt = NULL;
+		for (int k = 0; ps && k < ps->ntables; k++)
+			if (!strcmp(ps->tables[k].name, t->name))
+				pt = &ps->tables[k];
+		if (!pt || !pt->nkey || !t->ncols)
+			continue;
+		if (t->npk && !t->ndeclared_key) {
+			error("table '%s' in source '%s' has a primary key; its \"key\" in the plan is not needed",
+			      t->name, t->source);
+			hint("Remove \"key\" from the table in sources.%s.tables: drydock uses the primary key.",
+			     t->source);
+			nrefused++;
+			continue;
+		}
+		strv_free(t->declared_key, t->ndeclared_key); /* a fixture's: the plan decides */
+		t->ndeclared_key = pt->nkey;
+		t->declared_key = xcalloc((size_t)pt->nkey + 1, sizeof(char *));
+		for (int k = 0; k < pt->nkey; k++)
+			t->declared_key[k] = xstrdup(pt->key[k]);
+		if (table_set_declared_key(t)) {
+			error("the \"key\" of table '%s' in source '%s' names a column it does not have",
+			      t->name, t->source);
+			hint("Check sources.%s.tables in plan.json against the table's columns.", t->source);
+			nrefused++;
+		}
+	}
+	return nrefused;
+}
+
+static int check_names(struct catalog *cat)
+{
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct source_meta *s = catalog_find_source(cat, t->source);
+		table_set_stage_names(t, s->is_target);
+		if (!strncmp(t->stage_name, "dd_", 3) ||
+		    !strncmp(t->stage_name, "sqlite_", 7)) {
+			error("table '%s' cannot be staged under its own name", t->name);
+			detail("Names starting with dd_ or sqlite_ are reserved in the staging file.");
+			return -1;
+		}
+		for (int k = 0; k < i; k++) {
+			if (!strcmp(cat->tables[k].stage_name, t->stage_name)) {
+				error("tables '%s.%s' and '%s.%s' would share the staging name '%s'",
+				      cat->tables[k].source, cat->tables[k].name,
+				      t->source, t->name, t->stage_name);
+				hint("Rename a source in plan.json.");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Applies a fixture table's "where" filter in SQLite after loading. */
+static int filter_fixture_table(sqlite3 *db, struct table_meta *t, const char *name)
+{
+	struct strbuf sql = STRBUF_INIT;
+	char *msg = NULL;
+	int ret = 0;
+	sb_adds(&sql, "DELETE FROM ");
+	sb_add_qident(&sql, name);
+	sb_addf(&sql, " WHERE NOT (%s)", t->row_filter);
+	if (sqlite3_exec(db, sql.buf, NULL, NULL, &msg) != SQLITE_OK) {
+		ret = error("the \"where\" filter of table '%s' does not run on a fixture", t->name);
+		detail("SQLite says: %s.", msg ? msg : sqlite3_errmsg(db));
+		hint("Filters on fixture sources run in SQLite; write one both databases accept.");
+	} else {
+		t->row_count -= sqlite3_changes(db);
+	}
+	sqlite3_free(msg);
+	sb_release(&sql);
+	return ret;
+}
+
+void snapshot_opts_release(struct snapshot_opts *o)
+{
+	strv_free(o->table_source_out, o->ntables_out);
+	strv_free(o->table_name_out, o->ntables_out);
+	free(o->table_rows_out);
+	o->table_source_out = o->table_name_out = NULL;
+	o->table_rows_out = NULL;
+	o->ntables_out = 0;
+}
+
+#define PLURAL_S(n) ((n) == 1 ? "" : "s")
+
+int snapshot_take(struct snapshot_opts *o)
+{
+	struct plan *plan = o->plan;
+	const char *out = o->out, *fixdir = o->fixture_dir;
+	char *secret = NULL;
+	int secret_loaded = 0, nmasked = 0, nrefused = 0, ret = -1;
+	struct table_mask *masks = NULL;
+	struct catalog cat = { 0 }, fix = { 0 };
+	struct binding *b = xcalloc((size_t)plan->nsources + 1, sizeof(*b));
+	sqlite3 *db = NULL;
+	char *tmp = NULL, *now = NULL;
+
+	for (int i = 0; i < plan->nsources; i++) {
+		b[i].name = o->sources[i].name;
+		b[i].conninfo = o->sources[i].conninfo;
+	}
+	if (fixdir && fixture_read_manifest(fixdir, &fix))
+		goto cleanup;
+	for (int i = 0; i < plan->nsources; i++) {
+		if (b[i].conninfo) {
+			if (describe_pg_source(o, &b[i], &plan->sources[i], &cat, &nrefused))
+				goto cleanup;
+		} else if (fixdir) {
+			if (describe_fixture_source(fixdir, &fix, plan, &plan->sources[i], &cat,
+						    &nrefused))
+				goto cleanup;
+		} else {
+			error("source '%s' has no connection", b[i].name);
+			hint("Add --source %s=CONNINFO, or --fixture DIR.", b[i].name);
+			goto cleanup;
+		}
+	}
+	nrefused += apply_plan_keys(&cat, plan);
+	if (nrefused) {
+		error("cannot snapshot %d table%s of the plan (above); nothing was written",
+		      nrefused, nrefused == 1 ? "" : "s");
+		goto cleanup;
+	}
+	if (check_names(&cat))
+		goto cleanup;
+	masks = xcalloc((size_t)cat.ntables + 1, sizeof(*masks));
+	for (int i = 0; i < cat.ntables; i++) {
+		struct table_meta *t = &cat.tables[i];
+		struct plan_source *ps = plan_find_source(plan, t->source);
+		cJSON *mrules = NULL;
+		char where[512];
+		for (int k = 0; ps && k < ps->ntables; k++)
+			if (!strcmp(ps->tables[k].name, t->name))
+				mrules = ps->tables[k].mask;
+		if (mrules && !secret_loaded) {
+			secret = mask_read_secret(o->mask_secret_file);
+			secret_loaded = 1;
+			if (o->mask_secret_file && !secret)
+				goto cleanup;
+		}
+		snprintf(where, sizeof(where), "sources.%s.tables '%s'", t->source, t->name);
+		if (mask_compile(mrules, t, secret, where, &masks[i]))
+			goto cleanup;
+		for (int k = 0; k < t->ncols; k++)
+			if (masks[i].rules[k].kind != MASK_NONE) {
+				free(t->cols[k].masked);
+				t->cols[k].masked = xstrdup(mask_rule_name(&masks[i].rules[k]));
+				nmasked++;
+			}
+	}
+
+	tmp = xasprintf("%s.tmp", out);
+	unlink(tmp);
+	tmp_path_for_signal = tmp;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	if (stage_create(tmp, &db))
+		goto cleanup;
+	for (int i = 0; i < cat.ntables; i++) {
+		struct table_meta *t = &cat.tables[i];
+		struct source_meta *sm = catalog_find_source(&cat, t->source);
+		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		struct load_ctx lc = { db, NULL, t, { 0 }, 0, NULL, secret, NULL };
+		struct binding *bd = NULL;
+		if (masks[i].nmasked) {
+			lc.mask = &masks[i];
+			lc.masked = xcalloc((size_t)t->ncols, sizeof(struct strbuf));
+			for (int k = 0; k < t->ncols; k++)
+				sb_init(&lc.masked[k], 0);
+		}
+		for (int k = 0; k < plan->nsources; k++)
+			if (!strcmp(b[k].name, t->source))
+				bd = &b[k];
+		if (stage_create_table(db, t, name) ||
+		    stage_prepare_insert(db, t, name, &lc.stmt)) {
+			free_masked(&lc);
+			goto cleanup;
+		}
+		if (bd && bd->conn) {
+			char label[256];
+			snprintf(label, sizeof(label), "%s.%s", t->source, t->name);
+			progress_start(&lc.progress, label, t->est_rows);
+			int rc = pg_copy_out(bd->conn, sm->schema, t, load_row, &lc,
+					     &t->row_count);
+			progress_end(&lc.progress);
+			sqlite3_finalize(lc.stmt);
+			free_masked(&lc);
+			if (rc)
+				goto cleanup;
+		} else {
+			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, lc.mask, secret,
+						   &t->row_count);
+			sqlite3_finalize(lc.stmt);
+			free_masked(&lc);
+			if (rc)
+				goto cleanup;
+			if (t->row_filter && filter_fixture_table(db, t, name))
+				goto cleanup;
+		}
+		fault_point("snapshot.after_table");
+		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL_S(t->row_count));
+	}
+	now = utc_timestamp();
+	if (stage_write_catalog(db, &cat) ||
+	    stage_set_meta(db, "plan_name", plan->name) ||
+	    stage_set_meta(db, "plan_json", plan->text) ||
+	    stage_set_meta(db, "snapshot_at", now))
+		goto cleanup;
+	for (int i = 0; i < plan->nsources; i++)
+		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
+			goto cleanup;
+	for (int i = 0; i < plan->nsources; i++)
+		if (b[i].conn)
+			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
+	fault_point("snapshot.before_commit");
+	if (stage_finish_create(db, tmp)) {
+		db = NULL;
+		goto cleanup;
+	}
+	db = NULL;
+	{
+		const char *sfx[] = { "-journal", "-wal", "-shm" };
+		for (size_t k = 0; k < ARRAY_SIZE(sfx); k++) {
+			char *side = xasprintf("%s%s", out, sfx[k]);
+			unlink(side);
+			free(side);
+		}
+	}
+	fault_point("snapshot.before_rename");
+	if (rename(tmp, out)) {
+		error("cannot rename '%s' to '%s': %s", tmp, out, strerror(errno));
+		goto cleanup;
+	}
+	fsync_dir_of(out);
+	tmp_path_for_signal = NULL;
+	info("wrote '%s': %d table%s from %d source%s%s", out, cat.ntables, PLURAL_S(cat.ntables),
+	     cat.nsources, cat.nsources == 1 ? "" : "s",
+	     nmasked ? ", personal data masked" : "");
+	o->ntables_out = cat.ntables;
+	o->table_source_out = xcalloc((size_t)cat.ntables + 1, sizeof(char *));
+	o->table_name_out = xcalloc((size_t)cat.ntables + 1, sizeof(char *));
+	o->table_rows_out = xcalloc((size_t)cat.ntables + 1, sizeof(long long));
+	for (int i = 0; i < cat.ntables; i++) {
+		o->table_source_out[i] = xstrdup(cat.tables[i].source);
+		o->table_name_out[i] = xstrdup(cat.tables[i].name);
+		o->table_rows_out[i] = cat.tables[i].row_count;
+	}
+	o->masked_columns_out = nmasked;
+	ret = 0;
+cleanup:
+	if (db)
+		sqlite3_close(db);
+	if (ret && tmp)
+		unlink(tmp);
+	tmp_path_for_signal = NULL;
+	for (int i = 0; i < plan->nsources; i++)
+		if (b[i].conn)
+			PQfinish(b[i].conn);
+	free(b);
+	if (masks)
+		for (int i = 0; i < cat.ntables; i++)
+			mask_free(&masks[i], cat.tables[i].ncols);
+	free(masks);
+	free(secret);
+	catalog_free(&cat);
+	catalog_free(&fix);
+	free(tmp);
+	free(now);
+	return ret;
+}
