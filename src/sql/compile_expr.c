@@ -1369,7 +1369,12 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		args[0] = resolve_unknown(cx, args[0]);
 		if (!args[0])
 			return NULL;
-		if (!ct_order(cx, &args[0]->type, &coll))
+		/* types with an order but no min/max aggregate in pg_aggregate (PostgreSQL 15):
+		 * boolean, bytea, uuid, json[b] and the range types */
+		int t = args[0]->type.t;
+		int no_agg = t == PGK_BOOL || t == PGK_BYTEA || t == PGK_UUID || t == PGK_JSON || t == PGK_JSONB ||
+			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE);
+		if (no_agg || !ct_order(cx, &args[0]->type, &coll))
 			return cerr(cx, loc, NULL, "function %s(%s) does not exist", name,
 				    ct_name(cx, &args[0]->type, 0)), NULL;
 		struct expr *k = ex_tmpl(cx, "$1 COLLATE $c", &args[0]->type, args[0]->loc, 1, args[0]);

@@ -22,6 +22,17 @@ INSERT INTO results (k, u) SELECT 'u' || id, uid FROM items WHERE uid IS NOT NUL
 
 INSERT INTO results (k, t) SELECT 'max', max(uid::text) FROM items
 
+-- no min/max aggregate for uuid, boolean, bytea, jsonb (PostgreSQL 15)
+INSERT INTO results (k, t) SELECT 'max', max(uid)::text FROM items
+
+INSERT INTO results (k, t) SELECT 'min', min(flag)::text FROM items
+
+INSERT INTO results (k, t) SELECT 'max', max(data)::text FROM items
+
+INSERT INTO results (k, t) SELECT 'max', max(doc)::text FROM items
+
+INSERT INTO results (k, t) SELECT 'max', max(qty)::text FROM items
+
 -- arrays
 -- construct: array_append, array_remove
 UPDATE items SET tags = array_append(tags, 'new')
