@@ -66,6 +66,10 @@ $(BUILD)/pgdiff: tests/pgdiff/pgdiff.c $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 $(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
+# The registry's signatures, for tests/gen/gen-volatility.sh.
+$(BUILD)/pgfn-dump: tests/gen/pgfn_dump.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
 # The differential expression fuzzer (opt-in: make fuzz-sql).
 $(BUILD)/fuzz-sql: tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c tests/fuzz-sql/gen.h $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -Itests/fuzz-sql -o $@ tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
@@ -112,7 +116,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff
+e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -124,7 +128,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

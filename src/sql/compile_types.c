@@ -517,6 +517,9 @@ static struct expr *call_cast(struct cx *cx, const struct pgfn_sig *s, struct ex
 	struct expr *r = ex_func(cx, s->sqlite_fn, &rt, loc, n, kids);
 	if (s->flags & PGFN_VOLATILE)
 		r->flags |= X_VOLATILE;
+	/* an immutable cast of a constant is evaluated by the planner */
+	if (pgfn_sig_volatility(s) == 'i')
+		r = ex_fold(cx, r);
 	return r;
 }
 
@@ -547,7 +550,7 @@ static struct expr *apply_typmod(struct cx *cx, struct expr *e, const struct cty
 	if (cc == CC_EXPLICIT && (k == PGK_VARCHAR || k == PGK_CHAR) && !(s->flags & PGFN_EXPLICIT)) {
 		struct expr *kids[3] = { e, ex_sql(cx, "1", &T_INT4, -1),
 					 ex_sql(cx, ar_printf(cx, "%d", to->mod1), &T_INT4, -1) };
-		e = ex_func(cx, "substr", &e->type, loc, 3, kids);
+		e = ex_fold(cx, ex_func(cx, "substr", &e->type, loc, 3, kids));
 	}
 	return call_cast(cx, s, e, to, 1, cc == CC_EXPLICIT, loc);
 }

@@ -70,8 +70,8 @@ static void capture_begin(void)
 	if (!capture_file)
 		capture_file = tmpfile();
 	fflush(stderr);
-	rewind(capture_file);
 	if (ftruncate(fileno(capture_file), 0)) { /* ignore */ }
+	lseek(fileno(capture_file), 0, SEEK_SET);
 	saved_stderr = dup(2);
 	dup2(fileno(capture_file), 2);
 }
@@ -80,12 +80,13 @@ static void capture_begin(void)
 static char *capture_end(void)
 {
 	char line[1024] = "";
+	ssize_t n;
 	fflush(stderr);
 	dup2(saved_stderr, 2);
 	close(saved_stderr);
-	rewind(capture_file);
-	if (!fgets(line, sizeof(line), capture_file))
-		line[0] = '\0';
+	/* the file descriptor, not the stream: its buffer would be stale */
+	n = pread(fileno(capture_file), line, sizeof(line) - 1, 0);
+	line[n > 0 ? n : 0] = '\0';
 	line[strcspn(line, "\n")] = '\0';
 	return xstrdup(line);
 }
@@ -267,10 +268,39 @@ static int same(const char *a, const char *b)
 }
 
 /* Compares one expression (k of the batch) on both sides; prints differences. */
+/*
+ * A compile-time error that says drydock does not run the construct (a
+ * refusal, acceptable) rather than an error PostgreSQL would raise too
+ * (a constant folded at compile time: "division by zero").
+ */
+static int is_refusal(const char *msg)
+{
+	static const char *const marks[] = { "not supported", "not implemented", "unsupported",
+					     "compiled SQL does not prepare" };
+	const char *p = strstr(msg, "fuzz:");
+	if (p)
+		msg = p; /* past "drydock: error: " */
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+		if (strstr(msg, marks[i]))
+			return 1;
+	return 0;
+}
+
 static void compare_one(const char *expr, const struct side *pg, const struct side *dd, int k,
 			struct counts *c)
 {
-	if (dd->refused) {
+	if (dd->refused && (pg->error || is_refusal(dd->error))) {
+		if (pg->error) {
+			/* PostgreSQL fails too: an error on both sides */
+			c->compared++;
+			c->both_errors++;
+			if (!strstr(dd->error, pg->error)) {
+				c->message_differs++;
+				if (c->message_differs <= 20)
+					printf("message: %s\n    PostgreSQL: %s\n    drydock:    %s\n", expr, pg->error, dd->error);
+			}
+			return;
+		}
 		c->refused++;
 		if (c->refusals_shown++ < 10)
 			printf("refused: %s\n    %s\n", expr, dd->error);

@@ -469,6 +469,40 @@ INSERT INTO results (k, t) SELECT 'fold-cast' || id, (NULL::int8 + big)::int4::t
 
 INSERT INTO results (k, i) SELECT 'fold-not' || id, small / 0 FROM items WHERE NOT (NULL::boolean IS NULL)
 
+-- constant folding of immutable calls (eval_const_expressions): an
+-- immutable function, operator or cast over constants is evaluated at plan
+-- time, so its error fails the statement even where no row reaches it; a
+-- CASE arm after a constant TRUE or under a constant FALSE, an OR/AND
+-- argument after the constant that decides it and a COALESCE argument after
+-- a constant are never simplified; stable calls are left to run time
+-- construct: constant folding
+INSERT INTO results (k, i) SELECT 'fold-arm' || id, CASE WHEN small > 100000 THEN 1 / 0 ELSE 1 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-int4' || id, CASE WHEN flag THEN (1e20)::int4 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-agg', sum(CASE WHEN id < 0 THEN 2147483647 + 1 ELSE id END)::int FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-false-arm' || id, CASE WHEN false THEN 1 / 0 WHEN small > 0 THEN 1 ELSE 2 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-true-arm' || id, CASE WHEN small > 0 THEN 1 WHEN true THEN 2 ELSE 1 / 0 END FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-or-after' || id, flag OR true OR 1 / 0 = 1 FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-or-before' || id, flag OR 1 / 0 = 1 OR true FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-coalesce-stop' || id, coalesce(small, 7, 1 / 0) FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-stable' || id, CASE WHEN id > 100 THEN 'x'::text::date::text ELSE 'ok' END FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-nullif' || id, nullif(name, NULL) || nullif(NULL::text, name) FROM items
+
+-- AND and OR stop where PostgreSQL's executor stops: not after NULL
+INSERT INTO results (k, bo) SELECT 'andor-stop' || id, id >= 3 AND small * 2::smallint > 0 FROM items
+
+INSERT INTO results (k, bo) SELECT 'andor-null' || id, CASE WHEN (NULLIF(id, id) > 0 AND small * 2::smallint > 0) THEN true END FROM items
+
+INSERT INTO results (k, bo) SELECT 'andor-or' || id, id < 3 OR small * 2::smallint > 0 FROM items
+
 -- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
 -- construct: array_agg
 INSERT INTO results (k, t) SELECT 'agg', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY name NULLS FIRST) AS a FROM items) s
