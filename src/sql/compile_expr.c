@@ -638,110 +638,108 @@ static struct expr *compile_op(struct cx *cx, const char *op, struct expr *l,
 	return call_sig(cx, &res, args, n, loc);
 }
 
+/* Whether e reads a column (PostgreSQL's contain_vars_of_level(e, 0)). */
+static int ex_has_column(const struct expr *e)
+{
+	if (e->kind == E_COL)
+		return 1;
+	for (int i = 0; i < e->nkids; i++)
+		if (ex_has_column(e->kids[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * x IN (a, b, ...) as PostgreSQL's transformAExprIn: the items that read
+ * no column, when there are two or more and one common type covers them
+ * and x (select_common_type over x first, then those items; no error when
+ * there is none), become one x = ANY(ARRAY[...]) of that type; every other
+ * item is a comparison of its own, x = item resolved on its types, all
+ * OR'ed after it (NOT IN: <> and AND).  So an item of another type never
+ * changes how the others compare: v IN ('a ', c) compares v with 'a ' as
+ * text and with the char(n) column c as PostgreSQL's operator resolution
+ * decides.
+ */
 static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 			       int negate, enum exprkind ek, int loc)
 {
 	const cJSON *list = pj_get(b, "rexpr"), *it;
 	const cJSON *lb;
+	const char *op = negate ? "<>" : "=";
 	struct expr *l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek);
 	if (!l)
 		return NULL;
 	if (!node_tag(list, &lb) || strcmp(node_tag(list, NULL), "List"))
 		return cerr(cx, loc, NULL, "unsupported IN list"), NULL;
 	int n = cJSON_GetArraySize(pj_get(lb, "items"));
-	struct expr **all = ar_alloc(cx, sizeof(*all) * (size_t)(n + 1));
-	all[0] = l;
-	int i = 1;
+	struct expr **items = ar_alloc(cx, sizeof(*items) * (size_t)(n + 1));
+	struct expr **consts = ar_alloc(cx, sizeof(*consts) * (size_t)(n + 2));
+	struct expr **rest = ar_alloc(cx, sizeof(*rest) * (size_t)(n + 1));
+	struct expr **terms = ar_alloc(cx, sizeof(*terms) * (size_t)(n + 1));
+	int nconst = 0, nrest = 0, nterms = 0, i = 0;
 	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
-		if (!(all[i++] = compile_expr(cx, sc, it, ek)))
+		if (!(items[i] = compile_expr(cx, sc, it, ek)))
 			return NULL;
+		i++;
 	}
-	/* PostgreSQL: one common type for the list when it has one (a
-	 * ScalarArrayOpExpr), else one comparison per item, OR'ed */
+	consts[nconst++] = l;
+	for (i = 0; i < n; i++) {
+		if (ex_has_column(items[i]))
+			rest[nrest++] = items[i];
+		else
+			consts[nconst++] = items[i];
+	}
+	int saop = 0;
 	struct ctype common;
-	int saved = cx->env->err.message != NULL;
-	(void)saved;
-	int ok = 1;
-	for (int j = 0; j <= n && ok; j++)
-		if (all[j]->type.t == PGK_OTHER)
-			ok = 0;
-	if (ok && n > 1) {
-		/* select_common_type without an error: try it quietly */
-		struct ctype p = T_UNKNOWN;
-		int have = 0;
-		for (int j = 0; j <= n && ok; j++) {
-			const struct ctype *t = &all[j]->type;
-			if (t->t == PGK_UNKNOWN)
-				continue;
-			if (!have) {
-				p = *t;
-				have = 1;
-			} else if (!ct_same(t, &p)) {
-				ok = 0;
-			}
+	if (nconst > 2) {
+		/* select_common_type with no context: no error, just no array */
+		saop = 1;
+		for (i = 0; i < nconst && saop; i++)
+			saop = consts[i]->type.t != PGK_OTHER && consts[i]->type.t != PGK_RECORD;
+		if (saop) {
+			cx->quiet++;
+			saop = select_common_type(cx, consts, nconst, "IN", &common) == 0;
+			cx->quiet--;
 		}
-		if (!ok) {
-			/* mixed types: let select_common_type decide, quietly */
-			ok = 1;
-			struct ctype q = T_UNKNOWN;
-			int hq = 0;
-			for (int j = 0; j <= n && ok; j++) {
-				const struct ctype *t = &all[j]->type;
-				if (t->t == PGK_UNKNOWN)
-					continue;
-				if (!hq) {
-					q = *t;
-					hq = 1;
-				} else if (!ct_same(t, &q)) {
-					if (can_coerce(cx, &q, t, CC_IMPLICIT) && !can_coerce(cx, t, &q, CC_IMPLICIT))
-						q = *t;
-					else if (!can_coerce(cx, t, &q, CC_IMPLICIT))
-						ok = 0;
-				}
-			}
-			p = q;
-			have = hq;
-		}
-		if (ok) {
-			if (select_common_type(cx, all, n + 1, "IN", &common) < 0)
-				return NULL;
-		}
-	} else {
-		ok = 0;
+		for (i = 0; i < nconst && saop; i++)
+			saop = can_coerce(cx, &consts[i]->type, &common, CC_IMPLICIT);
 	}
-	if (ok) {
-		const char *coll;
-		struct expr *tmp[2];
+	if (saop) {
+		/* coerce_to_common_type: the type without a typmod */
+		struct expr **args = ar_alloc(cx, sizeof(*args) * (size_t)(nconst + 1));
 		struct resolved r;
-		for (int j = 1; j <= n; j++)
-			if (!(all[j] = coerce_to(cx, all[j], &common, CC_IMPLICIT, NULL)))
+		struct expr *pair[2];
+		common.mod1 = common.mod2 = -1;
+		for (i = 1; i < nconst; i++)
+			if (!(consts[i] = coerce_to(cx, consts[i], &common, CC_IMPLICIT, NULL)))
 				return NULL;
-		tmp[0] = l;
-		tmp[1] = all[1];
-		if (resolve_operator(cx, "=", tmp, 2, loc, &r) < 0)
+		pair[0] = l;
+		pair[1] = consts[1];
+		if (resolve_operator(cx, op, pair, 2, loc, &r) < 0)
 			return NULL;
-		coll = r.coll;
-		if (!(all[0] = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+		if (!(args[0] = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
 			return NULL;
-		for (int j = 1; j <= n; j++)
-			if (!(all[j] = coerce_to(cx, all[j], &r.args[1], CC_IMPLICIT, NULL)))
+		for (i = 1; i < nconst; i++)
+			if (!(args[i] = coerce_to(cx, consts[i], &r.args[1], CC_IMPLICIT, NULL)))
 				return NULL;
 		struct strbuf *fmt = ar_buf(cx);
 		sb_addf(fmt, "$1 COLLATE $c %sIN (", negate ? "NOT " : "");
-		for (int j = 1; j <= n; j++)
-			sb_addf(fmt, "%s$%d", j > 1 ? ", " : "", j + 1);
+		for (i = 1; i < nconst; i++)
+			sb_addf(fmt, "%s$%d", i > 1 ? ", " : "", i + 1);
 		sb_addch(fmt, ')');
-		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, n + 1, all);
-		e->coll = coll;
-		return ex_fold(cx, e); /* a ScalarArrayOpExpr over constants */
+		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, nconst, args);
+		e->coll = r.coll;
+		terms[nterms++] = ex_fold(cx, e); /* a ScalarArrayOpExpr over constants */
+	} else {
+		/* no array: every item is compared on its own, in order */
+		nrest = 0;
+		for (i = 0; i < n; i++)
+			rest[nrest++] = items[i];
 	}
-	/* one comparison per item, OR'ed (AND'ed for NOT IN), then
-	 * simplified as the planner simplifies a BoolExpr */
-	struct expr **cs = ar_alloc(cx, sizeof(*cs) * (size_t)(n ? n : 1));
-	for (int j = 1; j <= n; j++)
-		if (!(cs[j - 1] = fold_comparison(cx, make_comparison(cx, negate ? "<>" : "=", l, all[j], loc))))
+	for (i = 0; i < nrest; i++)
+		if (!(terms[nterms++] = fold_comparison(cx, make_comparison(cx, op, l, rest[i], loc))))
 			return NULL;
-	return fold_andor(cx, cs, n, negate, loc);
+	return fold_andor(cx, terms, nterms, negate, loc);
 }
 
 static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -1365,6 +1363,17 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 	return 0;
 }
 
+/* Whether some aggregate is called name (count, min, max, the registry's). */
+static int name_is_aggregate(struct cx *cx, const char *name)
+{
+	if (!strcmp(name, "count") || !strcmp(name, "min") || !strcmp(name, "max"))
+		return 1;
+	FOR_EACH_SIG(cx->env, s)
+		if (s->kind == PGFN_AGG && s->name && !strcmp(s->name, name))
+			return 1;
+	return 0;
+}
+
 static const char *const windows_builtin[] = {
 	"row_number", "rank", "dense_rank", "lag", "lead", "first_value",
 	"last_value", NULL
@@ -1455,7 +1464,9 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	int star = pj_bool(b, "agg_star"), distinct = pj_bool(b, "agg_distinct");
 	int is_agg = 0, is_win = 0;
 	struct expr *e = NULL;
-	enum exprkind argk = ek == EK_SELECT && !over ? EK_AGGARG : ek;
+	/* the arguments are an aggregate's only when name can be one: the
+	 * arguments of round(sum(x), 2) are the select list's */
+	enum exprkind argk = ek == EK_SELECT && !over && name_is_aggregate(cx, name) ? EK_AGGARG : ek;
 	int n = 0;
 	struct expr **args;
 
