@@ -503,6 +503,36 @@ INSERT INTO results (k, bo) SELECT 'andor-null' || id, CASE WHEN (NULLIF(id, id)
 
 INSERT INTO results (k, bo) SELECT 'andor-or' || id, id < 3 OR small * 2::smallint > 0 FROM items
 
+-- x IN (list) as transformAExprIn: the items that read no column share one
+-- common type with x (an = ANY(array)), every item that reads a column is
+-- a comparison of its own; char(n) items compare as PostgreSQL resolves them
+-- construct: IN list types
+INSERT INTO results (k, bo) SELECT 'in-char' || id, name IN ('alpha'::char(8), 'beta '::char(6)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-text' || id, name::text IN ('alpha'::char(8), 'beta'::char(6)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-lhs' || id, name::char(7) IN ('alpha ', 'beta ') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col' || id, name::text IN (name::char(7), 'x') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col2' || id, (name || ' ')::text IN ('alpha ', name::char(7)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col3' || id, name::char(7) IN (name::text || ' ', 'beta') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-mixed' || id, small IN (1, 2.5, big, 7) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-null-lhs' || id, (NULL::date - date '2017-12-05') IN (small + 1, length(substring(name from 3 for -2)), 7) FROM items
+
+INSERT INTO results (k, bo) SELECT 'notin' || id, small NOT IN (0, 7, NULL) FROM items
+
+-- an aggregate inside a plain function call: the call's arguments are the
+-- select list's, not an aggregate's
+INSERT INTO results (k, n) SELECT 'round-sum', round(sum(amount), 2) FROM items
+
+INSERT INTO results (k, n) SELECT 'round-avg' || flag, round(avg(small) * 2, 1) FROM items GROUP BY flag
+
+INSERT INTO results (k, n) SELECT 'nested-agg', sum(sum(amount)) FROM items
+
 -- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
 -- construct: array_agg
 INSERT INTO results (k, t) SELECT 'agg', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY name NULLS FIRST) AS a FROM items) s
