@@ -7,7 +7,7 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initialize
 DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   = $(PKG_LIBS) -lpg_query -lgmp -lm
+LDLIBS   = $(PKG_LIBS) -lpg_query -lgmp -lm -pthread
 
 # src/ and one level of module folders; every folder is on the include
 # path, so a header is included by its bare name wherever it lives.
