@@ -552,3 +552,10 @@ INSERT INTO results (k, j) SELECT 'objagg', json_object_agg(name, amount ORDER B
 INSERT INTO results (k, t) SELECT 'ordfilter', string_agg(name, ',' ORDER BY big, small DESC) FILTER (WHERE id > 1) FROM items
 
 INSERT INTO results (k, t) SELECT 'ordkeys', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY score DESC NULLS LAST, uid) AS a FROM items) s
+
+-- construct: array to text casts
+INSERT INTO results (k, t) SELECT 'arrtext' || id, tags::text || nums::text FROM items
+
+INSERT INTO results (k, vc) SELECT 'arrvc' || id, nums::varchar(5) FROM items
+
+INSERT INTO results (k, t) SELECT 'arrnotconst' || id, coalesce('{1}'::int[]::text, (small / 0)::text) FROM items
