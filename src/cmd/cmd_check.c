@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "engine.h"
 #include "stage.h"
+#include "term.h"
 
 const char usage_check[] =
 	"usage: drydock check STAGE.db [--plan DIR] [--fix] [--json] [--all]\n"
@@ -230,7 +231,7 @@ int cmd_check(int argc, char **argv)
 		goto cleanup;
 	check_session_init(&s, rc.db, &plan, &spec, rc.pristine, rc.working, rc.run);
 	s.all = all;
-	if (checks_run_before(&s) || checks_run_after(&s))
+	if (checks_run_before(&s) || checks_run_watched(&s))
 		goto cleanup;
 	if (fix) {
 		int r = run_fixes(&rc, &s, &fixes, &nfixes);
@@ -240,7 +241,7 @@ int cmd_check(int argc, char **argv)
 			check_session_free(&s);
 			check_session_init(&s, rc.db, &plan, &spec, rc.pristine, rc.working, rc.run);
 			s.all = all;
-			if (checks_run_before(&s) || checks_run_after(&s))
+			if (checks_run_before(&s) || checks_run_watched(&s))
 				goto cleanup;
 			mark_fixed(&s, fixes, nfixes);
 		} else {
@@ -254,6 +255,7 @@ int cmd_check(int argc, char **argv)
 		printf("%s\n", text);
 		free(text);
 	} else {
+		pager_start();
 		checks_print(&s, stdout, PRINT_ALL);
 		checks_print_summary(&s, stdout);
 	}
