@@ -24,7 +24,9 @@ const char usage_changes[] =
 	"  --table T   only table T\n"
 	"  --op X      only inserts (I), updates (U) or deletes (D)\n"
 	"  --limit N   at most N rows (default 50; 0 for all)\n"
-	"  --json      print JSON: one object per change\n";
+	"  --json      print JSON: one object per change\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 /*
  * A value as a PostgreSQL literal, on one line: 'O''Brien'; a value with

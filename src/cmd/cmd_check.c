@@ -34,6 +34,8 @@ const char usage_check[] =
 	"  --all        also recheck constraints of tables the change set leaves\n"
 	"               unchanged (their violations are pre-existing: warnings)\n"
 	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n"
+	"\n"
 	"Exit status: 0 when no check of severity error failed, 1 when one did,\n"
 	"2 on a usage error, 3 when checking could not finish.\n";
 

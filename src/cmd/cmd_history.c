@@ -25,7 +25,9 @@ const char usage_history[] =
 	"                        database name\n"
 	CONN_HELP
 	"  --limit N             at most N entries (default 50; 0 for all)\n"
-	"  --json                print JSON: an array of one object per entry\n";
+	"  --json                print JSON: an array of one object per entry\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 int cmd_history(int argc, char **argv)
 {

@@ -21,7 +21,9 @@ const char usage_log[] =
 	"\n"
 	"  --run N   show run N\n"
 	"  --all     show every run\n"
-	"  --json    print JSON\n";
+	"  --json    print JSON\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 /* One run and its log, as JSON (added to out) and, unless json, as text. */
 static int show_run(sqlite3 *db, const struct run_record *r, int json, cJSON *out)

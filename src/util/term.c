@@ -71,7 +71,7 @@ enum term_color status_color(const char *w)
 					   "aborted" };
 	static const char *const yellow[] = { "warning", "unverifiable", "running",
 					      "in_progress", "skipped", "not approved" };
-	size_t n = strcspn(w, " ");
+	size_t n = strcspn(w, " :");
 	for (size_t i = 0; i < ARRAY_SIZE(green); i++)
 		if (strlen(green[i]) == n && !strncmp(w, green[i], n))
 			return C_GREEN;

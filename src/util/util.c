@@ -710,6 +710,8 @@ int progress_wanted(void)
 	return !dd_quiet && (dd_progress_forced || stderr_is_tty());
 }
 
+static void progress_draw(struct progress *p, double t);
+
 void progress_start_unit(struct progress *p, const char *label, long long total,
 			 const char *unit)
 {
@@ -720,6 +722,11 @@ void progress_start_unit(struct progress *p, const char *label, long long total,
 	p->start = p->last = now_seconds();
 	p->expect = 0;
 	p->active = progress_wanted();
+	if (p->active && dd_progress_forced) {
+		/* forced: every phase says it started, however short */
+		progress_draw(p, p->start);
+		p->last = p->start + 1e-9;
+	}
 }
 
 void progress_start(struct progress *p, const char *label, long long total)
@@ -797,7 +804,9 @@ void progress_update(struct progress *p, long long done)
 	if (!p->active)
 		return;
 	t = now_seconds();
-	if (t - p->last < 0.1 || t - p->start < PROGRESS_DELAY)
+	/* forced (a log, CI): every phase shows, from its first count */
+	if (dd_progress_forced ? p->last > p->start && t - p->last < 0.1
+			       : t - p->last < 0.1 || t - p->start < PROGRESS_DELAY)
 		return;
 	p->last = t;
 	progress_draw(p, t);

@@ -157,7 +157,8 @@ void sha256_hex(const unsigned char d[32], char out[65]);
  * 10 times a second, first drawn half a second into the phase (a shorter
  * phase leaves no trace), cleared by progress_end() and before any
  * message.  Shown when stderr is a terminal or --progress forced it
- * (dd_progress_forced), never with --quiet.  With a total it gives the
+ * (dd_progress_forced: then from the first count, with no delay), never
+ * with --quiet.  With a total it gives the
  * percentage, the rate and an ETA; the unit names what is counted
  * ("rows", "batches", "tables", "checks"); a NULL unit is a phase that
  * counts nothing and shows its elapsed time (progress_tick() redraws it).

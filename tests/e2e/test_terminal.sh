@@ -73,6 +73,16 @@ t_progress_is_quiet_without_a_terminal_forced_by_progress() {
 	assert_status 0
 	assert_err_contains "step slow: "
 	assert_err_contains "/ ~3 batches"
+	# forced, every phase shows from its start, however short
+	avatars
+	run dd --progress run a.db --plan "$REPO/examples/avatars"
+	for phase in "rebuild: 0 / ~1297 rows" "step default_avatars: 0 / ~3 batches" \
+		"change set... " "checks... "; do
+		assert_err_contains "$phase"
+	done
+	assert_out_not_contains "$ESC"
+	run dd report a.db -o r --progress
+	assert_err_contains "report... "
 	# --quiet wins, on a terminal too
 	on_tty "$DRYDOCK" -q run s.db --plan p --progress
 	if grep -q "batches" tty.out; then fail "progress despite --quiet"; fi
