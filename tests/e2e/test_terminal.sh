@@ -10,9 +10,17 @@ ESC=$'\033'
 
 # on_tty CMD...: runs CMD on a pseudo-terminal 100 columns wide; the
 # transcript (stdout and stderr as the terminal got them, CRs kept) in tty.out.
+# A transcript that lost its end (script, on a loaded machine, has been
+# seen to stop copying early) is taken again.
 on_tty() {
-	local rc=0
-	script -qfec "stty cols ${COLS:-100} rows 50; $*" /dev/null </dev/null >tty.out 2>&1 || rc=$?
+	local rc try
+	for try in 1 2 3; do
+		rc=0
+		script -qfec "stty cols ${COLS:-100} rows 50; $*; rc=\$?; echo __END__; exit \$rc" /dev/null \
+			</dev/null >tty.out 2>&1 || rc=$?
+		grep -q __END__ tty.out && break
+	done
+	sed -i '/__END__/d' tty.out
 	return $rc
 }
 
