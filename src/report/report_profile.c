@@ -2221,7 +2221,9 @@ static void choose_samples(struct table_ctx *x)
 							why_value(&why, v[idx]->a, v[idx]->anull);
 							sb_adds(&why, " \xe2\x86\x92 ");
 							why_value(&why, v[idx]->b, v[idx]->bnull);
-							sb_addf(&why, " (%lld rows)", v[idx]->n);
+							sb_adds(&why, " (");
+							sb_add_count(&why, (double)v[idx]->n);
+							sb_adds(&why, " rows)");
 							picks_add(ps, v[idx]->first_seq, sb_detach(&why, NULL));
 							added++;
 						}
