@@ -620,34 +620,12 @@ static char *firing_triggers(struct push_exec *e, const struct push_table *only)
  * the ledger.  Without triggers, a rule or a referential action changed
  * them: refused.
  */
-/*
- * The statement's gate, asked first: when nothing but push's statements
- * can have acted on the rows, the statement would return nothing, and
- * sending it costs a plan and (parallel) workers started for nothing.
- * 1 when the gate is false, 0 when the statement must run.
- */
-static int gate_closed(struct push_exec *e, const struct ps_step *s)
-{
-	PGresult *r;
-	int closed;
-	if (!s->gate)
-		return 0;
-	r = exec(e, s->gate);
-	closed = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
-		 !strcmp(PQgetvalue(r, 0, 0), "f");
-	PQclear(r);
-	return closed;
-}
-
 static int do_verify(struct push_exec *e, const struct ps_step *s)
 {
 	const struct push_table *t = &e->ps->tables[s->table];
-	PGresult *r;
+	PGresult *r = exec(e, s->sql);
 	int n, gone = 0;
 	char *trig = NULL;
-	if (gate_closed(e, s))
-		return 0;
-	r = exec(e, s->sql);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return step_error(e, r, s);
 	n = PQntuples(r);
@@ -678,11 +656,8 @@ static int do_verify(struct push_exec *e, const struct ps_step *s)
 static int do_capture(struct push_exec *e, const struct ps_step *s)
 {
 	const struct push_table *t = &e->ps->tables[s->table];
-	PGresult *r;
+	PGresult *r = exec(e, s->sql);
 	char *trig;
-	if (gate_closed(e, s))
-		return 0;
-	r = exec(e, s->sql);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return step_error(e, r, s);
 	if (!PQntuples(r)) {

@@ -83,10 +83,6 @@ struct ps_step {
 	long unit;             /* batched: 1-based transaction, 0 = the check */
 	long long first_seq, last_seq; /* COPY: change rows in range; 0 = all */
 	const char *work;      /* the work table the step reads */
-	const char *gate;      /* PS_VERIFY, PS_CAPTURE: a query of one boolean,
-				  the statement's own one-time filter; when it is
-				  false the statement does nothing, and the
-				  executor may skip it (or NULL) */
 };
 
 /* A batched push's transactions: one operation of one table, a seq range. */
