@@ -393,14 +393,19 @@ static void hold(struct push_exec *e, const struct ps_step *s)
 {
 	e->held = xrealloc(e->held, (size_t)(e->nheld + 1) * sizeof(*e->held));
 	e->held[e->nheld] = *s;
+	/* the walk reuses its buffers after each step */
 	e->held[e->nheld].sql = xstrdup(s->sql);
+	e->held[e->nheld].comment = s->comment ? xstrdup(s->comment) : NULL;
+	e->held[e->nheld].work = NULL;
 	e->nheld++;
 }
 
 static void held_release(struct push_exec *e)
 {
-	for (int i = 0; i < e->nheld; i++)
+	for (int i = 0; i < e->nheld; i++) {
 		free((char *)e->held[i].sql);
+		free((char *)e->held[i].comment);
+	}
 	free(e->held);
 	e->held = NULL;
 	e->nheld = 0;
