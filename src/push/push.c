@@ -22,7 +22,7 @@ enum { C_I, C_U, C_D, C_EXCLUDED, C_EARLY };
 
 static void status_line(struct push_exec *e, const char *text)
 {
-	if (dd_quiet || !stderr_is_tty())
+	if (!progress_wanted())
 		return;
 	fprintf(stderr, "\r\033[K%s: %.70s", e->what, text);
 	e->status_line = 1;

@@ -563,26 +563,33 @@ static int run_step(struct run_ctx *rc, int si, long from_batch)
 	long nbatches = 0;
 	long long rows_before = rc->rows_total;
 	double t0 = now_seconds();
-	int ret = -1;
+	int ret = -1, r = 0;
+	char label[160];
 
+	snprintf(label, sizeof(label), "step %s", s->name);
 	if (!sql) {
 		error("cannot read step '%s' file '%s': %s", s->name, path, strerror(errno));
 		goto cleanup;
 	}
 	if (!s->batch_size) {
-		if (run_batch(rc, si, sql, path, 0, 0))
+		/* one statement or a few: its time on the terminal */
+		progress_start_unit(&rc->progress, label, 0, NULL);
+		stage_watch_progress(rc->db, &rc->progress);
+		r = run_batch(rc, si, sql, path, 0, 0);
+		stage_watch_progress(rc->db, NULL);
+		progress_end(&rc->progress);
+		if (r)
 			goto cleanup;
 	} else {
 		if (plan_batches(rc, s, &nbatches))
 			goto cleanup;
-		progress_start(&rc->progress, s->name, nbatches);
-		for (long b = from_batch ? from_batch : 1; b <= nbatches; b++)
-			if (run_batch(rc, si, sql, path, b, nbatches)) {
-				progress_end(&rc->progress);
-				goto cleanup;
-			}
+		progress_start_unit(&rc->progress, label, nbatches, "batches");
+		stage_watch_progress(rc->db, &rc->progress);
+		for (long b = from_batch ? from_batch : 1; b <= nbatches && !r; b++)
+			r = run_batch(rc, si, sql, path, b, nbatches);
+		stage_watch_progress(rc->db, NULL);
 		progress_end(&rc->progress);
-		if (!nbatches && set_progress(rc, si + 1, 0))
+		if (r || (!nbatches && set_progress(rc, si + 1, 0)))
 			goto cleanup;
 	}
 	if (!dd_quiet) {
@@ -639,10 +646,37 @@ int run_extra_step(struct run_ctx *rc, const char *name, const char *path,
 	return 0;
 }
 
+/* How long the latest change set took (its run-log entry), for an ETA. */
+static double last_changeset_seconds(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	double ms = 0;
+	if (sqlite3_prepare_v2(db, "SELECT duration_ms FROM dd_run_log WHERE step = 'changeset' "
+				   "ORDER BY run DESC, seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ms = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return ms / 1000.0;
+}
+
+/* The change set, shown on a terminal as a phase of its own. */
+static int compute_changeset(struct run_ctx *rc, struct changeset_summary *out)
+{
+	struct progress p;
+	int r;
+	progress_start_unit(&p, "change set", 0, NULL);
+	if (p.active)
+		p.expect = last_changeset_seconds(rc->db);
+	stage_watch_progress(rc->db, &p);
+	r = changeset_compute(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc, rc->run, out);
+	stage_watch_progress(rc->db, NULL);
+	progress_end(&p);
+	return r;
+}
+
 int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out)
 {
-	return changeset_compute(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc,
-				 rc->run, out);
+	return compute_changeset(rc, out);
 }
 
 /*
@@ -803,6 +837,56 @@ static int check_plan_against_stage(const struct plan *plan, struct catalog *cat
 	return 0;
 }
 
+/*
+ * On a terminal, a big table is copied in twenty ranges of its rowids (in
+ * rowid order, as the one statement would), so the rebuild's progress moves
+ * within the table too.  sql is "INSERT INTO w SELECT * FROM p".  The
+ * price: SQLite's transfer optimisation (whole records copied) only serves
+ * the plain statement, and ranges cost about a third more CPU; so only
+ * tables big enough for that to be worth a moving count, and only when
+ * someone watches.
+ */
+static int copy_in_ranges(sqlite3 *db, struct strbuf *sql, const struct table_meta *t,
+			  struct progress *p)
+{
+	sqlite3_stmt *st = NULL;
+	struct strbuf q = STRBUF_INIT;
+	long long lo = 0, hi = -1, base = p->done;
+	int ret = -1;
+
+	sb_adds(&q, "SELECT min(rowid), max(rowid) FROM ");
+	sb_add_qident(&q, t->pristine_name);
+	if (sqlite3_prepare_v2(db, q.buf, -1, &st, NULL) || sqlite3_step(st) != SQLITE_ROW)
+		goto dberr;
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	sb_adds(sql, " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid");
+	if (sqlite3_prepare_v2(db, sql->buf, -1, &st, NULL))
+		goto dberr;
+	for (int k = 0; k < 20 && hi >= lo; k++) {
+		long long from = lo + (long long)((double)(hi - lo + 1) * k / 20);
+		long long to = k == 19 ? hi : lo + (long long)((double)(hi - lo + 1) * (k + 1) / 20) - 1;
+		if (to < from)
+			continue;
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto dberr;
+		sqlite3_reset(st);
+		progress_update(p, base + t->row_count * (k + 1) / 20);
+	}
+	ret = 0;
+	goto cleanup;
+dberr:
+	stage_error(db, "cannot rebuild the working tables");
+cleanup:
+	sqlite3_finalize(st);
+	sb_release(&q);
+	return ret;
+}
+
 /* Drops the working tables and every scratch table and view, recreates from pristine. */
 static int rebuild_working(struct run_ctx *rc)
 {
@@ -810,6 +894,8 @@ static int rebuild_working(struct run_ctx *rc)
 	struct strbuf sql = STRBUF_INIT;
 	char **names = NULL;
 	int n = 0, ret = -1;
+	struct progress p = { 0 };
+	long long total = 0, done = 0;
 
 	/* views first: they may read the tables about to be dropped */
 	if (sqlite3_prepare_v2(rc->db, "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') "
@@ -847,6 +933,11 @@ static int rebuild_working(struct run_ctx *rc)
 				"not_null INTEGER NOT NULL, default_expr TEXT, temp INTEGER NOT NULL, "
 				"PRIMARY KEY (tbl, ordinal)); DELETE FROM dd_scratch_column"))
 		goto cleanup;
+	for (int i = 0; i < rc->stagecat->ntables; i++)
+		if (rc->stagecat->tables[i].pristine_name)
+			total += rc->stagecat->tables[i].row_count;
+	progress_start(&p, "rebuild", total);
+	stage_watch_progress(rc->db, &p);
 	for (int i = 0; i < rc->stagecat->ntables; i++) {
 		const struct table_meta *t = &rc->stagecat->tables[i];
 		if (!t->pristine_name)
@@ -858,11 +949,18 @@ static int rebuild_working(struct run_ctx *rc)
 		sb_add_qident(&sql, t->stage_name);
 		sb_adds(&sql, " SELECT * FROM ");
 		sb_add_qident(&sql, t->pristine_name);
-		if (stage_exec(rc->db, sql.buf))
+		if (p.active && t->row_count >= 200000) {
+			if (copy_in_ranges(rc->db, &sql, t, &p))
+				goto cleanup;
+		} else if (stage_exec(rc->db, sql.buf)) {
 			goto cleanup;
+		}
+		progress_update(&p, done += t->row_count);
 	}
 	ret = 0;
 cleanup:
+	stage_watch_progress(rc->db, NULL);
+	progress_end(&p);
 	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -1195,7 +1293,7 @@ int run_plan(const struct run_opts *o)
 	fault_point("run.after_schema");
 	{
 		double t0 = now_seconds();
-		if (changeset_compute(rc.db, rc.pristine, rc.working, rc.sc, rc.nsc, rc.run, &sum)) {
+		if (compute_changeset(&rc, &sum)) {
 			finish_run(&rc, "failed", "change set");
 			goto cleanup;
 		}
@@ -1218,7 +1316,7 @@ int run_plan(const struct run_opts *o)
 	} else {
 		struct check_totals t;
 		long long check_run;
-		if (checks_run_after(&cs) || checks_store(&cs, &check_run)) {
+		if (checks_run_watched(&cs) || checks_store(&cs, &check_run)) {
 			ret = EXIT_RUNTIME;
 			goto cleanup;
 		}
