@@ -3,10 +3,14 @@
  * after, value-change summaries, samples that show the change and replaced
  * rows (report_profile.h).
  *
- * Everything is computed in a bounded number of passes: one over each of
- * the two tables (pristine and working) for the profiles, one over each
- * numeric changed column for the histograms, and one over the table's
- * change set for transitions, edge cases, random samples and replacements.
+ * A table no schema change touched is read once, its working table beside
+ * its change set (merged_pass): the profiles after, the profiles before
+ * (derived: unchanged rows, old_row of updates and deletes), transitions,
+ * edge cases, random samples and replacements all come from that read.
+ * Other tables are read the longer way: the snapshot and the working table
+ * once each (scan_table), then the change set (changes_pass).  Histograms
+ * come from the numbers kept while reading, or past a budget from one more
+ * read of the column (scan_bins).
  */
 #define _GNU_SOURCE
 #include "report_profile.h"

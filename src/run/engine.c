@@ -27,6 +27,7 @@
 struct guard {
 	const struct catalog *cat;
 	char denied[512];  /* the table a step tried to write, if any */
+	struct changeset_track *track; /* what the steps write (changeset.h) */
 };
 
 static int is_protected(const struct guard *g, const char *table)
@@ -52,8 +53,8 @@ static int authorize(void *ctx, int action, const char *a1, const char *a2,
 {
 	struct guard *g = ctx;
 	const char *table = NULL;
-	(void)db;
 	(void)trigger;
+	changeset_track_authorize(g->track, action, a1, a2, db);
 	switch (action) {
 	case SQLITE_INSERT:
 	case SQLITE_UPDATE:
@@ -668,7 +669,15 @@ static int compute_changeset(struct run_ctx *rc, struct changeset_summary *out)
 	if (p.active)
 		p.expect = last_changeset_seconds(rc->db);
 	stage_watch_progress(rc->db, &p);
-	r = changeset_compute(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc, rc->run, out);
+	/* what the steps of this process wrote, if they all ran in it; used
+	 * once: whatever runs later compares in full */
+	changeset_track_stop(rc->guard ? rc->guard->track : NULL);
+	r = changeset_compute_tracked(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc, rc->run,
+				      rc->guard ? rc->guard->track : NULL, out);
+	if (rc->guard) {
+		changeset_track_free(rc->guard->track);
+		rc->guard->track = NULL;
+	}
 	stage_watch_progress(rc->db, NULL);
 	progress_end(&p);
 	return r;
@@ -1253,6 +1262,9 @@ int run_plan(const struct run_opts *o)
 		}
 		if (rc.from_step > 1)
 			info("replaying the %d steps before '%s'", rc.from_step - 1, from);
+		/* every step runs in this process: the change set may compare
+		 * only what they write */
+		rc.guard->track = changeset_track_start(rc.db, rc.stagecat);
 	}
 
 	/* the plan's "before" checks see the snapshot; failures are reported
@@ -1329,6 +1341,8 @@ int run_plan(const struct run_opts *o)
 			ret = EXIT_FINDINGS;
 	}
 cleanup:
+	if (rc.guard)
+		changeset_track_free(rc.guard->track);
 	check_session_free(&cs);
 	checks_free(&specs);
 	run_close(&rc);

@@ -196,7 +196,8 @@ t_tables_sized_from_content_and_terminal() {
 	COLS=44 LANG=C on_tty "$DRYDOCK" --no-pager log a.db
 	sed "s/$ESC\[[0-9;]*m//g" tty.out | grep -v '^run ' >rows.out # the run's line is prose
 	(($(widest rows.out) <= 44)) || fail "log is $(widest rows.out) wide on a 44-column terminal"
-	grep -q "schema:add~" tty.out || fail "no ASCII cut outside UTF-8: $(cat tty.out)"
+	# (how much of the name is left depends on the width of the timings)
+	grep -q "schema:[a-z_]*~" tty.out || fail "no ASCII cut outside UTF-8: $(cat tty.out)"
 }
 
 run_tests
