@@ -230,8 +230,8 @@ int poison_check(struct cx *cx)
 {
 	for (size_t i = 0; i < cx->npoisons; i++) {
 		const struct expr *p = cx->poisons[i];
-		if (!(p->flags & X_DROPPED))
-			return cerr(cx, p->loc, NULL, "%s", p->poison);
+		if (!p->poison->dropped)
+			return cerr(cx, p->loc, NULL, "%s", p->poison->msg);
 	}
 	return 0;
 }

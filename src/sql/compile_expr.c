@@ -281,7 +281,8 @@ struct expr *ex_fold(struct cx *cx, struct expr *e)
 	sb_addch(sb, ')');
 	struct expr *r = ex_sql(cx, ar_sb(cx, sb), &e->type, e->loc);
 	r->flags |= X_POISON;
-	r->poison = msg ? msg : "?";
+	r->poison = ar_alloc(cx, sizeof(*r->poison));
+	r->poison->msg = msg ? msg : "?";
 	ALLOC_GROW(cx->poisons, cx->npoisons + 1, cx->alloc_poisons);
 	cx->poisons[cx->npoisons++] = r;
 	return r;
@@ -292,7 +293,7 @@ void ex_drop(struct expr *e)
 	if (!e || !(e->flags & X_POISON))
 		return;
 	if (e->poison)
-		e->flags |= X_DROPPED;
+		e->poison->dropped = 1; /* a copy (coerce_to copies nodes) drops the original too */
 	for (int i = 0; i < e->nkids; i++)
 		ex_drop(e->kids[i]);
 }

@@ -62,7 +62,6 @@ enum eflags {
 	X_DISTINCT = 1 << 5, /* E_FUNC: f(DISTINCT ...) */
 	X_CONST    = 1 << 6, /* E_SQL: a constant folded at compile time */
 	X_POISON   = 1 << 7, /* is or contains a constant whose folding failed */
-	X_DROPPED  = 1 << 8, /* a poison node the planner never reaches */
 	X_ANDOR    = 1 << 9, /* AND/OR written as CASE to short-circuit as
 				PostgreSQL's ExecEvalAnd/Or (kids: the two sides) */
 };
@@ -81,7 +80,13 @@ struct expr {
 	const struct scope *col_scope; /* E_COL: the scope it was found in */
 	const void *col_rte;   /* E_COL: the FROM item (struct rte) */
 	int col_no;            /* E_COL: its column number there */
-	const char *poison;    /* X_POISON leaf: PostgreSQL's error message */
+	struct poison *poison; /* X_POISON leaf: the failed fold, shared by copies */
+};
+
+/* A fold that failed: raised by poison_check unless ex_drop reached a copy. */
+struct poison {
+	const char *msg;       /* PostgreSQL's error message */
+	int dropped;           /* the planner never reaches it */
 };
 
 /* ---- the compile context ---- */

@@ -496,6 +496,12 @@ INSERT INTO results (k, t) SELECT 'fold-stable' || id, CASE WHEN id > 100 THEN '
 
 INSERT INTO results (k, t) SELECT 'fold-nullif' || id, nullif(name, NULL) || nullif(NULL::text, name) FROM items
 
+INSERT INTO results (k, n) SELECT 'fold-typmod-arm' || id, CASE WHEN false THEN (4294967296)::numeric(10,2) ELSE amount END FROM items
+
+INSERT INTO results (k, n) SELECT 'fold-typmod-coalesce' || id, coalesce(amount + 1.5, (mod(1.5, -2.5 * 0))::numeric(10,2)) FROM items
+
+INSERT INTO results (k, n) SELECT 'fold-typmod' || id, CASE WHEN flag THEN (4294967296)::numeric(10,2) ELSE amount END FROM items
+
 -- AND and OR stop where PostgreSQL's executor stops: not after NULL
 INSERT INTO results (k, bo) SELECT 'andor-stop' || id, id >= 3 AND small * 2::smallint > 0 FROM items
 
