@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check the change set offline: constraints, types, plan checks, gates", usage_check },
 	{ "approve", cmd_approve, "approve the checked change set for push", usage_approve },
 	{ "plan", cmd_plan, "print the SQL push would send, without connecting", usage_plan },
+	{ "drift", cmd_drift, "compare the target's schema with the snapshot's", usage_drift, 1 },
 	{ "push", cmd_push, "apply the approved change set to the target", usage_push, 1 },
 	{ "rollback", cmd_rollback, "undo a push from the inverse in the target's ledger", usage_rollback, 1 },
 	{ "history", cmd_history, "list the pushes and rollbacks in the target's ledger", usage_history, 1 },

@@ -12,8 +12,10 @@
 #include "commands.h"
 #include <cjson/cJSON.h>
 
+#include "drift.h"
 #include "jsonschema.h"
 #include "push.h"
+#include "pushset.h"
 #include "util.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -245,4 +247,32 @@ void scrub_conninfo_arg(char *arg)
 		while (*v && *v != ' ' && *v != '&')
 			*v++ = 'x';
 	}
+}
+
+/* ----------------------------------------------------------------- drift */
+
+int drift_of_push(PGconn *conn, sqlite3 *db, const struct push_set *ps, struct drift *d)
+{
+	const char **types = NULL, **planned = NULL;
+	int ntypes = 0, nplanned = 0, ret;
+
+	for (int i = 0; i < ps->ntables; i++)
+		for (int k = 0; k < ps->tables[i].nnew; k++) {
+			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
+			types[ntypes++] = ps->tables[i].new[k].type;
+		}
+	for (int i = 0; i < ps->nddl; i++)
+		if (ps->ddl[i].probe) {
+			/* the object's name is in its DDL (before or after the data) and its probe */
+			const char *texts[3] = { ps->ddl[i].ddl, ps->ddl[i].ddl_post, ps->ddl[i].probe };
+			for (int k = 0; k < 3; k++)
+				if (texts[k]) {
+					planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
+					planned[nplanned++] = texts[k];
+				}
+		}
+	ret = drift_compare(conn, db, types, ntypes, planned, nplanned, d);
+	free(types);
+	free(planned);
+	return ret;
 }
