@@ -16,6 +16,7 @@
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "write a starter plan folder that validates", usage_init },
+	{ "validate", cmd_validate, "check a plan without running it (with --stage: compile it)", usage_validate },
 	{ "snapshot", cmd_snapshot, "copy source tables into a new staging file", usage_snapshot, 1 },
 	{ "status", cmd_status, "show where a staging file stands", usage_status },
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },

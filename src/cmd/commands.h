@@ -34,11 +34,12 @@ int cmd_rollback(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 extern const char usage_snapshot[], usage_status[], usage_fixture[],
 	usage_run[], usage_log[], usage_changes[], usage_check[], usage_report[],
 	usage_diff[], usage_approve[], usage_plan[], usage_push[], usage_rollback[],
-	usage_history[], usage_init[], usage_drift[];
+	usage_history[], usage_init[], usage_drift[], usage_validate[];
 
 /*
  * Options several commands share, parsed in one place (shared_option):

@@ -19,6 +19,7 @@
 #include "schemachange.h"
 #include "sqlfn.h"
 #include "sqlc.h"
+#include "sqlsyntax.h"
 #include "fn_sequence.h"
 #include "stage.h"
 
@@ -1042,6 +1043,93 @@ static char *default_clock(const struct catalog *cat)
 		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
 			return xstrdup(cat->sources[i].snapshot_at);
 	return xstrdup("2000-01-01 00:00:00+00");
+}
+
+/* The syntax of every PostgreSQL SQL text of the plan (sqlsyntax.h), all reported. */
+static int syntax_plan(const struct plan *plan, const struct checks *specs)
+{
+	int bad = 0;
+
+	for (int i = 0; i < plan->nsteps; i++) {
+		const struct plan_step *s = &plan->steps[i];
+		char *path = path_join(plan->dir, s->sql_path);
+		char *sql = read_file(path, NULL);
+		if (!sql)
+			bad |= error("step '%s' names file '%s', which cannot be read: %s", s->name, path,
+				     strerror(errno));
+		else if (!s->sqlite_dialect)
+			bad |= sql_syntax_check(path, sql, 0);
+		free(sql);
+		free(path);
+	}
+	for (int i = 0; i < specs->nchecks; i++) {
+		const struct plan_check *c = &specs->checks[i];
+		if (c->sqlite_dialect)
+			continue;
+		bad |= sql_syntax_check(c->sql_from, c->sql, 0);
+		if (c->fix_sql)
+			bad |= sql_syntax_check(c->fix_from, c->fix_sql, 0);
+	}
+	for (int i = 0; i < specs->ngates; i++) {
+		const struct gate *g = &specs->gates[i];
+		if (g->sqlite_dialect)
+			continue;
+		if (g->where) {
+			char *from = xasprintf("gate '%s' where", g->name);
+			bad |= sql_syntax_check(from, g->where, 1);
+			free(from);
+		}
+		if (g->sql)
+			bad |= sql_syntax_check(g->sql_from, g->sql, 0);
+	}
+	return bad ? -1 : 0;
+}
+
+int run_validate(const char *plan_dir, const char *stage_path)
+{
+	struct run_ctx rc = { 0 };
+	struct plan plan = { 0 };
+	struct checks specs = { 0 };
+	char *seed = NULL, *clock = NULL;
+	int ret = -1;
+
+	if (plan_load(plan_dir, &plan))
+		goto cleanup;
+	rc.plan = &plan;
+	rc.stage_path = stage_path;
+	if (schema_changes_parse(&plan, &rc.sc, &rc.nsc) || checks_parse(&plan, &specs) ||
+	    syntax_plan(&plan, &specs))
+		goto cleanup;
+	if (!stage_path) {
+		ret = 0;
+		goto cleanup;
+	}
+	/* against the snapshot: what run does before its first step, read-only */
+	rc.pristine = xcalloc(1, sizeof(struct catalog));
+	rc.working = rc.stagecat = xcalloc(1, sizeof(struct catalog));
+	if (stage_open(stage_path, 1, &rc.db) || stage_read_catalog(rc.db, rc.pristine) ||
+	    stage_read_catalog(rc.db, rc.working) || check_plan_against_stage(&plan, rc.pristine))
+		goto cleanup;
+	seed = default_seed(rc.pristine);
+	clock = default_clock(rc.pristine);
+	if (sqlfn_setup(seed, clock))
+		goto cleanup;
+	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
+		for (int i = 0; i < rc.nsc; i++)
+			if ((int)rc.sc[i].phase == phase &&
+			    schema_change_apply_catalog(rc.working, &rc.sc[i]))
+				goto cleanup;
+	if (checks_validate(&plan, &specs, rc.working) ||
+	    compile_plan(&rc, rc.working, rc.pristine, &specs))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	run_close(&rc);
+	checks_free(&specs);
+	plan_free(&plan);
+	free(seed);
+	free(clock);
+	return ret;
 }
 
 int run_plan(const struct run_opts *o)
