@@ -257,9 +257,7 @@ int cmd_changes(int argc, char **argv)
 		goto cleanup;
 	}
 	if (json) {
-		char *s = cJSON_Print(out);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(out);
 	} else if (shown < total) {
 		/* the limit cut the list: say how much is left */
 		printf("\n... %lld more change%s not shown (%lld in all); --limit 0 shows every one\n",

@@ -251,7 +251,7 @@ int cmd_check(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		char *text = checks_json(&s, id, sum.hash[0] ? sum.hash : NULL);
-		printf("%s\n", text);
+		fputs(text, stdout);
 		free(text);
 	} else {
 		checks_print(&s, stdout, PRINT_ALL);

@@ -85,7 +85,6 @@ int cmd_history(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		cJSON *a = cJSON_CreateArray();
-		char *s;
 		for (int i = 0; i < PQntuples(res); i++) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "id", atof(PQgetvalue(res, i, 0)));
@@ -114,9 +113,7 @@ int cmd_history(int argc, char **argv)
 				cJSON_AddStringToObject(o, "staging", PQgetvalue(res, i, 19));
 			cJSON_AddItemToArray(a, o);
 		}
-		s = cJSON_Print(a);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(a);
 		cJSON_Delete(a);
 	} else {
 		printf("%5s  %-8s  %-21s  %-12s  %-16s  %9s %9s %9s  %-12s  %s\n", "id", "kind",

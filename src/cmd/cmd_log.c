@@ -127,9 +127,7 @@ int cmd_log(int argc, char **argv)
 		if (show_run(db, &runs[i], json, out))
 			goto cleanup;
 	if (json) {
-		char *s = cJSON_Print(out);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(out);
 	} else if (!nruns) {
 		printf("no runs yet\n");
 	}

@@ -253,9 +253,7 @@ int cmd_status(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		cJSON *o = status_json(db, &cat, &rv);
-		char *s = cJSON_Print(o);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(o);
 		cJSON_Delete(o);
 	} else {
 		print_text(db, argv[optind], &cat, &rv);

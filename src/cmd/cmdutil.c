@@ -14,6 +14,7 @@
 
 #include "drift.h"
 #include "jsonschema.h"
+#include "jsonutil.h"
 #include "push.h"
 #include "pushset.h"
 #include "util.h"
@@ -172,53 +173,11 @@ PGconn *connect_args(const struct shared_args *a, const char *what)
 
 /* ------------------------------------------------------------ JSON output */
 
-static void json_indent(struct strbuf *sb, int depth)
-{
-	sb_addch(sb, '\n');
-	for (int i = 0; i < depth; i++)
-		sb_addf(sb, "  ");
-}
-
-static void json_value(struct strbuf *sb, const cJSON *v, int depth)
-{
-	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-		int obj = cJSON_IsObject(v), n = 0;
-		sb_addch(sb, obj ? '{' : '[');
-		for (const cJSON *c = v->child; c; c = c->next, n++) {
-			if (n)
-				sb_addch(sb, ',');
-			json_indent(sb, depth + 1);
-			if (obj) {
-				sb_add_json_string(sb, c->string, strlen(c->string));
-				sb_addf(sb, ": ");
-			}
-			json_value(sb, c, depth + 1);
-		}
-		if (n)
-			json_indent(sb, depth);
-		sb_addch(sb, obj ? '}' : ']');
-	} else if (cJSON_IsString(v)) {
-		sb_add_json_string(sb, v->valuestring, strlen(v->valuestring));
-	} else if (cJSON_IsBool(v)) {
-		sb_addf(sb, cJSON_IsTrue(v) ? "true" : "false");
-	} else if (cJSON_IsNumber(v)) {
-		double d = v->valuedouble;
-		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
-			sb_addf(sb, "%lld", (long long)d);
-		else
-			sb_addf(sb, "%.17g", d);
-	} else {
-		sb_addf(sb, "null");
-	}
-}
-
 void print_json(const cJSON *v)
 {
-	struct strbuf sb = STRBUF_INIT;
-	json_value(&sb, v, 0);
-	sb_addch(&sb, '\n');
-	fwrite(sb.buf, 1, sb.len, stdout);
-	sb_release(&sb);
+	char *s = json_print_pretty(v);
+	fputs(s, stdout);
+	free(s);
 }
 
 cJSON *json_result(const char *command, int exit_code)
