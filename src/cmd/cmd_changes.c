@@ -135,7 +135,7 @@ int cmd_changes(int argc, char **argv)
 			if (parse_long(optarg, &limit) || limit < 0)
 				return usage_error("changes", "--limit needs a number");
 			break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("changes", argv, opts, "");
 		}
 	}

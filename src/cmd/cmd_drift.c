@@ -137,8 +137,10 @@ int cmd_drift(int argc, char **argv)
 		goto cleanup;
 	}
 	path = argv[optind];
-	if (args.json)
+	if (args.json) {
 		dd_quiet = 1;
+		json_stdout();
+	}
 	if (stage_open(path, 0, &db))
 		goto cleanup;
 	/* without a change set there is still a snapshot to compare with */

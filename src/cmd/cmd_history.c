@@ -62,6 +62,8 @@ int cmd_history(int argc, char **argv)
 		}
 	}
 	json = args.json;
+	if (json)
+		json_stdout();
 	if (optind != argc) {
 		ret = usage_error("history", "unexpected argument '%s'", argv[optind]);
 		goto cleanup;

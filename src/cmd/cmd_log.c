@@ -104,7 +104,7 @@ int cmd_log(int argc, char **argv)
 				return usage_error("log", "--run needs a run number");
 			break;
 		case 'a': all = 1; break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("log", argv, opts, "");
 		}
 	}

@@ -201,6 +201,8 @@ int cmd_push(int argc, char **argv)
 	}
 	json = args.json;
 	if (json)
+		json_stdout();
+	if (json)
 		dd_quiet = 1;
 	ret = EXIT_RUNTIME;
 	report = args.conflicts;

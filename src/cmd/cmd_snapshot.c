@@ -113,7 +113,7 @@ int cmd_snapshot(int argc, char **argv)
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
-		case 'j': json = 1; dd_quiet = 1; break;
+		case 'j': json = 1; dd_quiet = 1; json_stdout(); break;
 		default:
 			if (shared_option("snapshot", c, optarg, &args) == 1)
 				break;

@@ -241,9 +241,10 @@ int cmd_status(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j')
+		if (c == 'j') {
 			json = 1;
-		else
+			json_stdout();
+		} else
 			return option_error("status", argv, opts, "");
 	}
 	if (optind != argc - 1)

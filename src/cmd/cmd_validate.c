@@ -47,6 +47,7 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = 1;
+			json_stdout();
 			break;
 		default:
 			return option_error("validate", argv, opts, "");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include <cjson/cJSON.h>
@@ -173,10 +174,37 @@ PGconn *connect_args(const struct shared_args *a, const char *what)
 
 /* ------------------------------------------------------------ JSON output */
 
+/* Where --json output goes once json_stdout() took stdout over, or NULL. */
+static FILE *json_out;
+
+void json_stdout(void)
+{
+	int fd;
+	if (json_out)
+		return;
+	fflush(stdout);
+	fd = dup(STDOUT_FILENO);
+	if (fd < 0)
+		return;
+	json_out = fdopen(fd, "w");
+	if (!json_out) {
+		close(fd);
+		return;
+	}
+	dup2(STDERR_FILENO, STDOUT_FILENO);
+}
+
+void print_json_text(const char *text)
+{
+	FILE *f = json_out ? json_out : stdout;
+	fputs(text, f);
+	fflush(f);
+}
+
 void print_json(const cJSON *v)
 {
 	char *s = json_print_pretty(v);
-	fputs(s, stdout);
+	print_json_text(s);
 	free(s);
 }
 

@@ -142,6 +142,15 @@ const char *change_counts(long long inserts, long long updates, long long delete
 struct cJSON;
 struct cJSON *json_result(const char *command, int exit_code);
 void print_json(const struct cJSON *v);
+/* The same for JSON text already printed (json_print_pretty). */
+void print_json_text(const char *text);
+/*
+ * --json was given: from now on stdout carries the JSON alone.  Anything
+ * else a command or a module prints on stdout (a conflict listing, a
+ * table) goes to stderr, where the messages are; print_json() writes to
+ * the real stdout.
+ */
+void json_stdout(void);
 
 /*
  * The drift of the target (conn) from the snapshot in db, for the change
