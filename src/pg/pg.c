@@ -58,9 +58,6 @@ int pg_result_error(PGconn *conn, const PGresult *r, const char *what)
 	}
 	if (!state)
 		;
-	else if (!strcmp(state, "42501") && strstr(msg, "session_replication_role"))
-		hint("--disable-triggers sets session_replication_role, which needs a superuser "
-		     "(or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role).");
 	else if (!strcmp(state, "42501"))
 		hint("The target's user lacks a privilege this needs: it writes the migrated tables and "
 		     "the ledger in schema drydock (docs/push.md, \"Privileges\").");
