@@ -76,7 +76,7 @@ int cmd_history(int argc, char **argv)
 		goto cleanup;
 	if (!r) {
 		if (json)
-			printf("[]\n");
+			print_json_text("[]\n");
 		else
 			printf("no drydock ledger in this database: nothing was pushed here\n");
 		ret = EXIT_OK;

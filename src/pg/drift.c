@@ -430,12 +430,13 @@ static const char *rule_field(const cJSON *row, int k)
 
 /*
  * The triggers, row-level security and policies of the snapshot's tables
- * against the target's.  Triggers fire at push and their effects are
- * captured, but the rehearsal was reviewed with the snapshot's set; and a
- * policy decides which rows the push can see and write.  Every difference
- * is therefore not benign, but for an added trigger that is disabled
- * (it cannot fire).  Nothing to compare when the snapshot did not
- * record them (a fixture, an older staging file).
+ * against the target's.  A trigger added, changed or removed is benign:
+ * push lets the target's triggers fire, keeps what they wrote in the
+ * ledger and says so, verification accepts it and rollback restores the
+ * before-image with them off; but the change set was reviewed without it,
+ * so it takes --allow-drift.  Row-level security and policies decide
+ * which rows the push may see and write: not benign.  Nothing to compare
+ * when the snapshot did not record them (a fixture, an older file).
  */
 static int rules(PGconn *conn, sqlite3 *db, const struct catalog *cat,
 		 const struct source_meta *src, struct drift *d)
@@ -458,7 +459,7 @@ static int rules(PGconn *conn, sqlite3 *db, const struct catalog *cat,
 	for (int i = 0; i < PQntuples(r); i++) {
 		const char *table = PQgetvalue(r, i, 0), *kind = PQgetvalue(r, i, 1),
 			   *name = PQgetvalue(r, i, 2), *def = PQgetvalue(r, i, 3), *was;
-		int k = -1;
+		int k = -1, trigger;
 		for (int j = 0; j < n && k < 0; j++) {
 			const cJSON *row = cJSON_GetArrayItem(snap, j);
 			if (!strcmp(rule_field(row, 0), table) && !strcmp(rule_field(row, 1), kind) &&
@@ -468,17 +469,15 @@ static int rules(PGconn *conn, sqlite3 *db, const struct catalog *cat,
 		if (k >= 0)
 			seen[k] = 1;
 		was = k < 0 ? NULL : rule_field(cJSON_GetArrayItem(snap, k), 3);
+		trigger = !strcmp(kind, "trigger");
 		if (!*name) { /* row-level security: on, or on and forced */
 			if (!was || strcmp(was, def))
 				add(d, table, 0, "%s is %s, the snapshot's was %s", kind, def,
 				    was ? was : "disabled");
 		} else if (!was) {
-			/* a disabled trigger cannot fire: benign */
-			size_t len = strlen(def);
-			int off = len > 11 && !strcmp(def + len - 11, " (disabled)");
-			add(d, table, off, "%s '%s' is not in the snapshot: %s", kind, name, def);
+			add(d, table, trigger, "%s '%s' is not in the snapshot: %s", kind, name, def);
 		} else if (strcmp(was, def)) {
-			add(d, table, 0, "%s '%s' is %s, the snapshot's was %s", kind, name, def, was);
+			add(d, table, trigger, "%s '%s' is %s, the snapshot's was %s", kind, name, def, was);
 		}
 	}
 	for (int j = 0; j < n; j++) {
@@ -489,8 +488,9 @@ static int rules(PGconn *conn, sqlite3 *db, const struct catalog *cat,
 			add(d, rule_field(row, 0), 0, "%s is disabled, the snapshot's was %s",
 			    rule_field(row, 1), rule_field(row, 3));
 		else
-			add(d, rule_field(row, 0), 0, "%s '%s' is missing: %s", rule_field(row, 1),
-			    rule_field(row, 2), rule_field(row, 3));
+			add(d, rule_field(row, 0), !strcmp(rule_field(row, 1), "trigger"),
+			    "%s '%s' is missing: %s", rule_field(row, 1), rule_field(row, 2),
+			    rule_field(row, 3));
 	}
 	ret = 0;
 cleanup:
