@@ -7,7 +7,7 @@ WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initialize
 DEFS    := -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS   = $(PKG_LIBS) -lpg_query -lgmp -lm
+LDLIBS   = $(PKG_LIBS) -lpg_query -lgmp -lm -pthread
 
 # src/ and one level of module folders; every folder is on the include
 # path, so a header is included by its bare name wherever it lives.
@@ -34,7 +34,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
 JSONCHECK := $(BUILD)/jsoncheck
 
-.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench clean valgrind check-includes \
+.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench bench-scale clean valgrind check-includes \
 	man install uninstall
 
 all: deps $(BIN)
@@ -151,6 +151,12 @@ demo: deps $(BIN)
 bench: deps $(BIN)
 	@scripts/install-deps.sh bench
 	@bench/run.sh
+
+# A 10M-row table through snapshot, run, report, push and rollback (minutes,
+# gigabytes): opt-in, not part of `make bench` or `make test`.
+bench-scale: deps $(BIN)
+	@scripts/install-deps.sh bench
+	@BENCH_ONLY=scale bench/run.sh
 
 # Man pages generated from the --help texts (scripts/gen-man.sh), so they
 # always agree with the binary: drydock(1) and drydock-COMMAND(1).

@@ -3,30 +3,58 @@
 # N rows (bigint pk, text email and name, timestamptz, int, ~200-byte jsonb)
 # against raw COPY to /dev/null (the server's limit) and a psql CSV export +
 # sqlite3 .import (what a user does by hand), in one run.
-# Targets: >= 0.85x the raw COPY rate, >= 2x the CSV pipeline, peak RSS
-# < 64 MB and the same at 100,000 and 1,000,000 rows.
+# Targets (issue 15): >= 0.95x the raw COPY rate, >= 3x the CSV pipeline,
+# peak RSS < 64 MB, at 100,000 and 1,000,000 rows; drydock runs with its
+# default --jobs (cores, at most 4) and with --jobs 1.
+# Then 8 tables of 250,000 rows against the largest table's raw COPY and
+# the sum of all raw COPYs (BENCH_SNAPSHOT_MULTI=0 skips it).
+# The machine's load average is printed with each case: the ratios are
+# measured within one run, but another process on the cores skews them.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$REPO/tests/lib/pg.sh"
 
 SIZES=${BENCH_SNAPSHOT_ROWS:-"100000 1000000"}
+MULTI=${BENCH_SNAPSHOT_MULTI:-1}
+MULTI_ROWS=${BENCH_SNAPSHOT_MULTI_ROWS:-250000}
+CORES=$(nproc)
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 W=$(mktemp -d)
 pg_start
 trap 'pg_stop; rm -rf "$W"' EXIT
 
-section "snapshot: drydock vs COPY vs CSV + sqlite3 .import"
-for n in $SIZES; do
-	db=b$n
-	pg_createdb "$db"
-	pg_psql -d "$db" -c "CREATE TABLE t (id bigint PRIMARY KEY, email text, name text,
+make_table() { # DB TABLE ROWS
+	pg_psql -d "$1" -c "CREATE TABLE $2 (id bigint PRIMARY KEY, email text, name text,
 		created timestamptz, n int, doc jsonb)" >/dev/null
-	pg_psql -d "$db" -c "INSERT INTO t SELECT g, 'user' || g || '@example.com',
+	pg_psql -d "$1" -c "INSERT INTO $2 SELECT g, 'user' || g || '@example.com',
 		'Name ' || md5(g::text), timestamptz '2019-01-01' + g * interval '17 minutes', g % 1000,
 		jsonb_build_object('id', g, 'tags', jsonb_build_array('alpha', 'beta', 'gamma'),
 		  'profile', jsonb_build_object('bio', repeat('lorem ipsum ', 10), 'score', g % 97,
 		  'active', g % 2 = 0))
-		FROM generate_series(1, $n) g" >/dev/null
-	pg_psql -d "$db" -c "VACUUM ANALYZE t" >/dev/null
+		FROM generate_series(1, $3) g" >/dev/null
+	pg_psql -d "$1" -c "VACUUM ANALYZE $2" >/dev/null
+}
+
+# best of 3 of a measure: sets PREFIX_S and PREFIX_KB to the fastest run's
+best3() { # PREFIX CMD...
+	local p=$1 s="" kb="" i
+	shift
+	for i in 1 2 3; do
+		measure _B "$@"
+		if [[ -z $s ]] || awk -v a="$_B_S" -v b="$s" 'BEGIN { exit !(a < b) }'; then
+			s=$_B_S
+			kb=$_B_KB
+		fi
+	done
+	printf -v "${p}_S" '%s' "$s"
+	printf -v "${p}_KB" '%s' "$kb"
+}
+
+section "snapshot: drydock vs COPY vs CSV + sqlite3 .import ($CORES cores; best of 3)"
+for n in $SIZES; do
+	db=b$n
+	pg_createdb "$db"
+	make_table "$db" t "$n"
 	mkdir -p "$W/p$n"
 	echo '{"name": "bench", "sources": {"app": {"tables": ["t"]}}}' >"$W/p$n/plan.json"
 	url="postgresql://postgres@/$db?host=$PGHOST&port=$PGPORT"
@@ -34,19 +62,59 @@ for n in $SIZES; do
 	# warm the server's cache once so every variant reads from memory
 	psql -X -q -d "$url" -c "COPY t TO STDOUT" >/dev/null
 
-	measure DD "$DRYDOCK" -q snapshot --plan "$W/p$n" --source "$url" -o "$W/s$n.db" --force
-	measure COPY psql -X -q -d "$url" -c "COPY t TO STDOUT"
-	rm -f "$W/csv.db"
-	measure_sh CSV "psql -X -q -d '$url' -c \"\\copy t TO '$W/t.csv' CSV\" &&
+	l0=$(load)
+	best3 DD "$DRYDOCK" -q snapshot --plan "$W/p$n" --source "$url" -o "$W/s$n.db" --force
+	best3 DD1 "$DRYDOCK" -q snapshot --plan "$W/p$n" --source "$url" -o "$W/s$n.db" --force --jobs 1
+	best3 COPY psql -X -q -d "$url" -c "COPY t TO STDOUT"
+	best3 CSV bash -c "rm -f '$W/csv.db' && psql -X -q -d '$url' -c \"\\copy t TO '$W/t.csv' CSV\" &&
 		sqlite3 '$W/csv.db' 'CREATE TABLE t (id INTEGER PRIMARY KEY, email, name, created, n INTEGER, doc)' \
 		'.import --csv $W/t.csv t'"
 	rows=$(sqlite3 "$W/s$n.db" "SELECT count(*) FROM dd_pristine__t")
 	[[ $rows == "$n" ]] || { echo "snapshot holds $rows rows, expected $n" >&2; exit 1; }
-	printf '  %d rows\n' "$n"
-	row "drydock snapshot" "$DD_S" "$(rate "$n" "$DD_S")" "$(mb "$DD_KB")"
+	printf '  %d rows (load average before: %s, after: %s)\n' "$n" "$l0" "$(load)"
+	row "drydock snapshot (default --jobs)" "$DD_S" "$(rate "$n" "$DD_S")" "$(mb "$DD_KB")"
+	row "drydock snapshot --jobs 1" "$DD1_S" "$(rate "$n" "$DD1_S")" "$(mb "$DD1_KB")"
 	row "psql COPY TO STDOUT > /dev/null" "$COPY_S" "$(rate "$n" "$COPY_S")" "$(mb "$COPY_KB")"
 	row "psql \\copy CSV + sqlite3 .import" "$CSV_S" "$(rate "$n" "$CSV_S")" "$(mb "$CSV_KB")"
-	printf '  drydock / COPY rate: %sx (target >= 0.85)   drydock / CSV pipeline rate: %sx (target >= 2)   peak RSS %s MB (target < 64)\n' \
-		"$(ratio "$COPY_S" "$DD_S")" "$(ratio "$CSV_S" "$DD_S")" "$(mb "$DD_KB")"
-	rm -f "$W/t.csv" "$W/csv.db"
+	printf '  drydock / COPY rate: %sx (--jobs 1: %sx; target >= 0.95)   drydock / CSV pipeline rate: %sx (--jobs 1: %sx; target >= 3)   peak RSS %s MB (target < 64)\n' \
+		"$(ratio "$COPY_S" "$DD_S")" "$(ratio "$COPY_S" "$DD1_S")" \
+		"$(ratio "$CSV_S" "$DD_S")" "$(ratio "$CSV_S" "$DD1_S")" "$(mb "$DD_KB")"
+	rm -f "$W/t.csv" "$W/csv.db" "$W/s$n.db"
+	pg_psql -c "DROP DATABASE $db" >/dev/null
 done
+
+[[ $MULTI == 1 ]] || exit 0
+section "snapshot: 8 tables of $MULTI_ROWS rows vs their raw COPYs ($CORES cores; best of 3)"
+db=multi
+pg_createdb "$db"
+tables=""
+for k in 1 2 3 4 5 6 7 8; do
+	make_table "$db" "t$k" "$MULTI_ROWS"
+	tables+="${tables:+, }\"t$k\""
+done
+mkdir -p "$W/pm"
+echo "{\"name\": \"bench\", \"sources\": {\"app\": {\"tables\": [$tables]}}}" >"$W/pm/plan.json"
+url="postgresql://postgres@/$db?host=$PGHOST&port=$PGPORT"
+for k in 1 2 3 4 5 6 7 8; do psql -X -q -d "$url" -c "COPY t$k TO STDOUT" >/dev/null; done
+l0=$(load)
+best3 DD "$DRYDOCK" -q snapshot --plan "$W/pm" --source "$url" -o "$W/sm.db" --force
+best3 DD1 "$DRYDOCK" -q snapshot --plan "$W/pm" --source "$url" -o "$W/sm.db" --force --jobs 1
+best3 ONE psql -X -q -d "$url" -c "COPY t1 TO STDOUT"
+all=""
+for k in 1 2 3 4 5 6 7 8; do all+=" -c 'COPY t$k TO STDOUT'"; done
+best3 SUM bash -c "psql -X -q -d '$url' $all"
+par=""
+for k in 1 2 3 4 5 6 7 8; do par+="psql -X -q -d '$url' -c 'COPY t$k TO STDOUT' >/dev/null & "; done
+best3 PAR bash -c "$par wait"
+n=$((8 * MULTI_ROWS))
+printf '  %d rows in 8 tables (load average before: %s, after: %s)\n' "$n" "$l0" "$(load)"
+row "drydock snapshot (default --jobs)" "$DD_S" "$(rate "$n" "$DD_S")" "$(mb "$DD_KB")"
+row "drydock snapshot --jobs 1" "$DD1_S" "$(rate "$n" "$DD1_S")" "$(mb "$DD1_KB")"
+row "psql COPY of the largest table" "$ONE_S" "$(rate "$MULTI_ROWS" "$ONE_S")" "$(mb "$ONE_KB")"
+row "psql COPY of all 8, one after another" "$SUM_S" "$(rate "$n" "$SUM_S")" "$(mb "$SUM_KB")"
+row "psql COPY of all 8, 8 at once" "$PAR_S" "$(rate "$n" "$PAR_S")" "$(mb "$PAR_KB")"
+printf '  drydock / largest COPY: %sx   drydock / sum of COPYs: %sx (--jobs 1: %sx)   drydock / 8 parallel COPYs: %sx   peak RSS %s MB\n' \
+	"$(ratio "$DD_S" "$ONE_S")" "$(ratio "$DD_S" "$SUM_S")" "$(ratio "$DD1_S" "$SUM_S")" \
+	"$(ratio "$DD_S" "$PAR_S")" "$(mb "$DD_KB")"
+echo "  The servers' COPY output alone takes the sum of the COPYs' CPU time; on $CORES cores it"
+echo "  overlaps at most $CORES ways, so the floor is near the 8-at-once time, not the largest table's."

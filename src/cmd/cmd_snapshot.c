@@ -16,7 +16,7 @@
 const char usage_snapshot[] =
 	"usage: drydock snapshot --plan DIR -o STAGE.db [--force]\n"
 	"                        [--source [NAME=]CONNINFO ... | -h HOST -p PORT -U USER -d DB]\n"
-	"                        [--fixture DIR] [--json]\n"
+	"                        [--fixture DIR] [-j N] [--json]\n"
 	"\n"
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
@@ -35,6 +35,13 @@ const char usage_snapshot[] =
 	"  --mask-secret-file FILE\n"
 	"                        the secret keying the plan's masking rules (first line\n"
 	"                        of FILE; or set DRYDOCK_MASK_SECRET)\n"
+	"  -j, --jobs N          read each source with up to N connections at once, all\n"
+	"                        on the first one's snapshot (as pg_dump -j): tables,\n"
+	"                        and block ranges of tables over 8 MB on PostgreSQL 14\n"
+	"                        and later, are read in parallel; one thread writes the\n"
+	"                        file, whose content does not depend on N.  Default:\n"
+	"                        the number of cores, at most 4; never more connections\n"
+	"                        than the server has free, less one\n"
 	"  --force               replace STAGE.db if it exists\n"
 	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
@@ -92,19 +99,21 @@ int cmd_snapshot(int argc, char **argv)
 		{ "fixture", required_argument, NULL, 'f' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "mask-secret-file", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
 	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
-	int nsrc = 0, force = 0, json = 0, c, ret = EXIT_RUNTIME;
+	int nsrc = 0, force = 0, json = 0, jobs = 0, c, ret = EXIT_RUNTIME;
+	long lv;
 	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
 	struct snapshot_source *b = NULL;
 	struct snapshot_opts so = { 0 };
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:" CONN_SHORTOPTS, opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:" CONN_SHORTOPTS, opts, NULL)) != -1) {
 		switch (c) {
 		case 'P': plandir = optarg; break;
 		case 'o': out = optarg; break;
@@ -113,11 +122,19 @@ int cmd_snapshot(int argc, char **argv)
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
-		case 'j': json = 1; dd_quiet = 1; json_stdout(); break;
+		case 'J': json = 1; dd_quiet = 1; json_stdout(); break;
+		case 'j':
+			if (parse_long(optarg, &lv) || lv < 1 || lv > 64) {
+				ret = usage_error("snapshot", "--jobs takes a number from 1 to 64, not '%s'",
+						  optarg);
+				goto cleanup;
+			}
+			jobs = (int)lv;
+			break;
 		default:
 			if (shared_option("snapshot", c, optarg, &args) == 1)
 				break;
-			ret = option_error("snapshot", argv, opts, "o:" CONN_SHORTOPTS);
+			ret = option_error("snapshot", argv, opts, "o:j:" CONN_SHORTOPTS);
 			goto cleanup;
 		}
 	}
@@ -149,6 +166,7 @@ int cmd_snapshot(int argc, char **argv)
 	so.fixture_dir = fixdir;
 	so.mask_secret_file = secret_file;
 	so.out = out;
+	so.jobs = jobs;
 	so.connect = connect_source;
 	so.connect_ctx = &args;
 	ret = snapshot_take(&so) ? EXIT_RUNTIME : EXIT_OK;

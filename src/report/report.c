@@ -533,17 +533,20 @@ static int build_tables(struct builder *b)
 			cJSON_AddItemToObject(t, "columns", col_parsed(chg, 6));
 			cJSON_AddItemToObject(t, "columns_before", col_parsed(chg, 7));
 			cJSON_AddItemToObject(t, "columns_after", col_parsed(chg, 8));
-			sample = cJSON_AddObjectToObject(t, "sample");
-			if (add_samples(b, smp, sample, name, "I", i) ||
-			    add_samples(b, smp, sample, name, "U", u) ||
-			    add_samples(b, smp, sample, name, "D", d))
-				goto cleanup;
 			/* profiles, value changes and samples that show the change
 			   (a table a schema change created has no snapshot to compare) */
 			if ((i || u || d) && strcmp(status, "created") &&
 			    report_profile_table(b->db, b->target, name, t, b->opts->samples,
 						 sample_seed(b->hash)))
 				goto cleanup;
+			/* else the first rows in change order */
+			if (!jget(t, "sample")) {
+				sample = cJSON_AddObjectToObject(t, "sample");
+				if (add_samples(b, smp, sample, name, "I", i) ||
+				    add_samples(b, smp, sample, name, "U", u) ||
+				    add_samples(b, smp, sample, name, "D", d))
+					goto cleanup;
+			}
 			changed_tables += i || u || d;
 			tot_after += after;
 			ins += i;

@@ -26,6 +26,7 @@
 #define TRANS_MAX 2000          /* distinct transitions counted per column */
 #define TOP_N 10                /* transitions and values listed */
 #define PAIR_MAX 200000         /* deletes remembered for pairing */
+#define HIST_KEEP 4000000       /* numbers a table keeps for histograms (32 MB) */
 
 /* ================================================================ hashing */
 
@@ -39,7 +40,8 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
+/* FNV-1a: seeds the random samples (changing it would change them) */
+static uint64_t hash_fnv(const char *s, size_t len, uint64_t h)
 {
 	h ^= 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < len; i++) {
@@ -47,6 +49,26 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
 		h *= 0x100000001b3ULL;
 	}
 	return mix64(h ^ len);
+}
+
+/* A 64-bit hash of bytes, a word at a time (every value of a profiled
+   column is hashed, for its count and for HyperLogLog). */
+static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
+{
+	uint64_t w;
+	h ^= 0x9e3779b97f4a7c15ULL * (len + 1);
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+		h ^= h >> 29;
+	}
+	return mix64(h);
 }
 
 /* splitmix64: the seeded generator of the random samples */
@@ -254,30 +276,26 @@ static void xsum_flush(struct xsum *s)
 	s->acc = 0;
 }
 
-static void xsum_add(struct xsum *s, const char *t, size_t len);
-
-static void xsum_add_scaled_int(struct xsum *s, long long v)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%lld", v);
-	s->n--; /* xsum_add counts it */
-	xsum_add(s, buf, (size_t)n);
-}
-
-static void xsum_add(struct xsum *s, const char *t, size_t len)
+/*
+ * Adds n times the numeric_out text t.  Text that is not a number is left
+ * out (it still counts in n, as before).  The common case, one value that
+ * fits, stays in the 128-bit accumulator.
+ */
+static void xsum_add(struct xsum *s, const char *t, size_t len, long long n)
 {
 	int neg = 0, scale = 0, digits = 0, dot = 0;
 	__int128 v = 0;
-	size_t i = 0;
+	size_t i = 0, start;
 	switch (num_rank(t, len)) {
 	case 3: s->nan = 1; return;
 	case 2: s->pinf = 1; return;
 	case -2: s->ninf = 1; return;
 	default: break;
 	}
-	s->n++;
+	s->n += n;
 	if (t[0] == '-' || t[0] == '+')
 		neg = t[i++] == '-';
+	start = i;
 	for (; i < len; i++) {
 		if (t[i] == '.') {
 			dot = 1;
@@ -294,8 +312,8 @@ static void xsum_add(struct xsum *s, const char *t, size_t len)
 			mpz_mul_ui(s->z, s->z, 10);
 		s->scale = scale;
 	}
-	if (digits + (s->scale - scale) <= 36) {
-		for (i = (t[0] == '-' || t[0] == '+'); i < len; i++)
+	if (n == 1 && digits + (s->scale - scale) <= 36) {
+		for (i = start; i < len; i++)
 			if (t[i] != '.')
 				v = v * 10 + (t[i] - '0');
 		for (int k = scale; k < s->scale; k++)
@@ -308,15 +326,18 @@ static void xsum_add(struct xsum *s, const char *t, size_t len)
 		}
 	} else {
 		mpz_t z;
-		char *d = xmalloc(len + 1);
-		size_t n = 0;
-		for (i = (t[0] == '-' || t[0] == '+'); i < len; i++)
+		char *d = xmalloc(len + 2);
+		size_t nd = 0;
+		for (i = start; i < len; i++)
 			if (t[i] != '.')
-				d[n++] = t[i];
-		d[n] = '\0';
-		mpz_init_set_str(z, d, 10);
+				d[nd++] = t[i];
+		d[nd] = '\0';
+		mpz_init(z);
+		if (nd && mpz_set_str(z, d, 10))
+			mpz_set_ui(z, 0);
 		for (int k = scale; k < s->scale; k++)
 			mpz_mul_ui(z, z, 10);
+		mpz_mul_ui(z, z, (unsigned long)n);
 		if (neg)
 			mpz_sub(s->z, s->z, z);
 		else
@@ -326,18 +347,132 @@ static void xsum_add(struct xsum *s, const char *t, size_t len)
 	}
 }
 
-/* An integer SQLite holds as one: no text to parse. */
-static void xsum_add_int(struct xsum *s, long long v)
+/* Decimal text of v into buf (at least 21 bytes); returns its length. */
+static int fmt_ll(char *buf, long long v)
 {
-	s->n++;
-	if (s->scale) {
-		xsum_add_scaled_int(s, v);
+	char tmp[24];
+	int n = 0, len = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+/* n times an integer SQLite holds as one: no text to parse. */
+static void xsum_add_int(struct xsum *s, long long v, long long n)
+{
+	char buf[24];
+	if (n != 1 || s->scale) {
+		xsum_add(s, buf, (size_t)fmt_ll(buf, v), n);
 		return;
 	}
+	s->n++;
 	if (__builtin_add_overflow(s->acc, (__int128)v, &s->acc)) {
 		xsum_flush(s);
 		s->acc = v;
 	}
+}
+
+/*
+ * An exact sum of doubles (Shewchuk's non-overlapping partials, as
+ * Python's math.fsum), correctly rounded at the end: the figure does not
+ * depend on the order the values were read in.
+ */
+#define FSUM_PARTS 64
+
+struct fsum {
+	double p[FSUM_PARTS];
+	int n;
+	int nan, pinf, ninf;  /* NaN, Infinity, -Infinity seen (or the sum overflowed) */
+};
+
+static void fsum_add1(struct fsum *f, double x)
+{
+	int i = 0;
+	if (isnan(x)) {
+		f->nan = 1;
+		return;
+	}
+	if (isinf(x)) {
+		if (x > 0)
+			f->pinf = 1;
+		else
+			f->ninf = 1;
+		return;
+	}
+	for (int j = 0; j < f->n; j++) {
+		double y = f->p[j], hi, lo;
+		if (fabs(x) < fabs(y)) {
+			double t = x;
+			x = y;
+			y = t;
+		}
+		hi = x + y;
+		lo = y - (hi - x);
+		if (lo != 0.0 && i < FSUM_PARTS - 1)
+			f->p[i++] = lo;
+		x = hi;
+	}
+	if (isinf(x)) {
+		/* past the largest double: what a plain sum would say */
+		if (x > 0)
+			f->pinf = 1;
+		else
+			f->ninf = 1;
+		f->n = 0;
+		return;
+	}
+	f->p[i++] = x;
+	f->n = i;
+}
+
+/* n times x, exactly: the product split in two doubles */
+static void fsum_add(struct fsum *f, double x, long long n)
+{
+	double hi, lo;
+	if (n == 1 || !isfinite(x)) {
+		fsum_add1(f, x);
+		return;
+	}
+	hi = x * (double)n;
+	lo = isfinite(hi) ? fma(x, (double)n, -hi) : 0.0;
+	fsum_add1(f, hi);
+	fsum_add1(f, lo);
+}
+
+static double fsum_result(const struct fsum *f)
+{
+	double hi = 0.0, lo = 0.0;
+	int n = f->n;
+	if (f->nan || (f->pinf && f->ninf))
+		return NAN;
+	if (f->pinf)
+		return INFINITY;
+	if (f->ninf)
+		return -INFINITY;
+	if (n > 0) {
+		hi = f->p[--n];
+		while (n > 0) {
+			double x = hi, y = f->p[--n];
+			hi = x + y;
+			lo = y - (hi - x);
+			if (lo != 0.0)
+				break;
+		}
+		/* round half to even across the partials left */
+		if (n > 0 && ((lo < 0 && f->p[n - 1] < 0) || (lo > 0 && f->p[n - 1] > 0))) {
+			double y = lo * 2, x = hi + y;
+			if (y == x - hi)
+				hi = x;
+		}
+	}
+	return hi;
 }
 
 /* The sum as numeric_out would print it; NULL when there was no value. */
@@ -442,51 +577,53 @@ static int time_key(enum pgkind kind, const char *s, size_t len, __int128 *out)
 	return 0;
 }
 
-/* Compares two texts of a column in PostgreSQL's order for its type. */
-static int ord_cmp(const struct col *c, const char *a, size_t la, const char *b, size_t lb)
-{
-	switch (c->ord) {
-	case ORD_INT: {
-		long long x = strtoll(a, NULL, 10), y = strtoll(b, NULL, 10);
-		return x < y ? -1 : x > y;
-	}
-	case ORD_FLOAT: {
-		double x = strtod(a, NULL), y = strtod(b, NULL);
-		if (isnan(x) || isnan(y))
-			return isnan(x) - isnan(y);
-		return x < y ? -1 : x > y;
-	}
-	case ORD_NUMERIC:
-		return report_numeric_cmp(a, la, b, lb);
-	case ORD_TIME: {
-		__int128 x, y;
-		if (!time_key(c->type.kind, a, la, &x) && !time_key(c->type.kind, b, lb, &y))
-			return x < y ? -1 : x > y;
-		break; /* text order when a value does not decode */
-	}
-	default:
-		break;
-	}
-	{
-		int r = memcmp(a, b, la < lb ? la : lb);
-		return r ? (r < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
-	}
-}
-
 /* ============================================================ profiles */
+
+/* The smallest or largest value of a side, with its order key. */
+struct ext {
+	char *s;
+	size_t len, cap;
+	int set;
+	int has_k, tried;     /* ORD_TIME: decoded (tried: decoding was tried) */
+	__int128 k;           /* ORD_INT, ORD_TIME */
+	double d;             /* ORD_FLOAT */
+};
+
+/* A value's order key, computed at most once. */
+struct vkey {
+	int has_k, tried;
+	__int128 k;
+	double d;
+};
+
+/*
+ * Numbers kept for the histogram (whose scale is known only at the end):
+ * values in chunks, and values with a count (from the value map); at most
+ * a budget shared by the table, past which the column is read again.
+ */
+#define HCHUNK 65536
+
+struct hvals {
+	double **chunk;
+	size_t n, nchunks;
+	struct { double v; long long n; } *w;
+	size_t nw, wcap;
+	int lost;             /* over the budget: nothing kept */
+};
 
 struct side {
 	long long rows, nulls;
-	struct vmap vals;
-	unsigned char *hll;
-	char *min, *max;
-	size_t minlen, maxlen;
-	__int128 mink, maxk;  /* ORD_INT and ORD_TIME: the keys of min and max */
-	double mind, maxd;    /* ORD_FLOAT */
-	int keyed;            /* min and max have keys (all values decoded so far) */
-	double len_sum;
+	struct vmap vals;     /* exact counts while at most PROFILE_EXACT values */
+	int flushed;          /* more: the map's entries went into the figures
+				 below, which every later value then updates */
+	int folded;           /* the figures hold every value */
+	unsigned char *hll;   /* from the flush on */
+	struct ext min, max;
+	long long len_sum;
 	struct xsum sum;
-	double fsum;
+	struct fsum fsum;
+	struct hvals *hist;   /* changed numeric columns only */
+	long long *budget;    /* numbers the table may still keep */
 	long long bins[HBINS];
 };
 
@@ -498,13 +635,25 @@ static void side_init(struct side *s)
 	xsum_init(&s->sum);
 }
 
+static void hvals_free(struct hvals *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->nchunks; i++)
+		free(h->chunk[i]);
+	free(h->chunk);
+	free(h->w);
+	free(h);
+}
+
 static void side_free(struct side *s)
 {
 	vmap_free(&s->vals);
 	free(s->hll);
-	free(s->min);
-	free(s->max);
+	free(s->min.s);
+	free(s->max.s);
 	xsum_clear(&s->sum);
+	hvals_free(s->hist);
 }
 
 static size_t utf8_chars(const char *s, size_t len)
@@ -515,98 +664,202 @@ static size_t utf8_chars(const char *s, size_t len)
 	return n;
 }
 
-/* Replaces a kept min or max text. */
-static void keep(char **dst, size_t *dlen, const char *v, size_t len)
+static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
 {
-	free(*dst);
-	*dst = dupn(v, (int)len);
-	*dlen = len;
+	int r = memcmp(a, b, la < lb ? la : lb);
+	return r ? (r < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
+}
+
+/*
+ * Dates and timestamps whose text order is their time order: the same
+ * length, a four-digit year, not BC and, with a time zone, UTC (as
+ * PostgreSQL prints them in the UTC session every value comes from).
+ * Saves decoding every value of a column.
+ */
+static int time_text_ordered(enum pgkind kind, const char *a, size_t la, const char *b, size_t lb)
+{
+	if (la != lb || la < 10 || (kind != PGK_DATE && kind != PGK_TIMESTAMP && kind != PGK_TIMESTAMPTZ))
+		return 0;
+	for (int i = 0; i < 4; i++)
+		if (a[i] < '0' || a[i] > '9' || b[i] < '0' || b[i] > '9')
+			return 0;
+	if (a[4] != '-' || b[4] != '-' || a[la - 1] == 'C' || b[lb - 1] == 'C')
+		return 0;
+	if (kind == PGK_TIMESTAMPTZ)
+		return la > 13 && !memcmp(a + la - 3, "+00", 3) && !memcmp(b + lb - 3, "+00", 3);
+	return 1;
+}
+
+/* v against a kept extreme, in the type's order; equal values of another
+   text (1.0 and 1.00) are ordered by their bytes, so that the order the
+   rows are read in never shows. */
+static int ext_cmp(const struct col *c, const char *v, size_t len, struct vkey *vk, struct ext *e)
+{
+	int r = 0;
+	switch (c->ord) {
+	case ORD_INT:
+		r = vk->k < e->k ? -1 : vk->k > e->k;
+		break;
+	case ORD_FLOAT:
+		/* NaN sorts above every number in PostgreSQL */
+		if (isnan(vk->d) || isnan(e->d))
+			r = isnan(vk->d) - isnan(e->d);
+		else
+			r = vk->d < e->d ? -1 : vk->d > e->d;
+		break;
+	case ORD_NUMERIC:
+		r = report_numeric_cmp(v, len, e->s, e->len);
+		break;
+	case ORD_TIME:
+		if (time_text_ordered(c->type.kind, v, len, e->s, e->len))
+			return bytes_cmp(v, len, e->s, e->len);
+		if (!vk->tried) {
+			vk->has_k = !time_key(c->type.kind, v, len, &vk->k);
+			vk->tried = 1;
+		}
+		if (!e->tried) {
+			e->has_k = !time_key(c->type.kind, e->s, e->len, &e->k);
+			e->tried = 1;
+		}
+		/* text order when a value does not decode */
+		if (vk->has_k && e->has_k)
+			r = vk->k < e->k ? -1 : vk->k > e->k;
+		break;
+	default:
+		break;
+	}
+	return r ? r : bytes_cmp(v, len, e->s, e->len);
+}
+
+static void ext_set(struct ext *e, const char *v, size_t len, const struct vkey *vk)
+{
+	if (e->cap < len + 1) {
+		e->cap = len + 1 > 2 * e->cap ? len + 1 : 2 * e->cap;
+		e->s = xrealloc(e->s, e->cap);
+	}
+	memcpy(e->s, v, len);
+	e->s[len] = '\0';
+	e->len = len;
+	e->set = 1;
+	e->k = vk->k;
+	e->d = vk->d;
+	e->has_k = vk->has_k;
+	e->tried = vk->tried;
+}
+
+static void hvals_add(struct side *s, double d, long long n)
+{
+	struct hvals *h = s->hist;
+	if (h->lost)
+		return;
+	if (*s->budget <= 0) {
+		/* too many: the histogram reads the table again */
+		for (size_t i = 0; i < h->nchunks; i++)
+			free(h->chunk[i]);
+		free(h->chunk);
+		free(h->w);
+		memset(h, 0, sizeof(*h));
+		h->lost = 1;
+		return;
+	}
+	(*s->budget)--;
+	if (n != 1) {
+		if (h->nw == h->wcap) {
+			h->wcap = h->wcap ? 2 * h->wcap : 64;
+			h->w = xrealloc(h->w, h->wcap * sizeof(*h->w));
+		}
+		h->w[h->nw].v = d;
+		h->w[h->nw++].n = n;
+		return;
+	}
+	if (h->n == h->nchunks * HCHUNK) {
+		h->chunk = xrealloc(h->chunk, (h->nchunks + 1) * sizeof(*h->chunk));
+		h->chunk[h->nchunks++] = xmalloc(HCHUNK * sizeof(double));
+	}
+	h->chunk[h->n / HCHUNK][h->n % HCHUNK] = d;
+	h->n++;
+}
+
+/*
+ * Adds n times one non-NULL value to the figures (min, max, lengths, sums,
+ * numbers for the histogram, HyperLogLog when hll_h is not 0).
+ */
+static void side_value(struct side *s, const struct col *c, const char *v, size_t len,
+		       int has_int, long long ival, long long n, uint64_t hll_h)
+{
+	struct vkey vk = { 0 };
+	if (hll_h) {
+		/* HyperLogLog: register by the low bits, rank of the rest */
+		unsigned rank = (unsigned)__builtin_clzll((hll_h >> HLL_P) | (1ULL << (63 - HLL_P))) - HLL_P + 1;
+		if (s->hll[hll_h & (HLL_M - 1)] < rank)
+			s->hll[hll_h & (HLL_M - 1)] = (unsigned char)rank;
+	}
+	if (c->ord == ORD_NONE)
+		return;
+	if (c->ord == ORD_INT)
+		vk.k = has_int ? ival : strtoll(v, NULL, 10);
+	if (c->ord == ORD_FLOAT || s->hist)
+		vk.d = has_int ? (double)ival : strtod(v, NULL);
+	if (!s->min.set || ext_cmp(c, v, len, &vk, &s->min) < 0)
+		ext_set(&s->min, v, len, &vk);
+	if (!s->max.set || ext_cmp(c, v, len, &vk, &s->max) > 0)
+		ext_set(&s->max, v, len, &vk);
+	if (c->is_text)
+		s->len_sum += (long long)utf8_chars(v, len) * n;
+	if (c->ord == ORD_INT && has_int)
+		xsum_add_int(&s->sum, ival, n);
+	else if (c->ord == ORD_INT || c->ord == ORD_NUMERIC)
+		xsum_add(&s->sum, v, len, n);
+	else if (c->ord == ORD_FLOAT)
+		fsum_add(&s->fsum, vk.d, n);
+	if (s->hist)
+		hvals_add(s, vk.d, n);
+}
+
+/* The value map's entries into the figures (once). */
+static void side_fold(struct side *s, const struct col *c, int hll)
+{
+	for (size_t i = 0; i < s->vals.cap; i++) {
+		const struct ventry *e = &s->vals.e[i];
+		if (e->h)
+			side_value(s, c, e->a, (size_t)e->alen, 0, 0, e->n, hll ? e->h : 0);
+	}
+	s->folded = 1;
 }
 
 /*
  * One value of a column.  ival/has_int: the value when SQLite holds it as
- * an integer (no text to parse).  Each value is decoded once into its
- * order key; min and max keep theirs.
+ * an integer (no text to parse).  While the column has few distinct
+ * values only their counts are kept: min, max and sums come from the map
+ * at the end, each distinct value decoded once.
  */
 static void side_add(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
 		     int has_int, long long ival)
 {
 	uint64_t h;
-	unsigned rank;
 	s->rows++;
 	if (isnull) {
 		s->nulls++;
 		return;
 	}
 	h = hash_bytes(v, len, 0);
-	/* HyperLogLog: register by the low bits, rank of the rest */
-	rank = (unsigned)__builtin_clzll((h >> HLL_P) | (1ULL << (63 - HLL_P))) - HLL_P + 1;
-	if (s->hll[h & (HLL_M - 1)] < rank)
-		s->hll[h & (HLL_M - 1)] = (unsigned char)rank;
-	/* past the bound the counts are incomplete and no longer used */
-	if (!s->vals.overflow)
-		vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0);
-	switch (c->ord) {
-	case ORD_NONE:
-		break;
-	case ORD_INT: {
-		__int128 k = has_int ? ival : strtoll(v, NULL, 10);
-		if (!s->min || k < s->mink) {
-			keep(&s->min, &s->minlen, v, len);
-			s->mink = k;
-		}
-		if (!s->max || k > s->maxk) {
-			keep(&s->max, &s->maxlen, v, len);
-			s->maxk = k;
-		}
-		break;
+	if (!h)
+		h = 1;
+	if (!s->flushed) {
+		if (vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0))
+			return;
+		/* past the bound: counts are no longer kept */
+		side_fold(s, c, 1);
+		s->flushed = 1;
 	}
-	case ORD_FLOAT: {
-		double d = strtod(v, NULL);
-		/* NaN sorts above every number in PostgreSQL */
-		if (!s->min || (!isnan(d) && (isnan(s->mind) || d < s->mind))) {
-			keep(&s->min, &s->minlen, v, len);
-			s->mind = d;
-		}
-		if (!s->max || (!isnan(s->maxd) && (isnan(d) || d > s->maxd))) {
-			keep(&s->max, &s->maxlen, v, len);
-			s->maxd = d;
-		}
-		break;
-	}
-	case ORD_TIME: {
-		__int128 k;
-		if (!time_key(c->type.kind, v, len, &k) && (!s->min || s->keyed)) {
-			s->keyed = 1;
-			if (!s->min || k < s->mink) {
-				keep(&s->min, &s->minlen, v, len);
-				s->mink = k;
-			}
-			if (!s->max || k > s->maxk) {
-				keep(&s->max, &s->maxlen, v, len);
-				s->maxk = k;
-			}
-			break;
-		}
-		s->keyed = 0;
-		/* a value that does not decode: text order from here on */
-		__attribute__((fallthrough));
-	}
-	default:
-		if (!s->min || ord_cmp(c, v, len, s->min, s->minlen) < 0)
-			keep(&s->min, &s->minlen, v, len);
-		if (!s->max || ord_cmp(c, v, len, s->max, s->maxlen) > 0)
-			keep(&s->max, &s->maxlen, v, len);
-		break;
-	}
-	if (c->is_text)
-		s->len_sum += (double)utf8_chars(v, len);
-	if (c->ord == ORD_INT && has_int)
-		xsum_add_int(&s->sum, ival);
-	else if (c->ord == ORD_INT || c->ord == ORD_NUMERIC)
-		xsum_add(&s->sum, v, len);
-	else if (c->ord == ORD_FLOAT)
-		s->fsum += strtod(v, NULL);
+	side_value(s, c, v, len, has_int, ival, 1, h);
+}
+
+/* After the last value. */
+static void side_finish(struct side *s, const struct col *c)
+{
+	if (!s->folded)
+		side_fold(s, c, 0);
 }
 
 static double hll_estimate(const unsigned char *reg)
@@ -629,7 +882,7 @@ static cJSON *side_json(struct side *s, const struct col *c)
 	long long nonnull = s->rows - s->nulls;
 	cJSON_AddNumberToObject(o, "rows", (double)s->rows);
 	cJSON_AddNumberToObject(o, "nulls", (double)s->nulls);
-	if (!s->vals.overflow) {
+	if (!s->flushed) {
 		cJSON_AddNumberToObject(o, "distinct", (double)s->vals.used);
 		cJSON_AddTrueToObject(o, "distinct_exact");
 	} else {
@@ -637,22 +890,46 @@ static cJSON *side_json(struct side *s, const struct col *c)
 		cJSON_AddFalseToObject(o, "distinct_exact");
 	}
 	if (c->ord != ORD_NONE) {
-		cJSON_AddItemToObject(o, "min", s->min ? cJSON_CreateString(s->min) : cJSON_CreateNull());
-		cJSON_AddItemToObject(o, "max", s->max ? cJSON_CreateString(s->max) : cJSON_CreateNull());
+		cJSON_AddItemToObject(o, "min", s->min.set ? cJSON_CreateString(s->min.s) : cJSON_CreateNull());
+		cJSON_AddItemToObject(o, "max", s->max.set ? cJSON_CreateString(s->max.s) : cJSON_CreateNull());
 	}
 	if (c->is_text)
 		cJSON_AddNumberToObject(o, "mean_length",
-					nonnull ? round(s->len_sum / (double)nonnull * 10) / 10 : 0);
+					nonnull ? round((double)s->len_sum / (double)nonnull * 10) / 10 : 0);
 	if (c->ord == ORD_INT || c->ord == ORD_NUMERIC)
 		cJSON_AddItemToObject(o, "sum", xsum_json(&s->sum));
 	else if (c->ord == ORD_FLOAT) {
 		struct strbuf sb = STRBUF_INIT;
 		if (nonnull)
-			sb_add_json_number(&sb, s->fsum);
+			sb_add_json_number(&sb, fsum_result(&s->fsum));
 		cJSON_AddItemToObject(o, "sum", nonnull ? cJSON_CreateString(sb.buf) : cJSON_CreateNull());
 		sb_release(&sb);
 	}
 	return o;
+}
+
+/* The bin of a number on the scale lo..hi. */
+static int bin_of(double d, double lo, double hi)
+{
+	int b = hi > lo ? (int)((d - lo) / (hi - lo) * HBINS) : 0;
+	return b < 0 ? 0 : b >= HBINS ? HBINS - 1 : b;
+}
+
+/* Bins from the kept numbers; -1 when they were not kept. */
+static int side_bins(struct side *s, double lo, double hi)
+{
+	struct hvals *h = s->hist;
+	if (!h || h->lost)
+		return -1;
+	for (size_t i = 0; i < h->n; i++) {
+		double d = h->chunk[i / HCHUNK][i % HCHUNK];
+		if (isfinite(d))
+			s->bins[bin_of(d, lo, hi)]++;
+	}
+	for (size_t i = 0; i < h->nw; i++)
+		if (isfinite(h->w[i].v))
+			s->bins[bin_of(h->w[i].v, lo, hi)] += h->w[i].n;
+	return 0;
 }
 
 /* ====================================================== reading values */
@@ -670,11 +947,11 @@ static int value_text(const struct col *c, sqlite3_stmt *st, int i, struct strbu
 	if (type == SQLITE_NULL)
 		return 1;
 	if (type == SQLITE_INTEGER && c->ord == ORD_INT) {
-		char buf[32];
+		char buf[24];
 		int n;
 		*ival = sqlite3_column_int64(st, i);
 		*has_int = 1;
-		n = snprintf(buf, sizeof(buf), "%lld", *ival);
+		n = fmt_ll(buf, *ival);
 		sb_reset(tmp);
 		sb_add(tmp, buf, (size_t)n);
 	} else if (type == SQLITE_TEXT && (c->type.is_array ||
@@ -690,33 +967,88 @@ static int value_text(const struct col *c, sqlite3_stmt *st, int i, struct strbu
 	return 0;
 }
 
+/* One row's values as PostgreSQL text (s NULL for NULL), kept until the next row. */
+struct wrow {
+	int n;
+	const char **s;
+	int *len;
+	int *has_int;
+	long long *ival;
+	struct strbuf *tmp;   /* per column, for text rendered here */
+};
+
+static void wrow_init(struct wrow *w, int n)
+{
+	w->n = n;
+	w->s = xcalloc((size_t)n + 1, sizeof(*w->s));
+	w->len = xcalloc((size_t)n + 1, sizeof(*w->len));
+	w->has_int = xcalloc((size_t)n + 1, sizeof(*w->has_int));
+	w->ival = xcalloc((size_t)n + 1, sizeof(*w->ival));
+	w->tmp = xcalloc((size_t)n + 1, sizeof(*w->tmp));
+	for (int i = 0; i < n; i++) {
+		struct strbuf empty = STRBUF_INIT;
+		w->tmp[i] = empty;
+	}
+}
+
+static void wrow_free(struct wrow *w)
+{
+	for (int i = 0; i < w->n; i++)
+		sb_release(&w->tmp[i]);
+	free(w->s);
+	free(w->len);
+	free(w->has_int);
+	free(w->ival);
+	free(w->tmp);
+}
+
+static void wrow_read(struct wrow *w, const struct col *cols, sqlite3_stmt *st)
+{
+	for (int i = 0; i < w->n; i++) {
+		size_t len = 0;
+		if (value_text(&cols[i], st, i, &w->tmp[i], &w->s[i], &len, &w->has_int[i], &w->ival[i]))
+			w->s[i] = NULL;
+		w->len[i] = (int)len;
+	}
+}
+
+/* SELECT cols FROM table [ORDER BY the key] */
+static void select_cols(struct strbuf *sql, const char *table, const struct col *cols, int ncols,
+			const int *key, int nkey)
+{
+	sb_adds(sql, "SELECT ");
+	for (int i = 0; i < ncols; i++) {
+		if (i)
+			sb_adds(sql, ", ");
+		sb_add_qident(sql, cols[i].name);
+	}
+	sb_adds(sql, " FROM ");
+	sb_add_qident(sql, table);
+	for (int k = 0; k < nkey; k++) {
+		sb_adds(sql, k ? ", " : " ORDER BY ");
+		sb_add_qident(sql, cols[key[k]].name);
+	}
+}
+
 static int scan_table(sqlite3 *db, const char *table, struct col *cols, int ncols,
 		      struct side *sides)
 {
-	struct strbuf sql = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT;
+	struct wrow w;
 	sqlite3_stmt *st = NULL;
 	int rc, ret = -1;
 
-	sb_adds(&sql, "SELECT ");
-	for (int i = 0; i < ncols; i++) {
-		if (i)
-			sb_adds(&sql, ", ");
-		sb_add_qident(&sql, cols[i].name);
-	}
-	sb_adds(&sql, " FROM ");
-	sb_add_qident(&sql, table);
+	wrow_init(&w, ncols);
+	select_cols(&sql, table, cols, ncols, NULL, 0);
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
 		stage_error(db, "cannot read a table of the staging file");
 		goto cleanup;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < ncols; i++) {
-			const char *s = NULL;
-			size_t len = 0;
-			long long ival = 0;
-			int has_int, isnull = value_text(&cols[i], st, i, &tmp, &s, &len, &has_int, &ival);
-			side_add(&sides[i], &cols[i], s, len, isnull, has_int, ival);
-		}
+		wrow_read(&w, cols, st);
+		for (int i = 0; i < ncols; i++)
+			side_add(&sides[i], &cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+				 w.has_int[i], w.ival[i]);
 	}
 	if (rc != SQLITE_DONE) {
 		stage_error(db, "cannot read a table of the staging file");
@@ -726,7 +1058,7 @@ static int scan_table(sqlite3 *db, const char *table, struct col *cols, int ncol
 cleanup:
 	sqlite3_finalize(st);
 	sb_release(&sql);
-	sb_release(&tmp);
+	wrow_free(&w);
 	return ret;
 }
 
@@ -750,14 +1082,12 @@ static int scan_bins(sqlite3 *db, const char *table, const struct col *c, double
 		size_t len = 0;
 		long long ival = 0;
 		double d;
-		int b, has_int;
+		int has_int;
 		if (value_text(c, st, 0, &tmp, &s, &len, &has_int, &ival))
 			continue;
 		d = has_int ? (double)ival : strtod(s, NULL);
-		if (!isfinite(d))
-			continue;
-		b = hi > lo ? (int)((d - lo) / (hi - lo) * HBINS) : 0;
-		bins[b < 0 ? 0 : b >= HBINS ? HBINS - 1 : b]++;
+		if (isfinite(d))
+			bins[bin_of(d, lo, hi)]++;
 	}
 	if (rc != SQLITE_DONE) {
 		stage_error(db, "cannot read a table of the staging file");
@@ -860,7 +1190,10 @@ static int jvals_parse(struct jvals *v, const char *text)
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				*o++ = *p++;
+				size_t run = strcspn(p, "\"\\");
+				memcpy(o, p, run);
+				o += run;
+				p += run;
 				continue;
 			}
 			p++;
@@ -1156,6 +1489,13 @@ struct table_ctx {
 	long long replaced;
 	long long (*pairs)[2];     /* first pairs: delete seq, insert seq */
 	int npairs;
+	uint64_t *pair_h;          /* deletes waiting for their insert: hash of the */
+	long long *pair_seq;       /* values apart from the key, and seq (< 0: paired) */
+	size_t pair_cap, pair_used;
+	struct strbuf chg_text;    /* the last "changed" list read, and its columns */
+	int *chg_cc;               /* ... as indexes into cc */
+	int nchg;
+	char *chg_mask;            /* ... per column of cols */
 };
 
 static int op_index(char op)
@@ -1273,27 +1613,135 @@ static uint64_t row_rest_hash(const struct table_ctx *x, const struct jvals *v)
 	return h ? h : 1;
 }
 
-/* The one pass over the table's change set. */
+/* The columns a "changed" list names, as indexes into cc (the same
+   list repeats for most rows: it is read once). */
+static void changed_columns(struct table_ctx *x, const char *text, struct jvals *tmp)
+{
+	size_t len = text ? strlen(text) : 0;
+	if (x->chg_text.len == len && text && !memcmp(x->chg_text.buf, text, len) && x->chg_cc)
+		return;
+	sb_reset(&x->chg_text);
+	if (text)
+		sb_add(&x->chg_text, text, len);
+	if (!x->chg_cc) {
+		x->chg_cc = xcalloc((size_t)x->ncc + 1, sizeof(int));
+		x->chg_mask = xcalloc((size_t)x->ncols + 1, 1);
+	}
+	memset(x->chg_mask, 0, (size_t)x->ncols + 1);
+	x->nchg = 0;
+	if (jvals_parse(tmp, text))
+		return;
+	for (int k = 0; k < tmp->n; k++)
+		for (int j = 0; j < x->ncc; j++)
+			if (tmp->s[k] && !strcmp(x->cols[x->cc[j].ci].name, tmp->s[k])) {
+				x->chg_cc[x->nchg++] = j;
+				x->chg_mask[x->cc[j].ci] = 1;
+				break;
+			}
+}
+
+/*
+ * What one change-set row adds to the sample reservoirs, the replaced
+ * pairs (D, I) and the value changes (U).  oldv: the row before (D, U),
+ * newv: after (I, U); the changed columns are in x->chg_cc (U).
+ */
+static void change_row(struct table_ctx *x, long long seq, char op, const struct jvals *oldv,
+		       const struct jvals *newv)
+{
+	res_add(&x->res[op_index(op)], seq, &x->rng);
+	if (op == 'D' && x->pair_h) {
+		if (oldv && x->pair_used < x->pair_cap / 2) {
+			uint64_t h = row_rest_hash(x, oldv);
+			size_t i = h & (x->pair_cap - 1);
+			while (x->pair_h[i])
+				i = (i + 1) & (x->pair_cap - 1);
+			x->pair_h[i] = h;
+			x->pair_seq[i] = seq;
+			x->pair_used++;
+		}
+		return;
+	}
+	if (op == 'I' && x->pair_h) {
+		if (newv) {
+			uint64_t h = row_rest_hash(x, newv);
+			for (size_t i = h & (x->pair_cap - 1); x->pair_h[i]; i = (i + 1) & (x->pair_cap - 1)) {
+				if (x->pair_h[i] == h && x->pair_seq[i] > 0) {
+					if (x->npairs < x->samples) {
+						x->pairs[x->npairs][0] = x->pair_seq[i];
+						x->pairs[x->npairs++][1] = seq;
+					}
+					x->pair_seq[i] = -x->pair_seq[i]; /* used */
+					x->replaced++;
+					break;
+				}
+			}
+		}
+		return;
+	}
+	if (op != 'U' || !oldv || !newv)
+		return;
+	for (int k = 0; k < x->nchg; k++) {
+		struct cchange *c = &x->cc[x->chg_cc[k]];
+		const char *o = NULL, *n = NULL;
+		int ol = 0, nl = 0;
+		if (c->bi >= 0 && c->bi < oldv->n) {
+			o = oldv->s[c->bi];
+			ol = oldv->len[c->bi];
+		}
+		if (c->ai >= 0 && c->ai < newv->n) {
+			n = newv->s[c->ai];
+			nl = newv->len[c->ai];
+		}
+		c->rows++;
+		vmap_add(&c->trans, hash_bytes(n ? n : "", (size_t)nl, hash_bytes(o ? o : "", (size_t)ol, (o ? 1 : 2) + (n ? 4 : 8))),
+			 o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
+		if (!o && n) {
+			c->null_to_value++;
+			if (!c->first_to_value)
+				c->first_to_value = seq;
+		} else if (o && !n) {
+			c->value_to_null++;
+			if (!c->first_to_null)
+				c->first_to_null = seq;
+		}
+		if (o && n && x->cols[c->ci].is_num) {
+			double d = fabs(strtod(n, NULL) - strtod(o, NULL));
+			if (isfinite(d) && d > c->max_delta) {
+				c->max_delta = d;
+				c->max_delta_seq = seq;
+			}
+		}
+		if (n && x->cols[c->ci].is_text && nl > c->longest) {
+			c->longest = nl;
+			c->longest_seq = seq;
+		}
+	}
+}
+
+/* Deletes and inserts of a table with the same columns before and after
+   can be replaced rows: room to remember the deletes. */
+static void pairs_init(struct table_ctx *x)
+{
+	long long d;
+	if (!(x->nkey > 0 &&
+	      cJSON_Compare(jget(x->t, "columns_before"), jget(x->t, "columns_after"), 1) &&
+	      jnum_or(x->t, "inserts", 0) > 0 && jnum_or(x->t, "deletes", 0) > 0))
+		return;
+	d = (long long)jnum_or(x->t, "deletes", 0);
+	x->pair_cap = 16;
+	while (x->pair_cap < 2 * (size_t)(d < PAIR_MAX ? d : PAIR_MAX))
+		x->pair_cap *= 2;
+	x->pair_h = xcalloc(x->pair_cap, sizeof(*x->pair_h));
+	x->pair_seq = xcalloc(x->pair_cap, sizeof(*x->pair_seq));
+}
+
+/* The one pass over the table's change set (profiles come from scans). */
 static int changes_pass(struct table_ctx *x)
 {
 	sqlite3_stmt *st = NULL;
-	struct jvals oldv = { 0 }, newv = { 0 }, chg = { 0 };
-	uint64_t *pair_h = NULL;
-	long long *pair_seq = NULL;
-	size_t pair_cap = 0, pair_used = 0;
-	int same_cols, rc, ret = -1;
+	struct jvals oldv = { 0 }, newv = { 0 }, tmp = { 0 };
+	int rc, ret = -1;
 
-	same_cols = x->nkey > 0 &&
-		    cJSON_Compare(jget(x->t, "columns_before"), jget(x->t, "columns_after"), 1) &&
-		    jnum_or(x->t, "inserts", 0) > 0 && jnum_or(x->t, "deletes", 0) > 0;
-	if (same_cols) {
-		long long d = (long long)jnum_or(x->t, "deletes", 0);
-		pair_cap = 16;
-		while (pair_cap < 2 * (size_t)(d < PAIR_MAX ? d : PAIR_MAX))
-			pair_cap *= 2;
-		pair_h = xcalloc(pair_cap, sizeof(*pair_h));
-		pair_seq = xcalloc(pair_cap, sizeof(*pair_seq));
-	}
 	if (sqlite3_prepare_v2(x->db, "SELECT seq, op, old_row, new_row, changed FROM dd_change "
 				      "WHERE tbl = ?1 ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
 		stage_error(x->db, "cannot read the change set");
@@ -1303,84 +1751,14 @@ static int changes_pass(struct table_ctx *x)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long seq = sqlite3_column_int64(st, 0);
 		char op = *(const char *)sqlite3_column_text(st, 1);
-		res_add(&x->res[op_index(op)], seq, &x->rng);
-		if (op == 'D' && pair_h) {
-			if (jvals_parse(&oldv, (const char *)sqlite3_column_text(st, 2)) == 0 &&
-			    pair_used < pair_cap / 2) {
-				uint64_t h = row_rest_hash(x, &oldv);
-				size_t i = h & (pair_cap - 1);
-				while (pair_h[i])
-					i = (i + 1) & (pair_cap - 1);
-				pair_h[i] = h;
-				pair_seq[i] = seq;
-				pair_used++;
-			}
-			continue;
-		}
-		if (op == 'I' && pair_h) {
-			if (jvals_parse(&newv, (const char *)sqlite3_column_text(st, 3)) == 0) {
-				uint64_t h = row_rest_hash(x, &newv);
-				for (size_t i = h & (pair_cap - 1); pair_h[i]; i = (i + 1) & (pair_cap - 1)) {
-					if (pair_h[i] == h && pair_seq[i] > 0) {
-						if (x->npairs < x->samples) {
-							x->pairs[x->npairs][0] = pair_seq[i];
-							x->pairs[x->npairs++][1] = seq;
-						}
-						pair_seq[i] = -pair_seq[i]; /* used */
-						x->replaced++;
-						break;
-					}
-				}
-			}
-			continue;
-		}
-		if (op != 'U')
-			continue;
-		if (jvals_parse(&oldv, (const char *)sqlite3_column_text(st, 2)) ||
-		    jvals_parse(&newv, (const char *)sqlite3_column_text(st, 3)) ||
-		    jvals_parse(&chg, (const char *)sqlite3_column_text(st, 4)))
-			continue;
-		for (int k = 0; k < chg.n; k++) {
-			struct cchange *c = NULL;
-			const char *o = NULL, *n = NULL;
-			int ol = 0, nl = 0;
-			for (int j = 0; j < x->ncc && !c; j++)
-				if (chg.s[k] && !strcmp(x->cols[x->cc[j].ci].name, chg.s[k]))
-					c = &x->cc[j];
-			if (!c)
-				continue;
-			if (c->bi >= 0 && c->bi < oldv.n) {
-				o = oldv.s[c->bi];
-				ol = oldv.len[c->bi];
-			}
-			if (c->ai >= 0 && c->ai < newv.n) {
-				n = newv.s[c->ai];
-				nl = newv.len[c->ai];
-			}
-			c->rows++;
-			vmap_add(&c->trans, hash_bytes(n ? n : "", (size_t)nl, hash_bytes(o ? o : "", (size_t)ol, (o ? 1 : 2) + (n ? 4 : 8))),
-				 o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
-			if (!o && n) {
-				c->null_to_value++;
-				if (!c->first_to_value)
-					c->first_to_value = seq;
-			} else if (o && !n) {
-				c->value_to_null++;
-				if (!c->first_to_null)
-					c->first_to_null = seq;
-			}
-			if (o && n && x->cols[c->ci].is_num) {
-				double d = fabs(strtod(n, NULL) - strtod(o, NULL));
-				if (isfinite(d) && d > c->max_delta) {
-					c->max_delta = d;
-					c->max_delta_seq = seq;
-				}
-			}
-			if (n && x->cols[c->ci].is_text && nl > c->longest) {
-				c->longest = nl;
-				c->longest_seq = seq;
-			}
-		}
+		int old_ok = 0, new_ok = 0;
+		if ((op == 'D' && x->pair_h) || op == 'U')
+			old_ok = !jvals_parse(&oldv, (const char *)sqlite3_column_text(st, 2));
+		if ((op == 'I' && x->pair_h) || op == 'U')
+			new_ok = !jvals_parse(&newv, (const char *)sqlite3_column_text(st, 3));
+		if (op == 'U')
+			changed_columns(x, (const char *)sqlite3_column_text(st, 4), &tmp);
+		change_row(x, seq, op, old_ok ? &oldv : NULL, new_ok ? &newv : NULL);
 	}
 	if (rc != SQLITE_DONE) {
 		stage_error(x->db, "cannot read the change set");
@@ -1391,10 +1769,157 @@ cleanup:
 	sqlite3_finalize(st);
 	jvals_free(&oldv);
 	jvals_free(&newv);
-	jvals_free(&chg);
-	free(pair_h);
-	free(pair_seq);
+	jvals_free(&tmp);
 	return ret;
+}
+
+/* Does the working row w hold the key the change-set row gives? */
+static int same_key(const struct table_ctx *x, const struct wrow *w, const struct jvals *key)
+{
+	if (key->n != x->nkey)
+		return 0;
+	for (int k = 0; k < x->nkey; k++) {
+		int i = x->key_pos[k];
+		if (!w->s[i] || !key->s[k] || w->len[i] != key->len[k] ||
+		    memcmp(w->s[i], key->s[k], (size_t)key->len[k]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The profiles of both sides and the change-set pass in one read of the
+ * working table and one of the change set, for a table whose columns no
+ * schema change touched.  The change set holds the deletes first, then
+ * the inserts and updates in the working table's key order, so the two
+ * are read side by side: a working row the change set does not name is
+ * unchanged and was the same before; before an update, its changed
+ * columns held the values old_row gives; a deleted row is in old_row.
+ */
+static int merged_pass(struct table_ctx *x, const char *working, struct side *before,
+		       struct side *after)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *ws = NULL, *cs = NULL;
+	struct jvals oldv = { 0 }, key = { 0 }, tmp = { 0 }, wv = { 0 };
+	struct wrow w;
+	int wrc, crc, ret = -1;
+	char op = 0;
+
+	wrow_init(&w, x->ncols);
+	select_cols(&sql, working, x->cols, x->ncols, x->key_pos, x->nkey);
+	if (sqlite3_prepare_v2(x->db, sql.buf, -1, &ws, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(x->db, "SELECT seq, op, key, old_row, changed FROM dd_change "
+				      "WHERE tbl = ?1 ORDER BY seq", -1, &cs, NULL) != SQLITE_OK) {
+		stage_error(x->db, "cannot read the change set");
+		goto cleanup;
+	}
+	sqlite3_bind_text(cs, 1, x->table, -1, SQLITE_STATIC);
+	/* a view of the working row as a change-set row */
+	wv.n = x->ncols;
+	wv.s = w.s;
+	wv.len = w.len;
+
+	/* deletes: the rows before */
+	while ((crc = sqlite3_step(cs)) == SQLITE_ROW &&
+	       (op = *(const char *)sqlite3_column_text(cs, 1)) == 'D') {
+		if (jvals_parse(&oldv, (const char *)sqlite3_column_text(cs, 3)) || oldv.n != x->ncols)
+			goto mismatch;
+		for (int i = 0; i < x->ncols; i++)
+			side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
+		change_row(x, sqlite3_column_int64(cs, 0), 'D', &oldv, NULL);
+	}
+	if (crc == SQLITE_ROW && jvals_parse(&key, (const char *)sqlite3_column_text(cs, 2)))
+		goto mismatch;
+	while ((wrc = sqlite3_step(ws)) == SQLITE_ROW) {
+		wrow_read(&w, x->cols, ws);
+		for (int i = 0; i < x->ncols; i++)
+			side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+				 w.has_int[i], w.ival[i]);
+		if (crc != SQLITE_ROW || !same_key(x, &w, &key)) {
+			/* unchanged */
+			for (int i = 0; i < x->ncols; i++)
+				side_add(&before[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					 w.has_int[i], w.ival[i]);
+			continue;
+		}
+		if (op == 'U') {
+			if (jvals_parse(&oldv, (const char *)sqlite3_column_text(cs, 3)) || oldv.n != x->ncols)
+				goto mismatch;
+			changed_columns(x, (const char *)sqlite3_column_text(cs, 4), &tmp);
+			for (int i = 0; i < x->ncols; i++) {
+				if (x->chg_mask[i])
+					side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i],
+						 !oldv.s[i], 0, 0);
+				else
+					side_add(&before[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+						 w.has_int[i], w.ival[i]);
+			}
+			change_row(x, sqlite3_column_int64(cs, 0), 'U', &oldv, &wv);
+		} else if (op == 'I') {
+			change_row(x, sqlite3_column_int64(cs, 0), 'I', NULL, &wv);
+		} else {
+			goto mismatch;
+		}
+		crc = sqlite3_step(cs);
+		if (crc == SQLITE_ROW) {
+			op = *(const char *)sqlite3_column_text(cs, 1);
+			if (jvals_parse(&key, (const char *)sqlite3_column_text(cs, 2)))
+				goto mismatch;
+		}
+	}
+	if (wrc != SQLITE_DONE || (crc != SQLITE_DONE && crc != SQLITE_ROW)) {
+		stage_error(x->db, "cannot read the change set");
+		goto cleanup;
+	}
+	if (crc == SQLITE_ROW)
+		goto mismatch;
+	ret = 0;
+	goto cleanup;
+mismatch:
+	ret = error("the change set of table '%s' does not match its working table", x->table);
+	hint("run `drydock run` again to compute the change set anew");
+cleanup:
+	sqlite3_finalize(ws);
+	sqlite3_finalize(cs);
+	sb_release(&sql);
+	wrow_free(&w);
+	jvals_free(&oldv);
+	jvals_free(&key);
+	jvals_free(&tmp);
+	return ret;
+}
+
+/* DD_REPORT_FULL_SCAN=1: read both tables, and each changed numeric column
+   again for its histogram, as a report of a table too large to keep its
+   numbers does (tests compare the two ways). */
+static int full_scan_wanted(void)
+{
+	const char *env = getenv("DD_REPORT_FULL_SCAN");
+	return env && *env && strcmp(env, "0");
+}
+
+/*
+ * May the profiles come from merged_pass()?  When no schema change touched
+ * the table (the same columns, a key) and the change set is the latest
+ * finished run's, so the working table is what it was computed from.
+ */
+static int can_merge(struct table_ctx *x)
+{
+	sqlite3_stmt *st = NULL;
+	int ok = 0;
+	if (full_scan_wanted() || x->nkey <= 0 ||
+	    !cJSON_Compare(jget(x->t, "columns_before"), jget(x->t, "columns_after"), 1) ||
+	    x->ncols != cJSON_GetArraySize(jget(x->t, "columns_before")))
+		return 0;
+	if (sqlite3_prepare_v2(x->db, "SELECT (SELECT count(*) FROM dd_schema_change WHERE tbl = ?1) = 0 "
+				      "AND c.run = r.id AND r.status = 'done' FROM dd_changeset c, dd_run r "
+				      "WHERE r.id = (SELECT max(id) FROM dd_run)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, x->table, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return ok;
 }
 
 /* Sorted entries of a map, most frequent first; the caller frees the array. */
@@ -1632,6 +2157,21 @@ static void choose_samples(struct table_ctx *x)
 	}
 }
 
+/* The histogram's scale: the finite min and max of both sides; -1 when none. */
+static int hist_scale(const struct side *b, const struct side *a, double *lo, double *hi)
+{
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (int s = 0; s < 2; s++) {
+		const struct side *sd = s ? a : b;
+		if (sd && sd->min.set && isfinite(text_double(sd->min.s)))
+			*lo = fmin(*lo, text_double(sd->min.s));
+		if (sd && sd->max.set && isfinite(text_double(sd->max.s)))
+			*hi = fmax(*hi, text_double(sd->max.s));
+	}
+	return *lo > *hi ? -1 : 0;
+}
+
 static void value_changes_json(struct table_ctx *x, struct side *before, struct side *after,
 			       int *in_before, int *in_after)
 {
@@ -1660,19 +2200,11 @@ static void value_changes_json(struct table_ctx *x, struct side *before, struct 
 		add_value_counts(vc, b, a);
 		if (col->is_num) {
 			cJSON *h;
-			double lo = INFINITY, hi = -INFINITY;
-			for (int s = 0; s < 2; s++) {
-				struct side *sd = s ? a : b;
-				if (!sd)
-					continue;
-				if (sd->min && isfinite(text_double(sd->min)))
-					lo = fmin(lo, text_double(sd->min));
-				if (sd->max && isfinite(text_double(sd->max)))
-					hi = fmax(hi, text_double(sd->max));
-			}
+			double lo, hi;
+			int noscale = hist_scale(b, a, &lo, &hi);
 			cJSON_AddItemToObject(vc, "sum_before", b ? cJSON_Duplicate(jget(jget(jget(jget(x->t, "profile"), col->name), "before"), "sum"), 1) : cJSON_CreateNull());
 			cJSON_AddItemToObject(vc, "sum_after", a ? cJSON_Duplicate(jget(jget(jget(jget(x->t, "profile"), col->name), "after"), "sum"), 1) : cJSON_CreateNull());
-			if (lo <= hi) {
+			if (!noscale) {
 				h = cJSON_AddObjectToObject(vc, "histogram");
 				cJSON_AddNumberToObject(h, "lo", lo);
 				cJSON_AddNumberToObject(h, "hi", hi);
@@ -1697,13 +2229,14 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	struct col *bcols = NULL, *acols = NULL;
 	char *pristine = NULL, *working = NULL;
 	cJSON *profile, *sample;
+	long long hist_budget = full_scan_wanted() ? 0 : HIST_KEEP;
 
 	x.db = db;
 	x.source = source;
 	x.table = table;
 	x.t = t;
 	x.samples = samples;
-	x.rng = seed ^ hash_bytes(table, strlen(table), 0);
+	x.rng = seed ^ hash_fnv(table, strlen(table), 0);
 	if (sqlite3_prepare_v2(db, "SELECT pristine_name, stage_name FROM dd_table WHERE source = ?1 "
 				   "AND name = ?2", -1, &st, NULL) != SQLITE_OK) {
 		stage_error(db, "cannot read the staging file");
@@ -1743,9 +2276,49 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 			side_init(&after[na++]);
 		}
 	}
-	if ((nb && scan_table(db, pristine, bcols, nb, before)) ||
-	    (na && scan_table(db, working, acols, na, after)))
+	/* the changed columns; numbers kept for their histograms */
+	x.cc = xcalloc((size_t)x.ncols + 1, sizeof(*x.cc));
+	for (int i = 0; i < x.ncols; i++) {
+		if (!jget(jget(t, "columns"), x.cols[i].name))
+			continue;
+		x.cc[x.ncc].ci = i;
+		x.cc[x.ncc].bi = name_index(jget(t, "columns_before"), x.cols[i].name);
+		x.cc[x.ncc].ai = name_index(jget(t, "columns_after"), x.cols[i].name);
+		vmap_init(&x.cc[x.ncc].trans, TRANS_MAX);
+		if (x.cols[i].is_num) {
+			if (in_before[i] >= 0) {
+				before[in_before[i]].hist = xcalloc(1, sizeof(struct hvals));
+				before[in_before[i]].budget = &hist_budget;
+			}
+			if (in_after[i] >= 0) {
+				after[in_after[i]].hist = xcalloc(1, sizeof(struct hvals));
+				after[in_after[i]].budget = &hist_budget;
+			}
+		}
+		x.ncc++;
+	}
+	for (int k = 0; k < 3; k++) {
+		x.res[k].k = samples;
+		x.res[k].seq = xcalloc((size_t)samples + 1, sizeof(long long));
+	}
+	x.pairs = xcalloc((size_t)samples + 1, sizeof(*x.pairs));
+	pairs_init(&x);
+
+	/* profiles and the change set: one read of the working table and of
+	   the change set, or else one of each table and of the change set */
+	if (can_merge(&x)) {
+		if (merged_pass(&x, working, before, after))
+			goto cleanup;
+	} else if ((nb && scan_table(db, pristine, bcols, nb, before)) ||
+		   (na && scan_table(db, working, acols, na, after)) || changes_pass(&x)) {
 		goto cleanup;
+	}
+	for (int i = 0; i < x.ncols; i++) {
+		if (in_before[i] >= 0)
+			side_finish(&before[in_before[i]], &x.cols[i]);
+		if (in_after[i] >= 0)
+			side_finish(&after[in_after[i]], &x.cols[i]);
+	}
 	profile = cJSON_AddObjectToObject(t, "profile");
 	for (int i = 0; i < x.ncols; i++) {
 		cJSON *p = cJSON_AddObjectToObject(profile, x.cols[i].name);
@@ -1756,44 +2329,17 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 				      side_json(&after[in_after[i]], &x.cols[i]) : cJSON_CreateNull());
 	}
 
-	/* the changed columns, and the one pass over the change set */
-	x.cc = xcalloc((size_t)x.ncols + 1, sizeof(*x.cc));
-	for (int i = 0; i < x.ncols; i++) {
-		if (!jget(jget(t, "columns"), x.cols[i].name))
-			continue;
-		x.cc[x.ncc].ci = i;
-		x.cc[x.ncc].bi = name_index(jget(t, "columns_before"), x.cols[i].name);
-		x.cc[x.ncc].ai = name_index(jget(t, "columns_after"), x.cols[i].name);
-		vmap_init(&x.cc[x.ncc].trans, TRANS_MAX);
-		x.ncc++;
-	}
-	for (int k = 0; k < 3; k++) {
-		x.res[k].k = samples;
-		x.res[k].seq = xcalloc((size_t)samples + 1, sizeof(long long));
-	}
-	x.pairs = xcalloc((size_t)samples + 1, sizeof(*x.pairs));
-	if (changes_pass(&x))
-		goto cleanup;
-
-	/* histograms of the changed numeric columns, on one scale */
+	/* histograms of the changed numeric columns, on one scale: from the
+	   numbers kept, or (past the budget) by reading the column again */
 	for (int j = 0; j < x.ncc; j++) {
 		const struct col *c = &x.cols[x.cc[j].ci];
-		double lo = INFINITY, hi = -INFINITY;
+		double lo, hi;
 		struct side *b = in_before[x.cc[j].ci] >= 0 ? &before[in_before[x.cc[j].ci]] : NULL;
 		struct side *a = in_after[x.cc[j].ci] >= 0 ? &after[in_after[x.cc[j].ci]] : NULL;
-		if (!c->is_num)
+		if (!c->is_num || hist_scale(b, a, &lo, &hi))
 			continue;
-		for (int s = 0; s < 2; s++) {
-			struct side *sd = s ? a : b;
-			if (sd && sd->min && isfinite(text_double(sd->min)))
-				lo = fmin(lo, text_double(sd->min));
-			if (sd && sd->max && isfinite(text_double(sd->max)))
-				hi = fmax(hi, text_double(sd->max));
-		}
-		if (lo > hi)
-			continue;
-		if ((b && scan_bins(db, pristine, c, lo, hi, b->bins)) ||
-		    (a && scan_bins(db, working, c, lo, hi, a->bins)))
+		if ((b && side_bins(b, lo, hi) && scan_bins(db, pristine, c, lo, hi, b->bins)) ||
+		    (a && side_bins(a, lo, hi) && scan_bins(db, working, c, lo, hi, a->bins)))
 			goto cleanup;
 	}
 	value_changes_json(&x, before, after, in_before, in_after);
@@ -1824,6 +2370,11 @@ cleanup:
 	free(x.cc);
 	free(x.key_pos);
 	free(x.pairs);
+	free(x.pair_h);
+	free(x.pair_seq);
+	free(x.chg_cc);
+	free(x.chg_mask);
+	sb_release(&x.chg_text);
 	free(before);
 	free(after);
 	free(bcols);

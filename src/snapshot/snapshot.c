@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "copypipe.h"
 #include "drift.h"
 #include "fixture.h"
 #include "mask.h"
@@ -22,6 +23,9 @@ struct binding {
 	const char *name;     /* plan source name */
 	const char *conninfo; /* or NULL when it comes from the fixture */
 	PGconn *conn;
+	char *snapshot_id;    /* pg_export_snapshot() of conn, or NULL */
+	PGconn **extra;       /* more connections on that snapshot */
+	int nextra;
 };
 
 static char *tmp_path_for_signal;
@@ -38,7 +42,8 @@ struct load_ctx {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 	const struct table_meta *t;
-	struct progress progress;
+	struct progress *progress;     /* shared by every table */
+	long long *done;               /* rows written, every table */
 	long long rows;
 	const struct table_mask *mask; /* or NULL */
 	const char *secret;
@@ -132,8 +137,8 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 	}
 	sqlite3_reset(c->stmt);
 	c->rows++;
-	if ((c->rows & 1023) == 0)
-		progress_update(&c->progress, c->rows);
+	if ((++*c->done & 1023) == 0)
+		progress_update(c->progress, *c->done);
 	fault_point("snapshot.row");
 	return 0;
 }
@@ -186,9 +191,342 @@ static int check_partitions(struct catalog *cat, const char *source,
 	return nrefused;
 }
 
+/* ------------------------------------------------- parallel reading */
+
+/*
+ * The transaction's snapshot, for other connections to read on.  A server
+ * that cannot export one (a standby before PostgreSQL 10, a pooler) is
+ * read on its one connection: the failed statement ends the transaction,
+ * which starts again before anything was read.
+ */
+static int export_snapshot(struct binding *b)
+{
+	PGresult *r = PQexec(b->conn, "SELECT pg_export_snapshot()");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		b->snapshot_id = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (b->snapshot_id)
+		return 0;
+	if (pg_exec(b->conn, "ROLLBACK", "cannot restart the snapshot transaction") ||
+	    pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+		    "cannot start the snapshot transaction"))
+		return -1;
+	return 0;
+}
+
+/*
+ * Connection slots the server has free for this user and database, after
+ * its reserved ones, less one left for others.
+ */
+static int free_connections(PGconn *conn)
+{
+	PGresult *r = PQexec(conn,
+		"SELECT least("
+		" current_setting('max_connections')::int"
+		"  - current_setting('superuser_reserved_connections')::int"
+		"  - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),"
+		" (SELECT CASE WHEN rolconnlimit < 0 THEN 1000000 ELSE rolconnlimit"
+		"  - (SELECT count(*) FROM pg_stat_activity WHERE usename = current_user) END"
+		"  FROM pg_roles WHERE rolname = current_user),"
+		" (SELECT CASE WHEN datconnlimit < 0 THEN 1000000 ELSE datconnlimit"
+		"  - (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()) END"
+		"  FROM pg_database WHERE datname = current_database())) - 1");
+	int n = 0;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0))
+		n = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n > 0 ? n : 0;
+}
+
+/*
+ * One more connection like b->conn (its parameters as libpq used them, so
+ * no password is asked again), in a transaction on b's snapshot.  NULL
+ * with *why set when it cannot be had.
+ */
+static PGconn *connect_extra(struct binding *b, char **why)
+{
+	PQconninfoOption *opts = PQconninfo(b->conn), *op;
+	const char **keys, **vals;
+	PGconn *c = NULL;
+	char *lit = NULL, *sql = NULL;
+	int n = 0;
+
+	*why = NULL;
+	if (!opts) {
+		*why = xstrdup("out of memory");
+		return NULL;
+	}
+	for (op = opts; op->keyword; op++)
+		n++;
+	keys = xcalloc((size_t)n + 1, sizeof(*keys));
+	vals = xcalloc((size_t)n + 1, sizeof(*vals));
+	n = 0;
+	for (op = opts; op->keyword; op++)
+		if (op->val && *op->val) {
+			keys[n] = op->keyword;
+			vals[n++] = op->val;
+		}
+	c = PQconnectdbParams(keys, vals, 0);
+	if (!c)
+		die("out of memory");
+	if (PQstatus(c) != CONNECTION_OK)
+		goto fail;
+	lit = PQescapeLiteral(c, b->snapshot_id, strlen(b->snapshot_id));
+	if (!lit)
+		goto fail;
+	sql = xasprintf("%sBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+			"SET TRANSACTION SNAPSHOT %s", pg_session_setup, lit);
+	{
+		PGresult *r = PQexec(c, sql);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok)
+			goto fail;
+	}
+	goto done;
+fail:
+	*why = xstrdup(PQerrorMessage(c));
+	{
+		char *nl = strchr(*why, '\n');
+		if (nl)
+			*nl = '\0';
+	}
+	PQfinish(c);
+	c = NULL;
+done:
+	PQfreemem(lit);
+	free(sql);
+	free(keys);
+	free(vals);
+	PQconninfoFree(opts);
+	return c;
+}
+
+/* Opens up to want more connections for b; fewer when the server has no room. */
+static void open_extra_connections(struct binding *b, int want)
+{
+	int room = free_connections(b->conn);
+	char *why = NULL;
+	if (want > room) {
+		why = xasprintf("the server has room for %d more connection%s", room,
+				room == 1 ? "" : "s");
+		want = room;
+	}
+	b->extra = xcalloc((size_t)want + 1, sizeof(PGconn *));
+	while (b->nextra < want) {
+		PGconn *c;
+		free(why);
+		if (!(c = connect_extra(b, &why)))
+			break;
+		b->extra[b->nextra++] = c;
+		why = NULL;
+	}
+	if (why)
+		info("source '%s': reading with %d connection%s (%s)", b->name, b->nextra + 1,
+		     b->nextra ? "s" : "", why);
+	free(why);
+}
+
+/* The size of a plain table in blocks, or -1: not one to split by ctid. */
+static long long table_blocks(PGconn *conn, const char *schema, const char *name)
+{
+	const char *params[2] = { schema, name };
+	long long n = -1;
+	PGresult *r = PQexecParams(conn,
+		"SELECT pg_relation_size(c.oid) / current_setting('block_size')::bigint"
+		" FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
+		" WHERE s.nspname = $1 AND c.relname = $2 AND c.relkind = 'r'",
+		2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		n = atoll(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return n;
+}
+
+/* COPY of a table's columns; blocks [lo, hi) when lo or hi >= 0. */
+static char *copy_sql(const char *schema, const struct table_meta *t, long long lo,
+		      long long hi)
+{
+	struct strbuf sql = STRBUF_INIT;
+	const char *and = " WHERE ";
+	sb_adds(&sql, "COPY (SELECT ");
+	for (int i = 0; i < t->ncols; i++) {
+		if (i)
+			sb_adds(&sql, ", ");
+		sb_add_qident(&sql, t->cols[i].name);
+	}
+	sb_adds(&sql, " FROM ");
+	sb_add_qident(&sql, schema);
+	sb_addch(&sql, '.');
+	sb_add_qident(&sql, t->name);
+	if (t->row_filter) {
+		sb_addf(&sql, lo >= 0 || hi >= 0 ? " WHERE (%s)" : " WHERE %s", t->row_filter);
+		and = " AND ";
+	}
+	if (lo >= 0) {
+		sb_addf(&sql, "%sctid >= '(%lld,0)'", and, lo);
+		and = " AND ";
+	}
+	if (hi >= 0)
+		sb_addf(&sql, "%sctid < '(%lld,0)'", and, hi);
+	sb_adds(&sql, ") TO STDOUT");
+	return sb_detach(&sql, NULL);
+}
+
+/* Blocks per chunk at least (8 MB of 8 kB blocks); DD_SNAPSHOT_CHUNK_BLOCKS for tests. */
+static long long chunk_min_blocks(void)
+{
+	const char *e = getenv("DD_SNAPSHOT_CHUNK_BLOCKS");
+	long v;
+	if (e && !parse_long(e, &v) && v > 0)
+		return v;
+	return 1024;
+}
+
+struct pg_load {
+	struct copypipe_chunk *chunks;
+	int nchunks;
+	int *chunk_table;          /* catalog index of each chunk */
+	long long *chunk_weight;   /* estimated rows, for the order */
+	char **sqls;
+	struct copypipe_stream *streams;
+	int nstreams;
+};
+
+static void pg_load_free(struct pg_load *pl)
+{
+	for (int i = 0; i < pl->nchunks; i++)
+		free(pl->sqls[i]);
+	free(pl->sqls);
+	free(pl->chunks);
+	free(pl->chunk_table);
+	free(pl->chunk_weight);
+	free(pl->streams);
+}
+
+static void add_chunk(struct pg_load *pl, int ti, const struct table_meta *t, int group,
+		      char *sql, long long weight)
+{
+	int n = pl->nchunks++;
+	pl->chunks = xrealloc(pl->chunks, (size_t)pl->nchunks * sizeof(*pl->chunks));
+	pl->chunk_table = xrealloc(pl->chunk_table, (size_t)pl->nchunks * sizeof(int));
+	pl->chunk_weight = xrealloc(pl->chunk_weight, (size_t)pl->nchunks * sizeof(long long));
+	pl->sqls = xrealloc(pl->sqls, (size_t)pl->nchunks * sizeof(char *));
+	pl->sqls[n] = sql;
+	pl->chunk_table[n] = ti;
+	pl->chunk_weight[n] = weight;
+	pl->chunks[n] = (struct copypipe_chunk){ sql, group, t->ncols, t->name,
+						 t->row_filter != NULL, 0 };
+}
+
+/*
+ * The chunks of every table read from PostgreSQL: a whole table, or with
+ * jobs > 1 a large plain table in block ranges (the first and the last
+ * open-ended, so rows in blocks added since the size was read are not
+ * missed).  Largest first, so the last chunks to finish are short ones.
+ * Then the connections each source's chunks can use.
+ */
+static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int jobs,
+			 struct pg_load *pl)
+{
+	long long minb = chunk_min_blocks();
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct source_meta *sm = catalog_find_source(cat, t->source);
+		int g = -1, k = 1;
+		long long blocks = -1;
+		for (int j = 0; j < nb; j++)
+			if (b[j].conn && !strcmp(b[j].name, t->source))
+				g = j;
+		if (g < 0)
+			continue;
+		if (jobs > 1 && b[g].snapshot_id && PQserverVersion(b[g].conn) >= 140000)
+			blocks = table_blocks(b[g].conn, sm->schema, t->name);
+		if (blocks >= 2 * minb)
+			k = blocks / minb < jobs ? (int)(blocks / minb) : jobs;
+		for (int j = 0; j < k; j++) {
+			long long lo = k > 1 && j > 0 ? blocks * j / k : -1;
+			long long hi = k > 1 && j < k - 1 ? blocks * (j + 1) / k : -1;
+			add_chunk(pl, i, t, g, copy_sql(sm->schema, t, lo, hi),
+				  (t->est_rows > 0 ? t->est_rows : 0) / k);
+		}
+	}
+	if (jobs > 1) { /* largest first; insertion sort keeps equal ones in order */
+		for (int i = 1; i < pl->nchunks; i++)
+			for (int j = i; j > 0 && pl->chunk_weight[j] > pl->chunk_weight[j - 1]; j--) {
+				struct copypipe_chunk c = pl->chunks[j];
+				int ti = pl->chunk_table[j];
+				long long w = pl->chunk_weight[j];
+				char *sq = pl->sqls[j];
+				pl->chunks[j] = pl->chunks[j - 1];
+				pl->chunk_table[j] = pl->chunk_table[j - 1];
+				pl->chunk_weight[j] = pl->chunk_weight[j - 1];
+				pl->sqls[j] = pl->sqls[j - 1];
+				pl->chunks[j - 1] = c;
+				pl->chunk_table[j - 1] = ti;
+				pl->chunk_weight[j - 1] = w;
+				pl->sqls[j - 1] = sq;
+			}
+	}
+	for (int g = 0; g < nb; g++) {
+		int n = 0;
+		if (!b[g].conn)
+			continue;
+		for (int i = 0; i < pl->nchunks; i++)
+			n += pl->chunks[i].group == g;
+		if (!n)
+			continue;
+		if (jobs > 1 && b[g].snapshot_id && n > 1)
+			open_extra_connections(&b[g], (n < jobs ? n : jobs) - 1);
+		pl->streams = xrealloc(pl->streams, (size_t)(pl->nstreams + 1 + b[g].nextra) *
+							    sizeof(*pl->streams));
+		pl->streams[pl->nstreams++] = (struct copypipe_stream){ b[g].conn, g };
+		for (int k = 0; k < b[g].nextra; k++)
+			pl->streams[pl->nstreams++] = (struct copypipe_stream){ b[g].extra[k], g };
+	}
+}
+
+/*
+ * Reads every PostgreSQL table through the pipe and writes its rows on
+ * this thread, the only one using db.  lcs: one load context per table.
+ */
+static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_ctx *lcs)
+{
+	int *left = xcalloc((size_t)cat->ntables + 1, sizeof(int));
+	struct copypipe *pipe;
+	struct copypipe_batch *bt;
+	int rc = 0, failed = 0, ret;
+
+	if (!pl->nchunks) {
+		free(left);
+		return 0;
+	}
+	for (int i = 0; i < pl->nchunks; i++)
+		left[pl->chunk_table[i]]++;
+	pipe = copypipe_start(pl->chunks, pl->nchunks, pl->streams, pl->nstreams);
+	while (!failed && (rc = copypipe_next(pipe, &bt)) > 0) {
+		int ti = pl->chunk_table[bt->chunk], nc = cat->tables[ti].ncols;
+		struct load_ctx *lc = &lcs[ti];
+		for (int r = 0; r < bt->nrows && !failed; r++)
+			failed = load_row(lc, bt->vals + (size_t)r * (size_t)nc,
+					  bt->lens + (size_t)r * (size_t)nc, nc) != 0;
+		if (!failed && bt->last && !--left[ti]) {
+			cat->tables[ti].row_count = lc->rows;
+			fault_point("snapshot.after_table");
+		}
+		copypipe_release(pipe, bt);
+	}
+	if (!failed && rc < 0)
+		failed = 1;
+	ret = copypipe_finish(pipe, failed);
+	free(left);
+	return failed ? -1 : ret;
+}
+
 /* Copies the plan's table list for one source into catalog entries. */
 static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
-			      struct plan_source *ps, struct catalog *cat, int *nrefused)
+			      struct plan_source *ps, struct catalog *cat, int *nrefused,
+			      int jobs)
 {
 	char what[128];
 	PGresult *r;
@@ -201,6 +539,8 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 		return -1;
 	if (pg_exec(b->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 		    "cannot start the snapshot transaction"))
+		return -1;
+	if (jobs > 1 && export_snapshot(b))
 		return -1;
 	sm = catalog_add_source(cat);
 	sm->name = xstrdup(b->name);
@@ -408,6 +748,13 @@ void snapshot_opts_release(struct snapshot_opts *o)
 
 #define PLURAL_S(n) ((n) == 1 ? "" : "s")
 
+/* As many streams as cores, up to 4: past that the one SQLite writer is the limit. */
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
+}
+
 int snapshot_take(struct snapshot_opts *o)
 {
 	struct plan *plan = o->plan;
@@ -417,6 +764,11 @@ int snapshot_take(struct snapshot_opts *o)
 	struct table_mask *masks = NULL;
 	struct catalog cat = { 0 }, fix = { 0 };
 	struct binding *b = xcalloc((size_t)plan->nsources + 1, sizeof(*b));
+	struct load_ctx *lcs = NULL;
+	struct pg_load pl = { 0 };
+	struct progress progress = { 0 };
+	long long done = 0;
+	int jobs = o->jobs > 0 ? o->jobs : default_jobs();
 	sqlite3 *db = NULL;
 	char *tmp = NULL, *now = NULL;
 
@@ -428,7 +780,8 @@ int snapshot_take(struct snapshot_opts *o)
 		goto cleanup;
 	for (int i = 0; i < plan->nsources; i++) {
 		if (b[i].conninfo) {
-			if (describe_pg_source(o, &b[i], &plan->sources[i], &cat, &nrefused))
+			if (describe_pg_source(o, &b[i], &plan->sources[i], &cat, &nrefused,
+					       jobs))
 				goto cleanup;
 		} else if (fixdir) {
 			if (describe_fixture_source(fixdir, &fix, plan, &plan->sources[i], &cat,
@@ -482,49 +835,62 @@ int snapshot_take(struct snapshot_opts *o)
 	signal(SIGHUP, on_signal);
 	if (stage_create(tmp, &db))
 		goto cleanup;
+	/* every table and its insert first: PostgreSQL's are then read in parallel */
+	lcs = xcalloc((size_t)cat.ntables + 1, sizeof(*lcs));
 	for (int i = 0; i < cat.ntables; i++) {
 		struct table_meta *t = &cat.tables[i];
-		struct source_meta *sm = catalog_find_source(&cat, t->source);
 		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
-		struct load_ctx lc = { db, NULL, t, { 0 }, 0, NULL, secret, NULL };
-		struct binding *bd = NULL;
+		struct load_ctx *lc = &lcs[i];
+		*lc = (struct load_ctx){ db, NULL, t, &progress, &done, 0, NULL, secret, NULL };
 		if (masks[i].nmasked) {
-			lc.mask = &masks[i];
-			lc.masked = xcalloc((size_t)t->ncols, sizeof(struct strbuf));
+			lc->mask = &masks[i];
+			lc->masked = xcalloc((size_t)t->ncols, sizeof(struct strbuf));
 			for (int k = 0; k < t->ncols; k++)
-				sb_init(&lc.masked[k], 0);
+				sb_init(&lc->masked[k], 0);
 		}
-		for (int k = 0; k < plan->nsources; k++)
-			if (!strcmp(b[k].name, t->source))
-				bd = &b[k];
-		if (stage_create_table(db, t, name) ||
-		    stage_prepare_insert(db, t, name, &lc.stmt)) {
-			free_masked(&lc);
+		if (stage_create_table(db, t, name) || stage_prepare_insert(db, t, name, &lc->stmt))
 			goto cleanup;
-		}
-		if (bd && bd->conn) {
-			char label[256];
-			snprintf(label, sizeof(label), "%s.%s", t->source, t->name);
-			progress_start(&lc.progress, label, t->est_rows);
-			int rc = pg_copy_out(bd->conn, sm->schema, t, load_row, &lc,
-					     &t->row_count);
-			progress_end(&lc.progress);
-			sqlite3_finalize(lc.stmt);
-			free_masked(&lc);
-			if (rc)
-				goto cleanup;
-		} else {
-			int rc = fixture_load_rows(fixdir, &cat, t, db, lc.stmt, lc.mask, secret,
-						   &t->row_count);
-			sqlite3_finalize(lc.stmt);
-			free_masked(&lc);
-			if (rc)
+	}
+	plan_pg_load(&cat, b, plan->nsources, jobs, &pl);
+	{
+		long long total = 0;
+		int npg = 0, last = -1;
+		char label[256];
+		for (int i = 0; i < pl.nchunks; i++)
+			if (pl.chunk_table[i] != last) {
+				struct table_meta *t = &cat.tables[pl.chunk_table[i]];
+				last = pl.chunk_table[i];
+				total += t->est_rows > 0 ? t->est_rows : 0;
+				npg++;
+				snprintf(label, sizeof(label), "%s.%s", t->source, t->name);
+			}
+		if (npg != 1)
+			snprintf(label, sizeof(label), "%d tables", npg);
+		progress_start(&progress, label, total);
+		int rc = load_pg_tables(&cat, &pl, lcs);
+		progress_end(&progress);
+		if (rc)
+			goto cleanup;
+	}
+	for (int i = 0; i < cat.ntables; i++) {
+		struct table_meta *t = &cat.tables[i];
+		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		int from_pg = 0;
+		for (int k = 0; k < pl.nchunks && !from_pg; k++)
+			from_pg = pl.chunk_table[k] == i;
+		if (!from_pg) {
+			if (fixture_load_rows(fixdir, &cat, t, db, lcs[i].stmt, lcs[i].mask, secret,
+					      &t->row_count))
 				goto cleanup;
 			if (t->row_filter && filter_fixture_table(db, t, name))
 				goto cleanup;
+			fault_point("snapshot.after_table");
 		}
-		fault_point("snapshot.after_table");
 		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL_S(t->row_count));
+	}
+	for (int i = 0; i < cat.ntables; i++) { /* the file cannot close with them open */
+		sqlite3_finalize(lcs[i].stmt);
+		lcs[i].stmt = NULL;
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -535,9 +901,12 @@ int snapshot_take(struct snapshot_opts *o)
 	for (int i = 0; i < plan->nsources; i++)
 		if (b[i].conn && drift_record_source(b[i].conn, db, b[i].name))
 			goto cleanup;
-	for (int i = 0; i < plan->nsources; i++)
+	for (int i = 0; i < plan->nsources; i++) {
+		for (int k = 0; k < b[i].nextra; k++)
+			pg_exec(b[i].extra[k], "COMMIT", "cannot end the snapshot transaction");
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
+	}
 	fault_point("snapshot.before_commit");
 	if (stage_finish_create(db, tmp)) {
 		db = NULL;
@@ -574,14 +943,25 @@ int snapshot_take(struct snapshot_opts *o)
 	o->masked_columns_out = nmasked;
 	ret = 0;
 cleanup:
+	for (int i = 0; lcs && i < cat.ntables; i++) {
+		sqlite3_finalize(lcs[i].stmt);
+		free_masked(&lcs[i]);
+	}
+	free(lcs);
+	pg_load_free(&pl);
 	if (db)
 		sqlite3_close(db);
 	if (ret && tmp)
 		unlink(tmp);
 	tmp_path_for_signal = NULL;
-	for (int i = 0; i < plan->nsources; i++)
+	for (int i = 0; i < plan->nsources; i++) {
+		for (int k = 0; k < b[i].nextra; k++)
+			PQfinish(b[i].extra[k]);
+		free(b[i].extra);
+		free(b[i].snapshot_id);
 		if (b[i].conn)
 			PQfinish(b[i].conn);
+	}
 	free(b);
 	if (masks)
 		for (int i = 0; i < cat.ntables; i++)

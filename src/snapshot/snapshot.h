@@ -9,6 +9,13 @@
  * written), masks what the plan says, and writes OUT.tmp, renamed to OUT
  * only when complete.  A failure or a signal leaves no OUT.tmp behind.
  *
+ * With jobs > 1, each source's first connection exports its snapshot
+ * (pg_export_snapshot) and up to jobs - 1 more connections read on that
+ * same snapshot (SET TRANSACTION SNAPSHOT, as pg_dump -j does): tables,
+ * and block (ctid) ranges of large tables on PostgreSQL 14 and later, are
+ * read in parallel.  One thread writes SQLite (copypipe.h); the staged
+ * content is the same as with jobs = 1.
+ *
  * Partitioned tables: a listed parent is read through the parent, so its
  * staged table holds every partition's rows; a plan listing a parent and
  * one of its partitions is refused (the rows would be staged twice).
@@ -34,6 +41,9 @@ struct snapshot_opts {
 	/* connects to a source (the command's -h -p -U ... apply); NULL: pg_connect */
 	PGconn *(*connect)(void *ctx, const char *conninfo, const char *what);
 	void *connect_ctx;
+	/* COPY streams per PostgreSQL source, on one exported snapshot; 0:
+	 * min(cores, 4).  Fewer when the server has fewer free connections. */
+	int jobs;
 	/* out: what was written, for --json (set when the snapshot succeeds) */
 	int ntables_out;
 	char **table_source_out, **table_name_out; /* freed by snapshot_opts_release */

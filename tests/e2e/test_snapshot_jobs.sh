@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# snapshot --jobs: several COPY streams on one exported snapshot, over
+# tables and over block ranges of one table, give the same staging content
+# as one stream -- also while the source is being written to.
+source "$(dirname "$0")/../lib/testlib.sh"
+source "$TESTLIB_DIR/pg.sh"
+
+setup_file() {
+	pg_start || return 1
+	pg_createdb app
+	pg_psql -d app -f "$REPO/tests/e2e/data/types.sql" >/dev/null
+	pg_psql -d app -c "CREATE TABLE big (id bigint PRIMARY KEY, x int, t text, d jsonb);
+		INSERT INTO big SELECT g, 0, 'row ' || g || E'\\ttab\\\\', jsonb_build_object('g', g)
+		FROM generate_series(1, 20000) g;
+		CREATE TABLE textkey (k text PRIMARY KEY, n numeric);
+		INSERT INTO textkey SELECT md5(g::text), g / 7.0 FROM generate_series(1, 3000) g;
+		CREATE TABLE nokey (a int, b text);
+		INSERT INTO nokey SELECT g % 10, 'dup' FROM generate_series(1, 3000) g;
+		CREATE TABLE acct_a (id int PRIMARY KEY, v int);
+		CREATE TABLE acct_b (id int PRIMARY KEY, v int);
+		INSERT INTO acct_a SELECT g, 100 FROM generate_series(1, 5000) g;
+		INSERT INTO acct_b SELECT g, 100 FROM generate_series(1, 5000) g;
+		CREATE TABLE churn_count (n bigint);
+		INSERT INTO churn_count VALUES (0);" >/dev/null
+	pg_psql -d app -c "VACUUM ANALYZE" >/dev/null
+	# moves one unit from acct_a to acct_b, and one between the two ends
+	# of big, per transaction: sums that only hold on one snapshot
+	pg_psql -d app -c "CREATE PROCEDURE churn(times int) LANGUAGE plpgsql AS \$\$
+		DECLARE k int;
+		BEGIN
+			FOR i IN 1..times LOOP
+				k := 1 + i % 5000;
+				UPDATE acct_a SET v = v - 1 WHERE id = k;
+				UPDATE acct_b SET v = v + 1 WHERE id = k;
+				UPDATE big SET x = x + 1 WHERE id = 1 + i % 50;
+				UPDATE big SET x = x - 1 WHERE id = 20000 - i % 50;
+				UPDATE churn_count SET n = n + 1;
+				COMMIT;
+			END LOOP;
+		END \$\$" >/dev/null
+	# every statement in the server log with its backend's pid
+	pg_psql -d app -c "ALTER DATABASE app SET log_statement = 'all'" >/dev/null
+}
+teardown_file() { pg_stop; }
+
+APP_URL() { echo "postgresql://postgres@/app?host=$PGHOST&port=$PGPORT"; }
+
+plan() { # plan DIR JSON
+	mkdir -p "$1"
+	printf '%s\n' "$2" >"$1/plan.json"
+}
+
+ALL_TABLES='["everything", "child", "big", "textkey", "nokey", "acct_a", "acct_b"]'
+
+# Every table of a staging file but the two that hold times and server
+# identity, each ordered by all its columns, values quoted with their
+# SQLite type: what the file holds, whatever order rows were written in.
+dump_stage() { # FILE
+	local t n cols
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+			AND name NOT IN ('dd_meta', 'dd_source') ORDER BY name"); do
+		n=$(sqlite3 "$1" "SELECT count(*) FROM pragma_table_info('$t')")
+		cols=$(seq -s, 1 "$n")
+		echo "== $t"
+		sqlite3 -cmd '.mode quote' "$1" "SELECT * FROM \"$t\" ORDER BY $cols"
+	done
+}
+
+# pids of the backends that ran a COPY of TABLE split by ctid, since log offset FROM
+copy_pids() { # FROM TABLE
+	tail -c +"$(($1 + 1))" "$DD_PG_LOG" | grep -a "COPY (SELECT .* FROM \"public\".\"$2\" WHERE ctid" |
+		sed -n 's/^[^[]*\[\([0-9]*\)\].*/\1/p' | sort -u
+}
+
+log_size() { stat -c %s "$DD_PG_LOG"; }
+
+t_jobs_option_is_documented_and_checked() {
+	run dd snapshot --help
+	assert_status 0
+	assert_out_contains "--jobs N"
+	plan p '{"name": "j", "sources": {"app": {"tables": ["big"]}}}'
+	for bad in 0 65 two; do
+		run dd snapshot --plan p --source "$(APP_URL)" -o s.db --jobs "$bad"
+		assert_status 2
+		assert_err_contains "--jobs takes a number from 1 to 64, not '$bad'"
+	done
+	assert_no_file s.db
+}
+
+t_jobs_give_the_same_content_as_one_stream() {
+	plan p "{\"name\": \"j\", \"sources\": {\"app\": {\"tables\": $ALL_TABLES}}}"
+	run dd snapshot --plan p --source "$(APP_URL)" -o one.db --jobs 1
+	assert_status 0
+	local from
+	from=$(log_size)
+	DD_SNAPSHOT_CHUNK_BLOCKS=8 run dd snapshot --plan p --source "$(APP_URL)" -o four.db --jobs 4
+	assert_status 0
+	assert_err_contains "app.big: 20000 rows"
+	assert_err_contains "app.nokey: 3000 rows"
+	# big was read in block ranges, by more than one backend
+	assert_eq "$(copy_pids "$from" big | wc -l)" 4 "backends reading big by ctid ranges"
+	dump_stage one.db >one.txt
+	dump_stage four.db >four.txt
+	assert_eq "$(grep -c . one.txt)" "$(grep -c . four.txt)" "lines of the dumps"
+	cmp -s one.txt four.txt || fail "--jobs 4 staged other content than --jobs 1: $(diff one.txt four.txt | head -5)"
+	# and the values are still PostgreSQL's text, as with one stream
+	assert_eq "$(sqlite3 four.db "SELECT t FROM dd_pristine__big WHERE id = 7")" "$(printf 'row 7\ttab\\')" \
+		"an escaped value read through a range"
+}
+
+t_jobs_read_one_snapshot_while_the_source_is_written() {
+	plan p '{"name": "j", "sources": {"app": {"tables": ["acct_a", "big", "acct_b", "churn_count"]}}}'
+	pg_psql -d app -c "CALL churn(100000000)" >/dev/null 2>&1 &
+	local churn=$! before after
+	for _ in $(seq 50); do
+		[[ $(pg_psql -d app -At -c "SELECT n FROM churn_count") -gt 100 ]] && break
+		sleep 0.1
+	done
+	before=$(pg_psql -d app -At -c "SELECT n FROM churn_count")
+	DD_SNAPSHOT_CHUNK_BLOCKS=8 run dd snapshot --plan p --source "$(APP_URL)" -o s.db --jobs 4
+	after=$(pg_psql -d app -At -c "SELECT n FROM churn_count")
+	pg_psql -d app -c "SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+		WHERE query LIKE 'CALL churn%'" >/dev/null
+	wait "$churn" || true
+	assert_status 0
+	[[ $after -gt $before ]] || fail "the source was not written during the snapshot ($before, $after)"
+	# one snapshot: each transfer is in both tables or in neither, and
+	# big's two ends (read by different backends) still cancel out
+	assert_eq "$(sqlite3 s.db "SELECT count(*) FROM dd_pristine__acct_a a JOIN dd_pristine__acct_b b USING (id)
+		WHERE a.v + b.v <> 200")" 0 "rows whose transfer is half seen"
+	assert_eq "$(sqlite3 s.db "SELECT sum(x) FROM dd_pristine__big")" 0 "sum of big.x"
+	local moved staged
+	moved=$(sqlite3 s.db "SELECT sum(v) FROM dd_pristine__acct_b") # 100 * 5000 + transfers seen
+	staged=$(sqlite3 s.db "SELECT n FROM dd_pristine__churn_count")
+	assert_eq "$moved" "$((500000 + staged))" "transfers in acct_b against the counter"
+	[[ $staged -ge $before && $staged -le $after ]] ||
+		fail "the counter ($staged) is not between $before and $after"
+}
+
+t_jobs_never_take_more_connections_than_the_server_has() {
+	pg_createdb tight
+	pg_psql -d tight -c "CREATE TABLE big (id int PRIMARY KEY, t text);
+		INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g;
+		ALTER DATABASE tight CONNECTION LIMIT 1;
+		ALTER DATABASE tight SET log_statement = 'all'" >/dev/null
+	plan p '{"name": "j", "sources": {"app": {"tables": ["big"]}}}'
+	local from
+	from=$(log_size)
+	DD_SNAPSHOT_CHUNK_BLOCKS=8 run dd snapshot --plan p \
+		--source "postgresql://postgres@/tight?host=$PGHOST&port=$PGPORT" -o s.db --jobs 4
+	assert_status 0
+	assert_err_contains "source 'app': reading with 1 connection (the server has room for 0 more connections)"
+	assert_err_contains "app.big: 5000 rows"
+	assert_eq "$(copy_pids "$from" big | wc -l)" 1 "backends reading big"
+}
+
+run_tests
