@@ -8,6 +8,8 @@
 # default --jobs (cores, at most 4) and with --jobs 1.
 # Then 8 tables of 250,000 rows against the largest table's raw COPY and
 # the sum of all raw COPYs (BENCH_SNAPSHOT_MULTI=0 skips it).
+# BENCH_SNAPSHOT_BASELINE=/path/to/drydock also times that binary (one
+# from before a change) in the same run, for a before/after figure.
 # The machine's load average is printed with each case: the ratios are
 # measured within one run, but another process on the cores skews them.
 set -euo pipefail
@@ -18,6 +20,14 @@ SIZES=${BENCH_SNAPSHOT_ROWS:-"100000 1000000"}
 MULTI=${BENCH_SNAPSHOT_MULTI:-1}
 MULTI_ROWS=${BENCH_SNAPSHOT_MULTI_ROWS:-250000}
 CORES=$(nproc)
+BASE=${BENCH_SNAPSHOT_BASELINE:-}
+# baseline LABEL N PLAN URL: times $BASE like drydock, prints its row and ratio to COPY
+baseline() {
+	[[ -n $BASE ]] || return 0
+	best3 BASE "$BASE" -q snapshot --plan "$3" --source "$4" -o "$W/base.db" --force
+	rm -f "$W/base.db"
+	row "baseline drydock ($1)" "$BASE_S" "$(rate "$2" "$BASE_S")" "$(mb "$BASE_KB")"
+}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 W=$(mktemp -d)
 pg_start
@@ -76,6 +86,9 @@ for n in $SIZES; do
 	row "drydock snapshot --jobs 1" "$DD1_S" "$(rate "$n" "$DD1_S")" "$(mb "$DD1_KB")"
 	row "psql COPY TO STDOUT > /dev/null" "$COPY_S" "$(rate "$n" "$COPY_S")" "$(mb "$COPY_KB")"
 	row "psql \\copy CSV + sqlite3 .import" "$CSV_S" "$(rate "$n" "$CSV_S")" "$(mb "$CSV_KB")"
+	baseline "$BASE" "$n" "$W/p$n" "$url"
+	[[ -z $BASE ]] || printf '  baseline / COPY rate: %sx   baseline / CSV pipeline rate: %sx\n' \
+		"$(ratio "$COPY_S" "$BASE_S")" "$(ratio "$CSV_S" "$BASE_S")"
 	printf '  drydock / COPY rate: %sx (--jobs 1: %sx; target >= 0.95)   drydock / CSV pipeline rate: %sx (--jobs 1: %sx; target >= 3)   peak RSS %s MB (target < 64)\n' \
 		"$(ratio "$COPY_S" "$DD_S")" "$(ratio "$COPY_S" "$DD1_S")" \
 		"$(ratio "$CSV_S" "$DD_S")" "$(ratio "$CSV_S" "$DD1_S")" "$(mb "$DD_KB")"
@@ -113,6 +126,9 @@ row "drydock snapshot --jobs 1" "$DD1_S" "$(rate "$n" "$DD1_S")" "$(mb "$DD1_KB"
 row "psql COPY of the largest table" "$ONE_S" "$(rate "$MULTI_ROWS" "$ONE_S")" "$(mb "$ONE_KB")"
 row "psql COPY of all 8, one after another" "$SUM_S" "$(rate "$n" "$SUM_S")" "$(mb "$SUM_KB")"
 row "psql COPY of all 8, 8 at once" "$PAR_S" "$(rate "$n" "$PAR_S")" "$(mb "$PAR_KB")"
+baseline "$BASE" "$n" "$W/pm" "$url"
+[[ -z $BASE ]] || printf '  baseline / largest COPY: %sx   baseline / sum of COPYs: %sx\n' \
+	"$(ratio "$BASE_S" "$ONE_S")" "$(ratio "$BASE_S" "$SUM_S")"
 printf '  drydock / largest COPY: %sx   drydock / sum of COPYs: %sx (--jobs 1: %sx)   drydock / 8 parallel COPYs: %sx   peak RSS %s MB\n' \
 	"$(ratio "$DD_S" "$ONE_S")" "$(ratio "$DD_S" "$SUM_S")" "$(ratio "$DD1_S" "$SUM_S")" \
 	"$(ratio "$DD_S" "$PAR_S")" "$(mb "$DD_KB")"

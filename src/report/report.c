@@ -88,6 +88,34 @@ size_t utf8_cut(const char *s, size_t len, size_t max)
 	return max;
 }
 
+enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len)
+{
+	*cut = *len = 0;
+	if (!cJSON_IsString(v))
+		return VALUE_NULL;
+	*len = strlen(v->valuestring);
+	*cut = utf8_cut(v->valuestring, *len, max);
+	return *len ? VALUE_TEXT : VALUE_EMPTY;
+}
+
+int report_column_index(const cJSON *cols, const char *name)
+{
+	const cJSON *c;
+	int i = 0;
+	cJSON_ArrayForEach(c, cols) {
+		if (cJSON_IsString(c) && !strcmp(c->valuestring, name))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col)
+{
+	int i = report_column_index(jget(t, before ? "columns_before" : "columns_after"), col);
+	return i >= 0 ? cJSON_GetArrayItem(row, i) : NULL;
+}
+
 /* ------------------------------------------------------- canonical order */
 
 
@@ -460,6 +488,17 @@ static unsigned long long sample_seed(const char *hash)
 	return strtoull(head, NULL, 16);
 }
 
+/* The natural key the plan names for a target table: the "natural_key"
+   of its object in the plan's sources (as it was at snapshot), or NULL. */
+static const cJSON *plan_natural_key(const struct builder *b, const char *table)
+{
+	const cJSON *t;
+	cJSON_ArrayForEach(t, jget(jget(jget(b->plan, "sources"), b->target), "tables"))
+		if (cJSON_IsObject(t) && !strcmp(jstr_or(t, "name", ""), table))
+			return jget(t, "natural_key");
+	return NULL;
+}
+
 static int build_tables(struct builder *b)
 {
 	sqlite3_stmt *snap = NULL, *chg = NULL, *smp = NULL;
@@ -537,7 +576,7 @@ static int build_tables(struct builder *b)
 			   (a table a schema change created has no snapshot to compare) */
 			if ((i || u || d) && strcmp(status, "created") &&
 			    report_profile_table(b->db, b->target, name, t, b->opts->samples,
-						 sample_seed(b->hash)))
+						 sample_seed(b->hash), plan_natural_key(b, name)))
 				goto cleanup;
 			/* else the first rows in change order */
 			if (!jget(t, "sample")) {

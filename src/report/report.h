@@ -72,5 +72,17 @@ void common_affixes(const char *a, size_t la, const char *b, size_t lb,
 		    size_t *prefix, size_t *suffix);
 /* Truncates at most max bytes on a UTF-8 boundary; returns the length. */
 size_t utf8_cut(const char *s, size_t len, size_t max);
+/*
+ * A value of the model (PostgreSQL text, or null for NULL) to show at most
+ * max bytes of: VALUE_NULL, VALUE_EMPTY (''), or VALUE_TEXT with *len its
+ * length and *cut the bytes to show.  Each rendering marks them its way.
+ */
+enum value_shown { VALUE_NULL, VALUE_EMPTY, VALUE_TEXT };
+/* The position of a column in a JSON array of names, or -1. */
+int report_column_index(const cJSON *cols, const char *name);
+/* The value of column col in row, a JSON array laid out as the table's
+   "columns_before" (before) or "columns_after"; NULL when it has none. */
+const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col);
+enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len);
 
 #endif

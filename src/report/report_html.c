@@ -112,23 +112,32 @@ static const char *plural(double n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-/* A value (PostgreSQL text or null), escaped, cut when long. */
-static void value_html(struct strbuf *sb, const cJSON *v)
+/* A value (PostgreSQL text or null), escaped, cut at max bytes: with the
+   number of bytes left out (long), or an ellipsis. */
+static void value_html_cut(struct strbuf *sb, const cJSON *v, size_t max, int long_form)
 {
 	size_t len, cut;
-	if (!cJSON_IsString(v)) {
+	switch (value_cut(v, max, &cut, &len)) {
+	case VALUE_NULL:
 		sb_adds(sb, "<span class=\"null\">NULL</span>");
 		return;
-	}
-	len = strlen(v->valuestring);
-	if (!len) {
+	case VALUE_EMPTY:
 		sb_adds(sb, "<span class=\"null\">(empty)</span>");
 		return;
+	case VALUE_TEXT:
+		break;
 	}
-	cut = utf8_cut(v->valuestring, len, VALUE_MAX);
 	sb_add_html_n(sb, v->valuestring, cut);
-	if (cut < len)
+	if (cut < len && long_form)
 		sb_addf(sb, "<span class=\"cut\">\xe2\x80\xa6 (%zu more bytes)</span>", len - cut);
+	else if (cut < len)
+		sb_adds(sb, "&hellip;");
+}
+
+/* A value in a table cell. */
+static void value_html(struct strbuf *sb, const cJSON *v)
+{
+	value_html_cut(sb, v, VALUE_MAX, 1);
 }
 
 /*
@@ -181,18 +190,6 @@ static void key_html(struct strbuf *sb, const cJSON *key)
 	}
 	if (n != 1)
 		sb_addch(sb, ')');
-}
-
-static int column_index(const cJSON *cols, const char *name)
-{
-	const cJSON *c;
-	int i = 0;
-	cJSON_ArrayForEach(c, cols) {
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, name))
-			return i;
-		i++;
-	}
-	return -1;
 }
 
 /* An id usable in href="#..." for a table name. */
@@ -399,6 +396,44 @@ static void status_badge(struct strbuf *sb, const cJSON *r)
 	}
 }
 
+/* A check's name (in a <tag>) with its message, kind, [severity,] and
+   violations, up to the opening of the violating keys' cell. */
+static void check_cells(struct strbuf *sb, const cJSON *c, const char *tag, int severity)
+{
+	sb_addf(sb, "<%s class=\"mono\">", tag);
+	esc(sb, jstr_or(c, "name", ""));
+	sb_addf(sb, "</%s>", tag);
+	if (jstr_or(c, "message", NULL)) {
+		sb_adds(sb, "<br><span class=\"muted\">");
+		esc(sb, jstr_or(c, "message", ""));
+		sb_adds(sb, "</span>");
+	}
+	sb_adds(sb, "</td><td>");
+	esc(sb, jstr_or(c, "kind", ""));
+	if (severity) {
+		sb_adds(sb, "</td><td>");
+		esc(sb, jstr_or(c, "severity", ""));
+	}
+	sb_adds(sb, "</td><td class=\"num\">");
+	count(sb, jnum_or(c, "count", 0));
+	sb_adds(sb, "</td><td class=\"v\">");
+}
+
+/* One violating key of a check: a key array, a value, or other JSON. */
+static void violation_html(struct strbuf *sb, const cJSON *k)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	if (cJSON_IsArray(k)) {
+		key_html(sb, k);
+	} else if (cJSON_IsString(k) || cJSON_IsNull(k)) {
+		value_html(sb, k);
+	} else {
+		sb_add_json_compact(&tmp, k);
+		esc(sb, tmp.buf);
+	}
+	sb_release(&tmp);
+}
+
 /*
  * What blocks approval, first on the page: the approval rule's verdict and
  * each failed error-severity check with its count and one violating key.
@@ -429,29 +464,10 @@ static void blockers_html(struct strbuf *sb, const cJSON *r)
 			    "<th class=\"num\">violations</th><th>sample key</th></tr>");
 		cJSON_ArrayForEach(c, jget(bl, "checks")) {
 			const cJSON *k = cJSON_GetArrayItem(jget(c, "sample"), 0);
-			sb_adds(sb, "<tr data-status=\"fail\"><td><b class=\"mono\">");
-			esc(sb, jstr_or(c, "name", ""));
-			sb_adds(sb, "</b>");
-			if (jstr_or(c, "message", NULL)) {
-				sb_adds(sb, "<br><span class=\"muted\">");
-				esc(sb, jstr_or(c, "message", ""));
-				sb_adds(sb, "</span>");
-			}
-			sb_adds(sb, "</td><td>");
-			esc(sb, jstr_or(c, "kind", ""));
-			sb_adds(sb, "</td><td class=\"num\">");
-			count(sb, jnum_or(c, "count", 0));
-			sb_adds(sb, "</td><td class=\"v\">");
-			if (cJSON_IsArray(k))
-				key_html(sb, k);
-			else if (k && (cJSON_IsString(k) || cJSON_IsNull(k)))
-				value_html(sb, k);
-			else if (k) {
-				struct strbuf tmp = STRBUF_INIT;
-				sb_add_json_compact(&tmp, k);
-				esc(sb, tmp.buf);
-				sb_release(&tmp);
-			}
+			sb_adds(sb, "<tr data-status=\"fail\"><td>");
+			check_cells(sb, c, "b", 0);
+			if (k)
+				violation_html(sb, k);
 			sb_adds(sb, "</td></tr>");
 		}
 		sb_adds(sb, "</table>");
@@ -684,7 +700,7 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 		cJSON_ArrayForEach(row, upd) {
 			int n = cJSON_GetArraySize(jget(row, "changed")), first = 1;
 			cJSON_ArrayForEach(c, jget(row, "changed")) {
-				int bi = column_index(cb, c->valuestring), ai = column_index(ca, c->valuestring);
+				int bi = report_column_index(cb, c->valuestring), ai = report_column_index(ca, c->valuestring);
 				const cJSON *ov = bi >= 0 ? cJSON_GetArrayItem(jget(row, "old"), bi) : NULL;
 				const cJSON *nv = ai >= 0 ? cJSON_GetArrayItem(jget(row, "new"), ai) : NULL;
 				struct strbuf o = STRBUF_INIT, nw = STRBUF_INIT;
@@ -756,20 +772,7 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 /* A short value for summaries: escaped, cut at 60 bytes, NULL marked. */
 static void short_html(struct strbuf *sb, const cJSON *v)
 {
-	size_t len, cut;
-	if (!cJSON_IsString(v)) {
-		sb_adds(sb, "<span class=\"null\">NULL</span>");
-		return;
-	}
-	len = strlen(v->valuestring);
-	if (!len) {
-		sb_adds(sb, "<span class=\"null\">(empty)</span>");
-		return;
-	}
-	cut = utf8_cut(v->valuestring, len, 60);
-	sb_add_html_n(sb, v->valuestring, cut);
-	if (cut < len)
-		sb_adds(sb, "&hellip;");
+	value_html_cut(sb, v, 60, 0);
 }
 
 /*
@@ -988,22 +991,67 @@ static void profile_html(struct strbuf *sb, const cJSON *t)
 		    "COLLATE \"C\"); distinct is exact up to 1,000 values, then a HyperLogLog estimate (~).</p></details>");
 }
 
-/* Rows a delete and an insert replace under a new key, paired. */
+/* Rows a delete and an insert replace under a new key, paired: by the
+   plan's natural key with what else differs, or by equal values. */
 static void replaced_html(struct strbuf *sb, const cJSON *t)
 {
-	const cJSON *rep = jget(t, "replaced"), *x;
+	const cJSON *rep = jget(t, "replaced"), *x, *c, *k;
+	const cJSON *nk = jget(rep, "natural_key");
 	if (!rep)
 		return;
 	sb_adds(sb, "<h4>Replaced rows <span class=\"muted\">&middot; ");
 	count(sb, jnum_or(rep, "count", 0));
-	sb_adds(sb, " deletes and inserts hold the same values under a new key</span></h4>"
-		    "<table class=\"grid replaced\"><tr><th>old key</th><th></th><th>new key</th></tr>");
+	if (nk) {
+		sb_adds(sb, " deleted and inserted again under a new key, paired by the natural key ");
+		cJSON_ArrayForEach(k, nk) {
+			if (k != nk->child)
+				sb_adds(sb, ", ");
+			sb_adds(sb, "<span class=\"mono\">");
+			esc(sb, cJSON_IsString(k) ? k->valuestring : "");
+			sb_adds(sb, "</span>");
+		}
+	} else {
+		sb_adds(sb, " deletes and inserts hold the same values under a new key");
+	}
+	sb_adds(sb, "</span></h4><table class=\"grid replaced\" data-replaced><tr>");
+	cJSON_ArrayForEach(k, nk) {
+		sb_adds(sb, "<th>");
+		esc(sb, cJSON_IsString(k) ? k->valuestring : "");
+		sb_adds(sb, "</th>");
+	}
+	sb_adds(sb, "<th>old key</th><th></th><th>new key</th>");
+	if (nk)
+		sb_adds(sb, "<th>what else differs</th>");
+	sb_adds(sb, "</tr>");
 	cJSON_ArrayForEach(x, jget(rep, "sample")) {
-		sb_adds(sb, "<tr><td class=\"v old\">");
+		sb_adds(sb, "<tr>");
+		/* the natural key first: what the pair is about */
+		cJSON_ArrayForEach(k, nk) {
+			sb_adds(sb, "<td class=\"v\">");
+			short_html(sb, cJSON_IsString(k) ? report_row_value(t, jget(x, "new"), 0, k->valuestring) : NULL);
+			sb_adds(sb, "</td>");
+		}
+		sb_adds(sb, "<td class=\"v old\">");
 		key_html(sb, jget(x, "old_key"));
 		sb_adds(sb, "</td><td>&rarr;</td><td class=\"v new\">");
 		key_html(sb, jget(x, "new_key"));
-		sb_adds(sb, "</td></tr>");
+		sb_adds(sb, "</td>");
+		if (nk) {
+			int n = 0;
+			sb_adds(sb, "<td class=\"v\">");
+			cJSON_ArrayForEach(c, jget(x, "changed")) {
+				sb_adds(sb, n++ ? "<br><span class=\"mono\">" : "<span class=\"mono\">");
+				esc(sb, c->valuestring);
+				sb_adds(sb, "</span>: ");
+				short_html(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
+				sb_adds(sb, " &rarr; ");
+				short_html(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
+			}
+			if (!n)
+				sb_adds(sb, "<span class=\"muted\">nothing</span>");
+			sb_adds(sb, "</td>");
+		}
+		sb_adds(sb, "</tr>");
 	}
 	sb_adds(sb, "</table>");
 }
@@ -1037,12 +1085,14 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 	if (after >= 0) {
 		static const struct { const char *key, *cls, *sign, *one, *many; } ops[] = {
 			{ "inserts", "p-ins", "+", "insert", "inserts" },
-			{ "updates", "p-upd", "~", "update", "updates" },
+			/* no sign for updates: "~" marks estimates on this page */
+			{ "updates", "p-upd", "", "update", "updates" },
 			{ "deletes", "p-del", "&minus;", "delete", "deletes" },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
 			double n = jnum_or(t, ops[i].key, 0);
-			sb_addf(sb, "<span class=\"pill %s\" data-k=\"%s\">%s", n ? ops[i].cls : "", ops[i].key, ops[i].sign);
+			sb_addf(sb, "<span class=\"pill %s\" data-k=\"%s\">%s", n ? ops[i].cls : "", ops[i].key,
+				n ? ops[i].sign : "");
 			count(sb, n);
 			sb_addf(sb, " %s</span>", plural(n, ops[i].one, ops[i].many));
 		}
@@ -1104,8 +1154,9 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 	sb_adds(sb, "</div></div>");
 	value_changes_html(sb, t);
 	profile_html(sb, t);
-	samples_html(sb, t);
+	/* replacements first: they explain deletes and inserts below */
 	replaced_html(sb, t);
+	samples_html(sb, t);
 	sb_adds(sb, "</section>");
 	sb_release(&id);
 }
@@ -1154,34 +1205,12 @@ static void checks_html(struct strbuf *sb, const cJSON *r)
 		int n = 0;
 		sb_addf(sb, "<tr data-status=\"%s\"><td><span class=\"badge %s\">", !strcmp(st, "fail") ? "fail" : "other", cls);
 		esc(sb, st);
-		sb_adds(sb, "</span></td><td><span class=\"mono\">");
-		esc(sb, jstr_or(c, "name", ""));
-		sb_adds(sb, "</span>");
-		if (jstr_or(c, "message", NULL)) {
-			sb_adds(sb, "<br><span class=\"muted\">");
-			esc(sb, jstr_or(c, "message", ""));
-			sb_adds(sb, "</span>");
-		}
-		sb_adds(sb, "</td><td>");
-		esc(sb, jstr_or(c, "kind", ""));
-		sb_adds(sb, "</td><td>");
-		esc(sb, jstr_or(c, "severity", ""));
-		sb_adds(sb, "</td><td class=\"num\">");
-		count(sb, jnum_or(c, "count", 0));
-		sb_adds(sb, "</td><td class=\"v\">");
+		sb_adds(sb, "</span></td><td>");
+		check_cells(sb, c, "span", 1);
 		cJSON_ArrayForEach(k, jget(c, "sample")) {
 			if (n++)
 				sb_adds(sb, ", ");
-			if (cJSON_IsArray(k))
-				key_html(sb, k);
-			else if (cJSON_IsString(k) || cJSON_IsNull(k))
-				value_html(sb, k);
-			else {
-				struct strbuf tmp = STRBUF_INIT;
-				sb_add_json_compact(&tmp, k);
-				esc(sb, tmp.buf);
-				sb_release(&tmp);
-			}
+			violation_html(sb, k);
 		}
 		if (jnum_or(c, "count", 0) > n && n)
 			sb_adds(sb, ", &hellip;");

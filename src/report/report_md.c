@@ -46,13 +46,12 @@ static void md_text(struct strbuf *sb, const char *s)
 static void md_value(struct strbuf *sb, const cJSON *v)
 {
 	size_t len, cut;
-	if (!cJSON_IsString(v)) {
+	enum value_shown shown = value_cut(v, MD_VALUE_MAX, &cut, &len);
+	if (shown == VALUE_NULL) {
 		sb_adds(sb, "*NULL*");
 		return;
 	}
-	len = strlen(v->valuestring);
-	cut = utf8_cut(v->valuestring, len, MD_VALUE_MAX);
-	if (!len)
+	if (shown == VALUE_EMPTY)
 		sb_adds(sb, "''");
 	md_text_n(sb, v->valuestring, cut);
 	if (cut < len)
@@ -98,18 +97,6 @@ static void md_count(struct strbuf *sb, const cJSON *o, const char *key)
 		sb_add_count(sb, v->valuedouble);
 	else
 		sb_adds(sb, "\xe2\x80\x93"); /* – */
-}
-
-static int column_index(const cJSON *cols, const char *name)
-{
-	const cJSON *c;
-	int i = 0;
-	cJSON_ArrayForEach(c, cols) {
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, name))
-			return i;
-		i++;
-	}
-	return -1;
 }
 
 /*
@@ -356,16 +343,16 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 static void md_short(struct strbuf *sb, const cJSON *v)
 {
 	size_t len, cut;
-	if (!cJSON_IsString(v)) {
+	switch (value_cut(v, 40, &cut, &len)) {
+	case VALUE_NULL:
 		sb_adds(sb, "*NULL*");
 		return;
-	}
-	len = strlen(v->valuestring);
-	if (!len) {
+	case VALUE_EMPTY:
 		sb_adds(sb, "*(empty)*");
 		return;
+	case VALUE_TEXT:
+		break;
 	}
-	cut = utf8_cut(v->valuestring, len, 40);
 	sb_adds(sb, "`");
 	for (size_t i = 0; i < cut; i++) {
 		char c = v->valuestring[i];
@@ -492,9 +479,21 @@ static void md_value_changes(struct strbuf *sb, const cJSON *r)
 			sb_adds(sb, "\n");
 		}
 		if (jget(t, "replaced")) {
+			const cJSON *nk = jget(jget(t, "replaced"), "natural_key"), *k;
 			sb_adds(sb, "- ");
 			sb_add_count(sb, jnum_or(jget(t, "replaced"), "count", 0));
-			sb_adds(sb, " rows replaced: deleted and inserted with the same values under a new key\n");
+			if (nk) {
+				sb_adds(sb, " rows replaced: deleted and inserted again under a new key, "
+					    "paired by the natural key ");
+				cJSON_ArrayForEach(k, nk) {
+					if (k != nk->child)
+						sb_adds(sb, ", ");
+					md_text(sb, cJSON_IsString(k) ? k->valuestring : "");
+				}
+				sb_adds(sb, "\n");
+			} else {
+				sb_adds(sb, " rows replaced: deleted and inserted with the same values under a new key\n");
+			}
 		}
 		sb_adds(sb, "\n<details><summary>Profile of ");
 		sb_add_html(sb, t->string);
@@ -683,6 +682,55 @@ static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows
 	sb_adds(sb, "\n");
 }
 
+/* Replaced rows: a delete and an insert paired, as one row each. */
+static void md_replaced(struct strbuf *sb, const cJSON *t)
+{
+	const cJSON *rep = jget(t, "replaced"), *x, *c;
+	const cJSON *nk = jget(rep, "natural_key"), *k;
+	int by_key = nk != NULL, n = 0;
+	sb_addf(sb, "Replaced rows (%d of ", md_shown(jget(rep, "sample")));
+	sb_add_count(sb, jnum_or(rep, "count", 0));
+	sb_adds(sb, "):\n\n|");
+	cJSON_ArrayForEach(k, nk) {
+		sb_adds(sb, " ");
+		md_text(sb, cJSON_IsString(k) ? k->valuestring : "");
+		sb_adds(sb, " |");
+	}
+	sb_adds(sb, by_key ? " old key | new key | what else differs |\n|" : " old key | new key |\n|");
+	cJSON_ArrayForEach(k, nk)
+		sb_adds(sb, "---|");
+	sb_adds(sb, by_key ? "---|---|---|\n" : "---|---|\n");
+	cJSON_ArrayForEach(x, jget(rep, "sample")) {
+		int m = 0;
+		if (n++ == MD_SAMPLE_ROWS)
+			break;
+		sb_adds(sb, "| ");
+		cJSON_ArrayForEach(k, nk) {
+			md_value(sb, cJSON_IsString(k) ? report_row_value(t, jget(x, "new"), 0, k->valuestring) : NULL);
+			sb_adds(sb, " | ");
+		}
+		md_key(sb, jget(x, "old_key"));
+		sb_adds(sb, " | ");
+		md_key(sb, jget(x, "new_key"));
+		if (by_key) {
+			sb_adds(sb, " | ");
+			cJSON_ArrayForEach(c, jget(x, "changed")) {
+				if (m++)
+					sb_adds(sb, "<br>");
+				md_text(sb, c->valuestring);
+				sb_adds(sb, ": ");
+				md_short(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
+				sb_adds(sb, " \xe2\x86\x92 ");
+				md_short(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
+			}
+			if (!m)
+				sb_adds(sb, "nothing");
+		}
+		sb_adds(sb, " |\n");
+	}
+	sb_adds(sb, "\n");
+}
+
 static void md_samples(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *t;
@@ -690,9 +738,10 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 	cJSON_ArrayForEach(t, jget(jget(r, "comparable"), "tables")) {
 		const cJSON *smp = jget(t, "sample"), *row, *c;
 		const cJSON *ins = jget(smp, "inserts"), *upd = jget(smp, "updates"),
-			    *del = jget(smp, "deletes");
+			    *del = jget(smp, "deletes"), *rep = jget(jget(t, "replaced"), "sample");
 		const cJSON *cb = jget(t, "columns_before"), *ca = jget(t, "columns_after");
-		if (!(ins && ins->child) && !(upd && upd->child) && !(del && del->child))
+		if (!(ins && ins->child) && !(upd && upd->child) && !(del && del->child) &&
+		    !(rep && rep->child))
 			continue;
 		if (sb->len > MD_LIMIT / 3) {
 			more++;
@@ -719,8 +768,8 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 					break;
 				int firstc = 1;
 				cJSON_ArrayForEach(c, jget(row, "changed")) {
-					int bi = column_index(cb, c->valuestring);
-					int ai = column_index(ca, c->valuestring);
+					int bi = report_column_index(cb, c->valuestring);
+					int ai = report_column_index(ca, c->valuestring);
 					const cJSON *jd = jget(jget(row, "json_diff"), c->valuestring), *e;
 					const char *why = jstr_or(row, "why", NULL);
 					sb_adds(sb, "| ");
@@ -777,6 +826,8 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 			}
 			sb_adds(sb, "\n");
 		}
+		if (rep && rep->child)
+			md_replaced(sb, t);
 		if (ins && ins->child) {
 			sb_addf(sb, "Inserts (%d of ", md_shown(ins));
 			sb_add_count(sb, jnum_or(t, "inserts", 0));

@@ -1030,8 +1030,9 @@ static void select_cols(struct strbuf *sql, const char *table, const struct col 
 	}
 }
 
-static int scan_table(sqlite3 *db, const char *table, struct col *cols, int ncols,
-		      struct side *sides)
+/* Calls fn with every row of the columns cols of table, in no order. */
+static int scan_rows(sqlite3 *db, const char *table, const struct col *cols, int ncols,
+		     void (*fn)(void *arg, const struct wrow *w), void *arg)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct wrow w;
@@ -1046,9 +1047,7 @@ static int scan_table(sqlite3 *db, const char *table, struct col *cols, int ncol
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		wrow_read(&w, cols, st);
-		for (int i = 0; i < ncols; i++)
-			side_add(&sides[i], &cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-				 w.has_int[i], w.ival[i]);
+		fn(arg, &w);
 	}
 	if (rc != SQLITE_DONE) {
 		stage_error(db, "cannot read a table of the staging file");
@@ -1062,43 +1061,49 @@ cleanup:
 	return ret;
 }
 
+struct profile_scan {
+	const struct col *cols;
+	struct side *sides;
+};
+
+static void profile_row(void *arg, const struct wrow *w)
+{
+	struct profile_scan *p = arg;
+	for (int i = 0; i < w->n; i++)
+		side_add(&p->sides[i], &p->cols[i], w->s[i], (size_t)w->len[i], !w->s[i],
+			 w->has_int[i], w->ival[i]);
+}
+
+/* The profiles of every column of a table. */
+static int scan_table(sqlite3 *db, const char *table, struct col *cols, int ncols,
+		      struct side *sides)
+{
+	struct profile_scan p = { cols, sides };
+	return scan_rows(db, table, cols, ncols, profile_row, &p);
+}
+
+struct bins_scan {
+	double lo, hi;
+	long long *bins;
+};
+
+static void bins_row(void *arg, const struct wrow *w)
+{
+	struct bins_scan *b = arg;
+	double d;
+	if (!w->s[0])
+		return;
+	d = w->has_int[0] ? (double)w->ival[0] : strtod(w->s[0], NULL);
+	if (isfinite(d))
+		b->bins[bin_of(d, b->lo, b->hi)]++;
+}
+
+/* A histogram of one numeric column, read again (its numbers were not kept). */
 static int scan_bins(sqlite3 *db, const char *table, const struct col *c, double lo,
 		     double hi, long long *bins)
 {
-	struct strbuf sql = STRBUF_INIT, tmp = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int rc, ret = -1;
-
-	sb_adds(&sql, "SELECT ");
-	sb_add_qident(&sql, c->name);
-	sb_adds(&sql, " FROM ");
-	sb_add_qident(&sql, table);
-	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		stage_error(db, "cannot read a table of the staging file");
-		goto cleanup;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *s = NULL;
-		size_t len = 0;
-		long long ival = 0;
-		double d;
-		int has_int;
-		if (value_text(c, st, 0, &tmp, &s, &len, &has_int, &ival))
-			continue;
-		d = has_int ? (double)ival : strtod(s, NULL);
-		if (isfinite(d))
-			bins[bin_of(d, lo, hi)]++;
-	}
-	if (rc != SQLITE_DONE) {
-		stage_error(db, "cannot read a table of the staging file");
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	sqlite3_finalize(st);
-	sb_release(&sql);
-	sb_release(&tmp);
-	return ret;
+	struct bins_scan b = { lo, hi, bins };
+	return scan_rows(db, table, c, 1, bins_row, &b);
 }
 
 /* ============================================== change-set JSON arrays */
@@ -1443,18 +1448,6 @@ static cJSON *text_or_null(const char *s, int isnull)
 	return isnull ? cJSON_CreateNull() : cJSON_CreateString(s);
 }
 
-static int name_index(const cJSON *arr, const char *name)
-{
-	const cJSON *c;
-	int i = 0;
-	cJSON_ArrayForEach(c, arr) {
-		if (cJSON_IsString(c) && !strcmp(c->valuestring, name))
-			return i;
-		i++;
-	}
-	return -1;
-}
-
 /* A short display of a value for a "why" text. */
 static void why_value(struct strbuf *sb, const char *s, int isnull)
 {
@@ -1491,6 +1484,8 @@ struct table_ctx {
 	int npairs;
 	uint64_t *pair_h;          /* deletes waiting for their insert: hash of the */
 	long long *pair_seq;       /* values apart from the key, and seq (< 0: paired) */
+	int *nk_old, *nk_new;      /* the plan's natural key: positions in old_row, */
+	int nnk;                   /* new_row (0: pairs hold the same values instead) */
 	size_t pair_cap, pair_used;
 	struct strbuf chg_text;    /* the last "changed" list read, and its columns */
 	int *chg_cc;               /* ... as indexes into cc */
@@ -1580,8 +1575,8 @@ static int load_key(struct table_ctx *x)
 		int n = cJSON_GetArraySize(k);
 		x->key_pos = xcalloc((size_t)(n ? n : 1), sizeof(int));
 		cJSON_ArrayForEach(c, k) {
-			int p = cJSON_IsString(c) ? name_index(jget(x->t, "columns_before"), c->valuestring) : -1;
-			if (p < 0 || p != name_index(jget(x->t, "columns_after"), c->valuestring)) {
+			int p = cJSON_IsString(c) ? report_column_index(jget(x->t, "columns_before"), c->valuestring) : -1;
+			if (p < 0 || p != report_column_index(jget(x->t, "columns_after"), c->valuestring)) {
 				x->nkey = 0;
 				break;
 			}
@@ -1609,6 +1604,23 @@ static uint64_t row_rest_hash(const struct table_ctx *x, const struct jvals *v)
 		if (is_key_pos(x, i))
 			continue;
 		h = hash_bytes(v->s[i] ? v->s[i] : "", (size_t)v->len[i], h ^ (v->s[i] ? 0 : 0x55));
+	}
+	return h ? h : 1;
+}
+
+/* What a delete and an insert must share to pair: the natural key the plan
+   names (0 when a part of it is NULL: it names nothing), else the values
+   apart from the primary key.  old: v is an old_row. */
+static uint64_t pair_hash(const struct table_ctx *x, const struct jvals *v, int old)
+{
+	uint64_t h = 0x51ed27;
+	if (!x->nnk)
+		return row_rest_hash(x, v);
+	for (int k = 0; k < x->nnk; k++) {
+		int i = old ? x->nk_old[k] : x->nk_new[k];
+		if (i >= v->n || !v->s[i])
+			return 0;
+		h = hash_bytes(v->s[i], (size_t)v->len[i], h);
 	}
 	return h ? h : 1;
 }
@@ -1650,8 +1662,8 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 {
 	res_add(&x->res[op_index(op)], seq, &x->rng);
 	if (op == 'D' && x->pair_h) {
-		if (oldv && x->pair_used < x->pair_cap / 2) {
-			uint64_t h = row_rest_hash(x, oldv);
+		uint64_t h = oldv ? pair_hash(x, oldv, 1) : 0;
+		if (h && x->pair_used < x->pair_cap / 2) {
 			size_t i = h & (x->pair_cap - 1);
 			while (x->pair_h[i])
 				i = (i + 1) & (x->pair_cap - 1);
@@ -1662,8 +1674,8 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 		return;
 	}
 	if (op == 'I' && x->pair_h) {
-		if (newv) {
-			uint64_t h = row_rest_hash(x, newv);
+		uint64_t h = newv ? pair_hash(x, newv, 0) : 0;
+		if (h) {
 			for (size_t i = h & (x->pair_cap - 1); x->pair_h[i]; i = (i + 1) & (x->pair_cap - 1)) {
 				if (x->pair_h[i] == h && x->pair_seq[i] > 0) {
 					if (x->npairs < x->samples) {
@@ -1718,14 +1730,34 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 	}
 }
 
-/* Deletes and inserts of a table with the same columns before and after
-   can be replaced rows: room to remember the deletes. */
-static void pairs_init(struct table_ctx *x)
+/*
+ * A delete and an insert are one replaced row when they share the natural
+ * key the plan names for the table (all its columns in the table), else
+ * when the table has the same columns before and after and they hold the
+ * same values apart from the primary key: room to remember the deletes.
+ */
+static void pairs_init(struct table_ctx *x, const cJSON *natural_key)
 {
+	const cJSON *cb = jget(x->t, "columns_before"), *ca = jget(x->t, "columns_after"), *c;
+	int n = cJSON_GetArraySize(natural_key);
 	long long d;
-	if (!(x->nkey > 0 &&
-	      cJSON_Compare(jget(x->t, "columns_before"), jget(x->t, "columns_after"), 1) &&
-	      jnum_or(x->t, "inserts", 0) > 0 && jnum_or(x->t, "deletes", 0) > 0))
+	if (jnum_or(x->t, "inserts", 0) <= 0 || jnum_or(x->t, "deletes", 0) <= 0)
+		return;
+	if (n > 0) {
+		x->nk_old = xcalloc((size_t)n, sizeof(int));
+		x->nk_new = xcalloc((size_t)n, sizeof(int));
+		cJSON_ArrayForEach(c, natural_key) {
+			int o = cJSON_IsString(c) ? report_column_index(cb, c->valuestring) : -1;
+			int w = cJSON_IsString(c) ? report_column_index(ca, c->valuestring) : -1;
+			if (o < 0 || w < 0)
+				break;
+			x->nk_old[x->nnk] = o;
+			x->nk_new[x->nnk++] = w;
+		}
+		if (x->nnk < n)
+			x->nnk = 0; /* a column the table does not have */
+	}
+	if (!x->nnk && !(x->nkey > 0 && cJSON_Compare(cb, ca, 1)))
 		return;
 	d = (long long)jnum_or(x->t, "deletes", 0);
 	x->pair_cap = 16;
@@ -2004,6 +2036,26 @@ static double text_double(const char *s)
 	return s ? strtod(s, NULL) : NAN;
 }
 
+/* The columns, apart from the primary key, whose values differ between a
+   deleted row and the row inserted in its place. */
+static cJSON *replaced_changes(const struct table_ctx *x, const cJSON *old, const cJSON *new)
+{
+	const cJSON *cb = jget(x->t, "columns_before"), *ca = jget(x->t, "columns_after"), *c;
+	cJSON *out = cJSON_CreateArray();
+	int i = 0;
+	cJSON_ArrayForEach(c, ca) {
+		int bi = report_column_index(cb, c->valuestring);
+		if (bi < 0 || (!is_key_pos(x, bi) &&
+			       !cJSON_Compare(cJSON_GetArrayItem(old, bi), cJSON_GetArrayItem(new, i), 1)))
+			cJSON_AddItemToArray(out, cJSON_CreateString(c->valuestring));
+		i++;
+	}
+	cJSON_ArrayForEach(c, cb)
+		if (report_column_index(ca, c->valuestring) < 0)
+			cJSON_AddItemToArray(out, cJSON_CreateString(c->valuestring));
+	return out;
+}
+
 /* Reads the chosen rows and writes the table's "sample". */
 static int write_samples(struct table_ctx *x, cJSON *sample)
 {
@@ -2045,8 +2097,8 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 							ci = j;
 					if (ci < 0 || !x->cols[ci].is_json)
 						continue;
-					bi = name_index(jget(x->t, "columns_before"), c->valuestring);
-					ai = name_index(jget(x->t, "columns_after"), c->valuestring);
+					bi = report_column_index(jget(x->t, "columns_before"), c->valuestring);
+					ai = report_column_index(jget(x->t, "columns_after"), c->valuestring);
 					ov = cJSON_GetArrayItem(jget(r, "old"), bi);
 					nv = cJSON_GetArrayItem(jget(r, "new"), ai);
 					d = report_json_diff(cJSON_IsString(ov) ? ov->valuestring : NULL,
@@ -2063,10 +2115,16 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 			sqlite3_reset(st);
 		}
 	}
-	/* replaced rows: one delete and one insert, same values but the key */
+	/* replaced rows: one delete and one insert, paired */
 	if (x->replaced > 0) {
 		cJSON *rep = cJSON_AddObjectToObject(x->t, "replaced"), *arr;
 		cJSON_AddNumberToObject(rep, "count", (double)x->replaced);
+		if (x->nnk) {
+			cJSON *nk = cJSON_AddArrayToObject(rep, "natural_key");
+			for (int k = 0; k < x->nnk; k++)
+				cJSON_AddItemToArray(nk, cJSON_CreateString(
+					cJSON_GetArrayItem(jget(x->t, "columns_before"), x->nk_old[k])->valuestring));
+		}
 		arr = cJSON_AddArrayToObject(rep, "sample");
 		for (int i = 0; i < x->npairs; i++) {
 			cJSON *p = cJSON_CreateObject();
@@ -2076,11 +2134,15 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 				if (sqlite3_step(st) == SQLITE_ROW) {
 					cJSON_AddItemToObject(p, s ? "new_key" : "old_key",
 							      cJSON_Parse((const char *)sqlite3_column_text(st, 0)));
-					if (s)
-						cJSON_AddItemToObject(p, "row", cJSON_Parse((const char *)sqlite3_column_text(st, 2)));
+					/* same values: the row once; by natural key: both */
+					if (x->nnk || s)
+						cJSON_AddItemToObject(p, x->nnk ? (s ? "new" : "old") : "row",
+								      cJSON_Parse((const char *)sqlite3_column_text(st, s ? 2 : 1)));
 				}
 				sqlite3_reset(st);
 			}
+			if (x->nnk)
+				cJSON_AddItemToObject(p, "changed", replaced_changes(x, jget(p, "old"), jget(p, "new")));
 			cJSON_AddItemToArray(arr, p);
 		}
 	}
@@ -2220,7 +2282,7 @@ static void value_changes_json(struct table_ctx *x, struct side *before, struct 
 }
 
 int report_profile_table(sqlite3 *db, const char *source, const char *table,
-			 cJSON *t, int samples, unsigned long long seed)
+			 cJSON *t, int samples, unsigned long long seed, const cJSON *natural_key)
 {
 	struct table_ctx x = { 0 };
 	sqlite3_stmt *st = NULL;
@@ -2265,12 +2327,12 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	before = xcalloc((size_t)x.ncols + 1, sizeof(*before));
 	after = xcalloc((size_t)x.ncols + 1, sizeof(*after));
 	for (int i = 0; i < x.ncols; i++) {
-		in_before[i] = name_index(jget(t, "columns_before"), x.cols[i].name) >= 0 ? nb : -1;
+		in_before[i] = report_column_index(jget(t, "columns_before"), x.cols[i].name) >= 0 ? nb : -1;
 		if (in_before[i] >= 0) {
 			bcols[nb] = x.cols[i];
 			side_init(&before[nb++]);
 		}
-		in_after[i] = name_index(jget(t, "columns_after"), x.cols[i].name) >= 0 ? na : -1;
+		in_after[i] = report_column_index(jget(t, "columns_after"), x.cols[i].name) >= 0 ? na : -1;
 		if (in_after[i] >= 0) {
 			acols[na] = x.cols[i];
 			side_init(&after[na++]);
@@ -2282,8 +2344,8 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		if (!jget(jget(t, "columns"), x.cols[i].name))
 			continue;
 		x.cc[x.ncc].ci = i;
-		x.cc[x.ncc].bi = name_index(jget(t, "columns_before"), x.cols[i].name);
-		x.cc[x.ncc].ai = name_index(jget(t, "columns_after"), x.cols[i].name);
+		x.cc[x.ncc].bi = report_column_index(jget(t, "columns_before"), x.cols[i].name);
+		x.cc[x.ncc].ai = report_column_index(jget(t, "columns_after"), x.cols[i].name);
 		vmap_init(&x.cc[x.ncc].trans, TRANS_MAX);
 		if (x.cols[i].is_num) {
 			if (in_before[i] >= 0) {
@@ -2302,7 +2364,7 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		x.res[k].seq = xcalloc((size_t)samples + 1, sizeof(long long));
 	}
 	x.pairs = xcalloc((size_t)samples + 1, sizeof(*x.pairs));
-	pairs_init(&x);
+	pairs_init(&x, natural_key);
 
 	/* profiles and the change set: one read of the working table and of
 	   the change set, or else one of each table and of the change set */
@@ -2372,6 +2434,8 @@ cleanup:
 	free(x.pairs);
 	free(x.pair_h);
 	free(x.pair_seq);
+	free(x.nk_old);
+	free(x.nk_new);
 	free(x.chg_cc);
 	free(x.chg_mask);
 	sb_release(&x.chg_text);

@@ -3,7 +3,7 @@
  * for reviewers who will not open a database (docs/reports.md, "Profiles
  * and value changes").
  *
- *   report_profile_table(db, source, table, t, samples, seed)
+ *   report_profile_table(db, source, table, t, samples, seed, natural_key)
  *
  * adds to the report's table object t (which already holds the counts,
  * "columns", "columns_before" and "columns_after"):
@@ -24,8 +24,10 @@
  *                  change, the longest text) then seeded random rows, at
  *                  most `samples` per operation; each row says why it was
  *                  chosen; json/jsonb values carry a key-level diff;
- *   replaced       deletes and inserts that hold the same values apart
- *                  from the primary key, paired: count and a sample.
+ *   replaced       a delete and an insert that share the natural key the
+ *                  plan names for the table (natural_key: a JSON array of
+ *                  column names, or NULL), else that hold the same values
+ *                  apart from the primary key, paired: count and a sample.
  *
  * Memory stays bounded whatever the table size: value maps stop at a fixed
  * number of entries, samples keep change-set positions only.
@@ -41,7 +43,7 @@
 #define PROFILE_EXACT 1000      /* distinct values counted exactly */
 
 int report_profile_table(sqlite3 *db, const char *source, const char *table,
-			 cJSON *t, int samples, unsigned long long seed);
+			 cJSON *t, int samples, unsigned long long seed, const cJSON *natural_key);
 
 /*
  * The key-level difference of two JSON texts: an array of {"path", "op"

@@ -181,6 +181,47 @@ t_replaced_rows_are_paired() {
 	assert_eq '2 0 0' "$(jq -r '.comparable.tables.acc | "\(.replaced.count) \(.replaced.sample | length) \(.sample.updates | length)"' none/report.json)"
 }
 
+t_replaced_rows_paired_by_natural_key() {
+	# users 1 and 2 move to new ids 101 and 102 keyed by email (1 renamed);
+	# user 3 leaves; 4 (NULL email) is deleted and inserted as 104: a NULL
+	# names nothing, so it is no pair
+	mkdir -p fx/app nk
+	cat >fx/fixture.json <<'EOF2'
+{"drydock_fixture": 1, "sources": [{"name": "app", "snapshot_at": "2026-01-01 00:00:00+00", "tables": [
+ {"name": "users", "file": "app/users.jsonl", "rows": 4,
+  "columns": [{"name": "id", "type": "integer"}, {"name": "email", "type": "text"}, {"name": "name", "type": "text"}],
+  "constraints": [{"name": "users_pkey", "type": "primary key", "columns": ["id"]}]}]}]}
+EOF2
+	printf '%s\n' '{"id":1,"email":"a@x","name":"Ann"}' '{"id":2,"email":"b@x","name":"Bob"}' \
+		'{"id":3,"email":"c@x","name":"Cy"}' '{"id":4,"email":null,"name":"Dee"}' >fx/app/users.jsonl
+	cat >nk/plan.json <<'EOF2'
+{"name": "nk", "sources": {"app": {"tables": [{"name": "users", "natural_key": ["email"]}]}},
+ "steps": [{"name": "move", "sql": "move.sql"}]}
+EOF2
+	echo "INSERT INTO users SELECT id + 100, email, CASE WHEN id = 1 THEN 'Anna' ELSE name END FROM users WHERE id <> 3;
+DELETE FROM users WHERE id < 100;" >nk/move.sql
+	dd -q snapshot --plan nk --fixture fx -o nk.db >/dev/null && dd -q run nk.db --plan nk --no-check >/dev/null &&
+		dd -q report nk.db -o nkr >/dev/null || fail "the dry run failed"
+	r=nkr/report.json
+	assert_eq '2 ["email"]' "$(jq -c '.comparable.tables.users.replaced | "\(.count) \(.natural_key)"' -r $r)"
+	assert_eq '1>101:name|2>102:' "$(jq -r '[.comparable.tables.users.replaced.sample[] | "\(.old_key[0])>\(.new_key[0]):\(.changed | join(","))"] | join("|")' $r)"
+	assert_eq '"Ann" "Anna"' "$(jq -r '.comparable.tables.users.replaced.sample[0] | "\(.old[2] | tojson) \(.new[2] | tojson)"' $r)"
+	# one replacement a row in Markdown and HTML, with what else differs
+	grep -q '^| a@x | 1 | 101 | name: `Ann` → `Anna` |$' nkr/report.md || fail "Markdown has no replaced row 1 -> 101"
+	grep -q 'paired by the natural key email' nkr/report.md || fail "Markdown does not name the natural key"
+	grep -q '<table class="grid replaced" data-replaced>' nkr/report.html || fail "HTML has no replaced rows"
+	grep -q 'paired by the natural key <span class="mono">email</span>' nkr/report.html || fail "HTML does not name the natural key"
+	# a natural key the table does not have is refused by nothing but pairs nothing
+	sed -i 's/"natural_key": \["email"\]/"natural_key": ["mail"]/' nk/plan.json
+	dd -q snapshot --plan nk --fixture fx -o nk2.db >/dev/null && dd -q run nk2.db --plan nk --no-check >/dev/null &&
+		dd -q report nk2.db -o nkr2 --format json >/dev/null || fail "the second dry run failed"
+	assert_eq null "$(jq -c '.comparable.tables.users.replaced.natural_key' nkr2/report.json)"
+	# an unknown key in the table object is still refused
+	sed -i 's/"natural_key"/"natural_keys"/' nk/plan.json
+	dd -q snapshot --plan nk --fixture fx -o nk3.db >/dev/null 2>err.txt && fail "natural_keys accepted"
+	grep -q 'unknown key "natural_keys"' err.txt || fail "no unknown-key error: $(cat err.txt)"
+}
+
 t_one_read_equals_two_scans() {
 	# The report reads the working table beside the change set and derives
 	# the snapshot's figures; reading both tables (and each changed numeric
