@@ -168,15 +168,24 @@ $(BUILD)/man/drydock.1: $(BIN) scripts/gen-man.sh
 	@rm -rf $(BUILD)/man
 	scripts/gen-man.sh $(BIN) $(BUILD)/man
 
-# make install [PREFIX=/usr/local] [DESTDIR=]: the binary and its man pages.
+# Shell completion, where bash-completion and zsh look by default.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, its man pages
+# and the bash and zsh completion (scripts/completion/).
 install: $(BIN) $(BUILD)/man/drydock.1
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/drydock
 	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 scripts/completion/drydock.bash $(DESTDIR)$(BASHCOMPDIR)/drydock
+	install -m 644 scripts/completion/_drydock $(DESTDIR)$(ZSHCOMPDIR)/_drydock
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/drydock $(DESTDIR)$(MANDIR)/man1/drydock.1 \
-		$(DESTDIR)$(MANDIR)/man1/drydock-*.1
+		$(DESTDIR)$(MANDIR)/man1/drydock-*.1 $(DESTDIR)$(BASHCOMPDIR)/drydock \
+		$(DESTDIR)$(ZSHCOMPDIR)/_drydock
 
 clean:
 	rm -rf $(BUILD)

@@ -12,6 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DD=${DRYDOCK:-build/drydock}
+# a transcript, not a session: no pager stopping it for a key press
+export DRYDOCK_PAGER=${DRYDOCK_PAGER-cat}
 W=$(mktemp -d)
 cleanup() { [[ -n ${DD_PG_DIR:-} ]] && pg_stop; rm -rf "$W"; }
 trap cleanup EXIT

@@ -50,6 +50,10 @@ header() { # NAME SECTION-TITLE
 	.TP
 	.B NO_COLOR
 	drydock prints no colour; make demo prints plain headings when it is set.
+	.TP
+	.B DRYDOCK_PAGER, PAGER, LESS
+	the pager for log, changes, check and history on a terminal (the
+	first set of the two; less by default, with LESS=FRX unless LESS is set).
 	.SH SEE ALSO
 	.BR psql (1),
 	ROFF

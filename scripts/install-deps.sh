@@ -36,7 +36,7 @@ add() {
 profile_pkgs() {
 	case $1 in
 	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
-	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 ;;
+	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 zsh ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;
 	-h | --help) usage ;;

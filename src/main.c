@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "jsonschema.h"
+#include "term.h"
 #include "util.h"
 
 static const struct command commands[] = {
@@ -54,6 +55,12 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\noptions every command takes, before or after its name:\n"
 		   "  -q, --quiet     print no progress or information lines\n"
+		   "  --progress      show progress even when stderr is not a terminal\n"
+		   "  --color[=WHEN]  colour: auto (default: on a terminal, unless NO_COLOR\n"
+		   "                  is set), always or never\n"
+		   "  --no-color      the same as --color=never\n"
+		   "  --no-pager      do not page long output (log, changes, check, history)\n"
+		   "                  through $DRYDOCK_PAGER, $PAGER or less -FRX on a terminal\n"
 		   "  --help          describe the command\n"
 		   "\n'drydock help COMMAND' or 'drydock COMMAND --help' describes a command.\n"
 		   "exit codes: 0 ok, 1 checks failed / reports differ / conflicts,\n"
@@ -122,6 +129,26 @@ static int take_global_options(int *argc, char **argv)
 			dd_quiet = 1;
 			continue;
 		}
+		if (i > 0 && !strcmp(argv[i], "--progress")) {
+			dd_progress_forced = 1;
+			continue;
+		}
+		if (i > 0 && !strcmp(argv[i], "--no-pager")) {
+			dd_no_pager = 1;
+			continue;
+		}
+		if (i > 0 && (!strcmp(argv[i], "--color") || !strcmp(argv[i], "--no-color") ||
+			      !strncmp(argv[i], "--color=", 8))) {
+			int m = argv[i][2] == 'n' ? COLOR_NEVER : argv[i][7] ? color_mode_parse(argv[i] + 8)
+									      : COLOR_ALWAYS;
+			if (m < 0) {
+				error("--color is auto, always or never, not '%s'", argv[i] + 8);
+				hint("Run 'drydock --help' for usage.");
+				return EXIT_USAGE;
+			}
+			dd_color_mode = m;
+			continue;
+		}
 		argv[n++] = argv[i];
 	}
 	argv[n] = NULL;
@@ -141,7 +168,8 @@ int main(int argc, char **argv)
 	/* commands name a bad option themselves (option_error) */
 	opterr = 0;
 
-	take_global_options(&argc, argv);
+	if (take_global_options(&argc, argv))
+		return EXIT_USAGE;
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "-?")) {
 			print_help(stdout);

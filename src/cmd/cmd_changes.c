@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "jsonschema.h"
 #include "stage.h"
+#include "term.h"
 
 const char usage_changes[] =
 	"usage: drydock changes STAGE.db [--table T] [--op I|U|D] [--limit N] [--json]\n"
@@ -23,7 +24,9 @@ const char usage_changes[] =
 	"  --table T   only table T\n"
 	"  --op X      only inserts (I), updates (U) or deletes (D)\n"
 	"  --limit N   at most N rows (default 50; 0 for all)\n"
-	"  --json      print JSON: one object per change\n";
+	"  --json      print JSON: one object per change\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 /*
  * A value as a PostgreSQL literal, on one line: 'O''Brien'; a value with
@@ -58,6 +61,13 @@ static void print_value(cJSON *v)
 			putchar(*p);
 	}
 	putchar('\'');
+}
+
+/* A column's name, padded to w display columns. */
+static void print_name(const char *name, int w)
+{
+	printf("  %s%s%s%*s ", color(1, C_CYAN), name, color(1, C_RESET),
+	       w - text_width(name), "");
 }
 
 /*
@@ -115,7 +125,7 @@ int cmd_changes(int argc, char **argv)
 	};
 	const char *table = NULL, *op = NULL;
 	long limit = 50;
-	int json = 0, c, ret = EXIT_RUNTIME, rc;
+	int json = 0, c, ret = EXIT_RUNTIME, rc, w = 0;
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL, *cnt = NULL;
 	struct changeset_summary sum;
@@ -183,9 +193,11 @@ int cmd_changes(int argc, char **argv)
 	if (op)
 		sqlite3_bind_text(st, 2, op, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, limit ? limit : -1);
-	if (!json)
+	if (!json) {
+		pager_start();
 		printf("change set %s: %s\n", sum.hash,
 		       change_counts(sum.inserts, sum.updates, sum.deletes));
+	}
 	out = cJSON_CreateArray();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *tbl = (const char *)sqlite3_column_text(st, 0);
@@ -202,9 +214,17 @@ int cmd_changes(int argc, char **argv)
 		cJSON_AddStringToObject(jc, "table", tbl);
 		cJSON_AddStringToObject(jc, "op", *o == 'I' ? "insert" : *o == 'U' ? "update" : "delete");
 		cJSON_AddItemToObject(jc, "key", cJSON_Duplicate(key, 1));
-		if (!json)
-			printf("\n%s %s %s\n", *o == 'I' ? "INSERT" : *o == 'U' ? "UPDATE" : "DELETE",
+		if (!json) {
+			printf("\n%s%s%s %s %s\n",
+			       color(1, *o == 'I' ? C_GREEN : *o == 'U' ? C_YELLOW : C_RED),
+			       *o == 'I' ? "INSERT" : *o == 'U' ? "UPDATE" : "DELETE", color(1, C_RESET),
 			       tbl, keytext);
+			/* the names' column as wide as this change's longest name */
+			w = 0;
+			cJSON_ArrayForEach(it, (*o == 'U' ? chg : *o == 'I' ? ca : cb))
+				if (cJSON_IsString(it) && text_width(it->valuestring) > w)
+					w = text_width(it->valuestring);
+		}
 		if (*o == 'U') {
 			jold = cJSON_AddObjectToObject(jc, "old");
 			jnew = cJSON_AddObjectToObject(jc, "new");
@@ -220,7 +240,7 @@ int cmd_changes(int argc, char **argv)
 				cJSON_AddItemToObject(jold, col, ov ? cJSON_Duplicate(ov, 1) : cJSON_CreateNull());
 				cJSON_AddItemToObject(jnew, col, nv ? cJSON_Duplicate(nv, 1) : cJSON_CreateNull());
 				if (!json) {
-					printf("  %-24s ", col);
+					print_name(col, w);
 					print_value(ov);
 					printf(" -> ");
 					print_value(nv);
@@ -236,7 +256,7 @@ int cmd_changes(int argc, char **argv)
 				cJSON_AddItemToObject(jrow, it->valuestring,
 						      v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
 				if (!json) {
-					printf("  %-24s ", it->valuestring);
+					print_name(it->valuestring, w);
 					print_value(v);
 					printf("\n");
 				}

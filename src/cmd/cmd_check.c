@@ -15,6 +15,7 @@
 #include "plan.h"
 #include "engine.h"
 #include "stage.h"
+#include "term.h"
 
 const char usage_check[] =
 	"usage: drydock check STAGE.db [--plan DIR] [--fix] [--json] [--all]\n"
@@ -32,6 +33,8 @@ const char usage_check[] =
 	"  --json       print the results as JSON\n"
 	"  --all        also recheck constraints of tables the change set leaves\n"
 	"               unchanged (their violations are pre-existing: warnings)\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n"
 	"\n"
 	"Exit status: 0 when no check of severity error failed, 1 when one did,\n"
 	"2 on a usage error, 3 when checking could not finish.\n";
@@ -230,7 +233,7 @@ int cmd_check(int argc, char **argv)
 		goto cleanup;
 	check_session_init(&s, rc.db, &plan, &spec, rc.pristine, rc.working, rc.run);
 	s.all = all;
-	if (checks_run_before(&s) || checks_run_after(&s))
+	if (checks_run_before(&s) || checks_run_watched(&s))
 		goto cleanup;
 	if (fix) {
 		int r = run_fixes(&rc, &s, &fixes, &nfixes);
@@ -240,7 +243,7 @@ int cmd_check(int argc, char **argv)
 			check_session_free(&s);
 			check_session_init(&s, rc.db, &plan, &spec, rc.pristine, rc.working, rc.run);
 			s.all = all;
-			if (checks_run_before(&s) || checks_run_after(&s))
+			if (checks_run_before(&s) || checks_run_watched(&s))
 				goto cleanup;
 			mark_fixed(&s, fixes, nfixes);
 		} else {
@@ -254,6 +257,7 @@ int cmd_check(int argc, char **argv)
 		print_json_text(text);
 		free(text);
 	} else {
+		pager_start();
 		checks_print(&s, stdout, PRINT_ALL);
 		checks_print_summary(&s, stdout);
 	}

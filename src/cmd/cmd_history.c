@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ledger.h"
 #include "push.h"
+#include "term.h"
 
 const char usage_history[] =
 	"usage: drydock history [--target CONNINFO] [-h HOST -p PORT -U USER -d DB]\n"
@@ -24,7 +25,9 @@ const char usage_history[] =
 	"                        database name\n"
 	CONN_HELP
 	"  --limit N             at most N entries (default 50; 0 for all)\n"
-	"  --json                print JSON: an array of one object per entry\n";
+	"  --json                print JSON: an array of one object per entry\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 int cmd_history(int argc, char **argv)
 {
@@ -118,21 +121,38 @@ int cmd_history(int argc, char **argv)
 		print_json(a);
 		cJSON_Delete(a);
 	} else {
-		printf("%5s  %-8s  %-21s  %-12s  %-16s  %9s %9s %9s  %-12s  %s\n", "id", "kind",
-		       "status", "change set", "plan", "inserts", "updates", "deletes", "by", "started");
+		struct table *t = table_new(stdout);
+		pager_start();
+		table_column(t, "id", COL_RIGHT);
+		table_column(t, "kind", 0);
+		table_column(t, "status", 0);
+		table_column(t, "change set", COL_SHRINK);
+		table_column(t, "plan", COL_SHRINK);
+		table_column(t, "inserts", COL_RIGHT);
+		table_column(t, "updates", COL_RIGHT);
+		table_column(t, "deletes", COL_RIGHT);
+		table_column(t, "by", COL_SHRINK);
+		table_column(t, "started", COL_SHRINK);
 		for (int i = 0; i < PQntuples(res); i++) {
-			char status[64];
+			char status[64], hash[13];
 			snprintf(status, sizeof(status), "%s", PQgetvalue(res, i, 2));
 			if (!strcmp(status, "in_progress") && *PQgetvalue(res, i, 12))
 				snprintf(status, sizeof(status), "in_progress %s/%s", PQgetvalue(res, i, 13),
 					 PQgetvalue(res, i, 14));
-			printf("%5s  %-8s  %-21s  %-12.12s  %-16s  %9s %9s %9s  %-12s  %s%s%s\n",
-			       PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), status,
-			       PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 9),
-			       PQgetvalue(res, i, 10), PQgetvalue(res, i, 11), PQgetvalue(res, i, 6),
-			       PQgetvalue(res, i, 7), *PQgetvalue(res, i, 5) ? "  of #" : "",
-			       PQgetvalue(res, i, 5));
+			snprintf(hash, sizeof(hash), "%s", PQgetvalue(res, i, 3));
+			table_cell(t, PQgetvalue(res, i, 0));
+			table_cell(t, PQgetvalue(res, i, 1));
+			table_cell_color(t, status_color(status), status);
+			table_cell(t, hash);
+			table_cell(t, PQgetvalue(res, i, 4));
+			table_cell(t, PQgetvalue(res, i, 9));
+			table_cell(t, PQgetvalue(res, i, 10));
+			table_cell(t, PQgetvalue(res, i, 11));
+			table_cell(t, PQgetvalue(res, i, 6));
+			table_cellf(t, "%s%s%s", PQgetvalue(res, i, 7),
+				    *PQgetvalue(res, i, 5) ? "  of #" : "", PQgetvalue(res, i, 5));
 		}
+		table_print(t, "");
 	}
 	ret = EXIT_OK;
 cleanup:

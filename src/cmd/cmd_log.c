@@ -11,6 +11,7 @@
 #include "book.h"
 #include "commands.h"
 #include "stage.h"
+#include "term.h"
 
 const char usage_log[] =
 	"usage: drydock log STAGE.db [--run N | --all] [--json]\n"
@@ -20,13 +21,16 @@ const char usage_log[] =
 	"\n"
 	"  --run N   show run N\n"
 	"  --all     show every run\n"
-	"  --json    print JSON\n";
+	"  --json    print JSON\n"
+	"\n"
+	"On a terminal the text goes through a pager (see drydock --help).\n";
 
 /* One run and its log, as JSON (added to out) and, unless json, as text. */
 static int show_run(sqlite3 *db, const struct run_record *r, int json, cJSON *out)
 {
 	struct run_log_entry *log = NULL;
 	cJSON *jr, *entries;
+	struct table *t = NULL;
 	int n = 0;
 
 	if (book_run_log(db, r->id, &log, &n)) {
@@ -47,10 +51,17 @@ static int show_run(sqlite3 *db, const struct run_record *r, int json, cJSON *ou
 		cJSON_AddStringToObject(jr, "stopped_at", r->message);
 	entries = cJSON_AddArrayToObject(jr, "log");
 	if (!json) {
-		printf("run %lld (%s) plan %s, %s, seed '%s', clock %s%s\n", r->id, r->status,
-		       r->plan_name, r->started_at, r->seed, r->clock,
-		       r->no_check ? ", checks skipped" : "");
-		printf("  %-4s %-32s %-9s %10s %10s  %s\n", "#", "step", "batch", "rows", "ms", "status");
+		printf("%srun %lld%s (", color(1, C_BOLD), r->id, color(1, C_RESET));
+		fputs_color(r->status, status_color(r->status), stdout);
+		printf(") plan %s, %s, seed '%s', clock %s%s\n", r->plan_name, r->started_at, r->seed,
+		       r->clock, r->no_check ? ", checks skipped" : "");
+		t = table_new(stdout);
+		table_column(t, "#", COL_RIGHT);
+		table_column(t, "step", COL_SHRINK);
+		table_column(t, "batch", 0);
+		table_column(t, "rows", COL_RIGHT);
+		table_column(t, "ms", COL_RIGHT);
+		table_column(t, "status", COL_SHRINK);
 	}
 	for (int i = 0; i < n; i++) {
 		const struct run_log_entry *e = &log[i];
@@ -72,11 +83,23 @@ static int show_run(sqlite3 *db, const struct run_record *r, int json, cJSON *ou
 		if (e->message)
 			cJSON_AddStringToObject(je, "message", e->message);
 		cJSON_AddItemToArray(entries, je);
-		if (!json)
-			printf("  %-4d %-32s %-9s %10lld %10.1f  %s%s%s\n", e->seq, e->step, batch,
-			       e->rows, e->duration_ms, e->status, e->message ? ": " : "",
-			       e->message ? e->message : "");
+		if (!json) {
+			table_cellf(t, "%d", e->seq);
+			table_cell(t, e->step);
+			table_cell(t, batch);
+			table_cellf(t, "%lld", e->rows);
+			table_cellf(t, "%.1f", e->duration_ms);
+			if (e->message) {
+				char *m = xasprintf("%s: %s", e->status, e->message);
+				table_cell_color(t, status_color(e->status), m);
+				free(m);
+			} else {
+				table_cell_color(t, status_color(e->status), e->status);
+			}
+		}
 	}
+	if (t)
+		table_print(t, "  ");
 	cJSON_AddItemToArray(out, jr);
 	run_log_free(log, n);
 	return 0;
@@ -123,6 +146,8 @@ int cmd_log(int argc, char **argv)
 		nruns = r == 0;
 	}
 	out = cJSON_CreateArray();
+	if (!json)
+		pager_start();
 	for (int i = 0; i < nruns; i++)
 		if (show_run(db, &runs[i], json, out))
 			goto cleanup;

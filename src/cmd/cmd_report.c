@@ -130,7 +130,14 @@ int cmd_report(int argc, char **argv)
 	ro.samples = (int)samples;
 	if (stage_open(argv[optind], 1, &db))
 		goto cleanup;
-	report = report_build(db, &ro);
+	{
+		struct progress p;
+		progress_start_unit(&p, "report", 0, NULL);
+		stage_watch_progress(db, &p);
+		report = report_build(db, &ro);
+		stage_watch_progress(db, NULL);
+		progress_end(&p);
+	}
 	if (!report)
 		goto cleanup;
 	dir = outdir ? xstrdup(outdir) : default_dir(argv[optind]);

@@ -11,6 +11,7 @@
 #include "book.h"
 #include "commands.h"
 #include "stage.h"
+#include "term.h"
 
 const char usage_status[] =
 	"usage: drydock status STAGE.db [--json]\n"
@@ -129,24 +130,27 @@ static void print_review(const struct review *rv)
 	if (rv->has_checks) {
 		const struct check_run_record *k = &rv->checks;
 		int current = k->changeset_hash && !strcmp(k->changeset_hash, hash);
-		printf("  checks: %lld passed, %lld error%s, %lld warning%s (check run %lld, %s)%s\n",
-		       k->passed, k->errors, k->errors == 1 ? "" : "s",
-		       k->warnings, k->warnings == 1 ? "" : "s", k->id, k->at,
-		       current ? "" : " -- older than the change set: drydock check again");
+		printf("  checks: %lld passed, %s%lld error%s%s, %s%lld warning%s%s (check run %lld, %s)%s\n",
+		       k->passed, k->errors ? color(1, C_RED) : "", k->errors, k->errors == 1 ? "" : "s",
+		       k->errors ? color(1, C_RESET) : "", k->warnings ? color(1, C_YELLOW) : "",
+		       k->warnings, k->warnings == 1 ? "" : "s", k->warnings ? color(1, C_RESET) : "",
+		       k->id, k->at, current ? "" : " -- older than the change set: drydock check again");
 	} else {
 		printf("  checks: none yet (drydock check)\n");
 	}
 	if (review_approved(rv))
-		printf("  approved by %s at %s\n", rv->approval.by, rv->approval.at);
+		printf("  %sapproved%s by %s at %s\n", color(1, C_GREEN), color(1, C_RESET),
+		       rv->approval.by, rv->approval.at);
 	else if (rv->approval_state == APPROVAL_VOID)
-		printf("  not approved (the latest approval, by %s at %s, is for change set %.16s)\n",
-		       rv->approval.by, rv->approval.at, rv->approval.hash);
+		printf("  %snot approved%s (the latest approval, by %s at %s, is for change set %.16s)\n",
+		       color(1, C_YELLOW), color(1, C_RESET), rv->approval.by, rv->approval.at, rv->approval.hash);
 	else if (rv->approval_state == APPROVAL_CURRENT)
-		printf("  not approved (approved by %s at %s, but %s)\n", rv->approval.by,
+		printf("  %snot approved%s (approved by %s at %s, but %s)\n", color(1, C_YELLOW),
+		       color(1, C_RESET), rv->approval.by,
 		       rv->approval.at, rv->state == REVIEW_RUN_UNFINISHED ? "the latest run did not finish"
 		       : "the checks no longer allow it");
 	else
-		printf("  not approved\n");
+		printf("  %snot approved%s\n", color(1, C_YELLOW), color(1, C_RESET));
 }
 
 static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
@@ -156,33 +160,47 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 	char *created = stage_get_meta(db, "created_at");
 	char *ver = stage_get_meta(db, "drydock_version");
 	long long total = 0;
+	struct table *t;
 
 	printf("staging file  %s\n", path);
 	printf("plan          %s\n", plan ? plan : "?");
 	printf("created       %s by drydock %s\n", created ? created : "?", ver ? ver : "?");
-	printf("\nsources\n");
+	printf("\n%ssources%s\n", color(1, C_BOLD), color(1, C_RESET));
+	t = table_new(stdout);
+	table_column(t, "source", 0);
+	table_column(t, "role", 0);
+	table_column(t, "read from", COL_SHRINK);
+	table_column(t, "at", 0);
 	for (int i = 0; i < cat->nsources; i++) {
 		const struct source_meta *s = &cat->sources[i];
-		printf("  %-12s %-7s %s (%s%s%s), read %s\n", s->name,
-		       s->is_target ? "target" : "input", s->identity,
-		       s->origin, s->server_version ? ", PostgreSQL " : "",
-		       s->server_version ? s->server_version : "",
-		       s->snapshot_at ? s->snapshot_at : "?");
+		table_cell(t, s->name);
+		table_cell(t, s->is_target ? "target" : "input");
+		table_cellf(t, "%s (%s%s%s)", s->identity, s->origin,
+			    s->server_version ? ", PostgreSQL " : "",
+			    s->server_version ? s->server_version : "");
+		table_cell(t, s->snapshot_at ? s->snapshot_at : "?");
 	}
-	printf("\ntables\n");
-	printf("  %-32s %10s  %s\n", "table", "rows", "in steps as");
+	table_print(t, "  ");
+	printf("\n%stables%s\n", color(1, C_BOLD), color(1, C_RESET));
+	t = table_new(stdout);
+	table_column(t, "table", COL_SHRINK);
+	table_column(t, "rows", COL_RIGHT);
+	table_column(t, "in steps as", COL_SHRINK);
 	for (int i = 0; i < cat->ntables; i++) {
-		const struct table_meta *t = &cat->tables[i];
-		char name[512];
-		snprintf(name, sizeof(name), "%s.%s", t->source, t->name);
-		printf("  %-32s %10lld  %s%s%s%s%s\n", name, t->row_count, t->stage_name,
-		       t->pristine_name ? "" : " (read-only)",
-		       t->row_filter ? " [filtered]" : "",
-		       t->partitioned ? " [partitioned]" : "",
-		       !t->npk ? " [no key: read-only]" : t->ndeclared_key ? " [key from the plan]" : "");
-		total += t->row_count;
+		const struct table_meta *tm = &cat->tables[i];
+		table_cellf(t, "%s.%s", tm->source, tm->name);
+		table_cellf(t, "%lld", tm->row_count);
+		table_cellf(t, "%s%s%s%s%s", tm->stage_name,
+			    tm->pristine_name ? "" : " (read-only)",
+			    tm->row_filter ? " [filtered]" : "",
+			    tm->partitioned ? " [partitioned]" : "",
+			    !tm->npk ? " [no key: read-only]" : tm->ndeclared_key ? " [key from the plan]" : "");
+		total += tm->row_count;
 	}
-	printf("  %-32s %10lld\n", "total", total);
+	table_cell(t, "total");
+	table_cellf(t, "%lld", total);
+	table_cell(t, "");
+	table_print(t, "  ");
 	{
 		int nm = 0;
 		for (int i = 0; i < cat->ntables; i++)
@@ -192,9 +210,11 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 			printf("\npersonal data masked in %d column%s: this file can only be pushed to a rehearsal target\n",
 			       nm, nm == 1 ? "" : "s");
 	}
-	printf("\nrun\n");
+	printf("\n%srun%s\n", color(1, C_BOLD), color(1, C_RESET));
 	if (rv->has_run) {
-		printf("  run %lld %s, started %s", rv->run.id, rv->run.status, rv->run.started_at);
+		printf("  run %lld ", rv->run.id);
+		fputs_color(rv->run.status, status_color(rv->run.status), stdout);
+		printf(", started %s", rv->run.started_at);
 		if (rv->run.message)
 			printf(", stopped at step '%s' (drydock run --resume continues)", rv->run.message);
 		printf("\n");
@@ -211,15 +231,31 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 	{
 		struct push_record *p = NULL;
 		int np = 0;
-		printf("\npushes\n");
+		printf("\n%spushes%s\n", color(1, C_BOLD), color(1, C_RESET));
 		if (book_pushes(db, &p, &np) == 0 && !np)
 			printf("  none yet\n");
-		for (int i = 0; i < np; i++) {
-			printf("  %-8s #%lld %-8s %.16s  %s  %s", p[i].kind, p[i].id, p[i].status,
-			       p[i].hash, p[i].started_at, p[i].target);
-			if (p[i].ledger_id)
-				printf("  (ledger entry #%lld)", p[i].ledger_id);
-			printf("\n");
+		if (np) {
+			t = table_new(stdout);
+			table_column(t, "kind", 0);
+			table_column(t, "#", 0);
+			table_column(t, "status", 0);
+			table_column(t, "change set", 0);
+			table_column(t, "started", 0);
+			table_column(t, "target", COL_SHRINK);
+			for (int i = 0; i < np; i++) {
+				char hash[17];
+				snprintf(hash, sizeof(hash), "%s", p[i].hash);
+				table_cell(t, p[i].kind);
+				table_cellf(t, "#%lld", p[i].id);
+				table_cell_color(t, status_color(p[i].status), p[i].status);
+				table_cell(t, hash);
+				table_cell(t, p[i].started_at);
+				if (p[i].ledger_id)
+					table_cellf(t, "%s  (ledger entry #%lld)", p[i].target, p[i].ledger_id);
+				else
+					table_cell(t, p[i].target);
+			}
+			table_print(t, "  ");
 		}
 		push_records_free(p, np);
 	}

@@ -22,7 +22,7 @@ enum { C_I, C_U, C_D, C_EXCLUDED, C_EARLY };
 
 static void status_line(struct push_exec *e, const char *text)
 {
-	if (dd_quiet || !stderr_is_tty())
+	if (!progress_wanted())
 		return;
 	fprintf(stderr, "\r\033[K%s: %.70s", e->what, text);
 	e->status_line = 1;
@@ -305,6 +305,137 @@ static int conflicts_done(struct push_exec *e)
 	return 1;
 }
 
+/* ------------------------------------------------- the fused conflict check */
+
+/*
+ * The conflict check reads every row the push touches beside the target's
+ * row, and the guarded statements read them again.  When the guards alone
+ * are sure to notice every conflict, the check is held back: a savepoint
+ * is set where it would run, the statements run, and only when one of
+ * them falls short of its count or fails does the transaction roll back
+ * to the savepoint and the held queries run there, as they would have.
+ * The guards notice everything when: an updated or deleted row that
+ * differs from the snapshot fails the guard (the same columns the check
+ * compares: a count short); an inserted row whose key exists fails on a
+ * unique index over key columns, checked at once (not deferrable); and
+ * nothing else acts on the rows: no triggers or rules on the tables, no
+ * partitions, no broken cycles, no schema changes, one transaction, a
+ * push (not a rollback).
+ */
+static int fused_eligible(struct push_exec *e)
+{
+	const struct push_set *ps = e->ps;
+	struct strbuf q = STRBUF_INIT, rels = STRBUF_INIT;
+	PGresult *r;
+	int yes = 0;
+
+	if (!ps || ps->rollback || ps->nddl || e->st.batch_size > 0 || e->st.resume ||
+	    e->o->disable_triggers || !ps->ntables)
+		return 0;
+	for (int i = 0; i < ps->ntables; i++) {
+		const struct push_table *t = &ps->tables[i];
+		struct strbuf name = STRBUF_INIT;
+		if (t->cycle || t->created)
+			goto cleanup;
+		sb_add_ident(&name, t->schema);
+		sb_addch(&name, '.');
+		sb_add_ident(&name, t->name);
+		sb_adds(&rels, i ? ", to_regclass(" : "to_regclass(");
+		sb_add_literal(&rels, name.buf);
+		sb_adds(&rels, ")");
+		sb_release(&name);
+	}
+	sb_addf(&q, "SELECT NOT EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (%s))"
+		    "\n  AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class IN (%s))"
+		    "\n  AND (SELECT count(*) FROM pg_class WHERE relkind = 'r' AND oid IN (%s)) = %d",
+		rels.buf, rels.buf, rels.buf, ps->ntables);
+	for (int i = 0; i < ps->ntables; i++) {
+		const struct push_table *t = &ps->tables[i];
+		struct strbuf name = STRBUF_INIT, keys = STRBUF_INIT;
+		if (!t->ninsert)
+			continue;
+		for (int c = 0; c < t->nnew; c++) {
+			if (!t->new[c].key)
+				continue;
+			if (keys.len)
+				sb_adds(&keys, ", ");
+			sb_add_literal(&keys, t->new[c].name);
+		}
+		sb_add_ident(&name, t->schema);
+		sb_addch(&name, '.');
+		sb_add_ident(&name, t->name);
+		/* a unique index, immediate, whole, over key columns only */
+		sb_adds(&q, "\n  AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(");
+		sb_add_literal(&q, name.buf);
+		sb_addf(&q, ") AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL"
+			    " AND i.indexprs IS NULL AND NOT EXISTS (SELECT 1 FROM generate_series(0, i.indnkeyatts - 1) g"
+			    " WHERE i.indkey[g] NOT IN (SELECT attnum FROM pg_attribute WHERE attrelid = i.indrelid"
+			    " AND attname IN (%s))))", keys.len ? keys.buf : "NULL");
+		sb_release(&name);
+		sb_release(&keys);
+	}
+	r = exec(e, q.buf);
+	yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+	      !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	if (yes) {
+		r = exec(e, "SAVEPOINT dd_fused");
+		yes = ok(r);
+		PQclear(r);
+	}
+cleanup:
+	sb_release(&q);
+	sb_release(&rels);
+	return yes;
+}
+
+static void hold(struct push_exec *e, const struct ps_step *s)
+{
+	e->held = xrealloc(e->held, (size_t)(e->nheld + 1) * sizeof(*e->held));
+	e->held[e->nheld] = *s;
+	/* the walk reuses its buffers after each step */
+	e->held[e->nheld].sql = xstrdup(s->sql);
+	e->held[e->nheld].comment = s->comment ? xstrdup(s->comment) : NULL;
+	e->held[e->nheld].work = NULL;
+	e->nheld++;
+}
+
+static void held_release(struct push_exec *e)
+{
+	for (int i = 0; i < e->nheld; i++) {
+		free((char *)e->held[i].sql);
+		free((char *)e->held[i].comment);
+	}
+	free(e->held);
+	e->held = NULL;
+	e->nheld = 0;
+	e->fused_open = 0;
+}
+
+/*
+ * A guarded statement fell short or failed: back to the savepoint, and
+ * the held conflict queries run.  0 when they ran (e->conflicts says
+ * what they found), -1 on error (reported).
+ */
+static int fused_unwind(struct push_exec *e)
+{
+	PGresult *r = exec(e, "ROLLBACK TO SAVEPOINT dd_fused");
+	int ret = 0;
+	if (!ok(r)) {
+		pg_result_error(e->conn, r, "cannot roll back to the conflict check");
+		PQclear(r);
+		held_release(e);
+		return fail(e, PUSH_FAILED);
+	}
+	PQclear(r);
+	for (int i = 0; i < e->nheld && !ret; i++) {
+		status_line(e, e->held[i].comment ? e->held[i].comment : "conflict check");
+		ret = run_conflicts(e, &e->held[i], e->held[i].sql);
+	}
+	held_release(e);
+	return ret;
+}
+
 /* ------------------------------------------------------------ the steps */
 
 static int put_copy(void *ctx, const char *buf, size_t len)
@@ -384,8 +515,20 @@ static int do_dml(struct push_exec *e, const struct ps_step *s)
 	PGresult *r = exec(e, s->sql);
 	long long n, want;
 
-	if (!ok(r))
+	if (!ok(r)) {
+		/* fused: what the conflict check would have said comes first */
+		if (e->fused_open) {
+			if (fused_unwind(e)) {
+				PQclear(r);
+				return -1;
+			}
+			if (e->conflicts) {
+				PQclear(r);
+				return conflicts_done(e);
+			}
+		}
 		return step_error(e, r, s);
+	}
 	n = atoll(PQcmdTuples(r));
 	PQclear(r);
 	want = expected_rows(e, s);
@@ -395,6 +538,14 @@ static int do_dml(struct push_exec *e, const struct ps_step *s)
 			return 0;
 	} else if (s->count == CNT_NONE || n == want) {
 		return 0;
+	}
+	if (e->fused_open) {
+		if (fused_unwind(e))
+			return -1;
+		if (e->conflicts)
+			return conflicts_done(e);
+		/* none: the statement fell short by itself, and fails as it
+		 * would have (the transaction is rolled back either way) */
 	}
 	/* a row changed between the conflict check and this statement */
 	status_clear(e);
@@ -726,6 +877,14 @@ static int step(void *ctx, const struct ps_step *s)
 	case PS_PREFLIGHT:
 		return do_preflight(e, s);
 	case PS_CONFLICTS:
+		if (!e->fused) {
+			e->fused = fused_eligible(e) ? 1 : 2;
+			e->fused_open = e->fused == 1;
+		}
+		if (e->fused_open) {
+			hold(e, s);
+			return 0;
+		}
 		return run_conflicts(e, s, s->sql);
 	case PS_DML:
 		return do_dml(e, s);
@@ -742,8 +901,19 @@ static int step(void *ctx, const struct ps_step *s)
 	if (s->kind == PS_COMMIT)
 		fault_point(e->ps && e->ps->rollback ? "rollback.before_commit" : "push.before_commit");
 	r = exec(e, s->sql);
-	if (!ok(r))
+	if (!ok(r)) {
+		if (e->fused_open && e->in_tx) {
+			if (fused_unwind(e)) {
+				PQclear(r);
+				return -1;
+			}
+			if (e->conflicts) {
+				PQclear(r);
+				return conflicts_done(e);
+			}
+		}
 		return step_error(e, r, s);
+	}
 	switch (s->kind) {
 	case PS_BEGIN:
 		e->in_tx = 1;
@@ -796,6 +966,7 @@ static int exec_finish(struct push_exec *e, int r, double t0)
 	}
 	free(e->counts);
 	e->counts = NULL;
+	held_release(e);
 	e->seconds = now_seconds() - t0;
 	if (r && e->outcome == PUSH_APPLIED)
 		e->outcome = PUSH_FAILED;

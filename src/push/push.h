@@ -46,6 +46,12 @@ struct push_exec {
 	int shown;
 	long long ledger_find_id;    /* PS_LEDGER_FIND: an entry holding this hash */
 	char ledger_find_status[32];
+	/* the conflict check fused with the guarded statements (push.c,
+	 * docs/push.md "Conflicts"): 0 undecided, 1 on, 2 off */
+	int fused;
+	int fused_open;              /* the savepoint stands, the queries are held */
+	struct ps_step *held;        /* the conflict steps held back (sql owned) */
+	int nheld;
 };
 
 /* Runs a push of e->ps; returns the exit code (util.h) and sets e->outcome. */

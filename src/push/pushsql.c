@@ -134,7 +134,11 @@ static void render_session(struct strbuf *sb, const struct push_opts *o)
 	sb_add_literal(sb, o->statement_timeout);
 	sb_adds(sb, ";\nSET idle_in_transaction_session_timeout = 0;\n"
 		    "SET standard_conforming_strings = on;\n"
-		    "SET default_statistics_target = 10"); /* ANALYZE of work tables: a sample */
+		    "SET default_statistics_target = 10;\n" /* ANALYZE of work tables: a sample */
+		    /* each statement runs once over known rows: compiling it
+		     * (PostgreSQL's JIT, on by default) costs more than it saves,
+		     * up to seconds per statement */
+		    "SET jit = off");
 }
 
 static void render_create_work(struct strbuf *sb, const struct push_table *t,

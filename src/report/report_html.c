@@ -775,6 +775,33 @@ static void short_html(struct strbuf *sb, const cJSON *v)
 	value_html_cut(sb, v, 60, 0);
 }
 
+/* An exact sum, its whole part grouped by thousands (2,499,995,000.00) so
+   that a reviewer reads its size; other text as it is. */
+static void sum_html(struct strbuf *sb, const cJSON *v)
+{
+	const char *s = cJSON_IsString(v) ? v->valuestring : NULL, *p;
+	size_t digits;
+	if (!s || strlen(s) > 60) {
+		short_html(sb, v);
+		return;
+	}
+	p = s + (*s == '-');
+	digits = strspn(p, "0123456789");
+	if (!digits || (p[digits] && (p[digits] != '.' || strspn(p + digits + 1, "0123456789") !=
+						     strlen(p + digits + 1)))) {
+		short_html(sb, v);
+		return;
+	}
+	if (*s == '-')
+		sb_addch(sb, '-');
+	for (size_t k = 0; k < digits; k++) {
+		if (k && (digits - k) % 3 == 0)
+			sb_addch(sb, ',');
+		sb_addch(sb, p[k]);
+	}
+	sb_adds(sb, p + digits);
+}
+
 /*
  * Before and after distributions of a numeric column on one scale: bars
  * of the two side by side in each bin (no script, inline SVG).
@@ -911,9 +938,9 @@ static void value_changes_html(struct strbuf *sb, const cJSON *t)
 		}
 		if (jget(vc, "sum_before") || jget(vc, "sum_after")) {
 			sb_adds(sb, "<p>sum <span class=\"mono\">");
-			short_html(sb, jget(vc, "sum_before"));
+			sum_html(sb, jget(vc, "sum_before"));
 			sb_adds(sb, "</span> &rarr; <span class=\"mono\">");
-			short_html(sb, jget(vc, "sum_after"));
+			sum_html(sb, jget(vc, "sum_after"));
 			sb_adds(sb, "</span> <span class=\"muted\">(exact, whole table)</span></p>");
 		}
 		if (jget(vc, "histogram")) {

@@ -3,10 +3,14 @@
  * after, value-change summaries, samples that show the change and replaced
  * rows (report_profile.h).
  *
- * Everything is computed in a bounded number of passes: one over each of
- * the two tables (pristine and working) for the profiles, one over each
- * numeric changed column for the histograms, and one over the table's
- * change set for transitions, edge cases, random samples and replacements.
+ * A table no schema change touched is read once, its working table beside
+ * its change set (merged_pass): the profiles after, the profiles before
+ * (derived: unchanged rows, old_row of updates and deletes), transitions,
+ * edge cases, random samples and replacements all come from that read.
+ * Other tables are read the longer way: the snapshot and the working table
+ * once each (scan_table), then the change set (changes_pass).  Histograms
+ * come from the numbers kept while reading, or past a budget from one more
+ * read of the column (scan_bins).
  */
 #define _GNU_SOURCE
 #include "report_profile.h"
@@ -833,18 +837,21 @@ static void side_fold(struct side *s, const struct col *c, int hll)
  * values only their counts are kept: min, max and sums come from the map
  * at the end, each distinct value decoded once.
  */
-static void side_add(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
-		     int has_int, long long ival)
+static uint64_t value_hash(const char *v, size_t len)
 {
-	uint64_t h;
+	uint64_t h = hash_bytes(v, len, 0);
+	return h ? h : 1;
+}
+
+/* side_add() of a value whose hash (value_hash()) is known. */
+static void side_add_h(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
+		       int has_int, long long ival, uint64_t h)
+{
 	s->rows++;
 	if (isnull) {
 		s->nulls++;
 		return;
 	}
-	h = hash_bytes(v, len, 0);
-	if (!h)
-		h = 1;
 	if (!s->flushed) {
 		if (vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0))
 			return;
@@ -853,6 +860,21 @@ static void side_add(struct side *s, const struct col *c, const char *v, size_t 
 		s->flushed = 1;
 	}
 	side_value(s, c, v, len, has_int, ival, 1, h);
+}
+
+static void side_add(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
+		     int has_int, long long ival)
+{
+	side_add_h(s, c, v, len, isnull, has_int, ival, isnull ? 0 : value_hash(v, len));
+}
+
+/* The same value to both sides, hashed once. */
+static void side_add2(struct side *a, struct side *b, const struct col *c, const char *v,
+		      size_t len, int isnull, int has_int, long long ival)
+{
+	uint64_t h = isnull ? 0 : value_hash(v, len);
+	side_add_h(a, c, v, len, isnull, has_int, ival, h);
+	side_add_h(b, c, v, len, isnull, has_int, ival, h);
 }
 
 /* After the last value. */
@@ -1865,14 +1887,11 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 		goto mismatch;
 	while ((wrc = sqlite3_step(ws)) == SQLITE_ROW) {
 		wrow_read(&w, x->cols, ws);
-		for (int i = 0; i < x->ncols; i++)
-			side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-				 w.has_int[i], w.ival[i]);
 		if (crc != SQLITE_ROW || !same_key(x, &w, &key)) {
-			/* unchanged */
+			/* unchanged: the same before and after */
 			for (int i = 0; i < x->ncols; i++)
-				side_add(&before[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-					 w.has_int[i], w.ival[i]);
+				side_add2(&before[i], &after[i], &x->cols[i], w.s[i], (size_t)w.len[i],
+					  !w.s[i], w.has_int[i], w.ival[i]);
 			continue;
 		}
 		if (op == 'U') {
@@ -1880,15 +1899,20 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 				goto mismatch;
 			changed_columns(x, (const char *)sqlite3_column_text(cs, 4), &tmp);
 			for (int i = 0; i < x->ncols; i++) {
-				if (x->chg_mask[i])
-					side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i],
-						 !oldv.s[i], 0, 0);
-				else
-					side_add(&before[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-						 w.has_int[i], w.ival[i]);
+				if (!x->chg_mask[i]) {
+					side_add2(&before[i], &after[i], &x->cols[i], w.s[i], (size_t)w.len[i],
+						  !w.s[i], w.has_int[i], w.ival[i]);
+					continue;
+				}
+				side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
+				side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					 w.has_int[i], w.ival[i]);
 			}
 			change_row(x, sqlite3_column_int64(cs, 0), 'U', &oldv, &wv);
 		} else if (op == 'I') {
+			for (int i = 0; i < x->ncols; i++)
+				side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					 w.has_int[i], w.ival[i]);
 			change_row(x, sqlite3_column_int64(cs, 0), 'I', NULL, &wv);
 		} else {
 			goto mismatch;
@@ -2201,7 +2225,9 @@ static void choose_samples(struct table_ctx *x)
 							why_value(&why, v[idx]->a, v[idx]->anull);
 							sb_adds(&why, " \xe2\x86\x92 ");
 							why_value(&why, v[idx]->b, v[idx]->bnull);
-							sb_addf(&why, " (%lld rows)", v[idx]->n);
+							sb_adds(&why, " (");
+							sb_add_count(&why, (double)v[idx]->n);
+							sb_adds(&why, " rows)");
 							picks_add(ps, v[idx]->first_seq, sb_detach(&why, NULL));
 							added++;
 						}

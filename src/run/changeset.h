@@ -29,6 +29,30 @@ int changeset_compute(sqlite3 *db, const struct catalog *pristine,
 		      const struct schema_change *sc, int nsc, long long run,
 		      struct changeset_summary *out);
 
-
+/*
+ * Tracking, so that the change set compares only the rows the steps
+ * wrote (the result is the same; the full comparison is the reference).
+ * changeset_track_start() installs a preupdate hook on db that records
+ * the key of every row written in a target table of cat (the catalog as
+ * the file is when the steps start: after the "before" schema changes);
+ * the engine's authorizer passes every action to
+ * changeset_track_authorize(), which makes a table compare in full on DDL
+ * against it, and every table on ATTACH or writable_schema.
+ * changeset_track_stop() removes the hook.  changeset_compute_tracked()
+ * with track NULL, or DRYDOCK_CHANGESET_FULL set non-empty in the
+ * environment (a testing aid), compares every row.  Tracking lives in one
+ * process: a resumed run or a recomputation compares in full.
+ */
+struct changeset_track;
+struct changeset_track *changeset_track_start(sqlite3 *db, const struct catalog *cat);
+void changeset_track_authorize(struct changeset_track *tr, int action, const char *a1,
+			       const char *a2, const char *zdb);
+void changeset_track_stop(struct changeset_track *tr);
+void changeset_track_free(struct changeset_track *tr);
+int changeset_compute_tracked(sqlite3 *db, const struct catalog *pristine,
+			      const struct catalog *working,
+			      const struct schema_change *sc, int nsc, long long run,
+			      const struct changeset_track *track,
+			      struct changeset_summary *out);
 
 #endif

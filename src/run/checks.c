@@ -410,3 +410,15 @@ int checks_run_after(struct check_session *s)
 	}
 	return run_builtins(s);
 }
+
+int checks_run_watched(struct check_session *s)
+{
+	struct progress p;
+	int r;
+	progress_start_unit(&p, "checks", 0, NULL);
+	stage_watch_progress(s->db, &p);
+	r = checks_run_after(s);
+	stage_watch_progress(s->db, NULL);
+	progress_end(&p);
+	return r;
+}

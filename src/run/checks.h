@@ -145,6 +145,8 @@ void check_session_free(struct check_session *s);
 int checks_run_before(struct check_session *s);
 /* The "after" checks, gates, invariants and built-in checks. */
 int checks_run_after(struct check_session *s);
+/* checks_run_after() shown on a terminal as the phase "checks". */
+int checks_run_watched(struct check_session *s);
 
 struct check_totals {
 	int passed, fixed, failed, errors, warnings, unverifiable;

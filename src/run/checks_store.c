@@ -18,6 +18,7 @@
 #include "checkexpr.h"
 #include "pgtype.h"
 #include "sqlc.h"
+#include "term.h"
 #include "checks_int.h"
 
 /* ============================================================= reporting */
@@ -117,12 +118,6 @@ cleanup:
 	return ret;
 }
 
-/* Names are never cut: a longer one pushes its own line out of alignment. */
-static void print_name(FILE *f, const char *s, int width)
-{
-	fprintf(f, "%-*s", width, s);
-}
-
 static int listed(const struct check_result *r, int which)
 {
 	if (which == PRINT_ALL)
@@ -132,44 +127,61 @@ static int listed(const struct check_result *r, int which)
 	return which == PRINT_PROBLEMS && !strcmp(r->status, "unverifiable");
 }
 
+/* The colour of a result's severity: only a failure's is worth one. */
+static enum term_color severity_color(const struct check_result *r)
+{
+	if (strcmp(r->status, "fail"))
+		return C_RESET;
+	return !strcmp(r->severity, "error") ? C_RED : C_YELLOW;
+}
+
+/*
+ * One table sized to its content (and, on a terminal, to its width: long
+ * names and sample keys are cut there, never in a file or a pipe); a
+ * failure's message on a line of its own under it.
+ */
 void checks_print(const struct check_session *s, FILE *f, int which)
 {
-	int w = 5, shown = 0;
-	for (int i = 0; i < s->nres; i++) {
-		int len = (int)strlen(s->res[i].name);
-		if (listed(&s->res[i], which) && len > w)
-			w = len;
-	}
-	if (w > 60)
-		w = 60;
+	struct table *t = NULL;
 	for (int i = 0; i < s->nres; i++) {
 		const struct check_result *r = &s->res[i];
 		if (!listed(r, which))
 			continue;
-		if (!shown++) {
-			print_name(f, "check", w);
-			fprintf(f, "  %-8s  %-12s  %7s  %s\n", "severity", "status", "count", "sample keys");
+		if (!t) {
+			t = table_new(f);
+			table_column(t, "check", COL_SHRINK);
+			table_column(t, "severity", 0);
+			table_column(t, "status", 0);
+			table_column(t, "count", COL_RIGHT);
+			table_column(t, "sample keys", COL_SHRINK);
 		}
-		print_name(f, r->name, w);
-		fprintf(f, "  %-8s  %-12s  ", r->severity, r->status);
+		table_cell(t, r->name);
+		table_cell_color(t, severity_color(r), r->severity);
+		table_cell_color(t, !strcmp(r->status, "fail") ? severity_color(r)
+				    : status_color(r->status), r->status);
 		if (!strcmp(r->status, "unverifiable"))
-			fprintf(f, "%7s  ", "-");
+			table_cell(t, "-");
 		else
-			fprintf(f, "%7lld  ", r->count);
-		fprintf(f, "%s\n", r->shown.buf);
+			table_cellf(t, "%lld", r->count);
+		table_cell(t, r->shown.buf);
 		if (r->message && strcmp(r->status, "pass"))
-			fprintf(f, "    %s\n", r->message);
+			table_note(t, r->message);
 	}
+	if (t)
+		table_print(t, "");
 }
 
 void checks_print_summary(const struct check_session *s, FILE *f)
 {
 	struct check_totals t;
+	int fd = fileno(f);
 	checks_totals(s, &t);
-	fprintf(f, "checks: %d passed", t.passed);
+	fprintf(f, "checks: %s%d passed%s", t.passed ? color(fd, C_GREEN) : "", t.passed,
+		t.passed ? color(fd, C_RESET) : "");
 	if (t.fixed)
 		fprintf(f, ", %d fixed", t.fixed);
-	fprintf(f, ", %d failed", t.failed);
+	fprintf(f, ", %s%d failed%s", t.failed ? color(fd, t.errors ? C_RED : C_YELLOW) : "",
+		t.failed, t.failed ? color(fd, C_RESET) : "");
 	if (t.failed)
 		fprintf(f, " (%d error%s, %d warning%s)", t.errors, t.errors == 1 ? "" : "s",
 			t.warnings, t.warnings == 1 ? "" : "s");

@@ -28,6 +28,7 @@
 struct guard {
 	const struct catalog *cat;
 	char denied[512];  /* the table a step tried to write, if any */
+	struct changeset_track *track; /* what the steps write (changeset.h) */
 };
 
 static int is_protected(const struct guard *g, const char *table)
@@ -53,8 +54,8 @@ static int authorize(void *ctx, int action, const char *a1, const char *a2,
 {
 	struct guard *g = ctx;
 	const char *table = NULL;
-	(void)db;
 	(void)trigger;
+	changeset_track_authorize(g->track, action, a1, a2, db);
 	switch (action) {
 	case SQLITE_INSERT:
 	case SQLITE_UPDATE:
@@ -533,26 +534,33 @@ static int run_step(struct run_ctx *rc, int si, long from_batch)
 	long nbatches = 0;
 	long long rows_before = rc->rows_total;
 	double t0 = now_seconds();
-	int ret = -1;
+	int ret = -1, r = 0;
+	char label[160];
 
+	snprintf(label, sizeof(label), "step %s", s->name);
 	if (!sql) {
 		error("cannot read step '%s' file '%s': %s", s->name, path, strerror(errno));
 		goto cleanup;
 	}
 	if (!s->batch_size) {
-		if (run_batch(rc, si, sql, path, 0, 0))
+		/* one statement or a few: its time on the terminal */
+		progress_start_unit(&rc->progress, label, 0, NULL);
+		stage_watch_progress(rc->db, &rc->progress);
+		r = run_batch(rc, si, sql, path, 0, 0);
+		stage_watch_progress(rc->db, NULL);
+		progress_end(&rc->progress);
+		if (r)
 			goto cleanup;
 	} else {
 		if (plan_batches(rc, s, &nbatches))
 			goto cleanup;
-		progress_start(&rc->progress, s->name, nbatches);
-		for (long b = from_batch ? from_batch : 1; b <= nbatches; b++)
-			if (run_batch(rc, si, sql, path, b, nbatches)) {
-				progress_end(&rc->progress);
-				goto cleanup;
-			}
+		progress_start_unit(&rc->progress, label, nbatches, "batches");
+		stage_watch_progress(rc->db, &rc->progress);
+		for (long b = from_batch ? from_batch : 1; b <= nbatches && !r; b++)
+			r = run_batch(rc, si, sql, path, b, nbatches);
+		stage_watch_progress(rc->db, NULL);
 		progress_end(&rc->progress);
-		if (!nbatches && set_progress(rc, si + 1, 0))
+		if (r || (!nbatches && set_progress(rc, si + 1, 0)))
 			goto cleanup;
 	}
 	if (!dd_quiet) {
@@ -609,10 +617,45 @@ int run_extra_step(struct run_ctx *rc, const char *name, const char *path,
 	return 0;
 }
 
+/* How long the latest change set took (its run-log entry), for an ETA. */
+static double last_changeset_seconds(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	double ms = 0;
+	if (sqlite3_prepare_v2(db, "SELECT duration_ms FROM dd_run_log WHERE step = 'changeset' "
+				   "ORDER BY run DESC, seq DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		ms = sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return ms / 1000.0;
+}
+
+/* The change set, shown on a terminal as a phase of its own. */
+static int compute_changeset(struct run_ctx *rc, struct changeset_summary *out)
+{
+	struct progress p;
+	int r;
+	progress_start_unit(&p, "change set", 0, NULL);
+	if (p.active)
+		p.expect = last_changeset_seconds(rc->db);
+	stage_watch_progress(rc->db, &p);
+	/* what the steps of this process wrote, if they all ran in it; used
+	 * once: whatever runs later compares in full */
+	changeset_track_stop(rc->guard ? rc->guard->track : NULL);
+	r = changeset_compute_tracked(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc, rc->run,
+				      rc->guard ? rc->guard->track : NULL, out);
+	if (rc->guard) {
+		changeset_track_free(rc->guard->track);
+		rc->guard->track = NULL;
+	}
+	stage_watch_progress(rc->db, NULL);
+	progress_end(&p);
+	return r;
+}
+
 int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out)
 {
-	return changeset_compute(rc->db, rc->pristine, rc->working, rc->sc, rc->nsc,
-				 rc->run, out);
+	return compute_changeset(rc, out);
 }
 
 /*
@@ -773,6 +816,56 @@ static int check_plan_against_stage(const struct plan *plan, struct catalog *cat
 	return 0;
 }
 
+/*
+ * On a terminal, a big table is copied in twenty ranges of its rowids (in
+ * rowid order, as the one statement would), so the rebuild's progress moves
+ * within the table too.  sql is "INSERT INTO w SELECT * FROM p".  The
+ * price: SQLite's transfer optimisation (whole records copied) only serves
+ * the plain statement, and ranges cost about a third more CPU; so only
+ * tables big enough for that to be worth a moving count, and only when
+ * someone watches.
+ */
+static int copy_in_ranges(sqlite3 *db, struct strbuf *sql, const struct table_meta *t,
+			  struct progress *p)
+{
+	sqlite3_stmt *st = NULL;
+	struct strbuf q = STRBUF_INIT;
+	long long lo = 0, hi = -1, base = p->done;
+	int ret = -1;
+
+	sb_adds(&q, "SELECT min(rowid), max(rowid) FROM ");
+	sb_add_qident(&q, t->pristine_name);
+	if (sqlite3_prepare_v2(db, q.buf, -1, &st, NULL) || sqlite3_step(st) != SQLITE_ROW)
+		goto dberr;
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	sb_adds(sql, " WHERE rowid BETWEEN ?1 AND ?2 ORDER BY rowid");
+	if (sqlite3_prepare_v2(db, sql->buf, -1, &st, NULL))
+		goto dberr;
+	for (int k = 0; k < 20 && hi >= lo; k++) {
+		long long from = lo + (long long)((double)(hi - lo + 1) * k / 20);
+		long long to = k == 19 ? hi : lo + (long long)((double)(hi - lo + 1) * (k + 1) / 20) - 1;
+		if (to < from)
+			continue;
+		sqlite3_bind_int64(st, 1, from);
+		sqlite3_bind_int64(st, 2, to);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto dberr;
+		sqlite3_reset(st);
+		progress_update(p, base + t->row_count * (k + 1) / 20);
+	}
+	ret = 0;
+	goto cleanup;
+dberr:
+	stage_error(db, "cannot rebuild the working tables");
+cleanup:
+	sqlite3_finalize(st);
+	sb_release(&q);
+	return ret;
+}
+
 /* Drops the working tables and every scratch table and view, recreates from pristine. */
 static int rebuild_working(struct run_ctx *rc)
 {
@@ -780,6 +873,8 @@ static int rebuild_working(struct run_ctx *rc)
 	struct strbuf sql = STRBUF_INIT;
 	char **names = NULL;
 	int n = 0, ret = -1;
+	struct progress p = { 0 };
+	long long total = 0, done = 0;
 
 	/* views first: they may read the tables about to be dropped */
 	if (sqlite3_prepare_v2(rc->db, "SELECT type, name FROM sqlite_schema WHERE type IN ('table', 'view') "
@@ -817,6 +912,11 @@ static int rebuild_working(struct run_ctx *rc)
 				"not_null INTEGER NOT NULL, default_expr TEXT, temp INTEGER NOT NULL, "
 				"PRIMARY KEY (tbl, ordinal)); DELETE FROM dd_scratch_column"))
 		goto cleanup;
+	for (int i = 0; i < rc->stagecat->ntables; i++)
+		if (rc->stagecat->tables[i].pristine_name)
+			total += rc->stagecat->tables[i].row_count;
+	progress_start(&p, "rebuild", total);
+	stage_watch_progress(rc->db, &p);
 	for (int i = 0; i < rc->stagecat->ntables; i++) {
 		const struct table_meta *t = &rc->stagecat->tables[i];
 		if (!t->pristine_name)
@@ -828,11 +928,18 @@ static int rebuild_working(struct run_ctx *rc)
 		sb_add_qident(&sql, t->stage_name);
 		sb_adds(&sql, " SELECT * FROM ");
 		sb_add_qident(&sql, t->pristine_name);
-		if (stage_exec(rc->db, sql.buf))
+		if (p.active && t->row_count >= 200000) {
+			if (copy_in_ranges(rc->db, &sql, t, &p))
+				goto cleanup;
+		} else if (stage_exec(rc->db, sql.buf)) {
 			goto cleanup;
+		}
+		progress_update(&p, done += t->row_count);
 	}
 	ret = 0;
 cleanup:
+	stage_watch_progress(rc->db, NULL);
+	progress_end(&p);
 	sqlite3_finalize(st);
 	for (int i = 0; i < n; i++)
 		free(names[i]);
@@ -1173,6 +1280,9 @@ int run_plan(const struct run_opts *o)
 		}
 		if (rc.from_step > 1)
 			info("replaying the %d steps before '%s'", rc.from_step - 1, from);
+		/* every step runs in this process: the change set may compare
+		 * only what they write */
+		rc.guard->track = changeset_track_start(rc.db, rc.stagecat);
 	}
 
 	/* the plan's "before" checks see the snapshot; failures are reported
@@ -1213,7 +1323,7 @@ int run_plan(const struct run_opts *o)
 	fault_point("run.after_schema");
 	{
 		double t0 = now_seconds();
-		if (changeset_compute(rc.db, rc.pristine, rc.working, rc.sc, rc.nsc, rc.run, &sum)) {
+		if (compute_changeset(&rc, &sum)) {
 			finish_run(&rc, "failed", "change set");
 			goto cleanup;
 		}
@@ -1236,7 +1346,7 @@ int run_plan(const struct run_opts *o)
 	} else {
 		struct check_totals t;
 		long long check_run;
-		if (checks_run_after(&cs) || checks_store(&cs, &check_run)) {
+		if (checks_run_watched(&cs) || checks_store(&cs, &check_run)) {
 			ret = EXIT_RUNTIME;
 			goto cleanup;
 		}
@@ -1249,6 +1359,8 @@ int run_plan(const struct run_opts *o)
 			ret = EXIT_FINDINGS;
 	}
 cleanup:
+	if (rc.guard)
+		changeset_track_free(rc.guard->track);
 	check_session_free(&cs);
 	checks_free(&specs);
 	run_close(&rc);

@@ -263,6 +263,20 @@ int stage_error(sqlite3 *db, const char *what)
 	return error("%s: %s", what, sqlite3_errmsg(db));
 }
 
+static int watch_tick(void *p)
+{
+	progress_tick(p);
+	return 0;
+}
+
+void stage_watch_progress(sqlite3 *db, struct progress *p)
+{
+	if (p && p->active)
+		sqlite3_progress_handler(db, 100000, watch_tick, p);
+	else
+		sqlite3_progress_handler(db, 0, NULL, NULL);
+}
+
 int stage_exec(sqlite3 *db, const char *sql)
 {
 	char *msg = NULL;

@@ -215,6 +215,13 @@ char *stage_get_meta(sqlite3 *db, const char *key);
 
 /* Runs SQL, reporting failures with error(); returns 0 or -1. */
 int stage_exec(sqlite3 *db, const char *sql);
+/*
+ * While p is given and active, long statements on db redraw it
+ * (progress_tick) so a phase that is one big query still shows its time;
+ * NULL stops.  Costs nothing when progress is off.
+ */
+struct progress;
+void stage_watch_progress(sqlite3 *db, struct progress *p);
 /* Reports the database's last error under a one-line message. */
 int stage_error(sqlite3 *db, const char *what);
 

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include "term.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -368,6 +369,7 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	sb_vaddf(&sb, fmt, ap);
 	msg = redact(sb.buf);
 	fflush(stdout);
+	progress_clear_line();
 	fprintf(stderr, "%s%s\n", prefix, msg);
 	free(msg);
 	sb_release(&sb);
@@ -377,7 +379,8 @@ int error(const char *fmt, ...)
 {
 	va_list ap;
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: error: ", progname);
+	snprintf(prefix, sizeof(prefix), "%s: %serror:%s ", progname, color(2, C_RED),
+		 color(2, C_RESET));
 	va_start(ap, fmt);
 	vreport(prefix, fmt, ap);
 	va_end(ap);
@@ -388,7 +391,8 @@ void warning(const char *fmt, ...)
 {
 	va_list ap;
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: warning: ", progname);
+	snprintf(prefix, sizeof(prefix), "%s: %swarning:%s ", progname, color(2, C_YELLOW),
+		 color(2, C_RESET));
 	va_start(ap, fmt);
 	vreport(prefix, fmt, ap);
 	va_end(ap);
@@ -426,7 +430,8 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s: fatal: ", progname);
+	snprintf(prefix, sizeof(prefix), "%s: %sfatal:%s ", progname, color(2, C_RED),
+		 color(2, C_RESET));
 	va_start(ap, fmt);
 	vreport(prefix, fmt, ap);
 	va_end(ap);
@@ -686,13 +691,110 @@ void sha256_hex(const unsigned char d[32], char out[65])
 
 /* ---------------------------------------------------------------- progress */
 
-void progress_start(struct progress *p, const char *label, long long total)
+int dd_progress_forced;
+
+/* a progress line is on stderr, not yet ended by a newline */
+static int progress_line_shown;
+
+void progress_clear_line(void)
+{
+	if (!progress_line_shown)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	progress_line_shown = 0;
+}
+
+int progress_wanted(void)
+{
+	return !dd_quiet && (dd_progress_forced || stderr_is_tty());
+}
+
+static void progress_draw(struct progress *p, double t);
+
+void progress_start_unit(struct progress *p, const char *label, long long total,
+			 const char *unit)
 {
 	p->label = label;
+	p->unit = unit;
 	p->total = total;
 	p->done = 0;
 	p->start = p->last = now_seconds();
-	p->active = !dd_quiet && stderr_is_tty();
+	p->expect = 0;
+	p->active = progress_wanted();
+	if (p->active && dd_progress_forced) {
+		/* forced: every phase says it started, however short */
+		progress_draw(p, p->start);
+		p->last = p->start + 1e-9;
+	}
+}
+
+void progress_start(struct progress *p, const char *label, long long total)
+{
+	progress_start_unit(p, label, total, "rows");
+}
+
+/* "42s", "3m05s", "1h02m" */
+static void add_duration(struct strbuf *sb, double secs)
+{
+	long s = (long)(secs + 0.5);
+	if (secs < 9.95)
+		sb_addf(sb, "%.1fs", secs);
+	else if (s < 60)
+		sb_addf(sb, "%lds", s);
+	else if (s < 3600)
+		sb_addf(sb, "%ldm%02lds", s / 60, s % 60);
+	else
+		sb_addf(sb, "%ldh%02ldm", s / 3600, s % 3600 / 60);
+}
+
+/*
+ * Draws the line: "LABEL: DONE / ~TOTAL UNIT (P%), RATE UNIT/s, ETA 12s",
+ * or without a total "LABEL: DONE UNIT, RATE UNIT/s", or for a phase that
+ * counts nothing (unit NULL) "LABEL... 3s".  The first draw waits
+ * PROGRESS_DELAY so that phases shorter than that leave no trace.
+ */
+#define PROGRESS_DELAY 0.5
+static void progress_draw(struct progress *p, double t)
+{
+	struct strbuf sb = STRBUF_INIT;
+	double el = t - p->start, rate;
+	sb_addf(&sb, "\r\033[K%s", p->label);
+	if (!p->unit) {
+		sb_adds(&sb, "... ");
+		add_duration(&sb, el);
+		if (p->expect > el) {
+			sb_adds(&sb, ", ETA ");
+			add_duration(&sb, p->expect - el);
+		}
+		goto draw;
+	}
+	if (p->done <= 0) {
+		/* nothing counted yet: no rate to speak of */
+		if (p->total > 0)
+			sb_addf(&sb, ": 0 / ~%lld %s, ", p->total, p->unit);
+		else
+			sb_addf(&sb, ": 0 %s, ", p->unit);
+		add_duration(&sb, el);
+		goto draw;
+	}
+	rate = (double)p->done / (el > 1e-6 ? el : 1e-6);
+	if (p->total > 0) {
+		sb_addf(&sb, ": %lld / ~%lld %s (%.0f%%), %.*f %s/s", p->done, p->total, p->unit,
+			p->done > p->total ? 100.0 : 100.0 * (double)p->done / (double)p->total,
+			rate < 10 ? 1 : 0, rate, p->unit);
+		if (p->done > 0 && p->done < p->total) {
+			sb_adds(&sb, ", ETA ");
+			add_duration(&sb, (double)(p->total - p->done) / rate);
+		}
+	} else {
+		sb_addf(&sb, ": %lld %s, %.*f %s/s", p->done, p->unit, rate < 10 ? 1 : 0, rate, p->unit);
+	}
+draw:
+	fputs(sb.buf, stderr);
+	fflush(stderr);
+	progress_line_shown = 1;
+	sb_release(&sb);
 }
 
 void progress_update(struct progress *p, long long done)
@@ -702,22 +804,22 @@ void progress_update(struct progress *p, long long done)
 	if (!p->active)
 		return;
 	t = now_seconds();
-	if (t - p->last < 0.1)
+	/* forced (a log, CI): every phase shows, from its first count */
+	if (dd_progress_forced ? p->last > p->start && t - p->last < 0.1
+			       : t - p->last < 0.1 || t - p->start < PROGRESS_DELAY)
 		return;
 	p->last = t;
-	double rate = (double)done / (t - p->start > 1e-6 ? t - p->start : 1e-6);
-	if (p->total > 0)
-		fprintf(stderr, "\r\033[K%s: %lld / ~%lld rows (%.0f%%), %.0f rows/s",
-			p->label, done, p->total,
-			done > p->total ? 100.0 : 100.0 * (double)done / (double)p->total,
-			rate);
-	else
-		fprintf(stderr, "\r\033[K%s: %lld rows, %.0f rows/s", p->label,
-			done, rate);
+	progress_draw(p, t);
+}
+
+void progress_tick(struct progress *p)
+{
+	progress_update(p, p->done);
 }
 
 void progress_end(struct progress *p)
 {
 	if (p->active)
-		fprintf(stderr, "\r\033[K");
+		progress_clear_line();
+	p->active = 0;
 }

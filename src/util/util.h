@@ -152,16 +152,36 @@ void sha256_update(struct sha256 *c, const void *data, size_t len);
 void sha256_final(struct sha256 *c, unsigned char out[32]);
 void sha256_hex(const unsigned char d[32], char out[65]);
 
-/* Progress on a terminal: one line, rewritten in place, at most 10/s. */
+/*
+ * Progress on a terminal: one line on stderr, rewritten in place at most
+ * 10 times a second, first drawn half a second into the phase (a shorter
+ * phase leaves no trace), cleared by progress_end() and before any
+ * message.  Shown when stderr is a terminal or --progress forced it
+ * (dd_progress_forced: then from the first count, with no delay), never
+ * with --quiet.  With a total it gives the
+ * percentage, the rate and an ETA; the unit names what is counted
+ * ("rows", "batches", "tables", "checks"); a NULL unit is a phase that
+ * counts nothing and shows its elapsed time (progress_tick() redraws it).
+ */
+extern int dd_progress_forced;
 struct progress {
 	const char *label;
-	long long total; /* estimated; <= 0 when unknown */
+	const char *unit; /* "rows", "batches", ...; NULL: elapsed time only */
+	long long total;  /* estimated; <= 0 when unknown */
 	long long done;
 	double start, last;
-	int active;      /* stderr is a terminal and not quiet */
+	double expect;    /* seconds the phase took last time, for an ETA; 0 unknown */
+	int active;       /* progress_wanted() at start */
 };
-void progress_start(struct progress *p, const char *label, long long total);
+int progress_wanted(void);
+void progress_start(struct progress *p, const char *label, long long total); /* rows */
+void progress_start_unit(struct progress *p, const char *label, long long total,
+			 const char *unit);
 void progress_update(struct progress *p, long long done);
+/* Redraws with the same count: the elapsed time and ETA move on. */
+void progress_tick(struct progress *p);
 void progress_end(struct progress *p);
+/* Clears a progress line drawn and not yet ended (messages call it). */
+void progress_clear_line(void);
 
 #endif

@@ -99,7 +99,7 @@ t_quiet_after_the_command_plurals_init_and_status_pushes() {
 	dd -q push s.db -d app --yes
 	run dd status s.db
 	assert_status 0
-	assert_out_matches "push +#1 applied"
+	assert_out_matches "push +#1 +applied"
 	assert_out_contains "(ledger entry #1)"
 }
 

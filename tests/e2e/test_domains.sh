@@ -68,12 +68,12 @@ t_a_row_violating_a_domain_check_fails_check_and_blocks_approval() {
 	assert_status 1
 	run dd check s.db
 	assert_status 1
-	assert_out_contains "domain year_check film.release_year  error     fail                1  1"
+	assert_out_matches "domain year_check film\.release_year +error +fail +1  1$"
 	assert_out_contains "1 row violates CHECK (((VALUE >= 1901) AND (VALUE <= 2155))) of domain year"
 	assert_out_contains "domain smallpos_check film.n"
 	assert_out_contains "1 row violates CHECK (((VALUE)::integer < 100)) of domain smallpos"
 	# the inherited CHECK of posint holds for 150
-	assert_out_contains "domain posint_check film.n           error     pass"
+	assert_out_matches "domain posint_check film\.n +error +pass"
 	run dd approve s.db --by ana
 	assert_status 1
 	assert_err_contains "found 2 errors"
@@ -125,7 +125,7 @@ t_a_range_with_lower_above_upper_fails_check() {
 	assert_status 1
 	run dd check s.db
 	assert_status 1
-	assert_out_contains "types film.during                    error     fail                1  1"
+	assert_out_matches "types film\.during +error +fail +1  1$"
 	assert_out_contains "'[5,1)' is not a valid int4range: range lower bound must be less than or equal to range upper bound"
 }
 

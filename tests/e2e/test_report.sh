@@ -302,8 +302,8 @@ EOF
 	stage s.db "$W/fix" q
 	run dd changes s.db --table users --limit 2
 	assert_status 0
-	assert_out_contains "  email                    'a@x' -> 'O''Brien'"
-	assert_out_contains "  email                    'b@x' -> E'two\\nlines \\\\ here'"
+	assert_out_contains "  email 'a@x' -> 'O''Brien'"
+	assert_out_contains "  email 'b@x' -> E'two\\nlines \\\\ here'"
 	assert_out_contains "... 2 more changes not shown (4 in all); --limit 0 shows every one"
 	run dd changes s.db --table users --limit 0
 	assert_status 0

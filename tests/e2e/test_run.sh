@@ -103,7 +103,7 @@ t_run_computes_the_change_set() {
 	assert_out_contains '"body": "made at 2026-01-02 03:04:05+00"'
 	run dd changes s.db --op U --limit 0
 	assert_out_contains 'UPDATE users ["1"]'
-	assert_out_contains "name                     'user 1' -> 'one'"
+	assert_out_matches "name +'user 1' -> 'one'"
 	# writing 1 into a boolean that holds t is not a change
 	assert_eq '["name","token"]' "$(sqlite3 s.db "SELECT changed FROM dd_change WHERE tbl='users' AND key='[\"2\"]'")"
 	assert_eq 1 "$(sqlite3 s.db "SELECT count(*) FROM dd_change WHERE tbl='posts' AND op='D' AND key='[\"3\"]'")"

@@ -139,7 +139,7 @@ UPDATE reading SET sensor = 4 WHERE id = 2;"
 	run dd run s.db --plan p
 	assert_status 1
 	assert_out_contains "check reading_partition_bounds"
-	assert_out_contains "error     fail                2"
+	assert_out_matches "error +fail +2  "
 	assert_out_contains "2 rows violate CHECK"
 	assert_out_contains "(2, 4), (9, 7)"
 	run dd approve s.db --by Ann
