@@ -71,6 +71,10 @@ $(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)
 $(JSONCHECK): tests/tools/jsoncheck.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
+# The registry's signatures, for tests/gen/gen-volatility.sh.
+$(BUILD)/pgfn-dump: tests/gen/pgfn_dump.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
 # The differential expression fuzzer (opt-in: make fuzz-sql).
 $(BUILD)/fuzz-sql: tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c tests/fuzz-sql/gen.h $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -Itests/fuzz-sql -o $@ tests/fuzz-sql/fuzz_sql.c tests/fuzz-sql/gen.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
@@ -117,7 +121,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(JSONCHECK)
+e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK)
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -129,7 +133,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

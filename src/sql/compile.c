@@ -9,6 +9,7 @@
 #include "sqlc_int.h"
 
 #include <pg_query.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,9 @@ static void ar_free(struct cx *cx)
 	free(cx->bufs);
 	cx->bufs = NULL;
 	cx->nbufs = cx->alloc_bufs = 0;
+	free(cx->poisons);
+	cx->poisons = NULL;
+	cx->npoisons = cx->alloc_poisons = 0;
 	for (size_t i = 0; i < cx->narena; i++)
 		free(cx->arena[i]);
 	free(cx->arena);
@@ -147,7 +151,7 @@ static int register_builtins(sqlite3 *db)
 	return rc;
 }
 
-char *eval_const(struct cx *cx, const char *sql, int loc)
+static char *eval_sql(struct cx *cx, const char *sql, int loc, char **errmsg)
 {
 	struct sqlc_env *env = cx->env;
 	sqlite3_stmt *st = NULL;
@@ -170,14 +174,20 @@ char *eval_const(struct cx *cx, const char *sql, int loc)
 		goto done;
 	}
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		cerr(cx, loc, NULL, "%s", sqlite3_errmsg(env->evaldb));
+		if (errmsg)
+			*errmsg = ar_strdup(cx, sqlite3_errmsg(env->evaldb));
+		else
+			cerr(cx, loc, NULL, "%s", sqlite3_errmsg(env->evaldb));
 		goto done;
 	}
 	{
 		struct strbuf sb = STRBUF_INIT;
 		switch (sqlite3_column_type(st, 0)) {
 		case SQLITE_INTEGER:
-			sb_addf(&sb, "%lld", (long long)sqlite3_column_int64(st, 0));
+			if (sqlite3_column_int64(st, 0) == INT64_MIN)
+				sb_adds(&sb, "(-9223372036854775807 - 1)"); /* not a REAL */
+			else
+				sb_addf(&sb, "%lld", (long long)sqlite3_column_int64(st, 0));
 			break;
 		case SQLITE_FLOAT:
 			sb_addf(&sb, "%.17g", sqlite3_column_double(st, 0));
@@ -203,6 +213,27 @@ done:
 	sqlite3_finalize(st);
 	free(q);
 	return ret;
+}
+
+char *eval_const(struct cx *cx, const char *sql, int loc)
+{
+	return eval_sql(cx, sql, loc, NULL);
+}
+
+char *eval_const_msg(struct cx *cx, const char *sql, char **errmsg)
+{
+	*errmsg = NULL;
+	return eval_sql(cx, sql, -1, errmsg);
+}
+
+int poison_check(struct cx *cx)
+{
+	for (size_t i = 0; i < cx->npoisons; i++) {
+		const struct expr *p = cx->poisons[i];
+		if (!(p->flags & X_DROPPED))
+			return cerr(cx, p->loc, NULL, "%s", p->poison);
+	}
+	return 0;
 }
 
 /* ---- the environment ---- */
@@ -416,7 +447,7 @@ static int compile_where(struct cx *cx, const char *text, struct sqlc_program *o
 	if (!sc)
 		goto done;
 	struct expr *e = compile_cond(cx, sc, pj_get(sb, "whereClause"), EK_WHERE, "WHERE");
-	if (!e)
+	if (!e || poison_check(cx) < 0)
 		goto done;
 	out->stmts = xcalloc(1, sizeof(*out->stmts));
 	out->nstmts = 1;
@@ -492,7 +523,7 @@ int sqlc_compile(struct sqlc_env *env, const char *file, const char *text,
 		len -= (int)(p - (text + loc));
 		loc = (int)(p - text);
 		cx.stmt_loc = loc;
-		if (compile_statement(&cx, pj_get(it, "stmt"), loc, &sb) < 0) {
+		if (compile_statement(&cx, pj_get(it, "stmt"), loc, &sb) < 0 || poison_check(&cx) < 0) {
 			sb_release(&sb);
 			goto done;
 		}

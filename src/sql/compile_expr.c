@@ -97,7 +97,7 @@ static unsigned kid_flags(struct expr **kids, int n)
 	unsigned f = 0;
 	for (int i = 0; i < n; i++)
 		if (kids[i])
-			f |= kids[i]->flags & (X_AGG | X_WINDOW | X_VOLATILE | X_SUBQ);
+			f |= kids[i]->flags & (X_AGG | X_WINDOW | X_VOLATILE | X_SUBQ | X_POISON);
 	return f;
 }
 
@@ -240,9 +240,115 @@ static int ex_is_literal(const struct expr *e)
 	return *p && strspn(p, "0123456789.e+-") == strlen(p) && isdigit((unsigned char)*p);
 }
 
+/* The NULL a strict call over a NULL constant folds to; it keeps its
+ * arguments, so that ex_drop still reaches the poisons among them. */
+static struct expr *ex_null_over(struct cx *cx, const struct ctype *t, int loc,
+				 struct expr **args, int n)
+{
+	struct expr *e = ex_null(cx, t, loc);
+	e->kids = ar_alloc(cx, sizeof(*args) * (size_t)(n ? n : 1));
+	memcpy(e->kids, args, sizeof(*args) * (size_t)n);
+	e->nkids = n;
+	e->flags = kid_flags(args, n) & X_POISON;
+	return e;
+}
+
+int ex_is_const(const struct expr *e)
+{
+	return ex_is_null(e) || ex_is_literal(e) || (e->flags & X_CONST);
+}
+
+struct expr *ex_fold(struct cx *cx, struct expr *e)
+{
+	char *v, *msg;
+	if (!e || (e->kind != E_FUNC && e->kind != E_TEMPLATE) ||
+	    (e->flags & (X_AGG | X_WINDOW | X_VOLATILE | X_SUBQ | X_POISON | X_STAR | X_DISTINCT)) ||
+	    e->suffix)
+		return e;
+	for (int i = 0; i < e->nkids; i++)
+		if (!ex_is_const(e->kids[i]))
+			return e;
+	v = eval_const_msg(cx, ex_sqltext(cx, e), &msg);
+	if (v) {
+		struct expr *r = ex_sql(cx, v, &e->type, e->loc);
+		r->flags |= X_CONST;
+		return r;
+	}
+	/* the error PostgreSQL's planner raises, if it reaches this call */
+	struct strbuf *sb = ar_buf(cx);
+	sb_adds(sb, "pg_sqlc_raise(");
+	sb_add_literal(sb, msg ? msg : "?");
+	sb_addch(sb, ')');
+	struct expr *r = ex_sql(cx, ar_sb(cx, sb), &e->type, e->loc);
+	r->flags |= X_POISON;
+	r->poison = msg ? msg : "?";
+	ALLOC_GROW(cx->poisons, cx->npoisons + 1, cx->alloc_poisons);
+	cx->poisons[cx->npoisons++] = r;
+	return r;
+}
+
+void ex_drop(struct expr *e)
+{
+	if (!e || !(e->flags & X_POISON))
+		return;
+	if (e->poison)
+		e->flags |= X_DROPPED;
+	for (int i = 0; i < e->nkids; i++)
+		ex_drop(e->kids[i]);
+}
+
 static struct expr *ex_bool(struct cx *cx, int v, int loc)
 {
 	return ex_sql(cx, v ? "1" : "0", &T_BOOL, loc);
+}
+
+/*
+ * Whether evaluating e can fail: it calls a runtime function, a subquery
+ * or a failed fold.  Comparisons under collations, IS NULL, CASE and
+ * literals cannot.
+ */
+static int ex_may_raise(const struct expr *e)
+{
+	if (e->flags & (X_SUBQ | X_POISON))
+		return 1;
+	if ((e->kind == E_FUNC || e->kind == E_TEMPLATE) && strstr(e->text, "pg_"))
+		return 1;
+	if (e->kind == E_SQL && !ex_is_const(e))
+		return 1; /* SQL text the compiler did not build as a tree */
+	for (int i = 0; i < e->nkids; i++)
+		if (ex_may_raise(e->kids[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * a AND b, a OR b as PostgreSQL evaluates them (ExecEvalAnd/Or): b is not
+ * evaluated when a decides (FALSE for AND, TRUE for OR), and is when a is
+ * NULL.  SQLite 3.40 evaluates both sides of AND/OR in a value, and in a
+ * CASE WHEN skips b when a is NULL; the difference shows only when b can
+ * fail, so only then the CASE form (b is written twice, evaluated once).
+ */
+static struct expr *ex_andor(struct cx *cx, struct expr *a, struct expr *b, int is_and, int loc)
+{
+	if (!ex_may_raise(b))
+		return ex_tmpl(cx, is_and ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, a, b);
+	struct expr *e = ex_tmpl(cx, is_and ? "CASE $1 WHEN 0 THEN 0 WHEN 1 THEN $2 ELSE CASE $2 WHEN 0 THEN 0 END END"
+				 : "CASE $1 WHEN 1 THEN 1 WHEN 0 THEN $2 ELSE CASE $2 WHEN 1 THEN 1 END END",
+				 &T_BOOL, loc, 2, a, b);
+	e->flags |= X_ANDOR;
+	return e;
+}
+
+/*
+ * A qual (WHERE, JOIN/ON, HAVING): its top-level ANDs stop at FALSE or
+ * NULL in PostgreSQL (ExecQual) as in SQLite's WHERE, and stay plain ANDs
+ * that SQLite can use indexes for.
+ */
+static struct expr *qual_unwrap(struct cx *cx, struct expr *e)
+{
+	if (!e || !(e->flags & X_ANDOR) || strncmp(e->text, "CASE $1 WHEN 0", 14))
+		return e;
+	return ex_tmpl(cx, "$1 AND $2", &T_BOOL, e->loc, 2, qual_unwrap(cx, e->kids[0]), e->kids[1]);
 }
 
 /*
@@ -261,28 +367,31 @@ static struct expr *fold_andor(struct cx *cx, struct expr **args, int n, int is_
 			have_null = 1;
 			continue;
 		}
-		if (c == !is_and)
+		if (c == !is_and) {
+			/* the planner stops here: later arguments are never simplified */
+			for (int j = i + 1; j < n; j++)
+				ex_drop(args[j]);
 			return ex_bool(cx, !is_and, loc);
+		}
 		if (c == is_and)
 			continue;
-		acc = acc ? ex_tmpl(cx, is_and ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc, args[i])
-			  : args[i];
+		acc = acc ? ex_andor(cx, acc, args[i], is_and, loc) : args[i];
 	}
 	if (!acc)
 		return have_null ? ex_null(cx, &T_BOOL, loc) : ex_bool(cx, is_and, loc);
 	if (have_null)
-		acc = ex_tmpl(cx, is_and ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc,
-			      ex_null(cx, &T_BOOL, loc));
+		acc = ex_andor(cx, acc, ex_null(cx, &T_BOOL, loc), is_and, loc);
 	return acc;
 }
 
-/* A strict comparison (an OpExpr) over a NULL constant is NULL. */
+/* A strict comparison (an OpExpr) over a NULL constant is NULL; over
+ * constants, a constant (every order's comparison is immutable). */
 static struct expr *fold_comparison(struct cx *cx, struct expr *c)
 {
 	if (c && c->kind == E_TEMPLATE && c->nkids == 2 &&
 	    (ex_is_null(c->kids[0]) || ex_is_null(c->kids[1])))
-		return ex_null(cx, &T_BOOL, c->loc);
-	return c;
+		return ex_null_over(cx, &T_BOOL, c->loc, c->kids, 2);
+	return ex_fold(cx, c);
 }
 
 char *ex_sqltext(struct cx *cx, const struct expr *e)
@@ -358,7 +467,7 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 	    !(r->sig->flags & PGFN_NONSTRICT) && r->sig->name[0] != '[')
 		for (int i = 0; i < n; i++)
 			if (ex_is_null(args[i]))
-				return ex_null(cx, &r->ret, loc);
+				return ex_null_over(cx, &r->ret, loc, args, n);
 	for (int i = 0; i < n; i++)
 		kids[nk++] = args[i];
 	if (r->sig->flags & PGFN_TYPENAME) {
@@ -399,6 +508,11 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 	struct expr *e = ex_func(cx, r->sig->sqlite_fn, &r->ret, loc, nk, kids);
 	if (r->sig->flags & PGFN_VOLATILE)
 		e->flags |= X_VOLATILE;
+	/* an immutable function or operator over constants is evaluated by
+	 * the planner (evaluate_function) */
+	if ((r->sig->kind == PGFN_FUNC || r->sig->kind == PGFN_OP) &&
+	    pgfn_sig_volatility(r->sig) == 'i')
+		e = ex_fold(cx, e);
 	return e;
 }
 
@@ -524,111 +638,108 @@ static struct expr *compile_op(struct cx *cx, const char *op, struct expr *l,
 	return call_sig(cx, &res, args, n, loc);
 }
 
+/* Whether e reads a column (PostgreSQL's contain_vars_of_level(e, 0)). */
+static int ex_has_column(const struct expr *e)
+{
+	if (e->kind == E_COL)
+		return 1;
+	for (int i = 0; i < e->nkids; i++)
+		if (ex_has_column(e->kids[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * x IN (a, b, ...) as PostgreSQL's transformAExprIn: the items that read
+ * no column, when there are two or more and one common type covers them
+ * and x (select_common_type over x first, then those items; no error when
+ * there is none), become one x = ANY(ARRAY[...]) of that type; every other
+ * item is a comparison of its own, x = item resolved on its types, all
+ * OR'ed after it (NOT IN: <> and AND).  So an item of another type never
+ * changes how the others compare: v IN ('a ', c) compares v with 'a ' as
+ * text and with the char(n) column c as PostgreSQL's operator resolution
+ * decides.
+ */
 static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 			       int negate, enum exprkind ek, int loc)
 {
 	const cJSON *list = pj_get(b, "rexpr"), *it;
 	const cJSON *lb;
+	const char *op = negate ? "<>" : "=";
 	struct expr *l = compile_expr(cx, sc, pj_get(b, "lexpr"), ek);
 	if (!l)
 		return NULL;
 	if (!node_tag(list, &lb) || strcmp(node_tag(list, NULL), "List"))
 		return cerr(cx, loc, NULL, "unsupported IN list"), NULL;
 	int n = cJSON_GetArraySize(pj_get(lb, "items"));
-	struct expr **all = ar_alloc(cx, sizeof(*all) * (size_t)(n + 1));
-	all[0] = l;
-	int i = 1;
+	struct expr **items = ar_alloc(cx, sizeof(*items) * (size_t)(n + 1));
+	struct expr **consts = ar_alloc(cx, sizeof(*consts) * (size_t)(n + 2));
+	struct expr **rest = ar_alloc(cx, sizeof(*rest) * (size_t)(n + 1));
+	struct expr **terms = ar_alloc(cx, sizeof(*terms) * (size_t)(n + 1));
+	int nconst = 0, nrest = 0, nterms = 0, i = 0;
 	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
-		if (!(all[i++] = compile_expr(cx, sc, it, ek)))
+		if (!(items[i] = compile_expr(cx, sc, it, ek)))
 			return NULL;
+		i++;
 	}
-	/* PostgreSQL: one common type for the list when it has one (a
-	 * ScalarArrayOpExpr), else one comparison per item, OR'ed */
+	consts[nconst++] = l;
+	for (i = 0; i < n; i++) {
+		if (ex_has_column(items[i]))
+			rest[nrest++] = items[i];
+		else
+			consts[nconst++] = items[i];
+	}
+	int saop = 0;
 	struct ctype common;
-	int saved = cx->env->err.message != NULL;
-	(void)saved;
-	int ok = 1;
-	for (int j = 0; j <= n && ok; j++)
-		if (all[j]->type.t == PGK_OTHER)
-			ok = 0;
-	if (ok && n > 1) {
-		/* select_common_type without an error: try it quietly */
-		struct ctype p = T_UNKNOWN;
-		int have = 0;
-		for (int j = 0; j <= n && ok; j++) {
-			const struct ctype *t = &all[j]->type;
-			if (t->t == PGK_UNKNOWN)
-				continue;
-			if (!have) {
-				p = *t;
-				have = 1;
-			} else if (!ct_same(t, &p)) {
-				ok = 0;
-			}
+	if (nconst > 2) {
+		/* select_common_type with no context: no error, just no array */
+		saop = 1;
+		for (i = 0; i < nconst && saop; i++)
+			saop = consts[i]->type.t != PGK_OTHER && consts[i]->type.t != PGK_RECORD;
+		if (saop) {
+			cx->quiet++;
+			saop = select_common_type(cx, consts, nconst, "IN", &common) == 0;
+			cx->quiet--;
 		}
-		if (!ok) {
-			/* mixed types: let select_common_type decide, quietly */
-			ok = 1;
-			struct ctype q = T_UNKNOWN;
-			int hq = 0;
-			for (int j = 0; j <= n && ok; j++) {
-				const struct ctype *t = &all[j]->type;
-				if (t->t == PGK_UNKNOWN)
-					continue;
-				if (!hq) {
-					q = *t;
-					hq = 1;
-				} else if (!ct_same(t, &q)) {
-					if (can_coerce(cx, &q, t, CC_IMPLICIT) && !can_coerce(cx, t, &q, CC_IMPLICIT))
-						q = *t;
-					else if (!can_coerce(cx, t, &q, CC_IMPLICIT))
-						ok = 0;
-				}
-			}
-			p = q;
-			have = hq;
-		}
-		if (ok) {
-			if (select_common_type(cx, all, n + 1, "IN", &common) < 0)
-				return NULL;
-		}
-	} else {
-		ok = 0;
+		for (i = 0; i < nconst && saop; i++)
+			saop = can_coerce(cx, &consts[i]->type, &common, CC_IMPLICIT);
 	}
-	if (ok) {
-		const char *coll;
-		struct expr *tmp[2];
+	if (saop) {
+		/* coerce_to_common_type: the type without a typmod */
+		struct expr **args = ar_alloc(cx, sizeof(*args) * (size_t)(nconst + 1));
 		struct resolved r;
-		for (int j = 1; j <= n; j++)
-			if (!(all[j] = coerce_to(cx, all[j], &common, CC_IMPLICIT, NULL)))
+		struct expr *pair[2];
+		common.mod1 = common.mod2 = -1;
+		for (i = 1; i < nconst; i++)
+			if (!(consts[i] = coerce_to(cx, consts[i], &common, CC_IMPLICIT, NULL)))
 				return NULL;
-		tmp[0] = l;
-		tmp[1] = all[1];
-		if (resolve_operator(cx, "=", tmp, 2, loc, &r) < 0)
+		pair[0] = l;
+		pair[1] = consts[1];
+		if (resolve_operator(cx, op, pair, 2, loc, &r) < 0)
 			return NULL;
-		coll = r.coll;
-		if (!(all[0] = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+		if (!(args[0] = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
 			return NULL;
-		for (int j = 1; j <= n; j++)
-			if (!(all[j] = coerce_to(cx, all[j], &r.args[1], CC_IMPLICIT, NULL)))
+		for (i = 1; i < nconst; i++)
+			if (!(args[i] = coerce_to(cx, consts[i], &r.args[1], CC_IMPLICIT, NULL)))
 				return NULL;
 		struct strbuf *fmt = ar_buf(cx);
 		sb_addf(fmt, "$1 COLLATE $c %sIN (", negate ? "NOT " : "");
-		for (int j = 1; j <= n; j++)
-			sb_addf(fmt, "%s$%d", j > 1 ? ", " : "", j + 1);
+		for (i = 1; i < nconst; i++)
+			sb_addf(fmt, "%s$%d", i > 1 ? ", " : "", i + 1);
 		sb_addch(fmt, ')');
-		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, n + 1, all);
-		e->coll = coll;
-		return e;
+		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, nconst, args);
+		e->coll = r.coll;
+		terms[nterms++] = ex_fold(cx, e); /* a ScalarArrayOpExpr over constants */
+	} else {
+		/* no array: every item is compared on its own, in order */
+		nrest = 0;
+		for (i = 0; i < n; i++)
+			rest[nrest++] = items[i];
 	}
-	struct expr *acc = NULL;
-	for (int j = 1; j <= n; j++) {
-		struct expr *c = make_comparison(cx, negate ? "<>" : "=", l, all[j], loc);
-		if (!c)
+	for (i = 0; i < nrest; i++)
+		if (!(terms[nterms++] = fold_comparison(cx, make_comparison(cx, op, l, rest[i], loc))))
 			return NULL;
-		acc = acc ? ex_tmpl(cx, negate ? "$1 AND $2" : "$1 OR $2", &T_BOOL, loc, 2, acc, c) : c;
-	}
-	return acc;
+	return fold_andor(cx, terms, nterms, negate, loc);
 }
 
 static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -817,7 +928,7 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 			return NULL;
 		c->text = !strcmp(kind, "AEXPR_DISTINCT") ? "$1 COLLATE $c IS NOT $2"
 							  : "$1 COLLATE $c IS $2";
-		return c;
+		return ex_fold(cx, c);
 	}
 	if (!strcmp(kind, "AEXPR_NULLIF")) {
 		/*
@@ -830,7 +941,14 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		if (!c)
 			return NULL;
 		l = c->kids[0];
-		return ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2, c, l);
+		/* the planner: over a NULL constant it is its first argument;
+		 * over constants, a constant */
+		if (ex_is_null(c->kids[1]))
+			return l;
+		if (ex_is_null(l))
+			return l;
+		return ex_fold(cx, ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2,
+					   fold_comparison(cx, c), l));
 	}
 	if (!strcmp(kind, "AEXPR_SIMILAR"))
 		return cerr(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
@@ -855,7 +973,10 @@ static struct expr *to_bool(struct cx *cx, struct expr *e, const char *what)
 struct expr *compile_cond(struct cx *cx, struct scope *sc, const cJSON *node,
 			  enum exprkind ek, const char *what)
 {
-	return to_bool(cx, compile_expr(cx, sc, node, ek), what);
+	struct expr *e = to_bool(cx, compile_expr(cx, sc, node, ek), what);
+	if (!strcmp(what, "WHERE") || !strcmp(what, "JOIN/ON") || !strcmp(what, "HAVING"))
+		e = qual_unwrap(cx, e);
+	return e;
 }
 
 static struct expr *compile_boolexpr(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -932,11 +1053,21 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 	 */
 	{
 		int m = 0, ended = 0;
-		for (int j = 0; j < n && !ended; j++) {
-			struct expr *c = arg ? fold_comparison(cx, conds[j]) : conds[j];
-			if (ex_is_null(c) || ex_bool_const(c) == 0)
+		for (int j = 0; j < n; j++) {
+			if (ended) {
+				/* after a TRUE arm the planner simplifies nothing more */
+				ex_drop(arg && conds[j]->nkids == 2 ? conds[j]->kids[1] : conds[j]);
+				ex_drop(res[j]);
 				continue;
+			}
+			struct expr *c = arg ? fold_comparison(cx, conds[j]) : conds[j];
+			if (ex_is_null(c) || ex_bool_const(c) == 0) {
+				ex_drop(res[j]); /* a FALSE arm's result is never simplified */
+				continue;
+			}
 			if (ex_bool_const(c) == 1) {
+				if (nres > n)
+					ex_drop(res[n]);
 				res[n] = res[j];
 				nres = n + 1;
 				ended = 1;
@@ -1026,8 +1157,11 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 			if (ex_is_null(es[i]))
 				continue;
 			es[m++] = es[i];
-			if (ex_is_literal(es[i]))
+			if (ex_is_const(es[i])) {
+				for (int j = i + 1; j < n; j++)
+					ex_drop(es[j]);
 				break;
+			}
 		}
 		if (m == 0)
 			return ex_null(cx, &t, loc);
@@ -1058,7 +1192,7 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 	sb_adds(fmt, "))");
 	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, n, es);
 	e->coll = coll;
-	return e;
+	return ex_fold(cx, e); /* a MinMaxExpr over constants is evaluated */
 }
 
 static struct expr *compile_nulltest(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -1070,7 +1204,7 @@ static struct expr *compile_nulltest(struct cx *cx, struct scope *sc, const cJSO
 		return NULL;
 	if (pj_bool(b, "argisrow") && x->type.t == PGK_RECORD)
 		return cerr(cx, x->loc, NULL, "IS NULL on a row value is not supported"), NULL;
-	if (ex_is_null(x) || ex_is_literal(x))
+	if (ex_is_const(x))
 		return ex_bool(cx, ex_is_null(x) == !(t && !strcmp(t, "IS_NOT_NULL")), pj_int(b, "location", 0));
 	return ex_tmpl(cx, t && !strcmp(t, "IS_NOT_NULL") ? "$1 IS NOT NULL" : "$1 IS NULL",
 		       &T_BOOL, pj_int(b, "location", 0), 1, x);
@@ -1229,6 +1363,17 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 	return 0;
 }
 
+/* Whether some aggregate is called name (count, min, max, the registry's). */
+static int name_is_aggregate(struct cx *cx, const char *name)
+{
+	if (!strcmp(name, "count") || !strcmp(name, "min") || !strcmp(name, "max"))
+		return 1;
+	FOR_EACH_SIG(cx->env, s)
+		if (s->kind == PGFN_AGG && s->name && !strcmp(s->name, name))
+			return 1;
+	return 0;
+}
+
 static const char *const windows_builtin[] = {
 	"row_number", "rank", "dense_rank", "lag", "lead", "first_value",
 	"last_value", NULL
@@ -1319,7 +1464,9 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	int star = pj_bool(b, "agg_star"), distinct = pj_bool(b, "agg_distinct");
 	int is_agg = 0, is_win = 0;
 	struct expr *e = NULL;
-	enum exprkind argk = ek == EK_SELECT && !over ? EK_AGGARG : ek;
+	/* the arguments are an aggregate's only when name can be one: the
+	 * arguments of round(sum(x), 2) are the select list's */
+	enum exprkind argk = ek == EK_SELECT && !over && name_is_aggregate(cx, name) ? EK_AGGARG : ek;
 	int n = 0;
 	struct expr **args;
 

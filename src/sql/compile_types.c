@@ -445,6 +445,11 @@ static int cast_path(struct sqlc_env *env, const struct ctype *from,
 	/* enums are stored as their label: to a string type on assignment */
 	if (f == PGK_ENUM && is_string(t) && cc != CC_IMPLICIT)
 		return 1;
+	/* arrays are stored as array_out's text: to a string type on
+	 * assignment (I/O conversion) */
+	if (PGT_IS_ARRAY(f) && !PGT_IS_ARRAY(t) && is_string(t) && cc != CC_IMPLICIT &&
+	    PGT_KIND(f) != PGK_OTHER)
+		return 1;
 	if (t == PGK_ENUM && (f == PGK_TEXT || f == PGK_VARCHAR) && cc == CC_EXPLICIT)
 		return 1;
 	/* I/O conversion: any type to a string type (assignment), a string
@@ -517,6 +522,9 @@ static struct expr *call_cast(struct cx *cx, const struct pgfn_sig *s, struct ex
 	struct expr *r = ex_func(cx, s->sqlite_fn, &rt, loc, n, kids);
 	if (s->flags & PGFN_VOLATILE)
 		r->flags |= X_VOLATILE;
+	/* an immutable cast of a constant is evaluated by the planner */
+	if (pgfn_sig_volatility(s) == 'i')
+		r = ex_fold(cx, r);
 	return r;
 }
 
@@ -547,7 +555,7 @@ static struct expr *apply_typmod(struct cx *cx, struct expr *e, const struct cty
 	if (cc == CC_EXPLICIT && (k == PGK_VARCHAR || k == PGK_CHAR) && !(s->flags & PGFN_EXPLICIT)) {
 		struct expr *kids[3] = { e, ex_sql(cx, "1", &T_INT4, -1),
 					 ex_sql(cx, ar_printf(cx, "%d", to->mod1), &T_INT4, -1) };
-		e = ex_func(cx, "substr", &e->type, loc, 3, kids);
+		e = ex_fold(cx, ex_func(cx, "substr", &e->type, loc, 3, kids));
 	}
 	return call_cast(cx, s, e, to, 1, cc == CC_EXPLICIT, loc);
 }
@@ -647,9 +655,14 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 		r = ex_func(cx, "pg_sqlc_enum_in", to, e->loc, 2, kids);
 		return r;
 	}
-	if (s1)
+	if (s1) {
 		r = call_cast(cx, s1, e, to, 0, cc == CC_EXPLICIT, e->loc);
-	else {
+	} else if ((PGT_IS_ARRAY(e->type.t) && !PGT_IS_ARRAY(to->t)) ||
+		   (e->type.t == PGK_ENUM && to->t != PGK_ENUM)) {
+		/* array_out and enum_out are stable: the text is not a constant
+		 * the planner folds, so it stays a node over the value */
+		r = ex_tmpl(cx, "$1", &base, e->loc, 1, e);
+	} else {
 		r = ex_new(cx, e->kind, &base, e->loc);
 		*r = *e;
 	}

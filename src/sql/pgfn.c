@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * The runtime modules.  Each src/sql/fn_<family>.c defines one
@@ -32,6 +33,24 @@ const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_uuidgen_module,
 	NULL
 };
+
+char pgfn_sig_volatility(const struct pgfn_sig *s)
+{
+	if (s->flags & PGFN_VOLATILE)
+		return 'v';
+	for (int i = 0; i < pgfn_nvolatilities; i++) {
+		const struct pgfn_volatility *v = &pgfn_volatilities[i];
+		if (v->kind != s->kind || v->nargs != s->nargs || v->ret != s->ret ||
+		    (!v->name) != (!s->name) || (v->name && strcmp(v->name, s->name)))
+			continue;
+		int same = 1;
+		for (int a = 0; a < s->nargs; a++)
+			same &= v->args[a] == s->args[a];
+		if (same)
+			return v->volatility;
+	}
+	return 'i';
+}
 
 int pgfn_register_all(sqlite3 *db)
 {

@@ -157,6 +157,29 @@ struct pgfn_module {
 	int (*register_fns)(sqlite3 *db);    /* SQLITE_OK, or an SQLite error code */
 };
 
+/*
+ * Volatility, as pg_proc.provolatile: 'i' immutable, 's' stable, 'v'
+ * volatile.  The compiler evaluates an immutable function, operator or
+ * cast whose arguments are all constants at compile time, as PostgreSQL's
+ * planner does (eval_const_expressions), so an error there fails the
+ * statement before any row is read even where no row would reach it.
+ * Signatures are immutable unless listed in pgfn_volatilities, which
+ * tests/gen/gen-volatility.sh generates from a PostgreSQL 15 server
+ * (src/sql/pgfn_volatility.c).
+ */
+struct pgfn_volatility {
+	enum pgfn_kind kind;       /* matched with name, nargs, args, ret */
+	const char *name;
+	int nargs;
+	int args[PGFN_MAXARGS];
+	int ret;
+	char volatility;           /* 's' or 'v' */
+};
+extern const struct pgfn_volatility pgfn_volatilities[];
+extern const int pgfn_nvolatilities;
+/* s's volatility: 'i', 's' or 'v' (PGFN_VOLATILE is 'v' too). */
+char pgfn_sig_volatility(const struct pgfn_sig *s);
+
 /* Every module, NULL-terminated (pgfn.c). */
 extern const struct pgfn_module *const pgfn_modules[];
 

@@ -60,6 +60,11 @@ enum eflags {
 	X_SUBQ     = 1 << 3, /* contains a subquery */
 	X_STAR     = 1 << 4, /* E_FUNC: f(*) */
 	X_DISTINCT = 1 << 5, /* E_FUNC: f(DISTINCT ...) */
+	X_CONST    = 1 << 6, /* E_SQL: a constant folded at compile time */
+	X_POISON   = 1 << 7, /* is or contains a constant whose folding failed */
+	X_DROPPED  = 1 << 8, /* a poison node the planner never reaches */
+	X_ANDOR    = 1 << 9, /* AND/OR written as CASE to short-circuit as
+				PostgreSQL's ExecEvalAnd/Or (kids: the two sides) */
 };
 
 struct scope;
@@ -76,6 +81,7 @@ struct expr {
 	const struct scope *col_scope; /* E_COL: the scope it was found in */
 	const void *col_rte;   /* E_COL: the FROM item (struct rte) */
 	int col_no;            /* E_COL: its column number there */
+	const char *poison;    /* X_POISON leaf: PostgreSQL's error message */
 };
 
 /* ---- the compile context ---- */
@@ -144,6 +150,8 @@ struct cx {
 	struct strbuf **bufs; /* ar_buf's, released with the arena */
 	size_t nbufs, alloc_bufs;
 	int next_alias;     /* for generated subquery names */
+	struct expr **poisons; /* folds that failed, in the order made (ex_fold) */
+	size_t npoisons, alloc_poisons;
 };
 
 /* ---- compile.c ---- */
@@ -161,6 +169,13 @@ int cerr(struct cx *cx, int loc, const char *hintmsg, const char *fmt, ...)
  * returns it as SQLite literal text (NULL after cerr on a runtime error).
  */
 char *eval_const(struct cx *cx, const char *sql, int loc);
+/* eval_const without cerr: NULL with *errmsg (arena) on a runtime error. */
+char *eval_const_msg(struct cx *cx, const char *sql, char **errmsg);
+/*
+ * The first folding error the planner would reach in the statement just
+ * compiled (a poison not dropped): -1 after cerr with its message, else 0.
+ */
+int poison_check(struct cx *cx);
 struct rel *env_find_scratch(struct sqlc_env *env, const char *name);
 void env_add_scratch(struct sqlc_env *env, struct rel *r);
 void env_drop_scratch(struct sqlc_env *env, const char *name);
@@ -239,6 +254,20 @@ struct expr *ex_tmpl(struct cx *cx, const char *fmt, const struct ctype *t, int 
  * ex_is_null: e is a NULL constant (NULL, NULL::int, a folded call).
  */
 int ex_is_null(const struct expr *e);
+/* A constant: NULL, a literal, or a folded call. */
+int ex_is_const(const struct expr *e);
+/*
+ * e evaluated at compile time when every child is a constant, as
+ * PostgreSQL's planner evaluates an immutable call over constants (the
+ * caller knows e is immutable).  The result is a constant; when the
+ * evaluation fails, a poison node carrying PostgreSQL's message, which
+ * poison_check raises at the end of the statement unless ex_drop removed
+ * it first (a CASE arm, OR/AND argument or COALESCE argument the planner
+ * never simplifies: PostgreSQL does not evaluate it either).
+ */
+struct expr *ex_fold(struct cx *cx, struct expr *e);
+/* Marks every poison under e as never reached. */
+void ex_drop(struct expr *e);
 struct expr *ex_null(struct cx *cx, const struct ctype *t, int loc);
 /* Prints e as SQLite SQL. */
 void ex_print(struct strbuf *sb, const struct expr *e);

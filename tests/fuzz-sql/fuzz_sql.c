@@ -70,8 +70,8 @@ static void capture_begin(void)
 	if (!capture_file)
 		capture_file = tmpfile();
 	fflush(stderr);
-	rewind(capture_file);
 	if (ftruncate(fileno(capture_file), 0)) { /* ignore */ }
+	lseek(fileno(capture_file), 0, SEEK_SET);
 	saved_stderr = dup(2);
 	dup2(fileno(capture_file), 2);
 }
@@ -80,12 +80,13 @@ static void capture_begin(void)
 static char *capture_end(void)
 {
 	char line[1024] = "";
+	ssize_t n;
 	fflush(stderr);
 	dup2(saved_stderr, 2);
 	close(saved_stderr);
-	rewind(capture_file);
-	if (!fgets(line, sizeof(line), capture_file))
-		line[0] = '\0';
+	/* the file descriptor, not the stream: its buffer would be stale */
+	n = pread(fileno(capture_file), line, sizeof(line) - 1, 0);
+	line[n > 0 ? n : 0] = '\0';
 	line[strcspn(line, "\n")] = '\0';
 	return xstrdup(line);
 }
@@ -192,32 +193,37 @@ static void side_free(struct side *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* Reads one query's result (eval_pg's part) from r into out. */
+static void read_pg(PGconn *conn, PGresult *r, int n, struct side *out)
+{
+	out->n = n;
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+		out->error = xstrdup(m ? m : PQerrorMessage(conn));
+		return;
+	}
+	out->nrows = PQntuples(r);
+	out->cells = xcalloc((size_t)out->nrows * n + 1, sizeof(char *));
+	for (int row = 0; row < out->nrows; row++)
+		for (int k = 0; k < n; k++)
+			if (!PQgetisnull(r, row, k + 1))
+				out->cells[row * n + k] = xstrdup(PQgetvalue(r, row, k + 1));
+}
+
 static void eval_pg(PGconn *conn, char **exprs, int n, struct side *out)
 {
 	struct strbuf sql = STRBUF_INIT;
 	PGresult *r;
 	select_of(&sql, exprs, n);
 	r = pg_query(conn, sql.buf);
-	out->n = n;
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-		out->error = xstrdup(m ? m : PQerrorMessage(conn));
-	} else {
-		out->nrows = PQntuples(r);
-		out->cells = xcalloc((size_t)out->nrows * n + 1, sizeof(char *));
-		for (int row = 0; row < out->nrows; row++)
-			for (int k = 0; k < n; k++)
-				if (!PQgetisnull(r, row, k + 1))
-					out->cells[row * n + k] = xstrdup(PQgetvalue(r, row, k + 1));
-	}
+	read_pg(conn, r, n, out);
 	PQclear(r);
 	sb_release(&sql);
 }
 
-static void eval_dd(sqlite3 *db, const struct catalog *cat, char **exprs, int n, struct side *out)
+static void eval_dd(sqlite3 *db, struct sqlc_env *env, char **exprs, int n, struct side *out)
 {
 	struct strbuf sql = STRBUF_INIT;
-	struct sqlc_env *env = sqlc_env_new(cat, db);
 	struct sqlc_program p = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -257,8 +263,51 @@ static void eval_dd(sqlite3 *db, const struct catalog *cat, char **exprs, int n,
 cleanup:
 	sqlite3_finalize(st);
 	sqlc_program_free(&p);
-	sqlc_env_free(env);
 	sb_release(&sql);
+}
+
+/*
+ * Every expression of the batch on its own query, all in one round trip:
+ * libpq's pipeline mode with a sync after each query, so each runs in its
+ * own implicit transaction and an error ends only its own.  out[k] gets
+ * expression k's result.  0, or -1 when the connection fails.
+ */
+static int eval_pg_pipeline(PGconn *conn, char **exprs, int n, struct side *out)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret = -1;
+	if (!PQenterPipelineMode(conn))
+		goto cleanup;
+	for (int k = 0; k < n; k++) {
+		select_of(&sql, &exprs[k], 1);
+		if (!PQsendQueryParams(conn, sql.buf, 0, NULL, NULL, NULL, NULL, 0) ||
+		    !PQpipelineSync(conn))
+			goto cleanup;
+	}
+	for (int k = 0; k < n; k++) {
+		PGresult *r;
+		int got = 0;
+		/* the query's result(s), a NULL, then the sync's result */
+		while ((r = PQgetResult(conn)) != NULL) {
+			if (!got++)
+				read_pg(conn, r, 1, &out[k]);
+			PQclear(r);
+		}
+		r = PQgetResult(conn);
+		if (PQresultStatus(r) != PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			goto cleanup;
+		}
+		PQclear(r);
+		if (!got)
+			out[k].error = xstrdup(PQerrorMessage(conn));
+	}
+	ret = PQexitPipelineMode(conn) ? 0 : -1;
+cleanup:
+	if (ret)
+		fprintf(stderr, "fuzz-sql: pipeline failed: %s", PQerrorMessage(conn));
+	sb_release(&sql);
+	return ret;
 }
 
 static int same(const char *a, const char *b)
@@ -267,10 +316,39 @@ static int same(const char *a, const char *b)
 }
 
 /* Compares one expression (k of the batch) on both sides; prints differences. */
+/*
+ * A compile-time error that says drydock does not run the construct (a
+ * refusal, acceptable) rather than an error PostgreSQL would raise too
+ * (a constant folded at compile time: "division by zero").
+ */
+static int is_refusal(const char *msg)
+{
+	static const char *const marks[] = { "not supported", "not implemented", "unsupported",
+					     "compiled SQL does not prepare" };
+	const char *p = strstr(msg, "fuzz:");
+	if (p)
+		msg = p; /* past "drydock: error: " */
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+		if (strstr(msg, marks[i]))
+			return 1;
+	return 0;
+}
+
 static void compare_one(const char *expr, const struct side *pg, const struct side *dd, int k,
 			struct counts *c)
 {
-	if (dd->refused) {
+	if (dd->refused && (pg->error || is_refusal(dd->error))) {
+		if (pg->error) {
+			/* PostgreSQL fails too: an error on both sides */
+			c->compared++;
+			c->both_errors++;
+			if (!strstr(dd->error, pg->error)) {
+				c->message_differs++;
+				if (c->message_differs <= 20)
+					printf("message: %s\n    PostgreSQL: %s\n    drydock:    %s\n", expr, pg->error, dd->error);
+			}
+			return;
+		}
 		c->refused++;
 		if (c->refusals_shown++ < 10)
 			printf("refused: %s\n    %s\n", expr, dd->error);
@@ -322,10 +400,10 @@ static int explain_one(sqlite3 *db, const struct catalog *cat, PGconn *conn, con
 	if (!sqlc_compile(env, "fuzz", sql.buf, SQLC_CHECK, &p) && p.nstmts == 1)
 		printf("drydock SQL: %s\n", p.stmts[0].sqlite_sql);
 	sqlc_program_free(&p);
-	sqlc_env_free(env);
 	sb_release(&sql);
 	eval_pg(conn, exprs, 1, &pg);
-	eval_dd(db, cat, exprs, 1, &dd);
+	eval_dd(db, env, exprs, 1, &dd);
+	sqlc_env_free(env);
 	if (pg.error || dd.error) {
 		printf("PostgreSQL: %s\ndrydock:    %s\n", pg.error ? pg.error : "(values)",
 		       dd.error ? dd.error : "(values)");
@@ -354,6 +432,8 @@ int main(int argc, char **argv)
 	sqlite3 *db = NULL;
 	PGconn *conn = NULL;
 	char **exprs;
+	struct side *pgs;
+	struct sqlc_env *env = NULL;
 	time_t start = time(NULL);
 
 	while ((opt = getopt(argc, argv, "n:t:s:b:d:e:")) != -1) {
@@ -390,40 +470,35 @@ int main(int argc, char **argv)
 	}
 	printf("fuzz-sql: seed %llu\n", (unsigned long long)seed);
 	exprs = xcalloc((size_t)batch, sizeof(char *));
+	pgs = xcalloc((size_t)batch, sizeof(*pgs));
+	env = sqlc_env_new(&cat, db);  /* one for the run: its evaluation connection is kept */
 	while ((seconds ? time(NULL) - start < seconds : 1) && (seconds || c.compared + c.refused < limit)) {
-		struct side pg = { 0 }, dd = { 0 };
 		for (int k = 0; k < batch; k++) {
 			struct strbuf e = STRBUF_INIT;
 			gen_expr(&g, &e, (enum gty)gen_below(&g, G_NTYPES), depth);
 			exprs[k] = sb_detach(&e, NULL);
 		}
-		eval_pg(conn, exprs, (int)batch, &pg);
-		eval_dd(db, &cat, exprs, (int)batch, &dd);
-		if (!pg.error && !dd.error) {
-			for (int k = 0; k < batch; k++)
-				compare_one(exprs[k], &pg, &dd, k, &c);
-		} else {
-			/* one by one: which expression fails, on which side */
-			for (int k = 0; k < batch; k++) {
-				struct side p1 = { 0 }, d1 = { 0 };
-				eval_pg(conn, &exprs[k], 1, &p1);
-				eval_dd(db, &cat, &exprs[k], 1, &d1);
-				compare_one(exprs[k], &p1, &d1, 0, &c);
-				side_free(&p1);
-				side_free(&d1);
-			}
-		}
-		side_free(&pg);
-		side_free(&dd);
-		for (int k = 0; k < batch; k++)
+		if (eval_pg_pipeline(conn, exprs, (int)batch, pgs))
+			goto cleanup;
+		for (int k = 0; k < batch; k++) {
+			struct side dd = { 0 };
+			eval_dd(db, env, &exprs[k], 1, &dd);
+			compare_one(exprs[k], &pgs[k], &dd, 0, &c);
+			side_free(&pgs[k]);
+			side_free(&dd);
 			free(exprs[k]);
+		}
 	}
+	free(pgs);
 	free(exprs);
-	printf("fuzz-sql: %ld expressions compared over 8 rows, %ld differences (%ld of them an error "
-	       "where PostgreSQL folds a strict call over a NULL constant), %ld refused by the compiler, "
-	       "%ld errors on both sides (%ld with another message), %lds\n",
-	       c.compared, c.differences, c.null_folding, c.refused, c.both_errors, c.message_differs,
-	       (long)(time(NULL) - start));
+	{
+		long secs = (long)(time(NULL) - start);
+		printf("fuzz-sql: %ld expressions compared over 8 rows, %ld differences (%ld of them an error "
+		       "where PostgreSQL folds a strict call over a NULL constant), %ld refused by the compiler, "
+		       "%ld errors on both sides (%ld with another message), %lds, %ld expressions/s\n",
+		       c.compared, c.differences, c.null_folding, c.refused, c.both_errors, c.message_differs,
+		       secs, (c.compared + c.refused) / (secs ? secs : 1));
+	}
 	ret = c.differences ? 1 : 0;
 	goto cleanup;
 usage:
@@ -431,6 +506,8 @@ usage:
 			"       fuzz-sql -e EXPRESSION CONNINFO\n");
 	return 2;
 cleanup:
+	if (env)
+		sqlc_env_free(env);
 	sqlite3_close(db);
 	catalog_free(&cat);
 	PQfinish(conn);

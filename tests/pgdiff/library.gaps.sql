@@ -28,6 +28,3 @@ UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE i
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$
-
--- an array cast to text
-UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books b WHERE b.author_id = authors.id)

@@ -546,3 +546,7 @@ UPDATE books SET code = (SELECT string_agg(key, ',' ORDER BY key) FROM jsonb_eac
 UPDATE authors SET name = (SELECT string_agg(title, '; ' ORDER BY title) FROM books b WHERE b.author_id = authors.id)
 
 UPDATE authors SET country = (SELECT array_to_string(a, ',') FROM (SELECT array_agg(id ORDER BY id DESC) AS a FROM books b WHERE b.author_id = authors.id) s)
+
+-- an array cast to text: array_out's text, which is how arrays are stored
+-- construct: array to text casts
+UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books b WHERE b.author_id = authors.id)

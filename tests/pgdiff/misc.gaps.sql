@@ -26,8 +26,3 @@ INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM
 INSERT INTO results (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
 
 INSERT INTO results (k, ta) SELECT 'ordkeys', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items
-
--- an aggregate inside a plain function call in the select list is refused
--- ("aggregate function calls cannot be nested"): compile_funccall compiles
--- every function's arguments as an aggregate's
-INSERT INTO results (k, n) SELECT 'round-sum', round(sum(amount), 2) FROM items

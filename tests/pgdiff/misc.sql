@@ -469,6 +469,70 @@ INSERT INTO results (k, t) SELECT 'fold-cast' || id, (NULL::int8 + big)::int4::t
 
 INSERT INTO results (k, i) SELECT 'fold-not' || id, small / 0 FROM items WHERE NOT (NULL::boolean IS NULL)
 
+-- constant folding of immutable calls (eval_const_expressions): an
+-- immutable function, operator or cast over constants is evaluated at plan
+-- time, so its error fails the statement even where no row reaches it; a
+-- CASE arm after a constant TRUE or under a constant FALSE, an OR/AND
+-- argument after the constant that decides it and a COALESCE argument after
+-- a constant are never simplified; stable calls are left to run time
+-- construct: constant folding
+INSERT INTO results (k, i) SELECT 'fold-arm' || id, CASE WHEN small > 100000 THEN 1 / 0 ELSE 1 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-int4' || id, CASE WHEN flag THEN (1e20)::int4 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-agg', sum(CASE WHEN id < 0 THEN 2147483647 + 1 ELSE id END)::int FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-false-arm' || id, CASE WHEN false THEN 1 / 0 WHEN small > 0 THEN 1 ELSE 2 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-true-arm' || id, CASE WHEN small > 0 THEN 1 WHEN true THEN 2 ELSE 1 / 0 END FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-or-after' || id, flag OR true OR 1 / 0 = 1 FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-or-before' || id, flag OR 1 / 0 = 1 OR true FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-coalesce-stop' || id, coalesce(small, 7, 1 / 0) FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-stable' || id, CASE WHEN id > 100 THEN 'x'::text::date::text ELSE 'ok' END FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-nullif' || id, nullif(name, NULL) || nullif(NULL::text, name) FROM items
+
+-- AND and OR stop where PostgreSQL's executor stops: not after NULL
+INSERT INTO results (k, bo) SELECT 'andor-stop' || id, id >= 3 AND small * 2::smallint > 0 FROM items
+
+INSERT INTO results (k, bo) SELECT 'andor-null' || id, CASE WHEN (NULLIF(id, id) > 0 AND small * 2::smallint > 0) THEN true END FROM items
+
+INSERT INTO results (k, bo) SELECT 'andor-or' || id, id < 3 OR small * 2::smallint > 0 FROM items
+
+-- x IN (list) as transformAExprIn: the items that read no column share one
+-- common type with x (an = ANY(array)), every item that reads a column is
+-- a comparison of its own; char(n) items compare as PostgreSQL resolves them
+-- construct: IN list types
+INSERT INTO results (k, bo) SELECT 'in-char' || id, name IN ('alpha'::char(8), 'beta '::char(6)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-text' || id, name::text IN ('alpha'::char(8), 'beta'::char(6)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-lhs' || id, name::char(7) IN ('alpha ', 'beta ') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col' || id, name::text IN (name::char(7), 'x') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col2' || id, (name || ' ')::text IN ('alpha ', name::char(7)) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-char-col3' || id, name::char(7) IN (name::text || ' ', 'beta') FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-mixed' || id, small IN (1, 2.5, big, 7) FROM items
+
+INSERT INTO results (k, bo) SELECT 'in-null-lhs' || id, (NULL::date - date '2017-12-05') IN (small + 1, length(substring(name from 3 for -2)), 7) FROM items
+
+INSERT INTO results (k, bo) SELECT 'notin' || id, small NOT IN (0, 7, NULL) FROM items
+
+-- an aggregate inside a plain function call: the call's arguments are the
+-- select list's, not an aggregate's
+INSERT INTO results (k, n) SELECT 'round-sum', round(sum(amount), 2) FROM items
+
+INSERT INTO results (k, n) SELECT 'round-avg' || flag, round(avg(small) * 2, 1) FROM items GROUP BY flag
+
+INSERT INTO results (k, n) SELECT 'nested-agg', sum(sum(amount)) FROM items
+
 -- aggregates with ORDER BY (fn_ordagg): rows sorted by the keys' orders
 -- construct: array_agg
 INSERT INTO results (k, t) SELECT 'agg', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY name NULLS FIRST) AS a FROM items) s
@@ -488,3 +552,10 @@ INSERT INTO results (k, j) SELECT 'objagg', json_object_agg(name, amount ORDER B
 INSERT INTO results (k, t) SELECT 'ordfilter', string_agg(name, ',' ORDER BY big, small DESC) FILTER (WHERE id > 1) FROM items
 
 INSERT INTO results (k, t) SELECT 'ordkeys', array_to_string(a, ',', '*') FROM (SELECT array_agg(name ORDER BY score DESC NULLS LAST, uid) AS a FROM items) s
+
+-- construct: array to text casts
+INSERT INTO results (k, t) SELECT 'arrtext' || id, tags::text || nums::text FROM items
+
+INSERT INTO results (k, vc) SELECT 'arrvc' || id, nums::varchar(5) FROM items
+
+INSERT INTO results (k, t) SELECT 'arrnotconst' || id, coalesce('{1}'::int[]::text, (small / 0)::text) FROM items
