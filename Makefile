@@ -32,6 +32,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
+JSONCHECK := $(BUILD)/jsoncheck
 
 .PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench bench-scale clean valgrind check-includes \
 	man install uninstall
@@ -64,6 +65,10 @@ $(BUILD)/pgdiff: tests/pgdiff/pgdiff.c $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
 $(PGDIFF_RENDER): tests/pgdiff/render.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
+
+# Validates --json outputs against schema/json/*.schema.json (tests).
+$(JSONCHECK): tests/tools/jsoncheck.c $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(HDRS)
 	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(OBJS)) $(LDLIBS)
 
 # The registry's signatures, for tests/gen/gen-volatility.sh.
@@ -116,7 +121,7 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump
+e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK)
 	@tests/run-e2e.sh
 
 # Every #include goes the way docs/architecture.md allows.
@@ -128,7 +133,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS)
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

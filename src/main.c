@@ -17,6 +17,7 @@
 
 static const struct command commands[] = {
 	{ "init", cmd_init, "write a starter plan folder that validates", usage_init },
+	{ "validate", cmd_validate, "check a plan without running it (with --stage: compile it)", usage_validate },
 	{ "snapshot", cmd_snapshot, "copy source tables into a new staging file", usage_snapshot, 1 },
 	{ "status", cmd_status, "show where a staging file stands", usage_status },
 	{ "run", cmd_run, "run the plan's schema changes and steps offline", usage_run },
@@ -25,6 +26,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check the change set offline: constraints, types, plan checks, gates", usage_check },
 	{ "approve", cmd_approve, "approve the checked change set for push", usage_approve },
 	{ "plan", cmd_plan, "print the SQL push would send, without connecting", usage_plan },
+	{ "drift", cmd_drift, "compare the target's schema with the snapshot's", usage_drift, 1 },
 	{ "push", cmd_push, "apply the approved change set to the target", usage_push, 1 },
 	{ "rollback", cmd_rollback, "undo a push from the inverse in the target's ledger", usage_rollback, 1 },
 	{ "history", cmd_history, "list the pushes and rollbacks in the target's ledger", usage_history, 1 },

@@ -63,7 +63,7 @@ int cmd_approve(int argc, char **argv)
 		switch (c) {
 		case 'b': by = optarg; break;
 		case 'n': note = optarg; break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("approve", argv, opts, "");
 		}
 	}

@@ -145,7 +145,7 @@ int cmd_changes(int argc, char **argv)
 			if (parse_long(optarg, &limit) || limit < 0)
 				return usage_error("changes", "--limit needs a number");
 			break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("changes", argv, opts, "");
 		}
 	}
@@ -277,9 +277,7 @@ int cmd_changes(int argc, char **argv)
 		goto cleanup;
 	}
 	if (json) {
-		char *s = cJSON_Print(out);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(out);
 	} else if (shown < total) {
 		/* the limit cut the list: say how much is left */
 		printf("\n... %lld more change%s not shown (%lld in all); --limit 0 shows every one\n",

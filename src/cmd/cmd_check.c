@@ -203,7 +203,7 @@ int cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'p': plandir = optarg; break;
 		case 'f': fix = 1; break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		case 'a': all = 1; break;
 		default: return option_error("check", argv, opts, "");
 		}
@@ -254,7 +254,7 @@ int cmd_check(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		char *text = checks_json(&s, id, sum.hash[0] ? sum.hash : NULL);
-		printf("%s\n", text);
+		print_json_text(text);
 		free(text);
 	} else {
 		pager_start();

@@ -483,7 +483,7 @@ int cmd_diff(int argc, char **argv)
 			if (parse_ignore(&d, optarg))
 				return usage_error("diff", "--ignore takes a list of timings, context, samples");
 			break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("diff", argv, opts, "");
 		}
 	}
@@ -524,7 +524,7 @@ int cmd_diff(int argc, char **argv)
 		cJSON_AddItemToObject(out, "equal_parts", equal_json);
 		equal_json = NULL;
 		s = report_render_json(out);
-		fputs(s, stdout);
+		print_json_text(s);
 		free(s);
 	} else {
 		const cJSON *e;

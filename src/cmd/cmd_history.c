@@ -65,6 +65,8 @@ int cmd_history(int argc, char **argv)
 		}
 	}
 	json = args.json;
+	if (json)
+		json_stdout();
 	if (optind != argc) {
 		ret = usage_error("history", "unexpected argument '%s'", argv[optind]);
 		goto cleanup;
@@ -77,7 +79,7 @@ int cmd_history(int argc, char **argv)
 		goto cleanup;
 	if (!r) {
 		if (json)
-			printf("[]\n");
+			print_json_text("[]\n");
 		else
 			printf("no drydock ledger in this database: nothing was pushed here\n");
 		ret = EXIT_OK;
@@ -88,7 +90,6 @@ int cmd_history(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		cJSON *a = cJSON_CreateArray();
-		char *s;
 		for (int i = 0; i < PQntuples(res); i++) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "id", atof(PQgetvalue(res, i, 0)));
@@ -117,9 +118,7 @@ int cmd_history(int argc, char **argv)
 				cJSON_AddStringToObject(o, "staging", PQgetvalue(res, i, 19));
 			cJSON_AddItemToArray(a, o);
 		}
-		s = cJSON_Print(a);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(a);
 		cJSON_Delete(a);
 	} else {
 		struct table *t = table_new(stdout);

@@ -127,7 +127,7 @@ int cmd_log(int argc, char **argv)
 				return usage_error("log", "--run needs a run number");
 			break;
 		case 'a': all = 1; break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("log", argv, opts, "");
 		}
 	}
@@ -152,9 +152,7 @@ int cmd_log(int argc, char **argv)
 		if (show_run(db, &runs[i], json, out))
 			goto cleanup;
 	if (json) {
-		char *s = cJSON_Print(out);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(out);
 	} else if (!nruns) {
 		printf("no runs yet\n");
 	}

@@ -86,6 +86,9 @@ static int print_step(void *ctx, const struct ps_step *s)
 		break;
 	case PS_CONFLICTS:
 		comment("any row is a conflict: ROLLBACK, the rows are reported, nothing is applied");
+		comment("(when the target's tables have no triggers, rules or partitions and a unique\n"
+			" index on the key, push sends SAVEPOINT dd_fused here instead and runs these\n"
+			" queries only if a statement below falls short of its count: docs/push.md)");
 		break;
 	case PS_VERIFY:
 		comment("any row: ROLLBACK");

@@ -132,8 +132,7 @@ static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
 {
 	struct ledger_entry le = { 0 };
 	struct drift d = { 0 };
-	const char **types = NULL, **planned = NULL;
-	int ntypes = 0, nplanned = 0, r, ret = -1;
+	int r, ret = -1;
 
 	r = ledger_exists(conn);
 	if (r < 0)
@@ -146,28 +145,11 @@ static int check_drift(PGconn *conn, sqlite3 *db, const struct push_set *ps,
 		if (r == 0)
 			return 0;
 	}
-	for (int i = 0; i < ps->ntables; i++)
-		for (int k = 0; k < ps->tables[i].nnew; k++) {
-			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
-			types[ntypes++] = ps->tables[i].new[k].type;
-		}
-	for (int i = 0; i < ps->nddl; i++)
-		if (ps->ddl[i].probe) {
-			/* the object's name is in its DDL (before or after the data) and its probe */
-			const char *texts[3] = { ps->ddl[i].ddl, ps->ddl[i].ddl_post, ps->ddl[i].probe };
-			for (int k = 0; k < 3; k++)
-				if (texts[k]) {
-					planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
-					planned[nplanned++] = texts[k];
-				}
-		}
-	if (drift_compare(conn, db, types, ntypes, planned, nplanned, &d))
+	if (drift_of_push(conn, db, ps, &d))
 		goto cleanup;
 	ret = drift_report(&d, args->allow_drift, args->other_database);
 cleanup:
 	drift_free(&d);
-	free(types);
-	free(planned);
 	return ret;
 }
 
@@ -218,6 +200,8 @@ int cmd_push(int argc, char **argv)
 		goto cleanup;
 	}
 	json = args.json;
+	if (json)
+		json_stdout();
 	if (json)
 		dd_quiet = 1;
 	ret = EXIT_RUNTIME;

@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "commands.h"
+#include "drift.h"
 #include "ledger.h"
 #include "pg.h"
 #include "push.h"
@@ -117,6 +118,45 @@ static int confirm(const char *hash)
 		return 0;
 	line[strcspn(line, "\r\n")] = '\0';
 	return strlen(line) == 8 && !strncmp(line, hash, 8);
+}
+
+/*
+ * Before anything is sent: the tables the push wrote still have the
+ * columns, types and keys it left (drift.h).  Tables a schema change of
+ * the push touched are left to the inverse DDL, which knows their shape.
+ */
+static int check_drift(PGconn *conn, const struct push_set *push)
+{
+	struct drift_col *cols = NULL;
+	struct drift d = { 0 };
+	int n = 0, ret;
+
+	for (int i = 0; i < push->ntables; i++) {
+		const struct push_table *t = &push->tables[i];
+		int ddl = t->created;
+		for (int k = 0; k < push->nddl && !ddl; k++)
+			ddl = push->ddl[k].tbl && !strcmp(push->ddl[k].tbl, t->name);
+		if (ddl)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			const struct push_col *c = side ? t->old : t->new;
+			for (int k = 0; k < (side ? t->nold : t->nnew); k++) {
+				int dup = 0;
+				for (int j = 0; j < n && !dup; j++)
+					dup = cols[j].table == t->name && !strcmp(cols[j].column, c[k].name);
+				if (dup)
+					continue;
+				cols = xrealloc(cols, (size_t)(n + 1) * sizeof(*cols));
+				cols[n++] = (struct drift_col){ t->name, c[k].name, c[k].type, c[k].key };
+			}
+		}
+	}
+	ret = drift_compare_columns(conn, push->schema, cols, n, &d);
+	if (!ret)
+		ret = drift_report(&d, 0, 1);
+	drift_free(&d);
+	free(cols);
+	return ret;
 }
 
 /* Finds the push and makes its inverse; reports and returns -1 when it cannot. */
@@ -234,6 +274,8 @@ int cmd_rollback(int argc, char **argv)
 	}
 	json = args.json;
 	if (json)
+		json_stdout();
+	if (json)
 		dd_quiet = 1;
 	ret = EXIT_RUNTIME;
 	report = args.conflicts;
@@ -258,7 +300,7 @@ int cmd_rollback(int argc, char **argv)
 	identity = pg_identity(conn);
 
 	/* what would be undone, read before taking the lock, for the question */
-	if (load(conn, ledger, hash, &le, &push, &rb))
+	if (load(conn, ledger, hash, &le, &push, &rb) || check_drift(conn, &push))
 		goto cleanup;
 	nper = rb.ntables;
 	per_table = xcalloc((size_t)nper + 1, sizeof(char *));

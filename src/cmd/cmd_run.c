@@ -97,7 +97,7 @@ int cmd_run(int argc, char **argv)
 		case 'r': o.resume = 1; break;
 		case 'f': o.from = optarg; break;
 		case 'n': o.no_check = 1; break;
-		case 'j': json = 1; break;
+		case 'j': json = 1; json_stdout(); break;
 		default: return option_error("run", argv, opts, "");
 		}
 	}

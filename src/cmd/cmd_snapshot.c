@@ -122,7 +122,7 @@ int cmd_snapshot(int argc, char **argv)
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
-		case 'J': json = 1; dd_quiet = 1; break;
+		case 'J': json = 1; dd_quiet = 1; json_stdout(); break;
 		case 'j':
 			if (parse_long(optarg, &lv) || lv < 1 || lv > 64) {
 				ret = usage_error("snapshot", "--jobs takes a number from 1 to 64, not '%s'",

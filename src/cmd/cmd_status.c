@@ -277,9 +277,10 @@ int cmd_status(int argc, char **argv)
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'j')
+		if (c == 'j') {
 			json = 1;
-		else
+			json_stdout();
+		} else
 			return option_error("status", argv, opts, "");
 	}
 	if (optind != argc - 1)
@@ -289,9 +290,7 @@ int cmd_status(int argc, char **argv)
 		goto cleanup;
 	if (json) {
 		cJSON *o = status_json(db, &cat, &rv);
-		char *s = cJSON_Print(o);
-		printf("%s\n", s);
-		cJSON_free(s);
+		print_json(o);
 		cJSON_Delete(o);
 	} else {
 		print_text(db, argv[optind], &cat, &rv);

@@ -8,12 +8,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include <cjson/cJSON.h>
 
+#include "drift.h"
 #include "jsonschema.h"
+#include "jsonutil.h"
 #include "push.h"
+#include "pushset.h"
 #include "util.h"
 
 int usage_error(const char *cmd, const char *fmt, ...)
@@ -170,53 +174,38 @@ PGconn *connect_args(const struct shared_args *a, const char *what)
 
 /* ------------------------------------------------------------ JSON output */
 
-static void json_indent(struct strbuf *sb, int depth)
+/* Where --json output goes once json_stdout() took stdout over, or NULL. */
+static FILE *json_out;
+
+void json_stdout(void)
 {
-	sb_addch(sb, '\n');
-	for (int i = 0; i < depth; i++)
-		sb_addf(sb, "  ");
+	int fd;
+	if (json_out)
+		return;
+	fflush(stdout);
+	fd = dup(STDOUT_FILENO);
+	if (fd < 0)
+		return;
+	json_out = fdopen(fd, "w");
+	if (!json_out) {
+		close(fd);
+		return;
+	}
+	dup2(STDERR_FILENO, STDOUT_FILENO);
 }
 
-static void json_value(struct strbuf *sb, const cJSON *v, int depth)
+void print_json_text(const char *text)
 {
-	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
-		int obj = cJSON_IsObject(v), n = 0;
-		sb_addch(sb, obj ? '{' : '[');
-		for (const cJSON *c = v->child; c; c = c->next, n++) {
-			if (n)
-				sb_addch(sb, ',');
-			json_indent(sb, depth + 1);
-			if (obj) {
-				sb_add_json_string(sb, c->string, strlen(c->string));
-				sb_addf(sb, ": ");
-			}
-			json_value(sb, c, depth + 1);
-		}
-		if (n)
-			json_indent(sb, depth);
-		sb_addch(sb, obj ? '}' : ']');
-	} else if (cJSON_IsString(v)) {
-		sb_add_json_string(sb, v->valuestring, strlen(v->valuestring));
-	} else if (cJSON_IsBool(v)) {
-		sb_addf(sb, cJSON_IsTrue(v) ? "true" : "false");
-	} else if (cJSON_IsNumber(v)) {
-		double d = v->valuedouble;
-		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
-			sb_addf(sb, "%lld", (long long)d);
-		else
-			sb_addf(sb, "%.17g", d);
-	} else {
-		sb_addf(sb, "null");
-	}
+	FILE *f = json_out ? json_out : stdout;
+	fputs(text, f);
+	fflush(f);
 }
 
 void print_json(const cJSON *v)
 {
-	struct strbuf sb = STRBUF_INIT;
-	json_value(&sb, v, 0);
-	sb_addch(&sb, '\n');
-	fwrite(sb.buf, 1, sb.len, stdout);
-	sb_release(&sb);
+	char *s = json_print_pretty(v);
+	print_json_text(s);
+	free(s);
 }
 
 cJSON *json_result(const char *command, int exit_code)
@@ -245,4 +234,32 @@ void scrub_conninfo_arg(char *arg)
 		while (*v && *v != ' ' && *v != '&')
 			*v++ = 'x';
 	}
+}
+
+/* ----------------------------------------------------------------- drift */
+
+int drift_of_push(PGconn *conn, sqlite3 *db, const struct push_set *ps, struct drift *d)
+{
+	const char **types = NULL, **planned = NULL;
+	int ntypes = 0, nplanned = 0, ret;
+
+	for (int i = 0; i < ps->ntables; i++)
+		for (int k = 0; k < ps->tables[i].nnew; k++) {
+			types = xrealloc(types, (size_t)(ntypes + 1) * sizeof(*types));
+			types[ntypes++] = ps->tables[i].new[k].type;
+		}
+	for (int i = 0; i < ps->nddl; i++)
+		if (ps->ddl[i].probe) {
+			/* the object's name is in its DDL (before or after the data) and its probe */
+			const char *texts[3] = { ps->ddl[i].ddl, ps->ddl[i].ddl_post, ps->ddl[i].probe };
+			for (int k = 0; k < 3; k++)
+				if (texts[k]) {
+					planned = xrealloc(planned, (size_t)(nplanned + 1) * sizeof(*planned));
+					planned[nplanned++] = texts[k];
+				}
+		}
+	ret = drift_compare(conn, db, types, ntypes, planned, nplanned, d);
+	free(types);
+	free(planned);
+	return ret;
 }

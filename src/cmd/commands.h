@@ -6,6 +6,8 @@
 #define DD_COMMANDS_H
 
 #include <getopt.h>
+#include <sqlite3.h>
+
 #include "pg.h"
 
 struct command {
@@ -31,11 +33,13 @@ int cmd_push(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 extern const char usage_snapshot[], usage_status[], usage_fixture[],
 	usage_run[], usage_log[], usage_changes[], usage_check[], usage_report[],
 	usage_diff[], usage_approve[], usage_plan[], usage_push[], usage_rollback[],
-	usage_history[], usage_init[];
+	usage_history[], usage_init[], usage_drift[], usage_validate[];
 
 /*
  * Options several commands share, parsed in one place (shared_option):
@@ -138,6 +142,24 @@ const char *change_counts(long long inserts, long long updates, long long delete
 struct cJSON;
 struct cJSON *json_result(const char *command, int exit_code);
 void print_json(const struct cJSON *v);
+/* The same for JSON text already printed (json_print_pretty). */
+void print_json_text(const char *text);
+/*
+ * --json was given: from now on stdout carries the JSON alone.  Anything
+ * else a command or a module prints on stdout (a conflict listing, a
+ * table) goes to stderr, where the messages are; print_json() writes to
+ * the real stdout.
+ */
+void json_stdout(void);
+
+/*
+ * The drift of the target (conn) from the snapshot in db, for the change
+ * set ps would push (drift.h): the types it writes must exist, and the
+ * objects its if_not_exists schema changes create are not drift.
+ */
+struct push_set;
+struct drift;
+int drift_of_push(PGconn *conn, sqlite3 *db, const struct push_set *ps, struct drift *d);
 
 /* Prints "usage error" the house way and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "drift.h"
 
+#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,110 @@
 
 #define META_SYSID "source.%s.system_identifier"
 #define META_DB "source.%s.database"
+#define META_RULES "source.%s.triggers_policies"
+
+/*
+ * The triggers, row-level security switches and policies of the named
+ * tables of a schema ($1, $2 a text[]): rows (table, kind, name, text)
+ * in one order, so that the snapshot's and the target's lists compare
+ * line by line.  The text is what PostgreSQL prints for the object, so
+ * any change to it (timing, events, function, condition, roles) shows.
+ */
+static const char RULES_SQL[] =
+	"SELECT c.relname::text, 'trigger', t.tgname::text, pg_get_triggerdef(t.oid) || "
+	"  CASE t.tgenabled WHEN 'D' THEN ' (disabled)' WHEN 'R' THEN ' (enabled on replicas only)' "
+	"  WHEN 'A' THEN ' (enabled always)' ELSE '' END "
+	"FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+	"JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE NOT t.tgisinternal AND n.nspname = $1 AND c.relname = ANY ($2::text[]) "
+	"UNION ALL "
+	"SELECT tablename::text, 'policy', policyname::text, format('%s FOR %s TO %s%s%s', "
+	"  lower(permissive), cmd, array_to_string(roles, ', '), ' USING (' || qual || ')', "
+	"  ' WITH CHECK (' || with_check || ')') "
+	"FROM pg_policies WHERE schemaname = $1 AND tablename = ANY ($2::text[]) "
+	"UNION ALL "
+	"SELECT c.relname::text, 'row-level security', '', CASE WHEN c.relforcerowsecurity "
+	"  THEN 'enabled and forced' ELSE 'enabled' END "
+	"FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	"WHERE c.relrowsecurity AND n.nspname = $1 AND c.relname = ANY ($2::text[]) "
+	"ORDER BY 1, 2, 3";
+
+/* The source's tables of cat as a PostgreSQL text[] literal. */
+static char *table_array(const struct catalog *cat, const char *source)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int first = 1;
+	sb_addch(&sb, '{');
+	for (int i = 0; i < cat->ntables; i++) {
+		if (strcmp(cat->tables[i].source, source))
+			continue;
+		sb_adds(&sb, first ? "\"" : ",\"");
+		for (const char *p = cat->tables[i].name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_addch(&sb, '\\');
+			sb_addch(&sb, *p);
+		}
+		sb_addch(&sb, '"');
+		first = 0;
+	}
+	sb_addch(&sb, '}');
+	return sb_detach(&sb, NULL);
+}
+
+/* RULES_SQL's rows for the source's tables, or NULL (reported). */
+static PGresult *read_rules(PGconn *conn, const struct catalog *cat, const struct source_meta *src)
+{
+	char *tables = table_array(cat, src->name);
+	const char *params[2] = { src->schema, tables };
+	PGresult *r = PQexecParams(conn, RULES_SQL, 2, NULL, params, NULL, NULL, 0);
+	free(tables);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_result_error(conn, r, "cannot read the triggers and policies of the tables");
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Records the source's triggers and policies as a JSON array of
+ * [table, kind, name, text] in dd_meta.  0 or -1. */
+static int record_rules(PGconn *conn, sqlite3 *db, const char *source)
+{
+	struct catalog cat = { 0 };
+	struct source_meta *src;
+	PGresult *r = NULL;
+	cJSON *a = NULL;
+	char *key = NULL, *text = NULL;
+	int ret = -1;
+
+	if (stage_read_catalog(db, &cat))
+		goto cleanup;
+	src = catalog_find_source(&cat, source);
+	if (!src) {
+		ret = 0;
+		goto cleanup;
+	}
+	r = read_rules(conn, &cat, src);
+	if (!r)
+		goto cleanup;
+	a = cJSON_CreateArray();
+	for (int i = 0; i < PQntuples(r); i++) {
+		cJSON *row = cJSON_CreateArray();
+		for (int k = 0; k < 4; k++)
+			cJSON_AddItemToArray(row, cJSON_CreateString(PQgetvalue(r, i, k)));
+		cJSON_AddItemToArray(a, row);
+	}
+	text = cJSON_PrintUnformatted(a);
+	key = xasprintf(META_RULES, source);
+	ret = stage_set_meta(db, key, text);
+cleanup:
+	PQclear(r);
+	cJSON_Delete(a);
+	cJSON_free(text);
+	free(key);
+	catalog_free(&cat);
+	return ret;
+}
 
 int drift_record_source(PGconn *conn, sqlite3 *db, const char *source)
 {
@@ -28,7 +133,7 @@ int drift_record_source(PGconn *conn, sqlite3 *db, const char *source)
 		goto cleanup;
 	}
 	if (stage_set_meta(db, k1, PQgetvalue(r, 0, 0)) ||
-	    stage_set_meta(db, k2, PQgetvalue(r, 0, 1)))
+	    stage_set_meta(db, k2, PQgetvalue(r, 0, 1)) || record_rules(conn, db, source))
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -316,6 +421,87 @@ static int enums(PGconn *conn, const struct catalog *cat, const char *source, st
 	return 0;
 }
 
+/* One [table, kind, name, text] row of the snapshot's list. */
+static const char *rule_field(const cJSON *row, int k)
+{
+	const cJSON *v = cJSON_GetArrayItem(row, k);
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/*
+ * The triggers, row-level security and policies of the snapshot's tables
+ * against the target's.  A trigger added, changed or removed is benign:
+ * push lets the target's triggers fire, keeps what they wrote in the
+ * ledger and says so, verification accepts it and rollback restores the
+ * before-image with them off; but the change set was reviewed without it,
+ * so it takes --allow-drift.  Row-level security and policies decide
+ * which rows the push may see and write: not benign.  Nothing to compare
+ * when the snapshot did not record them (a fixture, an older file).
+ */
+static int rules(PGconn *conn, sqlite3 *db, const struct catalog *cat,
+		 const struct source_meta *src, struct drift *d)
+{
+	char *key = xasprintf(META_RULES, src->name), *text = stage_get_meta(db, key);
+	cJSON *snap = text ? cJSON_Parse(text) : NULL;
+	PGresult *r = NULL;
+	char *seen = NULL;
+	int n, ret = -1;
+
+	if (!snap) {
+		ret = 0;
+		goto cleanup;
+	}
+	r = read_rules(conn, cat, src);
+	if (!r)
+		goto cleanup;
+	n = cJSON_GetArraySize(snap);
+	seen = xcalloc((size_t)n + 1, 1);
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *table = PQgetvalue(r, i, 0), *kind = PQgetvalue(r, i, 1),
+			   *name = PQgetvalue(r, i, 2), *def = PQgetvalue(r, i, 3), *was;
+		int k = -1, trigger;
+		for (int j = 0; j < n && k < 0; j++) {
+			const cJSON *row = cJSON_GetArrayItem(snap, j);
+			if (!strcmp(rule_field(row, 0), table) && !strcmp(rule_field(row, 1), kind) &&
+			    !strcmp(rule_field(row, 2), name))
+				k = j;
+		}
+		if (k >= 0)
+			seen[k] = 1;
+		was = k < 0 ? NULL : rule_field(cJSON_GetArrayItem(snap, k), 3);
+		trigger = !strcmp(kind, "trigger");
+		if (!*name) { /* row-level security: on, or on and forced */
+			if (!was || strcmp(was, def))
+				add(d, table, 0, "%s is %s, the snapshot's was %s", kind, def,
+				    was ? was : "disabled");
+		} else if (!was) {
+			add(d, table, trigger, "%s '%s' is not in the snapshot: %s", kind, name, def);
+		} else if (strcmp(was, def)) {
+			add(d, table, trigger, "%s '%s' is %s, the snapshot's was %s", kind, name, def, was);
+		}
+	}
+	for (int j = 0; j < n; j++) {
+		const cJSON *row = cJSON_GetArrayItem(snap, j);
+		if (seen[j])
+			continue;
+		if (!*rule_field(row, 2))
+			add(d, rule_field(row, 0), 0, "%s is disabled, the snapshot's was %s",
+			    rule_field(row, 1), rule_field(row, 3));
+		else
+			add(d, rule_field(row, 0), !strcmp(rule_field(row, 1), "trigger"),
+			    "%s '%s' is missing: %s", rule_field(row, 1), rule_field(row, 2),
+			    rule_field(row, 3));
+	}
+	ret = 0;
+cleanup:
+	PQclear(r);
+	cJSON_Delete(snap);
+	free(seen);
+	free(text);
+	free(key);
+	return ret;
+}
+
 static int types_exist(PGconn *conn, const char *const *types, int ntypes, struct drift *d)
 {
 	for (int i = 0; i < ntypes; i++) {
@@ -377,7 +563,8 @@ int drift_compare(PGconn *conn, sqlite3 *db, const char *const *types, int ntype
 		if (columns(conn, oid, t, d) || constraints(conn, oid, t, d) || indexes(conn, oid, t, d))
 			goto cleanup;
 	}
-	if (enums(conn, &cat, src->name, d) || types_exist(conn, types, ntypes, d))
+	if (rules(conn, db, &cat, src, d) || enums(conn, &cat, src->name, d) ||
+	    types_exist(conn, types, ntypes, d))
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -385,6 +572,59 @@ cleanup:
 	if (ret)
 		drift_free(d);
 	return ret;
+}
+
+int drift_compare_columns(PGconn *conn, const char *schema, const struct drift_col *cols, int n,
+			  struct drift *d)
+{
+	int i = 0;
+
+	memset(d, 0, sizeof(*d));
+	while (i < n) {
+		const char *table = cols[i].table, *params[2] = { schema, table };
+		int end = i, rows, has_pk;
+		PGresult *r;
+		while (end < n && !strcmp(cols[end].table, table))
+			end++;
+		r = query(conn,
+			  "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod), "
+			  "  coalesce(a.attnum = ANY (x.conkey), false) "
+			  "FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
+			  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+			  "LEFT JOIN pg_constraint x ON x.conrelid = c.oid AND x.contype = 'p' "
+			  "WHERE s.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
+			  2, params);
+		if (!r) {
+			drift_free(d);
+			return -1;
+		}
+		rows = PQntuples(r);
+		/* a table without a primary key (the plan declared its key) has none to compare */
+		has_pk = 0;
+		for (int j = 0; j < rows; j++)
+			has_pk |= PQgetvalue(r, j, 2)[0] == 't';
+		if (!rows)
+			add(d, table, 0, "table %s.%s is missing", schema, table);
+		for (int k = i; rows && k < end; k++) {
+			int row = -1;
+			for (int j = 0; j < rows && row < 0; j++)
+				if (!strcmp(PQgetvalue(r, j, 0), cols[k].column))
+					row = j;
+			if (row < 0)
+				add(d, table, 0, "column '%s' (%s) is missing", cols[k].column, cols[k].type);
+			else if (strcmp(PQgetvalue(r, row, 1), cols[k].type))
+				add(d, table, 0, "column '%s' is %s, the push left %s", cols[k].column,
+				    PQgetvalue(r, row, 1), cols[k].type);
+			else if (has_pk && (PQgetvalue(r, row, 2)[0] == 't') != cols[k].key)
+				add(d, table, 0, "column '%s' is %s the primary key, the push left it %s",
+				    cols[k].column, cols[k].key ? "no longer in" : "now in",
+				    cols[k].key ? "in it" : "out of it");
+		}
+		PQclear(r);
+		i = end;
+	}
+	d->against = "what the push left";
+	return 0;
 }
 
 int drift_report(const struct drift *d, int allow_drift, int other_db_ok)
@@ -407,8 +647,8 @@ int drift_report(const struct drift *d, int allow_drift, int other_db_ok)
 		return 0;
 	refuse = d->nsevere || !allow_drift;
 	if (refuse)
-		error("the target's schema differs from the snapshot's: %d difference%s; nothing was sent",
-		      d->n, d->n == 1 ? "" : "s");
+		error("the target's schema differs from %s: %d difference%s; nothing was sent",
+		      d->against ? d->against : "the snapshot's", d->n, d->n == 1 ? "" : "s");
 	else
 		warning("the target's schema differs from the snapshot's in %d benign way%s",
 			d->n, d->n == 1 ? "" : "s");
@@ -421,7 +661,10 @@ int drift_report(const struct drift *d, int allow_drift, int other_db_ok)
 	}
 	if (!refuse)
 		return 0;
-	if (!d->nsevere)
+	if (d->against)
+		hint("The target's schema changed after the push: a rollback would write its rows "
+		     "into another shape.  Put the schema back as the push left it, then roll back.");
+	else if (!d->nsevere)
 		hint("These differences cannot make the push fail; pass --allow-drift to push anyway, "
 		     "or snapshot the target again.");
 	else

@@ -35,6 +35,8 @@ struct drift {
 	char *other_database; /* the target is not the snapshotted database: how, or NULL */
 	int other_cluster;    /* ... and not even its cluster (system identifier) */
 	int unrecorded;       /* the snapshot recorded no database identity (fixture, older file) */
+	const char *against;  /* whose schema the target is compared with, for
+				 messages: NULL is "the snapshot's" */
 };
 
 /* Records source's system identifier and database name in db.  0 or -1. */
@@ -52,6 +54,28 @@ int drift_record_source(PGconn *conn, sqlite3 *db, const char *source);
  */
 int drift_compare(PGconn *conn, sqlite3 *db, const char *const *types, int ntypes,
 		  const char *const *planned, int nplanned, struct drift *d);
+
+/*
+ * A column a rollback writes, as the push left it: the target must still
+ * have it with this type (format_type's text), and key columns must still
+ * be its primary key.
+ */
+struct drift_col {
+	const char *table;
+	const char *column;
+	const char *type;
+	int key;
+};
+
+/*
+ * Compares the target's tables of schema with cols (n of them, grouped by
+ * table): a missing table or column, another type, another primary key.
+ * Every difference is severe: a rollback into another shape would fail or,
+ * worse, restore values converted to the new type.  0 with d filled, or -1
+ * reported.
+ */
+int drift_compare_columns(PGconn *conn, const char *schema, const struct drift_col *cols, int n,
+			  struct drift *d);
 
 /*
  * Prints the verdict on stderr: nothing when there is no drift; else one

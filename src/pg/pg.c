@@ -58,9 +58,6 @@ int pg_result_error(PGconn *conn, const PGresult *r, const char *what)
 	}
 	if (!state)
 		;
-	else if (!strcmp(state, "42501") && strstr(msg, "session_replication_role"))
-		hint("--disable-triggers sets session_replication_role, which needs a superuser "
-		     "(or, from PostgreSQL 15, GRANT SET ON PARAMETER session_replication_role).");
 	else if (!strcmp(state, "42501"))
 		hint("The target's user lacks a privilege this needs: it writes the migrated tables and "
 		     "the ledger in schema drydock (docs/push.md, \"Privileges\").");
@@ -701,93 +698,4 @@ int pg_copy_split(char *line, size_t len, char **vals, size_t *lens, int max)
 		p++;
 	}
 	return n;
-}
-
-int pg_copy_out(PGconn *conn, const char *schema, const struct table_meta *t,
-		pg_row_fn row, void *ctx, long long *nrows)
-{
-	struct strbuf sql = STRBUF_INIT;
-	PGresult *r;
-	char **vals = xcalloc((size_t)t->ncols + 1, sizeof(char *));
-	size_t *lens = xcalloc((size_t)t->ncols + 1, sizeof(size_t));
-	char *buf = NULL;
-	long long count = 0;
-	int ret = -1, n;
-
-	sb_adds(&sql, "COPY (SELECT ");
-	for (int i = 0; i < t->ncols; i++) {
-		if (i)
-			sb_adds(&sql, ", ");
-		sb_add_qident(&sql, t->cols[i].name);
-	}
-	sb_adds(&sql, " FROM ");
-	sb_add_qident(&sql, schema);
-	sb_addch(&sql, '.');
-	sb_add_qident(&sql, t->name);
-	if (t->row_filter)
-		sb_addf(&sql, " WHERE %s", t->row_filter);
-	sb_adds(&sql, ") TO STDOUT");
-
-	r = PQexec(conn, sql.buf);
-	if (PQresultStatus(r) != PGRES_COPY_OUT) {
-		PQclear(r);
-		pg_error(conn, t->row_filter
-				       ? "cannot read table (check its \"where\" filter)"
-				       : "cannot read table");
-		goto cleanup;
-	}
-	PQclear(r);
-	while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
-		size_t len = (size_t)n;
-		if (len && buf[len - 1] == '\n')
-			len--;
-		int nf = pg_copy_split(buf, len, vals, lens, t->ncols);
-		if (nf != t->ncols) {
-			error("COPY of '%s' returned %d fields, expected %d",
-			      t->name, nf, t->ncols);
-			PQfreemem(buf);
-			goto drain;
-		}
-		if (row(ctx, vals, lens, t->ncols)) {
-			PQfreemem(buf);
-			goto drain;
-		}
-		PQfreemem(buf);
-		count++;
-	}
-	if (n == -2) {
-		pg_error(conn, "COPY failed");
-		goto cleanup;
-	}
-	r = PQgetResult(conn);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		PQclear(r);
-		pg_error(conn, "COPY failed");
-		goto cleanup;
-	}
-	PQclear(r);
-	while ((r = PQgetResult(conn)))
-		PQclear(r);
-	*nrows = count;
-	ret = 0;
-	goto cleanup;
-drain:
-	/* stop the COPY: cancel on the server, then drain what is left */
-	{
-		PGcancel *c = PQgetCancel(conn);
-		char eb[256];
-		if (c) {
-			PQcancel(c, eb, sizeof(eb));
-			PQfreeCancel(c);
-		}
-		while ((n = PQgetCopyData(conn, &buf, 0)) > 0)
-			PQfreemem(buf);
-		while ((r = PQgetResult(conn)))
-			PQclear(r);
-	}
-cleanup:
-	free(vals);
-	free(lens);
-	sb_release(&sql);
-	return ret;
 }

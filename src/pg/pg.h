@@ -88,15 +88,6 @@ int pg_describe_sequences(PGconn *conn, struct catalog *cat, const char *source,
 			  const char *schema);
 
 /*
- * Streams "COPY (SELECT cols FROM schema.table [WHERE filter]) TO STDOUT"
- * and calls row() with the fields of each row decoded from COPY text
- * (NULL field => vals[i] == NULL).  row() returns 0 to go on.
- */
-typedef int (*pg_row_fn)(void *ctx, char **vals, size_t *lens, int n);
-int pg_copy_out(PGconn *conn, const char *schema, const struct table_meta *t,
-		pg_row_fn row, void *ctx, long long *nrows);
-
-/*
  * Splits one line of COPY text format (without the final newline) into
  * n fields, unescaping in place.  Returns the number of fields found.
  * Exposed for unit tests.

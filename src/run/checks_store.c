@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "checks.h"
+#include "jsonutil.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -237,7 +238,7 @@ char *checks_json(const struct check_session *s, long long check_run,
 		cJSON_AddNumberToObject(j, "duration_ms", round(r->ms * 1000.0) / 1000.0);
 		cJSON_AddItemToArray(arr, j);
 	}
-	text = cJSON_Print(o);
+	text = json_print_pretty(o);
 	cJSON_Delete(o);
 	return text;
 }

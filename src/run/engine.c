@@ -19,6 +19,7 @@
 #include "schemachange.h"
 #include "sqlfn.h"
 #include "sqlc.h"
+#include "sqlsyntax.h"
 #include "fn_sequence.h"
 #include "stage.h"
 
@@ -342,52 +343,21 @@ static void free_programs(struct run_ctx *rc)
 	rc->progs = NULL;
 }
 
+/* The run log and the resume point, through the book (book.h). */
 static int log_entry(struct run_ctx *rc, const char *step, long batch,
 		     long batches, sqlite3_stmt *range, long long rows,
 		     double ms, const char *status, const char *msg)
 {
-	sqlite3_stmt *st;
-	int r;
-	if (sqlite3_prepare_v2(rc->db,
-			       "INSERT INTO dd_run_log VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 "
-			       "FROM dd_run_log WHERE run = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-			       -1, &st, NULL))
-		return stage_error(rc->db, "cannot write the run log");
-	sqlite3_bind_int64(st, 1, rc->run);
-	sqlite3_bind_text(st, 2, step, -1, SQLITE_STATIC);
-	if (batch) {
-		sqlite3_bind_int64(st, 3, batch);
-		sqlite3_bind_int64(st, 4, batches);
-	}
-	if (range) {
-		sqlite3_bind_value(st, 5, sqlite3_column_value(range, 0));
-		sqlite3_bind_value(st, 6, sqlite3_column_value(range, 1));
-	}
-	sqlite3_bind_int64(st, 7, rows);
-	sqlite3_bind_double(st, 8, ms);
-	sqlite3_bind_text(st, 9, status, -1, SQLITE_STATIC);
-	if (msg)
-		sqlite3_bind_text(st, 10, msg, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE)
-		return stage_error(rc->db, "cannot write the run log");
-	return 0;
+	struct run_log_entry e = { .step = (char *)step, .batch = batch, .batches = batches,
+				   .rows = rows, .duration_ms = ms, .status = (char *)status,
+				   .message = (char *)msg };
+	return book_run_log_add(rc->db, rc->run, &e, range ? sqlite3_column_value(range, 0) : NULL,
+				range ? sqlite3_column_value(range, 1) : NULL);
 }
 
 static int set_progress(struct run_ctx *rc, int step, long batch)
 {
-	sqlite3_stmt *st;
-	int r;
-	if (sqlite3_prepare_v2(rc->db, "UPDATE dd_run SET next_step = ?2, next_batch = ?3 WHERE id = ?1",
-			       -1, &st, NULL))
-		return stage_error(rc->db, "cannot record progress");
-	sqlite3_bind_int64(st, 1, rc->run);
-	sqlite3_bind_int(st, 2, step);
-	sqlite3_bind_int64(st, 3, batch);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? 0 : stage_error(rc->db, "cannot record progress");
+	return book_run_progress(rc->db, rc->run, step, batch);
 }
 
 /* ------------------------------------------------------------- the steps */
@@ -1084,50 +1054,12 @@ cleanup:
 static int start_run(struct run_ctx *rc, const char *seed, const char *clock,
 		     const char *phash, int no_check)
 {
-	sqlite3_stmt *st;
-	char *now = utc_timestamp();
-	int r;
-	if (sqlite3_prepare_v2(rc->db, "INSERT INTO dd_run (started_at, plan_name, plan_hash, "
-				       "seed, clock, status, no_check) VALUES (?,?,?,?,?, 'running', ?)",
-			       -1, &st, NULL)) {
-		free(now);
-		return stage_error(rc->db, "cannot record the run");
-	}
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rc->plan->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, phash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, seed, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, clock, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, no_check);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	free(now);
-	if (r != SQLITE_DONE)
-		return stage_error(rc->db, "cannot record the run");
-	rc->run = sqlite3_last_insert_rowid(rc->db);
-	return 0;
+	return book_run_start(rc->db, rc->plan->name, phash, seed, clock, no_check, &rc->run);
 }
 
 static int finish_run(struct run_ctx *rc, const char *status, const char *msg)
 {
-	sqlite3_stmt *st;
-	char *now = utc_timestamp();
-	int r;
-	if (sqlite3_prepare_v2(rc->db, "UPDATE dd_run SET status = ?2, finished_at = ?3, "
-				       "message = ?4 WHERE id = ?1",
-			       -1, &st, NULL)) {
-		free(now);
-		return stage_error(rc->db, "cannot record the run");
-	}
-	sqlite3_bind_int64(st, 1, rc->run);
-	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	if (msg)
-		sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
-	r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	free(now);
-	return r == SQLITE_DONE ? 0 : stage_error(rc->db, "cannot record the run");
+	return book_run_finish(rc->db, rc->run, status, msg);
 }
 
 /*
@@ -1149,6 +1081,93 @@ static char *default_clock(const struct catalog *cat)
 		if (cat->sources[i].is_target && cat->sources[i].snapshot_at)
 			return xstrdup(cat->sources[i].snapshot_at);
 	return xstrdup("2000-01-01 00:00:00+00");
+}
+
+/* The syntax of every PostgreSQL SQL text of the plan (sqlsyntax.h), all reported. */
+static int syntax_plan(const struct plan *plan, const struct checks *specs)
+{
+	int bad = 0;
+
+	for (int i = 0; i < plan->nsteps; i++) {
+		const struct plan_step *s = &plan->steps[i];
+		char *path = path_join(plan->dir, s->sql_path);
+		char *sql = read_file(path, NULL);
+		if (!sql)
+			bad |= error("step '%s' names file '%s', which cannot be read: %s", s->name, path,
+				     strerror(errno));
+		else if (!s->sqlite_dialect)
+			bad |= sql_syntax_check(path, sql, 0);
+		free(sql);
+		free(path);
+	}
+	for (int i = 0; i < specs->nchecks; i++) {
+		const struct plan_check *c = &specs->checks[i];
+		if (c->sqlite_dialect)
+			continue;
+		bad |= sql_syntax_check(c->sql_from, c->sql, 0);
+		if (c->fix_sql)
+			bad |= sql_syntax_check(c->fix_from, c->fix_sql, 0);
+	}
+	for (int i = 0; i < specs->ngates; i++) {
+		const struct gate *g = &specs->gates[i];
+		if (g->sqlite_dialect)
+			continue;
+		if (g->where) {
+			char *from = xasprintf("gate '%s' where", g->name);
+			bad |= sql_syntax_check(from, g->where, 1);
+			free(from);
+		}
+		if (g->sql)
+			bad |= sql_syntax_check(g->sql_from, g->sql, 0);
+	}
+	return bad ? -1 : 0;
+}
+
+int run_validate(const char *plan_dir, const char *stage_path)
+{
+	struct run_ctx rc = { 0 };
+	struct plan plan = { 0 };
+	struct checks specs = { 0 };
+	char *seed = NULL, *clock = NULL;
+	int ret = -1;
+
+	if (plan_load(plan_dir, &plan))
+		goto cleanup;
+	rc.plan = &plan;
+	rc.stage_path = stage_path;
+	if (schema_changes_parse(&plan, &rc.sc, &rc.nsc) || checks_parse(&plan, &specs) ||
+	    syntax_plan(&plan, &specs))
+		goto cleanup;
+	if (!stage_path) {
+		ret = 0;
+		goto cleanup;
+	}
+	/* against the snapshot: what run does before its first step, read-only */
+	rc.pristine = xcalloc(1, sizeof(struct catalog));
+	rc.working = rc.stagecat = xcalloc(1, sizeof(struct catalog));
+	if (stage_open(stage_path, 1, &rc.db) || stage_read_catalog(rc.db, rc.pristine) ||
+	    stage_read_catalog(rc.db, rc.working) || check_plan_against_stage(&plan, rc.pristine))
+		goto cleanup;
+	seed = default_seed(rc.pristine);
+	clock = default_clock(rc.pristine);
+	if (sqlfn_setup(seed, clock))
+		goto cleanup;
+	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
+		for (int i = 0; i < rc.nsc; i++)
+			if ((int)rc.sc[i].phase == phase &&
+			    schema_change_apply_catalog(rc.working, &rc.sc[i]))
+				goto cleanup;
+	if (checks_validate(&plan, &specs, rc.working) ||
+	    compile_plan(&rc, rc.working, rc.pristine, &specs))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	run_close(&rc);
+	checks_free(&specs);
+	plan_free(&plan);
+	free(seed);
+	free(clock);
+	return ret;
 }
 
 int run_plan(const struct run_opts *o)
@@ -1237,8 +1256,7 @@ int run_plan(const struct run_opts *o)
 		rc.run = last.id;
 		if (apply_phase(&rc, SC_BEFORE, 0))
 			goto cleanup;
-		if (stage_exec(rc.db, "UPDATE dd_run SET status = 'running', message = NULL "
-				      "WHERE id = (SELECT max(id) FROM dd_run)"))
+		if (book_run_resume(rc.db, rc.run))
 			goto cleanup;
 		info("resuming run %lld at step %d%s", rc.run, start_step + 1,
 		     start_batch ? " (mid-batch)" : "");

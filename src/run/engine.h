@@ -50,6 +50,18 @@ struct run_opts {
  */
 int run_plan(const struct run_opts *o);
 
+/*
+ * `drydock validate`: checks the plan in plan_dir without running
+ * anything: plan.json against its schema, the files it names, its schema
+ * changes, checks and gates, and the syntax of every PostgreSQL SQL text
+ * (all syntax errors reported).  With stage_path (opened read-only), also
+ * what run checks before its first step: the plan's tables are in the
+ * snapshot, and every step, check, fix, gate and invariant compiles
+ * against the snapshot's schema after the plan's schema changes.  0, or
+ * -1 reported.
+ */
+int run_validate(const char *plan_dir, const char *stage_path);
+
 struct run_ctx {
 	sqlite3 *db;
 	const char *stage_path;

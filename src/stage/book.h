@@ -69,6 +69,21 @@ struct run_log_entry {
 	char *message;             /* or NULL */
 };
 
+/*
+ * The run engine's records (src/run/engine.c): a new run (status
+ * running; *id set), its end (status done or failed, with why), a resume
+ * (running again, the message cleared), the resume point, and one log
+ * entry (e's seq, first_key and last_key are ignored: the keys are given
+ * as SQLite values, NULL when the entry is no batch).  0 or -1 reported.
+ */
+int book_run_start(sqlite3 *db, const char *plan_name, const char *plan_hash, const char *seed,
+		   const char *clock, int no_check, long long *id);
+int book_run_finish(sqlite3 *db, long long id, const char *status, const char *message);
+int book_run_resume(sqlite3 *db, long long id);
+int book_run_progress(sqlite3 *db, long long id, int next_step, long long next_batch);
+int book_run_log_add(sqlite3 *db, long long run, const struct run_log_entry *e,
+		     sqlite3_value *first_key, sqlite3_value *last_key);
+
 /* Run run's log in order, in *out (*n entries; free with run_log_free).
  * Returns 0 or -1. */
 int book_run_log(sqlite3 *db, long long run, struct run_log_entry **out, int *n);

@@ -78,3 +78,53 @@ void json_sort_keys(cJSON *item)
 	}
 	free(v);
 }
+
+/* ------------------------------------------------------- pretty printing */
+
+static void pretty_indent(struct strbuf *sb, int depth)
+{
+	sb_addch(sb, '\n');
+	for (int i = 0; i < depth; i++)
+		sb_addf(sb, "  ");
+}
+
+static void pretty_value(struct strbuf *sb, const cJSON *v, int depth)
+{
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		int obj = cJSON_IsObject(v), n = 0;
+		sb_addch(sb, obj ? '{' : '[');
+		for (const cJSON *c = v->child; c; c = c->next, n++) {
+			if (n)
+				sb_addch(sb, ',');
+			pretty_indent(sb, depth + 1);
+			if (obj) {
+				sb_add_json_string(sb, c->string, strlen(c->string));
+				sb_addf(sb, ": ");
+			}
+			pretty_value(sb, c, depth + 1);
+		}
+		if (n)
+			pretty_indent(sb, depth);
+		sb_addch(sb, obj ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		sb_add_json_string(sb, v->valuestring, strlen(v->valuestring));
+	} else if (cJSON_IsBool(v)) {
+		sb_addf(sb, cJSON_IsTrue(v) ? "true" : "false");
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+		if (d == (double)(long long)d && d > -9e15 && d < 9e15)
+			sb_addf(sb, "%lld", (long long)d);
+		else
+			sb_addf(sb, "%.17g", d);
+	} else {
+		sb_addf(sb, "null");
+	}
+}
+
+char *json_print_pretty(const cJSON *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	pretty_value(&sb, v, 0);
+	sb_addch(&sb, '\n');
+	return sb_detach(&sb, NULL);
+}

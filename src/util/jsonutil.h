@@ -24,4 +24,10 @@ int jbool(const cJSON *o, const char *key, int dflt);
  */
 void json_sort_keys(cJSON *item);
 
+/*
+ * v as the --json outputs and reports print JSON: two-space indentation,
+ * integers as integers, a final newline.  Freed with free().
+ */
+char *json_print_pretty(const cJSON *v);
+
 #endif

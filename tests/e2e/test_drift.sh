@@ -3,7 +3,8 @@
 # snapshot's tables is compared with the snapshot's, and the target's
 # database with the snapshotted one.  A difference stops the push with the
 # list (exit 3, nothing sent); --allow-drift lets benign ones through;
-# another cluster is refused unless --target-is-copy.
+# another cluster is refused unless --target-is-copy.  `drydock drift`
+# shows the same comparison alone (exit 1 on drift, --json).
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
 
@@ -142,6 +143,107 @@ t_repush_and_rollback_are_not_drift() {
 	assert_status 0
 	run dd push s.db -d again --yes --target-is-copy
 	assert_status 0
+}
+
+t_drift_command_same_database_is_exit_0() {
+	run dd drift "$FIX/s.db" -d app
+	assert_status 0
+	assert_out_contains "database    the snapshotted one"
+	assert_out_contains "schema      as the snapshot saw it"
+	run dd drift "$FIX/s.db" -d app --json
+	assert_status 0
+	assert_eq "true|same|0|0|0" "$(jq -r '[.ok, .database, (.differences | length), .benign, .severe] | join("|")' "$T/out")"
+}
+
+t_drift_command_lists_differences_and_sends_nothing() {
+	newdb listed
+	q listed "ALTER TABLE users ALTER COLUMN email TYPE varchar(100); ALTER TABLE users ADD COLUMN note text" >/dev/null
+	run dd drift "$FIX/s.db" -d listed
+	assert_status 1
+	assert_out_contains "database    another database: the snapshot read database 'app'; the target is database 'listed' of the same cluster"
+	assert_out_contains "schema      2 differences (1 benign):"
+	assert_out_contains "  table users: column 'email' is character varying(100), the snapshot's was text"
+	assert_out_contains "  table users: column 'note' (text) is not in the snapshot"
+	run dd drift "$FIX/s.db" -d listed --json
+	assert_status 1
+	assert_eq "false|1|other_database|2|1|1" "$(jq -r '[.ok, .exit_code, .database, (.differences | length), .benign, .severe] | join("|")' "$T/out")"
+	assert_eq "users|false" "$(jq -r '.differences[] | select(.what | startswith("column '"'"'email'"'"'")) | [.table, .benign] | join("|")' "$T/out")"
+	nothing_sent listed
+	# a connection error is exit 3 and JSON still says so
+	run dd drift "$FIX/s.db" -d no_such_db --json
+	assert_status 3
+	assert_eq "false|3" "$(jq -r '[.ok, .exit_code] | join("|")' "$T/out")"
+}
+
+# A source with a trigger, row-level security and a policy: the snapshot
+# records them, and any difference in the target is drift (not benign).
+rules_source() {
+	pg_psql -q -d postgres -c "DROP DATABASE IF EXISTS rules" -c "CREATE DATABASE rules"
+	pg_psql -q -d rules <<-'SQL'
+		CREATE TABLE docs (id int PRIMARY KEY, owner text, body text, updated timestamptz);
+		CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS
+		  $$BEGIN NEW.updated := '2020-01-01'; RETURN NEW; END$$;
+		CREATE TRIGGER docs_stamp BEFORE UPDATE ON docs FOR EACH ROW EXECUTE FUNCTION stamp();
+		ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+		CREATE POLICY docs_owner ON docs USING (owner = current_user);
+		INSERT INTO docs VALUES (1, 'postgres', 'a', NULL);
+	SQL
+	mkdir -p plan
+	echo '{"name": "rules", "sources": {"rules": {"tables": ["docs"]}}, "steps": [{"name": "s", "sql": "s.sql"}]}' >plan/plan.json
+	echo "UPDATE docs SET body = 'b';" >plan/s.sql
+	dd -q snapshot --plan plan --source rules -o r.db
+	dd -q run r.db --plan plan
+	dd -q approve r.db --by Ann
+}
+
+t_triggers_and_policies_are_recorded_and_unchanged_is_no_drift() {
+	rules_source
+	assert_eq 3 "$(sqlite3 r.db "SELECT json_array_length(value) FROM dd_meta WHERE key = 'source.rules.triggers_policies'")"
+	run dd drift r.db -d rules
+	assert_status 0
+	assert_out_contains "schema      as the snapshot saw it"
+}
+
+t_trigger_and_policy_drift_refuses_push() {
+	rules_source
+	pg_psql -q -d rules <<-'SQL'
+		ALTER TABLE docs DISABLE TRIGGER docs_stamp;
+		CREATE TRIGGER docs_audit AFTER DELETE ON docs FOR EACH ROW EXECUTE FUNCTION stamp();
+		DROP POLICY docs_owner ON docs;
+		CREATE POLICY docs_all ON docs FOR SELECT USING (true);
+		ALTER TABLE docs FORCE ROW LEVEL SECURITY;
+	SQL
+	run dd drift r.db -d rules
+	assert_status 1
+	assert_out_contains "schema      5 differences (2 benign):"
+	assert_out_contains "table docs: trigger 'docs_stamp' is CREATE TRIGGER docs_stamp BEFORE UPDATE ON public.docs FOR EACH ROW EXECUTE FUNCTION stamp() (disabled), the snapshot's was CREATE TRIGGER docs_stamp BEFORE UPDATE ON public.docs FOR EACH ROW EXECUTE FUNCTION stamp()"
+	assert_out_contains "table docs: trigger 'docs_audit' is not in the snapshot: CREATE TRIGGER docs_audit AFTER DELETE ON public.docs FOR EACH ROW EXECUTE FUNCTION stamp()"
+	assert_out_contains "table docs: policy 'docs_owner' is missing: permissive FOR ALL TO public USING ((owner = CURRENT_USER))"
+	assert_out_contains "table docs: policy 'docs_all' is not in the snapshot: permissive FOR SELECT TO public USING (true)"
+	assert_out_contains "table docs: row-level security is enabled and forced, the snapshot's was enabled"
+	run dd push r.db -d rules --yes --allow-drift
+	assert_status 3
+	assert_err_contains "error: the target's schema differs from the snapshot's: 5 differences; nothing was sent"
+	assert_eq "a" "$(q rules "SELECT body FROM docs")"
+}
+
+t_rollback_refuses_a_target_whose_schema_changed_after_the_push() {
+	cp "$FIX/s.db" s.db
+	newdb moved
+	dd -q push s.db -d moved --yes
+	q moved "ALTER TABLE users ALTER COLUMN email TYPE varchar(100); ALTER TABLE posts RENAME COLUMN body TO text_body" >/dev/null
+	run dd rollback s.db -d moved --yes
+	assert_status 3
+	assert_err_contains "drydock: error: the target's schema differs from what the push left: 2 differences; nothing was sent"
+	assert_err_contains "detail: table users: column 'email' is character varying(100), the push left text"
+	assert_err_contains "detail: table posts: column 'body' (text) is missing"
+	assert_err_contains "hint: The target's schema changed after the push"
+	assert_eq "applied" "$(q moved "SELECT status FROM drydock.ledger ORDER BY id DESC LIMIT 1")"
+	# put back as the push left it: the rollback goes through
+	q moved "ALTER TABLE users ALTER COLUMN email TYPE text; ALTER TABLE posts RENAME COLUMN text_body TO body" >/dev/null
+	run dd rollback s.db -d moved --yes
+	assert_status 0
+	assert_eq "a@x b@x" "$(q moved "SELECT email FROM users ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 }
 
 run_tests

@@ -202,12 +202,18 @@ verify_migrated() {
 # push again resumes after the last checkpoint.  To stop it at a known
 # point, a test trigger on dashboards waits for an advisory lock this test
 # holds: the batches before the dashboards batch commit, the dashboards
-# batch waits, and we kill -9 drydock there.
+# batch waits, and we kill -9 drydock there.  The resumed push is judged by
+# the ledger, not by drift (the gate is gone by then).
 t_pg_batched_push_killed_resumed_and_rolled_back() {
 	local url pid holder i waiting=0
 	pg_psql -d postgres -c "CREATE DATABASE target TEMPLATE pristine" >/dev/null
 	url=$(pg_url target)
 	pg_image target "${TABLES[@]}" >before.txt
+	# the gate is in the target before the snapshot: a trigger added after
+	# it would be drift, and push would refuse to send anything
+	pg_psql -d target -c "CREATE FUNCTION dd_test_gate() RETURNS trigger LANGUAGE plpgsql AS
+		\$\$BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END\$\$" \
+		-c "CREATE TRIGGER dd_test_gate BEFORE UPDATE ON dashboards FOR EACH STATEMENT EXECUTE FUNCTION dd_test_gate()" >/dev/null
 	stage_example uuid-ids target
 	dd -q run s.db --plan "$EX"
 	run dd check s.db --plan "$EX"
@@ -215,9 +221,6 @@ t_pg_batched_push_killed_resumed_and_rolled_back() {
 	run dd approve s.db --by "Data Team"
 	assert_status 0
 
-	pg_psql -d target -c "CREATE FUNCTION dd_test_gate() RETURNS trigger LANGUAGE plpgsql AS
-		\$\$BEGIN PERFORM pg_advisory_xact_lock(4242); RETURN NULL; END\$\$" \
-		-c "CREATE TRIGGER dd_test_gate BEFORE UPDATE ON dashboards FOR EACH STATEMENT EXECUTE FUNCTION dd_test_gate()" >/dev/null
 	PGAPPNAME=dd_holder pg_psql -d target -c "SELECT pg_advisory_lock(4242)" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 	holder=$!
 	for ((i = 0; i < 100; i++)); do

@@ -100,7 +100,7 @@ t_run_computes_the_change_set() {
 	assert_out_contains "1 insert, 21 updates, 1 delete"
 	run dd changes s.db --table posts --json
 	assert_status 0
-	assert_out_contains '"body":	"made at 2026-01-02 03:04:05+00"'
+	assert_out_contains '"body": "made at 2026-01-02 03:04:05+00"'
 	run dd changes s.db --op U --limit 0
 	assert_out_contains 'UPDATE users ["1"]'
 	assert_out_matches "name +'user 1' -> 'one'"
@@ -158,7 +158,7 @@ EOF
 	assert_out_contains "(6 batches of 7 users)"
 	assert_eq "batch 6 of keys 36-40" "$(sqlite3 s.db 'SELECT name FROM users WHERE id = 40')"
 	run dd log s.db --json
-	assert_out_contains '"batches":	6'
+	assert_out_contains '"batches": 6'
 	assert_eq 6 "$(sqlite3 s.db "SELECT count(*) FROM dd_run_log WHERE step = 'per_user'")"
 }
 

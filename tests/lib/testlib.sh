@@ -244,6 +244,15 @@ _tl_on_signal() {
 	exit "$1"
 }
 
+# _tl_took START: " (N.N s)" since START ($EPOCHREALTIME) when a test took
+# a second or more, so slow tests show in every run's TAP output.
+_tl_took() {
+	local us
+	us=$(( (${EPOCHREALTIME/./} - ${1/./}) ))
+	((us >= 1000000)) && printf ' (%d.%d s)' $((us / 1000000)) $((us / 100000 % 10))
+	return 0
+}
+
 # Test functions (t_*) in definition order: those of the test file first.
 _tl_list_tests() {
 	local fn line file main
@@ -264,7 +273,7 @@ _tl_list_tests() {
 # run_tests: run the file's tests; exits with 0 (all passed/skipped) or 1.
 run_tests() {
 	local -a tests=()
-	local fn passed=0 failed=0 skipped=0 rc setup_rc=0 setup_err='' log i
+	local fn passed=0 failed=0 skipped=0 rc setup_rc=0 setup_err='' log i t0 took
 	set +e +u
 	set -o pipefail
 
@@ -313,6 +322,7 @@ run_tests() {
 		mkdir -p "$T"
 		log=$_TL_ROOT/$i.$fn.log
 		_TL_SKIP_FILE=$_TL_ROOT/$i.$fn.skip
+		t0=$EPOCHREALTIME
 		# A foreground subshell (a background one would ignore SIGINT, and
 		# so would everything it runs).
 		(
@@ -324,15 +334,16 @@ run_tests() {
 			"$fn"
 		) >"$log" 2>&1 </dev/null
 		rc=$?
+		took=$(_tl_took "$t0")
 		if ((rc == 0)) && [[ -e $_TL_SKIP_FILE ]]; then
 			echo "ok - $fn # SKIP $(head -n 1 "$_TL_SKIP_FILE")"
 			skipped=$((skipped + 1))
 		elif ((rc == 0)); then
-			echo "ok - $fn"
+			echo "ok - $fn$took"
 			passed=$((passed + 1))
 			[[ -n ${DD_TEST_VERBOSE:-} && -s $log ]] && sed 's/^/#   /' "$log"
 		else
-			echo "not ok - $fn"
+			echo "not ok - $fn$took"
 			[[ -s $log ]] && sed 's/^/#   /' "$log"
 			[[ -s $log ]] || echo "#   (exit status $rc, no output)"
 			failed=$((failed + 1))
