@@ -4,6 +4,7 @@
  * scrubbing secrets from argv.  Declared in commands.h.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,7 +192,13 @@ void json_stdout(void)
 		close(fd);
 		return;
 	}
-	dup2(STDERR_FILENO, STDOUT_FILENO);
+	/* what would have been text on stdout is in the JSON already */
+	fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0) {
+		dup2(fd, STDOUT_FILENO);
+		close(fd);
+	}
+	dd_json_messages = 1;
 }
 
 void print_json_text(const char *text)

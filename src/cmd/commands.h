@@ -145,10 +145,11 @@ void print_json(const struct cJSON *v);
 /* The same for JSON text already printed (json_print_pretty). */
 void print_json_text(const char *text);
 /*
- * --json was given: from now on stdout carries the JSON alone.  Anything
- * else a command or a module prints on stdout (a conflict listing, a
- * table) goes to stderr, where the messages are; print_json() writes to
- * the real stdout.
+ * --json was given: from now on stdout carries the JSON alone and stderr
+ * one JSON object a line (dd_json_messages: errors, warnings, details,
+ * hints).  Text a command or a module would print on stdout (a conflict
+ * listing, a table: what the JSON holds) is dropped; print_json() writes
+ * to the real stdout.
  */
 void json_stdout(void);
 

@@ -19,6 +19,7 @@
 const char *progname = "drydock";
 int dd_quiet;
 int dd_mute_reports;
+int dd_json_messages;
 char strbuf_empty[1];
 
 /* ------------------------------------------------------------------ memory */
@@ -360,7 +361,7 @@ char *redact(const char *s)
 	return sb_detach(&sb, NULL);
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
+static void vreport(const char *level, const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *msg;
@@ -370,7 +371,16 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	msg = redact(sb.buf);
 	fflush(stdout);
 	progress_clear_line();
-	fprintf(stderr, "%s%s\n", prefix, msg);
+	if (dd_json_messages) {
+		struct strbuf j = STRBUF_INIT;
+		sb_addf(&j, "{\"level\": \"%s\", \"message\": ", level);
+		sb_add_json_string(&j, msg, strlen(msg));
+		sb_adds(&j, "}\n");
+		fputs(j.buf, stderr);
+		sb_release(&j);
+	} else {
+		fprintf(stderr, "%s%s\n", prefix, msg);
+	}
 	free(msg);
 	sb_release(&sb);
 }
@@ -382,7 +392,7 @@ int error(const char *fmt, ...)
 	snprintf(prefix, sizeof(prefix), "%s: %serror:%s ", progname, color(2, C_RED),
 		 color(2, C_RESET));
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport("error", prefix, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -394,7 +404,7 @@ void warning(const char *fmt, ...)
 	snprintf(prefix, sizeof(prefix), "%s: %swarning:%s ", progname, color(2, C_YELLOW),
 		 color(2, C_RESET));
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport("warning", prefix, fmt, ap);
 	va_end(ap);
 }
 
@@ -402,7 +412,7 @@ void detail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport("detail: ", fmt, ap);
+	vreport("detail", "detail: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -410,7 +420,7 @@ void hint(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport("hint: ", fmt, ap);
+	vreport("hint", "hint: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -422,7 +432,7 @@ void info(const char *fmt, ...)
 		return;
 	snprintf(prefix, sizeof(prefix), "%s: ", progname);
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport("info", prefix, fmt, ap);
 	va_end(ap);
 }
 
@@ -433,7 +443,7 @@ void die(const char *fmt, ...)
 	snprintf(prefix, sizeof(prefix), "%s: %sfatal:%s ", progname, color(2, C_RED),
 		 color(2, C_RESET));
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport("fatal", prefix, fmt, ap);
 	va_end(ap);
 	exit(EXIT_RUNTIME);
 }

@@ -95,6 +95,13 @@ extern int dd_quiet;
 /* While nonzero, error(), warning(), detail() and hint() print nothing: for
  * a caller that turns an expected failure into a finding of its own. */
 extern int dd_mute_reports;
+/*
+ * Set by a command's --json: error(), warning(), detail(), hint(), info()
+ * and die() print one JSON object a line on stderr instead,
+ * {"level": "error", "message": "..."} (levels error, warning, detail,
+ * hint, info, fatal), so a CI job can read both streams as JSON.
+ */
+extern int dd_json_messages;
 
 int error(const char *fmt, ...) ATTR_PRINTF(1, 2);
 void warning(const char *fmt, ...) ATTR_PRINTF(1, 2);

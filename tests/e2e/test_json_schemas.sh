@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # --json outputs: every command's JSON on stdout matches its documented
 # shape (schema/json/COMMAND.schema.json, checked with drydock's own JSON
-# Schema validator), in success and failure states, and stdout carries the
-# JSON alone (a conflict listing or a table goes to stderr).
+# Schema validator), in success and failure states; stdout carries the
+# JSON alone and stderr one JSON object a line (errors, details, hints).
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
 
@@ -87,13 +87,21 @@ t_failures_match_too_and_stdout_is_json_alone() {
 	assert_status 3
 	cp "$T/out" refused.json
 	assert_eq "refused" "$(jq -r .outcome refused.json)"
-	# a conflict: its listing goes to stderr, the JSON alone to stdout
+	# stderr: one JSON object a line, the drift's error and details
+	jq -e -s 'length > 2 and all(.[]; (.level | type) == "string" and (.message | type) == "string")' "$T/err" >/dev/null ||
+		fail "stderr is not JSON lines: $(cat "$T/err")"
+	assert_eq "error|the target's schema differs from the snapshot's: 1 difference; nothing was sent" \
+		"$(jq -r -s '.[0] | "\(.level)|\(.message)"' "$T/err")"
+	assert_eq "detail|table users: column 'doc' is json, the snapshot's was jsonb" \
+		"$(jq -r -s '.[1] | "\(.level)|\(.message)"' "$T/err")"
+	# a conflict: the listing (in the JSON) is not printed, the JSON alone on stdout
 	pg_psql -q -d j2 -c "ALTER TABLE users ALTER COLUMN doc TYPE jsonb; UPDATE users SET email = 'changed' WHERE id = 1"
 	run dd push s.db -d j2 --yes --json
 	assert_status 1
 	cp "$T/out" conflict.json
-	assert_err_contains "conflict: users [\"1\"] (update): the row changed since the snapshot"
 	assert_eq "conflict|1" "$(jq -r '[.outcome, (.conflicts | tostring)] | join("|")' conflict.json)"
+	assert_eq "error|1 conflict: the target changed since the snapshot" "$(jq -r -s '.[0] | "\(.level)|\(.message)"' "$T/err")"
+	assert_err_not_contains "expected 'u1@x'"
 	run dd drift s.db -d no_such_database --json
 	assert_status 3
 	cp "$T/out" drift_error.json
