@@ -165,135 +165,110 @@ int book_run_log(sqlite3 *db, long long run, struct run_log_entry **out, int *n)
 	return r;
 }
 
-/* Prepares sql, binds with bind (ctx), steps it once: 0, or -1 with what. */
-static int write_one(sqlite3 *db, const char *sql, void (*bind)(sqlite3_stmt *, const void *),
-		     const void *ctx, const char *what)
+/* Prepares sql into *st: 0, or -1 reported as what. */
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
 {
-	sqlite3_stmt *st;
-	int r;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
-		return stage_error(db, what);
-	bind(st, ctx);
-	r = sqlite3_step(st);
+	return sqlite3_prepare_v2(db, sql, -1, st, NULL) ? stage_error(db, what) : 0;
+}
+
+/* Steps a bound write once and finalizes it: 0, or -1 reported as what. */
+static int step_once(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? 0 : stage_error(db, what);
-}
-
-struct run_row {
-	long long id;
-	const char *a, *b, *c, *d, *e;
-	long long n1, n2;
-	const struct run_log_entry *entry;
-	sqlite3_value *k1, *k2;
-};
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_start(sqlite3_stmt *st, const void *ctx)
-{
-	const struct run_row *r = ctx;
-	sqlite3_bind_text(st, 1, r->a, -1, SQLITE_STATIC); /* started_at */
-	sqlite3_bind_text(st, 2, r->b, -1, SQLITE_STATIC); /* plan_name */
-	sqlite3_bind_text(st, 3, r->c, -1, SQLITE_STATIC); /* plan_hash */
-	sqlite3_bind_text(st, 4, r->d, -1, SQLITE_STATIC); /* seed */
-	sqlite3_bind_text(st, 5, r->e, -1, SQLITE_STATIC); /* clock */
-	sqlite3_bind_int64(st, 6, r->n1);                  /* no_check */
 }
 
 int book_run_start(sqlite3 *db, const char *plan_name, const char *plan_hash, const char *seed,
 		   const char *clock, int no_check, long long *id)
 {
-	char *now = utc_timestamp();
-	struct run_row r = { .a = now, .b = plan_name, .c = plan_hash, .d = seed, .e = clock,
-			     .n1 = no_check };
-	int ret = write_one(db, "INSERT INTO dd_run (started_at, plan_name, plan_hash, seed, clock, "
-				"status, no_check) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)",
-			    bind_start, &r, "cannot record the run");
+	static const char what[] = "cannot record the run";
+	sqlite3_stmt *st;
+	char *now;
+	int ret;
+	if (prepare(db, "INSERT INTO dd_run (started_at, plan_name, plan_hash, seed, clock, "
+			"status, no_check) VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)", &st, what))
+		return -1;
+	now = utc_timestamp();
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, plan_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, plan_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, seed, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, clock, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, no_check);
+	ret = step_once(db, st, what);
 	free(now);
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(db);
 	return ret;
 }
 
-static void bind_finish(sqlite3_stmt *st, const void *ctx)
-{
-	const struct run_row *r = ctx;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_text(st, 2, r->a, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 3, r->b);
-	bind_text_or_null(st, 4, r->c);
-}
-
 int book_run_finish(sqlite3 *db, long long id, const char *status, const char *message)
 {
-	char *now = utc_timestamp();
-	struct run_row r = { .id = id, .a = status, .b = now, .c = message };
-	int ret = write_one(db, "UPDATE dd_run SET status = ?2, finished_at = ?3, message = ?4 "
-				"WHERE id = ?1", bind_finish, &r, "cannot record the run");
+	static const char what[] = "cannot record the run";
+	sqlite3_stmt *st;
+	char *now;
+	int ret;
+	if (prepare(db, "UPDATE dd_run SET status = ?2, finished_at = ?3, message = ?4 WHERE id = ?1",
+		    &st, what))
+		return -1;
+	now = utc_timestamp();
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	if (message)
+		sqlite3_bind_text(st, 4, message, -1, SQLITE_STATIC);
+	ret = step_once(db, st, what);
 	free(now);
 	return ret;
 }
 
-static void bind_id(sqlite3_stmt *st, const void *ctx)
-{
-	sqlite3_bind_int64(st, 1, ((const struct run_row *)ctx)->id);
-}
-
 int book_run_resume(sqlite3 *db, long long id)
 {
-	struct run_row r = { .id = id };
-	return write_one(db, "UPDATE dd_run SET status = 'running', message = NULL WHERE id = ?1",
-			 bind_id, &r, "cannot record the run");
-}
-
-static void bind_progress(sqlite3_stmt *st, const void *ctx)
-{
-	const struct run_row *r = ctx;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_int64(st, 2, r->n1);
-	sqlite3_bind_int64(st, 3, r->n2);
+	static const char what[] = "cannot record the run";
+	sqlite3_stmt *st;
+	if (prepare(db, "UPDATE dd_run SET status = 'running', message = NULL WHERE id = ?1", &st, what))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_once(db, st, what);
 }
 
 int book_run_progress(sqlite3 *db, long long id, int next_step, long long next_batch)
 {
-	struct run_row r = { .id = id, .n1 = next_step, .n2 = next_batch };
-	return write_one(db, "UPDATE dd_run SET next_step = ?2, next_batch = ?3 WHERE id = ?1",
-			 bind_progress, &r, "cannot record progress");
-}
-
-static void bind_log(sqlite3_stmt *st, const void *ctx)
-{
-	const struct run_row *r = ctx;
-	const struct run_log_entry *e = r->entry;
-	sqlite3_bind_int64(st, 1, r->id);
-	sqlite3_bind_text(st, 2, e->step, -1, SQLITE_STATIC);
-	if (e->batch) {
-		sqlite3_bind_int64(st, 3, e->batch);
-		sqlite3_bind_int64(st, 4, e->batches);
-	}
-	if (r->k1)
-		sqlite3_bind_value(st, 5, r->k1);
-	if (r->k2)
-		sqlite3_bind_value(st, 6, r->k2);
-	sqlite3_bind_int64(st, 7, e->rows);
-	sqlite3_bind_double(st, 8, e->duration_ms);
-	sqlite3_bind_text(st, 9, e->status, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 10, e->message);
+	static const char what[] = "cannot record progress";
+	sqlite3_stmt *st;
+	if (prepare(db, "UPDATE dd_run SET next_step = ?2, next_batch = ?3 WHERE id = ?1", &st, what))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, next_step);
+	sqlite3_bind_int64(st, 3, next_batch);
+	return step_once(db, st, what);
 }
 
 int book_run_log_add(sqlite3 *db, long long run, const struct run_log_entry *e,
 		     sqlite3_value *first_key, sqlite3_value *last_key)
 {
-	struct run_row r = { .id = run, .entry = e, .k1 = first_key, .k2 = last_key };
-	return write_one(db, "INSERT INTO dd_run_log VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 "
-				"FROM dd_run_log WHERE run = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-			 bind_log, &r, "cannot write the run log");
+	static const char what[] = "cannot write the run log";
+	sqlite3_stmt *st;
+	if (prepare(db, "INSERT INTO dd_run_log VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 "
+			"FROM dd_run_log WHERE run = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &st, what))
+		return -1;
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_text(st, 2, e->step, -1, SQLITE_STATIC);
+	if (e->batch) {
+		sqlite3_bind_int64(st, 3, e->batch);
+		sqlite3_bind_int64(st, 4, e->batches);
+	}
+	if (first_key)
+		sqlite3_bind_value(st, 5, first_key);
+	if (last_key)
+		sqlite3_bind_value(st, 6, last_key);
+	sqlite3_bind_int64(st, 7, e->rows);
+	sqlite3_bind_double(st, 8, e->duration_ms);
+	sqlite3_bind_text(st, 9, e->status, -1, SQLITE_STATIC);
+	if (e->message)
+		sqlite3_bind_text(st, 10, e->message, -1, SQLITE_STATIC);
+	return step_once(db, st, what);
 }
 
 void run_log_free(struct run_log_entry *e, int n)
