@@ -52,6 +52,7 @@ struct scope {
 	struct cte *ctes;
 	int nctes;
 	size_t alloc_ctes;
+	int nrefs;           /* column references found in this scope so far */
 };
 
 struct qcol {
@@ -113,6 +114,11 @@ static struct expr *col_expr(struct cx *cx, const struct scope *sc, const struct
 	return e;
 }
 
+int scope_nrefs(const struct scope *sc)
+{
+	return sc ? sc->nrefs : 0;
+}
+
 struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 {
 	const cJSON *f = pj_get(b, "fields"), *it;
@@ -139,8 +145,10 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 						found = s->rtes[r];
 						fi = c;
 					}
-			if (found)
+			if (found) {
+				s->nrefs++;
 				return col_expr(cx, s, found, fi, loc);
+			}
 		}
 		return cerr(cx, loc, NULL, "column \"%s\" does not exist", parts[0]), NULL;
 	}
@@ -154,8 +162,10 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 				if (np == 3 && (!t->rel || !t->rel->source || strcmp(parts[0], t->rel->source)))
 					continue;
 				for (int c = 0; c < t->ncols; c++)
-					if (!strcmp(t->cols[c].name, col))
+					if (!strcmp(t->cols[c].name, col)) {
+						s->nrefs++;
 						return col_expr(cx, s, t, c, loc);
+					}
 				return cerr(cx, loc, NULL, "column %s.%s does not exist", rel, col), NULL;
 			}
 		return cerr(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", rel), NULL;

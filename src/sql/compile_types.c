@@ -623,7 +623,7 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 	if (to->t == PGK_UNKNOWN || ct_same_mod(&e->type, to))
 		return e;
 	if (ex_is_null(e) && (e->kind == E_NULL || can_coerce(cx, &e->type, to, cc)))
-		return ex_null(cx, to, e->loc); /* casts are strict: NULL stays NULL */
+		return ex_keep(cx, ex_null(cx, to, e->loc), &e, 1); /* casts are strict: NULL stays NULL */
 	if (e->kind == E_UNKNOWN)
 		return literal_input(cx, e, to, cc);
 	if (PGT_KIND(to->t) == PGK_ANY)
