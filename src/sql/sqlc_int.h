@@ -108,6 +108,21 @@ struct sqlc_env {
 	struct sqlc_error err;        /* the last compile error */
 };
 
+/*
+ * A column whose type is a domain: the compiler reads it as the domain's
+ * base type and checks the domain's NOT NULL and CHECKs on every value
+ * written to it (CoerceToDomain), in PostgreSQL's order: the base domain's
+ * constraints first, then by name.  The staging file keeps the value as
+ * the base type's text output.
+ */
+struct domain_info {
+	const char *name;     /* format_type of the domain */
+	int not_null;
+	const char *default_expr; /* PostgreSQL text, or NULL */
+	int nchecks;
+	const char **check_names, **check_defs; /* pg_get_constraintdef text */
+};
+
 /* One relation a statement may name: a catalog table, a scratch table, dd_batch. */
 struct rcolumn {
 	char *name;
@@ -118,6 +133,7 @@ struct rcolumn {
 	char *sequence;     /* owned sequence or NULL */
 	int not_null;
 	char *generated;    /* GENERATED ALWAYS AS (this) STORED, PostgreSQL text, or NULL */
+	const struct domain_info *domain; /* its type is this domain (type: the base type) */
 };
 struct rel {
 	char *name;         /* name in PostgreSQL */
