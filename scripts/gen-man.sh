@@ -8,6 +8,8 @@
 # OUTDIR/drydock-COMMAND.1 for each command (`man drydock-push`).
 set -euo pipefail
 dd=$1 out=$2
+# the pages describe drydock, not the project file of the current folder
+export DRYDOCK_NO_PROJECT=1
 mkdir -p "$out"
 version=$("$dd" --version | sed 's/^drydock //')
 
