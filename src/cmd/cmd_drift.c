@@ -131,12 +131,10 @@ int cmd_drift(int argc, char **argv)
 		ret = r ? r : option_error("drift", argv, opts, CONN_SHORTOPTS);
 		goto cleanup;
 	}
-	if (optind != argc - 1) {
-		ret = usage_error("drift", "give one staging file (and the target: --target CONNINFO, "
-				  "a database name, or -h/-p/-U/-d)");
+	if ((ret = stage_operand("drift", argc, argv, "give one staging file (and the target: "
+				 "--target CONNINFO, a database name, or -h/-p/-U/-d)", &path)))
 		goto cleanup;
-	}
-	path = argv[optind];
+	ret = EXIT_RUNTIME;
 	if (args.json) {
 		dd_quiet = 1;
 		json_stdout();

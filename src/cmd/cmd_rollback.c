@@ -17,6 +17,7 @@
 #include "ledger.h"
 #include "pg.h"
 #include "push.h"
+#include "project.h"
 #include "pushset.h"
 #include "stage.h"
 
@@ -259,8 +260,16 @@ int cmd_rollback(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
 		path = argv[optind++];
+	} else if (!ledger) {
+		const struct project *p;
+		if (project_current(&p)) {
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+		path = p ? p->stage : NULL;
+	}
 	if (optind != argc || (!path && !ledger)) {
 		ret = usage_error("rollback", "give a staging file or --ledger ID (and the target: "
 				  "--target CONNINFO, a database name, or -h/-p/-U/-d)");

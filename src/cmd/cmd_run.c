@@ -101,13 +101,16 @@ int cmd_run(int argc, char **argv)
 		default: return option_error("run", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1 || !o.plan_dir)
+	if ((c = stage_operand("run", argc, argv, "give one staging file and --plan DIR", &o.stage_path)))
+		return c;
+	if (plan_operand(o.plan_dir, &o.plan_dir))
+		return EXIT_RUNTIME;
+	if (!o.plan_dir)
 		return usage_error("run", "give one staging file and --plan DIR");
 	if (o.resume && o.from)
 		return usage_error("run", "--resume and --from cannot be combined");
 	if (o.resume && (o.seed || o.clock))
 		return usage_error("run", "--resume continues with the run's own seed and clock");
-	o.stage_path = argv[optind];
 	if (!json)
 		return run_plan(&o);
 	/* everything the engine prints goes to stderr; stdout gets the JSON */

@@ -36,7 +36,7 @@ int cmd_validate(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *plan = ".", *stage = NULL;
+	const char *plan = NULL, *stage = NULL;
 	int c, json = 0, ret;
 
 	optind = 0;
@@ -57,6 +57,10 @@ int cmd_validate(int argc, char **argv)
 		plan = argv[optind++];
 	if (optind != argc)
 		return usage_error("validate", "give one plan folder");
+	if (plan_operand(plan, &plan))
+		return EXIT_RUNTIME;
+	if (!plan)
+		plan = ".";
 	if (json)
 		dd_quiet = 1;
 	ret = run_validate(plan, stage) ? EXIT_FINDINGS : EXIT_OK;
