@@ -100,6 +100,7 @@ struct ventry {
 
 struct vmap {
 	struct ventry *e;
+	uint64_t *hs;         /* the entries' hashes, probed without touching them */
 	size_t cap, used, limit;
 	int overflow;         /* a key was refused: counts are not complete */
 };
@@ -110,6 +111,7 @@ static void vmap_init(struct vmap *m, size_t limit)
 	while (m->cap < limit * 2)
 		m->cap *= 2;
 	m->e = xcalloc(m->cap, sizeof(*m->e));
+	m->hs = xcalloc(m->cap, sizeof(*m->hs));
 	m->used = 0;
 	m->limit = limit;
 	m->overflow = 0;
@@ -122,7 +124,9 @@ static void vmap_free(struct vmap *m)
 		free(m->e[i].b);
 	}
 	free(m->e);
+	free(m->hs);
 	m->e = NULL;
+	m->hs = NULL;
 }
 
 static char *dupn(const char *s, int len)
@@ -142,9 +146,9 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		h = 1;
 	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
-		if (!x->h)
+		if (!m->hs[i])
 			break;
-		if (x->h == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
+		if (m->hs[i] == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
 		    x->blen == blen && !memcmp(x->a, a, (size_t)alen) &&
 		    (!b || !memcmp(x->b, b, (size_t)blen))) {
 			x->n++;
@@ -156,6 +160,7 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		return NULL;
 	}
 	m->e[i].h = h;
+	m->hs[i] = h;
 	m->e[i].a = dupn(a, alen);
 	m->e[i].alen = alen;
 	m->e[i].anull = (char)anull;
@@ -174,9 +179,9 @@ static struct ventry *vmap_find(const struct vmap *m, uint64_t h, const char *a,
 		h = 1;
 	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
-		if (!x->h)
+		if (!m->hs[i])
 			return NULL;
-		if (x->h == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
+		if (m->hs[i] == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
 			return x;
 	}
 }
@@ -1320,7 +1325,7 @@ static int jvals_parse(struct jvals *v, const char *text)
 			v->s = xrealloc(v->s, (size_t)v->cap * sizeof(*v->s));
 			v->len = xrealloc(v->len, (size_t)v->cap * sizeof(*v->len));
 		}
-		if (!strncmp(p, "null", 4)) {
+		if (*p == 'n' && !strncmp(p, "null", 4)) {
 			v->s[v->n] = NULL;
 			v->len[v->n++] = 0;
 			p += 4;
@@ -1332,10 +1337,10 @@ static int jvals_parse(struct jvals *v, const char *text)
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				size_t run = strcspn(p, "\"\\");
-				memcpy(o, p, run);
-				o += run;
-				p += run;
+				/* values are short: a byte loop beats strcspn + memcpy */
+				do
+					*o++ = *p++;
+				while (*p && *p != '"' && *p != '\\');
 				continue;
 			}
 			p++;
