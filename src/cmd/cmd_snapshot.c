@@ -123,6 +123,13 @@ static int project_sources(const struct plan *plan, char **srcargs, int *named, 
 	const struct project *p;
 	if (project_current(&p))
 		return EXIT_RUNTIME;
+	if (p && p->nsources == 1 && !p->sources[0].name && plan->nsources > 1) {
+		error("project file '%s': source: the plan has %d sources: name the target of each",
+		      p->path, plan->nsources);
+		hint("Write \"source\": {\"%s\": \"TARGET\", ...}, or give --source NAME=TARGET for "
+		     "each.", plan->sources[0].name);
+		return EXIT_RUNTIME;
+	}
 	for (int i = 0; p && i < p->nsources; i++) {
 		const struct project_source *ps = &p->sources[i];
 		int found = !ps->name;

@@ -244,13 +244,24 @@ int project_current(const struct project **p)
 	return 0;
 }
 
+/*
+ * Whether a --target value could be a target's name (project.schema.json's
+ * pattern): a connection string or URI never is, so it needs no project
+ * file, not even a readable one.
+ */
+static int target_name_like(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	return *s && *s != '.' && *s != '-' && strspn(s, ok) == strlen(s);
+}
+
 int resolve_conninfo(const struct shared_args *a, const char *what, char **out)
 {
 	const struct project *p;
 	const struct project_target *t;
 
 	*out = NULL;
-	if (a->conninfo && !a->named) {
+	if (a->conninfo && (!a->named || !target_name_like(a->conninfo))) {
 		*out = xstrdup(a->conninfo);
 		return 0;
 	}

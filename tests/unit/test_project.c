@@ -492,6 +492,19 @@ static void test_broken_file(void **state)
 	assert_contains(err, "holds a password");
 	assert_true(strstr(err, "hunter2") == NULL);
 	free(err);
+	/* a connection string is no target's name: the broken file is not needed */
+	a.conninfo = "host=db dbname=app";
+	a.named = 1;
+	assert_int_equal(resolve_conninfo(&a, "the target", &out), 0);
+	assert_string_equal(out, "host=db dbname=app");
+	free(out);
+	out = NULL;
+	a.conninfo = "app";
+	capture_begin();
+	assert_int_equal(resolve_conninfo(&a, "the target", &out), -1);
+	free(capture_end());
+	a.conninfo = NULL;
+	a.named = 0;
 	project_choose("/nonexistent/drydock.json", 0);
 	capture_begin();
 	assert_int_equal(resolve_conninfo(&a, "the target", &out), -1);
