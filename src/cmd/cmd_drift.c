@@ -31,7 +31,9 @@ const char usage_drift[] =
 	"(push lets those through when asked: drydock help push).  Sends nothing.\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --json                print the comparison as JSON (README, \"JSON output\")\n"
 	"\n"

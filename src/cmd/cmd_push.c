@@ -36,7 +36,9 @@ const char usage_push[] =
 	"snapshotted database (another database of the same cluster is a warning).\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --yes                 do not ask (required without a terminal)\n"
 	"  --batch-size N        N rows per transaction, resumable (docs/push.md,\n"

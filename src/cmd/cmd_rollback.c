@@ -32,7 +32,9 @@ const char usage_rollback[] =
 	"names the push without the staging file ('drydock history' lists them).\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --where PRED          undo only the rows PRED selects, in the table PRED\n"
 	"                        names (\"users.id IN ('...')\"): PRED is PostgreSQL SQL\n"

@@ -14,7 +14,8 @@
 const char usage_validate[] =
 	"usage: drydock validate [PLAN] [--stage STAGE.db] [--json]\n"
 	"\n"
-	"Checks a plan folder (default: the current folder) without running\n"
+	"Checks a plan folder (default: the project file's \"plan\", else the current\n"
+	"folder) without running\n"
 	"anything: plan.json against its schema (unknown keys included), the files\n"
 	"it names, its schema changes, checks and gates, and the syntax of every\n"
 	"step, check, fix and gate in PostgreSQL SQL (PostgreSQL 15's own parser;\n"
