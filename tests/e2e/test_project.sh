@@ -135,6 +135,24 @@ t_command_line_wins_over_the_file() {
 	assert_file_exists two.db
 }
 
+t_source_per_plan_source() {
+	proj '{"plan": "plans/users", "stage": "s.db", "source": {"app": "copy"}, "targets": {"copy": "dbname=other"}}'
+	cd proj
+	run dd snapshot
+	assert_status 0
+	assert_err_contains "source 'app' is 'copy', a target of drydock.json"
+	run dd status
+	assert_out_contains "dbname=other"
+	cd ..
+	rm -rf proj
+	proj '{"plan": "plans/users", "stage": "s.db", "source": {"nope": "copy"}, "targets": {"copy": "dbname=other"}}'
+	cd proj
+	run dd snapshot
+	assert_status 3
+	assert_err_contains "project file 'drydock.json': source.nope: the plan has no source 'nope'"
+	assert_no_file s.db
+}
+
 t_project_env_and_no_project() {
 	proj
 	mkdir elsewhere
