@@ -593,3 +593,21 @@ INSERT INTO results (k, i) SELECT 'fold-drop-case' || id, CASE WHEN true THEN 1 
 INSERT INTO results (k, t) SELECT 'fold-drop-cast' || id, (CASE WHEN true THEN NULL::timestamptz ELSE to_timestamp((2147483647 + 1) - NULL::int4) END)::text FROM items
 
 INSERT INTO results (k, bo) SELECT 'fold-drop-and' || id, coalesce(true, (NULL::int4 + (1 / 0)) > 1 AND false) FROM items
+
+-- arrays coerced element by element (ArrayCoerceExpr): varchar[] to text[]
+-- as is, bigint[] to integer[] on assignment with int84's range check;
+-- text[] || text[] is array_cat (array_append would need text[] elements)
+-- construct: ARRAY[...]
+UPDATE items SET tags = tags || ARRAY['x', 'y']
+
+UPDATE items SET nums = ARRAY[id, id * 2]
+
+UPDATE items SET nums = ARRAY[big]
+
+UPDATE items SET nums = ARRAY[small, small * 2]::int8[] WHERE small IS NOT NULL
+
+UPDATE items SET tags = ARRAY[name, name || '!']
+
+INSERT INTO results (k, ta) SELECT 'agg-vc', array_agg(name ORDER BY name NULLS FIRST) FROM items
+
+INSERT INTO results (k, ta) SELECT 'ordkeys-vc', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items
