@@ -67,8 +67,14 @@ t_snapshot_takes_every_table_with_its_key() {
 	assert_status 0
 	assert_out_contains "app.payment "
 	assert_out_contains "payment [partitioned]"
-	assert_out_contains "event_log [partitioned] [no key: read-only]"
+	# no primary key: the unique index on NOT NULL columns, else none
+	assert_out_contains "event_log [partitioned] [key: unique index event_log_kind_seq]"
 	assert_out_contains "visit [no key: read-only]"
+	run dd status "$FIX/s.db" --json
+	assert_eq "event_log:unique index:event_log_kind_seq film:primary key: visit:none:" "$(jq -r '.tables[]
+		| select(.name == "film" or .name == "event_log" or .name == "visit")
+		| "\(.name):\(.key):\(.key_index // "")"' "$T/out" | sort | tr '\n' ' ' | sed 's/ $//')"
+	assert_eq '["kind","seq"]|event_log_kind_seq' "$(sq "$FIX/s.db" "SELECT key_columns, key_index FROM dd_table WHERE name = 'event_log'")"
 	# every partition's rows, through the parents
 	assert_eq 4 "$(sq "$FIX/s.db" 'SELECT count(*) FROM dd_pristine__payment')"
 	assert_eq 3 "$(sq "$FIX/s.db" 'SELECT count(*) FROM dd_pristine__event_log')"
@@ -177,30 +183,34 @@ t_range_with_lower_above_upper_fails_offline() {
 	assert_err_contains "range lower bound must be less than or equal to range upper bound"
 }
 
-t_list_partition_bound_fails_offline() {
+t_row_outside_every_list_partition_fails_offline() {
 	cp "$FIX/s.db" s.db
-	plan_with "UPDATE payment SET amount = 0 WHERE id = 1;"
-	# event_log is read-only (no key): its bounds are checked once it is writable
+	plan_with "INSERT INTO event_log VALUES ('sms', 1, NULL, NULL);
+UPDATE event_log SET kind = 'push' WHERE kind = 'mail';"
+	run pg_psql -d src -c "BEGIN; INSERT INTO event_log VALUES ('sms', 1, NULL, NULL); ROLLBACK"
+	assert_err_contains 'no partition of relation "event_log" found for row'
 	run dd run s.db --plan p
-	assert_status 0
+	assert_status 1
+	assert_out_matches "check event_log_partition_bounds +error +fail +2  \(push, 1\), \(sms, 1\)"
+	run dd approve s.db --by tester
+	assert_status 1
 }
 
-t_row_outside_every_date_partition_is_stopped_before_push() {
+t_row_outside_every_date_partition_fails_offline() {
 	cp "$FIX/s.db" s.db
-	plan_with "INSERT INTO payment (paid_on, amount) VALUES ('2025-10-10', 1.00);"
+	# into the default partition (2018) and the sub-partitioned year's
+	# first half: fine; 2025-10-10 falls in the year's gap
+	plan_with "INSERT INTO payment (paid_on, amount) VALUES ('2018-01-01', 1.00), ('2025-06-30', 2.00), ('2025-10-10', 3.00);
+UPDATE payment SET paid_on = '2025-07-01' WHERE id = 3;"
 	run pg_psql -d src -c "BEGIN; INSERT INTO payment (paid_on, amount) VALUES ('2025-10-10', 1.00); ROLLBACK"
 	assert_err_contains 'no partition of relation "payment_2025" found for row'
-	run dd run s.db --plan p
-	# date bounds are not evaluated offline yet: verified at push, where
-	# the row is refused before anything is applied
-	assert_status 0
-	assert_out_matches "check payment_partition_bounds +error +unverifiable"
-	dd -q approve s.db --by tester
-	newdb t_date
-	run dd push s.db --target "$(pg_url t_date)" --yes
-	assert_status 3
+	run pg_psql -d src -c "BEGIN; UPDATE payment SET paid_on = '2025-07-01' WHERE id = 3; ROLLBACK"
 	assert_err_contains 'no partition of relation "payment_2025" found for row'
-	assert_eq 4 "$(pgq t_date 'SELECT count(*) FROM payment')"
+	run dd run s.db --plan p
+	assert_status 1
+	assert_out_matches "check payment_partition_bounds +error +fail +2  \(3, 2025-07-01\), \(7, 2025-10-10\)"
+	run dd approve s.db --by tester
+	assert_status 1
 }
 
 t_writing_a_generated_or_always_identity_column_is_refused() {
@@ -215,6 +225,15 @@ t_writing_a_generated_or_always_identity_column_is_refused() {
 	run dd run s.db --plan p
 	assert_status 3
 	assert_err_contains 'cannot insert a non-DEFAULT value into column "id"'
+}
+
+t_old_staging_file_is_refused() {
+	cp "$FIX/s.db" s.db
+	sqlite3 s.db "PRAGMA user_version = 1"
+	run dd status s.db
+	assert_status 3
+	assert_err_contains "drydock: error: staging file 's.db' was made by an older drydock; re-snapshot"
+	assert_err_contains "hint: Take the snapshot again with this drydock"
 }
 
 t_writing_a_table_without_any_key_is_refused() {

@@ -23,6 +23,10 @@ UPDATE rental SET period = '[2024-02-01 10:00+00,2024-02-06 10:00+00)' WHERE id 
 -- payments: through the parent, into each partition and out of one into another
 INSERT INTO payment (paid_on, rental_id, amount) VALUES ('2025-04-03', 4, 2.50), ('2018-01-01', NULL, 0.10);
 UPDATE payment SET paid_on = '2024-12-31', amount = amount + 1 WHERE paid_on = '2019-06-01';
+-- the log has no primary key: its unique index on NOT NULL columns identifies rows
+INSERT INTO event_log VALUES ('mail', 2, 'queued', '\x0102');
+UPDATE event_log SET note = 'logout', data = NULL WHERE kind = 'auth' AND seq = 1;
+DELETE FROM event_log WHERE kind = 'audit';
 -- a table with a rule (ON INSERT: an update does not fire it), and the keyless visit, read
 UPDATE film_note SET note = 'a classic' WHERE id = 1;
 CREATE TABLE visitors AS SELECT who, count(*) AS visits FROM visit GROUP BY who;
