@@ -100,6 +100,7 @@ struct ventry {
 
 struct vmap {
 	struct ventry *e;
+	uint64_t *hs;         /* the entries' hashes, probed without touching them */
 	size_t cap, used, limit;
 	int overflow;         /* a key was refused: counts are not complete */
 };
@@ -110,6 +111,7 @@ static void vmap_init(struct vmap *m, size_t limit)
 	while (m->cap < limit * 2)
 		m->cap *= 2;
 	m->e = xcalloc(m->cap, sizeof(*m->e));
+	m->hs = xcalloc(m->cap, sizeof(*m->hs));
 	m->used = 0;
 	m->limit = limit;
 	m->overflow = 0;
@@ -122,7 +124,9 @@ static void vmap_free(struct vmap *m)
 		free(m->e[i].b);
 	}
 	free(m->e);
+	free(m->hs);
 	m->e = NULL;
+	m->hs = NULL;
 }
 
 static char *dupn(const char *s, int len)
@@ -142,9 +146,9 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		h = 1;
 	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
-		if (!x->h)
+		if (!m->hs[i])
 			break;
-		if (x->h == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
+		if (m->hs[i] == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
 		    x->blen == blen && !memcmp(x->a, a, (size_t)alen) &&
 		    (!b || !memcmp(x->b, b, (size_t)blen))) {
 			x->n++;
@@ -156,6 +160,7 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		return NULL;
 	}
 	m->e[i].h = h;
+	m->hs[i] = h;
 	m->e[i].a = dupn(a, alen);
 	m->e[i].alen = alen;
 	m->e[i].anull = (char)anull;
@@ -174,9 +179,9 @@ static struct ventry *vmap_find(const struct vmap *m, uint64_t h, const char *a,
 		h = 1;
 	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
-		if (!x->h)
+		if (!m->hs[i])
 			return NULL;
-		if (x->h == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
+		if (m->hs[i] == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
 			return x;
 	}
 }
@@ -351,6 +356,41 @@ static void xsum_add(struct xsum *s, const char *t, size_t len, long long n)
 	}
 }
 
+/*
+ * A number's text as a double, as strtod() would give it: plain decimal
+ * text with at most 15 significant digits and 22 decimals is an exact
+ * integer divided by an exact power of ten, one correctly rounded
+ * division (Clinger's fast path); anything else goes to strtod().  Every
+ * value of a changed numeric column passes here (histograms).
+ */
+static double num_double(const char *s, size_t len)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+					 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+					 1e20, 1e21, 1e22 };
+	uint64_t m = 0;
+	int digits = 0, frac = 0, dot = 0, neg = 0;
+	size_t i = 0;
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		neg = s[i++] == '-';
+	if (i == len)
+		return strtod(s, NULL);
+	for (; i < len; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || frac >= 22)
+			return strtod(s, NULL);
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		digits += digits || s[i] != '0';
+		frac += dot;
+		if (digits > 15)
+			return strtod(s, NULL);
+	}
+	return neg ? -((double)m / pow10[frac]) : (double)m / pow10[frac];
+}
+
 /* Decimal text of v into buf (at least 21 bytes); returns its length. */
 static int fmt_ll(char *buf, long long v)
 {
@@ -450,6 +490,16 @@ static void fsum_add(struct fsum *f, double x, long long n)
 	fsum_add1(f, lo);
 }
 
+/* d += s: the partials are exact, so the sum is the same in any order. */
+static void fsum_merge(struct fsum *d, const struct fsum *s)
+{
+	d->nan |= s->nan;
+	d->pinf |= s->pinf;
+	d->ninf |= s->ninf;
+	for (int i = 0; i < s->n; i++)
+		fsum_add1(d, s->p[i]);
+}
+
 static double fsum_result(const struct fsum *f)
 {
 	double hi = 0.0, lo = 0.0;
@@ -525,6 +575,25 @@ static cJSON *xsum_json(struct xsum *s)
 static void xsum_clear(struct xsum *s)
 {
 	mpz_clear(s->z);
+}
+
+/* d += s (s is left holding the same sum). */
+static void xsum_merge(struct xsum *d, struct xsum *s)
+{
+	mpz_t t;
+	d->nan |= s->nan;
+	d->pinf |= s->pinf;
+	d->ninf |= s->ninf;
+	d->n += s->n;
+	xsum_flush(d);
+	xsum_flush(s);
+	for (; d->scale < s->scale; d->scale++)
+		mpz_mul_ui(d->z, d->z, 10);
+	mpz_init_set(t, s->z);
+	for (int k = s->scale; k < d->scale; k++)
+		mpz_mul_ui(t, t, 10);
+	mpz_add(d->z, d->z, t);
+	mpz_clear(t);
 }
 
 /* ============================================================ columns */
@@ -627,6 +696,7 @@ struct side {
 	struct xsum sum;
 	struct fsum fsum;
 	struct hvals *hist;   /* changed numeric columns only */
+	struct hvals *hist2;  /* a merged side's numbers, counted in the bins too */
 	long long *budget;    /* numbers the table may still keep */
 	long long bins[HBINS];
 };
@@ -803,11 +873,16 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 	if (c->ord == ORD_INT)
 		vk.k = has_int ? ival : strtoll(v, NULL, 10);
 	if (c->ord == ORD_FLOAT || s->hist)
-		vk.d = has_int ? (double)ival : strtod(v, NULL);
-	if (!s->min.set || ext_cmp(c, v, len, &vk, &s->min) < 0)
+		vk.d = has_int ? (double)ival : num_double(v, len);
+	/* the order is total and min <= max: below the min is not above the max */
+	if (!s->min.set) {
 		ext_set(&s->min, v, len, &vk);
-	if (!s->max.set || ext_cmp(c, v, len, &vk, &s->max) > 0)
 		ext_set(&s->max, v, len, &vk);
+	} else if (ext_cmp(c, v, len, &vk, &s->min) < 0) {
+		ext_set(&s->min, v, len, &vk);
+	} else if (ext_cmp(c, v, len, &vk, &s->max) > 0) {
+		ext_set(&s->max, v, len, &vk);
+	}
 	if (c->is_text)
 		s->len_sum += (long long)utf8_chars(v, len) * n;
 	if (c->ord == ORD_INT && has_int)
@@ -868,13 +943,56 @@ static void side_add(struct side *s, const struct col *c, const char *v, size_t 
 	side_add_h(s, c, v, len, isnull, has_int, ival, isnull ? 0 : value_hash(v, len));
 }
 
-/* The same value to both sides, hashed once. */
-static void side_add2(struct side *a, struct side *b, const struct col *c, const char *v,
-		      size_t len, int isnull, int has_int, long long ival)
+/*
+ * d takes in the values of s, as if they had been added to d one by one:
+ * the same counts, extremes, sums and, past the exact bound, the same
+ * HyperLogLog registers.  s stays as it was (it is merged into both the
+ * before and the after side: the values of rows a migration left alone).
+ */
+static void side_merge(struct side *d, struct side *s, const struct col *c)
 {
-	uint64_t h = isnull ? 0 : value_hash(v, len);
-	side_add_h(a, c, v, len, isnull, has_int, ival, h);
-	side_add_h(b, c, v, len, isnull, has_int, ival, h);
+	d->rows += s->rows;
+	d->nulls += s->nulls;
+	if (!s->flushed) {
+		for (size_t i = 0; i < s->vals.cap; i++) {
+			const struct ventry *e = &s->vals.e[i];
+			struct ventry *f;
+			if (!e->h)
+				continue;
+			if (!d->flushed) {
+				if ((f = vmap_add(&d->vals, e->h, e->a, e->alen, 0, NULL, 0, 0, 0))) {
+					f->n += e->n - 1;
+					continue;
+				}
+				side_fold(d, c, 1);
+				d->flushed = 1;
+			}
+			side_value(d, c, e->a, (size_t)e->alen, 0, 0, e->n, e->h);
+		}
+		return;
+	}
+	if (!d->flushed) {
+		side_fold(d, c, 1);
+		d->flushed = 1;
+	}
+	d->vals.overflow = 1;
+	for (unsigned i = 0; i < HLL_M; i++)
+		if (d->hll[i] < s->hll[i])
+			d->hll[i] = s->hll[i];
+	for (int m = 0; m < 2; m++) {
+		struct ext *e = m ? &s->max : &s->min;
+		struct vkey vk = { e->has_k, e->tried, e->k, e->d };
+		if (!e->set)
+			continue;
+		if (m ? !d->max.set || ext_cmp(c, e->s, e->len, &vk, &d->max) > 0 :
+			!d->min.set || ext_cmp(c, e->s, e->len, &vk, &d->min) < 0)
+			ext_set(m ? &d->max : &d->min, e->s, e->len, &vk);
+	}
+	d->len_sum += s->len_sum;
+	xsum_merge(&d->sum, &s->sum);
+	fsum_merge(&d->fsum, &s->fsum);
+	if (d->hist)
+		d->hist2 = s->hist;
 }
 
 /* After the last value. */
@@ -940,17 +1058,19 @@ static int bin_of(double d, double lo, double hi)
 /* Bins from the kept numbers; -1 when they were not kept. */
 static int side_bins(struct side *s, double lo, double hi)
 {
-	struct hvals *h = s->hist;
-	if (!h || h->lost)
+	if (!s->hist || s->hist->lost || (s->hist2 && s->hist2->lost))
 		return -1;
-	for (size_t i = 0; i < h->n; i++) {
-		double d = h->chunk[i / HCHUNK][i % HCHUNK];
-		if (isfinite(d))
-			s->bins[bin_of(d, lo, hi)]++;
+	for (int k = 0; k < 2; k++) {
+		const struct hvals *h = k ? s->hist2 : s->hist;
+		for (size_t i = 0; h && i < h->n; i++) {
+			double d = h->chunk[i / HCHUNK][i % HCHUNK];
+			if (isfinite(d))
+				s->bins[bin_of(d, lo, hi)]++;
+		}
+		for (size_t i = 0; h && i < h->nw; i++)
+			if (isfinite(h->w[i].v))
+				s->bins[bin_of(h->w[i].v, lo, hi)] += h->w[i].n;
 	}
-	for (size_t i = 0; i < h->nw; i++)
-		if (isfinite(h->w[i].v))
-			s->bins[bin_of(h->w[i].v, lo, hi)] += h->w[i].n;
 	return 0;
 }
 
@@ -1115,7 +1235,7 @@ static void bins_row(void *arg, const struct wrow *w)
 	double d;
 	if (!w->s[0])
 		return;
-	d = w->has_int[0] ? (double)w->ival[0] : strtod(w->s[0], NULL);
+	d = w->has_int[0] ? (double)w->ival[0] : num_double(w->s[0], (size_t)w->len[0]);
 	if (isfinite(d))
 		b->bins[bin_of(d, b->lo, b->hi)]++;
 }
@@ -1205,7 +1325,7 @@ static int jvals_parse(struct jvals *v, const char *text)
 			v->s = xrealloc(v->s, (size_t)v->cap * sizeof(*v->s));
 			v->len = xrealloc(v->len, (size_t)v->cap * sizeof(*v->len));
 		}
-		if (!strncmp(p, "null", 4)) {
+		if (*p == 'n' && !strncmp(p, "null", 4)) {
 			v->s[v->n] = NULL;
 			v->len[v->n++] = 0;
 			p += 4;
@@ -1217,10 +1337,10 @@ static int jvals_parse(struct jvals *v, const char *text)
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				size_t run = strcspn(p, "\"\\");
-				memcpy(o, p, run);
-				o += run;
-				p += run;
+				/* values are short: a byte loop beats strcspn + memcpy */
+				do
+					*o++ = *p++;
+				while (*p && *p != '"' && *p != '\\');
 				continue;
 			}
 			p++;
@@ -1513,6 +1633,7 @@ struct table_ctx {
 	int *chg_cc;               /* ... as indexes into cc */
 	int nchg;
 	char *chg_mask;            /* ... per column of cols */
+	struct side *same;         /* merged_pass: values left alone, per column */
 };
 
 static int op_index(char op)
@@ -1680,7 +1801,7 @@ static void changed_columns(struct table_ctx *x, const char *text, struct jvals 
  * newv: after (I, U); the changed columns are in x->chg_cc (U).
  */
 static void change_row(struct table_ctx *x, long long seq, char op, const struct jvals *oldv,
-		       const struct jvals *newv)
+		       const struct jvals *newv, const uint64_t *oldh, const uint64_t *newh)
 {
 	res_add(&x->res[op_index(op)], seq, &x->rng);
 	if (op == 'D' && x->pair_h) {
@@ -1718,6 +1839,7 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 		struct cchange *c = &x->cc[x->chg_cc[k]];
 		const char *o = NULL, *n = NULL;
 		int ol = 0, nl = 0;
+		uint64_t ho, hn;
 		if (c->bi >= 0 && c->bi < oldv->n) {
 			o = oldv->s[c->bi];
 			ol = oldv->len[c->bi];
@@ -1727,7 +1849,9 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 			nl = newv->len[c->ai];
 		}
 		c->rows++;
-		vmap_add(&c->trans, hash_bytes(n ? n : "", (size_t)nl, hash_bytes(o ? o : "", (size_t)ol, (o ? 1 : 2) + (n ? 4 : 8))),
+		ho = !o ? 0 : oldh ? oldh[c->bi] : value_hash(o, (size_t)ol);
+		hn = !n ? 0 : newh ? newh[c->ai] : value_hash(n, (size_t)nl);
+		vmap_add(&c->trans, mix64(ho ^ mix64(hn + (uint64_t)((o ? 1 : 2) + (n ? 4 : 8)))),
 			 o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
 		if (!o && n) {
 			c->null_to_value++;
@@ -1739,7 +1863,7 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 				c->first_to_null = seq;
 		}
 		if (o && n && x->cols[c->ci].is_num) {
-			double d = fabs(strtod(n, NULL) - strtod(o, NULL));
+			double d = fabs(num_double(n, (size_t)nl) - num_double(o, (size_t)ol));
 			if (isfinite(d) && d > c->max_delta) {
 				c->max_delta = d;
 				c->max_delta_seq = seq;
@@ -1812,7 +1936,7 @@ static int changes_pass(struct table_ctx *x)
 			new_ok = !jvals_parse(&newv, (const char *)sqlite3_column_text(st, 3));
 		if (op == 'U')
 			changed_columns(x, (const char *)sqlite3_column_text(st, 4), &tmp);
-		change_row(x, seq, op, old_ok ? &oldv : NULL, new_ok ? &newv : NULL);
+		change_row(x, seq, op, old_ok ? &oldv : NULL, new_ok ? &newv : NULL, NULL, NULL);
 	}
 	if (rc != SQLITE_DONE) {
 		stage_error(x->db, "cannot read the change set");
@@ -1857,9 +1981,21 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	sqlite3_stmt *ws = NULL, *cs = NULL;
 	struct jvals oldv = { 0 }, key = { 0 }, tmp = { 0 }, wv = { 0 };
 	struct wrow w;
+	struct side *same = xcalloc((size_t)x->ncols + 1, sizeof(*same));
+	uint64_t *oldh = xcalloc((size_t)x->ncols + 1, sizeof(*oldh));
+	uint64_t *newh = xcalloc((size_t)x->ncols + 1, sizeof(*newh));
 	int wrc, crc, ret = -1;
 	char op = 0;
 
+	/* the values of rows and columns the migration left alone go to
+	   same[] once, merged into both sides at the end */
+	for (int i = 0; i < x->ncols; i++) {
+		side_init(&same[i]);
+		if (before[i].hist) {
+			same[i].hist = xcalloc(1, sizeof(struct hvals));
+			same[i].budget = before[i].budget;
+		}
+	}
 	wrow_init(&w, x->ncols);
 	select_cols(&sql, working, x->cols, x->ncols, x->key_pos, x->nkey);
 	if (sqlite3_prepare_v2(x->db, sql.buf, -1, &ws, NULL) != SQLITE_OK ||
@@ -1881,7 +2017,7 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			goto mismatch;
 		for (int i = 0; i < x->ncols; i++)
 			side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
-		change_row(x, sqlite3_column_int64(cs, 0), 'D', &oldv, NULL);
+		change_row(x, sqlite3_column_int64(cs, 0), 'D', &oldv, NULL, NULL, NULL);
 	}
 	if (crc == SQLITE_ROW && jvals_parse(&key, (const char *)sqlite3_column_text(cs, 2)))
 		goto mismatch;
@@ -1890,8 +2026,8 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 		if (crc != SQLITE_ROW || !same_key(x, &w, &key)) {
 			/* unchanged: the same before and after */
 			for (int i = 0; i < x->ncols; i++)
-				side_add2(&before[i], &after[i], &x->cols[i], w.s[i], (size_t)w.len[i],
-					  !w.s[i], w.has_int[i], w.ival[i]);
+				side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					 w.has_int[i], w.ival[i]);
 			continue;
 		}
 		if (op == 'U') {
@@ -1900,20 +2036,23 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			changed_columns(x, (const char *)sqlite3_column_text(cs, 4), &tmp);
 			for (int i = 0; i < x->ncols; i++) {
 				if (!x->chg_mask[i]) {
-					side_add2(&before[i], &after[i], &x->cols[i], w.s[i], (size_t)w.len[i],
-						  !w.s[i], w.has_int[i], w.ival[i]);
+					side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+						 w.has_int[i], w.ival[i]);
 					continue;
 				}
-				side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
-				side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-					 w.has_int[i], w.ival[i]);
+				oldh[i] = oldv.s[i] ? value_hash(oldv.s[i], (size_t)oldv.len[i]) : 0;
+				newh[i] = w.s[i] ? value_hash(w.s[i], (size_t)w.len[i]) : 0;
+				side_add_h(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i],
+					   0, 0, oldh[i]);
+				side_add_h(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					   w.has_int[i], w.ival[i], newh[i]);
 			}
-			change_row(x, sqlite3_column_int64(cs, 0), 'U', &oldv, &wv);
+			change_row(x, sqlite3_column_int64(cs, 0), 'U', &oldv, &wv, oldh, newh);
 		} else if (op == 'I') {
 			for (int i = 0; i < x->ncols; i++)
 				side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
 					 w.has_int[i], w.ival[i]);
-			change_row(x, sqlite3_column_int64(cs, 0), 'I', NULL, &wv);
+			change_row(x, sqlite3_column_int64(cs, 0), 'I', NULL, &wv, NULL, NULL);
 		} else {
 			goto mismatch;
 		}
@@ -1930,6 +2069,10 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	}
 	if (crc == SQLITE_ROW)
 		goto mismatch;
+	for (int i = 0; i < x->ncols; i++) {
+		side_merge(&before[i], &same[i], &x->cols[i]);
+		side_merge(&after[i], &same[i], &x->cols[i]);
+	}
 	ret = 0;
 	goto cleanup;
 mismatch:
@@ -1943,6 +2086,15 @@ cleanup:
 	jvals_free(&oldv);
 	jvals_free(&key);
 	jvals_free(&tmp);
+	if (ret) {
+		for (int i = 0; i < x->ncols; i++)
+			side_free(&same[i]);
+		free(same);
+	} else {
+		x->same = same; /* their numbers count in the histograms */
+	}
+	free(oldh);
+	free(newh);
 	return ret;
 }
 
@@ -2464,6 +2616,9 @@ cleanup:
 	free(x.nk_new);
 	free(x.chg_cc);
 	free(x.chg_mask);
+	for (int i = 0; x.same && i < x.ncols; i++)
+		side_free(&x.same[i]);
+	free(x.same);
 	sb_release(&x.chg_text);
 	free(before);
 	free(after);
