@@ -28,6 +28,8 @@ static const char *table_key_kind(const struct table_meta *t)
 {
 	if (!t->npk)
 		return "none";
+	if (t->key_index)
+		return "unique index";
 	return t->ndeclared_key ? "plan" : "primary key";
 }
 
@@ -104,6 +106,8 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat, const struct r
 		if (t->row_filter)
 			cJSON_AddStringToObject(jt, "where", t->row_filter);
 		cJSON_AddStringToObject(jt, "key", table_key_kind(t));
+		if (t->key_index)
+			cJSON_AddStringToObject(jt, "key_index", t->key_index);
 		if (t->partitioned)
 			cJSON_AddBoolToObject(jt, "partitioned", 1);
 		{
@@ -254,11 +258,13 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 		const struct table_meta *tm = &cat->tables[i];
 		table_cellf(t, "%s.%s", tm->source, tm->name);
 		table_cellf(t, "%lld", tm->row_count);
-		table_cellf(t, "%s%s%s%s%s", tm->stage_name,
+		table_cellf(t, "%s%s%s%s%s%s%s", tm->stage_name,
 			    tm->pristine_name ? "" : " (read-only)",
 			    tm->row_filter ? " [filtered]" : "",
 			    tm->partitioned ? " [partitioned]" : "",
-			    !tm->npk ? " [no key: read-only]" : tm->ndeclared_key ? " [key from the plan]" : "");
+			    !tm->npk ? " [no key: read-only]" : tm->key_index ? " [key: unique index " :
+			    tm->ndeclared_key ? " [key from the plan]" : "",
+			    tm->key_index ? tm->key_index : "", tm->key_index ? "]" : "");
 		total += tm->row_count;
 	}
 	table_cell(t, "total");
