@@ -1398,9 +1398,13 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 		fmt = 1;
 		for_input = 1;
 	}
+	/* a named zone: timestamp AT TIME ZONE only (timetz takes the
+	 * offset of the current date) */
+	int named_ok = !strcmp(name, "timezone") && args[1]->type.t != PGK_TIMETZ;
 	if (zone >= 0 && args[zone]->kind == E_UNKNOWN &&
-	    fn_datetime_check_zone(args[zone]->text, &why) < 0)
-		return cerr(cx, args[zone]->loc, "drydock runs time zones with a fixed offset only (UTC, '+05:30', 'EST')",
+	    fn_datetime_check_zone(args[zone]->text, named_ok, &why) < 0)
+		return cerr(cx, args[zone]->loc, named_ok ? NULL :
+			    "drydock runs named time zones ('Europe/Paris') in AT TIME ZONE over timestamps only; elsewhere a fixed offset (UTC, '+05:30', 'EST')",
 			    "%s", why);
 	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
 	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)

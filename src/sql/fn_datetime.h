@@ -20,12 +20,16 @@
  * (INTERVAL DAY TO SECOND...; -1 or 32767 for none) and precision -1 for
  * none.  The input casts from text accept the same optional arguments.
  *
- * Time zones: the session zone is UTC.  AT TIME ZONE / timezone() accept
- * fixed offsets only: the zone abbreviations of PostgreSQL's "Default" set
- * whose offset is fixed ('UTC', 'GMT', 'EST', 'CEST'...), POSIX-style
- * offsets ('+05', 'UTC-3') and intervals; named zones ('Europe/Paris')
- * are refused with an error naming them (fn_datetime_check_zone() says
- * so at compile time for a constant zone).
+ * Time zones: the session zone is UTC.  Zones are the zone abbreviations
+ * of PostgreSQL's "Default" set whose offset is fixed ('UTC', 'GMT',
+ * 'EST', 'CEST'...), POSIX-style offsets ('+05', 'UTC-3') and intervals;
+ * AT TIME ZONE / timezone() over timestamp and timestamptz also take named
+ * zones ('Europe/Paris') from the tz database PostgreSQL reads
+ * (tzfile.h).  A named zone elsewhere (date_trunc, make_timestamptz,
+ * timetz, timestamptz input) is refused with an error naming it; an
+ * unknown name gets PostgreSQL's "not recognized" (fn_datetime_check_zone()
+ * says so at compile time for a constant zone; named_ok: in AT TIME ZONE
+ * over a timestamp).
  *
  * to_char(), to_timestamp(text, text) and to_date(text, text) implement
  * the template patterns listed in fn_datetime_fmt.c; a template using any
@@ -51,7 +55,7 @@ int fn_datetime_set_clock(const char *timestamptz_text);
  * For the compiler, on a constant zone of AT TIME ZONE / timezone():
  * 0 when it can be run exactly, else -1 with *why set to the message.
  */
-int fn_datetime_check_zone(const char *zone, const char **why);
+int fn_datetime_check_zone(const char *zone, int named_ok, const char **why);
 
 /*
  * For the compiler, on a constant template of to_char / to_timestamp /

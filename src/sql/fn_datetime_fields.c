@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dtcalc.h"
+#include "tzfile.h"
 #include "util.h"
 
 /* ================================================================ clock */
@@ -1345,18 +1346,32 @@ static int zone_lookup(const char *zone, int *east, const char **why)
 		return 0;
 	if (posix_offset(zone, east) == 0)
 		return 0;
-	snprintf(msg, sizeof(msg),
-		 "time zone \"%.60s\" is not supported by drydock: only UTC and fixed offsets ('UTC', '+05:30', 'EST') run offline",
-		 zone);
+	if (tz_load(zone))
+		snprintf(msg, sizeof(msg),
+			 "time zone \"%.60s\" is not supported by drydock here: a named zone runs in AT TIME ZONE (timezone()) over timestamps only",
+			 zone);
+	else
+		snprintf(msg, sizeof(msg), "time zone \"%.60s\" not recognized", zone);
 	*why = msg;
 	return -1;
 }
 
-int fn_datetime_check_zone(const char *zone, const char **why)
+int fn_datetime_check_zone(const char *zone, int named_ok, const char **why)
 {
 	int east;
 
+	if (named_ok && tz_load(zone))
+		return 0;
 	return zone_lookup(zone, &east, why);
+}
+
+/* Seconds since 1970 (floor) of a timestamp's microseconds since 2000. */
+static int64_t unix_secs(int64_t t)
+{
+	int64_t s = t / DT_USECS_PER_SEC;
+	if (t % DT_USECS_PER_SEC < 0)
+		s--;
+	return s + INT64_C(946684800);
 }
 
 static int zone_east(sqlite3_context *ctx, const char *zone, int *east)
@@ -1438,6 +1453,7 @@ static void fn_zone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	int ud = (int)(intptr_t)sqlite3_user_data(ctx);
 	int kind = ud & 0xff, east = 0;
 	struct pgdt_value v, z;
+	const struct tzone *tz = NULL;
 
 	if (pgfn_any_null(argc, argv))
 		return;
@@ -1452,8 +1468,15 @@ static void fn_zone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			return;
 		}
 		east = (int)(z.time / DT_USECS_PER_SEC);
-	} else if (zone_east(ctx, (const char *)sqlite3_value_text(argv[0]), &east) < 0) {
-		return;
+	} else {
+		/* a fixed offset, else (over timestamps) a named zone */
+		const char *zs = (const char *)sqlite3_value_text(argv[0]), *why = NULL;
+		if (!zs || zone_lookup(zs, &east, &why) < 0) {
+			if (!zs || kind == PGK_TIMETZ || !(tz = tz_load(zs))) {
+				pgfn_error(ctx, "%s", why ? why : "out of memory");
+				return;
+			}
+		}
 	}
 	if (dtf_arg(ctx, argv[1], kind, &v) < 0)
 		return;
@@ -1461,6 +1484,8 @@ static void fn_zone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	case PGK_TIMESTAMP:
 		/* local time in the zone to UTC */
 		if (dt_ts_finite(v.time)) {
+			if (tz)
+				east = tz_utoff_for_local(tz, unix_secs(v.time));
 			v.time -= (int64_t)east * DT_USECS_PER_SEC;
 			if (!dt_ts_valid(v.time)) {
 				pgfn_error(ctx, "timestamp out of range");
@@ -1471,6 +1496,8 @@ static void fn_zone(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	case PGK_TIMESTAMPTZ:
 		if (dt_ts_finite(v.time)) {
+			if (tz)
+				east = tz_utoff_at(tz, unix_secs(v.time));
 			v.time += (int64_t)east * DT_USECS_PER_SEC;
 			if (!dt_ts_valid(v.time)) {
 				pgfn_error(ctx, "timestamp out of range");

@@ -12,11 +12,6 @@ UPDATE books SET code = to_char(price, 'FM999.00')
 
 UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
 
--- construct: AT TIME ZONE
-UPDATE books SET added = date_trunc('hour', added AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
-
-UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')
-
 UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
 
 INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id

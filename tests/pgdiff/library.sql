@@ -550,3 +550,9 @@ UPDATE authors SET country = (SELECT array_to_string(a, ',') FROM (SELECT array_
 -- an array cast to text: array_out's text, which is how arrays are stored
 -- construct: array to text casts
 UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books b WHERE b.author_id = authors.id)
+
+-- named time zones (tz database), both ways
+-- construct: AT TIME ZONE
+UPDATE books SET added = date_trunc('hour', added AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
+
+UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')

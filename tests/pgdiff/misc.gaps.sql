@@ -10,9 +10,5 @@ UPDATE items SET score = power(2, 0.5)
 -- construct: time zones in timestamptz input
 INSERT INTO results (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
 
-INSERT INTO results (k, ts) VALUES ('at', timestamptz '2024-01-01 00:00:00+00' AT TIME ZONE 'Europe/Paris')
-
-INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Europe/Paris')
-
 -- aggregate ORDER BY over a key type fn_ordagg cannot sort yet (interval, ranges, enums)
 INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM items

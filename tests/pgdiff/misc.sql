@@ -611,3 +611,13 @@ UPDATE items SET tags = ARRAY[name, name || '!']
 INSERT INTO results (k, ta) SELECT 'agg-vc', array_agg(name ORDER BY name NULLS FIRST) FROM items
 
 INSERT INTO results (k, ta) SELECT 'ordkeys-vc', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items
+
+-- named zones: the tz database PostgreSQL reads, both ways
+-- construct: AT TIME ZONE
+INSERT INTO results (k, ts) VALUES ('at', timestamptz '2024-01-01 00:00:00+00' AT TIME ZONE 'Europe/Paris')
+
+INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Europe/Paris')
+
+INSERT INTO results (k, tz) SELECT 'at3' || id, (lower(during) AT TIME ZONE 'America/New_York') AT TIME ZONE 'Asia/Kolkata' FROM items WHERE NOT isempty(during)
+
+INSERT INTO results (k, tz) VALUES ('at-unknown', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Mars/Base')
