@@ -110,6 +110,19 @@ int report_column_index(const cJSON *cols, const char *name)
 	return -1;
 }
 
+double report_replaced(const cJSON *t)
+{
+	return jnum_or(jget(t, "replaced"), "count", 0);
+}
+
+double report_other(const cJSON *t, const char *key)
+{
+	double n = jnum_or(t, key, 0);
+	if (!strcmp(key, "inserts") || !strcmp(key, "deletes"))
+		n -= report_replaced(t);
+	return n < 0 ? 0 : n;
+}
+
 const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col)
 {
 	int i = report_column_index(jget(t, before ? "columns_before" : "columns_after"), col);

@@ -1619,7 +1619,9 @@ struct table_ctx {
 	int ncc;
 	int *key_pos;          /* primary key positions in old_row, or NULL */
 	int nkey;
-	struct reservoir res[3];   /* I, U, D */
+	struct reservoir res[3];   /* I (unpaired), U, D (all, then unpaired) */
+	struct reservoir lone;     /* deletes not remembered for pairing */
+	uint64_t rng2;             /* ... its generator (res[] keep theirs) */
 	struct picks picks[3];
 	long long replaced;
 	long long (*pairs)[2];     /* first pairs: delete seq, insert seq */
@@ -1803,7 +1805,10 @@ static void changed_columns(struct table_ctx *x, const char *text, struct jvals 
 static void change_row(struct table_ctx *x, long long seq, char op, const struct jvals *oldv,
 		       const struct jvals *newv, const uint64_t *oldh, const uint64_t *newh)
 {
-	res_add(&x->res[op_index(op)], seq, &x->rng);
+	/* a replaced row is one pair, never also an insert and a delete in
+	   the samples: a paired insert is not sampled, and with pairs the
+	   deletes are drawn again at the end from those no insert took
+	   (settle_deletes) */
 	if (op == 'D' && x->pair_h) {
 		uint64_t h = oldv ? pair_hash(x, oldv, 1) : 0;
 		if (h && x->pair_used < x->pair_cap / 2) {
@@ -1813,7 +1818,10 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 			x->pair_h[i] = h;
 			x->pair_seq[i] = seq;
 			x->pair_used++;
+		} else {
+			res_add(&x->lone, seq, &x->rng2);
 		}
+		res_add(&x->res[2], seq, &x->rng);
 		return;
 	}
 	if (op == 'I' && x->pair_h) {
@@ -1827,12 +1835,14 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 					}
 					x->pair_seq[i] = -x->pair_seq[i]; /* used */
 					x->replaced++;
-					break;
+					return;
 				}
 			}
 		}
+		res_add(&x->res[0], seq, &x->rng);
 		return;
 	}
+	res_add(&x->res[op_index(op)], seq, &x->rng);
 	if (op != 'U' || !oldv || !newv)
 		return;
 	for (int k = 0; k < x->nchg; k++) {
@@ -2295,6 +2305,9 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 	if (x->replaced > 0) {
 		cJSON *rep = cJSON_AddObjectToObject(x->t, "replaced"), *arr;
 		cJSON_AddNumberToObject(rep, "count", (double)x->replaced);
+		/* each pair is one delete and one insert of the change set */
+		cJSON_AddNumberToObject(rep, "other_inserts", jnum_or(x->t, "inserts", 0) - (double)x->replaced);
+		cJSON_AddNumberToObject(rep, "other_deletes", jnum_or(x->t, "deletes", 0) - (double)x->replaced);
 		if (x->nnk) {
 			cJSON *nk = cJSON_AddArrayToObject(rep, "natural_key");
 			for (int k = 0; k < x->nnk; k++)
@@ -2326,6 +2339,50 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 cleanup:
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/*
+ * The deletes sample, once the pairs are known (without pairs it is the
+ * draw from all deletes): a uniform draw from the deletes no insert took,
+ * which are the remembered ones still unpaired (all known here) and those
+ * never remembered (a reservoir of them, x->lone).
+ */
+static void settle_deletes(struct table_ctx *x)
+{
+	struct reservoir *r = &x->res[2], *l = &x->lone;
+	long long *a, *b = l->seq, *out;
+	size_t na = 0, ra, rb, nb = (size_t)(l->seen < l->k ? l->seen : l->k), next = 0;
+	if (!x->pair_h || !x->replaced)
+		return;
+	a = xcalloc(x->pair_used + 1, sizeof(*a));
+	for (size_t i = 0; i < x->pair_cap; i++)
+		if (x->pair_h[i] && x->pair_seq[i] > 0)
+			a[na++] = x->pair_seq[i];
+	qsort(a, na, sizeof(*a), cmp_ll);
+	/* the reservoir in random order: its first j rows are a uniform j of them */
+	for (size_t i = nb; i > 1; i--) {
+		size_t j = (size_t)(rnd_next(&x->rng2) % i);
+		long long t = b[i - 1];
+		b[i - 1] = b[j];
+		b[j] = t;
+	}
+	out = xcalloc((size_t)r->k + 1, sizeof(*out));
+	ra = na;
+	rb = (size_t)l->seen;
+	for (int i = 0; i < r->k && ra + rb > 0; i++) {
+		if ((size_t)(rnd_next(&x->rng2) % (ra + rb)) < ra) {
+			size_t j = (size_t)(rnd_next(&x->rng2) % ra);
+			out[i] = a[j];
+			a[j] = a[--ra];
+		} else {
+			out[i] = b[next++];
+			rb--;
+		}
+	}
+	r->seen = (long long)na + l->seen;
+	free(r->seq);
+	r->seq = out;
+	free(a);
 }
 
 /* Edge cases first (at most half the samples), then random rows. */
@@ -2541,6 +2598,9 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		x.res[k].k = samples;
 		x.res[k].seq = xcalloc((size_t)samples + 1, sizeof(long long));
 	}
+	x.lone.k = samples;
+	x.lone.seq = xcalloc((size_t)samples + 1, sizeof(long long));
+	x.rng2 = mix64(x.rng ^ 0x6c6f6e65ULL);
 	x.pairs = xcalloc((size_t)samples + 1, sizeof(*x.pairs));
 	pairs_init(&x, natural_key);
 
@@ -2584,6 +2644,7 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	}
 	value_changes_json(&x, before, after, in_before, in_after);
 
+	settle_deletes(&x);
 	choose_samples(&x);
 	cJSON_DeleteItemFromObjectCaseSensitive(t, "sample");
 	sample = cJSON_AddObjectToObject(t, "sample");
@@ -2609,6 +2670,7 @@ cleanup:
 	free(x.cols);
 	free(x.cc);
 	free(x.key_pos);
+	free(x.lone.seq);
 	free(x.pairs);
 	free(x.pair_h);
 	free(x.pair_seq);
