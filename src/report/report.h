@@ -92,6 +92,19 @@ enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len)
  * the table's count as it is.
  */
 double report_replaced(const cJSON *t);
+
+/*
+ * "What else differs" of a replaced pair (an entry of replaced.sample of
+ * table t, paired by a natural key): per changed column "name: old → new",
+ * separated by sep, or `nothing`.  Each rendering gives its marks.
+ */
+struct pair_marks {
+	void (*name)(struct strbuf *sb, const char *column);
+	void (*value)(struct strbuf *sb, const cJSON *v);   /* a short value */
+	const char *sep, *arrow, *nothing;
+};
+void report_pair_changes(struct strbuf *sb, const cJSON *t, const cJSON *pair,
+			 const struct pair_marks *m);
 double report_other(const cJSON *t, const char *key);
 
 #endif

@@ -1032,11 +1032,19 @@ static void profile_html(struct strbuf *sb, const cJSON *t)
 		    "COLLATE \"C\"); distinct is exact up to 1,000 values, then a HyperLogLog estimate (~).</p></details>");
 }
 
+/* A column name in a monospace span. */
+static void mono_html(struct strbuf *sb, const char *name)
+{
+	sb_adds(sb, "<span class=\"mono\">");
+	esc(sb, name);
+	sb_adds(sb, "</span>");
+}
+
 /* Rows a delete and an insert replace under a new key, paired: by the
    plan's natural key with what else differs, or by equal values. */
 static void replaced_html(struct strbuf *sb, const cJSON *t)
 {
-	const cJSON *rep = jget(t, "replaced"), *x, *c, *k;
+	const cJSON *rep = jget(t, "replaced"), *x, *k;
 	const cJSON *nk = jget(rep, "natural_key");
 	if (!rep)
 		return;
@@ -1078,18 +1086,11 @@ static void replaced_html(struct strbuf *sb, const cJSON *t)
 		key_html(sb, jget(x, "new_key"));
 		sb_adds(sb, "</td>");
 		if (nk) {
-			int n = 0;
+			static const struct pair_marks marks = {
+				mono_html, short_html, "<br>", " &rarr; ", "<span class=\"muted\">nothing</span>"
+			};
 			sb_adds(sb, "<td class=\"v\">");
-			cJSON_ArrayForEach(c, jget(x, "changed")) {
-				sb_adds(sb, n++ ? "<br><span class=\"mono\">" : "<span class=\"mono\">");
-				esc(sb, c->valuestring);
-				sb_adds(sb, "</span>: ");
-				short_html(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
-				sb_adds(sb, " &rarr; ");
-				short_html(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
-			}
-			if (!n)
-				sb_adds(sb, "<span class=\"muted\">nothing</span>");
+			report_pair_changes(sb, t, x, &marks);
 			sb_adds(sb, "</td>");
 		}
 		sb_adds(sb, "</tr>");

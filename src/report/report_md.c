@@ -727,7 +727,7 @@ static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows
 /* Replaced rows: a delete and an insert paired, as one row each. */
 static void md_replaced(struct strbuf *sb, const cJSON *t)
 {
-	const cJSON *rep = jget(t, "replaced"), *x, *c;
+	const cJSON *rep = jget(t, "replaced"), *x;
 	const cJSON *nk = jget(rep, "natural_key"), *k;
 	int by_key = nk != NULL, n = 0;
 	sb_addf(sb, "Replaced rows (%d of ", md_shown(jget(rep, "sample")));
@@ -743,7 +743,6 @@ static void md_replaced(struct strbuf *sb, const cJSON *t)
 		sb_adds(sb, "---|");
 	sb_adds(sb, by_key ? "---|---|---|\n" : "---|---|\n");
 	cJSON_ArrayForEach(x, jget(rep, "sample")) {
-		int m = 0;
 		if (n++ == MD_SAMPLE_ROWS)
 			break;
 		sb_adds(sb, "| ");
@@ -755,18 +754,11 @@ static void md_replaced(struct strbuf *sb, const cJSON *t)
 		sb_adds(sb, " | ");
 		md_key(sb, jget(x, "new_key"));
 		if (by_key) {
+			static const struct pair_marks marks = {
+				md_text, md_short, "<br>", " \xe2\x86\x92 ", "nothing"
+			};
 			sb_adds(sb, " | ");
-			cJSON_ArrayForEach(c, jget(x, "changed")) {
-				if (m++)
-					sb_adds(sb, "<br>");
-				md_text(sb, c->valuestring);
-				sb_adds(sb, ": ");
-				md_short(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
-				sb_adds(sb, " \xe2\x86\x92 ");
-				md_short(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
-			}
-			if (!m)
-				sb_adds(sb, "nothing");
+			report_pair_changes(sb, t, x, &marks);
 		}
 		sb_adds(sb, " |\n");
 	}
