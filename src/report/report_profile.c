@@ -1432,6 +1432,91 @@ static void jd_add(cJSON *out, int max, const char *path, const char *op, const 
 	cJSON_AddItemToArray(out, e);
 }
 
+static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b);
+
+#define JD_LCS_MAX 40000        /* old x new elements compared for an array diff */
+
+/*
+ * Two arrays as the elements removed and added: the longest common
+ * subsequence stays, the rest of the old array is removed (its index in
+ * the old), the rest of the new one added (its index in the new), so that
+ * ["a","b"] -> ["x","a","b"] says one element added, not three changed.
+ * Between two kept elements, as many removed as added elements are the
+ * same places changed: objects or arrays there are diffed by key.
+ * Returns -1 (nothing written) when the arrays are too long to compare.
+ */
+static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea, const int *rm,
+		     int nrm, const cJSON **eb, const int *ad, int nad)
+{
+	size_t mark = path->len;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < (pass ? nad : nrm); k++) {
+			const cJSON *x = nrm == nad ? ea[rm[k]] : NULL, *y = nrm == nad ? eb[ad[k]] : NULL;
+			int inside = x && ((cJSON_IsObject(x) && cJSON_IsObject(y)) ||
+					   (cJSON_IsArray(x) && cJSON_IsArray(y)));
+			if (inside && pass == 0)
+				continue; /* in the second pass, at its new index */
+			jd_path(path, NULL, pass ? ad[k] : rm[k]);
+			if (inside)
+				jd_walk(out, max, path, x, y);
+			else if (pass)
+				jd_add(out, max, path->buf, "added", NULL, eb[ad[k]]);
+			else
+				jd_add(out, max, path->buf, "removed", ea[rm[k]], NULL);
+			path->len = mark;
+			path->buf[mark] = '\0';
+		}
+	}
+}
+
+static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+{
+	int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b), i, j, nrm = 0, nad = 0;
+	const cJSON **ea, **eb, *x;
+	int *rm, *ad;
+	unsigned short *l;
+	if ((long long)(na + 1) * (nb + 1) > JD_LCS_MAX)
+		return -1;
+	ea = xcalloc((size_t)na + 1, sizeof(*ea));
+	eb = xcalloc((size_t)nb + 1, sizeof(*eb));
+	rm = xcalloc((size_t)na + 1, sizeof(*rm));
+	ad = xcalloc((size_t)nb + 1, sizeof(*ad));
+	i = 0;
+	cJSON_ArrayForEach(x, a)
+		ea[i++] = x;
+	j = 0;
+	cJSON_ArrayForEach(x, b)
+		eb[j++] = x;
+	/* l[i][j]: the LCS of a[i..] and b[j..] */
+	l = xcalloc((size_t)(na + 1) * (size_t)(nb + 1), sizeof(*l));
+#define L(i, j) l[(size_t)(i) * (size_t)(nb + 1) + (size_t)(j)]
+	for (i = na - 1; i >= 0; i--)
+		for (j = nb - 1; j >= 0; j--)
+			L(i, j) = cJSON_Compare(ea[i], eb[j], 1) ? (unsigned short)(L(i + 1, j + 1) + 1) :
+				  L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1);
+	i = j = 0;
+	while (i < na || j < nb) {
+		if (i < na && j < nb && cJSON_Compare(ea[i], eb[j], 1)) {
+			jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+			nrm = nad = 0;
+			i++;
+			j++;
+		} else if (i < na && (j == nb || L(i + 1, j) >= L(i, j + 1))) {
+			rm[nrm++] = i++;
+		} else {
+			ad[nad++] = j++;
+		}
+	}
+	jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+#undef L
+	free(l);
+	free(ea);
+	free(eb);
+	free(rm);
+	free(ad);
+	return 0;
+}
+
 static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	size_t mark = path->len;
@@ -1457,6 +1542,8 @@ static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 		}
 		return;
 	}
+	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(out, max, path, a, b))
+		return;
 	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
 		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
 		for (int i = 0; i < na || i < nb; i++) {
