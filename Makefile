@@ -15,7 +15,7 @@ SRC_DIRS := src $(patsubst %/,%,$(sort $(dir $(wildcard src/*/*.[ch]))))
 INCS  := $(addprefix -I,$(SRC_DIRS))
 SRCS := $(wildcard $(addsuffix /*.c,$(SRC_DIRS)))
 HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
-SCHEMA := schema/stage.sql schema/ledger.sql schema/plan.schema.json
+SCHEMA := schema/stage.sql schema/ledger.sql schema/plan.schema.json schema/project.schema.json
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 
 BUILD := build
@@ -46,7 +46,7 @@ deps:
 $(BUILD)/schema_sql.c: $(SCHEMA) scripts/embed-sql.sh
 	@mkdir -p $(BUILD)
 	scripts/embed-sql.sh $@ schema_stage_sql=schema/stage.sql schema_ledger_sql=schema/ledger.sql \
-		schema_plan_json=schema/plan.schema.json
+		schema_plan_json=schema/plan.schema.json schema_project_json=schema/project.schema.json
 
 $(BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -30,6 +30,7 @@ CREATE TABLE dd_table (
     row_count     INTEGER NOT NULL DEFAULT 0,
     partitioned   INTEGER NOT NULL DEFAULT 0, -- a partitioned parent: rows of all its partitions
     key_columns   TEXT,                -- no primary key: the plan's "key" (JSON array), or NULL
+    key_index     TEXT,                -- key_columns are this unique index's (no plan "key"), or NULL
     PRIMARY KEY (source, name)
 );
 

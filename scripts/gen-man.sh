@@ -8,6 +8,8 @@
 # OUTDIR/drydock-COMMAND.1 for each command (`man drydock-push`).
 set -euo pipefail
 dd=$1 out=$2
+# the pages describe drydock, not the project file of the current folder
+export DRYDOCK_NO_PROJECT=1
 mkdir -p "$out"
 version=$("$dd" --version | sed 's/^drydock //')
 
@@ -45,6 +47,13 @@ header() { # NAME SECTION-TITLE
 	libpq's variables, used as psql uses them for what a command's
 	connection options leave out; ~/.pgpass and pg_service.conf too.
 	.TP
+	.B DRYDOCK_PROJECT
+	the project file to use (as --project FILE; default: drydock.json in the
+	current folder or the nearest parent).
+	.TP
+	.B DRYDOCK_NO_PROJECT
+	set and not empty: use no project file (as --no-project).
+	.TP
 	.B DRYDOCK_MASK_SECRET
 	the secret keying the plan's masking rules.
 	.TP
@@ -54,6 +63,13 @@ header() { # NAME SECTION-TITLE
 	.B DRYDOCK_PAGER, PAGER, LESS
 	the pager for log, changes, check and history on a terminal (the
 	first set of the two; less by default, with LESS=FRX unless LESS is set).
+	.SH FILES
+	.TP
+	.B drydock.json
+	the project file: defaults for the plan folder, the staging file, the
+	source and the target, and named targets (connection strings, URIs,
+	database names or pg_service.conf services, never passwords); paths in
+	it are taken from its folder.  Its JSON Schema is schema/project.schema.json.
 	.SH SEE ALSO
 	.BR psql (1),
 	ROFF

@@ -61,10 +61,23 @@ static void print_help(FILE *f)
 		   "  --no-color      the same as --color=never\n"
 		   "  --no-pager      do not page long output (log, changes, check, history)\n"
 		   "                  through $DRYDOCK_PAGER, $PAGER or less -FRX on a terminal\n"
+		   "  --project FILE  the project file of defaults (default: $DRYDOCK_PROJECT,\n"
+		   "                  else drydock.json in this folder or the nearest parent)\n"
+		   "  --no-project    use no project file (or set DRYDOCK_NO_PROJECT=1)\n"
 		   "  --help          describe the command\n"
+		   "\nA project file (JSON) holds defaults: the plan folder (\"plan\"), the staging\n"
+		   "file (\"stage\": STAGE.db may then be left out), named connections\n"
+		   "(\"targets\": --target NAME and --source NAME look them up first) and the\n"
+		   "default \"source\" and \"target\".  Options on the command line win over it.\n"
 		   "\n'drydock help COMMAND' or 'drydock COMMAND --help' describes a command.\n"
 		   "exit codes: 0 ok, 1 checks failed / reports differ / conflicts,\n"
 		   "            2 usage error, 3 runtime error\n");
+	{
+		char *file = project_locate();
+		if (file)
+			fprintf(f, "\nproject file: %s\n", file);
+		free(file);
+	}
 }
 
 static int flush_stdout(void)
@@ -135,6 +148,20 @@ static int take_global_options(int *argc, char **argv)
 		}
 		if (i > 0 && !strcmp(argv[i], "--no-pager")) {
 			dd_no_pager = 1;
+			continue;
+		}
+		if (i > 0 && !strcmp(argv[i], "--no-project")) {
+			project_choose(NULL, 1);
+			continue;
+		}
+		if (i > 0 && (!strcmp(argv[i], "--project") || !strncmp(argv[i], "--project=", 10))) {
+			const char *file = argv[i][9] ? argv[i] + 10 : i + 1 < *argc ? argv[++i] : NULL;
+			if (!file || !*file) {
+				error("option '--project' needs a value");
+				hint("Run 'drydock --help' for usage.");
+				return EXIT_USAGE;
+			}
+			project_choose(file, 0);
 			continue;
 		}
 		if (i > 0 && (!strcmp(argv[i], "--color") || !strcmp(argv[i], "--no-color") ||

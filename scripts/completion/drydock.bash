@@ -3,7 +3,35 @@
 #
 # Commands and each command's options come from the drydock being completed
 # (`drydock help`, `drydock help COMMAND`), so they always agree with it.
-# Staging files (*.db) and plan folders are completed where they go.
+# Staging files (*.db) and plan folders are completed where they go, the
+# project file's target names after --target and --source.
+
+# The names of the project file's targets (README, "Project file"): the
+# file --project or $DRYDOCK_PROJECT names, else drydock.json here or in
+# the nearest parent.  Read with the sqlite3 shell's JSON functions.
+_drydock_targets() {
+	local f= d=$PWD w prev=
+	for w in "${COMP_WORDS[@]}"; do
+		[[ $prev == --project ]] && f=$w
+		[[ $w == --no-project ]] && return
+		prev=$w
+	done
+	[[ -n ${DRYDOCK_NO_PROJECT:-} && -z $f ]] && return
+	[[ -z $f ]] && f=${DRYDOCK_PROJECT:-}
+	while [[ -z $f ]]; do
+		if [[ -f $d/drydock.json ]]; then
+			f=$d/drydock.json
+		elif [[ $d == / || -z $d ]]; then
+			return
+		else
+			d=${d%/*}
+			[[ -z $d ]] && d=/
+		fi
+	done
+	[[ -f $f ]] && command -v sqlite3 >/dev/null || return
+	f=${f//\'/\'\'}
+	sqlite3 :memory: "SELECT key FROM json_each(readfile('$f'), '\$.targets')" 2>/dev/null
+}
 
 # The options of one command, or the global ones: every --long and -x word
 # of its help text.
@@ -36,7 +64,7 @@ _drydock() {
 		-*) ;;
 		*)
 			case ${COMP_WORDS[i - 1]} in
-			--plan | --fixture | -o | --output | --source | --target | -d | --dbname | -h | --host | \
+			--plan | --fixture | -o | --output | --source | --target | -d | --dbname | -h | --host | --project | \
 				-p | --port | -U | --username | --table | --op | --limit | --run | --by | --note | \
 				--seed | --clock | --from | --format | --samples | --ignore | --rows | --batch-size | \
 				--lock-timeout | --statement-timeout | --conflicts | --mask-secret-file | --ledger | --where) ;;
@@ -68,6 +96,15 @@ _drydock() {
 		fi
 		return
 		;;
+	--project)
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+		return
+		;;
+	--target | --source)
+		COMPREPLY=($(compgen -W "$(_drydock_targets)" -- "$cur"))
+		return
+		;;
 	--conflicts | --mask-secret-file)
 		compopt -o filenames 2>/dev/null
 		COMPREPLY=($(compgen -f -- "$cur"))
@@ -95,7 +132,7 @@ _drydock() {
 		fi
 		return
 		;;
-	--target | --source | -d | --dbname | -h | --host | -p | --port | -U | --username | --limit | --run | \
+	-d | --dbname | -h | --host | -p | --port | -U | --username | --limit | --run | \
 		--by | --note | --seed | --clock | --from | --samples | --rows | --batch-size | --lock-timeout | \
 		--statement-timeout | --ledger | --where)
 		return

@@ -67,11 +67,10 @@ int cmd_approve(int argc, char **argv)
 		default: return option_error("approve", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("approve", "give one staging file");
+	if ((c = stage_operand("approve", argc, argv, "give one staging file", &path)))
+		return c;
 	if (!by || !*by)
 		return usage_error("approve", "say who approves with --by NAME");
-	path = argv[optind];
 	if (json)
 		dd_quiet = 1;
 	if (stage_open(path, 0, &db) || book_review(db, &rv))

@@ -123,7 +123,7 @@ int cmd_changes(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *table = NULL, *op = NULL;
+	const char *table = NULL, *op = NULL, *path;
 	long limit = 50;
 	int json = 0, c, ret = EXIT_RUNTIME, rc, w = 0;
 	sqlite3 *db = NULL;
@@ -149,16 +149,16 @@ int cmd_changes(int argc, char **argv)
 		default: return option_error("changes", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("changes", "give one staging file");
-	if (stage_open(argv[optind], 1, &db))
+	if ((c = stage_operand("changes", argc, argv, "give one staging file", &path)))
+		return c;
+	if (stage_open(path, 1, &db))
 		goto cleanup;
 	rc = changeset_load_summary(db, &sum);
 	if (rc < 0)
 		goto cleanup;
 	if (rc == 1) {
-		error("'%s' has no change set yet", argv[optind]);
-		hint("Run the plan first: drydock run %s --plan DIR", argv[optind]);
+		error("'%s' has no change set yet", path);
+		hint("Run the plan first: drydock run %s --plan DIR", path);
 		goto cleanup;
 	}
 	if (table) {

@@ -208,9 +208,8 @@ int cmd_check(int argc, char **argv)
 		default: return option_error("check", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("check", "give one staging file");
-	stage = argv[optind];
+	if ((c = stage_operand("check", argc, argv, "give one staging file", &stage)))
+		return c;
 	{
 		sqlite3 *db = NULL;
 		if (stage_open(stage, 1, &db))

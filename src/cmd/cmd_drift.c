@@ -31,7 +31,9 @@ const char usage_drift[] =
 	"(push lets those through when asked: drydock help push).  Sends nothing.\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --json                print the comparison as JSON (README, \"JSON output\")\n"
 	"\n"
@@ -131,12 +133,10 @@ int cmd_drift(int argc, char **argv)
 		ret = r ? r : option_error("drift", argv, opts, CONN_SHORTOPTS);
 		goto cleanup;
 	}
-	if (optind != argc - 1) {
-		ret = usage_error("drift", "give one staging file (and the target: --target CONNINFO, "
-				  "a database name, or -h/-p/-U/-d)");
+	if ((ret = stage_operand("drift", argc, argv, "give one staging file (and the target: "
+				 "--target CONNINFO, a database name, or -h/-p/-U/-d)", &path)))
 		goto cleanup;
-	}
-	path = argv[optind];
+	ret = EXIT_RUNTIME;
 	if (args.json) {
 		dd_quiet = 1;
 		json_stdout();

@@ -30,7 +30,7 @@ int cmd_fixture(int argc, char **argv)
 		{ "force", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = NULL;
+	const char *out = NULL, *path;
 	long rows = 0;
 	int force = 0, c, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
@@ -52,9 +52,11 @@ int cmd_fixture(int argc, char **argv)
 		default: return option_error("fixture", argv, opts, "o:");
 		}
 	}
-	if (optind != argc - 1 || !out)
+	if (!out)
 		return usage_error("fixture", "give one staging file and -o DIR");
-	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat) ||
+	if ((c = stage_operand("fixture", argc, argv, "give one staging file and -o DIR", &path)))
+		return c;
+	if (stage_open(path, 1, &db) || stage_read_catalog(db, &cat) ||
 	    fixture_export(db, &cat, out, rows, force))
 		goto cleanup;
 	info("wrote fixture '%s' (%d table%s)", out, cat.ntables, PLURAL(cat.ntables));

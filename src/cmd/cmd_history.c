@@ -22,7 +22,9 @@ const char usage_history[] =
 	"approved, when.\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --limit N             at most N entries (default 50; 0 for all)\n"
 	"  --json                print JSON: an array of one object per entry\n"

@@ -10,9 +10,10 @@
 
 #include "commands.h"
 #include "plan.h"
+#include "project.h"
 
 const char usage_init[] =
-	"usage: drydock init DIR [--source NAME] [--table TABLE ...] [--force]\n"
+	"usage: drydock init DIR [--source NAME] [--table TABLE ...] [--with-project] [--force]\n"
 	"\n"
 	"Writes a starter plan into DIR (created if needed): DIR/plan.json, a first\n"
 	"step DIR/steps/001_first.sql, a check, and DIR/README.md with the commands\n"
@@ -22,6 +23,9 @@ const char usage_init[] =
 	"  --source NAME   the source's name in the plan (default app)\n"
 	"  --table TABLE   a table of the source to snapshot (may repeat;\n"
 	"                  default users)\n"
+	"  --with-project  also write drydock.json in the current folder: the project\n"
+	"                  file naming DIR and DIR's staging file (NAME.db), so daily\n"
+	"                  commands need neither (add your databases under \"targets\")\n"
 	"  --force         overwrite files drydock init writes that exist\n";
 
 static int write_new(const char *dir, const char *name, const char *text, int force)
@@ -55,12 +59,13 @@ int cmd_init(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "table", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "with-project", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *source = "app", *dir, *base;
 	const char **tables = xcalloc((size_t)argc + 1, sizeof(char *));
-	int ntables = 0, force = 0, c, ret = EXIT_RUNTIME;
-	struct strbuf plan = STRBUF_INIT, list = STRBUF_INIT, readme = STRBUF_INIT;
+	int ntables = 0, force = 0, with_project = 0, c, ret = EXIT_RUNTIME;
+	struct strbuf plan = STRBUF_INIT, list = STRBUF_INIT, readme = STRBUF_INIT, proj = STRBUF_INIT;
 	char *steps = NULL, *step = NULL, *name = NULL;
 	struct plan p = { 0 };
 
@@ -70,6 +75,7 @@ int cmd_init(int argc, char **argv)
 		case 's': source = optarg; break;
 		case 't': tables[ntables++] = optarg; break;
 		case 'F': force = 1; break;
+		case 'P': with_project = 1; break;
 		default:
 			ret = option_error("init", argv, opts, "");
 			goto cleanup;
@@ -113,19 +119,47 @@ int cmd_init(int argc, char **argv)
 		"     \"sql\": \"SELECT 1 WHERE false\"}\n"
 		"  ]\n"
 		"}\n", source, list.buf);
-	sb_addf(&readme,
-		"# %s\n\n"
-		"A drydock plan (docs/plan-format.md).  Rehearse it offline, then push:\n\n"
-		"    drydock snapshot --plan %s --source DATABASE -o %s.db\n"
-		"    drydock run %s.db --plan %s\n"
-		"    drydock check %s.db\n"
-		"    drydock report %s.db\n"
-		"    drydock approve %s.db --by NAME\n"
-		"    drydock push %s.db --target DATABASE\n\n"
+	if (with_project) {
+		/* the project file: paths from its folder, the current one */
+		sb_adds(&proj, "{\n  \"$schema\": \"https://drydock.invalid/schema/project.schema.json\",\n"
+			       "  \"plan\": ");
+		sb_add_json_string(&proj, dir, strlen(dir));
+		sb_adds(&proj, ",\n  \"stage\": ");
+		{
+			char *stage = xasprintf("%s.db", name);
+			sb_add_json_string(&proj, stage, strlen(stage));
+			free(stage);
+		}
+		sb_adds(&proj, ",\n  \"targets\": {}\n}\n");
+		sb_addf(&readme,
+			"# %s\n\n"
+			"A drydock plan (docs/plan-format.md).  drydock.json names it and its\n"
+			"staging file %s.db; name your databases there (\"targets\": {\"dev\":\n"
+			"\"service=app_dev\"}, \"source\": \"dev\", \"target\": \"dev\"; README.md,\n"
+			"\"Project file\").  Rehearse it offline, then push:\n\n"
+			"    drydock snapshot --source DATABASE\n"
+			"    drydock run\n"
+			"    drydock check\n"
+			"    drydock report\n"
+			"    drydock approve --by NAME\n"
+			"    drydock push --target DATABASE\n\n",
+			name, name);
+	} else {
+		sb_addf(&readme,
+			"# %s\n\n"
+			"A drydock plan (docs/plan-format.md).  Rehearse it offline, then push:\n\n"
+			"    drydock snapshot --plan %s --source DATABASE -o %s.db\n"
+			"    drydock run %s.db --plan %s\n"
+			"    drydock check %s.db\n"
+			"    drydock report %s.db\n"
+			"    drydock approve %s.db --by NAME\n"
+			"    drydock push %s.db --target DATABASE\n\n",
+			name, dir, name, name, dir, name, name, name, name);
+	}
+	sb_adds(&readme,
 		"Edit plan.json (the tables), steps/001_first.sql (PostgreSQL SQL run\n"
 		"against the staging file) and the checks (a check's query returns the\n"
-		"rows that violate it).\n",
-		name, dir, name, name, dir, name, name, name, name);
+		"rows that violate it).\n");
 	steps = xasprintf("%s/steps", dir);
 	if (mkdir_p(steps, 0777))
 		goto cleanup;
@@ -133,6 +167,12 @@ int cmd_init(int argc, char **argv)
 			 "-- which holds the snapshot of the plan's tables.  Replace it with\n"
 			 "-- the migration's own statements.\n"
 			 "SELECT count(*) FROM %s;\n", tables[0]);
+	if (with_project && file_exists(PROJECT_FILE_NAME) && !force) {
+		error("'%s' already exists", PROJECT_FILE_NAME);
+		hint("Set \"plan\": \"%s\" in it to make this plan the default, or pass --force to "
+		     "replace it.", dir);
+		goto cleanup;
+	}
 	if (write_new(dir, "plan.json", plan.buf, force) ||
 	    write_new(dir, "steps/001_first.sql", step, force) ||
 	    write_new(dir, "README.md", readme.buf, force))
@@ -141,12 +181,28 @@ int cmd_init(int argc, char **argv)
 	if (plan_load(dir, &p))
 		goto cleanup;
 	info("wrote plan '%s' in %s/ (plan.json, steps/001_first.sql, README.md)", name, dir);
+	if (with_project) {
+		struct project pr;
+		if (write_new(".", PROJECT_FILE_NAME, proj.buf, force) ||
+		    project_load(PROJECT_FILE_NAME, &pr))
+			goto cleanup;
+		project_free(&pr);
+		info("wrote %s: plan %s, staging file %s.db; name your databases under \"targets\"",
+		     PROJECT_FILE_NAME, dir, name);
+	} else {
+		char *found = project_locate();
+		if (!found)
+			info("'drydock init %s --with-project' also writes %s, so daily commands need "
+			     "no --plan or STAGE.db", dir, PROJECT_FILE_NAME);
+		free(found);
+	}
 	ret = EXIT_OK;
 cleanup:
 	plan_free(&p);
 	sb_release(&plan);
 	sb_release(&list);
 	sb_release(&readme);
+	sb_release(&proj);
 	free(tables);
 	free(steps);
 	free(step);

@@ -113,6 +113,7 @@ int cmd_log(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *path;
 	long run = 0;
 	int all = 0, json = 0, c, ret = EXIT_RUNTIME, nruns = 0, r;
 	sqlite3 *db = NULL;
@@ -131,9 +132,9 @@ int cmd_log(int argc, char **argv)
 		default: return option_error("log", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("log", "give one staging file");
-	if (stage_open(argv[optind], 1, &db))
+	if ((c = stage_operand("log", argc, argv, "give one staging file", &path)))
+		return c;
+	if (stage_open(path, 1, &db))
 		goto cleanup;
 	if (all) {
 		if (book_runs(db, &runs, &nruns))

@@ -152,11 +152,10 @@ int cmd_plan(int argc, char **argv)
 		else
 			return option_error("plan", argv, opts, "");
 	}
-	if (optind != argc - 1)
-		return usage_error("plan", "give one staging file");
+	if ((r = stage_operand("plan", argc, argv, "give one staging file", &path)))
+		return r;
 	if ((r = check_push_args("plan", &args, 0)))
 		return r;
-	path = argv[optind];
 	if (stage_open(path, 1, &db))
 		goto cleanup;
 	r = pushset_from_stage(db, path, &ps);

@@ -36,7 +36,9 @@ const char usage_push[] =
 	"snapshotted database (another database of the same cluster is a warning).\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --yes                 do not ask (required without a terminal)\n"
 	"  --batch-size N        N rows per transaction, resumable (docs/push.md,\n"
@@ -188,11 +190,9 @@ int cmd_push(int argc, char **argv)
 		ret = r ? r : option_error("push", argv, opts, CONN_SHORTOPTS);
 		goto cleanup;
 	}
-	if (optind != argc - 1) {
-		ret = usage_error("push", "give one staging file (and the target: --target CONNINFO, "
-				  "a database name, or -h/-p/-U/-d)");
+	if ((ret = stage_operand("push", argc, argv, "give one staging file (and the target: "
+				 "--target CONNINFO, a database name, or -h/-p/-U/-d)", &path)))
 		goto cleanup;
-	}
 	if ((ret = check_push_args("push", &args, 1)))
 		goto cleanup;
 	if (args.json && !args.yes) {
@@ -206,7 +206,6 @@ int cmd_push(int argc, char **argv)
 		dd_quiet = 1;
 	ret = EXIT_RUNTIME;
 	report = args.conflicts;
-	path = argv[optind];
 	if (json)
 		dd_quiet = 1;
 	if (stage_open(path, 0, &db))

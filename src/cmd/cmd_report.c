@@ -122,13 +122,12 @@ int cmd_report(int argc, char **argv)
 		default: return option_error("report", argv, opts, "o:");
 		}
 	}
-	if (optind != argc - 1)
-		return usage_error("report", "give one staging file");
+	if ((c = stage_operand("report", argc, argv, "give one staging file", &ro.stage_path)))
+		return c;
 	if (outdir && !*outdir)
 		return usage_error("report", "-o needs a folder");
-	ro.stage_path = argv[optind];
 	ro.samples = (int)samples;
-	if (stage_open(argv[optind], 1, &db))
+	if (stage_open(ro.stage_path, 1, &db))
 		goto cleanup;
 	{
 		struct progress p;
@@ -140,7 +139,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!report)
 		goto cleanup;
-	dir = outdir ? xstrdup(outdir) : default_dir(argv[optind]);
+	dir = outdir ? xstrdup(outdir) : default_dir(ro.stage_path);
 
 	/* everything is rendered before the first file is written */
 	if (formats & FMT_JSON)

@@ -17,6 +17,7 @@
 #include "ledger.h"
 #include "pg.h"
 #include "push.h"
+#include "project.h"
 #include "pushset.h"
 #include "stage.h"
 
@@ -31,7 +32,9 @@ const char usage_rollback[] =
 	"names the push without the staging file ('drydock history' lists them).\n"
 	"\n"
 	"  --target CONNINFO     the target: a libpq connection string, URI or a\n"
-	"                        database name\n"
+	"                        database name, or the name of a target of the\n"
+	"                        project file (with no connection option at all:\n"
+	"                        its \"target\"; see 'drydock help')\n"
 	CONN_HELP
 	"  --where PRED          undo only the rows PRED selects, in the table PRED\n"
 	"                        names (\"users.id IN ('...')\"): PRED is PostgreSQL SQL\n"
@@ -259,8 +262,16 @@ int cmd_rollback(int argc, char **argv)
 			goto cleanup;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc) {
 		path = argv[optind++];
+	} else if (!ledger) {
+		const struct project *p;
+		if (project_current(&p)) {
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+		path = p ? p->stage : NULL;
+	}
 	if (optind != argc || (!path && !ledger)) {
 		ret = usage_error("rollback", "give a staging file or --ledger ID (and the target: "
 				  "--target CONNINFO, a database name, or -h/-p/-U/-d)");

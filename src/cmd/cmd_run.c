@@ -22,7 +22,8 @@ const char usage_run[] =
 	"Runs the plan's schema changes and steps against the staging file, starting\n"
 	"from the pristine snapshot, and computes the change set.\n"
 	"\n"
-	"  --plan DIR         the plan folder\n"
+	"  --plan DIR         the plan folder (default: the project file's \"plan\";\n"
+	"                     STAGE.db: its \"stage\")\n"
 	"  --seed TEXT        seed for gen_random_uuid(), random() (default: derived\n"
 	"                     from the snapshot, so reruns reproduce the change set)\n"
 	"  --clock TIMESTAMP  what now() and current_timestamp return in steps, UTC\n"
@@ -101,13 +102,16 @@ int cmd_run(int argc, char **argv)
 		default: return option_error("run", argv, opts, "");
 		}
 	}
-	if (optind != argc - 1 || !o.plan_dir)
+	if ((c = stage_operand("run", argc, argv, "give one staging file and --plan DIR", &o.stage_path)))
+		return c;
+	if (plan_operand(o.plan_dir, &o.plan_dir))
+		return EXIT_RUNTIME;
+	if (!o.plan_dir)
 		return usage_error("run", "give one staging file and --plan DIR");
 	if (o.resume && o.from)
 		return usage_error("run", "--resume and --from cannot be combined");
 	if (o.resume && (o.seed || o.clock))
 		return usage_error("run", "--resume continues with the run's own seed and clock");
-	o.stage_path = argv[optind];
 	if (!json)
 		return run_plan(&o);
 	/* everything the engine prints goes to stderr; stdout gets the JSON */

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "plan.h"
+#include "project.h"
 #include "snapshot.h"
 #include "util.h"
 #include <cjson/cJSON.h>
@@ -21,13 +22,17 @@ const char usage_snapshot[] =
 	"Copies the tables named in DIR/plan.json into a new staging file, in one\n"
 	"REPEATABLE READ READ ONLY transaction per source.\n"
 	"\n"
-	"  --plan DIR            the plan folder (holds plan.json)\n"
-	"  -o, --output F        the staging file to create\n"
+	"  --plan DIR            the plan folder (holds plan.json; default: the project\n"
+	"                        file's \"plan\", see 'drydock help')\n"
+	"  -o, --output F        the staging file to create (default: the project\n"
+	"                        file's \"stage\")\n"
 	"  --source [NAME=]CONNINFO\n"
 	"                        a libpq connection string, URI or database name for\n"
 	"                        source NAME; with one source in the plan NAME may be\n"
-	"                        left out.  May repeat.  Without --source and\n"
-	"                        --fixture, the one source is the database the PG*\n"
+	"                        left out.  May repeat.  A target's name in the\n"
+	"                        project file stands for its connection.  Without\n"
+	"                        --source, -d, -h, -p, -U and --fixture, the project\n"
+	"                        file's \"source\", else the database the PG*\n"
 	"                        variables name, as in psql.\n"
 	CONN_HELP
 	"                        -h -p -U -w -W apply to every source.\n"
@@ -46,7 +51,25 @@ const char usage_snapshot[] =
 	"  --force               replace STAGE.db if it exists\n"
 	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 
-static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
+/*
+ * The connection string of a --source value (or the project file's
+ * "source"): a target of the project file by that name, else the value as
+ * written (-d values always are).  Allocated; NULL when the project file
+ * is broken (reported).
+ */
+static char *source_conninfo(const char *value, int named, const char *source)
+{
+	struct shared_args a = SHARED_ARGS_INIT;
+	char *what = xasprintf("source '%s'", source), *out = NULL;
+	a.conninfo = (char *)value; /* read only */
+	a.named = named;
+	if (resolve_conninfo(&a, what, &out))
+		out = NULL;
+	free(what);
+	return out;
+}
+
+static int bind_sources(struct plan *plan, char **srcargs, const int *named, int nsrc,
 			struct snapshot_source **out)
 {
 	struct snapshot_source *b = xcalloc((size_t)plan->nsources, sizeof(*b));
@@ -76,8 +99,10 @@ static int bind_sources(struct plan *plan, char **srcargs, int nsrc,
 		if (target->conninfo)
 			return usage_error("snapshot", "source '%s' is given twice", target->name);
 		/* a copy: the argument is scrubbed of its password right away */
-		target->conninfo = xstrdup(conninfo);
+		target->conninfo = source_conninfo(conninfo, named[i], target->name);
 		scrub_conninfo_arg(arg);
+		if (!target->conninfo)
+			return EXIT_RUNTIME;
 	}
 	return 0;
 }
@@ -87,7 +112,45 @@ static PGconn *connect_source(void *ctx, const char *conninfo, const char *what)
 {
 	struct shared_args a = *(const struct shared_args *)ctx;
 	a.conninfo = (char *)conninfo; /* read only: connect_args does not keep or free it */
+	a.named = 0; /* bind_sources looked the project's targets up already */
 	return connect_args(&a, what);
+}
+
+/*
+ * The project file's "source", as --source arguments, when the command
+ * line names no connection and no fixture: "TARGET" for the one source,
+ * "NAME=TARGET" per plan source.  0 or EXIT_RUNTIME.
+ */
+static int project_sources(const struct plan *plan, char **srcargs, int *named, int *nsrc,
+			   char ***owned)
+{
+	const struct project *p;
+	if (project_current(&p))
+		return EXIT_RUNTIME;
+	if (p && p->nsources == 1 && !p->sources[0].name && plan->nsources > 1) {
+		error("project file '%s': source: the plan has %d sources: name the target of each",
+		      p->path, plan->nsources);
+		hint("Write \"source\": {\"%s\": \"TARGET\", ...}, or give --source NAME=TARGET for "
+		     "each.", plan->sources[0].name);
+		return EXIT_RUNTIME;
+	}
+	for (int i = 0; p && i < p->nsources; i++) {
+		const struct project_source *ps = &p->sources[i];
+		int found = !ps->name;
+		for (int k = 0; !found && k < plan->nsources; k++)
+			found = !strcmp(plan->sources[k].name, ps->name);
+		if (!found) {
+			error("project file '%s': source.%s: the plan has no source '%s'", p->path,
+			      ps->name, ps->name);
+			hint("\"source\" maps the plan's sources (plan.json \"sources\") to targets.");
+			return EXIT_RUNTIME;
+		}
+		*owned = xrealloc(*owned, (size_t)(*nsrc + 1) * sizeof(**owned));
+		srcargs[*nsrc] = (*owned)[*nsrc] =
+			ps->name ? xasprintf("%s=%s", ps->name, ps->target) : xstrdup(ps->target);
+		named[(*nsrc)++] = 1;
+	}
+	return 0;
 }
 
 int cmd_snapshot(int argc, char **argv)
@@ -105,8 +168,10 @@ int cmd_snapshot(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plandir = NULL, *out = NULL, *fixdir = NULL, *secret_file = NULL;
-	char **srcargs = xcalloc((size_t)argc + 1, sizeof(char *));
-	int nsrc = 0, force = 0, json = 0, jobs = 0, c, ret = EXIT_RUNTIME;
+	char **srcargs = xcalloc((size_t)argc + 64, sizeof(char *)), **owned = NULL;
+	int *named = xcalloc((size_t)argc + 64, sizeof(int));
+	int nsrc = 0, nowned = 0, force = 0, json = 0, jobs = 0, c, ret = EXIT_RUNTIME;
+	const struct project *proj = NULL;
 	long lv;
 	struct shared_args args = SHARED_ARGS_INIT;
 	struct plan plan = { 0 };
@@ -119,7 +184,10 @@ int cmd_snapshot(int argc, char **argv)
 		case 'P': plandir = optarg; break;
 		case 'o': out = optarg; break;
 		case 's':
-		case 'd': srcargs[nsrc++] = optarg; break; /* -d: the source, as psql's */
+		case 'd': /* -d: the source, as psql's, never a project target's name */
+			named[nsrc] = c == 's';
+			srcargs[nsrc++] = optarg;
+			break;
 		case 'f': fixdir = optarg; break;
 		case 'F': force = 1; break;
 		case 'm': secret_file = optarg; break;
@@ -143,13 +211,15 @@ int cmd_snapshot(int argc, char **argv)
 		ret = usage_error("snapshot", "unexpected argument '%s'", argv[optind]);
 		goto cleanup;
 	}
+	/* what the command line leaves out, the project file may say */
+	if (plan_operand(plandir, &plandir) || (!out && project_current(&proj)))
+		goto cleanup;
+	if (!out && proj)
+		out = proj->stage;
 	if (!plandir || !out) {
 		ret = usage_error("snapshot", "--plan and -o are required");
 		goto cleanup;
 	}
-	/* as psql: no connection given means the PG* variables' database */
-	if (!nsrc && !fixdir)
-		srcargs[nsrc++] = "";
 	if (file_exists(out) && !force) {
 		error("'%s' already exists", out);
 		hint("Pass --force to replace it, or choose another -o.");
@@ -157,7 +227,17 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	if (plan_load(plandir, &plan))
 		goto cleanup;
-	if ((ret = bind_sources(&plan, srcargs, nsrc, &b))) {
+	if (!nsrc && !fixdir && !args.host && !args.port && !args.user) {
+		int n = nsrc;
+		if ((ret = project_sources(&plan, srcargs, named, &nsrc, &owned)))
+			goto cleanup;
+		nowned = nsrc - n;
+		ret = EXIT_RUNTIME;
+	}
+	/* as psql: no connection given means the PG* variables' database */
+	if (!nsrc && !fixdir)
+		srcargs[nsrc++] = "";
+	if ((ret = bind_sources(&plan, srcargs, named, nsrc, &b))) {
 		if (ret != EXIT_USAGE)
 			ret = EXIT_RUNTIME;
 		goto cleanup;
@@ -197,5 +277,9 @@ cleanup:
 	free(b);
 	plan_free(&plan);
 	free(srcargs);
+	free(named);
+	for (int i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
 	return ret;
 }

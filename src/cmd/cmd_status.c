@@ -10,6 +10,7 @@
 
 #include "book.h"
 #include "commands.h"
+#include "project.h"
 #include "stage.h"
 #include "term.h"
 
@@ -17,7 +18,8 @@ const char usage_status[] =
 	"usage: drydock status STAGE.db [--json]\n"
 	"\n"
 	"Shows the staging file's sources (where and when they were read),\n"
-	"its tables with row counts, and the plan it was made for.\n"
+	"its tables with row counts, the plan it was made for, and the project\n"
+	"file in use.  Without STAGE.db: the project file's staging file.\n"
 	"\n"
 	"  --json    print the same as one JSON object\n";
 
@@ -26,6 +28,8 @@ static const char *table_key_kind(const struct table_meta *t)
 {
 	if (!t->npk)
 		return "none";
+	if (t->key_index)
+		return "unique index";
 	return t->ndeclared_key ? "plan" : "primary key";
 }
 
@@ -102,6 +106,8 @@ static cJSON *status_json(sqlite3 *db, const struct catalog *cat, const struct r
 		if (t->row_filter)
 			cJSON_AddStringToObject(jt, "where", t->row_filter);
 		cJSON_AddStringToObject(jt, "key", table_key_kind(t));
+		if (t->key_index)
+			cJSON_AddStringToObject(jt, "key_index", t->key_index);
 		if (t->partitioned)
 			cJSON_AddBoolToObject(jt, "partitioned", 1);
 		{
@@ -153,6 +159,67 @@ static void print_review(const struct review *rv)
 		printf("  %snot approved%s\n", color(1, C_YELLOW), color(1, C_RESET));
 }
 
+/*
+ * The project file in use, or NULL; *broken when there is one drydock
+ * cannot use (its errors are not repeated here: status only mentions it).
+ */
+static const struct project *status_project(int *broken)
+{
+	const struct project *p = NULL;
+	dd_mute_reports++;
+	*broken = project_current(&p) != 0;
+	dd_mute_reports--;
+	return p;
+}
+
+static void print_project(void)
+{
+	int broken;
+	const struct project *p = status_project(&broken);
+	if (broken) {
+		char *where = project_locate();
+		printf("project file  %s (not usable: 'drydock status' without STAGE.db says why)\n",
+		       where ? where : "?");
+		free(where);
+		return;
+	}
+	if (!p)
+		return;
+	printf("project file  %s", p->path);
+	if (p->plan)
+		printf(", plan %s", p->plan);
+	if (p->target)
+		printf(", default target %s", p->target);
+	if (p->ntargets) {
+		char *names = project_target_names(p);
+		printf(" (targets: %s)", names);
+		free(names);
+	}
+	printf("\n");
+}
+
+static void project_json(cJSON *o)
+{
+	int broken;
+	const struct project *p = status_project(&broken);
+	cJSON *j, *names;
+	if (!p) {
+		cJSON_AddNullToObject(o, "project");
+		return;
+	}
+	j = cJSON_AddObjectToObject(o, "project");
+	cJSON_AddStringToObject(j, "file", p->path);
+	if (p->plan)
+		cJSON_AddStringToObject(j, "plan", p->plan);
+	if (p->stage)
+		cJSON_AddStringToObject(j, "stage", p->stage);
+	if (p->target)
+		cJSON_AddStringToObject(j, "target", p->target);
+	names = cJSON_AddArrayToObject(j, "targets");
+	for (int i = 0; i < p->ntargets; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(p->targets[i].name));
+}
+
 static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 		       const struct review *rv)
 {
@@ -163,6 +230,7 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 	struct table *t;
 
 	printf("staging file  %s\n", path);
+	print_project();
 	printf("plan          %s\n", plan ? plan : "?");
 	printf("created       %s by drydock %s\n", created ? created : "?", ver ? ver : "?");
 	printf("\n%ssources%s\n", color(1, C_BOLD), color(1, C_RESET));
@@ -190,11 +258,13 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 		const struct table_meta *tm = &cat->tables[i];
 		table_cellf(t, "%s.%s", tm->source, tm->name);
 		table_cellf(t, "%lld", tm->row_count);
-		table_cellf(t, "%s%s%s%s%s", tm->stage_name,
+		table_cellf(t, "%s%s%s%s%s%s%s", tm->stage_name,
 			    tm->pristine_name ? "" : " (read-only)",
 			    tm->row_filter ? " [filtered]" : "",
 			    tm->partitioned ? " [partitioned]" : "",
-			    !tm->npk ? " [no key: read-only]" : tm->ndeclared_key ? " [key from the plan]" : "");
+			    !tm->npk ? " [no key: read-only]" : tm->key_index ? " [key: unique index " :
+			    tm->ndeclared_key ? " [key from the plan]" : "",
+			    tm->key_index ? tm->key_index : "", tm->key_index ? "]" : "");
 		total += tm->row_count;
 	}
 	table_cell(t, "total");
@@ -270,6 +340,7 @@ int cmd_status(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *path;
 	int json = 0, c, ret = EXIT_RUNTIME;
 	sqlite3 *db = NULL;
 	struct catalog cat = { 0 };
@@ -283,17 +354,18 @@ int cmd_status(int argc, char **argv)
 		} else
 			return option_error("status", argv, opts, "");
 	}
-	if (optind != argc - 1)
-		return usage_error("status", "give one staging file");
-	if (stage_open(argv[optind], 1, &db) || stage_read_catalog(db, &cat) ||
+	if ((c = stage_operand("status", argc, argv, "give one staging file", &path)))
+		return c;
+	if (stage_open(path, 1, &db) || stage_read_catalog(db, &cat) ||
 	    book_review(db, &rv))
 		goto cleanup;
 	if (json) {
 		cJSON *o = status_json(db, &cat, &rv);
+		project_json(o);
 		print_json(o);
 		cJSON_Delete(o);
 	} else {
-		print_text(db, argv[optind], &cat, &rv);
+		print_text(db, path, &cat, &rv);
 	}
 	ret = EXIT_OK;
 cleanup:

@@ -14,7 +14,8 @@
 const char usage_validate[] =
 	"usage: drydock validate [PLAN] [--stage STAGE.db] [--json]\n"
 	"\n"
-	"Checks a plan folder (default: the current folder) without running\n"
+	"Checks a plan folder (default: the project file's \"plan\", else the current\n"
+	"folder) without running\n"
 	"anything: plan.json against its schema (unknown keys included), the files\n"
 	"it names, its schema changes, checks and gates, and the syntax of every\n"
 	"step, check, fix and gate in PostgreSQL SQL (PostgreSQL 15's own parser;\n"
@@ -36,7 +37,7 @@ int cmd_validate(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *plan = ".", *stage = NULL;
+	const char *plan = NULL, *stage = NULL;
 	int c, json = 0, ret;
 
 	optind = 0;
@@ -57,6 +58,10 @@ int cmd_validate(int argc, char **argv)
 		plan = argv[optind++];
 	if (optind != argc)
 		return usage_error("validate", "give one plan folder");
+	if (plan_operand(plan, &plan))
+		return EXIT_RUNTIME;
+	if (!plan)
+		plan = ".";
 	if (json)
 		dd_quiet = 1;
 	ret = run_validate(plan, stage) ? EXIT_FINDINGS : EXIT_OK;

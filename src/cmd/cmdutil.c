@@ -17,6 +17,7 @@
 #include "drift.h"
 #include "jsonschema.h"
 #include "jsonutil.h"
+#include "project.h"
 #include "push.h"
 #include "pushset.h"
 #include "util.h"
@@ -127,6 +128,7 @@ int shared_option(const char *cmd, int c, const char *arg, struct shared_args *a
 			return usage_error(cmd, "the database is given twice (--%s and an earlier "
 					   "--target or -d)", c == 'd' ? "dbname" : "target");
 		a->conninfo = xstrdup(arg);
+		a->named = c == OPT_TARGET;
 		scrub_conninfo_arg((char *)arg);
 		return 1;
 	case 'h': a->host = arg; return 1;
@@ -169,8 +171,178 @@ int check_push_args(const char *cmd, const struct shared_args *a, int need_yes)
 
 PGconn *connect_args(const struct shared_args *a, const char *what)
 {
-	struct pg_conn_opts o = { a->conninfo, a->host, a->port, a->user, a->prompt };
-	return pg_connect_opts(&o, what);
+	struct pg_conn_opts o = { NULL, a->host, a->port, a->user, a->prompt };
+	char *conninfo = NULL;
+	PGconn *conn;
+
+	if (resolve_conninfo(a, what, &conninfo))
+		return NULL;
+	o.conninfo = conninfo;
+	conn = pg_connect_opts(&o, what);
+	if (!conn && a->named)
+		hint_target_names(a->conninfo);
+	free(conninfo);
+	return conn;
+}
+
+/* ---------------------------------------------------------- project file */
+
+static struct {
+	const char *path; /* --project FILE */
+	int none;         /* --no-project */
+	int loaded;       /* project_current() has looked */
+	int broken;       /* ... and the file was wrong (reported once) */
+	struct project p;
+	int have;         /* p holds a file */
+} proj;
+
+void project_choose(const char *path, int none)
+{
+	if (proj.have)
+		project_free(&proj.p);
+	proj.have = proj.loaded = proj.broken = 0;
+	proj.path = path;
+	proj.none = none;
+}
+
+char *project_locate(void)
+{
+	const char *env;
+	if (proj.none)
+		return NULL;
+	if (proj.path)
+		return xstrdup(proj.path);
+	env = getenv("DRYDOCK_NO_PROJECT");
+	if (env && *env)
+		return NULL;
+	env = getenv("DRYDOCK_PROJECT");
+	if (env && *env)
+		return xstrdup(env);
+	return project_find();
+}
+
+int project_current(const struct project **p)
+{
+	*p = NULL;
+	if (!proj.loaded) {
+		char *path = project_locate();
+		proj.loaded = 1;
+		if (path) {
+			if (project_load(path, &proj.p))
+				proj.broken = 1;
+			else
+				proj.have = 1;
+		}
+		free(path);
+	} else if (proj.broken) {
+		error("the project file cannot be used (see above)");
+	}
+	if (proj.broken)
+		return -1;
+	if (proj.have)
+		*p = &proj.p;
+	return 0;
+}
+
+/*
+ * Whether a --target value could be a target's name (project.schema.json's
+ * pattern): a connection string or URI never is, so it needs no project
+ * file, not even a readable one.
+ */
+static int target_name_like(const char *s)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+	return *s && *s != '.' && *s != '-' && strspn(s, ok) == strlen(s);
+}
+
+int resolve_conninfo(const struct shared_args *a, const char *what, char **out)
+{
+	const struct project *p;
+	const struct project_target *t;
+
+	*out = NULL;
+	if (a->conninfo && (!a->named || !target_name_like(a->conninfo))) {
+		*out = xstrdup(a->conninfo);
+		return 0;
+	}
+	if (!a->conninfo && (a->host || a->port || a->user)) /* psql's options say it all */
+		return 0;
+	if (project_current(&p))
+		return -1;
+	if (a->conninfo) {
+		t = project_target(p, a->conninfo);
+		*out = xstrdup(t ? t->conninfo : a->conninfo);
+		if (t)
+			info("%s is '%s', a target of %s", what, t->name, p->path);
+		return 0;
+	}
+	if (p && p->target) {
+		t = project_target(p, p->target);
+		*out = xstrdup(t->conninfo);
+		info("%s is '%s', the default target of %s", what, t->name, p->path);
+	}
+	return 0;
+}
+
+void hint_target_names(const char *value)
+{
+	const struct project *p;
+	const char **names;
+	const char *near;
+	char *list;
+
+	if (!value || strchr(value, '=') || strstr(value, "://") || project_current(&p) || !p ||
+	    !p->ntargets || project_target(p, value))
+		return;
+	names = xcalloc((size_t)p->ntargets, sizeof(*names));
+	for (int i = 0; i < p->ntargets; i++)
+		names[i] = p->targets[i].name;
+	near = closest_word(value, names, p->ntargets);
+	list = project_target_names(p);
+	if (near)
+		hint("'%s' is not a target of %s, so it was taken as a database name: did you mean "
+		     "'%s'?", value, p->path, near);
+	else
+		hint("'%s' is not a target of %s (%s), so it was taken as a database name.", value,
+		     p->path, list);
+	free(list);
+	free(names);
+}
+
+int stage_operand(const char *cmd, int argc, char **argv, const char *msg, const char **path)
+{
+	const struct project *p;
+
+	*path = NULL;
+	if (optind == argc - 1) {
+		*path = argv[optind];
+		return 0;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "%s", msg);
+	if (project_current(&p))
+		return EXIT_RUNTIME;
+	if (!p || !p->stage) {
+		if (p)
+			return usage_error(cmd, "%s (%s names none: \"stage\")", msg, p->path);
+		return usage_error(cmd, "%s", msg);
+	}
+	*path = p->stage;
+	return 0;
+}
+
+int plan_operand(const char *given, const char **path)
+{
+	const struct project *p;
+
+	*path = given;
+	if (given)
+		return 0;
+	if (project_current(&p))
+		return -1;
+	if (p)
+		*path = p->plan;
+	return 0;
 }
 
 /* ------------------------------------------------------------ JSON output */

@@ -87,6 +87,7 @@ enum {
 struct shared_args {
 	/* the connection */
 	char *conninfo;            /* --target / -d value, copied before argv is scrubbed */
+	int named;                 /* conninfo came from --target: may name a project target */
 	const char *host, *port, *user; /* -h -p -U */
 	enum pg_password_prompt prompt; /* -w / -W */
 	/* push settings */
@@ -116,8 +117,52 @@ void args_release(struct shared_args *a);
  * a terminal when need_yes).  0 or EXIT_USAGE, reported.
  */
 int check_push_args(const char *cmd, const struct shared_args *a, int need_yes);
-/* Connects to the connection a describes; what names it ("the target"). */
+/*
+ * Connects to the connection a describes, through the project file
+ * (below): what names it ("the target").
+ */
 PGconn *connect_args(const struct shared_args *a, const char *what);
+
+/*
+ * The project file (project.h; README, "Project file").  Which file:
+ * --project FILE or --no-project (main, last one wins), else
+ * DRYDOCK_NO_PROJECT (set and not empty: none), else DRYDOCK_PROJECT=FILE,
+ * else drydock.json in the current folder or the nearest parent.  It is
+ * read when a command first needs a default, so a broken file stops only
+ * the commands that use it.  Precedence everywhere: the command line, then
+ * the file, then the built-in defaults.
+ */
+struct project;
+/* main's --project FILE (path) or --no-project (none); forgets a loaded file. */
+void project_choose(const char *path, int none);
+/* The project file in use: 0 with *p NULL when none; -1 when it is broken (reported). */
+int project_current(const struct project **p);
+/* Where the project file would come from, without reading it (NULL: none); for --help. */
+char *project_locate(void);
+/*
+ * The connection string of a command: a --target value (a->named) that
+ * names a target of the project file is that target's (an info line says
+ * so); any other value is used as written (-d always is, as in psql); with
+ * no connection option at all (no --target, -d, -h, -p, -U), the file's
+ * "target".  *out is NULL when nothing is given (the PG* variables
+ * decide), else allocated.  0 or -1 (the project file is broken).
+ */
+int resolve_conninfo(const struct shared_args *a, const char *what, char **out);
+/*
+ * A name given for a connection that libpq could not use: when the
+ * project file has targets and value is not one of them, a hint naming
+ * them (with "did you mean").
+ */
+void hint_target_names(const char *value);
+/*
+ * The staging file operand: the one argument left after the options, or
+ * the project file's "stage" when none is left.  msg is the command's
+ * usage error for a wrong count.  0, EXIT_USAGE or EXIT_RUNTIME (a broken
+ * project file), reported.
+ */
+int stage_operand(const char *cmd, int argc, char **argv, const char *msg, const char **path);
+/* The plan folder: given (--plan), else the project file's "plan", else NULL.  0 or -1. */
+int plan_operand(const char *given, const char **path);
 
 /*
  * getopt_long() returned '?' or ':' for argv: reports the option by name

@@ -685,7 +685,7 @@ static int do_capture(struct push_exec *e, const struct ps_step *s)
 static int do_preflight(struct push_exec *e, const struct ps_step *s)
 {
 	PGresult *r = exec(e, s->sql);
-	int n;
+	int n, shape = 0, rule = 0, nrules = 0;
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 		return step_error(e, r, s);
 	n = PQntuples(r);
@@ -697,6 +697,16 @@ static int do_preflight(struct push_exec *e, const struct ps_step *s)
 	for (int i = 0; i < n; i++) {
 		const char *tbl = PQgetvalue(r, i, 0), *col = PQgetvalue(r, i, 1);
 		int exists = PQgetvalue(r, i, 4)[0] == 't', must = PQgetvalue(r, i, 5)[0] == 't';
+		if (!PQgetisnull(r, i, 6)) {
+			/* a rule the statements would fire */
+			if (!rule) {
+				rule = i + 1;
+				continue;
+			}
+			nrules++;
+			continue;
+		}
+		shape++;
 		if (!must) {
 			printf("table %s.%s already exists in the target (the plan creates it)\n",
 			       e->ps->schema, tbl);
@@ -713,12 +723,26 @@ static int do_preflight(struct push_exec *e, const struct ps_step *s)
 			       e->ps->rollback ? "pushed rows" : "snapshot");
 		}
 	}
+	if (shape) {
+		error("the target's tables are not those the change set was made for");
+		if (e->ps->rollback)
+			hint("The target's schema changed since the push; a rollback needs the shape the push left.");
+		else
+			hint("The target changed since the snapshot (or this is not the database it was taken from): snapshot it again.");
+	}
+	if (rule) {
+		const char *tbl = PQgetvalue(r, rule - 1, 0), *name = PQgetvalue(r, rule - 1, 1);
+		error("table %s.%s has rule %s, which the %s's statements would fire", e->ps->schema, tbl,
+		      name, e->ps->rollback ? "rollback" : "push");
+		detail("%s", PQgetvalue(r, rule - 1, 3));
+		if (nrules)
+			detail("%d more rule%s on the tables would fire too.", nrules, nrules == 1 ? "" : "s");
+		detail("A rule rewrites the statement and may write other tables: what it does is outside the "
+		       "ledger, so it could not be verified or rolled back.");
+		hint("Disable it while drydock writes (ALTER TABLE %s DISABLE RULE %s; ENABLE RULE after), "
+		     "or leave the table out of the plan.", tbl, name);
+	}
 	PQclear(r);
-	error("the target's tables are not those the change set was made for");
-	if (e->ps->rollback)
-		hint("The target's schema changed since the push; a rollback needs the shape the push left.");
-	else
-		hint("The target changed since the snapshot (or this is not the database it was taken from): snapshot it again.");
 	return fail(e, PUSH_REFUSED);
 }
 

@@ -729,14 +729,64 @@ static void render_ledger_done(struct strbuf *sb, const char *ledger_id)
 }
 
 /*
- * Which tables exist, with which columns and types: the problems.
- * before_done: a resumed batched push already ran the "before" schema
- * changes, so the tables they create exist.
+ * The rule events (pg_rewrite.ev_type: '2' UPDATE, '3' INSERT, '4' DELETE)
+ * the statements on t fire: a cycle's two-step writes update too.
+ */
+static void rule_events(const struct push_table *t, char ev[4])
+{
+	int n = 0;
+	if (t->nupdate || (t->cycle && (t->ninsert || t->ndelete)))
+		ev[n++] = '2';
+	if (t->ninsert)
+		ev[n++] = '3';
+	if (t->ndelete)
+		ev[n++] = '4';
+	ev[n] = '\0';
+}
+
+/*
+ * The enabled rules of the existing tables that the statements fire, as
+ * preflight rows (table, rule, NULL, its definition, true, true, 'rule').
+ * A rule rewrites the statement and may write other tables: what it does
+ * is outside the ledger, so neither the verification nor a rollback could
+ * account for it.
+ */
+static void render_preflight_rules(struct strbuf *sb, const struct push_set *ps)
+{
+	int rows = 0;
+	for (int i = 0; i < ps->ntables; i++) {
+		const struct push_table *t = &ps->tables[i];
+		char ev[4];
+		rule_events(t, ev);
+		if (t->created || !*ev)
+			continue;
+		sb_adds(sb, rows++ ? ",\n  (" : "\nUNION ALL\nSELECT v.tbl, r.rulename::text, NULL::text, "
+			    "pg_get_ruledef(r.oid), true, true, 'rule'\nFROM (VALUES (");
+		sb_add_literal(sb, t->schema);
+		sb_adds(sb, ", ");
+		sb_add_literal(sb, t->name);
+		sb_adds(sb, ", ");
+		sb_add_literal(sb, ev);
+		sb_adds(sb, ")");
+	}
+	if (rows)
+		sb_adds(sb, ") AS v(sch, tbl, ev)\n"
+			    "JOIN pg_namespace AS n ON n.nspname = v.sch\n"
+			    "JOIN pg_class AS c ON c.relnamespace = n.oid AND c.relname = v.tbl\n"
+			    "JOIN pg_rewrite AS r ON r.ev_class = c.oid AND r.rulename <> '_RETURN' "
+			    "AND r.ev_enabled <> 'D' AND strpos(v.ev, r.ev_type::text) > 0");
+}
+
+/*
+ * Which tables exist, with which columns and types, and which rules the
+ * statements would fire: the problems.  before_done: a resumed batched
+ * push already ran the "before" schema changes, so the tables they
+ * create exist.
  */
 static void render_preflight(struct strbuf *sb, const struct push_set *ps, int before_done)
 {
 	int rows = 0;
-	sb_adds(sb, "SELECT e.tbl, e.col, e.typ, a.typ, c.oid IS NOT NULL, e.must_exist\n"
+	sb_adds(sb, "SELECT e.tbl, e.col, e.typ, a.typ, c.oid IS NOT NULL, e.must_exist, NULL::text\n"
 		    "FROM (VALUES ");
 	for (int i = 0; i < ps->ntables; i++) {
 		const struct push_table *t = &ps->tables[i];
@@ -771,6 +821,7 @@ static void render_preflight(struct strbuf *sb, const struct push_set *ps, int b
 		    "AND a.attnum > 0 AND NOT a.attisdropped) AS a ON true\n"
 		    "WHERE CASE WHEN e.must_exist THEN c.oid IS NULL OR a.typ IS DISTINCT FROM e.typ "
 		    "ELSE c.oid IS NOT NULL END");
+	render_preflight_rules(sb, ps);
 }
 
 /* ------------------------------------------------------------------- walk */
@@ -1113,7 +1164,7 @@ static int emit_preflight(struct walk *w, int before_done)
 		any |= !(w->ps->tables[i].created && before_done);
 	if (!any)
 		return 0;
-	sb_adds(&w->comment, "the target's tables and columns are those of the snapshot");
+	sb_adds(&w->comment, "the target's tables and columns are those of the snapshot, with no rule to fire");
 	render_preflight(&w->sql, w->ps, before_done);
 	return emit(w, &s);
 }

@@ -841,6 +841,50 @@ cleanup:
 
 /* ------------------------------------------------------ CHECK constraints */
 
+/*
+ * A CHECK the translator cannot read (dates and times, text order,
+ * functions: checkexpr.h), compiled instead by the PostgreSQL-SQL
+ * compiler as a boolean expression over w's columns, unqualified, which
+ * is how the WHERE of check_check reads them.  used gets 1 for each
+ * column whose name appears in the definition (conservative: a mention
+ * inside a literal counts too).  Returns 0 (*out set), or 1 when the
+ * compiler refuses it too (why holds its reason).
+ */
+static int compile_check(const struct check_session *s, const struct table_meta *w,
+			 const char *def, struct strbuf *out, int *used, char *why, size_t whylen)
+{
+	struct strbuf expr = STRBUF_INIT;
+	struct sqlc_program prog = { 0 };
+	struct sqlc_env *env;
+	const char *p = def, *end = def + strlen(def);
+	int r;
+
+	if (!strncmp(p, "CHECK ", 6))
+		p += 6;
+	if (end - p > 10 && !strcmp(end - 10, " NOT VALID"))
+		end -= 10;
+	sb_add(&expr, p, (size_t)(end - p));
+	env = sqlc_env_new(s->working, NULL);
+	sqlc_env_set_table(env, w->pristine_name ? NULL : w->source, w->name);
+	dd_mute_reports++; /* a refusal is a finding ("unverifiable"), not an error */
+	r = sqlc_compile(env, "check", expr.buf, SQLC_WHERE, &prog);
+	dd_mute_reports--;
+	if (r || prog.nstmts != 1) {
+		const struct sqlc_error *e = sqlc_env_error(env);
+		snprintf(why, whylen, "%s", r && e->message ? e->message : "not one expression");
+		r = 1;
+	} else {
+		sb_addf(out, "(%s)", prog.stmts[0].sqlite_sql);
+		for (int i = 0; i < w->ncols; i++)
+			if (strstr(expr.buf, w->cols[i].name))
+				used[i] = 1;
+	}
+	sqlc_program_free(&prog);
+	sqlc_env_free(env);
+	sb_release(&expr);
+	return r;
+}
+
 static int check_check(struct check_session *s, const struct table_meta *w,
 		       const struct table_meta *p, const struct constraint_meta *c, int touched)
 {
@@ -860,7 +904,9 @@ static int check_check(struct check_session *s, const struct table_meta *w,
 		ret = 0;
 		goto cleanup;
 	}
-	if (checkexpr_translate(c->definition, w, "w", &expr, used, why, sizeof(why))) {
+	if (checkexpr_translate(c->definition, w, "w", &expr, used, why, sizeof(why)) &&
+	    (sb_reset(&expr), memset(used, 0, (size_t)w->ncols * sizeof(int)),
+	     !c->definition || compile_check(s, w, c->definition, &expr, used, why, sizeof(why)))) {
 		v.fresh.status = "unverifiable";
 		result_message(&v.fresh, "%s: %s cannot be evaluated offline; verified on the target at push",
 			       c->definition && *c->definition ? c->definition : "(no definition)", why);

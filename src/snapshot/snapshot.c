@@ -343,6 +343,55 @@ static long long table_blocks(PGconn *conn, const char *schema, const char *name
 	return n;
 }
 
+/*
+ * A table without a primary key (and no "key" in the plan) is identified
+ * by a unique index over NOT NULL columns, when it has one: like a
+ * primary key, PostgreSQL keeps it unique and not null, so it names every
+ * row.  Only a whole index over plain columns serves (not partial, no
+ * expression; INCLUDE columns are not part of it); of several, the one
+ * with the fewest columns, then the first by name.  Sets t's declared key
+ * and key_index; 0 also when there is none (the table stays read-only),
+ * -1 on error (reported).
+ */
+static int unique_index_key(PGconn *conn, const char *schema, struct table_meta *t)
+{
+	const char *params[2] = { schema, t->name };
+	int ret = -1;
+	PGresult *r = PQexecParams(conn,
+		"SELECT ic.relname, (SELECT json_agg(a.attname ORDER BY k.n)"
+		"   FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, n)"
+		"   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)"
+		" FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+		" JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace s ON s.oid = c.relnamespace"
+		" WHERE s.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indisvalid"
+		"   AND i.indpred IS NULL AND i.indexprs IS NULL"
+		"   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+		"     AND a.attnum = ANY (i.indkey[0:i.indnkeyatts - 1]) AND NOT a.attnotnull)"
+		" ORDER BY i.indnkeyatts, ic.relname LIMIT 1",
+		2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		pg_result_error(conn, r, "cannot read the unique indexes");
+		goto cleanup;
+	}
+	ret = 0;
+	if (!PQntuples(r))
+		goto cleanup;
+	strv_free(t->declared_key, t->ndeclared_key);
+	t->declared_key = NULL;
+	t->ndeclared_key = 0;
+	strv_from_json(PQgetvalue(r, 0, 1), &t->declared_key, &t->ndeclared_key);
+	if (!t->ndeclared_key || table_set_declared_key(t)) {
+		ret = error("cannot read the columns of unique index '%s' of table '%s'",
+			    PQgetvalue(r, 0, 0), t->name);
+		goto cleanup;
+	}
+	free(t->key_index);
+	t->key_index = xstrdup(PQgetvalue(r, 0, 0));
+cleanup:
+	PQclear(r);
+	return ret;
+}
+
 /* COPY of a table's columns; blocks [lo, hi) when lo or hi >= 0. */
 static char *copy_sql(const char *schema, const struct table_meta *t, long long lo,
 		      long long hi)
@@ -570,6 +619,8 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 			return -1;
 		if (rc == PG_REFUSED)
 			(*nrefused)++;
+		else if (!t->npk && !ps->tables[i].nkey && unique_index_key(b->conn, ps->schema, t))
+			return -1;
 	}
 	*nrefused += check_partitions(cat, b->name, ps->schema);
 	if (*nrefused)

@@ -103,6 +103,7 @@ void table_meta_free(struct table_meta *t)
 	free(t->file);
 	strv_free(t->ancestors, t->nancestors);
 	strv_free(t->declared_key, t->ndeclared_key);
+	free(t->key_index);
 	for (int i = 0; i < t->ncols; i++)
 		column_meta_free(&t->cols[i]);
 	free(t->cols);
@@ -349,7 +350,8 @@ int stage_create(const char *path, sqlite3 **out)
 	    stage_exec(db, schema_stage_sql))
 		goto cleanup;
 	now = utc_timestamp();
-	if (stage_set_meta(db, "format_version", "1") ||
+	snprintf(pragmas, sizeof(pragmas), "%d", STAGE_FORMAT_VERSION);
+	if (stage_set_meta(db, "format_version", pragmas) ||
 	    stage_set_meta(db, "drydock_version", DD_VERSION) ||
 	    stage_set_meta(db, "created_at", now))
 		goto cleanup;
@@ -443,6 +445,14 @@ int stage_open(const char *path, int readonly, sqlite3 **out)
 		hint("Run the snapshot again.");
 		goto cleanup;
 	}
+	if (version < STAGE_FORMAT_VERSION) {
+		error("staging file '%s' was made by an older drydock; re-snapshot", path);
+		detail("Its format version is %d; this drydock %s reads format version %d, whose "
+		       "catalog it lacks.", version, DD_VERSION, STAGE_FORMAT_VERSION);
+		hint("Take the snapshot again with this drydock ('drydock snapshot --plan DIR -o %s "
+		     "--force') and rerun the plan; an older drydock still reads this file.", path);
+		goto cleanup;
+	}
 	if (stage_exec(db, "PRAGMA foreign_keys = OFF"))
 		goto cleanup;
 	*out = db;
@@ -522,7 +532,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 	int ret = -1;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO dd_source VALUES (?,?,?,?,?,?,?)", -1, &src, NULL) ||
-	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
+	    sqlite3_prepare_v2(db, "INSERT INTO dd_table VALUES (?,?,?,?,?,?,?,?,?)", -1, &tbl, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_column VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &col, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_constraint VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1, &con, NULL) ||
 	    sqlite3_prepare_v2(db, "INSERT INTO dd_index VALUES (?,?,?,?)", -1, &idx, NULL) ||
@@ -564,6 +574,7 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			bind_opt(tbl, 8, kj);
 			free(kj);
 		}
+		bind_opt(tbl, 9, t->key_index);
 		if (step_reset(db, tbl))
 			goto cleanup;
 		for (int c = 0; c < t->ncols; c++) {
@@ -692,8 +703,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	sqlite3_finalize(st);
 
 	if (sqlite3_prepare_v2(db, "SELECT source, name, stage_name, "
-				   "pristine_name, row_filter, row_count, partitioned, key_columns "
-				   "FROM dd_table ORDER BY source, name",
+				   "pristine_name, row_filter, row_count, partitioned, key_columns, "
+				   "key_index FROM dd_table ORDER BY source, name",
 			       -1, &st, NULL))
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -708,6 +719,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 			strv_from_json((const char *)sqlite3_column_text(st, 7), &t->declared_key,
 				       &t->ndeclared_key);
+		t->key_index = col_dup(st, 8);
 	}
 	sqlite3_finalize(st);
 

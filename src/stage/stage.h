@@ -18,7 +18,14 @@
 #include <sqlite3.h>
 #include "pgtype.h"
 
-#define STAGE_FORMAT_VERSION 1
+/*
+ * The staging file's format, in PRAGMA user_version (0: being built) and
+ * dd_meta "format_version".  Bumped whenever the catalog tables change
+ * shape: 2 added dd_table.key_index (and the catalog columns issue 12
+ * added without a bump); a file of an older format is refused by
+ * stage_open with "re-snapshot".
+ */
+#define STAGE_FORMAT_VERSION 2
 #define STAGE_APPLICATION_ID 0x44525944 /* "DRYD" */
 
 struct column_meta {
@@ -73,6 +80,9 @@ struct table_meta {
 	char **declared_key; /* no primary key: the plan's "key" columns, which
 				pk then holds (docs/snapshot.md); stored */
 	int ndeclared_key;
+	char *key_index;     /* the declared key is this unique index's columns
+				(no primary key, no plan "key": snapshot.c), or
+				NULL; stored */
 	struct constraint_meta *cons;
 	int ncons;
 	struct index_meta *idx;
@@ -120,8 +130,10 @@ struct source_meta {
 	char *server_version;
 	char *snapshot_at;
 	char *domains;        /* JSON: the domains its snapshotted columns use
-			       * ([{"name", "base", "not_null", "checks":
-			       * [{"name", "definition"}]}]), or NULL when not
+			       * ([{"name", "base", "not_null", "default",
+			       * "checks": [{"name", "definition"}]}]; default
+			       * is PostgreSQL text or null, absent in files
+			       * made before drydock 0.9), or NULL when not
 			       * recorded; stored as dd_meta "domains:NAME" */
 };
 

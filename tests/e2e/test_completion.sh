@@ -2,7 +2,8 @@
 # Shell completion: bash (the completion function called as bash calls it)
 # and zsh (a real interactive zsh on a pseudo-terminal, zsh/zpty, pressing
 # Tab): commands, each command's options from its --help, option values,
-# staging files and plan folders; and make install puts both in place.
+# staging files and plan folders, the project file's target names; and
+# make install puts both in place.
 source "$(dirname "$0")/../lib/testlib.sh"
 
 # A folder with a staging file, a plan folder and a drydock on PATH.
@@ -14,6 +15,7 @@ setup_file() {
 	"$DRYDOCK" -q snapshot --plan "$REPO/examples/avatars" --fixture "$REPO/fixtures/avatars" \
 		-o "$SHARED/a.db"
 	echo '{}' >"$SHARED/reports/r.json"
+	echo '{"targets": {"dev": "dbname=a", "prod": {"service": "p"}}}' >"$SHARED/drydock.json"
 	touch "$SHARED/notes.txt"
 }
 teardown_file() { rm -rf "$SHARED"; }
@@ -59,6 +61,11 @@ t_bash_commands_options_and_values() {
 	assert_eq "push" "$(bcomp help pu)"
 	# -q before the command does not hide it
 	assert_eq "--json" "$(bcomp -q status a.db --j)"
+	# the project file's target names, unless no project file is wanted
+	assert_eq "" "$(bcomp push --target '')"
+	assert_eq "dev prod" "$(unset DRYDOCK_NO_PROJECT; bcomp push --target '')"
+	assert_eq "prod" "$(unset DRYDOCK_NO_PROJECT; bcomp snapshot --source p)"
+	assert_eq "" "$(unset DRYDOCK_NO_PROJECT; bcomp push --no-project --target '')"
 }
 
 # zcomp LINE: the command line after typing LINE and one Tab in an
@@ -101,6 +108,7 @@ t_zsh_completes_commands_options_and_files() {
 	assert_eq "drydock changes a.db --table avatars " "$(zcomp 'drydock changes a.db --table av')"
 	assert_eq "drydock run a.db --plan plans/" "$(zcomp 'drydock run a.db --plan pl')"
 	assert_eq "drydock --color=always " "$(zcomp 'drydock --color=al')"
+	assert_eq "drydock push --target prod " "$(zcomp 'drydock push --target pr')"
 }
 
 t_make_install_puts_completion_in_place() {

@@ -34,6 +34,14 @@ setup_file() {
 		CREATE TABLE event_log (at timestamptz NOT NULL, kind text, n int);
 		INSERT INTO event_log VALUES ('2025-01-02 11:00+00', 'b', NULL), ('2025-01-01 10:00+00', 'a', 1),
 		    ('2025-01-01 10:00+00', 'a', 1);
+		CREATE TABLE ukey (a int NOT NULL, b int NOT NULL, c int, d text NOT NULL);
+		CREATE UNIQUE INDEX ukey_z_ab ON ukey (a, b);
+		CREATE UNIQUE INDEX ukey_y_d ON ukey (d);
+		CREATE UNIQUE INDEX ukey_a_lower_d ON ukey (lower(d));
+		CREATE UNIQUE INDEX ukey_a_c ON ukey (c);
+		CREATE UNIQUE INDEX ukey_a_part ON ukey (a) WHERE b > 0;
+		CREATE UNIQUE INDEX ukey_u_b_inc ON ukey (b) INCLUDE (c);
+		INSERT INTO ukey VALUES (1, 1, NULL, 'x'), (2, 2, 5, 'y');
 		CREATE TABLE tag (code text NOT NULL, lang text NOT NULL, label text);
 		INSERT INTO tag VALUES ('red', 'en', 'Red'), ('red', 'fr', 'Rouge'), ('blue', 'en', 'Blue');
 	SQL
@@ -152,21 +160,21 @@ UPDATE reading SET sensor = 4 WHERE id = 2;"
 	assert_err_contains 'no partition of relation "reading" found for row'
 }
 
-t_row_outside_a_date_partition_is_refused_at_push() {
-	# dates are not evaluated offline by the checks yet: listed as unverifiable
+t_row_outside_a_date_partition_fails_offline() {
+	# date bounds are compiled by the PostgreSQL-SQL compiler
 	plan '{"name": "pay", "sources": {"app": {"tables": ["customer", "payment"]}},
-		"steps": [{"name": "s", "sql": "s.sql"}]}' "INSERT INTO payment VALUES (9, '2031-01-01', 1, 1.00);"
+		"steps": [{"name": "s", "sql": "s.sql"}]}' "INSERT INTO payment VALUES (9, '2031-01-01', 1, 1.00), (10, '2024-12-31', 1, 1.00);"
 	dd -q snapshot --plan p --source "$(APP)" -o s.db
 	run dd run s.db --plan p
-	assert_status 0
-	assert_out_matches "check payment_partition_bounds +error +unverifiable"
-	dd -q approve s.db --by Ann
-	pg_psql -d postgres -c "CREATE DATABASE date_target TEMPLATE app" >/dev/null
-	run dd push s.db --target "dbname=date_target" --yes
-	assert_status 3
+	assert_status 1
+	assert_out_matches "check payment_partition_bounds +error +fail +1  \(9, 2031-01-01\)"
+	run dd approve s.db --by Ann
+	assert_status 1
+	pg_psql -d postgres -c "CREATE DATABASE date_oracle TEMPLATE app" >/dev/null
+	run pg_psql -d date_oracle -c "INSERT INTO payment VALUES (9, '2031-01-01', 1, 1.00)"
 	assert_err_contains 'no partition of relation "payment" found for row'
-	assert_err_contains "hint: A row the change set writes fits no partition of the table"
-	assert_eq 5 "$(rows date_target 'SELECT count(*) FROM payment')"
+	run pg_psql -d date_oracle -c "INSERT INTO payment VALUES (10, '2024-12-31', 1, 1.00)"
+	assert_status 0
 }
 
 t_row_outside_the_targets_partitions_is_refused_at_push() {
@@ -298,6 +306,38 @@ UPDATE customer SET name = 'Anna' WHERE id = 1;"
 	run dd run s.db --plan p
 	assert_status 3
 	assert_err_contains "table 'event_log' has no primary key, and the run changed it"
+}
+
+t_unique_index_on_not_null_columns_is_the_key() {
+	# not partial, no expression, every key column NOT NULL (INCLUDE
+	# columns are not part of it); of those, the fewest columns, then by name
+	local step="UPDATE ukey SET d = 'z' WHERE b = 2;
+INSERT INTO ukey VALUES (3, 3, NULL, 'w');
+DELETE FROM ukey WHERE b = 1;"
+	plan '{"name": "u", "sources": {"app": {"tables": ["ukey"]}}, "steps": [{"name": "s", "sql": "s.sql"}]}' "$step"
+	run dd snapshot --plan p --source "$(APP)" -o s.db
+	assert_status 0
+	assert_eq '["b"]|ukey_u_b_inc' "$(sqlite3 s.db "SELECT key_columns, key_index FROM dd_table WHERE name = 'ukey'")"
+	run dd status s.db
+	assert_out_contains "ukey [key: unique index ukey_u_b_inc]"
+	run dd run s.db --plan p
+	assert_status 0
+	assert_eq "D I U" "$(sqlite3 s.db "SELECT group_concat(op, ' ') FROM (SELECT op FROM dd_change ORDER BY op)")"
+	dd -q approve s.db --by Ann
+	pg_psql -d postgres -c "CREATE DATABASE ukey_target TEMPLATE app" -c "CREATE DATABASE ukey_oracle TEMPLATE app" >/dev/null
+	run dd push s.db --target "dbname=ukey_target" --yes
+	assert_status 0
+	pg_psql -d ukey_oracle -c "$step" >/dev/null
+	assert_eq "$(rows ukey_oracle 'SELECT * FROM ukey ORDER BY b')" "$(rows ukey_target 'SELECT * FROM ukey ORDER BY b')"
+	run dd rollback s.db --target "dbname=ukey_target" --yes
+	assert_status 0
+	assert_eq "$(rows app 'SELECT * FROM ukey ORDER BY b')" "$(rows ukey_target 'SELECT * FROM ukey ORDER BY b')"
+	# the plan's "key" wins over an index
+	plan '{"name": "u", "sources": {"app": {"tables": [{"name": "ukey", "key": ["a", "b"]}]}}}'
+	dd -q snapshot --plan p --source "$(APP)" -o k.db
+	assert_eq '["a","b"]|' "$(sqlite3 k.db "SELECT key_columns, key_index FROM dd_table WHERE name = 'ukey'")"
+	run dd status k.db
+	assert_out_contains "ukey [key from the plan]"
 }
 
 t_plan_key_identifies_rows_for_the_change_set_and_push() {

@@ -32,6 +32,7 @@
 #   DD_TEST_FILTER   only run tests whose name matches this glob (e.g. '*pg*')
 #   DD_TEST_VERBOSE  if non-empty, also show the output of passing tests
 #   DD_KEEP_TMP      if non-empty, keep the temp dirs (path printed)
+#   DRYDOCK_NO_PROJECT is set: drydock ignores project files (drydock.json)
 #
 # Variables for tests: REPO (repo root), TESTLIB_DIR (tests/lib), DRYDOCK,
 # T (the test's temp dir), status (exit code of the last `run`).
@@ -49,6 +50,9 @@ if [[ $DRYDOCK != /* ]]; then
 	fi
 fi
 export DRYDOCK
+# No project file (drydock.json) of the machine's folders reaches a test;
+# tests/e2e/test_project.sh unsets this where it uses one.
+export DRYDOCK_NO_PROJECT=1
 
 T=${T:-}
 status=0

@@ -367,8 +367,18 @@ static void test_stage_refuses_foreign_files(void **state)
 	r1 = stage_open(p2, 1, &db);
 	quiet_end();
 	assert_int_equal(r1, -1);
+	/* an older format (its catalog lacks columns): refused, re-snapshot */
 	assert_int_equal(sqlite3_open(p2, &db), SQLITE_OK);
 	sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+	sqlite3_close(db);
+	quiet_begin();
+	r1 = stage_open(p2, 1, &db);
+	quiet_end();
+	assert_int_equal(r1, -1);
+	assert_int_equal(sqlite3_open(p2, &db), SQLITE_OK);
+	char *pragma = xasprintf("PRAGMA user_version = %d", STAGE_FORMAT_VERSION);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
+	free(pragma);
 	sqlite3_close(db);
 	assert_int_equal(stage_open(p2, 1, &db), 0);
 	stage_close(db);
