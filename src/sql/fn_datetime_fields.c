@@ -1350,8 +1350,13 @@ static int zone_lookup(const char *zone, int *east, const char **why)
 		snprintf(msg, sizeof(msg),
 			 "time zone \"%.60s\" is not supported by drydock here: a named zone runs in AT TIME ZONE (timezone()) over timestamps only",
 			 zone);
-	else
+	else if (!zone[strcspn(zone, "0123456789+-:<>,")])
+		/* no file, and no POSIX TZ string either (one needs an offset) */
 		snprintf(msg, sizeof(msg), "time zone \"%.60s\" not recognized", zone);
+	else
+		snprintf(msg, sizeof(msg),
+			 "time zone \"%.60s\" is not supported by drydock: only UTC, fixed offsets ('UTC', '+05:30', 'EST') and named zones ('Europe/Paris') run offline",
+			 zone);
 	*why = msg;
 	return -1;
 }

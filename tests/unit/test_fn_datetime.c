@@ -185,12 +185,18 @@ static void test_checks(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(fn_datetime_check_zone("UTC", &why), 0);
-	assert_int_equal(fn_datetime_check_zone("+05:30", &why), 0);
-	assert_int_equal(fn_datetime_check_zone("EST", &why), 0);
-	assert_int_equal(fn_datetime_check_zone("Europe/Paris", &why), -1);
-	assert_non_null(strstr(why, "Europe/Paris"));
-	assert_int_equal(fn_datetime_check_zone("MSK", &why), -1);
+	assert_int_equal(fn_datetime_check_zone("UTC", 0, &why), 0);
+	assert_int_equal(fn_datetime_check_zone("+05:30", 0, &why), 0);
+	assert_int_equal(fn_datetime_check_zone("EST", 0, &why), 0);
+	/* a named zone: in AT TIME ZONE over a timestamp only */
+	assert_int_equal(fn_datetime_check_zone("Europe/Paris", 1, &why), 0);
+	assert_int_equal(fn_datetime_check_zone("europe/PARIS", 1, &why), 0);
+	assert_int_equal(fn_datetime_check_zone("Europe/Paris", 0, &why), -1);
+	assert_non_null(strstr(why, "\"Europe/Paris\" is not supported by drydock here"));
+	assert_int_equal(fn_datetime_check_zone("Mars/Base", 1, &why), -1);
+	assert_string_equal(why, "time zone \"Mars/Base\" not recognized");
+	assert_int_equal(fn_datetime_check_zone("../../etc/passwd", 1, &why), -1);
+	assert_int_equal(fn_datetime_check_zone("MSK", 1, &why), -1);
 	assert_non_null(strstr(why, "MSK"));
 	assert_int_equal(fn_datetime_check_format("YYYY-MM-DD HH24:MI:SS.US TZ", 0, 0, &why), 0);
 	assert_int_equal(fn_datetime_check_format("FMDay, DDth Month YYYY", 0, 0, &why), 0);
