@@ -161,15 +161,22 @@ t_domain_check_fails_offline() {
 	assert_err_contains 'violates check constraint "year_check"'
 }
 
-t_domain_column_in_postgresql_sql_is_refused_before_the_run() {
-	# a gap of the SQL compiler (issue 11): a domain is not resolved to its
-	# base type, so the step is refused with PostgreSQL's own message
+t_domain_column_in_postgresql_sql_is_written_as_postgresql_does() {
+	# a domain column reads as its base type and is written through the
+	# domain's CHECK, as PostgreSQL's CoerceToDomain does
 	cp "$FIX/s.db" s.db
-	plan_with "UPDATE film SET release_year = 1999 WHERE id = 102;"
+	plan_with "UPDATE film SET release_year = release_year + 1 WHERE id = 102;"
+	run dd run s.db --plan p
+	assert_status 0
+	assert_eq "$(pg_psql -d src -Atc "SELECT release_year + 1 FROM film WHERE id = 102")" \
+		"$(sqlite3 s.db "SELECT release_year FROM film WHERE id = 102")"
+	cp "$FIX/s.db" s.db
+	plan_with "UPDATE film SET release_year = 1800 WHERE id = 102;"
 	run dd run s.db --plan p
 	assert_status 3
-	assert_err_contains 'column "release_year" is of type year but expression is of type integer'
-	assert_err_contains "refused before anything runs"
+	assert_err_contains 'value for domain year violates check constraint "year_check"'
+	run pg_psql -d src -c "BEGIN; UPDATE film SET release_year = 1800 WHERE id = 102; ROLLBACK"
+	assert_err_contains 'value for domain year violates check constraint "year_check"'
 }
 
 t_range_with_lower_above_upper_fails_offline() {

@@ -22,7 +22,8 @@
 #   cast       pg_cast.castfunc; binary-coercible: immutable; I/O
 #              conversion (castmethod 'i' or no pg_cast row): the
 #              stricter of the source's output and the target's input
-#              function, as CoerceViaIO folds only when both are immutable
+#              function, as CoerceViaIO folds only when both are immutable;
+#              array to array: its element cast's (ArrayCoerceExpr)
 #   current_date, current_timestamp, localtime...: SQL value functions,
 #              which the planner never folds: stable
 #   any, all, array, [], [:]: the compiler's names for ScalarArrayOpExpr,
@@ -82,6 +83,7 @@ SELECT CASE
  WHEN kind = 'op' THEN coalesce(
    pg_temp.ovol(format('%s(%s)', name, CASE WHEN args LIKE '%,%' THEN args ELSE 'NONE,' || args END)),
    pg_temp.ovol(format('%s(%s)', name, CASE WHEN args LIKE '%,%' THEN pg_temp.poly(args) ELSE 'NONE,' || pg_temp.poly(args) END)))
+ WHEN kind = 'cast' AND args LIKE '%[]' AND ret LIKE '%[]' THEN pg_temp.vol(kind, name, left(args, -2), left(ret, -2), flags)
  WHEN kind = 'cast' THEN coalesce(
    (SELECT CASE c.castmethod WHEN 'b' THEN 'i' WHEN 'f' THEN (SELECT provolatile::text FROM pg_proc WHERE oid = c.castfunc)
            ELSE pg_temp.iovol(c.castsource, c.casttarget) END
