@@ -133,6 +133,10 @@ struct source_meta {
 			       * ([{"name", "base", "not_null", "checks":
 			       * [{"name", "definition"}]}]), or NULL when not
 			       * recorded; stored as dd_meta "domains:NAME" */
+	char *rules;          /* JSON: the enabled rules of its snapshotted tables
+			       * ([{"table", "name", "event": "INSERT" | "UPDATE" |
+			       * "DELETE" | "SELECT", "definition"}]), or NULL;
+			       * stored as dd_meta "rules:NAME" */
 };
 
 struct catalog {

@@ -255,31 +255,54 @@ t_enum_value_outside_the_type_fails_offline() {
 	assert_err_contains 'invalid input value for enum mood: "angry"'
 }
 
-t_rule_on_a_written_table_is_stopped_before_push() {
+t_rule_the_change_set_fires_fails_offline() {
 	cp "$FIX/s.db" s.db
 	plan_with "INSERT INTO film_note VALUES (2, 101, 'moody');"
 	run dd run s.db --plan p
+	assert_status 1
+	assert_out_matches "rule film_note_logged film_note +error +fail +1"
+	assert_out_contains "fires on the change set's 1 insert: CREATE RULE film_note_logged AS ON INSERT TO public.film_note DO INSERT INTO film_note_log (note_id, note) VALUES (new.id, new.note); push refuses it"
+	assert_out_contains "disable it on the target (ALTER TABLE film_note DISABLE RULE film_note_logged) and snapshot again"
+	run dd approve s.db --by tester
+	assert_status 1
+	# what the rule does on PostgreSQL: a row in a table outside the plan
+	newdb rule_oracle
+	pgq rule_oracle "INSERT INTO film_note VALUES (2, 101, 'moody')" >/dev/null
+	assert_eq "2|moody" "$(pgq rule_oracle 'SELECT * FROM film_note_log WHERE note_id = 2')"
+}
+
+t_rule_new_on_the_target_is_stopped_before_push() {
+	cp "$FIX/s.db" s.db
+	# an update: the snapshot's ON INSERT rule does not fire
+	plan_with "UPDATE film_note SET note = 'a classic' WHERE id = 1;"
+	run dd run s.db --plan p
 	assert_status 0
+	run dd check s.db
+	assert_status 0
+	assert_out_matches "rule film_note_logged film_note +error +pass"
 	dd -q approve s.db --by tester
+	# the target got an ON UPDATE rule since the snapshot
 	newdb t_rule
+	pgq t_rule "CREATE RULE film_note_upd AS ON UPDATE TO film_note DO ALSO
+		INSERT INTO film_note_log VALUES (NEW.id, 'updated')" >/dev/null
 	run dd push s.db --target "$(pg_url t_rule)" --yes
 	assert_status 3
-	assert_err_contains "drydock: error: table public.film_note has rule film_note_logged, which the push's statements would fire"
-	assert_err_contains "detail: CREATE RULE film_note_logged AS"
-	assert_err_contains "hint: Disable it while drydock writes (ALTER TABLE film_note DISABLE RULE film_note_logged; ENABLE RULE after)"
+	assert_err_contains "drydock: error: table public.film_note has rule film_note_upd, which the push's statements would fire"
+	assert_err_contains "detail: CREATE RULE film_note_upd AS"
+	assert_err_contains "hint: Disable it while drydock writes (ALTER TABLE film_note DISABLE RULE film_note_upd; ENABLE RULE after)"
 	assert_err_contains "Nothing was applied"
-	assert_eq "1|1" "$(pgq t_rule 'SELECT (SELECT count(*) FROM film_note), (SELECT count(*) FROM film_note_log)')"
+	assert_eq "classic|1" "$(pgq t_rule 'SELECT (SELECT note FROM film_note), (SELECT count(*) FROM film_note_log)')"
 	# disabled on the target, the push goes through and the rule stays quiet
-	pgq t_rule "ALTER TABLE film_note DISABLE RULE film_note_logged" >/dev/null
+	pgq t_rule "ALTER TABLE film_note DISABLE RULE film_note_upd" >/dev/null
 	run dd push s.db --target "$(pg_url t_rule)" --yes
 	assert_status 0
-	assert_eq "2|1" "$(pgq t_rule 'SELECT (SELECT count(*) FROM film_note), (SELECT count(*) FROM film_note_log)')"
-	# a rollback deletes: an ON DELETE rule stops it the same way
-	pgq t_rule "CREATE RULE film_note_kept AS ON DELETE TO film_note DO INSTEAD NOTHING" >/dev/null
+	assert_eq "a classic|1" "$(pgq t_rule 'SELECT (SELECT note FROM film_note), (SELECT count(*) FROM film_note_log)')"
+	# a rollback updates back: an enabled ON UPDATE rule stops it the same way
+	pgq t_rule "CREATE RULE film_note_kept AS ON UPDATE TO film_note DO INSTEAD NOTHING" >/dev/null
 	run dd rollback s.db --target "$(pg_url t_rule)" --yes
 	assert_status 3
 	assert_err_contains "table public.film_note has rule film_note_kept, which the rollback's statements would fire"
-	assert_eq 2 "$(pgq t_rule 'SELECT count(*) FROM film_note')"
+	assert_eq "a classic" "$(pgq t_rule 'SELECT note FROM film_note')"
 }
 
 run_tests
