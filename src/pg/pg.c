@@ -524,6 +524,7 @@ int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
 		  "     ORDER BY ch.depth DESC LIMIT 1) AS base, "
 		  "    (SELECT bool_or(t.typnotnull) FROM chain ch JOIN pg_type t ON t.oid = ch.oid "
 		  "     WHERE ch.top = u.top AND t.typtype = 'd') AS not_null, "
+		  "    (SELECT pg_get_expr(t.typdefaultbin, 0) FROM pg_type t WHERE t.oid = u.top) AS \"default\", "
 		  "    (SELECT coalesce(json_agg(json_build_object('name', con.conname, "
 		  "       'definition', pg_get_constraintdef(con.oid)) ORDER BY ch.depth DESC, con.conname), '[]') "
 		  "     FROM chain ch JOIN pg_constraint con ON con.contypid = ch.oid "

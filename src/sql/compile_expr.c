@@ -240,17 +240,32 @@ static int ex_is_literal(const struct expr *e)
 	return *p && strspn(p, "0123456789.e+-") == strlen(p) && isdigit((unsigned char)*p);
 }
 
-/* The NULL a strict call over a NULL constant folds to; it keeps its
- * arguments, so that ex_drop still reaches the poisons among them. */
+/*
+ * e, which replaces args when they are folded, keeps those of them that
+ * hold a failed fold (never printed), so that ex_drop still reaches those
+ * poisons when the planner never simplifies e itself: in PostgreSQL
+ * coalesce(false, (NULL::int4 + (1/0)) > 1) is false, although its
+ * dropped argument folds to NULL over an error.
+ */
+struct expr *ex_keep(struct cx *cx, struct expr *e, struct expr **args, int n)
+{
+	if (!(kid_flags(args, n) & X_POISON))
+		return e;
+	struct expr **h = ar_alloc(cx, sizeof(*h) * (size_t)(e->nhid + n));
+	if (e->nhid)
+		memcpy(h, e->hid, sizeof(*h) * (size_t)e->nhid);
+	memcpy(h + e->nhid, args, sizeof(*args) * (size_t)n);
+	e->hid = h;
+	e->nhid += n;
+	e->flags |= X_POISON;
+	return e;
+}
+
+/* The NULL a strict call over a NULL constant folds to. */
 static struct expr *ex_null_over(struct cx *cx, const struct ctype *t, int loc,
 				 struct expr **args, int n)
 {
-	struct expr *e = ex_null(cx, t, loc);
-	e->kids = ar_alloc(cx, sizeof(*args) * (size_t)(n ? n : 1));
-	memcpy(e->kids, args, sizeof(*args) * (size_t)n);
-	e->nkids = n;
-	e->flags = kid_flags(args, n) & X_POISON;
-	return e;
+	return ex_keep(cx, ex_null(cx, t, loc), args, n);
 }
 
 int ex_is_const(const struct expr *e)
@@ -296,6 +311,8 @@ void ex_drop(struct expr *e)
 		e->poison->dropped = 1; /* a copy (coerce_to copies nodes) drops the original too */
 	for (int i = 0; i < e->nkids; i++)
 		ex_drop(e->kids[i]);
+	for (int i = 0; i < e->nhid; i++)
+		ex_drop(e->hid[i]);
 }
 
 static struct expr *ex_bool(struct cx *cx, int v, int loc)
@@ -372,16 +389,16 @@ static struct expr *fold_andor(struct cx *cx, struct expr **args, int n, int is_
 			/* the planner stops here: later arguments are never simplified */
 			for (int j = i + 1; j < n; j++)
 				ex_drop(args[j]);
-			return ex_bool(cx, !is_and, loc);
+			return ex_keep(cx, ex_bool(cx, !is_and, loc), args, n);
 		}
 		if (c == is_and)
 			continue;
 		acc = acc ? ex_andor(cx, acc, args[i], is_and, loc) : args[i];
 	}
 	if (!acc)
-		return have_null ? ex_null(cx, &T_BOOL, loc) : ex_bool(cx, is_and, loc);
+		return ex_keep(cx, have_null ? ex_null(cx, &T_BOOL, loc) : ex_bool(cx, is_and, loc), args, n);
 	if (have_null)
-		acc = ex_andor(cx, acc, ex_null(cx, &T_BOOL, loc), is_and, loc);
+		acc = ex_andor(cx, acc, ex_keep(cx, ex_null(cx, &T_BOOL, loc), args, n), is_and, loc);
 	return acc;
 }
 
@@ -639,20 +656,9 @@ static struct expr *compile_op(struct cx *cx, const char *op, struct expr *l,
 	return call_sig(cx, &res, args, n, loc);
 }
 
-/* Whether e reads a column (PostgreSQL's contain_vars_of_level(e, 0)). */
-static int ex_has_column(const struct expr *e)
-{
-	if (e->kind == E_COL)
-		return 1;
-	for (int i = 0; i < e->nkids; i++)
-		if (ex_has_column(e->kids[i]))
-			return 1;
-	return 0;
-}
-
 /*
  * x IN (a, b, ...) as PostgreSQL's transformAExprIn: the items that read
- * no column, when there are two or more and one common type covers them
+ * no column of this query level (as written, before folding), when there are two or more and one common type covers them
  * and x (select_common_type over x first, then those items; no error when
  * there is none), become one x = ANY(ARRAY[...]) of that type; every other
  * item is a comparison of its own, x = item resolved on its types, all
@@ -677,15 +683,20 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 	struct expr **consts = ar_alloc(cx, sizeof(*consts) * (size_t)(n + 2));
 	struct expr **rest = ar_alloc(cx, sizeof(*rest) * (size_t)(n + 1));
 	struct expr **terms = ar_alloc(cx, sizeof(*terms) * (size_t)(n + 1));
+	int *reads = ar_alloc(cx, sizeof(*reads) * (size_t)(n + 1));
 	int nconst = 0, nrest = 0, nterms = 0, i = 0;
 	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
+		/* decided on the item as written: (false AND c) reads c although
+		 * it folds to false, and PostgreSQL compares it on its own */
+		int before = scope_nrefs(sc);
 		if (!(items[i] = compile_expr(cx, sc, it, ek)))
 			return NULL;
+		reads[i] = scope_nrefs(sc) > before;
 		i++;
 	}
 	consts[nconst++] = l;
 	for (i = 0; i < n; i++) {
-		if (ex_has_column(items[i]))
+		if (reads[i])
 			rest[nrest++] = items[i];
 		else
 			consts[nconst++] = items[i];
@@ -741,6 +752,26 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 		if (!(terms[nterms++] = fold_comparison(cx, make_comparison(cx, op, l, rest[i], loc))))
 			return NULL;
 	return fold_andor(cx, terms, nterms, negate, loc);
+}
+
+/* Whether PostgreSQL 15 has an = operator taking a and b as they are
+ * (pg_operator's cross-type members of the integer, float and datetime
+ * btree families), so neither side is coerced for it. */
+static int cross_type_eq(int a, int b)
+{
+	static const int fam[][3] = { { PGK_INT2, PGK_INT4, PGK_INT8 },
+				      { PGK_FLOAT4, PGK_FLOAT8, PGK_FLOAT8 },
+				      { PGK_DATE, PGK_TIMESTAMP, PGK_TIMESTAMPTZ } };
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		int ina = 0, inb = 0;
+		for (int i = 0; i < 3; i++) {
+			ina |= a == fam[f][i];
+			inb |= b == fam[f][i];
+		}
+		if (ina && inb)
+			return 1;
+	}
+	return 0;
 }
 
 static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON *b,
@@ -941,13 +972,19 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		struct expr *c = make_comparison(cx, "=", l, r, loc);
 		if (!c)
 			return NULL;
-		l = c->kids[0];
+		/* PostgreSQL has a = operator across the integer types, across
+		 * float4/float8 and across date/timestamp/timestamptz (int48eq,
+		 * float48eq, date_eq_timestamptz...), so there the left input is
+		 * not coerced: nullif(int4, int8) is an int4, and -nullif(i, 0::int8)
+		 * overflows on -2147483648 as int4 negation does */
+		if (!cross_type_eq(l->type.t, r->type.t))
+			l = c->kids[0];
 		/* the planner: over a NULL constant it is its first argument;
 		 * over constants, a constant */
-		if (ex_is_null(c->kids[1]))
-			return l;
 		if (ex_is_null(l))
-			return l;
+			return ex_keep(cx, ex_null(cx, &l->type, loc), c->kids, 2);
+		if (ex_is_null(c->kids[1]))
+			return ex_keep(cx, l, &c->kids[1], 1);
 		return ex_fold(cx, ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2,
 					   fold_comparison(cx, c), l));
 	}
@@ -1052,6 +1089,10 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 	 * FALSE or NULL (x = NULL is) goes; one that is constant TRUE becomes
 	 * the ELSE and ends the CASE; none left is the ELSE, or NULL.
 	 */
+	/* the conditions folded away, kept for ex_drop (a CASE never
+	 * simplified never raises their folding errors) */
+	struct expr **gone = ar_alloc(cx, sizeof(*gone) * (size_t)(n + 1));
+	int ngone = 0;
 	{
 		int m = 0, ended = 0;
 		for (int j = 0; j < n; j++) {
@@ -1064,9 +1105,11 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 			struct expr *c = arg ? fold_comparison(cx, conds[j]) : conds[j];
 			if (ex_is_null(c) || ex_bool_const(c) == 0) {
 				ex_drop(res[j]); /* a FALSE arm's result is never simplified */
+				gone[ngone++] = c;
 				continue;
 			}
 			if (ex_bool_const(c) == 1) {
+				gone[ngone++] = c;
 				if (nres > n)
 					ex_drop(res[n]);
 				res[n] = res[j];
@@ -1085,7 +1128,8 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 			n = m;
 		}
 		if (n == 0)
-			return nres ? coerce_to(cx, res[0], &t, CC_IMPLICIT, NULL) : ex_null(cx, &t, loc);
+			return ex_keep(cx, nres ? coerce_to(cx, res[0], &t, CC_IMPLICIT, NULL) : ex_null(cx, &t, loc),
+				       gone, ngone);
 	}
 	struct strbuf *fmt = ar_buf(cx);
 	struct expr **kids = ar_alloc(cx, sizeof(*kids) * (size_t)(2 * n + 2));
@@ -1122,7 +1166,7 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 	struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &t, loc, nk, kids);
 	if (simple)
 		e->coll = conds[0]->coll;
-	return e;
+	return ex_keep(cx, e, gone, ngone);
 }
 
 static struct expr **compile_list(struct cx *cx, struct scope *sc, const cJSON *list,
@@ -1165,7 +1209,7 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 			}
 		}
 		if (m == 0)
-			return ex_null(cx, &t, loc);
+			return ex_keep(cx, ex_null(cx, &t, loc), es, n);
 		if (m == 1)
 			return es[0];
 		return ex_func(cx, "coalesce", &t, loc, m, es);
@@ -1176,7 +1220,7 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 		for (int i = 0; i < n; i++)
 			nulls += ex_is_null(es[i]);
 		if (nulls == n)
-			return ex_null(cx, &t, loc);
+			return ex_keep(cx, ex_null(cx, &t, loc), es, n);
 	}
 	/* greatest/least ignore NULLs (SQLite's max(a, b) would not) and
 	 * compare under the type's order */

@@ -52,6 +52,7 @@ struct scope {
 	struct cte *ctes;
 	int nctes;
 	size_t alloc_ctes;
+	int nrefs;           /* column references found in this scope so far */
 };
 
 struct qcol {
@@ -113,6 +114,11 @@ static struct expr *col_expr(struct cx *cx, const struct scope *sc, const struct
 	return e;
 }
 
+int scope_nrefs(const struct scope *sc)
+{
+	return sc ? sc->nrefs : 0;
+}
+
 struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 {
 	const cJSON *f = pj_get(b, "fields"), *it;
@@ -139,8 +145,10 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 						found = s->rtes[r];
 						fi = c;
 					}
-			if (found)
+			if (found) {
+				s->nrefs++;
 				return col_expr(cx, s, found, fi, loc);
+			}
 		}
 		return cerr(cx, loc, NULL, "column \"%s\" does not exist", parts[0]), NULL;
 	}
@@ -154,8 +162,10 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 				if (np == 3 && (!t->rel || !t->rel->source || strcmp(parts[0], t->rel->source)))
 					continue;
 				for (int c = 0; c < t->ncols; c++)
-					if (!strcmp(t->cols[c].name, col))
+					if (!strcmp(t->cols[c].name, col)) {
+						s->nrefs++;
 						return col_expr(cx, s, t, c, loc);
+					}
 				return cerr(cx, loc, NULL, "column %s.%s does not exist", rel, col), NULL;
 			}
 		return cerr(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", rel), NULL;
@@ -164,6 +174,168 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 }
 
 /* ---- relations ---- */
+
+/* ---- domains ---- */
+
+/*
+ * The domain pg_type names among those recorded for source at snapshot,
+ * when the compiler models its base type (*base set to it); else NULL, and
+ * the column stays a type drydock does not model.  Staging files made
+ * before domain defaults were recorded give NULL: an INSERT there could
+ * not know the default PostgreSQL would take.
+ */
+static const struct domain_info *find_domain(struct cx *cx, const char *source,
+					     const char *pg_type, struct ctype *base)
+{
+	const struct catalog *cat = cx->env->cat;
+	const struct source_meta *sm = NULL;
+	struct domain_info *di = NULL;
+	cJSON *all, *d;
+	for (int i = 0; source && i < cat->nsources; i++)
+		if (cat->sources[i].name && !strcmp(cat->sources[i].name, source))
+			sm = &cat->sources[i];
+	if (!sm || !sm->domains || !pg_type || !(all = cJSON_Parse(sm->domains)))
+		return NULL;
+	cJSON_ArrayForEach(d, all) {
+		const char *name = pj_str(d, "name"), *bt = pj_str(d, "base"), *def;
+		const cJSON *chk, *checks = pj_get(d, "checks");
+		if (!name || strcmp(name, pg_type) || !bt || !cJSON_HasObjectItem(d, "default"))
+			continue;
+		struct ctype b = ct_from_format(cx->env, source, bt, 0, NULL);
+		if (PGT_KIND(b.t) == PGK_OTHER || PGT_KIND(b.t) == PGK_ENUM)
+			break;
+		*base = b;
+		di = ar_alloc(cx, sizeof(*di));
+		di->name = ar_printf(cx, "%s", name);
+		di->not_null = pj_bool(d, "not_null");
+		def = pj_str(d, "default");
+		di->default_expr = def ? ar_printf(cx, "%s", def) : NULL;
+		int n = cJSON_GetArraySize(checks);
+		di->check_names = ar_alloc(cx, sizeof(char *) * (size_t)(n ? n : 1));
+		di->check_defs = ar_alloc(cx, sizeof(char *) * (size_t)(n ? n : 1));
+		cJSON_ArrayForEach(chk, checks) {
+			const char *cn = pj_str(chk, "name"), *cd = pj_str(chk, "definition");
+			if (!cn || !cd)
+				continue;
+			di->check_names[di->nchecks] = ar_printf(cx, "%s", cn);
+			di->check_defs[di->nchecks++] = ar_printf(cx, "%s", cd);
+		}
+		break;
+	}
+	cJSON_Delete(all);
+	return di;
+}
+
+/* How SQL reads a domain column stored as its base type's text output. */
+static const char *domain_read_sql(struct cx *cx, const char *raw, const struct ctype *base)
+{
+	struct expr *e = coerce_to(cx, ex_sql(cx, raw, &T_TEXT, -1), base, CC_EXPLICIT, NULL);
+	return e ? ex_sqltext(cx, e) : raw;
+}
+
+/*
+ * A domain CHECK (pg_get_constraintdef text, "CHECK ((VALUE > 0))") as an
+ * SQLite condition over value_sql, a value of the base type; NULL when the
+ * compiler cannot compile it (then `drydock check` lists it unverifiable).
+ */
+static const char *domain_check_sql(struct cx *cx, const char *def, const struct ctype *base,
+				    const char *value_sql)
+{
+	size_t len = strlen(def);
+	const char *p = !strncmp(def, "CHECK ", 6) ? def + 6 : def;
+	if (len > 10 && !strcmp(def + len - 10, " NOT VALID"))
+		len -= 10;
+	char *sql = xasprintf("SELECT %.*s", (int)(len - (size_t)(p - def)), p);
+	PgQueryParseResult pr = pg_query_parse(sql);
+	cJSON *root = NULL;
+	const char *out = NULL;
+	if (!pr.error && (root = cJSON_Parse(pr.parse_tree))) {
+		const cJSON *st = pj_get(cJSON_GetArrayItem(pj_get(root, "stmts"), 0), "stmt"), *sb, *rb;
+		node_tag(st, &sb);
+		node_tag(cJSON_GetArrayItem(pj_get(sb, "targetList"), 0), &rb);
+		struct scope *sc = scope_new(cx, NULL);
+		struct rte *rt = ar_alloc(cx, sizeof(*rt));
+		rt->refname = "";
+		rt->ncols = 1;
+		rt->cols = ar_alloc(cx, sizeof(*rt->cols));
+		rt->cols[0].name = "value";
+		rt->cols[0].sql = value_sql;
+		rt->cols[0].type = *base;
+		rt->cols[0].unqual = 1;
+		scope_add(cx, sc, rt);
+		const char *saved = cx->text;
+		int saved_base = cx->base;
+		cx->text = sql;
+		cx->base = 0;
+		cx->quiet++;
+		struct expr *c = compile_cond(cx, sc, pj_get(rb, "val"), EK_WHERE, "CHECK");
+		cx->quiet--;
+		cx->text = saved;
+		cx->base = saved_base;
+		if (c)
+			out = ex_sqltext(cx, c);
+	}
+	cJSON_Delete(root);
+	pg_query_free_parse_result(pr);
+	free(sql);
+	return out;
+}
+
+/*
+ * e, a value of the domain's base type written to a domain column, failing
+ * as CoerceToDomain does: NOT NULL, then each CHECK that is FALSE (NULL
+ * passes).  e is evaluated once (a subquery), or where it holds an
+ * aggregate or a window function, at each use.
+ */
+static struct expr *domain_guard(struct cx *cx, const struct domain_info *d,
+				 const struct ctype *base, struct expr *e)
+{
+	int once = !(e->flags & (X_AGG | X_WINDOW));
+	if (!once && (e->flags & X_VOLATILE))
+		return cerr(cx, e->loc, "compute the value in a subquery first",
+			    "writing a volatile aggregate or window expression to a column of domain %s is not supported",
+			    d->name), NULL;
+	const char *v = once ? "\"dd_domain_value\"" : "($1)";
+	struct strbuf *fmt = ar_buf(cx);
+	struct strbuf msg = STRBUF_INIT;
+	int nconds = 0;
+	sb_adds(fmt, once ? "(SELECT CASE" : "CASE");
+	if (d->not_null) {
+		sb_add_literal(&msg, ar_printf(cx, "domain %s does not allow null values", d->name));
+		sb_addf(fmt, " WHEN %s IS NULL THEN pg_sqlc_raise(%s)", v, msg.buf);
+		nconds++;
+	}
+	for (int i = 0; i < d->nchecks; i++) {
+		const char *c = domain_check_sql(cx, d->check_defs[i], base, v);
+		if (!c)
+			continue;
+		sb_reset(&msg);
+		sb_add_literal(&msg, ar_printf(cx, "value for domain %s violates check constraint \"%s\"",
+					       d->name, d->check_names[i]));
+		sb_addf(fmt, " WHEN (%s) = 0 THEN pg_sqlc_raise(%s)", c, msg.buf);
+		nconds++;
+	}
+	sb_release(&msg);
+	if (!nconds)
+		return e;
+	sb_addf(fmt, " ELSE %s END", v);
+	if (once)
+		sb_adds(fmt, " FROM (SELECT $1 AS \"dd_domain_value\"))");
+	struct expr *g = ex_tmpl(cx, ar_sb(cx, fmt), base, e->loc, 1, e);
+	g->flags |= X_SUBQ;
+	return g;
+}
+
+/* A base-type value as the staging file keeps a domain column: the
+ * type's text output (boolean's is t/f, not its cast to text). */
+static struct expr *domain_store(struct cx *cx, const struct ctype *base, struct expr *e)
+{
+	if (!e)
+		return NULL;
+	if (base->t == PGK_BOOL)
+		return ex_tmpl(cx, "CASE $1 WHEN 1 THEN 't' WHEN 0 THEN 'f' END", &T_TEXT, e->loc, 1, e);
+	return coerce_to(cx, e, &T_TEXT, CC_EXPLICIT, NULL);
+}
 
 static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int writable,
 				 const char *sql_name)
@@ -181,6 +353,8 @@ static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int 
 		r->cols[i].name = c->name;
 		r->cols[i].pg_type = c->pg_type;
 		r->cols[i].type = ct_from_format(cx->env, t->source, c->pg_type, c->is_enum, c->enum_type);
+		if (r->cols[i].type.t == PGK_OTHER)
+			r->cols[i].domain = find_domain(cx, t->source, c->pg_type, &r->cols[i].type);
 		r->cols[i].default_expr = c->default_expr;
 		r->cols[i].identity = c->identity ? c->identity[0] : 0;
 		r->cols[i].sequence = c->sequence;
@@ -345,6 +519,8 @@ static struct rte *rte_for_rel(struct cx *cx, const struct rel *rel, const char 
 	for (int i = 0; i < rel->ncols; i++) {
 		r->cols[i].name = rel->cols[i].name;
 		r->cols[i].sql = ar_printf(cx, "%s.%s", ref, qident(cx, rel->cols[i].name));
+		if (rel->cols[i].domain)
+			r->cols[i].sql = domain_read_sql(cx, r->cols[i].sql, &rel->cols[i].type);
 		r->cols[i].type = rel->cols[i].type;
 		r->cols[i].unqual = 1;
 	}
@@ -770,6 +946,23 @@ int query_coerce_col(struct cx *cx, struct query *q, int i, const struct ctype *
 	}
 	struct expr *e = coerce_to(cx, q->cols[i].e, to, cc, what);
 	if (!e)
+		return -1;
+	q->cols[i].e = e;
+	return 0;
+}
+
+/* Output i of q, written to the domain column c: checked and stored as
+ * assign_value does. */
+static int query_store_domain(struct cx *cx, struct query *q, int i, const struct rcolumn *c)
+{
+	if (q->setop) {
+		if (query_store_domain(cx, q->l, i, c) < 0 || query_store_domain(cx, q->r, i, c) < 0)
+			return -1;
+		q->cols[i].e = q->l->cols[i].e;
+		return 0;
+	}
+	struct expr *e = domain_guard(cx, c->domain, &c->type, q->cols[i].e);
+	if (!(e = domain_store(cx, &c->type, e)))
 		return -1;
 	q->cols[i].e = e;
 	return 0;
@@ -1668,7 +1861,12 @@ static struct expr *assign_value(struct cx *cx, const struct rel *r, int col, st
 	if (e && pgt && !strncmp(pgt, "interval ", 9))
 		return cerr(cx, e->loc, "write the column in a plain interval column, or give it its value in PostgreSQL",
 			    "writing to column \"%s\" of type %s is not supported", r->cols[col].name, pgt), NULL;
-	return not_null_guard(cx, r, col, coerce_to(cx, e, &r->cols[col].type, CC_ASSIGN, what));
+	const struct domain_info *d = r->cols[col].domain;
+	e = coerce_to(cx, e, &r->cols[col].type, CC_ASSIGN, what);
+	if (e && d)
+		e = domain_guard(cx, d, &r->cols[col].type, e);
+	e = not_null_guard(cx, r, col, e);
+	return d ? domain_store(cx, &r->cols[col].type, e) : e;
 }
 
 struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc)
@@ -1681,6 +1879,10 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 		return ex_sql(cx, "NULL", &c->type, loc);
 	if (!text && c->identity && c->sequence)
 		text = seqdef = ar_printf(cx, "nextval('%s'::regclass)", c->sequence);
+	if (!text && c->domain)
+		text = c->domain->default_expr; /* the domain's own (build_column_default) */
+	if (!text && c->domain && c->domain->not_null)
+		return assign_value(cx, r, col, ex_sql(cx, "NULL", &c->type, loc));
 	if (!text)
 		return not_null_guard(cx, r, col, ex_sql(cx, "NULL", &c->type, loc));
 	/* the default is PostgreSQL text (pg_get_expr): compile it as such */
@@ -1919,7 +2121,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (r->cols[c].generated)
 				return refuse_generated(cx, r, c, loc, 0);
 			if (query_coerce_col(cx, q, k, &r->cols[c].type, CC_ASSIGN,
-					     ar_printf(cx, "column \"%s\"", r->cols[c].name)) < 0)
+					     ar_printf(cx, "column \"%s\"", r->cols[c].name)) < 0 ||
+			    (r->cols[c].domain && query_store_domain(cx, q, k, &r->cols[c]) < 0))
 				return -1;
 
 		}
@@ -2074,8 +2277,11 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			struct rte *ex = rte_for_rel(cx, r, "excluded");
 			scope_add(cx, us, tr);
 			scope_add(cx, us, ex);
-			for (int i = 0; i < ex->ncols; i++)
+			for (int i = 0; i < ex->ncols; i++) {
 				ex->cols[i].sql = ar_printf(cx, "excluded.%s", qident(cx, r->cols[i].name));
+				if (r->cols[i].domain)
+					ex->cols[i].sql = domain_read_sql(cx, ex->cols[i].sql, &r->cols[i].type);
+			}
 			sb_addf(out, " ON CONFLICT%s DO UPDATE SET ", tgt->buf);
 			int k = 0;
 			cJSON_ArrayForEach(it, pj_get(oc, "targetList")) {

@@ -427,6 +427,17 @@ static int cast_path(struct sqlc_env *env, const struct ctype *from,
 		return 1;
 	if (f == PGK_UNKNOWN)
 		return 1; /* literals: the caller uses the input function */
+	/* arrays (ArrayCoerceExpr) where each element's text stays as it is:
+	 * binary-coercible varchar/text, integer widening; narrowing is a cast
+	 * function of fn_array (pg_array_int_narrow) */
+	if (PGT_IS_ARRAY(f) && PGT_IS_ARRAY(t)) {
+		int fe = PGT_KIND(f), te = PGT_KIND(t);
+		if ((fe == PGK_VARCHAR && te == PGK_TEXT) ||
+		    ((fe == PGK_TEXT || fe == PGK_VARCHAR) && te == PGK_VARCHAR && to->mod1 < 0) ||
+		    (fe == PGK_INT2 && (te == PGK_INT4 || te == PGK_INT8)) ||
+		    (fe == PGK_INT4 && te == PGK_INT8))
+			return 1;
+	}
 	/* binary-coercible in pg_cast: varchar -> text, text -> varchar */
 	if ((f == PGK_VARCHAR && t == PGK_TEXT) || (f == PGK_TEXT && t == PGK_VARCHAR) ||
 	    (f == PGK_VARCHAR && t == PGK_VARCHAR))
@@ -623,7 +634,7 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 	if (to->t == PGK_UNKNOWN || ct_same_mod(&e->type, to))
 		return e;
 	if (ex_is_null(e) && (e->kind == E_NULL || can_coerce(cx, &e->type, to, cc)))
-		return ex_null(cx, to, e->loc); /* casts are strict: NULL stays NULL */
+		return ex_keep(cx, ex_null(cx, to, e->loc), &e, 1); /* casts are strict: NULL stays NULL */
 	if (e->kind == E_UNKNOWN)
 		return literal_input(cx, e, to, cc);
 	if (PGT_KIND(to->t) == PGK_ANY)
@@ -869,6 +880,22 @@ static int finish(struct cx *cx, const struct cand *c, struct expr **args,
 	return 0;
 }
 
+/* Whether c's anyelement and anyarray arguments imply one element type. */
+static int poly_consistent(const struct cand *c, struct expr **args, int nargs)
+{
+	int elem = -1;
+	for (int i = 0; i < nargs; i++) {
+		int at = args[i]->type.t;
+		if (PGT_KIND(c->args[i]) != PGK_ANYELEMENT || at == PGK_UNKNOWN)
+			continue;
+		int e = PGT_IS_ARRAY(c->args[i]) ? at & ~PGT_ARRAY : at;
+		if (elem >= 0 && e != elem)
+			return 0;
+		elem = e;
+	}
+	return 1;
+}
+
 static int select_candidate(struct cx *cx, struct cand *cs, int nc, struct expr **args,
 			    int nargs, int loc, int is_op, const char *name,
 			    struct resolved *out)
@@ -894,11 +921,16 @@ static int select_candidate(struct cx *cx, struct cand *cs, int nc, struct expr 
 		if (ok)
 			return finish(cx, &cs[c], args, nargs, loc, what, out);
 	}
-	/* candidates every argument can be coerced to */
+	/* candidates every argument can be coerced to, their polymorphic
+	 * arguments agreeing on one element type (can_coerce_type's
+	 * check_generic_type_consistency): text[] || text[] is array_cat
+	 * only, array_append would need text[] elements */
 	for (int c = 0; c < nc; c++) {
 		int ok = 1;
 		for (int i = 0; i < nargs && ok; i++)
 			ok = arg_accepts(cx, &args[i]->type, cs[c].args[i]);
+		if (ok)
+			ok = poly_consistent(&cs[c], args, nargs);
 		if (ok && nk < MAXC)
 			keep[nk++] = c;
 	}

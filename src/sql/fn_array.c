@@ -92,6 +92,37 @@ cleanup:
 	pgarr_free(&a);
 }
 
+/*
+ * bigint[] to integer[] or smallint[], integer[] to smallint[] (assignment
+ * or explicit, an ArrayCoerceExpr over int84/int82/int42): each element in
+ * range, else the element cast's error.
+ */
+static void fn_array_int_narrow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	enum pgkind kind = arg_kind(argc, argv);
+	long long lo = kind == PGK_INT2 ? -32768 : -2147483648LL;
+	long long hi = kind == PGK_INT2 ? 32767 : 2147483647LL;
+	struct pgarr a;
+	if (pgfn_any_null(1, argv)) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (arg_array(ctx, argv[0], &a))
+		return;
+	for (size_t i = 0; i < a.n; i++) {
+		if (!a.elems[i].s)
+			continue;
+		long long v = strtoll(a.elems[i].s, NULL, 10);
+		if (v < lo || v > hi) {
+			pgfn_error(ctx, "%s out of range", kind == PGK_INT2 ? "smallint" : "integer");
+			pgarr_free(&a);
+			return;
+		}
+	}
+	sqlite3_result_value(ctx, argv[0]); /* the elements' text is unchanged */
+	pgarr_free(&a);
+}
+
 /* ARRAY[a, b, ...]: pg_array(a, b, ..., kind) */
 static void fn_array_ctor(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -847,6 +878,7 @@ struct fn_reg {
 
 static const struct fn_reg array_fns[] = {
 	{ "pg_array_in", 2, fn_array_in, 0 },
+	{ "pg_array_int_narrow", 2, fn_array_int_narrow, 0 },
 	{ "pg_array", -1, fn_array_ctor, 0 },
 	{ "pg_array_nest", -1, fn_array_nest, 0 },
 	{ "pg_array_any", 4, fn_any_all, 0 },
@@ -908,6 +940,9 @@ static const struct pgfn_column cols_unnest[] = { { "unnest", E } };
 
 static const struct pgfn_sig array_sigs[] = {
 	{ NULL, PGFN_CAST, 1, { T }, A, "pg_array_in", EL },
+	{ NULL, PGFN_CAST, 1, { PGK_INT8 | PGT_ARRAY }, PGK_INT4 | PGT_ARRAY, "pg_array_int_narrow", PGFN_ASSIGNMENT | EL },
+	{ NULL, PGFN_CAST, 1, { PGK_INT8 | PGT_ARRAY }, PGK_INT2 | PGT_ARRAY, "pg_array_int_narrow", PGFN_ASSIGNMENT | EL },
+	{ NULL, PGFN_CAST, 1, { PGK_INT4 | PGT_ARRAY }, PGK_INT2 | PGT_ARRAY, "pg_array_int_narrow", PGFN_ASSIGNMENT | EL },
 	{ "array", PGFN_FUNC, 1, { E }, A, "pg_array", PGFN_VARIADIC | PGFN_NONSTRICT | EL },
 	{ "array", PGFN_FUNC, 1, { A }, A, "pg_array_nest", PGFN_VARIADIC | PGFN_NONSTRICT | EL },
 	{ "any", PGFN_FUNC, 3, { E, A, T }, B, "pg_array_any", PGFN_NONSTRICT | EL },

@@ -81,6 +81,8 @@ struct expr {
 	const void *col_rte;   /* E_COL: the FROM item (struct rte) */
 	int col_no;            /* E_COL: its column number there */
 	struct poison *poison; /* X_POISON leaf: the failed fold, shared by copies */
+	struct expr **hid;     /* expressions e replaced when folded (ex_keep) */
+	int nhid;
 };
 
 /* A fold that failed: raised by poison_check unless ex_drop reached a copy. */
@@ -106,6 +108,21 @@ struct sqlc_env {
 	struct sqlc_error err;        /* the last compile error */
 };
 
+/*
+ * A column whose type is a domain: the compiler reads it as the domain's
+ * base type and checks the domain's NOT NULL and CHECKs on every value
+ * written to it (CoerceToDomain), in PostgreSQL's order: the base domain's
+ * constraints first, then by name.  The staging file keeps the value as
+ * the base type's text output.
+ */
+struct domain_info {
+	const char *name;     /* format_type of the domain */
+	int not_null;
+	const char *default_expr; /* PostgreSQL text, or NULL */
+	int nchecks;
+	const char **check_names, **check_defs; /* pg_get_constraintdef text */
+};
+
 /* One relation a statement may name: a catalog table, a scratch table, dd_batch. */
 struct rcolumn {
 	char *name;
@@ -116,6 +133,7 @@ struct rcolumn {
 	char *sequence;     /* owned sequence or NULL */
 	int not_null;
 	char *generated;    /* GENERATED ALWAYS AS (this) STORED, PostgreSQL text, or NULL */
+	const struct domain_info *domain; /* its type is this domain (type: the base type) */
 };
 struct rel {
 	char *name;         /* name in PostgreSQL */
@@ -274,6 +292,9 @@ struct expr *ex_fold(struct cx *cx, struct expr *e);
 /* Marks every poison under e as never reached. */
 void ex_drop(struct expr *e);
 struct expr *ex_null(struct cx *cx, const struct ctype *t, int loc);
+/* e, a constant replacing args when folded, keeps the failed folds among
+ * them reachable for ex_drop (see compile_expr.c). */
+struct expr *ex_keep(struct cx *cx, struct expr *e, struct expr **args, int n);
 /* Prints e as SQLite SQL. */
 void ex_print(struct strbuf *sb, const struct expr *e);
 char *ex_sqltext(struct cx *cx, const struct expr *e);
@@ -323,6 +344,11 @@ struct scope;
  * ("column \"x\" does not exist", "... is ambiguous").
  */
 struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *colref);
+/* How many column references were found in sc itself (not its parents)
+ * so far: compared before and after compiling an expression, whether it
+ * reads a column of sc's query level (contain_vars_of_level(e, 0)) even
+ * when folding removed the reference. */
+int scope_nrefs(const struct scope *sc);
 /* Compiles a subquery (SELECT) in scope sc; returns its SQL and output types. */
 struct query;
 struct query *compile_select(struct cx *cx, struct scope *outer, const cJSON *sel);

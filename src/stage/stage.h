@@ -130,8 +130,10 @@ struct source_meta {
 	char *server_version;
 	char *snapshot_at;
 	char *domains;        /* JSON: the domains its snapshotted columns use
-			       * ([{"name", "base", "not_null", "checks":
-			       * [{"name", "definition"}]}]), or NULL when not
+			       * ([{"name", "base", "not_null", "default",
+			       * "checks": [{"name", "definition"}]}]; default
+			       * is PostgreSQL text or null, absent in files
+			       * made before drydock 0.9), or NULL when not
 			       * recorded; stored as dd_meta "domains:NAME" */
 	char *rules;          /* JSON: the enabled rules of its snapshotted tables
 			       * ([{"table", "name", "event": "INSERT" | "UPDATE" |

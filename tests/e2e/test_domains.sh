@@ -28,8 +28,9 @@ setup_file() {
 }
 teardown_file() { pg_stop; }
 
-# plan with one SQLite-dialect step: the compiler does not write domain
-# columns yet, so the step is SQLite SQL writing the values as text
+# plan with one SQLite-dialect step writing the values as text, so that
+# the values reach `drydock check` unchecked (a PostgreSQL-SQL step checks
+# them as it writes: t_postgresql_steps_write_domain_columns_...)
 stage_with_step() {
 	mkdir -p p/steps
 	cat >p/plan.json <<-'EOF2'
@@ -136,6 +137,61 @@ t_a_value_outside_the_base_type_fails_types() {
 	assert_status 1
 	assert_out_contains "'abc' is not a valid year: invalid input syntax for type integer"
 	assert_out_contains "not evaluated: invalid input syntax for type integer: \"abc\" (see the types check)"
+}
+
+# PostgreSQL-SQL steps read a domain column as its base type and write it
+# through the domain's NOT NULL and CHECKs as PostgreSQL does, statement by
+# statement: the same rows, or the same error, as the server in a rolled
+# back transaction
+pg_rows_after() {
+	local out
+	out=$(pg_psql -d app -q -At -F '|' -v ON_ERROR_STOP=1 2>&1 <<-SQL
+		BEGIN;
+		$1;
+		SELECT id, title, release_year, during, c, n, e, tg FROM film ORDER BY id;
+		ROLLBACK;
+	SQL
+	) || true
+	printf '%s\n' "$out" | sed 's/^psql:<stdin>:[0-9]*: //'
+}
+
+t_postgresql_steps_write_domain_columns_as_postgresql_does() {
+	local sql want got
+	mkdir -p p/steps
+	cat >p/plan.json <<-'EOF2'
+		{"name": "domains", "sources": {"app": {"tables": ["film"]}},
+		 "steps": [{"name": "s", "sql": "steps/s.sql"}]}
+	EOF2
+	printf 'SELECT 1;\n' >p/steps/s.sql
+	dd -q snapshot --plan p --source "dbname=app" -o pristine.db
+	for sql in \
+		"UPDATE film SET release_year = release_year + 1, n = n + 1" \
+		"UPDATE film SET release_year = 1800 WHERE id = 2" \
+		"UPDATE film SET n = n * 40" \
+		"UPDATE film SET n = 0" \
+		"UPDATE film SET n = NULL WHERE id = 1" \
+		"UPDATE film SET n = NULL WHERE false" \
+		"INSERT INTO film (id, title) VALUES (3, 'c')" \
+		"INSERT INTO film (id, title, c) SELECT id + 10, title, lower(c) FROM film WHERE c IS NOT NULL" \
+		"INSERT INTO film (id, title, release_year) SELECT 20, 'x', max(release_year) + 100 FROM film" \
+		"UPDATE film SET c = c || 'Q', tg = 'x' || title WHERE release_year >= 2000" \
+		"UPDATE film SET c = 'ABCDEFGHIJ'" \
+		"UPDATE film SET e = 4, n = DEFAULT" \
+		"INSERT INTO film (id, title, release_year) VALUES (1, 'a', 2000) ON CONFLICT (id) DO UPDATE SET release_year = excluded.release_year + 1000"; do
+		want=$(pg_rows_after "$sql")
+		printf '%s;\n' "$sql" >p/steps/s.sql
+		cp pristine.db s.db
+		if dd -q run s.db --plan p >run.out 2>&1; then
+			got=$(sqlite3 -separator '|' s.db "SELECT id, title, release_year, during, c, n, e, tg FROM film ORDER BY id")
+		else
+			got="ERROR:  $(sed -n 's/^drydock: error: [^ ]*: //p' run.out | head -n 1)"
+		fi
+		[[ -z ${DD_TEST_VERBOSE:-} ]] || printf "# %s\n#   %s\n" "$sql" "${got//$'\n'/ ; }"
+		[[ $got == "$want" ]] || fail "$sql: PostgreSQL gave
+$want
+drydock gave
+$got"
+	done
 }
 
 run_tests

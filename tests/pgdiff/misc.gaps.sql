@@ -5,11 +5,6 @@
 -- of them gives different rows; when one passes, move it to misc.sql.
 -- Format: see library.sql.
 
-UPDATE items SET tags = tags || ARRAY['x', 'y']
-
--- construct: ARRAY[...]
-UPDATE items SET nums = ARRAY[id, id * 2]
-
 UPDATE items SET score = power(2, 0.5)
 
 -- construct: time zones in timestamptz input
@@ -21,8 +16,3 @@ INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TI
 
 -- aggregate ORDER BY over a key type fn_ordagg cannot sort yet (interval, ranges, enums)
 INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM items
-
--- varchar[] assigned to text[]
-INSERT INTO results (k, ta) SELECT 'agg', array_agg(name ORDER BY name NULLS FIRST) FROM items
-
-INSERT INTO results (k, ta) SELECT 'ordkeys', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items

@@ -565,3 +565,49 @@ INSERT INTO results (k, t) SELECT 'arrtext' || id, tags::text || nums::text FROM
 INSERT INTO results (k, vc) SELECT 'arrvc' || id, nums::varchar(5) FROM items
 
 INSERT INTO results (k, t) SELECT 'arrnotconst' || id, coalesce('{1}'::int[]::text, (small / 0)::text) FROM items
+
+-- an IN item that reads a column is compared on its own even when it folds
+-- to a constant ((false AND flag) is false), and before the constant items:
+-- PostgreSQL evaluates small = 1 / (small - small) first and fails on row 4
+-- construct: IN list types
+INSERT INTO results (k, bo) SELECT 'in-folded-var' || id, small IN (1 / (small - small), (false AND flag)::int4, 7) FROM items WHERE id = 4
+
+INSERT INTO results (k, bo) SELECT 'in-folded-var-ok' || id, small IN (100 / nullif(small, 0), (false AND flag)::int4, 7) FROM items
+
+-- nullif keeps its first argument's type where PostgreSQL has a cross-type
+-- = (int2 = int8, float4 = float8): nullif(float4, float8) prints as float4
+-- and -nullif(int2, int8) overflows as int2
+INSERT INTO results (k, t) SELECT 'nullif-float4' || id, nullif(ratio, 2.5::float8)::text FROM items
+
+INSERT INTO results (k, i) SELECT 'nullif-int2' || id, - nullif(small, 7::int8) FROM items
+
+-- a folding error inside an expression the planner never simplifies is
+-- never raised, however deep: under nullif over NULL, an AND or a CASE
+-- that folded to a constant, a cast of a NULL
+INSERT INTO results (k, bo) SELECT 'fold-drop-nullif' || id, coalesce(false, nullif(NULL::int4, (1e20)::int4) > 0) FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-drop-nullif-arm' || id, CASE WHEN flag IS NULL AND false THEN nullif(NULL::int4, (1e20)::int4) ELSE 1 END FROM items
+
+INSERT INTO results (k, i) SELECT 'fold-drop-case' || id, CASE WHEN true THEN 1 ELSE CASE WHEN (1e20)::int4 > 1 AND false THEN 2 ELSE 3 END END FROM items
+
+INSERT INTO results (k, t) SELECT 'fold-drop-cast' || id, (CASE WHEN true THEN NULL::timestamptz ELSE to_timestamp((2147483647 + 1) - NULL::int4) END)::text FROM items
+
+INSERT INTO results (k, bo) SELECT 'fold-drop-and' || id, coalesce(true, (NULL::int4 + (1 / 0)) > 1 AND false) FROM items
+
+-- arrays coerced element by element (ArrayCoerceExpr): varchar[] to text[]
+-- as is, bigint[] to integer[] on assignment with int84's range check;
+-- text[] || text[] is array_cat (array_append would need text[] elements)
+-- construct: ARRAY[...]
+UPDATE items SET tags = tags || ARRAY['x', 'y']
+
+UPDATE items SET nums = ARRAY[id, id * 2]
+
+UPDATE items SET nums = ARRAY[big]
+
+UPDATE items SET nums = ARRAY[small, small * 2]::int8[] WHERE small IS NOT NULL
+
+UPDATE items SET tags = ARRAY[name, name || '!']
+
+INSERT INTO results (k, ta) SELECT 'agg-vc', array_agg(name ORDER BY name NULLS FIRST) FROM items
+
+INSERT INTO results (k, ta) SELECT 'ordkeys-vc', array_agg(name ORDER BY score DESC NULLS LAST, uid) FROM items
