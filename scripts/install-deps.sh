@@ -7,7 +7,8 @@
 #   build    libcjson-dev libpg-query-dev libgmp-dev pkg-config
 #   test     build + libcmocka-dev sqlite3 jq (the end-to-end tests read
 #            JSON with it) python3 (the examples' differential test pairs
-#            new UUIDs with it)
+#            new UUIDs with it) cmark-gfm (the Markdown report rendered
+#            as GitHub renders a pull-request comment)
 #   bench    test + sqlite3-tools (sqldiff)
 #   browser  chromium
 #
@@ -36,7 +37,7 @@ add() {
 profile_pkgs() {
 	case $1 in
 	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
-	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 zsh ;;
+	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 zsh cmark-gfm ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;
 	-h | --help) usage ;;

@@ -110,6 +110,39 @@ int report_column_index(const cJSON *cols, const char *name)
 	return -1;
 }
 
+double report_replaced(const cJSON *t)
+{
+	return jnum_or(jget(t, "replaced"), "count", 0);
+}
+
+void report_pair_changes(struct strbuf *sb, const cJSON *t, const cJSON *pair,
+			 const struct pair_marks *m)
+{
+	const cJSON *c;
+	int n = 0;
+	cJSON_ArrayForEach(c, jget(pair, "changed")) {
+		if (!cJSON_IsString(c))
+			continue;
+		if (n++)
+			sb_adds(sb, m->sep);
+		m->name(sb, c->valuestring);
+		sb_adds(sb, ": ");
+		m->value(sb, report_row_value(t, jget(pair, "old"), 1, c->valuestring));
+		sb_adds(sb, m->arrow);
+		m->value(sb, report_row_value(t, jget(pair, "new"), 0, c->valuestring));
+	}
+	if (!n)
+		sb_adds(sb, m->nothing);
+}
+
+double report_other(const cJSON *t, const char *key)
+{
+	double n = jnum_or(t, key, 0);
+	if (!strcmp(key, "inserts") || !strcmp(key, "deletes"))
+		n -= report_replaced(t);
+	return n < 0 ? 0 : n;
+}
+
 const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col)
 {
 	int i = report_column_index(jget(t, before ? "columns_before" : "columns_after"), col);

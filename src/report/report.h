@@ -84,5 +84,27 @@ int report_column_index(const cJSON *cols, const char *name);
    "columns_before" (before) or "columns_after"; NULL when it has none. */
 const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col);
 enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len);
+/*
+ * Replaced rows (a delete and an insert paired, "replaced" of a table) are
+ * shown once, as pairs: report_replaced() is their count (0 without), and
+ * report_other(t, "inserts" or "deletes") the table's count less them,
+ * which is what the renderings show beside "N replaced".  Other keys give
+ * the table's count as it is.
+ */
+double report_replaced(const cJSON *t);
+
+/*
+ * "What else differs" of a replaced pair (an entry of replaced.sample of
+ * table t, paired by a natural key): per changed column "name: old → new",
+ * separated by sep, or `nothing`.  Each rendering gives its marks.
+ */
+struct pair_marks {
+	void (*name)(struct strbuf *sb, const char *column);
+	void (*value)(struct strbuf *sb, const cJSON *v);   /* a short value */
+	const char *sep, *arrow, *nothing;
+};
+void report_pair_changes(struct strbuf *sb, const cJSON *t, const cJSON *pair,
+			 const struct pair_marks *m);
+double report_other(const cJSON *t, const char *key);
 
 #endif

@@ -600,6 +600,8 @@ static void strip_html(struct strbuf *sb, const cJSON *r)
 	const cJSON *sum = jget(jget(cmp, "validation"), "summary");
 	struct strbuf v = STRBUF_INIT, n = STRBUF_INIT;
 	int has_after = jget(tot, "rows_after") != NULL;
+	const cJSON *t;
+	double replaced = 0;
 
 	sb_adds(sb, "<section class=\"strip\">");
 	sb_add_count(&v, jnum_or(tot, "tables_changed", 0));
@@ -619,13 +621,23 @@ static void strip_html(struct strbuf *sb, const cJSON *r)
 		{ "inserts", "Inserts", "c-ins" }, { "updates", "Updates", "c-upd" },
 		{ "deletes", "Deletes", "c-del" },
 	};
+	cJSON_ArrayForEach(t, jget(cmp, "tables"))
+		replaced += report_replaced(t);
+	/* as the tables say: a replaced row once, besides the inserts and deletes */
 	for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
+		int rep = replaced > 0 && strcmp(ops[i].key, "updates");
 		sb_reset(&v);
+		sb_reset(&n);
 		if (jget(tot, ops[i].key))
-			sb_add_count(&v, jnum_or(tot, ops[i].key, 0));
+			sb_add_count(&v, jnum_or(tot, ops[i].key, 0) - (rep ? replaced : 0));
 		else
 			sb_adds(&v, "&ndash;");
-		tile(sb, ops[i].key, ops[i].label, ops[i].cls, v.buf, NULL);
+		if (rep) {
+			sb_adds(&n, "besides ");
+			sb_add_count(&n, replaced);
+			sb_adds(&n, " replaced");
+		}
+		tile(sb, ops[i].key, ops[i].label, ops[i].cls, v.buf, rep ? n.buf : NULL);
 	}
 	sb_reset(&v);
 	sb_add_count(&v, cJSON_GetArraySize(jget(cmp, "schema_changes")));
@@ -748,7 +760,9 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 			continue;
 		sb_addf(sb, "<h4>%s <span class=\"muted\">&middot; %d of ", k ? "Deletes" : "Inserts",
 			cJSON_GetArraySize(rows));
-		count(sb, jnum_or(t, k ? "deletes" : "inserts", 0));
+		count(sb, report_other(t, k ? "deletes" : "inserts"));
+		if (report_replaced(t) > 0)
+			sb_adds(sb, " besides the replaced rows");
 		sb_addf(sb, "</span></h4><div class=\"scroll\"><table class=\"grid sample %s\"><tr>", k ? "del" : "ins");
 		cJSON_ArrayForEach(c, cols) {
 			sb_adds(sb, "<th>");
@@ -1018,18 +1032,26 @@ static void profile_html(struct strbuf *sb, const cJSON *t)
 		    "COLLATE \"C\"); distinct is exact up to 1,000 values, then a HyperLogLog estimate (~).</p></details>");
 }
 
+/* A column name in a monospace span. */
+static void mono_html(struct strbuf *sb, const char *name)
+{
+	sb_adds(sb, "<span class=\"mono\">");
+	esc(sb, name);
+	sb_adds(sb, "</span>");
+}
+
 /* Rows a delete and an insert replace under a new key, paired: by the
    plan's natural key with what else differs, or by equal values. */
 static void replaced_html(struct strbuf *sb, const cJSON *t)
 {
-	const cJSON *rep = jget(t, "replaced"), *x, *c, *k;
+	const cJSON *rep = jget(t, "replaced"), *x, *k;
 	const cJSON *nk = jget(rep, "natural_key");
 	if (!rep)
 		return;
 	sb_adds(sb, "<h4>Replaced rows <span class=\"muted\">&middot; ");
-	count(sb, jnum_or(rep, "count", 0));
+	count(sb, report_replaced(t));
 	if (nk) {
-		sb_adds(sb, " deleted and inserted again under a new key, paired by the natural key ");
+		sb_adds(sb, " replaced (delete + insert under a new key), paired by the natural key ");
 		cJSON_ArrayForEach(k, nk) {
 			if (k != nk->child)
 				sb_adds(sb, ", ");
@@ -1038,7 +1060,7 @@ static void replaced_html(struct strbuf *sb, const cJSON *t)
 			sb_adds(sb, "</span>");
 		}
 	} else {
-		sb_adds(sb, " deletes and inserts hold the same values under a new key");
+		sb_adds(sb, " replaced (delete + insert of the same values under a new key)");
 	}
 	sb_adds(sb, "</span></h4><table class=\"grid replaced\" data-replaced><tr>");
 	cJSON_ArrayForEach(k, nk) {
@@ -1064,18 +1086,11 @@ static void replaced_html(struct strbuf *sb, const cJSON *t)
 		key_html(sb, jget(x, "new_key"));
 		sb_adds(sb, "</td>");
 		if (nk) {
-			int n = 0;
+			static const struct pair_marks marks = {
+				mono_html, short_html, "<br>", " &rarr; ", "<span class=\"muted\">nothing</span>"
+			};
 			sb_adds(sb, "<td class=\"v\">");
-			cJSON_ArrayForEach(c, jget(x, "changed")) {
-				sb_adds(sb, n++ ? "<br><span class=\"mono\">" : "<span class=\"mono\">");
-				esc(sb, c->valuestring);
-				sb_adds(sb, "</span>: ");
-				short_html(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
-				sb_adds(sb, " &rarr; ");
-				short_html(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
-			}
-			if (!n)
-				sb_adds(sb, "<span class=\"muted\">nothing</span>");
+			report_pair_changes(sb, t, x, &marks);
 			sb_adds(sb, "</td>");
 		}
 		sb_adds(sb, "</tr>");
@@ -1116,12 +1131,19 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 			{ "updates", "p-upd", "", "update", "updates" },
 			{ "deletes", "p-del", "&minus;", "delete", "deletes" },
 		};
+		/* a replaced row once, as such: inserts and deletes are the others */
 		for (size_t i = 0; i < ARRAY_SIZE(ops); i++) {
-			double n = jnum_or(t, ops[i].key, 0);
+			double n = report_other(t, ops[i].key);
 			sb_addf(sb, "<span class=\"pill %s\" data-k=\"%s\">%s", n ? ops[i].cls : "", ops[i].key,
 				n ? ops[i].sign : "");
 			count(sb, n);
 			sb_addf(sb, " %s</span>", plural(n, ops[i].one, ops[i].many));
+		}
+		if (report_replaced(t) > 0) {
+			sb_adds(sb, "<span class=\"pill p-upd\" data-k=\"replaced\" title=\"deleted and inserted "
+				    "again under a new key\">");
+			count(sb, report_replaced(t));
+			sb_adds(sb, " replaced</span>");
 		}
 		if (after != before) {
 			sb_addf(sb, "<span class=\"muted\">net %s", after > before ? "+" : "&minus;");

@@ -99,6 +99,24 @@ static void md_count(struct strbuf *sb, const cJSON *o, const char *key)
 		sb_adds(sb, "\xe2\x80\x93"); /* – */
 }
 
+/* A table's inserts or deletes apart from its replaced rows. */
+static void md_other(struct strbuf *sb, const cJSON *t, const char *key)
+{
+	if (cJSON_IsNumber(jget(t, key)))
+		sb_add_count(sb, report_other(t, key));
+	else
+		sb_adds(sb, "\xe2\x80\x93"); /* – */
+}
+
+/* A total of inserts or deletes apart from the replaced rows of all tables. */
+static void md_total_other(struct strbuf *sb, const cJSON *tot, const char *key, double replaced)
+{
+	if (cJSON_IsNumber(jget(tot, key)))
+		sb_add_count(sb, jnum_or(tot, key, 0) - replaced);
+	else
+		sb_adds(sb, "\xe2\x80\x93"); /* – */
+}
+
 /*
  * A path from the machine that made the report, without the machine:
  * relative paths stay; an absolute one keeps its last two components
@@ -283,14 +301,21 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 {
 	const cJSON *cmp = jget(r, "comparable"), *t, *c;
 	const cJSON *tot = jget(cmp, "totals");
+	double replaced = 0;
 
 	sb_adds(sb, "## Tables\n\n");
 	if (!jget(cmp, "tables") || !jget(cmp, "tables")->child) {
 		sb_adds(sb, "No target tables.\n\n");
 		return;
 	}
-	sb_adds(sb, "| table | rows before | rows after | inserts | updates | deletes | changed columns (rows) |\n"
-		    "|---|--:|--:|--:|--:|--:|---|\n");
+	cJSON_ArrayForEach(t, jget(cmp, "tables"))
+		replaced += report_replaced(t);
+	/* a replaced row is counted once, as such, not as an insert and a delete */
+	sb_adds(sb, replaced > 0 ?
+		"| table | rows before | rows after | inserts | updates | deletes | replaced | changed columns (rows) |\n"
+		"|---|--:|--:|--:|--:|--:|--:|---|\n" :
+		"| table | rows before | rows after | inserts | updates | deletes | changed columns (rows) |\n"
+		"|---|--:|--:|--:|--:|--:|---|\n");
 	cJSON_ArrayForEach(t, jget(cmp, "tables")) {
 		const char *status = jstr_or(t, "status", "");
 		sb_adds(sb, "| ");
@@ -305,12 +330,16 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, " | ");
 		md_count(sb, t, "rows_after");
 		sb_adds(sb, " | ");
-		md_count(sb, t, "inserts");
+		md_other(sb, t, "inserts");
 		sb_adds(sb, " | ");
 		md_count(sb, t, "updates");
 		sb_adds(sb, " | ");
-		md_count(sb, t, "deletes");
+		md_other(sb, t, "deletes");
 		sb_adds(sb, " | ");
+		if (replaced > 0) {
+			sb_add_count(sb, report_replaced(t));
+			sb_adds(sb, " | ");
+		}
 		/* in the table's column order */
 		int n = 0;
 		cJSON_ArrayForEach(c, jget(t, "columns_after")) {
@@ -331,12 +360,21 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 	sb_adds(sb, " | ");
 	md_count(sb, tot, "rows_after");
 	sb_adds(sb, " | ");
-	md_count(sb, tot, "inserts");
+	md_total_other(sb, tot, "inserts", replaced);
 	sb_adds(sb, " | ");
 	md_count(sb, tot, "updates");
 	sb_adds(sb, " | ");
-	md_count(sb, tot, "deletes");
-	sb_adds(sb, " | |\n\n");
+	md_total_other(sb, tot, "deletes", replaced);
+	sb_adds(sb, " | ");
+	if (replaced > 0) {
+		sb_add_count(sb, replaced);
+		sb_adds(sb, " | ");
+	}
+	sb_adds(sb, "|\n\n");
+	if (replaced > 0)
+		sb_adds(sb, "*replaced*: a row deleted and inserted again under a new key (paired by the plan's "
+			    "natural key, or by equal values), counted once; inserts and deletes count the other "
+			    "rows.\n\n");
 }
 
 /* A value in a summary line: escaped, cut at 40 bytes, NULL in italics. */
@@ -481,19 +519,23 @@ static void md_value_changes(struct strbuf *sb, const cJSON *r)
 		if (jget(t, "replaced")) {
 			const cJSON *nk = jget(jget(t, "replaced"), "natural_key"), *k;
 			sb_adds(sb, "- ");
-			sb_add_count(sb, jnum_or(jget(t, "replaced"), "count", 0));
+			sb_add_count(sb, report_replaced(t));
 			if (nk) {
-				sb_adds(sb, " rows replaced: deleted and inserted again under a new key, "
-					    "paired by the natural key ");
+				sb_adds(sb, " replaced (delete + insert under a new key, paired by the natural key ");
 				cJSON_ArrayForEach(k, nk) {
 					if (k != nk->child)
 						sb_adds(sb, ", ");
 					md_text(sb, cJSON_IsString(k) ? k->valuestring : "");
 				}
-				sb_adds(sb, "\n");
+				sb_adds(sb, ")");
 			} else {
-				sb_adds(sb, " rows replaced: deleted and inserted with the same values under a new key\n");
+				sb_adds(sb, " replaced (delete + insert of the same values under a new key)");
 			}
+			sb_adds(sb, "; besides them ");
+			sb_add_count(sb, report_other(t, "inserts"));
+			sb_adds(sb, report_other(t, "inserts") == 1 ? " insert and " : " inserts and ");
+			sb_add_count(sb, report_other(t, "deletes"));
+			sb_adds(sb, report_other(t, "deletes") == 1 ? " delete\n" : " deletes\n");
 		}
 		sb_adds(sb, "\n<details><summary>Profile of ");
 		sb_add_html(sb, t->string);
@@ -685,7 +727,7 @@ static void md_row_table(struct strbuf *sb, const cJSON *cols, const cJSON *rows
 /* Replaced rows: a delete and an insert paired, as one row each. */
 static void md_replaced(struct strbuf *sb, const cJSON *t)
 {
-	const cJSON *rep = jget(t, "replaced"), *x, *c;
+	const cJSON *rep = jget(t, "replaced"), *x;
 	const cJSON *nk = jget(rep, "natural_key"), *k;
 	int by_key = nk != NULL, n = 0;
 	sb_addf(sb, "Replaced rows (%d of ", md_shown(jget(rep, "sample")));
@@ -701,7 +743,6 @@ static void md_replaced(struct strbuf *sb, const cJSON *t)
 		sb_adds(sb, "---|");
 	sb_adds(sb, by_key ? "---|---|---|\n" : "---|---|\n");
 	cJSON_ArrayForEach(x, jget(rep, "sample")) {
-		int m = 0;
 		if (n++ == MD_SAMPLE_ROWS)
 			break;
 		sb_adds(sb, "| ");
@@ -713,18 +754,11 @@ static void md_replaced(struct strbuf *sb, const cJSON *t)
 		sb_adds(sb, " | ");
 		md_key(sb, jget(x, "new_key"));
 		if (by_key) {
+			static const struct pair_marks marks = {
+				md_text, md_short, "<br>", " \xe2\x86\x92 ", "nothing"
+			};
 			sb_adds(sb, " | ");
-			cJSON_ArrayForEach(c, jget(x, "changed")) {
-				if (m++)
-					sb_adds(sb, "<br>");
-				md_text(sb, c->valuestring);
-				sb_adds(sb, ": ");
-				md_short(sb, report_row_value(t, jget(x, "old"), 1, c->valuestring));
-				sb_adds(sb, " \xe2\x86\x92 ");
-				md_short(sb, report_row_value(t, jget(x, "new"), 0, c->valuestring));
-			}
-			if (!m)
-				sb_adds(sb, "nothing");
+			report_pair_changes(sb, t, x, &marks);
 		}
 		sb_adds(sb, " |\n");
 	}
@@ -754,10 +788,16 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 		sb_adds(sb, ": ");
 		sb_add_count(sb, jnum_or(t, "updates", 0));
 		sb_adds(sb, " updates, ");
-		sb_add_count(sb, jnum_or(t, "inserts", 0));
+		sb_add_count(sb, report_other(t, "inserts"));
 		sb_adds(sb, " inserts, ");
-		sb_add_count(sb, jnum_or(t, "deletes", 0));
-		sb_adds(sb, " deletes</summary>\n\n");
+		sb_add_count(sb, report_other(t, "deletes"));
+		sb_adds(sb, " deletes");
+		if (report_replaced(t) > 0) {
+			sb_adds(sb, ", ");
+			sb_add_count(sb, report_replaced(t));
+			sb_adds(sb, " replaced");
+		}
+		sb_adds(sb, "</summary>\n\n");
 		if (upd && upd->child) {
 			int n = 0;
 			sb_addf(sb, "Updates (%d of ", md_shown(upd));
@@ -830,13 +870,13 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 			md_replaced(sb, t);
 		if (ins && ins->child) {
 			sb_addf(sb, "Inserts (%d of ", md_shown(ins));
-			sb_add_count(sb, jnum_or(t, "inserts", 0));
+			sb_add_count(sb, report_other(t, "inserts"));
 			sb_adds(sb, "):\n\n");
 			md_row_table(sb, ca, ins, "new");
 		}
 		if (del && del->child) {
 			sb_addf(sb, "Deletes (%d of ", md_shown(del));
-			sb_add_count(sb, jnum_or(t, "deletes", 0));
+			sb_add_count(sb, report_other(t, "deletes"));
 			sb_adds(sb, "):\n\n");
 			md_row_table(sb, cb, del, "old");
 		}

@@ -1432,6 +1432,91 @@ static void jd_add(cJSON *out, int max, const char *path, const char *op, const 
 	cJSON_AddItemToArray(out, e);
 }
 
+static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b);
+
+#define JD_LCS_MAX 40000        /* old x new elements compared for an array diff */
+
+/*
+ * Two arrays as the elements removed and added: the longest common
+ * subsequence stays, the rest of the old array is removed (its index in
+ * the old), the rest of the new one added (its index in the new), so that
+ * ["a","b"] -> ["x","a","b"] says one element added, not three changed.
+ * Between two kept elements, as many removed as added elements are the
+ * same places changed: objects or arrays there are diffed by key.
+ * Returns -1 (nothing written) when the arrays are too long to compare.
+ */
+static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea, const int *rm,
+		     int nrm, const cJSON **eb, const int *ad, int nad)
+{
+	size_t mark = path->len;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < (pass ? nad : nrm); k++) {
+			const cJSON *x = nrm == nad ? ea[rm[k]] : NULL, *y = nrm == nad ? eb[ad[k]] : NULL;
+			int inside = x && ((cJSON_IsObject(x) && cJSON_IsObject(y)) ||
+					   (cJSON_IsArray(x) && cJSON_IsArray(y)));
+			if (inside && pass == 0)
+				continue; /* in the second pass, at its new index */
+			jd_path(path, NULL, pass ? ad[k] : rm[k]);
+			if (inside)
+				jd_walk(out, max, path, x, y);
+			else if (pass)
+				jd_add(out, max, path->buf, "added", NULL, eb[ad[k]]);
+			else
+				jd_add(out, max, path->buf, "removed", ea[rm[k]], NULL);
+			path->len = mark;
+			path->buf[mark] = '\0';
+		}
+	}
+}
+
+static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+{
+	int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b), i, j, nrm = 0, nad = 0;
+	const cJSON **ea, **eb, *x;
+	int *rm, *ad;
+	unsigned short *l;
+	if ((long long)(na + 1) * (nb + 1) > JD_LCS_MAX)
+		return -1;
+	ea = xcalloc((size_t)na + 1, sizeof(*ea));
+	eb = xcalloc((size_t)nb + 1, sizeof(*eb));
+	rm = xcalloc((size_t)na + 1, sizeof(*rm));
+	ad = xcalloc((size_t)nb + 1, sizeof(*ad));
+	i = 0;
+	cJSON_ArrayForEach(x, a)
+		ea[i++] = x;
+	j = 0;
+	cJSON_ArrayForEach(x, b)
+		eb[j++] = x;
+	/* l[i][j]: the LCS of a[i..] and b[j..] */
+	l = xcalloc((size_t)(na + 1) * (size_t)(nb + 1), sizeof(*l));
+#define L(i, j) l[(size_t)(i) * (size_t)(nb + 1) + (size_t)(j)]
+	for (i = na - 1; i >= 0; i--)
+		for (j = nb - 1; j >= 0; j--)
+			L(i, j) = cJSON_Compare(ea[i], eb[j], 1) ? (unsigned short)(L(i + 1, j + 1) + 1) :
+				  L(i + 1, j) >= L(i, j + 1) ? L(i + 1, j) : L(i, j + 1);
+	i = j = 0;
+	while (i < na || j < nb) {
+		if (i < na && j < nb && cJSON_Compare(ea[i], eb[j], 1)) {
+			jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+			nrm = nad = 0;
+			i++;
+			j++;
+		} else if (i < na && (j == nb || L(i + 1, j) >= L(i, j + 1))) {
+			rm[nrm++] = i++;
+		} else {
+			ad[nad++] = j++;
+		}
+	}
+	jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+#undef L
+	free(l);
+	free(ea);
+	free(eb);
+	free(rm);
+	free(ad);
+	return 0;
+}
+
 static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	size_t mark = path->len;
@@ -1457,6 +1542,8 @@ static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 		}
 		return;
 	}
+	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(out, max, path, a, b))
+		return;
 	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
 		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
 		for (int i = 0; i < na || i < nb; i++) {
@@ -1619,7 +1706,9 @@ struct table_ctx {
 	int ncc;
 	int *key_pos;          /* primary key positions in old_row, or NULL */
 	int nkey;
-	struct reservoir res[3];   /* I, U, D */
+	struct reservoir res[3];   /* I (unpaired), U, D (all, then unpaired) */
+	struct reservoir lone;     /* deletes not remembered for pairing */
+	uint64_t rng2;             /* ... its generator (res[] keep theirs) */
 	struct picks picks[3];
 	long long replaced;
 	long long (*pairs)[2];     /* first pairs: delete seq, insert seq */
@@ -1803,7 +1892,10 @@ static void changed_columns(struct table_ctx *x, const char *text, struct jvals 
 static void change_row(struct table_ctx *x, long long seq, char op, const struct jvals *oldv,
 		       const struct jvals *newv, const uint64_t *oldh, const uint64_t *newh)
 {
-	res_add(&x->res[op_index(op)], seq, &x->rng);
+	/* a replaced row is one pair, never also an insert and a delete in
+	   the samples: a paired insert is not sampled, and with pairs the
+	   deletes are drawn again at the end from those no insert took
+	   (settle_deletes) */
 	if (op == 'D' && x->pair_h) {
 		uint64_t h = oldv ? pair_hash(x, oldv, 1) : 0;
 		if (h && x->pair_used < x->pair_cap / 2) {
@@ -1813,7 +1905,10 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 			x->pair_h[i] = h;
 			x->pair_seq[i] = seq;
 			x->pair_used++;
+		} else {
+			res_add(&x->lone, seq, &x->rng2);
 		}
+		res_add(&x->res[2], seq, &x->rng);
 		return;
 	}
 	if (op == 'I' && x->pair_h) {
@@ -1827,12 +1922,14 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 					}
 					x->pair_seq[i] = -x->pair_seq[i]; /* used */
 					x->replaced++;
-					break;
+					return;
 				}
 			}
 		}
+		res_add(&x->res[0], seq, &x->rng);
 		return;
 	}
+	res_add(&x->res[op_index(op)], seq, &x->rng);
 	if (op != 'U' || !oldv || !newv)
 		return;
 	for (int k = 0; k < x->nchg; k++) {
@@ -2295,6 +2392,9 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 	if (x->replaced > 0) {
 		cJSON *rep = cJSON_AddObjectToObject(x->t, "replaced"), *arr;
 		cJSON_AddNumberToObject(rep, "count", (double)x->replaced);
+		/* each pair is one delete and one insert of the change set */
+		cJSON_AddNumberToObject(rep, "other_inserts", jnum_or(x->t, "inserts", 0) - (double)x->replaced);
+		cJSON_AddNumberToObject(rep, "other_deletes", jnum_or(x->t, "deletes", 0) - (double)x->replaced);
 		if (x->nnk) {
 			cJSON *nk = cJSON_AddArrayToObject(rep, "natural_key");
 			for (int k = 0; k < x->nnk; k++)
@@ -2326,6 +2426,50 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 cleanup:
 	sqlite3_finalize(st);
 	return ret;
+}
+
+/*
+ * The deletes sample, once the pairs are known (without pairs it is the
+ * draw from all deletes): a uniform draw from the deletes no insert took,
+ * which are the remembered ones still unpaired (all known here) and those
+ * never remembered (a reservoir of them, x->lone).
+ */
+static void settle_deletes(struct table_ctx *x)
+{
+	struct reservoir *r = &x->res[2], *l = &x->lone;
+	long long *a, *b = l->seq, *out;
+	size_t na = 0, ra, rb, nb = (size_t)(l->seen < l->k ? l->seen : l->k), next = 0;
+	if (!x->pair_h || !x->replaced)
+		return;
+	a = xcalloc(x->pair_used + 1, sizeof(*a));
+	for (size_t i = 0; i < x->pair_cap; i++)
+		if (x->pair_h[i] && x->pair_seq[i] > 0)
+			a[na++] = x->pair_seq[i];
+	qsort(a, na, sizeof(*a), cmp_ll);
+	/* the reservoir in random order: its first j rows are a uniform j of them */
+	for (size_t i = nb; i > 1; i--) {
+		size_t j = (size_t)(rnd_next(&x->rng2) % i);
+		long long t = b[i - 1];
+		b[i - 1] = b[j];
+		b[j] = t;
+	}
+	out = xcalloc((size_t)r->k + 1, sizeof(*out));
+	ra = na;
+	rb = (size_t)l->seen;
+	for (int i = 0; i < r->k && ra + rb > 0; i++) {
+		if ((size_t)(rnd_next(&x->rng2) % (ra + rb)) < ra) {
+			size_t j = (size_t)(rnd_next(&x->rng2) % ra);
+			out[i] = a[j];
+			a[j] = a[--ra];
+		} else {
+			out[i] = b[next++];
+			rb--;
+		}
+	}
+	r->seen = (long long)na + l->seen;
+	free(r->seq);
+	r->seq = out;
+	free(a);
 }
 
 /* Edge cases first (at most half the samples), then random rows. */
@@ -2541,6 +2685,9 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		x.res[k].k = samples;
 		x.res[k].seq = xcalloc((size_t)samples + 1, sizeof(long long));
 	}
+	x.lone.k = samples;
+	x.lone.seq = xcalloc((size_t)samples + 1, sizeof(long long));
+	x.rng2 = mix64(x.rng ^ 0x6c6f6e65ULL);
 	x.pairs = xcalloc((size_t)samples + 1, sizeof(*x.pairs));
 	pairs_init(&x, natural_key);
 
@@ -2584,6 +2731,7 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	}
 	value_changes_json(&x, before, after, in_before, in_after);
 
+	settle_deletes(&x);
 	choose_samples(&x);
 	cJSON_DeleteItemFromObjectCaseSensitive(t, "sample");
 	sample = cJSON_AddObjectToObject(t, "sample");
@@ -2609,6 +2757,7 @@ cleanup:
 	free(x.cols);
 	free(x.cc);
 	free(x.key_pos);
+	free(x.lone.seq);
 	free(x.pairs);
 	free(x.pair_h);
 	free(x.pair_seq);

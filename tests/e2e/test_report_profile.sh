@@ -211,6 +211,19 @@ DELETE FROM users WHERE id < 100;" >nk/move.sql
 	grep -q 'paired by the natural key email' nkr/report.md || fail "Markdown does not name the natural key"
 	grep -q '<table class="grid replaced" data-replaced>' nkr/report.html || fail "HTML has no replaced rows"
 	grep -q 'paired by the natural key <span class="mono">email</span>' nkr/report.html || fail "HTML does not name the natural key"
+	# a pair is one replaced row, not also an insert and a delete: 104 is
+	# the one other insert, 3 and 4 the other deletes, in every format
+	assert_eq '104|3,4|1 2' "$(jq -r '.comparable.tables.users | "\([.sample.inserts[].key[0]] | join(","))|\([.sample.deletes[].key[0]] | join(","))|\(.replaced.other_inserts) \(.replaced.other_deletes)"' $r)"
+	assert_eq '4 3 3 4' "$(jq -r '.comparable.tables.users | "\(.rows_before) \(.rows_after) \(.inserts) \(.deletes)"' $r)"
+	grep -q '^| users | 4 | 3 | 1 | 0 | 2 | 2 |  |$' nkr/report.md || fail "Markdown tables row: $(grep '^| users' nkr/report.md)"
+	grep -q '^| \*\*total\*\* | 4 | 3 | 1 | 0 | 2 | 2 | |$' nkr/report.md || fail "Markdown total row: $(grep 'total' nkr/report.md)"
+	grep -q '<summary>users: 0 updates, 1 inserts, 2 deletes, 2 replaced</summary>' nkr/report.md || fail "Markdown sample summary"
+	grep -q '^Inserts (1 of 1):' nkr/report.md && grep -q '^Deletes (2 of 2):' nkr/report.md || fail "Markdown sample counts"
+	grep -q '2 replaced (delete + insert under a new key, paired by the natural key email); besides them 1 insert and 2 deletes' nkr/report.md ||
+		fail "Markdown value-change line"
+	grep -q 'data-k="inserts">+1 insert</span>' nkr/report.html && grep -q 'data-k="deletes">&minus;2 deletes</span>' nkr/report.html &&
+		grep -q 'data-k="replaced"[^>]*>2 replaced</span>' nkr/report.html || fail "HTML counts"
+	grep -q '<div class="value c-ins">1</div><div class="note">besides 2 replaced</div>' nkr/report.html || fail "HTML totals"
 	# a natural key the table does not have is refused by nothing but pairs nothing
 	sed -i 's/"natural_key": \["email"\]/"natural_key": ["mail"]/' nk/plan.json
 	dd -q snapshot --plan nk --fixture fx -o nk2.db >/dev/null && dd -q run nk2.db --plan nk --no-check >/dev/null &&
@@ -220,6 +233,41 @@ DELETE FROM users WHERE id < 100;" >nk/move.sql
 	sed -i 's/"natural_key"/"natural_keys"/' nk/plan.json
 	dd -q snapshot --plan nk --fixture fx -o nk3.db >/dev/null 2>err.txt && fail "natural_keys accepted"
 	grep -q 'unknown key "natural_keys"' err.txt || fail "no unknown-key error: $(cat err.txt)"
+}
+
+t_replaced_rows_not_sampled_again() {
+	# 40 users: 30 move to new ids by email, 5 leave, 5 new ones come.
+	# With 4 samples drawn at random from the others, no sampled insert or
+	# delete may be half of a pair (before, 4 of 35 inserts drawn from all
+	# of them were mostly replacements).
+	mkdir -p fx2/app nk4
+	cat >fx2/fixture.json <<'EOF2'
+{"drydock_fixture": 1, "sources": [{"name": "app", "snapshot_at": "2026-01-01 00:00:00+00", "tables": [
+ {"name": "users", "file": "app/users.jsonl", "rows": 40,
+  "columns": [{"name": "id", "type": "integer"}, {"name": "email", "type": "text"}],
+  "constraints": [{"name": "users_pkey", "type": "primary key", "columns": ["id"]}]}]}]}
+EOF2
+	for i in $(seq 1 40); do printf '{"id":%d,"email":"u%d@x"}\n' "$i" "$i"; done >fx2/app/users.jsonl
+	cat >nk4/plan.json <<'EOF2'
+{"name": "nk", "sources": {"app": {"tables": [{"name": "users", "natural_key": ["email"]}]}},
+ "steps": [{"name": "move", "sql": "move.sql"}]}
+EOF2
+	echo "INSERT INTO users SELECT id + 100, email FROM users WHERE id <= 30;
+INSERT INTO users SELECT id + 200, 'new' || id || '@x' FROM users WHERE id <= 5;
+DELETE FROM users WHERE id <= 35;" >nk4/move.sql
+	dd -q snapshot --plan nk4 --fixture fx2 -o nk4.db >/dev/null && dd -q run nk4.db --plan nk4 --no-check >/dev/null &&
+		dd -q report nk4.db -o nk4r --samples 4 >/dev/null || fail "the dry run failed"
+	r=nk4r/report.json
+	assert_eq '30 5 5' "$(jq -r '.comparable.tables.users.replaced | "\(.count) \(.other_inserts) \(.other_deletes)"' $r)"
+	assert_eq 4 "$(jq '.comparable.tables.users.sample.inserts | length' $r)"
+	assert_eq 4 "$(jq '.comparable.tables.users.sample.deletes | length' $r)"
+	# the others: inserts 201-205, deletes 31-35
+	assert_eq 0 "$(jq '[.comparable.tables.users.sample.inserts[].key[0] | tonumber | select(. < 201 or . > 205)] | length' $r)"
+	assert_eq 0 "$(jq '[.comparable.tables.users.sample.deletes[].key[0] | tonumber | select(. < 31 or . > 35)] | length' $r)"
+	# seeded: the same rows again
+	dd -q report nk4.db -o nk4r2 --samples 4 --format json >/dev/null
+	assert_eq "$(jq -c '.comparable.tables.users.sample' $r)" "$(jq -c '.comparable.tables.users.sample' nk4r2/report.json)"
+	grep -q '^Inserts (4 of 5):' nk4r/report.md && grep -q '^Deletes (4 of 5):' nk4r/report.md || fail "Markdown sample counts"
 }
 
 t_one_read_equals_two_scans() {

@@ -180,6 +180,32 @@ static void test_json_diff_by_key(void **state)
 		"{\"path\":\"$.new\",\"op\":\"added\",\"new\":\"\\\"x\\\"\"}]");
 	cJSON_free(s);
 	cJSON_Delete(d);
+	/* arrays: the elements added and removed, not every position after */
+	d = report_json_diff("{\"tags\":[\"a\",\"b\",\"c\"]}", "{\"tags\":[\"x\",\"a\",\"c\",\"d\"]}", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"$.tags[0]\",\"op\":\"added\",\"new\":\"\\\"x\\\"\"},"
+		"{\"path\":\"$.tags[1]\",\"op\":\"removed\",\"old\":\"\\\"b\\\"\"},"
+		"{\"path\":\"$.tags[3]\",\"op\":\"added\",\"new\":\"\\\"d\\\"\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	/* an object changed in place inside an array: by key, at its new
+	   index, after an element added before it */
+	d = report_json_diff("[0,{\"id\":1,\"q\":2},{\"id\":3}]", "[7,0,{\"id\":1,\"q\":5},{\"id\":3}]", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"$[0]\",\"op\":\"added\",\"new\":\"7\"},"
+		"{\"path\":\"$[2].q\",\"op\":\"changed\",\"old\":\"2\",\"new\":\"5\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	/* as many removed as added, not containers: removed and added */
+	d = report_json_diff("[1,2]", "[1,3]", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"$[1]\",\"op\":\"removed\",\"old\":\"2\"},"
+		"{\"path\":\"$[1]\",\"op\":\"added\",\"new\":\"3\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
 	assert_null(report_json_diff("{", "{}", 5));
 	d = report_json_diff("[1]", "[1]", 5);
 	assert_int_equal(cJSON_GetArraySize(d), 0);
