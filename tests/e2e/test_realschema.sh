@@ -144,6 +144,16 @@ t_migration_matches_postgresql_and_rolls_back_exactly() {
 	assert_eq "$before_schema" "$(pg_schema target)" "the schema as before"
 	# sequences stay past every value handed out (the application drew from them)
 	assert_eq "store_id_seq|4 staff_id_seq|7 film_ids|104 rental_id_seq|5 payment_id_seq|7" "$(seqs target | tr '\n' ' ' | sed 's/ $//')"
+	# and the application's next inserts after the rollback collide with nothing either
+	pg_psql -d target >/dev/null <<-'SQL'
+		INSERT INTO store (name) VALUES ('Later store');
+		INSERT INTO staff (store_id, name) VALUES (1, 'Later clerk');
+		INSERT INTO film (title) VALUES ('Later film');
+		INSERT INTO rental (film_id, staff_id, period) VALUES (100, 1, '[2025-06-01,2025-06-02)');
+		INSERT INTO payment (paid_on, amount) VALUES ('2024-09-09', 2.00);
+	SQL
+	assert_eq "5|8|105|6|8" "$(pgq target "SELECT (SELECT max(id) FROM store), (SELECT max(id) FROM staff),
+		(SELECT max(id) FROM film), (SELECT max(id) FROM rental), (SELECT max(id) FROM payment)")"
 }
 
 # ------------------------------------- every problem, stopped before push
