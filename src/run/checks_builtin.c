@@ -1417,6 +1417,64 @@ static int cmp_tables(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
+/* ------------------------------------------------------------------- rules */
+
+/*
+ * The rules of w (recorded at snapshot) that the change set's statements
+ * would fire: an ON INSERT rule when it inserts, ON UPDATE when it
+ * updates, ON DELETE when it deletes.  Push refuses each (a rule rewrites
+ * the statement and may write other tables, outside the ledger), so the
+ * check fails here, before approval, with the same way out.
+ */
+static int check_rules(struct check_session *s, const struct source_meta *src,
+		       const struct table_meta *w)
+{
+	cJSON *rules = src->rules ? cJSON_Parse(src->rules) : NULL;
+	const cJSON *rule;
+	sqlite3_stmt *st = NULL;
+	long long n[3] = { 0, 0, 0 }; /* inserts, updates, deletes */
+	static const char *const events[3] = { "INSERT", "UPDATE", "DELETE" };
+	static const char *const verbs[3] = { "insert", "update", "delete" };
+	int ret = 0;
+
+	if (!rules)
+		return 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT inserts, updates, deletes FROM dd_change_table WHERE tbl = ?1",
+			       -1, &st, NULL)) {
+		ret = stage_error(s->db, "cannot read the change set");
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, w->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		for (int k = 0; k < 3; k++)
+			n[k] = sqlite3_column_int64(st, k);
+	cJSON_ArrayForEach(rule, rules) {
+		const char *tbl = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "table"));
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "name"));
+		const char *ev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "event"));
+		const char *def = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "definition"));
+		struct check_result r;
+		if (!tbl || !name || !ev || strcmp(tbl, w->name))
+			continue;
+		result_init(&r, "builtin", "after", 1, "rule %s %s", name, w->name);
+		for (int k = 0; k < 3; k++) {
+			if (strcmp(ev, events[k]) || !n[k])
+				continue;
+			r.status = "fail";
+			r.count = n[k];
+			result_message(&r, "fires on the change set's %lld %s%s: %s; push refuses it (what a rule "
+				       "does is outside the ledger): disable it on the target (ALTER TABLE %s "
+				       "DISABLE RULE %s) and snapshot again, or leave the table out of the plan",
+				       n[k], verbs[k], n[k] == 1 ? "" : "s", def ? def : "", w->name, name);
+		}
+		session_push(s, &r);
+	}
+cleanup:
+	sqlite3_finalize(st);
+	cJSON_Delete(rules);
+	return ret;
+}
+
 int run_builtins(struct check_session *s)
 {
 	const struct source_meta *tgt = catalog_target((struct catalog *)s->working);
@@ -1479,6 +1537,8 @@ int run_builtins(struct check_session *s)
 			if (check_unique_index(s, w, p, &w->idx[k], touched[i]))
 				goto cleanup;
 		if (check_domains(s, w, p, touched[i]))
+			goto cleanup;
+		if (touched[i] && check_rules(s, tgt, w))
 			goto cleanup;
 		if (check_types(s, w))
 			goto cleanup;

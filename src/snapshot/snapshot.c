@@ -392,6 +392,56 @@ cleanup:
 	return ret;
 }
 
+/*
+ * The enabled rules (CREATE RULE) of the plan's tables of a source, as
+ * source_meta.rules JSON, so `drydock check` can say before approval which
+ * of them the change set would fire (push refuses those: what a rule does
+ * is outside the ledger).  0, or -1 on error (reported).
+ */
+static int describe_rules(PGconn *conn, struct plan_source *ps, struct source_meta *sm)
+{
+	struct strbuf names = STRBUF_INIT;
+	const char *params[2];
+	PGresult *r;
+	int ret = -1;
+
+	sb_addch(&names, '{');
+	for (int i = 0; i < ps->ntables; i++) {
+		sb_adds(&names, i ? ",\"" : "\"");
+		for (const char *p = ps->tables[i].name; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				sb_addch(&names, '\\');
+			sb_addch(&names, *p);
+		}
+		sb_addch(&names, '"');
+	}
+	sb_addch(&names, '}');
+	params[0] = ps->schema;
+	params[1] = names.buf;
+	r = PQexecParams(conn,
+		"SELECT coalesce(json_agg(json_build_object('table', c.relname, 'name', r.rulename,"
+		"  'event', CASE r.ev_type WHEN '1' THEN 'SELECT' WHEN '2' THEN 'UPDATE'"
+		"  WHEN '3' THEN 'INSERT' ELSE 'DELETE' END, 'definition',"
+		"  regexp_replace(rtrim(pg_get_ruledef(r.oid), ';'), '\\s+', ' ', 'g'))"
+		"  ORDER BY c.relname, r.rulename), '[]')"
+		" FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class"
+		" JOIN pg_namespace n ON n.oid = c.relnamespace"
+		" WHERE n.nspname = $1 AND c.relname = ANY ($2::text[]) AND r.rulename <> '_RETURN'"
+		"   AND r.ev_enabled <> 'D'",
+		2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_result_error(conn, r, "cannot read the tables' rules");
+		goto cleanup;
+	}
+	free(sm->rules);
+	sm->rules = xstrdup(PQgetvalue(r, 0, 0));
+	ret = 0;
+cleanup:
+	PQclear(r);
+	sb_release(&names);
+	return ret;
+}
+
 /* COPY of a table's columns; blocks [lo, hi) when lo or hi >= 0. */
 static char *copy_sql(const char *schema, const struct table_meta *t, long long lo,
 		      long long hi)
@@ -628,6 +678,8 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	if (pg_describe_domains(b->conn, cat, b->name, ps->schema))
 		return -1;
 	if (ps->target && pg_describe_sequences(b->conn, cat, b->name, ps->schema))
+		return -1;
+	if (ps->target && describe_rules(b->conn, ps, sm))
 		return -1;
 	return 0;
 }

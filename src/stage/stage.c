@@ -128,6 +128,7 @@ void catalog_free(struct catalog *cat)
 		free(s->server_version);
 		free(s->snapshot_at);
 		free(s->domains);
+		free(s->rules);
 	}
 	free(cat->sources);
 	for (int i = 0; i < cat->ntables; i++)
@@ -559,6 +560,13 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			if (r)
 				goto cleanup;
 		}
+		if (s->rules) {
+			char *key = xasprintf("rules:%s", s->name);
+			int r = stage_set_meta(db, key, s->rules);
+			free(key);
+			if (r)
+				goto cleanup;
+		}
 	}
 	for (int i = 0; i < cat->ntables; i++) {
 		const struct table_meta *t = &cat->tables[i];
@@ -685,7 +693,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	memset(cat, 0, sizeof(*cat));
 	if (sqlite3_prepare_v2(db, "SELECT name, is_target, pg_schema, origin, "
 				   "identity, server_version, snapshot_at, "
-				   "(SELECT value FROM dd_meta WHERE key = 'domains:' || name) "
+				   "(SELECT value FROM dd_meta WHERE key = 'domains:' || name), "
+				   "(SELECT value FROM dd_meta WHERE key = 'rules:' || name) "
 				   "FROM dd_source ORDER BY name",
 			       -1, &st, NULL))
 		goto fail;
@@ -699,6 +708,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		s->server_version = col_dup(st, 5);
 		s->snapshot_at = col_dup(st, 6);
 		s->domains = col_dup(st, 7);
+		s->rules = col_dup(st, 8);
 	}
 	sqlite3_finalize(st);
 

@@ -135,6 +135,10 @@ struct source_meta {
 			       * is PostgreSQL text or null, absent in files
 			       * made before drydock 0.9), or NULL when not
 			       * recorded; stored as dd_meta "domains:NAME" */
+	char *rules;          /* JSON: the enabled rules of its snapshotted tables
+			       * ([{"table", "name", "event": "INSERT" | "UPDATE" |
+			       * "DELETE" | "SELECT", "definition"}]), or NULL;
+			       * stored as dd_meta "rules:NAME" */
 };
 
 struct catalog {

@@ -12,11 +12,11 @@ DELETE FROM staff WHERE store_id = 2 AND boss_id IS NOT NULL;
 DELETE FROM staff WHERE store_id = 2;
 DELETE FROM store WHERE id = 2;
 UPDATE store SET name = 'Downtown Central' WHERE id = 1;
--- films (their domain column is written by years.sql): a new one from the sequence no column owns, a retitle (the tsvector follows at push)
+-- films: a new one from the sequence no column owns, a retitle (the tsvector follows at push)
 INSERT INTO film (title, description, release_year, rating, features, showing)
-    VALUES ('Dune Sea', 'sand and worms', NULL, 'ok', ARRAY['Trailers'], daterange('2025-01-01', '2025-06-01'));
+    VALUES ('Dune Sea', 'sand and worms', 2021, 'ok', ARRAY['Trailers'], daterange('2025-01-01', '2025-06-01'));
 UPDATE film SET title = 'Alien Dusk', features = array_append(features, 'Commentaries') WHERE id = 100;
-UPDATE film SET showing = '[2024-06-01,2024-07-01]' WHERE id = 102;
+UPDATE film SET release_year = 1999, showing = '[2024-06-01,2024-07-01]' WHERE id = 102;
 -- rentals: identity ALWAYS, the generated days recomputed
 INSERT INTO rental (film_id, staff_id, period) VALUES (103, 5, '[2025-04-01 10:00+00,2025-04-03 10:00+00)');
 UPDATE rental SET period = '[2024-02-01 10:00+00,2024-02-06 10:00+00)' WHERE id = 1;
