@@ -14,7 +14,7 @@
 #include "report.h"
 
 const char usage_diff[] =
-	"usage: drydock diff A.json B.json [--ignore LIST] [--json]\n"
+	"usage: drydock diff A.json B.json [--ignore LIST] [--json | --html]\n"
 	"\n"
 	"Compares two reports (report.json, or the folders holding them).  Prints\n"
 	"each difference, then what is equal, on one line.  Exit status: 0 equal,\n"
@@ -28,7 +28,10 @@ const char usage_diff[] =
 	"  --ignore LIST  leave parts out, comma-separated: timings, context,\n"
 	"                 samples (may repeat).  A fixture dry run and a production\n"
 	"                 dry run compare with --ignore timings,context.\n"
-	"  --json         print the differences as JSON\n";
+	"  --json         print the differences as JSON\n"
+	"  --html         print one HTML page: the two reports side by side (plan,\n"
+	"                 status, hash, each table's rows and changes) and every\n"
+	"                 difference; self-contained, for a browser\n";
 
 struct diff {
 	int ignore_timings, ignore_context, ignore_samples;
@@ -469,10 +472,11 @@ int cmd_diff(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ignore", required_argument, NULL, 'i' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "html", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct diff d = { 0 };
-	int json = 0, c, ret = EXIT_RUNTIME, ndiff;
+	int json = 0, html = 0, c, ret = EXIT_RUNTIME, ndiff;
 	cJSON *a = NULL, *b = NULL, *equal_json = NULL, *out = NULL, *ignored;
 	struct strbuf eq = STRBUF_INIT;
 
@@ -484,9 +488,12 @@ int cmd_diff(int argc, char **argv)
 				return usage_error("diff", "--ignore takes a list of timings, context, samples");
 			break;
 		case 'j': json = 1; json_stdout(); break;
+		case 'h': html = 1; break;
 		default: return option_error("diff", argv, opts, "");
 		}
 	}
+	if (json && html)
+		return usage_error("diff", "--json and --html print different things: give one");
 	if (optind != argc - 2)
 		return usage_error("diff", "give two reports");
 	if (report_load(argv[optind], &a) || report_load(argv[optind + 1], &b))
@@ -506,7 +513,7 @@ int cmd_diff(int argc, char **argv)
 	equal_json = cJSON_CreateArray();
 	equal_line(&d, jget(a, "comparable"), jget(b, "comparable"), &eq, equal_json);
 
-	if (json) {
+	if (json || html) {
 		char *s;
 		out = cJSON_CreateObject();
 		cJSON_AddBoolToObject(out, "equal", ndiff == 0);
@@ -523,8 +530,13 @@ int cmd_diff(int argc, char **argv)
 		d.list = NULL;
 		cJSON_AddItemToObject(out, "equal_parts", equal_json);
 		equal_json = NULL;
-		s = report_render_json(out);
-		print_json_text(s);
+		if (html) {
+			s = report_render_diff_html(out, a, b);
+			fputs(s, stdout);
+		} else {
+			s = report_render_json(out);
+			print_json_text(s);
+		}
 		free(s);
 	} else {
 		const cJSON *e;

@@ -42,6 +42,10 @@ cJSON *report_build(sqlite3 *db, const struct report_opts *opts);
 char *report_render_json(const cJSON *report);
 char *report_render_markdown(const cJSON *report);
 char *report_render_html(const cJSON *report);
+/* `drydock diff --html`: diff is the object `drydock diff --json` prints
+   (equal, a, b, ignored, differences, equal_parts), a and b the reports
+   (report_diffhtml.c). */
+char *report_render_diff_html(const cJSON *diff, const cJSON *a, const cJSON *b);
 /* What blocks approval, as plain text lines for a terminal (failures first
    in every format); "" when nothing does. */
 char *report_render_blockers_text(const cJSON *report);

@@ -116,6 +116,33 @@ t_html_dom_has_charts_and_numbers() {
 	true
 }
 
+t_diff_html_side_by_side_in_chromium() {
+	[[ -x $CHROMIUM ]] || fail "no $CHROMIUM (make test installs it: scripts/install-deps.sh browser)"
+	# B: another plan name (with markup in it) and one insert fewer in accounts
+	jq '.comparable.plan.name = "<script>alert(1)</script>" | .comparable.tables.accounts.inserts = 0' \
+		"$W/r/report.json" >b.json
+	run dd diff "$W/r/report.json" b.json --html --ignore timings,context
+	assert_status 1
+	cp "$T/out" diff.html
+	browser --dump-dom "file://$T/diff.html" >dom.html ||
+		fail "chromium failed to dump the DOM: $(tail -5 "$T/chromium.log")"
+	grep -q '<span class="badge b-bad" data-equal="false">2 differences</span>' dom.html || fail "no count of differences"
+	grep -q 'ignored: context, timings' dom.html || fail "ignored parts not said"
+	# side by side: accounts' inserts marked as differing, its updates not
+	row=$(grep -o '<tr data-table="accounts">.*' dom.html | sed 's,</tr>.*,,')
+	assert_eq 2 "$(grep -o 'class="num d" data-k="inserts"' <<<"$row" | wc -l)" "marked inserts of A and B"
+	assert_eq 2 "$(grep -o 'class="num" data-k="updates">4<' <<<"$row" | wc -l)" "updates of A and B"
+	grep -q '<tr data-kind="changed"><td>plan</td>' dom.html || fail "plan difference not listed"
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' dom.html || fail "the plan name is not escaped"
+	grep -q '<script' dom.html && fail "the page has a script"
+	# equal reports say so; --json and --html together are refused
+	run dd diff "$W/r/report.json" "$W/r/report.json" --html
+	assert_status 0
+	assert_out_contains 'data-equal="true">equal</span>'
+	run dd diff "$W/r/report.json" b.json --html --json
+	assert_status 2
+}
+
 t_html_failures_come_first() {
 	[[ -x $CHROMIUM ]] || fail "no $CHROMIUM (make test installs it: scripts/install-deps.sh browser)"
 	browser --dump-dom "file://$W/r/report.html" >dom.html ||

@@ -320,6 +320,11 @@ DELETE FROM ukey WHERE b = 1;"
 	assert_eq '["b"]|ukey_u_b_inc' "$(sqlite3 s.db "SELECT key_columns, key_index FROM dd_table WHERE name = 'ukey'")"
 	run dd status s.db
 	assert_out_contains "ukey [key: unique index ukey_u_b_inc]"
+	# a fixture round trip keeps the key and where it came from
+	dd -q fixture export s.db -o fx
+	assert_eq '["b"]|ukey_u_b_inc' "$(jq -c -r '.sources[0].tables[] | select(.name == "ukey") | "\(.key)|\(.key_index)"' fx/fixture.json)"
+	dd -q snapshot --plan p --fixture fx -o f.db
+	assert_eq '["b"]|ukey_u_b_inc' "$(sqlite3 f.db "SELECT key_columns, key_index FROM dd_table WHERE name = 'ukey'")"
 	run dd run s.db --plan p
 	assert_status 0
 	assert_eq "D I U" "$(sqlite3 s.db "SELECT group_concat(op, ' ') FROM (SELECT op FROM dd_change ORDER BY op)")"
