@@ -1400,11 +1400,12 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 	}
 	/* a named zone: timestamp AT TIME ZONE only (timetz takes the
 	 * offset of the current date) */
-	int named_ok = !strcmp(name, "timezone") && args[1]->type.t != PGK_TIMETZ;
+	int named_ok = (!strcmp(name, "timezone") && args[1]->type.t != PGK_TIMETZ) ||
+		       !strcmp(name, "date_trunc") || !strcmp(name, "make_timestamptz");
 	if (zone >= 0 && args[zone]->kind == E_UNKNOWN &&
 	    fn_datetime_check_zone(args[zone]->text, named_ok, &why) < 0)
 		return cerr(cx, args[zone]->loc, named_ok ? NULL :
-			    "drydock runs named time zones ('Europe/Paris') in AT TIME ZONE over timestamps only; elsewhere a fixed offset (UTC, '+05:30', 'EST')",
+			    "convert to timestamptz first: named time zones ('Europe/Paris') run over timestamp and timestamptz; over timetz a fixed offset (UTC, '+05:30', 'EST')",
 			    "%s", why);
 	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
 	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)

@@ -23,13 +23,12 @@
  * Time zones: the session zone is UTC.  Zones are the zone abbreviations
  * of PostgreSQL's "Default" set whose offset is fixed ('UTC', 'GMT',
  * 'EST', 'CEST'...), POSIX-style offsets ('+05', 'UTC-3') and intervals;
- * AT TIME ZONE / timezone() over timestamp and timestamptz also take named
- * zones ('Europe/Paris') from the tz database PostgreSQL reads
- * (tzfile.h).  A named zone elsewhere (date_trunc, make_timestamptz,
- * timetz, timestamptz input) is refused with an error naming it; an
- * unknown name gets PostgreSQL's "not recognized" (fn_datetime_check_zone()
- * says so at compile time for a constant zone; named_ok: in AT TIME ZONE
- * over a timestamp).
+ * AT TIME ZONE / timezone() over timestamp and timestamptz, date_trunc and
+ * make_timestamptz also take named zones ('Europe/Paris') from the tz
+ * database PostgreSQL reads (tzfile.h).  A named zone over timetz or in
+ * timestamptz input is refused with an error naming it; an unknown name
+ * gets PostgreSQL's "not recognized" (fn_datetime_check_zone() says so at
+ * compile time for a constant zone; named_ok: where named zones run).
  *
  * to_char(), to_timestamp(text, text) and to_date(text, text) implement
  * the template patterns listed in fn_datetime_fmt.c; a template using any

@@ -189,8 +189,15 @@ static const char *type_name(int kind)
 }
 
 /* timestamp_trunc / timestamptz_trunc, the latter at offset east (seconds) */
+static int64_t unix_secs(int64_t t);
+
+/*
+ * date_trunc of ts seen east seconds from UTC, or in the named zone tz:
+ * PostgreSQL takes the offset of the instant, and for a day or more
+ * (redotz) the offset of the truncated local time.
+ */
 static int ts_trunc(sqlite3_context *ctx, int kind, const char *units,
-		    int64_t ts, int east, int64_t *out)
+		    int64_t ts, int east, const struct tzone *tz, int64_t *out)
 {
 	char low[64];
 	struct dt_tm tm;
@@ -207,6 +214,8 @@ static int ts_trunc(sqlite3_context *ctx, int kind, const char *units,
 			   type_name(kind));
 		return -1;
 	}
+	if (tz)
+		east = tz_utoff_at(tz, unix_secs(ts));
 	ts += (int64_t)east * DT_USECS_PER_SEC;
 	if (dt_ts2tm(ts, &tm) < 0)
 		goto range;
@@ -277,6 +286,9 @@ static int ts_trunc(sqlite3_context *ctx, int kind, const char *units,
 	}
 	if (dt_tm2ts(&tm, out) < 0)
 		goto range;
+	if (tz && val != D_HOUR && val != D_MINUTE && val != D_SECOND && val != D_MILLISEC &&
+	    val != D_MICROSEC)
+		east = tz_utoff_for_local(tz, unix_secs(*out));
 	*out -= (int64_t)east * DT_USECS_PER_SEC;
 	if (!dt_ts_valid(*out))
 		goto range;
@@ -286,21 +298,24 @@ range:
 	return -1;
 }
 
-static int zone_east(sqlite3_context *ctx, const char *zone, int *east);
-static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east);
+static int zone_or_named(sqlite3_context *ctx, const char *zone, int *east,
+			 const struct tzone **tz);
+static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east,
+			  const struct tzone **tz);
 
 static void fn_ts_trunc(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	int kind = (int)(intptr_t)sqlite3_user_data(ctx), east = 0;
 	struct pgdt_value v;
+	const struct tzone *tz = NULL;
 
 	if (pgfn_any_null(argc, argv) || dtf_arg(ctx, argv[1], kind, &v) < 0)
 		return;
-	if (argc > 2 && zone_east(ctx, (const char *)sqlite3_value_text(argv[2]),
-				  &east) < 0)
+	if (argc > 2 && zone_or_named(ctx, (const char *)sqlite3_value_text(argv[2]),
+				      &east, &tz) < 0)
 		return;
 	if (ts_trunc(ctx, kind, (const char *)sqlite3_value_text(argv[0]), v.time,
-		     east, &v.time) < 0)
+		     east, tz, &v.time) < 0)
 		return;
 	dtf_result(ctx, kind, &v);
 }
@@ -1113,8 +1128,11 @@ static void fn_make_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		return;
 	if (argc > 6) {
 		/* make_timestamptz(..., zone): the fields are local time there */
-		if (sane_zone_east(ctx, (const char *)sqlite3_value_text(argv[6]), &east) < 0)
+		const struct tzone *tz;
+		if (sane_zone_east(ctx, (const char *)sqlite3_value_text(argv[6]), &east, &tz) < 0)
 			return;
+		if (tz)
+			east = tz_utoff_for_local(tz, unix_secs(v.time));
 		v.time -= (int64_t)east * DT_USECS_PER_SEC;
 		if (!dt_ts_valid(v.time)) {
 			pgfn_error(ctx, "timestamp out of range");
@@ -1348,7 +1366,7 @@ static int zone_lookup(const char *zone, int *east, const char **why)
 		return 0;
 	if (tz_load(zone))
 		snprintf(msg, sizeof(msg),
-			 "time zone \"%.60s\" is not supported by drydock here: a named zone runs in AT TIME ZONE (timezone()) over timestamps only",
+			 "time zone \"%.60s\" is not supported by drydock here: named zones run over timestamp and timestamptz (AT TIME ZONE, date_trunc, make_timestamptz), not over timetz",
 			 zone);
 	else if (!zone[strcspn(zone, "0123456789+-:<>,")])
 		/* no file, and no POSIX TZ string either (one needs an offset) */
@@ -1379,15 +1397,19 @@ static int64_t unix_secs(int64_t t)
 	return s + INT64_C(946684800);
 }
 
-static int zone_east(sqlite3_context *ctx, const char *zone, int *east)
+/* A fixed offset (*east), else a named zone (*tz): over timestamps. */
+static int zone_or_named(sqlite3_context *ctx, const char *zone, int *east,
+			 const struct tzone **tz)
 {
 	const char *why = NULL;
 
-	if (!zone || zone_lookup(zone, east, &why) < 0) {
-		pgfn_error(ctx, "%s", why ? why : "out of memory");
-		return -1;
-	}
-	return 0;
+	*tz = NULL;
+	if (zone && zone_lookup(zone, east, &why) == 0)
+		return 0;
+	if (zone && (*tz = tz_load(zone)))
+		return 0;
+	pgfn_error(ctx, "%s", why ? why : "out of memory");
+	return -1;
 }
 
 /*
@@ -1395,11 +1417,13 @@ static int zone_east(sqlite3_context *ctx, const char *zone, int *east)
  * (east positive: '+05' is five hours ahead), a leading digit an error,
  * anything else a zone as AT TIME ZONE reads it.
  */
-static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east)
+static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east,
+			  const struct tzone **tz)
 {
 	int h = 0, m = 0, sec = 0, n;
 	const char *s;
 
+	*tz = NULL;
 	if (!zone) {
 		pgfn_error(ctx, "out of memory");
 		return -1;
@@ -1409,7 +1433,7 @@ static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east)
 		return -1;
 	}
 	if (*zone != '+' && *zone != '-')
-		return zone_east(ctx, zone, east);
+		return zone_or_named(ctx, zone, east, tz);
 	/* DecodeTimezone: +h, +hh, +hhmm, +hh:mm, +hh:mm:ss */
 	s = zone + 1;
 	for (n = 0; isdigit((unsigned char)s[n]); n++)
@@ -1446,7 +1470,7 @@ static int sane_zone_east(sqlite3_context *ctx, const char *zone, int *east)
 	*east = (h * 3600 + m * 60 + sec) * (*zone == '-' ? -1 : 1);
 	return 0;
 bad:
-	return zone_east(ctx, zone, east);
+	return zone_or_named(ctx, zone, east, tz);
 }
 
 /*

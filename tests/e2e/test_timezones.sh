@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Named time zones in PostgreSQL-SQL steps (issue 11): timestamp AT TIME
-# ZONE 'Europe/Paris' and timestamptz AT TIME ZONE read the tz database
+# ZONE 'Europe/Paris', timestamptz AT TIME ZONE, date_trunc(unit, tstz,
+# zone) and make_timestamptz(..., zone) read the tz database
 # PostgreSQL itself reads (Debian: /usr/share/zoneinfo).  PostgreSQL 15 is
 # the oracle: for every zone it lists and instants around the transitions
 # (spring-forward gaps, fall-back overlaps, LMT before 1900, the POSIX rule
 # after the last listed transition, the 400-year repeat after 2400), the
-# server computes both conversions into the table before the snapshot, and
+# server computes the conversions into the table before the snapshot, and
 # the step computes them again offline: every row must agree.
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
@@ -16,7 +17,9 @@ setup_file() {
 	pg_psql -d app >/dev/null <<-'SQL'
 		CREATE TABLE tz (id serial PRIMARY KEY, zone text NOT NULL, loc timestamp NOT NULL,
 		                 utc timestamptz NOT NULL, want_utc timestamptz, want_loc timestamp,
-		                 got_utc timestamptz, got_loc timestamp);
+		                 got_utc timestamptz, got_loc timestamp,
+		                 want_day timestamptz, want_hour timestamptz, want_make timestamptz,
+		                 got_day timestamptz, got_hour timestamptz, got_make timestamptz);
 		SET TIME ZONE 'UTC';
 		INSERT INTO tz (zone, loc, utc)
 		SELECT z.name, (d + t)::timestamp, (d + t)::timestamp AT TIME ZONE 'UTC'
@@ -26,7 +29,11 @@ setup_file() {
 		     LATERAL (SELECT make_date(y, split_part(md, '-', 1)::int, split_part(md, '-', 2)::int) AS d) dd,
 		     unnest(ARRAY[interval '00:30', '01:30', '02:30', '03:30']) t
 		WHERE z.name NOT LIKE 'posix/%' AND z.name NOT LIKE 'right/%';
-		UPDATE tz SET want_utc = loc AT TIME ZONE zone, want_loc = utc AT TIME ZONE zone;
+		UPDATE tz SET want_utc = loc AT TIME ZONE zone, want_loc = utc AT TIME ZONE zone,
+		              want_day = date_trunc('day', utc, zone), want_hour = date_trunc('hour', utc, zone),
+		              want_make = make_timestamptz(extract(year FROM loc)::int, extract(month FROM loc)::int,
+		                                           extract(day FROM loc)::int, extract(hour FROM loc)::int,
+		                                           extract(minute FROM loc)::int, 0, zone);
 	SQL
 	FIX=$T/fix
 	mkdir -p "$FIX/p"
@@ -34,7 +41,13 @@ setup_file() {
 		{"name": "zones", "sources": {"app": {"tables": ["tz"]}},
 		 "steps": [{"name": "convert", "sql": "convert.sql"}]}
 	EOF
-	echo "UPDATE tz SET got_utc = loc AT TIME ZONE zone, got_loc = utc AT TIME ZONE zone;" >"$FIX/p/convert.sql"
+	cat >"$FIX/p/convert.sql" <<-'SQL'
+		UPDATE tz SET got_utc = loc AT TIME ZONE zone, got_loc = utc AT TIME ZONE zone,
+		              got_day = date_trunc('day', utc, zone), got_hour = date_trunc('hour', utc, zone),
+		              got_make = make_timestamptz(extract(year FROM loc)::int, extract(month FROM loc)::int,
+		                                          extract(day FROM loc)::int, extract(hour FROM loc)::int,
+		                                          extract(minute FROM loc)::int, 0, zone);
+	SQL
 	dd -q snapshot --plan "$FIX/p" --source app -o "$FIX/s.db"
 }
 
@@ -53,7 +66,7 @@ t_every_zone_converts_as_postgresql_does() {
 	fixture
 	run dd run s.db --plan p
 	assert_status 0
-	assert_eq "$rows" "$(sqlite3 s.db "SELECT count(*) FROM tz WHERE got_utc IS want_utc AND got_loc IS want_loc")"
+	assert_eq "$rows" "$(sqlite3 s.db "SELECT count(*) FROM tz WHERE got_utc IS want_utc AND got_loc IS want_loc AND got_day IS want_day AND got_hour IS want_hour AND got_make IS want_make")"
 	# not vacuous: the zones differ from UTC and among themselves
 	[[ $(sqlite3 s.db "SELECT count(DISTINCT got_utc) FROM tz") -gt 5000 ]] || fail "too few distinct results"
 }
@@ -71,7 +84,7 @@ t_a_gap_and_an_overlap_take_postgresql_offsets() {
 
 t_named_zones_elsewhere_and_unknown_names_are_refused() {
 	fixture
-	echo "UPDATE tz SET got_utc = date_trunc('day', utc, 'Europe/Paris');" >p/convert.sql
+	echo "UPDATE tz SET got_loc = (utc::timetz AT TIME ZONE 'Europe/Paris')::time + date '2000-01-01';" >p/convert.sql
 	run dd run s.db --plan p
 	assert_status 3
 	assert_err_contains "time zone \"Europe/Paris\" is not supported by drydock here"
