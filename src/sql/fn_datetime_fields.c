@@ -1331,7 +1331,7 @@ static int posix_offset(const char *s, int *east)
 
 static int zone_lookup(const char *zone, int *east, const char **why)
 {
-	static char msg[200];
+	static char msg[400];
 	char low[64];
 	size_t i;
 
