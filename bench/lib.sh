@@ -28,3 +28,25 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 section() { printf '\n== %s\n' "$*"; }
 row() { printf '  %-44s %10s s %12s rows/s %9s MB\n' "$1" "$2" "$3" "$4"; }
+
+# items_table DB N: the benchmarks' table of N generated rows in database DB
+# (bigint key, an indexed account, text, numeric(12,2), a status and a
+# timestamptz), vacuumed and analysed.  Needs a server from tests/lib/pg.sh.
+items_table() {
+	pg_psql -v ON_ERROR_STOP=1 -d "$1" >/dev/null <<SQL
+CREATE TABLE items (
+    id bigint PRIMARY KEY,
+    account integer NOT NULL,
+    name text NOT NULL,
+    amount numeric(12,2) NOT NULL,
+    status text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    note text);
+INSERT INTO items SELECT g, g % 1000, 'item ' || g, (g % 100000) / 100.0,
+    CASE WHEN g % 3 = 0 THEN 'open' ELSE 'closed' END,
+    '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', NULL
+FROM generate_series(1, $2) g;
+CREATE INDEX items_account ON items (account);
+VACUUM ANALYZE items;
+SQL
+}

@@ -75,22 +75,7 @@ tcp() { printf 'host=127.0.0.1 port=%s user=postgres dbname=%s' "$PGPORT" "$1"; 
 
 section "push: drydock vs bare set-based vs one statement per row ($N-row table)"
 psql_ -d postgres -c "CREATE DATABASE base" >/dev/null
-psql_ -d base >/dev/null <<SQL
-CREATE TABLE items (
-    id bigint PRIMARY KEY,
-    account integer NOT NULL,
-    name text NOT NULL,
-    amount numeric(12,2) NOT NULL,
-    status text NOT NULL,
-    updated_at timestamptz NOT NULL,
-    note text);
-INSERT INTO items SELECT g, g % 1000, 'item ' || g, (g % 100000) / 100.0,
-    CASE WHEN g % 3 = 0 THEN 'open' ELSE 'closed' END,
-    '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', NULL
-FROM generate_series(1, $N) g;
-CREATE INDEX items_account ON items (account);
-VACUUM ANALYZE items;
-SQL
+items_table base "$N"
 RUNS=${BENCH_PUSH_RUNS:-3}
 
 mkdir -p "$W/plan"

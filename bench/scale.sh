@@ -27,22 +27,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 section "scale: $N rows through snapshot, run, report, push and rollback ($(nproc) cores)"
 pg_createdb base
-psql_ -d base >/dev/null <<SQL
-CREATE TABLE items (
-    id bigint PRIMARY KEY,
-    account integer NOT NULL,
-    name text NOT NULL,
-    amount numeric(12,2) NOT NULL,
-    status text NOT NULL,
-    updated_at timestamptz NOT NULL,
-    note text);
-INSERT INTO items SELECT g, g % 1000, 'item ' || g, (g % 100000) / 100.0,
-    CASE WHEN g % 3 = 0 THEN 'open' ELSE 'closed' END,
-    '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', NULL
-FROM generate_series(1, $N) g;
-CREATE INDEX items_account ON items (account);
-VACUUM ANALYZE items;
-SQL
+items_table base "$N"
 mkdir -p "$W/plan"
 cat >"$W/plan/plan.json" <<'JSON'
 {"name": "bench-scale", "sources": {"app": {"tables": ["items"]}},
