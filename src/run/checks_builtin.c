@@ -62,7 +62,7 @@ static void pk_types(const struct table_meta *t, const struct pgtype **types)
 		types[k] = &t->cols[t->pk[k]].type;
 }
 
-int nkey(const struct table_meta *t)
+int key_count(const struct table_meta *t)
 {
 	return t->npk ? t->npk : 1;
 }
@@ -164,7 +164,7 @@ static int check_not_null(struct check_session *s, const struct table_meta *w,
 	struct violations *v = NULL;
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st = NULL;
-	int n = 0, anynew = 0, rc, ret = -1, nk = nkey(w);
+	int n = 0, anynew = 0, rc, ret = -1, nk = key_count(w);
 	double t0 = now_seconds();
 
 	for (int i = 0; i < w->ncols; i++) {
@@ -289,7 +289,7 @@ static int unique_scan(struct check_session *s, const struct table_meta *w,
 	struct violations v;
 	sqlite3_stmt *st = NULL;
 	long long groups = 0;
-	int rc, ret = -1, nk = nkey(w);
+	int rc, ret = -1, nk = key_count(w);
 	/* the current group: its first keys, held until it is known new or old */
 	char *gjson[CHECK_SAMPLE_MAX], *gshown[CHECK_SAMPLE_MAX];
 	int gn = 0, gsame = 1, started = 0;
@@ -717,7 +717,7 @@ static int check_foreign_key(struct check_session *s, const struct table_meta *w
 	struct strbuf sql = STRBUF_INIT, what = STRBUF_INIT;
 	struct violations v;
 	sqlite3_stmt *st = NULL;
-	int ptouched = 0, isnew, classify, typeless = 0, uuid = 0, rc, ret = -1, nk = nkey(w);
+	int ptouched = 0, isnew, classify, typeless = 0, uuid = 0, rc, ret = -1, nk = key_count(w);
 	/* NOT VALID: PostgreSQL checks only rows written from now on */
 	int not_valid = c->definition && strstr(c->definition, " NOT VALID") != NULL;
 	char name[512];
@@ -893,7 +893,7 @@ static int check_check(struct check_session *s, const struct table_meta *w,
 	int *used = xcalloc((size_t)w->ncols + 1, sizeof(int));
 	struct violations v;
 	sqlite3_stmt *st = NULL;
-	int isnew = !pc, rc, ret = -1, nk = nkey(w);
+	int isnew = !pc, rc, ret = -1, nk = key_count(w);
 	char name[512], why[200];
 	double t0 = now_seconds();
 
@@ -1101,7 +1101,7 @@ static int domain_scan(struct check_session *s, const struct table_meta *w,
 		       const char *name, const char *what)
 {
 	const char *col = w->cols[ci].name;
-	int isnew = !p || table_column_index(p, col) < 0, nk = nkey(w), rc, ret = -1;
+	int isnew = !p || table_column_index(p, col) < 0, nk = key_count(w), rc, ret = -1;
 	struct strbuf sql = STRBUF_INIT;
 	struct violations v;
 	sqlite3_stmt *st = NULL;

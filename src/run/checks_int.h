@@ -74,7 +74,8 @@ int check_table_gate(struct check_session *s, const struct gate *g);
 
 int check_total_gate(struct check_session *s, const struct gate *g);
 
-int nkey(const struct table_meta *t);
+/* How many values identify a row of t: its key columns, else 1 (the rowid). */
+int key_count(const struct table_meta *t);
 
 int run_builtins(struct check_session *s);
 

@@ -54,7 +54,7 @@ static const struct {
 /* ------------------------------------------------------------ messages */
 
 /* "plan 'P': schema_changes[N] (op): what"; the caller adds hint() lines. */
-int bad(const struct schema_change *c, const char *fmt, ...)
+int change_error(const struct schema_change *c, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -74,7 +74,7 @@ void hint_if_not_exists(void)
 /* --------------------------------------------------------- small helpers */
 
 /* The strings of a (validated) JSON array of names; *n set. */
-char **jnames(const cJSON *a, int *n)
+char **json_string_list(const cJSON *a, int *n)
 {
 	const cJSON *it;
 	char **v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(char *));
@@ -304,7 +304,7 @@ int ref_parse(const cJSON *v, struct sc_ref *r)
 				goto cleanup;
 		r->schema = schema && *schema ? xstrdup(schema) : NULL;
 		r->table = xstrdup(table);
-		r->cols = jnames(cols, &r->ncols);
+		r->cols = json_string_list(cols, &r->ncols);
 		ret = 0;
 		goto cleanup;
 	}
@@ -394,9 +394,9 @@ static int check_name(const struct schema_change *c, const char *what,
 		      const char *name)
 {
 	if (!*name)
-		return bad(c, "%s is empty", what);
+		return change_error(c, "%s is empty", what);
 	if (strlen(name) > PG_NAME_MAX) {
-		bad(c, "%s '%s' is longer than 63 bytes", what, name);
+		change_error(c, "%s '%s' is longer than 63 bytes", what, name);
 		detail("PostgreSQL would silently truncate it, and the name drydock records would not match.");
 		return -1;
 	}
@@ -413,12 +413,12 @@ static int want_string(const struct schema_change *c, const cJSON *o,
 	if (!v || cJSON_IsNull(v)) {
 		if (!required)
 			return 0;
-		return bad(c, "%sneeds \"%s\" (a string)", ctx, key);
+		return change_error(c, "%sneeds \"%s\" (a string)", ctx, key);
 	}
 	if (!cJSON_IsString(v))
-		return bad(c, "%s\"%s\" must be a string", ctx, key);
+		return change_error(c, "%s\"%s\" must be a string", ctx, key);
 	if (!*v->valuestring)
-		return bad(c, "%s\"%s\" is empty", ctx, key);
+		return change_error(c, "%s\"%s\" is empty", ctx, key);
 	*out = v->valuestring;
 	return 0;
 }
@@ -428,7 +428,7 @@ static int want_bool(const struct schema_change *c, const cJSON *o,
 {
 	const cJSON *v = jget(o, key);
 	if (v && !cJSON_IsBool(v))
-		return bad(c, "%s\"%s\" must be true or false", ctx, key);
+		return change_error(c, "%s\"%s\" must be true or false", ctx, key);
 	return 0;
 }
 
@@ -440,19 +440,19 @@ static int want_name_list(const struct schema_change *c, const cJSON *a,
 	const cJSON *it;
 	int i = 0;
 	if (!cJSON_IsArray(a) || !a->child)
-		return bad(c, "%s\"%s\" must be a non-empty list of column names",
+		return change_error(c, "%s\"%s\" must be a non-empty list of column names",
 			   ctx, key);
 	cJSON_ArrayForEach(it, a) {
 		if (!cJSON_IsString(it))
-			return bad(c, "%s\"%s\"[%d] must be a string", ctx, key, i);
+			return change_error(c, "%s\"%s\"[%d] must be a string", ctx, key, i);
 		if (check_name(c, "a column name", it->valuestring))
 			return -1;
 		for (const cJSON *k = a->child; k != it; k = k->next)
 			if (!strcmp(k->valuestring, it->valuestring))
-				return bad(c, "%s\"%s\" names '%s' twice", ctx,
+				return change_error(c, "%s\"%s\" names '%s' twice", ctx,
 					   key, it->valuestring);
 		if (allowed && !strv_has(allowed, nallowed, it->valuestring))
-			return bad(c, "%s\"%s\" names '%s', which is not one of the table's \"columns\"",
+			return change_error(c, "%s\"%s\" names '%s', which is not one of the table's \"columns\"",
 				   ctx, key, it->valuestring);
 		i++;
 	}
@@ -467,7 +467,7 @@ static int want_names(const struct schema_change *c, const cJSON *o,
 	if (!a) {
 		if (!required)
 			return 0;
-		return bad(c, "%sneeds \"%s\" (a list of column names)", ctx, key);
+		return change_error(c, "%sneeds \"%s\" (a list of column names)", ctx, key);
 	}
 	return want_name_list(c, a, ctx, key, allowed, nallowed);
 }
@@ -481,13 +481,13 @@ static int want_references(const struct schema_change *c, const cJSON *o,
 	if (!v)
 		return 0;
 	if (ref_parse(v, &r)) {
-		bad(c, "%s\"references\" must be \"table(column, ...)\" or {\"table\": ..., \"columns\": [...]}",
+		change_error(c, "%s\"references\" must be \"table(column, ...)\" or {\"table\": ..., \"columns\": [...]}",
 		    ctx);
 		hint("For example \"references\": \"users(id)\"; double-quote names holding '.', '(', ')', ',' or spaces.");
 		return -1;
 	}
 	if (r.ncols != ncols) {
-		bad(c, "%s\"references\" names %d column%s for %d referencing column%s",
+		change_error(c, "%s\"references\" names %d column%s for %d referencing column%s",
 		    ctx, r.ncols, r.ncols == 1 ? "" : "s", ncols,
 		    ncols == 1 ? "" : "s");
 		ref_free(&r);
@@ -504,7 +504,7 @@ static int want_references(const struct schema_change *c, const cJSON *o,
 	if (want_string(c, o, ctx, "on_delete", 0, &od))
 		return -1;
 	if (od && !on_delete_letter(od)) {
-		bad(c, "%s\"on_delete\" is '%s'", ctx, od);
+		change_error(c, "%s\"on_delete\" is '%s'", ctx, od);
 		hint("Use one of \"cascade\", \"set null\", \"set default\", \"restrict\", \"no action\".");
 		return -1;
 	}
@@ -519,7 +519,7 @@ static int check_keys(const struct schema_change *c, const cJSON *o,
 		if ((common && word_in(common_keys, it->string)) ||
 		    word_in(keys, it->string))
 			continue;
-		bad(c, "%sunknown key \"%s\"", ctx, it->string);
+		change_error(c, "%sunknown key \"%s\"", ctx, it->string);
 		hint("Keys here: %s%s%s.", keys, common ? " " : "",
 		     common ? common_keys : "");
 		return -1;
@@ -535,7 +535,7 @@ static int parse_create_table(const struct schema_change *c)
 	int n = 0, i = 0, ret = -1;
 
 	if (!cJSON_IsArray(cols) || !cols->child)
-		return bad(c, "needs \"columns\": a non-empty list of {\"name\", \"type\"}");
+		return change_error(c, "needs \"columns\": a non-empty list of {\"name\", \"type\"}");
 	names = xcalloc((size_t)cJSON_GetArraySize(cols) + 1, sizeof(char *));
 	cJSON_ArrayForEach(it, cols) {
 		char ctx[64];
@@ -543,7 +543,7 @@ static int parse_create_table(const struct schema_change *c)
 		int serial;
 		snprintf(ctx, sizeof(ctx), "columns[%d]: ", i++);
 		if (!cJSON_IsObject(it)) {
-			bad(c, "%smust be an object with \"name\" and \"type\"", ctx);
+			change_error(c, "%smust be an object with \"name\" and \"type\"", ctx);
 			goto cleanup;
 		}
 		if (check_keys(c, it, ctx, "name type nullable default", 0) ||
@@ -554,26 +554,26 @@ static int parse_create_table(const struct schema_change *c)
 		    want_string(c, it, ctx, "default", 0, &def))
 			goto cleanup;
 		if (strv_has(names, n, name)) {
-			bad(c, "%scolumn '%s' is listed twice", ctx, name);
+			change_error(c, "%scolumn '%s' is listed twice", ctx, name);
 			goto cleanup;
 		}
 		free(canonical_type(type, &serial));
 		if (serial && def) {
-			bad(c, "%sa %s column cannot have a \"default\"", ctx, type);
+			change_error(c, "%sa %s column cannot have a \"default\"", ctx, type);
 			detail("A serial column's default is its sequence.");
 			goto cleanup;
 		}
 		names[n++] = xstrdup(name);
 	}
 	if (!jget(c->spec, "primary_key")) {
-		bad(c, "needs \"primary_key\": a list of column names");
+		change_error(c, "needs \"primary_key\": a list of column names");
 		detail("drydock identifies every row by its primary key.");
 		goto cleanup;
 	}
 	if (want_names(c, c->spec, "", "primary_key", 1, names, n))
 		goto cleanup;
 	if (fks && !cJSON_IsArray(fks)) {
-		bad(c, "\"foreign_keys\" must be a list of {\"columns\", \"references\"}");
+		change_error(c, "\"foreign_keys\" must be a list of {\"columns\", \"references\"}");
 		goto cleanup;
 	}
 	i = 0;
@@ -581,21 +581,21 @@ static int parse_create_table(const struct schema_change *c)
 		char ctx[64];
 		snprintf(ctx, sizeof(ctx), "foreign_keys[%d]: ", i++);
 		if (!cJSON_IsObject(it)) {
-			bad(c, "%smust be an object with \"columns\" and \"references\"", ctx);
+			change_error(c, "%smust be an object with \"columns\" and \"references\"", ctx);
 			goto cleanup;
 		}
 		if (check_keys(c, it, ctx, "columns references on_delete", 0) ||
 		    want_names(c, it, ctx, "columns", 1, names, n))
 			goto cleanup;
 		if (!jget(it, "references")) {
-			bad(c, "%sneeds \"references\"", ctx);
+			change_error(c, "%sneeds \"references\"", ctx);
 			goto cleanup;
 		}
 		if (want_references(c, it, ctx, cJSON_GetArraySize(jget(it, "columns"))))
 			goto cleanup;
 	}
 	if (uq && !cJSON_IsArray(uq)) {
-		bad(c, "\"unique\" must be a list of column lists, e.g. [[\"email\"]]");
+		change_error(c, "\"unique\" must be a list of column lists, e.g. [[\"email\"]]");
 		goto cleanup;
 	}
 	i = 0;
@@ -619,7 +619,7 @@ static int parse_one(struct schema_change *c)
 	if (want_string(c, c->spec, "", "phase", 0, &s))
 		return -1;
 	if (s && strcmp(s, "before") && strcmp(s, "after")) {
-		bad(c, "\"phase\" is '%s'", s);
+		change_error(c, "\"phase\" is '%s'", s);
 		hint("Use \"before\" (the default: before the steps run) or \"after\" (after them).");
 		return -1;
 	}
@@ -645,10 +645,10 @@ static int parse_one(struct schema_change *c)
 		    want_references(c, c->spec, "", 1))
 			return -1;
 		if (jget(c->spec, "on_delete") && !jget(c->spec, "references"))
-			return bad(c, "\"on_delete\" needs \"references\"");
+			return change_error(c, "\"on_delete\" needs \"references\"");
 		free(canonical_type(type, &serial));
 		if (serial) {
-			bad(c, "cannot add a %s column", type);
+			change_error(c, "cannot add a %s column", type);
 			detail("PostgreSQL would number the existing rows itself, in an order the run cannot know.");
 			hint("Add a bigint column (with a sequence default if new rows need one) and number the rows in a step.");
 			return -1;
@@ -656,7 +656,7 @@ static int parse_one(struct schema_change *c)
 		if (def && c->phase == SC_AFTER) {
 			char *v;
 			if (!schema_default_constant(def, &v)) {
-				bad(c, "an \"after\" add_column cannot have a non-constant default ('%s')",
+				change_error(c, "an \"after\" add_column cannot have a non-constant default ('%s')",
 				    def);
 				detail("Push adds an \"after\" column once the rows have moved, so PostgreSQL would compute other values than the run did.");
 				hint("Use \"phase\": \"before\" (the default): push then writes the values the run computed.");
@@ -674,7 +674,7 @@ static int parse_one(struct schema_change *c)
 		return 0;
 	case SC_CREATE_TABLE:
 		if (!strncmp(c->table, "dd_", 3)) {
-			bad(c, "table name '%s' starts with \"dd_\"", c->table);
+			change_error(c, "table name '%s' starts with \"dd_\"", c->table);
 			detail("Names starting with dd_ are drydock's own in the staging file.");
 			return -1;
 		}
@@ -693,11 +693,11 @@ static int parse_one(struct schema_change *c)
 			for (const char *p = s; *p; p++)
 				if (!(islower((unsigned char)*p) || *p == '_' ||
 				      (p > s && isdigit((unsigned char)*p))))
-					return bad(c, "\"method\" '%s' is not an index method name (btree, hash, gin, gist, brin, ...)",
+					return change_error(c, "\"method\" '%s' is not an index method name (btree, hash, gin, gist, brin, ...)",
 						   s);
 		}
 		if (!!cols == !!expr)
-			return bad(c, "needs either \"columns\" (a list of column names) or \"expression\" (SQL text)");
+			return change_error(c, "needs either \"columns\" (a list of column names) or \"expression\" (SQL text)");
 		if (cols)
 			return want_names(c, c->spec, "", "columns", 1, NULL, 0);
 		return want_string(c, c->spec, "", "expression", 1, &s);
@@ -709,14 +709,14 @@ static int parse_one(struct schema_change *c)
 		    want_names(c, c->spec, "", "columns", 1, NULL, 0))
 			return -1;
 		if (!jget(c->spec, "references"))
-			return bad(c, "needs \"references\": \"table(column, ...)\"");
+			return change_error(c, "needs \"references\": \"table(column, ...)\"");
 		return want_references(c, c->spec, "",
 				       cJSON_GetArraySize(jget(c->spec, "columns")));
 	case SC_TARGET_SQL:
 		if (want_string(c, c->spec, "", "sql", 1, &s))
 			return -1;
 		if (!jget(c->spec, "rollback_sql")) {
-			bad(c, "needs \"rollback_sql\"");
+			change_error(c, "needs \"rollback_sql\"");
 			detail("drydock cannot invert arbitrary SQL; rollback runs the rollback_sql you give.");
 			hint("Write the statements that undo \"sql\" (for CREATE POLICY p ON t: DROP POLICY p ON t).");
 			return -1;
@@ -752,18 +752,18 @@ int schema_changes_parse(const struct plan *plan, struct schema_change **out,
 		c->where = xasprintf("plan '%s': schema_changes[%d]", plan->path,
 				     c->index);
 		if (!cJSON_IsObject(it)) {
-			bad(c, "must be an object with \"op\"");
+			change_error(c, "must be an object with \"op\"");
 			goto fail;
 		}
 		if (!op) {
-			bad(c, "needs \"op\" (a string)");
+			change_error(c, "needs \"op\" (a string)");
 			goto ops_hint;
 		}
 		for (k = 0; k < ARRAY_SIZE(op_info); k++)
 			if (!strcmp(op, op_info[k].name))
 				break;
 		if (k == ARRAY_SIZE(op_info)) {
-			bad(c, "unknown op '%s'", op);
+			change_error(c, "unknown op '%s'", op);
 			goto ops_hint;
 		}
 		c->op = (enum sc_op)k;

@@ -58,7 +58,7 @@ const struct source_meta *need_target(const struct catalog *cat,
 {
 	const struct source_meta *tgt = target_of(cat);
 	if (!tgt)
-		bad(c, "the catalog has no target source");
+		change_error(c, "the catalog has no target source");
 	return tgt;
 }
 
@@ -66,9 +66,9 @@ int no_table(const struct catalog *cat, const struct source_meta *tgt,
 	     const struct schema_change *c, const char *name)
 {
 	if (was_dropped(cat, tgt, name))
-		return bad(c, "table '%s' is dropped by an earlier schema change",
+		return change_error(c, "table '%s' is dropped by an earlier schema change",
 			   name);
-	bad(c, "table '%s' is not in the snapshot", name);
+	change_error(c, "table '%s' is not in the snapshot", name);
 	hint("Schema changes work on tables of the target source '%s': list '%s' under sources.%s.tables in plan.json, or create it with an earlier create_table.",
 	     tgt->name, name, tgt->name);
 	return -1;
@@ -89,7 +89,7 @@ static void detail_columns(const struct table_meta *t)
 int no_column(const struct schema_change *c, const struct table_meta *t,
 	      const char *col)
 {
-	bad(c, "table '%s' has no column '%s'", t->name, col);
+	change_error(c, "table '%s' has no column '%s'", t->name, col);
 	detail_columns(t);
 	return -1;
 }
@@ -156,7 +156,7 @@ static int check_default(const struct schema_change *c, const struct catalog *ca
 	if (pgvalue_check(&cm->type, *value, strlen(*value),
 			  e ? (const char *const *)e->labels : NULL,
 			  e ? e->nlabels : 0, &why)) {
-		bad(c, "default %s of column '%s' is not a valid %s: %s", def,
+		change_error(c, "default %s of column '%s' is not a valid %s: %s", def,
 		    cm->name, cm->pg_type, why);
 		free(*value);
 		*value = NULL;
@@ -242,9 +242,9 @@ static int check_reference(const struct schema_change *c,
 						    : live_table(cat, tgt, r->table);
 	if (!rt) {
 		if (was_dropped(cat, tgt, r->table))
-			return bad(c, "references table '%s', which an earlier schema change drops",
+			return change_error(c, "references table '%s', which an earlier schema change drops",
 				   r->table);
-		bad(c, "references table '%s', which is not in the snapshot", r->table);
+		change_error(c, "references table '%s', which is not in the snapshot", r->table);
 		hint("List '%s' under sources.%s.tables so drydock can check the references offline.",
 		     r->table, tgt->name);
 		return -1;
@@ -255,7 +255,7 @@ static int check_reference(const struct schema_change *c,
 	if (!has_unique_key(rt, r->cols, r->ncols)) {
 		struct strbuf sb = STRBUF_INIT;
 		add_ident_list(&sb, r->cols, r->ncols);
-		bad(c, "referenced columns %s(%s) are not a primary key or unique constraint",
+		change_error(c, "referenced columns %s(%s) are not a primary key or unique constraint",
 		    r->table, sb.buf);
 		sb_release(&sb);
 		detail("PostgreSQL requires a unique constraint on the columns a foreign key references.");
@@ -406,7 +406,7 @@ static int apply_add_column(struct catalog *cat, const struct source_meta *tgt,
 			c->skipped = 1;
 			return 0;
 		}
-		bad(c, "table '%s' already has a column '%s'", t->name, col);
+		change_error(c, "table '%s' already has a column '%s'", t->name, col);
 		hint_if_not_exists();
 		return -1;
 	}
@@ -424,7 +424,7 @@ static int apply_add_column(struct catalog *cat, const struct source_meta *tgt,
 		if (check_reference(c, cat, tgt, NULL, &r))
 			goto cleanup;
 		if (find_constraint(t, fkname)) {
-			bad(c, "table '%s' already has a constraint '%s'", t->name, fkname);
+			change_error(c, "table '%s' already has a constraint '%s'", t->name, fkname);
 			goto cleanup;
 		}
 	}
@@ -458,13 +458,13 @@ static int apply_drop_column(struct catalog *cat, const struct source_meta *tgt,
 		return no_column(c, t, col);
 	}
 	if (is_pk_column(t, i)) {
-		bad(c, "column '%s' is part of the primary key of '%s'", col, t->name);
+		change_error(c, "column '%s' is part of the primary key of '%s'", col, t->name);
 		detail("drydock identifies every row by its primary key.");
 		return -1;
 	}
 	fk = referencing_fk(cat, tgt, t, col, 0, &from);
 	if (fk) {
-		bad(c, "column '%s.%s' is referenced by foreign key '%s' of table '%s'",
+		change_error(c, "column '%s.%s' is referenced by foreign key '%s' of table '%s'",
 		    t->name, col, fk->name, from->name);
 		hint("Drop the referencing column or table in an earlier schema change.");
 		return -1;
@@ -533,23 +533,23 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 			c->skipped = 1;
 			return 0;
 		}
-		bad(c, "table '%s' already exists in the snapshot", c->table);
+		change_error(c, "table '%s' already exists in the snapshot", c->table);
 		hint_if_not_exists();
 		return -1;
 	}
 	if (was_dropped(cat, tgt, c->table))
-		return bad(c, "table '%s' is dropped by an earlier schema change; drydock cannot create it again in the same plan",
+		return change_error(c, "table '%s' is dropped by an earlier schema change; drydock cannot create it again in the same plan",
 			   c->table);
 	for (int i = 0; i < cat->ntables; i++)
 		if ((cat->tables[i].stage_name &&
 		     !strcmp(cat->tables[i].stage_name, c->table)) ||
 		    (cat->tables[i].pristine_name &&
 		     !strcmp(cat->tables[i].pristine_name, c->table)))
-			return bad(c, "table name '%s' is taken in the staging file by table '%s' of source '%s'",
+			return change_error(c, "table name '%s' is taken in the staging file by table '%s' of source '%s'",
 				   c->table, cat->tables[i].name,
 				   cat->tables[i].source);
 	if (relation_name_taken(cat, tgt, c->table))
-		return bad(c, "'%s' is already the name of an index of table '%s'",
+		return change_error(c, "'%s' is already the name of an index of table '%s'",
 			   c->table, relation_name_taken(cat, tgt, c->table));
 
 	memset(&t, 0, sizeof(t));
@@ -584,7 +584,7 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 			free(value);
 		}
 	}
-	pkcols = jnames(jget(c->spec, "primary_key"), &npk);
+	pkcols = json_string_list(jget(c->spec, "primary_key"), &npk);
 	{
 		char *name = object_name(t.name, NULL, "pkey");
 		t.pk = xcalloc((size_t)npk, sizeof(int));
@@ -598,11 +598,11 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 	}
 	cJSON_ArrayForEach(it, jget(c->spec, "unique")) {
 		int n;
-		char **u = jnames(it, &n);
+		char **u = json_string_list(it, &n);
 		char *j = joined_names(u, n);
 		char *name = object_name(t.name, j, "key");
 		if (find_constraint(&t, name)) {
-			bad(c, "two constraints would be named '%s'", name);
+			change_error(c, "two constraints would be named '%s'", name);
 			strv_free(u, n);
 			free(j);
 			free(name);
@@ -616,13 +616,13 @@ static int apply_create_table(struct catalog *cat, const struct source_meta *tgt
 	cJSON_ArrayForEach(it, jget(c->spec, "foreign_keys")) {
 		struct sc_ref r;
 		int n, bad_ref;
-		char **fc = jnames(jget(it, "columns"), &n);
+		char **fc = json_string_list(jget(it, "columns"), &n);
 		char *j = joined_names(fc, n);
 		char *name = object_name(t.name, j, "fkey");
 		ref_parse(jget(it, "references"), &r);
 		bad_ref = check_reference(c, cat, tgt, &t, &r);
 		if (!bad_ref && find_constraint(&t, name))
-			bad_ref = bad(c, "two constraints would be named '%s'", name);
+			bad_ref = change_error(c, "two constraints would be named '%s'", name);
 		if (!bad_ref)
 			add_fk_constraint(&t, name, fc, n, &r, tgt,
 					  on_delete_letter(jstr(it, "on_delete")), 0);
@@ -650,17 +650,17 @@ static int apply_not_null(const struct source_meta *tgt, struct table_meta *t,
 	if (i < 0)
 		return no_column(c, t, col);
 	if (!set && is_pk_column(t, i))
-		return bad(c, "column '%s' is part of the primary key of '%s', which is always NOT NULL",
+		return change_error(c, "column '%s' is part of the primary key of '%s', which is always NOT NULL",
 			   col, t->name);
 	if (!set && t->cols[i].identity)
-		return bad(c, "column '%s.%s' is an identity column, which is always NOT NULL",
+		return change_error(c, "column '%s.%s' is an identity column, which is always NOT NULL",
 			   t->name, col);
 	if (t->cols[i].not_null == set) {
 		if (c->if_not_exists) {
 			c->skipped = 1;
 			return 0;
 		}
-		bad(c, "column '%s.%s' is already %s", t->name, col,
+		change_error(c, "column '%s.%s' is already %s", t->name, col,
 		    set ? "NOT NULL" : "nullable");
 		detail("Its inverse would then change what the snapshot had.");
 		hint_if_not_exists();
@@ -681,7 +681,7 @@ char *default_index_name(const struct schema_change *c)
 	if (expr) {
 		j = expression_colname(expr);
 	} else {
-		cols = jnames(jget(c->spec, "columns"), &n);
+		cols = json_string_list(jget(c->spec, "columns"), &n);
 		j = joined_names(cols, n);
 		strv_free(cols, n);
 	}
@@ -700,7 +700,7 @@ static int apply_add_index(struct catalog *cat, const struct source_meta *tgt,
 
 	taken = relation_name_taken(cat, tgt, name);
 	if (taken && !strcmp(taken, name)) {
-		bad(c, "index name '%s' is the name of a table", name);
+		change_error(c, "index name '%s' is the name of a table", name);
 		goto cleanup;
 	}
 	if (taken) {
@@ -709,12 +709,12 @@ static int apply_add_index(struct catalog *cat, const struct source_meta *tgt,
 			ret = 0;
 			goto cleanup;
 		}
-		bad(c, "an index named '%s' already exists (on table '%s')", name, taken);
+		change_error(c, "an index named '%s' already exists (on table '%s')", name, taken);
 		hint_if_not_exists();
 		goto cleanup;
 	}
 	if (!expr) {
-		cols = jnames(jget(c->spec, "columns"), &n);
+		cols = json_string_list(jget(c->spec, "columns"), &n);
 		for (int i = 0; i < n; i++)
 			if (table_column_index(t, cols[i]) < 0) {
 				no_column(c, t, cols[i]);
@@ -726,7 +726,7 @@ static int apply_add_index(struct catalog *cat, const struct source_meta *tgt,
 		struct constraint_meta *cm;
 		struct strbuf def = STRBUF_INIT;
 		if (find_constraint(t, name)) {
-			bad(c, "table '%s' already has a constraint '%s'", t->name, name);
+			change_error(c, "table '%s' already has a constraint '%s'", t->name, name);
 			goto cleanup;
 		}
 		cm = table_add_constraint(t);
@@ -756,7 +756,7 @@ char *default_fk_name(const struct schema_change *c)
 	int n;
 	if (name)
 		return xstrdup(name);
-	cols = jnames(jget(c->spec, "columns"), &n);
+	cols = json_string_list(jget(c->spec, "columns"), &n);
 	j = joined_names(cols, n);
 	r = object_name(c->table, j, "fkey");
 	strv_free(cols, n);
@@ -772,14 +772,14 @@ static int apply_add_foreign_key(struct catalog *cat, const struct source_meta *
 	char **cols;
 	int n, ret = -1;
 
-	cols = jnames(jget(c->spec, "columns"), &n);
+	cols = json_string_list(jget(c->spec, "columns"), &n);
 	if (find_constraint(t, name)) {
 		if (c->if_not_exists) {
 			c->skipped = 1;
 			ret = 0;
 			goto cleanup;
 		}
-		bad(c, "table '%s' already has a constraint '%s'", t->name, name);
+		change_error(c, "table '%s' already has a constraint '%s'", t->name, name);
 		hint_if_not_exists();
 		goto cleanup;
 	}
@@ -832,7 +832,7 @@ int schema_change_apply_catalog(struct catalog *cat, struct schema_change *c)
 		const struct table_meta *from;
 		const struct constraint_meta *fk = referencing_fk(cat, tgt, t, NULL, 1, &from);
 		if (fk) {
-			bad(c, "table '%s' is referenced by foreign key '%s' of table '%s'",
+			change_error(c, "table '%s' is referenced by foreign key '%s' of table '%s'",
 			    t->name, fk->name, from->name);
 			hint("Drop table '%s' (or its referencing column) in an earlier schema change.",
 			     from->name);

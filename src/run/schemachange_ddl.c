@@ -232,7 +232,7 @@ static int restore_constraint(struct strbuf *sb, const struct schema_change *c,
 		if (k->on_update && k->on_update != 'a')
 			sb_addf(sb, " ON UPDATE %s", on_delete_sql(k->on_update));
 	} else {
-		bad(c, "cannot write the inverse: the snapshot holds no definition of constraint '%s' of table '%s'",
+		change_error(c, "cannot write the inverse: the snapshot holds no definition of constraint '%s' of table '%s'",
 		    k->name, t->name);
 		hint("Snapshot from PostgreSQL, or give the constraint a \"definition\" in the fixture.");
 		return -1;
@@ -445,7 +445,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 			sb_adds(p->ddl, " NOT NULL");
 		sb_adds(p->ddl, ",\n");
 	}
-	pk = jnames(jget(c->spec, "primary_key"), &npk);
+	pk = json_string_list(jget(c->spec, "primary_key"), &npk);
 	name = object_name(c->table, NULL, "pkey");
 	sb_adds(p->ddl, "    CONSTRAINT ");
 	sb_add_ident(p->ddl, name);
@@ -456,7 +456,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 	strv_free(pk, npk);
 	cJSON_ArrayForEach(it, jget(c->spec, "unique")) {
 		int n;
-		char **u = jnames(it, &n), *j = joined_names(u, n);
+		char **u = json_string_list(it, &n), *j = joined_names(u, n);
 		name = object_name(c->table, j, "key");
 		sb_adds(p->ddl, ",\n    CONSTRAINT ");
 		sb_add_ident(p->ddl, name);
@@ -473,7 +473,7 @@ static void render_create_table(const struct schema_change *c, struct parts *p)
 	cJSON_ArrayForEach(it, jget(c->spec, "foreign_keys")) {
 		struct sc_ref r;
 		int n;
-		char **fc = jnames(jget(it, "columns"), &n), *j = joined_names(fc, n);
+		char **fc = json_string_list(jget(it, "columns"), &n), *j = joined_names(fc, n);
 		name = object_name(c->table, j, "fkey");
 		ref_parse(jget(it, "references"), &r);
 		add_fk_statement(p->post, p->schema, c->table, name, fc, n, &r,
@@ -518,7 +518,7 @@ static void render_add_index(const struct schema_change *c, struct parts *p)
 		sb_addf(p->post, " ((%s));\n", expr);
 	} else {
 		int n;
-		char **cols = jnames(jget(c->spec, "columns"), &n);
+		char **cols = json_string_list(jget(c->spec, "columns"), &n);
 		sb_adds(p->post, " (");
 		add_ident_list(p->post, cols, n);
 		sb_adds(p->post, ");\n");
@@ -535,7 +535,7 @@ static void render_add_foreign_key(const struct schema_change *c, struct parts *
 	char *name = default_fk_name(c);
 	struct sc_ref r;
 	int n;
-	char **cols = jnames(jget(c->spec, "columns"), &n);
+	char **cols = json_string_list(jget(c->spec, "columns"), &n);
 
 	ref_parse(jget(c->spec, "references"), &r);
 	add_fk_statement(p->post, p->schema, c->table, name, cols, n, &r,

@@ -9,12 +9,14 @@
 #include "schemachange.h"
 #include <cjson/cJSON.h>
 
-int bad(const struct schema_change *c, const char *fmt, ...)
+/* "plan 'P': schema_changes[N] (op): what" as an error; -1. */
+int change_error(const struct schema_change *c, const char *fmt, ...)
 	ATTR_PRINTF(2, 3);
 
 void hint_if_not_exists(void);
 
-char **jnames(const cJSON *a, int *n);
+/* The strings of a (validated) JSON array of names; *n set. */
+char **json_string_list(const cJSON *a, int *n);
 
 char **strv_dup(char *const *v, int n);
 

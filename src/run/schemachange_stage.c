@@ -21,7 +21,7 @@ static int stage_run(sqlite3 *db, const struct schema_change *c,
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		bad(c, "%s in the staging file: %s", what,
+		change_error(c, "%s in the staging file: %s", what,
 		    msg ? msg : sqlite3_errmsg(db));
 		sqlite3_free(msg);
 		return -1;
@@ -84,7 +84,7 @@ static int stage_add_column(sqlite3 *db, const struct table_meta *t,
 	int ret = -1;
 
 	if (i < 0)
-		return bad(c, "the catalog has no column '%s.%s' (apply the change to the catalog first)",
+		return change_error(c, "the catalog has no column '%s.%s' (apply the change to the catalog first)",
 			   t->name, col);
 	cm = &t->cols[i];
 	decl = pgtype_sqlite_decl(&cm->type);
@@ -97,7 +97,7 @@ static int stage_add_column(sqlite3 *db, const struct table_meta *t,
 	if (cm->base_value) {
 		sb_adds(&sql, " DEFAULT ");
 		if (add_sqlite_literal(&sql, &cm->type, cm->base_value)) {
-			bad(c, "default '%s' does not fit column '%s' (%s)",
+			change_error(c, "default '%s' does not fit column '%s' (%s)",
 			    cm->base_value, cm->name, cm->pg_type);
 			goto cleanup;
 		}
@@ -117,7 +117,7 @@ static int stage_add_column(sqlite3 *db, const struct table_meta *t,
 	sb_addf(&sql, " = %s", expr);
 	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_DONE) {
-		bad(c, "cannot fill column '%s.%s' with its default '%s' in the staging file",
+		change_error(c, "cannot fill column '%s.%s' with its default '%s' in the staging file",
 		    t->name, cm->name, cm->default_expr);
 		detail("SQLite says: %s.", sqlite3_errmsg(db));
 		hint("Give the column a constant default, or leave the default out of this change and fill the column in a step.");
@@ -151,7 +151,7 @@ static int stage_drop_column(sqlite3 *db, const struct table_meta *t,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		pk = sqlite3_column_int(st, 0);
 	if (pk) {
-		bad(c, "column '%s' is part of the primary key of '%s'", col, t->name);
+		change_error(c, "column '%s' is part of the primary key of '%s'", col, t->name);
 		detail("drydock identifies every row by its primary key.");
 		goto cleanup;
 	}
@@ -187,7 +187,7 @@ int schema_change_apply_stage(sqlite3 *db, const struct catalog *cat,
 		t = live_table(cat, tgt, c->table);
 	}
 	if (!t)
-		return bad(c, "the catalog has no table '%s' (apply the change to the catalog first)",
+		return change_error(c, "the catalog has no table '%s' (apply the change to the catalog first)",
 			   c->table);
 
 	switch (c->op) {
@@ -197,7 +197,7 @@ int schema_change_apply_stage(sqlite3 *db, const struct catalog *cat,
 		return stage_drop_column(db, t, c);
 	case SC_CREATE_TABLE:
 		if (stage_create_table(db, t, t->stage_name))
-			return bad(c, "cannot create table '%s' in the staging file",
+			return change_error(c, "cannot create table '%s' in the staging file",
 				   t->name);
 		return 0;
 	case SC_DROP_TABLE: {

@@ -91,7 +91,7 @@ static void line_col(const char *text, int off, int *line, int *col)
 	}
 }
 
-int cerr(struct cx *cx, int loc, const char *hintmsg, const char *fmt, ...)
+int cx_error(struct cx *cx, int loc, const char *hintmsg, const char *fmt, ...)
 {
 	struct sqlc_error *e = &cx->env->err;
 	struct strbuf sb = STRBUF_INIT;
@@ -158,26 +158,26 @@ static char *eval_sql(struct cx *cx, const char *sql, int loc, char **errmsg)
 	char *q = NULL, *ret = NULL;
 	if (!env->evaldb) {
 		if (sqlite3_open(":memory:", &env->evaldb) != SQLITE_OK) {
-			cerr(cx, loc, NULL, "cannot open an in-memory database");
+			cx_error(cx, loc, NULL, "cannot open an in-memory database");
 			return NULL;
 		}
 		register_builtins(env->evaldb);
 		for (int i = 0; env->mods[i]; i++)
 			if (env->mods[i]->register_fns && env->mods[i]->register_fns(env->evaldb) != SQLITE_OK) {
-				cerr(cx, loc, NULL, "cannot register the %s functions", env->mods[i]->name);
+				cx_error(cx, loc, NULL, "cannot register the %s functions", env->mods[i]->name);
 				return NULL;
 			}
 	}
 	q = xasprintf("SELECT %s", sql);
 	if (sqlite3_prepare_v2(env->evaldb, q, -1, &st, NULL) != SQLITE_OK) {
-		cerr(cx, loc, NULL, "internal error evaluating a constant: %s", sqlite3_errmsg(env->evaldb));
+		cx_error(cx, loc, NULL, "internal error evaluating a constant: %s", sqlite3_errmsg(env->evaldb));
 		goto done;
 	}
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		if (errmsg)
 			*errmsg = ar_strdup(cx, sqlite3_errmsg(env->evaldb));
 		else
-			cerr(cx, loc, NULL, "%s", sqlite3_errmsg(env->evaldb));
+			cx_error(cx, loc, NULL, "%s", sqlite3_errmsg(env->evaldb));
 		goto done;
 	}
 	{
@@ -231,7 +231,7 @@ int poison_check(struct cx *cx)
 	for (size_t i = 0; i < cx->npoisons; i++) {
 		const struct expr *p = cx->poisons[i];
 		if (!p->poison->dropped)
-			return cerr(cx, p->loc, NULL, "%s", p->poison->msg);
+			return cx_error(cx, p->loc, NULL, "%s", p->poison->msg);
 	}
 	return 0;
 }
@@ -427,20 +427,20 @@ static int compile_where(struct cx *cx, const char *text, struct sqlc_program *o
 	cx->text = wrapped;
 	cx->base = (int)strlen(prefix);
 	if (pr.error) {
-		cerr(cx, pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : cx->base, NULL, "%s", pr.error->message);
+		cx_error(cx, pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : cx->base, NULL, "%s", pr.error->message);
 		goto done;
 	}
 	root = cJSON_Parse(pr.parse_tree);
 	const cJSON *stmts = pj_get(root, "stmts");
 	if (cJSON_GetArraySize(stmts) != 1) {
-		cerr(cx, cx->base, NULL, "a where clause is one expression");
+		cx_error(cx, cx->base, NULL, "a where clause is one expression");
 		goto done;
 	}
 	const cJSON *sb;
 	node_tag(pj_get(cJSON_GetArrayItem(stmts, 0), "stmt"), &sb);
 	if (pj_get(sb, "targetList") || pj_get(sb, "fromClause") || pj_get(sb, "sortClause") ||
 	    pj_get(sb, "groupClause") || pj_get(sb, "limitCount") || !pj_get(sb, "whereClause")) {
-		cerr(cx, cx->base, NULL, "a where clause is one boolean expression");
+		cx_error(cx, cx->base, NULL, "a where clause is one boolean expression");
 		goto done;
 	}
 	struct scope *sc = scope_for_where(cx);
@@ -485,18 +485,18 @@ int sqlc_compile(struct sqlc_env *env, const char *file, const char *text,
 	}
 	pr = pg_query_parse(text);
 	if (pr.error) {
-		cerr(&cx, pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0, NULL, "%s", pr.error->message);
+		cx_error(&cx, pr.error->cursorpos > 0 ? pr.error->cursorpos - 1 : 0, NULL, "%s", pr.error->message);
 		goto done;
 	}
 	root = cJSON_Parse(pr.parse_tree);
 	const cJSON *stmts = pj_get(root, "stmts"), *it;
 	int n = cJSON_GetArraySize(stmts);
 	if ((ctx == SQLC_CHECK || ctx == SQLC_INVARIANT) && n != 1) {
-		cerr(&cx, 0, "a check or an invariant is one SELECT", "expected one statement, found %d", n);
+		cx_error(&cx, 0, "a check or an invariant is one SELECT", "expected one statement, found %d", n);
 		goto done;
 	}
 	if (n == 0 && ctx != SQLC_STEP && ctx != SQLC_FIX) {
-		cerr(&cx, 0, NULL, "no statement");
+		cx_error(&cx, 0, NULL, "no statement");
 		goto done;
 	}
 	out->stmts = xcalloc((size_t)(n ? n : 1), sizeof(*out->stmts));

@@ -469,13 +469,13 @@ struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **arg
 		for (int i = 0; i < n; i++)
 			sb_addf(a, "%s%s", i ? ", " : "", ct_name(cx, &r->args[i], 0));
 		if (r->sig->kind == PGFN_OP)
-			return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+			return cx_error(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
 				    "operator %s(%s) is not supported", r->sig->name, a->buf), NULL;
-		return cerr(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
+		return cx_error(cx, loc, "drydock cannot compute it exactly as PostgreSQL does; cast to double precision if that is what you mean",
 			    "function %s(%s) is not supported", r->sig->name, a->buf), NULL;
 	}
 	if (n > PGFN_MAXARGS + 20)
-		return cerr(cx, loc, NULL, "too many arguments"), NULL;
+		return cx_error(cx, loc, NULL, "too many arguments"), NULL;
 	if (coerce_args(cx, args, n, r) < 0)
 		return NULL;
 	/* a strict function or operator over a NULL constant is never called
@@ -620,10 +620,10 @@ static struct expr *compile_const(struct cx *cx, const cJSON *b)
 		return u;
 	}
 	if (pj_get(b, "bsval")) {
-		cerr(cx, loc, NULL, "bit-string constants are not supported");
+		cx_error(cx, loc, NULL, "bit-string constants are not supported");
 		return NULL;
 	}
-	cerr(cx, loc, NULL, "unsupported constant");
+	cx_error(cx, loc, NULL, "unsupported constant");
 	return NULL;
 }
 
@@ -677,7 +677,7 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 	if (!l)
 		return NULL;
 	if (!node_tag(list, &lb) || strcmp(node_tag(list, NULL), "List"))
-		return cerr(cx, loc, NULL, "unsupported IN list"), NULL;
+		return cx_error(cx, loc, NULL, "unsupported IN list"), NULL;
 	int n = cJSON_GetArraySize(pj_get(lb, "items"));
 	struct expr **items = ar_alloc(cx, sizeof(*items) * (size_t)(n + 1));
 	struct expr **consts = ar_alloc(cx, sizeof(*consts) * (size_t)(n + 2));
@@ -793,7 +793,7 @@ static struct expr *compile_between(struct cx *cx, struct scope *sc, const cJSON
 			hi = v;
 	}
 	if (!lo || !hi)
-		return cerr(cx, loc, NULL, "malformed BETWEEN"), NULL;
+		return cx_error(cx, loc, NULL, "malformed BETWEEN"), NULL;
 	/* PostgreSQL rewrites BETWEEN into two comparisons, each resolved alone */
 	struct expr *p[2] = { fold_comparison(cx, make_comparison(cx, neg ? "<" : ">=", x, lo, loc)),
 			      fold_comparison(cx, make_comparison(cx, neg ? ">" : "<=", x, hi, loc)) };
@@ -826,11 +826,11 @@ static struct expr *compile_array_op(struct cx *cx, struct scope *sc, const cJSO
 	if (!l || !a)
 		return NULL;
 	if (!is_comparison(op))
-		return cerr(cx, loc, NULL, "operator %s with ANY/ALL is not supported", op), NULL;
+		return cx_error(cx, loc, NULL, "operator %s with ANY/ALL is not supported", op), NULL;
 	struct expr elem = *a;
 	if (a->type.t != PGK_UNKNOWN && a->kind != E_NULL) {
 		if (!PGT_IS_ARRAY(a->type.t))
-			return cerr(cx, a->loc, NULL, "op ANY/ALL (array) requires array on right side"), NULL;
+			return cx_error(cx, a->loc, NULL, "op ANY/ALL (array) requires array on right side"), NULL;
 		elem.type.t &= ~PGT_ARRAY;
 		elem.kind = E_SQL;
 	}
@@ -861,7 +861,7 @@ static struct expr *compile_array(struct cx *cx, struct scope *sc, const cJSON *
 		return NULL;
 	if (n == 0) {
 		if (!cast_to)
-			return cerr(cx, loc, "Explicitly cast to the desired type, for example ARRAY[]::integer[].",
+			return cx_error(cx, loc, "Explicitly cast to the desired type, for example ARRAY[]::integer[].",
 				    "cannot determine type of empty array"), NULL;
 		struct expr *u = ex_new(cx, E_UNKNOWN, &T_UNKNOWN, loc);
 		u->text = "{}";
@@ -896,12 +896,12 @@ static struct expr *compile_indirection(struct cx *cx, struct scope *sc, const c
 		const cJSON *ib;
 		const char *tag = node_tag(it, &ib);
 		if (!tag || strcmp(tag, "A_Indices"))
-			return cerr(cx, a->loc, NULL, "field selection is not supported"), NULL;
+			return cx_error(cx, a->loc, NULL, "field selection is not supported"), NULL;
 		if (n >= 6)
-			return cerr(cx, a->loc, NULL, "too many subscripts"), NULL;
+			return cx_error(cx, a->loc, NULL, "too many subscripts"), NULL;
 		if (pj_bool(ib, "is_slice")) {
 			if (n || slice)
-				return cerr(cx, a->loc, NULL, "multi-dimensional slices are not supported"), NULL;
+				return cx_error(cx, a->loc, NULL, "multi-dimensional slices are not supported"), NULL;
 			slice = 1;
 			for (int k = 0; k < 2; k++) {
 				const cJSON *x = pj_get(ib, k ? "uidx" : "lidx");
@@ -912,7 +912,7 @@ static struct expr *compile_indirection(struct cx *cx, struct scope *sc, const c
 			}
 		} else {
 			if (slice)
-				return cerr(cx, a->loc, NULL, "mixed slices and subscripts are not supported"), NULL;
+				return cx_error(cx, a->loc, NULL, "mixed slices and subscripts are not supported"), NULL;
 			idx[n] = compile_expr(cx, sc, pj_get(ib, "uidx"), ek);
 			if (!idx[n] || !(idx[n] = coerce_to(cx, idx[n], &T_INT4, CC_IMPLICIT, NULL)))
 				return NULL;
@@ -920,7 +920,7 @@ static struct expr *compile_indirection(struct cx *cx, struct scope *sc, const c
 		}
 	}
 	if (!PGT_IS_ARRAY(a->type.t))
-		return cerr(cx, a->loc, NULL, "cannot subscript type %s because it does not support subscripting",
+		return cx_error(cx, a->loc, NULL, "cannot subscript type %s because it does not support subscripting",
 			    ct_name(cx, &a->type, 0)), NULL;
 	struct expr *args[9];
 	struct resolved r;
@@ -940,7 +940,7 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 	int loc = pj_int(b, "location", 0);
 	struct expr *l = NULL, *r = NULL;
 	if (!kind || !op)
-		return cerr(cx, loc, NULL, "malformed expression"), NULL;
+		return cx_error(cx, loc, NULL, "malformed expression"), NULL;
 	if (!strcmp(kind, "AEXPR_IN"))
 		return compile_in(cx, sc, b, !strcmp(op, "<>"), ek, loc);
 	if (!strncmp(kind, "AEXPR_BETWEEN", 13) || !strncmp(kind, "AEXPR_NOT_BETWEEN", 17))
@@ -989,8 +989,8 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 					   fold_comparison(cx, c), l));
 	}
 	if (!strcmp(kind, "AEXPR_SIMILAR"))
-		return cerr(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
-	return cerr(cx, loc, NULL, "operator form %s is not supported", kind), NULL;
+		return cx_error(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
+	return cx_error(cx, loc, NULL, "operator form %s is not supported", kind), NULL;
 }
 
 /* ---- other expression nodes ---- */
@@ -1003,7 +1003,7 @@ static struct expr *to_bool(struct cx *cx, struct expr *e, const char *what)
 		return e;
 	if (e->type.t == PGK_UNKNOWN)
 		return coerce_to(cx, e, &T_BOOL, CC_IMPLICIT, NULL);
-	cerr(cx, e->loc, NULL, "argument of %s must be type boolean, not type %s", what,
+	cx_error(cx, e->loc, NULL, "argument of %s must be type boolean, not type %s", what,
 	     ct_name(cx, &e->type, 0));
 	return NULL;
 }
@@ -1142,7 +1142,7 @@ static struct expr *compile_case(struct cx *cx, struct scope *sc, const cJSON *b
 		simple = !strcmp(conds[j]->coll, conds[0]->coll) &&
 			 !strcmp(ex_sqltext(cx, conds[j]->kids[0]), ex_sqltext(cx, conds[0]->kids[0]));
 	if (arg && !simple && (arg->flags & X_VOLATILE))
-		return cerr(cx, arg->loc, "compute the value once in a subquery", "CASE over a volatile expression compared as different types is not supported"), NULL;
+		return cx_error(cx, arg->loc, "compute the value once in a subquery", "CASE over a volatile expression compared as different types is not supported"), NULL;
 	if (simple) {
 		kids[nk++] = conds[0]->kids[0];
 		sb_adds(fmt, "CASE $1 COLLATE $c");
@@ -1226,7 +1226,7 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 	 * compare under the type's order */
 	const char *coll;
 	if (!ct_order(cx, &t, &coll)) {
-		cerr(cx, loc, NULL, "could not identify a comparison function for type %s",
+		cx_error(cx, loc, NULL, "could not identify a comparison function for type %s",
 		     ct_name(cx, &t, 0));
 		return NULL;
 	}
@@ -1248,7 +1248,7 @@ static struct expr *compile_nulltest(struct cx *cx, struct scope *sc, const cJSO
 	if (!x)
 		return NULL;
 	if (pj_bool(b, "argisrow") && x->type.t == PGK_RECORD)
-		return cerr(cx, x->loc, NULL, "IS NULL on a row value is not supported"), NULL;
+		return cx_error(cx, x->loc, NULL, "IS NULL on a row value is not supported"), NULL;
 	if (ex_is_const(x))
 		return ex_bool(cx, ex_is_null(x) == !(t && !strcmp(t, "IS_NOT_NULL")), pj_int(b, "location", 0));
 	return ex_tmpl(cx, t && !strcmp(t, "IS_NOT_NULL") ? "$1 IS NOT NULL" : "$1 IS NULL",
@@ -1278,7 +1278,7 @@ static struct expr *compile_booltest(struct cx *cx, struct scope *sc, const cJSO
 		}
 		return ex_tmpl(cx, tests[i].fmt, &T_BOOL, pj_int(b, "location", 0), 1, x);
 	}
-	return cerr(cx, x->loc, NULL, "unsupported boolean test"), NULL;
+	return cx_error(cx, x->loc, NULL, "unsupported boolean test"), NULL;
 }
 
 /* ---- functions ---- */
@@ -1305,12 +1305,12 @@ static const char *frame_bound(struct cx *cx, struct scope *sc, const cJSON *ove
 		return "CURRENT ROW";
 	if (opts & (op | of)) {
 		if (opts & 0x2)
-			return cerr(cx, loc, NULL, "RANGE with an offset is not supported"), NULL;
+			return cx_error(cx, loc, NULL, "RANGE with an offset is not supported"), NULL;
 		struct expr *e = compile_expr(cx, sc, pj_get(over, end ? "endOffset" : "startOffset"), EK_VALUES);
 		if (!e || !(e = coerce_to(cx, e, &T_INT8, CC_IMPLICIT, NULL)))
 			return NULL;
 		if (e->kind != E_SQL || !(e->text[0] >= '0' && e->text[0] <= '9'))
-			return cerr(cx, e->loc, NULL, "frame offsets must be non-negative integer constants"), NULL;
+			return cx_error(cx, e->loc, NULL, "frame offsets must be non-negative integer constants"), NULL;
 		return ar_printf(cx, "%s %s", e->text, opts & op ? "PRECEDING" : "FOLLOWING");
 	}
 	return end ? "CURRENT ROW" : "UNBOUNDED PRECEDING";
@@ -1336,7 +1336,7 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 	const cJSON *it;
 	int first = 1;
 	if (pj_str(over, "name") || pj_str(over, "refname"))
-		return cerr(cx, loc, "write the window's definition in OVER (...)",
+		return cx_error(cx, loc, "write the window's definition in OVER (...)",
 			    "named windows are not supported"), NULL;
 	const char *frame = NULL;
 	if (pj_int(over, "frameOptions", 0) & 1 && !(frame = frame_clause(cx, sc, over, loc)))
@@ -1348,11 +1348,11 @@ static const char *window_suffix(struct cx *cx, struct scope *sc, const cJSON *o
 		if (!e || !(e = resolve_unknown(cx, e)))
 			goto fail;
 		if (e->flags & X_WINDOW) {
-			cerr(cx, e->loc, NULL, "window function calls cannot be nested");
+			cx_error(cx, e->loc, NULL, "window function calls cannot be nested");
 			goto fail;
 		}
 		if (!ct_order(cx, &e->type, &coll)) {
-			cerr(cx, e->loc, NULL, "could not identify an equality operator for type %s",
+			cx_error(cx, e->loc, NULL, "could not identify an equality operator for type %s",
 			     ct_name(cx, &e->type, 0));
 			goto fail;
 		}
@@ -1404,12 +1404,12 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 		       !strcmp(name, "date_trunc") || !strcmp(name, "make_timestamptz");
 	if (zone >= 0 && args[zone]->kind == E_UNKNOWN &&
 	    fn_datetime_check_zone(args[zone]->text, named_ok, &why) < 0)
-		return cerr(cx, args[zone]->loc, named_ok ? NULL :
+		return cx_error(cx, args[zone]->loc, named_ok ? NULL :
 			    "convert to timestamptz first: named time zones ('Europe/Paris') run over timestamp and timestamptz; over timetz a fixed offset (UTC, '+05:30', 'EST')",
 			    "%s", why);
 	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
 	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)
-		return cerr(cx, args[fmt]->loc, NULL, "%s", why);
+		return cx_error(cx, args[fmt]->loc, NULL, "%s", why);
 	return 0;
 }
 
@@ -1445,13 +1445,13 @@ static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b,
 	struct strbuf *spec = ar_buf(cx);
 	struct expr **kids;
 	if (!is_agg)
-		return cerr(cx, loc, NULL, "ORDER BY specified, but %s is not an aggregate function", name), NULL;
+		return cx_error(cx, loc, NULL, "ORDER BY specified, but %s is not an aggregate function", name), NULL;
 	if (pj_get(b, "over"))
-		return cerr(cx, loc, NULL, "aggregate ORDER BY is not implemented for window functions"), NULL;
+		return cx_error(cx, loc, NULL, "aggregate ORDER BY is not implemented for window functions"), NULL;
 	for (int i = 0; ordered[i]; i++)
 		ok |= !strcmp(ordered[i], name);
 	if (!ok || distinct || agg->kind != E_FUNC || nkeys > 16)
-		return cerr(cx, loc, "order the rows in a subquery, or use a window function",
+		return cx_error(cx, loc, "order the rows in a subquery, or use a window function",
 			    "ORDER BY inside %s%s is not supported", distinct ? "an aggregate with DISTINCT" : name,
 			    distinct ? "" : "()"), NULL;
 	kids = ar_alloc(cx, sizeof(*kids) * (size_t)(3 + agg->nkids + nkeys));
@@ -1468,18 +1468,18 @@ static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b,
 		if (!k)
 			return NULL;
 		if ((k->flags & X_AGG) && argk == EK_AGGARG)
-			return cerr(cx, k->loc, NULL, "aggregate function calls cannot be nested"), NULL;
+			return cx_error(cx, k->loc, NULL, "aggregate function calls cannot be nested"), NULL;
 		if (!ct_order(cx, &k->type, &coll))
-			return cerr(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
+			return cx_error(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
 				    ct_name(cx, &k->type, 0)), NULL;
 		if (!fn_ordagg_sortable(k->type.t))
-			return cerr(cx, k->loc, "order by a column of a built-in scalar type",
+			return cx_error(cx, k->loc, "order by a column of a built-in scalar type",
 				    "ORDER BY over type %s inside an aggregate is not supported",
 				    ct_name(cx, &k->type, 0)), NULL;
 		dir = pj_str(sb, "sortby_dir");
 		nulls = pj_str(sb, "sortby_nulls");
 		if (dir && !strcmp(dir, "SORTBY_USING"))
-			return cerr(cx, k->loc, NULL, "ORDER BY USING is not supported"), NULL;
+			return cx_error(cx, k->loc, NULL, "ORDER BY USING is not supported"), NULL;
 		int desc = dir && !strcmp(dir, "SORTBY_DESC");
 		int first = nulls && !strcmp(nulls, "SORTBY_NULLS_FIRST") ? 1
 			    : nulls && !strcmp(nulls, "SORTBY_NULLS_LAST") ? 0 : desc;
@@ -1505,11 +1505,11 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			parts[np++] = str_val(it);
 	const char *name = parts[np - 1];
 	if (np > 2 || (np == 2 && strcmp(parts[0], "pg_catalog")))
-		return cerr(cx, loc, NULL, "function %s.%s does not exist", parts[0], name), NULL;
+		return cx_error(cx, loc, NULL, "function %s.%s does not exist", parts[0], name), NULL;
 	if (pj_get(b, "agg_within_group"))
-		return cerr(cx, loc, NULL, "WITHIN GROUP is not supported"), NULL;
+		return cx_error(cx, loc, NULL, "WITHIN GROUP is not supported"), NULL;
 	if (pj_bool(b, "func_variadic"))
-		return cerr(cx, loc, NULL, "VARIADIC arguments are not supported"), NULL;
+		return cx_error(cx, loc, NULL, "VARIADIC arguments are not supported"), NULL;
 	const cJSON *over = pj_get(b, "over");
 	int star = pj_bool(b, "agg_star"), distinct = pj_bool(b, "agg_distinct");
 	int is_agg = 0, is_win = 0;
@@ -1527,7 +1527,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		if (tag && !strcmp(tag, "TypeCast"))
 			tag = node_tag(pj_get(ab, "arg"), &ab);
 		if (!tag || strcmp(tag, "A_Const") || !(cb = pj_get(ab, "sval")) || !pj_str(cb, "sval"))
-			return cerr(cx, loc, NULL, "nextval() needs the sequence name as a string constant"), NULL;
+			return cx_error(cx, loc, NULL, "nextval() needs the sequence name as a string constant"), NULL;
 		struct strbuf *sb = ar_buf(cx);
 		sb_adds(sb, "pg_nextval(");
 		sb_add_literal(sb, pj_str(cb, "sval"));
@@ -1537,14 +1537,14 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		return e;
 	}
 	if (star && strcmp(name, "count"))
-		return cerr(cx, loc, NULL, "%s(*) specified, but %s is not an aggregate function", name, name), NULL;
+		return cx_error(cx, loc, NULL, "%s(*) specified, but %s is not an aggregate function", name, name), NULL;
 	if (!(args = compile_list(cx, sc, pj_get(b, "args"), argk, &n)))
 		return NULL;
 	if (check_constant_args(cx, name, args, n) < 0)
 		return NULL;
 	for (int i = 0; i < n; i++)
 		if ((args[i]->flags & X_AGG) && argk == EK_AGGARG)
-			return cerr(cx, args[i]->loc, NULL, "aggregate function calls cannot be nested"), NULL;
+			return cx_error(cx, args[i]->loc, NULL, "aggregate function calls cannot be nested"), NULL;
 
 	if (!strcmp(name, "count") && (star || n == 1)) {
 		is_agg = 1;
@@ -1555,7 +1555,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			const char *coll;
 			args[0] = resolve_unknown(cx, args[0]);
 			if (!ct_order(cx, &args[0]->type, &coll))
-				return cerr(cx, loc, NULL, "could not identify an equality operator for type %s",
+				return cx_error(cx, loc, NULL, "could not identify an equality operator for type %s",
 					    ct_name(cx, &args[0]->type, 0)), NULL;
 			e->kids[0] = ex_tmpl(cx, "$1 COLLATE $c", &args[0]->type, args[0]->loc, 1, args[0]);
 			e->kids[0]->coll = coll;
@@ -1572,7 +1572,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		int no_agg = t == PGK_BOOL || t == PGK_BYTEA || t == PGK_UUID || t == PGK_JSON || t == PGK_JSONB ||
 			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE);
 		if (no_agg || !ct_order(cx, &args[0]->type, &coll))
-			return cerr(cx, loc, NULL, "function %s(%s) does not exist", name,
+			return cx_error(cx, loc, NULL, "function %s(%s) does not exist", name,
 				    ct_name(cx, &args[0]->type, 0)), NULL;
 		struct expr *k = ex_tmpl(cx, "$1 COLLATE $c", &args[0]->type, args[0]->loc, 1, args[0]);
 		k->coll = coll;
@@ -1585,17 +1585,17 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			if (!strcmp(windows_builtin[i], name))
 				builtin_win = i;
 		if (builtin_win >= 0 && !over)
-			return cerr(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
+			return cx_error(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
 		if (builtin_win >= 0) {
 			is_win = 1;
 			if (builtin_win <= 2) {
 				if (n)
-					return cerr(cx, loc, NULL, "function %s(%s) does not exist", name,
+					return cx_error(cx, loc, NULL, "function %s(%s) does not exist", name,
 						    ct_name(cx, &args[0]->type, 0)), NULL;
 				e = ex_func(cx, name, &T_INT8, loc, 0, args);
 			} else {
 				if (n < 1 || (builtin_win >= 5 && n != 1) || n > 3)
-					return cerr(cx, loc, NULL, "function %s does not exist with %d arguments", name, n), NULL;
+					return cx_error(cx, loc, NULL, "function %s does not exist with %d arguments", name, n), NULL;
 				args[0] = resolve_unknown(cx, args[0]);
 				if (n >= 2 && !(args[1] = coerce_to(cx, args[1], &T_INT4, CC_IMPLICIT, NULL)))
 					return NULL;
@@ -1617,7 +1617,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 				if (sg->kind == PGFN_SRF && !strcmp(sg->name, name))
 					is_srf = 1;
 			if (is_srf)
-				return cerr(cx, loc, ar_printf(cx, "call it in FROM: SELECT ... FROM t, %s(...) AS x", name),
+				return cx_error(cx, loc, ar_printf(cx, "call it in FROM: SELECT ... FROM t, %s(...) AS x", name),
 					    "set-returning functions are supported only in FROM"), NULL;
 			if (resolve_function(cx, name, args, n, loc, 0, &r) < 0)
 				return NULL;
@@ -1628,9 +1628,9 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 			if (distinct && is_agg) {
 				const char *coll;
 				if (n != 1)
-					return cerr(cx, loc, NULL, "DISTINCT is supported only in one-argument aggregates"), NULL;
+					return cx_error(cx, loc, NULL, "DISTINCT is supported only in one-argument aggregates"), NULL;
 				if (!ct_order(cx, &e->kids[0]->type, &coll))
-					return cerr(cx, loc, NULL, "could not identify an equality operator for type %s",
+					return cx_error(cx, loc, NULL, "could not identify an equality operator for type %s",
 						    ct_name(cx, &e->kids[0]->type, 0)), NULL;
 				e->kids[0] = ex_tmpl(cx, "$1 COLLATE $c", &e->kids[0]->type, loc, 1, e->kids[0]);
 				e->kids[0]->coll = coll;
@@ -1641,18 +1641,18 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		return NULL;
 	if (distinct) {
 		if (!is_agg)
-			return cerr(cx, loc, NULL, "DISTINCT specified, but %s is not an aggregate function", name), NULL;
+			return cx_error(cx, loc, NULL, "DISTINCT specified, but %s is not an aggregate function", name), NULL;
 		if (over)
-			return cerr(cx, loc, NULL, "DISTINCT is not implemented for window functions"), NULL;
+			return cx_error(cx, loc, NULL, "DISTINCT is not implemented for window functions"), NULL;
 		e->flags |= X_DISTINCT;
 	}
 	if (is_win && !over)
-		return cerr(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
+		return cx_error(cx, loc, NULL, "window function %s requires an OVER clause", name), NULL;
 	if (over && !is_agg && !is_win)
-		return cerr(cx, loc, NULL, "OVER specified, but %s is not a window function nor an aggregate function", name), NULL;
+		return cx_error(cx, loc, NULL, "OVER specified, but %s is not a window function nor an aggregate function", name), NULL;
 	if (pj_get(b, "agg_filter")) {
 		if (!is_agg)
-			return cerr(cx, loc, NULL, "FILTER specified, but %s is not an aggregate function", name), NULL;
+			return cx_error(cx, loc, NULL, "FILTER specified, but %s is not an aggregate function", name), NULL;
 		struct expr *f = compile_cond(cx, sc, pj_get(b, "agg_filter"), argk, "FILTER");
 		if (!f)
 			return NULL;
@@ -1661,7 +1661,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	}
 	if (over) {
 		if (ek != EK_SELECT)
-			return cerr(cx, loc, NULL, "window functions are not allowed in %s",
+			return cx_error(cx, loc, NULL, "window functions are not allowed in %s",
 				    ek == EK_GROUP ? "GROUP BY" : ek == EK_WHERE ? "WHERE" :
 				    ek == EK_AGGARG ? "aggregate function calls" : "this context"), NULL;
 		const char *suf = window_suffix(cx, sc, over, loc);
@@ -1674,7 +1674,7 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 	}
 	if (is_agg) {
 		if (ek == EK_WHERE || ek == EK_GROUP || ek == EK_VALUES)
-			return cerr(cx, loc, NULL, "aggregate functions are not allowed in %s",
+			return cx_error(cx, loc, NULL, "aggregate functions are not allowed in %s",
 				    ek == EK_WHERE ? "WHERE" : ek == EK_GROUP ? "GROUP BY" : "this context"), NULL;
 		e->flags |= X_AGG;
 	}
@@ -1700,7 +1700,7 @@ static struct expr *compile_svf(struct cx *cx, const cJSON *b)
 			return call_sig(cx, &r, NULL, 0, loc);
 		}
 	}
-	return cerr(cx, loc, NULL, "%s is not supported", op ? op + 6 : "this SQL value function"), NULL;
+	return cx_error(cx, loc, NULL, "%s is not supported", op ? op + 6 : "this SQL value function"), NULL;
 }
 
 /* ---- subqueries ---- */
@@ -1725,7 +1725,7 @@ static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON
 		e = ex_sql(cx, ar_sb(cx, sb), &T_BOOL, loc);
 	} else if (!strcmp(type, "EXPR_SUBLINK")) {
 		if (query_ncols(q) != 1)
-			return cerr(cx, loc, NULL, "subquery must return only one column"), NULL;
+			return cx_error(cx, loc, NULL, "subquery must return only one column"), NULL;
 		/* PostgreSQL fails when the subquery returns two rows; SQLite
 		 * would take the first: count them */
 		sb_adds(sb, "(SELECT CASE WHEN count(*) OVER () > 1 THEN "
@@ -1743,9 +1743,9 @@ static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON
 		if (!l)
 			return NULL;
 		if (strcmp(op, "="))
-			return cerr(cx, loc, NULL, "%s ANY (subquery) is not supported yet", op), NULL;
+			return cx_error(cx, loc, NULL, "%s ANY (subquery) is not supported yet", op), NULL;
 		if (query_ncols(q) != 1)
-			return cerr(cx, loc, NULL, "subquery has too many columns"), NULL;
+			return cx_error(cx, loc, NULL, "subquery has too many columns"), NULL;
 		struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
 		pair[1]->text = "?";
 		if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
@@ -1761,7 +1761,7 @@ static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON
 			    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
 		e->coll = r.coll;
 	} else {
-		return cerr(cx, loc, NULL, "%s subqueries are not supported yet", type), NULL;
+		return cx_error(cx, loc, NULL, "%s subqueries are not supported yet", type), NULL;
 	}
 	e->flags |= X_SUBQ;
 	return e;
@@ -1784,9 +1784,9 @@ static int sort_clause(struct cx *cx, struct scope *sc, const cJSON *list,
 		if (!e)
 			return -1;
 		if (dir && !strcmp(dir, "SORTBY_USING"))
-			return cerr(cx, e->loc, NULL, "ORDER BY ... USING is not supported");
+			return cx_error(cx, e->loc, NULL, "ORDER BY ... USING is not supported");
 		if (!ct_order(cx, &e->type, &coll))
-			return cerr(cx, e->loc, NULL, "could not identify an ordering operator for type %s",
+			return cx_error(cx, e->loc, NULL, "could not identify an ordering operator for type %s",
 				    ct_name(cx, &e->type, 0));
 		desc = dir && !strcmp(dir, "SORTBY_DESC");
 		sb_adds(out, first ? "ORDER BY " : ", ");
@@ -1815,7 +1815,7 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 	const char *tag = node_tag(node, &b);
 	int loc = pj_int(b, "location", 0);
 	if (!tag)
-		return cerr(cx, -1, NULL, "malformed expression"), NULL;
+		return cx_error(cx, -1, NULL, "malformed expression"), NULL;
 	if (!strcmp(tag, "A_Const"))
 		return compile_const(cx, b);
 	if (!strcmp(tag, "ColumnRef"))
@@ -1831,7 +1831,7 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 		if (!e)
 			return NULL;
 		if (t.t == PGK_OTHER)
-			return cerr(cx, loc, NULL, "casts to type %s are not supported", t.name), NULL;
+			return cx_error(cx, loc, NULL, "casts to type %s are not supported", t.name), NULL;
 		struct expr *r = coerce_to(cx, e, &t, CC_EXPLICIT, NULL);
 		if (r && r->loc < 0)
 			r->loc = loc;
@@ -1859,20 +1859,20 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 	if (!strcmp(tag, "SubLink"))
 		return compile_sublink(cx, sc, b, ek);
 	if (!strcmp(tag, "ParamRef"))
-		return cerr(cx, loc, "steps take no parameters; a batched step reads its keys from dd_batch(key)",
+		return cx_error(cx, loc, "steps take no parameters; a batched step reads its keys from dd_batch(key)",
 			    "parameters ($n) are not supported"), NULL;
 	if (!strcmp(tag, "SetToDefault"))
-		return cerr(cx, loc, NULL, "DEFAULT is not allowed in this context"), NULL;
+		return cx_error(cx, loc, NULL, "DEFAULT is not allowed in this context"), NULL;
 	if (!strcmp(tag, "CollateClause"))
-		return cerr(cx, loc, "drydock compares text as PostgreSQL's \"C\" collation does when the text module says so; explicit collations are not supported",
+		return cx_error(cx, loc, "drydock compares text as PostgreSQL's \"C\" collation does when the text module says so; explicit collations are not supported",
 			    "COLLATE is not supported"), NULL;
 	if (!strcmp(tag, "A_ArrayExpr"))
 		return compile_array(cx, sc, b, ek, NULL);
 	if (!strcmp(tag, "A_Indirection"))
 		return compile_indirection(cx, sc, b, ek);
 	if (!strcmp(tag, "RowExpr"))
-		return cerr(cx, loc, NULL, "row constructors are not supported"), NULL;
+		return cx_error(cx, loc, NULL, "row constructors are not supported"), NULL;
 	if (!strcmp(tag, "GroupingFunc"))
-		return cerr(cx, loc, NULL, "GROUPING() is not supported"), NULL;
-	return cerr(cx, loc, NULL, "%s expressions are not supported", tag), NULL;
+		return cx_error(cx, loc, NULL, "GROUPING() is not supported"), NULL;
+	return cx_error(cx, loc, NULL, "%s expressions are not supported", tag), NULL;
 }

@@ -127,7 +127,7 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 	cJSON_ArrayForEach(it, f) {
 		const char *t = node_tag(it, NULL);
 		if (t && !strcmp(t, "A_Star"))
-			return cerr(cx, loc, NULL, "\"*\" is not allowed here"), NULL;
+			return cx_error(cx, loc, NULL, "\"*\" is not allowed here"), NULL;
 		if (np < 4)
 			parts[np] = str_val(it);
 		np++;
@@ -141,7 +141,7 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 					if (s->rtes[r]->cols[c].unqual &&
 					    !strcmp(s->rtes[r]->cols[c].name, parts[0])) {
 						if (found)
-							return cerr(cx, loc, NULL, "column reference \"%s\" is ambiguous", parts[0]), NULL;
+							return cx_error(cx, loc, NULL, "column reference \"%s\" is ambiguous", parts[0]), NULL;
 						found = s->rtes[r];
 						fi = c;
 					}
@@ -150,7 +150,7 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 				return col_expr(cx, s, found, fi, loc);
 			}
 		}
-		return cerr(cx, loc, NULL, "column \"%s\" does not exist", parts[0]), NULL;
+		return cx_error(cx, loc, NULL, "column \"%s\" does not exist", parts[0]), NULL;
 	}
 	if (np == 2 || np == 3) {
 		const char *rel = parts[np - 2], *col = parts[np - 1];
@@ -166,11 +166,11 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 						s->nrefs++;
 						return col_expr(cx, s, t, c, loc);
 					}
-				return cerr(cx, loc, NULL, "column %s.%s does not exist", rel, col), NULL;
+				return cx_error(cx, loc, NULL, "column %s.%s does not exist", rel, col), NULL;
 			}
-		return cerr(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", rel), NULL;
+		return cx_error(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", rel), NULL;
 	}
-	return cerr(cx, loc, NULL, "improper qualified name (too many dotted names)"), NULL;
+	return cx_error(cx, loc, NULL, "improper qualified name (too many dotted names)"), NULL;
 }
 
 /* ---- relations ---- */
@@ -292,7 +292,7 @@ static struct expr *domain_guard(struct cx *cx, const struct domain_info *d,
 {
 	int once = !(e->flags & (X_AGG | X_WINDOW));
 	if (!once && (e->flags & X_VOLATILE))
-		return cerr(cx, e->loc, "compute the value in a subquery first",
+		return cx_error(cx, e->loc, "compute the value in a subquery first",
 			    "writing a volatile aggregate or window expression to a column of domain %s is not supported",
 			    d->name), NULL;
 	const char *v = once ? "\"dd_domain_value\"" : "($1)";
@@ -533,7 +533,7 @@ static int apply_alias_cols(struct cx *cx, struct rte *r, const cJSON *alias, in
 	int i = 0;
 	cJSON_ArrayForEach(it, pj_get(alias, "colnames")) {
 		if (i >= r->ncols)
-			return cerr(cx, loc, NULL, "table \"%s\" has %d columns available but %d columns specified",
+			return cx_error(cx, loc, NULL, "table \"%s\" has %d columns available but %d columns specified",
 				    r->refname, r->ncols, cJSON_GetArraySize(pj_get(alias, "colnames")));
 		r->cols[i++].name = str_val(it);
 	}
@@ -553,7 +553,7 @@ static int check_refname(struct cx *cx, struct scope *sc, const char *name, int 
 {
 	for (int i = 0; i < sc->nrtes; i++)
 		if (sc->rtes[i]->refname && !strcmp(sc->rtes[i]->refname, name))
-			return cerr(cx, loc, NULL, "table name \"%s\" specified more than once", name);
+			return cx_error(cx, loc, NULL, "table name \"%s\" specified more than once", name);
 	return 0;
 }
 
@@ -570,7 +570,7 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 	struct rte *r;
 	struct cte *c;
 	if (pj_str(b, "catalogname"))
-		return cerr(cx, loc, NULL, "cross-database references are not implemented"), NULL;
+		return cx_error(cx, loc, NULL, "cross-database references are not implemented"), NULL;
 	if (!schema && (c = find_cte(sc, name))) {
 		r = ar_alloc(cx, sizeof(*r));
 		r->refname = ref;
@@ -587,9 +587,9 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 		const struct rel *rel = lookup_rel(cx, schema, name);
 		if (!rel) {
 			if (schema)
-				return cerr(cx, loc, "tables of other sources are named SOURCE.TABLE (the plan's source names)",
+				return cx_error(cx, loc, "tables of other sources are named SOURCE.TABLE (the plan's source names)",
 					    "relation \"%s.%s\" does not exist", schema, name), NULL;
-			return cerr(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
+			return cx_error(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
 		}
 		r = rte_for_rel(cx, rel, ref);
 		sb_addf(out, "%s AS %s", qident(cx, rel->sql_name), qident(cx, ref));
@@ -614,9 +614,9 @@ static struct rte *from_subselect(struct cx *cx, struct scope *sc, const cJSON *
 	int loc = node_loc(pj_get(b, "subquery"));
 	struct query *q;
 	if (pj_bool(b, "lateral"))
-		return cerr(cx, loc, NULL, "LATERAL is not supported"), NULL;
+		return cx_error(cx, loc, NULL, "LATERAL is not supported"), NULL;
 	if (!alias || !pj_str(alias, "aliasname"))
-		return cerr(cx, loc, "For example, FROM (SELECT ...) [AS] foo.",
+		return cx_error(cx, loc, "For example, FROM (SELECT ...) [AS] foo.",
 			    "subquery in FROM must have an alias"), NULL;
 	/* a subquery in FROM does not see the FROM items beside it */
 	if (!(q = compile_query(cx, sc->parent, pj_get(b, "subquery"), 0)))
@@ -653,15 +653,15 @@ static struct rte *from_function(struct cx *cx, struct scope *sc, const cJSON *b
 	const cJSON *alias = pj_get(b, "alias");
 	int loc;
 	if (cJSON_GetArraySize(fl) != 1)
-		return cerr(cx, -1, NULL, "ROWS FROM with several functions is not supported"), NULL;
+		return cx_error(cx, -1, NULL, "ROWS FROM with several functions is not supported"), NULL;
 	node_tag(cJSON_GetArrayItem(fl, 0), &lb);
 	fc = cJSON_GetArrayItem(pj_get(lb, "items"), 0);
 	const char *ftag = node_tag(fc, &fb);
 	loc = pj_int(fb, "location", 0);
 	if (!ftag || strcmp(ftag, "FuncCall"))
-		return cerr(cx, loc, NULL, "only function calls are supported in FROM"), NULL;
+		return cx_error(cx, loc, NULL, "only function calls are supported in FROM"), NULL;
 	if (pj_get(b, "coldeflist"))
-		return cerr(cx, loc, NULL, "column definition lists are not supported"), NULL;
+		return cx_error(cx, loc, NULL, "column definition lists are not supported"), NULL;
 	const char *name = NULL;
 	cJSON_ArrayForEach(it, pj_get(fb, "funcname"))
 		name = str_val(it);
@@ -719,12 +719,12 @@ static int find_join_col(struct cx *cx, struct scope *sc, int from, int to, cons
 		for (int c = 0; c < sc->rtes[r]->ncols; c++)
 			if (sc->rtes[r]->cols[c].unqual && !strcmp(sc->rtes[r]->cols[c].name, name)) {
 				if (*rte)
-					return cerr(cx, loc, NULL, "common column name \"%s\" appears more than once in %s table", name, side);
+					return cx_error(cx, loc, NULL, "common column name \"%s\" appears more than once in %s table", name, side);
 				*rte = sc->rtes[r];
 				*col = c;
 			}
 	if (!*rte)
-		return cerr(cx, loc, NULL, "column \"%s\" specified in USING clause does not exist in %s table", name, side);
+		return cx_error(cx, loc, NULL, "column \"%s\" specified in USING clause does not exist in %s table", name, side);
 	return 0;
 }
 
@@ -739,12 +739,12 @@ static struct rte *from_join(struct cx *cx, struct scope *sc, const cJSON *b,
 	if (!jt)
 		jt = "JOIN_INNER";
 	if (pj_get(b, "alias") || pj_get(b, "join_using_alias"))
-		return cerr(cx, loc, NULL, "aliases on joins are not supported"), NULL;
+		return cx_error(cx, loc, NULL, "aliases on joins are not supported"), NULL;
 	kw = !strcmp(jt, "JOIN_INNER") ? (pj_get(b, "quals") || pj_get(b, "usingClause") || pj_bool(b, "isNatural") ? " JOIN " : " CROSS JOIN ")
 	   : !strcmp(jt, "JOIN_LEFT") ? " LEFT JOIN " : !strcmp(jt, "JOIN_RIGHT") ? " RIGHT JOIN "
 	   : !strcmp(jt, "JOIN_FULL") ? " FULL JOIN " : NULL;
 	if (!kw)
-		return cerr(cx, loc, NULL, "join type %s is not supported", jt), NULL;
+		return cx_error(cx, loc, NULL, "join type %s is not supported", jt), NULL;
 	l0 = sc->nrtes;
 	if (!(lr = from_item(cx, sc, pj_get(b, "larg"), out)))
 		return NULL;
@@ -807,7 +807,7 @@ static struct rte *from_join(struct cx *cx, struct scope *sc, const cJSON *b,
 		int ai, ci;
 		for (int q = 0; q < k; q++)
 			if (!strcmp(names[q], names[k]))
-				return cerr(cx, loc, NULL, "column name \"%s\" appears more than once in USING clause", names[k]), NULL;
+				return cx_error(cx, loc, NULL, "column name \"%s\" appears more than once in USING clause", names[k]), NULL;
 		if (find_join_col(cx, sc, l0, l1, names[k], &a, &ai, loc, "left") < 0 ||
 		    find_join_col(cx, sc, l1, r1, names[k], &c, &ci, loc, "right") < 0)
 			return NULL;
@@ -897,7 +897,7 @@ static struct rte *from_item(struct cx *cx, struct scope *sc, const cJSON *n,
 	else if (!strcmp(tag, "RangeFunction"))
 		r = from_function(cx, sc, b, out);
 	else
-		return cerr(cx, pj_int(b, "location", 0), NULL, "%s in FROM is not supported", tag), NULL;
+		return cx_error(cx, pj_int(b, "location", 0), NULL, "%s in FROM is not supported", tag), NULL;
 	if (r && strcmp(tag, "JoinExpr"))
 		r->top = 1;
 	return r;
@@ -1052,9 +1052,9 @@ static int expand_star(struct cx *cx, struct scope *sc, struct query *q, int *al
 			break;
 	}
 	if (!found && relname)
-		return cerr(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", relname);
+		return cx_error(cx, loc, NULL, "missing FROM-clause entry for table \"%s\"", relname);
 	if (!found)
-		return cerr(cx, loc, NULL, "SELECT * with no tables specified is not valid");
+		return cx_error(cx, loc, NULL, "SELECT * with no tables specified is not valid");
 	return 0;
 }
 
@@ -1076,7 +1076,7 @@ static int check_grouped(struct cx *cx, const struct expr *e, const struct scope
 		for (int i = 0; i < npk; i++)
 			if (pk_rtes[i] == r)
 				return 0;
-		return cerr(cx, e->loc, NULL,
+		return cx_error(cx, e->loc, NULL,
 			    "column \"%s%s%s\" must appear in the GROUP BY clause or be used in an aggregate function",
 			    r->refname ? r->refname : "", r->refname ? "." : "", r->cols[e->col_no].name);
 	}
@@ -1121,12 +1121,12 @@ static const char *limit_clause(struct cx *cx, struct scope *sc, const cJSON *n,
 	if (!e || !(e = coerce_to(cx, e, &T_INT8, CC_IMPLICIT, NULL)))
 		return NULL;
 	if (e->flags & (X_AGG | X_WINDOW))
-		return cerr(cx, e->loc, NULL, "aggregate functions are not allowed in %s", what), NULL;
+		return cx_error(cx, e->loc, NULL, "aggregate functions are not allowed in %s", what), NULL;
 	if (e->kind == E_SQL && !strcmp(e->text, "NULL"))
 		return !strcmp(what, "LIMIT") ? "-1" : "0";
 	if (e->kind == E_SQL && (e->text[0] == '-' || (e->text[0] >= '0' && e->text[0] <= '9'))) {
 		if (e->text[0] == '-')
-			return cerr(cx, e->loc, NULL, "%s must not be negative", what), NULL;
+			return cx_error(cx, e->loc, NULL, "%s must not be negative", what), NULL;
 		return e->text;
 	}
 	/* SQLite reads a negative LIMIT as none and NULL as an error */
@@ -1152,10 +1152,10 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 		(void)mat;
 		for (int i = 0; i < sc->nctes; i++)
 			if (!strcmp(sc->ctes[i].name, name))
-				return cerr(cx, loc, NULL, "WITH query name \"%s\" specified more than once", name);
+				return cx_error(cx, loc, NULL, "WITH query name \"%s\" specified more than once", name);
 		const char *qtag = node_tag(qn, &qb);
 		if (!qtag || strcmp(qtag, "SelectStmt"))
-			return cerr(cx, loc, NULL, "data-modifying statements in WITH are not supported");
+			return cx_error(cx, loc, NULL, "data-modifying statements in WITH are not supported");
 		if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
 			size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
 			struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
@@ -1195,13 +1195,13 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			if (!r)
 				return -1;
 			if (r->ncols != l->ncols)
-				return cerr(cx, loc, NULL, "each UNION query must have the same number of columns");
+				return cx_error(cx, loc, NULL, "each UNION query must have the same number of columns");
 			for (int i = 0; i < l->ncols; i++) {
 				if (r->cols[i].e->type.t == PGK_UNKNOWN || r->cols[i].e->kind == E_NULL) {
 					if (query_coerce_col(cx, r, i, &c->types[i], CC_IMPLICIT, NULL) < 0)
 						return -1;
 				} else if (!ct_same(&r->cols[i].e->type, &c->types[i])) {
-					return cerr(cx, loc, "Cast the output of the non-recursive term to the correct type.",
+					return cx_error(cx, loc, "Cast the output of the non-recursive term to the correct type.",
 						    "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall",
 						    name, i + 1, ct_name(cx, &c->types[i], 1),
 						    ct_name(cx, &r->cols[i].e->type, 1));
@@ -1216,7 +1216,7 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			if (!pj_bool(qb, "all"))
 				l->collate_out = r->collate_out = 1;
 			if (pj_get(qb, "sortClause") || pj_get(qb, "limitCount"))
-				return cerr(cx, loc, NULL, "ORDER BY/LIMIT in a recursive query is not implemented");
+				return cx_error(cx, loc, NULL, "ORDER BY/LIMIT in a recursive query is not implemented");
 			c->q = q;
 			sc->nctes--;
 		} else {
@@ -1236,7 +1236,7 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			int k = 0;
 			cJSON_ArrayForEach(ci, pj_get(b, "aliascolnames")) {
 				if (k >= c->ncols)
-					return cerr(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
+					return cx_error(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
 						    name, c->ncols, cJSON_GetArraySize(pj_get(b, "aliascolnames")));
 				c->colsql[k] = qident(cx, str_val(ci));
 				c->colnames[k++] = str_val(ci);
@@ -1275,10 +1275,10 @@ static int order_clause(struct cx *cx, struct scope *sc, struct query *q, const 
 		struct expr *e = NULL;
 		const char *coll;
 		if (dir && !strcmp(dir, "SORTBY_USING"))
-			return cerr(cx, pj_int(b, "location", 0), NULL, "ORDER BY ... USING is not supported");
+			return cx_error(cx, pj_int(b, "location", 0), NULL, "ORDER BY ... USING is not supported");
 		if (int_const(n, &k)) {
 			if (k < 1 || k > q->ncols)
-				return cerr(cx, node_loc(n), NULL, "ORDER BY position %ld is not in select list", k);
+				return cx_error(cx, node_loc(n), NULL, "ORDER BY position %ld is not in select list", k);
 			pos = (int)k - 1;
 		} else if (ntag && !strcmp(ntag, "ColumnRef") && cJSON_GetArraySize(pj_get(nb, "fields")) == 1 &&
 			   str_val(cJSON_GetArrayItem(pj_get(nb, "fields"), 0))) {
@@ -1286,13 +1286,13 @@ static int order_clause(struct cx *cx, struct scope *sc, struct query *q, const 
 			for (int i = 0; i < q->ncols; i++)
 				if (!strcmp(q->cols[i].name, name)) {
 					if (pos >= 0 && strcmp(ex_sqltext(cx, q->cols[pos].e), ex_sqltext(cx, q->cols[i].e)))
-						return cerr(cx, node_loc(n), NULL, "ORDER BY \"%s\" is ambiguous", name);
+						return cx_error(cx, node_loc(n), NULL, "ORDER BY \"%s\" is ambiguous", name);
 					pos = i;
 				}
 		}
 		if (pos < 0) {
 			if (by_position || !sc)
-				return cerr(cx, node_loc(n), "Only result column names can be used, not expressions or functions.",
+				return cx_error(cx, node_loc(n), "Only result column names can be used, not expressions or functions.",
 					    "invalid UNION/INTERSECT/EXCEPT ORDER BY clause");
 			if (!(e = resolve_unknown(cx, compile_expr(cx, sc, n, EK_SELECT))))
 				return -1;
@@ -1307,7 +1307,7 @@ static int order_clause(struct cx *cx, struct scope *sc, struct query *q, const 
 					if (!strcmp(t, ex_sqltext(cx, q->cols[i].e)))
 						found = 1;
 				if (!found)
-					return cerr(cx, e->loc, NULL, "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+					return cx_error(cx, e->loc, NULL, "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
 			}
 		} else {
 			e = q->cols[pos].e;
@@ -1316,7 +1316,7 @@ static int order_clause(struct cx *cx, struct scope *sc, struct query *q, const 
 			e = q->cols[pos].e;
 		}
 		if (!ct_order(cx, &e->type, &coll))
-			return cerr(cx, e->loc >= 0 ? e->loc : node_loc(n), NULL,
+			return cx_error(cx, e->loc >= 0 ? e->loc : node_loc(n), NULL,
 				    "could not identify an ordering operator for type %s", ct_name(cx, &e->type, 0));
 		sb_adds(out, first ? " ORDER BY " : ", ");
 		if (pos >= 0 && (by_position || (q->distinct && *q->distinct)))
@@ -1336,7 +1336,7 @@ static int limit_tail(struct cx *cx, struct scope *sc, const cJSON *qb, struct s
 {
 	const char *lo = pj_str(qb, "limitOption");
 	if (lo && !strcmp(lo, "LIMIT_OPTION_WITH_TIES"))
-		return cerr(cx, node_loc(pj_get(qb, "limitCount")), NULL, "FETCH ... WITH TIES is not supported");
+		return cx_error(cx, node_loc(pj_get(qb, "limitCount")), NULL, "FETCH ... WITH TIES is not supported");
 	if (pj_get(qb, "limitCount")) {
 		const char *l = limit_clause(cx, sc, pj_get(qb, "limitCount"), "LIMIT");
 		if (!l)
@@ -1366,14 +1366,14 @@ static struct query *compile_values(struct cx *cx, struct scope *sc, const cJSON
 		node_tag(row, &lb);
 		int n = cJSON_GetArraySize(pj_get(lb, "items")), i = 0;
 		if (ncols >= 0 && n != ncols)
-			return cerr(cx, node_loc(cJSON_GetArrayItem(pj_get(lb, "items"), 0)), NULL,
+			return cx_error(cx, node_loc(cJSON_GetArrayItem(pj_get(lb, "items"), 0)), NULL,
 				    "VALUES lists must all be the same length"), NULL;
 		ncols = n;
 		rows[r] = ar_alloc(cx, sizeof(struct expr *) * (size_t)(n ? n : 1));
 		cJSON_ArrayForEach(it, pj_get(lb, "items")) {
 			const char *t = node_tag(it, NULL);
 			if (t && !strcmp(t, "SetToDefault"))
-				return cerr(cx, node_loc(it), NULL, "DEFAULT is not allowed in this context"), NULL;
+				return cx_error(cx, node_loc(it), NULL, "DEFAULT is not allowed in this context"), NULL;
 			if (!(rows[r][i++] = compile_expr(cx, sc, it, EK_VALUES)))
 				return NULL;
 		}
@@ -1442,14 +1442,14 @@ static struct query *compile_setop(struct cx *cx, struct scope *outer, const cJS
 	struct strbuf *tail = ar_buf(cx);
 	(void)keep_unknown;
 	if (all && strcmp(kw, "UNION"))
-		return cerr(cx, loc, "write it with EXISTS/NOT EXISTS or counts", "%s ALL is not supported", kw), NULL;
+		return cx_error(cx, loc, "write it with EXISTS/NOT EXISTS or counts", "%s ALL is not supported", kw), NULL;
 	if (!(q->l = compile_query(cx, outer, pj_get(qb, "larg"), 1)) ||
 	    !(q->r = compile_query(cx, outer, pj_get(qb, "rarg"), 1)))
 		return NULL;
 	if (q->l->ncols != q->r->ncols)
-		return cerr(cx, node_loc(pj_get(qb, "rarg")), NULL, "each %s query must have the same number of columns", kw), NULL;
+		return cx_error(cx, node_loc(pj_get(qb, "rarg")), NULL, "each %s query must have the same number of columns", kw), NULL;
 	if (pj_get(qb, "withClause"))
-		return cerr(cx, loc, NULL, "WITH on a set operation is not supported"), NULL;
+		return cx_error(cx, loc, NULL, "WITH on a set operation is not supported"), NULL;
 	for (int i = 0; i < q->l->ncols; i++) {
 		struct expr *pair[2] = { q->l->cols[i].e, q->r->cols[i].e };
 		struct ctype t;
@@ -1460,7 +1460,7 @@ static struct query *compile_setop(struct cx *cx, struct scope *outer, const cJS
 			return NULL;
 		const char *coll;
 		if (!(all) && !ct_order(cx, &t, &coll))
-			return cerr(cx, loc, NULL, "could not identify an equality operator for type %s", ct_name(cx, &t, 0)), NULL;
+			return cx_error(cx, loc, NULL, "could not identify an equality operator for type %s", ct_name(cx, &t, 0)), NULL;
 	}
 	q->setop = all ? "UNION ALL" : kw;
 	q->ncols = q->l->ncols;
@@ -1501,7 +1501,7 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 	struct strbuf *with = ar_buf(cx);
 	int alloc = 0;
 	if (!tag || strcmp(tag, "SelectStmt"))
-		return cerr(cx, node_loc(sel), NULL, "a SELECT is expected here"), NULL;
+		return cx_error(cx, node_loc(sel), NULL, "a SELECT is expected here"), NULL;
 	sc = scope_new(cx, outer);
 	/* a scope for WITH, then the query's own */
 	if (pj_get(qb, "withClause")) {
@@ -1520,17 +1520,17 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 	if (pj_get(qb, "valuesLists")) {
 		q = compile_values(cx, sc, qb, keep_unknown);
 		if (q && (pj_get(qb, "sortClause") || pj_get(qb, "limitCount") || pj_get(qb, "limitOffset")))
-			return cerr(cx, node_loc(sel), NULL, "ORDER BY/LIMIT on VALUES is not supported"), NULL;
+			return cx_error(cx, node_loc(sel), NULL, "ORDER BY/LIMIT on VALUES is not supported"), NULL;
 		if (q)
 			q->with = ar_sb(cx, with);
 		return q;
 	}
 	if (pj_get(qb, "intoClause"))
-		return cerr(cx, node_loc(sel), "use CREATE TABLE ... AS SELECT", "SELECT INTO is not supported"), NULL;
+		return cx_error(cx, node_loc(sel), "use CREATE TABLE ... AS SELECT", "SELECT INTO is not supported"), NULL;
 	if (pj_get(qb, "windowClause"))
-		return cerr(cx, node_loc(sel), "write the window's definition in OVER (...)", "WINDOW clauses are not supported"), NULL;
+		return cx_error(cx, node_loc(sel), "write the window's definition in OVER (...)", "WINDOW clauses are not supported"), NULL;
 	if (pj_get(qb, "groupDistinct"))
-		return cerr(cx, node_loc(sel), NULL, "GROUP BY DISTINCT is not supported"), NULL;
+		return cx_error(cx, node_loc(sel), NULL, "GROUP BY DISTINCT is not supported"), NULL;
 	q = ar_alloc(cx, sizeof(*q));
 	q->with = ar_sb(cx, with);
 	if (from_clause(cx, sc, pj_get(qb, "fromClause"), body) < 0)
@@ -1591,10 +1591,10 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 			struct expr *e = NULL;
 			const char *gt = node_tag(it, NULL);
 			if (gt && (!strcmp(gt, "GroupingSet")))
-				return cerr(cx, node_loc(it), NULL, "GROUPING SETS, ROLLUP and CUBE are not supported"), NULL;
+				return cx_error(cx, node_loc(it), NULL, "GROUPING SETS, ROLLUP and CUBE are not supported"), NULL;
 			if (int_const(it, &k)) {
 				if (k < 1 || k > q->ncols)
-					return cerr(cx, node_loc(it), NULL, "GROUP BY position %ld is not in select list", k), NULL;
+					return cx_error(cx, node_loc(it), NULL, "GROUP BY position %ld is not in select list", k), NULL;
 				e = q->cols[k - 1].e;
 			} else {
 				e = compile_expr(cx, sc, it, EK_GROUP);
@@ -1617,11 +1617,11 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 				}
 			}
 			if (e->flags & X_AGG)
-				return cerr(cx, e->loc, NULL, "aggregate functions are not allowed in GROUP BY"), NULL;
+				return cx_error(cx, e->loc, NULL, "aggregate functions are not allowed in GROUP BY"), NULL;
 			e = resolve_unknown(cx, e);
 			const char *coll;
 			if (!ct_order(cx, &e->type, &coll))
-				return cerr(cx, e->loc, NULL, "could not identify an equality operator for type %s",
+				return cx_error(cx, e->loc, NULL, "could not identify an equality operator for type %s",
 					    ct_name(cx, &e->type, 0)), NULL;
 			if (ngroups)
 				sb_adds(body, ", ");
@@ -1667,7 +1667,7 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 		if (!(having = compile_cond(cx, sc, pj_get(qb, "havingClause"), EK_SELECT, "HAVING")))
 			return NULL;
 		if (having->flags & X_WINDOW)
-			return cerr(cx, having->loc, NULL, "window functions are not allowed in HAVING"), NULL;
+			return cx_error(cx, having->loc, NULL, "window functions are not allowed in HAVING"), NULL;
 	}
 	if (grouped) {
 		for (int i = 0; i < q->ncols; i++)
@@ -1695,7 +1695,7 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 				if (!(q->cols[i].e = resolve_unknown(cx, q->cols[i].e)))
 					return NULL;
 				if (!ct_order(cx, &q->cols[i].e->type, &coll))
-					return cerr(cx, q->cols[i].e->loc, NULL, "could not identify an equality operator for type %s",
+					return cx_error(cx, q->cols[i].e->loc, NULL, "could not identify an equality operator for type %s",
 						    ct_name(cx, &q->cols[i].e->type, 0)), NULL;
 			}
 		}
@@ -1712,14 +1712,14 @@ static struct query *compile_query(struct cx *cx, struct scope *outer, const cJS
 			const char *coll;
 			if (int_const(it, &k)) {
 				if (k < 1 || k > q->ncols)
-					return cerr(cx, node_loc(it), NULL, "DISTINCT ON position %ld is not in select list", k), NULL;
+					return cx_error(cx, node_loc(it), NULL, "DISTINCT ON position %ld is not in select list", k), NULL;
 				e = q->cols[k - 1].e;
 			} else if (!(e = compile_expr(cx, sc, it, EK_SELECT))) {
 				return NULL;
 			}
 			e = resolve_unknown(cx, e);
 			if (!ct_order(cx, &e->type, &coll))
-				return cerr(cx, e->loc, NULL, "could not identify an equality operator for type %s",
+				return cx_error(cx, e->loc, NULL, "could not identify an equality operator for type %s",
 					    ct_name(cx, &e->type, 0)), NULL;
 			sb_adds(part, n++ ? ", " : "PARTITION BY ");
 			ex_print(part, e);
@@ -1809,18 +1809,18 @@ static struct rel *target_rel(struct cx *cx, const cJSON *rv, const char *verb)
 	struct rel *r = lookup_rel(cx, schema, name);
 	if (!r) {
 		if (schema)
-			return cerr(cx, loc, NULL, "relation \"%s.%s\" does not exist", schema, name), NULL;
-		return cerr(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
+			return cx_error(cx, loc, NULL, "relation \"%s.%s\" does not exist", schema, name), NULL;
+		return cx_error(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
 	}
 	if (!r->writable)
-		return cerr(cx, loc, "steps write only the target's tables and their own scratch tables",
+		return cx_error(cx, loc, "steps write only the target's tables and their own scratch tables",
 			    "cannot %s table \"%s\" of source \"%s\": it is read-only",
 			    verb, name, r->source ? r->source : "?"), NULL;
 	if (cx->ctx == SQLC_CHECK || cx->ctx == SQLC_INVARIANT)
-		return cerr(cx, loc, "a check or invariant is one SELECT", "cannot %s in a check", verb), NULL;
+		return cx_error(cx, loc, "a check or invariant is one SELECT", "cannot %s in a check", verb), NULL;
 	/* a snapshotted table without a key: its changes could not be pushed */
 	if (r->meta && !r->is_scratch && !r->meta->created && !r->meta->npk)
-		return cerr(cx, loc, ar_printf(cx, "drydock identifies the rows it pushes by a key: name one for the "
+		return cx_error(cx, loc, ar_printf(cx, "drydock identifies the rows it pushes by a key: name one for the "
 					       "table in plan.json, {\"name\": \"%s\", \"key\": [\"column\", ...]} "
 					       "(docs/snapshot.md)", name),
 			    "cannot %s table \"%s\": it has no primary key", verb, name), NULL;
@@ -1859,7 +1859,7 @@ static struct expr *assign_value(struct cx *cx, const struct rel *r, int col, st
 	/* "interval year", "interval day to second": PostgreSQL drops the
 	 * fields outside the range on assignment; drydock does not yet */
 	if (e && pgt && !strncmp(pgt, "interval ", 9))
-		return cerr(cx, e->loc, "write the column in a plain interval column, or give it its value in PostgreSQL",
+		return cx_error(cx, e->loc, "write the column in a plain interval column, or give it its value in PostgreSQL",
 			    "writing to column \"%s\" of type %s is not supported", r->cols[col].name, pgt), NULL;
 	const struct domain_info *d = r->cols[col].domain;
 	e = coerce_to(cx, e, &r->cols[col].type, CC_ASSIGN, what);
@@ -1891,7 +1891,7 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 	cJSON *root = NULL;
 	e = NULL;
 	if (pr.error) {
-		cerr(cx, loc, NULL, "cannot compile the default of column \"%s\": %s", c->name, pr.error->message);
+		cx_error(cx, loc, NULL, "cannot compile the default of column \"%s\": %s", c->name, pr.error->message);
 		goto done;
 	}
 	root = cJSON_Parse(pr.parse_tree);
@@ -1914,7 +1914,7 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 		cx->base = saved_base;
 		if (!e) {
 			char *m = cx->env->err.message ? xstrdup(cx->env->err.message) : xstrdup("?");
-			cerr(cx, loc, "drydock compiles a column's DEFAULT from its PostgreSQL text; give the column a value explicitly",
+			cx_error(cx, loc, "drydock compiles a column's DEFAULT from its PostgreSQL text; give the column a value explicitly",
 			     "cannot compile the default of column \"%s\" (%s): %s", c->name, text, m);
 			free(m);
 			goto done;
@@ -1936,8 +1936,8 @@ static int refuse_generated(struct cx *cx, const struct rel *r, int col, int loc
 	const char *hint = ar_printf(cx, "Column \"%s\" is a generated column: drydock computes it "
 				     "from its expression after each statement, as PostgreSQL does.", name);
 	if (update)
-		return cerr(cx, loc, hint, "column \"%s\" can only be updated to DEFAULT", name);
-	return cerr(cx, loc, hint, "cannot insert a non-DEFAULT value into column \"%s\"", name);
+		return cx_error(cx, loc, hint, "column \"%s\" can only be updated to DEFAULT", name);
+	return cx_error(cx, loc, hint, "cannot insert a non-DEFAULT value into column \"%s\"", name);
 }
 
 /*
@@ -1989,7 +1989,7 @@ static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf
 		if (!e) {
 			char *m = xstrdup(pr.error ? pr.error->message
 					  : cx->env->err.message ? cx->env->err.message : "?");
-			ret = cerr(cx, cx->stmt_loc, "drydock computes a generated column from its PostgreSQL "
+			ret = cx_error(cx, cx->stmt_loc, "drydock computes a generated column from its PostgreSQL "
 				   "expression; write a step that leaves this table alone",
 				   "cannot compute the generated column \"%s\" of \"%s\" (%s): %s",
 				   c->name, r->name, c->generated, m);
@@ -2027,10 +2027,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
 	if (pj_get(b, "returningList"))
-		return cerr(cx, loc, NULL, "RETURNING is not supported");
+		return cx_error(cx, loc, NULL, "RETURNING is not supported");
 	const char *override = pj_str(b, "override");
 	if (override && strcmp(override, "OVERRIDING_NOT_SET"))
-		return cerr(cx, loc, NULL, "OVERRIDING ... VALUE is not supported");
+		return cx_error(cx, loc, NULL, "OVERRIDING ... VALUE is not supported");
 	cols = ar_alloc(cx, sizeof(int) * (size_t)(r->ncols + 1));
 	if (pj_get(b, "cols")) {
 		cJSON_ArrayForEach(it, pj_get(b, "cols")) {
@@ -2039,12 +2039,12 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			const char *name = pj_str(cb, "name");
 			int i = rel_col(r, name);
 			if (pj_get(cb, "indirection"))
-				return cerr(cx, pj_int(cb, "location", 0), NULL, "assigning to subscripts or fields is not supported");
+				return cx_error(cx, pj_int(cb, "location", 0), NULL, "assigning to subscripts or fields is not supported");
 			if (i < 0)
-				return cerr(cx, pj_int(cb, "location", 0), NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
+				return cx_error(cx, pj_int(cb, "location", 0), NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
 			for (int k = 0; k < ncols; k++)
 				if (cols[k] == i)
-					return cerr(cx, pj_int(cb, "location", 0), NULL, "column \"%s\" specified more than once", name);
+					return cx_error(cx, pj_int(cb, "location", 0), NULL, "column \"%s\" specified more than once", name);
 			cols[ncols++] = i;
 		}
 	} else {
@@ -2077,10 +2077,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (!pj_get(b, "cols") && n < ncols && ri == 0)
 				ncols = n;
 			if (n > ncols)
-				return cerr(cx, node_loc(cJSON_GetArrayItem(pj_get(lb, "items"), ncols)), NULL,
+				return cx_error(cx, node_loc(cJSON_GetArrayItem(pj_get(lb, "items"), ncols)), NULL,
 					    "INSERT has more expressions than target columns");
 			if (n < ncols)
-				return cerr(cx, loc, NULL, "INSERT has more target columns than expressions");
+				return cx_error(cx, loc, NULL, "INSERT has more target columns than expressions");
 			rows[ri] = ar_alloc(cx, sizeof(struct expr *) * (size_t)(ncols + 1));
 			cJSON_ArrayForEach(it, pj_get(lb, "items")) {
 				const char *t = node_tag(it, NULL);
@@ -2090,7 +2090,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 					e = column_default(cx, r, c, node_loc(it));
 				} else {
 					if (r->cols[c].identity == 'a')
-						return cerr(cx, node_loc(it), "Use OVERRIDING SYSTEM VALUE to override.",
+						return cx_error(cx, node_loc(it), "Use OVERRIDING SYSTEM VALUE to override.",
 							    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 					if (r->cols[c].generated)
 						return refuse_generated(cx, r, c, node_loc(it), 0);
@@ -2109,14 +2109,14 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		if (!q)
 			return -1;
 		if (q->ncols > ncols)
-			return cerr(cx, node_loc(sel), NULL, "INSERT has more expressions than target columns");
+			return cx_error(cx, node_loc(sel), NULL, "INSERT has more expressions than target columns");
 		if (q->ncols < ncols && pj_get(b, "cols"))
-			return cerr(cx, loc, NULL, "INSERT has more target columns than expressions");
+			return cx_error(cx, loc, NULL, "INSERT has more target columns than expressions");
 		nsrc = q->ncols;
 		for (int k = 0; k < nsrc; k++) {
 			int c = cols[k];
 			if (r->cols[c].identity == 'a')
-				return cerr(cx, loc, "Use OVERRIDING SYSTEM VALUE to override.",
+				return cx_error(cx, loc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 			if (r->cols[c].generated)
 				return refuse_generated(cx, r, c, loc, 0);
@@ -2218,16 +2218,16 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		int ntarget = 0;
 		if (infer) {
 			if (pj_str(infer, "conname"))
-				return cerr(cx, loc, NULL, "ON CONFLICT ON CONSTRAINT is not supported");
+				return cx_error(cx, loc, NULL, "ON CONFLICT ON CONSTRAINT is not supported");
 			if (pj_get(infer, "whereClause"))
-				return cerr(cx, loc, NULL, "ON CONFLICT ... WHERE is not supported");
+				return cx_error(cx, loc, NULL, "ON CONFLICT ... WHERE is not supported");
 			sb_adds(tgt, " (");
 			cJSON_ArrayForEach(it, pj_get(infer, "indexElems")) {
 				const cJSON *ib;
 				node_tag(it, &ib);
 				const char *name = pj_str(ib, "name");
 				if (!name || rel_col(r, name) < 0)
-					return cerr(cx, loc, NULL, "ON CONFLICT target must name columns");
+					return cx_error(cx, loc, NULL, "ON CONFLICT target must name columns");
 				sb_addf(tgt, "%s%s", ntarget++ ? ", " : "", qident(cx, name));
 			}
 			sb_addch(tgt, ')');
@@ -2246,7 +2246,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		if (r->is_scratch)
 			other_unique = 1;
 		if (!m && !r->is_scratch)
-			return cerr(cx, loc, NULL, "ON CONFLICT is not supported on this table");
+			return cx_error(cx, loc, NULL, "ON CONFLICT is not supported on this table");
 		if (infer && m) {
 			int ok = ntarget == m->npk;
 			for (int p = 0; ok && p < m->npk; p++) {
@@ -2259,17 +2259,17 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				ok = found;
 			}
 			if (!ok)
-				return cerr(cx, loc, "drydock's staging file enforces primary keys only",
+				return cx_error(cx, loc, "drydock's staging file enforces primary keys only",
 					    "ON CONFLICT on columns other than the primary key of \"%s\" is not supported", r->name);
 		} else if (other_unique || !m || !m->npk) {
-			return cerr(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
+			return cx_error(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
 				    "ON CONFLICT without a conflict target is supported only on tables whose only unique constraint is the primary key");
 		}
 		if (!action || !strcmp(action, "ONCONFLICT_NOTHING")) {
 			sb_addf(out, " ON CONFLICT%s DO NOTHING", tgt->buf);
 		} else {
 			if (!infer)
-				return cerr(cx, loc, "For example, ON CONFLICT (column_name).",
+				return cx_error(cx, loc, "For example, ON CONFLICT (column_name).",
 					    "ON CONFLICT DO UPDATE requires inference specification or constraint name");
 			/* excluded.* and the target's columns */
 			struct scope *us = scope_new(cx, sc);
@@ -2292,9 +2292,9 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				const char *vt = node_tag(pj_get(tb, "val"), NULL);
 				struct expr *e;
 				if (c < 0)
-					return cerr(cx, pj_int(tb, "location", 0), NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
+					return cx_error(cx, pj_int(tb, "location", 0), NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
 				if (vt && !strcmp(vt, "MultiAssignRef"))
-					return cerr(cx, pj_int(tb, "location", 0), NULL, "SET (a, b) = ... is not supported");
+					return cx_error(cx, pj_int(tb, "location", 0), NULL, "SET (a, b) = ... is not supported");
 				if (vt && !strcmp(vt, "SetToDefault"))
 					e = column_default(cx, r, c, pj_int(tb, "location", 0));
 				else if (r->cols[c].generated)
@@ -2331,7 +2331,7 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
 	if (pj_get(b, "returningList"))
-		return cerr(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
+		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2360,16 +2360,16 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 		const char *vt = node_tag(pj_get(tb, "val"), NULL);
 		struct expr *e;
 		if (c < 0)
-			return cerr(cx, tloc, NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
+			return cx_error(cx, tloc, NULL, "column \"%s\" of relation \"%s\" does not exist", name, r->name);
 		if (pj_get(tb, "indirection"))
-			return cerr(cx, tloc, NULL, "assigning to subscripts or fields is not supported");
+			return cx_error(cx, tloc, NULL, "assigning to subscripts or fields is not supported");
 		if (vt && !strcmp(vt, "MultiAssignRef"))
-			return cerr(cx, tloc, "write one assignment per column", "SET (a, b) = ... is not supported");
+			return cx_error(cx, tloc, "write one assignment per column", "SET (a, b) = ... is not supported");
 		if (vt && !strcmp(vt, "SetToDefault")) {
 			e = column_default(cx, r, c, tloc);
 		} else {
 			if (r->cols[c].identity == 'a')
-				return cerr(cx, tloc, "Use OVERRIDING SYSTEM VALUE to override.",
+				return cx_error(cx, tloc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "column \"%s\" can only be updated to DEFAULT", name);
 			if (r->cols[c].generated)
 				return refuse_generated(cx, r, c, tloc, 1);
@@ -2381,7 +2381,7 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			const cJSON *pb;
 			node_tag(p, &pb);
 			if (!strcmp(pj_str(pb, "name"), name))
-				return cerr(cx, tloc, NULL, "multiple assignments to same column \"%s\"", name);
+				return cx_error(cx, tloc, NULL, "multiple assignments to same column \"%s\"", name);
 		}
 		sb_addf(out, "%s%s = ", k++ ? ", " : "", qident(cx, name));
 		ex_print(out, e);
@@ -2410,7 +2410,7 @@ static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
 	if (pj_get(b, "returningList"))
-		return cerr(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
+		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2453,9 +2453,9 @@ static int compile_truncate(struct cx *cx, const cJSON *b, struct strbuf *out)
 	const cJSON *it;
 	int n = 0;
 	if (pj_bool(b, "restart_seqs"))
-		return cerr(cx, -1, NULL, "TRUNCATE ... RESTART IDENTITY is not supported");
+		return cx_error(cx, -1, NULL, "TRUNCATE ... RESTART IDENTITY is not supported");
 	if (pj_str(b, "behavior") && !strcmp(pj_str(b, "behavior"), "DROP_CASCADE"))
-		return cerr(cx, -1, "list every table to empty", "TRUNCATE ... CASCADE is not supported");
+		return cx_error(cx, -1, "list every table to empty", "TRUNCATE ... CASCADE is not supported");
 	struct rel **rels = ar_alloc(cx, sizeof(*rels) * (size_t)(cJSON_GetArraySize(pj_get(b, "relations")) + 1));
 	cJSON_ArrayForEach(it, pj_get(b, "relations")) {
 		const cJSON *rb;
@@ -2483,7 +2483,7 @@ static int compile_truncate(struct cx *cx, const cJSON *b, struct strbuf *out)
 				for (int j = 0; j < n; j++)
 					also |= rels[j]->meta == tm;
 				if (!also)
-					return cerr(cx, -1, ar_printf(cx, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", tm->name),
+					return cx_error(cx, -1, ar_printf(cx, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", tm->name),
 						    "cannot truncate a table referenced in a foreign key constraint");
 			}
 		}
@@ -2518,13 +2518,13 @@ static int check_new_name(struct cx *cx, const char *name, const char *schema, i
 			  int loc)
 {
 	if (schema)
-		return cerr(cx, loc, "scratch tables have bare names", "cannot create a table in schema \"%s\"", schema);
+		return cx_error(cx, loc, "scratch tables have bare names", "cannot create a table in schema \"%s\"", schema);
 	if (!strncmp(name, "dd_", 3))
-		return cerr(cx, loc, "names starting with dd_ belong to drydock", "cannot create table \"%s\"", name);
+		return cx_error(cx, loc, "names starting with dd_ belong to drydock", "cannot create table \"%s\"", name);
 	if (lookup_rel(cx, NULL, name)) {
 		if (if_not_exists)
 			return 1;
-		return cerr(cx, loc, NULL, "relation \"%s\" already exists", name);
+		return cx_error(cx, loc, NULL, "relation \"%s\" already exists", name);
 	}
 	return 0;
 }
@@ -2537,7 +2537,7 @@ static int compile_create(struct cx *cx, const cJSON *b, struct strbuf *out)
 	int ine = pj_bool(b, "if_not_exists");
 	int ex;
 	if (cx->ctx != SQLC_STEP && cx->ctx != SQLC_FIX)
-		return cerr(cx, loc, NULL, "CREATE TABLE is allowed only in steps");
+		return cx_error(cx, loc, NULL, "CREATE TABLE is allowed only in steps");
 	if ((ex = check_new_name(cx, name, pj_str(rv, "schemaname"), ine, loc)) < 0)
 		return -1;
 	if (ex == 1) {
@@ -2545,7 +2545,7 @@ static int compile_create(struct cx *cx, const cJSON *b, struct strbuf *out)
 		return 0;
 	}
 	if (pj_get(b, "inhRelations") || pj_get(b, "partspec") || pj_get(b, "ofTypename"))
-		return cerr(cx, loc, NULL, "inheritance, partitions and typed tables are not supported");
+		return cx_error(cx, loc, NULL, "inheritance, partitions and typed tables are not supported");
 	struct rel *r = xcalloc(1, sizeof(*r));
 	struct strbuf *pk = ar_buf(cx);
 	struct strbuf *cons = ar_buf(cx);
@@ -2573,12 +2573,12 @@ static int compile_create(struct cx *cx, const cJSON *b, struct strbuf *out)
 				continue;
 			}
 			rel_free(r);
-			return cerr(cx, pj_int(eb, "location", 0), "keep scratch tables to columns, PRIMARY KEY, UNIQUE and NOT NULL",
+			return cx_error(cx, pj_int(eb, "location", 0), "keep scratch tables to columns, PRIMARY KEY, UNIQUE and NOT NULL",
 				    "table constraint %s is not supported", ct ? ct + 7 : "?");
 		}
 		if (strcmp(tag, "ColumnDef")) {
 			rel_free(r);
-			return cerr(cx, loc, NULL, "%s in CREATE TABLE is not supported", tag);
+			return cx_error(cx, loc, NULL, "%s in CREATE TABLE is not supported", tag);
 		}
 		struct rcolumn *c = &r->cols[r->ncols];
 		struct ctype t;
@@ -2650,7 +2650,7 @@ static int compile_create(struct cx *cx, const cJSON *b, struct strbuf *out)
 				}
 			} else {
 				rel_free(r);
-				return cerr(cx, pj_int(cb, "location", 0), "keep scratch tables to columns, PRIMARY KEY, UNIQUE and NOT NULL",
+				return cx_error(cx, pj_int(cb, "location", 0), "keep scratch tables to columns, PRIMARY KEY, UNIQUE and NOT NULL",
 					    "column constraint %s is not supported", ct ? ct + 7 : "?");
 			}
 		}
@@ -2673,11 +2673,11 @@ static int compile_create_as(struct cx *cx, const cJSON *b, struct strbuf *out)
 	int loc = pj_int(rv, "location", 0);
 	int ex;
 	if (cx->ctx != SQLC_STEP && cx->ctx != SQLC_FIX)
-		return cerr(cx, loc, NULL, "CREATE TABLE is allowed only in steps");
+		return cx_error(cx, loc, NULL, "CREATE TABLE is allowed only in steps");
 	if (pj_str(b, "objtype") && strcmp(pj_str(b, "objtype"), "OBJECT_TABLE"))
-		return cerr(cx, loc, NULL, "CREATE MATERIALIZED VIEW is not supported");
+		return cx_error(cx, loc, NULL, "CREATE MATERIALIZED VIEW is not supported");
 	if (pj_bool(into, "skipData"))
-		return cerr(cx, loc, NULL, "CREATE TABLE AS ... WITH NO DATA is not supported");
+		return cx_error(cx, loc, NULL, "CREATE TABLE AS ... WITH NO DATA is not supported");
 	if ((ex = check_new_name(cx, name, pj_str(rv, "schemaname"), pj_bool(b, "if_not_exists"), loc)) < 0)
 		return -1;
 	if (ex == 1) {
@@ -2698,7 +2698,7 @@ static int compile_create_as(struct cx *cx, const cJSON *b, struct strbuf *out)
 	cJSON_ArrayForEach(it, pj_get(into, "colNames")) {
 		if (k >= q->ncols) {
 			rel_free(r);
-			return cerr(cx, loc, NULL, "too many column names were specified");
+			return cx_error(cx, loc, NULL, "too many column names were specified");
 		}
 		q->cols[k++].name = str_val(it);
 	}
@@ -2708,7 +2708,7 @@ static int compile_create_as(struct cx *cx, const cJSON *b, struct strbuf *out)
 		for (int j = 0; j < i; j++)
 			if (!strcmp(q->cols[j].name, q->cols[i].name)) {
 				rel_free(r);
-				return cerr(cx, loc, NULL, "column \"%s\" specified more than once", q->cols[i].name);
+				return cx_error(cx, loc, NULL, "column \"%s\" specified more than once", q->cols[i].name);
 			}
 		c->name = xstrdup(q->cols[i].name);
 		c->type = q->cols[i].e->type;
@@ -2732,7 +2732,7 @@ static int compile_drop(struct cx *cx, const cJSON *b, struct strbuf *out)
 	int missing_ok = pj_bool(b, "missing_ok");
 	int n = 0;
 	if (!rt || strcmp(rt, "OBJECT_TABLE"))
-		return cerr(cx, -1, "a plan's schema changes alter the target's schema", "DROP %s is not supported", rt ? rt + 7 : "");
+		return cx_error(cx, -1, "a plan's schema changes alter the target's schema", "DROP %s is not supported", rt ? rt + 7 : "");
 	cJSON_ArrayForEach(it, pj_get(b, "objects")) {
 		const cJSON *lb, *nit;
 		const char *parts[3] = { 0 };
@@ -2747,8 +2747,8 @@ static int compile_drop(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (np == 1 && !lookup_rel(cx, NULL, name) && missing_ok)
 				continue;
 			if (np == 1 && !lookup_rel(cx, NULL, name))
-				return cerr(cx, -1, NULL, "table \"%s\" does not exist", name);
-			return cerr(cx, -1, "a plan's schema changes drop target tables", "cannot drop table \"%s\": only scratch tables made by steps can be dropped", name);
+				return cx_error(cx, -1, NULL, "table \"%s\" does not exist", name);
+			return cx_error(cx, -1, "a plan's schema changes drop target tables", "cannot drop table \"%s\": only scratch tables made by steps can be dropped", name);
 		}
 		sb_addf(out, "%sDROP TABLE %s; DELETE FROM dd_scratch_column WHERE tbl = ", n++ ? "; " : "", qident(cx, name));
 		sb_add_literal(out, name);
@@ -2767,13 +2767,13 @@ int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *
 	const char *tag = node_tag(stmt, &b);
 	int ro = cx->ctx == SQLC_CHECK || cx->ctx == SQLC_INVARIANT;
 	if (!tag)
-		return cerr(cx, loc, NULL, "empty statement");
+		return cx_error(cx, loc, NULL, "empty statement");
 	if (!strcmp(tag, "SelectStmt")) {
 		struct query *q = compile_select(cx, NULL, stmt);
 		if (!q)
 			return -1;
 		if (cx->ctx == SQLC_INVARIANT && q->ncols != 1)
-			return cerr(cx, loc, NULL, "an invariant returns one column");
+			return cx_error(cx, loc, NULL, "an invariant returns one column");
 		for (struct query *t = q; t; t = t->setop ? t->l : NULL)
 			t->top = 1;
 		query_print(cx, out, q);
@@ -2789,7 +2789,7 @@ int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *
 		for (size_t i = 0; i < ARRAY_SIZE(kws); i++)
 			if (!strcmp(kws[i].tag, tag))
 				kw = kws[i].kw;
-		return cerr(cx, loc, "a check or an invariant is one SELECT", "%s is not allowed in a check", kw);
+		return cx_error(cx, loc, "a check or an invariant is one SELECT", "%s is not allowed in a check", kw);
 	}
 	if (!strcmp(tag, "InsertStmt"))
 		return compile_insert(cx, b, out);
@@ -2806,23 +2806,23 @@ int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *
 	if (!strcmp(tag, "DropStmt"))
 		return compile_drop(cx, b, out);
 	if (!strcmp(tag, "DoStmt"))
-		return cerr(cx, loc, "use the plan's batches (\"batch\": {\"table\": ..., \"size\": ...}) for loops, and plain statements otherwise",
+		return cx_error(cx, loc, "use the plan's batches (\"batch\": {\"table\": ..., \"size\": ...}) for loops, and plain statements otherwise",
 			    "DO blocks (PL/pgSQL) are not supported");
 	if (!strcmp(tag, "TransactionStmt"))
-		return cerr(cx, loc, "each step already runs in its own transaction", "transaction control is not allowed in a step");
+		return cx_error(cx, loc, "each step already runs in its own transaction", "transaction control is not allowed in a step");
 	if (!strcmp(tag, "IndexStmt"))
-		return cerr(cx, loc, "indexes belong in the plan's schema changes", "CREATE INDEX is not supported in steps");
+		return cx_error(cx, loc, "indexes belong in the plan's schema changes", "CREATE INDEX is not supported in steps");
 	if (!strcmp(tag, "AlterTableStmt"))
-		return cerr(cx, loc, "use the plan's schema changes", "ALTER TABLE is not supported in steps");
+		return cx_error(cx, loc, "use the plan's schema changes", "ALTER TABLE is not supported in steps");
 	if (!strcmp(tag, "VariableSetStmt"))
-		return cerr(cx, loc, "the session settings are fixed (TimeZone UTC, DateStyle ISO)", "SET is not supported");
+		return cx_error(cx, loc, "the session settings are fixed (TimeZone UTC, DateStyle ISO)", "SET is not supported");
 	if (!strcmp(tag, "CallStmt") || !strcmp(tag, "CreateFunctionStmt"))
-		return cerr(cx, loc, NULL, "functions and procedures are not supported");
+		return cx_error(cx, loc, NULL, "functions and procedures are not supported");
 	char *kind = ar_strdup(cx, tag);
 	size_t l = strlen(kind);
 	if (l > 4 && !strcmp(kind + l - 4, "Stmt"))
 		kind[l - 4] = '\0';
-	return cerr(cx, loc, NULL, "%s statements are not supported", kind);
+	return cx_error(cx, loc, NULL, "%s statements are not supported", kind);
 }
 
 struct scope *scope_for_where(struct cx *cx)
@@ -2830,7 +2830,7 @@ struct scope *scope_for_where(struct cx *cx)
 	struct scope *sc = scope_new(cx, NULL);
 	struct rel *r = lookup_rel(cx, cx->env->where_source, cx->env->where_table);
 	if (!r)
-		return cerr(cx, -1, NULL, "relation \"%s\" does not exist", cx->env->where_table ? cx->env->where_table : "?"), NULL;
+		return cx_error(cx, -1, NULL, "relation \"%s\" does not exist", cx->env->where_table ? cx->env->where_table : "?"), NULL;
 	struct rte *t = rte_for_rel(cx, r, r->sql_name);
 	t->refname = r->name;
 	for (int i = 0; i < t->ncols; i++)

@@ -240,7 +240,7 @@ static int typmod_value(struct cx *cx, const cJSON *n, int *out)
 	const char *tag = node_tag(n, &b);
 	const cJSON *iv;
 	if (!tag || strcmp(tag, "A_Const") || !(iv = pj_get(b, "ival")))
-		return cerr(cx, node_loc(n), NULL, "type modifiers must be simple constants or identifiers");
+		return cx_error(cx, node_loc(n), NULL, "type modifiers must be simple constants or identifiers");
 	*out = pj_int(iv, "ival", 0);
 	return 0;
 }
@@ -260,16 +260,16 @@ int ct_from_typename(struct cx *cx, const cJSON *tn, struct ctype *out)
 		np++;
 	}
 	if (np < 1 || np > 2 || !parts[np - 1])
-		return cerr(cx, loc, NULL, "improper qualified name (too many dotted names)");
+		return cx_error(cx, loc, NULL, "improper qualified name (too many dotted names)");
 	name = parts[np - 1];
 	schema = np == 2 ? parts[0] : NULL;
 	if (pj_get(tn, "setof") && pj_bool(tn, "setof"))
-		return cerr(cx, loc, NULL, "SETOF type is not supported here");
+		return cx_error(cx, loc, NULL, "SETOF type is not supported here");
 	if (pj_get(tn, "pct_type"))
-		return cerr(cx, loc, NULL, "%%TYPE references are not supported");
+		return cx_error(cx, loc, NULL, "%%TYPE references are not supported");
 	cJSON_ArrayForEach(item, mods) {
 		if (nm >= 2)
-			return cerr(cx, loc, NULL, "too many type modifiers for type \"%s\"", name);
+			return cx_error(cx, loc, NULL, "too many type modifiers for type \"%s\"", name);
 		if (typmod_value(cx, item, &m[nm]) < 0)
 			return -1;
 		nm++;
@@ -311,9 +311,9 @@ int ct_from_typename(struct cx *cx, const cJSON *tn, struct ctype *out)
 	}
 	if (kind < 0) {
 		if (!schema && (!strcmp(name, "regclass") || !strcmp(name, "oid")))
-			return cerr(cx, loc, "drydock has no system catalogs; name a sequence only inside nextval('name')",
+			return cx_error(cx, loc, "drydock has no system catalogs; name a sequence only inside nextval('name')",
 				    "type %s is not supported", name);
-		return cerr(cx, loc, "drydock runs the types listed in docs/sql-compiler.md",
+		return cx_error(cx, loc, "drydock runs the types listed in docs/sql-compiler.md",
 			    "type \"%s%s%s\" does not exist or is not supported",
 			    schema ? schema : "", schema ? "." : "", name);
 	}
@@ -322,28 +322,28 @@ int ct_from_typename(struct cx *cx, const cJSON *tn, struct ctype *out)
 		out->t |= PGT_ARRAY;
 	if (nm) {
 		if (!takes_typmod(kind))
-			return cerr(cx, loc, NULL, "type modifier is not allowed for type \"%s\"", name);
+			return cx_error(cx, loc, NULL, "type modifier is not allowed for type \"%s\"", name);
 		if (kind == PGK_INTERVAL)
-			return cerr(cx, loc, NULL, "interval type modifiers are not supported");
+			return cx_error(cx, loc, NULL, "interval type modifiers are not supported");
 		if (kind == PGK_NUMERIC) {
 			if (m[0] < 1 || m[0] > 1000)
-				return cerr(cx, loc, NULL, "NUMERIC precision %d must be between 1 and 1000", m[0]);
+				return cx_error(cx, loc, NULL, "NUMERIC precision %d must be between 1 and 1000", m[0]);
 			if (nm > 1 && (m[1] < -1000 || m[1] > 1000))
-				return cerr(cx, loc, NULL, "NUMERIC scale %d must be between -1000 and 1000", m[1]);
+				return cx_error(cx, loc, NULL, "NUMERIC scale %d must be between -1000 and 1000", m[1]);
 			out->mod1 = m[0];
 			out->mod2 = nm > 1 ? m[1] : 0;
 		} else if (kind == PGK_VARCHAR || kind == PGK_CHAR) {
 			if (nm > 1)
-				return cerr(cx, loc, NULL, "invalid type modifier");
+				return cx_error(cx, loc, NULL, "invalid type modifier");
 			if (m[0] < 1)
-				return cerr(cx, loc, NULL, "length for type %s must be at least 1",
+				return cx_error(cx, loc, NULL, "length for type %s must be at least 1",
 					    kind == PGK_VARCHAR ? "varchar" : "char");
 			out->mod1 = m[0];
 		} else {
 			if (nm > 1)
-				return cerr(cx, loc, NULL, "invalid type modifier");
+				return cx_error(cx, loc, NULL, "invalid type modifier");
 			if (m[0] < 0)
-				return cerr(cx, loc, NULL, "TIMESTAMP(%d) precision must not be negative", m[0]);
+				return cx_error(cx, loc, NULL, "TIMESTAMP(%d) precision must not be negative", m[0]);
 			out->mod1 = m[0] > 6 ? 6 : m[0];
 		}
 	} else if (kind == PGK_CHAR && !(pj_get(tn, "names") && np == 2 && !strcmp(name, "bpchar"))) {
@@ -559,7 +559,7 @@ static struct expr *apply_typmod(struct cx *cx, struct expr *e, const struct cty
 		    (c->flags & PGFN_TYPMOD))
 			s = c;
 	if (!s) {
-		cerr(cx, loc, "drydock applies a type modifier only where a runtime module implements it",
+		cx_error(cx, loc, "drydock applies a type modifier only where a runtime module implements it",
 		     "type modifier of type %s is not supported", ct_name(cx, to, 1));
 		return NULL;
 	}
@@ -587,7 +587,7 @@ static struct expr *literal_input(struct cx *cx, struct expr *e, const struct ct
 			if (!strcmp(em->labels[i], e->text))
 				ok = 1;
 		if (!ok) {
-			cerr(cx, e->loc, NULL, "invalid input value for enum %s: \"%s\"",
+			cx_error(cx, e->loc, NULL, "invalid input value for enum %s: \"%s\"",
 			     dot + 1, e->text);
 			return NULL;
 		}
@@ -596,7 +596,7 @@ static struct expr *literal_input(struct cx *cx, struct expr *e, const struct ct
 		return ex_sql(cx, ar_sb(cx, &sb), to, e->loc);
 	}
 	if (k == PGK_OTHER) {
-		cerr(cx, e->loc, "drydock cannot check values of this type; compare it with a column of the same type",
+		cx_error(cx, e->loc, "drydock cannot check values of this type; compare it with a column of the same type",
 		     "literals of type %s are not supported", ct_name(cx, to, 0));
 		return NULL;
 	}
@@ -606,7 +606,7 @@ static struct expr *literal_input(struct cx *cx, struct expr *e, const struct ct
 	if (!(is_string(k) && !PGT_IS_ARRAY(to->t))) {
 		const struct pgfn_sig *s = find_cast_sig(cx->env, PGK_TEXT, to->t);
 		if (!s) {
-			cerr(cx, e->loc, "drydock runs the types listed in docs/sql-compiler.md",
+			cx_error(cx, e->loc, "drydock runs the types listed in docs/sql-compiler.md",
 			     "type %s is not supported (no input function)", ct_name(cx, to, 0));
 			return NULL;
 		}
@@ -649,11 +649,11 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 	if (!can_coerce(cx, &e->type, to, cc) ||
 	    !cast_path(cx->env, &e->type, to, cc, &s1, &s2)) {
 		if (what)
-			cerr(cx, e->loc, "You will need to rewrite or cast the expression.",
+			cx_error(cx, e->loc, "You will need to rewrite or cast the expression.",
 			     "%s is of type %s but expression is of type %s", what,
 			     ct_name(cx, to, 0), ct_name(cx, &e->type, 0));
 		else
-			cerr(cx, e->loc, NULL, "cannot cast type %s to %s",
+			cx_error(cx, e->loc, NULL, "cannot cast type %s to %s",
 			     ct_name(cx, &e->type, 0), ct_name(cx, to, 1));
 		return NULL;
 	}
@@ -721,7 +721,7 @@ int select_common_type(struct cx *cx, struct expr **es, int n,
 		if (category_of(nt->t) != category_of(p.t) ||
 		    (nt->t == PGK_OTHER || p.t == PGK_OTHER) ||
 		    (nt->t == PGK_ENUM && p.t == PGK_ENUM)) {
-			return cerr(cx, es[i]->loc, NULL, "%s types %s and %s cannot be matched",
+			return cx_error(cx, es[i]->loc, NULL, "%s types %s and %s cannot be matched",
 				    context, ct_name(cx, &p, 0), ct_name(cx, nt, 0));
 		}
 		if (!preferred(p.t) && can_coerce(cx, &p, nt, CC_IMPLICIT) &&
@@ -751,7 +751,7 @@ int select_common_type(struct cx *cx, struct expr **es, int n,
 	}
 	for (int i = 0; i < n; i++)
 		if (!can_coerce(cx, &es[i]->type, &p, CC_IMPLICIT))
-			return cerr(cx, es[i]->loc, NULL, "%s could not convert type %s to %s",
+			return cx_error(cx, es[i]->loc, NULL, "%s could not convert type %s to %s",
 				    context, ct_name(cx, &es[i]->type, 0), ct_name(cx, &p, 0));
 	*out = p;
 	return 0;
@@ -822,7 +822,7 @@ static const char *op_desc(struct cx *cx, const char *name, struct expr **args, 
 
 /*
  * Resolves polymorphic argument and result types of the chosen candidate;
- * fills out.  -1 after cerr.
+ * fills out.  -1 after cx_error.
  */
 static int finish(struct cx *cx, const struct cand *c, struct expr **args,
 		  int nargs, int loc, const char *what, struct resolved *out)
@@ -847,7 +847,7 @@ static int finish(struct cx *cx, const struct cand *c, struct expr **args,
 			poly = at;
 			have_poly = 1;
 		} else if (!ct_same(&poly, &at)) {
-			return cerr(cx, loc, NULL, "arguments declared \"anyelement\" are not all alike (%s): %s versus %s",
+			return cx_error(cx, loc, NULL, "arguments declared \"anyelement\" are not all alike (%s): %s versus %s",
 				    what, ct_name(cx, &poly, 0), ct_name(cx, &at, 0));
 		}
 	}
@@ -855,7 +855,7 @@ static int finish(struct cx *cx, const struct cand *c, struct expr **args,
 		int k = PGT_KIND(c->args[i]);
 		if (k == PGK_ANYELEMENT || k == PGK_ANYENUM || k == PGK_ANYRANGE) {
 			if (!have_poly)
-				return cerr(cx, loc, NULL, "could not determine polymorphic type because input has type unknown");
+				return cx_error(cx, loc, NULL, "could not determine polymorphic type because input has type unknown");
 			out->args[i] = poly;
 			if (PGT_IS_ARRAY(c->args[i]))
 				out->args[i].t |= PGT_ARRAY;
@@ -868,7 +868,7 @@ static int finish(struct cx *cx, const struct cand *c, struct expr **args,
 	int rk = PGT_KIND(c->ret);
 	if (rk == PGK_ANYELEMENT || rk == PGK_ANYENUM || rk == PGK_ANYRANGE) {
 		if (!have_poly)
-			return cerr(cx, loc, NULL, "could not determine polymorphic type because input has type unknown");
+			return cx_error(cx, loc, NULL, "could not determine polymorphic type because input has type unknown");
 		out->ret = poly;
 		if (PGT_IS_ARRAY(c->ret))
 			out->ret.t |= PGT_ARRAY;
@@ -1071,15 +1071,15 @@ static int select_candidate(struct cx *cx, struct cand *cs, int nc, struct expr 
 	}
 ambiguous:
 	if (is_op)
-		return cerr(cx, loc, "Could not choose a best candidate operator. You might need to add explicit type casts.",
+		return cx_error(cx, loc, "Could not choose a best candidate operator. You might need to add explicit type casts.",
 			    "operator is not unique: %s", what);
-	return cerr(cx, loc, "Could not choose a best candidate function. You might need to add explicit type casts.",
+	return cx_error(cx, loc, "Could not choose a best candidate function. You might need to add explicit type casts.",
 		    "function %s is not unique", what);
 none:
 	if (is_op)
-		return cerr(cx, loc, "No operator matches the given name and argument types. You might need to add explicit type casts.",
+		return cx_error(cx, loc, "No operator matches the given name and argument types. You might need to add explicit type casts.",
 			    "operator does not exist: %s", what);
-	return cerr(cx, loc, "No function matches the given name and argument types. You might need to add explicit type casts (drydock runs the functions listed in docs/sql-compiler.md).",
+	return cx_error(cx, loc, "No function matches the given name and argument types. You might need to add explicit type casts (drydock runs the functions listed in docs/sql-compiler.md).",
 		    "function %s does not exist", what);
 }
 
@@ -1129,7 +1129,7 @@ int resolve_function(struct cx *cx, const char *name, struct expr **args,
 	static struct cand cs[MAXC];
 	int nc = 0;
 	if (nargs > MAXA)
-		return cerr(cx, loc, NULL, "too many arguments for function %s", name);
+		return cx_error(cx, loc, NULL, "too many arguments for function %s", name);
 	FOR_EACH_SIG(cx->env, s) {
 		if (want_srf ? s->kind != PGFN_SRF
 			     : (s->kind != PGFN_FUNC && s->kind != PGFN_AGG && s->kind != PGFN_WINDOW))

@@ -185,18 +185,18 @@ char *ar_sb(struct cx *cx, struct strbuf *sb); /* moves sb into the arena */
 /* A strbuf released with the arena (error paths leave it behind safely). */
 struct strbuf *ar_buf(struct cx *cx);
 /* Reports a compile error at byte offset loc; returns -1. hint may be NULL. */
-int cerr(struct cx *cx, int loc, const char *hintmsg, const char *fmt, ...)
+int cx_error(struct cx *cx, int loc, const char *hintmsg, const char *fmt, ...)
 	ATTR_PRINTF(4, 5);
 /*
  * Evaluates a constant SQLite expression on the private connection and
- * returns it as SQLite literal text (NULL after cerr on a runtime error).
+ * returns it as SQLite literal text (NULL after cx_error on a runtime error).
  */
 char *eval_const(struct cx *cx, const char *sql, int loc);
-/* eval_const without cerr: NULL with *errmsg (arena) on a runtime error. */
+/* eval_const without cx_error: NULL with *errmsg (arena) on a runtime error. */
 char *eval_const_msg(struct cx *cx, const char *sql, char **errmsg);
 /*
  * The first folding error the planner would reach in the statement just
- * compiled (a poison not dropped): -1 after cerr with its message, else 0.
+ * compiled (a poison not dropped): -1 after cx_error with its message, else 0.
  */
 int poison_check(struct cx *cx);
 struct rel *env_find_scratch(struct sqlc_env *env, const char *name);
@@ -216,7 +216,7 @@ const char *ct_name(struct cx *cx, const struct ctype *t, int mods);
 struct ctype ct_from_format(struct sqlc_env *env, const char *source,
 			    const char *format_type, int is_enum,
 			    const char *enum_type);
-/* From a TypeName node of the parse tree; -1 after cerr. */
+/* From a TypeName node of the parse tree; -1 after cx_error. */
 int ct_from_typename(struct cx *cx, const cJSON *tn, struct ctype *out);
 /* The order of a type: 1 with *coll set ("\"pg_numeric\"" or "BINARY"), or 0. */
 int ct_order(struct cx *cx, const struct ctype *t, const char **coll);
@@ -226,7 +226,7 @@ int ct_storage_integer(const struct ctype *t);
  * Coerces e to type to (with its typmod) in context cc, as PostgreSQL's
  * coerce_to_target_type does: unknown literals through the type's input
  * function at compile time, casts from the registry, typmod coercion.
- * Returns the coerced expression, or NULL after cerr ("cannot cast type
+ * Returns the coerced expression, or NULL after cx_error ("cannot cast type
  * x to y", "column ... is of type ... but expression is of type ...").
  * what says how to word the error (NULL: a plain cast).
  */
@@ -234,7 +234,7 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 		       enum coerce_ctx cc, const char *what);
 int can_coerce(struct cx *cx, const struct ctype *from, const struct ctype *to,
 	       enum coerce_ctx cc);
-/* PostgreSQL's select_common_type; -1 after cerr naming context ("UNION"). */
+/* PostgreSQL's select_common_type; -1 after cx_error naming context ("UNION"). */
 int select_common_type(struct cx *cx, struct expr **es, int n,
 		       const char *context, struct ctype *out);
 /* A resolved operator or function. */
@@ -248,7 +248,7 @@ struct resolved {
 /*
  * Resolves operator name over args (nargs 1 or 2) or function name over
  * args, after PostgreSQL's rules; comparisons (= <> < <= > >=) resolve
- * over the types' orders.  0, or -1 after cerr.
+ * over the types' orders.  0, or -1 after cx_error.
  */
 int resolve_operator(struct cx *cx, const char *name, struct expr **args,
 		     int nargs, int loc, struct resolved *out);
@@ -305,7 +305,7 @@ struct expr *ex_compare(struct cx *cx, const char *op, struct expr *a, struct ex
  * arguments the signature's flags ask for. */
 struct expr *call_sig(struct cx *cx, const struct resolved *r, struct expr **args,
 		      int n, int loc);
-/* The comparison a OP b resolved by PostgreSQL's rules; NULL after cerr. */
+/* The comparison a OP b resolved by PostgreSQL's rules; NULL after cx_error. */
 struct expr *make_comparison(struct cx *cx, const char *op, struct expr *a,
 			     struct expr *b, int loc);
 /* ORDER BY items (SortBy nodes) as " ORDER BY e COLLATE c ASC NULLS LAST, ..." */
@@ -340,7 +340,7 @@ const char *str_val(const cJSON *n);
 /* ---- compile_stmt.c ---- */
 struct scope;
 /*
- * A column found by name: the expression that reads it.  NULL after cerr
+ * A column found by name: the expression that reads it.  NULL after cx_error
  * ("column \"x\" does not exist", "... is ambiguous").
  */
 struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *colref);
@@ -360,7 +360,7 @@ const char *query_colsql(const struct query *q, int i);
 int query_coerce_col(struct cx *cx, struct query *q, int i, const struct ctype *to,
 		     enum coerce_ctx cc, const char *what);
 void query_print(struct cx *cx, struct strbuf *sb, struct query *q);
-/* Compiles one statement of the file to SQLite SQL; -1 after cerr. */
+/* Compiles one statement of the file to SQLite SQL; -1 after cx_error. */
 int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out);
 /* For SQLC_WHERE: the scope over env->where_table. */
 struct scope *scope_for_where(struct cx *cx);

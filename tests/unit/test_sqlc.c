@@ -733,7 +733,7 @@ static void test_real_modules(void **state)
 	assert_string_equal(refusal("SELECT jsonb_array_elements('[1]')"), "1:8: set-returning functions are supported only in FROM");
 	/* constant zones and templates the datetime module cannot run are refused at once */
 	assert_string_equal(refusal("SELECT timetz '12:00+00' AT TIME ZONE 'Europe/Paris' FROM books"),
-			    "1:35: time zone \"Europe/Paris\" is not supported by drydock here: named zones run over timestamp and timestamptz (AT TIME ZONE, date_trunc, make_timestamptz), not over timetz");
+			    "1:39: time zone \"Europe/Paris\" is not supported by drydock here: named zones run over timestamp and timestamptz (AT TIME ZONE, date_trunc, make_timestamptz), not over timetz");
 	assert_non_null(sql_of("SELECT date_trunc('day', created::timestamptz, 'Europe/Paris') FROM books"));
 	assert_string_equal(refusal("SELECT created AT TIME ZONE 'Mars/Base' FROM books"),
 			    "1:29: time zone \"Mars/Base\" not recognized");
