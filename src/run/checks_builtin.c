@@ -842,6 +842,26 @@ cleanup:
 /* ------------------------------------------------------ CHECK constraints */
 
 /*
+ * Compiles expr, a boolean expression in PostgreSQL SQL, for env's table;
+ * 0 with prog holding it, or 1 when the compiler refuses it (why holds its
+ * reason): a refusal is a finding ("unverifiable"), not an error of the run.
+ */
+static int compile_condition(struct sqlc_env *env, const char *file, const char *expr,
+			     struct sqlc_program *prog, char *why, size_t whylen)
+{
+	int r;
+	dd_mute_reports++;
+	r = sqlc_compile(env, file, expr, SQLC_WHERE, prog);
+	dd_mute_reports--;
+	if (r || prog->nstmts != 1) {
+		const struct sqlc_error *e = sqlc_env_error(env);
+		snprintf(why, whylen, "%s", r && e->message ? e->message : "not one expression");
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * A CHECK the translator cannot read (dates and times, text order,
  * functions: checkexpr.h), compiled instead by the PostgreSQL-SQL
  * compiler as a boolean expression over w's columns, unqualified, which
@@ -866,14 +886,8 @@ static int compile_check(const struct check_session *s, const struct table_meta 
 	sb_add(&expr, p, (size_t)(end - p));
 	env = sqlc_env_new(s->working, NULL);
 	sqlc_env_set_table(env, w->pristine_name ? NULL : w->source, w->name);
-	dd_mute_reports++; /* a refusal is a finding ("unverifiable"), not an error */
-	r = sqlc_compile(env, "check", expr.buf, SQLC_WHERE, &prog);
-	dd_mute_reports--;
-	if (r || prog.nstmts != 1) {
-		const struct sqlc_error *e = sqlc_env_error(env);
-		snprintf(why, whylen, "%s", r && e->message ? e->message : "not one expression");
-		r = 1;
-	} else {
+	r = compile_condition(env, "check", expr.buf, &prog, why, whylen);
+	if (!r) {
 		sb_addf(out, "(%s)", prog.stmts[0].sqlite_sql);
 		for (int i = 0; i < w->ncols; i++)
 			if (strstr(expr.buf, w->cols[i].name))
@@ -1071,15 +1085,8 @@ static int compile_domain_check(const char *source, const char *def, const char 
 
 	env = sqlc_env_new(&cat, NULL);
 	sqlc_env_set_table(env, NULL, "dd_domain_value");
-	/* a refusal is a finding ("unverifiable"), not an error of the run */
-	dd_mute_reports++;
-	r = sqlc_compile(env, "domain check", expr.buf, SQLC_WHERE, &prog);
-	dd_mute_reports--;
-	if (r || prog.nstmts != 1) {
-		const struct sqlc_error *e = sqlc_env_error(env);
-		snprintf(why, whylen, "%s", r && e->message ? e->message : "not one expression");
-		r = 1;
-	} else {
+	r = compile_condition(env, "domain check", expr.buf, &prog, why, whylen);
+	if (!r) {
 		*out = xstrdup(prog.stmts[0].sqlite_sql);
 	}
 	sqlc_program_free(&prog);

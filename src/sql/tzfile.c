@@ -377,6 +377,20 @@ const struct tzone *tz_load(const char *name)
 
 /* ---- lookups ---- */
 
+/* The first transition in 1..hi after t (hi when none before it is). */
+static int first_after(const struct tzone *z, int64_t t, int hi)
+{
+	int lo = 1;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (t < z->ats[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* localsub: the type in effect at instant t */
 int tz_utoff_at(const struct tzone *z, int64_t t)
 {
@@ -388,15 +402,7 @@ int tz_utoff_at(const struct tzone *z, int64_t t)
 		int64_t k = (t - z->ats[z->n - 1] - 1) / SECS_PER_REPEAT + 1;
 		return tz_utoff_at(z, t - k * SECS_PER_REPEAT);
 	}
-	int lo = 1, hi = z->n;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (t < z->ats[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return z->tt[z->types[lo - 1]].utoff;
+	return z->tt[z->types[first_after(z, t, z->n) - 1]].utoff;
 }
 
 static int lowest_standard(const struct tzone *z)
@@ -432,14 +438,7 @@ static int next_boundary(const struct tzone *z, int64_t t, int32_t *before, int6
 		*after = z->tt[z->types[0]].utoff;
 		return 1;
 	}
-	int lo = 1, hi = z->n - 1;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (t < z->ats[mid])
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	int lo = first_after(z, t, z->n - 1);
 	*before = z->tt[z->types[lo - 1]].utoff;
 	*boundary = z->ats[lo];
 	*after = z->tt[z->types[lo]].utoff;
