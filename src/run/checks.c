@@ -6,17 +6,10 @@
 #define _GNU_SOURCE
 #include "checks.h"
 
-#include <cjson/cJSON.h>
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#include "changeset.h"
-#include "checkexpr.h"
-#include "pgtype.h"
 #include "sqlc.h"
 #include "checks_int.h"
 

@@ -3,19 +3,14 @@
  * snapshot ("before", through temp views) and the working state ("after").
  */
 #define _GNU_SOURCE
-#include "checks.h"
 
-#include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "changeset.h"
-#include "checkexpr.h"
-#include "pgtype.h"
 #include "sqlc.h"
 #include "checks_int.h"
 

@@ -3,20 +3,13 @@
  * (dd_check_run, dd_check_result) and shown as text or JSON.
  */
 #define _GNU_SOURCE
-#include "checks.h"
 #include "jsonutil.h"
 
-#include <cjson/cJSON.h>
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "changeset.h"
-#include "checkexpr.h"
-#include "pgtype.h"
 #include "sqlc.h"
 #include "term.h"
 #include "checks_int.h"

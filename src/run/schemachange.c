@@ -11,11 +11,8 @@
 #include "schemachange.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "schemachange_int.h"
 
 #define PG_NAME_MAX 63 /* NAMEDATALEN - 1: longer names are truncated */

@@ -11,14 +11,9 @@
  */
 #define _GNU_SOURCE
 #include "jsonutil.h"
-#include "schemachange.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "schemachange_int.h"
 
 /* ------------------------------------------------------------ rendering */

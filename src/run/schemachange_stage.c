@@ -4,14 +4,11 @@
  */
 #define _GNU_SOURCE
 #include "jsonutil.h"
-#include "schemachange.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "schemachange_int.h"
 
 /* ------------------------------------------------- applying to staging */

@@ -3,15 +3,12 @@
  * store them (a constant default's value, canonical type names).
  */
 #define _GNU_SOURCE
-#include "jsonutil.h"
-#include "schemachange.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "schemachange_int.h"
 
 /* ------------------------------------------------------ default values */
