@@ -97,8 +97,12 @@ t_jobs_give_the_same_content_as_one_stream() {
 	assert_status 0
 	assert_err_contains "app.big: 20000 rows"
 	assert_err_contains "app.nokey: 3000 rows"
-	# big was read in block ranges, by more than one backend
-	assert_eq "$(copy_pids "$from" big | wc -l)" 4 "backends reading big by ctid ranges"
+	# big was read in block ranges, by more than one backend (how many of
+	# the four take a range of it depends on how fast each finishes its
+	# other tables: 3 under load and the sanitizer build, 4 when quiet)
+	local readers
+	readers=$(copy_pids "$from" big | wc -l)
+	[[ $readers -ge 2 ]] || fail "big was read by $readers backend(s) by ctid ranges, expected 2 or more"
 	dump_stage one.db >one.txt
 	dump_stage four.db >four.txt
 	assert_eq "$(grep -c . one.txt)" "$(grep -c . four.txt)" "lines of the dumps"
