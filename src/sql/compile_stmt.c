@@ -175,6 +175,53 @@ struct expr *scope_column(struct cx *cx, struct scope *sc, const cJSON *b)
 
 /* ---- relations ---- */
 
+/* ---- PostgreSQL text from the catalog ---- */
+
+/*
+ * An expression the catalog holds as PostgreSQL text (a column's DEFAULT,
+ * a domain's CHECK), parsed as "SELECT text": pg_text_begin returns its
+ * node (NULL after a syntax error, pt->pr.error set) and until pg_text_end
+ * the compiler reads positions in that text and reports nothing (the
+ * caller words the error).  The parse tree lives until pg_text_end:
+ * compiled constants point into it.
+ */
+struct pg_text {
+	char *sql;
+	PgQueryParseResult pr;
+	cJSON *root;
+	const char *saved_text;
+	int saved_base;
+};
+
+static const cJSON *pg_text_begin(struct cx *cx, struct pg_text *pt, const char *text)
+{
+	const cJSON *st, *sb = NULL, *rb = NULL;
+	pt->sql = xasprintf("SELECT %s", text);
+	pt->pr = pg_query_parse(pt->sql);
+	pt->root = pt->pr.error ? NULL : cJSON_Parse(pt->pr.parse_tree);
+	pt->saved_text = cx->text;
+	pt->saved_base = cx->base;
+	cx->text = pt->sql;
+	cx->base = 0;
+	cx->quiet++;
+	if (!pt->root)
+		return NULL;
+	st = pj_get(cJSON_GetArrayItem(pj_get(pt->root, "stmts"), 0), "stmt");
+	node_tag(st, &sb);
+	node_tag(cJSON_GetArrayItem(pj_get(sb, "targetList"), 0), &rb);
+	return pj_get(rb, "val");
+}
+
+static void pg_text_end(struct cx *cx, struct pg_text *pt)
+{
+	cx->quiet--;
+	cx->text = pt->saved_text;
+	cx->base = pt->saved_base;
+	cJSON_Delete(pt->root);
+	pg_query_free_parse_result(pt->pr);
+	free(pt->sql);
+}
+
 /* ---- domains ---- */
 
 /*
@@ -245,14 +292,11 @@ static const char *domain_check_sql(struct cx *cx, const char *def, const struct
 	const char *p = !strncmp(def, "CHECK ", 6) ? def + 6 : def;
 	if (len > 10 && !strcmp(def + len - 10, " NOT VALID"))
 		len -= 10;
-	char *sql = xasprintf("SELECT %.*s", (int)(len - (size_t)(p - def)), p);
-	PgQueryParseResult pr = pg_query_parse(sql);
-	cJSON *root = NULL;
+	char *text = xstrndup(p, len - (size_t)(p - def));
+	struct pg_text pt;
+	const cJSON *val = pg_text_begin(cx, &pt, text);
 	const char *out = NULL;
-	if (!pr.error && (root = cJSON_Parse(pr.parse_tree))) {
-		const cJSON *st = pj_get(cJSON_GetArrayItem(pj_get(root, "stmts"), 0), "stmt"), *sb, *rb;
-		node_tag(st, &sb);
-		node_tag(cJSON_GetArrayItem(pj_get(sb, "targetList"), 0), &rb);
+	if (val) {
 		struct scope *sc = scope_new(cx, NULL);
 		struct rte *rt = ar_alloc(cx, sizeof(*rt));
 		rt->refname = "";
@@ -263,21 +307,12 @@ static const char *domain_check_sql(struct cx *cx, const char *def, const struct
 		rt->cols[0].type = *base;
 		rt->cols[0].unqual = 1;
 		scope_add(cx, sc, rt);
-		const char *saved = cx->text;
-		int saved_base = cx->base;
-		cx->text = sql;
-		cx->base = 0;
-		cx->quiet++;
-		struct expr *c = compile_cond(cx, sc, pj_get(rb, "val"), EK_WHERE, "CHECK");
-		cx->quiet--;
-		cx->text = saved;
-		cx->base = saved_base;
+		struct expr *c = compile_cond(cx, sc, val, EK_WHERE, "CHECK");
 		if (c)
 			out = ex_sqltext(cx, c);
 	}
-	cJSON_Delete(root);
-	pg_query_free_parse_result(pr);
-	free(sql);
+	pg_text_end(cx, &pt);
+	free(text);
 	return out;
 }
 
@@ -1885,45 +1920,22 @@ struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc
 		return assign_value(cx, r, col, ex_sql(cx, "NULL", &c->type, loc));
 	if (!text)
 		return not_null_guard(cx, r, col, ex_sql(cx, "NULL", &c->type, loc));
-	/* the default is PostgreSQL text (pg_get_expr): compile it as such */
-	char *sql = xasprintf("SELECT %s", text);
-	PgQueryParseResult pr = pg_query_parse(sql);
-	cJSON *root = NULL;
-	e = NULL;
-	if (pr.error) {
-		cx_error(cx, loc, NULL, "cannot compile the default of column \"%s\": %s", c->name, pr.error->message);
-		goto done;
-	}
-	root = cJSON_Parse(pr.parse_tree);
-	{
-		const cJSON *st = pj_get(cJSON_GetArrayItem(pj_get(root, "stmts"), 0), "stmt"), *sb;
-		node_tag(st, &sb);
-		const cJSON *rt = cJSON_GetArrayItem(pj_get(sb, "targetList"), 0), *rb;
-		node_tag(rt, &rb);
-		/* errors in it are reported at the statement, with the default named */
-		const char *saved = cx->text;
-		int saved_base = cx->base;
-		cx->text = sql;
-		cx->base = 0;
-		cx->quiet++;
-		e = compile_expr(cx, NULL, pj_get(rb, "val"), EK_VALUES);
-		if (e)
-			e = assign_value(cx, r, col, e);
-		cx->quiet--;
-		cx->text = saved;
-		cx->base = saved_base;
-		if (!e) {
-			char *m = cx->env->err.message ? xstrdup(cx->env->err.message) : xstrdup("?");
-			cx_error(cx, loc, "drydock compiles a column's DEFAULT from its PostgreSQL text; give the column a value explicitly",
-			     "cannot compile the default of column \"%s\" (%s): %s", c->name, text, m);
-			free(m);
-			goto done;
-		}
-	}
-done:
-	cJSON_Delete(root);
-	pg_query_free_parse_result(pr);
-	free(sql);
+	/* the default is PostgreSQL text (pg_get_expr): compile it as such;
+	 * errors in it are reported at the statement, with the default named */
+	struct pg_text pt;
+	const cJSON *val = pg_text_begin(cx, &pt, text);
+	e = val ? compile_expr(cx, NULL, val, EK_VALUES) : NULL;
+	if (e)
+		e = assign_value(cx, r, col, e);
+	char *m = xstrdup(!val ? (pt.pr.error ? pt.pr.error->message : "?")
+			       : cx->env->err.message ? cx->env->err.message : "?");
+	pg_text_end(cx, &pt);
+	if (!val)
+		cx_error(cx, loc, NULL, "cannot compile the default of column \"%s\": %s", c->name, m);
+	else if (!e)
+		cx_error(cx, loc, "drydock compiles a column's DEFAULT from its PostgreSQL text; give the column a value explicitly",
+			 "cannot compile the default of column \"%s\" (%s): %s", c->name, text, m);
+	free(m);
 	return e;
 }
 
