@@ -951,8 +951,10 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		return NULL;
 	if (!(r = compile_expr(cx, sc, pj_get(b, "rexpr"), ek)))
 		return NULL;
+	/* x [NOT] SIMILAR TO p [ESCAPE e] comes from the grammar as
+	 * x ~ similar_to_escape(p [, e]) (or !~) */
 	if (!strcmp(kind, "AEXPR_OP") || !strcmp(kind, "AEXPR_LIKE") ||
-	    !strcmp(kind, "AEXPR_ILIKE"))
+	    !strcmp(kind, "AEXPR_ILIKE") || !strcmp(kind, "AEXPR_SIMILAR"))
 		return compile_op(cx, op, l, r, loc);
 	if (!strcmp(kind, "AEXPR_DISTINCT") || !strcmp(kind, "AEXPR_NOT_DISTINCT")) {
 		struct expr *c = make_comparison(cx, "=", l, r, loc);
@@ -988,8 +990,6 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		return ex_fold(cx, ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2,
 					   fold_comparison(cx, c), l));
 	}
-	if (!strcmp(kind, "AEXPR_SIMILAR"))
-		return cx_error(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
 	return cx_error(cx, loc, NULL, "operator form %s is not supported", kind), NULL;
 }
 

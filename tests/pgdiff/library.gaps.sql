@@ -5,9 +5,6 @@
 -- of them gives different rows; when one passes, move it to library.sql.
 -- Format: see library.sql.
 
--- construct: SIMILAR TO
-UPDATE books SET code = 'similar' WHERE title SIMILAR TO '(The|A) %'
-
 UPDATE books SET code = to_char(price, 'FM999.00')
 
 UPDATE authors SET born = 'June 1, 2020' WHERE id = 5

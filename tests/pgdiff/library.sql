@@ -556,3 +556,12 @@ UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books 
 UPDATE books SET added = date_trunc('hour', added AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
 
 UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')
+
+-- construct: SIMILAR TO
+UPDATE books SET code = 'similar' WHERE title SIMILAR TO '(The|A) %'
+
+UPDATE books SET code = 'nsim' WHERE title NOT SIMILAR TO '%(a|e)%' ESCAPE '#'
+
+UPDATE books SET code = 'sim2' WHERE title SIMILAR TO '%[0-9]+%' OR title SIMILAR TO NULL
+
+UPDATE books SET code = 'sim3' WHERE code SIMILAR TO '_{3}%#_%' ESCAPE '#'
