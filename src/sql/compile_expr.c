@@ -1736,30 +1736,63 @@ static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON
 		query_print(cx, sb, q);
 		sb_adds(sb, ") LIMIT 1)");
 		e = ex_sql(cx, ar_sb(cx, sb), query_coltype(q, 0), loc);
-	} else if (!strcmp(type, "ANY_SUBLINK")) {
+	} else if (!strcmp(type, "ANY_SUBLINK") || !strcmp(type, "ALL_SUBLINK")) {
+		int any = !strcmp(type, "ANY_SUBLINK");
 		const char *op = pj_get(b, "operName") ? op_name(pj_get(b, "operName")) : "=";
 		struct expr *l = compile_expr(cx, sc, pj_get(b, "testexpr"), ek);
 		struct resolved r;
 		if (!l)
 			return NULL;
-		if (strcmp(op, "="))
-			return cx_error(cx, loc, NULL, "%s ANY (subquery) is not supported yet", op), NULL;
 		if (query_ncols(q) != 1)
 			return cx_error(cx, loc, NULL, "subquery has too many columns"), NULL;
-		struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
-		pair[1]->text = "?";
-		if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
-			return NULL;
-		if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
-			return NULL;
-		if (query_coerce_col(cx, q, 0, &r.args[1], CC_IMPLICIT, NULL) < 0)
-			return NULL;
-		sb_adds(sb, "(");
-		query_print(cx, sb, q);
-		sb_adds(sb, ")");
-		e = ex_tmpl(cx, "$1 COLLATE $c IN $2", &T_BOOL, loc, 2, l,
-			    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
-		e->coll = r.coll;
+		if (any && !strcmp(op, "=")) {
+			/* x IN (subquery): SQLite's IN has the same three values */
+			struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
+			pair[1]->text = "?";
+			if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
+				return NULL;
+			if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+				return NULL;
+			if (query_coerce_col(cx, q, 0, &r.args[1], CC_IMPLICIT, NULL) < 0)
+				return NULL;
+			sb_adds(sb, "(");
+			query_print(cx, sb, q);
+			sb_adds(sb, ")");
+			e = ex_tmpl(cx, "$1 COLLATE $c IN $2", &T_BOOL, loc, 2, l,
+				    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
+			e->coll = r.coll;
+		} else {
+			/*
+			 * x op ANY/ALL (subquery), as ExecScanSubPlan: the
+			 * comparison of x with each row; ANY is true when one
+			 * is true, else NULL when one is NULL, else false (no
+			 * rows: false); ALL is false when one is false, else
+			 * NULL when one is NULL, else true (no rows: true).
+			 * x is compared inside the subquery, once per row, as
+			 * PostgreSQL's testexpr is: an aggregate of the outer
+			 * query cannot go there.
+			 */
+			if (!is_comparison(op))
+				return cx_error(cx, loc, NULL, "operator %s with ANY/ALL (subquery) is not supported", op), NULL;
+			if (l->flags & (X_AGG | X_WINDOW | X_VOLATILE))
+				return cx_error(cx, l->loc, NULL, "%s %s (subquery) over an aggregate, window or volatile expression is not supported",
+					    op, any ? "ANY" : "ALL"), NULL;
+			struct expr *col = ex_sql(cx, ar_printf(cx, "\"?q\".%s", query_colsql(q, 0)),
+						  query_coltype(q, 0), loc);
+			struct expr *c = fold_comparison(cx, make_comparison(cx, op, l, col, loc));
+			if (!c)
+				return NULL;
+			sb_adds(sb, any ? "(SELECT CASE WHEN max(\"?c\") THEN 1 "
+				        : "(SELECT CASE WHEN NOT min(\"?c\") THEN 0 ");
+			sb_adds(sb, "WHEN count(\"?c\") < count(*) THEN NULL ELSE ");
+			sb_adds(sb, any ? "0" : "1");
+			sb_adds(sb, " END FROM (SELECT ");
+			ex_print(sb, c);
+			sb_adds(sb, " AS \"?c\" FROM (");
+			query_print(cx, sb, q);
+			sb_adds(sb, ") AS \"?q\"))");
+			e = ex_sql(cx, ar_sb(cx, sb), &T_BOOL, loc);
+		}
 	} else {
 		return cx_error(cx, loc, NULL, "%s subqueries are not supported yet", type), NULL;
 	}

@@ -15,8 +15,6 @@ INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
 
 WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
 
-UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE id < 3)
-
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$

@@ -565,3 +565,22 @@ UPDATE books SET code = 'nsim' WHERE title NOT SIMILAR TO '%(a|e)%' ESCAPE '#'
 UPDATE books SET code = 'sim2' WHERE title SIMILAR TO '%[0-9]+%' OR title SIMILAR TO NULL
 
 UPDATE books SET code = 'sim3' WHERE code SIMILAR TO '_{3}%#_%' ESCAPE '#'
+
+-- construct: op ANY/ALL (subquery)
+UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE id < 3)
+
+UPDATE books SET code = 'any' WHERE pages < ANY (SELECT pages FROM books WHERE id < 3)
+
+UPDATE books SET code = 'allnull' WHERE pages > ALL (SELECT NULL::int FROM books WHERE id < 3)
+
+UPDATE books SET code = 'allempty' WHERE pages > ALL (SELECT pages FROM books WHERE false)
+
+UPDATE books SET code = 'anyempty' WHERE NOT (pages > ANY (SELECT pages FROM books WHERE false))
+
+UPDATE books SET code = 'ne' WHERE title <> ALL (SELECT title FROM books b2 WHERE b2.id <> books.id)
+
+UPDATE books SET code = 'eqall' WHERE price = ALL (SELECT price FROM books b2 WHERE b2.id = books.id)
+
+UPDATE books SET code = CASE WHEN price >= ALL (SELECT 1.5) THEN 'x' WHEN price <= ANY (SELECT pages FROM books) IS NULL THEN 'n' END
+
+UPDATE books SET code = 'nall' WHERE pages >= ALL (SELECT pages FROM books UNION ALL SELECT NULL)
