@@ -2034,6 +2034,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	int *cols;
 	int loc = pj_int(rvb, "location", 0);
 	struct strbuf *with = ar_buf(cx);
+	size_t start = out->len;
 	if (!r)
 		return -1;
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
@@ -2318,13 +2319,34 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				sb_addf(out, "%s%s = ", k++ ? ", " : "", qident(cx, name));
 				ex_print(out, e);
 			}
+			/*
+			 * A row this command inserted or updated cannot be
+			 * updated again (ExecOnConflictUpdate: "cannot affect
+			 * row a second time"), checked before the WHERE.  Temp
+			 * triggers record the rowids the statement inserts and
+			 * updates while it runs.
+			 */
+			sb_addf(out, " WHERE CASE WHEN EXISTS (SELECT 1 FROM temp.\"?oc\" WHERE r = %s.rowid) "
+				     "THEN pg_sqlc_raise('ON CONFLICT DO UPDATE command cannot affect row a second time') ELSE ",
+				qident(cx, r->name));
 			if (pj_get(oc, "whereClause")) {
 				struct expr *w = compile_cond(cx, us, pj_get(oc, "whereClause"), EK_WHERE, "WHERE");
 				if (!w)
 					return -1;
-				sb_adds(out, " WHERE ");
 				ex_print(out, w);
+			} else {
+				sb_adds(out, "true");
 			}
+			sb_adds(out, " END; DROP TRIGGER temp.\"?oc_i\"; DROP TRIGGER temp.\"?oc_u\"; DROP TABLE temp.\"?oc\"");
+			struct strbuf *stmt = ar_buf(cx);
+			sb_adds(stmt, out->buf + start);
+			sb_setlen(out, start);
+			sb_adds(out, "CREATE TEMP TABLE \"?oc\" (r INTEGER PRIMARY KEY); ");
+			for (int u = 0; u < 2; u++)
+				sb_addf(out, "CREATE TEMP TRIGGER \"?oc_%c\" AFTER %s ON %s BEGIN "
+					     "INSERT OR IGNORE INTO \"?oc\" VALUES (NEW.rowid); END; ",
+					u ? 'u' : 'i', u ? "UPDATE" : "INSERT", qident(cx, r->sql_name));
+			sb_adds(out, stmt->buf);
 		}
 		sb_release(tgt);
 	}

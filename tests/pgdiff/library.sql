@@ -584,3 +584,18 @@ UPDATE books SET code = 'eqall' WHERE price = ALL (SELECT price FROM books b2 WH
 UPDATE books SET code = CASE WHEN price >= ALL (SELECT 1.5) THEN 'x' WHEN price <= ANY (SELECT pages FROM books) IS NULL THEN 'n' END
 
 UPDATE books SET code = 'nall' WHERE pages >= ALL (SELECT pages FROM books UNION ALL SELECT NULL)
+
+-- construct: ON CONFLICT DO UPDATE affecting a row twice is an error
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name
+
+INSERT INTO authors (id, name, country) VALUES (50, 'A', 'US'), (50, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE false
+
+INSERT INTO authors (id, name, country) VALUES (50, 'A', 'US'), (50, 'B', NULL) ON CONFLICT (id) DO NOTHING
+
+INSERT INTO authors (id, name) SELECT 60 + id % 2, name FROM authors ON CONFLICT (id) DO UPDATE SET name = excluded.name || '!'
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name = 'B'
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (2, 'B', NULL), (1, 'C', 'FR') ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name <> 'A'
