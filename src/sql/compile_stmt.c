@@ -2353,6 +2353,52 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	return generated_recompute(cx, r, out);
 }
 
+/*
+ * UPDATE ... FROM: PostgreSQL computes the new values for every row of the
+ * join and updates each target row with one of them, "which one is not
+ * readily predictable"; SQLite also takes an arbitrary one.  So when a
+ * target row joins several rows whose new values differ, drydock cannot
+ * know PostgreSQL's result and stops; when they agree (SET active = true
+ * FROM orders), the result is the same whichever is taken.  The join is
+ * computed once (a materialized CTE: each SET expression evaluated once
+ * per join row, as PostgreSQL's projection does), then counted per target
+ * row; equal values are equal stored values (count, min and max agree).
+ */
+static void update_from(struct cx *cx, const struct rel *r, const char *ref, const char **names,
+			struct expr **vals, int nset, const char *from, const struct expr *w,
+			struct strbuf *out)
+{
+	sb_addf(out, "UPDATE %s AS \"?t\" SET ", qident(cx, r->sql_name));
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, "%s%s = \"?j\".\"?v%d\"", i ? ", " : "", qident(cx, names[i]), i);
+	sb_addf(out, " FROM (WITH \"?u\" AS MATERIALIZED (SELECT %s.rowid AS \"?rid\"", qident(cx, ref));
+	for (int i = 0; i < nset; i++) {
+		sb_adds(out, ", ");
+		ex_print(out, vals[i]);
+		sb_addf(out, " AS \"?v%d\"", i);
+	}
+	/* from is " FROM item, ...": the target joins them */
+	sb_addf(out, " FROM %s AS %s, %s", qident(cx, r->sql_name), qident(cx, ref), from + strlen(" FROM "));
+	if (w) {
+		sb_adds(out, " WHERE ");
+		ex_print(out, w);
+	}
+	sb_adds(out, ") SELECT *, count(*) OVER \"?w\" AS \"?n\"");
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, ", count(\"?v%d\") OVER \"?w\" AS \"?c%d\", min(\"?v%d\") OVER \"?w\" AS \"?l%d\", "
+			     "max(\"?v%d\") OVER \"?w\" AS \"?h%d\"", i, i, i, i, i, i);
+	sb_adds(out, " FROM \"?u\" WINDOW \"?w\" AS (PARTITION BY \"?rid\")) AS \"?j\" "
+		     "WHERE \"?t\".rowid = \"?j\".\"?rid\" AND CASE WHEN \"?j\".\"?n\" > 1 AND NOT (true");
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, " AND (\"?c%d\" = 0 OR \"?c%d\" = \"?n\" AND \"?l%d\" IS \"?h%d\")", i, i, i, i);
+	sb_adds(out, ") THEN pg_sqlc_raise(");
+	sb_add_literal(out, ar_printf(cx, "UPDATE ... FROM joins a row of \"%s\" with several rows giving "
+					  "different new values: PostgreSQL would take one of them, and which one "
+					  "is not predictable; make the FROM rows unique per row of \"%s\"",
+					  r->name, r->name));
+	sb_adds(out, ") ELSE true END");
+}
+
 static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *it;
@@ -2381,10 +2427,9 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			first = 0;
 		}
 	}
-	sb_adds(out, with->buf);
-	sb_release(with);
-	sb_addf(out, "UPDATE %s AS %s SET ", qident(cx, r->sql_name), qident(cx, ref));
-	int k = 0;
+	int k = 0, nset = cJSON_GetArraySize(pj_get(b, "targetList"));
+	struct expr **vals = ar_alloc(cx, sizeof(*vals) * (size_t)(nset + 1));
+	const char **names = ar_alloc(cx, sizeof(*names) * (size_t)(nset + 1));
 	cJSON_ArrayForEach(it, pj_get(b, "targetList")) {
 		const cJSON *tb;
 		node_tag(it, &tb);
@@ -2417,18 +2462,29 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (!strcmp(pj_str(pb, "name"), name))
 				return cx_error(cx, tloc, NULL, "multiple assignments to same column \"%s\"", name);
 		}
-		sb_addf(out, "%s%s = ", k++ ? ", " : "", qident(cx, name));
-		ex_print(out, e);
+		names[k] = name;
+		vals[k++] = e;
 	}
-	sb_adds(out, from->buf);
+	struct expr *w = NULL;
+	if (pj_get(b, "whereClause") &&
+	    !(w = compile_cond(cx, sc, pj_get(b, "whereClause"), EK_WHERE, "WHERE")))
+		return -1;
+	sb_adds(out, with->buf);
+	sb_release(with);
+	if (!from->len) {
+		sb_addf(out, "UPDATE %s AS %s SET ", qident(cx, r->sql_name), qident(cx, ref));
+		for (int i = 0; i < nset; i++) {
+			sb_addf(out, "%s%s = ", i ? ", " : "", qident(cx, names[i]));
+			ex_print(out, vals[i]);
+		}
+		if (w) {
+			sb_adds(out, " WHERE ");
+			ex_print(out, w);
+		}
+	} else {
+		update_from(cx, r, ref, names, vals, nset, from->buf, w, out);
+	}
 	sb_release(from);
-	if (pj_get(b, "whereClause")) {
-		struct expr *w = compile_cond(cx, sc, pj_get(b, "whereClause"), EK_WHERE, "WHERE");
-		if (!w)
-			return -1;
-		sb_adds(out, " WHERE ");
-		ex_print(out, w);
-	}
 	return generated_recompute(cx, r, out);
 }
 

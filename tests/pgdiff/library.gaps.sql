@@ -18,3 +18,10 @@ WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books 
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$
+
+-- stops at run time: a target row joined with several FROM rows giving
+-- different values; PostgreSQL takes one, and which is unpredictable
+-- construct: UPDATE ... FROM with several different new values per row
+UPDATE authors a SET country = b.code FROM books b WHERE b.author_id = a.id
+
+UPDATE authors a SET name = a.name || b.id FROM books b WHERE b.author_id = a.id

@@ -599,3 +599,16 @@ INSERT INTO authors (id, name) SELECT 60 + id % 2, name FROM authors ON CONFLICT
 INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name = 'B'
 
 INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (2, 'B', NULL), (1, 'C', 'FR') ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name <> 'A'
+
+-- construct: UPDATE ... FROM joining a row several times
+UPDATE authors a SET born = '1900-01-01' FROM books b WHERE b.author_id = a.id
+
+UPDATE authors a SET country = NULL, name = upper(a.name) FROM books b WHERE b.author_id = a.id AND b.id > 5
+
+UPDATE authors a SET country = b.code FROM books b WHERE b.author_id = a.id AND b.id IN (1, 2, 3)
+
+UPDATE authors a SET country = 'x' || (b.pages / 0) FROM books b WHERE b.author_id = a.id
+
+UPDATE books SET price = price + 1 FROM (SELECT 1 AS one UNION ALL SELECT 1) o WHERE books.id < 4
+
+UPDATE books SET price = price + o.one FROM (SELECT 1 AS one UNION ALL SELECT 2) o WHERE books.id > 100
