@@ -2194,11 +2194,22 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		}
 	} else if (sel) {
 		sb_adds(out, ") ");
-		if (ndefs) {
-			/* the omitted columns' defaults, once per row of the SELECT */
+		int guard = 0;
+		for (int k = 0; k < nsrc; k++)
+			guard |= r->cols[cols[k]].not_null;
+		if (ndefs || guard) {
+			/* the omitted columns' defaults, once per row of the
+			 * SELECT; NULL into a NOT NULL column fails, as for
+			 * VALUES (and a NULL into an INTEGER PRIMARY KEY never
+			 * becomes SQLite's next rowid); outside the SELECT, so
+			 * only rows it returns are looked at */
 			sb_adds(out, "SELECT ");
-			for (int k = 0; k < nsrc; k++)
-				sb_addf(out, "%s\"?s\".%s", k ? ", " : "", query_colsql(srcq, k));
+			for (int k = 0; k < nsrc; k++) {
+				struct expr *v = ex_sql(cx, ar_printf(cx, "\"?s\".%s", query_colsql(srcq, k)),
+							&r->cols[cols[k]].type, loc);
+				sb_adds(out, k ? ", " : "");
+				ex_print(out, not_null_guard(cx, r, cols[k], v));
+			}
 			for (int k = 0; k < ndefs; k++) {
 				sb_adds(out, k || nsrc ? ", " : "");
 				ex_print(out, defs[k]);

@@ -612,3 +612,18 @@ UPDATE authors a SET country = 'x' || (b.pages / 0) FROM books b WHERE b.author_
 UPDATE books SET price = price + 1 FROM (SELECT 1 AS one UNION ALL SELECT 1) o WHERE books.id < 4
 
 UPDATE books SET price = price + o.one FROM (SELECT 1 AS one UNION ALL SELECT 2) o WHERE books.id > 100
+
+-- construct: INSERT ... SELECT of NULL into a NOT NULL column
+INSERT INTO authors (id, name) SELECT NULL, 'x'
+
+INSERT INTO authors (id, name) SELECT max(id) + 1, NULL FROM authors
+
+INSERT INTO authors (id, name) SELECT id + 100, 'y' FROM authors WHERE id < 3 UNION ALL SELECT NULL, 'z'
+
+INSERT INTO loans (id, book_id, returned) SELECT 500, 1, NULL
+
+INSERT INTO authors (id, name) SELECT id + 100, country FROM authors ORDER BY country NULLS LAST LIMIT 1
+
+INSERT INTO authors (id, name) SELECT id + 100, country FROM authors WHERE country IS NOT NULL
+
+INSERT INTO authors (id, name) SELECT DISTINCT id + 100, 'n' || id FROM authors
