@@ -42,6 +42,24 @@ struct cte {
 	const char **colsql;
 	struct ctype *types;
 	int ncols;
+	int no_returning;    /* a data-modifying WITH query without RETURNING */
+};
+
+/* A table named by a part of the statement (0: the statement itself, k:
+ * its k-th data-modifying WITH query), read or written. */
+struct relref {
+	const char *sql_name;
+	const char *name;
+	int part, written, loc;
+	int insert_only;     /* written by INSERT without ON CONFLICT: reads nothing */
+};
+
+/* The rows a RETURNING list gave: a temp table and its columns. */
+struct returning {
+	int part;            /* the table is temp."?ret_PART" */
+	int ncols;
+	const char **names;
+	struct ctype *types;
 };
 
 struct scope {
@@ -595,6 +613,21 @@ static int check_refname(struct cx *cx, struct scope *sc, const char *name, int 
 static struct rte *from_item(struct cx *cx, struct scope *sc, const cJSON *n,
 			     struct strbuf *out);
 
+/* Records that the part compiling now names table r (see struct relref):
+ * written 0 read, 1 written, 2 written by an INSERT that reads nothing of it. */
+static void note_ref(struct cx *cx, const struct rel *r, int written, int loc)
+{
+	if (cx->nrefs + 1 > cx->alloc_refs) {
+		size_t na = cx->alloc_refs ? cx->alloc_refs * 2 : 8;
+		struct relref *n = ar_alloc(cx, sizeof(*n) * na);
+		if (cx->nrefs)
+			memcpy(n, cx->refs, sizeof(*n) * cx->nrefs);
+		cx->refs = n;
+		cx->alloc_refs = na;
+	}
+	cx->refs[cx->nrefs++] = (struct relref){ r->sql_name, r->name, cx->dml_part, written != 0, loc, written == 2 };
+}
+
 static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b,
 				 struct strbuf *out)
 {
@@ -607,6 +640,8 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 	if (pj_str(b, "catalogname"))
 		return cx_error(cx, loc, NULL, "cross-database references are not implemented"), NULL;
 	if (!schema && (c = find_cte(sc, name))) {
+		if (c->no_returning)
+			return cx_error(cx, loc, NULL, "WITH query \"%s\" does not have a RETURNING clause", name), NULL;
 		r = ar_alloc(cx, sizeof(*r));
 		r->refname = ref;
 		r->ncols = c->ncols;
@@ -626,6 +661,7 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 					    "relation \"%s.%s\" does not exist", schema, name), NULL;
 			return cx_error(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
 		}
+		note_ref(cx, rel, 0, loc);
 		r = rte_for_rel(cx, rel, ref);
 		sb_addf(out, "%s AS %s", qident(cx, rel->sql_name), qident(cx, ref));
 		if (!strcmp(rel->sql_name, "temp\".\"dd_batch")) {
@@ -1170,11 +1206,93 @@ static const char *limit_clause(struct cx *cx, struct scope *sc, const cJSON *n,
 			 !strcmp(what, "LIMIT") ? "-1" : "0", ex_sqltext(cx, e));
 }
 
+static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out);
+static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out);
+static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out);
+
+/*
+ * A data-modifying WITH query (INSERT, UPDATE or DELETE ... [RETURNING]):
+ * compiled as a statement of its own that runs before the statement
+ * (cx->pre), its RETURNING rows kept in temp."?ret_K" (returning_close),
+ * which the WITH query reads.  PostgreSQL runs all parts on one snapshot,
+ * so none of them sees another's changes; drydock runs them one after
+ * another, which gives the same rows only when no other part names a
+ * table one of them writes: compile_statement refuses the rest.
+ * Returns 1 when the query was added to out (it has RETURNING), 0 when
+ * not, -1 on error.
+ */
+static int dml_with(struct cx *cx, struct scope *sc, const cJSON *with, const cJSON *cte,
+		    const char *qtag, const cJSON *qb, int loc, struct strbuf *out, int first)
+{
+	if (cx->ctx != SQLC_STEP && cx->ctx != SQLC_FIX)
+		return cx_error(cx, loc, "a check or invariant is one SELECT",
+			    "data-modifying statements in WITH are not allowed in a check");
+	if ((const void *)with != cx->top_with)
+		return cx_error(cx, loc, NULL, "WITH clause containing a data-modifying statement must be at the top level");
+	if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
+		size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
+		struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
+		if (sc->nctes)
+			memcpy(nc, sc->ctes, sizeof(*nc) * (size_t)sc->nctes);
+		sc->ctes = nc;
+		sc->alloc_ctes = na;
+	}
+	const char *name = pj_str(cte, "ctename");
+	int k = ++cx->ndml, saved = cx->dml_part, rc;
+	struct strbuf *buf = ar_buf(cx);
+	cx->dml_part = k;
+	cx->ret = NULL;
+	if (!strcmp(qtag, "InsertStmt"))
+		rc = compile_insert(cx, qb, buf);
+	else if (!strcmp(qtag, "UpdateStmt"))
+		rc = compile_update(cx, qb, buf);
+	else
+		rc = compile_delete(cx, qb, buf);
+	cx->dml_part = saved;
+	if (rc < 0)
+		return -1;
+	sb_addf(cx->pre, "%s; ", buf->buf);
+	struct cte *c = &sc->ctes[sc->nctes++];
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	if (!cx->ret) {
+		c->no_returning = 1;
+		return 0;
+	}
+	c->ncols = cx->ret->ncols;
+	c->colnames = cx->ret->names;
+	c->types = cx->ret->types;
+	c->colsql = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
+	for (int i = 0; i < c->ncols; i++)
+		c->colsql[i] = ar_printf(cx, "\"?%d\"", i + 1);
+	const cJSON *ci;
+	int n = 0;
+	cJSON_ArrayForEach(ci, pj_get(cte, "aliascolnames")) {
+		if (n >= c->ncols)
+			return cx_error(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
+				    name, c->ncols, cJSON_GetArraySize(pj_get(cte, "aliascolnames")));
+		if (n == 0) {
+			const char **names = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
+			memcpy(names, c->colnames, sizeof(char *) * (size_t)c->ncols);
+			c->colnames = names;
+		}
+		c->colnames[n++] = str_val(ci);
+	}
+	sb_addf(out, "%s%s(", first ? "" : ", ", qident(cx, name));
+	for (int i = 0; i < c->ncols; i++)
+		sb_addf(out, "%s%s", i ? ", " : "", c->colsql[i]);
+	sb_addf(out, ") AS (SELECT * FROM temp.\"?ret_%d\")", k);
+	sb_addf(cx->post, "; DROP TABLE temp.\"?ret_%d\"", k);
+	cx->ret = NULL;
+	return 1;
+}
+
 static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, struct strbuf *out)
 {
 	const cJSON *it;
 	int recursive = pj_bool(with, "recursive");
 	int first = 1;
+	size_t start = out->len;
 	sb_adds(out, recursive ? "WITH RECURSIVE " : "WITH ");
 	cJSON_ArrayForEach(it, pj_get(with, "ctes")) {
 		const cJSON *b;
@@ -1189,8 +1307,16 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			if (!strcmp(sc->ctes[i].name, name))
 				return cx_error(cx, loc, NULL, "WITH query name \"%s\" specified more than once", name);
 		const char *qtag = node_tag(qn, &qb);
+		if (qtag && (!strcmp(qtag, "InsertStmt") || !strcmp(qtag, "UpdateStmt") ||
+			     !strcmp(qtag, "DeleteStmt"))) {
+			int k = dml_with(cx, sc, with, b, qtag, qb, loc, out, first);
+			if (k < 0)
+				return -1;
+			first &= !k;
+			continue;
+		}
 		if (!qtag || strcmp(qtag, "SelectStmt"))
-			return cx_error(cx, loc, NULL, "data-modifying statements in WITH are not supported");
+			return cx_error(cx, loc, NULL, "%s in WITH is not supported", qtag ? qtag : "this statement");
 		if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
 			size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
 			struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
@@ -1288,7 +1414,10 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 		sb_adds(out, ")");
 		first = 0;
 	}
-	sb_addch(out, ' ');
+	if (first)	/* only data-modifying queries without RETURNING */
+		sb_setlen(out, start);
+	else
+		sb_addch(out, ' ');
 	return 0;
 }
 
@@ -2025,6 +2154,109 @@ static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf
 	return ret;
 }
 
+/*
+ * RETURNING of an INSERT, UPDATE or DELETE (kind 'i', 'u' or 'd') whose
+ * SQL is in out from byte start.  returning_open wraps the statement in
+ * temp triggers that record the rows it inserts or updates (their rowids,
+ * in "?rid_K") or deletes (the whole rows, before they go, in "?old_K");
+ * returning_close, after generated columns are recomputed, evaluates the
+ * RETURNING list over those rows into temp."?ret_K" (K: the part), so it
+ * sees each row as PostgreSQL's RETURNING does: after defaults, coercion,
+ * ON CONFLICT and generated columns.  The statement's own RETURNING
+ * (part 0) is evaluated for its errors and dropped; a WITH query's is read
+ * by the statement (dml_with).
+ */
+static void returning_open(struct cx *cx, const struct rel *r, const cJSON *b, char kind,
+			   size_t start, struct strbuf *out)
+{
+	int k = cx->dml_part;
+	const char *t = qident(cx, r->sql_name);
+	if (!pj_get(b, "returningList"))
+		return;
+	struct strbuf *stmt = ar_buf(cx);
+	sb_adds(stmt, out->buf + start);
+	sb_setlen(out, start);
+	if (kind == 'd') {
+		sb_addf(out, "CREATE TEMP TABLE \"?old_%d\" AS SELECT * FROM %s WHERE false; "
+			     "CREATE TEMP TRIGGER \"?trd_%d\" BEFORE DELETE ON %s BEGIN "
+			     "INSERT INTO \"?old_%d\" SELECT * FROM %s WHERE rowid = OLD.rowid; END; ",
+			k, t, k, t, k, t);
+	} else {
+		sb_addf(out, "CREATE TEMP TABLE \"?rid_%d\" (r INTEGER PRIMARY KEY); ", k);
+		for (int u = 0; u < 2; u++)
+			sb_addf(out, "CREATE TEMP TRIGGER \"?tr%c_%d\" AFTER %s ON %s BEGIN "
+				     "INSERT OR IGNORE INTO \"?rid_%d\" VALUES (NEW.rowid); END; ",
+				u ? 'u' : 'i', k, u ? "UPDATE" : "INSERT", t, k);
+	}
+	sb_adds(out, stmt->buf);
+	if (kind == 'd')
+		sb_addf(out, "; DROP TRIGGER temp.\"?trd_%d\"", k);
+	else
+		sb_addf(out, "; DROP TRIGGER temp.\"?tri_%d\"; DROP TRIGGER temp.\"?tru_%d\"", k, k);
+}
+
+static int returning_close(struct cx *cx, const struct rel *r, const char *ref, const cJSON *b,
+			   char kind, struct strbuf *out)
+{
+	const cJSON *list = pj_get(b, "returningList");
+	int k = cx->dml_part, loc = node_loc(list ? list->child : NULL);
+	if (!list)
+		return 0;
+	/* SELECT <list> FROM <table> AS ref, compiled as any SELECT (names,
+	 * *, types), then read from the rows the statement wrote */
+	cJSON *sel = cJSON_CreateObject();
+	cJSON *sb = cJSON_AddObjectToObject(sel, "SelectStmt");
+	cJSON_AddItemToObject(sb, "targetList", cJSON_Duplicate(list, 1));
+	cJSON *item = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(sb, "fromClause"), item);
+	cJSON *rv = cJSON_AddObjectToObject(item, "RangeVar");
+	cJSON_AddStringToObject(rv, "relname", r->name);
+	cJSON_AddBoolToObject(rv, "inh", 1);
+	cJSON_AddStringToObject(rv, "relpersistence", "p");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(rv, "alias"), "aliasname", ref);
+	cJSON_AddNumberToObject(rv, "location", loc);
+	cJSON_AddStringToObject(sb, "limitOption", "LIMIT_OPTION_DEFAULT");
+	cJSON_AddStringToObject(sb, "op", "SETOP_NONE");
+	/* the tree is freed at the end: names and literals point into it */
+	struct query *q = compile_query(cx, NULL, sel, 0);
+	int rc = !q ? -1 : 0;
+	for (int i = 0; !rc && i < q->ncols; i++) {
+		q->cols[i].name = ar_strdup(cx, q->cols[i].name);
+		if (has_agg(q->cols[i].e))
+			rc = cx_error(cx, q->cols[i].e->loc, NULL, "aggregate functions are not allowed in RETURNING");
+		else if (q->cols[i].e->flags & X_WINDOW)
+			rc = cx_error(cx, q->cols[i].e->loc, NULL, "window functions are not allowed in RETURNING");
+	}
+	if (rc < 0) {
+		cJSON_Delete(sel);
+		return -1;
+	}
+	if (kind == 'd')
+		q->body = ar_printf(cx, " FROM temp.\"?old_%d\" AS %s", k, qident(cx, ref));
+	else
+		q->body = ar_printf(cx, " FROM %s AS %s WHERE %s.rowid IN (SELECT r FROM temp.\"?rid_%d\")",
+				    qident(cx, r->sql_name), qident(cx, ref), qident(cx, ref), k);
+	sb_addf(out, "; CREATE TEMP TABLE \"?ret_%d\" AS ", k);
+	query_print(cx, out, q);
+	cJSON_Delete(sel);
+	sb_addf(out, "; DROP TABLE temp.\"?%s_%d\"", kind == 'd' ? "old" : "rid", k);
+	if (k == 0) {
+		sb_addf(out, "; DROP TABLE temp.\"?ret_%d\"", k);
+		return 0;
+	}
+	struct returning *ret = ar_alloc(cx, sizeof(*ret));
+	ret->part = k;
+	ret->ncols = q->ncols;
+	ret->names = ar_alloc(cx, sizeof(char *) * (size_t)(q->ncols + 1));
+	ret->types = ar_alloc(cx, sizeof(struct ctype) * (size_t)(q->ncols + 1));
+	for (int i = 0; i < q->ncols; i++) {
+		ret->names[i] = q->cols[i].name;
+		ret->types[i] = q->cols[i].e->type;
+	}
+	cx->ret = ret;
+	return 0;
+}
+
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *rvb = rv, *it;
@@ -2037,10 +2269,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	size_t start = out->len;
 	if (!r)
 		return -1;
+	/* 2: an INSERT that reads nothing of its table (no ON CONFLICT) */
+	note_ref(cx, r, pj_get(b, "onConflictClause") ? 1 : 2, loc);
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, loc, NULL, "RETURNING is not supported");
 	const char *override = pj_str(b, "override");
 	if (override && strcmp(override, "OVERRIDING_NOT_SET"))
 		return cx_error(cx, loc, NULL, "OVERRIDING ... VALUE is not supported");
@@ -2361,7 +2593,12 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		}
 		sb_release(tgt);
 	}
-	return generated_recompute(cx, r, out);
+	const cJSON *ialias = pj_get(rv, "alias");
+	returning_open(cx, r, b, 'i', start, out);
+	if (generated_recompute(cx, r, out) < 0)
+		return -1;
+	return returning_close(cx, r, ialias && pj_str(ialias, "aliasname") ? pj_str(ialias, "aliasname") : r->name,
+			       b, 'i', out);
 }
 
 /*
@@ -2419,10 +2656,10 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 	struct strbuf *with = ar_buf(cx);
 	if (!r)
 		return -1;
+	size_t start = out->len;
+	note_ref(cx, r, 1, pj_int(rv, "location", 0));
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2496,7 +2733,10 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 		update_from(cx, r, ref, names, vals, nset, from->buf, w, out);
 	}
 	sb_release(from);
-	return generated_recompute(cx, r, out);
+	returning_open(cx, r, b, 'u', start, out);
+	if (generated_recompute(cx, r, out) < 0)
+		return -1;
+	return returning_close(cx, r, ref, b, 'u', out);
 }
 
 static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2508,10 +2748,10 @@ static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
 	struct strbuf *with = ar_buf(cx);
 	if (!r)
 		return -1;
+	size_t start = out->len;
+	note_ref(cx, r, 1, pj_int(rv, "location", 0));
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2546,7 +2786,8 @@ static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
 		ex_print(out, w);
 	}
 	sb_release(using);
-	return 0;
+	returning_open(cx, r, b, 'd', start, out);
+	return returning_close(cx, r, ref, b, 'd', out);
 }
 
 static int compile_truncate(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2862,7 +3103,53 @@ static int compile_drop(struct cx *cx, const cJSON *b, struct strbuf *out)
 
 /* ---- statements ---- */
 
+static int compile_statement_part(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out);
+
+/*
+ * One statement.  Data-modifying WITH queries run first (cx->pre) and
+ * their RETURNING tables are dropped after it (cx->post); a table one
+ * part writes may not be named by another part (dml_with).
+ */
 int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out)
+{
+	const cJSON *b;
+	node_tag(stmt, &b);
+	cx->pre = ar_buf(cx);
+	cx->post = ar_buf(cx);
+	cx->ndml = cx->dml_part = 0;
+	cx->refs = NULL;
+	cx->nrefs = cx->alloc_refs = 0;
+	cx->ret = NULL;
+	cx->top_with = b ? pj_get(b, "withClause") : NULL;
+	if (compile_statement_part(cx, stmt, loc, out) < 0)
+		return -1;
+	if (!cx->ndml)
+		return 0;
+	for (size_t i = 0; i < cx->nrefs; i++) {
+		const struct relref *w = &cx->refs[i];
+		if (!w->written || !w->part)
+			continue;
+		for (size_t j = 0; j < cx->nrefs; j++) {
+			const struct relref *o = &cx->refs[j];
+			if (o->part == w->part || strcmp(o->sql_name, w->sql_name) ||
+			    (w->insert_only && o->insert_only))
+				continue;
+			return cx_error(cx, o->loc, "read the WITH query's RETURNING rows instead, or write two statements",
+				    "table \"%s\" is written by a data-modifying WITH query and named again in the statement: "
+				    "PostgreSQL runs every part on the table as it was before the statement, drydock one part after another",
+				    w->name);
+		}
+	}
+	struct strbuf *whole = ar_buf(cx);
+	sb_adds(whole, cx->pre->buf);
+	sb_adds(whole, out->buf);
+	sb_adds(whole, cx->post->buf);
+	sb_setlen(out, 0);
+	sb_adds(out, whole->buf);
+	return 0;
+}
+
+static int compile_statement_part(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out)
 {
 	const cJSON *b;
 	const char *tag = node_tag(stmt, &b);

@@ -627,3 +627,29 @@ INSERT INTO authors (id, name) SELECT id + 100, country FROM authors ORDER BY co
 INSERT INTO authors (id, name) SELECT id + 100, country FROM authors WHERE country IS NOT NULL
 
 INSERT INTO authors (id, name) SELECT DISTINCT id + 100, 'n' || id FROM authors
+
+-- construct: RETURNING
+INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
+
+-- construct: data-modifying WITH
+WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
+
+WITH moved AS (DELETE FROM loans WHERE returned RETURNING *) INSERT INTO authors (id, name) SELECT 1000 + id, member FROM moved WHERE member IS NOT NULL
+
+WITH up AS (UPDATE books SET price = price * 2 WHERE price > 5 RETURNING id, price) UPDATE authors SET name = name || (SELECT count(*) FROM up)
+
+WITH d AS (DELETE FROM loans WHERE id < 0) UPDATE books SET code = 'x' WHERE id = 1
+
+WITH a AS (INSERT INTO authors (id, name) VALUES (77, 'seven') RETURNING id AS aid, upper(name) AS n), b AS (DELETE FROM loans WHERE fee > 1 RETURNING id) INSERT INTO authors (id, name) SELECT aid + 1, n || (SELECT count(*) FROM b) FROM a
+
+UPDATE books SET price = price + 1 WHERE id = 1 RETURNING price / 0
+
+DELETE FROM loans WHERE id = 1 RETURNING 1 / (fee - fee)
+
+INSERT INTO authors (id, name) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, name
+
+INSERT INTO authors AS a (id, name) VALUES (1, 'x'), (300, 'y') ON CONFLICT (id) DO NOTHING RETURNING a.id
+
+WITH x AS (UPDATE loans SET fee = fee + 1 RETURNING count(*)) SELECT 1
+
+WITH d AS (DELETE FROM loans WHERE id < 3) SELECT * FROM d

@@ -11,9 +11,6 @@ INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99
 
 INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE VALUES (1, 'forced')
 
--- construct: data-modifying CTE
-WITH ins AS (INSERT INTO customers (email) VALUES ('cte@x') RETURNING id) INSERT INTO orders (customer_id) SELECT id FROM ins
-
 -- construct: generate_series, joins
 INSERT INTO orders (customer_id, placed) SELECT c.id, g::date FROM customers c CROSS JOIN generate_series(timestamp '2024-01-30', '2024-02-02', interval '1 day') g WHERE c.id = 1
 

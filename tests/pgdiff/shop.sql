@@ -176,3 +176,14 @@ TRUNCATE order_lines
 UPDATE customers SET name = 'x' WHERE id = -1
 
 INSERT INTO audit (what) SELECT 'next ' || nextval('line_seq') FROM generate_series(1, 3)
+
+-- construct: data-modifying WITH
+WITH ins AS (INSERT INTO customers (email) VALUES ('cte@x') RETURNING id) INSERT INTO orders (customer_id) SELECT id FROM ins
+
+WITH c AS (INSERT INTO customers (email, name) VALUES ('a@x', 'A'), ('b@x', NULL) RETURNING id, email, created, credit, note) INSERT INTO audit (what) SELECT email || ':' || credit || ':' || note FROM c ORDER BY id
+
+WITH l AS (INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'NEW-1', 2.5), (2, 'NEW-2', 3) RETURNING id, sku) INSERT INTO audit (what) SELECT string_agg(id || '=' || sku, ',' ORDER BY id) FROM l
+
+WITH d AS (DELETE FROM order_lines WHERE qty > 1 RETURNING order_id, qty * price AS amount) UPDATE orders SET total = total - coalesce((SELECT sum(amount) FROM d WHERE d.order_id = orders.id), 0)
+
+INSERT INTO audit (what) VALUES ('ret') RETURNING id, at, day
