@@ -2155,6 +2155,25 @@ static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf
 }
 
 /*
+ * Temp table "?NAME" and two temp triggers that record in it the rowid of
+ * every row of table t (quoted) inserted or updated while they exist;
+ * written_rows_off drops the triggers.
+ */
+static void written_rows_on(struct strbuf *out, const char *t, const char *name)
+{
+	sb_addf(out, "CREATE TEMP TABLE \"?%s\" (r INTEGER PRIMARY KEY); ", name);
+	for (int u = 0; u < 2; u++)
+		sb_addf(out, "CREATE TEMP TRIGGER \"?%s_%c\" AFTER %s ON %s BEGIN "
+			     "INSERT OR IGNORE INTO \"?%s\" VALUES (NEW.rowid); END; ",
+			name, u ? 'u' : 'i', u ? "UPDATE" : "INSERT", t, name);
+}
+
+static void written_rows_off(struct strbuf *out, const char *name)
+{
+	sb_addf(out, "; DROP TRIGGER temp.\"?%s_i\"; DROP TRIGGER temp.\"?%s_u\"", name, name);
+}
+
+/*
  * RETURNING of an INSERT, UPDATE or DELETE (kind 'i', 'u' or 'd') whose
  * SQL is in out from byte start.  returning_open wraps the statement in
  * temp triggers that record the rows it inserts or updates (their rowids,
@@ -2182,17 +2201,13 @@ static void returning_open(struct cx *cx, const struct rel *r, const cJSON *b, c
 			     "INSERT INTO \"?old_%d\" SELECT * FROM %s WHERE rowid = OLD.rowid; END; ",
 			k, t, k, t, k, t);
 	} else {
-		sb_addf(out, "CREATE TEMP TABLE \"?rid_%d\" (r INTEGER PRIMARY KEY); ", k);
-		for (int u = 0; u < 2; u++)
-			sb_addf(out, "CREATE TEMP TRIGGER \"?tr%c_%d\" AFTER %s ON %s BEGIN "
-				     "INSERT OR IGNORE INTO \"?rid_%d\" VALUES (NEW.rowid); END; ",
-				u ? 'u' : 'i', k, u ? "UPDATE" : "INSERT", t, k);
+		written_rows_on(out, t, ar_printf(cx, "rid_%d", k));
 	}
 	sb_adds(out, stmt->buf);
 	if (kind == 'd')
 		sb_addf(out, "; DROP TRIGGER temp.\"?trd_%d\"", k);
 	else
-		sb_addf(out, "; DROP TRIGGER temp.\"?tri_%d\"; DROP TRIGGER temp.\"?tru_%d\"", k, k);
+		written_rows_off(out, ar_printf(cx, "rid_%d", k));
 }
 
 static int returning_close(struct cx *cx, const struct rel *r, const char *ref, const cJSON *b,
@@ -2580,15 +2595,13 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			} else {
 				sb_adds(out, "true");
 			}
-			sb_adds(out, " END; DROP TRIGGER temp.\"?oc_i\"; DROP TRIGGER temp.\"?oc_u\"; DROP TABLE temp.\"?oc\"");
+			sb_adds(out, " END");
+			written_rows_off(out, "oc");
+			sb_adds(out, "; DROP TABLE temp.\"?oc\"");
 			struct strbuf *stmt = ar_buf(cx);
 			sb_adds(stmt, out->buf + start);
 			sb_setlen(out, start);
-			sb_adds(out, "CREATE TEMP TABLE \"?oc\" (r INTEGER PRIMARY KEY); ");
-			for (int u = 0; u < 2; u++)
-				sb_addf(out, "CREATE TEMP TRIGGER \"?oc_%c\" AFTER %s ON %s BEGIN "
-					     "INSERT OR IGNORE INTO \"?oc\" VALUES (NEW.rowid); END; ",
-					u ? 'u' : 'i', u ? "UPDATE" : "INSERT", qident(cx, r->sql_name));
+			written_rows_on(out, qident(cx, r->sql_name), "oc");
 			sb_adds(out, stmt->buf);
 		}
 		sb_release(tgt);
