@@ -1472,6 +1472,13 @@ static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b,
 		if (!ct_order(cx, &k->type, &coll))
 			return cx_error(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
 				    ct_name(cx, &k->type, 0)), NULL;
+		if (k->type.t == PGK_ENUM && k->type.name) {
+			/* sorted by the label's position */
+			struct strbuf *tn = ar_buf(cx);
+			sb_add_literal(tn, k->type.name);
+			struct expr *kk[2] = { k, ex_sql(cx, ar_sb(cx, tn), &T_TEXT, -1) };
+			k = ex_func(cx, "pg_sqlc_enum_sortkey", &T_INT4, k->loc, 2, kk);
+		}
 		if (!fn_ordagg_sortable(k->type.t))
 			return cx_error(cx, k->loc, "order by a column of a built-in scalar type",
 				    "ORDER BY over type %s inside an aggregate is not supported",

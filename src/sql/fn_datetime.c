@@ -879,6 +879,11 @@ static int coll_cmp(void *arg, int n1, const void *p1, int n2, const void *p2)
 	}
 }
 
+int fn_datetime_text_cmp(int kind, const char *a, size_t alen, const char *b, size_t blen)
+{
+	return coll_cmp((void *)(intptr_t)kind, (int)alen, a, (int)blen, b);
+}
+
 /* ========================================================= signatures */
 
 #define T(k) PGK_##k

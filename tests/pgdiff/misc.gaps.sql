@@ -14,5 +14,3 @@ UPDATE items SET score = 2 ^ 0.5
 -- construct: time zones in timestamptz input
 INSERT INTO results (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
 
--- aggregate ORDER BY over a key type fn_ordagg cannot sort yet (interval, ranges, enums)
-INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM items

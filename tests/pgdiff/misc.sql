@@ -621,3 +621,10 @@ INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TI
 INSERT INTO results (k, tz) SELECT 'at3' || id, (lower(during) AT TIME ZONE 'America/New_York') AT TIME ZONE 'Asia/Kolkata' FROM items WHERE NOT isempty(during)
 
 INSERT INTO results (k, tz) VALUES ('at-unknown', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Mars/Base')
+
+-- construct: aggregate ORDER BY over interval and enum keys
+INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM items
+
+INSERT INTO results (k, ta) SELECT 'ordspan2', array_agg(id::text ORDER BY span DESC NULLS LAST) FROM items
+
+INSERT INTO results (k, t) SELECT 'ordspan3', string_agg(span::text, ';' ORDER BY span, id) FROM items

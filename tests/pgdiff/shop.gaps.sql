@@ -14,8 +14,6 @@ INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE VALUES (1, 'forced')
 -- construct: generate_series, joins
 INSERT INTO orders (customer_id, placed) SELECT c.id, g::date FROM customers c CROSS JOIN generate_series(timestamp '2024-01-30', '2024-02-02', interval '1 day') g WHERE c.id = 1
 
-INSERT INTO audit (what) SELECT string_agg(status::text, ',' ORDER BY status) FROM orders
-
 -- stops at run time: the column default's nextval() of an INTEGER PRIMARY
 -- KEY is evaluated after the row's other values in SQLite, so currval() in
 -- the same row is not yet defined; PostgreSQL evaluates left to right

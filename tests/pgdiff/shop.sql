@@ -187,3 +187,10 @@ WITH l AS (INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'NEW-1', 2.
 WITH d AS (DELETE FROM order_lines WHERE qty > 1 RETURNING order_id, qty * price AS amount) UPDATE orders SET total = total - coalesce((SELECT sum(amount) FROM d WHERE d.order_id = orders.id), 0)
 
 INSERT INTO audit (what) VALUES ('ret') RETURNING id, at, day
+
+-- construct: aggregate ORDER BY over interval and enum keys
+INSERT INTO audit (what) SELECT string_agg(status::text, ',' ORDER BY status) FROM orders
+
+INSERT INTO audit (what) SELECT string_agg(id || ':' || status, ',' ORDER BY status DESC, id) FROM orders
+
+INSERT INTO audit (what) SELECT jsonb_agg(status ORDER BY status NULLS FIRST)::text FROM orders
