@@ -2288,9 +2288,12 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	note_ref(cx, r, pj_get(b, "onConflictClause") ? 1 : 2, loc);
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
+	/* OVERRIDING SYSTEM VALUE: explicit values go into GENERATED ALWAYS
+	 * identity columns; OVERRIDING USER VALUE: values given for identity
+	 * columns are replaced by their sequence's next value */
 	const char *override = pj_str(b, "override");
-	if (override && strcmp(override, "OVERRIDING_NOT_SET"))
-		return cx_error(cx, loc, NULL, "OVERRIDING ... VALUE is not supported");
+	int sysval = override && !strcmp(override, "OVERRIDING_SYSTEM_VALUE");
+	int userval = override && !strcmp(override, "OVERRIDING_USER_VALUE");
 	cols = ar_alloc(cx, sizeof(int) * (size_t)(r->ncols + 1));
 	if (pj_get(b, "cols")) {
 		cJSON_ArrayForEach(it, pj_get(b, "cols")) {
@@ -2346,10 +2349,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				const char *t = node_tag(it, NULL);
 				struct expr *e;
 				int c = cols[k];
-				if (t && !strcmp(t, "SetToDefault")) {
+				if ((t && !strcmp(t, "SetToDefault")) || (userval && r->cols[c].identity)) {
 					e = column_default(cx, r, c, node_loc(it));
 				} else {
-					if (r->cols[c].identity == 'a')
+					if (r->cols[c].identity == 'a' && !sysval)
 						return cx_error(cx, node_loc(it), "Use OVERRIDING SYSTEM VALUE to override.",
 							    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 					if (r->cols[c].generated)
@@ -2375,7 +2378,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		nsrc = q->ncols;
 		for (int k = 0; k < nsrc; k++) {
 			int c = cols[k];
-			if (r->cols[c].identity == 'a')
+			if (userval && r->cols[c].identity)
+				return cx_error(cx, loc, "list the identity column out of the INSERT, or use VALUES",
+					    "OVERRIDING USER VALUE with INSERT ... SELECT is not supported");
+			if (r->cols[c].identity == 'a' && !sysval)
 				return cx_error(cx, loc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 			if (r->cols[c].generated)

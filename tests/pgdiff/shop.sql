@@ -194,3 +194,16 @@ INSERT INTO audit (what) SELECT string_agg(status::text, ',' ORDER BY status) FR
 INSERT INTO audit (what) SELECT string_agg(id || ':' || status, ',' ORDER BY status DESC, id) FROM orders
 
 INSERT INTO audit (what) SELECT jsonb_agg(status ORDER BY status NULLS FIRST)::text FROM orders
+
+-- construct: OVERRIDING SYSTEM VALUE / USER VALUE
+INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE VALUES (1, 'forced')
+
+INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE SELECT 5000 + id, 'o' || id FROM orders
+
+INSERT INTO audit (id, what) OVERRIDING USER VALUE VALUES (1, 'user'), (2, 'user2')
+
+INSERT INTO orders (id, customer_id) OVERRIDING USER VALUE VALUES (1, 1)
+
+INSERT INTO orders (id, customer_id) OVERRIDING SYSTEM VALUE VALUES (900, 2)
+
+INSERT INTO audit (id, what) VALUES (1, 'no')
