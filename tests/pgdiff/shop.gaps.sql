@@ -9,9 +9,6 @@ INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1) ON CONFLI
 
 INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99) ON CONFLICT (order_id, sku) DO UPDATE SET qty = order_lines.qty + excluded.qty, price = excluded.price
 
--- construct: generate_series, joins
-INSERT INTO orders (customer_id, placed) SELECT c.id, g::date FROM customers c CROSS JOIN generate_series(timestamp '2024-01-30', '2024-02-02', interval '1 day') g WHERE c.id = 1
-
 -- stops at run time: the column default's nextval() of an INTEGER PRIMARY
 -- KEY is evaluated after the row's other values in SQLite, so currval() in
 -- the same row is not yet defined; PostgreSQL evaluates left to right

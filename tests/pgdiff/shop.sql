@@ -207,3 +207,16 @@ INSERT INTO orders (id, customer_id) OVERRIDING USER VALUE VALUES (1, 1)
 INSERT INTO orders (id, customer_id) OVERRIDING SYSTEM VALUE VALUES (900, 2)
 
 INSERT INTO audit (id, what) VALUES (1, 'no')
+
+-- construct: generate_series over timestamps
+INSERT INTO orders (customer_id, placed) SELECT c.id, g::date FROM customers c CROSS JOIN generate_series(timestamp '2024-01-30', '2024-02-02', interval '1 day') g WHERE c.id = 1
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(timestamptz '2024-01-31 10:00+00', '2024-06-30', interval '1 month') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(timestamp '2024-03-01', '2024-02-01', '-1 week 2 hours') g
+
+INSERT INTO audit (what) SELECT count(*)::text FROM generate_series(timestamp '2024-01-01', '2024-01-02', interval '0') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(now() - interval '3 days', now(), interval '1 day') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series('2024-01-01'::timestamptz, '2024-01-01 03:00', '90 minutes') AS g
