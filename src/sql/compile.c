@@ -10,6 +10,7 @@
 
 #include <pg_query.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -528,6 +529,15 @@ int sqlc_compile(struct sqlc_env *env, const char *file, const char *text,
 			goto done;
 		}
 		s->sqlite_sql = sb_detach(&sb, NULL);
+		/* DD_SQLC_TRACE=FILE: what each statement compiles to, appended
+		 * to FILE, for debugging the compiler */
+		if (getenv("DD_SQLC_TRACE")) {
+			FILE *tf = fopen(getenv("DD_SQLC_TRACE"), "a");
+			if (tf) {
+				fprintf(tf, "%s\n", s->sqlite_sql);
+				fclose(tf);
+			}
+		}
 		s->pg_sql = trimmed(text + loc, len);
 		line_col(text, loc, &s->line, &s->col);
 		out->nstmts++;

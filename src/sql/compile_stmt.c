@@ -2272,6 +2272,88 @@ static int returning_close(struct cx *cx, const struct rel *r, const char *ref, 
 	return 0;
 }
 
+/* Whether the ON CONFLICT target infer names exactly the columns cols of r. */
+static int same_columns(const cJSON *infer, const struct rel *r, const int *cols, int n)
+{
+	const cJSON *it;
+	int k = 0;
+	cJSON_ArrayForEach(it, pj_get(infer, "indexElems")) {
+		const cJSON *ib;
+		node_tag(it, &ib);
+		int c = rel_col(r, pj_str(ib, "name"));
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found |= cols[i] == c;
+		if (!found)
+			return 0;
+		k++;
+	}
+	return k == n;
+}
+
+/*
+ * The unique constraints of r other than its primary key, and its unique
+ * indexes over plain columns, as column lists (at most 64).  -1 when one
+ * cannot be reproduced offline: an exclusion constraint, or a unique index
+ * over expressions, partial, with INCLUDE or NULLS NOT DISTINCT.
+ */
+static int unique_sets(struct cx *cx, const struct rel *r, int **sets, int *lens, int *nsets)
+{
+	const struct table_meta *m = r->meta;
+	*nsets = 0;
+	for (int i = 0; i < m->ncons; i++) {
+		const struct constraint_meta *c = &m->cons[i];
+		if (c->kind == 'x')
+			return -1;
+		if (c->kind != 'u')
+			continue;
+		if (*nsets >= 64 || (c->definition && strstr(c->definition, "NULLS NOT DISTINCT")))
+			return -1;
+		sets[*nsets] = ar_alloc(cx, sizeof(int) * (size_t)(c->ncolumns + 1));
+		for (int j = 0; j < c->ncolumns; j++)
+			if ((sets[*nsets][j] = rel_col(r, c->columns[j])) < 0)
+				return -1;
+		lens[(*nsets)++] = c->ncolumns;
+	}
+	for (int i = 0; i < m->nidx; i++) {
+		const char *d = m->idx[i].definition, *open, *close;
+		int backed = 0;
+		if (!strstr(d, "UNIQUE INDEX"))
+			continue;
+		for (int j = 0; j < m->ncons; j++)	/* a constraint's own index */
+			backed |= m->cons[j].name && !strcmp(m->cons[j].name, m->idx[i].name);
+		if (backed)
+			continue;
+		open = strstr(d, " USING btree (");
+		close = open ? strchr(open, ')') : NULL;
+		if (!open || !close || close[1] || *nsets >= 64)
+			return -1;
+		open += strlen(" USING btree (");
+		sets[*nsets] = ar_alloc(cx, sizeof(int) * (size_t)(close - open + 1));
+		int n = 0;
+		while (open < close) {
+			const char *e = open;
+			while (e < close && *e != ',')
+				e++;
+			char *name = ar_printf(cx, "%.*s", (int)(e - open), open);
+			if (name[0] == '"') {	/* quoted, without "" inside */
+				size_t l = strlen(name);
+				if (l < 3 || name[l - 1] != '"' || strstr(name + 1, "\"\""))
+					return -1;
+				name[l - 1] = '\0';
+				name++;
+			}
+			int c = rel_col(r, name);
+			if (c < 0)
+				return -1;
+			sets[*nsets][n++] = c;
+			open = e < close ? e + 2 : e;	/* ", " */
+		}
+		lens[(*nsets)++] = n;
+	}
+	return 0;
+}
+
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *rvb = rv, *it;
@@ -2450,12 +2532,19 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		int guard = 0;
 		for (int k = 0; k < nsrc; k++)
 			guard |= r->cols[cols[k]].not_null;
+		int oc = pj_get(b, "onConflictClause") != NULL;
 		if (ndefs || guard) {
 			/* the omitted columns' defaults, once per row of the
 			 * SELECT; NULL into a NOT NULL column fails, as for
 			 * VALUES (and a NULL into an INTEGER PRIMARY KEY never
 			 * becomes SQLite's next rowid); outside the SELECT, so
-			 * only rows it returns are looked at */
+			 * only rows it returns are looked at.  With ON CONFLICT
+			 * the row is made in a subquery SQLite does not flatten
+			 * (OFFSET 0), so a default's nextval() is taken for
+			 * every proposed row, as PostgreSQL does, not only for
+			 * the rows that do not conflict */
+			if (oc)
+				sb_adds(out, "SELECT * FROM (");
 			sb_adds(out, "SELECT ");
 			for (int k = 0; k < nsrc; k++) {
 				struct expr *v = ex_sql(cx, ar_printf(cx, "\"?s\".%s", query_colsql(srcq, k)),
@@ -2468,15 +2557,15 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				ex_print(out, defs[k]);
 			}
 			sb_addf(out, " FROM (%s) AS \"?s\"", src->buf);
+			if (oc)
+				sb_adds(out, " LIMIT -1 OFFSET 0) WHERE true");
 			sb_reset(src);
 		}
 		/* SQLite's parser needs a WHERE of its own before ON CONFLICT
 		 * after a SELECT */
-		if (pj_get(b, "onConflictClause") && src->len)
+		if (oc && src->len)
 			sb_addf(out, "SELECT * FROM (%s) WHERE true", src->buf);
-		else if (pj_get(b, "onConflictClause"))
-			sb_adds(out, " WHERE true");
-		else
+		else if (!oc)
 			sb_adds(out, src->buf);
 	} else {
 		sb_adds(out, ") VALUES (");
@@ -2509,38 +2598,54 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			}
 			sb_addch(tgt, ')');
 		}
-		/* the staging file holds primary keys only: any other unique
-		 * constraint would be missed, so only the key may conflict */
+		/*
+		 * The arbiters.  The staging file enforces primary keys only,
+		 * so a unique constraint (or a unique index over plain columns)
+		 * that arbitrates gets a unique index for the statement, over
+		 * each column's equality (its type's collation), dropped after
+		 * it.  Without a target (DO NOTHING), every unique constraint
+		 * arbitrates, as in PostgreSQL.
+		 */
 		const struct table_meta *m = r->meta;
-		int other_unique = 0;
-		for (int i = 0; m && i < m->ncons; i++)
-			if (m->cons[i].kind == 'u' || m->cons[i].kind == 'x')
-				other_unique = 1;
-		for (int i = 0; m && i < m->nidx; i++)
-			if (strstr(m->idx[i].definition, "UNIQUE INDEX") &&
-			    !(m->npk && strstr(m->idx[i].definition, "_pkey ")))
-				other_unique = 1;
-		if (r->is_scratch)
-			other_unique = 1;
+		int nsets = 0, *sets[64], lens[64];
 		if (!m && !r->is_scratch)
 			return cx_error(cx, loc, NULL, "ON CONFLICT is not supported on this table");
-		if (infer && m) {
-			int ok = ntarget == m->npk;
-			for (int p = 0; ok && p < m->npk; p++) {
-				int found = 0;
-				cJSON_ArrayForEach(it, pj_get(infer, "indexElems")) {
-					const cJSON *ib;
-					node_tag(it, &ib);
-					found |= !strcmp(pj_str(ib, "name"), m->cols[m->pk[p]].name);
-				}
-				ok = found;
+		if (r->is_scratch || unique_sets(cx, r, sets, lens, &nsets) < 0) {
+			if (!infer || !m || !m->npk || !same_columns(infer, r, m->pk, m->npk))
+				return cx_error(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
+					    "ON CONFLICT is supported here only on the primary key of \"%s\" (it has a unique index "
+					    "drydock cannot reproduce, or is a scratch table)", r->name);
+			nsets = 0;
+		} else if (infer) {
+			int match = -1;
+			for (int i = 0; i < nsets && match < 0; i++)
+				if (same_columns(infer, r, sets[i], lens[i]))
+					match = i;
+			if (match < 0 && !(m->npk && same_columns(infer, r, m->pk, m->npk)))
+				return cx_error(cx, loc, NULL, "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+			if (match < 0) {
+				nsets = 0;
+			} else {
+				sets[0] = sets[match];
+				lens[0] = lens[match];
+				nsets = 1;
 			}
-			if (!ok)
-				return cx_error(cx, loc, "drydock's staging file enforces primary keys only",
-					    "ON CONFLICT on columns other than the primary key of \"%s\" is not supported", r->name);
-		} else if (other_unique || !m || !m->npk) {
-			return cx_error(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
-				    "ON CONFLICT without a conflict target is supported only on tables whose only unique constraint is the primary key");
+		}
+		if (nsets) {
+			struct strbuf *stmt = ar_buf(cx);
+			sb_adds(stmt, out->buf + start);
+			sb_setlen(out, start);
+			for (int i = 0; i < nsets; i++) {
+				sb_addf(out, "CREATE UNIQUE INDEX \"?ocx_%d\" ON %s (", i, qident(cx, r->sql_name));
+				for (int j = 0; j < lens[i]; j++) {
+					const char *coll;
+					if (!ct_order(cx, &r->cols[sets[i][j]].type, &coll))
+						coll = "BINARY";
+					sb_addf(out, "%s%s COLLATE %s", j ? ", " : "", qident(cx, r->cols[sets[i][j]].name), coll);
+				}
+				sb_adds(out, "); ");
+			}
+			sb_adds(out, stmt->buf);
 		}
 		if (!action || !strcmp(action, "ONCONFLICT_NOTHING")) {
 			sb_addf(out, " ON CONFLICT%s DO NOTHING", tgt->buf);
@@ -2611,6 +2716,8 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			sb_adds(out, stmt->buf);
 		}
 		sb_release(tgt);
+		for (int i = 0; i < nsets; i++)
+			sb_addf(out, "; DROP INDEX \"?ocx_%d\"", i);
 	}
 	const cJSON *ialias = pj_get(rv, "alias");
 	returning_open(cx, r, b, 'i', start, out);

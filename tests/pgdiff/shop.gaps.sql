@@ -5,10 +5,6 @@
 -- of them gives different rows; when one passes, move it to shop.sql.
 -- Format: see library.sql.
 
-INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1) ON CONFLICT (order_id, sku) DO NOTHING
-
-INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99) ON CONFLICT (order_id, sku) DO UPDATE SET qty = order_lines.qty + excluded.qty, price = excluded.price
-
 -- stops at run time: the column default's nextval() of an INTEGER PRIMARY
 -- KEY is evaluated after the row's other values in SQLite, so currval() in
 -- the same row is not yet defined; PostgreSQL evaluates left to right

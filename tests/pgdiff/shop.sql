@@ -220,3 +220,26 @@ INSERT INTO audit (what) SELECT count(*)::text FROM generate_series(timestamp '2
 INSERT INTO audit (what) SELECT g::text FROM generate_series(now() - interval '3 days', now(), interval '1 day') g
 
 INSERT INTO audit (what) SELECT g::text FROM generate_series('2024-01-01'::timestamptz, '2024-01-01 03:00', '90 minutes') AS g
+
+-- construct: ON CONFLICT on a unique constraint other than the primary key
+INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1) ON CONFLICT (order_id, sku) DO NOTHING
+
+INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99) ON CONFLICT (order_id, sku) DO UPDATE SET qty = order_lines.qty + excluded.qty, price = excluded.price
+
+INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99), (1, 'BOOK-1', 1, 1) ON CONFLICT (sku, order_id) DO UPDATE SET qty = excluded.qty
+
+INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1), (2, 'ZZ', 2), (2, 'ZZ', 3) ON CONFLICT DO NOTHING
+
+INSERT INTO customers (email, name) VALUES ('ann@example.com', 'dup'), ('new@example.com', 'new') ON CONFLICT (email) DO UPDATE SET name = excluded.name || '!'
+
+INSERT INTO customers (email, name) VALUES ('ann@example.com', 'dup') ON CONFLICT (name) DO NOTHING
+
+INSERT INTO customers (id, email) VALUES (1, 'other@x') ON CONFLICT (email) DO NOTHING
+
+INSERT INTO customers (id, email) VALUES (1, 'ann@example.com') ON CONFLICT DO NOTHING
+
+INSERT INTO customers (email) SELECT e FROM (VALUES ('ann@example.com'), ('z1@x'), ('bob@example.com'), ('z2@x')) v(e) ON CONFLICT (email) DO NOTHING
+
+INSERT INTO customers (email, name) SELECT e, 'n' FROM (VALUES ('ann@example.com'), ('z1@x'), ('z1@x')) v(e) ON CONFLICT (email) DO UPDATE SET name = 'u'
+
+INSERT INTO customers (email) VALUES ('ann@example.com'), ('zz@x') ON CONFLICT DO NOTHING
