@@ -343,7 +343,8 @@ int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 		return 0;
 	if (dtf_clock(&now, &why) < 0)
 		now = PGDT_NO_CLOCK; /* only 'now' and friends need it */
-	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0) {
+	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0 &&
+	    dtf_parse_named_zone(kind, s, now, v) < 0) {
 		if (!strcmp(why, "interval out of range") ||
 		    !strcmp(why, "the run's clock is not set"))
 			pgfn_error(ctx, "%s", why);

@@ -9,8 +9,6 @@ UPDATE books SET code = to_char(price, 'FM999.00')
 
 UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
 
-UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
-
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$

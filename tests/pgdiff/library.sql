@@ -653,3 +653,6 @@ INSERT INTO authors AS a (id, name) VALUES (1, 'x'), (300, 'y') ON CONFLICT (id)
 WITH x AS (UPDATE loans SET fee = fee + 1 RETURNING count(*)) SELECT 1
 
 WITH d AS (DELETE FROM loans WHERE id < 3) SELECT * FROM d
+
+-- construct: time zones in timestamptz input
+UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1

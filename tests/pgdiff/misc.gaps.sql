@@ -11,6 +11,3 @@ UPDATE items SET score = power(2, 0.5)
 
 UPDATE items SET score = 2 ^ 0.5
 
--- construct: time zones in timestamptz input
-INSERT INTO results (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
-
