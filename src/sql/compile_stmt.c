@@ -1229,14 +1229,6 @@ static int dml_with(struct cx *cx, struct scope *sc, const cJSON *with, const cJ
 			    "data-modifying statements in WITH are not allowed in a check");
 	if ((const void *)with != cx->top_with)
 		return cx_error(cx, loc, NULL, "WITH clause containing a data-modifying statement must be at the top level");
-	if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
-		size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
-		struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
-		if (sc->nctes)
-			memcpy(nc, sc->ctes, sizeof(*nc) * (size_t)sc->nctes);
-		sc->ctes = nc;
-		sc->alloc_ctes = na;
-	}
 	const char *name = pj_str(cte, "ctename");
 	int k = ++cx->ndml, saved = cx->dml_part, rc;
 	struct strbuf *buf = ar_buf(cx);
@@ -1307,6 +1299,14 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			if (!strcmp(sc->ctes[i].name, name))
 				return cx_error(cx, loc, NULL, "WITH query name \"%s\" specified more than once", name);
 		const char *qtag = node_tag(qn, &qb);
+		if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
+			size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
+			struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
+			if (sc->nctes)
+				memcpy(nc, sc->ctes, sizeof(*nc) * (size_t)sc->nctes);
+			sc->ctes = nc;
+			sc->alloc_ctes = na;
+		}
 		if (qtag && (!strcmp(qtag, "InsertStmt") || !strcmp(qtag, "UpdateStmt") ||
 			     !strcmp(qtag, "DeleteStmt"))) {
 			int k = dml_with(cx, sc, with, b, qtag, qb, loc, out, first);
@@ -1317,14 +1317,6 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 		}
 		if (!qtag || strcmp(qtag, "SelectStmt"))
 			return cx_error(cx, loc, NULL, "%s in WITH is not supported", qtag ? qtag : "this statement");
-		if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
-			size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
-			struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
-			if (sc->nctes)
-				memcpy(nc, sc->ctes, sizeof(*nc) * (size_t)sc->nctes);
-			sc->ctes = nc;
-			sc->alloc_ctes = na;
-		}
 		struct cte *c = &sc->ctes[sc->nctes];
 		memset(c, 0, sizeof(*c));
 		c->name = name;
