@@ -1197,10 +1197,15 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 	if (!minmax) {
 		/* NULL constants go; a literal ends the list (PostgreSQL's
 		 * simplification of COALESCE) */
-		int m = 0;
+		int m = 0, ngone = 0;
+		/* the NULLs removed stay hidden in the result, so that a CASE
+		 * arm dropping it drops their failed folds too */
+		struct expr **gone = ar_alloc(cx, sizeof(*gone) * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
-			if (ex_is_null(es[i]))
+			if (ex_is_null(es[i])) {
+				gone[ngone++] = es[i];
 				continue;
+			}
 			es[m++] = es[i];
 			if (ex_is_const(es[i])) {
 				for (int j = i + 1; j < n; j++)
@@ -1209,10 +1214,10 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 			}
 		}
 		if (m == 0)
-			return ex_keep(cx, ex_null(cx, &t, loc), es, n);
+			return ex_keep(cx, ex_null(cx, &t, loc), gone, ngone);
 		if (m == 1)
-			return es[0];
-		return ex_func(cx, "coalesce", &t, loc, m, es);
+			return ex_keep(cx, es[0], gone, ngone);
+		return ex_keep(cx, ex_func(cx, "coalesce", &t, loc, m, es), gone, ngone);
 	}
 	{
 		/* GREATEST/LEAST fold only when every argument is constant */

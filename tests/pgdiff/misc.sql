@@ -641,3 +641,12 @@ INSERT INTO results (k, t) VALUES ('cast', ('2024-03-31 02:30 Europe/Berlin'::ti
 INSERT INTO results (k, tz) VALUES ('bad', '2024-01-01 10:00 Mars/Olympus')
 
 INSERT INTO results (k, tz) VALUES ('old', '1900-01-01 00:00 Europe/Amsterdam'), ('lord', '2035-06-01 00:00 Australia/Lord_Howe')
+
+-- construct: constant folding: COALESCE in a dropped CASE arm
+UPDATE items SET score = CASE WHEN (NULL::int4 > 7) THEN coalesce(NULL::int4 + (1/0), id) ELSE 1 END
+
+UPDATE items SET score = CASE WHEN (NULL::int4 > 7) THEN coalesce(NULL::int4 + (1/0), NULL, id) ELSE 2 END
+
+UPDATE items SET score = coalesce(NULL::int4 + (1/0), id)
+
+INSERT INTO results (k, bo) SELECT 'cj', CASE WHEN (NULL::int4 > 7) THEN coalesce((('{}'::jsonb -> 'a') @> (jsonb_set('[1]'::jsonb, '{a}', '1.50'::jsonb))), true) ELSE false END
