@@ -153,7 +153,7 @@ check-includes:
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
-	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS)
+	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS) $(BUILD)/fuzz-sql
 	@$(MAKE) --no-print-directory unit
 	@tests/fuzz/run-corpus.sh
 	@scripts/golden-reports.sh --check

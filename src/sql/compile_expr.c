@@ -684,16 +684,19 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 	struct expr **rest = ar_alloc(cx, sizeof(*rest) * (size_t)(n + 1));
 	struct expr **terms = ar_alloc(cx, sizeof(*terms) * (size_t)(n + 1));
 	int *reads = ar_alloc(cx, sizeof(*reads) * (size_t)(n + 1));
+	size_t *pstart = ar_alloc(cx, sizeof(*pstart) * (size_t)(n + 2));
 	int nconst = 0, nrest = 0, nterms = 0, i = 0;
 	cJSON_ArrayForEach(it, pj_get(lb, "items")) {
 		/* decided on the item as written: (false AND c) reads c although
 		 * it folds to false, and PostgreSQL compares it on its own */
 		int before = scope_nrefs(sc);
+		pstart[i] = cx->npoisons;
 		if (!(items[i] = compile_expr(cx, sc, it, ek)))
 			return NULL;
 		reads[i] = scope_nrefs(sc) > before;
 		i++;
 	}
+	pstart[n] = cx->npoisons;
 	consts[nconst++] = l;
 	for (i = 0; i < n; i++) {
 		if (reads[i])
@@ -742,6 +745,18 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, nconst, args);
 		e->coll = r.coll;
 		terms[nterms++] = ex_fold(cx, e); /* a ScalarArrayOpExpr over constants */
+		/* the planner simplifies the array before the items compared on
+		 * their own: their failed folds come first, in written order */
+		if (nrest && pstart[n] > pstart[0]) {
+			size_t k = 0, m = pstart[n] - pstart[0];
+			struct expr **order = ar_alloc(cx, sizeof(*order) * m);
+			for (int pass = 0; pass < 2; pass++)
+				for (i = 0; i < n; i++)
+					if (reads[i] == pass)
+						for (size_t p = pstart[i]; p < pstart[i + 1]; p++)
+							order[k++] = cx->poisons[p];
+			memcpy(cx->poisons + pstart[0], order, sizeof(*order) * m);
+		}
 	} else {
 		/* no array: every item is compared on its own, in order */
 		nrest = 0;
