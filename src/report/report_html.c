@@ -1124,6 +1124,14 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 		esc(sb, status);
 		sb_adds(sb, "</span>");
 	}
+	if (jget(t, "key")) {
+		struct strbuf key = STRBUF_INIT;
+		report_key_text(&key, t);
+		sb_adds(sb, "<span class=\"muted\" data-k=\"key\">key: ");
+		esc(sb, key.buf);
+		sb_adds(sb, "</span>");
+		sb_release(&key);
+	}
 	if (after >= 0) {
 		static const struct { const char *key, *cls, *sign, *one, *many; } ops[] = {
 			{ "inserts", "p-ins", "+", "insert", "inserts" },

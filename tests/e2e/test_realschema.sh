@@ -81,6 +81,24 @@ t_snapshot_takes_every_table_with_its_key() {
 	assert_eq "" "$(sq "$FIX/s.db" "SELECT name FROM dd_table WHERE name LIKE 'payment_%' OR name LIKE 'event_log_%'")"
 }
 
+t_report_says_which_key_each_table_uses() {
+	cp "$FIX/s.db" s.db
+	dd -q run s.db --plan "$FIX/plan"
+	run dd report s.db -o rep
+	assert_status 0
+	assert_eq 'event_log:unique index:kind,seq:event_log_kind_seq film:primary key:id: visit:none::' \
+		"$(jq -r '.comparable.tables | to_entries[] | select(.key == "film" or .key == "event_log" or .key == "visit")
+		| "\(.key):\(.value.key.kind):\(.value.key.columns | join(",")):\(.value.key.index // "")"' rep/report.json \
+		| tr '\n' ' ' | sed 's/ $//')"
+	run cat rep/report.md
+	assert_out_contains '| table | key | rows before |'
+	assert_out_contains '| event\_log | unique index event\_log\_kind\_seq (kind, seq) |'
+	assert_out_contains '| film | primary key (id) |'
+	run cat rep/report.html
+	assert_out_contains 'data-k="key">key: unique index event_log_kind_seq (kind, seq)</span>'
+	assert_out_contains 'data-k="key">key: primary key (id)</span>'
+}
+
 # ------------------------------------------- the migration, end to end
 
 t_migration_matches_postgresql_and_rolls_back_exactly() {
