@@ -535,13 +535,13 @@ static const cJSON *plan_natural_key(const struct builder *b, const char *table)
 /*
  * The key a snapshotted table's rows are identified by (docs/snapshot.md,
  * "Keys"): the primary key, else the plan's "key", else a unique index
- * over NOT NULL columns, else none (read-only).  kind, columns and, for an
+ * over NOT NULL columns, else the whole row.  kind, columns and, for an
  * index, its name.
  */
 static cJSON *table_key(const char *pk, const char *declared, const char *index)
 {
 	cJSON *k = cJSON_CreateObject(), *cols = NULL;
-	const char *kind = pk ? "primary key" : index ? "unique index" : declared ? "plan" : "none";
+	const char *kind = pk ? "primary key" : index ? "unique index" : declared ? "plan" : "full row";
 	cJSON_AddStringToObject(k, "kind", kind);
 	if (pk || declared)
 		cols = cJSON_Parse(pk ? pk : declared);

@@ -114,7 +114,7 @@ double report_other(const cJSON *t, const char *key);
 /*
  * The key that identifies a table's rows (its "key" object) as one line
  * of plain text: "primary key (id)", "plan key (a, b)", "unique index
- * t_code_key (code)", "none"; nothing when the table has no "key".
+ * t_code_key (code)", "full row"; nothing when the table has no "key".
  */
 void report_key_text(struct strbuf *sb, const cJSON *t);
 
