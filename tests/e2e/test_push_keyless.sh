@@ -111,6 +111,21 @@ t_push_matches_postgresql_and_rollback_restores_the_multiset() {
 	assert_eq 8 "$(pgq target 'SELECT count(*) FROM tally')"
 }
 
+t_batched_push_and_rollback_by_count() {
+	newdb batched
+	newdb batched_oracle
+	local before
+	before=$(multiset batched)
+	approved
+	pg_psql -d batched_oracle -c "BEGIN; $MIGRATE COMMIT;" >/dev/null
+	run dd push s.db --target "$(pg_url batched)" --yes --batch-size 2
+	assert_status 0
+	assert_eq "$(multiset batched_oracle)" "$(multiset batched)" "batches of 2 give PostgreSQL's result"
+	run dd rollback s.db --target "$(pg_url batched)" --yes
+	assert_status 0
+	assert_eq "$before" "$(multiset batched)"
+}
+
 t_change_on_the_target_after_approval_is_a_conflict() {
 	newdb conflicted
 	approved
