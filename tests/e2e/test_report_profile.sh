@@ -215,8 +215,8 @@ DELETE FROM users WHERE id < 100;" >nk/move.sql
 	# the one other insert, 3 and 4 the other deletes, in every format
 	assert_eq '104|3,4|1 2' "$(jq -r '.comparable.tables.users | "\([.sample.inserts[].key[0]] | join(","))|\([.sample.deletes[].key[0]] | join(","))|\(.replaced.other_inserts) \(.replaced.other_deletes)"' $r)"
 	assert_eq '4 3 3 4' "$(jq -r '.comparable.tables.users | "\(.rows_before) \(.rows_after) \(.inserts) \(.deletes)"' $r)"
-	grep -q '^| users | 4 | 3 | 1 | 0 | 2 | 2 |  |$' nkr/report.md || fail "Markdown tables row: $(grep '^| users' nkr/report.md)"
-	grep -q '^| \*\*total\*\* | 4 | 3 | 1 | 0 | 2 | 2 | |$' nkr/report.md || fail "Markdown total row: $(grep 'total' nkr/report.md)"
+	grep -q '^| users | primary key (id) | 4 | 3 | 1 | 0 | 2 | 2 |  |$' nkr/report.md || fail "Markdown tables row: $(grep '^| users' nkr/report.md)"
+	grep -q '^| \*\*total\*\* | | 4 | 3 | 1 | 0 | 2 | 2 | |$' nkr/report.md || fail "Markdown total row: $(grep 'total' nkr/report.md)"
 	grep -q '<summary>users: 0 updates, 1 inserts, 2 deletes, 2 replaced</summary>' nkr/report.md || fail "Markdown sample summary"
 	grep -q '^Inserts (1 of 1):' nkr/report.md && grep -q '^Deletes (2 of 2):' nkr/report.md || fail "Markdown sample counts"
 	grep -q '2 replaced (delete + insert under a new key, paired by the natural key email); besides them 1 insert and 2 deletes' nkr/report.md ||
