@@ -227,17 +227,21 @@ static void svg_rect(struct strbuf *sb, double x, double y, double w, double h,
 
 /*
  * Before and after as two bars on one scale, each split by what happened
- * to its rows: before = unchanged + updated + deleted, after = unchanged +
- * updated + inserted.
+ * to its rows: before = unchanged + updated + replaced + deleted, after =
+ * unchanged + updated + replaced + inserted.  A replaced row (a delete and
+ * an insert paired, report_replaced()) is drawn once on each bar as such,
+ * not as a delete plus an insert.
  */
+#define REPLACED_FILL "#8250df"
+
 static void table_chart(struct strbuf *sb, const char *name, const cJSON *t)
 {
 	double before = jnum_or(t, "rows_before", 0), after = jnum_or(t, "rows_after", -1);
-	double ins = jnum_or(t, "inserts", 0), upd = jnum_or(t, "updates", 0),
-	       del = jnum_or(t, "deletes", 0);
+	double ins = report_other(t, "inserts"), upd = jnum_or(t, "updates", 0),
+	       del = report_other(t, "deletes"), rep = report_replaced(t);
 	int has_after = after >= 0;
 	double max = before > after ? before : after, W = 236, x0 = 56, x;
-	double unchanged = before - upd - del;
+	double unchanged = before - upd - rep - del;
 	struct strbuf label = STRBUF_INIT;
 
 	if (unchanged < 0)
@@ -260,6 +264,7 @@ static void table_chart(struct strbuf *sb, const char *name, const cJSON *t)
 		double w;
 		w = seg(unchanged, max, W); svg_rect(sb, x, 8, w, 20, "#8c959f", "bar-before"); x += w;
 		w = seg(upd, max, W); svg_rect(sb, x, 8, w, 20, "#d4a72c", "bar-before bar-upd"); x += w;
+		w = seg(rep, max, W); svg_rect(sb, x, 8, w, 20, REPLACED_FILL, "bar-before bar-rep"); x += w;
 		w = seg(del, max, W); svg_rect(sb, x, 8, w, 20, "#e5534b", "bar-before bar-del"); x += w;
 	} else {
 		double w = seg(before, max, W);
@@ -277,6 +282,7 @@ static void table_chart(struct strbuf *sb, const char *name, const cJSON *t)
 		x = x0;
 		w = seg(unchanged, max, W); svg_rect(sb, x, 42, w, 20, "#3b82c4", "bar-after"); x += w;
 		w = seg(upd, max, W); svg_rect(sb, x, 42, w, 20, "#d4a72c", "bar-after bar-upd"); x += w;
+		w = seg(rep, max, W); svg_rect(sb, x, 42, w, 20, REPLACED_FILL, "bar-after bar-rep"); x += w;
 		w = seg(ins, max, W); svg_rect(sb, x, 42, w, 20, "#2da44e", "bar-after bar-ins"); x += w;
 		if (x == x0 && after > 0) {
 			/* counts that do not add up: draw the total */
@@ -1177,8 +1183,11 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 	table_chart(sb, name, t);
 	if (after >= 0)
 		sb_adds(sb, "<div class=\"legend\"><span><i style=\"background:#8c959f\"></i>unchanged</span>"
-			    "<span><i style=\"background:#d4a72c\"></i>updated</span>"
-			    "<span><i style=\"background:#2da44e\"></i>inserted</span>"
+			    "<span><i style=\"background:#d4a72c\"></i>updated</span>");
+	if (after >= 0 && report_replaced(t) > 0)
+		sb_adds(sb, "<span><i style=\"background:" REPLACED_FILL "\"></i>replaced</span>");
+	if (after >= 0)
+		sb_adds(sb, "<span><i style=\"background:#2da44e\"></i>inserted</span>"
 			    "<span><i style=\"background:#e5534b\"></i>deleted</span></div>");
 	sb_adds(sb, "</div><div>");
 	cJSON_ArrayForEach(c, cols)

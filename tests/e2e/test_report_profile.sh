@@ -224,6 +224,15 @@ DELETE FROM users WHERE id < 100;" >nk/move.sql
 	grep -q 'data-k="inserts">+1 insert</span>' nkr/report.html && grep -q 'data-k="deletes">&minus;2 deletes</span>' nkr/report.html &&
 		grep -q 'data-k="replaced"[^>]*>2 replaced</span>' nkr/report.html || fail "HTML counts"
 	grep -q '<div class="value c-ins">1</div><div class="note">besides 2 replaced</div>' nkr/report.html || fail "HTML totals"
+	# the bar chart draws the 2 replaced rows as such on both bars (236 px
+	# for 4 rows): before 2 replaced + 2 deleted, after 2 replaced + 1 inserted
+	chart=$(grep -o '<svg class="chart" data-table="users".*</svg>' nkr/report.html | sed 's|</svg>.*|</svg>|')
+	[[ $chart == *'<rect class="bar-before bar-rep" x="56.0" y="8.0" width="118.0"'* &&
+		$chart == *'<rect class="bar-before bar-del" x="174.0" y="8.0" width="118.0"'* &&
+		$chart == *'<rect class="bar-after bar-rep" x="56.0" y="42.0" width="118.0"'* &&
+		$chart == *'<rect class="bar-after bar-ins" x="174.0" y="42.0" width="59.0"'* ]] || fail "chart bars: $chart"
+	[[ $chart != *'bar-upd'* && $chart != *'class="bar-before" '* ]] || fail "chart has updated or unchanged rows: $chart"
+	grep -q '</i>replaced</span>' nkr/report.html || fail "chart legend has no replaced"
 	# a natural key the table does not have is refused by nothing but pairs nothing
 	sed -i 's/"natural_key": \["email"\]/"natural_key": ["mail"]/' nk/plan.json
 	dd -q snapshot --plan nk --fixture fx -o nk2.db >/dev/null && dd -q run nk2.db --plan nk --no-check >/dev/null &&
