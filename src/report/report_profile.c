@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include "report_profile.h"
 #include "report.h"
+#include "pgarray.h"
 #include "pgtype.h"
 #include "stage.h"
 
@@ -1389,9 +1390,26 @@ static int jvals_parse(struct jvals *v, const char *text)
 
 /* ============================================================== JSON diff */
 
-static void jd_path(struct strbuf *path, const char *key, int index)
+/* Where a diff goes; pg: the PostgreSQL array it is of (else JSON). */
+struct jd {
+	cJSON *out;
+	int max;                /* entries at most */
+	const struct pgarr *pg; /* a PostgreSQL array's diff: the new array, */
+	const struct pgarr *pg_old; /* ... and the old one (their lower bounds) */
+	int old_side;           /* the next index is in the old array */
+};
+
+static void jd_path(const struct jd *d, struct strbuf *path, const char *key, int index)
 {
-	if (key) {
+	if (d->pg) {
+		/* PostgreSQL subscripts: from the dimension's lower bound in
+		   the array the element is in (the old one when removed) */
+		const struct pgarr *a = d->old_side ? d->pg_old : d->pg;
+		int depth = 0;
+		for (size_t i = 0; i < path->len; i++)
+			depth += path->buf[i] == '[';
+		sb_addf(path, "[%d]", index + (depth < a->ndims ? a->lbound[depth] : 1));
+	} else if (key) {
 		int plain = *key != '\0';
 		for (const char *k = key; *k; k++)
 			plain &= (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
@@ -1409,30 +1427,54 @@ static void jd_path(struct strbuf *path, const char *key, int index)
 	}
 }
 
-static void jd_add(cJSON *out, int max, const char *path, const char *op, const cJSON *a,
+/* An element of a PostgreSQL array as array_out writes it ({...} for a
+   sub-array, NULL for a NULL element). */
+static void pg_elem_text(struct strbuf *sb, const cJSON *v)
+{
+	const cJSON *x;
+	if (cJSON_IsString(v)) {
+		pgarr_out_elem(sb, v->valuestring, strlen(v->valuestring));
+		return;
+	}
+	if (!cJSON_IsArray(v)) {
+		sb_adds(sb, "NULL");
+		return;
+	}
+	sb_addch(sb, '{');
+	cJSON_ArrayForEach(x, v) {
+		if (x != v->child)
+			sb_addch(sb, ',');
+		pg_elem_text(sb, x);
+	}
+	sb_addch(sb, '}');
+}
+
+static void jd_add(struct jd *d, const char *path, const char *op, const cJSON *a,
 		   const cJSON *b)
 {
-	cJSON *e;
+	cJSON *e, *out = d->out;
 	struct strbuf sb = STRBUF_INIT;
-	if (cJSON_GetArraySize(out) >= max)
+	if (cJSON_GetArraySize(out) >= d->max)
 		return;
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "path", path);
 	cJSON_AddStringToObject(e, "op", op);
-	if (a) {
-		sb_add_json_compact(&sb, a);
-		cJSON_AddStringToObject(e, "old", sb.buf);
+	for (int k = 0; k < 2; k++) {
+		const cJSON *v = k ? b : a;
+		if (!v)
+			continue;
 		sb_reset(&sb);
-	}
-	if (b) {
-		sb_add_json_compact(&sb, b);
-		cJSON_AddStringToObject(e, "new", sb.buf);
+		if (d->pg)
+			pg_elem_text(&sb, v);
+		else
+			sb_add_json_compact(&sb, v);
+		cJSON_AddStringToObject(e, k ? "new" : "old", sb.buf);
 	}
 	sb_release(&sb);
 	cJSON_AddItemToArray(out, e);
 }
 
-static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b);
+static void jd_walk(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b);
 
 #define JD_LCS_MAX 40000        /* old x new elements compared for an array diff */
 
@@ -1445,7 +1487,7 @@ static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
  * same places changed: objects or arrays there are diffed by key.
  * Returns -1 (nothing written) when the arrays are too long to compare.
  */
-static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea, const int *rm,
+static void jd_flush(struct jd *d, struct strbuf *path, const cJSON **ea, const int *rm,
 		     int nrm, const cJSON **eb, const int *ad, int nad)
 {
 	size_t mark = path->len;
@@ -1456,20 +1498,22 @@ static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea,
 					   (cJSON_IsArray(x) && cJSON_IsArray(y)));
 			if (inside && pass == 0)
 				continue; /* in the second pass, at its new index */
-			jd_path(path, NULL, pass ? ad[k] : rm[k]);
+			d->old_side = !pass;
+			jd_path(d, path, NULL, pass ? ad[k] : rm[k]);
+			d->old_side = 0;
 			if (inside)
-				jd_walk(out, max, path, x, y);
+				jd_walk(d, path, x, y);
 			else if (pass)
-				jd_add(out, max, path->buf, "added", NULL, eb[ad[k]]);
+				jd_add(d, path->buf, "added", NULL, eb[ad[k]]);
 			else
-				jd_add(out, max, path->buf, "removed", ea[rm[k]], NULL);
+				jd_add(d, path->buf, "removed", ea[rm[k]], NULL);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 	}
 }
 
-static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+static int jd_array(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b), i, j, nrm = 0, nad = 0;
 	const cJSON **ea, **eb, *x;
@@ -1497,7 +1541,7 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 	i = j = 0;
 	while (i < na || j < nb) {
 		if (i < na && j < nb && cJSON_Compare(ea[i], eb[j], 1)) {
-			jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+			jd_flush(d, path, ea, rm, nrm, eb, ad, nad);
 			nrm = nad = 0;
 			i++;
 			j++;
@@ -1507,7 +1551,7 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 			ad[nad++] = j++;
 		}
 	}
-	jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+	jd_flush(d, path, ea, rm, nrm, eb, ad, nad);
 #undef L
 	free(l);
 	free(ea);
@@ -1517,68 +1561,113 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 	return 0;
 }
 
-static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+static void jd_walk(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	size_t mark = path->len;
 	const cJSON *x;
 	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
 		cJSON_ArrayForEach(x, a) {
 			const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
-			jd_path(path, x->string, 0);
+			jd_path(d, path, x->string, 0);
 			if (!y)
-				jd_add(out, max, path->buf, "removed", x, NULL);
+				jd_add(d, path->buf, "removed", x, NULL);
 			else
-				jd_walk(out, max, path, x, y);
+				jd_walk(d, path, x, y);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		cJSON_ArrayForEach(x, b) {
 			if (cJSON_GetObjectItemCaseSensitive(a, x->string))
 				continue;
-			jd_path(path, x->string, 0);
-			jd_add(out, max, path->buf, "added", NULL, x);
+			jd_path(d, path, x->string, 0);
+			jd_add(d, path->buf, "added", NULL, x);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		return;
 	}
-	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(out, max, path, a, b))
+	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(d, path, a, b))
 		return;
 	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
 		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
 		for (int i = 0; i < na || i < nb; i++) {
 			const cJSON *ea = cJSON_GetArrayItem(a, i), *eb = cJSON_GetArrayItem(b, i);
-			jd_path(path, NULL, i);
+			d->old_side = !eb;
+			jd_path(d, path, NULL, i);
+			d->old_side = 0;
 			if (!eb)
-				jd_add(out, max, path->buf, "removed", ea, NULL);
+				jd_add(d, path->buf, "removed", ea, NULL);
 			else if (!ea)
-				jd_add(out, max, path->buf, "added", NULL, eb);
+				jd_add(d, path->buf, "added", NULL, eb);
 			else
-				jd_walk(out, max, path, ea, eb);
+				jd_walk(d, path, ea, eb);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		return;
 	}
 	if (!cJSON_Compare(a, b, 1))
-		jd_add(out, max, path->len ? path->buf : "$", "changed", a, b);
+		jd_add(d, path->len ? path->buf : "$", "changed", a, b);
 }
 
 cJSON *report_json_diff(const char *old_text, const char *new_text, int max)
 {
 	cJSON *a = old_text ? cJSON_Parse(old_text) : NULL;
 	cJSON *b = new_text ? cJSON_Parse(new_text) : NULL;
-	cJSON *out = NULL;
+	struct jd d = { NULL, max, NULL, NULL, 0 };
 	struct strbuf path = STRBUF_INIT;
 	if (a && b) {
-		out = cJSON_CreateArray();
+		d.out = cJSON_CreateArray();
 		sb_adds(&path, "$");
-		jd_walk(out, max, &path, a, b);
+		jd_walk(&d, &path, a, b);
 	}
 	sb_release(&path);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
-	return out;
+	return d.out;
+}
+
+/* Elements from *pos on as nested arrays of strings and nulls, the
+   dimensions from depth on. */
+static cJSON *pgarr_json(const struct pgarr *a, int depth, size_t *pos)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; depth < a->ndims && i < a->dims[depth]; i++) {
+		if (depth + 1 < a->ndims) {
+			cJSON_AddItemToArray(arr, pgarr_json(a, depth + 1, pos));
+		} else if (*pos < a->n) {
+			const struct pgarr_elem *e = &a->elems[(*pos)++];
+			cJSON_AddItemToArray(arr, e->s ? cJSON_CreateString(e->s) : cJSON_CreateNull());
+		}
+	}
+	return arr;
+}
+
+cJSON *report_array_diff(const char *old_text, const char *new_text, int max)
+{
+	struct pgarr pa = { 0 }, pb = { 0 };
+	struct jd d = { NULL, max, &pb, &pa, 0 };
+	struct strbuf path = STRBUF_INIT;
+	const char *why;
+	cJSON *a = NULL, *b = NULL;
+	size_t pos;
+
+	if (!old_text || !new_text || pgarr_parse(old_text, strlen(old_text), &pa, &why) ||
+	    pgarr_parse(new_text, strlen(new_text), &pb, &why))
+		goto cleanup;
+	pos = 0;
+	a = pgarr_json(&pa, 0, &pos);
+	pos = 0;
+	b = pgarr_json(&pb, 0, &pos);
+	d.out = cJSON_CreateArray();
+	jd_walk(&d, &path, a, b);
+cleanup:
+	sb_release(&path);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	pgarr_free(&pa);
+	pgarr_free(&pb);
+	return d.out;
 }
 
 /* ============================================================ the table */
@@ -2358,29 +2447,33 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 			if (k != 2)
 				cJSON_AddItemToObject(r, "new", cJSON_Parse((const char *)sqlite3_column_text(st, 2)));
 			if (k == 1) {
-				cJSON *jd = NULL;
+				cJSON *jd = NULL, *ad = NULL;
 				chg = cJSON_Parse((const char *)sqlite3_column_text(st, 3));
 				cJSON_AddItemToObject(r, "changed", chg);
-				/* json and jsonb: which keys changed, not two blobs */
+				/* json and jsonb: which keys changed, not two blobs;
+				   PostgreSQL arrays: which elements */
 				cJSON_ArrayForEach(c, chg) {
 					int ci = -1, bi, ai;
-					cJSON *ov, *nv, *d;
+					cJSON *ov, *nv, *d, **to;
+					const char *os, *ns;
 					for (int j = 0; j < x->ncols; j++)
 						if (cJSON_IsString(c) && !strcmp(x->cols[j].name, c->valuestring))
 							ci = j;
-					if (ci < 0 || !x->cols[ci].is_json)
+					if (ci < 0 || (!x->cols[ci].is_json && !x->cols[ci].type.is_array))
 						continue;
 					bi = report_column_index(jget(x->t, "columns_before"), c->valuestring);
 					ai = report_column_index(jget(x->t, "columns_after"), c->valuestring);
 					ov = cJSON_GetArrayItem(jget(r, "old"), bi);
 					nv = cJSON_GetArrayItem(jget(r, "new"), ai);
-					d = report_json_diff(cJSON_IsString(ov) ? ov->valuestring : NULL,
-							     cJSON_IsString(nv) ? nv->valuestring : NULL, 50);
+					os = cJSON_IsString(ov) ? ov->valuestring : NULL;
+					ns = cJSON_IsString(nv) ? nv->valuestring : NULL;
+					d = x->cols[ci].is_json ? report_json_diff(os, ns, 50) : report_array_diff(os, ns, 50);
 					if (!d)
 						continue;
-					if (!jd)
-						jd = cJSON_AddObjectToObject(r, "json_diff");
-					cJSON_AddItemToObject(jd, c->valuestring, d);
+					to = x->cols[ci].is_json ? &jd : &ad;
+					if (!*to)
+						*to = cJSON_AddObjectToObject(r, x->cols[ci].is_json ? "json_diff" : "array_diff");
+					cJSON_AddItemToObject(*to, c->valuestring, d);
 				}
 			}
 			cJSON_AddStringToObject(r, "why", x->picks[k].p[i].why);
