@@ -289,6 +289,24 @@ t_one_read_equals_two_scans() {
 	assert_eq "$(rj "$P.score.after.sum")" "$(jq -r "$P.score.after.sum" full/report.json)"
 }
 
+t_a_change_set_that_does_not_match_is_refused() {
+	# the working table and the change set are read side by side, each by
+	# a thread of its own: a change the working table does not hold, or an
+	# old row of another width, stops the report with the reason
+	local sql
+	for sql in "UPDATE dd_change SET key = '[\"77777\"]' WHERE tbl = 'acc' AND seq = (SELECT max(seq) FROM dd_change WHERE tbl = 'acc' AND op = 'U')" \
+		"UPDATE dd_change SET old_row = '[\"1\"]' WHERE tbl = 'acc' AND seq = (SELECT min(seq) FROM dd_change WHERE tbl = 'acc' AND op = 'D')"; do
+		cp "$W/s.db" bad.db
+		sqlite3 bad.db "$sql"
+		run dd -q report bad.db -o bad --format json
+		assert_eq 3 "$status" "exit status of a report of a change set that does not match"
+		grep -q "the change set of table 'acc' does not match its working table" "$T/err" || fail "no reason: $(cat "$T/err")"
+	done
+	# unchanged, the same file reports again (the readers leave nothing behind)
+	dd -q report "$W/s.db" -o again --samples 12 --format json >/dev/null || fail "the report failed"
+	out=$(dd diff "$W/r/report.json" again/report.json --ignore timings) || fail "the second report differs: $out"
+}
+
 t_array_columns_diff_by_element() {
 	# PostgreSQL arrays of a sampled update say which elements were added
 	# and removed; PostgreSQL gives the expected ones (old EXCEPT ALL new,
