@@ -88,7 +88,9 @@ static int print_step(void *ctx, const struct ps_step *s)
 		comment("any row is a conflict: ROLLBACK, the rows are reported, nothing is applied");
 		comment("(when the target's tables have no triggers, rules or partitions and a unique\n"
 			" index on the key, push sends SAVEPOINT dd_fused here instead and runs these\n"
-			" queries only if a statement below falls short of its count: docs/push.md)");
+			" queries only if a statement below falls short of its count; with it, when no\n"
+			" early delete tests other tables, SET LOCAL enable_hashjoin = off and\n"
+			" enable_mergejoin = off, so the statements probe the key: docs/push.md)");
 		break;
 	case PS_VERIFY:
 		comment("any row: ROLLBACK");

@@ -322,12 +322,58 @@ static int conflicts_done(struct push_exec *e)
  * partitions, no broken cycles, no schema changes, one transaction, a
  * push (not a rollback).
  */
+/* " AND EXISTS (...)": t has a unique index over its key columns only,
+ * whole, valid and checked at once */
+static void add_key_index_exists(struct strbuf *q, const struct push_table *t)
+{
+	struct strbuf name = STRBUF_INIT, keys = STRBUF_INIT;
+	for (int c = 0; c < t->nnew; c++) {
+		if (!t->new[c].key)
+			continue;
+		if (keys.len)
+			sb_adds(&keys, ", ");
+		sb_add_literal(&keys, t->new[c].name);
+	}
+	sb_add_ident(&name, t->schema);
+	sb_addch(&name, '.');
+	sb_add_ident(&name, t->name);
+	sb_adds(q, "\n  AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(");
+	sb_add_literal(q, name.buf);
+	sb_addf(q, ") AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL"
+		   " AND i.indexprs IS NULL AND NOT EXISTS (SELECT 1 FROM generate_series(0, i.indnkeyatts - 1) g"
+		   " WHERE i.indkey[g] NOT IN (SELECT attnum FROM pg_attribute WHERE attrelid = i.indrelid"
+		   " AND attname IN (%s))))", keys.len ? keys.buf : "NULL");
+	sb_release(&name);
+	sb_release(&keys);
+}
+
+/*
+ * Fused, the guarded statements join each work table to its target table
+ * on the key.  The work table is in key order, so probing the key's index
+ * row by row reads each of the target's pages once, in order; the planner
+ * instead estimates the guards' many IS NOT DISTINCT FROM as selective and
+ * reads the whole target table for a hash or merge join (on the benchmark,
+ * 10,000 deletes from 1,000,000 rows read all of them).  So, for the rest
+ * of the transaction, when every table has a unique index over its key and
+ * no statement joins anything else (no early deletes testing referencing
+ * tables, no triggers: fused), nested loops over that index.  Set after
+ * the savepoint: unwinding to it restores the planner for the conflict
+ * queries.
+ */
+static int key_probes_only(const struct push_set *ps)
+{
+	for (int i = 0; i < ps->ntables; i++)
+		if (pushsql_split_deletes(&ps->tables[i]))
+			return 0;
+	return 1;
+}
+
 static int fused_eligible(struct push_exec *e)
 {
 	const struct push_set *ps = e->ps;
 	struct strbuf q = STRBUF_INIT, rels = STRBUF_INIT;
 	PGresult *r;
-	int yes = 0;
+	int yes = 0, probes = 0;
 
 	if (!ps || ps->rollback || ps->nddl || e->st.batch_size > 0 || e->st.resume ||
 	    e->o->disable_triggers || !ps->ntables)
@@ -349,37 +395,23 @@ static int fused_eligible(struct push_exec *e)
 		    "\n  AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE rulename <> '_RETURN' AND ev_class IN (%s))"
 		    "\n  AND (SELECT count(*) FROM pg_class WHERE relkind = 'r' AND oid IN (%s)) = %d",
 		rels.buf, rels.buf, rels.buf, ps->ntables);
-	for (int i = 0; i < ps->ntables; i++) {
-		const struct push_table *t = &ps->tables[i];
-		struct strbuf name = STRBUF_INIT, keys = STRBUF_INIT;
-		if (!t->ninsert)
-			continue;
-		for (int c = 0; c < t->nnew; c++) {
-			if (!t->new[c].key)
-				continue;
-			if (keys.len)
-				sb_adds(&keys, ", ");
-			sb_add_literal(&keys, t->new[c].name);
-		}
-		sb_add_ident(&name, t->schema);
-		sb_addch(&name, '.');
-		sb_add_ident(&name, t->name);
-		/* a unique index, immediate, whole, over key columns only */
-		sb_adds(&q, "\n  AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(");
-		sb_add_literal(&q, name.buf);
-		sb_addf(&q, ") AND i.indisunique AND i.indimmediate AND i.indisvalid AND i.indpred IS NULL"
-			    " AND i.indexprs IS NULL AND NOT EXISTS (SELECT 1 FROM generate_series(0, i.indnkeyatts - 1) g"
-			    " WHERE i.indkey[g] NOT IN (SELECT attnum FROM pg_attribute WHERE attrelid = i.indrelid"
-			    " AND attname IN (%s))))", keys.len ? keys.buf : "NULL");
-		sb_release(&name);
-		sb_release(&keys);
-	}
+	for (int i = 0; i < ps->ntables; i++)
+		if (ps->tables[i].ninsert)
+			add_key_index_exists(&q, &ps->tables[i]);
+	/* second column: the tables without inserts have such an index too */
+	sb_adds(&q, ",\n  true");
+	for (int i = 0; i < ps->ntables; i++)
+		if (!ps->tables[i].ninsert)
+			add_key_index_exists(&q, &ps->tables[i]);
 	r = exec(e, q.buf);
 	yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
 	      !strcmp(PQgetvalue(r, 0, 0), "t");
+	probes = yes && !strcmp(PQgetvalue(r, 0, 1), "t") && key_probes_only(ps);
 	PQclear(r);
 	if (yes) {
-		r = exec(e, "SAVEPOINT dd_fused");
+		r = exec(e, probes ? "SAVEPOINT dd_fused; SET LOCAL enable_hashjoin = off; "
+				     "SET LOCAL enable_mergejoin = off"
+				   : "SAVEPOINT dd_fused");
 		yes = ok(r);
 		PQclear(r);
 	}

@@ -772,7 +772,10 @@ static int diff_table(sqlite3 *db, struct sha256 *hash, sqlite3_stmt *ins,
 	sqlite3_bind_int64(tab, 3, d.updates);
 	sqlite3_bind_int64(tab, 4, d.deletes);
 	sqlite3_bind_int64(tab, 5, p ? p->row_count : 0);
-	sqlite3_bind_int64(tab, 6, count_rows(db, w->stage_name));
+	/* compared by the tracked keys, the working copy began as the pristine
+	 * one and differs only in them: no need to count it (a full read) */
+	sqlite3_bind_int64(tab, 6, d.keyed ? p->row_count + d.inserts - d.deletes
+					   : count_rows(db, w->stage_name));
 	sqlite3_bind_text(tab, 7, cols.buf, (int)cols.len, SQLITE_STATIC);
 	before = names_json(p);
 	after = names_json(w);

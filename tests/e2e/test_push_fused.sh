@@ -115,4 +115,28 @@ t_a_failure_that_is_no_conflict_fails_as_before() {
 	assert_eq "$before" "$(state t_perm)" "nothing applied"
 }
 
+t_nested_loops_over_the_key_only_when_fused() {
+	# fused, the guarded statements probe the key's index row by row
+	# (SET LOCAL after the savepoint: unwinding restores the planner);
+	# with a trigger on a table nothing is fused and the planner is left alone
+	local mark
+	newdb t_nl
+	newdb t_nl_trig
+	q t_nl_trig "CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+		CREATE TRIGGER keep BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION keep()" >/dev/null
+	for db in t_nl t_nl_trig; do
+		pg_psql -d postgres -c "ALTER DATABASE $db SET log_statement = 'all'" >/dev/null
+		mark=$(wc -l <"$DD_PG_LOG")
+		cp "$FIX/s.db" s.db
+		run dd push s.db --target "dbname=$db" --yes --allow-drift
+		assert_status 0
+		tail -n +"$((mark + 1))" "$DD_PG_LOG" >"log_$db.txt"
+	done
+	assert_eq 1 "$(grep -c 'SAVEPOINT dd_fused; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off' log_t_nl.txt)"
+	assert_eq 0 "$(grep -c 'enable_hashjoin\|SAVEPOINT dd_fused' log_t_nl_trig.txt)"
+	assert_eq "1:ONE:10,2:TWO:20,4:four:4,10:ten:10
+a:ALPHA,b:beta,z:zeta" "$(state t_nl)"
+	assert_eq "$(state t_nl)" "$(state t_nl_trig)"
+}
+
 run_tests "$@"
