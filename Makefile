@@ -26,15 +26,18 @@ ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 FUZZ_TARGETS := plan fixture rows stage report values sql sqlc
 FUZZ_DRIVERS := $(patsubst %,$(BUILD)/fuzz/driver_%,$(FUZZ_TARGETS))
+ASAN_FUZZ_DRIVERS := $(patsubst %,$(BUILD)/asan-fuzz/driver_%,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 60
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan-unit/%,$(UNIT_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 
 PGDIFF_RENDER := $(BUILD)/pgdiff-render
 JSONCHECK := $(BUILD)/jsoncheck
 
-.PHONY: all deps asan fuzz fuzz-sql test test-faults unit e2e demo bench bench-scale clean valgrind check-includes \
+.PHONY: all deps asan fuzz fuzz-sql test test-asan test-faults unit e2e demo bench bench-scale clean valgrind check-includes \
 	man install uninstall
 
 all: deps $(BIN)
@@ -100,14 +103,22 @@ $(ASAN_BIN): $(ASAN_OBJS)
 	@mkdir -p $(BUILD)/asan
 	$(CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJS) $(LDLIBS)
 
-# Unit tests link every module but main.c.
-$(BUILD)/unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(HDRS)
+# Unit tests link every module but main.c: the build's own objects for
+# make test, the sanitizer objects for make test-asan.
+$(BUILD)/unit/%: tests/unit/%.c $(LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/unit
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+$(BUILD)/asan-unit/%: tests/unit/%.c $(ASAN_LIB_OBJS) $(HDRS)
+	@mkdir -p $(BUILD)/asan-unit
 	$(CC) $(WARN) $(DEFS) $(ASAN_FLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< $(ASAN_LIB_OBJS) $(LDLIBS) -lcmocka
 
-# Fuzz targets with a plain driver (the corpus run in make test) ...
-$(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(ASAN_LIB_OBJS) $(HDRS)
+# Fuzz targets with a plain driver (the corpus runs in make test and,
+# sanitized, in make test-asan) ...
+$(BUILD)/fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(LIB_OBJS) $(HDRS)
 	@mkdir -p $(BUILD)/fuzz
+	$(CC) $(WARN) $(DEFS) -DDD_FUZZ_DRIVER $(CFLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< tests/fuzz/driver.c $(LIB_OBJS) $(LDLIBS)
+$(BUILD)/asan-fuzz/driver_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c tests/fuzz/fuzz.h $(ASAN_LIB_OBJS) $(HDRS)
+	@mkdir -p $(BUILD)/asan-fuzz
 	$(CC) $(WARN) $(DEFS) -DDD_FUZZ_DRIVER $(ASAN_FLAGS) $(PKG_CFLAGS) $(INCS) -o $@ $< tests/fuzz/driver.c $(ASAN_LIB_OBJS) $(LDLIBS)
 
 # ... and with libFuzzer (clang): make fuzz runs each for FUZZ_SECONDS.
@@ -120,6 +131,15 @@ fuzz: deps $(BIN) $(patsubst %,$(BUILD)/fuzz/lf_%,$(FUZZ_TARGETS))
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+# The unit tests and the fuzz corpora again under the address and
+# undefined-behaviour sanitizers, and the sanitizer binary for the
+# end-to-end run (.ci/run: DRYDOCK=build/asan/drydock tests/run-e2e.sh).
+# Not in make test: it compiles every module a second time.
+test-asan: deps
+	@$(MAKE) --no-print-directory -j2 $(ASAN_BIN) $(ASAN_UNIT_BINS) $(ASAN_FUZZ_DRIVERS)
+	@set -e; for t in $(ASAN_UNIT_BINS); do echo "== $$t"; $$t; done
+	@FUZZ_DRIVER_DIR=$(BUILD)/asan-fuzz tests/fuzz/run-corpus.sh
 
 e2e: $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK)
 	@tests/run-e2e.sh

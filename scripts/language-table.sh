@@ -11,7 +11,9 @@
 # "-- construct: NAME".  In tests/pgdiff/SCHEMA.sql it is supported (the
 # test requires PostgreSQL's rows, or PostgreSQL's refusal); in
 # tests/pgdiff/SCHEMA.gaps.sql drydock refuses it before running anything
-# (PostgreSQL runs it).  A construct with cases in both is "partly".
+# (PostgreSQL runs it), or, when a comment of its block says "stops at run
+# time", stops the run with an error where PostgreSQL's result cannot be
+# known exactly.  A construct with cases in both is "partly".
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -24,13 +26,16 @@ table() {
 	for f in tests/pgdiff/*.sql; do
 		case $f in *.schema.sql) continue ;; esac
 		awk -v f="$f" -v kind="$([[ $f == *.gaps.sql ]] && echo gap || echo ok)" '
-			/^-- construct: / { sub(/^-- construct: /, ""); n = split(f, parts, "/"); print $0 "\t" kind "\t" parts[n] }' "$f"
+			/^$/ { rt = 0 }
+			/^--.*stops at run time/ { rt = 1 }
+			/^-- construct: / { sub(/^-- construct: /, ""); n = split(f, parts, "/"); print $0 "\t" (kind == "gap" && rt ? "rt" : kind) "\t" parts[n] }' "$f"
 	done | awk -F '\t' '
 		!($1 in seen) { order[++n] = $1; seen[$1] = 1 }
 		{
 			k = $1 SUBSEP $2 SUBSEP $3
 			if (k in had) next
 			had[k] = 1
+			if ($2 == "rt") rt[$1] = 1
 			if ($2 == "ok") ok[$1] = ok[$1] ? ok[$1] ", " $3 : $3; else gap[$1] = gap[$1] ? gap[$1] ", " $3 : $3
 		}
 		END {
@@ -38,7 +43,7 @@ table() {
 			print "|---|---|---|"
 			for (i = 1; i <= n; i++) {
 				c = order[i]
-				s = (c in ok) && (c in gap) ? "partly: see the refused cases" : (c in ok) ? "supported" : "refused before running"
+				s = (c in ok) && (c in gap) ? "partly: see the refused cases" : (c in ok) ? "supported" : (c in rt) ? "stops at run time with an error" : "refused before running"
 				w = (c in ok) ? ok[c] : ""
 				if (c in gap) w = w (w ? "; refused: " : "") gap[c]
 				gsub(/\|/, "\\|", c)

@@ -10,6 +10,7 @@
 
 #include <pg_query.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -528,6 +529,15 @@ int sqlc_compile(struct sqlc_env *env, const char *file, const char *text,
 			goto done;
 		}
 		s->sqlite_sql = sb_detach(&sb, NULL);
+		/* DD_SQLC_TRACE=FILE: what each statement compiles to, appended
+		 * to FILE, for debugging the compiler */
+		if (getenv("DD_SQLC_TRACE")) {
+			FILE *tf = fopen(getenv("DD_SQLC_TRACE"), "a");
+			if (tf) {
+				fprintf(tf, "%s\n", s->sqlite_sql);
+				fclose(tf);
+			}
+		}
 		s->pg_sql = trimmed(text + loc, len);
 		line_col(text, loc, &s->line, &s->col);
 		out->nstmts++;
@@ -624,6 +634,24 @@ static void enum_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	pgfn_error(ctx, "type \"%s\" does not exist", type);
 }
 
+/* pg_sqlc_enum_sortkey(value, 'source.type'): the label's position, for
+ * sorting where no collation applies (ORDER BY inside an aggregate) */
+static void enum_sortkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct enum_set *s = sqlite3_user_data(ctx);
+	const char *type = (const char *)sqlite3_value_text(argv[1]);
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || !type)
+		return;
+	for (int i = 0; i < s->n; i++)
+		if (!strcmp(s->names[i], type)) {
+			sqlite3_result_int(ctx, label_index(&s->orders[i], sqlite3_value_text(argv[0]),
+							   sqlite3_value_bytes(argv[0])));
+			return;
+		}
+	pgfn_error(ctx, "type \"%s\" does not exist", type);
+}
+
 int sqlc_setup(sqlite3 *db, const struct catalog *cat)
 {
 	if (pgfn_register_all(db) < 0)
@@ -646,6 +674,10 @@ int sqlc_setup(sqlite3 *db, const struct catalog *cat)
 	if (sqlite3_create_function_v2(db, "pg_sqlc_enum_in", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 				       set, enum_in, NULL, NULL, enum_set_free) != SQLITE_OK)
 		return error("cannot register the enum input function: %s", sqlite3_errmsg(db));
+	/* the set is freed with pg_sqlc_enum_in, registered and replaced with it */
+	if (sqlite3_create_function_v2(db, "pg_sqlc_enum_sortkey", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				       set, enum_sortkey, NULL, NULL, NULL) != SQLITE_OK)
+		return error("cannot register the enum order function: %s", sqlite3_errmsg(db));
 	for (int i = 0; cat && i < cat->nenums; i++) {
 		const struct enum_meta *e = &cat->enums[i];
 		struct enum_order *o = xcalloc(1, sizeof(*o));

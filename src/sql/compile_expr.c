@@ -951,8 +951,10 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		return NULL;
 	if (!(r = compile_expr(cx, sc, pj_get(b, "rexpr"), ek)))
 		return NULL;
+	/* x [NOT] SIMILAR TO p [ESCAPE e] comes from the grammar as
+	 * x ~ similar_to_escape(p [, e]) (or !~) */
 	if (!strcmp(kind, "AEXPR_OP") || !strcmp(kind, "AEXPR_LIKE") ||
-	    !strcmp(kind, "AEXPR_ILIKE"))
+	    !strcmp(kind, "AEXPR_ILIKE") || !strcmp(kind, "AEXPR_SIMILAR"))
 		return compile_op(cx, op, l, r, loc);
 	if (!strcmp(kind, "AEXPR_DISTINCT") || !strcmp(kind, "AEXPR_NOT_DISTINCT")) {
 		struct expr *c = make_comparison(cx, "=", l, r, loc);
@@ -988,8 +990,6 @@ static struct expr *compile_aexpr(struct cx *cx, struct scope *sc, const cJSON *
 		return ex_fold(cx, ex_tmpl(cx, "CASE WHEN $1 THEN NULL ELSE $2 END", &l->type, loc, 2,
 					   fold_comparison(cx, c), l));
 	}
-	if (!strcmp(kind, "AEXPR_SIMILAR"))
-		return cx_error(cx, loc, NULL, "SIMILAR TO is not supported yet"), NULL;
 	return cx_error(cx, loc, NULL, "operator form %s is not supported", kind), NULL;
 }
 
@@ -1197,10 +1197,15 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 	if (!minmax) {
 		/* NULL constants go; a literal ends the list (PostgreSQL's
 		 * simplification of COALESCE) */
-		int m = 0;
+		int m = 0, ngone = 0;
+		/* the NULLs removed stay hidden in the result, so that a CASE
+		 * arm dropping it drops their failed folds too */
+		struct expr **gone = ar_alloc(cx, sizeof(*gone) * (size_t)(n + 1));
 		for (int i = 0; i < n; i++) {
-			if (ex_is_null(es[i]))
+			if (ex_is_null(es[i])) {
+				gone[ngone++] = es[i];
 				continue;
+			}
 			es[m++] = es[i];
 			if (ex_is_const(es[i])) {
 				for (int j = i + 1; j < n; j++)
@@ -1209,10 +1214,10 @@ static struct expr *compile_coalesce(struct cx *cx, struct scope *sc, const cJSO
 			}
 		}
 		if (m == 0)
-			return ex_keep(cx, ex_null(cx, &t, loc), es, n);
+			return ex_keep(cx, ex_null(cx, &t, loc), gone, ngone);
 		if (m == 1)
-			return es[0];
-		return ex_func(cx, "coalesce", &t, loc, m, es);
+			return ex_keep(cx, es[0], gone, ngone);
+		return ex_keep(cx, ex_func(cx, "coalesce", &t, loc, m, es), gone, ngone);
 	}
 	{
 		/* GREATEST/LEAST fold only when every argument is constant */
@@ -1472,6 +1477,13 @@ static struct expr *ordered_agg(struct cx *cx, struct scope *sc, const cJSON *b,
 		if (!ct_order(cx, &k->type, &coll))
 			return cx_error(cx, k->loc, NULL, "could not identify an ordering operator for type %s",
 				    ct_name(cx, &k->type, 0)), NULL;
+		if (k->type.t == PGK_ENUM && k->type.name) {
+			/* sorted by the label's position */
+			struct strbuf *tn = ar_buf(cx);
+			sb_add_literal(tn, k->type.name);
+			struct expr *kk[2] = { k, ex_sql(cx, ar_sb(cx, tn), &T_TEXT, -1) };
+			k = ex_func(cx, "pg_sqlc_enum_sortkey", &T_INT4, k->loc, 2, kk);
+		}
 		if (!fn_ordagg_sortable(k->type.t))
 			return cx_error(cx, k->loc, "order by a column of a built-in scalar type",
 				    "ORDER BY over type %s inside an aggregate is not supported",
@@ -1736,30 +1748,63 @@ static struct expr *compile_sublink(struct cx *cx, struct scope *sc, const cJSON
 		query_print(cx, sb, q);
 		sb_adds(sb, ") LIMIT 1)");
 		e = ex_sql(cx, ar_sb(cx, sb), query_coltype(q, 0), loc);
-	} else if (!strcmp(type, "ANY_SUBLINK")) {
+	} else if (!strcmp(type, "ANY_SUBLINK") || !strcmp(type, "ALL_SUBLINK")) {
+		int any = !strcmp(type, "ANY_SUBLINK");
 		const char *op = pj_get(b, "operName") ? op_name(pj_get(b, "operName")) : "=";
 		struct expr *l = compile_expr(cx, sc, pj_get(b, "testexpr"), ek);
 		struct resolved r;
 		if (!l)
 			return NULL;
-		if (strcmp(op, "="))
-			return cx_error(cx, loc, NULL, "%s ANY (subquery) is not supported yet", op), NULL;
 		if (query_ncols(q) != 1)
 			return cx_error(cx, loc, NULL, "subquery has too many columns"), NULL;
-		struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
-		pair[1]->text = "?";
-		if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
-			return NULL;
-		if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
-			return NULL;
-		if (query_coerce_col(cx, q, 0, &r.args[1], CC_IMPLICIT, NULL) < 0)
-			return NULL;
-		sb_adds(sb, "(");
-		query_print(cx, sb, q);
-		sb_adds(sb, ")");
-		e = ex_tmpl(cx, "$1 COLLATE $c IN $2", &T_BOOL, loc, 2, l,
-			    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
-		e->coll = r.coll;
+		if (any && !strcmp(op, "=")) {
+			/* x IN (subquery): SQLite's IN has the same three values */
+			struct expr *pair[2] = { l, ex_new(cx, E_SQL, query_coltype(q, 0), loc) };
+			pair[1]->text = "?";
+			if (resolve_operator(cx, "=", pair, 2, loc, &r) < 0)
+				return NULL;
+			if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)))
+				return NULL;
+			if (query_coerce_col(cx, q, 0, &r.args[1], CC_IMPLICIT, NULL) < 0)
+				return NULL;
+			sb_adds(sb, "(");
+			query_print(cx, sb, q);
+			sb_adds(sb, ")");
+			e = ex_tmpl(cx, "$1 COLLATE $c IN $2", &T_BOOL, loc, 2, l,
+				    ex_sql(cx, ar_sb(cx, sb), &T_UNKNOWN, loc));
+			e->coll = r.coll;
+		} else {
+			/*
+			 * x op ANY/ALL (subquery), as ExecScanSubPlan: the
+			 * comparison of x with each row; ANY is true when one
+			 * is true, else NULL when one is NULL, else false (no
+			 * rows: false); ALL is false when one is false, else
+			 * NULL when one is NULL, else true (no rows: true).
+			 * x is compared inside the subquery, once per row, as
+			 * PostgreSQL's testexpr is: an aggregate of the outer
+			 * query cannot go there.
+			 */
+			if (!is_comparison(op))
+				return cx_error(cx, loc, NULL, "operator %s with ANY/ALL (subquery) is not supported", op), NULL;
+			if (l->flags & (X_AGG | X_WINDOW | X_VOLATILE))
+				return cx_error(cx, l->loc, NULL, "%s %s (subquery) over an aggregate, window or volatile expression is not supported",
+					    op, any ? "ANY" : "ALL"), NULL;
+			struct expr *col = ex_sql(cx, ar_printf(cx, "\"?q\".%s", query_colsql(q, 0)),
+						  query_coltype(q, 0), loc);
+			struct expr *c = fold_comparison(cx, make_comparison(cx, op, l, col, loc));
+			if (!c)
+				return NULL;
+			sb_adds(sb, any ? "(SELECT CASE WHEN max(\"?c\") THEN 1 "
+				        : "(SELECT CASE WHEN NOT min(\"?c\") THEN 0 ");
+			sb_adds(sb, "WHEN count(\"?c\") < count(*) THEN NULL ELSE ");
+			sb_adds(sb, any ? "0" : "1");
+			sb_adds(sb, " END FROM (SELECT ");
+			ex_print(sb, c);
+			sb_adds(sb, " AS \"?c\" FROM (");
+			query_print(cx, sb, q);
+			sb_adds(sb, ") AS \"?q\"))");
+			e = ex_sql(cx, ar_sb(cx, sb), &T_BOOL, loc);
+		}
 	} else {
 		return cx_error(cx, loc, NULL, "%s subqueries are not supported yet", type), NULL;
 	}

@@ -42,6 +42,24 @@ struct cte {
 	const char **colsql;
 	struct ctype *types;
 	int ncols;
+	int no_returning;    /* a data-modifying WITH query without RETURNING */
+};
+
+/* A table named by a part of the statement (0: the statement itself, k:
+ * its k-th data-modifying WITH query), read or written. */
+struct relref {
+	const char *sql_name;
+	const char *name;
+	int part, written, loc;
+	int insert_only;     /* written by INSERT without ON CONFLICT: reads nothing */
+};
+
+/* The rows a RETURNING list gave: a temp table and its columns. */
+struct returning {
+	int part;            /* the table is temp."?ret_PART" */
+	int ncols;
+	const char **names;
+	struct ctype *types;
 };
 
 struct scope {
@@ -595,6 +613,21 @@ static int check_refname(struct cx *cx, struct scope *sc, const char *name, int 
 static struct rte *from_item(struct cx *cx, struct scope *sc, const cJSON *n,
 			     struct strbuf *out);
 
+/* Records that the part compiling now names table r (see struct relref):
+ * written 0 read, 1 written, 2 written by an INSERT that reads nothing of it. */
+static void note_ref(struct cx *cx, const struct rel *r, int written, int loc)
+{
+	if (cx->nrefs + 1 > cx->alloc_refs) {
+		size_t na = cx->alloc_refs ? cx->alloc_refs * 2 : 8;
+		struct relref *n = ar_alloc(cx, sizeof(*n) * na);
+		if (cx->nrefs)
+			memcpy(n, cx->refs, sizeof(*n) * cx->nrefs);
+		cx->refs = n;
+		cx->alloc_refs = na;
+	}
+	cx->refs[cx->nrefs++] = (struct relref){ r->sql_name, r->name, cx->dml_part, written != 0, loc, written == 2 };
+}
+
 static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b,
 				 struct strbuf *out)
 {
@@ -607,6 +640,8 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 	if (pj_str(b, "catalogname"))
 		return cx_error(cx, loc, NULL, "cross-database references are not implemented"), NULL;
 	if (!schema && (c = find_cte(sc, name))) {
+		if (c->no_returning)
+			return cx_error(cx, loc, NULL, "WITH query \"%s\" does not have a RETURNING clause", name), NULL;
 		r = ar_alloc(cx, sizeof(*r));
 		r->refname = ref;
 		r->ncols = c->ncols;
@@ -626,6 +661,7 @@ static struct rte *from_rangevar(struct cx *cx, struct scope *sc, const cJSON *b
 					    "relation \"%s.%s\" does not exist", schema, name), NULL;
 			return cx_error(cx, loc, NULL, "relation \"%s\" does not exist", name), NULL;
 		}
+		note_ref(cx, rel, 0, loc);
 		r = rte_for_rel(cx, rel, ref);
 		sb_addf(out, "%s AS %s", qident(cx, rel->sql_name), qident(cx, ref));
 		if (!strcmp(rel->sql_name, "temp\".\"dd_batch")) {
@@ -1170,11 +1206,85 @@ static const char *limit_clause(struct cx *cx, struct scope *sc, const cJSON *n,
 			 !strcmp(what, "LIMIT") ? "-1" : "0", ex_sqltext(cx, e));
 }
 
+static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out);
+static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out);
+static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out);
+
+/*
+ * A data-modifying WITH query (INSERT, UPDATE or DELETE ... [RETURNING]):
+ * compiled as a statement of its own that runs before the statement
+ * (cx->pre), its RETURNING rows kept in temp."?ret_K" (returning_close),
+ * which the WITH query reads.  PostgreSQL runs all parts on one snapshot,
+ * so none of them sees another's changes; drydock runs them one after
+ * another, which gives the same rows only when no other part names a
+ * table one of them writes: compile_statement refuses the rest.
+ * Returns 1 when the query was added to out (it has RETURNING), 0 when
+ * not, -1 on error.
+ */
+static int dml_with(struct cx *cx, struct scope *sc, const cJSON *with, const cJSON *cte,
+		    const char *qtag, const cJSON *qb, int loc, struct strbuf *out, int first)
+{
+	if (cx->ctx != SQLC_STEP && cx->ctx != SQLC_FIX)
+		return cx_error(cx, loc, "a check or invariant is one SELECT",
+			    "data-modifying statements in WITH are not allowed in a check");
+	if ((const void *)with != cx->top_with)
+		return cx_error(cx, loc, NULL, "WITH clause containing a data-modifying statement must be at the top level");
+	const char *name = pj_str(cte, "ctename");
+	int k = ++cx->ndml, saved = cx->dml_part, rc;
+	struct strbuf *buf = ar_buf(cx);
+	cx->dml_part = k;
+	cx->ret = NULL;
+	if (!strcmp(qtag, "InsertStmt"))
+		rc = compile_insert(cx, qb, buf);
+	else if (!strcmp(qtag, "UpdateStmt"))
+		rc = compile_update(cx, qb, buf);
+	else
+		rc = compile_delete(cx, qb, buf);
+	cx->dml_part = saved;
+	if (rc < 0)
+		return -1;
+	sb_addf(cx->pre, "%s; ", buf->buf);
+	struct cte *c = &sc->ctes[sc->nctes++];
+	memset(c, 0, sizeof(*c));
+	c->name = name;
+	if (!cx->ret) {
+		c->no_returning = 1;
+		return 0;
+	}
+	c->ncols = cx->ret->ncols;
+	c->colnames = cx->ret->names;
+	c->types = cx->ret->types;
+	c->colsql = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
+	for (int i = 0; i < c->ncols; i++)
+		c->colsql[i] = ar_printf(cx, "\"?%d\"", i + 1);
+	const cJSON *ci;
+	int n = 0;
+	cJSON_ArrayForEach(ci, pj_get(cte, "aliascolnames")) {
+		if (n >= c->ncols)
+			return cx_error(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
+				    name, c->ncols, cJSON_GetArraySize(pj_get(cte, "aliascolnames")));
+		if (n == 0) {
+			const char **names = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
+			memcpy(names, c->colnames, sizeof(char *) * (size_t)c->ncols);
+			c->colnames = names;
+		}
+		c->colnames[n++] = str_val(ci);
+	}
+	sb_addf(out, "%s%s(", first ? "" : ", ", qident(cx, name));
+	for (int i = 0; i < c->ncols; i++)
+		sb_addf(out, "%s%s", i ? ", " : "", c->colsql[i]);
+	sb_addf(out, ") AS (SELECT * FROM temp.\"?ret_%d\")", k);
+	sb_addf(cx->post, "; DROP TABLE temp.\"?ret_%d\"", k);
+	cx->ret = NULL;
+	return 1;
+}
+
 static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, struct strbuf *out)
 {
 	const cJSON *it;
 	int recursive = pj_bool(with, "recursive");
 	int first = 1;
+	size_t start = out->len;
 	sb_adds(out, recursive ? "WITH RECURSIVE " : "WITH ");
 	cJSON_ArrayForEach(it, pj_get(with, "ctes")) {
 		const cJSON *b;
@@ -1189,8 +1299,6 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			if (!strcmp(sc->ctes[i].name, name))
 				return cx_error(cx, loc, NULL, "WITH query name \"%s\" specified more than once", name);
 		const char *qtag = node_tag(qn, &qb);
-		if (!qtag || strcmp(qtag, "SelectStmt"))
-			return cx_error(cx, loc, NULL, "data-modifying statements in WITH are not supported");
 		if ((size_t)sc->nctes + 1 > sc->alloc_ctes) {
 			size_t na = sc->alloc_ctes ? sc->alloc_ctes * 2 : 4;
 			struct cte *nc = ar_alloc(cx, sizeof(*nc) * na);
@@ -1199,6 +1307,16 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 			sc->ctes = nc;
 			sc->alloc_ctes = na;
 		}
+		if (qtag && (!strcmp(qtag, "InsertStmt") || !strcmp(qtag, "UpdateStmt") ||
+			     !strcmp(qtag, "DeleteStmt"))) {
+			int k = dml_with(cx, sc, with, b, qtag, qb, loc, out, first);
+			if (k < 0)
+				return -1;
+			first &= !k;
+			continue;
+		}
+		if (!qtag || strcmp(qtag, "SelectStmt"))
+			return cx_error(cx, loc, NULL, "%s in WITH is not supported", qtag ? qtag : "this statement");
 		struct cte *c = &sc->ctes[sc->nctes];
 		memset(c, 0, sizeof(*c));
 		c->name = name;
@@ -1288,7 +1406,10 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 		sb_adds(out, ")");
 		first = 0;
 	}
-	sb_addch(out, ' ');
+	if (first)	/* only data-modifying queries without RETURNING */
+		sb_setlen(out, start);
+	else
+		sb_addch(out, ' ');
 	return 0;
 }
 
@@ -2025,6 +2146,206 @@ static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf
 	return ret;
 }
 
+/*
+ * Temp table "?NAME" and two temp triggers that record in it the rowid of
+ * every row of table t (quoted) inserted or updated while they exist;
+ * written_rows_off drops the triggers.
+ */
+static void written_rows_on(struct strbuf *out, const char *t, const char *name)
+{
+	sb_addf(out, "CREATE TEMP TABLE \"?%s\" (r INTEGER PRIMARY KEY); ", name);
+	for (int u = 0; u < 2; u++)
+		sb_addf(out, "CREATE TEMP TRIGGER \"?%s_%c\" AFTER %s ON %s BEGIN "
+			     "INSERT OR IGNORE INTO \"?%s\" VALUES (NEW.rowid); END; ",
+			name, u ? 'u' : 'i', u ? "UPDATE" : "INSERT", t, name);
+}
+
+static void written_rows_off(struct strbuf *out, const char *name)
+{
+	sb_addf(out, "; DROP TRIGGER temp.\"?%s_i\"; DROP TRIGGER temp.\"?%s_u\"", name, name);
+}
+
+/*
+ * RETURNING of an INSERT, UPDATE or DELETE (kind 'i', 'u' or 'd') whose
+ * SQL is in out from byte start.  returning_open wraps the statement in
+ * temp triggers that record the rows it inserts or updates (their rowids,
+ * in "?rid_K") or deletes (the whole rows, before they go, in "?old_K");
+ * returning_close, after generated columns are recomputed, evaluates the
+ * RETURNING list over those rows into temp."?ret_K" (K: the part), so it
+ * sees each row as PostgreSQL's RETURNING does: after defaults, coercion,
+ * ON CONFLICT and generated columns.  The statement's own RETURNING
+ * (part 0) is evaluated for its errors and dropped; a WITH query's is read
+ * by the statement (dml_with).
+ */
+static void returning_open(struct cx *cx, const struct rel *r, const cJSON *b, char kind,
+			   size_t start, struct strbuf *out)
+{
+	int k = cx->dml_part;
+	const char *t = qident(cx, r->sql_name);
+	if (!pj_get(b, "returningList"))
+		return;
+	struct strbuf *stmt = ar_buf(cx);
+	sb_adds(stmt, out->buf + start);
+	sb_setlen(out, start);
+	if (kind == 'd') {
+		sb_addf(out, "CREATE TEMP TABLE \"?old_%d\" AS SELECT * FROM %s WHERE false; "
+			     "CREATE TEMP TRIGGER \"?trd_%d\" BEFORE DELETE ON %s BEGIN "
+			     "INSERT INTO \"?old_%d\" SELECT * FROM %s WHERE rowid = OLD.rowid; END; ",
+			k, t, k, t, k, t);
+	} else {
+		written_rows_on(out, t, ar_printf(cx, "rid_%d", k));
+	}
+	sb_adds(out, stmt->buf);
+	if (kind == 'd')
+		sb_addf(out, "; DROP TRIGGER temp.\"?trd_%d\"", k);
+	else
+		written_rows_off(out, ar_printf(cx, "rid_%d", k));
+}
+
+static int returning_close(struct cx *cx, const struct rel *r, const char *ref, const cJSON *b,
+			   char kind, struct strbuf *out)
+{
+	const cJSON *list = pj_get(b, "returningList");
+	int k = cx->dml_part, loc = node_loc(list ? list->child : NULL);
+	if (!list)
+		return 0;
+	/* SELECT <list> FROM <table> AS ref, compiled as any SELECT (names,
+	 * *, types), then read from the rows the statement wrote */
+	cJSON *sel = cJSON_CreateObject();
+	cJSON *sb = cJSON_AddObjectToObject(sel, "SelectStmt");
+	cJSON_AddItemToObject(sb, "targetList", cJSON_Duplicate(list, 1));
+	cJSON *item = cJSON_CreateObject();
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(sb, "fromClause"), item);
+	cJSON *rv = cJSON_AddObjectToObject(item, "RangeVar");
+	cJSON_AddStringToObject(rv, "relname", r->name);
+	cJSON_AddBoolToObject(rv, "inh", 1);
+	cJSON_AddStringToObject(rv, "relpersistence", "p");
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(rv, "alias"), "aliasname", ref);
+	cJSON_AddNumberToObject(rv, "location", loc);
+	cJSON_AddStringToObject(sb, "limitOption", "LIMIT_OPTION_DEFAULT");
+	cJSON_AddStringToObject(sb, "op", "SETOP_NONE");
+	/* the tree is freed at the end: names and literals point into it */
+	struct query *q = compile_query(cx, NULL, sel, 0);
+	int rc = !q ? -1 : 0;
+	for (int i = 0; !rc && i < q->ncols; i++) {
+		q->cols[i].name = ar_strdup(cx, q->cols[i].name);
+		if (has_agg(q->cols[i].e))
+			rc = cx_error(cx, q->cols[i].e->loc, NULL, "aggregate functions are not allowed in RETURNING");
+		else if (q->cols[i].e->flags & X_WINDOW)
+			rc = cx_error(cx, q->cols[i].e->loc, NULL, "window functions are not allowed in RETURNING");
+	}
+	if (rc < 0) {
+		cJSON_Delete(sel);
+		return -1;
+	}
+	if (kind == 'd')
+		q->body = ar_printf(cx, " FROM temp.\"?old_%d\" AS %s", k, qident(cx, ref));
+	else
+		q->body = ar_printf(cx, " FROM %s AS %s WHERE %s.rowid IN (SELECT r FROM temp.\"?rid_%d\")",
+				    qident(cx, r->sql_name), qident(cx, ref), qident(cx, ref), k);
+	sb_addf(out, "; CREATE TEMP TABLE \"?ret_%d\" AS ", k);
+	query_print(cx, out, q);
+	cJSON_Delete(sel);
+	sb_addf(out, "; DROP TABLE temp.\"?%s_%d\"", kind == 'd' ? "old" : "rid", k);
+	if (k == 0) {
+		sb_addf(out, "; DROP TABLE temp.\"?ret_%d\"", k);
+		return 0;
+	}
+	struct returning *ret = ar_alloc(cx, sizeof(*ret));
+	ret->part = k;
+	ret->ncols = q->ncols;
+	ret->names = ar_alloc(cx, sizeof(char *) * (size_t)(q->ncols + 1));
+	ret->types = ar_alloc(cx, sizeof(struct ctype) * (size_t)(q->ncols + 1));
+	for (int i = 0; i < q->ncols; i++) {
+		ret->names[i] = q->cols[i].name;
+		ret->types[i] = q->cols[i].e->type;
+	}
+	cx->ret = ret;
+	return 0;
+}
+
+/* Whether the ON CONFLICT target infer names exactly the columns cols of r. */
+static int same_columns(const cJSON *infer, const struct rel *r, const int *cols, int n)
+{
+	const cJSON *it;
+	int k = 0;
+	cJSON_ArrayForEach(it, pj_get(infer, "indexElems")) {
+		const cJSON *ib;
+		node_tag(it, &ib);
+		int c = rel_col(r, pj_str(ib, "name"));
+		int found = 0;
+		for (int i = 0; i < n; i++)
+			found |= cols[i] == c;
+		if (!found)
+			return 0;
+		k++;
+	}
+	return k == n;
+}
+
+/*
+ * The unique constraints of r other than its primary key, and its unique
+ * indexes over plain columns, as column lists (at most 64).  -1 when one
+ * cannot be reproduced offline: an exclusion constraint, or a unique index
+ * over expressions, partial, with INCLUDE or NULLS NOT DISTINCT.
+ */
+static int unique_sets(struct cx *cx, const struct rel *r, int **sets, int *lens, int *nsets)
+{
+	const struct table_meta *m = r->meta;
+	*nsets = 0;
+	for (int i = 0; i < m->ncons; i++) {
+		const struct constraint_meta *c = &m->cons[i];
+		if (c->kind == 'x')
+			return -1;
+		if (c->kind != 'u')
+			continue;
+		if (*nsets >= 64 || (c->definition && strstr(c->definition, "NULLS NOT DISTINCT")))
+			return -1;
+		sets[*nsets] = ar_alloc(cx, sizeof(int) * (size_t)(c->ncolumns + 1));
+		for (int j = 0; j < c->ncolumns; j++)
+			if ((sets[*nsets][j] = rel_col(r, c->columns[j])) < 0)
+				return -1;
+		lens[(*nsets)++] = c->ncolumns;
+	}
+	for (int i = 0; i < m->nidx; i++) {
+		const char *d = m->idx[i].definition, *open, *close;
+		int backed = 0;
+		if (!strstr(d, "UNIQUE INDEX"))
+			continue;
+		for (int j = 0; j < m->ncons; j++)	/* a constraint's own index */
+			backed |= m->cons[j].name && !strcmp(m->cons[j].name, m->idx[i].name);
+		if (backed)
+			continue;
+		open = strstr(d, " USING btree (");
+		close = open ? strchr(open, ')') : NULL;
+		if (!open || !close || close[1] || *nsets >= 64)
+			return -1;
+		open += strlen(" USING btree (");
+		sets[*nsets] = ar_alloc(cx, sizeof(int) * (size_t)(close - open + 1));
+		int n = 0;
+		while (open < close) {
+			const char *e = open;
+			while (e < close && *e != ',')
+				e++;
+			char *name = ar_printf(cx, "%.*s", (int)(e - open), open);
+			if (name[0] == '"') {	/* quoted, without "" inside */
+				size_t l = strlen(name);
+				if (l < 3 || name[l - 1] != '"' || strstr(name + 1, "\"\""))
+					return -1;
+				name[l - 1] = '\0';
+				name++;
+			}
+			int c = rel_col(r, name);
+			if (c < 0)
+				return -1;
+			sets[*nsets][n++] = c;
+			open = e < close ? e + 2 : e;	/* ", " */
+		}
+		lens[(*nsets)++] = n;
+	}
+	return 0;
+}
+
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *rvb = rv, *it;
@@ -2034,15 +2355,19 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	int *cols;
 	int loc = pj_int(rvb, "location", 0);
 	struct strbuf *with = ar_buf(cx);
+	size_t start = out->len;
 	if (!r)
 		return -1;
+	/* 2: an INSERT that reads nothing of its table (no ON CONFLICT) */
+	note_ref(cx, r, pj_get(b, "onConflictClause") ? 1 : 2, loc);
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, loc, NULL, "RETURNING is not supported");
+	/* OVERRIDING SYSTEM VALUE: explicit values go into GENERATED ALWAYS
+	 * identity columns; OVERRIDING USER VALUE: values given for identity
+	 * columns are replaced by their sequence's next value */
 	const char *override = pj_str(b, "override");
-	if (override && strcmp(override, "OVERRIDING_NOT_SET"))
-		return cx_error(cx, loc, NULL, "OVERRIDING ... VALUE is not supported");
+	int sysval = override && !strcmp(override, "OVERRIDING_SYSTEM_VALUE");
+	int userval = override && !strcmp(override, "OVERRIDING_USER_VALUE");
 	cols = ar_alloc(cx, sizeof(int) * (size_t)(r->ncols + 1));
 	if (pj_get(b, "cols")) {
 		cJSON_ArrayForEach(it, pj_get(b, "cols")) {
@@ -2098,10 +2423,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				const char *t = node_tag(it, NULL);
 				struct expr *e;
 				int c = cols[k];
-				if (t && !strcmp(t, "SetToDefault")) {
+				if ((t && !strcmp(t, "SetToDefault")) || (userval && r->cols[c].identity)) {
 					e = column_default(cx, r, c, node_loc(it));
 				} else {
-					if (r->cols[c].identity == 'a')
+					if (r->cols[c].identity == 'a' && !sysval)
 						return cx_error(cx, node_loc(it), "Use OVERRIDING SYSTEM VALUE to override.",
 							    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 					if (r->cols[c].generated)
@@ -2127,7 +2452,10 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		nsrc = q->ncols;
 		for (int k = 0; k < nsrc; k++) {
 			int c = cols[k];
-			if (r->cols[c].identity == 'a')
+			if (userval && r->cols[c].identity)
+				return cx_error(cx, loc, "list the identity column out of the INSERT, or use VALUES",
+					    "OVERRIDING USER VALUE with INSERT ... SELECT is not supported");
+			if (r->cols[c].identity == 'a' && !sysval)
 				return cx_error(cx, loc, "Use OVERRIDING SYSTEM VALUE to override.",
 					    "cannot insert a non-DEFAULT value into column \"%s\"", r->cols[c].name);
 			if (r->cols[c].generated)
@@ -2193,25 +2521,43 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		}
 	} else if (sel) {
 		sb_adds(out, ") ");
-		if (ndefs) {
-			/* the omitted columns' defaults, once per row of the SELECT */
+		int guard = 0;
+		for (int k = 0; k < nsrc; k++)
+			guard |= r->cols[cols[k]].not_null;
+		int oc = pj_get(b, "onConflictClause") != NULL;
+		if (ndefs || guard) {
+			/* the omitted columns' defaults, once per row of the
+			 * SELECT; NULL into a NOT NULL column fails, as for
+			 * VALUES (and a NULL into an INTEGER PRIMARY KEY never
+			 * becomes SQLite's next rowid); outside the SELECT, so
+			 * only rows it returns are looked at.  With ON CONFLICT
+			 * the row is made in a subquery SQLite does not flatten
+			 * (OFFSET 0), so a default's nextval() is taken for
+			 * every proposed row, as PostgreSQL does, not only for
+			 * the rows that do not conflict */
+			if (oc)
+				sb_adds(out, "SELECT * FROM (");
 			sb_adds(out, "SELECT ");
-			for (int k = 0; k < nsrc; k++)
-				sb_addf(out, "%s\"?s\".%s", k ? ", " : "", query_colsql(srcq, k));
+			for (int k = 0; k < nsrc; k++) {
+				struct expr *v = ex_sql(cx, ar_printf(cx, "\"?s\".%s", query_colsql(srcq, k)),
+							&r->cols[cols[k]].type, loc);
+				sb_adds(out, k ? ", " : "");
+				ex_print(out, not_null_guard(cx, r, cols[k], v));
+			}
 			for (int k = 0; k < ndefs; k++) {
 				sb_adds(out, k || nsrc ? ", " : "");
 				ex_print(out, defs[k]);
 			}
 			sb_addf(out, " FROM (%s) AS \"?s\"", src->buf);
+			if (oc)
+				sb_adds(out, " LIMIT -1 OFFSET 0) WHERE true");
 			sb_reset(src);
 		}
 		/* SQLite's parser needs a WHERE of its own before ON CONFLICT
 		 * after a SELECT */
-		if (pj_get(b, "onConflictClause") && src->len)
+		if (oc && src->len)
 			sb_addf(out, "SELECT * FROM (%s) WHERE true", src->buf);
-		else if (pj_get(b, "onConflictClause"))
-			sb_adds(out, " WHERE true");
-		else
+		else if (!oc)
 			sb_adds(out, src->buf);
 	} else {
 		sb_adds(out, ") VALUES (");
@@ -2244,38 +2590,54 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			}
 			sb_addch(tgt, ')');
 		}
-		/* the staging file holds primary keys only: any other unique
-		 * constraint would be missed, so only the key may conflict */
+		/*
+		 * The arbiters.  The staging file enforces primary keys only,
+		 * so a unique constraint (or a unique index over plain columns)
+		 * that arbitrates gets a unique index for the statement, over
+		 * each column's equality (its type's collation), dropped after
+		 * it.  Without a target (DO NOTHING), every unique constraint
+		 * arbitrates, as in PostgreSQL.
+		 */
 		const struct table_meta *m = r->meta;
-		int other_unique = 0;
-		for (int i = 0; m && i < m->ncons; i++)
-			if (m->cons[i].kind == 'u' || m->cons[i].kind == 'x')
-				other_unique = 1;
-		for (int i = 0; m && i < m->nidx; i++)
-			if (strstr(m->idx[i].definition, "UNIQUE INDEX") &&
-			    !(m->npk && strstr(m->idx[i].definition, "_pkey ")))
-				other_unique = 1;
-		if (r->is_scratch)
-			other_unique = 1;
+		int nsets = 0, *sets[64], lens[64];
 		if (!m && !r->is_scratch)
 			return cx_error(cx, loc, NULL, "ON CONFLICT is not supported on this table");
-		if (infer && m) {
-			int ok = ntarget == m->npk;
-			for (int p = 0; ok && p < m->npk; p++) {
-				int found = 0;
-				cJSON_ArrayForEach(it, pj_get(infer, "indexElems")) {
-					const cJSON *ib;
-					node_tag(it, &ib);
-					found |= !strcmp(pj_str(ib, "name"), m->cols[m->pk[p]].name);
-				}
-				ok = found;
+		if (r->is_scratch || unique_sets(cx, r, sets, lens, &nsets) < 0) {
+			if (!infer || !m || !m->npk || !same_columns(infer, r, m->pk, m->npk))
+				return cx_error(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
+					    "ON CONFLICT is supported here only on the primary key of \"%s\" (it has a unique index "
+					    "drydock cannot reproduce, or is a scratch table)", r->name);
+			nsets = 0;
+		} else if (infer) {
+			int match = -1;
+			for (int i = 0; i < nsets && match < 0; i++)
+				if (same_columns(infer, r, sets[i], lens[i]))
+					match = i;
+			if (match < 0 && !(m->npk && same_columns(infer, r, m->pk, m->npk)))
+				return cx_error(cx, loc, NULL, "there is no unique or exclusion constraint matching the ON CONFLICT specification");
+			if (match < 0) {
+				nsets = 0;
+			} else {
+				sets[0] = sets[match];
+				lens[0] = lens[match];
+				nsets = 1;
 			}
-			if (!ok)
-				return cx_error(cx, loc, "drydock's staging file enforces primary keys only",
-					    "ON CONFLICT on columns other than the primary key of \"%s\" is not supported", r->name);
-		} else if (other_unique || !m || !m->npk) {
-			return cx_error(cx, loc, "name the primary key columns: ON CONFLICT (id) DO NOTHING",
-				    "ON CONFLICT without a conflict target is supported only on tables whose only unique constraint is the primary key");
+		}
+		if (nsets) {
+			struct strbuf *stmt = ar_buf(cx);
+			sb_adds(stmt, out->buf + start);
+			sb_setlen(out, start);
+			for (int i = 0; i < nsets; i++) {
+				sb_addf(out, "CREATE UNIQUE INDEX \"?ocx_%d\" ON %s (", i, qident(cx, r->sql_name));
+				for (int j = 0; j < lens[i]; j++) {
+					const char *coll;
+					if (!ct_order(cx, &r->cols[sets[i][j]].type, &coll))
+						coll = "BINARY";
+					sb_addf(out, "%s%s COLLATE %s", j ? ", " : "", qident(cx, r->cols[sets[i][j]].name), coll);
+				}
+				sb_adds(out, "); ");
+			}
+			sb_adds(out, stmt->buf);
 		}
 		if (!action || !strcmp(action, "ONCONFLICT_NOTHING")) {
 			sb_addf(out, " ON CONFLICT%s DO NOTHING", tgt->buf);
@@ -2318,17 +2680,89 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 				sb_addf(out, "%s%s = ", k++ ? ", " : "", qident(cx, name));
 				ex_print(out, e);
 			}
+			/*
+			 * A row this command inserted or updated cannot be
+			 * updated again (ExecOnConflictUpdate: "cannot affect
+			 * row a second time"), checked before the WHERE.  Temp
+			 * triggers record the rowids the statement inserts and
+			 * updates while it runs.
+			 */
+			sb_addf(out, " WHERE CASE WHEN EXISTS (SELECT 1 FROM temp.\"?oc\" WHERE r = %s.rowid) "
+				     "THEN pg_sqlc_raise('ON CONFLICT DO UPDATE command cannot affect row a second time') ELSE ",
+				qident(cx, r->name));
 			if (pj_get(oc, "whereClause")) {
 				struct expr *w = compile_cond(cx, us, pj_get(oc, "whereClause"), EK_WHERE, "WHERE");
 				if (!w)
 					return -1;
-				sb_adds(out, " WHERE ");
 				ex_print(out, w);
+			} else {
+				sb_adds(out, "true");
 			}
+			sb_adds(out, " END");
+			written_rows_off(out, "oc");
+			sb_adds(out, "; DROP TABLE temp.\"?oc\"");
+			struct strbuf *stmt = ar_buf(cx);
+			sb_adds(stmt, out->buf + start);
+			sb_setlen(out, start);
+			written_rows_on(out, qident(cx, r->sql_name), "oc");
+			sb_adds(out, stmt->buf);
 		}
 		sb_release(tgt);
+		for (int i = 0; i < nsets; i++)
+			sb_addf(out, "; DROP INDEX \"?ocx_%d\"", i);
 	}
-	return generated_recompute(cx, r, out);
+	const cJSON *ialias = pj_get(rv, "alias");
+	returning_open(cx, r, b, 'i', start, out);
+	if (generated_recompute(cx, r, out) < 0)
+		return -1;
+	return returning_close(cx, r, ialias && pj_str(ialias, "aliasname") ? pj_str(ialias, "aliasname") : r->name,
+			       b, 'i', out);
+}
+
+/*
+ * UPDATE ... FROM: PostgreSQL computes the new values for every row of the
+ * join and updates each target row with one of them, "which one is not
+ * readily predictable"; SQLite also takes an arbitrary one.  So when a
+ * target row joins several rows whose new values differ, drydock cannot
+ * know PostgreSQL's result and stops; when they agree (SET active = true
+ * FROM orders), the result is the same whichever is taken.  The join is
+ * computed once (a materialized CTE: each SET expression evaluated once
+ * per join row, as PostgreSQL's projection does), then counted per target
+ * row; equal values are equal stored values (count, min and max agree).
+ */
+static void update_from(struct cx *cx, const struct rel *r, const char *ref, const char **names,
+			struct expr **vals, int nset, const char *from, const struct expr *w,
+			struct strbuf *out)
+{
+	sb_addf(out, "UPDATE %s AS \"?t\" SET ", qident(cx, r->sql_name));
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, "%s%s = \"?j\".\"?v%d\"", i ? ", " : "", qident(cx, names[i]), i);
+	sb_addf(out, " FROM (WITH \"?u\" AS MATERIALIZED (SELECT %s.rowid AS \"?rid\"", qident(cx, ref));
+	for (int i = 0; i < nset; i++) {
+		sb_adds(out, ", ");
+		ex_print(out, vals[i]);
+		sb_addf(out, " AS \"?v%d\"", i);
+	}
+	/* from is " FROM item, ...": the target joins them */
+	sb_addf(out, " FROM %s AS %s, %s", qident(cx, r->sql_name), qident(cx, ref), from + strlen(" FROM "));
+	if (w) {
+		sb_adds(out, " WHERE ");
+		ex_print(out, w);
+	}
+	sb_adds(out, ") SELECT *, count(*) OVER \"?w\" AS \"?n\"");
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, ", count(\"?v%d\") OVER \"?w\" AS \"?c%d\", min(\"?v%d\") OVER \"?w\" AS \"?l%d\", "
+			     "max(\"?v%d\") OVER \"?w\" AS \"?h%d\"", i, i, i, i, i, i);
+	sb_adds(out, " FROM \"?u\" WINDOW \"?w\" AS (PARTITION BY \"?rid\")) AS \"?j\" "
+		     "WHERE \"?t\".rowid = \"?j\".\"?rid\" AND CASE WHEN \"?j\".\"?n\" > 1 AND NOT (true");
+	for (int i = 0; i < nset; i++)
+		sb_addf(out, " AND (\"?c%d\" = 0 OR \"?c%d\" = \"?n\" AND \"?l%d\" IS \"?h%d\")", i, i, i, i);
+	sb_adds(out, ") THEN pg_sqlc_raise(");
+	sb_add_literal(out, ar_printf(cx, "UPDATE ... FROM joins a row of \"%s\" with several rows giving "
+					  "different new values: PostgreSQL would take one of them, and which one "
+					  "is not predictable; make the FROM rows unique per row of \"%s\"",
+					  r->name, r->name));
+	sb_adds(out, ") ELSE true END");
 }
 
 static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2340,10 +2774,10 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 	struct strbuf *with = ar_buf(cx);
 	if (!r)
 		return -1;
+	size_t start = out->len;
+	note_ref(cx, r, 1, pj_int(rv, "location", 0));
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2359,10 +2793,9 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			first = 0;
 		}
 	}
-	sb_adds(out, with->buf);
-	sb_release(with);
-	sb_addf(out, "UPDATE %s AS %s SET ", qident(cx, r->sql_name), qident(cx, ref));
-	int k = 0;
+	int k = 0, nset = cJSON_GetArraySize(pj_get(b, "targetList"));
+	struct expr **vals = ar_alloc(cx, sizeof(*vals) * (size_t)(nset + 1));
+	const char **names = ar_alloc(cx, sizeof(*names) * (size_t)(nset + 1));
 	cJSON_ArrayForEach(it, pj_get(b, "targetList")) {
 		const cJSON *tb;
 		node_tag(it, &tb);
@@ -2395,19 +2828,33 @@ static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out)
 			if (!strcmp(pj_str(pb, "name"), name))
 				return cx_error(cx, tloc, NULL, "multiple assignments to same column \"%s\"", name);
 		}
-		sb_addf(out, "%s%s = ", k++ ? ", " : "", qident(cx, name));
-		ex_print(out, e);
+		names[k] = name;
+		vals[k++] = e;
 	}
-	sb_adds(out, from->buf);
+	struct expr *w = NULL;
+	if (pj_get(b, "whereClause") &&
+	    !(w = compile_cond(cx, sc, pj_get(b, "whereClause"), EK_WHERE, "WHERE")))
+		return -1;
+	sb_adds(out, with->buf);
+	sb_release(with);
+	if (!from->len) {
+		sb_addf(out, "UPDATE %s AS %s SET ", qident(cx, r->sql_name), qident(cx, ref));
+		for (int i = 0; i < nset; i++) {
+			sb_addf(out, "%s%s = ", i ? ", " : "", qident(cx, names[i]));
+			ex_print(out, vals[i]);
+		}
+		if (w) {
+			sb_adds(out, " WHERE ");
+			ex_print(out, w);
+		}
+	} else {
+		update_from(cx, r, ref, names, vals, nset, from->buf, w, out);
+	}
 	sb_release(from);
-	if (pj_get(b, "whereClause")) {
-		struct expr *w = compile_cond(cx, sc, pj_get(b, "whereClause"), EK_WHERE, "WHERE");
-		if (!w)
-			return -1;
-		sb_adds(out, " WHERE ");
-		ex_print(out, w);
-	}
-	return generated_recompute(cx, r, out);
+	returning_open(cx, r, b, 'u', start, out);
+	if (generated_recompute(cx, r, out) < 0)
+		return -1;
+	return returning_close(cx, r, ref, b, 'u', out);
 }
 
 static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2419,10 +2866,10 @@ static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
 	struct strbuf *with = ar_buf(cx);
 	if (!r)
 		return -1;
+	size_t start = out->len;
+	note_ref(cx, r, 1, pj_int(rv, "location", 0));
 	if (pj_get(b, "withClause") && compile_with(cx, sc, pj_get(b, "withClause"), with) < 0)
 		return -1;
-	if (pj_get(b, "returningList"))
-		return cx_error(cx, pj_int(rv, "location", 0), NULL, "RETURNING is not supported");
 	const cJSON *alias = pj_get(rv, "alias");
 	const char *ref = alias ? pj_str(alias, "aliasname") : r->name;
 	struct rte *tr = rte_for_rel(cx, r, ref);
@@ -2457,7 +2904,8 @@ static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out)
 		ex_print(out, w);
 	}
 	sb_release(using);
-	return 0;
+	returning_open(cx, r, b, 'd', start, out);
+	return returning_close(cx, r, ref, b, 'd', out);
 }
 
 static int compile_truncate(struct cx *cx, const cJSON *b, struct strbuf *out)
@@ -2773,7 +3221,53 @@ static int compile_drop(struct cx *cx, const cJSON *b, struct strbuf *out)
 
 /* ---- statements ---- */
 
+static int compile_statement_part(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out);
+
+/*
+ * One statement.  Data-modifying WITH queries run first (cx->pre) and
+ * their RETURNING tables are dropped after it (cx->post); a table one
+ * part writes may not be named by another part (dml_with).
+ */
 int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out)
+{
+	const cJSON *b;
+	node_tag(stmt, &b);
+	cx->pre = ar_buf(cx);
+	cx->post = ar_buf(cx);
+	cx->ndml = cx->dml_part = 0;
+	cx->refs = NULL;
+	cx->nrefs = cx->alloc_refs = 0;
+	cx->ret = NULL;
+	cx->top_with = b ? pj_get(b, "withClause") : NULL;
+	if (compile_statement_part(cx, stmt, loc, out) < 0)
+		return -1;
+	if (!cx->ndml)
+		return 0;
+	for (size_t i = 0; i < cx->nrefs; i++) {
+		const struct relref *w = &cx->refs[i];
+		if (!w->written || !w->part)
+			continue;
+		for (size_t j = 0; j < cx->nrefs; j++) {
+			const struct relref *o = &cx->refs[j];
+			if (o->part == w->part || strcmp(o->sql_name, w->sql_name) ||
+			    (w->insert_only && o->insert_only))
+				continue;
+			return cx_error(cx, o->loc, "read the WITH query's RETURNING rows instead, or write two statements",
+				    "table \"%s\" is written by a data-modifying WITH query and named again in the statement: "
+				    "PostgreSQL runs every part on the table as it was before the statement, drydock one part after another",
+				    w->name);
+		}
+	}
+	struct strbuf *whole = ar_buf(cx);
+	sb_adds(whole, cx->pre->buf);
+	sb_adds(whole, out->buf);
+	sb_adds(whole, cx->post->buf);
+	sb_setlen(out, 0);
+	sb_adds(out, whole->buf);
+	return 0;
+}
+
+static int compile_statement_part(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *out)
 {
 	const cJSON *b;
 	const char *tag = node_tag(stmt, &b);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dtcalc.h"
+#include "fn_shared.h"
 #include "util.h"
 
 /* ============================================================== the clock */
@@ -342,7 +343,8 @@ int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 		return 0;
 	if (dtf_clock(&now, &why) < 0)
 		now = PGDT_NO_CLOCK; /* only 'now' and friends need it */
-	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0) {
+	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0 &&
+	    dtf_parse_named_zone(kind, s, now, v) < 0) {
 		if (!strcmp(why, "interval out of range") ||
 		    !strcmp(why, "the run's clock is not set"))
 			pgfn_error(ctx, "%s", why);
@@ -879,6 +881,79 @@ static int coll_cmp(void *arg, int n1, const void *p1, int n2, const void *p2)
 	}
 }
 
+/* ====================================================== generate_series */
+
+/*
+ * generate_series(timestamp[tz], timestamp[tz], interval), as PostgreSQL
+ * 15's generate_series_timestamp[tz]: start, then each value plus step
+ * (in TimeZone UTC for timestamptz) while it has not passed stop; a zero
+ * step is an error.  PostgreSQL 15 loops forever over an infinite start
+ * or an infinite stop; drydock refuses them.
+ */
+static void fill_series_dt(int kind, sqlite3_value **args, int nargs, struct srf_rows *rows)
+{
+	struct pgdt_value v[3], zero;
+	const char *why = NULL;
+	char buf[DT_BUFSZ];
+	long long n = 0;
+	memset(&zero, 0, sizeof(zero));
+	if (nargs < 3 || !args[2])
+		return;
+	for (int i = 0; i < 3; i++) {
+		if (sqlite3_value_type(args[i]) == SQLITE_NULL)
+			return;
+		if (pgdt_decode(i < 2 ? kind : PGK_INTERVAL, (const char *)sqlite3_value_text(args[i]),
+				(size_t)sqlite3_value_bytes(args[i]), -1, PGDT_NO_CLOCK, &v[i], &why) < 0) {
+			srf_set_error(rows, why);
+			return;
+		}
+	}
+	int dir = dt_interval_cmp(&v[2], &zero);
+	if (dir == 0) {
+		srf_set_error(rows, "step size cannot equal zero");
+		return;
+	}
+	if (!dt_ts_finite(v[0].time) || !dt_ts_finite(v[1].time)) {
+		srf_set_error(rows, "generate_series over an infinite timestamp is not supported by drydock (PostgreSQL 15 never ends it)");
+		return;
+	}
+	for (int64_t cur = v[0].time; dir > 0 ? cur <= v[1].time : cur >= v[1].time;) {
+		if (++n > 100000000LL) {
+			srf_set_error(rows, "generate_series: too many rows for drydock");
+			return;
+		}
+		dt_ts_out(cur, kind == PGK_TIMESTAMPTZ, buf);
+		srf_set_text(srf_add_row(rows), buf, strlen(buf));
+		if (dt_ts_pl_interval(cur, &v[2], &cur, &why) < 0) {
+			srf_set_error(rows, why);
+			return;
+		}
+	}
+}
+
+static void fill_series_ts(sqlite3_value **args, int nargs, struct srf_rows *rows)
+{
+	fill_series_dt(PGK_TIMESTAMP, args, nargs, rows);
+}
+
+static void fill_series_tstz(sqlite3_value **args, int nargs, struct srf_rows *rows)
+{
+	fill_series_dt(PGK_TIMESTAMPTZ, args, nargs, rows);
+}
+
+static const struct srf_def series_srfs[] = {
+	{ "pg_generate_series_ts", "generate_series", "start,stop,step", 3, fill_series_ts },
+	{ "pg_generate_series_tstz", "generate_series", "start,stop,step", 3, fill_series_tstz },
+};
+
+static const struct pgfn_column cols_series_ts[] = { { "generate_series", PGK_TIMESTAMP } };
+static const struct pgfn_column cols_series_tstz[] = { { "generate_series", PGK_TIMESTAMPTZ } };
+
+int fn_datetime_text_cmp(int kind, const char *a, size_t alen, const char *b, size_t blen)
+{
+	return coll_cmp((void *)(intptr_t)kind, (int)alen, a, (int)blen, b);
+}
+
 /* ========================================================= signatures */
 
 #define T(k) PGK_##k
@@ -891,6 +966,10 @@ static int coll_cmp(void *arg, int n1, const void *p1, int n2, const void *p2)
 #define ASSN PGFN_ASSIGNMENT
 
 static const struct pgfn_sig sigs[] = {
+	{ "generate_series", PGFN_SRF, 3, { T(TIMESTAMP), T(TIMESTAMP), T(INTERVAL) }, T(TIMESTAMP),
+	  "pg_generate_series_ts", 0, cols_series_ts, 1 },
+	{ "generate_series", PGFN_SRF, 3, { T(TIMESTAMPTZ), T(TIMESTAMPTZ), T(INTERVAL) }, T(TIMESTAMPTZ),
+	  "pg_generate_series_tstz", 0, cols_series_tstz, 1 },
 	/* input and output */
 	CAST(T(TEXT), T(DATE), "pg_date_in", 0),
 	CAST(T(TEXT), T(TIME), "pg_time_in", TM),
@@ -1154,6 +1233,8 @@ static int register_fns(sqlite3 *db)
 		rc = sqlite3_create_collation(db, coll_names[i], SQLITE_UTF8,
 					      (void *)(intptr_t)coll_kinds[i],
 					      coll_cmp);
+	for (size_t i = 0; rc == SQLITE_OK && i < ARRAY_SIZE(series_srfs); i++)
+		rc = srf_register(db, &series_srfs[i]);
 	if (rc == SQLITE_OK)
 		rc = dtf_register_fields(db);
 	if (rc == SQLITE_OK)

@@ -66,4 +66,9 @@ int fn_datetime_check_zone(const char *zone, int named_ok, const char **why);
 int fn_datetime_check_format(const char *fmt, int for_input, int is_interval,
 			     const char **why);
 
+/* The order of two values of a date/time kind (PGK_INTERVAL, PGK_TIMETZ...)
+ * written as text, as the kind's collation (pg_interval...) sorts them:
+ * < 0, 0 or > 0. */
+int fn_datetime_text_cmp(int kind, const char *a, size_t alen, const char *b, size_t blen);
+
 #endif

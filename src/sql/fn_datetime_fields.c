@@ -1397,6 +1397,30 @@ static int64_t unix_secs(int64_t t)
 	return s + INT64_C(946684800);
 }
 
+int dtf_parse_named_zone(int kind, const char *s, int64_t now, struct pgdt_value *v)
+{
+	const char *z = strrchr(s, ' '), *why = NULL;
+	const struct tzone *tz;
+	char *head;
+	int rc;
+
+	if ((kind != PGK_TIMESTAMP && kind != PGK_TIMESTAMPTZ) || !z || !strchr(z, '/'))
+		return -1;
+	for (const char *p = z + 1; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_-+", *p))
+			return -1;
+	if (!(tz = tz_load(z + 1)))
+		return -1;
+	head = xstrndup(s, (size_t)(z - s));
+	rc = pgdt_decode(PGK_TIMESTAMP, head, strlen(head), -1, now, v, &why);
+	free(head);
+	if (rc < 0 || !dt_ts_finite(v->time))
+		return -1;
+	if (kind == PGK_TIMESTAMPTZ)	/* DetermineTimeZoneOffset */
+		v->time -= (int64_t)tz_utoff_for_local(tz, unix_secs(v->time)) * DT_USECS_PER_SEC;
+	return 0;
+}
+
 /* A fixed offset (*east), else a named zone (*tz): over timestamps. */
 static int zone_or_named(sqlite3_context *ctx, const char *zone, int *east,
 			 const struct tzone **tz)

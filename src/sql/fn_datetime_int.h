@@ -21,6 +21,14 @@ int dtf_clock(int64_t *now, const char **why);
  */
 int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 	      struct pgdt_value *v);
+/*
+ * Timestamp text ending in a named zone ('2024-03-10 02:30:00
+ * America/New_York'), which pgdt_decode does not read: for timestamptz the
+ * local time in that zone (DetermineTimeZoneOffset: in a gap the offset
+ * before, in an overlap the offset after), for timestamp the zone checked
+ * and ignored, as PostgreSQL does.  0, or -1 when s is not of that form.
+ */
+int dtf_parse_named_zone(int kind, const char *s, int64_t now, struct pgdt_value *v);
 /* The same for an argument (not NULL: the caller checks). */
 int dtf_arg(sqlite3_context *ctx, sqlite3_value *arg, int kind,
 	    struct pgdt_value *v);

@@ -3,6 +3,7 @@
  * shared by the json, array and range modules (see fn_shared.h).
  */
 #include "fn_shared.h"
+#include "fn_datetime.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -309,6 +310,10 @@ int fnv_compare(enum pgkind kind, const char *a, size_t alen, const char *b, siz
 		return 0;
 	case PGK_DATE: case PGK_TIMESTAMP: case PGK_TIMESTAMPTZ:
 		*cmp = datetime_cmp(a, alen, b, blen);
+		return 0;
+	case PGK_INTERVAL: case PGK_TIMETZ:
+		/* interval: 30-day months and 24-hour days (interval_cmp) */
+		*cmp = sign(fn_datetime_text_cmp(kind, a, alen, b, blen));
 		return 0;
 	case PGK_JSONB: {
 		struct jv x, y;

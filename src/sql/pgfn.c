@@ -7,7 +7,6 @@
 #include "fn_numeric.h"
 #include "fn_ordagg.h"
 #include "fn_range.h"
-#include "fn_refused.h"
 #include "fn_sequence.h"
 #include "fn_uuidgen.h"
 
@@ -28,7 +27,6 @@ const struct pgfn_module *const pgfn_modules[] = {
 	&pgfn_range_module,
 	&pgfn_numeric_module,
 	&pgfn_ordagg_module,
-	&pgfn_refused_module,
 	&pgfn_sequence_module,
 	&pgfn_uuidgen_module,
 	NULL

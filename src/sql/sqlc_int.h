@@ -175,6 +175,15 @@ struct cx {
 	int next_alias;     /* for generated subquery names */
 	struct expr **poisons; /* folds that failed, in the order made (ex_fold) */
 	size_t npoisons, alloc_poisons;
+	/* data-modifying WITH and RETURNING (compile_stmt.c), per statement */
+	struct strbuf *pre;   /* run before the statement: the WITH's DML */
+	struct strbuf *post;  /* run after it: their temp tables dropped */
+	int ndml;             /* DML parts so far (0: the statement itself) */
+	int dml_part;         /* the part compiling now */
+	struct relref *refs;  /* every table named, by part */
+	size_t nrefs, alloc_refs;
+	struct returning *ret; /* set by the part just compiled when it returns rows */
+	const void *top_with; /* the statement's own WITH clause (parse tree) */
 };
 
 /* ---- compile.c ---- */

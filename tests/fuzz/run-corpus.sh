@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# make test: every fuzz target, built with ASan + UBSan and a plain driver,
-# runs once over its hand-made corpus (tests/fuzz/corpus/<target>/); the
+# make test: every fuzz target, built with a plain driver (make test-asan:
+# with ASan + UBSan, FUZZ_DRIVER_DIR=build/asan-fuzz), runs once over its
+# hand-made corpus (tests/fuzz/corpus/<target>/); the
 # staging-file target also gets damaged copies of a real staging file made
 # here (truncated, bytes flipped, versions changed).  Any sanitizer report
 # or crash fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-B=build/fuzz
+B=${FUZZ_DRIVER_DIR:-build/fuzz}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 

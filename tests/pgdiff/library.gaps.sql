@@ -5,21 +5,24 @@
 -- of them gives different rows; when one passes, move it to library.sql.
 -- Format: see library.sql.
 
--- construct: SIMILAR TO
-UPDATE books SET code = 'similar' WHERE title SIMILAR TO '(The|A) %'
-
 UPDATE books SET code = to_char(price, 'FM999.00')
 
 UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
 
-UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
-
-INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
-
-WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
-
-UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE id < 3)
-
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$
+
+-- stops at run time: a target row joined with several FROM rows giving
+-- different values; PostgreSQL takes one, and which is unpredictable
+-- construct: UPDATE ... FROM with several different new values per row
+UPDATE authors a SET country = b.code FROM books b WHERE b.author_id = a.id
+
+UPDATE authors a SET name = a.name || b.id FROM books b WHERE b.author_id = a.id
+
+-- refused: a data-modifying WITH query writes a table another part of the
+-- statement names (PostgreSQL's parts all see the table as it was before)
+-- construct: data-modifying WITH naming its table elsewhere
+WITH d AS (DELETE FROM loans RETURNING id) SELECT count(*) FROM loans
+
+WITH d AS (DELETE FROM loans WHERE fee IS NULL RETURNING id) DELETE FROM loans WHERE id IN (SELECT id FROM d)

@@ -556,3 +556,103 @@ UPDATE authors SET country = (SELECT array_agg(id ORDER BY id)::text FROM books 
 UPDATE books SET added = date_trunc('hour', added AT TIME ZONE 'America/New_York') AT TIME ZONE 'America/New_York'
 
 UPDATE books SET code = to_char(added AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')
+
+-- construct: SIMILAR TO
+UPDATE books SET code = 'similar' WHERE title SIMILAR TO '(The|A) %'
+
+UPDATE books SET code = 'nsim' WHERE title NOT SIMILAR TO '%(a|e)%' ESCAPE '#'
+
+UPDATE books SET code = 'sim2' WHERE title SIMILAR TO '%[0-9]+%' OR title SIMILAR TO NULL
+
+UPDATE books SET code = 'sim3' WHERE code SIMILAR TO '_{3}%#_%' ESCAPE '#'
+
+-- construct: op ANY/ALL (subquery)
+UPDATE books SET code = 'all' WHERE pages > ALL (SELECT pages FROM books WHERE id < 3)
+
+UPDATE books SET code = 'any' WHERE pages < ANY (SELECT pages FROM books WHERE id < 3)
+
+UPDATE books SET code = 'allnull' WHERE pages > ALL (SELECT NULL::int FROM books WHERE id < 3)
+
+UPDATE books SET code = 'allempty' WHERE pages > ALL (SELECT pages FROM books WHERE false)
+
+UPDATE books SET code = 'anyempty' WHERE NOT (pages > ANY (SELECT pages FROM books WHERE false))
+
+UPDATE books SET code = 'ne' WHERE title <> ALL (SELECT title FROM books b2 WHERE b2.id <> books.id)
+
+UPDATE books SET code = 'eqall' WHERE price = ALL (SELECT price FROM books b2 WHERE b2.id = books.id)
+
+UPDATE books SET code = CASE WHEN price >= ALL (SELECT 1.5) THEN 'x' WHEN price <= ANY (SELECT pages FROM books) IS NULL THEN 'n' END
+
+UPDATE books SET code = 'nall' WHERE pages >= ALL (SELECT pages FROM books UNION ALL SELECT NULL)
+
+-- construct: ON CONFLICT DO UPDATE affecting a row twice is an error
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name
+
+INSERT INTO authors (id, name, country) VALUES (50, 'A', 'US'), (50, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE false
+
+INSERT INTO authors (id, name, country) VALUES (50, 'A', 'US'), (50, 'B', NULL) ON CONFLICT (id) DO NOTHING
+
+INSERT INTO authors (id, name) SELECT 60 + id % 2, name FROM authors ON CONFLICT (id) DO UPDATE SET name = excluded.name || '!'
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (1, 'B', NULL) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name = 'B'
+
+INSERT INTO authors (id, name, country) VALUES (1, 'A', 'US'), (2, 'B', NULL), (1, 'C', 'FR') ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE excluded.name <> 'A'
+
+-- construct: UPDATE ... FROM joining a row several times
+UPDATE authors a SET born = '1900-01-01' FROM books b WHERE b.author_id = a.id
+
+UPDATE authors a SET country = NULL, name = upper(a.name) FROM books b WHERE b.author_id = a.id AND b.id > 5
+
+UPDATE authors a SET country = b.code FROM books b WHERE b.author_id = a.id AND b.id IN (1, 2, 3)
+
+UPDATE authors a SET country = 'x' || (b.pages / 0) FROM books b WHERE b.author_id = a.id
+
+UPDATE books SET price = price + 1 FROM (SELECT 1 AS one UNION ALL SELECT 1) o WHERE books.id < 4
+
+UPDATE books SET price = price + o.one FROM (SELECT 1 AS one UNION ALL SELECT 2) o WHERE books.id > 100
+
+-- construct: INSERT ... SELECT of NULL into a NOT NULL column
+INSERT INTO authors (id, name) SELECT NULL, 'x'
+
+INSERT INTO authors (id, name) SELECT max(id) + 1, NULL FROM authors
+
+INSERT INTO authors (id, name) SELECT id + 100, 'y' FROM authors WHERE id < 3 UNION ALL SELECT NULL, 'z'
+
+INSERT INTO loans (id, book_id, returned) SELECT 500, 1, NULL
+
+INSERT INTO authors (id, name) SELECT id + 100, country FROM authors ORDER BY country NULLS LAST LIMIT 1
+
+INSERT INTO authors (id, name) SELECT id + 100, country FROM authors WHERE country IS NOT NULL
+
+INSERT INTO authors (id, name) SELECT DISTINCT id + 100, 'n' || id FROM authors
+
+-- construct: RETURNING
+INSERT INTO loans (id, book_id, member) VALUES (101, 1, 'zed') RETURNING id
+
+-- construct: data-modifying WITH
+WITH moved AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT book_id FROM moved)
+
+WITH moved AS (DELETE FROM loans WHERE returned RETURNING *) INSERT INTO authors (id, name) SELECT 1000 + id, member FROM moved WHERE member IS NOT NULL
+
+WITH up AS (UPDATE books SET price = price * 2 WHERE price > 5 RETURNING id, price) UPDATE authors SET name = name || (SELECT count(*) FROM up)
+
+WITH d AS (DELETE FROM loans WHERE id < 0) UPDATE books SET code = 'x' WHERE id = 1
+
+WITH a AS (INSERT INTO authors (id, name) VALUES (77, 'seven') RETURNING id AS aid, upper(name) AS n), b AS (DELETE FROM loans WHERE fee > 1 RETURNING id) INSERT INTO authors (id, name) SELECT aid + 1, n || (SELECT count(*) FROM b) FROM a
+
+UPDATE books SET price = price + 1 WHERE id = 1 RETURNING price / 0
+
+DELETE FROM loans WHERE id = 1 RETURNING 1 / (fee - fee)
+
+INSERT INTO authors (id, name) VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET name = excluded.name RETURNING id, name
+
+INSERT INTO authors AS a (id, name) VALUES (1, 'x'), (300, 'y') ON CONFLICT (id) DO NOTHING RETURNING a.id
+
+WITH x AS (UPDATE loans SET fee = fee + 1 RETURNING count(*)) SELECT 1
+
+WITH d AS (DELETE FROM loans WHERE id < 3) SELECT * FROM d
+
+-- construct: time zones in timestamptz input
+UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1

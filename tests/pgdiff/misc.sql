@@ -621,3 +621,32 @@ INSERT INTO results (k, tz) VALUES ('at2', timestamp '2024-01-01 00:00:00' AT TI
 INSERT INTO results (k, tz) SELECT 'at3' || id, (lower(during) AT TIME ZONE 'America/New_York') AT TIME ZONE 'Asia/Kolkata' FROM items WHERE NOT isempty(during)
 
 INSERT INTO results (k, tz) VALUES ('at-unknown', timestamp '2024-01-01 00:00:00' AT TIME ZONE 'Mars/Base')
+
+-- construct: aggregate ORDER BY over interval and enum keys
+INSERT INTO results (k, ta) SELECT 'ordspan', array_agg(name ORDER BY span) FROM items
+
+INSERT INTO results (k, ta) SELECT 'ordspan2', array_agg(id::text ORDER BY span DESC NULLS LAST) FROM items
+
+INSERT INTO results (k, t) SELECT 'ordspan3', string_agg(span::text, ';' ORDER BY span, id) FROM items
+
+-- construct: time zones in timestamptz input
+INSERT INTO results (k, tz) VALUES ('ny', '2024-11-03 01:30:00 America/New_York')
+
+INSERT INTO results (k, tz) VALUES ('gap', '2024-03-10 02:30:00 America/New_York')
+
+INSERT INTO results (k, tz) VALUES ('paris', '2024-07-01 12:00:00.25 Europe/Paris'), ('kolkata', '2000-01-01 Asia/Kolkata'), ('lower', '2024-01-01 10:00 europe/london')
+
+INSERT INTO results (k, t) VALUES ('cast', ('2024-03-31 02:30 Europe/Berlin'::timestamptz)::text), ('ts', ('2024-03-31 02:30 Europe/Berlin'::timestamp)::text)
+
+INSERT INTO results (k, tz) VALUES ('bad', '2024-01-01 10:00 Mars/Olympus')
+
+INSERT INTO results (k, tz) VALUES ('old', '1900-01-01 00:00 Europe/Amsterdam'), ('lord', '2035-06-01 00:00 Australia/Lord_Howe')
+
+-- construct: constant folding: COALESCE in a dropped CASE arm
+UPDATE items SET score = CASE WHEN (NULL::int4 > 7) THEN coalesce(NULL::int4 + (1/0), id) ELSE 1 END
+
+UPDATE items SET score = CASE WHEN (NULL::int4 > 7) THEN coalesce(NULL::int4 + (1/0), NULL, id) ELSE 2 END
+
+UPDATE items SET score = coalesce(NULL::int4 + (1/0), id)
+
+INSERT INTO results (k, bo) SELECT 'cj', CASE WHEN (NULL::int4 > 7) THEN coalesce((('{}'::jsonb -> 'a') @> (jsonb_set('[1]'::jsonb, '{a}', '1.50'::jsonb))), true) ELSE false END

@@ -176,3 +176,70 @@ TRUNCATE order_lines
 UPDATE customers SET name = 'x' WHERE id = -1
 
 INSERT INTO audit (what) SELECT 'next ' || nextval('line_seq') FROM generate_series(1, 3)
+
+-- construct: data-modifying WITH
+WITH ins AS (INSERT INTO customers (email) VALUES ('cte@x') RETURNING id) INSERT INTO orders (customer_id) SELECT id FROM ins
+
+WITH c AS (INSERT INTO customers (email, name) VALUES ('a@x', 'A'), ('b@x', NULL) RETURNING id, email, created, credit, note) INSERT INTO audit (what) SELECT email || ':' || credit || ':' || note FROM c ORDER BY id
+
+WITH l AS (INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'NEW-1', 2.5), (2, 'NEW-2', 3) RETURNING id, sku) INSERT INTO audit (what) SELECT string_agg(id || '=' || sku, ',' ORDER BY id) FROM l
+
+WITH d AS (DELETE FROM order_lines WHERE qty > 1 RETURNING order_id, qty * price AS amount) UPDATE orders SET total = total - coalesce((SELECT sum(amount) FROM d WHERE d.order_id = orders.id), 0)
+
+INSERT INTO audit (what) VALUES ('ret') RETURNING id, at, day
+
+-- construct: aggregate ORDER BY over interval and enum keys
+INSERT INTO audit (what) SELECT string_agg(status::text, ',' ORDER BY status) FROM orders
+
+INSERT INTO audit (what) SELECT string_agg(id || ':' || status, ',' ORDER BY status DESC, id) FROM orders
+
+INSERT INTO audit (what) SELECT jsonb_agg(status ORDER BY status NULLS FIRST)::text FROM orders
+
+-- construct: OVERRIDING SYSTEM VALUE / USER VALUE
+INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE VALUES (1, 'forced')
+
+INSERT INTO audit (id, what) OVERRIDING SYSTEM VALUE SELECT 5000 + id, 'o' || id FROM orders
+
+INSERT INTO audit (id, what) OVERRIDING USER VALUE VALUES (1, 'user'), (2, 'user2')
+
+INSERT INTO orders (id, customer_id) OVERRIDING USER VALUE VALUES (1, 1)
+
+INSERT INTO orders (id, customer_id) OVERRIDING SYSTEM VALUE VALUES (900, 2)
+
+INSERT INTO audit (id, what) VALUES (1, 'no')
+
+-- construct: generate_series over timestamps
+INSERT INTO orders (customer_id, placed) SELECT c.id, g::date FROM customers c CROSS JOIN generate_series(timestamp '2024-01-30', '2024-02-02', interval '1 day') g WHERE c.id = 1
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(timestamptz '2024-01-31 10:00+00', '2024-06-30', interval '1 month') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(timestamp '2024-03-01', '2024-02-01', '-1 week 2 hours') g
+
+INSERT INTO audit (what) SELECT count(*)::text FROM generate_series(timestamp '2024-01-01', '2024-01-02', interval '0') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series(now() - interval '3 days', now(), interval '1 day') g
+
+INSERT INTO audit (what) SELECT g::text FROM generate_series('2024-01-01'::timestamptz, '2024-01-01 03:00', '90 minutes') AS g
+
+-- construct: ON CONFLICT on a unique constraint other than the primary key
+INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1) ON CONFLICT (order_id, sku) DO NOTHING
+
+INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99) ON CONFLICT (order_id, sku) DO UPDATE SET qty = order_lines.qty + excluded.qty, price = excluded.price
+
+INSERT INTO order_lines (order_id, sku, qty, price) VALUES (1, 'BOOK-1', 7, 9.99), (1, 'BOOK-1', 1, 1) ON CONFLICT (sku, order_id) DO UPDATE SET qty = excluded.qty
+
+INSERT INTO order_lines (order_id, sku, price) VALUES (1, 'BOOK-1', 1), (2, 'ZZ', 2), (2, 'ZZ', 3) ON CONFLICT DO NOTHING
+
+INSERT INTO customers (email, name) VALUES ('ann@example.com', 'dup'), ('new@example.com', 'new') ON CONFLICT (email) DO UPDATE SET name = excluded.name || '!'
+
+INSERT INTO customers (email, name) VALUES ('ann@example.com', 'dup') ON CONFLICT (name) DO NOTHING
+
+INSERT INTO customers (id, email) VALUES (1, 'other@x') ON CONFLICT (email) DO NOTHING
+
+INSERT INTO customers (id, email) VALUES (1, 'ann@example.com') ON CONFLICT DO NOTHING
+
+INSERT INTO customers (email) SELECT e FROM (VALUES ('ann@example.com'), ('z1@x'), ('bob@example.com'), ('z2@x')) v(e) ON CONFLICT (email) DO NOTHING
+
+INSERT INTO customers (email, name) SELECT e, 'n' FROM (VALUES ('ann@example.com'), ('z1@x'), ('z1@x')) v(e) ON CONFLICT (email) DO UPDATE SET name = 'u'
+
+INSERT INTO customers (email) VALUES ('ann@example.com'), ('zz@x') ON CONFLICT DO NOTHING
