@@ -110,6 +110,12 @@ int report_column_index(const cJSON *cols, const char *name)
 	return -1;
 }
 
+const cJSON *report_value_diff(const cJSON *row, const char *col)
+{
+	const cJSON *d = jget(jget(row, "json_diff"), col);
+	return d ? d : jget(jget(row, "array_diff"), col);
+}
+
 double report_replaced(const cJSON *t)
 {
 	return jnum_or(jget(t, "replaced"), "count", 0);

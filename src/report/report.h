@@ -87,6 +87,9 @@ int report_column_index(const cJSON *cols, const char *name);
 /* The value of column col in row, a JSON array laid out as the table's
    "columns_before" (before) or "columns_after"; NULL when it has none. */
 const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col);
+/* The element- or key-level diff of column col in a sampled update row:
+   its "json_diff" (json, jsonb) or "array_diff" (PostgreSQL arrays), or NULL. */
+const cJSON *report_value_diff(const cJSON *row, const char *col);
 enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len);
 /*
  * Replaced rows (a delete and an insert paired, "replaced" of a table) are

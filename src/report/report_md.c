@@ -817,7 +817,7 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 				cJSON_ArrayForEach(c, jget(row, "changed")) {
 					int bi = report_column_index(cb, c->valuestring);
 					int ai = report_column_index(ca, c->valuestring);
-					const cJSON *jd = jget(jget(row, "json_diff"), c->valuestring), *e;
+					const cJSON *jd = report_value_diff(row, c->valuestring), *e;
 					const char *why = jstr_or(row, "why", NULL);
 					sb_adds(sb, "| ");
 					md_key(sb, jget(row, "key"));
@@ -831,7 +831,8 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 					md_text(sb, c->valuestring);
 					sb_adds(sb, " | ");
 					if (jd) {
-						/* json/jsonb: the keys that changed, not two blobs */
+						/* json/jsonb: the keys that changed, arrays the
+						   elements, not two blobs */
 						int jn = 0;
 						cJSON_ArrayForEach(e, jd) {
 							if (jn++)

@@ -1867,8 +1867,24 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 		return scope_column(cx, sc, b);
 	if (!strcmp(tag, "TypeCast")) {
 		struct ctype t;
-		const cJSON *ab;
+		const cJSON *ab, *tn = pj_get(b, "typeName");
 		const char *atag = node_tag(pj_get(b, "arg"), &ab);
+		/* a domain of the target (no typmod, not an array of it), when
+		 * the name is no built-in type (pg_catalog comes first) */
+		const cJSON *names = pj_get(tn, "names");
+		const char *dn = names ? str_val(cJSON_GetArrayItem(names, cJSON_GetArraySize(names) - 1)) : NULL;
+		struct expr *d = NULL;
+		cx->quiet++;
+		int builtin = ct_from_typename(cx, tn, &t) == 0;
+		cx->quiet--;
+		if (!builtin && dn && !pj_get(tn, "typmods") && !pj_get(tn, "arrayBounds") &&
+		    cast_to_domain(cx, NULL, dn, loc, &d)) {
+			struct expr *v = compile_expr(cx, sc, pj_get(b, "arg"), ek);
+			if (!v)
+				return NULL;
+			cast_to_domain(cx, v, dn, loc, &d);
+			return d;
+		}
 		if (ct_from_typename(cx, pj_get(b, "typeName"), &t) < 0)
 			return NULL;
 		struct expr *e = atag && !strcmp(atag, "A_ArrayExpr") ? compile_array(cx, sc, ab, ek, &t)

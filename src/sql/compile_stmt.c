@@ -379,6 +379,26 @@ static struct expr *domain_guard(struct cx *cx, const struct domain_info *d,
 	return g;
 }
 
+int cast_to_domain(struct cx *cx, struct expr *e, const char *name, int loc, struct expr **out)
+{
+	const struct catalog *cat = cx->env->cat;
+	const char *dot = strrchr(name, '.');
+	struct ctype base;
+	const struct domain_info *d = NULL;
+	for (int i = 0; !d && i < cat->nsources; i++)
+		if (cat->sources[i].is_target)
+			d = find_domain(cx, cat->sources[i].name, dot ? dot + 1 : name, &base);
+	*out = NULL;
+	if (!d || !e)
+		return d != NULL;
+	/* as an explicit cast to the base type with its typmod ('ABCDEFGHIJ'
+	 * to a varchar(8) domain is 'ABCDEFGH'), then the domain's checks */
+	(void)loc;
+	if ((e = coerce_to(cx, e, &base, CC_EXPLICIT, NULL)))
+		*out = domain_guard(cx, d, &base, e);
+	return 1;
+}
+
 /* A base-type value as the staging file keeps a domain column: the
  * type's text output (boolean's is t/f, not its cast to text). */
 static struct expr *domain_store(struct cx *cx, const struct ctype *base, struct expr *e)

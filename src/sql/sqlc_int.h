@@ -374,6 +374,13 @@ int compile_statement(struct cx *cx, const cJSON *stmt, int loc, struct strbuf *
 /* For SQLC_WHERE: the scope over env->where_table. */
 struct scope *scope_for_where(struct cx *cx);
 struct rel *lookup_rel(struct cx *cx, const char *schema, const char *name);
+/*
+ * e::name for a domain of the target source: *out is e cast to the base
+ * type, then checked as CoerceToDomain checks it (NOT NULL, each CHECK), a
+ * value of the base type, or NULL after cx_error; returns 1.  0 when name
+ * is no such domain.  With e NULL, only whether name is a domain (1 or 0).
+ */
+int cast_to_domain(struct cx *cx, struct expr *e, const char *name, int loc, struct expr **out);
 /* A column's DEFAULT as an expression coerced to its type (or NULL constant). */
 struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc);
 

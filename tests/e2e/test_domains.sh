@@ -177,7 +177,15 @@ t_postgresql_steps_write_domain_columns_as_postgresql_does() {
 		"UPDATE film SET c = c || 'Q', tg = 'x' || title WHERE release_year >= 2000" \
 		"UPDATE film SET c = 'ABCDEFGHIJ'" \
 		"UPDATE film SET e = 4, n = DEFAULT" \
-		"INSERT INTO film (id, title, release_year) VALUES (1, 'a', 2000) ON CONFLICT (id) DO UPDATE SET release_year = excluded.release_year + 1000"; do
+		"INSERT INTO film (id, title, release_year) VALUES (1, 'a', 2000) ON CONFLICT (id) DO UPDATE SET release_year = excluded.release_year + 1000" \
+		"UPDATE film SET title = '1901'::year + 1" \
+		"UPDATE film SET title = '1900'::year WHERE id = 2" \
+		"UPDATE film SET title = coalesce(NULL::year, 7)::text" \
+		"UPDATE film SET n = CAST(n + 90 AS smallpos) WHERE id = 1" \
+		"UPDATE film SET title = (NULL::smallpos)::text" \
+		"UPDATE film SET title = 'Q'::tag WHERE id = 1" \
+		"UPDATE film SET title = 'value'::code" \
+		"UPDATE film SET title = 'ABCDEFGHIJ'::code WHERE id = 1"; do
 		want=$(pg_rows_after "$sql")
 		printf '%s;\n' "$sql" >p/steps/s.sql
 		cp pristine.db s.db
