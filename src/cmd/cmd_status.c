@@ -27,7 +27,7 @@ const char usage_status[] =
 static const char *table_key_kind(const struct table_meta *t)
 {
 	if (!t->npk)
-		return "none";
+		return "full row";
 	if (t->key_index)
 		return "unique index";
 	return t->ndeclared_key ? "plan" : "primary key";
@@ -262,7 +262,7 @@ static void print_text(sqlite3 *db, const char *path, const struct catalog *cat,
 			    tm->pristine_name ? "" : " (read-only)",
 			    tm->row_filter ? " [filtered]" : "",
 			    tm->partitioned ? " [partitioned]" : "",
-			    !tm->npk ? " [no key: read-only]" : tm->key_index ? " [key: unique index " :
+			    !tm->npk ? " [key: full row]" : tm->key_index ? " [key: unique index " :
 			    tm->ndeclared_key ? " [key from the plan]" : "",
 			    tm->key_index ? tm->key_index : "", tm->key_index ? "]" : "");
 		total += tm->row_count;

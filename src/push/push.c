@@ -205,6 +205,11 @@ static void show_row(struct push_exec *e, const struct push_table *t, PGresult *
 			: missing ? "the row is no longer in the target"
 			: e->ps->rollback ? "the row changed since the push"
 					  : "the row changed since the snapshot";
+	/* a table without a key: rows by count (pushsql.c, the note says how many) */
+	if (t->full_row && PQnfields(r) > 7 && !PQgetisnull(r, row, 7))
+		problem = PQgetvalue(r, row, 7);
+	else if (t->full_row && verify)
+		problem = "the row is not there as often as it was inserted";
 	if (e->shown < 20) {
 		printf("%s: %s %s (%s): %s\n", verify ? "mismatch" : "conflict", t->name, key,
 		       opname, problem);
@@ -381,7 +386,8 @@ static int fused_eligible(struct push_exec *e)
 	for (int i = 0; i < ps->ntables; i++) {
 		const struct push_table *t = &ps->tables[i];
 		struct strbuf name = STRBUF_INIT;
-		if (t->cycle || t->created)
+		/* a table without a key: no unique index notices a copy too many */
+		if (t->cycle || t->created || t->full_row)
 			goto cleanup;
 		sb_add_ident(&name, t->schema);
 		sb_addch(&name, '.');
@@ -686,6 +692,9 @@ static int do_verify(struct push_exec *e, const struct ps_step *s)
 	PQclear(r);
 	error("after the %s, %s does not hold the rows drydock wrote", e->what, t->name);
 	show_triggers(e, t);
+	if (t->full_row)
+		hint("Table %s has no key, so a row a trigger changed cannot be found again: push with "
+		     "--disable-triggers, or give the table a key (\"key\" in plan.json).", t->name);
 	return fail(e, PUSH_FAILED);
 }
 

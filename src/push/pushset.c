@@ -312,7 +312,8 @@ int pushset_order(struct push_set *ps)
 			if (pick < 0) {
 				/* stuck: break the edges into the first table that allows it */
 				for (int i = 0; i < n && pick < 0; i++) {
-					int ok = tj.comp[i] == cc && !placed[i];
+					/* rows without a key cannot be found again to set them */
+					int ok = tj.comp[i] == cc && !placed[i] && !ps->tables[i].full_row;
 					for (int p = 0; p < n && ok; p++)
 						for (int r = 0; r < ps->tables[p].nrefs && ok; r++) {
 							const struct push_ref *ref = &ps->tables[p].refs[r];
@@ -824,8 +825,11 @@ int pushset_from_stage(sqlite3 *db, const char *stage_path, struct push_set *ps)
 		if (make_cols((const char *)sqlite3_column_text(st, 5), 'n', w, p, b, ps,
 			      name, &t->new, &t->nnew))
 			goto cleanup;
-		if (!w->npk) {
-			error("table '%s' has no primary key in the working catalog", name);
+		/* no key of any kind: whole rows (changeset.c) */
+		t->full_row = !w->npk;
+		if (t->full_row && t->nupdate) {
+			error("table '%s' has no key, but the change set updates its rows", name);
+			hint("Run the plan again with this drydock: drydock run %s --plan DIR", stage_path);
 			goto cleanup;
 		}
 		for (int i = 0; i < t->nold; i++)
@@ -888,6 +892,8 @@ cJSON *pushset_table_json(const struct push_table *t)
 	cJSON_AddStringToObject(o, "schema", t->schema);
 	cJSON_AddStringToObject(o, "name", t->name);
 	cJSON_AddBoolToObject(o, "created", t->created);
+	if (t->full_row)
+		cJSON_AddBoolToObject(o, "full_row", 1);
 	cJSON_AddItemToObject(o, "old", cols_json(t->old, t->nold));
 	cJSON_AddItemToObject(o, "new", cols_json(t->new, t->nnew));
 	cJSON_AddNumberToObject(o, "inserts", (double)t->ninsert);
@@ -952,6 +958,7 @@ int pushset_table_from_json(const cJSON *j, struct push_table *t)
 	t->schema = xstrdup(schema);
 	t->name = xstrdup(name);
 	t->created = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "created"));
+	t->full_row = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "full_row"));
 	t->ninsert = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "inserts"));
 	t->nupdate = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "updates"));
 	t->ndelete = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "deletes"));
@@ -1023,6 +1030,7 @@ int pushset_invert(const struct push_set *push, struct push_set *rb)
 		t->schema = xstrdup(p->schema);
 		t->name = xstrdup(p->name);
 		t->created = 0;
+		t->full_row = p->full_row;
 		/* the rollback's before-image is what the push wrote */
 		t->old = cols_copy(p->new, p->nnew, 'o');
 		t->nold = p->nnew;

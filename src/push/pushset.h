@@ -58,6 +58,9 @@ struct push_table {
 	int nrefs;
 	int created;          /* created by a schema change: absent before it */
 	int cycle;            /* set by pushset_order: in a foreign-key cycle */
+	int full_row;         /* no key of any kind: a row is identified by all
+				 its values, copies by count (REPLICA IDENTITY
+				 FULL); only inserts and deletes */
 };
 
 struct push_ddl {

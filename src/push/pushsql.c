@@ -121,7 +121,108 @@ static void add_guard(struct strbuf *sb, const struct push_col *c, int n)
 
 int pushsql_split_deletes(const struct push_table *t)
 {
-	return t->ndelete > 0 && t->nrefs > 0;
+	/* a table without a key is deleted in one statement: no key to
+	 * remember which rows an early delete took */
+	return t->ndelete > 0 && t->nrefs > 0 && !t->full_row;
+}
+
+/* ------------------------------------------------- full-row identity */
+
+/*
+ * A table without a key of any kind (push_table.full_row) is matched by
+ * all its values, copies by count, like PostgreSQL's REPLICA IDENTITY
+ * FULL (docs/push.md, "Tables without a key").  Rows are compared by
+ * their text form, ROW(c1, c2, ...)::text over the image's columns that
+ * exist while rows move (stored generated columns aside): NULLs match
+ * NULLs, every type compares (json, point and xml have no "="), the
+ * comparison is hashable, and the work table's columns, typed like the
+ * target's, print exactly as the target's values do.  A value that is
+ * equal but prints differently (numeric 1.0 and 1.00) does not match:
+ * the snapshot read the target's own text, so an unchanged row always
+ * matches, and a value rewritten since is a conflict, never a silent
+ * delete of another row.
+ */
+static void add_row_text(struct strbuf *sb, const char *alias, const struct push_col *c,
+			 int n, int use_work)
+{
+	int first = 1;
+	sb_adds(sb, "ROW(");
+	for (int i = 0; i < n; i++) {
+		if (!c[i].mid || c[i].generated)
+			continue;
+		sb_adds(sb, first ? "" : ", ");
+		first = 0;
+		add_ref(sb, alias, use_work ? c[i].work : c[i].name);
+	}
+	sb_adds(sb, ")::text");
+}
+
+/*
+ * The distinct rows of operation op in the work table with their copies
+ * (s.r row text, s.n copies, s.dd_seq the first change, s.key the row as
+ * JSON) beside the target's copies of each (c.n, NULL when none).
+ */
+static void render_row_counts(struct strbuf *sb, const struct push_table *t,
+			      const char *work, char op)
+{
+	const struct push_col *img = op == 'D' ? t->old : t->new;
+	int nimg = op == 'D' ? t->nold : t->nnew;
+	sb_adds(sb, "(SELECT min(s.dd_seq) AS dd_seq, ");
+	add_row_text(sb, "s", img, nimg, 1);
+	sb_adds(sb, " AS r, min(");
+	add_json_row(sb, "s", img, nimg, 0, 1, 1);
+	sb_addf(sb, ") AS key, count(*) AS n\n  FROM %s AS s WHERE s.dd_op = '%c' GROUP BY 2) AS s\n"
+		    "LEFT JOIN (SELECT ", work, op);
+	add_row_text(sb, "t", img, nimg, 0);
+	sb_adds(sb, " AS r, count(*) AS n FROM ");
+	add_table(sb, t);
+	sb_adds(sb, " AS t\n  WHERE ");
+	add_row_text(sb, "t", img, nimg, 0);
+	sb_adds(sb, " IN (SELECT ");
+	add_row_text(sb, "s", img, nimg, 1);
+	sb_addf(sb, " FROM %s AS s WHERE s.dd_op = '%c')\n  GROUP BY 1) AS c ON c.r = s.r", work, op);
+}
+
+/*
+ * Conflicts: each row to delete must still be in the target at least as
+ * many times as the change set deletes it.  Rows to insert conflict with
+ * nothing (a copy more is what a table without a key allows).  The
+ * result has the conflict check's columns, plus a note with the counts.
+ */
+static void render_conflicts_full_row(struct strbuf *sb, const struct push_table *t,
+				      const char *work)
+{
+	sb_adds(sb, "SELECT 'D' AS dd_op, s.dd_seq, s.key, true AS missing, '[]' AS differs, "
+		    "s.key AS expected, NULL AS target,\n"
+		    "  format('the target holds %s of the %s copies to delete', coalesce(c.n, 0), s.n) AS note\nFROM ");
+	render_row_counts(sb, t, work, 'D');
+	sb_adds(sb, "\nWHERE coalesce(c.n, 0) < s.n\nORDER BY 2");
+}
+
+/*
+ * Deletes exactly the copies the change set deletes of each row: of the
+ * target's rows equal to it, the first n by physical position (any n
+ * copies are the same row).  Rows are named by (tableoid, ctid), unique
+ * across the partitions of a partitioned table.  A row another session
+ * changed or deleted after the statement's snapshot is skipped (its
+ * newest version has another ctid), and the row count comes out short.
+ */
+static void render_delete_full_row(struct strbuf *sb, const struct push_table *t,
+				   const char *work)
+{
+	sb_adds(sb, "DELETE FROM ");
+	add_table(sb, t);
+	sb_adds(sb, " AS t USING (SELECT x.tableoid, x.ctid FROM (\n"
+		    "    SELECT t.tableoid, t.ctid, s.n, row_number() OVER (PARTITION BY s.r ORDER BY t.tableoid, t.ctid) AS i\n"
+		    "    FROM (SELECT ");
+	add_row_text(sb, "s", t->old, t->nold, 1);
+	sb_addf(sb, " AS r, count(*) AS n FROM %s AS s WHERE s.dd_op = 'D' GROUP BY 1) AS s\n"
+		    "    JOIN ", work);
+	add_table(sb, t);
+	sb_adds(sb, " AS t ON ");
+	add_row_text(sb, "t", t->old, t->nold, 0);
+	sb_adds(sb, " = s.r) AS x\n  WHERE x.i <= x.n) AS d\n"
+		    "WHERE t.tableoid = d.tableoid AND t.ctid = d.ctid");
 }
 
 /* ------------------------------------------------------------- statements */
@@ -315,7 +416,10 @@ static void render_conflicts(struct strbuf *sb, const struct push_table *t,
 void pushsql_conflicts_sql(struct strbuf *sb, const struct push_table *t,
 			   const char *work)
 {
-	render_conflicts(sb, t, work);
+	if (t->full_row)
+		render_conflicts_full_row(sb, t, work);
+	else
+		render_conflicts(sb, t, work);
 }
 
 /*
@@ -329,6 +433,10 @@ static void render_delete(struct strbuf *sb, const struct push_set *ps, int ti,
 			  const char *work, int early)
 {
 	const struct push_table *t = &ps->tables[ti];
+	if (t->full_row) {
+		render_delete_full_row(sb, t, work);
+		return;
+	}
 	sb_adds(sb, "DELETE FROM ");
 	add_table(sb, t);
 	sb_addf(sb, " AS t USING %s AS s\nWHERE s.dd_op = 'D' AND ", work);
@@ -556,6 +664,19 @@ static void render_verify(struct strbuf *sb, const struct push_set *ps,
 	int nimg = t->nnew ? t->nnew : t->nold;
 	const struct push_col *k0 = key_col(t, 0, img, nimg);
 
+	if (t->full_row) {
+		/* each inserted row there as many times as inserted; a trigger
+		 * that changed one leaves it unfindable, and refused (deletes:
+		 * the statement's exact count) */
+		sb_adds(sb, "SELECT 'I' AS dd_op, s.dd_seq, s.key, true AS missing, '[]' AS differs, "
+			    "NULL AS expected, NULL AS target\nFROM ");
+		render_row_counts(sb, t, work, 'I');
+		sb_adds(sb, "\nWHERE ");
+		add_verify_gate(sb, ps, t);
+		sb_addf(sb, "\n  AND %scoalesce(c.n, 0) < s.n\nORDER BY 2\nLIMIT 21",
+			t->ninsert ? "" : "false AND ");
+		return;
+	}
 	render_compare_select(sb, t, work, t->new, t->nnew, 'D', k0, img, nimg);
 	sb_adds(sb, "\nWHERE ");
 	add_verify_gate(sb, ps, t);
@@ -1131,7 +1252,9 @@ static int emit_conflicts(struct walk *w, int ti, const char *work, long unit)
 {
 	struct ps_step s = TSTEP(.kind = PS_CONFLICTS, .table = ti, .work = work, .unit = unit);
 	sb_addf(&w->comment, "conflict check: %s", w->ps->tables[ti].name);
-	render_conflicts(&w->sql, &w->ps->tables[ti], work);
+	if (w->ps->tables[ti].full_row)
+		sb_adds(&w->comment, " (no key: whole rows, copies by count)");
+	pushsql_conflicts_sql(&w->sql, &w->ps->tables[ti], work);
 	return emit(w, &s);
 }
 
@@ -1151,7 +1274,9 @@ static int emit_capture(struct walk *w, int ti, const char *work, long unit)
 {
 	struct ps_step s = TSTEP(.kind = PS_CAPTURE, .table = ti, .work = work, .unit = unit);
 	const struct push_table *t = &w->ps->tables[ti];
-	if ((!t->ninsert && !t->nupdate) || !t->nnew)
+	/* without a key, a row a trigger changed cannot be found: the
+	 * verification refuses it instead */
+	if ((!t->ninsert && !t->nupdate) || !t->nnew || t->full_row)
 		return 0;
 	sb_addf(&w->comment, "into the ledger: %s as the target holds it, if its triggers changed rows", t->name);
 	render_capture(&w->sql, w->ps, t, work);

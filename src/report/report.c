@@ -110,6 +110,12 @@ int report_column_index(const cJSON *cols, const char *name)
 	return -1;
 }
 
+const cJSON *report_value_diff(const cJSON *row, const char *col)
+{
+	const cJSON *d = jget(jget(row, "json_diff"), col);
+	return d ? d : jget(jget(row, "array_diff"), col);
+}
+
 double report_replaced(const cJSON *t)
 {
 	return jnum_or(jget(t, "replaced"), "count", 0);
@@ -532,6 +538,44 @@ static const cJSON *plan_natural_key(const struct builder *b, const char *table)
 	return NULL;
 }
 
+/*
+ * The key a snapshotted table's rows are identified by (docs/snapshot.md,
+ * "Keys"): the primary key, else the plan's "key", else a unique index
+ * over NOT NULL columns, else the whole row.  kind, columns and, for an
+ * index, its name.
+ */
+static cJSON *table_key(const char *pk, const char *declared, const char *index)
+{
+	cJSON *k = cJSON_CreateObject(), *cols = NULL;
+	const char *kind = pk ? "primary key" : index ? "unique index" : declared ? "plan" : "full row";
+	cJSON_AddStringToObject(k, "kind", kind);
+	if (pk || declared)
+		cols = cJSON_Parse(pk ? pk : declared);
+	cJSON_AddItemToObject(k, "columns", cJSON_IsArray(cols) ? cols : cJSON_CreateArray());
+	if (cols && !cJSON_IsArray(cols))
+		cJSON_Delete(cols);
+	if (index && !pk)
+		cJSON_AddStringToObject(k, "index", index);
+	return k;
+}
+
+void report_key_text(struct strbuf *sb, const cJSON *t)
+{
+	const cJSON *k = jget(t, "key"), *c;
+	const char *kind = jstr_or(k, "kind", NULL);
+	int n = 0;
+	if (!kind)
+		return;
+	sb_adds(sb, !strcmp(kind, "plan") ? "plan key" : kind);
+	if (jstr_or(k, "index", NULL))
+		sb_addf(sb, " %s", jstr_or(k, "index", ""));
+	cJSON_ArrayForEach(c, jget(k, "columns"))
+		if (cJSON_IsString(c))
+			sb_addf(sb, "%s%s", n++ ? ", " : " (", c->valuestring);
+	if (n)
+		sb_addch(sb, ')');
+}
+
 static int build_tables(struct builder *b)
 {
 	sqlite3_stmt *snap = NULL, *chg = NULL, *smp = NULL;
@@ -545,13 +589,17 @@ static int build_tables(struct builder *b)
 		goto cleanup;
 	}
 	/* as snapshotted */
-	if (prepare(b, "SELECT name, row_count FROM dd_table WHERE source = ?1 "
-		       "AND pristine_name IS NOT NULL ORDER BY name", &snap))
+	if (prepare(b, "SELECT t.name, t.row_count, (SELECT c.columns FROM dd_constraint c "
+		       "WHERE c.source = t.source AND c.tbl = t.name AND c.kind = 'p'), "
+		       "t.key_columns, t.key_index FROM dd_table t WHERE t.source = ?1 "
+		       "AND t.pristine_name IS NOT NULL ORDER BY t.name", &snap))
 		goto cleanup;
 	sqlite3_bind_text(snap, 1, b->target, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(snap)) == SQLITE_ROW) {
 		cJSON *t = cJSON_AddObjectToObject(tables, col_text(snap, 0));
 		add_count(t, "rows_before", sqlite3_column_int64(snap, 1));
+		cJSON_AddItemToObject(t, "key", table_key(col_text(snap, 2), col_text(snap, 3),
+							  col_text(snap, 4)));
 		if (b->hash) {
 			/* present in the change set unless a schema change dropped it */
 			cJSON_AddStringToObject(t, "status", "dropped");

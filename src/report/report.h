@@ -87,6 +87,9 @@ int report_column_index(const cJSON *cols, const char *name);
 /* The value of column col in row, a JSON array laid out as the table's
    "columns_before" (before) or "columns_after"; NULL when it has none. */
 const cJSON *report_row_value(const cJSON *t, const cJSON *row, int before, const char *col);
+/* The element- or key-level diff of column col in a sampled update row:
+   its "json_diff" (json, jsonb) or "array_diff" (PostgreSQL arrays), or NULL. */
+const cJSON *report_value_diff(const cJSON *row, const char *col);
 enum value_shown value_cut(const cJSON *v, size_t max, size_t *cut, size_t *len);
 /*
  * Replaced rows (a delete and an insert paired, "replaced" of a table) are
@@ -110,5 +113,12 @@ struct pair_marks {
 void report_pair_changes(struct strbuf *sb, const cJSON *t, const cJSON *pair,
 			 const struct pair_marks *m);
 double report_other(const cJSON *t, const char *key);
+
+/*
+ * The key that identifies a table's rows (its "key" object) as one line
+ * of plain text: "primary key (id)", "plan key (a, b)", "unique index
+ * t_code_key (code)", "full row"; nothing when the table has no "key".
+ */
+void report_key_text(struct strbuf *sb, const cJSON *t);
 
 #endif

@@ -678,8 +678,9 @@ static void strip_html(struct strbuf *sb, const cJSON *r)
 /* -------------------------------------------------------------- tables */
 
 /*
- * A json/jsonb change by key: the old cell lists what was removed or
- * changed (path: old value), the new cell what was added or changed.
+ * A json/jsonb change by key, or a PostgreSQL array's by element: the old
+ * cell lists what was removed or changed (path: old value), the new cell
+ * what was added or changed.
  */
 static void json_diff_html(struct strbuf *old, struct strbuf *new, const cJSON *d)
 {
@@ -741,8 +742,8 @@ static void samples_html(struct strbuf *sb, const cJSON *t)
 					sb_adds(&o, "<span class=\"null\">(new column)</span>");
 				if (ai < 0)
 					sb_adds(&nw, "<span class=\"null\">(column dropped)</span>");
-				if (bi >= 0 && ai >= 0 && jget(jget(row, "json_diff"), c->valuestring))
-					json_diff_html(&o, &nw, jget(jget(row, "json_diff"), c->valuestring));
+				if (bi >= 0 && ai >= 0 && report_value_diff(row, c->valuestring))
+					json_diff_html(&o, &nw, report_value_diff(row, c->valuestring));
 				else if (bi >= 0 && ai >= 0)
 					value_pair_html(&o, &nw, ov, nv);
 				else if (bi >= 0)
@@ -1129,6 +1130,14 @@ static void table_section(struct strbuf *sb, const char *name, const cJSON *t,
 		sb_adds(sb, "<span class=\"badge b-muted\">");
 		esc(sb, status);
 		sb_adds(sb, "</span>");
+	}
+	if (jget(t, "key")) {
+		struct strbuf key = STRBUF_INIT;
+		report_key_text(&key, t);
+		sb_adds(sb, "<span class=\"muted\" data-k=\"key\">key: ");
+		esc(sb, key.buf);
+		sb_adds(sb, "</span>");
+		sb_release(&key);
 	}
 	if (after >= 0) {
 		static const struct { const char *key, *cls, *sign, *one, *many; } ops[] = {

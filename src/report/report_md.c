@@ -312,10 +312,10 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 		replaced += report_replaced(t);
 	/* a replaced row is counted once, as such, not as an insert and a delete */
 	sb_adds(sb, replaced > 0 ?
-		"| table | rows before | rows after | inserts | updates | deletes | replaced | changed columns (rows) |\n"
-		"|---|--:|--:|--:|--:|--:|--:|---|\n" :
-		"| table | rows before | rows after | inserts | updates | deletes | changed columns (rows) |\n"
-		"|---|--:|--:|--:|--:|--:|---|\n");
+		"| table | key | rows before | rows after | inserts | updates | deletes | replaced | changed columns (rows) |\n"
+		"|---|---|--:|--:|--:|--:|--:|--:|---|\n" :
+		"| table | key | rows before | rows after | inserts | updates | deletes | changed columns (rows) |\n"
+		"|---|---|--:|--:|--:|--:|--:|---|\n");
 	cJSON_ArrayForEach(t, jget(cmp, "tables")) {
 		const char *status = jstr_or(t, "status", "");
 		sb_adds(sb, "| ");
@@ -324,6 +324,13 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 			sb_adds(sb, " (");
 			md_text(sb, status);
 			sb_adds(sb, ")");
+		}
+		sb_adds(sb, " | ");
+		{
+			struct strbuf key = STRBUF_INIT;
+			report_key_text(&key, t);
+			md_text(sb, key.buf);
+			sb_release(&key);
 		}
 		sb_adds(sb, " | ");
 		md_count(sb, t, "rows_before");
@@ -355,7 +362,7 @@ static void md_tables(struct strbuf *sb, const cJSON *r)
 		}
 		sb_adds(sb, " |\n");
 	}
-	sb_adds(sb, "| **total** | ");
+	sb_adds(sb, "| **total** | | ");
 	md_count(sb, tot, "rows_before");
 	sb_adds(sb, " | ");
 	md_count(sb, tot, "rows_after");
@@ -810,7 +817,7 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 				cJSON_ArrayForEach(c, jget(row, "changed")) {
 					int bi = report_column_index(cb, c->valuestring);
 					int ai = report_column_index(ca, c->valuestring);
-					const cJSON *jd = jget(jget(row, "json_diff"), c->valuestring), *e;
+					const cJSON *jd = report_value_diff(row, c->valuestring), *e;
 					const char *why = jstr_or(row, "why", NULL);
 					sb_adds(sb, "| ");
 					md_key(sb, jget(row, "key"));
@@ -824,7 +831,8 @@ static void md_samples(struct strbuf *sb, const cJSON *r)
 					md_text(sb, c->valuestring);
 					sb_adds(sb, " | ");
 					if (jd) {
-						/* json/jsonb: the keys that changed, not two blobs */
+						/* json/jsonb: the keys that changed, arrays the
+						   elements, not two blobs */
 						int jn = 0;
 						cJSON_ArrayForEach(e, jd) {
 							if (jn++)

@@ -6,8 +6,9 @@
  * A table no schema change touched is read once, its working table beside
  * its change set (merged_pass): the profiles after, the profiles before
  * (derived: unchanged rows, old_row of updates and deletes), transitions,
- * edge cases, random samples and replacements all come from that read.
- * Other tables are read the longer way: the snapshot and the working table
+ * edge cases, random samples and replacements all come from that read,
+ * which a feeder thread does a block of rows ahead (struct feeder) while
+ * the calling thread profiles.  Other tables are read the longer way: the snapshot and the working table
  * once each (scan_table), then the change set (changes_pass).  Histograms
  * come from the numbers kept while reading, or past a budget from one more
  * read of the column (scan_bins).
@@ -15,11 +16,13 @@
 #define _GNU_SOURCE
 #include "report_profile.h"
 #include "report.h"
+#include "pgarray.h"
 #include "pgtype.h"
 #include "stage.h"
 
 #include <gmp.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1389,9 +1392,26 @@ static int jvals_parse(struct jvals *v, const char *text)
 
 /* ============================================================== JSON diff */
 
-static void jd_path(struct strbuf *path, const char *key, int index)
+/* Where a diff goes; pg: the PostgreSQL array it is of (else JSON). */
+struct jd {
+	cJSON *out;
+	int max;                /* entries at most */
+	const struct pgarr *pg; /* a PostgreSQL array's diff: the new array, */
+	const struct pgarr *pg_old; /* ... and the old one (their lower bounds) */
+	int old_side;           /* the next index is in the old array */
+};
+
+static void jd_path(const struct jd *d, struct strbuf *path, const char *key, int index)
 {
-	if (key) {
+	if (d->pg) {
+		/* PostgreSQL subscripts: from the dimension's lower bound in
+		   the array the element is in (the old one when removed) */
+		const struct pgarr *a = d->old_side ? d->pg_old : d->pg;
+		int depth = 0;
+		for (size_t i = 0; i < path->len; i++)
+			depth += path->buf[i] == '[';
+		sb_addf(path, "[%d]", index + (depth < a->ndims ? a->lbound[depth] : 1));
+	} else if (key) {
 		int plain = *key != '\0';
 		for (const char *k = key; *k; k++)
 			plain &= (*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') ||
@@ -1409,30 +1429,54 @@ static void jd_path(struct strbuf *path, const char *key, int index)
 	}
 }
 
-static void jd_add(cJSON *out, int max, const char *path, const char *op, const cJSON *a,
+/* An element of a PostgreSQL array as array_out writes it ({...} for a
+   sub-array, NULL for a NULL element). */
+static void pg_elem_text(struct strbuf *sb, const cJSON *v)
+{
+	const cJSON *x;
+	if (cJSON_IsString(v)) {
+		pgarr_out_elem(sb, v->valuestring, strlen(v->valuestring));
+		return;
+	}
+	if (!cJSON_IsArray(v)) {
+		sb_adds(sb, "NULL");
+		return;
+	}
+	sb_addch(sb, '{');
+	cJSON_ArrayForEach(x, v) {
+		if (x != v->child)
+			sb_addch(sb, ',');
+		pg_elem_text(sb, x);
+	}
+	sb_addch(sb, '}');
+}
+
+static void jd_add(struct jd *d, const char *path, const char *op, const cJSON *a,
 		   const cJSON *b)
 {
-	cJSON *e;
+	cJSON *e, *out = d->out;
 	struct strbuf sb = STRBUF_INIT;
-	if (cJSON_GetArraySize(out) >= max)
+	if (cJSON_GetArraySize(out) >= d->max)
 		return;
 	e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "path", path);
 	cJSON_AddStringToObject(e, "op", op);
-	if (a) {
-		sb_add_json_compact(&sb, a);
-		cJSON_AddStringToObject(e, "old", sb.buf);
+	for (int k = 0; k < 2; k++) {
+		const cJSON *v = k ? b : a;
+		if (!v)
+			continue;
 		sb_reset(&sb);
-	}
-	if (b) {
-		sb_add_json_compact(&sb, b);
-		cJSON_AddStringToObject(e, "new", sb.buf);
+		if (d->pg)
+			pg_elem_text(&sb, v);
+		else
+			sb_add_json_compact(&sb, v);
+		cJSON_AddStringToObject(e, k ? "new" : "old", sb.buf);
 	}
 	sb_release(&sb);
 	cJSON_AddItemToArray(out, e);
 }
 
-static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b);
+static void jd_walk(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b);
 
 #define JD_LCS_MAX 40000        /* old x new elements compared for an array diff */
 
@@ -1445,7 +1489,7 @@ static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
  * same places changed: objects or arrays there are diffed by key.
  * Returns -1 (nothing written) when the arrays are too long to compare.
  */
-static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea, const int *rm,
+static void jd_flush(struct jd *d, struct strbuf *path, const cJSON **ea, const int *rm,
 		     int nrm, const cJSON **eb, const int *ad, int nad)
 {
 	size_t mark = path->len;
@@ -1456,20 +1500,22 @@ static void jd_flush(cJSON *out, int max, struct strbuf *path, const cJSON **ea,
 					   (cJSON_IsArray(x) && cJSON_IsArray(y)));
 			if (inside && pass == 0)
 				continue; /* in the second pass, at its new index */
-			jd_path(path, NULL, pass ? ad[k] : rm[k]);
+			d->old_side = !pass;
+			jd_path(d, path, NULL, pass ? ad[k] : rm[k]);
+			d->old_side = 0;
 			if (inside)
-				jd_walk(out, max, path, x, y);
+				jd_walk(d, path, x, y);
 			else if (pass)
-				jd_add(out, max, path->buf, "added", NULL, eb[ad[k]]);
+				jd_add(d, path->buf, "added", NULL, eb[ad[k]]);
 			else
-				jd_add(out, max, path->buf, "removed", ea[rm[k]], NULL);
+				jd_add(d, path->buf, "removed", ea[rm[k]], NULL);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 	}
 }
 
-static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+static int jd_array(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b), i, j, nrm = 0, nad = 0;
 	const cJSON **ea, **eb, *x;
@@ -1497,7 +1543,7 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 	i = j = 0;
 	while (i < na || j < nb) {
 		if (i < na && j < nb && cJSON_Compare(ea[i], eb[j], 1)) {
-			jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+			jd_flush(d, path, ea, rm, nrm, eb, ad, nad);
 			nrm = nad = 0;
 			i++;
 			j++;
@@ -1507,7 +1553,7 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 			ad[nad++] = j++;
 		}
 	}
-	jd_flush(out, max, path, ea, rm, nrm, eb, ad, nad);
+	jd_flush(d, path, ea, rm, nrm, eb, ad, nad);
 #undef L
 	free(l);
 	free(ea);
@@ -1517,68 +1563,113 @@ static int jd_array(cJSON *out, int max, struct strbuf *path, const cJSON *a, co
 	return 0;
 }
 
-static void jd_walk(cJSON *out, int max, struct strbuf *path, const cJSON *a, const cJSON *b)
+static void jd_walk(struct jd *d, struct strbuf *path, const cJSON *a, const cJSON *b)
 {
 	size_t mark = path->len;
 	const cJSON *x;
 	if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
 		cJSON_ArrayForEach(x, a) {
 			const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
-			jd_path(path, x->string, 0);
+			jd_path(d, path, x->string, 0);
 			if (!y)
-				jd_add(out, max, path->buf, "removed", x, NULL);
+				jd_add(d, path->buf, "removed", x, NULL);
 			else
-				jd_walk(out, max, path, x, y);
+				jd_walk(d, path, x, y);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		cJSON_ArrayForEach(x, b) {
 			if (cJSON_GetObjectItemCaseSensitive(a, x->string))
 				continue;
-			jd_path(path, x->string, 0);
-			jd_add(out, max, path->buf, "added", NULL, x);
+			jd_path(d, path, x->string, 0);
+			jd_add(d, path->buf, "added", NULL, x);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		return;
 	}
-	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(out, max, path, a, b))
+	if (cJSON_IsArray(a) && cJSON_IsArray(b) && !jd_array(d, path, a, b))
 		return;
 	if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
 		int na = cJSON_GetArraySize(a), nb = cJSON_GetArraySize(b);
 		for (int i = 0; i < na || i < nb; i++) {
 			const cJSON *ea = cJSON_GetArrayItem(a, i), *eb = cJSON_GetArrayItem(b, i);
-			jd_path(path, NULL, i);
+			d->old_side = !eb;
+			jd_path(d, path, NULL, i);
+			d->old_side = 0;
 			if (!eb)
-				jd_add(out, max, path->buf, "removed", ea, NULL);
+				jd_add(d, path->buf, "removed", ea, NULL);
 			else if (!ea)
-				jd_add(out, max, path->buf, "added", NULL, eb);
+				jd_add(d, path->buf, "added", NULL, eb);
 			else
-				jd_walk(out, max, path, ea, eb);
+				jd_walk(d, path, ea, eb);
 			path->len = mark;
 			path->buf[mark] = '\0';
 		}
 		return;
 	}
 	if (!cJSON_Compare(a, b, 1))
-		jd_add(out, max, path->len ? path->buf : "$", "changed", a, b);
+		jd_add(d, path->len ? path->buf : "$", "changed", a, b);
 }
 
 cJSON *report_json_diff(const char *old_text, const char *new_text, int max)
 {
 	cJSON *a = old_text ? cJSON_Parse(old_text) : NULL;
 	cJSON *b = new_text ? cJSON_Parse(new_text) : NULL;
-	cJSON *out = NULL;
+	struct jd d = { NULL, max, NULL, NULL, 0 };
 	struct strbuf path = STRBUF_INIT;
 	if (a && b) {
-		out = cJSON_CreateArray();
+		d.out = cJSON_CreateArray();
 		sb_adds(&path, "$");
-		jd_walk(out, max, &path, a, b);
+		jd_walk(&d, &path, a, b);
 	}
 	sb_release(&path);
 	cJSON_Delete(a);
 	cJSON_Delete(b);
-	return out;
+	return d.out;
+}
+
+/* Elements from *pos on as nested arrays of strings and nulls, the
+   dimensions from depth on. */
+static cJSON *pgarr_json(const struct pgarr *a, int depth, size_t *pos)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; depth < a->ndims && i < a->dims[depth]; i++) {
+		if (depth + 1 < a->ndims) {
+			cJSON_AddItemToArray(arr, pgarr_json(a, depth + 1, pos));
+		} else if (*pos < a->n) {
+			const struct pgarr_elem *e = &a->elems[(*pos)++];
+			cJSON_AddItemToArray(arr, e->s ? cJSON_CreateString(e->s) : cJSON_CreateNull());
+		}
+	}
+	return arr;
+}
+
+cJSON *report_array_diff(const char *old_text, const char *new_text, int max)
+{
+	struct pgarr pa = { 0 }, pb = { 0 };
+	struct jd d = { NULL, max, &pb, &pa, 0 };
+	struct strbuf path = STRBUF_INIT;
+	const char *why;
+	cJSON *a = NULL, *b = NULL;
+	size_t pos;
+
+	if (!old_text || !new_text || pgarr_parse(old_text, strlen(old_text), &pa, &why) ||
+	    pgarr_parse(new_text, strlen(new_text), &pb, &why))
+		goto cleanup;
+	pos = 0;
+	a = pgarr_json(&pa, 0, &pos);
+	pos = 0;
+	b = pgarr_json(&pb, 0, &pos);
+	d.out = cJSON_CreateArray();
+	jd_walk(&d, &path, a, b);
+cleanup:
+	sb_release(&path);
+	cJSON_Delete(a);
+	cJSON_Delete(b);
+	pgarr_free(&pa);
+	pgarr_free(&pb);
+	return d.out;
 }
 
 /* ============================================================ the table */
@@ -2062,6 +2153,302 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
 	return 1;
 }
 
+/* ========================================================= reading ahead */
+
+/*
+ * merged_pass() reads the working table and the change set side by side.
+ * A feeder thread steps both statements a block of rows ahead and copies
+ * out their values (the working table's as PostgreSQL text), while the
+ * calling thread splits the change set's JSON arrays and profiles.  SQLite is used by one
+ * thread at a time (drydock runs it single-threaded, src/main.c): the
+ * statements are prepared before the feeder starts and finalized after it
+ * ends, and the calling thread makes no SQLite call in between.  Rows come
+ * in the order they are read, so the report is the same as one read in
+ * one thread (which is what happens when the thread cannot be started).
+ */
+#define RA_ROWS 1024            /* rows per block */
+#define RA_BLOCKS 4             /* blocks read ahead, per statement */
+
+/* One value of a row read ahead. */
+struct rafield {
+	size_t off;           /* in the block's bytes, NUL-terminated */
+	int len;
+	int isnull;
+	int has_int;          /* an integer SQLite holds (ival) */
+	long long ival;
+};
+
+struct rablock {
+	struct rafield *f;    /* RA_ROWS rows of nf fields */
+	char *bytes;
+	size_t used, cap;
+	int n;                /* rows */
+};
+
+/* One statement read ahead. */
+struct readahead {
+	sqlite3_stmt *st;
+	int nf;               /* fields per row */
+	/* one row of st into fields f */
+	void (*pack)(struct readahead *r, struct rablock *b, struct rafield *f);
+	void *arg;
+	struct rablock blocks[RA_BLOCKS];
+	int head, count;      /* filled blocks: head, head+1, ... */
+	int done;             /* no more blocks will come */
+	int rc;               /* SQLITE_DONE at a clean end */
+	char *errmsg;         /* SQLite's, when rc is not SQLITE_DONE */
+	int pos;              /* the caller's next row in blocks[head] */
+	int holding;          /* the caller holds blocks[head] */
+};
+
+/* The thread that fills the blocks of two statements. */
+struct feeder {
+	sqlite3 *db;
+	struct readahead *ra[2];
+	pthread_t tid;
+	int threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;             /* the caller wants no more */
+};
+
+static void ra_put(struct rablock *b, struct rafield *f, const char *s, size_t len)
+{
+	if (b->used + len + 1 > b->cap) {
+		b->cap = 2 * (b->used + len + 1);
+		b->bytes = xrealloc(b->bytes, b->cap);
+	}
+	f->off = b->used;
+	f->len = (int)len;
+	f->isnull = 0;
+	memcpy(b->bytes + b->used, s, len);
+	b->bytes[b->used + len] = '\0';
+	b->used += len + 1;
+}
+
+/* Fills b with the next rows of r; fewer than RA_ROWS at the end (r->rc). */
+static int ra_fill(struct feeder *f, struct readahead *r, struct rablock *b)
+{
+	b->n = 0;
+	b->used = 0;
+	while (b->n < RA_ROWS) {
+		int rc = sqlite3_step(r->st);
+		if (rc != SQLITE_ROW) {
+			r->rc = rc;
+			if (rc != SQLITE_DONE)
+				r->errmsg = xstrdup(sqlite3_errmsg(f->db));
+			break;
+		}
+		r->pack(r, b, &b->f[(size_t)b->n * (size_t)r->nf]);
+		b->n++;
+	}
+	return b->n;
+}
+
+/* Fills the next free block of r, outside the lock when it is held. */
+static void feed_one(struct feeder *f, struct readahead *r, int locked)
+{
+	struct rablock *b = &r->blocks[(r->head + r->count) % RA_BLOCKS];
+	int n;
+	if (locked)
+		pthread_mutex_unlock(&f->mu);
+	n = ra_fill(f, r, b);
+	if (locked)
+		pthread_mutex_lock(&f->mu);
+	if (n)
+		r->count++;
+	if (n < RA_ROWS)
+		r->done = 1;
+}
+
+static void *feeder_main(void *arg)
+{
+	struct feeder *f = arg;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		/* the statement with fewer blocks ready: the caller may wait on it */
+		struct readahead *pick = NULL;
+		for (int k = 0; k < 2; k++) {
+			struct readahead *r = f->ra[k];
+			if (!r->done && r->count < RA_BLOCKS && (!pick || r->count < pick->count))
+				pick = r;
+		}
+		if (!pick) {
+			if (f->ra[0]->done && f->ra[1]->done)
+				break;
+			pthread_cond_wait(&f->cv, &f->mu);
+			continue;
+		}
+		feed_one(f, pick, 1);
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+/* Prepares sql (?1 bound to bind1 when not NULL) for reading ahead, nf
+   fields a row made by pack.  0, or -1 (reported). */
+static int ra_prepare(struct readahead *r, sqlite3 *db, const char *sql, const char *bind1, int nf,
+		      void (*pack)(struct readahead *, struct rablock *, struct rafield *), void *arg)
+{
+	r->nf = nf;
+	r->pack = pack;
+	r->arg = arg;
+	for (int k = 0; k < RA_BLOCKS; k++)
+		r->blocks[k].f = xcalloc((size_t)RA_ROWS * (size_t)nf, sizeof(struct rafield));
+	if (sqlite3_prepare_v2(db, sql, -1, &r->st, NULL) != SQLITE_OK)
+		return stage_error(db, "cannot read the change set");
+	if (bind1)
+		sqlite3_bind_text(r->st, 1, bind1, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+/* Starts the feeder of a and b, prepared on db. */
+static void feeder_start(struct feeder *f, sqlite3 *db, struct readahead *a, struct readahead *b)
+{
+	f->db = db;
+	f->ra[0] = a;
+	f->ra[1] = b;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->threaded = !pthread_create(&f->tid, NULL, feeder_main, f);
+}
+
+/*
+ * The next row's fields of r and *bytes, the base of their text; NULL at
+ * the end or on an error (r->rc).  A row stays valid until the next call.
+ */
+static const struct rafield *ra_next(struct feeder *f, struct readahead *r, const char **bytes)
+{
+	struct rablock *b;
+	if (!f->threaded) {
+		/* no thread: one block at a time, here */
+		if (!r->holding || r->pos == r->blocks[r->head].n) {
+			r->count = 0;
+			if (r->done)
+				return NULL;
+			feed_one(f, r, 0);
+			r->holding = r->count > 0;
+			r->pos = 0;
+			if (!r->holding)
+				return NULL;
+		}
+	} else {
+		if (r->holding && r->pos == r->blocks[r->head].n) {
+			/* past this block: the feeder may fill it again */
+			pthread_mutex_lock(&f->mu);
+			r->head = (r->head + 1) % RA_BLOCKS;
+			r->count--;
+			r->holding = 0;
+			pthread_cond_broadcast(&f->cv);
+			pthread_mutex_unlock(&f->mu);
+		}
+		if (!r->holding) {
+			pthread_mutex_lock(&f->mu);
+			while (!r->count && !r->done)
+				pthread_cond_wait(&f->cv, &f->mu);
+			r->holding = r->count > 0;
+			pthread_mutex_unlock(&f->mu);
+			if (!r->holding)
+				return NULL;
+			r->pos = 0;
+		}
+	}
+	b = &r->blocks[r->head];
+	*bytes = b->bytes;
+	return &b->f[(size_t)r->pos++ * (size_t)r->nf];
+}
+
+/* Stops the feeder (after it, SQLite is the caller's again). */
+static void feeder_stop(struct feeder *f)
+{
+	if (!f->ra[0])
+		return;
+	if (f->threaded) {
+		pthread_mutex_lock(&f->mu);
+		f->stop = 1;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(f->tid, NULL);
+		f->threaded = 0;
+	}
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	f->ra[0] = NULL;
+}
+
+static void ra_free(struct readahead *r)
+{
+	sqlite3_finalize(r->st);
+	for (int k = 0; k < RA_BLOCKS; k++) {
+		free(r->blocks[k].f);
+		free(r->blocks[k].bytes);
+	}
+	free(r->errmsg);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The working table's rows: every column as PostgreSQL text. */
+struct wpack {
+	const struct col *cols;
+	struct strbuf *tmp;   /* per column, for text rendered here */
+};
+
+static void pack_working(struct readahead *r, struct rablock *b, struct rafield *f)
+{
+	struct wpack *p = r->arg;
+	for (int i = 0; i < r->nf; i++) {
+		const char *s = NULL;
+		size_t len = 0;
+		int has_int = 0;
+		long long ival = 0;
+		memset(&f[i], 0, sizeof(f[i]));
+		if (value_text(&p->cols[i], r->st, i, &p->tmp[i], &s, &len, &has_int, &ival)) {
+			f[i].isnull = 1;
+			continue;
+		}
+		ra_put(b, &f[i], s, len);
+		f[i].has_int = has_int;
+		f[i].ival = ival;
+	}
+}
+
+/* The change set's rows (SELECT seq, op, key, old_row, changed) as they
+   are: their JSON arrays are split by the caller (jvals_parse). */
+enum { RA_SEQ, RA_OP, RA_KEY, RA_OLD, RA_CHANGED, RA_NF };
+
+static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	if (s)
+		ra_put(b, f, s, (size_t)sqlite3_column_bytes(st, i));
+	else
+		f->isnull = 1;
+}
+
+static void pack_change(struct readahead *r, struct rablock *b, struct rafield *f)
+{
+	const char *op = (const char *)sqlite3_column_text(r->st, 1);
+	memset(f, 0, RA_NF * sizeof(*f));
+	f[RA_SEQ].ival = sqlite3_column_int64(r->st, 0);
+	f[RA_OP].ival = op ? *op : 0;
+	if (f[RA_OP].ival != 'D')
+		ra_put_text(b, &f[RA_KEY], r->st, 2);
+	else
+		f[RA_KEY].isnull = 1;
+	if (f[RA_OP].ival == 'D' || f[RA_OP].ival == 'U')
+		ra_put_text(b, &f[RA_OLD], r->st, 3);
+	else
+		f[RA_OLD].isnull = 1;
+	ra_put_text(b, &f[RA_CHANGED], r->st, 4);
+}
+
+/* A text field read ahead, NULL for NULL. */
+static const char *ra_text(const struct rafield *f, const char *bytes)
+{
+	return f->isnull ? NULL : bytes + f->off;
+}
+
 /*
  * The profiles of both sides and the change-set pass in one read of the
  * working table and one of the change set, for a table whose columns no
@@ -2070,19 +2457,23 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
  * are read side by side: a working row the change set does not name is
  * unchanged and was the same before; before an update, its changed
  * columns held the values old_row gives; a deleted row is in old_row.
+ * Both are read ahead by a thread (struct feeder).
  */
 static int merged_pass(struct table_ctx *x, const char *working, struct side *before,
 		       struct side *after)
 {
 	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *ws = NULL, *cs = NULL;
+	struct readahead wr = { 0 }, cr = { 0 };
+	struct feeder fd = { 0 };
+	struct wpack wp = { x->cols, xcalloc((size_t)x->ncols + 1, sizeof(struct strbuf)) };
 	struct jvals oldv = { 0 }, key = { 0 }, tmp = { 0 }, wv = { 0 };
 	struct wrow w;
 	struct side *same = xcalloc((size_t)x->ncols + 1, sizeof(*same));
 	uint64_t *oldh = xcalloc((size_t)x->ncols + 1, sizeof(*oldh));
 	uint64_t *newh = xcalloc((size_t)x->ncols + 1, sizeof(*newh));
-	int wrc, crc, ret = -1;
-	char op = 0;
+	const struct rafield *c = NULL, *wf;
+	const char *cb = NULL, *wb = NULL;
+	int ret = -1;
 
 	/* the values of rows and columns the migration left alone go to
 	   same[] once, merged into both sides at the end */
@@ -2094,43 +2485,46 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 		}
 	}
 	wrow_init(&w, x->ncols);
-	select_cols(&sql, working, x->cols, x->ncols, x->key_pos, x->nkey);
-	if (sqlite3_prepare_v2(x->db, sql.buf, -1, &ws, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(x->db, "SELECT seq, op, key, old_row, changed FROM dd_change "
-				      "WHERE tbl = ?1 ORDER BY seq", -1, &cs, NULL) != SQLITE_OK) {
-		stage_error(x->db, "cannot read the change set");
-		goto cleanup;
-	}
-	sqlite3_bind_text(cs, 1, x->table, -1, SQLITE_STATIC);
 	/* a view of the working row as a change-set row */
 	wv.n = x->ncols;
 	wv.s = w.s;
 	wv.len = w.len;
+	select_cols(&sql, working, x->cols, x->ncols, x->key_pos, x->nkey);
+	if (ra_prepare(&wr, x->db, sql.buf, NULL, x->ncols, pack_working, &wp) ||
+	    ra_prepare(&cr, x->db, "SELECT seq, op, key, old_row, changed FROM dd_change "
+				   "WHERE tbl = ?1 ORDER BY seq", x->table,
+		       RA_NF, pack_change, NULL))
+		goto cleanup;
+	feeder_start(&fd, x->db, &wr, &cr);
 
 	/* deletes: the rows before */
-	while ((crc = sqlite3_step(cs)) == SQLITE_ROW &&
-	       (op = *(const char *)sqlite3_column_text(cs, 1)) == 'D') {
-		if (jvals_parse(&oldv, (const char *)sqlite3_column_text(cs, 3)) || oldv.n != x->ncols)
+	while ((c = ra_next(&fd, &cr, &cb)) && c[RA_OP].ival == 'D') {
+		if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
 			goto mismatch;
 		for (int i = 0; i < x->ncols; i++)
 			side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
-		change_row(x, sqlite3_column_int64(cs, 0), 'D', &oldv, NULL, NULL, NULL);
+		change_row(x, c[RA_SEQ].ival, 'D', &oldv, NULL, NULL, NULL);
 	}
-	if (crc == SQLITE_ROW && jvals_parse(&key, (const char *)sqlite3_column_text(cs, 2)))
+	if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
 		goto mismatch;
-	while ((wrc = sqlite3_step(ws)) == SQLITE_ROW) {
-		wrow_read(&w, x->cols, ws);
-		if (crc != SQLITE_ROW || !same_key(x, &w, &key)) {
+	while ((wf = ra_next(&fd, &wr, &wb))) {
+		for (int i = 0; i < x->ncols; i++) {
+			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
+			w.len[i] = wf[i].len;
+			w.has_int[i] = wf[i].has_int;
+			w.ival[i] = wf[i].ival;
+		}
+		if (!c || !same_key(x, &w, &key)) {
 			/* unchanged: the same before and after */
 			for (int i = 0; i < x->ncols; i++)
 				side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
 					 w.has_int[i], w.ival[i]);
 			continue;
 		}
-		if (op == 'U') {
-			if (jvals_parse(&oldv, (const char *)sqlite3_column_text(cs, 3)) || oldv.n != x->ncols)
+		if (c[RA_OP].ival == 'U') {
+			if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
 				goto mismatch;
-			changed_columns(x, (const char *)sqlite3_column_text(cs, 4), &tmp);
+			changed_columns(x, ra_text(&c[RA_CHANGED], cb), &tmp);
 			for (int i = 0; i < x->ncols; i++) {
 				if (!x->chg_mask[i]) {
 					side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
@@ -2144,27 +2538,26 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 				side_add_h(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
 					   w.has_int[i], w.ival[i], newh[i]);
 			}
-			change_row(x, sqlite3_column_int64(cs, 0), 'U', &oldv, &wv, oldh, newh);
-		} else if (op == 'I') {
+			change_row(x, c[RA_SEQ].ival, 'U', &oldv, &wv, oldh, newh);
+		} else if (c[RA_OP].ival == 'I') {
 			for (int i = 0; i < x->ncols; i++)
 				side_add(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
 					 w.has_int[i], w.ival[i]);
-			change_row(x, sqlite3_column_int64(cs, 0), 'I', NULL, &wv, NULL, NULL);
+			change_row(x, c[RA_SEQ].ival, 'I', NULL, &wv, NULL, NULL);
 		} else {
 			goto mismatch;
 		}
-		crc = sqlite3_step(cs);
-		if (crc == SQLITE_ROW) {
-			op = *(const char *)sqlite3_column_text(cs, 1);
-			if (jvals_parse(&key, (const char *)sqlite3_column_text(cs, 2)))
-				goto mismatch;
-		}
+		c = ra_next(&fd, &cr, &cb);
+		if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
+			goto mismatch;
 	}
-	if (wrc != SQLITE_DONE || (crc != SQLITE_DONE && crc != SQLITE_ROW)) {
-		stage_error(x->db, "cannot read the change set");
+	feeder_stop(&fd);
+	if (wr.rc != SQLITE_DONE || (!c && cr.rc != SQLITE_DONE)) {
+		error("cannot read the change set: %s", wr.errmsg ? wr.errmsg :
+		      cr.errmsg ? cr.errmsg : "unknown error");
 		goto cleanup;
 	}
-	if (crc == SQLITE_ROW)
+	if (c)
 		goto mismatch;
 	for (int i = 0; i < x->ncols; i++) {
 		side_merge(&before[i], &same[i], &x->cols[i]);
@@ -2176,8 +2569,12 @@ mismatch:
 	ret = error("the change set of table '%s' does not match its working table", x->table);
 	hint("run `drydock run` again to compute the change set anew");
 cleanup:
-	sqlite3_finalize(ws);
-	sqlite3_finalize(cs);
+	feeder_stop(&fd);
+	ra_free(&wr);
+	ra_free(&cr);
+	for (int i = 0; i < x->ncols; i++)
+		sb_release(&wp.tmp[i]);
+	free(wp.tmp);
 	sb_release(&sql);
 	wrow_free(&w);
 	jvals_free(&oldv);
@@ -2358,29 +2755,33 @@ static int write_samples(struct table_ctx *x, cJSON *sample)
 			if (k != 2)
 				cJSON_AddItemToObject(r, "new", cJSON_Parse((const char *)sqlite3_column_text(st, 2)));
 			if (k == 1) {
-				cJSON *jd = NULL;
+				cJSON *jd = NULL, *ad = NULL;
 				chg = cJSON_Parse((const char *)sqlite3_column_text(st, 3));
 				cJSON_AddItemToObject(r, "changed", chg);
-				/* json and jsonb: which keys changed, not two blobs */
+				/* json and jsonb: which keys changed, not two blobs;
+				   PostgreSQL arrays: which elements */
 				cJSON_ArrayForEach(c, chg) {
 					int ci = -1, bi, ai;
-					cJSON *ov, *nv, *d;
+					cJSON *ov, *nv, *d, **to;
+					const char *os, *ns;
 					for (int j = 0; j < x->ncols; j++)
 						if (cJSON_IsString(c) && !strcmp(x->cols[j].name, c->valuestring))
 							ci = j;
-					if (ci < 0 || !x->cols[ci].is_json)
+					if (ci < 0 || (!x->cols[ci].is_json && !x->cols[ci].type.is_array))
 						continue;
 					bi = report_column_index(jget(x->t, "columns_before"), c->valuestring);
 					ai = report_column_index(jget(x->t, "columns_after"), c->valuestring);
 					ov = cJSON_GetArrayItem(jget(r, "old"), bi);
 					nv = cJSON_GetArrayItem(jget(r, "new"), ai);
-					d = report_json_diff(cJSON_IsString(ov) ? ov->valuestring : NULL,
-							     cJSON_IsString(nv) ? nv->valuestring : NULL, 50);
+					os = cJSON_IsString(ov) ? ov->valuestring : NULL;
+					ns = cJSON_IsString(nv) ? nv->valuestring : NULL;
+					d = x->cols[ci].is_json ? report_json_diff(os, ns, 50) : report_array_diff(os, ns, 50);
 					if (!d)
 						continue;
-					if (!jd)
-						jd = cJSON_AddObjectToObject(r, "json_diff");
-					cJSON_AddItemToObject(jd, c->valuestring, d);
+					to = x->cols[ci].is_json ? &jd : &ad;
+					if (!*to)
+						*to = cJSON_AddObjectToObject(r, x->cols[ci].is_json ? "json_diff" : "array_diff");
+					cJSON_AddItemToObject(*to, c->valuestring, d);
 				}
 			}
 			cJSON_AddStringToObject(r, "why", x->picks[k].p[i].why);

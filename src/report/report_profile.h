@@ -23,7 +23,8 @@
  *                  transition once, NULL <-> value, the largest numeric
  *                  change, the longest text) then seeded random rows, at
  *                  most `samples` per operation; each row says why it was
- *                  chosen; json/jsonb values carry a key-level diff;
+ *                  chosen; json/jsonb values carry a key-level diff,
+ *                  PostgreSQL arrays an element-level one;
  *   replaced       a delete and an insert that share the natural key the
  *                  plan names for the table (natural_key: a JSON array of
  *                  column names, or NULL), else that hold the same values
@@ -51,6 +52,16 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
  * most max entries.  NULL when either text is not JSON.
  */
 cJSON *report_json_diff(const char *old_text, const char *new_text, int max);
+
+/*
+ * The element-level difference of two PostgreSQL array literals, as
+ * report_json_diff() for JSON arrays: {"path" (PostgreSQL subscripts from
+ * the lower bound: [2], [1][3]), "op" (added, removed; changed at the same
+ * subscript only in arrays too long to compare by subsequence), "old",
+ * "new" (an element as array_out writes it: "a b" quoted, NULL)}.  NULL
+ * when either text is not an array.
+ */
+cJSON *report_array_diff(const char *old_text, const char *new_text, int max);
 
 /* Two numeric_out texts in PostgreSQL's numeric order (-1, 0, 1):
    by value, -Infinity < numbers < Infinity < NaN. */

@@ -687,6 +687,117 @@ cleanup:
 	return ret;
 }
 
+/*
+ * A table without a key of any kind (full-row identity, like PostgreSQL's
+ * REPLICA IDENTITY FULL): its rows are compared as multisets of whole
+ * rows in PostgreSQL text form.  A row is the JSON array of its values;
+ * a pristine row counts as the working-shape row it would be (columns a
+ * schema change added take their base value).  Of each distinct row, the
+ * copies the working table has fewer of are deletes (the pristine row as
+ * its key), and the copies it has more of are inserts (the working row as
+ * its key).  A changed row is therefore a delete of the old row and an
+ * insert of the new one; duplicates go by count.  Deletes come first,
+ * then inserts, each in the order of their row text.
+ */
+static int diff_full_rows(struct table_diff *d, struct val *wv, struct val *pv,
+			  const struct val *base)
+{
+	struct strbuf sql = STRBUF_INIT, img = STRBUF_INIT;
+	sqlite3_stmt *st = NULL, *put = NULL;
+	const struct table_meta *w = d->w, *p = d->p;
+	int rc, ret = -1;
+
+	if (stage_exec(d->db, "DROP TABLE IF EXISTS temp.dd_cs_rows;"
+			      "CREATE TEMP TABLE dd_cs_rows (img TEXT NOT NULL, old TEXT, side INTEGER NOT NULL)") ||
+	    sqlite3_prepare_v2(d->db, "INSERT INTO temp.dd_cs_rows VALUES (?, ?, ?)", -1, &put, NULL))
+		goto fail;
+	for (int side = 0; side < 2; side++) {
+		const struct table_meta *t = side ? w : p;
+		sb_reset(&sql);
+		sb_adds(&sql, "SELECT ");
+		add_cols(&sql, "x", t);
+		sb_adds(&sql, " FROM ");
+		sb_add_qident(&sql, side ? w->stage_name : p->pristine_name);
+		sb_adds(&sql, " x");
+		if (sqlite3_prepare_v2(d->db, sql.buf, -1, &st, NULL))
+			goto fail;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			sb_reset(&img);
+			sb_reset(&d->oldr);
+			if (side) {
+				for (int i = 0; i < w->ncols; i++)
+					take(&wv[i], &w->cols[i], sqlite3_column_value(st, i));
+				add_row_json(&img, wv, NULL, w->ncols);
+			} else {
+				for (int i = 0; i < p->ncols; i++)
+					take(&pv[i], &p->cols[i], sqlite3_column_value(st, i));
+				add_row_json(&d->oldr, pv, NULL, p->ncols);
+				sb_addch(&img, '[');
+				for (int i = 0; i < w->ncols; i++) {
+					if (i)
+						sb_addch(&img, ',');
+					add_val_json(&img, d->pcol[i] >= 0 ? &pv[d->pcol[i]] : &base[i]);
+				}
+				sb_addch(&img, ']');
+			}
+			sqlite3_bind_text(put, 1, img.buf, (int)img.len, SQLITE_STATIC);
+			if (side)
+				sqlite3_bind_null(put, 2);
+			else
+				sqlite3_bind_text(put, 2, d->oldr.buf, (int)d->oldr.len, SQLITE_STATIC);
+			sqlite3_bind_int(put, 3, side);
+			if (sqlite3_step(put) != SQLITE_DONE)
+				goto fail;
+			sqlite3_reset(put);
+		}
+		if (rc != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	/* of each row, the copies beyond what the other side has */
+	if (sqlite3_prepare_v2(d->db,
+		"SELECT side, img, old FROM (SELECT side, img, old,"
+		"  row_number() OVER (PARTITION BY img, side ORDER BY old) AS n,"
+		"  sum(side = 0) OVER (PARTITION BY img) AS np, sum(side = 1) OVER (PARTITION BY img) AS nw"
+		"  FROM temp.dd_cs_rows)"
+		" WHERE n > CASE side WHEN 0 THEN nw ELSE np END"
+		" ORDER BY side, CASE side WHEN 0 THEN old ELSE img END", -1, &st, NULL))
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int ins = sqlite3_column_int(st, 0);
+		const char *row = (const char *)sqlite3_column_text(st, ins ? 1 : 2);
+		sb_reset(&d->key);
+		sb_reset(&d->oldr);
+		sb_reset(&d->newr);
+		sb_reset(&d->changed);
+		sb_adds(&d->key, row);
+		sb_adds(ins ? &d->newr : &d->oldr, row);
+		if (store(d, ins ? "I" : "D"))
+			goto cleanup;
+		if (ins)
+			d->inserts++;
+		else
+			d->deletes++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (stage_exec(d->db, "DROP TABLE temp.dd_cs_rows"))
+		goto cleanup;
+	ret = 0;
+	goto cleanup;
+fail:
+	stage_error(d->db, "cannot compare the rows of a table without a key");
+cleanup:
+	sqlite3_finalize(st);
+	sqlite3_finalize(put);
+	sb_release(&sql);
+	sb_release(&img);
+	return ret;
+}
+
 static long long count_rows(sqlite3 *db, const char *table)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -749,10 +860,16 @@ static int diff_table(sqlite3 *db, struct sha256 *hash, sqlite3_stmt *ins,
 	sb_addf(&line, "T\t%zu:%s\n", strlen(w->name), w->name);
 	sha256_update(hash, line.buf, line.len);
 
-	d.keyed = p && tt;
-	if ((d.keyed && load_keys(db, tt)) || (p && diff_deletes(&d, vals)) ||
-	    diff_upserts(&d, wv, pv, base))
-		goto cleanup;
+	if (!w->npk && p) {
+		/* full-row identity; untouched by the steps: equal to its snapshot */
+		if ((!tt || tt->written) && diff_full_rows(&d, wv, pv, base))
+			goto cleanup;
+	} else {
+		d.keyed = p && tt;
+		if ((d.keyed && load_keys(db, tt)) || (p && diff_deletes(&d, vals)) ||
+		    diff_upserts(&d, wv, pv, base))
+			goto cleanup;
+	}
 	if (d.keyed && stage_exec(db, "DROP TABLE temp.dd_cs_keys"))
 		goto cleanup;
 
@@ -808,56 +925,6 @@ cleanup:
 	sb_release(&line);
 	free(before);
 	free(after);
-	return ret;
-}
-
-/*
- * A snapshotted table without a key has no change set: compiled steps
- * cannot write it (the compiler refuses), and this refuses a run in
- * which anything else did (a SQLite-dialect step), comparing the rows as
- * multisets over the columns both copies have.
- */
-static int keyless_unchanged(sqlite3 *db, const struct table_meta *w,
-			     const struct table_meta *p)
-{
-	struct strbuf cols = STRBUF_INIT, sql = STRBUF_INIT;
-	sqlite3_stmt *st = NULL;
-	int ret = -1;
-	for (int i = 0; i < p->ncols; i++) {
-		if (table_column_index(w, p->cols[i].name) < 0)
-			continue;
-		if (cols.len)
-			sb_adds(&cols, ", ");
-		sb_add_qident(&cols, p->cols[i].name);
-	}
-	for (int pass = 0; pass < 2; pass++) {
-		const char *a = pass ? p->pristine_name : w->stage_name;
-		const char *b = pass ? w->stage_name : p->pristine_name;
-		/* each EXCEPT in its own subquery: compound operators chain left to right */
-		sb_adds(&sql, pass ? " UNION ALL " : "SELECT count(*) FROM (");
-		sb_addf(&sql, "SELECT * FROM (SELECT %s, count(*) FROM ", cols.buf);
-		sb_add_qident(&sql, a);
-		sb_addf(&sql, " GROUP BY %s EXCEPT SELECT %s, count(*) FROM ", cols.buf, cols.buf);
-		sb_add_qident(&sql, b);
-		sb_addf(&sql, " GROUP BY %s)", cols.buf);
-	}
-	sb_adds(&sql, ")");
-	if (sqlite3_prepare_v2(db, sql.buf, -1, &st, NULL) || sqlite3_step(st) != SQLITE_ROW) {
-		stage_error(db, "cannot compare a table without a key with its snapshot");
-		goto cleanup;
-	}
-	if (sqlite3_column_int64(st, 0)) {
-		error("table '%s' has no primary key, and the run changed it", w->name);
-		detail("drydock identifies the rows it pushes by a key; this table has none, so its changes cannot be pushed.");
-		hint("Name a key for it in plan.json, {\"name\": \"%s\", \"key\": [\"column\", ...]} "
-		     "(docs/snapshot.md), or leave the table alone.", w->name);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	sqlite3_finalize(st);
-	sb_release(&cols);
-	sb_release(&sql);
 	return ret;
 }
 
@@ -954,12 +1021,6 @@ int changeset_compute_tracked(sqlite3 *db, const struct catalog *pristine,
 			}
 		}
 		const struct tracked_table *tt = p ? tracked(track, w, sc, nsc) : NULL;
-		if (!w->npk && p) {
-			/* untouched: equal to its snapshot */
-			if ((!tt || tt->written) && keyless_unchanged(db, w, p))
-				goto rollback;
-			continue;
-		}
 		if (diff_table(db, &hash, ins, tab, colst, w, p, tt, tot))
 			goto rollback;
 	}

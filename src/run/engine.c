@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "book.h"
 #include "changeset.h"
 #include "checks.h"
@@ -245,6 +247,55 @@ static void duplicate_key_message(const struct catalog *cat, const char *msg, st
 }
 
 /*
+ * A NOT NULL violation on a table whose snapshot recorded a BEFORE INSERT
+ * or UPDATE row trigger: PostgreSQL checks NOT NULL after BEFORE triggers,
+ * so the target may accept a statement that leaves the column out (the
+ * trigger fills it), but drydock runs no trigger offline and cannot know
+ * what it would write.  Says so, naming the triggers, and how to go on
+ * (docs/steps.md, "Triggers").
+ */
+static void explain_trigger_not_null(struct run_ctx *rc, const char *msg)
+{
+	const char *p = strstr(msg, "\" of relation \""), *end;
+	const struct source_meta *tgt = catalog_target(rc->stagecat);
+	char *table = NULL, *key = NULL, *json = NULL;
+	cJSON *list = NULL, *it;
+	int n = 0;
+
+	if (!strstr(msg, "violates not-null constraint") || !p || !tgt)
+		return;
+	p += strlen("\" of relation \"");
+	if (!(end = strchr(p, '"')))
+		return;
+	table = xstrndup(p, (size_t)(end - p));
+	key = xasprintf("source.%s.triggers_policies", tgt->name);
+	json = stage_get_meta(rc->db, key);
+	list = json ? cJSON_Parse(json) : NULL;
+	cJSON_ArrayForEach(it, list) {
+		const char *tbl = cJSON_GetStringValue(cJSON_GetArrayItem(it, 0));
+		const char *kind = cJSON_GetStringValue(cJSON_GetArrayItem(it, 1));
+		const char *name = cJSON_GetStringValue(cJSON_GetArrayItem(it, 2));
+		const char *def = cJSON_GetStringValue(cJSON_GetArrayItem(it, 3));
+		if (!tbl || !kind || !name || !def || strcmp(tbl, table) || strcmp(kind, "trigger") ||
+		    !strstr(def, " BEFORE ") || !strstr(def, " FOR EACH ROW ") ||
+		    (!strstr(def, " INSERT") && !strstr(def, " UPDATE")))
+			continue;
+		if (!n++)
+			detail("PostgreSQL checks NOT NULL after the BEFORE triggers, and table %s has one "
+			       "that may fill the column on the target; drydock runs no trigger offline.", table);
+		detail("%s", def);
+	}
+	if (n)
+		hint("Write a value for the column in the step, the trigger's if you know it: on the "
+		     "target the trigger still runs, and the ledger keeps what it wrote (docs/steps.md, "
+		     "\"Triggers\").");
+	cJSON_Delete(list);
+	free(json);
+	free(key);
+	free(table);
+}
+
+/*
  * Runs a compiled step, statement by statement (as sqlc_exec does):
  * errors name the file and line with PostgreSQL's message; a write the
  * guard denied is named as exec_sql names it.
@@ -280,6 +331,7 @@ static int exec_program(struct run_ctx *rc, const char *stepname,
 					error("%s:%d: %s", p->file, s->line,
 					      pgmsg.len ? pgmsg.buf : sqlite3_errmsg(rc->db));
 				detail("Statement: %s", s->pg_sql);
+				explain_trigger_not_null(rc, sqlite3_errmsg(rc->db));
 				hint("Fix the step and continue with 'drydock run %s --plan %s --resume'.",
 				     rc->stage_path, rc->plan->dir);
 				sb_release(&pgmsg);

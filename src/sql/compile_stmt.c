@@ -1994,12 +1994,8 @@ static struct rel *target_rel(struct cx *cx, const cJSON *rv, const char *verb)
 			    verb, name, r->source ? r->source : "?"), NULL;
 	if (cx->ctx == SQLC_CHECK || cx->ctx == SQLC_INVARIANT)
 		return cx_error(cx, loc, "a check or invariant is one SELECT", "cannot %s in a check", verb), NULL;
-	/* a snapshotted table without a key: its changes could not be pushed */
-	if (r->meta && !r->is_scratch && !r->meta->created && !r->meta->npk)
-		return cx_error(cx, loc, ar_printf(cx, "drydock identifies the rows it pushes by a key: name one for the "
-					       "table in plan.json, {\"name\": \"%s\", \"key\": [\"column\", ...]} "
-					       "(docs/snapshot.md)", name),
-			    "cannot %s table \"%s\": it has no primary key", verb, name), NULL;
+	/* a snapshotted table without a key is written too: its rows are
+	 * identified by all their values (changeset.c, docs/push.md) */
 	return r;
 }
 

@@ -161,4 +161,50 @@ t_disable_triggers_needs_the_tables_owner() {
 	assert_status 0
 }
 
+# A NOT NULL column filled by a BEFORE INSERT trigger: PostgreSQL checks
+# NOT NULL after the BEFORE triggers, so an INSERT leaving the column out
+# succeeds on the server.  drydock runs no trigger offline and cannot know
+# the value: the step is refused with PostgreSQL's message, the trigger
+# named and what to do; a step that writes a value goes through, the
+# target's trigger overwrites it as on PostgreSQL, and the ledger keeps
+# what it wrote, so the rollback is exact.
+t_not_null_column_filled_by_a_before_insert_trigger() {
+	pg_createdb slugs
+	pg_psql -d slugs >/dev/null <<-'SQL'
+		CREATE TABLE tag (id int PRIMARY KEY, name text NOT NULL, slug text NOT NULL);
+		CREATE FUNCTION slugify() RETURNS trigger LANGUAGE plpgsql AS
+		    $$ BEGIN NEW.slug := lower(NEW.name); RETURN NEW; END $$;
+		CREATE TRIGGER tag_slug BEFORE INSERT ON tag FOR EACH ROW EXECUTE FUNCTION slugify();
+		INSERT INTO tag (id, name) VALUES (1, 'One');
+	SQL
+	pg_psql -d postgres -c 'CREATE DATABASE slugs_oracle TEMPLATE slugs' >/dev/null
+	pg_psql -d postgres -c 'CREATE DATABASE slugs_target TEMPLATE slugs' >/dev/null
+	# PostgreSQL: the statement without the column succeeds
+	pgq slugs_oracle "INSERT INTO tag (id, name) VALUES (2, 'Two')" >/dev/null
+	assert_eq "1|One|one
+2|Two|two" "$(pgq slugs_oracle 'SELECT * FROM tag ORDER BY id')"
+	mkdir -p p
+	echo '{"name": "slugs", "sources": {"app": {"tables": ["tag"]}}, "steps": [{"name": "s", "sql": "s.sql"}]}' >p/plan.json
+	echo "INSERT INTO tag (id, name) VALUES (2, 'Two');" >p/s.sql
+	dd -q snapshot --plan p --source "$(pg_url slugs)" -o s.db
+	run dd run s.db --plan p
+	assert_status 3
+	assert_err_contains 'null value in column "slug" of relation "tag" violates not-null constraint'
+	assert_err_contains "detail: PostgreSQL checks NOT NULL after the BEFORE triggers, and table tag has one that may fill the column on the target; drydock runs no trigger offline."
+	assert_err_contains "detail: CREATE TRIGGER tag_slug BEFORE INSERT ON public.tag FOR EACH ROW EXECUTE FUNCTION slugify()"
+	assert_err_contains "hint: Write a value for the column in the step"
+	# a value written offline: the trigger on the target decides, as on PostgreSQL
+	echo "INSERT INTO tag (id, name, slug) VALUES (2, 'Two', 'pending');" >p/s.sql
+	run dd run s.db --plan p
+	assert_status 0
+	dd -q approve s.db --by tester
+	run dd push s.db --target "$(pg_url slugs_target)" --yes --allow-drift
+	assert_status 0
+	assert_err_contains "tag.slug set by trigger tag_slug on 1 row"
+	assert_eq "$(pgq slugs_oracle 'SELECT * FROM tag ORDER BY id')" "$(pgq slugs_target 'SELECT * FROM tag ORDER BY id')"
+	run dd rollback s.db --target "$(pg_url slugs_target)" --yes
+	assert_status 0
+	assert_eq "1|One|one" "$(pgq slugs_target 'SELECT * FROM tag ORDER BY id')"
+}
+
 run_tests

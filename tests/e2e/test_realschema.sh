@@ -67,11 +67,11 @@ t_snapshot_takes_every_table_with_its_key() {
 	assert_status 0
 	assert_out_contains "app.payment "
 	assert_out_contains "payment [partitioned]"
-	# no primary key: the unique index on NOT NULL columns, else none
+	# no primary key: the unique index on NOT NULL columns, else the whole row
 	assert_out_contains "event_log [partitioned] [key: unique index event_log_kind_seq]"
-	assert_out_contains "visit [no key: read-only]"
+	assert_out_contains "visit [key: full row]"
 	run dd status "$FIX/s.db" --json
-	assert_eq "event_log:unique index:event_log_kind_seq film:primary key: visit:none:" "$(jq -r '.tables[]
+	assert_eq "event_log:unique index:event_log_kind_seq film:primary key: visit:full row:" "$(jq -r '.tables[]
 		| select(.name == "film" or .name == "event_log" or .name == "visit")
 		| "\(.name):\(.key):\(.key_index // "")"' "$T/out" | sort | tr '\n' ' ' | sed 's/ $//')"
 	assert_eq '["kind","seq"]|event_log_kind_seq' "$(sq "$FIX/s.db" "SELECT key_columns, key_index FROM dd_table WHERE name = 'event_log'")"
@@ -79,6 +79,24 @@ t_snapshot_takes_every_table_with_its_key() {
 	assert_eq 4 "$(sq "$FIX/s.db" 'SELECT count(*) FROM dd_pristine__payment')"
 	assert_eq 3 "$(sq "$FIX/s.db" 'SELECT count(*) FROM dd_pristine__event_log')"
 	assert_eq "" "$(sq "$FIX/s.db" "SELECT name FROM dd_table WHERE name LIKE 'payment_%' OR name LIKE 'event_log_%'")"
+}
+
+t_report_says_which_key_each_table_uses() {
+	cp "$FIX/s.db" s.db
+	dd -q run s.db --plan "$FIX/plan"
+	run dd report s.db -o rep
+	assert_status 0
+	assert_eq 'event_log:unique index:kind,seq:event_log_kind_seq film:primary key:id: visit:full row::' \
+		"$(jq -r '.comparable.tables | to_entries[] | select(.key == "film" or .key == "event_log" or .key == "visit")
+		| "\(.key):\(.value.key.kind):\(.value.key.columns | join(",")):\(.value.key.index // "")"' rep/report.json \
+		| tr '\n' ' ' | sed 's/ $//')"
+	run cat rep/report.md
+	assert_out_contains '| table | key | rows before |'
+	assert_out_contains '| event\_log | unique index event\_log\_kind\_seq (kind, seq) |'
+	assert_out_contains '| film | primary key (id) |'
+	run cat rep/report.html
+	assert_out_contains 'data-k="key">key: unique index event_log_kind_seq (kind, seq)</span>'
+	assert_out_contains 'data-k="key">key: primary key (id)</span>'
 }
 
 # ------------------------------------------- the migration, end to end
@@ -245,13 +263,14 @@ t_old_staging_file_is_refused() {
 	assert_err_contains "hint: Take the snapshot again with this drydock"
 }
 
-t_writing_a_table_without_any_key_is_refused() {
+t_table_without_any_key_is_written_by_whole_rows() {
 	cp "$FIX/s.db" s.db
 	plan_with "DELETE FROM visit WHERE who = 'ann';"
 	run dd run s.db --plan p
-	assert_status 3
-	assert_err_contains 'cannot delete from table "visit": it has no primary key'
-	assert_err_contains '{"name": "visit", "key": ["column", ...]}'
+	assert_status 0
+	# two identical rows: two deletes of the same whole row
+	assert_eq 'D|["2025-01-01 09:00:00+00","ann"]
+D|["2025-01-01 09:00:00+00","ann"]' "$(sq s.db "SELECT op, key FROM dd_change WHERE tbl = 'visit' ORDER BY seq")"
 }
 
 t_enum_value_outside_the_type_fails_offline() {

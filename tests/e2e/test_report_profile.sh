@@ -215,8 +215,8 @@ DELETE FROM users WHERE id < 100;" >nk/move.sql
 	# the one other insert, 3 and 4 the other deletes, in every format
 	assert_eq '104|3,4|1 2' "$(jq -r '.comparable.tables.users | "\([.sample.inserts[].key[0]] | join(","))|\([.sample.deletes[].key[0]] | join(","))|\(.replaced.other_inserts) \(.replaced.other_deletes)"' $r)"
 	assert_eq '4 3 3 4' "$(jq -r '.comparable.tables.users | "\(.rows_before) \(.rows_after) \(.inserts) \(.deletes)"' $r)"
-	grep -q '^| users | 4 | 3 | 1 | 0 | 2 | 2 |  |$' nkr/report.md || fail "Markdown tables row: $(grep '^| users' nkr/report.md)"
-	grep -q '^| \*\*total\*\* | 4 | 3 | 1 | 0 | 2 | 2 | |$' nkr/report.md || fail "Markdown total row: $(grep 'total' nkr/report.md)"
+	grep -q '^| users | primary key (id) | 4 | 3 | 1 | 0 | 2 | 2 |  |$' nkr/report.md || fail "Markdown tables row: $(grep '^| users' nkr/report.md)"
+	grep -q '^| \*\*total\*\* | | 4 | 3 | 1 | 0 | 2 | 2 | |$' nkr/report.md || fail "Markdown total row: $(grep 'total' nkr/report.md)"
 	grep -q '<summary>users: 0 updates, 1 inserts, 2 deletes, 2 replaced</summary>' nkr/report.md || fail "Markdown sample summary"
 	grep -q '^Inserts (1 of 1):' nkr/report.md && grep -q '^Deletes (2 of 2):' nkr/report.md || fail "Markdown sample counts"
 	grep -q '2 replaced (delete + insert under a new key, paired by the natural key email); besides them 1 insert and 2 deletes' nkr/report.md ||
@@ -287,6 +287,70 @@ t_one_read_equals_two_scans() {
 	out=$(dd diff "$W/r/report.json" full/report.json --ignore timings) || fail "the two ways differ: $out"
 	# a float column's sum does not depend on the order rows are read in
 	assert_eq "$(rj "$P.score.after.sum")" "$(jq -r "$P.score.after.sum" full/report.json)"
+}
+
+t_a_change_set_that_does_not_match_is_refused() {
+	# the working table and the change set are read side by side, each by
+	# a thread of its own: a change the working table does not hold, or an
+	# old row of another width, stops the report with the reason
+	local sql
+	for sql in "UPDATE dd_change SET key = '[\"77777\"]' WHERE tbl = 'acc' AND seq = (SELECT max(seq) FROM dd_change WHERE tbl = 'acc' AND op = 'U')" \
+		"UPDATE dd_change SET old_row = '[\"1\"]' WHERE tbl = 'acc' AND seq = (SELECT min(seq) FROM dd_change WHERE tbl = 'acc' AND op = 'D')"; do
+		cp "$W/s.db" bad.db
+		sqlite3 bad.db "$sql"
+		run dd -q report bad.db -o bad --format json
+		assert_eq 3 "$status" "exit status of a report of a change set that does not match"
+		grep -q "the change set of table 'acc' does not match its working table" "$T/err" || fail "no reason: $(cat "$T/err")"
+	done
+	# unchanged, the same file reports again (the readers leave nothing behind)
+	dd -q report "$W/s.db" -o again --samples 12 --format json >/dev/null || fail "the report failed"
+	out=$(dd diff "$W/r/report.json" again/report.json --ignore timings) || fail "the second report differs: $out"
+}
+
+t_array_columns_diff_by_element() {
+	# PostgreSQL arrays of a sampled update say which elements were added
+	# and removed; PostgreSQL gives the expected ones (old EXCEPT ALL new,
+	# new EXCEPT ALL old, each element as array_out quotes it)
+	local steps="UPDATE tg SET tags = array_append(tags, 'new tag') WHERE id = 1;
+UPDATE tg SET tags = array_remove(tags, 'c d') WHERE id = 2;
+UPDATE tg SET tags = ARRAY['x'] || tags WHERE id = 3;
+UPDATE tg SET tags = array_replace(tags, 'c', NULL) WHERE id = 4;
+UPDATE tg SET grid = '{{1,2},{3,5}}' WHERE id = 5;"
+	pg_createdb arrs
+	pg_psql -d arrs -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || fail "cannot make the table"
+CREATE TABLE tg (id int PRIMARY KEY, tags text[], grid int[]);
+INSERT INTO tg VALUES (1, '{a,b,c}', NULL), (2, '{a,b,"c d"}', NULL), (3, '{a}', NULL),
+    (4, '{c,"quo\"te"}', NULL), (5, '{}', '{{1,2},{3,4}}');
+CREATE TABLE tg_before AS SELECT * FROM tg;
+SQL
+	mkdir -p ap
+	echo '{"name": "arrays", "sources": {"app": {"tables": ["tg"]}}, "steps": [{"name": "edit", "sql": "edit.sql"}]}' >ap/plan.json
+	echo "$steps" >ap/edit.sql
+	dd -q snapshot --plan ap --source "postgresql://postgres@/arrs?host=$PGHOST&port=$PGPORT" -o a.db >/dev/null &&
+		dd -q run a.db --plan ap --no-check >/dev/null && dd -q report a.db -o ar >/dev/null || fail "the dry run failed"
+	pg_psql -d arrs -v ON_ERROR_STOP=1 >/dev/null -c "$steps" || fail "PostgreSQL refused the steps"
+	local id expect got
+	for id in 1 2 3 4; do
+		expect=$(pg_psql -d arrs -At -c "SELECT
+  (SELECT coalesce(string_agg(trim(both '{}' FROM ARRAY[x]::text), ',' ORDER BY trim(both '{}' FROM ARRAY[x]::text) COLLATE \"C\"), '')
+     FROM (SELECT unnest(b.tags) EXCEPT ALL SELECT unnest(a.tags)) s(x)) || '|' ||
+  (SELECT coalesce(string_agg(trim(both '{}' FROM ARRAY[x]::text), ',' ORDER BY trim(both '{}' FROM ARRAY[x]::text) COLLATE \"C\"), '')
+     FROM (SELECT unnest(a.tags) EXCEPT ALL SELECT unnest(b.tags)) s(x))
+  FROM tg a JOIN tg_before b USING (id) WHERE id = $id")
+		got=$(jq -r --argjson id "$id" '.comparable.tables.tg.sample.updates[] | select(.key[0] == ($id | tostring)) | .array_diff.tags |
+			"\([.[] | select(.op == "removed") | .old] | sort | join(","))|\([.[] | select(.op == "added") | .new] | sort | join(","))"' ar/report.json)
+		assert_eq "$expect" "$got" "elements removed|added of row $id"
+	done
+	# where: PostgreSQL subscripts, from 1 (row 3: 'x' put in front is one
+	# element added at [1], the others kept); a two-dimensional array by cell
+	assert_eq 'added [1] x' "$(jq -r '.comparable.tables.tg.sample.updates[] | select(.key[0] == "3") | .array_diff.tags[] | "\(.op) \(.path) \(.new)"' ar/report.json)"
+	assert_eq 'removed [2][2] 4|added [2][2] 5' "$(jq -r '[.comparable.tables.tg.sample.updates[] | select(.key[0] == "5") | .array_diff.grid[] | "\(.op) \(.path) \(.old // .new)"] | join("|")' ar/report.json)"
+	assert_eq 'removed [3] "c d"' "$(jq -r '.comparable.tables.tg.sample.updates[] | select(.key[0] == "2") | .array_diff.tags[] | "\(.op) \(.path) \(.old)"' ar/report.json)"
+	[[ $(jq '[.comparable.tables.tg.sample.updates[] | select(.json_diff)] | length' ar/report.json) == 0 ]] || fail "arrays taken for JSON"
+	# the JSON report is valid against its schema; Markdown and HTML list the elements
+	"$REPO/build/jsoncheck" "$REPO/schema/report.schema.json" ar/report.json >/dev/null || fail "report.json is not of its schema"
+	grep -qxF '| 1 | tags | added \[4\] | \[4\] `"new tag"` |' ar/report.md || fail "Markdown row 1: $(grep '^| 1 |' ar/report.md)"
+	grep -q '<li data-op="added"><span class="mono">\[1\]</span> <mark>x</mark>' ar/report.html || fail "HTML has no element diff"
 }
 
 t_report_renders_value_changes() {

@@ -196,14 +196,14 @@ t_missing_table() {
 	assert_no_file s.db
 }
 
-t_table_without_primary_key_is_taken_read_only() {
+t_table_without_any_key_is_identified_by_whole_rows() {
 	# (test_snapshot_schemas.sh: steps, the plan's "key", push)
 	plan p '{"name": "x", "sources": {"app": {"tables": ["nokey"]}}}'
 	run dd snapshot --plan p --source "$(APP_URL)" -o s.db
 	assert_status 0
 	assert_eq "1|x" "$(sqlite3 s.db 'SELECT a, b FROM dd_pristine__nokey')"
 	run dd status s.db
-	assert_out_contains "[no key: read-only]"
+	assert_out_contains "nokey [key: full row]"
 }
 
 t_plan_not_json_gives_line_and_column() {

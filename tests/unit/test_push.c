@@ -510,6 +510,91 @@ static void test_components_in_order(void **state)
 	pushset_free(&ps);
 }
 
+/*
+ * A table without a key (full_row): its key flags are all off; the walk
+ * deletes the copies by (tableoid, ctid) among rows equal as text, the
+ * conflict check counts copies, rows to insert need no check, and nothing
+ * is split into early and late deletes even when other tables reference it.
+ */
+static void test_full_row_statements(void **state)
+{
+	static const char *const c2[] = { "who", "n" };
+	struct push_set ps, rb;
+	struct rec r;
+	struct strbuf sql = STRBUF_INIT;
+	int ti;
+	(void)state;
+	new_set(&ps);
+	ti = add_tbl(&ps, "tally", c2, 2, 1, 0, 2);
+	add_tbl(&ps, "child", c2, 2, 0, 0, 1);
+	add_fk(&ps, "tally", "child", "n", 0, 1);
+	for (int i = 0; i < 2; i++)
+		ps.tables[ti].new[i].key = ps.tables[ti].old[i].key = 0;
+	ps.tables[ti].full_row = 1;
+	assert_int_equal(pushsql_split_deletes(&ps.tables[ti]), 0);
+	assert_int_equal(pushset_order(&ps), 0);
+	walk(&ps, 0, &r);
+	assert_non_null(strstr(r.order.buf, "deletes from tally\n"));
+	assert_null(strstr(r.order.buf, "remaining deletes from tally"));
+	assert_non_null(strstr(r.sql.buf,
+		"DELETE FROM public.tally AS t USING (SELECT x.tableoid, x.ctid FROM (\n"
+		"    SELECT t.tableoid, t.ctid, s.n, row_number() OVER (PARTITION BY s.r ORDER BY t.tableoid, t.ctid) AS i\n"
+		"    FROM (SELECT ROW(s.o_who, s.o_n)::text AS r, count(*) AS n FROM "));
+	assert_non_null(strstr(r.sql.buf, "JOIN public.tally AS t ON ROW(t.who, t.n)::text = s.r) AS x\n"
+					  "  WHERE x.i <= x.n) AS d\nWHERE t.tableoid = d.tableoid AND t.ctid = d.ctid"));
+	pushsql_conflicts_sql(&sql, &ps.tables[ti], "w");
+	assert_non_null(strstr(sql.buf, "FROM w AS s WHERE s.dd_op = 'D' GROUP BY 2"));
+	assert_non_null(strstr(sql.buf, "WHERE coalesce(c.n, 0) < s.n"));
+	assert_null(strstr(sql.buf, "'I'"));
+	rec_free(&r);
+	/* the ledger keeps it, and the rollback's inverse too */
+	{
+		cJSON *j = pushset_table_json(&ps.tables[ti]);
+		struct push_table back;
+		assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "full_row")));
+		assert_int_equal(pushset_table_from_json(j, &back), 0);
+		assert_int_equal(back.full_row, 1);
+		cJSON_Delete(j);
+		struct push_set tmp = { 0 };
+		tmp.tables = xcalloc(1, sizeof(back));
+		tmp.tables[0] = back;
+		tmp.ntables = 1;
+		pushset_free(&tmp);
+	}
+	assert_int_equal(pushset_invert(&ps, &rb), 0);
+	assert_int_equal(rb.tables[ti].full_row, 1);
+	assert_int_equal(rb.tables[ti].ninsert, 2);
+	pushset_free(&rb);
+	sb_release(&sql);
+	pushset_free(&ps);
+}
+
+/* In a cycle no order serves, a table without a key is never the one
+ * written in two steps: its rows could not be found again to set them. */
+static void test_full_row_never_broken(void **state)
+{
+	static const char *const c2[] = { "id", "r" };
+	struct push_set ps;
+	(void)state;
+	new_set(&ps);
+	add_tbl(&ps, "a", c2, 2, 1, 0, 0);
+	add_tbl(&ps, "b", c2, 2, 1, 0, 0);
+	add_fk(&ps, "a", "b", "r", 0, 1); /* b.r -> a, nullable */
+	add_fk(&ps, "b", "a", "r", 0, 1); /* a.r -> b, nullable */
+	ps.tables[tbl(&ps, "a")].full_row = 1;
+	assert_int_equal(pushset_order(&ps), 0);
+	/* b's column is broken, not a's: a goes second */
+	assert_string_equal(order_names(&ps), "b a");
+	assert_int_equal(pushset_col_broken(&ps, tbl(&ps, "b"), "r", 'I'), 1);
+	assert_int_equal(pushset_col_broken(&ps, tbl(&ps, "a"), "r", 'I'), 0);
+	ps.tables[tbl(&ps, "b")].full_row = 1;
+	for (int i = 0; i < ps.ntables; i++)
+		for (int k = 0; k < ps.tables[i].nrefs; k++)
+			ps.tables[i].refs[k].broken = 0;
+	assert_int_equal(pushset_order(&ps), -1);
+	pushset_free(&ps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +608,8 @@ int main(void)
 		cmocka_unit_test(test_cycle_of_three),
 		cmocka_unit_test(test_self_reference),
 		cmocka_unit_test(test_components_in_order),
+		cmocka_unit_test(test_full_row_statements),
+		cmocka_unit_test(test_full_row_never_broken),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

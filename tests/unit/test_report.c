@@ -212,6 +212,48 @@ static void test_json_diff_by_key(void **state)
 	cJSON_Delete(d);
 }
 
+static void test_array_diff_by_element(void **state)
+{
+	(void)state;
+	/* PostgreSQL subscripts from 1; elements as array_out writes them */
+	cJSON *d = report_array_diff("{a,b,\"c d\"}", "{x,a,\"c d\",NULL,\"NULL\"}", 50);
+	char *s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"[1]\",\"op\":\"added\",\"new\":\"x\"},"
+		"{\"path\":\"[2]\",\"op\":\"removed\",\"old\":\"b\"},"
+		"{\"path\":\"[4]\",\"op\":\"added\",\"new\":\"NULL\"},"
+		"{\"path\":\"[5]\",\"op\":\"added\",\"new\":\"\\\"NULL\\\"\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	/* lower bounds: a removed element at its old subscript, an added one at its new */
+	d = report_array_diff("[0:2]={1,2,3}", "[5:6]={1,3}", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s, "[{\"path\":\"[1]\",\"op\":\"removed\",\"old\":\"2\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	/* two dimensions: a row changed in place by cell; else rows whole */
+	d = report_array_diff("{{1,2},{3,4}}", "{{1,2},{3,5}}", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"[2][2]\",\"op\":\"removed\",\"old\":\"4\"},"
+		"{\"path\":\"[2][2]\",\"op\":\"added\",\"new\":\"5\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	d = report_array_diff("{{1,2},{3,4}}", "{{1,2},{3,5},{6,7}}", 50);
+	s = cJSON_PrintUnformatted(d);
+	assert_string_equal(s,
+		"[{\"path\":\"[2]\",\"op\":\"removed\",\"old\":\"{3,4}\"},"
+		"{\"path\":\"[2]\",\"op\":\"added\",\"new\":\"{3,5}\"},"
+		"{\"path\":\"[3]\",\"op\":\"added\",\"new\":\"{6,7}\"}]");
+	cJSON_free(s);
+	cJSON_Delete(d);
+	assert_null(report_array_diff("{a", "{}", 5));
+	assert_null(report_array_diff(NULL, "{}", 5));
+	d = report_array_diff("{}", "{}", 5);
+	assert_int_equal(cJSON_GetArraySize(d), 0);
+	cJSON_Delete(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_renderers_escape_values),
 		cmocka_unit_test(test_numeric_order),
 		cmocka_unit_test(test_json_diff_by_key),
+		cmocka_unit_test(test_array_diff_by_element),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * pgarray: PostgreSQL array literals ('{1,2}', '{"a b",NULL}', '{{1,2},{3,4}}')
  * parsed into a flat list of elements and printed back with array_out's
- * quoting rules.  Used by the array, json and range modules.
+ * quoting rules.  Used by the array, json and range modules of src/sql and by
+ * the report's element diffs (in src/stage so that both may include it).
  *
  * Elements are kept as text (NULL elements have s == NULL); what the text
  * means is the element type's business.  Lower bounds other than 1
