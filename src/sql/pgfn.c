@@ -1,4 +1,5 @@
 #include "pgfn.h"
+#include "util.h"
 #include "fn_datetime.h"
 #include "fn_text.h"
 
@@ -68,10 +69,13 @@ int pgfn_any_null(int argc, sqlite3_value **argv)
 
 void pgfn_error(sqlite3_context *ctx, const char *fmt, ...)
 {
-	char buf[512];
+	/* as long as it takes: PostgreSQL quotes a whole numeric in
+	 * "... is out of range for type double precision" */
+	struct strbuf msg = STRBUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	sb_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	sqlite3_result_error(ctx, buf, -1);
+	sqlite3_result_error(ctx, msg.buf, (int)msg.len);
+	sb_release(&msg);
 }
