@@ -1230,6 +1230,24 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out);
 static int compile_update(struct cx *cx, const cJSON *b, struct strbuf *out);
 static int compile_delete(struct cx *cx, const cJSON *b, struct strbuf *out);
 
+/* WITH name(a, b) AS (...): the column aliases of CommonTableExpr cte
+ * rename c's columns (and their SQL names when rename_sql). */
+static int cte_alias_cols(struct cx *cx, struct cte *c, const cJSON *cte, int rename_sql)
+{
+	const cJSON *ci, *names = pj_get(cte, "aliascolnames");
+	int k = 0;
+	cJSON_ArrayForEach(ci, names) {
+		if (k >= c->ncols)
+			return cx_error(cx, pj_int(cte, "location", 0), NULL,
+				    "WITH query \"%s\" has %d columns available but %d columns specified",
+				    c->name, c->ncols, cJSON_GetArraySize(names));
+		if (rename_sql)
+			c->colsql[k] = qident(cx, str_val(ci));
+		c->colnames[k++] = str_val(ci);
+	}
+	return 0;
+}
+
 /*
  * A data-modifying WITH query (INSERT, UPDATE or DELETE ... [RETURNING]):
  * compiled as a statement of its own that runs before the statement
@@ -1277,19 +1295,14 @@ static int dml_with(struct cx *cx, struct scope *sc, const cJSON *with, const cJ
 	c->colsql = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
 	for (int i = 0; i < c->ncols; i++)
 		c->colsql[i] = ar_printf(cx, "\"?%d\"", i + 1);
-	const cJSON *ci;
-	int n = 0;
-	cJSON_ArrayForEach(ci, pj_get(cte, "aliascolnames")) {
-		if (n >= c->ncols)
-			return cx_error(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
-				    name, c->ncols, cJSON_GetArraySize(pj_get(cte, "aliascolnames")));
-		if (n == 0) {
-			const char **names = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
-			memcpy(names, c->colnames, sizeof(char *) * (size_t)c->ncols);
-			c->colnames = names;
-		}
-		c->colnames[n++] = str_val(ci);
+	{
+		/* the RETURNING names belong to the query: renamed on a copy */
+		const char **names = ar_alloc(cx, sizeof(char *) * (size_t)(c->ncols + 1));
+		memcpy(names, c->colnames, sizeof(char *) * (size_t)c->ncols);
+		c->colnames = names;
 	}
+	if (cte_alias_cols(cx, c, cte, 0) < 0)
+		return -1;
 	sb_addf(out, "%s%s(", first ? "" : ", ", qident(cx, name));
 	for (int i = 0; i < c->ncols; i++)
 		sb_addf(out, "%s%s", i ? ", " : "", c->colsql[i]);
@@ -1405,15 +1418,8 @@ static int compile_with(struct cx *cx, struct scope *sc, const cJSON *with, stru
 				c->colsql[i] = q->cols[i].sql;
 				c->types[i] = q->cols[i].e->type;
 			}
-			const cJSON *ci;
-			int k = 0;
-			cJSON_ArrayForEach(ci, pj_get(b, "aliascolnames")) {
-				if (k >= c->ncols)
-					return cx_error(cx, loc, NULL, "WITH query \"%s\" has %d columns available but %d columns specified",
-						    name, c->ncols, cJSON_GetArraySize(pj_get(b, "aliascolnames")));
-				c->colsql[k] = qident(cx, str_val(ci));
-				c->colnames[k++] = str_val(ci);
-			}
+			if (cte_alias_cols(cx, c, b, 1) < 0)
+				return -1;
 		}
 		sc->nctes++;
 		sb_adds(out, first ? "" : ", ");

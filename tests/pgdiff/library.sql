@@ -656,3 +656,9 @@ WITH d AS (DELETE FROM loans WHERE id < 3) SELECT * FROM d
 
 -- construct: time zones in timestamptz input
 UPDATE books SET added = '2024-03-10 02:30:00 America/New_York' WHERE id = 1
+
+WITH d(bid) AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books SET in_print = true WHERE id IN (SELECT bid FROM d)
+
+WITH x(a, b) AS (SELECT 1, 2) INSERT INTO authors (id, name) SELECT a + 500, b::text FROM x
+
+WITH x(a, b, c) AS (SELECT 1, 2) SELECT 1
