@@ -2169,6 +2169,19 @@ static int generated_recompute(struct cx *cx, const struct rel *r, struct strbuf
 }
 
 /*
+ * The statement written in out from byte start, taken out of it (out is
+ * cut back to start), so that what must run before it can be written
+ * first; the caller appends it again.
+ */
+static struct strbuf *cut_statement(struct cx *cx, struct strbuf *out, size_t start)
+{
+	struct strbuf *stmt = ar_buf(cx);
+	sb_adds(stmt, out->buf + start);
+	sb_setlen(out, start);
+	return stmt;
+}
+
+/*
  * Temp table "?NAME" and two temp triggers that record in it the rowid of
  * every row of table t (quoted) inserted or updated while they exist;
  * written_rows_off drops the triggers.
@@ -2206,9 +2219,7 @@ static void returning_open(struct cx *cx, const struct rel *r, const cJSON *b, c
 	const char *t = qident(cx, r->sql_name);
 	if (!pj_get(b, "returningList"))
 		return;
-	struct strbuf *stmt = ar_buf(cx);
-	sb_adds(stmt, out->buf + start);
-	sb_setlen(out, start);
+	struct strbuf *stmt = cut_statement(cx, out, start);
 	if (kind == 'd') {
 		sb_addf(out, "CREATE TEMP TABLE \"?old_%d\" AS SELECT * FROM %s WHERE false; "
 			     "CREATE TEMP TRIGGER \"?trd_%d\" BEFORE DELETE ON %s BEGIN "
@@ -2646,9 +2657,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			}
 		}
 		if (nsets) {
-			struct strbuf *stmt = ar_buf(cx);
-			sb_adds(stmt, out->buf + start);
-			sb_setlen(out, start);
+			struct strbuf *stmt = cut_statement(cx, out, start);
 			for (int i = 0; i < nsets; i++) {
 				sb_addf(out, "CREATE UNIQUE INDEX \"?ocx_%d\" ON %s (", i, qident(cx, r->sql_name));
 				for (int j = 0; j < lens[i]; j++) {
@@ -2723,9 +2732,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			sb_adds(out, " END");
 			written_rows_off(out, "oc");
 			sb_adds(out, "; DROP TABLE temp.\"?oc\"");
-			struct strbuf *stmt = ar_buf(cx);
-			sb_adds(stmt, out->buf + start);
-			sb_setlen(out, start);
+			struct strbuf *stmt = cut_statement(cx, out, start);
 			written_rows_on(out, qident(cx, r->sql_name), "oc");
 			sb_adds(out, stmt->buf);
 		}
