@@ -1893,11 +1893,11 @@ struct expr *compile_expr(struct cx *cx, struct scope *sc, const cJSON *node,
 		int builtin = ct_from_typename(cx, tn, &t) == 0;
 		cx->quiet--;
 		if (!builtin && dn && !pj_get(tn, "typmods") && !pj_get(tn, "arrayBounds") &&
-		    cast_to_domain(cx, NULL, dn, loc, &d)) {
+		    cast_to_domain(cx, NULL, dn, &d)) {
 			struct expr *v = compile_expr(cx, sc, pj_get(b, "arg"), ek);
 			if (!v)
 				return NULL;
-			cast_to_domain(cx, v, dn, loc, &d);
+			cast_to_domain(cx, v, dn, &d);
 			return d;
 		}
 		if (ct_from_typename(cx, pj_get(b, "typeName"), &t) < 0)

@@ -379,7 +379,7 @@ static struct expr *domain_guard(struct cx *cx, const struct domain_info *d,
 	return g;
 }
 
-int cast_to_domain(struct cx *cx, struct expr *e, const char *name, int loc, struct expr **out)
+int cast_to_domain(struct cx *cx, struct expr *e, const char *name, struct expr **out)
 {
 	const struct catalog *cat = cx->env->cat;
 	const char *dot = strrchr(name, '.');
@@ -393,7 +393,6 @@ int cast_to_domain(struct cx *cx, struct expr *e, const char *name, int loc, str
 		return d != NULL;
 	/* as an explicit cast to the base type with its typmod ('ABCDEFGHIJ'
 	 * to a varchar(8) domain is 'ABCDEFGH'), then the domain's checks */
-	(void)loc;
 	if ((e = coerce_to(cx, e, &base, CC_EXPLICIT, NULL)))
 		*out = domain_guard(cx, d, &base, e);
 	return 1;

@@ -380,7 +380,7 @@ struct rel *lookup_rel(struct cx *cx, const char *schema, const char *name);
  * value of the base type, or NULL after cx_error; returns 1.  0 when name
  * is no such domain.  With e NULL, only whether name is a domain (1 or 0).
  */
-int cast_to_domain(struct cx *cx, struct expr *e, const char *name, int loc, struct expr **out);
+int cast_to_domain(struct cx *cx, struct expr *e, const char *name, struct expr **out);
 /* A column's DEFAULT as an expression coerced to its type (or NULL constant). */
 struct expr *column_default(struct cx *cx, const struct rel *r, int col, int loc);
 
