@@ -2378,6 +2378,18 @@ static int unique_sets(struct cx *cx, const struct rel *r, int **sets, int *lens
 	return 0;
 }
 
+/* How many of a row's values (given, then defaults) are volatile. */
+static int volatile_values(struct expr **given, int ngiven, struct expr **defs, int ndefs)
+{
+	int n = 0;
+
+	for (int k = 0; k < ngiven; k++)
+		n += (given[k]->flags & X_VOLATILE) != 0;
+	for (int k = 0; k < ndefs; k++)
+		n += (defs[k]->flags & X_VOLATILE) != 0;
+	return n;
+}
+
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *rvb = rv, *it;
@@ -2522,13 +2534,34 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	sb_adds(out, with->buf);
 	sb_release(with);
 	sb_addf(out, "INSERT INTO %s AS %s (", qident(cx, r->sql_name), qident(cx, r->name));
-	int first = 1;
-	for (int k = 0; k < nsrc; k++) {
-		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[cols[k]].name));
-		first = 0;
+	/* The order the row's values are evaluated in (a nextval() default
+	 * before or after a currval() in a given value): one VALUES row is
+	 * PostgreSQL's target list, which the rewriter puts in the table's
+	 * column order; several VALUES rows and a SELECT are evaluated first,
+	 * the omitted columns' defaults after them.  ord[j] >= 0 is given
+	 * value ord[j], < 0 default -1 - ord[j]. */
+	int nord = nsrc + ndefs;
+	int *ord = ar_alloc(cx, sizeof(int) * (size_t)(nord + 1));
+	for (int k = 0; k < nsrc; k++)
+		ord[k] = k;
+	for (int k = 0; k < ndefs; k++)
+		ord[nsrc + k] = -1 - k;
+	if (rows && nrows == 1) {
+		for (int j = 1; j < nord; j++) /* insertion sort by column number */
+			for (int m = j; m > 0; m--) {
+				int a = ord[m - 1] >= 0 ? cols[ord[m - 1]] : defcols[-1 - ord[m - 1]];
+				int z = ord[m] >= 0 ? cols[ord[m]] : defcols[-1 - ord[m]];
+				if (a <= z)
+					break;
+				int t = ord[m];
+				ord[m] = ord[m - 1];
+				ord[m - 1] = t;
+			}
 	}
-	for (int k = 0; k < ndefs; k++) {
-		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[defcols[k]].name));
+	int first = 1;
+	for (int j = 0; j < nord; j++) {
+		int c = ord[j] >= 0 ? cols[ord[j]] : defcols[-1 - ord[j]];
+		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[c].name));
 		first = 0;
 	}
 	if (first) {
@@ -2536,18 +2569,26 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		out->len -= strlen(" (");
 		out->buf[out->len] = '\0';
 		sb_adds(out, " DEFAULT VALUES");
+	} else if (rows && nrows == 1 && volatile_values(rows[0], nsrc, defs, ndefs) > 1) {
+		/* SQLite computes an INTEGER PRIMARY KEY's value after the
+		 * row's other columns; a row made by a subquery it does not
+		 * flatten is computed in the column order above (the rowid's
+		 * nextval() before another column's currval()) */
+		sb_adds(out, ") SELECT * FROM (SELECT ");
+		for (int j = 0; j < nord; j++) {
+			if (j)
+				sb_adds(out, ", ");
+			ex_print(out, ord[j] >= 0 ? rows[0][ord[j]] : defs[-1 - ord[j]]);
+		}
+		sb_adds(out, " LIMIT -1 OFFSET 0) WHERE true");
 	} else if (rows) {
 		sb_adds(out, ") VALUES ");
 		for (int ri = 0; ri < nrows; ri++) {
 			sb_adds(out, ri ? ", (" : "(");
-			for (int k = 0; k < nsrc; k++) {
-				if (k)
+			for (int j = 0; j < nord; j++) {
+				if (j)
 					sb_adds(out, ", ");
-				ex_print(out, rows[ri][k]);
-			}
-			for (int k = 0; k < ndefs; k++) {
-				sb_adds(out, k || nsrc ? ", " : "");
-				ex_print(out, defs[k]);
+				ex_print(out, ord[j] >= 0 ? rows[ri][ord[j]] : defs[-1 - ord[j]]);
 			}
 			sb_addch(out, ')');
 		}
