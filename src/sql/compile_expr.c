@@ -1597,7 +1597,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		 * boolean, bytea, uuid, json[b] and the range types */
 		int t = args[0]->type.t;
 		int no_agg = t == PGK_BOOL || t == PGK_BYTEA || t == PGK_UUID || t == PGK_JSON || t == PGK_JSONB ||
-			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE);
+			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE) ||
+			     (t == PGK_ENUM && args[0]->type.domain); /* anyenum takes no domain */
 		if (no_agg || !ct_order(cx, &args[0]->type, &coll))
 			return cx_error(cx, loc, NULL, "function %s(%s) does not exist", name,
 				    ct_name(cx, &args[0]->type, 0)), NULL;

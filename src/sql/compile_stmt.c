@@ -266,8 +266,10 @@ static const struct domain_info *find_domain(struct cx *cx, const char *source,
 		const cJSON *chk, *checks = pj_get(d, "checks");
 		if (!name || strcmp(name, pg_type) || !bt || !cJSON_HasObjectItem(d, "default"))
 			continue;
-		struct ctype b = ct_from_format(cx->env, source, bt, 0, NULL);
-		if (PGT_KIND(b.t) == PGK_OTHER || PGT_KIND(b.t) == PGK_ENUM)
+		/* a domain over an enum: the enum's labels were recorded too */
+		int is_enum = catalog_find_enum(cat, source, bt) != NULL;
+		struct ctype b = ct_from_format(cx->env, source, bt, is_enum, NULL);
+		if (PGT_KIND(b.t) == PGK_OTHER)
 			break;
 		*base = b;
 		di = ar_alloc(cx, sizeof(*di));
@@ -323,6 +325,7 @@ static const char *domain_check_sql(struct cx *cx, const char *def, const struct
 		rt->cols[0].name = "value";
 		rt->cols[0].sql = value_sql;
 		rt->cols[0].type = *base;
+		rt->cols[0].type.domain = NULL; /* VALUE is of the base type */
 		rt->cols[0].unqual = 1;
 		scope_add(cx, sc, rt);
 		struct expr *c = compile_cond(cx, sc, val, EK_WHERE, "CHECK");
@@ -395,6 +398,8 @@ int cast_to_domain(struct cx *cx, struct expr *e, const char *name, struct expr 
 	 * to a varchar(8) domain is 'ABCDEFGH'), then the domain's checks */
 	if ((e = coerce_to(cx, e, &base, CC_EXPLICIT, NULL)))
 		*out = domain_guard(cx, d, &base, e);
+	if (*out && base.t == PGK_ENUM)
+		(*out)->type.domain = d->name; /* anyenum does not take it */
 	return 1;
 }
 
@@ -427,6 +432,8 @@ static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int 
 		r->cols[i].type = ct_from_format(cx->env, t->source, c->pg_type, c->is_enum, c->enum_type);
 		if (r->cols[i].type.t == PGK_OTHER)
 			r->cols[i].domain = find_domain(cx, t->source, c->pg_type, &r->cols[i].type);
+		if (r->cols[i].domain && r->cols[i].type.t == PGK_ENUM)
+			r->cols[i].type.domain = r->cols[i].domain->name;
 		r->cols[i].default_expr = c->default_expr;
 		r->cols[i].identity = c->identity ? c->identity[0] : 0;
 		r->cols[i].sequence = c->sequence;
