@@ -145,6 +145,13 @@ enum pgdt_order {
 };
 
 /*
+ * The field order of a DateStyle setting as PostgreSQL shows it ("ISO,
+ * MDY", "Postgres, DMY"; also "US", "European", "YMD" alone); NULL or
+ * text without an order gives PGDT_ORDER_NONE.
+ */
+enum pgdt_order pgdt_order_of(const char *datestyle);
+
+/*
  * Decodes input text of kind (PGK_DATE .. PGK_INTERVAL) as the type's
  * input function does in a session with TimeZone UTC and DateStyle's
  * field order (ignored for intervals), the special words

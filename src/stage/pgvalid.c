@@ -3964,6 +3964,35 @@ int pgdt_decode(enum pgkind kind, const char *text, size_t len,
 	return decode_dt(kind, text, len, order, &nw, out, why);
 }
 
+enum pgdt_order pgdt_order_of(const char *datestyle)
+{
+	static const struct {
+		const char *word;
+		enum pgdt_order order;
+	} words[] = {
+		{ "ymd", PGDT_YMD }, { "dmy", PGDT_DMY }, { "euro", PGDT_DMY },
+		{ "european", PGDT_DMY }, { "mdy", PGDT_MDY }, { "us", PGDT_MDY },
+		{ "noneuro", PGDT_MDY }, { "noneuropean", PGDT_MDY },
+	};
+	enum pgdt_order order = PGDT_ORDER_NONE;
+	const char *p = datestyle;
+
+	/* check_datestyle: words split at commas and spaces, the last wins */
+	while (p && *p) {
+		size_t n = 0, i;
+
+		while (*p == ',' || is_space((unsigned char)*p))
+			p++;
+		while (p[n] && p[n] != ',' && !is_space((unsigned char)p[n]))
+			n++;
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			if (strlen(words[i].word) == n && ci_prefix(p, n, words[i].word))
+				order = words[i].order;
+		p += n;
+	}
+	return order;
+}
+
 int pgdt_zone_abbrev(const char *lower, int *east)
 {
 	int val = 0, type = decode_zone_abbrev(lower, &val);
