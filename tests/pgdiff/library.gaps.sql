@@ -7,8 +7,6 @@
 
 UPDATE books SET code = to_char(price, 'FM999.00')
 
-UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
-
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$
