@@ -852,6 +852,10 @@ static struct expr *compile_array_op(struct cx *cx, struct scope *sc, const cJSO
 	struct expr *pair[2] = { l, &elem };
 	if (resolve_operator(cx, op, pair, 2, loc, &r) < 0)
 		return NULL;
+	/* the array module compares enum elements by label: equality only */
+	if (PGT_KIND(r.args[1].t) == PGK_ENUM && strcmp(op, "=") && strcmp(op, "<>") && strcmp(op, "!="))
+		return cx_error(cx, loc, "compare with the elements of unnest(...) in a subquery",
+			    "operator %s with ANY/ALL over an array of an enum is not supported", op), NULL;
 	struct ctype at = r.args[1];
 	at.t |= PGT_ARRAY;
 	if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)) ||

@@ -730,3 +730,14 @@ UPDATE editions SET label = ('G'::kidrating)::text
 UPDATE editions SET audience = 'PG'::kidrating WHERE id = 2
 
 UPDATE editions SET label = 'y' WHERE 'PG'::kidrating::rating > 'G'
+
+-- construct: enum arrays with = ANY / <> ALL
+UPDATE books SET code = 'kid' WHERE rating = ANY ('{G,PG}')
+
+UPDATE books SET code = 'any' WHERE 'R' = ANY (ARRAY[rating, 'G'])
+
+UPDATE books SET code = 'all' WHERE rating <> ALL (ARRAY['R', 'NC-17']::rating[])
+
+UPDATE books SET code = 'rem' WHERE cardinality(array_remove(ARRAY[rating, 'PG'], 'PG')) = 0
+
+UPDATE books SET pages = array_position(ARRAY['G', 'PG', 'PG-13', 'R']::rating[], rating)
