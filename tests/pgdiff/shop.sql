@@ -123,6 +123,9 @@ UPDATE orders SET discount = 10 WHERE id = 1
 
 UPDATE orders SET ref = ref || '-' || id || '-' || to_char(placed, 'YYYYMMDD')
 
+-- construct: to_char of numbers
+UPDATE orders SET ref = to_char(total, 'FM999,990.00') || ' ' || to_char(discount, 'FM0.000') || ' ' || to_char(id, 'FM000th') || to_char(-total, '9999.9PR')
+
 UPDATE order_lines SET qty = qty - 1
 
 UPDATE order_lines SET price = price * qty, qty = 1

@@ -7835,3 +7835,8410 @@
 { "(SELECT pg_var_samp_float8(column2) FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527')))", "244923.13503526011", 0 }, /* (SELECT variance(column2::float8) FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527')) v) */
 { "(SELECT group_concat(coalesce(r,'null'), ' ') FROM (SELECT pg_stddev_samp_float8(column2) OVER (ORDER BY column1 ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS r FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527'))))", "670.6457875460326 534.7959282349216 564.2147686546843 483.03194412838707 557.3882416757128 359.6376692270892 423.71211388315646 540.3777188749687 453.483042632002 87.65720105078941", 0 }, /* (SELECT string_agg(coalesce(r::text,'null'), ' ' ORDER BY i) FROM (SELECT column1 AS i, stddev(column2::float8) OVER (ORDER BY column1 ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS r FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527')) v) w) */
 { "(SELECT pg_stddev_samp_float8(column2) FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527')))", "494.8970953999024", 0 }, /* (SELECT stddev(column2::float8) FROM (VALUES (0,'64.61219651229862'),(1,'-883.8241717836859'),(2,'-837.8248522833136'),(3,'162.2652833441498'),(4,'-481.6174111908198'),(5,'360.96657845760546'),(6,'18.001026455121973'),(7,NULL),(8,'-698.1001145758612'),(9,'-822.0661171415527')) v) */
+{ "pg_numeric_to_char('0', '999.99')", "    .00", 0 }, /* to_char('0'::numeric, '999.99') */
+{ "pg_numeric_to_char('0', 'FM999.00')", ".00", 0 }, /* to_char('0'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('0', '9G999D99')", "      .00", 0 }, /* to_char('0'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('0', 'S9999')", "   +0", 0 }, /* to_char('0'::numeric, 'S9999') */
+{ "pg_numeric_to_char('0', '9999MI')", "   0 ", 0 }, /* to_char('0'::numeric, '9999MI') */
+{ "pg_numeric_to_char('0', 'PL999')", "+   0", 0 }, /* to_char('0'::numeric, 'PL999') */
+{ "pg_numeric_to_char('0', 'SG999')", "+  0", 0 }, /* to_char('0'::numeric, 'SG999') */
+{ "pg_numeric_to_char('0', '99.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('0', 'RN')", "###############", 0 }, /* to_char('0'::numeric, 'RN') */
+{ "pg_numeric_to_char('0', 'FMRN')", "###############", 0 }, /* to_char('0'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('0', '999th')", "   0th", 0 }, /* to_char('0'::numeric, '999th') */
+{ "pg_numeric_to_char('0', '99V99')", "    0", 0 }, /* to_char('0'::numeric, '99V99') */
+{ "pg_numeric_to_char('0', '999PR')", "   0 ", 0 }, /* to_char('0'::numeric, '999PR') */
+{ "pg_numeric_to_char('0', 'B999')", "   0", 0 }, /* to_char('0'::numeric, 'B999') */
+{ "pg_numeric_to_char('0', '\"text\"999')", "text   0", 0 }, /* to_char('0'::numeric, '"text"999') */
+{ "pg_numeric_to_char('0', '0000')", " 0000", 0 }, /* to_char('0'::numeric, '0000') */
+{ "pg_numeric_to_char('0', '9999')", "    0", 0 }, /* to_char('0'::numeric, '9999') */
+{ "pg_numeric_to_char('0', '9')", " 0", 0 }, /* to_char('0'::numeric, '9') */
+{ "pg_numeric_to_char('0', 'FM9999')", "0", 0 }, /* to_char('0'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('0', '0.00')", " 0.00", 0 }, /* to_char('0'::numeric, '0.00') */
+{ "pg_numeric_to_char('0', 'FM0.00')", "0.00", 0 }, /* to_char('0'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('0', '.99')", " .##", 0 }, /* to_char('0'::numeric, '.99') */
+{ "pg_numeric_to_char('0', 'FM.99')", ".##", 0 }, /* to_char('0'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('0', '9.9')", "  .0", 0 }, /* to_char('0'::numeric, '9.9') */
+{ "pg_numeric_to_char('0', 'FM9.9')", "0.", 0 }, /* to_char('0'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('0', '999,999,999.999')", "            .000", 0 }, /* to_char('0'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('0', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('0'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('0', '000,000.00')", " 000,000.00", 0 }, /* to_char('0'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('0', 'S999.99')", "   +.00", 0 }, /* to_char('0'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('0', '999.99S')", "   .00+", 0 }, /* to_char('0'::numeric, '999.99S') */
+{ "pg_numeric_to_char('0', 'FMS999.99')", "+0.", 0 }, /* to_char('0'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('0', '999.99MI')", "   .00 ", 0 }, /* to_char('0'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('0', 'FM999.99MI')", "0.", 0 }, /* to_char('0'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('0', 'MI999.99')", "    .00", 0 }, /* to_char('0'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('0', 'PL999.99')", "+    .00", 0 }, /* to_char('0'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('0', 'FMPL999.99')", "+0.", 0 }, /* to_char('0'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('0', 'SG999.99')", "+   .00", 0 }, /* to_char('0'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('0', 'FMSG999')", "+0", 0 }, /* to_char('0'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('0', '999.99PR')", "    .00 ", 0 }, /* to_char('0'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('0', 'FM999.99PR')", "0.", 0 }, /* to_char('0'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('0', 'FM999PR')", "0", 0 }, /* to_char('0'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('0', '9.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('0', '9EEEE')", " 0e+00", 0 }, /* to_char('0'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('0', '9.9999999EEEE')", " 0.0000000e+00", 0 }, /* to_char('0'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('0', '0.0EEEE')", " 0.0e+00", 0 }, /* to_char('0'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('0', 'rn')", "###############", 0 }, /* to_char('0'::numeric, 'rn') */
+{ "pg_numeric_to_char('0', 'FMrn')", "###############", 0 }, /* to_char('0'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('0', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('0'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('0', '999TH')", "   0TH", 0 }, /* to_char('0'::numeric, '999TH') */
+{ "pg_numeric_to_char('0', 'FM999th')", "0th", 0 }, /* to_char('0'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('0', '9999V9')", "     0", 0 }, /* to_char('0'::numeric, '9999V9') */
+{ "pg_numeric_to_char('0', '9V999')", "    0", 0 }, /* to_char('0'::numeric, '9V999') */
+{ "pg_numeric_to_char('0', 'FM9V99')", "0", 0 }, /* to_char('0'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('0', '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char('0'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('0', '9 9 9')", "     0", 0 }, /* to_char('0'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('0', 'a9b9c')", "a  0", 0 }, /* to_char('0'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('0', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('0'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('0', 'SG')", "+", 0 }, /* to_char('0'::numeric, 'SG') */
+{ "pg_numeric_to_char('0', 'MI')", " ", 0 }, /* to_char('0'::numeric, 'MI') */
+{ "pg_numeric_to_char('0', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('0'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('0', 'FM9990.0099')", "0.00", 0 }, /* to_char('0'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('0', '0999.9900')", " 0000.0000", 0 }, /* to_char('0'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('0', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('0'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('0', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('0'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('0', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('0'::numeric, 'S9S') */
+{ "pg_numeric_to_char('0', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('0'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('0', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('0'::numeric, '9PR9') */
+{ "pg_numeric_to_char('0', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('0'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('0', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('0'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('0', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('0'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('0', '')", "", 0 }, /* to_char('0'::numeric, '') */
+{ "pg_numeric_to_char('0', 'SP999')", "   0", 0 }, /* to_char('0'::numeric, 'SP999') */
+{ "pg_numeric_to_char('0', 'C999')", "   0", 0 }, /* to_char('0'::numeric, 'C999') */
+{ "pg_numeric_to_char('0', '9999d99')", "     .00", 0 }, /* to_char('0'::numeric, '9999d99') */
+{ "pg_numeric_to_char('0', '9g999')", "     0", 0 }, /* to_char('0'::numeric, '9g999') */
+{ "pg_numeric_to_char('0', '9D9S')", " .0+", 0 }, /* to_char('0'::numeric, '9D9S') */
+{ "pg_numeric_to_char('0', 'S9D9')", " +.0", 0 }, /* to_char('0'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('0', 'FM9.099')", ".0", 0 }, /* to_char('0'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('0', '099')", " 000", 0 }, /* to_char('0'::numeric, '099') */
+{ "pg_numeric_to_char('0', 'FM099.90')", "000.00", 0 }, /* to_char('0'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('0', '9,9,9')", "     0", 0 }, /* to_char('0'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('0', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('0'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('0', 'MI9PL9')", "  +0", 0 }, /* to_char('0'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('0', 'SGSG9')", "++0", 0 }, /* to_char('0'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('0', 'EEEE')", " 0e+00", 0 }, /* to_char('0'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('0', '.EEEE')", " 0e+00", 0 }, /* to_char('0'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('0', '9.EEEE')", " 0e+00", 0 }, /* to_char('0'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('0', '99\"%\"')", "  0%", 0 }, /* to_char('0'::numeric, '99"%"') */
+{ "pg_numeric_to_char('0', '$999')", "$   0", 0 }, /* to_char('0'::numeric, '$999') */
+{ "pg_numeric_to_char('0', 'FMRNth')", "###############", 0 }, /* to_char('0'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('0', '9RN')", "###############", 0 }, /* to_char('0'::numeric, '9RN') */
+{ "pg_numeric_to_char('0', 'RNRN')", "##############################", 0 }, /* to_char('0'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('0', 'SGRN')", "", 0 }, /* to_char('0'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('0', 'FMMIRN')", "###############", 0 }, /* to_char('0'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('0', '0V0')", " 00", 0 }, /* to_char('0'::numeric, '0V0') */
+{ "pg_numeric_to_char('0', 'V99')", "  0", 0 }, /* to_char('0'::numeric, 'V99') */
+{ "pg_numeric_to_char('0', '99V')", "  0", 0 }, /* to_char('0'::numeric, '99V') */
+{ "pg_numeric_to_char('0', 'FM9.9S')", "0.+", 0 }, /* to_char('0'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('0', 'S.99')", ".##+", 0 }, /* to_char('0'::numeric, 'S.99') */
+{ "pg_numeric_to_char('0', '999.99PL')", "    .00+", 0 }, /* to_char('0'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('0', 'FM999MI')", "0", 0 }, /* to_char('0'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('0', '9MI9')", "  0", 0 }, /* to_char('0'::numeric, '9MI9') */
+{ "pg_numeric_to_char('0', 'B9.99')", "  .00", 0 }, /* to_char('0'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('0', '9B9')", "  0", 0 }, /* to_char('0'::numeric, '9B9') */
+{ "pg_numeric_to_char('-0', '999.99')", "    .00", 0 }, /* to_char('-0'::numeric, '999.99') */
+{ "pg_numeric_to_char('-0', 'FM999.00')", ".00", 0 }, /* to_char('-0'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-0', '9G999D99')", "      .00", 0 }, /* to_char('-0'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-0', 'S9999')", "   +0", 0 }, /* to_char('-0'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-0', '9999MI')", "   0 ", 0 }, /* to_char('-0'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-0', 'PL999')", "+   0", 0 }, /* to_char('-0'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-0', 'SG999')", "+  0", 0 }, /* to_char('-0'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-0', '99.99EEEE')", " 0.00e+00", 0 }, /* to_char('-0'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-0', 'RN')", "###############", 0 }, /* to_char('-0'::numeric, 'RN') */
+{ "pg_numeric_to_char('-0', 'FMRN')", "###############", 0 }, /* to_char('-0'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-0', '999th')", "   0th", 0 }, /* to_char('-0'::numeric, '999th') */
+{ "pg_numeric_to_char('-0', '99V99')", "    0", 0 }, /* to_char('-0'::numeric, '99V99') */
+{ "pg_numeric_to_char('-0', '999PR')", "   0 ", 0 }, /* to_char('-0'::numeric, '999PR') */
+{ "pg_numeric_to_char('-0', 'B999')", "   0", 0 }, /* to_char('-0'::numeric, 'B999') */
+{ "pg_numeric_to_char('-0', '\"text\"999')", "text   0", 0 }, /* to_char('-0'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-0', '0000')", " 0000", 0 }, /* to_char('-0'::numeric, '0000') */
+{ "pg_numeric_to_char('-0', '9999')", "    0", 0 }, /* to_char('-0'::numeric, '9999') */
+{ "pg_numeric_to_char('-0', '9')", " 0", 0 }, /* to_char('-0'::numeric, '9') */
+{ "pg_numeric_to_char('-0', 'FM9999')", "0", 0 }, /* to_char('-0'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-0', '0.00')", " 0.00", 0 }, /* to_char('-0'::numeric, '0.00') */
+{ "pg_numeric_to_char('-0', 'FM0.00')", "0.00", 0 }, /* to_char('-0'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-0', '.99')", " .##", 0 }, /* to_char('-0'::numeric, '.99') */
+{ "pg_numeric_to_char('-0', 'FM.99')", ".##", 0 }, /* to_char('-0'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-0', '9.9')", "  .0", 0 }, /* to_char('-0'::numeric, '9.9') */
+{ "pg_numeric_to_char('-0', 'FM9.9')", "0.", 0 }, /* to_char('-0'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-0', '999,999,999.999')", "            .000", 0 }, /* to_char('-0'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-0', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('-0'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-0', '000,000.00')", " 000,000.00", 0 }, /* to_char('-0'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-0', 'S999.99')", "   +.00", 0 }, /* to_char('-0'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-0', '999.99S')", "   .00+", 0 }, /* to_char('-0'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-0', 'FMS999.99')", "+0.", 0 }, /* to_char('-0'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-0', '999.99MI')", "   .00 ", 0 }, /* to_char('-0'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-0', 'FM999.99MI')", "0.", 0 }, /* to_char('-0'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-0', 'MI999.99')", "    .00", 0 }, /* to_char('-0'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-0', 'PL999.99')", "+    .00", 0 }, /* to_char('-0'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-0', 'FMPL999.99')", "+0.", 0 }, /* to_char('-0'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-0', 'SG999.99')", "+   .00", 0 }, /* to_char('-0'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-0', 'FMSG999')", "+0", 0 }, /* to_char('-0'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-0', '999.99PR')", "    .00 ", 0 }, /* to_char('-0'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-0', 'FM999.99PR')", "0.", 0 }, /* to_char('-0'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-0', 'FM999PR')", "0", 0 }, /* to_char('-0'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-0', '9.99EEEE')", " 0.00e+00", 0 }, /* to_char('-0'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-0', '9EEEE')", " 0e+00", 0 }, /* to_char('-0'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-0', '9.9999999EEEE')", " 0.0000000e+00", 0 }, /* to_char('-0'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-0', '0.0EEEE')", " 0.0e+00", 0 }, /* to_char('-0'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-0', 'rn')", "###############", 0 }, /* to_char('-0'::numeric, 'rn') */
+{ "pg_numeric_to_char('-0', 'FMrn')", "###############", 0 }, /* to_char('-0'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-0', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-0'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-0', '999TH')", "   0TH", 0 }, /* to_char('-0'::numeric, '999TH') */
+{ "pg_numeric_to_char('-0', 'FM999th')", "0th", 0 }, /* to_char('-0'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-0', '9999V9')", "     0", 0 }, /* to_char('-0'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-0', '9V999')", "    0", 0 }, /* to_char('-0'::numeric, '9V999') */
+{ "pg_numeric_to_char('-0', 'FM9V99')", "0", 0 }, /* to_char('-0'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-0', '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char('-0'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-0', '9 9 9')", "     0", 0 }, /* to_char('-0'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-0', 'a9b9c')", "a  0", 0 }, /* to_char('-0'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-0', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('-0'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-0', 'SG')", "+", 0 }, /* to_char('-0'::numeric, 'SG') */
+{ "pg_numeric_to_char('-0', 'MI')", " ", 0 }, /* to_char('-0'::numeric, 'MI') */
+{ "pg_numeric_to_char('-0', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('-0'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-0', 'FM9990.0099')", "0.00", 0 }, /* to_char('-0'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-0', '0999.9900')", " 0000.0000", 0 }, /* to_char('-0'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-0', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('-0'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-0', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-0'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-0', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-0'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-0', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-0'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-0', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-0'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-0', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-0'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-0', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-0'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-0', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-0'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-0', '')", "", 0 }, /* to_char('-0'::numeric, '') */
+{ "pg_numeric_to_char('-0', 'SP999')", "   0", 0 }, /* to_char('-0'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-0', 'C999')", "   0", 0 }, /* to_char('-0'::numeric, 'C999') */
+{ "pg_numeric_to_char('-0', '9999d99')", "     .00", 0 }, /* to_char('-0'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-0', '9g999')", "     0", 0 }, /* to_char('-0'::numeric, '9g999') */
+{ "pg_numeric_to_char('-0', '9D9S')", " .0+", 0 }, /* to_char('-0'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-0', 'S9D9')", " +.0", 0 }, /* to_char('-0'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-0', 'FM9.099')", ".0", 0 }, /* to_char('-0'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-0', '099')", " 000", 0 }, /* to_char('-0'::numeric, '099') */
+{ "pg_numeric_to_char('-0', 'FM099.90')", "000.00", 0 }, /* to_char('-0'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-0', '9,9,9')", "     0", 0 }, /* to_char('-0'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-0', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-0'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-0', 'MI9PL9')", "  +0", 0 }, /* to_char('-0'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-0', 'SGSG9')", "++0", 0 }, /* to_char('-0'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-0', 'EEEE')", " 0e+00", 0 }, /* to_char('-0'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-0', '.EEEE')", " 0e+00", 0 }, /* to_char('-0'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-0', '9.EEEE')", " 0e+00", 0 }, /* to_char('-0'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-0', '99\"%\"')", "  0%", 0 }, /* to_char('-0'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-0', '$999')", "$   0", 0 }, /* to_char('-0'::numeric, '$999') */
+{ "pg_numeric_to_char('-0', 'FMRNth')", "###############", 0 }, /* to_char('-0'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-0', '9RN')", "###############", 0 }, /* to_char('-0'::numeric, '9RN') */
+{ "pg_numeric_to_char('-0', 'RNRN')", "##############################", 0 }, /* to_char('-0'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-0', 'SGRN')", "", 0 }, /* to_char('-0'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-0', 'FMMIRN')", "###############", 0 }, /* to_char('-0'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-0', '0V0')", " 00", 0 }, /* to_char('-0'::numeric, '0V0') */
+{ "pg_numeric_to_char('-0', 'V99')", "  0", 0 }, /* to_char('-0'::numeric, 'V99') */
+{ "pg_numeric_to_char('-0', '99V')", "  0", 0 }, /* to_char('-0'::numeric, '99V') */
+{ "pg_numeric_to_char('-0', 'FM9.9S')", "0.+", 0 }, /* to_char('-0'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-0', 'S.99')", ".##+", 0 }, /* to_char('-0'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-0', '999.99PL')", "    .00+", 0 }, /* to_char('-0'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-0', 'FM999MI')", "0", 0 }, /* to_char('-0'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-0', '9MI9')", "  0", 0 }, /* to_char('-0'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-0', 'B9.99')", "  .00", 0 }, /* to_char('-0'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-0', '9B9')", "  0", 0 }, /* to_char('-0'::numeric, '9B9') */
+{ "pg_numeric_to_char('0.5', '999.99')", "    .50", 0 }, /* to_char('0.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('0.5', 'FM999.00')", ".50", 0 }, /* to_char('0.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('0.5', '9G999D99')", "      .50", 0 }, /* to_char('0.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('0.5', 'S9999')", "   +1", 0 }, /* to_char('0.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('0.5', '9999MI')", "   1 ", 0 }, /* to_char('0.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('0.5', 'PL999')", "+   1", 0 }, /* to_char('0.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('0.5', 'SG999')", "+  1", 0 }, /* to_char('0.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('0.5', '99.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('0.5', 'RN')", "              I", 0 }, /* to_char('0.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('0.5', 'FMRN')", "I", 0 }, /* to_char('0.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('0.5', '999th')", "   1st", 0 }, /* to_char('0.5'::numeric, '999th') */
+{ "pg_numeric_to_char('0.5', '99V99')", "   50", 0 }, /* to_char('0.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('0.5', '999PR')", "   1 ", 0 }, /* to_char('0.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('0.5', 'B999')", "   1", 0 }, /* to_char('0.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('0.5', '\"text\"999')", "text   1", 0 }, /* to_char('0.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('0.5', '0000')", " 0001", 0 }, /* to_char('0.5'::numeric, '0000') */
+{ "pg_numeric_to_char('0.5', '9999')", "    1", 0 }, /* to_char('0.5'::numeric, '9999') */
+{ "pg_numeric_to_char('0.5', '9')", " 1", 0 }, /* to_char('0.5'::numeric, '9') */
+{ "pg_numeric_to_char('0.5', 'FM9999')", "1", 0 }, /* to_char('0.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('0.5', '0.00')", " 0.50", 0 }, /* to_char('0.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('0.5', 'FM0.00')", "0.50", 0 }, /* to_char('0.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('0.5', '.99')", " .##", 0 }, /* to_char('0.5'::numeric, '.99') */
+{ "pg_numeric_to_char('0.5', 'FM.99')", ".##", 0 }, /* to_char('0.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('0.5', '9.9')", "  .5", 0 }, /* to_char('0.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('0.5', 'FM9.9')", ".5", 0 }, /* to_char('0.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('0.5', '999,999,999.999')", "            .500", 0 }, /* to_char('0.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('0.5', 'FM999,999,999.999999999')", ".5", 0 }, /* to_char('0.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('0.5', '000,000.00')", " 000,000.50", 0 }, /* to_char('0.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('0.5', 'S999.99')", "   +.50", 0 }, /* to_char('0.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('0.5', '999.99S')", "   .50+", 0 }, /* to_char('0.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('0.5', 'FMS999.99')", "+.5", 0 }, /* to_char('0.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('0.5', '999.99MI')", "   .50 ", 0 }, /* to_char('0.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('0.5', 'FM999.99MI')", ".5", 0 }, /* to_char('0.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('0.5', 'MI999.99')", "    .50", 0 }, /* to_char('0.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('0.5', 'PL999.99')", "+    .50", 0 }, /* to_char('0.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('0.5', 'FMPL999.99')", "+.5", 0 }, /* to_char('0.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('0.5', 'SG999.99')", "+   .50", 0 }, /* to_char('0.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('0.5', 'FMSG999')", "+1", 0 }, /* to_char('0.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('0.5', '999.99PR')", "    .50 ", 0 }, /* to_char('0.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('0.5', 'FM999.99PR')", ".5", 0 }, /* to_char('0.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('0.5', 'FM999PR')", "1", 0 }, /* to_char('0.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('0.5', '9.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('0.5', '9EEEE')", " 5e-01", 0 }, /* to_char('0.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('0.5', '9.9999999EEEE')", " 5.0000000e-01", 0 }, /* to_char('0.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('0.5', '0.0EEEE')", " 5.0e-01", 0 }, /* to_char('0.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('0.5', 'rn')", "              i", 0 }, /* to_char('0.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('0.5', 'FMrn')", "i", 0 }, /* to_char('0.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('0.5', '\"x\"RN\"y\"')", "x              Iy", 0 }, /* to_char('0.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('0.5', '999TH')", "   1ST", 0 }, /* to_char('0.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('0.5', 'FM999th')", "1st", 0 }, /* to_char('0.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('0.5', '9999V9')", "     5", 0 }, /* to_char('0.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('0.5', '9V999')", "  500", 0 }, /* to_char('0.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('0.5', 'FM9V99')", "50", 0 }, /* to_char('0.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('0.5', '9999999999999999999999.99999999')", "                       .50000000", 0 }, /* to_char('0.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('0.5', '9 9 9')", "     1", 0 }, /* to_char('0.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('0.5', 'a9b9c')", "a  1", 0 }, /* to_char('0.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('0.5', '\\\"9\\\"99')", "\" \"  1", 0 }, /* to_char('0.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('0.5', 'SG')", "+", 0 }, /* to_char('0.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('0.5', 'MI')", " ", 0 }, /* to_char('0.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('0.5', '\"N:\"FM9,999.00')", "N:.50", 0 }, /* to_char('0.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('0.5', 'FM9990.0099')", "0.50", 0 }, /* to_char('0.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('0.5', '0999.9900')", " 0000.5000", 0 }, /* to_char('0.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('0.5', 'FM0999.9900')", "0000.5000", 0 }, /* to_char('0.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('0.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('0.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('0.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('0.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('0.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('0.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('0.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('0.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('0.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('0.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('0.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('0.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('0.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('0.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('0.5', '')", "", 0 }, /* to_char('0.5'::numeric, '') */
+{ "pg_numeric_to_char('0.5', 'SP999')", "   1", 0 }, /* to_char('0.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('0.5', 'C999')", "   1", 0 }, /* to_char('0.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('0.5', '9999d99')", "     .50", 0 }, /* to_char('0.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('0.5', '9g999')", "     1", 0 }, /* to_char('0.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('0.5', '9D9S')", " .5+", 0 }, /* to_char('0.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('0.5', 'S9D9')", " +.5", 0 }, /* to_char('0.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('0.5', 'FM9.099')", ".5", 0 }, /* to_char('0.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('0.5', '099')", " 001", 0 }, /* to_char('0.5'::numeric, '099') */
+{ "pg_numeric_to_char('0.5', 'FM099.90')", "000.50", 0 }, /* to_char('0.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('0.5', '9,9,9')", "     1", 0 }, /* to_char('0.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('0.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('0.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('0.5', 'MI9PL9')", "  +1", 0 }, /* to_char('0.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('0.5', 'SGSG9')", "++1", 0 }, /* to_char('0.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('0.5', 'EEEE')", " 5e-01", 0 }, /* to_char('0.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('0.5', '.EEEE')", " 5e-01", 0 }, /* to_char('0.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('0.5', '9.EEEE')", " 5e-01", 0 }, /* to_char('0.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('0.5', '99\"%\"')", "  1%", 0 }, /* to_char('0.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('0.5', '$999')", "$   1", 0 }, /* to_char('0.5'::numeric, '$999') */
+{ "pg_numeric_to_char('0.5', 'FMRNth')", "I", 0 }, /* to_char('0.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('0.5', '9RN')", "              I", 0 }, /* to_char('0.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('0.5', 'RNRN')", "              I              I", 0 }, /* to_char('0.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('0.5', 'SGRN')", "", 0 }, /* to_char('0.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('0.5', 'FMMIRN')", "I", 0 }, /* to_char('0.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('0.5', '0V0')", " 01", 0 }, /* to_char('0.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('0.5', 'V99')", " 50", 0 }, /* to_char('0.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('0.5', '99V')", "  1", 0 }, /* to_char('0.5'::numeric, '99V') */
+{ "pg_numeric_to_char('0.5', 'FM9.9S')", ".5+", 0 }, /* to_char('0.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('0.5', 'S.99')", ".##+", 0 }, /* to_char('0.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('0.5', '999.99PL')", "    .50+", 0 }, /* to_char('0.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('0.5', 'FM999MI')", "1", 0 }, /* to_char('0.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('0.5', '9MI9')", "  1", 0 }, /* to_char('0.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('0.5', 'B9.99')", "  .50", 0 }, /* to_char('0.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('0.5', '9B9')", "  1", 0 }, /* to_char('0.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('-0.5', '999.99')", "   -.50", 0 }, /* to_char('-0.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('-0.5', 'FM999.00')", "-.50", 0 }, /* to_char('-0.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-0.5', '9G999D99')", "     -.50", 0 }, /* to_char('-0.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-0.5', 'S9999')", "   -1", 0 }, /* to_char('-0.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-0.5', '9999MI')", "   1-", 0 }, /* to_char('-0.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-0.5', 'PL999')", "   -1", 0 }, /* to_char('-0.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-0.5', 'SG999')", "-  1", 0 }, /* to_char('-0.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-0.5', '99.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-0.5', 'RN')", "###############", 0 }, /* to_char('-0.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('-0.5', 'FMRN')", "###############", 0 }, /* to_char('-0.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-0.5', '999th')", "  -1", 0 }, /* to_char('-0.5'::numeric, '999th') */
+{ "pg_numeric_to_char('-0.5', '99V99')", "  -50", 0 }, /* to_char('-0.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('-0.5', '999PR')", "  <1>", 0 }, /* to_char('-0.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('-0.5', 'B999')", "  -1", 0 }, /* to_char('-0.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('-0.5', '\"text\"999')", "text  -1", 0 }, /* to_char('-0.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-0.5', '0000')", "-0001", 0 }, /* to_char('-0.5'::numeric, '0000') */
+{ "pg_numeric_to_char('-0.5', '9999')", "   -1", 0 }, /* to_char('-0.5'::numeric, '9999') */
+{ "pg_numeric_to_char('-0.5', '9')", "-1", 0 }, /* to_char('-0.5'::numeric, '9') */
+{ "pg_numeric_to_char('-0.5', 'FM9999')", "-1", 0 }, /* to_char('-0.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-0.5', '0.00')", "-0.50", 0 }, /* to_char('-0.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('-0.5', 'FM0.00')", "-0.50", 0 }, /* to_char('-0.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-0.5', '.99')", "-.##", 0 }, /* to_char('-0.5'::numeric, '.99') */
+{ "pg_numeric_to_char('-0.5', 'FM.99')", "-.##", 0 }, /* to_char('-0.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-0.5', '9.9')", " -.5", 0 }, /* to_char('-0.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('-0.5', 'FM9.9')", "-.5", 0 }, /* to_char('-0.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-0.5', '999,999,999.999')", "           -.500", 0 }, /* to_char('-0.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-0.5', 'FM999,999,999.999999999')", "-.5", 0 }, /* to_char('-0.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-0.5', '000,000.00')", "-000,000.50", 0 }, /* to_char('-0.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-0.5', 'S999.99')", "   -.50", 0 }, /* to_char('-0.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-0.5', '999.99S')", "   .50-", 0 }, /* to_char('-0.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-0.5', 'FMS999.99')", "-.5", 0 }, /* to_char('-0.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-0.5', '999.99MI')", "   .50-", 0 }, /* to_char('-0.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-0.5', 'FM999.99MI')", ".5-", 0 }, /* to_char('-0.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-0.5', 'MI999.99')", "-   .50", 0 }, /* to_char('-0.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-0.5', 'PL999.99')", "    -.50", 0 }, /* to_char('-0.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-0.5', 'FMPL999.99')", "-.5", 0 }, /* to_char('-0.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-0.5', 'SG999.99')", "-   .50", 0 }, /* to_char('-0.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-0.5', 'FMSG999')", "-1", 0 }, /* to_char('-0.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-0.5', '999.99PR')", "   <.50>", 0 }, /* to_char('-0.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-0.5', 'FM999.99PR')", "<.5>", 0 }, /* to_char('-0.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-0.5', 'FM999PR')", "<1>", 0 }, /* to_char('-0.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-0.5', '9.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-0.5', '9EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-0.5', '9.9999999EEEE')", "-5.0000000e-01", 0 }, /* to_char('-0.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-0.5', '0.0EEEE')", "-5.0e-01", 0 }, /* to_char('-0.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-0.5', 'rn')", "###############", 0 }, /* to_char('-0.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('-0.5', 'FMrn')", "###############", 0 }, /* to_char('-0.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-0.5', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-0.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-0.5', '999TH')", "  -1", 0 }, /* to_char('-0.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('-0.5', 'FM999th')", "-1", 0 }, /* to_char('-0.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-0.5', '9999V9')", "    -5", 0 }, /* to_char('-0.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-0.5', '9V999')", " -500", 0 }, /* to_char('-0.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('-0.5', 'FM9V99')", "-50", 0 }, /* to_char('-0.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-0.5', '9999999999999999999999.99999999')", "                      -.50000000", 0 }, /* to_char('-0.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-0.5', '9 9 9')", "    -1", 0 }, /* to_char('-0.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-0.5', 'a9b9c')", "a -1", 0 }, /* to_char('-0.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-0.5', '\\\"9\\\"99')", "\" \" -1", 0 }, /* to_char('-0.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-0.5', 'SG')", "-", 0 }, /* to_char('-0.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('-0.5', 'MI')", "-", 0 }, /* to_char('-0.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('-0.5', '\"N:\"FM9,999.00')", "N:-.50", 0 }, /* to_char('-0.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-0.5', 'FM9990.0099')", "-0.50", 0 }, /* to_char('-0.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-0.5', '0999.9900')", "-0000.5000", 0 }, /* to_char('-0.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-0.5', 'FM0999.9900')", "-0000.5000", 0 }, /* to_char('-0.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-0.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-0.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-0.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-0.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-0.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-0.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-0.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-0.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-0.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-0.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-0.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-0.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-0.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-0.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-0.5', '')", "", 0 }, /* to_char('-0.5'::numeric, '') */
+{ "pg_numeric_to_char('-0.5', 'SP999')", "  -1", 0 }, /* to_char('-0.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-0.5', 'C999')", "  -1", 0 }, /* to_char('-0.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('-0.5', '9999d99')", "    -.50", 0 }, /* to_char('-0.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-0.5', '9g999')", "    -1", 0 }, /* to_char('-0.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('-0.5', '9D9S')", " .5-", 0 }, /* to_char('-0.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-0.5', 'S9D9')", " -.5", 0 }, /* to_char('-0.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-0.5', 'FM9.099')", "-.5", 0 }, /* to_char('-0.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-0.5', '099')", "-001", 0 }, /* to_char('-0.5'::numeric, '099') */
+{ "pg_numeric_to_char('-0.5', 'FM099.90')", "-000.50", 0 }, /* to_char('-0.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-0.5', '9,9,9')", "    -1", 0 }, /* to_char('-0.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-0.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-0.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-0.5', 'MI9PL9')", "-  1", 0 }, /* to_char('-0.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-0.5', 'SGSG9')", "--1", 0 }, /* to_char('-0.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-0.5', 'EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-0.5', '.EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-0.5', '9.EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-0.5', '99\"%\"')", " -1%", 0 }, /* to_char('-0.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-0.5', '$999')", "$  -1", 0 }, /* to_char('-0.5'::numeric, '$999') */
+{ "pg_numeric_to_char('-0.5', 'FMRNth')", "###############", 0 }, /* to_char('-0.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-0.5', '9RN')", "###############", 0 }, /* to_char('-0.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('-0.5', 'RNRN')", "##############################", 0 }, /* to_char('-0.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-0.5', 'SGRN')", "", 0 }, /* to_char('-0.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-0.5', 'FMMIRN')", "###############", 0 }, /* to_char('-0.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-0.5', '0V0')", "-01", 0 }, /* to_char('-0.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('-0.5', 'V99')", "-50", 0 }, /* to_char('-0.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('-0.5', '99V')", " -1", 0 }, /* to_char('-0.5'::numeric, '99V') */
+{ "pg_numeric_to_char('-0.5', 'FM9.9S')", ".5-", 0 }, /* to_char('-0.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-0.5', 'S.99')", ".##-", 0 }, /* to_char('-0.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-0.5', '999.99PL')", "   -.50 ", 0 }, /* to_char('-0.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-0.5', 'FM999MI')", "1-", 0 }, /* to_char('-0.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-0.5', '9MI9')", " -1", 0 }, /* to_char('-0.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-0.5', 'B9.99')", " -.50", 0 }, /* to_char('-0.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-0.5', '9B9')", " -1", 0 }, /* to_char('-0.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('1.005', '999.99')", "   1.01", 0 }, /* to_char('1.005'::numeric, '999.99') */
+{ "pg_numeric_to_char('1.005', 'FM999.00')", "1.01", 0 }, /* to_char('1.005'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('1.005', '9G999D99')", "     1.01", 0 }, /* to_char('1.005'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('1.005', 'S9999')", "   +1", 0 }, /* to_char('1.005'::numeric, 'S9999') */
+{ "pg_numeric_to_char('1.005', '9999MI')", "   1 ", 0 }, /* to_char('1.005'::numeric, '9999MI') */
+{ "pg_numeric_to_char('1.005', 'PL999')", "+   1", 0 }, /* to_char('1.005'::numeric, 'PL999') */
+{ "pg_numeric_to_char('1.005', 'SG999')", "+  1", 0 }, /* to_char('1.005'::numeric, 'SG999') */
+{ "pg_numeric_to_char('1.005', '99.99EEEE')", " 1.01e+00", 0 }, /* to_char('1.005'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('1.005', 'RN')", "              I", 0 }, /* to_char('1.005'::numeric, 'RN') */
+{ "pg_numeric_to_char('1.005', 'FMRN')", "I", 0 }, /* to_char('1.005'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('1.005', '999th')", "   1st", 0 }, /* to_char('1.005'::numeric, '999th') */
+{ "pg_numeric_to_char('1.005', '99V99')", "  101", 0 }, /* to_char('1.005'::numeric, '99V99') */
+{ "pg_numeric_to_char('1.005', '999PR')", "   1 ", 0 }, /* to_char('1.005'::numeric, '999PR') */
+{ "pg_numeric_to_char('1.005', 'B999')", "   1", 0 }, /* to_char('1.005'::numeric, 'B999') */
+{ "pg_numeric_to_char('1.005', '\"text\"999')", "text   1", 0 }, /* to_char('1.005'::numeric, '"text"999') */
+{ "pg_numeric_to_char('1.005', '0000')", " 0001", 0 }, /* to_char('1.005'::numeric, '0000') */
+{ "pg_numeric_to_char('1.005', '9999')", "    1", 0 }, /* to_char('1.005'::numeric, '9999') */
+{ "pg_numeric_to_char('1.005', '9')", " 1", 0 }, /* to_char('1.005'::numeric, '9') */
+{ "pg_numeric_to_char('1.005', 'FM9999')", "1", 0 }, /* to_char('1.005'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('1.005', '0.00')", " 1.01", 0 }, /* to_char('1.005'::numeric, '0.00') */
+{ "pg_numeric_to_char('1.005', 'FM0.00')", "1.01", 0 }, /* to_char('1.005'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('1.005', '.99')", " .##", 0 }, /* to_char('1.005'::numeric, '.99') */
+{ "pg_numeric_to_char('1.005', 'FM.99')", ".##", 0 }, /* to_char('1.005'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('1.005', '9.9')", " 1.0", 0 }, /* to_char('1.005'::numeric, '9.9') */
+{ "pg_numeric_to_char('1.005', 'FM9.9')", "1.", 0 }, /* to_char('1.005'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('1.005', '999,999,999.999')", "           1.005", 0 }, /* to_char('1.005'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('1.005', 'FM999,999,999.999999999')", "1.005", 0 }, /* to_char('1.005'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('1.005', '000,000.00')", " 000,001.01", 0 }, /* to_char('1.005'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('1.005', 'S999.99')", "  +1.01", 0 }, /* to_char('1.005'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('1.005', '999.99S')", "  1.01+", 0 }, /* to_char('1.005'::numeric, '999.99S') */
+{ "pg_numeric_to_char('1.005', 'FMS999.99')", "+1.01", 0 }, /* to_char('1.005'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('1.005', '999.99MI')", "  1.01 ", 0 }, /* to_char('1.005'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('1.005', 'FM999.99MI')", "1.01", 0 }, /* to_char('1.005'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('1.005', 'MI999.99')", "   1.01", 0 }, /* to_char('1.005'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('1.005', 'PL999.99')", "+   1.01", 0 }, /* to_char('1.005'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('1.005', 'FMPL999.99')", "+1.01", 0 }, /* to_char('1.005'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('1.005', 'SG999.99')", "+  1.01", 0 }, /* to_char('1.005'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('1.005', 'FMSG999')", "+1", 0 }, /* to_char('1.005'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('1.005', '999.99PR')", "   1.01 ", 0 }, /* to_char('1.005'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('1.005', 'FM999.99PR')", "1.01", 0 }, /* to_char('1.005'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('1.005', 'FM999PR')", "1", 0 }, /* to_char('1.005'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('1.005', '9.99EEEE')", " 1.01e+00", 0 }, /* to_char('1.005'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('1.005', '9EEEE')", " 1e+00", 0 }, /* to_char('1.005'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('1.005', '9.9999999EEEE')", " 1.0050000e+00", 0 }, /* to_char('1.005'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('1.005', '0.0EEEE')", " 1.0e+00", 0 }, /* to_char('1.005'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('1.005', 'rn')", "              i", 0 }, /* to_char('1.005'::numeric, 'rn') */
+{ "pg_numeric_to_char('1.005', 'FMrn')", "i", 0 }, /* to_char('1.005'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('1.005', '\"x\"RN\"y\"')", "x              Iy", 0 }, /* to_char('1.005'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('1.005', '999TH')", "   1ST", 0 }, /* to_char('1.005'::numeric, '999TH') */
+{ "pg_numeric_to_char('1.005', 'FM999th')", "1st", 0 }, /* to_char('1.005'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('1.005', '9999V9')", "    10", 0 }, /* to_char('1.005'::numeric, '9999V9') */
+{ "pg_numeric_to_char('1.005', '9V999')", " 1005", 0 }, /* to_char('1.005'::numeric, '9V999') */
+{ "pg_numeric_to_char('1.005', 'FM9V99')", "101", 0 }, /* to_char('1.005'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('1.005', '9999999999999999999999.99999999')", "                      1.00500000", 0 }, /* to_char('1.005'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('1.005', '9 9 9')", "     1", 0 }, /* to_char('1.005'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('1.005', 'a9b9c')", "a  1", 0 }, /* to_char('1.005'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('1.005', '\\\"9\\\"99')", "\" \"  1", 0 }, /* to_char('1.005'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('1.005', 'SG')", "+", 0 }, /* to_char('1.005'::numeric, 'SG') */
+{ "pg_numeric_to_char('1.005', 'MI')", " ", 0 }, /* to_char('1.005'::numeric, 'MI') */
+{ "pg_numeric_to_char('1.005', '\"N:\"FM9,999.00')", "N:1.01", 0 }, /* to_char('1.005'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('1.005', 'FM9990.0099')", "1.005", 0 }, /* to_char('1.005'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('1.005', '0999.9900')", " 0001.0050", 0 }, /* to_char('1.005'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('1.005', 'FM0999.9900')", "0001.0050", 0 }, /* to_char('1.005'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('1.005', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.005'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('1.005', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('1.005'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('1.005', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('1.005'::numeric, 'S9S') */
+{ "pg_numeric_to_char('1.005', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('1.005'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('1.005', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('1.005'::numeric, '9PR9') */
+{ "pg_numeric_to_char('1.005', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('1.005'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('1.005', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('1.005'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('1.005', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('1.005'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('1.005', '')", "", 0 }, /* to_char('1.005'::numeric, '') */
+{ "pg_numeric_to_char('1.005', 'SP999')", "   1", 0 }, /* to_char('1.005'::numeric, 'SP999') */
+{ "pg_numeric_to_char('1.005', 'C999')", "   1", 0 }, /* to_char('1.005'::numeric, 'C999') */
+{ "pg_numeric_to_char('1.005', '9999d99')", "    1.01", 0 }, /* to_char('1.005'::numeric, '9999d99') */
+{ "pg_numeric_to_char('1.005', '9g999')", "     1", 0 }, /* to_char('1.005'::numeric, '9g999') */
+{ "pg_numeric_to_char('1.005', '9D9S')", "1.0+", 0 }, /* to_char('1.005'::numeric, '9D9S') */
+{ "pg_numeric_to_char('1.005', 'S9D9')", "+1.0", 0 }, /* to_char('1.005'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('1.005', 'FM9.099')", "1.005", 0 }, /* to_char('1.005'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('1.005', '099')", " 001", 0 }, /* to_char('1.005'::numeric, '099') */
+{ "pg_numeric_to_char('1.005', 'FM099.90')", "001.01", 0 }, /* to_char('1.005'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('1.005', '9,9,9')", "     1", 0 }, /* to_char('1.005'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('1.005', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('1.005'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('1.005', 'MI9PL9')", "  +1", 0 }, /* to_char('1.005'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('1.005', 'SGSG9')", "++1", 0 }, /* to_char('1.005'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('1.005', 'EEEE')", " 1e+00", 0 }, /* to_char('1.005'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('1.005', '.EEEE')", " 1e+00", 0 }, /* to_char('1.005'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('1.005', '9.EEEE')", " 1e+00", 0 }, /* to_char('1.005'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('1.005', '99\"%\"')", "  1%", 0 }, /* to_char('1.005'::numeric, '99"%"') */
+{ "pg_numeric_to_char('1.005', '$999')", "$   1", 0 }, /* to_char('1.005'::numeric, '$999') */
+{ "pg_numeric_to_char('1.005', 'FMRNth')", "I", 0 }, /* to_char('1.005'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('1.005', '9RN')", "              I", 0 }, /* to_char('1.005'::numeric, '9RN') */
+{ "pg_numeric_to_char('1.005', 'RNRN')", "              I              I", 0 }, /* to_char('1.005'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('1.005', 'SGRN')", "", 0 }, /* to_char('1.005'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('1.005', 'FMMIRN')", "I", 0 }, /* to_char('1.005'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('1.005', '0V0')", " 01", 0 }, /* to_char('1.005'::numeric, '0V0') */
+{ "pg_numeric_to_char('1.005', 'V99')", " ##", 0 }, /* to_char('1.005'::numeric, 'V99') */
+{ "pg_numeric_to_char('1.005', '99V')", "  1", 0 }, /* to_char('1.005'::numeric, '99V') */
+{ "pg_numeric_to_char('1.005', 'FM9.9S')", "1.+", 0 }, /* to_char('1.005'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('1.005', 'S.99')", ".##+", 0 }, /* to_char('1.005'::numeric, 'S.99') */
+{ "pg_numeric_to_char('1.005', '999.99PL')", "   1.01+", 0 }, /* to_char('1.005'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('1.005', 'FM999MI')", "1", 0 }, /* to_char('1.005'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('1.005', '9MI9')", "  1", 0 }, /* to_char('1.005'::numeric, '9MI9') */
+{ "pg_numeric_to_char('1.005', 'B9.99')", " 1.01", 0 }, /* to_char('1.005'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('1.005', '9B9')", "  1", 0 }, /* to_char('1.005'::numeric, '9B9') */
+{ "pg_numeric_to_char('123456789.987654321', '999.99')", " ###.##", 0 }, /* to_char('123456789.987654321'::numeric, '999.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999.00')", "###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('123456789.987654321', '9G999D99')", " #,###.##", 0 }, /* to_char('123456789.987654321'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('123456789.987654321', 'S9999')", "+####", 0 }, /* to_char('123456789.987654321'::numeric, 'S9999') */
+{ "pg_numeric_to_char('123456789.987654321', '9999MI')", "#### ", 0 }, /* to_char('123456789.987654321'::numeric, '9999MI') */
+{ "pg_numeric_to_char('123456789.987654321', 'PL999')", "+ ###", 0 }, /* to_char('123456789.987654321'::numeric, 'PL999') */
+{ "pg_numeric_to_char('123456789.987654321', 'SG999')", "+###", 0 }, /* to_char('123456789.987654321'::numeric, 'SG999') */
+{ "pg_numeric_to_char('123456789.987654321', '99.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', 'RN')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'RN') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMRN')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('123456789.987654321', '999th')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, '999th') */
+{ "pg_numeric_to_char('123456789.987654321', '99V99')", " ####", 0 }, /* to_char('123456789.987654321'::numeric, '99V99') */
+{ "pg_numeric_to_char('123456789.987654321', '999PR')", " ### ", 0 }, /* to_char('123456789.987654321'::numeric, '999PR') */
+{ "pg_numeric_to_char('123456789.987654321', 'B999')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, 'B999') */
+{ "pg_numeric_to_char('123456789.987654321', '\"text\"999')", "text ###", 0 }, /* to_char('123456789.987654321'::numeric, '"text"999') */
+{ "pg_numeric_to_char('123456789.987654321', '0000')", " ####", 0 }, /* to_char('123456789.987654321'::numeric, '0000') */
+{ "pg_numeric_to_char('123456789.987654321', '9999')", " ####", 0 }, /* to_char('123456789.987654321'::numeric, '9999') */
+{ "pg_numeric_to_char('123456789.987654321', '9')", " #", 0 }, /* to_char('123456789.987654321'::numeric, '9') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9999')", "####", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('123456789.987654321', '0.00')", " #.##", 0 }, /* to_char('123456789.987654321'::numeric, '0.00') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM0.00')", "#.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('123456789.987654321', '.99')", " .##", 0 }, /* to_char('123456789.987654321'::numeric, '.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM.99')", ".##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('123456789.987654321', '9.9')", " #.#", 0 }, /* to_char('123456789.987654321'::numeric, '9.9') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9.9')", "#.#", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('123456789.987654321', '999,999,999.999')", " 123,456,789.988", 0 }, /* to_char('123456789.987654321'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999,999,999.999999999')", "123,456,789.987654321", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('123456789.987654321', '000,000.00')", " ###,###.##", 0 }, /* to_char('123456789.987654321'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('123456789.987654321', 'S999.99')", "+###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('123456789.987654321', '999.99S')", "###.##+", 0 }, /* to_char('123456789.987654321'::numeric, '999.99S') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMS999.99')", "+###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('123456789.987654321', '999.99MI')", "###.## ", 0 }, /* to_char('123456789.987654321'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999.99MI')", "###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('123456789.987654321', 'MI999.99')", " ###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'PL999.99')", "+ ###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMPL999.99')", "+###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'SG999.99')", "+###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMSG999')", "+###", 0 }, /* to_char('123456789.987654321'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('123456789.987654321', '999.99PR')", " ###.## ", 0 }, /* to_char('123456789.987654321'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999.99PR')", "###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999PR')", "###", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('123456789.987654321', '9.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '9EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '9.9999999EEEE')", " 1.2345679e+08", 0 }, /* to_char('123456789.987654321'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '0.0EEEE')", " 1.2e+08", 0 }, /* to_char('123456789.987654321'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', 'rn')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'rn') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMrn')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('123456789.987654321', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('123456789.987654321'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('123456789.987654321', '999TH')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, '999TH') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999th')", "###", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('123456789.987654321', '9999V9')", " #####", 0 }, /* to_char('123456789.987654321'::numeric, '9999V9') */
+{ "pg_numeric_to_char('123456789.987654321', '9V999')", " ####", 0 }, /* to_char('123456789.987654321'::numeric, '9V999') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9V99')", "###", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('123456789.987654321', '9999999999999999999999.99999999')", "              123456789.98765432", 0 }, /* to_char('123456789.987654321'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('123456789.987654321', '9 9 9')", " # # #", 0 }, /* to_char('123456789.987654321'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('123456789.987654321', 'a9b9c')", "a ##", 0 }, /* to_char('123456789.987654321'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('123456789.987654321', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('123456789.987654321'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('123456789.987654321', 'SG')", "+", 0 }, /* to_char('123456789.987654321'::numeric, 'SG') */
+{ "pg_numeric_to_char('123456789.987654321', 'MI')", " ", 0 }, /* to_char('123456789.987654321'::numeric, 'MI') */
+{ "pg_numeric_to_char('123456789.987654321', '\"N:\"FM9,999.00')", "N:#,###.##", 0 }, /* to_char('123456789.987654321'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9990.0099')", "####.####", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('123456789.987654321', '0999.9900')", " ####.####", 0 }, /* to_char('123456789.987654321'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM0999.9900')", "####.####", 0 }, /* to_char('123456789.987654321'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('123456789.987654321', '9.99.9')", "multiple decimal points", 1 }, /* to_char('123456789.987654321'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('123456789.987654321', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('123456789.987654321'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('123456789.987654321', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('123456789.987654321'::numeric, 'S9S') */
+{ "pg_numeric_to_char('123456789.987654321', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('123456789.987654321'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('123456789.987654321', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('123456789.987654321'::numeric, '9PR9') */
+{ "pg_numeric_to_char('123456789.987654321', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('123456789.987654321'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('123456789.987654321'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('123456789.987654321'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '')", "", 0 }, /* to_char('123456789.987654321'::numeric, '') */
+{ "pg_numeric_to_char('123456789.987654321', 'SP999')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, 'SP999') */
+{ "pg_numeric_to_char('123456789.987654321', 'C999')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, 'C999') */
+{ "pg_numeric_to_char('123456789.987654321', '9999d99')", " ####.##", 0 }, /* to_char('123456789.987654321'::numeric, '9999d99') */
+{ "pg_numeric_to_char('123456789.987654321', '9g999')", " #,###", 0 }, /* to_char('123456789.987654321'::numeric, '9g999') */
+{ "pg_numeric_to_char('123456789.987654321', '9D9S')", "#.#+", 0 }, /* to_char('123456789.987654321'::numeric, '9D9S') */
+{ "pg_numeric_to_char('123456789.987654321', 'S9D9')", "+#.#", 0 }, /* to_char('123456789.987654321'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9.099')", "#.###", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('123456789.987654321', '099')", " ###", 0 }, /* to_char('123456789.987654321'::numeric, '099') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM099.90')", "###.##", 0 }, /* to_char('123456789.987654321'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('123456789.987654321', '9,9,9')", " #,#,#", 0 }, /* to_char('123456789.987654321'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('123456789.987654321', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('123456789.987654321'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('123456789.987654321', 'MI9PL9')", " #+#", 0 }, /* to_char('123456789.987654321'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('123456789.987654321', 'SGSG9')", "++#", 0 }, /* to_char('123456789.987654321'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('123456789.987654321', 'EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '.EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '9.EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('123456789.987654321', '99\"%\"')", " ##%", 0 }, /* to_char('123456789.987654321'::numeric, '99"%"') */
+{ "pg_numeric_to_char('123456789.987654321', '$999')", "$ ###", 0 }, /* to_char('123456789.987654321'::numeric, '$999') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMRNth')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('123456789.987654321', '9RN')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, '9RN') */
+{ "pg_numeric_to_char('123456789.987654321', 'RNRN')", "##############################", 0 }, /* to_char('123456789.987654321'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('123456789.987654321', 'SGRN')", "", 0 }, /* to_char('123456789.987654321'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('123456789.987654321', 'FMMIRN')", "###############", 0 }, /* to_char('123456789.987654321'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('123456789.987654321', '0V0')", " ##", 0 }, /* to_char('123456789.987654321'::numeric, '0V0') */
+{ "pg_numeric_to_char('123456789.987654321', 'V99')", " ##", 0 }, /* to_char('123456789.987654321'::numeric, 'V99') */
+{ "pg_numeric_to_char('123456789.987654321', '99V')", " ##", 0 }, /* to_char('123456789.987654321'::numeric, '99V') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM9.9S')", "#.#+", 0 }, /* to_char('123456789.987654321'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('123456789.987654321', 'S.99')", ".##+", 0 }, /* to_char('123456789.987654321'::numeric, 'S.99') */
+{ "pg_numeric_to_char('123456789.987654321', '999.99PL')", " ###.##+", 0 }, /* to_char('123456789.987654321'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('123456789.987654321', 'FM999MI')", "###", 0 }, /* to_char('123456789.987654321'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('123456789.987654321', '9MI9')", "# #", 0 }, /* to_char('123456789.987654321'::numeric, '9MI9') */
+{ "pg_numeric_to_char('123456789.987654321', 'B9.99')", " #.##", 0 }, /* to_char('123456789.987654321'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('123456789.987654321', '9B9')", " ##", 0 }, /* to_char('123456789.987654321'::numeric, '9B9') */
+{ "pg_numeric_to_char('1e20', '999.99')", " ###.##", 0 }, /* to_char('1e20'::numeric, '999.99') */
+{ "pg_numeric_to_char('1e20', 'FM999.00')", "###.##", 0 }, /* to_char('1e20'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('1e20', '9G999D99')", " #,###.##", 0 }, /* to_char('1e20'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('1e20', 'S9999')", "+####", 0 }, /* to_char('1e20'::numeric, 'S9999') */
+{ "pg_numeric_to_char('1e20', '9999MI')", "#### ", 0 }, /* to_char('1e20'::numeric, '9999MI') */
+{ "pg_numeric_to_char('1e20', 'PL999')", "+ ###", 0 }, /* to_char('1e20'::numeric, 'PL999') */
+{ "pg_numeric_to_char('1e20', 'SG999')", "+###", 0 }, /* to_char('1e20'::numeric, 'SG999') */
+{ "pg_numeric_to_char('1e20', '99.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('1e20', 'RN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'RN') */
+{ "pg_numeric_to_char('1e20', 'FMRN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('1e20', '999th')", " ###", 0 }, /* to_char('1e20'::numeric, '999th') */
+{ "pg_numeric_to_char('1e20', '99V99')", " ####", 0 }, /* to_char('1e20'::numeric, '99V99') */
+{ "pg_numeric_to_char('1e20', '999PR')", " ### ", 0 }, /* to_char('1e20'::numeric, '999PR') */
+{ "pg_numeric_to_char('1e20', 'B999')", " ###", 0 }, /* to_char('1e20'::numeric, 'B999') */
+{ "pg_numeric_to_char('1e20', '\"text\"999')", "text ###", 0 }, /* to_char('1e20'::numeric, '"text"999') */
+{ "pg_numeric_to_char('1e20', '0000')", " ####", 0 }, /* to_char('1e20'::numeric, '0000') */
+{ "pg_numeric_to_char('1e20', '9999')", " ####", 0 }, /* to_char('1e20'::numeric, '9999') */
+{ "pg_numeric_to_char('1e20', '9')", " #", 0 }, /* to_char('1e20'::numeric, '9') */
+{ "pg_numeric_to_char('1e20', 'FM9999')", "####", 0 }, /* to_char('1e20'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('1e20', '0.00')", " #.##", 0 }, /* to_char('1e20'::numeric, '0.00') */
+{ "pg_numeric_to_char('1e20', 'FM0.00')", "#.##", 0 }, /* to_char('1e20'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('1e20', '.99')", " .##", 0 }, /* to_char('1e20'::numeric, '.99') */
+{ "pg_numeric_to_char('1e20', 'FM.99')", ".##", 0 }, /* to_char('1e20'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('1e20', '9.9')", " #.#", 0 }, /* to_char('1e20'::numeric, '9.9') */
+{ "pg_numeric_to_char('1e20', 'FM9.9')", "#.#", 0 }, /* to_char('1e20'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('1e20', '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char('1e20'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('1e20', 'FM999,999,999.999999999')", "###,###,###.#########", 0 }, /* to_char('1e20'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('1e20', '000,000.00')", " ###,###.##", 0 }, /* to_char('1e20'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('1e20', 'S999.99')", "+###.##", 0 }, /* to_char('1e20'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('1e20', '999.99S')", "###.##+", 0 }, /* to_char('1e20'::numeric, '999.99S') */
+{ "pg_numeric_to_char('1e20', 'FMS999.99')", "+###.##", 0 }, /* to_char('1e20'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('1e20', '999.99MI')", "###.## ", 0 }, /* to_char('1e20'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('1e20', 'FM999.99MI')", "###.##", 0 }, /* to_char('1e20'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('1e20', 'MI999.99')", " ###.##", 0 }, /* to_char('1e20'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('1e20', 'PL999.99')", "+ ###.##", 0 }, /* to_char('1e20'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('1e20', 'FMPL999.99')", "+###.##", 0 }, /* to_char('1e20'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('1e20', 'SG999.99')", "+###.##", 0 }, /* to_char('1e20'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('1e20', 'FMSG999')", "+###", 0 }, /* to_char('1e20'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('1e20', '999.99PR')", " ###.## ", 0 }, /* to_char('1e20'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('1e20', 'FM999.99PR')", "###.##", 0 }, /* to_char('1e20'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('1e20', 'FM999PR')", "###", 0 }, /* to_char('1e20'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('1e20', '9.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('1e20', '9EEEE')", " 1e+20", 0 }, /* to_char('1e20'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('1e20', '9.9999999EEEE')", " 1.0000000e+20", 0 }, /* to_char('1e20'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('1e20', '0.0EEEE')", " 1.0e+20", 0 }, /* to_char('1e20'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('1e20', 'rn')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'rn') */
+{ "pg_numeric_to_char('1e20', 'FMrn')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('1e20', '\"x\"RN\"y\"')", "integer out of range", 1 }, /* to_char('1e20'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('1e20', '999TH')", " ###", 0 }, /* to_char('1e20'::numeric, '999TH') */
+{ "pg_numeric_to_char('1e20', 'FM999th')", "###", 0 }, /* to_char('1e20'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('1e20', '9999V9')", " #####", 0 }, /* to_char('1e20'::numeric, '9999V9') */
+{ "pg_numeric_to_char('1e20', '9V999')", " ####", 0 }, /* to_char('1e20'::numeric, '9V999') */
+{ "pg_numeric_to_char('1e20', 'FM9V99')", "###", 0 }, /* to_char('1e20'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('1e20', '9999999999999999999999.99999999')", "  100000000000000000000.00000000", 0 }, /* to_char('1e20'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('1e20', '9 9 9')", " # # #", 0 }, /* to_char('1e20'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('1e20', 'a9b9c')", "a ##", 0 }, /* to_char('1e20'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('1e20', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('1e20'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('1e20', 'SG')", "+", 0 }, /* to_char('1e20'::numeric, 'SG') */
+{ "pg_numeric_to_char('1e20', 'MI')", " ", 0 }, /* to_char('1e20'::numeric, 'MI') */
+{ "pg_numeric_to_char('1e20', '\"N:\"FM9,999.00')", "N:#,###.##", 0 }, /* to_char('1e20'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('1e20', 'FM9990.0099')", "####.####", 0 }, /* to_char('1e20'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('1e20', '0999.9900')", " ####.####", 0 }, /* to_char('1e20'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('1e20', 'FM0999.9900')", "####.####", 0 }, /* to_char('1e20'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('1e20', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e20'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('1e20', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('1e20'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('1e20', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('1e20'::numeric, 'S9S') */
+{ "pg_numeric_to_char('1e20', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('1e20'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('1e20', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('1e20'::numeric, '9PR9') */
+{ "pg_numeric_to_char('1e20', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('1e20'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('1e20', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('1e20'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('1e20', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('1e20'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('1e20', '')", "", 0 }, /* to_char('1e20'::numeric, '') */
+{ "pg_numeric_to_char('1e20', 'SP999')", " ###", 0 }, /* to_char('1e20'::numeric, 'SP999') */
+{ "pg_numeric_to_char('1e20', 'C999')", " ###", 0 }, /* to_char('1e20'::numeric, 'C999') */
+{ "pg_numeric_to_char('1e20', '9999d99')", " ####.##", 0 }, /* to_char('1e20'::numeric, '9999d99') */
+{ "pg_numeric_to_char('1e20', '9g999')", " #,###", 0 }, /* to_char('1e20'::numeric, '9g999') */
+{ "pg_numeric_to_char('1e20', '9D9S')", "#.#+", 0 }, /* to_char('1e20'::numeric, '9D9S') */
+{ "pg_numeric_to_char('1e20', 'S9D9')", "+#.#", 0 }, /* to_char('1e20'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('1e20', 'FM9.099')", "#.###", 0 }, /* to_char('1e20'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('1e20', '099')", " ###", 0 }, /* to_char('1e20'::numeric, '099') */
+{ "pg_numeric_to_char('1e20', 'FM099.90')", "###.##", 0 }, /* to_char('1e20'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('1e20', '9,9,9')", " #,#,#", 0 }, /* to_char('1e20'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('1e20', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('1e20'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('1e20', 'MI9PL9')", " #+#", 0 }, /* to_char('1e20'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('1e20', 'SGSG9')", "++#", 0 }, /* to_char('1e20'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('1e20', 'EEEE')", " 1e+20", 0 }, /* to_char('1e20'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('1e20', '.EEEE')", " 1e+20", 0 }, /* to_char('1e20'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('1e20', '9.EEEE')", " 1e+20", 0 }, /* to_char('1e20'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('1e20', '99\"%\"')", " ##%", 0 }, /* to_char('1e20'::numeric, '99"%"') */
+{ "pg_numeric_to_char('1e20', '$999')", "$ ###", 0 }, /* to_char('1e20'::numeric, '$999') */
+{ "pg_numeric_to_char('1e20', 'FMRNth')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('1e20', '9RN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, '9RN') */
+{ "pg_numeric_to_char('1e20', 'RNRN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('1e20', 'SGRN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('1e20', 'FMMIRN')", "integer out of range", 1 }, /* to_char('1e20'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('1e20', '0V0')", " ##", 0 }, /* to_char('1e20'::numeric, '0V0') */
+{ "pg_numeric_to_char('1e20', 'V99')", " ##", 0 }, /* to_char('1e20'::numeric, 'V99') */
+{ "pg_numeric_to_char('1e20', '99V')", " ##", 0 }, /* to_char('1e20'::numeric, '99V') */
+{ "pg_numeric_to_char('1e20', 'FM9.9S')", "#.#+", 0 }, /* to_char('1e20'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('1e20', 'S.99')", ".##+", 0 }, /* to_char('1e20'::numeric, 'S.99') */
+{ "pg_numeric_to_char('1e20', '999.99PL')", " ###.##+", 0 }, /* to_char('1e20'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('1e20', 'FM999MI')", "###", 0 }, /* to_char('1e20'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('1e20', '9MI9')", "# #", 0 }, /* to_char('1e20'::numeric, '9MI9') */
+{ "pg_numeric_to_char('1e20', 'B9.99')", " #.##", 0 }, /* to_char('1e20'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('1e20', '9B9')", " ##", 0 }, /* to_char('1e20'::numeric, '9B9') */
+{ "pg_numeric_to_char('-1e-10', '999.99')", "    .00", 0 }, /* to_char('-1e-10'::numeric, '999.99') */
+{ "pg_numeric_to_char('-1e-10', 'FM999.00')", ".00", 0 }, /* to_char('-1e-10'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-1e-10', '9G999D99')", "      .00", 0 }, /* to_char('-1e-10'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-1e-10', 'S9999')", "   +0", 0 }, /* to_char('-1e-10'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-1e-10', '9999MI')", "   0 ", 0 }, /* to_char('-1e-10'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-1e-10', 'PL999')", "+   0", 0 }, /* to_char('-1e-10'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-1e-10', 'SG999')", "+  0", 0 }, /* to_char('-1e-10'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-1e-10', '99.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-1e-10', 'RN')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'RN') */
+{ "pg_numeric_to_char('-1e-10', 'FMRN')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-1e-10', '999th')", "   0th", 0 }, /* to_char('-1e-10'::numeric, '999th') */
+{ "pg_numeric_to_char('-1e-10', '99V99')", "    0", 0 }, /* to_char('-1e-10'::numeric, '99V99') */
+{ "pg_numeric_to_char('-1e-10', '999PR')", "   0 ", 0 }, /* to_char('-1e-10'::numeric, '999PR') */
+{ "pg_numeric_to_char('-1e-10', 'B999')", "   0", 0 }, /* to_char('-1e-10'::numeric, 'B999') */
+{ "pg_numeric_to_char('-1e-10', '\"text\"999')", "text   0", 0 }, /* to_char('-1e-10'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-1e-10', '0000')", " 0000", 0 }, /* to_char('-1e-10'::numeric, '0000') */
+{ "pg_numeric_to_char('-1e-10', '9999')", "    0", 0 }, /* to_char('-1e-10'::numeric, '9999') */
+{ "pg_numeric_to_char('-1e-10', '9')", " 0", 0 }, /* to_char('-1e-10'::numeric, '9') */
+{ "pg_numeric_to_char('-1e-10', 'FM9999')", "0", 0 }, /* to_char('-1e-10'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-1e-10', '0.00')", " 0.00", 0 }, /* to_char('-1e-10'::numeric, '0.00') */
+{ "pg_numeric_to_char('-1e-10', 'FM0.00')", "0.00", 0 }, /* to_char('-1e-10'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-1e-10', '.99')", " .##", 0 }, /* to_char('-1e-10'::numeric, '.99') */
+{ "pg_numeric_to_char('-1e-10', 'FM.99')", ".##", 0 }, /* to_char('-1e-10'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-1e-10', '9.9')", "  .0", 0 }, /* to_char('-1e-10'::numeric, '9.9') */
+{ "pg_numeric_to_char('-1e-10', 'FM9.9')", "0.", 0 }, /* to_char('-1e-10'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-1e-10', '999,999,999.999')", "            .000", 0 }, /* to_char('-1e-10'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-1e-10', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('-1e-10'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-1e-10', '000,000.00')", " 000,000.00", 0 }, /* to_char('-1e-10'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-1e-10', 'S999.99')", "   +.00", 0 }, /* to_char('-1e-10'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-1e-10', '999.99S')", "   .00+", 0 }, /* to_char('-1e-10'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-1e-10', 'FMS999.99')", "+0.", 0 }, /* to_char('-1e-10'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-1e-10', '999.99MI')", "   .00 ", 0 }, /* to_char('-1e-10'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-1e-10', 'FM999.99MI')", "0.", 0 }, /* to_char('-1e-10'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-1e-10', 'MI999.99')", "    .00", 0 }, /* to_char('-1e-10'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-1e-10', 'PL999.99')", "+    .00", 0 }, /* to_char('-1e-10'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-1e-10', 'FMPL999.99')", "+0.", 0 }, /* to_char('-1e-10'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-1e-10', 'SG999.99')", "+   .00", 0 }, /* to_char('-1e-10'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-1e-10', 'FMSG999')", "+0", 0 }, /* to_char('-1e-10'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-1e-10', '999.99PR')", "    .00 ", 0 }, /* to_char('-1e-10'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-1e-10', 'FM999.99PR')", "0.", 0 }, /* to_char('-1e-10'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-1e-10', 'FM999PR')", "0", 0 }, /* to_char('-1e-10'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-1e-10', '9.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-1e-10', '9EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-1e-10', '9.9999999EEEE')", "-1.0000000e-10", 0 }, /* to_char('-1e-10'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-1e-10', '0.0EEEE')", "-1.0e-10", 0 }, /* to_char('-1e-10'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-1e-10', 'rn')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'rn') */
+{ "pg_numeric_to_char('-1e-10', 'FMrn')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-1e-10', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-1e-10'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-1e-10', '999TH')", "   0TH", 0 }, /* to_char('-1e-10'::numeric, '999TH') */
+{ "pg_numeric_to_char('-1e-10', 'FM999th')", "0th", 0 }, /* to_char('-1e-10'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-1e-10', '9999V9')", "     0", 0 }, /* to_char('-1e-10'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-1e-10', '9V999')", "    0", 0 }, /* to_char('-1e-10'::numeric, '9V999') */
+{ "pg_numeric_to_char('-1e-10', 'FM9V99')", "0", 0 }, /* to_char('-1e-10'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-1e-10', '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char('-1e-10'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-1e-10', '9 9 9')", "     0", 0 }, /* to_char('-1e-10'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-1e-10', 'a9b9c')", "a  0", 0 }, /* to_char('-1e-10'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-1e-10', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('-1e-10'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-1e-10', 'SG')", "+", 0 }, /* to_char('-1e-10'::numeric, 'SG') */
+{ "pg_numeric_to_char('-1e-10', 'MI')", " ", 0 }, /* to_char('-1e-10'::numeric, 'MI') */
+{ "pg_numeric_to_char('-1e-10', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('-1e-10'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-1e-10', 'FM9990.0099')", "0.00", 0 }, /* to_char('-1e-10'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-1e-10', '0999.9900')", " 0000.0000", 0 }, /* to_char('-1e-10'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-1e-10', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('-1e-10'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-1e-10', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-1e-10'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-1e-10', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-1e-10'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-1e-10', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-1e-10'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-1e-10', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-1e-10'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-1e-10', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-1e-10'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-1e-10', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-1e-10'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-1e-10', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-1e-10'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-1e-10', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-1e-10'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-1e-10', '')", "", 0 }, /* to_char('-1e-10'::numeric, '') */
+{ "pg_numeric_to_char('-1e-10', 'SP999')", "   0", 0 }, /* to_char('-1e-10'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-1e-10', 'C999')", "   0", 0 }, /* to_char('-1e-10'::numeric, 'C999') */
+{ "pg_numeric_to_char('-1e-10', '9999d99')", "     .00", 0 }, /* to_char('-1e-10'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-1e-10', '9g999')", "     0", 0 }, /* to_char('-1e-10'::numeric, '9g999') */
+{ "pg_numeric_to_char('-1e-10', '9D9S')", " .0+", 0 }, /* to_char('-1e-10'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-1e-10', 'S9D9')", " +.0", 0 }, /* to_char('-1e-10'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-1e-10', 'FM9.099')", ".0", 0 }, /* to_char('-1e-10'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-1e-10', '099')", " 000", 0 }, /* to_char('-1e-10'::numeric, '099') */
+{ "pg_numeric_to_char('-1e-10', 'FM099.90')", "000.00", 0 }, /* to_char('-1e-10'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-1e-10', '9,9,9')", "     0", 0 }, /* to_char('-1e-10'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-1e-10', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-1e-10'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-1e-10', 'MI9PL9')", "  +0", 0 }, /* to_char('-1e-10'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-1e-10', 'SGSG9')", "++0", 0 }, /* to_char('-1e-10'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-1e-10', 'EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-1e-10', '.EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-1e-10', '9.EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-1e-10', '99\"%\"')", "  0%", 0 }, /* to_char('-1e-10'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-1e-10', '$999')", "$   0", 0 }, /* to_char('-1e-10'::numeric, '$999') */
+{ "pg_numeric_to_char('-1e-10', 'FMRNth')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-1e-10', '9RN')", "###############", 0 }, /* to_char('-1e-10'::numeric, '9RN') */
+{ "pg_numeric_to_char('-1e-10', 'RNRN')", "##############################", 0 }, /* to_char('-1e-10'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-1e-10', 'SGRN')", "", 0 }, /* to_char('-1e-10'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-1e-10', 'FMMIRN')", "###############", 0 }, /* to_char('-1e-10'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-1e-10', '0V0')", " 00", 0 }, /* to_char('-1e-10'::numeric, '0V0') */
+{ "pg_numeric_to_char('-1e-10', 'V99')", "  0", 0 }, /* to_char('-1e-10'::numeric, 'V99') */
+{ "pg_numeric_to_char('-1e-10', '99V')", "  0", 0 }, /* to_char('-1e-10'::numeric, '99V') */
+{ "pg_numeric_to_char('-1e-10', 'FM9.9S')", "0.+", 0 }, /* to_char('-1e-10'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-1e-10', 'S.99')", ".##+", 0 }, /* to_char('-1e-10'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-1e-10', '999.99PL')", "    .00+", 0 }, /* to_char('-1e-10'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-1e-10', 'FM999MI')", "0", 0 }, /* to_char('-1e-10'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-1e-10', '9MI9')", "  0", 0 }, /* to_char('-1e-10'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-1e-10', 'B9.99')", "  .00", 0 }, /* to_char('-1e-10'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-1e-10', '9B9')", "  0", 0 }, /* to_char('-1e-10'::numeric, '9B9') */
+{ "pg_numeric_to_char('NaN', '999.99')", " NaN", 0 }, /* to_char('NaN'::numeric, '999.99') */
+{ "pg_numeric_to_char('NaN', 'FM999.00')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('NaN', '9G999D99')", "   NaN", 0 }, /* to_char('NaN'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('NaN', 'S9999')", " +NaN", 0 }, /* to_char('NaN'::numeric, 'S9999') */
+{ "pg_numeric_to_char('NaN', '9999MI')", " NaN ", 0 }, /* to_char('NaN'::numeric, '9999MI') */
+{ "pg_numeric_to_char('NaN', 'PL999')", "+ NaN", 0 }, /* to_char('NaN'::numeric, 'PL999') */
+{ "pg_numeric_to_char('NaN', 'SG999')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'SG999') */
+{ "pg_numeric_to_char('NaN', '99.99EEEE')", " ##.######", 0 }, /* to_char('NaN'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('NaN', 'RN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'RN') */
+{ "pg_numeric_to_char('NaN', 'FMRN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('NaN', '999th')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::numeric, '999th') */
+{ "pg_numeric_to_char('NaN', '99V99')", "  NaN", 0 }, /* to_char('NaN'::numeric, '99V99') */
+{ "pg_numeric_to_char('NaN', '999PR')", " NaN ", 0 }, /* to_char('NaN'::numeric, '999PR') */
+{ "pg_numeric_to_char('NaN', 'B999')", " NaN", 0 }, /* to_char('NaN'::numeric, 'B999') */
+{ "pg_numeric_to_char('NaN', '\"text\"999')", "text NaN", 0 }, /* to_char('NaN'::numeric, '"text"999') */
+{ "pg_numeric_to_char('NaN', '0000')", " 0NaN", 0 }, /* to_char('NaN'::numeric, '0000') */
+{ "pg_numeric_to_char('NaN', '9999')", "  NaN", 0 }, /* to_char('NaN'::numeric, '9999') */
+{ "pg_numeric_to_char('NaN', '9')", " #", 0 }, /* to_char('NaN'::numeric, '9') */
+{ "pg_numeric_to_char('NaN', 'FM9999')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('NaN', '0.00')", " #.##", 0 }, /* to_char('NaN'::numeric, '0.00') */
+{ "pg_numeric_to_char('NaN', 'FM0.00')", "#.##", 0 }, /* to_char('NaN'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('NaN', '.99')", " .##", 0 }, /* to_char('NaN'::numeric, '.99') */
+{ "pg_numeric_to_char('NaN', 'FM.99')", ".##", 0 }, /* to_char('NaN'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('NaN', '9.9')", " #.#", 0 }, /* to_char('NaN'::numeric, '9.9') */
+{ "pg_numeric_to_char('NaN', 'FM9.9')", "#.#", 0 }, /* to_char('NaN'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('NaN', '999,999,999.999')", "         NaN", 0 }, /* to_char('NaN'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('NaN', 'FM999,999,999.999999999')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('NaN', '000,000.00')", " 000,NaN", 0 }, /* to_char('NaN'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('NaN', 'S999.99')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('NaN', '999.99S')", "NaN", 0 }, /* to_char('NaN'::numeric, '999.99S') */
+{ "pg_numeric_to_char('NaN', 'FMS999.99')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('NaN', '999.99MI')", "NaN", 0 }, /* to_char('NaN'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('NaN', 'FM999.99MI')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('NaN', 'MI999.99')", " NaN", 0 }, /* to_char('NaN'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('NaN', 'PL999.99')", "+ NaN", 0 }, /* to_char('NaN'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('NaN', 'FMPL999.99')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('NaN', 'SG999.99')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('NaN', 'FMSG999')", "+NaN", 0 }, /* to_char('NaN'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('NaN', '999.99PR')", " NaN", 0 }, /* to_char('NaN'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('NaN', 'FM999.99PR')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('NaN', 'FM999PR')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('NaN', '9.99EEEE')", " #.######", 0 }, /* to_char('NaN'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('NaN', '9EEEE')", " #.####", 0 }, /* to_char('NaN'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('NaN', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('NaN'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('NaN', '0.0EEEE')", " #.#####", 0 }, /* to_char('NaN'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('NaN', 'rn')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'rn') */
+{ "pg_numeric_to_char('NaN', 'FMrn')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('NaN', '\"x\"RN\"y\"')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('NaN', '999TH')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::numeric, '999TH') */
+{ "pg_numeric_to_char('NaN', 'FM999th')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('NaN', '9999V9')", "   NaN", 0 }, /* to_char('NaN'::numeric, '9999V9') */
+{ "pg_numeric_to_char('NaN', '9V999')", "  NaN", 0 }, /* to_char('NaN'::numeric, '9V999') */
+{ "pg_numeric_to_char('NaN', 'FM9V99')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('NaN', '9999999999999999999999.99999999')", "                    NaN", 0 }, /* to_char('NaN'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('NaN', '9 9 9')", " N a N", 0 }, /* to_char('NaN'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('NaN', 'a9b9c')", "a ##", 0 }, /* to_char('NaN'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('NaN', '\\\"9\\\"99')", "\" N\"aN", 0 }, /* to_char('NaN'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('NaN', 'SG')", "+", 0 }, /* to_char('NaN'::numeric, 'SG') */
+{ "pg_numeric_to_char('NaN', 'MI')", " ", 0 }, /* to_char('NaN'::numeric, 'MI') */
+{ "pg_numeric_to_char('NaN', '\"N:\"FM9,999.00')", "N:NaN", 0 }, /* to_char('NaN'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('NaN', 'FM9990.0099')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('NaN', '0999.9900')", " 0NaN", 0 }, /* to_char('NaN'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('NaN', 'FM0999.9900')", "0NaN", 0 }, /* to_char('NaN'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('NaN', '9.99.9')", "multiple decimal points", 1 }, /* to_char('NaN'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('NaN', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('NaN'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('NaN', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('NaN'::numeric, 'S9S') */
+{ "pg_numeric_to_char('NaN', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('NaN'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('NaN', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('NaN'::numeric, '9PR9') */
+{ "pg_numeric_to_char('NaN', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('NaN'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('NaN', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('NaN'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('NaN', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('NaN'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('NaN', '')", "", 0 }, /* to_char('NaN'::numeric, '') */
+{ "pg_numeric_to_char('NaN', 'SP999')", " NaN", 0 }, /* to_char('NaN'::numeric, 'SP999') */
+{ "pg_numeric_to_char('NaN', 'C999')", " NaN", 0 }, /* to_char('NaN'::numeric, 'C999') */
+{ "pg_numeric_to_char('NaN', '9999d99')", "  NaN", 0 }, /* to_char('NaN'::numeric, '9999d99') */
+{ "pg_numeric_to_char('NaN', '9g999')", "   NaN", 0 }, /* to_char('NaN'::numeric, '9g999') */
+{ "pg_numeric_to_char('NaN', '9D9S')", "#.#+", 0 }, /* to_char('NaN'::numeric, '9D9S') */
+{ "pg_numeric_to_char('NaN', 'S9D9')", "+#.#", 0 }, /* to_char('NaN'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('NaN', 'FM9.099')", "#.###", 0 }, /* to_char('NaN'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('NaN', '099')", " NaN", 0 }, /* to_char('NaN'::numeric, '099') */
+{ "pg_numeric_to_char('NaN', 'FM099.90')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('NaN', '9,9,9')", " N,a,N", 0 }, /* to_char('NaN'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('NaN', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('NaN'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('NaN', 'MI9PL9')", " #+#", 0 }, /* to_char('NaN'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('NaN', 'SGSG9')", "++#", 0 }, /* to_char('NaN'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('NaN', 'EEEE')", " .####", 0 }, /* to_char('NaN'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('NaN', '.EEEE')", " .####", 0 }, /* to_char('NaN'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('NaN', '9.EEEE')", " #.####", 0 }, /* to_char('NaN'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('NaN', '99\"%\"')", " ##%", 0 }, /* to_char('NaN'::numeric, '99"%"') */
+{ "pg_numeric_to_char('NaN', '$999')", "$ NaN", 0 }, /* to_char('NaN'::numeric, '$999') */
+{ "pg_numeric_to_char('NaN', 'FMRNth')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('NaN', '9RN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, '9RN') */
+{ "pg_numeric_to_char('NaN', 'RNRN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('NaN', 'SGRN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('NaN', 'FMMIRN')", "cannot convert NaN to integer", 1 }, /* to_char('NaN'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('NaN', '0V0')", " ##", 0 }, /* to_char('NaN'::numeric, '0V0') */
+{ "pg_numeric_to_char('NaN', 'V99')", " ##", 0 }, /* to_char('NaN'::numeric, 'V99') */
+{ "pg_numeric_to_char('NaN', '99V')", " ##", 0 }, /* to_char('NaN'::numeric, '99V') */
+{ "pg_numeric_to_char('NaN', 'FM9.9S')", "#.#+", 0 }, /* to_char('NaN'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('NaN', 'S.99')", ".##+", 0 }, /* to_char('NaN'::numeric, 'S.99') */
+{ "pg_numeric_to_char('NaN', '999.99PL')", " NaN", 0 }, /* to_char('NaN'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('NaN', 'FM999MI')", "NaN", 0 }, /* to_char('NaN'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('NaN', '9MI9')", "# #", 0 }, /* to_char('NaN'::numeric, '9MI9') */
+{ "pg_numeric_to_char('NaN', 'B9.99')", " #.##", 0 }, /* to_char('NaN'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('NaN', '9B9')", " ##", 0 }, /* to_char('NaN'::numeric, '9B9') */
+{ "pg_numeric_to_char('Infinity', '999.99')", " ###.##", 0 }, /* to_char('Infinity'::numeric, '999.99') */
+{ "pg_numeric_to_char('Infinity', 'FM999.00')", "###.##", 0 }, /* to_char('Infinity'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('Infinity', '9G999D99')", " #,###.##", 0 }, /* to_char('Infinity'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('Infinity', 'S9999')", "+####", 0 }, /* to_char('Infinity'::numeric, 'S9999') */
+{ "pg_numeric_to_char('Infinity', '9999MI')", "#### ", 0 }, /* to_char('Infinity'::numeric, '9999MI') */
+{ "pg_numeric_to_char('Infinity', 'PL999')", "+ ###", 0 }, /* to_char('Infinity'::numeric, 'PL999') */
+{ "pg_numeric_to_char('Infinity', 'SG999')", "+###", 0 }, /* to_char('Infinity'::numeric, 'SG999') */
+{ "pg_numeric_to_char('Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('Infinity'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('Infinity', 'RN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'RN') */
+{ "pg_numeric_to_char('Infinity', 'FMRN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('Infinity', '999th')", " ###", 0 }, /* to_char('Infinity'::numeric, '999th') */
+{ "pg_numeric_to_char('Infinity', '99V99')", " ####", 0 }, /* to_char('Infinity'::numeric, '99V99') */
+{ "pg_numeric_to_char('Infinity', '999PR')", " ### ", 0 }, /* to_char('Infinity'::numeric, '999PR') */
+{ "pg_numeric_to_char('Infinity', 'B999')", " ###", 0 }, /* to_char('Infinity'::numeric, 'B999') */
+{ "pg_numeric_to_char('Infinity', '\"text\"999')", "text ###", 0 }, /* to_char('Infinity'::numeric, '"text"999') */
+{ "pg_numeric_to_char('Infinity', '0000')", " ####", 0 }, /* to_char('Infinity'::numeric, '0000') */
+{ "pg_numeric_to_char('Infinity', '9999')", " ####", 0 }, /* to_char('Infinity'::numeric, '9999') */
+{ "pg_numeric_to_char('Infinity', '9')", " #", 0 }, /* to_char('Infinity'::numeric, '9') */
+{ "pg_numeric_to_char('Infinity', 'FM9999')", "####", 0 }, /* to_char('Infinity'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('Infinity', '0.00')", " #.##", 0 }, /* to_char('Infinity'::numeric, '0.00') */
+{ "pg_numeric_to_char('Infinity', 'FM0.00')", "#.##", 0 }, /* to_char('Infinity'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('Infinity', '.99')", " .##", 0 }, /* to_char('Infinity'::numeric, '.99') */
+{ "pg_numeric_to_char('Infinity', 'FM.99')", ".##", 0 }, /* to_char('Infinity'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('Infinity', '9.9')", " #.#", 0 }, /* to_char('Infinity'::numeric, '9.9') */
+{ "pg_numeric_to_char('Infinity', 'FM9.9')", "#.#", 0 }, /* to_char('Infinity'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('Infinity', '999,999,999.999')", "  In,fin,ity", 0 }, /* to_char('Infinity'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('Infinity', 'FM999,999,999.999999999')", "In,fin,ity", 0 }, /* to_char('Infinity'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('Infinity', '000,000.00')", " ###,###.##", 0 }, /* to_char('Infinity'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('Infinity', 'S999.99')", "+###.##", 0 }, /* to_char('Infinity'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('Infinity', '999.99S')", "###.##+", 0 }, /* to_char('Infinity'::numeric, '999.99S') */
+{ "pg_numeric_to_char('Infinity', 'FMS999.99')", "+###.##", 0 }, /* to_char('Infinity'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('Infinity', '999.99MI')", "###.## ", 0 }, /* to_char('Infinity'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('Infinity', 'FM999.99MI')", "###.##", 0 }, /* to_char('Infinity'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('Infinity', 'MI999.99')", " ###.##", 0 }, /* to_char('Infinity'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('Infinity', 'PL999.99')", "+ ###.##", 0 }, /* to_char('Infinity'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('Infinity', 'FMPL999.99')", "+###.##", 0 }, /* to_char('Infinity'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('Infinity', 'SG999.99')", "+###.##", 0 }, /* to_char('Infinity'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('Infinity', 'FMSG999')", "+###", 0 }, /* to_char('Infinity'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('Infinity', '999.99PR')", " ###.## ", 0 }, /* to_char('Infinity'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('Infinity', 'FM999.99PR')", "###.##", 0 }, /* to_char('Infinity'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('Infinity', 'FM999PR')", "###", 0 }, /* to_char('Infinity'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('Infinity'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('Infinity', '9EEEE')", " #.####", 0 }, /* to_char('Infinity'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('Infinity'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('Infinity', '0.0EEEE')", " #.#####", 0 }, /* to_char('Infinity'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('Infinity', 'rn')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'rn') */
+{ "pg_numeric_to_char('Infinity', 'FMrn')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('Infinity', '\"x\"RN\"y\"')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('Infinity', '999TH')", " ###", 0 }, /* to_char('Infinity'::numeric, '999TH') */
+{ "pg_numeric_to_char('Infinity', 'FM999th')", "###", 0 }, /* to_char('Infinity'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('Infinity', '9999V9')", " #####", 0 }, /* to_char('Infinity'::numeric, '9999V9') */
+{ "pg_numeric_to_char('Infinity', '9V999')", " ####", 0 }, /* to_char('Infinity'::numeric, '9V999') */
+{ "pg_numeric_to_char('Infinity', 'FM9V99')", "###", 0 }, /* to_char('Infinity'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('Infinity', '9999999999999999999999.99999999')", "               Infinity", 0 }, /* to_char('Infinity'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('Infinity', '9 9 9')", " # # #", 0 }, /* to_char('Infinity'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('Infinity', 'a9b9c')", "a ##", 0 }, /* to_char('Infinity'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('Infinity', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('Infinity'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('Infinity', 'SG')", "+", 0 }, /* to_char('Infinity'::numeric, 'SG') */
+{ "pg_numeric_to_char('Infinity', 'MI')", " ", 0 }, /* to_char('Infinity'::numeric, 'MI') */
+{ "pg_numeric_to_char('Infinity', '\"N:\"FM9,999.00')", "N:#,###.##", 0 }, /* to_char('Infinity'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('Infinity', 'FM9990.0099')", "####.####", 0 }, /* to_char('Infinity'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('Infinity', '0999.9900')", " ####.####", 0 }, /* to_char('Infinity'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('Infinity', 'FM0999.9900')", "####.####", 0 }, /* to_char('Infinity'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('Infinity'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('Infinity', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('Infinity'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('Infinity', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('Infinity'::numeric, 'S9S') */
+{ "pg_numeric_to_char('Infinity', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('Infinity'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('Infinity', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('Infinity'::numeric, '9PR9') */
+{ "pg_numeric_to_char('Infinity', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('Infinity'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('Infinity', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('Infinity'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('Infinity', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('Infinity'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('Infinity', '')", "", 0 }, /* to_char('Infinity'::numeric, '') */
+{ "pg_numeric_to_char('Infinity', 'SP999')", " ###", 0 }, /* to_char('Infinity'::numeric, 'SP999') */
+{ "pg_numeric_to_char('Infinity', 'C999')", " ###", 0 }, /* to_char('Infinity'::numeric, 'C999') */
+{ "pg_numeric_to_char('Infinity', '9999d99')", " ####.##", 0 }, /* to_char('Infinity'::numeric, '9999d99') */
+{ "pg_numeric_to_char('Infinity', '9g999')", " #,###", 0 }, /* to_char('Infinity'::numeric, '9g999') */
+{ "pg_numeric_to_char('Infinity', '9D9S')", "#.#+", 0 }, /* to_char('Infinity'::numeric, '9D9S') */
+{ "pg_numeric_to_char('Infinity', 'S9D9')", "+#.#", 0 }, /* to_char('Infinity'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('Infinity', 'FM9.099')", "#.###", 0 }, /* to_char('Infinity'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('Infinity', '099')", " ###", 0 }, /* to_char('Infinity'::numeric, '099') */
+{ "pg_numeric_to_char('Infinity', 'FM099.90')", "###.##", 0 }, /* to_char('Infinity'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('Infinity', '9,9,9')", " #,#,#", 0 }, /* to_char('Infinity'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('Infinity', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('Infinity'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('Infinity', 'MI9PL9')", " #+#", 0 }, /* to_char('Infinity'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('Infinity', 'SGSG9')", "++#", 0 }, /* to_char('Infinity'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('Infinity', 'EEEE')", " .####", 0 }, /* to_char('Infinity'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('Infinity', '.EEEE')", " .####", 0 }, /* to_char('Infinity'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('Infinity', '9.EEEE')", " #.####", 0 }, /* to_char('Infinity'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('Infinity', '99\"%\"')", " ##%", 0 }, /* to_char('Infinity'::numeric, '99"%"') */
+{ "pg_numeric_to_char('Infinity', '$999')", "$ ###", 0 }, /* to_char('Infinity'::numeric, '$999') */
+{ "pg_numeric_to_char('Infinity', 'FMRNth')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('Infinity', '9RN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, '9RN') */
+{ "pg_numeric_to_char('Infinity', 'RNRN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('Infinity', 'SGRN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('Infinity', 'FMMIRN')", "cannot convert infinity to integer", 1 }, /* to_char('Infinity'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('Infinity', '0V0')", " ##", 0 }, /* to_char('Infinity'::numeric, '0V0') */
+{ "pg_numeric_to_char('Infinity', 'V99')", " ##", 0 }, /* to_char('Infinity'::numeric, 'V99') */
+{ "pg_numeric_to_char('Infinity', '99V')", " ##", 0 }, /* to_char('Infinity'::numeric, '99V') */
+{ "pg_numeric_to_char('Infinity', 'FM9.9S')", "#.#+", 0 }, /* to_char('Infinity'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('Infinity', 'S.99')", ".##+", 0 }, /* to_char('Infinity'::numeric, 'S.99') */
+{ "pg_numeric_to_char('Infinity', '999.99PL')", " ###.##+", 0 }, /* to_char('Infinity'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('Infinity', 'FM999MI')", "###", 0 }, /* to_char('Infinity'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('Infinity', '9MI9')", "# #", 0 }, /* to_char('Infinity'::numeric, '9MI9') */
+{ "pg_numeric_to_char('Infinity', 'B9.99')", " #.##", 0 }, /* to_char('Infinity'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('Infinity', '9B9')", " ##", 0 }, /* to_char('Infinity'::numeric, '9B9') */
+{ "pg_numeric_to_char('-Infinity', '999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, '999.99') */
+{ "pg_numeric_to_char('-Infinity', 'FM999.00')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-Infinity', '9G999D99')", "-#,###.##", 0 }, /* to_char('-Infinity'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-Infinity', 'S9999')", "-####", 0 }, /* to_char('-Infinity'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-Infinity', '9999MI')", "####-", 0 }, /* to_char('-Infinity'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-Infinity', 'PL999')", " -###", 0 }, /* to_char('-Infinity'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-Infinity', 'SG999')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('-Infinity'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-Infinity', 'RN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'RN') */
+{ "pg_numeric_to_char('-Infinity', 'FMRN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-Infinity', '999th')", "-###", 0 }, /* to_char('-Infinity'::numeric, '999th') */
+{ "pg_numeric_to_char('-Infinity', '99V99')", "-####", 0 }, /* to_char('-Infinity'::numeric, '99V99') */
+{ "pg_numeric_to_char('-Infinity', '999PR')", "<###>", 0 }, /* to_char('-Infinity'::numeric, '999PR') */
+{ "pg_numeric_to_char('-Infinity', 'B999')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'B999') */
+{ "pg_numeric_to_char('-Infinity', '\"text\"999')", "text-###", 0 }, /* to_char('-Infinity'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-Infinity', '0000')", "-####", 0 }, /* to_char('-Infinity'::numeric, '0000') */
+{ "pg_numeric_to_char('-Infinity', '9999')", "-####", 0 }, /* to_char('-Infinity'::numeric, '9999') */
+{ "pg_numeric_to_char('-Infinity', '9')", "-#", 0 }, /* to_char('-Infinity'::numeric, '9') */
+{ "pg_numeric_to_char('-Infinity', 'FM9999')", "-####", 0 }, /* to_char('-Infinity'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-Infinity', '0.00')", "-#.##", 0 }, /* to_char('-Infinity'::numeric, '0.00') */
+{ "pg_numeric_to_char('-Infinity', 'FM0.00')", "-#.##", 0 }, /* to_char('-Infinity'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-Infinity', '.99')", "-.##", 0 }, /* to_char('-Infinity'::numeric, '.99') */
+{ "pg_numeric_to_char('-Infinity', 'FM.99')", "-.##", 0 }, /* to_char('-Infinity'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-Infinity', '9.9')", "-#.#", 0 }, /* to_char('-Infinity'::numeric, '9.9') */
+{ "pg_numeric_to_char('-Infinity', 'FM9.9')", "-#.#", 0 }, /* to_char('-Infinity'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-Infinity', '999,999,999.999')", " -In,fin,ity", 0 }, /* to_char('-Infinity'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-Infinity', 'FM999,999,999.999999999')", "-In,fin,ity", 0 }, /* to_char('-Infinity'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-Infinity', '000,000.00')", "-###,###.##", 0 }, /* to_char('-Infinity'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-Infinity', 'S999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-Infinity', '999.99S')", "###.##-", 0 }, /* to_char('-Infinity'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-Infinity', 'FMS999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-Infinity', '999.99MI')", "###.##-", 0 }, /* to_char('-Infinity'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-Infinity', 'FM999.99MI')", "###.##-", 0 }, /* to_char('-Infinity'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-Infinity', 'MI999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-Infinity', 'PL999.99')", " -###.##", 0 }, /* to_char('-Infinity'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-Infinity', 'FMPL999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-Infinity', 'SG999.99')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-Infinity', 'FMSG999')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-Infinity', '999.99PR')", "<###.##>", 0 }, /* to_char('-Infinity'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-Infinity', 'FM999.99PR')", "<###.##>", 0 }, /* to_char('-Infinity'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-Infinity', 'FM999PR')", "<###>", 0 }, /* to_char('-Infinity'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('-Infinity'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-Infinity', '9EEEE')", " #.####", 0 }, /* to_char('-Infinity'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('-Infinity'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-Infinity', '0.0EEEE')", " #.#####", 0 }, /* to_char('-Infinity'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-Infinity', 'rn')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'rn') */
+{ "pg_numeric_to_char('-Infinity', 'FMrn')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-Infinity', '\"x\"RN\"y\"')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-Infinity', '999TH')", "-###", 0 }, /* to_char('-Infinity'::numeric, '999TH') */
+{ "pg_numeric_to_char('-Infinity', 'FM999th')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-Infinity', '9999V9')", "-#####", 0 }, /* to_char('-Infinity'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-Infinity', '9V999')", "-####", 0 }, /* to_char('-Infinity'::numeric, '9V999') */
+{ "pg_numeric_to_char('-Infinity', 'FM9V99')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-Infinity', '9999999999999999999999.99999999')", "              -Infinity", 0 }, /* to_char('-Infinity'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-Infinity', '9 9 9')", "-# # #", 0 }, /* to_char('-Infinity'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-Infinity', 'a9b9c')", "a-##", 0 }, /* to_char('-Infinity'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-Infinity', '\\\"9\\\"99')", "\"-#\"##", 0 }, /* to_char('-Infinity'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-Infinity', 'SG')", "-", 0 }, /* to_char('-Infinity'::numeric, 'SG') */
+{ "pg_numeric_to_char('-Infinity', 'MI')", "-", 0 }, /* to_char('-Infinity'::numeric, 'MI') */
+{ "pg_numeric_to_char('-Infinity', '\"N:\"FM9,999.00')", "N:-#,###.##", 0 }, /* to_char('-Infinity'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-Infinity', 'FM9990.0099')", "-####.####", 0 }, /* to_char('-Infinity'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-Infinity', '0999.9900')", "-####.####", 0 }, /* to_char('-Infinity'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-Infinity', 'FM0999.9900')", "-####.####", 0 }, /* to_char('-Infinity'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-Infinity'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-Infinity', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-Infinity'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-Infinity', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-Infinity'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-Infinity', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-Infinity'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-Infinity', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-Infinity'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-Infinity', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-Infinity'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-Infinity', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-Infinity'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-Infinity', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-Infinity'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-Infinity', '')", "", 0 }, /* to_char('-Infinity'::numeric, '') */
+{ "pg_numeric_to_char('-Infinity', 'SP999')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-Infinity', 'C999')", "-###", 0 }, /* to_char('-Infinity'::numeric, 'C999') */
+{ "pg_numeric_to_char('-Infinity', '9999d99')", "-####.##", 0 }, /* to_char('-Infinity'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-Infinity', '9g999')", "-#,###", 0 }, /* to_char('-Infinity'::numeric, '9g999') */
+{ "pg_numeric_to_char('-Infinity', '9D9S')", "#.#-", 0 }, /* to_char('-Infinity'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-Infinity', 'S9D9')", "-#.#", 0 }, /* to_char('-Infinity'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-Infinity', 'FM9.099')", "-#.###", 0 }, /* to_char('-Infinity'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-Infinity', '099')", "-###", 0 }, /* to_char('-Infinity'::numeric, '099') */
+{ "pg_numeric_to_char('-Infinity', 'FM099.90')", "-###.##", 0 }, /* to_char('-Infinity'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-Infinity', '9,9,9')", "-#,#,#", 0 }, /* to_char('-Infinity'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-Infinity', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-Infinity'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-Infinity', 'MI9PL9')", "-# #", 0 }, /* to_char('-Infinity'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-Infinity', 'SGSG9')", "--#", 0 }, /* to_char('-Infinity'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-Infinity', 'EEEE')", " .####", 0 }, /* to_char('-Infinity'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-Infinity', '.EEEE')", " .####", 0 }, /* to_char('-Infinity'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-Infinity', '9.EEEE')", " #.####", 0 }, /* to_char('-Infinity'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-Infinity', '99\"%\"')", "-##%", 0 }, /* to_char('-Infinity'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-Infinity', '$999')", "$-###", 0 }, /* to_char('-Infinity'::numeric, '$999') */
+{ "pg_numeric_to_char('-Infinity', 'FMRNth')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-Infinity', '9RN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, '9RN') */
+{ "pg_numeric_to_char('-Infinity', 'RNRN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-Infinity', 'SGRN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-Infinity', 'FMMIRN')", "cannot convert infinity to integer", 1 }, /* to_char('-Infinity'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-Infinity', '0V0')", "-##", 0 }, /* to_char('-Infinity'::numeric, '0V0') */
+{ "pg_numeric_to_char('-Infinity', 'V99')", "-##", 0 }, /* to_char('-Infinity'::numeric, 'V99') */
+{ "pg_numeric_to_char('-Infinity', '99V')", "-##", 0 }, /* to_char('-Infinity'::numeric, '99V') */
+{ "pg_numeric_to_char('-Infinity', 'FM9.9S')", "#.#-", 0 }, /* to_char('-Infinity'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-Infinity', 'S.99')", ".##-", 0 }, /* to_char('-Infinity'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-Infinity', '999.99PL')", "-###.## ", 0 }, /* to_char('-Infinity'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-Infinity', 'FM999MI')", "###-", 0 }, /* to_char('-Infinity'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-Infinity', '9MI9')", "#-#", 0 }, /* to_char('-Infinity'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-Infinity', 'B9.99')", "-#.##", 0 }, /* to_char('-Infinity'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-Infinity', '9B9')", "-##", 0 }, /* to_char('-Infinity'::numeric, '9B9') */
+{ "pg_numeric_to_char('1', '999.99')", "   1.00", 0 }, /* to_char('1'::numeric, '999.99') */
+{ "pg_numeric_to_char('1', 'FM999.00')", "1.00", 0 }, /* to_char('1'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('1', '9G999D99')", "     1.00", 0 }, /* to_char('1'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('1', 'S9999')", "   +1", 0 }, /* to_char('1'::numeric, 'S9999') */
+{ "pg_numeric_to_char('1', '9999MI')", "   1 ", 0 }, /* to_char('1'::numeric, '9999MI') */
+{ "pg_numeric_to_char('1', 'PL999')", "+   1", 0 }, /* to_char('1'::numeric, 'PL999') */
+{ "pg_numeric_to_char('1', 'SG999')", "+  1", 0 }, /* to_char('1'::numeric, 'SG999') */
+{ "pg_numeric_to_char('1', '99.99EEEE')", " 1.00e+00", 0 }, /* to_char('1'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('1', 'RN')", "              I", 0 }, /* to_char('1'::numeric, 'RN') */
+{ "pg_numeric_to_char('1', 'FMRN')", "I", 0 }, /* to_char('1'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('1', '999th')", "   1st", 0 }, /* to_char('1'::numeric, '999th') */
+{ "pg_numeric_to_char('1', '99V99')", "  100", 0 }, /* to_char('1'::numeric, '99V99') */
+{ "pg_numeric_to_char('1', '999PR')", "   1 ", 0 }, /* to_char('1'::numeric, '999PR') */
+{ "pg_numeric_to_char('1', 'B999')", "   1", 0 }, /* to_char('1'::numeric, 'B999') */
+{ "pg_numeric_to_char('1', '\"text\"999')", "text   1", 0 }, /* to_char('1'::numeric, '"text"999') */
+{ "pg_numeric_to_char('1', '0000')", " 0001", 0 }, /* to_char('1'::numeric, '0000') */
+{ "pg_numeric_to_char('1', '9999')", "    1", 0 }, /* to_char('1'::numeric, '9999') */
+{ "pg_numeric_to_char('1', '9')", " 1", 0 }, /* to_char('1'::numeric, '9') */
+{ "pg_numeric_to_char('1', 'FM9999')", "1", 0 }, /* to_char('1'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('1', '0.00')", " 1.00", 0 }, /* to_char('1'::numeric, '0.00') */
+{ "pg_numeric_to_char('1', 'FM0.00')", "1.00", 0 }, /* to_char('1'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('1', '.99')", " .##", 0 }, /* to_char('1'::numeric, '.99') */
+{ "pg_numeric_to_char('1', 'FM.99')", ".##", 0 }, /* to_char('1'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('1', '9.9')", " 1.0", 0 }, /* to_char('1'::numeric, '9.9') */
+{ "pg_numeric_to_char('1', 'FM9.9')", "1.", 0 }, /* to_char('1'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('1', '999,999,999.999')", "           1.000", 0 }, /* to_char('1'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('1', 'FM999,999,999.999999999')", "1.", 0 }, /* to_char('1'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('1', '000,000.00')", " 000,001.00", 0 }, /* to_char('1'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('1', 'S999.99')", "  +1.00", 0 }, /* to_char('1'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('1', '999.99S')", "  1.00+", 0 }, /* to_char('1'::numeric, '999.99S') */
+{ "pg_numeric_to_char('1', 'FMS999.99')", "+1.", 0 }, /* to_char('1'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('1', '999.99MI')", "  1.00 ", 0 }, /* to_char('1'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('1', 'FM999.99MI')", "1.", 0 }, /* to_char('1'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('1', 'MI999.99')", "   1.00", 0 }, /* to_char('1'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('1', 'PL999.99')", "+   1.00", 0 }, /* to_char('1'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('1', 'FMPL999.99')", "+1.", 0 }, /* to_char('1'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('1', 'SG999.99')", "+  1.00", 0 }, /* to_char('1'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('1', 'FMSG999')", "+1", 0 }, /* to_char('1'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('1', '999.99PR')", "   1.00 ", 0 }, /* to_char('1'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('1', 'FM999.99PR')", "1.", 0 }, /* to_char('1'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('1', 'FM999PR')", "1", 0 }, /* to_char('1'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('1', '9.99EEEE')", " 1.00e+00", 0 }, /* to_char('1'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('1', '9EEEE')", " 1e+00", 0 }, /* to_char('1'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('1', '9.9999999EEEE')", " 1.0000000e+00", 0 }, /* to_char('1'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('1', '0.0EEEE')", " 1.0e+00", 0 }, /* to_char('1'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('1', 'rn')", "              i", 0 }, /* to_char('1'::numeric, 'rn') */
+{ "pg_numeric_to_char('1', 'FMrn')", "i", 0 }, /* to_char('1'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('1', '\"x\"RN\"y\"')", "x              Iy", 0 }, /* to_char('1'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('1', '999TH')", "   1ST", 0 }, /* to_char('1'::numeric, '999TH') */
+{ "pg_numeric_to_char('1', 'FM999th')", "1st", 0 }, /* to_char('1'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('1', '9999V9')", "    10", 0 }, /* to_char('1'::numeric, '9999V9') */
+{ "pg_numeric_to_char('1', '9V999')", " 1000", 0 }, /* to_char('1'::numeric, '9V999') */
+{ "pg_numeric_to_char('1', 'FM9V99')", "100", 0 }, /* to_char('1'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('1', '9999999999999999999999.99999999')", "                      1.00000000", 0 }, /* to_char('1'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('1', '9 9 9')", "     1", 0 }, /* to_char('1'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('1', 'a9b9c')", "a  1", 0 }, /* to_char('1'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('1', '\\\"9\\\"99')", "\" \"  1", 0 }, /* to_char('1'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('1', 'SG')", "+", 0 }, /* to_char('1'::numeric, 'SG') */
+{ "pg_numeric_to_char('1', 'MI')", " ", 0 }, /* to_char('1'::numeric, 'MI') */
+{ "pg_numeric_to_char('1', '\"N:\"FM9,999.00')", "N:1.00", 0 }, /* to_char('1'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('1', 'FM9990.0099')", "1.00", 0 }, /* to_char('1'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('1', '0999.9900')", " 0001.0000", 0 }, /* to_char('1'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('1', 'FM0999.9900')", "0001.0000", 0 }, /* to_char('1'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('1', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('1'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('1', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('1'::numeric, 'S9S') */
+{ "pg_numeric_to_char('1', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('1'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('1', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('1'::numeric, '9PR9') */
+{ "pg_numeric_to_char('1', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('1'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('1', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('1'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('1', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('1'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('1', '')", "", 0 }, /* to_char('1'::numeric, '') */
+{ "pg_numeric_to_char('1', 'SP999')", "   1", 0 }, /* to_char('1'::numeric, 'SP999') */
+{ "pg_numeric_to_char('1', 'C999')", "   1", 0 }, /* to_char('1'::numeric, 'C999') */
+{ "pg_numeric_to_char('1', '9999d99')", "    1.00", 0 }, /* to_char('1'::numeric, '9999d99') */
+{ "pg_numeric_to_char('1', '9g999')", "     1", 0 }, /* to_char('1'::numeric, '9g999') */
+{ "pg_numeric_to_char('1', '9D9S')", "1.0+", 0 }, /* to_char('1'::numeric, '9D9S') */
+{ "pg_numeric_to_char('1', 'S9D9')", "+1.0", 0 }, /* to_char('1'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('1', 'FM9.099')", "1.0", 0 }, /* to_char('1'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('1', '099')", " 001", 0 }, /* to_char('1'::numeric, '099') */
+{ "pg_numeric_to_char('1', 'FM099.90')", "001.00", 0 }, /* to_char('1'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('1', '9,9,9')", "     1", 0 }, /* to_char('1'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('1', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('1'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('1', 'MI9PL9')", "  +1", 0 }, /* to_char('1'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('1', 'SGSG9')", "++1", 0 }, /* to_char('1'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('1', 'EEEE')", " 1e+00", 0 }, /* to_char('1'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('1', '.EEEE')", " 1e+00", 0 }, /* to_char('1'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('1', '9.EEEE')", " 1e+00", 0 }, /* to_char('1'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('1', '99\"%\"')", "  1%", 0 }, /* to_char('1'::numeric, '99"%"') */
+{ "pg_numeric_to_char('1', '$999')", "$   1", 0 }, /* to_char('1'::numeric, '$999') */
+{ "pg_numeric_to_char('1', 'FMRNth')", "I", 0 }, /* to_char('1'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('1', '9RN')", "              I", 0 }, /* to_char('1'::numeric, '9RN') */
+{ "pg_numeric_to_char('1', 'RNRN')", "              I              I", 0 }, /* to_char('1'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('1', 'SGRN')", "", 0 }, /* to_char('1'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('1', 'FMMIRN')", "I", 0 }, /* to_char('1'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('1', '0V0')", " 01", 0 }, /* to_char('1'::numeric, '0V0') */
+{ "pg_numeric_to_char('1', 'V99')", " ##", 0 }, /* to_char('1'::numeric, 'V99') */
+{ "pg_numeric_to_char('1', '99V')", "  1", 0 }, /* to_char('1'::numeric, '99V') */
+{ "pg_numeric_to_char('1', 'FM9.9S')", "1.+", 0 }, /* to_char('1'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('1', 'S.99')", ".##+", 0 }, /* to_char('1'::numeric, 'S.99') */
+{ "pg_numeric_to_char('1', '999.99PL')", "   1.00+", 0 }, /* to_char('1'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('1', 'FM999MI')", "1", 0 }, /* to_char('1'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('1', '9MI9')", "  1", 0 }, /* to_char('1'::numeric, '9MI9') */
+{ "pg_numeric_to_char('1', 'B9.99')", " 1.00", 0 }, /* to_char('1'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('1', '9B9')", "  1", 0 }, /* to_char('1'::numeric, '9B9') */
+{ "pg_numeric_to_char('-1', '999.99')", "  -1.00", 0 }, /* to_char('-1'::numeric, '999.99') */
+{ "pg_numeric_to_char('-1', 'FM999.00')", "-1.00", 0 }, /* to_char('-1'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-1', '9G999D99')", "    -1.00", 0 }, /* to_char('-1'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-1', 'S9999')", "   -1", 0 }, /* to_char('-1'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-1', '9999MI')", "   1-", 0 }, /* to_char('-1'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-1', 'PL999')", "   -1", 0 }, /* to_char('-1'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-1', 'SG999')", "-  1", 0 }, /* to_char('-1'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-1', '99.99EEEE')", "-1.00e+00", 0 }, /* to_char('-1'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-1', 'RN')", "###############", 0 }, /* to_char('-1'::numeric, 'RN') */
+{ "pg_numeric_to_char('-1', 'FMRN')", "###############", 0 }, /* to_char('-1'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-1', '999th')", "  -1", 0 }, /* to_char('-1'::numeric, '999th') */
+{ "pg_numeric_to_char('-1', '99V99')", " -100", 0 }, /* to_char('-1'::numeric, '99V99') */
+{ "pg_numeric_to_char('-1', '999PR')", "  <1>", 0 }, /* to_char('-1'::numeric, '999PR') */
+{ "pg_numeric_to_char('-1', 'B999')", "  -1", 0 }, /* to_char('-1'::numeric, 'B999') */
+{ "pg_numeric_to_char('-1', '\"text\"999')", "text  -1", 0 }, /* to_char('-1'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-1', '0000')", "-0001", 0 }, /* to_char('-1'::numeric, '0000') */
+{ "pg_numeric_to_char('-1', '9999')", "   -1", 0 }, /* to_char('-1'::numeric, '9999') */
+{ "pg_numeric_to_char('-1', '9')", "-1", 0 }, /* to_char('-1'::numeric, '9') */
+{ "pg_numeric_to_char('-1', 'FM9999')", "-1", 0 }, /* to_char('-1'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-1', '0.00')", "-1.00", 0 }, /* to_char('-1'::numeric, '0.00') */
+{ "pg_numeric_to_char('-1', 'FM0.00')", "-1.00", 0 }, /* to_char('-1'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-1', '.99')", "-.##", 0 }, /* to_char('-1'::numeric, '.99') */
+{ "pg_numeric_to_char('-1', 'FM.99')", "-.##", 0 }, /* to_char('-1'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-1', '9.9')", "-1.0", 0 }, /* to_char('-1'::numeric, '9.9') */
+{ "pg_numeric_to_char('-1', 'FM9.9')", "-1.", 0 }, /* to_char('-1'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-1', '999,999,999.999')", "          -1.000", 0 }, /* to_char('-1'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-1', 'FM999,999,999.999999999')", "-1.", 0 }, /* to_char('-1'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-1', '000,000.00')", "-000,001.00", 0 }, /* to_char('-1'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-1', 'S999.99')", "  -1.00", 0 }, /* to_char('-1'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-1', '999.99S')", "  1.00-", 0 }, /* to_char('-1'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-1', 'FMS999.99')", "-1.", 0 }, /* to_char('-1'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-1', '999.99MI')", "  1.00-", 0 }, /* to_char('-1'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-1', 'FM999.99MI')", "1.-", 0 }, /* to_char('-1'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-1', 'MI999.99')", "-  1.00", 0 }, /* to_char('-1'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-1', 'PL999.99')", "   -1.00", 0 }, /* to_char('-1'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-1', 'FMPL999.99')", "-1.", 0 }, /* to_char('-1'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-1', 'SG999.99')", "-  1.00", 0 }, /* to_char('-1'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-1', 'FMSG999')", "-1", 0 }, /* to_char('-1'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-1', '999.99PR')", "  <1.00>", 0 }, /* to_char('-1'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-1', 'FM999.99PR')", "<1.>", 0 }, /* to_char('-1'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-1', 'FM999PR')", "<1>", 0 }, /* to_char('-1'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-1', '9.99EEEE')", "-1.00e+00", 0 }, /* to_char('-1'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-1', '9EEEE')", "-1e+00", 0 }, /* to_char('-1'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-1', '9.9999999EEEE')", "-1.0000000e+00", 0 }, /* to_char('-1'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-1', '0.0EEEE')", "-1.0e+00", 0 }, /* to_char('-1'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-1', 'rn')", "###############", 0 }, /* to_char('-1'::numeric, 'rn') */
+{ "pg_numeric_to_char('-1', 'FMrn')", "###############", 0 }, /* to_char('-1'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-1', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-1'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-1', '999TH')", "  -1", 0 }, /* to_char('-1'::numeric, '999TH') */
+{ "pg_numeric_to_char('-1', 'FM999th')", "-1", 0 }, /* to_char('-1'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-1', '9999V9')", "   -10", 0 }, /* to_char('-1'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-1', '9V999')", "-1000", 0 }, /* to_char('-1'::numeric, '9V999') */
+{ "pg_numeric_to_char('-1', 'FM9V99')", "-100", 0 }, /* to_char('-1'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-1', '9999999999999999999999.99999999')", "                     -1.00000000", 0 }, /* to_char('-1'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-1', '9 9 9')", "    -1", 0 }, /* to_char('-1'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-1', 'a9b9c')", "a -1", 0 }, /* to_char('-1'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-1', '\\\"9\\\"99')", "\" \" -1", 0 }, /* to_char('-1'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-1', 'SG')", "-", 0 }, /* to_char('-1'::numeric, 'SG') */
+{ "pg_numeric_to_char('-1', 'MI')", "-", 0 }, /* to_char('-1'::numeric, 'MI') */
+{ "pg_numeric_to_char('-1', '\"N:\"FM9,999.00')", "N:-1.00", 0 }, /* to_char('-1'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-1', 'FM9990.0099')", "-1.00", 0 }, /* to_char('-1'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-1', '0999.9900')", "-0001.0000", 0 }, /* to_char('-1'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-1', 'FM0999.9900')", "-0001.0000", 0 }, /* to_char('-1'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-1'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-1', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-1'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-1', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-1'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-1', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-1'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-1', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-1'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-1', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-1'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-1', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-1'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-1', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-1'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-1', '')", "", 0 }, /* to_char('-1'::numeric, '') */
+{ "pg_numeric_to_char('-1', 'SP999')", "  -1", 0 }, /* to_char('-1'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-1', 'C999')", "  -1", 0 }, /* to_char('-1'::numeric, 'C999') */
+{ "pg_numeric_to_char('-1', '9999d99')", "   -1.00", 0 }, /* to_char('-1'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-1', '9g999')", "    -1", 0 }, /* to_char('-1'::numeric, '9g999') */
+{ "pg_numeric_to_char('-1', '9D9S')", "1.0-", 0 }, /* to_char('-1'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-1', 'S9D9')", "-1.0", 0 }, /* to_char('-1'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-1', 'FM9.099')", "-1.0", 0 }, /* to_char('-1'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-1', '099')", "-001", 0 }, /* to_char('-1'::numeric, '099') */
+{ "pg_numeric_to_char('-1', 'FM099.90')", "-001.00", 0 }, /* to_char('-1'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-1', '9,9,9')", "    -1", 0 }, /* to_char('-1'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-1', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-1'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-1', 'MI9PL9')", "-  1", 0 }, /* to_char('-1'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-1', 'SGSG9')", "--1", 0 }, /* to_char('-1'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-1', 'EEEE')", "-1e+00", 0 }, /* to_char('-1'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-1', '.EEEE')", "-1e+00", 0 }, /* to_char('-1'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-1', '9.EEEE')", "-1e+00", 0 }, /* to_char('-1'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-1', '99\"%\"')", " -1%", 0 }, /* to_char('-1'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-1', '$999')", "$  -1", 0 }, /* to_char('-1'::numeric, '$999') */
+{ "pg_numeric_to_char('-1', 'FMRNth')", "###############", 0 }, /* to_char('-1'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-1', '9RN')", "###############", 0 }, /* to_char('-1'::numeric, '9RN') */
+{ "pg_numeric_to_char('-1', 'RNRN')", "##############################", 0 }, /* to_char('-1'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-1', 'SGRN')", "", 0 }, /* to_char('-1'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-1', 'FMMIRN')", "###############", 0 }, /* to_char('-1'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-1', '0V0')", "-01", 0 }, /* to_char('-1'::numeric, '0V0') */
+{ "pg_numeric_to_char('-1', 'V99')", "-##", 0 }, /* to_char('-1'::numeric, 'V99') */
+{ "pg_numeric_to_char('-1', '99V')", " -1", 0 }, /* to_char('-1'::numeric, '99V') */
+{ "pg_numeric_to_char('-1', 'FM9.9S')", "1.-", 0 }, /* to_char('-1'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-1', 'S.99')", ".##-", 0 }, /* to_char('-1'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-1', '999.99PL')", "  -1.00 ", 0 }, /* to_char('-1'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-1', 'FM999MI')", "1-", 0 }, /* to_char('-1'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-1', '9MI9')", " -1", 0 }, /* to_char('-1'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-1', 'B9.99')", "-1.00", 0 }, /* to_char('-1'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-1', '9B9')", " -1", 0 }, /* to_char('-1'::numeric, '9B9') */
+{ "pg_numeric_to_char('5', '999.99')", "   5.00", 0 }, /* to_char('5'::numeric, '999.99') */
+{ "pg_numeric_to_char('5', 'FM999.00')", "5.00", 0 }, /* to_char('5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('5', '9G999D99')", "     5.00", 0 }, /* to_char('5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('5', 'S9999')", "   +5", 0 }, /* to_char('5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('5', '9999MI')", "   5 ", 0 }, /* to_char('5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('5', 'PL999')", "+   5", 0 }, /* to_char('5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('5', 'SG999')", "+  5", 0 }, /* to_char('5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('5', '99.99EEEE')", " 5.00e+00", 0 }, /* to_char('5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('5', 'RN')", "              V", 0 }, /* to_char('5'::numeric, 'RN') */
+{ "pg_numeric_to_char('5', 'FMRN')", "V", 0 }, /* to_char('5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('5', '999th')", "   5th", 0 }, /* to_char('5'::numeric, '999th') */
+{ "pg_numeric_to_char('5', '99V99')", "  500", 0 }, /* to_char('5'::numeric, '99V99') */
+{ "pg_numeric_to_char('5', '999PR')", "   5 ", 0 }, /* to_char('5'::numeric, '999PR') */
+{ "pg_numeric_to_char('5', 'B999')", "   5", 0 }, /* to_char('5'::numeric, 'B999') */
+{ "pg_numeric_to_char('5', '\"text\"999')", "text   5", 0 }, /* to_char('5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('5', '0000')", " 0005", 0 }, /* to_char('5'::numeric, '0000') */
+{ "pg_numeric_to_char('5', '9999')", "    5", 0 }, /* to_char('5'::numeric, '9999') */
+{ "pg_numeric_to_char('5', '9')", " 5", 0 }, /* to_char('5'::numeric, '9') */
+{ "pg_numeric_to_char('5', 'FM9999')", "5", 0 }, /* to_char('5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('5', '0.00')", " 5.00", 0 }, /* to_char('5'::numeric, '0.00') */
+{ "pg_numeric_to_char('5', 'FM0.00')", "5.00", 0 }, /* to_char('5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('5', '.99')", " .##", 0 }, /* to_char('5'::numeric, '.99') */
+{ "pg_numeric_to_char('5', 'FM.99')", ".##", 0 }, /* to_char('5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('5', '9.9')", " 5.0", 0 }, /* to_char('5'::numeric, '9.9') */
+{ "pg_numeric_to_char('5', 'FM9.9')", "5.", 0 }, /* to_char('5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('5', '999,999,999.999')", "           5.000", 0 }, /* to_char('5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('5', 'FM999,999,999.999999999')", "5.", 0 }, /* to_char('5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('5', '000,000.00')", " 000,005.00", 0 }, /* to_char('5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('5', 'S999.99')", "  +5.00", 0 }, /* to_char('5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('5', '999.99S')", "  5.00+", 0 }, /* to_char('5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('5', 'FMS999.99')", "+5.", 0 }, /* to_char('5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('5', '999.99MI')", "  5.00 ", 0 }, /* to_char('5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('5', 'FM999.99MI')", "5.", 0 }, /* to_char('5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('5', 'MI999.99')", "   5.00", 0 }, /* to_char('5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('5', 'PL999.99')", "+   5.00", 0 }, /* to_char('5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('5', 'FMPL999.99')", "+5.", 0 }, /* to_char('5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('5', 'SG999.99')", "+  5.00", 0 }, /* to_char('5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('5', 'FMSG999')", "+5", 0 }, /* to_char('5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('5', '999.99PR')", "   5.00 ", 0 }, /* to_char('5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('5', 'FM999.99PR')", "5.", 0 }, /* to_char('5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('5', 'FM999PR')", "5", 0 }, /* to_char('5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('5', '9.99EEEE')", " 5.00e+00", 0 }, /* to_char('5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('5', '9EEEE')", " 5e+00", 0 }, /* to_char('5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('5', '9.9999999EEEE')", " 5.0000000e+00", 0 }, /* to_char('5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('5', '0.0EEEE')", " 5.0e+00", 0 }, /* to_char('5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('5', 'rn')", "              v", 0 }, /* to_char('5'::numeric, 'rn') */
+{ "pg_numeric_to_char('5', 'FMrn')", "v", 0 }, /* to_char('5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('5', '\"x\"RN\"y\"')", "x              Vy", 0 }, /* to_char('5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('5', '999TH')", "   5TH", 0 }, /* to_char('5'::numeric, '999TH') */
+{ "pg_numeric_to_char('5', 'FM999th')", "5th", 0 }, /* to_char('5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('5', '9999V9')", "    50", 0 }, /* to_char('5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('5', '9V999')", " 5000", 0 }, /* to_char('5'::numeric, '9V999') */
+{ "pg_numeric_to_char('5', 'FM9V99')", "500", 0 }, /* to_char('5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('5', '9999999999999999999999.99999999')", "                      5.00000000", 0 }, /* to_char('5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('5', '9 9 9')", "     5", 0 }, /* to_char('5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('5', 'a9b9c')", "a  5", 0 }, /* to_char('5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('5', '\\\"9\\\"99')", "\" \"  5", 0 }, /* to_char('5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('5', 'SG')", "+", 0 }, /* to_char('5'::numeric, 'SG') */
+{ "pg_numeric_to_char('5', 'MI')", " ", 0 }, /* to_char('5'::numeric, 'MI') */
+{ "pg_numeric_to_char('5', '\"N:\"FM9,999.00')", "N:5.00", 0 }, /* to_char('5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('5', 'FM9990.0099')", "5.00", 0 }, /* to_char('5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('5', '0999.9900')", " 0005.0000", 0 }, /* to_char('5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('5', 'FM0999.9900')", "0005.0000", 0 }, /* to_char('5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('5', '')", "", 0 }, /* to_char('5'::numeric, '') */
+{ "pg_numeric_to_char('5', 'SP999')", "   5", 0 }, /* to_char('5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('5', 'C999')", "   5", 0 }, /* to_char('5'::numeric, 'C999') */
+{ "pg_numeric_to_char('5', '9999d99')", "    5.00", 0 }, /* to_char('5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('5', '9g999')", "     5", 0 }, /* to_char('5'::numeric, '9g999') */
+{ "pg_numeric_to_char('5', '9D9S')", "5.0+", 0 }, /* to_char('5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('5', 'S9D9')", "+5.0", 0 }, /* to_char('5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('5', 'FM9.099')", "5.0", 0 }, /* to_char('5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('5', '099')", " 005", 0 }, /* to_char('5'::numeric, '099') */
+{ "pg_numeric_to_char('5', 'FM099.90')", "005.00", 0 }, /* to_char('5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('5', '9,9,9')", "     5", 0 }, /* to_char('5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('5', 'MI9PL9')", "  +5", 0 }, /* to_char('5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('5', 'SGSG9')", "++5", 0 }, /* to_char('5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('5', 'EEEE')", " 5e+00", 0 }, /* to_char('5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('5', '.EEEE')", " 5e+00", 0 }, /* to_char('5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('5', '9.EEEE')", " 5e+00", 0 }, /* to_char('5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('5', '99\"%\"')", "  5%", 0 }, /* to_char('5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('5', '$999')", "$   5", 0 }, /* to_char('5'::numeric, '$999') */
+{ "pg_numeric_to_char('5', 'FMRNth')", "V", 0 }, /* to_char('5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('5', '9RN')", "              V", 0 }, /* to_char('5'::numeric, '9RN') */
+{ "pg_numeric_to_char('5', 'RNRN')", "              V              V", 0 }, /* to_char('5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('5', 'SGRN')", "", 0 }, /* to_char('5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('5', 'FMMIRN')", "V", 0 }, /* to_char('5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('5', '0V0')", " 05", 0 }, /* to_char('5'::numeric, '0V0') */
+{ "pg_numeric_to_char('5', 'V99')", " ##", 0 }, /* to_char('5'::numeric, 'V99') */
+{ "pg_numeric_to_char('5', '99V')", "  5", 0 }, /* to_char('5'::numeric, '99V') */
+{ "pg_numeric_to_char('5', 'FM9.9S')", "5.+", 0 }, /* to_char('5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('5', 'S.99')", ".##+", 0 }, /* to_char('5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('5', '999.99PL')", "   5.00+", 0 }, /* to_char('5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('5', 'FM999MI')", "5", 0 }, /* to_char('5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('5', '9MI9')", "  5", 0 }, /* to_char('5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('5', 'B9.99')", " 5.00", 0 }, /* to_char('5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('5', '9B9')", "  5", 0 }, /* to_char('5'::numeric, '9B9') */
+{ "pg_numeric_to_char('12', '999.99')", "  12.00", 0 }, /* to_char('12'::numeric, '999.99') */
+{ "pg_numeric_to_char('12', 'FM999.00')", "12.00", 0 }, /* to_char('12'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('12', '9G999D99')", "    12.00", 0 }, /* to_char('12'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('12', 'S9999')", "  +12", 0 }, /* to_char('12'::numeric, 'S9999') */
+{ "pg_numeric_to_char('12', '9999MI')", "  12 ", 0 }, /* to_char('12'::numeric, '9999MI') */
+{ "pg_numeric_to_char('12', 'PL999')", "+  12", 0 }, /* to_char('12'::numeric, 'PL999') */
+{ "pg_numeric_to_char('12', 'SG999')", "+ 12", 0 }, /* to_char('12'::numeric, 'SG999') */
+{ "pg_numeric_to_char('12', '99.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('12', 'RN')", "            XII", 0 }, /* to_char('12'::numeric, 'RN') */
+{ "pg_numeric_to_char('12', 'FMRN')", "XII", 0 }, /* to_char('12'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('12', '999th')", "  12th", 0 }, /* to_char('12'::numeric, '999th') */
+{ "pg_numeric_to_char('12', '99V99')", " 1200", 0 }, /* to_char('12'::numeric, '99V99') */
+{ "pg_numeric_to_char('12', '999PR')", "  12 ", 0 }, /* to_char('12'::numeric, '999PR') */
+{ "pg_numeric_to_char('12', 'B999')", "  12", 0 }, /* to_char('12'::numeric, 'B999') */
+{ "pg_numeric_to_char('12', '\"text\"999')", "text  12", 0 }, /* to_char('12'::numeric, '"text"999') */
+{ "pg_numeric_to_char('12', '0000')", " 0012", 0 }, /* to_char('12'::numeric, '0000') */
+{ "pg_numeric_to_char('12', '9999')", "   12", 0 }, /* to_char('12'::numeric, '9999') */
+{ "pg_numeric_to_char('12', '9')", " #", 0 }, /* to_char('12'::numeric, '9') */
+{ "pg_numeric_to_char('12', 'FM9999')", "12", 0 }, /* to_char('12'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('12', '0.00')", " #.##", 0 }, /* to_char('12'::numeric, '0.00') */
+{ "pg_numeric_to_char('12', 'FM0.00')", "#.##", 0 }, /* to_char('12'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('12', '.99')", " .##", 0 }, /* to_char('12'::numeric, '.99') */
+{ "pg_numeric_to_char('12', 'FM.99')", ".##", 0 }, /* to_char('12'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('12', '9.9')", " #.#", 0 }, /* to_char('12'::numeric, '9.9') */
+{ "pg_numeric_to_char('12', 'FM9.9')", "#.#", 0 }, /* to_char('12'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('12', '999,999,999.999')", "          12.000", 0 }, /* to_char('12'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('12', 'FM999,999,999.999999999')", "12.", 0 }, /* to_char('12'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('12', '000,000.00')", " 000,012.00", 0 }, /* to_char('12'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('12', 'S999.99')", " +12.00", 0 }, /* to_char('12'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('12', '999.99S')", " 12.00+", 0 }, /* to_char('12'::numeric, '999.99S') */
+{ "pg_numeric_to_char('12', 'FMS999.99')", "+12.", 0 }, /* to_char('12'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('12', '999.99MI')", " 12.00 ", 0 }, /* to_char('12'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('12', 'FM999.99MI')", "12.", 0 }, /* to_char('12'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('12', 'MI999.99')", "  12.00", 0 }, /* to_char('12'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('12', 'PL999.99')", "+  12.00", 0 }, /* to_char('12'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('12', 'FMPL999.99')", "+12.", 0 }, /* to_char('12'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('12', 'SG999.99')", "+ 12.00", 0 }, /* to_char('12'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('12', 'FMSG999')", "+12", 0 }, /* to_char('12'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('12', '999.99PR')", "  12.00 ", 0 }, /* to_char('12'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('12', 'FM999.99PR')", "12.", 0 }, /* to_char('12'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('12', 'FM999PR')", "12", 0 }, /* to_char('12'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('12', '9.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('12', '9EEEE')", " 1e+01", 0 }, /* to_char('12'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('12', '9.9999999EEEE')", " 1.2000000e+01", 0 }, /* to_char('12'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('12', '0.0EEEE')", " 1.2e+01", 0 }, /* to_char('12'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('12', 'rn')", "            xii", 0 }, /* to_char('12'::numeric, 'rn') */
+{ "pg_numeric_to_char('12', 'FMrn')", "xii", 0 }, /* to_char('12'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('12', '\"x\"RN\"y\"')", "x            XIIy", 0 }, /* to_char('12'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('12', '999TH')", "  12TH", 0 }, /* to_char('12'::numeric, '999TH') */
+{ "pg_numeric_to_char('12', 'FM999th')", "12th", 0 }, /* to_char('12'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('12', '9999V9')", "   120", 0 }, /* to_char('12'::numeric, '9999V9') */
+{ "pg_numeric_to_char('12', '9V999')", " ####", 0 }, /* to_char('12'::numeric, '9V999') */
+{ "pg_numeric_to_char('12', 'FM9V99')", "###", 0 }, /* to_char('12'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('12', '9999999999999999999999.99999999')", "                     12.00000000", 0 }, /* to_char('12'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('12', '9 9 9')", "   1 2", 0 }, /* to_char('12'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('12', 'a9b9c')", "a 12", 0 }, /* to_char('12'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('12', '\\\"9\\\"99')", "\" \" 12", 0 }, /* to_char('12'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('12', 'SG')", "+", 0 }, /* to_char('12'::numeric, 'SG') */
+{ "pg_numeric_to_char('12', 'MI')", " ", 0 }, /* to_char('12'::numeric, 'MI') */
+{ "pg_numeric_to_char('12', '\"N:\"FM9,999.00')", "N:12.00", 0 }, /* to_char('12'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('12', 'FM9990.0099')", "12.00", 0 }, /* to_char('12'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('12', '0999.9900')", " 0012.0000", 0 }, /* to_char('12'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('12', 'FM0999.9900')", "0012.0000", 0 }, /* to_char('12'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('12', '9.99.9')", "multiple decimal points", 1 }, /* to_char('12'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('12', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('12'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('12', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('12'::numeric, 'S9S') */
+{ "pg_numeric_to_char('12', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('12'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('12', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('12'::numeric, '9PR9') */
+{ "pg_numeric_to_char('12', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('12'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('12', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('12'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('12', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('12'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('12', '')", "", 0 }, /* to_char('12'::numeric, '') */
+{ "pg_numeric_to_char('12', 'SP999')", "  12", 0 }, /* to_char('12'::numeric, 'SP999') */
+{ "pg_numeric_to_char('12', 'C999')", "  12", 0 }, /* to_char('12'::numeric, 'C999') */
+{ "pg_numeric_to_char('12', '9999d99')", "   12.00", 0 }, /* to_char('12'::numeric, '9999d99') */
+{ "pg_numeric_to_char('12', '9g999')", "    12", 0 }, /* to_char('12'::numeric, '9g999') */
+{ "pg_numeric_to_char('12', '9D9S')", "#.#+", 0 }, /* to_char('12'::numeric, '9D9S') */
+{ "pg_numeric_to_char('12', 'S9D9')", "+#.#", 0 }, /* to_char('12'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('12', 'FM9.099')", "#.###", 0 }, /* to_char('12'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('12', '099')", " 012", 0 }, /* to_char('12'::numeric, '099') */
+{ "pg_numeric_to_char('12', 'FM099.90')", "012.00", 0 }, /* to_char('12'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('12', '9,9,9')", "   1,2", 0 }, /* to_char('12'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('12', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('12'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('12', 'MI9PL9')", " 1+2", 0 }, /* to_char('12'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('12', 'SGSG9')", "++#", 0 }, /* to_char('12'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('12', 'EEEE')", " 1e+01", 0 }, /* to_char('12'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('12', '.EEEE')", " 1e+01", 0 }, /* to_char('12'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('12', '9.EEEE')", " 1e+01", 0 }, /* to_char('12'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('12', '99\"%\"')", " 12%", 0 }, /* to_char('12'::numeric, '99"%"') */
+{ "pg_numeric_to_char('12', '$999')", "$  12", 0 }, /* to_char('12'::numeric, '$999') */
+{ "pg_numeric_to_char('12', 'FMRNth')", "XII", 0 }, /* to_char('12'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('12', '9RN')", "            XII", 0 }, /* to_char('12'::numeric, '9RN') */
+{ "pg_numeric_to_char('12', 'RNRN')", "            XII            XII", 0 }, /* to_char('12'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('12', 'SGRN')", "", 0 }, /* to_char('12'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('12', 'FMMIRN')", "XII", 0 }, /* to_char('12'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('12', '0V0')", " 12", 0 }, /* to_char('12'::numeric, '0V0') */
+{ "pg_numeric_to_char('12', 'V99')", " ##", 0 }, /* to_char('12'::numeric, 'V99') */
+{ "pg_numeric_to_char('12', '99V')", " 12", 0 }, /* to_char('12'::numeric, '99V') */
+{ "pg_numeric_to_char('12', 'FM9.9S')", "#.#+", 0 }, /* to_char('12'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('12', 'S.99')", ".##+", 0 }, /* to_char('12'::numeric, 'S.99') */
+{ "pg_numeric_to_char('12', '999.99PL')", "  12.00+", 0 }, /* to_char('12'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('12', 'FM999MI')", "12", 0 }, /* to_char('12'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('12', '9MI9')", "1 2", 0 }, /* to_char('12'::numeric, '9MI9') */
+{ "pg_numeric_to_char('12', 'B9.99')", " #.##", 0 }, /* to_char('12'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('12', '9B9')", " 12", 0 }, /* to_char('12'::numeric, '9B9') */
+{ "pg_numeric_to_char('13', '999.99')", "  13.00", 0 }, /* to_char('13'::numeric, '999.99') */
+{ "pg_numeric_to_char('13', 'FM999.00')", "13.00", 0 }, /* to_char('13'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('13', '9G999D99')", "    13.00", 0 }, /* to_char('13'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('13', 'S9999')", "  +13", 0 }, /* to_char('13'::numeric, 'S9999') */
+{ "pg_numeric_to_char('13', '9999MI')", "  13 ", 0 }, /* to_char('13'::numeric, '9999MI') */
+{ "pg_numeric_to_char('13', 'PL999')", "+  13", 0 }, /* to_char('13'::numeric, 'PL999') */
+{ "pg_numeric_to_char('13', 'SG999')", "+ 13", 0 }, /* to_char('13'::numeric, 'SG999') */
+{ "pg_numeric_to_char('13', '99.99EEEE')", " 1.30e+01", 0 }, /* to_char('13'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('13', 'RN')", "           XIII", 0 }, /* to_char('13'::numeric, 'RN') */
+{ "pg_numeric_to_char('13', 'FMRN')", "XIII", 0 }, /* to_char('13'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('13', '999th')", "  13th", 0 }, /* to_char('13'::numeric, '999th') */
+{ "pg_numeric_to_char('13', '99V99')", " 1300", 0 }, /* to_char('13'::numeric, '99V99') */
+{ "pg_numeric_to_char('13', '999PR')", "  13 ", 0 }, /* to_char('13'::numeric, '999PR') */
+{ "pg_numeric_to_char('13', 'B999')", "  13", 0 }, /* to_char('13'::numeric, 'B999') */
+{ "pg_numeric_to_char('13', '\"text\"999')", "text  13", 0 }, /* to_char('13'::numeric, '"text"999') */
+{ "pg_numeric_to_char('13', '0000')", " 0013", 0 }, /* to_char('13'::numeric, '0000') */
+{ "pg_numeric_to_char('13', '9999')", "   13", 0 }, /* to_char('13'::numeric, '9999') */
+{ "pg_numeric_to_char('13', '9')", " #", 0 }, /* to_char('13'::numeric, '9') */
+{ "pg_numeric_to_char('13', 'FM9999')", "13", 0 }, /* to_char('13'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('13', '0.00')", " #.##", 0 }, /* to_char('13'::numeric, '0.00') */
+{ "pg_numeric_to_char('13', 'FM0.00')", "#.##", 0 }, /* to_char('13'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('13', '.99')", " .##", 0 }, /* to_char('13'::numeric, '.99') */
+{ "pg_numeric_to_char('13', 'FM.99')", ".##", 0 }, /* to_char('13'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('13', '9.9')", " #.#", 0 }, /* to_char('13'::numeric, '9.9') */
+{ "pg_numeric_to_char('13', 'FM9.9')", "#.#", 0 }, /* to_char('13'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('13', '999,999,999.999')", "          13.000", 0 }, /* to_char('13'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('13', 'FM999,999,999.999999999')", "13.", 0 }, /* to_char('13'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('13', '000,000.00')", " 000,013.00", 0 }, /* to_char('13'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('13', 'S999.99')", " +13.00", 0 }, /* to_char('13'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('13', '999.99S')", " 13.00+", 0 }, /* to_char('13'::numeric, '999.99S') */
+{ "pg_numeric_to_char('13', 'FMS999.99')", "+13.", 0 }, /* to_char('13'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('13', '999.99MI')", " 13.00 ", 0 }, /* to_char('13'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('13', 'FM999.99MI')", "13.", 0 }, /* to_char('13'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('13', 'MI999.99')", "  13.00", 0 }, /* to_char('13'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('13', 'PL999.99')", "+  13.00", 0 }, /* to_char('13'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('13', 'FMPL999.99')", "+13.", 0 }, /* to_char('13'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('13', 'SG999.99')", "+ 13.00", 0 }, /* to_char('13'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('13', 'FMSG999')", "+13", 0 }, /* to_char('13'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('13', '999.99PR')", "  13.00 ", 0 }, /* to_char('13'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('13', 'FM999.99PR')", "13.", 0 }, /* to_char('13'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('13', 'FM999PR')", "13", 0 }, /* to_char('13'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('13', '9.99EEEE')", " 1.30e+01", 0 }, /* to_char('13'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('13', '9EEEE')", " 1e+01", 0 }, /* to_char('13'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('13', '9.9999999EEEE')", " 1.3000000e+01", 0 }, /* to_char('13'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('13', '0.0EEEE')", " 1.3e+01", 0 }, /* to_char('13'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('13', 'rn')", "           xiii", 0 }, /* to_char('13'::numeric, 'rn') */
+{ "pg_numeric_to_char('13', 'FMrn')", "xiii", 0 }, /* to_char('13'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('13', '\"x\"RN\"y\"')", "x           XIIIy", 0 }, /* to_char('13'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('13', '999TH')", "  13TH", 0 }, /* to_char('13'::numeric, '999TH') */
+{ "pg_numeric_to_char('13', 'FM999th')", "13th", 0 }, /* to_char('13'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('13', '9999V9')", "   130", 0 }, /* to_char('13'::numeric, '9999V9') */
+{ "pg_numeric_to_char('13', '9V999')", " ####", 0 }, /* to_char('13'::numeric, '9V999') */
+{ "pg_numeric_to_char('13', 'FM9V99')", "###", 0 }, /* to_char('13'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('13', '9999999999999999999999.99999999')", "                     13.00000000", 0 }, /* to_char('13'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('13', '9 9 9')", "   1 3", 0 }, /* to_char('13'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('13', 'a9b9c')", "a 13", 0 }, /* to_char('13'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('13', '\\\"9\\\"99')", "\" \" 13", 0 }, /* to_char('13'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('13', 'SG')", "+", 0 }, /* to_char('13'::numeric, 'SG') */
+{ "pg_numeric_to_char('13', 'MI')", " ", 0 }, /* to_char('13'::numeric, 'MI') */
+{ "pg_numeric_to_char('13', '\"N:\"FM9,999.00')", "N:13.00", 0 }, /* to_char('13'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('13', 'FM9990.0099')", "13.00", 0 }, /* to_char('13'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('13', '0999.9900')", " 0013.0000", 0 }, /* to_char('13'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('13', 'FM0999.9900')", "0013.0000", 0 }, /* to_char('13'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('13', '9.99.9')", "multiple decimal points", 1 }, /* to_char('13'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('13', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('13'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('13', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('13'::numeric, 'S9S') */
+{ "pg_numeric_to_char('13', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('13'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('13', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('13'::numeric, '9PR9') */
+{ "pg_numeric_to_char('13', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('13'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('13', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('13'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('13', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('13'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('13', '')", "", 0 }, /* to_char('13'::numeric, '') */
+{ "pg_numeric_to_char('13', 'SP999')", "  13", 0 }, /* to_char('13'::numeric, 'SP999') */
+{ "pg_numeric_to_char('13', 'C999')", "  13", 0 }, /* to_char('13'::numeric, 'C999') */
+{ "pg_numeric_to_char('13', '9999d99')", "   13.00", 0 }, /* to_char('13'::numeric, '9999d99') */
+{ "pg_numeric_to_char('13', '9g999')", "    13", 0 }, /* to_char('13'::numeric, '9g999') */
+{ "pg_numeric_to_char('13', '9D9S')", "#.#+", 0 }, /* to_char('13'::numeric, '9D9S') */
+{ "pg_numeric_to_char('13', 'S9D9')", "+#.#", 0 }, /* to_char('13'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('13', 'FM9.099')", "#.###", 0 }, /* to_char('13'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('13', '099')", " 013", 0 }, /* to_char('13'::numeric, '099') */
+{ "pg_numeric_to_char('13', 'FM099.90')", "013.00", 0 }, /* to_char('13'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('13', '9,9,9')", "   1,3", 0 }, /* to_char('13'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('13', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('13'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('13', 'MI9PL9')", " 1+3", 0 }, /* to_char('13'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('13', 'SGSG9')", "++#", 0 }, /* to_char('13'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('13', 'EEEE')", " 1e+01", 0 }, /* to_char('13'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('13', '.EEEE')", " 1e+01", 0 }, /* to_char('13'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('13', '9.EEEE')", " 1e+01", 0 }, /* to_char('13'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('13', '99\"%\"')", " 13%", 0 }, /* to_char('13'::numeric, '99"%"') */
+{ "pg_numeric_to_char('13', '$999')", "$  13", 0 }, /* to_char('13'::numeric, '$999') */
+{ "pg_numeric_to_char('13', 'FMRNth')", "XIII", 0 }, /* to_char('13'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('13', '9RN')", "           XIII", 0 }, /* to_char('13'::numeric, '9RN') */
+{ "pg_numeric_to_char('13', 'RNRN')", "           XIII           XIII", 0 }, /* to_char('13'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('13', 'SGRN')", "", 0 }, /* to_char('13'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('13', 'FMMIRN')", "XIII", 0 }, /* to_char('13'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('13', '0V0')", " 13", 0 }, /* to_char('13'::numeric, '0V0') */
+{ "pg_numeric_to_char('13', 'V99')", " ##", 0 }, /* to_char('13'::numeric, 'V99') */
+{ "pg_numeric_to_char('13', '99V')", " 13", 0 }, /* to_char('13'::numeric, '99V') */
+{ "pg_numeric_to_char('13', 'FM9.9S')", "#.#+", 0 }, /* to_char('13'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('13', 'S.99')", ".##+", 0 }, /* to_char('13'::numeric, 'S.99') */
+{ "pg_numeric_to_char('13', '999.99PL')", "  13.00+", 0 }, /* to_char('13'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('13', 'FM999MI')", "13", 0 }, /* to_char('13'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('13', '9MI9')", "1 3", 0 }, /* to_char('13'::numeric, '9MI9') */
+{ "pg_numeric_to_char('13', 'B9.99')", " #.##", 0 }, /* to_char('13'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('13', '9B9')", " 13", 0 }, /* to_char('13'::numeric, '9B9') */
+{ "pg_numeric_to_char('21', '999.99')", "  21.00", 0 }, /* to_char('21'::numeric, '999.99') */
+{ "pg_numeric_to_char('21', 'FM999.00')", "21.00", 0 }, /* to_char('21'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('21', '9G999D99')", "    21.00", 0 }, /* to_char('21'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('21', 'S9999')", "  +21", 0 }, /* to_char('21'::numeric, 'S9999') */
+{ "pg_numeric_to_char('21', '9999MI')", "  21 ", 0 }, /* to_char('21'::numeric, '9999MI') */
+{ "pg_numeric_to_char('21', 'PL999')", "+  21", 0 }, /* to_char('21'::numeric, 'PL999') */
+{ "pg_numeric_to_char('21', 'SG999')", "+ 21", 0 }, /* to_char('21'::numeric, 'SG999') */
+{ "pg_numeric_to_char('21', '99.99EEEE')", " 2.10e+01", 0 }, /* to_char('21'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('21', 'RN')", "            XXI", 0 }, /* to_char('21'::numeric, 'RN') */
+{ "pg_numeric_to_char('21', 'FMRN')", "XXI", 0 }, /* to_char('21'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('21', '999th')", "  21st", 0 }, /* to_char('21'::numeric, '999th') */
+{ "pg_numeric_to_char('21', '99V99')", " 2100", 0 }, /* to_char('21'::numeric, '99V99') */
+{ "pg_numeric_to_char('21', '999PR')", "  21 ", 0 }, /* to_char('21'::numeric, '999PR') */
+{ "pg_numeric_to_char('21', 'B999')", "  21", 0 }, /* to_char('21'::numeric, 'B999') */
+{ "pg_numeric_to_char('21', '\"text\"999')", "text  21", 0 }, /* to_char('21'::numeric, '"text"999') */
+{ "pg_numeric_to_char('21', '0000')", " 0021", 0 }, /* to_char('21'::numeric, '0000') */
+{ "pg_numeric_to_char('21', '9999')", "   21", 0 }, /* to_char('21'::numeric, '9999') */
+{ "pg_numeric_to_char('21', '9')", " #", 0 }, /* to_char('21'::numeric, '9') */
+{ "pg_numeric_to_char('21', 'FM9999')", "21", 0 }, /* to_char('21'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('21', '0.00')", " #.##", 0 }, /* to_char('21'::numeric, '0.00') */
+{ "pg_numeric_to_char('21', 'FM0.00')", "#.##", 0 }, /* to_char('21'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('21', '.99')", " .##", 0 }, /* to_char('21'::numeric, '.99') */
+{ "pg_numeric_to_char('21', 'FM.99')", ".##", 0 }, /* to_char('21'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('21', '9.9')", " #.#", 0 }, /* to_char('21'::numeric, '9.9') */
+{ "pg_numeric_to_char('21', 'FM9.9')", "#.#", 0 }, /* to_char('21'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('21', '999,999,999.999')", "          21.000", 0 }, /* to_char('21'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('21', 'FM999,999,999.999999999')", "21.", 0 }, /* to_char('21'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('21', '000,000.00')", " 000,021.00", 0 }, /* to_char('21'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('21', 'S999.99')", " +21.00", 0 }, /* to_char('21'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('21', '999.99S')", " 21.00+", 0 }, /* to_char('21'::numeric, '999.99S') */
+{ "pg_numeric_to_char('21', 'FMS999.99')", "+21.", 0 }, /* to_char('21'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('21', '999.99MI')", " 21.00 ", 0 }, /* to_char('21'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('21', 'FM999.99MI')", "21.", 0 }, /* to_char('21'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('21', 'MI999.99')", "  21.00", 0 }, /* to_char('21'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('21', 'PL999.99')", "+  21.00", 0 }, /* to_char('21'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('21', 'FMPL999.99')", "+21.", 0 }, /* to_char('21'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('21', 'SG999.99')", "+ 21.00", 0 }, /* to_char('21'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('21', 'FMSG999')", "+21", 0 }, /* to_char('21'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('21', '999.99PR')", "  21.00 ", 0 }, /* to_char('21'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('21', 'FM999.99PR')", "21.", 0 }, /* to_char('21'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('21', 'FM999PR')", "21", 0 }, /* to_char('21'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('21', '9.99EEEE')", " 2.10e+01", 0 }, /* to_char('21'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('21', '9EEEE')", " 2e+01", 0 }, /* to_char('21'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('21', '9.9999999EEEE')", " 2.1000000e+01", 0 }, /* to_char('21'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('21', '0.0EEEE')", " 2.1e+01", 0 }, /* to_char('21'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('21', 'rn')", "            xxi", 0 }, /* to_char('21'::numeric, 'rn') */
+{ "pg_numeric_to_char('21', 'FMrn')", "xxi", 0 }, /* to_char('21'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('21', '\"x\"RN\"y\"')", "x            XXIy", 0 }, /* to_char('21'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('21', '999TH')", "  21ST", 0 }, /* to_char('21'::numeric, '999TH') */
+{ "pg_numeric_to_char('21', 'FM999th')", "21st", 0 }, /* to_char('21'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('21', '9999V9')", "   210", 0 }, /* to_char('21'::numeric, '9999V9') */
+{ "pg_numeric_to_char('21', '9V999')", " ####", 0 }, /* to_char('21'::numeric, '9V999') */
+{ "pg_numeric_to_char('21', 'FM9V99')", "###", 0 }, /* to_char('21'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('21', '9999999999999999999999.99999999')", "                     21.00000000", 0 }, /* to_char('21'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('21', '9 9 9')", "   2 1", 0 }, /* to_char('21'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('21', 'a9b9c')", "a 21", 0 }, /* to_char('21'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('21', '\\\"9\\\"99')", "\" \" 21", 0 }, /* to_char('21'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('21', 'SG')", "+", 0 }, /* to_char('21'::numeric, 'SG') */
+{ "pg_numeric_to_char('21', 'MI')", " ", 0 }, /* to_char('21'::numeric, 'MI') */
+{ "pg_numeric_to_char('21', '\"N:\"FM9,999.00')", "N:21.00", 0 }, /* to_char('21'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('21', 'FM9990.0099')", "21.00", 0 }, /* to_char('21'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('21', '0999.9900')", " 0021.0000", 0 }, /* to_char('21'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('21', 'FM0999.9900')", "0021.0000", 0 }, /* to_char('21'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('21', '9.99.9')", "multiple decimal points", 1 }, /* to_char('21'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('21', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('21'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('21', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('21'::numeric, 'S9S') */
+{ "pg_numeric_to_char('21', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('21'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('21', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('21'::numeric, '9PR9') */
+{ "pg_numeric_to_char('21', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('21'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('21', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('21'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('21', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('21'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('21', '')", "", 0 }, /* to_char('21'::numeric, '') */
+{ "pg_numeric_to_char('21', 'SP999')", "  21", 0 }, /* to_char('21'::numeric, 'SP999') */
+{ "pg_numeric_to_char('21', 'C999')", "  21", 0 }, /* to_char('21'::numeric, 'C999') */
+{ "pg_numeric_to_char('21', '9999d99')", "   21.00", 0 }, /* to_char('21'::numeric, '9999d99') */
+{ "pg_numeric_to_char('21', '9g999')", "    21", 0 }, /* to_char('21'::numeric, '9g999') */
+{ "pg_numeric_to_char('21', '9D9S')", "#.#+", 0 }, /* to_char('21'::numeric, '9D9S') */
+{ "pg_numeric_to_char('21', 'S9D9')", "+#.#", 0 }, /* to_char('21'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('21', 'FM9.099')", "#.###", 0 }, /* to_char('21'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('21', '099')", " 021", 0 }, /* to_char('21'::numeric, '099') */
+{ "pg_numeric_to_char('21', 'FM099.90')", "021.00", 0 }, /* to_char('21'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('21', '9,9,9')", "   2,1", 0 }, /* to_char('21'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('21', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('21'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('21', 'MI9PL9')", " 2+1", 0 }, /* to_char('21'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('21', 'SGSG9')", "++#", 0 }, /* to_char('21'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('21', 'EEEE')", " 2e+01", 0 }, /* to_char('21'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('21', '.EEEE')", " 2e+01", 0 }, /* to_char('21'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('21', '9.EEEE')", " 2e+01", 0 }, /* to_char('21'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('21', '99\"%\"')", " 21%", 0 }, /* to_char('21'::numeric, '99"%"') */
+{ "pg_numeric_to_char('21', '$999')", "$  21", 0 }, /* to_char('21'::numeric, '$999') */
+{ "pg_numeric_to_char('21', 'FMRNth')", "XXI", 0 }, /* to_char('21'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('21', '9RN')", "            XXI", 0 }, /* to_char('21'::numeric, '9RN') */
+{ "pg_numeric_to_char('21', 'RNRN')", "            XXI            XXI", 0 }, /* to_char('21'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('21', 'SGRN')", "", 0 }, /* to_char('21'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('21', 'FMMIRN')", "XXI", 0 }, /* to_char('21'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('21', '0V0')", " 21", 0 }, /* to_char('21'::numeric, '0V0') */
+{ "pg_numeric_to_char('21', 'V99')", " ##", 0 }, /* to_char('21'::numeric, 'V99') */
+{ "pg_numeric_to_char('21', '99V')", " 21", 0 }, /* to_char('21'::numeric, '99V') */
+{ "pg_numeric_to_char('21', 'FM9.9S')", "#.#+", 0 }, /* to_char('21'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('21', 'S.99')", ".##+", 0 }, /* to_char('21'::numeric, 'S.99') */
+{ "pg_numeric_to_char('21', '999.99PL')", "  21.00+", 0 }, /* to_char('21'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('21', 'FM999MI')", "21", 0 }, /* to_char('21'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('21', '9MI9')", "2 1", 0 }, /* to_char('21'::numeric, '9MI9') */
+{ "pg_numeric_to_char('21', 'B9.99')", " #.##", 0 }, /* to_char('21'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('21', '9B9')", " 21", 0 }, /* to_char('21'::numeric, '9B9') */
+{ "pg_numeric_to_char('111', '999.99')", " 111.00", 0 }, /* to_char('111'::numeric, '999.99') */
+{ "pg_numeric_to_char('111', 'FM999.00')", "111.00", 0 }, /* to_char('111'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('111', '9G999D99')", "   111.00", 0 }, /* to_char('111'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('111', 'S9999')", " +111", 0 }, /* to_char('111'::numeric, 'S9999') */
+{ "pg_numeric_to_char('111', '9999MI')", " 111 ", 0 }, /* to_char('111'::numeric, '9999MI') */
+{ "pg_numeric_to_char('111', 'PL999')", "+ 111", 0 }, /* to_char('111'::numeric, 'PL999') */
+{ "pg_numeric_to_char('111', 'SG999')", "+111", 0 }, /* to_char('111'::numeric, 'SG999') */
+{ "pg_numeric_to_char('111', '99.99EEEE')", " 1.11e+02", 0 }, /* to_char('111'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('111', 'RN')", "            CXI", 0 }, /* to_char('111'::numeric, 'RN') */
+{ "pg_numeric_to_char('111', 'FMRN')", "CXI", 0 }, /* to_char('111'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('111', '999th')", " 111th", 0 }, /* to_char('111'::numeric, '999th') */
+{ "pg_numeric_to_char('111', '99V99')", " ####", 0 }, /* to_char('111'::numeric, '99V99') */
+{ "pg_numeric_to_char('111', '999PR')", " 111 ", 0 }, /* to_char('111'::numeric, '999PR') */
+{ "pg_numeric_to_char('111', 'B999')", " 111", 0 }, /* to_char('111'::numeric, 'B999') */
+{ "pg_numeric_to_char('111', '\"text\"999')", "text 111", 0 }, /* to_char('111'::numeric, '"text"999') */
+{ "pg_numeric_to_char('111', '0000')", " 0111", 0 }, /* to_char('111'::numeric, '0000') */
+{ "pg_numeric_to_char('111', '9999')", "  111", 0 }, /* to_char('111'::numeric, '9999') */
+{ "pg_numeric_to_char('111', '9')", " #", 0 }, /* to_char('111'::numeric, '9') */
+{ "pg_numeric_to_char('111', 'FM9999')", "111", 0 }, /* to_char('111'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('111', '0.00')", " #.##", 0 }, /* to_char('111'::numeric, '0.00') */
+{ "pg_numeric_to_char('111', 'FM0.00')", "#.##", 0 }, /* to_char('111'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('111', '.99')", " .##", 0 }, /* to_char('111'::numeric, '.99') */
+{ "pg_numeric_to_char('111', 'FM.99')", ".##", 0 }, /* to_char('111'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('111', '9.9')", " #.#", 0 }, /* to_char('111'::numeric, '9.9') */
+{ "pg_numeric_to_char('111', 'FM9.9')", "#.#", 0 }, /* to_char('111'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('111', '999,999,999.999')", "         111.000", 0 }, /* to_char('111'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('111', 'FM999,999,999.999999999')", "111.", 0 }, /* to_char('111'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('111', '000,000.00')", " 000,111.00", 0 }, /* to_char('111'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('111', 'S999.99')", "+111.00", 0 }, /* to_char('111'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('111', '999.99S')", "111.00+", 0 }, /* to_char('111'::numeric, '999.99S') */
+{ "pg_numeric_to_char('111', 'FMS999.99')", "+111.", 0 }, /* to_char('111'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('111', '999.99MI')", "111.00 ", 0 }, /* to_char('111'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('111', 'FM999.99MI')", "111.", 0 }, /* to_char('111'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('111', 'MI999.99')", " 111.00", 0 }, /* to_char('111'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('111', 'PL999.99')", "+ 111.00", 0 }, /* to_char('111'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('111', 'FMPL999.99')", "+111.", 0 }, /* to_char('111'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('111', 'SG999.99')", "+111.00", 0 }, /* to_char('111'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('111', 'FMSG999')", "+111", 0 }, /* to_char('111'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('111', '999.99PR')", " 111.00 ", 0 }, /* to_char('111'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('111', 'FM999.99PR')", "111.", 0 }, /* to_char('111'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('111', 'FM999PR')", "111", 0 }, /* to_char('111'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('111', '9.99EEEE')", " 1.11e+02", 0 }, /* to_char('111'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('111', '9EEEE')", " 1e+02", 0 }, /* to_char('111'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('111', '9.9999999EEEE')", " 1.1100000e+02", 0 }, /* to_char('111'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('111', '0.0EEEE')", " 1.1e+02", 0 }, /* to_char('111'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('111', 'rn')", "            cxi", 0 }, /* to_char('111'::numeric, 'rn') */
+{ "pg_numeric_to_char('111', 'FMrn')", "cxi", 0 }, /* to_char('111'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('111', '\"x\"RN\"y\"')", "x            CXIy", 0 }, /* to_char('111'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('111', '999TH')", " 111TH", 0 }, /* to_char('111'::numeric, '999TH') */
+{ "pg_numeric_to_char('111', 'FM999th')", "111th", 0 }, /* to_char('111'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('111', '9999V9')", "  1110", 0 }, /* to_char('111'::numeric, '9999V9') */
+{ "pg_numeric_to_char('111', '9V999')", " ####", 0 }, /* to_char('111'::numeric, '9V999') */
+{ "pg_numeric_to_char('111', 'FM9V99')", "###", 0 }, /* to_char('111'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('111', '9999999999999999999999.99999999')", "                    111.00000000", 0 }, /* to_char('111'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('111', '9 9 9')", " 1 1 1", 0 }, /* to_char('111'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('111', 'a9b9c')", "a ##", 0 }, /* to_char('111'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('111', '\\\"9\\\"99')", "\" 1\"11", 0 }, /* to_char('111'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('111', 'SG')", "+", 0 }, /* to_char('111'::numeric, 'SG') */
+{ "pg_numeric_to_char('111', 'MI')", " ", 0 }, /* to_char('111'::numeric, 'MI') */
+{ "pg_numeric_to_char('111', '\"N:\"FM9,999.00')", "N:111.00", 0 }, /* to_char('111'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('111', 'FM9990.0099')", "111.00", 0 }, /* to_char('111'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('111', '0999.9900')", " 0111.0000", 0 }, /* to_char('111'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('111', 'FM0999.9900')", "0111.0000", 0 }, /* to_char('111'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('111', '9.99.9')", "multiple decimal points", 1 }, /* to_char('111'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('111', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('111'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('111', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('111'::numeric, 'S9S') */
+{ "pg_numeric_to_char('111', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('111'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('111', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('111'::numeric, '9PR9') */
+{ "pg_numeric_to_char('111', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('111'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('111', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('111'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('111', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('111'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('111', '')", "", 0 }, /* to_char('111'::numeric, '') */
+{ "pg_numeric_to_char('111', 'SP999')", " 111", 0 }, /* to_char('111'::numeric, 'SP999') */
+{ "pg_numeric_to_char('111', 'C999')", " 111", 0 }, /* to_char('111'::numeric, 'C999') */
+{ "pg_numeric_to_char('111', '9999d99')", "  111.00", 0 }, /* to_char('111'::numeric, '9999d99') */
+{ "pg_numeric_to_char('111', '9g999')", "   111", 0 }, /* to_char('111'::numeric, '9g999') */
+{ "pg_numeric_to_char('111', '9D9S')", "#.#+", 0 }, /* to_char('111'::numeric, '9D9S') */
+{ "pg_numeric_to_char('111', 'S9D9')", "+#.#", 0 }, /* to_char('111'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('111', 'FM9.099')", "#.###", 0 }, /* to_char('111'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('111', '099')", " 111", 0 }, /* to_char('111'::numeric, '099') */
+{ "pg_numeric_to_char('111', 'FM099.90')", "111.00", 0 }, /* to_char('111'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('111', '9,9,9')", " 1,1,1", 0 }, /* to_char('111'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('111', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('111'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('111', 'MI9PL9')", " #+#", 0 }, /* to_char('111'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('111', 'SGSG9')", "++#", 0 }, /* to_char('111'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('111', 'EEEE')", " 1e+02", 0 }, /* to_char('111'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('111', '.EEEE')", " 1e+02", 0 }, /* to_char('111'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('111', '9.EEEE')", " 1e+02", 0 }, /* to_char('111'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('111', '99\"%\"')", " ##%", 0 }, /* to_char('111'::numeric, '99"%"') */
+{ "pg_numeric_to_char('111', '$999')", "$ 111", 0 }, /* to_char('111'::numeric, '$999') */
+{ "pg_numeric_to_char('111', 'FMRNth')", "CXI", 0 }, /* to_char('111'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('111', '9RN')", "            CXI", 0 }, /* to_char('111'::numeric, '9RN') */
+{ "pg_numeric_to_char('111', 'RNRN')", "            CXI            CXI", 0 }, /* to_char('111'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('111', 'SGRN')", "", 0 }, /* to_char('111'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('111', 'FMMIRN')", "CXI", 0 }, /* to_char('111'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('111', '0V0')", " ##", 0 }, /* to_char('111'::numeric, '0V0') */
+{ "pg_numeric_to_char('111', 'V99')", " ##", 0 }, /* to_char('111'::numeric, 'V99') */
+{ "pg_numeric_to_char('111', '99V')", " ##", 0 }, /* to_char('111'::numeric, '99V') */
+{ "pg_numeric_to_char('111', 'FM9.9S')", "#.#+", 0 }, /* to_char('111'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('111', 'S.99')", ".##+", 0 }, /* to_char('111'::numeric, 'S.99') */
+{ "pg_numeric_to_char('111', '999.99PL')", " 111.00+", 0 }, /* to_char('111'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('111', 'FM999MI')", "111", 0 }, /* to_char('111'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('111', '9MI9')", "# #", 0 }, /* to_char('111'::numeric, '9MI9') */
+{ "pg_numeric_to_char('111', 'B9.99')", " #.##", 0 }, /* to_char('111'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('111', '9B9')", " ##", 0 }, /* to_char('111'::numeric, '9B9') */
+{ "pg_numeric_to_char('0.1', '999.99')", "    .10", 0 }, /* to_char('0.1'::numeric, '999.99') */
+{ "pg_numeric_to_char('0.1', 'FM999.00')", ".10", 0 }, /* to_char('0.1'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('0.1', '9G999D99')", "      .10", 0 }, /* to_char('0.1'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('0.1', 'S9999')", "   +0", 0 }, /* to_char('0.1'::numeric, 'S9999') */
+{ "pg_numeric_to_char('0.1', '9999MI')", "   0 ", 0 }, /* to_char('0.1'::numeric, '9999MI') */
+{ "pg_numeric_to_char('0.1', 'PL999')", "+   0", 0 }, /* to_char('0.1'::numeric, 'PL999') */
+{ "pg_numeric_to_char('0.1', 'SG999')", "+  0", 0 }, /* to_char('0.1'::numeric, 'SG999') */
+{ "pg_numeric_to_char('0.1', '99.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('0.1', 'RN')", "###############", 0 }, /* to_char('0.1'::numeric, 'RN') */
+{ "pg_numeric_to_char('0.1', 'FMRN')", "###############", 0 }, /* to_char('0.1'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('0.1', '999th')", "   0th", 0 }, /* to_char('0.1'::numeric, '999th') */
+{ "pg_numeric_to_char('0.1', '99V99')", "   10", 0 }, /* to_char('0.1'::numeric, '99V99') */
+{ "pg_numeric_to_char('0.1', '999PR')", "   0 ", 0 }, /* to_char('0.1'::numeric, '999PR') */
+{ "pg_numeric_to_char('0.1', 'B999')", "   0", 0 }, /* to_char('0.1'::numeric, 'B999') */
+{ "pg_numeric_to_char('0.1', '\"text\"999')", "text   0", 0 }, /* to_char('0.1'::numeric, '"text"999') */
+{ "pg_numeric_to_char('0.1', '0000')", " 0000", 0 }, /* to_char('0.1'::numeric, '0000') */
+{ "pg_numeric_to_char('0.1', '9999')", "    0", 0 }, /* to_char('0.1'::numeric, '9999') */
+{ "pg_numeric_to_char('0.1', '9')", " 0", 0 }, /* to_char('0.1'::numeric, '9') */
+{ "pg_numeric_to_char('0.1', 'FM9999')", "0", 0 }, /* to_char('0.1'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('0.1', '0.00')", " 0.10", 0 }, /* to_char('0.1'::numeric, '0.00') */
+{ "pg_numeric_to_char('0.1', 'FM0.00')", "0.10", 0 }, /* to_char('0.1'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('0.1', '.99')", " .##", 0 }, /* to_char('0.1'::numeric, '.99') */
+{ "pg_numeric_to_char('0.1', 'FM.99')", ".##", 0 }, /* to_char('0.1'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('0.1', '9.9')", "  .1", 0 }, /* to_char('0.1'::numeric, '9.9') */
+{ "pg_numeric_to_char('0.1', 'FM9.9')", ".1", 0 }, /* to_char('0.1'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('0.1', '999,999,999.999')", "            .100", 0 }, /* to_char('0.1'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('0.1', 'FM999,999,999.999999999')", ".1", 0 }, /* to_char('0.1'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('0.1', '000,000.00')", " 000,000.10", 0 }, /* to_char('0.1'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('0.1', 'S999.99')", "   +.10", 0 }, /* to_char('0.1'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('0.1', '999.99S')", "   .10+", 0 }, /* to_char('0.1'::numeric, '999.99S') */
+{ "pg_numeric_to_char('0.1', 'FMS999.99')", "+.1", 0 }, /* to_char('0.1'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('0.1', '999.99MI')", "   .10 ", 0 }, /* to_char('0.1'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('0.1', 'FM999.99MI')", ".1", 0 }, /* to_char('0.1'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('0.1', 'MI999.99')", "    .10", 0 }, /* to_char('0.1'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('0.1', 'PL999.99')", "+    .10", 0 }, /* to_char('0.1'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('0.1', 'FMPL999.99')", "+.1", 0 }, /* to_char('0.1'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('0.1', 'SG999.99')", "+   .10", 0 }, /* to_char('0.1'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('0.1', 'FMSG999')", "+0", 0 }, /* to_char('0.1'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('0.1', '999.99PR')", "    .10 ", 0 }, /* to_char('0.1'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('0.1', 'FM999.99PR')", ".1", 0 }, /* to_char('0.1'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('0.1', 'FM999PR')", "0", 0 }, /* to_char('0.1'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('0.1', '9.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('0.1', '9EEEE')", " 1e-01", 0 }, /* to_char('0.1'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('0.1', '9.9999999EEEE')", " 1.0000000e-01", 0 }, /* to_char('0.1'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('0.1', '0.0EEEE')", " 1.0e-01", 0 }, /* to_char('0.1'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('0.1', 'rn')", "###############", 0 }, /* to_char('0.1'::numeric, 'rn') */
+{ "pg_numeric_to_char('0.1', 'FMrn')", "###############", 0 }, /* to_char('0.1'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('0.1', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('0.1'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('0.1', '999TH')", "   0TH", 0 }, /* to_char('0.1'::numeric, '999TH') */
+{ "pg_numeric_to_char('0.1', 'FM999th')", "0th", 0 }, /* to_char('0.1'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('0.1', '9999V9')", "     1", 0 }, /* to_char('0.1'::numeric, '9999V9') */
+{ "pg_numeric_to_char('0.1', '9V999')", "  100", 0 }, /* to_char('0.1'::numeric, '9V999') */
+{ "pg_numeric_to_char('0.1', 'FM9V99')", "10", 0 }, /* to_char('0.1'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('0.1', '9999999999999999999999.99999999')", "                       .10000000", 0 }, /* to_char('0.1'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('0.1', '9 9 9')", "     0", 0 }, /* to_char('0.1'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('0.1', 'a9b9c')", "a  0", 0 }, /* to_char('0.1'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('0.1', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('0.1'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('0.1', 'SG')", "+", 0 }, /* to_char('0.1'::numeric, 'SG') */
+{ "pg_numeric_to_char('0.1', 'MI')", " ", 0 }, /* to_char('0.1'::numeric, 'MI') */
+{ "pg_numeric_to_char('0.1', '\"N:\"FM9,999.00')", "N:.10", 0 }, /* to_char('0.1'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('0.1', 'FM9990.0099')", "0.10", 0 }, /* to_char('0.1'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('0.1', '0999.9900')", " 0000.1000", 0 }, /* to_char('0.1'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('0.1', 'FM0999.9900')", "0000.1000", 0 }, /* to_char('0.1'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('0.1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.1'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('0.1', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('0.1'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('0.1', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('0.1'::numeric, 'S9S') */
+{ "pg_numeric_to_char('0.1', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('0.1'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('0.1', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('0.1'::numeric, '9PR9') */
+{ "pg_numeric_to_char('0.1', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('0.1'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('0.1', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('0.1'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('0.1', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('0.1'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('0.1', '')", "", 0 }, /* to_char('0.1'::numeric, '') */
+{ "pg_numeric_to_char('0.1', 'SP999')", "   0", 0 }, /* to_char('0.1'::numeric, 'SP999') */
+{ "pg_numeric_to_char('0.1', 'C999')", "   0", 0 }, /* to_char('0.1'::numeric, 'C999') */
+{ "pg_numeric_to_char('0.1', '9999d99')", "     .10", 0 }, /* to_char('0.1'::numeric, '9999d99') */
+{ "pg_numeric_to_char('0.1', '9g999')", "     0", 0 }, /* to_char('0.1'::numeric, '9g999') */
+{ "pg_numeric_to_char('0.1', '9D9S')", " .1+", 0 }, /* to_char('0.1'::numeric, '9D9S') */
+{ "pg_numeric_to_char('0.1', 'S9D9')", " +.1", 0 }, /* to_char('0.1'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('0.1', 'FM9.099')", ".1", 0 }, /* to_char('0.1'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('0.1', '099')", " 000", 0 }, /* to_char('0.1'::numeric, '099') */
+{ "pg_numeric_to_char('0.1', 'FM099.90')", "000.10", 0 }, /* to_char('0.1'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('0.1', '9,9,9')", "     0", 0 }, /* to_char('0.1'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('0.1', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('0.1'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('0.1', 'MI9PL9')", "  +0", 0 }, /* to_char('0.1'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('0.1', 'SGSG9')", "++0", 0 }, /* to_char('0.1'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('0.1', 'EEEE')", " 1e-01", 0 }, /* to_char('0.1'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('0.1', '.EEEE')", " 1e-01", 0 }, /* to_char('0.1'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('0.1', '9.EEEE')", " 1e-01", 0 }, /* to_char('0.1'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('0.1', '99\"%\"')", "  0%", 0 }, /* to_char('0.1'::numeric, '99"%"') */
+{ "pg_numeric_to_char('0.1', '$999')", "$   0", 0 }, /* to_char('0.1'::numeric, '$999') */
+{ "pg_numeric_to_char('0.1', 'FMRNth')", "###############", 0 }, /* to_char('0.1'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('0.1', '9RN')", "###############", 0 }, /* to_char('0.1'::numeric, '9RN') */
+{ "pg_numeric_to_char('0.1', 'RNRN')", "##############################", 0 }, /* to_char('0.1'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('0.1', 'SGRN')", "", 0 }, /* to_char('0.1'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('0.1', 'FMMIRN')", "###############", 0 }, /* to_char('0.1'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('0.1', '0V0')", " 00", 0 }, /* to_char('0.1'::numeric, '0V0') */
+{ "pg_numeric_to_char('0.1', 'V99')", " 10", 0 }, /* to_char('0.1'::numeric, 'V99') */
+{ "pg_numeric_to_char('0.1', '99V')", "  0", 0 }, /* to_char('0.1'::numeric, '99V') */
+{ "pg_numeric_to_char('0.1', 'FM9.9S')", ".1+", 0 }, /* to_char('0.1'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('0.1', 'S.99')", ".##+", 0 }, /* to_char('0.1'::numeric, 'S.99') */
+{ "pg_numeric_to_char('0.1', '999.99PL')", "    .10+", 0 }, /* to_char('0.1'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('0.1', 'FM999MI')", "0", 0 }, /* to_char('0.1'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('0.1', '9MI9')", "  0", 0 }, /* to_char('0.1'::numeric, '9MI9') */
+{ "pg_numeric_to_char('0.1', 'B9.99')", "  .10", 0 }, /* to_char('0.1'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('0.1', '9B9')", "  0", 0 }, /* to_char('0.1'::numeric, '9B9') */
+{ "pg_numeric_to_char('0.05', '999.99')", "    .05", 0 }, /* to_char('0.05'::numeric, '999.99') */
+{ "pg_numeric_to_char('0.05', 'FM999.00')", ".05", 0 }, /* to_char('0.05'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('0.05', '9G999D99')", "      .05", 0 }, /* to_char('0.05'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('0.05', 'S9999')", "   +0", 0 }, /* to_char('0.05'::numeric, 'S9999') */
+{ "pg_numeric_to_char('0.05', '9999MI')", "   0 ", 0 }, /* to_char('0.05'::numeric, '9999MI') */
+{ "pg_numeric_to_char('0.05', 'PL999')", "+   0", 0 }, /* to_char('0.05'::numeric, 'PL999') */
+{ "pg_numeric_to_char('0.05', 'SG999')", "+  0", 0 }, /* to_char('0.05'::numeric, 'SG999') */
+{ "pg_numeric_to_char('0.05', '99.99EEEE')", " 5.00e-02", 0 }, /* to_char('0.05'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('0.05', 'RN')", "###############", 0 }, /* to_char('0.05'::numeric, 'RN') */
+{ "pg_numeric_to_char('0.05', 'FMRN')", "###############", 0 }, /* to_char('0.05'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('0.05', '999th')", "   0th", 0 }, /* to_char('0.05'::numeric, '999th') */
+{ "pg_numeric_to_char('0.05', '99V99')", "    5", 0 }, /* to_char('0.05'::numeric, '99V99') */
+{ "pg_numeric_to_char('0.05', '999PR')", "   0 ", 0 }, /* to_char('0.05'::numeric, '999PR') */
+{ "pg_numeric_to_char('0.05', 'B999')", "   0", 0 }, /* to_char('0.05'::numeric, 'B999') */
+{ "pg_numeric_to_char('0.05', '\"text\"999')", "text   0", 0 }, /* to_char('0.05'::numeric, '"text"999') */
+{ "pg_numeric_to_char('0.05', '0000')", " 0000", 0 }, /* to_char('0.05'::numeric, '0000') */
+{ "pg_numeric_to_char('0.05', '9999')", "    0", 0 }, /* to_char('0.05'::numeric, '9999') */
+{ "pg_numeric_to_char('0.05', '9')", " 0", 0 }, /* to_char('0.05'::numeric, '9') */
+{ "pg_numeric_to_char('0.05', 'FM9999')", "0", 0 }, /* to_char('0.05'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('0.05', '0.00')", " 0.05", 0 }, /* to_char('0.05'::numeric, '0.00') */
+{ "pg_numeric_to_char('0.05', 'FM0.00')", "0.05", 0 }, /* to_char('0.05'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('0.05', '.99')", " .##", 0 }, /* to_char('0.05'::numeric, '.99') */
+{ "pg_numeric_to_char('0.05', 'FM.99')", ".##", 0 }, /* to_char('0.05'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('0.05', '9.9')", "  .1", 0 }, /* to_char('0.05'::numeric, '9.9') */
+{ "pg_numeric_to_char('0.05', 'FM9.9')", ".1", 0 }, /* to_char('0.05'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('0.05', '999,999,999.999')", "            .050", 0 }, /* to_char('0.05'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('0.05', 'FM999,999,999.999999999')", ".05", 0 }, /* to_char('0.05'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('0.05', '000,000.00')", " 000,000.05", 0 }, /* to_char('0.05'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('0.05', 'S999.99')", "   +.05", 0 }, /* to_char('0.05'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('0.05', '999.99S')", "   .05+", 0 }, /* to_char('0.05'::numeric, '999.99S') */
+{ "pg_numeric_to_char('0.05', 'FMS999.99')", "+.05", 0 }, /* to_char('0.05'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('0.05', '999.99MI')", "   .05 ", 0 }, /* to_char('0.05'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('0.05', 'FM999.99MI')", ".05", 0 }, /* to_char('0.05'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('0.05', 'MI999.99')", "    .05", 0 }, /* to_char('0.05'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('0.05', 'PL999.99')", "+    .05", 0 }, /* to_char('0.05'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('0.05', 'FMPL999.99')", "+.05", 0 }, /* to_char('0.05'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('0.05', 'SG999.99')", "+   .05", 0 }, /* to_char('0.05'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('0.05', 'FMSG999')", "+0", 0 }, /* to_char('0.05'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('0.05', '999.99PR')", "    .05 ", 0 }, /* to_char('0.05'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('0.05', 'FM999.99PR')", ".05", 0 }, /* to_char('0.05'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('0.05', 'FM999PR')", "0", 0 }, /* to_char('0.05'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('0.05', '9.99EEEE')", " 5.00e-02", 0 }, /* to_char('0.05'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('0.05', '9EEEE')", " 5e-02", 0 }, /* to_char('0.05'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('0.05', '9.9999999EEEE')", " 5.0000000e-02", 0 }, /* to_char('0.05'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('0.05', '0.0EEEE')", " 5.0e-02", 0 }, /* to_char('0.05'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('0.05', 'rn')", "###############", 0 }, /* to_char('0.05'::numeric, 'rn') */
+{ "pg_numeric_to_char('0.05', 'FMrn')", "###############", 0 }, /* to_char('0.05'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('0.05', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('0.05'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('0.05', '999TH')", "   0TH", 0 }, /* to_char('0.05'::numeric, '999TH') */
+{ "pg_numeric_to_char('0.05', 'FM999th')", "0th", 0 }, /* to_char('0.05'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('0.05', '9999V9')", "     1", 0 }, /* to_char('0.05'::numeric, '9999V9') */
+{ "pg_numeric_to_char('0.05', '9V999')", "   50", 0 }, /* to_char('0.05'::numeric, '9V999') */
+{ "pg_numeric_to_char('0.05', 'FM9V99')", "5", 0 }, /* to_char('0.05'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('0.05', '9999999999999999999999.99999999')", "                       .05000000", 0 }, /* to_char('0.05'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('0.05', '9 9 9')", "     0", 0 }, /* to_char('0.05'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('0.05', 'a9b9c')", "a  0", 0 }, /* to_char('0.05'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('0.05', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('0.05'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('0.05', 'SG')", "+", 0 }, /* to_char('0.05'::numeric, 'SG') */
+{ "pg_numeric_to_char('0.05', 'MI')", " ", 0 }, /* to_char('0.05'::numeric, 'MI') */
+{ "pg_numeric_to_char('0.05', '\"N:\"FM9,999.00')", "N:.05", 0 }, /* to_char('0.05'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('0.05', 'FM9990.0099')", "0.05", 0 }, /* to_char('0.05'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('0.05', '0999.9900')", " 0000.0500", 0 }, /* to_char('0.05'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('0.05', 'FM0999.9900')", "0000.0500", 0 }, /* to_char('0.05'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('0.05', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.05'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('0.05', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('0.05'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('0.05', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('0.05'::numeric, 'S9S') */
+{ "pg_numeric_to_char('0.05', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('0.05'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('0.05', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('0.05'::numeric, '9PR9') */
+{ "pg_numeric_to_char('0.05', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('0.05'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('0.05', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('0.05'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('0.05', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('0.05'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('0.05', '')", "", 0 }, /* to_char('0.05'::numeric, '') */
+{ "pg_numeric_to_char('0.05', 'SP999')", "   0", 0 }, /* to_char('0.05'::numeric, 'SP999') */
+{ "pg_numeric_to_char('0.05', 'C999')", "   0", 0 }, /* to_char('0.05'::numeric, 'C999') */
+{ "pg_numeric_to_char('0.05', '9999d99')", "     .05", 0 }, /* to_char('0.05'::numeric, '9999d99') */
+{ "pg_numeric_to_char('0.05', '9g999')", "     0", 0 }, /* to_char('0.05'::numeric, '9g999') */
+{ "pg_numeric_to_char('0.05', '9D9S')", " .1+", 0 }, /* to_char('0.05'::numeric, '9D9S') */
+{ "pg_numeric_to_char('0.05', 'S9D9')", " +.1", 0 }, /* to_char('0.05'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('0.05', 'FM9.099')", ".05", 0 }, /* to_char('0.05'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('0.05', '099')", " 000", 0 }, /* to_char('0.05'::numeric, '099') */
+{ "pg_numeric_to_char('0.05', 'FM099.90')", "000.05", 0 }, /* to_char('0.05'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('0.05', '9,9,9')", "     0", 0 }, /* to_char('0.05'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('0.05', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('0.05'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('0.05', 'MI9PL9')", "  +0", 0 }, /* to_char('0.05'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('0.05', 'SGSG9')", "++0", 0 }, /* to_char('0.05'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('0.05', 'EEEE')", " 5e-02", 0 }, /* to_char('0.05'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('0.05', '.EEEE')", " 5e-02", 0 }, /* to_char('0.05'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('0.05', '9.EEEE')", " 5e-02", 0 }, /* to_char('0.05'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('0.05', '99\"%\"')", "  0%", 0 }, /* to_char('0.05'::numeric, '99"%"') */
+{ "pg_numeric_to_char('0.05', '$999')", "$   0", 0 }, /* to_char('0.05'::numeric, '$999') */
+{ "pg_numeric_to_char('0.05', 'FMRNth')", "###############", 0 }, /* to_char('0.05'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('0.05', '9RN')", "###############", 0 }, /* to_char('0.05'::numeric, '9RN') */
+{ "pg_numeric_to_char('0.05', 'RNRN')", "##############################", 0 }, /* to_char('0.05'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('0.05', 'SGRN')", "", 0 }, /* to_char('0.05'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('0.05', 'FMMIRN')", "###############", 0 }, /* to_char('0.05'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('0.05', '0V0')", " 00", 0 }, /* to_char('0.05'::numeric, '0V0') */
+{ "pg_numeric_to_char('0.05', 'V99')", "  5", 0 }, /* to_char('0.05'::numeric, 'V99') */
+{ "pg_numeric_to_char('0.05', '99V')", "  0", 0 }, /* to_char('0.05'::numeric, '99V') */
+{ "pg_numeric_to_char('0.05', 'FM9.9S')", ".1+", 0 }, /* to_char('0.05'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('0.05', 'S.99')", ".##+", 0 }, /* to_char('0.05'::numeric, 'S.99') */
+{ "pg_numeric_to_char('0.05', '999.99PL')", "    .05+", 0 }, /* to_char('0.05'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('0.05', 'FM999MI')", "0", 0 }, /* to_char('0.05'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('0.05', '9MI9')", "  0", 0 }, /* to_char('0.05'::numeric, '9MI9') */
+{ "pg_numeric_to_char('0.05', 'B9.99')", "  .05", 0 }, /* to_char('0.05'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('0.05', '9B9')", "  0", 0 }, /* to_char('0.05'::numeric, '9B9') */
+{ "pg_numeric_to_char('9.995', '999.99')", "  10.00", 0 }, /* to_char('9.995'::numeric, '999.99') */
+{ "pg_numeric_to_char('9.995', 'FM999.00')", "10.00", 0 }, /* to_char('9.995'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('9.995', '9G999D99')", "    10.00", 0 }, /* to_char('9.995'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('9.995', 'S9999')", "  +10", 0 }, /* to_char('9.995'::numeric, 'S9999') */
+{ "pg_numeric_to_char('9.995', '9999MI')", "  10 ", 0 }, /* to_char('9.995'::numeric, '9999MI') */
+{ "pg_numeric_to_char('9.995', 'PL999')", "+  10", 0 }, /* to_char('9.995'::numeric, 'PL999') */
+{ "pg_numeric_to_char('9.995', 'SG999')", "+ 10", 0 }, /* to_char('9.995'::numeric, 'SG999') */
+{ "pg_numeric_to_char('9.995', '99.99EEEE')", " 10.00e+00", 0 }, /* to_char('9.995'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('9.995', 'RN')", "              X", 0 }, /* to_char('9.995'::numeric, 'RN') */
+{ "pg_numeric_to_char('9.995', 'FMRN')", "X", 0 }, /* to_char('9.995'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('9.995', '999th')", "  10th", 0 }, /* to_char('9.995'::numeric, '999th') */
+{ "pg_numeric_to_char('9.995', '99V99')", " 1000", 0 }, /* to_char('9.995'::numeric, '99V99') */
+{ "pg_numeric_to_char('9.995', '999PR')", "  10 ", 0 }, /* to_char('9.995'::numeric, '999PR') */
+{ "pg_numeric_to_char('9.995', 'B999')", "  10", 0 }, /* to_char('9.995'::numeric, 'B999') */
+{ "pg_numeric_to_char('9.995', '\"text\"999')", "text  10", 0 }, /* to_char('9.995'::numeric, '"text"999') */
+{ "pg_numeric_to_char('9.995', '0000')", " 0010", 0 }, /* to_char('9.995'::numeric, '0000') */
+{ "pg_numeric_to_char('9.995', '9999')", "   10", 0 }, /* to_char('9.995'::numeric, '9999') */
+{ "pg_numeric_to_char('9.995', '9')", " #", 0 }, /* to_char('9.995'::numeric, '9') */
+{ "pg_numeric_to_char('9.995', 'FM9999')", "10", 0 }, /* to_char('9.995'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('9.995', '0.00')", " #.##", 0 }, /* to_char('9.995'::numeric, '0.00') */
+{ "pg_numeric_to_char('9.995', 'FM0.00')", "#.##", 0 }, /* to_char('9.995'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('9.995', '.99')", " .##", 0 }, /* to_char('9.995'::numeric, '.99') */
+{ "pg_numeric_to_char('9.995', 'FM.99')", ".##", 0 }, /* to_char('9.995'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('9.995', '9.9')", " #.#", 0 }, /* to_char('9.995'::numeric, '9.9') */
+{ "pg_numeric_to_char('9.995', 'FM9.9')", "#.#", 0 }, /* to_char('9.995'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('9.995', '999,999,999.999')", "           9.995", 0 }, /* to_char('9.995'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('9.995', 'FM999,999,999.999999999')", "9.995", 0 }, /* to_char('9.995'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('9.995', '000,000.00')", " 000,010.00", 0 }, /* to_char('9.995'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('9.995', 'S999.99')", " +10.00", 0 }, /* to_char('9.995'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('9.995', '999.99S')", " 10.00+", 0 }, /* to_char('9.995'::numeric, '999.99S') */
+{ "pg_numeric_to_char('9.995', 'FMS999.99')", "+10.", 0 }, /* to_char('9.995'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('9.995', '999.99MI')", " 10.00 ", 0 }, /* to_char('9.995'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('9.995', 'FM999.99MI')", "10.", 0 }, /* to_char('9.995'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('9.995', 'MI999.99')", "  10.00", 0 }, /* to_char('9.995'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('9.995', 'PL999.99')", "+  10.00", 0 }, /* to_char('9.995'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('9.995', 'FMPL999.99')", "+10.", 0 }, /* to_char('9.995'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('9.995', 'SG999.99')", "+ 10.00", 0 }, /* to_char('9.995'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('9.995', 'FMSG999')", "+10", 0 }, /* to_char('9.995'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('9.995', '999.99PR')", "  10.00 ", 0 }, /* to_char('9.995'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('9.995', 'FM999.99PR')", "10.", 0 }, /* to_char('9.995'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('9.995', 'FM999PR')", "10", 0 }, /* to_char('9.995'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('9.995', '9.99EEEE')", " 10.00e+00", 0 }, /* to_char('9.995'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('9.995', '9EEEE')", " 10e+00", 0 }, /* to_char('9.995'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('9.995', '9.9999999EEEE')", " 9.9950000e+00", 0 }, /* to_char('9.995'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('9.995', '0.0EEEE')", " 10.0e+00", 0 }, /* to_char('9.995'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('9.995', 'rn')", "              x", 0 }, /* to_char('9.995'::numeric, 'rn') */
+{ "pg_numeric_to_char('9.995', 'FMrn')", "x", 0 }, /* to_char('9.995'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('9.995', '\"x\"RN\"y\"')", "x              Xy", 0 }, /* to_char('9.995'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('9.995', '999TH')", "  10TH", 0 }, /* to_char('9.995'::numeric, '999TH') */
+{ "pg_numeric_to_char('9.995', 'FM999th')", "10th", 0 }, /* to_char('9.995'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('9.995', '9999V9')", "   100", 0 }, /* to_char('9.995'::numeric, '9999V9') */
+{ "pg_numeric_to_char('9.995', '9V999')", " 9995", 0 }, /* to_char('9.995'::numeric, '9V999') */
+{ "pg_numeric_to_char('9.995', 'FM9V99')", "###", 0 }, /* to_char('9.995'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('9.995', '9999999999999999999999.99999999')", "                      9.99500000", 0 }, /* to_char('9.995'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('9.995', '9 9 9')", "   1 0", 0 }, /* to_char('9.995'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('9.995', 'a9b9c')", "a 10", 0 }, /* to_char('9.995'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('9.995', '\\\"9\\\"99')", "\" \" 10", 0 }, /* to_char('9.995'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('9.995', 'SG')", "+", 0 }, /* to_char('9.995'::numeric, 'SG') */
+{ "pg_numeric_to_char('9.995', 'MI')", " ", 0 }, /* to_char('9.995'::numeric, 'MI') */
+{ "pg_numeric_to_char('9.995', '\"N:\"FM9,999.00')", "N:10.00", 0 }, /* to_char('9.995'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('9.995', 'FM9990.0099')", "9.995", 0 }, /* to_char('9.995'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('9.995', '0999.9900')", " 0009.9950", 0 }, /* to_char('9.995'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('9.995', 'FM0999.9900')", "0009.9950", 0 }, /* to_char('9.995'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('9.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('9.995'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('9.995', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('9.995'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('9.995', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('9.995'::numeric, 'S9S') */
+{ "pg_numeric_to_char('9.995', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('9.995'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('9.995', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('9.995'::numeric, '9PR9') */
+{ "pg_numeric_to_char('9.995', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('9.995'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('9.995', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('9.995'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('9.995', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('9.995'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('9.995', '')", "", 0 }, /* to_char('9.995'::numeric, '') */
+{ "pg_numeric_to_char('9.995', 'SP999')", "  10", 0 }, /* to_char('9.995'::numeric, 'SP999') */
+{ "pg_numeric_to_char('9.995', 'C999')", "  10", 0 }, /* to_char('9.995'::numeric, 'C999') */
+{ "pg_numeric_to_char('9.995', '9999d99')", "   10.00", 0 }, /* to_char('9.995'::numeric, '9999d99') */
+{ "pg_numeric_to_char('9.995', '9g999')", "    10", 0 }, /* to_char('9.995'::numeric, '9g999') */
+{ "pg_numeric_to_char('9.995', '9D9S')", "#.#+", 0 }, /* to_char('9.995'::numeric, '9D9S') */
+{ "pg_numeric_to_char('9.995', 'S9D9')", "+#.#", 0 }, /* to_char('9.995'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('9.995', 'FM9.099')", "9.995", 0 }, /* to_char('9.995'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('9.995', '099')", " 010", 0 }, /* to_char('9.995'::numeric, '099') */
+{ "pg_numeric_to_char('9.995', 'FM099.90')", "010.00", 0 }, /* to_char('9.995'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('9.995', '9,9,9')", "   1,0", 0 }, /* to_char('9.995'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('9.995', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('9.995'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('9.995', 'MI9PL9')", " 1+0", 0 }, /* to_char('9.995'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('9.995', 'SGSG9')", "++#", 0 }, /* to_char('9.995'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('9.995', 'EEEE')", " 10e+00", 0 }, /* to_char('9.995'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('9.995', '.EEEE')", " 10e+00", 0 }, /* to_char('9.995'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('9.995', '9.EEEE')", " 10e+00", 0 }, /* to_char('9.995'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('9.995', '99\"%\"')", " 10%", 0 }, /* to_char('9.995'::numeric, '99"%"') */
+{ "pg_numeric_to_char('9.995', '$999')", "$  10", 0 }, /* to_char('9.995'::numeric, '$999') */
+{ "pg_numeric_to_char('9.995', 'FMRNth')", "X", 0 }, /* to_char('9.995'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('9.995', '9RN')", "              X", 0 }, /* to_char('9.995'::numeric, '9RN') */
+{ "pg_numeric_to_char('9.995', 'RNRN')", "              X              X", 0 }, /* to_char('9.995'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('9.995', 'SGRN')", "", 0 }, /* to_char('9.995'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('9.995', 'FMMIRN')", "X", 0 }, /* to_char('9.995'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('9.995', '0V0')", " 10", 0 }, /* to_char('9.995'::numeric, '0V0') */
+{ "pg_numeric_to_char('9.995', 'V99')", " ##", 0 }, /* to_char('9.995'::numeric, 'V99') */
+{ "pg_numeric_to_char('9.995', '99V')", " 10", 0 }, /* to_char('9.995'::numeric, '99V') */
+{ "pg_numeric_to_char('9.995', 'FM9.9S')", "#.#+", 0 }, /* to_char('9.995'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('9.995', 'S.99')", ".##+", 0 }, /* to_char('9.995'::numeric, 'S.99') */
+{ "pg_numeric_to_char('9.995', '999.99PL')", "  10.00+", 0 }, /* to_char('9.995'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('9.995', 'FM999MI')", "10", 0 }, /* to_char('9.995'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('9.995', '9MI9')", "1 0", 0 }, /* to_char('9.995'::numeric, '9MI9') */
+{ "pg_numeric_to_char('9.995', 'B9.99')", " #.##", 0 }, /* to_char('9.995'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('9.995', '9B9')", " 10", 0 }, /* to_char('9.995'::numeric, '9B9') */
+{ "pg_numeric_to_char('-9.995', '999.99')", " -10.00", 0 }, /* to_char('-9.995'::numeric, '999.99') */
+{ "pg_numeric_to_char('-9.995', 'FM999.00')", "-10.00", 0 }, /* to_char('-9.995'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-9.995', '9G999D99')", "   -10.00", 0 }, /* to_char('-9.995'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-9.995', 'S9999')", "  -10", 0 }, /* to_char('-9.995'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-9.995', '9999MI')", "  10-", 0 }, /* to_char('-9.995'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-9.995', 'PL999')", "  -10", 0 }, /* to_char('-9.995'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-9.995', 'SG999')", "- 10", 0 }, /* to_char('-9.995'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-9.995', '99.99EEEE')", "-10.00e+00", 0 }, /* to_char('-9.995'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-9.995', 'RN')", "###############", 0 }, /* to_char('-9.995'::numeric, 'RN') */
+{ "pg_numeric_to_char('-9.995', 'FMRN')", "###############", 0 }, /* to_char('-9.995'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-9.995', '999th')", " -10", 0 }, /* to_char('-9.995'::numeric, '999th') */
+{ "pg_numeric_to_char('-9.995', '99V99')", "-1000", 0 }, /* to_char('-9.995'::numeric, '99V99') */
+{ "pg_numeric_to_char('-9.995', '999PR')", " <10>", 0 }, /* to_char('-9.995'::numeric, '999PR') */
+{ "pg_numeric_to_char('-9.995', 'B999')", " -10", 0 }, /* to_char('-9.995'::numeric, 'B999') */
+{ "pg_numeric_to_char('-9.995', '\"text\"999')", "text -10", 0 }, /* to_char('-9.995'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-9.995', '0000')", "-0010", 0 }, /* to_char('-9.995'::numeric, '0000') */
+{ "pg_numeric_to_char('-9.995', '9999')", "  -10", 0 }, /* to_char('-9.995'::numeric, '9999') */
+{ "pg_numeric_to_char('-9.995', '9')", "-#", 0 }, /* to_char('-9.995'::numeric, '9') */
+{ "pg_numeric_to_char('-9.995', 'FM9999')", "-10", 0 }, /* to_char('-9.995'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-9.995', '0.00')", "-#.##", 0 }, /* to_char('-9.995'::numeric, '0.00') */
+{ "pg_numeric_to_char('-9.995', 'FM0.00')", "-#.##", 0 }, /* to_char('-9.995'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-9.995', '.99')", "-.##", 0 }, /* to_char('-9.995'::numeric, '.99') */
+{ "pg_numeric_to_char('-9.995', 'FM.99')", "-.##", 0 }, /* to_char('-9.995'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-9.995', '9.9')", "-#.#", 0 }, /* to_char('-9.995'::numeric, '9.9') */
+{ "pg_numeric_to_char('-9.995', 'FM9.9')", "-#.#", 0 }, /* to_char('-9.995'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-9.995', '999,999,999.999')", "          -9.995", 0 }, /* to_char('-9.995'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-9.995', 'FM999,999,999.999999999')", "-9.995", 0 }, /* to_char('-9.995'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-9.995', '000,000.00')", "-000,010.00", 0 }, /* to_char('-9.995'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-9.995', 'S999.99')", " -10.00", 0 }, /* to_char('-9.995'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-9.995', '999.99S')", " 10.00-", 0 }, /* to_char('-9.995'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-9.995', 'FMS999.99')", "-10.", 0 }, /* to_char('-9.995'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-9.995', '999.99MI')", " 10.00-", 0 }, /* to_char('-9.995'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-9.995', 'FM999.99MI')", "10.-", 0 }, /* to_char('-9.995'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-9.995', 'MI999.99')", "- 10.00", 0 }, /* to_char('-9.995'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-9.995', 'PL999.99')", "  -10.00", 0 }, /* to_char('-9.995'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-9.995', 'FMPL999.99')", "-10.", 0 }, /* to_char('-9.995'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-9.995', 'SG999.99')", "- 10.00", 0 }, /* to_char('-9.995'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-9.995', 'FMSG999')", "-10", 0 }, /* to_char('-9.995'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-9.995', '999.99PR')", " <10.00>", 0 }, /* to_char('-9.995'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-9.995', 'FM999.99PR')", "<10.>", 0 }, /* to_char('-9.995'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-9.995', 'FM999PR')", "<10>", 0 }, /* to_char('-9.995'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-9.995', '9.99EEEE')", "-10.00e+00", 0 }, /* to_char('-9.995'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-9.995', '9EEEE')", "-10e+00", 0 }, /* to_char('-9.995'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-9.995', '9.9999999EEEE')", "-9.9950000e+00", 0 }, /* to_char('-9.995'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-9.995', '0.0EEEE')", "-10.0e+00", 0 }, /* to_char('-9.995'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-9.995', 'rn')", "###############", 0 }, /* to_char('-9.995'::numeric, 'rn') */
+{ "pg_numeric_to_char('-9.995', 'FMrn')", "###############", 0 }, /* to_char('-9.995'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-9.995', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-9.995'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-9.995', '999TH')", " -10", 0 }, /* to_char('-9.995'::numeric, '999TH') */
+{ "pg_numeric_to_char('-9.995', 'FM999th')", "-10", 0 }, /* to_char('-9.995'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-9.995', '9999V9')", "  -100", 0 }, /* to_char('-9.995'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-9.995', '9V999')", "-9995", 0 }, /* to_char('-9.995'::numeric, '9V999') */
+{ "pg_numeric_to_char('-9.995', 'FM9V99')", "-###", 0 }, /* to_char('-9.995'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-9.995', '9999999999999999999999.99999999')", "                     -9.99500000", 0 }, /* to_char('-9.995'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-9.995', '9 9 9')", "  -1 0", 0 }, /* to_char('-9.995'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-9.995', 'a9b9c')", "a-10", 0 }, /* to_char('-9.995'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-9.995', '\\\"9\\\"99')", "\" \"-10", 0 }, /* to_char('-9.995'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-9.995', 'SG')", "-", 0 }, /* to_char('-9.995'::numeric, 'SG') */
+{ "pg_numeric_to_char('-9.995', 'MI')", "-", 0 }, /* to_char('-9.995'::numeric, 'MI') */
+{ "pg_numeric_to_char('-9.995', '\"N:\"FM9,999.00')", "N:-10.00", 0 }, /* to_char('-9.995'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-9.995', 'FM9990.0099')", "-9.995", 0 }, /* to_char('-9.995'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-9.995', '0999.9900')", "-0009.9950", 0 }, /* to_char('-9.995'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-9.995', 'FM0999.9900')", "-0009.9950", 0 }, /* to_char('-9.995'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-9.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-9.995'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-9.995', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-9.995'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-9.995', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-9.995'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-9.995', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-9.995'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-9.995', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-9.995'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-9.995', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-9.995'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-9.995', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-9.995'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-9.995', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-9.995'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-9.995', '')", "", 0 }, /* to_char('-9.995'::numeric, '') */
+{ "pg_numeric_to_char('-9.995', 'SP999')", " -10", 0 }, /* to_char('-9.995'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-9.995', 'C999')", " -10", 0 }, /* to_char('-9.995'::numeric, 'C999') */
+{ "pg_numeric_to_char('-9.995', '9999d99')", "  -10.00", 0 }, /* to_char('-9.995'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-9.995', '9g999')", "   -10", 0 }, /* to_char('-9.995'::numeric, '9g999') */
+{ "pg_numeric_to_char('-9.995', '9D9S')", "#.#-", 0 }, /* to_char('-9.995'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-9.995', 'S9D9')", "-#.#", 0 }, /* to_char('-9.995'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-9.995', 'FM9.099')", "-9.995", 0 }, /* to_char('-9.995'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-9.995', '099')", "-010", 0 }, /* to_char('-9.995'::numeric, '099') */
+{ "pg_numeric_to_char('-9.995', 'FM099.90')", "-010.00", 0 }, /* to_char('-9.995'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-9.995', '9,9,9')", "  -1,0", 0 }, /* to_char('-9.995'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-9.995', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-9.995'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-9.995', 'MI9PL9')", "-1 0", 0 }, /* to_char('-9.995'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-9.995', 'SGSG9')", "--#", 0 }, /* to_char('-9.995'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-9.995', 'EEEE')", "-10e+00", 0 }, /* to_char('-9.995'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-9.995', '.EEEE')", "-10e+00", 0 }, /* to_char('-9.995'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-9.995', '9.EEEE')", "-10e+00", 0 }, /* to_char('-9.995'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-9.995', '99\"%\"')", "-10%", 0 }, /* to_char('-9.995'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-9.995', '$999')", "$ -10", 0 }, /* to_char('-9.995'::numeric, '$999') */
+{ "pg_numeric_to_char('-9.995', 'FMRNth')", "###############", 0 }, /* to_char('-9.995'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-9.995', '9RN')", "###############", 0 }, /* to_char('-9.995'::numeric, '9RN') */
+{ "pg_numeric_to_char('-9.995', 'RNRN')", "##############################", 0 }, /* to_char('-9.995'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-9.995', 'SGRN')", "", 0 }, /* to_char('-9.995'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-9.995', 'FMMIRN')", "###############", 0 }, /* to_char('-9.995'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-9.995', '0V0')", "-10", 0 }, /* to_char('-9.995'::numeric, '0V0') */
+{ "pg_numeric_to_char('-9.995', 'V99')", "-##", 0 }, /* to_char('-9.995'::numeric, 'V99') */
+{ "pg_numeric_to_char('-9.995', '99V')", "-10", 0 }, /* to_char('-9.995'::numeric, '99V') */
+{ "pg_numeric_to_char('-9.995', 'FM9.9S')", "#.#-", 0 }, /* to_char('-9.995'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-9.995', 'S.99')", ".##-", 0 }, /* to_char('-9.995'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-9.995', '999.99PL')", " -10.00 ", 0 }, /* to_char('-9.995'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-9.995', 'FM999MI')", "10-", 0 }, /* to_char('-9.995'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-9.995', '9MI9')", "1-0", 0 }, /* to_char('-9.995'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-9.995', 'B9.99')", "-#.##", 0 }, /* to_char('-9.995'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-9.995', '9B9')", "-10", 0 }, /* to_char('-9.995'::numeric, '9B9') */
+{ "pg_numeric_to_char('99.995', '999.99')", " 100.00", 0 }, /* to_char('99.995'::numeric, '999.99') */
+{ "pg_numeric_to_char('99.995', 'FM999.00')", "100.00", 0 }, /* to_char('99.995'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('99.995', '9G999D99')", "   100.00", 0 }, /* to_char('99.995'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('99.995', 'S9999')", " +100", 0 }, /* to_char('99.995'::numeric, 'S9999') */
+{ "pg_numeric_to_char('99.995', '9999MI')", " 100 ", 0 }, /* to_char('99.995'::numeric, '9999MI') */
+{ "pg_numeric_to_char('99.995', 'PL999')", "+ 100", 0 }, /* to_char('99.995'::numeric, 'PL999') */
+{ "pg_numeric_to_char('99.995', 'SG999')", "+100", 0 }, /* to_char('99.995'::numeric, 'SG999') */
+{ "pg_numeric_to_char('99.995', '99.99EEEE')", " 10.00e+01", 0 }, /* to_char('99.995'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('99.995', 'RN')", "              C", 0 }, /* to_char('99.995'::numeric, 'RN') */
+{ "pg_numeric_to_char('99.995', 'FMRN')", "C", 0 }, /* to_char('99.995'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('99.995', '999th')", " 100th", 0 }, /* to_char('99.995'::numeric, '999th') */
+{ "pg_numeric_to_char('99.995', '99V99')", " ####", 0 }, /* to_char('99.995'::numeric, '99V99') */
+{ "pg_numeric_to_char('99.995', '999PR')", " 100 ", 0 }, /* to_char('99.995'::numeric, '999PR') */
+{ "pg_numeric_to_char('99.995', 'B999')", " 100", 0 }, /* to_char('99.995'::numeric, 'B999') */
+{ "pg_numeric_to_char('99.995', '\"text\"999')", "text 100", 0 }, /* to_char('99.995'::numeric, '"text"999') */
+{ "pg_numeric_to_char('99.995', '0000')", " 0100", 0 }, /* to_char('99.995'::numeric, '0000') */
+{ "pg_numeric_to_char('99.995', '9999')", "  100", 0 }, /* to_char('99.995'::numeric, '9999') */
+{ "pg_numeric_to_char('99.995', '9')", " #", 0 }, /* to_char('99.995'::numeric, '9') */
+{ "pg_numeric_to_char('99.995', 'FM9999')", "100", 0 }, /* to_char('99.995'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('99.995', '0.00')", " #.##", 0 }, /* to_char('99.995'::numeric, '0.00') */
+{ "pg_numeric_to_char('99.995', 'FM0.00')", "#.##", 0 }, /* to_char('99.995'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('99.995', '.99')", " .##", 0 }, /* to_char('99.995'::numeric, '.99') */
+{ "pg_numeric_to_char('99.995', 'FM.99')", ".##", 0 }, /* to_char('99.995'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('99.995', '9.9')", " #.#", 0 }, /* to_char('99.995'::numeric, '9.9') */
+{ "pg_numeric_to_char('99.995', 'FM9.9')", "#.#", 0 }, /* to_char('99.995'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('99.995', '999,999,999.999')", "          99.995", 0 }, /* to_char('99.995'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('99.995', 'FM999,999,999.999999999')", "99.995", 0 }, /* to_char('99.995'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('99.995', '000,000.00')", " 000,100.00", 0 }, /* to_char('99.995'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('99.995', 'S999.99')", "+100.00", 0 }, /* to_char('99.995'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('99.995', '999.99S')", "100.00+", 0 }, /* to_char('99.995'::numeric, '999.99S') */
+{ "pg_numeric_to_char('99.995', 'FMS999.99')", "+100.", 0 }, /* to_char('99.995'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('99.995', '999.99MI')", "100.00 ", 0 }, /* to_char('99.995'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('99.995', 'FM999.99MI')", "100.", 0 }, /* to_char('99.995'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('99.995', 'MI999.99')", " 100.00", 0 }, /* to_char('99.995'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('99.995', 'PL999.99')", "+ 100.00", 0 }, /* to_char('99.995'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('99.995', 'FMPL999.99')", "+100.", 0 }, /* to_char('99.995'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('99.995', 'SG999.99')", "+100.00", 0 }, /* to_char('99.995'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('99.995', 'FMSG999')", "+100", 0 }, /* to_char('99.995'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('99.995', '999.99PR')", " 100.00 ", 0 }, /* to_char('99.995'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('99.995', 'FM999.99PR')", "100.", 0 }, /* to_char('99.995'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('99.995', 'FM999PR')", "100", 0 }, /* to_char('99.995'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('99.995', '9.99EEEE')", " 10.00e+01", 0 }, /* to_char('99.995'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('99.995', '9EEEE')", " 10e+01", 0 }, /* to_char('99.995'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('99.995', '9.9999999EEEE')", " 9.9995000e+01", 0 }, /* to_char('99.995'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('99.995', '0.0EEEE')", " 10.0e+01", 0 }, /* to_char('99.995'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('99.995', 'rn')", "              c", 0 }, /* to_char('99.995'::numeric, 'rn') */
+{ "pg_numeric_to_char('99.995', 'FMrn')", "c", 0 }, /* to_char('99.995'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('99.995', '\"x\"RN\"y\"')", "x              Cy", 0 }, /* to_char('99.995'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('99.995', '999TH')", " 100TH", 0 }, /* to_char('99.995'::numeric, '999TH') */
+{ "pg_numeric_to_char('99.995', 'FM999th')", "100th", 0 }, /* to_char('99.995'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('99.995', '9999V9')", "  1000", 0 }, /* to_char('99.995'::numeric, '9999V9') */
+{ "pg_numeric_to_char('99.995', '9V999')", " ####", 0 }, /* to_char('99.995'::numeric, '9V999') */
+{ "pg_numeric_to_char('99.995', 'FM9V99')", "###", 0 }, /* to_char('99.995'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('99.995', '9999999999999999999999.99999999')", "                     99.99500000", 0 }, /* to_char('99.995'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('99.995', '9 9 9')", " 1 0 0", 0 }, /* to_char('99.995'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('99.995', 'a9b9c')", "a ##", 0 }, /* to_char('99.995'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('99.995', '\\\"9\\\"99')", "\" 1\"00", 0 }, /* to_char('99.995'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('99.995', 'SG')", "+", 0 }, /* to_char('99.995'::numeric, 'SG') */
+{ "pg_numeric_to_char('99.995', 'MI')", " ", 0 }, /* to_char('99.995'::numeric, 'MI') */
+{ "pg_numeric_to_char('99.995', '\"N:\"FM9,999.00')", "N:100.00", 0 }, /* to_char('99.995'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('99.995', 'FM9990.0099')", "99.995", 0 }, /* to_char('99.995'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('99.995', '0999.9900')", " 0099.9950", 0 }, /* to_char('99.995'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('99.995', 'FM0999.9900')", "0099.9950", 0 }, /* to_char('99.995'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('99.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('99.995'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('99.995', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('99.995'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('99.995', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('99.995'::numeric, 'S9S') */
+{ "pg_numeric_to_char('99.995', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('99.995'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('99.995', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('99.995'::numeric, '9PR9') */
+{ "pg_numeric_to_char('99.995', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('99.995'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('99.995', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('99.995'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('99.995', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('99.995'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('99.995', '')", "", 0 }, /* to_char('99.995'::numeric, '') */
+{ "pg_numeric_to_char('99.995', 'SP999')", " 100", 0 }, /* to_char('99.995'::numeric, 'SP999') */
+{ "pg_numeric_to_char('99.995', 'C999')", " 100", 0 }, /* to_char('99.995'::numeric, 'C999') */
+{ "pg_numeric_to_char('99.995', '9999d99')", "  100.00", 0 }, /* to_char('99.995'::numeric, '9999d99') */
+{ "pg_numeric_to_char('99.995', '9g999')", "   100", 0 }, /* to_char('99.995'::numeric, '9g999') */
+{ "pg_numeric_to_char('99.995', '9D9S')", "#.#+", 0 }, /* to_char('99.995'::numeric, '9D9S') */
+{ "pg_numeric_to_char('99.995', 'S9D9')", "+#.#", 0 }, /* to_char('99.995'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('99.995', 'FM9.099')", "#.###", 0 }, /* to_char('99.995'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('99.995', '099')", " 100", 0 }, /* to_char('99.995'::numeric, '099') */
+{ "pg_numeric_to_char('99.995', 'FM099.90')", "100.00", 0 }, /* to_char('99.995'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('99.995', '9,9,9')", " 1,0,0", 0 }, /* to_char('99.995'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('99.995', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('99.995'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('99.995', 'MI9PL9')", " #+#", 0 }, /* to_char('99.995'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('99.995', 'SGSG9')", "++#", 0 }, /* to_char('99.995'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('99.995', 'EEEE')", " 10e+01", 0 }, /* to_char('99.995'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('99.995', '.EEEE')", " 10e+01", 0 }, /* to_char('99.995'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('99.995', '9.EEEE')", " 10e+01", 0 }, /* to_char('99.995'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('99.995', '99\"%\"')", " ##%", 0 }, /* to_char('99.995'::numeric, '99"%"') */
+{ "pg_numeric_to_char('99.995', '$999')", "$ 100", 0 }, /* to_char('99.995'::numeric, '$999') */
+{ "pg_numeric_to_char('99.995', 'FMRNth')", "C", 0 }, /* to_char('99.995'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('99.995', '9RN')", "              C", 0 }, /* to_char('99.995'::numeric, '9RN') */
+{ "pg_numeric_to_char('99.995', 'RNRN')", "              C              C", 0 }, /* to_char('99.995'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('99.995', 'SGRN')", "", 0 }, /* to_char('99.995'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('99.995', 'FMMIRN')", "C", 0 }, /* to_char('99.995'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('99.995', '0V0')", " ##", 0 }, /* to_char('99.995'::numeric, '0V0') */
+{ "pg_numeric_to_char('99.995', 'V99')", " ##", 0 }, /* to_char('99.995'::numeric, 'V99') */
+{ "pg_numeric_to_char('99.995', '99V')", " ##", 0 }, /* to_char('99.995'::numeric, '99V') */
+{ "pg_numeric_to_char('99.995', 'FM9.9S')", "#.#+", 0 }, /* to_char('99.995'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('99.995', 'S.99')", ".##+", 0 }, /* to_char('99.995'::numeric, 'S.99') */
+{ "pg_numeric_to_char('99.995', '999.99PL')", " 100.00+", 0 }, /* to_char('99.995'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('99.995', 'FM999MI')", "100", 0 }, /* to_char('99.995'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('99.995', '9MI9')", "# #", 0 }, /* to_char('99.995'::numeric, '9MI9') */
+{ "pg_numeric_to_char('99.995', 'B9.99')", " #.##", 0 }, /* to_char('99.995'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('99.995', '9B9')", " ##", 0 }, /* to_char('99.995'::numeric, '9B9') */
+{ "pg_numeric_to_char('999.995', '999.99')", " ###.##", 0 }, /* to_char('999.995'::numeric, '999.99') */
+{ "pg_numeric_to_char('999.995', 'FM999.00')", "###.##", 0 }, /* to_char('999.995'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('999.995', '9G999D99')", " 1,000.00", 0 }, /* to_char('999.995'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('999.995', 'S9999')", "+1000", 0 }, /* to_char('999.995'::numeric, 'S9999') */
+{ "pg_numeric_to_char('999.995', '9999MI')", "1000 ", 0 }, /* to_char('999.995'::numeric, '9999MI') */
+{ "pg_numeric_to_char('999.995', 'PL999')", "+ ###", 0 }, /* to_char('999.995'::numeric, 'PL999') */
+{ "pg_numeric_to_char('999.995', 'SG999')", "+###", 0 }, /* to_char('999.995'::numeric, 'SG999') */
+{ "pg_numeric_to_char('999.995', '99.99EEEE')", " 10.00e+02", 0 }, /* to_char('999.995'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('999.995', 'RN')", "              M", 0 }, /* to_char('999.995'::numeric, 'RN') */
+{ "pg_numeric_to_char('999.995', 'FMRN')", "M", 0 }, /* to_char('999.995'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('999.995', '999th')", " ###", 0 }, /* to_char('999.995'::numeric, '999th') */
+{ "pg_numeric_to_char('999.995', '99V99')", " ####", 0 }, /* to_char('999.995'::numeric, '99V99') */
+{ "pg_numeric_to_char('999.995', '999PR')", " ### ", 0 }, /* to_char('999.995'::numeric, '999PR') */
+{ "pg_numeric_to_char('999.995', 'B999')", " ###", 0 }, /* to_char('999.995'::numeric, 'B999') */
+{ "pg_numeric_to_char('999.995', '\"text\"999')", "text ###", 0 }, /* to_char('999.995'::numeric, '"text"999') */
+{ "pg_numeric_to_char('999.995', '0000')", " 1000", 0 }, /* to_char('999.995'::numeric, '0000') */
+{ "pg_numeric_to_char('999.995', '9999')", " 1000", 0 }, /* to_char('999.995'::numeric, '9999') */
+{ "pg_numeric_to_char('999.995', '9')", " #", 0 }, /* to_char('999.995'::numeric, '9') */
+{ "pg_numeric_to_char('999.995', 'FM9999')", "1000", 0 }, /* to_char('999.995'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('999.995', '0.00')", " #.##", 0 }, /* to_char('999.995'::numeric, '0.00') */
+{ "pg_numeric_to_char('999.995', 'FM0.00')", "#.##", 0 }, /* to_char('999.995'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('999.995', '.99')", " .##", 0 }, /* to_char('999.995'::numeric, '.99') */
+{ "pg_numeric_to_char('999.995', 'FM.99')", ".##", 0 }, /* to_char('999.995'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('999.995', '9.9')", " #.#", 0 }, /* to_char('999.995'::numeric, '9.9') */
+{ "pg_numeric_to_char('999.995', 'FM9.9')", "#.#", 0 }, /* to_char('999.995'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('999.995', '999,999,999.999')", "         999.995", 0 }, /* to_char('999.995'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('999.995', 'FM999,999,999.999999999')", "999.995", 0 }, /* to_char('999.995'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('999.995', '000,000.00')", " 001,000.00", 0 }, /* to_char('999.995'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('999.995', 'S999.99')", "+###.##", 0 }, /* to_char('999.995'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('999.995', '999.99S')", "###.##+", 0 }, /* to_char('999.995'::numeric, '999.99S') */
+{ "pg_numeric_to_char('999.995', 'FMS999.99')", "+###.##", 0 }, /* to_char('999.995'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('999.995', '999.99MI')", "###.## ", 0 }, /* to_char('999.995'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('999.995', 'FM999.99MI')", "###.##", 0 }, /* to_char('999.995'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('999.995', 'MI999.99')", " ###.##", 0 }, /* to_char('999.995'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('999.995', 'PL999.99')", "+ ###.##", 0 }, /* to_char('999.995'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('999.995', 'FMPL999.99')", "+###.##", 0 }, /* to_char('999.995'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('999.995', 'SG999.99')", "+###.##", 0 }, /* to_char('999.995'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('999.995', 'FMSG999')", "+###", 0 }, /* to_char('999.995'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('999.995', '999.99PR')", " ###.## ", 0 }, /* to_char('999.995'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('999.995', 'FM999.99PR')", "###.##", 0 }, /* to_char('999.995'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('999.995', 'FM999PR')", "###", 0 }, /* to_char('999.995'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('999.995', '9.99EEEE')", " 10.00e+02", 0 }, /* to_char('999.995'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('999.995', '9EEEE')", " 10e+02", 0 }, /* to_char('999.995'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('999.995', '9.9999999EEEE')", " 9.9999500e+02", 0 }, /* to_char('999.995'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('999.995', '0.0EEEE')", " 10.0e+02", 0 }, /* to_char('999.995'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('999.995', 'rn')", "              m", 0 }, /* to_char('999.995'::numeric, 'rn') */
+{ "pg_numeric_to_char('999.995', 'FMrn')", "m", 0 }, /* to_char('999.995'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('999.995', '\"x\"RN\"y\"')", "x              My", 0 }, /* to_char('999.995'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('999.995', '999TH')", " ###", 0 }, /* to_char('999.995'::numeric, '999TH') */
+{ "pg_numeric_to_char('999.995', 'FM999th')", "###", 0 }, /* to_char('999.995'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('999.995', '9999V9')", " 10000", 0 }, /* to_char('999.995'::numeric, '9999V9') */
+{ "pg_numeric_to_char('999.995', '9V999')", " ####", 0 }, /* to_char('999.995'::numeric, '9V999') */
+{ "pg_numeric_to_char('999.995', 'FM9V99')", "###", 0 }, /* to_char('999.995'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('999.995', '9999999999999999999999.99999999')", "                    999.99500000", 0 }, /* to_char('999.995'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('999.995', '9 9 9')", " # # #", 0 }, /* to_char('999.995'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('999.995', 'a9b9c')", "a ##", 0 }, /* to_char('999.995'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('999.995', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('999.995'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('999.995', 'SG')", "+", 0 }, /* to_char('999.995'::numeric, 'SG') */
+{ "pg_numeric_to_char('999.995', 'MI')", " ", 0 }, /* to_char('999.995'::numeric, 'MI') */
+{ "pg_numeric_to_char('999.995', '\"N:\"FM9,999.00')", "N:1,000.00", 0 }, /* to_char('999.995'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('999.995', 'FM9990.0099')", "999.995", 0 }, /* to_char('999.995'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('999.995', '0999.9900')", " 0999.9950", 0 }, /* to_char('999.995'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('999.995', 'FM0999.9900')", "0999.9950", 0 }, /* to_char('999.995'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('999.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('999.995'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('999.995', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('999.995'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('999.995', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('999.995'::numeric, 'S9S') */
+{ "pg_numeric_to_char('999.995', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('999.995'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('999.995', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('999.995'::numeric, '9PR9') */
+{ "pg_numeric_to_char('999.995', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('999.995'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('999.995', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('999.995'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('999.995', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('999.995'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('999.995', '')", "", 0 }, /* to_char('999.995'::numeric, '') */
+{ "pg_numeric_to_char('999.995', 'SP999')", " ###", 0 }, /* to_char('999.995'::numeric, 'SP999') */
+{ "pg_numeric_to_char('999.995', 'C999')", " ###", 0 }, /* to_char('999.995'::numeric, 'C999') */
+{ "pg_numeric_to_char('999.995', '9999d99')", " 1000.00", 0 }, /* to_char('999.995'::numeric, '9999d99') */
+{ "pg_numeric_to_char('999.995', '9g999')", " 1,000", 0 }, /* to_char('999.995'::numeric, '9g999') */
+{ "pg_numeric_to_char('999.995', '9D9S')", "#.#+", 0 }, /* to_char('999.995'::numeric, '9D9S') */
+{ "pg_numeric_to_char('999.995', 'S9D9')", "+#.#", 0 }, /* to_char('999.995'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('999.995', 'FM9.099')", "#.###", 0 }, /* to_char('999.995'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('999.995', '099')", " ###", 0 }, /* to_char('999.995'::numeric, '099') */
+{ "pg_numeric_to_char('999.995', 'FM099.90')", "###.##", 0 }, /* to_char('999.995'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('999.995', '9,9,9')", " #,#,#", 0 }, /* to_char('999.995'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('999.995', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('999.995'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('999.995', 'MI9PL9')", " #+#", 0 }, /* to_char('999.995'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('999.995', 'SGSG9')", "++#", 0 }, /* to_char('999.995'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('999.995', 'EEEE')", " 10e+02", 0 }, /* to_char('999.995'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('999.995', '.EEEE')", " 10e+02", 0 }, /* to_char('999.995'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('999.995', '9.EEEE')", " 10e+02", 0 }, /* to_char('999.995'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('999.995', '99\"%\"')", " ##%", 0 }, /* to_char('999.995'::numeric, '99"%"') */
+{ "pg_numeric_to_char('999.995', '$999')", "$ ###", 0 }, /* to_char('999.995'::numeric, '$999') */
+{ "pg_numeric_to_char('999.995', 'FMRNth')", "M", 0 }, /* to_char('999.995'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('999.995', '9RN')", "              M", 0 }, /* to_char('999.995'::numeric, '9RN') */
+{ "pg_numeric_to_char('999.995', 'RNRN')", "              M              M", 0 }, /* to_char('999.995'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('999.995', 'SGRN')", "", 0 }, /* to_char('999.995'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('999.995', 'FMMIRN')", "M", 0 }, /* to_char('999.995'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('999.995', '0V0')", " ##", 0 }, /* to_char('999.995'::numeric, '0V0') */
+{ "pg_numeric_to_char('999.995', 'V99')", " ##", 0 }, /* to_char('999.995'::numeric, 'V99') */
+{ "pg_numeric_to_char('999.995', '99V')", " ##", 0 }, /* to_char('999.995'::numeric, '99V') */
+{ "pg_numeric_to_char('999.995', 'FM9.9S')", "#.#+", 0 }, /* to_char('999.995'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('999.995', 'S.99')", ".##+", 0 }, /* to_char('999.995'::numeric, 'S.99') */
+{ "pg_numeric_to_char('999.995', '999.99PL')", " ###.##+", 0 }, /* to_char('999.995'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('999.995', 'FM999MI')", "###", 0 }, /* to_char('999.995'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('999.995', '9MI9')", "# #", 0 }, /* to_char('999.995'::numeric, '9MI9') */
+{ "pg_numeric_to_char('999.995', 'B9.99')", " #.##", 0 }, /* to_char('999.995'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('999.995', '9B9')", " ##", 0 }, /* to_char('999.995'::numeric, '9B9') */
+{ "pg_numeric_to_char('1234.5', '999.99')", " ###.##", 0 }, /* to_char('1234.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('1234.5', 'FM999.00')", "###.##", 0 }, /* to_char('1234.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('1234.5', '9G999D99')", " 1,234.50", 0 }, /* to_char('1234.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('1234.5', 'S9999')", "+1235", 0 }, /* to_char('1234.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('1234.5', '9999MI')", "1235 ", 0 }, /* to_char('1234.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('1234.5', 'PL999')", "+ ###", 0 }, /* to_char('1234.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('1234.5', 'SG999')", "+###", 0 }, /* to_char('1234.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('1234.5', '99.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('1234.5', 'RN')", "        MCCXXXV", 0 }, /* to_char('1234.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('1234.5', 'FMRN')", "MCCXXXV", 0 }, /* to_char('1234.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('1234.5', '999th')", " ###", 0 }, /* to_char('1234.5'::numeric, '999th') */
+{ "pg_numeric_to_char('1234.5', '99V99')", " ####", 0 }, /* to_char('1234.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('1234.5', '999PR')", " ### ", 0 }, /* to_char('1234.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('1234.5', 'B999')", " ###", 0 }, /* to_char('1234.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('1234.5', '\"text\"999')", "text ###", 0 }, /* to_char('1234.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('1234.5', '0000')", " 1235", 0 }, /* to_char('1234.5'::numeric, '0000') */
+{ "pg_numeric_to_char('1234.5', '9999')", " 1235", 0 }, /* to_char('1234.5'::numeric, '9999') */
+{ "pg_numeric_to_char('1234.5', '9')", " #", 0 }, /* to_char('1234.5'::numeric, '9') */
+{ "pg_numeric_to_char('1234.5', 'FM9999')", "1235", 0 }, /* to_char('1234.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('1234.5', '0.00')", " #.##", 0 }, /* to_char('1234.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('1234.5', 'FM0.00')", "#.##", 0 }, /* to_char('1234.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('1234.5', '.99')", " .##", 0 }, /* to_char('1234.5'::numeric, '.99') */
+{ "pg_numeric_to_char('1234.5', 'FM.99')", ".##", 0 }, /* to_char('1234.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('1234.5', '9.9')", " #.#", 0 }, /* to_char('1234.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('1234.5', 'FM9.9')", "#.#", 0 }, /* to_char('1234.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('1234.5', '999,999,999.999')", "       1,234.500", 0 }, /* to_char('1234.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('1234.5', 'FM999,999,999.999999999')", "1,234.5", 0 }, /* to_char('1234.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('1234.5', '000,000.00')", " 001,234.50", 0 }, /* to_char('1234.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('1234.5', 'S999.99')", "+###.##", 0 }, /* to_char('1234.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('1234.5', '999.99S')", "###.##+", 0 }, /* to_char('1234.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('1234.5', 'FMS999.99')", "+###.##", 0 }, /* to_char('1234.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('1234.5', '999.99MI')", "###.## ", 0 }, /* to_char('1234.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('1234.5', 'FM999.99MI')", "###.##", 0 }, /* to_char('1234.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('1234.5', 'MI999.99')", " ###.##", 0 }, /* to_char('1234.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('1234.5', 'PL999.99')", "+ ###.##", 0 }, /* to_char('1234.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('1234.5', 'FMPL999.99')", "+###.##", 0 }, /* to_char('1234.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('1234.5', 'SG999.99')", "+###.##", 0 }, /* to_char('1234.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('1234.5', 'FMSG999')", "+###", 0 }, /* to_char('1234.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('1234.5', '999.99PR')", " ###.## ", 0 }, /* to_char('1234.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('1234.5', 'FM999.99PR')", "###.##", 0 }, /* to_char('1234.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('1234.5', 'FM999PR')", "###", 0 }, /* to_char('1234.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('1234.5', '9.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('1234.5', '9EEEE')", " 1e+03", 0 }, /* to_char('1234.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('1234.5', '9.9999999EEEE')", " 1.2345000e+03", 0 }, /* to_char('1234.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('1234.5', '0.0EEEE')", " 1.2e+03", 0 }, /* to_char('1234.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('1234.5', 'rn')", "        mccxxxv", 0 }, /* to_char('1234.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('1234.5', 'FMrn')", "mccxxxv", 0 }, /* to_char('1234.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('1234.5', '\"x\"RN\"y\"')", "x        MCCXXXVy", 0 }, /* to_char('1234.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('1234.5', '999TH')", " ###", 0 }, /* to_char('1234.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('1234.5', 'FM999th')", "###", 0 }, /* to_char('1234.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('1234.5', '9999V9')", " 12345", 0 }, /* to_char('1234.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('1234.5', '9V999')", " ####", 0 }, /* to_char('1234.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('1234.5', 'FM9V99')", "###", 0 }, /* to_char('1234.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('1234.5', '9999999999999999999999.99999999')", "                   1234.50000000", 0 }, /* to_char('1234.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('1234.5', '9 9 9')", " # # #", 0 }, /* to_char('1234.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('1234.5', 'a9b9c')", "a ##", 0 }, /* to_char('1234.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('1234.5', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('1234.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('1234.5', 'SG')", "+", 0 }, /* to_char('1234.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('1234.5', 'MI')", " ", 0 }, /* to_char('1234.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('1234.5', '\"N:\"FM9,999.00')", "N:1,234.50", 0 }, /* to_char('1234.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('1234.5', 'FM9990.0099')", "1234.50", 0 }, /* to_char('1234.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('1234.5', '0999.9900')", " 1234.5000", 0 }, /* to_char('1234.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('1234.5', 'FM0999.9900')", "1234.5000", 0 }, /* to_char('1234.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('1234.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1234.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('1234.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('1234.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('1234.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('1234.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('1234.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('1234.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('1234.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('1234.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('1234.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('1234.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('1234.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('1234.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('1234.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('1234.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('1234.5', '')", "", 0 }, /* to_char('1234.5'::numeric, '') */
+{ "pg_numeric_to_char('1234.5', 'SP999')", " ###", 0 }, /* to_char('1234.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('1234.5', 'C999')", " ###", 0 }, /* to_char('1234.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('1234.5', '9999d99')", " 1234.50", 0 }, /* to_char('1234.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('1234.5', '9g999')", " 1,235", 0 }, /* to_char('1234.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('1234.5', '9D9S')", "#.#+", 0 }, /* to_char('1234.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('1234.5', 'S9D9')", "+#.#", 0 }, /* to_char('1234.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('1234.5', 'FM9.099')", "#.###", 0 }, /* to_char('1234.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('1234.5', '099')", " ###", 0 }, /* to_char('1234.5'::numeric, '099') */
+{ "pg_numeric_to_char('1234.5', 'FM099.90')", "###.##", 0 }, /* to_char('1234.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('1234.5', '9,9,9')", " #,#,#", 0 }, /* to_char('1234.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('1234.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('1234.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('1234.5', 'MI9PL9')", " #+#", 0 }, /* to_char('1234.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('1234.5', 'SGSG9')", "++#", 0 }, /* to_char('1234.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('1234.5', 'EEEE')", " 1e+03", 0 }, /* to_char('1234.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('1234.5', '.EEEE')", " 1e+03", 0 }, /* to_char('1234.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('1234.5', '9.EEEE')", " 1e+03", 0 }, /* to_char('1234.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('1234.5', '99\"%\"')", " ##%", 0 }, /* to_char('1234.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('1234.5', '$999')", "$ ###", 0 }, /* to_char('1234.5'::numeric, '$999') */
+{ "pg_numeric_to_char('1234.5', 'FMRNth')", "MCCXXXV", 0 }, /* to_char('1234.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('1234.5', '9RN')", "        MCCXXXV", 0 }, /* to_char('1234.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('1234.5', 'RNRN')", "        MCCXXXV        MCCXXXV", 0 }, /* to_char('1234.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('1234.5', 'SGRN')", "", 0 }, /* to_char('1234.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('1234.5', 'FMMIRN')", "MCCXXXV", 0 }, /* to_char('1234.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('1234.5', '0V0')", " ##", 0 }, /* to_char('1234.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('1234.5', 'V99')", " ##", 0 }, /* to_char('1234.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('1234.5', '99V')", " ##", 0 }, /* to_char('1234.5'::numeric, '99V') */
+{ "pg_numeric_to_char('1234.5', 'FM9.9S')", "#.#+", 0 }, /* to_char('1234.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('1234.5', 'S.99')", ".##+", 0 }, /* to_char('1234.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('1234.5', '999.99PL')", " ###.##+", 0 }, /* to_char('1234.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('1234.5', 'FM999MI')", "###", 0 }, /* to_char('1234.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('1234.5', '9MI9')", "# #", 0 }, /* to_char('1234.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('1234.5', 'B9.99')", " #.##", 0 }, /* to_char('1234.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('1234.5', '9B9')", " ##", 0 }, /* to_char('1234.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('-1234.5', '999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('-1234.5', 'FM999.00')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-1234.5', '9G999D99')", "-1,234.50", 0 }, /* to_char('-1234.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-1234.5', 'S9999')", "-1235", 0 }, /* to_char('-1234.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-1234.5', '9999MI')", "1235-", 0 }, /* to_char('-1234.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-1234.5', 'PL999')", " -###", 0 }, /* to_char('-1234.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-1234.5', 'SG999')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-1234.5', '99.99EEEE')", "-1.23e+03", 0 }, /* to_char('-1234.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-1234.5', 'RN')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('-1234.5', 'FMRN')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-1234.5', '999th')", "-###", 0 }, /* to_char('-1234.5'::numeric, '999th') */
+{ "pg_numeric_to_char('-1234.5', '99V99')", "-####", 0 }, /* to_char('-1234.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('-1234.5', '999PR')", "<###>", 0 }, /* to_char('-1234.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('-1234.5', 'B999')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('-1234.5', '\"text\"999')", "text-###", 0 }, /* to_char('-1234.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-1234.5', '0000')", "-1235", 0 }, /* to_char('-1234.5'::numeric, '0000') */
+{ "pg_numeric_to_char('-1234.5', '9999')", "-1235", 0 }, /* to_char('-1234.5'::numeric, '9999') */
+{ "pg_numeric_to_char('-1234.5', '9')", "-#", 0 }, /* to_char('-1234.5'::numeric, '9') */
+{ "pg_numeric_to_char('-1234.5', 'FM9999')", "-1235", 0 }, /* to_char('-1234.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-1234.5', '0.00')", "-#.##", 0 }, /* to_char('-1234.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('-1234.5', 'FM0.00')", "-#.##", 0 }, /* to_char('-1234.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-1234.5', '.99')", "-.##", 0 }, /* to_char('-1234.5'::numeric, '.99') */
+{ "pg_numeric_to_char('-1234.5', 'FM.99')", "-.##", 0 }, /* to_char('-1234.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-1234.5', '9.9')", "-#.#", 0 }, /* to_char('-1234.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('-1234.5', 'FM9.9')", "-#.#", 0 }, /* to_char('-1234.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-1234.5', '999,999,999.999')", "      -1,234.500", 0 }, /* to_char('-1234.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-1234.5', 'FM999,999,999.999999999')", "-1,234.5", 0 }, /* to_char('-1234.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-1234.5', '000,000.00')", "-001,234.50", 0 }, /* to_char('-1234.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-1234.5', 'S999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-1234.5', '999.99S')", "###.##-", 0 }, /* to_char('-1234.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-1234.5', 'FMS999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-1234.5', '999.99MI')", "###.##-", 0 }, /* to_char('-1234.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-1234.5', 'FM999.99MI')", "###.##-", 0 }, /* to_char('-1234.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-1234.5', 'MI999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-1234.5', 'PL999.99')", " -###.##", 0 }, /* to_char('-1234.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-1234.5', 'FMPL999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-1234.5', 'SG999.99')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-1234.5', 'FMSG999')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-1234.5', '999.99PR')", "<###.##>", 0 }, /* to_char('-1234.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-1234.5', 'FM999.99PR')", "<###.##>", 0 }, /* to_char('-1234.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-1234.5', 'FM999PR')", "<###>", 0 }, /* to_char('-1234.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-1234.5', '9.99EEEE')", "-1.23e+03", 0 }, /* to_char('-1234.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-1234.5', '9EEEE')", "-1e+03", 0 }, /* to_char('-1234.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-1234.5', '9.9999999EEEE')", "-1.2345000e+03", 0 }, /* to_char('-1234.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-1234.5', '0.0EEEE')", "-1.2e+03", 0 }, /* to_char('-1234.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-1234.5', 'rn')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('-1234.5', 'FMrn')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-1234.5', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-1234.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-1234.5', '999TH')", "-###", 0 }, /* to_char('-1234.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('-1234.5', 'FM999th')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-1234.5', '9999V9')", "-12345", 0 }, /* to_char('-1234.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-1234.5', '9V999')", "-####", 0 }, /* to_char('-1234.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('-1234.5', 'FM9V99')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-1234.5', '9999999999999999999999.99999999')", "                  -1234.50000000", 0 }, /* to_char('-1234.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-1234.5', '9 9 9')", "-# # #", 0 }, /* to_char('-1234.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-1234.5', 'a9b9c')", "a-##", 0 }, /* to_char('-1234.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-1234.5', '\\\"9\\\"99')", "\"-#\"##", 0 }, /* to_char('-1234.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-1234.5', 'SG')", "-", 0 }, /* to_char('-1234.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('-1234.5', 'MI')", "-", 0 }, /* to_char('-1234.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('-1234.5', '\"N:\"FM9,999.00')", "N:-1,234.50", 0 }, /* to_char('-1234.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-1234.5', 'FM9990.0099')", "-1234.50", 0 }, /* to_char('-1234.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-1234.5', '0999.9900')", "-1234.5000", 0 }, /* to_char('-1234.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-1234.5', 'FM0999.9900')", "-1234.5000", 0 }, /* to_char('-1234.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-1234.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-1234.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-1234.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-1234.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-1234.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-1234.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-1234.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-1234.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-1234.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-1234.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-1234.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-1234.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-1234.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-1234.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-1234.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-1234.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-1234.5', '')", "", 0 }, /* to_char('-1234.5'::numeric, '') */
+{ "pg_numeric_to_char('-1234.5', 'SP999')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-1234.5', 'C999')", "-###", 0 }, /* to_char('-1234.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('-1234.5', '9999d99')", "-1234.50", 0 }, /* to_char('-1234.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-1234.5', '9g999')", "-1,235", 0 }, /* to_char('-1234.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('-1234.5', '9D9S')", "#.#-", 0 }, /* to_char('-1234.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-1234.5', 'S9D9')", "-#.#", 0 }, /* to_char('-1234.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-1234.5', 'FM9.099')", "-#.###", 0 }, /* to_char('-1234.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-1234.5', '099')", "-###", 0 }, /* to_char('-1234.5'::numeric, '099') */
+{ "pg_numeric_to_char('-1234.5', 'FM099.90')", "-###.##", 0 }, /* to_char('-1234.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-1234.5', '9,9,9')", "-#,#,#", 0 }, /* to_char('-1234.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-1234.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-1234.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-1234.5', 'MI9PL9')", "-# #", 0 }, /* to_char('-1234.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-1234.5', 'SGSG9')", "--#", 0 }, /* to_char('-1234.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-1234.5', 'EEEE')", "-1e+03", 0 }, /* to_char('-1234.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-1234.5', '.EEEE')", "-1e+03", 0 }, /* to_char('-1234.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-1234.5', '9.EEEE')", "-1e+03", 0 }, /* to_char('-1234.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-1234.5', '99\"%\"')", "-##%", 0 }, /* to_char('-1234.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-1234.5', '$999')", "$-###", 0 }, /* to_char('-1234.5'::numeric, '$999') */
+{ "pg_numeric_to_char('-1234.5', 'FMRNth')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-1234.5', '9RN')", "###############", 0 }, /* to_char('-1234.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('-1234.5', 'RNRN')", "##############################", 0 }, /* to_char('-1234.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-1234.5', 'SGRN')", "", 0 }, /* to_char('-1234.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-1234.5', 'FMMIRN')", "###############", 0 }, /* to_char('-1234.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-1234.5', '0V0')", "-##", 0 }, /* to_char('-1234.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('-1234.5', 'V99')", "-##", 0 }, /* to_char('-1234.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('-1234.5', '99V')", "-##", 0 }, /* to_char('-1234.5'::numeric, '99V') */
+{ "pg_numeric_to_char('-1234.5', 'FM9.9S')", "#.#-", 0 }, /* to_char('-1234.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-1234.5', 'S.99')", ".##-", 0 }, /* to_char('-1234.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-1234.5', '999.99PL')", "-###.## ", 0 }, /* to_char('-1234.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-1234.5', 'FM999MI')", "###-", 0 }, /* to_char('-1234.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-1234.5', '9MI9')", "#-#", 0 }, /* to_char('-1234.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-1234.5', 'B9.99')", "-#.##", 0 }, /* to_char('-1234.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-1234.5', '9B9')", "-##", 0 }, /* to_char('-1234.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('3999', '999.99')", " ###.##", 0 }, /* to_char('3999'::numeric, '999.99') */
+{ "pg_numeric_to_char('3999', 'FM999.00')", "###.##", 0 }, /* to_char('3999'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('3999', '9G999D99')", " 3,999.00", 0 }, /* to_char('3999'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('3999', 'S9999')", "+3999", 0 }, /* to_char('3999'::numeric, 'S9999') */
+{ "pg_numeric_to_char('3999', '9999MI')", "3999 ", 0 }, /* to_char('3999'::numeric, '9999MI') */
+{ "pg_numeric_to_char('3999', 'PL999')", "+ ###", 0 }, /* to_char('3999'::numeric, 'PL999') */
+{ "pg_numeric_to_char('3999', 'SG999')", "+###", 0 }, /* to_char('3999'::numeric, 'SG999') */
+{ "pg_numeric_to_char('3999', '99.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('3999', 'RN')", "      MMMCMXCIX", 0 }, /* to_char('3999'::numeric, 'RN') */
+{ "pg_numeric_to_char('3999', 'FMRN')", "MMMCMXCIX", 0 }, /* to_char('3999'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('3999', '999th')", " ###", 0 }, /* to_char('3999'::numeric, '999th') */
+{ "pg_numeric_to_char('3999', '99V99')", " ####", 0 }, /* to_char('3999'::numeric, '99V99') */
+{ "pg_numeric_to_char('3999', '999PR')", " ### ", 0 }, /* to_char('3999'::numeric, '999PR') */
+{ "pg_numeric_to_char('3999', 'B999')", " ###", 0 }, /* to_char('3999'::numeric, 'B999') */
+{ "pg_numeric_to_char('3999', '\"text\"999')", "text ###", 0 }, /* to_char('3999'::numeric, '"text"999') */
+{ "pg_numeric_to_char('3999', '0000')", " 3999", 0 }, /* to_char('3999'::numeric, '0000') */
+{ "pg_numeric_to_char('3999', '9999')", " 3999", 0 }, /* to_char('3999'::numeric, '9999') */
+{ "pg_numeric_to_char('3999', '9')", " #", 0 }, /* to_char('3999'::numeric, '9') */
+{ "pg_numeric_to_char('3999', 'FM9999')", "3999", 0 }, /* to_char('3999'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('3999', '0.00')", " #.##", 0 }, /* to_char('3999'::numeric, '0.00') */
+{ "pg_numeric_to_char('3999', 'FM0.00')", "#.##", 0 }, /* to_char('3999'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('3999', '.99')", " .##", 0 }, /* to_char('3999'::numeric, '.99') */
+{ "pg_numeric_to_char('3999', 'FM.99')", ".##", 0 }, /* to_char('3999'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('3999', '9.9')", " #.#", 0 }, /* to_char('3999'::numeric, '9.9') */
+{ "pg_numeric_to_char('3999', 'FM9.9')", "#.#", 0 }, /* to_char('3999'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('3999', '999,999,999.999')", "       3,999.000", 0 }, /* to_char('3999'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('3999', 'FM999,999,999.999999999')", "3,999.", 0 }, /* to_char('3999'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('3999', '000,000.00')", " 003,999.00", 0 }, /* to_char('3999'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('3999', 'S999.99')", "+###.##", 0 }, /* to_char('3999'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('3999', '999.99S')", "###.##+", 0 }, /* to_char('3999'::numeric, '999.99S') */
+{ "pg_numeric_to_char('3999', 'FMS999.99')", "+###.##", 0 }, /* to_char('3999'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('3999', '999.99MI')", "###.## ", 0 }, /* to_char('3999'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('3999', 'FM999.99MI')", "###.##", 0 }, /* to_char('3999'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('3999', 'MI999.99')", " ###.##", 0 }, /* to_char('3999'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('3999', 'PL999.99')", "+ ###.##", 0 }, /* to_char('3999'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('3999', 'FMPL999.99')", "+###.##", 0 }, /* to_char('3999'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('3999', 'SG999.99')", "+###.##", 0 }, /* to_char('3999'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('3999', 'FMSG999')", "+###", 0 }, /* to_char('3999'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('3999', '999.99PR')", " ###.## ", 0 }, /* to_char('3999'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('3999', 'FM999.99PR')", "###.##", 0 }, /* to_char('3999'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('3999', 'FM999PR')", "###", 0 }, /* to_char('3999'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('3999', '9.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('3999', '9EEEE')", " 4e+03", 0 }, /* to_char('3999'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('3999', '9.9999999EEEE')", " 3.9990000e+03", 0 }, /* to_char('3999'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('3999', '0.0EEEE')", " 4.0e+03", 0 }, /* to_char('3999'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('3999', 'rn')", "      mmmcmxcix", 0 }, /* to_char('3999'::numeric, 'rn') */
+{ "pg_numeric_to_char('3999', 'FMrn')", "mmmcmxcix", 0 }, /* to_char('3999'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('3999', '\"x\"RN\"y\"')", "x      MMMCMXCIXy", 0 }, /* to_char('3999'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('3999', '999TH')", " ###", 0 }, /* to_char('3999'::numeric, '999TH') */
+{ "pg_numeric_to_char('3999', 'FM999th')", "###", 0 }, /* to_char('3999'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('3999', '9999V9')", " 39990", 0 }, /* to_char('3999'::numeric, '9999V9') */
+{ "pg_numeric_to_char('3999', '9V999')", " ####", 0 }, /* to_char('3999'::numeric, '9V999') */
+{ "pg_numeric_to_char('3999', 'FM9V99')", "###", 0 }, /* to_char('3999'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('3999', '9999999999999999999999.99999999')", "                   3999.00000000", 0 }, /* to_char('3999'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('3999', '9 9 9')", " # # #", 0 }, /* to_char('3999'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('3999', 'a9b9c')", "a ##", 0 }, /* to_char('3999'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('3999', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('3999'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('3999', 'SG')", "+", 0 }, /* to_char('3999'::numeric, 'SG') */
+{ "pg_numeric_to_char('3999', 'MI')", " ", 0 }, /* to_char('3999'::numeric, 'MI') */
+{ "pg_numeric_to_char('3999', '\"N:\"FM9,999.00')", "N:3,999.00", 0 }, /* to_char('3999'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('3999', 'FM9990.0099')", "3999.00", 0 }, /* to_char('3999'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('3999', '0999.9900')", " 3999.0000", 0 }, /* to_char('3999'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('3999', 'FM0999.9900')", "3999.0000", 0 }, /* to_char('3999'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('3999', '9.99.9')", "multiple decimal points", 1 }, /* to_char('3999'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('3999', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('3999'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('3999', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('3999'::numeric, 'S9S') */
+{ "pg_numeric_to_char('3999', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('3999'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('3999', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('3999'::numeric, '9PR9') */
+{ "pg_numeric_to_char('3999', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('3999'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('3999', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('3999'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('3999', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('3999'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('3999', '')", "", 0 }, /* to_char('3999'::numeric, '') */
+{ "pg_numeric_to_char('3999', 'SP999')", " ###", 0 }, /* to_char('3999'::numeric, 'SP999') */
+{ "pg_numeric_to_char('3999', 'C999')", " ###", 0 }, /* to_char('3999'::numeric, 'C999') */
+{ "pg_numeric_to_char('3999', '9999d99')", " 3999.00", 0 }, /* to_char('3999'::numeric, '9999d99') */
+{ "pg_numeric_to_char('3999', '9g999')", " 3,999", 0 }, /* to_char('3999'::numeric, '9g999') */
+{ "pg_numeric_to_char('3999', '9D9S')", "#.#+", 0 }, /* to_char('3999'::numeric, '9D9S') */
+{ "pg_numeric_to_char('3999', 'S9D9')", "+#.#", 0 }, /* to_char('3999'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('3999', 'FM9.099')", "#.###", 0 }, /* to_char('3999'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('3999', '099')", " ###", 0 }, /* to_char('3999'::numeric, '099') */
+{ "pg_numeric_to_char('3999', 'FM099.90')", "###.##", 0 }, /* to_char('3999'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('3999', '9,9,9')", " #,#,#", 0 }, /* to_char('3999'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('3999', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('3999'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('3999', 'MI9PL9')", " #+#", 0 }, /* to_char('3999'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('3999', 'SGSG9')", "++#", 0 }, /* to_char('3999'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('3999', 'EEEE')", " 4e+03", 0 }, /* to_char('3999'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('3999', '.EEEE')", " 4e+03", 0 }, /* to_char('3999'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('3999', '9.EEEE')", " 4e+03", 0 }, /* to_char('3999'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('3999', '99\"%\"')", " ##%", 0 }, /* to_char('3999'::numeric, '99"%"') */
+{ "pg_numeric_to_char('3999', '$999')", "$ ###", 0 }, /* to_char('3999'::numeric, '$999') */
+{ "pg_numeric_to_char('3999', 'FMRNth')", "MMMCMXCIX", 0 }, /* to_char('3999'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('3999', '9RN')", "      MMMCMXCIX", 0 }, /* to_char('3999'::numeric, '9RN') */
+{ "pg_numeric_to_char('3999', 'RNRN')", "      MMMCMXCIX      MMMCMXCIX", 0 }, /* to_char('3999'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('3999', 'SGRN')", "", 0 }, /* to_char('3999'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('3999', 'FMMIRN')", "MMMCMXCIX", 0 }, /* to_char('3999'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('3999', '0V0')", " ##", 0 }, /* to_char('3999'::numeric, '0V0') */
+{ "pg_numeric_to_char('3999', 'V99')", " ##", 0 }, /* to_char('3999'::numeric, 'V99') */
+{ "pg_numeric_to_char('3999', '99V')", " ##", 0 }, /* to_char('3999'::numeric, '99V') */
+{ "pg_numeric_to_char('3999', 'FM9.9S')", "#.#+", 0 }, /* to_char('3999'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('3999', 'S.99')", ".##+", 0 }, /* to_char('3999'::numeric, 'S.99') */
+{ "pg_numeric_to_char('3999', '999.99PL')", " ###.##+", 0 }, /* to_char('3999'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('3999', 'FM999MI')", "###", 0 }, /* to_char('3999'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('3999', '9MI9')", "# #", 0 }, /* to_char('3999'::numeric, '9MI9') */
+{ "pg_numeric_to_char('3999', 'B9.99')", " #.##", 0 }, /* to_char('3999'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('3999', '9B9')", " ##", 0 }, /* to_char('3999'::numeric, '9B9') */
+{ "pg_numeric_to_char('4000', '999.99')", " ###.##", 0 }, /* to_char('4000'::numeric, '999.99') */
+{ "pg_numeric_to_char('4000', 'FM999.00')", "###.##", 0 }, /* to_char('4000'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('4000', '9G999D99')", " 4,000.00", 0 }, /* to_char('4000'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('4000', 'S9999')", "+4000", 0 }, /* to_char('4000'::numeric, 'S9999') */
+{ "pg_numeric_to_char('4000', '9999MI')", "4000 ", 0 }, /* to_char('4000'::numeric, '9999MI') */
+{ "pg_numeric_to_char('4000', 'PL999')", "+ ###", 0 }, /* to_char('4000'::numeric, 'PL999') */
+{ "pg_numeric_to_char('4000', 'SG999')", "+###", 0 }, /* to_char('4000'::numeric, 'SG999') */
+{ "pg_numeric_to_char('4000', '99.99EEEE')", " 4.00e+03", 0 }, /* to_char('4000'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('4000', 'RN')", "###############", 0 }, /* to_char('4000'::numeric, 'RN') */
+{ "pg_numeric_to_char('4000', 'FMRN')", "###############", 0 }, /* to_char('4000'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('4000', '999th')", " ###", 0 }, /* to_char('4000'::numeric, '999th') */
+{ "pg_numeric_to_char('4000', '99V99')", " ####", 0 }, /* to_char('4000'::numeric, '99V99') */
+{ "pg_numeric_to_char('4000', '999PR')", " ### ", 0 }, /* to_char('4000'::numeric, '999PR') */
+{ "pg_numeric_to_char('4000', 'B999')", " ###", 0 }, /* to_char('4000'::numeric, 'B999') */
+{ "pg_numeric_to_char('4000', '\"text\"999')", "text ###", 0 }, /* to_char('4000'::numeric, '"text"999') */
+{ "pg_numeric_to_char('4000', '0000')", " 4000", 0 }, /* to_char('4000'::numeric, '0000') */
+{ "pg_numeric_to_char('4000', '9999')", " 4000", 0 }, /* to_char('4000'::numeric, '9999') */
+{ "pg_numeric_to_char('4000', '9')", " #", 0 }, /* to_char('4000'::numeric, '9') */
+{ "pg_numeric_to_char('4000', 'FM9999')", "4000", 0 }, /* to_char('4000'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('4000', '0.00')", " #.##", 0 }, /* to_char('4000'::numeric, '0.00') */
+{ "pg_numeric_to_char('4000', 'FM0.00')", "#.##", 0 }, /* to_char('4000'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('4000', '.99')", " .##", 0 }, /* to_char('4000'::numeric, '.99') */
+{ "pg_numeric_to_char('4000', 'FM.99')", ".##", 0 }, /* to_char('4000'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('4000', '9.9')", " #.#", 0 }, /* to_char('4000'::numeric, '9.9') */
+{ "pg_numeric_to_char('4000', 'FM9.9')", "#.#", 0 }, /* to_char('4000'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('4000', '999,999,999.999')", "       4,000.000", 0 }, /* to_char('4000'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('4000', 'FM999,999,999.999999999')", "4,000.", 0 }, /* to_char('4000'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('4000', '000,000.00')", " 004,000.00", 0 }, /* to_char('4000'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('4000', 'S999.99')", "+###.##", 0 }, /* to_char('4000'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('4000', '999.99S')", "###.##+", 0 }, /* to_char('4000'::numeric, '999.99S') */
+{ "pg_numeric_to_char('4000', 'FMS999.99')", "+###.##", 0 }, /* to_char('4000'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('4000', '999.99MI')", "###.## ", 0 }, /* to_char('4000'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('4000', 'FM999.99MI')", "###.##", 0 }, /* to_char('4000'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('4000', 'MI999.99')", " ###.##", 0 }, /* to_char('4000'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('4000', 'PL999.99')", "+ ###.##", 0 }, /* to_char('4000'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('4000', 'FMPL999.99')", "+###.##", 0 }, /* to_char('4000'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('4000', 'SG999.99')", "+###.##", 0 }, /* to_char('4000'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('4000', 'FMSG999')", "+###", 0 }, /* to_char('4000'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('4000', '999.99PR')", " ###.## ", 0 }, /* to_char('4000'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('4000', 'FM999.99PR')", "###.##", 0 }, /* to_char('4000'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('4000', 'FM999PR')", "###", 0 }, /* to_char('4000'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('4000', '9.99EEEE')", " 4.00e+03", 0 }, /* to_char('4000'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('4000', '9EEEE')", " 4e+03", 0 }, /* to_char('4000'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('4000', '9.9999999EEEE')", " 4.0000000e+03", 0 }, /* to_char('4000'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('4000', '0.0EEEE')", " 4.0e+03", 0 }, /* to_char('4000'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('4000', 'rn')", "###############", 0 }, /* to_char('4000'::numeric, 'rn') */
+{ "pg_numeric_to_char('4000', 'FMrn')", "###############", 0 }, /* to_char('4000'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('4000', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('4000'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('4000', '999TH')", " ###", 0 }, /* to_char('4000'::numeric, '999TH') */
+{ "pg_numeric_to_char('4000', 'FM999th')", "###", 0 }, /* to_char('4000'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('4000', '9999V9')", " 40000", 0 }, /* to_char('4000'::numeric, '9999V9') */
+{ "pg_numeric_to_char('4000', '9V999')", " ####", 0 }, /* to_char('4000'::numeric, '9V999') */
+{ "pg_numeric_to_char('4000', 'FM9V99')", "###", 0 }, /* to_char('4000'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('4000', '9999999999999999999999.99999999')", "                   4000.00000000", 0 }, /* to_char('4000'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('4000', '9 9 9')", " # # #", 0 }, /* to_char('4000'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('4000', 'a9b9c')", "a ##", 0 }, /* to_char('4000'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('4000', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('4000'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('4000', 'SG')", "+", 0 }, /* to_char('4000'::numeric, 'SG') */
+{ "pg_numeric_to_char('4000', 'MI')", " ", 0 }, /* to_char('4000'::numeric, 'MI') */
+{ "pg_numeric_to_char('4000', '\"N:\"FM9,999.00')", "N:4,000.00", 0 }, /* to_char('4000'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('4000', 'FM9990.0099')", "4000.00", 0 }, /* to_char('4000'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('4000', '0999.9900')", " 4000.0000", 0 }, /* to_char('4000'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('4000', 'FM0999.9900')", "4000.0000", 0 }, /* to_char('4000'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('4000', '9.99.9')", "multiple decimal points", 1 }, /* to_char('4000'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('4000', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('4000'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('4000', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('4000'::numeric, 'S9S') */
+{ "pg_numeric_to_char('4000', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('4000'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('4000', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('4000'::numeric, '9PR9') */
+{ "pg_numeric_to_char('4000', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('4000'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('4000', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('4000'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('4000', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('4000'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('4000', '')", "", 0 }, /* to_char('4000'::numeric, '') */
+{ "pg_numeric_to_char('4000', 'SP999')", " ###", 0 }, /* to_char('4000'::numeric, 'SP999') */
+{ "pg_numeric_to_char('4000', 'C999')", " ###", 0 }, /* to_char('4000'::numeric, 'C999') */
+{ "pg_numeric_to_char('4000', '9999d99')", " 4000.00", 0 }, /* to_char('4000'::numeric, '9999d99') */
+{ "pg_numeric_to_char('4000', '9g999')", " 4,000", 0 }, /* to_char('4000'::numeric, '9g999') */
+{ "pg_numeric_to_char('4000', '9D9S')", "#.#+", 0 }, /* to_char('4000'::numeric, '9D9S') */
+{ "pg_numeric_to_char('4000', 'S9D9')", "+#.#", 0 }, /* to_char('4000'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('4000', 'FM9.099')", "#.###", 0 }, /* to_char('4000'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('4000', '099')", " ###", 0 }, /* to_char('4000'::numeric, '099') */
+{ "pg_numeric_to_char('4000', 'FM099.90')", "###.##", 0 }, /* to_char('4000'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('4000', '9,9,9')", " #,#,#", 0 }, /* to_char('4000'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('4000', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('4000'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('4000', 'MI9PL9')", " #+#", 0 }, /* to_char('4000'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('4000', 'SGSG9')", "++#", 0 }, /* to_char('4000'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('4000', 'EEEE')", " 4e+03", 0 }, /* to_char('4000'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('4000', '.EEEE')", " 4e+03", 0 }, /* to_char('4000'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('4000', '9.EEEE')", " 4e+03", 0 }, /* to_char('4000'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('4000', '99\"%\"')", " ##%", 0 }, /* to_char('4000'::numeric, '99"%"') */
+{ "pg_numeric_to_char('4000', '$999')", "$ ###", 0 }, /* to_char('4000'::numeric, '$999') */
+{ "pg_numeric_to_char('4000', 'FMRNth')", "###############", 0 }, /* to_char('4000'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('4000', '9RN')", "###############", 0 }, /* to_char('4000'::numeric, '9RN') */
+{ "pg_numeric_to_char('4000', 'RNRN')", "##############################", 0 }, /* to_char('4000'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('4000', 'SGRN')", "", 0 }, /* to_char('4000'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('4000', 'FMMIRN')", "###############", 0 }, /* to_char('4000'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('4000', '0V0')", " ##", 0 }, /* to_char('4000'::numeric, '0V0') */
+{ "pg_numeric_to_char('4000', 'V99')", " ##", 0 }, /* to_char('4000'::numeric, 'V99') */
+{ "pg_numeric_to_char('4000', '99V')", " ##", 0 }, /* to_char('4000'::numeric, '99V') */
+{ "pg_numeric_to_char('4000', 'FM9.9S')", "#.#+", 0 }, /* to_char('4000'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('4000', 'S.99')", ".##+", 0 }, /* to_char('4000'::numeric, 'S.99') */
+{ "pg_numeric_to_char('4000', '999.99PL')", " ###.##+", 0 }, /* to_char('4000'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('4000', 'FM999MI')", "###", 0 }, /* to_char('4000'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('4000', '9MI9')", "# #", 0 }, /* to_char('4000'::numeric, '9MI9') */
+{ "pg_numeric_to_char('4000', 'B9.99')", " #.##", 0 }, /* to_char('4000'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('4000', '9B9')", " ##", 0 }, /* to_char('4000'::numeric, '9B9') */
+{ "pg_numeric_to_char('3999.5', '999.99')", " ###.##", 0 }, /* to_char('3999.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('3999.5', 'FM999.00')", "###.##", 0 }, /* to_char('3999.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('3999.5', '9G999D99')", " 3,999.50", 0 }, /* to_char('3999.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('3999.5', 'S9999')", "+4000", 0 }, /* to_char('3999.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('3999.5', '9999MI')", "4000 ", 0 }, /* to_char('3999.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('3999.5', 'PL999')", "+ ###", 0 }, /* to_char('3999.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('3999.5', 'SG999')", "+###", 0 }, /* to_char('3999.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('3999.5', '99.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('3999.5', 'RN')", "###############", 0 }, /* to_char('3999.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('3999.5', 'FMRN')", "###############", 0 }, /* to_char('3999.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('3999.5', '999th')", " ###", 0 }, /* to_char('3999.5'::numeric, '999th') */
+{ "pg_numeric_to_char('3999.5', '99V99')", " ####", 0 }, /* to_char('3999.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('3999.5', '999PR')", " ### ", 0 }, /* to_char('3999.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('3999.5', 'B999')", " ###", 0 }, /* to_char('3999.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('3999.5', '\"text\"999')", "text ###", 0 }, /* to_char('3999.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('3999.5', '0000')", " 4000", 0 }, /* to_char('3999.5'::numeric, '0000') */
+{ "pg_numeric_to_char('3999.5', '9999')", " 4000", 0 }, /* to_char('3999.5'::numeric, '9999') */
+{ "pg_numeric_to_char('3999.5', '9')", " #", 0 }, /* to_char('3999.5'::numeric, '9') */
+{ "pg_numeric_to_char('3999.5', 'FM9999')", "4000", 0 }, /* to_char('3999.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('3999.5', '0.00')", " #.##", 0 }, /* to_char('3999.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('3999.5', 'FM0.00')", "#.##", 0 }, /* to_char('3999.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('3999.5', '.99')", " .##", 0 }, /* to_char('3999.5'::numeric, '.99') */
+{ "pg_numeric_to_char('3999.5', 'FM.99')", ".##", 0 }, /* to_char('3999.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('3999.5', '9.9')", " #.#", 0 }, /* to_char('3999.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('3999.5', 'FM9.9')", "#.#", 0 }, /* to_char('3999.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('3999.5', '999,999,999.999')", "       3,999.500", 0 }, /* to_char('3999.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('3999.5', 'FM999,999,999.999999999')", "3,999.5", 0 }, /* to_char('3999.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('3999.5', '000,000.00')", " 003,999.50", 0 }, /* to_char('3999.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('3999.5', 'S999.99')", "+###.##", 0 }, /* to_char('3999.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('3999.5', '999.99S')", "###.##+", 0 }, /* to_char('3999.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('3999.5', 'FMS999.99')", "+###.##", 0 }, /* to_char('3999.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('3999.5', '999.99MI')", "###.## ", 0 }, /* to_char('3999.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('3999.5', 'FM999.99MI')", "###.##", 0 }, /* to_char('3999.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('3999.5', 'MI999.99')", " ###.##", 0 }, /* to_char('3999.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('3999.5', 'PL999.99')", "+ ###.##", 0 }, /* to_char('3999.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('3999.5', 'FMPL999.99')", "+###.##", 0 }, /* to_char('3999.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('3999.5', 'SG999.99')", "+###.##", 0 }, /* to_char('3999.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('3999.5', 'FMSG999')", "+###", 0 }, /* to_char('3999.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('3999.5', '999.99PR')", " ###.## ", 0 }, /* to_char('3999.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('3999.5', 'FM999.99PR')", "###.##", 0 }, /* to_char('3999.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('3999.5', 'FM999PR')", "###", 0 }, /* to_char('3999.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('3999.5', '9.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('3999.5', '9EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('3999.5', '9.9999999EEEE')", " 3.9995000e+03", 0 }, /* to_char('3999.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('3999.5', '0.0EEEE')", " 4.0e+03", 0 }, /* to_char('3999.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('3999.5', 'rn')", "###############", 0 }, /* to_char('3999.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('3999.5', 'FMrn')", "###############", 0 }, /* to_char('3999.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('3999.5', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('3999.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('3999.5', '999TH')", " ###", 0 }, /* to_char('3999.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('3999.5', 'FM999th')", "###", 0 }, /* to_char('3999.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('3999.5', '9999V9')", " 39995", 0 }, /* to_char('3999.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('3999.5', '9V999')", " ####", 0 }, /* to_char('3999.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('3999.5', 'FM9V99')", "###", 0 }, /* to_char('3999.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('3999.5', '9999999999999999999999.99999999')", "                   3999.50000000", 0 }, /* to_char('3999.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('3999.5', '9 9 9')", " # # #", 0 }, /* to_char('3999.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('3999.5', 'a9b9c')", "a ##", 0 }, /* to_char('3999.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('3999.5', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('3999.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('3999.5', 'SG')", "+", 0 }, /* to_char('3999.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('3999.5', 'MI')", " ", 0 }, /* to_char('3999.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('3999.5', '\"N:\"FM9,999.00')", "N:3,999.50", 0 }, /* to_char('3999.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('3999.5', 'FM9990.0099')", "3999.50", 0 }, /* to_char('3999.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('3999.5', '0999.9900')", " 3999.5000", 0 }, /* to_char('3999.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('3999.5', 'FM0999.9900')", "3999.5000", 0 }, /* to_char('3999.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('3999.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('3999.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('3999.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('3999.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('3999.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('3999.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('3999.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('3999.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('3999.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('3999.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('3999.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('3999.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('3999.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('3999.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('3999.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('3999.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('3999.5', '')", "", 0 }, /* to_char('3999.5'::numeric, '') */
+{ "pg_numeric_to_char('3999.5', 'SP999')", " ###", 0 }, /* to_char('3999.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('3999.5', 'C999')", " ###", 0 }, /* to_char('3999.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('3999.5', '9999d99')", " 3999.50", 0 }, /* to_char('3999.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('3999.5', '9g999')", " 4,000", 0 }, /* to_char('3999.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('3999.5', '9D9S')", "#.#+", 0 }, /* to_char('3999.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('3999.5', 'S9D9')", "+#.#", 0 }, /* to_char('3999.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('3999.5', 'FM9.099')", "#.###", 0 }, /* to_char('3999.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('3999.5', '099')", " ###", 0 }, /* to_char('3999.5'::numeric, '099') */
+{ "pg_numeric_to_char('3999.5', 'FM099.90')", "###.##", 0 }, /* to_char('3999.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('3999.5', '9,9,9')", " #,#,#", 0 }, /* to_char('3999.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('3999.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('3999.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('3999.5', 'MI9PL9')", " #+#", 0 }, /* to_char('3999.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('3999.5', 'SGSG9')", "++#", 0 }, /* to_char('3999.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('3999.5', 'EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('3999.5', '.EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('3999.5', '9.EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('3999.5', '99\"%\"')", " ##%", 0 }, /* to_char('3999.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('3999.5', '$999')", "$ ###", 0 }, /* to_char('3999.5'::numeric, '$999') */
+{ "pg_numeric_to_char('3999.5', 'FMRNth')", "###############", 0 }, /* to_char('3999.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('3999.5', '9RN')", "###############", 0 }, /* to_char('3999.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('3999.5', 'RNRN')", "##############################", 0 }, /* to_char('3999.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('3999.5', 'SGRN')", "", 0 }, /* to_char('3999.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('3999.5', 'FMMIRN')", "###############", 0 }, /* to_char('3999.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('3999.5', '0V0')", " ##", 0 }, /* to_char('3999.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('3999.5', 'V99')", " ##", 0 }, /* to_char('3999.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('3999.5', '99V')", " ##", 0 }, /* to_char('3999.5'::numeric, '99V') */
+{ "pg_numeric_to_char('3999.5', 'FM9.9S')", "#.#+", 0 }, /* to_char('3999.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('3999.5', 'S.99')", ".##+", 0 }, /* to_char('3999.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('3999.5', '999.99PL')", " ###.##+", 0 }, /* to_char('3999.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('3999.5', 'FM999MI')", "###", 0 }, /* to_char('3999.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('3999.5', '9MI9')", "# #", 0 }, /* to_char('3999.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('3999.5', 'B9.99')", " #.##", 0 }, /* to_char('3999.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('3999.5', '9B9')", " ##", 0 }, /* to_char('3999.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('0.001', '999.99')", "    .00", 0 }, /* to_char('0.001'::numeric, '999.99') */
+{ "pg_numeric_to_char('0.001', 'FM999.00')", ".00", 0 }, /* to_char('0.001'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('0.001', '9G999D99')", "      .00", 0 }, /* to_char('0.001'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('0.001', 'S9999')", "   +0", 0 }, /* to_char('0.001'::numeric, 'S9999') */
+{ "pg_numeric_to_char('0.001', '9999MI')", "   0 ", 0 }, /* to_char('0.001'::numeric, '9999MI') */
+{ "pg_numeric_to_char('0.001', 'PL999')", "+   0", 0 }, /* to_char('0.001'::numeric, 'PL999') */
+{ "pg_numeric_to_char('0.001', 'SG999')", "+  0", 0 }, /* to_char('0.001'::numeric, 'SG999') */
+{ "pg_numeric_to_char('0.001', '99.99EEEE')", " 1.00e-03", 0 }, /* to_char('0.001'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('0.001', 'RN')", "###############", 0 }, /* to_char('0.001'::numeric, 'RN') */
+{ "pg_numeric_to_char('0.001', 'FMRN')", "###############", 0 }, /* to_char('0.001'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('0.001', '999th')", "   0th", 0 }, /* to_char('0.001'::numeric, '999th') */
+{ "pg_numeric_to_char('0.001', '99V99')", "    0", 0 }, /* to_char('0.001'::numeric, '99V99') */
+{ "pg_numeric_to_char('0.001', '999PR')", "   0 ", 0 }, /* to_char('0.001'::numeric, '999PR') */
+{ "pg_numeric_to_char('0.001', 'B999')", "   0", 0 }, /* to_char('0.001'::numeric, 'B999') */
+{ "pg_numeric_to_char('0.001', '\"text\"999')", "text   0", 0 }, /* to_char('0.001'::numeric, '"text"999') */
+{ "pg_numeric_to_char('0.001', '0000')", " 0000", 0 }, /* to_char('0.001'::numeric, '0000') */
+{ "pg_numeric_to_char('0.001', '9999')", "    0", 0 }, /* to_char('0.001'::numeric, '9999') */
+{ "pg_numeric_to_char('0.001', '9')", " 0", 0 }, /* to_char('0.001'::numeric, '9') */
+{ "pg_numeric_to_char('0.001', 'FM9999')", "0", 0 }, /* to_char('0.001'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('0.001', '0.00')", " 0.00", 0 }, /* to_char('0.001'::numeric, '0.00') */
+{ "pg_numeric_to_char('0.001', 'FM0.00')", "0.00", 0 }, /* to_char('0.001'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('0.001', '.99')", " .##", 0 }, /* to_char('0.001'::numeric, '.99') */
+{ "pg_numeric_to_char('0.001', 'FM.99')", ".##", 0 }, /* to_char('0.001'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('0.001', '9.9')", "  .0", 0 }, /* to_char('0.001'::numeric, '9.9') */
+{ "pg_numeric_to_char('0.001', 'FM9.9')", "0.", 0 }, /* to_char('0.001'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('0.001', '999,999,999.999')", "            .001", 0 }, /* to_char('0.001'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('0.001', 'FM999,999,999.999999999')", ".001", 0 }, /* to_char('0.001'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('0.001', '000,000.00')", " 000,000.00", 0 }, /* to_char('0.001'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('0.001', 'S999.99')", "   +.00", 0 }, /* to_char('0.001'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('0.001', '999.99S')", "   .00+", 0 }, /* to_char('0.001'::numeric, '999.99S') */
+{ "pg_numeric_to_char('0.001', 'FMS999.99')", "+0.", 0 }, /* to_char('0.001'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('0.001', '999.99MI')", "   .00 ", 0 }, /* to_char('0.001'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('0.001', 'FM999.99MI')", "0.", 0 }, /* to_char('0.001'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('0.001', 'MI999.99')", "    .00", 0 }, /* to_char('0.001'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('0.001', 'PL999.99')", "+    .00", 0 }, /* to_char('0.001'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('0.001', 'FMPL999.99')", "+0.", 0 }, /* to_char('0.001'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('0.001', 'SG999.99')", "+   .00", 0 }, /* to_char('0.001'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('0.001', 'FMSG999')", "+0", 0 }, /* to_char('0.001'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('0.001', '999.99PR')", "    .00 ", 0 }, /* to_char('0.001'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('0.001', 'FM999.99PR')", "0.", 0 }, /* to_char('0.001'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('0.001', 'FM999PR')", "0", 0 }, /* to_char('0.001'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('0.001', '9.99EEEE')", " 1.00e-03", 0 }, /* to_char('0.001'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('0.001', '9EEEE')", " 1e-03", 0 }, /* to_char('0.001'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('0.001', '9.9999999EEEE')", " 1.0000000e-03", 0 }, /* to_char('0.001'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('0.001', '0.0EEEE')", " 1.0e-03", 0 }, /* to_char('0.001'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('0.001', 'rn')", "###############", 0 }, /* to_char('0.001'::numeric, 'rn') */
+{ "pg_numeric_to_char('0.001', 'FMrn')", "###############", 0 }, /* to_char('0.001'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('0.001', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('0.001'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('0.001', '999TH')", "   0TH", 0 }, /* to_char('0.001'::numeric, '999TH') */
+{ "pg_numeric_to_char('0.001', 'FM999th')", "0th", 0 }, /* to_char('0.001'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('0.001', '9999V9')", "     0", 0 }, /* to_char('0.001'::numeric, '9999V9') */
+{ "pg_numeric_to_char('0.001', '9V999')", "    1", 0 }, /* to_char('0.001'::numeric, '9V999') */
+{ "pg_numeric_to_char('0.001', 'FM9V99')", "0", 0 }, /* to_char('0.001'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('0.001', '9999999999999999999999.99999999')", "                       .00100000", 0 }, /* to_char('0.001'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('0.001', '9 9 9')", "     0", 0 }, /* to_char('0.001'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('0.001', 'a9b9c')", "a  0", 0 }, /* to_char('0.001'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('0.001', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('0.001'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('0.001', 'SG')", "+", 0 }, /* to_char('0.001'::numeric, 'SG') */
+{ "pg_numeric_to_char('0.001', 'MI')", " ", 0 }, /* to_char('0.001'::numeric, 'MI') */
+{ "pg_numeric_to_char('0.001', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('0.001'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('0.001', 'FM9990.0099')", "0.001", 0 }, /* to_char('0.001'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('0.001', '0999.9900')", " 0000.0010", 0 }, /* to_char('0.001'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('0.001', 'FM0999.9900')", "0000.0010", 0 }, /* to_char('0.001'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('0.001', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.001'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('0.001', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('0.001'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('0.001', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('0.001'::numeric, 'S9S') */
+{ "pg_numeric_to_char('0.001', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('0.001'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('0.001', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('0.001'::numeric, '9PR9') */
+{ "pg_numeric_to_char('0.001', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('0.001'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('0.001', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('0.001'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('0.001', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('0.001'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('0.001', '')", "", 0 }, /* to_char('0.001'::numeric, '') */
+{ "pg_numeric_to_char('0.001', 'SP999')", "   0", 0 }, /* to_char('0.001'::numeric, 'SP999') */
+{ "pg_numeric_to_char('0.001', 'C999')", "   0", 0 }, /* to_char('0.001'::numeric, 'C999') */
+{ "pg_numeric_to_char('0.001', '9999d99')", "     .00", 0 }, /* to_char('0.001'::numeric, '9999d99') */
+{ "pg_numeric_to_char('0.001', '9g999')", "     0", 0 }, /* to_char('0.001'::numeric, '9g999') */
+{ "pg_numeric_to_char('0.001', '9D9S')", " .0+", 0 }, /* to_char('0.001'::numeric, '9D9S') */
+{ "pg_numeric_to_char('0.001', 'S9D9')", " +.0", 0 }, /* to_char('0.001'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('0.001', 'FM9.099')", ".001", 0 }, /* to_char('0.001'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('0.001', '099')", " 000", 0 }, /* to_char('0.001'::numeric, '099') */
+{ "pg_numeric_to_char('0.001', 'FM099.90')", "000.00", 0 }, /* to_char('0.001'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('0.001', '9,9,9')", "     0", 0 }, /* to_char('0.001'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('0.001', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('0.001'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('0.001', 'MI9PL9')", "  +0", 0 }, /* to_char('0.001'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('0.001', 'SGSG9')", "++0", 0 }, /* to_char('0.001'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('0.001', 'EEEE')", " 1e-03", 0 }, /* to_char('0.001'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('0.001', '.EEEE')", " 1e-03", 0 }, /* to_char('0.001'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('0.001', '9.EEEE')", " 1e-03", 0 }, /* to_char('0.001'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('0.001', '99\"%\"')", "  0%", 0 }, /* to_char('0.001'::numeric, '99"%"') */
+{ "pg_numeric_to_char('0.001', '$999')", "$   0", 0 }, /* to_char('0.001'::numeric, '$999') */
+{ "pg_numeric_to_char('0.001', 'FMRNth')", "###############", 0 }, /* to_char('0.001'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('0.001', '9RN')", "###############", 0 }, /* to_char('0.001'::numeric, '9RN') */
+{ "pg_numeric_to_char('0.001', 'RNRN')", "##############################", 0 }, /* to_char('0.001'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('0.001', 'SGRN')", "", 0 }, /* to_char('0.001'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('0.001', 'FMMIRN')", "###############", 0 }, /* to_char('0.001'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('0.001', '0V0')", " 00", 0 }, /* to_char('0.001'::numeric, '0V0') */
+{ "pg_numeric_to_char('0.001', 'V99')", "  0", 0 }, /* to_char('0.001'::numeric, 'V99') */
+{ "pg_numeric_to_char('0.001', '99V')", "  0", 0 }, /* to_char('0.001'::numeric, '99V') */
+{ "pg_numeric_to_char('0.001', 'FM9.9S')", "0.+", 0 }, /* to_char('0.001'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('0.001', 'S.99')", ".##+", 0 }, /* to_char('0.001'::numeric, 'S.99') */
+{ "pg_numeric_to_char('0.001', '999.99PL')", "    .00+", 0 }, /* to_char('0.001'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('0.001', 'FM999MI')", "0", 0 }, /* to_char('0.001'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('0.001', '9MI9')", "  0", 0 }, /* to_char('0.001'::numeric, '9MI9') */
+{ "pg_numeric_to_char('0.001', 'B9.99')", "  .00", 0 }, /* to_char('0.001'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('0.001', '9B9')", "  0", 0 }, /* to_char('0.001'::numeric, '9B9') */
+{ "pg_numeric_to_char('485', '999.99')", " 485.00", 0 }, /* to_char('485'::numeric, '999.99') */
+{ "pg_numeric_to_char('485', 'FM999.00')", "485.00", 0 }, /* to_char('485'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('485', '9G999D99')", "   485.00", 0 }, /* to_char('485'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('485', 'S9999')", " +485", 0 }, /* to_char('485'::numeric, 'S9999') */
+{ "pg_numeric_to_char('485', '9999MI')", " 485 ", 0 }, /* to_char('485'::numeric, '9999MI') */
+{ "pg_numeric_to_char('485', 'PL999')", "+ 485", 0 }, /* to_char('485'::numeric, 'PL999') */
+{ "pg_numeric_to_char('485', 'SG999')", "+485", 0 }, /* to_char('485'::numeric, 'SG999') */
+{ "pg_numeric_to_char('485', '99.99EEEE')", " 4.85e+02", 0 }, /* to_char('485'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('485', 'RN')", "        CDLXXXV", 0 }, /* to_char('485'::numeric, 'RN') */
+{ "pg_numeric_to_char('485', 'FMRN')", "CDLXXXV", 0 }, /* to_char('485'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('485', '999th')", " 485th", 0 }, /* to_char('485'::numeric, '999th') */
+{ "pg_numeric_to_char('485', '99V99')", " ####", 0 }, /* to_char('485'::numeric, '99V99') */
+{ "pg_numeric_to_char('485', '999PR')", " 485 ", 0 }, /* to_char('485'::numeric, '999PR') */
+{ "pg_numeric_to_char('485', 'B999')", " 485", 0 }, /* to_char('485'::numeric, 'B999') */
+{ "pg_numeric_to_char('485', '\"text\"999')", "text 485", 0 }, /* to_char('485'::numeric, '"text"999') */
+{ "pg_numeric_to_char('485', '0000')", " 0485", 0 }, /* to_char('485'::numeric, '0000') */
+{ "pg_numeric_to_char('485', '9999')", "  485", 0 }, /* to_char('485'::numeric, '9999') */
+{ "pg_numeric_to_char('485', '9')", " #", 0 }, /* to_char('485'::numeric, '9') */
+{ "pg_numeric_to_char('485', 'FM9999')", "485", 0 }, /* to_char('485'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('485', '0.00')", " #.##", 0 }, /* to_char('485'::numeric, '0.00') */
+{ "pg_numeric_to_char('485', 'FM0.00')", "#.##", 0 }, /* to_char('485'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('485', '.99')", " .##", 0 }, /* to_char('485'::numeric, '.99') */
+{ "pg_numeric_to_char('485', 'FM.99')", ".##", 0 }, /* to_char('485'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('485', '9.9')", " #.#", 0 }, /* to_char('485'::numeric, '9.9') */
+{ "pg_numeric_to_char('485', 'FM9.9')", "#.#", 0 }, /* to_char('485'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('485', '999,999,999.999')", "         485.000", 0 }, /* to_char('485'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('485', 'FM999,999,999.999999999')", "485.", 0 }, /* to_char('485'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('485', '000,000.00')", " 000,485.00", 0 }, /* to_char('485'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('485', 'S999.99')", "+485.00", 0 }, /* to_char('485'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('485', '999.99S')", "485.00+", 0 }, /* to_char('485'::numeric, '999.99S') */
+{ "pg_numeric_to_char('485', 'FMS999.99')", "+485.", 0 }, /* to_char('485'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('485', '999.99MI')", "485.00 ", 0 }, /* to_char('485'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('485', 'FM999.99MI')", "485.", 0 }, /* to_char('485'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('485', 'MI999.99')", " 485.00", 0 }, /* to_char('485'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('485', 'PL999.99')", "+ 485.00", 0 }, /* to_char('485'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('485', 'FMPL999.99')", "+485.", 0 }, /* to_char('485'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('485', 'SG999.99')", "+485.00", 0 }, /* to_char('485'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('485', 'FMSG999')", "+485", 0 }, /* to_char('485'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('485', '999.99PR')", " 485.00 ", 0 }, /* to_char('485'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('485', 'FM999.99PR')", "485.", 0 }, /* to_char('485'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('485', 'FM999PR')", "485", 0 }, /* to_char('485'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('485', '9.99EEEE')", " 4.85e+02", 0 }, /* to_char('485'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('485', '9EEEE')", " 5e+02", 0 }, /* to_char('485'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('485', '9.9999999EEEE')", " 4.8500000e+02", 0 }, /* to_char('485'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('485', '0.0EEEE')", " 4.9e+02", 0 }, /* to_char('485'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('485', 'rn')", "        cdlxxxv", 0 }, /* to_char('485'::numeric, 'rn') */
+{ "pg_numeric_to_char('485', 'FMrn')", "cdlxxxv", 0 }, /* to_char('485'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('485', '\"x\"RN\"y\"')", "x        CDLXXXVy", 0 }, /* to_char('485'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('485', '999TH')", " 485TH", 0 }, /* to_char('485'::numeric, '999TH') */
+{ "pg_numeric_to_char('485', 'FM999th')", "485th", 0 }, /* to_char('485'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('485', '9999V9')", "  4850", 0 }, /* to_char('485'::numeric, '9999V9') */
+{ "pg_numeric_to_char('485', '9V999')", " ####", 0 }, /* to_char('485'::numeric, '9V999') */
+{ "pg_numeric_to_char('485', 'FM9V99')", "###", 0 }, /* to_char('485'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('485', '9999999999999999999999.99999999')", "                    485.00000000", 0 }, /* to_char('485'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('485', '9 9 9')", " 4 8 5", 0 }, /* to_char('485'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('485', 'a9b9c')", "a ##", 0 }, /* to_char('485'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('485', '\\\"9\\\"99')", "\" 4\"85", 0 }, /* to_char('485'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('485', 'SG')", "+", 0 }, /* to_char('485'::numeric, 'SG') */
+{ "pg_numeric_to_char('485', 'MI')", " ", 0 }, /* to_char('485'::numeric, 'MI') */
+{ "pg_numeric_to_char('485', '\"N:\"FM9,999.00')", "N:485.00", 0 }, /* to_char('485'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('485', 'FM9990.0099')", "485.00", 0 }, /* to_char('485'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('485', '0999.9900')", " 0485.0000", 0 }, /* to_char('485'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('485', 'FM0999.9900')", "0485.0000", 0 }, /* to_char('485'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('485', '9.99.9')", "multiple decimal points", 1 }, /* to_char('485'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('485', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('485'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('485', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('485'::numeric, 'S9S') */
+{ "pg_numeric_to_char('485', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('485'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('485', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('485'::numeric, '9PR9') */
+{ "pg_numeric_to_char('485', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('485'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('485', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('485'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('485', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('485'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('485', '')", "", 0 }, /* to_char('485'::numeric, '') */
+{ "pg_numeric_to_char('485', 'SP999')", " 485", 0 }, /* to_char('485'::numeric, 'SP999') */
+{ "pg_numeric_to_char('485', 'C999')", " 485", 0 }, /* to_char('485'::numeric, 'C999') */
+{ "pg_numeric_to_char('485', '9999d99')", "  485.00", 0 }, /* to_char('485'::numeric, '9999d99') */
+{ "pg_numeric_to_char('485', '9g999')", "   485", 0 }, /* to_char('485'::numeric, '9g999') */
+{ "pg_numeric_to_char('485', '9D9S')", "#.#+", 0 }, /* to_char('485'::numeric, '9D9S') */
+{ "pg_numeric_to_char('485', 'S9D9')", "+#.#", 0 }, /* to_char('485'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('485', 'FM9.099')", "#.###", 0 }, /* to_char('485'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('485', '099')", " 485", 0 }, /* to_char('485'::numeric, '099') */
+{ "pg_numeric_to_char('485', 'FM099.90')", "485.00", 0 }, /* to_char('485'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('485', '9,9,9')", " 4,8,5", 0 }, /* to_char('485'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('485', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('485'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('485', 'MI9PL9')", " #+#", 0 }, /* to_char('485'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('485', 'SGSG9')", "++#", 0 }, /* to_char('485'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('485', 'EEEE')", " 5e+02", 0 }, /* to_char('485'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('485', '.EEEE')", " 5e+02", 0 }, /* to_char('485'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('485', '9.EEEE')", " 5e+02", 0 }, /* to_char('485'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('485', '99\"%\"')", " ##%", 0 }, /* to_char('485'::numeric, '99"%"') */
+{ "pg_numeric_to_char('485', '$999')", "$ 485", 0 }, /* to_char('485'::numeric, '$999') */
+{ "pg_numeric_to_char('485', 'FMRNth')", "CDLXXXV", 0 }, /* to_char('485'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('485', '9RN')", "        CDLXXXV", 0 }, /* to_char('485'::numeric, '9RN') */
+{ "pg_numeric_to_char('485', 'RNRN')", "        CDLXXXV        CDLXXXV", 0 }, /* to_char('485'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('485', 'SGRN')", "", 0 }, /* to_char('485'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('485', 'FMMIRN')", "CDLXXXV", 0 }, /* to_char('485'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('485', '0V0')", " ##", 0 }, /* to_char('485'::numeric, '0V0') */
+{ "pg_numeric_to_char('485', 'V99')", " ##", 0 }, /* to_char('485'::numeric, 'V99') */
+{ "pg_numeric_to_char('485', '99V')", " ##", 0 }, /* to_char('485'::numeric, '99V') */
+{ "pg_numeric_to_char('485', 'FM9.9S')", "#.#+", 0 }, /* to_char('485'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('485', 'S.99')", ".##+", 0 }, /* to_char('485'::numeric, 'S.99') */
+{ "pg_numeric_to_char('485', '999.99PL')", " 485.00+", 0 }, /* to_char('485'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('485', 'FM999MI')", "485", 0 }, /* to_char('485'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('485', '9MI9')", "# #", 0 }, /* to_char('485'::numeric, '9MI9') */
+{ "pg_numeric_to_char('485', 'B9.99')", " #.##", 0 }, /* to_char('485'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('485', '9B9')", " ##", 0 }, /* to_char('485'::numeric, '9B9') */
+{ "pg_numeric_to_char('-485', '999.99')", "-485.00", 0 }, /* to_char('-485'::numeric, '999.99') */
+{ "pg_numeric_to_char('-485', 'FM999.00')", "-485.00", 0 }, /* to_char('-485'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-485', '9G999D99')", "  -485.00", 0 }, /* to_char('-485'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-485', 'S9999')", " -485", 0 }, /* to_char('-485'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-485', '9999MI')", " 485-", 0 }, /* to_char('-485'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-485', 'PL999')", " -485", 0 }, /* to_char('-485'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-485', 'SG999')", "-485", 0 }, /* to_char('-485'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-485', '99.99EEEE')", "-4.85e+02", 0 }, /* to_char('-485'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-485', 'RN')", "###############", 0 }, /* to_char('-485'::numeric, 'RN') */
+{ "pg_numeric_to_char('-485', 'FMRN')", "###############", 0 }, /* to_char('-485'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-485', '999th')", "-485", 0 }, /* to_char('-485'::numeric, '999th') */
+{ "pg_numeric_to_char('-485', '99V99')", "-####", 0 }, /* to_char('-485'::numeric, '99V99') */
+{ "pg_numeric_to_char('-485', '999PR')", "<485>", 0 }, /* to_char('-485'::numeric, '999PR') */
+{ "pg_numeric_to_char('-485', 'B999')", "-485", 0 }, /* to_char('-485'::numeric, 'B999') */
+{ "pg_numeric_to_char('-485', '\"text\"999')", "text-485", 0 }, /* to_char('-485'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-485', '0000')", "-0485", 0 }, /* to_char('-485'::numeric, '0000') */
+{ "pg_numeric_to_char('-485', '9999')", " -485", 0 }, /* to_char('-485'::numeric, '9999') */
+{ "pg_numeric_to_char('-485', '9')", "-#", 0 }, /* to_char('-485'::numeric, '9') */
+{ "pg_numeric_to_char('-485', 'FM9999')", "-485", 0 }, /* to_char('-485'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-485', '0.00')", "-#.##", 0 }, /* to_char('-485'::numeric, '0.00') */
+{ "pg_numeric_to_char('-485', 'FM0.00')", "-#.##", 0 }, /* to_char('-485'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-485', '.99')", "-.##", 0 }, /* to_char('-485'::numeric, '.99') */
+{ "pg_numeric_to_char('-485', 'FM.99')", "-.##", 0 }, /* to_char('-485'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-485', '9.9')", "-#.#", 0 }, /* to_char('-485'::numeric, '9.9') */
+{ "pg_numeric_to_char('-485', 'FM9.9')", "-#.#", 0 }, /* to_char('-485'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-485', '999,999,999.999')", "        -485.000", 0 }, /* to_char('-485'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-485', 'FM999,999,999.999999999')", "-485.", 0 }, /* to_char('-485'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-485', '000,000.00')", "-000,485.00", 0 }, /* to_char('-485'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-485', 'S999.99')", "-485.00", 0 }, /* to_char('-485'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-485', '999.99S')", "485.00-", 0 }, /* to_char('-485'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-485', 'FMS999.99')", "-485.", 0 }, /* to_char('-485'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-485', '999.99MI')", "485.00-", 0 }, /* to_char('-485'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-485', 'FM999.99MI')", "485.-", 0 }, /* to_char('-485'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-485', 'MI999.99')", "-485.00", 0 }, /* to_char('-485'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-485', 'PL999.99')", " -485.00", 0 }, /* to_char('-485'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-485', 'FMPL999.99')", "-485.", 0 }, /* to_char('-485'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-485', 'SG999.99')", "-485.00", 0 }, /* to_char('-485'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-485', 'FMSG999')", "-485", 0 }, /* to_char('-485'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-485', '999.99PR')", "<485.00>", 0 }, /* to_char('-485'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-485', 'FM999.99PR')", "<485.>", 0 }, /* to_char('-485'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-485', 'FM999PR')", "<485>", 0 }, /* to_char('-485'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-485', '9.99EEEE')", "-4.85e+02", 0 }, /* to_char('-485'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-485', '9EEEE')", "-5e+02", 0 }, /* to_char('-485'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-485', '9.9999999EEEE')", "-4.8500000e+02", 0 }, /* to_char('-485'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-485', '0.0EEEE')", "-4.9e+02", 0 }, /* to_char('-485'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-485', 'rn')", "###############", 0 }, /* to_char('-485'::numeric, 'rn') */
+{ "pg_numeric_to_char('-485', 'FMrn')", "###############", 0 }, /* to_char('-485'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-485', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-485'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-485', '999TH')", "-485", 0 }, /* to_char('-485'::numeric, '999TH') */
+{ "pg_numeric_to_char('-485', 'FM999th')", "-485", 0 }, /* to_char('-485'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-485', '9999V9')", " -4850", 0 }, /* to_char('-485'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-485', '9V999')", "-####", 0 }, /* to_char('-485'::numeric, '9V999') */
+{ "pg_numeric_to_char('-485', 'FM9V99')", "-###", 0 }, /* to_char('-485'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-485', '9999999999999999999999.99999999')", "                   -485.00000000", 0 }, /* to_char('-485'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-485', '9 9 9')", "-4 8 5", 0 }, /* to_char('-485'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-485', 'a9b9c')", "a-##", 0 }, /* to_char('-485'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-485', '\\\"9\\\"99')", "\"-4\"85", 0 }, /* to_char('-485'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-485', 'SG')", "-", 0 }, /* to_char('-485'::numeric, 'SG') */
+{ "pg_numeric_to_char('-485', 'MI')", "-", 0 }, /* to_char('-485'::numeric, 'MI') */
+{ "pg_numeric_to_char('-485', '\"N:\"FM9,999.00')", "N:-485.00", 0 }, /* to_char('-485'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-485', 'FM9990.0099')", "-485.00", 0 }, /* to_char('-485'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-485', '0999.9900')", "-0485.0000", 0 }, /* to_char('-485'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-485', 'FM0999.9900')", "-0485.0000", 0 }, /* to_char('-485'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-485', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-485'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-485', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-485'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-485', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-485'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-485', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-485'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-485', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-485'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-485', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-485'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-485', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-485'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-485', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-485'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-485', '')", "", 0 }, /* to_char('-485'::numeric, '') */
+{ "pg_numeric_to_char('-485', 'SP999')", "-485", 0 }, /* to_char('-485'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-485', 'C999')", "-485", 0 }, /* to_char('-485'::numeric, 'C999') */
+{ "pg_numeric_to_char('-485', '9999d99')", " -485.00", 0 }, /* to_char('-485'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-485', '9g999')", "  -485", 0 }, /* to_char('-485'::numeric, '9g999') */
+{ "pg_numeric_to_char('-485', '9D9S')", "#.#-", 0 }, /* to_char('-485'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-485', 'S9D9')", "-#.#", 0 }, /* to_char('-485'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-485', 'FM9.099')", "-#.###", 0 }, /* to_char('-485'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-485', '099')", "-485", 0 }, /* to_char('-485'::numeric, '099') */
+{ "pg_numeric_to_char('-485', 'FM099.90')", "-485.00", 0 }, /* to_char('-485'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-485', '9,9,9')", "-4,8,5", 0 }, /* to_char('-485'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-485', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-485'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-485', 'MI9PL9')", "-# #", 0 }, /* to_char('-485'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-485', 'SGSG9')", "--#", 0 }, /* to_char('-485'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-485', 'EEEE')", "-5e+02", 0 }, /* to_char('-485'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-485', '.EEEE')", "-5e+02", 0 }, /* to_char('-485'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-485', '9.EEEE')", "-5e+02", 0 }, /* to_char('-485'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-485', '99\"%\"')", "-##%", 0 }, /* to_char('-485'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-485', '$999')", "$-485", 0 }, /* to_char('-485'::numeric, '$999') */
+{ "pg_numeric_to_char('-485', 'FMRNth')", "###############", 0 }, /* to_char('-485'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-485', '9RN')", "###############", 0 }, /* to_char('-485'::numeric, '9RN') */
+{ "pg_numeric_to_char('-485', 'RNRN')", "##############################", 0 }, /* to_char('-485'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-485', 'SGRN')", "", 0 }, /* to_char('-485'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-485', 'FMMIRN')", "###############", 0 }, /* to_char('-485'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-485', '0V0')", "-##", 0 }, /* to_char('-485'::numeric, '0V0') */
+{ "pg_numeric_to_char('-485', 'V99')", "-##", 0 }, /* to_char('-485'::numeric, 'V99') */
+{ "pg_numeric_to_char('-485', '99V')", "-##", 0 }, /* to_char('-485'::numeric, '99V') */
+{ "pg_numeric_to_char('-485', 'FM9.9S')", "#.#-", 0 }, /* to_char('-485'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-485', 'S.99')", ".##-", 0 }, /* to_char('-485'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-485', '999.99PL')", "-485.00 ", 0 }, /* to_char('-485'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-485', 'FM999MI')", "485-", 0 }, /* to_char('-485'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-485', '9MI9')", "#-#", 0 }, /* to_char('-485'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-485', 'B9.99')", "-#.##", 0 }, /* to_char('-485'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-485', '9B9')", "-##", 0 }, /* to_char('-485'::numeric, '9B9') */
+{ "pg_numeric_to_char('148.5', '999.99')", " 148.50", 0 }, /* to_char('148.5'::numeric, '999.99') */
+{ "pg_numeric_to_char('148.5', 'FM999.00')", "148.50", 0 }, /* to_char('148.5'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('148.5', '9G999D99')", "   148.50", 0 }, /* to_char('148.5'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('148.5', 'S9999')", " +149", 0 }, /* to_char('148.5'::numeric, 'S9999') */
+{ "pg_numeric_to_char('148.5', '9999MI')", " 149 ", 0 }, /* to_char('148.5'::numeric, '9999MI') */
+{ "pg_numeric_to_char('148.5', 'PL999')", "+ 149", 0 }, /* to_char('148.5'::numeric, 'PL999') */
+{ "pg_numeric_to_char('148.5', 'SG999')", "+149", 0 }, /* to_char('148.5'::numeric, 'SG999') */
+{ "pg_numeric_to_char('148.5', '99.99EEEE')", " 1.49e+02", 0 }, /* to_char('148.5'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('148.5', 'RN')", "          CXLIX", 0 }, /* to_char('148.5'::numeric, 'RN') */
+{ "pg_numeric_to_char('148.5', 'FMRN')", "CXLIX", 0 }, /* to_char('148.5'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('148.5', '999th')", " 149th", 0 }, /* to_char('148.5'::numeric, '999th') */
+{ "pg_numeric_to_char('148.5', '99V99')", " ####", 0 }, /* to_char('148.5'::numeric, '99V99') */
+{ "pg_numeric_to_char('148.5', '999PR')", " 149 ", 0 }, /* to_char('148.5'::numeric, '999PR') */
+{ "pg_numeric_to_char('148.5', 'B999')", " 149", 0 }, /* to_char('148.5'::numeric, 'B999') */
+{ "pg_numeric_to_char('148.5', '\"text\"999')", "text 149", 0 }, /* to_char('148.5'::numeric, '"text"999') */
+{ "pg_numeric_to_char('148.5', '0000')", " 0149", 0 }, /* to_char('148.5'::numeric, '0000') */
+{ "pg_numeric_to_char('148.5', '9999')", "  149", 0 }, /* to_char('148.5'::numeric, '9999') */
+{ "pg_numeric_to_char('148.5', '9')", " #", 0 }, /* to_char('148.5'::numeric, '9') */
+{ "pg_numeric_to_char('148.5', 'FM9999')", "149", 0 }, /* to_char('148.5'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('148.5', '0.00')", " #.##", 0 }, /* to_char('148.5'::numeric, '0.00') */
+{ "pg_numeric_to_char('148.5', 'FM0.00')", "#.##", 0 }, /* to_char('148.5'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('148.5', '.99')", " .##", 0 }, /* to_char('148.5'::numeric, '.99') */
+{ "pg_numeric_to_char('148.5', 'FM.99')", ".##", 0 }, /* to_char('148.5'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('148.5', '9.9')", " #.#", 0 }, /* to_char('148.5'::numeric, '9.9') */
+{ "pg_numeric_to_char('148.5', 'FM9.9')", "#.#", 0 }, /* to_char('148.5'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('148.5', '999,999,999.999')", "         148.500", 0 }, /* to_char('148.5'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('148.5', 'FM999,999,999.999999999')", "148.5", 0 }, /* to_char('148.5'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('148.5', '000,000.00')", " 000,148.50", 0 }, /* to_char('148.5'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('148.5', 'S999.99')", "+148.50", 0 }, /* to_char('148.5'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('148.5', '999.99S')", "148.50+", 0 }, /* to_char('148.5'::numeric, '999.99S') */
+{ "pg_numeric_to_char('148.5', 'FMS999.99')", "+148.5", 0 }, /* to_char('148.5'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('148.5', '999.99MI')", "148.50 ", 0 }, /* to_char('148.5'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('148.5', 'FM999.99MI')", "148.5", 0 }, /* to_char('148.5'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('148.5', 'MI999.99')", " 148.50", 0 }, /* to_char('148.5'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('148.5', 'PL999.99')", "+ 148.50", 0 }, /* to_char('148.5'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('148.5', 'FMPL999.99')", "+148.5", 0 }, /* to_char('148.5'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('148.5', 'SG999.99')", "+148.50", 0 }, /* to_char('148.5'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('148.5', 'FMSG999')", "+149", 0 }, /* to_char('148.5'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('148.5', '999.99PR')", " 148.50 ", 0 }, /* to_char('148.5'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('148.5', 'FM999.99PR')", "148.5", 0 }, /* to_char('148.5'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('148.5', 'FM999PR')", "149", 0 }, /* to_char('148.5'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('148.5', '9.99EEEE')", " 1.49e+02", 0 }, /* to_char('148.5'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('148.5', '9EEEE')", " 1e+02", 0 }, /* to_char('148.5'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('148.5', '9.9999999EEEE')", " 1.4850000e+02", 0 }, /* to_char('148.5'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('148.5', '0.0EEEE')", " 1.5e+02", 0 }, /* to_char('148.5'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('148.5', 'rn')", "          cxlix", 0 }, /* to_char('148.5'::numeric, 'rn') */
+{ "pg_numeric_to_char('148.5', 'FMrn')", "cxlix", 0 }, /* to_char('148.5'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('148.5', '\"x\"RN\"y\"')", "x          CXLIXy", 0 }, /* to_char('148.5'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('148.5', '999TH')", " 149TH", 0 }, /* to_char('148.5'::numeric, '999TH') */
+{ "pg_numeric_to_char('148.5', 'FM999th')", "149th", 0 }, /* to_char('148.5'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('148.5', '9999V9')", "  1485", 0 }, /* to_char('148.5'::numeric, '9999V9') */
+{ "pg_numeric_to_char('148.5', '9V999')", " ####", 0 }, /* to_char('148.5'::numeric, '9V999') */
+{ "pg_numeric_to_char('148.5', 'FM9V99')", "###", 0 }, /* to_char('148.5'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('148.5', '9999999999999999999999.99999999')", "                    148.50000000", 0 }, /* to_char('148.5'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('148.5', '9 9 9')", " 1 4 9", 0 }, /* to_char('148.5'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('148.5', 'a9b9c')", "a ##", 0 }, /* to_char('148.5'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('148.5', '\\\"9\\\"99')", "\" 1\"49", 0 }, /* to_char('148.5'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('148.5', 'SG')", "+", 0 }, /* to_char('148.5'::numeric, 'SG') */
+{ "pg_numeric_to_char('148.5', 'MI')", " ", 0 }, /* to_char('148.5'::numeric, 'MI') */
+{ "pg_numeric_to_char('148.5', '\"N:\"FM9,999.00')", "N:148.50", 0 }, /* to_char('148.5'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('148.5', 'FM9990.0099')", "148.50", 0 }, /* to_char('148.5'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('148.5', '0999.9900')", " 0148.5000", 0 }, /* to_char('148.5'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('148.5', 'FM0999.9900')", "0148.5000", 0 }, /* to_char('148.5'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('148.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('148.5'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('148.5', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('148.5'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('148.5', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('148.5'::numeric, 'S9S') */
+{ "pg_numeric_to_char('148.5', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('148.5'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('148.5', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('148.5'::numeric, '9PR9') */
+{ "pg_numeric_to_char('148.5', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('148.5'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('148.5', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('148.5'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('148.5', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('148.5'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('148.5', '')", "", 0 }, /* to_char('148.5'::numeric, '') */
+{ "pg_numeric_to_char('148.5', 'SP999')", " 149", 0 }, /* to_char('148.5'::numeric, 'SP999') */
+{ "pg_numeric_to_char('148.5', 'C999')", " 149", 0 }, /* to_char('148.5'::numeric, 'C999') */
+{ "pg_numeric_to_char('148.5', '9999d99')", "  148.50", 0 }, /* to_char('148.5'::numeric, '9999d99') */
+{ "pg_numeric_to_char('148.5', '9g999')", "   149", 0 }, /* to_char('148.5'::numeric, '9g999') */
+{ "pg_numeric_to_char('148.5', '9D9S')", "#.#+", 0 }, /* to_char('148.5'::numeric, '9D9S') */
+{ "pg_numeric_to_char('148.5', 'S9D9')", "+#.#", 0 }, /* to_char('148.5'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('148.5', 'FM9.099')", "#.###", 0 }, /* to_char('148.5'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('148.5', '099')", " 149", 0 }, /* to_char('148.5'::numeric, '099') */
+{ "pg_numeric_to_char('148.5', 'FM099.90')", "148.50", 0 }, /* to_char('148.5'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('148.5', '9,9,9')", " 1,4,9", 0 }, /* to_char('148.5'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('148.5', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('148.5'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('148.5', 'MI9PL9')", " #+#", 0 }, /* to_char('148.5'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('148.5', 'SGSG9')", "++#", 0 }, /* to_char('148.5'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('148.5', 'EEEE')", " 1e+02", 0 }, /* to_char('148.5'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('148.5', '.EEEE')", " 1e+02", 0 }, /* to_char('148.5'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('148.5', '9.EEEE')", " 1e+02", 0 }, /* to_char('148.5'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('148.5', '99\"%\"')", " ##%", 0 }, /* to_char('148.5'::numeric, '99"%"') */
+{ "pg_numeric_to_char('148.5', '$999')", "$ 149", 0 }, /* to_char('148.5'::numeric, '$999') */
+{ "pg_numeric_to_char('148.5', 'FMRNth')", "CXLIX", 0 }, /* to_char('148.5'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('148.5', '9RN')", "          CXLIX", 0 }, /* to_char('148.5'::numeric, '9RN') */
+{ "pg_numeric_to_char('148.5', 'RNRN')", "          CXLIX          CXLIX", 0 }, /* to_char('148.5'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('148.5', 'SGRN')", "", 0 }, /* to_char('148.5'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('148.5', 'FMMIRN')", "CXLIX", 0 }, /* to_char('148.5'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('148.5', '0V0')", " ##", 0 }, /* to_char('148.5'::numeric, '0V0') */
+{ "pg_numeric_to_char('148.5', 'V99')", " ##", 0 }, /* to_char('148.5'::numeric, 'V99') */
+{ "pg_numeric_to_char('148.5', '99V')", " ##", 0 }, /* to_char('148.5'::numeric, '99V') */
+{ "pg_numeric_to_char('148.5', 'FM9.9S')", "#.#+", 0 }, /* to_char('148.5'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('148.5', 'S.99')", ".##+", 0 }, /* to_char('148.5'::numeric, 'S.99') */
+{ "pg_numeric_to_char('148.5', '999.99PL')", " 148.50+", 0 }, /* to_char('148.5'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('148.5', 'FM999MI')", "149", 0 }, /* to_char('148.5'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('148.5', '9MI9')", "# #", 0 }, /* to_char('148.5'::numeric, '9MI9') */
+{ "pg_numeric_to_char('148.5', 'B9.99')", " #.##", 0 }, /* to_char('148.5'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('148.5', '9B9')", " ##", 0 }, /* to_char('148.5'::numeric, '9B9') */
+{ "pg_numeric_to_char('1e-20', '999.99')", "    .00", 0 }, /* to_char('1e-20'::numeric, '999.99') */
+{ "pg_numeric_to_char('1e-20', 'FM999.00')", ".00", 0 }, /* to_char('1e-20'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('1e-20', '9G999D99')", "      .00", 0 }, /* to_char('1e-20'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('1e-20', 'S9999')", "   +0", 0 }, /* to_char('1e-20'::numeric, 'S9999') */
+{ "pg_numeric_to_char('1e-20', '9999MI')", "   0 ", 0 }, /* to_char('1e-20'::numeric, '9999MI') */
+{ "pg_numeric_to_char('1e-20', 'PL999')", "+   0", 0 }, /* to_char('1e-20'::numeric, 'PL999') */
+{ "pg_numeric_to_char('1e-20', 'SG999')", "+  0", 0 }, /* to_char('1e-20'::numeric, 'SG999') */
+{ "pg_numeric_to_char('1e-20', '99.99EEEE')", " 1.00e-20", 0 }, /* to_char('1e-20'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('1e-20', 'RN')", "###############", 0 }, /* to_char('1e-20'::numeric, 'RN') */
+{ "pg_numeric_to_char('1e-20', 'FMRN')", "###############", 0 }, /* to_char('1e-20'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('1e-20', '999th')", "   0th", 0 }, /* to_char('1e-20'::numeric, '999th') */
+{ "pg_numeric_to_char('1e-20', '99V99')", "    0", 0 }, /* to_char('1e-20'::numeric, '99V99') */
+{ "pg_numeric_to_char('1e-20', '999PR')", "   0 ", 0 }, /* to_char('1e-20'::numeric, '999PR') */
+{ "pg_numeric_to_char('1e-20', 'B999')", "   0", 0 }, /* to_char('1e-20'::numeric, 'B999') */
+{ "pg_numeric_to_char('1e-20', '\"text\"999')", "text   0", 0 }, /* to_char('1e-20'::numeric, '"text"999') */
+{ "pg_numeric_to_char('1e-20', '0000')", " 0000", 0 }, /* to_char('1e-20'::numeric, '0000') */
+{ "pg_numeric_to_char('1e-20', '9999')", "    0", 0 }, /* to_char('1e-20'::numeric, '9999') */
+{ "pg_numeric_to_char('1e-20', '9')", " 0", 0 }, /* to_char('1e-20'::numeric, '9') */
+{ "pg_numeric_to_char('1e-20', 'FM9999')", "0", 0 }, /* to_char('1e-20'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('1e-20', '0.00')", " 0.00", 0 }, /* to_char('1e-20'::numeric, '0.00') */
+{ "pg_numeric_to_char('1e-20', 'FM0.00')", "0.00", 0 }, /* to_char('1e-20'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('1e-20', '.99')", " .##", 0 }, /* to_char('1e-20'::numeric, '.99') */
+{ "pg_numeric_to_char('1e-20', 'FM.99')", ".##", 0 }, /* to_char('1e-20'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('1e-20', '9.9')", "  .0", 0 }, /* to_char('1e-20'::numeric, '9.9') */
+{ "pg_numeric_to_char('1e-20', 'FM9.9')", "0.", 0 }, /* to_char('1e-20'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('1e-20', '999,999,999.999')", "            .000", 0 }, /* to_char('1e-20'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('1e-20', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('1e-20'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('1e-20', '000,000.00')", " 000,000.00", 0 }, /* to_char('1e-20'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('1e-20', 'S999.99')", "   +.00", 0 }, /* to_char('1e-20'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('1e-20', '999.99S')", "   .00+", 0 }, /* to_char('1e-20'::numeric, '999.99S') */
+{ "pg_numeric_to_char('1e-20', 'FMS999.99')", "+0.", 0 }, /* to_char('1e-20'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('1e-20', '999.99MI')", "   .00 ", 0 }, /* to_char('1e-20'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('1e-20', 'FM999.99MI')", "0.", 0 }, /* to_char('1e-20'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('1e-20', 'MI999.99')", "    .00", 0 }, /* to_char('1e-20'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('1e-20', 'PL999.99')", "+    .00", 0 }, /* to_char('1e-20'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('1e-20', 'FMPL999.99')", "+0.", 0 }, /* to_char('1e-20'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('1e-20', 'SG999.99')", "+   .00", 0 }, /* to_char('1e-20'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('1e-20', 'FMSG999')", "+0", 0 }, /* to_char('1e-20'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('1e-20', '999.99PR')", "    .00 ", 0 }, /* to_char('1e-20'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('1e-20', 'FM999.99PR')", "0.", 0 }, /* to_char('1e-20'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('1e-20', 'FM999PR')", "0", 0 }, /* to_char('1e-20'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('1e-20', '9.99EEEE')", " 1.00e-20", 0 }, /* to_char('1e-20'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('1e-20', '9EEEE')", " 1e-20", 0 }, /* to_char('1e-20'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('1e-20', '9.9999999EEEE')", " 1.0000000e-20", 0 }, /* to_char('1e-20'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('1e-20', '0.0EEEE')", " 1.0e-20", 0 }, /* to_char('1e-20'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('1e-20', 'rn')", "###############", 0 }, /* to_char('1e-20'::numeric, 'rn') */
+{ "pg_numeric_to_char('1e-20', 'FMrn')", "###############", 0 }, /* to_char('1e-20'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('1e-20', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('1e-20'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('1e-20', '999TH')", "   0TH", 0 }, /* to_char('1e-20'::numeric, '999TH') */
+{ "pg_numeric_to_char('1e-20', 'FM999th')", "0th", 0 }, /* to_char('1e-20'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('1e-20', '9999V9')", "     0", 0 }, /* to_char('1e-20'::numeric, '9999V9') */
+{ "pg_numeric_to_char('1e-20', '9V999')", "    0", 0 }, /* to_char('1e-20'::numeric, '9V999') */
+{ "pg_numeric_to_char('1e-20', 'FM9V99')", "0", 0 }, /* to_char('1e-20'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('1e-20', '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char('1e-20'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('1e-20', '9 9 9')", "     0", 0 }, /* to_char('1e-20'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('1e-20', 'a9b9c')", "a  0", 0 }, /* to_char('1e-20'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('1e-20', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('1e-20'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('1e-20', 'SG')", "+", 0 }, /* to_char('1e-20'::numeric, 'SG') */
+{ "pg_numeric_to_char('1e-20', 'MI')", " ", 0 }, /* to_char('1e-20'::numeric, 'MI') */
+{ "pg_numeric_to_char('1e-20', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('1e-20'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('1e-20', 'FM9990.0099')", "0.00", 0 }, /* to_char('1e-20'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('1e-20', '0999.9900')", " 0000.0000", 0 }, /* to_char('1e-20'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('1e-20', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('1e-20'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('1e-20', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e-20'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('1e-20', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('1e-20'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('1e-20', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('1e-20'::numeric, 'S9S') */
+{ "pg_numeric_to_char('1e-20', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('1e-20'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('1e-20', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('1e-20'::numeric, '9PR9') */
+{ "pg_numeric_to_char('1e-20', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('1e-20'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('1e-20', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('1e-20'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('1e-20', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('1e-20'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('1e-20', '')", "", 0 }, /* to_char('1e-20'::numeric, '') */
+{ "pg_numeric_to_char('1e-20', 'SP999')", "   0", 0 }, /* to_char('1e-20'::numeric, 'SP999') */
+{ "pg_numeric_to_char('1e-20', 'C999')", "   0", 0 }, /* to_char('1e-20'::numeric, 'C999') */
+{ "pg_numeric_to_char('1e-20', '9999d99')", "     .00", 0 }, /* to_char('1e-20'::numeric, '9999d99') */
+{ "pg_numeric_to_char('1e-20', '9g999')", "     0", 0 }, /* to_char('1e-20'::numeric, '9g999') */
+{ "pg_numeric_to_char('1e-20', '9D9S')", " .0+", 0 }, /* to_char('1e-20'::numeric, '9D9S') */
+{ "pg_numeric_to_char('1e-20', 'S9D9')", " +.0", 0 }, /* to_char('1e-20'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('1e-20', 'FM9.099')", ".0", 0 }, /* to_char('1e-20'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('1e-20', '099')", " 000", 0 }, /* to_char('1e-20'::numeric, '099') */
+{ "pg_numeric_to_char('1e-20', 'FM099.90')", "000.00", 0 }, /* to_char('1e-20'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('1e-20', '9,9,9')", "     0", 0 }, /* to_char('1e-20'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('1e-20', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('1e-20'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('1e-20', 'MI9PL9')", "  +0", 0 }, /* to_char('1e-20'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('1e-20', 'SGSG9')", "++0", 0 }, /* to_char('1e-20'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('1e-20', 'EEEE')", " 1e-20", 0 }, /* to_char('1e-20'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('1e-20', '.EEEE')", " 1e-20", 0 }, /* to_char('1e-20'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('1e-20', '9.EEEE')", " 1e-20", 0 }, /* to_char('1e-20'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('1e-20', '99\"%\"')", "  0%", 0 }, /* to_char('1e-20'::numeric, '99"%"') */
+{ "pg_numeric_to_char('1e-20', '$999')", "$   0", 0 }, /* to_char('1e-20'::numeric, '$999') */
+{ "pg_numeric_to_char('1e-20', 'FMRNth')", "###############", 0 }, /* to_char('1e-20'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('1e-20', '9RN')", "###############", 0 }, /* to_char('1e-20'::numeric, '9RN') */
+{ "pg_numeric_to_char('1e-20', 'RNRN')", "##############################", 0 }, /* to_char('1e-20'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('1e-20', 'SGRN')", "", 0 }, /* to_char('1e-20'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('1e-20', 'FMMIRN')", "###############", 0 }, /* to_char('1e-20'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('1e-20', '0V0')", " 00", 0 }, /* to_char('1e-20'::numeric, '0V0') */
+{ "pg_numeric_to_char('1e-20', 'V99')", "  0", 0 }, /* to_char('1e-20'::numeric, 'V99') */
+{ "pg_numeric_to_char('1e-20', '99V')", "  0", 0 }, /* to_char('1e-20'::numeric, '99V') */
+{ "pg_numeric_to_char('1e-20', 'FM9.9S')", "0.+", 0 }, /* to_char('1e-20'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('1e-20', 'S.99')", ".##+", 0 }, /* to_char('1e-20'::numeric, 'S.99') */
+{ "pg_numeric_to_char('1e-20', '999.99PL')", "    .00+", 0 }, /* to_char('1e-20'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('1e-20', 'FM999MI')", "0", 0 }, /* to_char('1e-20'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('1e-20', '9MI9')", "  0", 0 }, /* to_char('1e-20'::numeric, '9MI9') */
+{ "pg_numeric_to_char('1e-20', 'B9.99')", "  .00", 0 }, /* to_char('1e-20'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('1e-20', '9B9')", "  0", 0 }, /* to_char('1e-20'::numeric, '9B9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999.99')", " ###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999.00')", "###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9G999D99')", " #,###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S9999')", "+####", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'S9999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9999MI')", "#### ", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9999MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'PL999')", "+ ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'PL999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SG999')", "+###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'SG999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '99.99EEEE')", " 1.23e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'RN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'RN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMRN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999th')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999th') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '99V99')", " ####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '99V99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999PR')", " ### ", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999PR') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'B999')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'B999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '\"text\"999')", "text ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '"text"999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '0000')", " ####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '0000') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9999')", " ####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9')", " #", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9999')", "####", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '0.00')", " #.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '0.00') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM0.00')", "#.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '.99')", " .##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM.99')", ".##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.9')", " #.#", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9.9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9.9')", "#.#", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999,999,999.999999999')", "###,###,###.#########", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '000,000.00')", " ###,###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S999.99')", "+###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999.99S')", "###.##+", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999.99S') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMS999.99')", "+###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999.99MI')", "###.## ", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999.99MI')", "###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'MI999.99')", " ###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'PL999.99')", "+ ###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMPL999.99')", "+###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SG999.99')", "+###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMSG999')", "+###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999.99PR')", " ###.## ", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999.99PR')", "###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999PR')", "###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.99EEEE')", " 1.23e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9EEEE')", " 1e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.9999999EEEE')", " 1.2345679e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '0.0EEEE')", " 1.2e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'rn')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'rn') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMrn')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '\"x\"RN\"y\"')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999TH')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999TH') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999th')", "###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9999V9')", " #####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9999V9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9V999')", " ####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9V999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9V99')", "###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9999999999999999999999.99999999')", " ######################.########", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9 9 9')", " # # #", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'a9b9c')", "a ##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '\\\"9\\\"99')", "\" #\"##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SG')", "+", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'SG') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'MI')", " ", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '\"N:\"FM9,999.00')", "N:#,###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9990.0099')", "####.####", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '0999.9900')", " ####.####", 0 }, /* to_char('12345678901234567890123456789'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM0999.9900')", "####.####", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.99.9')", "multiple decimal points", 1 }, /* to_char('12345678901234567890123456789'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('12345678901234567890123456789'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'S9S') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('12345678901234567890123456789'::numeric, '9PR9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('12345678901234567890123456789'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('12345678901234567890123456789'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '')", "", 0 }, /* to_char('12345678901234567890123456789'::numeric, '') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SP999')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'SP999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'C999')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'C999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9999d99')", " ####.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9999d99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9g999')", " #,###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9g999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9D9S')", "#.#+", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9D9S') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S9D9')", "+#.#", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9.099')", "#.###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '099')", " ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '099') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM099.90')", "###.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9,9,9')", " #,#,#", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'MI9PL9')", " #+#", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SGSG9')", "++#", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'EEEE')", " 1e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '.EEEE')", " 1e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9.EEEE')", " 1e+28", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '99\"%\"')", " ##%", 0 }, /* to_char('12345678901234567890123456789'::numeric, '99"%"') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '$999')", "$ ###", 0 }, /* to_char('12345678901234567890123456789'::numeric, '$999') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMRNth')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9RN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, '9RN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'RNRN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'SGRN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FMMIRN')", "integer out of range", 1 }, /* to_char('12345678901234567890123456789'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '0V0')", " ##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '0V0') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'V99')", " ##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'V99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '99V')", " ##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '99V') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM9.9S')", "#.#+", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'S.99')", ".##+", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'S.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '999.99PL')", " ###.##+", 0 }, /* to_char('12345678901234567890123456789'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'FM999MI')", "###", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9MI9')", "# #", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9MI9') */
+{ "pg_numeric_to_char('12345678901234567890123456789', 'B9.99')", " #.##", 0 }, /* to_char('12345678901234567890123456789'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('12345678901234567890123456789', '9B9')", " ##", 0 }, /* to_char('12345678901234567890123456789'::numeric, '9B9') */
+{ "pg_numeric_to_char('-0.0001', '999.99')", "    .00", 0 }, /* to_char('-0.0001'::numeric, '999.99') */
+{ "pg_numeric_to_char('-0.0001', 'FM999.00')", ".00", 0 }, /* to_char('-0.0001'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-0.0001', '9G999D99')", "      .00", 0 }, /* to_char('-0.0001'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-0.0001', 'S9999')", "   +0", 0 }, /* to_char('-0.0001'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-0.0001', '9999MI')", "   0 ", 0 }, /* to_char('-0.0001'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-0.0001', 'PL999')", "+   0", 0 }, /* to_char('-0.0001'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-0.0001', 'SG999')", "+  0", 0 }, /* to_char('-0.0001'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-0.0001', '99.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-0.0001', 'RN')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'RN') */
+{ "pg_numeric_to_char('-0.0001', 'FMRN')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-0.0001', '999th')", "   0th", 0 }, /* to_char('-0.0001'::numeric, '999th') */
+{ "pg_numeric_to_char('-0.0001', '99V99')", "    0", 0 }, /* to_char('-0.0001'::numeric, '99V99') */
+{ "pg_numeric_to_char('-0.0001', '999PR')", "   0 ", 0 }, /* to_char('-0.0001'::numeric, '999PR') */
+{ "pg_numeric_to_char('-0.0001', 'B999')", "   0", 0 }, /* to_char('-0.0001'::numeric, 'B999') */
+{ "pg_numeric_to_char('-0.0001', '\"text\"999')", "text   0", 0 }, /* to_char('-0.0001'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-0.0001', '0000')", " 0000", 0 }, /* to_char('-0.0001'::numeric, '0000') */
+{ "pg_numeric_to_char('-0.0001', '9999')", "    0", 0 }, /* to_char('-0.0001'::numeric, '9999') */
+{ "pg_numeric_to_char('-0.0001', '9')", " 0", 0 }, /* to_char('-0.0001'::numeric, '9') */
+{ "pg_numeric_to_char('-0.0001', 'FM9999')", "0", 0 }, /* to_char('-0.0001'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-0.0001', '0.00')", " 0.00", 0 }, /* to_char('-0.0001'::numeric, '0.00') */
+{ "pg_numeric_to_char('-0.0001', 'FM0.00')", "0.00", 0 }, /* to_char('-0.0001'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-0.0001', '.99')", " .##", 0 }, /* to_char('-0.0001'::numeric, '.99') */
+{ "pg_numeric_to_char('-0.0001', 'FM.99')", ".##", 0 }, /* to_char('-0.0001'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-0.0001', '9.9')", "  .0", 0 }, /* to_char('-0.0001'::numeric, '9.9') */
+{ "pg_numeric_to_char('-0.0001', 'FM9.9')", "0.", 0 }, /* to_char('-0.0001'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-0.0001', '999,999,999.999')", "            .000", 0 }, /* to_char('-0.0001'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-0.0001', 'FM999,999,999.999999999')", "-.0001", 0 }, /* to_char('-0.0001'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-0.0001', '000,000.00')", " 000,000.00", 0 }, /* to_char('-0.0001'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-0.0001', 'S999.99')", "   +.00", 0 }, /* to_char('-0.0001'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-0.0001', '999.99S')", "   .00+", 0 }, /* to_char('-0.0001'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-0.0001', 'FMS999.99')", "+0.", 0 }, /* to_char('-0.0001'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-0.0001', '999.99MI')", "   .00 ", 0 }, /* to_char('-0.0001'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-0.0001', 'FM999.99MI')", "0.", 0 }, /* to_char('-0.0001'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-0.0001', 'MI999.99')", "    .00", 0 }, /* to_char('-0.0001'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-0.0001', 'PL999.99')", "+    .00", 0 }, /* to_char('-0.0001'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-0.0001', 'FMPL999.99')", "+0.", 0 }, /* to_char('-0.0001'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-0.0001', 'SG999.99')", "+   .00", 0 }, /* to_char('-0.0001'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-0.0001', 'FMSG999')", "+0", 0 }, /* to_char('-0.0001'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-0.0001', '999.99PR')", "    .00 ", 0 }, /* to_char('-0.0001'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-0.0001', 'FM999.99PR')", "0.", 0 }, /* to_char('-0.0001'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-0.0001', 'FM999PR')", "0", 0 }, /* to_char('-0.0001'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-0.0001', '9.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-0.0001', '9EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-0.0001', '9.9999999EEEE')", "-1.0000000e-04", 0 }, /* to_char('-0.0001'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-0.0001', '0.0EEEE')", "-1.0e-04", 0 }, /* to_char('-0.0001'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-0.0001', 'rn')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'rn') */
+{ "pg_numeric_to_char('-0.0001', 'FMrn')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-0.0001', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-0.0001'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-0.0001', '999TH')", "   0TH", 0 }, /* to_char('-0.0001'::numeric, '999TH') */
+{ "pg_numeric_to_char('-0.0001', 'FM999th')", "0th", 0 }, /* to_char('-0.0001'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-0.0001', '9999V9')", "     0", 0 }, /* to_char('-0.0001'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-0.0001', '9V999')", "    0", 0 }, /* to_char('-0.0001'::numeric, '9V999') */
+{ "pg_numeric_to_char('-0.0001', 'FM9V99')", "0", 0 }, /* to_char('-0.0001'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-0.0001', '9999999999999999999999.99999999')", "                      -.00010000", 0 }, /* to_char('-0.0001'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-0.0001', '9 9 9')", "     0", 0 }, /* to_char('-0.0001'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-0.0001', 'a9b9c')", "a  0", 0 }, /* to_char('-0.0001'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-0.0001', '\\\"9\\\"99')", "\" \"  0", 0 }, /* to_char('-0.0001'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-0.0001', 'SG')", "+", 0 }, /* to_char('-0.0001'::numeric, 'SG') */
+{ "pg_numeric_to_char('-0.0001', 'MI')", " ", 0 }, /* to_char('-0.0001'::numeric, 'MI') */
+{ "pg_numeric_to_char('-0.0001', '\"N:\"FM9,999.00')", "N:.00", 0 }, /* to_char('-0.0001'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-0.0001', 'FM9990.0099')", "-0.0001", 0 }, /* to_char('-0.0001'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-0.0001', '0999.9900')", "-0000.0001", 0 }, /* to_char('-0.0001'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-0.0001', 'FM0999.9900')", "-0000.0001", 0 }, /* to_char('-0.0001'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-0.0001', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.0001'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-0.0001', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-0.0001'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-0.0001', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-0.0001'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-0.0001', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-0.0001'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-0.0001', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-0.0001'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-0.0001', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-0.0001'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-0.0001', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-0.0001'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-0.0001', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-0.0001'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-0.0001', '')", "", 0 }, /* to_char('-0.0001'::numeric, '') */
+{ "pg_numeric_to_char('-0.0001', 'SP999')", "   0", 0 }, /* to_char('-0.0001'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-0.0001', 'C999')", "   0", 0 }, /* to_char('-0.0001'::numeric, 'C999') */
+{ "pg_numeric_to_char('-0.0001', '9999d99')", "     .00", 0 }, /* to_char('-0.0001'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-0.0001', '9g999')", "     0", 0 }, /* to_char('-0.0001'::numeric, '9g999') */
+{ "pg_numeric_to_char('-0.0001', '9D9S')", " .0+", 0 }, /* to_char('-0.0001'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-0.0001', 'S9D9')", " +.0", 0 }, /* to_char('-0.0001'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-0.0001', 'FM9.099')", ".0", 0 }, /* to_char('-0.0001'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-0.0001', '099')", " 000", 0 }, /* to_char('-0.0001'::numeric, '099') */
+{ "pg_numeric_to_char('-0.0001', 'FM099.90')", "000.00", 0 }, /* to_char('-0.0001'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-0.0001', '9,9,9')", "     0", 0 }, /* to_char('-0.0001'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-0.0001', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-0.0001'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-0.0001', 'MI9PL9')", "  +0", 0 }, /* to_char('-0.0001'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-0.0001', 'SGSG9')", "++0", 0 }, /* to_char('-0.0001'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-0.0001', 'EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-0.0001', '.EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-0.0001', '9.EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-0.0001', '99\"%\"')", "  0%", 0 }, /* to_char('-0.0001'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-0.0001', '$999')", "$   0", 0 }, /* to_char('-0.0001'::numeric, '$999') */
+{ "pg_numeric_to_char('-0.0001', 'FMRNth')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-0.0001', '9RN')", "###############", 0 }, /* to_char('-0.0001'::numeric, '9RN') */
+{ "pg_numeric_to_char('-0.0001', 'RNRN')", "##############################", 0 }, /* to_char('-0.0001'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-0.0001', 'SGRN')", "", 0 }, /* to_char('-0.0001'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-0.0001', 'FMMIRN')", "###############", 0 }, /* to_char('-0.0001'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-0.0001', '0V0')", " 00", 0 }, /* to_char('-0.0001'::numeric, '0V0') */
+{ "pg_numeric_to_char('-0.0001', 'V99')", "  0", 0 }, /* to_char('-0.0001'::numeric, 'V99') */
+{ "pg_numeric_to_char('-0.0001', '99V')", "  0", 0 }, /* to_char('-0.0001'::numeric, '99V') */
+{ "pg_numeric_to_char('-0.0001', 'FM9.9S')", "0.+", 0 }, /* to_char('-0.0001'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-0.0001', 'S.99')", ".##+", 0 }, /* to_char('-0.0001'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-0.0001', '999.99PL')", "    .00+", 0 }, /* to_char('-0.0001'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-0.0001', 'FM999MI')", "0", 0 }, /* to_char('-0.0001'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-0.0001', '9MI9')", "  0", 0 }, /* to_char('-0.0001'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-0.0001', 'B9.99')", "  .00", 0 }, /* to_char('-0.0001'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-0.0001', '9B9')", "  0", 0 }, /* to_char('-0.0001'::numeric, '9B9') */
+{ "pg_numeric_to_char('100', '999.99')", " 100.00", 0 }, /* to_char('100'::numeric, '999.99') */
+{ "pg_numeric_to_char('100', 'FM999.00')", "100.00", 0 }, /* to_char('100'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('100', '9G999D99')", "   100.00", 0 }, /* to_char('100'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('100', 'S9999')", " +100", 0 }, /* to_char('100'::numeric, 'S9999') */
+{ "pg_numeric_to_char('100', '9999MI')", " 100 ", 0 }, /* to_char('100'::numeric, '9999MI') */
+{ "pg_numeric_to_char('100', 'PL999')", "+ 100", 0 }, /* to_char('100'::numeric, 'PL999') */
+{ "pg_numeric_to_char('100', 'SG999')", "+100", 0 }, /* to_char('100'::numeric, 'SG999') */
+{ "pg_numeric_to_char('100', '99.99EEEE')", " 1.00e+02", 0 }, /* to_char('100'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('100', 'RN')", "              C", 0 }, /* to_char('100'::numeric, 'RN') */
+{ "pg_numeric_to_char('100', 'FMRN')", "C", 0 }, /* to_char('100'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('100', '999th')", " 100th", 0 }, /* to_char('100'::numeric, '999th') */
+{ "pg_numeric_to_char('100', '99V99')", " ####", 0 }, /* to_char('100'::numeric, '99V99') */
+{ "pg_numeric_to_char('100', '999PR')", " 100 ", 0 }, /* to_char('100'::numeric, '999PR') */
+{ "pg_numeric_to_char('100', 'B999')", " 100", 0 }, /* to_char('100'::numeric, 'B999') */
+{ "pg_numeric_to_char('100', '\"text\"999')", "text 100", 0 }, /* to_char('100'::numeric, '"text"999') */
+{ "pg_numeric_to_char('100', '0000')", " 0100", 0 }, /* to_char('100'::numeric, '0000') */
+{ "pg_numeric_to_char('100', '9999')", "  100", 0 }, /* to_char('100'::numeric, '9999') */
+{ "pg_numeric_to_char('100', '9')", " #", 0 }, /* to_char('100'::numeric, '9') */
+{ "pg_numeric_to_char('100', 'FM9999')", "100", 0 }, /* to_char('100'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('100', '0.00')", " #.##", 0 }, /* to_char('100'::numeric, '0.00') */
+{ "pg_numeric_to_char('100', 'FM0.00')", "#.##", 0 }, /* to_char('100'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('100', '.99')", " .##", 0 }, /* to_char('100'::numeric, '.99') */
+{ "pg_numeric_to_char('100', 'FM.99')", ".##", 0 }, /* to_char('100'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('100', '9.9')", " #.#", 0 }, /* to_char('100'::numeric, '9.9') */
+{ "pg_numeric_to_char('100', 'FM9.9')", "#.#", 0 }, /* to_char('100'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('100', '999,999,999.999')", "         100.000", 0 }, /* to_char('100'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('100', 'FM999,999,999.999999999')", "100.", 0 }, /* to_char('100'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('100', '000,000.00')", " 000,100.00", 0 }, /* to_char('100'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('100', 'S999.99')", "+100.00", 0 }, /* to_char('100'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('100', '999.99S')", "100.00+", 0 }, /* to_char('100'::numeric, '999.99S') */
+{ "pg_numeric_to_char('100', 'FMS999.99')", "+100.", 0 }, /* to_char('100'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('100', '999.99MI')", "100.00 ", 0 }, /* to_char('100'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('100', 'FM999.99MI')", "100.", 0 }, /* to_char('100'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('100', 'MI999.99')", " 100.00", 0 }, /* to_char('100'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('100', 'PL999.99')", "+ 100.00", 0 }, /* to_char('100'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('100', 'FMPL999.99')", "+100.", 0 }, /* to_char('100'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('100', 'SG999.99')", "+100.00", 0 }, /* to_char('100'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('100', 'FMSG999')", "+100", 0 }, /* to_char('100'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('100', '999.99PR')", " 100.00 ", 0 }, /* to_char('100'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('100', 'FM999.99PR')", "100.", 0 }, /* to_char('100'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('100', 'FM999PR')", "100", 0 }, /* to_char('100'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('100', '9.99EEEE')", " 1.00e+02", 0 }, /* to_char('100'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('100', '9EEEE')", " 1e+02", 0 }, /* to_char('100'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('100', '9.9999999EEEE')", " 1.0000000e+02", 0 }, /* to_char('100'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('100', '0.0EEEE')", " 1.0e+02", 0 }, /* to_char('100'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('100', 'rn')", "              c", 0 }, /* to_char('100'::numeric, 'rn') */
+{ "pg_numeric_to_char('100', 'FMrn')", "c", 0 }, /* to_char('100'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('100', '\"x\"RN\"y\"')", "x              Cy", 0 }, /* to_char('100'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('100', '999TH')", " 100TH", 0 }, /* to_char('100'::numeric, '999TH') */
+{ "pg_numeric_to_char('100', 'FM999th')", "100th", 0 }, /* to_char('100'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('100', '9999V9')", "  1000", 0 }, /* to_char('100'::numeric, '9999V9') */
+{ "pg_numeric_to_char('100', '9V999')", " ####", 0 }, /* to_char('100'::numeric, '9V999') */
+{ "pg_numeric_to_char('100', 'FM9V99')", "###", 0 }, /* to_char('100'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('100', '9999999999999999999999.99999999')", "                    100.00000000", 0 }, /* to_char('100'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('100', '9 9 9')", " 1 0 0", 0 }, /* to_char('100'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('100', 'a9b9c')", "a ##", 0 }, /* to_char('100'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('100', '\\\"9\\\"99')", "\" 1\"00", 0 }, /* to_char('100'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('100', 'SG')", "+", 0 }, /* to_char('100'::numeric, 'SG') */
+{ "pg_numeric_to_char('100', 'MI')", " ", 0 }, /* to_char('100'::numeric, 'MI') */
+{ "pg_numeric_to_char('100', '\"N:\"FM9,999.00')", "N:100.00", 0 }, /* to_char('100'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('100', 'FM9990.0099')", "100.00", 0 }, /* to_char('100'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('100', '0999.9900')", " 0100.0000", 0 }, /* to_char('100'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('100', 'FM0999.9900')", "0100.0000", 0 }, /* to_char('100'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('100', '9.99.9')", "multiple decimal points", 1 }, /* to_char('100'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('100', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('100'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('100', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('100'::numeric, 'S9S') */
+{ "pg_numeric_to_char('100', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('100'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('100', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('100'::numeric, '9PR9') */
+{ "pg_numeric_to_char('100', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('100'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('100', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('100'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('100', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('100'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('100', '')", "", 0 }, /* to_char('100'::numeric, '') */
+{ "pg_numeric_to_char('100', 'SP999')", " 100", 0 }, /* to_char('100'::numeric, 'SP999') */
+{ "pg_numeric_to_char('100', 'C999')", " 100", 0 }, /* to_char('100'::numeric, 'C999') */
+{ "pg_numeric_to_char('100', '9999d99')", "  100.00", 0 }, /* to_char('100'::numeric, '9999d99') */
+{ "pg_numeric_to_char('100', '9g999')", "   100", 0 }, /* to_char('100'::numeric, '9g999') */
+{ "pg_numeric_to_char('100', '9D9S')", "#.#+", 0 }, /* to_char('100'::numeric, '9D9S') */
+{ "pg_numeric_to_char('100', 'S9D9')", "+#.#", 0 }, /* to_char('100'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('100', 'FM9.099')", "#.###", 0 }, /* to_char('100'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('100', '099')", " 100", 0 }, /* to_char('100'::numeric, '099') */
+{ "pg_numeric_to_char('100', 'FM099.90')", "100.00", 0 }, /* to_char('100'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('100', '9,9,9')", " 1,0,0", 0 }, /* to_char('100'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('100', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('100'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('100', 'MI9PL9')", " #+#", 0 }, /* to_char('100'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('100', 'SGSG9')", "++#", 0 }, /* to_char('100'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('100', 'EEEE')", " 1e+02", 0 }, /* to_char('100'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('100', '.EEEE')", " 1e+02", 0 }, /* to_char('100'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('100', '9.EEEE')", " 1e+02", 0 }, /* to_char('100'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('100', '99\"%\"')", " ##%", 0 }, /* to_char('100'::numeric, '99"%"') */
+{ "pg_numeric_to_char('100', '$999')", "$ 100", 0 }, /* to_char('100'::numeric, '$999') */
+{ "pg_numeric_to_char('100', 'FMRNth')", "C", 0 }, /* to_char('100'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('100', '9RN')", "              C", 0 }, /* to_char('100'::numeric, '9RN') */
+{ "pg_numeric_to_char('100', 'RNRN')", "              C              C", 0 }, /* to_char('100'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('100', 'SGRN')", "", 0 }, /* to_char('100'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('100', 'FMMIRN')", "C", 0 }, /* to_char('100'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('100', '0V0')", " ##", 0 }, /* to_char('100'::numeric, '0V0') */
+{ "pg_numeric_to_char('100', 'V99')", " ##", 0 }, /* to_char('100'::numeric, 'V99') */
+{ "pg_numeric_to_char('100', '99V')", " ##", 0 }, /* to_char('100'::numeric, '99V') */
+{ "pg_numeric_to_char('100', 'FM9.9S')", "#.#+", 0 }, /* to_char('100'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('100', 'S.99')", ".##+", 0 }, /* to_char('100'::numeric, 'S.99') */
+{ "pg_numeric_to_char('100', '999.99PL')", " 100.00+", 0 }, /* to_char('100'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('100', 'FM999MI')", "100", 0 }, /* to_char('100'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('100', '9MI9')", "# #", 0 }, /* to_char('100'::numeric, '9MI9') */
+{ "pg_numeric_to_char('100', 'B9.99')", " #.##", 0 }, /* to_char('100'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('100', '9B9')", " ##", 0 }, /* to_char('100'::numeric, '9B9') */
+{ "pg_numeric_to_char('-12.34', '999.99')", " -12.34", 0 }, /* to_char('-12.34'::numeric, '999.99') */
+{ "pg_numeric_to_char('-12.34', 'FM999.00')", "-12.34", 0 }, /* to_char('-12.34'::numeric, 'FM999.00') */
+{ "pg_numeric_to_char('-12.34', '9G999D99')", "   -12.34", 0 }, /* to_char('-12.34'::numeric, '9G999D99') */
+{ "pg_numeric_to_char('-12.34', 'S9999')", "  -12", 0 }, /* to_char('-12.34'::numeric, 'S9999') */
+{ "pg_numeric_to_char('-12.34', '9999MI')", "  12-", 0 }, /* to_char('-12.34'::numeric, '9999MI') */
+{ "pg_numeric_to_char('-12.34', 'PL999')", "  -12", 0 }, /* to_char('-12.34'::numeric, 'PL999') */
+{ "pg_numeric_to_char('-12.34', 'SG999')", "- 12", 0 }, /* to_char('-12.34'::numeric, 'SG999') */
+{ "pg_numeric_to_char('-12.34', '99.99EEEE')", "-1.23e+01", 0 }, /* to_char('-12.34'::numeric, '99.99EEEE') */
+{ "pg_numeric_to_char('-12.34', 'RN')", "###############", 0 }, /* to_char('-12.34'::numeric, 'RN') */
+{ "pg_numeric_to_char('-12.34', 'FMRN')", "###############", 0 }, /* to_char('-12.34'::numeric, 'FMRN') */
+{ "pg_numeric_to_char('-12.34', '999th')", " -12", 0 }, /* to_char('-12.34'::numeric, '999th') */
+{ "pg_numeric_to_char('-12.34', '99V99')", "-1234", 0 }, /* to_char('-12.34'::numeric, '99V99') */
+{ "pg_numeric_to_char('-12.34', '999PR')", " <12>", 0 }, /* to_char('-12.34'::numeric, '999PR') */
+{ "pg_numeric_to_char('-12.34', 'B999')", " -12", 0 }, /* to_char('-12.34'::numeric, 'B999') */
+{ "pg_numeric_to_char('-12.34', '\"text\"999')", "text -12", 0 }, /* to_char('-12.34'::numeric, '"text"999') */
+{ "pg_numeric_to_char('-12.34', '0000')", "-0012", 0 }, /* to_char('-12.34'::numeric, '0000') */
+{ "pg_numeric_to_char('-12.34', '9999')", "  -12", 0 }, /* to_char('-12.34'::numeric, '9999') */
+{ "pg_numeric_to_char('-12.34', '9')", "-#", 0 }, /* to_char('-12.34'::numeric, '9') */
+{ "pg_numeric_to_char('-12.34', 'FM9999')", "-12", 0 }, /* to_char('-12.34'::numeric, 'FM9999') */
+{ "pg_numeric_to_char('-12.34', '0.00')", "-#.##", 0 }, /* to_char('-12.34'::numeric, '0.00') */
+{ "pg_numeric_to_char('-12.34', 'FM0.00')", "-#.##", 0 }, /* to_char('-12.34'::numeric, 'FM0.00') */
+{ "pg_numeric_to_char('-12.34', '.99')", "-.##", 0 }, /* to_char('-12.34'::numeric, '.99') */
+{ "pg_numeric_to_char('-12.34', 'FM.99')", "-.##", 0 }, /* to_char('-12.34'::numeric, 'FM.99') */
+{ "pg_numeric_to_char('-12.34', '9.9')", "-#.#", 0 }, /* to_char('-12.34'::numeric, '9.9') */
+{ "pg_numeric_to_char('-12.34', 'FM9.9')", "-#.#", 0 }, /* to_char('-12.34'::numeric, 'FM9.9') */
+{ "pg_numeric_to_char('-12.34', '999,999,999.999')", "         -12.340", 0 }, /* to_char('-12.34'::numeric, '999,999,999.999') */
+{ "pg_numeric_to_char('-12.34', 'FM999,999,999.999999999')", "-12.34", 0 }, /* to_char('-12.34'::numeric, 'FM999,999,999.999999999') */
+{ "pg_numeric_to_char('-12.34', '000,000.00')", "-000,012.34", 0 }, /* to_char('-12.34'::numeric, '000,000.00') */
+{ "pg_numeric_to_char('-12.34', 'S999.99')", " -12.34", 0 }, /* to_char('-12.34'::numeric, 'S999.99') */
+{ "pg_numeric_to_char('-12.34', '999.99S')", " 12.34-", 0 }, /* to_char('-12.34'::numeric, '999.99S') */
+{ "pg_numeric_to_char('-12.34', 'FMS999.99')", "-12.34", 0 }, /* to_char('-12.34'::numeric, 'FMS999.99') */
+{ "pg_numeric_to_char('-12.34', '999.99MI')", " 12.34-", 0 }, /* to_char('-12.34'::numeric, '999.99MI') */
+{ "pg_numeric_to_char('-12.34', 'FM999.99MI')", "12.34-", 0 }, /* to_char('-12.34'::numeric, 'FM999.99MI') */
+{ "pg_numeric_to_char('-12.34', 'MI999.99')", "- 12.34", 0 }, /* to_char('-12.34'::numeric, 'MI999.99') */
+{ "pg_numeric_to_char('-12.34', 'PL999.99')", "  -12.34", 0 }, /* to_char('-12.34'::numeric, 'PL999.99') */
+{ "pg_numeric_to_char('-12.34', 'FMPL999.99')", "-12.34", 0 }, /* to_char('-12.34'::numeric, 'FMPL999.99') */
+{ "pg_numeric_to_char('-12.34', 'SG999.99')", "- 12.34", 0 }, /* to_char('-12.34'::numeric, 'SG999.99') */
+{ "pg_numeric_to_char('-12.34', 'FMSG999')", "-12", 0 }, /* to_char('-12.34'::numeric, 'FMSG999') */
+{ "pg_numeric_to_char('-12.34', '999.99PR')", " <12.34>", 0 }, /* to_char('-12.34'::numeric, '999.99PR') */
+{ "pg_numeric_to_char('-12.34', 'FM999.99PR')", "<12.34>", 0 }, /* to_char('-12.34'::numeric, 'FM999.99PR') */
+{ "pg_numeric_to_char('-12.34', 'FM999PR')", "<12>", 0 }, /* to_char('-12.34'::numeric, 'FM999PR') */
+{ "pg_numeric_to_char('-12.34', '9.99EEEE')", "-1.23e+01", 0 }, /* to_char('-12.34'::numeric, '9.99EEEE') */
+{ "pg_numeric_to_char('-12.34', '9EEEE')", "-1e+01", 0 }, /* to_char('-12.34'::numeric, '9EEEE') */
+{ "pg_numeric_to_char('-12.34', '9.9999999EEEE')", "-1.2340000e+01", 0 }, /* to_char('-12.34'::numeric, '9.9999999EEEE') */
+{ "pg_numeric_to_char('-12.34', '0.0EEEE')", "-1.2e+01", 0 }, /* to_char('-12.34'::numeric, '0.0EEEE') */
+{ "pg_numeric_to_char('-12.34', 'rn')", "###############", 0 }, /* to_char('-12.34'::numeric, 'rn') */
+{ "pg_numeric_to_char('-12.34', 'FMrn')", "###############", 0 }, /* to_char('-12.34'::numeric, 'FMrn') */
+{ "pg_numeric_to_char('-12.34', '\"x\"RN\"y\"')", "x###############y", 0 }, /* to_char('-12.34'::numeric, '"x"RN"y"') */
+{ "pg_numeric_to_char('-12.34', '999TH')", " -12", 0 }, /* to_char('-12.34'::numeric, '999TH') */
+{ "pg_numeric_to_char('-12.34', 'FM999th')", "-12", 0 }, /* to_char('-12.34'::numeric, 'FM999th') */
+{ "pg_numeric_to_char('-12.34', '9999V9')", "  -123", 0 }, /* to_char('-12.34'::numeric, '9999V9') */
+{ "pg_numeric_to_char('-12.34', '9V999')", "-####", 0 }, /* to_char('-12.34'::numeric, '9V999') */
+{ "pg_numeric_to_char('-12.34', 'FM9V99')", "-###", 0 }, /* to_char('-12.34'::numeric, 'FM9V99') */
+{ "pg_numeric_to_char('-12.34', '9999999999999999999999.99999999')", "                    -12.34000000", 0 }, /* to_char('-12.34'::numeric, '9999999999999999999999.99999999') */
+{ "pg_numeric_to_char('-12.34', '9 9 9')", "  -1 2", 0 }, /* to_char('-12.34'::numeric, '9 9 9') */
+{ "pg_numeric_to_char('-12.34', 'a9b9c')", "a-12", 0 }, /* to_char('-12.34'::numeric, 'a9b9c') */
+{ "pg_numeric_to_char('-12.34', '\\\"9\\\"99')", "\" \"-12", 0 }, /* to_char('-12.34'::numeric, '\"9\"99') */
+{ "pg_numeric_to_char('-12.34', 'SG')", "-", 0 }, /* to_char('-12.34'::numeric, 'SG') */
+{ "pg_numeric_to_char('-12.34', 'MI')", "-", 0 }, /* to_char('-12.34'::numeric, 'MI') */
+{ "pg_numeric_to_char('-12.34', '\"N:\"FM9,999.00')", "N:-12.34", 0 }, /* to_char('-12.34'::numeric, '"N:"FM9,999.00') */
+{ "pg_numeric_to_char('-12.34', 'FM9990.0099')", "-12.34", 0 }, /* to_char('-12.34'::numeric, 'FM9990.0099') */
+{ "pg_numeric_to_char('-12.34', '0999.9900')", "-0012.3400", 0 }, /* to_char('-12.34'::numeric, '0999.9900') */
+{ "pg_numeric_to_char('-12.34', 'FM0999.9900')", "-0012.3400", 0 }, /* to_char('-12.34'::numeric, 'FM0999.9900') */
+{ "pg_numeric_to_char('-12.34', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-12.34'::numeric, '9.99.9') */
+{ "pg_numeric_to_char('-12.34', '9V9.9')", "cannot use \"V\" and decimal point together", 1 }, /* to_char('-12.34'::numeric, '9V9.9') */
+{ "pg_numeric_to_char('-12.34', 'S9S')", "cannot use \"S\" twice", 1 }, /* to_char('-12.34'::numeric, 'S9S') */
+{ "pg_numeric_to_char('-12.34', 'S9MI')", "cannot use \"S\" and \"MI\" together", 1 }, /* to_char('-12.34'::numeric, 'S9MI') */
+{ "pg_numeric_to_char('-12.34', '9PR9')", "\"9\" must be ahead of \"PR\"", 1 }, /* to_char('-12.34'::numeric, '9PR9') */
+{ "pg_numeric_to_char('-12.34', '9.99EEEE9')", "\"EEEE\" must be the last pattern used", 1 }, /* to_char('-12.34'::numeric, '9.99EEEE9') */
+{ "pg_numeric_to_char('-12.34', 'FM9.99EEEE')", "\"EEEE\" is incompatible with other formats", 1 }, /* to_char('-12.34'::numeric, 'FM9.99EEEE') */
+{ "pg_numeric_to_char('-12.34', '99.9EEEEEEEE')", "cannot use \"EEEE\" twice", 1 }, /* to_char('-12.34'::numeric, '99.9EEEEEEEE') */
+{ "pg_numeric_to_char('-12.34', '')", "", 0 }, /* to_char('-12.34'::numeric, '') */
+{ "pg_numeric_to_char('-12.34', 'SP999')", " -12", 0 }, /* to_char('-12.34'::numeric, 'SP999') */
+{ "pg_numeric_to_char('-12.34', 'C999')", " -12", 0 }, /* to_char('-12.34'::numeric, 'C999') */
+{ "pg_numeric_to_char('-12.34', '9999d99')", "  -12.34", 0 }, /* to_char('-12.34'::numeric, '9999d99') */
+{ "pg_numeric_to_char('-12.34', '9g999')", "   -12", 0 }, /* to_char('-12.34'::numeric, '9g999') */
+{ "pg_numeric_to_char('-12.34', '9D9S')", "#.#-", 0 }, /* to_char('-12.34'::numeric, '9D9S') */
+{ "pg_numeric_to_char('-12.34', 'S9D9')", "-#.#", 0 }, /* to_char('-12.34'::numeric, 'S9D9') */
+{ "pg_numeric_to_char('-12.34', 'FM9.099')", "-#.###", 0 }, /* to_char('-12.34'::numeric, 'FM9.099') */
+{ "pg_numeric_to_char('-12.34', '099')", "-012", 0 }, /* to_char('-12.34'::numeric, '099') */
+{ "pg_numeric_to_char('-12.34', 'FM099.90')", "-012.34", 0 }, /* to_char('-12.34'::numeric, 'FM099.90') */
+{ "pg_numeric_to_char('-12.34', '9,9,9')", "  -1,2", 0 }, /* to_char('-12.34'::numeric, '9,9,9') */
+{ "pg_numeric_to_char('-12.34', 'PRS9')", "cannot use \"S\" and \"PL\"/\"MI\"/\"SG\"/\"PR\" together", 1 }, /* to_char('-12.34'::numeric, 'PRS9') */
+{ "pg_numeric_to_char('-12.34', 'MI9PL9')", "-1 2", 0 }, /* to_char('-12.34'::numeric, 'MI9PL9') */
+{ "pg_numeric_to_char('-12.34', 'SGSG9')", "--#", 0 }, /* to_char('-12.34'::numeric, 'SGSG9') */
+{ "pg_numeric_to_char('-12.34', 'EEEE')", "-1e+01", 0 }, /* to_char('-12.34'::numeric, 'EEEE') */
+{ "pg_numeric_to_char('-12.34', '.EEEE')", "-1e+01", 0 }, /* to_char('-12.34'::numeric, '.EEEE') */
+{ "pg_numeric_to_char('-12.34', '9.EEEE')", "-1e+01", 0 }, /* to_char('-12.34'::numeric, '9.EEEE') */
+{ "pg_numeric_to_char('-12.34', '99\"%\"')", "-12%", 0 }, /* to_char('-12.34'::numeric, '99"%"') */
+{ "pg_numeric_to_char('-12.34', '$999')", "$ -12", 0 }, /* to_char('-12.34'::numeric, '$999') */
+{ "pg_numeric_to_char('-12.34', 'FMRNth')", "###############", 0 }, /* to_char('-12.34'::numeric, 'FMRNth') */
+{ "pg_numeric_to_char('-12.34', '9RN')", "###############", 0 }, /* to_char('-12.34'::numeric, '9RN') */
+{ "pg_numeric_to_char('-12.34', 'RNRN')", "##############################", 0 }, /* to_char('-12.34'::numeric, 'RNRN') */
+{ "pg_numeric_to_char('-12.34', 'SGRN')", "", 0 }, /* to_char('-12.34'::numeric, 'SGRN') */
+{ "pg_numeric_to_char('-12.34', 'FMMIRN')", "###############", 0 }, /* to_char('-12.34'::numeric, 'FMMIRN') */
+{ "pg_numeric_to_char('-12.34', '0V0')", "-12", 0 }, /* to_char('-12.34'::numeric, '0V0') */
+{ "pg_numeric_to_char('-12.34', 'V99')", "-##", 0 }, /* to_char('-12.34'::numeric, 'V99') */
+{ "pg_numeric_to_char('-12.34', '99V')", "-12", 0 }, /* to_char('-12.34'::numeric, '99V') */
+{ "pg_numeric_to_char('-12.34', 'FM9.9S')", "#.#-", 0 }, /* to_char('-12.34'::numeric, 'FM9.9S') */
+{ "pg_numeric_to_char('-12.34', 'S.99')", ".##-", 0 }, /* to_char('-12.34'::numeric, 'S.99') */
+{ "pg_numeric_to_char('-12.34', '999.99PL')", " -12.34 ", 0 }, /* to_char('-12.34'::numeric, '999.99PL') */
+{ "pg_numeric_to_char('-12.34', 'FM999MI')", "12-", 0 }, /* to_char('-12.34'::numeric, 'FM999MI') */
+{ "pg_numeric_to_char('-12.34', '9MI9')", "1-2", 0 }, /* to_char('-12.34'::numeric, '9MI9') */
+{ "pg_numeric_to_char('-12.34', 'B9.99')", "-#.##", 0 }, /* to_char('-12.34'::numeric, 'B9.99') */
+{ "pg_numeric_to_char('-12.34', '9B9')", "-12", 0 }, /* to_char('-12.34'::numeric, '9B9') */
+{ "pg_int4_to_char(0, '999.99')", "    .00", 0 }, /* to_char((0)::int4, '999.99') */
+{ "pg_int4_to_char(0, 'FM999.00')", ".00", 0 }, /* to_char((0)::int4, 'FM999.00') */
+{ "pg_int4_to_char(0, '9G999D99')", "      .00", 0 }, /* to_char((0)::int4, '9G999D99') */
+{ "pg_int4_to_char(0, 'S9999')", "   +0", 0 }, /* to_char((0)::int4, 'S9999') */
+{ "pg_int4_to_char(0, '9999MI')", "   0 ", 0 }, /* to_char((0)::int4, '9999MI') */
+{ "pg_int4_to_char(0, 'PL999')", "+   0", 0 }, /* to_char((0)::int4, 'PL999') */
+{ "pg_int4_to_char(0, 'SG999')", "+  0", 0 }, /* to_char((0)::int4, 'SG999') */
+{ "pg_int4_to_char(0, '99.99EEEE')", " 0.00e+00", 0 }, /* to_char((0)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(0, 'RN')", "###############", 0 }, /* to_char((0)::int4, 'RN') */
+{ "pg_int4_to_char(0, 'FMRN')", "###############", 0 }, /* to_char((0)::int4, 'FMRN') */
+{ "pg_int4_to_char(0, '999th')", "   0th", 0 }, /* to_char((0)::int4, '999th') */
+{ "pg_int4_to_char(0, '99V99')", "    0", 0 }, /* to_char((0)::int4, '99V99') */
+{ "pg_int4_to_char(0, '999PR')", "   0 ", 0 }, /* to_char((0)::int4, '999PR') */
+{ "pg_int4_to_char(0, 'B999')", "   0", 0 }, /* to_char((0)::int4, 'B999') */
+{ "pg_int4_to_char(0, '\"text\"999')", "text   0", 0 }, /* to_char((0)::int4, '"text"999') */
+{ "pg_int4_to_char(0, '0000')", " 0000", 0 }, /* to_char((0)::int4, '0000') */
+{ "pg_int4_to_char(0, '9999')", "    0", 0 }, /* to_char((0)::int4, '9999') */
+{ "pg_int4_to_char(0, '9')", " 0", 0 }, /* to_char((0)::int4, '9') */
+{ "pg_int4_to_char(0, 'FM9999')", "0", 0 }, /* to_char((0)::int4, 'FM9999') */
+{ "pg_int4_to_char(0, '0.00')", " 0.00", 0 }, /* to_char((0)::int4, '0.00') */
+{ "pg_int4_to_char(0, '.99')", " .##", 0 }, /* to_char((0)::int4, '.99') */
+{ "pg_int4_to_char(0, 'FM9.9')", "0.", 0 }, /* to_char((0)::int4, 'FM9.9') */
+{ "pg_int4_to_char(0, '999,999,999.999')", "            .000", 0 }, /* to_char((0)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(0, 'FM999,999,999,999')", "0", 0 }, /* to_char((0)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(0, 'S999.99')", "   +.00", 0 }, /* to_char((0)::int4, 'S999.99') */
+{ "pg_int4_to_char(0, 'FMS999.99')", "+0.", 0 }, /* to_char((0)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(0, '999.99MI')", "   .00 ", 0 }, /* to_char((0)::int4, '999.99MI') */
+{ "pg_int4_to_char(0, 'FMSG999')", "+0", 0 }, /* to_char((0)::int4, 'FMSG999') */
+{ "pg_int4_to_char(0, 'FM999.99PR')", "0.", 0 }, /* to_char((0)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(0, '9.99EEEE')", " 0.00e+00", 0 }, /* to_char((0)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(0, '9EEEE')", " 0e+00", 0 }, /* to_char((0)::int4, '9EEEE') */
+{ "pg_int4_to_char(0, 'rn')", "###############", 0 }, /* to_char((0)::int4, 'rn') */
+{ "pg_int4_to_char(0, '999TH')", "   0TH", 0 }, /* to_char((0)::int4, '999TH') */
+{ "pg_int4_to_char(0, 'FM999th')", "0th", 0 }, /* to_char((0)::int4, 'FM999th') */
+{ "pg_int4_to_char(0, '9999V9')", "     0", 0 }, /* to_char((0)::int4, '9999V9') */
+{ "pg_int4_to_char(0, '9V999')", "    0", 0 }, /* to_char((0)::int4, '9V999') */
+{ "pg_int4_to_char(0, '99V999999999')", "           0", 0 }, /* to_char((0)::int4, '99V999999999') */
+{ "pg_int4_to_char(0, '99V9999999999')", "            0", 0 }, /* to_char((0)::int4, '99V9999999999') */
+{ "pg_int4_to_char(0, '99V99999999999999999')", "                   0", 0 }, /* to_char((0)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(0, '99V9999999999999999999')", "                     0", 0 }, /* to_char((0)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(0, '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char((0)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(0, 'SG')", "+", 0 }, /* to_char((0)::int4, 'SG') */
+{ "pg_int4_to_char(0, '9.99.9')", "multiple decimal points", 1 }, /* to_char((0)::int4, '9.99.9') */
+{ "pg_int4_to_char(0, '9V0099')", "  0000", 0 }, /* to_char((0)::int4, '9V0099') */
+{ "pg_int4_to_char(0, '0999.9900')", " 0000.0000", 0 }, /* to_char((0)::int4, '0999.9900') */
+{ "pg_int4_to_char(0, 'FM0999.9900')", "0000.0000", 0 }, /* to_char((0)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(0, 'FMRNth')", "###############", 0 }, /* to_char((0)::int4, 'FMRNth') */
+{ "pg_int4_to_char(0, '0V0')", " 00", 0 }, /* to_char((0)::int4, '0V0') */
+{ "pg_int4_to_char(0, '')", "", 0 }, /* to_char((0)::int4, '') */
+{ "pg_int4_to_char(1, '999.99')", "   1.00", 0 }, /* to_char((1)::int4, '999.99') */
+{ "pg_int4_to_char(1, 'FM999.00')", "1.00", 0 }, /* to_char((1)::int4, 'FM999.00') */
+{ "pg_int4_to_char(1, '9G999D99')", "     1.00", 0 }, /* to_char((1)::int4, '9G999D99') */
+{ "pg_int4_to_char(1, 'S9999')", "   +1", 0 }, /* to_char((1)::int4, 'S9999') */
+{ "pg_int4_to_char(1, '9999MI')", "   1 ", 0 }, /* to_char((1)::int4, '9999MI') */
+{ "pg_int4_to_char(1, 'PL999')", "+   1", 0 }, /* to_char((1)::int4, 'PL999') */
+{ "pg_int4_to_char(1, 'SG999')", "+  1", 0 }, /* to_char((1)::int4, 'SG999') */
+{ "pg_int4_to_char(1, '99.99EEEE')", " 1.00e+00", 0 }, /* to_char((1)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(1, 'RN')", "              I", 0 }, /* to_char((1)::int4, 'RN') */
+{ "pg_int4_to_char(1, 'FMRN')", "I", 0 }, /* to_char((1)::int4, 'FMRN') */
+{ "pg_int4_to_char(1, '999th')", "   1st", 0 }, /* to_char((1)::int4, '999th') */
+{ "pg_int4_to_char(1, '99V99')", "  100", 0 }, /* to_char((1)::int4, '99V99') */
+{ "pg_int4_to_char(1, '999PR')", "   1 ", 0 }, /* to_char((1)::int4, '999PR') */
+{ "pg_int4_to_char(1, 'B999')", "   1", 0 }, /* to_char((1)::int4, 'B999') */
+{ "pg_int4_to_char(1, '\"text\"999')", "text   1", 0 }, /* to_char((1)::int4, '"text"999') */
+{ "pg_int4_to_char(1, '0000')", " 0001", 0 }, /* to_char((1)::int4, '0000') */
+{ "pg_int4_to_char(1, '9999')", "    1", 0 }, /* to_char((1)::int4, '9999') */
+{ "pg_int4_to_char(1, '9')", " 1", 0 }, /* to_char((1)::int4, '9') */
+{ "pg_int4_to_char(1, 'FM9999')", "1", 0 }, /* to_char((1)::int4, 'FM9999') */
+{ "pg_int4_to_char(1, '0.00')", " 1.00", 0 }, /* to_char((1)::int4, '0.00') */
+{ "pg_int4_to_char(1, '.99')", " .##", 0 }, /* to_char((1)::int4, '.99') */
+{ "pg_int4_to_char(1, 'FM9.9')", "1.", 0 }, /* to_char((1)::int4, 'FM9.9') */
+{ "pg_int4_to_char(1, '999,999,999.999')", "           1.000", 0 }, /* to_char((1)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(1, 'FM999,999,999,999')", "1", 0 }, /* to_char((1)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(1, 'S999.99')", "  +1.00", 0 }, /* to_char((1)::int4, 'S999.99') */
+{ "pg_int4_to_char(1, 'FMS999.99')", "+1.", 0 }, /* to_char((1)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(1, '999.99MI')", "  1.00 ", 0 }, /* to_char((1)::int4, '999.99MI') */
+{ "pg_int4_to_char(1, 'FMSG999')", "+1", 0 }, /* to_char((1)::int4, 'FMSG999') */
+{ "pg_int4_to_char(1, 'FM999.99PR')", "1.", 0 }, /* to_char((1)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(1, '9.99EEEE')", " 1.00e+00", 0 }, /* to_char((1)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(1, '9EEEE')", " 1e+00", 0 }, /* to_char((1)::int4, '9EEEE') */
+{ "pg_int4_to_char(1, 'rn')", "              i", 0 }, /* to_char((1)::int4, 'rn') */
+{ "pg_int4_to_char(1, '999TH')", "   1ST", 0 }, /* to_char((1)::int4, '999TH') */
+{ "pg_int4_to_char(1, 'FM999th')", "1st", 0 }, /* to_char((1)::int4, 'FM999th') */
+{ "pg_int4_to_char(1, '9999V9')", "    10", 0 }, /* to_char((1)::int4, '9999V9') */
+{ "pg_int4_to_char(1, '9V999')", " 1000", 0 }, /* to_char((1)::int4, '9V999') */
+{ "pg_int4_to_char(1, '99V999999999')", "  1000000000", 0 }, /* to_char((1)::int4, '99V999999999') */
+{ "pg_int4_to_char(1, '99V9999999999')", "  -2147483648", 0 }, /* to_char((1)::int4, '99V9999999999') */
+{ "pg_int4_to_char(1, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((1)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(1, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((1)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(1, '9999999999999999999999.99999999')", "                      1.00000000", 0 }, /* to_char((1)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(1, 'SG')", "+", 0 }, /* to_char((1)::int4, 'SG') */
+{ "pg_int4_to_char(1, '9.99.9')", "multiple decimal points", 1 }, /* to_char((1)::int4, '9.99.9') */
+{ "pg_int4_to_char(1, '9V0099')", "  0100", 0 }, /* to_char((1)::int4, '9V0099') */
+{ "pg_int4_to_char(1, '0999.9900')", " 0001.0000", 0 }, /* to_char((1)::int4, '0999.9900') */
+{ "pg_int4_to_char(1, 'FM0999.9900')", "0001.0000", 0 }, /* to_char((1)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(1, 'FMRNth')", "I", 0 }, /* to_char((1)::int4, 'FMRNth') */
+{ "pg_int4_to_char(1, '0V0')", " 01", 0 }, /* to_char((1)::int4, '0V0') */
+{ "pg_int4_to_char(1, '')", "", 0 }, /* to_char((1)::int4, '') */
+{ "pg_int4_to_char(-1, '999.99')", "  -1.00", 0 }, /* to_char((-1)::int4, '999.99') */
+{ "pg_int4_to_char(-1, 'FM999.00')", "-1.00", 0 }, /* to_char((-1)::int4, 'FM999.00') */
+{ "pg_int4_to_char(-1, '9G999D99')", "    -1.00", 0 }, /* to_char((-1)::int4, '9G999D99') */
+{ "pg_int4_to_char(-1, 'S9999')", "   -1", 0 }, /* to_char((-1)::int4, 'S9999') */
+{ "pg_int4_to_char(-1, '9999MI')", "   1-", 0 }, /* to_char((-1)::int4, '9999MI') */
+{ "pg_int4_to_char(-1, 'PL999')", "   -1", 0 }, /* to_char((-1)::int4, 'PL999') */
+{ "pg_int4_to_char(-1, 'SG999')", "-  1", 0 }, /* to_char((-1)::int4, 'SG999') */
+{ "pg_int4_to_char(-1, '99.99EEEE')", "-1.00e+00", 0 }, /* to_char((-1)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(-1, 'RN')", "###############", 0 }, /* to_char((-1)::int4, 'RN') */
+{ "pg_int4_to_char(-1, 'FMRN')", "###############", 0 }, /* to_char((-1)::int4, 'FMRN') */
+{ "pg_int4_to_char(-1, '999th')", "  -1", 0 }, /* to_char((-1)::int4, '999th') */
+{ "pg_int4_to_char(-1, '99V99')", " -100", 0 }, /* to_char((-1)::int4, '99V99') */
+{ "pg_int4_to_char(-1, '999PR')", "  <1>", 0 }, /* to_char((-1)::int4, '999PR') */
+{ "pg_int4_to_char(-1, 'B999')", "  -1", 0 }, /* to_char((-1)::int4, 'B999') */
+{ "pg_int4_to_char(-1, '\"text\"999')", "text  -1", 0 }, /* to_char((-1)::int4, '"text"999') */
+{ "pg_int4_to_char(-1, '0000')", "-0001", 0 }, /* to_char((-1)::int4, '0000') */
+{ "pg_int4_to_char(-1, '9999')", "   -1", 0 }, /* to_char((-1)::int4, '9999') */
+{ "pg_int4_to_char(-1, '9')", "-1", 0 }, /* to_char((-1)::int4, '9') */
+{ "pg_int4_to_char(-1, 'FM9999')", "-1", 0 }, /* to_char((-1)::int4, 'FM9999') */
+{ "pg_int4_to_char(-1, '0.00')", "-1.00", 0 }, /* to_char((-1)::int4, '0.00') */
+{ "pg_int4_to_char(-1, '.99')", "-.##", 0 }, /* to_char((-1)::int4, '.99') */
+{ "pg_int4_to_char(-1, 'FM9.9')", "-1.", 0 }, /* to_char((-1)::int4, 'FM9.9') */
+{ "pg_int4_to_char(-1, '999,999,999.999')", "          -1.000", 0 }, /* to_char((-1)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(-1, 'FM999,999,999,999')", "-1", 0 }, /* to_char((-1)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(-1, 'S999.99')", "  -1.00", 0 }, /* to_char((-1)::int4, 'S999.99') */
+{ "pg_int4_to_char(-1, 'FMS999.99')", "-1.", 0 }, /* to_char((-1)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(-1, '999.99MI')", "  1.00-", 0 }, /* to_char((-1)::int4, '999.99MI') */
+{ "pg_int4_to_char(-1, 'FMSG999')", "-1", 0 }, /* to_char((-1)::int4, 'FMSG999') */
+{ "pg_int4_to_char(-1, 'FM999.99PR')", "<1.>", 0 }, /* to_char((-1)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(-1, '9.99EEEE')", "-1.00e+00", 0 }, /* to_char((-1)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(-1, '9EEEE')", "-1e+00", 0 }, /* to_char((-1)::int4, '9EEEE') */
+{ "pg_int4_to_char(-1, 'rn')", "###############", 0 }, /* to_char((-1)::int4, 'rn') */
+{ "pg_int4_to_char(-1, '999TH')", "  -1", 0 }, /* to_char((-1)::int4, '999TH') */
+{ "pg_int4_to_char(-1, 'FM999th')", "-1", 0 }, /* to_char((-1)::int4, 'FM999th') */
+{ "pg_int4_to_char(-1, '9999V9')", "   -10", 0 }, /* to_char((-1)::int4, '9999V9') */
+{ "pg_int4_to_char(-1, '9V999')", "-1000", 0 }, /* to_char((-1)::int4, '9V999') */
+{ "pg_int4_to_char(-1, '99V999999999')", " -1000000000", 0 }, /* to_char((-1)::int4, '99V999999999') */
+{ "pg_int4_to_char(-1, '99V9999999999')", "  -2147483648", 0 }, /* to_char((-1)::int4, '99V9999999999') */
+{ "pg_int4_to_char(-1, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((-1)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(-1, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((-1)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(-1, '9999999999999999999999.99999999')", "                     -1.00000000", 0 }, /* to_char((-1)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(-1, 'SG')", "-", 0 }, /* to_char((-1)::int4, 'SG') */
+{ "pg_int4_to_char(-1, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-1)::int4, '9.99.9') */
+{ "pg_int4_to_char(-1, '9V0099')", " -0100", 0 }, /* to_char((-1)::int4, '9V0099') */
+{ "pg_int4_to_char(-1, '0999.9900')", "-0001.0000", 0 }, /* to_char((-1)::int4, '0999.9900') */
+{ "pg_int4_to_char(-1, 'FM0999.9900')", "-0001.0000", 0 }, /* to_char((-1)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(-1, 'FMRNth')", "###############", 0 }, /* to_char((-1)::int4, 'FMRNth') */
+{ "pg_int4_to_char(-1, '0V0')", "-01", 0 }, /* to_char((-1)::int4, '0V0') */
+{ "pg_int4_to_char(-1, '')", "", 0 }, /* to_char((-1)::int4, '') */
+{ "pg_int4_to_char(5, '999.99')", "   5.00", 0 }, /* to_char((5)::int4, '999.99') */
+{ "pg_int4_to_char(5, 'FM999.00')", "5.00", 0 }, /* to_char((5)::int4, 'FM999.00') */
+{ "pg_int4_to_char(5, '9G999D99')", "     5.00", 0 }, /* to_char((5)::int4, '9G999D99') */
+{ "pg_int4_to_char(5, 'S9999')", "   +5", 0 }, /* to_char((5)::int4, 'S9999') */
+{ "pg_int4_to_char(5, '9999MI')", "   5 ", 0 }, /* to_char((5)::int4, '9999MI') */
+{ "pg_int4_to_char(5, 'PL999')", "+   5", 0 }, /* to_char((5)::int4, 'PL999') */
+{ "pg_int4_to_char(5, 'SG999')", "+  5", 0 }, /* to_char((5)::int4, 'SG999') */
+{ "pg_int4_to_char(5, '99.99EEEE')", " 5.00e+00", 0 }, /* to_char((5)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(5, 'RN')", "              V", 0 }, /* to_char((5)::int4, 'RN') */
+{ "pg_int4_to_char(5, 'FMRN')", "V", 0 }, /* to_char((5)::int4, 'FMRN') */
+{ "pg_int4_to_char(5, '999th')", "   5th", 0 }, /* to_char((5)::int4, '999th') */
+{ "pg_int4_to_char(5, '99V99')", "  500", 0 }, /* to_char((5)::int4, '99V99') */
+{ "pg_int4_to_char(5, '999PR')", "   5 ", 0 }, /* to_char((5)::int4, '999PR') */
+{ "pg_int4_to_char(5, 'B999')", "   5", 0 }, /* to_char((5)::int4, 'B999') */
+{ "pg_int4_to_char(5, '\"text\"999')", "text   5", 0 }, /* to_char((5)::int4, '"text"999') */
+{ "pg_int4_to_char(5, '0000')", " 0005", 0 }, /* to_char((5)::int4, '0000') */
+{ "pg_int4_to_char(5, '9999')", "    5", 0 }, /* to_char((5)::int4, '9999') */
+{ "pg_int4_to_char(5, '9')", " 5", 0 }, /* to_char((5)::int4, '9') */
+{ "pg_int4_to_char(5, 'FM9999')", "5", 0 }, /* to_char((5)::int4, 'FM9999') */
+{ "pg_int4_to_char(5, '0.00')", " 5.00", 0 }, /* to_char((5)::int4, '0.00') */
+{ "pg_int4_to_char(5, '.99')", " .##", 0 }, /* to_char((5)::int4, '.99') */
+{ "pg_int4_to_char(5, 'FM9.9')", "5.", 0 }, /* to_char((5)::int4, 'FM9.9') */
+{ "pg_int4_to_char(5, '999,999,999.999')", "           5.000", 0 }, /* to_char((5)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(5, 'FM999,999,999,999')", "5", 0 }, /* to_char((5)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(5, 'S999.99')", "  +5.00", 0 }, /* to_char((5)::int4, 'S999.99') */
+{ "pg_int4_to_char(5, 'FMS999.99')", "+5.", 0 }, /* to_char((5)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(5, '999.99MI')", "  5.00 ", 0 }, /* to_char((5)::int4, '999.99MI') */
+{ "pg_int4_to_char(5, 'FMSG999')", "+5", 0 }, /* to_char((5)::int4, 'FMSG999') */
+{ "pg_int4_to_char(5, 'FM999.99PR')", "5.", 0 }, /* to_char((5)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(5, '9.99EEEE')", " 5.00e+00", 0 }, /* to_char((5)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(5, '9EEEE')", " 5e+00", 0 }, /* to_char((5)::int4, '9EEEE') */
+{ "pg_int4_to_char(5, 'rn')", "              v", 0 }, /* to_char((5)::int4, 'rn') */
+{ "pg_int4_to_char(5, '999TH')", "   5TH", 0 }, /* to_char((5)::int4, '999TH') */
+{ "pg_int4_to_char(5, 'FM999th')", "5th", 0 }, /* to_char((5)::int4, 'FM999th') */
+{ "pg_int4_to_char(5, '9999V9')", "    50", 0 }, /* to_char((5)::int4, '9999V9') */
+{ "pg_int4_to_char(5, '9V999')", " 5000", 0 }, /* to_char((5)::int4, '9V999') */
+{ "pg_int4_to_char(5, '99V999999999')", "   705032704", 0 }, /* to_char((5)::int4, '99V999999999') */
+{ "pg_int4_to_char(5, '99V9999999999')", "  -2147483648", 0 }, /* to_char((5)::int4, '99V9999999999') */
+{ "pg_int4_to_char(5, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((5)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(5, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((5)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(5, '9999999999999999999999.99999999')", "                      5.00000000", 0 }, /* to_char((5)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(5, 'SG')", "+", 0 }, /* to_char((5)::int4, 'SG') */
+{ "pg_int4_to_char(5, '9.99.9')", "multiple decimal points", 1 }, /* to_char((5)::int4, '9.99.9') */
+{ "pg_int4_to_char(5, '9V0099')", "  0500", 0 }, /* to_char((5)::int4, '9V0099') */
+{ "pg_int4_to_char(5, '0999.9900')", " 0005.0000", 0 }, /* to_char((5)::int4, '0999.9900') */
+{ "pg_int4_to_char(5, 'FM0999.9900')", "0005.0000", 0 }, /* to_char((5)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(5, 'FMRNth')", "V", 0 }, /* to_char((5)::int4, 'FMRNth') */
+{ "pg_int4_to_char(5, '0V0')", " 05", 0 }, /* to_char((5)::int4, '0V0') */
+{ "pg_int4_to_char(5, '')", "", 0 }, /* to_char((5)::int4, '') */
+{ "pg_int4_to_char(12, '999.99')", "  12.00", 0 }, /* to_char((12)::int4, '999.99') */
+{ "pg_int4_to_char(12, 'FM999.00')", "12.00", 0 }, /* to_char((12)::int4, 'FM999.00') */
+{ "pg_int4_to_char(12, '9G999D99')", "    12.00", 0 }, /* to_char((12)::int4, '9G999D99') */
+{ "pg_int4_to_char(12, 'S9999')", "  +12", 0 }, /* to_char((12)::int4, 'S9999') */
+{ "pg_int4_to_char(12, '9999MI')", "  12 ", 0 }, /* to_char((12)::int4, '9999MI') */
+{ "pg_int4_to_char(12, 'PL999')", "+  12", 0 }, /* to_char((12)::int4, 'PL999') */
+{ "pg_int4_to_char(12, 'SG999')", "+ 12", 0 }, /* to_char((12)::int4, 'SG999') */
+{ "pg_int4_to_char(12, '99.99EEEE')", " 1.20e+01", 0 }, /* to_char((12)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(12, 'RN')", "            XII", 0 }, /* to_char((12)::int4, 'RN') */
+{ "pg_int4_to_char(12, 'FMRN')", "XII", 0 }, /* to_char((12)::int4, 'FMRN') */
+{ "pg_int4_to_char(12, '999th')", "  12th", 0 }, /* to_char((12)::int4, '999th') */
+{ "pg_int4_to_char(12, '99V99')", " 1200", 0 }, /* to_char((12)::int4, '99V99') */
+{ "pg_int4_to_char(12, '999PR')", "  12 ", 0 }, /* to_char((12)::int4, '999PR') */
+{ "pg_int4_to_char(12, 'B999')", "  12", 0 }, /* to_char((12)::int4, 'B999') */
+{ "pg_int4_to_char(12, '\"text\"999')", "text  12", 0 }, /* to_char((12)::int4, '"text"999') */
+{ "pg_int4_to_char(12, '0000')", " 0012", 0 }, /* to_char((12)::int4, '0000') */
+{ "pg_int4_to_char(12, '9999')", "   12", 0 }, /* to_char((12)::int4, '9999') */
+{ "pg_int4_to_char(12, '9')", " #", 0 }, /* to_char((12)::int4, '9') */
+{ "pg_int4_to_char(12, 'FM9999')", "12", 0 }, /* to_char((12)::int4, 'FM9999') */
+{ "pg_int4_to_char(12, '0.00')", " #.##", 0 }, /* to_char((12)::int4, '0.00') */
+{ "pg_int4_to_char(12, '.99')", " .##", 0 }, /* to_char((12)::int4, '.99') */
+{ "pg_int4_to_char(12, 'FM9.9')", "#.#", 0 }, /* to_char((12)::int4, 'FM9.9') */
+{ "pg_int4_to_char(12, '999,999,999.999')", "          12.000", 0 }, /* to_char((12)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(12, 'FM999,999,999,999')", "12", 0 }, /* to_char((12)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(12, 'S999.99')", " +12.00", 0 }, /* to_char((12)::int4, 'S999.99') */
+{ "pg_int4_to_char(12, 'FMS999.99')", "+12.", 0 }, /* to_char((12)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(12, '999.99MI')", " 12.00 ", 0 }, /* to_char((12)::int4, '999.99MI') */
+{ "pg_int4_to_char(12, 'FMSG999')", "+12", 0 }, /* to_char((12)::int4, 'FMSG999') */
+{ "pg_int4_to_char(12, 'FM999.99PR')", "12.", 0 }, /* to_char((12)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(12, '9.99EEEE')", " 1.20e+01", 0 }, /* to_char((12)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(12, '9EEEE')", " 1e+01", 0 }, /* to_char((12)::int4, '9EEEE') */
+{ "pg_int4_to_char(12, 'rn')", "            xii", 0 }, /* to_char((12)::int4, 'rn') */
+{ "pg_int4_to_char(12, '999TH')", "  12TH", 0 }, /* to_char((12)::int4, '999TH') */
+{ "pg_int4_to_char(12, 'FM999th')", "12th", 0 }, /* to_char((12)::int4, 'FM999th') */
+{ "pg_int4_to_char(12, '9999V9')", "   120", 0 }, /* to_char((12)::int4, '9999V9') */
+{ "pg_int4_to_char(12, '9V999')", " ####", 0 }, /* to_char((12)::int4, '9V999') */
+{ "pg_int4_to_char(12, '99V999999999')", "  -884901888", 0 }, /* to_char((12)::int4, '99V999999999') */
+{ "pg_int4_to_char(12, '99V9999999999')", "            0", 0 }, /* to_char((12)::int4, '99V9999999999') */
+{ "pg_int4_to_char(12, '99V99999999999999999')", "                   0", 0 }, /* to_char((12)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(12, '99V9999999999999999999')", "                     0", 0 }, /* to_char((12)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(12, '9999999999999999999999.99999999')", "                     12.00000000", 0 }, /* to_char((12)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(12, 'SG')", "+", 0 }, /* to_char((12)::int4, 'SG') */
+{ "pg_int4_to_char(12, '9.99.9')", "multiple decimal points", 1 }, /* to_char((12)::int4, '9.99.9') */
+{ "pg_int4_to_char(12, '9V0099')", "  1200", 0 }, /* to_char((12)::int4, '9V0099') */
+{ "pg_int4_to_char(12, '0999.9900')", " 0012.0000", 0 }, /* to_char((12)::int4, '0999.9900') */
+{ "pg_int4_to_char(12, 'FM0999.9900')", "0012.0000", 0 }, /* to_char((12)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(12, 'FMRNth')", "XII", 0 }, /* to_char((12)::int4, 'FMRNth') */
+{ "pg_int4_to_char(12, '0V0')", " 12", 0 }, /* to_char((12)::int4, '0V0') */
+{ "pg_int4_to_char(12, '')", "", 0 }, /* to_char((12)::int4, '') */
+{ "pg_int4_to_char(13, '999.99')", "  13.00", 0 }, /* to_char((13)::int4, '999.99') */
+{ "pg_int4_to_char(13, 'FM999.00')", "13.00", 0 }, /* to_char((13)::int4, 'FM999.00') */
+{ "pg_int4_to_char(13, '9G999D99')", "    13.00", 0 }, /* to_char((13)::int4, '9G999D99') */
+{ "pg_int4_to_char(13, 'S9999')", "  +13", 0 }, /* to_char((13)::int4, 'S9999') */
+{ "pg_int4_to_char(13, '9999MI')", "  13 ", 0 }, /* to_char((13)::int4, '9999MI') */
+{ "pg_int4_to_char(13, 'PL999')", "+  13", 0 }, /* to_char((13)::int4, 'PL999') */
+{ "pg_int4_to_char(13, 'SG999')", "+ 13", 0 }, /* to_char((13)::int4, 'SG999') */
+{ "pg_int4_to_char(13, '99.99EEEE')", " 1.30e+01", 0 }, /* to_char((13)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(13, 'RN')", "           XIII", 0 }, /* to_char((13)::int4, 'RN') */
+{ "pg_int4_to_char(13, 'FMRN')", "XIII", 0 }, /* to_char((13)::int4, 'FMRN') */
+{ "pg_int4_to_char(13, '999th')", "  13th", 0 }, /* to_char((13)::int4, '999th') */
+{ "pg_int4_to_char(13, '99V99')", " 1300", 0 }, /* to_char((13)::int4, '99V99') */
+{ "pg_int4_to_char(13, '999PR')", "  13 ", 0 }, /* to_char((13)::int4, '999PR') */
+{ "pg_int4_to_char(13, 'B999')", "  13", 0 }, /* to_char((13)::int4, 'B999') */
+{ "pg_int4_to_char(13, '\"text\"999')", "text  13", 0 }, /* to_char((13)::int4, '"text"999') */
+{ "pg_int4_to_char(13, '0000')", " 0013", 0 }, /* to_char((13)::int4, '0000') */
+{ "pg_int4_to_char(13, '9999')", "   13", 0 }, /* to_char((13)::int4, '9999') */
+{ "pg_int4_to_char(13, '9')", " #", 0 }, /* to_char((13)::int4, '9') */
+{ "pg_int4_to_char(13, 'FM9999')", "13", 0 }, /* to_char((13)::int4, 'FM9999') */
+{ "pg_int4_to_char(13, '0.00')", " #.##", 0 }, /* to_char((13)::int4, '0.00') */
+{ "pg_int4_to_char(13, '.99')", " .##", 0 }, /* to_char((13)::int4, '.99') */
+{ "pg_int4_to_char(13, 'FM9.9')", "#.#", 0 }, /* to_char((13)::int4, 'FM9.9') */
+{ "pg_int4_to_char(13, '999,999,999.999')", "          13.000", 0 }, /* to_char((13)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(13, 'FM999,999,999,999')", "13", 0 }, /* to_char((13)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(13, 'S999.99')", " +13.00", 0 }, /* to_char((13)::int4, 'S999.99') */
+{ "pg_int4_to_char(13, 'FMS999.99')", "+13.", 0 }, /* to_char((13)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(13, '999.99MI')", " 13.00 ", 0 }, /* to_char((13)::int4, '999.99MI') */
+{ "pg_int4_to_char(13, 'FMSG999')", "+13", 0 }, /* to_char((13)::int4, 'FMSG999') */
+{ "pg_int4_to_char(13, 'FM999.99PR')", "13.", 0 }, /* to_char((13)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(13, '9.99EEEE')", " 1.30e+01", 0 }, /* to_char((13)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(13, '9EEEE')", " 1e+01", 0 }, /* to_char((13)::int4, '9EEEE') */
+{ "pg_int4_to_char(13, 'rn')", "           xiii", 0 }, /* to_char((13)::int4, 'rn') */
+{ "pg_int4_to_char(13, '999TH')", "  13TH", 0 }, /* to_char((13)::int4, '999TH') */
+{ "pg_int4_to_char(13, 'FM999th')", "13th", 0 }, /* to_char((13)::int4, 'FM999th') */
+{ "pg_int4_to_char(13, '9999V9')", "   130", 0 }, /* to_char((13)::int4, '9999V9') */
+{ "pg_int4_to_char(13, '9V999')", " ####", 0 }, /* to_char((13)::int4, '9V999') */
+{ "pg_int4_to_char(13, '99V999999999')", "   115098112", 0 }, /* to_char((13)::int4, '99V999999999') */
+{ "pg_int4_to_char(13, '99V9999999999')", "  -2147483648", 0 }, /* to_char((13)::int4, '99V9999999999') */
+{ "pg_int4_to_char(13, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((13)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(13, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((13)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(13, '9999999999999999999999.99999999')", "                     13.00000000", 0 }, /* to_char((13)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(13, 'SG')", "+", 0 }, /* to_char((13)::int4, 'SG') */
+{ "pg_int4_to_char(13, '9.99.9')", "multiple decimal points", 1 }, /* to_char((13)::int4, '9.99.9') */
+{ "pg_int4_to_char(13, '9V0099')", "  1300", 0 }, /* to_char((13)::int4, '9V0099') */
+{ "pg_int4_to_char(13, '0999.9900')", " 0013.0000", 0 }, /* to_char((13)::int4, '0999.9900') */
+{ "pg_int4_to_char(13, 'FM0999.9900')", "0013.0000", 0 }, /* to_char((13)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(13, 'FMRNth')", "XIII", 0 }, /* to_char((13)::int4, 'FMRNth') */
+{ "pg_int4_to_char(13, '0V0')", " 13", 0 }, /* to_char((13)::int4, '0V0') */
+{ "pg_int4_to_char(13, '')", "", 0 }, /* to_char((13)::int4, '') */
+{ "pg_int4_to_char(111, '999.99')", " 111.00", 0 }, /* to_char((111)::int4, '999.99') */
+{ "pg_int4_to_char(111, 'FM999.00')", "111.00", 0 }, /* to_char((111)::int4, 'FM999.00') */
+{ "pg_int4_to_char(111, '9G999D99')", "   111.00", 0 }, /* to_char((111)::int4, '9G999D99') */
+{ "pg_int4_to_char(111, 'S9999')", " +111", 0 }, /* to_char((111)::int4, 'S9999') */
+{ "pg_int4_to_char(111, '9999MI')", " 111 ", 0 }, /* to_char((111)::int4, '9999MI') */
+{ "pg_int4_to_char(111, 'PL999')", "+ 111", 0 }, /* to_char((111)::int4, 'PL999') */
+{ "pg_int4_to_char(111, 'SG999')", "+111", 0 }, /* to_char((111)::int4, 'SG999') */
+{ "pg_int4_to_char(111, '99.99EEEE')", " 1.11e+02", 0 }, /* to_char((111)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(111, 'RN')", "            CXI", 0 }, /* to_char((111)::int4, 'RN') */
+{ "pg_int4_to_char(111, 'FMRN')", "CXI", 0 }, /* to_char((111)::int4, 'FMRN') */
+{ "pg_int4_to_char(111, '999th')", " 111th", 0 }, /* to_char((111)::int4, '999th') */
+{ "pg_int4_to_char(111, '99V99')", " ####", 0 }, /* to_char((111)::int4, '99V99') */
+{ "pg_int4_to_char(111, '999PR')", " 111 ", 0 }, /* to_char((111)::int4, '999PR') */
+{ "pg_int4_to_char(111, 'B999')", " 111", 0 }, /* to_char((111)::int4, 'B999') */
+{ "pg_int4_to_char(111, '\"text\"999')", "text 111", 0 }, /* to_char((111)::int4, '"text"999') */
+{ "pg_int4_to_char(111, '0000')", " 0111", 0 }, /* to_char((111)::int4, '0000') */
+{ "pg_int4_to_char(111, '9999')", "  111", 0 }, /* to_char((111)::int4, '9999') */
+{ "pg_int4_to_char(111, '9')", " #", 0 }, /* to_char((111)::int4, '9') */
+{ "pg_int4_to_char(111, 'FM9999')", "111", 0 }, /* to_char((111)::int4, 'FM9999') */
+{ "pg_int4_to_char(111, '0.00')", " #.##", 0 }, /* to_char((111)::int4, '0.00') */
+{ "pg_int4_to_char(111, '.99')", " .##", 0 }, /* to_char((111)::int4, '.99') */
+{ "pg_int4_to_char(111, 'FM9.9')", "#.#", 0 }, /* to_char((111)::int4, 'FM9.9') */
+{ "pg_int4_to_char(111, '999,999,999.999')", "         111.000", 0 }, /* to_char((111)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(111, 'FM999,999,999,999')", "111", 0 }, /* to_char((111)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(111, 'S999.99')", "+111.00", 0 }, /* to_char((111)::int4, 'S999.99') */
+{ "pg_int4_to_char(111, 'FMS999.99')", "+111.", 0 }, /* to_char((111)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(111, '999.99MI')", "111.00 ", 0 }, /* to_char((111)::int4, '999.99MI') */
+{ "pg_int4_to_char(111, 'FMSG999')", "+111", 0 }, /* to_char((111)::int4, 'FMSG999') */
+{ "pg_int4_to_char(111, 'FM999.99PR')", "111.", 0 }, /* to_char((111)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(111, '9.99EEEE')", " 1.11e+02", 0 }, /* to_char((111)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(111, '9EEEE')", " 1e+02", 0 }, /* to_char((111)::int4, '9EEEE') */
+{ "pg_int4_to_char(111, 'rn')", "            cxi", 0 }, /* to_char((111)::int4, 'rn') */
+{ "pg_int4_to_char(111, '999TH')", " 111TH", 0 }, /* to_char((111)::int4, '999TH') */
+{ "pg_int4_to_char(111, 'FM999th')", "111th", 0 }, /* to_char((111)::int4, 'FM999th') */
+{ "pg_int4_to_char(111, '9999V9')", "  1110", 0 }, /* to_char((111)::int4, '9999V9') */
+{ "pg_int4_to_char(111, '9V999')", " ####", 0 }, /* to_char((111)::int4, '9V999') */
+{ "pg_int4_to_char(111, '99V999999999')", "  -669149696", 0 }, /* to_char((111)::int4, '99V999999999') */
+{ "pg_int4_to_char(111, '99V9999999999')", "  -2147483648", 0 }, /* to_char((111)::int4, '99V9999999999') */
+{ "pg_int4_to_char(111, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((111)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(111, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((111)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(111, '9999999999999999999999.99999999')", "                    111.00000000", 0 }, /* to_char((111)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(111, 'SG')", "+", 0 }, /* to_char((111)::int4, 'SG') */
+{ "pg_int4_to_char(111, '9.99.9')", "multiple decimal points", 1 }, /* to_char((111)::int4, '9.99.9') */
+{ "pg_int4_to_char(111, '9V0099')", " 11100", 0 }, /* to_char((111)::int4, '9V0099') */
+{ "pg_int4_to_char(111, '0999.9900')", " 0111.0000", 0 }, /* to_char((111)::int4, '0999.9900') */
+{ "pg_int4_to_char(111, 'FM0999.9900')", "0111.0000", 0 }, /* to_char((111)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(111, 'FMRNth')", "CXI", 0 }, /* to_char((111)::int4, 'FMRNth') */
+{ "pg_int4_to_char(111, '0V0')", " ##", 0 }, /* to_char((111)::int4, '0V0') */
+{ "pg_int4_to_char(111, '')", "", 0 }, /* to_char((111)::int4, '') */
+{ "pg_int4_to_char(485, '999.99')", " 485.00", 0 }, /* to_char((485)::int4, '999.99') */
+{ "pg_int4_to_char(485, 'FM999.00')", "485.00", 0 }, /* to_char((485)::int4, 'FM999.00') */
+{ "pg_int4_to_char(485, '9G999D99')", "   485.00", 0 }, /* to_char((485)::int4, '9G999D99') */
+{ "pg_int4_to_char(485, 'S9999')", " +485", 0 }, /* to_char((485)::int4, 'S9999') */
+{ "pg_int4_to_char(485, '9999MI')", " 485 ", 0 }, /* to_char((485)::int4, '9999MI') */
+{ "pg_int4_to_char(485, 'PL999')", "+ 485", 0 }, /* to_char((485)::int4, 'PL999') */
+{ "pg_int4_to_char(485, 'SG999')", "+485", 0 }, /* to_char((485)::int4, 'SG999') */
+{ "pg_int4_to_char(485, '99.99EEEE')", " 4.85e+02", 0 }, /* to_char((485)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(485, 'RN')", "        CDLXXXV", 0 }, /* to_char((485)::int4, 'RN') */
+{ "pg_int4_to_char(485, 'FMRN')", "CDLXXXV", 0 }, /* to_char((485)::int4, 'FMRN') */
+{ "pg_int4_to_char(485, '999th')", " 485th", 0 }, /* to_char((485)::int4, '999th') */
+{ "pg_int4_to_char(485, '99V99')", " ####", 0 }, /* to_char((485)::int4, '99V99') */
+{ "pg_int4_to_char(485, '999PR')", " 485 ", 0 }, /* to_char((485)::int4, '999PR') */
+{ "pg_int4_to_char(485, 'B999')", " 485", 0 }, /* to_char((485)::int4, 'B999') */
+{ "pg_int4_to_char(485, '\"text\"999')", "text 485", 0 }, /* to_char((485)::int4, '"text"999') */
+{ "pg_int4_to_char(485, '0000')", " 0485", 0 }, /* to_char((485)::int4, '0000') */
+{ "pg_int4_to_char(485, '9999')", "  485", 0 }, /* to_char((485)::int4, '9999') */
+{ "pg_int4_to_char(485, '9')", " #", 0 }, /* to_char((485)::int4, '9') */
+{ "pg_int4_to_char(485, 'FM9999')", "485", 0 }, /* to_char((485)::int4, 'FM9999') */
+{ "pg_int4_to_char(485, '0.00')", " #.##", 0 }, /* to_char((485)::int4, '0.00') */
+{ "pg_int4_to_char(485, '.99')", " .##", 0 }, /* to_char((485)::int4, '.99') */
+{ "pg_int4_to_char(485, 'FM9.9')", "#.#", 0 }, /* to_char((485)::int4, 'FM9.9') */
+{ "pg_int4_to_char(485, '999,999,999.999')", "         485.000", 0 }, /* to_char((485)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(485, 'FM999,999,999,999')", "485", 0 }, /* to_char((485)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(485, 'S999.99')", "+485.00", 0 }, /* to_char((485)::int4, 'S999.99') */
+{ "pg_int4_to_char(485, 'FMS999.99')", "+485.", 0 }, /* to_char((485)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(485, '999.99MI')", "485.00 ", 0 }, /* to_char((485)::int4, '999.99MI') */
+{ "pg_int4_to_char(485, 'FMSG999')", "+485", 0 }, /* to_char((485)::int4, 'FMSG999') */
+{ "pg_int4_to_char(485, 'FM999.99PR')", "485.", 0 }, /* to_char((485)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(485, '9.99EEEE')", " 4.85e+02", 0 }, /* to_char((485)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(485, '9EEEE')", " 5e+02", 0 }, /* to_char((485)::int4, '9EEEE') */
+{ "pg_int4_to_char(485, 'rn')", "        cdlxxxv", 0 }, /* to_char((485)::int4, 'rn') */
+{ "pg_int4_to_char(485, '999TH')", " 485TH", 0 }, /* to_char((485)::int4, '999TH') */
+{ "pg_int4_to_char(485, 'FM999th')", "485th", 0 }, /* to_char((485)::int4, 'FM999th') */
+{ "pg_int4_to_char(485, '9999V9')", "  4850", 0 }, /* to_char((485)::int4, '9999V9') */
+{ "pg_int4_to_char(485, '9V999')", " ####", 0 }, /* to_char((485)::int4, '9V999') */
+{ "pg_int4_to_char(485, '99V999999999')", "  -331304448", 0 }, /* to_char((485)::int4, '99V999999999') */
+{ "pg_int4_to_char(485, '99V9999999999')", "  -2147483648", 0 }, /* to_char((485)::int4, '99V9999999999') */
+{ "pg_int4_to_char(485, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((485)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(485, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((485)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(485, '9999999999999999999999.99999999')", "                    485.00000000", 0 }, /* to_char((485)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(485, 'SG')", "+", 0 }, /* to_char((485)::int4, 'SG') */
+{ "pg_int4_to_char(485, '9.99.9')", "multiple decimal points", 1 }, /* to_char((485)::int4, '9.99.9') */
+{ "pg_int4_to_char(485, '9V0099')", " 48500", 0 }, /* to_char((485)::int4, '9V0099') */
+{ "pg_int4_to_char(485, '0999.9900')", " 0485.0000", 0 }, /* to_char((485)::int4, '0999.9900') */
+{ "pg_int4_to_char(485, 'FM0999.9900')", "0485.0000", 0 }, /* to_char((485)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(485, 'FMRNth')", "CDLXXXV", 0 }, /* to_char((485)::int4, 'FMRNth') */
+{ "pg_int4_to_char(485, '0V0')", " ##", 0 }, /* to_char((485)::int4, '0V0') */
+{ "pg_int4_to_char(485, '')", "", 0 }, /* to_char((485)::int4, '') */
+{ "pg_int4_to_char(-485, '999.99')", "-485.00", 0 }, /* to_char((-485)::int4, '999.99') */
+{ "pg_int4_to_char(-485, 'FM999.00')", "-485.00", 0 }, /* to_char((-485)::int4, 'FM999.00') */
+{ "pg_int4_to_char(-485, '9G999D99')", "  -485.00", 0 }, /* to_char((-485)::int4, '9G999D99') */
+{ "pg_int4_to_char(-485, 'S9999')", " -485", 0 }, /* to_char((-485)::int4, 'S9999') */
+{ "pg_int4_to_char(-485, '9999MI')", " 485-", 0 }, /* to_char((-485)::int4, '9999MI') */
+{ "pg_int4_to_char(-485, 'PL999')", " -485", 0 }, /* to_char((-485)::int4, 'PL999') */
+{ "pg_int4_to_char(-485, 'SG999')", "-485", 0 }, /* to_char((-485)::int4, 'SG999') */
+{ "pg_int4_to_char(-485, '99.99EEEE')", "-4.85e+02", 0 }, /* to_char((-485)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(-485, 'RN')", "###############", 0 }, /* to_char((-485)::int4, 'RN') */
+{ "pg_int4_to_char(-485, 'FMRN')", "###############", 0 }, /* to_char((-485)::int4, 'FMRN') */
+{ "pg_int4_to_char(-485, '999th')", "-485", 0 }, /* to_char((-485)::int4, '999th') */
+{ "pg_int4_to_char(-485, '99V99')", "-####", 0 }, /* to_char((-485)::int4, '99V99') */
+{ "pg_int4_to_char(-485, '999PR')", "<485>", 0 }, /* to_char((-485)::int4, '999PR') */
+{ "pg_int4_to_char(-485, 'B999')", "-485", 0 }, /* to_char((-485)::int4, 'B999') */
+{ "pg_int4_to_char(-485, '\"text\"999')", "text-485", 0 }, /* to_char((-485)::int4, '"text"999') */
+{ "pg_int4_to_char(-485, '0000')", "-0485", 0 }, /* to_char((-485)::int4, '0000') */
+{ "pg_int4_to_char(-485, '9999')", " -485", 0 }, /* to_char((-485)::int4, '9999') */
+{ "pg_int4_to_char(-485, '9')", "-#", 0 }, /* to_char((-485)::int4, '9') */
+{ "pg_int4_to_char(-485, 'FM9999')", "-485", 0 }, /* to_char((-485)::int4, 'FM9999') */
+{ "pg_int4_to_char(-485, '0.00')", "-#.##", 0 }, /* to_char((-485)::int4, '0.00') */
+{ "pg_int4_to_char(-485, '.99')", "-.##", 0 }, /* to_char((-485)::int4, '.99') */
+{ "pg_int4_to_char(-485, 'FM9.9')", "-#.#", 0 }, /* to_char((-485)::int4, 'FM9.9') */
+{ "pg_int4_to_char(-485, '999,999,999.999')", "        -485.000", 0 }, /* to_char((-485)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(-485, 'FM999,999,999,999')", "-485", 0 }, /* to_char((-485)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(-485, 'S999.99')", "-485.00", 0 }, /* to_char((-485)::int4, 'S999.99') */
+{ "pg_int4_to_char(-485, 'FMS999.99')", "-485.", 0 }, /* to_char((-485)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(-485, '999.99MI')", "485.00-", 0 }, /* to_char((-485)::int4, '999.99MI') */
+{ "pg_int4_to_char(-485, 'FMSG999')", "-485", 0 }, /* to_char((-485)::int4, 'FMSG999') */
+{ "pg_int4_to_char(-485, 'FM999.99PR')", "<485.>", 0 }, /* to_char((-485)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(-485, '9.99EEEE')", "-4.85e+02", 0 }, /* to_char((-485)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(-485, '9EEEE')", "-5e+02", 0 }, /* to_char((-485)::int4, '9EEEE') */
+{ "pg_int4_to_char(-485, 'rn')", "###############", 0 }, /* to_char((-485)::int4, 'rn') */
+{ "pg_int4_to_char(-485, '999TH')", "-485", 0 }, /* to_char((-485)::int4, '999TH') */
+{ "pg_int4_to_char(-485, 'FM999th')", "-485", 0 }, /* to_char((-485)::int4, 'FM999th') */
+{ "pg_int4_to_char(-485, '9999V9')", " -4850", 0 }, /* to_char((-485)::int4, '9999V9') */
+{ "pg_int4_to_char(-485, '9V999')", "-####", 0 }, /* to_char((-485)::int4, '9V999') */
+{ "pg_int4_to_char(-485, '99V999999999')", "   331304448", 0 }, /* to_char((-485)::int4, '99V999999999') */
+{ "pg_int4_to_char(-485, '99V9999999999')", "  -2147483648", 0 }, /* to_char((-485)::int4, '99V9999999999') */
+{ "pg_int4_to_char(-485, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((-485)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(-485, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((-485)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(-485, '9999999999999999999999.99999999')", "                   -485.00000000", 0 }, /* to_char((-485)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(-485, 'SG')", "-", 0 }, /* to_char((-485)::int4, 'SG') */
+{ "pg_int4_to_char(-485, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-485)::int4, '9.99.9') */
+{ "pg_int4_to_char(-485, '9V0099')", "-48500", 0 }, /* to_char((-485)::int4, '9V0099') */
+{ "pg_int4_to_char(-485, '0999.9900')", "-0485.0000", 0 }, /* to_char((-485)::int4, '0999.9900') */
+{ "pg_int4_to_char(-485, 'FM0999.9900')", "-0485.0000", 0 }, /* to_char((-485)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(-485, 'FMRNth')", "###############", 0 }, /* to_char((-485)::int4, 'FMRNth') */
+{ "pg_int4_to_char(-485, '0V0')", "-##", 0 }, /* to_char((-485)::int4, '0V0') */
+{ "pg_int4_to_char(-485, '')", "", 0 }, /* to_char((-485)::int4, '') */
+{ "pg_int4_to_char(2147483647, '999.99')", " ###.##", 0 }, /* to_char((2147483647)::int4, '999.99') */
+{ "pg_int4_to_char(2147483647, 'FM999.00')", "###.##", 0 }, /* to_char((2147483647)::int4, 'FM999.00') */
+{ "pg_int4_to_char(2147483647, '9G999D99')", " #,###.##", 0 }, /* to_char((2147483647)::int4, '9G999D99') */
+{ "pg_int4_to_char(2147483647, 'S9999')", "+####", 0 }, /* to_char((2147483647)::int4, 'S9999') */
+{ "pg_int4_to_char(2147483647, '9999MI')", "#### ", 0 }, /* to_char((2147483647)::int4, '9999MI') */
+{ "pg_int4_to_char(2147483647, 'PL999')", "+ ###", 0 }, /* to_char((2147483647)::int4, 'PL999') */
+{ "pg_int4_to_char(2147483647, 'SG999')", "+###", 0 }, /* to_char((2147483647)::int4, 'SG999') */
+{ "pg_int4_to_char(2147483647, '99.99EEEE')", " 2.15e+09", 0 }, /* to_char((2147483647)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(2147483647, 'RN')", "###############", 0 }, /* to_char((2147483647)::int4, 'RN') */
+{ "pg_int4_to_char(2147483647, 'FMRN')", "###############", 0 }, /* to_char((2147483647)::int4, 'FMRN') */
+{ "pg_int4_to_char(2147483647, '999th')", " ###", 0 }, /* to_char((2147483647)::int4, '999th') */
+{ "pg_int4_to_char(2147483647, '99V99')", " -100", 0 }, /* to_char((2147483647)::int4, '99V99') */
+{ "pg_int4_to_char(2147483647, '999PR')", " ### ", 0 }, /* to_char((2147483647)::int4, '999PR') */
+{ "pg_int4_to_char(2147483647, 'B999')", " ###", 0 }, /* to_char((2147483647)::int4, 'B999') */
+{ "pg_int4_to_char(2147483647, '\"text\"999')", "text ###", 0 }, /* to_char((2147483647)::int4, '"text"999') */
+{ "pg_int4_to_char(2147483647, '0000')", " ####", 0 }, /* to_char((2147483647)::int4, '0000') */
+{ "pg_int4_to_char(2147483647, '9999')", " ####", 0 }, /* to_char((2147483647)::int4, '9999') */
+{ "pg_int4_to_char(2147483647, '9')", " #", 0 }, /* to_char((2147483647)::int4, '9') */
+{ "pg_int4_to_char(2147483647, 'FM9999')", "####", 0 }, /* to_char((2147483647)::int4, 'FM9999') */
+{ "pg_int4_to_char(2147483647, '0.00')", " #.##", 0 }, /* to_char((2147483647)::int4, '0.00') */
+{ "pg_int4_to_char(2147483647, '.99')", " .##", 0 }, /* to_char((2147483647)::int4, '.99') */
+{ "pg_int4_to_char(2147483647, 'FM9.9')", "#.#", 0 }, /* to_char((2147483647)::int4, 'FM9.9') */
+{ "pg_int4_to_char(2147483647, '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char((2147483647)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(2147483647, 'FM999,999,999,999')", "2,147,483,647", 0 }, /* to_char((2147483647)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(2147483647, 'S999.99')", "+###.##", 0 }, /* to_char((2147483647)::int4, 'S999.99') */
+{ "pg_int4_to_char(2147483647, 'FMS999.99')", "+###.##", 0 }, /* to_char((2147483647)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(2147483647, '999.99MI')", "###.## ", 0 }, /* to_char((2147483647)::int4, '999.99MI') */
+{ "pg_int4_to_char(2147483647, 'FMSG999')", "+###", 0 }, /* to_char((2147483647)::int4, 'FMSG999') */
+{ "pg_int4_to_char(2147483647, 'FM999.99PR')", "###.##", 0 }, /* to_char((2147483647)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(2147483647, '9.99EEEE')", " 2.15e+09", 0 }, /* to_char((2147483647)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(2147483647, '9EEEE')", " 2e+09", 0 }, /* to_char((2147483647)::int4, '9EEEE') */
+{ "pg_int4_to_char(2147483647, 'rn')", "###############", 0 }, /* to_char((2147483647)::int4, 'rn') */
+{ "pg_int4_to_char(2147483647, '999TH')", " ###", 0 }, /* to_char((2147483647)::int4, '999TH') */
+{ "pg_int4_to_char(2147483647, 'FM999th')", "###", 0 }, /* to_char((2147483647)::int4, 'FM999th') */
+{ "pg_int4_to_char(2147483647, '9999V9')", "   -10", 0 }, /* to_char((2147483647)::int4, '9999V9') */
+{ "pg_int4_to_char(2147483647, '9V999')", "-1000", 0 }, /* to_char((2147483647)::int4, '9V999') */
+{ "pg_int4_to_char(2147483647, '99V999999999')", " -1000000000", 0 }, /* to_char((2147483647)::int4, '99V999999999') */
+{ "pg_int4_to_char(2147483647, '99V9999999999')", "  -2147483648", 0 }, /* to_char((2147483647)::int4, '99V9999999999') */
+{ "pg_int4_to_char(2147483647, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((2147483647)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(2147483647, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((2147483647)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(2147483647, '9999999999999999999999.99999999')", "             2147483647.00000000", 0 }, /* to_char((2147483647)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(2147483647, 'SG')", "+", 0 }, /* to_char((2147483647)::int4, 'SG') */
+{ "pg_int4_to_char(2147483647, '9.99.9')", "multiple decimal points", 1 }, /* to_char((2147483647)::int4, '9.99.9') */
+{ "pg_int4_to_char(2147483647, '9V0099')", " -0100", 0 }, /* to_char((2147483647)::int4, '9V0099') */
+{ "pg_int4_to_char(2147483647, '0999.9900')", " ####.####", 0 }, /* to_char((2147483647)::int4, '0999.9900') */
+{ "pg_int4_to_char(2147483647, 'FM0999.9900')", "####.####", 0 }, /* to_char((2147483647)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(2147483647, 'FMRNth')", "###############", 0 }, /* to_char((2147483647)::int4, 'FMRNth') */
+{ "pg_int4_to_char(2147483647, '0V0')", " ##", 0 }, /* to_char((2147483647)::int4, '0V0') */
+{ "pg_int4_to_char(2147483647, '')", "", 0 }, /* to_char((2147483647)::int4, '') */
+{ "pg_int4_to_char(-2147483648, '999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int4, '999.99') */
+{ "pg_int4_to_char(-2147483648, 'FM999.00')", "-###.##", 0 }, /* to_char((-2147483648)::int4, 'FM999.00') */
+{ "pg_int4_to_char(-2147483648, '9G999D99')", "-#,###.##", 0 }, /* to_char((-2147483648)::int4, '9G999D99') */
+{ "pg_int4_to_char(-2147483648, 'S9999')", "-####", 0 }, /* to_char((-2147483648)::int4, 'S9999') */
+{ "pg_int4_to_char(-2147483648, '9999MI')", "####-", 0 }, /* to_char((-2147483648)::int4, '9999MI') */
+{ "pg_int4_to_char(-2147483648, 'PL999')", " -###", 0 }, /* to_char((-2147483648)::int4, 'PL999') */
+{ "pg_int4_to_char(-2147483648, 'SG999')", "-###", 0 }, /* to_char((-2147483648)::int4, 'SG999') */
+{ "pg_int4_to_char(-2147483648, '99.99EEEE')", "-2.15e+09", 0 }, /* to_char((-2147483648)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(-2147483648, 'RN')", "###############", 0 }, /* to_char((-2147483648)::int4, 'RN') */
+{ "pg_int4_to_char(-2147483648, 'FMRN')", "###############", 0 }, /* to_char((-2147483648)::int4, 'FMRN') */
+{ "pg_int4_to_char(-2147483648, '999th')", "-###", 0 }, /* to_char((-2147483648)::int4, '999th') */
+{ "pg_int4_to_char(-2147483648, '99V99')", "    0", 0 }, /* to_char((-2147483648)::int4, '99V99') */
+{ "pg_int4_to_char(-2147483648, '999PR')", "<###>", 0 }, /* to_char((-2147483648)::int4, '999PR') */
+{ "pg_int4_to_char(-2147483648, 'B999')", "-###", 0 }, /* to_char((-2147483648)::int4, 'B999') */
+{ "pg_int4_to_char(-2147483648, '\"text\"999')", "text-###", 0 }, /* to_char((-2147483648)::int4, '"text"999') */
+{ "pg_int4_to_char(-2147483648, '0000')", "-####", 0 }, /* to_char((-2147483648)::int4, '0000') */
+{ "pg_int4_to_char(-2147483648, '9999')", "-####", 0 }, /* to_char((-2147483648)::int4, '9999') */
+{ "pg_int4_to_char(-2147483648, '9')", "-#", 0 }, /* to_char((-2147483648)::int4, '9') */
+{ "pg_int4_to_char(-2147483648, 'FM9999')", "-####", 0 }, /* to_char((-2147483648)::int4, 'FM9999') */
+{ "pg_int4_to_char(-2147483648, '0.00')", "-#.##", 0 }, /* to_char((-2147483648)::int4, '0.00') */
+{ "pg_int4_to_char(-2147483648, '.99')", "-.##", 0 }, /* to_char((-2147483648)::int4, '.99') */
+{ "pg_int4_to_char(-2147483648, 'FM9.9')", "-#.#", 0 }, /* to_char((-2147483648)::int4, 'FM9.9') */
+{ "pg_int4_to_char(-2147483648, '999,999,999.999')", "-###,###,###.###", 0 }, /* to_char((-2147483648)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(-2147483648, 'FM999,999,999,999')", "-2,147,483,648", 0 }, /* to_char((-2147483648)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(-2147483648, 'S999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int4, 'S999.99') */
+{ "pg_int4_to_char(-2147483648, 'FMS999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(-2147483648, '999.99MI')", "###.##-", 0 }, /* to_char((-2147483648)::int4, '999.99MI') */
+{ "pg_int4_to_char(-2147483648, 'FMSG999')", "-###", 0 }, /* to_char((-2147483648)::int4, 'FMSG999') */
+{ "pg_int4_to_char(-2147483648, 'FM999.99PR')", "<###.##>", 0 }, /* to_char((-2147483648)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(-2147483648, '9.99EEEE')", "-2.15e+09", 0 }, /* to_char((-2147483648)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(-2147483648, '9EEEE')", "-2e+09", 0 }, /* to_char((-2147483648)::int4, '9EEEE') */
+{ "pg_int4_to_char(-2147483648, 'rn')", "###############", 0 }, /* to_char((-2147483648)::int4, 'rn') */
+{ "pg_int4_to_char(-2147483648, '999TH')", "-###", 0 }, /* to_char((-2147483648)::int4, '999TH') */
+{ "pg_int4_to_char(-2147483648, 'FM999th')", "-###", 0 }, /* to_char((-2147483648)::int4, 'FM999th') */
+{ "pg_int4_to_char(-2147483648, '9999V9')", "     0", 0 }, /* to_char((-2147483648)::int4, '9999V9') */
+{ "pg_int4_to_char(-2147483648, '9V999')", "    0", 0 }, /* to_char((-2147483648)::int4, '9V999') */
+{ "pg_int4_to_char(-2147483648, '99V999999999')", "           0", 0 }, /* to_char((-2147483648)::int4, '99V999999999') */
+{ "pg_int4_to_char(-2147483648, '99V9999999999')", "            0", 0 }, /* to_char((-2147483648)::int4, '99V9999999999') */
+{ "pg_int4_to_char(-2147483648, '99V99999999999999999')", "                   0", 0 }, /* to_char((-2147483648)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(-2147483648, '99V9999999999999999999')", "                     0", 0 }, /* to_char((-2147483648)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(-2147483648, '9999999999999999999999.99999999')", "            -2147483648.00000000", 0 }, /* to_char((-2147483648)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(-2147483648, 'SG')", "-", 0 }, /* to_char((-2147483648)::int4, 'SG') */
+{ "pg_int4_to_char(-2147483648, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-2147483648)::int4, '9.99.9') */
+{ "pg_int4_to_char(-2147483648, '9V0099')", "  0000", 0 }, /* to_char((-2147483648)::int4, '9V0099') */
+{ "pg_int4_to_char(-2147483648, '0999.9900')", "-####.####", 0 }, /* to_char((-2147483648)::int4, '0999.9900') */
+{ "pg_int4_to_char(-2147483648, 'FM0999.9900')", "-####.####", 0 }, /* to_char((-2147483648)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(-2147483648, 'FMRNth')", "###############", 0 }, /* to_char((-2147483648)::int4, 'FMRNth') */
+{ "pg_int4_to_char(-2147483648, '0V0')", "-##", 0 }, /* to_char((-2147483648)::int4, '0V0') */
+{ "pg_int4_to_char(-2147483648, '')", "", 0 }, /* to_char((-2147483648)::int4, '') */
+{ "pg_int4_to_char(3999, '999.99')", " ###.##", 0 }, /* to_char((3999)::int4, '999.99') */
+{ "pg_int4_to_char(3999, 'FM999.00')", "###.##", 0 }, /* to_char((3999)::int4, 'FM999.00') */
+{ "pg_int4_to_char(3999, '9G999D99')", " 3,999.00", 0 }, /* to_char((3999)::int4, '9G999D99') */
+{ "pg_int4_to_char(3999, 'S9999')", "+3999", 0 }, /* to_char((3999)::int4, 'S9999') */
+{ "pg_int4_to_char(3999, '9999MI')", "3999 ", 0 }, /* to_char((3999)::int4, '9999MI') */
+{ "pg_int4_to_char(3999, 'PL999')", "+ ###", 0 }, /* to_char((3999)::int4, 'PL999') */
+{ "pg_int4_to_char(3999, 'SG999')", "+###", 0 }, /* to_char((3999)::int4, 'SG999') */
+{ "pg_int4_to_char(3999, '99.99EEEE')", " 4.00e+03", 0 }, /* to_char((3999)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(3999, 'RN')", "      MMMCMXCIX", 0 }, /* to_char((3999)::int4, 'RN') */
+{ "pg_int4_to_char(3999, 'FMRN')", "MMMCMXCIX", 0 }, /* to_char((3999)::int4, 'FMRN') */
+{ "pg_int4_to_char(3999, '999th')", " ###", 0 }, /* to_char((3999)::int4, '999th') */
+{ "pg_int4_to_char(3999, '99V99')", " ####", 0 }, /* to_char((3999)::int4, '99V99') */
+{ "pg_int4_to_char(3999, '999PR')", " ### ", 0 }, /* to_char((3999)::int4, '999PR') */
+{ "pg_int4_to_char(3999, 'B999')", " ###", 0 }, /* to_char((3999)::int4, 'B999') */
+{ "pg_int4_to_char(3999, '\"text\"999')", "text ###", 0 }, /* to_char((3999)::int4, '"text"999') */
+{ "pg_int4_to_char(3999, '0000')", " 3999", 0 }, /* to_char((3999)::int4, '0000') */
+{ "pg_int4_to_char(3999, '9999')", " 3999", 0 }, /* to_char((3999)::int4, '9999') */
+{ "pg_int4_to_char(3999, '9')", " #", 0 }, /* to_char((3999)::int4, '9') */
+{ "pg_int4_to_char(3999, 'FM9999')", "3999", 0 }, /* to_char((3999)::int4, 'FM9999') */
+{ "pg_int4_to_char(3999, '0.00')", " #.##", 0 }, /* to_char((3999)::int4, '0.00') */
+{ "pg_int4_to_char(3999, '.99')", " .##", 0 }, /* to_char((3999)::int4, '.99') */
+{ "pg_int4_to_char(3999, 'FM9.9')", "#.#", 0 }, /* to_char((3999)::int4, 'FM9.9') */
+{ "pg_int4_to_char(3999, '999,999,999.999')", "       3,999.000", 0 }, /* to_char((3999)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(3999, 'FM999,999,999,999')", "3,999", 0 }, /* to_char((3999)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(3999, 'S999.99')", "+###.##", 0 }, /* to_char((3999)::int4, 'S999.99') */
+{ "pg_int4_to_char(3999, 'FMS999.99')", "+###.##", 0 }, /* to_char((3999)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(3999, '999.99MI')", "###.## ", 0 }, /* to_char((3999)::int4, '999.99MI') */
+{ "pg_int4_to_char(3999, 'FMSG999')", "+###", 0 }, /* to_char((3999)::int4, 'FMSG999') */
+{ "pg_int4_to_char(3999, 'FM999.99PR')", "###.##", 0 }, /* to_char((3999)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(3999, '9.99EEEE')", " 4.00e+03", 0 }, /* to_char((3999)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(3999, '9EEEE')", " 4e+03", 0 }, /* to_char((3999)::int4, '9EEEE') */
+{ "pg_int4_to_char(3999, 'rn')", "      mmmcmxcix", 0 }, /* to_char((3999)::int4, 'rn') */
+{ "pg_int4_to_char(3999, '999TH')", " ###", 0 }, /* to_char((3999)::int4, '999TH') */
+{ "pg_int4_to_char(3999, 'FM999th')", "###", 0 }, /* to_char((3999)::int4, 'FM999th') */
+{ "pg_int4_to_char(3999, '9999V9')", " 39990", 0 }, /* to_char((3999)::int4, '9999V9') */
+{ "pg_int4_to_char(3999, '9V999')", " ####", 0 }, /* to_char((3999)::int4, '9V999') */
+{ "pg_int4_to_char(3999, '99V999999999')", "   385447424", 0 }, /* to_char((3999)::int4, '99V999999999') */
+{ "pg_int4_to_char(3999, '99V9999999999')", "  -2147483648", 0 }, /* to_char((3999)::int4, '99V9999999999') */
+{ "pg_int4_to_char(3999, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((3999)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(3999, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((3999)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(3999, '9999999999999999999999.99999999')", "                   3999.00000000", 0 }, /* to_char((3999)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(3999, 'SG')", "+", 0 }, /* to_char((3999)::int4, 'SG') */
+{ "pg_int4_to_char(3999, '9.99.9')", "multiple decimal points", 1 }, /* to_char((3999)::int4, '9.99.9') */
+{ "pg_int4_to_char(3999, '9V0099')", " #####", 0 }, /* to_char((3999)::int4, '9V0099') */
+{ "pg_int4_to_char(3999, '0999.9900')", " 3999.0000", 0 }, /* to_char((3999)::int4, '0999.9900') */
+{ "pg_int4_to_char(3999, 'FM0999.9900')", "3999.0000", 0 }, /* to_char((3999)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(3999, 'FMRNth')", "MMMCMXCIX", 0 }, /* to_char((3999)::int4, 'FMRNth') */
+{ "pg_int4_to_char(3999, '0V0')", " ##", 0 }, /* to_char((3999)::int4, '0V0') */
+{ "pg_int4_to_char(3999, '')", "", 0 }, /* to_char((3999)::int4, '') */
+{ "pg_int4_to_char(4000, '999.99')", " ###.##", 0 }, /* to_char((4000)::int4, '999.99') */
+{ "pg_int4_to_char(4000, 'FM999.00')", "###.##", 0 }, /* to_char((4000)::int4, 'FM999.00') */
+{ "pg_int4_to_char(4000, '9G999D99')", " 4,000.00", 0 }, /* to_char((4000)::int4, '9G999D99') */
+{ "pg_int4_to_char(4000, 'S9999')", "+4000", 0 }, /* to_char((4000)::int4, 'S9999') */
+{ "pg_int4_to_char(4000, '9999MI')", "4000 ", 0 }, /* to_char((4000)::int4, '9999MI') */
+{ "pg_int4_to_char(4000, 'PL999')", "+ ###", 0 }, /* to_char((4000)::int4, 'PL999') */
+{ "pg_int4_to_char(4000, 'SG999')", "+###", 0 }, /* to_char((4000)::int4, 'SG999') */
+{ "pg_int4_to_char(4000, '99.99EEEE')", " 4.00e+03", 0 }, /* to_char((4000)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(4000, 'RN')", "###############", 0 }, /* to_char((4000)::int4, 'RN') */
+{ "pg_int4_to_char(4000, 'FMRN')", "###############", 0 }, /* to_char((4000)::int4, 'FMRN') */
+{ "pg_int4_to_char(4000, '999th')", " ###", 0 }, /* to_char((4000)::int4, '999th') */
+{ "pg_int4_to_char(4000, '99V99')", " ####", 0 }, /* to_char((4000)::int4, '99V99') */
+{ "pg_int4_to_char(4000, '999PR')", " ### ", 0 }, /* to_char((4000)::int4, '999PR') */
+{ "pg_int4_to_char(4000, 'B999')", " ###", 0 }, /* to_char((4000)::int4, 'B999') */
+{ "pg_int4_to_char(4000, '\"text\"999')", "text ###", 0 }, /* to_char((4000)::int4, '"text"999') */
+{ "pg_int4_to_char(4000, '0000')", " 4000", 0 }, /* to_char((4000)::int4, '0000') */
+{ "pg_int4_to_char(4000, '9999')", " 4000", 0 }, /* to_char((4000)::int4, '9999') */
+{ "pg_int4_to_char(4000, '9')", " #", 0 }, /* to_char((4000)::int4, '9') */
+{ "pg_int4_to_char(4000, 'FM9999')", "4000", 0 }, /* to_char((4000)::int4, 'FM9999') */
+{ "pg_int4_to_char(4000, '0.00')", " #.##", 0 }, /* to_char((4000)::int4, '0.00') */
+{ "pg_int4_to_char(4000, '.99')", " .##", 0 }, /* to_char((4000)::int4, '.99') */
+{ "pg_int4_to_char(4000, 'FM9.9')", "#.#", 0 }, /* to_char((4000)::int4, 'FM9.9') */
+{ "pg_int4_to_char(4000, '999,999,999.999')", "       4,000.000", 0 }, /* to_char((4000)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(4000, 'FM999,999,999,999')", "4,000", 0 }, /* to_char((4000)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(4000, 'S999.99')", "+###.##", 0 }, /* to_char((4000)::int4, 'S999.99') */
+{ "pg_int4_to_char(4000, 'FMS999.99')", "+###.##", 0 }, /* to_char((4000)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(4000, '999.99MI')", "###.## ", 0 }, /* to_char((4000)::int4, '999.99MI') */
+{ "pg_int4_to_char(4000, 'FMSG999')", "+###", 0 }, /* to_char((4000)::int4, 'FMSG999') */
+{ "pg_int4_to_char(4000, 'FM999.99PR')", "###.##", 0 }, /* to_char((4000)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(4000, '9.99EEEE')", " 4.00e+03", 0 }, /* to_char((4000)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(4000, '9EEEE')", " 4e+03", 0 }, /* to_char((4000)::int4, '9EEEE') */
+{ "pg_int4_to_char(4000, 'rn')", "###############", 0 }, /* to_char((4000)::int4, 'rn') */
+{ "pg_int4_to_char(4000, '999TH')", " ###", 0 }, /* to_char((4000)::int4, '999TH') */
+{ "pg_int4_to_char(4000, 'FM999th')", "###", 0 }, /* to_char((4000)::int4, 'FM999th') */
+{ "pg_int4_to_char(4000, '9999V9')", " 40000", 0 }, /* to_char((4000)::int4, '9999V9') */
+{ "pg_int4_to_char(4000, '9V999')", " ####", 0 }, /* to_char((4000)::int4, '9V999') */
+{ "pg_int4_to_char(4000, '99V999999999')", "  1385447424", 0 }, /* to_char((4000)::int4, '99V999999999') */
+{ "pg_int4_to_char(4000, '99V9999999999')", "            0", 0 }, /* to_char((4000)::int4, '99V9999999999') */
+{ "pg_int4_to_char(4000, '99V99999999999999999')", "                   0", 0 }, /* to_char((4000)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(4000, '99V9999999999999999999')", "                     0", 0 }, /* to_char((4000)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(4000, '9999999999999999999999.99999999')", "                   4000.00000000", 0 }, /* to_char((4000)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(4000, 'SG')", "+", 0 }, /* to_char((4000)::int4, 'SG') */
+{ "pg_int4_to_char(4000, '9.99.9')", "multiple decimal points", 1 }, /* to_char((4000)::int4, '9.99.9') */
+{ "pg_int4_to_char(4000, '9V0099')", " #####", 0 }, /* to_char((4000)::int4, '9V0099') */
+{ "pg_int4_to_char(4000, '0999.9900')", " 4000.0000", 0 }, /* to_char((4000)::int4, '0999.9900') */
+{ "pg_int4_to_char(4000, 'FM0999.9900')", "4000.0000", 0 }, /* to_char((4000)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(4000, 'FMRNth')", "###############", 0 }, /* to_char((4000)::int4, 'FMRNth') */
+{ "pg_int4_to_char(4000, '0V0')", " ##", 0 }, /* to_char((4000)::int4, '0V0') */
+{ "pg_int4_to_char(4000, '')", "", 0 }, /* to_char((4000)::int4, '') */
+{ "pg_int4_to_char(1000000, '999.99')", " ###.##", 0 }, /* to_char((1000000)::int4, '999.99') */
+{ "pg_int4_to_char(1000000, 'FM999.00')", "###.##", 0 }, /* to_char((1000000)::int4, 'FM999.00') */
+{ "pg_int4_to_char(1000000, '9G999D99')", " #,###.##", 0 }, /* to_char((1000000)::int4, '9G999D99') */
+{ "pg_int4_to_char(1000000, 'S9999')", "+####", 0 }, /* to_char((1000000)::int4, 'S9999') */
+{ "pg_int4_to_char(1000000, '9999MI')", "#### ", 0 }, /* to_char((1000000)::int4, '9999MI') */
+{ "pg_int4_to_char(1000000, 'PL999')", "+ ###", 0 }, /* to_char((1000000)::int4, 'PL999') */
+{ "pg_int4_to_char(1000000, 'SG999')", "+###", 0 }, /* to_char((1000000)::int4, 'SG999') */
+{ "pg_int4_to_char(1000000, '99.99EEEE')", " 1.00e+06", 0 }, /* to_char((1000000)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(1000000, 'RN')", "###############", 0 }, /* to_char((1000000)::int4, 'RN') */
+{ "pg_int4_to_char(1000000, 'FMRN')", "###############", 0 }, /* to_char((1000000)::int4, 'FMRN') */
+{ "pg_int4_to_char(1000000, '999th')", " ###", 0 }, /* to_char((1000000)::int4, '999th') */
+{ "pg_int4_to_char(1000000, '99V99')", " ####", 0 }, /* to_char((1000000)::int4, '99V99') */
+{ "pg_int4_to_char(1000000, '999PR')", " ### ", 0 }, /* to_char((1000000)::int4, '999PR') */
+{ "pg_int4_to_char(1000000, 'B999')", " ###", 0 }, /* to_char((1000000)::int4, 'B999') */
+{ "pg_int4_to_char(1000000, '\"text\"999')", "text ###", 0 }, /* to_char((1000000)::int4, '"text"999') */
+{ "pg_int4_to_char(1000000, '0000')", " ####", 0 }, /* to_char((1000000)::int4, '0000') */
+{ "pg_int4_to_char(1000000, '9999')", " ####", 0 }, /* to_char((1000000)::int4, '9999') */
+{ "pg_int4_to_char(1000000, '9')", " #", 0 }, /* to_char((1000000)::int4, '9') */
+{ "pg_int4_to_char(1000000, 'FM9999')", "####", 0 }, /* to_char((1000000)::int4, 'FM9999') */
+{ "pg_int4_to_char(1000000, '0.00')", " #.##", 0 }, /* to_char((1000000)::int4, '0.00') */
+{ "pg_int4_to_char(1000000, '.99')", " .##", 0 }, /* to_char((1000000)::int4, '.99') */
+{ "pg_int4_to_char(1000000, 'FM9.9')", "#.#", 0 }, /* to_char((1000000)::int4, 'FM9.9') */
+{ "pg_int4_to_char(1000000, '999,999,999.999')", "   1,000,000.000", 0 }, /* to_char((1000000)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(1000000, 'FM999,999,999,999')", "1,000,000", 0 }, /* to_char((1000000)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(1000000, 'S999.99')", "+###.##", 0 }, /* to_char((1000000)::int4, 'S999.99') */
+{ "pg_int4_to_char(1000000, 'FMS999.99')", "+###.##", 0 }, /* to_char((1000000)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(1000000, '999.99MI')", "###.## ", 0 }, /* to_char((1000000)::int4, '999.99MI') */
+{ "pg_int4_to_char(1000000, 'FMSG999')", "+###", 0 }, /* to_char((1000000)::int4, 'FMSG999') */
+{ "pg_int4_to_char(1000000, 'FM999.99PR')", "###.##", 0 }, /* to_char((1000000)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(1000000, '9.99EEEE')", " 1.00e+06", 0 }, /* to_char((1000000)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(1000000, '9EEEE')", " 1e+06", 0 }, /* to_char((1000000)::int4, '9EEEE') */
+{ "pg_int4_to_char(1000000, 'rn')", "###############", 0 }, /* to_char((1000000)::int4, 'rn') */
+{ "pg_int4_to_char(1000000, '999TH')", " ###", 0 }, /* to_char((1000000)::int4, '999TH') */
+{ "pg_int4_to_char(1000000, 'FM999th')", "###", 0 }, /* to_char((1000000)::int4, 'FM999th') */
+{ "pg_int4_to_char(1000000, '9999V9')", " #####", 0 }, /* to_char((1000000)::int4, '9999V9') */
+{ "pg_int4_to_char(1000000, '9V999')", " ####", 0 }, /* to_char((1000000)::int4, '9V999') */
+{ "pg_int4_to_char(1000000, '99V999999999')", " -1530494976", 0 }, /* to_char((1000000)::int4, '99V999999999') */
+{ "pg_int4_to_char(1000000, '99V9999999999')", "            0", 0 }, /* to_char((1000000)::int4, '99V9999999999') */
+{ "pg_int4_to_char(1000000, '99V99999999999999999')", "                   0", 0 }, /* to_char((1000000)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(1000000, '99V9999999999999999999')", "                     0", 0 }, /* to_char((1000000)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(1000000, '9999999999999999999999.99999999')", "                1000000.00000000", 0 }, /* to_char((1000000)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(1000000, 'SG')", "+", 0 }, /* to_char((1000000)::int4, 'SG') */
+{ "pg_int4_to_char(1000000, '9.99.9')", "multiple decimal points", 1 }, /* to_char((1000000)::int4, '9.99.9') */
+{ "pg_int4_to_char(1000000, '9V0099')", " #####", 0 }, /* to_char((1000000)::int4, '9V0099') */
+{ "pg_int4_to_char(1000000, '0999.9900')", " ####.####", 0 }, /* to_char((1000000)::int4, '0999.9900') */
+{ "pg_int4_to_char(1000000, 'FM0999.9900')", "####.####", 0 }, /* to_char((1000000)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(1000000, 'FMRNth')", "###############", 0 }, /* to_char((1000000)::int4, 'FMRNth') */
+{ "pg_int4_to_char(1000000, '0V0')", " ##", 0 }, /* to_char((1000000)::int4, '0V0') */
+{ "pg_int4_to_char(1000000, '')", "", 0 }, /* to_char((1000000)::int4, '') */
+{ "pg_int4_to_char(21, '999.99')", "  21.00", 0 }, /* to_char((21)::int4, '999.99') */
+{ "pg_int4_to_char(21, 'FM999.00')", "21.00", 0 }, /* to_char((21)::int4, 'FM999.00') */
+{ "pg_int4_to_char(21, '9G999D99')", "    21.00", 0 }, /* to_char((21)::int4, '9G999D99') */
+{ "pg_int4_to_char(21, 'S9999')", "  +21", 0 }, /* to_char((21)::int4, 'S9999') */
+{ "pg_int4_to_char(21, '9999MI')", "  21 ", 0 }, /* to_char((21)::int4, '9999MI') */
+{ "pg_int4_to_char(21, 'PL999')", "+  21", 0 }, /* to_char((21)::int4, 'PL999') */
+{ "pg_int4_to_char(21, 'SG999')", "+ 21", 0 }, /* to_char((21)::int4, 'SG999') */
+{ "pg_int4_to_char(21, '99.99EEEE')", " 2.10e+01", 0 }, /* to_char((21)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(21, 'RN')", "            XXI", 0 }, /* to_char((21)::int4, 'RN') */
+{ "pg_int4_to_char(21, 'FMRN')", "XXI", 0 }, /* to_char((21)::int4, 'FMRN') */
+{ "pg_int4_to_char(21, '999th')", "  21st", 0 }, /* to_char((21)::int4, '999th') */
+{ "pg_int4_to_char(21, '99V99')", " 2100", 0 }, /* to_char((21)::int4, '99V99') */
+{ "pg_int4_to_char(21, '999PR')", "  21 ", 0 }, /* to_char((21)::int4, '999PR') */
+{ "pg_int4_to_char(21, 'B999')", "  21", 0 }, /* to_char((21)::int4, 'B999') */
+{ "pg_int4_to_char(21, '\"text\"999')", "text  21", 0 }, /* to_char((21)::int4, '"text"999') */
+{ "pg_int4_to_char(21, '0000')", " 0021", 0 }, /* to_char((21)::int4, '0000') */
+{ "pg_int4_to_char(21, '9999')", "   21", 0 }, /* to_char((21)::int4, '9999') */
+{ "pg_int4_to_char(21, '9')", " #", 0 }, /* to_char((21)::int4, '9') */
+{ "pg_int4_to_char(21, 'FM9999')", "21", 0 }, /* to_char((21)::int4, 'FM9999') */
+{ "pg_int4_to_char(21, '0.00')", " #.##", 0 }, /* to_char((21)::int4, '0.00') */
+{ "pg_int4_to_char(21, '.99')", " .##", 0 }, /* to_char((21)::int4, '.99') */
+{ "pg_int4_to_char(21, 'FM9.9')", "#.#", 0 }, /* to_char((21)::int4, 'FM9.9') */
+{ "pg_int4_to_char(21, '999,999,999.999')", "          21.000", 0 }, /* to_char((21)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(21, 'FM999,999,999,999')", "21", 0 }, /* to_char((21)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(21, 'S999.99')", " +21.00", 0 }, /* to_char((21)::int4, 'S999.99') */
+{ "pg_int4_to_char(21, 'FMS999.99')", "+21.", 0 }, /* to_char((21)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(21, '999.99MI')", " 21.00 ", 0 }, /* to_char((21)::int4, '999.99MI') */
+{ "pg_int4_to_char(21, 'FMSG999')", "+21", 0 }, /* to_char((21)::int4, 'FMSG999') */
+{ "pg_int4_to_char(21, 'FM999.99PR')", "21.", 0 }, /* to_char((21)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(21, '9.99EEEE')", " 2.10e+01", 0 }, /* to_char((21)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(21, '9EEEE')", " 2e+01", 0 }, /* to_char((21)::int4, '9EEEE') */
+{ "pg_int4_to_char(21, 'rn')", "            xxi", 0 }, /* to_char((21)::int4, 'rn') */
+{ "pg_int4_to_char(21, '999TH')", "  21ST", 0 }, /* to_char((21)::int4, '999TH') */
+{ "pg_int4_to_char(21, 'FM999th')", "21st", 0 }, /* to_char((21)::int4, 'FM999th') */
+{ "pg_int4_to_char(21, '9999V9')", "   210", 0 }, /* to_char((21)::int4, '9999V9') */
+{ "pg_int4_to_char(21, '9V999')", " ####", 0 }, /* to_char((21)::int4, '9V999') */
+{ "pg_int4_to_char(21, '99V999999999')", "  -474836480", 0 }, /* to_char((21)::int4, '99V999999999') */
+{ "pg_int4_to_char(21, '99V9999999999')", "  -2147483648", 0 }, /* to_char((21)::int4, '99V9999999999') */
+{ "pg_int4_to_char(21, '99V99999999999999999')", "         -2147483648", 0 }, /* to_char((21)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(21, '99V9999999999999999999')", "           -2147483648", 0 }, /* to_char((21)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(21, '9999999999999999999999.99999999')", "                     21.00000000", 0 }, /* to_char((21)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(21, 'SG')", "+", 0 }, /* to_char((21)::int4, 'SG') */
+{ "pg_int4_to_char(21, '9.99.9')", "multiple decimal points", 1 }, /* to_char((21)::int4, '9.99.9') */
+{ "pg_int4_to_char(21, '9V0099')", "  2100", 0 }, /* to_char((21)::int4, '9V0099') */
+{ "pg_int4_to_char(21, '0999.9900')", " 0021.0000", 0 }, /* to_char((21)::int4, '0999.9900') */
+{ "pg_int4_to_char(21, 'FM0999.9900')", "0021.0000", 0 }, /* to_char((21)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(21, 'FMRNth')", "XXI", 0 }, /* to_char((21)::int4, 'FMRNth') */
+{ "pg_int4_to_char(21, '0V0')", " 21", 0 }, /* to_char((21)::int4, '0V0') */
+{ "pg_int4_to_char(21, '')", "", 0 }, /* to_char((21)::int4, '') */
+{ "pg_int4_to_char(112, '999.99')", " 112.00", 0 }, /* to_char((112)::int4, '999.99') */
+{ "pg_int4_to_char(112, 'FM999.00')", "112.00", 0 }, /* to_char((112)::int4, 'FM999.00') */
+{ "pg_int4_to_char(112, '9G999D99')", "   112.00", 0 }, /* to_char((112)::int4, '9G999D99') */
+{ "pg_int4_to_char(112, 'S9999')", " +112", 0 }, /* to_char((112)::int4, 'S9999') */
+{ "pg_int4_to_char(112, '9999MI')", " 112 ", 0 }, /* to_char((112)::int4, '9999MI') */
+{ "pg_int4_to_char(112, 'PL999')", "+ 112", 0 }, /* to_char((112)::int4, 'PL999') */
+{ "pg_int4_to_char(112, 'SG999')", "+112", 0 }, /* to_char((112)::int4, 'SG999') */
+{ "pg_int4_to_char(112, '99.99EEEE')", " 1.12e+02", 0 }, /* to_char((112)::int4, '99.99EEEE') */
+{ "pg_int4_to_char(112, 'RN')", "           CXII", 0 }, /* to_char((112)::int4, 'RN') */
+{ "pg_int4_to_char(112, 'FMRN')", "CXII", 0 }, /* to_char((112)::int4, 'FMRN') */
+{ "pg_int4_to_char(112, '999th')", " 112th", 0 }, /* to_char((112)::int4, '999th') */
+{ "pg_int4_to_char(112, '99V99')", " ####", 0 }, /* to_char((112)::int4, '99V99') */
+{ "pg_int4_to_char(112, '999PR')", " 112 ", 0 }, /* to_char((112)::int4, '999PR') */
+{ "pg_int4_to_char(112, 'B999')", " 112", 0 }, /* to_char((112)::int4, 'B999') */
+{ "pg_int4_to_char(112, '\"text\"999')", "text 112", 0 }, /* to_char((112)::int4, '"text"999') */
+{ "pg_int4_to_char(112, '0000')", " 0112", 0 }, /* to_char((112)::int4, '0000') */
+{ "pg_int4_to_char(112, '9999')", "  112", 0 }, /* to_char((112)::int4, '9999') */
+{ "pg_int4_to_char(112, '9')", " #", 0 }, /* to_char((112)::int4, '9') */
+{ "pg_int4_to_char(112, 'FM9999')", "112", 0 }, /* to_char((112)::int4, 'FM9999') */
+{ "pg_int4_to_char(112, '0.00')", " #.##", 0 }, /* to_char((112)::int4, '0.00') */
+{ "pg_int4_to_char(112, '.99')", " .##", 0 }, /* to_char((112)::int4, '.99') */
+{ "pg_int4_to_char(112, 'FM9.9')", "#.#", 0 }, /* to_char((112)::int4, 'FM9.9') */
+{ "pg_int4_to_char(112, '999,999,999.999')", "         112.000", 0 }, /* to_char((112)::int4, '999,999,999.999') */
+{ "pg_int4_to_char(112, 'FM999,999,999,999')", "112", 0 }, /* to_char((112)::int4, 'FM999,999,999,999') */
+{ "pg_int4_to_char(112, 'S999.99')", "+112.00", 0 }, /* to_char((112)::int4, 'S999.99') */
+{ "pg_int4_to_char(112, 'FMS999.99')", "+112.", 0 }, /* to_char((112)::int4, 'FMS999.99') */
+{ "pg_int4_to_char(112, '999.99MI')", "112.00 ", 0 }, /* to_char((112)::int4, '999.99MI') */
+{ "pg_int4_to_char(112, 'FMSG999')", "+112", 0 }, /* to_char((112)::int4, 'FMSG999') */
+{ "pg_int4_to_char(112, 'FM999.99PR')", "112.", 0 }, /* to_char((112)::int4, 'FM999.99PR') */
+{ "pg_int4_to_char(112, '9.99EEEE')", " 1.12e+02", 0 }, /* to_char((112)::int4, '9.99EEEE') */
+{ "pg_int4_to_char(112, '9EEEE')", " 1e+02", 0 }, /* to_char((112)::int4, '9EEEE') */
+{ "pg_int4_to_char(112, 'rn')", "           cxii", 0 }, /* to_char((112)::int4, 'rn') */
+{ "pg_int4_to_char(112, '999TH')", " 112TH", 0 }, /* to_char((112)::int4, '999TH') */
+{ "pg_int4_to_char(112, 'FM999th')", "112th", 0 }, /* to_char((112)::int4, 'FM999th') */
+{ "pg_int4_to_char(112, '9999V9')", "  1120", 0 }, /* to_char((112)::int4, '9999V9') */
+{ "pg_int4_to_char(112, '9V999')", " ####", 0 }, /* to_char((112)::int4, '9V999') */
+{ "pg_int4_to_char(112, '99V999999999')", "   330850304", 0 }, /* to_char((112)::int4, '99V999999999') */
+{ "pg_int4_to_char(112, '99V9999999999')", "            0", 0 }, /* to_char((112)::int4, '99V9999999999') */
+{ "pg_int4_to_char(112, '99V99999999999999999')", "                   0", 0 }, /* to_char((112)::int4, '99V99999999999999999') */
+{ "pg_int4_to_char(112, '99V9999999999999999999')", "                     0", 0 }, /* to_char((112)::int4, '99V9999999999999999999') */
+{ "pg_int4_to_char(112, '9999999999999999999999.99999999')", "                    112.00000000", 0 }, /* to_char((112)::int4, '9999999999999999999999.99999999') */
+{ "pg_int4_to_char(112, 'SG')", "+", 0 }, /* to_char((112)::int4, 'SG') */
+{ "pg_int4_to_char(112, '9.99.9')", "multiple decimal points", 1 }, /* to_char((112)::int4, '9.99.9') */
+{ "pg_int4_to_char(112, '9V0099')", " 11200", 0 }, /* to_char((112)::int4, '9V0099') */
+{ "pg_int4_to_char(112, '0999.9900')", " 0112.0000", 0 }, /* to_char((112)::int4, '0999.9900') */
+{ "pg_int4_to_char(112, 'FM0999.9900')", "0112.0000", 0 }, /* to_char((112)::int4, 'FM0999.9900') */
+{ "pg_int4_to_char(112, 'FMRNth')", "CXII", 0 }, /* to_char((112)::int4, 'FMRNth') */
+{ "pg_int4_to_char(112, '0V0')", " ##", 0 }, /* to_char((112)::int4, '0V0') */
+{ "pg_int4_to_char(112, '')", "", 0 }, /* to_char((112)::int4, '') */
+{ "pg_int8_to_char(0, '999.99')", "    .00", 0 }, /* to_char((0)::int8, '999.99') */
+{ "pg_int8_to_char(0, 'FM999.00')", ".00", 0 }, /* to_char((0)::int8, 'FM999.00') */
+{ "pg_int8_to_char(0, '9G999D99')", "      .00", 0 }, /* to_char((0)::int8, '9G999D99') */
+{ "pg_int8_to_char(0, 'S9999')", "   +0", 0 }, /* to_char((0)::int8, 'S9999') */
+{ "pg_int8_to_char(0, '9999MI')", "   0 ", 0 }, /* to_char((0)::int8, '9999MI') */
+{ "pg_int8_to_char(0, 'PL999')", "+   0", 0 }, /* to_char((0)::int8, 'PL999') */
+{ "pg_int8_to_char(0, 'SG999')", "+  0", 0 }, /* to_char((0)::int8, 'SG999') */
+{ "pg_int8_to_char(0, '99.99EEEE')", " 0.00e+00", 0 }, /* to_char((0)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(0, 'RN')", "###############", 0 }, /* to_char((0)::int8, 'RN') */
+{ "pg_int8_to_char(0, 'FMRN')", "###############", 0 }, /* to_char((0)::int8, 'FMRN') */
+{ "pg_int8_to_char(0, '999th')", "   0th", 0 }, /* to_char((0)::int8, '999th') */
+{ "pg_int8_to_char(0, '99V99')", "    0", 0 }, /* to_char((0)::int8, '99V99') */
+{ "pg_int8_to_char(0, '999PR')", "   0 ", 0 }, /* to_char((0)::int8, '999PR') */
+{ "pg_int8_to_char(0, 'B999')", "   0", 0 }, /* to_char((0)::int8, 'B999') */
+{ "pg_int8_to_char(0, '\"text\"999')", "text   0", 0 }, /* to_char((0)::int8, '"text"999') */
+{ "pg_int8_to_char(0, '0000')", " 0000", 0 }, /* to_char((0)::int8, '0000') */
+{ "pg_int8_to_char(0, '9999')", "    0", 0 }, /* to_char((0)::int8, '9999') */
+{ "pg_int8_to_char(0, '9')", " 0", 0 }, /* to_char((0)::int8, '9') */
+{ "pg_int8_to_char(0, 'FM9999')", "0", 0 }, /* to_char((0)::int8, 'FM9999') */
+{ "pg_int8_to_char(0, '0.00')", " 0.00", 0 }, /* to_char((0)::int8, '0.00') */
+{ "pg_int8_to_char(0, '.99')", " .##", 0 }, /* to_char((0)::int8, '.99') */
+{ "pg_int8_to_char(0, 'FM9.9')", "0.", 0 }, /* to_char((0)::int8, 'FM9.9') */
+{ "pg_int8_to_char(0, '999,999,999.999')", "            .000", 0 }, /* to_char((0)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(0, 'FM999,999,999,999')", "0", 0 }, /* to_char((0)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(0, 'S999.99')", "   +.00", 0 }, /* to_char((0)::int8, 'S999.99') */
+{ "pg_int8_to_char(0, 'FMS999.99')", "+0.", 0 }, /* to_char((0)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(0, '999.99MI')", "   .00 ", 0 }, /* to_char((0)::int8, '999.99MI') */
+{ "pg_int8_to_char(0, 'FMSG999')", "+0", 0 }, /* to_char((0)::int8, 'FMSG999') */
+{ "pg_int8_to_char(0, 'FM999.99PR')", "0.", 0 }, /* to_char((0)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(0, '9.99EEEE')", " 0.00e+00", 0 }, /* to_char((0)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(0, '9EEEE')", " 0e+00", 0 }, /* to_char((0)::int8, '9EEEE') */
+{ "pg_int8_to_char(0, 'rn')", "###############", 0 }, /* to_char((0)::int8, 'rn') */
+{ "pg_int8_to_char(0, '999TH')", "   0TH", 0 }, /* to_char((0)::int8, '999TH') */
+{ "pg_int8_to_char(0, 'FM999th')", "0th", 0 }, /* to_char((0)::int8, 'FM999th') */
+{ "pg_int8_to_char(0, '9999V9')", "     0", 0 }, /* to_char((0)::int8, '9999V9') */
+{ "pg_int8_to_char(0, '9V999')", "    0", 0 }, /* to_char((0)::int8, '9V999') */
+{ "pg_int8_to_char(0, '99V999999999')", "           0", 0 }, /* to_char((0)::int8, '99V999999999') */
+{ "pg_int8_to_char(0, '99V9999999999')", "            0", 0 }, /* to_char((0)::int8, '99V9999999999') */
+{ "pg_int8_to_char(0, '99V99999999999999999')", "                   0", 0 }, /* to_char((0)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(0, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((0)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(0, '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char((0)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(0, 'SG')", "+", 0 }, /* to_char((0)::int8, 'SG') */
+{ "pg_int8_to_char(0, '9.99.9')", "multiple decimal points", 1 }, /* to_char((0)::int8, '9.99.9') */
+{ "pg_int8_to_char(0, '9V0099')", "  0000", 0 }, /* to_char((0)::int8, '9V0099') */
+{ "pg_int8_to_char(0, '0999.9900')", " 0000.0000", 0 }, /* to_char((0)::int8, '0999.9900') */
+{ "pg_int8_to_char(0, 'FM0999.9900')", "0000.0000", 0 }, /* to_char((0)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(0, 'FMRNth')", "###############", 0 }, /* to_char((0)::int8, 'FMRNth') */
+{ "pg_int8_to_char(0, '0V0')", " 00", 0 }, /* to_char((0)::int8, '0V0') */
+{ "pg_int8_to_char(0, '')", "", 0 }, /* to_char((0)::int8, '') */
+{ "pg_int8_to_char(1, '999.99')", "   1.00", 0 }, /* to_char((1)::int8, '999.99') */
+{ "pg_int8_to_char(1, 'FM999.00')", "1.00", 0 }, /* to_char((1)::int8, 'FM999.00') */
+{ "pg_int8_to_char(1, '9G999D99')", "     1.00", 0 }, /* to_char((1)::int8, '9G999D99') */
+{ "pg_int8_to_char(1, 'S9999')", "   +1", 0 }, /* to_char((1)::int8, 'S9999') */
+{ "pg_int8_to_char(1, '9999MI')", "   1 ", 0 }, /* to_char((1)::int8, '9999MI') */
+{ "pg_int8_to_char(1, 'PL999')", "+   1", 0 }, /* to_char((1)::int8, 'PL999') */
+{ "pg_int8_to_char(1, 'SG999')", "+  1", 0 }, /* to_char((1)::int8, 'SG999') */
+{ "pg_int8_to_char(1, '99.99EEEE')", " 1.00e+00", 0 }, /* to_char((1)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(1, 'RN')", "              I", 0 }, /* to_char((1)::int8, 'RN') */
+{ "pg_int8_to_char(1, 'FMRN')", "I", 0 }, /* to_char((1)::int8, 'FMRN') */
+{ "pg_int8_to_char(1, '999th')", "   1st", 0 }, /* to_char((1)::int8, '999th') */
+{ "pg_int8_to_char(1, '99V99')", "  100", 0 }, /* to_char((1)::int8, '99V99') */
+{ "pg_int8_to_char(1, '999PR')", "   1 ", 0 }, /* to_char((1)::int8, '999PR') */
+{ "pg_int8_to_char(1, 'B999')", "   1", 0 }, /* to_char((1)::int8, 'B999') */
+{ "pg_int8_to_char(1, '\"text\"999')", "text   1", 0 }, /* to_char((1)::int8, '"text"999') */
+{ "pg_int8_to_char(1, '0000')", " 0001", 0 }, /* to_char((1)::int8, '0000') */
+{ "pg_int8_to_char(1, '9999')", "    1", 0 }, /* to_char((1)::int8, '9999') */
+{ "pg_int8_to_char(1, '9')", " 1", 0 }, /* to_char((1)::int8, '9') */
+{ "pg_int8_to_char(1, 'FM9999')", "1", 0 }, /* to_char((1)::int8, 'FM9999') */
+{ "pg_int8_to_char(1, '0.00')", " 1.00", 0 }, /* to_char((1)::int8, '0.00') */
+{ "pg_int8_to_char(1, '.99')", " .##", 0 }, /* to_char((1)::int8, '.99') */
+{ "pg_int8_to_char(1, 'FM9.9')", "1.", 0 }, /* to_char((1)::int8, 'FM9.9') */
+{ "pg_int8_to_char(1, '999,999,999.999')", "           1.000", 0 }, /* to_char((1)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(1, 'FM999,999,999,999')", "1", 0 }, /* to_char((1)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(1, 'S999.99')", "  +1.00", 0 }, /* to_char((1)::int8, 'S999.99') */
+{ "pg_int8_to_char(1, 'FMS999.99')", "+1.", 0 }, /* to_char((1)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(1, '999.99MI')", "  1.00 ", 0 }, /* to_char((1)::int8, '999.99MI') */
+{ "pg_int8_to_char(1, 'FMSG999')", "+1", 0 }, /* to_char((1)::int8, 'FMSG999') */
+{ "pg_int8_to_char(1, 'FM999.99PR')", "1.", 0 }, /* to_char((1)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(1, '9.99EEEE')", " 1.00e+00", 0 }, /* to_char((1)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(1, '9EEEE')", " 1e+00", 0 }, /* to_char((1)::int8, '9EEEE') */
+{ "pg_int8_to_char(1, 'rn')", "              i", 0 }, /* to_char((1)::int8, 'rn') */
+{ "pg_int8_to_char(1, '999TH')", "   1ST", 0 }, /* to_char((1)::int8, '999TH') */
+{ "pg_int8_to_char(1, 'FM999th')", "1st", 0 }, /* to_char((1)::int8, 'FM999th') */
+{ "pg_int8_to_char(1, '9999V9')", "    10", 0 }, /* to_char((1)::int8, '9999V9') */
+{ "pg_int8_to_char(1, '9V999')", " 1000", 0 }, /* to_char((1)::int8, '9V999') */
+{ "pg_int8_to_char(1, '99V999999999')", "  1000000000", 0 }, /* to_char((1)::int8, '99V999999999') */
+{ "pg_int8_to_char(1, '99V9999999999')", "  10000000000", 0 }, /* to_char((1)::int8, '99V9999999999') */
+{ "pg_int8_to_char(1, '99V99999999999999999')", "  100000000000000000", 0 }, /* to_char((1)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(1, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((1)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(1, '9999999999999999999999.99999999')", "                      1.00000000", 0 }, /* to_char((1)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(1, 'SG')", "+", 0 }, /* to_char((1)::int8, 'SG') */
+{ "pg_int8_to_char(1, '9.99.9')", "multiple decimal points", 1 }, /* to_char((1)::int8, '9.99.9') */
+{ "pg_int8_to_char(1, '9V0099')", "  0100", 0 }, /* to_char((1)::int8, '9V0099') */
+{ "pg_int8_to_char(1, '0999.9900')", " 0001.0000", 0 }, /* to_char((1)::int8, '0999.9900') */
+{ "pg_int8_to_char(1, 'FM0999.9900')", "0001.0000", 0 }, /* to_char((1)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(1, 'FMRNth')", "I", 0 }, /* to_char((1)::int8, 'FMRNth') */
+{ "pg_int8_to_char(1, '0V0')", " 01", 0 }, /* to_char((1)::int8, '0V0') */
+{ "pg_int8_to_char(1, '')", "", 0 }, /* to_char((1)::int8, '') */
+{ "pg_int8_to_char(-1, '999.99')", "  -1.00", 0 }, /* to_char((-1)::int8, '999.99') */
+{ "pg_int8_to_char(-1, 'FM999.00')", "-1.00", 0 }, /* to_char((-1)::int8, 'FM999.00') */
+{ "pg_int8_to_char(-1, '9G999D99')", "    -1.00", 0 }, /* to_char((-1)::int8, '9G999D99') */
+{ "pg_int8_to_char(-1, 'S9999')", "   -1", 0 }, /* to_char((-1)::int8, 'S9999') */
+{ "pg_int8_to_char(-1, '9999MI')", "   1-", 0 }, /* to_char((-1)::int8, '9999MI') */
+{ "pg_int8_to_char(-1, 'PL999')", "   -1", 0 }, /* to_char((-1)::int8, 'PL999') */
+{ "pg_int8_to_char(-1, 'SG999')", "-  1", 0 }, /* to_char((-1)::int8, 'SG999') */
+{ "pg_int8_to_char(-1, '99.99EEEE')", "-1.00e+00", 0 }, /* to_char((-1)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(-1, 'RN')", "###############", 0 }, /* to_char((-1)::int8, 'RN') */
+{ "pg_int8_to_char(-1, 'FMRN')", "###############", 0 }, /* to_char((-1)::int8, 'FMRN') */
+{ "pg_int8_to_char(-1, '999th')", "  -1", 0 }, /* to_char((-1)::int8, '999th') */
+{ "pg_int8_to_char(-1, '99V99')", " -100", 0 }, /* to_char((-1)::int8, '99V99') */
+{ "pg_int8_to_char(-1, '999PR')", "  <1>", 0 }, /* to_char((-1)::int8, '999PR') */
+{ "pg_int8_to_char(-1, 'B999')", "  -1", 0 }, /* to_char((-1)::int8, 'B999') */
+{ "pg_int8_to_char(-1, '\"text\"999')", "text  -1", 0 }, /* to_char((-1)::int8, '"text"999') */
+{ "pg_int8_to_char(-1, '0000')", "-0001", 0 }, /* to_char((-1)::int8, '0000') */
+{ "pg_int8_to_char(-1, '9999')", "   -1", 0 }, /* to_char((-1)::int8, '9999') */
+{ "pg_int8_to_char(-1, '9')", "-1", 0 }, /* to_char((-1)::int8, '9') */
+{ "pg_int8_to_char(-1, 'FM9999')", "-1", 0 }, /* to_char((-1)::int8, 'FM9999') */
+{ "pg_int8_to_char(-1, '0.00')", "-1.00", 0 }, /* to_char((-1)::int8, '0.00') */
+{ "pg_int8_to_char(-1, '.99')", "-.##", 0 }, /* to_char((-1)::int8, '.99') */
+{ "pg_int8_to_char(-1, 'FM9.9')", "-1.", 0 }, /* to_char((-1)::int8, 'FM9.9') */
+{ "pg_int8_to_char(-1, '999,999,999.999')", "          -1.000", 0 }, /* to_char((-1)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(-1, 'FM999,999,999,999')", "-1", 0 }, /* to_char((-1)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(-1, 'S999.99')", "  -1.00", 0 }, /* to_char((-1)::int8, 'S999.99') */
+{ "pg_int8_to_char(-1, 'FMS999.99')", "-1.", 0 }, /* to_char((-1)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(-1, '999.99MI')", "  1.00-", 0 }, /* to_char((-1)::int8, '999.99MI') */
+{ "pg_int8_to_char(-1, 'FMSG999')", "-1", 0 }, /* to_char((-1)::int8, 'FMSG999') */
+{ "pg_int8_to_char(-1, 'FM999.99PR')", "<1.>", 0 }, /* to_char((-1)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(-1, '9.99EEEE')", "-1.00e+00", 0 }, /* to_char((-1)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(-1, '9EEEE')", "-1e+00", 0 }, /* to_char((-1)::int8, '9EEEE') */
+{ "pg_int8_to_char(-1, 'rn')", "###############", 0 }, /* to_char((-1)::int8, 'rn') */
+{ "pg_int8_to_char(-1, '999TH')", "  -1", 0 }, /* to_char((-1)::int8, '999TH') */
+{ "pg_int8_to_char(-1, 'FM999th')", "-1", 0 }, /* to_char((-1)::int8, 'FM999th') */
+{ "pg_int8_to_char(-1, '9999V9')", "   -10", 0 }, /* to_char((-1)::int8, '9999V9') */
+{ "pg_int8_to_char(-1, '9V999')", "-1000", 0 }, /* to_char((-1)::int8, '9V999') */
+{ "pg_int8_to_char(-1, '99V999999999')", " -1000000000", 0 }, /* to_char((-1)::int8, '99V999999999') */
+{ "pg_int8_to_char(-1, '99V9999999999')", " -10000000000", 0 }, /* to_char((-1)::int8, '99V9999999999') */
+{ "pg_int8_to_char(-1, '99V99999999999999999')", " -100000000000000000", 0 }, /* to_char((-1)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(-1, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((-1)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(-1, '9999999999999999999999.99999999')", "                     -1.00000000", 0 }, /* to_char((-1)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(-1, 'SG')", "-", 0 }, /* to_char((-1)::int8, 'SG') */
+{ "pg_int8_to_char(-1, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-1)::int8, '9.99.9') */
+{ "pg_int8_to_char(-1, '9V0099')", " -0100", 0 }, /* to_char((-1)::int8, '9V0099') */
+{ "pg_int8_to_char(-1, '0999.9900')", "-0001.0000", 0 }, /* to_char((-1)::int8, '0999.9900') */
+{ "pg_int8_to_char(-1, 'FM0999.9900')", "-0001.0000", 0 }, /* to_char((-1)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(-1, 'FMRNth')", "###############", 0 }, /* to_char((-1)::int8, 'FMRNth') */
+{ "pg_int8_to_char(-1, '0V0')", "-01", 0 }, /* to_char((-1)::int8, '0V0') */
+{ "pg_int8_to_char(-1, '')", "", 0 }, /* to_char((-1)::int8, '') */
+{ "pg_int8_to_char(5, '999.99')", "   5.00", 0 }, /* to_char((5)::int8, '999.99') */
+{ "pg_int8_to_char(5, 'FM999.00')", "5.00", 0 }, /* to_char((5)::int8, 'FM999.00') */
+{ "pg_int8_to_char(5, '9G999D99')", "     5.00", 0 }, /* to_char((5)::int8, '9G999D99') */
+{ "pg_int8_to_char(5, 'S9999')", "   +5", 0 }, /* to_char((5)::int8, 'S9999') */
+{ "pg_int8_to_char(5, '9999MI')", "   5 ", 0 }, /* to_char((5)::int8, '9999MI') */
+{ "pg_int8_to_char(5, 'PL999')", "+   5", 0 }, /* to_char((5)::int8, 'PL999') */
+{ "pg_int8_to_char(5, 'SG999')", "+  5", 0 }, /* to_char((5)::int8, 'SG999') */
+{ "pg_int8_to_char(5, '99.99EEEE')", " 5.00e+00", 0 }, /* to_char((5)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(5, 'RN')", "              V", 0 }, /* to_char((5)::int8, 'RN') */
+{ "pg_int8_to_char(5, 'FMRN')", "V", 0 }, /* to_char((5)::int8, 'FMRN') */
+{ "pg_int8_to_char(5, '999th')", "   5th", 0 }, /* to_char((5)::int8, '999th') */
+{ "pg_int8_to_char(5, '99V99')", "  500", 0 }, /* to_char((5)::int8, '99V99') */
+{ "pg_int8_to_char(5, '999PR')", "   5 ", 0 }, /* to_char((5)::int8, '999PR') */
+{ "pg_int8_to_char(5, 'B999')", "   5", 0 }, /* to_char((5)::int8, 'B999') */
+{ "pg_int8_to_char(5, '\"text\"999')", "text   5", 0 }, /* to_char((5)::int8, '"text"999') */
+{ "pg_int8_to_char(5, '0000')", " 0005", 0 }, /* to_char((5)::int8, '0000') */
+{ "pg_int8_to_char(5, '9999')", "    5", 0 }, /* to_char((5)::int8, '9999') */
+{ "pg_int8_to_char(5, '9')", " 5", 0 }, /* to_char((5)::int8, '9') */
+{ "pg_int8_to_char(5, 'FM9999')", "5", 0 }, /* to_char((5)::int8, 'FM9999') */
+{ "pg_int8_to_char(5, '0.00')", " 5.00", 0 }, /* to_char((5)::int8, '0.00') */
+{ "pg_int8_to_char(5, '.99')", " .##", 0 }, /* to_char((5)::int8, '.99') */
+{ "pg_int8_to_char(5, 'FM9.9')", "5.", 0 }, /* to_char((5)::int8, 'FM9.9') */
+{ "pg_int8_to_char(5, '999,999,999.999')", "           5.000", 0 }, /* to_char((5)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(5, 'FM999,999,999,999')", "5", 0 }, /* to_char((5)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(5, 'S999.99')", "  +5.00", 0 }, /* to_char((5)::int8, 'S999.99') */
+{ "pg_int8_to_char(5, 'FMS999.99')", "+5.", 0 }, /* to_char((5)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(5, '999.99MI')", "  5.00 ", 0 }, /* to_char((5)::int8, '999.99MI') */
+{ "pg_int8_to_char(5, 'FMSG999')", "+5", 0 }, /* to_char((5)::int8, 'FMSG999') */
+{ "pg_int8_to_char(5, 'FM999.99PR')", "5.", 0 }, /* to_char((5)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(5, '9.99EEEE')", " 5.00e+00", 0 }, /* to_char((5)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(5, '9EEEE')", " 5e+00", 0 }, /* to_char((5)::int8, '9EEEE') */
+{ "pg_int8_to_char(5, 'rn')", "              v", 0 }, /* to_char((5)::int8, 'rn') */
+{ "pg_int8_to_char(5, '999TH')", "   5TH", 0 }, /* to_char((5)::int8, '999TH') */
+{ "pg_int8_to_char(5, 'FM999th')", "5th", 0 }, /* to_char((5)::int8, 'FM999th') */
+{ "pg_int8_to_char(5, '9999V9')", "    50", 0 }, /* to_char((5)::int8, '9999V9') */
+{ "pg_int8_to_char(5, '9V999')", " 5000", 0 }, /* to_char((5)::int8, '9V999') */
+{ "pg_int8_to_char(5, '99V999999999')", "  5000000000", 0 }, /* to_char((5)::int8, '99V999999999') */
+{ "pg_int8_to_char(5, '99V9999999999')", "  50000000000", 0 }, /* to_char((5)::int8, '99V9999999999') */
+{ "pg_int8_to_char(5, '99V99999999999999999')", "  500000000000000000", 0 }, /* to_char((5)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(5, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((5)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(5, '9999999999999999999999.99999999')", "                      5.00000000", 0 }, /* to_char((5)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(5, 'SG')", "+", 0 }, /* to_char((5)::int8, 'SG') */
+{ "pg_int8_to_char(5, '9.99.9')", "multiple decimal points", 1 }, /* to_char((5)::int8, '9.99.9') */
+{ "pg_int8_to_char(5, '9V0099')", "  0500", 0 }, /* to_char((5)::int8, '9V0099') */
+{ "pg_int8_to_char(5, '0999.9900')", " 0005.0000", 0 }, /* to_char((5)::int8, '0999.9900') */
+{ "pg_int8_to_char(5, 'FM0999.9900')", "0005.0000", 0 }, /* to_char((5)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(5, 'FMRNth')", "V", 0 }, /* to_char((5)::int8, 'FMRNth') */
+{ "pg_int8_to_char(5, '0V0')", " 05", 0 }, /* to_char((5)::int8, '0V0') */
+{ "pg_int8_to_char(5, '')", "", 0 }, /* to_char((5)::int8, '') */
+{ "pg_int8_to_char(12, '999.99')", "  12.00", 0 }, /* to_char((12)::int8, '999.99') */
+{ "pg_int8_to_char(12, 'FM999.00')", "12.00", 0 }, /* to_char((12)::int8, 'FM999.00') */
+{ "pg_int8_to_char(12, '9G999D99')", "    12.00", 0 }, /* to_char((12)::int8, '9G999D99') */
+{ "pg_int8_to_char(12, 'S9999')", "  +12", 0 }, /* to_char((12)::int8, 'S9999') */
+{ "pg_int8_to_char(12, '9999MI')", "  12 ", 0 }, /* to_char((12)::int8, '9999MI') */
+{ "pg_int8_to_char(12, 'PL999')", "+  12", 0 }, /* to_char((12)::int8, 'PL999') */
+{ "pg_int8_to_char(12, 'SG999')", "+ 12", 0 }, /* to_char((12)::int8, 'SG999') */
+{ "pg_int8_to_char(12, '99.99EEEE')", " 1.20e+01", 0 }, /* to_char((12)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(12, 'RN')", "            XII", 0 }, /* to_char((12)::int8, 'RN') */
+{ "pg_int8_to_char(12, 'FMRN')", "XII", 0 }, /* to_char((12)::int8, 'FMRN') */
+{ "pg_int8_to_char(12, '999th')", "  12th", 0 }, /* to_char((12)::int8, '999th') */
+{ "pg_int8_to_char(12, '99V99')", " 1200", 0 }, /* to_char((12)::int8, '99V99') */
+{ "pg_int8_to_char(12, '999PR')", "  12 ", 0 }, /* to_char((12)::int8, '999PR') */
+{ "pg_int8_to_char(12, 'B999')", "  12", 0 }, /* to_char((12)::int8, 'B999') */
+{ "pg_int8_to_char(12, '\"text\"999')", "text  12", 0 }, /* to_char((12)::int8, '"text"999') */
+{ "pg_int8_to_char(12, '0000')", " 0012", 0 }, /* to_char((12)::int8, '0000') */
+{ "pg_int8_to_char(12, '9999')", "   12", 0 }, /* to_char((12)::int8, '9999') */
+{ "pg_int8_to_char(12, '9')", " #", 0 }, /* to_char((12)::int8, '9') */
+{ "pg_int8_to_char(12, 'FM9999')", "12", 0 }, /* to_char((12)::int8, 'FM9999') */
+{ "pg_int8_to_char(12, '0.00')", " #.##", 0 }, /* to_char((12)::int8, '0.00') */
+{ "pg_int8_to_char(12, '.99')", " .##", 0 }, /* to_char((12)::int8, '.99') */
+{ "pg_int8_to_char(12, 'FM9.9')", "#.#", 0 }, /* to_char((12)::int8, 'FM9.9') */
+{ "pg_int8_to_char(12, '999,999,999.999')", "          12.000", 0 }, /* to_char((12)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(12, 'FM999,999,999,999')", "12", 0 }, /* to_char((12)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(12, 'S999.99')", " +12.00", 0 }, /* to_char((12)::int8, 'S999.99') */
+{ "pg_int8_to_char(12, 'FMS999.99')", "+12.", 0 }, /* to_char((12)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(12, '999.99MI')", " 12.00 ", 0 }, /* to_char((12)::int8, '999.99MI') */
+{ "pg_int8_to_char(12, 'FMSG999')", "+12", 0 }, /* to_char((12)::int8, 'FMSG999') */
+{ "pg_int8_to_char(12, 'FM999.99PR')", "12.", 0 }, /* to_char((12)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(12, '9.99EEEE')", " 1.20e+01", 0 }, /* to_char((12)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(12, '9EEEE')", " 1e+01", 0 }, /* to_char((12)::int8, '9EEEE') */
+{ "pg_int8_to_char(12, 'rn')", "            xii", 0 }, /* to_char((12)::int8, 'rn') */
+{ "pg_int8_to_char(12, '999TH')", "  12TH", 0 }, /* to_char((12)::int8, '999TH') */
+{ "pg_int8_to_char(12, 'FM999th')", "12th", 0 }, /* to_char((12)::int8, 'FM999th') */
+{ "pg_int8_to_char(12, '9999V9')", "   120", 0 }, /* to_char((12)::int8, '9999V9') */
+{ "pg_int8_to_char(12, '9V999')", " ####", 0 }, /* to_char((12)::int8, '9V999') */
+{ "pg_int8_to_char(12, '99V999999999')", " 12000000000", 0 }, /* to_char((12)::int8, '99V999999999') */
+{ "pg_int8_to_char(12, '99V9999999999')", " 120000000000", 0 }, /* to_char((12)::int8, '99V9999999999') */
+{ "pg_int8_to_char(12, '99V99999999999999999')", " 1200000000000000000", 0 }, /* to_char((12)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(12, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((12)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(12, '9999999999999999999999.99999999')", "                     12.00000000", 0 }, /* to_char((12)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(12, 'SG')", "+", 0 }, /* to_char((12)::int8, 'SG') */
+{ "pg_int8_to_char(12, '9.99.9')", "multiple decimal points", 1 }, /* to_char((12)::int8, '9.99.9') */
+{ "pg_int8_to_char(12, '9V0099')", "  1200", 0 }, /* to_char((12)::int8, '9V0099') */
+{ "pg_int8_to_char(12, '0999.9900')", " 0012.0000", 0 }, /* to_char((12)::int8, '0999.9900') */
+{ "pg_int8_to_char(12, 'FM0999.9900')", "0012.0000", 0 }, /* to_char((12)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(12, 'FMRNth')", "XII", 0 }, /* to_char((12)::int8, 'FMRNth') */
+{ "pg_int8_to_char(12, '0V0')", " 12", 0 }, /* to_char((12)::int8, '0V0') */
+{ "pg_int8_to_char(12, '')", "", 0 }, /* to_char((12)::int8, '') */
+{ "pg_int8_to_char(13, '999.99')", "  13.00", 0 }, /* to_char((13)::int8, '999.99') */
+{ "pg_int8_to_char(13, 'FM999.00')", "13.00", 0 }, /* to_char((13)::int8, 'FM999.00') */
+{ "pg_int8_to_char(13, '9G999D99')", "    13.00", 0 }, /* to_char((13)::int8, '9G999D99') */
+{ "pg_int8_to_char(13, 'S9999')", "  +13", 0 }, /* to_char((13)::int8, 'S9999') */
+{ "pg_int8_to_char(13, '9999MI')", "  13 ", 0 }, /* to_char((13)::int8, '9999MI') */
+{ "pg_int8_to_char(13, 'PL999')", "+  13", 0 }, /* to_char((13)::int8, 'PL999') */
+{ "pg_int8_to_char(13, 'SG999')", "+ 13", 0 }, /* to_char((13)::int8, 'SG999') */
+{ "pg_int8_to_char(13, '99.99EEEE')", " 1.30e+01", 0 }, /* to_char((13)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(13, 'RN')", "           XIII", 0 }, /* to_char((13)::int8, 'RN') */
+{ "pg_int8_to_char(13, 'FMRN')", "XIII", 0 }, /* to_char((13)::int8, 'FMRN') */
+{ "pg_int8_to_char(13, '999th')", "  13th", 0 }, /* to_char((13)::int8, '999th') */
+{ "pg_int8_to_char(13, '99V99')", " 1300", 0 }, /* to_char((13)::int8, '99V99') */
+{ "pg_int8_to_char(13, '999PR')", "  13 ", 0 }, /* to_char((13)::int8, '999PR') */
+{ "pg_int8_to_char(13, 'B999')", "  13", 0 }, /* to_char((13)::int8, 'B999') */
+{ "pg_int8_to_char(13, '\"text\"999')", "text  13", 0 }, /* to_char((13)::int8, '"text"999') */
+{ "pg_int8_to_char(13, '0000')", " 0013", 0 }, /* to_char((13)::int8, '0000') */
+{ "pg_int8_to_char(13, '9999')", "   13", 0 }, /* to_char((13)::int8, '9999') */
+{ "pg_int8_to_char(13, '9')", " #", 0 }, /* to_char((13)::int8, '9') */
+{ "pg_int8_to_char(13, 'FM9999')", "13", 0 }, /* to_char((13)::int8, 'FM9999') */
+{ "pg_int8_to_char(13, '0.00')", " #.##", 0 }, /* to_char((13)::int8, '0.00') */
+{ "pg_int8_to_char(13, '.99')", " .##", 0 }, /* to_char((13)::int8, '.99') */
+{ "pg_int8_to_char(13, 'FM9.9')", "#.#", 0 }, /* to_char((13)::int8, 'FM9.9') */
+{ "pg_int8_to_char(13, '999,999,999.999')", "          13.000", 0 }, /* to_char((13)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(13, 'FM999,999,999,999')", "13", 0 }, /* to_char((13)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(13, 'S999.99')", " +13.00", 0 }, /* to_char((13)::int8, 'S999.99') */
+{ "pg_int8_to_char(13, 'FMS999.99')", "+13.", 0 }, /* to_char((13)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(13, '999.99MI')", " 13.00 ", 0 }, /* to_char((13)::int8, '999.99MI') */
+{ "pg_int8_to_char(13, 'FMSG999')", "+13", 0 }, /* to_char((13)::int8, 'FMSG999') */
+{ "pg_int8_to_char(13, 'FM999.99PR')", "13.", 0 }, /* to_char((13)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(13, '9.99EEEE')", " 1.30e+01", 0 }, /* to_char((13)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(13, '9EEEE')", " 1e+01", 0 }, /* to_char((13)::int8, '9EEEE') */
+{ "pg_int8_to_char(13, 'rn')", "           xiii", 0 }, /* to_char((13)::int8, 'rn') */
+{ "pg_int8_to_char(13, '999TH')", "  13TH", 0 }, /* to_char((13)::int8, '999TH') */
+{ "pg_int8_to_char(13, 'FM999th')", "13th", 0 }, /* to_char((13)::int8, 'FM999th') */
+{ "pg_int8_to_char(13, '9999V9')", "   130", 0 }, /* to_char((13)::int8, '9999V9') */
+{ "pg_int8_to_char(13, '9V999')", " ####", 0 }, /* to_char((13)::int8, '9V999') */
+{ "pg_int8_to_char(13, '99V999999999')", " 13000000000", 0 }, /* to_char((13)::int8, '99V999999999') */
+{ "pg_int8_to_char(13, '99V9999999999')", " 130000000000", 0 }, /* to_char((13)::int8, '99V9999999999') */
+{ "pg_int8_to_char(13, '99V99999999999999999')", " 1300000000000000000", 0 }, /* to_char((13)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(13, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((13)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(13, '9999999999999999999999.99999999')", "                     13.00000000", 0 }, /* to_char((13)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(13, 'SG')", "+", 0 }, /* to_char((13)::int8, 'SG') */
+{ "pg_int8_to_char(13, '9.99.9')", "multiple decimal points", 1 }, /* to_char((13)::int8, '9.99.9') */
+{ "pg_int8_to_char(13, '9V0099')", "  1300", 0 }, /* to_char((13)::int8, '9V0099') */
+{ "pg_int8_to_char(13, '0999.9900')", " 0013.0000", 0 }, /* to_char((13)::int8, '0999.9900') */
+{ "pg_int8_to_char(13, 'FM0999.9900')", "0013.0000", 0 }, /* to_char((13)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(13, 'FMRNth')", "XIII", 0 }, /* to_char((13)::int8, 'FMRNth') */
+{ "pg_int8_to_char(13, '0V0')", " 13", 0 }, /* to_char((13)::int8, '0V0') */
+{ "pg_int8_to_char(13, '')", "", 0 }, /* to_char((13)::int8, '') */
+{ "pg_int8_to_char(111, '999.99')", " 111.00", 0 }, /* to_char((111)::int8, '999.99') */
+{ "pg_int8_to_char(111, 'FM999.00')", "111.00", 0 }, /* to_char((111)::int8, 'FM999.00') */
+{ "pg_int8_to_char(111, '9G999D99')", "   111.00", 0 }, /* to_char((111)::int8, '9G999D99') */
+{ "pg_int8_to_char(111, 'S9999')", " +111", 0 }, /* to_char((111)::int8, 'S9999') */
+{ "pg_int8_to_char(111, '9999MI')", " 111 ", 0 }, /* to_char((111)::int8, '9999MI') */
+{ "pg_int8_to_char(111, 'PL999')", "+ 111", 0 }, /* to_char((111)::int8, 'PL999') */
+{ "pg_int8_to_char(111, 'SG999')", "+111", 0 }, /* to_char((111)::int8, 'SG999') */
+{ "pg_int8_to_char(111, '99.99EEEE')", " 1.11e+02", 0 }, /* to_char((111)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(111, 'RN')", "            CXI", 0 }, /* to_char((111)::int8, 'RN') */
+{ "pg_int8_to_char(111, 'FMRN')", "CXI", 0 }, /* to_char((111)::int8, 'FMRN') */
+{ "pg_int8_to_char(111, '999th')", " 111th", 0 }, /* to_char((111)::int8, '999th') */
+{ "pg_int8_to_char(111, '99V99')", " ####", 0 }, /* to_char((111)::int8, '99V99') */
+{ "pg_int8_to_char(111, '999PR')", " 111 ", 0 }, /* to_char((111)::int8, '999PR') */
+{ "pg_int8_to_char(111, 'B999')", " 111", 0 }, /* to_char((111)::int8, 'B999') */
+{ "pg_int8_to_char(111, '\"text\"999')", "text 111", 0 }, /* to_char((111)::int8, '"text"999') */
+{ "pg_int8_to_char(111, '0000')", " 0111", 0 }, /* to_char((111)::int8, '0000') */
+{ "pg_int8_to_char(111, '9999')", "  111", 0 }, /* to_char((111)::int8, '9999') */
+{ "pg_int8_to_char(111, '9')", " #", 0 }, /* to_char((111)::int8, '9') */
+{ "pg_int8_to_char(111, 'FM9999')", "111", 0 }, /* to_char((111)::int8, 'FM9999') */
+{ "pg_int8_to_char(111, '0.00')", " #.##", 0 }, /* to_char((111)::int8, '0.00') */
+{ "pg_int8_to_char(111, '.99')", " .##", 0 }, /* to_char((111)::int8, '.99') */
+{ "pg_int8_to_char(111, 'FM9.9')", "#.#", 0 }, /* to_char((111)::int8, 'FM9.9') */
+{ "pg_int8_to_char(111, '999,999,999.999')", "         111.000", 0 }, /* to_char((111)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(111, 'FM999,999,999,999')", "111", 0 }, /* to_char((111)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(111, 'S999.99')", "+111.00", 0 }, /* to_char((111)::int8, 'S999.99') */
+{ "pg_int8_to_char(111, 'FMS999.99')", "+111.", 0 }, /* to_char((111)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(111, '999.99MI')", "111.00 ", 0 }, /* to_char((111)::int8, '999.99MI') */
+{ "pg_int8_to_char(111, 'FMSG999')", "+111", 0 }, /* to_char((111)::int8, 'FMSG999') */
+{ "pg_int8_to_char(111, 'FM999.99PR')", "111.", 0 }, /* to_char((111)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(111, '9.99EEEE')", " 1.11e+02", 0 }, /* to_char((111)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(111, '9EEEE')", " 1e+02", 0 }, /* to_char((111)::int8, '9EEEE') */
+{ "pg_int8_to_char(111, 'rn')", "            cxi", 0 }, /* to_char((111)::int8, 'rn') */
+{ "pg_int8_to_char(111, '999TH')", " 111TH", 0 }, /* to_char((111)::int8, '999TH') */
+{ "pg_int8_to_char(111, 'FM999th')", "111th", 0 }, /* to_char((111)::int8, 'FM999th') */
+{ "pg_int8_to_char(111, '9999V9')", "  1110", 0 }, /* to_char((111)::int8, '9999V9') */
+{ "pg_int8_to_char(111, '9V999')", " ####", 0 }, /* to_char((111)::int8, '9V999') */
+{ "pg_int8_to_char(111, '99V999999999')", " ###########", 0 }, /* to_char((111)::int8, '99V999999999') */
+{ "pg_int8_to_char(111, '99V9999999999')", " ############", 0 }, /* to_char((111)::int8, '99V9999999999') */
+{ "pg_int8_to_char(111, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((111)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(111, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((111)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(111, '9999999999999999999999.99999999')", "                    111.00000000", 0 }, /* to_char((111)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(111, 'SG')", "+", 0 }, /* to_char((111)::int8, 'SG') */
+{ "pg_int8_to_char(111, '9.99.9')", "multiple decimal points", 1 }, /* to_char((111)::int8, '9.99.9') */
+{ "pg_int8_to_char(111, '9V0099')", " 11100", 0 }, /* to_char((111)::int8, '9V0099') */
+{ "pg_int8_to_char(111, '0999.9900')", " 0111.0000", 0 }, /* to_char((111)::int8, '0999.9900') */
+{ "pg_int8_to_char(111, 'FM0999.9900')", "0111.0000", 0 }, /* to_char((111)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(111, 'FMRNth')", "CXI", 0 }, /* to_char((111)::int8, 'FMRNth') */
+{ "pg_int8_to_char(111, '0V0')", " ##", 0 }, /* to_char((111)::int8, '0V0') */
+{ "pg_int8_to_char(111, '')", "", 0 }, /* to_char((111)::int8, '') */
+{ "pg_int8_to_char(485, '999.99')", " 485.00", 0 }, /* to_char((485)::int8, '999.99') */
+{ "pg_int8_to_char(485, 'FM999.00')", "485.00", 0 }, /* to_char((485)::int8, 'FM999.00') */
+{ "pg_int8_to_char(485, '9G999D99')", "   485.00", 0 }, /* to_char((485)::int8, '9G999D99') */
+{ "pg_int8_to_char(485, 'S9999')", " +485", 0 }, /* to_char((485)::int8, 'S9999') */
+{ "pg_int8_to_char(485, '9999MI')", " 485 ", 0 }, /* to_char((485)::int8, '9999MI') */
+{ "pg_int8_to_char(485, 'PL999')", "+ 485", 0 }, /* to_char((485)::int8, 'PL999') */
+{ "pg_int8_to_char(485, 'SG999')", "+485", 0 }, /* to_char((485)::int8, 'SG999') */
+{ "pg_int8_to_char(485, '99.99EEEE')", " 4.85e+02", 0 }, /* to_char((485)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(485, 'RN')", "        CDLXXXV", 0 }, /* to_char((485)::int8, 'RN') */
+{ "pg_int8_to_char(485, 'FMRN')", "CDLXXXV", 0 }, /* to_char((485)::int8, 'FMRN') */
+{ "pg_int8_to_char(485, '999th')", " 485th", 0 }, /* to_char((485)::int8, '999th') */
+{ "pg_int8_to_char(485, '99V99')", " ####", 0 }, /* to_char((485)::int8, '99V99') */
+{ "pg_int8_to_char(485, '999PR')", " 485 ", 0 }, /* to_char((485)::int8, '999PR') */
+{ "pg_int8_to_char(485, 'B999')", " 485", 0 }, /* to_char((485)::int8, 'B999') */
+{ "pg_int8_to_char(485, '\"text\"999')", "text 485", 0 }, /* to_char((485)::int8, '"text"999') */
+{ "pg_int8_to_char(485, '0000')", " 0485", 0 }, /* to_char((485)::int8, '0000') */
+{ "pg_int8_to_char(485, '9999')", "  485", 0 }, /* to_char((485)::int8, '9999') */
+{ "pg_int8_to_char(485, '9')", " #", 0 }, /* to_char((485)::int8, '9') */
+{ "pg_int8_to_char(485, 'FM9999')", "485", 0 }, /* to_char((485)::int8, 'FM9999') */
+{ "pg_int8_to_char(485, '0.00')", " #.##", 0 }, /* to_char((485)::int8, '0.00') */
+{ "pg_int8_to_char(485, '.99')", " .##", 0 }, /* to_char((485)::int8, '.99') */
+{ "pg_int8_to_char(485, 'FM9.9')", "#.#", 0 }, /* to_char((485)::int8, 'FM9.9') */
+{ "pg_int8_to_char(485, '999,999,999.999')", "         485.000", 0 }, /* to_char((485)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(485, 'FM999,999,999,999')", "485", 0 }, /* to_char((485)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(485, 'S999.99')", "+485.00", 0 }, /* to_char((485)::int8, 'S999.99') */
+{ "pg_int8_to_char(485, 'FMS999.99')", "+485.", 0 }, /* to_char((485)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(485, '999.99MI')", "485.00 ", 0 }, /* to_char((485)::int8, '999.99MI') */
+{ "pg_int8_to_char(485, 'FMSG999')", "+485", 0 }, /* to_char((485)::int8, 'FMSG999') */
+{ "pg_int8_to_char(485, 'FM999.99PR')", "485.", 0 }, /* to_char((485)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(485, '9.99EEEE')", " 4.85e+02", 0 }, /* to_char((485)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(485, '9EEEE')", " 5e+02", 0 }, /* to_char((485)::int8, '9EEEE') */
+{ "pg_int8_to_char(485, 'rn')", "        cdlxxxv", 0 }, /* to_char((485)::int8, 'rn') */
+{ "pg_int8_to_char(485, '999TH')", " 485TH", 0 }, /* to_char((485)::int8, '999TH') */
+{ "pg_int8_to_char(485, 'FM999th')", "485th", 0 }, /* to_char((485)::int8, 'FM999th') */
+{ "pg_int8_to_char(485, '9999V9')", "  4850", 0 }, /* to_char((485)::int8, '9999V9') */
+{ "pg_int8_to_char(485, '9V999')", " ####", 0 }, /* to_char((485)::int8, '9V999') */
+{ "pg_int8_to_char(485, '99V999999999')", " ###########", 0 }, /* to_char((485)::int8, '99V999999999') */
+{ "pg_int8_to_char(485, '99V9999999999')", " ############", 0 }, /* to_char((485)::int8, '99V9999999999') */
+{ "pg_int8_to_char(485, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((485)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(485, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((485)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(485, '9999999999999999999999.99999999')", "                    485.00000000", 0 }, /* to_char((485)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(485, 'SG')", "+", 0 }, /* to_char((485)::int8, 'SG') */
+{ "pg_int8_to_char(485, '9.99.9')", "multiple decimal points", 1 }, /* to_char((485)::int8, '9.99.9') */
+{ "pg_int8_to_char(485, '9V0099')", " 48500", 0 }, /* to_char((485)::int8, '9V0099') */
+{ "pg_int8_to_char(485, '0999.9900')", " 0485.0000", 0 }, /* to_char((485)::int8, '0999.9900') */
+{ "pg_int8_to_char(485, 'FM0999.9900')", "0485.0000", 0 }, /* to_char((485)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(485, 'FMRNth')", "CDLXXXV", 0 }, /* to_char((485)::int8, 'FMRNth') */
+{ "pg_int8_to_char(485, '0V0')", " ##", 0 }, /* to_char((485)::int8, '0V0') */
+{ "pg_int8_to_char(485, '')", "", 0 }, /* to_char((485)::int8, '') */
+{ "pg_int8_to_char(-485, '999.99')", "-485.00", 0 }, /* to_char((-485)::int8, '999.99') */
+{ "pg_int8_to_char(-485, 'FM999.00')", "-485.00", 0 }, /* to_char((-485)::int8, 'FM999.00') */
+{ "pg_int8_to_char(-485, '9G999D99')", "  -485.00", 0 }, /* to_char((-485)::int8, '9G999D99') */
+{ "pg_int8_to_char(-485, 'S9999')", " -485", 0 }, /* to_char((-485)::int8, 'S9999') */
+{ "pg_int8_to_char(-485, '9999MI')", " 485-", 0 }, /* to_char((-485)::int8, '9999MI') */
+{ "pg_int8_to_char(-485, 'PL999')", " -485", 0 }, /* to_char((-485)::int8, 'PL999') */
+{ "pg_int8_to_char(-485, 'SG999')", "-485", 0 }, /* to_char((-485)::int8, 'SG999') */
+{ "pg_int8_to_char(-485, '99.99EEEE')", "-4.85e+02", 0 }, /* to_char((-485)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(-485, 'RN')", "###############", 0 }, /* to_char((-485)::int8, 'RN') */
+{ "pg_int8_to_char(-485, 'FMRN')", "###############", 0 }, /* to_char((-485)::int8, 'FMRN') */
+{ "pg_int8_to_char(-485, '999th')", "-485", 0 }, /* to_char((-485)::int8, '999th') */
+{ "pg_int8_to_char(-485, '99V99')", "-####", 0 }, /* to_char((-485)::int8, '99V99') */
+{ "pg_int8_to_char(-485, '999PR')", "<485>", 0 }, /* to_char((-485)::int8, '999PR') */
+{ "pg_int8_to_char(-485, 'B999')", "-485", 0 }, /* to_char((-485)::int8, 'B999') */
+{ "pg_int8_to_char(-485, '\"text\"999')", "text-485", 0 }, /* to_char((-485)::int8, '"text"999') */
+{ "pg_int8_to_char(-485, '0000')", "-0485", 0 }, /* to_char((-485)::int8, '0000') */
+{ "pg_int8_to_char(-485, '9999')", " -485", 0 }, /* to_char((-485)::int8, '9999') */
+{ "pg_int8_to_char(-485, '9')", "-#", 0 }, /* to_char((-485)::int8, '9') */
+{ "pg_int8_to_char(-485, 'FM9999')", "-485", 0 }, /* to_char((-485)::int8, 'FM9999') */
+{ "pg_int8_to_char(-485, '0.00')", "-#.##", 0 }, /* to_char((-485)::int8, '0.00') */
+{ "pg_int8_to_char(-485, '.99')", "-.##", 0 }, /* to_char((-485)::int8, '.99') */
+{ "pg_int8_to_char(-485, 'FM9.9')", "-#.#", 0 }, /* to_char((-485)::int8, 'FM9.9') */
+{ "pg_int8_to_char(-485, '999,999,999.999')", "        -485.000", 0 }, /* to_char((-485)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(-485, 'FM999,999,999,999')", "-485", 0 }, /* to_char((-485)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(-485, 'S999.99')", "-485.00", 0 }, /* to_char((-485)::int8, 'S999.99') */
+{ "pg_int8_to_char(-485, 'FMS999.99')", "-485.", 0 }, /* to_char((-485)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(-485, '999.99MI')", "485.00-", 0 }, /* to_char((-485)::int8, '999.99MI') */
+{ "pg_int8_to_char(-485, 'FMSG999')", "-485", 0 }, /* to_char((-485)::int8, 'FMSG999') */
+{ "pg_int8_to_char(-485, 'FM999.99PR')", "<485.>", 0 }, /* to_char((-485)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(-485, '9.99EEEE')", "-4.85e+02", 0 }, /* to_char((-485)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(-485, '9EEEE')", "-5e+02", 0 }, /* to_char((-485)::int8, '9EEEE') */
+{ "pg_int8_to_char(-485, 'rn')", "###############", 0 }, /* to_char((-485)::int8, 'rn') */
+{ "pg_int8_to_char(-485, '999TH')", "-485", 0 }, /* to_char((-485)::int8, '999TH') */
+{ "pg_int8_to_char(-485, 'FM999th')", "-485", 0 }, /* to_char((-485)::int8, 'FM999th') */
+{ "pg_int8_to_char(-485, '9999V9')", " -4850", 0 }, /* to_char((-485)::int8, '9999V9') */
+{ "pg_int8_to_char(-485, '9V999')", "-####", 0 }, /* to_char((-485)::int8, '9V999') */
+{ "pg_int8_to_char(-485, '99V999999999')", "-###########", 0 }, /* to_char((-485)::int8, '99V999999999') */
+{ "pg_int8_to_char(-485, '99V9999999999')", "-############", 0 }, /* to_char((-485)::int8, '99V9999999999') */
+{ "pg_int8_to_char(-485, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((-485)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(-485, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((-485)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(-485, '9999999999999999999999.99999999')", "                   -485.00000000", 0 }, /* to_char((-485)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(-485, 'SG')", "-", 0 }, /* to_char((-485)::int8, 'SG') */
+{ "pg_int8_to_char(-485, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-485)::int8, '9.99.9') */
+{ "pg_int8_to_char(-485, '9V0099')", "-48500", 0 }, /* to_char((-485)::int8, '9V0099') */
+{ "pg_int8_to_char(-485, '0999.9900')", "-0485.0000", 0 }, /* to_char((-485)::int8, '0999.9900') */
+{ "pg_int8_to_char(-485, 'FM0999.9900')", "-0485.0000", 0 }, /* to_char((-485)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(-485, 'FMRNth')", "###############", 0 }, /* to_char((-485)::int8, 'FMRNth') */
+{ "pg_int8_to_char(-485, '0V0')", "-##", 0 }, /* to_char((-485)::int8, '0V0') */
+{ "pg_int8_to_char(-485, '')", "", 0 }, /* to_char((-485)::int8, '') */
+{ "pg_int8_to_char(2147483647, '999.99')", " ###.##", 0 }, /* to_char((2147483647)::int8, '999.99') */
+{ "pg_int8_to_char(2147483647, 'FM999.00')", "###.##", 0 }, /* to_char((2147483647)::int8, 'FM999.00') */
+{ "pg_int8_to_char(2147483647, '9G999D99')", " #,###.##", 0 }, /* to_char((2147483647)::int8, '9G999D99') */
+{ "pg_int8_to_char(2147483647, 'S9999')", "+####", 0 }, /* to_char((2147483647)::int8, 'S9999') */
+{ "pg_int8_to_char(2147483647, '9999MI')", "#### ", 0 }, /* to_char((2147483647)::int8, '9999MI') */
+{ "pg_int8_to_char(2147483647, 'PL999')", "+ ###", 0 }, /* to_char((2147483647)::int8, 'PL999') */
+{ "pg_int8_to_char(2147483647, 'SG999')", "+###", 0 }, /* to_char((2147483647)::int8, 'SG999') */
+{ "pg_int8_to_char(2147483647, '99.99EEEE')", " 2.15e+09", 0 }, /* to_char((2147483647)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(2147483647, 'RN')", "###############", 0 }, /* to_char((2147483647)::int8, 'RN') */
+{ "pg_int8_to_char(2147483647, 'FMRN')", "###############", 0 }, /* to_char((2147483647)::int8, 'FMRN') */
+{ "pg_int8_to_char(2147483647, '999th')", " ###", 0 }, /* to_char((2147483647)::int8, '999th') */
+{ "pg_int8_to_char(2147483647, '99V99')", " ####", 0 }, /* to_char((2147483647)::int8, '99V99') */
+{ "pg_int8_to_char(2147483647, '999PR')", " ### ", 0 }, /* to_char((2147483647)::int8, '999PR') */
+{ "pg_int8_to_char(2147483647, 'B999')", " ###", 0 }, /* to_char((2147483647)::int8, 'B999') */
+{ "pg_int8_to_char(2147483647, '\"text\"999')", "text ###", 0 }, /* to_char((2147483647)::int8, '"text"999') */
+{ "pg_int8_to_char(2147483647, '0000')", " ####", 0 }, /* to_char((2147483647)::int8, '0000') */
+{ "pg_int8_to_char(2147483647, '9999')", " ####", 0 }, /* to_char((2147483647)::int8, '9999') */
+{ "pg_int8_to_char(2147483647, '9')", " #", 0 }, /* to_char((2147483647)::int8, '9') */
+{ "pg_int8_to_char(2147483647, 'FM9999')", "####", 0 }, /* to_char((2147483647)::int8, 'FM9999') */
+{ "pg_int8_to_char(2147483647, '0.00')", " #.##", 0 }, /* to_char((2147483647)::int8, '0.00') */
+{ "pg_int8_to_char(2147483647, '.99')", " .##", 0 }, /* to_char((2147483647)::int8, '.99') */
+{ "pg_int8_to_char(2147483647, 'FM9.9')", "#.#", 0 }, /* to_char((2147483647)::int8, 'FM9.9') */
+{ "pg_int8_to_char(2147483647, '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char((2147483647)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(2147483647, 'FM999,999,999,999')", "2,147,483,647", 0 }, /* to_char((2147483647)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(2147483647, 'S999.99')", "+###.##", 0 }, /* to_char((2147483647)::int8, 'S999.99') */
+{ "pg_int8_to_char(2147483647, 'FMS999.99')", "+###.##", 0 }, /* to_char((2147483647)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(2147483647, '999.99MI')", "###.## ", 0 }, /* to_char((2147483647)::int8, '999.99MI') */
+{ "pg_int8_to_char(2147483647, 'FMSG999')", "+###", 0 }, /* to_char((2147483647)::int8, 'FMSG999') */
+{ "pg_int8_to_char(2147483647, 'FM999.99PR')", "###.##", 0 }, /* to_char((2147483647)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(2147483647, '9.99EEEE')", " 2.15e+09", 0 }, /* to_char((2147483647)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(2147483647, '9EEEE')", " 2e+09", 0 }, /* to_char((2147483647)::int8, '9EEEE') */
+{ "pg_int8_to_char(2147483647, 'rn')", "###############", 0 }, /* to_char((2147483647)::int8, 'rn') */
+{ "pg_int8_to_char(2147483647, '999TH')", " ###", 0 }, /* to_char((2147483647)::int8, '999TH') */
+{ "pg_int8_to_char(2147483647, 'FM999th')", "###", 0 }, /* to_char((2147483647)::int8, 'FM999th') */
+{ "pg_int8_to_char(2147483647, '9999V9')", " #####", 0 }, /* to_char((2147483647)::int8, '9999V9') */
+{ "pg_int8_to_char(2147483647, '9V999')", " ####", 0 }, /* to_char((2147483647)::int8, '9V999') */
+{ "pg_int8_to_char(2147483647, '99V999999999')", " ###########", 0 }, /* to_char((2147483647)::int8, '99V999999999') */
+{ "pg_int8_to_char(2147483647, '99V9999999999')", "bigint out of range", 1 }, /* to_char((2147483647)::int8, '99V9999999999') */
+{ "pg_int8_to_char(2147483647, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((2147483647)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(2147483647, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((2147483647)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(2147483647, '9999999999999999999999.99999999')", "             2147483647.00000000", 0 }, /* to_char((2147483647)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(2147483647, 'SG')", "+", 0 }, /* to_char((2147483647)::int8, 'SG') */
+{ "pg_int8_to_char(2147483647, '9.99.9')", "multiple decimal points", 1 }, /* to_char((2147483647)::int8, '9.99.9') */
+{ "pg_int8_to_char(2147483647, '9V0099')", " #####", 0 }, /* to_char((2147483647)::int8, '9V0099') */
+{ "pg_int8_to_char(2147483647, '0999.9900')", " ####.####", 0 }, /* to_char((2147483647)::int8, '0999.9900') */
+{ "pg_int8_to_char(2147483647, 'FM0999.9900')", "####.####", 0 }, /* to_char((2147483647)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(2147483647, 'FMRNth')", "###############", 0 }, /* to_char((2147483647)::int8, 'FMRNth') */
+{ "pg_int8_to_char(2147483647, '0V0')", " ##", 0 }, /* to_char((2147483647)::int8, '0V0') */
+{ "pg_int8_to_char(2147483647, '')", "", 0 }, /* to_char((2147483647)::int8, '') */
+{ "pg_int8_to_char(-2147483648, '999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int8, '999.99') */
+{ "pg_int8_to_char(-2147483648, 'FM999.00')", "-###.##", 0 }, /* to_char((-2147483648)::int8, 'FM999.00') */
+{ "pg_int8_to_char(-2147483648, '9G999D99')", "-#,###.##", 0 }, /* to_char((-2147483648)::int8, '9G999D99') */
+{ "pg_int8_to_char(-2147483648, 'S9999')", "-####", 0 }, /* to_char((-2147483648)::int8, 'S9999') */
+{ "pg_int8_to_char(-2147483648, '9999MI')", "####-", 0 }, /* to_char((-2147483648)::int8, '9999MI') */
+{ "pg_int8_to_char(-2147483648, 'PL999')", " -###", 0 }, /* to_char((-2147483648)::int8, 'PL999') */
+{ "pg_int8_to_char(-2147483648, 'SG999')", "-###", 0 }, /* to_char((-2147483648)::int8, 'SG999') */
+{ "pg_int8_to_char(-2147483648, '99.99EEEE')", "-2.15e+09", 0 }, /* to_char((-2147483648)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(-2147483648, 'RN')", "###############", 0 }, /* to_char((-2147483648)::int8, 'RN') */
+{ "pg_int8_to_char(-2147483648, 'FMRN')", "###############", 0 }, /* to_char((-2147483648)::int8, 'FMRN') */
+{ "pg_int8_to_char(-2147483648, '999th')", "-###", 0 }, /* to_char((-2147483648)::int8, '999th') */
+{ "pg_int8_to_char(-2147483648, '99V99')", "-####", 0 }, /* to_char((-2147483648)::int8, '99V99') */
+{ "pg_int8_to_char(-2147483648, '999PR')", "<###>", 0 }, /* to_char((-2147483648)::int8, '999PR') */
+{ "pg_int8_to_char(-2147483648, 'B999')", "-###", 0 }, /* to_char((-2147483648)::int8, 'B999') */
+{ "pg_int8_to_char(-2147483648, '\"text\"999')", "text-###", 0 }, /* to_char((-2147483648)::int8, '"text"999') */
+{ "pg_int8_to_char(-2147483648, '0000')", "-####", 0 }, /* to_char((-2147483648)::int8, '0000') */
+{ "pg_int8_to_char(-2147483648, '9999')", "-####", 0 }, /* to_char((-2147483648)::int8, '9999') */
+{ "pg_int8_to_char(-2147483648, '9')", "-#", 0 }, /* to_char((-2147483648)::int8, '9') */
+{ "pg_int8_to_char(-2147483648, 'FM9999')", "-####", 0 }, /* to_char((-2147483648)::int8, 'FM9999') */
+{ "pg_int8_to_char(-2147483648, '0.00')", "-#.##", 0 }, /* to_char((-2147483648)::int8, '0.00') */
+{ "pg_int8_to_char(-2147483648, '.99')", "-.##", 0 }, /* to_char((-2147483648)::int8, '.99') */
+{ "pg_int8_to_char(-2147483648, 'FM9.9')", "-#.#", 0 }, /* to_char((-2147483648)::int8, 'FM9.9') */
+{ "pg_int8_to_char(-2147483648, '999,999,999.999')", "-###,###,###.###", 0 }, /* to_char((-2147483648)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(-2147483648, 'FM999,999,999,999')", "-2,147,483,648", 0 }, /* to_char((-2147483648)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(-2147483648, 'S999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int8, 'S999.99') */
+{ "pg_int8_to_char(-2147483648, 'FMS999.99')", "-###.##", 0 }, /* to_char((-2147483648)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(-2147483648, '999.99MI')", "###.##-", 0 }, /* to_char((-2147483648)::int8, '999.99MI') */
+{ "pg_int8_to_char(-2147483648, 'FMSG999')", "-###", 0 }, /* to_char((-2147483648)::int8, 'FMSG999') */
+{ "pg_int8_to_char(-2147483648, 'FM999.99PR')", "<###.##>", 0 }, /* to_char((-2147483648)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(-2147483648, '9.99EEEE')", "-2.15e+09", 0 }, /* to_char((-2147483648)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(-2147483648, '9EEEE')", "-2e+09", 0 }, /* to_char((-2147483648)::int8, '9EEEE') */
+{ "pg_int8_to_char(-2147483648, 'rn')", "###############", 0 }, /* to_char((-2147483648)::int8, 'rn') */
+{ "pg_int8_to_char(-2147483648, '999TH')", "-###", 0 }, /* to_char((-2147483648)::int8, '999TH') */
+{ "pg_int8_to_char(-2147483648, 'FM999th')", "-###", 0 }, /* to_char((-2147483648)::int8, 'FM999th') */
+{ "pg_int8_to_char(-2147483648, '9999V9')", "-#####", 0 }, /* to_char((-2147483648)::int8, '9999V9') */
+{ "pg_int8_to_char(-2147483648, '9V999')", "-####", 0 }, /* to_char((-2147483648)::int8, '9V999') */
+{ "pg_int8_to_char(-2147483648, '99V999999999')", "-###########", 0 }, /* to_char((-2147483648)::int8, '99V999999999') */
+{ "pg_int8_to_char(-2147483648, '99V9999999999')", "bigint out of range", 1 }, /* to_char((-2147483648)::int8, '99V9999999999') */
+{ "pg_int8_to_char(-2147483648, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((-2147483648)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(-2147483648, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((-2147483648)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(-2147483648, '9999999999999999999999.99999999')", "            -2147483648.00000000", 0 }, /* to_char((-2147483648)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(-2147483648, 'SG')", "-", 0 }, /* to_char((-2147483648)::int8, 'SG') */
+{ "pg_int8_to_char(-2147483648, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-2147483648)::int8, '9.99.9') */
+{ "pg_int8_to_char(-2147483648, '9V0099')", "-#####", 0 }, /* to_char((-2147483648)::int8, '9V0099') */
+{ "pg_int8_to_char(-2147483648, '0999.9900')", "-####.####", 0 }, /* to_char((-2147483648)::int8, '0999.9900') */
+{ "pg_int8_to_char(-2147483648, 'FM0999.9900')", "-####.####", 0 }, /* to_char((-2147483648)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(-2147483648, 'FMRNth')", "###############", 0 }, /* to_char((-2147483648)::int8, 'FMRNth') */
+{ "pg_int8_to_char(-2147483648, '0V0')", "-##", 0 }, /* to_char((-2147483648)::int8, '0V0') */
+{ "pg_int8_to_char(-2147483648, '')", "", 0 }, /* to_char((-2147483648)::int8, '') */
+{ "pg_int8_to_char(3999, '999.99')", " ###.##", 0 }, /* to_char((3999)::int8, '999.99') */
+{ "pg_int8_to_char(3999, 'FM999.00')", "###.##", 0 }, /* to_char((3999)::int8, 'FM999.00') */
+{ "pg_int8_to_char(3999, '9G999D99')", " 3,999.00", 0 }, /* to_char((3999)::int8, '9G999D99') */
+{ "pg_int8_to_char(3999, 'S9999')", "+3999", 0 }, /* to_char((3999)::int8, 'S9999') */
+{ "pg_int8_to_char(3999, '9999MI')", "3999 ", 0 }, /* to_char((3999)::int8, '9999MI') */
+{ "pg_int8_to_char(3999, 'PL999')", "+ ###", 0 }, /* to_char((3999)::int8, 'PL999') */
+{ "pg_int8_to_char(3999, 'SG999')", "+###", 0 }, /* to_char((3999)::int8, 'SG999') */
+{ "pg_int8_to_char(3999, '99.99EEEE')", " 4.00e+03", 0 }, /* to_char((3999)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(3999, 'RN')", "      MMMCMXCIX", 0 }, /* to_char((3999)::int8, 'RN') */
+{ "pg_int8_to_char(3999, 'FMRN')", "MMMCMXCIX", 0 }, /* to_char((3999)::int8, 'FMRN') */
+{ "pg_int8_to_char(3999, '999th')", " ###", 0 }, /* to_char((3999)::int8, '999th') */
+{ "pg_int8_to_char(3999, '99V99')", " ####", 0 }, /* to_char((3999)::int8, '99V99') */
+{ "pg_int8_to_char(3999, '999PR')", " ### ", 0 }, /* to_char((3999)::int8, '999PR') */
+{ "pg_int8_to_char(3999, 'B999')", " ###", 0 }, /* to_char((3999)::int8, 'B999') */
+{ "pg_int8_to_char(3999, '\"text\"999')", "text ###", 0 }, /* to_char((3999)::int8, '"text"999') */
+{ "pg_int8_to_char(3999, '0000')", " 3999", 0 }, /* to_char((3999)::int8, '0000') */
+{ "pg_int8_to_char(3999, '9999')", " 3999", 0 }, /* to_char((3999)::int8, '9999') */
+{ "pg_int8_to_char(3999, '9')", " #", 0 }, /* to_char((3999)::int8, '9') */
+{ "pg_int8_to_char(3999, 'FM9999')", "3999", 0 }, /* to_char((3999)::int8, 'FM9999') */
+{ "pg_int8_to_char(3999, '0.00')", " #.##", 0 }, /* to_char((3999)::int8, '0.00') */
+{ "pg_int8_to_char(3999, '.99')", " .##", 0 }, /* to_char((3999)::int8, '.99') */
+{ "pg_int8_to_char(3999, 'FM9.9')", "#.#", 0 }, /* to_char((3999)::int8, 'FM9.9') */
+{ "pg_int8_to_char(3999, '999,999,999.999')", "       3,999.000", 0 }, /* to_char((3999)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(3999, 'FM999,999,999,999')", "3,999", 0 }, /* to_char((3999)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(3999, 'S999.99')", "+###.##", 0 }, /* to_char((3999)::int8, 'S999.99') */
+{ "pg_int8_to_char(3999, 'FMS999.99')", "+###.##", 0 }, /* to_char((3999)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(3999, '999.99MI')", "###.## ", 0 }, /* to_char((3999)::int8, '999.99MI') */
+{ "pg_int8_to_char(3999, 'FMSG999')", "+###", 0 }, /* to_char((3999)::int8, 'FMSG999') */
+{ "pg_int8_to_char(3999, 'FM999.99PR')", "###.##", 0 }, /* to_char((3999)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(3999, '9.99EEEE')", " 4.00e+03", 0 }, /* to_char((3999)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(3999, '9EEEE')", " 4e+03", 0 }, /* to_char((3999)::int8, '9EEEE') */
+{ "pg_int8_to_char(3999, 'rn')", "      mmmcmxcix", 0 }, /* to_char((3999)::int8, 'rn') */
+{ "pg_int8_to_char(3999, '999TH')", " ###", 0 }, /* to_char((3999)::int8, '999TH') */
+{ "pg_int8_to_char(3999, 'FM999th')", "###", 0 }, /* to_char((3999)::int8, 'FM999th') */
+{ "pg_int8_to_char(3999, '9999V9')", " 39990", 0 }, /* to_char((3999)::int8, '9999V9') */
+{ "pg_int8_to_char(3999, '9V999')", " ####", 0 }, /* to_char((3999)::int8, '9V999') */
+{ "pg_int8_to_char(3999, '99V999999999')", " ###########", 0 }, /* to_char((3999)::int8, '99V999999999') */
+{ "pg_int8_to_char(3999, '99V9999999999')", " ############", 0 }, /* to_char((3999)::int8, '99V9999999999') */
+{ "pg_int8_to_char(3999, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((3999)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(3999, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((3999)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(3999, '9999999999999999999999.99999999')", "                   3999.00000000", 0 }, /* to_char((3999)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(3999, 'SG')", "+", 0 }, /* to_char((3999)::int8, 'SG') */
+{ "pg_int8_to_char(3999, '9.99.9')", "multiple decimal points", 1 }, /* to_char((3999)::int8, '9.99.9') */
+{ "pg_int8_to_char(3999, '9V0099')", " #####", 0 }, /* to_char((3999)::int8, '9V0099') */
+{ "pg_int8_to_char(3999, '0999.9900')", " 3999.0000", 0 }, /* to_char((3999)::int8, '0999.9900') */
+{ "pg_int8_to_char(3999, 'FM0999.9900')", "3999.0000", 0 }, /* to_char((3999)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(3999, 'FMRNth')", "MMMCMXCIX", 0 }, /* to_char((3999)::int8, 'FMRNth') */
+{ "pg_int8_to_char(3999, '0V0')", " ##", 0 }, /* to_char((3999)::int8, '0V0') */
+{ "pg_int8_to_char(3999, '')", "", 0 }, /* to_char((3999)::int8, '') */
+{ "pg_int8_to_char(4000, '999.99')", " ###.##", 0 }, /* to_char((4000)::int8, '999.99') */
+{ "pg_int8_to_char(4000, 'FM999.00')", "###.##", 0 }, /* to_char((4000)::int8, 'FM999.00') */
+{ "pg_int8_to_char(4000, '9G999D99')", " 4,000.00", 0 }, /* to_char((4000)::int8, '9G999D99') */
+{ "pg_int8_to_char(4000, 'S9999')", "+4000", 0 }, /* to_char((4000)::int8, 'S9999') */
+{ "pg_int8_to_char(4000, '9999MI')", "4000 ", 0 }, /* to_char((4000)::int8, '9999MI') */
+{ "pg_int8_to_char(4000, 'PL999')", "+ ###", 0 }, /* to_char((4000)::int8, 'PL999') */
+{ "pg_int8_to_char(4000, 'SG999')", "+###", 0 }, /* to_char((4000)::int8, 'SG999') */
+{ "pg_int8_to_char(4000, '99.99EEEE')", " 4.00e+03", 0 }, /* to_char((4000)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(4000, 'RN')", "###############", 0 }, /* to_char((4000)::int8, 'RN') */
+{ "pg_int8_to_char(4000, 'FMRN')", "###############", 0 }, /* to_char((4000)::int8, 'FMRN') */
+{ "pg_int8_to_char(4000, '999th')", " ###", 0 }, /* to_char((4000)::int8, '999th') */
+{ "pg_int8_to_char(4000, '99V99')", " ####", 0 }, /* to_char((4000)::int8, '99V99') */
+{ "pg_int8_to_char(4000, '999PR')", " ### ", 0 }, /* to_char((4000)::int8, '999PR') */
+{ "pg_int8_to_char(4000, 'B999')", " ###", 0 }, /* to_char((4000)::int8, 'B999') */
+{ "pg_int8_to_char(4000, '\"text\"999')", "text ###", 0 }, /* to_char((4000)::int8, '"text"999') */
+{ "pg_int8_to_char(4000, '0000')", " 4000", 0 }, /* to_char((4000)::int8, '0000') */
+{ "pg_int8_to_char(4000, '9999')", " 4000", 0 }, /* to_char((4000)::int8, '9999') */
+{ "pg_int8_to_char(4000, '9')", " #", 0 }, /* to_char((4000)::int8, '9') */
+{ "pg_int8_to_char(4000, 'FM9999')", "4000", 0 }, /* to_char((4000)::int8, 'FM9999') */
+{ "pg_int8_to_char(4000, '0.00')", " #.##", 0 }, /* to_char((4000)::int8, '0.00') */
+{ "pg_int8_to_char(4000, '.99')", " .##", 0 }, /* to_char((4000)::int8, '.99') */
+{ "pg_int8_to_char(4000, 'FM9.9')", "#.#", 0 }, /* to_char((4000)::int8, 'FM9.9') */
+{ "pg_int8_to_char(4000, '999,999,999.999')", "       4,000.000", 0 }, /* to_char((4000)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(4000, 'FM999,999,999,999')", "4,000", 0 }, /* to_char((4000)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(4000, 'S999.99')", "+###.##", 0 }, /* to_char((4000)::int8, 'S999.99') */
+{ "pg_int8_to_char(4000, 'FMS999.99')", "+###.##", 0 }, /* to_char((4000)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(4000, '999.99MI')", "###.## ", 0 }, /* to_char((4000)::int8, '999.99MI') */
+{ "pg_int8_to_char(4000, 'FMSG999')", "+###", 0 }, /* to_char((4000)::int8, 'FMSG999') */
+{ "pg_int8_to_char(4000, 'FM999.99PR')", "###.##", 0 }, /* to_char((4000)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(4000, '9.99EEEE')", " 4.00e+03", 0 }, /* to_char((4000)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(4000, '9EEEE')", " 4e+03", 0 }, /* to_char((4000)::int8, '9EEEE') */
+{ "pg_int8_to_char(4000, 'rn')", "###############", 0 }, /* to_char((4000)::int8, 'rn') */
+{ "pg_int8_to_char(4000, '999TH')", " ###", 0 }, /* to_char((4000)::int8, '999TH') */
+{ "pg_int8_to_char(4000, 'FM999th')", "###", 0 }, /* to_char((4000)::int8, 'FM999th') */
+{ "pg_int8_to_char(4000, '9999V9')", " 40000", 0 }, /* to_char((4000)::int8, '9999V9') */
+{ "pg_int8_to_char(4000, '9V999')", " ####", 0 }, /* to_char((4000)::int8, '9V999') */
+{ "pg_int8_to_char(4000, '99V999999999')", " ###########", 0 }, /* to_char((4000)::int8, '99V999999999') */
+{ "pg_int8_to_char(4000, '99V9999999999')", " ############", 0 }, /* to_char((4000)::int8, '99V9999999999') */
+{ "pg_int8_to_char(4000, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((4000)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(4000, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((4000)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(4000, '9999999999999999999999.99999999')", "                   4000.00000000", 0 }, /* to_char((4000)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(4000, 'SG')", "+", 0 }, /* to_char((4000)::int8, 'SG') */
+{ "pg_int8_to_char(4000, '9.99.9')", "multiple decimal points", 1 }, /* to_char((4000)::int8, '9.99.9') */
+{ "pg_int8_to_char(4000, '9V0099')", " #####", 0 }, /* to_char((4000)::int8, '9V0099') */
+{ "pg_int8_to_char(4000, '0999.9900')", " 4000.0000", 0 }, /* to_char((4000)::int8, '0999.9900') */
+{ "pg_int8_to_char(4000, 'FM0999.9900')", "4000.0000", 0 }, /* to_char((4000)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(4000, 'FMRNth')", "###############", 0 }, /* to_char((4000)::int8, 'FMRNth') */
+{ "pg_int8_to_char(4000, '0V0')", " ##", 0 }, /* to_char((4000)::int8, '0V0') */
+{ "pg_int8_to_char(4000, '')", "", 0 }, /* to_char((4000)::int8, '') */
+{ "pg_int8_to_char(1000000, '999.99')", " ###.##", 0 }, /* to_char((1000000)::int8, '999.99') */
+{ "pg_int8_to_char(1000000, 'FM999.00')", "###.##", 0 }, /* to_char((1000000)::int8, 'FM999.00') */
+{ "pg_int8_to_char(1000000, '9G999D99')", " #,###.##", 0 }, /* to_char((1000000)::int8, '9G999D99') */
+{ "pg_int8_to_char(1000000, 'S9999')", "+####", 0 }, /* to_char((1000000)::int8, 'S9999') */
+{ "pg_int8_to_char(1000000, '9999MI')", "#### ", 0 }, /* to_char((1000000)::int8, '9999MI') */
+{ "pg_int8_to_char(1000000, 'PL999')", "+ ###", 0 }, /* to_char((1000000)::int8, 'PL999') */
+{ "pg_int8_to_char(1000000, 'SG999')", "+###", 0 }, /* to_char((1000000)::int8, 'SG999') */
+{ "pg_int8_to_char(1000000, '99.99EEEE')", " 1.00e+06", 0 }, /* to_char((1000000)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(1000000, 'RN')", "###############", 0 }, /* to_char((1000000)::int8, 'RN') */
+{ "pg_int8_to_char(1000000, 'FMRN')", "###############", 0 }, /* to_char((1000000)::int8, 'FMRN') */
+{ "pg_int8_to_char(1000000, '999th')", " ###", 0 }, /* to_char((1000000)::int8, '999th') */
+{ "pg_int8_to_char(1000000, '99V99')", " ####", 0 }, /* to_char((1000000)::int8, '99V99') */
+{ "pg_int8_to_char(1000000, '999PR')", " ### ", 0 }, /* to_char((1000000)::int8, '999PR') */
+{ "pg_int8_to_char(1000000, 'B999')", " ###", 0 }, /* to_char((1000000)::int8, 'B999') */
+{ "pg_int8_to_char(1000000, '\"text\"999')", "text ###", 0 }, /* to_char((1000000)::int8, '"text"999') */
+{ "pg_int8_to_char(1000000, '0000')", " ####", 0 }, /* to_char((1000000)::int8, '0000') */
+{ "pg_int8_to_char(1000000, '9999')", " ####", 0 }, /* to_char((1000000)::int8, '9999') */
+{ "pg_int8_to_char(1000000, '9')", " #", 0 }, /* to_char((1000000)::int8, '9') */
+{ "pg_int8_to_char(1000000, 'FM9999')", "####", 0 }, /* to_char((1000000)::int8, 'FM9999') */
+{ "pg_int8_to_char(1000000, '0.00')", " #.##", 0 }, /* to_char((1000000)::int8, '0.00') */
+{ "pg_int8_to_char(1000000, '.99')", " .##", 0 }, /* to_char((1000000)::int8, '.99') */
+{ "pg_int8_to_char(1000000, 'FM9.9')", "#.#", 0 }, /* to_char((1000000)::int8, 'FM9.9') */
+{ "pg_int8_to_char(1000000, '999,999,999.999')", "   1,000,000.000", 0 }, /* to_char((1000000)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(1000000, 'FM999,999,999,999')", "1,000,000", 0 }, /* to_char((1000000)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(1000000, 'S999.99')", "+###.##", 0 }, /* to_char((1000000)::int8, 'S999.99') */
+{ "pg_int8_to_char(1000000, 'FMS999.99')", "+###.##", 0 }, /* to_char((1000000)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(1000000, '999.99MI')", "###.## ", 0 }, /* to_char((1000000)::int8, '999.99MI') */
+{ "pg_int8_to_char(1000000, 'FMSG999')", "+###", 0 }, /* to_char((1000000)::int8, 'FMSG999') */
+{ "pg_int8_to_char(1000000, 'FM999.99PR')", "###.##", 0 }, /* to_char((1000000)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(1000000, '9.99EEEE')", " 1.00e+06", 0 }, /* to_char((1000000)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(1000000, '9EEEE')", " 1e+06", 0 }, /* to_char((1000000)::int8, '9EEEE') */
+{ "pg_int8_to_char(1000000, 'rn')", "###############", 0 }, /* to_char((1000000)::int8, 'rn') */
+{ "pg_int8_to_char(1000000, '999TH')", " ###", 0 }, /* to_char((1000000)::int8, '999TH') */
+{ "pg_int8_to_char(1000000, 'FM999th')", "###", 0 }, /* to_char((1000000)::int8, 'FM999th') */
+{ "pg_int8_to_char(1000000, '9999V9')", " #####", 0 }, /* to_char((1000000)::int8, '9999V9') */
+{ "pg_int8_to_char(1000000, '9V999')", " ####", 0 }, /* to_char((1000000)::int8, '9V999') */
+{ "pg_int8_to_char(1000000, '99V999999999')", " ###########", 0 }, /* to_char((1000000)::int8, '99V999999999') */
+{ "pg_int8_to_char(1000000, '99V9999999999')", " ############", 0 }, /* to_char((1000000)::int8, '99V9999999999') */
+{ "pg_int8_to_char(1000000, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((1000000)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(1000000, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((1000000)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(1000000, '9999999999999999999999.99999999')", "                1000000.00000000", 0 }, /* to_char((1000000)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(1000000, 'SG')", "+", 0 }, /* to_char((1000000)::int8, 'SG') */
+{ "pg_int8_to_char(1000000, '9.99.9')", "multiple decimal points", 1 }, /* to_char((1000000)::int8, '9.99.9') */
+{ "pg_int8_to_char(1000000, '9V0099')", " #####", 0 }, /* to_char((1000000)::int8, '9V0099') */
+{ "pg_int8_to_char(1000000, '0999.9900')", " ####.####", 0 }, /* to_char((1000000)::int8, '0999.9900') */
+{ "pg_int8_to_char(1000000, 'FM0999.9900')", "####.####", 0 }, /* to_char((1000000)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(1000000, 'FMRNth')", "###############", 0 }, /* to_char((1000000)::int8, 'FMRNth') */
+{ "pg_int8_to_char(1000000, '0V0')", " ##", 0 }, /* to_char((1000000)::int8, '0V0') */
+{ "pg_int8_to_char(1000000, '')", "", 0 }, /* to_char((1000000)::int8, '') */
+{ "pg_int8_to_char(21, '999.99')", "  21.00", 0 }, /* to_char((21)::int8, '999.99') */
+{ "pg_int8_to_char(21, 'FM999.00')", "21.00", 0 }, /* to_char((21)::int8, 'FM999.00') */
+{ "pg_int8_to_char(21, '9G999D99')", "    21.00", 0 }, /* to_char((21)::int8, '9G999D99') */
+{ "pg_int8_to_char(21, 'S9999')", "  +21", 0 }, /* to_char((21)::int8, 'S9999') */
+{ "pg_int8_to_char(21, '9999MI')", "  21 ", 0 }, /* to_char((21)::int8, '9999MI') */
+{ "pg_int8_to_char(21, 'PL999')", "+  21", 0 }, /* to_char((21)::int8, 'PL999') */
+{ "pg_int8_to_char(21, 'SG999')", "+ 21", 0 }, /* to_char((21)::int8, 'SG999') */
+{ "pg_int8_to_char(21, '99.99EEEE')", " 2.10e+01", 0 }, /* to_char((21)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(21, 'RN')", "            XXI", 0 }, /* to_char((21)::int8, 'RN') */
+{ "pg_int8_to_char(21, 'FMRN')", "XXI", 0 }, /* to_char((21)::int8, 'FMRN') */
+{ "pg_int8_to_char(21, '999th')", "  21st", 0 }, /* to_char((21)::int8, '999th') */
+{ "pg_int8_to_char(21, '99V99')", " 2100", 0 }, /* to_char((21)::int8, '99V99') */
+{ "pg_int8_to_char(21, '999PR')", "  21 ", 0 }, /* to_char((21)::int8, '999PR') */
+{ "pg_int8_to_char(21, 'B999')", "  21", 0 }, /* to_char((21)::int8, 'B999') */
+{ "pg_int8_to_char(21, '\"text\"999')", "text  21", 0 }, /* to_char((21)::int8, '"text"999') */
+{ "pg_int8_to_char(21, '0000')", " 0021", 0 }, /* to_char((21)::int8, '0000') */
+{ "pg_int8_to_char(21, '9999')", "   21", 0 }, /* to_char((21)::int8, '9999') */
+{ "pg_int8_to_char(21, '9')", " #", 0 }, /* to_char((21)::int8, '9') */
+{ "pg_int8_to_char(21, 'FM9999')", "21", 0 }, /* to_char((21)::int8, 'FM9999') */
+{ "pg_int8_to_char(21, '0.00')", " #.##", 0 }, /* to_char((21)::int8, '0.00') */
+{ "pg_int8_to_char(21, '.99')", " .##", 0 }, /* to_char((21)::int8, '.99') */
+{ "pg_int8_to_char(21, 'FM9.9')", "#.#", 0 }, /* to_char((21)::int8, 'FM9.9') */
+{ "pg_int8_to_char(21, '999,999,999.999')", "          21.000", 0 }, /* to_char((21)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(21, 'FM999,999,999,999')", "21", 0 }, /* to_char((21)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(21, 'S999.99')", " +21.00", 0 }, /* to_char((21)::int8, 'S999.99') */
+{ "pg_int8_to_char(21, 'FMS999.99')", "+21.", 0 }, /* to_char((21)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(21, '999.99MI')", " 21.00 ", 0 }, /* to_char((21)::int8, '999.99MI') */
+{ "pg_int8_to_char(21, 'FMSG999')", "+21", 0 }, /* to_char((21)::int8, 'FMSG999') */
+{ "pg_int8_to_char(21, 'FM999.99PR')", "21.", 0 }, /* to_char((21)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(21, '9.99EEEE')", " 2.10e+01", 0 }, /* to_char((21)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(21, '9EEEE')", " 2e+01", 0 }, /* to_char((21)::int8, '9EEEE') */
+{ "pg_int8_to_char(21, 'rn')", "            xxi", 0 }, /* to_char((21)::int8, 'rn') */
+{ "pg_int8_to_char(21, '999TH')", "  21ST", 0 }, /* to_char((21)::int8, '999TH') */
+{ "pg_int8_to_char(21, 'FM999th')", "21st", 0 }, /* to_char((21)::int8, 'FM999th') */
+{ "pg_int8_to_char(21, '9999V9')", "   210", 0 }, /* to_char((21)::int8, '9999V9') */
+{ "pg_int8_to_char(21, '9V999')", " ####", 0 }, /* to_char((21)::int8, '9V999') */
+{ "pg_int8_to_char(21, '99V999999999')", " 21000000000", 0 }, /* to_char((21)::int8, '99V999999999') */
+{ "pg_int8_to_char(21, '99V9999999999')", " 210000000000", 0 }, /* to_char((21)::int8, '99V9999999999') */
+{ "pg_int8_to_char(21, '99V99999999999999999')", " 2100000000000000000", 0 }, /* to_char((21)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(21, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((21)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(21, '9999999999999999999999.99999999')", "                     21.00000000", 0 }, /* to_char((21)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(21, 'SG')", "+", 0 }, /* to_char((21)::int8, 'SG') */
+{ "pg_int8_to_char(21, '9.99.9')", "multiple decimal points", 1 }, /* to_char((21)::int8, '9.99.9') */
+{ "pg_int8_to_char(21, '9V0099')", "  2100", 0 }, /* to_char((21)::int8, '9V0099') */
+{ "pg_int8_to_char(21, '0999.9900')", " 0021.0000", 0 }, /* to_char((21)::int8, '0999.9900') */
+{ "pg_int8_to_char(21, 'FM0999.9900')", "0021.0000", 0 }, /* to_char((21)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(21, 'FMRNth')", "XXI", 0 }, /* to_char((21)::int8, 'FMRNth') */
+{ "pg_int8_to_char(21, '0V0')", " 21", 0 }, /* to_char((21)::int8, '0V0') */
+{ "pg_int8_to_char(21, '')", "", 0 }, /* to_char((21)::int8, '') */
+{ "pg_int8_to_char(112, '999.99')", " 112.00", 0 }, /* to_char((112)::int8, '999.99') */
+{ "pg_int8_to_char(112, 'FM999.00')", "112.00", 0 }, /* to_char((112)::int8, 'FM999.00') */
+{ "pg_int8_to_char(112, '9G999D99')", "   112.00", 0 }, /* to_char((112)::int8, '9G999D99') */
+{ "pg_int8_to_char(112, 'S9999')", " +112", 0 }, /* to_char((112)::int8, 'S9999') */
+{ "pg_int8_to_char(112, '9999MI')", " 112 ", 0 }, /* to_char((112)::int8, '9999MI') */
+{ "pg_int8_to_char(112, 'PL999')", "+ 112", 0 }, /* to_char((112)::int8, 'PL999') */
+{ "pg_int8_to_char(112, 'SG999')", "+112", 0 }, /* to_char((112)::int8, 'SG999') */
+{ "pg_int8_to_char(112, '99.99EEEE')", " 1.12e+02", 0 }, /* to_char((112)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(112, 'RN')", "           CXII", 0 }, /* to_char((112)::int8, 'RN') */
+{ "pg_int8_to_char(112, 'FMRN')", "CXII", 0 }, /* to_char((112)::int8, 'FMRN') */
+{ "pg_int8_to_char(112, '999th')", " 112th", 0 }, /* to_char((112)::int8, '999th') */
+{ "pg_int8_to_char(112, '99V99')", " ####", 0 }, /* to_char((112)::int8, '99V99') */
+{ "pg_int8_to_char(112, '999PR')", " 112 ", 0 }, /* to_char((112)::int8, '999PR') */
+{ "pg_int8_to_char(112, 'B999')", " 112", 0 }, /* to_char((112)::int8, 'B999') */
+{ "pg_int8_to_char(112, '\"text\"999')", "text 112", 0 }, /* to_char((112)::int8, '"text"999') */
+{ "pg_int8_to_char(112, '0000')", " 0112", 0 }, /* to_char((112)::int8, '0000') */
+{ "pg_int8_to_char(112, '9999')", "  112", 0 }, /* to_char((112)::int8, '9999') */
+{ "pg_int8_to_char(112, '9')", " #", 0 }, /* to_char((112)::int8, '9') */
+{ "pg_int8_to_char(112, 'FM9999')", "112", 0 }, /* to_char((112)::int8, 'FM9999') */
+{ "pg_int8_to_char(112, '0.00')", " #.##", 0 }, /* to_char((112)::int8, '0.00') */
+{ "pg_int8_to_char(112, '.99')", " .##", 0 }, /* to_char((112)::int8, '.99') */
+{ "pg_int8_to_char(112, 'FM9.9')", "#.#", 0 }, /* to_char((112)::int8, 'FM9.9') */
+{ "pg_int8_to_char(112, '999,999,999.999')", "         112.000", 0 }, /* to_char((112)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(112, 'FM999,999,999,999')", "112", 0 }, /* to_char((112)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(112, 'S999.99')", "+112.00", 0 }, /* to_char((112)::int8, 'S999.99') */
+{ "pg_int8_to_char(112, 'FMS999.99')", "+112.", 0 }, /* to_char((112)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(112, '999.99MI')", "112.00 ", 0 }, /* to_char((112)::int8, '999.99MI') */
+{ "pg_int8_to_char(112, 'FMSG999')", "+112", 0 }, /* to_char((112)::int8, 'FMSG999') */
+{ "pg_int8_to_char(112, 'FM999.99PR')", "112.", 0 }, /* to_char((112)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(112, '9.99EEEE')", " 1.12e+02", 0 }, /* to_char((112)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(112, '9EEEE')", " 1e+02", 0 }, /* to_char((112)::int8, '9EEEE') */
+{ "pg_int8_to_char(112, 'rn')", "           cxii", 0 }, /* to_char((112)::int8, 'rn') */
+{ "pg_int8_to_char(112, '999TH')", " 112TH", 0 }, /* to_char((112)::int8, '999TH') */
+{ "pg_int8_to_char(112, 'FM999th')", "112th", 0 }, /* to_char((112)::int8, 'FM999th') */
+{ "pg_int8_to_char(112, '9999V9')", "  1120", 0 }, /* to_char((112)::int8, '9999V9') */
+{ "pg_int8_to_char(112, '9V999')", " ####", 0 }, /* to_char((112)::int8, '9V999') */
+{ "pg_int8_to_char(112, '99V999999999')", " ###########", 0 }, /* to_char((112)::int8, '99V999999999') */
+{ "pg_int8_to_char(112, '99V9999999999')", " ############", 0 }, /* to_char((112)::int8, '99V9999999999') */
+{ "pg_int8_to_char(112, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((112)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(112, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((112)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(112, '9999999999999999999999.99999999')", "                    112.00000000", 0 }, /* to_char((112)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(112, 'SG')", "+", 0 }, /* to_char((112)::int8, 'SG') */
+{ "pg_int8_to_char(112, '9.99.9')", "multiple decimal points", 1 }, /* to_char((112)::int8, '9.99.9') */
+{ "pg_int8_to_char(112, '9V0099')", " 11200", 0 }, /* to_char((112)::int8, '9V0099') */
+{ "pg_int8_to_char(112, '0999.9900')", " 0112.0000", 0 }, /* to_char((112)::int8, '0999.9900') */
+{ "pg_int8_to_char(112, 'FM0999.9900')", "0112.0000", 0 }, /* to_char((112)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(112, 'FMRNth')", "CXII", 0 }, /* to_char((112)::int8, 'FMRNth') */
+{ "pg_int8_to_char(112, '0V0')", " ##", 0 }, /* to_char((112)::int8, '0V0') */
+{ "pg_int8_to_char(112, '')", "", 0 }, /* to_char((112)::int8, '') */
+{ "pg_int8_to_char(9223372036854775807, '999.99')", " ###.##", 0 }, /* to_char((9223372036854775807)::int8, '999.99') */
+{ "pg_int8_to_char(9223372036854775807, 'FM999.00')", "###.##", 0 }, /* to_char((9223372036854775807)::int8, 'FM999.00') */
+{ "pg_int8_to_char(9223372036854775807, '9G999D99')", " #,###.##", 0 }, /* to_char((9223372036854775807)::int8, '9G999D99') */
+{ "pg_int8_to_char(9223372036854775807, 'S9999')", "+####", 0 }, /* to_char((9223372036854775807)::int8, 'S9999') */
+{ "pg_int8_to_char(9223372036854775807, '9999MI')", "#### ", 0 }, /* to_char((9223372036854775807)::int8, '9999MI') */
+{ "pg_int8_to_char(9223372036854775807, 'PL999')", "+ ###", 0 }, /* to_char((9223372036854775807)::int8, 'PL999') */
+{ "pg_int8_to_char(9223372036854775807, 'SG999')", "+###", 0 }, /* to_char((9223372036854775807)::int8, 'SG999') */
+{ "pg_int8_to_char(9223372036854775807, '99.99EEEE')", " 9.22e+18", 0 }, /* to_char((9223372036854775807)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(9223372036854775807, 'RN')", "integer out of range", 1 }, /* to_char((9223372036854775807)::int8, 'RN') */
+{ "pg_int8_to_char(9223372036854775807, 'FMRN')", "integer out of range", 1 }, /* to_char((9223372036854775807)::int8, 'FMRN') */
+{ "pg_int8_to_char(9223372036854775807, '999th')", " ###", 0 }, /* to_char((9223372036854775807)::int8, '999th') */
+{ "pg_int8_to_char(9223372036854775807, '99V99')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '99V99') */
+{ "pg_int8_to_char(9223372036854775807, '999PR')", " ### ", 0 }, /* to_char((9223372036854775807)::int8, '999PR') */
+{ "pg_int8_to_char(9223372036854775807, 'B999')", " ###", 0 }, /* to_char((9223372036854775807)::int8, 'B999') */
+{ "pg_int8_to_char(9223372036854775807, '\"text\"999')", "text ###", 0 }, /* to_char((9223372036854775807)::int8, '"text"999') */
+{ "pg_int8_to_char(9223372036854775807, '0000')", " ####", 0 }, /* to_char((9223372036854775807)::int8, '0000') */
+{ "pg_int8_to_char(9223372036854775807, '9999')", " ####", 0 }, /* to_char((9223372036854775807)::int8, '9999') */
+{ "pg_int8_to_char(9223372036854775807, '9')", " #", 0 }, /* to_char((9223372036854775807)::int8, '9') */
+{ "pg_int8_to_char(9223372036854775807, 'FM9999')", "####", 0 }, /* to_char((9223372036854775807)::int8, 'FM9999') */
+{ "pg_int8_to_char(9223372036854775807, '0.00')", " #.##", 0 }, /* to_char((9223372036854775807)::int8, '0.00') */
+{ "pg_int8_to_char(9223372036854775807, '.99')", " .##", 0 }, /* to_char((9223372036854775807)::int8, '.99') */
+{ "pg_int8_to_char(9223372036854775807, 'FM9.9')", "#.#", 0 }, /* to_char((9223372036854775807)::int8, 'FM9.9') */
+{ "pg_int8_to_char(9223372036854775807, '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char((9223372036854775807)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(9223372036854775807, 'FM999,999,999,999')", "###,###,###,###", 0 }, /* to_char((9223372036854775807)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(9223372036854775807, 'S999.99')", "+###.##", 0 }, /* to_char((9223372036854775807)::int8, 'S999.99') */
+{ "pg_int8_to_char(9223372036854775807, 'FMS999.99')", "+###.##", 0 }, /* to_char((9223372036854775807)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(9223372036854775807, '999.99MI')", "###.## ", 0 }, /* to_char((9223372036854775807)::int8, '999.99MI') */
+{ "pg_int8_to_char(9223372036854775807, 'FMSG999')", "+###", 0 }, /* to_char((9223372036854775807)::int8, 'FMSG999') */
+{ "pg_int8_to_char(9223372036854775807, 'FM999.99PR')", "###.##", 0 }, /* to_char((9223372036854775807)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(9223372036854775807, '9.99EEEE')", " 9.22e+18", 0 }, /* to_char((9223372036854775807)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(9223372036854775807, '9EEEE')", " 9e+18", 0 }, /* to_char((9223372036854775807)::int8, '9EEEE') */
+{ "pg_int8_to_char(9223372036854775807, 'rn')", "integer out of range", 1 }, /* to_char((9223372036854775807)::int8, 'rn') */
+{ "pg_int8_to_char(9223372036854775807, '999TH')", " ###", 0 }, /* to_char((9223372036854775807)::int8, '999TH') */
+{ "pg_int8_to_char(9223372036854775807, 'FM999th')", "###", 0 }, /* to_char((9223372036854775807)::int8, 'FM999th') */
+{ "pg_int8_to_char(9223372036854775807, '9999V9')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '9999V9') */
+{ "pg_int8_to_char(9223372036854775807, '9V999')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '9V999') */
+{ "pg_int8_to_char(9223372036854775807, '99V999999999')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '99V999999999') */
+{ "pg_int8_to_char(9223372036854775807, '99V9999999999')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '99V9999999999') */
+{ "pg_int8_to_char(9223372036854775807, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(9223372036854775807, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(9223372036854775807, '9999999999999999999999.99999999')", "    9223372036854775807.00000000", 0 }, /* to_char((9223372036854775807)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(9223372036854775807, 'SG')", "+", 0 }, /* to_char((9223372036854775807)::int8, 'SG') */
+{ "pg_int8_to_char(9223372036854775807, '9.99.9')", "multiple decimal points", 1 }, /* to_char((9223372036854775807)::int8, '9.99.9') */
+{ "pg_int8_to_char(9223372036854775807, '9V0099')", "bigint out of range", 1 }, /* to_char((9223372036854775807)::int8, '9V0099') */
+{ "pg_int8_to_char(9223372036854775807, '0999.9900')", " ####.####", 0 }, /* to_char((9223372036854775807)::int8, '0999.9900') */
+{ "pg_int8_to_char(9223372036854775807, 'FM0999.9900')", "####.####", 0 }, /* to_char((9223372036854775807)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(9223372036854775807, 'FMRNth')", "integer out of range", 1 }, /* to_char((9223372036854775807)::int8, 'FMRNth') */
+{ "pg_int8_to_char(9223372036854775807, '0V0')", " ##", 0 }, /* to_char((9223372036854775807)::int8, '0V0') */
+{ "pg_int8_to_char(9223372036854775807, '')", "", 0 }, /* to_char((9223372036854775807)::int8, '') */
+{ "pg_int8_to_char(-9223372036854775808, '999.99')", "-###.##", 0 }, /* to_char((-9223372036854775808)::int8, '999.99') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM999.00')", "-###.##", 0 }, /* to_char((-9223372036854775808)::int8, 'FM999.00') */
+{ "pg_int8_to_char(-9223372036854775808, '9G999D99')", "-#,###.##", 0 }, /* to_char((-9223372036854775808)::int8, '9G999D99') */
+{ "pg_int8_to_char(-9223372036854775808, 'S9999')", "-####", 0 }, /* to_char((-9223372036854775808)::int8, 'S9999') */
+{ "pg_int8_to_char(-9223372036854775808, '9999MI')", "####-", 0 }, /* to_char((-9223372036854775808)::int8, '9999MI') */
+{ "pg_int8_to_char(-9223372036854775808, 'PL999')", " -###", 0 }, /* to_char((-9223372036854775808)::int8, 'PL999') */
+{ "pg_int8_to_char(-9223372036854775808, 'SG999')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, 'SG999') */
+{ "pg_int8_to_char(-9223372036854775808, '99.99EEEE')", "-9.22e+18", 0 }, /* to_char((-9223372036854775808)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(-9223372036854775808, 'RN')", "integer out of range", 1 }, /* to_char((-9223372036854775808)::int8, 'RN') */
+{ "pg_int8_to_char(-9223372036854775808, 'FMRN')", "integer out of range", 1 }, /* to_char((-9223372036854775808)::int8, 'FMRN') */
+{ "pg_int8_to_char(-9223372036854775808, '999th')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, '999th') */
+{ "pg_int8_to_char(-9223372036854775808, '99V99')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '99V99') */
+{ "pg_int8_to_char(-9223372036854775808, '999PR')", "<###>", 0 }, /* to_char((-9223372036854775808)::int8, '999PR') */
+{ "pg_int8_to_char(-9223372036854775808, 'B999')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, 'B999') */
+{ "pg_int8_to_char(-9223372036854775808, '\"text\"999')", "text-###", 0 }, /* to_char((-9223372036854775808)::int8, '"text"999') */
+{ "pg_int8_to_char(-9223372036854775808, '0000')", "-####", 0 }, /* to_char((-9223372036854775808)::int8, '0000') */
+{ "pg_int8_to_char(-9223372036854775808, '9999')", "-####", 0 }, /* to_char((-9223372036854775808)::int8, '9999') */
+{ "pg_int8_to_char(-9223372036854775808, '9')", "-#", 0 }, /* to_char((-9223372036854775808)::int8, '9') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM9999')", "-####", 0 }, /* to_char((-9223372036854775808)::int8, 'FM9999') */
+{ "pg_int8_to_char(-9223372036854775808, '0.00')", "-#.##", 0 }, /* to_char((-9223372036854775808)::int8, '0.00') */
+{ "pg_int8_to_char(-9223372036854775808, '.99')", "-.##", 0 }, /* to_char((-9223372036854775808)::int8, '.99') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM9.9')", "-#.#", 0 }, /* to_char((-9223372036854775808)::int8, 'FM9.9') */
+{ "pg_int8_to_char(-9223372036854775808, '999,999,999.999')", "-###,###,###.###", 0 }, /* to_char((-9223372036854775808)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM999,999,999,999')", "-###,###,###,###", 0 }, /* to_char((-9223372036854775808)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(-9223372036854775808, 'S999.99')", "-###.##", 0 }, /* to_char((-9223372036854775808)::int8, 'S999.99') */
+{ "pg_int8_to_char(-9223372036854775808, 'FMS999.99')", "-###.##", 0 }, /* to_char((-9223372036854775808)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(-9223372036854775808, '999.99MI')", "###.##-", 0 }, /* to_char((-9223372036854775808)::int8, '999.99MI') */
+{ "pg_int8_to_char(-9223372036854775808, 'FMSG999')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, 'FMSG999') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM999.99PR')", "<###.##>", 0 }, /* to_char((-9223372036854775808)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(-9223372036854775808, '9.99EEEE')", "-9.22e+18", 0 }, /* to_char((-9223372036854775808)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(-9223372036854775808, '9EEEE')", "-9e+18", 0 }, /* to_char((-9223372036854775808)::int8, '9EEEE') */
+{ "pg_int8_to_char(-9223372036854775808, 'rn')", "integer out of range", 1 }, /* to_char((-9223372036854775808)::int8, 'rn') */
+{ "pg_int8_to_char(-9223372036854775808, '999TH')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, '999TH') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM999th')", "-###", 0 }, /* to_char((-9223372036854775808)::int8, 'FM999th') */
+{ "pg_int8_to_char(-9223372036854775808, '9999V9')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '9999V9') */
+{ "pg_int8_to_char(-9223372036854775808, '9V999')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '9V999') */
+{ "pg_int8_to_char(-9223372036854775808, '99V999999999')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '99V999999999') */
+{ "pg_int8_to_char(-9223372036854775808, '99V9999999999')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '99V9999999999') */
+{ "pg_int8_to_char(-9223372036854775808, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(-9223372036854775808, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(-9223372036854775808, '9999999999999999999999.99999999')", "   -9223372036854775808.00000000", 0 }, /* to_char((-9223372036854775808)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(-9223372036854775808, 'SG')", "-", 0 }, /* to_char((-9223372036854775808)::int8, 'SG') */
+{ "pg_int8_to_char(-9223372036854775808, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-9223372036854775808)::int8, '9.99.9') */
+{ "pg_int8_to_char(-9223372036854775808, '9V0099')", "bigint out of range", 1 }, /* to_char((-9223372036854775808)::int8, '9V0099') */
+{ "pg_int8_to_char(-9223372036854775808, '0999.9900')", "-####.####", 0 }, /* to_char((-9223372036854775808)::int8, '0999.9900') */
+{ "pg_int8_to_char(-9223372036854775808, 'FM0999.9900')", "-####.####", 0 }, /* to_char((-9223372036854775808)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(-9223372036854775808, 'FMRNth')", "integer out of range", 1 }, /* to_char((-9223372036854775808)::int8, 'FMRNth') */
+{ "pg_int8_to_char(-9223372036854775808, '0V0')", "-##", 0 }, /* to_char((-9223372036854775808)::int8, '0V0') */
+{ "pg_int8_to_char(-9223372036854775808, '')", "", 0 }, /* to_char((-9223372036854775808)::int8, '') */
+{ "pg_int8_to_char(5000000000, '999.99')", " ###.##", 0 }, /* to_char((5000000000)::int8, '999.99') */
+{ "pg_int8_to_char(5000000000, 'FM999.00')", "###.##", 0 }, /* to_char((5000000000)::int8, 'FM999.00') */
+{ "pg_int8_to_char(5000000000, '9G999D99')", " #,###.##", 0 }, /* to_char((5000000000)::int8, '9G999D99') */
+{ "pg_int8_to_char(5000000000, 'S9999')", "+####", 0 }, /* to_char((5000000000)::int8, 'S9999') */
+{ "pg_int8_to_char(5000000000, '9999MI')", "#### ", 0 }, /* to_char((5000000000)::int8, '9999MI') */
+{ "pg_int8_to_char(5000000000, 'PL999')", "+ ###", 0 }, /* to_char((5000000000)::int8, 'PL999') */
+{ "pg_int8_to_char(5000000000, 'SG999')", "+###", 0 }, /* to_char((5000000000)::int8, 'SG999') */
+{ "pg_int8_to_char(5000000000, '99.99EEEE')", " 5.00e+09", 0 }, /* to_char((5000000000)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(5000000000, 'RN')", "integer out of range", 1 }, /* to_char((5000000000)::int8, 'RN') */
+{ "pg_int8_to_char(5000000000, 'FMRN')", "integer out of range", 1 }, /* to_char((5000000000)::int8, 'FMRN') */
+{ "pg_int8_to_char(5000000000, '999th')", " ###", 0 }, /* to_char((5000000000)::int8, '999th') */
+{ "pg_int8_to_char(5000000000, '99V99')", " ####", 0 }, /* to_char((5000000000)::int8, '99V99') */
+{ "pg_int8_to_char(5000000000, '999PR')", " ### ", 0 }, /* to_char((5000000000)::int8, '999PR') */
+{ "pg_int8_to_char(5000000000, 'B999')", " ###", 0 }, /* to_char((5000000000)::int8, 'B999') */
+{ "pg_int8_to_char(5000000000, '\"text\"999')", "text ###", 0 }, /* to_char((5000000000)::int8, '"text"999') */
+{ "pg_int8_to_char(5000000000, '0000')", " ####", 0 }, /* to_char((5000000000)::int8, '0000') */
+{ "pg_int8_to_char(5000000000, '9999')", " ####", 0 }, /* to_char((5000000000)::int8, '9999') */
+{ "pg_int8_to_char(5000000000, '9')", " #", 0 }, /* to_char((5000000000)::int8, '9') */
+{ "pg_int8_to_char(5000000000, 'FM9999')", "####", 0 }, /* to_char((5000000000)::int8, 'FM9999') */
+{ "pg_int8_to_char(5000000000, '0.00')", " #.##", 0 }, /* to_char((5000000000)::int8, '0.00') */
+{ "pg_int8_to_char(5000000000, '.99')", " .##", 0 }, /* to_char((5000000000)::int8, '.99') */
+{ "pg_int8_to_char(5000000000, 'FM9.9')", "#.#", 0 }, /* to_char((5000000000)::int8, 'FM9.9') */
+{ "pg_int8_to_char(5000000000, '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char((5000000000)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(5000000000, 'FM999,999,999,999')", "5,000,000,000", 0 }, /* to_char((5000000000)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(5000000000, 'S999.99')", "+###.##", 0 }, /* to_char((5000000000)::int8, 'S999.99') */
+{ "pg_int8_to_char(5000000000, 'FMS999.99')", "+###.##", 0 }, /* to_char((5000000000)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(5000000000, '999.99MI')", "###.## ", 0 }, /* to_char((5000000000)::int8, '999.99MI') */
+{ "pg_int8_to_char(5000000000, 'FMSG999')", "+###", 0 }, /* to_char((5000000000)::int8, 'FMSG999') */
+{ "pg_int8_to_char(5000000000, 'FM999.99PR')", "###.##", 0 }, /* to_char((5000000000)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(5000000000, '9.99EEEE')", " 5.00e+09", 0 }, /* to_char((5000000000)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(5000000000, '9EEEE')", " 5e+09", 0 }, /* to_char((5000000000)::int8, '9EEEE') */
+{ "pg_int8_to_char(5000000000, 'rn')", "integer out of range", 1 }, /* to_char((5000000000)::int8, 'rn') */
+{ "pg_int8_to_char(5000000000, '999TH')", " ###", 0 }, /* to_char((5000000000)::int8, '999TH') */
+{ "pg_int8_to_char(5000000000, 'FM999th')", "###", 0 }, /* to_char((5000000000)::int8, 'FM999th') */
+{ "pg_int8_to_char(5000000000, '9999V9')", " #####", 0 }, /* to_char((5000000000)::int8, '9999V9') */
+{ "pg_int8_to_char(5000000000, '9V999')", " ####", 0 }, /* to_char((5000000000)::int8, '9V999') */
+{ "pg_int8_to_char(5000000000, '99V999999999')", " ###########", 0 }, /* to_char((5000000000)::int8, '99V999999999') */
+{ "pg_int8_to_char(5000000000, '99V9999999999')", "bigint out of range", 1 }, /* to_char((5000000000)::int8, '99V9999999999') */
+{ "pg_int8_to_char(5000000000, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((5000000000)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(5000000000, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((5000000000)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(5000000000, '9999999999999999999999.99999999')", "             5000000000.00000000", 0 }, /* to_char((5000000000)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(5000000000, 'SG')", "+", 0 }, /* to_char((5000000000)::int8, 'SG') */
+{ "pg_int8_to_char(5000000000, '9.99.9')", "multiple decimal points", 1 }, /* to_char((5000000000)::int8, '9.99.9') */
+{ "pg_int8_to_char(5000000000, '9V0099')", " #####", 0 }, /* to_char((5000000000)::int8, '9V0099') */
+{ "pg_int8_to_char(5000000000, '0999.9900')", " ####.####", 0 }, /* to_char((5000000000)::int8, '0999.9900') */
+{ "pg_int8_to_char(5000000000, 'FM0999.9900')", "####.####", 0 }, /* to_char((5000000000)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(5000000000, 'FMRNth')", "integer out of range", 1 }, /* to_char((5000000000)::int8, 'FMRNth') */
+{ "pg_int8_to_char(5000000000, '0V0')", " ##", 0 }, /* to_char((5000000000)::int8, '0V0') */
+{ "pg_int8_to_char(5000000000, '')", "", 0 }, /* to_char((5000000000)::int8, '') */
+{ "pg_int8_to_char(922337203685477580, '999.99')", " ###.##", 0 }, /* to_char((922337203685477580)::int8, '999.99') */
+{ "pg_int8_to_char(922337203685477580, 'FM999.00')", "###.##", 0 }, /* to_char((922337203685477580)::int8, 'FM999.00') */
+{ "pg_int8_to_char(922337203685477580, '9G999D99')", " #,###.##", 0 }, /* to_char((922337203685477580)::int8, '9G999D99') */
+{ "pg_int8_to_char(922337203685477580, 'S9999')", "+####", 0 }, /* to_char((922337203685477580)::int8, 'S9999') */
+{ "pg_int8_to_char(922337203685477580, '9999MI')", "#### ", 0 }, /* to_char((922337203685477580)::int8, '9999MI') */
+{ "pg_int8_to_char(922337203685477580, 'PL999')", "+ ###", 0 }, /* to_char((922337203685477580)::int8, 'PL999') */
+{ "pg_int8_to_char(922337203685477580, 'SG999')", "+###", 0 }, /* to_char((922337203685477580)::int8, 'SG999') */
+{ "pg_int8_to_char(922337203685477580, '99.99EEEE')", " 9.22e+17", 0 }, /* to_char((922337203685477580)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(922337203685477580, 'RN')", "integer out of range", 1 }, /* to_char((922337203685477580)::int8, 'RN') */
+{ "pg_int8_to_char(922337203685477580, 'FMRN')", "integer out of range", 1 }, /* to_char((922337203685477580)::int8, 'FMRN') */
+{ "pg_int8_to_char(922337203685477580, '999th')", " ###", 0 }, /* to_char((922337203685477580)::int8, '999th') */
+{ "pg_int8_to_char(922337203685477580, '99V99')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '99V99') */
+{ "pg_int8_to_char(922337203685477580, '999PR')", " ### ", 0 }, /* to_char((922337203685477580)::int8, '999PR') */
+{ "pg_int8_to_char(922337203685477580, 'B999')", " ###", 0 }, /* to_char((922337203685477580)::int8, 'B999') */
+{ "pg_int8_to_char(922337203685477580, '\"text\"999')", "text ###", 0 }, /* to_char((922337203685477580)::int8, '"text"999') */
+{ "pg_int8_to_char(922337203685477580, '0000')", " ####", 0 }, /* to_char((922337203685477580)::int8, '0000') */
+{ "pg_int8_to_char(922337203685477580, '9999')", " ####", 0 }, /* to_char((922337203685477580)::int8, '9999') */
+{ "pg_int8_to_char(922337203685477580, '9')", " #", 0 }, /* to_char((922337203685477580)::int8, '9') */
+{ "pg_int8_to_char(922337203685477580, 'FM9999')", "####", 0 }, /* to_char((922337203685477580)::int8, 'FM9999') */
+{ "pg_int8_to_char(922337203685477580, '0.00')", " #.##", 0 }, /* to_char((922337203685477580)::int8, '0.00') */
+{ "pg_int8_to_char(922337203685477580, '.99')", " .##", 0 }, /* to_char((922337203685477580)::int8, '.99') */
+{ "pg_int8_to_char(922337203685477580, 'FM9.9')", "#.#", 0 }, /* to_char((922337203685477580)::int8, 'FM9.9') */
+{ "pg_int8_to_char(922337203685477580, '999,999,999.999')", " ###,###,###.###", 0 }, /* to_char((922337203685477580)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(922337203685477580, 'FM999,999,999,999')", "###,###,###,###", 0 }, /* to_char((922337203685477580)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(922337203685477580, 'S999.99')", "+###.##", 0 }, /* to_char((922337203685477580)::int8, 'S999.99') */
+{ "pg_int8_to_char(922337203685477580, 'FMS999.99')", "+###.##", 0 }, /* to_char((922337203685477580)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(922337203685477580, '999.99MI')", "###.## ", 0 }, /* to_char((922337203685477580)::int8, '999.99MI') */
+{ "pg_int8_to_char(922337203685477580, 'FMSG999')", "+###", 0 }, /* to_char((922337203685477580)::int8, 'FMSG999') */
+{ "pg_int8_to_char(922337203685477580, 'FM999.99PR')", "###.##", 0 }, /* to_char((922337203685477580)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(922337203685477580, '9.99EEEE')", " 9.22e+17", 0 }, /* to_char((922337203685477580)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(922337203685477580, '9EEEE')", " 9e+17", 0 }, /* to_char((922337203685477580)::int8, '9EEEE') */
+{ "pg_int8_to_char(922337203685477580, 'rn')", "integer out of range", 1 }, /* to_char((922337203685477580)::int8, 'rn') */
+{ "pg_int8_to_char(922337203685477580, '999TH')", " ###", 0 }, /* to_char((922337203685477580)::int8, '999TH') */
+{ "pg_int8_to_char(922337203685477580, 'FM999th')", "###", 0 }, /* to_char((922337203685477580)::int8, 'FM999th') */
+{ "pg_int8_to_char(922337203685477580, '9999V9')", " #####", 0 }, /* to_char((922337203685477580)::int8, '9999V9') */
+{ "pg_int8_to_char(922337203685477580, '9V999')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '9V999') */
+{ "pg_int8_to_char(922337203685477580, '99V999999999')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '99V999999999') */
+{ "pg_int8_to_char(922337203685477580, '99V9999999999')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '99V9999999999') */
+{ "pg_int8_to_char(922337203685477580, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(922337203685477580, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(922337203685477580, '9999999999999999999999.99999999')", "     922337203685477580.00000000", 0 }, /* to_char((922337203685477580)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(922337203685477580, 'SG')", "+", 0 }, /* to_char((922337203685477580)::int8, 'SG') */
+{ "pg_int8_to_char(922337203685477580, '9.99.9')", "multiple decimal points", 1 }, /* to_char((922337203685477580)::int8, '9.99.9') */
+{ "pg_int8_to_char(922337203685477580, '9V0099')", "bigint out of range", 1 }, /* to_char((922337203685477580)::int8, '9V0099') */
+{ "pg_int8_to_char(922337203685477580, '0999.9900')", " ####.####", 0 }, /* to_char((922337203685477580)::int8, '0999.9900') */
+{ "pg_int8_to_char(922337203685477580, 'FM0999.9900')", "####.####", 0 }, /* to_char((922337203685477580)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(922337203685477580, 'FMRNth')", "integer out of range", 1 }, /* to_char((922337203685477580)::int8, 'FMRNth') */
+{ "pg_int8_to_char(922337203685477580, '0V0')", " ##", 0 }, /* to_char((922337203685477580)::int8, '0V0') */
+{ "pg_int8_to_char(922337203685477580, '')", "", 0 }, /* to_char((922337203685477580)::int8, '') */
+{ "pg_int8_to_char(-123456789012, '999.99')", "-###.##", 0 }, /* to_char((-123456789012)::int8, '999.99') */
+{ "pg_int8_to_char(-123456789012, 'FM999.00')", "-###.##", 0 }, /* to_char((-123456789012)::int8, 'FM999.00') */
+{ "pg_int8_to_char(-123456789012, '9G999D99')", "-#,###.##", 0 }, /* to_char((-123456789012)::int8, '9G999D99') */
+{ "pg_int8_to_char(-123456789012, 'S9999')", "-####", 0 }, /* to_char((-123456789012)::int8, 'S9999') */
+{ "pg_int8_to_char(-123456789012, '9999MI')", "####-", 0 }, /* to_char((-123456789012)::int8, '9999MI') */
+{ "pg_int8_to_char(-123456789012, 'PL999')", " -###", 0 }, /* to_char((-123456789012)::int8, 'PL999') */
+{ "pg_int8_to_char(-123456789012, 'SG999')", "-###", 0 }, /* to_char((-123456789012)::int8, 'SG999') */
+{ "pg_int8_to_char(-123456789012, '99.99EEEE')", "-1.23e+11", 0 }, /* to_char((-123456789012)::int8, '99.99EEEE') */
+{ "pg_int8_to_char(-123456789012, 'RN')", "integer out of range", 1 }, /* to_char((-123456789012)::int8, 'RN') */
+{ "pg_int8_to_char(-123456789012, 'FMRN')", "integer out of range", 1 }, /* to_char((-123456789012)::int8, 'FMRN') */
+{ "pg_int8_to_char(-123456789012, '999th')", "-###", 0 }, /* to_char((-123456789012)::int8, '999th') */
+{ "pg_int8_to_char(-123456789012, '99V99')", "-####", 0 }, /* to_char((-123456789012)::int8, '99V99') */
+{ "pg_int8_to_char(-123456789012, '999PR')", "<###>", 0 }, /* to_char((-123456789012)::int8, '999PR') */
+{ "pg_int8_to_char(-123456789012, 'B999')", "-###", 0 }, /* to_char((-123456789012)::int8, 'B999') */
+{ "pg_int8_to_char(-123456789012, '\"text\"999')", "text-###", 0 }, /* to_char((-123456789012)::int8, '"text"999') */
+{ "pg_int8_to_char(-123456789012, '0000')", "-####", 0 }, /* to_char((-123456789012)::int8, '0000') */
+{ "pg_int8_to_char(-123456789012, '9999')", "-####", 0 }, /* to_char((-123456789012)::int8, '9999') */
+{ "pg_int8_to_char(-123456789012, '9')", "-#", 0 }, /* to_char((-123456789012)::int8, '9') */
+{ "pg_int8_to_char(-123456789012, 'FM9999')", "-####", 0 }, /* to_char((-123456789012)::int8, 'FM9999') */
+{ "pg_int8_to_char(-123456789012, '0.00')", "-#.##", 0 }, /* to_char((-123456789012)::int8, '0.00') */
+{ "pg_int8_to_char(-123456789012, '.99')", "-.##", 0 }, /* to_char((-123456789012)::int8, '.99') */
+{ "pg_int8_to_char(-123456789012, 'FM9.9')", "-#.#", 0 }, /* to_char((-123456789012)::int8, 'FM9.9') */
+{ "pg_int8_to_char(-123456789012, '999,999,999.999')", "-###,###,###.###", 0 }, /* to_char((-123456789012)::int8, '999,999,999.999') */
+{ "pg_int8_to_char(-123456789012, 'FM999,999,999,999')", "-123,456,789,012", 0 }, /* to_char((-123456789012)::int8, 'FM999,999,999,999') */
+{ "pg_int8_to_char(-123456789012, 'S999.99')", "-###.##", 0 }, /* to_char((-123456789012)::int8, 'S999.99') */
+{ "pg_int8_to_char(-123456789012, 'FMS999.99')", "-###.##", 0 }, /* to_char((-123456789012)::int8, 'FMS999.99') */
+{ "pg_int8_to_char(-123456789012, '999.99MI')", "###.##-", 0 }, /* to_char((-123456789012)::int8, '999.99MI') */
+{ "pg_int8_to_char(-123456789012, 'FMSG999')", "-###", 0 }, /* to_char((-123456789012)::int8, 'FMSG999') */
+{ "pg_int8_to_char(-123456789012, 'FM999.99PR')", "<###.##>", 0 }, /* to_char((-123456789012)::int8, 'FM999.99PR') */
+{ "pg_int8_to_char(-123456789012, '9.99EEEE')", "-1.23e+11", 0 }, /* to_char((-123456789012)::int8, '9.99EEEE') */
+{ "pg_int8_to_char(-123456789012, '9EEEE')", "-1e+11", 0 }, /* to_char((-123456789012)::int8, '9EEEE') */
+{ "pg_int8_to_char(-123456789012, 'rn')", "integer out of range", 1 }, /* to_char((-123456789012)::int8, 'rn') */
+{ "pg_int8_to_char(-123456789012, '999TH')", "-###", 0 }, /* to_char((-123456789012)::int8, '999TH') */
+{ "pg_int8_to_char(-123456789012, 'FM999th')", "-###", 0 }, /* to_char((-123456789012)::int8, 'FM999th') */
+{ "pg_int8_to_char(-123456789012, '9999V9')", "-#####", 0 }, /* to_char((-123456789012)::int8, '9999V9') */
+{ "pg_int8_to_char(-123456789012, '9V999')", "-####", 0 }, /* to_char((-123456789012)::int8, '9V999') */
+{ "pg_int8_to_char(-123456789012, '99V999999999')", "bigint out of range", 1 }, /* to_char((-123456789012)::int8, '99V999999999') */
+{ "pg_int8_to_char(-123456789012, '99V9999999999')", "bigint out of range", 1 }, /* to_char((-123456789012)::int8, '99V9999999999') */
+{ "pg_int8_to_char(-123456789012, '99V99999999999999999')", "bigint out of range", 1 }, /* to_char((-123456789012)::int8, '99V99999999999999999') */
+{ "pg_int8_to_char(-123456789012, '99V9999999999999999999')", "bigint out of range", 1 }, /* to_char((-123456789012)::int8, '99V9999999999999999999') */
+{ "pg_int8_to_char(-123456789012, '9999999999999999999999.99999999')", "          -123456789012.00000000", 0 }, /* to_char((-123456789012)::int8, '9999999999999999999999.99999999') */
+{ "pg_int8_to_char(-123456789012, 'SG')", "-", 0 }, /* to_char((-123456789012)::int8, 'SG') */
+{ "pg_int8_to_char(-123456789012, '9.99.9')", "multiple decimal points", 1 }, /* to_char((-123456789012)::int8, '9.99.9') */
+{ "pg_int8_to_char(-123456789012, '9V0099')", "-#####", 0 }, /* to_char((-123456789012)::int8, '9V0099') */
+{ "pg_int8_to_char(-123456789012, '0999.9900')", "-####.####", 0 }, /* to_char((-123456789012)::int8, '0999.9900') */
+{ "pg_int8_to_char(-123456789012, 'FM0999.9900')", "-####.####", 0 }, /* to_char((-123456789012)::int8, 'FM0999.9900') */
+{ "pg_int8_to_char(-123456789012, 'FMRNth')", "integer out of range", 1 }, /* to_char((-123456789012)::int8, 'FMRNth') */
+{ "pg_int8_to_char(-123456789012, '0V0')", "-##", 0 }, /* to_char((-123456789012)::int8, '0V0') */
+{ "pg_int8_to_char(-123456789012, '')", "", 0 }, /* to_char((-123456789012)::int8, '') */
+{ "pg_float8_to_char('0', '999.99')", "    .00", 0 }, /* to_char('0'::float8, '999.99') */
+{ "pg_float8_to_char('0', 'FM999.00')", ".00", 0 }, /* to_char('0'::float8, 'FM999.00') */
+{ "pg_float8_to_char('0', '9G999D99')", "      .00", 0 }, /* to_char('0'::float8, '9G999D99') */
+{ "pg_float8_to_char('0', 'S9999')", "   +0", 0 }, /* to_char('0'::float8, 'S9999') */
+{ "pg_float8_to_char('0', '9999MI')", "   0 ", 0 }, /* to_char('0'::float8, '9999MI') */
+{ "pg_float8_to_char('0', 'PL999')", "+   0", 0 }, /* to_char('0'::float8, 'PL999') */
+{ "pg_float8_to_char('0', 'SG999')", "+  0", 0 }, /* to_char('0'::float8, 'SG999') */
+{ "pg_float8_to_char('0', '99.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('0', 'RN')", "###############", 0 }, /* to_char('0'::float8, 'RN') */
+{ "pg_float8_to_char('0', 'FMRN')", "###############", 0 }, /* to_char('0'::float8, 'FMRN') */
+{ "pg_float8_to_char('0', '999th')", "   0th", 0 }, /* to_char('0'::float8, '999th') */
+{ "pg_float8_to_char('0', '99V99')", "    0", 0 }, /* to_char('0'::float8, '99V99') */
+{ "pg_float8_to_char('0', '999PR')", "   0 ", 0 }, /* to_char('0'::float8, '999PR') */
+{ "pg_float8_to_char('0', 'B999')", "   0", 0 }, /* to_char('0'::float8, 'B999') */
+{ "pg_float8_to_char('0', '\"text\"999')", "text   0", 0 }, /* to_char('0'::float8, '"text"999') */
+{ "pg_float8_to_char('0', '0000')", " 0000", 0 }, /* to_char('0'::float8, '0000') */
+{ "pg_float8_to_char('0', '9999')", "    0", 0 }, /* to_char('0'::float8, '9999') */
+{ "pg_float8_to_char('0', '9')", " 0", 0 }, /* to_char('0'::float8, '9') */
+{ "pg_float8_to_char('0', 'FM9999')", "0", 0 }, /* to_char('0'::float8, 'FM9999') */
+{ "pg_float8_to_char('0', '0.00')", " 0.00", 0 }, /* to_char('0'::float8, '0.00') */
+{ "pg_float8_to_char('0', 'FM0.00')", "0.00", 0 }, /* to_char('0'::float8, 'FM0.00') */
+{ "pg_float8_to_char('0', '.99')", " .##", 0 }, /* to_char('0'::float8, '.99') */
+{ "pg_float8_to_char('0', 'FM.99')", ".##", 0 }, /* to_char('0'::float8, 'FM.99') */
+{ "pg_float8_to_char('0', '9.9')", "  .0", 0 }, /* to_char('0'::float8, '9.9') */
+{ "pg_float8_to_char('0', 'FM9.9')", "0.", 0 }, /* to_char('0'::float8, 'FM9.9') */
+{ "pg_float8_to_char('0', '999,999,999.999')", "            .000", 0 }, /* to_char('0'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('0', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('0'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('0', 'S999.99')", "   +.00", 0 }, /* to_char('0'::float8, 'S999.99') */
+{ "pg_float8_to_char('0', '999.99S')", "   .00+", 0 }, /* to_char('0'::float8, '999.99S') */
+{ "pg_float8_to_char('0', 'FM999.99MI')", "0.", 0 }, /* to_char('0'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('0', 'FMSG999')", "+0", 0 }, /* to_char('0'::float8, 'FMSG999') */
+{ "pg_float8_to_char('0', 'FM999.99PR')", "0.", 0 }, /* to_char('0'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('0', '9.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('0', '9EEEE')", " 0e+00", 0 }, /* to_char('0'::float8, '9EEEE') */
+{ "pg_float8_to_char('0', '9.9999999EEEE')", " 0.0000000e+00", 0 }, /* to_char('0'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('0', '9.999999999999999999EEEE')", " 0.000000000000000000e+00", 0 }, /* to_char('0'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('0', 'rn')", "###############", 0 }, /* to_char('0'::float8, 'rn') */
+{ "pg_float8_to_char('0', '999TH')", "   0TH", 0 }, /* to_char('0'::float8, '999TH') */
+{ "pg_float8_to_char('0', '9999V9')", "     0", 0 }, /* to_char('0'::float8, '9999V9') */
+{ "pg_float8_to_char('0', '9V999')", "    0", 0 }, /* to_char('0'::float8, '9V999') */
+{ "pg_float8_to_char('0', '99V9999999999999999999')", "                     0", 0 }, /* to_char('0'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('0', '9999999999999999999999.99999999')", "                       .00000000", 0 }, /* to_char('0'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('0', '9.999999999999999')", "  .00000000000000", 0 }, /* to_char('0'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('0', '999.999999999999999')", "    .00000000000000", 0 }, /* to_char('0'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('0', 'FM9.999999999999999')", "0.", 0 }, /* to_char('0'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('0', '9999999999999999999999')", "                      0", 0 }, /* to_char('0'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('0', 'FM9990.0099')", "0.00", 0 }, /* to_char('0'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('0', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('0'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0'::float8, '9.99.9') */
+{ "pg_float8_to_char('0', '')", "", 0 }, /* to_char('0'::float8, '') */
+{ "pg_float8_to_char('-0', '999.99')", "   -.00", 0 }, /* to_char('-0'::float8, '999.99') */
+{ "pg_float8_to_char('-0', 'FM999.00')", "-.00", 0 }, /* to_char('-0'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-0', '9G999D99')", "     -.00", 0 }, /* to_char('-0'::float8, '9G999D99') */
+{ "pg_float8_to_char('-0', 'S9999')", "   -0", 0 }, /* to_char('-0'::float8, 'S9999') */
+{ "pg_float8_to_char('-0', '9999MI')", "   0-", 0 }, /* to_char('-0'::float8, '9999MI') */
+{ "pg_float8_to_char('-0', 'PL999')", "   -0", 0 }, /* to_char('-0'::float8, 'PL999') */
+{ "pg_float8_to_char('-0', 'SG999')", "-  0", 0 }, /* to_char('-0'::float8, 'SG999') */
+{ "pg_float8_to_char('-0', '99.99EEEE')", "-0.00e+00", 0 }, /* to_char('-0'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-0', 'RN')", "###############", 0 }, /* to_char('-0'::float8, 'RN') */
+{ "pg_float8_to_char('-0', 'FMRN')", "###############", 0 }, /* to_char('-0'::float8, 'FMRN') */
+{ "pg_float8_to_char('-0', '999th')", "  -0", 0 }, /* to_char('-0'::float8, '999th') */
+{ "pg_float8_to_char('-0', '99V99')", "   -0", 0 }, /* to_char('-0'::float8, '99V99') */
+{ "pg_float8_to_char('-0', '999PR')", "  <0>", 0 }, /* to_char('-0'::float8, '999PR') */
+{ "pg_float8_to_char('-0', 'B999')", "  -0", 0 }, /* to_char('-0'::float8, 'B999') */
+{ "pg_float8_to_char('-0', '\"text\"999')", "text  -0", 0 }, /* to_char('-0'::float8, '"text"999') */
+{ "pg_float8_to_char('-0', '0000')", "-0000", 0 }, /* to_char('-0'::float8, '0000') */
+{ "pg_float8_to_char('-0', '9999')", "   -0", 0 }, /* to_char('-0'::float8, '9999') */
+{ "pg_float8_to_char('-0', '9')", "-0", 0 }, /* to_char('-0'::float8, '9') */
+{ "pg_float8_to_char('-0', 'FM9999')", "-0", 0 }, /* to_char('-0'::float8, 'FM9999') */
+{ "pg_float8_to_char('-0', '0.00')", "-0.00", 0 }, /* to_char('-0'::float8, '0.00') */
+{ "pg_float8_to_char('-0', 'FM0.00')", "-0.00", 0 }, /* to_char('-0'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-0', '.99')", "-.##", 0 }, /* to_char('-0'::float8, '.99') */
+{ "pg_float8_to_char('-0', 'FM.99')", "-.##", 0 }, /* to_char('-0'::float8, 'FM.99') */
+{ "pg_float8_to_char('-0', '9.9')", " -.0", 0 }, /* to_char('-0'::float8, '9.9') */
+{ "pg_float8_to_char('-0', 'FM9.9')", "-0.", 0 }, /* to_char('-0'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-0', '999,999,999.999')", "           -.000", 0 }, /* to_char('-0'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-0', 'FM999,999,999.999999999')", "-0.", 0 }, /* to_char('-0'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-0', 'S999.99')", "   -.00", 0 }, /* to_char('-0'::float8, 'S999.99') */
+{ "pg_float8_to_char('-0', '999.99S')", "   .00-", 0 }, /* to_char('-0'::float8, '999.99S') */
+{ "pg_float8_to_char('-0', 'FM999.99MI')", "0.-", 0 }, /* to_char('-0'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-0', 'FMSG999')", "-0", 0 }, /* to_char('-0'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-0', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-0'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-0', '9.99EEEE')", "-0.00e+00", 0 }, /* to_char('-0'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-0', '9EEEE')", "-0e+00", 0 }, /* to_char('-0'::float8, '9EEEE') */
+{ "pg_float8_to_char('-0', '9.9999999EEEE')", "-0.0000000e+00", 0 }, /* to_char('-0'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-0', '9.999999999999999999EEEE')", "-0.000000000000000000e+00", 0 }, /* to_char('-0'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-0', 'rn')", "###############", 0 }, /* to_char('-0'::float8, 'rn') */
+{ "pg_float8_to_char('-0', '999TH')", "  -0", 0 }, /* to_char('-0'::float8, '999TH') */
+{ "pg_float8_to_char('-0', '9999V9')", "    -0", 0 }, /* to_char('-0'::float8, '9999V9') */
+{ "pg_float8_to_char('-0', '9V999')", "   -0", 0 }, /* to_char('-0'::float8, '9V999') */
+{ "pg_float8_to_char('-0', '99V9999999999999999999')", "                    -0", 0 }, /* to_char('-0'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-0', '9999999999999999999999.99999999')", "                      -.00000000", 0 }, /* to_char('-0'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-0', '9.999999999999999')", " -.00000000000000", 0 }, /* to_char('-0'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-0', '999.999999999999999')", "   -.00000000000000", 0 }, /* to_char('-0'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-0', 'FM9.999999999999999')", "-0.", 0 }, /* to_char('-0'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-0', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-0', 'FM9990.0099')", "-0.00", 0 }, /* to_char('-0'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-0', 'FM0999.9900')", "-0000.0000", 0 }, /* to_char('-0'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0'::float8, '9.99.9') */
+{ "pg_float8_to_char('-0', '')", "", 0 }, /* to_char('-0'::float8, '') */
+{ "pg_float8_to_char('0.5', '999.99')", "    .50", 0 }, /* to_char('0.5'::float8, '999.99') */
+{ "pg_float8_to_char('0.5', 'FM999.00')", ".50", 0 }, /* to_char('0.5'::float8, 'FM999.00') */
+{ "pg_float8_to_char('0.5', '9G999D99')", "      .50", 0 }, /* to_char('0.5'::float8, '9G999D99') */
+{ "pg_float8_to_char('0.5', 'S9999')", "   +0", 0 }, /* to_char('0.5'::float8, 'S9999') */
+{ "pg_float8_to_char('0.5', '9999MI')", "   0 ", 0 }, /* to_char('0.5'::float8, '9999MI') */
+{ "pg_float8_to_char('0.5', 'PL999')", "+   0", 0 }, /* to_char('0.5'::float8, 'PL999') */
+{ "pg_float8_to_char('0.5', 'SG999')", "+  0", 0 }, /* to_char('0.5'::float8, 'SG999') */
+{ "pg_float8_to_char('0.5', '99.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('0.5', 'RN')", "###############", 0 }, /* to_char('0.5'::float8, 'RN') */
+{ "pg_float8_to_char('0.5', 'FMRN')", "###############", 0 }, /* to_char('0.5'::float8, 'FMRN') */
+{ "pg_float8_to_char('0.5', '999th')", "   0th", 0 }, /* to_char('0.5'::float8, '999th') */
+{ "pg_float8_to_char('0.5', '99V99')", "   50", 0 }, /* to_char('0.5'::float8, '99V99') */
+{ "pg_float8_to_char('0.5', '999PR')", "   0 ", 0 }, /* to_char('0.5'::float8, '999PR') */
+{ "pg_float8_to_char('0.5', 'B999')", "   0", 0 }, /* to_char('0.5'::float8, 'B999') */
+{ "pg_float8_to_char('0.5', '\"text\"999')", "text   0", 0 }, /* to_char('0.5'::float8, '"text"999') */
+{ "pg_float8_to_char('0.5', '0000')", " 0000", 0 }, /* to_char('0.5'::float8, '0000') */
+{ "pg_float8_to_char('0.5', '9999')", "    0", 0 }, /* to_char('0.5'::float8, '9999') */
+{ "pg_float8_to_char('0.5', '9')", " 0", 0 }, /* to_char('0.5'::float8, '9') */
+{ "pg_float8_to_char('0.5', 'FM9999')", "0", 0 }, /* to_char('0.5'::float8, 'FM9999') */
+{ "pg_float8_to_char('0.5', '0.00')", " 0.50", 0 }, /* to_char('0.5'::float8, '0.00') */
+{ "pg_float8_to_char('0.5', 'FM0.00')", "0.50", 0 }, /* to_char('0.5'::float8, 'FM0.00') */
+{ "pg_float8_to_char('0.5', '.99')", " .##", 0 }, /* to_char('0.5'::float8, '.99') */
+{ "pg_float8_to_char('0.5', 'FM.99')", ".##", 0 }, /* to_char('0.5'::float8, 'FM.99') */
+{ "pg_float8_to_char('0.5', '9.9')", "  .5", 0 }, /* to_char('0.5'::float8, '9.9') */
+{ "pg_float8_to_char('0.5', 'FM9.9')", ".5", 0 }, /* to_char('0.5'::float8, 'FM9.9') */
+{ "pg_float8_to_char('0.5', '999,999,999.999')", "            .500", 0 }, /* to_char('0.5'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('0.5', 'FM999,999,999.999999999')", ".5", 0 }, /* to_char('0.5'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('0.5', 'S999.99')", "   +.50", 0 }, /* to_char('0.5'::float8, 'S999.99') */
+{ "pg_float8_to_char('0.5', '999.99S')", "   .50+", 0 }, /* to_char('0.5'::float8, '999.99S') */
+{ "pg_float8_to_char('0.5', 'FM999.99MI')", ".5", 0 }, /* to_char('0.5'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('0.5', 'FMSG999')", "+0", 0 }, /* to_char('0.5'::float8, 'FMSG999') */
+{ "pg_float8_to_char('0.5', 'FM999.99PR')", ".5", 0 }, /* to_char('0.5'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('0.5', '9.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('0.5', '9EEEE')", " 5e-01", 0 }, /* to_char('0.5'::float8, '9EEEE') */
+{ "pg_float8_to_char('0.5', '9.9999999EEEE')", " 5.0000000e-01", 0 }, /* to_char('0.5'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('0.5', '9.999999999999999999EEEE')", " 5.000000000000000000e-01", 0 }, /* to_char('0.5'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('0.5', 'rn')", "###############", 0 }, /* to_char('0.5'::float8, 'rn') */
+{ "pg_float8_to_char('0.5', '999TH')", "   0TH", 0 }, /* to_char('0.5'::float8, '999TH') */
+{ "pg_float8_to_char('0.5', '9999V9')", "     5", 0 }, /* to_char('0.5'::float8, '9999V9') */
+{ "pg_float8_to_char('0.5', '9V999')", "  500", 0 }, /* to_char('0.5'::float8, '9V999') */
+{ "pg_float8_to_char('0.5', '99V9999999999999999999')", "   5000000000000000000", 0 }, /* to_char('0.5'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('0.5', '9999999999999999999999.99999999')", "                       .50000000", 0 }, /* to_char('0.5'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('0.5', '9.999999999999999')", "  .50000000000000", 0 }, /* to_char('0.5'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('0.5', '999.999999999999999')", "    .50000000000000", 0 }, /* to_char('0.5'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('0.5', 'FM9.999999999999999')", ".5", 0 }, /* to_char('0.5'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('0.5', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.5'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('0.5', 'FM9990.0099')", "0.50", 0 }, /* to_char('0.5'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('0.5', 'FM0999.9900')", "0000.5000", 0 }, /* to_char('0.5'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.5'::float8, '9.99.9') */
+{ "pg_float8_to_char('0.5', '')", "", 0 }, /* to_char('0.5'::float8, '') */
+{ "pg_float8_to_char('-0.5', '999.99')", "   -.50", 0 }, /* to_char('-0.5'::float8, '999.99') */
+{ "pg_float8_to_char('-0.5', 'FM999.00')", "-.50", 0 }, /* to_char('-0.5'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-0.5', '9G999D99')", "     -.50", 0 }, /* to_char('-0.5'::float8, '9G999D99') */
+{ "pg_float8_to_char('-0.5', 'S9999')", "   -0", 0 }, /* to_char('-0.5'::float8, 'S9999') */
+{ "pg_float8_to_char('-0.5', '9999MI')", "   0-", 0 }, /* to_char('-0.5'::float8, '9999MI') */
+{ "pg_float8_to_char('-0.5', 'PL999')", "   -0", 0 }, /* to_char('-0.5'::float8, 'PL999') */
+{ "pg_float8_to_char('-0.5', 'SG999')", "-  0", 0 }, /* to_char('-0.5'::float8, 'SG999') */
+{ "pg_float8_to_char('-0.5', '99.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-0.5', 'RN')", "###############", 0 }, /* to_char('-0.5'::float8, 'RN') */
+{ "pg_float8_to_char('-0.5', 'FMRN')", "###############", 0 }, /* to_char('-0.5'::float8, 'FMRN') */
+{ "pg_float8_to_char('-0.5', '999th')", "  -0", 0 }, /* to_char('-0.5'::float8, '999th') */
+{ "pg_float8_to_char('-0.5', '99V99')", "  -50", 0 }, /* to_char('-0.5'::float8, '99V99') */
+{ "pg_float8_to_char('-0.5', '999PR')", "  <0>", 0 }, /* to_char('-0.5'::float8, '999PR') */
+{ "pg_float8_to_char('-0.5', 'B999')", "  -0", 0 }, /* to_char('-0.5'::float8, 'B999') */
+{ "pg_float8_to_char('-0.5', '\"text\"999')", "text  -0", 0 }, /* to_char('-0.5'::float8, '"text"999') */
+{ "pg_float8_to_char('-0.5', '0000')", "-0000", 0 }, /* to_char('-0.5'::float8, '0000') */
+{ "pg_float8_to_char('-0.5', '9999')", "   -0", 0 }, /* to_char('-0.5'::float8, '9999') */
+{ "pg_float8_to_char('-0.5', '9')", "-0", 0 }, /* to_char('-0.5'::float8, '9') */
+{ "pg_float8_to_char('-0.5', 'FM9999')", "-0", 0 }, /* to_char('-0.5'::float8, 'FM9999') */
+{ "pg_float8_to_char('-0.5', '0.00')", "-0.50", 0 }, /* to_char('-0.5'::float8, '0.00') */
+{ "pg_float8_to_char('-0.5', 'FM0.00')", "-0.50", 0 }, /* to_char('-0.5'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-0.5', '.99')", "-.##", 0 }, /* to_char('-0.5'::float8, '.99') */
+{ "pg_float8_to_char('-0.5', 'FM.99')", "-.##", 0 }, /* to_char('-0.5'::float8, 'FM.99') */
+{ "pg_float8_to_char('-0.5', '9.9')", " -.5", 0 }, /* to_char('-0.5'::float8, '9.9') */
+{ "pg_float8_to_char('-0.5', 'FM9.9')", "-.5", 0 }, /* to_char('-0.5'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-0.5', '999,999,999.999')", "           -.500", 0 }, /* to_char('-0.5'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-0.5', 'FM999,999,999.999999999')", "-.5", 0 }, /* to_char('-0.5'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-0.5', 'S999.99')", "   -.50", 0 }, /* to_char('-0.5'::float8, 'S999.99') */
+{ "pg_float8_to_char('-0.5', '999.99S')", "   .50-", 0 }, /* to_char('-0.5'::float8, '999.99S') */
+{ "pg_float8_to_char('-0.5', 'FM999.99MI')", ".5-", 0 }, /* to_char('-0.5'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-0.5', 'FMSG999')", "-0", 0 }, /* to_char('-0.5'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-0.5', 'FM999.99PR')", "<.5>", 0 }, /* to_char('-0.5'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-0.5', '9.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-0.5', '9EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::float8, '9EEEE') */
+{ "pg_float8_to_char('-0.5', '9.9999999EEEE')", "-5.0000000e-01", 0 }, /* to_char('-0.5'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-0.5', '9.999999999999999999EEEE')", "-5.000000000000000000e-01", 0 }, /* to_char('-0.5'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-0.5', 'rn')", "###############", 0 }, /* to_char('-0.5'::float8, 'rn') */
+{ "pg_float8_to_char('-0.5', '999TH')", "  -0", 0 }, /* to_char('-0.5'::float8, '999TH') */
+{ "pg_float8_to_char('-0.5', '9999V9')", "    -5", 0 }, /* to_char('-0.5'::float8, '9999V9') */
+{ "pg_float8_to_char('-0.5', '9V999')", " -500", 0 }, /* to_char('-0.5'::float8, '9V999') */
+{ "pg_float8_to_char('-0.5', '99V9999999999999999999')", "  -5000000000000000000", 0 }, /* to_char('-0.5'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-0.5', '9999999999999999999999.99999999')", "                      -.50000000", 0 }, /* to_char('-0.5'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-0.5', '9.999999999999999')", " -.50000000000000", 0 }, /* to_char('-0.5'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-0.5', '999.999999999999999')", "   -.50000000000000", 0 }, /* to_char('-0.5'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-0.5', 'FM9.999999999999999')", "-.5", 0 }, /* to_char('-0.5'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-0.5', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0.5'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-0.5', 'FM9990.0099')", "-0.50", 0 }, /* to_char('-0.5'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-0.5', 'FM0999.9900')", "-0000.5000", 0 }, /* to_char('-0.5'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.5'::float8, '9.99.9') */
+{ "pg_float8_to_char('-0.5', '')", "", 0 }, /* to_char('-0.5'::float8, '') */
+{ "pg_float8_to_char('1.5', '999.99')", "   1.50", 0 }, /* to_char('1.5'::float8, '999.99') */
+{ "pg_float8_to_char('1.5', 'FM999.00')", "1.50", 0 }, /* to_char('1.5'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1.5', '9G999D99')", "     1.50", 0 }, /* to_char('1.5'::float8, '9G999D99') */
+{ "pg_float8_to_char('1.5', 'S9999')", "   +2", 0 }, /* to_char('1.5'::float8, 'S9999') */
+{ "pg_float8_to_char('1.5', '9999MI')", "   2 ", 0 }, /* to_char('1.5'::float8, '9999MI') */
+{ "pg_float8_to_char('1.5', 'PL999')", "+   2", 0 }, /* to_char('1.5'::float8, 'PL999') */
+{ "pg_float8_to_char('1.5', 'SG999')", "+  2", 0 }, /* to_char('1.5'::float8, 'SG999') */
+{ "pg_float8_to_char('1.5', '99.99EEEE')", " 1.50e+00", 0 }, /* to_char('1.5'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1.5', 'RN')", "             II", 0 }, /* to_char('1.5'::float8, 'RN') */
+{ "pg_float8_to_char('1.5', 'FMRN')", "II", 0 }, /* to_char('1.5'::float8, 'FMRN') */
+{ "pg_float8_to_char('1.5', '999th')", "   2nd", 0 }, /* to_char('1.5'::float8, '999th') */
+{ "pg_float8_to_char('1.5', '99V99')", "  150", 0 }, /* to_char('1.5'::float8, '99V99') */
+{ "pg_float8_to_char('1.5', '999PR')", "   2 ", 0 }, /* to_char('1.5'::float8, '999PR') */
+{ "pg_float8_to_char('1.5', 'B999')", "   2", 0 }, /* to_char('1.5'::float8, 'B999') */
+{ "pg_float8_to_char('1.5', '\"text\"999')", "text   2", 0 }, /* to_char('1.5'::float8, '"text"999') */
+{ "pg_float8_to_char('1.5', '0000')", " 0002", 0 }, /* to_char('1.5'::float8, '0000') */
+{ "pg_float8_to_char('1.5', '9999')", "    2", 0 }, /* to_char('1.5'::float8, '9999') */
+{ "pg_float8_to_char('1.5', '9')", " 2", 0 }, /* to_char('1.5'::float8, '9') */
+{ "pg_float8_to_char('1.5', 'FM9999')", "2", 0 }, /* to_char('1.5'::float8, 'FM9999') */
+{ "pg_float8_to_char('1.5', '0.00')", " 1.50", 0 }, /* to_char('1.5'::float8, '0.00') */
+{ "pg_float8_to_char('1.5', 'FM0.00')", "1.50", 0 }, /* to_char('1.5'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1.5', '.99')", " .##", 0 }, /* to_char('1.5'::float8, '.99') */
+{ "pg_float8_to_char('1.5', 'FM.99')", ".##", 0 }, /* to_char('1.5'::float8, 'FM.99') */
+{ "pg_float8_to_char('1.5', '9.9')", " 1.5", 0 }, /* to_char('1.5'::float8, '9.9') */
+{ "pg_float8_to_char('1.5', 'FM9.9')", "1.5", 0 }, /* to_char('1.5'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1.5', '999,999,999.999')", "           1.500", 0 }, /* to_char('1.5'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1.5', 'FM999,999,999.999999999')", "1.5", 0 }, /* to_char('1.5'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1.5', 'S999.99')", "  +1.50", 0 }, /* to_char('1.5'::float8, 'S999.99') */
+{ "pg_float8_to_char('1.5', '999.99S')", "  1.50+", 0 }, /* to_char('1.5'::float8, '999.99S') */
+{ "pg_float8_to_char('1.5', 'FM999.99MI')", "1.5", 0 }, /* to_char('1.5'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1.5', 'FMSG999')", "+2", 0 }, /* to_char('1.5'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1.5', 'FM999.99PR')", "1.5", 0 }, /* to_char('1.5'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1.5', '9.99EEEE')", " 1.50e+00", 0 }, /* to_char('1.5'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1.5', '9EEEE')", " 2e+00", 0 }, /* to_char('1.5'::float8, '9EEEE') */
+{ "pg_float8_to_char('1.5', '9.9999999EEEE')", " 1.5000000e+00", 0 }, /* to_char('1.5'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1.5', '9.999999999999999999EEEE')", " 1.500000000000000000e+00", 0 }, /* to_char('1.5'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1.5', 'rn')", "             ii", 0 }, /* to_char('1.5'::float8, 'rn') */
+{ "pg_float8_to_char('1.5', '999TH')", "   2ND", 0 }, /* to_char('1.5'::float8, '999TH') */
+{ "pg_float8_to_char('1.5', '9999V9')", "    15", 0 }, /* to_char('1.5'::float8, '9999V9') */
+{ "pg_float8_to_char('1.5', '9V999')", " 1500", 0 }, /* to_char('1.5'::float8, '9V999') */
+{ "pg_float8_to_char('1.5', '99V9999999999999999999')", "  15000000000000000000", 0 }, /* to_char('1.5'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1.5', '9999999999999999999999.99999999')", "                      1.50000000", 0 }, /* to_char('1.5'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1.5', '9.999999999999999')", " 1.50000000000000", 0 }, /* to_char('1.5'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1.5', '999.999999999999999')", "   1.50000000000000", 0 }, /* to_char('1.5'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1.5', 'FM9.999999999999999')", "1.5", 0 }, /* to_char('1.5'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1.5', '9999999999999999999999')", "                      2", 0 }, /* to_char('1.5'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1.5', 'FM9990.0099')", "1.50", 0 }, /* to_char('1.5'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1.5', 'FM0999.9900')", "0001.5000", 0 }, /* to_char('1.5'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.5'::float8, '9.99.9') */
+{ "pg_float8_to_char('1.5', '')", "", 0 }, /* to_char('1.5'::float8, '') */
+{ "pg_float8_to_char('2.5', '999.99')", "   2.50", 0 }, /* to_char('2.5'::float8, '999.99') */
+{ "pg_float8_to_char('2.5', 'FM999.00')", "2.50", 0 }, /* to_char('2.5'::float8, 'FM999.00') */
+{ "pg_float8_to_char('2.5', '9G999D99')", "     2.50", 0 }, /* to_char('2.5'::float8, '9G999D99') */
+{ "pg_float8_to_char('2.5', 'S9999')", "   +2", 0 }, /* to_char('2.5'::float8, 'S9999') */
+{ "pg_float8_to_char('2.5', '9999MI')", "   2 ", 0 }, /* to_char('2.5'::float8, '9999MI') */
+{ "pg_float8_to_char('2.5', 'PL999')", "+   2", 0 }, /* to_char('2.5'::float8, 'PL999') */
+{ "pg_float8_to_char('2.5', 'SG999')", "+  2", 0 }, /* to_char('2.5'::float8, 'SG999') */
+{ "pg_float8_to_char('2.5', '99.99EEEE')", " 2.50e+00", 0 }, /* to_char('2.5'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('2.5', 'RN')", "             II", 0 }, /* to_char('2.5'::float8, 'RN') */
+{ "pg_float8_to_char('2.5', 'FMRN')", "II", 0 }, /* to_char('2.5'::float8, 'FMRN') */
+{ "pg_float8_to_char('2.5', '999th')", "   2nd", 0 }, /* to_char('2.5'::float8, '999th') */
+{ "pg_float8_to_char('2.5', '99V99')", "  250", 0 }, /* to_char('2.5'::float8, '99V99') */
+{ "pg_float8_to_char('2.5', '999PR')", "   2 ", 0 }, /* to_char('2.5'::float8, '999PR') */
+{ "pg_float8_to_char('2.5', 'B999')", "   2", 0 }, /* to_char('2.5'::float8, 'B999') */
+{ "pg_float8_to_char('2.5', '\"text\"999')", "text   2", 0 }, /* to_char('2.5'::float8, '"text"999') */
+{ "pg_float8_to_char('2.5', '0000')", " 0002", 0 }, /* to_char('2.5'::float8, '0000') */
+{ "pg_float8_to_char('2.5', '9999')", "    2", 0 }, /* to_char('2.5'::float8, '9999') */
+{ "pg_float8_to_char('2.5', '9')", " 2", 0 }, /* to_char('2.5'::float8, '9') */
+{ "pg_float8_to_char('2.5', 'FM9999')", "2", 0 }, /* to_char('2.5'::float8, 'FM9999') */
+{ "pg_float8_to_char('2.5', '0.00')", " 2.50", 0 }, /* to_char('2.5'::float8, '0.00') */
+{ "pg_float8_to_char('2.5', 'FM0.00')", "2.50", 0 }, /* to_char('2.5'::float8, 'FM0.00') */
+{ "pg_float8_to_char('2.5', '.99')", " .##", 0 }, /* to_char('2.5'::float8, '.99') */
+{ "pg_float8_to_char('2.5', 'FM.99')", ".##", 0 }, /* to_char('2.5'::float8, 'FM.99') */
+{ "pg_float8_to_char('2.5', '9.9')", " 2.5", 0 }, /* to_char('2.5'::float8, '9.9') */
+{ "pg_float8_to_char('2.5', 'FM9.9')", "2.5", 0 }, /* to_char('2.5'::float8, 'FM9.9') */
+{ "pg_float8_to_char('2.5', '999,999,999.999')", "           2.500", 0 }, /* to_char('2.5'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('2.5', 'FM999,999,999.999999999')", "2.5", 0 }, /* to_char('2.5'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('2.5', 'S999.99')", "  +2.50", 0 }, /* to_char('2.5'::float8, 'S999.99') */
+{ "pg_float8_to_char('2.5', '999.99S')", "  2.50+", 0 }, /* to_char('2.5'::float8, '999.99S') */
+{ "pg_float8_to_char('2.5', 'FM999.99MI')", "2.5", 0 }, /* to_char('2.5'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('2.5', 'FMSG999')", "+2", 0 }, /* to_char('2.5'::float8, 'FMSG999') */
+{ "pg_float8_to_char('2.5', 'FM999.99PR')", "2.5", 0 }, /* to_char('2.5'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('2.5', '9.99EEEE')", " 2.50e+00", 0 }, /* to_char('2.5'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('2.5', '9EEEE')", " 2e+00", 0 }, /* to_char('2.5'::float8, '9EEEE') */
+{ "pg_float8_to_char('2.5', '9.9999999EEEE')", " 2.5000000e+00", 0 }, /* to_char('2.5'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('2.5', '9.999999999999999999EEEE')", " 2.500000000000000000e+00", 0 }, /* to_char('2.5'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('2.5', 'rn')", "             ii", 0 }, /* to_char('2.5'::float8, 'rn') */
+{ "pg_float8_to_char('2.5', '999TH')", "   2ND", 0 }, /* to_char('2.5'::float8, '999TH') */
+{ "pg_float8_to_char('2.5', '9999V9')", "    25", 0 }, /* to_char('2.5'::float8, '9999V9') */
+{ "pg_float8_to_char('2.5', '9V999')", " 2500", 0 }, /* to_char('2.5'::float8, '9V999') */
+{ "pg_float8_to_char('2.5', '99V9999999999999999999')", "  25000000000000000000", 0 }, /* to_char('2.5'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('2.5', '9999999999999999999999.99999999')", "                      2.50000000", 0 }, /* to_char('2.5'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('2.5', '9.999999999999999')", " 2.50000000000000", 0 }, /* to_char('2.5'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('2.5', '999.999999999999999')", "   2.50000000000000", 0 }, /* to_char('2.5'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('2.5', 'FM9.999999999999999')", "2.5", 0 }, /* to_char('2.5'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('2.5', '9999999999999999999999')", "                      2", 0 }, /* to_char('2.5'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('2.5', 'FM9990.0099')", "2.50", 0 }, /* to_char('2.5'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('2.5', 'FM0999.9900')", "0002.5000", 0 }, /* to_char('2.5'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('2.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('2.5'::float8, '9.99.9') */
+{ "pg_float8_to_char('2.5', '')", "", 0 }, /* to_char('2.5'::float8, '') */
+{ "pg_float8_to_char('1.005', '999.99')", "   1.00", 0 }, /* to_char('1.005'::float8, '999.99') */
+{ "pg_float8_to_char('1.005', 'FM999.00')", "1.00", 0 }, /* to_char('1.005'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1.005', '9G999D99')", "     1.00", 0 }, /* to_char('1.005'::float8, '9G999D99') */
+{ "pg_float8_to_char('1.005', 'S9999')", "   +1", 0 }, /* to_char('1.005'::float8, 'S9999') */
+{ "pg_float8_to_char('1.005', '9999MI')", "   1 ", 0 }, /* to_char('1.005'::float8, '9999MI') */
+{ "pg_float8_to_char('1.005', 'PL999')", "+   1", 0 }, /* to_char('1.005'::float8, 'PL999') */
+{ "pg_float8_to_char('1.005', 'SG999')", "+  1", 0 }, /* to_char('1.005'::float8, 'SG999') */
+{ "pg_float8_to_char('1.005', '99.99EEEE')", " 1.00e+00", 0 }, /* to_char('1.005'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1.005', 'RN')", "              I", 0 }, /* to_char('1.005'::float8, 'RN') */
+{ "pg_float8_to_char('1.005', 'FMRN')", "I", 0 }, /* to_char('1.005'::float8, 'FMRN') */
+{ "pg_float8_to_char('1.005', '999th')", "   1st", 0 }, /* to_char('1.005'::float8, '999th') */
+{ "pg_float8_to_char('1.005', '99V99')", "  100", 0 }, /* to_char('1.005'::float8, '99V99') */
+{ "pg_float8_to_char('1.005', '999PR')", "   1 ", 0 }, /* to_char('1.005'::float8, '999PR') */
+{ "pg_float8_to_char('1.005', 'B999')", "   1", 0 }, /* to_char('1.005'::float8, 'B999') */
+{ "pg_float8_to_char('1.005', '\"text\"999')", "text   1", 0 }, /* to_char('1.005'::float8, '"text"999') */
+{ "pg_float8_to_char('1.005', '0000')", " 0001", 0 }, /* to_char('1.005'::float8, '0000') */
+{ "pg_float8_to_char('1.005', '9999')", "    1", 0 }, /* to_char('1.005'::float8, '9999') */
+{ "pg_float8_to_char('1.005', '9')", " 1", 0 }, /* to_char('1.005'::float8, '9') */
+{ "pg_float8_to_char('1.005', 'FM9999')", "1", 0 }, /* to_char('1.005'::float8, 'FM9999') */
+{ "pg_float8_to_char('1.005', '0.00')", " 1.00", 0 }, /* to_char('1.005'::float8, '0.00') */
+{ "pg_float8_to_char('1.005', 'FM0.00')", "1.00", 0 }, /* to_char('1.005'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1.005', '.99')", " .##", 0 }, /* to_char('1.005'::float8, '.99') */
+{ "pg_float8_to_char('1.005', 'FM.99')", ".##", 0 }, /* to_char('1.005'::float8, 'FM.99') */
+{ "pg_float8_to_char('1.005', '9.9')", " 1.0", 0 }, /* to_char('1.005'::float8, '9.9') */
+{ "pg_float8_to_char('1.005', 'FM9.9')", "1.", 0 }, /* to_char('1.005'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1.005', '999,999,999.999')", "           1.005", 0 }, /* to_char('1.005'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1.005', 'FM999,999,999.999999999')", "1.005", 0 }, /* to_char('1.005'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1.005', 'S999.99')", "  +1.00", 0 }, /* to_char('1.005'::float8, 'S999.99') */
+{ "pg_float8_to_char('1.005', '999.99S')", "  1.00+", 0 }, /* to_char('1.005'::float8, '999.99S') */
+{ "pg_float8_to_char('1.005', 'FM999.99MI')", "1.", 0 }, /* to_char('1.005'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1.005', 'FMSG999')", "+1", 0 }, /* to_char('1.005'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1.005', 'FM999.99PR')", "1.", 0 }, /* to_char('1.005'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1.005', '9.99EEEE')", " 1.00e+00", 0 }, /* to_char('1.005'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1.005', '9EEEE')", " 1e+00", 0 }, /* to_char('1.005'::float8, '9EEEE') */
+{ "pg_float8_to_char('1.005', '9.9999999EEEE')", " 1.0050000e+00", 0 }, /* to_char('1.005'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1.005', '9.999999999999999999EEEE')", " 1.004999999999999893e+00", 0 }, /* to_char('1.005'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1.005', 'rn')", "              i", 0 }, /* to_char('1.005'::float8, 'rn') */
+{ "pg_float8_to_char('1.005', '999TH')", "   1ST", 0 }, /* to_char('1.005'::float8, '999TH') */
+{ "pg_float8_to_char('1.005', '9999V9')", "    10", 0 }, /* to_char('1.005'::float8, '9999V9') */
+{ "pg_float8_to_char('1.005', '9V999')", " 1005", 0 }, /* to_char('1.005'::float8, '9V999') */
+{ "pg_float8_to_char('1.005', '99V9999999999999999999')", "  10049999999999997952", 0 }, /* to_char('1.005'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1.005', '9999999999999999999999.99999999')", "                      1.00500000", 0 }, /* to_char('1.005'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1.005', '9.999999999999999')", " 1.00500000000000", 0 }, /* to_char('1.005'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1.005', '999.999999999999999')", "   1.00500000000000", 0 }, /* to_char('1.005'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1.005', 'FM9.999999999999999')", "1.005", 0 }, /* to_char('1.005'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1.005', '9999999999999999999999')", "                      1", 0 }, /* to_char('1.005'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1.005', 'FM9990.0099')", "1.005", 0 }, /* to_char('1.005'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1.005', 'FM0999.9900')", "0001.0050", 0 }, /* to_char('1.005'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1.005', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.005'::float8, '9.99.9') */
+{ "pg_float8_to_char('1.005', '')", "", 0 }, /* to_char('1.005'::float8, '') */
+{ "pg_float8_to_char('123456789.987654321', '999.99')", " ###.##", 0 }, /* to_char('123456789.987654321'::float8, '999.99') */
+{ "pg_float8_to_char('123456789.987654321', 'FM999.00')", "###.##", 0 }, /* to_char('123456789.987654321'::float8, 'FM999.00') */
+{ "pg_float8_to_char('123456789.987654321', '9G999D99')", " #,###.##", 0 }, /* to_char('123456789.987654321'::float8, '9G999D99') */
+{ "pg_float8_to_char('123456789.987654321', 'S9999')", "+####", 0 }, /* to_char('123456789.987654321'::float8, 'S9999') */
+{ "pg_float8_to_char('123456789.987654321', '9999MI')", "#### ", 0 }, /* to_char('123456789.987654321'::float8, '9999MI') */
+{ "pg_float8_to_char('123456789.987654321', 'PL999')", "+ ###", 0 }, /* to_char('123456789.987654321'::float8, 'PL999') */
+{ "pg_float8_to_char('123456789.987654321', 'SG999')", "+###", 0 }, /* to_char('123456789.987654321'::float8, 'SG999') */
+{ "pg_float8_to_char('123456789.987654321', '99.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('123456789.987654321', 'RN')", "###############", 0 }, /* to_char('123456789.987654321'::float8, 'RN') */
+{ "pg_float8_to_char('123456789.987654321', 'FMRN')", "###############", 0 }, /* to_char('123456789.987654321'::float8, 'FMRN') */
+{ "pg_float8_to_char('123456789.987654321', '999th')", " ###", 0 }, /* to_char('123456789.987654321'::float8, '999th') */
+{ "pg_float8_to_char('123456789.987654321', '99V99')", " ####", 0 }, /* to_char('123456789.987654321'::float8, '99V99') */
+{ "pg_float8_to_char('123456789.987654321', '999PR')", " ### ", 0 }, /* to_char('123456789.987654321'::float8, '999PR') */
+{ "pg_float8_to_char('123456789.987654321', 'B999')", " ###", 0 }, /* to_char('123456789.987654321'::float8, 'B999') */
+{ "pg_float8_to_char('123456789.987654321', '\"text\"999')", "text ###", 0 }, /* to_char('123456789.987654321'::float8, '"text"999') */
+{ "pg_float8_to_char('123456789.987654321', '0000')", " ####", 0 }, /* to_char('123456789.987654321'::float8, '0000') */
+{ "pg_float8_to_char('123456789.987654321', '9999')", " ####", 0 }, /* to_char('123456789.987654321'::float8, '9999') */
+{ "pg_float8_to_char('123456789.987654321', '9')", " #", 0 }, /* to_char('123456789.987654321'::float8, '9') */
+{ "pg_float8_to_char('123456789.987654321', 'FM9999')", "####", 0 }, /* to_char('123456789.987654321'::float8, 'FM9999') */
+{ "pg_float8_to_char('123456789.987654321', '0.00')", " #.##", 0 }, /* to_char('123456789.987654321'::float8, '0.00') */
+{ "pg_float8_to_char('123456789.987654321', 'FM0.00')", "#.##", 0 }, /* to_char('123456789.987654321'::float8, 'FM0.00') */
+{ "pg_float8_to_char('123456789.987654321', '.99')", " .##", 0 }, /* to_char('123456789.987654321'::float8, '.99') */
+{ "pg_float8_to_char('123456789.987654321', 'FM.99')", ".##", 0 }, /* to_char('123456789.987654321'::float8, 'FM.99') */
+{ "pg_float8_to_char('123456789.987654321', '9.9')", " #.#", 0 }, /* to_char('123456789.987654321'::float8, '9.9') */
+{ "pg_float8_to_char('123456789.987654321', 'FM9.9')", "#.#", 0 }, /* to_char('123456789.987654321'::float8, 'FM9.9') */
+{ "pg_float8_to_char('123456789.987654321', '999,999,999.999')", " 123,456,789.988", 0 }, /* to_char('123456789.987654321'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('123456789.987654321', 'FM999,999,999.999999999')", "123,456,789.987654", 0 }, /* to_char('123456789.987654321'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('123456789.987654321', 'S999.99')", "+###.##", 0 }, /* to_char('123456789.987654321'::float8, 'S999.99') */
+{ "pg_float8_to_char('123456789.987654321', '999.99S')", "###.##+", 0 }, /* to_char('123456789.987654321'::float8, '999.99S') */
+{ "pg_float8_to_char('123456789.987654321', 'FM999.99MI')", "###.##", 0 }, /* to_char('123456789.987654321'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('123456789.987654321', 'FMSG999')", "+###", 0 }, /* to_char('123456789.987654321'::float8, 'FMSG999') */
+{ "pg_float8_to_char('123456789.987654321', 'FM999.99PR')", "###.##", 0 }, /* to_char('123456789.987654321'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('123456789.987654321', '9.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('123456789.987654321', '9EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::float8, '9EEEE') */
+{ "pg_float8_to_char('123456789.987654321', '9.9999999EEEE')", " 1.2345679e+08", 0 }, /* to_char('123456789.987654321'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('123456789.987654321', '9.999999999999999999EEEE')", " 1.234567899876543283e+08", 0 }, /* to_char('123456789.987654321'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('123456789.987654321', 'rn')", "###############", 0 }, /* to_char('123456789.987654321'::float8, 'rn') */
+{ "pg_float8_to_char('123456789.987654321', '999TH')", " ###", 0 }, /* to_char('123456789.987654321'::float8, '999TH') */
+{ "pg_float8_to_char('123456789.987654321', '9999V9')", " #####", 0 }, /* to_char('123456789.987654321'::float8, '9999V9') */
+{ "pg_float8_to_char('123456789.987654321', '9V999')", " ####", 0 }, /* to_char('123456789.987654321'::float8, '9V999') */
+{ "pg_float8_to_char('123456789.987654321', '99V9999999999999999999')", " #####################", 0 }, /* to_char('123456789.987654321'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('123456789.987654321', '9999999999999999999999.99999999')", "              123456789.987654", 0 }, /* to_char('123456789.987654321'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('123456789.987654321', '9.999999999999999')", " #.######", 0 }, /* to_char('123456789.987654321'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('123456789.987654321', '999.999999999999999')", " ###.######", 0 }, /* to_char('123456789.987654321'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('123456789.987654321', 'FM9.999999999999999')", "#.######", 0 }, /* to_char('123456789.987654321'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('123456789.987654321', '9999999999999999999999')", "              123456790", 0 }, /* to_char('123456789.987654321'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('123456789.987654321', 'FM9990.0099')", "####.####", 0 }, /* to_char('123456789.987654321'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('123456789.987654321', 'FM0999.9900')", "####.####", 0 }, /* to_char('123456789.987654321'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('123456789.987654321', '9.99.9')", "multiple decimal points", 1 }, /* to_char('123456789.987654321'::float8, '9.99.9') */
+{ "pg_float8_to_char('123456789.987654321', '')", "", 0 }, /* to_char('123456789.987654321'::float8, '') */
+{ "pg_float8_to_char('1e20', '999.99')", " ###.", 0 }, /* to_char('1e20'::float8, '999.99') */
+{ "pg_float8_to_char('1e20', 'FM999.00')", "###.", 0 }, /* to_char('1e20'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1e20', '9G999D99')", " #,###.", 0 }, /* to_char('1e20'::float8, '9G999D99') */
+{ "pg_float8_to_char('1e20', 'S9999')", "+####", 0 }, /* to_char('1e20'::float8, 'S9999') */
+{ "pg_float8_to_char('1e20', '9999MI')", "#### ", 0 }, /* to_char('1e20'::float8, '9999MI') */
+{ "pg_float8_to_char('1e20', 'PL999')", "+ ###", 0 }, /* to_char('1e20'::float8, 'PL999') */
+{ "pg_float8_to_char('1e20', 'SG999')", "+###", 0 }, /* to_char('1e20'::float8, 'SG999') */
+{ "pg_float8_to_char('1e20', '99.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1e20', 'RN')", "###############", 0 }, /* to_char('1e20'::float8, 'RN') */
+{ "pg_float8_to_char('1e20', 'FMRN')", "###############", 0 }, /* to_char('1e20'::float8, 'FMRN') */
+{ "pg_float8_to_char('1e20', '999th')", " ###", 0 }, /* to_char('1e20'::float8, '999th') */
+{ "pg_float8_to_char('1e20', '99V99')", " ####", 0 }, /* to_char('1e20'::float8, '99V99') */
+{ "pg_float8_to_char('1e20', '999PR')", " ### ", 0 }, /* to_char('1e20'::float8, '999PR') */
+{ "pg_float8_to_char('1e20', 'B999')", " ###", 0 }, /* to_char('1e20'::float8, 'B999') */
+{ "pg_float8_to_char('1e20', '\"text\"999')", "text ###", 0 }, /* to_char('1e20'::float8, '"text"999') */
+{ "pg_float8_to_char('1e20', '0000')", " ####", 0 }, /* to_char('1e20'::float8, '0000') */
+{ "pg_float8_to_char('1e20', '9999')", " ####", 0 }, /* to_char('1e20'::float8, '9999') */
+{ "pg_float8_to_char('1e20', '9')", " #", 0 }, /* to_char('1e20'::float8, '9') */
+{ "pg_float8_to_char('1e20', 'FM9999')", "####", 0 }, /* to_char('1e20'::float8, 'FM9999') */
+{ "pg_float8_to_char('1e20', '0.00')", " #.", 0 }, /* to_char('1e20'::float8, '0.00') */
+{ "pg_float8_to_char('1e20', 'FM0.00')", "#.", 0 }, /* to_char('1e20'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1e20', '.99')", " .", 0 }, /* to_char('1e20'::float8, '.99') */
+{ "pg_float8_to_char('1e20', 'FM.99')", ".", 0 }, /* to_char('1e20'::float8, 'FM.99') */
+{ "pg_float8_to_char('1e20', '9.9')", " #.", 0 }, /* to_char('1e20'::float8, '9.9') */
+{ "pg_float8_to_char('1e20', 'FM9.9')", "#.", 0 }, /* to_char('1e20'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1e20', '999,999,999.999')", " ###,###,###.", 0 }, /* to_char('1e20'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1e20', 'FM999,999,999.999999999')", "###,###,###.", 0 }, /* to_char('1e20'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1e20', 'S999.99')", "+###.", 0 }, /* to_char('1e20'::float8, 'S999.99') */
+{ "pg_float8_to_char('1e20', '999.99S')", "###.+", 0 }, /* to_char('1e20'::float8, '999.99S') */
+{ "pg_float8_to_char('1e20', 'FM999.99MI')", "###.", 0 }, /* to_char('1e20'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1e20', 'FMSG999')", "+###", 0 }, /* to_char('1e20'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1e20', 'FM999.99PR')", "###.", 0 }, /* to_char('1e20'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1e20', '9.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1e20', '9EEEE')", " 1e+20", 0 }, /* to_char('1e20'::float8, '9EEEE') */
+{ "pg_float8_to_char('1e20', '9.9999999EEEE')", " 1.0000000e+20", 0 }, /* to_char('1e20'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1e20', '9.999999999999999999EEEE')", " 1.000000000000000000e+20", 0 }, /* to_char('1e20'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1e20', 'rn')", "###############", 0 }, /* to_char('1e20'::float8, 'rn') */
+{ "pg_float8_to_char('1e20', '999TH')", " ###", 0 }, /* to_char('1e20'::float8, '999TH') */
+{ "pg_float8_to_char('1e20', '9999V9')", " #####", 0 }, /* to_char('1e20'::float8, '9999V9') */
+{ "pg_float8_to_char('1e20', '9V999')", " ####", 0 }, /* to_char('1e20'::float8, '9V999') */
+{ "pg_float8_to_char('1e20', '99V9999999999999999999')", " #####################", 0 }, /* to_char('1e20'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1e20', '9999999999999999999999.99999999')", "  100000000000000000000", 0 }, /* to_char('1e20'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1e20', '9.999999999999999')", " #.", 0 }, /* to_char('1e20'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1e20', '999.999999999999999')", " ###.", 0 }, /* to_char('1e20'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1e20', 'FM9.999999999999999')", "#.", 0 }, /* to_char('1e20'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1e20', '9999999999999999999999')", "  100000000000000000000", 0 }, /* to_char('1e20'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1e20', 'FM9990.0099')", "####.", 0 }, /* to_char('1e20'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1e20', 'FM0999.9900')", "####.", 0 }, /* to_char('1e20'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1e20', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e20'::float8, '9.99.9') */
+{ "pg_float8_to_char('1e20', '')", "", 0 }, /* to_char('1e20'::float8, '') */
+{ "pg_float8_to_char('-1e-10', '999.99')", "   -.00", 0 }, /* to_char('-1e-10'::float8, '999.99') */
+{ "pg_float8_to_char('-1e-10', 'FM999.00')", "-.00", 0 }, /* to_char('-1e-10'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-1e-10', '9G999D99')", "     -.00", 0 }, /* to_char('-1e-10'::float8, '9G999D99') */
+{ "pg_float8_to_char('-1e-10', 'S9999')", "   -0", 0 }, /* to_char('-1e-10'::float8, 'S9999') */
+{ "pg_float8_to_char('-1e-10', '9999MI')", "   0-", 0 }, /* to_char('-1e-10'::float8, '9999MI') */
+{ "pg_float8_to_char('-1e-10', 'PL999')", "   -0", 0 }, /* to_char('-1e-10'::float8, 'PL999') */
+{ "pg_float8_to_char('-1e-10', 'SG999')", "-  0", 0 }, /* to_char('-1e-10'::float8, 'SG999') */
+{ "pg_float8_to_char('-1e-10', '99.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-1e-10', 'RN')", "###############", 0 }, /* to_char('-1e-10'::float8, 'RN') */
+{ "pg_float8_to_char('-1e-10', 'FMRN')", "###############", 0 }, /* to_char('-1e-10'::float8, 'FMRN') */
+{ "pg_float8_to_char('-1e-10', '999th')", "  -0", 0 }, /* to_char('-1e-10'::float8, '999th') */
+{ "pg_float8_to_char('-1e-10', '99V99')", "   -0", 0 }, /* to_char('-1e-10'::float8, '99V99') */
+{ "pg_float8_to_char('-1e-10', '999PR')", "  <0>", 0 }, /* to_char('-1e-10'::float8, '999PR') */
+{ "pg_float8_to_char('-1e-10', 'B999')", "  -0", 0 }, /* to_char('-1e-10'::float8, 'B999') */
+{ "pg_float8_to_char('-1e-10', '\"text\"999')", "text  -0", 0 }, /* to_char('-1e-10'::float8, '"text"999') */
+{ "pg_float8_to_char('-1e-10', '0000')", "-0000", 0 }, /* to_char('-1e-10'::float8, '0000') */
+{ "pg_float8_to_char('-1e-10', '9999')", "   -0", 0 }, /* to_char('-1e-10'::float8, '9999') */
+{ "pg_float8_to_char('-1e-10', '9')", "-0", 0 }, /* to_char('-1e-10'::float8, '9') */
+{ "pg_float8_to_char('-1e-10', 'FM9999')", "-0", 0 }, /* to_char('-1e-10'::float8, 'FM9999') */
+{ "pg_float8_to_char('-1e-10', '0.00')", "-0.00", 0 }, /* to_char('-1e-10'::float8, '0.00') */
+{ "pg_float8_to_char('-1e-10', 'FM0.00')", "-0.00", 0 }, /* to_char('-1e-10'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-1e-10', '.99')", "-.##", 0 }, /* to_char('-1e-10'::float8, '.99') */
+{ "pg_float8_to_char('-1e-10', 'FM.99')", "-.##", 0 }, /* to_char('-1e-10'::float8, 'FM.99') */
+{ "pg_float8_to_char('-1e-10', '9.9')", " -.0", 0 }, /* to_char('-1e-10'::float8, '9.9') */
+{ "pg_float8_to_char('-1e-10', 'FM9.9')", "-0.", 0 }, /* to_char('-1e-10'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-1e-10', '999,999,999.999')", "           -.000", 0 }, /* to_char('-1e-10'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-1e-10', 'FM999,999,999.999999999')", "-0.", 0 }, /* to_char('-1e-10'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-1e-10', 'S999.99')", "   -.00", 0 }, /* to_char('-1e-10'::float8, 'S999.99') */
+{ "pg_float8_to_char('-1e-10', '999.99S')", "   .00-", 0 }, /* to_char('-1e-10'::float8, '999.99S') */
+{ "pg_float8_to_char('-1e-10', 'FM999.99MI')", "0.-", 0 }, /* to_char('-1e-10'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-1e-10', 'FMSG999')", "-0", 0 }, /* to_char('-1e-10'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-1e-10', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-1e-10'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-1e-10', '9.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-1e-10', '9EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::float8, '9EEEE') */
+{ "pg_float8_to_char('-1e-10', '9.9999999EEEE')", "-1.0000000e-10", 0 }, /* to_char('-1e-10'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-1e-10', '9.999999999999999999EEEE')", "-1.000000000000000036e-10", 0 }, /* to_char('-1e-10'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-1e-10', 'rn')", "###############", 0 }, /* to_char('-1e-10'::float8, 'rn') */
+{ "pg_float8_to_char('-1e-10', '999TH')", "  -0", 0 }, /* to_char('-1e-10'::float8, '999TH') */
+{ "pg_float8_to_char('-1e-10', '9999V9')", "    -0", 0 }, /* to_char('-1e-10'::float8, '9999V9') */
+{ "pg_float8_to_char('-1e-10', '9V999')", "   -0", 0 }, /* to_char('-1e-10'::float8, '9V999') */
+{ "pg_float8_to_char('-1e-10', '99V9999999999999999999')", "           -1000000000", 0 }, /* to_char('-1e-10'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-1e-10', '9999999999999999999999.99999999')", "                      -.00000000", 0 }, /* to_char('-1e-10'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-1e-10', '9.999999999999999')", " -.00000000010000", 0 }, /* to_char('-1e-10'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-1e-10', '999.999999999999999')", "   -.00000000010000", 0 }, /* to_char('-1e-10'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-1e-10', 'FM9.999999999999999')", "-.0000000001", 0 }, /* to_char('-1e-10'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-1e-10', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-1e-10'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-1e-10', 'FM9990.0099')", "-0.00", 0 }, /* to_char('-1e-10'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-1e-10', 'FM0999.9900')", "-0000.0000", 0 }, /* to_char('-1e-10'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-1e-10', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-1e-10'::float8, '9.99.9') */
+{ "pg_float8_to_char('-1e-10', '')", "", 0 }, /* to_char('-1e-10'::float8, '') */
+{ "pg_float8_to_char('NaN', '999.99')", " NaN", 0 }, /* to_char('NaN'::float8, '999.99') */
+{ "pg_float8_to_char('NaN', 'FM999.00')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM999.00') */
+{ "pg_float8_to_char('NaN', '9G999D99')", "   NaN", 0 }, /* to_char('NaN'::float8, '9G999D99') */
+{ "pg_float8_to_char('NaN', 'S9999')", " +NaN", 0 }, /* to_char('NaN'::float8, 'S9999') */
+{ "pg_float8_to_char('NaN', '9999MI')", " NaN ", 0 }, /* to_char('NaN'::float8, '9999MI') */
+{ "pg_float8_to_char('NaN', 'PL999')", "+ NaN", 0 }, /* to_char('NaN'::float8, 'PL999') */
+{ "pg_float8_to_char('NaN', 'SG999')", "+NaN", 0 }, /* to_char('NaN'::float8, 'SG999') */
+{ "pg_float8_to_char('NaN', '99.99EEEE')", " ##.######", 0 }, /* to_char('NaN'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('NaN', 'RN')", "###############", 0 }, /* to_char('NaN'::float8, 'RN') */
+{ "pg_float8_to_char('NaN', 'FMRN')", "###############", 0 }, /* to_char('NaN'::float8, 'FMRN') */
+{ "pg_float8_to_char('NaN', '999th')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::float8, '999th') */
+{ "pg_float8_to_char('NaN', '99V99')", "  NaN", 0 }, /* to_char('NaN'::float8, '99V99') */
+{ "pg_float8_to_char('NaN', '999PR')", " NaN ", 0 }, /* to_char('NaN'::float8, '999PR') */
+{ "pg_float8_to_char('NaN', 'B999')", " NaN", 0 }, /* to_char('NaN'::float8, 'B999') */
+{ "pg_float8_to_char('NaN', '\"text\"999')", "text NaN", 0 }, /* to_char('NaN'::float8, '"text"999') */
+{ "pg_float8_to_char('NaN', '0000')", " 0NaN", 0 }, /* to_char('NaN'::float8, '0000') */
+{ "pg_float8_to_char('NaN', '9999')", "  NaN", 0 }, /* to_char('NaN'::float8, '9999') */
+{ "pg_float8_to_char('NaN', '9')", " #", 0 }, /* to_char('NaN'::float8, '9') */
+{ "pg_float8_to_char('NaN', 'FM9999')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM9999') */
+{ "pg_float8_to_char('NaN', '0.00')", " #.##", 0 }, /* to_char('NaN'::float8, '0.00') */
+{ "pg_float8_to_char('NaN', 'FM0.00')", "#.##", 0 }, /* to_char('NaN'::float8, 'FM0.00') */
+{ "pg_float8_to_char('NaN', '.99')", " .##", 0 }, /* to_char('NaN'::float8, '.99') */
+{ "pg_float8_to_char('NaN', 'FM.99')", ".##", 0 }, /* to_char('NaN'::float8, 'FM.99') */
+{ "pg_float8_to_char('NaN', '9.9')", " #.#", 0 }, /* to_char('NaN'::float8, '9.9') */
+{ "pg_float8_to_char('NaN', 'FM9.9')", "#.#", 0 }, /* to_char('NaN'::float8, 'FM9.9') */
+{ "pg_float8_to_char('NaN', '999,999,999.999')", "         NaN", 0 }, /* to_char('NaN'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('NaN', 'FM999,999,999.999999999')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('NaN', 'S999.99')", "+NaN", 0 }, /* to_char('NaN'::float8, 'S999.99') */
+{ "pg_float8_to_char('NaN', '999.99S')", "NaN", 0 }, /* to_char('NaN'::float8, '999.99S') */
+{ "pg_float8_to_char('NaN', 'FM999.99MI')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('NaN', 'FMSG999')", "+NaN", 0 }, /* to_char('NaN'::float8, 'FMSG999') */
+{ "pg_float8_to_char('NaN', 'FM999.99PR')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('NaN', '9.99EEEE')", " #.######", 0 }, /* to_char('NaN'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('NaN', '9EEEE')", " #.####", 0 }, /* to_char('NaN'::float8, '9EEEE') */
+{ "pg_float8_to_char('NaN', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('NaN'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('NaN', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('NaN'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('NaN', 'rn')", "###############", 0 }, /* to_char('NaN'::float8, 'rn') */
+{ "pg_float8_to_char('NaN', '999TH')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::float8, '999TH') */
+{ "pg_float8_to_char('NaN', '9999V9')", "   NaN", 0 }, /* to_char('NaN'::float8, '9999V9') */
+{ "pg_float8_to_char('NaN', '9V999')", "  NaN", 0 }, /* to_char('NaN'::float8, '9V999') */
+{ "pg_float8_to_char('NaN', '99V9999999999999999999')", "                   NaN", 0 }, /* to_char('NaN'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('NaN', '9999999999999999999999.99999999')", "                    NaN", 0 }, /* to_char('NaN'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('NaN', '9.999999999999999')", " #.############", 0 }, /* to_char('NaN'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('NaN', '999.999999999999999')", " NaN", 0 }, /* to_char('NaN'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('NaN', 'FM9.999999999999999')", "#.############", 0 }, /* to_char('NaN'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('NaN', '9999999999999999999999')", "                    NaN", 0 }, /* to_char('NaN'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('NaN', 'FM9990.0099')", "NaN", 0 }, /* to_char('NaN'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('NaN', 'FM0999.9900')", "0NaN", 0 }, /* to_char('NaN'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('NaN', '9.99.9')", "multiple decimal points", 1 }, /* to_char('NaN'::float8, '9.99.9') */
+{ "pg_float8_to_char('NaN', '')", "", 0 }, /* to_char('NaN'::float8, '') */
+{ "pg_float8_to_char('Infinity', '999.99')", " ###.##", 0 }, /* to_char('Infinity'::float8, '999.99') */
+{ "pg_float8_to_char('Infinity', 'FM999.00')", "###.##", 0 }, /* to_char('Infinity'::float8, 'FM999.00') */
+{ "pg_float8_to_char('Infinity', '9G999D99')", " #,###.##", 0 }, /* to_char('Infinity'::float8, '9G999D99') */
+{ "pg_float8_to_char('Infinity', 'S9999')", "+####", 0 }, /* to_char('Infinity'::float8, 'S9999') */
+{ "pg_float8_to_char('Infinity', '9999MI')", "#### ", 0 }, /* to_char('Infinity'::float8, '9999MI') */
+{ "pg_float8_to_char('Infinity', 'PL999')", "+ ###", 0 }, /* to_char('Infinity'::float8, 'PL999') */
+{ "pg_float8_to_char('Infinity', 'SG999')", "+###", 0 }, /* to_char('Infinity'::float8, 'SG999') */
+{ "pg_float8_to_char('Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('Infinity'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('Infinity', 'RN')", "###############", 0 }, /* to_char('Infinity'::float8, 'RN') */
+{ "pg_float8_to_char('Infinity', 'FMRN')", "###############", 0 }, /* to_char('Infinity'::float8, 'FMRN') */
+{ "pg_float8_to_char('Infinity', '999th')", " ###", 0 }, /* to_char('Infinity'::float8, '999th') */
+{ "pg_float8_to_char('Infinity', '99V99')", " ####", 0 }, /* to_char('Infinity'::float8, '99V99') */
+{ "pg_float8_to_char('Infinity', '999PR')", " ### ", 0 }, /* to_char('Infinity'::float8, '999PR') */
+{ "pg_float8_to_char('Infinity', 'B999')", " ###", 0 }, /* to_char('Infinity'::float8, 'B999') */
+{ "pg_float8_to_char('Infinity', '\"text\"999')", "text ###", 0 }, /* to_char('Infinity'::float8, '"text"999') */
+{ "pg_float8_to_char('Infinity', '0000')", " ####", 0 }, /* to_char('Infinity'::float8, '0000') */
+{ "pg_float8_to_char('Infinity', '9999')", " ####", 0 }, /* to_char('Infinity'::float8, '9999') */
+{ "pg_float8_to_char('Infinity', '9')", " #", 0 }, /* to_char('Infinity'::float8, '9') */
+{ "pg_float8_to_char('Infinity', 'FM9999')", "####", 0 }, /* to_char('Infinity'::float8, 'FM9999') */
+{ "pg_float8_to_char('Infinity', '0.00')", " #.##", 0 }, /* to_char('Infinity'::float8, '0.00') */
+{ "pg_float8_to_char('Infinity', 'FM0.00')", "#.##", 0 }, /* to_char('Infinity'::float8, 'FM0.00') */
+{ "pg_float8_to_char('Infinity', '.99')", " .##", 0 }, /* to_char('Infinity'::float8, '.99') */
+{ "pg_float8_to_char('Infinity', 'FM.99')", ".##", 0 }, /* to_char('Infinity'::float8, 'FM.99') */
+{ "pg_float8_to_char('Infinity', '9.9')", " #.#", 0 }, /* to_char('Infinity'::float8, '9.9') */
+{ "pg_float8_to_char('Infinity', 'FM9.9')", "#.#", 0 }, /* to_char('Infinity'::float8, 'FM9.9') */
+{ "pg_float8_to_char('Infinity', '999,999,999.999')", "  In,fin,ity", 0 }, /* to_char('Infinity'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('Infinity', 'FM999,999,999.999999999')", "In,fin,ity", 0 }, /* to_char('Infinity'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('Infinity', 'S999.99')", "+###.##", 0 }, /* to_char('Infinity'::float8, 'S999.99') */
+{ "pg_float8_to_char('Infinity', '999.99S')", "###.##+", 0 }, /* to_char('Infinity'::float8, '999.99S') */
+{ "pg_float8_to_char('Infinity', 'FM999.99MI')", "###.##", 0 }, /* to_char('Infinity'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('Infinity', 'FMSG999')", "+###", 0 }, /* to_char('Infinity'::float8, 'FMSG999') */
+{ "pg_float8_to_char('Infinity', 'FM999.99PR')", "###.##", 0 }, /* to_char('Infinity'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('Infinity'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('Infinity', '9EEEE')", " #.####", 0 }, /* to_char('Infinity'::float8, '9EEEE') */
+{ "pg_float8_to_char('Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('Infinity'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('Infinity', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('Infinity'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('Infinity', 'rn')", "###############", 0 }, /* to_char('Infinity'::float8, 'rn') */
+{ "pg_float8_to_char('Infinity', '999TH')", " ###", 0 }, /* to_char('Infinity'::float8, '999TH') */
+{ "pg_float8_to_char('Infinity', '9999V9')", " #####", 0 }, /* to_char('Infinity'::float8, '9999V9') */
+{ "pg_float8_to_char('Infinity', '9V999')", " ####", 0 }, /* to_char('Infinity'::float8, '9V999') */
+{ "pg_float8_to_char('Infinity', '99V9999999999999999999')", "              Infinity", 0 }, /* to_char('Infinity'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('Infinity', '9999999999999999999999.99999999')", "               Infinity", 0 }, /* to_char('Infinity'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('Infinity', '9.999999999999999')", " #.#######", 0 }, /* to_char('Infinity'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('Infinity', '999.999999999999999')", " ###.#######", 0 }, /* to_char('Infinity'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('Infinity', 'FM9.999999999999999')", "#.#######", 0 }, /* to_char('Infinity'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('Infinity', '9999999999999999999999')", "               Infinity", 0 }, /* to_char('Infinity'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('Infinity', 'FM9990.0099')", "####.####", 0 }, /* to_char('Infinity'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('Infinity', 'FM0999.9900')", "####.####", 0 }, /* to_char('Infinity'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('Infinity'::float8, '9.99.9') */
+{ "pg_float8_to_char('Infinity', '')", "", 0 }, /* to_char('Infinity'::float8, '') */
+{ "pg_float8_to_char('-Infinity', '999.99')", "-###.##", 0 }, /* to_char('-Infinity'::float8, '999.99') */
+{ "pg_float8_to_char('-Infinity', 'FM999.00')", "-###.##", 0 }, /* to_char('-Infinity'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-Infinity', '9G999D99')", "-#,###.##", 0 }, /* to_char('-Infinity'::float8, '9G999D99') */
+{ "pg_float8_to_char('-Infinity', 'S9999')", "-####", 0 }, /* to_char('-Infinity'::float8, 'S9999') */
+{ "pg_float8_to_char('-Infinity', '9999MI')", "####-", 0 }, /* to_char('-Infinity'::float8, '9999MI') */
+{ "pg_float8_to_char('-Infinity', 'PL999')", " -###", 0 }, /* to_char('-Infinity'::float8, 'PL999') */
+{ "pg_float8_to_char('-Infinity', 'SG999')", "-###", 0 }, /* to_char('-Infinity'::float8, 'SG999') */
+{ "pg_float8_to_char('-Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('-Infinity'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-Infinity', 'RN')", "###############", 0 }, /* to_char('-Infinity'::float8, 'RN') */
+{ "pg_float8_to_char('-Infinity', 'FMRN')", "###############", 0 }, /* to_char('-Infinity'::float8, 'FMRN') */
+{ "pg_float8_to_char('-Infinity', '999th')", "-###", 0 }, /* to_char('-Infinity'::float8, '999th') */
+{ "pg_float8_to_char('-Infinity', '99V99')", "-####", 0 }, /* to_char('-Infinity'::float8, '99V99') */
+{ "pg_float8_to_char('-Infinity', '999PR')", "<###>", 0 }, /* to_char('-Infinity'::float8, '999PR') */
+{ "pg_float8_to_char('-Infinity', 'B999')", "-###", 0 }, /* to_char('-Infinity'::float8, 'B999') */
+{ "pg_float8_to_char('-Infinity', '\"text\"999')", "text-###", 0 }, /* to_char('-Infinity'::float8, '"text"999') */
+{ "pg_float8_to_char('-Infinity', '0000')", "-####", 0 }, /* to_char('-Infinity'::float8, '0000') */
+{ "pg_float8_to_char('-Infinity', '9999')", "-####", 0 }, /* to_char('-Infinity'::float8, '9999') */
+{ "pg_float8_to_char('-Infinity', '9')", "-#", 0 }, /* to_char('-Infinity'::float8, '9') */
+{ "pg_float8_to_char('-Infinity', 'FM9999')", "-####", 0 }, /* to_char('-Infinity'::float8, 'FM9999') */
+{ "pg_float8_to_char('-Infinity', '0.00')", "-#.##", 0 }, /* to_char('-Infinity'::float8, '0.00') */
+{ "pg_float8_to_char('-Infinity', 'FM0.00')", "-#.##", 0 }, /* to_char('-Infinity'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-Infinity', '.99')", "-.##", 0 }, /* to_char('-Infinity'::float8, '.99') */
+{ "pg_float8_to_char('-Infinity', 'FM.99')", "-.##", 0 }, /* to_char('-Infinity'::float8, 'FM.99') */
+{ "pg_float8_to_char('-Infinity', '9.9')", "-#.#", 0 }, /* to_char('-Infinity'::float8, '9.9') */
+{ "pg_float8_to_char('-Infinity', 'FM9.9')", "-#.#", 0 }, /* to_char('-Infinity'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-Infinity', '999,999,999.999')", " -In,fin,ity", 0 }, /* to_char('-Infinity'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-Infinity', 'FM999,999,999.999999999')", "-In,fin,ity", 0 }, /* to_char('-Infinity'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-Infinity', 'S999.99')", "-###.##", 0 }, /* to_char('-Infinity'::float8, 'S999.99') */
+{ "pg_float8_to_char('-Infinity', '999.99S')", "###.##-", 0 }, /* to_char('-Infinity'::float8, '999.99S') */
+{ "pg_float8_to_char('-Infinity', 'FM999.99MI')", "###.##-", 0 }, /* to_char('-Infinity'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-Infinity', 'FMSG999')", "-###", 0 }, /* to_char('-Infinity'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-Infinity', 'FM999.99PR')", "<###.##>", 0 }, /* to_char('-Infinity'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('-Infinity'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-Infinity', '9EEEE')", " #.####", 0 }, /* to_char('-Infinity'::float8, '9EEEE') */
+{ "pg_float8_to_char('-Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('-Infinity'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-Infinity', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('-Infinity'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-Infinity', 'rn')", "###############", 0 }, /* to_char('-Infinity'::float8, 'rn') */
+{ "pg_float8_to_char('-Infinity', '999TH')", "-###", 0 }, /* to_char('-Infinity'::float8, '999TH') */
+{ "pg_float8_to_char('-Infinity', '9999V9')", "-#####", 0 }, /* to_char('-Infinity'::float8, '9999V9') */
+{ "pg_float8_to_char('-Infinity', '9V999')", "-####", 0 }, /* to_char('-Infinity'::float8, '9V999') */
+{ "pg_float8_to_char('-Infinity', '99V9999999999999999999')", "             -Infinity", 0 }, /* to_char('-Infinity'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-Infinity', '9999999999999999999999.99999999')", "              -Infinity", 0 }, /* to_char('-Infinity'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-Infinity', '9.999999999999999')", "-#.#######", 0 }, /* to_char('-Infinity'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-Infinity', '999.999999999999999')", "-###.#######", 0 }, /* to_char('-Infinity'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-Infinity', 'FM9.999999999999999')", "-#.#######", 0 }, /* to_char('-Infinity'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-Infinity', '9999999999999999999999')", "              -Infinity", 0 }, /* to_char('-Infinity'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-Infinity', 'FM9990.0099')", "-####.####", 0 }, /* to_char('-Infinity'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-Infinity', 'FM0999.9900')", "-####.####", 0 }, /* to_char('-Infinity'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-Infinity'::float8, '9.99.9') */
+{ "pg_float8_to_char('-Infinity', '')", "", 0 }, /* to_char('-Infinity'::float8, '') */
+{ "pg_float8_to_char('0.1', '999.99')", "    .10", 0 }, /* to_char('0.1'::float8, '999.99') */
+{ "pg_float8_to_char('0.1', 'FM999.00')", ".10", 0 }, /* to_char('0.1'::float8, 'FM999.00') */
+{ "pg_float8_to_char('0.1', '9G999D99')", "      .10", 0 }, /* to_char('0.1'::float8, '9G999D99') */
+{ "pg_float8_to_char('0.1', 'S9999')", "   +0", 0 }, /* to_char('0.1'::float8, 'S9999') */
+{ "pg_float8_to_char('0.1', '9999MI')", "   0 ", 0 }, /* to_char('0.1'::float8, '9999MI') */
+{ "pg_float8_to_char('0.1', 'PL999')", "+   0", 0 }, /* to_char('0.1'::float8, 'PL999') */
+{ "pg_float8_to_char('0.1', 'SG999')", "+  0", 0 }, /* to_char('0.1'::float8, 'SG999') */
+{ "pg_float8_to_char('0.1', '99.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('0.1', 'RN')", "###############", 0 }, /* to_char('0.1'::float8, 'RN') */
+{ "pg_float8_to_char('0.1', 'FMRN')", "###############", 0 }, /* to_char('0.1'::float8, 'FMRN') */
+{ "pg_float8_to_char('0.1', '999th')", "   0th", 0 }, /* to_char('0.1'::float8, '999th') */
+{ "pg_float8_to_char('0.1', '99V99')", "   10", 0 }, /* to_char('0.1'::float8, '99V99') */
+{ "pg_float8_to_char('0.1', '999PR')", "   0 ", 0 }, /* to_char('0.1'::float8, '999PR') */
+{ "pg_float8_to_char('0.1', 'B999')", "   0", 0 }, /* to_char('0.1'::float8, 'B999') */
+{ "pg_float8_to_char('0.1', '\"text\"999')", "text   0", 0 }, /* to_char('0.1'::float8, '"text"999') */
+{ "pg_float8_to_char('0.1', '0000')", " 0000", 0 }, /* to_char('0.1'::float8, '0000') */
+{ "pg_float8_to_char('0.1', '9999')", "    0", 0 }, /* to_char('0.1'::float8, '9999') */
+{ "pg_float8_to_char('0.1', '9')", " 0", 0 }, /* to_char('0.1'::float8, '9') */
+{ "pg_float8_to_char('0.1', 'FM9999')", "0", 0 }, /* to_char('0.1'::float8, 'FM9999') */
+{ "pg_float8_to_char('0.1', '0.00')", " 0.10", 0 }, /* to_char('0.1'::float8, '0.00') */
+{ "pg_float8_to_char('0.1', 'FM0.00')", "0.10", 0 }, /* to_char('0.1'::float8, 'FM0.00') */
+{ "pg_float8_to_char('0.1', '.99')", " .##", 0 }, /* to_char('0.1'::float8, '.99') */
+{ "pg_float8_to_char('0.1', 'FM.99')", ".##", 0 }, /* to_char('0.1'::float8, 'FM.99') */
+{ "pg_float8_to_char('0.1', '9.9')", "  .1", 0 }, /* to_char('0.1'::float8, '9.9') */
+{ "pg_float8_to_char('0.1', 'FM9.9')", ".1", 0 }, /* to_char('0.1'::float8, 'FM9.9') */
+{ "pg_float8_to_char('0.1', '999,999,999.999')", "            .100", 0 }, /* to_char('0.1'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('0.1', 'FM999,999,999.999999999')", ".1", 0 }, /* to_char('0.1'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('0.1', 'S999.99')", "   +.10", 0 }, /* to_char('0.1'::float8, 'S999.99') */
+{ "pg_float8_to_char('0.1', '999.99S')", "   .10+", 0 }, /* to_char('0.1'::float8, '999.99S') */
+{ "pg_float8_to_char('0.1', 'FM999.99MI')", ".1", 0 }, /* to_char('0.1'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('0.1', 'FMSG999')", "+0", 0 }, /* to_char('0.1'::float8, 'FMSG999') */
+{ "pg_float8_to_char('0.1', 'FM999.99PR')", ".1", 0 }, /* to_char('0.1'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('0.1', '9.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('0.1', '9EEEE')", " 1e-01", 0 }, /* to_char('0.1'::float8, '9EEEE') */
+{ "pg_float8_to_char('0.1', '9.9999999EEEE')", " 1.0000000e-01", 0 }, /* to_char('0.1'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('0.1', '9.999999999999999999EEEE')", " 1.000000000000000056e-01", 0 }, /* to_char('0.1'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('0.1', 'rn')", "###############", 0 }, /* to_char('0.1'::float8, 'rn') */
+{ "pg_float8_to_char('0.1', '999TH')", "   0TH", 0 }, /* to_char('0.1'::float8, '999TH') */
+{ "pg_float8_to_char('0.1', '9999V9')", "     1", 0 }, /* to_char('0.1'::float8, '9999V9') */
+{ "pg_float8_to_char('0.1', '9V999')", "  100", 0 }, /* to_char('0.1'::float8, '9V999') */
+{ "pg_float8_to_char('0.1', '99V9999999999999999999')", "   1000000000000000000", 0 }, /* to_char('0.1'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('0.1', '9999999999999999999999.99999999')", "                       .10000000", 0 }, /* to_char('0.1'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('0.1', '9.999999999999999')", "  .10000000000000", 0 }, /* to_char('0.1'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('0.1', '999.999999999999999')", "    .10000000000000", 0 }, /* to_char('0.1'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('0.1', 'FM9.999999999999999')", ".1", 0 }, /* to_char('0.1'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('0.1', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.1'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('0.1', 'FM9990.0099')", "0.10", 0 }, /* to_char('0.1'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('0.1', 'FM0999.9900')", "0000.1000", 0 }, /* to_char('0.1'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('0.1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.1'::float8, '9.99.9') */
+{ "pg_float8_to_char('0.1', '')", "", 0 }, /* to_char('0.1'::float8, '') */
+{ "pg_float8_to_char('9.995', '999.99')", "   9.99", 0 }, /* to_char('9.995'::float8, '999.99') */
+{ "pg_float8_to_char('9.995', 'FM999.00')", "9.99", 0 }, /* to_char('9.995'::float8, 'FM999.00') */
+{ "pg_float8_to_char('9.995', '9G999D99')", "     9.99", 0 }, /* to_char('9.995'::float8, '9G999D99') */
+{ "pg_float8_to_char('9.995', 'S9999')", "  +10", 0 }, /* to_char('9.995'::float8, 'S9999') */
+{ "pg_float8_to_char('9.995', '9999MI')", "  10 ", 0 }, /* to_char('9.995'::float8, '9999MI') */
+{ "pg_float8_to_char('9.995', 'PL999')", "+  10", 0 }, /* to_char('9.995'::float8, 'PL999') */
+{ "pg_float8_to_char('9.995', 'SG999')", "+ 10", 0 }, /* to_char('9.995'::float8, 'SG999') */
+{ "pg_float8_to_char('9.995', '99.99EEEE')", " 9.99e+00", 0 }, /* to_char('9.995'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('9.995', 'RN')", "              X", 0 }, /* to_char('9.995'::float8, 'RN') */
+{ "pg_float8_to_char('9.995', 'FMRN')", "X", 0 }, /* to_char('9.995'::float8, 'FMRN') */
+{ "pg_float8_to_char('9.995', '999th')", "  10th", 0 }, /* to_char('9.995'::float8, '999th') */
+{ "pg_float8_to_char('9.995', '99V99')", "  999", 0 }, /* to_char('9.995'::float8, '99V99') */
+{ "pg_float8_to_char('9.995', '999PR')", "  10 ", 0 }, /* to_char('9.995'::float8, '999PR') */
+{ "pg_float8_to_char('9.995', 'B999')", "  10", 0 }, /* to_char('9.995'::float8, 'B999') */
+{ "pg_float8_to_char('9.995', '\"text\"999')", "text  10", 0 }, /* to_char('9.995'::float8, '"text"999') */
+{ "pg_float8_to_char('9.995', '0000')", " 0010", 0 }, /* to_char('9.995'::float8, '0000') */
+{ "pg_float8_to_char('9.995', '9999')", "   10", 0 }, /* to_char('9.995'::float8, '9999') */
+{ "pg_float8_to_char('9.995', '9')", " #", 0 }, /* to_char('9.995'::float8, '9') */
+{ "pg_float8_to_char('9.995', 'FM9999')", "10", 0 }, /* to_char('9.995'::float8, 'FM9999') */
+{ "pg_float8_to_char('9.995', '0.00')", " 9.99", 0 }, /* to_char('9.995'::float8, '0.00') */
+{ "pg_float8_to_char('9.995', 'FM0.00')", "9.99", 0 }, /* to_char('9.995'::float8, 'FM0.00') */
+{ "pg_float8_to_char('9.995', '.99')", " .##", 0 }, /* to_char('9.995'::float8, '.99') */
+{ "pg_float8_to_char('9.995', 'FM.99')", ".##", 0 }, /* to_char('9.995'::float8, 'FM.99') */
+{ "pg_float8_to_char('9.995', '9.9')", " #.#", 0 }, /* to_char('9.995'::float8, '9.9') */
+{ "pg_float8_to_char('9.995', 'FM9.9')", "#.#", 0 }, /* to_char('9.995'::float8, 'FM9.9') */
+{ "pg_float8_to_char('9.995', '999,999,999.999')", "           9.995", 0 }, /* to_char('9.995'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('9.995', 'FM999,999,999.999999999')", "9.995", 0 }, /* to_char('9.995'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('9.995', 'S999.99')", "  +9.99", 0 }, /* to_char('9.995'::float8, 'S999.99') */
+{ "pg_float8_to_char('9.995', '999.99S')", "  9.99+", 0 }, /* to_char('9.995'::float8, '999.99S') */
+{ "pg_float8_to_char('9.995', 'FM999.99MI')", "9.99", 0 }, /* to_char('9.995'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('9.995', 'FMSG999')", "+10", 0 }, /* to_char('9.995'::float8, 'FMSG999') */
+{ "pg_float8_to_char('9.995', 'FM999.99PR')", "9.99", 0 }, /* to_char('9.995'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('9.995', '9.99EEEE')", " 9.99e+00", 0 }, /* to_char('9.995'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('9.995', '9EEEE')", " 1e+01", 0 }, /* to_char('9.995'::float8, '9EEEE') */
+{ "pg_float8_to_char('9.995', '9.9999999EEEE')", " 9.9950000e+00", 0 }, /* to_char('9.995'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('9.995', '9.999999999999999999EEEE')", " 9.994999999999999218e+00", 0 }, /* to_char('9.995'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('9.995', 'rn')", "              x", 0 }, /* to_char('9.995'::float8, 'rn') */
+{ "pg_float8_to_char('9.995', '999TH')", "  10TH", 0 }, /* to_char('9.995'::float8, '999TH') */
+{ "pg_float8_to_char('9.995', '9999V9')", "   100", 0 }, /* to_char('9.995'::float8, '9999V9') */
+{ "pg_float8_to_char('9.995', '9V999')", " 9995", 0 }, /* to_char('9.995'::float8, '9V999') */
+{ "pg_float8_to_char('9.995', '99V9999999999999999999')", "  99950000000000000000", 0 }, /* to_char('9.995'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('9.995', '9999999999999999999999.99999999')", "                      9.99500000", 0 }, /* to_char('9.995'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('9.995', '9.999999999999999')", " 9.9950000000000", 0 }, /* to_char('9.995'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('9.995', '999.999999999999999')", "   9.9950000000000", 0 }, /* to_char('9.995'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('9.995', 'FM9.999999999999999')", "9.995", 0 }, /* to_char('9.995'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('9.995', '9999999999999999999999')", "                     10", 0 }, /* to_char('9.995'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('9.995', 'FM9990.0099')", "9.995", 0 }, /* to_char('9.995'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('9.995', 'FM0999.9900')", "0009.9950", 0 }, /* to_char('9.995'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('9.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('9.995'::float8, '9.99.9') */
+{ "pg_float8_to_char('9.995', '')", "", 0 }, /* to_char('9.995'::float8, '') */
+{ "pg_float8_to_char('1e300', '999.99')", " ###.", 0 }, /* to_char('1e300'::float8, '999.99') */
+{ "pg_float8_to_char('1e300', 'FM999.00')", "###.", 0 }, /* to_char('1e300'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1e300', '9G999D99')", " #,###.", 0 }, /* to_char('1e300'::float8, '9G999D99') */
+{ "pg_float8_to_char('1e300', 'S9999')", "+####", 0 }, /* to_char('1e300'::float8, 'S9999') */
+{ "pg_float8_to_char('1e300', '9999MI')", "#### ", 0 }, /* to_char('1e300'::float8, '9999MI') */
+{ "pg_float8_to_char('1e300', 'PL999')", "+ ###", 0 }, /* to_char('1e300'::float8, 'PL999') */
+{ "pg_float8_to_char('1e300', 'SG999')", "+###", 0 }, /* to_char('1e300'::float8, 'SG999') */
+{ "pg_float8_to_char('1e300', '99.99EEEE')", " 1.00e+300", 0 }, /* to_char('1e300'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1e300', 'RN')", "###############", 0 }, /* to_char('1e300'::float8, 'RN') */
+{ "pg_float8_to_char('1e300', 'FMRN')", "###############", 0 }, /* to_char('1e300'::float8, 'FMRN') */
+{ "pg_float8_to_char('1e300', '999th')", " ###", 0 }, /* to_char('1e300'::float8, '999th') */
+{ "pg_float8_to_char('1e300', '99V99')", " ####", 0 }, /* to_char('1e300'::float8, '99V99') */
+{ "pg_float8_to_char('1e300', '999PR')", " ### ", 0 }, /* to_char('1e300'::float8, '999PR') */
+{ "pg_float8_to_char('1e300', 'B999')", " ###", 0 }, /* to_char('1e300'::float8, 'B999') */
+{ "pg_float8_to_char('1e300', '\"text\"999')", "text ###", 0 }, /* to_char('1e300'::float8, '"text"999') */
+{ "pg_float8_to_char('1e300', '0000')", " ####", 0 }, /* to_char('1e300'::float8, '0000') */
+{ "pg_float8_to_char('1e300', '9999')", " ####", 0 }, /* to_char('1e300'::float8, '9999') */
+{ "pg_float8_to_char('1e300', '9')", " #", 0 }, /* to_char('1e300'::float8, '9') */
+{ "pg_float8_to_char('1e300', 'FM9999')", "####", 0 }, /* to_char('1e300'::float8, 'FM9999') */
+{ "pg_float8_to_char('1e300', '0.00')", " #.", 0 }, /* to_char('1e300'::float8, '0.00') */
+{ "pg_float8_to_char('1e300', 'FM0.00')", "#.", 0 }, /* to_char('1e300'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1e300', '.99')", " .", 0 }, /* to_char('1e300'::float8, '.99') */
+{ "pg_float8_to_char('1e300', 'FM.99')", ".", 0 }, /* to_char('1e300'::float8, 'FM.99') */
+{ "pg_float8_to_char('1e300', '9.9')", " #.", 0 }, /* to_char('1e300'::float8, '9.9') */
+{ "pg_float8_to_char('1e300', 'FM9.9')", "#.", 0 }, /* to_char('1e300'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1e300', '999,999,999.999')", " ###,###,###.", 0 }, /* to_char('1e300'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1e300', 'FM999,999,999.999999999')", "###,###,###.", 0 }, /* to_char('1e300'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1e300', 'S999.99')", "+###.", 0 }, /* to_char('1e300'::float8, 'S999.99') */
+{ "pg_float8_to_char('1e300', '999.99S')", "###.+", 0 }, /* to_char('1e300'::float8, '999.99S') */
+{ "pg_float8_to_char('1e300', 'FM999.99MI')", "###.", 0 }, /* to_char('1e300'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1e300', 'FMSG999')", "+###", 0 }, /* to_char('1e300'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1e300', 'FM999.99PR')", "###.", 0 }, /* to_char('1e300'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1e300', '9.99EEEE')", " 1.00e+300", 0 }, /* to_char('1e300'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1e300', '9EEEE')", " 1e+300", 0 }, /* to_char('1e300'::float8, '9EEEE') */
+{ "pg_float8_to_char('1e300', '9.9999999EEEE')", " 1.0000000e+300", 0 }, /* to_char('1e300'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1e300', '9.999999999999999999EEEE')", " 1.000000000000000053e+300", 0 }, /* to_char('1e300'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1e300', 'rn')", "###############", 0 }, /* to_char('1e300'::float8, 'rn') */
+{ "pg_float8_to_char('1e300', '999TH')", " ###", 0 }, /* to_char('1e300'::float8, '999TH') */
+{ "pg_float8_to_char('1e300', '9999V9')", " #####", 0 }, /* to_char('1e300'::float8, '9999V9') */
+{ "pg_float8_to_char('1e300', '9V999')", " ####", 0 }, /* to_char('1e300'::float8, '9V999') */
+{ "pg_float8_to_char('1e300', '99V9999999999999999999')", "              Infinity", 0 }, /* to_char('1e300'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1e300', '9999999999999999999999.99999999')", " ######################.", 0 }, /* to_char('1e300'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1e300', '9.999999999999999')", " #.", 0 }, /* to_char('1e300'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1e300', '999.999999999999999')", " ###.", 0 }, /* to_char('1e300'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1e300', 'FM9.999999999999999')", "#.", 0 }, /* to_char('1e300'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1e300', '9999999999999999999999')", " ######################", 0 }, /* to_char('1e300'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1e300', 'FM9990.0099')", "####.", 0 }, /* to_char('1e300'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1e300', 'FM0999.9900')", "####.", 0 }, /* to_char('1e300'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1e300', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e300'::float8, '9.99.9') */
+{ "pg_float8_to_char('1e300', '')", "", 0 }, /* to_char('1e300'::float8, '') */
+{ "pg_float8_to_char('3999.5', '999.99')", " ###.##", 0 }, /* to_char('3999.5'::float8, '999.99') */
+{ "pg_float8_to_char('3999.5', 'FM999.00')", "###.##", 0 }, /* to_char('3999.5'::float8, 'FM999.00') */
+{ "pg_float8_to_char('3999.5', '9G999D99')", " 3,999.50", 0 }, /* to_char('3999.5'::float8, '9G999D99') */
+{ "pg_float8_to_char('3999.5', 'S9999')", "+4000", 0 }, /* to_char('3999.5'::float8, 'S9999') */
+{ "pg_float8_to_char('3999.5', '9999MI')", "4000 ", 0 }, /* to_char('3999.5'::float8, '9999MI') */
+{ "pg_float8_to_char('3999.5', 'PL999')", "+ ###", 0 }, /* to_char('3999.5'::float8, 'PL999') */
+{ "pg_float8_to_char('3999.5', 'SG999')", "+###", 0 }, /* to_char('3999.5'::float8, 'SG999') */
+{ "pg_float8_to_char('3999.5', '99.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('3999.5', 'RN')", "###############", 0 }, /* to_char('3999.5'::float8, 'RN') */
+{ "pg_float8_to_char('3999.5', 'FMRN')", "###############", 0 }, /* to_char('3999.5'::float8, 'FMRN') */
+{ "pg_float8_to_char('3999.5', '999th')", " ###", 0 }, /* to_char('3999.5'::float8, '999th') */
+{ "pg_float8_to_char('3999.5', '99V99')", " ####", 0 }, /* to_char('3999.5'::float8, '99V99') */
+{ "pg_float8_to_char('3999.5', '999PR')", " ### ", 0 }, /* to_char('3999.5'::float8, '999PR') */
+{ "pg_float8_to_char('3999.5', 'B999')", " ###", 0 }, /* to_char('3999.5'::float8, 'B999') */
+{ "pg_float8_to_char('3999.5', '\"text\"999')", "text ###", 0 }, /* to_char('3999.5'::float8, '"text"999') */
+{ "pg_float8_to_char('3999.5', '0000')", " 4000", 0 }, /* to_char('3999.5'::float8, '0000') */
+{ "pg_float8_to_char('3999.5', '9999')", " 4000", 0 }, /* to_char('3999.5'::float8, '9999') */
+{ "pg_float8_to_char('3999.5', '9')", " #", 0 }, /* to_char('3999.5'::float8, '9') */
+{ "pg_float8_to_char('3999.5', 'FM9999')", "4000", 0 }, /* to_char('3999.5'::float8, 'FM9999') */
+{ "pg_float8_to_char('3999.5', '0.00')", " #.##", 0 }, /* to_char('3999.5'::float8, '0.00') */
+{ "pg_float8_to_char('3999.5', 'FM0.00')", "#.##", 0 }, /* to_char('3999.5'::float8, 'FM0.00') */
+{ "pg_float8_to_char('3999.5', '.99')", " .##", 0 }, /* to_char('3999.5'::float8, '.99') */
+{ "pg_float8_to_char('3999.5', 'FM.99')", ".##", 0 }, /* to_char('3999.5'::float8, 'FM.99') */
+{ "pg_float8_to_char('3999.5', '9.9')", " #.#", 0 }, /* to_char('3999.5'::float8, '9.9') */
+{ "pg_float8_to_char('3999.5', 'FM9.9')", "#.#", 0 }, /* to_char('3999.5'::float8, 'FM9.9') */
+{ "pg_float8_to_char('3999.5', '999,999,999.999')", "       3,999.500", 0 }, /* to_char('3999.5'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('3999.5', 'FM999,999,999.999999999')", "3,999.5", 0 }, /* to_char('3999.5'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('3999.5', 'S999.99')", "+###.##", 0 }, /* to_char('3999.5'::float8, 'S999.99') */
+{ "pg_float8_to_char('3999.5', '999.99S')", "###.##+", 0 }, /* to_char('3999.5'::float8, '999.99S') */
+{ "pg_float8_to_char('3999.5', 'FM999.99MI')", "###.##", 0 }, /* to_char('3999.5'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('3999.5', 'FMSG999')", "+###", 0 }, /* to_char('3999.5'::float8, 'FMSG999') */
+{ "pg_float8_to_char('3999.5', 'FM999.99PR')", "###.##", 0 }, /* to_char('3999.5'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('3999.5', '9.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('3999.5', '9EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::float8, '9EEEE') */
+{ "pg_float8_to_char('3999.5', '9.9999999EEEE')", " 3.9995000e+03", 0 }, /* to_char('3999.5'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('3999.5', '9.999999999999999999EEEE')", " 3.999500000000000000e+03", 0 }, /* to_char('3999.5'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('3999.5', 'rn')", "###############", 0 }, /* to_char('3999.5'::float8, 'rn') */
+{ "pg_float8_to_char('3999.5', '999TH')", " ###", 0 }, /* to_char('3999.5'::float8, '999TH') */
+{ "pg_float8_to_char('3999.5', '9999V9')", " 39995", 0 }, /* to_char('3999.5'::float8, '9999V9') */
+{ "pg_float8_to_char('3999.5', '9V999')", " ####", 0 }, /* to_char('3999.5'::float8, '9V999') */
+{ "pg_float8_to_char('3999.5', '99V9999999999999999999')", " #####################", 0 }, /* to_char('3999.5'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('3999.5', '9999999999999999999999.99999999')", "                   3999.50000000", 0 }, /* to_char('3999.5'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('3999.5', '9.999999999999999')", " #.###########", 0 }, /* to_char('3999.5'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('3999.5', '999.999999999999999')", " ###.###########", 0 }, /* to_char('3999.5'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('3999.5', 'FM9.999999999999999')", "#.###########", 0 }, /* to_char('3999.5'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('3999.5', '9999999999999999999999')", "                   4000", 0 }, /* to_char('3999.5'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('3999.5', 'FM9990.0099')", "3999.50", 0 }, /* to_char('3999.5'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('3999.5', 'FM0999.9900')", "3999.5000", 0 }, /* to_char('3999.5'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('3999.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('3999.5'::float8, '9.99.9') */
+{ "pg_float8_to_char('3999.5', '')", "", 0 }, /* to_char('3999.5'::float8, '') */
+{ "pg_float8_to_char('12', '999.99')", "  12.00", 0 }, /* to_char('12'::float8, '999.99') */
+{ "pg_float8_to_char('12', 'FM999.00')", "12.00", 0 }, /* to_char('12'::float8, 'FM999.00') */
+{ "pg_float8_to_char('12', '9G999D99')", "    12.00", 0 }, /* to_char('12'::float8, '9G999D99') */
+{ "pg_float8_to_char('12', 'S9999')", "  +12", 0 }, /* to_char('12'::float8, 'S9999') */
+{ "pg_float8_to_char('12', '9999MI')", "  12 ", 0 }, /* to_char('12'::float8, '9999MI') */
+{ "pg_float8_to_char('12', 'PL999')", "+  12", 0 }, /* to_char('12'::float8, 'PL999') */
+{ "pg_float8_to_char('12', 'SG999')", "+ 12", 0 }, /* to_char('12'::float8, 'SG999') */
+{ "pg_float8_to_char('12', '99.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('12', 'RN')", "            XII", 0 }, /* to_char('12'::float8, 'RN') */
+{ "pg_float8_to_char('12', 'FMRN')", "XII", 0 }, /* to_char('12'::float8, 'FMRN') */
+{ "pg_float8_to_char('12', '999th')", "  12th", 0 }, /* to_char('12'::float8, '999th') */
+{ "pg_float8_to_char('12', '99V99')", " 1200", 0 }, /* to_char('12'::float8, '99V99') */
+{ "pg_float8_to_char('12', '999PR')", "  12 ", 0 }, /* to_char('12'::float8, '999PR') */
+{ "pg_float8_to_char('12', 'B999')", "  12", 0 }, /* to_char('12'::float8, 'B999') */
+{ "pg_float8_to_char('12', '\"text\"999')", "text  12", 0 }, /* to_char('12'::float8, '"text"999') */
+{ "pg_float8_to_char('12', '0000')", " 0012", 0 }, /* to_char('12'::float8, '0000') */
+{ "pg_float8_to_char('12', '9999')", "   12", 0 }, /* to_char('12'::float8, '9999') */
+{ "pg_float8_to_char('12', '9')", " #", 0 }, /* to_char('12'::float8, '9') */
+{ "pg_float8_to_char('12', 'FM9999')", "12", 0 }, /* to_char('12'::float8, 'FM9999') */
+{ "pg_float8_to_char('12', '0.00')", " #.##", 0 }, /* to_char('12'::float8, '0.00') */
+{ "pg_float8_to_char('12', 'FM0.00')", "#.##", 0 }, /* to_char('12'::float8, 'FM0.00') */
+{ "pg_float8_to_char('12', '.99')", " .##", 0 }, /* to_char('12'::float8, '.99') */
+{ "pg_float8_to_char('12', 'FM.99')", ".##", 0 }, /* to_char('12'::float8, 'FM.99') */
+{ "pg_float8_to_char('12', '9.9')", " #.#", 0 }, /* to_char('12'::float8, '9.9') */
+{ "pg_float8_to_char('12', 'FM9.9')", "#.#", 0 }, /* to_char('12'::float8, 'FM9.9') */
+{ "pg_float8_to_char('12', '999,999,999.999')", "          12.000", 0 }, /* to_char('12'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('12', 'FM999,999,999.999999999')", "12.", 0 }, /* to_char('12'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('12', 'S999.99')", " +12.00", 0 }, /* to_char('12'::float8, 'S999.99') */
+{ "pg_float8_to_char('12', '999.99S')", " 12.00+", 0 }, /* to_char('12'::float8, '999.99S') */
+{ "pg_float8_to_char('12', 'FM999.99MI')", "12.", 0 }, /* to_char('12'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('12', 'FMSG999')", "+12", 0 }, /* to_char('12'::float8, 'FMSG999') */
+{ "pg_float8_to_char('12', 'FM999.99PR')", "12.", 0 }, /* to_char('12'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('12', '9.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('12', '9EEEE')", " 1e+01", 0 }, /* to_char('12'::float8, '9EEEE') */
+{ "pg_float8_to_char('12', '9.9999999EEEE')", " 1.2000000e+01", 0 }, /* to_char('12'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('12', '9.999999999999999999EEEE')", " 1.200000000000000000e+01", 0 }, /* to_char('12'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('12', 'rn')", "            xii", 0 }, /* to_char('12'::float8, 'rn') */
+{ "pg_float8_to_char('12', '999TH')", "  12TH", 0 }, /* to_char('12'::float8, '999TH') */
+{ "pg_float8_to_char('12', '9999V9')", "   120", 0 }, /* to_char('12'::float8, '9999V9') */
+{ "pg_float8_to_char('12', '9V999')", " ####", 0 }, /* to_char('12'::float8, '9V999') */
+{ "pg_float8_to_char('12', '99V9999999999999999999')", " 120000000000000000000", 0 }, /* to_char('12'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('12', '9999999999999999999999.99999999')", "                     12.00000000", 0 }, /* to_char('12'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('12', '9.999999999999999')", " #.#############", 0 }, /* to_char('12'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('12', '999.999999999999999')", "  12.0000000000000", 0 }, /* to_char('12'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('12', 'FM9.999999999999999')", "#.#############", 0 }, /* to_char('12'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('12', '9999999999999999999999')", "                     12", 0 }, /* to_char('12'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('12', 'FM9990.0099')", "12.00", 0 }, /* to_char('12'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('12', 'FM0999.9900')", "0012.0000", 0 }, /* to_char('12'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('12', '9.99.9')", "multiple decimal points", 1 }, /* to_char('12'::float8, '9.99.9') */
+{ "pg_float8_to_char('12', '')", "", 0 }, /* to_char('12'::float8, '') */
+{ "pg_float8_to_char('1234.5678', '999.99')", " ###.##", 0 }, /* to_char('1234.5678'::float8, '999.99') */
+{ "pg_float8_to_char('1234.5678', 'FM999.00')", "###.##", 0 }, /* to_char('1234.5678'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1234.5678', '9G999D99')", " 1,234.57", 0 }, /* to_char('1234.5678'::float8, '9G999D99') */
+{ "pg_float8_to_char('1234.5678', 'S9999')", "+1235", 0 }, /* to_char('1234.5678'::float8, 'S9999') */
+{ "pg_float8_to_char('1234.5678', '9999MI')", "1235 ", 0 }, /* to_char('1234.5678'::float8, '9999MI') */
+{ "pg_float8_to_char('1234.5678', 'PL999')", "+ ###", 0 }, /* to_char('1234.5678'::float8, 'PL999') */
+{ "pg_float8_to_char('1234.5678', 'SG999')", "+###", 0 }, /* to_char('1234.5678'::float8, 'SG999') */
+{ "pg_float8_to_char('1234.5678', '99.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5678'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1234.5678', 'RN')", "        MCCXXXV", 0 }, /* to_char('1234.5678'::float8, 'RN') */
+{ "pg_float8_to_char('1234.5678', 'FMRN')", "MCCXXXV", 0 }, /* to_char('1234.5678'::float8, 'FMRN') */
+{ "pg_float8_to_char('1234.5678', '999th')", " ###", 0 }, /* to_char('1234.5678'::float8, '999th') */
+{ "pg_float8_to_char('1234.5678', '99V99')", " ####", 0 }, /* to_char('1234.5678'::float8, '99V99') */
+{ "pg_float8_to_char('1234.5678', '999PR')", " ### ", 0 }, /* to_char('1234.5678'::float8, '999PR') */
+{ "pg_float8_to_char('1234.5678', 'B999')", " ###", 0 }, /* to_char('1234.5678'::float8, 'B999') */
+{ "pg_float8_to_char('1234.5678', '\"text\"999')", "text ###", 0 }, /* to_char('1234.5678'::float8, '"text"999') */
+{ "pg_float8_to_char('1234.5678', '0000')", " 1235", 0 }, /* to_char('1234.5678'::float8, '0000') */
+{ "pg_float8_to_char('1234.5678', '9999')", " 1235", 0 }, /* to_char('1234.5678'::float8, '9999') */
+{ "pg_float8_to_char('1234.5678', '9')", " #", 0 }, /* to_char('1234.5678'::float8, '9') */
+{ "pg_float8_to_char('1234.5678', 'FM9999')", "1235", 0 }, /* to_char('1234.5678'::float8, 'FM9999') */
+{ "pg_float8_to_char('1234.5678', '0.00')", " #.##", 0 }, /* to_char('1234.5678'::float8, '0.00') */
+{ "pg_float8_to_char('1234.5678', 'FM0.00')", "#.##", 0 }, /* to_char('1234.5678'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1234.5678', '.99')", " .##", 0 }, /* to_char('1234.5678'::float8, '.99') */
+{ "pg_float8_to_char('1234.5678', 'FM.99')", ".##", 0 }, /* to_char('1234.5678'::float8, 'FM.99') */
+{ "pg_float8_to_char('1234.5678', '9.9')", " #.#", 0 }, /* to_char('1234.5678'::float8, '9.9') */
+{ "pg_float8_to_char('1234.5678', 'FM9.9')", "#.#", 0 }, /* to_char('1234.5678'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1234.5678', '999,999,999.999')", "       1,234.568", 0 }, /* to_char('1234.5678'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1234.5678', 'FM999,999,999.999999999')", "1,234.5678", 0 }, /* to_char('1234.5678'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1234.5678', 'S999.99')", "+###.##", 0 }, /* to_char('1234.5678'::float8, 'S999.99') */
+{ "pg_float8_to_char('1234.5678', '999.99S')", "###.##+", 0 }, /* to_char('1234.5678'::float8, '999.99S') */
+{ "pg_float8_to_char('1234.5678', 'FM999.99MI')", "###.##", 0 }, /* to_char('1234.5678'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1234.5678', 'FMSG999')", "+###", 0 }, /* to_char('1234.5678'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1234.5678', 'FM999.99PR')", "###.##", 0 }, /* to_char('1234.5678'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1234.5678', '9.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5678'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1234.5678', '9EEEE')", " 1e+03", 0 }, /* to_char('1234.5678'::float8, '9EEEE') */
+{ "pg_float8_to_char('1234.5678', '9.9999999EEEE')", " 1.2345678e+03", 0 }, /* to_char('1234.5678'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1234.5678', '9.999999999999999999EEEE')", " 1.234567800000000034e+03", 0 }, /* to_char('1234.5678'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1234.5678', 'rn')", "        mccxxxv", 0 }, /* to_char('1234.5678'::float8, 'rn') */
+{ "pg_float8_to_char('1234.5678', '999TH')", " ###", 0 }, /* to_char('1234.5678'::float8, '999TH') */
+{ "pg_float8_to_char('1234.5678', '9999V9')", " 12346", 0 }, /* to_char('1234.5678'::float8, '9999V9') */
+{ "pg_float8_to_char('1234.5678', '9V999')", " ####", 0 }, /* to_char('1234.5678'::float8, '9V999') */
+{ "pg_float8_to_char('1234.5678', '99V9999999999999999999')", " #####################", 0 }, /* to_char('1234.5678'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1234.5678', '9999999999999999999999.99999999')", "                   1234.56780000", 0 }, /* to_char('1234.5678'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1234.5678', '9.999999999999999')", " #.###########", 0 }, /* to_char('1234.5678'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1234.5678', '999.999999999999999')", " ###.###########", 0 }, /* to_char('1234.5678'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1234.5678', 'FM9.999999999999999')", "#.###########", 0 }, /* to_char('1234.5678'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1234.5678', '9999999999999999999999')", "                   1235", 0 }, /* to_char('1234.5678'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1234.5678', 'FM9990.0099')", "1234.5678", 0 }, /* to_char('1234.5678'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1234.5678', 'FM0999.9900')", "1234.5678", 0 }, /* to_char('1234.5678'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1234.5678', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1234.5678'::float8, '9.99.9') */
+{ "pg_float8_to_char('1234.5678', '')", "", 0 }, /* to_char('1234.5678'::float8, '') */
+{ "pg_float8_to_char('1e15', '999.99')", " ###.", 0 }, /* to_char('1e15'::float8, '999.99') */
+{ "pg_float8_to_char('1e15', 'FM999.00')", "###.", 0 }, /* to_char('1e15'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1e15', '9G999D99')", " #,###.", 0 }, /* to_char('1e15'::float8, '9G999D99') */
+{ "pg_float8_to_char('1e15', 'S9999')", "+####", 0 }, /* to_char('1e15'::float8, 'S9999') */
+{ "pg_float8_to_char('1e15', '9999MI')", "#### ", 0 }, /* to_char('1e15'::float8, '9999MI') */
+{ "pg_float8_to_char('1e15', 'PL999')", "+ ###", 0 }, /* to_char('1e15'::float8, 'PL999') */
+{ "pg_float8_to_char('1e15', 'SG999')", "+###", 0 }, /* to_char('1e15'::float8, 'SG999') */
+{ "pg_float8_to_char('1e15', '99.99EEEE')", " 1.00e+15", 0 }, /* to_char('1e15'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1e15', 'RN')", "###############", 0 }, /* to_char('1e15'::float8, 'RN') */
+{ "pg_float8_to_char('1e15', 'FMRN')", "###############", 0 }, /* to_char('1e15'::float8, 'FMRN') */
+{ "pg_float8_to_char('1e15', '999th')", " ###", 0 }, /* to_char('1e15'::float8, '999th') */
+{ "pg_float8_to_char('1e15', '99V99')", " ####", 0 }, /* to_char('1e15'::float8, '99V99') */
+{ "pg_float8_to_char('1e15', '999PR')", " ### ", 0 }, /* to_char('1e15'::float8, '999PR') */
+{ "pg_float8_to_char('1e15', 'B999')", " ###", 0 }, /* to_char('1e15'::float8, 'B999') */
+{ "pg_float8_to_char('1e15', '\"text\"999')", "text ###", 0 }, /* to_char('1e15'::float8, '"text"999') */
+{ "pg_float8_to_char('1e15', '0000')", " ####", 0 }, /* to_char('1e15'::float8, '0000') */
+{ "pg_float8_to_char('1e15', '9999')", " ####", 0 }, /* to_char('1e15'::float8, '9999') */
+{ "pg_float8_to_char('1e15', '9')", " #", 0 }, /* to_char('1e15'::float8, '9') */
+{ "pg_float8_to_char('1e15', 'FM9999')", "####", 0 }, /* to_char('1e15'::float8, 'FM9999') */
+{ "pg_float8_to_char('1e15', '0.00')", " #.", 0 }, /* to_char('1e15'::float8, '0.00') */
+{ "pg_float8_to_char('1e15', 'FM0.00')", "#.", 0 }, /* to_char('1e15'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1e15', '.99')", " .", 0 }, /* to_char('1e15'::float8, '.99') */
+{ "pg_float8_to_char('1e15', 'FM.99')", ".", 0 }, /* to_char('1e15'::float8, 'FM.99') */
+{ "pg_float8_to_char('1e15', '9.9')", " #.", 0 }, /* to_char('1e15'::float8, '9.9') */
+{ "pg_float8_to_char('1e15', 'FM9.9')", "#.", 0 }, /* to_char('1e15'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1e15', '999,999,999.999')", " ###,###,###.", 0 }, /* to_char('1e15'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1e15', 'FM999,999,999.999999999')", "###,###,###.", 0 }, /* to_char('1e15'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1e15', 'S999.99')", "+###.", 0 }, /* to_char('1e15'::float8, 'S999.99') */
+{ "pg_float8_to_char('1e15', '999.99S')", "###.+", 0 }, /* to_char('1e15'::float8, '999.99S') */
+{ "pg_float8_to_char('1e15', 'FM999.99MI')", "###.", 0 }, /* to_char('1e15'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1e15', 'FMSG999')", "+###", 0 }, /* to_char('1e15'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1e15', 'FM999.99PR')", "###.", 0 }, /* to_char('1e15'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1e15', '9.99EEEE')", " 1.00e+15", 0 }, /* to_char('1e15'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1e15', '9EEEE')", " 1e+15", 0 }, /* to_char('1e15'::float8, '9EEEE') */
+{ "pg_float8_to_char('1e15', '9.9999999EEEE')", " 1.0000000e+15", 0 }, /* to_char('1e15'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1e15', '9.999999999999999999EEEE')", " 1.000000000000000000e+15", 0 }, /* to_char('1e15'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1e15', 'rn')", "###############", 0 }, /* to_char('1e15'::float8, 'rn') */
+{ "pg_float8_to_char('1e15', '999TH')", " ###", 0 }, /* to_char('1e15'::float8, '999TH') */
+{ "pg_float8_to_char('1e15', '9999V9')", " #####", 0 }, /* to_char('1e15'::float8, '9999V9') */
+{ "pg_float8_to_char('1e15', '9V999')", " ####", 0 }, /* to_char('1e15'::float8, '9V999') */
+{ "pg_float8_to_char('1e15', '99V9999999999999999999')", " #####################", 0 }, /* to_char('1e15'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1e15', '9999999999999999999999.99999999')", "       1000000000000000", 0 }, /* to_char('1e15'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1e15', '9.999999999999999')", " #.", 0 }, /* to_char('1e15'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1e15', '999.999999999999999')", " ###.", 0 }, /* to_char('1e15'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1e15', 'FM9.999999999999999')", "#.", 0 }, /* to_char('1e15'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1e15', '9999999999999999999999')", "       1000000000000000", 0 }, /* to_char('1e15'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1e15', 'FM9990.0099')", "####.", 0 }, /* to_char('1e15'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1e15', 'FM0999.9900')", "####.", 0 }, /* to_char('1e15'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1e15', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e15'::float8, '9.99.9') */
+{ "pg_float8_to_char('1e15', '')", "", 0 }, /* to_char('1e15'::float8, '') */
+{ "pg_float8_to_char('123456.789', '999.99')", " ###.##", 0 }, /* to_char('123456.789'::float8, '999.99') */
+{ "pg_float8_to_char('123456.789', 'FM999.00')", "###.##", 0 }, /* to_char('123456.789'::float8, 'FM999.00') */
+{ "pg_float8_to_char('123456.789', '9G999D99')", " #,###.##", 0 }, /* to_char('123456.789'::float8, '9G999D99') */
+{ "pg_float8_to_char('123456.789', 'S9999')", "+####", 0 }, /* to_char('123456.789'::float8, 'S9999') */
+{ "pg_float8_to_char('123456.789', '9999MI')", "#### ", 0 }, /* to_char('123456.789'::float8, '9999MI') */
+{ "pg_float8_to_char('123456.789', 'PL999')", "+ ###", 0 }, /* to_char('123456.789'::float8, 'PL999') */
+{ "pg_float8_to_char('123456.789', 'SG999')", "+###", 0 }, /* to_char('123456.789'::float8, 'SG999') */
+{ "pg_float8_to_char('123456.789', '99.99EEEE')", " 1.23e+05", 0 }, /* to_char('123456.789'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('123456.789', 'RN')", "###############", 0 }, /* to_char('123456.789'::float8, 'RN') */
+{ "pg_float8_to_char('123456.789', 'FMRN')", "###############", 0 }, /* to_char('123456.789'::float8, 'FMRN') */
+{ "pg_float8_to_char('123456.789', '999th')", " ###", 0 }, /* to_char('123456.789'::float8, '999th') */
+{ "pg_float8_to_char('123456.789', '99V99')", " ####", 0 }, /* to_char('123456.789'::float8, '99V99') */
+{ "pg_float8_to_char('123456.789', '999PR')", " ### ", 0 }, /* to_char('123456.789'::float8, '999PR') */
+{ "pg_float8_to_char('123456.789', 'B999')", " ###", 0 }, /* to_char('123456.789'::float8, 'B999') */
+{ "pg_float8_to_char('123456.789', '\"text\"999')", "text ###", 0 }, /* to_char('123456.789'::float8, '"text"999') */
+{ "pg_float8_to_char('123456.789', '0000')", " ####", 0 }, /* to_char('123456.789'::float8, '0000') */
+{ "pg_float8_to_char('123456.789', '9999')", " ####", 0 }, /* to_char('123456.789'::float8, '9999') */
+{ "pg_float8_to_char('123456.789', '9')", " #", 0 }, /* to_char('123456.789'::float8, '9') */
+{ "pg_float8_to_char('123456.789', 'FM9999')", "####", 0 }, /* to_char('123456.789'::float8, 'FM9999') */
+{ "pg_float8_to_char('123456.789', '0.00')", " #.##", 0 }, /* to_char('123456.789'::float8, '0.00') */
+{ "pg_float8_to_char('123456.789', 'FM0.00')", "#.##", 0 }, /* to_char('123456.789'::float8, 'FM0.00') */
+{ "pg_float8_to_char('123456.789', '.99')", " .##", 0 }, /* to_char('123456.789'::float8, '.99') */
+{ "pg_float8_to_char('123456.789', 'FM.99')", ".##", 0 }, /* to_char('123456.789'::float8, 'FM.99') */
+{ "pg_float8_to_char('123456.789', '9.9')", " #.#", 0 }, /* to_char('123456.789'::float8, '9.9') */
+{ "pg_float8_to_char('123456.789', 'FM9.9')", "#.#", 0 }, /* to_char('123456.789'::float8, 'FM9.9') */
+{ "pg_float8_to_char('123456.789', '999,999,999.999')", "     123,456.789", 0 }, /* to_char('123456.789'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('123456.789', 'FM999,999,999.999999999')", "123,456.789", 0 }, /* to_char('123456.789'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('123456.789', 'S999.99')", "+###.##", 0 }, /* to_char('123456.789'::float8, 'S999.99') */
+{ "pg_float8_to_char('123456.789', '999.99S')", "###.##+", 0 }, /* to_char('123456.789'::float8, '999.99S') */
+{ "pg_float8_to_char('123456.789', 'FM999.99MI')", "###.##", 0 }, /* to_char('123456.789'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('123456.789', 'FMSG999')", "+###", 0 }, /* to_char('123456.789'::float8, 'FMSG999') */
+{ "pg_float8_to_char('123456.789', 'FM999.99PR')", "###.##", 0 }, /* to_char('123456.789'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('123456.789', '9.99EEEE')", " 1.23e+05", 0 }, /* to_char('123456.789'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('123456.789', '9EEEE')", " 1e+05", 0 }, /* to_char('123456.789'::float8, '9EEEE') */
+{ "pg_float8_to_char('123456.789', '9.9999999EEEE')", " 1.2345679e+05", 0 }, /* to_char('123456.789'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('123456.789', '9.999999999999999999EEEE')", " 1.234567890000000043e+05", 0 }, /* to_char('123456.789'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('123456.789', 'rn')", "###############", 0 }, /* to_char('123456.789'::float8, 'rn') */
+{ "pg_float8_to_char('123456.789', '999TH')", " ###", 0 }, /* to_char('123456.789'::float8, '999TH') */
+{ "pg_float8_to_char('123456.789', '9999V9')", " #####", 0 }, /* to_char('123456.789'::float8, '9999V9') */
+{ "pg_float8_to_char('123456.789', '9V999')", " ####", 0 }, /* to_char('123456.789'::float8, '9V999') */
+{ "pg_float8_to_char('123456.789', '99V9999999999999999999')", " #####################", 0 }, /* to_char('123456.789'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('123456.789', '9999999999999999999999.99999999')", "                 123456.78900000", 0 }, /* to_char('123456.789'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('123456.789', '9.999999999999999')", " #.#########", 0 }, /* to_char('123456.789'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('123456.789', '999.999999999999999')", " ###.#########", 0 }, /* to_char('123456.789'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('123456.789', 'FM9.999999999999999')", "#.#########", 0 }, /* to_char('123456.789'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('123456.789', '9999999999999999999999')", "                 123457", 0 }, /* to_char('123456.789'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('123456.789', 'FM9990.0099')", "####.####", 0 }, /* to_char('123456.789'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('123456.789', 'FM0999.9900')", "####.####", 0 }, /* to_char('123456.789'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('123456.789', '9.99.9')", "multiple decimal points", 1 }, /* to_char('123456.789'::float8, '9.99.9') */
+{ "pg_float8_to_char('123456.789', '')", "", 0 }, /* to_char('123456.789'::float8, '') */
+{ "pg_float8_to_char('-0.0001', '999.99')", "   -.00", 0 }, /* to_char('-0.0001'::float8, '999.99') */
+{ "pg_float8_to_char('-0.0001', 'FM999.00')", "-.00", 0 }, /* to_char('-0.0001'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-0.0001', '9G999D99')", "     -.00", 0 }, /* to_char('-0.0001'::float8, '9G999D99') */
+{ "pg_float8_to_char('-0.0001', 'S9999')", "   -0", 0 }, /* to_char('-0.0001'::float8, 'S9999') */
+{ "pg_float8_to_char('-0.0001', '9999MI')", "   0-", 0 }, /* to_char('-0.0001'::float8, '9999MI') */
+{ "pg_float8_to_char('-0.0001', 'PL999')", "   -0", 0 }, /* to_char('-0.0001'::float8, 'PL999') */
+{ "pg_float8_to_char('-0.0001', 'SG999')", "-  0", 0 }, /* to_char('-0.0001'::float8, 'SG999') */
+{ "pg_float8_to_char('-0.0001', '99.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-0.0001', 'RN')", "###############", 0 }, /* to_char('-0.0001'::float8, 'RN') */
+{ "pg_float8_to_char('-0.0001', 'FMRN')", "###############", 0 }, /* to_char('-0.0001'::float8, 'FMRN') */
+{ "pg_float8_to_char('-0.0001', '999th')", "  -0", 0 }, /* to_char('-0.0001'::float8, '999th') */
+{ "pg_float8_to_char('-0.0001', '99V99')", "   -0", 0 }, /* to_char('-0.0001'::float8, '99V99') */
+{ "pg_float8_to_char('-0.0001', '999PR')", "  <0>", 0 }, /* to_char('-0.0001'::float8, '999PR') */
+{ "pg_float8_to_char('-0.0001', 'B999')", "  -0", 0 }, /* to_char('-0.0001'::float8, 'B999') */
+{ "pg_float8_to_char('-0.0001', '\"text\"999')", "text  -0", 0 }, /* to_char('-0.0001'::float8, '"text"999') */
+{ "pg_float8_to_char('-0.0001', '0000')", "-0000", 0 }, /* to_char('-0.0001'::float8, '0000') */
+{ "pg_float8_to_char('-0.0001', '9999')", "   -0", 0 }, /* to_char('-0.0001'::float8, '9999') */
+{ "pg_float8_to_char('-0.0001', '9')", "-0", 0 }, /* to_char('-0.0001'::float8, '9') */
+{ "pg_float8_to_char('-0.0001', 'FM9999')", "-0", 0 }, /* to_char('-0.0001'::float8, 'FM9999') */
+{ "pg_float8_to_char('-0.0001', '0.00')", "-0.00", 0 }, /* to_char('-0.0001'::float8, '0.00') */
+{ "pg_float8_to_char('-0.0001', 'FM0.00')", "-0.00", 0 }, /* to_char('-0.0001'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-0.0001', '.99')", "-.##", 0 }, /* to_char('-0.0001'::float8, '.99') */
+{ "pg_float8_to_char('-0.0001', 'FM.99')", "-.##", 0 }, /* to_char('-0.0001'::float8, 'FM.99') */
+{ "pg_float8_to_char('-0.0001', '9.9')", " -.0", 0 }, /* to_char('-0.0001'::float8, '9.9') */
+{ "pg_float8_to_char('-0.0001', 'FM9.9')", "-0.", 0 }, /* to_char('-0.0001'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-0.0001', '999,999,999.999')", "           -.000", 0 }, /* to_char('-0.0001'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-0.0001', 'FM999,999,999.999999999')", "-.0001", 0 }, /* to_char('-0.0001'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-0.0001', 'S999.99')", "   -.00", 0 }, /* to_char('-0.0001'::float8, 'S999.99') */
+{ "pg_float8_to_char('-0.0001', '999.99S')", "   .00-", 0 }, /* to_char('-0.0001'::float8, '999.99S') */
+{ "pg_float8_to_char('-0.0001', 'FM999.99MI')", "0.-", 0 }, /* to_char('-0.0001'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-0.0001', 'FMSG999')", "-0", 0 }, /* to_char('-0.0001'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-0.0001', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-0.0001'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-0.0001', '9.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-0.0001', '9EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::float8, '9EEEE') */
+{ "pg_float8_to_char('-0.0001', '9.9999999EEEE')", "-1.0000000e-04", 0 }, /* to_char('-0.0001'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-0.0001', '9.999999999999999999EEEE')", "-1.000000000000000048e-04", 0 }, /* to_char('-0.0001'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-0.0001', 'rn')", "###############", 0 }, /* to_char('-0.0001'::float8, 'rn') */
+{ "pg_float8_to_char('-0.0001', '999TH')", "  -0", 0 }, /* to_char('-0.0001'::float8, '999TH') */
+{ "pg_float8_to_char('-0.0001', '9999V9')", "    -0", 0 }, /* to_char('-0.0001'::float8, '9999V9') */
+{ "pg_float8_to_char('-0.0001', '9V999')", "   -0", 0 }, /* to_char('-0.0001'::float8, '9V999') */
+{ "pg_float8_to_char('-0.0001', '99V9999999999999999999')", "     -1000000000000000", 0 }, /* to_char('-0.0001'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-0.0001', '9999999999999999999999.99999999')", "                      -.00010000", 0 }, /* to_char('-0.0001'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-0.0001', '9.999999999999999')", " -.00010000000000", 0 }, /* to_char('-0.0001'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-0.0001', '999.999999999999999')", "   -.00010000000000", 0 }, /* to_char('-0.0001'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-0.0001', 'FM9.999999999999999')", "-.0001", 0 }, /* to_char('-0.0001'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-0.0001', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0.0001'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-0.0001', 'FM9990.0099')", "-0.0001", 0 }, /* to_char('-0.0001'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-0.0001', 'FM0999.9900')", "-0000.0001", 0 }, /* to_char('-0.0001'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-0.0001', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.0001'::float8, '9.99.9') */
+{ "pg_float8_to_char('-0.0001', '')", "", 0 }, /* to_char('-0.0001'::float8, '') */
+{ "pg_float8_to_char('0.125', '999.99')", "    .12", 0 }, /* to_char('0.125'::float8, '999.99') */
+{ "pg_float8_to_char('0.125', 'FM999.00')", ".12", 0 }, /* to_char('0.125'::float8, 'FM999.00') */
+{ "pg_float8_to_char('0.125', '9G999D99')", "      .12", 0 }, /* to_char('0.125'::float8, '9G999D99') */
+{ "pg_float8_to_char('0.125', 'S9999')", "   +0", 0 }, /* to_char('0.125'::float8, 'S9999') */
+{ "pg_float8_to_char('0.125', '9999MI')", "   0 ", 0 }, /* to_char('0.125'::float8, '9999MI') */
+{ "pg_float8_to_char('0.125', 'PL999')", "+   0", 0 }, /* to_char('0.125'::float8, 'PL999') */
+{ "pg_float8_to_char('0.125', 'SG999')", "+  0", 0 }, /* to_char('0.125'::float8, 'SG999') */
+{ "pg_float8_to_char('0.125', '99.99EEEE')", " 1.25e-01", 0 }, /* to_char('0.125'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('0.125', 'RN')", "###############", 0 }, /* to_char('0.125'::float8, 'RN') */
+{ "pg_float8_to_char('0.125', 'FMRN')", "###############", 0 }, /* to_char('0.125'::float8, 'FMRN') */
+{ "pg_float8_to_char('0.125', '999th')", "   0th", 0 }, /* to_char('0.125'::float8, '999th') */
+{ "pg_float8_to_char('0.125', '99V99')", "   12", 0 }, /* to_char('0.125'::float8, '99V99') */
+{ "pg_float8_to_char('0.125', '999PR')", "   0 ", 0 }, /* to_char('0.125'::float8, '999PR') */
+{ "pg_float8_to_char('0.125', 'B999')", "   0", 0 }, /* to_char('0.125'::float8, 'B999') */
+{ "pg_float8_to_char('0.125', '\"text\"999')", "text   0", 0 }, /* to_char('0.125'::float8, '"text"999') */
+{ "pg_float8_to_char('0.125', '0000')", " 0000", 0 }, /* to_char('0.125'::float8, '0000') */
+{ "pg_float8_to_char('0.125', '9999')", "    0", 0 }, /* to_char('0.125'::float8, '9999') */
+{ "pg_float8_to_char('0.125', '9')", " 0", 0 }, /* to_char('0.125'::float8, '9') */
+{ "pg_float8_to_char('0.125', 'FM9999')", "0", 0 }, /* to_char('0.125'::float8, 'FM9999') */
+{ "pg_float8_to_char('0.125', '0.00')", " 0.12", 0 }, /* to_char('0.125'::float8, '0.00') */
+{ "pg_float8_to_char('0.125', 'FM0.00')", "0.12", 0 }, /* to_char('0.125'::float8, 'FM0.00') */
+{ "pg_float8_to_char('0.125', '.99')", " .##", 0 }, /* to_char('0.125'::float8, '.99') */
+{ "pg_float8_to_char('0.125', 'FM.99')", ".##", 0 }, /* to_char('0.125'::float8, 'FM.99') */
+{ "pg_float8_to_char('0.125', '9.9')", "  .1", 0 }, /* to_char('0.125'::float8, '9.9') */
+{ "pg_float8_to_char('0.125', 'FM9.9')", ".1", 0 }, /* to_char('0.125'::float8, 'FM9.9') */
+{ "pg_float8_to_char('0.125', '999,999,999.999')", "            .125", 0 }, /* to_char('0.125'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('0.125', 'FM999,999,999.999999999')", ".125", 0 }, /* to_char('0.125'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('0.125', 'S999.99')", "   +.12", 0 }, /* to_char('0.125'::float8, 'S999.99') */
+{ "pg_float8_to_char('0.125', '999.99S')", "   .12+", 0 }, /* to_char('0.125'::float8, '999.99S') */
+{ "pg_float8_to_char('0.125', 'FM999.99MI')", ".12", 0 }, /* to_char('0.125'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('0.125', 'FMSG999')", "+0", 0 }, /* to_char('0.125'::float8, 'FMSG999') */
+{ "pg_float8_to_char('0.125', 'FM999.99PR')", ".12", 0 }, /* to_char('0.125'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('0.125', '9.99EEEE')", " 1.25e-01", 0 }, /* to_char('0.125'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('0.125', '9EEEE')", " 1e-01", 0 }, /* to_char('0.125'::float8, '9EEEE') */
+{ "pg_float8_to_char('0.125', '9.9999999EEEE')", " 1.2500000e-01", 0 }, /* to_char('0.125'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('0.125', '9.999999999999999999EEEE')", " 1.250000000000000000e-01", 0 }, /* to_char('0.125'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('0.125', 'rn')", "###############", 0 }, /* to_char('0.125'::float8, 'rn') */
+{ "pg_float8_to_char('0.125', '999TH')", "   0TH", 0 }, /* to_char('0.125'::float8, '999TH') */
+{ "pg_float8_to_char('0.125', '9999V9')", "     1", 0 }, /* to_char('0.125'::float8, '9999V9') */
+{ "pg_float8_to_char('0.125', '9V999')", "  125", 0 }, /* to_char('0.125'::float8, '9V999') */
+{ "pg_float8_to_char('0.125', '99V9999999999999999999')", "   1250000000000000000", 0 }, /* to_char('0.125'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('0.125', '9999999999999999999999.99999999')", "                       .12500000", 0 }, /* to_char('0.125'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('0.125', '9.999999999999999')", "  .12500000000000", 0 }, /* to_char('0.125'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('0.125', '999.999999999999999')", "    .12500000000000", 0 }, /* to_char('0.125'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('0.125', 'FM9.999999999999999')", ".125", 0 }, /* to_char('0.125'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('0.125', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.125'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('0.125', 'FM9990.0099')", "0.125", 0 }, /* to_char('0.125'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('0.125', 'FM0999.9900')", "0000.1250", 0 }, /* to_char('0.125'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('0.125', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.125'::float8, '9.99.9') */
+{ "pg_float8_to_char('0.125', '')", "", 0 }, /* to_char('0.125'::float8, '') */
+{ "pg_float8_to_char('2.675', '999.99')", "   2.67", 0 }, /* to_char('2.675'::float8, '999.99') */
+{ "pg_float8_to_char('2.675', 'FM999.00')", "2.67", 0 }, /* to_char('2.675'::float8, 'FM999.00') */
+{ "pg_float8_to_char('2.675', '9G999D99')", "     2.67", 0 }, /* to_char('2.675'::float8, '9G999D99') */
+{ "pg_float8_to_char('2.675', 'S9999')", "   +3", 0 }, /* to_char('2.675'::float8, 'S9999') */
+{ "pg_float8_to_char('2.675', '9999MI')", "   3 ", 0 }, /* to_char('2.675'::float8, '9999MI') */
+{ "pg_float8_to_char('2.675', 'PL999')", "+   3", 0 }, /* to_char('2.675'::float8, 'PL999') */
+{ "pg_float8_to_char('2.675', 'SG999')", "+  3", 0 }, /* to_char('2.675'::float8, 'SG999') */
+{ "pg_float8_to_char('2.675', '99.99EEEE')", " 2.67e+00", 0 }, /* to_char('2.675'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('2.675', 'RN')", "            III", 0 }, /* to_char('2.675'::float8, 'RN') */
+{ "pg_float8_to_char('2.675', 'FMRN')", "III", 0 }, /* to_char('2.675'::float8, 'FMRN') */
+{ "pg_float8_to_char('2.675', '999th')", "   3rd", 0 }, /* to_char('2.675'::float8, '999th') */
+{ "pg_float8_to_char('2.675', '99V99')", "  268", 0 }, /* to_char('2.675'::float8, '99V99') */
+{ "pg_float8_to_char('2.675', '999PR')", "   3 ", 0 }, /* to_char('2.675'::float8, '999PR') */
+{ "pg_float8_to_char('2.675', 'B999')", "   3", 0 }, /* to_char('2.675'::float8, 'B999') */
+{ "pg_float8_to_char('2.675', '\"text\"999')", "text   3", 0 }, /* to_char('2.675'::float8, '"text"999') */
+{ "pg_float8_to_char('2.675', '0000')", " 0003", 0 }, /* to_char('2.675'::float8, '0000') */
+{ "pg_float8_to_char('2.675', '9999')", "    3", 0 }, /* to_char('2.675'::float8, '9999') */
+{ "pg_float8_to_char('2.675', '9')", " 3", 0 }, /* to_char('2.675'::float8, '9') */
+{ "pg_float8_to_char('2.675', 'FM9999')", "3", 0 }, /* to_char('2.675'::float8, 'FM9999') */
+{ "pg_float8_to_char('2.675', '0.00')", " 2.67", 0 }, /* to_char('2.675'::float8, '0.00') */
+{ "pg_float8_to_char('2.675', 'FM0.00')", "2.67", 0 }, /* to_char('2.675'::float8, 'FM0.00') */
+{ "pg_float8_to_char('2.675', '.99')", " .##", 0 }, /* to_char('2.675'::float8, '.99') */
+{ "pg_float8_to_char('2.675', 'FM.99')", ".##", 0 }, /* to_char('2.675'::float8, 'FM.99') */
+{ "pg_float8_to_char('2.675', '9.9')", " 2.7", 0 }, /* to_char('2.675'::float8, '9.9') */
+{ "pg_float8_to_char('2.675', 'FM9.9')", "2.7", 0 }, /* to_char('2.675'::float8, 'FM9.9') */
+{ "pg_float8_to_char('2.675', '999,999,999.999')", "           2.675", 0 }, /* to_char('2.675'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('2.675', 'FM999,999,999.999999999')", "2.675", 0 }, /* to_char('2.675'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('2.675', 'S999.99')", "  +2.67", 0 }, /* to_char('2.675'::float8, 'S999.99') */
+{ "pg_float8_to_char('2.675', '999.99S')", "  2.67+", 0 }, /* to_char('2.675'::float8, '999.99S') */
+{ "pg_float8_to_char('2.675', 'FM999.99MI')", "2.67", 0 }, /* to_char('2.675'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('2.675', 'FMSG999')", "+3", 0 }, /* to_char('2.675'::float8, 'FMSG999') */
+{ "pg_float8_to_char('2.675', 'FM999.99PR')", "2.67", 0 }, /* to_char('2.675'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('2.675', '9.99EEEE')", " 2.67e+00", 0 }, /* to_char('2.675'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('2.675', '9EEEE')", " 3e+00", 0 }, /* to_char('2.675'::float8, '9EEEE') */
+{ "pg_float8_to_char('2.675', '9.9999999EEEE')", " 2.6750000e+00", 0 }, /* to_char('2.675'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('2.675', '9.999999999999999999EEEE')", " 2.674999999999999822e+00", 0 }, /* to_char('2.675'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('2.675', 'rn')", "            iii", 0 }, /* to_char('2.675'::float8, 'rn') */
+{ "pg_float8_to_char('2.675', '999TH')", "   3RD", 0 }, /* to_char('2.675'::float8, '999TH') */
+{ "pg_float8_to_char('2.675', '9999V9')", "    27", 0 }, /* to_char('2.675'::float8, '9999V9') */
+{ "pg_float8_to_char('2.675', '9V999')", " 2675", 0 }, /* to_char('2.675'::float8, '9V999') */
+{ "pg_float8_to_char('2.675', '99V9999999999999999999')", "  26750000000000000000", 0 }, /* to_char('2.675'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('2.675', '9999999999999999999999.99999999')", "                      2.67500000", 0 }, /* to_char('2.675'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('2.675', '9.999999999999999')", " 2.67500000000000", 0 }, /* to_char('2.675'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('2.675', '999.999999999999999')", "   2.67500000000000", 0 }, /* to_char('2.675'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('2.675', 'FM9.999999999999999')", "2.675", 0 }, /* to_char('2.675'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('2.675', '9999999999999999999999')", "                      3", 0 }, /* to_char('2.675'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('2.675', 'FM9990.0099')", "2.675", 0 }, /* to_char('2.675'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('2.675', 'FM0999.9900')", "0002.6750", 0 }, /* to_char('2.675'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('2.675', '9.99.9')", "multiple decimal points", 1 }, /* to_char('2.675'::float8, '9.99.9') */
+{ "pg_float8_to_char('2.675', '')", "", 0 }, /* to_char('2.675'::float8, '') */
+{ "pg_float8_to_char('1.1', '999.99')", "   1.10", 0 }, /* to_char('1.1'::float8, '999.99') */
+{ "pg_float8_to_char('1.1', 'FM999.00')", "1.10", 0 }, /* to_char('1.1'::float8, 'FM999.00') */
+{ "pg_float8_to_char('1.1', '9G999D99')", "     1.10", 0 }, /* to_char('1.1'::float8, '9G999D99') */
+{ "pg_float8_to_char('1.1', 'S9999')", "   +1", 0 }, /* to_char('1.1'::float8, 'S9999') */
+{ "pg_float8_to_char('1.1', '9999MI')", "   1 ", 0 }, /* to_char('1.1'::float8, '9999MI') */
+{ "pg_float8_to_char('1.1', 'PL999')", "+   1", 0 }, /* to_char('1.1'::float8, 'PL999') */
+{ "pg_float8_to_char('1.1', 'SG999')", "+  1", 0 }, /* to_char('1.1'::float8, 'SG999') */
+{ "pg_float8_to_char('1.1', '99.99EEEE')", " 1.10e+00", 0 }, /* to_char('1.1'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('1.1', 'RN')", "              I", 0 }, /* to_char('1.1'::float8, 'RN') */
+{ "pg_float8_to_char('1.1', 'FMRN')", "I", 0 }, /* to_char('1.1'::float8, 'FMRN') */
+{ "pg_float8_to_char('1.1', '999th')", "   1st", 0 }, /* to_char('1.1'::float8, '999th') */
+{ "pg_float8_to_char('1.1', '99V99')", "  110", 0 }, /* to_char('1.1'::float8, '99V99') */
+{ "pg_float8_to_char('1.1', '999PR')", "   1 ", 0 }, /* to_char('1.1'::float8, '999PR') */
+{ "pg_float8_to_char('1.1', 'B999')", "   1", 0 }, /* to_char('1.1'::float8, 'B999') */
+{ "pg_float8_to_char('1.1', '\"text\"999')", "text   1", 0 }, /* to_char('1.1'::float8, '"text"999') */
+{ "pg_float8_to_char('1.1', '0000')", " 0001", 0 }, /* to_char('1.1'::float8, '0000') */
+{ "pg_float8_to_char('1.1', '9999')", "    1", 0 }, /* to_char('1.1'::float8, '9999') */
+{ "pg_float8_to_char('1.1', '9')", " 1", 0 }, /* to_char('1.1'::float8, '9') */
+{ "pg_float8_to_char('1.1', 'FM9999')", "1", 0 }, /* to_char('1.1'::float8, 'FM9999') */
+{ "pg_float8_to_char('1.1', '0.00')", " 1.10", 0 }, /* to_char('1.1'::float8, '0.00') */
+{ "pg_float8_to_char('1.1', 'FM0.00')", "1.10", 0 }, /* to_char('1.1'::float8, 'FM0.00') */
+{ "pg_float8_to_char('1.1', '.99')", " .##", 0 }, /* to_char('1.1'::float8, '.99') */
+{ "pg_float8_to_char('1.1', 'FM.99')", ".##", 0 }, /* to_char('1.1'::float8, 'FM.99') */
+{ "pg_float8_to_char('1.1', '9.9')", " 1.1", 0 }, /* to_char('1.1'::float8, '9.9') */
+{ "pg_float8_to_char('1.1', 'FM9.9')", "1.1", 0 }, /* to_char('1.1'::float8, 'FM9.9') */
+{ "pg_float8_to_char('1.1', '999,999,999.999')", "           1.100", 0 }, /* to_char('1.1'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('1.1', 'FM999,999,999.999999999')", "1.1", 0 }, /* to_char('1.1'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('1.1', 'S999.99')", "  +1.10", 0 }, /* to_char('1.1'::float8, 'S999.99') */
+{ "pg_float8_to_char('1.1', '999.99S')", "  1.10+", 0 }, /* to_char('1.1'::float8, '999.99S') */
+{ "pg_float8_to_char('1.1', 'FM999.99MI')", "1.1", 0 }, /* to_char('1.1'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('1.1', 'FMSG999')", "+1", 0 }, /* to_char('1.1'::float8, 'FMSG999') */
+{ "pg_float8_to_char('1.1', 'FM999.99PR')", "1.1", 0 }, /* to_char('1.1'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('1.1', '9.99EEEE')", " 1.10e+00", 0 }, /* to_char('1.1'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('1.1', '9EEEE')", " 1e+00", 0 }, /* to_char('1.1'::float8, '9EEEE') */
+{ "pg_float8_to_char('1.1', '9.9999999EEEE')", " 1.1000000e+00", 0 }, /* to_char('1.1'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('1.1', '9.999999999999999999EEEE')", " 1.100000000000000089e+00", 0 }, /* to_char('1.1'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('1.1', 'rn')", "              i", 0 }, /* to_char('1.1'::float8, 'rn') */
+{ "pg_float8_to_char('1.1', '999TH')", "   1ST", 0 }, /* to_char('1.1'::float8, '999TH') */
+{ "pg_float8_to_char('1.1', '9999V9')", "    11", 0 }, /* to_char('1.1'::float8, '9999V9') */
+{ "pg_float8_to_char('1.1', '9V999')", " 1100", 0 }, /* to_char('1.1'::float8, '9V999') */
+{ "pg_float8_to_char('1.1', '99V9999999999999999999')", "  11000000000000000000", 0 }, /* to_char('1.1'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('1.1', '9999999999999999999999.99999999')", "                      1.10000000", 0 }, /* to_char('1.1'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('1.1', '9.999999999999999')", " 1.10000000000000", 0 }, /* to_char('1.1'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('1.1', '999.999999999999999')", "   1.10000000000000", 0 }, /* to_char('1.1'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('1.1', 'FM9.999999999999999')", "1.1", 0 }, /* to_char('1.1'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('1.1', '9999999999999999999999')", "                      1", 0 }, /* to_char('1.1'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('1.1', 'FM9990.0099')", "1.10", 0 }, /* to_char('1.1'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('1.1', 'FM0999.9900')", "0001.1000", 0 }, /* to_char('1.1'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('1.1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.1'::float8, '9.99.9') */
+{ "pg_float8_to_char('1.1', '')", "", 0 }, /* to_char('1.1'::float8, '') */
+{ "pg_float8_to_char('-3.14159', '999.99')", "  -3.14", 0 }, /* to_char('-3.14159'::float8, '999.99') */
+{ "pg_float8_to_char('-3.14159', 'FM999.00')", "-3.14", 0 }, /* to_char('-3.14159'::float8, 'FM999.00') */
+{ "pg_float8_to_char('-3.14159', '9G999D99')", "    -3.14", 0 }, /* to_char('-3.14159'::float8, '9G999D99') */
+{ "pg_float8_to_char('-3.14159', 'S9999')", "   -3", 0 }, /* to_char('-3.14159'::float8, 'S9999') */
+{ "pg_float8_to_char('-3.14159', '9999MI')", "   3-", 0 }, /* to_char('-3.14159'::float8, '9999MI') */
+{ "pg_float8_to_char('-3.14159', 'PL999')", "   -3", 0 }, /* to_char('-3.14159'::float8, 'PL999') */
+{ "pg_float8_to_char('-3.14159', 'SG999')", "-  3", 0 }, /* to_char('-3.14159'::float8, 'SG999') */
+{ "pg_float8_to_char('-3.14159', '99.99EEEE')", "-3.14e+00", 0 }, /* to_char('-3.14159'::float8, '99.99EEEE') */
+{ "pg_float8_to_char('-3.14159', 'RN')", "###############", 0 }, /* to_char('-3.14159'::float8, 'RN') */
+{ "pg_float8_to_char('-3.14159', 'FMRN')", "###############", 0 }, /* to_char('-3.14159'::float8, 'FMRN') */
+{ "pg_float8_to_char('-3.14159', '999th')", "  -3", 0 }, /* to_char('-3.14159'::float8, '999th') */
+{ "pg_float8_to_char('-3.14159', '99V99')", " -314", 0 }, /* to_char('-3.14159'::float8, '99V99') */
+{ "pg_float8_to_char('-3.14159', '999PR')", "  <3>", 0 }, /* to_char('-3.14159'::float8, '999PR') */
+{ "pg_float8_to_char('-3.14159', 'B999')", "  -3", 0 }, /* to_char('-3.14159'::float8, 'B999') */
+{ "pg_float8_to_char('-3.14159', '\"text\"999')", "text  -3", 0 }, /* to_char('-3.14159'::float8, '"text"999') */
+{ "pg_float8_to_char('-3.14159', '0000')", "-0003", 0 }, /* to_char('-3.14159'::float8, '0000') */
+{ "pg_float8_to_char('-3.14159', '9999')", "   -3", 0 }, /* to_char('-3.14159'::float8, '9999') */
+{ "pg_float8_to_char('-3.14159', '9')", "-3", 0 }, /* to_char('-3.14159'::float8, '9') */
+{ "pg_float8_to_char('-3.14159', 'FM9999')", "-3", 0 }, /* to_char('-3.14159'::float8, 'FM9999') */
+{ "pg_float8_to_char('-3.14159', '0.00')", "-3.14", 0 }, /* to_char('-3.14159'::float8, '0.00') */
+{ "pg_float8_to_char('-3.14159', 'FM0.00')", "-3.14", 0 }, /* to_char('-3.14159'::float8, 'FM0.00') */
+{ "pg_float8_to_char('-3.14159', '.99')", "-.##", 0 }, /* to_char('-3.14159'::float8, '.99') */
+{ "pg_float8_to_char('-3.14159', 'FM.99')", "-.##", 0 }, /* to_char('-3.14159'::float8, 'FM.99') */
+{ "pg_float8_to_char('-3.14159', '9.9')", "-3.1", 0 }, /* to_char('-3.14159'::float8, '9.9') */
+{ "pg_float8_to_char('-3.14159', 'FM9.9')", "-3.1", 0 }, /* to_char('-3.14159'::float8, 'FM9.9') */
+{ "pg_float8_to_char('-3.14159', '999,999,999.999')", "          -3.142", 0 }, /* to_char('-3.14159'::float8, '999,999,999.999') */
+{ "pg_float8_to_char('-3.14159', 'FM999,999,999.999999999')", "-3.14159", 0 }, /* to_char('-3.14159'::float8, 'FM999,999,999.999999999') */
+{ "pg_float8_to_char('-3.14159', 'S999.99')", "  -3.14", 0 }, /* to_char('-3.14159'::float8, 'S999.99') */
+{ "pg_float8_to_char('-3.14159', '999.99S')", "  3.14-", 0 }, /* to_char('-3.14159'::float8, '999.99S') */
+{ "pg_float8_to_char('-3.14159', 'FM999.99MI')", "3.14-", 0 }, /* to_char('-3.14159'::float8, 'FM999.99MI') */
+{ "pg_float8_to_char('-3.14159', 'FMSG999')", "-3", 0 }, /* to_char('-3.14159'::float8, 'FMSG999') */
+{ "pg_float8_to_char('-3.14159', 'FM999.99PR')", "<3.14>", 0 }, /* to_char('-3.14159'::float8, 'FM999.99PR') */
+{ "pg_float8_to_char('-3.14159', '9.99EEEE')", "-3.14e+00", 0 }, /* to_char('-3.14159'::float8, '9.99EEEE') */
+{ "pg_float8_to_char('-3.14159', '9EEEE')", "-3e+00", 0 }, /* to_char('-3.14159'::float8, '9EEEE') */
+{ "pg_float8_to_char('-3.14159', '9.9999999EEEE')", "-3.1415900e+00", 0 }, /* to_char('-3.14159'::float8, '9.9999999EEEE') */
+{ "pg_float8_to_char('-3.14159', '9.999999999999999999EEEE')", "-3.141589999999999883e+00", 0 }, /* to_char('-3.14159'::float8, '9.999999999999999999EEEE') */
+{ "pg_float8_to_char('-3.14159', 'rn')", "###############", 0 }, /* to_char('-3.14159'::float8, 'rn') */
+{ "pg_float8_to_char('-3.14159', '999TH')", "  -3", 0 }, /* to_char('-3.14159'::float8, '999TH') */
+{ "pg_float8_to_char('-3.14159', '9999V9')", "   -31", 0 }, /* to_char('-3.14159'::float8, '9999V9') */
+{ "pg_float8_to_char('-3.14159', '9V999')", "-3142", 0 }, /* to_char('-3.14159'::float8, '9V999') */
+{ "pg_float8_to_char('-3.14159', '99V9999999999999999999')", " -31415900000000000000", 0 }, /* to_char('-3.14159'::float8, '99V9999999999999999999') */
+{ "pg_float8_to_char('-3.14159', '9999999999999999999999.99999999')", "                     -3.14159000", 0 }, /* to_char('-3.14159'::float8, '9999999999999999999999.99999999') */
+{ "pg_float8_to_char('-3.14159', '9.999999999999999')", "-3.14159000000000", 0 }, /* to_char('-3.14159'::float8, '9.999999999999999') */
+{ "pg_float8_to_char('-3.14159', '999.999999999999999')", "  -3.14159000000000", 0 }, /* to_char('-3.14159'::float8, '999.999999999999999') */
+{ "pg_float8_to_char('-3.14159', 'FM9.999999999999999')", "-3.14159", 0 }, /* to_char('-3.14159'::float8, 'FM9.999999999999999') */
+{ "pg_float8_to_char('-3.14159', '9999999999999999999999')", "                     -3", 0 }, /* to_char('-3.14159'::float8, '9999999999999999999999') */
+{ "pg_float8_to_char('-3.14159', 'FM9990.0099')", "-3.1416", 0 }, /* to_char('-3.14159'::float8, 'FM9990.0099') */
+{ "pg_float8_to_char('-3.14159', 'FM0999.9900')", "-0003.1416", 0 }, /* to_char('-3.14159'::float8, 'FM0999.9900') */
+{ "pg_float8_to_char('-3.14159', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-3.14159'::float8, '9.99.9') */
+{ "pg_float8_to_char('-3.14159', '')", "", 0 }, /* to_char('-3.14159'::float8, '') */
+{ "pg_float4_to_char('0', '999.99')", "    .00", 0 }, /* to_char('0'::float4, '999.99') */
+{ "pg_float4_to_char('0', 'FM999.00')", ".00", 0 }, /* to_char('0'::float4, 'FM999.00') */
+{ "pg_float4_to_char('0', '9G999D99')", "      .00", 0 }, /* to_char('0'::float4, '9G999D99') */
+{ "pg_float4_to_char('0', 'S9999')", "   +0", 0 }, /* to_char('0'::float4, 'S9999') */
+{ "pg_float4_to_char('0', '9999MI')", "   0 ", 0 }, /* to_char('0'::float4, '9999MI') */
+{ "pg_float4_to_char('0', 'PL999')", "+   0", 0 }, /* to_char('0'::float4, 'PL999') */
+{ "pg_float4_to_char('0', 'SG999')", "+  0", 0 }, /* to_char('0'::float4, 'SG999') */
+{ "pg_float4_to_char('0', '99.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('0', 'RN')", "###############", 0 }, /* to_char('0'::float4, 'RN') */
+{ "pg_float4_to_char('0', 'FMRN')", "###############", 0 }, /* to_char('0'::float4, 'FMRN') */
+{ "pg_float4_to_char('0', '999th')", "   0th", 0 }, /* to_char('0'::float4, '999th') */
+{ "pg_float4_to_char('0', '99V99')", "    0", 0 }, /* to_char('0'::float4, '99V99') */
+{ "pg_float4_to_char('0', '999PR')", "   0 ", 0 }, /* to_char('0'::float4, '999PR') */
+{ "pg_float4_to_char('0', 'B999')", "   0", 0 }, /* to_char('0'::float4, 'B999') */
+{ "pg_float4_to_char('0', '\"text\"999')", "text   0", 0 }, /* to_char('0'::float4, '"text"999') */
+{ "pg_float4_to_char('0', '0000')", " 0000", 0 }, /* to_char('0'::float4, '0000') */
+{ "pg_float4_to_char('0', '9999')", "    0", 0 }, /* to_char('0'::float4, '9999') */
+{ "pg_float4_to_char('0', '9')", " 0", 0 }, /* to_char('0'::float4, '9') */
+{ "pg_float4_to_char('0', 'FM9999')", "0", 0 }, /* to_char('0'::float4, 'FM9999') */
+{ "pg_float4_to_char('0', '0.00')", " 0.00", 0 }, /* to_char('0'::float4, '0.00') */
+{ "pg_float4_to_char('0', 'FM0.00')", "0.00", 0 }, /* to_char('0'::float4, 'FM0.00') */
+{ "pg_float4_to_char('0', '.99')", " .##", 0 }, /* to_char('0'::float4, '.99') */
+{ "pg_float4_to_char('0', 'FM.99')", ".##", 0 }, /* to_char('0'::float4, 'FM.99') */
+{ "pg_float4_to_char('0', '9.9')", "  .0", 0 }, /* to_char('0'::float4, '9.9') */
+{ "pg_float4_to_char('0', 'FM9.9')", "0.", 0 }, /* to_char('0'::float4, 'FM9.9') */
+{ "pg_float4_to_char('0', '999,999,999.999')", "            .000", 0 }, /* to_char('0'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('0', 'FM999,999,999.999999999')", "0.", 0 }, /* to_char('0'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('0', 'S999.99')", "   +.00", 0 }, /* to_char('0'::float4, 'S999.99') */
+{ "pg_float4_to_char('0', '999.99S')", "   .00+", 0 }, /* to_char('0'::float4, '999.99S') */
+{ "pg_float4_to_char('0', 'FM999.99MI')", "0.", 0 }, /* to_char('0'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('0', 'FMSG999')", "+0", 0 }, /* to_char('0'::float4, 'FMSG999') */
+{ "pg_float4_to_char('0', 'FM999.99PR')", "0.", 0 }, /* to_char('0'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('0', '9.99EEEE')", " 0.00e+00", 0 }, /* to_char('0'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('0', '9EEEE')", " 0e+00", 0 }, /* to_char('0'::float4, '9EEEE') */
+{ "pg_float4_to_char('0', '9.9999999EEEE')", " 0.0000000e+00", 0 }, /* to_char('0'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('0', '9.999999999999999999EEEE')", " 0.000000000000000000e+00", 0 }, /* to_char('0'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('0', 'rn')", "###############", 0 }, /* to_char('0'::float4, 'rn') */
+{ "pg_float4_to_char('0', '999TH')", "   0TH", 0 }, /* to_char('0'::float4, '999TH') */
+{ "pg_float4_to_char('0', '9999V9')", "     0", 0 }, /* to_char('0'::float4, '9999V9') */
+{ "pg_float4_to_char('0', '9V999')", "    0", 0 }, /* to_char('0'::float4, '9V999') */
+{ "pg_float4_to_char('0', '99V9999999999999999999')", "                     0", 0 }, /* to_char('0'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('0', '9999999999999999999999.99999999')", "                       .00000", 0 }, /* to_char('0'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('0', '9.999999999999999')", "  .00000", 0 }, /* to_char('0'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('0', '999.999999999999999')", "    .00000", 0 }, /* to_char('0'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('0', 'FM9.999999999999999')", "0.", 0 }, /* to_char('0'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('0', '9999999999999999999999')", "                      0", 0 }, /* to_char('0'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('0', 'FM9990.0099')", "0.00", 0 }, /* to_char('0'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('0', 'FM0999.9900')", "0000.0000", 0 }, /* to_char('0'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0'::float4, '9.99.9') */
+{ "pg_float4_to_char('0', '')", "", 0 }, /* to_char('0'::float4, '') */
+{ "pg_float4_to_char('-0', '999.99')", "   -.00", 0 }, /* to_char('-0'::float4, '999.99') */
+{ "pg_float4_to_char('-0', 'FM999.00')", "-.00", 0 }, /* to_char('-0'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-0', '9G999D99')", "     -.00", 0 }, /* to_char('-0'::float4, '9G999D99') */
+{ "pg_float4_to_char('-0', 'S9999')", "   -0", 0 }, /* to_char('-0'::float4, 'S9999') */
+{ "pg_float4_to_char('-0', '9999MI')", "   0-", 0 }, /* to_char('-0'::float4, '9999MI') */
+{ "pg_float4_to_char('-0', 'PL999')", "   -0", 0 }, /* to_char('-0'::float4, 'PL999') */
+{ "pg_float4_to_char('-0', 'SG999')", "-  0", 0 }, /* to_char('-0'::float4, 'SG999') */
+{ "pg_float4_to_char('-0', '99.99EEEE')", "-0.00e+00", 0 }, /* to_char('-0'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-0', 'RN')", "###############", 0 }, /* to_char('-0'::float4, 'RN') */
+{ "pg_float4_to_char('-0', 'FMRN')", "###############", 0 }, /* to_char('-0'::float4, 'FMRN') */
+{ "pg_float4_to_char('-0', '999th')", "  -0", 0 }, /* to_char('-0'::float4, '999th') */
+{ "pg_float4_to_char('-0', '99V99')", "   -0", 0 }, /* to_char('-0'::float4, '99V99') */
+{ "pg_float4_to_char('-0', '999PR')", "  <0>", 0 }, /* to_char('-0'::float4, '999PR') */
+{ "pg_float4_to_char('-0', 'B999')", "  -0", 0 }, /* to_char('-0'::float4, 'B999') */
+{ "pg_float4_to_char('-0', '\"text\"999')", "text  -0", 0 }, /* to_char('-0'::float4, '"text"999') */
+{ "pg_float4_to_char('-0', '0000')", "-0000", 0 }, /* to_char('-0'::float4, '0000') */
+{ "pg_float4_to_char('-0', '9999')", "   -0", 0 }, /* to_char('-0'::float4, '9999') */
+{ "pg_float4_to_char('-0', '9')", "-0", 0 }, /* to_char('-0'::float4, '9') */
+{ "pg_float4_to_char('-0', 'FM9999')", "-0", 0 }, /* to_char('-0'::float4, 'FM9999') */
+{ "pg_float4_to_char('-0', '0.00')", "-0.00", 0 }, /* to_char('-0'::float4, '0.00') */
+{ "pg_float4_to_char('-0', 'FM0.00')", "-0.00", 0 }, /* to_char('-0'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-0', '.99')", "-.##", 0 }, /* to_char('-0'::float4, '.99') */
+{ "pg_float4_to_char('-0', 'FM.99')", "-.##", 0 }, /* to_char('-0'::float4, 'FM.99') */
+{ "pg_float4_to_char('-0', '9.9')", " -.0", 0 }, /* to_char('-0'::float4, '9.9') */
+{ "pg_float4_to_char('-0', 'FM9.9')", "-0.", 0 }, /* to_char('-0'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-0', '999,999,999.999')", "           -.000", 0 }, /* to_char('-0'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-0', 'FM999,999,999.999999999')", "-0.", 0 }, /* to_char('-0'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-0', 'S999.99')", "   -.00", 0 }, /* to_char('-0'::float4, 'S999.99') */
+{ "pg_float4_to_char('-0', '999.99S')", "   .00-", 0 }, /* to_char('-0'::float4, '999.99S') */
+{ "pg_float4_to_char('-0', 'FM999.99MI')", "0.-", 0 }, /* to_char('-0'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-0', 'FMSG999')", "-0", 0 }, /* to_char('-0'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-0', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-0'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-0', '9.99EEEE')", "-0.00e+00", 0 }, /* to_char('-0'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-0', '9EEEE')", "-0e+00", 0 }, /* to_char('-0'::float4, '9EEEE') */
+{ "pg_float4_to_char('-0', '9.9999999EEEE')", "-0.0000000e+00", 0 }, /* to_char('-0'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-0', '9.999999999999999999EEEE')", "-0.000000000000000000e+00", 0 }, /* to_char('-0'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-0', 'rn')", "###############", 0 }, /* to_char('-0'::float4, 'rn') */
+{ "pg_float4_to_char('-0', '999TH')", "  -0", 0 }, /* to_char('-0'::float4, '999TH') */
+{ "pg_float4_to_char('-0', '9999V9')", "    -0", 0 }, /* to_char('-0'::float4, '9999V9') */
+{ "pg_float4_to_char('-0', '9V999')", "   -0", 0 }, /* to_char('-0'::float4, '9V999') */
+{ "pg_float4_to_char('-0', '99V9999999999999999999')", "                    -0", 0 }, /* to_char('-0'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-0', '9999999999999999999999.99999999')", "                      -.00000", 0 }, /* to_char('-0'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-0', '9.999999999999999')", " -.00000", 0 }, /* to_char('-0'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-0', '999.999999999999999')", "   -.00000", 0 }, /* to_char('-0'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-0', 'FM9.999999999999999')", "-0.", 0 }, /* to_char('-0'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-0', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-0', 'FM9990.0099')", "-0.00", 0 }, /* to_char('-0'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-0', 'FM0999.9900')", "-0000.0000", 0 }, /* to_char('-0'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-0', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0'::float4, '9.99.9') */
+{ "pg_float4_to_char('-0', '')", "", 0 }, /* to_char('-0'::float4, '') */
+{ "pg_float4_to_char('0.5', '999.99')", "    .50", 0 }, /* to_char('0.5'::float4, '999.99') */
+{ "pg_float4_to_char('0.5', 'FM999.00')", ".50", 0 }, /* to_char('0.5'::float4, 'FM999.00') */
+{ "pg_float4_to_char('0.5', '9G999D99')", "      .50", 0 }, /* to_char('0.5'::float4, '9G999D99') */
+{ "pg_float4_to_char('0.5', 'S9999')", "   +0", 0 }, /* to_char('0.5'::float4, 'S9999') */
+{ "pg_float4_to_char('0.5', '9999MI')", "   0 ", 0 }, /* to_char('0.5'::float4, '9999MI') */
+{ "pg_float4_to_char('0.5', 'PL999')", "+   0", 0 }, /* to_char('0.5'::float4, 'PL999') */
+{ "pg_float4_to_char('0.5', 'SG999')", "+  0", 0 }, /* to_char('0.5'::float4, 'SG999') */
+{ "pg_float4_to_char('0.5', '99.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('0.5', 'RN')", "###############", 0 }, /* to_char('0.5'::float4, 'RN') */
+{ "pg_float4_to_char('0.5', 'FMRN')", "###############", 0 }, /* to_char('0.5'::float4, 'FMRN') */
+{ "pg_float4_to_char('0.5', '999th')", "   0th", 0 }, /* to_char('0.5'::float4, '999th') */
+{ "pg_float4_to_char('0.5', '99V99')", "   50", 0 }, /* to_char('0.5'::float4, '99V99') */
+{ "pg_float4_to_char('0.5', '999PR')", "   0 ", 0 }, /* to_char('0.5'::float4, '999PR') */
+{ "pg_float4_to_char('0.5', 'B999')", "   0", 0 }, /* to_char('0.5'::float4, 'B999') */
+{ "pg_float4_to_char('0.5', '\"text\"999')", "text   0", 0 }, /* to_char('0.5'::float4, '"text"999') */
+{ "pg_float4_to_char('0.5', '0000')", " 0000", 0 }, /* to_char('0.5'::float4, '0000') */
+{ "pg_float4_to_char('0.5', '9999')", "    0", 0 }, /* to_char('0.5'::float4, '9999') */
+{ "pg_float4_to_char('0.5', '9')", " 0", 0 }, /* to_char('0.5'::float4, '9') */
+{ "pg_float4_to_char('0.5', 'FM9999')", "0", 0 }, /* to_char('0.5'::float4, 'FM9999') */
+{ "pg_float4_to_char('0.5', '0.00')", " 0.50", 0 }, /* to_char('0.5'::float4, '0.00') */
+{ "pg_float4_to_char('0.5', 'FM0.00')", "0.50", 0 }, /* to_char('0.5'::float4, 'FM0.00') */
+{ "pg_float4_to_char('0.5', '.99')", " .##", 0 }, /* to_char('0.5'::float4, '.99') */
+{ "pg_float4_to_char('0.5', 'FM.99')", ".##", 0 }, /* to_char('0.5'::float4, 'FM.99') */
+{ "pg_float4_to_char('0.5', '9.9')", "  .5", 0 }, /* to_char('0.5'::float4, '9.9') */
+{ "pg_float4_to_char('0.5', 'FM9.9')", ".5", 0 }, /* to_char('0.5'::float4, 'FM9.9') */
+{ "pg_float4_to_char('0.5', '999,999,999.999')", "            .500", 0 }, /* to_char('0.5'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('0.5', 'FM999,999,999.999999999')", ".5", 0 }, /* to_char('0.5'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('0.5', 'S999.99')", "   +.50", 0 }, /* to_char('0.5'::float4, 'S999.99') */
+{ "pg_float4_to_char('0.5', '999.99S')", "   .50+", 0 }, /* to_char('0.5'::float4, '999.99S') */
+{ "pg_float4_to_char('0.5', 'FM999.99MI')", ".5", 0 }, /* to_char('0.5'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('0.5', 'FMSG999')", "+0", 0 }, /* to_char('0.5'::float4, 'FMSG999') */
+{ "pg_float4_to_char('0.5', 'FM999.99PR')", ".5", 0 }, /* to_char('0.5'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('0.5', '9.99EEEE')", " 5.00e-01", 0 }, /* to_char('0.5'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('0.5', '9EEEE')", " 5e-01", 0 }, /* to_char('0.5'::float4, '9EEEE') */
+{ "pg_float4_to_char('0.5', '9.9999999EEEE')", " 5.0000000e-01", 0 }, /* to_char('0.5'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('0.5', '9.999999999999999999EEEE')", " 5.000000000000000000e-01", 0 }, /* to_char('0.5'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('0.5', 'rn')", "###############", 0 }, /* to_char('0.5'::float4, 'rn') */
+{ "pg_float4_to_char('0.5', '999TH')", "   0TH", 0 }, /* to_char('0.5'::float4, '999TH') */
+{ "pg_float4_to_char('0.5', '9999V9')", "     5", 0 }, /* to_char('0.5'::float4, '9999V9') */
+{ "pg_float4_to_char('0.5', '9V999')", "  500", 0 }, /* to_char('0.5'::float4, '9V999') */
+{ "pg_float4_to_char('0.5', '99V9999999999999999999')", "   4999999990253223936", 0 }, /* to_char('0.5'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('0.5', '9999999999999999999999.99999999')", "                       .50000", 0 }, /* to_char('0.5'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('0.5', '9.999999999999999')", "  .50000", 0 }, /* to_char('0.5'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('0.5', '999.999999999999999')", "    .50000", 0 }, /* to_char('0.5'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('0.5', 'FM9.999999999999999')", ".5", 0 }, /* to_char('0.5'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('0.5', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.5'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('0.5', 'FM9990.0099')", "0.50", 0 }, /* to_char('0.5'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('0.5', 'FM0999.9900')", "0000.5000", 0 }, /* to_char('0.5'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.5'::float4, '9.99.9') */
+{ "pg_float4_to_char('0.5', '')", "", 0 }, /* to_char('0.5'::float4, '') */
+{ "pg_float4_to_char('-0.5', '999.99')", "   -.50", 0 }, /* to_char('-0.5'::float4, '999.99') */
+{ "pg_float4_to_char('-0.5', 'FM999.00')", "-.50", 0 }, /* to_char('-0.5'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-0.5', '9G999D99')", "     -.50", 0 }, /* to_char('-0.5'::float4, '9G999D99') */
+{ "pg_float4_to_char('-0.5', 'S9999')", "   -0", 0 }, /* to_char('-0.5'::float4, 'S9999') */
+{ "pg_float4_to_char('-0.5', '9999MI')", "   0-", 0 }, /* to_char('-0.5'::float4, '9999MI') */
+{ "pg_float4_to_char('-0.5', 'PL999')", "   -0", 0 }, /* to_char('-0.5'::float4, 'PL999') */
+{ "pg_float4_to_char('-0.5', 'SG999')", "-  0", 0 }, /* to_char('-0.5'::float4, 'SG999') */
+{ "pg_float4_to_char('-0.5', '99.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-0.5', 'RN')", "###############", 0 }, /* to_char('-0.5'::float4, 'RN') */
+{ "pg_float4_to_char('-0.5', 'FMRN')", "###############", 0 }, /* to_char('-0.5'::float4, 'FMRN') */
+{ "pg_float4_to_char('-0.5', '999th')", "  -0", 0 }, /* to_char('-0.5'::float4, '999th') */
+{ "pg_float4_to_char('-0.5', '99V99')", "  -50", 0 }, /* to_char('-0.5'::float4, '99V99') */
+{ "pg_float4_to_char('-0.5', '999PR')", "  <0>", 0 }, /* to_char('-0.5'::float4, '999PR') */
+{ "pg_float4_to_char('-0.5', 'B999')", "  -0", 0 }, /* to_char('-0.5'::float4, 'B999') */
+{ "pg_float4_to_char('-0.5', '\"text\"999')", "text  -0", 0 }, /* to_char('-0.5'::float4, '"text"999') */
+{ "pg_float4_to_char('-0.5', '0000')", "-0000", 0 }, /* to_char('-0.5'::float4, '0000') */
+{ "pg_float4_to_char('-0.5', '9999')", "   -0", 0 }, /* to_char('-0.5'::float4, '9999') */
+{ "pg_float4_to_char('-0.5', '9')", "-0", 0 }, /* to_char('-0.5'::float4, '9') */
+{ "pg_float4_to_char('-0.5', 'FM9999')", "-0", 0 }, /* to_char('-0.5'::float4, 'FM9999') */
+{ "pg_float4_to_char('-0.5', '0.00')", "-0.50", 0 }, /* to_char('-0.5'::float4, '0.00') */
+{ "pg_float4_to_char('-0.5', 'FM0.00')", "-0.50", 0 }, /* to_char('-0.5'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-0.5', '.99')", "-.##", 0 }, /* to_char('-0.5'::float4, '.99') */
+{ "pg_float4_to_char('-0.5', 'FM.99')", "-.##", 0 }, /* to_char('-0.5'::float4, 'FM.99') */
+{ "pg_float4_to_char('-0.5', '9.9')", " -.5", 0 }, /* to_char('-0.5'::float4, '9.9') */
+{ "pg_float4_to_char('-0.5', 'FM9.9')", "-.5", 0 }, /* to_char('-0.5'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-0.5', '999,999,999.999')", "           -.500", 0 }, /* to_char('-0.5'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-0.5', 'FM999,999,999.999999999')", "-.5", 0 }, /* to_char('-0.5'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-0.5', 'S999.99')", "   -.50", 0 }, /* to_char('-0.5'::float4, 'S999.99') */
+{ "pg_float4_to_char('-0.5', '999.99S')", "   .50-", 0 }, /* to_char('-0.5'::float4, '999.99S') */
+{ "pg_float4_to_char('-0.5', 'FM999.99MI')", ".5-", 0 }, /* to_char('-0.5'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-0.5', 'FMSG999')", "-0", 0 }, /* to_char('-0.5'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-0.5', 'FM999.99PR')", "<.5>", 0 }, /* to_char('-0.5'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-0.5', '9.99EEEE')", "-5.00e-01", 0 }, /* to_char('-0.5'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-0.5', '9EEEE')", "-5e-01", 0 }, /* to_char('-0.5'::float4, '9EEEE') */
+{ "pg_float4_to_char('-0.5', '9.9999999EEEE')", "-5.0000000e-01", 0 }, /* to_char('-0.5'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-0.5', '9.999999999999999999EEEE')", "-5.000000000000000000e-01", 0 }, /* to_char('-0.5'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-0.5', 'rn')", "###############", 0 }, /* to_char('-0.5'::float4, 'rn') */
+{ "pg_float4_to_char('-0.5', '999TH')", "  -0", 0 }, /* to_char('-0.5'::float4, '999TH') */
+{ "pg_float4_to_char('-0.5', '9999V9')", "    -5", 0 }, /* to_char('-0.5'::float4, '9999V9') */
+{ "pg_float4_to_char('-0.5', '9V999')", " -500", 0 }, /* to_char('-0.5'::float4, '9V999') */
+{ "pg_float4_to_char('-0.5', '99V9999999999999999999')", "  -4999999990253223936", 0 }, /* to_char('-0.5'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-0.5', '9999999999999999999999.99999999')", "                      -.50000", 0 }, /* to_char('-0.5'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-0.5', '9.999999999999999')", " -.50000", 0 }, /* to_char('-0.5'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-0.5', '999.999999999999999')", "   -.50000", 0 }, /* to_char('-0.5'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-0.5', 'FM9.999999999999999')", "-.5", 0 }, /* to_char('-0.5'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-0.5', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0.5'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-0.5', 'FM9990.0099')", "-0.50", 0 }, /* to_char('-0.5'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-0.5', 'FM0999.9900')", "-0000.5000", 0 }, /* to_char('-0.5'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-0.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.5'::float4, '9.99.9') */
+{ "pg_float4_to_char('-0.5', '')", "", 0 }, /* to_char('-0.5'::float4, '') */
+{ "pg_float4_to_char('1.5', '999.99')", "   1.50", 0 }, /* to_char('1.5'::float4, '999.99') */
+{ "pg_float4_to_char('1.5', 'FM999.00')", "1.50", 0 }, /* to_char('1.5'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1.5', '9G999D99')", "     1.50", 0 }, /* to_char('1.5'::float4, '9G999D99') */
+{ "pg_float4_to_char('1.5', 'S9999')", "   +2", 0 }, /* to_char('1.5'::float4, 'S9999') */
+{ "pg_float4_to_char('1.5', '9999MI')", "   2 ", 0 }, /* to_char('1.5'::float4, '9999MI') */
+{ "pg_float4_to_char('1.5', 'PL999')", "+   2", 0 }, /* to_char('1.5'::float4, 'PL999') */
+{ "pg_float4_to_char('1.5', 'SG999')", "+  2", 0 }, /* to_char('1.5'::float4, 'SG999') */
+{ "pg_float4_to_char('1.5', '99.99EEEE')", " 1.50e+00", 0 }, /* to_char('1.5'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1.5', 'RN')", "             II", 0 }, /* to_char('1.5'::float4, 'RN') */
+{ "pg_float4_to_char('1.5', 'FMRN')", "II", 0 }, /* to_char('1.5'::float4, 'FMRN') */
+{ "pg_float4_to_char('1.5', '999th')", "   2nd", 0 }, /* to_char('1.5'::float4, '999th') */
+{ "pg_float4_to_char('1.5', '99V99')", "  150", 0 }, /* to_char('1.5'::float4, '99V99') */
+{ "pg_float4_to_char('1.5', '999PR')", "   2 ", 0 }, /* to_char('1.5'::float4, '999PR') */
+{ "pg_float4_to_char('1.5', 'B999')", "   2", 0 }, /* to_char('1.5'::float4, 'B999') */
+{ "pg_float4_to_char('1.5', '\"text\"999')", "text   2", 0 }, /* to_char('1.5'::float4, '"text"999') */
+{ "pg_float4_to_char('1.5', '0000')", " 0002", 0 }, /* to_char('1.5'::float4, '0000') */
+{ "pg_float4_to_char('1.5', '9999')", "    2", 0 }, /* to_char('1.5'::float4, '9999') */
+{ "pg_float4_to_char('1.5', '9')", " 2", 0 }, /* to_char('1.5'::float4, '9') */
+{ "pg_float4_to_char('1.5', 'FM9999')", "2", 0 }, /* to_char('1.5'::float4, 'FM9999') */
+{ "pg_float4_to_char('1.5', '0.00')", " 1.50", 0 }, /* to_char('1.5'::float4, '0.00') */
+{ "pg_float4_to_char('1.5', 'FM0.00')", "1.50", 0 }, /* to_char('1.5'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1.5', '.99')", " .##", 0 }, /* to_char('1.5'::float4, '.99') */
+{ "pg_float4_to_char('1.5', 'FM.99')", ".##", 0 }, /* to_char('1.5'::float4, 'FM.99') */
+{ "pg_float4_to_char('1.5', '9.9')", " 1.5", 0 }, /* to_char('1.5'::float4, '9.9') */
+{ "pg_float4_to_char('1.5', 'FM9.9')", "1.5", 0 }, /* to_char('1.5'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1.5', '999,999,999.999')", "           1.500", 0 }, /* to_char('1.5'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1.5', 'FM999,999,999.999999999')", "1.5", 0 }, /* to_char('1.5'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1.5', 'S999.99')", "  +1.50", 0 }, /* to_char('1.5'::float4, 'S999.99') */
+{ "pg_float4_to_char('1.5', '999.99S')", "  1.50+", 0 }, /* to_char('1.5'::float4, '999.99S') */
+{ "pg_float4_to_char('1.5', 'FM999.99MI')", "1.5", 0 }, /* to_char('1.5'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1.5', 'FMSG999')", "+2", 0 }, /* to_char('1.5'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1.5', 'FM999.99PR')", "1.5", 0 }, /* to_char('1.5'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1.5', '9.99EEEE')", " 1.50e+00", 0 }, /* to_char('1.5'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1.5', '9EEEE')", " 2e+00", 0 }, /* to_char('1.5'::float4, '9EEEE') */
+{ "pg_float4_to_char('1.5', '9.9999999EEEE')", " 1.5000000e+00", 0 }, /* to_char('1.5'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1.5', '9.999999999999999999EEEE')", " 1.500000000000000000e+00", 0 }, /* to_char('1.5'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1.5', 'rn')", "             ii", 0 }, /* to_char('1.5'::float4, 'rn') */
+{ "pg_float4_to_char('1.5', '999TH')", "   2ND", 0 }, /* to_char('1.5'::float4, '999TH') */
+{ "pg_float4_to_char('1.5', '9999V9')", "    15", 0 }, /* to_char('1.5'::float4, '9999V9') */
+{ "pg_float4_to_char('1.5', '9V999')", " 1500", 0 }, /* to_char('1.5'::float4, '9V999') */
+{ "pg_float4_to_char('1.5', '99V9999999999999999999')", "  14999999421003857920", 0 }, /* to_char('1.5'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1.5', '9999999999999999999999.99999999')", "                      1.50000", 0 }, /* to_char('1.5'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1.5', '9.999999999999999')", " 1.50000", 0 }, /* to_char('1.5'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1.5', '999.999999999999999')", "   1.50000", 0 }, /* to_char('1.5'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1.5', 'FM9.999999999999999')", "1.5", 0 }, /* to_char('1.5'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1.5', '9999999999999999999999')", "                      2", 0 }, /* to_char('1.5'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1.5', 'FM9990.0099')", "1.50", 0 }, /* to_char('1.5'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1.5', 'FM0999.9900')", "0001.5000", 0 }, /* to_char('1.5'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.5'::float4, '9.99.9') */
+{ "pg_float4_to_char('1.5', '')", "", 0 }, /* to_char('1.5'::float4, '') */
+{ "pg_float4_to_char('2.5', '999.99')", "   2.50", 0 }, /* to_char('2.5'::float4, '999.99') */
+{ "pg_float4_to_char('2.5', 'FM999.00')", "2.50", 0 }, /* to_char('2.5'::float4, 'FM999.00') */
+{ "pg_float4_to_char('2.5', '9G999D99')", "     2.50", 0 }, /* to_char('2.5'::float4, '9G999D99') */
+{ "pg_float4_to_char('2.5', 'S9999')", "   +2", 0 }, /* to_char('2.5'::float4, 'S9999') */
+{ "pg_float4_to_char('2.5', '9999MI')", "   2 ", 0 }, /* to_char('2.5'::float4, '9999MI') */
+{ "pg_float4_to_char('2.5', 'PL999')", "+   2", 0 }, /* to_char('2.5'::float4, 'PL999') */
+{ "pg_float4_to_char('2.5', 'SG999')", "+  2", 0 }, /* to_char('2.5'::float4, 'SG999') */
+{ "pg_float4_to_char('2.5', '99.99EEEE')", " 2.50e+00", 0 }, /* to_char('2.5'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('2.5', 'RN')", "             II", 0 }, /* to_char('2.5'::float4, 'RN') */
+{ "pg_float4_to_char('2.5', 'FMRN')", "II", 0 }, /* to_char('2.5'::float4, 'FMRN') */
+{ "pg_float4_to_char('2.5', '999th')", "   2nd", 0 }, /* to_char('2.5'::float4, '999th') */
+{ "pg_float4_to_char('2.5', '99V99')", "  250", 0 }, /* to_char('2.5'::float4, '99V99') */
+{ "pg_float4_to_char('2.5', '999PR')", "   2 ", 0 }, /* to_char('2.5'::float4, '999PR') */
+{ "pg_float4_to_char('2.5', 'B999')", "   2", 0 }, /* to_char('2.5'::float4, 'B999') */
+{ "pg_float4_to_char('2.5', '\"text\"999')", "text   2", 0 }, /* to_char('2.5'::float4, '"text"999') */
+{ "pg_float4_to_char('2.5', '0000')", " 0002", 0 }, /* to_char('2.5'::float4, '0000') */
+{ "pg_float4_to_char('2.5', '9999')", "    2", 0 }, /* to_char('2.5'::float4, '9999') */
+{ "pg_float4_to_char('2.5', '9')", " 2", 0 }, /* to_char('2.5'::float4, '9') */
+{ "pg_float4_to_char('2.5', 'FM9999')", "2", 0 }, /* to_char('2.5'::float4, 'FM9999') */
+{ "pg_float4_to_char('2.5', '0.00')", " 2.50", 0 }, /* to_char('2.5'::float4, '0.00') */
+{ "pg_float4_to_char('2.5', 'FM0.00')", "2.50", 0 }, /* to_char('2.5'::float4, 'FM0.00') */
+{ "pg_float4_to_char('2.5', '.99')", " .##", 0 }, /* to_char('2.5'::float4, '.99') */
+{ "pg_float4_to_char('2.5', 'FM.99')", ".##", 0 }, /* to_char('2.5'::float4, 'FM.99') */
+{ "pg_float4_to_char('2.5', '9.9')", " 2.5", 0 }, /* to_char('2.5'::float4, '9.9') */
+{ "pg_float4_to_char('2.5', 'FM9.9')", "2.5", 0 }, /* to_char('2.5'::float4, 'FM9.9') */
+{ "pg_float4_to_char('2.5', '999,999,999.999')", "           2.500", 0 }, /* to_char('2.5'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('2.5', 'FM999,999,999.999999999')", "2.5", 0 }, /* to_char('2.5'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('2.5', 'S999.99')", "  +2.50", 0 }, /* to_char('2.5'::float4, 'S999.99') */
+{ "pg_float4_to_char('2.5', '999.99S')", "  2.50+", 0 }, /* to_char('2.5'::float4, '999.99S') */
+{ "pg_float4_to_char('2.5', 'FM999.99MI')", "2.5", 0 }, /* to_char('2.5'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('2.5', 'FMSG999')", "+2", 0 }, /* to_char('2.5'::float4, 'FMSG999') */
+{ "pg_float4_to_char('2.5', 'FM999.99PR')", "2.5", 0 }, /* to_char('2.5'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('2.5', '9.99EEEE')", " 2.50e+00", 0 }, /* to_char('2.5'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('2.5', '9EEEE')", " 2e+00", 0 }, /* to_char('2.5'::float4, '9EEEE') */
+{ "pg_float4_to_char('2.5', '9.9999999EEEE')", " 2.5000000e+00", 0 }, /* to_char('2.5'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('2.5', '9.999999999999999999EEEE')", " 2.500000000000000000e+00", 0 }, /* to_char('2.5'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('2.5', 'rn')", "             ii", 0 }, /* to_char('2.5'::float4, 'rn') */
+{ "pg_float4_to_char('2.5', '999TH')", "   2ND", 0 }, /* to_char('2.5'::float4, '999TH') */
+{ "pg_float4_to_char('2.5', '9999V9')", "    25", 0 }, /* to_char('2.5'::float4, '9999V9') */
+{ "pg_float4_to_char('2.5', '9V999')", " 2500", 0 }, /* to_char('2.5'::float4, '9V999') */
+{ "pg_float4_to_char('2.5', '99V9999999999999999999')", "  25000000501021933568", 0 }, /* to_char('2.5'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('2.5', '9999999999999999999999.99999999')", "                      2.50000", 0 }, /* to_char('2.5'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('2.5', '9.999999999999999')", " 2.50000", 0 }, /* to_char('2.5'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('2.5', '999.999999999999999')", "   2.50000", 0 }, /* to_char('2.5'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('2.5', 'FM9.999999999999999')", "2.5", 0 }, /* to_char('2.5'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('2.5', '9999999999999999999999')", "                      2", 0 }, /* to_char('2.5'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('2.5', 'FM9990.0099')", "2.50", 0 }, /* to_char('2.5'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('2.5', 'FM0999.9900')", "0002.5000", 0 }, /* to_char('2.5'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('2.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('2.5'::float4, '9.99.9') */
+{ "pg_float4_to_char('2.5', '')", "", 0 }, /* to_char('2.5'::float4, '') */
+{ "pg_float4_to_char('1.005', '999.99')", "   1.00", 0 }, /* to_char('1.005'::float4, '999.99') */
+{ "pg_float4_to_char('1.005', 'FM999.00')", "1.00", 0 }, /* to_char('1.005'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1.005', '9G999D99')", "     1.00", 0 }, /* to_char('1.005'::float4, '9G999D99') */
+{ "pg_float4_to_char('1.005', 'S9999')", "   +1", 0 }, /* to_char('1.005'::float4, 'S9999') */
+{ "pg_float4_to_char('1.005', '9999MI')", "   1 ", 0 }, /* to_char('1.005'::float4, '9999MI') */
+{ "pg_float4_to_char('1.005', 'PL999')", "+   1", 0 }, /* to_char('1.005'::float4, 'PL999') */
+{ "pg_float4_to_char('1.005', 'SG999')", "+  1", 0 }, /* to_char('1.005'::float4, 'SG999') */
+{ "pg_float4_to_char('1.005', '99.99EEEE')", " 1.00e+00", 0 }, /* to_char('1.005'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1.005', 'RN')", "              I", 0 }, /* to_char('1.005'::float4, 'RN') */
+{ "pg_float4_to_char('1.005', 'FMRN')", "I", 0 }, /* to_char('1.005'::float4, 'FMRN') */
+{ "pg_float4_to_char('1.005', '999th')", "   1st", 0 }, /* to_char('1.005'::float4, '999th') */
+{ "pg_float4_to_char('1.005', '99V99')", "  100", 0 }, /* to_char('1.005'::float4, '99V99') */
+{ "pg_float4_to_char('1.005', '999PR')", "   1 ", 0 }, /* to_char('1.005'::float4, '999PR') */
+{ "pg_float4_to_char('1.005', 'B999')", "   1", 0 }, /* to_char('1.005'::float4, 'B999') */
+{ "pg_float4_to_char('1.005', '\"text\"999')", "text   1", 0 }, /* to_char('1.005'::float4, '"text"999') */
+{ "pg_float4_to_char('1.005', '0000')", " 0001", 0 }, /* to_char('1.005'::float4, '0000') */
+{ "pg_float4_to_char('1.005', '9999')", "    1", 0 }, /* to_char('1.005'::float4, '9999') */
+{ "pg_float4_to_char('1.005', '9')", " 1", 0 }, /* to_char('1.005'::float4, '9') */
+{ "pg_float4_to_char('1.005', 'FM9999')", "1", 0 }, /* to_char('1.005'::float4, 'FM9999') */
+{ "pg_float4_to_char('1.005', '0.00')", " 1.00", 0 }, /* to_char('1.005'::float4, '0.00') */
+{ "pg_float4_to_char('1.005', 'FM0.00')", "1.00", 0 }, /* to_char('1.005'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1.005', '.99')", " .##", 0 }, /* to_char('1.005'::float4, '.99') */
+{ "pg_float4_to_char('1.005', 'FM.99')", ".##", 0 }, /* to_char('1.005'::float4, 'FM.99') */
+{ "pg_float4_to_char('1.005', '9.9')", " 1.0", 0 }, /* to_char('1.005'::float4, '9.9') */
+{ "pg_float4_to_char('1.005', 'FM9.9')", "1.", 0 }, /* to_char('1.005'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1.005', '999,999,999.999')", "           1.005", 0 }, /* to_char('1.005'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1.005', 'FM999,999,999.999999999')", "1.005", 0 }, /* to_char('1.005'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1.005', 'S999.99')", "  +1.00", 0 }, /* to_char('1.005'::float4, 'S999.99') */
+{ "pg_float4_to_char('1.005', '999.99S')", "  1.00+", 0 }, /* to_char('1.005'::float4, '999.99S') */
+{ "pg_float4_to_char('1.005', 'FM999.99MI')", "1.", 0 }, /* to_char('1.005'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1.005', 'FMSG999')", "+1", 0 }, /* to_char('1.005'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1.005', 'FM999.99PR')", "1.", 0 }, /* to_char('1.005'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1.005', '9.99EEEE')", " 1.00e+00", 0 }, /* to_char('1.005'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1.005', '9EEEE')", " 1e+00", 0 }, /* to_char('1.005'::float4, '9EEEE') */
+{ "pg_float4_to_char('1.005', '9.9999999EEEE')", " 1.0050000e+00", 0 }, /* to_char('1.005'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1.005', '9.999999999999999999EEEE')", " 1.004999995231628418e+00", 0 }, /* to_char('1.005'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1.005', 'rn')", "              i", 0 }, /* to_char('1.005'::float4, 'rn') */
+{ "pg_float4_to_char('1.005', '999TH')", "   1ST", 0 }, /* to_char('1.005'::float4, '999TH') */
+{ "pg_float4_to_char('1.005', '9999V9')", "    10", 0 }, /* to_char('1.005'::float4, '9999V9') */
+{ "pg_float4_to_char('1.005', '9V999')", " 1005", 0 }, /* to_char('1.005'::float4, '9V999') */
+{ "pg_float4_to_char('1.005', '99V9999999999999999999')", "  10050000271779561472", 0 }, /* to_char('1.005'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1.005', '9999999999999999999999.99999999')", "                      1.00500", 0 }, /* to_char('1.005'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1.005', '9.999999999999999')", " 1.00500", 0 }, /* to_char('1.005'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1.005', '999.999999999999999')", "   1.00500", 0 }, /* to_char('1.005'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1.005', 'FM9.999999999999999')", "1.005", 0 }, /* to_char('1.005'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1.005', '9999999999999999999999')", "                      1", 0 }, /* to_char('1.005'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1.005', 'FM9990.0099')", "1.005", 0 }, /* to_char('1.005'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1.005', 'FM0999.9900')", "0001.0050", 0 }, /* to_char('1.005'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1.005', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.005'::float4, '9.99.9') */
+{ "pg_float4_to_char('1.005', '')", "", 0 }, /* to_char('1.005'::float4, '') */
+{ "pg_float4_to_char('123456789.987654321', '999.99')", " ###.", 0 }, /* to_char('123456789.987654321'::float4, '999.99') */
+{ "pg_float4_to_char('123456789.987654321', 'FM999.00')", "###.", 0 }, /* to_char('123456789.987654321'::float4, 'FM999.00') */
+{ "pg_float4_to_char('123456789.987654321', '9G999D99')", " #,###.", 0 }, /* to_char('123456789.987654321'::float4, '9G999D99') */
+{ "pg_float4_to_char('123456789.987654321', 'S9999')", "+####", 0 }, /* to_char('123456789.987654321'::float4, 'S9999') */
+{ "pg_float4_to_char('123456789.987654321', '9999MI')", "#### ", 0 }, /* to_char('123456789.987654321'::float4, '9999MI') */
+{ "pg_float4_to_char('123456789.987654321', 'PL999')", "+ ###", 0 }, /* to_char('123456789.987654321'::float4, 'PL999') */
+{ "pg_float4_to_char('123456789.987654321', 'SG999')", "+###", 0 }, /* to_char('123456789.987654321'::float4, 'SG999') */
+{ "pg_float4_to_char('123456789.987654321', '99.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('123456789.987654321', 'RN')", "###############", 0 }, /* to_char('123456789.987654321'::float4, 'RN') */
+{ "pg_float4_to_char('123456789.987654321', 'FMRN')", "###############", 0 }, /* to_char('123456789.987654321'::float4, 'FMRN') */
+{ "pg_float4_to_char('123456789.987654321', '999th')", " ###", 0 }, /* to_char('123456789.987654321'::float4, '999th') */
+{ "pg_float4_to_char('123456789.987654321', '99V99')", " ####", 0 }, /* to_char('123456789.987654321'::float4, '99V99') */
+{ "pg_float4_to_char('123456789.987654321', '999PR')", " ### ", 0 }, /* to_char('123456789.987654321'::float4, '999PR') */
+{ "pg_float4_to_char('123456789.987654321', 'B999')", " ###", 0 }, /* to_char('123456789.987654321'::float4, 'B999') */
+{ "pg_float4_to_char('123456789.987654321', '\"text\"999')", "text ###", 0 }, /* to_char('123456789.987654321'::float4, '"text"999') */
+{ "pg_float4_to_char('123456789.987654321', '0000')", " ####", 0 }, /* to_char('123456789.987654321'::float4, '0000') */
+{ "pg_float4_to_char('123456789.987654321', '9999')", " ####", 0 }, /* to_char('123456789.987654321'::float4, '9999') */
+{ "pg_float4_to_char('123456789.987654321', '9')", " #", 0 }, /* to_char('123456789.987654321'::float4, '9') */
+{ "pg_float4_to_char('123456789.987654321', 'FM9999')", "####", 0 }, /* to_char('123456789.987654321'::float4, 'FM9999') */
+{ "pg_float4_to_char('123456789.987654321', '0.00')", " #.", 0 }, /* to_char('123456789.987654321'::float4, '0.00') */
+{ "pg_float4_to_char('123456789.987654321', 'FM0.00')", "#.", 0 }, /* to_char('123456789.987654321'::float4, 'FM0.00') */
+{ "pg_float4_to_char('123456789.987654321', '.99')", " .", 0 }, /* to_char('123456789.987654321'::float4, '.99') */
+{ "pg_float4_to_char('123456789.987654321', 'FM.99')", ".", 0 }, /* to_char('123456789.987654321'::float4, 'FM.99') */
+{ "pg_float4_to_char('123456789.987654321', '9.9')", " #.", 0 }, /* to_char('123456789.987654321'::float4, '9.9') */
+{ "pg_float4_to_char('123456789.987654321', 'FM9.9')", "#.", 0 }, /* to_char('123456789.987654321'::float4, 'FM9.9') */
+{ "pg_float4_to_char('123456789.987654321', '999,999,999.999')", " 123,456,792", 0 }, /* to_char('123456789.987654321'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('123456789.987654321', 'FM999,999,999.999999999')", "123,456,792", 0 }, /* to_char('123456789.987654321'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('123456789.987654321', 'S999.99')", "+###.", 0 }, /* to_char('123456789.987654321'::float4, 'S999.99') */
+{ "pg_float4_to_char('123456789.987654321', '999.99S')", "###.+", 0 }, /* to_char('123456789.987654321'::float4, '999.99S') */
+{ "pg_float4_to_char('123456789.987654321', 'FM999.99MI')", "###.", 0 }, /* to_char('123456789.987654321'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('123456789.987654321', 'FMSG999')", "+###", 0 }, /* to_char('123456789.987654321'::float4, 'FMSG999') */
+{ "pg_float4_to_char('123456789.987654321', 'FM999.99PR')", "###.", 0 }, /* to_char('123456789.987654321'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('123456789.987654321', '9.99EEEE')", " 1.23e+08", 0 }, /* to_char('123456789.987654321'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('123456789.987654321', '9EEEE')", " 1e+08", 0 }, /* to_char('123456789.987654321'::float4, '9EEEE') */
+{ "pg_float4_to_char('123456789.987654321', '9.9999999EEEE')", " 1.2345679e+08", 0 }, /* to_char('123456789.987654321'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('123456789.987654321', '9.999999999999999999EEEE')", " 1.234567920000000000e+08", 0 }, /* to_char('123456789.987654321'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('123456789.987654321', 'rn')", "###############", 0 }, /* to_char('123456789.987654321'::float4, 'rn') */
+{ "pg_float4_to_char('123456789.987654321', '999TH')", " ###", 0 }, /* to_char('123456789.987654321'::float4, '999TH') */
+{ "pg_float4_to_char('123456789.987654321', '9999V9')", " #####", 0 }, /* to_char('123456789.987654321'::float4, '9999V9') */
+{ "pg_float4_to_char('123456789.987654321', '9V999')", " ####", 0 }, /* to_char('123456789.987654321'::float4, '9V999') */
+{ "pg_float4_to_char('123456789.987654321', '99V9999999999999999999')", " #####################", 0 }, /* to_char('123456789.987654321'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('123456789.987654321', '9999999999999999999999.99999999')", "              123456792", 0 }, /* to_char('123456789.987654321'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('123456789.987654321', '9.999999999999999')", " #.", 0 }, /* to_char('123456789.987654321'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('123456789.987654321', '999.999999999999999')", " ###.", 0 }, /* to_char('123456789.987654321'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('123456789.987654321', 'FM9.999999999999999')", "#.", 0 }, /* to_char('123456789.987654321'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('123456789.987654321', '9999999999999999999999')", "              123456792", 0 }, /* to_char('123456789.987654321'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('123456789.987654321', 'FM9990.0099')", "####.", 0 }, /* to_char('123456789.987654321'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('123456789.987654321', 'FM0999.9900')", "####.", 0 }, /* to_char('123456789.987654321'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('123456789.987654321', '9.99.9')", "multiple decimal points", 1 }, /* to_char('123456789.987654321'::float4, '9.99.9') */
+{ "pg_float4_to_char('123456789.987654321', '')", "", 0 }, /* to_char('123456789.987654321'::float4, '') */
+{ "pg_float4_to_char('1e20', '999.99')", " ###.", 0 }, /* to_char('1e20'::float4, '999.99') */
+{ "pg_float4_to_char('1e20', 'FM999.00')", "###.", 0 }, /* to_char('1e20'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1e20', '9G999D99')", " #,###.", 0 }, /* to_char('1e20'::float4, '9G999D99') */
+{ "pg_float4_to_char('1e20', 'S9999')", "+####", 0 }, /* to_char('1e20'::float4, 'S9999') */
+{ "pg_float4_to_char('1e20', '9999MI')", "#### ", 0 }, /* to_char('1e20'::float4, '9999MI') */
+{ "pg_float4_to_char('1e20', 'PL999')", "+ ###", 0 }, /* to_char('1e20'::float4, 'PL999') */
+{ "pg_float4_to_char('1e20', 'SG999')", "+###", 0 }, /* to_char('1e20'::float4, 'SG999') */
+{ "pg_float4_to_char('1e20', '99.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1e20', 'RN')", "###############", 0 }, /* to_char('1e20'::float4, 'RN') */
+{ "pg_float4_to_char('1e20', 'FMRN')", "###############", 0 }, /* to_char('1e20'::float4, 'FMRN') */
+{ "pg_float4_to_char('1e20', '999th')", " ###", 0 }, /* to_char('1e20'::float4, '999th') */
+{ "pg_float4_to_char('1e20', '99V99')", " ####", 0 }, /* to_char('1e20'::float4, '99V99') */
+{ "pg_float4_to_char('1e20', '999PR')", " ### ", 0 }, /* to_char('1e20'::float4, '999PR') */
+{ "pg_float4_to_char('1e20', 'B999')", " ###", 0 }, /* to_char('1e20'::float4, 'B999') */
+{ "pg_float4_to_char('1e20', '\"text\"999')", "text ###", 0 }, /* to_char('1e20'::float4, '"text"999') */
+{ "pg_float4_to_char('1e20', '0000')", " ####", 0 }, /* to_char('1e20'::float4, '0000') */
+{ "pg_float4_to_char('1e20', '9999')", " ####", 0 }, /* to_char('1e20'::float4, '9999') */
+{ "pg_float4_to_char('1e20', '9')", " #", 0 }, /* to_char('1e20'::float4, '9') */
+{ "pg_float4_to_char('1e20', 'FM9999')", "####", 0 }, /* to_char('1e20'::float4, 'FM9999') */
+{ "pg_float4_to_char('1e20', '0.00')", " #.", 0 }, /* to_char('1e20'::float4, '0.00') */
+{ "pg_float4_to_char('1e20', 'FM0.00')", "#.", 0 }, /* to_char('1e20'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1e20', '.99')", " .", 0 }, /* to_char('1e20'::float4, '.99') */
+{ "pg_float4_to_char('1e20', 'FM.99')", ".", 0 }, /* to_char('1e20'::float4, 'FM.99') */
+{ "pg_float4_to_char('1e20', '9.9')", " #.", 0 }, /* to_char('1e20'::float4, '9.9') */
+{ "pg_float4_to_char('1e20', 'FM9.9')", "#.", 0 }, /* to_char('1e20'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1e20', '999,999,999.999')", " ###,###,###.", 0 }, /* to_char('1e20'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1e20', 'FM999,999,999.999999999')", "###,###,###.", 0 }, /* to_char('1e20'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1e20', 'S999.99')", "+###.", 0 }, /* to_char('1e20'::float4, 'S999.99') */
+{ "pg_float4_to_char('1e20', '999.99S')", "###.+", 0 }, /* to_char('1e20'::float4, '999.99S') */
+{ "pg_float4_to_char('1e20', 'FM999.99MI')", "###.", 0 }, /* to_char('1e20'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1e20', 'FMSG999')", "+###", 0 }, /* to_char('1e20'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1e20', 'FM999.99PR')", "###.", 0 }, /* to_char('1e20'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1e20', '9.99EEEE')", " 1.00e+20", 0 }, /* to_char('1e20'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1e20', '9EEEE')", " 1e+20", 0 }, /* to_char('1e20'::float4, '9EEEE') */
+{ "pg_float4_to_char('1e20', '9.9999999EEEE')", " 1.0000000e+20", 0 }, /* to_char('1e20'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1e20', '9.999999999999999999EEEE')", " 1.000000020040877343e+20", 0 }, /* to_char('1e20'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1e20', 'rn')", "###############", 0 }, /* to_char('1e20'::float4, 'rn') */
+{ "pg_float4_to_char('1e20', '999TH')", " ###", 0 }, /* to_char('1e20'::float4, '999TH') */
+{ "pg_float4_to_char('1e20', '9999V9')", " #####", 0 }, /* to_char('1e20'::float4, '9999V9') */
+{ "pg_float4_to_char('1e20', '9V999')", " ####", 0 }, /* to_char('1e20'::float4, '9V999') */
+{ "pg_float4_to_char('1e20', '99V9999999999999999999')", "              Infinity", 0 }, /* to_char('1e20'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1e20', '9999999999999999999999.99999999')", "  100000002004087734272", 0 }, /* to_char('1e20'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1e20', '9.999999999999999')", " #.", 0 }, /* to_char('1e20'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1e20', '999.999999999999999')", " ###.", 0 }, /* to_char('1e20'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1e20', 'FM9.999999999999999')", "#.", 0 }, /* to_char('1e20'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1e20', '9999999999999999999999')", "  100000002004087734272", 0 }, /* to_char('1e20'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1e20', 'FM9990.0099')", "####.", 0 }, /* to_char('1e20'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1e20', 'FM0999.9900')", "####.", 0 }, /* to_char('1e20'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1e20', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e20'::float4, '9.99.9') */
+{ "pg_float4_to_char('1e20', '')", "", 0 }, /* to_char('1e20'::float4, '') */
+{ "pg_float4_to_char('-1e-10', '999.99')", "   -.00", 0 }, /* to_char('-1e-10'::float4, '999.99') */
+{ "pg_float4_to_char('-1e-10', 'FM999.00')", "-.00", 0 }, /* to_char('-1e-10'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-1e-10', '9G999D99')", "     -.00", 0 }, /* to_char('-1e-10'::float4, '9G999D99') */
+{ "pg_float4_to_char('-1e-10', 'S9999')", "   -0", 0 }, /* to_char('-1e-10'::float4, 'S9999') */
+{ "pg_float4_to_char('-1e-10', '9999MI')", "   0-", 0 }, /* to_char('-1e-10'::float4, '9999MI') */
+{ "pg_float4_to_char('-1e-10', 'PL999')", "   -0", 0 }, /* to_char('-1e-10'::float4, 'PL999') */
+{ "pg_float4_to_char('-1e-10', 'SG999')", "-  0", 0 }, /* to_char('-1e-10'::float4, 'SG999') */
+{ "pg_float4_to_char('-1e-10', '99.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-1e-10', 'RN')", "###############", 0 }, /* to_char('-1e-10'::float4, 'RN') */
+{ "pg_float4_to_char('-1e-10', 'FMRN')", "###############", 0 }, /* to_char('-1e-10'::float4, 'FMRN') */
+{ "pg_float4_to_char('-1e-10', '999th')", "  -0", 0 }, /* to_char('-1e-10'::float4, '999th') */
+{ "pg_float4_to_char('-1e-10', '99V99')", "   -0", 0 }, /* to_char('-1e-10'::float4, '99V99') */
+{ "pg_float4_to_char('-1e-10', '999PR')", "  <0>", 0 }, /* to_char('-1e-10'::float4, '999PR') */
+{ "pg_float4_to_char('-1e-10', 'B999')", "  -0", 0 }, /* to_char('-1e-10'::float4, 'B999') */
+{ "pg_float4_to_char('-1e-10', '\"text\"999')", "text  -0", 0 }, /* to_char('-1e-10'::float4, '"text"999') */
+{ "pg_float4_to_char('-1e-10', '0000')", "-0000", 0 }, /* to_char('-1e-10'::float4, '0000') */
+{ "pg_float4_to_char('-1e-10', '9999')", "   -0", 0 }, /* to_char('-1e-10'::float4, '9999') */
+{ "pg_float4_to_char('-1e-10', '9')", "-0", 0 }, /* to_char('-1e-10'::float4, '9') */
+{ "pg_float4_to_char('-1e-10', 'FM9999')", "-0", 0 }, /* to_char('-1e-10'::float4, 'FM9999') */
+{ "pg_float4_to_char('-1e-10', '0.00')", "-0.00", 0 }, /* to_char('-1e-10'::float4, '0.00') */
+{ "pg_float4_to_char('-1e-10', 'FM0.00')", "-0.00", 0 }, /* to_char('-1e-10'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-1e-10', '.99')", "-.##", 0 }, /* to_char('-1e-10'::float4, '.99') */
+{ "pg_float4_to_char('-1e-10', 'FM.99')", "-.##", 0 }, /* to_char('-1e-10'::float4, 'FM.99') */
+{ "pg_float4_to_char('-1e-10', '9.9')", " -.0", 0 }, /* to_char('-1e-10'::float4, '9.9') */
+{ "pg_float4_to_char('-1e-10', 'FM9.9')", "-0.", 0 }, /* to_char('-1e-10'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-1e-10', '999,999,999.999')", "           -.000", 0 }, /* to_char('-1e-10'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-1e-10', 'FM999,999,999.999999999')", "-0.", 0 }, /* to_char('-1e-10'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-1e-10', 'S999.99')", "   -.00", 0 }, /* to_char('-1e-10'::float4, 'S999.99') */
+{ "pg_float4_to_char('-1e-10', '999.99S')", "   .00-", 0 }, /* to_char('-1e-10'::float4, '999.99S') */
+{ "pg_float4_to_char('-1e-10', 'FM999.99MI')", "0.-", 0 }, /* to_char('-1e-10'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-1e-10', 'FMSG999')", "-0", 0 }, /* to_char('-1e-10'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-1e-10', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-1e-10'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-1e-10', '9.99EEEE')", "-1.00e-10", 0 }, /* to_char('-1e-10'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-1e-10', '9EEEE')", "-1e-10", 0 }, /* to_char('-1e-10'::float4, '9EEEE') */
+{ "pg_float4_to_char('-1e-10', '9.9999999EEEE')", "-1.0000000e-10", 0 }, /* to_char('-1e-10'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-1e-10', '9.999999999999999999EEEE')", "-1.000000013351431960e-10", 0 }, /* to_char('-1e-10'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-1e-10', 'rn')", "###############", 0 }, /* to_char('-1e-10'::float4, 'rn') */
+{ "pg_float4_to_char('-1e-10', '999TH')", "  -0", 0 }, /* to_char('-1e-10'::float4, '999TH') */
+{ "pg_float4_to_char('-1e-10', '9999V9')", "    -0", 0 }, /* to_char('-1e-10'::float4, '9999V9') */
+{ "pg_float4_to_char('-1e-10', '9V999')", "   -0", 0 }, /* to_char('-1e-10'::float4, '9V999') */
+{ "pg_float4_to_char('-1e-10', '99V9999999999999999999')", "           -1000000000", 0 }, /* to_char('-1e-10'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-1e-10', '9999999999999999999999.99999999')", "                      -.00000", 0 }, /* to_char('-1e-10'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-1e-10', '9.999999999999999')", " -.00000", 0 }, /* to_char('-1e-10'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-1e-10', '999.999999999999999')", "   -.00000", 0 }, /* to_char('-1e-10'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-1e-10', 'FM9.999999999999999')", "-0.", 0 }, /* to_char('-1e-10'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-1e-10', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-1e-10'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-1e-10', 'FM9990.0099')", "-0.00", 0 }, /* to_char('-1e-10'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-1e-10', 'FM0999.9900')", "-0000.0000", 0 }, /* to_char('-1e-10'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-1e-10', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-1e-10'::float4, '9.99.9') */
+{ "pg_float4_to_char('-1e-10', '')", "", 0 }, /* to_char('-1e-10'::float4, '') */
+{ "pg_float4_to_char('NaN', '999.99')", " NaN", 0 }, /* to_char('NaN'::float4, '999.99') */
+{ "pg_float4_to_char('NaN', 'FM999.00')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM999.00') */
+{ "pg_float4_to_char('NaN', '9G999D99')", "   NaN", 0 }, /* to_char('NaN'::float4, '9G999D99') */
+{ "pg_float4_to_char('NaN', 'S9999')", " +NaN", 0 }, /* to_char('NaN'::float4, 'S9999') */
+{ "pg_float4_to_char('NaN', '9999MI')", " NaN ", 0 }, /* to_char('NaN'::float4, '9999MI') */
+{ "pg_float4_to_char('NaN', 'PL999')", "+ NaN", 0 }, /* to_char('NaN'::float4, 'PL999') */
+{ "pg_float4_to_char('NaN', 'SG999')", "+NaN", 0 }, /* to_char('NaN'::float4, 'SG999') */
+{ "pg_float4_to_char('NaN', '99.99EEEE')", " ##.######", 0 }, /* to_char('NaN'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('NaN', 'RN')", "###############", 0 }, /* to_char('NaN'::float4, 'RN') */
+{ "pg_float4_to_char('NaN', 'FMRN')", "###############", 0 }, /* to_char('NaN'::float4, 'FMRN') */
+{ "pg_float4_to_char('NaN', '999th')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::float4, '999th') */
+{ "pg_float4_to_char('NaN', '99V99')", "  NaN", 0 }, /* to_char('NaN'::float4, '99V99') */
+{ "pg_float4_to_char('NaN', '999PR')", " NaN ", 0 }, /* to_char('NaN'::float4, '999PR') */
+{ "pg_float4_to_char('NaN', 'B999')", " NaN", 0 }, /* to_char('NaN'::float4, 'B999') */
+{ "pg_float4_to_char('NaN', '\"text\"999')", "text NaN", 0 }, /* to_char('NaN'::float4, '"text"999') */
+{ "pg_float4_to_char('NaN', '0000')", " 0NaN", 0 }, /* to_char('NaN'::float4, '0000') */
+{ "pg_float4_to_char('NaN', '9999')", "  NaN", 0 }, /* to_char('NaN'::float4, '9999') */
+{ "pg_float4_to_char('NaN', '9')", " #", 0 }, /* to_char('NaN'::float4, '9') */
+{ "pg_float4_to_char('NaN', 'FM9999')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM9999') */
+{ "pg_float4_to_char('NaN', '0.00')", " #.##", 0 }, /* to_char('NaN'::float4, '0.00') */
+{ "pg_float4_to_char('NaN', 'FM0.00')", "#.##", 0 }, /* to_char('NaN'::float4, 'FM0.00') */
+{ "pg_float4_to_char('NaN', '.99')", " .##", 0 }, /* to_char('NaN'::float4, '.99') */
+{ "pg_float4_to_char('NaN', 'FM.99')", ".##", 0 }, /* to_char('NaN'::float4, 'FM.99') */
+{ "pg_float4_to_char('NaN', '9.9')", " #.#", 0 }, /* to_char('NaN'::float4, '9.9') */
+{ "pg_float4_to_char('NaN', 'FM9.9')", "#.#", 0 }, /* to_char('NaN'::float4, 'FM9.9') */
+{ "pg_float4_to_char('NaN', '999,999,999.999')", "         NaN", 0 }, /* to_char('NaN'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('NaN', 'FM999,999,999.999999999')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('NaN', 'S999.99')", "+NaN", 0 }, /* to_char('NaN'::float4, 'S999.99') */
+{ "pg_float4_to_char('NaN', '999.99S')", "NaN", 0 }, /* to_char('NaN'::float4, '999.99S') */
+{ "pg_float4_to_char('NaN', 'FM999.99MI')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('NaN', 'FMSG999')", "+NaN", 0 }, /* to_char('NaN'::float4, 'FMSG999') */
+{ "pg_float4_to_char('NaN', 'FM999.99PR')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('NaN', '9.99EEEE')", " #.######", 0 }, /* to_char('NaN'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('NaN', '9EEEE')", " #.####", 0 }, /* to_char('NaN'::float4, '9EEEE') */
+{ "pg_float4_to_char('NaN', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('NaN'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('NaN', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('NaN'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('NaN', 'rn')", "###############", 0 }, /* to_char('NaN'::float4, 'rn') */
+{ "pg_float4_to_char('NaN', '999TH')", "\"NaN\" is not a number", 1 }, /* to_char('NaN'::float4, '999TH') */
+{ "pg_float4_to_char('NaN', '9999V9')", "   NaN", 0 }, /* to_char('NaN'::float4, '9999V9') */
+{ "pg_float4_to_char('NaN', '9V999')", "  NaN", 0 }, /* to_char('NaN'::float4, '9V999') */
+{ "pg_float4_to_char('NaN', '99V9999999999999999999')", "                   NaN", 0 }, /* to_char('NaN'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('NaN', '9999999999999999999999.99999999')", "                    NaN", 0 }, /* to_char('NaN'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('NaN', '9.999999999999999')", " #.###", 0 }, /* to_char('NaN'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('NaN', '999.999999999999999')", " NaN", 0 }, /* to_char('NaN'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('NaN', 'FM9.999999999999999')", "#.###", 0 }, /* to_char('NaN'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('NaN', '9999999999999999999999')", "                    NaN", 0 }, /* to_char('NaN'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('NaN', 'FM9990.0099')", "NaN", 0 }, /* to_char('NaN'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('NaN', 'FM0999.9900')", "0NaN", 0 }, /* to_char('NaN'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('NaN', '9.99.9')", "multiple decimal points", 1 }, /* to_char('NaN'::float4, '9.99.9') */
+{ "pg_float4_to_char('NaN', '')", "", 0 }, /* to_char('NaN'::float4, '') */
+{ "pg_float4_to_char('Infinity', '999.99')", " ###.", 0 }, /* to_char('Infinity'::float4, '999.99') */
+{ "pg_float4_to_char('Infinity', 'FM999.00')", "###.", 0 }, /* to_char('Infinity'::float4, 'FM999.00') */
+{ "pg_float4_to_char('Infinity', '9G999D99')", " #,###.", 0 }, /* to_char('Infinity'::float4, '9G999D99') */
+{ "pg_float4_to_char('Infinity', 'S9999')", "+####", 0 }, /* to_char('Infinity'::float4, 'S9999') */
+{ "pg_float4_to_char('Infinity', '9999MI')", "#### ", 0 }, /* to_char('Infinity'::float4, '9999MI') */
+{ "pg_float4_to_char('Infinity', 'PL999')", "+ ###", 0 }, /* to_char('Infinity'::float4, 'PL999') */
+{ "pg_float4_to_char('Infinity', 'SG999')", "+###", 0 }, /* to_char('Infinity'::float4, 'SG999') */
+{ "pg_float4_to_char('Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('Infinity'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('Infinity', 'RN')", "###############", 0 }, /* to_char('Infinity'::float4, 'RN') */
+{ "pg_float4_to_char('Infinity', 'FMRN')", "###############", 0 }, /* to_char('Infinity'::float4, 'FMRN') */
+{ "pg_float4_to_char('Infinity', '999th')", " ###", 0 }, /* to_char('Infinity'::float4, '999th') */
+{ "pg_float4_to_char('Infinity', '99V99')", " ####", 0 }, /* to_char('Infinity'::float4, '99V99') */
+{ "pg_float4_to_char('Infinity', '999PR')", " ### ", 0 }, /* to_char('Infinity'::float4, '999PR') */
+{ "pg_float4_to_char('Infinity', 'B999')", " ###", 0 }, /* to_char('Infinity'::float4, 'B999') */
+{ "pg_float4_to_char('Infinity', '\"text\"999')", "text ###", 0 }, /* to_char('Infinity'::float4, '"text"999') */
+{ "pg_float4_to_char('Infinity', '0000')", " ####", 0 }, /* to_char('Infinity'::float4, '0000') */
+{ "pg_float4_to_char('Infinity', '9999')", " ####", 0 }, /* to_char('Infinity'::float4, '9999') */
+{ "pg_float4_to_char('Infinity', '9')", " #", 0 }, /* to_char('Infinity'::float4, '9') */
+{ "pg_float4_to_char('Infinity', 'FM9999')", "####", 0 }, /* to_char('Infinity'::float4, 'FM9999') */
+{ "pg_float4_to_char('Infinity', '0.00')", " #.", 0 }, /* to_char('Infinity'::float4, '0.00') */
+{ "pg_float4_to_char('Infinity', 'FM0.00')", "#.", 0 }, /* to_char('Infinity'::float4, 'FM0.00') */
+{ "pg_float4_to_char('Infinity', '.99')", " .", 0 }, /* to_char('Infinity'::float4, '.99') */
+{ "pg_float4_to_char('Infinity', 'FM.99')", ".", 0 }, /* to_char('Infinity'::float4, 'FM.99') */
+{ "pg_float4_to_char('Infinity', '9.9')", " #.", 0 }, /* to_char('Infinity'::float4, '9.9') */
+{ "pg_float4_to_char('Infinity', 'FM9.9')", "#.", 0 }, /* to_char('Infinity'::float4, 'FM9.9') */
+{ "pg_float4_to_char('Infinity', '999,999,999.999')", "  In,fin,ity", 0 }, /* to_char('Infinity'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('Infinity', 'FM999,999,999.999999999')", "In,fin,ity", 0 }, /* to_char('Infinity'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('Infinity', 'S999.99')", "+###.", 0 }, /* to_char('Infinity'::float4, 'S999.99') */
+{ "pg_float4_to_char('Infinity', '999.99S')", "###.+", 0 }, /* to_char('Infinity'::float4, '999.99S') */
+{ "pg_float4_to_char('Infinity', 'FM999.99MI')", "###.", 0 }, /* to_char('Infinity'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('Infinity', 'FMSG999')", "+###", 0 }, /* to_char('Infinity'::float4, 'FMSG999') */
+{ "pg_float4_to_char('Infinity', 'FM999.99PR')", "###.", 0 }, /* to_char('Infinity'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('Infinity'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('Infinity', '9EEEE')", " #.####", 0 }, /* to_char('Infinity'::float4, '9EEEE') */
+{ "pg_float4_to_char('Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('Infinity'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('Infinity', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('Infinity'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('Infinity', 'rn')", "###############", 0 }, /* to_char('Infinity'::float4, 'rn') */
+{ "pg_float4_to_char('Infinity', '999TH')", " ###", 0 }, /* to_char('Infinity'::float4, '999TH') */
+{ "pg_float4_to_char('Infinity', '9999V9')", " #####", 0 }, /* to_char('Infinity'::float4, '9999V9') */
+{ "pg_float4_to_char('Infinity', '9V999')", " ####", 0 }, /* to_char('Infinity'::float4, '9V999') */
+{ "pg_float4_to_char('Infinity', '99V9999999999999999999')", "              Infinity", 0 }, /* to_char('Infinity'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('Infinity', '9999999999999999999999.99999999')", "               Infinity", 0 }, /* to_char('Infinity'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('Infinity', '9.999999999999999')", " #.", 0 }, /* to_char('Infinity'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('Infinity', '999.999999999999999')", " ###.", 0 }, /* to_char('Infinity'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('Infinity', 'FM9.999999999999999')", "#.", 0 }, /* to_char('Infinity'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('Infinity', '9999999999999999999999')", "               Infinity", 0 }, /* to_char('Infinity'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('Infinity', 'FM9990.0099')", "####.", 0 }, /* to_char('Infinity'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('Infinity', 'FM0999.9900')", "####.", 0 }, /* to_char('Infinity'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('Infinity'::float4, '9.99.9') */
+{ "pg_float4_to_char('Infinity', '')", "", 0 }, /* to_char('Infinity'::float4, '') */
+{ "pg_float4_to_char('-Infinity', '999.99')", "-###.", 0 }, /* to_char('-Infinity'::float4, '999.99') */
+{ "pg_float4_to_char('-Infinity', 'FM999.00')", "-###.", 0 }, /* to_char('-Infinity'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-Infinity', '9G999D99')", "-#,###.", 0 }, /* to_char('-Infinity'::float4, '9G999D99') */
+{ "pg_float4_to_char('-Infinity', 'S9999')", "-####", 0 }, /* to_char('-Infinity'::float4, 'S9999') */
+{ "pg_float4_to_char('-Infinity', '9999MI')", "####-", 0 }, /* to_char('-Infinity'::float4, '9999MI') */
+{ "pg_float4_to_char('-Infinity', 'PL999')", " -###", 0 }, /* to_char('-Infinity'::float4, 'PL999') */
+{ "pg_float4_to_char('-Infinity', 'SG999')", "-###", 0 }, /* to_char('-Infinity'::float4, 'SG999') */
+{ "pg_float4_to_char('-Infinity', '99.99EEEE')", " ##.######", 0 }, /* to_char('-Infinity'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-Infinity', 'RN')", "###############", 0 }, /* to_char('-Infinity'::float4, 'RN') */
+{ "pg_float4_to_char('-Infinity', 'FMRN')", "###############", 0 }, /* to_char('-Infinity'::float4, 'FMRN') */
+{ "pg_float4_to_char('-Infinity', '999th')", "-###", 0 }, /* to_char('-Infinity'::float4, '999th') */
+{ "pg_float4_to_char('-Infinity', '99V99')", "-####", 0 }, /* to_char('-Infinity'::float4, '99V99') */
+{ "pg_float4_to_char('-Infinity', '999PR')", "<###>", 0 }, /* to_char('-Infinity'::float4, '999PR') */
+{ "pg_float4_to_char('-Infinity', 'B999')", "-###", 0 }, /* to_char('-Infinity'::float4, 'B999') */
+{ "pg_float4_to_char('-Infinity', '\"text\"999')", "text-###", 0 }, /* to_char('-Infinity'::float4, '"text"999') */
+{ "pg_float4_to_char('-Infinity', '0000')", "-####", 0 }, /* to_char('-Infinity'::float4, '0000') */
+{ "pg_float4_to_char('-Infinity', '9999')", "-####", 0 }, /* to_char('-Infinity'::float4, '9999') */
+{ "pg_float4_to_char('-Infinity', '9')", "-#", 0 }, /* to_char('-Infinity'::float4, '9') */
+{ "pg_float4_to_char('-Infinity', 'FM9999')", "-####", 0 }, /* to_char('-Infinity'::float4, 'FM9999') */
+{ "pg_float4_to_char('-Infinity', '0.00')", "-#.", 0 }, /* to_char('-Infinity'::float4, '0.00') */
+{ "pg_float4_to_char('-Infinity', 'FM0.00')", "-#.", 0 }, /* to_char('-Infinity'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-Infinity', '.99')", "-.", 0 }, /* to_char('-Infinity'::float4, '.99') */
+{ "pg_float4_to_char('-Infinity', 'FM.99')", "-.", 0 }, /* to_char('-Infinity'::float4, 'FM.99') */
+{ "pg_float4_to_char('-Infinity', '9.9')", "-#.", 0 }, /* to_char('-Infinity'::float4, '9.9') */
+{ "pg_float4_to_char('-Infinity', 'FM9.9')", "-#.", 0 }, /* to_char('-Infinity'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-Infinity', '999,999,999.999')", " -In,fin,ity", 0 }, /* to_char('-Infinity'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-Infinity', 'FM999,999,999.999999999')", "-In,fin,ity", 0 }, /* to_char('-Infinity'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-Infinity', 'S999.99')", "-###.", 0 }, /* to_char('-Infinity'::float4, 'S999.99') */
+{ "pg_float4_to_char('-Infinity', '999.99S')", "###.-", 0 }, /* to_char('-Infinity'::float4, '999.99S') */
+{ "pg_float4_to_char('-Infinity', 'FM999.99MI')", "###.-", 0 }, /* to_char('-Infinity'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-Infinity', 'FMSG999')", "-###", 0 }, /* to_char('-Infinity'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-Infinity', 'FM999.99PR')", "<###.>", 0 }, /* to_char('-Infinity'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-Infinity', '9.99EEEE')", " #.######", 0 }, /* to_char('-Infinity'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-Infinity', '9EEEE')", " #.####", 0 }, /* to_char('-Infinity'::float4, '9EEEE') */
+{ "pg_float4_to_char('-Infinity', '9.9999999EEEE')", " #.###########", 0 }, /* to_char('-Infinity'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-Infinity', '9.999999999999999999EEEE')", " #.######################", 0 }, /* to_char('-Infinity'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-Infinity', 'rn')", "###############", 0 }, /* to_char('-Infinity'::float4, 'rn') */
+{ "pg_float4_to_char('-Infinity', '999TH')", "-###", 0 }, /* to_char('-Infinity'::float4, '999TH') */
+{ "pg_float4_to_char('-Infinity', '9999V9')", "-#####", 0 }, /* to_char('-Infinity'::float4, '9999V9') */
+{ "pg_float4_to_char('-Infinity', '9V999')", "-####", 0 }, /* to_char('-Infinity'::float4, '9V999') */
+{ "pg_float4_to_char('-Infinity', '99V9999999999999999999')", "             -Infinity", 0 }, /* to_char('-Infinity'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-Infinity', '9999999999999999999999.99999999')", "              -Infinity", 0 }, /* to_char('-Infinity'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-Infinity', '9.999999999999999')", "-#.", 0 }, /* to_char('-Infinity'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-Infinity', '999.999999999999999')", "-###.", 0 }, /* to_char('-Infinity'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-Infinity', 'FM9.999999999999999')", "-#.", 0 }, /* to_char('-Infinity'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-Infinity', '9999999999999999999999')", "              -Infinity", 0 }, /* to_char('-Infinity'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-Infinity', 'FM9990.0099')", "-####.", 0 }, /* to_char('-Infinity'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-Infinity', 'FM0999.9900')", "-####.", 0 }, /* to_char('-Infinity'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-Infinity', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-Infinity'::float4, '9.99.9') */
+{ "pg_float4_to_char('-Infinity', '')", "", 0 }, /* to_char('-Infinity'::float4, '') */
+{ "pg_float4_to_char('0.1', '999.99')", "    .10", 0 }, /* to_char('0.1'::float4, '999.99') */
+{ "pg_float4_to_char('0.1', 'FM999.00')", ".10", 0 }, /* to_char('0.1'::float4, 'FM999.00') */
+{ "pg_float4_to_char('0.1', '9G999D99')", "      .10", 0 }, /* to_char('0.1'::float4, '9G999D99') */
+{ "pg_float4_to_char('0.1', 'S9999')", "   +0", 0 }, /* to_char('0.1'::float4, 'S9999') */
+{ "pg_float4_to_char('0.1', '9999MI')", "   0 ", 0 }, /* to_char('0.1'::float4, '9999MI') */
+{ "pg_float4_to_char('0.1', 'PL999')", "+   0", 0 }, /* to_char('0.1'::float4, 'PL999') */
+{ "pg_float4_to_char('0.1', 'SG999')", "+  0", 0 }, /* to_char('0.1'::float4, 'SG999') */
+{ "pg_float4_to_char('0.1', '99.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('0.1', 'RN')", "###############", 0 }, /* to_char('0.1'::float4, 'RN') */
+{ "pg_float4_to_char('0.1', 'FMRN')", "###############", 0 }, /* to_char('0.1'::float4, 'FMRN') */
+{ "pg_float4_to_char('0.1', '999th')", "   0th", 0 }, /* to_char('0.1'::float4, '999th') */
+{ "pg_float4_to_char('0.1', '99V99')", "   10", 0 }, /* to_char('0.1'::float4, '99V99') */
+{ "pg_float4_to_char('0.1', '999PR')", "   0 ", 0 }, /* to_char('0.1'::float4, '999PR') */
+{ "pg_float4_to_char('0.1', 'B999')", "   0", 0 }, /* to_char('0.1'::float4, 'B999') */
+{ "pg_float4_to_char('0.1', '\"text\"999')", "text   0", 0 }, /* to_char('0.1'::float4, '"text"999') */
+{ "pg_float4_to_char('0.1', '0000')", " 0000", 0 }, /* to_char('0.1'::float4, '0000') */
+{ "pg_float4_to_char('0.1', '9999')", "    0", 0 }, /* to_char('0.1'::float4, '9999') */
+{ "pg_float4_to_char('0.1', '9')", " 0", 0 }, /* to_char('0.1'::float4, '9') */
+{ "pg_float4_to_char('0.1', 'FM9999')", "0", 0 }, /* to_char('0.1'::float4, 'FM9999') */
+{ "pg_float4_to_char('0.1', '0.00')", " 0.10", 0 }, /* to_char('0.1'::float4, '0.00') */
+{ "pg_float4_to_char('0.1', 'FM0.00')", "0.10", 0 }, /* to_char('0.1'::float4, 'FM0.00') */
+{ "pg_float4_to_char('0.1', '.99')", " .##", 0 }, /* to_char('0.1'::float4, '.99') */
+{ "pg_float4_to_char('0.1', 'FM.99')", ".##", 0 }, /* to_char('0.1'::float4, 'FM.99') */
+{ "pg_float4_to_char('0.1', '9.9')", "  .1", 0 }, /* to_char('0.1'::float4, '9.9') */
+{ "pg_float4_to_char('0.1', 'FM9.9')", ".1", 0 }, /* to_char('0.1'::float4, 'FM9.9') */
+{ "pg_float4_to_char('0.1', '999,999,999.999')", "            .100", 0 }, /* to_char('0.1'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('0.1', 'FM999,999,999.999999999')", ".1", 0 }, /* to_char('0.1'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('0.1', 'S999.99')", "   +.10", 0 }, /* to_char('0.1'::float4, 'S999.99') */
+{ "pg_float4_to_char('0.1', '999.99S')", "   .10+", 0 }, /* to_char('0.1'::float4, '999.99S') */
+{ "pg_float4_to_char('0.1', 'FM999.99MI')", ".1", 0 }, /* to_char('0.1'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('0.1', 'FMSG999')", "+0", 0 }, /* to_char('0.1'::float4, 'FMSG999') */
+{ "pg_float4_to_char('0.1', 'FM999.99PR')", ".1", 0 }, /* to_char('0.1'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('0.1', '9.99EEEE')", " 1.00e-01", 0 }, /* to_char('0.1'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('0.1', '9EEEE')", " 1e-01", 0 }, /* to_char('0.1'::float4, '9EEEE') */
+{ "pg_float4_to_char('0.1', '9.9999999EEEE')", " 1.0000000e-01", 0 }, /* to_char('0.1'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('0.1', '9.999999999999999999EEEE')", " 1.000000014901161194e-01", 0 }, /* to_char('0.1'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('0.1', 'rn')", "###############", 0 }, /* to_char('0.1'::float4, 'rn') */
+{ "pg_float4_to_char('0.1', '999TH')", "   0TH", 0 }, /* to_char('0.1'::float4, '999TH') */
+{ "pg_float4_to_char('0.1', '9999V9')", "     1", 0 }, /* to_char('0.1'::float4, '9999V9') */
+{ "pg_float4_to_char('0.1', '9V999')", "  100", 0 }, /* to_char('0.1'::float4, '9V999') */
+{ "pg_float4_to_char('0.1', '99V9999999999999999999')", "    999999984306749440", 0 }, /* to_char('0.1'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('0.1', '9999999999999999999999.99999999')", "                       .10000", 0 }, /* to_char('0.1'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('0.1', '9.999999999999999')", "  .10000", 0 }, /* to_char('0.1'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('0.1', '999.999999999999999')", "    .10000", 0 }, /* to_char('0.1'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('0.1', 'FM9.999999999999999')", ".1", 0 }, /* to_char('0.1'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('0.1', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.1'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('0.1', 'FM9990.0099')", "0.10", 0 }, /* to_char('0.1'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('0.1', 'FM0999.9900')", "0000.1000", 0 }, /* to_char('0.1'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('0.1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.1'::float4, '9.99.9') */
+{ "pg_float4_to_char('0.1', '')", "", 0 }, /* to_char('0.1'::float4, '') */
+{ "pg_float4_to_char('9.995', '999.99')", "   9.99", 0 }, /* to_char('9.995'::float4, '999.99') */
+{ "pg_float4_to_char('9.995', 'FM999.00')", "9.99", 0 }, /* to_char('9.995'::float4, 'FM999.00') */
+{ "pg_float4_to_char('9.995', '9G999D99')", "     9.99", 0 }, /* to_char('9.995'::float4, '9G999D99') */
+{ "pg_float4_to_char('9.995', 'S9999')", "  +10", 0 }, /* to_char('9.995'::float4, 'S9999') */
+{ "pg_float4_to_char('9.995', '9999MI')", "  10 ", 0 }, /* to_char('9.995'::float4, '9999MI') */
+{ "pg_float4_to_char('9.995', 'PL999')", "+  10", 0 }, /* to_char('9.995'::float4, 'PL999') */
+{ "pg_float4_to_char('9.995', 'SG999')", "+ 10", 0 }, /* to_char('9.995'::float4, 'SG999') */
+{ "pg_float4_to_char('9.995', '99.99EEEE')", " 9.99e+00", 0 }, /* to_char('9.995'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('9.995', 'RN')", "              X", 0 }, /* to_char('9.995'::float4, 'RN') */
+{ "pg_float4_to_char('9.995', 'FMRN')", "X", 0 }, /* to_char('9.995'::float4, 'FMRN') */
+{ "pg_float4_to_char('9.995', '999th')", "  10th", 0 }, /* to_char('9.995'::float4, '999th') */
+{ "pg_float4_to_char('9.995', '99V99')", " 1000", 0 }, /* to_char('9.995'::float4, '99V99') */
+{ "pg_float4_to_char('9.995', '999PR')", "  10 ", 0 }, /* to_char('9.995'::float4, '999PR') */
+{ "pg_float4_to_char('9.995', 'B999')", "  10", 0 }, /* to_char('9.995'::float4, 'B999') */
+{ "pg_float4_to_char('9.995', '\"text\"999')", "text  10", 0 }, /* to_char('9.995'::float4, '"text"999') */
+{ "pg_float4_to_char('9.995', '0000')", " 0010", 0 }, /* to_char('9.995'::float4, '0000') */
+{ "pg_float4_to_char('9.995', '9999')", "   10", 0 }, /* to_char('9.995'::float4, '9999') */
+{ "pg_float4_to_char('9.995', '9')", " #", 0 }, /* to_char('9.995'::float4, '9') */
+{ "pg_float4_to_char('9.995', 'FM9999')", "10", 0 }, /* to_char('9.995'::float4, 'FM9999') */
+{ "pg_float4_to_char('9.995', '0.00')", " 9.99", 0 }, /* to_char('9.995'::float4, '0.00') */
+{ "pg_float4_to_char('9.995', 'FM0.00')", "9.99", 0 }, /* to_char('9.995'::float4, 'FM0.00') */
+{ "pg_float4_to_char('9.995', '.99')", " .##", 0 }, /* to_char('9.995'::float4, '.99') */
+{ "pg_float4_to_char('9.995', 'FM.99')", ".##", 0 }, /* to_char('9.995'::float4, 'FM.99') */
+{ "pg_float4_to_char('9.995', '9.9')", " #.#", 0 }, /* to_char('9.995'::float4, '9.9') */
+{ "pg_float4_to_char('9.995', 'FM9.9')", "#.#", 0 }, /* to_char('9.995'::float4, 'FM9.9') */
+{ "pg_float4_to_char('9.995', '999,999,999.999')", "           9.995", 0 }, /* to_char('9.995'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('9.995', 'FM999,999,999.999999999')", "9.995", 0 }, /* to_char('9.995'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('9.995', 'S999.99')", "  +9.99", 0 }, /* to_char('9.995'::float4, 'S999.99') */
+{ "pg_float4_to_char('9.995', '999.99S')", "  9.99+", 0 }, /* to_char('9.995'::float4, '999.99S') */
+{ "pg_float4_to_char('9.995', 'FM999.99MI')", "9.99", 0 }, /* to_char('9.995'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('9.995', 'FMSG999')", "+10", 0 }, /* to_char('9.995'::float4, 'FMSG999') */
+{ "pg_float4_to_char('9.995', 'FM999.99PR')", "9.99", 0 }, /* to_char('9.995'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('9.995', '9.99EEEE')", " 9.99e+00", 0 }, /* to_char('9.995'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('9.995', '9EEEE')", " 1e+01", 0 }, /* to_char('9.995'::float4, '9EEEE') */
+{ "pg_float4_to_char('9.995', '9.9999999EEEE')", " 9.9949999e+00", 0 }, /* to_char('9.995'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('9.995', '9.999999999999999999EEEE')", " 9.994999885559082031e+00", 0 }, /* to_char('9.995'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('9.995', 'rn')", "              x", 0 }, /* to_char('9.995'::float4, 'rn') */
+{ "pg_float4_to_char('9.995', '999TH')", "  10TH", 0 }, /* to_char('9.995'::float4, '999TH') */
+{ "pg_float4_to_char('9.995', '9999V9')", "   100", 0 }, /* to_char('9.995'::float4, '9999V9') */
+{ "pg_float4_to_char('9.995', '9V999')", " 9995", 0 }, /* to_char('9.995'::float4, '9V999') */
+{ "pg_float4_to_char('9.995', '99V9999999999999999999')", "  99949996215256481792", 0 }, /* to_char('9.995'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('9.995', '9999999999999999999999.99999999')", "                      9.9950", 0 }, /* to_char('9.995'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('9.995', '9.999999999999999')", " 9.9950", 0 }, /* to_char('9.995'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('9.995', '999.999999999999999')", "   9.9950", 0 }, /* to_char('9.995'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('9.995', 'FM9.999999999999999')", "9.995", 0 }, /* to_char('9.995'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('9.995', '9999999999999999999999')", "                     10", 0 }, /* to_char('9.995'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('9.995', 'FM9990.0099')", "9.995", 0 }, /* to_char('9.995'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('9.995', 'FM0999.9900')", "0009.9950", 0 }, /* to_char('9.995'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('9.995', '9.99.9')", "multiple decimal points", 1 }, /* to_char('9.995'::float4, '9.99.9') */
+{ "pg_float4_to_char('9.995', '')", "", 0 }, /* to_char('9.995'::float4, '') */
+{ "pg_float4_to_char('1e300', '999.99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999.99') */
+{ "pg_float4_to_char('1e300', 'FM999.00')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1e300', '9G999D99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9G999D99') */
+{ "pg_float4_to_char('1e300', 'S9999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'S9999') */
+{ "pg_float4_to_char('1e300', '9999MI')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9999MI') */
+{ "pg_float4_to_char('1e300', 'PL999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'PL999') */
+{ "pg_float4_to_char('1e300', 'SG999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'SG999') */
+{ "pg_float4_to_char('1e300', '99.99EEEE')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1e300', 'RN')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'RN') */
+{ "pg_float4_to_char('1e300', 'FMRN')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FMRN') */
+{ "pg_float4_to_char('1e300', '999th')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999th') */
+{ "pg_float4_to_char('1e300', '99V99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '99V99') */
+{ "pg_float4_to_char('1e300', '999PR')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999PR') */
+{ "pg_float4_to_char('1e300', 'B999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'B999') */
+{ "pg_float4_to_char('1e300', '\"text\"999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '"text"999') */
+{ "pg_float4_to_char('1e300', '0000')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '0000') */
+{ "pg_float4_to_char('1e300', '9999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9999') */
+{ "pg_float4_to_char('1e300', '9')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9') */
+{ "pg_float4_to_char('1e300', 'FM9999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM9999') */
+{ "pg_float4_to_char('1e300', '0.00')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '0.00') */
+{ "pg_float4_to_char('1e300', 'FM0.00')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1e300', '.99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '.99') */
+{ "pg_float4_to_char('1e300', 'FM.99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM.99') */
+{ "pg_float4_to_char('1e300', '9.9')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.9') */
+{ "pg_float4_to_char('1e300', 'FM9.9')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1e300', '999,999,999.999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1e300', 'FM999,999,999.999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1e300', 'S999.99')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'S999.99') */
+{ "pg_float4_to_char('1e300', '999.99S')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999.99S') */
+{ "pg_float4_to_char('1e300', 'FM999.99MI')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1e300', 'FMSG999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1e300', 'FM999.99PR')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1e300', '9.99EEEE')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1e300', '9EEEE')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9EEEE') */
+{ "pg_float4_to_char('1e300', '9.9999999EEEE')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1e300', '9.999999999999999999EEEE')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1e300', 'rn')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'rn') */
+{ "pg_float4_to_char('1e300', '999TH')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999TH') */
+{ "pg_float4_to_char('1e300', '9999V9')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9999V9') */
+{ "pg_float4_to_char('1e300', '9V999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9V999') */
+{ "pg_float4_to_char('1e300', '99V9999999999999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1e300', '9999999999999999999999.99999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1e300', '9.999999999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1e300', '999.999999999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1e300', 'FM9.999999999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1e300', '9999999999999999999999')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1e300', 'FM9990.0099')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1e300', 'FM0999.9900')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1e300', '9.99.9')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '9.99.9') */
+{ "pg_float4_to_char('1e300', '')", "\"1e300\" is out of range for type real", 1 }, /* to_char('1e300'::float4, '') */
+{ "pg_float4_to_char('3999.5', '999.99')", " ###.##", 0 }, /* to_char('3999.5'::float4, '999.99') */
+{ "pg_float4_to_char('3999.5', 'FM999.00')", "###.##", 0 }, /* to_char('3999.5'::float4, 'FM999.00') */
+{ "pg_float4_to_char('3999.5', '9G999D99')", " 3,999.50", 0 }, /* to_char('3999.5'::float4, '9G999D99') */
+{ "pg_float4_to_char('3999.5', 'S9999')", "+4000", 0 }, /* to_char('3999.5'::float4, 'S9999') */
+{ "pg_float4_to_char('3999.5', '9999MI')", "4000 ", 0 }, /* to_char('3999.5'::float4, '9999MI') */
+{ "pg_float4_to_char('3999.5', 'PL999')", "+ ###", 0 }, /* to_char('3999.5'::float4, 'PL999') */
+{ "pg_float4_to_char('3999.5', 'SG999')", "+###", 0 }, /* to_char('3999.5'::float4, 'SG999') */
+{ "pg_float4_to_char('3999.5', '99.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('3999.5', 'RN')", "###############", 0 }, /* to_char('3999.5'::float4, 'RN') */
+{ "pg_float4_to_char('3999.5', 'FMRN')", "###############", 0 }, /* to_char('3999.5'::float4, 'FMRN') */
+{ "pg_float4_to_char('3999.5', '999th')", " ###", 0 }, /* to_char('3999.5'::float4, '999th') */
+{ "pg_float4_to_char('3999.5', '99V99')", " ####", 0 }, /* to_char('3999.5'::float4, '99V99') */
+{ "pg_float4_to_char('3999.5', '999PR')", " ### ", 0 }, /* to_char('3999.5'::float4, '999PR') */
+{ "pg_float4_to_char('3999.5', 'B999')", " ###", 0 }, /* to_char('3999.5'::float4, 'B999') */
+{ "pg_float4_to_char('3999.5', '\"text\"999')", "text ###", 0 }, /* to_char('3999.5'::float4, '"text"999') */
+{ "pg_float4_to_char('3999.5', '0000')", " 4000", 0 }, /* to_char('3999.5'::float4, '0000') */
+{ "pg_float4_to_char('3999.5', '9999')", " 4000", 0 }, /* to_char('3999.5'::float4, '9999') */
+{ "pg_float4_to_char('3999.5', '9')", " #", 0 }, /* to_char('3999.5'::float4, '9') */
+{ "pg_float4_to_char('3999.5', 'FM9999')", "4000", 0 }, /* to_char('3999.5'::float4, 'FM9999') */
+{ "pg_float4_to_char('3999.5', '0.00')", " #.##", 0 }, /* to_char('3999.5'::float4, '0.00') */
+{ "pg_float4_to_char('3999.5', 'FM0.00')", "#.##", 0 }, /* to_char('3999.5'::float4, 'FM0.00') */
+{ "pg_float4_to_char('3999.5', '.99')", " .##", 0 }, /* to_char('3999.5'::float4, '.99') */
+{ "pg_float4_to_char('3999.5', 'FM.99')", ".##", 0 }, /* to_char('3999.5'::float4, 'FM.99') */
+{ "pg_float4_to_char('3999.5', '9.9')", " #.#", 0 }, /* to_char('3999.5'::float4, '9.9') */
+{ "pg_float4_to_char('3999.5', 'FM9.9')", "#.#", 0 }, /* to_char('3999.5'::float4, 'FM9.9') */
+{ "pg_float4_to_char('3999.5', '999,999,999.999')", "       3,999.50", 0 }, /* to_char('3999.5'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('3999.5', 'FM999,999,999.999999999')", "3,999.5", 0 }, /* to_char('3999.5'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('3999.5', 'S999.99')", "+###.##", 0 }, /* to_char('3999.5'::float4, 'S999.99') */
+{ "pg_float4_to_char('3999.5', '999.99S')", "###.##+", 0 }, /* to_char('3999.5'::float4, '999.99S') */
+{ "pg_float4_to_char('3999.5', 'FM999.99MI')", "###.##", 0 }, /* to_char('3999.5'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('3999.5', 'FMSG999')", "+###", 0 }, /* to_char('3999.5'::float4, 'FMSG999') */
+{ "pg_float4_to_char('3999.5', 'FM999.99PR')", "###.##", 0 }, /* to_char('3999.5'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('3999.5', '9.99EEEE')", " 4.00e+03", 0 }, /* to_char('3999.5'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('3999.5', '9EEEE')", " 4e+03", 0 }, /* to_char('3999.5'::float4, '9EEEE') */
+{ "pg_float4_to_char('3999.5', '9.9999999EEEE')", " 3.9995000e+03", 0 }, /* to_char('3999.5'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('3999.5', '9.999999999999999999EEEE')", " 3.999500000000000000e+03", 0 }, /* to_char('3999.5'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('3999.5', 'rn')", "###############", 0 }, /* to_char('3999.5'::float4, 'rn') */
+{ "pg_float4_to_char('3999.5', '999TH')", " ###", 0 }, /* to_char('3999.5'::float4, '999TH') */
+{ "pg_float4_to_char('3999.5', '9999V9')", " 39995", 0 }, /* to_char('3999.5'::float4, '9999V9') */
+{ "pg_float4_to_char('3999.5', '9V999')", " ####", 0 }, /* to_char('3999.5'::float4, '9V999') */
+{ "pg_float4_to_char('3999.5', '99V9999999999999999999')", " #####################", 0 }, /* to_char('3999.5'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('3999.5', '9999999999999999999999.99999999')", "                   3999.50", 0 }, /* to_char('3999.5'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('3999.5', '9.999999999999999')", " #.##", 0 }, /* to_char('3999.5'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('3999.5', '999.999999999999999')", " ###.##", 0 }, /* to_char('3999.5'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('3999.5', 'FM9.999999999999999')", "#.##", 0 }, /* to_char('3999.5'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('3999.5', '9999999999999999999999')", "                   4000", 0 }, /* to_char('3999.5'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('3999.5', 'FM9990.0099')", "3999.50", 0 }, /* to_char('3999.5'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('3999.5', 'FM0999.9900')", "3999.50", 0 }, /* to_char('3999.5'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('3999.5', '9.99.9')", "multiple decimal points", 1 }, /* to_char('3999.5'::float4, '9.99.9') */
+{ "pg_float4_to_char('3999.5', '')", "", 0 }, /* to_char('3999.5'::float4, '') */
+{ "pg_float4_to_char('12', '999.99')", "  12.00", 0 }, /* to_char('12'::float4, '999.99') */
+{ "pg_float4_to_char('12', 'FM999.00')", "12.00", 0 }, /* to_char('12'::float4, 'FM999.00') */
+{ "pg_float4_to_char('12', '9G999D99')", "    12.00", 0 }, /* to_char('12'::float4, '9G999D99') */
+{ "pg_float4_to_char('12', 'S9999')", "  +12", 0 }, /* to_char('12'::float4, 'S9999') */
+{ "pg_float4_to_char('12', '9999MI')", "  12 ", 0 }, /* to_char('12'::float4, '9999MI') */
+{ "pg_float4_to_char('12', 'PL999')", "+  12", 0 }, /* to_char('12'::float4, 'PL999') */
+{ "pg_float4_to_char('12', 'SG999')", "+ 12", 0 }, /* to_char('12'::float4, 'SG999') */
+{ "pg_float4_to_char('12', '99.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('12', 'RN')", "            XII", 0 }, /* to_char('12'::float4, 'RN') */
+{ "pg_float4_to_char('12', 'FMRN')", "XII", 0 }, /* to_char('12'::float4, 'FMRN') */
+{ "pg_float4_to_char('12', '999th')", "  12th", 0 }, /* to_char('12'::float4, '999th') */
+{ "pg_float4_to_char('12', '99V99')", " 1200", 0 }, /* to_char('12'::float4, '99V99') */
+{ "pg_float4_to_char('12', '999PR')", "  12 ", 0 }, /* to_char('12'::float4, '999PR') */
+{ "pg_float4_to_char('12', 'B999')", "  12", 0 }, /* to_char('12'::float4, 'B999') */
+{ "pg_float4_to_char('12', '\"text\"999')", "text  12", 0 }, /* to_char('12'::float4, '"text"999') */
+{ "pg_float4_to_char('12', '0000')", " 0012", 0 }, /* to_char('12'::float4, '0000') */
+{ "pg_float4_to_char('12', '9999')", "   12", 0 }, /* to_char('12'::float4, '9999') */
+{ "pg_float4_to_char('12', '9')", " #", 0 }, /* to_char('12'::float4, '9') */
+{ "pg_float4_to_char('12', 'FM9999')", "12", 0 }, /* to_char('12'::float4, 'FM9999') */
+{ "pg_float4_to_char('12', '0.00')", " #.##", 0 }, /* to_char('12'::float4, '0.00') */
+{ "pg_float4_to_char('12', 'FM0.00')", "#.##", 0 }, /* to_char('12'::float4, 'FM0.00') */
+{ "pg_float4_to_char('12', '.99')", " .##", 0 }, /* to_char('12'::float4, '.99') */
+{ "pg_float4_to_char('12', 'FM.99')", ".##", 0 }, /* to_char('12'::float4, 'FM.99') */
+{ "pg_float4_to_char('12', '9.9')", " #.#", 0 }, /* to_char('12'::float4, '9.9') */
+{ "pg_float4_to_char('12', 'FM9.9')", "#.#", 0 }, /* to_char('12'::float4, 'FM9.9') */
+{ "pg_float4_to_char('12', '999,999,999.999')", "          12.000", 0 }, /* to_char('12'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('12', 'FM999,999,999.999999999')", "12.", 0 }, /* to_char('12'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('12', 'S999.99')", " +12.00", 0 }, /* to_char('12'::float4, 'S999.99') */
+{ "pg_float4_to_char('12', '999.99S')", " 12.00+", 0 }, /* to_char('12'::float4, '999.99S') */
+{ "pg_float4_to_char('12', 'FM999.99MI')", "12.", 0 }, /* to_char('12'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('12', 'FMSG999')", "+12", 0 }, /* to_char('12'::float4, 'FMSG999') */
+{ "pg_float4_to_char('12', 'FM999.99PR')", "12.", 0 }, /* to_char('12'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('12', '9.99EEEE')", " 1.20e+01", 0 }, /* to_char('12'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('12', '9EEEE')", " 1e+01", 0 }, /* to_char('12'::float4, '9EEEE') */
+{ "pg_float4_to_char('12', '9.9999999EEEE')", " 1.2000000e+01", 0 }, /* to_char('12'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('12', '9.999999999999999999EEEE')", " 1.200000000000000000e+01", 0 }, /* to_char('12'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('12', 'rn')", "            xii", 0 }, /* to_char('12'::float4, 'rn') */
+{ "pg_float4_to_char('12', '999TH')", "  12TH", 0 }, /* to_char('12'::float4, '999TH') */
+{ "pg_float4_to_char('12', '9999V9')", "   120", 0 }, /* to_char('12'::float4, '9999V9') */
+{ "pg_float4_to_char('12', '9V999')", " ####", 0 }, /* to_char('12'::float4, '9V999') */
+{ "pg_float4_to_char('12', '99V9999999999999999999')", " 119999995368030863360", 0 }, /* to_char('12'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('12', '9999999999999999999999.99999999')", "                     12.0000", 0 }, /* to_char('12'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('12', '9.999999999999999')", " #.####", 0 }, /* to_char('12'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('12', '999.999999999999999')", "  12.0000", 0 }, /* to_char('12'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('12', 'FM9.999999999999999')", "#.####", 0 }, /* to_char('12'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('12', '9999999999999999999999')", "                     12", 0 }, /* to_char('12'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('12', 'FM9990.0099')", "12.00", 0 }, /* to_char('12'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('12', 'FM0999.9900')", "0012.0000", 0 }, /* to_char('12'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('12', '9.99.9')", "multiple decimal points", 1 }, /* to_char('12'::float4, '9.99.9') */
+{ "pg_float4_to_char('12', '')", "", 0 }, /* to_char('12'::float4, '') */
+{ "pg_float4_to_char('1234.5678', '999.99')", " ###.##", 0 }, /* to_char('1234.5678'::float4, '999.99') */
+{ "pg_float4_to_char('1234.5678', 'FM999.00')", "###.##", 0 }, /* to_char('1234.5678'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1234.5678', '9G999D99')", " 1,234.57", 0 }, /* to_char('1234.5678'::float4, '9G999D99') */
+{ "pg_float4_to_char('1234.5678', 'S9999')", "+1235", 0 }, /* to_char('1234.5678'::float4, 'S9999') */
+{ "pg_float4_to_char('1234.5678', '9999MI')", "1235 ", 0 }, /* to_char('1234.5678'::float4, '9999MI') */
+{ "pg_float4_to_char('1234.5678', 'PL999')", "+ ###", 0 }, /* to_char('1234.5678'::float4, 'PL999') */
+{ "pg_float4_to_char('1234.5678', 'SG999')", "+###", 0 }, /* to_char('1234.5678'::float4, 'SG999') */
+{ "pg_float4_to_char('1234.5678', '99.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5678'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1234.5678', 'RN')", "        MCCXXXV", 0 }, /* to_char('1234.5678'::float4, 'RN') */
+{ "pg_float4_to_char('1234.5678', 'FMRN')", "MCCXXXV", 0 }, /* to_char('1234.5678'::float4, 'FMRN') */
+{ "pg_float4_to_char('1234.5678', '999th')", " ###", 0 }, /* to_char('1234.5678'::float4, '999th') */
+{ "pg_float4_to_char('1234.5678', '99V99')", " ####", 0 }, /* to_char('1234.5678'::float4, '99V99') */
+{ "pg_float4_to_char('1234.5678', '999PR')", " ### ", 0 }, /* to_char('1234.5678'::float4, '999PR') */
+{ "pg_float4_to_char('1234.5678', 'B999')", " ###", 0 }, /* to_char('1234.5678'::float4, 'B999') */
+{ "pg_float4_to_char('1234.5678', '\"text\"999')", "text ###", 0 }, /* to_char('1234.5678'::float4, '"text"999') */
+{ "pg_float4_to_char('1234.5678', '0000')", " 1235", 0 }, /* to_char('1234.5678'::float4, '0000') */
+{ "pg_float4_to_char('1234.5678', '9999')", " 1235", 0 }, /* to_char('1234.5678'::float4, '9999') */
+{ "pg_float4_to_char('1234.5678', '9')", " #", 0 }, /* to_char('1234.5678'::float4, '9') */
+{ "pg_float4_to_char('1234.5678', 'FM9999')", "1235", 0 }, /* to_char('1234.5678'::float4, 'FM9999') */
+{ "pg_float4_to_char('1234.5678', '0.00')", " #.##", 0 }, /* to_char('1234.5678'::float4, '0.00') */
+{ "pg_float4_to_char('1234.5678', 'FM0.00')", "#.##", 0 }, /* to_char('1234.5678'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1234.5678', '.99')", " .##", 0 }, /* to_char('1234.5678'::float4, '.99') */
+{ "pg_float4_to_char('1234.5678', 'FM.99')", ".##", 0 }, /* to_char('1234.5678'::float4, 'FM.99') */
+{ "pg_float4_to_char('1234.5678', '9.9')", " #.#", 0 }, /* to_char('1234.5678'::float4, '9.9') */
+{ "pg_float4_to_char('1234.5678', 'FM9.9')", "#.#", 0 }, /* to_char('1234.5678'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1234.5678', '999,999,999.999')", "       1,234.57", 0 }, /* to_char('1234.5678'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1234.5678', 'FM999,999,999.999999999')", "1,234.57", 0 }, /* to_char('1234.5678'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1234.5678', 'S999.99')", "+###.##", 0 }, /* to_char('1234.5678'::float4, 'S999.99') */
+{ "pg_float4_to_char('1234.5678', '999.99S')", "###.##+", 0 }, /* to_char('1234.5678'::float4, '999.99S') */
+{ "pg_float4_to_char('1234.5678', 'FM999.99MI')", "###.##", 0 }, /* to_char('1234.5678'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1234.5678', 'FMSG999')", "+###", 0 }, /* to_char('1234.5678'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1234.5678', 'FM999.99PR')", "###.##", 0 }, /* to_char('1234.5678'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1234.5678', '9.99EEEE')", " 1.23e+03", 0 }, /* to_char('1234.5678'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1234.5678', '9EEEE')", " 1e+03", 0 }, /* to_char('1234.5678'::float4, '9EEEE') */
+{ "pg_float4_to_char('1234.5678', '9.9999999EEEE')", " 1.2345677e+03", 0 }, /* to_char('1234.5678'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1234.5678', '9.999999999999999999EEEE')", " 1.234567749023437500e+03", 0 }, /* to_char('1234.5678'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1234.5678', 'rn')", "        mccxxxv", 0 }, /* to_char('1234.5678'::float4, 'rn') */
+{ "pg_float4_to_char('1234.5678', '999TH')", " ###", 0 }, /* to_char('1234.5678'::float4, '999TH') */
+{ "pg_float4_to_char('1234.5678', '9999V9')", " 12346", 0 }, /* to_char('1234.5678'::float4, '9999V9') */
+{ "pg_float4_to_char('1234.5678', '9V999')", " ####", 0 }, /* to_char('1234.5678'::float4, '9V999') */
+{ "pg_float4_to_char('1234.5678', '99V9999999999999999999')", " #####################", 0 }, /* to_char('1234.5678'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1234.5678', '9999999999999999999999.99999999')", "                   1234.57", 0 }, /* to_char('1234.5678'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1234.5678', '9.999999999999999')", " #.##", 0 }, /* to_char('1234.5678'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1234.5678', '999.999999999999999')", " ###.##", 0 }, /* to_char('1234.5678'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1234.5678', 'FM9.999999999999999')", "#.##", 0 }, /* to_char('1234.5678'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1234.5678', '9999999999999999999999')", "                   1235", 0 }, /* to_char('1234.5678'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1234.5678', 'FM9990.0099')", "1234.57", 0 }, /* to_char('1234.5678'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1234.5678', 'FM0999.9900')", "1234.57", 0 }, /* to_char('1234.5678'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1234.5678', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1234.5678'::float4, '9.99.9') */
+{ "pg_float4_to_char('1234.5678', '')", "", 0 }, /* to_char('1234.5678'::float4, '') */
+{ "pg_float4_to_char('1e15', '999.99')", " ###.", 0 }, /* to_char('1e15'::float4, '999.99') */
+{ "pg_float4_to_char('1e15', 'FM999.00')", "###.", 0 }, /* to_char('1e15'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1e15', '9G999D99')", " #,###.", 0 }, /* to_char('1e15'::float4, '9G999D99') */
+{ "pg_float4_to_char('1e15', 'S9999')", "+####", 0 }, /* to_char('1e15'::float4, 'S9999') */
+{ "pg_float4_to_char('1e15', '9999MI')", "#### ", 0 }, /* to_char('1e15'::float4, '9999MI') */
+{ "pg_float4_to_char('1e15', 'PL999')", "+ ###", 0 }, /* to_char('1e15'::float4, 'PL999') */
+{ "pg_float4_to_char('1e15', 'SG999')", "+###", 0 }, /* to_char('1e15'::float4, 'SG999') */
+{ "pg_float4_to_char('1e15', '99.99EEEE')", " 1.00e+15", 0 }, /* to_char('1e15'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1e15', 'RN')", "###############", 0 }, /* to_char('1e15'::float4, 'RN') */
+{ "pg_float4_to_char('1e15', 'FMRN')", "###############", 0 }, /* to_char('1e15'::float4, 'FMRN') */
+{ "pg_float4_to_char('1e15', '999th')", " ###", 0 }, /* to_char('1e15'::float4, '999th') */
+{ "pg_float4_to_char('1e15', '99V99')", " ####", 0 }, /* to_char('1e15'::float4, '99V99') */
+{ "pg_float4_to_char('1e15', '999PR')", " ### ", 0 }, /* to_char('1e15'::float4, '999PR') */
+{ "pg_float4_to_char('1e15', 'B999')", " ###", 0 }, /* to_char('1e15'::float4, 'B999') */
+{ "pg_float4_to_char('1e15', '\"text\"999')", "text ###", 0 }, /* to_char('1e15'::float4, '"text"999') */
+{ "pg_float4_to_char('1e15', '0000')", " ####", 0 }, /* to_char('1e15'::float4, '0000') */
+{ "pg_float4_to_char('1e15', '9999')", " ####", 0 }, /* to_char('1e15'::float4, '9999') */
+{ "pg_float4_to_char('1e15', '9')", " #", 0 }, /* to_char('1e15'::float4, '9') */
+{ "pg_float4_to_char('1e15', 'FM9999')", "####", 0 }, /* to_char('1e15'::float4, 'FM9999') */
+{ "pg_float4_to_char('1e15', '0.00')", " #.", 0 }, /* to_char('1e15'::float4, '0.00') */
+{ "pg_float4_to_char('1e15', 'FM0.00')", "#.", 0 }, /* to_char('1e15'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1e15', '.99')", " .", 0 }, /* to_char('1e15'::float4, '.99') */
+{ "pg_float4_to_char('1e15', 'FM.99')", ".", 0 }, /* to_char('1e15'::float4, 'FM.99') */
+{ "pg_float4_to_char('1e15', '9.9')", " #.", 0 }, /* to_char('1e15'::float4, '9.9') */
+{ "pg_float4_to_char('1e15', 'FM9.9')", "#.", 0 }, /* to_char('1e15'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1e15', '999,999,999.999')", " ###,###,###.", 0 }, /* to_char('1e15'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1e15', 'FM999,999,999.999999999')", "###,###,###.", 0 }, /* to_char('1e15'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1e15', 'S999.99')", "+###.", 0 }, /* to_char('1e15'::float4, 'S999.99') */
+{ "pg_float4_to_char('1e15', '999.99S')", "###.+", 0 }, /* to_char('1e15'::float4, '999.99S') */
+{ "pg_float4_to_char('1e15', 'FM999.99MI')", "###.", 0 }, /* to_char('1e15'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1e15', 'FMSG999')", "+###", 0 }, /* to_char('1e15'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1e15', 'FM999.99PR')", "###.", 0 }, /* to_char('1e15'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1e15', '9.99EEEE')", " 1.00e+15", 0 }, /* to_char('1e15'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1e15', '9EEEE')", " 1e+15", 0 }, /* to_char('1e15'::float4, '9EEEE') */
+{ "pg_float4_to_char('1e15', '9.9999999EEEE')", " 9.9999999e+14", 0 }, /* to_char('1e15'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1e15', '9.999999999999999999EEEE')", " 9.999999869911040000e+14", 0 }, /* to_char('1e15'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1e15', 'rn')", "###############", 0 }, /* to_char('1e15'::float4, 'rn') */
+{ "pg_float4_to_char('1e15', '999TH')", " ###", 0 }, /* to_char('1e15'::float4, '999TH') */
+{ "pg_float4_to_char('1e15', '9999V9')", " #####", 0 }, /* to_char('1e15'::float4, '9999V9') */
+{ "pg_float4_to_char('1e15', '9V999')", " ####", 0 }, /* to_char('1e15'::float4, '9V999') */
+{ "pg_float4_to_char('1e15', '99V9999999999999999999')", " #####################", 0 }, /* to_char('1e15'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1e15', '9999999999999999999999.99999999')", "        999999986991104", 0 }, /* to_char('1e15'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1e15', '9.999999999999999')", " #.", 0 }, /* to_char('1e15'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1e15', '999.999999999999999')", " ###.", 0 }, /* to_char('1e15'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1e15', 'FM9.999999999999999')", "#.", 0 }, /* to_char('1e15'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1e15', '9999999999999999999999')", "        999999986991104", 0 }, /* to_char('1e15'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1e15', 'FM9990.0099')", "####.", 0 }, /* to_char('1e15'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1e15', 'FM0999.9900')", "####.", 0 }, /* to_char('1e15'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1e15', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1e15'::float4, '9.99.9') */
+{ "pg_float4_to_char('1e15', '')", "", 0 }, /* to_char('1e15'::float4, '') */
+{ "pg_float4_to_char('123456.789', '999.99')", " ###.", 0 }, /* to_char('123456.789'::float4, '999.99') */
+{ "pg_float4_to_char('123456.789', 'FM999.00')", "###.", 0 }, /* to_char('123456.789'::float4, 'FM999.00') */
+{ "pg_float4_to_char('123456.789', '9G999D99')", " #,###.", 0 }, /* to_char('123456.789'::float4, '9G999D99') */
+{ "pg_float4_to_char('123456.789', 'S9999')", "+####", 0 }, /* to_char('123456.789'::float4, 'S9999') */
+{ "pg_float4_to_char('123456.789', '9999MI')", "#### ", 0 }, /* to_char('123456.789'::float4, '9999MI') */
+{ "pg_float4_to_char('123456.789', 'PL999')", "+ ###", 0 }, /* to_char('123456.789'::float4, 'PL999') */
+{ "pg_float4_to_char('123456.789', 'SG999')", "+###", 0 }, /* to_char('123456.789'::float4, 'SG999') */
+{ "pg_float4_to_char('123456.789', '99.99EEEE')", " 1.23e+05", 0 }, /* to_char('123456.789'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('123456.789', 'RN')", "###############", 0 }, /* to_char('123456.789'::float4, 'RN') */
+{ "pg_float4_to_char('123456.789', 'FMRN')", "###############", 0 }, /* to_char('123456.789'::float4, 'FMRN') */
+{ "pg_float4_to_char('123456.789', '999th')", " ###", 0 }, /* to_char('123456.789'::float4, '999th') */
+{ "pg_float4_to_char('123456.789', '99V99')", " ####", 0 }, /* to_char('123456.789'::float4, '99V99') */
+{ "pg_float4_to_char('123456.789', '999PR')", " ### ", 0 }, /* to_char('123456.789'::float4, '999PR') */
+{ "pg_float4_to_char('123456.789', 'B999')", " ###", 0 }, /* to_char('123456.789'::float4, 'B999') */
+{ "pg_float4_to_char('123456.789', '\"text\"999')", "text ###", 0 }, /* to_char('123456.789'::float4, '"text"999') */
+{ "pg_float4_to_char('123456.789', '0000')", " ####", 0 }, /* to_char('123456.789'::float4, '0000') */
+{ "pg_float4_to_char('123456.789', '9999')", " ####", 0 }, /* to_char('123456.789'::float4, '9999') */
+{ "pg_float4_to_char('123456.789', '9')", " #", 0 }, /* to_char('123456.789'::float4, '9') */
+{ "pg_float4_to_char('123456.789', 'FM9999')", "####", 0 }, /* to_char('123456.789'::float4, 'FM9999') */
+{ "pg_float4_to_char('123456.789', '0.00')", " #.", 0 }, /* to_char('123456.789'::float4, '0.00') */
+{ "pg_float4_to_char('123456.789', 'FM0.00')", "#.", 0 }, /* to_char('123456.789'::float4, 'FM0.00') */
+{ "pg_float4_to_char('123456.789', '.99')", " .", 0 }, /* to_char('123456.789'::float4, '.99') */
+{ "pg_float4_to_char('123456.789', 'FM.99')", ".", 0 }, /* to_char('123456.789'::float4, 'FM.99') */
+{ "pg_float4_to_char('123456.789', '9.9')", " #.", 0 }, /* to_char('123456.789'::float4, '9.9') */
+{ "pg_float4_to_char('123456.789', 'FM9.9')", "#.", 0 }, /* to_char('123456.789'::float4, 'FM9.9') */
+{ "pg_float4_to_char('123456.789', '999,999,999.999')", "     123,457", 0 }, /* to_char('123456.789'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('123456.789', 'FM999,999,999.999999999')", "123,457", 0 }, /* to_char('123456.789'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('123456.789', 'S999.99')", "+###.", 0 }, /* to_char('123456.789'::float4, 'S999.99') */
+{ "pg_float4_to_char('123456.789', '999.99S')", "###.+", 0 }, /* to_char('123456.789'::float4, '999.99S') */
+{ "pg_float4_to_char('123456.789', 'FM999.99MI')", "###.", 0 }, /* to_char('123456.789'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('123456.789', 'FMSG999')", "+###", 0 }, /* to_char('123456.789'::float4, 'FMSG999') */
+{ "pg_float4_to_char('123456.789', 'FM999.99PR')", "###.", 0 }, /* to_char('123456.789'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('123456.789', '9.99EEEE')", " 1.23e+05", 0 }, /* to_char('123456.789'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('123456.789', '9EEEE')", " 1e+05", 0 }, /* to_char('123456.789'::float4, '9EEEE') */
+{ "pg_float4_to_char('123456.789', '9.9999999EEEE')", " 1.2345679e+05", 0 }, /* to_char('123456.789'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('123456.789', '9.999999999999999999EEEE')", " 1.234567890625000000e+05", 0 }, /* to_char('123456.789'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('123456.789', 'rn')", "###############", 0 }, /* to_char('123456.789'::float4, 'rn') */
+{ "pg_float4_to_char('123456.789', '999TH')", " ###", 0 }, /* to_char('123456.789'::float4, '999TH') */
+{ "pg_float4_to_char('123456.789', '9999V9')", " #####", 0 }, /* to_char('123456.789'::float4, '9999V9') */
+{ "pg_float4_to_char('123456.789', '9V999')", " ####", 0 }, /* to_char('123456.789'::float4, '9V999') */
+{ "pg_float4_to_char('123456.789', '99V9999999999999999999')", " #####################", 0 }, /* to_char('123456.789'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('123456.789', '9999999999999999999999.99999999')", "                 123457", 0 }, /* to_char('123456.789'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('123456.789', '9.999999999999999')", " #.", 0 }, /* to_char('123456.789'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('123456.789', '999.999999999999999')", " ###.", 0 }, /* to_char('123456.789'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('123456.789', 'FM9.999999999999999')", "#.", 0 }, /* to_char('123456.789'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('123456.789', '9999999999999999999999')", "                 123457", 0 }, /* to_char('123456.789'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('123456.789', 'FM9990.0099')", "####.", 0 }, /* to_char('123456.789'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('123456.789', 'FM0999.9900')", "####.", 0 }, /* to_char('123456.789'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('123456.789', '9.99.9')", "multiple decimal points", 1 }, /* to_char('123456.789'::float4, '9.99.9') */
+{ "pg_float4_to_char('123456.789', '')", "", 0 }, /* to_char('123456.789'::float4, '') */
+{ "pg_float4_to_char('-0.0001', '999.99')", "   -.00", 0 }, /* to_char('-0.0001'::float4, '999.99') */
+{ "pg_float4_to_char('-0.0001', 'FM999.00')", "-.00", 0 }, /* to_char('-0.0001'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-0.0001', '9G999D99')", "     -.00", 0 }, /* to_char('-0.0001'::float4, '9G999D99') */
+{ "pg_float4_to_char('-0.0001', 'S9999')", "   -0", 0 }, /* to_char('-0.0001'::float4, 'S9999') */
+{ "pg_float4_to_char('-0.0001', '9999MI')", "   0-", 0 }, /* to_char('-0.0001'::float4, '9999MI') */
+{ "pg_float4_to_char('-0.0001', 'PL999')", "   -0", 0 }, /* to_char('-0.0001'::float4, 'PL999') */
+{ "pg_float4_to_char('-0.0001', 'SG999')", "-  0", 0 }, /* to_char('-0.0001'::float4, 'SG999') */
+{ "pg_float4_to_char('-0.0001', '99.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-0.0001', 'RN')", "###############", 0 }, /* to_char('-0.0001'::float4, 'RN') */
+{ "pg_float4_to_char('-0.0001', 'FMRN')", "###############", 0 }, /* to_char('-0.0001'::float4, 'FMRN') */
+{ "pg_float4_to_char('-0.0001', '999th')", "  -0", 0 }, /* to_char('-0.0001'::float4, '999th') */
+{ "pg_float4_to_char('-0.0001', '99V99')", "   -0", 0 }, /* to_char('-0.0001'::float4, '99V99') */
+{ "pg_float4_to_char('-0.0001', '999PR')", "  <0>", 0 }, /* to_char('-0.0001'::float4, '999PR') */
+{ "pg_float4_to_char('-0.0001', 'B999')", "  -0", 0 }, /* to_char('-0.0001'::float4, 'B999') */
+{ "pg_float4_to_char('-0.0001', '\"text\"999')", "text  -0", 0 }, /* to_char('-0.0001'::float4, '"text"999') */
+{ "pg_float4_to_char('-0.0001', '0000')", "-0000", 0 }, /* to_char('-0.0001'::float4, '0000') */
+{ "pg_float4_to_char('-0.0001', '9999')", "   -0", 0 }, /* to_char('-0.0001'::float4, '9999') */
+{ "pg_float4_to_char('-0.0001', '9')", "-0", 0 }, /* to_char('-0.0001'::float4, '9') */
+{ "pg_float4_to_char('-0.0001', 'FM9999')", "-0", 0 }, /* to_char('-0.0001'::float4, 'FM9999') */
+{ "pg_float4_to_char('-0.0001', '0.00')", "-0.00", 0 }, /* to_char('-0.0001'::float4, '0.00') */
+{ "pg_float4_to_char('-0.0001', 'FM0.00')", "-0.00", 0 }, /* to_char('-0.0001'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-0.0001', '.99')", "-.##", 0 }, /* to_char('-0.0001'::float4, '.99') */
+{ "pg_float4_to_char('-0.0001', 'FM.99')", "-.##", 0 }, /* to_char('-0.0001'::float4, 'FM.99') */
+{ "pg_float4_to_char('-0.0001', '9.9')", " -.0", 0 }, /* to_char('-0.0001'::float4, '9.9') */
+{ "pg_float4_to_char('-0.0001', 'FM9.9')", "-0.", 0 }, /* to_char('-0.0001'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-0.0001', '999,999,999.999')", "           -.000", 0 }, /* to_char('-0.0001'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-0.0001', 'FM999,999,999.999999999')", "-.0001", 0 }, /* to_char('-0.0001'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-0.0001', 'S999.99')", "   -.00", 0 }, /* to_char('-0.0001'::float4, 'S999.99') */
+{ "pg_float4_to_char('-0.0001', '999.99S')", "   .00-", 0 }, /* to_char('-0.0001'::float4, '999.99S') */
+{ "pg_float4_to_char('-0.0001', 'FM999.99MI')", "0.-", 0 }, /* to_char('-0.0001'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-0.0001', 'FMSG999')", "-0", 0 }, /* to_char('-0.0001'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-0.0001', 'FM999.99PR')", "<0.>", 0 }, /* to_char('-0.0001'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-0.0001', '9.99EEEE')", "-1.00e-04", 0 }, /* to_char('-0.0001'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-0.0001', '9EEEE')", "-1e-04", 0 }, /* to_char('-0.0001'::float4, '9EEEE') */
+{ "pg_float4_to_char('-0.0001', '9.9999999EEEE')", "-9.9999997e-05", 0 }, /* to_char('-0.0001'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-0.0001', '9.999999999999999999EEEE')", "-9.999999747378751636e-05", 0 }, /* to_char('-0.0001'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-0.0001', 'rn')", "###############", 0 }, /* to_char('-0.0001'::float4, 'rn') */
+{ "pg_float4_to_char('-0.0001', '999TH')", "  -0", 0 }, /* to_char('-0.0001'::float4, '999TH') */
+{ "pg_float4_to_char('-0.0001', '9999V9')", "    -0", 0 }, /* to_char('-0.0001'::float4, '9999V9') */
+{ "pg_float4_to_char('-0.0001', '9V999')", "   -0", 0 }, /* to_char('-0.0001'::float4, '9V999') */
+{ "pg_float4_to_char('-0.0001', '99V9999999999999999999')", "      -999999986991104", 0 }, /* to_char('-0.0001'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-0.0001', '9999999999999999999999.99999999')", "                      -.00010", 0 }, /* to_char('-0.0001'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-0.0001', '9.999999999999999')", " -.00010", 0 }, /* to_char('-0.0001'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-0.0001', '999.999999999999999')", "   -.00010", 0 }, /* to_char('-0.0001'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-0.0001', 'FM9.999999999999999')", "-.0001", 0 }, /* to_char('-0.0001'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-0.0001', '9999999999999999999999')", "                     -0", 0 }, /* to_char('-0.0001'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-0.0001', 'FM9990.0099')", "-0.0001", 0 }, /* to_char('-0.0001'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-0.0001', 'FM0999.9900')", "-0000.0001", 0 }, /* to_char('-0.0001'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-0.0001', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-0.0001'::float4, '9.99.9') */
+{ "pg_float4_to_char('-0.0001', '')", "", 0 }, /* to_char('-0.0001'::float4, '') */
+{ "pg_float4_to_char('0.125', '999.99')", "    .12", 0 }, /* to_char('0.125'::float4, '999.99') */
+{ "pg_float4_to_char('0.125', 'FM999.00')", ".12", 0 }, /* to_char('0.125'::float4, 'FM999.00') */
+{ "pg_float4_to_char('0.125', '9G999D99')", "      .12", 0 }, /* to_char('0.125'::float4, '9G999D99') */
+{ "pg_float4_to_char('0.125', 'S9999')", "   +0", 0 }, /* to_char('0.125'::float4, 'S9999') */
+{ "pg_float4_to_char('0.125', '9999MI')", "   0 ", 0 }, /* to_char('0.125'::float4, '9999MI') */
+{ "pg_float4_to_char('0.125', 'PL999')", "+   0", 0 }, /* to_char('0.125'::float4, 'PL999') */
+{ "pg_float4_to_char('0.125', 'SG999')", "+  0", 0 }, /* to_char('0.125'::float4, 'SG999') */
+{ "pg_float4_to_char('0.125', '99.99EEEE')", " 1.25e-01", 0 }, /* to_char('0.125'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('0.125', 'RN')", "###############", 0 }, /* to_char('0.125'::float4, 'RN') */
+{ "pg_float4_to_char('0.125', 'FMRN')", "###############", 0 }, /* to_char('0.125'::float4, 'FMRN') */
+{ "pg_float4_to_char('0.125', '999th')", "   0th", 0 }, /* to_char('0.125'::float4, '999th') */
+{ "pg_float4_to_char('0.125', '99V99')", "   12", 0 }, /* to_char('0.125'::float4, '99V99') */
+{ "pg_float4_to_char('0.125', '999PR')", "   0 ", 0 }, /* to_char('0.125'::float4, '999PR') */
+{ "pg_float4_to_char('0.125', 'B999')", "   0", 0 }, /* to_char('0.125'::float4, 'B999') */
+{ "pg_float4_to_char('0.125', '\"text\"999')", "text   0", 0 }, /* to_char('0.125'::float4, '"text"999') */
+{ "pg_float4_to_char('0.125', '0000')", " 0000", 0 }, /* to_char('0.125'::float4, '0000') */
+{ "pg_float4_to_char('0.125', '9999')", "    0", 0 }, /* to_char('0.125'::float4, '9999') */
+{ "pg_float4_to_char('0.125', '9')", " 0", 0 }, /* to_char('0.125'::float4, '9') */
+{ "pg_float4_to_char('0.125', 'FM9999')", "0", 0 }, /* to_char('0.125'::float4, 'FM9999') */
+{ "pg_float4_to_char('0.125', '0.00')", " 0.12", 0 }, /* to_char('0.125'::float4, '0.00') */
+{ "pg_float4_to_char('0.125', 'FM0.00')", "0.12", 0 }, /* to_char('0.125'::float4, 'FM0.00') */
+{ "pg_float4_to_char('0.125', '.99')", " .##", 0 }, /* to_char('0.125'::float4, '.99') */
+{ "pg_float4_to_char('0.125', 'FM.99')", ".##", 0 }, /* to_char('0.125'::float4, 'FM.99') */
+{ "pg_float4_to_char('0.125', '9.9')", "  .1", 0 }, /* to_char('0.125'::float4, '9.9') */
+{ "pg_float4_to_char('0.125', 'FM9.9')", ".1", 0 }, /* to_char('0.125'::float4, 'FM9.9') */
+{ "pg_float4_to_char('0.125', '999,999,999.999')", "            .125", 0 }, /* to_char('0.125'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('0.125', 'FM999,999,999.999999999')", ".125", 0 }, /* to_char('0.125'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('0.125', 'S999.99')", "   +.12", 0 }, /* to_char('0.125'::float4, 'S999.99') */
+{ "pg_float4_to_char('0.125', '999.99S')", "   .12+", 0 }, /* to_char('0.125'::float4, '999.99S') */
+{ "pg_float4_to_char('0.125', 'FM999.99MI')", ".12", 0 }, /* to_char('0.125'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('0.125', 'FMSG999')", "+0", 0 }, /* to_char('0.125'::float4, 'FMSG999') */
+{ "pg_float4_to_char('0.125', 'FM999.99PR')", ".12", 0 }, /* to_char('0.125'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('0.125', '9.99EEEE')", " 1.25e-01", 0 }, /* to_char('0.125'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('0.125', '9EEEE')", " 1e-01", 0 }, /* to_char('0.125'::float4, '9EEEE') */
+{ "pg_float4_to_char('0.125', '9.9999999EEEE')", " 1.2500000e-01", 0 }, /* to_char('0.125'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('0.125', '9.999999999999999999EEEE')", " 1.250000000000000000e-01", 0 }, /* to_char('0.125'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('0.125', 'rn')", "###############", 0 }, /* to_char('0.125'::float4, 'rn') */
+{ "pg_float4_to_char('0.125', '999TH')", "   0TH", 0 }, /* to_char('0.125'::float4, '999TH') */
+{ "pg_float4_to_char('0.125', '9999V9')", "     1", 0 }, /* to_char('0.125'::float4, '9999V9') */
+{ "pg_float4_to_char('0.125', '9V999')", "  125", 0 }, /* to_char('0.125'::float4, '9V999') */
+{ "pg_float4_to_char('0.125', '99V9999999999999999999')", "   1249999997563305984", 0 }, /* to_char('0.125'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('0.125', '9999999999999999999999.99999999')", "                       .12500", 0 }, /* to_char('0.125'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('0.125', '9.999999999999999')", "  .12500", 0 }, /* to_char('0.125'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('0.125', '999.999999999999999')", "    .12500", 0 }, /* to_char('0.125'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('0.125', 'FM9.999999999999999')", ".125", 0 }, /* to_char('0.125'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('0.125', '9999999999999999999999')", "                      0", 0 }, /* to_char('0.125'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('0.125', 'FM9990.0099')", "0.125", 0 }, /* to_char('0.125'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('0.125', 'FM0999.9900')", "0000.1250", 0 }, /* to_char('0.125'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('0.125', '9.99.9')", "multiple decimal points", 1 }, /* to_char('0.125'::float4, '9.99.9') */
+{ "pg_float4_to_char('0.125', '')", "", 0 }, /* to_char('0.125'::float4, '') */
+{ "pg_float4_to_char('2.675', '999.99')", "   2.67", 0 }, /* to_char('2.675'::float4, '999.99') */
+{ "pg_float4_to_char('2.675', 'FM999.00')", "2.67", 0 }, /* to_char('2.675'::float4, 'FM999.00') */
+{ "pg_float4_to_char('2.675', '9G999D99')", "     2.67", 0 }, /* to_char('2.675'::float4, '9G999D99') */
+{ "pg_float4_to_char('2.675', 'S9999')", "   +3", 0 }, /* to_char('2.675'::float4, 'S9999') */
+{ "pg_float4_to_char('2.675', '9999MI')", "   3 ", 0 }, /* to_char('2.675'::float4, '9999MI') */
+{ "pg_float4_to_char('2.675', 'PL999')", "+   3", 0 }, /* to_char('2.675'::float4, 'PL999') */
+{ "pg_float4_to_char('2.675', 'SG999')", "+  3", 0 }, /* to_char('2.675'::float4, 'SG999') */
+{ "pg_float4_to_char('2.675', '99.99EEEE')", " 2.67e+00", 0 }, /* to_char('2.675'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('2.675', 'RN')", "            III", 0 }, /* to_char('2.675'::float4, 'RN') */
+{ "pg_float4_to_char('2.675', 'FMRN')", "III", 0 }, /* to_char('2.675'::float4, 'FMRN') */
+{ "pg_float4_to_char('2.675', '999th')", "   3rd", 0 }, /* to_char('2.675'::float4, '999th') */
+{ "pg_float4_to_char('2.675', '99V99')", "  268", 0 }, /* to_char('2.675'::float4, '99V99') */
+{ "pg_float4_to_char('2.675', '999PR')", "   3 ", 0 }, /* to_char('2.675'::float4, '999PR') */
+{ "pg_float4_to_char('2.675', 'B999')", "   3", 0 }, /* to_char('2.675'::float4, 'B999') */
+{ "pg_float4_to_char('2.675', '\"text\"999')", "text   3", 0 }, /* to_char('2.675'::float4, '"text"999') */
+{ "pg_float4_to_char('2.675', '0000')", " 0003", 0 }, /* to_char('2.675'::float4, '0000') */
+{ "pg_float4_to_char('2.675', '9999')", "    3", 0 }, /* to_char('2.675'::float4, '9999') */
+{ "pg_float4_to_char('2.675', '9')", " 3", 0 }, /* to_char('2.675'::float4, '9') */
+{ "pg_float4_to_char('2.675', 'FM9999')", "3", 0 }, /* to_char('2.675'::float4, 'FM9999') */
+{ "pg_float4_to_char('2.675', '0.00')", " 2.67", 0 }, /* to_char('2.675'::float4, '0.00') */
+{ "pg_float4_to_char('2.675', 'FM0.00')", "2.67", 0 }, /* to_char('2.675'::float4, 'FM0.00') */
+{ "pg_float4_to_char('2.675', '.99')", " .##", 0 }, /* to_char('2.675'::float4, '.99') */
+{ "pg_float4_to_char('2.675', 'FM.99')", ".##", 0 }, /* to_char('2.675'::float4, 'FM.99') */
+{ "pg_float4_to_char('2.675', '9.9')", " 2.7", 0 }, /* to_char('2.675'::float4, '9.9') */
+{ "pg_float4_to_char('2.675', 'FM9.9')", "2.7", 0 }, /* to_char('2.675'::float4, 'FM9.9') */
+{ "pg_float4_to_char('2.675', '999,999,999.999')", "           2.675", 0 }, /* to_char('2.675'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('2.675', 'FM999,999,999.999999999')", "2.675", 0 }, /* to_char('2.675'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('2.675', 'S999.99')", "  +2.67", 0 }, /* to_char('2.675'::float4, 'S999.99') */
+{ "pg_float4_to_char('2.675', '999.99S')", "  2.67+", 0 }, /* to_char('2.675'::float4, '999.99S') */
+{ "pg_float4_to_char('2.675', 'FM999.99MI')", "2.67", 0 }, /* to_char('2.675'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('2.675', 'FMSG999')", "+3", 0 }, /* to_char('2.675'::float4, 'FMSG999') */
+{ "pg_float4_to_char('2.675', 'FM999.99PR')", "2.67", 0 }, /* to_char('2.675'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('2.675', '9.99EEEE')", " 2.67e+00", 0 }, /* to_char('2.675'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('2.675', '9EEEE')", " 3e+00", 0 }, /* to_char('2.675'::float4, '9EEEE') */
+{ "pg_float4_to_char('2.675', '9.9999999EEEE')", " 2.6750000e+00", 0 }, /* to_char('2.675'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('2.675', '9.999999999999999999EEEE')", " 2.674999952316284180e+00", 0 }, /* to_char('2.675'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('2.675', 'rn')", "            iii", 0 }, /* to_char('2.675'::float4, 'rn') */
+{ "pg_float4_to_char('2.675', '999TH')", "   3RD", 0 }, /* to_char('2.675'::float4, '999TH') */
+{ "pg_float4_to_char('2.675', '9999V9')", "    27", 0 }, /* to_char('2.675'::float4, '9999V9') */
+{ "pg_float4_to_char('2.675', '9V999')", " 2675", 0 }, /* to_char('2.675'::float4, '9V999') */
+{ "pg_float4_to_char('2.675', '99V9999999999999999999')", "  26749998600953004032", 0 }, /* to_char('2.675'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('2.675', '9999999999999999999999.99999999')", "                      2.67500", 0 }, /* to_char('2.675'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('2.675', '9.999999999999999')", " 2.67500", 0 }, /* to_char('2.675'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('2.675', '999.999999999999999')", "   2.67500", 0 }, /* to_char('2.675'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('2.675', 'FM9.999999999999999')", "2.675", 0 }, /* to_char('2.675'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('2.675', '9999999999999999999999')", "                      3", 0 }, /* to_char('2.675'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('2.675', 'FM9990.0099')", "2.675", 0 }, /* to_char('2.675'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('2.675', 'FM0999.9900')", "0002.6750", 0 }, /* to_char('2.675'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('2.675', '9.99.9')", "multiple decimal points", 1 }, /* to_char('2.675'::float4, '9.99.9') */
+{ "pg_float4_to_char('2.675', '')", "", 0 }, /* to_char('2.675'::float4, '') */
+{ "pg_float4_to_char('1.1', '999.99')", "   1.10", 0 }, /* to_char('1.1'::float4, '999.99') */
+{ "pg_float4_to_char('1.1', 'FM999.00')", "1.10", 0 }, /* to_char('1.1'::float4, 'FM999.00') */
+{ "pg_float4_to_char('1.1', '9G999D99')", "     1.10", 0 }, /* to_char('1.1'::float4, '9G999D99') */
+{ "pg_float4_to_char('1.1', 'S9999')", "   +1", 0 }, /* to_char('1.1'::float4, 'S9999') */
+{ "pg_float4_to_char('1.1', '9999MI')", "   1 ", 0 }, /* to_char('1.1'::float4, '9999MI') */
+{ "pg_float4_to_char('1.1', 'PL999')", "+   1", 0 }, /* to_char('1.1'::float4, 'PL999') */
+{ "pg_float4_to_char('1.1', 'SG999')", "+  1", 0 }, /* to_char('1.1'::float4, 'SG999') */
+{ "pg_float4_to_char('1.1', '99.99EEEE')", " 1.10e+00", 0 }, /* to_char('1.1'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('1.1', 'RN')", "              I", 0 }, /* to_char('1.1'::float4, 'RN') */
+{ "pg_float4_to_char('1.1', 'FMRN')", "I", 0 }, /* to_char('1.1'::float4, 'FMRN') */
+{ "pg_float4_to_char('1.1', '999th')", "   1st", 0 }, /* to_char('1.1'::float4, '999th') */
+{ "pg_float4_to_char('1.1', '99V99')", "  110", 0 }, /* to_char('1.1'::float4, '99V99') */
+{ "pg_float4_to_char('1.1', '999PR')", "   1 ", 0 }, /* to_char('1.1'::float4, '999PR') */
+{ "pg_float4_to_char('1.1', 'B999')", "   1", 0 }, /* to_char('1.1'::float4, 'B999') */
+{ "pg_float4_to_char('1.1', '\"text\"999')", "text   1", 0 }, /* to_char('1.1'::float4, '"text"999') */
+{ "pg_float4_to_char('1.1', '0000')", " 0001", 0 }, /* to_char('1.1'::float4, '0000') */
+{ "pg_float4_to_char('1.1', '9999')", "    1", 0 }, /* to_char('1.1'::float4, '9999') */
+{ "pg_float4_to_char('1.1', '9')", " 1", 0 }, /* to_char('1.1'::float4, '9') */
+{ "pg_float4_to_char('1.1', 'FM9999')", "1", 0 }, /* to_char('1.1'::float4, 'FM9999') */
+{ "pg_float4_to_char('1.1', '0.00')", " 1.10", 0 }, /* to_char('1.1'::float4, '0.00') */
+{ "pg_float4_to_char('1.1', 'FM0.00')", "1.10", 0 }, /* to_char('1.1'::float4, 'FM0.00') */
+{ "pg_float4_to_char('1.1', '.99')", " .##", 0 }, /* to_char('1.1'::float4, '.99') */
+{ "pg_float4_to_char('1.1', 'FM.99')", ".##", 0 }, /* to_char('1.1'::float4, 'FM.99') */
+{ "pg_float4_to_char('1.1', '9.9')", " 1.1", 0 }, /* to_char('1.1'::float4, '9.9') */
+{ "pg_float4_to_char('1.1', 'FM9.9')", "1.1", 0 }, /* to_char('1.1'::float4, 'FM9.9') */
+{ "pg_float4_to_char('1.1', '999,999,999.999')", "           1.100", 0 }, /* to_char('1.1'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('1.1', 'FM999,999,999.999999999')", "1.1", 0 }, /* to_char('1.1'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('1.1', 'S999.99')", "  +1.10", 0 }, /* to_char('1.1'::float4, 'S999.99') */
+{ "pg_float4_to_char('1.1', '999.99S')", "  1.10+", 0 }, /* to_char('1.1'::float4, '999.99S') */
+{ "pg_float4_to_char('1.1', 'FM999.99MI')", "1.1", 0 }, /* to_char('1.1'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('1.1', 'FMSG999')", "+1", 0 }, /* to_char('1.1'::float4, 'FMSG999') */
+{ "pg_float4_to_char('1.1', 'FM999.99PR')", "1.1", 0 }, /* to_char('1.1'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('1.1', '9.99EEEE')", " 1.10e+00", 0 }, /* to_char('1.1'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('1.1', '9EEEE')", " 1e+00", 0 }, /* to_char('1.1'::float4, '9EEEE') */
+{ "pg_float4_to_char('1.1', '9.9999999EEEE')", " 1.1000000e+00", 0 }, /* to_char('1.1'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('1.1', '9.999999999999999999EEEE')", " 1.100000023841857910e+00", 0 }, /* to_char('1.1'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('1.1', 'rn')", "              i", 0 }, /* to_char('1.1'::float4, 'rn') */
+{ "pg_float4_to_char('1.1', '999TH')", "   1ST", 0 }, /* to_char('1.1'::float4, '999TH') */
+{ "pg_float4_to_char('1.1', '9999V9')", "    11", 0 }, /* to_char('1.1'::float4, '9999V9') */
+{ "pg_float4_to_char('1.1', '9V999')", " 1100", 0 }, /* to_char('1.1'::float4, '9V999') */
+{ "pg_float4_to_char('1.1', '99V9999999999999999999')", "  11000000308410580992", 0 }, /* to_char('1.1'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('1.1', '9999999999999999999999.99999999')", "                      1.10000", 0 }, /* to_char('1.1'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('1.1', '9.999999999999999')", " 1.10000", 0 }, /* to_char('1.1'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('1.1', '999.999999999999999')", "   1.10000", 0 }, /* to_char('1.1'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('1.1', 'FM9.999999999999999')", "1.1", 0 }, /* to_char('1.1'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('1.1', '9999999999999999999999')", "                      1", 0 }, /* to_char('1.1'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('1.1', 'FM9990.0099')", "1.10", 0 }, /* to_char('1.1'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('1.1', 'FM0999.9900')", "0001.1000", 0 }, /* to_char('1.1'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('1.1', '9.99.9')", "multiple decimal points", 1 }, /* to_char('1.1'::float4, '9.99.9') */
+{ "pg_float4_to_char('1.1', '')", "", 0 }, /* to_char('1.1'::float4, '') */
+{ "pg_float4_to_char('-3.14159', '999.99')", "  -3.14", 0 }, /* to_char('-3.14159'::float4, '999.99') */
+{ "pg_float4_to_char('-3.14159', 'FM999.00')", "-3.14", 0 }, /* to_char('-3.14159'::float4, 'FM999.00') */
+{ "pg_float4_to_char('-3.14159', '9G999D99')", "    -3.14", 0 }, /* to_char('-3.14159'::float4, '9G999D99') */
+{ "pg_float4_to_char('-3.14159', 'S9999')", "   -3", 0 }, /* to_char('-3.14159'::float4, 'S9999') */
+{ "pg_float4_to_char('-3.14159', '9999MI')", "   3-", 0 }, /* to_char('-3.14159'::float4, '9999MI') */
+{ "pg_float4_to_char('-3.14159', 'PL999')", "   -3", 0 }, /* to_char('-3.14159'::float4, 'PL999') */
+{ "pg_float4_to_char('-3.14159', 'SG999')", "-  3", 0 }, /* to_char('-3.14159'::float4, 'SG999') */
+{ "pg_float4_to_char('-3.14159', '99.99EEEE')", "-3.14e+00", 0 }, /* to_char('-3.14159'::float4, '99.99EEEE') */
+{ "pg_float4_to_char('-3.14159', 'RN')", "###############", 0 }, /* to_char('-3.14159'::float4, 'RN') */
+{ "pg_float4_to_char('-3.14159', 'FMRN')", "###############", 0 }, /* to_char('-3.14159'::float4, 'FMRN') */
+{ "pg_float4_to_char('-3.14159', '999th')", "  -3", 0 }, /* to_char('-3.14159'::float4, '999th') */
+{ "pg_float4_to_char('-3.14159', '99V99')", " -314", 0 }, /* to_char('-3.14159'::float4, '99V99') */
+{ "pg_float4_to_char('-3.14159', '999PR')", "  <3>", 0 }, /* to_char('-3.14159'::float4, '999PR') */
+{ "pg_float4_to_char('-3.14159', 'B999')", "  -3", 0 }, /* to_char('-3.14159'::float4, 'B999') */
+{ "pg_float4_to_char('-3.14159', '\"text\"999')", "text  -3", 0 }, /* to_char('-3.14159'::float4, '"text"999') */
+{ "pg_float4_to_char('-3.14159', '0000')", "-0003", 0 }, /* to_char('-3.14159'::float4, '0000') */
+{ "pg_float4_to_char('-3.14159', '9999')", "   -3", 0 }, /* to_char('-3.14159'::float4, '9999') */
+{ "pg_float4_to_char('-3.14159', '9')", "-3", 0 }, /* to_char('-3.14159'::float4, '9') */
+{ "pg_float4_to_char('-3.14159', 'FM9999')", "-3", 0 }, /* to_char('-3.14159'::float4, 'FM9999') */
+{ "pg_float4_to_char('-3.14159', '0.00')", "-3.14", 0 }, /* to_char('-3.14159'::float4, '0.00') */
+{ "pg_float4_to_char('-3.14159', 'FM0.00')", "-3.14", 0 }, /* to_char('-3.14159'::float4, 'FM0.00') */
+{ "pg_float4_to_char('-3.14159', '.99')", "-.##", 0 }, /* to_char('-3.14159'::float4, '.99') */
+{ "pg_float4_to_char('-3.14159', 'FM.99')", "-.##", 0 }, /* to_char('-3.14159'::float4, 'FM.99') */
+{ "pg_float4_to_char('-3.14159', '9.9')", "-3.1", 0 }, /* to_char('-3.14159'::float4, '9.9') */
+{ "pg_float4_to_char('-3.14159', 'FM9.9')", "-3.1", 0 }, /* to_char('-3.14159'::float4, 'FM9.9') */
+{ "pg_float4_to_char('-3.14159', '999,999,999.999')", "          -3.142", 0 }, /* to_char('-3.14159'::float4, '999,999,999.999') */
+{ "pg_float4_to_char('-3.14159', 'FM999,999,999.999999999')", "-3.14159", 0 }, /* to_char('-3.14159'::float4, 'FM999,999,999.999999999') */
+{ "pg_float4_to_char('-3.14159', 'S999.99')", "  -3.14", 0 }, /* to_char('-3.14159'::float4, 'S999.99') */
+{ "pg_float4_to_char('-3.14159', '999.99S')", "  3.14-", 0 }, /* to_char('-3.14159'::float4, '999.99S') */
+{ "pg_float4_to_char('-3.14159', 'FM999.99MI')", "3.14-", 0 }, /* to_char('-3.14159'::float4, 'FM999.99MI') */
+{ "pg_float4_to_char('-3.14159', 'FMSG999')", "-3", 0 }, /* to_char('-3.14159'::float4, 'FMSG999') */
+{ "pg_float4_to_char('-3.14159', 'FM999.99PR')", "<3.14>", 0 }, /* to_char('-3.14159'::float4, 'FM999.99PR') */
+{ "pg_float4_to_char('-3.14159', '9.99EEEE')", "-3.14e+00", 0 }, /* to_char('-3.14159'::float4, '9.99EEEE') */
+{ "pg_float4_to_char('-3.14159', '9EEEE')", "-3e+00", 0 }, /* to_char('-3.14159'::float4, '9EEEE') */
+{ "pg_float4_to_char('-3.14159', '9.9999999EEEE')", "-3.1415901e+00", 0 }, /* to_char('-3.14159'::float4, '9.9999999EEEE') */
+{ "pg_float4_to_char('-3.14159', '9.999999999999999999EEEE')", "-3.141590118408203125e+00", 0 }, /* to_char('-3.14159'::float4, '9.999999999999999999EEEE') */
+{ "pg_float4_to_char('-3.14159', 'rn')", "###############", 0 }, /* to_char('-3.14159'::float4, 'rn') */
+{ "pg_float4_to_char('-3.14159', '999TH')", "  -3", 0 }, /* to_char('-3.14159'::float4, '999TH') */
+{ "pg_float4_to_char('-3.14159', '9999V9')", "   -31", 0 }, /* to_char('-3.14159'::float4, '9999V9') */
+{ "pg_float4_to_char('-3.14159', '9V999')", "-3142", 0 }, /* to_char('-3.14159'::float4, '9V999') */
+{ "pg_float4_to_char('-3.14159', '99V9999999999999999999')", " -31415901537746026496", 0 }, /* to_char('-3.14159'::float4, '99V9999999999999999999') */
+{ "pg_float4_to_char('-3.14159', '9999999999999999999999.99999999')", "                     -3.14159", 0 }, /* to_char('-3.14159'::float4, '9999999999999999999999.99999999') */
+{ "pg_float4_to_char('-3.14159', '9.999999999999999')", "-3.14159", 0 }, /* to_char('-3.14159'::float4, '9.999999999999999') */
+{ "pg_float4_to_char('-3.14159', '999.999999999999999')", "  -3.14159", 0 }, /* to_char('-3.14159'::float4, '999.999999999999999') */
+{ "pg_float4_to_char('-3.14159', 'FM9.999999999999999')", "-3.14159", 0 }, /* to_char('-3.14159'::float4, 'FM9.999999999999999') */
+{ "pg_float4_to_char('-3.14159', '9999999999999999999999')", "                     -3", 0 }, /* to_char('-3.14159'::float4, '9999999999999999999999') */
+{ "pg_float4_to_char('-3.14159', 'FM9990.0099')", "-3.1416", 0 }, /* to_char('-3.14159'::float4, 'FM9990.0099') */
+{ "pg_float4_to_char('-3.14159', 'FM0999.9900')", "-0003.1416", 0 }, /* to_char('-3.14159'::float4, 'FM0999.9900') */
+{ "pg_float4_to_char('-3.14159', '9.99.9')", "multiple decimal points", 1 }, /* to_char('-3.14159'::float4, '9.99.9') */
+{ "pg_float4_to_char('-3.14159', '')", "", 0 }, /* to_char('-3.14159'::float4, '') */
+{ "pg_numeric_to_char(NULL, '999')", NULL, 0 }, /* to_char(NULL::numeric, '999') */
+{ "pg_numeric_to_char('1', NULL)", NULL, 0 }, /* to_char(1::numeric, NULL) */
+{ "pg_int4_to_char(NULL, '999')", NULL, 0 }, /* to_char(NULL::int4, '999') */
+{ "pg_float8_to_char('1', NULL)", NULL, 0 }, /* to_char(1::float8, NULL) */
