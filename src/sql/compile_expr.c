@@ -1429,6 +1429,9 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 		fmt = 1;
 		is_interval = args[0]->type.t == PGK_INTERVAL;
 		is_number = type_is_number(args[0]->type.t);
+	} else if (!strcmp(name, "to_number") && n == 2) {
+		fmt = 1;
+		is_number = 1;
 	} else if ((!strcmp(name, "to_timestamp") || !strcmp(name, "to_date")) && n == 2) {
 		fmt = 1;
 		for_input = 1;

@@ -610,6 +610,7 @@ static const struct pgfn_sig numeric_sigs[] = {
 	FN2("to_char", I8, TX, TX, "pg_int8_to_char"),
 	FN2("to_char", F4, TX, TX, "pg_float4_to_char"),
 	FN2("to_char", F8, TX, TX, "pg_float8_to_char"),
+	FN2("to_number", TX, TX, NU, "pg_to_number"),
 };
 
 static const struct pgfn_order numeric_orders[] = {

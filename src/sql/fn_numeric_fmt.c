@@ -1,7 +1,9 @@
 /*
- * to_char of numbers: PostgreSQL 15's number templates (fn_numeric_fmt.h).
+ * to_char of numbers and to_number: PostgreSQL 15's number templates
+ * (fn_numeric_fmt.h).  to_number reads with the same parsed template
+ * (num_reader, PostgreSQL's NUM_processor in its reading direction).
  *
- * The work is in three steps, as in formatting.c:
+ * to_char works in three steps, as in formatting.c:
  *   1. the template is parsed into nodes (keywords and literal characters)
  *      while a description of the number it asks for is gathered (digits
  *      before and after the point, sign placement, fill mode, V's shift);
@@ -86,7 +88,9 @@ struct numnode {
 static int utf8_len(const char *s)
 {
 	unsigned char c = (unsigned char)*s;
-	int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+	/* pg_utf_mblen: a stray continuation byte counts as one */
+	int n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+		: (c & 0xF8) == 0xF0 ? 4 : 1;
 
 	/* a cut character stays within the string */
 	for (int i = 1; i < n; i++)
@@ -318,7 +322,7 @@ const char fn_numeric_format_hint[] =
 	"e.g. '\"$\"999.99'";
 
 static const char l_refused[] =
-	"to_char pattern \"L\" (currency symbol) is not supported by drydock: "
+	"template pattern \"L\" (currency symbol) is not supported by drydock: "
 	"it depends on the server's lc_monetary";
 
 int fn_numeric_check_format(const char *fmt, const char **why)
@@ -1014,6 +1018,265 @@ cleanup:
 	sb_release(&errbuf);
 }
 
+/* ============================================================ to_number */
+
+/* the state of NUM_processor while it reads */
+struct numread {
+	struct numdesc *d;
+	const char *in;            /* the input text */
+	const char *p;             /* where reading is */
+	int len;                   /* the input's bytes */
+	struct strbuf *num;        /* buf[0] the sign (' ', '-', '+'), then digits */
+	int read_pre, read_post, read_dec;
+	int num_in;
+};
+
+#define AT_END(r) ((r)->p >= (r)->in + (r)->len)
+#define FITS(r, n) ((r)->p <= (r)->in + ((r)->len - (n)))
+
+/* NUM_eat_non_data_chars: skips up to n characters that are not data */
+static void eat_non_data(struct numread *r, int n)
+{
+	while (n-- > 0) {
+		if (AT_END(r) || strchr("0123456789.,+-", *r->p))
+			break;
+		r->p += utf8_len(r->p);
+	}
+}
+
+/* NUM_numpart_from_char: a digit position (9, 0) or the decimal point */
+static void numpart_from_char(struct numread *r, enum numkw id)
+{
+	struct numdesc *d = r->d;
+	char *sign = &r->num->buf[0];
+	int isread = 0;
+
+	/* one blank is skipped */
+	if (*r->p == ' ')
+		r->p++;
+	if (AT_END(r))
+		return;
+
+	/* a sign before the number */
+	if (*sign == ' ' && (id == NK_0 || id == NK_9) && r->read_pre + r->read_post == 0) {
+		if ((d->flag & NF_LSIGN) && d->lsign == LSIGN_PRE) {
+			if (FITS(r, 1) && *r->p == '-') {
+				r->p++;
+				*sign = '-';
+			} else if (FITS(r, 1) && *r->p == '+') {
+				r->p++;
+				*sign = '+';
+			}
+		} else if (*r->p == '-' || ((d->flag & NF_BRACKET) && *r->p == '<')) {
+			*sign = '-';
+			r->p++;
+		} else if (*r->p == '+') {
+			*sign = '+';
+			r->p++;
+		}
+	}
+	if (AT_END(r))
+		return;
+
+	/* a digit or the decimal point */
+	if (isdigit((unsigned char)*r->p)) {
+		if (r->read_dec && r->read_post == d->post)
+			return;
+		sb_addch(r->num, *r->p);
+		sign = &r->num->buf[0];
+		if (r->read_dec)
+			r->read_post++;
+		else
+			r->read_pre++;
+		isread = 1;
+	} else if ((d->flag & NF_DECIMAL) && !r->read_dec && FITS(r, 1) && *r->p == '.') {
+		sb_addch(r->num, '.');
+		sign = &r->num->buf[0];
+		r->read_dec = 1;
+		isread = 1;
+	}
+	if (AT_END(r))
+		return;
+
+	/* a sign behind the last digit read ("9.9S" of ".5-", "FM9.99MI" of "5.01-") */
+	if (*sign == ' ' && r->read_pre + r->read_post > 0) {
+		if ((d->flag & NF_LSIGN) && isread && r->p + 1 < r->in + r->len &&
+		    !isdigit((unsigned char)r->p[1])) {
+			const char *at = r->p++;
+
+			if (FITS(r, 1) && *r->p == '-')
+				*sign = '-';
+			else if (FITS(r, 1) && *r->p == '+')
+				*sign = '+';
+			if (*sign == ' ')
+				r->p = at;
+		} else if (!isread && !(d->flag & NF_LSIGN) && (d->flag & (NF_PLUS | NF_MINUS))) {
+			if (*r->p == '-' || *r->p == '+')
+				*sign = *r->p;
+		}
+	}
+}
+
+/*
+ * NUM_processor for to_number: the digits of input read with the nodes
+ * into num (" 123.45", "-7"); d->post becomes the decimals read.  0, or
+ * -1 with *err set.
+ */
+static int num_reader(const struct numnode *nodes, int n, struct numdesc *d,
+		      const char *input, int len, struct strbuf *num, const char **err)
+{
+	struct numread r;
+
+	memset(&r, 0, sizeof(r));
+	r.d = d;
+	r.in = r.p = input;
+	r.len = len;
+	r.num = num;
+	if (d->flag & NF_EEEE) {
+		*err = "\"EEEE\" not supported for input";
+		return -1;
+	}
+	if (d->flag & NF_ROMAN) {
+		*err = "\"RN\" not supported for input";
+		return -1;
+	}
+	sb_addch(num, ' ');
+
+	for (int i = 0; i < n; i++) {
+		const struct numnode *nd = &nodes[i];
+
+		if (AT_END(&r))
+			break;
+		if (!nd->is_kw) {
+			/* a literal skips one input character, whatever it is */
+			r.p += utf8_len(r.p);
+			continue;
+		}
+		switch (nd->kw) {
+		case NK_9:
+		case NK_0:
+		case NK_DEC:
+		case NK_D:
+			numpart_from_char(&r, nd->kw);
+			break;
+		case NK_COMMA:
+		case NK_G:
+			if (!r.num_in && (d->flag & NF_FILLMODE))
+				continue;
+			if (FITS(&r, 1) && *r.p == ',')
+				break;
+			continue;
+		case NK_L:
+			/* lc_monetary C's currency symbol, a blank (refused before) */
+			if (FITS(&r, 1) && *r.p == ' ')
+				break;
+			continue;
+		case NK_TH:
+		case NK_th:
+			if (d->flag & NF_DECIMAL)
+				continue;
+			eat_non_data(&r, 2);
+			continue;
+		case NK_MI:
+			if (*r.p == '-') {
+				num->buf[0] = '-';
+				break;
+			}
+			eat_non_data(&r, 1);
+			continue;
+		case NK_PL:
+			if (*r.p == '+') {
+				num->buf[0] = '+';
+				break;
+			}
+			eat_non_data(&r, 1);
+			continue;
+		case NK_SG:
+			if (*r.p == '-' || *r.p == '+') {
+				num->buf[0] = *r.p;
+				break;
+			}
+			eat_non_data(&r, 1);
+			continue;
+		default:
+			continue;
+		}
+		r.p++;
+	}
+	/* a trailing point goes */
+	if (num->len > 1 && num->buf[num->len - 1] == '.')
+		sb_setlen(num, num->len - 1);
+	d->post = r.read_post;
+	return 0;
+}
+
+/*
+ * to_number(text, text): the number read, as numeric_in with the
+ * template's precision (its digits) and scale (the decimals read), then
+ * divided by 10^V's digits as PostgreSQL does it: times power(10, -n),
+ * which PostgreSQL 15 computes at 16 decimals (0 from n = 17 on).
+ */
+static void to_number_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *in, *fmt;
+	struct numnode *nodes = NULL;
+	struct numdesc d;
+	struct numval x = NUMVAL_INIT, p = NUMVAL_INIT;
+	struct strbuf num = STRBUF_INIT;
+	const char *err = NULL;
+	int n, rc, precision, multi;
+
+	(void)argc;
+	if (pgfn_any_null(2, argv))
+		return;
+	in = (const char *)sqlite3_value_text(argv[0]);
+	fmt = (const char *)sqlite3_value_text(argv[1]);
+	if (!in || !fmt || !*fmt)
+		return;   /* an empty template gives NULL */
+	if (parse_numfmt(fmt, &nodes, &n, &d, &err) < 0) {
+		sqlite3_result_error(ctx, err, -1);
+		goto cleanup;
+	}
+	if (d.flag & NF_LCURRENCY) {
+		sqlite3_result_error(ctx, l_refused, -1);
+		goto cleanup;
+	}
+	if (num_reader(nodes, n, &d, in, sqlite3_value_bytes(argv[0]), &num, &err) < 0) {
+		sqlite3_result_error(ctx, err, -1);
+		goto cleanup;
+	}
+	precision = d.pre + d.multi + d.post;
+	rc = num_parse(num.buf, num.len, &x);
+	if (rc == NUM_ESYNTAX) {
+		pgfn_error(ctx, "invalid input syntax for type numeric: \"%s\"", num.buf);
+		goto cleanup;
+	}
+	if (rc == 0)
+		rc = num_apply_typmod(&x, precision, d.post);
+	if (rc) {
+		fn_result_numerr(ctx, rc);
+		goto cleanup;
+	}
+	if (d.flag & NF_MULTI) {
+		/* power(10, -multi): 10^-multi rounded to 16 decimals */
+		multi = d.multi;
+		if (multi <= 16)
+			num_set_int(&p, (__int128)1, multi);
+		num_round(&p, &p, 16);
+		rc = num_mul(&x, &x, &p);
+		if (rc) {
+			fn_result_numerr(ctx, rc);
+			goto cleanup;
+		}
+	}
+	fn_result_num(ctx, &x);
+cleanup:
+	free(nodes);
+	num_clear(&x);
+	num_clear(&p);
+	sb_release(&num);
+}
+
 static void numeric_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -1055,6 +1318,7 @@ int fn_numfmt_register(sqlite3 *db)
 		{ "pg_int8_to_char", int8_to_char_fn },
 		{ "pg_float4_to_char", float4_to_char_fn },
 		{ "pg_float8_to_char", float8_to_char_fn },
+		{ "pg_to_number", to_number_fn },
 	};
 	int rc = SQLITE_OK;
 

@@ -1,13 +1,15 @@
 /*
  * fn_numeric_fmt: to_char of numbers (numeric, int4, int8, float4,
- * float8) with PostgreSQL 15's number templates (formatting.c's
- * NUMDesc_prepare, NUM_processor and the per-type wrappers).
+ * float8) and to_number with PostgreSQL 15's number templates
+ * (formatting.c's NUMDesc_prepare, NUM_processor and the per-type
+ * wrappers).
  *
  * Registered by the numeric module (fn_numeric.c's table) as
  *   pg_numeric_to_char(numeric, text), pg_int4_to_char(int4, text),
  *   pg_int8_to_char(int8, text), pg_float4_to_char(float4, text),
- *   pg_float8_to_char(float8, text)
- * each returning text, with PostgreSQL's results and messages ("multiple
+ *   pg_float8_to_char(float8, text)   returning text,
+ *   pg_to_number(text, text)          returning numeric,
+ * with PostgreSQL's results and messages ("multiple
  * decimal points", "\"EEEE\" is incompatible with other formats", the
  * "###.##" of a value that does not fit, NaN and Infinity as 15 prints
  * them, an embedded NUL cutting the text where PostgreSQL's C string ends).
@@ -23,7 +25,7 @@
 
 #include <sqlite3.h>
 
-/* Registers the to_char functions; SQLITE_OK or an SQLite error code. */
+/* Registers the functions; SQLITE_OK or an SQLite error code. */
 int fn_numfmt_register(sqlite3 *db);
 
 /*

@@ -274,6 +274,15 @@ UPDATE books SET code = to_char(price, '9.9.9')
 
 UPDATE books SET code = to_char(price, '99.99EEEE' || title)
 
+-- construct: to_number
+UPDATE books SET price = to_number('$' || price::text, '"$"999.99')
+
+UPDATE loans SET fee = to_number(to_char(-fee, 'FM999.00MI'), 'FM999.99MI')
+
+UPDATE books SET pages = to_number(isbn, '9999')
+
+UPDATE books SET price = to_number(title, '999.99')
+
 -- dates and times
 -- construct: date + integer
 UPDATE authors SET born = born + 365

@@ -338,6 +338,10 @@ INSERT INTO results (k, t) VALUES ('nchar', to_char(1234567.891, 'FM9,999,999.99
 
 INSERT INTO results (k, t) VALUES ('nchar', to_char(12, '99V9999999999'))
 
+INSERT INTO results (k, n) VALUES ('num', to_number('-1,234.5', 'S9G999D9') + to_number('<12>', '99PR') + to_number('12', '99V9'))
+
+INSERT INTO results (k, n) VALUES ('num', to_number('1,234', '9G9'))
+
 INSERT INTO results (k, tz) VALUES ('tots', to_timestamp('2024-03-05 07:08', 'YYYY-MM-DD HH24:MI'))
 
 INSERT INTO results (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY'))

@@ -16242,3 +16242,1805 @@
 { "pg_numeric_to_char('1', NULL)", NULL, 0 }, /* to_char(1::numeric, NULL) */
 { "pg_int4_to_char(NULL, '999')", NULL, 0 }, /* to_char(NULL::int4, '999') */
 { "pg_float8_to_char('1', NULL)", NULL, 0 }, /* to_char(1::float8, NULL) */
+{ "pg_to_number('12', '99')", "12", 0 }, /* to_number('12', '99') */
+{ "pg_to_number('12', '999')", "12", 0 }, /* to_number('12', '999') */
+{ "pg_to_number('12', '9999')", "12", 0 }, /* to_number('12', '9999') */
+{ "pg_to_number('12', '99.9')", "12", 0 }, /* to_number('12', '99.9') */
+{ "pg_to_number('12', '999.99')", "12", 0 }, /* to_number('12', '999.99') */
+{ "pg_to_number('12', 'FM999.99')", "12", 0 }, /* to_number('12', 'FM999.99') */
+{ "pg_to_number('12', 'S999.99')", "12", 0 }, /* to_number('12', 'S999.99') */
+{ "pg_to_number('12', '999.99S')", "12", 0 }, /* to_number('12', '999.99S') */
+{ "pg_to_number('12', '999MI')", "12", 0 }, /* to_number('12', '999MI') */
+{ "pg_to_number('12', 'MI999')", "12", 0 }, /* to_number('12', 'MI999') */
+{ "pg_to_number('12', 'PL999')", "12", 0 }, /* to_number('12', 'PL999') */
+{ "pg_to_number('12', 'SG999')", "12", 0 }, /* to_number('12', 'SG999') */
+{ "pg_to_number('12', '999PR')", "12", 0 }, /* to_number('12', '999PR') */
+{ "pg_to_number('12', '9G999D99')", "12", 0 }, /* to_number('12', '9G999D99') */
+{ "pg_to_number('12', '9,999.99')", "12", 0 }, /* to_number('12', '9,999.99') */
+{ "pg_to_number('12', 'FM9,999.99')", "12", 0 }, /* to_number('12', 'FM9,999.99') */
+{ "pg_to_number('12', '99V9')", "1.2000000000000000", 0 }, /* to_number('12', '99V9') */
+{ "pg_to_number('12', '9V99')", "0.1200000000000000", 0 }, /* to_number('12', '9V99') */
+{ "pg_to_number('12', '\"$\"9,999.99')", "2", 0 }, /* to_number('12', '"$"9,999.99') */
+{ "pg_to_number('12', '$9,999.99')", "2", 0 }, /* to_number('12', '$9,999.99') */
+{ "pg_to_number('12', '999th')", "12", 0 }, /* to_number('12', '999th') */
+{ "pg_to_number('12', 'FM999th')", "12", 0 }, /* to_number('12', 'FM999th') */
+{ "pg_to_number('12', '0000')", "12", 0 }, /* to_number('12', '0000') */
+{ "pg_to_number('12', '00.00')", "12", 0 }, /* to_number('12', '00.00') */
+{ "pg_to_number('12', '9 9 9')", "1", 0 }, /* to_number('12', '9 9 9') */
+{ "pg_to_number('12', 'FM9999999999')", "12", 0 }, /* to_number('12', 'FM9999999999') */
+{ "pg_to_number('12', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12', '9.9.9') */
+{ "pg_to_number('12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12', 'RN') */
+{ "pg_to_number('12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12', '9.9EEEE') */
+{ "pg_to_number('12', 'B999')", "12", 0 }, /* to_number('12', 'B999') */
+{ "pg_to_number('12', '99999999999999999999')", "12", 0 }, /* to_number('12', '99999999999999999999') */
+{ "pg_to_number('12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12', 'FM9.999999MI') */
+{ "pg_to_number('12', '9.9S')", "numeric field overflow", 1 }, /* to_number('12', '9.9S') */
+{ "pg_to_number('12', 'S9')", "1", 0 }, /* to_number('12', 'S9') */
+{ "pg_to_number('12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12', '9999999999V999999999999999999') */
+{ "pg_to_number('12', 'V9')", "0.1000000000000000", 0 }, /* to_number('12', 'V9') */
+{ "pg_to_number('12', '99V')", "12.0000000000000000", 0 }, /* to_number('12', '99V') */
+{ "pg_to_number('12', '')", NULL, 0 }, /* to_number('12', '') */
+{ "pg_to_number('12', '9G999G999D999')", "12", 0 }, /* to_number('12', '9G999G999D999') */
+{ "pg_to_number('12', 'FM9G999G999D999')", "12", 0 }, /* to_number('12', 'FM9G999G999D999') */
+{ "pg_to_number('12', 'SG9999.9999')", "12", 0 }, /* to_number('12', 'SG9999.9999') */
+{ "pg_to_number('12', '999.9999PR')", "12", 0 }, /* to_number('12', '999.9999PR') */
+{ "pg_to_number('12', 'x999')", "2", 0 }, /* to_number('12', 'x999') */
+{ "pg_to_number('12', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('12', '"ab"999') */
+{ "pg_to_number('12', '9,9,9')", "12", 0 }, /* to_number('12', '9,9,9') */
+{ "pg_to_number('12', 'FM0000.00')", "12", 0 }, /* to_number('12', 'FM0000.00') */
+{ "pg_to_number('12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12', 'MI9.99') */
+{ "pg_to_number('12', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12', '9.99MI') */
+{ "pg_to_number('12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12', 'PL9.99') */
+{ "pg_to_number('12', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12', '9.99PL') */
+{ "pg_to_number('-12', '99')", "-12", 0 }, /* to_number('-12', '99') */
+{ "pg_to_number('-12', '999')", "-12", 0 }, /* to_number('-12', '999') */
+{ "pg_to_number('-12', '9999')", "-12", 0 }, /* to_number('-12', '9999') */
+{ "pg_to_number('-12', '99.9')", "-12", 0 }, /* to_number('-12', '99.9') */
+{ "pg_to_number('-12', '999.99')", "-12", 0 }, /* to_number('-12', '999.99') */
+{ "pg_to_number('-12', 'FM999.99')", "-12", 0 }, /* to_number('-12', 'FM999.99') */
+{ "pg_to_number('-12', 'S999.99')", "-12", 0 }, /* to_number('-12', 'S999.99') */
+{ "pg_to_number('-12', '999.99S')", "-12", 0 }, /* to_number('-12', '999.99S') */
+{ "pg_to_number('-12', '999MI')", "-12", 0 }, /* to_number('-12', '999MI') */
+{ "pg_to_number('-12', 'MI999')", "-12", 0 }, /* to_number('-12', 'MI999') */
+{ "pg_to_number('-12', 'PL999')", "-12", 0 }, /* to_number('-12', 'PL999') */
+{ "pg_to_number('-12', 'SG999')", "-12", 0 }, /* to_number('-12', 'SG999') */
+{ "pg_to_number('-12', '999PR')", "-12", 0 }, /* to_number('-12', '999PR') */
+{ "pg_to_number('-12', '9G999D99')", "-12", 0 }, /* to_number('-12', '9G999D99') */
+{ "pg_to_number('-12', '9,999.99')", "-12", 0 }, /* to_number('-12', '9,999.99') */
+{ "pg_to_number('-12', 'FM9,999.99')", "-12", 0 }, /* to_number('-12', 'FM9,999.99') */
+{ "pg_to_number('-12', '99V9')", "-1.2000000000000000", 0 }, /* to_number('-12', '99V9') */
+{ "pg_to_number('-12', '9V99')", "-0.1200000000000000", 0 }, /* to_number('-12', '9V99') */
+{ "pg_to_number('-12', '\"$\"9,999.99')", "12", 0 }, /* to_number('-12', '"$"9,999.99') */
+{ "pg_to_number('-12', '$9,999.99')", "12", 0 }, /* to_number('-12', '$9,999.99') */
+{ "pg_to_number('-12', '999th')", "-12", 0 }, /* to_number('-12', '999th') */
+{ "pg_to_number('-12', 'FM999th')", "-12", 0 }, /* to_number('-12', 'FM999th') */
+{ "pg_to_number('-12', '0000')", "-12", 0 }, /* to_number('-12', '0000') */
+{ "pg_to_number('-12', '00.00')", "-12", 0 }, /* to_number('-12', '00.00') */
+{ "pg_to_number('-12', '9 9 9')", "-1", 0 }, /* to_number('-12', '9 9 9') */
+{ "pg_to_number('-12', 'FM9999999999')", "-12", 0 }, /* to_number('-12', 'FM9999999999') */
+{ "pg_to_number('-12', '9.9.9')", "multiple decimal points", 1 }, /* to_number('-12', '9.9.9') */
+{ "pg_to_number('-12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('-12', 'RN') */
+{ "pg_to_number('-12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('-12', '9.9EEEE') */
+{ "pg_to_number('-12', 'B999')", "-12", 0 }, /* to_number('-12', 'B999') */
+{ "pg_to_number('-12', '99999999999999999999')", "-12", 0 }, /* to_number('-12', '99999999999999999999') */
+{ "pg_to_number('-12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('-12', 'FM9.999999MI') */
+{ "pg_to_number('-12', '9.9S')", "numeric field overflow", 1 }, /* to_number('-12', '9.9S') */
+{ "pg_to_number('-12', 'S9')", "-1", 0 }, /* to_number('-12', 'S9') */
+{ "pg_to_number('-12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('-12', '9999999999V999999999999999999') */
+{ "pg_to_number('-12', 'V9')", "-0.1000000000000000", 0 }, /* to_number('-12', 'V9') */
+{ "pg_to_number('-12', '99V')", "-12.0000000000000000", 0 }, /* to_number('-12', '99V') */
+{ "pg_to_number('-12', '')", NULL, 0 }, /* to_number('-12', '') */
+{ "pg_to_number('-12', '9G999G999D999')", "-12", 0 }, /* to_number('-12', '9G999G999D999') */
+{ "pg_to_number('-12', 'FM9G999G999D999')", "-12", 0 }, /* to_number('-12', 'FM9G999G999D999') */
+{ "pg_to_number('-12', 'SG9999.9999')", "-12", 0 }, /* to_number('-12', 'SG9999.9999') */
+{ "pg_to_number('-12', '999.9999PR')", "-12", 0 }, /* to_number('-12', '999.9999PR') */
+{ "pg_to_number('-12', 'x999')", "12", 0 }, /* to_number('-12', 'x999') */
+{ "pg_to_number('-12', '\"ab\"999')", "2", 0 }, /* to_number('-12', '"ab"999') */
+{ "pg_to_number('-12', '9,9,9')", "-12", 0 }, /* to_number('-12', '9,9,9') */
+{ "pg_to_number('-12', 'FM0000.00')", "-12", 0 }, /* to_number('-12', 'FM0000.00') */
+{ "pg_to_number('-12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('-12', 'MI9.99') */
+{ "pg_to_number('-12', '9.99MI')", "numeric field overflow", 1 }, /* to_number('-12', '9.99MI') */
+{ "pg_to_number('-12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('-12', 'PL9.99') */
+{ "pg_to_number('-12', '9.99PL')", "numeric field overflow", 1 }, /* to_number('-12', '9.99PL') */
+{ "pg_to_number('12.5', '99')", "12", 0 }, /* to_number('12.5', '99') */
+{ "pg_to_number('12.5', '999')", "12", 0 }, /* to_number('12.5', '999') */
+{ "pg_to_number('12.5', '9999')", "125", 0 }, /* to_number('12.5', '9999') */
+{ "pg_to_number('12.5', '99.9')", "12.5", 0 }, /* to_number('12.5', '99.9') */
+{ "pg_to_number('12.5', '999.99')", "12.5", 0 }, /* to_number('12.5', '999.99') */
+{ "pg_to_number('12.5', 'FM999.99')", "12.5", 0 }, /* to_number('12.5', 'FM999.99') */
+{ "pg_to_number('12.5', 'S999.99')", "12.5", 0 }, /* to_number('12.5', 'S999.99') */
+{ "pg_to_number('12.5', '999.99S')", "12.5", 0 }, /* to_number('12.5', '999.99S') */
+{ "pg_to_number('12.5', '999MI')", "12", 0 }, /* to_number('12.5', '999MI') */
+{ "pg_to_number('12.5', 'MI999')", "12", 0 }, /* to_number('12.5', 'MI999') */
+{ "pg_to_number('12.5', 'PL999')", "12", 0 }, /* to_number('12.5', 'PL999') */
+{ "pg_to_number('12.5', 'SG999')", "12", 0 }, /* to_number('12.5', 'SG999') */
+{ "pg_to_number('12.5', '999PR')", "12", 0 }, /* to_number('12.5', '999PR') */
+{ "pg_to_number('12.5', '9G999D99')", "12.5", 0 }, /* to_number('12.5', '9G999D99') */
+{ "pg_to_number('12.5', '9,999.99')", "12.5", 0 }, /* to_number('12.5', '9,999.99') */
+{ "pg_to_number('12.5', 'FM9,999.99')", "12.5", 0 }, /* to_number('12.5', 'FM9,999.99') */
+{ "pg_to_number('12.5', '99V9')", "1.2000000000000000", 0 }, /* to_number('12.5', '99V9') */
+{ "pg_to_number('12.5', '9V99')", "0.1200000000000000", 0 }, /* to_number('12.5', '9V99') */
+{ "pg_to_number('12.5', '\"$\"9,999.99')", "2.5", 0 }, /* to_number('12.5', '"$"9,999.99') */
+{ "pg_to_number('12.5', '$9,999.99')", "2.5", 0 }, /* to_number('12.5', '$9,999.99') */
+{ "pg_to_number('12.5', '999th')", "12", 0 }, /* to_number('12.5', '999th') */
+{ "pg_to_number('12.5', 'FM999th')", "12", 0 }, /* to_number('12.5', 'FM999th') */
+{ "pg_to_number('12.5', '0000')", "125", 0 }, /* to_number('12.5', '0000') */
+{ "pg_to_number('12.5', '00.00')", "12.5", 0 }, /* to_number('12.5', '00.00') */
+{ "pg_to_number('12.5', '9 9 9')", "1", 0 }, /* to_number('12.5', '9 9 9') */
+{ "pg_to_number('12.5', 'FM9999999999')", "125", 0 }, /* to_number('12.5', 'FM9999999999') */
+{ "pg_to_number('12.5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12.5', '9.9.9') */
+{ "pg_to_number('12.5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12.5', 'RN') */
+{ "pg_to_number('12.5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12.5', '9.9EEEE') */
+{ "pg_to_number('12.5', 'B999')", "12", 0 }, /* to_number('12.5', 'B999') */
+{ "pg_to_number('12.5', '99999999999999999999')", "125", 0 }, /* to_number('12.5', '99999999999999999999') */
+{ "pg_to_number('12.5', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12.5', 'FM9.999999MI') */
+{ "pg_to_number('12.5', '9.9S')", "numeric field overflow", 1 }, /* to_number('12.5', '9.9S') */
+{ "pg_to_number('12.5', 'S9')", "1", 0 }, /* to_number('12.5', 'S9') */
+{ "pg_to_number('12.5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12.5', '9999999999V999999999999999999') */
+{ "pg_to_number('12.5', 'V9')", "0.1000000000000000", 0 }, /* to_number('12.5', 'V9') */
+{ "pg_to_number('12.5', '99V')", "12.0000000000000000", 0 }, /* to_number('12.5', '99V') */
+{ "pg_to_number('12.5', '')", NULL, 0 }, /* to_number('12.5', '') */
+{ "pg_to_number('12.5', '9G999G999D999')", "12.5", 0 }, /* to_number('12.5', '9G999G999D999') */
+{ "pg_to_number('12.5', 'FM9G999G999D999')", "12.5", 0 }, /* to_number('12.5', 'FM9G999G999D999') */
+{ "pg_to_number('12.5', 'SG9999.9999')", "12.5", 0 }, /* to_number('12.5', 'SG9999.9999') */
+{ "pg_to_number('12.5', '999.9999PR')", "12.5", 0 }, /* to_number('12.5', '999.9999PR') */
+{ "pg_to_number('12.5', 'x999')", "25", 0 }, /* to_number('12.5', 'x999') */
+{ "pg_to_number('12.5', '\"ab\"999')", "5", 0 }, /* to_number('12.5', '"ab"999') */
+{ "pg_to_number('12.5', '9,9,9')", "12", 0 }, /* to_number('12.5', '9,9,9') */
+{ "pg_to_number('12.5', 'FM0000.00')", "12.5", 0 }, /* to_number('12.5', 'FM0000.00') */
+{ "pg_to_number('12.5', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12.5', 'MI9.99') */
+{ "pg_to_number('12.5', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12.5', '9.99MI') */
+{ "pg_to_number('12.5', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12.5', 'PL9.99') */
+{ "pg_to_number('12.5', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12.5', '9.99PL') */
+{ "pg_to_number('-12.5', '99')", "-12", 0 }, /* to_number('-12.5', '99') */
+{ "pg_to_number('-12.5', '999')", "-12", 0 }, /* to_number('-12.5', '999') */
+{ "pg_to_number('-12.5', '9999')", "-125", 0 }, /* to_number('-12.5', '9999') */
+{ "pg_to_number('-12.5', '99.9')", "-12.5", 0 }, /* to_number('-12.5', '99.9') */
+{ "pg_to_number('-12.5', '999.99')", "-12.5", 0 }, /* to_number('-12.5', '999.99') */
+{ "pg_to_number('-12.5', 'FM999.99')", "-12.5", 0 }, /* to_number('-12.5', 'FM999.99') */
+{ "pg_to_number('-12.5', 'S999.99')", "-12.5", 0 }, /* to_number('-12.5', 'S999.99') */
+{ "pg_to_number('-12.5', '999.99S')", "-12.5", 0 }, /* to_number('-12.5', '999.99S') */
+{ "pg_to_number('-12.5', '999MI')", "-12", 0 }, /* to_number('-12.5', '999MI') */
+{ "pg_to_number('-12.5', 'MI999')", "-12", 0 }, /* to_number('-12.5', 'MI999') */
+{ "pg_to_number('-12.5', 'PL999')", "-12", 0 }, /* to_number('-12.5', 'PL999') */
+{ "pg_to_number('-12.5', 'SG999')", "-12", 0 }, /* to_number('-12.5', 'SG999') */
+{ "pg_to_number('-12.5', '999PR')", "-12", 0 }, /* to_number('-12.5', '999PR') */
+{ "pg_to_number('-12.5', '9G999D99')", "-12.5", 0 }, /* to_number('-12.5', '9G999D99') */
+{ "pg_to_number('-12.5', '9,999.99')", "-12.5", 0 }, /* to_number('-12.5', '9,999.99') */
+{ "pg_to_number('-12.5', 'FM9,999.99')", "-12.5", 0 }, /* to_number('-12.5', 'FM9,999.99') */
+{ "pg_to_number('-12.5', '99V9')", "-1.2000000000000000", 0 }, /* to_number('-12.5', '99V9') */
+{ "pg_to_number('-12.5', '9V99')", "-0.1200000000000000", 0 }, /* to_number('-12.5', '9V99') */
+{ "pg_to_number('-12.5', '\"$\"9,999.99')", "12.5", 0 }, /* to_number('-12.5', '"$"9,999.99') */
+{ "pg_to_number('-12.5', '$9,999.99')", "12.5", 0 }, /* to_number('-12.5', '$9,999.99') */
+{ "pg_to_number('-12.5', '999th')", "-12", 0 }, /* to_number('-12.5', '999th') */
+{ "pg_to_number('-12.5', 'FM999th')", "-12", 0 }, /* to_number('-12.5', 'FM999th') */
+{ "pg_to_number('-12.5', '0000')", "-125", 0 }, /* to_number('-12.5', '0000') */
+{ "pg_to_number('-12.5', '00.00')", "-12.5", 0 }, /* to_number('-12.5', '00.00') */
+{ "pg_to_number('-12.5', '9 9 9')", "-1", 0 }, /* to_number('-12.5', '9 9 9') */
+{ "pg_to_number('-12.5', 'FM9999999999')", "-125", 0 }, /* to_number('-12.5', 'FM9999999999') */
+{ "pg_to_number('-12.5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('-12.5', '9.9.9') */
+{ "pg_to_number('-12.5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('-12.5', 'RN') */
+{ "pg_to_number('-12.5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('-12.5', '9.9EEEE') */
+{ "pg_to_number('-12.5', 'B999')", "-12", 0 }, /* to_number('-12.5', 'B999') */
+{ "pg_to_number('-12.5', '99999999999999999999')", "-125", 0 }, /* to_number('-12.5', '99999999999999999999') */
+{ "pg_to_number('-12.5', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('-12.5', 'FM9.999999MI') */
+{ "pg_to_number('-12.5', '9.9S')", "numeric field overflow", 1 }, /* to_number('-12.5', '9.9S') */
+{ "pg_to_number('-12.5', 'S9')", "-1", 0 }, /* to_number('-12.5', 'S9') */
+{ "pg_to_number('-12.5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('-12.5', '9999999999V999999999999999999') */
+{ "pg_to_number('-12.5', 'V9')", "-0.1000000000000000", 0 }, /* to_number('-12.5', 'V9') */
+{ "pg_to_number('-12.5', '99V')", "-12.0000000000000000", 0 }, /* to_number('-12.5', '99V') */
+{ "pg_to_number('-12.5', '')", NULL, 0 }, /* to_number('-12.5', '') */
+{ "pg_to_number('-12.5', '9G999G999D999')", "-12.5", 0 }, /* to_number('-12.5', '9G999G999D999') */
+{ "pg_to_number('-12.5', 'FM9G999G999D999')", "-12.5", 0 }, /* to_number('-12.5', 'FM9G999G999D999') */
+{ "pg_to_number('-12.5', 'SG9999.9999')", "-12.5", 0 }, /* to_number('-12.5', 'SG9999.9999') */
+{ "pg_to_number('-12.5', '999.9999PR')", "-12.5", 0 }, /* to_number('-12.5', '999.9999PR') */
+{ "pg_to_number('-12.5', 'x999')", "12", 0 }, /* to_number('-12.5', 'x999') */
+{ "pg_to_number('-12.5', '\"ab\"999')", "25", 0 }, /* to_number('-12.5', '"ab"999') */
+{ "pg_to_number('-12.5', '9,9,9')", "-12", 0 }, /* to_number('-12.5', '9,9,9') */
+{ "pg_to_number('-12.5', 'FM0000.00')", "-12.5", 0 }, /* to_number('-12.5', 'FM0000.00') */
+{ "pg_to_number('-12.5', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('-12.5', 'MI9.99') */
+{ "pg_to_number('-12.5', '9.99MI')", "numeric field overflow", 1 }, /* to_number('-12.5', '9.99MI') */
+{ "pg_to_number('-12.5', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('-12.5', 'PL9.99') */
+{ "pg_to_number('-12.5', '9.99PL')", "numeric field overflow", 1 }, /* to_number('-12.5', '9.99PL') */
+{ "pg_to_number('1,234.5', '99')", "1", 0 }, /* to_number('1,234.5', '99') */
+{ "pg_to_number('1,234.5', '999')", "12", 0 }, /* to_number('1,234.5', '999') */
+{ "pg_to_number('1,234.5', '9999')", "123", 0 }, /* to_number('1,234.5', '9999') */
+{ "pg_to_number('1,234.5', '99.9')", "numeric field overflow", 1 }, /* to_number('1,234.5', '99.9') */
+{ "pg_to_number('1,234.5', '999.99')", "numeric field overflow", 1 }, /* to_number('1,234.5', '999.99') */
+{ "pg_to_number('1,234.5', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('1,234.5', 'FM999.99') */
+{ "pg_to_number('1,234.5', 'S999.99')", "numeric field overflow", 1 }, /* to_number('1,234.5', 'S999.99') */
+{ "pg_to_number('1,234.5', '999.99S')", "numeric field overflow", 1 }, /* to_number('1,234.5', '999.99S') */
+{ "pg_to_number('1,234.5', '999MI')", "12", 0 }, /* to_number('1,234.5', '999MI') */
+{ "pg_to_number('1,234.5', 'MI999')", "12", 0 }, /* to_number('1,234.5', 'MI999') */
+{ "pg_to_number('1,234.5', 'PL999')", "12", 0 }, /* to_number('1,234.5', 'PL999') */
+{ "pg_to_number('1,234.5', 'SG999')", "12", 0 }, /* to_number('1,234.5', 'SG999') */
+{ "pg_to_number('1,234.5', '999PR')", "12", 0 }, /* to_number('1,234.5', '999PR') */
+{ "pg_to_number('1,234.5', '9G999D99')", "1234.5", 0 }, /* to_number('1,234.5', '9G999D99') */
+{ "pg_to_number('1,234.5', '9,999.99')", "1234.5", 0 }, /* to_number('1,234.5', '9,999.99') */
+{ "pg_to_number('1,234.5', 'FM9,999.99')", "1234.5", 0 }, /* to_number('1,234.5', 'FM9,999.99') */
+{ "pg_to_number('1,234.5', '99V9')", "1.2000000000000000", 0 }, /* to_number('1,234.5', '99V9') */
+{ "pg_to_number('1,234.5', '9V99')", "0.1200000000000000", 0 }, /* to_number('1,234.5', '9V99') */
+{ "pg_to_number('1,234.5', '\"$\"9,999.99')", "234.5", 0 }, /* to_number('1,234.5', '"$"9,999.99') */
+{ "pg_to_number('1,234.5', '$9,999.99')", "234.5", 0 }, /* to_number('1,234.5', '$9,999.99') */
+{ "pg_to_number('1,234.5', '999th')", "12", 0 }, /* to_number('1,234.5', '999th') */
+{ "pg_to_number('1,234.5', 'FM999th')", "12", 0 }, /* to_number('1,234.5', 'FM999th') */
+{ "pg_to_number('1,234.5', '0000')", "123", 0 }, /* to_number('1,234.5', '0000') */
+{ "pg_to_number('1,234.5', '00.00')", "numeric field overflow", 1 }, /* to_number('1,234.5', '00.00') */
+{ "pg_to_number('1,234.5', '9 9 9')", "124", 0 }, /* to_number('1,234.5', '9 9 9') */
+{ "pg_to_number('1,234.5', 'FM9999999999')", "12345", 0 }, /* to_number('1,234.5', 'FM9999999999') */
+{ "pg_to_number('1,234.5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('1,234.5', '9.9.9') */
+{ "pg_to_number('1,234.5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('1,234.5', 'RN') */
+{ "pg_to_number('1,234.5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('1,234.5', '9.9EEEE') */
+{ "pg_to_number('1,234.5', 'B999')", "12", 0 }, /* to_number('1,234.5', 'B999') */
+{ "pg_to_number('1,234.5', '99999999999999999999')", "12345", 0 }, /* to_number('1,234.5', '99999999999999999999') */
+{ "pg_to_number('1,234.5', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('1,234.5', 'FM9.999999MI') */
+{ "pg_to_number('1,234.5', '9.9S')", "numeric field overflow", 1 }, /* to_number('1,234.5', '9.9S') */
+{ "pg_to_number('1,234.5', 'S9')", "1", 0 }, /* to_number('1,234.5', 'S9') */
+{ "pg_to_number('1,234.5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('1,234.5', '9999999999V999999999999999999') */
+{ "pg_to_number('1,234.5', 'V9')", "0.1000000000000000", 0 }, /* to_number('1,234.5', 'V9') */
+{ "pg_to_number('1,234.5', '99V')", "1.0000000000000000", 0 }, /* to_number('1,234.5', '99V') */
+{ "pg_to_number('1,234.5', '')", NULL, 0 }, /* to_number('1,234.5', '') */
+{ "pg_to_number('1,234.5', '9G999G999D999')", "1234.5", 0 }, /* to_number('1,234.5', '9G999G999D999') */
+{ "pg_to_number('1,234.5', 'FM9G999G999D999')", "1234.5", 0 }, /* to_number('1,234.5', 'FM9G999G999D999') */
+{ "pg_to_number('1,234.5', 'SG9999.9999')", "1234.5", 0 }, /* to_number('1,234.5', 'SG9999.9999') */
+{ "pg_to_number('1,234.5', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('1,234.5', '999.9999PR') */
+{ "pg_to_number('1,234.5', 'x999')", "23", 0 }, /* to_number('1,234.5', 'x999') */
+{ "pg_to_number('1,234.5', '\"ab\"999')", "234", 0 }, /* to_number('1,234.5', '"ab"999') */
+{ "pg_to_number('1,234.5', '9,9,9')", "123", 0 }, /* to_number('1,234.5', '9,9,9') */
+{ "pg_to_number('1,234.5', 'FM0000.00')", "1234.5", 0 }, /* to_number('1,234.5', 'FM0000.00') */
+{ "pg_to_number('1,234.5', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('1,234.5', 'MI9.99') */
+{ "pg_to_number('1,234.5', '9.99MI')", "numeric field overflow", 1 }, /* to_number('1,234.5', '9.99MI') */
+{ "pg_to_number('1,234.5', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('1,234.5', 'PL9.99') */
+{ "pg_to_number('1,234.5', '9.99PL')", "numeric field overflow", 1 }, /* to_number('1,234.5', '9.99PL') */
+{ "pg_to_number('1,234,567.891', '99')", "1", 0 }, /* to_number('1,234,567.891', '99') */
+{ "pg_to_number('1,234,567.891', '999')", "12", 0 }, /* to_number('1,234,567.891', '999') */
+{ "pg_to_number('1,234,567.891', '9999')", "123", 0 }, /* to_number('1,234,567.891', '9999') */
+{ "pg_to_number('1,234,567.891', '99.9')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '99.9') */
+{ "pg_to_number('1,234,567.891', '999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '999.99') */
+{ "pg_to_number('1,234,567.891', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'FM999.99') */
+{ "pg_to_number('1,234,567.891', 'S999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'S999.99') */
+{ "pg_to_number('1,234,567.891', '999.99S')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '999.99S') */
+{ "pg_to_number('1,234,567.891', '999MI')", "12", 0 }, /* to_number('1,234,567.891', '999MI') */
+{ "pg_to_number('1,234,567.891', 'MI999')", "12", 0 }, /* to_number('1,234,567.891', 'MI999') */
+{ "pg_to_number('1,234,567.891', 'PL999')", "12", 0 }, /* to_number('1,234,567.891', 'PL999') */
+{ "pg_to_number('1,234,567.891', 'SG999')", "12", 0 }, /* to_number('1,234,567.891', 'SG999') */
+{ "pg_to_number('1,234,567.891', '999PR')", "12", 0 }, /* to_number('1,234,567.891', '999PR') */
+{ "pg_to_number('1,234,567.891', '9G999D99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '9G999D99') */
+{ "pg_to_number('1,234,567.891', '9,999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '9,999.99') */
+{ "pg_to_number('1,234,567.891', 'FM9,999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'FM9,999.99') */
+{ "pg_to_number('1,234,567.891', '99V9')", "1.2000000000000000", 0 }, /* to_number('1,234,567.891', '99V9') */
+{ "pg_to_number('1,234,567.891', '9V99')", "0.1200000000000000", 0 }, /* to_number('1,234,567.891', '9V99') */
+{ "pg_to_number('1,234,567.891', '\"$\"9,999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '"$"9,999.99') */
+{ "pg_to_number('1,234,567.891', '$9,999.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '$9,999.99') */
+{ "pg_to_number('1,234,567.891', '999th')", "12", 0 }, /* to_number('1,234,567.891', '999th') */
+{ "pg_to_number('1,234,567.891', 'FM999th')", "12", 0 }, /* to_number('1,234,567.891', 'FM999th') */
+{ "pg_to_number('1,234,567.891', '0000')", "123", 0 }, /* to_number('1,234,567.891', '0000') */
+{ "pg_to_number('1,234,567.891', '00.00')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '00.00') */
+{ "pg_to_number('1,234,567.891', '9 9 9')", "124", 0 }, /* to_number('1,234,567.891', '9 9 9') */
+{ "pg_to_number('1,234,567.891', 'FM9999999999')", "1234567", 0 }, /* to_number('1,234,567.891', 'FM9999999999') */
+{ "pg_to_number('1,234,567.891', '9.9.9')", "multiple decimal points", 1 }, /* to_number('1,234,567.891', '9.9.9') */
+{ "pg_to_number('1,234,567.891', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('1,234,567.891', 'RN') */
+{ "pg_to_number('1,234,567.891', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('1,234,567.891', '9.9EEEE') */
+{ "pg_to_number('1,234,567.891', 'B999')", "12", 0 }, /* to_number('1,234,567.891', 'B999') */
+{ "pg_to_number('1,234,567.891', '99999999999999999999')", "1234567891", 0 }, /* to_number('1,234,567.891', '99999999999999999999') */
+{ "pg_to_number('1,234,567.891', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'FM9.999999MI') */
+{ "pg_to_number('1,234,567.891', '9.9S')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '9.9S') */
+{ "pg_to_number('1,234,567.891', 'S9')", "1", 0 }, /* to_number('1,234,567.891', 'S9') */
+{ "pg_to_number('1,234,567.891', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('1,234,567.891', '9999999999V999999999999999999') */
+{ "pg_to_number('1,234,567.891', 'V9')", "0.1000000000000000", 0 }, /* to_number('1,234,567.891', 'V9') */
+{ "pg_to_number('1,234,567.891', '99V')", "1.0000000000000000", 0 }, /* to_number('1,234,567.891', '99V') */
+{ "pg_to_number('1,234,567.891', '')", NULL, 0 }, /* to_number('1,234,567.891', '') */
+{ "pg_to_number('1,234,567.891', '9G999G999D999')", "1234567.891", 0 }, /* to_number('1,234,567.891', '9G999G999D999') */
+{ "pg_to_number('1,234,567.891', 'FM9G999G999D999')", "1234567.8", 0 }, /* to_number('1,234,567.891', 'FM9G999G999D999') */
+{ "pg_to_number('1,234,567.891', 'SG9999.9999')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'SG9999.9999') */
+{ "pg_to_number('1,234,567.891', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '999.9999PR') */
+{ "pg_to_number('1,234,567.891', 'x999')", "23", 0 }, /* to_number('1,234,567.891', 'x999') */
+{ "pg_to_number('1,234,567.891', '\"ab\"999')", "234", 0 }, /* to_number('1,234,567.891', '"ab"999') */
+{ "pg_to_number('1,234,567.891', '9,9,9')", "123", 0 }, /* to_number('1,234,567.891', '9,9,9') */
+{ "pg_to_number('1,234,567.891', 'FM0000.00')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'FM0000.00') */
+{ "pg_to_number('1,234,567.891', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'MI9.99') */
+{ "pg_to_number('1,234,567.891', '9.99MI')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '9.99MI') */
+{ "pg_to_number('1,234,567.891', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', 'PL9.99') */
+{ "pg_to_number('1,234,567.891', '9.99PL')", "numeric field overflow", 1 }, /* to_number('1,234,567.891', '9.99PL') */
+{ "pg_to_number('<12>', '99')", "1", 0 }, /* to_number('<12>', '99') */
+{ "pg_to_number('<12>', '999')", "12", 0 }, /* to_number('<12>', '999') */
+{ "pg_to_number('<12>', '9999')", "12", 0 }, /* to_number('<12>', '9999') */
+{ "pg_to_number('<12>', '99.9')", "12", 0 }, /* to_number('<12>', '99.9') */
+{ "pg_to_number('<12>', '999.99')", "12", 0 }, /* to_number('<12>', '999.99') */
+{ "pg_to_number('<12>', 'FM999.99')", "12", 0 }, /* to_number('<12>', 'FM999.99') */
+{ "pg_to_number('<12>', 'S999.99')", "12", 0 }, /* to_number('<12>', 'S999.99') */
+{ "pg_to_number('<12>', '999.99S')", "12", 0 }, /* to_number('<12>', '999.99S') */
+{ "pg_to_number('<12>', '999MI')", "12", 0 }, /* to_number('<12>', '999MI') */
+{ "pg_to_number('<12>', 'MI999')", "12", 0 }, /* to_number('<12>', 'MI999') */
+{ "pg_to_number('<12>', 'PL999')", "12", 0 }, /* to_number('<12>', 'PL999') */
+{ "pg_to_number('<12>', 'SG999')", "12", 0 }, /* to_number('<12>', 'SG999') */
+{ "pg_to_number('<12>', '999PR')", "-12", 0 }, /* to_number('<12>', '999PR') */
+{ "pg_to_number('<12>', '9G999D99')", "12", 0 }, /* to_number('<12>', '9G999D99') */
+{ "pg_to_number('<12>', '9,999.99')", "12", 0 }, /* to_number('<12>', '9,999.99') */
+{ "pg_to_number('<12>', 'FM9,999.99')", "12", 0 }, /* to_number('<12>', 'FM9,999.99') */
+{ "pg_to_number('<12>', '99V9')", "1.2000000000000000", 0 }, /* to_number('<12>', '99V9') */
+{ "pg_to_number('<12>', '9V99')", "0.1200000000000000", 0 }, /* to_number('<12>', '9V99') */
+{ "pg_to_number('<12>', '\"$\"9,999.99')", "12", 0 }, /* to_number('<12>', '"$"9,999.99') */
+{ "pg_to_number('<12>', '$9,999.99')", "12", 0 }, /* to_number('<12>', '$9,999.99') */
+{ "pg_to_number('<12>', '999th')", "12", 0 }, /* to_number('<12>', '999th') */
+{ "pg_to_number('<12>', 'FM999th')", "12", 0 }, /* to_number('<12>', 'FM999th') */
+{ "pg_to_number('<12>', '0000')", "12", 0 }, /* to_number('<12>', '0000') */
+{ "pg_to_number('<12>', '00.00')", "12", 0 }, /* to_number('<12>', '00.00') */
+{ "pg_to_number('<12>', '9 9 9')", "2", 0 }, /* to_number('<12>', '9 9 9') */
+{ "pg_to_number('<12>', 'FM9999999999')", "12", 0 }, /* to_number('<12>', 'FM9999999999') */
+{ "pg_to_number('<12>', '9.9.9')", "multiple decimal points", 1 }, /* to_number('<12>', '9.9.9') */
+{ "pg_to_number('<12>', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('<12>', 'RN') */
+{ "pg_to_number('<12>', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('<12>', '9.9EEEE') */
+{ "pg_to_number('<12>', 'B999')", "12", 0 }, /* to_number('<12>', 'B999') */
+{ "pg_to_number('<12>', '99999999999999999999')", "12", 0 }, /* to_number('<12>', '99999999999999999999') */
+{ "pg_to_number('<12>', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('<12>', 'FM9.999999MI') */
+{ "pg_to_number('<12>', '9.9S')", "numeric field overflow", 1 }, /* to_number('<12>', '9.9S') */
+{ "pg_to_number('<12>', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('<12>', 'S9') */
+{ "pg_to_number('<12>', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('<12>', '9999999999V999999999999999999') */
+{ "pg_to_number('<12>', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('<12>', 'V9') */
+{ "pg_to_number('<12>', '99V')", "1.0000000000000000", 0 }, /* to_number('<12>', '99V') */
+{ "pg_to_number('<12>', '')", NULL, 0 }, /* to_number('<12>', '') */
+{ "pg_to_number('<12>', '9G999G999D999')", "12", 0 }, /* to_number('<12>', '9G999G999D999') */
+{ "pg_to_number('<12>', 'FM9G999G999D999')", "12", 0 }, /* to_number('<12>', 'FM9G999G999D999') */
+{ "pg_to_number('<12>', 'SG9999.9999')", "12", 0 }, /* to_number('<12>', 'SG9999.9999') */
+{ "pg_to_number('<12>', '999.9999PR')", "-12", 0 }, /* to_number('<12>', '999.9999PR') */
+{ "pg_to_number('<12>', 'x999')", "12", 0 }, /* to_number('<12>', 'x999') */
+{ "pg_to_number('<12>', '\"ab\"999')", "2", 0 }, /* to_number('<12>', '"ab"999') */
+{ "pg_to_number('<12>', '9,9,9')", "12", 0 }, /* to_number('<12>', '9,9,9') */
+{ "pg_to_number('<12>', 'FM0000.00')", "12", 0 }, /* to_number('<12>', 'FM0000.00') */
+{ "pg_to_number('<12>', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('<12>', 'MI9.99') */
+{ "pg_to_number('<12>', '9.99MI')", "numeric field overflow", 1 }, /* to_number('<12>', '9.99MI') */
+{ "pg_to_number('<12>', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('<12>', 'PL9.99') */
+{ "pg_to_number('<12>', '9.99PL')", "numeric field overflow", 1 }, /* to_number('<12>', '9.99PL') */
+{ "pg_to_number('12-', '99')", "12", 0 }, /* to_number('12-', '99') */
+{ "pg_to_number('12-', '999')", "12", 0 }, /* to_number('12-', '999') */
+{ "pg_to_number('12-', '9999')", "12", 0 }, /* to_number('12-', '9999') */
+{ "pg_to_number('12-', '99.9')", "12", 0 }, /* to_number('12-', '99.9') */
+{ "pg_to_number('12-', '999.99')", "12", 0 }, /* to_number('12-', '999.99') */
+{ "pg_to_number('12-', 'FM999.99')", "12", 0 }, /* to_number('12-', 'FM999.99') */
+{ "pg_to_number('12-', 'S999.99')", "-12", 0 }, /* to_number('12-', 'S999.99') */
+{ "pg_to_number('12-', '999.99S')", "-12", 0 }, /* to_number('12-', '999.99S') */
+{ "pg_to_number('12-', '999MI')", "-12", 0 }, /* to_number('12-', '999MI') */
+{ "pg_to_number('12-', 'MI999')", "-12", 0 }, /* to_number('12-', 'MI999') */
+{ "pg_to_number('12-', 'PL999')", "-12", 0 }, /* to_number('12-', 'PL999') */
+{ "pg_to_number('12-', 'SG999')", "-12", 0 }, /* to_number('12-', 'SG999') */
+{ "pg_to_number('12-', '999PR')", "12", 0 }, /* to_number('12-', '999PR') */
+{ "pg_to_number('12-', '9G999D99')", "12", 0 }, /* to_number('12-', '9G999D99') */
+{ "pg_to_number('12-', '9,999.99')", "12", 0 }, /* to_number('12-', '9,999.99') */
+{ "pg_to_number('12-', 'FM9,999.99')", "12", 0 }, /* to_number('12-', 'FM9,999.99') */
+{ "pg_to_number('12-', '99V9')", "1.2000000000000000", 0 }, /* to_number('12-', '99V9') */
+{ "pg_to_number('12-', '9V99')", "0.1200000000000000", 0 }, /* to_number('12-', '9V99') */
+{ "pg_to_number('12-', '\"$\"9,999.99')", "2", 0 }, /* to_number('12-', '"$"9,999.99') */
+{ "pg_to_number('12-', '$9,999.99')", "2", 0 }, /* to_number('12-', '$9,999.99') */
+{ "pg_to_number('12-', '999th')", "12", 0 }, /* to_number('12-', '999th') */
+{ "pg_to_number('12-', 'FM999th')", "12", 0 }, /* to_number('12-', 'FM999th') */
+{ "pg_to_number('12-', '0000')", "12", 0 }, /* to_number('12-', '0000') */
+{ "pg_to_number('12-', '00.00')", "12", 0 }, /* to_number('12-', '00.00') */
+{ "pg_to_number('12-', '9 9 9')", "1", 0 }, /* to_number('12-', '9 9 9') */
+{ "pg_to_number('12-', 'FM9999999999')", "12", 0 }, /* to_number('12-', 'FM9999999999') */
+{ "pg_to_number('12-', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12-', '9.9.9') */
+{ "pg_to_number('12-', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12-', 'RN') */
+{ "pg_to_number('12-', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12-', '9.9EEEE') */
+{ "pg_to_number('12-', 'B999')", "12", 0 }, /* to_number('12-', 'B999') */
+{ "pg_to_number('12-', '99999999999999999999')", "12", 0 }, /* to_number('12-', '99999999999999999999') */
+{ "pg_to_number('12-', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12-', 'FM9.999999MI') */
+{ "pg_to_number('12-', '9.9S')", "numeric field overflow", 1 }, /* to_number('12-', '9.9S') */
+{ "pg_to_number('12-', 'S9')", "1", 0 }, /* to_number('12-', 'S9') */
+{ "pg_to_number('12-', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12-', '9999999999V999999999999999999') */
+{ "pg_to_number('12-', 'V9')", "0.1000000000000000", 0 }, /* to_number('12-', 'V9') */
+{ "pg_to_number('12-', '99V')", "12.0000000000000000", 0 }, /* to_number('12-', '99V') */
+{ "pg_to_number('12-', '')", NULL, 0 }, /* to_number('12-', '') */
+{ "pg_to_number('12-', '9G999G999D999')", "12", 0 }, /* to_number('12-', '9G999G999D999') */
+{ "pg_to_number('12-', 'FM9G999G999D999')", "12", 0 }, /* to_number('12-', 'FM9G999G999D999') */
+{ "pg_to_number('12-', 'SG9999.9999')", "-12", 0 }, /* to_number('12-', 'SG9999.9999') */
+{ "pg_to_number('12-', '999.9999PR')", "12", 0 }, /* to_number('12-', '999.9999PR') */
+{ "pg_to_number('12-', 'x999')", "2", 0 }, /* to_number('12-', 'x999') */
+{ "pg_to_number('12-', '\"ab\"999')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('12-', '"ab"999') */
+{ "pg_to_number('12-', '9,9,9')", "12", 0 }, /* to_number('12-', '9,9,9') */
+{ "pg_to_number('12-', 'FM0000.00')", "12", 0 }, /* to_number('12-', 'FM0000.00') */
+{ "pg_to_number('12-', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12-', 'MI9.99') */
+{ "pg_to_number('12-', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12-', '9.99MI') */
+{ "pg_to_number('12-', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12-', 'PL9.99') */
+{ "pg_to_number('12-', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12-', '9.99PL') */
+{ "pg_to_number('12.5-', '99')", "12", 0 }, /* to_number('12.5-', '99') */
+{ "pg_to_number('12.5-', '999')", "12", 0 }, /* to_number('12.5-', '999') */
+{ "pg_to_number('12.5-', '9999')", "125", 0 }, /* to_number('12.5-', '9999') */
+{ "pg_to_number('12.5-', '99.9')", "12.5", 0 }, /* to_number('12.5-', '99.9') */
+{ "pg_to_number('12.5-', '999.99')", "12.5", 0 }, /* to_number('12.5-', '999.99') */
+{ "pg_to_number('12.5-', 'FM999.99')", "12.5", 0 }, /* to_number('12.5-', 'FM999.99') */
+{ "pg_to_number('12.5-', 'S999.99')", "-12.5", 0 }, /* to_number('12.5-', 'S999.99') */
+{ "pg_to_number('12.5-', '999.99S')", "-12.5", 0 }, /* to_number('12.5-', '999.99S') */
+{ "pg_to_number('12.5-', '999MI')", "12", 0 }, /* to_number('12.5-', '999MI') */
+{ "pg_to_number('12.5-', 'MI999')", "12", 0 }, /* to_number('12.5-', 'MI999') */
+{ "pg_to_number('12.5-', 'PL999')", "12", 0 }, /* to_number('12.5-', 'PL999') */
+{ "pg_to_number('12.5-', 'SG999')", "12", 0 }, /* to_number('12.5-', 'SG999') */
+{ "pg_to_number('12.5-', '999PR')", "12", 0 }, /* to_number('12.5-', '999PR') */
+{ "pg_to_number('12.5-', '9G999D99')", "12.5", 0 }, /* to_number('12.5-', '9G999D99') */
+{ "pg_to_number('12.5-', '9,999.99')", "12.5", 0 }, /* to_number('12.5-', '9,999.99') */
+{ "pg_to_number('12.5-', 'FM9,999.99')", "12.5", 0 }, /* to_number('12.5-', 'FM9,999.99') */
+{ "pg_to_number('12.5-', '99V9')", "1.2000000000000000", 0 }, /* to_number('12.5-', '99V9') */
+{ "pg_to_number('12.5-', '9V99')", "0.1200000000000000", 0 }, /* to_number('12.5-', '9V99') */
+{ "pg_to_number('12.5-', '\"$\"9,999.99')", "2.5", 0 }, /* to_number('12.5-', '"$"9,999.99') */
+{ "pg_to_number('12.5-', '$9,999.99')", "2.5", 0 }, /* to_number('12.5-', '$9,999.99') */
+{ "pg_to_number('12.5-', '999th')", "12", 0 }, /* to_number('12.5-', '999th') */
+{ "pg_to_number('12.5-', 'FM999th')", "12", 0 }, /* to_number('12.5-', 'FM999th') */
+{ "pg_to_number('12.5-', '0000')", "125", 0 }, /* to_number('12.5-', '0000') */
+{ "pg_to_number('12.5-', '00.00')", "12.5", 0 }, /* to_number('12.5-', '00.00') */
+{ "pg_to_number('12.5-', '9 9 9')", "1", 0 }, /* to_number('12.5-', '9 9 9') */
+{ "pg_to_number('12.5-', 'FM9999999999')", "125", 0 }, /* to_number('12.5-', 'FM9999999999') */
+{ "pg_to_number('12.5-', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12.5-', '9.9.9') */
+{ "pg_to_number('12.5-', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12.5-', 'RN') */
+{ "pg_to_number('12.5-', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12.5-', '9.9EEEE') */
+{ "pg_to_number('12.5-', 'B999')", "12", 0 }, /* to_number('12.5-', 'B999') */
+{ "pg_to_number('12.5-', '99999999999999999999')", "125", 0 }, /* to_number('12.5-', '99999999999999999999') */
+{ "pg_to_number('12.5-', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12.5-', 'FM9.999999MI') */
+{ "pg_to_number('12.5-', '9.9S')", "numeric field overflow", 1 }, /* to_number('12.5-', '9.9S') */
+{ "pg_to_number('12.5-', 'S9')", "1", 0 }, /* to_number('12.5-', 'S9') */
+{ "pg_to_number('12.5-', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12.5-', '9999999999V999999999999999999') */
+{ "pg_to_number('12.5-', 'V9')", "0.1000000000000000", 0 }, /* to_number('12.5-', 'V9') */
+{ "pg_to_number('12.5-', '99V')", "12.0000000000000000", 0 }, /* to_number('12.5-', '99V') */
+{ "pg_to_number('12.5-', '')", NULL, 0 }, /* to_number('12.5-', '') */
+{ "pg_to_number('12.5-', '9G999G999D999')", "12.5", 0 }, /* to_number('12.5-', '9G999G999D999') */
+{ "pg_to_number('12.5-', 'FM9G999G999D999')", "12.5", 0 }, /* to_number('12.5-', 'FM9G999G999D999') */
+{ "pg_to_number('12.5-', 'SG9999.9999')", "-12.5", 0 }, /* to_number('12.5-', 'SG9999.9999') */
+{ "pg_to_number('12.5-', '999.9999PR')", "12.5", 0 }, /* to_number('12.5-', '999.9999PR') */
+{ "pg_to_number('12.5-', 'x999')", "25", 0 }, /* to_number('12.5-', 'x999') */
+{ "pg_to_number('12.5-', '\"ab\"999')", "5", 0 }, /* to_number('12.5-', '"ab"999') */
+{ "pg_to_number('12.5-', '9,9,9')", "12", 0 }, /* to_number('12.5-', '9,9,9') */
+{ "pg_to_number('12.5-', 'FM0000.00')", "12.5", 0 }, /* to_number('12.5-', 'FM0000.00') */
+{ "pg_to_number('12.5-', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12.5-', 'MI9.99') */
+{ "pg_to_number('12.5-', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12.5-', '9.99MI') */
+{ "pg_to_number('12.5-', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12.5-', 'PL9.99') */
+{ "pg_to_number('12.5-', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12.5-', '9.99PL') */
+{ "pg_to_number('+12', '99')", "12", 0 }, /* to_number('+12', '99') */
+{ "pg_to_number('+12', '999')", "12", 0 }, /* to_number('+12', '999') */
+{ "pg_to_number('+12', '9999')", "12", 0 }, /* to_number('+12', '9999') */
+{ "pg_to_number('+12', '99.9')", "12", 0 }, /* to_number('+12', '99.9') */
+{ "pg_to_number('+12', '999.99')", "12", 0 }, /* to_number('+12', '999.99') */
+{ "pg_to_number('+12', 'FM999.99')", "12", 0 }, /* to_number('+12', 'FM999.99') */
+{ "pg_to_number('+12', 'S999.99')", "12", 0 }, /* to_number('+12', 'S999.99') */
+{ "pg_to_number('+12', '999.99S')", "12", 0 }, /* to_number('+12', '999.99S') */
+{ "pg_to_number('+12', '999MI')", "12", 0 }, /* to_number('+12', '999MI') */
+{ "pg_to_number('+12', 'MI999')", "12", 0 }, /* to_number('+12', 'MI999') */
+{ "pg_to_number('+12', 'PL999')", "12", 0 }, /* to_number('+12', 'PL999') */
+{ "pg_to_number('+12', 'SG999')", "12", 0 }, /* to_number('+12', 'SG999') */
+{ "pg_to_number('+12', '999PR')", "12", 0 }, /* to_number('+12', '999PR') */
+{ "pg_to_number('+12', '9G999D99')", "12", 0 }, /* to_number('+12', '9G999D99') */
+{ "pg_to_number('+12', '9,999.99')", "12", 0 }, /* to_number('+12', '9,999.99') */
+{ "pg_to_number('+12', 'FM9,999.99')", "12", 0 }, /* to_number('+12', 'FM9,999.99') */
+{ "pg_to_number('+12', '99V9')", "1.2000000000000000", 0 }, /* to_number('+12', '99V9') */
+{ "pg_to_number('+12', '9V99')", "0.1200000000000000", 0 }, /* to_number('+12', '9V99') */
+{ "pg_to_number('+12', '\"$\"9,999.99')", "12", 0 }, /* to_number('+12', '"$"9,999.99') */
+{ "pg_to_number('+12', '$9,999.99')", "12", 0 }, /* to_number('+12', '$9,999.99') */
+{ "pg_to_number('+12', '999th')", "12", 0 }, /* to_number('+12', '999th') */
+{ "pg_to_number('+12', 'FM999th')", "12", 0 }, /* to_number('+12', 'FM999th') */
+{ "pg_to_number('+12', '0000')", "12", 0 }, /* to_number('+12', '0000') */
+{ "pg_to_number('+12', '00.00')", "12", 0 }, /* to_number('+12', '00.00') */
+{ "pg_to_number('+12', '9 9 9')", "1", 0 }, /* to_number('+12', '9 9 9') */
+{ "pg_to_number('+12', 'FM9999999999')", "12", 0 }, /* to_number('+12', 'FM9999999999') */
+{ "pg_to_number('+12', '9.9.9')", "multiple decimal points", 1 }, /* to_number('+12', '9.9.9') */
+{ "pg_to_number('+12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('+12', 'RN') */
+{ "pg_to_number('+12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('+12', '9.9EEEE') */
+{ "pg_to_number('+12', 'B999')", "12", 0 }, /* to_number('+12', 'B999') */
+{ "pg_to_number('+12', '99999999999999999999')", "12", 0 }, /* to_number('+12', '99999999999999999999') */
+{ "pg_to_number('+12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('+12', 'FM9.999999MI') */
+{ "pg_to_number('+12', '9.9S')", "numeric field overflow", 1 }, /* to_number('+12', '9.9S') */
+{ "pg_to_number('+12', 'S9')", "1", 0 }, /* to_number('+12', 'S9') */
+{ "pg_to_number('+12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('+12', '9999999999V999999999999999999') */
+{ "pg_to_number('+12', 'V9')", "0.1000000000000000", 0 }, /* to_number('+12', 'V9') */
+{ "pg_to_number('+12', '99V')", "12.0000000000000000", 0 }, /* to_number('+12', '99V') */
+{ "pg_to_number('+12', '')", NULL, 0 }, /* to_number('+12', '') */
+{ "pg_to_number('+12', '9G999G999D999')", "12", 0 }, /* to_number('+12', '9G999G999D999') */
+{ "pg_to_number('+12', 'FM9G999G999D999')", "12", 0 }, /* to_number('+12', 'FM9G999G999D999') */
+{ "pg_to_number('+12', 'SG9999.9999')", "12", 0 }, /* to_number('+12', 'SG9999.9999') */
+{ "pg_to_number('+12', '999.9999PR')", "12", 0 }, /* to_number('+12', '999.9999PR') */
+{ "pg_to_number('+12', 'x999')", "12", 0 }, /* to_number('+12', 'x999') */
+{ "pg_to_number('+12', '\"ab\"999')", "2", 0 }, /* to_number('+12', '"ab"999') */
+{ "pg_to_number('+12', '9,9,9')", "12", 0 }, /* to_number('+12', '9,9,9') */
+{ "pg_to_number('+12', 'FM0000.00')", "12", 0 }, /* to_number('+12', 'FM0000.00') */
+{ "pg_to_number('+12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('+12', 'MI9.99') */
+{ "pg_to_number('+12', '9.99MI')", "numeric field overflow", 1 }, /* to_number('+12', '9.99MI') */
+{ "pg_to_number('+12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('+12', 'PL9.99') */
+{ "pg_to_number('+12', '9.99PL')", "numeric field overflow", 1 }, /* to_number('+12', '9.99PL') */
+{ "pg_to_number(' 12', '99')", "12", 0 }, /* to_number(' 12', '99') */
+{ "pg_to_number(' 12', '999')", "12", 0 }, /* to_number(' 12', '999') */
+{ "pg_to_number(' 12', '9999')", "12", 0 }, /* to_number(' 12', '9999') */
+{ "pg_to_number(' 12', '99.9')", "12", 0 }, /* to_number(' 12', '99.9') */
+{ "pg_to_number(' 12', '999.99')", "12", 0 }, /* to_number(' 12', '999.99') */
+{ "pg_to_number(' 12', 'FM999.99')", "12", 0 }, /* to_number(' 12', 'FM999.99') */
+{ "pg_to_number(' 12', 'S999.99')", "12", 0 }, /* to_number(' 12', 'S999.99') */
+{ "pg_to_number(' 12', '999.99S')", "12", 0 }, /* to_number(' 12', '999.99S') */
+{ "pg_to_number(' 12', '999MI')", "12", 0 }, /* to_number(' 12', '999MI') */
+{ "pg_to_number(' 12', 'MI999')", "12", 0 }, /* to_number(' 12', 'MI999') */
+{ "pg_to_number(' 12', 'PL999')", "12", 0 }, /* to_number(' 12', 'PL999') */
+{ "pg_to_number(' 12', 'SG999')", "12", 0 }, /* to_number(' 12', 'SG999') */
+{ "pg_to_number(' 12', '999PR')", "12", 0 }, /* to_number(' 12', '999PR') */
+{ "pg_to_number(' 12', '9G999D99')", "12", 0 }, /* to_number(' 12', '9G999D99') */
+{ "pg_to_number(' 12', '9,999.99')", "12", 0 }, /* to_number(' 12', '9,999.99') */
+{ "pg_to_number(' 12', 'FM9,999.99')", "12", 0 }, /* to_number(' 12', 'FM9,999.99') */
+{ "pg_to_number(' 12', '99V9')", "1.2000000000000000", 0 }, /* to_number(' 12', '99V9') */
+{ "pg_to_number(' 12', '9V99')", "0.1200000000000000", 0 }, /* to_number(' 12', '9V99') */
+{ "pg_to_number(' 12', '\"$\"9,999.99')", "12", 0 }, /* to_number(' 12', '"$"9,999.99') */
+{ "pg_to_number(' 12', '$9,999.99')", "12", 0 }, /* to_number(' 12', '$9,999.99') */
+{ "pg_to_number(' 12', '999th')", "12", 0 }, /* to_number(' 12', '999th') */
+{ "pg_to_number(' 12', 'FM999th')", "12", 0 }, /* to_number(' 12', 'FM999th') */
+{ "pg_to_number(' 12', '0000')", "12", 0 }, /* to_number(' 12', '0000') */
+{ "pg_to_number(' 12', '00.00')", "12", 0 }, /* to_number(' 12', '00.00') */
+{ "pg_to_number(' 12', '9 9 9')", "1", 0 }, /* to_number(' 12', '9 9 9') */
+{ "pg_to_number(' 12', 'FM9999999999')", "12", 0 }, /* to_number(' 12', 'FM9999999999') */
+{ "pg_to_number(' 12', '9.9.9')", "multiple decimal points", 1 }, /* to_number(' 12', '9.9.9') */
+{ "pg_to_number(' 12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number(' 12', 'RN') */
+{ "pg_to_number(' 12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number(' 12', '9.9EEEE') */
+{ "pg_to_number(' 12', 'B999')", "12", 0 }, /* to_number(' 12', 'B999') */
+{ "pg_to_number(' 12', '99999999999999999999')", "12", 0 }, /* to_number(' 12', '99999999999999999999') */
+{ "pg_to_number(' 12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number(' 12', 'FM9.999999MI') */
+{ "pg_to_number(' 12', '9.9S')", "numeric field overflow", 1 }, /* to_number(' 12', '9.9S') */
+{ "pg_to_number(' 12', 'S9')", "1", 0 }, /* to_number(' 12', 'S9') */
+{ "pg_to_number(' 12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number(' 12', '9999999999V999999999999999999') */
+{ "pg_to_number(' 12', 'V9')", "0.1000000000000000", 0 }, /* to_number(' 12', 'V9') */
+{ "pg_to_number(' 12', '99V')", "12.0000000000000000", 0 }, /* to_number(' 12', '99V') */
+{ "pg_to_number(' 12', '')", NULL, 0 }, /* to_number(' 12', '') */
+{ "pg_to_number(' 12', '9G999G999D999')", "12", 0 }, /* to_number(' 12', '9G999G999D999') */
+{ "pg_to_number(' 12', 'FM9G999G999D999')", "12", 0 }, /* to_number(' 12', 'FM9G999G999D999') */
+{ "pg_to_number(' 12', 'SG9999.9999')", "12", 0 }, /* to_number(' 12', 'SG9999.9999') */
+{ "pg_to_number(' 12', '999.9999PR')", "12", 0 }, /* to_number(' 12', '999.9999PR') */
+{ "pg_to_number(' 12', 'x999')", "12", 0 }, /* to_number(' 12', 'x999') */
+{ "pg_to_number(' 12', '\"ab\"999')", "2", 0 }, /* to_number(' 12', '"ab"999') */
+{ "pg_to_number(' 12', '9,9,9')", "12", 0 }, /* to_number(' 12', '9,9,9') */
+{ "pg_to_number(' 12', 'FM0000.00')", "12", 0 }, /* to_number(' 12', 'FM0000.00') */
+{ "pg_to_number(' 12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number(' 12', 'MI9.99') */
+{ "pg_to_number(' 12', '9.99MI')", "numeric field overflow", 1 }, /* to_number(' 12', '9.99MI') */
+{ "pg_to_number(' 12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number(' 12', 'PL9.99') */
+{ "pg_to_number(' 12', '9.99PL')", "numeric field overflow", 1 }, /* to_number(' 12', '9.99PL') */
+{ "pg_to_number('  -  12', '99')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('  -  12', '99') */
+{ "pg_to_number('  -  12', '999')", "-1", 0 }, /* to_number('  -  12', '999') */
+{ "pg_to_number('  -  12', '9999')", "-12", 0 }, /* to_number('  -  12', '9999') */
+{ "pg_to_number('  -  12', '99.9')", "-12", 0 }, /* to_number('  -  12', '99.9') */
+{ "pg_to_number('  -  12', '999.99')", "-12", 0 }, /* to_number('  -  12', '999.99') */
+{ "pg_to_number('  -  12', 'FM999.99')", "-12", 0 }, /* to_number('  -  12', 'FM999.99') */
+{ "pg_to_number('  -  12', 'S999.99')", "-12", 0 }, /* to_number('  -  12', 'S999.99') */
+{ "pg_to_number('  -  12', '999.99S')", "-12", 0 }, /* to_number('  -  12', '999.99S') */
+{ "pg_to_number('  -  12', '999MI')", "-1", 0 }, /* to_number('  -  12', '999MI') */
+{ "pg_to_number('  -  12', 'MI999')", "-12", 0 }, /* to_number('  -  12', 'MI999') */
+{ "pg_to_number('  -  12', 'PL999')", "-12", 0 }, /* to_number('  -  12', 'PL999') */
+{ "pg_to_number('  -  12', 'SG999')", "-12", 0 }, /* to_number('  -  12', 'SG999') */
+{ "pg_to_number('  -  12', '999PR')", "-1", 0 }, /* to_number('  -  12', '999PR') */
+{ "pg_to_number('  -  12', '9G999D99')", "-12", 0 }, /* to_number('  -  12', '9G999D99') */
+{ "pg_to_number('  -  12', '9,999.99')", "-12", 0 }, /* to_number('  -  12', '9,999.99') */
+{ "pg_to_number('  -  12', 'FM9,999.99')", "-12", 0 }, /* to_number('  -  12', 'FM9,999.99') */
+{ "pg_to_number('  -  12', '99V9')", "-0.1000000000000000", 0 }, /* to_number('  -  12', '99V9') */
+{ "pg_to_number('  -  12', '9V99')", "-0.0100000000000000", 0 }, /* to_number('  -  12', '9V99') */
+{ "pg_to_number('  -  12', '\"$\"9,999.99')", "-12", 0 }, /* to_number('  -  12', '"$"9,999.99') */
+{ "pg_to_number('  -  12', '$9,999.99')", "-12", 0 }, /* to_number('  -  12', '$9,999.99') */
+{ "pg_to_number('  -  12', '999th')", "-1", 0 }, /* to_number('  -  12', '999th') */
+{ "pg_to_number('  -  12', 'FM999th')", "-1", 0 }, /* to_number('  -  12', 'FM999th') */
+{ "pg_to_number('  -  12', '0000')", "-12", 0 }, /* to_number('  -  12', '0000') */
+{ "pg_to_number('  -  12', '00.00')", "-12", 0 }, /* to_number('  -  12', '00.00') */
+{ "pg_to_number('  -  12', '9 9 9')", "2", 0 }, /* to_number('  -  12', '9 9 9') */
+{ "pg_to_number('  -  12', 'FM9999999999')", "-12", 0 }, /* to_number('  -  12', 'FM9999999999') */
+{ "pg_to_number('  -  12', '9.9.9')", "multiple decimal points", 1 }, /* to_number('  -  12', '9.9.9') */
+{ "pg_to_number('  -  12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('  -  12', 'RN') */
+{ "pg_to_number('  -  12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('  -  12', '9.9EEEE') */
+{ "pg_to_number('  -  12', 'B999')", "-1", 0 }, /* to_number('  -  12', 'B999') */
+{ "pg_to_number('  -  12', '99999999999999999999')", "-12", 0 }, /* to_number('  -  12', '99999999999999999999') */
+{ "pg_to_number('  -  12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('  -  12', 'FM9.999999MI') */
+{ "pg_to_number('  -  12', '9.9S')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('  -  12', '9.9S') */
+{ "pg_to_number('  -  12', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('  -  12', 'S9') */
+{ "pg_to_number('  -  12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('  -  12', '9999999999V999999999999999999') */
+{ "pg_to_number('  -  12', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('  -  12', 'V9') */
+{ "pg_to_number('  -  12', '99V')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('  -  12', '99V') */
+{ "pg_to_number('  -  12', '')", NULL, 0 }, /* to_number('  -  12', '') */
+{ "pg_to_number('  -  12', '9G999G999D999')", "-12", 0 }, /* to_number('  -  12', '9G999G999D999') */
+{ "pg_to_number('  -  12', 'FM9G999G999D999')", "-12", 0 }, /* to_number('  -  12', 'FM9G999G999D999') */
+{ "pg_to_number('  -  12', 'SG9999.9999')", "-12", 0 }, /* to_number('  -  12', 'SG9999.9999') */
+{ "pg_to_number('  -  12', '999.9999PR')", "-12", 0 }, /* to_number('  -  12', '999.9999PR') */
+{ "pg_to_number('  -  12', 'x999')", "-12", 0 }, /* to_number('  -  12', 'x999') */
+{ "pg_to_number('  -  12', '\"ab\"999')", "-12", 0 }, /* to_number('  -  12', '"ab"999') */
+{ "pg_to_number('  -  12', '9,9,9')", "-1", 0 }, /* to_number('  -  12', '9,9,9') */
+{ "pg_to_number('  -  12', 'FM0000.00')", "-12", 0 }, /* to_number('  -  12', 'FM0000.00') */
+{ "pg_to_number('  -  12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('  -  12', 'MI9.99') */
+{ "pg_to_number('  -  12', '9.99MI')", "1", 0 }, /* to_number('  -  12', '9.99MI') */
+{ "pg_to_number('  -  12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('  -  12', 'PL9.99') */
+{ "pg_to_number('  -  12', '9.99PL')", "1", 0 }, /* to_number('  -  12', '9.99PL') */
+{ "pg_to_number('', '99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '99') */
+{ "pg_to_number('', '999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999') */
+{ "pg_to_number('', '9999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9999') */
+{ "pg_to_number('', '99.9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '99.9') */
+{ "pg_to_number('', '999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999.99') */
+{ "pg_to_number('', 'FM999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM999.99') */
+{ "pg_to_number('', 'S999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'S999.99') */
+{ "pg_to_number('', '999.99S')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999.99S') */
+{ "pg_to_number('', '999MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999MI') */
+{ "pg_to_number('', 'MI999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'MI999') */
+{ "pg_to_number('', 'PL999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'PL999') */
+{ "pg_to_number('', 'SG999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'SG999') */
+{ "pg_to_number('', '999PR')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999PR') */
+{ "pg_to_number('', '9G999D99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9G999D99') */
+{ "pg_to_number('', '9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9,999.99') */
+{ "pg_to_number('', 'FM9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM9,999.99') */
+{ "pg_to_number('', '99V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '99V9') */
+{ "pg_to_number('', '9V99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9V99') */
+{ "pg_to_number('', '\"$\"9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '"$"9,999.99') */
+{ "pg_to_number('', '$9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '$9,999.99') */
+{ "pg_to_number('', '999th')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999th') */
+{ "pg_to_number('', 'FM999th')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM999th') */
+{ "pg_to_number('', '0000')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '0000') */
+{ "pg_to_number('', '00.00')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '00.00') */
+{ "pg_to_number('', '9 9 9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9 9 9') */
+{ "pg_to_number('', 'FM9999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM9999999999') */
+{ "pg_to_number('', '9.9.9')", "multiple decimal points", 1 }, /* to_number('', '9.9.9') */
+{ "pg_to_number('', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('', 'RN') */
+{ "pg_to_number('', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('', '9.9EEEE') */
+{ "pg_to_number('', 'B999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'B999') */
+{ "pg_to_number('', '99999999999999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '99999999999999999999') */
+{ "pg_to_number('', 'FM9.999999MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM9.999999MI') */
+{ "pg_to_number('', '9.9S')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9.9S') */
+{ "pg_to_number('', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'S9') */
+{ "pg_to_number('', '9999999999V999999999999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9999999999V999999999999999999') */
+{ "pg_to_number('', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'V9') */
+{ "pg_to_number('', '99V')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '99V') */
+{ "pg_to_number('', '')", NULL, 0 }, /* to_number('', '') */
+{ "pg_to_number('', '9G999G999D999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9G999G999D999') */
+{ "pg_to_number('', 'FM9G999G999D999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM9G999G999D999') */
+{ "pg_to_number('', 'SG9999.9999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'SG9999.9999') */
+{ "pg_to_number('', '999.9999PR')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '999.9999PR') */
+{ "pg_to_number('', 'x999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'x999') */
+{ "pg_to_number('', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '"ab"999') */
+{ "pg_to_number('', '9,9,9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9,9,9') */
+{ "pg_to_number('', 'FM0000.00')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'FM0000.00') */
+{ "pg_to_number('', 'MI9.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'MI9.99') */
+{ "pg_to_number('', '9.99MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9.99MI') */
+{ "pg_to_number('', 'PL9.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', 'PL9.99') */
+{ "pg_to_number('', '9.99PL')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('', '9.99PL') */
+{ "pg_to_number('abc', '99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '99') */
+{ "pg_to_number('abc', '999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999') */
+{ "pg_to_number('abc', '9999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9999') */
+{ "pg_to_number('abc', '99.9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '99.9') */
+{ "pg_to_number('abc', '999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999.99') */
+{ "pg_to_number('abc', 'FM999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM999.99') */
+{ "pg_to_number('abc', 'S999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'S999.99') */
+{ "pg_to_number('abc', '999.99S')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999.99S') */
+{ "pg_to_number('abc', '999MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999MI') */
+{ "pg_to_number('abc', 'MI999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'MI999') */
+{ "pg_to_number('abc', 'PL999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'PL999') */
+{ "pg_to_number('abc', 'SG999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'SG999') */
+{ "pg_to_number('abc', '999PR')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999PR') */
+{ "pg_to_number('abc', '9G999D99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9G999D99') */
+{ "pg_to_number('abc', '9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9,999.99') */
+{ "pg_to_number('abc', 'FM9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM9,999.99') */
+{ "pg_to_number('abc', '99V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '99V9') */
+{ "pg_to_number('abc', '9V99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9V99') */
+{ "pg_to_number('abc', '\"$\"9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '"$"9,999.99') */
+{ "pg_to_number('abc', '$9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '$9,999.99') */
+{ "pg_to_number('abc', '999th')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999th') */
+{ "pg_to_number('abc', 'FM999th')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM999th') */
+{ "pg_to_number('abc', '0000')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '0000') */
+{ "pg_to_number('abc', '00.00')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '00.00') */
+{ "pg_to_number('abc', '9 9 9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9 9 9') */
+{ "pg_to_number('abc', 'FM9999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM9999999999') */
+{ "pg_to_number('abc', '9.9.9')", "multiple decimal points", 1 }, /* to_number('abc', '9.9.9') */
+{ "pg_to_number('abc', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('abc', 'RN') */
+{ "pg_to_number('abc', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('abc', '9.9EEEE') */
+{ "pg_to_number('abc', 'B999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'B999') */
+{ "pg_to_number('abc', '99999999999999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '99999999999999999999') */
+{ "pg_to_number('abc', 'FM9.999999MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM9.999999MI') */
+{ "pg_to_number('abc', '9.9S')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9.9S') */
+{ "pg_to_number('abc', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'S9') */
+{ "pg_to_number('abc', '9999999999V999999999999999999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9999999999V999999999999999999') */
+{ "pg_to_number('abc', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'V9') */
+{ "pg_to_number('abc', '99V')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '99V') */
+{ "pg_to_number('abc', '')", NULL, 0 }, /* to_number('abc', '') */
+{ "pg_to_number('abc', '9G999G999D999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9G999G999D999') */
+{ "pg_to_number('abc', 'FM9G999G999D999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM9G999G999D999') */
+{ "pg_to_number('abc', 'SG9999.9999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'SG9999.9999') */
+{ "pg_to_number('abc', '999.9999PR')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '999.9999PR') */
+{ "pg_to_number('abc', 'x999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'x999') */
+{ "pg_to_number('abc', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '"ab"999') */
+{ "pg_to_number('abc', '9,9,9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9,9,9') */
+{ "pg_to_number('abc', 'FM0000.00')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'FM0000.00') */
+{ "pg_to_number('abc', 'MI9.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'MI9.99') */
+{ "pg_to_number('abc', '9.99MI')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9.99MI') */
+{ "pg_to_number('abc', 'PL9.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', 'PL9.99') */
+{ "pg_to_number('abc', '9.99PL')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('abc', '9.99PL') */
+{ "pg_to_number('12abc', '99')", "12", 0 }, /* to_number('12abc', '99') */
+{ "pg_to_number('12abc', '999')", "12", 0 }, /* to_number('12abc', '999') */
+{ "pg_to_number('12abc', '9999')", "12", 0 }, /* to_number('12abc', '9999') */
+{ "pg_to_number('12abc', '99.9')", "12", 0 }, /* to_number('12abc', '99.9') */
+{ "pg_to_number('12abc', '999.99')", "12", 0 }, /* to_number('12abc', '999.99') */
+{ "pg_to_number('12abc', 'FM999.99')", "12", 0 }, /* to_number('12abc', 'FM999.99') */
+{ "pg_to_number('12abc', 'S999.99')", "12", 0 }, /* to_number('12abc', 'S999.99') */
+{ "pg_to_number('12abc', '999.99S')", "12", 0 }, /* to_number('12abc', '999.99S') */
+{ "pg_to_number('12abc', '999MI')", "12", 0 }, /* to_number('12abc', '999MI') */
+{ "pg_to_number('12abc', 'MI999')", "12", 0 }, /* to_number('12abc', 'MI999') */
+{ "pg_to_number('12abc', 'PL999')", "12", 0 }, /* to_number('12abc', 'PL999') */
+{ "pg_to_number('12abc', 'SG999')", "12", 0 }, /* to_number('12abc', 'SG999') */
+{ "pg_to_number('12abc', '999PR')", "12", 0 }, /* to_number('12abc', '999PR') */
+{ "pg_to_number('12abc', '9G999D99')", "12", 0 }, /* to_number('12abc', '9G999D99') */
+{ "pg_to_number('12abc', '9,999.99')", "12", 0 }, /* to_number('12abc', '9,999.99') */
+{ "pg_to_number('12abc', 'FM9,999.99')", "12", 0 }, /* to_number('12abc', 'FM9,999.99') */
+{ "pg_to_number('12abc', '99V9')", "1.2000000000000000", 0 }, /* to_number('12abc', '99V9') */
+{ "pg_to_number('12abc', '9V99')", "0.1200000000000000", 0 }, /* to_number('12abc', '9V99') */
+{ "pg_to_number('12abc', '\"$\"9,999.99')", "2", 0 }, /* to_number('12abc', '"$"9,999.99') */
+{ "pg_to_number('12abc', '$9,999.99')", "2", 0 }, /* to_number('12abc', '$9,999.99') */
+{ "pg_to_number('12abc', '999th')", "12", 0 }, /* to_number('12abc', '999th') */
+{ "pg_to_number('12abc', 'FM999th')", "12", 0 }, /* to_number('12abc', 'FM999th') */
+{ "pg_to_number('12abc', '0000')", "12", 0 }, /* to_number('12abc', '0000') */
+{ "pg_to_number('12abc', '00.00')", "12", 0 }, /* to_number('12abc', '00.00') */
+{ "pg_to_number('12abc', '9 9 9')", "1", 0 }, /* to_number('12abc', '9 9 9') */
+{ "pg_to_number('12abc', 'FM9999999999')", "12", 0 }, /* to_number('12abc', 'FM9999999999') */
+{ "pg_to_number('12abc', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12abc', '9.9.9') */
+{ "pg_to_number('12abc', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12abc', 'RN') */
+{ "pg_to_number('12abc', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12abc', '9.9EEEE') */
+{ "pg_to_number('12abc', 'B999')", "12", 0 }, /* to_number('12abc', 'B999') */
+{ "pg_to_number('12abc', '99999999999999999999')", "12", 0 }, /* to_number('12abc', '99999999999999999999') */
+{ "pg_to_number('12abc', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12abc', 'FM9.999999MI') */
+{ "pg_to_number('12abc', '9.9S')", "numeric field overflow", 1 }, /* to_number('12abc', '9.9S') */
+{ "pg_to_number('12abc', 'S9')", "1", 0 }, /* to_number('12abc', 'S9') */
+{ "pg_to_number('12abc', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12abc', '9999999999V999999999999999999') */
+{ "pg_to_number('12abc', 'V9')", "0.1000000000000000", 0 }, /* to_number('12abc', 'V9') */
+{ "pg_to_number('12abc', '99V')", "12.0000000000000000", 0 }, /* to_number('12abc', '99V') */
+{ "pg_to_number('12abc', '')", NULL, 0 }, /* to_number('12abc', '') */
+{ "pg_to_number('12abc', '9G999G999D999')", "12", 0 }, /* to_number('12abc', '9G999G999D999') */
+{ "pg_to_number('12abc', 'FM9G999G999D999')", "12", 0 }, /* to_number('12abc', 'FM9G999G999D999') */
+{ "pg_to_number('12abc', 'SG9999.9999')", "12", 0 }, /* to_number('12abc', 'SG9999.9999') */
+{ "pg_to_number('12abc', '999.9999PR')", "12", 0 }, /* to_number('12abc', '999.9999PR') */
+{ "pg_to_number('12abc', 'x999')", "2", 0 }, /* to_number('12abc', 'x999') */
+{ "pg_to_number('12abc', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('12abc', '"ab"999') */
+{ "pg_to_number('12abc', '9,9,9')", "12", 0 }, /* to_number('12abc', '9,9,9') */
+{ "pg_to_number('12abc', 'FM0000.00')", "12", 0 }, /* to_number('12abc', 'FM0000.00') */
+{ "pg_to_number('12abc', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12abc', 'MI9.99') */
+{ "pg_to_number('12abc', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12abc', '9.99MI') */
+{ "pg_to_number('12abc', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12abc', 'PL9.99') */
+{ "pg_to_number('12abc', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12abc', '9.99PL') */
+{ "pg_to_number('$1,234.56', '99')", "1", 0 }, /* to_number('$1,234.56', '99') */
+{ "pg_to_number('$1,234.56', '999')", "1", 0 }, /* to_number('$1,234.56', '999') */
+{ "pg_to_number('$1,234.56', '9999')", "12", 0 }, /* to_number('$1,234.56', '9999') */
+{ "pg_to_number('$1,234.56', '99.9')", "12", 0 }, /* to_number('$1,234.56', '99.9') */
+{ "pg_to_number('$1,234.56', '999.99')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '999.99') */
+{ "pg_to_number('$1,234.56', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('$1,234.56', 'FM999.99') */
+{ "pg_to_number('$1,234.56', 'S999.99')", "numeric field overflow", 1 }, /* to_number('$1,234.56', 'S999.99') */
+{ "pg_to_number('$1,234.56', '999.99S')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '999.99S') */
+{ "pg_to_number('$1,234.56', '999MI')", "1", 0 }, /* to_number('$1,234.56', '999MI') */
+{ "pg_to_number('$1,234.56', 'MI999')", "12", 0 }, /* to_number('$1,234.56', 'MI999') */
+{ "pg_to_number('$1,234.56', 'PL999')", "12", 0 }, /* to_number('$1,234.56', 'PL999') */
+{ "pg_to_number('$1,234.56', 'SG999')", "12", 0 }, /* to_number('$1,234.56', 'SG999') */
+{ "pg_to_number('$1,234.56', '999PR')", "1", 0 }, /* to_number('$1,234.56', '999PR') */
+{ "pg_to_number('$1,234.56', '9G999D99')", "1234", 0 }, /* to_number('$1,234.56', '9G999D99') */
+{ "pg_to_number('$1,234.56', '9,999.99')", "1234", 0 }, /* to_number('$1,234.56', '9,999.99') */
+{ "pg_to_number('$1,234.56', 'FM9,999.99')", "1234", 0 }, /* to_number('$1,234.56', 'FM9,999.99') */
+{ "pg_to_number('$1,234.56', '99V9')", "0.1000000000000000", 0 }, /* to_number('$1,234.56', '99V9') */
+{ "pg_to_number('$1,234.56', '9V99')", "0.0100000000000000", 0 }, /* to_number('$1,234.56', '9V99') */
+{ "pg_to_number('$1,234.56', '\"$\"9,999.99')", "1234.56", 0 }, /* to_number('$1,234.56', '"$"9,999.99') */
+{ "pg_to_number('$1,234.56', '$9,999.99')", "1234.56", 0 }, /* to_number('$1,234.56', '$9,999.99') */
+{ "pg_to_number('$1,234.56', '999th')", "1", 0 }, /* to_number('$1,234.56', '999th') */
+{ "pg_to_number('$1,234.56', 'FM999th')", "1", 0 }, /* to_number('$1,234.56', 'FM999th') */
+{ "pg_to_number('$1,234.56', '0000')", "12", 0 }, /* to_number('$1,234.56', '0000') */
+{ "pg_to_number('$1,234.56', '00.00')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '00.00') */
+{ "pg_to_number('$1,234.56', '9 9 9')", "3", 0 }, /* to_number('$1,234.56', '9 9 9') */
+{ "pg_to_number('$1,234.56', 'FM9999999999')", "123456", 0 }, /* to_number('$1,234.56', 'FM9999999999') */
+{ "pg_to_number('$1,234.56', '9.9.9')", "multiple decimal points", 1 }, /* to_number('$1,234.56', '9.9.9') */
+{ "pg_to_number('$1,234.56', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('$1,234.56', 'RN') */
+{ "pg_to_number('$1,234.56', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('$1,234.56', '9.9EEEE') */
+{ "pg_to_number('$1,234.56', 'B999')", "1", 0 }, /* to_number('$1,234.56', 'B999') */
+{ "pg_to_number('$1,234.56', '99999999999999999999')", "123456", 0 }, /* to_number('$1,234.56', '99999999999999999999') */
+{ "pg_to_number('$1,234.56', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('$1,234.56', 'FM9.999999MI') */
+{ "pg_to_number('$1,234.56', '9.9S')", "1", 0 }, /* to_number('$1,234.56', '9.9S') */
+{ "pg_to_number('$1,234.56', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('$1,234.56', 'S9') */
+{ "pg_to_number('$1,234.56', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('$1,234.56', '9999999999V999999999999999999') */
+{ "pg_to_number('$1,234.56', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('$1,234.56', 'V9') */
+{ "pg_to_number('$1,234.56', '99V')", "1.0000000000000000", 0 }, /* to_number('$1,234.56', '99V') */
+{ "pg_to_number('$1,234.56', '')", NULL, 0 }, /* to_number('$1,234.56', '') */
+{ "pg_to_number('$1,234.56', '9G999G999D999')", "1234.56", 0 }, /* to_number('$1,234.56', '9G999G999D999') */
+{ "pg_to_number('$1,234.56', 'FM9G999G999D999')", "1234.56", 0 }, /* to_number('$1,234.56', 'FM9G999G999D999') */
+{ "pg_to_number('$1,234.56', 'SG9999.9999')", "1234.56", 0 }, /* to_number('$1,234.56', 'SG9999.9999') */
+{ "pg_to_number('$1,234.56', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '999.9999PR') */
+{ "pg_to_number('$1,234.56', 'x999')", "12", 0 }, /* to_number('$1,234.56', 'x999') */
+{ "pg_to_number('$1,234.56', '\"ab\"999')", "23", 0 }, /* to_number('$1,234.56', '"ab"999') */
+{ "pg_to_number('$1,234.56', '9,9,9')", "12", 0 }, /* to_number('$1,234.56', '9,9,9') */
+{ "pg_to_number('$1,234.56', 'FM0000.00')", "1234", 0 }, /* to_number('$1,234.56', 'FM0000.00') */
+{ "pg_to_number('$1,234.56', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('$1,234.56', 'MI9.99') */
+{ "pg_to_number('$1,234.56', '9.99MI')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '9.99MI') */
+{ "pg_to_number('$1,234.56', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('$1,234.56', 'PL9.99') */
+{ "pg_to_number('$1,234.56', '9.99PL')", "numeric field overflow", 1 }, /* to_number('$1,234.56', '9.99PL') */
+{ "pg_to_number('0', '99')", "0", 0 }, /* to_number('0', '99') */
+{ "pg_to_number('0', '999')", "0", 0 }, /* to_number('0', '999') */
+{ "pg_to_number('0', '9999')", "0", 0 }, /* to_number('0', '9999') */
+{ "pg_to_number('0', '99.9')", "0", 0 }, /* to_number('0', '99.9') */
+{ "pg_to_number('0', '999.99')", "0", 0 }, /* to_number('0', '999.99') */
+{ "pg_to_number('0', 'FM999.99')", "0", 0 }, /* to_number('0', 'FM999.99') */
+{ "pg_to_number('0', 'S999.99')", "0", 0 }, /* to_number('0', 'S999.99') */
+{ "pg_to_number('0', '999.99S')", "0", 0 }, /* to_number('0', '999.99S') */
+{ "pg_to_number('0', '999MI')", "0", 0 }, /* to_number('0', '999MI') */
+{ "pg_to_number('0', 'MI999')", "0", 0 }, /* to_number('0', 'MI999') */
+{ "pg_to_number('0', 'PL999')", "0", 0 }, /* to_number('0', 'PL999') */
+{ "pg_to_number('0', 'SG999')", "0", 0 }, /* to_number('0', 'SG999') */
+{ "pg_to_number('0', '999PR')", "0", 0 }, /* to_number('0', '999PR') */
+{ "pg_to_number('0', '9G999D99')", "0", 0 }, /* to_number('0', '9G999D99') */
+{ "pg_to_number('0', '9,999.99')", "0", 0 }, /* to_number('0', '9,999.99') */
+{ "pg_to_number('0', 'FM9,999.99')", "0", 0 }, /* to_number('0', 'FM9,999.99') */
+{ "pg_to_number('0', '99V9')", "0.0000000000000000", 0 }, /* to_number('0', '99V9') */
+{ "pg_to_number('0', '9V99')", "0.0000000000000000", 0 }, /* to_number('0', '9V99') */
+{ "pg_to_number('0', '\"$\"9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('0', '"$"9,999.99') */
+{ "pg_to_number('0', '$9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('0', '$9,999.99') */
+{ "pg_to_number('0', '999th')", "0", 0 }, /* to_number('0', '999th') */
+{ "pg_to_number('0', 'FM999th')", "0", 0 }, /* to_number('0', 'FM999th') */
+{ "pg_to_number('0', '0000')", "0", 0 }, /* to_number('0', '0000') */
+{ "pg_to_number('0', '00.00')", "0", 0 }, /* to_number('0', '00.00') */
+{ "pg_to_number('0', '9 9 9')", "0", 0 }, /* to_number('0', '9 9 9') */
+{ "pg_to_number('0', 'FM9999999999')", "0", 0 }, /* to_number('0', 'FM9999999999') */
+{ "pg_to_number('0', '9.9.9')", "multiple decimal points", 1 }, /* to_number('0', '9.9.9') */
+{ "pg_to_number('0', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('0', 'RN') */
+{ "pg_to_number('0', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('0', '9.9EEEE') */
+{ "pg_to_number('0', 'B999')", "0", 0 }, /* to_number('0', 'B999') */
+{ "pg_to_number('0', '99999999999999999999')", "0", 0 }, /* to_number('0', '99999999999999999999') */
+{ "pg_to_number('0', 'FM9.999999MI')", "0", 0 }, /* to_number('0', 'FM9.999999MI') */
+{ "pg_to_number('0', '9.9S')", "0", 0 }, /* to_number('0', '9.9S') */
+{ "pg_to_number('0', 'S9')", "0", 0 }, /* to_number('0', 'S9') */
+{ "pg_to_number('0', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('0', '9999999999V999999999999999999') */
+{ "pg_to_number('0', 'V9')", "0.0000000000000000", 0 }, /* to_number('0', 'V9') */
+{ "pg_to_number('0', '99V')", "0.0000000000000000", 0 }, /* to_number('0', '99V') */
+{ "pg_to_number('0', '')", NULL, 0 }, /* to_number('0', '') */
+{ "pg_to_number('0', '9G999G999D999')", "0", 0 }, /* to_number('0', '9G999G999D999') */
+{ "pg_to_number('0', 'FM9G999G999D999')", "0", 0 }, /* to_number('0', 'FM9G999G999D999') */
+{ "pg_to_number('0', 'SG9999.9999')", "0", 0 }, /* to_number('0', 'SG9999.9999') */
+{ "pg_to_number('0', '999.9999PR')", "0", 0 }, /* to_number('0', '999.9999PR') */
+{ "pg_to_number('0', 'x999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('0', 'x999') */
+{ "pg_to_number('0', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('0', '"ab"999') */
+{ "pg_to_number('0', '9,9,9')", "0", 0 }, /* to_number('0', '9,9,9') */
+{ "pg_to_number('0', 'FM0000.00')", "0", 0 }, /* to_number('0', 'FM0000.00') */
+{ "pg_to_number('0', 'MI9.99')", "0", 0 }, /* to_number('0', 'MI9.99') */
+{ "pg_to_number('0', '9.99MI')", "0", 0 }, /* to_number('0', '9.99MI') */
+{ "pg_to_number('0', 'PL9.99')", "0", 0 }, /* to_number('0', 'PL9.99') */
+{ "pg_to_number('0', '9.99PL')", "0", 0 }, /* to_number('0', '9.99PL') */
+{ "pg_to_number('-0', '99')", "0", 0 }, /* to_number('-0', '99') */
+{ "pg_to_number('-0', '999')", "0", 0 }, /* to_number('-0', '999') */
+{ "pg_to_number('-0', '9999')", "0", 0 }, /* to_number('-0', '9999') */
+{ "pg_to_number('-0', '99.9')", "0", 0 }, /* to_number('-0', '99.9') */
+{ "pg_to_number('-0', '999.99')", "0", 0 }, /* to_number('-0', '999.99') */
+{ "pg_to_number('-0', 'FM999.99')", "0", 0 }, /* to_number('-0', 'FM999.99') */
+{ "pg_to_number('-0', 'S999.99')", "0", 0 }, /* to_number('-0', 'S999.99') */
+{ "pg_to_number('-0', '999.99S')", "0", 0 }, /* to_number('-0', '999.99S') */
+{ "pg_to_number('-0', '999MI')", "0", 0 }, /* to_number('-0', '999MI') */
+{ "pg_to_number('-0', 'MI999')", "0", 0 }, /* to_number('-0', 'MI999') */
+{ "pg_to_number('-0', 'PL999')", "0", 0 }, /* to_number('-0', 'PL999') */
+{ "pg_to_number('-0', 'SG999')", "0", 0 }, /* to_number('-0', 'SG999') */
+{ "pg_to_number('-0', '999PR')", "0", 0 }, /* to_number('-0', '999PR') */
+{ "pg_to_number('-0', '9G999D99')", "0", 0 }, /* to_number('-0', '9G999D99') */
+{ "pg_to_number('-0', '9,999.99')", "0", 0 }, /* to_number('-0', '9,999.99') */
+{ "pg_to_number('-0', 'FM9,999.99')", "0", 0 }, /* to_number('-0', 'FM9,999.99') */
+{ "pg_to_number('-0', '99V9')", "0.0000000000000000", 0 }, /* to_number('-0', '99V9') */
+{ "pg_to_number('-0', '9V99')", "0.0000000000000000", 0 }, /* to_number('-0', '9V99') */
+{ "pg_to_number('-0', '\"$\"9,999.99')", "0", 0 }, /* to_number('-0', '"$"9,999.99') */
+{ "pg_to_number('-0', '$9,999.99')", "0", 0 }, /* to_number('-0', '$9,999.99') */
+{ "pg_to_number('-0', '999th')", "0", 0 }, /* to_number('-0', '999th') */
+{ "pg_to_number('-0', 'FM999th')", "0", 0 }, /* to_number('-0', 'FM999th') */
+{ "pg_to_number('-0', '0000')", "0", 0 }, /* to_number('-0', '0000') */
+{ "pg_to_number('-0', '00.00')", "0", 0 }, /* to_number('-0', '00.00') */
+{ "pg_to_number('-0', '9 9 9')", "0", 0 }, /* to_number('-0', '9 9 9') */
+{ "pg_to_number('-0', 'FM9999999999')", "0", 0 }, /* to_number('-0', 'FM9999999999') */
+{ "pg_to_number('-0', '9.9.9')", "multiple decimal points", 1 }, /* to_number('-0', '9.9.9') */
+{ "pg_to_number('-0', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('-0', 'RN') */
+{ "pg_to_number('-0', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('-0', '9.9EEEE') */
+{ "pg_to_number('-0', 'B999')", "0", 0 }, /* to_number('-0', 'B999') */
+{ "pg_to_number('-0', '99999999999999999999')", "0", 0 }, /* to_number('-0', '99999999999999999999') */
+{ "pg_to_number('-0', 'FM9.999999MI')", "0", 0 }, /* to_number('-0', 'FM9.999999MI') */
+{ "pg_to_number('-0', '9.9S')", "0", 0 }, /* to_number('-0', '9.9S') */
+{ "pg_to_number('-0', 'S9')", "0", 0 }, /* to_number('-0', 'S9') */
+{ "pg_to_number('-0', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('-0', '9999999999V999999999999999999') */
+{ "pg_to_number('-0', 'V9')", "0.0000000000000000", 0 }, /* to_number('-0', 'V9') */
+{ "pg_to_number('-0', '99V')", "0.0000000000000000", 0 }, /* to_number('-0', '99V') */
+{ "pg_to_number('-0', '')", NULL, 0 }, /* to_number('-0', '') */
+{ "pg_to_number('-0', '9G999G999D999')", "0", 0 }, /* to_number('-0', '9G999G999D999') */
+{ "pg_to_number('-0', 'FM9G999G999D999')", "0", 0 }, /* to_number('-0', 'FM9G999G999D999') */
+{ "pg_to_number('-0', 'SG9999.9999')", "0", 0 }, /* to_number('-0', 'SG9999.9999') */
+{ "pg_to_number('-0', '999.9999PR')", "0", 0 }, /* to_number('-0', '999.9999PR') */
+{ "pg_to_number('-0', 'x999')", "0", 0 }, /* to_number('-0', 'x999') */
+{ "pg_to_number('-0', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('-0', '"ab"999') */
+{ "pg_to_number('-0', '9,9,9')", "0", 0 }, /* to_number('-0', '9,9,9') */
+{ "pg_to_number('-0', 'FM0000.00')", "0", 0 }, /* to_number('-0', 'FM0000.00') */
+{ "pg_to_number('-0', 'MI9.99')", "0", 0 }, /* to_number('-0', 'MI9.99') */
+{ "pg_to_number('-0', '9.99MI')", "0", 0 }, /* to_number('-0', '9.99MI') */
+{ "pg_to_number('-0', 'PL9.99')", "0", 0 }, /* to_number('-0', 'PL9.99') */
+{ "pg_to_number('-0', '9.99PL')", "0", 0 }, /* to_number('-0', '9.99PL') */
+{ "pg_to_number('.5', '99')", "5", 0 }, /* to_number('.5', '99') */
+{ "pg_to_number('.5', '999')", "5", 0 }, /* to_number('.5', '999') */
+{ "pg_to_number('.5', '9999')", "5", 0 }, /* to_number('.5', '9999') */
+{ "pg_to_number('.5', '99.9')", "0.5", 0 }, /* to_number('.5', '99.9') */
+{ "pg_to_number('.5', '999.99')", "0.5", 0 }, /* to_number('.5', '999.99') */
+{ "pg_to_number('.5', 'FM999.99')", "0.5", 0 }, /* to_number('.5', 'FM999.99') */
+{ "pg_to_number('.5', 'S999.99')", "0.5", 0 }, /* to_number('.5', 'S999.99') */
+{ "pg_to_number('.5', '999.99S')", "0.5", 0 }, /* to_number('.5', '999.99S') */
+{ "pg_to_number('.5', '999MI')", "5", 0 }, /* to_number('.5', '999MI') */
+{ "pg_to_number('.5', 'MI999')", "5", 0 }, /* to_number('.5', 'MI999') */
+{ "pg_to_number('.5', 'PL999')", "5", 0 }, /* to_number('.5', 'PL999') */
+{ "pg_to_number('.5', 'SG999')", "5", 0 }, /* to_number('.5', 'SG999') */
+{ "pg_to_number('.5', '999PR')", "5", 0 }, /* to_number('.5', '999PR') */
+{ "pg_to_number('.5', '9G999D99')", "0.5", 0 }, /* to_number('.5', '9G999D99') */
+{ "pg_to_number('.5', '9,999.99')", "0.5", 0 }, /* to_number('.5', '9,999.99') */
+{ "pg_to_number('.5', 'FM9,999.99')", "0.5", 0 }, /* to_number('.5', 'FM9,999.99') */
+{ "pg_to_number('.5', '99V9')", "0.5000000000000000", 0 }, /* to_number('.5', '99V9') */
+{ "pg_to_number('.5', '9V99')", "0.0500000000000000", 0 }, /* to_number('.5', '9V99') */
+{ "pg_to_number('.5', '\"$\"9,999.99')", "5", 0 }, /* to_number('.5', '"$"9,999.99') */
+{ "pg_to_number('.5', '$9,999.99')", "5", 0 }, /* to_number('.5', '$9,999.99') */
+{ "pg_to_number('.5', '999th')", "5", 0 }, /* to_number('.5', '999th') */
+{ "pg_to_number('.5', 'FM999th')", "5", 0 }, /* to_number('.5', 'FM999th') */
+{ "pg_to_number('.5', '0000')", "5", 0 }, /* to_number('.5', '0000') */
+{ "pg_to_number('.5', '00.00')", "0.5", 0 }, /* to_number('.5', '00.00') */
+{ "pg_to_number('.5', '9 9 9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('.5', '9 9 9') */
+{ "pg_to_number('.5', 'FM9999999999')", "5", 0 }, /* to_number('.5', 'FM9999999999') */
+{ "pg_to_number('.5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('.5', '9.9.9') */
+{ "pg_to_number('.5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('.5', 'RN') */
+{ "pg_to_number('.5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('.5', '9.9EEEE') */
+{ "pg_to_number('.5', 'B999')", "5", 0 }, /* to_number('.5', 'B999') */
+{ "pg_to_number('.5', '99999999999999999999')", "5", 0 }, /* to_number('.5', '99999999999999999999') */
+{ "pg_to_number('.5', 'FM9.999999MI')", "0.5", 0 }, /* to_number('.5', 'FM9.999999MI') */
+{ "pg_to_number('.5', '9.9S')", "0.5", 0 }, /* to_number('.5', '9.9S') */
+{ "pg_to_number('.5', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('.5', 'S9') */
+{ "pg_to_number('.5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('.5', '9999999999V999999999999999999') */
+{ "pg_to_number('.5', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('.5', 'V9') */
+{ "pg_to_number('.5', '99V')", "5.0000000000000000", 0 }, /* to_number('.5', '99V') */
+{ "pg_to_number('.5', '')", NULL, 0 }, /* to_number('.5', '') */
+{ "pg_to_number('.5', '9G999G999D999')", "0.5", 0 }, /* to_number('.5', '9G999G999D999') */
+{ "pg_to_number('.5', 'FM9G999G999D999')", "0.5", 0 }, /* to_number('.5', 'FM9G999G999D999') */
+{ "pg_to_number('.5', 'SG9999.9999')", "0.5", 0 }, /* to_number('.5', 'SG9999.9999') */
+{ "pg_to_number('.5', '999.9999PR')", "0.5", 0 }, /* to_number('.5', '999.9999PR') */
+{ "pg_to_number('.5', 'x999')", "5", 0 }, /* to_number('.5', 'x999') */
+{ "pg_to_number('.5', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('.5', '"ab"999') */
+{ "pg_to_number('.5', '9,9,9')", "5", 0 }, /* to_number('.5', '9,9,9') */
+{ "pg_to_number('.5', 'FM0000.00')", "0.5", 0 }, /* to_number('.5', 'FM0000.00') */
+{ "pg_to_number('.5', 'MI9.99')", "0.5", 0 }, /* to_number('.5', 'MI9.99') */
+{ "pg_to_number('.5', '9.99MI')", "0.5", 0 }, /* to_number('.5', '9.99MI') */
+{ "pg_to_number('.5', 'PL9.99')", "0.5", 0 }, /* to_number('.5', 'PL9.99') */
+{ "pg_to_number('.5', '9.99PL')", "0.5", 0 }, /* to_number('.5', '9.99PL') */
+{ "pg_to_number('5.', '99')", "5", 0 }, /* to_number('5.', '99') */
+{ "pg_to_number('5.', '999')", "5", 0 }, /* to_number('5.', '999') */
+{ "pg_to_number('5.', '9999')", "5", 0 }, /* to_number('5.', '9999') */
+{ "pg_to_number('5.', '99.9')", "5", 0 }, /* to_number('5.', '99.9') */
+{ "pg_to_number('5.', '999.99')", "5", 0 }, /* to_number('5.', '999.99') */
+{ "pg_to_number('5.', 'FM999.99')", "5", 0 }, /* to_number('5.', 'FM999.99') */
+{ "pg_to_number('5.', 'S999.99')", "5", 0 }, /* to_number('5.', 'S999.99') */
+{ "pg_to_number('5.', '999.99S')", "5", 0 }, /* to_number('5.', '999.99S') */
+{ "pg_to_number('5.', '999MI')", "5", 0 }, /* to_number('5.', '999MI') */
+{ "pg_to_number('5.', 'MI999')", "5", 0 }, /* to_number('5.', 'MI999') */
+{ "pg_to_number('5.', 'PL999')", "5", 0 }, /* to_number('5.', 'PL999') */
+{ "pg_to_number('5.', 'SG999')", "5", 0 }, /* to_number('5.', 'SG999') */
+{ "pg_to_number('5.', '999PR')", "5", 0 }, /* to_number('5.', '999PR') */
+{ "pg_to_number('5.', '9G999D99')", "5", 0 }, /* to_number('5.', '9G999D99') */
+{ "pg_to_number('5.', '9,999.99')", "5", 0 }, /* to_number('5.', '9,999.99') */
+{ "pg_to_number('5.', 'FM9,999.99')", "5", 0 }, /* to_number('5.', 'FM9,999.99') */
+{ "pg_to_number('5.', '99V9')", "0.5000000000000000", 0 }, /* to_number('5.', '99V9') */
+{ "pg_to_number('5.', '9V99')", "0.0500000000000000", 0 }, /* to_number('5.', '9V99') */
+{ "pg_to_number('5.', '\"$\"9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('5.', '"$"9,999.99') */
+{ "pg_to_number('5.', '$9,999.99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('5.', '$9,999.99') */
+{ "pg_to_number('5.', '999th')", "5", 0 }, /* to_number('5.', '999th') */
+{ "pg_to_number('5.', 'FM999th')", "5", 0 }, /* to_number('5.', 'FM999th') */
+{ "pg_to_number('5.', '0000')", "5", 0 }, /* to_number('5.', '0000') */
+{ "pg_to_number('5.', '00.00')", "5", 0 }, /* to_number('5.', '00.00') */
+{ "pg_to_number('5.', '9 9 9')", "5", 0 }, /* to_number('5.', '9 9 9') */
+{ "pg_to_number('5.', 'FM9999999999')", "5", 0 }, /* to_number('5.', 'FM9999999999') */
+{ "pg_to_number('5.', '9.9.9')", "multiple decimal points", 1 }, /* to_number('5.', '9.9.9') */
+{ "pg_to_number('5.', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('5.', 'RN') */
+{ "pg_to_number('5.', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('5.', '9.9EEEE') */
+{ "pg_to_number('5.', 'B999')", "5", 0 }, /* to_number('5.', 'B999') */
+{ "pg_to_number('5.', '99999999999999999999')", "5", 0 }, /* to_number('5.', '99999999999999999999') */
+{ "pg_to_number('5.', 'FM9.999999MI')", "5", 0 }, /* to_number('5.', 'FM9.999999MI') */
+{ "pg_to_number('5.', '9.9S')", "5", 0 }, /* to_number('5.', '9.9S') */
+{ "pg_to_number('5.', 'S9')", "5", 0 }, /* to_number('5.', 'S9') */
+{ "pg_to_number('5.', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('5.', '9999999999V999999999999999999') */
+{ "pg_to_number('5.', 'V9')", "0.5000000000000000", 0 }, /* to_number('5.', 'V9') */
+{ "pg_to_number('5.', '99V')", "5.0000000000000000", 0 }, /* to_number('5.', '99V') */
+{ "pg_to_number('5.', '')", NULL, 0 }, /* to_number('5.', '') */
+{ "pg_to_number('5.', '9G999G999D999')", "5", 0 }, /* to_number('5.', '9G999G999D999') */
+{ "pg_to_number('5.', 'FM9G999G999D999')", "5", 0 }, /* to_number('5.', 'FM9G999G999D999') */
+{ "pg_to_number('5.', 'SG9999.9999')", "5", 0 }, /* to_number('5.', 'SG9999.9999') */
+{ "pg_to_number('5.', '999.9999PR')", "5", 0 }, /* to_number('5.', '999.9999PR') */
+{ "pg_to_number('5.', 'x999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('5.', 'x999') */
+{ "pg_to_number('5.', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('5.', '"ab"999') */
+{ "pg_to_number('5.', '9,9,9')", "5", 0 }, /* to_number('5.', '9,9,9') */
+{ "pg_to_number('5.', 'FM0000.00')", "5", 0 }, /* to_number('5.', 'FM0000.00') */
+{ "pg_to_number('5.', 'MI9.99')", "5", 0 }, /* to_number('5.', 'MI9.99') */
+{ "pg_to_number('5.', '9.99MI')", "5", 0 }, /* to_number('5.', '9.99MI') */
+{ "pg_to_number('5.', 'PL9.99')", "5", 0 }, /* to_number('5.', 'PL9.99') */
+{ "pg_to_number('5.', '9.99PL')", "5", 0 }, /* to_number('5.', '9.99PL') */
+{ "pg_to_number('12th', '99')", "12", 0 }, /* to_number('12th', '99') */
+{ "pg_to_number('12th', '999')", "12", 0 }, /* to_number('12th', '999') */
+{ "pg_to_number('12th', '9999')", "12", 0 }, /* to_number('12th', '9999') */
+{ "pg_to_number('12th', '99.9')", "12", 0 }, /* to_number('12th', '99.9') */
+{ "pg_to_number('12th', '999.99')", "12", 0 }, /* to_number('12th', '999.99') */
+{ "pg_to_number('12th', 'FM999.99')", "12", 0 }, /* to_number('12th', 'FM999.99') */
+{ "pg_to_number('12th', 'S999.99')", "12", 0 }, /* to_number('12th', 'S999.99') */
+{ "pg_to_number('12th', '999.99S')", "12", 0 }, /* to_number('12th', '999.99S') */
+{ "pg_to_number('12th', '999MI')", "12", 0 }, /* to_number('12th', '999MI') */
+{ "pg_to_number('12th', 'MI999')", "12", 0 }, /* to_number('12th', 'MI999') */
+{ "pg_to_number('12th', 'PL999')", "12", 0 }, /* to_number('12th', 'PL999') */
+{ "pg_to_number('12th', 'SG999')", "12", 0 }, /* to_number('12th', 'SG999') */
+{ "pg_to_number('12th', '999PR')", "12", 0 }, /* to_number('12th', '999PR') */
+{ "pg_to_number('12th', '9G999D99')", "12", 0 }, /* to_number('12th', '9G999D99') */
+{ "pg_to_number('12th', '9,999.99')", "12", 0 }, /* to_number('12th', '9,999.99') */
+{ "pg_to_number('12th', 'FM9,999.99')", "12", 0 }, /* to_number('12th', 'FM9,999.99') */
+{ "pg_to_number('12th', '99V9')", "1.2000000000000000", 0 }, /* to_number('12th', '99V9') */
+{ "pg_to_number('12th', '9V99')", "0.1200000000000000", 0 }, /* to_number('12th', '9V99') */
+{ "pg_to_number('12th', '\"$\"9,999.99')", "2", 0 }, /* to_number('12th', '"$"9,999.99') */
+{ "pg_to_number('12th', '$9,999.99')", "2", 0 }, /* to_number('12th', '$9,999.99') */
+{ "pg_to_number('12th', '999th')", "12", 0 }, /* to_number('12th', '999th') */
+{ "pg_to_number('12th', 'FM999th')", "12", 0 }, /* to_number('12th', 'FM999th') */
+{ "pg_to_number('12th', '0000')", "12", 0 }, /* to_number('12th', '0000') */
+{ "pg_to_number('12th', '00.00')", "12", 0 }, /* to_number('12th', '00.00') */
+{ "pg_to_number('12th', '9 9 9')", "1", 0 }, /* to_number('12th', '9 9 9') */
+{ "pg_to_number('12th', 'FM9999999999')", "12", 0 }, /* to_number('12th', 'FM9999999999') */
+{ "pg_to_number('12th', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12th', '9.9.9') */
+{ "pg_to_number('12th', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12th', 'RN') */
+{ "pg_to_number('12th', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12th', '9.9EEEE') */
+{ "pg_to_number('12th', 'B999')", "12", 0 }, /* to_number('12th', 'B999') */
+{ "pg_to_number('12th', '99999999999999999999')", "12", 0 }, /* to_number('12th', '99999999999999999999') */
+{ "pg_to_number('12th', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12th', 'FM9.999999MI') */
+{ "pg_to_number('12th', '9.9S')", "numeric field overflow", 1 }, /* to_number('12th', '9.9S') */
+{ "pg_to_number('12th', 'S9')", "1", 0 }, /* to_number('12th', 'S9') */
+{ "pg_to_number('12th', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12th', '9999999999V999999999999999999') */
+{ "pg_to_number('12th', 'V9')", "0.1000000000000000", 0 }, /* to_number('12th', 'V9') */
+{ "pg_to_number('12th', '99V')", "12.0000000000000000", 0 }, /* to_number('12th', '99V') */
+{ "pg_to_number('12th', '')", NULL, 0 }, /* to_number('12th', '') */
+{ "pg_to_number('12th', '9G999G999D999')", "12", 0 }, /* to_number('12th', '9G999G999D999') */
+{ "pg_to_number('12th', 'FM9G999G999D999')", "12", 0 }, /* to_number('12th', 'FM9G999G999D999') */
+{ "pg_to_number('12th', 'SG9999.9999')", "12", 0 }, /* to_number('12th', 'SG9999.9999') */
+{ "pg_to_number('12th', '999.9999PR')", "12", 0 }, /* to_number('12th', '999.9999PR') */
+{ "pg_to_number('12th', 'x999')", "2", 0 }, /* to_number('12th', 'x999') */
+{ "pg_to_number('12th', '\"ab\"999')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('12th', '"ab"999') */
+{ "pg_to_number('12th', '9,9,9')", "12", 0 }, /* to_number('12th', '9,9,9') */
+{ "pg_to_number('12th', 'FM0000.00')", "12", 0 }, /* to_number('12th', 'FM0000.00') */
+{ "pg_to_number('12th', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12th', 'MI9.99') */
+{ "pg_to_number('12th', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12th', '9.99MI') */
+{ "pg_to_number('12th', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12th', 'PL9.99') */
+{ "pg_to_number('12th', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12th', '9.99PL') */
+{ "pg_to_number('1.2.3', '99')", "1", 0 }, /* to_number('1.2.3', '99') */
+{ "pg_to_number('1.2.3', '999')", "12", 0 }, /* to_number('1.2.3', '999') */
+{ "pg_to_number('1.2.3', '9999')", "12", 0 }, /* to_number('1.2.3', '9999') */
+{ "pg_to_number('1.2.3', '99.9')", "1.2", 0 }, /* to_number('1.2.3', '99.9') */
+{ "pg_to_number('1.2.3', '999.99')", "1.23", 0 }, /* to_number('1.2.3', '999.99') */
+{ "pg_to_number('1.2.3', 'FM999.99')", "1.23", 0 }, /* to_number('1.2.3', 'FM999.99') */
+{ "pg_to_number('1.2.3', 'S999.99')", "1.23", 0 }, /* to_number('1.2.3', 'S999.99') */
+{ "pg_to_number('1.2.3', '999.99S')", "1.23", 0 }, /* to_number('1.2.3', '999.99S') */
+{ "pg_to_number('1.2.3', '999MI')", "12", 0 }, /* to_number('1.2.3', '999MI') */
+{ "pg_to_number('1.2.3', 'MI999')", "12", 0 }, /* to_number('1.2.3', 'MI999') */
+{ "pg_to_number('1.2.3', 'PL999')", "12", 0 }, /* to_number('1.2.3', 'PL999') */
+{ "pg_to_number('1.2.3', 'SG999')", "12", 0 }, /* to_number('1.2.3', 'SG999') */
+{ "pg_to_number('1.2.3', '999PR')", "12", 0 }, /* to_number('1.2.3', '999PR') */
+{ "pg_to_number('1.2.3', '9G999D99')", "1.23", 0 }, /* to_number('1.2.3', '9G999D99') */
+{ "pg_to_number('1.2.3', '9,999.99')", "1.23", 0 }, /* to_number('1.2.3', '9,999.99') */
+{ "pg_to_number('1.2.3', 'FM9,999.99')", "1.23", 0 }, /* to_number('1.2.3', 'FM9,999.99') */
+{ "pg_to_number('1.2.3', '99V9')", "1.2000000000000000", 0 }, /* to_number('1.2.3', '99V9') */
+{ "pg_to_number('1.2.3', '9V99')", "0.1200000000000000", 0 }, /* to_number('1.2.3', '9V99') */
+{ "pg_to_number('1.2.3', '\"$\"9,999.99')", "0.23", 0 }, /* to_number('1.2.3', '"$"9,999.99') */
+{ "pg_to_number('1.2.3', '$9,999.99')", "0.23", 0 }, /* to_number('1.2.3', '$9,999.99') */
+{ "pg_to_number('1.2.3', '999th')", "12", 0 }, /* to_number('1.2.3', '999th') */
+{ "pg_to_number('1.2.3', 'FM999th')", "12", 0 }, /* to_number('1.2.3', 'FM999th') */
+{ "pg_to_number('1.2.3', '0000')", "12", 0 }, /* to_number('1.2.3', '0000') */
+{ "pg_to_number('1.2.3', '00.00')", "1.23", 0 }, /* to_number('1.2.3', '00.00') */
+{ "pg_to_number('1.2.3', '9 9 9')", "123", 0 }, /* to_number('1.2.3', '9 9 9') */
+{ "pg_to_number('1.2.3', 'FM9999999999')", "123", 0 }, /* to_number('1.2.3', 'FM9999999999') */
+{ "pg_to_number('1.2.3', '9.9.9')", "multiple decimal points", 1 }, /* to_number('1.2.3', '9.9.9') */
+{ "pg_to_number('1.2.3', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('1.2.3', 'RN') */
+{ "pg_to_number('1.2.3', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('1.2.3', '9.9EEEE') */
+{ "pg_to_number('1.2.3', 'B999')", "12", 0 }, /* to_number('1.2.3', 'B999') */
+{ "pg_to_number('1.2.3', '99999999999999999999')", "123", 0 }, /* to_number('1.2.3', '99999999999999999999') */
+{ "pg_to_number('1.2.3', 'FM9.999999MI')", "1.23", 0 }, /* to_number('1.2.3', 'FM9.999999MI') */
+{ "pg_to_number('1.2.3', '9.9S')", "1.2", 0 }, /* to_number('1.2.3', '9.9S') */
+{ "pg_to_number('1.2.3', 'S9')", "1", 0 }, /* to_number('1.2.3', 'S9') */
+{ "pg_to_number('1.2.3', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('1.2.3', '9999999999V999999999999999999') */
+{ "pg_to_number('1.2.3', 'V9')", "0.1000000000000000", 0 }, /* to_number('1.2.3', 'V9') */
+{ "pg_to_number('1.2.3', '99V')", "1.0000000000000000", 0 }, /* to_number('1.2.3', '99V') */
+{ "pg_to_number('1.2.3', '')", NULL, 0 }, /* to_number('1.2.3', '') */
+{ "pg_to_number('1.2.3', '9G999G999D999')", "1.23", 0 }, /* to_number('1.2.3', '9G999G999D999') */
+{ "pg_to_number('1.2.3', 'FM9G999G999D999')", "1.23", 0 }, /* to_number('1.2.3', 'FM9G999G999D999') */
+{ "pg_to_number('1.2.3', 'SG9999.9999')", "1.23", 0 }, /* to_number('1.2.3', 'SG9999.9999') */
+{ "pg_to_number('1.2.3', '999.9999PR')", "1.23", 0 }, /* to_number('1.2.3', '999.9999PR') */
+{ "pg_to_number('1.2.3', 'x999')", "2", 0 }, /* to_number('1.2.3', 'x999') */
+{ "pg_to_number('1.2.3', '\"ab\"999')", "23", 0 }, /* to_number('1.2.3', '"ab"999') */
+{ "pg_to_number('1.2.3', '9,9,9')", "12", 0 }, /* to_number('1.2.3', '9,9,9') */
+{ "pg_to_number('1.2.3', 'FM0000.00')", "1.23", 0 }, /* to_number('1.2.3', 'FM0000.00') */
+{ "pg_to_number('1.2.3', 'MI9.99')", "1.2", 0 }, /* to_number('1.2.3', 'MI9.99') */
+{ "pg_to_number('1.2.3', '9.99MI')", "1.2", 0 }, /* to_number('1.2.3', '9.99MI') */
+{ "pg_to_number('1.2.3', 'PL9.99')", "1.2", 0 }, /* to_number('1.2.3', 'PL9.99') */
+{ "pg_to_number('1.2.3', '9.99PL')", "1.2", 0 }, /* to_number('1.2.3', '9.99PL') */
+{ "pg_to_number('  1 2 3', '99')", "1", 0 }, /* to_number('  1 2 3', '99') */
+{ "pg_to_number('  1 2 3', '999')", "12", 0 }, /* to_number('  1 2 3', '999') */
+{ "pg_to_number('  1 2 3', '9999')", "123", 0 }, /* to_number('  1 2 3', '9999') */
+{ "pg_to_number('  1 2 3', '99.9')", "numeric field overflow", 1 }, /* to_number('  1 2 3', '99.9') */
+{ "pg_to_number('  1 2 3', '999.99')", "123", 0 }, /* to_number('  1 2 3', '999.99') */
+{ "pg_to_number('  1 2 3', 'FM999.99')", "123", 0 }, /* to_number('  1 2 3', 'FM999.99') */
+{ "pg_to_number('  1 2 3', 'S999.99')", "123", 0 }, /* to_number('  1 2 3', 'S999.99') */
+{ "pg_to_number('  1 2 3', '999.99S')", "123", 0 }, /* to_number('  1 2 3', '999.99S') */
+{ "pg_to_number('  1 2 3', '999MI')", "12", 0 }, /* to_number('  1 2 3', '999MI') */
+{ "pg_to_number('  1 2 3', 'MI999')", "123", 0 }, /* to_number('  1 2 3', 'MI999') */
+{ "pg_to_number('  1 2 3', 'PL999')", "123", 0 }, /* to_number('  1 2 3', 'PL999') */
+{ "pg_to_number('  1 2 3', 'SG999')", "123", 0 }, /* to_number('  1 2 3', 'SG999') */
+{ "pg_to_number('  1 2 3', '999PR')", "12", 0 }, /* to_number('  1 2 3', '999PR') */
+{ "pg_to_number('  1 2 3', '9G999D99')", "123", 0 }, /* to_number('  1 2 3', '9G999D99') */
+{ "pg_to_number('  1 2 3', '9,999.99')", "123", 0 }, /* to_number('  1 2 3', '9,999.99') */
+{ "pg_to_number('  1 2 3', 'FM9,999.99')", "123", 0 }, /* to_number('  1 2 3', 'FM9,999.99') */
+{ "pg_to_number('  1 2 3', '99V9')", "1.2000000000000000", 0 }, /* to_number('  1 2 3', '99V9') */
+{ "pg_to_number('  1 2 3', '9V99')", "0.1200000000000000", 0 }, /* to_number('  1 2 3', '9V99') */
+{ "pg_to_number('  1 2 3', '\"$\"9,999.99')", "123", 0 }, /* to_number('  1 2 3', '"$"9,999.99') */
+{ "pg_to_number('  1 2 3', '$9,999.99')", "123", 0 }, /* to_number('  1 2 3', '$9,999.99') */
+{ "pg_to_number('  1 2 3', '999th')", "12", 0 }, /* to_number('  1 2 3', '999th') */
+{ "pg_to_number('  1 2 3', 'FM999th')", "12", 0 }, /* to_number('  1 2 3', 'FM999th') */
+{ "pg_to_number('  1 2 3', '0000')", "123", 0 }, /* to_number('  1 2 3', '0000') */
+{ "pg_to_number('  1 2 3', '00.00')", "numeric field overflow", 1 }, /* to_number('  1 2 3', '00.00') */
+{ "pg_to_number('  1 2 3', '9 9 9')", "23", 0 }, /* to_number('  1 2 3', '9 9 9') */
+{ "pg_to_number('  1 2 3', 'FM9999999999')", "123", 0 }, /* to_number('  1 2 3', 'FM9999999999') */
+{ "pg_to_number('  1 2 3', '9.9.9')", "multiple decimal points", 1 }, /* to_number('  1 2 3', '9.9.9') */
+{ "pg_to_number('  1 2 3', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('  1 2 3', 'RN') */
+{ "pg_to_number('  1 2 3', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('  1 2 3', '9.9EEEE') */
+{ "pg_to_number('  1 2 3', 'B999')", "12", 0 }, /* to_number('  1 2 3', 'B999') */
+{ "pg_to_number('  1 2 3', '99999999999999999999')", "123", 0 }, /* to_number('  1 2 3', '99999999999999999999') */
+{ "pg_to_number('  1 2 3', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('  1 2 3', 'FM9.999999MI') */
+{ "pg_to_number('  1 2 3', '9.9S')", "numeric field overflow", 1 }, /* to_number('  1 2 3', '9.9S') */
+{ "pg_to_number('  1 2 3', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('  1 2 3', 'S9') */
+{ "pg_to_number('  1 2 3', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('  1 2 3', '9999999999V999999999999999999') */
+{ "pg_to_number('  1 2 3', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('  1 2 3', 'V9') */
+{ "pg_to_number('  1 2 3', '99V')", "1.0000000000000000", 0 }, /* to_number('  1 2 3', '99V') */
+{ "pg_to_number('  1 2 3', '')", NULL, 0 }, /* to_number('  1 2 3', '') */
+{ "pg_to_number('  1 2 3', '9G999G999D999')", "123", 0 }, /* to_number('  1 2 3', '9G999G999D999') */
+{ "pg_to_number('  1 2 3', 'FM9G999G999D999')", "123", 0 }, /* to_number('  1 2 3', 'FM9G999G999D999') */
+{ "pg_to_number('  1 2 3', 'SG9999.9999')", "123", 0 }, /* to_number('  1 2 3', 'SG9999.9999') */
+{ "pg_to_number('  1 2 3', '999.9999PR')", "123", 0 }, /* to_number('  1 2 3', '999.9999PR') */
+{ "pg_to_number('  1 2 3', 'x999')", "123", 0 }, /* to_number('  1 2 3', 'x999') */
+{ "pg_to_number('  1 2 3', '\"ab\"999')", "123", 0 }, /* to_number('  1 2 3', '"ab"999') */
+{ "pg_to_number('  1 2 3', '9,9,9')", "12", 0 }, /* to_number('  1 2 3', '9,9,9') */
+{ "pg_to_number('  1 2 3', 'FM0000.00')", "123", 0 }, /* to_number('  1 2 3', 'FM0000.00') */
+{ "pg_to_number('  1 2 3', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('  1 2 3', 'MI9.99') */
+{ "pg_to_number('  1 2 3', '9.99MI')", "numeric field overflow", 1 }, /* to_number('  1 2 3', '9.99MI') */
+{ "pg_to_number('  1 2 3', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('  1 2 3', 'PL9.99') */
+{ "pg_to_number('  1 2 3', '9.99PL')", "numeric field overflow", 1 }, /* to_number('  1 2 3', '9.99PL') */
+{ "pg_to_number('123456789', '99')", "12", 0 }, /* to_number('123456789', '99') */
+{ "pg_to_number('123456789', '999')", "123", 0 }, /* to_number('123456789', '999') */
+{ "pg_to_number('123456789', '9999')", "1234", 0 }, /* to_number('123456789', '9999') */
+{ "pg_to_number('123456789', '99.9')", "numeric field overflow", 1 }, /* to_number('123456789', '99.9') */
+{ "pg_to_number('123456789', '999.99')", "numeric field overflow", 1 }, /* to_number('123456789', '999.99') */
+{ "pg_to_number('123456789', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('123456789', 'FM999.99') */
+{ "pg_to_number('123456789', 'S999.99')", "numeric field overflow", 1 }, /* to_number('123456789', 'S999.99') */
+{ "pg_to_number('123456789', '999.99S')", "numeric field overflow", 1 }, /* to_number('123456789', '999.99S') */
+{ "pg_to_number('123456789', '999MI')", "123", 0 }, /* to_number('123456789', '999MI') */
+{ "pg_to_number('123456789', 'MI999')", "123", 0 }, /* to_number('123456789', 'MI999') */
+{ "pg_to_number('123456789', 'PL999')", "123", 0 }, /* to_number('123456789', 'PL999') */
+{ "pg_to_number('123456789', 'SG999')", "123", 0 }, /* to_number('123456789', 'SG999') */
+{ "pg_to_number('123456789', '999PR')", "123", 0 }, /* to_number('123456789', '999PR') */
+{ "pg_to_number('123456789', '9G999D99')", "numeric field overflow", 1 }, /* to_number('123456789', '9G999D99') */
+{ "pg_to_number('123456789', '9,999.99')", "numeric field overflow", 1 }, /* to_number('123456789', '9,999.99') */
+{ "pg_to_number('123456789', 'FM9,999.99')", "numeric field overflow", 1 }, /* to_number('123456789', 'FM9,999.99') */
+{ "pg_to_number('123456789', '99V9')", "12.3000000000000000", 0 }, /* to_number('123456789', '99V9') */
+{ "pg_to_number('123456789', '9V99')", "1.2300000000000000", 0 }, /* to_number('123456789', '9V99') */
+{ "pg_to_number('123456789', '\"$\"9,999.99')", "numeric field overflow", 1 }, /* to_number('123456789', '"$"9,999.99') */
+{ "pg_to_number('123456789', '$9,999.99')", "numeric field overflow", 1 }, /* to_number('123456789', '$9,999.99') */
+{ "pg_to_number('123456789', '999th')", "123", 0 }, /* to_number('123456789', '999th') */
+{ "pg_to_number('123456789', 'FM999th')", "123", 0 }, /* to_number('123456789', 'FM999th') */
+{ "pg_to_number('123456789', '0000')", "1234", 0 }, /* to_number('123456789', '0000') */
+{ "pg_to_number('123456789', '00.00')", "numeric field overflow", 1 }, /* to_number('123456789', '00.00') */
+{ "pg_to_number('123456789', '9 9 9')", "135", 0 }, /* to_number('123456789', '9 9 9') */
+{ "pg_to_number('123456789', 'FM9999999999')", "123456789", 0 }, /* to_number('123456789', 'FM9999999999') */
+{ "pg_to_number('123456789', '9.9.9')", "multiple decimal points", 1 }, /* to_number('123456789', '9.9.9') */
+{ "pg_to_number('123456789', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('123456789', 'RN') */
+{ "pg_to_number('123456789', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('123456789', '9.9EEEE') */
+{ "pg_to_number('123456789', 'B999')", "123", 0 }, /* to_number('123456789', 'B999') */
+{ "pg_to_number('123456789', '99999999999999999999')", "123456789", 0 }, /* to_number('123456789', '99999999999999999999') */
+{ "pg_to_number('123456789', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('123456789', 'FM9.999999MI') */
+{ "pg_to_number('123456789', '9.9S')", "numeric field overflow", 1 }, /* to_number('123456789', '9.9S') */
+{ "pg_to_number('123456789', 'S9')", "1", 0 }, /* to_number('123456789', 'S9') */
+{ "pg_to_number('123456789', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('123456789', '9999999999V999999999999999999') */
+{ "pg_to_number('123456789', 'V9')", "0.1000000000000000", 0 }, /* to_number('123456789', 'V9') */
+{ "pg_to_number('123456789', '99V')", "12.0000000000000000", 0 }, /* to_number('123456789', '99V') */
+{ "pg_to_number('123456789', '')", NULL, 0 }, /* to_number('123456789', '') */
+{ "pg_to_number('123456789', '9G999G999D999')", "numeric field overflow", 1 }, /* to_number('123456789', '9G999G999D999') */
+{ "pg_to_number('123456789', 'FM9G999G999D999')", "numeric field overflow", 1 }, /* to_number('123456789', 'FM9G999G999D999') */
+{ "pg_to_number('123456789', 'SG9999.9999')", "numeric field overflow", 1 }, /* to_number('123456789', 'SG9999.9999') */
+{ "pg_to_number('123456789', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('123456789', '999.9999PR') */
+{ "pg_to_number('123456789', 'x999')", "234", 0 }, /* to_number('123456789', 'x999') */
+{ "pg_to_number('123456789', '\"ab\"999')", "345", 0 }, /* to_number('123456789', '"ab"999') */
+{ "pg_to_number('123456789', '9,9,9')", "123", 0 }, /* to_number('123456789', '9,9,9') */
+{ "pg_to_number('123456789', 'FM0000.00')", "numeric field overflow", 1 }, /* to_number('123456789', 'FM0000.00') */
+{ "pg_to_number('123456789', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('123456789', 'MI9.99') */
+{ "pg_to_number('123456789', '9.99MI')", "numeric field overflow", 1 }, /* to_number('123456789', '9.99MI') */
+{ "pg_to_number('123456789', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('123456789', 'PL9.99') */
+{ "pg_to_number('123456789', '9.99PL')", "numeric field overflow", 1 }, /* to_number('123456789', '9.99PL') */
+{ "pg_to_number('12 345', '99')", "12", 0 }, /* to_number('12 345', '99') */
+{ "pg_to_number('12 345', '999')", "123", 0 }, /* to_number('12 345', '999') */
+{ "pg_to_number('12 345', '9999')", "1234", 0 }, /* to_number('12 345', '9999') */
+{ "pg_to_number('12 345', '99.9')", "numeric field overflow", 1 }, /* to_number('12 345', '99.9') */
+{ "pg_to_number('12 345', '999.99')", "numeric field overflow", 1 }, /* to_number('12 345', '999.99') */
+{ "pg_to_number('12 345', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('12 345', 'FM999.99') */
+{ "pg_to_number('12 345', 'S999.99')", "numeric field overflow", 1 }, /* to_number('12 345', 'S999.99') */
+{ "pg_to_number('12 345', '999.99S')", "numeric field overflow", 1 }, /* to_number('12 345', '999.99S') */
+{ "pg_to_number('12 345', '999MI')", "123", 0 }, /* to_number('12 345', '999MI') */
+{ "pg_to_number('12 345', 'MI999')", "123", 0 }, /* to_number('12 345', 'MI999') */
+{ "pg_to_number('12 345', 'PL999')", "123", 0 }, /* to_number('12 345', 'PL999') */
+{ "pg_to_number('12 345', 'SG999')", "123", 0 }, /* to_number('12 345', 'SG999') */
+{ "pg_to_number('12 345', '999PR')", "123", 0 }, /* to_number('12 345', '999PR') */
+{ "pg_to_number('12 345', '9G999D99')", "numeric field overflow", 1 }, /* to_number('12 345', '9G999D99') */
+{ "pg_to_number('12 345', '9,999.99')", "numeric field overflow", 1 }, /* to_number('12 345', '9,999.99') */
+{ "pg_to_number('12 345', 'FM9,999.99')", "numeric field overflow", 1 }, /* to_number('12 345', 'FM9,999.99') */
+{ "pg_to_number('12 345', '99V9')", "12.3000000000000000", 0 }, /* to_number('12 345', '99V9') */
+{ "pg_to_number('12 345', '9V99')", "1.2300000000000000", 0 }, /* to_number('12 345', '9V99') */
+{ "pg_to_number('12 345', '\"$\"9,999.99')", "2345", 0 }, /* to_number('12 345', '"$"9,999.99') */
+{ "pg_to_number('12 345', '$9,999.99')", "2345", 0 }, /* to_number('12 345', '$9,999.99') */
+{ "pg_to_number('12 345', '999th')", "123", 0 }, /* to_number('12 345', '999th') */
+{ "pg_to_number('12 345', 'FM999th')", "123", 0 }, /* to_number('12 345', 'FM999th') */
+{ "pg_to_number('12 345', '0000')", "1234", 0 }, /* to_number('12 345', '0000') */
+{ "pg_to_number('12 345', '00.00')", "numeric field overflow", 1 }, /* to_number('12 345', '00.00') */
+{ "pg_to_number('12 345', '9 9 9')", "135", 0 }, /* to_number('12 345', '9 9 9') */
+{ "pg_to_number('12 345', 'FM9999999999')", "12345", 0 }, /* to_number('12 345', 'FM9999999999') */
+{ "pg_to_number('12 345', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12 345', '9.9.9') */
+{ "pg_to_number('12 345', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12 345', 'RN') */
+{ "pg_to_number('12 345', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12 345', '9.9EEEE') */
+{ "pg_to_number('12 345', 'B999')", "123", 0 }, /* to_number('12 345', 'B999') */
+{ "pg_to_number('12 345', '99999999999999999999')", "12345", 0 }, /* to_number('12 345', '99999999999999999999') */
+{ "pg_to_number('12 345', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12 345', 'FM9.999999MI') */
+{ "pg_to_number('12 345', '9.9S')", "numeric field overflow", 1 }, /* to_number('12 345', '9.9S') */
+{ "pg_to_number('12 345', 'S9')", "1", 0 }, /* to_number('12 345', 'S9') */
+{ "pg_to_number('12 345', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12 345', '9999999999V999999999999999999') */
+{ "pg_to_number('12 345', 'V9')", "0.1000000000000000", 0 }, /* to_number('12 345', 'V9') */
+{ "pg_to_number('12 345', '99V')", "12.0000000000000000", 0 }, /* to_number('12 345', '99V') */
+{ "pg_to_number('12 345', '')", NULL, 0 }, /* to_number('12 345', '') */
+{ "pg_to_number('12 345', '9G999G999D999')", "12345", 0 }, /* to_number('12 345', '9G999G999D999') */
+{ "pg_to_number('12 345', 'FM9G999G999D999')", "12345", 0 }, /* to_number('12 345', 'FM9G999G999D999') */
+{ "pg_to_number('12 345', 'SG9999.9999')", "numeric field overflow", 1 }, /* to_number('12 345', 'SG9999.9999') */
+{ "pg_to_number('12 345', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('12 345', '999.9999PR') */
+{ "pg_to_number('12 345', 'x999')", "234", 0 }, /* to_number('12 345', 'x999') */
+{ "pg_to_number('12 345', '\"ab\"999')", "345", 0 }, /* to_number('12 345', '"ab"999') */
+{ "pg_to_number('12 345', '9,9,9')", "123", 0 }, /* to_number('12 345', '9,9,9') */
+{ "pg_to_number('12 345', 'FM0000.00')", "numeric field overflow", 1 }, /* to_number('12 345', 'FM0000.00') */
+{ "pg_to_number('12 345', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12 345', 'MI9.99') */
+{ "pg_to_number('12 345', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12 345', '9.99MI') */
+{ "pg_to_number('12 345', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12 345', 'PL9.99') */
+{ "pg_to_number('12 345', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12 345', '9.99PL') */
+{ "pg_to_number('1e5', '99')", "1", 0 }, /* to_number('1e5', '99') */
+{ "pg_to_number('1e5', '999')", "15", 0 }, /* to_number('1e5', '999') */
+{ "pg_to_number('1e5', '9999')", "15", 0 }, /* to_number('1e5', '9999') */
+{ "pg_to_number('1e5', '99.9')", "15", 0 }, /* to_number('1e5', '99.9') */
+{ "pg_to_number('1e5', '999.99')", "15", 0 }, /* to_number('1e5', '999.99') */
+{ "pg_to_number('1e5', 'FM999.99')", "15", 0 }, /* to_number('1e5', 'FM999.99') */
+{ "pg_to_number('1e5', 'S999.99')", "15", 0 }, /* to_number('1e5', 'S999.99') */
+{ "pg_to_number('1e5', '999.99S')", "15", 0 }, /* to_number('1e5', '999.99S') */
+{ "pg_to_number('1e5', '999MI')", "15", 0 }, /* to_number('1e5', '999MI') */
+{ "pg_to_number('1e5', 'MI999')", "15", 0 }, /* to_number('1e5', 'MI999') */
+{ "pg_to_number('1e5', 'PL999')", "15", 0 }, /* to_number('1e5', 'PL999') */
+{ "pg_to_number('1e5', 'SG999')", "15", 0 }, /* to_number('1e5', 'SG999') */
+{ "pg_to_number('1e5', '999PR')", "15", 0 }, /* to_number('1e5', '999PR') */
+{ "pg_to_number('1e5', '9G999D99')", "15", 0 }, /* to_number('1e5', '9G999D99') */
+{ "pg_to_number('1e5', '9,999.99')", "15", 0 }, /* to_number('1e5', '9,999.99') */
+{ "pg_to_number('1e5', 'FM9,999.99')", "15", 0 }, /* to_number('1e5', 'FM9,999.99') */
+{ "pg_to_number('1e5', '99V9')", "1.5000000000000000", 0 }, /* to_number('1e5', '99V9') */
+{ "pg_to_number('1e5', '9V99')", "0.1500000000000000", 0 }, /* to_number('1e5', '9V99') */
+{ "pg_to_number('1e5', '\"$\"9,999.99')", "5", 0 }, /* to_number('1e5', '"$"9,999.99') */
+{ "pg_to_number('1e5', '$9,999.99')", "5", 0 }, /* to_number('1e5', '$9,999.99') */
+{ "pg_to_number('1e5', '999th')", "15", 0 }, /* to_number('1e5', '999th') */
+{ "pg_to_number('1e5', 'FM999th')", "15", 0 }, /* to_number('1e5', 'FM999th') */
+{ "pg_to_number('1e5', '0000')", "15", 0 }, /* to_number('1e5', '0000') */
+{ "pg_to_number('1e5', '00.00')", "15", 0 }, /* to_number('1e5', '00.00') */
+{ "pg_to_number('1e5', '9 9 9')", "15", 0 }, /* to_number('1e5', '9 9 9') */
+{ "pg_to_number('1e5', 'FM9999999999')", "15", 0 }, /* to_number('1e5', 'FM9999999999') */
+{ "pg_to_number('1e5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('1e5', '9.9.9') */
+{ "pg_to_number('1e5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('1e5', 'RN') */
+{ "pg_to_number('1e5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('1e5', '9.9EEEE') */
+{ "pg_to_number('1e5', 'B999')", "15", 0 }, /* to_number('1e5', 'B999') */
+{ "pg_to_number('1e5', '99999999999999999999')", "15", 0 }, /* to_number('1e5', '99999999999999999999') */
+{ "pg_to_number('1e5', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('1e5', 'FM9.999999MI') */
+{ "pg_to_number('1e5', '9.9S')", "numeric field overflow", 1 }, /* to_number('1e5', '9.9S') */
+{ "pg_to_number('1e5', 'S9')", "1", 0 }, /* to_number('1e5', 'S9') */
+{ "pg_to_number('1e5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('1e5', '9999999999V999999999999999999') */
+{ "pg_to_number('1e5', 'V9')", "0.1000000000000000", 0 }, /* to_number('1e5', 'V9') */
+{ "pg_to_number('1e5', '99V')", "1.0000000000000000", 0 }, /* to_number('1e5', '99V') */
+{ "pg_to_number('1e5', '')", NULL, 0 }, /* to_number('1e5', '') */
+{ "pg_to_number('1e5', '9G999G999D999')", "15", 0 }, /* to_number('1e5', '9G999G999D999') */
+{ "pg_to_number('1e5', 'FM9G999G999D999')", "15", 0 }, /* to_number('1e5', 'FM9G999G999D999') */
+{ "pg_to_number('1e5', 'SG9999.9999')", "15", 0 }, /* to_number('1e5', 'SG9999.9999') */
+{ "pg_to_number('1e5', '999.9999PR')", "15", 0 }, /* to_number('1e5', '999.9999PR') */
+{ "pg_to_number('1e5', 'x999')", "5", 0 }, /* to_number('1e5', 'x999') */
+{ "pg_to_number('1e5', '\"ab\"999')", "5", 0 }, /* to_number('1e5', '"ab"999') */
+{ "pg_to_number('1e5', '9,9,9')", "15", 0 }, /* to_number('1e5', '9,9,9') */
+{ "pg_to_number('1e5', 'FM0000.00')", "15", 0 }, /* to_number('1e5', 'FM0000.00') */
+{ "pg_to_number('1e5', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('1e5', 'MI9.99') */
+{ "pg_to_number('1e5', '9.99MI')", "numeric field overflow", 1 }, /* to_number('1e5', '9.99MI') */
+{ "pg_to_number('1e5', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('1e5', 'PL9.99') */
+{ "pg_to_number('1e5', '9.99PL')", "numeric field overflow", 1 }, /* to_number('1e5', '9.99PL') */
+{ "pg_to_number('(12)', '99')", "1", 0 }, /* to_number('(12)', '99') */
+{ "pg_to_number('(12)', '999')", "12", 0 }, /* to_number('(12)', '999') */
+{ "pg_to_number('(12)', '9999')", "12", 0 }, /* to_number('(12)', '9999') */
+{ "pg_to_number('(12)', '99.9')", "12", 0 }, /* to_number('(12)', '99.9') */
+{ "pg_to_number('(12)', '999.99')", "12", 0 }, /* to_number('(12)', '999.99') */
+{ "pg_to_number('(12)', 'FM999.99')", "12", 0 }, /* to_number('(12)', 'FM999.99') */
+{ "pg_to_number('(12)', 'S999.99')", "12", 0 }, /* to_number('(12)', 'S999.99') */
+{ "pg_to_number('(12)', '999.99S')", "12", 0 }, /* to_number('(12)', '999.99S') */
+{ "pg_to_number('(12)', '999MI')", "12", 0 }, /* to_number('(12)', '999MI') */
+{ "pg_to_number('(12)', 'MI999')", "12", 0 }, /* to_number('(12)', 'MI999') */
+{ "pg_to_number('(12)', 'PL999')", "12", 0 }, /* to_number('(12)', 'PL999') */
+{ "pg_to_number('(12)', 'SG999')", "12", 0 }, /* to_number('(12)', 'SG999') */
+{ "pg_to_number('(12)', '999PR')", "12", 0 }, /* to_number('(12)', '999PR') */
+{ "pg_to_number('(12)', '9G999D99')", "12", 0 }, /* to_number('(12)', '9G999D99') */
+{ "pg_to_number('(12)', '9,999.99')", "12", 0 }, /* to_number('(12)', '9,999.99') */
+{ "pg_to_number('(12)', 'FM9,999.99')", "12", 0 }, /* to_number('(12)', 'FM9,999.99') */
+{ "pg_to_number('(12)', '99V9')", "1.2000000000000000", 0 }, /* to_number('(12)', '99V9') */
+{ "pg_to_number('(12)', '9V99')", "0.1200000000000000", 0 }, /* to_number('(12)', '9V99') */
+{ "pg_to_number('(12)', '\"$\"9,999.99')", "12", 0 }, /* to_number('(12)', '"$"9,999.99') */
+{ "pg_to_number('(12)', '$9,999.99')", "12", 0 }, /* to_number('(12)', '$9,999.99') */
+{ "pg_to_number('(12)', '999th')", "12", 0 }, /* to_number('(12)', '999th') */
+{ "pg_to_number('(12)', 'FM999th')", "12", 0 }, /* to_number('(12)', 'FM999th') */
+{ "pg_to_number('(12)', '0000')", "12", 0 }, /* to_number('(12)', '0000') */
+{ "pg_to_number('(12)', '00.00')", "12", 0 }, /* to_number('(12)', '00.00') */
+{ "pg_to_number('(12)', '9 9 9')", "2", 0 }, /* to_number('(12)', '9 9 9') */
+{ "pg_to_number('(12)', 'FM9999999999')", "12", 0 }, /* to_number('(12)', 'FM9999999999') */
+{ "pg_to_number('(12)', '9.9.9')", "multiple decimal points", 1 }, /* to_number('(12)', '9.9.9') */
+{ "pg_to_number('(12)', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('(12)', 'RN') */
+{ "pg_to_number('(12)', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('(12)', '9.9EEEE') */
+{ "pg_to_number('(12)', 'B999')", "12", 0 }, /* to_number('(12)', 'B999') */
+{ "pg_to_number('(12)', '99999999999999999999')", "12", 0 }, /* to_number('(12)', '99999999999999999999') */
+{ "pg_to_number('(12)', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('(12)', 'FM9.999999MI') */
+{ "pg_to_number('(12)', '9.9S')", "numeric field overflow", 1 }, /* to_number('(12)', '9.9S') */
+{ "pg_to_number('(12)', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('(12)', 'S9') */
+{ "pg_to_number('(12)', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('(12)', '9999999999V999999999999999999') */
+{ "pg_to_number('(12)', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('(12)', 'V9') */
+{ "pg_to_number('(12)', '99V')", "1.0000000000000000", 0 }, /* to_number('(12)', '99V') */
+{ "pg_to_number('(12)', '')", NULL, 0 }, /* to_number('(12)', '') */
+{ "pg_to_number('(12)', '9G999G999D999')", "12", 0 }, /* to_number('(12)', '9G999G999D999') */
+{ "pg_to_number('(12)', 'FM9G999G999D999')", "12", 0 }, /* to_number('(12)', 'FM9G999G999D999') */
+{ "pg_to_number('(12)', 'SG9999.9999')", "12", 0 }, /* to_number('(12)', 'SG9999.9999') */
+{ "pg_to_number('(12)', '999.9999PR')", "12", 0 }, /* to_number('(12)', '999.9999PR') */
+{ "pg_to_number('(12)', 'x999')", "12", 0 }, /* to_number('(12)', 'x999') */
+{ "pg_to_number('(12)', '\"ab\"999')", "2", 0 }, /* to_number('(12)', '"ab"999') */
+{ "pg_to_number('(12)', '9,9,9')", "12", 0 }, /* to_number('(12)', '9,9,9') */
+{ "pg_to_number('(12)', 'FM0000.00')", "12", 0 }, /* to_number('(12)', 'FM0000.00') */
+{ "pg_to_number('(12)', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('(12)', 'MI9.99') */
+{ "pg_to_number('(12)', '9.99MI')", "numeric field overflow", 1 }, /* to_number('(12)', '9.99MI') */
+{ "pg_to_number('(12)', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('(12)', 'PL9.99') */
+{ "pg_to_number('(12)', '9.99PL')", "numeric field overflow", 1 }, /* to_number('(12)', '9.99PL') */
+{ "pg_to_number('-.5', '99')", "-5", 0 }, /* to_number('-.5', '99') */
+{ "pg_to_number('-.5', '999')", "-5", 0 }, /* to_number('-.5', '999') */
+{ "pg_to_number('-.5', '9999')", "-5", 0 }, /* to_number('-.5', '9999') */
+{ "pg_to_number('-.5', '99.9')", "-0.5", 0 }, /* to_number('-.5', '99.9') */
+{ "pg_to_number('-.5', '999.99')", "-0.5", 0 }, /* to_number('-.5', '999.99') */
+{ "pg_to_number('-.5', 'FM999.99')", "-0.5", 0 }, /* to_number('-.5', 'FM999.99') */
+{ "pg_to_number('-.5', 'S999.99')", "-0.5", 0 }, /* to_number('-.5', 'S999.99') */
+{ "pg_to_number('-.5', '999.99S')", "-0.5", 0 }, /* to_number('-.5', '999.99S') */
+{ "pg_to_number('-.5', '999MI')", "-5", 0 }, /* to_number('-.5', '999MI') */
+{ "pg_to_number('-.5', 'MI999')", "-5", 0 }, /* to_number('-.5', 'MI999') */
+{ "pg_to_number('-.5', 'PL999')", "-5", 0 }, /* to_number('-.5', 'PL999') */
+{ "pg_to_number('-.5', 'SG999')", "-5", 0 }, /* to_number('-.5', 'SG999') */
+{ "pg_to_number('-.5', '999PR')", "-5", 0 }, /* to_number('-.5', '999PR') */
+{ "pg_to_number('-.5', '9G999D99')", "-0.5", 0 }, /* to_number('-.5', '9G999D99') */
+{ "pg_to_number('-.5', '9,999.99')", "-0.5", 0 }, /* to_number('-.5', '9,999.99') */
+{ "pg_to_number('-.5', 'FM9,999.99')", "-0.5", 0 }, /* to_number('-.5', 'FM9,999.99') */
+{ "pg_to_number('-.5', '99V9')", "-0.5000000000000000", 0 }, /* to_number('-.5', '99V9') */
+{ "pg_to_number('-.5', '9V99')", "-0.0500000000000000", 0 }, /* to_number('-.5', '9V99') */
+{ "pg_to_number('-.5', '\"$\"9,999.99')", "0.5", 0 }, /* to_number('-.5', '"$"9,999.99') */
+{ "pg_to_number('-.5', '$9,999.99')", "0.5", 0 }, /* to_number('-.5', '$9,999.99') */
+{ "pg_to_number('-.5', '999th')", "-5", 0 }, /* to_number('-.5', '999th') */
+{ "pg_to_number('-.5', 'FM999th')", "-5", 0 }, /* to_number('-.5', 'FM999th') */
+{ "pg_to_number('-.5', '0000')", "-5", 0 }, /* to_number('-.5', '0000') */
+{ "pg_to_number('-.5', '00.00')", "-0.5", 0 }, /* to_number('-.5', '00.00') */
+{ "pg_to_number('-.5', '9 9 9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('-.5', '9 9 9') */
+{ "pg_to_number('-.5', 'FM9999999999')", "-5", 0 }, /* to_number('-.5', 'FM9999999999') */
+{ "pg_to_number('-.5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('-.5', '9.9.9') */
+{ "pg_to_number('-.5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('-.5', 'RN') */
+{ "pg_to_number('-.5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('-.5', '9.9EEEE') */
+{ "pg_to_number('-.5', 'B999')", "-5", 0 }, /* to_number('-.5', 'B999') */
+{ "pg_to_number('-.5', '99999999999999999999')", "-5", 0 }, /* to_number('-.5', '99999999999999999999') */
+{ "pg_to_number('-.5', 'FM9.999999MI')", "-0.5", 0 }, /* to_number('-.5', 'FM9.999999MI') */
+{ "pg_to_number('-.5', '9.9S')", "-0.5", 0 }, /* to_number('-.5', '9.9S') */
+{ "pg_to_number('-.5', 'S9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('-.5', 'S9') */
+{ "pg_to_number('-.5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('-.5', '9999999999V999999999999999999') */
+{ "pg_to_number('-.5', 'V9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('-.5', 'V9') */
+{ "pg_to_number('-.5', '99V')", "-5.0000000000000000", 0 }, /* to_number('-.5', '99V') */
+{ "pg_to_number('-.5', '')", NULL, 0 }, /* to_number('-.5', '') */
+{ "pg_to_number('-.5', '9G999G999D999')", "-0.5", 0 }, /* to_number('-.5', '9G999G999D999') */
+{ "pg_to_number('-.5', 'FM9G999G999D999')", "-0.5", 0 }, /* to_number('-.5', 'FM9G999G999D999') */
+{ "pg_to_number('-.5', 'SG9999.9999')", "-0.5", 0 }, /* to_number('-.5', 'SG9999.9999') */
+{ "pg_to_number('-.5', '999.9999PR')", "-0.5", 0 }, /* to_number('-.5', '999.9999PR') */
+{ "pg_to_number('-.5', 'x999')", "5", 0 }, /* to_number('-.5', 'x999') */
+{ "pg_to_number('-.5', '\"ab\"999')", "5", 0 }, /* to_number('-.5', '"ab"999') */
+{ "pg_to_number('-.5', '9,9,9')", "-5", 0 }, /* to_number('-.5', '9,9,9') */
+{ "pg_to_number('-.5', 'FM0000.00')", "-0.5", 0 }, /* to_number('-.5', 'FM0000.00') */
+{ "pg_to_number('-.5', 'MI9.99')", "-0.5", 0 }, /* to_number('-.5', 'MI9.99') */
+{ "pg_to_number('-.5', '9.99MI')", "-0.5", 0 }, /* to_number('-.5', '9.99MI') */
+{ "pg_to_number('-.5', 'PL9.99')", "-0.5", 0 }, /* to_number('-.5', 'PL9.99') */
+{ "pg_to_number('-.5', '9.99PL')", "-0.5", 0 }, /* to_number('-.5', '9.99PL') */
+{ "pg_to_number('12 -', '99')", "12", 0 }, /* to_number('12 -', '99') */
+{ "pg_to_number('12 -', '999')", "12", 0 }, /* to_number('12 -', '999') */
+{ "pg_to_number('12 -', '9999')", "12", 0 }, /* to_number('12 -', '9999') */
+{ "pg_to_number('12 -', '99.9')", "12", 0 }, /* to_number('12 -', '99.9') */
+{ "pg_to_number('12 -', '999.99')", "12", 0 }, /* to_number('12 -', '999.99') */
+{ "pg_to_number('12 -', 'FM999.99')", "12", 0 }, /* to_number('12 -', 'FM999.99') */
+{ "pg_to_number('12 -', 'S999.99')", "12", 0 }, /* to_number('12 -', 'S999.99') */
+{ "pg_to_number('12 -', '999.99S')", "12", 0 }, /* to_number('12 -', '999.99S') */
+{ "pg_to_number('12 -', '999MI')", "-12", 0 }, /* to_number('12 -', '999MI') */
+{ "pg_to_number('12 -', 'MI999')", "-12", 0 }, /* to_number('12 -', 'MI999') */
+{ "pg_to_number('12 -', 'PL999')", "-12", 0 }, /* to_number('12 -', 'PL999') */
+{ "pg_to_number('12 -', 'SG999')", "-12", 0 }, /* to_number('12 -', 'SG999') */
+{ "pg_to_number('12 -', '999PR')", "12", 0 }, /* to_number('12 -', '999PR') */
+{ "pg_to_number('12 -', '9G999D99')", "12", 0 }, /* to_number('12 -', '9G999D99') */
+{ "pg_to_number('12 -', '9,999.99')", "12", 0 }, /* to_number('12 -', '9,999.99') */
+{ "pg_to_number('12 -', 'FM9,999.99')", "12", 0 }, /* to_number('12 -', 'FM9,999.99') */
+{ "pg_to_number('12 -', '99V9')", "1.2000000000000000", 0 }, /* to_number('12 -', '99V9') */
+{ "pg_to_number('12 -', '9V99')", "0.1200000000000000", 0 }, /* to_number('12 -', '9V99') */
+{ "pg_to_number('12 -', '\"$\"9,999.99')", "2", 0 }, /* to_number('12 -', '"$"9,999.99') */
+{ "pg_to_number('12 -', '$9,999.99')", "2", 0 }, /* to_number('12 -', '$9,999.99') */
+{ "pg_to_number('12 -', '999th')", "12", 0 }, /* to_number('12 -', '999th') */
+{ "pg_to_number('12 -', 'FM999th')", "12", 0 }, /* to_number('12 -', 'FM999th') */
+{ "pg_to_number('12 -', '0000')", "12", 0 }, /* to_number('12 -', '0000') */
+{ "pg_to_number('12 -', '00.00')", "12", 0 }, /* to_number('12 -', '00.00') */
+{ "pg_to_number('12 -', '9 9 9')", "1", 0 }, /* to_number('12 -', '9 9 9') */
+{ "pg_to_number('12 -', 'FM9999999999')", "12", 0 }, /* to_number('12 -', 'FM9999999999') */
+{ "pg_to_number('12 -', '9.9.9')", "multiple decimal points", 1 }, /* to_number('12 -', '9.9.9') */
+{ "pg_to_number('12 -', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('12 -', 'RN') */
+{ "pg_to_number('12 -', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('12 -', '9.9EEEE') */
+{ "pg_to_number('12 -', 'B999')", "12", 0 }, /* to_number('12 -', 'B999') */
+{ "pg_to_number('12 -', '99999999999999999999')", "12", 0 }, /* to_number('12 -', '99999999999999999999') */
+{ "pg_to_number('12 -', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('12 -', 'FM9.999999MI') */
+{ "pg_to_number('12 -', '9.9S')", "numeric field overflow", 1 }, /* to_number('12 -', '9.9S') */
+{ "pg_to_number('12 -', 'S9')", "1", 0 }, /* to_number('12 -', 'S9') */
+{ "pg_to_number('12 -', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('12 -', '9999999999V999999999999999999') */
+{ "pg_to_number('12 -', 'V9')", "0.1000000000000000", 0 }, /* to_number('12 -', 'V9') */
+{ "pg_to_number('12 -', '99V')", "12.0000000000000000", 0 }, /* to_number('12 -', '99V') */
+{ "pg_to_number('12 -', '')", NULL, 0 }, /* to_number('12 -', '') */
+{ "pg_to_number('12 -', '9G999G999D999')", "12", 0 }, /* to_number('12 -', '9G999G999D999') */
+{ "pg_to_number('12 -', 'FM9G999G999D999')", "12", 0 }, /* to_number('12 -', 'FM9G999G999D999') */
+{ "pg_to_number('12 -', 'SG9999.9999')", "-12", 0 }, /* to_number('12 -', 'SG9999.9999') */
+{ "pg_to_number('12 -', '999.9999PR')", "12", 0 }, /* to_number('12 -', '999.9999PR') */
+{ "pg_to_number('12 -', 'x999')", "2", 0 }, /* to_number('12 -', 'x999') */
+{ "pg_to_number('12 -', '\"ab\"999')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('12 -', '"ab"999') */
+{ "pg_to_number('12 -', '9,9,9')", "12", 0 }, /* to_number('12 -', '9,9,9') */
+{ "pg_to_number('12 -', 'FM0000.00')", "12", 0 }, /* to_number('12 -', 'FM0000.00') */
+{ "pg_to_number('12 -', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('12 -', 'MI9.99') */
+{ "pg_to_number('12 -', '9.99MI')", "numeric field overflow", 1 }, /* to_number('12 -', '9.99MI') */
+{ "pg_to_number('12 -', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('12 -', 'PL9.99') */
+{ "pg_to_number('12 -', '9.99PL')", "numeric field overflow", 1 }, /* to_number('12 -', '9.99PL') */
+{ "pg_to_number('ü12', '99')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('ü12', '99') */
+{ "pg_to_number('ü12', '999')", "1", 0 }, /* to_number('ü12', '999') */
+{ "pg_to_number('ü12', '9999')", "12", 0 }, /* to_number('ü12', '9999') */
+{ "pg_to_number('ü12', '99.9')", "12", 0 }, /* to_number('ü12', '99.9') */
+{ "pg_to_number('ü12', '999.99')", "12", 0 }, /* to_number('ü12', '999.99') */
+{ "pg_to_number('ü12', 'FM999.99')", "12", 0 }, /* to_number('ü12', 'FM999.99') */
+{ "pg_to_number('ü12', 'S999.99')", "12", 0 }, /* to_number('ü12', 'S999.99') */
+{ "pg_to_number('ü12', '999.99S')", "12", 0 }, /* to_number('ü12', '999.99S') */
+{ "pg_to_number('ü12', '999MI')", "1", 0 }, /* to_number('ü12', '999MI') */
+{ "pg_to_number('ü12', 'MI999')", "12", 0 }, /* to_number('ü12', 'MI999') */
+{ "pg_to_number('ü12', 'PL999')", "12", 0 }, /* to_number('ü12', 'PL999') */
+{ "pg_to_number('ü12', 'SG999')", "12", 0 }, /* to_number('ü12', 'SG999') */
+{ "pg_to_number('ü12', '999PR')", "1", 0 }, /* to_number('ü12', '999PR') */
+{ "pg_to_number('ü12', '9G999D99')", "12", 0 }, /* to_number('ü12', '9G999D99') */
+{ "pg_to_number('ü12', '9,999.99')", "12", 0 }, /* to_number('ü12', '9,999.99') */
+{ "pg_to_number('ü12', 'FM9,999.99')", "12", 0 }, /* to_number('ü12', 'FM9,999.99') */
+{ "pg_to_number('ü12', '99V9')", "0.1000000000000000", 0 }, /* to_number('ü12', '99V9') */
+{ "pg_to_number('ü12', '9V99')", "0.0100000000000000", 0 }, /* to_number('ü12', '9V99') */
+{ "pg_to_number('ü12', '\"$\"9,999.99')", "12", 0 }, /* to_number('ü12', '"$"9,999.99') */
+{ "pg_to_number('ü12', '$9,999.99')", "12", 0 }, /* to_number('ü12', '$9,999.99') */
+{ "pg_to_number('ü12', '999th')", "1", 0 }, /* to_number('ü12', '999th') */
+{ "pg_to_number('ü12', 'FM999th')", "1", 0 }, /* to_number('ü12', 'FM999th') */
+{ "pg_to_number('ü12', '0000')", "12", 0 }, /* to_number('ü12', '0000') */
+{ "pg_to_number('ü12', '00.00')", "12", 0 }, /* to_number('ü12', '00.00') */
+{ "pg_to_number('ü12', '9 9 9')", "1", 0 }, /* to_number('ü12', '9 9 9') */
+{ "pg_to_number('ü12', 'FM9999999999')", "12", 0 }, /* to_number('ü12', 'FM9999999999') */
+{ "pg_to_number('ü12', '9.9.9')", "multiple decimal points", 1 }, /* to_number('ü12', '9.9.9') */
+{ "pg_to_number('ü12', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('ü12', 'RN') */
+{ "pg_to_number('ü12', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('ü12', '9.9EEEE') */
+{ "pg_to_number('ü12', 'B999')", "1", 0 }, /* to_number('ü12', 'B999') */
+{ "pg_to_number('ü12', '99999999999999999999')", "12", 0 }, /* to_number('ü12', '99999999999999999999') */
+{ "pg_to_number('ü12', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('ü12', 'FM9.999999MI') */
+{ "pg_to_number('ü12', '9.9S')", "1", 0 }, /* to_number('ü12', '9.9S') */
+{ "pg_to_number('ü12', 'S9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('ü12', 'S9') */
+{ "pg_to_number('ü12', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('ü12', '9999999999V999999999999999999') */
+{ "pg_to_number('ü12', 'V9')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('ü12', 'V9') */
+{ "pg_to_number('ü12', '99V')", "invalid input syntax for type numeric: \" \"", 1 }, /* to_number('ü12', '99V') */
+{ "pg_to_number('ü12', '')", NULL, 0 }, /* to_number('ü12', '') */
+{ "pg_to_number('ü12', '9G999G999D999')", "12", 0 }, /* to_number('ü12', '9G999G999D999') */
+{ "pg_to_number('ü12', 'FM9G999G999D999')", "12", 0 }, /* to_number('ü12', 'FM9G999G999D999') */
+{ "pg_to_number('ü12', 'SG9999.9999')", "12", 0 }, /* to_number('ü12', 'SG9999.9999') */
+{ "pg_to_number('ü12', '999.9999PR')", "12", 0 }, /* to_number('ü12', '999.9999PR') */
+{ "pg_to_number('ü12', 'x999')", "12", 0 }, /* to_number('ü12', 'x999') */
+{ "pg_to_number('ü12', '\"ab\"999')", "2", 0 }, /* to_number('ü12', '"ab"999') */
+{ "pg_to_number('ü12', '9,9,9')", "1", 0 }, /* to_number('ü12', '9,9,9') */
+{ "pg_to_number('ü12', 'FM0000.00')", "12", 0 }, /* to_number('ü12', 'FM0000.00') */
+{ "pg_to_number('ü12', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('ü12', 'MI9.99') */
+{ "pg_to_number('ü12', '9.99MI')", "numeric field overflow", 1 }, /* to_number('ü12', '9.99MI') */
+{ "pg_to_number('ü12', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('ü12', 'PL9.99') */
+{ "pg_to_number('ü12', '9.99PL')", "numeric field overflow", 1 }, /* to_number('ü12', '9.99PL') */
+{ "pg_to_number('99.995', '99')", "99", 0 }, /* to_number('99.995', '99') */
+{ "pg_to_number('99.995', '999')", "99", 0 }, /* to_number('99.995', '999') */
+{ "pg_to_number('99.995', '9999')", "999", 0 }, /* to_number('99.995', '9999') */
+{ "pg_to_number('99.995', '99.9')", "99.9", 0 }, /* to_number('99.995', '99.9') */
+{ "pg_to_number('99.995', '999.99')", "99.99", 0 }, /* to_number('99.995', '999.99') */
+{ "pg_to_number('99.995', 'FM999.99')", "99.99", 0 }, /* to_number('99.995', 'FM999.99') */
+{ "pg_to_number('99.995', 'S999.99')", "99.99", 0 }, /* to_number('99.995', 'S999.99') */
+{ "pg_to_number('99.995', '999.99S')", "99.99", 0 }, /* to_number('99.995', '999.99S') */
+{ "pg_to_number('99.995', '999MI')", "99", 0 }, /* to_number('99.995', '999MI') */
+{ "pg_to_number('99.995', 'MI999')", "99", 0 }, /* to_number('99.995', 'MI999') */
+{ "pg_to_number('99.995', 'PL999')", "99", 0 }, /* to_number('99.995', 'PL999') */
+{ "pg_to_number('99.995', 'SG999')", "99", 0 }, /* to_number('99.995', 'SG999') */
+{ "pg_to_number('99.995', '999PR')", "99", 0 }, /* to_number('99.995', '999PR') */
+{ "pg_to_number('99.995', '9G999D99')", "99.99", 0 }, /* to_number('99.995', '9G999D99') */
+{ "pg_to_number('99.995', '9,999.99')", "99.99", 0 }, /* to_number('99.995', '9,999.99') */
+{ "pg_to_number('99.995', 'FM9,999.99')", "99.99", 0 }, /* to_number('99.995', 'FM9,999.99') */
+{ "pg_to_number('99.995', '99V9')", "9.9000000000000000", 0 }, /* to_number('99.995', '99V9') */
+{ "pg_to_number('99.995', '9V99')", "0.9900000000000000", 0 }, /* to_number('99.995', '9V99') */
+{ "pg_to_number('99.995', '\"$\"9,999.99')", "9.99", 0 }, /* to_number('99.995', '"$"9,999.99') */
+{ "pg_to_number('99.995', '$9,999.99')", "9.99", 0 }, /* to_number('99.995', '$9,999.99') */
+{ "pg_to_number('99.995', '999th')", "99", 0 }, /* to_number('99.995', '999th') */
+{ "pg_to_number('99.995', 'FM999th')", "99", 0 }, /* to_number('99.995', 'FM999th') */
+{ "pg_to_number('99.995', '0000')", "999", 0 }, /* to_number('99.995', '0000') */
+{ "pg_to_number('99.995', '00.00')", "99.99", 0 }, /* to_number('99.995', '00.00') */
+{ "pg_to_number('99.995', '9 9 9')", "99", 0 }, /* to_number('99.995', '9 9 9') */
+{ "pg_to_number('99.995', 'FM9999999999')", "99995", 0 }, /* to_number('99.995', 'FM9999999999') */
+{ "pg_to_number('99.995', '9.9.9')", "multiple decimal points", 1 }, /* to_number('99.995', '9.9.9') */
+{ "pg_to_number('99.995', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('99.995', 'RN') */
+{ "pg_to_number('99.995', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('99.995', '9.9EEEE') */
+{ "pg_to_number('99.995', 'B999')", "99", 0 }, /* to_number('99.995', 'B999') */
+{ "pg_to_number('99.995', '99999999999999999999')", "99995", 0 }, /* to_number('99.995', '99999999999999999999') */
+{ "pg_to_number('99.995', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('99.995', 'FM9.999999MI') */
+{ "pg_to_number('99.995', '9.9S')", "numeric field overflow", 1 }, /* to_number('99.995', '9.9S') */
+{ "pg_to_number('99.995', 'S9')", "9", 0 }, /* to_number('99.995', 'S9') */
+{ "pg_to_number('99.995', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('99.995', '9999999999V999999999999999999') */
+{ "pg_to_number('99.995', 'V9')", "0.9000000000000000", 0 }, /* to_number('99.995', 'V9') */
+{ "pg_to_number('99.995', '99V')", "99.0000000000000000", 0 }, /* to_number('99.995', '99V') */
+{ "pg_to_number('99.995', '')", NULL, 0 }, /* to_number('99.995', '') */
+{ "pg_to_number('99.995', '9G999G999D999')", "99.995", 0 }, /* to_number('99.995', '9G999G999D999') */
+{ "pg_to_number('99.995', 'FM9G999G999D999')", "99.995", 0 }, /* to_number('99.995', 'FM9G999G999D999') */
+{ "pg_to_number('99.995', 'SG9999.9999')", "99.995", 0 }, /* to_number('99.995', 'SG9999.9999') */
+{ "pg_to_number('99.995', '999.9999PR')", "99.995", 0 }, /* to_number('99.995', '999.9999PR') */
+{ "pg_to_number('99.995', 'x999')", "99", 0 }, /* to_number('99.995', 'x999') */
+{ "pg_to_number('99.995', '\"ab\"999')", "99", 0 }, /* to_number('99.995', '"ab"999') */
+{ "pg_to_number('99.995', '9,9,9')", "99", 0 }, /* to_number('99.995', '9,9,9') */
+{ "pg_to_number('99.995', 'FM0000.00')", "99.99", 0 }, /* to_number('99.995', 'FM0000.00') */
+{ "pg_to_number('99.995', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('99.995', 'MI9.99') */
+{ "pg_to_number('99.995', '9.99MI')", "numeric field overflow", 1 }, /* to_number('99.995', '9.99MI') */
+{ "pg_to_number('99.995', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('99.995', 'PL9.99') */
+{ "pg_to_number('99.995', '9.99PL')", "numeric field overflow", 1 }, /* to_number('99.995', '9.99PL') */
+{ "pg_to_number('0.001', '99')", "0", 0 }, /* to_number('0.001', '99') */
+{ "pg_to_number('0.001', '999')", "0", 0 }, /* to_number('0.001', '999') */
+{ "pg_to_number('0.001', '9999')", "0", 0 }, /* to_number('0.001', '9999') */
+{ "pg_to_number('0.001', '99.9')", "0.0", 0 }, /* to_number('0.001', '99.9') */
+{ "pg_to_number('0.001', '999.99')", "0.00", 0 }, /* to_number('0.001', '999.99') */
+{ "pg_to_number('0.001', 'FM999.99')", "0.00", 0 }, /* to_number('0.001', 'FM999.99') */
+{ "pg_to_number('0.001', 'S999.99')", "0.00", 0 }, /* to_number('0.001', 'S999.99') */
+{ "pg_to_number('0.001', '999.99S')", "0.00", 0 }, /* to_number('0.001', '999.99S') */
+{ "pg_to_number('0.001', '999MI')", "0", 0 }, /* to_number('0.001', '999MI') */
+{ "pg_to_number('0.001', 'MI999')", "0", 0 }, /* to_number('0.001', 'MI999') */
+{ "pg_to_number('0.001', 'PL999')", "0", 0 }, /* to_number('0.001', 'PL999') */
+{ "pg_to_number('0.001', 'SG999')", "0", 0 }, /* to_number('0.001', 'SG999') */
+{ "pg_to_number('0.001', '999PR')", "0", 0 }, /* to_number('0.001', '999PR') */
+{ "pg_to_number('0.001', '9G999D99')", "0.00", 0 }, /* to_number('0.001', '9G999D99') */
+{ "pg_to_number('0.001', '9,999.99')", "0.00", 0 }, /* to_number('0.001', '9,999.99') */
+{ "pg_to_number('0.001', 'FM9,999.99')", "0.00", 0 }, /* to_number('0.001', 'FM9,999.99') */
+{ "pg_to_number('0.001', '99V9')", "0.0000000000000000", 0 }, /* to_number('0.001', '99V9') */
+{ "pg_to_number('0.001', '9V99')", "0.0000000000000000", 0 }, /* to_number('0.001', '9V99') */
+{ "pg_to_number('0.001', '\"$\"9,999.99')", "0.00", 0 }, /* to_number('0.001', '"$"9,999.99') */
+{ "pg_to_number('0.001', '$9,999.99')", "0.00", 0 }, /* to_number('0.001', '$9,999.99') */
+{ "pg_to_number('0.001', '999th')", "0", 0 }, /* to_number('0.001', '999th') */
+{ "pg_to_number('0.001', 'FM999th')", "0", 0 }, /* to_number('0.001', 'FM999th') */
+{ "pg_to_number('0.001', '0000')", "0", 0 }, /* to_number('0.001', '0000') */
+{ "pg_to_number('0.001', '00.00')", "0.00", 0 }, /* to_number('0.001', '00.00') */
+{ "pg_to_number('0.001', '9 9 9')", "1", 0 }, /* to_number('0.001', '9 9 9') */
+{ "pg_to_number('0.001', 'FM9999999999')", "1", 0 }, /* to_number('0.001', 'FM9999999999') */
+{ "pg_to_number('0.001', '9.9.9')", "multiple decimal points", 1 }, /* to_number('0.001', '9.9.9') */
+{ "pg_to_number('0.001', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('0.001', 'RN') */
+{ "pg_to_number('0.001', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('0.001', '9.9EEEE') */
+{ "pg_to_number('0.001', 'B999')", "0", 0 }, /* to_number('0.001', 'B999') */
+{ "pg_to_number('0.001', '99999999999999999999')", "1", 0 }, /* to_number('0.001', '99999999999999999999') */
+{ "pg_to_number('0.001', 'FM9.999999MI')", "0.001", 0 }, /* to_number('0.001', 'FM9.999999MI') */
+{ "pg_to_number('0.001', '9.9S')", "0.0", 0 }, /* to_number('0.001', '9.9S') */
+{ "pg_to_number('0.001', 'S9')", "0", 0 }, /* to_number('0.001', 'S9') */
+{ "pg_to_number('0.001', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('0.001', '9999999999V999999999999999999') */
+{ "pg_to_number('0.001', 'V9')", "0.0000000000000000", 0 }, /* to_number('0.001', 'V9') */
+{ "pg_to_number('0.001', '99V')", "0.0000000000000000", 0 }, /* to_number('0.001', '99V') */
+{ "pg_to_number('0.001', '')", NULL, 0 }, /* to_number('0.001', '') */
+{ "pg_to_number('0.001', '9G999G999D999')", "0.001", 0 }, /* to_number('0.001', '9G999G999D999') */
+{ "pg_to_number('0.001', 'FM9G999G999D999')", "0.001", 0 }, /* to_number('0.001', 'FM9G999G999D999') */
+{ "pg_to_number('0.001', 'SG9999.9999')", "0.001", 0 }, /* to_number('0.001', 'SG9999.9999') */
+{ "pg_to_number('0.001', '999.9999PR')", "0.001", 0 }, /* to_number('0.001', '999.9999PR') */
+{ "pg_to_number('0.001', 'x999')", "0", 0 }, /* to_number('0.001', 'x999') */
+{ "pg_to_number('0.001', '\"ab\"999')", "1", 0 }, /* to_number('0.001', '"ab"999') */
+{ "pg_to_number('0.001', '9,9,9')", "0", 0 }, /* to_number('0.001', '9,9,9') */
+{ "pg_to_number('0.001', 'FM0000.00')", "0.00", 0 }, /* to_number('0.001', 'FM0000.00') */
+{ "pg_to_number('0.001', 'MI9.99')", "0.00", 0 }, /* to_number('0.001', 'MI9.99') */
+{ "pg_to_number('0.001', '9.99MI')", "0.00", 0 }, /* to_number('0.001', '9.99MI') */
+{ "pg_to_number('0.001', 'PL9.99')", "0.00", 0 }, /* to_number('0.001', 'PL9.99') */
+{ "pg_to_number('0.001', '9.99PL')", "0.00", 0 }, /* to_number('0.001', '9.99PL') */
+{ "pg_to_number('1 234,5', '99')", "12", 0 }, /* to_number('1 234,5', '99') */
+{ "pg_to_number('1 234,5', '999')", "123", 0 }, /* to_number('1 234,5', '999') */
+{ "pg_to_number('1 234,5', '9999')", "1234", 0 }, /* to_number('1 234,5', '9999') */
+{ "pg_to_number('1 234,5', '99.9')", "numeric field overflow", 1 }, /* to_number('1 234,5', '99.9') */
+{ "pg_to_number('1 234,5', '999.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', '999.99') */
+{ "pg_to_number('1 234,5', 'FM999.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'FM999.99') */
+{ "pg_to_number('1 234,5', 'S999.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'S999.99') */
+{ "pg_to_number('1 234,5', '999.99S')", "numeric field overflow", 1 }, /* to_number('1 234,5', '999.99S') */
+{ "pg_to_number('1 234,5', '999MI')", "123", 0 }, /* to_number('1 234,5', '999MI') */
+{ "pg_to_number('1 234,5', 'MI999')", "123", 0 }, /* to_number('1 234,5', 'MI999') */
+{ "pg_to_number('1 234,5', 'PL999')", "123", 0 }, /* to_number('1 234,5', 'PL999') */
+{ "pg_to_number('1 234,5', 'SG999')", "123", 0 }, /* to_number('1 234,5', 'SG999') */
+{ "pg_to_number('1 234,5', '999PR')", "123", 0 }, /* to_number('1 234,5', '999PR') */
+{ "pg_to_number('1 234,5', '9G999D99')", "numeric field overflow", 1 }, /* to_number('1 234,5', '9G999D99') */
+{ "pg_to_number('1 234,5', '9,999.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', '9,999.99') */
+{ "pg_to_number('1 234,5', 'FM9,999.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'FM9,999.99') */
+{ "pg_to_number('1 234,5', '99V9')", "12.3000000000000000", 0 }, /* to_number('1 234,5', '99V9') */
+{ "pg_to_number('1 234,5', '9V99')", "1.2300000000000000", 0 }, /* to_number('1 234,5', '9V99') */
+{ "pg_to_number('1 234,5', '\"$\"9,999.99')", "2345", 0 }, /* to_number('1 234,5', '"$"9,999.99') */
+{ "pg_to_number('1 234,5', '$9,999.99')", "2345", 0 }, /* to_number('1 234,5', '$9,999.99') */
+{ "pg_to_number('1 234,5', '999th')", "123", 0 }, /* to_number('1 234,5', '999th') */
+{ "pg_to_number('1 234,5', 'FM999th')", "123", 0 }, /* to_number('1 234,5', 'FM999th') */
+{ "pg_to_number('1 234,5', '0000')", "1234", 0 }, /* to_number('1 234,5', '0000') */
+{ "pg_to_number('1 234,5', '00.00')", "numeric field overflow", 1 }, /* to_number('1 234,5', '00.00') */
+{ "pg_to_number('1 234,5', '9 9 9')", "124", 0 }, /* to_number('1 234,5', '9 9 9') */
+{ "pg_to_number('1 234,5', 'FM9999999999')", "12345", 0 }, /* to_number('1 234,5', 'FM9999999999') */
+{ "pg_to_number('1 234,5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('1 234,5', '9.9.9') */
+{ "pg_to_number('1 234,5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('1 234,5', 'RN') */
+{ "pg_to_number('1 234,5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('1 234,5', '9.9EEEE') */
+{ "pg_to_number('1 234,5', 'B999')", "123", 0 }, /* to_number('1 234,5', 'B999') */
+{ "pg_to_number('1 234,5', '99999999999999999999')", "12345", 0 }, /* to_number('1 234,5', '99999999999999999999') */
+{ "pg_to_number('1 234,5', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'FM9.999999MI') */
+{ "pg_to_number('1 234,5', '9.9S')", "numeric field overflow", 1 }, /* to_number('1 234,5', '9.9S') */
+{ "pg_to_number('1 234,5', 'S9')", "1", 0 }, /* to_number('1 234,5', 'S9') */
+{ "pg_to_number('1 234,5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('1 234,5', '9999999999V999999999999999999') */
+{ "pg_to_number('1 234,5', 'V9')", "0.1000000000000000", 0 }, /* to_number('1 234,5', 'V9') */
+{ "pg_to_number('1 234,5', '99V')", "12.0000000000000000", 0 }, /* to_number('1 234,5', '99V') */
+{ "pg_to_number('1 234,5', '')", NULL, 0 }, /* to_number('1 234,5', '') */
+{ "pg_to_number('1 234,5', '9G999G999D999')", "12345", 0 }, /* to_number('1 234,5', '9G999G999D999') */
+{ "pg_to_number('1 234,5', 'FM9G999G999D999')", "12345", 0 }, /* to_number('1 234,5', 'FM9G999G999D999') */
+{ "pg_to_number('1 234,5', 'SG9999.9999')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'SG9999.9999') */
+{ "pg_to_number('1 234,5', '999.9999PR')", "numeric field overflow", 1 }, /* to_number('1 234,5', '999.9999PR') */
+{ "pg_to_number('1 234,5', 'x999')", "234", 0 }, /* to_number('1 234,5', 'x999') */
+{ "pg_to_number('1 234,5', '\"ab\"999')", "234", 0 }, /* to_number('1 234,5', '"ab"999') */
+{ "pg_to_number('1 234,5', '9,9,9')", "123", 0 }, /* to_number('1 234,5', '9,9,9') */
+{ "pg_to_number('1 234,5', 'FM0000.00')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'FM0000.00') */
+{ "pg_to_number('1 234,5', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'MI9.99') */
+{ "pg_to_number('1 234,5', '9.99MI')", "numeric field overflow", 1 }, /* to_number('1 234,5', '9.99MI') */
+{ "pg_to_number('1 234,5', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('1 234,5', 'PL9.99') */
+{ "pg_to_number('1 234,5', '9.99PL')", "numeric field overflow", 1 }, /* to_number('1 234,5', '9.99PL') */
+{ "pg_to_number('- 5', '99')", "-5", 0 }, /* to_number('- 5', '99') */
+{ "pg_to_number('- 5', '999')", "-5", 0 }, /* to_number('- 5', '999') */
+{ "pg_to_number('- 5', '9999')", "-5", 0 }, /* to_number('- 5', '9999') */
+{ "pg_to_number('- 5', '99.9')", "-5", 0 }, /* to_number('- 5', '99.9') */
+{ "pg_to_number('- 5', '999.99')", "-5", 0 }, /* to_number('- 5', '999.99') */
+{ "pg_to_number('- 5', 'FM999.99')", "-5", 0 }, /* to_number('- 5', 'FM999.99') */
+{ "pg_to_number('- 5', 'S999.99')", "-5", 0 }, /* to_number('- 5', 'S999.99') */
+{ "pg_to_number('- 5', '999.99S')", "-5", 0 }, /* to_number('- 5', '999.99S') */
+{ "pg_to_number('- 5', '999MI')", "-5", 0 }, /* to_number('- 5', '999MI') */
+{ "pg_to_number('- 5', 'MI999')", "-5", 0 }, /* to_number('- 5', 'MI999') */
+{ "pg_to_number('- 5', 'PL999')", "-5", 0 }, /* to_number('- 5', 'PL999') */
+{ "pg_to_number('- 5', 'SG999')", "-5", 0 }, /* to_number('- 5', 'SG999') */
+{ "pg_to_number('- 5', '999PR')", "-5", 0 }, /* to_number('- 5', '999PR') */
+{ "pg_to_number('- 5', '9G999D99')", "-5", 0 }, /* to_number('- 5', '9G999D99') */
+{ "pg_to_number('- 5', '9,999.99')", "-5", 0 }, /* to_number('- 5', '9,999.99') */
+{ "pg_to_number('- 5', 'FM9,999.99')", "-5", 0 }, /* to_number('- 5', 'FM9,999.99') */
+{ "pg_to_number('- 5', '99V9')", "-0.5000000000000000", 0 }, /* to_number('- 5', '99V9') */
+{ "pg_to_number('- 5', '9V99')", "-0.0500000000000000", 0 }, /* to_number('- 5', '9V99') */
+{ "pg_to_number('- 5', '\"$\"9,999.99')", "5", 0 }, /* to_number('- 5', '"$"9,999.99') */
+{ "pg_to_number('- 5', '$9,999.99')", "5", 0 }, /* to_number('- 5', '$9,999.99') */
+{ "pg_to_number('- 5', '999th')", "-5", 0 }, /* to_number('- 5', '999th') */
+{ "pg_to_number('- 5', 'FM999th')", "-5", 0 }, /* to_number('- 5', 'FM999th') */
+{ "pg_to_number('- 5', '0000')", "-5", 0 }, /* to_number('- 5', '0000') */
+{ "pg_to_number('- 5', '00.00')", "-5", 0 }, /* to_number('- 5', '00.00') */
+{ "pg_to_number('- 5', '9 9 9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('- 5', '9 9 9') */
+{ "pg_to_number('- 5', 'FM9999999999')", "-5", 0 }, /* to_number('- 5', 'FM9999999999') */
+{ "pg_to_number('- 5', '9.9.9')", "multiple decimal points", 1 }, /* to_number('- 5', '9.9.9') */
+{ "pg_to_number('- 5', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('- 5', 'RN') */
+{ "pg_to_number('- 5', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('- 5', '9.9EEEE') */
+{ "pg_to_number('- 5', 'B999')", "-5", 0 }, /* to_number('- 5', 'B999') */
+{ "pg_to_number('- 5', '99999999999999999999')", "-5", 0 }, /* to_number('- 5', '99999999999999999999') */
+{ "pg_to_number('- 5', 'FM9.999999MI')", "-5", 0 }, /* to_number('- 5', 'FM9.999999MI') */
+{ "pg_to_number('- 5', '9.9S')", "-5", 0 }, /* to_number('- 5', '9.9S') */
+{ "pg_to_number('- 5', 'S9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('- 5', 'S9') */
+{ "pg_to_number('- 5', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('- 5', '9999999999V999999999999999999') */
+{ "pg_to_number('- 5', 'V9')", "invalid input syntax for type numeric: \"-\"", 1 }, /* to_number('- 5', 'V9') */
+{ "pg_to_number('- 5', '99V')", "-5.0000000000000000", 0 }, /* to_number('- 5', '99V') */
+{ "pg_to_number('- 5', '')", NULL, 0 }, /* to_number('- 5', '') */
+{ "pg_to_number('- 5', '9G999G999D999')", "-5", 0 }, /* to_number('- 5', '9G999G999D999') */
+{ "pg_to_number('- 5', 'FM9G999G999D999')", "-5", 0 }, /* to_number('- 5', 'FM9G999G999D999') */
+{ "pg_to_number('- 5', 'SG9999.9999')", "-5", 0 }, /* to_number('- 5', 'SG9999.9999') */
+{ "pg_to_number('- 5', '999.9999PR')", "-5", 0 }, /* to_number('- 5', '999.9999PR') */
+{ "pg_to_number('- 5', 'x999')", "5", 0 }, /* to_number('- 5', 'x999') */
+{ "pg_to_number('- 5', '\"ab\"999')", "5", 0 }, /* to_number('- 5', '"ab"999') */
+{ "pg_to_number('- 5', '9,9,9')", "-5", 0 }, /* to_number('- 5', '9,9,9') */
+{ "pg_to_number('- 5', 'FM0000.00')", "-5", 0 }, /* to_number('- 5', 'FM0000.00') */
+{ "pg_to_number('- 5', 'MI9.99')", "-5", 0 }, /* to_number('- 5', 'MI9.99') */
+{ "pg_to_number('- 5', '9.99MI')", "-5", 0 }, /* to_number('- 5', '9.99MI') */
+{ "pg_to_number('- 5', 'PL9.99')", "-5", 0 }, /* to_number('- 5', 'PL9.99') */
+{ "pg_to_number('- 5', '9.99PL')", "-5", 0 }, /* to_number('- 5', '9.99PL') */
+{ "pg_to_number('5 +', '99')", "5", 0 }, /* to_number('5 +', '99') */
+{ "pg_to_number('5 +', '999')", "5", 0 }, /* to_number('5 +', '999') */
+{ "pg_to_number('5 +', '9999')", "5", 0 }, /* to_number('5 +', '9999') */
+{ "pg_to_number('5 +', '99.9')", "5", 0 }, /* to_number('5 +', '99.9') */
+{ "pg_to_number('5 +', '999.99')", "5", 0 }, /* to_number('5 +', '999.99') */
+{ "pg_to_number('5 +', 'FM999.99')", "5", 0 }, /* to_number('5 +', 'FM999.99') */
+{ "pg_to_number('5 +', 'S999.99')", "5", 0 }, /* to_number('5 +', 'S999.99') */
+{ "pg_to_number('5 +', '999.99S')", "5", 0 }, /* to_number('5 +', '999.99S') */
+{ "pg_to_number('5 +', '999MI')", "5", 0 }, /* to_number('5 +', '999MI') */
+{ "pg_to_number('5 +', 'MI999')", "5", 0 }, /* to_number('5 +', 'MI999') */
+{ "pg_to_number('5 +', 'PL999')", "5", 0 }, /* to_number('5 +', 'PL999') */
+{ "pg_to_number('5 +', 'SG999')", "5", 0 }, /* to_number('5 +', 'SG999') */
+{ "pg_to_number('5 +', '999PR')", "5", 0 }, /* to_number('5 +', '999PR') */
+{ "pg_to_number('5 +', '9G999D99')", "5", 0 }, /* to_number('5 +', '9G999D99') */
+{ "pg_to_number('5 +', '9,999.99')", "5", 0 }, /* to_number('5 +', '9,999.99') */
+{ "pg_to_number('5 +', 'FM9,999.99')", "5", 0 }, /* to_number('5 +', 'FM9,999.99') */
+{ "pg_to_number('5 +', '99V9')", "0.5000000000000000", 0 }, /* to_number('5 +', '99V9') */
+{ "pg_to_number('5 +', '9V99')", "0.0500000000000000", 0 }, /* to_number('5 +', '9V99') */
+{ "pg_to_number('5 +', '\"$\"9,999.99')", "invalid input syntax for type numeric: \"+\"", 1 }, /* to_number('5 +', '"$"9,999.99') */
+{ "pg_to_number('5 +', '$9,999.99')", "invalid input syntax for type numeric: \"+\"", 1 }, /* to_number('5 +', '$9,999.99') */
+{ "pg_to_number('5 +', '999th')", "5", 0 }, /* to_number('5 +', '999th') */
+{ "pg_to_number('5 +', 'FM999th')", "5", 0 }, /* to_number('5 +', 'FM999th') */
+{ "pg_to_number('5 +', '0000')", "5", 0 }, /* to_number('5 +', '0000') */
+{ "pg_to_number('5 +', '00.00')", "5", 0 }, /* to_number('5 +', '00.00') */
+{ "pg_to_number('5 +', '9 9 9')", "5", 0 }, /* to_number('5 +', '9 9 9') */
+{ "pg_to_number('5 +', 'FM9999999999')", "5", 0 }, /* to_number('5 +', 'FM9999999999') */
+{ "pg_to_number('5 +', '9.9.9')", "multiple decimal points", 1 }, /* to_number('5 +', '9.9.9') */
+{ "pg_to_number('5 +', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('5 +', 'RN') */
+{ "pg_to_number('5 +', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('5 +', '9.9EEEE') */
+{ "pg_to_number('5 +', 'B999')", "5", 0 }, /* to_number('5 +', 'B999') */
+{ "pg_to_number('5 +', '99999999999999999999')", "5", 0 }, /* to_number('5 +', '99999999999999999999') */
+{ "pg_to_number('5 +', 'FM9.999999MI')", "5", 0 }, /* to_number('5 +', 'FM9.999999MI') */
+{ "pg_to_number('5 +', '9.9S')", "5", 0 }, /* to_number('5 +', '9.9S') */
+{ "pg_to_number('5 +', 'S9')", "5", 0 }, /* to_number('5 +', 'S9') */
+{ "pg_to_number('5 +', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('5 +', '9999999999V999999999999999999') */
+{ "pg_to_number('5 +', 'V9')", "0.5000000000000000", 0 }, /* to_number('5 +', 'V9') */
+{ "pg_to_number('5 +', '99V')", "5.0000000000000000", 0 }, /* to_number('5 +', '99V') */
+{ "pg_to_number('5 +', '')", NULL, 0 }, /* to_number('5 +', '') */
+{ "pg_to_number('5 +', '9G999G999D999')", "5", 0 }, /* to_number('5 +', '9G999G999D999') */
+{ "pg_to_number('5 +', 'FM9G999G999D999')", "5", 0 }, /* to_number('5 +', 'FM9G999G999D999') */
+{ "pg_to_number('5 +', 'SG9999.9999')", "5", 0 }, /* to_number('5 +', 'SG9999.9999') */
+{ "pg_to_number('5 +', '999.9999PR')", "5", 0 }, /* to_number('5 +', '999.9999PR') */
+{ "pg_to_number('5 +', 'x999')", "invalid input syntax for type numeric: \"+\"", 1 }, /* to_number('5 +', 'x999') */
+{ "pg_to_number('5 +', '\"ab\"999')", "invalid input syntax for type numeric: \"+\"", 1 }, /* to_number('5 +', '"ab"999') */
+{ "pg_to_number('5 +', '9,9,9')", "5", 0 }, /* to_number('5 +', '9,9,9') */
+{ "pg_to_number('5 +', 'FM0000.00')", "5", 0 }, /* to_number('5 +', 'FM0000.00') */
+{ "pg_to_number('5 +', 'MI9.99')", "5", 0 }, /* to_number('5 +', 'MI9.99') */
+{ "pg_to_number('5 +', '9.99MI')", "5", 0 }, /* to_number('5 +', '9.99MI') */
+{ "pg_to_number('5 +', 'PL9.99')", "5", 0 }, /* to_number('5 +', 'PL9.99') */
+{ "pg_to_number('5 +', '9.99PL')", "5", 0 }, /* to_number('5 +', '9.99PL') */
+{ "pg_to_number('123.456.789', '99')", "12", 0 }, /* to_number('123.456.789', '99') */
+{ "pg_to_number('123.456.789', '999')", "123", 0 }, /* to_number('123.456.789', '999') */
+{ "pg_to_number('123.456.789', '9999')", "123", 0 }, /* to_number('123.456.789', '9999') */
+{ "pg_to_number('123.456.789', '99.9')", "numeric field overflow", 1 }, /* to_number('123.456.789', '99.9') */
+{ "pg_to_number('123.456.789', '999.99')", "123.45", 0 }, /* to_number('123.456.789', '999.99') */
+{ "pg_to_number('123.456.789', 'FM999.99')", "123.45", 0 }, /* to_number('123.456.789', 'FM999.99') */
+{ "pg_to_number('123.456.789', 'S999.99')", "123.45", 0 }, /* to_number('123.456.789', 'S999.99') */
+{ "pg_to_number('123.456.789', '999.99S')", "123.45", 0 }, /* to_number('123.456.789', '999.99S') */
+{ "pg_to_number('123.456.789', '999MI')", "123", 0 }, /* to_number('123.456.789', '999MI') */
+{ "pg_to_number('123.456.789', 'MI999')", "123", 0 }, /* to_number('123.456.789', 'MI999') */
+{ "pg_to_number('123.456.789', 'PL999')", "123", 0 }, /* to_number('123.456.789', 'PL999') */
+{ "pg_to_number('123.456.789', 'SG999')", "123", 0 }, /* to_number('123.456.789', 'SG999') */
+{ "pg_to_number('123.456.789', '999PR')", "123", 0 }, /* to_number('123.456.789', '999PR') */
+{ "pg_to_number('123.456.789', '9G999D99')", "123.45", 0 }, /* to_number('123.456.789', '9G999D99') */
+{ "pg_to_number('123.456.789', '9,999.99')", "123.45", 0 }, /* to_number('123.456.789', '9,999.99') */
+{ "pg_to_number('123.456.789', 'FM9,999.99')", "123.45", 0 }, /* to_number('123.456.789', 'FM9,999.99') */
+{ "pg_to_number('123.456.789', '99V9')", "12.3000000000000000", 0 }, /* to_number('123.456.789', '99V9') */
+{ "pg_to_number('123.456.789', '9V99')", "1.2300000000000000", 0 }, /* to_number('123.456.789', '9V99') */
+{ "pg_to_number('123.456.789', '\"$\"9,999.99')", "23.45", 0 }, /* to_number('123.456.789', '"$"9,999.99') */
+{ "pg_to_number('123.456.789', '$9,999.99')", "23.45", 0 }, /* to_number('123.456.789', '$9,999.99') */
+{ "pg_to_number('123.456.789', '999th')", "123", 0 }, /* to_number('123.456.789', '999th') */
+{ "pg_to_number('123.456.789', 'FM999th')", "123", 0 }, /* to_number('123.456.789', 'FM999th') */
+{ "pg_to_number('123.456.789', '0000')", "123", 0 }, /* to_number('123.456.789', '0000') */
+{ "pg_to_number('123.456.789', '00.00')", "numeric field overflow", 1 }, /* to_number('123.456.789', '00.00') */
+{ "pg_to_number('123.456.789', '9 9 9')", "134", 0 }, /* to_number('123.456.789', '9 9 9') */
+{ "pg_to_number('123.456.789', 'FM9999999999')", "12345678", 0 }, /* to_number('123.456.789', 'FM9999999999') */
+{ "pg_to_number('123.456.789', '9.9.9')", "multiple decimal points", 1 }, /* to_number('123.456.789', '9.9.9') */
+{ "pg_to_number('123.456.789', 'RN')", "\"RN\" not supported for input", 1 }, /* to_number('123.456.789', 'RN') */
+{ "pg_to_number('123.456.789', '9.9EEEE')", "\"EEEE\" not supported for input", 1 }, /* to_number('123.456.789', '9.9EEEE') */
+{ "pg_to_number('123.456.789', 'B999')", "123", 0 }, /* to_number('123.456.789', 'B999') */
+{ "pg_to_number('123.456.789', '99999999999999999999')", "123456789", 0 }, /* to_number('123.456.789', '99999999999999999999') */
+{ "pg_to_number('123.456.789', 'FM9.999999MI')", "numeric field overflow", 1 }, /* to_number('123.456.789', 'FM9.999999MI') */
+{ "pg_to_number('123.456.789', '9.9S')", "numeric field overflow", 1 }, /* to_number('123.456.789', '9.9S') */
+{ "pg_to_number('123.456.789', 'S9')", "1", 0 }, /* to_number('123.456.789', 'S9') */
+{ "pg_to_number('123.456.789', '9999999999V999999999999999999')", "0.0000000000000000", 0 }, /* to_number('123.456.789', '9999999999V999999999999999999') */
+{ "pg_to_number('123.456.789', 'V9')", "0.1000000000000000", 0 }, /* to_number('123.456.789', 'V9') */
+{ "pg_to_number('123.456.789', '99V')", "12.0000000000000000", 0 }, /* to_number('123.456.789', '99V') */
+{ "pg_to_number('123.456.789', '')", NULL, 0 }, /* to_number('123.456.789', '') */
+{ "pg_to_number('123.456.789', '9G999G999D999')", "123.456", 0 }, /* to_number('123.456.789', '9G999G999D999') */
+{ "pg_to_number('123.456.789', 'FM9G999G999D999')", "123.456", 0 }, /* to_number('123.456.789', 'FM9G999G999D999') */
+{ "pg_to_number('123.456.789', 'SG9999.9999')", "123.4567", 0 }, /* to_number('123.456.789', 'SG9999.9999') */
+{ "pg_to_number('123.456.789', '999.9999PR')", "123.456", 0 }, /* to_number('123.456.789', '999.9999PR') */
+{ "pg_to_number('123.456.789', 'x999')", "23", 0 }, /* to_number('123.456.789', 'x999') */
+{ "pg_to_number('123.456.789', '\"ab\"999')", "34", 0 }, /* to_number('123.456.789', '"ab"999') */
+{ "pg_to_number('123.456.789', '9,9,9')", "123", 0 }, /* to_number('123.456.789', '9,9,9') */
+{ "pg_to_number('123.456.789', 'FM0000.00')", "123.45", 0 }, /* to_number('123.456.789', 'FM0000.00') */
+{ "pg_to_number('123.456.789', 'MI9.99')", "numeric field overflow", 1 }, /* to_number('123.456.789', 'MI9.99') */
+{ "pg_to_number('123.456.789', '9.99MI')", "numeric field overflow", 1 }, /* to_number('123.456.789', '9.99MI') */
+{ "pg_to_number('123.456.789', 'PL9.99')", "numeric field overflow", 1 }, /* to_number('123.456.789', 'PL9.99') */
+{ "pg_to_number('123.456.789', '9.99PL')", "numeric field overflow", 1 }, /* to_number('123.456.789', '9.99PL') */
+{ "pg_to_number(NULL, '999')", NULL, 0 }, /* to_number(NULL, '999') */
+{ "pg_to_number('1', NULL)", NULL, 0 }, /* to_number('1', NULL) */
