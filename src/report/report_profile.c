@@ -640,7 +640,7 @@ static int time_key(enum pgkind kind, const char *s, size_t len, __int128 *out)
 {
 	struct pgdt_value v;
 	const char *why;
-	if (pgdt_decode(kind, s, len, -1, PGDT_NO_CLOCK, &v, &why))
+	if (pgdt_decode(kind, s, len, PGDT_ORDER_NONE, -1, PGDT_NO_CLOCK, &v, &why))
 		return -1;
 	switch (kind) {
 	case PGK_DATE: *out = v.date; break;

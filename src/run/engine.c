@@ -22,6 +22,7 @@
 #include "sqlfn.h"
 #include "sqlc.h"
 #include "sqlsyntax.h"
+#include "fn_datetime.h"
 #include "fn_sequence.h"
 #include "stage.h"
 
@@ -711,6 +712,25 @@ int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out)
 }
 
 /*
+ * Steps read date input in the field order of the target server's
+ * DateStyle, as a session of the user's there would (docs/sql-compiler.md,
+ * "Dates and times").  A fixture has no server: PostgreSQL's default, MDY.
+ * A server snapshot that did not record it (an older drydock) reads only
+ * what every order reads the same.
+ */
+static void set_dateorder(struct catalog *cat)
+{
+	const struct source_meta *tgt = catalog_target(cat);
+	enum pgdt_order order = PGDT_MDY;
+
+	if (tgt && tgt->datestyle)
+		order = pgdt_order_of(tgt->datestyle);
+	else if (tgt && tgt->origin && !strcmp(tgt->origin, "postgres"))
+		order = PGDT_ORDER_NONE;
+	fn_datetime_set_dateorder(order);
+}
+
+/*
  * The one way a run context is built (run_plan and run_open_latest):
  * opens rc->stage_path for writing with the step functions and the
  * compiler's runtime, reads the pristine catalog, the working one (after
@@ -729,8 +749,10 @@ static int run_ctx_open(struct run_ctx *rc, int separate_stagecat)
 	rc->guard->cat = rc->stagecat;
 	if (stage_open(rc->stage_path, 0, &rc->db) || sqlfn_register(rc->db) ||
 	    stage_read_catalog(rc->db, rc->pristine) || stage_read_catalog(rc->db, rc->working) ||
-	    (separate_stagecat && stage_read_catalog(rc->db, rc->stagecat)) ||
-	    sqlc_setup(rc->db, rc->pristine))
+	    (separate_stagecat && stage_read_catalog(rc->db, rc->stagecat)))
+		return -1;
+	set_dateorder(rc->pristine);
+	if (sqlc_setup(rc->db, rc->pristine))
 		return -1;
 	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
 		for (int i = 0; i < rc->nsc; i++)
@@ -1204,6 +1226,7 @@ int run_validate(const char *plan_dir, const char *stage_path)
 	clock = default_clock(rc.pristine);
 	if (sqlfn_setup(seed, clock))
 		goto cleanup;
+	set_dateorder(rc.pristine);
 	for (int phase = SC_BEFORE; phase <= SC_AFTER; phase++)
 		for (int i = 0; i < rc.nsc; i++)
 			if ((int)rc.sc[i].phase == phase &&

@@ -658,6 +658,15 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	}
 	sm->snapshot_at = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	/* a user's session gets DateStyle's reset value (drydock's own
+	 * connections SET theirs): steps' dates are read in its field order */
+	r = PQexec(b->conn, "SELECT reset_val FROM pg_settings WHERE name = 'DateStyle'");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return pg_error(b->conn, "cannot read the server's DateStyle");
+	}
+	sm->datestyle = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
 	for (int i = 0; i < ps->ntables; i++) {
 		struct table_meta *t = catalog_add_table(cat);
 		t->source = xstrdup(b->name);

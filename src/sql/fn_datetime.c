@@ -23,6 +23,19 @@ static struct {
 	int64_t now;     /* microseconds since 2000-01-01 UTC */
 } clock_state;
 
+/* DateStyle's field order for input text: PostgreSQL's default until set */
+static enum pgdt_order dateorder = PGDT_MDY;
+
+void fn_datetime_set_dateorder(enum pgdt_order order)
+{
+	dateorder = order;
+}
+
+enum pgdt_order dtf_dateorder(void)
+{
+	return dateorder;
+}
+
 int fn_datetime_set_clock(const char *timestamptz_text)
 {
 	struct pgdt_value v;
@@ -33,7 +46,7 @@ int fn_datetime_set_clock(const char *timestamptz_text)
 		return 0;
 	}
 	if (pgdt_decode(PGK_TIMESTAMPTZ, timestamptz_text, strlen(timestamptz_text),
-			-1, 0, &v, &why) < 0 || !dt_ts_finite(v.time))
+			PGDT_ORDER_NONE, -1, 0, &v, &why) < 0 || !dt_ts_finite(v.time))
 		return -1;
 	clock_state.now = v.time;
 	clock_state.set = 1;
@@ -343,7 +356,7 @@ int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 		return 0;
 	if (dtf_clock(&now, &why) < 0)
 		now = PGDT_NO_CLOCK; /* only 'now' and friends need it */
-	if (pgdt_decode(kind, s, strlen(s), range, now, v, &why) < 0 &&
+	if (pgdt_decode(kind, s, strlen(s), dateorder, range, now, v, &why) < 0 &&
 	    dtf_parse_named_zone(kind, s, now, v) < 0) {
 		if (!strcmp(why, "interval out of range") ||
 		    !strcmp(why, "the run's clock is not set"))
@@ -846,7 +859,7 @@ static int coll_parse(int kind, const void *p, int n, struct pgdt_value *v)
 		return 0;
 	if (dtf_clock(&now, &why) < 0)
 		now = PGDT_NO_CLOCK;
-	return pgdt_decode(kind, buf, (size_t)n, -1, now, v, &why);
+	return pgdt_decode(kind, buf, (size_t)n, dateorder, -1, now, v, &why);
 }
 
 int dtf_compare(int kind, const struct pgdt_value *a, const struct pgdt_value *b)
@@ -903,7 +916,8 @@ static void fill_series_dt(int kind, sqlite3_value **args, int nargs, struct srf
 		if (sqlite3_value_type(args[i]) == SQLITE_NULL)
 			return;
 		if (pgdt_decode(i < 2 ? kind : PGK_INTERVAL, (const char *)sqlite3_value_text(args[i]),
-				(size_t)sqlite3_value_bytes(args[i]), -1, PGDT_NO_CLOCK, &v[i], &why) < 0) {
+				(size_t)sqlite3_value_bytes(args[i]), dateorder, -1,
+				PGDT_NO_CLOCK, &v[i], &why) < 0) {
 			srf_set_error(rows, why);
 			return;
 		}

@@ -11,6 +11,8 @@
  * and clock_timestamp() all read the run's fixed clock, which
  * sqlfn_setup() (src/run/sqlfn.c) hands over with fn_datetime_set_clock(),
  * as do the input words 'now', 'today', 'yesterday' and 'tomorrow'.
+ * Input text is read with DateStyle's field order set by
+ * fn_datetime_set_dateorder() (MDY unless set).
  * clock_timestamp() does not advance: a run is reproducible
  * (docs/design.md, "Reproducibility").
  *
@@ -49,6 +51,13 @@ extern const struct pgfn_module pgfn_datetime_module;
  * clock is not set"; other input does not need it.
  */
 int fn_datetime_set_clock(const char *timestamptz_text);
+
+/*
+ * Sets DateStyle's field order for input text ('01/02/03', 'Jan 08 99'):
+ * the run's, which is the target server's as snapshotted (docs/sql-compiler.md,
+ * "Dates and times").  PGDT_MDY, PostgreSQL's default, until set.
+ */
+void fn_datetime_set_dateorder(enum pgdt_order order);
 
 /*
  * For the compiler, on a constant zone of AT TIME ZONE / timezone():

@@ -1412,7 +1412,7 @@ int dtf_parse_named_zone(int kind, const char *s, int64_t now, struct pgdt_value
 	if (!(tz = tz_load(z + 1)))
 		return -1;
 	head = xstrndup(s, (size_t)(z - s));
-	rc = pgdt_decode(PGK_TIMESTAMP, head, strlen(head), -1, now, v, &why);
+	rc = pgdt_decode(PGK_TIMESTAMP, head, strlen(head), dtf_dateorder(), -1, now, v, &why);
 	free(head);
 	if (rc < 0 || !dt_ts_finite(v->time))
 		return -1;

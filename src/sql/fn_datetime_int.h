@@ -14,6 +14,8 @@
 
 /* The run's clock (microseconds since 2000-01-01 UTC); 0 or -1 with *why. */
 int dtf_clock(int64_t *now, const char **why);
+/* DateStyle's field order input text is read with (fn_datetime_set_dateorder) */
+enum pgdt_order dtf_dateorder(void);
 
 /*
  * Reads text s as a value of kind (PGK_DATE .. PGK_INTERVAL); range is an

@@ -106,7 +106,9 @@ int pgtype_to_text(const struct pgtype *t, sqlite3_value *v,
  * syntax, json validity, enum labels, array syntax, bytea hex encoding).
  * labels/nlabels are the enum's labels (ignored for other kinds).  Returns
  * 0 when valid, else -1 with *why set to a short static reason such as
- * "out of range for integer".  Implemented in pgvalid.c.
+ * "out of range for integer".  Date/time text whose reading depends on
+ * DateStyle's field order ('01/02/03') is reported as an unsupported
+ * format (PGDT_ORDER_NONE below).  Implemented in pgvalid.c.
  */
 int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 		  const char *const *labels, int nlabels, const char **why);
@@ -130,8 +132,29 @@ struct pgdt_value {
 };
 
 /*
+ * DateStyle's field order, which decides how PostgreSQL reads a date
+ * whose first number has one or two digits ('01/02/03', 'Jan 08 99').
+ * PGDT_ORDER_NONE reads only the forms every order reads the same and
+ * reports the others as an unsupported input format.
+ */
+enum pgdt_order {
+	PGDT_ORDER_NONE,
+	PGDT_MDY,   /* PostgreSQL's default, DateStyle 'ISO, MDY' */
+	PGDT_DMY,
+	PGDT_YMD,
+};
+
+/*
+ * The field order of a DateStyle setting as PostgreSQL shows it ("ISO,
+ * MDY", "Postgres, DMY"; also "US", "European", "YMD" alone); NULL or
+ * text without an order gives PGDT_ORDER_NONE.
+ */
+enum pgdt_order pgdt_order_of(const char *datestyle);
+
+/*
  * Decodes input text of kind (PGK_DATE .. PGK_INTERVAL) as the type's
- * input function does in a session with TimeZone UTC, the special words
+ * input function does in a session with TimeZone UTC and DateStyle's
+ * field order (ignored for intervals), the special words
  * ('now', 'today', 'yesterday', 'tomorrow') reading the clock now
  * (microseconds since 2000-01-01 UTC; PGDT_NO_CLOCK makes them fail with
  * "the run's clock is not set").  interval_range is an interval
@@ -143,8 +166,8 @@ struct pgdt_value {
  */
 #define PGDT_NO_CLOCK INT64_MIN
 int pgdt_decode(enum pgkind kind, const char *text, size_t len,
-		int interval_range, int64_t now, struct pgdt_value *out,
-		const char **why);
+		enum pgdt_order order, int interval_range, int64_t now,
+		struct pgdt_value *out, const char **why);
 
 /*
  * Looks up a lower-case time zone abbreviation of the "Default" set

@@ -9,15 +9,21 @@
  * tests/unit/test_pgvalid.c holds the cases with the server's answers.
  *
  * Date/time input runs through a port of PostgreSQL's own tokenizer and
- * decoder, restricted to the forms whose meaning does not depend on server
- * settings: ISO dates (a year of three or more digits first), times,
+ * decoder (ParseDateTime, DecodeDateTime, DecodeTimeOnly, DecodeDate,
+ * DecodeNumber, DecodeNumberField, ValidateDate): ISO dates, times,
  * numeric offsets, the abbreviations of the "Default" zone set, ISO 8601
- * basic forms, BC/AD, AM/PM and the special words (infinity, epoch, now,
- * today, allballs, ...).  Forms whose meaning depends on DateStyle
- * ("01/02/2024"), month names ("Jan 8 1999") and full zone names
- * ("America/New_York") are reported as unsupported, never guessed at.
- * Where validity depends on the session time zone (a timestamptz without
- * an offset at the very ends of the range) UTC is assumed.
+ * basic forms, BC/AD, AM/PM, month and weekday names ("Sat Jan 8 1999",
+ * "1999-Jan-08"), numeric dates in DateStyle's field order ("1/8/1999"),
+ * two-digit years, julian days ("J2451187"), unit labels ("y1999m01d08")
+ * and the special words (infinity, epoch, now, today, allballs, ...).
+ * The field order is the caller's (enum pgdt_order): pgdt_decode() takes
+ * the run's; pgvalue_check() checks text that some other session will
+ * read, so it reports the forms an order decides ("01/02/2024", "Jan 8
+ * 99") as unsupported, never guessed at.  Also unsupported: full zone
+ * names ("America/New_York", "Japan"), "DST", zone abbreviations whose
+ * offset changed over time, unit labels in time and timetz input.  Where
+ * validity depends on the session time zone (a timestamptz without an
+ * offset at the very ends of the range) UTC is assumed.
  *
  * No global state and no allocation, except one buffer for an array
  * element larger than 1 KiB, freed before returning.  Like the server,
@@ -1898,11 +1904,13 @@ static int decode_number_field(size_t len, char *str, int fmask, int *tmask,
 }
 
 /*
- * DecodeNumber: one numeric date field.  The choices that follow
- * DateStyle (a first field of one or two digits) are not made.
+ * DecodeNumber: one numeric date field.  Where PostgreSQL consults
+ * DateStyle's field order (a first field of one or two digits, or one
+ * after a month name), order decides; PGDT_ORDER_NONE refuses to choose.
  */
-static int decode_number(size_t flen, char *str, int fmask, int *tmask,
-			 struct dtm *tm, fsec_t *fsec, int *is2digits)
+static int decode_number(size_t flen, char *str, int have_text_month,
+			 int order, int fmask, int *tmask, struct dtm *tm,
+			 fsec_t *fsec, int *is2digits)
 {
 	char *cp;
 	int val, dterr;
@@ -1935,22 +1943,51 @@ static int decode_number(size_t flen, char *str, int fmask, int *tmask,
 	}
 	switch (fmask & DTK_DATE_M) {
 	case 0:
-		if (flen < 3)
-			return DTERR_UNSUPPORTED; /* MDY, DMY or YMD? */
-		*tmask = DTK_M(T_YEAR);
-		tm->year = val;
+		/* a year of three or more digits, else the DateStyle order */
+		if (flen < 3 && order == PGDT_ORDER_NONE)
+			return DTERR_UNSUPPORTED;
+		if (flen >= 3 || order == PGDT_YMD) {
+			*tmask = DTK_M(T_YEAR);
+			tm->year = val;
+		} else if (order == PGDT_DMY) {
+			*tmask = DTK_M(T_DAY);
+			tm->mday = val;
+		} else {
+			*tmask = DTK_M(T_MONTH);
+			tm->mon = val;
+		}
 		break;
 	case DTK_M(T_YEAR):
 		*tmask = DTK_M(T_MONTH);
 		tm->mon = val;
 		break;
 	case DTK_M(T_MONTH):
-		*tmask = DTK_M(T_DAY);
-		tm->mday = val;
+		/*
+		 * After a month name: MON-DD-YYYY, DD-MON-YYYY and YYYY-MON-DD
+		 * read the same in every order; a first number of one or two
+		 * digits is a year only in YMD.
+		 */
+		if (have_text_month && flen < 3 && order == PGDT_ORDER_NONE)
+			return DTERR_UNSUPPORTED;
+		if (have_text_month && (flen >= 3 || order == PGDT_YMD)) {
+			*tmask = DTK_M(T_YEAR);
+			tm->year = val;
+		} else {
+			*tmask = DTK_M(T_DAY);
+			tm->mday = val;
+		}
 		break;
 	case DTK_M(T_YEAR) | DTK_M(T_MONTH):
-		*tmask = DTK_M(T_DAY);
-		tm->mday = val;
+		if (have_text_month && flen >= 3 && *is2digits) {
+			/* DD-MON-YYYY in YMD: the "year" before was the day */
+			*tmask = DTK_M(T_DAY);
+			tm->mday = tm->year;
+			tm->year = val;
+			*is2digits = 0;
+		} else {
+			*tmask = DTK_M(T_DAY);
+			tm->mday = val;
+		}
 		break;
 	case DTK_M(T_DAY):
 		*tmask = DTK_M(T_MONTH);
@@ -1972,13 +2009,13 @@ static int decode_number(size_t flen, char *str, int fmask, int *tmask,
 	return 0;
 }
 
-/* DecodeDate: a field of numbers with separators; no month names */
-static int decode_date(char *str, int fmask, int *tmask, int *is2digits,
-		       struct dtm *tm)
+/* DecodeDate: one field of numbers and a month name with separators */
+static int decode_date(char *str, int order, int fmask, int *tmask,
+		       int *is2digits, struct dtm *tm)
 {
 	char *field[MAXDATEFIELDS];
 	fsec_t fsec = 0;
-	int nf = 0, i, dterr, dmask, val;
+	int nf = 0, i, dterr, dmask, val, have_text_month = 0;
 
 	*tmask = 0;
 	while (*str != '\0' && nf < MAXDATEFIELDS) {
@@ -1998,18 +2035,26 @@ static int decode_date(char *str, int fmask, int *tmask, int *is2digits,
 			*str++ = '\0';
 		nf++;
 	}
+	/* a month name first: it leaves no doubt about the month */
 	for (i = 0; i < nf; i++) {
 		if (!is_alpha((unsigned char)*field[i]))
 			continue;
 		switch (decode_special(field[i], &val)) {
 		case T_IGNORE_DTF:
-			field[i] = NULL;
+			/* skipped here, then fails as a number below ("at") */
 			continue;
 		case T_MONTH:
-			return DTERR_UNSUPPORTED; /* "2024-jan-01" */
+			tm->mon = val;
+			have_text_month = 1;
+			break;
 		default:
 			return DTERR_BAD_FORMAT;
 		}
+		if (fmask & DTK_M(T_MONTH))
+			return DTERR_BAD_FORMAT;
+		fmask |= DTK_M(T_MONTH);
+		*tmask |= DTK_M(T_MONTH);
+		field[i] = NULL;
 	}
 	for (i = 0; i < nf; i++) {
 		size_t len;
@@ -2019,8 +2064,8 @@ static int decode_date(char *str, int fmask, int *tmask, int *is2digits,
 		len = strlen(field[i]);
 		if (len == 0)
 			return DTERR_BAD_FORMAT;
-		dterr = decode_number(len, field[i], fmask, &dmask, tm, &fsec,
-				      is2digits);
+		dterr = decode_number(len, field[i], have_text_month, order, fmask,
+				      &dmask, tm, &fsec, is2digits);
 		if (dterr)
 			return dterr;
 		if (fmask & dmask)
@@ -2033,10 +2078,13 @@ static int decode_date(char *str, int fmask, int *tmask, int *is2digits,
 	return 0;
 }
 
-static int validate_date(int fmask, int is2digits, int bc, struct dtm *tm)
+static int validate_date(int fmask, int isjulian, int is2digits, int bc,
+			 struct dtm *tm)
 {
 	if (fmask & DTK_M(T_YEAR)) {
-		if (bc) {
+		if (isjulian) {
+			/* the year j2date gave is right as it is */
+		} else if (bc) {
 			if (tm->year <= 0)
 				return DTERR_FIELD_OVERFLOW;
 			tm->year = -(tm->year - 1); /* 1 BC is year 0 */
@@ -2091,12 +2139,13 @@ static void set_today(struct dtm *tm, const struct dtnow *now, int offset)
 }
 
 /* DecodeDateTime for date, timestamp and timestamptz (*tzp = -offset) */
-static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
-			   struct dtm *tm, fsec_t *fsec, int *tzp,
+static int decode_datetime(char **field, int *ftype, int nf, int order,
+			   int *dtype, struct dtm *tm, fsec_t *fsec, int *tzp,
 			   const struct dtnow *now)
 {
 	int fmask = 0, tmask = 0, type, ptype = 0, val = 0, i, dterr;
-	int mer = HR24, is2digits = 0, bc = 0;
+	int mer = HR24, is2digits = 0, bc = 0, have_text_month = 0;
+	int isjulian = 0;
 
 	*dtype = DTK_DATE;
 	memset(tm, 0, sizeof(*tm));
@@ -2105,7 +2154,23 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 	for (i = 0; i < nf; i++) {
 		switch (ftype[i]) {
 		case DTK_DATE:
-			if (ptype != 0 ||
+			if (ptype == DTK_JULIAN) {
+				/* "J2451187-05": a julian day with a zone run on */
+				char *cp;
+				int jday;
+
+				errno = 0;
+				jday = strtoint(field[i], &cp);
+				if (errno == ERANGE || jday < 0)
+					return DTERR_FIELD_OVERFLOW;
+				j2date(jday, &tm->year, &tm->mon, &tm->mday);
+				isjulian = 1;
+				dterr = decode_timezone(cp, tzp);
+				if (dterr)
+					return dterr;
+				tmask = DTK_DATE_M | DTK_TIME_M | DTK_M(T_TZ);
+				ptype = 0;
+			} else if (ptype != 0 ||
 			    (fmask & (DTK_M(T_MONTH) | DTK_M(T_DAY))) ==
 				    (DTK_M(T_MONTH) | DTK_M(T_DAY))) {
 				char *cp;
@@ -2133,7 +2198,7 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 					return dterr;
 				tmask |= DTK_M(T_TZ);
 			} else {
-				dterr = decode_date(field[i], fmask, &tmask,
+				dterr = decode_date(field[i], order, fmask, &tmask,
 						    &is2digits, tm);
 				if (dterr)
 					return dterr;
@@ -2161,8 +2226,10 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 			if (ptype != 0) {
 				char *cp;
 
+				int value;
+
 				errno = 0;
-				(void)strtoint(field[i], &cp);
+				value = strtoint(field[i], &cp);
 				if (errno == ERANGE)
 					return DTERR_FIELD_OVERFLOW;
 				if (*cp == '.') {
@@ -2172,16 +2239,84 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 				} else if (*cp != '\0') {
 					return DTERR_BAD_FORMAT;
 				}
-				if (ptype != DTK_TIME)
-					return DTERR_UNSUPPORTED;
-				/* after "T": hhmmss[.fff] or hhmm */
-				dterr = decode_number_field(strlen(field[i]), field[i],
-							    fmask | DTK_DATE_M, &tmask,
-							    tm, fsec, &is2digits);
-				if (dterr < 0)
-					return dterr;
-				if (tmask != DTK_TIME_M)
+				/* the unit word before labels this number */
+				switch (ptype) {
+				case DTK_YEAR:
+					tm->year = value;
+					tmask = DTK_M(T_YEAR);
+					break;
+				case DTK_MONTH:
+					/* "m" after a month and an hour is minutes */
+					if ((fmask & DTK_M(T_MONTH)) &&
+					    (fmask & DTK_M(T_HOUR))) {
+						tm->min = value;
+						tmask = DTK_M(T_MINUTE);
+					} else {
+						tm->mon = value;
+						tmask = DTK_M(T_MONTH);
+					}
+					break;
+				case DTK_DAY:
+					tm->mday = value;
+					tmask = DTK_M(T_DAY);
+					break;
+				case DTK_HOUR:
+					tm->hour = value;
+					tmask = DTK_M(T_HOUR);
+					break;
+				case DTK_MINUTE:
+					tm->min = value;
+					tmask = DTK_M(T_MINUTE);
+					break;
+				case DTK_SECOND:
+					tm->sec = value;
+					tmask = DTK_M(T_SECOND);
+					if (*cp == '.') {
+						dterr = parse_frac_second(cp, fsec);
+						if (dterr)
+							return dterr;
+						tmask = DTK_ALL_SECS_M;
+					}
+					break;
+				case DTK_JULIAN:
+					if (value < 0)
+						return DTERR_FIELD_OVERFLOW;
+					tmask = DTK_DATE_M;
+					j2date(value, &tm->year, &tm->mon, &tm->mday);
+					isjulian = 1;
+					if (*cp == '.') {
+						/* a fraction of the day: its time */
+						double frac;
+						char *end;
+						int64_t t;
+
+						errno = 0;
+						frac = strtod(cp, &end);
+						if (*end != '\0' || errno != 0)
+							return DTERR_BAD_FORMAT;
+						t = (int64_t)(frac * (double)USECS_PER_DAY);
+						tm->hour = (int)(t / USECS_PER_HOUR);
+						t -= tm->hour * USECS_PER_HOUR;
+						tm->min = (int)(t / USECS_PER_MINUTE);
+						t -= tm->min * USECS_PER_MINUTE;
+						tm->sec = (int)(t / USECS_PER_SEC);
+						*fsec = t - tm->sec * USECS_PER_SEC;
+						tmask |= DTK_TIME_M;
+					}
+					break;
+				case DTK_TIME:
+					/* after "T": hhmmss[.fff] or hhmm */
+					dterr = decode_number_field(strlen(field[i]), field[i],
+								    fmask | DTK_DATE_M, &tmask,
+								    tm, fsec, &is2digits);
+					if (dterr < 0)
+						return dterr;
+					if (tmask != DTK_TIME_M)
+						return DTERR_BAD_FORMAT;
+					break;
+				default:
 					return DTERR_BAD_FORMAT;
+				}
 				ptype = 0;
 				*dtype = DTK_DATE;
 			} else {
@@ -2189,7 +2324,7 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 				char *cp = strchr(field[i], '.');
 
 				if (cp && !(fmask & DTK_DATE_M)) {
-					dterr = decode_date(field[i], fmask, &tmask,
+					dterr = decode_date(field[i], order, fmask, &tmask,
 							    &is2digits, tm);
 					if (dterr)
 						return dterr;
@@ -2207,9 +2342,9 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 					if (dterr < 0)
 						return dterr;
 				} else {
-					dterr = decode_number(flen, field[i], fmask,
-							      &tmask, tm, fsec,
-							      &is2digits);
+					dterr = decode_number(flen, field[i],
+							      have_text_month, order, fmask,
+							      &tmask, tm, fsec, &is2digits);
 					if (dterr)
 						return dterr;
 				}
@@ -2280,7 +2415,24 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 			case T_ADBC:
 				bc = val == BC;
 				break;
+			case T_MONTH:
+				/* "8 Jan": the number read as a month was the day */
+				if ((fmask & DTK_M(T_MONTH)) && !have_text_month &&
+				    !(fmask & DTK_M(T_DAY)) && tm->mon >= 1 &&
+				    tm->mon <= 31) {
+					tm->mday = tm->mon;
+					tmask = DTK_M(T_DAY);
+				}
+				have_text_month = 1;
+				tm->mon = val;
+				break;
 			case T_DOW:
+				/* the day of the week is not checked */
+				break;
+			case T_UNITS:
+				/* labels the next number: "J2451187", "y1999" */
+				tmask = 0;
+				ptype = val;
 				break;
 			case T_ISOTIME:
 				tmask = 0;
@@ -2292,9 +2444,7 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 					return DTERR_BAD_FORMAT;
 				ptype = val;
 				break;
-			case T_MONTH:  /* month names */
 			case T_DTZMOD: /* "MET DST" */
-			case T_UNITS:  /* "y2001m02d04", "J2451187" */
 				return DTERR_UNSUPPORTED;
 			case T_UNKNOWN:
 				/* maybe a zone name such as "Japan" */
@@ -2311,9 +2461,8 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 			return DTERR_BAD_FORMAT;
 		fmask |= tmask;
 	}
-	if (ptype != 0)
-		return DTERR_BAD_FORMAT;
-	dterr = validate_date(fmask, is2digits, bc, tm);
+	/* PostgreSQL 15 lets a trailing unit word pass ("... j") */
+	dterr = validate_date(fmask, isjulian, is2digits, bc, tm);
 	if (dterr)
 		return dterr;
 	if (mer != HR24 && tm->hour > 12)
@@ -2328,8 +2477,9 @@ static int decode_datetime(char **field, int *ftype, int nf, int *dtype,
 }
 
 /* DecodeTimeOnly for time and timetz */
-static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
-			   fsec_t *fsec, int *tzp, const struct dtnow *now)
+static int decode_timeonly(char **field, int *ftype, int nf, int order,
+			   struct dtm *tm, fsec_t *fsec, int *tzp,
+			   const struct dtnow *now)
 {
 	int fmask = 0, tmask = 0, type, ptype = 0, val = 0, i, dterr;
 	int mer = HR24, is2digits = 0, bc = 0;
@@ -2343,7 +2493,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 			/* a date only first and before a time */
 			if (i == 0 && nf >= 2 &&
 			    (ftype[nf - 1] == DTK_DATE || ftype[1] == DTK_TIME)) {
-				dterr = decode_date(field[i], fmask, &tmask,
+				dterr = decode_date(field[i], order, fmask, &tmask,
 						    &is2digits, tm);
 				if (dterr)
 					return dterr;
@@ -2413,7 +2563,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 
 				if (cp) {
 					if (i == 0 && nf >= 2 && ftype[nf - 1] == DTK_DATE) {
-						dterr = decode_date(field[i], fmask, &tmask,
+						dterr = decode_date(field[i], order, fmask, &tmask,
 								    &is2digits, tm);
 						if (dterr)
 							return dterr;
@@ -2437,7 +2587,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 						return dterr;
 					ftype[i] = dterr;
 				} else {
-					dterr = decode_number(flen, field[i],
+					dterr = decode_number(flen, field[i], 0, order,
 							      fmask | DTK_DATE_M,
 							      &tmask, tm, fsec,
 							      &is2digits);
@@ -2503,9 +2653,8 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 					return DTERR_BAD_FORMAT;
 				ptype = val;
 				break;
-			case T_MONTH:
 			case T_DTZMOD:
-			case T_UNITS:
+			case T_UNITS: /* "04:05 j2451187", "y1999m01d08h04" */
 				return DTERR_UNSUPPORTED;
 			case T_UNKNOWN:
 				return ftype[i] == DTK_STRING ? DTERR_UNSUPPORTED :
@@ -2521,7 +2670,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, struct dtm *tm,
 			return DTERR_BAD_FORMAT;
 		fmask |= tmask;
 	}
-	dterr = validate_date(fmask, is2digits, bc, tm);
+	dterr = validate_date(fmask, 0, is2digits, bc, tm);
 	if (dterr)
 		return dterr;
 	if (mer != HR24 && tm->hour > 12)
@@ -2611,7 +2760,7 @@ static int timestamp_in_range(const struct dtm *tm, fsec_t fsec,
  * NULL it only validates; otherwise the special words read now and the
  * value goes to *out.
  */
-static int decode_dt(enum pgkind kind, const char *s, size_t n,
+static int decode_dt(enum pgkind kind, const char *s, size_t n, int order,
 		     const struct dtnow *now, struct pgdt_value *out,
 		     const char **why)
 {
@@ -2650,11 +2799,11 @@ static int decode_dt(enum pgkind kind, const char *s, size_t n,
 	dterr = parse_datetime(s, n, workbuf, buflen, field, ftype, &nf);
 	if (!dterr) {
 		if (kind == PGK_TIME || kind == PGK_TIMETZ)
-			dterr = decode_timeonly(field, ftype, nf, &tm, &fsec, &tz,
-						now);
-		else
-			dterr = decode_datetime(field, ftype, nf, &dtype, &tm,
+			dterr = decode_timeonly(field, ftype, nf, order, &tm,
 						&fsec, &tz, now);
+		else
+			dterr = decode_datetime(field, ftype, nf, order, &dtype,
+						&tm, &fsec, &tz, now);
 	}
 	if (dterr)
 		return dt_fail(nm, dterr, why);
@@ -2715,7 +2864,9 @@ done:
 static int check_datetime(enum pgkind kind, const char *s, size_t n,
 			  const char **why)
 {
-	return decode_dt(kind, s, n, NULL, NULL, why);
+	/* pushed text is read in a session whose order drydock does not
+	   know here: a form that order decides is not valid for sure */
+	return decode_dt(kind, s, n, PGDT_ORDER_NONE, NULL, NULL, why);
 }
 
 /* ------------------------------------------------------------------ */
@@ -3774,8 +3925,8 @@ int pgvalue_check(const struct pgtype *t, const char *text, size_t len,
 }
 
 int pgdt_decode(enum pgkind kind, const char *text, size_t len,
-		int interval_range, int64_t now, struct pgdt_value *out,
-		const char **why)
+		enum pgdt_order order, int interval_range, int64_t now,
+		struct pgdt_value *out, const char **why)
 {
 	const char *unused;
 	struct dtnow nw;
@@ -3810,7 +3961,36 @@ int pgdt_decode(enum pgkind kind, const char *text, size_t len,
 	nw.tm.min = (int)(t / USECS_PER_MINUTE % 60);
 	nw.tm.sec = (int)(t / USECS_PER_SEC % 60);
 	nw.fsec = t % USECS_PER_SEC;
-	return decode_dt(kind, text, len, &nw, out, why);
+	return decode_dt(kind, text, len, order, &nw, out, why);
+}
+
+enum pgdt_order pgdt_order_of(const char *datestyle)
+{
+	static const struct {
+		const char *word;
+		enum pgdt_order order;
+	} words[] = {
+		{ "ymd", PGDT_YMD }, { "dmy", PGDT_DMY }, { "euro", PGDT_DMY },
+		{ "european", PGDT_DMY }, { "mdy", PGDT_MDY }, { "us", PGDT_MDY },
+		{ "noneuro", PGDT_MDY }, { "noneuropean", PGDT_MDY },
+	};
+	enum pgdt_order order = PGDT_ORDER_NONE;
+	const char *p = datestyle;
+
+	/* check_datestyle: words split at commas and spaces, the last wins */
+	while (p && *p) {
+		size_t n = 0, i;
+
+		while (*p == ',' || is_space((unsigned char)*p))
+			p++;
+		while (p[n] && p[n] != ',' && !is_space((unsigned char)p[n]))
+			n++;
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			if (strlen(words[i].word) == n && ci_prefix(p, n, words[i].word))
+				order = words[i].order;
+		p += n;
+	}
+	return order;
 }
 
 int pgdt_zone_abbrev(const char *lower, int *east)

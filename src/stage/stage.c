@@ -129,6 +129,7 @@ void catalog_free(struct catalog *cat)
 		free(s->snapshot_at);
 		free(s->domains);
 		free(s->rules);
+		free(s->datestyle);
 	}
 	free(cat->sources);
 	for (int i = 0; i < cat->ntables; i++)
@@ -567,6 +568,13 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			if (r)
 				goto cleanup;
 		}
+		if (s->datestyle) {
+			char *key = xasprintf("datestyle:%s", s->name);
+			int r = stage_set_meta(db, key, s->datestyle);
+			free(key);
+			if (r)
+				goto cleanup;
+		}
 	}
 	for (int i = 0; i < cat->ntables; i++) {
 		const struct table_meta *t = &cat->tables[i];
@@ -694,7 +702,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 	if (sqlite3_prepare_v2(db, "SELECT name, is_target, pg_schema, origin, "
 				   "identity, server_version, snapshot_at, "
 				   "(SELECT value FROM dd_meta WHERE key = 'domains:' || name), "
-				   "(SELECT value FROM dd_meta WHERE key = 'rules:' || name) "
+				   "(SELECT value FROM dd_meta WHERE key = 'rules:' || name), "
+				   "(SELECT value FROM dd_meta WHERE key = 'datestyle:' || name) "
 				   "FROM dd_source ORDER BY name",
 			       -1, &st, NULL))
 		goto fail;
@@ -709,6 +718,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		s->snapshot_at = col_dup(st, 6);
 		s->domains = col_dup(st, 7);
 		s->rules = col_dup(st, 8);
+		s->datestyle = col_dup(st, 9);
 	}
 	sqlite3_finalize(st);
 

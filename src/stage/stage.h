@@ -139,6 +139,11 @@ struct source_meta {
 			       * ([{"table", "name", "event": "INSERT" | "UPDATE" |
 			       * "DELETE" | "SELECT", "definition"}]), or NULL;
 			       * stored as dd_meta "rules:NAME" */
+	char *datestyle;      /* the server's DateStyle for a new session
+			       * ("ISO, MDY"), whose field order steps' date
+			       * input is read with; NULL for fixtures and files
+			       * made before drydock recorded it; stored as
+			       * dd_meta "datestyle:NAME" */
 };
 
 struct catalog {

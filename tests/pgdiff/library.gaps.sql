@@ -10,8 +10,6 @@
 -- construct: to_char(number) with L
 UPDATE books SET code = to_char(price, 'L999.99')
 
-UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
-
 -- PL/pgSQL is refused by design: a loop belongs in a batched step
 -- construct: PL/pgSQL DO blocks
 DO $$ BEGIN UPDATE books SET title = upper(title); END $$

@@ -297,6 +297,29 @@ UPDATE authors SET born = '2020-06-01' WHERE id = 5
 -- construct: invalid date input is an error
 UPDATE authors SET born = '2020-02-30' WHERE id = 5
 
+-- construct: free-form date input (month names, DateStyle MDY order)
+UPDATE authors SET born = 'June 1, 2020' WHERE id = 5
+
+UPDATE authors SET country = 'old' WHERE born < 'June 1, 1925'
+
+INSERT INTO authors VALUES (90, 'New', 'X', 'Jan 8 1999')
+
+UPDATE books SET published = '1999-Jan-08', added = 'Sat Jan 08 1999 04:05 PM EST' WHERE id = 1
+
+UPDATE books SET published = '08-Jan-99' WHERE published > '12/31/1970'
+
+UPDATE loans SET due = '1/8/1999', loaned = 'January 8, 1999 04:05:06.5+02' WHERE id = 1
+
+UPDATE loans SET due = due + 1 WHERE due BETWEEN 'Jan 1 2000' AND 'Dec 31 2030'
+
+UPDATE authors SET born = 'J2451187' WHERE id = 1
+
+UPDATE authors SET born = 'Feb 29 2023' WHERE id = 1
+
+UPDATE authors SET born = '13/01/1999' WHERE id = 1
+
+UPDATE authors SET born = 'Jan 8 1999 xyz' WHERE id = 1
+
 -- construct: make_date
 UPDATE authors SET born = make_date(2000, 2, 29) WHERE id = 5
 

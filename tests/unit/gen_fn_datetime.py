@@ -5,7 +5,8 @@ tests/unit/test_fn_datetime.c with the answers of a real PostgreSQL 15.
 Each case is a PostgreSQL expression and the SQLite expression over
 src/sql/fn_datetime*.c that must give the same text (or the same error
 message, or NULL).  PostgreSQL evaluates every expression in a session with
-TimeZone UTC, DateStyle ISO and IntervalStyle postgres.
+TimeZone UTC, DateStyle 'ISO, MDY' (output ISO, input field order MDY, as
+drydock reads step literals by default) and IntervalStyle postgres.
 
     tests/unit/gen_fn_datetime.py 'host=/tmp/pg port=5432 user=postgres'
 
@@ -127,6 +128,64 @@ for t, texts in inputs.items():
     for s in texts:
         call("{0}", "", V(t, s))
         cases[-1] = (cases[-1][0], "pg_%s_in(%s)" % (t, q(s)))
+
+# free-form input (month names, DateStyle MDY order, two-digit years, julian
+# days, unit labels), as date, timestamp and timestamptz
+FREEFORM = [
+    # month names, abbreviations, 'Sept', any case, with and without times
+    "June 1, 2020", "jUnE 1, 2020", "JUNE 1 2020", "Jan 8 1999", "January 8, 1999",
+    "Sept 1 2020", "Sep 1 2020", "Septe 1 2020", "september 30 2020", "Dec 31 1999",
+    "January 8, 1999 04:05 PM", "Jan 8 1999 04:05:06.789", "Jan 8 1999 4:05 am",
+    "Jan 8 1999 12:00 am", "Jan 8 1999 12:30 pm", "Jan 8 1999 13:00 pm",
+    "Jan 08 1999 at 04:05 pm", "on Jan 8 1999", "Jan 8 1999 04:05+02",
+    "Jan 8 1999 04:05 EST", "Jan 8 1999 04:05:06 -05:30", "Jan 8 1999 T04:05",
+    "1999-Jan-08", "08-Jan-1999", "Jan-08-1999", "08-Jan-99", "Jan-08-99", "99-Jan-08",
+    "1999-jan-08 04:05", "1999/Jan/08", "1999.jan.08", "8 Jan 1999", "1999 Jan 8",
+    "8 January 1999 16:05", "Jan 8 99", "8 Jan 99", "Jan 8 69", "Jan 8 70", "Jan 8 0",
+    "Jan 8 00", "Jan 8 100", "Jan 8 1999 1999", "Jan Feb 8 1999", "Jan-Feb-08",
+    "1999-Jan", "Jan 8", "8 Jan", "Jan 1999", "Jan 32 1999", "Jan 0 1999",
+    "Feb 29 2024", "Feb 29 2023", "Feb 29 2000", "Feb 29 1900", "Feb 30 2024",
+    "Apr 31 2020", "Apr 30 2020", "29 Feb 2023", "2024-Feb-29", "2023-Feb-29",
+    # days of the week are skipped
+    "Sat Jan 08 1999", "Saturday, January 8, 1999", "Fri Jan 08 1999",
+    "Sat Sun Jan 08 1999", "Thurs Jan 7 1999", "Weds Jan 6 1999 12:00",
+    "Sat Jan 08 04:05:06 1999 PST",
+    # BC and AD
+    "Jan 8 1999 BC", "Jan 8 44 BC", "Jan 8 0 BC", "Jan 8 1999 AD", "BC Jan 8 1999",
+    "March 15, 44 BC", "Nov 24 4714 BC", "Nov 23 4714 BC", "Jan 1 5874897",
+    "Dec 31 5874897", "Jan 1 5874898", "Jan 1 294276", "Dec 31 294276",
+    "Jan 1 294277",
+    # junk after or inside the date
+    "Jan 8 1999 xyz", "Jan 8 1999x", "Janx 8 1999", "1999-at-01-08", "Jan 8 1999 at",
+    "Jan, 8, 1999", "Jan/8/1999", "Jan.8.1999", "(Jan 8 1999)",
+    # numeric dates: DateStyle's order (MDY) decides one- and two-digit fields
+    "1/8/1999", "01/08/1999", "1/8/99", "1-8-1999", "1.8.1999", "01/02/03",
+    "13/01/1999", "1/13/1999", "12/31/1999", "0/1/1999", "1/0/1999", "2/29/2023",
+    "2/29/2024", "1/8/1999 16:05", "1/8/99 4:05 pm", "99-01-08", "69-01-08",
+    "70-01-08", "1999-01-08", "08-01-1999", "1/8", "1/8/1/8", "1 8 1999",
+    "01 08 99", "1999 01 08", "1999 1 8", "19990108", "990108", "010899",
+    "19990108 1605", "990108 1605", "19990108T160506", "1999.008", "1999.366",
+    "2000.366", "99.008",
+    # julian days and unit labels
+    "J2451187", "j2451187", "J 2451187", "J2451187.5", "J2451187.75", "J2451187.",
+    "J2451187.5x", "J2451187 04:05", "J2451187-05", "J2451187-05 04:05", "J J2451187",
+    "J0", "J-1", "J2147483647", "J2147483648", "J5373484", "J2451187 BC",
+    "1999-01-08 j", "y1999m01d08", "y1999 m01 d08", "y1999m01d08h04mm05s06.5",
+    "1999-01-08 h04", "1999-01-08 h04 m05", "1999-01-08 s", "1999-01-08 dow5",
+    "1999-01-08 s06.25", "1999-01-08 y2000", "y99m1d8",
+]
+for s in FREEFORM:
+    for t in ["date", "timestamp", "timestamptz"]:
+        add("%s::%s" % (q(s), PGT[t]), "pg_%s_in(%s)" % (t, q(s)))
+for s in ["Jan 8 1999 04:05", "1999-Jan-08 04:05", "Jan-08-1999 04:05", "Sat 04:05",
+          "1/8/99 16:05", "08-Jan-99 16:05+02", "June 1, 2020 12:00", "1/8/1999 04:05 PM"]:
+    for t in ["time", "timetz"]:
+        add("%s::%s" % (q(s), PGT[t]), "pg_%s_in(%s)" % (t, q(s)))
+# in comparisons and date arithmetic, as step literals are used
+for s in ["June 1, 2020", "Jan 8 1999", "1/8/1999"]:
+    add("('2020-01-01'::date < %s::date)::int" % q(s),
+        "('2020-01-01' < %s COLLATE pg_date)" % q(s))
+    add("%s::date + 30" % q(s), "pg_date_pli(pg_date_in(%s), 30)" % q(s))
 
 # typmods
 for p in [0, 1, 2, 3, 5, 6]:
@@ -579,7 +638,7 @@ except ImportError:
 def main():
     conninfo = sys.argv[1] if len(sys.argv) > 1 else ""
     sql = [
-        "SET TimeZone = 'UTC'", "SET DateStyle = 'ISO'", "SET IntervalStyle = 'postgres'",
+        "SET TimeZone = 'UTC'", "SET DateStyle = 'ISO, MDY'", "SET IntervalStyle = 'postgres'",
         "SET extra_float_digits = 1",
         """CREATE OR REPLACE FUNCTION pg_temp.ev(e text) RETURNS text LANGUAGE plpgsql AS $$
         DECLARE r text;
