@@ -714,7 +714,8 @@ int run_recompute_changeset(struct run_ctx *rc, struct changeset_summary *out)
 /*
  * Steps read date input in the field order of the target server's
  * DateStyle, as a session of the user's there would (docs/sql-compiler.md,
- * "Dates and times").  A fixture has no server: PostgreSQL's default, MDY.
+ * "Dates and times").  A fixture without one (no server was asked):
+ * PostgreSQL's default, MDY.
  * A server snapshot that did not record it (an older drydock) reads only
  * what every order reads the same.
  */

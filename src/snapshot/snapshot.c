@@ -718,6 +718,7 @@ static int describe_fixture_source(const char *fixdir, struct catalog *fix,
 	sm->identity = xasprintf("fixture %s", fixdir);
 	sm->server_version = fs->server_version ? xstrdup(fs->server_version) : NULL;
 	sm->snapshot_at = fs->snapshot_at ? xstrdup(fs->snapshot_at) : NULL;
+	sm->datestyle = fs->datestyle ? xstrdup(fs->datestyle) : NULL;
 	for (int e = 0; e < fix->nenums; e++) {
 		if (strcmp(fix->enums[e].source, fs->name))
 			continue;

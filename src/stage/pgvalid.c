@@ -20,8 +20,8 @@
  * the run's; pgvalue_check() checks text that some other session will
  * read, so it reports the forms an order decides ("01/02/2024", "Jan 8
  * 99") as unsupported, never guessed at.  Also unsupported: full zone
- * names ("America/New_York", "Japan"), "DST", zone abbreviations whose
- * offset changed over time, unit labels in time and timetz input.  Where
+ * names ("America/New_York", "Japan"), "DST" and zone abbreviations whose
+ * offset changed over time.  Where
  * validity depends on the session time zone (a timestamptz without an
  * offset at the very ends of the range) UTC is assumed.
  *
@@ -2138,6 +2138,108 @@ static void set_today(struct dtm *tm, const struct dtnow *now, int offset)
 	       &tm->year, &tm->mon, &tm->mday);
 }
 
+/*
+ * A number after a unit word that labels it ("y1999", "J2451187.5", "T"
+ * then "040506"), in DecodeDateTime and DecodeTimeOnly alike.
+ */
+static int decode_labelled(int ptype, char *field, int fmask, int *tmask,
+			   struct dtm *tm, fsec_t *fsec, int *is2digits,
+			   int *isjulian)
+{
+	char *cp;
+	int value, dterr;
+
+	errno = 0;
+	value = strtoint(field, &cp);
+	if (errno == ERANGE)
+		return DTERR_FIELD_OVERFLOW;
+	if (*cp == '.') {
+		if (ptype != DTK_JULIAN && ptype != DTK_TIME &&
+		    ptype != DTK_SECOND)
+			return DTERR_BAD_FORMAT;
+	} else if (*cp != '\0') {
+		return DTERR_BAD_FORMAT;
+	}
+	/* the unit word before labels this number */
+	switch (ptype) {
+	case DTK_YEAR:
+		tm->year = value;
+		*tmask = DTK_M(T_YEAR);
+		break;
+	case DTK_MONTH:
+		/* "m" after a month and an hour is minutes */
+		if ((fmask & DTK_M(T_MONTH)) && (fmask & DTK_M(T_HOUR))) {
+			tm->min = value;
+			*tmask = DTK_M(T_MINUTE);
+		} else {
+			tm->mon = value;
+			*tmask = DTK_M(T_MONTH);
+		}
+		break;
+	case DTK_DAY:
+		tm->mday = value;
+		*tmask = DTK_M(T_DAY);
+		break;
+	case DTK_HOUR:
+		tm->hour = value;
+		*tmask = DTK_M(T_HOUR);
+		break;
+	case DTK_MINUTE:
+		tm->min = value;
+		*tmask = DTK_M(T_MINUTE);
+		break;
+	case DTK_SECOND:
+		tm->sec = value;
+		*tmask = DTK_M(T_SECOND);
+		if (*cp == '.') {
+			dterr = parse_frac_second(cp, fsec);
+			if (dterr)
+				return dterr;
+			*tmask = DTK_ALL_SECS_M;
+		}
+		break;
+	case DTK_JULIAN:
+		if (value < 0)
+			return DTERR_FIELD_OVERFLOW;
+		*tmask = DTK_DATE_M;
+		j2date(value, &tm->year, &tm->mon, &tm->mday);
+		*isjulian = 1;
+		if (*cp == '.') {
+			/* a fraction of the day: its time */
+			double frac;
+			char *end;
+			int64_t t;
+
+			errno = 0;
+			frac = strtod(cp, &end);
+			if (*end != '\0' || errno != 0)
+				return DTERR_BAD_FORMAT;
+			t = (int64_t)(frac * (double)USECS_PER_DAY);
+			tm->hour = (int)(t / USECS_PER_HOUR);
+			t -= tm->hour * USECS_PER_HOUR;
+			tm->min = (int)(t / USECS_PER_MINUTE);
+			t -= tm->min * USECS_PER_MINUTE;
+			tm->sec = (int)(t / USECS_PER_SEC);
+			*fsec = t - tm->sec * USECS_PER_SEC;
+			*tmask |= DTK_TIME_M;
+		}
+		break;
+	case DTK_TIME:
+		/* after "T": hhmmss[.fff] or hhmm */
+		dterr = decode_number_field(strlen(field), field,
+					    fmask | DTK_DATE_M, tmask,
+					    tm, fsec, is2digits);
+		if (dterr < 0)
+			return dterr;
+		if (*tmask != DTK_TIME_M)
+			return DTERR_BAD_FORMAT;
+		break;
+	default:
+		return DTERR_BAD_FORMAT;
+	}
+	return 0;
+}
+
 /* DecodeDateTime for date, timestamp and timestamptz (*tzp = -offset) */
 static int decode_datetime(char **field, int *ftype, int nf, int order,
 			   int *dtype, struct dtm *tm, fsec_t *fsec, int *tzp,
@@ -2224,99 +2326,10 @@ static int decode_datetime(char **field, int *ftype, int nf, int order,
 			break;
 		case DTK_NUMBER:
 			if (ptype != 0) {
-				char *cp;
-
-				int value;
-
-				errno = 0;
-				value = strtoint(field[i], &cp);
-				if (errno == ERANGE)
-					return DTERR_FIELD_OVERFLOW;
-				if (*cp == '.') {
-					if (ptype != DTK_JULIAN && ptype != DTK_TIME &&
-					    ptype != DTK_SECOND)
-						return DTERR_BAD_FORMAT;
-				} else if (*cp != '\0') {
-					return DTERR_BAD_FORMAT;
-				}
-				/* the unit word before labels this number */
-				switch (ptype) {
-				case DTK_YEAR:
-					tm->year = value;
-					tmask = DTK_M(T_YEAR);
-					break;
-				case DTK_MONTH:
-					/* "m" after a month and an hour is minutes */
-					if ((fmask & DTK_M(T_MONTH)) &&
-					    (fmask & DTK_M(T_HOUR))) {
-						tm->min = value;
-						tmask = DTK_M(T_MINUTE);
-					} else {
-						tm->mon = value;
-						tmask = DTK_M(T_MONTH);
-					}
-					break;
-				case DTK_DAY:
-					tm->mday = value;
-					tmask = DTK_M(T_DAY);
-					break;
-				case DTK_HOUR:
-					tm->hour = value;
-					tmask = DTK_M(T_HOUR);
-					break;
-				case DTK_MINUTE:
-					tm->min = value;
-					tmask = DTK_M(T_MINUTE);
-					break;
-				case DTK_SECOND:
-					tm->sec = value;
-					tmask = DTK_M(T_SECOND);
-					if (*cp == '.') {
-						dterr = parse_frac_second(cp, fsec);
-						if (dterr)
-							return dterr;
-						tmask = DTK_ALL_SECS_M;
-					}
-					break;
-				case DTK_JULIAN:
-					if (value < 0)
-						return DTERR_FIELD_OVERFLOW;
-					tmask = DTK_DATE_M;
-					j2date(value, &tm->year, &tm->mon, &tm->mday);
-					isjulian = 1;
-					if (*cp == '.') {
-						/* a fraction of the day: its time */
-						double frac;
-						char *end;
-						int64_t t;
-
-						errno = 0;
-						frac = strtod(cp, &end);
-						if (*end != '\0' || errno != 0)
-							return DTERR_BAD_FORMAT;
-						t = (int64_t)(frac * (double)USECS_PER_DAY);
-						tm->hour = (int)(t / USECS_PER_HOUR);
-						t -= tm->hour * USECS_PER_HOUR;
-						tm->min = (int)(t / USECS_PER_MINUTE);
-						t -= tm->min * USECS_PER_MINUTE;
-						tm->sec = (int)(t / USECS_PER_SEC);
-						*fsec = t - tm->sec * USECS_PER_SEC;
-						tmask |= DTK_TIME_M;
-					}
-					break;
-				case DTK_TIME:
-					/* after "T": hhmmss[.fff] or hhmm */
-					dterr = decode_number_field(strlen(field[i]), field[i],
-								    fmask | DTK_DATE_M, &tmask,
-								    tm, fsec, &is2digits);
-					if (dterr < 0)
-						return dterr;
-					if (tmask != DTK_TIME_M)
-						return DTERR_BAD_FORMAT;
-					break;
-				default:
-					return DTERR_BAD_FORMAT;
-				}
+				dterr = decode_labelled(ptype, field[i], fmask, &tmask,
+							tm, fsec, &is2digits, &isjulian);
+				if (dterr)
+					return dterr;
 				ptype = 0;
 				*dtype = DTK_DATE;
 			} else {
@@ -2482,7 +2495,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 			   const struct dtnow *now)
 {
 	int fmask = 0, tmask = 0, type, ptype = 0, val = 0, i, dterr;
-	int mer = HR24, is2digits = 0, bc = 0;
+	int mer = HR24, is2digits = 0, bc = 0, isjulian = 0;
 
 	memset(tm, 0, sizeof(*tm));
 	*fsec = 0;
@@ -2538,24 +2551,10 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 			break;
 		case DTK_NUMBER:
 			if (ptype != 0) {
-				char *cp;
-
-				errno = 0;
-				(void)strtoint(field[i], &cp);
-				if (errno == ERANGE)
-					return DTERR_FIELD_OVERFLOW;
-				if (*cp != '.' && *cp != '\0')
-					return DTERR_BAD_FORMAT;
-				if (ptype != DTK_TIME)
-					return DTERR_UNSUPPORTED;
-				dterr = decode_number_field(strlen(field[i]), field[i],
-							    fmask | DTK_DATE_M, &tmask,
-							    tm, fsec, &is2digits);
-				if (dterr < 0)
+				dterr = decode_labelled(ptype, field[i], fmask, &tmask,
+							tm, fsec, &is2digits, &isjulian);
+				if (dterr)
 					return dterr;
-				ftype[i] = dterr;
-				if (tmask != DTK_TIME_M)
-					return DTERR_BAD_FORMAT;
 				ptype = 0;
 			} else {
 				size_t flen = strlen(field[i]);
@@ -2653,8 +2652,12 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 					return DTERR_BAD_FORMAT;
 				ptype = val;
 				break;
+			case T_UNITS:
+				/* labels the next number: "04:05 j2451187" */
+				tmask = 0;
+				ptype = val;
+				break;
 			case T_DTZMOD:
-			case T_UNITS: /* "04:05 j2451187", "y1999m01d08h04" */
 				return DTERR_UNSUPPORTED;
 			case T_UNKNOWN:
 				return ftype[i] == DTK_STRING ? DTERR_UNSUPPORTED :
@@ -2670,7 +2673,7 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 			return DTERR_BAD_FORMAT;
 		fmask |= tmask;
 	}
-	dterr = validate_date(fmask, 0, is2digits, bc, tm);
+	dterr = validate_date(fmask, isjulian, is2digits, bc, tm);
 	if (dterr)
 		return dterr;
 	if (mer != HR24 && tm->hour > 12)

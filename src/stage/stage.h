@@ -141,8 +141,9 @@ struct source_meta {
 			       * stored as dd_meta "rules:NAME" */
 	char *datestyle;      /* the server's DateStyle for a new session
 			       * ("ISO, MDY"), whose field order steps' date
-			       * input is read with; NULL for fixtures and files
-			       * made before drydock recorded it; stored as
+			       * input is read with; NULL for fixtures without
+			       * one and files made before drydock recorded it;
+			       * stored as
 			       * dd_meta "datestyle:NAME" */
 };
 

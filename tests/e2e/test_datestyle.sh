@@ -117,6 +117,22 @@ t_a_snapshot_without_the_record_reads_only_what_every_order_reads_alike() {
 	assert_err_contains 'unsupported input format for type date (not iso): "01/02/03"'
 }
 
+t_a_fixture_carries_the_datestyle_of_its_server() {
+	snap eu "UPDATE ev SET d = '01/02/03' WHERE id = 1;"
+	dd -q fixture export s.db -o fx
+	assert_eq "SQL, DMY" "$(jq -r '.sources[0].datestyle' fx/fixture.json)"
+	dd -q snapshot --plan p --fixture fx -o f.db
+	dd -q run f.db --plan p
+	assert_eq "2003-02-01" "$(sqlite3 f.db "SELECT d FROM ev WHERE id = 1")"
+	# without one, PostgreSQL's default order: MDY
+	jq 'del(.sources[0].datestyle)' fx/fixture.json >fx/f.json
+	mv fx/f.json fx/fixture.json
+	dd -q snapshot --plan p --fixture fx -o g.db
+	assert_eq "" "$(sqlite3 g.db "SELECT value FROM dd_meta WHERE key = 'datestyle:eu'")"
+	dd -q run g.db --plan p
+	assert_eq "2003-01-02" "$(sqlite3 g.db "SELECT d FROM ev WHERE id = 1")"
+}
+
 t_check_refuses_pushed_text_an_order_would_decide() {
 	# a SQLite-dialect step writes the text as it is: push would send it
 	# to a session whose order is not the step's, so check refuses it

@@ -178,7 +178,11 @@ for s in FREEFORM:
     for t in ["date", "timestamp", "timestamptz"]:
         add("%s::%s" % (q(s), PGT[t]), "pg_%s_in(%s)" % (t, q(s)))
 for s in ["Jan 8 1999 04:05", "1999-Jan-08 04:05", "Jan-08-1999 04:05", "Sat 04:05",
-          "1/8/99 16:05", "08-Jan-99 16:05+02", "June 1, 2020 12:00", "1/8/1999 04:05 PM"]:
+          "1/8/99 16:05", "08-Jan-99 16:05+02", "June 1, 2020 12:00", "1/8/1999 04:05 PM",
+          "04:05 j2451187", "J2451187.75", "J2451187.75-03", "J2451187.", "y1999m01d08h04mm05s06.5",
+          "y1999 m1 d8 h4 m5", "y1999 m1 d8 h4 m5 s6", "h4 mm5 s6", "h4 mm5 s6.25 +02",
+          "y1999m02d30h04mm05s06", "04:05:06 j", "04:05:06 h", "h25 mm0 s0", "h4 mm60 s0",
+          "J2451187 04:05", "J-1 04:05", "T040506", "04:05:06 T", "04:05 dow1", "s6 h4 mm5"]:
     for t in ["time", "timetz"]:
         add("%s::%s" % (q(s), PGT[t]), "pg_%s_in(%s)" % (t, q(s)))
 # in comparisons and date arithmetic, as step literals are used
