@@ -12,6 +12,7 @@
  */
 #include "sqlc_int.h"
 #include "fn_datetime.h"
+#include "fn_numeric_fmt.h"
 #include "fn_ordagg.h"
 
 #include <ctype.h>
@@ -1396,15 +1397,28 @@ fail:
 	return NULL;
 }
 
+/* Whether to_char of type t takes a number template (fn_numeric_fmt.c). */
+static int type_is_number(int t)
+{
+	switch (t) {
+	case PGK_INT2: case PGK_INT4: case PGK_INT8: case PGK_NUMERIC:
+	case PGK_FLOAT4: case PGK_FLOAT8:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Constant arguments the datetime module can judge at compile time: a
  * time zone it cannot run exactly, a to_char/to_timestamp template with a
- * pattern it does not implement.  Refused here rather than at run time.
+ * pattern it does not implement, a number template using L (drydock cannot
+ * know lc_monetary).  Refused here rather than at run time.
  */
 static int check_constant_args(struct cx *cx, const char *name, struct expr **args, int n)
 {
 	const char *why = NULL;
-	int zone = -1, fmt = -1, for_input = 0, is_interval = 0;
+	int zone = -1, fmt = -1, for_input = 0, is_interval = 0, is_number = 0;
 	if (!strcmp(name, "timezone") && n == 2)
 		zone = 0;
 	else if (!strcmp(name, "date_trunc") && n == 3)
@@ -1414,6 +1428,10 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 	else if (!strcmp(name, "to_char") && n == 2) {
 		fmt = 1;
 		is_interval = args[0]->type.t == PGK_INTERVAL;
+		is_number = type_is_number(args[0]->type.t);
+	} else if (!strcmp(name, "to_number") && n == 2) {
+		fmt = 1;
+		is_number = 1;
 	} else if ((!strcmp(name, "to_timestamp") || !strcmp(name, "to_date")) && n == 2) {
 		fmt = 1;
 		for_input = 1;
@@ -1427,7 +1445,10 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 		return cx_error(cx, args[zone]->loc, named_ok ? NULL :
 			    "convert to timestamptz first: named time zones ('Europe/Paris') run over timestamp and timestamptz; over timetz a fixed offset (UTC, '+05:30', 'EST')",
 			    "%s", why);
-	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN &&
+	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN && is_number &&
+	    fn_numeric_check_format(args[fmt]->text, &why) < 0)
+		return cx_error(cx, args[fmt]->loc, fn_numeric_format_hint, "%s", why);
+	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN && !is_number &&
 	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)
 		return cx_error(cx, args[fmt]->loc, NULL, "%s", why);
 	return 0;

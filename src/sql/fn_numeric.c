@@ -1,4 +1,5 @@
 #include "fn_numeric.h"
+#include "fn_numeric_fmt.h"
 
 #include <float.h>
 #include <math.h>
@@ -603,6 +604,13 @@ static const struct pgfn_sig numeric_sigs[] = {
 	AGG("stddev_samp", F4, F8, "pg_stddev_samp_float4"),
 	AGG("stddev_samp", F8, F8, "pg_stddev_samp_float8"),
 	AGG("stddev_pop", F4, F8, "pg_stddev_pop_float4"), AGG("stddev_pop", F8, F8, "pg_stddev_pop_float8"),
+	/* number templates (fn_numeric_fmt.c) */
+	FN2("to_char", NU, TX, TX, "pg_numeric_to_char"),
+	FN2("to_char", I4, TX, TX, "pg_int4_to_char"),
+	FN2("to_char", I8, TX, TX, "pg_int8_to_char"),
+	FN2("to_char", F4, TX, TX, "pg_float4_to_char"),
+	FN2("to_char", F8, TX, TX, "pg_float8_to_char"),
+	FN2("to_number", TX, TX, NU, "pg_to_number"),
 };
 
 static const struct pgfn_order numeric_orders[] = {
@@ -681,6 +689,8 @@ static int numeric_register(sqlite3 *db)
 		rc = fn_numagg_register(db);
 	if (rc == SQLITE_OK)
 		rc = fn_numsrf_register(db);
+	if (rc == SQLITE_OK)
+		rc = fn_numfmt_register(db);
 	return rc;
 }
 

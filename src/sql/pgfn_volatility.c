@@ -79,9 +79,15 @@ const struct pgfn_volatility pgfn_volatilities[] = {
 	{ PGFN_FUNC, "to_char", 2, { 0x12, 0x8 }, 0x8, 's' }, /* func to_char(timestamp without time zone,text) */
 	{ PGFN_FUNC, "to_char", 2, { 0x13, 0x8 }, 0x8, 's' }, /* func to_char(timestamp with time zone,text) */
 	{ PGFN_FUNC, "to_char", 2, { 0x14, 0x8 }, 0x8, 's' }, /* func to_char(interval,text) */
+	{ PGFN_FUNC, "to_char", 2, { 0x2, 0x8 }, 0x8, 's' }, /* func to_char(integer,text) */
+	{ PGFN_FUNC, "to_char", 2, { 0x3, 0x8 }, 0x8, 's' }, /* func to_char(bigint,text) */
+	{ PGFN_FUNC, "to_char", 2, { 0x5, 0x8 }, 0x8, 's' }, /* func to_char(real,text) */
+	{ PGFN_FUNC, "to_char", 2, { 0x6, 0x8 }, 0x8, 's' }, /* func to_char(double precision,text) */
+	{ PGFN_FUNC, "to_char", 2, { 0x7, 0x8 }, 0x8, 's' }, /* func to_char(numeric,text) */
 	{ PGFN_FUNC, "to_date", 2, { 0x8, 0x8 }, 0xf, 's' }, /* func to_date(text,text) */
 	{ PGFN_FUNC, "to_json", 1, { 0x20 }, 0xd, 's' }, /* func to_json(anyelement) */
 	{ PGFN_FUNC, "to_jsonb", 1, { 0x20 }, 0xe, 's' }, /* func to_jsonb(anyelement) */
+	{ PGFN_FUNC, "to_number", 2, { 0x8, 0x8 }, 0x7, 's' }, /* func to_number(text,text) */
 	{ PGFN_FUNC, "to_timestamp", 2, { 0x8, 0x8 }, 0x13, 's' }, /* func to_timestamp(text,text) */
 	{ PGFN_FUNC, "transaction_timestamp", 0, { 0 }, 0x13, 's' }, /* func transaction_timestamp() */
 	{ PGFN_FUNC, "uuid_generate_v4", 0, { 0 }, 0xc, 'v' }, /* func uuid_generate_v4() */

@@ -245,6 +245,44 @@ UPDATE authors SET country = to_char(born, 'YYYY-MM-DD Dy')
 
 UPDATE authors SET country = to_char(born, 'DD Mon YYYY')
 
+-- construct: to_char of numbers
+UPDATE books SET code = to_char(price, 'FM999.00')
+
+UPDATE loans SET member = to_char(fee, 'FM999.00')
+
+UPDATE loans SET member = to_char(-fee, 'FM990.00MI')
+
+UPDATE books SET code = to_char(price, '9G999D99S')
+
+UPDATE books SET code = to_char(price, '"$"FM999.00PR') || to_char(-price, ' FM999.00PR')
+
+UPDATE books SET code = to_char(price * 100, '999.99')
+
+UPDATE books SET code = to_char(price, '999V99')
+
+UPDATE books SET code = to_char(pages, 'FM9,999th')
+
+UPDATE books SET code = to_char(pages, 'RN') WHERE pages BETWEEN 1 AND 3999
+
+UPDATE books SET code = to_char(pages::int8 * 1000000007, 'FM999,999,999,999,999')
+
+UPDATE books SET code = to_char(price::float8 / 7, '9.99EEEE')
+
+UPDATE books SET code = to_char(price::float4 / 3, 'FM9999.999999')
+
+UPDATE books SET code = to_char(price, '9.9.9')
+
+UPDATE books SET code = to_char(price, '99.99EEEE' || title)
+
+-- construct: to_number
+UPDATE books SET price = to_number('$' || price::text, '"$"999.99')
+
+UPDATE loans SET fee = to_number(to_char(-fee, 'FM999.00MI'), 'FM999.99MI')
+
+UPDATE books SET pages = to_number(isbn, '9999')
+
+UPDATE books SET price = to_number(title, '999.99')
+
 -- dates and times
 -- construct: date + integer
 UPDATE authors SET born = born + 365

@@ -334,6 +334,14 @@ INSERT INTO results (k, t) VALUES ('q', extract(quarter from date '2024-08-01'):
 
 INSERT INTO results (k, t) VALUES ('char', to_char(timestamptz '2024-03-05 07:08:09.123+00', 'YYYY/MM/DD HH12:MI:SS.MS AM TZ'))
 
+INSERT INTO results (k, t) VALUES ('nchar', to_char(1234567.891, 'FM9,999,999.99') || to_char(-0.5, 'S0.0') || to_char(42, 'FMRNth') || to_char(2.5::float8, '9') || to_char('NaN'::numeric, '999.9'))
+
+INSERT INTO results (k, t) VALUES ('nchar', to_char(12, '99V9999999999'))
+
+INSERT INTO results (k, n) VALUES ('num', to_number('-1,234.5', 'S9G999D9') + to_number('<12>', '99PR') + to_number('12', '99V9'))
+
+INSERT INTO results (k, n) VALUES ('num', to_number('1,234', '9G9'))
+
 INSERT INTO results (k, tz) VALUES ('tots', to_timestamp('2024-03-05 07:08', 'YYYY-MM-DD HH24:MI'))
 
 INSERT INTO results (k, d) VALUES ('todate', to_date('05 Mar 2024', 'DD Mon YYYY'))

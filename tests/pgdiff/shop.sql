@@ -123,6 +123,12 @@ UPDATE orders SET discount = 10 WHERE id = 1
 
 UPDATE orders SET ref = ref || '-' || id || '-' || to_char(placed, 'YYYYMMDD')
 
+-- construct: to_char of numbers
+UPDATE orders SET ref = to_char(total, 'FM999,990.00') || ' ' || to_char(discount, 'FM0.000') || ' ' || to_char(id, 'FM000th') || to_char(-total, '9999.9PR')
+
+-- construct: to_number
+UPDATE orders SET total = to_number(to_char(total * 3, 'FM9,999.99'), '9G999D99')
+
 UPDATE order_lines SET qty = qty - 1
 
 UPDATE order_lines SET price = price * qty, qty = 1

@@ -13,6 +13,9 @@ Case file format:
     @name[:bool] SQLITE_TEMPLATE | PG_TEMPLATE
     arg1; arg2; ...            one case per line, for the last template
     = SQLITE_EXPR | PG_EXPR     a case without template
+    let NAME = a1; a2; ...     a named list of arguments
+    x LIST | LIST ...          every combination (a grid) for the last
+                               template; a LIST is "a; b" or a let's NAME
 In templates $N is argument N (parenthesised on the PostgreSQL side, so
 '-1' and casts bind as written) and %N is argument N as is.  ":bool" marks
 results PostgreSQL prints t/f and SQLite stores as 1/0.
@@ -51,12 +54,33 @@ def split_args(line):
     return out
 
 
+def grid(lists):
+    out = [[]]
+    for lst in lists:
+        out = [o + [a] for o in out for a in lst]
+    return out
+
+
 def load():
     cases = []
     tpl = None
+    lets = {}
     for raw in open(SRC, encoding="utf-8"):
         line = raw.rstrip("\n")
         if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith("let "):
+            name, _, rest = line[4:].partition(" = ")
+            lets[name.strip()] = split_args(rest)
+            continue
+        if line.startswith("x "):
+            lists = []
+            for part in line[2:].split(" | "):
+                part = part.strip()
+                lists.append(lets[part] if part in lets else split_args(part))
+            name, kind, s, p = tpl
+            for args in grid(lists):
+                cases.append((name, kind, subst(s, args, False), subst(p, args, True)))
             continue
         if line.startswith("@"):
             head, rest = line[1:].split(" ", 1)

@@ -756,6 +756,13 @@ static void test_real_modules(void **state)
 	assert_string_equal(refusal("SELECT to_char(created, 'TMDay') FROM books"),
 			    "1:25: template pattern \"TMDay\" is not supported by drydock in to_char");
 	assert_string_equal(refusal("SELECT ln(price) FROM books"), "1:8: function ln(numeric) is not supported");
+	/* a number template using L (lc_monetary's currency symbol) is refused;
+	 * PostgreSQL's own template errors wait for a row, as PostgreSQL's do */
+	assert_string_equal(refusal("SELECT to_char(price, 'FML999.99') FROM books"),
+			    "1:23: template pattern \"L\" (currency symbol) is not supported by drydock: it depends on the server's lc_monetary");
+	assert_non_null(sql_of("SELECT to_char(price, '\"L\"FM999.99'), to_char(price, '9.9.9') FROM books"));
+	assert_string_equal(refusal("SELECT to_number(title, 'L999') FROM books"),
+			    "1:25: template pattern \"L\" (currency symbol) is not supported by drydock: it depends on the server's lc_monetary");
 	/* and they run: WITH ORDINALITY numbers the elements from 1 */
 	assert_int_equal(stage_create_table(db, &tables[0], "books"), 0);
 	assert_int_equal(sqlc_setup(db, &cat), 0);
