@@ -1539,6 +1539,31 @@ static int64_t date2j(int64_t y, int64_t m, int64_t d)
 	return julian;
 }
 
+/*
+ * date2j in int arithmetic that wraps, as the server computes it (built
+ * with -fwrapv): ValidateDate's day of year after a huge year
+ * ('28800835/100') lands on whatever date the wrapped number names.
+ */
+static int date2j_wrap(int y, int m, int d)
+{
+	uint32_t year = (uint32_t)y, julian;
+	int yy, century;
+
+	if (m > 2) {
+		m += 1;
+		year += 4800;
+	} else {
+		m += 13;
+		year += 4799;
+	}
+	yy = (int)year;
+	century = yy / 100;
+	julian = year * 365u - 32167u;
+	julian += (uint32_t)(yy / 4 - century + century / 4);
+	julian += (uint32_t)(7834 * m / 256 + d);
+	return (int)julian;
+}
+
 static void j2date(int jd, int *year, int *month, int *day)
 {
 	unsigned int julian, quad, extra;
@@ -2099,13 +2124,9 @@ static int validate_date(int fmask, int isjulian, int is2digits, int bc,
 			return DTERR_FIELD_OVERFLOW;
 		}
 	}
-	if (fmask & DTK_M(T_DOY)) {
-		int64_t j = date2j(tm->year, 1, 1) + tm->yday - 1;
-
-		if (j < INT_MIN || j > INT_MAX)
-			return DTERR_FIELD_OVERFLOW;
-		j2date((int)j, &tm->year, &tm->mon, &tm->mday);
-	}
+	if (fmask & DTK_M(T_DOY))
+		j2date(date2j_wrap(tm->year, 1, 1) + tm->yday - 1, &tm->year,
+		       &tm->mon, &tm->mday);
 	if ((fmask & DTK_M(T_MONTH)) && (tm->mon < 1 || tm->mon > 12))
 		return DTERR_MD_FIELD_OVERFLOW;
 	if ((fmask & DTK_M(T_DAY)) && (tm->mday < 1 || tm->mday > 31))
@@ -2534,11 +2555,8 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 			}
 			break;
 		case DTK_TIME:
-			if (ptype != 0) {
-				if (ptype != DTK_TIME)
-					return DTERR_BAD_FORMAT;
-				ptype = 0;
-			}
+			/* PostgreSQL 15 leaves a unit word before a time pending
+			   ('j 7:48' is 07:48; 'T12:00 1230' labels the 1230) */
 			dterr = decode_time(field[i], &tmask, tm, fsec);
 			if (dterr)
 				return dterr;
@@ -2685,6 +2703,11 @@ static int decode_timeonly(char **field, int *ftype, int nf, int order,
 	if (time_overflows(tm->hour, tm->min, tm->sec, *fsec))
 		return DTERR_FIELD_OVERFLOW;
 	if ((fmask & DTK_TIME_M) != DTK_TIME_M)
+		return DTERR_BAD_FORMAT;
+	/* without a zone, a date given in part cannot say which day's
+	   offset the session zone has: PostgreSQL refuses it */
+	if (!(fmask & DTK_M(T_TZ)) && (fmask & DTK_DATE_M) &&
+	    (fmask & DTK_DATE_M) != DTK_DATE_M)
 		return DTERR_BAD_FORMAT;
 	return 0;
 }
