@@ -667,6 +667,14 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	}
 	sm->datestyle = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
+	/* to_char's D, G and S print lc_numeric's characters */
+	r = PQexec(b->conn, "SELECT reset_val FROM pg_settings WHERE name = 'lc_numeric'");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		PQclear(r);
+		return pg_error(b->conn, "cannot read the server's lc_numeric");
+	}
+	sm->lc_numeric = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
 	for (int i = 0; i < ps->ntables; i++) {
 		struct table_meta *t = catalog_add_table(cat);
 		t->source = xstrdup(b->name);
@@ -719,6 +727,7 @@ static int describe_fixture_source(const char *fixdir, struct catalog *fix,
 	sm->server_version = fs->server_version ? xstrdup(fs->server_version) : NULL;
 	sm->snapshot_at = fs->snapshot_at ? xstrdup(fs->snapshot_at) : NULL;
 	sm->datestyle = fs->datestyle ? xstrdup(fs->datestyle) : NULL;
+	sm->lc_numeric = fs->lc_numeric ? xstrdup(fs->lc_numeric) : NULL;
 	for (int e = 0; e < fix->nenums; e++) {
 		if (strcmp(fix->enums[e].source, fs->name))
 			continue;

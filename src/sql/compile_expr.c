@@ -1414,6 +1414,54 @@ static int type_is_number(int t)
 }
 
 /*
+ * Whether to_char/to_number prints D, G and S as drydock does (the C
+ * locale's '.', ',' and signs) on the target: NULL when it does, else
+ * why not.  A target snapshotted before lc_numeric was recorded is not
+ * known; a fixture without one is C (fixture-format.md).
+ */
+static const char *numeric_locale_problem(struct cx *cx)
+{
+	const struct catalog *cat = cx->env->cat;
+	for (int i = 0; cat && i < cat->nsources; i++) {
+		const struct source_meta *s = &cat->sources[i];
+		if (!s->is_target)
+			continue;
+		const char *l = s->lc_numeric;
+		if (!l)
+			return s->origin && !strcmp(s->origin, "postgres")
+				? "the staging file does not record the target's lc_numeric (snapshot again)"
+				: NULL;
+		if (!strcmp(l, "C") || !strcmp(l, "POSIX") || !strncmp(l, "C.", 2))
+			return NULL;
+		return ar_printf(cx, "the target's lc_numeric is \"%s\", whose decimal point, "
+				 "group separator and signs drydock does not know", l);
+	}
+	return NULL;
+}
+
+/* Whether a number template uses D, G or S (lc_numeric's characters)
+ * outside double-quoted text; SG (fixed signs) and SP do not. */
+static int template_uses_locale(const char *t)
+{
+	int quoted = 0;
+	for (; *t; t++) {
+		if (*t == '\\' && t[1]) {
+			t++;
+			continue;
+		}
+		if (*t == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if ((*t == 'S' || *t == 's') && t[1] && strchr("GgPp", t[1]))
+			t++;
+		else if (strchr("DdGgSs", *t))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Constant arguments the datetime module can judge at compile time: a
  * time zone it cannot run exactly, a to_char/to_timestamp template with a
  * pattern it does not implement, a number template using L (drydock cannot
@@ -1452,6 +1500,11 @@ static int check_constant_args(struct cx *cx, const char *name, struct expr **ar
 	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN && is_number &&
 	    fn_numeric_check_format(args[fmt]->text, &why) < 0)
 		return cx_error(cx, args[fmt]->loc, fn_numeric_format_hint, "%s", why);
+	if (fmt >= 0 && is_number && (args[fmt]->kind != E_UNKNOWN || template_uses_locale(args[fmt]->text)) &&
+	    (why = numeric_locale_problem(cx)))
+		return cx_error(cx, args[fmt]->loc,
+			    "write '.' and ',' (always those characters) and MI, PL or SG for signs instead of D, G and S, with a constant template",
+			    "%s uses D, G or S: %s", name, why);
 	if (fmt >= 0 && args[fmt]->kind == E_UNKNOWN && !is_number &&
 	    fn_datetime_check_format(args[fmt]->text, for_input, is_interval, &why) < 0)
 		return cx_error(cx, args[fmt]->loc, NULL, "%s", why);

@@ -130,6 +130,7 @@ void catalog_free(struct catalog *cat)
 		free(s->domains);
 		free(s->rules);
 		free(s->datestyle);
+		free(s->lc_numeric);
 	}
 	free(cat->sources);
 	for (int i = 0; i < cat->ntables; i++)
@@ -575,6 +576,13 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 			if (r)
 				goto cleanup;
 		}
+		if (s->lc_numeric) {
+			char *key = xasprintf("lc_numeric:%s", s->name);
+			int r = stage_set_meta(db, key, s->lc_numeric);
+			free(key);
+			if (r)
+				goto cleanup;
+		}
 	}
 	for (int i = 0; i < cat->ntables; i++) {
 		const struct table_meta *t = &cat->tables[i];
@@ -703,7 +711,8 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 				   "identity, server_version, snapshot_at, "
 				   "(SELECT value FROM dd_meta WHERE key = 'domains:' || name), "
 				   "(SELECT value FROM dd_meta WHERE key = 'rules:' || name), "
-				   "(SELECT value FROM dd_meta WHERE key = 'datestyle:' || name) "
+				   "(SELECT value FROM dd_meta WHERE key = 'datestyle:' || name), "
+				   "(SELECT value FROM dd_meta WHERE key = 'lc_numeric:' || name) "
 				   "FROM dd_source ORDER BY name",
 			       -1, &st, NULL))
 		goto fail;
@@ -719,6 +728,7 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat)
 		s->domains = col_dup(st, 7);
 		s->rules = col_dup(st, 8);
 		s->datestyle = col_dup(st, 9);
+		s->lc_numeric = col_dup(st, 10);
 	}
 	sqlite3_finalize(st);
 

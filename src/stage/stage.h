@@ -145,6 +145,10 @@ struct source_meta {
 			       * one and files made before drydock recorded it;
 			       * stored as
 			       * dd_meta "datestyle:NAME" */
+	char *lc_numeric;     /* the server's lc_numeric ("C", "de_DE.UTF-8"),
+			       * whose characters to_char's D, G and S print;
+			       * NULL when not recorded; dd_meta
+			       * "lc_numeric:NAME" */
 };
 
 struct catalog {
