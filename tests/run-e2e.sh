@@ -10,7 +10,8 @@
 # that dies without reporting its counts counts as one failure.
 #
 # DRYDOCK, DRYDOCK_WRAPPER, DD_TEST_FILTER, DD_TEST_VERBOSE and DD_KEEP_TMP
-# are passed on to the tests (see tests/lib/testlib.sh).
+# are passed on to the tests (see tests/lib/testlib.sh).  The files' servers
+# start from one initdb made here (DD_PG_TEMPLATE, tests/lib/pg.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -43,6 +44,14 @@ else
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/dd-e2e.XXXXXX")
+
+# One initdb for the whole run: every file's pg_start copies it
+# (tests/lib/pg.sh, DD_PG_TEMPLATE).  Without it pg_start runs initdb.
+source "$repo/tests/lib/pg.sh"
+made_template=0
+if [[ -z ${DD_PG_TEMPLATE:-} ]] && pg_template_make; then
+	made_template=1
+fi
 declare -A job_file=() job_idx=() job_start=()
 
 cleanup() {
@@ -54,6 +63,7 @@ cleanup() {
 		wait "$pid" 2>/dev/null || true
 	done
 	rm -rf "$work"
+	((made_template == 0)) || pg_template_drop
 }
 trap cleanup EXIT
 trap 'echo "run-e2e: interrupted" >&2; exit 130' INT

@@ -853,6 +853,10 @@ static struct expr *compile_array_op(struct cx *cx, struct scope *sc, const cJSO
 	struct expr *pair[2] = { l, &elem };
 	if (resolve_operator(cx, op, pair, 2, loc, &r) < 0)
 		return NULL;
+	/* the array module compares enum elements by label: equality only */
+	if (PGT_KIND(r.args[1].t) == PGK_ENUM && strcmp(op, "=") && strcmp(op, "<>") && strcmp(op, "!="))
+		return cx_error(cx, loc, "compare with the elements of unnest(...) in a subquery",
+			    "operator %s with ANY/ALL over an array of an enum is not supported", op), NULL;
 	struct ctype at = r.args[1];
 	at.t |= PGT_ARRAY;
 	if (!(l = coerce_to(cx, l, &r.args[0], CC_IMPLICIT, NULL)) ||
@@ -1618,7 +1622,8 @@ static struct expr *compile_funccall(struct cx *cx, struct scope *sc, const cJSO
 		 * boolean, bytea, uuid, json[b] and the range types */
 		int t = args[0]->type.t;
 		int no_agg = t == PGK_BOOL || t == PGK_BYTEA || t == PGK_UUID || t == PGK_JSON || t == PGK_JSONB ||
-			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE);
+			     (t >= PGK_INT4RANGE && t <= PGK_TSTZRANGE) ||
+			     (t == PGK_ENUM && args[0]->type.domain); /* anyenum takes no domain */
 		if (no_agg || !ct_order(cx, &args[0]->type, &coll))
 			return cx_error(cx, loc, NULL, "function %s(%s) does not exist", name,
 				    ct_name(cx, &args[0]->type, 0)), NULL;

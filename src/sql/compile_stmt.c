@@ -266,8 +266,10 @@ static const struct domain_info *find_domain(struct cx *cx, const char *source,
 		const cJSON *chk, *checks = pj_get(d, "checks");
 		if (!name || strcmp(name, pg_type) || !bt || !cJSON_HasObjectItem(d, "default"))
 			continue;
-		struct ctype b = ct_from_format(cx->env, source, bt, 0, NULL);
-		if (PGT_KIND(b.t) == PGK_OTHER || PGT_KIND(b.t) == PGK_ENUM)
+		/* a domain over an enum: the enum's labels were recorded too */
+		int is_enum = catalog_find_enum(cat, source, bt) != NULL;
+		struct ctype b = ct_from_format(cx->env, source, bt, is_enum, NULL);
+		if (PGT_KIND(b.t) == PGK_OTHER)
 			break;
 		*base = b;
 		di = ar_alloc(cx, sizeof(*di));
@@ -323,6 +325,7 @@ static const char *domain_check_sql(struct cx *cx, const char *def, const struct
 		rt->cols[0].name = "value";
 		rt->cols[0].sql = value_sql;
 		rt->cols[0].type = *base;
+		rt->cols[0].type.domain = NULL; /* VALUE is of the base type */
 		rt->cols[0].unqual = 1;
 		scope_add(cx, sc, rt);
 		struct expr *c = compile_cond(cx, sc, val, EK_WHERE, "CHECK");
@@ -395,6 +398,8 @@ int cast_to_domain(struct cx *cx, struct expr *e, const char *name, struct expr 
 	 * to a varchar(8) domain is 'ABCDEFGH'), then the domain's checks */
 	if ((e = coerce_to(cx, e, &base, CC_EXPLICIT, NULL)))
 		*out = domain_guard(cx, d, &base, e);
+	if (*out && base.t == PGK_ENUM)
+		(*out)->type.domain = d->name; /* anyenum does not take it */
 	return 1;
 }
 
@@ -427,6 +432,8 @@ static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int 
 		r->cols[i].type = ct_from_format(cx->env, t->source, c->pg_type, c->is_enum, c->enum_type);
 		if (r->cols[i].type.t == PGK_OTHER)
 			r->cols[i].domain = find_domain(cx, t->source, c->pg_type, &r->cols[i].type);
+		if (r->cols[i].domain && r->cols[i].type.t == PGK_ENUM)
+			r->cols[i].type.domain = r->cols[i].domain->name;
 		r->cols[i].default_expr = c->default_expr;
 		r->cols[i].identity = c->identity ? c->identity[0] : 0;
 		r->cols[i].sequence = c->sequence;
@@ -2378,6 +2385,18 @@ static int unique_sets(struct cx *cx, const struct rel *r, int **sets, int *lens
 	return 0;
 }
 
+/* How many of a row's values (given, then defaults) are volatile. */
+static int volatile_values(struct expr **given, int ngiven, struct expr **defs, int ndefs)
+{
+	int n = 0;
+
+	for (int k = 0; k < ngiven; k++)
+		n += (given[k]->flags & X_VOLATILE) != 0;
+	for (int k = 0; k < ndefs; k++)
+		n += (defs[k]->flags & X_VOLATILE) != 0;
+	return n;
+}
+
 static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 {
 	const cJSON *rv = pj_get(b, "relation"), *rvb = rv, *it;
@@ -2522,13 +2541,34 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	sb_adds(out, with->buf);
 	sb_release(with);
 	sb_addf(out, "INSERT INTO %s AS %s (", qident(cx, r->sql_name), qident(cx, r->name));
-	int first = 1;
-	for (int k = 0; k < nsrc; k++) {
-		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[cols[k]].name));
-		first = 0;
+	/* The order the row's values are evaluated in (a nextval() default
+	 * before or after a currval() in a given value): one VALUES row is
+	 * PostgreSQL's target list, which the rewriter puts in the table's
+	 * column order; several VALUES rows and a SELECT are evaluated first,
+	 * the omitted columns' defaults after them.  ord[j] >= 0 is given
+	 * value ord[j], < 0 default -1 - ord[j]. */
+	int nord = nsrc + ndefs;
+	int *ord = ar_alloc(cx, sizeof(int) * (size_t)(nord + 1));
+	for (int k = 0; k < nsrc; k++)
+		ord[k] = k;
+	for (int k = 0; k < ndefs; k++)
+		ord[nsrc + k] = -1 - k;
+	if (rows && nrows == 1) {
+		for (int j = 1; j < nord; j++) /* insertion sort by column number */
+			for (int m = j; m > 0; m--) {
+				int a = ord[m - 1] >= 0 ? cols[ord[m - 1]] : defcols[-1 - ord[m - 1]];
+				int z = ord[m] >= 0 ? cols[ord[m]] : defcols[-1 - ord[m]];
+				if (a <= z)
+					break;
+				int t = ord[m];
+				ord[m] = ord[m - 1];
+				ord[m - 1] = t;
+			}
 	}
-	for (int k = 0; k < ndefs; k++) {
-		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[defcols[k]].name));
+	int first = 1;
+	for (int j = 0; j < nord; j++) {
+		int c = ord[j] >= 0 ? cols[ord[j]] : defcols[-1 - ord[j]];
+		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[c].name));
 		first = 0;
 	}
 	if (first) {
@@ -2536,18 +2576,26 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		out->len -= strlen(" (");
 		out->buf[out->len] = '\0';
 		sb_adds(out, " DEFAULT VALUES");
+	} else if (rows && nrows == 1 && volatile_values(rows[0], nsrc, defs, ndefs) > 1) {
+		/* SQLite computes an INTEGER PRIMARY KEY's value after the
+		 * row's other columns; a row made by a subquery it does not
+		 * flatten is computed in the column order above (the rowid's
+		 * nextval() before another column's currval()) */
+		sb_adds(out, ") SELECT * FROM (SELECT ");
+		for (int j = 0; j < nord; j++) {
+			if (j)
+				sb_adds(out, ", ");
+			ex_print(out, ord[j] >= 0 ? rows[0][ord[j]] : defs[-1 - ord[j]]);
+		}
+		sb_adds(out, " LIMIT -1 OFFSET 0) WHERE true");
 	} else if (rows) {
 		sb_adds(out, ") VALUES ");
 		for (int ri = 0; ri < nrows; ri++) {
 			sb_adds(out, ri ? ", (" : "(");
-			for (int k = 0; k < nsrc; k++) {
-				if (k)
+			for (int j = 0; j < nord; j++) {
+				if (j)
 					sb_adds(out, ", ");
-				ex_print(out, rows[ri][k]);
-			}
-			for (int k = 0; k < ndefs; k++) {
-				sb_adds(out, k || nsrc ? ", " : "");
-				ex_print(out, defs[k]);
+				ex_print(out, ord[j] >= 0 ? rows[ri][ord[j]] : defs[-1 - ord[j]]);
 			}
 			sb_addch(out, ')');
 		}

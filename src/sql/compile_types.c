@@ -80,7 +80,7 @@ static const struct { const char *name; int kind; } type_aliases[] = {
 
 struct ctype ct_make(int t)
 {
-	struct ctype c = { t, -1, -1, NULL };
+	struct ctype c = { t, -1, -1, NULL, NULL };
 	return c;
 }
 
@@ -147,6 +147,8 @@ const char *ct_name(struct cx *cx, const struct ctype *t, int mods)
 	int k = PGT_KIND(t->t);
 	const char *base = t->name && (k == PGK_ENUM || k == PGK_OTHER)
 		? t->name : kinds[k].name;
+	if (k == PGK_ENUM && t->domain && !PGT_IS_ARRAY(t->t))
+		return t->domain;
 	if (k == PGK_ENUM && strchr(base, '.'))
 		base = strchr(base, '.') + 1; /* "source.type": PostgreSQL says "type" */
 	if (PGT_IS_ARRAY(t->t) && k == PGK_ANYELEMENT) {
@@ -168,7 +170,8 @@ const char *ct_name(struct cx *cx, const struct ctype *t, int mods)
 	} else {
 		sb_adds(&sb, base);
 	}
-	if (PGT_IS_ARRAY(t->t))
+	/* an unmodelled array type's name is its format_type: "year[]" */
+	if (PGT_IS_ARRAY(t->t) && !(k == PGK_OTHER && sb.len > 2 && !strcmp(sb.buf + sb.len - 2, "[]")))
 		sb_adds(&sb, "[]");
 	return ar_sb(cx, &sb);
 }
@@ -631,8 +634,17 @@ struct expr *coerce_to(struct cx *cx, struct expr *e, const struct ctype *to,
 	struct ctype base = *to;
 	if (!e)
 		return NULL;
-	if (to->t == PGK_UNKNOWN || ct_same_mod(&e->type, to))
+	if (to->t == PGK_UNKNOWN)
 		return e;
+	if (ct_same_mod(&e->type, to)) {
+		if (e->type.domain == to->domain)
+			return e;
+		/* r::rating of a domain over rating: the base type */
+		struct expr *c = ar_alloc(cx, sizeof(*c));
+		*c = *e;
+		c->type.domain = to->domain;
+		return c;
+	}
 	if (ex_is_null(e) && (e->kind == E_NULL || can_coerce(cx, &e->type, to, cc)))
 		return ex_keep(cx, ex_null(cx, to, e->loc), &e, 1); /* casts are strict: NULL stays NULL */
 	if (e->kind == E_UNKNOWN)
@@ -789,7 +801,7 @@ static int arg_accepts(struct cx *cx, const struct ctype *a, int ct)
 	if (k == PGK_ANYELEMENT)
 		return PGT_IS_ARRAY(ct) ? PGT_IS_ARRAY(a->t) : 1;
 	if (k == PGK_ANYENUM)
-		return a->t == PGK_ENUM;
+		return a->t == PGK_ENUM && !a->domain;
 	if (k == PGK_ANYRANGE)
 		return category_of(a->t) == 'R';
 	struct ctype c = ct_make(ct);

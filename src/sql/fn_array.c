@@ -41,11 +41,23 @@ static void result_array(sqlite3_context *ctx, const struct pgarr *a)
 	sqlite3_result_text(ctx, s, (int)len, free);
 }
 
+/* Equal labels are equal enum values: the compiler passes enums only to
+ * equality (= and <>), whose answer needs no label order. */
+static int kind_compare(enum pgkind kind, const char *a, size_t alen, const char *b,
+			size_t blen, int *cmp)
+{
+	if (kind == PGK_ENUM) {
+		*cmp = alen == blen && !memcmp(a, b, alen) ? 0 : 1;
+		return 0;
+	}
+	return fnv_compare(kind, a, alen, b, blen, cmp);
+}
+
 /* Element equality by kind; kinds without an order compare as text. */
 static int elem_cmp(sqlite3_context *ctx, enum pgkind kind, const struct pgarr_elem *a,
 		    const char *b, size_t blen, int *cmp)
 {
-	if (fnv_compare(kind, a->s, a->len, b, blen, cmp)) {
+	if (kind_compare(kind, a->s, a->len, b, blen, cmp)) {
 		pgfn_error(ctx, "could not identify a comparison function for type %s", fnv_type_name(kind));
 		return -1;
 	}
@@ -215,7 +227,7 @@ static void fn_any_all(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			saw_null = 1;
 			continue;
 		}
-		if (fnv_compare(kind, x, xlen, a.elems[i].s, a.elems[i].len, &cmp)) {
+		if (kind_compare(kind, x, xlen, a.elems[i].s, a.elems[i].len, &cmp)) {
 			pgfn_error(ctx, "could not identify a comparison function for type %s", fnv_type_name(kind));
 			goto cleanup;
 		}

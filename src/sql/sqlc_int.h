@@ -38,6 +38,8 @@ struct ctype {
 	int t;             /* PGT type */
 	int mod1, mod2;    /* typmod: length, precision (numeric, time), scale; -1 none */
 	const char *name;  /* enum "source.type", other types' format_type text; else NULL */
+	const char *domain; /* a column's domain over an enum: its name (anyenum does
+			     * not take a domain, PostgreSQL's operators refuse it) */
 };
 
 enum coerce_ctx { CC_IMPLICIT, CC_ASSIGN, CC_EXPLICIT };

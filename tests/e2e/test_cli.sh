@@ -110,7 +110,7 @@ jt() { sqlite3 :memory: "SELECT json_type(readfile('$1'), '$2')"; }
 t_json_for_snapshot_run_approve_push_rollback() {
 	dd -q init plan --table users
 	echo "UPDATE users SET email = 'j@x';" >plan/steps/001_first.sql
-	pg_psql -q -d postgres -c "CREATE DATABASE jtarget TEMPLATE app"
+	pg_psql -q -d postgres -c "CREATE DATABASE jtarget TEMPLATE app STRATEGY FILE_COPY"
 	dd snapshot --plan plan -d app -o s.db --json >snap.json
 	dd run s.db --plan plan --json >run.json
 	dd approve s.db --by Ann --json >approve.json

@@ -33,7 +33,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -q -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE app"; }
+newdb() { pg_psql -q -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE app STRATEGY FILE_COPY"; }
 q() { pg_psql -X -A -t -d "$1" -c "$2"; }
 # nothing_sent DB: no ledger schema and the rows as loaded
 nothing_sent() {
@@ -72,7 +72,7 @@ t_changed_type_and_nullability_refuse_with_the_list() {
 
 t_missing_table_column_key_and_type_refuse() {
 	cp "$FIX/s.db" s.db
-	pg_psql -q -d postgres -c "CREATE DATABASE bare"
+	pg_psql -q -d postgres -c "CREATE DATABASE bare STRATEGY FILE_COPY"
 	q bare "CREATE TABLE users (id int, email text NOT NULL, v text)" >/dev/null
 	run dd push s.db -d bare --yes
 	assert_status 3
@@ -178,7 +178,7 @@ t_drift_command_lists_differences_and_sends_nothing() {
 # A source with a trigger, row-level security and a policy: the snapshot
 # records them, and any difference in the target is drift (not benign).
 rules_source() {
-	pg_psql -q -d postgres -c "DROP DATABASE IF EXISTS rules" -c "CREATE DATABASE rules"
+	pg_psql -q -d postgres -c "DROP DATABASE IF EXISTS rules" -c "CREATE DATABASE rules STRATEGY FILE_COPY"
 	pg_psql -q -d rules <<-'SQL'
 		CREATE TABLE docs (id int PRIMARY KEY, owner text, body text, updated timestamptz);
 		CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS

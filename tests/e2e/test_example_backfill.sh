@@ -27,7 +27,7 @@ setup_file() {
 teardown_file() { pg_stop; }
 
 fresh_db() { # NAME TEMPLATE
-	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE \"$2\"" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE \"$2\" STRATEGY FILE_COPY" >/dev/null
 }
 
 stage_cloud() { # [LOCAL_DB CLOUD_DB]

@@ -21,7 +21,7 @@ teardown_file() { pg_stop; }
 
 # A fresh copy of the pre-baseline database.
 fresh_db() {
-	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE pristine" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE pristine STRATEGY FILE_COPY" >/dev/null
 }
 
 # ------------------------------------------------------------------ offline

@@ -206,7 +206,7 @@ verify_migrated() {
 # the ledger, not by drift (the gate is gone by then).
 t_pg_batched_push_killed_resumed_and_rolled_back() {
 	local url pid holder i waiting=0
-	pg_psql -d postgres -c "CREATE DATABASE target TEMPLATE pristine" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE target TEMPLATE pristine STRATEGY FILE_COPY" >/dev/null
 	url=$(pg_url target)
 	pg_image target "${TABLES[@]}" >before.txt
 	# the gate is in the target before the snapshot: a trigger added after

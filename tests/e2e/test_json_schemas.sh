@@ -39,7 +39,7 @@ plan() {
 }
 
 t_every_command_matches_its_schema() {
-	pg_psql -q -d postgres -c "CREATE DATABASE j1 TEMPLATE app"
+	pg_psql -q -d postgres -c "CREATE DATABASE j1 TEMPLATE app STRATEGY FILE_COPY"
 	plan
 	dd snapshot --plan p -d j1 -o s.db --json >snapshot.json
 	dd status s.db --json >status1.json
@@ -73,7 +73,7 @@ t_every_command_matches_its_schema() {
 }
 
 t_failures_match_too_and_stdout_is_json_alone() {
-	pg_psql -q -d postgres -c "CREATE DATABASE j2 TEMPLATE app"
+	pg_psql -q -d postgres -c "CREATE DATABASE j2 TEMPLATE app STRATEGY FILE_COPY"
 	plan
 	dd -q snapshot --plan p -d j2 -o s.db
 	dd -q run s.db --plan p

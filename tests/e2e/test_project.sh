@@ -14,7 +14,7 @@ setup_file() {
 		CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL);
 		INSERT INTO users VALUES (1, 'a@x'), (2, 'b@x');
 	SQL
-	pg_psql -q -d postgres -c "CREATE DATABASE other TEMPLATE app"
+	pg_psql -q -d postgres -c "CREATE DATABASE other TEMPLATE app STRATEGY FILE_COPY"
 }
 
 teardown_file() { pg_stop; }

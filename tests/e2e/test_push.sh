@@ -72,7 +72,7 @@ check_ok() {
 		SELECT 'test', run, hash, 'all', ${2:-0}, 0, 1 FROM dd_changeset"
 }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src"; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY"; }
 stage() { cp "$FIX/${2:-s.db}" "$T/${1:-s.db}"; }
 q() { pg_psql -X -A -t -d "$1" -c "$2"; }
 # dump DB: the four tables' data and sequences, rows sorted (COPY writes

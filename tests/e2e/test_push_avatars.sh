@@ -23,7 +23,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 
 t_push_the_avatars_example() {
 	newdb t_avatars

@@ -54,12 +54,12 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 
 # the expected target: the same SQL applied by PostgreSQL itself (with its
 # own order, deferring nothing: it writes the head after its employee)
 expected() {
-	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null
 	pg_psql -d "$1" >/dev/null <<-'SQL'
 		BEGIN;
 		INSERT INTO departments VALUES (3, 'Support', NULL);

@@ -42,7 +42,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 q() { pg_psql -X -A -t -d "$1" -c "$2"; }
 state() { q "$1" "SELECT string_agg(id || ':' || name || ':' || coalesce(n::text, '-'), ',' ORDER BY id) FROM items"
 	q "$1" "SELECT string_agg(k || ':' || coalesce(body, '-'), ',' ORDER BY k) FROM notes"; }

@@ -48,7 +48,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 multiset() { pgq "$1" "$MULTISET"; }
 
 # a staging file whose change set is run, checked and approved

@@ -44,7 +44,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 
 seqs() {
 	pgq "$1" "SELECT string_agg(format('%s=%s', sequencename, coalesce(last_value::text, '-')), ' '

@@ -56,7 +56,7 @@ setup_file() {
 
 teardown_file() { pg_stop; }
 
-newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src" >/dev/null; }
+newdb() { pg_psql -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE src STRATEGY FILE_COPY" >/dev/null; }
 
 t_triggers_fire_and_the_ledger_keeps_what_they_wrote() {
 	newdb t_trig
@@ -177,8 +177,8 @@ t_not_null_column_filled_by_a_before_insert_trigger() {
 		CREATE TRIGGER tag_slug BEFORE INSERT ON tag FOR EACH ROW EXECUTE FUNCTION slugify();
 		INSERT INTO tag (id, name) VALUES (1, 'One');
 	SQL
-	pg_psql -d postgres -c 'CREATE DATABASE slugs_oracle TEMPLATE slugs' >/dev/null
-	pg_psql -d postgres -c 'CREATE DATABASE slugs_target TEMPLATE slugs' >/dev/null
+	pg_psql -d postgres -c 'CREATE DATABASE slugs_oracle TEMPLATE slugs STRATEGY FILE_COPY' >/dev/null
+	pg_psql -d postgres -c 'CREATE DATABASE slugs_target TEMPLATE slugs STRATEGY FILE_COPY' >/dev/null
 	# PostgreSQL: the statement without the column succeeds
 	pgq slugs_oracle "INSERT INTO tag (id, name) VALUES (2, 'Two')" >/dev/null
 	assert_eq "1|One|one

@@ -127,7 +127,7 @@ probe_is() { # DB DIR WANT STEP: the change's probe returns WANT (target_sql has
 	if [ "$got" = "$3" ]; then ok "$name: probe $4 is $3"; else not_ok "$name: probe $4 is $3" "got: $got"; fi
 }
 
-if out=$(psql_db postgres -c "CREATE DATABASE base" && psql_db base -f "$work/cases/base.sql"); then
+if out=$(psql_db postgres -c "CREATE DATABASE base STRATEGY FILE_COPY" && psql_db base -f "$work/cases/base.sql"); then
 	ok "base schema loads"
 else
 	not_ok "base schema loads" "$out"
@@ -141,7 +141,7 @@ for dir in "$work"/cases/[0-9]*_*/; do
 	db=c_${name%%_*}
 	skipped=
 	[ -e "$dir/skipped" ] && skipped=1
-	if ! out=$(psql_db postgres -c "CREATE DATABASE $db TEMPLATE base"); then
+	if ! out=$(psql_db postgres -c "CREATE DATABASE $db TEMPLATE base STRATEGY FILE_COPY"); then
 		not_ok "$name: copy the base database" "$out"
 		continue
 	fi

@@ -73,7 +73,7 @@ t_nextval_gives_what_postgresql_gives() {
 	draws "$step"
 	assert_status 0
 	# the same calls, by PostgreSQL, on a copy
-	pg_psql -d postgres -c "CREATE DATABASE shop2 TEMPLATE shop"
+	pg_psql -d postgres -c "CREATE DATABASE shop2 TEMPLATE shop STRATEGY FILE_COPY"
 	expected=$(for c in "${calls[@]}"; do echo "SELECT $c;"; done | pg_psql -At -d shop2)
 	assert_eq "$expected" "$(sqlite3 d.db "SELECT v FROM got ORDER BY n")"
 }

@@ -115,7 +115,7 @@ DELETE FROM payment WHERE id = 4;"
 	run dd changes s.db --table payment
 	assert_status 0
 	dd -q approve s.db --by Ann
-	pg_psql -d postgres -c "CREATE DATABASE pay_target TEMPLATE app" -c "CREATE DATABASE pay_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE pay_target TEMPLATE app STRATEGY FILE_COPY" -c "CREATE DATABASE pay_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	run dd push s.db --target "dbname=pay_target" --yes
 	assert_status 0
 	# PostgreSQL routed every row: the same statements on a copy give the same partitions
@@ -153,7 +153,7 @@ UPDATE reading SET sensor = 4 WHERE id = 2;"
 	run dd approve s.db --by Ann
 	assert_status 1
 	# PostgreSQL agrees: both rows fit no partition
-	pg_psql -d postgres -c "CREATE DATABASE r_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE r_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	run pg_psql -d r_oracle -c "INSERT INTO reading VALUES (9, 7, 1)"
 	assert_err_contains 'no partition of relation "reading" found for row'
 	run pg_psql -d r_oracle -c "UPDATE reading SET sensor = 4 WHERE id = 2"
@@ -170,7 +170,7 @@ t_row_outside_a_date_partition_fails_offline() {
 	assert_out_matches "check payment_partition_bounds +error +fail +1  \(9, 2031-01-01\)"
 	run dd approve s.db --by Ann
 	assert_status 1
-	pg_psql -d postgres -c "CREATE DATABASE date_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE date_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	run pg_psql -d date_oracle -c "INSERT INTO payment VALUES (9, '2031-01-01', 1, 1.00)"
 	assert_err_contains 'no partition of relation "payment" found for row'
 	run pg_psql -d date_oracle -c "INSERT INTO payment VALUES (10, '2024-12-31', 1, 1.00)"
@@ -185,7 +185,7 @@ t_row_outside_the_targets_partitions_is_refused_at_push() {
 	run dd run s.db --plan p
 	assert_status 0
 	dd -q approve s.db --by Ann
-	pg_psql -d postgres -c "CREATE DATABASE out_target TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE out_target TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	pg_psql -d out_target -c "ALTER TABLE payment_2025 DETACH PARTITION payment_2025_rest" >/dev/null
 	run dd push s.db --target "dbname=out_target" --yes
 	assert_status 3
@@ -205,7 +205,7 @@ item_plan() { # STEP_SQL
 
 # pg_refusal SQL: PostgreSQL's own error for a statement, on a throwaway copy
 pg_refusal() {
-	pg_psql -d postgres -c "DROP DATABASE IF EXISTS gen_oracle" -c "CREATE DATABASE gen_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "DROP DATABASE IF EXISTS gen_oracle" -c "CREATE DATABASE gen_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	{ pg_psql -d gen_oracle -c "$1" 2>&1 >/dev/null || true; } | sed -n 's/^.*ERROR:  //p'
 }
 
@@ -253,7 +253,7 @@ INSERT INTO item VALUES (4, NULL, 1.25, 3, DEFAULT, DEFAULT);"
 	dd -q snapshot --plan p --source "$(APP)" -o s.db
 	run dd run s.db --plan p
 	assert_status 0
-	pg_psql -d postgres -c "CREATE DATABASE gen_target TEMPLATE app" -c "CREATE DATABASE gen_oracle2 TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE gen_target TEMPLATE app STRATEGY FILE_COPY" -c "CREATE DATABASE gen_oracle2 TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	pg_psql -d gen_oracle2 -c "$step" >/dev/null
 	# the working table holds what PostgreSQL computes
 	assert_eq "$(rows gen_oracle2 "$ITEM_ROWS")" "$(sqlite3 -separator '|' s.db 'SELECT id, name, price, qty, total, label FROM item ORDER BY id')"
@@ -328,7 +328,7 @@ DELETE FROM ukey WHERE b = 1;"
 	assert_status 0
 	assert_eq "D I U" "$(sqlite3 s.db "SELECT group_concat(op, ' ') FROM (SELECT op FROM dd_change ORDER BY op)")"
 	dd -q approve s.db --by Ann
-	pg_psql -d postgres -c "CREATE DATABASE ukey_target TEMPLATE app" -c "CREATE DATABASE ukey_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE ukey_target TEMPLATE app STRATEGY FILE_COPY" -c "CREATE DATABASE ukey_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	run dd push s.db --target "dbname=ukey_target" --yes
 	assert_status 0
 	pg_psql -d ukey_oracle -c "$step" >/dev/null
@@ -363,7 +363,7 @@ DELETE FROM tag WHERE code = 'blue' AND lang = 'en';"
 	dd -q snapshot --plan p --fixture fx -o f.db
 	assert_eq '["code","lang"]' "$(sqlite3 f.db "SELECT key_columns FROM dd_table WHERE name = 'tag'")"
 	dd -q approve s.db --by Ann
-	pg_psql -d postgres -c "CREATE DATABASE tag_target TEMPLATE app" -c "CREATE DATABASE tag_oracle TEMPLATE app" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE tag_target TEMPLATE app STRATEGY FILE_COPY" -c "CREATE DATABASE tag_oracle TEMPLATE app STRATEGY FILE_COPY" >/dev/null
 	run dd push s.db --target "dbname=tag_target" --yes
 	assert_status 0
 	pg_psql -d tag_oracle -c "$step" >/dev/null

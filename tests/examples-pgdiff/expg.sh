@@ -152,7 +152,7 @@ expg_compare() {
 	done | grep -oE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' | LC_ALL=C sort -u >"$w/before.uuids"
 	# --- PostgreSQL: NAME_pg, every other source as a schema of its name
 	# (a source's file is loaded into a fresh schema public, renamed after)
-	_expg_psql -d postgres -c "CREATE DATABASE \"${name}_pg\" TEMPLATE \"${name}_$target\"" >/dev/null
+	_expg_psql -d postgres -c "CREATE DATABASE \"${name}_pg\" TEMPLATE \"${name}_$target\" STRATEGY FILE_COPY" >/dev/null
 	for src in "${sources[@]}"; do
 		f=$(printf '%s\n' "$@" | sed -n "s/^$src=//p")
 		if ! _expg_psql -d "${name}_pg" -c "ALTER SCHEMA public RENAME TO expg_target" -c "CREATE SCHEMA public" >/dev/null ||

@@ -62,3 +62,21 @@ INSERT INTO loans VALUES
 	(6, 7, 'bob', 0.05, '2024-12-31 23:59:59+00', '2025-01-14', false),
 	(7, 9, 'dan', 3.00, '2023-10-29 01:30:00+00', '2023-11-12', true),
 	(8, 1, 'ANA', 0.49, '2024-06-15 12:00:00+00', '2024-06-29', false);
+
+-- Domains over a base type and over an enum (PostgreSQL's operators on
+-- enums take no domain over one: `audience > 'G'` is refused).
+CREATE DOMAIN pubyear AS integer CHECK (VALUE >= 1450 AND VALUE <= 2100);
+CREATE DOMAIN kidrating AS rating CHECK (VALUE <= 'PG');
+
+CREATE TABLE editions (
+	id integer PRIMARY KEY,
+	book_id integer REFERENCES books (id),
+	year pubyear,
+	audience kidrating,
+	label varchar(20)
+);
+
+INSERT INTO editions VALUES
+	(1, 1, 1974, 'PG', 'first'),
+	(2, 5, 1965, 'G', NULL),
+	(3, 8, NULL, NULL, 'none');

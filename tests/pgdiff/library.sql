@@ -723,3 +723,59 @@ WITH d(bid) AS (DELETE FROM loans WHERE returned RETURNING book_id) UPDATE books
 WITH x(a, b) AS (SELECT 1, 2) INSERT INTO authors (id, name) SELECT a + 500, b::text FROM x
 
 WITH x(a, b, c) AS (SELECT 1, 2) SELECT 1
+
+-- construct: domains over base types and enums
+UPDATE editions SET year = year + 1
+
+UPDATE editions SET year = 1200 WHERE id = 1
+
+UPDATE editions SET year = greatest(year, 1970)
+
+INSERT INTO editions (id, book_id, year, audience) VALUES (4, 2, '1999', 'PG')
+
+UPDATE editions SET audience = 'G' WHERE id = 3
+
+UPDATE editions SET audience = 'R' WHERE id = 1
+
+UPDATE editions SET audience = 'PG'::kidrating
+
+UPDATE editions SET audience = 'G' WHERE audience::rating > 'G'
+
+UPDATE editions SET audience = 'G' WHERE audience > 'G'
+
+UPDATE editions SET audience = 'G' WHERE audience IN ('PG', 'R')
+
+UPDATE editions SET label = (SELECT max(audience) FROM editions)
+
+UPDATE editions SET label = (SELECT max(audience::rating) FROM editions)
+
+UPDATE editions SET label = audience::text
+
+UPDATE editions SET label = coalesce(audience, 'G')::text
+
+UPDATE editions SET label = 'none' WHERE audience IS NULL
+
+UPDATE editions e SET audience = b.rating FROM books b WHERE b.id = e.book_id
+
+UPDATE editions e SET audience = b.rating FROM books b WHERE b.id = e.book_id + 1 AND b.rating <= 'PG'
+
+UPDATE editions SET label = (SELECT audience FROM editions ORDER BY audience DESC NULLS LAST LIMIT 1)
+
+UPDATE editions SET label = 'x' WHERE 'PG'::kidrating < 'G'
+
+UPDATE editions SET label = ('G'::kidrating)::text
+
+UPDATE editions SET audience = 'PG'::kidrating WHERE id = 2
+
+UPDATE editions SET label = 'y' WHERE 'PG'::kidrating::rating > 'G'
+
+-- construct: enum arrays with = ANY / <> ALL
+UPDATE books SET code = 'kid' WHERE rating = ANY ('{G,PG}')
+
+UPDATE books SET code = 'any' WHERE 'R' = ANY (ARRAY[rating, 'G'])
+
+UPDATE books SET code = 'all' WHERE rating <> ALL (ARRAY['R', 'NC-17']::rating[])
+
+UPDATE books SET code = 'rem' WHERE cardinality(array_remove(ARRAY[rating, 'PG'], 'PG')) = 0
+
+UPDATE books SET pages = array_position(ARRAY['G', 'PG', 'PG-13', 'R']::rating[], rating)

@@ -182,7 +182,7 @@ pgdiff_push() {
 	tgt=${db}_target
 	_pgdiff_split "$file" "$dir"
 	_pgdiff_pg "$s" "$dir"
-	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $db" >/dev/null
+	_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" -c "CREATE DATABASE $tgt TEMPLATE $db STRATEGY FILE_COPY" >/dev/null
 	_pgdiff_dump "$tgt" "$dir" >"$dir/before.rows"
 	while read -r n line; do
 		[[ -f $dir/pg/$n && $(head -c 6 "$dir/pg/$n") != "ERROR " ]] || continue
@@ -226,7 +226,7 @@ pgdiff_push() {
 		if [[ $out == *"rollback"* ]]; then
 			# a target left changed would spoil every later case
 			_pgdiff_psql -d postgres -c "DROP DATABASE IF EXISTS $tgt" \
-				-c "CREATE DATABASE $tgt TEMPLATE $db" >/dev/null
+				-c "CREATE DATABASE $tgt TEMPLATE $db STRATEGY FILE_COPY" >/dev/null
 		fi
 	done <"$dir/index"
 	echo "$name (push): $equal equal, $differ differ"

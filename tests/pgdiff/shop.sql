@@ -79,6 +79,22 @@ INSERT INTO audit (what) VALUES (NULL)
 -- construct: nextval, currval
 INSERT INTO order_lines (id, order_id, sku, price) VALUES (nextval('line_seq'), 2, 'SEQ', 1)
 
+-- one VALUES row is evaluated in the table's column order: the key's
+-- nextval() default before the currval() of a later column
+INSERT INTO customers (email, tier) VALUES ('seq@x', currval('customers_id_seq'))
+
+INSERT INTO order_lines (order_id, sku, price) VALUES (2, 'L' || currval('line_seq'), currval('line_seq') / 100.0)
+
+INSERT INTO order_lines (order_id, sku, price) VALUES (2, 'L' || currval('line_seq'), 1) ON CONFLICT (order_id, sku) DO NOTHING
+
+-- several VALUES rows and INSERT ... SELECT: the given values first, the
+-- omitted columns' defaults after them
+INSERT INTO customers (email, name) VALUES ('s0@x', 'zero');
+INSERT INTO customers (email, tier) VALUES ('s1@x', currval('customers_id_seq')), ('s2@x', currval('customers_id_seq'))
+
+INSERT INTO customers (email, name) VALUES ('s0@x', 'zero');
+INSERT INTO customers (email, tier) SELECT 's' || n || '@y', currval('customers_id_seq') FROM generate_series(1, 3) n
+
 -- updates
 UPDATE customers SET credit = credit + 0.005
 

@@ -465,7 +465,7 @@ static void test_compile_outputs(void **state)
 	assert_sql("SELECT * FROM dd_pristine__books",
 		   "SELECT \"dd_pristine__books\".\"id\" AS \"id\", \"dd_pristine__books\".\"title\" AS \"title\", \"dd_pristine__books\".\"price\" AS \"price\", \"dd_pristine__books\".\"code\" AS \"code\", \"dd_pristine__books\".\"isbn\" AS \"isbn\", \"dd_pristine__books\".\"published\" AS \"published\", \"dd_pristine__books\".\"active\" AS \"active\", \"dd_pristine__books\".\"qty\" AS \"qty\", \"dd_pristine__books\".\"created\" AS \"created\", \"dd_pristine__books\".\"mood\" AS \"mood\" FROM \"dd_pristine__books\" AS \"dd_pristine__books\"");
 	assert_sql("INSERT INTO books (title, price) VALUES ('x', 1.234)",
-		   "INSERT INTO \"books\" AS \"books\" (\"title\", \"price\", \"id\", \"active\", \"qty\", \"created\") VALUES ('x', '1.23', pg_sqlc_not_null(t_int84(pg_nextval('books_id_seq')), 'null value in column \"id\" of relation \"books\" violates not-null constraint'), 1, 0, t_now())");
+		   "INSERT INTO \"books\" AS \"books\" (\"id\", \"title\", \"price\", \"active\", \"qty\", \"created\") VALUES (pg_sqlc_not_null(t_int84(pg_nextval('books_id_seq')), 'null value in column \"id\" of relation \"books\" violates not-null constraint'), 'x', '1.23', 1, 0, t_now())");
 	assert_sql("INSERT INTO books (id, title) VALUES (1, 'a'), (2, DEFAULT)",
 		   "INSERT INTO \"books\" AS \"books\" (\"id\", \"title\", \"active\", \"qty\", \"created\") VALUES (1, 'a', 1, 0, t_now()), (2, NULL, 1, 0, t_now())");
 	assert_sql("INSERT INTO books VALUES (1, 'a', 2)",
