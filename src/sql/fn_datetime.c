@@ -358,9 +358,19 @@ int dtf_parse(sqlite3_context *ctx, int kind, const char *s, int range,
 		now = PGDT_NO_CLOCK; /* only 'now' and friends need it */
 	if (pgdt_decode(kind, s, strlen(s), dateorder, range, now, v, &why) < 0 &&
 	    dtf_parse_named_zone(kind, s, now, v) < 0) {
+		struct pgdt_value ignored;
+		const char *why2;
+
 		if (!strcmp(why, "interval out of range") ||
 		    !strcmp(why, "the run's clock is not set"))
 			pgfn_error(ctx, "%s", why);
+		else if (dateorder == PGDT_ORDER_NONE &&
+			 pgdt_decode(kind, s, strlen(s), PGDT_MDY, range, now,
+				     &ignored, &why2) == 0)
+			/* only DateStyle's field order was missing */
+			pgfn_error(ctx, "%s: \"%s\" (DateStyle's field order decides it, and the "
+				   "staging file does not record the target's: snapshot again)",
+				   why, s);
 		else
 			pgfn_error(ctx, "%s: \"%s\"", why, s);
 		return -1;
