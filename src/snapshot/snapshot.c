@@ -623,6 +623,25 @@ static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_c
 }
 
 /* Copies the plan's table list for one source into catalog entries. */
+/* A setting as a new session on the server gets it (its reset value),
+ * newly allocated; NULL after pg_error. */
+static char *session_setting(PGconn *conn, const char *name)
+{
+	const char *params[1] = { name };
+	PGresult *r = PQexecParams(conn, "SELECT reset_val FROM pg_settings WHERE name = $1",
+				   1, NULL, params, NULL, NULL, 0);
+	char *v = NULL;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = xstrdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (!v) {
+		char *what = xasprintf("cannot read the server's %s", name);
+		pg_error(conn, what);
+		free(what);
+	}
+	return v;
+}
+
 static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 			      struct plan_source *ps, struct catalog *cat, int *nrefused,
 			      int jobs)
@@ -659,22 +678,11 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	sm->snapshot_at = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	/* a user's session gets DateStyle's reset value (drydock's own
-	 * connections SET theirs): steps' dates are read in its field order */
-	r = PQexec(b->conn, "SELECT reset_val FROM pg_settings WHERE name = 'DateStyle'");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return pg_error(b->conn, "cannot read the server's DateStyle");
-	}
-	sm->datestyle = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	/* to_char's D, G and S print lc_numeric's characters */
-	r = PQexec(b->conn, "SELECT reset_val FROM pg_settings WHERE name = 'lc_numeric'");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		PQclear(r);
-		return pg_error(b->conn, "cannot read the server's lc_numeric");
-	}
-	sm->lc_numeric = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
+	 * connections SET theirs): steps' dates are read in its field
+	 * order; to_char's D, G and S print lc_numeric's characters */
+	if (!(sm->datestyle = session_setting(b->conn, "DateStyle")) ||
+	    !(sm->lc_numeric = session_setting(b->conn, "lc_numeric")))
+		return -1;
 	for (int i = 0; i < ps->ntables; i++) {
 		struct table_meta *t = catalog_add_table(cat);
 		t->source = xstrdup(b->name);

@@ -1277,34 +1277,11 @@ cleanup:
 	sb_release(&num);
 }
 
-static void numeric_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* to_char(number, text); the user data is the number's type (FT_...) */
+static void to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	numeric_to_char(ctx, argv, FT_NUMERIC);
-}
-
-static void int4_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	numeric_to_char(ctx, argv, FT_INT4);
-}
-
-static void int8_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	numeric_to_char(ctx, argv, FT_INT8);
-}
-
-static void float4_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	numeric_to_char(ctx, argv, FT_FLOAT4);
-}
-
-static void float8_to_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	numeric_to_char(ctx, argv, FT_FLOAT8);
+	numeric_to_char(ctx, argv, (int)(intptr_t)sqlite3_user_data(ctx));
 }
 
 int fn_numfmt_register(sqlite3 *db)
@@ -1312,19 +1289,20 @@ int fn_numfmt_register(sqlite3 *db)
 	static const struct {
 		const char *name;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+		int type;
 	} fns[] = {
-		{ "pg_numeric_to_char", numeric_to_char_fn },
-		{ "pg_int4_to_char", int4_to_char_fn },
-		{ "pg_int8_to_char", int8_to_char_fn },
-		{ "pg_float4_to_char", float4_to_char_fn },
-		{ "pg_float8_to_char", float8_to_char_fn },
-		{ "pg_to_number", to_number_fn },
+		{ "pg_numeric_to_char", to_char_fn, FT_NUMERIC },
+		{ "pg_int4_to_char", to_char_fn, FT_INT4 },
+		{ "pg_int8_to_char", to_char_fn, FT_INT8 },
+		{ "pg_float4_to_char", to_char_fn, FT_FLOAT4 },
+		{ "pg_float8_to_char", to_char_fn, FT_FLOAT8 },
+		{ "pg_to_number", to_number_fn, 0 },
 	};
 	int rc = SQLITE_OK;
 
 	for (size_t i = 0; i < ARRAY_SIZE(fns) && rc == SQLITE_OK; i++)
 		rc = sqlite3_create_function(db, fns[i].name, 2,
-					     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-					     fns[i].fn, NULL, NULL);
+					     SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+					     (void *)(intptr_t)fns[i].type, fns[i].fn, NULL, NULL);
 	return rc;
 }

@@ -555,30 +555,16 @@ int stage_write_catalog(sqlite3 *db, const struct catalog *cat)
 		bind_opt(src, 7, s->snapshot_at);
 		if (step_reset(db, src))
 			goto cleanup;
-		if (s->domains) {
-			char *key = xasprintf("domains:%s", s->name);
-			int r = stage_set_meta(db, key, s->domains);
-			free(key);
-			if (r)
-				goto cleanup;
-		}
-		if (s->rules) {
-			char *key = xasprintf("rules:%s", s->name);
-			int r = stage_set_meta(db, key, s->rules);
-			free(key);
-			if (r)
-				goto cleanup;
-		}
-		if (s->datestyle) {
-			char *key = xasprintf("datestyle:%s", s->name);
-			int r = stage_set_meta(db, key, s->datestyle);
-			free(key);
-			if (r)
-				goto cleanup;
-		}
-		if (s->lc_numeric) {
-			char *key = xasprintf("lc_numeric:%s", s->name);
-			int r = stage_set_meta(db, key, s->lc_numeric);
+		/* what else is known of the source: dd_meta "KIND:SOURCE" */
+		const struct { const char *kind, *value; } meta[] = {
+			{ "domains", s->domains }, { "rules", s->rules },
+			{ "datestyle", s->datestyle }, { "lc_numeric", s->lc_numeric },
+		};
+		for (size_t m = 0; m < sizeof(meta) / sizeof(meta[0]); m++) {
+			if (!meta[m].value)
+				continue;
+			char *key = xasprintf("%s:%s", meta[m].kind, s->name);
+			int r = stage_set_meta(db, key, meta[m].value);
 			free(key);
 			if (r)
 				goto cleanup;
