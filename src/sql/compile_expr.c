@@ -738,11 +738,23 @@ static struct expr *compile_in(struct cx *cx, struct scope *sc, const cJSON *b,
 		for (i = 1; i < nconst; i++)
 			if (!(args[i] = coerce_to(cx, consts[i], &r.args[1], CC_IMPLICIT, NULL)))
 				return NULL;
+		/* PostgreSQL builds the whole array before comparing: an item
+		 * computed at run time that fails fails the row although an
+		 * earlier one matched, where SQLite's IN list stops at the
+		 * match.  The items as the rows of a subquery are all computed
+		 * (once: they read no column, and volatile ones stay a list) */
+		int eager = 0, vol = 0;
+		for (i = 1; i < nconst; i++) {
+			eager |= !ex_is_const(args[i]);
+			vol |= (args[i]->flags & X_VOLATILE) != 0;
+		}
+		eager = eager && !vol;
 		struct strbuf *fmt = ar_buf(cx);
-		sb_addf(fmt, "$1 COLLATE $c %sIN (", negate ? "NOT " : "");
+		sb_addf(fmt, "$1 COLLATE $c %sIN (%s", negate ? "NOT " : "",
+			eager ? "SELECT column1 FROM (VALUES " : "");
 		for (i = 1; i < nconst; i++)
-			sb_addf(fmt, "%s$%d", i > 1 ? ", " : "", i + 1);
-		sb_addch(fmt, ')');
+			sb_addf(fmt, eager ? "%s($%d)" : "%s$%d", i > 1 ? ", " : "", i + 1);
+		sb_adds(fmt, eager ? "))" : ")");
 		struct expr *e = ex_tmplv(cx, ar_sb(cx, fmt), &T_BOOL, loc, nconst, args);
 		e->coll = r.coll;
 		terms[nterms++] = ex_fold(cx, e); /* a ScalarArrayOpExpr over constants */

@@ -20,7 +20,7 @@ t_past_fuzz_differences_agree_with_postgresql() {
 		[[ $status == 0 ]] || fail "expression $n differs from PostgreSQL: $expr
 $(cat "$T/out" "$T/err")"
 	done <"$REPO/tests/fuzz-sql/regressions.txt"
-	assert_eq 8 "$n" "expressions replayed"
+	assert_eq 10 "$n" "expressions replayed"
 }
 
 run_tests
