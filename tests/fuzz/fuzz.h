@@ -21,12 +21,16 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A scratch folder for this process, and error output silenced. */
+/* A scratch folder for this process under $TMPDIR (tests/fuzz/run-corpus.sh
+ * points it at a folder it removes), else /tmp; error output silenced. */
 static inline const char *fuzz_dir(void)
 {
-	static char dir[64];
+	static char dir[128];
 	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/dd-fuzz-%d", (int)getpid());
+		const char *base = getenv("TMPDIR");
+		if (!base || !*base || strlen(base) > 100)
+			base = "/tmp";
+		snprintf(dir, sizeof(dir), "%s/dd-fuzz-%d", base, (int)getpid());
 		mkdir_p(dir, 0700);
 		/* the corpus driver silences drydock's error messages here;
 		 * libFuzzer does it with -close_fd_mask=2, keeping its own

@@ -32,7 +32,8 @@ for t in plan fixture rows stage report values sql sqlc; do
 	dirs=()
 	[[ -d tests/fuzz/corpus/$t ]] && dirs+=("tests/fuzz/corpus/$t")
 	[[ $t == stage ]] && dirs+=("$W/stage")
-	if ! "$B/driver_$t" "${dirs[@]}"; then
+	# each driver's scratch folder (fuzz.h) goes under $W, removed on exit
+	if ! TMPDIR=$W "$B/driver_$t" "${dirs[@]}"; then
 		echo "fuzz corpus: target $t failed" >&2
 		status=1
 	fi
