@@ -41,27 +41,28 @@ static void result_array(sqlite3_context *ctx, const struct pgarr *a)
 	sqlite3_result_text(ctx, s, (int)len, free);
 }
 
-/* Equal labels are equal enum values: the compiler passes enums only to
- * equality (= and <>), whose answer needs no label order. */
-static int kind_compare(enum pgkind kind, const char *a, size_t alen, const char *b,
-			size_t blen, int *cmp)
+/* Compares two values of kind; -1 after the error for a kind without a
+ * comparison.  Equal labels are equal enum values: the compiler passes
+ * enums only to equality (= and <>), whose answer needs no label order. */
+static int kind_compare(sqlite3_context *ctx, enum pgkind kind, const char *a, size_t alen,
+			const char *b, size_t blen, int *cmp)
 {
 	if (kind == PGK_ENUM) {
 		*cmp = alen == blen && !memcmp(a, b, alen) ? 0 : 1;
 		return 0;
 	}
-	return fnv_compare(kind, a, alen, b, blen, cmp);
+	if (fnv_compare(kind, a, alen, b, blen, cmp)) {
+		pgfn_error(ctx, "could not identify a comparison function for type %s", fnv_type_name(kind));
+		return -1;
+	}
+	return 0;
 }
 
 /* Element equality by kind; kinds without an order compare as text. */
 static int elem_cmp(sqlite3_context *ctx, enum pgkind kind, const struct pgarr_elem *a,
 		    const char *b, size_t blen, int *cmp)
 {
-	if (kind_compare(kind, a->s, a->len, b, blen, cmp)) {
-		pgfn_error(ctx, "could not identify a comparison function for type %s", fnv_type_name(kind));
-		return -1;
-	}
-	return 0;
+	return kind_compare(ctx, kind, a->s, a->len, b, blen, cmp);
 }
 
 /* Appends runtime value v of kind as an element (NULL for SQL NULL). */
@@ -227,10 +228,8 @@ static void fn_any_all(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			saw_null = 1;
 			continue;
 		}
-		if (kind_compare(kind, x, xlen, a.elems[i].s, a.elems[i].len, &cmp)) {
-			pgfn_error(ctx, "could not identify a comparison function for type %s", fnv_type_name(kind));
+		if (kind_compare(ctx, kind, x, xlen, a.elems[i].s, a.elems[i].len, &cmp))
 			goto cleanup;
-		}
 		holds = op_holds(op, cmp);
 		if (holds < 0) {
 			pgfn_error(ctx, "operator does not exist: %s", op);
