@@ -271,6 +271,8 @@ static const struct domain_info *find_domain(struct cx *cx, const char *source,
 		struct ctype b = ct_from_format(cx->env, source, bt, is_enum, NULL);
 		if (PGT_KIND(b.t) == PGK_OTHER)
 			break;
+		if (is_enum)
+			b.domain = ar_printf(cx, "%s", name); /* anyenum does not take it */
 		*base = b;
 		di = ar_alloc(cx, sizeof(*di));
 		di->name = ar_printf(cx, "%s", name);
@@ -398,8 +400,6 @@ int cast_to_domain(struct cx *cx, struct expr *e, const char *name, struct expr 
 	 * to a varchar(8) domain is 'ABCDEFGH'), then the domain's checks */
 	if ((e = coerce_to(cx, e, &base, CC_EXPLICIT, NULL)))
 		*out = domain_guard(cx, d, &base, e);
-	if (*out && base.t == PGK_ENUM)
-		(*out)->type.domain = d->name; /* anyenum does not take it */
 	return 1;
 }
 
@@ -432,8 +432,6 @@ static struct rel *rel_from_meta(struct cx *cx, const struct table_meta *t, int 
 		r->cols[i].type = ct_from_format(cx->env, t->source, c->pg_type, c->is_enum, c->enum_type);
 		if (r->cols[i].type.t == PGK_OTHER)
 			r->cols[i].domain = find_domain(cx, t->source, c->pg_type, &r->cols[i].type);
-		if (r->cols[i].domain && r->cols[i].type.t == PGK_ENUM)
-			r->cols[i].type.domain = r->cols[i].domain->name;
 		r->cols[i].default_expr = c->default_expr;
 		r->cols[i].identity = c->identity ? c->identity[0] : 0;
 		r->cols[i].sequence = c->sequence;
@@ -2385,6 +2383,13 @@ static int unique_sets(struct cx *cx, const struct rel *r, int **sets, int *lens
 	return 0;
 }
 
+/* Value o of a row in an INSERT's evaluation order: given value o, or
+ * (o < 0) the default -1 - o. */
+static struct expr *row_value(struct expr **given, struct expr **defs, int o)
+{
+	return o >= 0 ? given[o] : defs[-1 - o];
+}
+
 /* How many of a row's values (given, then defaults) are volatile. */
 static int volatile_values(struct expr **given, int ngiven, struct expr **defs, int ndefs)
 {
@@ -2549,26 +2554,28 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 	 * value ord[j], < 0 default -1 - ord[j]. */
 	int nord = nsrc + ndefs;
 	int *ord = ar_alloc(cx, sizeof(int) * (size_t)(nord + 1));
-	for (int k = 0; k < nsrc; k++)
+	int *ocol = ar_alloc(cx, sizeof(int) * (size_t)(nord + 1)); /* ord[j]'s column */
+	for (int k = 0; k < nsrc; k++) {
 		ord[k] = k;
-	for (int k = 0; k < ndefs; k++)
+		ocol[k] = cols[k];
+	}
+	for (int k = 0; k < ndefs; k++) {
 		ord[nsrc + k] = -1 - k;
+		ocol[nsrc + k] = defcols[k];
+	}
 	if (rows && nrows == 1) {
 		for (int j = 1; j < nord; j++) /* insertion sort by column number */
-			for (int m = j; m > 0; m--) {
-				int a = ord[m - 1] >= 0 ? cols[ord[m - 1]] : defcols[-1 - ord[m - 1]];
-				int z = ord[m] >= 0 ? cols[ord[m]] : defcols[-1 - ord[m]];
-				if (a <= z)
-					break;
-				int t = ord[m];
+			for (int m = j; m > 0 && ocol[m - 1] > ocol[m]; m--) {
+				int t = ord[m], tc = ocol[m];
 				ord[m] = ord[m - 1];
+				ocol[m] = ocol[m - 1];
 				ord[m - 1] = t;
+				ocol[m - 1] = tc;
 			}
 	}
 	int first = 1;
 	for (int j = 0; j < nord; j++) {
-		int c = ord[j] >= 0 ? cols[ord[j]] : defcols[-1 - ord[j]];
-		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[c].name));
+		sb_addf(out, "%s%s", first ? "" : ", ", qident(cx, r->cols[ocol[j]].name));
 		first = 0;
 	}
 	if (first) {
@@ -2585,7 +2592,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 		for (int j = 0; j < nord; j++) {
 			if (j)
 				sb_adds(out, ", ");
-			ex_print(out, ord[j] >= 0 ? rows[0][ord[j]] : defs[-1 - ord[j]]);
+			ex_print(out, row_value(rows[0], defs, ord[j]));
 		}
 		sb_adds(out, " LIMIT -1 OFFSET 0) WHERE true");
 	} else if (rows) {
@@ -2595,7 +2602,7 @@ static int compile_insert(struct cx *cx, const cJSON *b, struct strbuf *out)
 			for (int j = 0; j < nord; j++) {
 				if (j)
 					sb_adds(out, ", ");
-				ex_print(out, ord[j] >= 0 ? rows[ri][ord[j]] : defs[-1 - ord[j]]);
+				ex_print(out, row_value(rows[ri], defs, ord[j]));
 			}
 			sb_addch(out, ')');
 		}
