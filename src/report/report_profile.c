@@ -1087,24 +1087,26 @@ static int side_bins(struct side *s, double lo, double hi)
 static int value_text(const struct col *c, sqlite3_stmt *st, int i, struct strbuf *tmp,
 		      const char **s, size_t *len, int *has_int, long long *ival)
 {
-	int type = sqlite3_column_type(st, i);
+	/* one column call, then the value's own accessors: every cell of
+	   both tables passes here, and each column call costs a statement
+	   look-up and an error check */
+	sqlite3_value *v = sqlite3_column_value(st, i);
+	int type = sqlite3_value_type(v);
 	*has_int = 0;
 	if (type == SQLITE_NULL)
 		return 1;
 	if (type == SQLITE_INTEGER && c->ord == ORD_INT) {
-		char buf[24];
-		int n;
-		*ival = sqlite3_column_int64(st, i);
+		*ival = sqlite3_value_int64(v);
 		*has_int = 1;
-		n = fmt_ll(buf, *ival);
 		sb_reset(tmp);
-		sb_add(tmp, buf, (size_t)n);
+		sb_grow(tmp, 24);
+		tmp->len = (size_t)fmt_ll(tmp->buf, *ival);
 	} else if (type == SQLITE_TEXT && (c->type.is_array ||
 					   (c->type.kind != PGK_BOOL && c->type.kind != PGK_JSONB))) {
-		*s = (const char *)sqlite3_column_text(st, i);
-		*len = (size_t)sqlite3_column_bytes(st, i);
+		*s = (const char *)sqlite3_value_text(v);
+		*len = (size_t)sqlite3_value_bytes(v);
 		return 0;
-	} else if (pgtype_to_text(&c->type, sqlite3_column_value(st, i), tmp)) {
+	} else if (pgtype_to_text(&c->type, v, tmp)) {
 		return 1;
 	}
 	*s = tmp->buf;
@@ -1300,20 +1302,27 @@ static void put_utf8(char **o, unsigned cp)
 	*o = p;
 }
 
-/* Returns 0, or -1 when text is not such an array. */
-static int jvals_parse(struct jvals *v, const char *text)
+/* A byte that neither ends a JSON string (or the text) nor starts an escape. */
+static inline int json_plain(char c)
 {
-	size_t tl = text ? strlen(text) : 0;
+	return c != '"' && c != '\\' && c;
+}
+
+/*
+ * Splits text (tl bytes, NUL-terminated) into v.  The values are written
+ * to out: v's own buffer, or text itself (in place: a value is never
+ * longer than its JSON string, so the text is only overwritten where it
+ * has been read; a value without escapes stays where it is and only its
+ * closing quote becomes its NUL).  Returns 0, or -1 when text is not
+ * such an array.
+ */
+static int jvals_split(struct jvals *v, const char *text, char *out)
+{
 	const char *p = text;
-	char *o;
+	char *o = out;
 	v->n = 0;
 	if (!text)
 		return -1;
-	if (v->bufcap < tl + 1) {
-		v->bufcap = tl + 1;
-		v->buf = xrealloc(v->buf, v->bufcap);
-	}
-	o = v->buf;
 	while (*p == ' ')
 		p++;
 	if (*p++ != '[')
@@ -1337,13 +1346,21 @@ static int jvals_parse(struct jvals *v, const char *text)
 		if (*p != '"')
 			return -1;
 		p++;
+		if (out == text)
+			o = (char *)p;  /* in place: the value starts where it is */
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				/* values are short: a byte loop beats strcspn + memcpy */
-				do
-					*o++ = *p++;
-				while (*p && *p != '"' && *p != '\\');
+				/* values are short: a byte loop beats strcspn + memcpy;
+				   in place and before any escape there is nothing to move */
+				if (o == p) {
+					p += strcspn(p, "\"\\");
+					o = (char *)p;
+				} else {
+					do
+						*o++ = *p++;
+					while (json_plain(*p));
+				}
 				continue;
 			}
 			p++;
@@ -1388,6 +1405,23 @@ static int jvals_parse(struct jvals *v, const char *text)
 		v->n++;
 		p++;
 	}
+}
+
+/* jvals_split() into v's buffer. */
+static int jvals_parse_n(struct jvals *v, const char *text, size_t tl)
+{
+	if (!text)
+		return jvals_split(v, NULL, NULL);
+	if (v->bufcap < tl + 1) {
+		v->bufcap = tl + 1;
+		v->buf = xrealloc(v->buf, v->bufcap);
+	}
+	return jvals_split(v, text, v->buf);
+}
+
+static int jvals_parse(struct jvals *v, const char *text)
+{
+	return jvals_parse_n(v, text, text ? strlen(text) : 0);
 }
 
 /* ============================================================== JSON diff */
@@ -1950,9 +1984,8 @@ static uint64_t pair_hash(const struct table_ctx *x, const struct jvals *v, int 
 
 /* The columns a "changed" list names, as indexes into cc (the same
    list repeats for most rows: it is read once). */
-static void changed_columns(struct table_ctx *x, const char *text, struct jvals *tmp)
+static void changed_columns_n(struct table_ctx *x, const char *text, size_t len, struct jvals *tmp)
 {
-	size_t len = text ? strlen(text) : 0;
 	if (x->chg_text.len == len && text && !memcmp(x->chg_text.buf, text, len) && x->chg_cc)
 		return;
 	sb_reset(&x->chg_text);
@@ -1964,7 +1997,7 @@ static void changed_columns(struct table_ctx *x, const char *text, struct jvals 
 	}
 	memset(x->chg_mask, 0, (size_t)x->ncols + 1);
 	x->nchg = 0;
-	if (jvals_parse(tmp, text))
+	if (jvals_parse_n(tmp, text, len))
 		return;
 	for (int k = 0; k < tmp->n; k++)
 		for (int j = 0; j < x->ncc; j++)
@@ -1973,6 +2006,11 @@ static void changed_columns(struct table_ctx *x, const char *text, struct jvals 
 				x->chg_mask[x->cc[j].ci] = 1;
 				break;
 			}
+}
+
+static void changed_columns(struct table_ctx *x, const char *text, struct jvals *tmp)
+{
+	changed_columns_n(x, text, text ? strlen(text) : 0, tmp);
 }
 
 /*
@@ -2318,7 +2356,7 @@ static void feeder_start(struct feeder *f, sqlite3 *db, struct readahead *a, str
  * The next row's fields of r and *bytes, the base of their text; NULL at
  * the end or on an error (r->rc).  A row stays valid until the next call.
  */
-static const struct rafield *ra_next(struct feeder *f, struct readahead *r, const char **bytes)
+static const struct rafield *ra_next(struct feeder *f, struct readahead *r, char **bytes)
 {
 	struct rablock *b;
 	if (!f->threaded) {
@@ -2419,9 +2457,10 @@ enum { RA_SEQ, RA_OP, RA_KEY, RA_OLD, RA_CHANGED, RA_NF };
 
 static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	sqlite3_value *v = sqlite3_column_value(st, i);
+	const char *s = (const char *)sqlite3_value_text(v);
 	if (s)
-		ra_put(b, f, s, (size_t)sqlite3_column_bytes(st, i));
+		ra_put(b, f, s, (size_t)sqlite3_value_bytes(v));
 	else
 		f->isnull = 1;
 }
@@ -2429,6 +2468,7 @@ static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, 
 static void pack_change(struct readahead *r, struct rablock *b, struct rafield *f)
 {
 	const char *op = (const char *)sqlite3_column_text(r->st, 1);
+	struct strbuf *last = r->arg;  /* the last update's "changed" list */
 	memset(f, 0, RA_NF * sizeof(*f));
 	f[RA_SEQ].ival = sqlite3_column_int64(r->st, 0);
 	f[RA_OP].ival = op ? *op : 0;
@@ -2440,6 +2480,25 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 		ra_put_text(b, &f[RA_OLD], r->st, 3);
 	else
 		f[RA_OLD].isnull = 1;
+	if (f[RA_OP].ival == 'U') {
+		/* most updates change the same columns: the list is handed
+		   on once, then said to be the same (ival 1) */
+		sqlite3_value *v = sqlite3_column_value(r->st, 4);
+		const char *s = (const char *)sqlite3_value_text(v);
+		size_t len = s ? (size_t)sqlite3_value_bytes(v) : 0;
+		if (s && last->len == len && len && !memcmp(last->buf, s, len)) {
+			f[RA_CHANGED].ival = 1;
+			return;
+		}
+		sb_reset(last);
+		if (s) {
+			sb_add(last, s, len);
+			ra_put(b, &f[RA_CHANGED], s, len);
+		} else {
+			f[RA_CHANGED].isnull = 1;
+		}
+		return;
+	}
 	ra_put_text(b, &f[RA_CHANGED], r->st, 4);
 }
 
@@ -2447,6 +2506,12 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 static const char *ra_text(const struct rafield *f, const char *bytes)
 {
 	return f->isnull ? NULL : bytes + f->off;
+}
+
+/* A text field read ahead split in place (it is read once). */
+static int ra_jvals(struct jvals *v, const struct rafield *f, char *bytes)
+{
+	return jvals_split(v, f->isnull ? NULL : bytes + f->off, f->isnull ? NULL : bytes + f->off);
 }
 
 /*
@@ -2467,12 +2532,13 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	struct feeder fd = { 0 };
 	struct wpack wp = { x->cols, xcalloc((size_t)x->ncols + 1, sizeof(struct strbuf)) };
 	struct jvals oldv = { 0 }, key = { 0 }, tmp = { 0 }, wv = { 0 };
+	struct strbuf last_changed = STRBUF_INIT;  /* the feeder's */
 	struct wrow w;
 	struct side *same = xcalloc((size_t)x->ncols + 1, sizeof(*same));
 	uint64_t *oldh = xcalloc((size_t)x->ncols + 1, sizeof(*oldh));
 	uint64_t *newh = xcalloc((size_t)x->ncols + 1, sizeof(*newh));
 	const struct rafield *c = NULL, *wf;
-	const char *cb = NULL, *wb = NULL;
+	char *cb = NULL, *wb = NULL;
 	int ret = -1;
 
 	/* the values of rows and columns the migration left alone go to
@@ -2493,19 +2559,19 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	if (ra_prepare(&wr, x->db, sql.buf, NULL, x->ncols, pack_working, &wp) ||
 	    ra_prepare(&cr, x->db, "SELECT seq, op, key, old_row, changed FROM dd_change "
 				   "WHERE tbl = ?1 ORDER BY seq", x->table,
-		       RA_NF, pack_change, NULL))
+		       RA_NF, pack_change, &last_changed))
 		goto cleanup;
 	feeder_start(&fd, x->db, &wr, &cr);
 
 	/* deletes: the rows before */
 	while ((c = ra_next(&fd, &cr, &cb)) && c[RA_OP].ival == 'D') {
-		if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
+		if (ra_jvals(&oldv, &c[RA_OLD], cb) || oldv.n != x->ncols)
 			goto mismatch;
 		for (int i = 0; i < x->ncols; i++)
 			side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
 		change_row(x, c[RA_SEQ].ival, 'D', &oldv, NULL, NULL, NULL);
 	}
-	if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
+	if (c && ra_jvals(&key, &c[RA_KEY], cb))
 		goto mismatch;
 	while ((wf = ra_next(&fd, &wr, &wb))) {
 		for (int i = 0; i < x->ncols; i++) {
@@ -2522,9 +2588,10 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			continue;
 		}
 		if (c[RA_OP].ival == 'U') {
-			if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
+			if (ra_jvals(&oldv, &c[RA_OLD], cb) || oldv.n != x->ncols)
 				goto mismatch;
-			changed_columns(x, ra_text(&c[RA_CHANGED], cb), &tmp);
+			if (!c[RA_CHANGED].ival)
+				changed_columns_n(x, ra_text(&c[RA_CHANGED], cb), (size_t)c[RA_CHANGED].len, &tmp);
 			for (int i = 0; i < x->ncols; i++) {
 				if (!x->chg_mask[i]) {
 					side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
@@ -2548,7 +2615,7 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			goto mismatch;
 		}
 		c = ra_next(&fd, &cr, &cb);
-		if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
+		if (c && ra_jvals(&key, &c[RA_KEY], cb))
 			goto mismatch;
 	}
 	feeder_stop(&fd);
@@ -2576,6 +2643,7 @@ cleanup:
 		sb_release(&wp.tmp[i]);
 	free(wp.tmp);
 	sb_release(&sql);
+	sb_release(&last_changed);
 	wrow_free(&w);
 	jvals_free(&oldv);
 	jvals_free(&key);
