@@ -70,8 +70,18 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
 		h ^= h >> 32;
 	}
 	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
+		/* the last 1-7 bytes as a little-endian word, as memcpy() into
+		   a zeroed word gives them on x86, without a call: two
+		   overlapping 4-byte reads, or the first, middle and last byte */
+		if (len >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, s, 4);
+			memcpy(&hi, s + len - 4, 4);
+			w = (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+		} else {
+			w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
+			    (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
+		}
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 		h ^= h >> 29;
 	}
@@ -86,6 +96,35 @@ static uint64_t rnd_next(uint64_t *state)
 }
 
 /* ============================================================ value maps */
+
+/* Are n bytes at a and b the same?  Values are short: up to 16 bytes are
+   compared a word at a time here, without a call. */
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return x == y && u == v;
+	}
+	if (n >= 4 && n < 8) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + n - 4, 4);
+		memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	return !memcmp(a, b, n);
+}
 
 /*
  * An open-addressing map of values (or of old/new pairs) to counts.  It
@@ -152,8 +191,8 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		if (!m->hs[i])
 			break;
 		if (m->hs[i] == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
-		    x->blen == blen && !memcmp(x->a, a, (size_t)alen) &&
-		    (!b || !memcmp(x->b, b, (size_t)blen))) {
+		    x->blen == blen && bytes_eq(x->a, a, (size_t)alen) &&
+		    (!b || bytes_eq(x->b, b, (size_t)blen))) {
 			x->n++;
 			return x;
 		}
@@ -184,7 +223,7 @@ static struct ventry *vmap_find(const struct vmap *m, uint64_t h, const char *a,
 		struct ventry *x = &m->e[i];
 		if (!m->hs[i])
 			return NULL;
-		if (m->hs[i] == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
+		if (m->hs[i] == h && x->alen == alen && bytes_eq(x->a, a, (size_t)alen))
 			return x;
 	}
 }
@@ -397,9 +436,20 @@ static double num_double(const char *s, size_t len)
 /* Decimal text of v into buf (at least 21 bytes); returns its length. */
 static int fmt_ll(char *buf, long long v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
 	int n = 0, len = 0;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	/* two digits a division (every integer key of a table passes here) */
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		tmp[n++] = pairs[d + 1];
+		tmp[n++] = pairs[d];
+	}
 	do
 		tmp[n++] = (char)('0' + u % 10);
 	while ((u /= 10));
@@ -743,7 +793,20 @@ static size_t utf8_chars(const char *s, size_t len)
 
 static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
 {
-	int r = memcmp(a, b, la < lb ? la : lb);
+	int r;
+	if (la >= 8 && lb >= 8) {
+		/* most values differ in their first 8 bytes: compared as one
+		   big-endian word, without a call */
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+			return x < y ? -1 : 1;
+		}
+	}
+	r = memcmp(a, b, la < lb ? la : lb);
 	return r ? (r < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
 }
 
@@ -2185,7 +2248,7 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
 	for (int k = 0; k < x->nkey; k++) {
 		int i = x->key_pos[k];
 		if (!w->s[i] || !key->s[k] || w->len[i] != key->len[k] ||
-		    memcmp(w->s[i], key->s[k], (size_t)key->len[k]))
+		    !bytes_eq(w->s[i], key->s[k], (size_t)key->len[k]))
 			return 0;
 	}
 	return 1;
