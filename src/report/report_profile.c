@@ -403,9 +403,10 @@ static void xsum_add(struct xsum *s, const char *t, size_t len, long long n)
  * text with at most 15 significant digits and 22 decimals is an exact
  * integer divided by an exact power of ten, one correctly rounded
  * division (Clinger's fast path); anything else goes to strtod().  Every
- * value of a changed numeric column passes here (histograms).
+ * value of a changed numeric column passes here (histograms).  *exact: the
+ * fast path gave it (the text was a plain decimal number).
  */
-static double num_double(const char *s, size_t len)
+static double num_double_x(const char *s, size_t len, int *exact)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 					 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -413,6 +414,7 @@ static double num_double(const char *s, size_t len)
 	uint64_t m = 0;
 	int digits = 0, frac = 0, dot = 0, neg = 0;
 	size_t i = 0;
+	*exact = 0;
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
 	if (i == len)
@@ -430,7 +432,14 @@ static double num_double(const char *s, size_t len)
 		if (digits > 15)
 			return strtod(s, NULL);
 	}
+	*exact = 1;
 	return neg ? -((double)m / pow10[frac]) : (double)m / pow10[frac];
+}
+
+static double num_double(const char *s, size_t len)
+{
+	int exact;
+	return num_double_x(s, len, &exact);
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns its length. */
@@ -712,7 +721,8 @@ struct ext {
 	int set;
 	int has_k, tried;     /* ORD_TIME: decoded (tried: decoding was tried) */
 	__int128 k;           /* ORD_INT, ORD_TIME */
-	double d;             /* ORD_FLOAT */
+	double d;             /* ORD_FLOAT; ORD_NUMERIC when kept for a histogram */
+	int dexact;           /* ORD_NUMERIC: d is plain decimal text correctly rounded */
 };
 
 /* A value's order key, computed at most once. */
@@ -720,6 +730,7 @@ struct vkey {
 	int has_k, tried;
 	__int128 k;
 	double d;
+	int dexact;
 };
 
 /*
@@ -740,6 +751,7 @@ struct hvals {
 struct side {
 	long long rows, nulls;
 	struct vmap vals;     /* exact counts while at most PROFILE_EXACT values */
+	struct ventry *last;  /* ... the entry counted last, or NULL */
 	int flushed;          /* more: the map's entries went into the figures
 				 below, which every later value then updates */
 	int folded;           /* the figures hold every value */
@@ -785,8 +797,16 @@ static void side_free(struct side *s)
 
 static size_t utf8_chars(const char *s, size_t len)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
+	size_t n = 0, i = 0;
+	/* ASCII a word at a time: every byte is a character */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		n += 8;
+	}
+	for (; i < len; i++)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
@@ -848,7 +868,12 @@ static int ext_cmp(const struct col *c, const char *v, size_t len, struct vkey *
 			r = vk->d < e->d ? -1 : vk->d > e->d;
 		break;
 	case ORD_NUMERIC:
-		r = report_numeric_cmp(v, len, e->s, e->len);
+		/* rounding keeps the order: two numbers whose correctly
+		   rounded doubles differ are in the doubles' order */
+		if (vk->dexact && e->dexact && vk->d != e->d)
+			r = vk->d < e->d ? -1 : 1;
+		else
+			r = report_numeric_cmp(v, len, e->s, e->len);
 		break;
 	case ORD_TIME:
 		if (time_text_ordered(c->type.kind, v, len, e->s, e->len))
@@ -883,6 +908,7 @@ static void ext_set(struct ext *e, const char *v, size_t len, const struct vkey 
 	e->set = 1;
 	e->k = vk->k;
 	e->d = vk->d;
+	e->dexact = vk->dexact;
 	e->has_k = vk->has_k;
 	e->tried = vk->tried;
 }
@@ -939,7 +965,7 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 	if (c->ord == ORD_INT)
 		vk.k = has_int ? ival : strtoll(v, NULL, 10);
 	if (c->ord == ORD_FLOAT || s->hist)
-		vk.d = has_int ? (double)ival : num_double(v, len);
+		vk.d = has_int ? (double)ival : num_double_x(v, len, &vk.dexact);
 	/* the order is total and min <= max: below the min is not above the max */
 	if (!s->min.set) {
 		ext_set(&s->min, v, len, &vk);
@@ -994,7 +1020,7 @@ static void side_add_h(struct side *s, const struct col *c, const char *v, size_
 		return;
 	}
 	if (!s->flushed) {
-		if (vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0))
+		if ((s->last = vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0)))
 			return;
 		/* past the bound: counts are no longer kept */
 		side_fold(s, c, 1);
@@ -1003,10 +1029,34 @@ static void side_add_h(struct side *s, const struct col *c, const char *v, size_
 	side_value(s, c, v, len, has_int, ival, 1, h);
 }
 
+/*
+ * side_add_h() with the hash computed only when it is needed: not when
+ * the value is the one the side counted last (a column of few values
+ * often holds one value in row after row).  *h: the value's hash when
+ * known, else 0, set when computed.
+ */
+static void side_add_lazy(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
+			  int has_int, long long ival, uint64_t *h)
+{
+	if (isnull) {
+		side_add_h(s, c, v, len, 1, has_int, ival, 0);
+		return;
+	}
+	if (!s->flushed && s->last && (size_t)s->last->alen == len && bytes_eq(s->last->a, v, len)) {
+		s->rows++;
+		s->last->n++;
+		return;
+	}
+	if (!*h)
+		*h = value_hash(v, len);
+	side_add_h(s, c, v, len, 0, has_int, ival, *h);
+}
+
 static void side_add(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
 		     int has_int, long long ival)
 {
-	side_add_h(s, c, v, len, isnull, has_int, ival, isnull ? 0 : value_hash(v, len));
+	uint64_t h = 0;
+	side_add_lazy(s, c, v, len, isnull, has_int, ival, &h);
 }
 
 /*
@@ -1047,7 +1097,7 @@ static void side_merge(struct side *d, struct side *s, const struct col *c)
 			d->hll[i] = s->hll[i];
 	for (int m = 0; m < 2; m++) {
 		struct ext *e = m ? &s->max : &s->min;
-		struct vkey vk = { e->has_k, e->tried, e->k, e->d };
+		struct vkey vk = { e->has_k, e->tried, e->k, e->d, e->dexact };
 		if (!e->set)
 			continue;
 		if (m ? !d->max.set || ext_cmp(c, e->s, e->len, &vk, &d->max) > 0 :
@@ -1776,6 +1826,7 @@ struct cchange {
 	int ci;                 /* index into cols (by name) */
 	int bi, ai;             /* position in old_row / new_row, -1 when absent */
 	struct vmap trans;
+	struct ventry *last;    /* the transition counted last, or NULL */
 	long long rows, null_to_value, value_to_null;
 	long long first_to_value, first_to_null;   /* seq, 0: none */
 	double max_delta;
@@ -2129,6 +2180,7 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 		const char *o = NULL, *n = NULL;
 		int ol = 0, nl = 0;
 		uint64_t ho, hn;
+		struct ventry *t;
 		if (c->bi >= 0 && c->bi < oldv->n) {
 			o = oldv->s[c->bi];
 			ol = oldv->len[c->bi];
@@ -2138,10 +2190,16 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 			nl = newv->len[c->ai];
 		}
 		c->rows++;
-		ho = !o ? 0 : oldh ? oldh[c->bi] : value_hash(o, (size_t)ol);
-		hn = !n ? 0 : newh ? newh[c->ai] : value_hash(n, (size_t)nl);
-		vmap_add(&c->trans, mix64(ho ^ mix64(hn + (uint64_t)((o ? 1 : 2) + (n ? 4 : 8)))),
-			 o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
+		if ((t = c->last) && t->anull == !o && t->bnull == !n && t->alen == ol && t->blen == nl &&
+		    (!o || bytes_eq(t->a, o, (size_t)ol)) && (!n || bytes_eq(t->b, n, (size_t)nl))) {
+			/* the transition counted last, again */
+			t->n++;
+		} else {
+			ho = !o ? 0 : oldh && oldh[c->bi] ? oldh[c->bi] : value_hash(o, (size_t)ol);
+			hn = !n ? 0 : newh && newh[c->ai] ? newh[c->ai] : value_hash(n, (size_t)nl);
+			c->last = vmap_add(&c->trans, mix64(ho ^ mix64(hn + (uint64_t)((o ? 1 : 2) + (n ? 4 : 8)))),
+					   o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
+		}
 		if (!o && n) {
 			c->null_to_value++;
 			if (!c->first_to_value)
@@ -2661,12 +2719,12 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 						 w.has_int[i], w.ival[i]);
 					continue;
 				}
-				oldh[i] = oldv.s[i] ? value_hash(oldv.s[i], (size_t)oldv.len[i]) : 0;
-				newh[i] = w.s[i] ? value_hash(w.s[i], (size_t)w.len[i]) : 0;
-				side_add_h(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i],
-					   0, 0, oldh[i]);
-				side_add_h(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-					   w.has_int[i], w.ival[i], newh[i]);
+				/* hashes computed here are handed on to change_row() */
+				oldh[i] = newh[i] = 0;
+				side_add_lazy(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i],
+					      0, 0, &oldh[i]);
+				side_add_lazy(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					      w.has_int[i], w.ival[i], &newh[i]);
 			}
 			change_row(x, c[RA_SEQ].ival, 'U', &oldv, &wv, oldh, newh);
 		} else if (c[RA_OP].ival == 'I') {
