@@ -1464,8 +1464,9 @@ static int jvals_split(struct jvals *v, const char *text, char *out)
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				/* values are short: a byte loop beats strcspn + memcpy;
-				   in place and before any escape there is nothing to move */
+				/* in place and before any escape there is nothing to
+				   move: the end is found by strcspn(); else values are
+				   short and a byte loop beats strcspn + memcpy */
 				if (o == p) {
 					p += strcspn(p, "\"\\");
 					o = (char *)p;
@@ -1933,6 +1934,17 @@ static void why_value(struct strbuf *sb, const char *s, int isnull)
 	sb_addch(sb, '\'');
 }
 
+/* A "changed" list of the change set and the columns it names. */
+#define CHG_KEEP 4              /* lists kept (updates of a step alternate) */
+
+struct chglist {
+	int valid, isnull;
+	struct strbuf text;
+	int *cc;                   /* indexes into cc */
+	int n;
+	char *mask;                /* per column of cols */
+};
+
 struct table_ctx {
 	sqlite3 *db;
 	const char *source, *table;
@@ -1957,8 +1969,9 @@ struct table_ctx {
 	int *nk_old, *nk_new;      /* the plan's natural key: positions in old_row, */
 	int nnk;                   /* new_row (0: pairs hold the same values instead) */
 	size_t pair_cap, pair_used;
-	struct strbuf chg_text;    /* the last "changed" list read, and its columns */
-	int *chg_cc;               /* ... as indexes into cc */
+	struct chglist chg[CHG_KEEP]; /* "changed" lists read last */
+	int chg_next;              /* ... the one to replace next */
+	int *chg_cc;               /* the current list's columns as indexes into cc */
 	int nchg;
 	char *chg_mask;            /* ... per column of cols */
 	struct side *same;         /* merged_pass: values left alone, per column */
@@ -2100,26 +2113,39 @@ static uint64_t pair_hash(const struct table_ctx *x, const struct jvals *v, int 
    list repeats for most rows: it is read once). */
 static void changed_columns_n(struct table_ctx *x, const char *text, size_t len, struct jvals *tmp)
 {
-	if (x->chg_text.len == len && text && !memcmp(x->chg_text.buf, text, len) && x->chg_cc)
-		return;
-	sb_reset(&x->chg_text);
-	if (text)
-		sb_add(&x->chg_text, text, len);
-	if (!x->chg_cc) {
-		x->chg_cc = xcalloc((size_t)x->ncc + 1, sizeof(int));
-		x->chg_mask = xcalloc((size_t)x->ncols + 1, 1);
+	struct chglist *e;
+	for (int i = 0; i < CHG_KEEP; i++) {
+		e = &x->chg[i];
+		if (e->valid && e->isnull == !text &&
+		    (!text || (e->text.len == len && !memcmp(e->text.buf, text, len))))
+			goto found;
 	}
-	memset(x->chg_mask, 0, (size_t)x->ncols + 1);
-	x->nchg = 0;
-	if (jvals_parse_n(tmp, text, len))
-		return;
-	for (int k = 0; k < tmp->n; k++)
-		for (int j = 0; j < x->ncc; j++)
-			if (tmp->s[k] && !strcmp(x->cols[x->cc[j].ci].name, tmp->s[k])) {
-				x->chg_cc[x->nchg++] = j;
-				x->chg_mask[x->cc[j].ci] = 1;
-				break;
-			}
+	e = &x->chg[x->chg_next];
+	x->chg_next = (x->chg_next + 1) % CHG_KEEP;
+	if (!e->valid) {
+		e->cc = xcalloc((size_t)x->ncc + 1, sizeof(int));
+		e->mask = xcalloc((size_t)x->ncols + 1, 1);
+		sb_init(&e->text, 0);
+		e->valid = 1;
+	}
+	sb_reset(&e->text);
+	e->isnull = !text;
+	if (text)
+		sb_add(&e->text, text, len);
+	memset(e->mask, 0, (size_t)x->ncols + 1);
+	e->n = 0;
+	if (!jvals_parse_n(tmp, text, len))
+		for (int k = 0; k < tmp->n; k++)
+			for (int j = 0; j < x->ncc; j++)
+				if (tmp->s[k] && !strcmp(x->cols[x->cc[j].ci].name, tmp->s[k])) {
+					e->cc[e->n++] = j;
+					e->mask[x->cc[j].ci] = 1;
+					break;
+				}
+found:
+	x->chg_cc = e->cc;
+	x->nchg = e->n;
+	x->chg_mask = e->mask;
 }
 
 static void changed_columns(struct table_ctx *x, const char *text, struct jvals *tmp)
@@ -3353,12 +3379,14 @@ cleanup:
 	free(x.pair_seq);
 	free(x.nk_old);
 	free(x.nk_new);
-	free(x.chg_cc);
-	free(x.chg_mask);
+	for (int i = 0; i < CHG_KEEP; i++) {
+		free(x.chg[i].cc);
+		free(x.chg[i].mask);
+		sb_release(&x.chg[i].text);
+	}
 	for (int i = 0; x.same && i < x.ncols; i++)
 		side_free(&x.same[i]);
 	free(x.same);
-	sb_release(&x.chg_text);
 	free(before);
 	free(after);
 	free(bcols);
