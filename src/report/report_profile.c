@@ -403,10 +403,17 @@ static void xsum_add(struct xsum *s, const char *t, size_t len, long long n)
  * text with at most 15 significant digits and 22 decimals is an exact
  * integer divided by an exact power of ten, one correctly rounded
  * division (Clinger's fast path); anything else goes to strtod().  Every
- * value of a changed numeric column passes here (histograms).  *exact: the
- * fast path gave it (the text was a plain decimal number).
+ * value of a changed numeric column passes here (histograms).  nt: what
+ * the fast path read (nt->exact), for xsum_add_exact().
  */
-static double num_double_x(const char *s, size_t len, int *exact)
+/* What num_double_x() read of plain decimal text (exact: it was such). */
+struct numtext {
+	int exact;
+	uint64_t m;           /* the digits as an integer, at most 15 significant */
+	int frac, neg;        /* digits after the point; a minus sign */
+};
+
+static double num_double_x(const char *s, size_t len, struct numtext *nt)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 					 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -414,7 +421,7 @@ static double num_double_x(const char *s, size_t len, int *exact)
 	uint64_t m = 0;
 	int digits = 0, frac = 0, dot = 0, neg = 0;
 	size_t i = 0;
-	*exact = 0;
+	nt->exact = 0;
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
 	if (i == len)
@@ -432,14 +439,17 @@ static double num_double_x(const char *s, size_t len, int *exact)
 		if (digits > 15)
 			return strtod(s, NULL);
 	}
-	*exact = 1;
+	nt->exact = 1;
+	nt->m = m;
+	nt->frac = frac;
+	nt->neg = neg;
 	return neg ? -((double)m / pow10[frac]) : (double)m / pow10[frac];
 }
 
 static double num_double(const char *s, size_t len)
 {
-	int exact;
-	return num_double_x(s, len, &exact);
+	struct numtext nt;
+	return num_double_x(s, len, &nt);
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns its length. */
@@ -483,6 +493,34 @@ static void xsum_add_int(struct xsum *s, long long v, long long n)
 		xsum_flush(s);
 		s->acc = v;
 	}
+}
+
+/*
+ * xsum_add(s, t, len, 1) of text num_double_x() has read (nt->exact): the
+ * same sum without reading the digits again.  0 when the value would not
+ * fit the accumulator at the sum's scale (nothing is added then).
+ */
+static int xsum_add_exact(struct xsum *s, const struct numtext *nt)
+{
+	__int128 v = (__int128)nt->m;
+	if ((s->scale > nt->frac ? s->scale - nt->frac : 0) > 21)
+		return 0; /* 10^15 * 10^21 still fits in 127 bits */
+	s->n++;
+	if (nt->frac > s->scale) {
+		xsum_flush(s);
+		for (int k = s->scale; k < nt->frac; k++)
+			mpz_mul_ui(s->z, s->z, 10);
+		s->scale = nt->frac;
+	}
+	for (int k = nt->frac; k < s->scale; k++)
+		v *= 10;
+	if (nt->neg)
+		v = -v;
+	if (__builtin_add_overflow(s->acc, v, &s->acc)) {
+		xsum_flush(s);
+		s->acc = v;
+	}
+	return 1;
 }
 
 /*
@@ -956,6 +994,7 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 		       int has_int, long long ival, long long n, uint64_t hll_h)
 {
 	struct vkey vk = { 0 };
+	struct numtext nt = { 0 };
 	if (hll_h) {
 		/* HyperLogLog: register by the low bits, rank of the rest */
 		unsigned rank = (unsigned)__builtin_clzll((hll_h >> HLL_P) | (1ULL << (63 - HLL_P))) - HLL_P + 1;
@@ -966,8 +1005,14 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 		return;
 	if (c->ord == ORD_INT)
 		vk.k = has_int ? ival : strtoll(v, NULL, 10);
-	if (c->ord == ORD_FLOAT || s->hist)
-		vk.d = has_int ? (double)ival : num_double_x(v, len, &vk.dexact);
+	if (c->ord == ORD_FLOAT || s->hist) {
+		if (has_int) {
+			vk.d = (double)ival;
+		} else {
+			vk.d = num_double_x(v, len, &nt);
+			vk.dexact = nt.exact;
+		}
+	}
 	/* the order is total and min <= max: below the min is not above the max */
 	if (!s->min.set) {
 		ext_set(&s->min, v, len, &vk);
@@ -981,7 +1026,8 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 		s->len_sum += (long long)utf8_chars(v, len) * n;
 	if (c->ord == ORD_INT && has_int)
 		xsum_add_int(&s->sum, ival, n);
-	else if (c->ord == ORD_INT || c->ord == ORD_NUMERIC)
+	else if ((c->ord == ORD_INT || c->ord == ORD_NUMERIC) &&
+		 !(nt.exact && n == 1 && xsum_add_exact(&s->sum, &nt)))
 		xsum_add(&s->sum, v, len, n);
 	else if (c->ord == ORD_FLOAT)
 		fsum_add(&s->fsum, vk.d, n);
