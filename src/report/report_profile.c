@@ -936,6 +936,19 @@ static int ext_cmp(const struct col *c, const char *v, size_t len, struct vkey *
 	return r ? r : bytes_cmp(v, len, e->s, e->len);
 }
 
+/* ext_cmp() with its common cases here: two different integers, or
+   numbers whose exact doubles differ (the extremes are compared for
+   every value of a column with many values). */
+static inline int ext_cmp_fast(const struct col *c, const char *v, size_t len, struct vkey *vk,
+			       struct ext *e)
+{
+	if (c->ord == ORD_INT && vk->k != e->k)
+		return vk->k < e->k ? -1 : 1;
+	if (c->ord == ORD_NUMERIC && vk->dexact && e->dexact && vk->d != e->d)
+		return vk->d < e->d ? -1 : 1;
+	return ext_cmp(c, v, len, vk, e);
+}
+
 static void ext_set(struct ext *e, const char *v, size_t len, const struct vkey *vk)
 {
 	if (e->cap < len + 1) {
@@ -1017,9 +1030,9 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 	if (!s->min.set) {
 		ext_set(&s->min, v, len, &vk);
 		ext_set(&s->max, v, len, &vk);
-	} else if (ext_cmp(c, v, len, &vk, &s->min) < 0) {
+	} else if (ext_cmp_fast(c, v, len, &vk, &s->min) < 0) {
 		ext_set(&s->min, v, len, &vk);
-	} else if (ext_cmp(c, v, len, &vk, &s->max) > 0) {
+	} else if (ext_cmp_fast(c, v, len, &vk, &s->max) > 0) {
 		ext_set(&s->max, v, len, &vk);
 	}
 	if (c->is_text)
