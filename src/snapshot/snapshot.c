@@ -579,28 +579,51 @@ static void add_chunk(struct pg_load *pl, int ti, const struct table_meta *t, in
 static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int jobs,
 			 struct pg_load *pl)
 {
-	long long minb = chunk_min_blocks();
+	long long minb = chunk_min_blocks(), total = 0;
+	long long *blocks = xcalloc((size_t)cat->ntables + 1, sizeof(long long));
+	int *group = xcalloc((size_t)cat->ntables + 1, sizeof(int));
 	for (int i = 0; i < cat->ntables; i++) {
 		struct table_meta *t = &cat->tables[i];
 		struct source_meta *sm = catalog_find_source(cat, t->source);
-		int g = -1, k = 1;
-		long long blocks = -1;
+		group[i] = -1;
+		blocks[i] = -1;
 		for (int j = 0; j < nb; j++)
 			if (b[j].conn && !strcmp(b[j].name, t->source))
-				g = j;
+				group[i] = j;
+		if (group[i] >= 0 && jobs > 1 && b[group[i]].snapshot_id &&
+		    PQserverVersion(b[group[i]].conn) >= 140000)
+			blocks[i] = table_blocks(b[group[i]].conn, sm->schema, t->name);
+		total += blocks[i] > 0 ? blocks[i] : 0;
+	}
+	/*
+	 * A table is split only where it is more than one connection's share
+	 * of all the blocks, into about as many shares as it holds: whole
+	 * tables keep each table's rows arriving in order (SQLite appends
+	 * them; two ranges of one table interleaved insert into the middle of
+	 * its B-tree), and eight tables of one size on two connections need
+	 * no split to keep both busy.
+	 */
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct source_meta *sm = catalog_find_source(cat, t->source);
+		int g = group[i], k = 1;
+		long long share = total / (jobs > 1 ? jobs : 1);
 		if (g < 0)
 			continue;
-		if (jobs > 1 && b[g].snapshot_id && PQserverVersion(b[g].conn) >= 140000)
-			blocks = table_blocks(b[g].conn, sm->schema, t->name);
-		if (blocks >= 2 * minb)
-			k = blocks / minb < jobs ? (int)(blocks / minb) : jobs;
+		if (blocks[i] >= 2 * minb && blocks[i] > share) {
+			long long want = share > 0 ? (blocks[i] + share - 1) / share : jobs;
+			k = blocks[i] / minb < want ? (int)(blocks[i] / minb) : (int)want;
+			k = k < jobs ? k : jobs;
+		}
 		for (int j = 0; j < k; j++) {
-			long long lo = k > 1 && j > 0 ? blocks * j / k : -1;
-			long long hi = k > 1 && j < k - 1 ? blocks * (j + 1) / k : -1;
+			long long lo = k > 1 && j > 0 ? blocks[i] * j / k : -1;
+			long long hi = k > 1 && j < k - 1 ? blocks[i] * (j + 1) / k : -1;
 			add_chunk(pl, i, t, g, copy_sql(sm->schema, t, lo, hi),
 				  (t->est_rows > 0 ? t->est_rows : 0) / k);
 		}
 	}
+	free(blocks);
+	free(group);
 	if (jobs > 1) { /* largest first; insertion sort keeps equal ones in order */
 		for (int i = 1; i < pl->nchunks; i++)
 			for (int j = i; j > 0 && pl->chunk_weight[j] > pl->chunk_weight[j - 1]; j--) {
