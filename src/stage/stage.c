@@ -927,14 +927,23 @@ int stage_create_table(sqlite3 *db, const struct table_meta *t,
 int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,
 			 const char *name, sqlite3_stmt **out)
 {
+	return stage_prepare_insert_rows(db, t, name, 1, out);
+}
+
+int stage_prepare_insert_rows(sqlite3 *db, const struct table_meta *t,
+			      const char *name, int nrows, sqlite3_stmt **out)
+{
 	struct strbuf sb = STRBUF_INIT;
 	int ret = 0;
 	sb_adds(&sb, "INSERT INTO ");
 	sb_add_qident(&sb, name);
-	sb_adds(&sb, " VALUES (");
-	for (int i = 0; i < t->ncols; i++)
-		sb_adds(&sb, i ? ",?" : "?");
-	sb_adds(&sb, ")");
+	sb_adds(&sb, " VALUES ");
+	for (int r = 0; r < nrows; r++) {
+		sb_adds(&sb, r ? ",(" : "(");
+		for (int i = 0; i < t->ncols; i++)
+			sb_adds(&sb, i ? ",?" : "?");
+		sb_adds(&sb, ")");
+	}
 	if (sqlite3_prepare_v2(db, sb.buf, -1, out, NULL) != SQLITE_OK)
 		ret = stage_error(db, "cannot prepare staging insert");
 	sb_release(&sb);

@@ -234,6 +234,9 @@ int stage_create_table(sqlite3 *db, const struct table_meta *t,
 /* A prepared INSERT of every column of t into table name. */
 int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,
 			 const char *name, sqlite3_stmt **out);
+/* The same for nrows rows a step: row k's columns are parameters k * ncols + 1 on. */
+int stage_prepare_insert_rows(sqlite3 *db, const struct table_meta *t,
+			      const char *name, int nrows, sqlite3_stmt **out);
 
 int stage_set_meta(sqlite3 *db, const char *key, const char *value);
 /* Returns a newly allocated value, or NULL when the key is absent. */

@@ -20,6 +20,10 @@ setup_file() {
 		CREATE TABLE acct_b (id int PRIMARY KEY, v int);
 		INSERT INTO acct_a SELECT g, 100 FROM generate_series(1, 5000) g;
 		INSERT INTO acct_b SELECT g, 100 FROM generate_series(1, 5000) g;
+		CREATE TABLE twin_a (id bigint PRIMARY KEY, t text);
+		CREATE TABLE twin_b (id bigint PRIMARY KEY, t text);
+		INSERT INTO twin_a SELECT g, repeat('a', 100) FROM generate_series(1, 5000) g;
+		INSERT INTO twin_b SELECT g, repeat('b', 100) FROM generate_series(1, 5000) g;
 		CREATE TABLE churn_count (n bigint);
 		INSERT INTO churn_count VALUES (0);" >/dev/null
 	pg_psql -d app -c "VACUUM ANALYZE" >/dev/null
@@ -110,6 +114,30 @@ t_jobs_give_the_same_content_as_one_stream() {
 	# and the values are still PostgreSQL's text, as with one stream
 	assert_eq "$(sqlite3 four.db "SELECT t FROM dd_pristine__big WHERE id = 7")" "$(printf 'row 7\ttab\\')" \
 		"an escaped value read through a range"
+}
+
+# pids of the backends that ran a COPY of all of TABLE, since log offset FROM
+whole_copy_pids() { # FROM TABLE
+	tail -c +"$(($1 + 1))" "$DD_PG_LOG" | grep -a "COPY (SELECT .* FROM \"public\".\"$2\") TO STDOUT" |
+		sed -n 's/^[^[]*\[\([0-9]*\)\].*/\1/p' | sort -u
+}
+
+t_jobs_split_only_a_table_bigger_than_a_connections_share() {
+	# two tables of about the same size on two connections: each read whole,
+	# one by each backend (split, their rows would interleave in SQLite)
+	plan p '{"name": "j", "sources": {"app": {"tables": ["twin_a", "twin_b"]}}}'
+	local from a b
+	from=$(log_size)
+	DD_SNAPSHOT_CHUNK_BLOCKS=8 run dd snapshot --plan p --source "$(APP_URL)" -o s.db --jobs 2
+	assert_status 0
+	assert_eq "$(copy_pids "$from" twin_a)$(copy_pids "$from" twin_b)" "" "ctid ranges of the twins"
+	a=$(whole_copy_pids "$from" twin_a)
+	b=$(whole_copy_pids "$from" twin_b)
+	assert_eq "$(printf '%s\n' "$a" | grep -c .) $(printf '%s\n' "$b" | grep -c .)" "1 1" "backends reading each twin whole"
+	[[ $a != "$b" ]] || fail "both twins were read by backend $a"
+	assert_eq "$(sqlite3 s.db "SELECT count(*) FROM dd_pristine__twin_a") $(sqlite3 s.db "SELECT count(*) FROM dd_pristine__twin_b")" \
+		"5000 5000" "rows staged"
+	# a table holding most of the blocks is still split (t_jobs_give_the_same_content_as_one_stream)
 }
 
 t_jobs_read_one_snapshot_while_the_source_is_written() {

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "pgtype.h"
 
 enum expect { OK, BAD, UNSUP };
@@ -960,6 +962,51 @@ static void test_arguments(void **state)
 	assert_int_equal(pgvalue_check(&t, "[1]]", 3, NULL, 0, &why), 0);
 }
 
+/*
+ * pgtype_bind_text stores integer text as a SQLite integer: every digit
+ * string in range, with its sign, and nothing else (the fast path for up
+ * to 18 digits and strtoll for the rest must agree at the edges).
+ */
+static void test_bind_integers(void **state)
+{
+	static const struct { const char *in; int ok; long long want; } cases[] = {
+		{ "0", 1, 0 }, { "-0", 1, 0 }, { "+7", 1, 7 }, { "42", 1, 42 }, { "-42", 1, -42 },
+		{ "123456789012345678", 1, 123456789012345678LL },
+		{ "-123456789012345678", 1, -123456789012345678LL },
+		{ "1234567890123456789", 1, 1234567890123456789LL },
+		{ "9223372036854775807", 1, INT64_MAX }, { "-9223372036854775808", 1, INT64_MIN },
+		{ "000000000000000000000000042", 1, 42 },
+		{ "9223372036854775808", 0, 0 }, { "-9223372036854775809", 0, 0 },
+		{ "", 0, 0 }, { "-", 0, 0 }, { "+", 0, 0 }, { " 5", 0, 0 }, { "5 ", 0, 0 },
+		{ "1e3", 0, 0 }, { "12a", 0, 0 }, { "--1", 0, 0 }, { "0x10", 0, 0 },
+	};
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	struct pgtype t;
+	(void)state;
+	pgtype_parse("bigint", 0, &t);
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(?1), ?1", -1, &st, NULL), SQLITE_OK);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *why = NULL;
+		int rc = pgtype_bind_text(st, 1, &t, cases[i].in, strlen(cases[i].in), &why);
+		if (!cases[i].ok) {
+			if (rc != -1 || !why)
+				fail_msg("'%s' was accepted as an integer", cases[i].in);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("'%s' was refused: %s", cases[i].in, why);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), "integer");
+		if (sqlite3_column_int64(st, 1) != cases[i].want)
+			fail_msg("'%s' became %lld", cases[i].in, sqlite3_column_int64(st, 1));
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -980,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_enum),
 		cmocka_unit_test(test_arrays),
 		cmocka_unit_test(test_arguments),
+		cmocka_unit_test(test_bind_integers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
