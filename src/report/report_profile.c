@@ -2419,7 +2419,8 @@ struct rafield {
 	size_t off;           /* in the block's bytes, NUL-terminated */
 	int len;
 	int isnull;
-	int has_int;          /* an integer SQLite holds (ival) */
+	int has_int;          /* an integer SQLite holds (ival; a working row's
+				 comes without its text) */
 	long long ival;
 };
 
@@ -2657,16 +2658,13 @@ static void pack_working(struct readahead *r, struct rablock *b, struct rafield 
 			continue;
 		}
 		if (type == SQLITE_INTEGER && c->ord == ORD_INT) {
+			/* the number only: the calling thread prints it (this
+			   thread, with SQLite's reads, is the busier one) */
 			f[i].ival = sqlite3_value_int64(v);
 			f[i].has_int = 1;
-			if (b->used + 24 > b->cap) {
-				b->cap = 2 * (b->used + 24);
-				b->bytes = xrealloc(b->bytes, b->cap);
-			}
-			f[i].off = b->used;
-			f[i].len = fmt_ll(b->bytes + b->used, f[i].ival);
+			f[i].off = 0;
+			f[i].len = 0;
 			f[i].isnull = 0;
-			b->used += (size_t)f[i].len + 1;
 			continue;
 		}
 		if (value_text(c, r->st, i, &p->tmp[i], &s, &len, &f[i].has_int, &f[i].ival)) {
@@ -2695,10 +2693,10 @@ static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, 
 
 static void pack_change(struct readahead *r, struct rablock *b, struct rafield *f)
 {
-	const char *op = (const char *)sqlite3_column_text(r->st, 1);
+	const char *op = (const char *)sqlite3_value_text(sqlite3_column_value(r->st, 1));
 	struct strbuf *last = r->arg;  /* the last update's "changed" list */
 	memset(f, 0, RA_NF * sizeof(*f));
-	f[RA_SEQ].ival = sqlite3_column_int64(r->st, 0);
+	f[RA_SEQ].ival = sqlite3_value_int64(sqlite3_column_value(r->st, 0));
 	f[RA_OP].ival = op ? *op : 0;
 	if (f[RA_OP].ival != 'D')
 		ra_put_text(b, &f[RA_KEY], r->st, 2);
@@ -2803,10 +2801,18 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 		goto mismatch;
 	while ((wf = ra_next(&fd, &wr, &wb))) {
 		for (int i = 0; i < x->ncols; i++) {
-			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
-			w.len[i] = wf[i].len;
 			w.has_int[i] = wf[i].has_int;
 			w.ival[i] = wf[i].ival;
+			if (wf[i].has_int) {
+				/* an integer comes as its number (pack_working) */
+				sb_reset(&w.tmp[i]);
+				sb_grow(&w.tmp[i], 24);
+				w.len[i] = fmt_ll(w.tmp[i].buf, wf[i].ival);
+				w.s[i] = w.tmp[i].buf;
+				continue;
+			}
+			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
+			w.len[i] = wf[i].len;
 		}
 		if (!c || !same_key(x, &w, &key)) {
 			/* unchanged: the same before and after */
