@@ -145,7 +145,12 @@ struct vmap {
 	uint64_t *hs;         /* the entries' hashes, probed without touching them */
 	size_t cap, used, limit;
 	int overflow;         /* a key was refused: counts are not complete */
+	uint64_t *full;       /* once full: a bit per hash (low VMAP_FULL_BITS
+				 bits) of the keys it holds, so that a key it
+				 refuses is mostly refused without probing */
 };
+
+#define VMAP_FULL_BITS 16
 
 static void vmap_init(struct vmap *m, size_t limit)
 {
@@ -157,6 +162,7 @@ static void vmap_init(struct vmap *m, size_t limit)
 	m->used = 0;
 	m->limit = limit;
 	m->overflow = 0;
+	m->full = NULL;
 }
 
 static void vmap_free(struct vmap *m)
@@ -167,8 +173,10 @@ static void vmap_free(struct vmap *m)
 	}
 	free(m->e);
 	free(m->hs);
+	free(m->full);
 	m->e = NULL;
 	m->hs = NULL;
+	m->full = NULL;
 }
 
 static char *dupn(const char *s, int len)
@@ -186,6 +194,11 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 	size_t i;
 	if (!h)
 		h = 1;
+	if (m->full && !(m->full[(h & ((1u << VMAP_FULL_BITS) - 1)) / 64] >> (h % 64) & 1)) {
+		/* not among the keys of a full map */
+		m->overflow = 1;
+		return NULL;
+	}
 	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
 		if (!m->hs[i])
@@ -199,6 +212,13 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 	}
 	if (m->used >= m->limit) {
 		m->overflow = 1;
+		if (!m->full) {
+			/* it takes no more keys: a bit per key it holds */
+			m->full = xcalloc((1u << VMAP_FULL_BITS) / 64, sizeof(uint64_t));
+			for (size_t k = 0; k < m->cap; k++)
+				if (m->hs[k])
+					m->full[(m->hs[k] & ((1u << VMAP_FULL_BITS) - 1)) / 64] |= 1ULL << (m->hs[k] % 64);
+		}
 		return NULL;
 	}
 	m->e[i].h = h;
