@@ -139,4 +139,42 @@ a:ALPHA,b:beta,z:zeta" "$(state t_nl)"
 	assert_eq "$(state t_nl)" "$(state t_nl_trig)"
 }
 
+t_rollback_fused_restores_and_sees_later_changes() {
+	# a rollback fuses its check too: without conflicts the conflict
+	# queries never run and the rows come back; a row changed since the
+	# push is reported as before, every table's, nothing applied
+	local mark before
+	newdb t_rb
+	newdb t_rb_conflict
+	for db in t_rb t_rb_conflict; do
+		before=$(state "$db")
+		cp "$FIX/s.db" "s_$db.db"
+		dd -q push "s_$db.db" --target "dbname=$db" --yes
+		pg_psql -d postgres -c "ALTER DATABASE $db SET log_statement = 'all'" >/dev/null
+		[[ $db == t_rb ]] || q "$db" "UPDATE items SET n = 77 WHERE id = 1; DELETE FROM notes WHERE k = 'z'" >/dev/null
+		local after
+		after=$(state "$db")
+		mark=$(wc -l <"$DD_PG_LOG")
+		run dd rollback "s_$db.db" --target "dbname=$db" --yes
+		tail -n +"$((mark + 1))" "$DD_PG_LOG" >"log_$db.txt"
+		assert_eq 1 "$(grep -c 'statement: SAVEPOINT dd_fused' "log_$db.txt" || true)" "savepoints in the rollback of $db"
+		if [[ $db == t_rb ]]; then
+			assert_status 0
+			assert_eq "$before" "$(state t_rb)" "the rolled back target"
+			assert_eq 0 "$(grep -c 'ROLLBACK TO SAVEPOINT dd_fused' log_t_rb.txt || true)" "unwinds"
+		else
+			assert_status 1
+			assert_out_contains 'conflict: items ["1"] (update): the row changed since the push'
+			assert_out_matches "n +expected '10', target has '77'"
+			assert_out_contains 'conflict: notes ["z"] (delete): the row is no longer in the target'
+			assert_err_contains "2 conflicts"
+			assert_err_contains "Nothing was applied"
+			assert_out_not_contains "rows affected"
+			assert_eq "$after" "$(state t_rb_conflict)" "nothing rolled back"
+			assert_eq 1 "$(grep -c 'ROLLBACK TO SAVEPOINT dd_fused' log_t_rb_conflict.txt || true)" "unwinds"
+			assert_eq "applied" "$(q t_rb_conflict "SELECT string_agg(status, '|') FROM drydock.ledger")"
+		fi
+	done
+}
+
 run_tests "$@"
