@@ -166,24 +166,27 @@ t_demo_transcript_is_quoted() {
 # Every command of `drydock help` and every option of `drydock help CMD`
 # is in the README's command reference and in the man pages.
 t_docs_agree_with_help() {
-	local readme block c opt short man
+	local readme block c opt short man help nb='([^A-Za-z0-9_]|$)'
 	readme=$(awk '/^## Commands/ {on=1; next} on && /^## / {exit} on {print}' "$REPO/README.md")
 	"$REPO/scripts/gen-man.sh" "$DRYDOCK" "$T/build/man"
+	# matched in the shell (no process per option): $nb is grep's \b after an option
 	for c in $(commands); do
 		block=$(awk -v c="$c" '$1 == "drydock" && $2 == c {on=1; print; next}
 			on && /^    drydock / {on=0} on && /^                      / {print; next} {on=0}' <<<"$readme")
 		[[ -n $block ]] || fail "README's command reference lacks 'drydock $c'"
 		man=$(sed 's/\\-/-/g' "$T/build/man/drydock-$c.1")
 		grep -q "^\.SS $c\$" "$T/build/man/drydock.1" || fail "drydock.1 lacks $c"
-		for opt in $("$DRYDOCK" help "$c" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		help=$("$DRYDOCK" help "$c")
+		for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
 			[[ $opt == --help ]] && continue
-			grep -q -- "$opt" <<<"$man" || fail "man page drydock-$c.1 lacks $opt"
-			grep -q -- "$opt\b" <<<"$block" && continue
-			short=$("$DRYDOCK" help "$c" | { grep -o -- "-[a-zA-Z], $opt\b" || true; } | head -1 | cut -c1-2)
-			if [[ -n $short ]] && grep -q -- "$short[ |]" <<<"$block"; then
+			[[ $man == *"$opt"* ]] || fail "man page drydock-$c.1 lacks $opt"
+			[[ $block =~ $opt$nb ]] && continue
+			short=""
+			[[ $help =~ -([a-zA-Z]),\ $opt$nb ]] && short=-${BASH_REMATCH[1]}
+			if [[ -n $short && ( $block == *"$short "* || $block == *"$short|"* ) ]]; then
 				continue # -o DIR
 			fi
-			if [[ -n $short ]] && grep -q -- "CONNECTION" <<<"$block" && grep -q -- "\`$short|$opt" <<<"$readme"; then
+			if [[ -n $short && $block == *CONNECTION* && $readme == *"\`$short|$opt"* ]]; then
 				continue # psql's connection options, described once
 			fi
 			fail "README's 'drydock $c' lacks $opt"

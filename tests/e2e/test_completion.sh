@@ -68,8 +68,10 @@ t_bash_commands_options_and_values() {
 	assert_eq "" "$(unset DRYDOCK_NO_PROJECT; bcomp push --no-project --target '')"
 }
 
-# zcomp LINE: the command line after typing LINE and one Tab in an
-# interactive zsh that loaded scripts/completion/_drydock with compinit.
+# zcomp LINE...: for each LINE, the command line after typing it and one
+# Tab in an interactive zsh that loaded scripts/completion/_drydock with
+# compinit; one line of output per LINE.  One zsh for all of them: its
+# start and compinit are most of the time.
 zcomp() {
 	(
 		cd "$SHARED"
@@ -79,36 +81,44 @@ zcomp() {
 			zpty -w z "fpath=($REPO/scripts/completion \$fpath); autoload -U compinit; compinit -u -D; PS1=\"> \""
 			zpty -w z "echo READY"
 			zpty -r z line "*READY*READY*"
-			zpty -wn z "$1"$'"'"'\t'"'"'
-			# until the completion has drawn (quiet for 0.3 s after the
-			# echo of the line and the Tab), at most 10 s
-			out= idle=0
-			for i in {1..100}; do
-				if zpty -r -t z chunk; then out+=$chunk; idle=0
-				elif [[ $out == *"$1"?* ]] && ((++idle >= 3)); then break
-				fi
-				sleep 0.1
+			n=0
+			for typed in "$@"; do
+				n=$((n + 1))
+				zpty -wn z "$typed"$'"'"'\t'"'"'
+				# until the completion has drawn (quiet for 0.3 s after the
+				# echo of the line and the Tab), at most 10 s
+				out= idle=0
+				for i in {1..100}; do
+					if zpty -r -t z chunk; then out+=$chunk; idle=0
+					elif [[ $out == *"$typed"?* ]] && ((++idle >= 3)); then break
+					fi
+					sleep 0.1
+				done
+				zpty -wn z $'"'"'\n'"'"'
+				zpty -w z "echo DONE_${n}_"
+				zpty -r z chunk "*DONE_${n}_*DONE_${n}_*"
+				out+=$chunk
+				# the prompt line as typed and completed (zsh takes back the
+				# completion'"'"'s trailing space with "\b \b" on Enter)
+				print -r -- "$out" | tr -d "\r" | grep -a "> .*drydock" | tail -1 |
+					sed -e "s/\x1b\[[0-9;?]*[a-zA-Z]//g" -e "s/.*> //" -e "s/\x08 \x08//g"
 			done
-			zpty -wn z $'"'"'\n'"'"'
-			zpty -w z "echo DONE"
-			while zpty -r -t z chunk; do out+=$chunk; [[ $out == *DONE*DONE* ]] && break; done
 			zpty -d z
-			# the prompt line as typed and completed (zsh takes back the
-			# completion'"'"'s trailing space with "\b \b" on Enter)
-			print -r -- "$out" | tr -d "\r" | grep -a "> .*drydock" | tail -1 |
-				sed -e "s/\x1b\[[0-9;?]*[a-zA-Z]//g" -e "s/.*> //" -e "s/\x08 \x08//g"
-		' zcomp "$1"
+		' zcomp "$@"
 	)
 }
 
 t_zsh_completes_commands_options_and_files() {
 	command -v zsh >/dev/null || fail "zsh is not installed (scripts/install-deps.sh test installs it)"
-	assert_eq "drydock push " "$(zcomp 'drydock pu')"
-	assert_eq "drydock changes a.db --table " "$(zcomp 'drydock changes a.db --tab')"
-	assert_eq "drydock changes a.db --table avatars " "$(zcomp 'drydock changes a.db --table av')"
-	assert_eq "drydock run a.db --plan plans/" "$(zcomp 'drydock run a.db --plan pl')"
-	assert_eq "drydock --color=always " "$(zcomp 'drydock --color=al')"
-	assert_eq "drydock push --target prod " "$(zcomp 'drydock push --target pr')"
+	local got
+	got=$(zcomp 'drydock pu' 'drydock changes a.db --tab' 'drydock changes a.db --table av' \
+		'drydock run a.db --plan pl' 'drydock --color=al' 'drydock push --target pr')
+	assert_eq "drydock push 
+drydock changes a.db --table 
+drydock changes a.db --table avatars 
+drydock run a.db --plan plans/
+drydock --color=always 
+drydock push --target prod " "$got"
 }
 
 t_make_install_puts_completion_in_place() {

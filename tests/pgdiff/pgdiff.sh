@@ -235,8 +235,10 @@ pgdiff_push() {
 # _pgdiff_dump DB DIR: every table of DIR/tables as sorted "table<TAB>row" lines.
 _pgdiff_dump() {
 	local t
+	# one psql for every table (as _pgdiff_pg_script): a marker line names
+	# the table whose COPY follows
 	for t in $(<"$2/tables"); do
-		_pgdiff_psql -d "$1" -c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1" \
-			-c "COPY \"$t\" TO STDOUT" | sed "s/^/$t\t/"
-	done | LC_ALL=C sort
+		printf '\\echo @@table %s\nCOPY "%s" TO STDOUT;\n' "$t" "$t"
+	done | _pgdiff_psql -d "$1" -c "SET TimeZone = 'UTC'" -c "SET extra_float_digits = 1" -f - |
+		awk '/^@@table / { tbl = $2; next } { print tbl "\t" $0 }' | LC_ALL=C sort
 }
