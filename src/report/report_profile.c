@@ -70,8 +70,18 @@ static uint64_t hash_bytes(const char *s, size_t len, uint64_t h)
 		h ^= h >> 32;
 	}
 	if (len) {
-		w = 0;
-		memcpy(&w, s, len);
+		/* the last 1-7 bytes as a little-endian word, as memcpy() into
+		   a zeroed word gives them on x86, without a call: two
+		   overlapping 4-byte reads, or the first, middle and last byte */
+		if (len >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, s, 4);
+			memcpy(&hi, s + len - 4, 4);
+			w = (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+		} else {
+			w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << (8 * (len / 2)) |
+			    (uint64_t)(unsigned char)s[len - 1] << (8 * (len - 1));
+		}
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 		h ^= h >> 29;
 	}
@@ -86,6 +96,35 @@ static uint64_t rnd_next(uint64_t *state)
 }
 
 /* ============================================================ value maps */
+
+/* Are n bytes at a and b the same?  Values are short: up to 16 bytes are
+   compared a word at a time here, without a call. */
+static inline int bytes_eq(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y, u, v;
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + n - 8, 8);
+		memcpy(&v, b + n - 8, 8);
+		return x == y && u == v;
+	}
+	if (n >= 4 && n < 8) {
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + n - 4, 4);
+		memcpy(&t, b + n - 4, 4);
+		return p == q && r == t;
+	}
+	if (n < 4) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return 0;
+		return 1;
+	}
+	return !memcmp(a, b, n);
+}
 
 /*
  * An open-addressing map of values (or of old/new pairs) to counts.  It
@@ -106,7 +145,12 @@ struct vmap {
 	uint64_t *hs;         /* the entries' hashes, probed without touching them */
 	size_t cap, used, limit;
 	int overflow;         /* a key was refused: counts are not complete */
+	uint64_t *full;       /* once full: a bit per hash (low VMAP_FULL_BITS
+				 bits) of the keys it holds, so that a key it
+				 refuses is mostly refused without probing */
 };
+
+#define VMAP_FULL_BITS 16
 
 static void vmap_init(struct vmap *m, size_t limit)
 {
@@ -118,6 +162,7 @@ static void vmap_init(struct vmap *m, size_t limit)
 	m->used = 0;
 	m->limit = limit;
 	m->overflow = 0;
+	m->full = NULL;
 }
 
 static void vmap_free(struct vmap *m)
@@ -128,8 +173,10 @@ static void vmap_free(struct vmap *m)
 	}
 	free(m->e);
 	free(m->hs);
+	free(m->full);
 	m->e = NULL;
 	m->hs = NULL;
+	m->full = NULL;
 }
 
 static char *dupn(const char *s, int len)
@@ -147,19 +194,31 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 	size_t i;
 	if (!h)
 		h = 1;
+	if (m->full && !(m->full[(h & ((1u << VMAP_FULL_BITS) - 1)) / 64] >> (h % 64) & 1)) {
+		/* not among the keys of a full map */
+		m->overflow = 1;
+		return NULL;
+	}
 	for (i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct ventry *x = &m->e[i];
 		if (!m->hs[i])
 			break;
 		if (m->hs[i] == h && x->anull == anull && x->bnull == bnull && x->alen == alen &&
-		    x->blen == blen && !memcmp(x->a, a, (size_t)alen) &&
-		    (!b || !memcmp(x->b, b, (size_t)blen))) {
+		    x->blen == blen && bytes_eq(x->a, a, (size_t)alen) &&
+		    (!b || bytes_eq(x->b, b, (size_t)blen))) {
 			x->n++;
 			return x;
 		}
 	}
 	if (m->used >= m->limit) {
 		m->overflow = 1;
+		if (!m->full) {
+			/* it takes no more keys: a bit per key it holds */
+			m->full = xcalloc((1u << VMAP_FULL_BITS) / 64, sizeof(uint64_t));
+			for (size_t k = 0; k < m->cap; k++)
+				if (m->hs[k])
+					m->full[(m->hs[k] & ((1u << VMAP_FULL_BITS) - 1)) / 64] |= 1ULL << (m->hs[k] % 64);
+		}
 		return NULL;
 	}
 	m->e[i].h = h;
@@ -184,7 +243,7 @@ static struct ventry *vmap_find(const struct vmap *m, uint64_t h, const char *a,
 		struct ventry *x = &m->e[i];
 		if (!m->hs[i])
 			return NULL;
-		if (m->hs[i] == h && x->alen == alen && !memcmp(x->a, a, (size_t)alen))
+		if (m->hs[i] == h && x->alen == alen && bytes_eq(x->a, a, (size_t)alen))
 			return x;
 	}
 }
@@ -364,9 +423,17 @@ static void xsum_add(struct xsum *s, const char *t, size_t len, long long n)
  * text with at most 15 significant digits and 22 decimals is an exact
  * integer divided by an exact power of ten, one correctly rounded
  * division (Clinger's fast path); anything else goes to strtod().  Every
- * value of a changed numeric column passes here (histograms).
+ * value of a changed numeric column passes here (histograms).  nt: what
+ * the fast path read (nt->exact), for xsum_add_exact().
  */
-static double num_double(const char *s, size_t len)
+/* What num_double_x() read of plain decimal text (exact: it was such). */
+struct numtext {
+	int exact;
+	uint64_t m;           /* the digits as an integer, at most 15 significant */
+	int frac, neg;        /* digits after the point; a minus sign */
+};
+
+static double num_double_x(const char *s, size_t len, struct numtext *nt)
 {
 	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 					 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
@@ -374,6 +441,7 @@ static double num_double(const char *s, size_t len)
 	uint64_t m = 0;
 	int digits = 0, frac = 0, dot = 0, neg = 0;
 	size_t i = 0;
+	nt->exact = 0;
 	if (i < len && (s[i] == '-' || s[i] == '+'))
 		neg = s[i++] == '-';
 	if (i == len)
@@ -391,15 +459,36 @@ static double num_double(const char *s, size_t len)
 		if (digits > 15)
 			return strtod(s, NULL);
 	}
+	nt->exact = 1;
+	nt->m = m;
+	nt->frac = frac;
+	nt->neg = neg;
 	return neg ? -((double)m / pow10[frac]) : (double)m / pow10[frac];
+}
+
+static double num_double(const char *s, size_t len)
+{
+	struct numtext nt;
+	return num_double_x(s, len, &nt);
 }
 
 /* Decimal text of v into buf (at least 21 bytes); returns its length. */
 static int fmt_ll(char *buf, long long v)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
 	int n = 0, len = 0;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	/* two digits a division (every integer key of a table passes here) */
+	while (u >= 100) {
+		unsigned d = (unsigned)(u % 100) * 2;
+		u /= 100;
+		tmp[n++] = pairs[d + 1];
+		tmp[n++] = pairs[d];
+	}
 	do
 		tmp[n++] = (char)('0' + u % 10);
 	while ((u /= 10));
@@ -424,6 +513,34 @@ static void xsum_add_int(struct xsum *s, long long v, long long n)
 		xsum_flush(s);
 		s->acc = v;
 	}
+}
+
+/*
+ * xsum_add(s, t, len, 1) of text num_double_x() has read (nt->exact): the
+ * same sum without reading the digits again.  0 when the value would not
+ * fit the accumulator at the sum's scale (nothing is added then).
+ */
+static int xsum_add_exact(struct xsum *s, const struct numtext *nt)
+{
+	__int128 v = (__int128)nt->m;
+	if ((s->scale > nt->frac ? s->scale - nt->frac : 0) > 21)
+		return 0; /* 10^15 * 10^21 still fits in 127 bits */
+	s->n++;
+	if (nt->frac > s->scale) {
+		xsum_flush(s);
+		for (int k = s->scale; k < nt->frac; k++)
+			mpz_mul_ui(s->z, s->z, 10);
+		s->scale = nt->frac;
+	}
+	for (int k = nt->frac; k < s->scale; k++)
+		v *= 10;
+	if (nt->neg)
+		v = -v;
+	if (__builtin_add_overflow(s->acc, v, &s->acc)) {
+		xsum_flush(s);
+		s->acc = v;
+	}
+	return 1;
 }
 
 /*
@@ -607,12 +724,14 @@ struct col {
 	const char *pg_type;  /* format_type() text, or NULL when unknown */
 	enum ordcls ord;
 	int is_num, is_text, is_json;
+	int text_as_is;       /* text SQLite holds is already PostgreSQL's (value_text()) */
 };
 
 static void col_classify(struct col *c)
 {
 	const struct pgtype *t = &c->type;
 	c->ord = ORD_NONE;
+	c->text_as_is = t->is_array || (t->kind != PGK_BOOL && t->kind != PGK_JSONB);
 	if (t->is_array || !c->pg_type)
 		return;
 	switch (t->kind) {
@@ -662,7 +781,8 @@ struct ext {
 	int set;
 	int has_k, tried;     /* ORD_TIME: decoded (tried: decoding was tried) */
 	__int128 k;           /* ORD_INT, ORD_TIME */
-	double d;             /* ORD_FLOAT */
+	double d;             /* ORD_FLOAT; ORD_NUMERIC when kept for a histogram */
+	int dexact;           /* ORD_NUMERIC: d is plain decimal text correctly rounded */
 };
 
 /* A value's order key, computed at most once. */
@@ -670,6 +790,7 @@ struct vkey {
 	int has_k, tried;
 	__int128 k;
 	double d;
+	int dexact;
 };
 
 /*
@@ -690,6 +811,7 @@ struct hvals {
 struct side {
 	long long rows, nulls;
 	struct vmap vals;     /* exact counts while at most PROFILE_EXACT values */
+	struct ventry *last;  /* ... the entry counted last, or NULL */
 	int flushed;          /* more: the map's entries went into the figures
 				 below, which every later value then updates */
 	int folded;           /* the figures hold every value */
@@ -735,15 +857,36 @@ static void side_free(struct side *s)
 
 static size_t utf8_chars(const char *s, size_t len)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < len; i++)
+	size_t n = 0, i = 0;
+	/* ASCII a word at a time: every byte is a character */
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		n += 8;
+	}
+	for (; i < len; i++)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
 
 static int bytes_cmp(const char *a, size_t la, const char *b, size_t lb)
 {
-	int r = memcmp(a, b, la < lb ? la : lb);
+	int r;
+	if (la >= 8 && lb >= 8) {
+		/* most values differ in their first 8 bytes: compared as one
+		   big-endian word, without a call */
+		uint64_t x, y;
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+			return x < y ? -1 : 1;
+		}
+	}
+	r = memcmp(a, b, la < lb ? la : lb);
 	return r ? (r < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
 }
 
@@ -785,7 +928,12 @@ static int ext_cmp(const struct col *c, const char *v, size_t len, struct vkey *
 			r = vk->d < e->d ? -1 : vk->d > e->d;
 		break;
 	case ORD_NUMERIC:
-		r = report_numeric_cmp(v, len, e->s, e->len);
+		/* rounding keeps the order: two numbers whose correctly
+		   rounded doubles differ are in the doubles' order */
+		if (vk->dexact && e->dexact && vk->d != e->d)
+			r = vk->d < e->d ? -1 : 1;
+		else
+			r = report_numeric_cmp(v, len, e->s, e->len);
 		break;
 	case ORD_TIME:
 		if (time_text_ordered(c->type.kind, v, len, e->s, e->len))
@@ -808,6 +956,19 @@ static int ext_cmp(const struct col *c, const char *v, size_t len, struct vkey *
 	return r ? r : bytes_cmp(v, len, e->s, e->len);
 }
 
+/* ext_cmp() with its common cases here: two different integers, or
+   numbers whose exact doubles differ (the extremes are compared for
+   every value of a column with many values). */
+static inline int ext_cmp_fast(const struct col *c, const char *v, size_t len, struct vkey *vk,
+			       struct ext *e)
+{
+	if (c->ord == ORD_INT && vk->k != e->k)
+		return vk->k < e->k ? -1 : 1;
+	if (c->ord == ORD_NUMERIC && vk->dexact && e->dexact && vk->d != e->d)
+		return vk->d < e->d ? -1 : 1;
+	return ext_cmp(c, v, len, vk, e);
+}
+
 static void ext_set(struct ext *e, const char *v, size_t len, const struct vkey *vk)
 {
 	if (e->cap < len + 1) {
@@ -820,6 +981,7 @@ static void ext_set(struct ext *e, const char *v, size_t len, const struct vkey 
 	e->set = 1;
 	e->k = vk->k;
 	e->d = vk->d;
+	e->dexact = vk->dexact;
 	e->has_k = vk->has_k;
 	e->tried = vk->tried;
 }
@@ -865,6 +1027,7 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 		       int has_int, long long ival, long long n, uint64_t hll_h)
 {
 	struct vkey vk = { 0 };
+	struct numtext nt = { 0 };
 	if (hll_h) {
 		/* HyperLogLog: register by the low bits, rank of the rest */
 		unsigned rank = (unsigned)__builtin_clzll((hll_h >> HLL_P) | (1ULL << (63 - HLL_P))) - HLL_P + 1;
@@ -875,22 +1038,29 @@ static void side_value(struct side *s, const struct col *c, const char *v, size_
 		return;
 	if (c->ord == ORD_INT)
 		vk.k = has_int ? ival : strtoll(v, NULL, 10);
-	if (c->ord == ORD_FLOAT || s->hist)
-		vk.d = has_int ? (double)ival : num_double(v, len);
+	if (c->ord == ORD_FLOAT || s->hist) {
+		if (has_int) {
+			vk.d = (double)ival;
+		} else {
+			vk.d = num_double_x(v, len, &nt);
+			vk.dexact = nt.exact;
+		}
+	}
 	/* the order is total and min <= max: below the min is not above the max */
 	if (!s->min.set) {
 		ext_set(&s->min, v, len, &vk);
 		ext_set(&s->max, v, len, &vk);
-	} else if (ext_cmp(c, v, len, &vk, &s->min) < 0) {
+	} else if (ext_cmp_fast(c, v, len, &vk, &s->min) < 0) {
 		ext_set(&s->min, v, len, &vk);
-	} else if (ext_cmp(c, v, len, &vk, &s->max) > 0) {
+	} else if (ext_cmp_fast(c, v, len, &vk, &s->max) > 0) {
 		ext_set(&s->max, v, len, &vk);
 	}
 	if (c->is_text)
 		s->len_sum += (long long)utf8_chars(v, len) * n;
 	if (c->ord == ORD_INT && has_int)
 		xsum_add_int(&s->sum, ival, n);
-	else if (c->ord == ORD_INT || c->ord == ORD_NUMERIC)
+	else if ((c->ord == ORD_INT || c->ord == ORD_NUMERIC) &&
+		 !(nt.exact && n == 1 && xsum_add_exact(&s->sum, &nt)))
 		xsum_add(&s->sum, v, len, n);
 	else if (c->ord == ORD_FLOAT)
 		fsum_add(&s->fsum, vk.d, n);
@@ -931,7 +1101,7 @@ static void side_add_h(struct side *s, const struct col *c, const char *v, size_
 		return;
 	}
 	if (!s->flushed) {
-		if (vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0))
+		if ((s->last = vmap_add(&s->vals, h, v, (int)len, 0, NULL, 0, 0, 0)))
 			return;
 		/* past the bound: counts are no longer kept */
 		side_fold(s, c, 1);
@@ -940,10 +1110,34 @@ static void side_add_h(struct side *s, const struct col *c, const char *v, size_
 	side_value(s, c, v, len, has_int, ival, 1, h);
 }
 
+/*
+ * side_add_h() with the hash computed only when it is needed: not when
+ * the value is the one the side counted last (a column of few values
+ * often holds one value in row after row).  *h: the value's hash when
+ * known, else 0, set when computed.
+ */
+static void side_add_lazy(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
+			  int has_int, long long ival, uint64_t *h)
+{
+	if (isnull) {
+		side_add_h(s, c, v, len, 1, has_int, ival, 0);
+		return;
+	}
+	if (!s->flushed && s->last && (size_t)s->last->alen == len && bytes_eq(s->last->a, v, len)) {
+		s->rows++;
+		s->last->n++;
+		return;
+	}
+	if (!*h)
+		*h = value_hash(v, len);
+	side_add_h(s, c, v, len, 0, has_int, ival, *h);
+}
+
 static void side_add(struct side *s, const struct col *c, const char *v, size_t len, int isnull,
 		     int has_int, long long ival)
 {
-	side_add_h(s, c, v, len, isnull, has_int, ival, isnull ? 0 : value_hash(v, len));
+	uint64_t h = 0;
+	side_add_lazy(s, c, v, len, isnull, has_int, ival, &h);
 }
 
 /*
@@ -984,7 +1178,7 @@ static void side_merge(struct side *d, struct side *s, const struct col *c)
 			d->hll[i] = s->hll[i];
 	for (int m = 0; m < 2; m++) {
 		struct ext *e = m ? &s->max : &s->min;
-		struct vkey vk = { e->has_k, e->tried, e->k, e->d };
+		struct vkey vk = { e->has_k, e->tried, e->k, e->d, e->dexact };
 		if (!e->set)
 			continue;
 		if (m ? !d->max.set || ext_cmp(c, e->s, e->len, &vk, &d->max) > 0 :
@@ -1087,24 +1281,25 @@ static int side_bins(struct side *s, double lo, double hi)
 static int value_text(const struct col *c, sqlite3_stmt *st, int i, struct strbuf *tmp,
 		      const char **s, size_t *len, int *has_int, long long *ival)
 {
-	int type = sqlite3_column_type(st, i);
+	/* one column call, then the value's own accessors: every cell of
+	   both tables passes here, and each column call costs a statement
+	   look-up and an error check */
+	sqlite3_value *v = sqlite3_column_value(st, i);
+	int type = sqlite3_value_type(v);
 	*has_int = 0;
 	if (type == SQLITE_NULL)
 		return 1;
 	if (type == SQLITE_INTEGER && c->ord == ORD_INT) {
-		char buf[24];
-		int n;
-		*ival = sqlite3_column_int64(st, i);
+		*ival = sqlite3_value_int64(v);
 		*has_int = 1;
-		n = fmt_ll(buf, *ival);
 		sb_reset(tmp);
-		sb_add(tmp, buf, (size_t)n);
-	} else if (type == SQLITE_TEXT && (c->type.is_array ||
-					   (c->type.kind != PGK_BOOL && c->type.kind != PGK_JSONB))) {
-		*s = (const char *)sqlite3_column_text(st, i);
-		*len = (size_t)sqlite3_column_bytes(st, i);
+		sb_grow(tmp, 24);
+		tmp->len = (size_t)fmt_ll(tmp->buf, *ival);
+	} else if (type == SQLITE_TEXT && c->text_as_is) {
+		*s = (const char *)sqlite3_value_text(v);
+		*len = (size_t)sqlite3_value_bytes(v);
 		return 0;
-	} else if (pgtype_to_text(&c->type, sqlite3_column_value(st, i), tmp)) {
+	} else if (pgtype_to_text(&c->type, v, tmp)) {
 		return 1;
 	}
 	*s = tmp->buf;
@@ -1300,20 +1495,27 @@ static void put_utf8(char **o, unsigned cp)
 	*o = p;
 }
 
-/* Returns 0, or -1 when text is not such an array. */
-static int jvals_parse(struct jvals *v, const char *text)
+/* A byte that neither ends a JSON string (or the text) nor starts an escape. */
+static inline int json_plain(char c)
 {
-	size_t tl = text ? strlen(text) : 0;
+	return c != '"' && c != '\\' && c;
+}
+
+/*
+ * Splits text (tl bytes, NUL-terminated) into v.  The values are written
+ * to out: v's own buffer, or text itself (in place: a value is never
+ * longer than its JSON string, so the text is only overwritten where it
+ * has been read; a value without escapes stays where it is and only its
+ * closing quote becomes its NUL).  Returns 0, or -1 when text is not
+ * such an array.
+ */
+static int jvals_split(struct jvals *v, const char *text, char *out)
+{
 	const char *p = text;
-	char *o;
+	char *o = out;
 	v->n = 0;
 	if (!text)
 		return -1;
-	if (v->bufcap < tl + 1) {
-		v->bufcap = tl + 1;
-		v->buf = xrealloc(v->buf, v->bufcap);
-	}
-	o = v->buf;
 	while (*p == ' ')
 		p++;
 	if (*p++ != '[')
@@ -1337,13 +1539,22 @@ static int jvals_parse(struct jvals *v, const char *text)
 		if (*p != '"')
 			return -1;
 		p++;
+		if (out == text)
+			o = (char *)p;  /* in place: the value starts where it is */
 		v->s[v->n] = o;
 		while (*p && *p != '"') {
 			if (*p != '\\') {
-				/* values are short: a byte loop beats strcspn + memcpy */
-				do
-					*o++ = *p++;
-				while (*p && *p != '"' && *p != '\\');
+				/* in place and before any escape there is nothing to
+				   move: the end is found by strcspn(); else values are
+				   short and a byte loop beats strcspn + memcpy */
+				if (o == p) {
+					p += strcspn(p, "\"\\");
+					o = (char *)p;
+				} else {
+					do
+						*o++ = *p++;
+					while (json_plain(*p));
+				}
 				continue;
 			}
 			p++;
@@ -1388,6 +1599,23 @@ static int jvals_parse(struct jvals *v, const char *text)
 		v->n++;
 		p++;
 	}
+}
+
+/* jvals_split() into v's buffer. */
+static int jvals_parse_n(struct jvals *v, const char *text, size_t tl)
+{
+	if (!text)
+		return jvals_split(v, NULL, NULL);
+	if (v->bufcap < tl + 1) {
+		v->bufcap = tl + 1;
+		v->buf = xrealloc(v->buf, v->bufcap);
+	}
+	return jvals_split(v, text, v->buf);
+}
+
+static int jvals_parse(struct jvals *v, const char *text)
+{
+	return jvals_parse_n(v, text, text ? strlen(text) : 0);
 }
 
 /* ============================================================== JSON diff */
@@ -1679,6 +1907,7 @@ struct cchange {
 	int ci;                 /* index into cols (by name) */
 	int bi, ai;             /* position in old_row / new_row, -1 when absent */
 	struct vmap trans;
+	struct ventry *last;    /* the transition counted last, or NULL */
 	long long rows, null_to_value, value_to_null;
 	long long first_to_value, first_to_null;   /* seq, 0: none */
 	double max_delta;
@@ -1785,6 +2014,17 @@ static void why_value(struct strbuf *sb, const char *s, int isnull)
 	sb_addch(sb, '\'');
 }
 
+/* A "changed" list of the change set and the columns it names. */
+#define CHG_KEEP 4              /* lists kept (updates of a step alternate) */
+
+struct chglist {
+	int valid, isnull;
+	struct strbuf text;
+	int *cc;                   /* indexes into cc */
+	int n;
+	char *mask;                /* per column of cols */
+};
+
 struct table_ctx {
 	sqlite3 *db;
 	const char *source, *table;
@@ -1809,8 +2049,9 @@ struct table_ctx {
 	int *nk_old, *nk_new;      /* the plan's natural key: positions in old_row, */
 	int nnk;                   /* new_row (0: pairs hold the same values instead) */
 	size_t pair_cap, pair_used;
-	struct strbuf chg_text;    /* the last "changed" list read, and its columns */
-	int *chg_cc;               /* ... as indexes into cc */
+	struct chglist chg[CHG_KEEP]; /* "changed" lists read last */
+	int chg_next;              /* ... the one to replace next */
+	int *chg_cc;               /* the current list's columns as indexes into cc */
 	int nchg;
 	char *chg_mask;            /* ... per column of cols */
 	struct side *same;         /* merged_pass: values left alone, per column */
@@ -1950,29 +2191,46 @@ static uint64_t pair_hash(const struct table_ctx *x, const struct jvals *v, int 
 
 /* The columns a "changed" list names, as indexes into cc (the same
    list repeats for most rows: it is read once). */
+static void changed_columns_n(struct table_ctx *x, const char *text, size_t len, struct jvals *tmp)
+{
+	struct chglist *e;
+	for (int i = 0; i < CHG_KEEP; i++) {
+		e = &x->chg[i];
+		if (e->valid && e->isnull == !text &&
+		    (!text || (e->text.len == len && !memcmp(e->text.buf, text, len))))
+			goto found;
+	}
+	e = &x->chg[x->chg_next];
+	x->chg_next = (x->chg_next + 1) % CHG_KEEP;
+	if (!e->valid) {
+		e->cc = xcalloc((size_t)x->ncc + 1, sizeof(int));
+		e->mask = xcalloc((size_t)x->ncols + 1, 1);
+		sb_init(&e->text, 0);
+		e->valid = 1;
+	}
+	sb_reset(&e->text);
+	e->isnull = !text;
+	if (text)
+		sb_add(&e->text, text, len);
+	memset(e->mask, 0, (size_t)x->ncols + 1);
+	e->n = 0;
+	if (!jvals_parse_n(tmp, text, len))
+		for (int k = 0; k < tmp->n; k++)
+			for (int j = 0; j < x->ncc; j++)
+				if (tmp->s[k] && !strcmp(x->cols[x->cc[j].ci].name, tmp->s[k])) {
+					e->cc[e->n++] = j;
+					e->mask[x->cc[j].ci] = 1;
+					break;
+				}
+found:
+	x->chg_cc = e->cc;
+	x->nchg = e->n;
+	x->chg_mask = e->mask;
+}
+
 static void changed_columns(struct table_ctx *x, const char *text, struct jvals *tmp)
 {
-	size_t len = text ? strlen(text) : 0;
-	if (x->chg_text.len == len && text && !memcmp(x->chg_text.buf, text, len) && x->chg_cc)
-		return;
-	sb_reset(&x->chg_text);
-	if (text)
-		sb_add(&x->chg_text, text, len);
-	if (!x->chg_cc) {
-		x->chg_cc = xcalloc((size_t)x->ncc + 1, sizeof(int));
-		x->chg_mask = xcalloc((size_t)x->ncols + 1, 1);
-	}
-	memset(x->chg_mask, 0, (size_t)x->ncols + 1);
-	x->nchg = 0;
-	if (jvals_parse(tmp, text))
-		return;
-	for (int k = 0; k < tmp->n; k++)
-		for (int j = 0; j < x->ncc; j++)
-			if (tmp->s[k] && !strcmp(x->cols[x->cc[j].ci].name, tmp->s[k])) {
-				x->chg_cc[x->nchg++] = j;
-				x->chg_mask[x->cc[j].ci] = 1;
-				break;
-			}
+	changed_columns_n(x, text, text ? strlen(text) : 0, tmp);
 }
 
 /*
@@ -2028,6 +2286,7 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 		const char *o = NULL, *n = NULL;
 		int ol = 0, nl = 0;
 		uint64_t ho, hn;
+		struct ventry *t;
 		if (c->bi >= 0 && c->bi < oldv->n) {
 			o = oldv->s[c->bi];
 			ol = oldv->len[c->bi];
@@ -2037,10 +2296,16 @@ static void change_row(struct table_ctx *x, long long seq, char op, const struct
 			nl = newv->len[c->ai];
 		}
 		c->rows++;
-		ho = !o ? 0 : oldh ? oldh[c->bi] : value_hash(o, (size_t)ol);
-		hn = !n ? 0 : newh ? newh[c->ai] : value_hash(n, (size_t)nl);
-		vmap_add(&c->trans, mix64(ho ^ mix64(hn + (uint64_t)((o ? 1 : 2) + (n ? 4 : 8)))),
-			 o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
+		if ((t = c->last) && t->anull == !o && t->bnull == !n && t->alen == ol && t->blen == nl &&
+		    (!o || bytes_eq(t->a, o, (size_t)ol)) && (!n || bytes_eq(t->b, n, (size_t)nl))) {
+			/* the transition counted last, again */
+			t->n++;
+		} else {
+			ho = !o ? 0 : oldh && oldh[c->bi] ? oldh[c->bi] : value_hash(o, (size_t)ol);
+			hn = !n ? 0 : newh && newh[c->ai] ? newh[c->ai] : value_hash(n, (size_t)nl);
+			c->last = vmap_add(&c->trans, mix64(ho ^ mix64(hn + (uint64_t)((o ? 1 : 2) + (n ? 4 : 8)))),
+					   o ? o : "", ol, !o, n ? n : "", nl, !n, seq);
+		}
 		if (!o && n) {
 			c->null_to_value++;
 			if (!c->first_to_value)
@@ -2147,7 +2412,7 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
 	for (int k = 0; k < x->nkey; k++) {
 		int i = x->key_pos[k];
 		if (!w->s[i] || !key->s[k] || w->len[i] != key->len[k] ||
-		    memcmp(w->s[i], key->s[k], (size_t)key->len[k]))
+		    !bytes_eq(w->s[i], key->s[k], (size_t)key->len[k]))
 			return 0;
 	}
 	return 1;
@@ -2174,7 +2439,8 @@ struct rafield {
 	size_t off;           /* in the block's bytes, NUL-terminated */
 	int len;
 	int isnull;
-	int has_int;          /* an integer SQLite holds (ival) */
+	int has_int;          /* an integer SQLite holds (ival; a working row's
+				 comes without its text) */
 	long long ival;
 };
 
@@ -2212,7 +2478,7 @@ struct feeder {
 	int stop;             /* the caller wants no more */
 };
 
-static void ra_put(struct rablock *b, struct rafield *f, const char *s, size_t len)
+static inline void ra_put(struct rablock *b, struct rafield *f, const char *s, size_t len)
 {
 	if (b->used + len + 1 > b->cap) {
 		b->cap = 2 * (b->used + len + 1);
@@ -2318,7 +2584,7 @@ static void feeder_start(struct feeder *f, sqlite3 *db, struct readahead *a, str
  * The next row's fields of r and *bytes, the base of their text; NULL at
  * the end or on an error (r->rc).  A row stays valid until the next call.
  */
-static const struct rafield *ra_next(struct feeder *f, struct readahead *r, const char **bytes)
+static const struct rafield *ra_next(struct feeder *f, struct readahead *r, char **bytes)
 {
 	struct rablock *b;
 	if (!f->threaded) {
@@ -2398,18 +2664,36 @@ static void pack_working(struct readahead *r, struct rablock *b, struct rafield 
 {
 	struct wpack *p = r->arg;
 	for (int i = 0; i < r->nf; i++) {
+		const struct col *c = &p->cols[i];
+		sqlite3_value *v = sqlite3_column_value(r->st, i);
+		int type = sqlite3_value_type(v);
 		const char *s = NULL;
 		size_t len = 0;
-		int has_int = 0;
-		long long ival = 0;
-		memset(&f[i], 0, sizeof(f[i]));
-		if (value_text(&p->cols[i], r->st, i, &p->tmp[i], &s, &len, &has_int, &ival)) {
+		f[i].has_int = 0;
+		f[i].ival = 0;
+		/* value_text()'s two common cases, written into the block at once */
+		if (type == SQLITE_TEXT && c->text_as_is) {
+			s = (const char *)sqlite3_value_text(v);
+			ra_put(b, &f[i], s, (size_t)sqlite3_value_bytes(v));
+			continue;
+		}
+		if (type == SQLITE_INTEGER && c->ord == ORD_INT) {
+			/* the number only: the calling thread prints it (this
+			   thread, with SQLite's reads, is the busier one) */
+			f[i].ival = sqlite3_value_int64(v);
+			f[i].has_int = 1;
+			f[i].off = 0;
+			f[i].len = 0;
+			f[i].isnull = 0;
+			continue;
+		}
+		if (value_text(c, r->st, i, &p->tmp[i], &s, &len, &f[i].has_int, &f[i].ival)) {
+			f[i].off = 0;
+			f[i].len = 0;
 			f[i].isnull = 1;
 			continue;
 		}
 		ra_put(b, &f[i], s, len);
-		f[i].has_int = has_int;
-		f[i].ival = ival;
 	}
 }
 
@@ -2419,18 +2703,20 @@ enum { RA_SEQ, RA_OP, RA_KEY, RA_OLD, RA_CHANGED, RA_NF };
 
 static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, int i)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
+	sqlite3_value *v = sqlite3_column_value(st, i);
+	const char *s = (const char *)sqlite3_value_text(v);
 	if (s)
-		ra_put(b, f, s, (size_t)sqlite3_column_bytes(st, i));
+		ra_put(b, f, s, (size_t)sqlite3_value_bytes(v));
 	else
 		f->isnull = 1;
 }
 
 static void pack_change(struct readahead *r, struct rablock *b, struct rafield *f)
 {
-	const char *op = (const char *)sqlite3_column_text(r->st, 1);
+	const char *op = (const char *)sqlite3_value_text(sqlite3_column_value(r->st, 1));
+	struct strbuf *last = r->arg;  /* the last update's "changed" list */
 	memset(f, 0, RA_NF * sizeof(*f));
-	f[RA_SEQ].ival = sqlite3_column_int64(r->st, 0);
+	f[RA_SEQ].ival = sqlite3_value_int64(sqlite3_column_value(r->st, 0));
 	f[RA_OP].ival = op ? *op : 0;
 	if (f[RA_OP].ival != 'D')
 		ra_put_text(b, &f[RA_KEY], r->st, 2);
@@ -2440,6 +2726,25 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 		ra_put_text(b, &f[RA_OLD], r->st, 3);
 	else
 		f[RA_OLD].isnull = 1;
+	if (f[RA_OP].ival == 'U') {
+		/* most updates change the same columns: the list is handed
+		   on once, then said to be the same (ival 1) */
+		sqlite3_value *v = sqlite3_column_value(r->st, 4);
+		const char *s = (const char *)sqlite3_value_text(v);
+		size_t len = s ? (size_t)sqlite3_value_bytes(v) : 0;
+		if (s && last->len == len && len && !memcmp(last->buf, s, len)) {
+			f[RA_CHANGED].ival = 1;
+			return;
+		}
+		sb_reset(last);
+		if (s) {
+			sb_add(last, s, len);
+			ra_put(b, &f[RA_CHANGED], s, len);
+		} else {
+			f[RA_CHANGED].isnull = 1;
+		}
+		return;
+	}
 	ra_put_text(b, &f[RA_CHANGED], r->st, 4);
 }
 
@@ -2447,6 +2752,12 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 static const char *ra_text(const struct rafield *f, const char *bytes)
 {
 	return f->isnull ? NULL : bytes + f->off;
+}
+
+/* A text field read ahead split in place (it is read once). */
+static int ra_jvals(struct jvals *v, const struct rafield *f, char *bytes)
+{
+	return jvals_split(v, f->isnull ? NULL : bytes + f->off, f->isnull ? NULL : bytes + f->off);
 }
 
 /*
@@ -2467,12 +2778,13 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	struct feeder fd = { 0 };
 	struct wpack wp = { x->cols, xcalloc((size_t)x->ncols + 1, sizeof(struct strbuf)) };
 	struct jvals oldv = { 0 }, key = { 0 }, tmp = { 0 }, wv = { 0 };
+	struct strbuf last_changed = STRBUF_INIT;  /* the feeder's */
 	struct wrow w;
 	struct side *same = xcalloc((size_t)x->ncols + 1, sizeof(*same));
 	uint64_t *oldh = xcalloc((size_t)x->ncols + 1, sizeof(*oldh));
 	uint64_t *newh = xcalloc((size_t)x->ncols + 1, sizeof(*newh));
 	const struct rafield *c = NULL, *wf;
-	const char *cb = NULL, *wb = NULL;
+	char *cb = NULL, *wb = NULL;
 	int ret = -1;
 
 	/* the values of rows and columns the migration left alone go to
@@ -2493,26 +2805,34 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	if (ra_prepare(&wr, x->db, sql.buf, NULL, x->ncols, pack_working, &wp) ||
 	    ra_prepare(&cr, x->db, "SELECT seq, op, key, old_row, changed FROM dd_change "
 				   "WHERE tbl = ?1 ORDER BY seq", x->table,
-		       RA_NF, pack_change, NULL))
+		       RA_NF, pack_change, &last_changed))
 		goto cleanup;
 	feeder_start(&fd, x->db, &wr, &cr);
 
 	/* deletes: the rows before */
 	while ((c = ra_next(&fd, &cr, &cb)) && c[RA_OP].ival == 'D') {
-		if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
+		if (ra_jvals(&oldv, &c[RA_OLD], cb) || oldv.n != x->ncols)
 			goto mismatch;
 		for (int i = 0; i < x->ncols; i++)
 			side_add(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i], 0, 0);
 		change_row(x, c[RA_SEQ].ival, 'D', &oldv, NULL, NULL, NULL);
 	}
-	if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
+	if (c && ra_jvals(&key, &c[RA_KEY], cb))
 		goto mismatch;
 	while ((wf = ra_next(&fd, &wr, &wb))) {
 		for (int i = 0; i < x->ncols; i++) {
-			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
-			w.len[i] = wf[i].len;
 			w.has_int[i] = wf[i].has_int;
 			w.ival[i] = wf[i].ival;
+			if (wf[i].has_int) {
+				/* an integer comes as its number (pack_working) */
+				sb_reset(&w.tmp[i]);
+				sb_grow(&w.tmp[i], 24);
+				w.len[i] = fmt_ll(w.tmp[i].buf, wf[i].ival);
+				w.s[i] = w.tmp[i].buf;
+				continue;
+			}
+			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
+			w.len[i] = wf[i].len;
 		}
 		if (!c || !same_key(x, &w, &key)) {
 			/* unchanged: the same before and after */
@@ -2522,21 +2842,22 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			continue;
 		}
 		if (c[RA_OP].ival == 'U') {
-			if (jvals_parse(&oldv, ra_text(&c[RA_OLD], cb)) || oldv.n != x->ncols)
+			if (ra_jvals(&oldv, &c[RA_OLD], cb) || oldv.n != x->ncols)
 				goto mismatch;
-			changed_columns(x, ra_text(&c[RA_CHANGED], cb), &tmp);
+			if (!c[RA_CHANGED].ival)
+				changed_columns_n(x, ra_text(&c[RA_CHANGED], cb), (size_t)c[RA_CHANGED].len, &tmp);
 			for (int i = 0; i < x->ncols; i++) {
 				if (!x->chg_mask[i]) {
 					side_add(&same[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
 						 w.has_int[i], w.ival[i]);
 					continue;
 				}
-				oldh[i] = oldv.s[i] ? value_hash(oldv.s[i], (size_t)oldv.len[i]) : 0;
-				newh[i] = w.s[i] ? value_hash(w.s[i], (size_t)w.len[i]) : 0;
-				side_add_h(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i],
-					   0, 0, oldh[i]);
-				side_add_h(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
-					   w.has_int[i], w.ival[i], newh[i]);
+				/* hashes computed here are handed on to change_row() */
+				oldh[i] = newh[i] = 0;
+				side_add_lazy(&before[i], &x->cols[i], oldv.s[i], (size_t)oldv.len[i], !oldv.s[i],
+					      0, 0, &oldh[i]);
+				side_add_lazy(&after[i], &x->cols[i], w.s[i], (size_t)w.len[i], !w.s[i],
+					      w.has_int[i], w.ival[i], &newh[i]);
 			}
 			change_row(x, c[RA_SEQ].ival, 'U', &oldv, &wv, oldh, newh);
 		} else if (c[RA_OP].ival == 'I') {
@@ -2548,7 +2869,7 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 			goto mismatch;
 		}
 		c = ra_next(&fd, &cr, &cb);
-		if (c && jvals_parse(&key, ra_text(&c[RA_KEY], cb)))
+		if (c && ra_jvals(&key, &c[RA_KEY], cb))
 			goto mismatch;
 	}
 	feeder_stop(&fd);
@@ -2576,6 +2897,7 @@ cleanup:
 		sb_release(&wp.tmp[i]);
 	free(wp.tmp);
 	sb_release(&sql);
+	sb_release(&last_changed);
 	wrow_free(&w);
 	jvals_free(&oldv);
 	jvals_free(&key);
@@ -3164,12 +3486,14 @@ cleanup:
 	free(x.pair_seq);
 	free(x.nk_old);
 	free(x.nk_new);
-	free(x.chg_cc);
-	free(x.chg_mask);
+	for (int i = 0; i < CHG_KEEP; i++) {
+		free(x.chg[i].cc);
+		free(x.chg[i].mask);
+		sb_release(&x.chg[i].text);
+	}
 	for (int i = 0; x.same && i < x.ncols; i++)
 		side_free(&x.same[i]);
 	free(x.same);
-	sb_release(&x.chg_text);
 	free(before);
 	free(after);
 	free(bcols);
