@@ -7,6 +7,8 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -694,6 +696,77 @@ static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_c
 	return failed ? -1 : ret;
 }
 
+/*
+ * The new file's pages reach the disk while rows are still coming: a
+ * thread of its own waits on fdatasync every 100 ms, so the writes overlap
+ * the COPY.  On bench/snapshot.sh's 1M rows the final fsync waited
+ * 0.24-0.28 s for 327 MB before, about 35 ms after, and the snapshot took
+ * 6-9% less wall time (interleaved runs, best of 4-5).  Starting writeback
+ * from the writer's thread (sync_file_range) saved nothing: the writer
+ * then waited on the disk queue itself.  The last fsync
+ * (stage_finish_create) still makes the file durable.
+ */
+struct flusher {
+	pthread_t tid;
+	int fd, running;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int stop;
+};
+
+static void *flusher_main(void *arg)
+{
+	struct flusher *f = arg;
+	pthread_mutex_lock(&f->mu);
+	while (!f->stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+		if (f->stop)
+			break;
+		pthread_mutex_unlock(&f->mu);
+		fdatasync(f->fd);
+		pthread_mutex_lock(&f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+static void flusher_start(struct flusher *f, const char *path)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0)
+		return;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->running = !pthread_create(&f->tid, NULL, flusher_main, f);
+	if (!f->running) {
+		close(f->fd);
+		f->fd = -1;
+	}
+}
+
+static void flusher_stop(struct flusher *f)
+{
+	if (!f->running)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->tid, NULL);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	close(f->fd);
+	f->running = 0;
+}
+
 /* Copies the plan's table list for one source into catalog entries. */
 /* A setting as a new session on the server gets it (its reset value),
  * newly allocated; NULL after pg_error. */
@@ -1086,7 +1159,11 @@ int snapshot_take(struct snapshot_opts *o)
 		if (npg != 1)
 			snprintf(label, sizeof(label), "%d tables", npg);
 		progress_start(&progress, label, total);
-		int rc = load_pg_tables(&cat, &pl, lcs);
+		struct flusher fl;
+		int rc;
+		flusher_start(&fl, tmp);
+		rc = load_pg_tables(&cat, &pl, lcs);
+		flusher_stop(&fl);
 		progress_end(&progress);
 		if (rc)
 			goto cleanup;
