@@ -2433,16 +2433,20 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
  */
 #define RA_ROWS 1024            /* rows per block */
 #define RA_BLOCKS 4             /* blocks read ahead, per statement */
+#define RA_BYTES (4u << 20)     /* text a block takes before it ends early */
 
 /* One value of a row read ahead. */
 struct rafield {
-	size_t off;           /* in the block's bytes, NUL-terminated */
-	int len;
-	int isnull;
-	int has_int;          /* an integer SQLite holds (ival; a working row's
-				 comes without its text) */
+	uint32_t off;         /* in the block's bytes, NUL-terminated; RA_NULL */
+	int32_t len;          /* RA_INT: an integer SQLite holds, in ival (a
+				 working row's comes without its text) */
 	long long ival;
 };
+
+/* 16 bytes a field: every field of every row crosses from the feeder's
+   core to the caller's */
+#define RA_NULL UINT32_MAX
+#define RA_INT (-1)
 
 struct rablock {
 	struct rafield *f;    /* RA_ROWS rows of nf fields */
@@ -2484,20 +2488,21 @@ static inline void ra_put(struct rablock *b, struct rafield *f, const char *s, s
 		b->cap = 2 * (b->used + len + 1);
 		b->bytes = xrealloc(b->bytes, b->cap);
 	}
-	f->off = b->used;
-	f->len = (int)len;
-	f->isnull = 0;
+	f->off = (uint32_t)b->used;
+	f->len = (int32_t)len;
 	memcpy(b->bytes + b->used, s, len);
 	b->bytes[b->used + len] = '\0';
 	b->used += len + 1;
 }
 
-/* Fills b with the next rows of r; fewer than RA_ROWS at the end (r->rc). */
+/* Fills b with the next rows of r: RA_ROWS, fewer past RA_BYTES of text or at
+   the end (r->rc set). */
 static int ra_fill(struct feeder *f, struct readahead *r, struct rablock *b)
 {
 	b->n = 0;
 	b->used = 0;
-	while (b->n < RA_ROWS) {
+	/* a block of long values ends early: offsets stay 32-bit and memory bounded */
+	while (b->n < RA_ROWS && b->used < RA_BYTES) {
 		int rc = sqlite3_step(r->st);
 		if (rc != SQLITE_ROW) {
 			r->rc = rc;
@@ -2523,8 +2528,8 @@ static void feed_one(struct feeder *f, struct readahead *r, int locked)
 		pthread_mutex_lock(&f->mu);
 	if (n)
 		r->count++;
-	if (n < RA_ROWS)
-		r->done = 1;
+	if (r->rc)
+		r->done = 1; /* the statement ended (SQLITE_DONE or an error) */
 }
 
 static void *feeder_main(void *arg)
@@ -2669,7 +2674,7 @@ static void pack_working(struct readahead *r, struct rablock *b, struct rafield 
 		int type = sqlite3_value_type(v);
 		const char *s = NULL;
 		size_t len = 0;
-		f[i].has_int = 0;
+		int has_int = 0;
 		f[i].ival = 0;
 		/* value_text()'s two common cases, written into the block at once */
 		if (type == SQLITE_TEXT && c->text_as_is) {
@@ -2681,16 +2686,14 @@ static void pack_working(struct readahead *r, struct rablock *b, struct rafield 
 			/* the number only: the calling thread prints it (this
 			   thread, with SQLite's reads, is the busier one) */
 			f[i].ival = sqlite3_value_int64(v);
-			f[i].has_int = 1;
 			f[i].off = 0;
-			f[i].len = 0;
-			f[i].isnull = 0;
+			f[i].len = RA_INT;
 			continue;
 		}
-		if (value_text(c, r->st, i, &p->tmp[i], &s, &len, &f[i].has_int, &f[i].ival)) {
-			f[i].off = 0;
+		/* not an integer here: has_int stays 0 */
+		if (value_text(c, r->st, i, &p->tmp[i], &s, &len, &has_int, &f[i].ival)) {
+			f[i].off = RA_NULL;
 			f[i].len = 0;
-			f[i].isnull = 1;
 			continue;
 		}
 		ra_put(b, &f[i], s, len);
@@ -2708,7 +2711,7 @@ static void ra_put_text(struct rablock *b, struct rafield *f, sqlite3_stmt *st, 
 	if (s)
 		ra_put(b, f, s, (size_t)sqlite3_value_bytes(v));
 	else
-		f->isnull = 1;
+		f->off = RA_NULL;
 }
 
 static void pack_change(struct readahead *r, struct rablock *b, struct rafield *f)
@@ -2721,11 +2724,11 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 	if (f[RA_OP].ival != 'D')
 		ra_put_text(b, &f[RA_KEY], r->st, 2);
 	else
-		f[RA_KEY].isnull = 1;
+		f[RA_KEY].off = RA_NULL;
 	if (f[RA_OP].ival == 'D' || f[RA_OP].ival == 'U')
 		ra_put_text(b, &f[RA_OLD], r->st, 3);
 	else
-		f[RA_OLD].isnull = 1;
+		f[RA_OLD].off = RA_NULL;
 	if (f[RA_OP].ival == 'U') {
 		/* most updates change the same columns: the list is handed
 		   on once, then said to be the same (ival 1) */
@@ -2741,7 +2744,7 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 			sb_add(last, s, len);
 			ra_put(b, &f[RA_CHANGED], s, len);
 		} else {
-			f[RA_CHANGED].isnull = 1;
+			f[RA_CHANGED].off = RA_NULL;
 		}
 		return;
 	}
@@ -2751,13 +2754,14 @@ static void pack_change(struct readahead *r, struct rablock *b, struct rafield *
 /* A text field read ahead, NULL for NULL. */
 static const char *ra_text(const struct rafield *f, const char *bytes)
 {
-	return f->isnull ? NULL : bytes + f->off;
+	return f->off == RA_NULL ? NULL : bytes + f->off;
 }
 
 /* A text field read ahead split in place (it is read once). */
 static int ra_jvals(struct jvals *v, const struct rafield *f, char *bytes)
 {
-	return jvals_split(v, f->isnull ? NULL : bytes + f->off, f->isnull ? NULL : bytes + f->off);
+	char *text = f->off == RA_NULL ? NULL : bytes + f->off;
+	return jvals_split(v, text, text);
 }
 
 /*
@@ -2821,9 +2825,9 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 		goto mismatch;
 	while ((wf = ra_next(&fd, &wr, &wb))) {
 		for (int i = 0; i < x->ncols; i++) {
-			w.has_int[i] = wf[i].has_int;
+			w.has_int[i] = wf[i].len == RA_INT;
 			w.ival[i] = wf[i].ival;
-			if (wf[i].has_int) {
+			if (w.has_int[i]) {
 				/* an integer comes as its number (pack_working) */
 				sb_reset(&w.tmp[i]);
 				sb_grow(&w.tmp[i], 24);
@@ -2831,7 +2835,7 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 				w.s[i] = w.tmp[i].buf;
 				continue;
 			}
-			w.s[i] = wf[i].isnull ? NULL : wb + wf[i].off;
+			w.s[i] = wf[i].off == RA_NULL ? NULL : wb + wf[i].off;
 			w.len[i] = wf[i].len;
 		}
 		if (!c || !same_key(x, &w, &key)) {
