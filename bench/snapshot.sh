@@ -5,7 +5,7 @@
 # sqlite3 .import (what a user does by hand), in one run.
 # Targets (issue 15): >= 0.95x the raw COPY rate, >= 3x the CSV pipeline,
 # peak RSS < 64 MB, at 100,000 and 1,000,000 rows; drydock runs with its
-# default --jobs (the cores less one, 1 to 4) and with one other --jobs:
+# default --jobs (the cores, at most 4) and with one other --jobs:
 # 1, or 2 where the default is 1.
 # Then 8 tables of 250,000 rows against the largest table's raw COPY and
 # the sum of all raw COPYs (BENCH_SNAPSHOT_MULTI=0 skips it).
@@ -22,7 +22,7 @@ MULTI=${BENCH_SNAPSHOT_MULTI:-1}
 MULTI_ROWS=${BENCH_SNAPSHOT_MULTI_ROWS:-250000}
 CORES=$(nproc)
 # drydock's default --jobs (snapshot.c, default_jobs), and the other variant timed
-DEFJ=$((CORES - 1 < 1 ? 1 : CORES - 1 > 4 ? 4 : CORES - 1))
+DEFJ=$((CORES > 4 ? 4 : CORES))
 ALTJ=$((DEFJ == 1 ? 2 : 1))
 BASE=${BENCH_SNAPSHOT_BASELINE:-}
 # baseline LABEL N PLAN URL: times $BASE like drydock, prints its row and ratio to COPY

@@ -45,9 +45,8 @@ const char usage_snapshot[] =
 	"                        and block ranges of tables over 8 MB on PostgreSQL 14\n"
 	"                        and later, are read in parallel; one thread writes the\n"
 	"                        file, whose content does not depend on N.  Default:\n"
-	"                        the number of cores less one (the writer's), at least\n"
-	"                        1, at most 4; never more connections than the server\n"
-	"                        has free, less one\n"
+	"                        the number of cores, at most 4; never more\n"
+	"                        connections than the server has free, less one\n"
 	"  --force               replace STAGE.db if it exists\n"
 	"  --json                print the outcome as JSON (README, \"JSON output\")\n";
 

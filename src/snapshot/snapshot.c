@@ -1024,16 +1024,18 @@ void snapshot_opts_release(struct snapshot_opts *o)
 #define PLURAL_S(n) ((n) == 1 ? "" : "s")
 
 /*
- * One stream per core the SQLite writer leaves free, up to 4 (past that
- * the one writer is the limit).  On 2 cores that is 1: measured with
- * bench/snapshot.sh (load 5), --jobs 2 took 6.1 s for 1M rows against
- * 4.4 s with --jobs 1, and 9.5 s against 7.0 s for 8 tables of 250k rows:
- * the readers' unescaping and the interleaved B-tree inserts cost more
- * than the overlap gains when no core is idle.
+ * One stream per core, up to 4 (past that the one writer is the limit).
+ * On this 2-core machine, with rows written 32 to a statement, tables
+ * split only past a connection's share and the flusher thread,
+ * bench/snapshot.sh measured --jobs 2 against --jobs 1 (interleaved, best
+ * of 3-4): 1M rows 2.07 s against 2.23 s, 8 tables of 250k rows 4.2-4.6 s
+ * against 5.4-6.6 s, and with a busy loop on one core beside it 2.80 s
+ * against 3.05 s and 4.6-5.8 s against 7.3-8.0 s.  (Before those changes,
+ * at load 5, --jobs 2 had been slower: 6.1 s against 4.4 s for 1M rows.)
  */
 static int default_jobs(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
 
