@@ -582,6 +582,7 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 			 struct pg_load *pl)
 {
 	long long minb = chunk_min_blocks(), total = 0;
+	int unknown = 0;
 	long long *blocks = xcalloc((size_t)cat->ntables + 1, sizeof(long long));
 	int *group = xcalloc((size_t)cat->ntables + 1, sizeof(int));
 	for (int i = 0; i < cat->ntables; i++) {
@@ -596,7 +597,19 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 		    PQserverVersion(b[group[i]].conn) >= 140000)
 			blocks[i] = table_blocks(b[group[i]].conn, sm->schema, t->name);
 		total += blocks[i] > 0 ? blocks[i] : 0;
+		unknown |= group[i] >= 0 && blocks[i] < 0;
 	}
+	/*
+	 * Under 16 chunks' worth of blocks (128 MB) in all, one connection:
+	 * another one's start, the snapshot's export and the ranges' interleaved
+	 * inserts cost more than the overlap gains.  bench/snapshot.sh's table,
+	 * --jobs 2 against --jobs 1 on two cores: 100k rows (37 MB) 0.43-0.52 s
+	 * against 0.34-0.41 s, 300k (112 MB) 0.82-0.87 against 0.78-0.93, 1M
+	 * (330 MB) 2.07 against 2.23.  Sizes not known (partitioned parents,
+	 * servers before 14): as many as asked.
+	 */
+	if (jobs > 1 && !unknown && total < 16 * minb)
+		jobs = 1;
 	/*
 	 * A table is split only where it is more than one connection's share
 	 * of all the blocks, into about as many shares as it holds: whole

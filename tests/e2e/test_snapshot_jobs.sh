@@ -140,6 +140,22 @@ t_jobs_split_only_a_table_bigger_than_a_connections_share() {
 	# a table holding most of the blocks is still split (t_jobs_give_the_same_content_as_one_stream)
 }
 
+t_jobs_small_data_is_read_on_one_connection() {
+	# under 16 chunks' worth of blocks in all, another connection costs more
+	# than it gains: one backend reads every table (a chunk of 100,000
+	# blocks makes this small source small)
+	plan p "{\"name\": \"j\", \"sources\": {\"app\": {\"tables\": $ALL_TABLES}}}"
+	local from t pids=""
+	from=$(log_size)
+	DD_SNAPSHOT_CHUNK_BLOCKS=100000 run dd snapshot --plan p --source "$(APP_URL)" -o s.db --jobs 4
+	assert_status 0
+	for t in big textkey nokey acct_a acct_b; do
+		pids+="$(whole_copy_pids "$from" "$t")"$'\n'
+	done
+	assert_eq 1 "$(grep . <<<"$pids" | sort -u | wc -l)" "backends reading the tables"
+	assert_eq "" "$(copy_pids "$from" big)" "ctid ranges of big"
+}
+
 t_jobs_read_one_snapshot_while_the_source_is_written() {
 	plan p '{"name": "j", "sources": {"app": {"tables": ["acct_a", "big", "acct_b", "churn_count"]}}}'
 	pg_psql -d app -c "CALL churn(100000000)" >/dev/null 2>&1 &
