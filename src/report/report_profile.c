@@ -34,6 +34,7 @@
 #define TOP_N 10                /* transitions and values listed */
 #define PAIR_MAX 200000         /* deletes remembered for pairing */
 #define HIST_KEEP 4000000       /* numbers a table keeps for histograms (32 MB) */
+#define KEY_BYTES (8 << 20)     /* bytes of values a table's maps keep, in all */
 
 /* ================================================================ hashing */
 
@@ -148,11 +149,14 @@ struct vmap {
 	uint64_t *full;       /* once full: a bit per hash (low VMAP_FULL_BITS
 				 bits) of the keys it holds, so that a key it
 				 refuses is mostly refused without probing */
+	long long *bytes_left; /* shared by a table's maps: the bytes of new
+				  keys they may still keep (long values would
+				  otherwise hold limit x their length) */
 };
 
 #define VMAP_FULL_BITS 16
 
-static void vmap_init(struct vmap *m, size_t limit)
+static void vmap_init(struct vmap *m, size_t limit, long long *bytes_left)
 {
 	m->cap = 16;
 	while (m->cap < limit * 2)
@@ -163,6 +167,7 @@ static void vmap_init(struct vmap *m, size_t limit)
 	m->limit = limit;
 	m->overflow = 0;
 	m->full = NULL;
+	m->bytes_left = bytes_left;
 }
 
 static void vmap_free(struct vmap *m)
@@ -210,7 +215,7 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 			return x;
 		}
 	}
-	if (m->used >= m->limit) {
+	if (m->used >= m->limit || *m->bytes_left < (long long)alen + (b ? blen : 0)) {
 		m->overflow = 1;
 		if (!m->full) {
 			/* it takes no more keys: a bit per key it holds */
@@ -221,6 +226,7 @@ static struct ventry *vmap_add(struct vmap *m, uint64_t h, const char *a, int al
 		}
 		return NULL;
 	}
+	*m->bytes_left -= (long long)alen + (b ? blen : 0);
 	m->e[i].h = h;
 	m->hs[i] = h;
 	m->e[i].a = dupn(a, alen);
@@ -826,10 +832,10 @@ struct side {
 	long long bins[HBINS];
 };
 
-static void side_init(struct side *s)
+static void side_init(struct side *s, long long *key_bytes)
 {
 	memset(s, 0, sizeof(*s));
-	vmap_init(&s->vals, PROFILE_EXACT);
+	vmap_init(&s->vals, PROFILE_EXACT, key_bytes);
 	s->hll = xcalloc(HLL_M, 1);
 	xsum_init(&s->sum);
 }
@@ -2055,6 +2061,7 @@ struct table_ctx {
 	int nchg;
 	char *chg_mask;            /* ... per column of cols */
 	struct side *same;         /* merged_pass: values left alone, per column */
+	long long key_bytes;       /* what the value maps may still keep (KEY_BYTES) */
 };
 
 static int op_index(char op)
@@ -2433,7 +2440,7 @@ static int same_key(const struct table_ctx *x, const struct wrow *w, const struc
  */
 #define RA_ROWS 1024            /* rows per block */
 #define RA_BLOCKS 4             /* blocks read ahead, per statement */
-#define RA_BYTES (4u << 20)     /* text a block takes before it ends early */
+#define RA_BYTES (1u << 20)     /* text a block takes before it ends early */
 
 /* One value of a row read ahead. */
 struct rafield {
@@ -2794,7 +2801,7 @@ static int merged_pass(struct table_ctx *x, const char *working, struct side *be
 	/* the values of rows and columns the migration left alone go to
 	   same[] once, merged into both sides at the end */
 	for (int i = 0; i < x->ncols; i++) {
-		side_init(&same[i]);
+		side_init(&same[i], &x->key_bytes);
 		if (before[i].hist) {
 			same[i].hist = xcalloc(1, sizeof(struct hvals));
 			same[i].budget = before[i].budget;
@@ -3343,6 +3350,7 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 	long long hist_budget = full_scan_wanted() ? 0 : HIST_KEEP;
 
 	x.db = db;
+	x.key_bytes = KEY_BYTES;
 	x.source = source;
 	x.table = table;
 	x.t = t;
@@ -3379,12 +3387,12 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		in_before[i] = report_column_index(jget(t, "columns_before"), x.cols[i].name) >= 0 ? nb : -1;
 		if (in_before[i] >= 0) {
 			bcols[nb] = x.cols[i];
-			side_init(&before[nb++]);
+			side_init(&before[nb++], &x.key_bytes);
 		}
 		in_after[i] = report_column_index(jget(t, "columns_after"), x.cols[i].name) >= 0 ? na : -1;
 		if (in_after[i] >= 0) {
 			acols[na] = x.cols[i];
-			side_init(&after[na++]);
+			side_init(&after[na++], &x.key_bytes);
 		}
 	}
 	/* the changed columns; numbers kept for their histograms */
@@ -3395,7 +3403,7 @@ int report_profile_table(sqlite3 *db, const char *source, const char *table,
 		x.cc[x.ncc].ci = i;
 		x.cc[x.ncc].bi = report_column_index(jget(t, "columns_before"), x.cols[i].name);
 		x.cc[x.ncc].ai = report_column_index(jget(t, "columns_after"), x.cols[i].name);
-		vmap_init(&x.cc[x.ncc].trans, TRANS_MAX);
+		vmap_init(&x.cc[x.ncc].trans, TRANS_MAX, &x.key_bytes);
 		if (x.cols[i].is_num) {
 			if (in_before[i] >= 0) {
 				before[in_before[i]].hist = xcalloc(1, sizeof(struct hvals));

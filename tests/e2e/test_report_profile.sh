@@ -361,4 +361,32 @@ t_report_renders_value_changes() {
 	grep -q 'replaced' "$html" || fail "HTML does not show replaced rows"
 }
 
+t_long_values_keep_memory_bounded() {
+	# 900 distinct 10 kB values: under the count bound (1,000) but over the
+	# 8 MB the table's value maps may keep, so the counts stop being exact
+	# and say so; the distinct figure becomes an estimate
+	mkdir -p lfx/app lp
+	awk 'BEGIN { for (i = 1; i <= 900; i++) { v = sprintf("%09d", i); s = "";
+		while (length(s) < 10000) s = s v "-";
+		printf "{\"id\": %d, \"body\": \"%s\"}\n", i, substr(s, 1, 10000) } }' >lfx/app/docs.jsonl
+	cat >lfx/fixture.json <<-'JSON'
+	{"drydock_fixture": 1, "sources": [{"name": "app", "schema": "public", "enums": {}, "tables": [
+	 {"name": "docs", "file": "app/docs.jsonl", "rows": 900,
+	  "columns": [{"name": "id", "type": "bigint", "not_null": true}, {"name": "body", "type": "text"}],
+	  "constraints": [{"name": "docs_pkey", "type": "primary key", "columns": ["id"]}]}]}]}
+	JSON
+	echo '{"name": "long", "sources": {"app": {"tables": ["docs"]}}, "steps": [{"name": "s", "sql": "s.sql"}]}' >lp/plan.json
+	echo "UPDATE docs SET body = upper(body) || '!';" >lp/s.sql
+	dd -q snapshot --plan lp --fixture lfx -o l.db
+	dd -q run l.db --plan lp --no-check
+	dd -q report l.db -o lr --format json
+	local p='.comparable.tables.docs'
+	assert_eq "false false false" "$(jq -r "$p | [.profile.body.before.distinct_exact, .profile.body.after.distinct_exact, .value_changes.body.transitions_exact] | map(tostring) | join(\" \")" lr/report.json)"
+	assert_eq "900 900 10000 10001" "$(jq -r "$p.profile.body | [.before.rows, .after.rows, .before.mean_length, .after.mean_length] | map(tostring) | join(\" \")" lr/report.json)"
+	local d
+	for d in $(jq -r "$p.profile.body | .before.distinct, .after.distinct" lr/report.json); do
+		((d >= 855 && d <= 945)) || fail "distinct estimate $d is not within 5% of 900"
+	done
+}
+
 run_tests
