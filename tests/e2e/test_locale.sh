@@ -25,6 +25,9 @@ snap() {
 	dd -q snapshot --plan p --source "dbname=app" -o s.db --force
 }
 
+# labels DB: m's labels in id order, '|'-separated
+labels() { sqlite3 "$1" "SELECT group_concat(label, '|') FROM (SELECT label FROM m ORDER BY id)"; }
+
 STEP="UPDATE m SET label = to_char(amount, 'S9G999D99');"
 
 t_snapshot_records_lc_numeric_and_a_c_target_runs_d_g_s() {
@@ -46,7 +49,7 @@ t_a_file_without_the_targets_lc_numeric_refuses_d_g_s() {
 	printf '%s\n' "UPDATE m SET label = to_char(amount, 'FM9,999.99');" >p/steps/s.sql
 	run dd run s.db --plan p
 	assert_status 0
-	assert_eq "1,234.5|-7.25" "$(sqlite3 s.db "SELECT group_concat(label, '|') FROM (SELECT label FROM m ORDER BY id)")"
+	assert_eq "1,234.5|-7.25" "$(labels s.db)"
 }
 
 t_a_fixture_from_another_locale_refuses_d_g_s_and_runs_the_rest() {
@@ -69,9 +72,9 @@ t_a_fixture_from_another_locale_refuses_d_g_s_and_runs_the_rest() {
 	printf '%s\n' "UPDATE m SET label = to_char(amount, 'FM\"Sum: \"9,999.99MI') || to_char(amount, 'SG9');" >p/steps/s.sql
 	run dd run f.db --plan p
 	assert_status 0
-	assert_eq "Sum: 1,234.5+#|Sum: 7.25--7" "$(sqlite3 f.db "SELECT group_concat(label, '|') FROM (SELECT label FROM m ORDER BY id)")"
+	assert_eq "Sum: 1,234.5+#|Sum: 7.25--7" "$(labels f.db)"
 	assert_eq "$(pg_psql -d app -At -c "SELECT string_agg(to_char(amount, 'FM\"Sum: \"9,999.99MI') || to_char(amount, 'SG9'), '|' ORDER BY id) FROM m")" \
-		"$(sqlite3 f.db "SELECT group_concat(label, '|') FROM (SELECT label FROM m ORDER BY id)")"
+		"$(labels f.db)"
 	# without lc_numeric a fixture is C (fixture-format.md)
 	jq 'del(.sources[0].lc_numeric)' fx/fixture.json >fx/f.json
 	mv fx/f.json fx/fixture.json
