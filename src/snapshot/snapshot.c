@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btbuild.h"
 #include "copypipe.h"
 #include "drift.h"
 #include "fixture.h"
@@ -51,6 +52,14 @@ struct load_ctx {
 	const char *secret;
 	struct strbuf *masked;         /* one per column, when masking */
 	sqlite3_stmt *multi;           /* MULTI_ROWS rows a step, or NULL (load_rows) */
+	struct btb_table *bulk;        /* its pages written directly (bulk_rows), or NULL */
+	sqlite3_stmt *side;            /* then rows out of key order, into a temp table */
+	char *side_name;
+	long long nside;
+	int ipk;                       /* the rowid column, or -1: rowids counted */
+	long long seq;                 /* the last rowid counted */
+	struct btb_value *bv;          /* one row's values */
+	struct strbuf *blobs;          /* bytea decoded, per column */
 };
 
 /* A declared key (the plan's "key") must be what a primary key would be. */
@@ -197,8 +206,60 @@ static int load_rows(struct load_ctx *c, char **vals, size_t *lens, int nrows, i
 	return 0;
 }
 
+/*
+ * Rows written as B-tree pages (btbuild.h): a row the chunk's run cannot
+ * take (not above its last key) goes into the table's side table, whose
+ * rows SQLite inserts once the pages are in place (bulk_merge).
+ */
+static int bulk_rows(struct load_ctx *c, struct btb_run *run, char **vals, size_t *lens,
+		     int nrows, int n)
+{
+	for (int r = 0; r < nrows; r++) {
+		char **v = vals + (size_t)r * (size_t)n;
+		size_t *l = lens + (size_t)r * (size_t)n;
+		int took = 0;
+		for (int i = 0; i < n; i++) {
+			const char *why = NULL;
+			if (!v[i])
+				c->bv[i] = (struct btb_value){ BTB_NULL, 0, NULL, 0 };
+			else if (pgtype_value(&c->t->cols[i].type, v[i], l[i], &c->bv[i], &c->blobs[i],
+					      &why))
+				return error("table '%s', row %lld, column '%s': %s", c->t->name,
+					     c->rows + 1, c->t->cols[i].name, why);
+		}
+		if (c->ipk < 0)
+			took = btb_append(run, ++c->seq, c->bv);
+		else if (c->bv[c->ipk].type == BTB_INT)
+			took = btb_append(run, c->bv[c->ipk].i, c->bv);
+		if (took < 0)
+			return -1;
+		if (!took) {
+			if (bind_row(c, c->side, 0, c->rows + 1, v, l, n))
+				return -1;
+			if (sqlite3_step(c->side) != SQLITE_DONE) {
+				error("cannot store a row of '%s': %s", c->t->name, sqlite3_errmsg(c->db));
+				sqlite3_reset(c->side);
+				return -1;
+			}
+			sqlite3_reset(c->side);
+			c->nside++;
+		}
+		rows_written(c, 1);
+	}
+	return 0;
+}
+
 static void free_masked(struct load_ctx *lc)
 {
+	if (lc->blobs)
+		for (int c = 0; c < lc->t->ncols; c++)
+			sb_release(&lc->blobs[c]);
+	free(lc->blobs);
+	free(lc->bv);
+	free(lc->side_name);
+	lc->blobs = NULL;
+	lc->bv = NULL;
+	lc->side_name = NULL;
 	if (!lc->masked)
 		return;
 	for (int c = 0; c < lc->t->ncols; c++)
@@ -679,7 +740,8 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
  * Reads every PostgreSQL table through the pipe and writes its rows on
  * this thread, the only one using db.  lcs: one load context per table.
  */
-static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_ctx *lcs)
+static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_ctx *lcs,
+			  struct btb_run **runs)
 {
 	int *left = xcalloc((size_t)cat->ntables + 1, sizeof(int));
 	struct copypipe *pipe;
@@ -696,7 +758,9 @@ static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_c
 	while (!failed && (rc = copypipe_next(pipe, &bt)) > 0) {
 		int ti = pl->chunk_table[bt->chunk], nc = cat->tables[ti].ncols;
 		struct load_ctx *lc = &lcs[ti];
-		failed = load_rows(lc, bt->vals, bt->lens, bt->nrows, nc) != 0;
+		failed = (runs && runs[bt->chunk]
+				  ? bulk_rows(lc, runs[bt->chunk], bt->vals, bt->lens, bt->nrows, nc)
+				  : load_rows(lc, bt->vals, bt->lens, bt->nrows, nc)) != 0;
 		if (!failed && bt->last && !--left[ti]) {
 			cat->tables[ti].row_count = lc->rows;
 			fault_point("snapshot.after_table");
@@ -1053,6 +1117,149 @@ static int default_jobs(void)
 	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
 
+/*
+ * Pages written directly (btbuild.h): SQLite's insert descends the tree
+ * from its root for every row, appending or not.  A table whose rows need
+ * naming when they fail (a plan "key", a masked column) is written through
+ * SQLite as before, into a temp table of the same shape; so are rows of an
+ * integer-keyed table that arrive out of key order.  Both are moved into
+ * place afterwards (bulk_merge).  The connection commits what it has and
+ * touches only its temp database (another file) until the pages are done.
+ * DD_SNAPSHOT_BULK=0 turns it off (tests compare both).  On success *out is
+ * the open file, or NULL when not used, and *runs one run per chunk (NULL
+ * for a table written through SQLite).
+ */
+static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct pg_load *pl,
+		      const struct table_mask *masks, struct load_ctx *lcs, struct btb_file **out,
+		      struct btb_run ***runs)
+{
+	const char *e = getenv("DD_SNAPSHOT_BULK");
+	unsigned *roots = xcalloc((size_t)cat->ntables + 1, sizeof(unsigned));
+	struct btb_run **shared = xcalloc((size_t)cat->ntables + 1, sizeof(*shared));
+	sqlite3_stmt *st = NULL;
+	struct btb_file *f;
+	int ret = -1;
+
+	*out = NULL;
+	*runs = NULL;
+	if (!pl->nchunks || (e && !strcmp(e, "0"))) {
+		ret = 0;
+		goto done;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?",
+			       -1, &st, NULL) != SQLITE_OK) {
+		stage_error(db, "cannot read the staging file's schema");
+		goto done;
+	}
+	for (int k = 0; k < pl->nchunks; k++) {
+		int i = pl->chunk_table[k];
+		struct table_meta *t = &cat->tables[i];
+		struct load_ctx *lc = &lcs[i];
+		int named = t->ndeclared_key || masks[i].nmasked;
+		if (roots[i])
+			continue;
+		sqlite3_bind_text(st, 1, t->pristine_name ? t->pristine_name : t->stage_name, -1,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			roots[i] = (unsigned)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (!roots[i]) {
+			error("cannot find the staging table of '%s'", t->name);
+			goto done;
+		}
+		lc->ipk = stage_rowid_column(t);
+		if (!named && lc->ipk < 0)
+			continue; /* rowids counted here: always in order */
+		lc->side_name = xasprintf("dd_side__%d", i);
+		if (stage_create_temp_table(db, t, lc->side_name))
+			goto done;
+		if (named) { /* its statements write the temp table instead */
+			sqlite3_finalize(lc->stmt);
+			sqlite3_finalize(lc->multi);
+			lc->stmt = lc->multi = NULL;
+			if (stage_prepare_insert(db, t, lc->side_name, &lc->stmt))
+				goto done;
+			lc->nside = 1;
+		} else if (stage_prepare_insert(db, t, lc->side_name, &lc->side)) {
+			goto done;
+		}
+	}
+	/* the pages go after SQLite's last one, which it must not touch meanwhile */
+	if (stage_exec(db, "COMMIT") || stage_exec(db, "BEGIN"))
+		goto done;
+	ret = 0;
+	if (!(f = btb_open(tmp)))
+		goto done; /* a layout btbuild does not write: SQLite inserts */
+	*runs = xcalloc((size_t)pl->nchunks, sizeof(**runs));
+	for (int k = 0; k < pl->nchunks; k++) {
+		int i = pl->chunk_table[k];
+		struct table_meta *t = &cat->tables[i];
+		struct load_ctx *lc = &lcs[i];
+		if (t->ndeclared_key || masks[i].nmasked)
+			continue;
+		if (!lc->bulk) {
+			lc->bulk = btb_table(f, roots[i], t->ncols, lc->ipk);
+			lc->bv = xcalloc((size_t)t->ncols, sizeof(*lc->bv));
+			lc->blobs = xcalloc((size_t)t->ncols, sizeof(*lc->blobs));
+			for (int c = 0; c < t->ncols; c++)
+				sb_init(&lc->blobs[c], 0);
+		}
+		/* rowids counted here come in order from every chunk: one run */
+		if (lc->ipk >= 0 || !shared[i])
+			(*runs)[k] = btb_run(lc->bulk);
+		if (lc->ipk < 0)
+			(*runs)[k] = shared[i] ? shared[i] : (shared[i] = (*runs)[k]);
+	}
+	*out = f;
+done:
+	sqlite3_finalize(st);
+	free(roots);
+	free(shared);
+	return ret;
+}
+
+/*
+ * After btb_finish: the temp tables' rows into their tables, and the
+ * indexes of keys that are not the rowid (primary keys of text or of
+ * several columns), filled from the pages.
+ */
+static int bulk_merge(sqlite3 *db, struct catalog *cat, struct load_ctx *lcs)
+{
+	for (int i = 0; i < cat->ntables; i++) {
+		struct load_ctx *lc = &lcs[i];
+		struct table_meta *t = &cat->tables[i];
+		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		struct strbuf sql = STRBUF_INIT;
+		int rc = 0;
+		if (lc->bulk && lc->ipk < 0 && t->npk) {
+			sb_adds(&sql, "REINDEX main.");
+			sb_add_qident(&sql, name);
+			rc = stage_exec(db, sql.buf);
+			sb_reset(&sql);
+		}
+		if (lc->side_name) {
+			sqlite3_finalize(lc->side);
+			lc->side = NULL;
+			if (!rc && lc->nside) {
+				sb_adds(&sql, "INSERT INTO main.");
+				sb_add_qident(&sql, name);
+				sb_adds(&sql, " SELECT * FROM temp.");
+				sb_add_qident(&sql, lc->side_name);
+				rc = stage_exec(db, sql.buf);
+				sb_reset(&sql);
+			}
+			sb_adds(&sql, "DROP TABLE temp.");
+			sb_add_qident(&sql, lc->side_name);
+			if (!rc)
+				rc = stage_exec(db, sql.buf);
+		}
+		sb_release(&sql);
+		if (rc)
+			return error("cannot store the rows of '%s'", t->name);
+	}
+	return 0;
+}
+
 int snapshot_take(struct snapshot_opts *o)
 {
 	struct plan *plan = o->plan;
@@ -1064,6 +1271,8 @@ int snapshot_take(struct snapshot_opts *o)
 	struct binding *b = xcalloc((size_t)plan->nsources + 1, sizeof(*b));
 	struct load_ctx *lcs = NULL;
 	struct pg_load pl = { 0 };
+	struct btb_file *bulk = NULL;
+	struct btb_run **runs = NULL;
 	struct progress progress = { 0 };
 	long long done = 0;
 	int jobs = o->jobs > 0 ? o->jobs : default_jobs();
@@ -1160,6 +1369,8 @@ int snapshot_take(struct snapshot_opts *o)
 			goto cleanup;
 	}
 	plan_pg_load(&cat, b, plan->nsources, jobs, &pl);
+	if (bulk_setup(db, tmp, &cat, &pl, masks, lcs, &bulk, &runs))
+		goto cleanup;
 	{
 		long long total = 0;
 		int npg = 0, last = -1;
@@ -1178,10 +1389,18 @@ int snapshot_take(struct snapshot_opts *o)
 		struct flusher fl;
 		int rc;
 		flusher_start(&fl, tmp);
-		rc = load_pg_tables(&cat, &pl, lcs);
+		rc = load_pg_tables(&cat, &pl, lcs, bulk ? runs : NULL);
 		flusher_stop(&fl);
 		progress_end(&progress);
 		if (rc)
+			goto cleanup;
+		if (bulk) {
+			rc = btb_finish(bulk);
+			bulk = NULL;
+			if (rc)
+				goto cleanup;
+		}
+		if (bulk_merge(db, &cat, lcs))
 			goto cleanup;
 	}
 	for (int i = 0; i < cat.ntables; i++) {
@@ -1198,12 +1417,18 @@ int snapshot_take(struct snapshot_opts *o)
 				goto cleanup;
 			fault_point("snapshot.after_table");
 		}
-		info("%s.%s: %lld row%s", t->source, t->name, t->row_count, PLURAL_S(t->row_count));
+		if (lcs[i].bulk && lcs[i].nside) /* those went through SQLite: slower */
+			info("%s.%s: %lld row%s (%lld out of key order)", t->source, t->name,
+			     t->row_count, PLURAL_S(t->row_count), lcs[i].nside);
+		else
+			info("%s.%s: %lld row%s", t->source, t->name, t->row_count,
+			     PLURAL_S(t->row_count));
 	}
 	for (int i = 0; i < cat.ntables; i++) { /* the file cannot close with them open */
 		sqlite3_finalize(lcs[i].stmt);
 		sqlite3_finalize(lcs[i].multi);
-		lcs[i].stmt = lcs[i].multi = NULL;
+		sqlite3_finalize(lcs[i].side);
+		lcs[i].stmt = lcs[i].multi = lcs[i].side = NULL;
 	}
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
@@ -1256,9 +1481,12 @@ int snapshot_take(struct snapshot_opts *o)
 	o->masked_columns_out = nmasked;
 	ret = 0;
 cleanup:
+	btb_abandon(bulk);
+	free(runs);
 	for (int i = 0; lcs && i < cat.ntables; i++) {
 		sqlite3_finalize(lcs[i].stmt);
 		sqlite3_finalize(lcs[i].multi);
+		sqlite3_finalize(lcs[i].side);
 		free_masked(&lcs[i]);
 	}
 	free(lcs);

@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "pgtype.h"
 #include "jsonb.h"
+#include "btbuild.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -223,60 +224,70 @@ static int parse_bool(const char *s, size_t len, int *out)
 	return -1;
 }
 
+int pgtype_value(const struct pgtype *t, const char *text, size_t len, struct btb_value *out,
+		 struct strbuf *scratch, const char **why)
+{
+	*out = (struct btb_value){ BTB_TEXT, 0, text, len };
+	if (t->is_array)
+		return 0;
+	switch (t->kind) {
+	case PGK_INT2:
+	case PGK_INT4:
+	case PGK_INT8:
+		if (parse_int64(text, len, &out->i)) {
+			*why = "invalid integer";
+			return -1;
+		}
+		out->type = BTB_INT;
+		return 0;
+	case PGK_BOOL: {
+		int b;
+		if (parse_bool(text, len, &b)) {
+			*why = "invalid boolean";
+			return -1;
+		}
+		out->type = BTB_INT;
+		out->i = b;
+		return 0;
+	}
+	case PGK_BYTEA:
+		if (len < 2 || text[0] != '\\' || text[1] != 'x' || (len - 2) % 2) {
+			*why = "bytea must be in hex form (\\x...)";
+			return -1;
+		}
+		sb_reset(scratch);
+		sb_grow(scratch, (len - 2) / 2 + 1);
+		for (size_t k = 2; k < len; k += 2) {
+			int hi = hex_digit(text[k]), lo = hex_digit(text[k + 1]);
+			if (hi < 0 || lo < 0) {
+				*why = "invalid hexadecimal digit in bytea";
+				return -1;
+			}
+			sb_addch(scratch, (char)(hi << 4 | lo));
+		}
+		*out = (struct btb_value){ BTB_BLOB, 0, scratch->buf, scratch->len };
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 int pgtype_bind_text(sqlite3_stmt *stmt, int i, const struct pgtype *t,
 		     const char *text, size_t len, const char **why)
 {
-	if (!t->is_array) {
-		switch (t->kind) {
-		case PGK_INT2:
-		case PGK_INT4:
-		case PGK_INT8: {
-			long long v;
-			if (parse_int64(text, len, &v)) {
-				*why = "invalid integer";
-				return -1;
-			}
-			sqlite3_bind_int64(stmt, i, v);
-			return 0;
-		}
-		case PGK_BOOL: {
-			int b;
-			if (parse_bool(text, len, &b)) {
-				*why = "invalid boolean";
-				return -1;
-			}
-			sqlite3_bind_int(stmt, i, b);
-			return 0;
-		}
-		case PGK_BYTEA: {
-			unsigned char *blob;
-			size_t n = 0;
-			if (len < 2 || text[0] != '\\' || text[1] != 'x' ||
-			    (len - 2) % 2) {
-				*why = "bytea must be in hex form (\\x...)";
-				return -1;
-			}
-			blob = sqlite3_malloc64((len - 2) / 2 + 1);
-			if (!blob)
-				die("out of memory");
-			for (size_t k = 2; k < len; k += 2) {
-				int hi = hex_digit(text[k]), lo = hex_digit(text[k + 1]);
-				if (hi < 0 || lo < 0) {
-					sqlite3_free(blob);
-					*why = "invalid hexadecimal digit in bytea";
-					return -1;
-				}
-				blob[n++] = (unsigned char)(hi << 4 | lo);
-			}
-			sqlite3_bind_blob64(stmt, i, blob, n, sqlite3_free);
-			return 0;
-		}
-		default:
-			break;
-		}
+	struct btb_value v;
+	struct strbuf blob = STRBUF_INIT;
+	int ret = pgtype_value(t, text, len, &v, &blob, why);
+	if (!ret) {
+		if (v.type == BTB_INT)
+			sqlite3_bind_int64(stmt, i, v.i);
+		else if (v.type == BTB_BLOB)
+			sqlite3_bind_blob64(stmt, i, v.n ? v.p : "", v.n, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_text64(stmt, i, text, len, SQLITE_STATIC, SQLITE_UTF8);
 	}
-	sqlite3_bind_text64(stmt, i, text, len, SQLITE_STATIC, SQLITE_UTF8);
-	return 0;
+	sb_release(&blob);
+	return ret;
 }
 
 /* Shortest %g text that reads back as the same double. */

@@ -80,6 +80,17 @@ int pgtype_is_integer_storage(const struct pgtype *t);
 const char *pgtype_sqlite_decl(const struct pgtype *t);
 
 /*
+ * A value given in PostgreSQL text form (from COPY or a fixture) in the
+ * storage its type calls for: an integer (int2/int4/int8, bool as 0/1), a
+ * blob (bytea, decoded into scratch) or the text itself (pointing at text).
+ * Returns 0, or -1 with *why set when the text cannot be stored as that
+ * type (a bad integer, a bad boolean, bad bytea hex).
+ */
+struct btb_value;
+int pgtype_value(const struct pgtype *t, const char *text, size_t len, struct btb_value *out,
+		 struct strbuf *scratch, const char **why);
+
+/*
  * Binds a value given in PostgreSQL text form (from COPY or a fixture) to
  * parameter i of stmt, in the storage its type calls for.  Returns 0, or -1
  * with *why set when the text cannot be stored as that type (a bad integer,

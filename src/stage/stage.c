@@ -888,15 +888,19 @@ fail_quiet:
  * bound) except integers.  A single integer key becomes the rowid: no
  * separate index, and in-order loads append.
  */
-int stage_create_table(sqlite3 *db, const struct table_meta *t,
-		       const char *name)
+int stage_rowid_column(const struct table_meta *t)
+{
+	return t->npk == 1 && !strcmp(pgtype_sqlite_decl(&t->cols[t->pk[0]].type), "INTEGER")
+		       ? t->pk[0] : -1;
+}
+
+static int create_table(sqlite3 *db, const struct table_meta *t, const char *name, int temp)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int rowid_pk = t->npk == 1 &&
-		       !strcmp(pgtype_sqlite_decl(&t->cols[t->pk[0]].type), "INTEGER");
+	int rowid_pk = stage_rowid_column(t) >= 0;
 	int ret;
 
-	sb_adds(&sb, "CREATE TABLE ");
+	sb_adds(&sb, temp ? "CREATE TEMP TABLE " : "CREATE TABLE ");
 	sb_add_qident(&sb, name);
 	sb_adds(&sb, " (");
 	for (int i = 0; i < t->ncols; i++) {
@@ -922,6 +926,16 @@ int stage_create_table(sqlite3 *db, const struct table_meta *t,
 	ret = stage_exec(db, sb.buf);
 	sb_release(&sb);
 	return ret;
+}
+
+int stage_create_table(sqlite3 *db, const struct table_meta *t, const char *name)
+{
+	return create_table(db, t, name, 0);
+}
+
+int stage_create_temp_table(sqlite3 *db, const struct table_meta *t, const char *name)
+{
+	return create_table(db, t, name, 1);
 }
 
 int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,

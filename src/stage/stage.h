@@ -231,6 +231,10 @@ int stage_read_catalog(sqlite3 *db, struct catalog *cat);
 /* Creates the SQLite table for t under name (typeless columns + PK). */
 int stage_create_table(sqlite3 *db, const struct table_meta *t,
 		       const char *name);
+/* The same in the connection's temp database (its own file). */
+int stage_create_temp_table(sqlite3 *db, const struct table_meta *t, const char *name);
+/* The column that is the table's rowid (a single integer key), or -1. */
+int stage_rowid_column(const struct table_meta *t);
 /* A prepared INSERT of every column of t into table name. */
 int stage_prepare_insert(sqlite3 *db, const struct table_meta *t,
 			 const char *name, sqlite3_stmt **out);
