@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1150,6 +1151,15 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 			       -1, &st, NULL) != SQLITE_OK) {
 		stage_error(db, "cannot read the staging file's schema");
 		goto done;
+	}
+	{ /* the temp database (unlinked once open) on the staging file's disk, not in /tmp */
+		char *copy = xstrdup(tmp), *sql = sqlite3_mprintf("PRAGMA temp_store_directory = %Q",
+								 dirname(copy));
+		int rc = stage_exec(db, sql);
+		sqlite3_free(sql);
+		free(copy);
+		if (rc)
+			goto done;
 	}
 	for (int k = 0; k < pl->nchunks; k++) {
 		int i = pl->chunk_table[k];

@@ -164,4 +164,25 @@ t_pages_keep_the_file_free_of_unused_pages_after_side_rows() {
 	assert_eq "$(sqlite3 s.db "SELECT count(*) FROM sqlite_temp_master")" 0 "temp tables"
 }
 
+t_rows_out_of_order_wait_on_the_staging_files_disk() {
+	# the temp table holding them (past SQLite's 2 MB cache of it) is a
+	# file SQLite unlinks once open: in the output's folder, not in /tmp
+	# (a small tmpfs on many machines)
+	pg_psql -d app -c "CREATE TABLE rev2 (id int PRIMARY KEY, v text);
+		INSERT INTO rev2 SELECT g, repeat('v', 200) || g FROM generate_series(30000, 1, -1) g" >/dev/null
+	plan p '{"name": "pages", "sources": {"app": {"tables": ["rev2"]}}}'
+	mkdir -p dest
+	DD_FAULT=snapshot.row:25000:stop "$DRYDOCK" snapshot --plan p --source "$(APP_URL)" -o dest/s.db \
+		>/dev/null 2>&1 &
+	local pid=$! st=0 held
+	wait_stopped "$pid"
+	held=$(for fd in /proc/"$pid"/fd/*; do readlink "$fd"; done | grep -c "^$PWD/dest/etilqs_.* (deleted)$" || true)
+	kill -CONT "$pid"
+	wait "$pid" || st=$?
+	assert_eq 0 "$st" "the snapshot's exit status"
+	[[ $held -ge 1 ]] || fail "no unlinked temp file of SQLite's in dest/ while rows were out of order"
+	assert_eq "$(sqlite3 dest/s.db "SELECT count(*), sum(id) FROM dd_pristine__rev2")" "30000|450015000" "rows"
+	assert_eq "$(ls dest)" "s.db" "files left in dest/"
+}
+
 run_tests
