@@ -663,15 +663,14 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 		unknown |= group[i] >= 0 && blocks[i] < 0;
 	}
 	/*
-	 * Under 16 chunks' worth of blocks (128 MB) in all, one connection:
-	 * another one's start, the snapshot's export and the ranges' interleaved
-	 * inserts cost more than the overlap gains.  bench/snapshot.sh's table,
-	 * --jobs 2 against --jobs 1 on two cores: 100k rows (37 MB) 0.43-0.52 s
-	 * against 0.34-0.41 s, 300k (112 MB) 0.82-0.87 against 0.78-0.93, 1M
-	 * (330 MB) 2.07 against 2.23.  Sizes not known (partitioned parents,
-	 * servers before 14): as many as asked.
+	 * Under 4 chunks' worth of blocks (32 MB) in all, one connection:
+	 * another one's start and the snapshot's export (about 25 ms) cost
+	 * more than halving the server's COPY time gains.  (With SQLite's
+	 * inserts the limit was 128 MB: ranges interleaved in one B-tree;
+	 * written as pages, each range is a run of its own.)  Sizes not known
+	 * (partitioned parents, servers before 14): as many as asked.
 	 */
-	if (jobs > 1 && !unknown && total < 16 * minb)
+	if (jobs > 1 && !unknown && total < 4 * minb)
 		jobs = 1;
 	/*
 	 * A table is split only where it is more than one connection's share
