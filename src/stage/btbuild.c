@@ -229,6 +229,8 @@ struct btb_run *btb_run(struct btb_table *t)
 
 static void leaf_header(struct btb_run *r)
 {
+	unsigned used = 8 + 2 * (unsigned)r->ncell;
+	memset(r->page + used, 0, r->content - used); /* the free space: not an older leaf's bytes */
 	put2(r->page + 3, (unsigned)r->ncell);
 	put2(r->page + 5, r->content == 65536 ? 0 : r->content);
 }
