@@ -444,32 +444,32 @@ static int table_finish(struct btb_table *t)
 	struct btb_file *f = t->f;
 	size_t n = 0, k = 0;
 	struct child *all;
+	struct btb_run **runs = xcalloc((size_t)t->nruns + 1, sizeof(*runs));
 	int nstarted = 0, ret = 0;
 
-	for (int i = 0; i < t->nruns; i++)
+	for (int i = 0; i < t->nruns; i++) /* a run given no row holds nothing */
 		if (t->runs[i]->started) {
-			t->runs[nstarted++] = t->runs[i];
+			runs[nstarted++] = t->runs[i];
 			n += t->runs[i]->nleaves + (t->runs[i]->ncell > 0);
 		}
-	if (!n)
-		return 0;
-	qsort(t->runs, (size_t)nstarted, sizeof(*t->runs), cmp_runs);
+	qsort(runs, (size_t)nstarted, sizeof(*runs), cmp_runs);
 	if (n == 1) { /* one leaf: it is the root */
-		struct btb_run *r = t->runs[0];
-		leaf_header(r);
-		return write_page(f, t->root, r->page);
+		leaf_header(runs[0]);
+		ret = write_page(f, t->root, runs[0]->page);
+	} else if (n > 1) {
+		all = xcalloc(n, sizeof(*all));
+		for (int i = 0; i < nstarted && !ret; i++) {
+			struct btb_run *r = runs[i];
+			if (r->ncell && leaf_flush(r))
+				ret = -1;
+			memcpy(all + k, r->leaves, r->nleaves * sizeof(*all));
+			k += r->nleaves;
+		}
+		if (!ret)
+			ret = build_interior(f, t->root, all, n);
+		free(all);
 	}
-	all = xcalloc(n, sizeof(*all));
-	for (int i = 0; i < nstarted && !ret; i++) {
-		struct btb_run *r = t->runs[i];
-		if (r->ncell && leaf_flush(r))
-			ret = -1;
-		memcpy(all + k, r->leaves, r->nleaves * sizeof(*all));
-		k += r->nleaves;
-	}
-	if (!ret)
-		ret = build_interior(f, t->root, all, n);
-	free(all);
+	free(runs);
 	return ret;
 }
 
