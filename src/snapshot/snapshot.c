@@ -59,6 +59,7 @@ struct load_ctx {
 	long long nside;
 	int ipk;                       /* the rowid column, or -1: rowids counted */
 	long long seq;                 /* the last rowid counted */
+	int named;                     /* its failing rows are named: through SQLite */
 	struct btb_value *bv;          /* one row's values */
 	struct strbuf *blobs;          /* bytea decoded, per column */
 };
@@ -1164,7 +1165,9 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 		int i = pl->chunk_table[k];
 		struct table_meta *t = &cat->tables[i];
 		struct load_ctx *lc = &lcs[i];
-		int named = t->ndeclared_key || masks[i].nmasked;
+		/* a key the plan declares is not enforced by the source (one taken
+		 * from a unique index over NOT NULL columns is) */
+		int named = (t->ndeclared_key && !t->key_index) || masks[i].nmasked;
 		if (roots[i])
 			continue;
 		sqlite3_bind_text(st, 1, t->pristine_name ? t->pristine_name : t->stage_name, -1,
@@ -1182,6 +1185,7 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 		lc->side_name = xasprintf("dd_side__%d", i);
 		if (stage_create_temp_table(db, t, lc->side_name))
 			goto done;
+		lc->named = named;
 		if (named) { /* its statements write the temp table instead */
 			sqlite3_finalize(lc->stmt);
 			sqlite3_finalize(lc->multi);
@@ -1204,7 +1208,7 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 		int i = pl->chunk_table[k];
 		struct table_meta *t = &cat->tables[i];
 		struct load_ctx *lc = &lcs[i];
-		if (t->ndeclared_key || masks[i].nmasked)
+		if (lc->named)
 			continue;
 		if (!lc->bulk) {
 			lc->bulk = btb_table(f, roots[i], t->ncols, lc->ipk);

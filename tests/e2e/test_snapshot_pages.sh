@@ -42,6 +42,10 @@ setup_file() {
 		INSERT INTO textkey SELECT md5(g::text), g FROM generate_series(1, 3000) g;
 		CREATE TABLE pair (a int, b text, c int, PRIMARY KEY (a, b));
 		INSERT INTO pair SELECT g % 50, 'b' || g, g FROM generate_series(1, 3000) g;
+		-- no primary key: a unique index over NOT NULL columns is the key
+		CREATE TABLE uidx (code int NOT NULL, v text);
+		CREATE UNIQUE INDEX uidx_code ON uidx (code);
+		INSERT INTO uidx SELECT g, 'v' || g FROM generate_series(1, 2000) g ORDER BY md5(g::text);
 		CREATE TABLE nokey (a int, b text);
 		INSERT INTO nokey SELECT g % 10, 'dup' FROM generate_series(1, 3000) g;
 		-- a plan's key and a masked column: rows written one by one
@@ -58,7 +62,7 @@ teardown_file() { pg_stop; }
 APP_URL() { echo "postgresql://postgres@/app?host=$PGHOST&port=$PGPORT"; }
 
 PLAN='{"name": "pages", "sources": {"app": {"tables": ["ord", "edge", "longv", "wide",
-	"textkey", "pair", "nokey", {"name": "declared", "key": ["code"]},
+	"textkey", "pair", "nokey", "uidx", {"name": "declared", "key": ["code"]},
 	{"name": "people", "mask": {"email": "hash"}}]}}}'
 
 plan() { # plan DIR JSON
@@ -98,6 +102,7 @@ t_pages_hold_what_sqlite_inserts() {
 	assert_err_contains "app.ord: 6000 rows ($(pg_psql -d app -At -c "SELECT count(*) FROM ord
 		WHERE id % 7 = 0 OR id < 40") out of key order)"
 	assert_err_contains "app.edge: 31 rows ("
+	assert_err_contains "app.uidx: 2000 rows ("
 	assert_err_contains "app.wide: 10000 rows"
 	same_as_sqlite s.db ref.db
 	# the rowid is the key, the out-of-order rows are in place
