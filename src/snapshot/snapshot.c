@@ -153,23 +153,31 @@ static void rows_written(struct load_ctx *c, int n)
 	}
 }
 
-static int load_row(void *vctx, char **vals, size_t *lens, int n)
+/* One row through st (an INSERT of every column); rows_written is the caller's. */
+static int insert_row(struct load_ctx *c, sqlite3_stmt *st, char **vals, size_t *lens, int n)
 {
-	struct load_ctx *c = vctx;
-	if (bind_row(c, c->stmt, 0, c->rows + 1, vals, lens, n))
+	if (bind_row(c, st, 0, c->rows + 1, vals, lens, n))
 		return -1;
-	if (sqlite3_step(c->stmt) != SQLITE_DONE) {
+	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (c->t->ndeclared_key &&
 		    sqlite3_extended_errcode(c->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-			sqlite3_reset(c->stmt);
+			sqlite3_reset(st);
 			return key_duplicate(c, vals, lens);
 		}
 		error("cannot store a row of '%s': %s", c->t->name,
 		      sqlite3_errmsg(c->db));
-		sqlite3_reset(c->stmt);
+		sqlite3_reset(st);
 		return -1;
 	}
-	sqlite3_reset(c->stmt);
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int load_row(void *vctx, char **vals, size_t *lens, int n)
+{
+	struct load_ctx *c = vctx;
+	if (insert_row(c, c->stmt, vals, lens, n))
+		return -1;
 	rows_written(c, 1);
 	return 0;
 }
@@ -236,14 +244,8 @@ static int bulk_rows(struct load_ctx *c, struct btb_run *run, char **vals, size_
 		if (took < 0)
 			return -1;
 		if (!took) {
-			if (bind_row(c, c->side, 0, c->rows + 1, v, l, n))
+			if (insert_row(c, c->side, v, l, n))
 				return -1;
-			if (sqlite3_step(c->side) != SQLITE_DONE) {
-				error("cannot store a row of '%s': %s", c->t->name, sqlite3_errmsg(c->db));
-				sqlite3_reset(c->side);
-				return -1;
-			}
-			sqlite3_reset(c->side);
 			c->nside++;
 		}
 		rows_written(c, 1);
