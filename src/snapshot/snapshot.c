@@ -30,6 +30,7 @@ struct binding {
 	char *snapshot_id;    /* pg_export_snapshot() of conn, or NULL */
 	PGconn **extra;       /* more connections on that snapshot */
 	int nextra;
+	struct prefetch *pre; /* extra connections being opened meanwhile, or NULL */
 };
 
 static char *tmp_path_for_signal;
@@ -358,23 +359,20 @@ static int free_connections(PGconn *conn)
 }
 
 /*
- * One more connection like b->conn (its parameters as libpq used them, so
- * no password is asked again), in a transaction on b's snapshot.  NULL
- * with *why set when it cannot be had.
+ * One more connection with the parameters opts (b->conn's, as libpq used
+ * them, so no password is asked again), in a transaction on snapshot.
+ * NULL with *why set when it cannot be had.  Touches no other connection:
+ * it runs on a thread of its own while b->conn reads the catalog.
  */
-static PGconn *connect_extra(struct binding *b, char **why)
+static PGconn *connect_on(PQconninfoOption *opts, const char *snapshot, char **why)
 {
-	PQconninfoOption *opts = PQconninfo(b->conn), *op;
+	PQconninfoOption *op;
 	const char **keys, **vals;
 	PGconn *c = NULL;
 	char *lit = NULL, *sql = NULL;
 	int n = 0;
 
 	*why = NULL;
-	if (!opts) {
-		*why = xstrdup("out of memory");
-		return NULL;
-	}
 	for (op = opts; op->keyword; op++)
 		n++;
 	keys = xcalloc((size_t)n + 1, sizeof(*keys));
@@ -390,7 +388,7 @@ static PGconn *connect_extra(struct binding *b, char **why)
 		die("out of memory");
 	if (PQstatus(c) != CONNECTION_OK)
 		goto fail;
-	lit = PQescapeLiteral(c, b->snapshot_id, strlen(b->snapshot_id));
+	lit = PQescapeLiteral(c, snapshot, strlen(snapshot));
 	if (!lit)
 		goto fail;
 	sql = xasprintf("%sBEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
@@ -417,6 +415,97 @@ done:
 	free(sql);
 	free(keys);
 	free(vals);
+	return c;
+}
+
+/*
+ * The extra connections are opened on a thread while the first one reads
+ * the catalog: a backend's start and the snapshot's import (10-30 ms)
+ * overlap the catalog queries instead of delaying the first COPY.  Only
+ * for a source big enough to be read on several (source_is_small).
+ */
+struct prefetch {
+	pthread_t tid;
+	PQconninfoOption *opts;
+	char *snapshot;
+	int want, room;         /* to open; the server's free slots */
+	PGconn **conns;
+	int n;                  /* opened */
+	char *why;              /* why fewer than want */
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+	while (p->n < p->want) {
+		PGconn *c = connect_on(p->opts, p->snapshot, &p->why);
+		if (!c)
+			break;
+		p->conns[p->n++] = c;
+	}
+	return NULL;
+}
+
+static void prefetch_start(struct binding *b, int want)
+{
+	struct prefetch *p = xcalloc(1, sizeof(*p));
+	p->room = free_connections(b->conn);
+	p->want = want < p->room ? want : p->room;
+	p->opts = PQconninfo(b->conn);
+	if (!p->want || !p->opts) {
+		PQconninfoFree(p->opts);
+		p->opts = NULL;
+		p->want = 0;
+	} else {
+		p->snapshot = xstrdup(b->snapshot_id);
+		p->conns = xcalloc((size_t)p->want, sizeof(*p->conns));
+		if (pthread_create(&p->tid, NULL, prefetch_main, p)) {
+			free(p->conns);
+			free(p->snapshot);
+			PQconninfoFree(p->opts);
+			free(p);
+			return; /* opened later, one after another */
+		}
+	}
+	b->pre = p;
+}
+
+/* Waits for the thread; its connections stay in p. */
+static void prefetch_join(struct prefetch *p)
+{
+	if (p->opts) {
+		pthread_join(p->tid, NULL);
+		PQconninfoFree(p->opts);
+		p->opts = NULL;
+	}
+}
+
+/* Closes what was not taken and frees b->pre. */
+static void prefetch_free(struct binding *b)
+{
+	struct prefetch *p = b->pre;
+	if (!p)
+		return;
+	prefetch_join(p);
+	for (int i = 0; i < p->n; i++)
+		PQfinish(p->conns[i]);
+	free(p->conns);
+	free(p->snapshot);
+	free(p->why);
+	free(p);
+	b->pre = NULL;
+}
+
+/* One more connection like b->conn on its snapshot (see connect_on). */
+static PGconn *connect_extra(struct binding *b, char **why)
+{
+	PQconninfoOption *opts = PQconninfo(b->conn);
+	PGconn *c;
+	if (!opts) {
+		*why = xstrdup("out of memory");
+		return NULL;
+	}
+	c = connect_on(opts, b->snapshot_id, why);
 	PQconninfoFree(opts);
 	return c;
 }
@@ -424,8 +513,28 @@ done:
 /* Opens up to want more connections for b; fewer when the server has no room. */
 static void open_extra_connections(struct binding *b, int want)
 {
-	int room = free_connections(b->conn);
+	struct prefetch *p = b->pre;
+	int room;
 	char *why = NULL;
+	if (p) { /* opened meanwhile: take what is needed, close the rest */
+		prefetch_join(p);
+		b->extra = xcalloc((size_t)want + 1, sizeof(PGconn *));
+		while (b->nextra < want && b->nextra < p->n)
+			b->extra[b->nextra] = p->conns[b->nextra], b->nextra++;
+		memmove(p->conns, p->conns + b->nextra, (size_t)(p->n - b->nextra) * sizeof(*p->conns));
+		p->n -= b->nextra;
+		if (b->nextra < want)
+			why = want > p->room ? xasprintf("the server has room for %d more connection%s",
+							 p->room, p->room == 1 ? "" : "s")
+					     : p->why ? xstrdup(p->why) : NULL;
+		prefetch_free(b);
+		if (why)
+			info("source '%s': reading with %d connection%s (%s)", b->name, b->nextra + 1,
+			     b->nextra ? "s" : "", why);
+		free(why);
+		return;
+	}
+	room = free_connections(b->conn);
 	if (want > room) {
 		why = xasprintf("the server has room for %d more connection%s", room,
 				room == 1 ? "" : "s");
@@ -601,6 +710,50 @@ static long long chunk_min_blocks(void)
 	return 1024;
 }
 
+/*
+ * Too small to read on several connections (plan_pg_load's rule): under 4
+ * chunks' worth of blocks, every table's size known (plain tables, a
+ * server of 14 or later).  Asked before the catalog, so that the extra
+ * connections of a bigger source are opened meanwhile (prefetch_start).
+ */
+static int source_is_small(PGconn *conn, const char *schema, const struct plan_source *ps)
+{
+	struct strbuf names = STRBUF_INIT;
+	const char *params[2];
+	PGresult *r;
+	int small = 0;
+
+	if (PQserverVersion(conn) < 140000)
+		return 0;
+	sb_addch(&names, '{');
+	for (int i = 0; i < ps->ntables; i++) {
+		sb_adds(&names, i ? ",\"" : "\"");
+		for (const char *c = ps->tables[i].name; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				sb_addch(&names, '\\');
+			sb_addch(&names, *c);
+		}
+		sb_addch(&names, '"');
+	}
+	sb_addch(&names, '}');
+	params[0] = schema;
+	params[1] = names.buf;
+	r = PQexecParams(conn,
+		"SELECT count(*), count(*) FILTER (WHERE c.relkind = 'r'),"
+		" coalesce(sum(pg_relation_size(c.oid)) FILTER (WHERE c.relkind = 'r'), 0)"
+		"  / current_setting('block_size')::bigint"
+		" FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
+		" WHERE s.nspname = $1 AND c.relname = ANY ($2::text[])",
+		2, NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		small = atoi(PQgetvalue(r, 0, 0)) == ps->ntables &&
+			atoi(PQgetvalue(r, 0, 1)) == ps->ntables &&
+			atoll(PQgetvalue(r, 0, 2)) < 4 * chunk_min_blocks();
+	PQclear(r);
+	sb_release(&names);
+	return small;
+}
+
 struct pg_load {
 	struct copypipe_chunk *chunks;
 	int nchunks;
@@ -737,6 +890,8 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 		for (int k = 0; k < b[g].nextra; k++)
 			pl->streams[pl->nstreams++] = (struct copypipe_stream){ b[g].extra[k], g };
 	}
+	for (int g = 0; g < nb; g++) /* opened early but not needed */
+		prefetch_free(&b[g]);
 }
 
 /*
@@ -886,6 +1041,8 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 		return -1;
 	if (jobs > 1 && export_snapshot(b))
 		return -1;
+	if (b->snapshot_id && !source_is_small(b->conn, ps->schema, ps))
+		prefetch_start(b, jobs - 1);
 	sm = catalog_add_source(cat);
 	sm->name = xstrdup(b->name);
 	sm->is_target = ps->target;
@@ -1512,6 +1669,7 @@ cleanup:
 		unlink(tmp);
 	tmp_path_for_signal = NULL;
 	for (int i = 0; i < plan->nsources; i++) {
+		prefetch_free(&b[i]);
 		for (int k = 0; k < b[i].nextra; k++)
 			PQfinish(b[i].extra[k]);
 		free(b[i].extra);
