@@ -19,13 +19,28 @@ FIX=$REPO/fixtures/v1-to-v2
 SEED=v1v2-e2e
 CLOCK=2026-01-15T09:00:00Z   # the fixture's snapshot time
 
-# Start the server only when a PostgreSQL test is selected.
+# The fixture staged with the plan once (snapshot, then run), with its
+# run's status and output: the tests that read that result start from a
+# copy (stage_plan).  t_deterministic and t_snapshot_of_fixture still make
+# snapshots of their own.  The server starts only when a PostgreSQL test
+# is selected; the fixture's SQL is loaded once, into v1_tpl and v2_tpl,
+# which pg_load copies.
 setup_file() {
-	local fn
+	local fn rc=0
+	W=$T/shared
+	mkdir -p "$W"
+	export W
+	dd -q snapshot --plan "$PLAN" --fixture "$FIX" -o "$W/plan.db"
+	dd -q run "$W/plan.db" --plan "$PLAN" --seed "$SEED" >"$W/plan.out" 2>"$W/plan.err" || rc=$?
+	echo "$rc" >"$W/plan.status"
 	for fn in $(declare -F | awk '$3 ~ /^t_pg_/ {print $3}'); do
 		# shellcheck disable=SC2053  # glob match intended
 		if [[ -z ${DD_TEST_FILTER:-} || $fn == $DD_TEST_FILTER ]]; then
 			pg_start || return 1
+			pg_createdb v1_tpl
+			pg_createdb v2_tpl
+			pg_psql -d v1_tpl -f "$REPO/fixtures/sql/v1.sql" >/dev/null
+			pg_psql -d v2_tpl -f "$REPO/fixtures/sql/v2.sql" >/dev/null
 			return 0
 		fi
 	done
@@ -44,6 +59,16 @@ stage() {
 	shift 2
 	dd -q snapshot --plan "$plan" --fixture "$FIX" -o "$db"
 	run dd -q run "$db" --plan "$plan" --seed "$SEED" "$@"
+	[[ $status == 0 || $status == 1 ]] || fail "run failed with status $status"
+}
+
+# stage_plan DB: what `stage DB "$PLAN"` gives, from the copy setup_file
+# staged: the file, and the run's status, stdout and stderr.
+stage_plan() {
+	cp "$W/plan.db" "$1"
+	cp "$W/plan.out" "$T/out"
+	cp "$W/plan.err" "$T/err"
+	status=$(<"$W/plan.status")
 	[[ $status == 0 || $status == 1 ]] || fail "run failed with status $status"
 }
 
@@ -118,7 +143,7 @@ t_snapshot_of_fixture() {
 }
 
 t_run_counts() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	# 26 stale Apple users (25 same email + 1 differing by case) are
 	# replaced, 34 are created: 60 fresh users; their 56 stale sessions,
 	# 18 preferences and 26 progress rows go, V1's 180 sessions, 50
@@ -144,7 +169,7 @@ users 60 0 26" "$(table_counts s.db)"
 }
 
 t_case_insensitive_match() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	# V1 'Jonas.Lefevre51@iCloud.com' is V2's 'jonas.lefevre51@icloud.com':
 	# replaced (not duplicated), keeping V2's spelling, under a new id
 	assert_eq 1 "$(q s.db "SELECT count(*) FROM users WHERE lower(email) = 'jonas.lefevre51@icloud.com'")"
@@ -157,7 +182,7 @@ t_case_insensitive_match() {
 }
 
 t_known_session_remapped() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	# V1 session 1 (user 1, a new user): drill ids 8, 11, 14 become the V2
 	# uuids of their titles, "uuid" first, V1's "id" gone, the rest as it was
 	assert_eq "$(expected_session_1)" "$(session_json s.db mateo.patel1@me.com 2019-04-20)"
@@ -177,7 +202,7 @@ t_known_session_remapped() {
 }
 
 t_retired_drill_is_caught() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	# V1 session 77 (user 26, 2021-04-19): its 5th element names 'Rabona
 	# crosses', which V2 does not have: kept with "uuid": null ...
 	local js
@@ -191,7 +216,7 @@ t_retired_drill_is_caught() {
 		WHERE u.email = 'soren.yamamoto26@gmail.com' AND cs.date = '2021-04-19'")
 	assert_eq "fail 1 [[\"$sid\",\"Rabona crosses\"]]" "$(check_result s.db session_drills_have_v2_uuid)"
 	# the run says so (exit 1: an error-severity check failed) ...
-	stage s2.db "$PLAN"
+	stage_plan s2.db
 	assert_status 1
 	assert_out_contains "session_drills_have_v2_uuid"
 	assert_out_contains "Rabona crosses"
@@ -215,7 +240,7 @@ t_retired_drill_is_caught() {
 }
 
 t_progress_metrics() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	# values computed by hand from V1's sessions (3 users, one per case)
 	assert_eq "3.50|32.50|2|1|3|1|Cone weave" "$(progress_of s.db mateo.patel1@me.com)"
 	assert_eq "4.00|33.50|1|3|1|3|Chest trap" "$(progress_of s.db soren.yamamoto26@gmail.com)"
@@ -272,7 +297,7 @@ EOF
 }
 
 t_android_untouched() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	local before after
 	before=$(android_rows s.db dd_pristine__)
 	after=$(android_rows s.db)
@@ -291,7 +316,7 @@ t_android_untouched() {
 }
 
 t_gates_and_checks_pass() {
-	stage s.db "$PLAN"
+	stage_plan s.db
 	run dd check s.db --fix
 	assert_status 0
 	# every gate and plan check passed (one warning: the case-only match)
@@ -336,7 +361,8 @@ t_exact_email_matching_is_caught() {
 }
 
 t_deterministic() {
-	stage a.db "$PLAN"
+	# a: setup_file's snapshot and run
+	stage_plan a.db
 	local h1 h2 h3
 	h1=$(q a.db 'SELECT hash FROM dd_changeset')
 	run dd -q run a.db --plan "$PLAN" --seed "$SEED"
@@ -381,7 +407,7 @@ users 1 0 1" "$(table_counts o.db)"
 		"$(q o.db "SELECT * FROM users WHERE $others ORDER BY id" | md5sum)"
 	assert_eq 155 "$(q o.db "SELECT count(*) FROM completed_sessions WHERE user_id <> '$new'")"
 	# Jonas's new rows are those the full migration gives him (but ids)
-	stage f.db "$PLAN"
+	stage_plan f.db
 	local sql="SELECT cs.date, cs.drills FROM completed_sessions cs JOIN users u ON u.id = cs.user_id
 		WHERE u.email = 'jonas.lefevre51@icloud.com' ORDER BY cs.date"
 	assert_eq "$(q f.db "$sql")" "$(q o.db "$sql")"
@@ -404,12 +430,11 @@ t_one_user_typo_selects_nobody() {
 
 # ========================================================= PostgreSQL tests
 
-# pg_load NAME: databases NAME_v1 and NAME_v2 from the fixture SQL.
+# pg_load NAME: databases NAME_v1 and NAME_v2 from the fixture SQL (copies
+# of v1_tpl and v2_tpl, which setup_file loaded).
 pg_load() {
-	pg_createdb "$1_v1"
-	pg_createdb "$1_v2"
-	pg_psql -d "$1_v1" -f "$REPO/fixtures/sql/v1.sql" >/dev/null
-	pg_psql -d "$1_v2" -f "$REPO/fixtures/sql/v2.sql" >/dev/null
+	pg_psql -d postgres -c "CREATE DATABASE \"$1_v1\" TEMPLATE v1_tpl STRATEGY FILE_COPY" \
+		-c "CREATE DATABASE \"$1_v2\" TEMPLATE v2_tpl STRATEGY FILE_COPY"
 }
 
 url() { printf 'postgresql://postgres@/%s?host=%s&port=%s' "$1" "$PGHOST" "$PGPORT"; }
@@ -419,13 +444,16 @@ pg_snapshot() { # NAME PLAN DB
 }
 
 # Data of the five V2 tables, each sorted (row order on disk changes when
-# rows are deleted and put back).
+# rows are deleted and put back): one pg_dump of the five, each table's
+# COPY block (its COPY line, rows and end marker) under "== TABLE".
 pg_data() { # DB
-	local t
+	local t dump
+	dump=$("$DD_PG_BINDIR/pg_dump" --data-only --table=public.users --table=public.drills \
+		--table=public.completed_sessions --table=public.session_preferences \
+		--table=public.progress_history "$1")
 	for t in users drills completed_sessions session_preferences progress_history; do
 		echo "== $t"
-		"$DD_PG_BINDIR/pg_dump" --data-only --table="public.$t" "$1" |
-			grep -v -e '^\\restrict' -e '^\\unrestrict' -e '^--' -e '^SET ' -e '^SELECT pg_catalog' | sort
+		awk -v t="$t" '$1 == "COPY" && $2 == "public." t { on = 1 } on { print } on && /^\\\.$/ { on = 0 }' <<<"$dump" | sort
 	done
 }
 
