@@ -149,14 +149,18 @@ check-includes:
 	@scripts/check-includes.sh
 
 # The whole suite: the include directions, unit tests, then end-to-end
-# tests against real PostgreSQL servers the tests start themselves.
+# tests against real PostgreSQL servers the tests start themselves.  The
+# golden reports (seconds, one process at a time) run beside the unit tests
+# and the fuzz corpus (one process at a time too); their output follows.
 test:
 	@scripts/check-includes.sh
 	@scripts/install-deps.sh test browser
 	@$(MAKE) --no-print-directory -j2 $(BIN) $(PGDIFF_RENDER) $(BUILD)/pgdiff $(BUILD)/pgfn-dump $(JSONCHECK) $(UNIT_BINS) $(FUZZ_DRIVERS) $(BUILD)/fuzz-sql
-	@$(MAKE) --no-print-directory unit
-	@tests/fuzz/run-corpus.sh
-	@scripts/golden-reports.sh --check
+	@set -e; mkdir -p $(BUILD); \
+	scripts/golden-reports.sh --check >$(BUILD)/golden-reports.log 2>&1 & g=$$!; \
+	u=0; $(MAKE) --no-print-directory unit && tests/fuzz/run-corpus.sh || u=$$?; \
+	r=0; wait $$g || r=$$?; cat $(BUILD)/golden-reports.log; \
+	[ $$u = 0 ] && [ $$r = 0 ]
 	@tests/run-e2e.sh
 
 # Fault injection (the process is SIGKILLed at named points, DD_FAULT; the
