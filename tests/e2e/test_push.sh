@@ -82,15 +82,28 @@ dump() {
 		grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' -e '^$' | sort
 }
 ledger_rows() { q "$1" "SELECT count(*) FROM drydock.ledger" 2>/dev/null || echo 0; }
-# migrated DB: the target holds the change set's result
+# migrated DB: the target holds the change set's result (the six values
+# read by one query, one row, fields separated by US: one psql, not six)
 assert_migrated() {
-	assert_eq "101|102|103" "$(q "$1" "SELECT string_agg(active_avatar_id::text, '|' ORDER BY email) FROM users")" "users.active_avatar_id"
-	assert_eq "101,102,103" "$(q "$1" "SELECT string_agg(id::text, ',' ORDER BY id) FROM avatars")" "avatars"
-	assert_eq "101|102" "$(q "$1" "SELECT string_agg(avatar_id::text, '|' ORDER BY id) FROM posts")" "posts.avatar_id"
-	assert_eq "101>102,102>101" "$(q "$1" "SELECT string_agg(follower_id || '>' || followee_id, ',' ORDER BY 1) FROM follows")" "follows"
+	local out
+	local -a v
+	out=$(pg_psql -X -A -t -F $'\x1f' -d "$1" -c "SELECT
+		(SELECT string_agg(active_avatar_id::text, '|' ORDER BY email) FROM users),
+		(SELECT string_agg(id::text, ',' ORDER BY id) FROM avatars),
+		(SELECT string_agg(avatar_id::text, '|' ORDER BY id) FROM posts),
+		(SELECT string_agg(follower_id || '>' || followee_id, ',' ORDER BY 1) FROM follows),
+		(SELECT body FROM posts WHERE id = 2),
+		(SELECT settings FROM avatars WHERE id = 102)")
+	IFS=$'\x1f' read -r -d '' -a v <<<"$out" || true
+	((${#v[@]} == 6)) || fail "assert_migrated: expected 6 values, got ${#v[@]}: $out"
+	v[5]=${v[5]%$'\n'}
+	assert_eq "101|102|103" "${v[0]}" "users.active_avatar_id"
+	assert_eq "101,102,103" "${v[1]}" "avatars"
+	assert_eq "101|102" "${v[2]}" "posts.avatar_id"
+	assert_eq "101>102,102>101" "${v[3]}" "follows"
 	assert_eq "multi
-line \\ back" "$(q "$1" "SELECT body FROM posts WHERE id = 2")" "text survives the round trip"
-	assert_eq '{"theme": "dark"}' "$(q "$1" "SELECT settings FROM avatars WHERE id = 102")" "json"
+line \\ back" "${v[4]}" "text survives the round trip"
+	assert_eq '{"theme": "dark"}' "${v[5]}" "json"
 }
 
 # --------------------------------------------------------------- approve
