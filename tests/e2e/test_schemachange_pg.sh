@@ -2,9 +2,10 @@
 # Runs the DDL schemachange renders against a real PostgreSQL 15.
 #
 # The unit test (tests/unit/test_schemachange.c) writes its PostgreSQL
-# cases with DD_SC_DUMP=DIR.  This script starts a throwaway server (unix
-# socket in a temporary folder, no TCP), loads the cases' base schema into
-# a template database and, per case, in a fresh copy of it:
+# cases with DD_SC_DUMP=DIR.  This script starts a throwaway server
+# (tests/lib/pg.sh's pg_start; the tests connect through its unix socket),
+# loads the cases' base schema into a template database and, per case, in
+# a fresh copy of it:
 #
 #   push      ddl, fill (stands for push's data), ddl_post  in one transaction
 #   effect    check.sql returns true; the probe returns true
@@ -43,22 +44,18 @@ finish() {
 	exit $?
 }
 
+# The server: tests/lib/pg.sh's (a copy of the run's initdb when
+# tests/run-e2e.sh made one, DD_PG_TEMPLATE; shared_buffers 16MB, so each
+# of the many short connections costs less).
+DD_PG_BINDIR=${DD_PG_BINDIR:-$PGBIN}
+# shellcheck source=../lib/pg.sh
+source "$root/tests/lib/pg.sh"
+
 cleanup() {
-	if [ -n "$started" ]; then
-		as_pg "$PGBIN/pg_ctl" -D "$work/data" -m immediate -w stop >/dev/null 2>&1
-	fi
+	[ -n "$started" ] && pg_stop
 	[ -n "$work" ] && rm -rf "$work"
 }
 trap cleanup EXIT
-
-# PostgreSQL refuses to run as root: run its programs as postgres then.
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
 
 if [ ! -x "$PGBIN/initdb" ]; then
 	not_ok "PostgreSQL binaries in $PGBIN" "initdb not found; install postgresql-15 or set PGBIN."
@@ -87,25 +84,13 @@ else
 fi
 
 # --------------------------------------------------------------- server
-sock=$work/sock
-mkdir "$sock"
-[ "$(id -u)" -eq 0 ] && chown postgres "$sock"
-if ! out=$(as_pg "$PGBIN/initdb" -D "$work/data" -A trust -U postgres --no-sync 2>&1); then
-	not_ok "initdb" "$out"
+if ! pg_start 2>"$work/pg_start.err"; then
+	not_ok "start PostgreSQL" "$(tail -n 40 "$work/pg_start.err")"
 	finish
 fi
-for try in 1 2 3 4 5; do
-	port=$((20000 + RANDOM % 20000))
-	if as_pg "$PGBIN/pg_ctl" -D "$work/data" -l "$work/server.log" -w \
-		-o "-c listen_addresses='' -k $sock -p $port -c fsync=off" start >/dev/null 2>&1; then
-		started=1
-		break
-	fi
-done
-if [ -z "$started" ]; then
-	not_ok "start PostgreSQL" "$(tail -n 20 "$work/server.log" 2>/dev/null)"
-	finish
-fi
+started=1
+sock=$PGHOST
+port=$PGPORT
 
 psql_db() { # DB [psql args...]
 	local db=$1
