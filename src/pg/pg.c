@@ -95,7 +95,15 @@ static void redact_conninfo(const char *conninfo)
 	redact_register(getenv("PGPASSWORD"));
 }
 
+/*
+ * Every connection's settings.  synchronize_seqscans off (as pg_dump
+ * sets it): a table larger than a quarter of shared_buffers would
+ * otherwise be read from wherever another scan of it left off, wrapping
+ * around, and a snapshot writes rows arriving in key order as pages
+ * (docs/snapshot.md, "Writing the pages").
+ */
 const char pg_session_setup[] =
+	"SET synchronize_seqscans = off;"
 	"SET client_encoding = 'UTF8';"
 	"SET DateStyle = 'ISO, YMD';"
 	"SET IntervalStyle = 'postgres';"
