@@ -711,9 +711,24 @@ static long long chunk_min_blocks(void)
 }
 
 /*
- * Too small to read on several connections (plan_pg_load's rule): under 4
- * chunks' worth of blocks, every table's size known (plain tables, a
- * server of 14 or later).  Asked before the catalog, so that the extra
+ * Under 16 chunks' worth of blocks (128 MB) in all, one connection: a
+ * range of a table costs the server more than its share of the whole
+ * table's COPY (two halves by ctid about 1.2-1.3x the whole's CPU, and
+ * another backend), which only the overlap of a big table pays back.
+ * bench/snapshot.sh's table on two cores, pages written directly,
+ * interleaved runs: 100k rows (37 MB) 0.45-0.51 s split against
+ * 0.35-0.48 s whole; 1M rows (330 MB) 1.93-2.04 s split against
+ * 2.26-2.32 s whole.  (With SQLite's inserts: 0.43-0.52 against
+ * 0.34-0.41 s at 100k, even at 300k, 2.07 against 2.23 s at 1M.)
+ */
+static int total_is_small(long long blocks)
+{
+	return blocks < 16 * chunk_min_blocks();
+}
+
+/*
+ * Too small to read on several connections (total_is_small), every
+ * table's size known (plain tables, a server of 14 or later).  Asked before the catalog, so that the extra
  * connections of a bigger source are opened meanwhile (prefetch_start).
  */
 static int source_is_small(PGconn *conn, const char *schema, const struct plan_source *ps)
@@ -748,7 +763,7 @@ static int source_is_small(PGconn *conn, const char *schema, const struct plan_s
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
 		small = atoi(PQgetvalue(r, 0, 0)) == ps->ntables &&
 			atoi(PQgetvalue(r, 0, 1)) == ps->ntables &&
-			atoll(PQgetvalue(r, 0, 2)) < 4 * chunk_min_blocks();
+			total_is_small(atoll(PQgetvalue(r, 0, 2)));
 	PQclear(r);
 	sb_release(&names);
 	return small;
@@ -818,15 +833,7 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 		total += blocks[i] > 0 ? blocks[i] : 0;
 		unknown |= group[i] >= 0 && blocks[i] < 0;
 	}
-	/*
-	 * Under 4 chunks' worth of blocks (32 MB) in all, one connection:
-	 * another one's start and the snapshot's export (about 25 ms) cost
-	 * more than halving the server's COPY time gains.  (With SQLite's
-	 * inserts the limit was 128 MB: ranges interleaved in one B-tree;
-	 * written as pages, each range is a run of its own.)  Sizes not known
-	 * (partitioned parents, servers before 14): as many as asked.
-	 */
-	if (jobs > 1 && !unknown && total < 4 * minb)
+	if (jobs > 1 && !unknown && total_is_small(total))
 		jobs = 1;
 	/*
 	 * A table is split only where it is more than one connection's share
