@@ -70,19 +70,6 @@ plan() { # plan DIR JSON
 	printf '%s\n' "$2" >"$1/plan.json"
 }
 
-# Every staged table but the two holding times and server identity, rows
-# ordered by all columns, values quoted with their SQLite type: what
-# SQLite reads back, whoever wrote the pages.
-dump_stage() { # FILE
-	local t n cols
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-			AND name NOT IN ('dd_meta', 'dd_source') ORDER BY name"); do
-		n=$(sqlite3 "$1" "SELECT count(*) FROM pragma_table_info('$t')")
-		cols=$(seq -s, 1 "$n")
-		echo "== $t"
-		sqlite3 -cmd '.mode quote' "$1" "SELECT * FROM \"$t\" ORDER BY $cols"
-	done
-}
 
 # same_as_sqlite FILE REF: FILE passes the integrity check and holds what REF holds
 same_as_sqlite() {

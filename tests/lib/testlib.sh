@@ -364,3 +364,17 @@ run_tests() {
 	((failed == 0)) || exit 1
 	exit 0
 }
+
+# Every table of a staging file but the two that hold times and server
+# identity, each ordered by all its columns, values quoted with their
+# SQLite type: what the file holds, whatever order rows were written in.
+dump_stage() { # FILE
+	local t n cols
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
+			AND name NOT IN ('dd_meta', 'dd_source') ORDER BY name"); do
+		n=$(sqlite3 "$1" "SELECT count(*) FROM pragma_table_info('$t')")
+		cols=$(seq -s, 1 "$n")
+		echo "== $t"
+		sqlite3 -cmd '.mode quote' "$1" "SELECT * FROM \"$t\" ORDER BY $cols"
+	done
+}
