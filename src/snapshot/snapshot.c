@@ -31,6 +31,9 @@ struct binding {
 	PGconn **extra;       /* more connections on that snapshot */
 	int nextra;
 	struct prefetch *pre; /* extra connections being opened meanwhile, or NULL */
+	char **size_names;    /* the plan's tables' sizes (read_sizes) */
+	long long *size_blocks;
+	int nsizes;
 };
 
 static char *tmp_path_for_signal;
@@ -727,18 +730,20 @@ static int total_is_small(long long blocks)
 }
 
 /*
- * Too small to read on several connections (total_is_small), every
- * table's size known (plain tables, a server of 14 or later).  Asked before the catalog, so that the extra
- * connections of a bigger source are opened meanwhile (prefetch_start).
+ * The size in blocks of each of the plan's tables (-1: not a plain table,
+ * not one to split by ctid), read once into b before the catalog, for
+ * plan_pg_load and for prefetch_start's choice.  Returns whether the
+ * source is too small to read on several connections (total_is_small),
+ * every table's size known (plain tables, a server of 14 or later).
  */
-static int source_is_small(PGconn *conn, const char *schema, const struct plan_source *ps)
+static int read_sizes(struct binding *b, const char *schema, const struct plan_source *ps)
 {
 	struct strbuf names = STRBUF_INIT;
 	const char *params[2];
 	PGresult *r;
 	int small = 0;
 
-	if (PQserverVersion(conn) < 140000)
+	if (PQserverVersion(b->conn) < 140000)
 		return 0;
 	sb_addch(&names, '{');
 	for (int i = 0; i < ps->ntables; i++) {
@@ -753,20 +758,38 @@ static int source_is_small(PGconn *conn, const char *schema, const struct plan_s
 	sb_addch(&names, '}');
 	params[0] = schema;
 	params[1] = names.buf;
-	r = PQexecParams(conn,
-		"SELECT count(*), count(*) FILTER (WHERE c.relkind = 'r'),"
-		" coalesce(sum(pg_relation_size(c.oid)) FILTER (WHERE c.relkind = 'r'), 0)"
-		"  / current_setting('block_size')::bigint"
+	r = PQexecParams(b->conn,
+		"SELECT c.relname, CASE WHEN c.relkind = 'r' THEN"
+		" pg_relation_size(c.oid) / current_setting('block_size')::bigint ELSE -1 END"
 		" FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
 		" WHERE s.nspname = $1 AND c.relname = ANY ($2::text[])",
 		2, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		small = atoi(PQgetvalue(r, 0, 0)) == ps->ntables &&
-			atoi(PQgetvalue(r, 0, 1)) == ps->ntables &&
-			total_is_small(atoll(PQgetvalue(r, 0, 2)));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+		long long total = 0;
+		int known = PQntuples(r) == ps->ntables;
+		b->nsizes = PQntuples(r);
+		b->size_names = xcalloc((size_t)b->nsizes + 1, sizeof(char *));
+		b->size_blocks = xcalloc((size_t)b->nsizes + 1, sizeof(long long));
+		for (int i = 0; i < b->nsizes; i++) {
+			b->size_names[i] = xstrdup(PQgetvalue(r, i, 0));
+			b->size_blocks[i] = atoll(PQgetvalue(r, i, 1));
+			known &= b->size_blocks[i] >= 0;
+			total += b->size_blocks[i] > 0 ? b->size_blocks[i] : 0;
+		}
+		small = known && total_is_small(total);
+	}
 	PQclear(r);
 	sb_release(&names);
 	return small;
+}
+
+/* A table's size as read_sizes read it, else as table_blocks reads it. */
+static long long source_table_blocks(struct binding *b, const char *schema, const char *name)
+{
+	for (int i = 0; i < b->nsizes; i++)
+		if (!strcmp(b->size_names[i], name))
+			return b->size_blocks[i];
+	return table_blocks(b->conn, schema, name);
 }
 
 struct pg_load {
@@ -829,7 +852,7 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 				group[i] = j;
 		if (group[i] >= 0 && jobs > 1 && b[group[i]].snapshot_id &&
 		    PQserverVersion(b[group[i]].conn) >= 140000)
-			blocks[i] = table_blocks(b[group[i]].conn, sm->schema, t->name);
+			blocks[i] = source_table_blocks(&b[group[i]], sm->schema, t->name);
 		total += blocks[i] > 0 ? blocks[i] : 0;
 		unknown |= group[i] >= 0 && blocks[i] < 0;
 	}
@@ -1048,7 +1071,7 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 		return -1;
 	if (jobs > 1 && export_snapshot(b))
 		return -1;
-	if (b->snapshot_id && !source_is_small(b->conn, ps->schema, ps))
+	if (b->snapshot_id && !read_sizes(b, ps->schema, ps))
 		prefetch_start(b, jobs - 1);
 	sm = catalog_add_source(cat);
 	sm->name = xstrdup(b->name);
@@ -1450,6 +1473,7 @@ int snapshot_take(struct snapshot_opts *o)
 	struct pg_load pl = { 0 };
 	struct btb_file *bulk = NULL;
 	struct btb_run **runs = NULL;
+	struct flusher fl = { 0 };
 	struct progress progress = { 0 };
 	long long done = 0;
 	int jobs = o->jobs > 0 ? o->jobs : default_jobs();
@@ -1563,11 +1587,9 @@ int snapshot_take(struct snapshot_opts *o)
 		if (npg != 1)
 			snprintf(label, sizeof(label), "%d tables", npg);
 		progress_start(&progress, label, total);
-		struct flusher fl;
 		int rc;
 		flusher_start(&fl, tmp);
 		rc = load_pg_tables(&cat, &pl, lcs, bulk ? runs : NULL);
-		flusher_stop(&fl);
 		progress_end(&progress);
 		if (rc)
 			goto cleanup;
@@ -1622,6 +1644,8 @@ int snapshot_take(struct snapshot_opts *o)
 		if (b[i].conn)
 			pg_exec(b[i].conn, "COMMIT", "cannot end the snapshot transaction");
 	}
+	/* its last fdatasync (of the rows' last pages) overlapped the above */
+	flusher_stop(&fl);
 	fault_point("snapshot.before_commit");
 	if (stage_finish_create(db, tmp)) {
 		db = NULL;
@@ -1658,6 +1682,7 @@ int snapshot_take(struct snapshot_opts *o)
 	o->masked_columns_out = nmasked;
 	ret = 0;
 cleanup:
+	flusher_stop(&fl);
 	btb_abandon(bulk);
 	free(runs);
 	for (int i = 0; lcs && i < cat.ntables; i++) {
@@ -1675,6 +1700,8 @@ cleanup:
 	tmp_path_for_signal = NULL;
 	for (int i = 0; i < plan->nsources; i++) {
 		prefetch_free(&b[i]);
+		strv_free(b[i].size_names, b[i].nsizes);
+		free(b[i].size_blocks);
 		for (int k = 0; k < b[i].nextra; k++)
 			PQfinish(b[i].extra[k]);
 		free(b[i].extra);
