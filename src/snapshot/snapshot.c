@@ -524,8 +524,11 @@ static void open_extra_connections(struct binding *b, int want)
 		b->extra = xcalloc((size_t)want + 1, sizeof(PGconn *));
 		while (b->nextra < want && b->nextra < p->n)
 			b->extra[b->nextra] = p->conns[b->nextra], b->nextra++;
-		memmove(p->conns, p->conns + b->nextra, (size_t)(p->n - b->nextra) * sizeof(*p->conns));
-		p->n -= b->nextra;
+		if (b->nextra) { /* prefetch_free closes what is left */
+			memmove(p->conns, p->conns + b->nextra,
+				(size_t)(p->n - b->nextra) * sizeof(*p->conns));
+			p->n -= b->nextra;
+		}
 		if (b->nextra < want)
 			why = want > p->room ? xasprintf("the server has room for %d more connection%s",
 							 p->room, p->room == 1 ? "" : "s")
