@@ -257,7 +257,11 @@ static int bulk_rows(struct load_ctx *c, struct btb_run *run, char **vals, size_
 	return 0;
 }
 
-static void free_masked(struct load_ctx *lc)
+/*
+ * Frees what a load context owns: the page writer's values, the side
+ * table's name, the masking buffers.
+ */
+static void free_load_ctx(struct load_ctx *lc)
 {
 	if (lc->blobs)
 		for (int c = 0; c < lc->t->ncols; c++)
@@ -1692,7 +1696,7 @@ cleanup:
 		sqlite3_finalize(lcs[i].stmt);
 		sqlite3_finalize(lcs[i].multi);
 		sqlite3_finalize(lcs[i].side);
-		free_masked(&lcs[i]);
+		free_load_ctx(&lcs[i]);
 	}
 	free(lcs);
 	pg_load_free(&pl);
