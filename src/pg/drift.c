@@ -48,20 +48,10 @@ static const char RULES_SQL[] =
 static char *table_array(const struct catalog *cat, const char *source)
 {
 	struct strbuf sb = STRBUF_INIT;
-	int first = 1;
 	sb_addch(&sb, '{');
-	for (int i = 0; i < cat->ntables; i++) {
-		if (strcmp(cat->tables[i].source, source))
-			continue;
-		sb_adds(&sb, first ? "\"" : ",\"");
-		for (const char *p = cat->tables[i].name; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_addch(&sb, '\\');
-			sb_addch(&sb, *p);
-		}
-		sb_addch(&sb, '"');
-		first = 0;
-	}
+	for (int i = 0; i < cat->ntables; i++)
+		if (!strcmp(cat->tables[i].source, source))
+			pg_text_array_add(&sb, cat->tables[i].name);
 	sb_addch(&sb, '}');
 	return sb_detach(&sb, NULL);
 }

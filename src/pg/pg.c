@@ -232,6 +232,17 @@ PGconn *pg_connect(const char *conninfo, const char *what)
 	return pg_connect_opts(&o, what);
 }
 
+void pg_text_array_add(struct strbuf *sb, const char *s)
+{
+	sb_adds(sb, sb->len && sb->buf[sb->len - 1] != '{' ? ",\"" : "\"");
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			sb_addch(sb, '\\');
+		sb_addch(sb, *s);
+	}
+	sb_addch(sb, '"');
+}
+
 char *pg_identity(PGconn *conn)
 {
 	return xasprintf("host=%s port=%s dbname=%s user=%s",

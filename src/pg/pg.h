@@ -44,6 +44,11 @@ struct pg_conn_opts {
 PGconn *pg_connect_opts(const struct pg_conn_opts *o, const char *what);
 /* The statements pg_connect() sends first, on every connection. */
 extern const char pg_session_setup[];
+/*
+ * Adds s to a text[] literal being built in sb (which the caller opens
+ * with '{' and closes with '}'): a comma after an element, s quoted.
+ */
+void pg_text_array_add(struct strbuf *sb, const char *s);
 /* "host=/tmp port=5432 dbname=app user=me": who we talk to, no secrets. */
 char *pg_identity(PGconn *conn);
 /* Runs a command that returns no rows; reports failure. */

@@ -644,15 +644,8 @@ static int describe_rules(PGconn *conn, struct plan_source *ps, struct source_me
 	int ret = -1;
 
 	sb_addch(&names, '{');
-	for (int i = 0; i < ps->ntables; i++) {
-		sb_adds(&names, i ? ",\"" : "\"");
-		for (const char *p = ps->tables[i].name; *p; p++) {
-			if (*p == '"' || *p == '\\')
-				sb_addch(&names, '\\');
-			sb_addch(&names, *p);
-		}
-		sb_addch(&names, '"');
-	}
+	for (int i = 0; i < ps->ntables; i++)
+		pg_text_array_add(&names, ps->tables[i].name);
 	sb_addch(&names, '}');
 	params[0] = ps->schema;
 	params[1] = names.buf;
@@ -753,15 +746,8 @@ static int read_sizes(struct binding *b, const char *schema, const struct plan_s
 	if (PQserverVersion(b->conn) < 140000)
 		return 0;
 	sb_addch(&names, '{');
-	for (int i = 0; i < ps->ntables; i++) {
-		sb_adds(&names, i ? ",\"" : "\"");
-		for (const char *c = ps->tables[i].name; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				sb_addch(&names, '\\');
-			sb_addch(&names, *c);
-		}
-		sb_addch(&names, '"');
-	}
+	for (int i = 0; i < ps->ntables; i++)
+		pg_text_array_add(&names, ps->tables[i].name);
 	sb_addch(&names, '}');
 	params[0] = schema;
 	params[1] = names.buf;
