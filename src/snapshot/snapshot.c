@@ -429,10 +429,12 @@ done:
  * The extra connections are opened on a thread while the first one reads
  * the catalog: a backend's start and the snapshot's import (10-30 ms)
  * overlap the catalog queries instead of delaying the first COPY.  Only
- * for a source big enough to be read on several (source_is_small).
+ * for a source big enough to be read on several (read_sizes); otherwise
+ * open_extra_connections opens them itself, on the calling thread.
  */
 struct prefetch {
 	pthread_t tid;
+	int thread;             /* tid runs prefetch_main */
 	PQconninfoOption *opts;
 	char *snapshot;
 	int want, room;         /* to open; the server's free slots */
@@ -453,38 +455,40 @@ static void *prefetch_main(void *arg)
 	return NULL;
 }
 
-static void prefetch_start(struct binding *b, int want)
+/*
+ * Opens up to want connections like b->conn on its snapshot, as many as
+ * the server has room for: on a thread of their own when threaded (else,
+ * or when no thread can be had, before returning).  b->pre holds them.
+ */
+static void prefetch_start(struct binding *b, int want, int threaded)
 {
 	struct prefetch *p = xcalloc(1, sizeof(*p));
+	b->pre = p;
 	p->room = free_connections(b->conn);
 	p->want = want < p->room ? want : p->room;
-	p->opts = PQconninfo(b->conn);
-	if (!p->want || !p->opts) {
-		PQconninfoFree(p->opts);
-		p->opts = NULL;
+	if (!p->want)
+		return;
+	if (!(p->opts = PQconninfo(b->conn))) {
 		p->want = 0;
-	} else {
-		p->snapshot = xstrdup(b->snapshot_id);
-		p->conns = xcalloc((size_t)p->want, sizeof(*p->conns));
-		if (pthread_create(&p->tid, NULL, prefetch_main, p)) {
-			free(p->conns);
-			free(p->snapshot);
-			PQconninfoFree(p->opts);
-			free(p);
-			return; /* opened later, one after another */
-		}
+		p->why = xstrdup("out of memory");
+		return;
 	}
-	b->pre = p;
+	p->snapshot = xstrdup(b->snapshot_id);
+	p->conns = xcalloc((size_t)p->want, sizeof(*p->conns));
+	p->thread = threaded && !pthread_create(&p->tid, NULL, prefetch_main, p);
+	if (!p->thread)
+		prefetch_main(p);
 }
 
-/* Waits for the thread; its connections stay in p. */
+/* Waits for the connections; they stay in p. */
 static void prefetch_join(struct prefetch *p)
 {
-	if (p->opts) {
+	if (p->thread) {
 		pthread_join(p->tid, NULL);
-		PQconninfoFree(p->opts);
-		p->opts = NULL;
+		p->thread = 0;
 	}
+	PQconninfoFree(p->opts);
+	p->opts = NULL;
 }
 
 /* Closes what was not taken and frees b->pre. */
@@ -503,62 +507,30 @@ static void prefetch_free(struct binding *b)
 	b->pre = NULL;
 }
 
-/* One more connection like b->conn on its snapshot (see connect_on). */
-static PGconn *connect_extra(struct binding *b, char **why)
-{
-	PQconninfoOption *opts = PQconninfo(b->conn);
-	PGconn *c;
-	if (!opts) {
-		*why = xstrdup("out of memory");
-		return NULL;
-	}
-	c = connect_on(opts, b->snapshot_id, why);
-	PQconninfoFree(opts);
-	return c;
-}
-
-/* Opens up to want more connections for b; fewer when the server has no room. */
+/*
+ * Opens up to want more connections for b (those opened early, or now);
+ * fewer when the server has no room or a connection fails, said in one line.
+ */
 static void open_extra_connections(struct binding *b, int want)
 {
-	struct prefetch *p = b->pre;
-	int room;
+	struct prefetch *p;
 	char *why = NULL;
-	if (p) { /* opened meanwhile: take what is needed, close the rest */
-		prefetch_join(p);
-		b->extra = xcalloc((size_t)want + 1, sizeof(PGconn *));
-		while (b->nextra < want && b->nextra < p->n)
-			b->extra[b->nextra] = p->conns[b->nextra], b->nextra++;
-		if (b->nextra) { /* prefetch_free closes what is left */
-			memmove(p->conns, p->conns + b->nextra,
-				(size_t)(p->n - b->nextra) * sizeof(*p->conns));
-			p->n -= b->nextra;
-		}
-		if (b->nextra < want)
-			why = want > p->room ? xasprintf("the server has room for %d more connection%s",
-							 p->room, p->room == 1 ? "" : "s")
-					     : p->why ? xstrdup(p->why) : NULL;
-		prefetch_free(b);
-		if (why)
-			info("source '%s': reading with %d connection%s (%s)", b->name, b->nextra + 1,
-			     b->nextra ? "s" : "", why);
-		free(why);
-		return;
-	}
-	room = free_connections(b->conn);
-	if (want > room) {
-		why = xasprintf("the server has room for %d more connection%s", room,
-				room == 1 ? "" : "s");
-		want = room;
-	}
+	if (!b->pre)
+		prefetch_start(b, want, 0);
+	p = b->pre;
+	prefetch_join(p);
 	b->extra = xcalloc((size_t)want + 1, sizeof(PGconn *));
-	while (b->nextra < want) {
-		PGconn *c;
-		free(why);
-		if (!(c = connect_extra(b, &why)))
-			break;
-		b->extra[b->nextra++] = c;
-		why = NULL;
+	while (b->nextra < want && b->nextra < p->n)
+		b->extra[b->nextra] = p->conns[b->nextra], b->nextra++;
+	if (b->nextra) { /* prefetch_free closes what is left */
+		memmove(p->conns, p->conns + b->nextra, (size_t)(p->n - b->nextra) * sizeof(*p->conns));
+		p->n -= b->nextra;
 	}
+	if (b->nextra < want)
+		why = want > p->room ? xasprintf("the server has room for %d more connection%s",
+						 p->room, p->room == 1 ? "" : "s")
+				     : p->why ? xstrdup(p->why) : NULL;
+	prefetch_free(b);
 	if (why)
 		info("source '%s': reading with %d connection%s (%s)", b->name, b->nextra + 1,
 		     b->nextra ? "s" : "", why);
@@ -1065,7 +1037,7 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	if (jobs > 1 && export_snapshot(b))
 		return -1;
 	if (b->snapshot_id && !read_sizes(b, ps->schema, ps))
-		prefetch_start(b, jobs - 1);
+		prefetch_start(b, jobs - 1, 1);
 	sm = catalog_add_source(cat);
 	sm->name = xstrdup(b->name);
 	sm->is_target = ps->target;
