@@ -1346,7 +1346,6 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 			lc->stmt = lc->multi = NULL;
 			if (stage_prepare_insert(db, t, lc->side_name, &lc->stmt))
 				goto done;
-			lc->nside = 1;
 		} else if (stage_prepare_insert(db, t, lc->side_name, &lc->side)) {
 			goto done;
 		}
@@ -1372,10 +1371,10 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 				sb_init(&lc->blobs[c], 0);
 		}
 		/* rowids counted here come in order from every chunk: one run */
-		if (lc->ipk >= 0 || !shared[i])
+		if (lc->ipk >= 0)
 			(*runs)[k] = btb_run(lc->bulk);
-		if (lc->ipk < 0)
-			(*runs)[k] = shared[i] ? shared[i] : (shared[i] = (*runs)[k]);
+		else
+			(*runs)[k] = shared[i] ? shared[i] : (shared[i] = btb_run(lc->bulk));
 	}
 	*out = f;
 done:
@@ -1407,7 +1406,7 @@ static int bulk_merge(sqlite3 *db, struct catalog *cat, struct load_ctx *lcs)
 		if (lc->side_name) {
 			sqlite3_finalize(lc->side);
 			lc->side = NULL;
-			if (!rc && lc->nside) {
+			if (!rc && (lc->named || lc->nside)) {
 				sb_adds(&sql, "INSERT INTO main.");
 				sb_add_qident(&sql, name);
 				sb_adds(&sql, " SELECT * FROM temp.");
