@@ -189,4 +189,19 @@ t_jobs_never_take_more_connections_than_the_server_has() {
 	assert_eq "$(copy_pids "$from" big | wc -l)" 1 "backends reading big"
 }
 
+t_jobs_say_when_the_server_has_room_for_fewer() {
+	# room for one more (a limit of 3, one connection in use, one left for
+	# others): two connections where four were asked, and one line says why
+	pg_createdb roomy
+	pg_psql -d roomy -c "CREATE TABLE big (id int PRIMARY KEY, t text);
+		INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 5000) g;
+		ALTER DATABASE roomy CONNECTION LIMIT 3" >/dev/null
+	plan p '{"name": "j", "sources": {"app": {"tables": ["big"]}}}'
+	DD_SNAPSHOT_CHUNK_BLOCKS=8 run dd snapshot --plan p \
+		--source "postgresql://postgres@/roomy?host=$PGHOST&port=$PGPORT" -o s.db --jobs 4
+	assert_status 0
+	assert_err_contains "source 'app': reading with 2 connections (the server has room for 1 more connection)"
+	assert_err_contains "app.big: 5000 rows"
+}
+
 run_tests
