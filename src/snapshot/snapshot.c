@@ -890,24 +890,22 @@ static void plan_pg_load(struct catalog *cat, struct binding *b, int nb, int job
 }
 
 /*
- * Reads every PostgreSQL table through the pipe and writes its rows on
- * this thread, the only one using db.  lcs: one load context per table.
+ * Writes every PostgreSQL table's rows, read through the pipe (started
+ * before the staging file was made), on this thread, the only one using
+ * db; finishes the pipe.  lcs: one load context per table.
  */
-static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_ctx *lcs,
-			  struct btb_run **runs)
+static int load_pg_tables(struct copypipe *pipe, struct catalog *cat, struct pg_load *pl,
+			  struct load_ctx *lcs, struct btb_run **runs)
 {
-	int *left = xcalloc((size_t)cat->ntables + 1, sizeof(int));
-	struct copypipe *pipe;
+	int *left;
 	struct copypipe_batch *bt;
 	int rc = 0, failed = 0, ret;
 
-	if (!pl->nchunks) {
-		free(left);
+	if (!pipe)
 		return 0;
-	}
+	left = xcalloc((size_t)cat->ntables + 1, sizeof(int));
 	for (int i = 0; i < pl->nchunks; i++)
 		left[pl->chunk_table[i]]++;
-	pipe = copypipe_start(pl->chunks, pl->nchunks, pl->streams, pl->nstreams);
 	while (!failed && (rc = copypipe_next(pipe, &bt)) > 0) {
 		int ti = pl->chunk_table[bt->chunk], nc = cat->tables[ti].ncols;
 		struct load_ctx *lc = &lcs[ti];
@@ -935,14 +933,16 @@ static int load_pg_tables(struct catalog *cat, struct pg_load *pl, struct load_c
  * 6-9% less wall time (interleaved runs, best of 4-5).  Starting writeback
  * from the writer's thread (sync_file_range) saved nothing: the writer
  * then waited on the disk queue itself.  The last fsync
- * (stage_finish_create) still makes the file durable.
+ * (stage_finish_create) still makes the file durable.  Once the rows'
+ * pages are written the thread is kicked into its last fdatasync, which
+ * then overlaps the catalog's writing and the drift queries.
  */
 struct flusher {
 	pthread_t tid;
 	int fd, running;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int stop;
+	int stop, kick;
 };
 
 static void *flusher_main(void *arg)
@@ -957,7 +957,9 @@ static void *flusher_main(void *arg)
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+		if (!f->kick)
+			pthread_cond_timedwait(&f->cv, &f->mu, &ts);
+		f->kick = 0;
 		if (f->stop)
 			break;
 		pthread_mutex_unlock(&f->mu);
@@ -981,6 +983,17 @@ static void flusher_start(struct flusher *f, const char *path)
 		close(f->fd);
 		f->fd = -1;
 	}
+}
+
+/* An fdatasync now (the rows' last pages are written), not at the next tick. */
+static void flusher_kick(struct flusher *f)
+{
+	if (!f->running)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->kick = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
 }
 
 static void flusher_stop(struct flusher *f)
@@ -1438,6 +1451,7 @@ int snapshot_take(struct snapshot_opts *o)
 	struct btb_file *bulk = NULL;
 	struct btb_run **runs = NULL;
 	struct flusher fl = { 0 };
+	struct copypipe *pipe = NULL;
 	struct progress progress = { 0 };
 	long long done = 0;
 	int jobs = o->jobs > 0 ? o->jobs : default_jobs();
@@ -1505,6 +1519,15 @@ int snapshot_take(struct snapshot_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
+	/*
+	 * The COPYs start before the file is made: their first rows wait in
+	 * the pipe meanwhile.  The server's log on bench/snapshot.sh's 100k
+	 * rows: 3.8 ms idle between the catalog's last query and the COPY,
+	 * 9.2 ms when the file was made first.
+	 */
+	plan_pg_load(&cat, b, plan->nsources, jobs, &pl);
+	if (pl.nchunks)
+		pipe = copypipe_start(pl.chunks, pl.nchunks, pl.streams, pl.nstreams);
 	if (stage_create(tmp, &db))
 		goto cleanup;
 	/* every table and its insert first: PostgreSQL's are then read in parallel */
@@ -1533,7 +1556,6 @@ int snapshot_take(struct snapshot_opts *o)
 		    stage_prepare_insert_rows(db, t, name, MULTI_ROWS, &lc->multi))
 			goto cleanup;
 	}
-	plan_pg_load(&cat, b, plan->nsources, jobs, &pl);
 	if (bulk_setup(db, tmp, &cat, &pl, masks, lcs, &bulk, &runs))
 		goto cleanup;
 	{
@@ -1553,7 +1575,8 @@ int snapshot_take(struct snapshot_opts *o)
 		progress_start(&progress, label, total);
 		int rc;
 		flusher_start(&fl, tmp);
-		rc = load_pg_tables(&cat, &pl, lcs, bulk ? runs : NULL);
+		rc = load_pg_tables(pipe, &cat, &pl, lcs, bulk ? runs : NULL);
+		pipe = NULL;
 		progress_end(&progress);
 		if (rc)
 			goto cleanup;
@@ -1563,6 +1586,7 @@ int snapshot_take(struct snapshot_opts *o)
 			if (rc)
 				goto cleanup;
 		}
+		flusher_kick(&fl);
 		if (bulk_merge(db, &cat, lcs))
 			goto cleanup;
 	}
@@ -1646,6 +1670,8 @@ int snapshot_take(struct snapshot_opts *o)
 	o->masked_columns_out = nmasked;
 	ret = 0;
 cleanup:
+	if (pipe) /* the staging file failed first: the COPYs are cancelled */
+		copypipe_finish(pipe, 1);
 	flusher_stop(&fl);
 	btb_abandon(bulk);
 	free(runs);
