@@ -401,7 +401,7 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 		  "  CASE WHEN t.typtype = 'e' THEN t.oid WHEN et.typtype = 'e' THEN et.oid END, "
 		  "  CASE WHEN t.typtype = 'e' THEN format_type(t.oid, NULL) "
 		  "       WHEN et.typtype = 'e' THEN format_type(et.oid, NULL) END, "
-		  "  a.attgenerated "
+		  "  a.attgenerated, t.typtype = 'd' "
 		  "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
 		  "JOIN pg_namespace n ON n.oid = c.relnamespace "
 		  "JOIN pg_type t ON t.oid = a.atttypid "
@@ -427,6 +427,7 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
 			c->generated = c->default_expr;
 			c->default_expr = NULL;
 		}
+		t->ndomain_cols += PQgetvalue(r, i, 9)[0] == 't';
 		if (!PQgetisnull(r, i, 6)) {
 			c->is_enum = 1;
 			c->enum_type = val_dup(r, i, 7);
@@ -513,6 +514,15 @@ int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
 
 	if (!sm)
 		return error("source '%s' is not in the catalog", source);
+	for (int i = 0; i < cat->ntables; i++)
+		if (!strcmp(cat->tables[i].source, source) && cat->tables[i].ndomain_cols)
+			n++;
+	if (!n) { /* no column of a domain type: the query's answer is known */
+		free(sm->domains);
+		sm->domains = xstrdup("[]");
+		return 0;
+	}
+	n = 0;
 	sb_addch(&names, '[');
 	for (int i = 0; i < cat->ntables; i++) {
 		if (strcmp(cat->tables[i].source, source))

@@ -85,7 +85,8 @@ int pg_describe_table(PGconn *conn, struct catalog *cat, const char *source,
  * the columns of its tables (already described) use: its base type (the
  * first type under the chain of domains), NOT NULL anywhere in the chain,
  * and the CHECK constraints of the whole chain as pg_get_constraintdef()
- * prints them.  0 or -1.
+ * prints them.  No query when no column is of a domain type (a fresh
+ * backend's 4-5 ms).  0 or -1.
  */
 int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
 			const char *schema);

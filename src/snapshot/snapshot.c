@@ -1011,26 +1011,6 @@ static void flusher_stop(struct flusher *f)
 	f->running = 0;
 }
 
-/* Copies the plan's table list for one source into catalog entries. */
-/* A setting as a new session on the server gets it (its reset value),
- * newly allocated; NULL after pg_error. */
-static char *session_setting(PGconn *conn, const char *name)
-{
-	const char *params[1] = { name };
-	PGresult *r = PQexecParams(conn, "SELECT reset_val FROM pg_settings WHERE name = $1",
-				   1, NULL, params, NULL, NULL, 0);
-	char *v = NULL;
-	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = xstrdup(PQgetvalue(r, 0, 0));
-	PQclear(r);
-	if (!v) {
-		char *what = xasprintf("cannot read the server's %s", name);
-		pg_error(conn, what);
-		free(what);
-	}
-	return v;
-}
-
 static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 			      struct plan_source *ps, struct catalog *cat, int *nrefused,
 			      int jobs)
@@ -1060,20 +1040,31 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 	sm->server_version = xstrdup(PQparameterStatus(b->conn, "server_version")
 					     ? PQparameterStatus(b->conn, "server_version")
 					     : "");
+	/*
+	 * The server's clock, and two settings as a user's new session gets
+	 * them (their reset values: drydock's own connections SET theirs):
+	 * steps' dates are read in DateStyle's field order; to_char's D, G
+	 * and S print lc_numeric's characters.  One query: each is a fresh
+	 * backend's planning and a round trip.
+	 */
 	r = PQexec(b->conn, "SELECT to_char(now() AT TIME ZONE 'UTC', "
-			    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			    "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+			    "max(reset_val) FILTER (WHERE name = 'DateStyle'), "
+			    "max(reset_val) FILTER (WHERE name = 'lc_numeric') "
+			    "FROM pg_settings WHERE name IN ('DateStyle', 'lc_numeric')");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
 		PQclear(r);
-		return pg_error(b->conn, "cannot read the server clock");
+		return pg_error(b->conn, "cannot read the server's clock and settings");
 	}
 	sm->snapshot_at = xstrdup(PQgetvalue(r, 0, 0));
+	for (int k = 1; k <= 2; k++)
+		if (PQgetisnull(r, 0, k)) {
+			PQclear(r);
+			return error("cannot read the server's %s", k == 1 ? "DateStyle" : "lc_numeric");
+		}
+	sm->datestyle = xstrdup(PQgetvalue(r, 0, 1));
+	sm->lc_numeric = xstrdup(PQgetvalue(r, 0, 2));
 	PQclear(r);
-	/* a user's session gets DateStyle's reset value (drydock's own
-	 * connections SET theirs): steps' dates are read in its field
-	 * order; to_char's D, G and S print lc_numeric's characters */
-	if (!(sm->datestyle = session_setting(b->conn, "DateStyle")) ||
-	    !(sm->lc_numeric = session_setting(b->conn, "lc_numeric")))
-		return -1;
 	for (int i = 0; i < ps->ntables; i++) {
 		struct table_meta *t = catalog_add_table(cat);
 		t->source = xstrdup(b->name);

@@ -93,6 +93,8 @@ struct table_meta {
 	char **ancestors;    /* "schema.name" of the partitioned tables above it
 				(nearest first); not stored */
 	int nancestors;
+	int ndomain_cols;    /* columns whose type is a domain (pg_describe_table);
+				not stored */
 	/* set on working catalogs by schema changes (schemachange.c): */
 	int created;         /* created by a create_table change */
 	int dropped;         /* dropped by a drop_table change */
