@@ -13,6 +13,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 
 #include "pg.h"
 #include "util.h"
@@ -160,6 +162,56 @@ static void cancel_copy(PGconn *conn)
 		PQclear(r);
 }
 
+/*
+ * How long a reader sleeps when its socket is empty.  Waiting in poll()
+ * wakes the reader for each 8 kB the server sends, and the server's send
+ * pays for the wake-up: on bench/snapshot.sh's 1M rows that was 0.3-0.4 s
+ * of the server's 1.8-2.1 s and half the reader's CPU time (21,600
+ * wake-ups).  Sleeping a little instead lets the server fill the socket
+ * meanwhile.  The sleep adapts so that PACE_LOW to PACE_HIGH bytes wait
+ * in the socket when it ends (FIONREAD): well under what a Unix socket
+ * holds (the server's send buffer, net.core.wmem_default, 208 kB by
+ * default), for a full one stops the server.  A fixed 1 ms sleep did
+ * stop it: 2.2 s against 1.7 s at 0.6 ms on those 1M rows.
+ */
+#define PACE_START_US 100
+#define PACE_MIN_US 10
+#define PACE_MAX_US 2000
+#define PACE_LOW (48 * 1024)
+#define PACE_HIGH (96 * 1024)
+
+static void pace_wait(PGconn *conn, long *us)
+{
+	struct timespec ts = { 0, *us * 1000 };
+	int avail = 0;
+	nanosleep(&ts, NULL);
+	if (ioctl(PQsocket(conn), FIONREAD, &avail) < 0)
+		return;
+	if (avail > PACE_HIGH)
+		*us = *us * 3 / 4 > PACE_MIN_US ? *us * 3 / 4 : PACE_MIN_US;
+	else if (avail < PACE_LOW)
+		*us = *us + *us / 4 + 10 < PACE_MAX_US ? *us + *us / 4 + 10 : PACE_MAX_US;
+}
+
+/*
+ * The next row of a COPY, like PQgetCopyData(conn, buf, 0), but when no
+ * row is ready and the socket is empty it first sleeps (pace_wait); then
+ * libpq waits as it does (for a server slower than that, or for data
+ * that TLS or GSS encryption holds back: only libpq sees it).
+ */
+static int next_row(PGconn *conn, char **buf, long *pace_us)
+{
+	int n = PQgetCopyData(conn, buf, 1);
+	if (n)
+		return n;
+	if (!PQconsumeInput(conn))
+		return -2;
+	if ((n = PQgetCopyData(conn, buf, 1)))
+		return n;
+	pace_wait(conn, pace_us);
+	return PQgetCopyData(conn, buf, 0);
+}
+
 /* Reads one chunk into batches.  0, or -1 (failed or aborted). */
 static int read_chunk(struct copypipe *p, PGconn *conn, int ci)
 {
@@ -182,7 +234,8 @@ static int read_chunk(struct copypipe *p, PGconn *conn, int ci)
 	if (!(b = take_free(p, ci)))
 		goto cancel;
 	maxrows = b->vcap / (ncols ? ncols : 1);
-	while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
+	long pace = PACE_START_US;
+	while ((n = next_row(conn, &buf, &pace)) > 0) {
 		size_t len = (size_t)n;
 		char *line;
 		int nf;

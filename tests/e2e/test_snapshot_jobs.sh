@@ -204,4 +204,28 @@ t_jobs_say_when_the_server_has_room_for_fewer() {
 	assert_err_contains "app.big: 5000 rows"
 }
 
+t_rows_that_come_in_bursts_and_rows_bigger_than_the_socket() {
+	# the reader sleeps while the socket is empty (copypipe.c, pace_wait):
+	# a source that pauses every 40 rows (a filter that sleeps) and rows
+	# of 1 MB (five times what the socket holds) arrive whole and in order
+	pg_psql -d app -c "CREATE TABLE IF NOT EXISTS huge (id int PRIMARY KEY, t text);
+		TRUNCATE huge;
+		INSERT INTO huge SELECT g, repeat(md5(g::text), 32768) FROM generate_series(1, 6) g" >/dev/null
+	plan fast '{"name": "j", "sources": {"app": {"tables": ["big", "huge"]}}}'
+	plan slow '{"name": "j", "sources": {"app": {"tables": [
+		{"name": "big", "where": "id % 40 <> 0 OR pg_sleep(0.001) IS NOT NULL"}, "huge"]}}}'
+	run dd snapshot --plan fast --source "$(APP_URL)" -o fast.db
+	assert_status 0
+	run dd snapshot --plan slow --source "$(APP_URL)" -o slow.db
+	assert_status 0
+	assert_err_contains "app.big: 20000 rows"
+	assert_err_contains "app.huge: 6 rows"
+	local q="SELECT id, x, t, d FROM dd_pristine__big ORDER BY id"
+	assert_eq "$(sqlite3 slow.db "$q" | md5sum)" "$(sqlite3 fast.db "$q" | md5sum)" "big's rows read in bursts"
+	assert_eq "$(sqlite3 slow.db "SELECT count(*), sum(length(t)) FROM dd_pristine__huge")" "6|6291456" \
+		"huge's rows"
+	assert_eq "$(sqlite3 slow.db "SELECT t FROM dd_pristine__huge WHERE id = 5")" \
+		"$(pg_psql -d app -At -c "SELECT t FROM huge WHERE id = 5")" "a 1 MB value"
+}
+
 run_tests
