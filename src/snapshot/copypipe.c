@@ -219,6 +219,7 @@ static int read_chunk(struct copypipe *p, PGconn *conn, int ci)
 	struct copypipe_batch *b;
 	PGresult *r = PQexec(conn, c->sql);
 	long long rows = 0;
+	long pace = PACE_START_US;
 	int n, ncols = c->ncols, maxrows;
 	char *buf;
 
@@ -234,7 +235,6 @@ static int read_chunk(struct copypipe *p, PGconn *conn, int ci)
 	if (!(b = take_free(p, ci)))
 		goto cancel;
 	maxrows = b->vcap / (ncols ? ncols : 1);
-	long pace = PACE_START_US;
 	while ((n = next_row(conn, &buf, &pace)) > 0) {
 		size_t len = (size_t)n;
 		char *line;
