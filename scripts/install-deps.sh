@@ -8,7 +8,8 @@
 #   test     build + libcmocka-dev sqlite3 jq (the end-to-end tests read
 #            JSON with it) python3 (the examples' differential test pairs
 #            new UUIDs with it) cmark-gfm (the Markdown report rendered
-#            as GitHub renders a pull-request comment)
+#            as GitHub renders a pull-request comment) zsh (completion)
+#            openssl (a certificate for the TLS test)
 #   bench    test + sqlite3-tools (sqldiff)
 #   browser  chromium
 #
@@ -37,7 +38,7 @@ add() {
 profile_pkgs() {
 	case $1 in
 	build) add libcjson-dev libpg-query-dev libgmp-dev pkg-config ;;
-	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 zsh cmark-gfm ;;
+	test) profile_pkgs build; add libcmocka-dev sqlite3 jq python3 zsh cmark-gfm openssl ;;
 	bench) profile_pkgs test; add sqlite3-tools ;;
 	browser) add chromium ;;
 	-h | --help) usage ;;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Connections the psql way: a bare database name, -h -p -U -d (and long
 # forms), the PG* variables alone, a password asked on a terminal (no echo,
-# never printed) and the clear error without one.
+# never printed) and the clear error without one; TLS.
 source "$(dirname "$0")/../lib/testlib.sh"
 source "$TESTLIB_DIR/pg.sh"
 
@@ -124,6 +124,63 @@ t_history_takes_the_same_options() {
 	PGDATABASE=app run dd history --json
 	assert_status 0
 	assert_eq "[]" "$(cat "$T/out")"
+}
+
+# tls_on: the server takes TLS on TCP (a self-signed certificate), and logs
+# each connection with its encryption
+tls_on() {
+	[[ -f $DD_PG_DATA/server.key ]] && return 0
+	openssl req -new -x509 -nodes -days 2 -subj /CN=localhost -newkey rsa:2048 \
+		-keyout "$DD_PG_DATA/server.key" -out "$DD_PG_DATA/server.crt" >/dev/null 2>&1 ||
+		fail "openssl could not make a certificate"
+	chmod 600 "$DD_PG_DATA/server.key"
+	chown postgres: "$DD_PG_DATA/server.key" "$DD_PG_DATA/server.crt" 2>/dev/null || true
+	pg_psql -c "ALTER SYSTEM SET ssl = on" -c "ALTER SYSTEM SET log_connections = on" \
+		-c "SELECT pg_reload_conf()" >/dev/null
+}
+
+t_tls_snapshot_run_and_push() {
+	# a snapshot and a push with sslmode=require: rows of up to 100 kB
+	# (wider than a TLS record, 26 MB in all) through the snapshot's reader,
+	# which leaves its last wait to libpq (copypipe.c: only libpq sees what
+	# TLS holds back), and the push's COPY and statements
+	tls_on
+	pg_psql -d app -c "CREATE TABLE docs (id int PRIMARY KEY, body text);
+		INSERT INTO docs SELECT g, repeat(md5(g::text), 100 * (1 + g % 32))
+		FROM generate_series(1, 500) g" >/dev/null
+	mkdir -p tlsplan
+	cat >tlsplan/plan.json <<-'JSON'
+		{"name": "tls", "sources": {"app": {"tables": ["users", "docs"]}},
+		 "steps": [{"name": "s1", "sql": "s1.sql"}]}
+	JSON
+	echo "UPDATE users SET email = email || '.org';" >tlsplan/s1.sql
+	local url="postgresql://postgres@127.0.0.1:$PGPORT/app?sslmode=require" from
+	run dd snapshot --plan tlsplan --source app -o sock.db
+	assert_status 0
+	from=$(stat -c %s "$DD_PG_LOG")
+	PGPASSWORD=$DD_PG_PASSWORD run dd snapshot --plan tlsplan --source "$url" -o tls.db
+	assert_status 0
+	assert_err_contains "app.docs: 500 rows"
+	local q="SELECT id, body FROM dd_pristine__docs ORDER BY id"
+	assert_eq "$(sqlite3 tls.db "$q" | md5sum)" "$(sqlite3 sock.db "$q" | md5sum)" "docs read over TLS"
+	assert_eq "$(sqlite3 tls.db "SELECT sum(length(body)) FROM dd_pristine__docs")" \
+		"$(pg_psql -d app -At -c "SELECT sum(length(body)) FROM docs")" "the bodies' length"
+	run dd run tls.db --plan tlsplan
+	assert_status 0
+	sqlite3 tls.db "INSERT INTO dd_check_run (at, run, changeset_hash, phase, errors, warnings, passed)
+		SELECT 'test', run, hash, 'all', 0, 0, 1 FROM dd_changeset"
+	run dd approve tls.db --by Ann
+	assert_status 0
+	PGPASSWORD=$DD_PG_PASSWORD run dd push tls.db --target "$url" --yes
+	assert_status 0
+	assert_eq "a@x.org b@x.org" "$(pg_psql -d app -At -c "SELECT string_agg(email, ' ' ORDER BY id) FROM users")" \
+		"pushed over TLS"
+	# both went over TLS: every connection of theirs says so
+	local auth
+	auth=$(tail -c +"$((from + 1))" "$DD_PG_LOG" | grep -a "connection authorized: user=postgres database=app application_name=drydock")
+	[[ $(grep -c . <<<"$auth") -ge 2 ]] || fail "drydock's connections are not in the log: $auth"
+	assert_eq "$(grep -c "SSL enabled" <<<"$auth")" "$(grep -c . <<<"$auth")" "drydock's connections with TLS"
+	pg_psql -d app -c "UPDATE users SET email = replace(email, '.org', ''); DROP TABLE docs" >/dev/null
 }
 
 t_database_given_twice_is_a_usage_error() {
