@@ -985,25 +985,27 @@ static void flusher_start(struct flusher *f, const char *path)
 	}
 }
 
+/* Sets one of f's flags (kick, stop) and wakes its thread. */
+static void flusher_tell(struct flusher *f, int *flag)
+{
+	pthread_mutex_lock(&f->mu);
+	*flag = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
 /* An fdatasync now (the rows' last pages are written), not at the next tick. */
 static void flusher_kick(struct flusher *f)
 {
-	if (!f->running)
-		return;
-	pthread_mutex_lock(&f->mu);
-	f->kick = 1;
-	pthread_cond_signal(&f->cv);
-	pthread_mutex_unlock(&f->mu);
+	if (f->running)
+		flusher_tell(f, &f->kick);
 }
 
 static void flusher_stop(struct flusher *f)
 {
 	if (!f->running)
 		return;
-	pthread_mutex_lock(&f->mu);
-	f->stop = 1;
-	pthread_cond_signal(&f->cv);
-	pthread_mutex_unlock(&f->mu);
+	flusher_tell(f, &f->stop);
 	pthread_join(f->tid, NULL);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
