@@ -928,6 +928,11 @@ static int create_table(sqlite3 *db, const struct table_meta *t, const char *nam
 	return ret;
 }
 
+const char *stage_table_name(const struct table_meta *t)
+{
+	return t->pristine_name ? t->pristine_name : t->stage_name;
+}
+
 int stage_create_table(sqlite3 *db, const struct table_meta *t, const char *name)
 {
 	return create_table(db, t, name, 0);

@@ -230,6 +230,9 @@ void stage_close(sqlite3 *db);
 
 int stage_write_catalog(sqlite3 *db, const struct catalog *cat);
 int stage_read_catalog(sqlite3 *db, struct catalog *cat);
+/* The staging table a snapshot fills with t's rows: the pristine copy, or
+ * the table itself for a read-only (non-target) source. */
+const char *stage_table_name(const struct table_meta *t);
 /* Creates the SQLite table for t under name (typeless columns + PK). */
 int stage_create_table(sqlite3 *db, const struct table_meta *t,
 		       const char *name);
