@@ -257,6 +257,15 @@ static int bulk_rows(struct load_ctx *c, struct btb_run *run, char **vals, size_
 	return 0;
 }
 
+/* Finalizes a load context's statements (the file cannot close with them open). */
+static void finalize_load_stmts(struct load_ctx *lc)
+{
+	sqlite3_finalize(lc->stmt);
+	sqlite3_finalize(lc->multi);
+	sqlite3_finalize(lc->side);
+	lc->stmt = lc->multi = lc->side = NULL;
+}
+
 /*
  * Frees what a load context owns: the page writer's values, the side
  * table's name, the masking buffers.
@@ -602,6 +611,15 @@ cleanup:
 	return ret;
 }
 
+/* The names of ps's tables in the plan, as a text[] literal. */
+static void plan_table_array(struct strbuf *sb, const struct plan_source *ps)
+{
+	sb_addch(sb, '{');
+	for (int i = 0; i < ps->ntables; i++)
+		pg_text_array_add(sb, ps->tables[i].name);
+	sb_addch(sb, '}');
+}
+
 /*
  * The enabled rules (CREATE RULE) of the plan's tables of a source, as
  * source_meta.rules JSON, so `drydock check` can say before approval which
@@ -615,10 +633,7 @@ static int describe_rules(PGconn *conn, struct plan_source *ps, struct source_me
 	PGresult *r;
 	int ret = -1;
 
-	sb_addch(&names, '{');
-	for (int i = 0; i < ps->ntables; i++)
-		pg_text_array_add(&names, ps->tables[i].name);
-	sb_addch(&names, '}');
+	plan_table_array(&names, ps);
 	params[0] = ps->schema;
 	params[1] = names.buf;
 	r = PQexecParams(conn,
@@ -708,7 +723,7 @@ static int total_is_small(long long blocks)
  * source is too small to read on several connections (total_is_small),
  * every table's size known (plain tables, a server of 14 or later).
  */
-static int read_sizes(struct binding *b, const char *schema, const struct plan_source *ps)
+static int read_sizes(struct binding *b, const struct plan_source *ps)
 {
 	struct strbuf names = STRBUF_INIT;
 	const char *params[2];
@@ -717,11 +732,8 @@ static int read_sizes(struct binding *b, const char *schema, const struct plan_s
 
 	if (PQserverVersion(b->conn) < 140000)
 		return 0;
-	sb_addch(&names, '{');
-	for (int i = 0; i < ps->ntables; i++)
-		pg_text_array_add(&names, ps->tables[i].name);
-	sb_addch(&names, '}');
-	params[0] = schema;
+	plan_table_array(&names, ps);
+	params[0] = ps->schema;
 	params[1] = names.buf;
 	r = PQexecParams(b->conn,
 		"SELECT c.relname, CASE WHEN c.relkind = 'r' THEN"
@@ -1031,7 +1043,7 @@ static int describe_pg_source(const struct snapshot_opts *o, struct binding *b,
 		return -1;
 	if (jobs > 1 && export_snapshot(b))
 		return -1;
-	if (b->snapshot_id && !read_sizes(b, ps->schema, ps))
+	if (b->snapshot_id && !read_sizes(b, ps))
 		prefetch_start(b, jobs - 1, 1);
 	sm = catalog_add_source(cat);
 	sm->name = xstrdup(b->name);
@@ -1330,8 +1342,7 @@ static int bulk_setup(sqlite3 *db, const char *tmp, struct catalog *cat, struct 
 		int named = (t->ndeclared_key && !t->key_index) || masks[i].nmasked;
 		if (roots[i])
 			continue;
-		sqlite3_bind_text(st, 1, t->pristine_name ? t->pristine_name : t->stage_name, -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, stage_table_name(t), -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			roots[i] = (unsigned)sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
@@ -1400,7 +1411,7 @@ static int bulk_merge(sqlite3 *db, struct catalog *cat, struct load_ctx *lcs)
 	for (int i = 0; i < cat->ntables; i++) {
 		struct load_ctx *lc = &lcs[i];
 		struct table_meta *t = &cat->tables[i];
-		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		const char *name = stage_table_name(t);
 		struct strbuf sql = STRBUF_INIT;
 		int rc = 0;
 		if (lc->bulk && lc->ipk < 0 && t->npk) {
@@ -1527,7 +1538,7 @@ int snapshot_take(struct snapshot_opts *o)
 	lcs = xcalloc((size_t)cat.ntables + 1, sizeof(*lcs));
 	for (int i = 0; i < cat.ntables; i++) {
 		struct table_meta *t = &cat.tables[i];
-		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		const char *name = stage_table_name(t);
 		struct load_ctx *lc = &lcs[i];
 		*lc = (struct load_ctx){ db, NULL, t, &progress, &done, 0, NULL, secret, NULL };
 		if (masks[i].nmasked) {
@@ -1585,7 +1596,7 @@ int snapshot_take(struct snapshot_opts *o)
 	}
 	for (int i = 0; i < cat.ntables; i++) {
 		struct table_meta *t = &cat.tables[i];
-		const char *name = t->pristine_name ? t->pristine_name : t->stage_name;
+		const char *name = stage_table_name(t);
 		int from_pg = 0;
 		for (int k = 0; k < pl.nchunks && !from_pg; k++)
 			from_pg = pl.chunk_table[k] == i;
@@ -1604,12 +1615,8 @@ int snapshot_take(struct snapshot_opts *o)
 			info("%s.%s: %lld row%s", t->source, t->name, t->row_count,
 			     PLURAL_S(t->row_count));
 	}
-	for (int i = 0; i < cat.ntables; i++) { /* the file cannot close with them open */
-		sqlite3_finalize(lcs[i].stmt);
-		sqlite3_finalize(lcs[i].multi);
-		sqlite3_finalize(lcs[i].side);
-		lcs[i].stmt = lcs[i].multi = lcs[i].side = NULL;
-	}
+	for (int i = 0; i < cat.ntables; i++)
+		finalize_load_stmts(&lcs[i]);
 	now = utc_timestamp();
 	if (stage_write_catalog(db, &cat) ||
 	    stage_set_meta(db, "plan_name", plan->name) ||
@@ -1669,9 +1676,7 @@ cleanup:
 	btb_abandon(bulk);
 	free(runs);
 	for (int i = 0; lcs && i < cat.ntables; i++) {
-		sqlite3_finalize(lcs[i].stmt);
-		sqlite3_finalize(lcs[i].multi);
-		sqlite3_finalize(lcs[i].side);
+		finalize_load_stmts(&lcs[i]);
 		free_load_ctx(&lcs[i]);
 	}
 	free(lcs);
