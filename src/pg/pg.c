@@ -510,19 +510,18 @@ int pg_describe_domains(PGconn *conn, struct catalog *cat, const char *source,
 	struct strbuf names = STRBUF_INIT;
 	const char *params[2];
 	PGresult *r;
-	int n = 0;
+	int n = 0, domain_cols = 0;
 
 	if (!sm)
 		return error("source '%s' is not in the catalog", source);
 	for (int i = 0; i < cat->ntables; i++)
-		if (!strcmp(cat->tables[i].source, source) && cat->tables[i].ndomain_cols)
-			n++;
-	if (!n) { /* no column of a domain type: the query's answer is known */
+		if (!strcmp(cat->tables[i].source, source))
+			domain_cols += cat->tables[i].ndomain_cols;
+	if (!domain_cols) { /* the query's answer is known */
 		free(sm->domains);
 		sm->domains = xstrdup("[]");
 		return 0;
 	}
-	n = 0;
 	sb_addch(&names, '[');
 	for (int i = 0; i < cat->ntables; i++) {
 		if (strcmp(cat->tables[i].source, source))
